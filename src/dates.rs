@@ -1,0 +1,306 @@
+//! Dates in every form HubSpot exports use (SPEC section 3), parsed in one
+//! place, and the time a property value was set (SPEC section 2).
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
+
+use crate::model::{key, Contact};
+
+/// A point in time, in milliseconds since the Unix epoch (UTC).
+pub type Millis = i64;
+
+/// The written form of a date, so a date the tool makes can be written the
+/// way the file writes its dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateForm {
+    /// `2024-03-01T10:00:00.000Z` (also accepted: other offsets, no
+    /// fraction, no zone).
+    Iso,
+    /// `1709287200000`.
+    EpochMillis,
+    /// `2024-03-01 10:00` (HubSpot's CSV export).
+    Minutes,
+    /// `2024-03-01 10:00:00`.
+    Seconds,
+    /// `2024-03-01`.
+    Day,
+}
+
+/// Why a date did not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{value}' is not a date (expected ISO 8601 like 2024-03-01T10:00:00.000Z, epoch milliseconds like 1709287200000, or 2024-03-01 10:00 / 2024-03-01)")]
+pub struct DateError {
+    pub value: String,
+}
+
+/// Earliest and latest instants accepted (years 1000 to 9999), so that
+/// arithmetic on them never overflows and every one can be written back.
+const MIN_MILLIS: Millis = -30_610_224_000_000; // 1000-01-01
+const MAX_MILLIS: Millis = 253_402_300_799_999; // 9999-12-31T23:59:59.999
+
+/// Parse a date in any accepted form, returning the instant and its form.
+pub fn parse_date(text: &str) -> Result<(Millis, DateForm), DateError> {
+    let s = text.trim();
+    let err = || DateError {
+        value: text.to_string(),
+    };
+    if s.is_empty() {
+        return Err(err());
+    }
+    let bytes = s.as_bytes();
+    let digits = |b: &[u8]| !b.is_empty() && b.iter().all(u8::is_ascii_digit);
+    let parsed = if digits(bytes) || (bytes[0] == b'-' && digits(&bytes[1..])) {
+        s.parse::<i64>().ok().map(|ms| (ms, DateForm::EpochMillis))
+    } else if s.len() == 10 {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|dt| (Utc.from_utc_datetime(&dt).timestamp_millis(), DateForm::Day))
+    } else if s.len() == 16 && bytes[10] == b' ' {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M")
+            .ok()
+            .map(|dt| (Utc.from_utc_datetime(&dt).timestamp_millis(), DateForm::Minutes))
+    } else if s.len() == 19 && bytes[10] == b' ' {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S")
+            .ok()
+            .map(|dt| (Utc.from_utc_datetime(&dt).timestamp_millis(), DateForm::Seconds))
+    } else {
+        DateTime::parse_from_rfc3339(s)
+            .map(|d| d.timestamp_millis())
+            .or_else(|_| {
+                NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
+                    .map(|dt| Utc.from_utc_datetime(&dt).timestamp_millis())
+            })
+            .ok()
+            .map(|ms| (ms, DateForm::Iso))
+    };
+    match parsed {
+        Some((ms, form)) if (MIN_MILLIS..=MAX_MILLIS).contains(&ms) => Ok((ms, form)),
+        _ => Err(err()),
+    }
+}
+
+/// Parse a date, any form, to its instant.
+pub fn parse_millis(text: &str) -> Result<Millis, DateError> {
+    parse_date(text).map(|(ms, _)| ms)
+}
+
+/// Write an instant in the given form (UTC).
+pub fn format_date(ms: Millis, form: DateForm) -> String {
+    let ms = ms.clamp(MIN_MILLIS, MAX_MILLIS);
+    let dt = Utc
+        .timestamp_millis_opt(ms)
+        .single()
+        .expect("clamped instants are in range");
+    match form {
+        DateForm::Iso => dt.to_rfc3339_opts(SecondsFormat::Millis, true),
+        DateForm::EpochMillis => ms.to_string(),
+        DateForm::Minutes => dt.format("%Y-%m-%d %H:%M").to_string(),
+        DateForm::Seconds => dt.format("%Y-%m-%d %H:%M:%S").to_string(),
+        DateForm::Day => dt.format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// Parse an RFC 3339 time given on the command line (`--merge-time`).
+pub fn parse_rfc3339(text: &str) -> Result<Millis, DateError> {
+    DateTime::parse_from_rfc3339(text.trim())
+        .map(|d| d.timestamp_millis())
+        .ok()
+        .filter(|ms| (MIN_MILLIS..=MAX_MILLIS).contains(ms))
+        .ok_or_else(|| DateError {
+            value: text.to_string(),
+        })
+}
+
+/// A date that did not parse, with where it was found.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("contact {record}: {field} {source}")]
+pub struct BadDate {
+    pub record: String,
+    /// The property, or `propertiesWithHistory.<prop>`, or `updatedAt`, ...
+    pub field: String,
+    #[source]
+    pub source: DateError,
+}
+
+/// When a property's current value was set (SPEC section 2):
+/// 1. the newest entry of `propertiesWithHistory[prop]`;
+/// 2. else the contact's `lastmodifieddate` property, or `updatedAt`;
+/// 3. else its `createdate` property, or `createdAt`.
+///
+/// `None` means the contact has none of these: it is older than any contact
+/// that has one.
+pub fn value_time(contact: &Contact, prop: &str) -> Result<Option<Millis>, BadDate> {
+    let bad = |field: String, source: DateError| BadDate {
+        record: contact.id.clone(),
+        field,
+        source,
+    };
+    let history = contact.history_of(prop);
+    if !history.is_empty() {
+        let mut newest: Option<Millis> = None;
+        for entry in history {
+            if let Some(ts) = entry.timestamp() {
+                let ms = parse_millis(&ts)
+                    .map_err(|e| bad(format!("propertiesWithHistory.{prop} timestamp"), e))?;
+                newest = Some(newest.map_or(ms, |n| n.max(ms)));
+            }
+        }
+        if newest.is_some() {
+            return Ok(newest);
+        }
+    }
+    record_time(contact, &["lastmodifieddate"], key::UPDATED_AT)
+        .and_then(|t| match t {
+            Some(t) => Ok(Some(t)),
+            None => record_time(contact, &["createdate"], key::CREATED_AT),
+        })
+        .map_err(|(field, e)| bad(field, e))
+}
+
+/// When the contact was created: `createdate`, else `createdAt`.
+pub fn created_time(contact: &Contact) -> Result<Option<Millis>, BadDate> {
+    record_time(contact, &["createdate"], key::CREATED_AT).map_err(|(field, source)| BadDate {
+        record: contact.id.clone(),
+        field,
+        source,
+    })
+}
+
+fn record_time(
+    contact: &Contact,
+    props: &[&str],
+    meta: &str,
+) -> Result<Option<Millis>, (String, DateError)> {
+    for p in props {
+        if let Some(v) = contact.prop(p) {
+            return parse_millis(v).map(Some).map_err(|e| (p.to_string(), e));
+        }
+    }
+    match contact.meta_text(meta) {
+        Some(v) if !v.trim().is_empty() => {
+            parse_millis(&v).map(Some).map_err(|e| (meta.to_string(), e))
+        }
+        _ => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::HistoryEntry;
+    use indexmap::IndexMap;
+    use serde_json::Value;
+
+    const T: Millis = 1_709_287_200_000; // 2024-03-01T10:00:00Z
+
+    #[test]
+    fn parses_every_form() {
+        assert_eq!(parse_date("2024-03-01T10:00:00.000Z"), Ok((T, DateForm::Iso)));
+        assert_eq!(parse_date("2024-03-01T10:00:00Z"), Ok((T, DateForm::Iso)));
+        assert_eq!(parse_date("2024-03-01T11:00:00+01:00"), Ok((T, DateForm::Iso)));
+        assert_eq!(parse_date("2024-03-01T10:00:00"), Ok((T, DateForm::Iso)));
+        assert_eq!(parse_date("1709287200000"), Ok((T, DateForm::EpochMillis)));
+        assert_eq!(parse_date("2024-03-01 10:00"), Ok((T, DateForm::Minutes)));
+        assert_eq!(parse_date("2024-03-01 10:00:00"), Ok((T, DateForm::Seconds)));
+        assert_eq!(
+            parse_date("2024-03-01"),
+            Ok((T - 10 * 3_600_000, DateForm::Day))
+        );
+        assert_eq!(parse_date(" 2024-03-01 "), Ok((T - 36_000_000, DateForm::Day)));
+    }
+
+    #[test]
+    fn refuses_garbage_and_out_of_range() {
+        for bad in [
+            "",
+            "yesterday",
+            "2024-13-01",
+            "2024-02-30 10:00",
+            "99999999999999999999",
+            "9999999999999999",
+            "-",
+            "2024-03-01T25:00:00Z",
+        ] {
+            assert!(parse_date(bad).is_err(), "{bad} should not parse");
+        }
+    }
+
+    #[test]
+    fn writes_every_form_back() {
+        for s in [
+            "2024-03-01T10:00:00.000Z",
+            "1709287200000",
+            "2024-03-01 10:00",
+            "2024-03-01 10:00:00",
+            "2024-03-01",
+        ] {
+            let (ms, form) = parse_date(s).unwrap();
+            assert_eq!(format_date(ms, form), s);
+        }
+    }
+
+    #[test]
+    fn merge_time_is_rfc3339_only() {
+        assert_eq!(parse_rfc3339("2024-03-01T10:00:00Z"), Ok(T));
+        assert!(parse_rfc3339("2024-03-01").is_err());
+    }
+
+    fn contact(props: &[(&str, &str)]) -> Contact {
+        let mut c = Contact::new("7");
+        for (k, v) in props {
+            c.set_prop(k, Some(v.to_string()));
+        }
+        c
+    }
+
+    #[test]
+    fn value_time_prefers_newest_history_entry() {
+        let mut c = contact(&[("lastmodifieddate", "2020-01-01")]);
+        let mut h = IndexMap::new();
+        h.insert(
+            "phone".to_string(),
+            vec![
+                HistoryEntry::new("2", "2024-03-01T10:00:00.000Z", "CRM_UI"),
+                HistoryEntry::new("1", "2023-03-01T10:00:00.000Z", "CRM_UI"),
+            ],
+        );
+        c.history = Some(h);
+        assert_eq!(value_time(&c, "phone"), Ok(Some(T)));
+        // Another property falls back to lastmodifieddate.
+        assert_eq!(
+            value_time(&c, "firstname"),
+            Ok(Some(parse_millis("2020-01-01").unwrap()))
+        );
+    }
+
+    #[test]
+    fn value_time_falls_back_to_updated_then_created() {
+        let mut c = contact(&[]);
+        c.set_section(key::CREATED_AT, Value::String("2019-01-01T00:00:00Z".into()));
+        assert_eq!(
+            value_time(&c, "x"),
+            Ok(Some(parse_millis("2019-01-01").unwrap()))
+        );
+        c.set_section(key::UPDATED_AT, Value::String("2021-01-01T00:00:00Z".into()));
+        assert_eq!(
+            value_time(&c, "x"),
+            Ok(Some(parse_millis("2021-01-01").unwrap()))
+        );
+        let c = contact(&[("createdate", "1709287200000")]);
+        assert_eq!(value_time(&c, "x"), Ok(Some(T)));
+    }
+
+    #[test]
+    fn value_time_none_without_any_date() {
+        assert_eq!(value_time(&contact(&[("firstname", "A")]), "firstname"), Ok(None));
+    }
+
+    #[test]
+    fn value_time_names_the_bad_date() {
+        let c = contact(&[("lastmodifieddate", "soon")]);
+        let err = value_time(&c, "x").unwrap_err();
+        assert_eq!(err.record, "7");
+        assert_eq!(err.field, "lastmodifieddate");
+        assert_eq!(err.source.value, "soon");
+    }
+}

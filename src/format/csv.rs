@@ -1,0 +1,459 @@
+//! CSV exports as HubSpot writes them: one contact a row, headers as labels
+//! ("Record ID", "Email", ...) or internal names, association id columns,
+//! `;` inside multi-value cells. Headers are written back verbatim, in
+//! their order; a UTF-8 BOM and CRLF line endings are kept.
+
+use std::io::{self, Write};
+
+use super::{check_utf8, ReadError};
+use crate::labels;
+use crate::model::{AssocList, Associations, Contact, Export, Layout, Properties};
+
+/// What one CSV column holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Column {
+    /// A property, by internal name (the header itself for unknown columns).
+    Property(String),
+    /// An association id column (`companies`, `deals`, `tickets`).
+    Association(String),
+}
+
+/// How a CSV export was laid out, to write it back the same way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvLayout {
+    /// The headers, verbatim, in order.
+    pub headers: Vec<String>,
+    /// What each header holds.
+    pub columns: Vec<Column>,
+    /// The index of the record id column.
+    pub id_column: usize,
+    /// The file began with a UTF-8 byte-order mark.
+    pub bom: bool,
+    /// Lines ended with CRLF.
+    pub crlf: bool,
+    /// Every field was quoted.
+    pub quote_all: bool,
+    /// Headers are HubSpot labels (new columns are named by label too).
+    pub labels: bool,
+}
+
+const ID: &str = "hs_object_id";
+
+/// Read a CSV export.
+pub fn read(bytes: &[u8], file: &str) -> Result<Export, ReadError> {
+    let text = check_utf8(bytes, file)?;
+    let (bom, text) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    if let Some(line) = open_quote_line(text.as_bytes()) {
+        return Err(ReadError::Invalid {
+            file: file.into(),
+            place: format!("line {line}"),
+            what: "a quoted field is still open at the end of the file: the file looks truncated; export or download it again".into(),
+        });
+    }
+    let crlf = text
+        .find('\n')
+        .is_some_and(|i| i > 0 && text.as_bytes()[i - 1] == b'\r');
+    let quote_all = text.starts_with('"');
+    let mut rdr = ::csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = rdr
+        .headers()
+        .map_err(|e| csv_error(file, e))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let layout = layout_for(headers, bom, crlf, quote_all, file)?;
+    let mut contacts = Vec::new();
+    let mut record = ::csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(csv_error(file, e)),
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        contacts.push(contact_from_row(&layout, &record, line, file)?);
+    }
+    Ok(Export {
+        contacts,
+        layout: Layout::Csv(layout),
+    })
+}
+
+fn layout_for(
+    headers: Vec<String>,
+    bom: bool,
+    crlf: bool,
+    quote_all: bool,
+    file: &str,
+) -> Result<CsvLayout, ReadError> {
+    let invalid = |what: String| ReadError::Invalid {
+        file: file.into(),
+        place: "header (line 1)".into(),
+        what,
+    };
+    let mut columns: Vec<Column> = Vec::with_capacity(headers.len());
+    for (i, h) in headers.iter().enumerate() {
+        let col = match labels::association_kind(h) {
+            Some(kind) => Column::Association(kind.into()),
+            None => Column::Property(labels::internal_name(h).to_string()),
+        };
+        if let Some(j) = columns.iter().position(|c| *c == col) {
+            return Err(invalid(format!(
+                "columns {} ({:?}) and {} ({:?}) name the same property; remove one of them",
+                j + 1,
+                headers[j],
+                i + 1,
+                h
+            )));
+        }
+        columns.push(col);
+    }
+    let id_column = columns
+        .iter()
+        .position(|c| *c == Column::Property(ID.into()))
+        .ok_or_else(|| {
+            invalid("no record id column; HubSpot exports name it \"Record ID\" (or hs_object_id): add it".into())
+        })?;
+    let labels = headers.iter().any(|h| labels::is_label(h));
+    Ok(CsvLayout {
+        headers,
+        columns,
+        id_column,
+        bom,
+        crlf,
+        quote_all,
+        labels,
+    })
+}
+
+fn contact_from_row(
+    layout: &CsvLayout,
+    record: &::csv::StringRecord,
+    line: u64,
+    file: &str,
+) -> Result<Contact, ReadError> {
+    let id = record.get(layout.id_column).unwrap_or("").trim();
+    if id.is_empty() {
+        return Err(ReadError::Invalid {
+            file: file.into(),
+            place: format!("line {line}"),
+            what: format!(
+                "the row has no record id (column {:?} is empty); every contact needs one",
+                layout.headers[layout.id_column]
+            ),
+        });
+    }
+    let mut properties = Properties::with_capacity(layout.columns.len());
+    let mut associations: Option<Associations> = None;
+    for (col, cell) in layout.columns.iter().zip(record.iter()) {
+        match col {
+            Column::Property(name) => {
+                properties.insert(name.clone(), Some(cell.to_string()));
+            }
+            Column::Association(kind) => {
+                let ids = crate::model::split_multi(cell).map(str::to_string);
+                associations
+                    .get_or_insert_with(Associations::new)
+                    .insert(kind.clone(), AssocList::plain(ids));
+            }
+        }
+    }
+    Ok(Contact {
+        id: id.to_string(),
+        properties,
+        associations,
+        ..Default::default()
+    })
+}
+
+fn csv_error(file: &str, e: ::csv::Error) -> ReadError {
+    let line = e.position().map_or(0, |p| p.line());
+    match e.into_kind() {
+        ::csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => ReadError::Invalid {
+            file: file.into(),
+            place: format!("line {line}"),
+            what: format!(
+                "the row has {len} fields but the header has {expected_len}; fix the row (a stray comma or an unquoted line break?)"
+            ),
+        },
+        ::csv::ErrorKind::Io(source) => ReadError::Io {
+            file: file.into(),
+            source,
+        },
+        other => ReadError::Invalid {
+            file: file.into(),
+            place: format!("line {line}"),
+            what: format!("malformed CSV: {:?}", other),
+        },
+    }
+}
+
+/// The line on which a quoted field opens that is never closed, if any.
+/// Quotes only open a field at its start; elsewhere they are literal.
+fn open_quote_line(bytes: &[u8]) -> Option<usize> {
+    let mut line = 1;
+    let mut in_quotes = false;
+    let mut field_start = true;
+    let mut open_line = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_quotes {
+            if b == b'"' {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    in_quotes = false;
+                }
+            } else if b == b'\n' {
+                line += 1;
+            }
+        } else {
+            match b {
+                b'"' if field_start => {
+                    in_quotes = true;
+                    open_line = line;
+                }
+                b',' => {
+                    field_start = true;
+                    i += 1;
+                    continue;
+                }
+                b'\n' => {
+                    line += 1;
+                    field_start = true;
+                    i += 1;
+                    continue;
+                }
+                b'\r' => {
+                    i += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            field_start = false;
+        }
+        i += 1;
+    }
+    in_quotes.then_some(open_line)
+}
+
+/// Write an export as CSV: in its own layout when it was read from CSV
+/// (headers verbatim, new properties as new columns at the end), else with
+/// internal names as headers.
+pub fn write(export: &Export, out: &mut dyn Write) -> io::Result<()> {
+    let layout = match &export.layout {
+        Layout::Csv(l) => with_new_columns(l.clone(), &export.contacts),
+        _ => layout_from_contacts(&export.contacts),
+    };
+    if layout.bom {
+        out.write_all(b"\xEF\xBB\xBF")?;
+    }
+    let mut w = ::csv::WriterBuilder::new()
+        .terminator(if layout.crlf {
+            ::csv::Terminator::CRLF
+        } else {
+            ::csv::Terminator::Any(b'\n')
+        })
+        .quote_style(if layout.quote_all {
+            ::csv::QuoteStyle::Always
+        } else {
+            ::csv::QuoteStyle::Necessary
+        })
+        .from_writer(out);
+    w.write_record(&layout.headers)?;
+    let mut row: Vec<String> = Vec::with_capacity(layout.columns.len());
+    for c in &export.contacts {
+        row.clear();
+        for (i, col) in layout.columns.iter().enumerate() {
+            let cell = if i == layout.id_column {
+                c.id.clone()
+            } else {
+                match col {
+                    Column::Property(name) => c
+                        .properties
+                        .get(name)
+                        .and_then(|v| v.clone())
+                        .unwrap_or_default(),
+                    Column::Association(kind) => c
+                        .assoc(kind)
+                        .map(|l| l.ids().collect::<Vec<_>>().join(";"))
+                        .unwrap_or_default(),
+                }
+            };
+            row.push(cell);
+        }
+        w.write_record(&row)?;
+    }
+    w.flush()
+}
+
+/// Add a column for every property a contact has that the layout lacks,
+/// named in the file's header style, in the order first met.
+fn with_new_columns(mut layout: CsvLayout, contacts: &[Contact]) -> CsvLayout {
+    for c in contacts {
+        for name in c.properties.keys() {
+            let col = Column::Property(name.clone());
+            if !layout.columns.contains(&col) {
+                let header = if layout.labels {
+                    labels::label_of(name).unwrap_or(name).to_string()
+                } else {
+                    name.clone()
+                };
+                layout.headers.push(header);
+                layout.columns.push(col);
+            }
+        }
+        for kind in c.associations.iter().flat_map(|a| a.keys()) {
+            let col = Column::Association(kind.clone());
+            if !layout.columns.contains(&col) {
+                if let Some(h) = labels::association_header(kind, layout.labels) {
+                    layout.headers.push(h);
+                    layout.columns.push(col);
+                }
+            }
+        }
+    }
+    layout
+}
+
+/// A CSV layout for contacts read from JSON: the record id, then every
+/// property by internal name in the order first met, then association ids.
+fn layout_from_contacts(contacts: &[Contact]) -> CsvLayout {
+    let base = CsvLayout {
+        headers: vec![ID.into()],
+        columns: vec![Column::Property(ID.into())],
+        id_column: 0,
+        bom: false,
+        crlf: false,
+        quote_all: false,
+        labels: false,
+    };
+    with_new_columns(base, contacts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roundtrip(text: &[u8]) -> Vec<u8> {
+        let e = read(text, "t.csv").unwrap();
+        let mut out = Vec::new();
+        write(&e, &mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn reads_labels_as_internal_names() {
+        let e = read(
+            b"Record ID,First Name,Email,Lifecycle Stage,Favourite Colour,Associated Deal IDs\n1,Ann,a@x.com,Lead,blue,7;8\n",
+            "t.csv",
+        )
+        .unwrap();
+        let c = &e.contacts[0];
+        assert_eq!(c.id, "1");
+        assert_eq!(c.prop("firstname"), Some("Ann"));
+        assert_eq!(c.prop("lifecyclestage"), Some("Lead"));
+        assert_eq!(c.prop("Favourite Colour"), Some("blue"));
+        assert_eq!(c.prop("hs_object_id"), Some("1"));
+        assert_eq!(c.assoc("deals").unwrap().ids().collect::<Vec<_>>(), ["7", "8"]);
+    }
+
+    #[test]
+    fn round_trip_keeps_headers_bom_crlf_and_quotes() {
+        for text in [
+            &b"Record ID,Email,Notes\n1,a@x.com,\"two\nlines\"\n2,,\n"[..],
+            b"\xEF\xBB\xBFhs_object_id,email\r\n1,a@x.com\r\n",
+            b"\"Record ID\",\"Email\"\n\"1\",\"a@x.com\"\n",
+            b"Record ID,Associated Company IDs,Name\n1,4;5,\"D\xC3\xBCrer, Albrecht\"\n",
+        ] {
+            assert_eq!(
+                String::from_utf8_lossy(&roundtrip(text)),
+                String::from_utf8_lossy(text)
+            );
+        }
+    }
+
+    #[test]
+    fn new_properties_get_columns_in_the_file_style() {
+        let mut e = read(b"Record ID,Email\n1,a@x.com\n", "t.csv").unwrap();
+        e.contacts[0].set_prop("hs_additional_emails", Some("b@x.com".into()));
+        e.contacts[0].set_prop("custom", Some("c".into()));
+        let mut out = Vec::new();
+        write(&e, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "Record ID,Email,Additional email addresses,custom\n1,a@x.com,b@x.com,c\n"
+        );
+        let mut e = read(b"hs_object_id,email\n1,a@x.com\n", "t.csv").unwrap();
+        e.contacts[0].set_prop("hs_additional_emails", Some("b@x.com".into()));
+        let mut out = Vec::new();
+        write(&e, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "hs_object_id,email,hs_additional_emails\n1,a@x.com,b@x.com\n"
+        );
+    }
+
+    #[test]
+    fn truncated_quote_is_refused() {
+        let e = read(b"Record ID,Notes\n1,ok\n2,\"cut off\n", "t.csv")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("t.csv: line 3: a quoted field is still open"), "{e}");
+    }
+
+    #[test]
+    fn literal_quotes_inside_fields_are_fine() {
+        let e = read(b"Record ID,Height\n1,5'10\"\n", "t.csv").unwrap();
+        assert_eq!(e.contacts[0].prop("Height"), Some("5'10\""));
+    }
+
+    #[test]
+    fn ragged_rows_name_the_line() {
+        let e = read(b"Record ID,Email\n1,a@x.com\n2,b@x.com,extra\n", "t.csv")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "t.csv: line 3: the row has 3 fields but the header has 2; fix the row (a stray comma or an unquoted line break?)"
+        );
+    }
+
+    #[test]
+    fn missing_id_column_or_cell() {
+        let e = read(b"Email\na@x.com\n", "t.csv").unwrap_err().to_string();
+        assert!(e.contains("no record id column"), "{e}");
+        let e = read(b"Record ID,Email\n,a@x.com\n", "t.csv").unwrap_err().to_string();
+        assert!(e.starts_with("t.csv: line 2: the row has no record id"), "{e}");
+    }
+
+    #[test]
+    fn duplicate_headers_are_refused() {
+        let e = read(b"Record ID,Email,email\n1,a,b\n", "t.csv").unwrap_err().to_string();
+        assert!(e.contains("columns 2 (\"Email\") and 3 (\"email\")"), "{e}");
+    }
+
+    #[test]
+    fn json_contacts_write_with_internal_names() {
+        let e = crate::format::json::read(
+            br#"[{"id":"1","properties":{"email":"a@x.com"},"associations":{"deals":["9"]}},{"id":"2","properties":{"firstname":"B"}}]"#,
+            "t.json",
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        write(&e, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "hs_object_id,email,associateddealids,firstname\n1,a@x.com,9,\n2,,,B\n"
+        );
+    }
+}

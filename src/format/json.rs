@@ -1,0 +1,546 @@
+//! JSON exports in HubSpot's API shape: a bare array of contacts, an API page
+//! `{"results": [...]}`, or an export object `{"contacts": [...], ...}`.
+
+use std::io::{self, Write};
+
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+use serde_json::{Map, Value};
+
+use super::{check_utf8, ReadError};
+use crate::model::{
+    key, AssocEntry, AssocForm, AssocList, Associations, Contact, Export, History, HistoryEntry,
+    JsonShape, Layout, Properties,
+};
+
+/// Read a JSON export.
+pub fn read(bytes: &[u8], file: &str) -> Result<Export, ReadError> {
+    let text = check_utf8(bytes, file)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let doc: Value = serde_json::from_str(text).map_err(|e| syntax(file, &e))?;
+    let pretty = text.trim().contains('\n');
+    let (shape, items) = match doc {
+        Value::Array(items) => (JsonShape::Array, items),
+        Value::Object(mut top) => {
+            let contacts_key = ["contacts", "results"]
+                .into_iter()
+                .find(|k| top.get(*k).is_some_and(Value::is_array))
+                .ok_or_else(|| ReadError::Invalid {
+                    file: file.into(),
+                    place: "top level".into(),
+                    what: "expected an array of contacts, {\"results\": [...]} or {\"contacts\": [...]}; found an object with neither".into(),
+                })?;
+            let items = match top.get_mut(contacts_key).map(Value::take) {
+                Some(Value::Array(items)) => items,
+                _ => unreachable!("checked above"),
+            };
+            (
+                JsonShape::Object {
+                    contacts_key: contacts_key.to_string(),
+                    top,
+                },
+                items,
+            )
+        }
+        other => {
+            return Err(ReadError::Invalid {
+                file: file.into(),
+                place: "top level".into(),
+                what: format!(
+                    "expected an array of contacts or an export object, found {}",
+                    kind_of(&other)
+                ),
+            })
+        }
+    };
+    let contacts = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| contact_from_value(v).map_err(|e| e.at(file, &format!("contact {}", i + 1))))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Export {
+        contacts,
+        layout: Layout::Json { shape, pretty },
+    })
+}
+
+/// Write an export as JSON: in its own shape when it was read from JSON, else
+/// as a bare array.
+pub fn write(export: &Export, out: &mut dyn Write) -> io::Result<()> {
+    let (shape, pretty) = match &export.layout {
+        Layout::Json { shape, pretty } => (shape, *pretty),
+        _ => (&JsonShape::Array, true),
+    };
+    let doc = Document {
+        shape,
+        contacts: &export.contacts,
+    };
+    if pretty {
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+    } else {
+        serde_json::to_writer(&mut *out, &doc)?;
+    }
+    out.write_all(b"\n")
+}
+
+struct Document<'a> {
+    shape: &'a JsonShape,
+    contacts: &'a [Contact],
+}
+
+impl Serialize for Document<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.shape {
+            JsonShape::Array => self.contacts.serialize(s),
+            JsonShape::Object { contacts_key, top } => {
+                let mut m = s.serialize_map(Some(top.len()))?;
+                for (k, v) in top {
+                    if k == contacts_key {
+                        m.serialize_entry(k, self.contacts)?;
+                    } else {
+                        m.serialize_entry(k, v)?;
+                    }
+                }
+                m.end()
+            }
+        }
+    }
+}
+
+/// A problem inside one contact, before the file and place are known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContactError {
+    pub id: Option<String>,
+    pub what: String,
+}
+
+impl ContactError {
+    /// Attach the file and the contact's place.
+    pub fn at(self, file: &str, place: &str) -> ReadError {
+        let place = match self.id {
+            Some(id) => format!("{place} (id {id})"),
+            None => place.to_string(),
+        };
+        ReadError::Invalid {
+            file: file.into(),
+            place,
+            what: self.what,
+        }
+    }
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+pub(crate) fn syntax(file: &str, e: &serde_json::Error) -> ReadError {
+    let what = match e.classify() {
+        serde_json::error::Category::Eof => {
+            "the JSON ends too early: the file looks truncated; download or export it again".to_string()
+        }
+        _ => format!("malformed JSON: {e}"),
+    };
+    // serde_json appends " at line L column C"; the variant says it already.
+    let what = match what.rfind(" at line ") {
+        Some(i) => what[..i].to_string(),
+        None => what,
+    };
+    ReadError::Syntax {
+        file: file.into(),
+        line: e.line() as u64,
+        column: e.column() as u64,
+        what,
+    }
+}
+
+/// Build a contact from its JSON object.
+pub fn contact_from_value(v: Value) -> Result<Contact, ContactError> {
+    let err = |id: Option<&str>, what: String| ContactError {
+        id: id.map(str::to_string),
+        what,
+    };
+    let Value::Object(obj) = v else {
+        return Err(err(None, format!("expected a contact object, found {}", kind_of(&v))));
+    };
+    let (id, id_is_number) = match obj.get(key::ID) {
+        Some(Value::String(s)) if !s.trim().is_empty() => (s.clone(), false),
+        Some(Value::Number(n)) => (n.to_string(), true),
+        Some(other) if !matches!(other, Value::String(_) | Value::Null) => {
+            return Err(err(None, format!("\"id\" must be a string, found {}", kind_of(other))))
+        }
+        _ => {
+            // A contact without `id` may still carry hs_object_id.
+            let from_props = obj
+                .get(key::PROPERTIES)
+                .and_then(|p| p.get("hs_object_id"))
+                .and_then(Value::as_str)
+                .filter(|s| !s.trim().is_empty());
+            match from_props {
+                Some(_) => {
+                    return Err(err(
+                        from_props,
+                        "has no \"id\" (only properties.hs_object_id); add \"id\" with the record id".into(),
+                    ))
+                }
+                None => {
+                    return Err(err(
+                        None,
+                        "has no \"id\"; every contact needs its record id".into(),
+                    ))
+                }
+            }
+        }
+    };
+    let idr = Some(id.as_str());
+    let mut c = Contact {
+        id: id.clone(),
+        id_is_number,
+        ..Default::default()
+    };
+    for (k, v) in obj {
+        c.key_order.push(k.clone());
+        match k.as_str() {
+            key::ID => {}
+            key::PROPERTIES => c.properties = properties(v).map_err(|w| err(idr, w))?,
+            key::HISTORY => c.history = Some(history(v).map_err(|w| err(idr, w))?),
+            key::ASSOCIATIONS => {
+                c.associations = Some(associations(v).map_err(|w| err(idr, w))?)
+            }
+            _ => {
+                c.sections.insert(k, v);
+            }
+        }
+    }
+    Ok(c)
+}
+
+fn properties(v: Value) -> Result<Properties, String> {
+    let Value::Object(m) = v else {
+        return Err(format!("\"properties\" must be an object, found {}", kind_of(&v)));
+    };
+    let mut props = Properties::with_capacity(m.len());
+    for (k, v) in m {
+        let value = match v {
+            Value::Null => None,
+            Value::String(s) => Some(s),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            other => {
+                return Err(format!(
+                    "property {k:?} must be a string, found {}; HubSpot property values are strings",
+                    kind_of(&other)
+                ))
+            }
+        };
+        props.insert(k, value);
+    }
+    Ok(props)
+}
+
+fn history(v: Value) -> Result<History, String> {
+    let Value::Object(m) = v else {
+        return Err(format!(
+            "\"propertiesWithHistory\" must be an object, found {}",
+            kind_of(&v)
+        ));
+    };
+    let mut out = History::with_capacity(m.len());
+    for (k, v) in m {
+        let Value::Array(items) = v else {
+            return Err(format!(
+                "propertiesWithHistory.{k} must be a list of {{value, timestamp, sourceType}}, found {}",
+                kind_of(&v)
+            ));
+        };
+        let mut entries = Vec::with_capacity(items.len());
+        for item in items {
+            match item {
+                Value::Object(e) => entries.push(HistoryEntry(e)),
+                other => {
+                    return Err(format!(
+                        "propertiesWithHistory.{k} entries must be objects, found {}",
+                        kind_of(&other)
+                    ))
+                }
+            }
+        }
+        out.insert(k, entries);
+    }
+    Ok(out)
+}
+
+fn associations(v: Value) -> Result<Associations, String> {
+    let Value::Object(m) = v else {
+        return Err(format!("\"associations\" must be an object, found {}", kind_of(&v)));
+    };
+    let mut out = Associations::with_capacity(m.len());
+    for (kind, v) in m {
+        let bad = |found: &Value| {
+            format!(
+                "associations.{kind} must be a list of ids or {{\"results\": [{{\"id\", \"type\"}}]}}, found {}",
+                kind_of(found)
+            )
+        };
+        let (form, items) = match v {
+            Value::Array(items) => (AssocForm::Plain, items),
+            Value::Object(mut o) => match o.get_mut("results").map(Value::take) {
+                Some(Value::Array(items)) => (AssocForm::Results(o), items),
+                _ => return Err(bad(&Value::Object(o))),
+            },
+            other => return Err(bad(&other)),
+        };
+        let mut entries = Vec::with_capacity(items.len());
+        for item in items {
+            let id = match &item {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                Value::Object(o) => o.get("id").and_then(crate::model::value_as_text),
+                _ => None,
+            };
+            match id {
+                Some(id) => entries.push(AssocEntry { id, raw: item }),
+                None => {
+                    return Err(format!(
+                        "associations.{kind} has an entry without an id: {item}"
+                    ))
+                }
+            }
+        }
+        out.insert(kind, AssocList { form, entries });
+    }
+    Ok(out)
+}
+
+/// The JSON key order of a contact that has none recorded (one read from
+/// CSV): HubSpot's API order.
+const DEFAULT_ORDER: &[&str] = &[
+    key::ID,
+    key::PROPERTIES,
+    key::HISTORY,
+    key::CREATED_AT,
+    key::UPDATED_AT,
+    key::ARCHIVED,
+    key::ASSOCIATIONS,
+];
+
+const FIXED_KEYS: [&str; 4] = [key::ID, key::PROPERTIES, key::HISTORY, key::ASSOCIATIONS];
+
+impl Contact {
+    /// The keys to write, in order: the order read, then parts gained since.
+    fn write_order(&self) -> Vec<&str> {
+        let mut order: Vec<&str> = if self.key_order.is_empty() {
+            DEFAULT_ORDER.to_vec()
+        } else {
+            self.key_order.iter().map(String::as_str).collect()
+        };
+        for k in FIXED_KEYS.iter().copied().chain(self.sections.keys().map(String::as_str)) {
+            if !order.contains(&k) {
+                order.push(k);
+            }
+        }
+        order
+    }
+}
+
+impl Serialize for Contact {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        for k in self.write_order() {
+            match k {
+                key::ID => match self.id.parse::<serde_json::Number>() {
+                    Ok(n) if self.id_is_number => m.serialize_entry(k, &n)?,
+                    _ => m.serialize_entry(k, &self.id)?,
+                },
+                key::PROPERTIES => m.serialize_entry(k, &self.properties)?,
+                key::HISTORY => {
+                    if let Some(h) = &self.history {
+                        m.serialize_entry(k, &HistoryOut(h))?
+                    }
+                }
+                key::ASSOCIATIONS => {
+                    if let Some(a) = &self.associations {
+                        m.serialize_entry(k, &AssocsOut(a))?
+                    }
+                }
+                _ => {
+                    if let Some(v) = self.sections.get(k) {
+                        m.serialize_entry(k, v)?
+                    }
+                }
+            }
+        }
+        m.end()
+    }
+}
+
+struct HistoryOut<'a>(&'a History);
+
+impl Serialize for HistoryOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, entries) in self.0 {
+            let list: Vec<&Map<String, Value>> = entries.iter().map(|e| &e.0).collect();
+            m.serialize_entry(k, &list)?;
+        }
+        m.end()
+    }
+}
+
+struct AssocsOut<'a>(&'a Associations);
+
+impl Serialize for AssocsOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (kind, list) in self.0 {
+            m.serialize_entry(kind, &AssocListOut(list))?;
+        }
+        m.end()
+    }
+}
+
+struct AssocListOut<'a>(&'a AssocList);
+
+struct EntriesOut<'a>(&'a [AssocEntry], bool);
+
+impl Serialize for EntriesOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let results = self.1;
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for e in self.0 {
+            match (&e.raw, results) {
+                (Value::Object(_), true) | (Value::String(_) | Value::Number(_), false) => {
+                    seq.serialize_element(&e.raw)?
+                }
+                // An entry read in the other form is written in this list's.
+                (_, true) => {
+                    let mut o = Map::new();
+                    o.insert("id".into(), Value::String(e.id.clone()));
+                    seq.serialize_element(&o)?
+                }
+                (_, false) => seq.serialize_element(&e.id)?,
+            }
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for AssocListOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match &self.0.form {
+            AssocForm::Plain => EntriesOut(&self.0.entries, false).serialize(s),
+            AssocForm::Results(rest) => {
+                let mut m = s.serialize_map(None)?;
+                let mut wrote = false;
+                for (k, v) in rest {
+                    if k == "results" {
+                        m.serialize_entry(k, &EntriesOut(&self.0.entries, true))?;
+                        wrote = true;
+                    } else {
+                        m.serialize_entry(k, v)?;
+                    }
+                }
+                if !wrote {
+                    m.serialize_entry("results", &EntriesOut(&self.0.entries, true))?;
+                }
+                m.end()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roundtrip(text: &str) -> String {
+        let e = read(text.as_bytes(), "t.json").unwrap();
+        let mut out = Vec::new();
+        write(&e, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn reads_each_shape() {
+        let arr = read(br#"[{"id":"1","properties":{}}]"#, "a").unwrap();
+        assert_eq!(arr.contacts[0].id, "1");
+        assert!(matches!(arr.layout, Layout::Json { shape: JsonShape::Array, pretty: false }));
+        let page = read(br#"{"results":[{"id":"2","properties":{}}],"paging":{}}"#, "a").unwrap();
+        assert_eq!(page.contacts[0].id, "2");
+        let exp =
+            read(br#"{"portal":1,"contacts":[{"id":"3","properties":{}}],"deals":[]}"#, "a").unwrap();
+        assert_eq!(exp.contacts[0].id, "3");
+    }
+
+    #[test]
+    fn compact_round_trip_is_byte_identical() {
+        let text = r#"{"portal":1,"contacts":[{"properties":{"email":"a@x.com","n":null},"id":"3","archived":false,"associations":{"deals":{"results":[{"id":"9","type":"contact_to_deal"}],"paging":null},"companies":["4",5]},"extra":{"z":1,"a":2}}],"deals":[]}"#;
+        assert_eq!(roundtrip(text), format!("{text}\n"));
+    }
+
+    #[test]
+    fn pretty_round_trip_is_byte_identical() {
+        let text = "[\n  {\n    \"id\": 7,\n    \"properties\": {\n      \"a\": \"b\"\n    }\n  }\n]\n";
+        assert_eq!(roundtrip(text), text);
+    }
+
+    #[test]
+    fn contact_without_id_is_named() {
+        let e = read(br#"[{"id":"1","properties":{}},{"properties":{"email":"x@y.z"}}]"#, "f.json")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "f.json: contact 2: has no \"id\"; every contact needs its record id");
+    }
+
+    #[test]
+    fn truncated_json_says_so() {
+        let e = read(b"[{\"id\":\"1\",\"properties\":{\"a\":", "f.json").unwrap_err().to_string();
+        assert!(e.starts_with("f.json: line 1, column"), "{e}");
+        assert!(e.contains("truncated"), "{e}");
+    }
+
+    #[test]
+    fn malformed_json_names_line() {
+        let e = read(b"[\n{\"id\": \"1\",,}\n]", "f.json").unwrap_err().to_string();
+        assert!(e.starts_with("f.json: line 2, column"), "{e}");
+        assert!(e.contains("malformed JSON"), "{e}");
+    }
+
+    #[test]
+    fn non_string_property_objects_are_refused() {
+        let e = read(br#"[{"id":"1","properties":{"a":{"b":1}}}]"#, "f.json")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("contact 1 (id 1)") && e.contains("property \"a\""), "{e}");
+    }
+
+    #[test]
+    fn association_entry_in_other_form_is_converted() {
+        let mut e = read(
+            br#"[{"id":"1","properties":{},"associations":{"deals":{"results":[]},"tickets":[]}}]"#,
+            "f",
+        )
+        .unwrap();
+        let a = e.contacts[0].associations.as_mut().unwrap();
+        a.get_mut("deals").unwrap().entries.push(AssocEntry {
+            id: "5".into(),
+            raw: Value::String("5".into()),
+        });
+        a.get_mut("tickets").unwrap().entries.push(AssocEntry {
+            id: "6".into(),
+            raw: serde_json::json!({"id": "6", "type": "t"}),
+        });
+        let mut out = Vec::new();
+        write(&e, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "[{\"id\":\"1\",\"properties\":{},\"associations\":{\"deals\":{\"results\":[{\"id\":\"5\"}]},\"tickets\":[\"6\"]}}]\n"
+        );
+    }
+}

@@ -1,0 +1,193 @@
+//! Reading and writing exports: JSON (HubSpot API shape), JSON Lines and
+//! CSV (HubSpot export), chosen by extension or explicitly (SPEC section 3).
+
+pub mod csv;
+pub mod json;
+pub mod ndjson;
+
+use std::io::{self, Read, Write};
+use std::path::Path;
+
+use crate::model::{Export, Layout};
+
+/// A file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Json,
+    Ndjson,
+    Csv,
+}
+
+impl Format {
+    /// The format a file's extension names, if any.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "json" => Some(Format::Json),
+            "ndjson" | "jsonl" => Some(Format::Ndjson),
+            "csv" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+
+    /// The format of an export's layout.
+    pub fn of_layout(layout: &Layout) -> Format {
+        match layout {
+            Layout::Json { .. } => Format::Json,
+            Layout::Ndjson => Format::Ndjson,
+            Layout::Csv(_) => Format::Csv,
+        }
+    }
+
+    /// Guess the format of data with no file name (stdin).
+    pub fn sniff(bytes: &[u8]) -> Format {
+        let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        match text.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'[') => Format::Json,
+            Some(b'{') => {
+                if serde_json::from_slice::<serde::de::IgnoredAny>(text).is_ok() {
+                    Format::Json
+                } else {
+                    Format::Ndjson
+                }
+            }
+            _ => Format::Csv,
+        }
+    }
+}
+
+/// Why an export could not be read. Every message names the file and, where
+/// known, the line or record, and says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{file}: cannot read the file: {source}")]
+    Io {
+        file: String,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{file}: the file is empty; expected a contact export (JSON, JSON Lines or CSV)")]
+    Empty { file: String },
+    #[error("{file}: line {line}: the file is not valid UTF-8 (bad byte at offset {offset}); save the export as UTF-8 and try again")]
+    NotUtf8 {
+        file: String,
+        line: u64,
+        offset: u64,
+    },
+    #[error("{file}: cannot tell the format from the file name; name it .json, .ndjson/.jsonl or .csv, or pass --input-format json|ndjson|csv")]
+    UnknownFormat { file: String },
+    #[error("{file}: line {line}, column {column}: {what}")]
+    Syntax {
+        file: String,
+        line: u64,
+        column: u64,
+        what: String,
+    },
+    #[error("{file}: {place}: {what}")]
+    Invalid {
+        file: String,
+        /// "line 4", "contact 3 (id 123)", "header", ...
+        place: String,
+        what: String,
+    },
+}
+
+/// Read an export from a file (`-` is stdin), in the given format or the one
+/// its extension names.
+pub fn read_path(path: &Path, format: Option<Format>) -> Result<Export, ReadError> {
+    let file = path.display().to_string();
+    let is_stdin = file == "-";
+    let format = match format.or_else(|| Format::from_path(path)) {
+        Some(f) => Some(f),
+        None if is_stdin => None,
+        None => return Err(ReadError::UnknownFormat { file }),
+    };
+    let mut bytes = Vec::new();
+    let res = if is_stdin {
+        io::stdin().lock().read_to_end(&mut bytes).map(|_| ())
+    } else {
+        std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes).map(|_| ()))
+    };
+    let file = if is_stdin { "<stdin>".to_string() } else { file };
+    res.map_err(|source| ReadError::Io {
+        file: file.clone(),
+        source,
+    })?;
+    let format = format.unwrap_or_else(|| Format::sniff(&bytes));
+    read_bytes(&bytes, format, &file)
+}
+
+/// Read an export from bytes; `file` names it in messages.
+pub fn read_bytes(bytes: &[u8], format: Format, file: &str) -> Result<Export, ReadError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ReadError::Empty { file: file.into() });
+    }
+    match format {
+        Format::Json => json::read(bytes, file),
+        Format::Ndjson => ndjson::read(bytes, file),
+        Format::Csv => csv::read(bytes, file),
+    }
+}
+
+/// Write an export in a format: its own layout when the format is the one
+/// it was read in, else that format's plain layout.
+pub fn write(export: &Export, format: Format, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Json => json::write(export, out),
+        Format::Ndjson => ndjson::write(export, out),
+        Format::Csv => csv::write(export, out),
+    }
+}
+
+/// Write an export to bytes.
+pub fn write_to_vec(export: &Export, format: Format) -> Vec<u8> {
+    let mut buf = Vec::new();
+    write(export, format, &mut buf).expect("writing to memory cannot fail");
+    buf
+}
+
+/// The UTF-8 check with a line number for the message.
+pub(crate) fn check_utf8<'a>(bytes: &'a [u8], file: &str) -> Result<&'a str, ReadError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let offset = e.valid_up_to();
+        let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        ReadError::NotUtf8 {
+            file: file.into(),
+            line,
+            offset: offset as u64,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_from_extension() {
+        assert_eq!(Format::from_path(Path::new("a.JSON")), Some(Format::Json));
+        assert_eq!(Format::from_path(Path::new("a.jsonl")), Some(Format::Ndjson));
+        assert_eq!(Format::from_path(Path::new("a.ndjson")), Some(Format::Ndjson));
+        assert_eq!(Format::from_path(Path::new("dir/a.csv")), Some(Format::Csv));
+        assert_eq!(Format::from_path(Path::new("a.txt")), None);
+        assert_eq!(Format::from_path(Path::new("a")), None);
+    }
+
+    #[test]
+    fn sniffs_stdin() {
+        assert_eq!(Format::sniff(b" [ ]"), Format::Json);
+        assert_eq!(Format::sniff(b"{\"contacts\": []}"), Format::Json);
+        assert_eq!(Format::sniff(b"{\"id\":\"1\"}\n{\"id\":\"2\"}\n"), Format::Ndjson);
+        assert_eq!(Format::sniff(b"Record ID,Email\n"), Format::Csv);
+    }
+
+    #[test]
+    fn empty_and_not_utf8() {
+        for f in [Format::Json, Format::Ndjson, Format::Csv] {
+            let e = read_bytes(b"  \n", f, "x").unwrap_err();
+            assert!(matches!(e, ReadError::Empty { .. }), "{e}");
+        }
+        let e = check_utf8(b"ok\nbad \xff", "x").unwrap_err().to_string();
+        assert!(e.contains("line 2"), "{e}");
+    }
+}

@@ -1,0 +1,114 @@
+//! JSON Lines: one contact object per line, read as a stream.
+
+use std::io::{self, BufRead, Write};
+
+use super::json::{contact_from_value, syntax};
+use super::ReadError;
+use crate::model::{Contact, Export, Layout};
+
+/// Read a JSON Lines export held in memory.
+pub fn read(bytes: &[u8], file: &str) -> Result<Export, ReadError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut contacts = Vec::new();
+    for item in stream(bytes, file) {
+        contacts.push(item?);
+    }
+    Ok(Export {
+        contacts,
+        layout: Layout::Ndjson,
+    })
+}
+
+/// Contacts one line at a time from a reader; blank lines are skipped. Each
+/// error names the line.
+pub fn stream<'a, R: BufRead + 'a>(
+    reader: R,
+    file: &'a str,
+) -> impl Iterator<Item = Result<Contact, ReadError>> + 'a {
+    reader
+        .split(b'\n')
+        .enumerate()
+        .filter_map(move |(i, line)| {
+            let n = i as u64 + 1;
+            let line = match line {
+                Ok(l) => l,
+                Err(source) => {
+                    return Some(Err(ReadError::Io {
+                        file: file.into(),
+                        source,
+                    }))
+                }
+            };
+            if line.iter().all(u8::is_ascii_whitespace) {
+                return None;
+            }
+            Some(parse_line(&line, n, file))
+        })
+}
+
+fn parse_line(line: &[u8], n: u64, file: &str) -> Result<Contact, ReadError> {
+    let text = std::str::from_utf8(line).map_err(|e| ReadError::NotUtf8 {
+        file: file.into(),
+        line: n,
+        offset: e.valid_up_to() as u64,
+    })?;
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        let mut err = syntax(file, &e);
+        if let ReadError::Syntax { line, .. } = &mut err {
+            *line = n;
+        }
+        err
+    })?;
+    contact_from_value(value).map_err(|e| e.at(file, &format!("line {n}")))
+}
+
+/// Write one contact per line.
+pub fn write(export: &Export, out: &mut dyn Write) -> io::Result<()> {
+    for c in &export.contacts {
+        write_contact(c, out)?;
+    }
+    Ok(())
+}
+
+/// Write one contact as a line.
+pub fn write_contact(c: &Contact, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, c)?;
+    out.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_is_byte_identical() {
+        let text = "{\"id\":\"1\",\"properties\":{\"email\":\"a@x.com\"}}\n{\"properties\":{},\"id\":2,\"visits\":[{\"timestamp\":\"1\"}]}\n";
+        let e = read(text.as_bytes(), "f.ndjson").unwrap();
+        assert_eq!(e.contacts.len(), 2);
+        let mut out = Vec::new();
+        write(&e, &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), text);
+    }
+
+    #[test]
+    fn blank_lines_are_skipped() {
+        let e = read(b"\n{\"id\":\"1\",\"properties\":{}}\n\n", "f").unwrap();
+        assert_eq!(e.contacts.len(), 1);
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let e = read(b"{\"id\":\"1\",\"properties\":{}}\n{\"id\":\n", "f.ndjson")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("f.ndjson: line 2, column"), "{e}");
+        let e = read(b"{\"id\":\"1\",\"properties\":{}}\n{\"properties\":{}}\n", "f.ndjson")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "f.ndjson: line 2: has no \"id\"; every contact needs its record id");
+        let e = read(b"{\"id\":\"1\",\"properties\":{\"a\":\"\xff\"}}\n", "f.ndjson")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 1") && e.contains("UTF-8"), "{e}");
+    }
+}

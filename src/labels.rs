@@ -1,0 +1,239 @@
+//! HubSpot's export labels: CSV header labels ↔ internal property names, and
+//! option labels ↔ internal option values (SPEC section 3).
+
+/// Known CSV header labels and the internal names they stand for.
+/// Several labels may name one property; the first is the one HubSpot's
+/// export writes today and is used when a new column is added.
+const HEADER_LABELS: &[(&str, &str)] = &[
+    ("Record ID", "hs_object_id"),
+    ("Contact ID", "hs_object_id"),
+    ("First Name", "firstname"),
+    ("Last Name", "lastname"),
+    ("Email", "email"),
+    ("Phone Number", "phone"),
+    ("Mobile Phone Number", "mobilephone"),
+    ("Company Name", "company"),
+    ("Job Title", "jobtitle"),
+    ("City", "city"),
+    ("State/Region", "state"),
+    ("Country/Region", "country"),
+    ("Postal Code", "zip"),
+    ("Street Address", "address"),
+    ("Website URL", "website"),
+    ("Additional email addresses", "hs_additional_emails"),
+    ("Lifecycle Stage", "lifecyclestage"),
+    ("Lead Status", "hs_lead_status"),
+    ("Create Date", "createdate"),
+    ("Last Modified Date", "lastmodifieddate"),
+    ("Number of Form Submissions", "num_conversion_events"),
+    ("Number of Unique Forms Submitted", "num_unique_conversion_events"),
+    ("Marketing contact status", "hs_marketable_status"),
+    ("Number of Pageviews", "hs_analytics_num_page_views"),
+    ("Number of Sessions", "hs_analytics_num_visits"),
+    ("Number of event completions", "hs_analytics_num_event_completions"),
+    ("Time First Seen", "hs_analytics_first_timestamp"),
+    ("Time Last Seen", "hs_analytics_last_timestamp"),
+    ("Time of First Session", "hs_analytics_first_visit_timestamp"),
+    ("Time of Last Session", "hs_analytics_last_visit_timestamp"),
+    ("First Page Seen", "hs_analytics_first_url"),
+    ("Last Page Seen", "hs_analytics_last_url"),
+    ("First Referring Site", "hs_analytics_first_referrer"),
+    ("Last Referring Site", "hs_analytics_last_referrer"),
+    ("Original Source", "hs_analytics_source"),
+    ("Original Source Drill-Down 1", "hs_analytics_source_data_1"),
+    ("Original Source Drill-Down 2", "hs_analytics_source_data_2"),
+    ("Unsubscribed from all email", "hs_email_optout"),
+    ("Marketing emails bounced", "hs_email_bounce"),
+    ("Legal basis for processing contact's data", "hs_legal_basis"),
+    ("Merged object IDs", "hs_merged_object_ids"),
+    ("Contact owner", "hubspot_owner_id"),
+    ("Salesforce Contact ID", "salesforcecontactid"),
+];
+
+/// CSV columns that hold associations rather than properties.
+pub const ASSOCIATION_COLUMNS: &[(&str, &str)] = &[
+    ("Associated Company IDs", "companies"),
+    ("Associated Deal IDs", "deals"),
+    ("Associated Ticket IDs", "tickets"),
+];
+
+/// The internal name a CSV header stands for: a known label
+/// (case-insensitive), else the header itself (an internal name, or an
+/// unknown column kept under its header).
+pub fn internal_name(header: &str) -> &str {
+    let h = header.trim();
+    HEADER_LABELS
+        .iter()
+        .find(|(label, _)| label.eq_ignore_ascii_case(h))
+        .map(|(_, name)| *name)
+        .unwrap_or(h)
+}
+
+/// Whether the header is one of the known labels, spelled as HubSpot does
+/// (case matters here: `email` is an internal name, `Email` a label).
+pub fn is_label(header: &str) -> bool {
+    let h = header.trim();
+    HEADER_LABELS.iter().any(|(label, _)| *label == h)
+        || ASSOCIATION_COLUMNS.iter().any(|(label, _)| *label == h)
+}
+
+/// The label HubSpot's export uses for an internal name, if known.
+pub fn label_of(name: &str) -> Option<&'static str> {
+    HEADER_LABELS
+        .iter()
+        .find(|(_, n)| *n == name)
+        .map(|(label, _)| *label)
+}
+
+/// The association kind a CSV header names (`Associated Deal IDs` →
+/// `deals`); internal-name style headers (`associatedcompanyids`, ...) are
+/// accepted too.
+pub fn association_kind(header: &str) -> Option<&'static str> {
+    let h = header.trim();
+    ASSOCIATION_COLUMNS
+        .iter()
+        .find(|(label, _)| label.eq_ignore_ascii_case(h))
+        .map(|(_, kind)| *kind)
+        .or(match h.to_ascii_lowercase().as_str() {
+            "associatedcompanyids" | "associated_company_ids" => Some("companies"),
+            "associateddealids" | "associated_deal_ids" => Some("deals"),
+            "associatedticketids" | "associated_ticket_ids" => Some("tickets"),
+            _ => None,
+        })
+}
+
+/// The header for an association kind, in the file's header style.
+pub fn association_header(kind: &str, labels: bool) -> Option<String> {
+    let (label, _) = ASSOCIATION_COLUMNS.iter().find(|(_, k)| *k == kind)?;
+    Some(if labels {
+        label.to_string()
+    } else {
+        format!("associated{}ids", kind.trim_end_matches('s').replace("companie", "company"))
+    })
+}
+
+/// Lifecycle stages: internal value and label, in HubSpot's default funnel
+/// order (lowest first).
+pub const LIFECYCLE_STAGES: &[(&str, &str)] = &[
+    ("subscriber", "Subscriber"),
+    ("lead", "Lead"),
+    ("marketingqualifiedlead", "Marketing Qualified Lead"),
+    ("salesqualifiedlead", "Sales Qualified Lead"),
+    ("opportunity", "Opportunity"),
+    ("customer", "Customer"),
+    ("evangelist", "Evangelist"),
+    ("other", "Other"),
+];
+
+/// The internal value of a lifecycle stage given as an internal value or a
+/// label, case-insensitively; an unknown stage is returned lower-cased, so
+/// that custom stages compare case-insensitively too.
+pub fn stage_key(value: &str) -> String {
+    let v = value.trim();
+    LIFECYCLE_STAGES
+        .iter()
+        .find(|(internal, label)| internal.eq_ignore_ascii_case(v) || label.eq_ignore_ascii_case(v))
+        .map(|(internal, _)| internal.to_string())
+        .unwrap_or_else(|| v.to_lowercase())
+}
+
+/// `hs_marketable_status` as a boolean: `true`/`false`, or the CSV labels
+/// "Marketing contact" / "Non-marketing contact".
+pub fn marketable(value: &str) -> Option<bool> {
+    let v = value.trim();
+    if v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("Marketing contact") {
+        Some(true)
+    } else if v.eq_ignore_ascii_case("false") || v.eq_ignore_ascii_case("Non-marketing contact") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_labels_to_internal_names() {
+        assert_eq!(internal_name("Record ID"), "hs_object_id");
+        assert_eq!(internal_name("Contact ID"), "hs_object_id");
+        assert_eq!(internal_name("first name"), "firstname");
+        assert_eq!(internal_name("Additional email addresses"), "hs_additional_emails");
+        assert_eq!(internal_name("Original Source Drill-Down 2"), "hs_analytics_source_data_2");
+        assert_eq!(internal_name("Salesforce Contact ID"), "salesforcecontactid");
+        // Internal names and unknown columns stand for themselves.
+        assert_eq!(internal_name("firstname"), "firstname");
+        assert_eq!(internal_name("Favourite Colour"), "Favourite Colour");
+    }
+
+    #[test]
+    fn every_spec_label_is_known() {
+        for label in [
+            "Record ID",
+            "Contact ID",
+            "First Name",
+            "Last Name",
+            "Email",
+            "Phone Number",
+            "Additional email addresses",
+            "Lifecycle Stage",
+            "Create Date",
+            "Last Modified Date",
+            "Number of Form Submissions",
+            "Number of Unique Forms Submitted",
+            "Marketing contact status",
+            "Number of Pageviews",
+            "Number of Sessions",
+            "Number of event completions",
+            "Time First Seen",
+            "Time Last Seen",
+            "First Page Seen",
+            "Last Page Seen",
+            "Original Source",
+            "Original Source Drill-Down 1",
+            "Original Source Drill-Down 2",
+            "Unsubscribed from all email",
+            "Marketing emails bounced",
+            "Legal basis for processing contact's data",
+            "Merged object IDs",
+            "Contact owner",
+            "Salesforce Contact ID",
+        ] {
+            assert!(is_label(label), "{label}");
+        }
+    }
+
+    #[test]
+    fn label_of_gives_the_export_label() {
+        assert_eq!(label_of("hs_object_id"), Some("Record ID"));
+        assert_eq!(label_of("hs_merged_object_ids"), Some("Merged object IDs"));
+        assert_eq!(label_of("nope"), None);
+    }
+
+    #[test]
+    fn association_columns() {
+        assert_eq!(association_kind("Associated Deal IDs"), Some("deals"));
+        assert_eq!(association_kind("associatedcompanyids"), Some("companies"));
+        assert_eq!(association_kind("Associated Company"), None);
+        assert_eq!(association_header("companies", true).as_deref(), Some("Associated Company IDs"));
+        assert_eq!(association_header("companies", false).as_deref(), Some("associatedcompanyids"));
+        assert_eq!(association_header("tickets", false).as_deref(), Some("associatedticketids"));
+    }
+
+    #[test]
+    fn stages_compare_by_label_or_value() {
+        assert_eq!(stage_key("Marketing Qualified Lead"), "marketingqualifiedlead");
+        assert_eq!(stage_key("CUSTOMER"), "customer");
+        assert_eq!(stage_key("Partner"), "partner");
+    }
+
+    #[test]
+    fn marketable_status_forms() {
+        assert_eq!(marketable("true"), Some(true));
+        assert_eq!(marketable("Marketing contact"), Some(true));
+        assert_eq!(marketable("Non-marketing contact"), Some(false));
+        assert_eq!(marketable("FALSE"), Some(false));
+        assert_eq!(marketable("maybe"), None);
+    }
+}

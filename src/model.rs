@@ -1,0 +1,322 @@
+//! The data model of SPEC section 2: an export of contacts, each with
+//! properties, property history, associations and the other sections.
+//!
+//! The model is built for round-trip fidelity: every part the rules do not
+//! need to understand is kept as the JSON value it was read as, and the order
+//! of a contact's keys is remembered so that writing it back gives the same
+//! document.
+
+use indexmap::IndexMap;
+use serde_json::{Map, Value};
+
+/// Property name → value. `None` is a JSON `null` (HubSpot writes unset
+/// properties that way); an empty string is an empty CSV cell.
+pub type Properties = IndexMap<String, Option<String>>;
+
+/// One entry of `propertiesWithHistory[prop]`, kept as the object it was
+/// read as (`value`, `timestamp`, `sourceType`, `sourceId`, ...).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryEntry(pub Map<String, Value>);
+
+impl HistoryEntry {
+    /// A new entry, keys in HubSpot's order.
+    pub fn new(value: &str, timestamp: &str, source_type: &str) -> Self {
+        let mut m = Map::new();
+        m.insert("value".into(), Value::String(value.into()));
+        m.insert("timestamp".into(), Value::String(timestamp.into()));
+        m.insert("sourceType".into(), Value::String(source_type.into()));
+        HistoryEntry(m)
+    }
+    pub fn value(&self) -> Option<&str> {
+        self.0.get("value").and_then(Value::as_str)
+    }
+    /// The timestamp as written (ISO 8601 or epoch milliseconds).
+    pub fn timestamp(&self) -> Option<String> {
+        self.0.get("timestamp").and_then(value_as_text)
+    }
+    pub fn source_type(&self) -> Option<&str> {
+        self.0.get("sourceType").and_then(Value::as_str)
+    }
+}
+
+/// Property name → history entries, newest first.
+pub type History = IndexMap<String, Vec<HistoryEntry>>;
+
+/// How one association list was written, so it is written back the same way.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum AssocForm {
+    /// `["1", "2"]` (or numbers).
+    #[default]
+    Plain,
+    /// HubSpot's `{"results": [{"id": "1", "type": "..."}], ...}`; the map
+    /// holds the object's other keys (`paging`, ...), `results` marks where
+    /// the list goes.
+    Results(Map<String, Value>),
+}
+
+/// One associated record: its id as text, and the element as read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssocEntry {
+    pub id: String,
+    pub raw: Value,
+}
+
+/// The associations of one kind (`companies`, `deals`, `tickets`, ...).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AssocList {
+    pub form: AssocForm,
+    pub entries: Vec<AssocEntry>,
+}
+
+impl AssocList {
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|e| e.id.as_str())
+    }
+    pub fn contains(&self, id: &str) -> bool {
+        self.entries.iter().any(|e| e.id == id)
+    }
+    /// A plain list of ids (the CSV form).
+    pub fn plain<I: IntoIterator<Item = String>>(ids: I) -> Self {
+        AssocList {
+            form: AssocForm::Plain,
+            entries: ids
+                .into_iter()
+                .map(|id| AssocEntry {
+                    raw: Value::String(id.clone()),
+                    id,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Association kind → list, in the order read.
+pub type Associations = IndexMap<String, AssocList>;
+
+/// Association kinds with a rule of their own.
+pub const COMPANIES: &str = "companies";
+pub const DEALS: &str = "deals";
+pub const TICKETS: &str = "tickets";
+
+/// Section keys of a contact (SPEC section 2).
+pub mod key {
+    pub const ID: &str = "id";
+    pub const PROPERTIES: &str = "properties";
+    pub const HISTORY: &str = "propertiesWithHistory";
+    pub const ASSOCIATIONS: &str = "associations";
+    pub const CREATED_AT: &str = "createdAt";
+    pub const UPDATED_AT: &str = "updatedAt";
+    pub const ARCHIVED: &str = "archived";
+    pub const ENGAGEMENTS: &str = "engagements";
+    pub const LIST_MEMBERSHIPS: &str = "listMemberships";
+    pub const WORKFLOWS: &str = "workflowEnrollments";
+    pub const SUBSCRIPTIONS: &str = "subscriptions";
+    pub const VISITS: &str = "visits";
+    pub const FORM_SUBMISSIONS: &str = "formSubmissions";
+    pub const USERTOKENS: &str = "usertokens";
+}
+
+/// A contact. `id` and `properties` are always there; the history and
+/// associations are parsed; every other key (`createdAt`, `engagements`,
+/// `listMemberships`, `subscriptions`, unknown fields, ...) is kept in
+/// `sections` as read, in order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Contact {
+    pub id: String,
+    /// The id was a JSON number rather than a string.
+    pub id_is_number: bool,
+    pub properties: Properties,
+    pub history: Option<History>,
+    pub associations: Option<Associations>,
+    /// Every other top-level key, as read.
+    pub sections: Map<String, Value>,
+    /// The order of the contact's keys as read (`id`, `properties`,
+    /// `propertiesWithHistory`, `associations` and the section keys). Keys
+    /// added later go at the end.
+    pub key_order: Vec<String>,
+}
+
+impl Contact {
+    pub fn new(id: impl Into<String>) -> Self {
+        Contact {
+            id: id.into(),
+            ..Default::default()
+        }
+    }
+
+    /// The property's value when it is present and not empty.
+    pub fn prop(&self, name: &str) -> Option<&str> {
+        match self.properties.get(name) {
+            Some(Some(v)) if !v.is_empty() => Some(v.as_str()),
+            _ => None,
+        }
+    }
+
+    /// Set a property, keeping its place when it exists.
+    pub fn set_prop(&mut self, name: &str, value: Option<String>) {
+        match self.properties.get_mut(name) {
+            Some(slot) => *slot = value,
+            None => {
+                self.properties.insert(name.to_string(), value);
+            }
+        }
+    }
+
+    pub fn history_of(&self, name: &str) -> &[HistoryEntry] {
+        self.history
+            .as_ref()
+            .and_then(|h| h.get(name))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    pub fn assoc(&self, kind: &str) -> Option<&AssocList> {
+        self.associations.as_ref().and_then(|a| a.get(kind))
+    }
+
+    pub fn section(&self, key: &str) -> Option<&Value> {
+        self.sections.get(key)
+    }
+
+    /// A section that is a JSON array, or an empty slice.
+    pub fn section_items(&self, key: &str) -> &[Value] {
+        match self.sections.get(key) {
+            Some(Value::Array(a)) => a,
+            _ => &[],
+        }
+    }
+
+    /// Metadata text such as `createdAt` / `updatedAt`.
+    pub fn meta_text(&self, key: &str) -> Option<String> {
+        self.sections.get(key).and_then(value_as_text)
+    }
+
+    /// Set a section, remembering its key for writing.
+    pub fn set_section(&mut self, key: &str, value: Value) {
+        self.sections.insert(key.to_string(), value);
+        self.note_key(key);
+    }
+
+    pub fn remove_section(&mut self, key: &str) -> Option<Value> {
+        let v = self.sections.shift_remove(key);
+        self.key_order.retain(|k| k != key);
+        v
+    }
+
+    /// Remember a top-level key for writing when it is new.
+    pub fn note_key(&mut self, key: &str) {
+        if !self.key_order.iter().any(|k| k == key) {
+            self.key_order.push(key.to_string());
+        }
+    }
+
+    /// The emails of the contact: the primary email, then the additional
+    /// ones, as written.
+    pub fn emails(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        if let Some(e) = self.prop("email") {
+            out.push(e.trim().to_string());
+        }
+        for e in split_multi(self.prop("hs_additional_emails").unwrap_or("")) {
+            out.push(e.to_string());
+        }
+        out
+    }
+}
+
+/// A `;`-separated multi-value cell, split, trimmed, empties dropped.
+pub fn split_multi(s: &str) -> impl Iterator<Item = &str> {
+    s.split(';').map(str::trim).filter(|p| !p.is_empty())
+}
+
+/// A scalar JSON value as text: strings as they are, numbers and booleans
+/// in their JSON spelling; `null`, arrays and objects give `None`.
+pub fn value_as_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A contact export: the contacts, plus how the file was laid out so that it
+/// can be written back in the same shape.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Export {
+    pub contacts: Vec<Contact>,
+    pub layout: Layout,
+}
+
+/// The shape of the file an export was read from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Layout {
+    /// A JSON document; `pretty` when it was indented (written back so).
+    Json { shape: JsonShape, pretty: bool },
+    /// One contact per line.
+    Ndjson,
+    /// A CSV export.
+    Csv(crate::format::csv::CsvLayout),
+}
+
+/// Where the contacts stand in a JSON document.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JsonShape {
+    /// A bare array of contacts.
+    Array,
+    /// An object whose `contacts_key` (`results` or `contacts`) holds the
+    /// contacts; every other key passes through, in order.
+    Object {
+        contacts_key: String,
+        top: Map<String, Value>,
+    },
+}
+
+impl Export {
+    pub fn find(&self, id: &str) -> Option<&Contact> {
+        self.contacts.iter().find(|c| c.id == id)
+    }
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.contacts.iter().position(|c| c.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prop_treats_empty_and_null_as_absent() {
+        let mut c = Contact::new("1");
+        c.set_prop("a", Some("".into()));
+        c.set_prop("b", None);
+        c.set_prop("c", Some("x".into()));
+        assert_eq!(c.prop("a"), None);
+        assert_eq!(c.prop("b"), None);
+        assert_eq!(c.prop("c"), Some("x"));
+        assert_eq!(c.prop("d"), None);
+    }
+
+    #[test]
+    fn set_prop_keeps_position() {
+        let mut c = Contact::new("1");
+        c.set_prop("a", Some("1".into()));
+        c.set_prop("b", Some("2".into()));
+        c.set_prop("a", Some("3".into()));
+        let keys: Vec<_> = c.properties.keys().cloned().collect();
+        assert_eq!(keys, ["a", "b"]);
+    }
+
+    #[test]
+    fn emails_lists_primary_then_additional() {
+        let mut c = Contact::new("1");
+        c.set_prop("email", Some("a@x.com".into()));
+        c.set_prop("hs_additional_emails", Some("b@x.com; ;c@x.com".into()));
+        assert_eq!(c.emails(), ["a@x.com", "b@x.com", "c@x.com"]);
+    }
+
+    #[test]
+    fn split_multi_drops_empties() {
+        assert_eq!(split_multi(" a ;;b; ").collect::<Vec<_>>(), ["a", "b"]);
+    }
+}
