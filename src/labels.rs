@@ -26,14 +26,23 @@ const HEADER_LABELS: &[(&str, &str)] = &[
     ("Create Date", "createdate"),
     ("Last Modified Date", "lastmodifieddate"),
     ("Number of Form Submissions", "num_conversion_events"),
-    ("Number of Unique Forms Submitted", "num_unique_conversion_events"),
+    (
+        "Number of Unique Forms Submitted",
+        "num_unique_conversion_events",
+    ),
     ("Marketing contact status", "hs_marketable_status"),
     ("Number of Pageviews", "hs_analytics_num_page_views"),
     ("Number of Sessions", "hs_analytics_num_visits"),
-    ("Number of event completions", "hs_analytics_num_event_completions"),
+    (
+        "Number of event completions",
+        "hs_analytics_num_event_completions",
+    ),
     ("Time First Seen", "hs_analytics_first_timestamp"),
     ("Time Last Seen", "hs_analytics_last_timestamp"),
-    ("Time of First Session", "hs_analytics_first_visit_timestamp"),
+    (
+        "Time of First Session",
+        "hs_analytics_first_visit_timestamp",
+    ),
     ("Time of Last Session", "hs_analytics_last_visit_timestamp"),
     ("First Page Seen", "hs_analytics_first_url"),
     ("Last Page Seen", "hs_analytics_last_url"),
@@ -44,7 +53,10 @@ const HEADER_LABELS: &[(&str, &str)] = &[
     ("Original Source Drill-Down 2", "hs_analytics_source_data_2"),
     ("Unsubscribed from all email", "hs_email_optout"),
     ("Marketing emails bounced", "hs_email_bounce"),
-    ("Legal basis for processing contact's data", "hs_legal_basis"),
+    (
+        "Legal basis for processing contact's data",
+        "hs_legal_basis",
+    ),
     ("Merged object IDs", "hs_merged_object_ids"),
     ("Contact owner", "hubspot_owner_id"),
     ("Salesforce Contact ID", "salesforcecontactid"),
@@ -108,7 +120,10 @@ pub fn association_header(kind: &str, labels: bool) -> Option<String> {
     Some(if labels {
         label.to_string()
     } else {
-        format!("associated{}ids", kind.trim_end_matches('s').replace("companie", "company"))
+        format!(
+            "associated{}ids",
+            kind.trim_end_matches('s').replace("companie", "company")
+        )
     })
 }
 
@@ -137,6 +152,37 @@ pub fn stage_key(value: &str) -> String {
         .unwrap_or_else(|| v.to_lowercase())
 }
 
+/// The default funnel order, internal values, lowest first.
+pub fn default_stage_order() -> Vec<String> {
+    LIFECYCLE_STAGES
+        .iter()
+        .map(|(v, _)| v.to_string())
+        .collect()
+}
+
+/// A custom stage order: `a,b,c` (lowest first; labels or internal values,
+/// case-insensitive; spaces around names ignored; newlines separate too, and
+/// `#` starts a comment, so a config file can list one stage a line).
+pub fn parse_stage_order(text: &str) -> Result<Vec<String>, String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let line = line.split('#').next().unwrap_or("");
+        for stage in line.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let k = stage_key(stage);
+            if out.contains(&k) {
+                return Err(format!("stage '{stage}' is listed twice"));
+            }
+            out.push(k);
+        }
+    }
+    if out.is_empty() {
+        return Err(
+            "no stages given; list them lowest first, e.g. subscriber,lead,customer".into(),
+        );
+    }
+    Ok(out)
+}
+
 /// `hs_marketable_status` as a boolean: `true`/`false`, or the CSV labels
 /// "Marketing contact" / "Non-marketing contact".
 pub fn marketable(value: &str) -> Option<bool> {
@@ -159,9 +205,18 @@ mod tests {
         assert_eq!(internal_name("Record ID"), "hs_object_id");
         assert_eq!(internal_name("Contact ID"), "hs_object_id");
         assert_eq!(internal_name("first name"), "firstname");
-        assert_eq!(internal_name("Additional email addresses"), "hs_additional_emails");
-        assert_eq!(internal_name("Original Source Drill-Down 2"), "hs_analytics_source_data_2");
-        assert_eq!(internal_name("Salesforce Contact ID"), "salesforcecontactid");
+        assert_eq!(
+            internal_name("Additional email addresses"),
+            "hs_additional_emails"
+        );
+        assert_eq!(
+            internal_name("Original Source Drill-Down 2"),
+            "hs_analytics_source_data_2"
+        );
+        assert_eq!(
+            internal_name("Salesforce Contact ID"),
+            "salesforcecontactid"
+        );
         // Internal names and unknown columns stand for themselves.
         assert_eq!(internal_name("firstname"), "firstname");
         assert_eq!(internal_name("Favourite Colour"), "Favourite Colour");
@@ -216,16 +271,45 @@ mod tests {
         assert_eq!(association_kind("Associated Deal IDs"), Some("deals"));
         assert_eq!(association_kind("associatedcompanyids"), Some("companies"));
         assert_eq!(association_kind("Associated Company"), None);
-        assert_eq!(association_header("companies", true).as_deref(), Some("Associated Company IDs"));
-        assert_eq!(association_header("companies", false).as_deref(), Some("associatedcompanyids"));
-        assert_eq!(association_header("tickets", false).as_deref(), Some("associatedticketids"));
+        assert_eq!(
+            association_header("companies", true).as_deref(),
+            Some("Associated Company IDs")
+        );
+        assert_eq!(
+            association_header("companies", false).as_deref(),
+            Some("associatedcompanyids")
+        );
+        assert_eq!(
+            association_header("tickets", false).as_deref(),
+            Some("associatedticketids")
+        );
     }
 
     #[test]
     fn stages_compare_by_label_or_value() {
-        assert_eq!(stage_key("Marketing Qualified Lead"), "marketingqualifiedlead");
+        assert_eq!(
+            stage_key("Marketing Qualified Lead"),
+            "marketingqualifiedlead"
+        );
         assert_eq!(stage_key("CUSTOMER"), "customer");
         assert_eq!(stage_key("Partner"), "partner");
+    }
+
+    #[test]
+    fn stage_orders() {
+        assert_eq!(
+            parse_stage_order("Lead, partner ,CUSTOMER").unwrap(),
+            ["lead", "partner", "customer"]
+        );
+        assert_eq!(
+            parse_stage_order("# funnel\nlead\ncustomer # paid\n").unwrap(),
+            ["lead", "customer"]
+        );
+        assert!(parse_stage_order("lead,Lead")
+            .unwrap_err()
+            .contains("twice"));
+        assert!(parse_stage_order(" , ").is_err());
+        assert_eq!(default_stage_order().len(), 8);
     }
 
     #[test]

@@ -2,10 +2,16 @@
 //! way HubSpot's own merge does.
 //!
 //! The library is the engine: the model ([`model`]), the file formats
-//! ([`format`]), dates ([`dates`]) and labels ([`labels`]). It never prints;
-//! the command line lives in [`cli`].
+//! ([`format`]), dates ([`dates`]), labels ([`labels`]), what is known of
+//! properties ([`props`]), validation ([`check`]) and atomic writes
+//! ([`atomic`]). It never prints; the command line lives in [`cli`].
 
+pub mod atomic;
+pub mod check;
+pub mod cli;
 pub mod dates;
 pub mod format;
 pub mod labels;
 pub mod model;
+pub mod props;
+pub mod summary;

@@ -1,1 +1,3 @@
-fn main() {}
+fn main() -> std::process::ExitCode {
+    contact_merge::cli::main(std::env::args_os())
+}

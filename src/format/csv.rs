@@ -41,6 +41,16 @@ const ID: &str = "hs_object_id";
 
 /// Read a CSV export.
 pub fn read(bytes: &[u8], file: &str) -> Result<Export, ReadError> {
+    read_with(bytes, file, None)
+}
+
+/// Read a CSV export; with `skipped`, a row without a record id is reported
+/// there and left out instead of failing the whole file.
+pub fn read_with(
+    bytes: &[u8],
+    file: &str,
+    mut skipped: Option<&mut Vec<ReadError>>,
+) -> Result<Export, ReadError> {
     let text = check_utf8(bytes, file)?;
     let (bom, text) = match text.strip_prefix('\u{feff}') {
         Some(rest) => (true, rest),
@@ -77,7 +87,14 @@ pub fn read(bytes: &[u8], file: &str) -> Result<Export, ReadError> {
             Err(e) => return Err(csv_error(file, e)),
         }
         let line = record.position().map_or(0, |p| p.line());
-        contacts.push(contact_from_row(&layout, &record, line, file)?);
+        match (
+            contact_from_row(&layout, &record, line, file),
+            skipped.as_deref_mut(),
+        ) {
+            (Ok(c), _) => contacts.push(c),
+            (Err(e), Some(list)) => list.push(e),
+            (Err(e), None) => return Err(e),
+        }
     }
     Ok(Export {
         contacts,
@@ -364,7 +381,10 @@ mod tests {
         assert_eq!(c.prop("lifecyclestage"), Some("Lead"));
         assert_eq!(c.prop("Favourite Colour"), Some("blue"));
         assert_eq!(c.prop("hs_object_id"), Some("1"));
-        assert_eq!(c.assoc("deals").unwrap().ids().collect::<Vec<_>>(), ["7", "8"]);
+        assert_eq!(
+            c.assoc("deals").unwrap().ids().collect::<Vec<_>>(),
+            ["7", "8"]
+        );
     }
 
     #[test]
@@ -408,7 +428,10 @@ mod tests {
         let e = read(b"Record ID,Notes\n1,ok\n2,\"cut off\n", "t.csv")
             .unwrap_err()
             .to_string();
-        assert!(e.starts_with("t.csv: line 3: a quoted field is still open"), "{e}");
+        assert!(
+            e.starts_with("t.csv: line 3: a quoted field is still open"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -432,13 +455,20 @@ mod tests {
     fn missing_id_column_or_cell() {
         let e = read(b"Email\na@x.com\n", "t.csv").unwrap_err().to_string();
         assert!(e.contains("no record id column"), "{e}");
-        let e = read(b"Record ID,Email\n,a@x.com\n", "t.csv").unwrap_err().to_string();
-        assert!(e.starts_with("t.csv: line 2: the row has no record id"), "{e}");
+        let e = read(b"Record ID,Email\n,a@x.com\n", "t.csv")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("t.csv: line 2: the row has no record id"),
+            "{e}"
+        );
     }
 
     #[test]
     fn duplicate_headers_are_refused() {
-        let e = read(b"Record ID,Email,email\n1,a,b\n", "t.csv").unwrap_err().to_string();
+        let e = read(b"Record ID,Email,email\n1,a,b\n", "t.csv")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("columns 2 (\"Email\") and 3 (\"email\")"), "{e}");
     }
 

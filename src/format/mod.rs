@@ -95,6 +95,15 @@ pub enum ReadError {
 /// Read an export from a file (`-` is stdin), in the given format or the one
 /// its extension names.
 pub fn read_path(path: &Path, format: Option<Format>) -> Result<Export, ReadError> {
+    read_path_with(path, format, None)
+}
+
+/// [`read_path`], collecting unreadable contacts in `skipped` when given.
+pub fn read_path_with(
+    path: &Path,
+    format: Option<Format>,
+    skipped: Option<&mut Vec<ReadError>>,
+) -> Result<Export, ReadError> {
     let file = path.display().to_string();
     let is_stdin = file == "-";
     let format = match format.or_else(|| Format::from_path(path)) {
@@ -108,24 +117,40 @@ pub fn read_path(path: &Path, format: Option<Format>) -> Result<Export, ReadErro
     } else {
         std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes).map(|_| ()))
     };
-    let file = if is_stdin { "<stdin>".to_string() } else { file };
+    let file = if is_stdin {
+        "<stdin>".to_string()
+    } else {
+        file
+    };
     res.map_err(|source| ReadError::Io {
         file: file.clone(),
         source,
     })?;
     let format = format.unwrap_or_else(|| Format::sniff(&bytes));
-    read_bytes(&bytes, format, &file)
+    read_bytes_with(&bytes, format, &file, skipped)
 }
 
 /// Read an export from bytes; `file` names it in messages.
 pub fn read_bytes(bytes: &[u8], format: Format, file: &str) -> Result<Export, ReadError> {
+    read_bytes_with(bytes, format, file, None)
+}
+
+/// Read an export from bytes; with `skipped`, contacts that cannot be read
+/// (no id, a bad line) are reported there and left out, so that a check can
+/// report every problem. Errors that make the rest unreadable still fail.
+pub fn read_bytes_with(
+    bytes: &[u8],
+    format: Format,
+    file: &str,
+    skipped: Option<&mut Vec<ReadError>>,
+) -> Result<Export, ReadError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ReadError::Empty { file: file.into() });
     }
     match format {
-        Format::Json => json::read(bytes, file),
-        Format::Ndjson => ndjson::read(bytes, file),
-        Format::Csv => csv::read(bytes, file),
+        Format::Json => json::read_with(bytes, file, skipped),
+        Format::Ndjson => ndjson::read_with(bytes, file, skipped),
+        Format::Csv => csv::read_with(bytes, file, skipped),
     }
 }
 
@@ -166,8 +191,14 @@ mod tests {
     #[test]
     fn format_from_extension() {
         assert_eq!(Format::from_path(Path::new("a.JSON")), Some(Format::Json));
-        assert_eq!(Format::from_path(Path::new("a.jsonl")), Some(Format::Ndjson));
-        assert_eq!(Format::from_path(Path::new("a.ndjson")), Some(Format::Ndjson));
+        assert_eq!(
+            Format::from_path(Path::new("a.jsonl")),
+            Some(Format::Ndjson)
+        );
+        assert_eq!(
+            Format::from_path(Path::new("a.ndjson")),
+            Some(Format::Ndjson)
+        );
         assert_eq!(Format::from_path(Path::new("dir/a.csv")), Some(Format::Csv));
         assert_eq!(Format::from_path(Path::new("a.txt")), None);
         assert_eq!(Format::from_path(Path::new("a")), None);
@@ -177,7 +208,10 @@ mod tests {
     fn sniffs_stdin() {
         assert_eq!(Format::sniff(b" [ ]"), Format::Json);
         assert_eq!(Format::sniff(b"{\"contacts\": []}"), Format::Json);
-        assert_eq!(Format::sniff(b"{\"id\":\"1\"}\n{\"id\":\"2\"}\n"), Format::Ndjson);
+        assert_eq!(
+            Format::sniff(b"{\"id\":\"1\"}\n{\"id\":\"2\"}\n"),
+            Format::Ndjson
+        );
         assert_eq!(Format::sniff(b"Record ID,Email\n"), Format::Csv);
     }
 

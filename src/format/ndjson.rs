@@ -8,10 +8,24 @@ use crate::model::{Contact, Export, Layout};
 
 /// Read a JSON Lines export held in memory.
 pub fn read(bytes: &[u8], file: &str) -> Result<Export, ReadError> {
+    read_with(bytes, file, None)
+}
+
+/// Read JSON Lines; with `skipped`, a line that cannot be read is reported
+/// there and left out instead of failing the whole file.
+pub fn read_with(
+    bytes: &[u8],
+    file: &str,
+    mut skipped: Option<&mut Vec<ReadError>>,
+) -> Result<Export, ReadError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut contacts = Vec::new();
     for item in stream(bytes, file) {
-        contacts.push(item?);
+        match (item, skipped.as_deref_mut()) {
+            (Ok(c), _) => contacts.push(c),
+            (Err(e @ ReadError::Io { .. }), _) | (Err(e), None) => return Err(e),
+            (Err(e), Some(list)) => list.push(e),
+        }
     }
     Ok(Export {
         contacts,
@@ -102,13 +116,22 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("f.ndjson: line 2, column"), "{e}");
-        let e = read(b"{\"id\":\"1\",\"properties\":{}}\n{\"properties\":{}}\n", "f.ndjson")
-            .unwrap_err()
-            .to_string();
-        assert_eq!(e, "f.ndjson: line 2: has no \"id\"; every contact needs its record id");
-        let e = read(b"{\"id\":\"1\",\"properties\":{\"a\":\"\xff\"}}\n", "f.ndjson")
-            .unwrap_err()
-            .to_string();
+        let e = read(
+            b"{\"id\":\"1\",\"properties\":{}}\n{\"properties\":{}}\n",
+            "f.ndjson",
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            e,
+            "f.ndjson: line 2: has no \"id\"; every contact needs its record id"
+        );
+        let e = read(
+            b"{\"id\":\"1\",\"properties\":{\"a\":\"\xff\"}}\n",
+            "f.ndjson",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("line 1") && e.contains("UTF-8"), "{e}");
     }
 }

@@ -1,0 +1,82 @@
+//! Reading and writing exports for every command, in one place.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use super::args::Global;
+use super::UsageError;
+use crate::format::{self, Format};
+use crate::model::Export;
+
+/// Read an export (`-` is stdin).
+pub fn load(path: &Path, global: &Global) -> anyhow::Result<Export> {
+    Ok(format::read_path(path, global.input_format)?)
+}
+
+/// Where and how a command writes its result.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// `None` is stdout.
+    pub path: Option<PathBuf>,
+    pub format: Format,
+}
+
+/// Work out the output: `-o FILE` (`-` = stdout), or the input itself with
+/// `--in-place`. The format is `--output-format`, else `-o`'s extension,
+/// else the input's.
+pub fn target(
+    input: &Path,
+    output: Option<&Path>,
+    in_place: bool,
+    global: &Global,
+    export: &Export,
+) -> Result<Target, UsageError> {
+    let path = match (output, in_place) {
+        (None, false) => {
+            return Err(UsageError(
+                "say where to write the result: -o FILE (- for stdout), or --in-place to replace the input".into(),
+            ))
+        }
+        (None, true) | (Some(_), true) if is_stdin(input) => {
+            return Err(UsageError("--in-place needs an input file, not stdin".into()))
+        }
+        (None, true) => Some(input.to_path_buf()),
+        (Some(o), _) if is_stdin(o) => None,
+        (Some(o), in_place) => {
+            if !in_place && same_file(input, o) {
+                return Err(UsageError(format!(
+                    "-o {} names the input file; pass --in-place to replace it, or write elsewhere",
+                    o.display()
+                )));
+            }
+            Some(o.to_path_buf())
+        }
+    };
+    let format = global
+        .output_format
+        .or_else(|| path.as_deref().and_then(Format::from_path))
+        .unwrap_or_else(|| Format::of_layout(&export.layout));
+    Ok(Target { path, format })
+}
+
+fn is_stdin(p: &Path) -> bool {
+    p.as_os_str() == "-"
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// Write the export to the target: atomically to a file, or to stdout.
+pub fn save(export: &Export, target: &Target, stdout: &mut dyn Write) -> anyhow::Result<()> {
+    match &target.path {
+        None => format::write(export, target.format, stdout).context("cannot write to stdout"),
+        Some(p) => crate::atomic::write_atomic(p, |w| format::write(export, target.format, w))
+            .with_context(|| format!("cannot write {}", p.display())),
+    }
+}

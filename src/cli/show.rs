@@ -1,0 +1,55 @@
+//! `contact-merge show FILE ID...`: contacts as a table, or JSON.
+
+use anyhow::bail;
+
+use super::args::{OutputFormat, ShowArgs};
+use super::{io, table, Ctx, Status};
+use crate::model::Contact;
+use crate::summary::section_summaries;
+
+pub fn run(args: &ShowArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
+    let export = io::load(&args.file, ctx.global)?;
+    let mut found: Vec<&Contact> = Vec::with_capacity(args.ids.len());
+    for id in &args.ids {
+        match export.find(id) {
+            Some(c) => found.push(c),
+            None => bail!(
+                "{}: no contact with id {id}; `contact-merge check {}` lists the file's contacts' problems, and ids are the \"id\" field (JSON) or the Record ID column (CSV)",
+                args.file.display(),
+                args.file.display()
+            ),
+        }
+    }
+    match ctx.global.format {
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut *ctx.out, &found)?;
+            writeln!(ctx.out)?;
+        }
+        OutputFormat::Table => {
+            for (i, c) in found.iter().enumerate() {
+                if i > 0 {
+                    writeln!(ctx.out)?;
+                }
+                writeln!(ctx.out, "{}", render(c, args.all, ctx.color))?;
+            }
+        }
+    }
+    Ok(Status::Ok)
+}
+
+/// One contact as a property | value table, sections summarised below the
+/// properties.
+pub fn render(c: &Contact, all: bool, color: bool) -> comfy_table::Table {
+    let mut t = table::new(&["property", "value"], color);
+    t.add_row(vec!["id".to_string(), c.id.clone()]);
+    for (name, value) in &c.properties {
+        let v = value.as_deref();
+        if all || v.is_some_and(|v| !v.is_empty()) {
+            t.add_row(vec![name.clone(), table::show_value(v)]);
+        }
+    }
+    for (section, summary) in section_summaries(c) {
+        t.add_row(vec![format!("[{section}]"), summary]);
+    }
+    t
+}

@@ -1,0 +1,35 @@
+//! Table rendering shared by the commands (comfy-table).
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Attribute, Cell, ContentArrangement, Table};
+
+/// A table with the given headers. Colour only when asked for; the width
+/// follows the terminal only when stdout is one.
+pub fn new(headers: &[&str], color: bool) -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED);
+    if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        t.set_content_arrangement(ContentArrangement::Dynamic);
+    }
+    if color {
+        t.enforce_styling();
+        t.set_header(
+            headers
+                .iter()
+                .map(|h| Cell::new(h).add_attribute(Attribute::Bold)),
+        );
+    } else {
+        t.force_no_tty();
+        t.set_header(headers.to_vec());
+    }
+    t
+}
+
+/// A value for display: empty and missing shown as such.
+pub fn show_value(v: Option<&str>) -> String {
+    match v {
+        None => "(none)".into(),
+        Some("") => "(empty)".into(),
+        Some(s) => s.to_string(),
+    }
+}
