@@ -46,6 +46,8 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
                     0
                 }
             };
+        // Problems in file order: by the contact or line they are in.
+        report.problems[before..].sort_by_key(|p| place_number(p.place.as_deref()));
         report.files.push(FileReport {
             file: name,
             contacts,
@@ -79,8 +81,13 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     }
     for f in &report.files {
         let line = match f.problems {
-            0 => format!("{}: {} contacts, no problems", f.file, f.contacts),
-            n => format!("{}: {} contacts, {n} problem(s)", f.file, f.contacts),
+            0 => format!("{}: {}, no problems", f.file, plural(f.contacts, "contact")),
+            n => format!(
+                "{}: {}, {}",
+                f.file,
+                plural(f.contacts, "contact"),
+                plural(n, "problem")
+            ),
         };
         ctx.info(&line);
     }
@@ -89,6 +96,26 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     } else {
         Status::Problems
     })
+}
+
+/// "1 contact", "2 contacts".
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// The first number in a place ("contact 3", "line 7, column 2").
+fn place_number(place: Option<&str>) -> u64 {
+    place
+        .and_then(|p| {
+            p.split(|c: char| !c.is_ascii_digit())
+                .find(|s| !s.is_empty())
+                .and_then(|s| s.parse().ok())
+        })
+        .unwrap_or(0)
 }
 
 /// A read error as a problem: the file, and where when the error says.

@@ -201,9 +201,9 @@ fn csv_error(file: &str, e: ::csv::Error) -> ReadError {
                 "the row has {len} fields but the header has {expected_len}; fix the row (a stray comma or an unquoted line break?)"
             ),
         },
-        ::csv::ErrorKind::Io(source) => ReadError::Io {
+        ::csv::ErrorKind::Io(err) => ReadError::Io {
             file: file.into(),
-            source,
+            err,
         },
         other => ReadError::Invalid {
             file: file.into(),

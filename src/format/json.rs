@@ -257,10 +257,12 @@ fn properties(v: Value) -> Result<Properties, String> {
             Value::String(s) => Some(s),
             Value::Number(n) => Some(n.to_string()),
             Value::Bool(b) => Some(b.to_string()),
-            other => return Err(format!(
+            other => {
+                return Err(format!(
                 "property {k:?} must be a string, found {}; HubSpot property values are strings",
                 kind_of(&other)
-            )),
+            ))
+            }
         };
         props.insert(k, value);
     }

@@ -60,12 +60,8 @@ impl Format {
 /// known, the line or record, and says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("{file}: cannot read the file: {source}")]
-    Io {
-        file: String,
-        #[source]
-        source: io::Error,
-    },
+    #[error("{file}: cannot read the file: {err}; check the path and permissions")]
+    Io { file: String, err: io::Error },
     #[error("{file}: the file is empty; expected a contact export (JSON, JSON Lines or CSV)")]
     Empty { file: String },
     #[error("{file}: line {line}: the file is not valid UTF-8 (bad byte at offset {offset}); save the export as UTF-8 and try again")]
@@ -122,9 +118,9 @@ pub fn read_path_with(
     } else {
         file
     };
-    res.map_err(|source| ReadError::Io {
+    res.map_err(|err| ReadError::Io {
         file: file.clone(),
-        source,
+        err,
     })?;
     let format = format.unwrap_or_else(|| Format::sniff(&bytes));
     read_bytes_with(&bytes, format, &file, skipped)

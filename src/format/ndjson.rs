@@ -46,10 +46,10 @@ pub fn stream<'a, R: BufRead + 'a>(
             let n = i as u64 + 1;
             let line = match line {
                 Ok(l) => l,
-                Err(source) => {
+                Err(err) => {
                     return Some(Err(ReadError::Io {
                         file: file.into(),
-                        source,
+                        err,
                     }))
                 }
             };

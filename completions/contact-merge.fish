@@ -1,0 +1,93 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_contact_merge_global_optspecs
+    string join \n format= merge-time= color= q/quiet input-format= output-format= h/help V/version
+end
+
+function __fish_contact_merge_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_contact_merge_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_contact_merge_using_subcommand
+    set -l cmd (__fish_contact_merge_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c contact-merge -n "__fish_contact_merge_needs_command" -l format -d 'Output for people (table) or scripts (json)' -r -f -a "table\t''
+json\t''"
+complete -c contact-merge -n "__fish_contact_merge_needs_command" -l merge-time -d 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes' -r
+complete -c contact-merge -n "__fish_contact_merge_needs_command" -l color -d 'When to colour tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c contact-merge -n "__fish_contact_merge_needs_command" -l input-format -d 'Format of the input file (default: from its extension)' -r -f -a "json\t''
+ndjson\t''
+csv\t''"
+complete -c contact-merge -n "__fish_contact_merge_needs_command" -l output-format -d 'Format of the output file (default: from -o\'s extension, else the input\'s)' -r -f -a "json\t''
+ndjson\t''
+csv\t''"
+complete -c contact-merge -n "__fish_contact_merge_needs_command" -s q -l quiet -d 'No progress or summaries on stderr (warnings and errors still show)'
+complete -c contact-merge -n "__fish_contact_merge_needs_command" -s h -l help -d 'Print help'
+complete -c contact-merge -n "__fish_contact_merge_needs_command" -s V -l version -d 'Print version'
+complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "show" -d 'Show contacts as a table (property | value), sections summarised'
+complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "check" -d 'Validate exports: ids, emails, dates, lifecycle stages, numbers. Reports every problem; exit 1 when any is found'
+complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "completions" -d 'Print shell completions generated from this command\'s definition'
+complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l format -d 'Output for people (table) or scripts (json)' -r -f -a "table\t''
+json\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l merge-time -d 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l color -d 'When to colour tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l input-format -d 'Format of the input file (default: from its extension)' -r -f -a "json\t''
+ndjson\t''
+csv\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l output-format -d 'Format of the output file (default: from -o\'s extension, else the input\'s)' -r -f -a "json\t''
+ndjson\t''
+csv\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l all -d 'Also list empty properties'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -s q -l quiet -d 'No progress or summaries on stderr (warnings and errors still show)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -s h -l help -d 'Print help'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l lifecycle-order -d 'Custom lifecycle stage order (lowest first, labels or internal values)' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l format -d 'Output for people (table) or scripts (json)' -r -f -a "table\t''
+json\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l merge-time -d 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l color -d 'When to colour tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l input-format -d 'Format of the input file (default: from its extension)' -r -f -a "json\t''
+ndjson\t''
+csv\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l output-format -d 'Format of the output file (default: from -o\'s extension, else the input\'s)' -r -f -a "json\t''
+ndjson\t''
+csv\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -s q -l quiet -d 'No progress or summaries on stderr (warnings and errors still show)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -s h -l help -d 'Print help'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -l format -d 'Output for people (table) or scripts (json)' -r -f -a "table\t''
+json\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -l merge-time -d 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -l color -d 'When to colour tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -l input-format -d 'Format of the input file (default: from its extension)' -r -f -a "json\t''
+ndjson\t''
+csv\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -l output-format -d 'Format of the output file (default: from -o\'s extension, else the input\'s)' -r -f -a "json\t''
+ndjson\t''
+csv\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -s q -l quiet -d 'No progress or summaries on stderr (warnings and errors still show)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check completions help" -f -a "show" -d 'Show contacts as a table (property | value), sections summarised'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check completions help" -f -a "check" -d 'Validate exports: ids, emails, dates, lifecycle stages, numbers. Reports every problem; exit 1 when any is found'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check completions help" -f -a "completions" -d 'Print shell completions generated from this command\'s definition'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -1,0 +1,107 @@
+//! Bad input: exit 1 with one clear message naming the file and, where
+//! known, the line or record. Never a panic.
+
+use crate::util::{stderr, Sandbox};
+
+fn refused(s: &Sandbox, file: &str, needles: &[&str]) {
+    let out = s.cmd().args(["show", file, "1"]).output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{file}: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(err.lines().count(), 1, "one message: {err}");
+    for n in needles {
+        assert!(err.contains(n), "{file}: {n:?} missing from {err}");
+    }
+}
+
+#[test]
+fn malformed_json() {
+    let s = Sandbox::new();
+    s.write(
+        "m.json",
+        "[\n {\"id\": \"1\", \"properties\": {}},\n {\"id\": \"2\" \"properties\": {}}\n]",
+    );
+    refused(&s, "m.json", &["m.json: line 3, column", "malformed JSON"]);
+}
+
+#[test]
+fn truncated_json() {
+    let s = Sandbox::new();
+    let full = s.read("contacts.json");
+    s.write("t.json", &full[..full.len() / 2]);
+    refused(&s, "t.json", &["t.json: line", "truncated"]);
+}
+
+#[test]
+fn json_contact_without_id() {
+    let s = Sandbox::new();
+    s.write(
+        "n.json",
+        r#"{"contacts": [{"id": "1", "properties": {}}, {"properties": {"email": "a@b.co"}}]}"#,
+    );
+    refused(&s, "n.json", &["n.json: contact 2", "no \"id\""]);
+}
+
+#[test]
+fn csv_with_unterminated_quote() {
+    let s = Sandbox::new();
+    s.write("q.csv", "Record ID,Notes\n1,fine\n2,\"half a note\n");
+    refused(&s, "q.csv", &["q.csv: line 3", "truncated"]);
+}
+
+#[test]
+fn ragged_csv() {
+    let s = Sandbox::new();
+    s.write("r.csv", "Record ID,Email\n1,a@b.co\n2,c@d.co,surplus\n");
+    refused(&s, "r.csv", &["r.csv: line 3", "3 fields", "header has 2"]);
+}
+
+#[test]
+fn empty_file() {
+    let s = Sandbox::new();
+    for f in ["e.json", "e.csv", "e.ndjson"] {
+        s.write(f, "");
+        refused(&s, f, &[f, "empty"]);
+    }
+}
+
+#[test]
+fn not_utf8() {
+    let s = Sandbox::new();
+    s.write("u.csv", b"Record ID,First Name\n1,Jos\xe9\n");
+    refused(&s, "u.csv", &["u.csv: line 2", "UTF-8"]);
+    s.write(
+        "u.json",
+        b"[{\"id\": \"1\", \"properties\": {\"firstname\": \"Jos\xe9\"}}]",
+    );
+    refused(&s, "u.json", &["u.json: line 1", "UTF-8"]);
+}
+
+#[test]
+fn missing_file() {
+    let s = Sandbox::new();
+    refused(&s, "nope.json", &["nope.json", "cannot read"]);
+}
+
+#[test]
+fn unknown_extension() {
+    let s = Sandbox::new();
+    s.write("contacts.txt", "Record ID\n1\n");
+    refused(&s, "contacts.txt", &["contacts.txt", "--input-format"]);
+    // ... and --input-format reads it.
+    let out = s
+        .cmd()
+        .args(["show", "contacts.txt", "1", "--input-format", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let s = Sandbox::new();
+    let out = s.cmd().args(["show", "contacts.json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = s.cmd().args(["frobnicate"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,0 +1,113 @@
+use crate::util::{stderr, stdout, Sandbox};
+
+#[test]
+fn fixtures_are_clean() {
+    let s = Sandbox::new();
+    let out = s
+        .cmd()
+        .args(["check", "contacts.json", "contacts.ndjson", "contacts.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(stdout(&out), "");
+    assert!(stderr(&out).contains("contacts.csv: 5 contacts, no problems"));
+}
+
+const BAD: &str = r#"[
+ {"id": "1", "properties": {"email": "jane@@acme", "lifecyclestage": "partner", "createdate": "31/12/2023"}},
+ {"id": "1", "properties": {"email": "ok@acme.com", "num_conversion_events": "lots"}},
+ {"properties": {"email": "noid@acme.com"}}
+]"#;
+
+#[test]
+fn every_problem_is_reported_with_exit_1() {
+    let s = Sandbox::new();
+    s.write("bad.json", BAD);
+    let before = s.files();
+    let out = s
+        .cmd()
+        .args(["check", "bad.json", "contacts.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(s.files(), before, "check writes nothing");
+    let text = stdout(&out);
+    for needle in [
+        "jane@@acme",
+        "not a valid email address",
+        "partner",
+        "--lifecycle-order",
+        "31/12/2023",
+        "lots",
+        "duplicate id",
+        "has no \"id\"",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from\n{text}");
+    }
+    assert!(
+        stderr(&out).contains("bad.json: 2 contacts, 6 problems"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn json_report_lists_problems() {
+    let s = Sandbox::new();
+    s.write("bad.json", BAD);
+    let out = s
+        .cmd()
+        .args(["check", "bad.json", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let problems = v["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 6);
+    assert_eq!(problems[0]["file"], "bad.json");
+    assert!(problems.iter().any(|p| p["record"] == "1"
+        && p["property"] == "lifecyclestage"
+        && p["value"] == "partner"));
+    assert_eq!(v["files"][0]["contacts"], 2);
+}
+
+#[test]
+fn custom_lifecycle_order_is_used() {
+    let s = Sandbox::new();
+    s.write(
+        "p.json",
+        r#"[{"id": "1", "properties": {"lifecyclestage": "Partner"}}]"#,
+    );
+    let out = s
+        .cmd()
+        .args([
+            "check",
+            "p.json",
+            "--lifecycle-order",
+            "lead,partner,customer",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    s.write("stages.txt", "# our funnel\nlead\npartner\ncustomer\n");
+    let out = s
+        .cmd()
+        .args(["check", "p.json", "--lifecycle-order", "@stages.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
+
+#[test]
+fn unreadable_file_is_a_problem_and_others_are_still_checked() {
+    let s = Sandbox::new();
+    s.write("broken.json", "[{\"id\": \"1\",");
+    let out = s
+        .cmd()
+        .args(["check", "broken.json", "contacts.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("truncated"), "{}", stdout(&out));
+    assert!(stderr(&out).contains("contacts.json: 5 contacts, no problems"));
+}

@@ -1,0 +1,9 @@
+//! Integration tests: the real binary on copies of `fixtures/`.
+
+mod util;
+
+mod bad_input;
+mod check;
+mod completions;
+mod roundtrip;
+mod show;

@@ -1,0 +1,83 @@
+//! Reading a fixture and writing it back with no change gives the same
+//! content: JSON the same document (here, the same bytes), CSV the same
+//! headers, rows and values.
+
+use contact_merge::format::{self, Format};
+
+use crate::util::fixtures;
+
+fn roundtrip(name: &str) -> (Vec<u8>, Vec<u8>) {
+    let path = fixtures().join(name);
+    let original = std::fs::read(&path).unwrap();
+    let export = format::read_path(&path, None).unwrap();
+    let fmt = Format::from_path(&path).unwrap();
+    (original, format::write_to_vec(&export, fmt))
+}
+
+#[test]
+fn every_fixture_round_trips_byte_for_byte() {
+    let mut seen = 0;
+    for entry in std::fs::read_dir(fixtures()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.starts_with("contacts") {
+            continue;
+        }
+        let (original, written) = roundtrip(&name);
+        assert_eq!(
+            String::from_utf8_lossy(&written),
+            String::from_utf8_lossy(&original),
+            "{name} changed on a round trip"
+        );
+        seen += 1;
+    }
+    assert!(seen >= 3, "expected the JSON, JSON Lines and CSV fixtures");
+}
+
+#[test]
+fn json_round_trip_is_the_same_document() {
+    let (original, written) = roundtrip("contacts.json");
+    let a: serde_json::Value = serde_json::from_slice(&original).unwrap();
+    let b: serde_json::Value = serde_json::from_slice(&written).unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn csv_round_trip_keeps_headers_rows_and_values() {
+    let (original, written) = roundtrip("contacts.csv");
+    let rows = |b: &[u8]| -> Vec<Vec<String>> {
+        csv::Reader::from_reader(b)
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_string).collect())
+            .collect()
+    };
+    assert_eq!(rows(&original), rows(&written));
+    let header = |b: &[u8]| csv::Reader::from_reader(b).headers().unwrap().clone();
+    assert_eq!(header(&original), header(&written));
+}
+
+#[test]
+fn formats_convert_into_each_other() {
+    let json = format::read_path(&fixtures().join("contacts.json"), None).unwrap();
+    let ndjson = format::read_path(&fixtures().join("contacts.ndjson"), None).unwrap();
+    // The JSON Lines fixture holds the JSON export's contacts.
+    assert_eq!(json.contacts, ndjson.contacts);
+    let as_lines = format::write_to_vec(&json, Format::Ndjson);
+    assert_eq!(
+        as_lines,
+        std::fs::read(fixtures().join("contacts.ndjson")).unwrap()
+    );
+    // CSV written from JSON reads back with the same properties.
+    let as_csv = format::write_to_vec(&json, Format::Csv);
+    let back = format::read_bytes(&as_csv, Format::Csv, "x.csv").unwrap();
+    for (a, b) in json.contacts.iter().zip(&back.contacts) {
+        assert_eq!(a.id, b.id);
+        for (k, v) in &a.properties {
+            assert_eq!(
+                v.clone().unwrap_or_default(),
+                b.properties.get(k).cloned().flatten().unwrap_or_default(),
+                "{k}"
+            );
+        }
+    }
+}

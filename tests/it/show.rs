@@ -1,0 +1,99 @@
+use crate::util::{stderr, stdout, Sandbox};
+
+#[test]
+fn shows_a_json_contact_as_a_table() {
+    let s = Sandbox::new();
+    let out = s
+        .cmd()
+        .args(["show", "contacts.json", "101"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for needle in [
+        "│ email ",
+        "jane.doe@acme.com",
+        "[associations.deals]",
+        "[engagements]",
+        "2: EMAIL e-1001, CALL e-1002",
+        "[listMemberships]",
+        "12 (static), 14 (active)",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from\n{text}");
+    }
+    // Empty properties are left out unless --all.
+    assert!(!text.contains("hs_additional_emails"));
+    let all = s
+        .cmd()
+        .args(["show", "contacts.json", "101", "--all"])
+        .output()
+        .unwrap();
+    assert!(stdout(&all).contains("hs_additional_emails"));
+}
+
+#[test]
+fn shows_csv_and_ndjson_contacts() {
+    let s = Sandbox::new();
+    let out = s
+        .cmd()
+        .args(["show", "contacts.csv", "102"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(
+        text.contains("Customer") && text.contains("[associations.deals]"),
+        "{text}"
+    );
+    let out = s
+        .cmd()
+        .args(["show", "contacts.ndjson", "103", "104"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(text.contains("Robert") && text.contains("Bob"), "{text}");
+}
+
+#[test]
+fn json_output_is_the_api_shape() {
+    let s = Sandbox::new();
+    let out = s
+        .cmd()
+        .args(["show", "contacts.json", "104", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["id"], "104");
+    assert_eq!(v[0]["properties"]["firstname"], "Bob");
+    assert_eq!(v[0]["associations"]["deals"]["results"][0]["id"], "305");
+}
+
+#[test]
+fn stdin_is_read_with_dash() {
+    let s = Sandbox::new();
+    let out = s
+        .cmd()
+        .args(["show", "-", "105"])
+        .write_stdin(s.read("contacts.ndjson"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Łukasiewicz"));
+}
+
+#[test]
+fn unknown_id_is_an_error() {
+    let s = Sandbox::new();
+    let out = s
+        .cmd()
+        .args(["show", "contacts.json", "999"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("contacts.json: no contact with id 999"),
+        "{}",
+        stderr(&out)
+    );
+}
