@@ -11,6 +11,7 @@ pub mod check;
 pub mod cli;
 pub mod dates;
 pub mod format;
+pub mod gen;
 pub mod labels;
 pub mod model;
 pub mod props;

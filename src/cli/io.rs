@@ -72,11 +72,42 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// What writing the export as CSV leaves out: the parts of contacts a CSV
+/// export has no columns for (history, timeline, lists, ...), with how many
+/// contacts have them. Empty for other formats.
+pub fn lost_in_csv(export: &Export, format: Format) -> Vec<(String, usize)> {
+    if format != Format::Csv {
+        return Vec::new();
+    }
+    let mut lost: Vec<(String, usize)> = Vec::new();
+    let mut count = |name: &str| match lost.iter_mut().find(|(n, _)| n == name) {
+        Some((_, k)) => *k += 1,
+        None => lost.push((name.to_string(), 1)),
+    };
+    for c in &export.contacts {
+        if c.history.as_ref().is_some_and(|h| !h.is_empty()) {
+            count(crate::model::key::HISTORY);
+        }
+        for k in c.sections.keys() {
+            count(k);
+        }
+    }
+    lost
+}
+
 /// Write the export to the target: atomically to a file, or to stdout.
-pub fn save(export: &Export, target: &Target, stdout: &mut dyn Write) -> anyhow::Result<()> {
+/// Returns warnings about what the target format cannot hold.
+pub fn save(export: &Export, target: &Target, stdout: &mut dyn Write) -> anyhow::Result<Vec<String>> {
+    let warnings = lost_in_csv(export, target.format)
+        .into_iter()
+        .map(|(section, n)| {
+            format!("CSV has no column for {section}: left out of the output for {n} contact(s); write JSON to keep it")
+        })
+        .collect();
     match &target.path {
         None => format::write(export, target.format, stdout).context("cannot write to stdout"),
         Some(p) => crate::atomic::write_atomic(p, |w| format::write(export, target.format, w))
             .with_context(|| format!("cannot write {}", p.display())),
-    }
+    }?;
+    Ok(warnings)
 }
