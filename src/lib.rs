@@ -9,3 +9,4 @@ pub mod dates;
 pub mod format;
 pub mod labels;
 pub mod model;
+pub mod plan;
