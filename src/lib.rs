@@ -7,6 +7,7 @@
 
 pub mod dates;
 pub mod format;
+pub mod journal;
 pub mod labels;
 pub mod model;
 pub mod plan;
