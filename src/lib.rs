@@ -11,3 +11,4 @@ pub mod journal;
 pub mod labels;
 pub mod model;
 pub mod plan;
+pub mod unmerge;

@@ -377,7 +377,7 @@ impl Redirects {
     }
 }
 
-const MERGED_IDS: &str = "hs_merged_object_ids";
+pub(crate) const MERGED_IDS: &str = "hs_merged_object_ids";
 
 /// How many merges a contact already took part in: the ids in its
 /// `hs_merged_object_ids`.
