@@ -326,12 +326,17 @@ impl Redirects {
     /// contact of the export points at that contact (the first one, in
     /// export order, when several claim it).
     pub fn from_export(export: &Export) -> Self {
-        let mut r = Redirects::new();
         let live: std::collections::HashSet<&str> =
             export.contacts.iter().map(|c| c.id.as_str()).collect();
-        for c in &export.contacts {
+        Self::seeded(&export.contacts, |id| live.contains(id))
+    }
+
+    /// [`Redirects::from_export`] with the export's ids already indexed.
+    fn seeded(contacts: &[Contact], is_contact: impl Fn(&str) -> bool) -> Self {
+        let mut r = Redirects::new();
+        for c in contacts {
             for id in split_multi(c.prop(MERGED_IDS).unwrap_or("")) {
-                if !live.contains(id) && !r.to.contains_key(id) {
+                if !is_contact(id) && !r.to.contains_key(id) {
                     r.to.insert(id.to_string(), c.id.clone());
                 }
             }
@@ -649,9 +654,9 @@ where
         skipped: Vec::new(),
         warnings: Vec::new(),
     };
-    let mut redirects = Redirects::from_export(export);
     let (changed, removed) = {
         let mut work = Work::new(&export.contacts);
+        let mut redirects = Redirects::seeded(&export.contacts, |id| work.index(id).is_some());
         for pair in &plan.pairs {
             let rp = redirects.resolve(&pair.primary);
             let rs = redirects.resolve(&pair.secondary);
@@ -1243,6 +1248,17 @@ pub(crate) mod tests {
         assert_eq!(r.unwrap().applied, 1);
         assert_eq!(seen[0].1, "3");
         assert_eq!(ids_of(&e), ["2", "3"]);
+    }
+
+    #[test]
+    fn export_redirects_skip_live_ids_and_keep_the_first_claim() {
+        let mut e = numbered(3);
+        e.contacts[1].set_prop(MERGED_IDS, Some("77;1".into()));
+        e.contacts[2].set_prop(MERGED_IDS, Some("77;78".into()));
+        let mut r = Redirects::from_export(&e);
+        assert_eq!(r.resolve("77"), "2");
+        assert_eq!(r.resolve("78"), "3");
+        assert_eq!(r.resolve("1"), "1");
     }
 
     #[test]
