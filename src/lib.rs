@@ -3,8 +3,10 @@
 //!
 //! The library is the engine: the model ([`model`]), the file formats
 //! ([`format`]), dates ([`dates`]), labels ([`labels`]), what is known of
-//! properties ([`props`]), validation ([`check`]) and atomic writes
-//! ([`atomic`]). It never prints; the command line lives in [`cli`].
+//! properties ([`props`]), validation ([`check`]), batch plans ([`plan`]),
+//! the merge journal ([`journal`]), unmerge ([`unmerge`]), the test-data
+//! generator ([`gen`]) and atomic writes ([`atomic`]). It never prints; the
+//! command line lives in [`cli`].
 
 pub mod atomic;
 pub mod check;
@@ -12,7 +14,10 @@ pub mod cli;
 pub mod dates;
 pub mod format;
 pub mod gen;
+pub mod journal;
 pub mod labels;
 pub mod model;
+pub mod plan;
 pub mod props;
 pub mod summary;
+pub mod unmerge;

@@ -1,0 +1,419 @@
+//! The merge journal (SPEC section 6): JSON Lines, one entry per merge,
+//! holding both contacts before the merge, the result and the decision for
+//! each property. `unmerge --restore` and audits read it.
+//!
+//! One line, keys always in this order:
+//!
+//! ```text
+//! {"mergeTime":"2024-03-01T10:00:00.000Z","policy":"most-recent","primaryId":"1",
+//!  "secondaryId":"2","secondaryIndex":5,"planLine":3,"primary":{...},
+//!  "secondary":{...},"merged":{...},"decisions":[...]}
+//! ```
+//!
+//! `secondaryIndex` is where the secondary stood in the export just before
+//! the merge (restores put it back there); `planLine` is the plan line (or
+//! JSON pair index) of a batch merge and is left out for a single merge.
+//! Contacts are written exactly as the JSON export writes them.
+
+use std::io::{self, Read, Write};
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::dates::{format_date, DateForm, Millis};
+use crate::format::json::contact_from_value;
+use crate::model::{value_as_text, Contact};
+use crate::plan::Applied;
+
+/// One journal entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JournalEntry {
+    /// The line it was read from (0 when it was not read from a file).
+    pub line: u64,
+    /// RFC 3339, milliseconds, UTC (`2024-03-01T10:00:00.000Z`).
+    pub merge_time: String,
+    /// `most-recent` or `primary-wins`.
+    pub policy: String,
+    /// The contact that absorbed the other (in a batch, the id the pair
+    /// resolved to), and the one merged away.
+    pub primary_id: String,
+    pub secondary_id: String,
+    /// Where the secondary stood in the export just before the merge.
+    pub secondary_index: Option<usize>,
+    /// The plan line (or JSON pair index) of a batch merge.
+    pub plan_line: Option<u64>,
+    /// The primary and the secondary just before the merge, and the result.
+    pub primary: Contact,
+    pub secondary: Contact,
+    pub merged: Contact,
+    /// The decision for each property, as the merge engine wrote it; a
+    /// decision with `"rule": "sum"` marks a summed counter.
+    pub decisions: Vec<Value>,
+}
+
+impl JournalEntry {
+    fn as_line(&self) -> Line<'_> {
+        Line {
+            merge_time: &self.merge_time,
+            policy: &self.policy,
+            primary_id: &self.primary_id,
+            secondary_id: &self.secondary_id,
+            secondary_index: self.secondary_index,
+            plan_line: self.plan_line,
+            primary: &self.primary,
+            secondary: &self.secondary,
+            merged: &self.merged,
+            decisions: &self.decisions,
+        }
+    }
+
+    /// Write the entry as one line.
+    pub fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        self.as_line().write(out)
+    }
+
+    /// The properties whose merged value is the sum of both contacts'.
+    pub fn summed_properties(&self) -> impl Iterator<Item = &str> {
+        self.decisions.iter().filter_map(|d| {
+            match (d.get("rule").and_then(Value::as_str), d.get("property")) {
+                (Some("sum"), Some(Value::String(p))) => Some(p.as_str()),
+                _ => None,
+            }
+        })
+    }
+}
+
+/// A journal line, borrowed, in the journal's key order.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Line<'a> {
+    merge_time: &'a str,
+    policy: &'a str,
+    primary_id: &'a str,
+    secondary_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secondary_index: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plan_line: Option<u64>,
+    primary: &'a Contact,
+    secondary: &'a Contact,
+    merged: &'a Contact,
+    decisions: &'a [Value],
+}
+
+impl Line<'_> {
+    fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        serde_json::to_writer(&mut *out, self)?;
+        out.write_all(b"\n")
+    }
+}
+
+/// Writes journal entries for the merges of one run (one merge time, one
+/// policy).
+pub struct JournalWriter<W: Write> {
+    out: W,
+    merge_time: String,
+    policy: String,
+}
+
+impl<W: Write> JournalWriter<W> {
+    /// `policy` as the command line spells it (`most-recent`,
+    /// `primary-wins`).
+    pub fn new(out: W, merge_time: Millis, policy: &str) -> Self {
+        JournalWriter {
+            out,
+            merge_time: format_date(merge_time, DateForm::Iso),
+            policy: policy.to_string(),
+        }
+    }
+
+    /// Record a merge of a plan (see [`crate::plan::apply_plan`]).
+    pub fn record(&mut self, a: &Applied<'_>) -> io::Result<()> {
+        Line {
+            merge_time: &self.merge_time,
+            policy: &self.policy,
+            primary_id: a.primary_id,
+            secondary_id: a.secondary_id,
+            secondary_index: Some(a.secondary_index),
+            plan_line: Some(a.line),
+            primary: a.primary,
+            secondary: a.secondary,
+            merged: a.merged,
+            decisions: a.decisions,
+        }
+        .write(&mut self.out)
+    }
+
+    /// Record a single merge (no plan): the secondary stood at
+    /// `secondary_index` before it.
+    pub fn record_single(
+        &mut self,
+        primary: &Contact,
+        secondary: &Contact,
+        secondary_index: usize,
+        merged: &Contact,
+        decisions: &[Value],
+    ) -> io::Result<()> {
+        Line {
+            merge_time: &self.merge_time,
+            policy: &self.policy,
+            primary_id: &primary.id,
+            secondary_id: &secondary.id,
+            secondary_index: Some(secondary_index),
+            plan_line: None,
+            primary,
+            secondary,
+            merged,
+            decisions,
+        }
+        .write(&mut self.out)
+    }
+
+    /// Flush and give back the writer.
+    pub fn finish(mut self) -> io::Result<W> {
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+/// A journal read from a file.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Journal {
+    /// The journal file, for messages.
+    pub file: String,
+    /// The entries, oldest first.
+    pub entries: Vec<JournalEntry>,
+}
+
+/// Why a journal could not be read. Every message names the journal file and
+/// the line.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("{file}: cannot read the journal: {source}")]
+    Io {
+        file: String,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{file}: line {line}: {what}")]
+    Invalid {
+        file: String,
+        line: u64,
+        what: String,
+    },
+}
+
+/// Read a journal file (`-` is stdin).
+pub fn read_journal(path: &Path) -> Result<Journal, JournalError> {
+    let file = path.display().to_string();
+    let mut bytes = Vec::new();
+    let (file, res) = if file == "-" {
+        let res = io::stdin().lock().read_to_end(&mut bytes);
+        ("<stdin>".to_string(), res)
+    } else {
+        let res = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes));
+        (file, res)
+    };
+    res.map_err(|source| JournalError::Io {
+        file: file.clone(),
+        source,
+    })?;
+    parse_journal(&bytes, &file)
+}
+
+/// Read a journal held in memory; `file` names it in messages. Blank lines
+/// are skipped.
+pub fn parse_journal(bytes: &[u8], file: &str) -> Result<Journal, JournalError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut entries = Vec::new();
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        let n = i as u64 + 1;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        entries.push(parse_entry(line, n).map_err(|what| JournalError::Invalid {
+            file: file.into(),
+            line: n,
+            what,
+        })?);
+    }
+    Ok(Journal {
+        file: file.into(),
+        entries,
+    })
+}
+
+const NOT_A_JOURNAL: &str = "is this a journal written by `contact-merge apply --journal`?";
+
+fn parse_entry(line: &[u8], n: u64) -> Result<JournalEntry, String> {
+    let text = std::str::from_utf8(line)
+        .map_err(|_| "the line is not valid UTF-8; the journal looks damaged".to_string())?;
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        format!(
+            "malformed JSON at column {}: {e}; each line of a journal is one JSON object",
+            e.column()
+        )
+    })?;
+    let Value::Object(mut obj) = value else {
+        return Err(format!(
+            "expected a JSON object (one merge), found {value}; {NOT_A_JOURNAL}"
+        ));
+    };
+    let text_field = |obj: &Map<String, Value>, key: &str| -> Result<String, String> {
+        obj.get(key)
+            .and_then(value_as_text)
+            .filter(|s| !s.trim().is_empty())
+            .ok_or_else(|| format!("\"{key}\" is missing or not text; {NOT_A_JOURNAL}"))
+    };
+    let number_field = |obj: &Map<String, Value>, key: &str| -> Result<Option<u64>, String> {
+        match obj.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => v
+                .as_u64()
+                .map(Some)
+                .ok_or_else(|| format!("\"{key}\" must be a whole number, found {v}")),
+        }
+    };
+    let merge_time = text_field(&obj, "mergeTime")?;
+    let policy = text_field(&obj, "policy")?;
+    let primary_id = text_field(&obj, "primaryId")?;
+    let secondary_id = text_field(&obj, "secondaryId")?;
+    let secondary_index = number_field(&obj, "secondaryIndex")?.map(|i| i as usize);
+    let plan_line = number_field(&obj, "planLine")?;
+    let mut contact = |key: &str, id: &str| -> Result<Contact, String> {
+        let v = obj
+            .get_mut(key)
+            .map(Value::take)
+            .ok_or_else(|| format!("\"{key}\" (a contact) is missing; {NOT_A_JOURNAL}"))?;
+        let c = contact_from_value(v).map_err(|e| format!("\"{key}\": {}", e.what))?;
+        if c.id != id {
+            return Err(format!(
+                "\"{key}\" is contact {} but the entry names {id}; the journal looks edited by hand",
+                c.id
+            ));
+        }
+        Ok(c)
+    };
+    let primary = contact("primary", &primary_id)?;
+    let secondary = contact("secondary", &secondary_id)?;
+    let merged = contact("merged", &primary_id)?;
+    let decisions = match obj.get_mut("decisions").map(Value::take) {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(d)) => d,
+        Some(other) => return Err(format!("\"decisions\" must be a list, found {other}")),
+    };
+    Ok(JournalEntry {
+        line: n,
+        merge_time,
+        policy,
+        primary_id,
+        secondary_id,
+        secondary_index,
+        plan_line,
+        primary,
+        secondary,
+        merged,
+        decisions,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn contact(v: Value) -> Contact {
+        contact_from_value(v).unwrap()
+    }
+
+    fn entry() -> JournalEntry {
+        JournalEntry {
+            line: 0,
+            merge_time: "2024-03-01T10:00:00.000Z".into(),
+            policy: "most-recent".into(),
+            primary_id: "1".into(),
+            secondary_id: "2".into(),
+            secondary_index: Some(1),
+            plan_line: Some(2),
+            primary: contact(json!({"id": "1", "properties": {"n": "1"}})),
+            secondary: contact(json!({"properties": {"n": "2"}, "id": 2})),
+            merged: contact(json!({"id": "1", "properties": {"n": "3"}})),
+            decisions: vec![json!({"property": "n", "rule": "sum"})],
+        }
+    }
+
+    #[test]
+    fn writes_one_line_in_fixed_key_order() {
+        let mut out = Vec::new();
+        entry().write(&mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            concat!(
+                r#"{"mergeTime":"2024-03-01T10:00:00.000Z","policy":"most-recent","primaryId":"1","secondaryId":"2","secondaryIndex":1,"planLine":2,"#,
+                r#""primary":{"id":"1","properties":{"n":"1"}},"secondary":{"properties":{"n":"2"},"id":2},"#,
+                r#""merged":{"id":"1","properties":{"n":"3"}},"decisions":[{"property":"n","rule":"sum"}]}"#,
+                "\n"
+            )
+        );
+    }
+
+    #[test]
+    fn round_trips_through_the_reader() {
+        let e = entry();
+        let mut out = b"\n".to_vec();
+        e.write(&mut out).unwrap();
+        e.write(&mut out).unwrap();
+        let j = parse_journal(&out, "j.jsonl").unwrap();
+        assert_eq!(j.entries.len(), 2);
+        assert_eq!(
+            j.entries[0],
+            JournalEntry {
+                line: 2,
+                ..e.clone()
+            }
+        );
+        assert_eq!(j.entries[1].line, 3);
+        assert_eq!(j.entries[0].summed_properties().collect::<Vec<_>>(), ["n"]);
+    }
+
+    #[test]
+    fn writer_formats_the_merge_time_and_policy() {
+        let p = contact(json!({"id": "1", "properties": {}}));
+        let s = contact(json!({"id": "2", "properties": {}}));
+        let mut w = JournalWriter::new(Vec::new(), 1_709_287_200_000, "primary-wins");
+        w.record_single(&p, &s, 4, &p, &[]).unwrap();
+        let out = String::from_utf8(w.finish().unwrap()).unwrap();
+        assert!(
+            out.starts_with(r#"{"mergeTime":"2024-03-01T10:00:00.000Z","policy":"primary-wins","primaryId":"1","secondaryId":"2","secondaryIndex":4,"primary""#),
+            "{out}"
+        );
+        assert!(!out.contains("planLine"));
+    }
+
+    #[test]
+    fn errors_name_file_and_line() {
+        let mut good = Vec::new();
+        entry().write(&mut good).unwrap();
+        let cases: [(&[u8], &str); 5] = [
+            (b"{\"mergeTime\": ", "malformed JSON"),
+            (b"[1]", "expected a JSON object"),
+            (
+                br#"{"mergeTime":"t","policy":"p","primaryId":"1","secondaryId":"2"}"#,
+                "\"primary\" (a contact) is missing",
+            ),
+            (
+                br#"{"mergeTime":"t","policy":"p","primaryId":"1","secondaryId":"2","primary":{"id":"9","properties":{}}}"#,
+                "\"primary\" is contact 9 but the entry names 1",
+            ),
+            (br#"{"policy":"p"}"#, "\"mergeTime\" is missing"),
+        ];
+        for (bad, want) in cases {
+            let mut text = good.clone();
+            text.extend_from_slice(bad);
+            let e = parse_journal(&text, "j.jsonl").unwrap_err().to_string();
+            assert!(e.starts_with("j.jsonl: line 2: "), "{e}");
+            assert!(e.contains(want), "{e} lacks {want}");
+        }
+    }
+}

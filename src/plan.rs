@@ -1,0 +1,1310 @@
+//! Merge plans (SPEC section 6): reading them, following merged-away ids
+//! through earlier merges, and applying a whole plan to an export, all or
+//! nothing or `--keep-going`.
+//!
+//! A plan is CSV with a `primary_id,secondary_id` header (extra columns such
+//! as `score,reasons` are ignored) or JSON `[{"primary": "...", "secondary":
+//! "..."}]`. Every pair keeps where it stands in the plan: its CSV line, or
+//! for a JSON plan its 1-based index in the array ("pair 3").
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::io::{self, Read};
+use std::path::Path;
+
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+use serde_json::Value;
+
+use crate::model::{split_multi, Contact, Export, Layout};
+
+/// The format of a plan file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PlanFormat {
+    Csv,
+    Json,
+}
+
+impl PlanFormat {
+    /// The format a file's extension names (`.csv`, `.json`), if any.
+    pub fn from_path(path: &Path) -> Option<PlanFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" => Some(PlanFormat::Csv),
+            "json" => Some(PlanFormat::Json),
+            _ => None,
+        }
+    }
+
+    /// Guess the format from the content: JSON when it opens with `[` or
+    /// `{`, else CSV.
+    pub fn sniff(bytes: &[u8]) -> PlanFormat {
+        let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        match text.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'[' | b'{') => PlanFormat::Json,
+            _ => PlanFormat::Csv,
+        }
+    }
+}
+
+/// One pair of a plan: merge `secondary` into `primary`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pair {
+    /// The CSV line of the pair, or for a JSON plan its 1-based index.
+    pub line: u64,
+    pub primary: String,
+    pub secondary: String,
+}
+
+/// A plan: its pairs in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// The plan file, for messages.
+    pub file: String,
+    pub format: PlanFormat,
+    pub pairs: Vec<Pair>,
+}
+
+impl Plan {
+    /// Where a pair stands, for messages: "line 4" (CSV) or "pair 4" (JSON,
+    /// the pair's 1-based index in the array).
+    pub fn place(&self, line: u64) -> String {
+        match self.format {
+            PlanFormat::Csv => format!("line {line}"),
+            PlanFormat::Json => format!("pair {line}"),
+        }
+    }
+}
+
+/// Why a plan could not be read. Every message names the plan file and,
+/// where known, the line or pair, the bad value and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error("{file}: cannot read the plan: {source}")]
+    Io {
+        file: String,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{file}: line {line}: the plan is not valid UTF-8; save it as UTF-8 and try again")]
+    NotUtf8 { file: String, line: u64 },
+    #[error("{file}: the plan is empty; expected a CSV plan with the header primary_id,secondary_id or a JSON list [{{\"primary\": \"...\", \"secondary\": \"...\"}}]")]
+    Empty { file: String },
+    #[error("{file}: line 1: the header has no {missing} column (found {found:?}); the first line of a CSV plan must name the columns, e.g. primary_id,secondary_id")]
+    MissingHeader {
+        file: String,
+        /// `primary_id` or `secondary_id`.
+        missing: &'static str,
+        found: String,
+    },
+    #[error("{file}: {place}: {what}")]
+    Invalid {
+        file: String,
+        /// "line 4", "pair 3 (entry 3 of the JSON list)", ...
+        place: String,
+        what: String,
+    },
+}
+
+const PRIMARY_COLUMN: &str = "primary_id";
+const SECONDARY_COLUMN: &str = "secondary_id";
+
+/// Read a plan file (`-` is stdin), in the format its extension names, else
+/// the one its content looks like.
+pub fn read_plan(path: &Path) -> Result<Plan, PlanError> {
+    let file = path.display().to_string();
+    let mut bytes = Vec::new();
+    let (file, res) = if file == "-" {
+        let res = io::stdin().lock().read_to_end(&mut bytes);
+        ("<stdin>".to_string(), res)
+    } else {
+        let res = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes));
+        (file, res)
+    };
+    res.map_err(|source| PlanError::Io {
+        file: file.clone(),
+        source,
+    })?;
+    parse_plan(&bytes, &file, PlanFormat::from_path(path))
+}
+
+/// Read a plan held in memory; `file` names it in messages; without a
+/// format the content decides.
+pub fn parse_plan(bytes: &[u8], file: &str, format: Option<PlanFormat>) -> Result<Plan, PlanError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| PlanError::NotUtf8 {
+        file: file.into(),
+        line: bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64
+            + 1,
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(PlanError::Empty { file: file.into() });
+    }
+    let format = format.unwrap_or_else(|| PlanFormat::sniff(text.as_bytes()));
+    let pairs = match format {
+        PlanFormat::Csv => csv_pairs(text, file)?,
+        PlanFormat::Json => json_pairs(text, file)?,
+    };
+    Ok(Plan {
+        file: file.into(),
+        format,
+        pairs,
+    })
+}
+
+fn csv_pairs(text: &str, file: &str) -> Result<Vec<Pair>, PlanError> {
+    let invalid = |line: u64, what: String| PlanError::Invalid {
+        file: file.into(),
+        place: format!("line {line}"),
+        what,
+    };
+    let mut rdr = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut record = ::csv::StringRecord::new();
+    let mut lines = LineCounter::new(text);
+    let mut read = |record: &mut ::csv::StringRecord, lines: &mut LineCounter| {
+        rdr.read_record(record).map_err(|e| {
+            let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
+            invalid(line, format!("malformed CSV: {e}"))
+        })
+    };
+    if !read(&mut record, &mut lines)? {
+        return Err(PlanError::Empty { file: file.into() });
+    }
+    let column = |name: &'static str| {
+        record
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+            .ok_or_else(|| PlanError::MissingHeader {
+                file: file.into(),
+                missing: name,
+                found: record.iter().collect::<Vec<_>>().join(","),
+            })
+    };
+    let (pc, sc) = (column(PRIMARY_COLUMN)?, column(SECONDARY_COLUMN)?);
+    let mut pairs = Vec::new();
+    while read(&mut record, &mut lines)? {
+        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
+        let id = |col: usize, name: &str| {
+            match record.get(col).map(str::trim) {
+            Some(id) if !id.is_empty() => Ok(id.to_string()),
+            Some(_) => Err(invalid(
+                line,
+                format!("{name} is empty; every row needs both ids: fill it in or remove the line"),
+            )),
+            None => Err(invalid(
+                line,
+                format!(
+                    "the row has {} field(s) and no {name}; every row needs both ids: fix or remove the line",
+                    record.len()
+                ),
+            )),
+        }
+        };
+        pairs.push(Pair {
+            line,
+            primary: id(pc, PRIMARY_COLUMN)?,
+            secondary: id(sc, SECONDARY_COLUMN)?,
+        });
+    }
+    Ok(pairs)
+}
+
+/// Line numbers of CSV records. The csv crate's own line count skips blank
+/// lines and miscounts CRLF files; its record positions point at the end
+/// of the previous record, so the record starts after the line breaks that
+/// follow.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    /// Newlines before `at`.
+    at: usize,
+    newlines: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter {
+            bytes: text.as_bytes(),
+            at: 0,
+            newlines: 0,
+        }
+    }
+
+    /// The line of the record whose position is `byte`; positions must not
+    /// go backwards.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let mut start = (byte as usize).min(self.bytes.len());
+        while matches!(self.bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        if start >= self.at {
+            self.newlines += self.bytes[self.at..start]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            self.at = start;
+        }
+        self.newlines + 1
+    }
+}
+
+fn json_pairs(text: &str, file: &str) -> Result<Vec<Pair>, PlanError> {
+    let doc: Value = serde_json::from_str(text).map_err(|e| {
+        let what = e.to_string();
+        let what = match what.rfind(" at line ") {
+            Some(i) => what[..i].to_string(),
+            None => what,
+        };
+        PlanError::Invalid {
+            file: file.into(),
+            place: format!("line {}, column {}", e.line(), e.column()),
+            what: format!("malformed JSON: {what}; a JSON plan is a list [{{\"primary\": \"...\", \"secondary\": \"...\"}}, ...]"),
+        }
+    })?;
+    let Value::Array(items) = doc else {
+        return Err(PlanError::Invalid {
+            file: file.into(),
+            place: "top level".into(),
+            what: "expected a list [{\"primary\": \"...\", \"secondary\": \"...\"}, ...]".into(),
+        });
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let n = i as u64 + 1;
+            let invalid = |what: String| PlanError::Invalid {
+                file: file.into(),
+                place: format!("pair {n} (entry {n} of the JSON list)"),
+                what,
+            };
+            let Value::Object(obj) = item else {
+                return Err(invalid(format!(
+                    "expected {{\"primary\": \"...\", \"secondary\": \"...\"}}, found {item}"
+                )));
+            };
+            let id = |key: &str| match obj.get(key) {
+                Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.trim().to_string()),
+                Some(Value::Number(n)) if n.is_u64() || n.is_i64() => Ok(n.to_string()),
+                None => Err(invalid(format!(
+                    "\"{key}\" is missing; every pair needs \"primary\" and \"secondary\" record ids"
+                ))),
+                Some(other) => Err(invalid(format!(
+                    "\"{key}\" is {other}; expected a record id (a non-empty string or a whole number)"
+                ))),
+            };
+            Ok(Pair {
+                line: n,
+                primary: id("primary")?,
+                secondary: id("secondary")?,
+            })
+        })
+        .collect()
+}
+
+/// Merged-away id → the id of the contact that absorbed it. Following a
+/// chain (A into B, then B into C) gives the contact that holds A today.
+/// Lookups compress the paths they walk, so long chains stay cheap.
+#[derive(Debug, Clone, Default)]
+pub struct Redirects {
+    to: HashMap<String, String>,
+}
+
+impl Redirects {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The redirects HubSpot keeps for merges made before the export: every
+    /// id in a contact's `hs_merged_object_ids` that is not itself a
+    /// contact of the export points at that contact (the first one, in
+    /// export order, when several claim it).
+    pub fn from_export(export: &Export) -> Self {
+        let live: std::collections::HashSet<&str> =
+            export.contacts.iter().map(|c| c.id.as_str()).collect();
+        Self::seeded(&export.contacts, |id| live.contains(id))
+    }
+
+    /// [`Redirects::from_export`] with the export's ids already indexed.
+    fn seeded(contacts: &[Contact], is_contact: impl Fn(&str) -> bool) -> Self {
+        let mut r = Redirects::new();
+        for c in contacts {
+            for id in split_multi(c.prop(MERGED_IDS).unwrap_or("")) {
+                if !is_contact(id) && !r.to.contains_key(id) {
+                    r.to.insert(id.to_string(), c.id.clone());
+                }
+            }
+        }
+        r
+    }
+
+    /// Record that `from` was merged into `to`.
+    pub fn record(&mut self, from: &str, to: &str) {
+        if from != to {
+            self.to.insert(from.to_string(), to.to_string());
+        }
+    }
+
+    /// Where an id was merged into, directly (one step), if it was.
+    pub fn target(&self, id: &str) -> Option<&str> {
+        self.to.get(id).map(String::as_str)
+    }
+
+    /// The id an id stands for today: itself when it was never merged away,
+    /// else the end of its chain of redirects.
+    pub fn resolve(&mut self, id: &str) -> String {
+        let mut end = id;
+        // A chain can be no longer than the number of redirects; the bound
+        // keeps a malformed cycle from looping forever.
+        for _ in 0..=self.to.len() {
+            match self.to.get(end) {
+                Some(next) => end = next,
+                None => break,
+            }
+        }
+        let end = end.to_string();
+        // Point every id on the path straight at the end.
+        let mut cur = id.to_string();
+        while let Some(next) = self.to.get(&cur).cloned() {
+            if next == end {
+                break;
+            }
+            self.to.insert(cur, end.clone());
+            cur = next;
+        }
+        end
+    }
+}
+
+pub(crate) const MERGED_IDS: &str = "hs_merged_object_ids";
+
+/// How many merges a contact already took part in: the ids in its
+/// `hs_merged_object_ids`.
+pub fn merge_count(c: &Contact) -> usize {
+    split_multi(c.prop(MERGED_IDS).unwrap_or("")).count()
+}
+
+/// HubSpot's limit on merges per contact (SPEC section 4).
+pub const DEFAULT_MAX_MERGES: usize = 250;
+
+/// What the merge step gives back for one pair.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergeStep {
+    /// The merged contact; it keeps the primary's id.
+    pub merged: Contact,
+    /// The per-property decisions, as JSON (for the journal).
+    pub decisions: Vec<Value>,
+    /// Warnings for the report (Salesforce ids, active lists, ...).
+    pub warnings: Vec<String>,
+}
+
+/// How to apply a plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplyOptions {
+    /// Apply the good pairs and skip the bad ones, instead of refusing the
+    /// whole plan.
+    pub keep_going: bool,
+    /// Refuse a pair whose two contacts together already took part in this
+    /// many merges.
+    pub max_merges: usize,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        ApplyOptions {
+            keep_going: false,
+            max_merges: DEFAULT_MAX_MERGES,
+        }
+    }
+}
+
+/// One merge as it was applied: what the journal records.
+#[derive(Debug, Clone, Copy)]
+pub struct Applied<'a> {
+    /// The pair's plan line (or index, for JSON plans).
+    pub line: u64,
+    /// The ids the pair resolved to.
+    pub primary_id: &'a str,
+    pub secondary_id: &'a str,
+    /// Where the secondary stood in the export just before this merge;
+    /// putting it back there after undoing every later merge restores the
+    /// export's order exactly.
+    pub secondary_index: usize,
+    /// Both contacts just before the merge, and the result.
+    pub primary: &'a Contact,
+    pub secondary: &'a Contact,
+    pub merged: &'a Contact,
+    pub decisions: &'a [Value],
+}
+
+/// Why a pair cannot be applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PairProblem {
+    /// An id is not in the export (nor merged into one of its contacts).
+    Missing { id: String, side: Side },
+    /// Both sides name the same id.
+    SameId { id: String },
+    /// Both sides resolve to one contact through earlier merges.
+    SameContact { id: String },
+    /// The two contacts together already took part in `count` merges.
+    OverLimit { count: usize, max: usize },
+    /// The merge rules refused the pair.
+    Refused { message: String },
+}
+
+/// The side of a pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Primary,
+    Secondary,
+}
+
+impl PairProblem {
+    /// A short machine-readable name.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            PairProblem::Missing { .. } => "missing-id",
+            PairProblem::SameId { .. } => "same-id",
+            PairProblem::SameContact { .. } => "same-contact",
+            PairProblem::OverLimit { .. } => "merge-limit",
+            PairProblem::Refused { .. } => "refused",
+        }
+    }
+}
+
+impl std::fmt::Display for PairProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PairProblem::Missing { id, side } => {
+                let side = match side {
+                    Side::Primary => "primary",
+                    Side::Secondary => "secondary",
+                };
+                write!(
+                    f,
+                    "the {side} id {id} is not a contact of the export; check the id or remove the pair"
+                )
+            }
+            PairProblem::SameId { id } => write!(
+                f,
+                "names contact {id} on both sides; a contact cannot be merged into itself: remove the pair"
+            ),
+            PairProblem::SameContact { id } => write!(
+                f,
+                "both ids resolve to contact {id} through earlier merges, so they are one contact already: remove the pair"
+            ),
+            PairProblem::OverLimit { count, max } => write!(
+                f,
+                "the two contacts together already took part in {count} merges (hs_merged_object_ids) and the limit is {max}; HubSpot would refuse this merge: remove the pair (or raise the limit with --max-merges)"
+            ),
+            PairProblem::Refused { message } => write!(f, "{message}"),
+        }
+    }
+}
+
+/// A pair that was not applied, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadPair {
+    /// The CSV line, or for a JSON plan the pair's 1-based index.
+    pub line: u64,
+    /// "line 4" or "pair 4".
+    pub place: String,
+    /// The ids as the plan gives them.
+    pub primary: String,
+    pub secondary: String,
+    /// The ids they resolve to through earlier merges, when they resolve to
+    /// a contact of the export.
+    pub resolved_primary: Option<String>,
+    pub resolved_secondary: Option<String>,
+    pub problem: PairProblem,
+}
+
+impl std::fmt::Display for BadPair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {} ← {}", self.place, self.primary, self.secondary)?;
+        let moved = |given: &str, resolved: &Option<String>| {
+            resolved
+                .as_deref()
+                .filter(|r| *r != given)
+                .map(str::to_string)
+        };
+        let rp = moved(&self.primary, &self.resolved_primary);
+        let rs = moved(&self.secondary, &self.resolved_secondary);
+        if rp.is_some() || rs.is_some() {
+            write!(
+                f,
+                " (now {} ← {})",
+                rp.as_deref().unwrap_or(&self.primary),
+                rs.as_deref().unwrap_or(&self.secondary)
+            )?;
+        }
+        write!(f, ": {}", self.problem)
+    }
+}
+
+impl Serialize for BadPair {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(8))?;
+        m.serialize_entry("line", &self.line)?;
+        m.serialize_entry("place", &self.place)?;
+        m.serialize_entry("primary", &self.primary)?;
+        m.serialize_entry("secondary", &self.secondary)?;
+        m.serialize_entry("resolvedPrimary", &self.resolved_primary)?;
+        m.serialize_entry("resolvedSecondary", &self.resolved_secondary)?;
+        m.serialize_entry("kind", self.problem.kind())?;
+        m.serialize_entry("reason", &self.problem.to_string())?;
+        m.end()
+    }
+}
+
+/// A warning the merge step gave for one pair.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PairWarning {
+    pub line: u64,
+    pub primary: String,
+    pub secondary: String,
+    pub warning: String,
+}
+
+/// What applying a plan did (`--format json` writes it as is).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplyReport {
+    pub plan: String,
+    /// For a JSON plan a pair's `line` is its 1-based index in the list.
+    pub plan_format: PlanFormat,
+    /// Pairs in the plan.
+    pub pairs: usize,
+    /// Pairs merged (0 when an all-or-nothing plan was refused).
+    pub applied: usize,
+    /// Pairs not applied, in plan order.
+    pub skipped: Vec<BadPair>,
+    pub warnings: Vec<PairWarning>,
+}
+
+/// Why a plan was not applied.
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    /// All or nothing: some pairs are bad, so none was applied. The report
+    /// lists every bad pair.
+    #[error("{}", bad_pairs_message(.report))]
+    BadPairs { report: ApplyReport },
+    /// Recording a merge (the journal) failed.
+    #[error("cannot write the journal: {0}")]
+    Journal(#[source] io::Error),
+}
+
+fn bad_pairs_message(r: &ApplyReport) -> String {
+    let mut s = format!(
+        "{}: {} of {} pairs cannot be applied, so none was (nothing written); fix or remove them, or pass --keep-going to apply the others:",
+        r.plan,
+        r.skipped.len(),
+        r.pairs
+    );
+    for b in &r.skipped {
+        s.push_str("\n  ");
+        s.push_str(&b.to_string());
+    }
+    s
+}
+
+/// Apply a plan to an export, pair by pair, in order.
+///
+/// Each pair's ids are resolved through the merges before it (and through
+/// the `hs_merged_object_ids` of the export, HubSpot's own redirects). A pair
+/// is bad when an id is missing, both resolve to one contact, the two
+/// contacts are at the merge limit, or `merge` refuses it. `merge` gets the
+/// export's layout and the two contacts, primary first, and returns the
+/// merged contact (with the primary's id); `on_applied` sees every merge
+/// done, for the journal.
+///
+/// All or nothing (the default): every pair is tried, skipping the bad ones,
+/// so that every bad pair is listed; if there is one, the export is left as
+/// it was and [`ApplyError::BadPairs`] lists them all. `on_applied` is not
+/// called after the first bad pair, but may have been called before it:
+/// write the journal to a temporary file and keep it only on success.
+/// With `keep_going` the good pairs are applied and the bad ones reported.
+///
+/// Cost: one id → index map over the export, built once; merged contacts
+/// are kept aside and merged-away ones marked, and the export is changed
+/// only at the end (one pass), so a plan costs O(contacts + pairs × merge)
+/// and the export is never copied.
+pub fn apply_plan<M, J>(
+    export: &mut Export,
+    plan: &Plan,
+    opts: &ApplyOptions,
+    mut merge: M,
+    mut on_applied: J,
+) -> Result<ApplyReport, ApplyError>
+where
+    M: FnMut(&Layout, &Contact, &Contact) -> Result<MergeStep, String>,
+    J: FnMut(&Applied<'_>) -> io::Result<()>,
+{
+    let mut report = ApplyReport {
+        plan: plan.file.clone(),
+        plan_format: plan.format,
+        pairs: plan.pairs.len(),
+        applied: 0,
+        skipped: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let (changed, removed) = {
+        let mut work = Work::new(&export.contacts);
+        let mut redirects = Redirects::seeded(&export.contacts, |id| work.index(id).is_some());
+        for pair in &plan.pairs {
+            let rp = redirects.resolve(&pair.primary);
+            let rs = redirects.resolve(&pair.secondary);
+            let (pi, si) = (work.index(&rp), work.index(&rs));
+            let bad = |problem| BadPair {
+                line: pair.line,
+                place: plan.place(pair.line),
+                primary: pair.primary.clone(),
+                secondary: pair.secondary.clone(),
+                resolved_primary: pi.map(|_| rp.clone()),
+                resolved_secondary: si.map(|_| rs.clone()),
+                problem,
+            };
+            let step = match (pi, si) {
+                _ if pair.primary == pair.secondary => Err(PairProblem::SameId {
+                    id: pair.primary.clone(),
+                }),
+                (None, _) => Err(PairProblem::Missing {
+                    id: pair.primary.clone(),
+                    side: Side::Primary,
+                }),
+                (_, None) => Err(PairProblem::Missing {
+                    id: pair.secondary.clone(),
+                    side: Side::Secondary,
+                }),
+                (Some(pi), Some(si)) if pi == si => {
+                    Err(PairProblem::SameContact { id: rp.clone() })
+                }
+                (Some(pi), Some(si)) => {
+                    let (p, s) = (work.get(pi), work.get(si));
+                    let count = merge_count(p) + merge_count(s);
+                    if count >= opts.max_merges {
+                        Err(PairProblem::OverLimit {
+                            count,
+                            max: opts.max_merges,
+                        })
+                    } else {
+                        match merge(&export.layout, p, s) {
+                            Ok(step) if step.merged.id != p.id => Err(PairProblem::Refused {
+                                message: format!(
+                                    "the merge gave a contact with id {} instead of the primary's {}; this is a bug in the merge rules",
+                                    step.merged.id, p.id
+                                ),
+                            }),
+                            Ok(step) => Ok((pi, si, step)),
+                            Err(message) => Err(PairProblem::Refused { message }),
+                        }
+                    }
+                }
+            };
+            match step {
+                Err(problem) => report.skipped.push(bad(problem)),
+                Ok((pi, si, step)) => {
+                    let secondary_index = work.position(si);
+                    let (p_before, s_before) = work.merge(pi, si, step.merged);
+                    redirects.record(&rs, &rp);
+                    report.applied += 1;
+                    for w in step.warnings {
+                        report.warnings.push(PairWarning {
+                            line: pair.line,
+                            primary: rp.clone(),
+                            secondary: rs.clone(),
+                            warning: w,
+                        });
+                    }
+                    if opts.keep_going || report.skipped.is_empty() {
+                        on_applied(&Applied {
+                            line: pair.line,
+                            primary_id: &rp,
+                            secondary_id: &rs,
+                            secondary_index,
+                            primary: &p_before,
+                            secondary: &s_before,
+                            merged: work.get(pi),
+                            decisions: &step.decisions,
+                        })
+                        .map_err(ApplyError::Journal)?;
+                    }
+                }
+            }
+        }
+        if !opts.keep_going && !report.skipped.is_empty() {
+            report.applied = 0;
+            report.warnings.clear();
+            return Err(ApplyError::BadPairs { report });
+        }
+        work.finish()
+    };
+    for (i, c) in changed {
+        export.contacts[i] = c;
+    }
+    if removed.iter().any(|&r| r) {
+        let mut i = 0;
+        export.contacts.retain(|_| {
+            i += 1;
+            !removed[i - 1]
+        });
+    }
+    Ok(report)
+}
+
+/// The export as the plan changes it, without touching it: contacts changed
+/// so far are kept aside, merged-away ones are marked.
+struct Work<'a> {
+    base: &'a [Contact],
+    index: HashMap<&'a str, usize>,
+    changed: HashMap<usize, Contact>,
+    removed: Vec<bool>,
+    /// Counts merged-away contacts before a position, for the positions the
+    /// journal records.
+    gone: Fenwick,
+}
+
+impl<'a> Work<'a> {
+    fn new(base: &'a [Contact]) -> Self {
+        let mut index = HashMap::with_capacity(base.len());
+        for (i, c) in base.iter().enumerate() {
+            // Ids are unique in an export; if not, the first one counts.
+            index.entry(c.id.as_str()).or_insert(i);
+        }
+        Work {
+            base,
+            index,
+            changed: HashMap::new(),
+            removed: vec![false; base.len()],
+            gone: Fenwick::new(base.len()),
+        }
+    }
+
+    fn index(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    fn get(&self, i: usize) -> &Contact {
+        self.changed.get(&i).unwrap_or(&self.base[i])
+    }
+
+    /// The contact's position in the export as it stands now.
+    fn position(&self, i: usize) -> usize {
+        i - self.gone.count_before(i)
+    }
+
+    /// Replace the primary by the merged contact and remove the secondary;
+    /// give back both as they were.
+    fn merge(
+        &mut self,
+        pi: usize,
+        si: usize,
+        merged: Contact,
+    ) -> (Cow<'a, Contact>, Cow<'a, Contact>) {
+        let base = self.base;
+        let p = match self.changed.insert(pi, merged) {
+            Some(c) => Cow::Owned(c),
+            None => Cow::Borrowed(&base[pi]),
+        };
+        let s = match self.changed.remove(&si) {
+            Some(c) => Cow::Owned(c),
+            None => Cow::Borrowed(&base[si]),
+        };
+        self.index.remove(self.base[si].id.as_str());
+        self.removed[si] = true;
+        self.gone.add(si);
+        (p, s)
+    }
+
+    fn finish(self) -> (HashMap<usize, Contact>, Vec<bool>) {
+        (self.changed, self.removed)
+    }
+}
+
+/// A Fenwick tree counting marked positions.
+struct Fenwick(Vec<usize>);
+
+impl Fenwick {
+    fn new(n: usize) -> Self {
+        Fenwick(vec![0; n + 1])
+    }
+    fn add(&mut self, i: usize) {
+        let mut i = i + 1;
+        while i < self.0.len() {
+            self.0[i] += 1;
+            i += i & i.wrapping_neg();
+        }
+    }
+    /// Marked positions in `0..i`.
+    fn count_before(&self, i: usize) -> usize {
+        let (mut i, mut sum) = (i, 0);
+        while i > 0 {
+            sum += self.0[i];
+            i -= i & i.wrapping_neg();
+        }
+        sum
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::format::json::contact_from_value;
+    use crate::model::JsonShape;
+    use serde_json::json;
+
+    fn csv(text: &str) -> Result<Plan, PlanError> {
+        parse_plan(text.as_bytes(), "plan.csv", Some(PlanFormat::Csv))
+    }
+
+    fn ids(plan: &Plan) -> Vec<(u64, &str, &str)> {
+        plan.pairs
+            .iter()
+            .map(|p| (p.line, p.primary.as_str(), p.secondary.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn reads_csv_with_extra_columns_bom_and_crlf() {
+        let p = csv("\u{feff}primary_id,secondary_id,score,reasons\r\n1,2,0.9,\"email, name\"\r\n\r\n 3 , 4 ,0.5,phone\r\n")
+            .unwrap();
+        assert_eq!(ids(&p), [(2, "1", "2"), (4, "3", "4")]);
+        assert_eq!(p.format, PlanFormat::Csv);
+        assert_eq!(p.place(4), "line 4");
+    }
+
+    #[test]
+    fn csv_columns_are_found_by_name() {
+        let p = csv("score,Secondary_ID,PRIMARY_ID\n0.9,2,1\n").unwrap();
+        assert_eq!(ids(&p), [(2, "1", "2")]);
+        // A header alone is an empty plan.
+        assert!(csv("primary_id,secondary_id\n").unwrap().pairs.is_empty());
+    }
+
+    #[test]
+    fn csv_without_header_is_refused_with_what_was_found() {
+        let e = csv("101,202\n103,204\n").unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "plan.csv: line 1: the header has no primary_id column (found \"101,202\"); the first line of a CSV plan must name the columns, e.g. primary_id,secondary_id"
+        );
+        let e = csv("primary_id,other\n1,2\n").unwrap_err().to_string();
+        assert!(e.contains("no secondary_id column"), "{e}");
+    }
+
+    #[test]
+    fn csv_bad_rows_name_the_line() {
+        let e = csv("primary_id,secondary_id\n1,2\n3,\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "plan.csv: line 3: secondary_id is empty; every row needs both ids: fill it in or remove the line"
+        );
+        let e = csv("primary_id,secondary_id\n1,2\n3\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("plan.csv: line 3: the row has 1 field(s) and no secondary_id"),
+            "{e}"
+        );
+        let e = csv("primary_id,secondary_id\n  ,2\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("plan.csv: line 2: primary_id is empty"),
+            "{e}"
+        );
+        // Blank lines, quoted line breaks and CRLF still give the true line.
+        let text = "primary_id,secondary_id,reasons\r\n1,2,\"a\r\nb\"\r\n\r\n\r\n3,4,c\r\n5,,d\r\n";
+        let e = csv(text).unwrap_err().to_string();
+        assert!(
+            e.starts_with("plan.csv: line 7: secondary_id is empty"),
+            "{e}"
+        );
+        let p = csv(&text.replace("5,,d", "5,6,d")).unwrap();
+        assert_eq!(ids(&p), [(2, "1", "2"), (6, "3", "4"), (7, "5", "6")]);
+    }
+
+    #[test]
+    fn empty_and_non_utf8_plans_are_refused() {
+        let e = csv(" \n").unwrap_err().to_string();
+        assert!(e.starts_with("plan.csv: the plan is empty"), "{e}");
+        let e = parse_plan(b"primary_id,secondary_id\n1,\xff\n", "p", None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("p: line 2: the plan is not valid UTF-8"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn reads_json_with_string_or_number_ids() {
+        let p = parse_plan(
+            br#"[{"primary": "1", "secondary": 2, "score": 0.9}, {"secondary": " 4 ", "primary": 3}]"#,
+            "plan.json",
+            None,
+        )
+        .unwrap();
+        assert_eq!(p.format, PlanFormat::Json);
+        assert_eq!(ids(&p), [(1, "1", "2"), (2, "3", "4")]);
+        assert_eq!(p.place(2), "pair 2");
+    }
+
+    #[test]
+    fn json_bad_pairs_name_the_pair_and_value() {
+        let json = |t: &str| {
+            parse_plan(t.as_bytes(), "plan.json", Some(PlanFormat::Json))
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            json(r#"[{"primary": "1", "secondary": "2"}, {"primary": true, "secondary": "2"}]"#),
+            "plan.json: pair 2 (entry 2 of the JSON list): \"primary\" is true; expected a record id (a non-empty string or a whole number)"
+        );
+        assert!(json(r#"[{"primary": "1"}]"#)
+            .contains("pair 1 (entry 1 of the JSON list): \"secondary\" is missing"));
+        assert!(json(r#"[{"primary": "", "secondary": "2"}]"#).contains("\"primary\" is \"\""));
+        assert!(json(r#"[{"primary": 1.5, "secondary": "2"}]"#).contains("\"primary\" is 1.5"));
+        assert!(json(r#"["1,2"]"#).contains("pair 1"));
+        assert!(json(r#"{"primary": "1"}"#).contains("top level: expected a list"));
+        let e = json("[\n{\"primary\": \"1\",,}\n]");
+        assert!(e.starts_with("plan.json: line 2, column"), "{e}");
+        assert!(e.contains("malformed JSON"), "{e}");
+    }
+
+    #[test]
+    fn format_from_extension_else_sniffed() {
+        assert_eq!(
+            PlanFormat::from_path(Path::new("a.CSV")),
+            Some(PlanFormat::Csv)
+        );
+        assert_eq!(
+            PlanFormat::from_path(Path::new("a.json")),
+            Some(PlanFormat::Json)
+        );
+        assert_eq!(PlanFormat::from_path(Path::new("plan")), None);
+        assert_eq!(PlanFormat::sniff(b"\xEF\xBB\xBF [ ]"), PlanFormat::Json);
+        assert_eq!(
+            PlanFormat::sniff(b"primary_id,secondary_id"),
+            PlanFormat::Csv
+        );
+    }
+
+    #[test]
+    fn a_pair_naming_one_contact_twice_parses() {
+        let p = csv("primary_id,secondary_id\n7,7\n").unwrap();
+        assert_eq!(ids(&p), [(2, "7", "7")]);
+    }
+
+    #[test]
+    fn redirects_follow_chains_and_compress_them() {
+        let mut r = Redirects::new();
+        r.record("a", "b");
+        r.record("b", "c");
+        r.record("c", "d");
+        r.record("x", "x");
+        assert_eq!(r.resolve("a"), "d");
+        assert_eq!(r.target("a"), Some("d"));
+        assert_eq!(r.target("b"), Some("d"));
+        assert_eq!(r.resolve("c"), "d");
+        assert_eq!(r.resolve("d"), "d");
+        assert_eq!(r.resolve("x"), "x");
+        assert_eq!(r.resolve("unknown"), "unknown");
+    }
+
+    #[test]
+    fn redirects_stop_on_a_cycle() {
+        let mut r = Redirects::new();
+        r.record("a", "b");
+        r.record("b", "a");
+        let end = r.resolve("a");
+        assert!(end == "a" || end == "b");
+    }
+
+    pub(crate) fn contact(v: Value) -> Contact {
+        contact_from_value(v).unwrap()
+    }
+
+    pub(crate) fn export(contacts: Vec<Value>) -> Export {
+        Export {
+            contacts: contacts.into_iter().map(contact).collect(),
+            layout: Layout::Json {
+                shape: JsonShape::Array,
+                pretty: false,
+            },
+        }
+    }
+
+    /// A stand-in for the merge engine: keeps the primary, sums `n`, records
+    /// merged ids, and refuses a secondary with a `refuse` property.
+    fn fake_merge(_: &Layout, p: &Contact, s: &Contact) -> Result<MergeStep, String> {
+        if let Some(why) = s.prop("refuse") {
+            return Err(format!("contact {}: {why}", s.id));
+        }
+        let mut m = p.clone();
+        let mut ids: Vec<&str> = split_multi(p.prop(MERGED_IDS).unwrap_or("")).collect();
+        ids.push(&s.id);
+        ids.extend(split_multi(s.prop(MERGED_IDS).unwrap_or("")));
+        m.set_prop(MERGED_IDS, Some(ids.join(";")));
+        let n = |c: &Contact| c.prop("n").map_or(0, |v| v.parse::<i64>().unwrap());
+        m.set_prop("n", Some((n(p) + n(s)).to_string()));
+        Ok(MergeStep {
+            merged: m,
+            decisions: vec![json!({"property": "n", "rule": "sum"})],
+            warnings: vec![format!("{} absorbed {}", p.id, s.id)],
+        })
+    }
+
+    fn plan(pairs: &[(&str, &str)]) -> Plan {
+        Plan {
+            file: "plan.csv".into(),
+            format: PlanFormat::Csv,
+            pairs: pairs
+                .iter()
+                .enumerate()
+                .map(|(i, (p, s))| Pair {
+                    line: i as u64 + 2,
+                    primary: p.to_string(),
+                    secondary: s.to_string(),
+                })
+                .collect(),
+        }
+    }
+
+    fn numbered(n: usize) -> Export {
+        export(
+            (1..=n)
+                .map(|i| json!({"id": i.to_string(), "properties": {"n": "1"}}))
+                .collect(),
+        )
+    }
+
+    /// The merges `apply_plan` reported: (plan line, primary, secondary,
+    /// secondary index).
+    type Seen = Vec<(u64, String, String, usize)>;
+
+    fn apply(
+        e: &mut Export,
+        p: &Plan,
+        keep_going: bool,
+    ) -> (Result<ApplyReport, ApplyError>, Seen) {
+        let mut seen = Vec::new();
+        let opts = ApplyOptions {
+            keep_going,
+            max_merges: 3,
+        };
+        let r = apply_plan(e, p, &opts, fake_merge, |a| {
+            assert_eq!(a.merged.id, a.primary_id);
+            assert_eq!(a.secondary.id, a.secondary_id);
+            seen.push((
+                a.line,
+                a.primary_id.to_string(),
+                a.secondary_id.to_string(),
+                a.secondary_index,
+            ));
+            Ok(())
+        });
+        (r, seen)
+    }
+
+    fn ids_of(e: &Export) -> Vec<&str> {
+        e.contacts.iter().map(|c| c.id.as_str()).collect()
+    }
+
+    #[test]
+    fn pairs_resolve_through_earlier_merges() {
+        let mut e = numbered(5);
+        // 1 into 2, then 2 into 3, then a pair naming 1 (now 3): 4 into 3.
+        let p = plan(&[("2", "1"), ("3", "2"), ("1", "4")]);
+        let (r, seen) = apply(&mut e, &p, false);
+        let r = r.unwrap();
+        assert_eq!(r.applied, 3);
+        assert!(r.skipped.is_empty());
+        assert_eq!(ids_of(&e), ["3", "5"]);
+        assert_eq!(e.contacts[0].prop(MERGED_IDS), Some("2;1;4"));
+        assert_eq!(e.contacts[0].prop("n"), Some("4"));
+        assert_eq!(
+            seen,
+            [
+                (2, "2".into(), "1".into(), 0),
+                (3, "3".into(), "2".into(), 0),
+                (4, "3".into(), "4".into(), 1),
+            ]
+        );
+        assert_eq!(r.warnings.len(), 3);
+        assert_eq!(r.warnings[2].warning, "3 absorbed 4");
+    }
+
+    #[test]
+    fn every_bad_pair_is_listed_and_nothing_changes() {
+        let mut e = numbered(8);
+        e.contacts[5].set_prop(MERGED_IDS, Some("100;101".into()));
+        e.contacts[6].set_prop(MERGED_IDS, Some("102".into()));
+        e.contacts[7].set_prop("refuse", Some("unknown lifecycle stage 'x'".into()));
+        let before = e.clone();
+        let p = plan(&[
+            ("1", "2"),  // good
+            ("1", "99"), // missing secondary
+            ("3", "3"),  // same id
+            ("2", "1"),  // 2 was merged into 1: same contact
+            ("6", "7"),  // 3 merges already: over the limit of 3
+            ("1", "8"),  // refused by the rules
+            ("4", "5"),  // good
+        ]);
+        let (r, seen) = apply(&mut e, &p, false);
+        let Err(ApplyError::BadPairs { report }) = r else {
+            panic!("expected bad pairs, got {r:?}")
+        };
+        assert_eq!(e, before, "the export is untouched");
+        assert_eq!((report.pairs, report.applied), (7, 0));
+        let kinds: Vec<(u64, &str)> = report
+            .skipped
+            .iter()
+            .map(|b| (b.line, b.problem.kind()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (3, "missing-id"),
+                (4, "same-id"),
+                (5, "same-contact"),
+                (6, "merge-limit"),
+                (7, "refused")
+            ]
+        );
+        // Only the merge before the first bad pair was reported.
+        assert_eq!(seen.len(), 1);
+        let msg = ApplyError::BadPairs {
+            report: report.clone(),
+        }
+        .to_string();
+        assert_eq!(
+            msg,
+            "plan.csv: 5 of 7 pairs cannot be applied, so none was (nothing written); fix or remove them, or pass --keep-going to apply the others:\n  \
+             line 3: 1 ← 99: the secondary id 99 is not a contact of the export; check the id or remove the pair\n  \
+             line 4: 3 ← 3: names contact 3 on both sides; a contact cannot be merged into itself: remove the pair\n  \
+             line 5: 2 ← 1 (now 1 ← 1): both ids resolve to contact 1 through earlier merges, so they are one contact already: remove the pair\n  \
+             line 6: 6 ← 7: the two contacts together already took part in 3 merges (hs_merged_object_ids) and the limit is 3; HubSpot would refuse this merge: remove the pair (or raise the limit with --max-merges)\n  \
+             line 7: 1 ← 8: contact 8: unknown lifecycle stage 'x'"
+        );
+        let j = serde_json::to_value(&report.skipped[2]).unwrap();
+        assert_eq!(
+            j,
+            json!({"line": 5, "place": "line 5", "primary": "2", "secondary": "1",
+                   "resolvedPrimary": "1", "resolvedSecondary": "1", "kind": "same-contact",
+                   "reason": "both ids resolve to contact 1 through earlier merges, so they are one contact already: remove the pair"})
+        );
+        assert_eq!(report.skipped[0].resolved_secondary, None);
+    }
+
+    #[test]
+    fn merge_limit_accumulates_through_the_plan() {
+        let mut e = numbered(5);
+        // 1 absorbs 2, 3, 4: after two merges it holds 2 ids, plus 4's none:
+        // the third is at 2 < 3 and goes; the fourth is at 3 and does not.
+        let p = plan(&[("1", "2"), ("1", "3"), ("1", "4"), ("1", "5")]);
+        let (r, _) = apply(&mut e, &p, true);
+        let r = r.unwrap();
+        assert_eq!(r.applied, 3);
+        assert_eq!(r.skipped.len(), 1);
+        assert_eq!(
+            r.skipped[0].problem,
+            PairProblem::OverLimit { count: 3, max: 3 }
+        );
+    }
+
+    #[test]
+    fn keep_going_applies_the_good_pairs() {
+        let mut e = numbered(4);
+        let p = plan(&[("1", "2"), ("1", "9"), ("4", "3")]);
+        let (r, seen) = apply(&mut e, &p, true);
+        let r = r.unwrap();
+        assert_eq!((r.pairs, r.applied), (3, 2));
+        assert_eq!(r.skipped.len(), 1);
+        assert_eq!(r.skipped[0].line, 3);
+        assert_eq!(ids_of(&e), ["1", "4"]);
+        // 3 stood at index 1 once 2 was gone.
+        assert_eq!(seen[1], (4, "4".into(), "3".into(), 1));
+        let j = serde_json::to_value(&r).unwrap();
+        assert_eq!(j["applied"], 2);
+        assert_eq!(j["planFormat"], "csv");
+        assert_eq!(j["skipped"][0]["kind"], "missing-id");
+    }
+
+    #[test]
+    fn ids_merged_before_the_export_redirect() {
+        let mut e = numbered(3);
+        e.contacts[2].set_prop(MERGED_IDS, Some("77".into()));
+        let p = plan(&[("77", "1")]);
+        let (r, seen) = apply(&mut e, &p, false);
+        assert_eq!(r.unwrap().applied, 1);
+        assert_eq!(seen[0].1, "3");
+        assert_eq!(ids_of(&e), ["2", "3"]);
+    }
+
+    #[test]
+    fn export_redirects_skip_live_ids_and_keep_the_first_claim() {
+        let mut e = numbered(3);
+        e.contacts[1].set_prop(MERGED_IDS, Some("77;1".into()));
+        e.contacts[2].set_prop(MERGED_IDS, Some("77;78".into()));
+        let mut r = Redirects::from_export(&e);
+        assert_eq!(r.resolve("77"), "2");
+        assert_eq!(r.resolve("78"), "3");
+        assert_eq!(r.resolve("1"), "1");
+    }
+
+    #[test]
+    fn a_merge_that_changes_the_id_is_refused() {
+        let mut e = numbered(2);
+        let p = plan(&[("1", "2")]);
+        let r = apply_plan(
+            &mut e,
+            &p,
+            &ApplyOptions::default(),
+            |_, _, s| {
+                Ok(MergeStep {
+                    merged: s.clone(),
+                    decisions: vec![],
+                    warnings: vec![],
+                })
+            },
+            |_| Ok(()),
+        );
+        let Err(ApplyError::BadPairs { report }) = r else {
+            panic!()
+        };
+        assert!(report.skipped[0]
+            .problem
+            .to_string()
+            .contains("bug in the merge rules"));
+    }
+
+    #[test]
+    fn journal_failure_stops_the_plan() {
+        let mut e = numbered(2);
+        let p = plan(&[("1", "2")]);
+        let r = apply_plan(&mut e, &p, &ApplyOptions::default(), fake_merge, |_| {
+            Err(io::Error::other("disk full"))
+        });
+        assert!(matches!(r, Err(ApplyError::Journal(_))));
+        assert_eq!(ids_of(&e), ["1", "2"]);
+    }
+
+    #[test]
+    fn fenwick_counts_marks_before_a_position() {
+        let mut f = Fenwick::new(10);
+        for i in [0, 3, 4, 9] {
+            f.add(i);
+        }
+        let counts: Vec<usize> = (0..=10).map(|i| f.count_before(i)).collect();
+        assert_eq!(counts, [0, 1, 1, 1, 2, 3, 3, 3, 3, 3, 4]);
+    }
+}

@@ -1,0 +1,1286 @@
+//! Unmerge (SPEC section 5): split an additional email off into a new
+//! contact, as HubSpot allows, and, beyond HubSpot, restore a merge from the
+//! journal: the secondary comes back as it was and the primary returns to
+//! its state before the merge, three-way, keeping what changed since.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::journal::{Journal, JournalEntry};
+use crate::model::{key, split_multi, AssocList, Associations, Contact, Export, History, Layout};
+use crate::plan::MERGED_IDS;
+
+const EMAIL: &str = "email";
+const ADDITIONAL_EMAILS: &str = "hs_additional_emails";
+const LEGAL_BASIS: &str = "hs_legal_basis";
+const OBJECT_ID: &str = "hs_object_id";
+
+/// Why an unmerge was refused. Every message names the record, the email or
+/// journal entry, and says what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UnmergeError {
+    #[error("contact {id} is not in the export{}", merged_hint(.merged_into.as_deref()))]
+    UnknownContact {
+        id: String,
+        /// The contact whose `hs_merged_object_ids` holds the id.
+        merged_into: Option<String>,
+    },
+    #[error("{email} is the primary email of contact {id}; only an additional email (hs_additional_emails) can be split off: give one of those, or make another email primary first")]
+    PrimaryEmail { id: String, email: String },
+    #[error("contact {id} has no email {email}; its emails are: {}; give one of its additional emails", list_or_none(.emails))]
+    NotAnEmail {
+        id: String,
+        email: String,
+        emails: Vec<String>,
+    },
+    #[error("the new id {new_id} is already {used}; choose another --new-id, or leave it out to take the next free id")]
+    IdInUse { new_id: String, used: String },
+    #[error("the new id is empty; give a record id with --new-id, or leave it out to take the next free id")]
+    EmptyNewId,
+    #[error("{file}: the journal has no merge of contact {secondary} into {id}{}; check the ids (the contact that absorbed, then the one merged away) and the journal file", merges_hint(.id, .merges_into))]
+    NoJournalEntry {
+        file: String,
+        id: String,
+        secondary: String,
+        /// Other merges into `id` the journal holds: (line, secondary).
+        merges_into: Vec<(u64, String)>,
+    },
+    #[error("{file}: line {line}: the merge of {secondary} into {id} cannot be restored yet: later merges involve these contacts: {}; restores go newest first: restore those first", later_list(.later))]
+    NotNewest {
+        file: String,
+        line: u64,
+        id: String,
+        secondary: String,
+        later: Vec<LaterMerge>,
+    },
+    #[error("{file}: line {line}: contact {secondary} is already in the export, so its merge into {id} looks restored already; nothing to do")]
+    AlreadyPresent {
+        file: String,
+        line: u64,
+        id: String,
+        secondary: String,
+    },
+}
+
+/// A later journal entry that blocks a restore.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LaterMerge {
+    pub line: u64,
+    pub primary_id: String,
+    pub secondary_id: String,
+}
+
+fn merged_hint(into: Option<&str>) -> String {
+    match into {
+        Some(to) => {
+            format!("; it was merged into contact {to} (see its hs_merged_object_ids): use {to}")
+        }
+        None => "; check the id".into(),
+    }
+}
+
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "(none)".into()
+    } else {
+        items.join(", ")
+    }
+}
+
+fn merges_hint(id: &str, merges: &[(u64, String)]) -> String {
+    if merges.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = merges
+        .iter()
+        .map(|(line, s)| format!("{s} (line {line})"))
+        .collect();
+    format!(
+        " (the merges into {id} it holds are of: {})",
+        list.join(", ")
+    )
+}
+
+fn later_list(later: &[LaterMerge]) -> String {
+    later
+        .iter()
+        .map(|l| format!("line {}: {} into {}", l.line, l.secondary_id, l.primary_id))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The contact of the export whose `hs_merged_object_ids` holds `id`.
+fn absorber_of<'a>(export: &'a Export, id: &str) -> Option<&'a str> {
+    export
+        .contacts
+        .iter()
+        .find(|c| split_multi(c.prop(MERGED_IDS).unwrap_or("")).any(|m| m == id))
+        .map(|c| c.id.as_str())
+}
+
+fn contact_index(export: &Export, id: &str) -> Result<usize, UnmergeError> {
+    export
+        .position(id)
+        .ok_or_else(|| UnmergeError::UnknownContact {
+            id: id.into(),
+            merged_into: absorber_of(export, id).map(str::to_string),
+        })
+}
+
+/// The next free record id: the highest numeric id in the export (contact
+/// ids and every id in `hs_merged_object_ids`, so a merged-away id is never
+/// reused) plus one; `1` when there is none.
+pub fn next_free_id(export: &Export) -> String {
+    let max = export
+        .contacts
+        .iter()
+        .flat_map(|c| {
+            std::iter::once(c.id.as_str()).chain(split_multi(c.prop(MERGED_IDS).unwrap_or("")))
+        })
+        .filter_map(|id| id.trim().parse::<u128>().ok())
+        .max();
+    max.map_or(1, |m| m + 1).to_string()
+}
+
+/// What `split_off` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SplitReport {
+    /// The contact the email was split off.
+    pub id: String,
+    /// The email, as the contact spelled it.
+    pub email: String,
+    /// The new contact's id and its position in the export.
+    pub new_id: String,
+    pub new_index: usize,
+    /// The email's subscription set moved to the new contact.
+    pub subscriptions_moved: bool,
+}
+
+/// Split an additional email off a contact (SPEC section 5): it leaves the
+/// contact's `hs_additional_emails` (the others keep their order and
+/// spelling) and becomes the primary email of a new contact, inserted right
+/// after it, with id `new_id` or the next free id. The email's subscription
+/// set moves with it.
+///
+/// The new contact has `email`, and `hs_object_id` when the source contact
+/// has that property (always, in a CSV export), in the source's property
+/// order; its id is written as a number when the source's is.
+pub fn split_off(
+    export: &mut Export,
+    id: &str,
+    email: &str,
+    new_id: Option<&str>,
+) -> Result<SplitReport, UnmergeError> {
+    let idx = contact_index(export, id)?;
+    let source = &export.contacts[idx];
+    let wanted = email.trim();
+    if source
+        .prop(EMAIL)
+        .is_some_and(|e| e.trim().eq_ignore_ascii_case(wanted))
+    {
+        return Err(UnmergeError::PrimaryEmail {
+            id: id.into(),
+            email: source.prop(EMAIL).unwrap_or_default().trim().into(),
+        });
+    }
+    let additional = source.prop(ADDITIONAL_EMAILS).unwrap_or("").to_string();
+    let Some(spelled) = split_multi(&additional).find(|e| e.eq_ignore_ascii_case(wanted)) else {
+        return Err(UnmergeError::NotAnEmail {
+            id: id.into(),
+            email: wanted.into(),
+            emails: source.emails(),
+        });
+    };
+    let spelled = spelled.to_string();
+    let new_id = match new_id.map(str::trim) {
+        Some("") => return Err(UnmergeError::EmptyNewId),
+        Some(n) => {
+            if let Some(used) = id_use(export, n) {
+                return Err(UnmergeError::IdInUse {
+                    new_id: n.into(),
+                    used,
+                });
+            }
+            n.to_string()
+        }
+        None => next_free_id(export),
+    };
+    let csv = matches!(export.layout, Layout::Csv(_));
+
+    let source = &mut export.contacts[idx];
+    // Remove the email (any spelling); the others keep their order and
+    // spelling, and the list its separator.
+    let sep = if additional.contains("; ") { "; " } else { ";" };
+    let rest: Vec<&str> = split_multi(&additional)
+        .filter(|item| !item.eq_ignore_ascii_case(wanted))
+        .collect();
+    let rest = rest.join(sep);
+    source.set_prop(ADDITIONAL_EMAILS, Some(rest));
+
+    let moved = match source.sections.get_mut(key::SUBSCRIPTIONS) {
+        Some(Value::Object(subs)) => {
+            let k = subs
+                .keys()
+                .find(|k| k.trim().eq_ignore_ascii_case(wanted))
+                .cloned();
+            k.and_then(|k| subs.shift_remove_entry(&k))
+        }
+        _ => None,
+    };
+
+    let mut new = Contact::new(new_id.clone());
+    new.id_is_number = source.id_is_number && new_id.parse::<u64>().is_ok();
+    let with_object_id = csv || source.properties.contains_key(OBJECT_ID);
+    for name in source.properties.keys() {
+        match name.as_str() {
+            OBJECT_ID if with_object_id => new.set_prop(OBJECT_ID, Some(new_id.clone())),
+            EMAIL => new.set_prop(EMAIL, Some(spelled.clone())),
+            _ => {}
+        }
+    }
+    new.set_prop(EMAIL, Some(spelled.clone()));
+    if with_object_id {
+        new.set_prop(OBJECT_ID, Some(new_id.clone()));
+    }
+    let subscriptions_moved = moved.is_some();
+    if let Some((k, v)) = moved {
+        let mut subs = Map::new();
+        subs.insert(k, v);
+        new.sections
+            .insert(key::SUBSCRIPTIONS.into(), Value::Object(subs));
+    }
+    new.key_order = source
+        .key_order
+        .iter()
+        .filter(|k| {
+            k.as_str() == key::ID
+                || k.as_str() == key::PROPERTIES
+                || new.sections.contains_key(k.as_str())
+        })
+        .cloned()
+        .collect();
+    if !new.key_order.is_empty() {
+        for k in new.sections.keys() {
+            if !new.key_order.contains(k) {
+                new.key_order.push(k.clone());
+            }
+        }
+    }
+    export.contacts.insert(idx + 1, new);
+    Ok(SplitReport {
+        id: id.into(),
+        email: spelled,
+        new_id,
+        new_index: idx + 1,
+        subscriptions_moved,
+    })
+}
+
+/// How an id is used in the export, if it is.
+fn id_use(export: &Export, id: &str) -> Option<String> {
+    if export.position(id).is_some() {
+        return Some(format!("the id of contact {id}"));
+    }
+    absorber_of(export, id).map(|to| {
+        format!("a merged-away id (in the hs_merged_object_ids of contact {to}); HubSpot redirects it there")
+    })
+}
+
+/// A property the restore could not return to its value before the merge,
+/// because it changed after the merge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Conflict {
+    pub property: String,
+    /// The primary's value before the merge, the merge's result, the value
+    /// now, and the value kept.
+    pub before: Option<String>,
+    pub merged: Option<String>,
+    pub current: Option<String>,
+    pub result: Option<String>,
+}
+
+/// What `restore` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RestoreReport {
+    pub primary_id: String,
+    pub secondary_id: String,
+    /// The journal entry used.
+    pub journal: String,
+    pub journal_line: u64,
+    /// Where the secondary was put back.
+    pub secondary_index: usize,
+    /// Properties changed since the merge: the later value is kept.
+    pub conflicts: Vec<Conflict>,
+    /// Other parts changed since the merge whose later changes were kept
+    /// ("engagements: kept 1 item added after the merge").
+    pub kept: Vec<String>,
+}
+
+/// Undo the merge of `secondary_id` into `id` recorded in the journal
+/// (SPEC section 5).
+///
+/// The entry used is the journal's last merge of `secondary_id` into `id`.
+/// A later entry that merged something else into either contact, or merged
+/// either away, must be restored first (restores go newest first); a later
+/// merge counts as restored once its secondary is back in the export.
+///
+/// The secondary comes back exactly as the journal holds it, at the
+/// position it had just before the merge (`secondaryIndex`), or right after
+/// the primary when the journal does not say or the export is now shorter.
+/// Restoring every merge of a plan newest first therefore gives back the
+/// export as it was. The primary returns to its state before the merge,
+/// three-way (before = the journal's primary, merged = the journal's
+/// result, current = the contact now):
+/// - a property still holding the merged value returns to its value before
+///   the merge (and is removed when it had none); one changed since keeps
+///   its current value and is reported as a conflict when the merge had
+///   changed it;
+/// - summed counters (decisions with `"rule": "sum"`) lose the secondary's
+///   share: current − (merged − before);
+/// - `hs_additional_emails`, `hs_merged_object_ids`, `hs_legal_basis`,
+///   association lists, list sections (engagements with the merge event,
+///   visits, form submissions, usertokens, lists, workflows) and the keys
+///   of object sections (subscriptions) lose what the merge added and keep
+///   what was added since;
+/// - property history returns to its state before the merge, plus entries
+///   added since; other sections still as merged return to before.
+pub fn restore(
+    export: &mut Export,
+    id: &str,
+    secondary_id: &str,
+    journal: &Journal,
+) -> Result<RestoreReport, UnmergeError> {
+    let file = &journal.file;
+    let Some(k) = journal
+        .entries
+        .iter()
+        .rposition(|e| e.primary_id == id && e.secondary_id == secondary_id)
+    else {
+        return Err(UnmergeError::NoJournalEntry {
+            file: file.clone(),
+            id: id.into(),
+            secondary: secondary_id.into(),
+            merges_into: journal
+                .entries
+                .iter()
+                .filter(|e| e.primary_id == id)
+                .map(|e| (e.line, e.secondary_id.clone()))
+                .collect(),
+        });
+    };
+    let entry = &journal.entries[k];
+    let involved = |c: &str| c == id || c == secondary_id;
+    let later: Vec<LaterMerge> = journal.entries[k + 1..]
+        .iter()
+        .filter(|e| {
+            (involved(&e.primary_id) || involved(&e.secondary_id))
+                && export.position(&e.secondary_id).is_none()
+        })
+        .map(|e| LaterMerge {
+            line: e.line,
+            primary_id: e.primary_id.clone(),
+            secondary_id: e.secondary_id.clone(),
+        })
+        .collect();
+    if !later.is_empty() {
+        return Err(UnmergeError::NotNewest {
+            file: file.clone(),
+            line: entry.line,
+            id: id.into(),
+            secondary: secondary_id.into(),
+            later,
+        });
+    }
+    if export.position(secondary_id).is_some() {
+        return Err(UnmergeError::AlreadyPresent {
+            file: file.clone(),
+            line: entry.line,
+            id: id.into(),
+            secondary: secondary_id.into(),
+        });
+    }
+    let pi = contact_index(export, id)?;
+    let (mut restored, conflicts, kept) = three_way(entry, &export.contacts[pi]);
+    let mut secondary = entry.secondary.clone();
+    if matches!(export.layout, Layout::Csv(_)) {
+        // CSV rows have no key order; the journal's JSON gave them one.
+        restored.key_order.clear();
+        secondary.key_order.clear();
+    }
+    export.contacts[pi] = restored;
+    let at = entry
+        .secondary_index
+        .filter(|&i| i <= export.contacts.len())
+        .unwrap_or(pi + 1);
+    export.contacts.insert(at, secondary);
+    Ok(RestoreReport {
+        primary_id: id.into(),
+        secondary_id: secondary_id.into(),
+        journal: file.clone(),
+        journal_line: entry.line,
+        secondary_index: at,
+        conflicts,
+        kept,
+    })
+}
+
+/// The primary before the merge, with what changed since kept.
+fn three_way(entry: &JournalEntry, current: &Contact) -> (Contact, Vec<Conflict>, Vec<String>) {
+    let (before, merged) = (&entry.primary, &entry.merged);
+    if same_content(current, merged) {
+        return (before.clone(), Vec::new(), Vec::new());
+    }
+    let summed: HashSet<&str> = entry.summed_properties().collect();
+    let mut conflicts = Vec::new();
+    let mut kept = Vec::new();
+    let mut out = before.clone();
+
+    out.properties = Default::default();
+    for name in union_keys(before.properties.keys(), current.properties.keys()) {
+        let (b, m, c) = (
+            before.properties.get(name),
+            merged.properties.get(name),
+            current.properties.get(name),
+        );
+        let result = if c == m {
+            b.cloned()
+        } else {
+            let special = match name.as_str() {
+                ADDITIONAL_EMAILS | LEGAL_BASIS => Some(multi_three_way(b, m, c, true)),
+                MERGED_IDS => Some(multi_three_way(b, m, c, false)),
+                _ if summed.contains(name.as_str()) => counter_three_way(b, m, c),
+                _ => None,
+            };
+            let r = special.unwrap_or_else(|| c.cloned());
+            if b != m && r != b.cloned() {
+                let text = |v: Option<&Option<String>>| v.cloned().flatten();
+                conflicts.push(Conflict {
+                    property: name.clone(),
+                    before: text(b),
+                    merged: text(m),
+                    current: text(c),
+                    result: r.clone().flatten(),
+                });
+            }
+            r
+        };
+        if let Some(v) = result {
+            out.properties.insert(name.clone(), v);
+        }
+    }
+
+    out.history = if current.history == merged.history {
+        before.history.clone()
+    } else {
+        history_three_way(before, merged, current)
+    };
+
+    out.associations = if current.associations == merged.associations {
+        before.associations.clone()
+    } else {
+        assoc_three_way(before, merged, current, &mut kept)
+    };
+
+    out.sections = if current.sections == merged.sections {
+        before.sections.clone()
+    } else {
+        sections_three_way(before, merged, current, &mut kept)
+    };
+
+    let present = |k: &str| match k {
+        key::ID | key::PROPERTIES => true,
+        key::HISTORY => out.history.is_some(),
+        key::ASSOCIATIONS => out.associations.is_some(),
+        _ => out.sections.contains_key(k),
+    };
+    let mut order: Vec<String> = Vec::new();
+    for k in before.key_order.iter().chain(&current.key_order) {
+        if present(k) && !order.contains(k) {
+            order.push(k.clone());
+        }
+    }
+    out.key_order = order;
+    (out, conflicts, kept)
+}
+
+/// Two contacts hold the same data. The key order is left out: a contact
+/// read back from the journal lists every key it writes, the one the merge
+/// made may list fewer, and both write the same document.
+fn same_content(a: &Contact, b: &Contact) -> bool {
+    a.id == b.id
+        && a.id_is_number == b.id_is_number
+        && a.properties == b.properties
+        && a.history == b.history
+        && a.associations == b.associations
+        && a.sections == b.sections
+}
+
+/// The keys of `before`, then the keys of `current` it lacks.
+fn union_keys<'a, I, J>(before: I, current: J) -> Vec<&'a String>
+where
+    I: Iterator<Item = &'a String> + Clone,
+    J: Iterator<Item = &'a String>,
+{
+    let seen: HashSet<&String> = before.clone().collect();
+    before
+        .chain(current.filter(|k| !seen.contains(k)))
+        .collect()
+}
+
+/// A `;`-separated property: the current items minus those the merge added.
+fn multi_three_way(
+    b: Option<&Option<String>>,
+    m: Option<&Option<String>>,
+    c: Option<&Option<String>>,
+    fold_case: bool,
+) -> Option<Option<String>> {
+    let items = |v: Option<&Option<String>>| -> Vec<String> {
+        split_multi(v.and_then(|v| v.as_deref()).unwrap_or(""))
+            .map(str::to_string)
+            .collect()
+    };
+    let norm = |s: &str| {
+        if fold_case {
+            s.to_lowercase()
+        } else {
+            s.to_string()
+        }
+    };
+    let before: Vec<String> = items(b);
+    let before_keys: HashSet<String> = before.iter().map(|s| norm(s)).collect();
+    let added: HashSet<String> = items(m)
+        .iter()
+        .map(|s| norm(s))
+        .filter(|s| !before_keys.contains(s))
+        .collect();
+    let result: Vec<String> = items(c)
+        .into_iter()
+        .filter(|s| !added.contains(&norm(s)))
+        .collect();
+    let same =
+        result.len() == before.len() && result.iter().zip(&before).all(|(r, b)| norm(r) == norm(b));
+    if same {
+        return b.cloned();
+    }
+    Some(Some(result.join(";")))
+}
+
+/// A summed counter: the current value minus the secondary's share
+/// (merged − before). `None` when a value is not a number (the current
+/// value is kept).
+fn counter_three_way(
+    b: Option<&Option<String>>,
+    m: Option<&Option<String>>,
+    c: Option<&Option<String>>,
+) -> Option<Option<Option<String>>> {
+    let num = |v: Option<&Option<String>>| -> Option<f64> {
+        match v.and_then(|v| v.as_deref()).map(str::trim) {
+            None | Some("") => Some(0.0),
+            Some(s) => s.parse::<f64>().ok(),
+        }
+    };
+    let (bn, mn, cn) = (num(b)?, num(m)?, num(c)?);
+    let r = cn - (mn - bn);
+    if r == bn {
+        return Some(b.cloned());
+    }
+    let text = if r.fract() == 0.0 && r.abs() < 1e15 {
+        format!("{}", r as i64)
+    } else {
+        r.to_string()
+    };
+    Some(Some(Some(text)))
+}
+
+/// Items of `current` minus those the merge added (in `merged`, not in
+/// `before`); `before` itself when that leaves exactly its items.
+fn list_three_way<T: Clone>(
+    before: &[T],
+    merged: &[T],
+    current: &[T],
+    same: impl Fn(&T, &T) -> bool,
+) -> Vec<T> {
+    let in_list = |list: &[T], x: &T| list.iter().any(|y| same(x, y));
+    let added: Vec<&T> = merged.iter().filter(|x| !in_list(before, x)).collect();
+    let result: Vec<T> = current
+        .iter()
+        .filter(|x| !added.iter().any(|a| same(x, a)))
+        .cloned()
+        .collect();
+    if result.len() == before.len()
+        && result.iter().all(|x| in_list(before, x))
+        && before.iter().all(|x| in_list(&result, x))
+    {
+        return before.to_vec();
+    }
+    result
+}
+
+fn history_three_way(before: &Contact, merged: &Contact, current: &Contact) -> Option<History> {
+    let empty = History::new();
+    let (bh, mh, ch) = (
+        before.history.as_ref().unwrap_or(&empty),
+        merged.history.as_ref().unwrap_or(&empty),
+        current.history.as_ref().unwrap_or(&empty),
+    );
+    let mut out = History::new();
+    for name in union_keys(bh.keys(), ch.keys()) {
+        let (b, m, c) = (bh.get(name), mh.get(name), ch.get(name));
+        if c == m {
+            if let Some(b) = b {
+                out.insert(name.clone(), b.clone());
+            }
+            continue;
+        }
+        let m = m.map(Vec::as_slice).unwrap_or(&[]);
+        let mut entries: Vec<_> = c
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .filter(|e| !m.contains(e))
+            .cloned()
+            .collect();
+        entries.extend(b.iter().flat_map(|b| b.iter().cloned()));
+        if b.is_some() || !entries.is_empty() {
+            out.insert(name.clone(), entries);
+        }
+    }
+    (before.history.is_some() || !out.is_empty()).then_some(out)
+}
+
+fn assoc_three_way(
+    before: &Contact,
+    merged: &Contact,
+    current: &Contact,
+    kept: &mut Vec<String>,
+) -> Option<Associations> {
+    let empty = Associations::new();
+    let (ba, ma, ca) = (
+        before.associations.as_ref().unwrap_or(&empty),
+        merged.associations.as_ref().unwrap_or(&empty),
+        current.associations.as_ref().unwrap_or(&empty),
+    );
+    let mut out = Associations::new();
+    for kind in union_keys(ba.keys(), ca.keys()) {
+        let (b, m, c) = (ba.get(kind), ma.get(kind), ca.get(kind));
+        if c == m {
+            if let Some(b) = b {
+                out.insert(kind.clone(), b.clone());
+            }
+            continue;
+        }
+        let Some(c) = c else { continue };
+        let none = AssocList::default();
+        let entries = list_three_way(
+            &b.unwrap_or(&none).entries,
+            &m.unwrap_or(&none).entries,
+            &c.entries,
+            |x, y| x.id == y.id,
+        );
+        note_kept(kind, b.map_or(0, |b| b.entries.len()), entries.len(), kept);
+        let form = b.map_or(&c.form, |b| &b.form).clone();
+        out.insert(kind.clone(), AssocList { form, entries });
+    }
+    (before.associations.is_some() || !out.is_empty()).then_some(out)
+}
+
+fn note_kept(part: &str, before: usize, after: usize, kept: &mut Vec<String>) {
+    if before != after {
+        kept.push(format!(
+            "{part}: changed after the merge; kept those changes ({after} items, {before} before the merge)"
+        ));
+    }
+}
+
+fn sections_three_way(
+    before: &Contact,
+    merged: &Contact,
+    current: &Contact,
+    kept: &mut Vec<String>,
+) -> Map<String, Value> {
+    let mut out = Map::new();
+    for name in union_keys(before.sections.keys(), current.sections.keys()) {
+        let (b, m, c) = (
+            before.sections.get(name),
+            merged.sections.get(name),
+            current.sections.get(name),
+        );
+        if c == m {
+            if let Some(b) = b {
+                out.insert(name.clone(), b.clone());
+            }
+            continue;
+        }
+        let Some(c) = c else { continue };
+        let value = match (b, m, c) {
+            (None | Some(Value::Array(_)), None | Some(Value::Array(_)), Value::Array(cl)) => {
+                let items = list_three_way(as_list(b), as_list(m), cl, |x, y| x == y);
+                note_kept(name, as_list(b).len(), items.len(), kept);
+                Value::Array(items)
+            }
+            (None | Some(Value::Object(_)), None | Some(Value::Object(_)), Value::Object(co)) => {
+                let empty = Map::new();
+                let bo = as_map(b).unwrap_or(&empty);
+                let mo = as_map(m).unwrap_or(&empty);
+                let mut o = Map::new();
+                for k in union_keys(bo.keys(), co.keys()) {
+                    let chosen = if co.get(k) == mo.get(k) {
+                        bo.get(k)
+                    } else {
+                        co.get(k)
+                    };
+                    if let Some(v) = chosen {
+                        o.insert(k.clone(), v.clone());
+                    }
+                }
+                if &o != bo {
+                    kept.push(format!(
+                        "{name}: changed after the merge; kept those changes"
+                    ));
+                }
+                Value::Object(o)
+            }
+            _ => {
+                if b != m && b != Some(c) {
+                    kept.push(format!(
+                        "{name}: changed after the merge; kept the current value {c}"
+                    ));
+                }
+                c.clone()
+            }
+        };
+        out.insert(name.clone(), value);
+    }
+    out
+}
+
+fn as_list(v: Option<&Value>) -> &[Value] {
+    match v {
+        Some(Value::Array(a)) => a,
+        _ => &[],
+    }
+}
+
+fn as_map(v: Option<&Value>) -> Option<&Map<String, Value>> {
+    match v {
+        Some(Value::Object(o)) => Some(o),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::{self, Format};
+    use crate::journal::{parse_journal, JournalWriter};
+    use crate::plan::tests::{contact, export};
+    use crate::plan::{apply_plan, ApplyOptions, MergeStep, Pair, Plan, PlanFormat};
+    use serde_json::json;
+
+    fn ids_of(e: &Export) -> Vec<&str> {
+        e.contacts.iter().map(|c| c.id.as_str()).collect()
+    }
+
+    fn split_export() -> Export {
+        export(vec![
+            json!({"id": "5", "properties": {"email": "a@x.com", "hs_additional_emails": "B@x.com; c@x.com; d@x.com", "hs_object_id": "5"},
+                   "subscriptions": {"a@x.com": [{"id": "1", "status": "SUBSCRIBED"}], "b@x.com": [{"id": "2", "status": "UNSUBSCRIBED"}]}}),
+            json!({"id": "9", "properties": {"email": "z@x.com", "hs_merged_object_ids": "12;3"}}),
+        ])
+    }
+
+    #[test]
+    fn split_off_makes_a_new_contact_after_the_source() {
+        let mut e = split_export();
+        let r = split_off(&mut e, "5", " b@X.com ", None).unwrap();
+        assert_eq!(
+            r,
+            SplitReport {
+                id: "5".into(),
+                email: "B@x.com".into(),
+                new_id: "13".into(),
+                new_index: 1,
+                subscriptions_moved: true,
+            }
+        );
+        assert_eq!(ids_of(&e), ["5", "13", "9"]);
+        let out = String::from_utf8(format::write_to_vec(&e, Format::Json)).unwrap();
+        assert_eq!(
+            out,
+            concat!(
+                r#"[{"id":"5","properties":{"email":"a@x.com","hs_additional_emails":"c@x.com; d@x.com","hs_object_id":"5"},"subscriptions":{"a@x.com":[{"id":"1","status":"SUBSCRIBED"}]}},"#,
+                r#"{"id":"13","properties":{"email":"B@x.com","hs_object_id":"13"},"subscriptions":{"b@x.com":[{"id":"2","status":"UNSUBSCRIBED"}]}},"#,
+                r#"{"id":"9","properties":{"email":"z@x.com","hs_merged_object_ids":"12;3"}}]"#,
+                "\n"
+            )
+        );
+    }
+
+    #[test]
+    fn split_off_takes_the_given_id_and_keeps_number_ids() {
+        let mut e = export(vec![
+            json!({"id": 5, "properties": {"email": "a@x.com", "hs_additional_emails": "b@x.com;c@x.com"}}),
+        ]);
+        split_off(&mut e, "5", "c@x.com", Some("700")).unwrap();
+        let out = String::from_utf8(format::write_to_vec(&e, Format::Json)).unwrap();
+        assert_eq!(
+            out,
+            "[{\"id\":5,\"properties\":{\"email\":\"a@x.com\",\"hs_additional_emails\":\"b@x.com\"}},{\"id\":700,\"properties\":{\"email\":\"c@x.com\"}}]\n"
+        );
+    }
+
+    #[test]
+    fn split_off_in_a_csv_export_adds_a_row() {
+        let mut e = format::read_bytes(
+            b"Record ID,Email,Additional email addresses,First Name\r\n1,a@x.com,b@x.com,Ann\r\n",
+            Format::Csv,
+            "t.csv",
+        )
+        .unwrap();
+        let r = split_off(&mut e, "1", "b@x.com", None).unwrap();
+        assert_eq!(r.new_id, "2");
+        assert_eq!(
+            String::from_utf8(format::write_to_vec(&e, Format::Csv)).unwrap(),
+            "Record ID,Email,Additional email addresses,First Name\r\n1,a@x.com,,Ann\r\n2,b@x.com,,\r\n"
+        );
+    }
+
+    #[test]
+    fn split_off_refusals_say_what_to_do() {
+        let mut e = split_export();
+        let before = e.clone();
+        let err = |e: &mut Export, id: &str, email: &str, new_id: Option<&str>| {
+            split_off(e, id, email, new_id).unwrap_err().to_string()
+        };
+        assert_eq!(
+            err(&mut e, "5", "A@x.com", None),
+            "a@x.com is the primary email of contact 5; only an additional email (hs_additional_emails) can be split off: give one of those, or make another email primary first"
+        );
+        assert_eq!(
+            err(&mut e, "5", "q@x.com", None),
+            "contact 5 has no email q@x.com; its emails are: a@x.com, B@x.com, c@x.com, d@x.com; give one of its additional emails"
+        );
+        assert_eq!(
+            err(&mut e, "12", "q@x.com", None),
+            "contact 12 is not in the export; it was merged into contact 9 (see its hs_merged_object_ids): use 9"
+        );
+        assert_eq!(
+            err(&mut e, "404", "q@x.com", None),
+            "contact 404 is not in the export; check the id"
+        );
+        assert_eq!(
+            err(&mut e, "5", "c@x.com", Some("9")),
+            "the new id 9 is already the id of contact 9; choose another --new-id, or leave it out to take the next free id"
+        );
+        assert!(err(&mut e, "5", "c@x.com", Some("3"))
+            .contains("already a merged-away id (in the hs_merged_object_ids of contact 9)"));
+        assert!(err(&mut e, "5", "c@x.com", Some(" ")).starts_with("the new id is empty"));
+        assert_eq!(e, before);
+    }
+
+    #[test]
+    fn next_free_id_counts_merged_away_ids() {
+        assert_eq!(next_free_id(&split_export()), "13");
+        assert_eq!(
+            next_free_id(&export(vec![json!({"id": "abc", "properties": {}})])),
+            "1"
+        );
+        assert_eq!(next_free_id(&export(vec![])), "1");
+    }
+
+    const MERGE: &str = "2024-03-01T10:00:00.000Z";
+
+    fn entry(line: u64, before: Value, secondary: Value, merged: Value) -> JournalEntry {
+        let (primary, secondary, merged) = (contact(before), contact(secondary), contact(merged));
+        JournalEntry {
+            line,
+            merge_time: MERGE.into(),
+            policy: "most-recent".into(),
+            primary_id: primary.id.clone(),
+            secondary_id: secondary.id.clone(),
+            secondary_index: None,
+            plan_line: None,
+            primary,
+            secondary,
+            merged,
+            decisions: vec![],
+        }
+    }
+
+    fn journal(entries: Vec<JournalEntry>) -> Journal {
+        Journal {
+            file: "j.jsonl".into(),
+            entries,
+        }
+    }
+
+    #[test]
+    fn untouched_merge_restores_exactly() {
+        let mut en = entry(
+            1,
+            json!({"id": "1", "properties": {"email": "a@x.com"}}),
+            json!({"properties": {"email": "b@x.com"}, "id": 2, "visits": [{"timestamp": 1}]}),
+            json!({"id": "1", "properties": {"email": "a@x.com", "hs_additional_emails": "b@x.com"},
+                   "engagements": [{"type": "MERGE", "timestamp": MERGE, "secondaryId": "2"}]}),
+        );
+        en.secondary_index = Some(0);
+        let j = journal(vec![en]);
+        let mut e = export(vec![
+            json!({"id": "9", "properties": {}}),
+            json!({"id": "1", "properties": {"email": "a@x.com", "hs_additional_emails": "b@x.com"},
+                   "engagements": [{"type": "MERGE", "timestamp": MERGE, "secondaryId": "2"}]}),
+        ]);
+        let r = restore(&mut e, "1", "2", &j).unwrap();
+        assert!(r.conflicts.is_empty() && r.kept.is_empty());
+        assert_eq!(r.secondary_index, 0);
+        assert_eq!(
+            String::from_utf8(format::write_to_vec(&e, Format::Json)).unwrap(),
+            "[{\"properties\":{\"email\":\"b@x.com\"},\"id\":2,\"visits\":[{\"timestamp\":1}]},{\"id\":\"9\",\"properties\":{}},{\"id\":\"1\",\"properties\":{\"email\":\"a@x.com\"}}]\n"
+        );
+    }
+
+    #[test]
+    fn without_a_position_the_secondary_goes_after_the_primary() {
+        let j = journal(vec![entry(
+            1,
+            json!({"id": "1", "properties": {}}),
+            json!({"id": "2", "properties": {}}),
+            json!({"id": "1", "properties": {}}),
+        )]);
+        let mut e = export(vec![
+            json!({"id": "1", "properties": {}}),
+            json!({"id": "9", "properties": {}}),
+        ]);
+        assert_eq!(restore(&mut e, "1", "2", &j).unwrap().secondary_index, 1);
+        assert_eq!(ids_of(&e), ["1", "2", "9"]);
+    }
+
+    #[test]
+    fn properties_changed_since_the_merge_are_kept_as_conflicts() {
+        let j = journal(vec![entry(
+            1,
+            json!({"id": "1", "properties": {"firstname": "Ann", "lastname": "Lee", "city": "Oslo"}}),
+            json!({"id": "2", "properties": {"firstname": "Anne", "phone": "123"}}),
+            json!({"id": "1", "properties": {"firstname": "Anne", "lastname": "Lee", "city": "Oslo", "phone": "123"}}),
+        )]);
+        let mut e = export(vec![json!({"id": "1", "properties": {
+            "firstname": "Annie", "lastname": "Lee", "city": "Bergen", "phone": "123", "jobtitle": "CEO"}})]);
+        let r = restore(&mut e, "1", "2", &j).unwrap();
+        assert_eq!(
+            r.conflicts,
+            [Conflict {
+                property: "firstname".into(),
+                before: Some("Ann".into()),
+                merged: Some("Anne".into()),
+                current: Some("Annie".into()),
+                result: Some("Annie".into()),
+            }]
+        );
+        let p = &e.contacts[0];
+        let props: Vec<(&str, Option<&str>)> = p
+            .properties
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_deref()))
+            .collect();
+        assert_eq!(
+            props,
+            [
+                ("firstname", Some("Annie")),
+                ("lastname", Some("Lee")),
+                ("city", Some("Bergen")),
+                ("jobtitle", Some("CEO")),
+            ]
+        );
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["conflicts"][0]["property"], "firstname");
+        assert_eq!(json["journalLine"], 1);
+    }
+
+    #[test]
+    fn summed_counters_lose_the_secondarys_share() {
+        let mut en = entry(
+            1,
+            json!({"id": "1", "properties": {"n": "2", "v": "10", "w": "1", "x": "1"}}),
+            json!({"id": "2", "properties": {"n": "3", "c": "3", "v": "5", "x": "1"}}),
+            json!({"id": "1", "properties": {"n": "5", "v": "15", "w": "1", "x": "2", "c": "3"}}),
+        );
+        en.decisions = ["n", "c", "v", "x"]
+            .iter()
+            .map(|p| json!({"property": p, "rule": "sum", "why": "summed"}))
+            .chain([json!({"property": "w", "rule": "most-recent"})])
+            .collect();
+        let j = journal(vec![en]);
+        let mut e = export(vec![json!({"id": "1", "properties": {
+            "n": "7", "v": "15", "w": "1", "x": "lots", "c": "4"}})]);
+        let r = restore(&mut e, "1", "2", &j).unwrap();
+        let p = &e.contacts[0];
+        assert_eq!(p.prop("n"), Some("4"), "7 - (5 - 2)");
+        assert_eq!(p.prop("v"), Some("10"), "untouched since: back to before");
+        assert_eq!(p.prop("c"), Some("1"), "4 - (3 - 0)");
+        assert_eq!(p.prop("x"), Some("lots"), "not a number: kept");
+        let changed: Vec<(&str, Option<&str>)> = r
+            .conflicts
+            .iter()
+            .map(|c| (c.property.as_str(), c.result.as_deref()))
+            .collect();
+        assert_eq!(
+            changed,
+            [("n", Some("4")), ("x", Some("lots")), ("c", Some("1"))]
+        );
+    }
+
+    #[test]
+    fn items_the_merge_added_are_removed_and_later_ones_kept() {
+        let h = |v: &str, t: &str| json!({"value": v, "timestamp": t, "sourceType": "CRM_UI"});
+        let eng = |id: u64| json!({"id": id, "type": "NOTE", "timestamp": id});
+        let merge_event = json!({"type": "MERGE", "timestamp": MERGE, "secondaryId": "2"});
+        let j = journal(vec![entry(
+            1,
+            json!({"id": "1",
+                "properties": {"hs_additional_emails": "a2@x.com", "hs_merged_object_ids": "7", "hs_legal_basis": "Consent"},
+                "propertiesWithHistory": {"firstname": [h("A", "1")]},
+                "associations": {"deals": ["10"], "companies": ["c1"]},
+                "engagements": [eng(1)],
+                "subscriptions": {"a@x.com": [1]},
+                "visits": [{"timestamp": 1}]}),
+            json!({"id": "2", "properties": {}}),
+            json!({"id": "1",
+                "properties": {"hs_additional_emails": "a2@x.com;B@x.com;b2@x.com", "hs_merged_object_ids": "7;2;8", "hs_legal_basis": "Consent;Legitimate interest"},
+                "propertiesWithHistory": {"firstname": [h("A", "1"), h("B", "0")], "lastname": [h("L", "0")]},
+                "associations": {"deals": ["10", "11"], "companies": ["c1"]},
+                "engagements": [eng(1), eng(2), merge_event.clone()],
+                "subscriptions": {"a@x.com": [1], "b@x.com": [2]},
+                "visits": [{"timestamp": 1}, {"timestamp": 2}],
+                "usertokens": ["t2"]}),
+        )]);
+        let mut e = export(vec![json!({"id": "1",
+            "properties": {"hs_additional_emails": "a2@x.com;b@x.com;b2@x.com;new@x.com", "hs_merged_object_ids": "7;2;8;9", "hs_legal_basis": "Consent;Legitimate interest"},
+            "propertiesWithHistory": {"firstname": [h("C", "3"), h("A", "1"), h("B", "0")], "lastname": [h("L", "0")]},
+            "associations": {"deals": ["10", "11", "12"], "companies": ["c1"]},
+            "engagements": [eng(1), eng(2), merge_event, eng(3)],
+            "subscriptions": {"a@x.com": [1], "b@x.com": [2], "c@x.com": [3]},
+            "visits": [{"timestamp": 1}, {"timestamp": 2}],
+            "usertokens": ["t2", "t3"]})]);
+        let r = restore(&mut e, "1", "2", &j).unwrap();
+        assert!(r.conflicts.iter().all(|c| c.property != "hs_legal_basis"));
+        let out = String::from_utf8(format::write_to_vec(&e, Format::Json)).unwrap();
+        assert_eq!(
+            out,
+            concat!(
+                r#"[{"id":"1","properties":{"hs_additional_emails":"a2@x.com;new@x.com","hs_merged_object_ids":"7;9","hs_legal_basis":"Consent"},"#,
+                r#""propertiesWithHistory":{"firstname":[{"value":"C","timestamp":"3","sourceType":"CRM_UI"},{"value":"A","timestamp":"1","sourceType":"CRM_UI"}]},"#,
+                r#""associations":{"deals":["10","12"],"companies":["c1"]},"#,
+                r#""engagements":[{"id":1,"type":"NOTE","timestamp":1},{"id":3,"type":"NOTE","timestamp":3}],"#,
+                r#""subscriptions":{"a@x.com":[1],"c@x.com":[3]},"visits":[{"timestamp":1}],"usertokens":["t3"]},"#,
+                r#"{"id":"2","properties":{}}]"#,
+                "\n"
+            )
+        );
+        assert!(
+            r.kept.iter().any(|k| k.starts_with("engagements:")),
+            "{:?}",
+            r.kept
+        );
+        assert!(
+            r.kept.iter().any(|k| k.starts_with("usertokens:")),
+            "{:?}",
+            r.kept
+        );
+    }
+
+    fn two_merges_into_one() -> Journal {
+        let c = |id: &str| json!({"id": id, "properties": {}});
+        let m = |ids: &str| json!({"id": "1", "properties": {"hs_merged_object_ids": ids}});
+        journal(vec![
+            entry(1, c("1"), c("2"), m("2")),
+            entry(2, m("2"), c("3"), m("2;3")),
+        ])
+    }
+
+    #[test]
+    fn restores_go_newest_first() {
+        let j = two_merges_into_one();
+        let mut e = export(vec![
+            json!({"id": "1", "properties": {"hs_merged_object_ids": "2;3"}}),
+        ]);
+        let err = restore(&mut e, "1", "2", &j).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "j.jsonl: line 1: the merge of 2 into 1 cannot be restored yet: later merges involve these contacts: line 2: 3 into 1; restores go newest first: restore those first"
+        );
+        restore(&mut e, "1", "3", &j).unwrap();
+        restore(&mut e, "1", "2", &j).unwrap();
+        assert_eq!(ids_of(&e), ["1", "2", "3"]);
+        assert_eq!(e.contacts[0].properties.len(), 0);
+        // Done already.
+        let err = restore(&mut e, "1", "2", &j).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "j.jsonl: line 1: contact 2 is already in the export, so its merge into 1 looks restored already; nothing to do"
+        );
+    }
+
+    #[test]
+    fn a_contact_merged_away_later_must_come_back_first() {
+        let c = |id: &str| json!({"id": id, "properties": {}});
+        let j = journal(vec![
+            entry(1, c("1"), c("2"), c("1")),
+            entry(2, c("4"), c("1"), c("4")),
+        ]);
+        let mut e = export(vec![c("4")]);
+        let err = restore(&mut e, "1", "2", &j).unwrap_err();
+        assert!(
+            matches!(&err, UnmergeError::NotNewest { later, .. } if later[0].line == 2),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_merge_missing_from_the_journal_is_named() {
+        let j = two_merges_into_one();
+        let mut e = export(vec![json!({"id": "1", "properties": {}})]);
+        assert_eq!(
+            restore(&mut e, "1", "9", &j).unwrap_err().to_string(),
+            "j.jsonl: the journal has no merge of contact 9 into 1 (the merges into 1 it holds are of: 2 (line 1), 3 (line 2)); check the ids (the contact that absorbed, then the one merged away) and the journal file"
+        );
+        assert!(restore(&mut e, "2", "1", &j)
+            .unwrap_err()
+            .to_string()
+            .starts_with("j.jsonl: the journal has no merge of contact 1 into 2; check"));
+    }
+
+    /// A stand-in for the merge engine touching every part a restore undoes.
+    fn rich_merge(_: &Layout, p: &Contact, s: &Contact) -> Result<MergeStep, String> {
+        let mut m = p.clone();
+        for (k, v) in &s.properties {
+            if p.prop(k).is_none() && v.as_deref().is_some_and(|v| !v.is_empty()) {
+                m.set_prop(k, v.clone());
+            }
+        }
+        let join = |parts: Vec<&str>| parts.join(";");
+        let mut emails: Vec<&str> = split_multi(p.prop(ADDITIONAL_EMAILS).unwrap_or("")).collect();
+        emails.extend(s.prop(EMAIL));
+        emails.extend(split_multi(s.prop(ADDITIONAL_EMAILS).unwrap_or("")));
+        m.set_prop(ADDITIONAL_EMAILS, Some(join(emails)));
+        let mut ids: Vec<&str> = split_multi(p.prop(MERGED_IDS).unwrap_or("")).collect();
+        ids.push(&s.id);
+        ids.extend(split_multi(s.prop(MERGED_IDS).unwrap_or("")));
+        m.set_prop(MERGED_IDS, Some(join(ids)));
+        let n = |c: &Contact| c.prop("n").map_or(0, |v| v.parse::<i64>().unwrap());
+        m.set_prop("n", Some((n(p) + n(s)).to_string()));
+        if let Some(sh) = &s.history {
+            let h = m.history.get_or_insert_with(Default::default);
+            for (k, entries) in sh {
+                h.entry(k.clone())
+                    .or_default()
+                    .extend(entries.iter().cloned());
+            }
+            m.note_key(key::HISTORY);
+        }
+        if let Some(sd) = s.assoc("deals") {
+            let a = m.associations.get_or_insert_with(Default::default);
+            let d = a.entry("deals".into()).or_default();
+            for x in &sd.entries {
+                if !d.contains(&x.id) {
+                    d.entries.push(x.clone());
+                }
+            }
+        }
+        let mut eng: Vec<Value> = p.section_items(key::ENGAGEMENTS).to_vec();
+        eng.extend(s.section_items(key::ENGAGEMENTS).iter().cloned());
+        eng.push(json!({"type": "MERGE", "timestamp": MERGE, "secondaryId": s.id}));
+        m.set_section(key::ENGAGEMENTS, Value::Array(eng));
+        if let Some(Value::Object(ss)) = s.section(key::SUBSCRIPTIONS) {
+            let mut subs = as_map(p.section(key::SUBSCRIPTIONS))
+                .cloned()
+                .unwrap_or_default();
+            for (k, v) in ss {
+                subs.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+            m.set_section(key::SUBSCRIPTIONS, Value::Object(subs));
+        }
+        Ok(MergeStep {
+            merged: m,
+            decisions: vec![json!({"property": "n", "rule": "sum"})],
+            warnings: vec![],
+        })
+    }
+
+    fn apply_then_restore_all(mut e: Export, pairs: &[(&str, &str)], format: Format) {
+        let original = e.clone();
+        let original_bytes = format::write_to_vec(&e, format);
+        let plan = Plan {
+            file: "plan.csv".into(),
+            format: PlanFormat::Csv,
+            pairs: pairs
+                .iter()
+                .enumerate()
+                .map(|(i, (p, s))| Pair {
+                    line: i as u64 + 2,
+                    primary: p.to_string(),
+                    secondary: s.to_string(),
+                })
+                .collect(),
+        };
+        let mut w = JournalWriter::new(Vec::new(), 1_709_287_200_000, "most-recent");
+        let r = apply_plan(&mut e, &plan, &ApplyOptions::default(), rich_merge, |a| {
+            w.record(a)
+        })
+        .unwrap();
+        assert_eq!(r.applied, pairs.len());
+        assert_ne!(format::write_to_vec(&e, format), original_bytes);
+        let j = parse_journal(&w.finish().unwrap(), "j.jsonl").unwrap();
+        for en in j.entries.iter().rev() {
+            let r = restore(&mut e, &en.primary_id, &en.secondary_id, &j).unwrap();
+            assert!(r.conflicts.is_empty() && r.kept.is_empty(), "{r:?}");
+        }
+        assert_eq!(
+            String::from_utf8(format::write_to_vec(&e, format)).unwrap(),
+            String::from_utf8(original_bytes).unwrap()
+        );
+        assert_eq!(e, original);
+    }
+
+    #[test]
+    fn applying_a_plan_and_restoring_newest_first_gives_the_export_back() {
+        let e = export(vec![
+            json!({"id": "1", "properties": {"email": "a@x.com", "n": "1", "firstname": "A"},
+                   "propertiesWithHistory": {"firstname": [{"value": "A", "timestamp": "1", "sourceType": "CRM_UI"}]},
+                   "associations": {"deals": ["10"]},
+                   "engagements": [{"id": 1, "type": "NOTE", "timestamp": 1}],
+                   "subscriptions": {"a@x.com": [{"id": "s1", "status": "SUBSCRIBED"}]}}),
+            json!({"id": 2, "properties": {"email": "b@x.com", "n": "2", "lastname": "B"},
+                   "associations": {"deals": {"results": [{"id": "11", "type": "contact_to_deal"}]}},
+                   "subscriptions": {"b@x.com": []}}),
+            json!({"properties": {"email": "c@x.com", "hs_additional_emails": "c2@x.com"}, "id": "3",
+                   "propertiesWithHistory": {"email": [{"value": "c@x.com", "timestamp": "2", "sourceType": "API"}]}}),
+            json!({"id": "4", "properties": {"n": null}, "archived": false}),
+            json!({"id": "5", "properties": {"hs_merged_object_ids": "50"}}),
+            json!({"id": "6", "properties": {}}),
+        ]);
+        // 2 into 1, 4 into 3, 3 into 1, then 4 (now 1) into 5, then 6
+        // into 50 (HubSpot's redirect to 5).
+        apply_then_restore_all(
+            e,
+            &[("1", "2"), ("3", "4"), ("1", "3"), ("5", "4"), ("50", "6")],
+            Format::Json,
+        );
+    }
+
+    #[test]
+    fn a_csv_export_comes_back_byte_for_byte() {
+        let e = format::read_bytes(
+            "\u{feff}Record ID,Email,Additional email addresses,Associated Deal IDs,n\r\n1,a@x.com,,10,1\r\n2,b@x.com,b2@x.com,11;12,2\r\n3,c@x.com,,,\r\n4,,,,4\r\n".as_bytes(),
+            Format::Csv,
+            "t.csv",
+        )
+        .unwrap();
+        apply_then_restore_all(e, &[("2", "1"), ("3", "4"), ("2", "3")], Format::Csv);
+    }
+}
