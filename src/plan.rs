@@ -167,8 +167,9 @@ fn csv_pairs(text: &str, file: &str) -> Result<Vec<Pair>, PlanError> {
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut record = ::csv::StringRecord::new();
-    let mut lines = LineCounter::new(text);
-    let mut read = |record: &mut ::csv::StringRecord, lines: &mut LineCounter| {
+    let mut lines = crate::format::csv::LineCounter::new(text);
+    let mut read = |record: &mut ::csv::StringRecord,
+                    lines: &mut crate::format::csv::LineCounter| {
         rdr.read_record(record).map_err(|e| {
             let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
             invalid(line, format!("malformed CSV: {e}"))
@@ -214,44 +215,6 @@ fn csv_pairs(text: &str, file: &str) -> Result<Vec<Pair>, PlanError> {
         });
     }
     Ok(pairs)
-}
-
-/// Line numbers of CSV records. The csv crate's own line count skips blank
-/// lines and miscounts CRLF files; its record positions point at the end
-/// of the previous record, so the record starts after the line breaks that
-/// follow.
-struct LineCounter<'a> {
-    bytes: &'a [u8],
-    /// Newlines before `at`.
-    at: usize,
-    newlines: u64,
-}
-
-impl<'a> LineCounter<'a> {
-    fn new(text: &'a str) -> Self {
-        LineCounter {
-            bytes: text.as_bytes(),
-            at: 0,
-            newlines: 0,
-        }
-    }
-
-    /// The line of the record whose position is `byte`; positions must not
-    /// go backwards.
-    fn line_at(&mut self, byte: u64) -> u64 {
-        let mut start = (byte as usize).min(self.bytes.len());
-        while matches!(self.bytes.get(start), Some(b'\r' | b'\n')) {
-            start += 1;
-        }
-        if start >= self.at {
-            self.newlines += self.bytes[self.at..start]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count() as u64;
-            self.at = start;
-        }
-        self.newlines + 1
-    }
 }
 
 fn json_pairs(text: &str, file: &str) -> Result<Vec<Pair>, PlanError> {

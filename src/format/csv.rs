@@ -67,13 +67,14 @@ pub fn read_with(
         .find('\n')
         .is_some_and(|i| i > 0 && text.as_bytes()[i - 1] == b'\r');
     let quote_all = text.starts_with('"');
+    let mut lines = LineCounter::new(text);
     let mut rdr = ::csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
         .from_reader(text.as_bytes());
     let headers: Vec<String> = rdr
         .headers()
-        .map_err(|e| csv_error(file, e))?
+        .map_err(|e| csv_error(file, e, &mut lines))?
         .iter()
         .map(str::to_string)
         .collect();
@@ -84,9 +85,9 @@ pub fn read_with(
         match rdr.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
-            Err(e) => return Err(csv_error(file, e)),
+            Err(e) => return Err(csv_error(file, e, &mut lines)),
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
         match (
             contact_from_row(&layout, &record, line, file),
             skipped.as_deref_mut(),
@@ -189,8 +190,8 @@ fn contact_from_row(
     })
 }
 
-fn csv_error(file: &str, e: ::csv::Error) -> ReadError {
-    let line = e.position().map_or(0, |p| p.line());
+fn csv_error(file: &str, e: ::csv::Error, lines: &mut LineCounter) -> ReadError {
+    let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
     match e.into_kind() {
         ::csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
@@ -210,6 +211,44 @@ fn csv_error(file: &str, e: ::csv::Error) -> ReadError {
             place: format!("line {line}"),
             what: format!("malformed CSV: {:?}", other),
         },
+    }
+}
+
+/// Line numbers of CSV records. The csv crate's own line count skips blank
+/// lines and miscounts CRLF files; its record positions point at the end
+/// of the previous record, so the record starts after the line breaks that
+/// follow.
+pub(crate) struct LineCounter<'a> {
+    bytes: &'a [u8],
+    /// Newlines before `at`.
+    at: usize,
+    newlines: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        LineCounter {
+            bytes: text.as_bytes(),
+            at: 0,
+            newlines: 0,
+        }
+    }
+
+    /// The line of the record whose position is `byte`; positions must not
+    /// go backwards.
+    pub(crate) fn line_at(&mut self, byte: u64) -> u64 {
+        let mut start = (byte as usize).min(self.bytes.len());
+        while matches!(self.bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        if start >= self.at {
+            self.newlines += self.bytes[self.at..start]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            self.at = start;
+        }
+        self.newlines + 1
     }
 }
 
@@ -449,6 +488,18 @@ mod tests {
             e,
             "t.csv: line 3: the row has 3 fields but the header has 2; fix the row (a stray comma or an unquoted line break?)"
         );
+    }
+
+    #[test]
+    fn line_numbers_count_blank_lines_crlf_and_quoted_breaks() {
+        for (text, line) in [
+            (&b"Record ID,Email\r\n1,a\r\n2,b,x\r\n"[..], 3),
+            (b"Record ID,Email\n1,a\n\n2,\"b\nc\",x\n", 4),
+            (b"Record ID,Email\n1,\"a\nb\"\n\n,c\n", 5),
+        ] {
+            let e = read(text, "t.csv").unwrap_err().to_string();
+            assert!(e.starts_with(&format!("t.csv: line {line}:")), "{e}");
+        }
     }
 
     #[test]
