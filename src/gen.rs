@@ -111,25 +111,112 @@ const FIRST: &[(&str, &str)] = &[
 ];
 
 const LAST: &[&str] = &[
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez",
-    "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor",
-    "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez",
-    "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright",
-    "Scott", "Torres", "Nguyen", "Hill", "Flores", "Green", "Adams", "Nelson", "Baker", "Hall",
-    "Rivera", "Campbell", "Mitchell", "Carter", "Roberts", "Müller", "Schmidt", "Kowalski",
-    "Nowak", "Dubois", "Rossi", "Tanaka", "Sato", "Kim", "Patel", "O'Brien", "Ó Súilleabháin",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Sanchez",
+    "Clark",
+    "Ramirez",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Torres",
+    "Nguyen",
+    "Hill",
+    "Flores",
+    "Green",
+    "Adams",
+    "Nelson",
+    "Baker",
+    "Hall",
+    "Rivera",
+    "Campbell",
+    "Mitchell",
+    "Carter",
+    "Roberts",
+    "Müller",
+    "Schmidt",
+    "Kowalski",
+    "Nowak",
+    "Dubois",
+    "Rossi",
+    "Tanaka",
+    "Sato",
+    "Kim",
+    "Patel",
+    "O'Brien",
+    "Ó Súilleabháin",
 ];
 
 const COMPANIES: &[&str] = &[
-    "Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Stark", "Wayne", "Wonka",
-    "Cyberdyne", "Soylent", "Tyrell", "Massive Dynamic", "Aperture", "Oscorp", "Nakatomi",
-    "Gringotts", "Monarch", "Dunder Mifflin", "Pied Piper", "Prestige", "Sterling Cooper",
-    "Blue Sun", "Virtucon", "Gekko", "Oceanic", "Wernham Hogg", "Bluth", "Krusty", "Duff",
+    "Acme",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Hooli",
+    "Vandelay",
+    "Stark",
+    "Wayne",
+    "Wonka",
+    "Cyberdyne",
+    "Soylent",
+    "Tyrell",
+    "Massive Dynamic",
+    "Aperture",
+    "Oscorp",
+    "Nakatomi",
+    "Gringotts",
+    "Monarch",
+    "Dunder Mifflin",
+    "Pied Piper",
+    "Prestige",
+    "Sterling Cooper",
+    "Blue Sun",
+    "Virtucon",
+    "Gekko",
+    "Oceanic",
+    "Wernham Hogg",
+    "Bluth",
+    "Krusty",
+    "Duff",
 ];
 
 const SUFFIXES: &[&str] = &["", " Inc.", " LLC", " Ltd", " GmbH", " Corp", " S.A."];
 
-const PERSONAL_DOMAINS: &[&str] = &["gmail.com", "yahoo.com", "outlook.com", "proton.me", "icloud.com"];
+const PERSONAL_DOMAINS: &[&str] = &[
+    "gmail.com",
+    "yahoo.com",
+    "outlook.com",
+    "proton.me",
+    "icloud.com",
+];
 
 const SOURCES: &[(&str, &str, &str)] = &[
     ("ORGANIC_SEARCH", "google", "crm software"),
@@ -168,8 +255,16 @@ struct Person {
 }
 
 const JOBS: &[&str] = &[
-    "Buyer", "CTO", "Office Manager", "VP Sales", "Engineer", "Analyst", "Founder", "Designer",
-    "Procurement Lead", "Marketing Manager",
+    "Buyer",
+    "CTO",
+    "Office Manager",
+    "VP Sales",
+    "Engineer",
+    "Analyst",
+    "Founder",
+    "Designer",
+    "Procurement Lead",
+    "Marketing Manager",
 ];
 
 fn ascii_fold(s: &str) -> String {
@@ -189,7 +284,12 @@ fn ascii_fold(s: &str) -> String {
 }
 
 fn phone_digits(rng: &mut Rng) -> String {
-    format!("{:03}{:03}{:04}", 200 + rng.below(700), rng.below(1000), rng.below(10000))
+    format!(
+        "{:03}{:03}{:04}",
+        200 + rng.below(700),
+        rng.below(1000),
+        rng.below(10000)
+    )
 }
 
 fn format_phone(d: &str, style: u64) -> String {
@@ -229,7 +329,12 @@ fn new_person(rng: &mut Rng, n: usize) -> Person {
     // The number keeps emails unique across a million people.
     let email = match rng.below(3) {
         0 => format!("{}.{}{}@{domain}", ascii_fold(first), ascii_fold(last), n),
-        1 => format!("{}{}{}@{domain}", &ascii_fold(first)[..1], ascii_fold(last), n),
+        1 => format!(
+            "{}{}{}@{domain}",
+            &ascii_fold(first)[..1],
+            ascii_fold(last),
+            n
+        ),
         _ => format!("{}{}@{}", ascii_fold(first), n, rng.pick(PERSONAL_DOMAINS)),
     };
     Person {
@@ -239,7 +344,7 @@ fn new_person(rng: &mut Rng, n: usize) -> Person {
         phone: phone_digits(rng),
         company: format!("{company}{}", rng.pick(SUFFIXES)),
         city: rng.below(CITIES.len() as u64) as usize,
-        job: *rng.pick(JOBS),
+        job: rng.pick(JOBS),
     }
 }
 
@@ -282,9 +387,9 @@ fn duplicate_of(rng: &mut Rng, p: &Person, n: usize) -> Person {
         _ => {}
     }
     // Phone: formatted differently, missing, or the same.
-    match rng.below(10) {
-        0..=2 => d.phone.clear(),
-        _ => {}
+    // (Each contact's phone is written in a style of its own.)
+    if rng.below(10) < 3 {
+        d.phone.clear();
     }
     // Company: with or without a legal suffix.
     if rng.chance(0.3) {
@@ -370,7 +475,14 @@ fn to_contact(rng: &mut Rng, id: &str, p: &Person, created: Millis) -> Contact {
         ("firstname", p.first.clone()),
         ("lastname", p.last.clone()),
         ("email", p.email.clone()),
-        ("phone", if p.phone.is_empty() { String::new() } else { format_phone(&p.phone, phone_style) }),
+        (
+            "phone",
+            if p.phone.is_empty() {
+                String::new()
+            } else {
+                format_phone(&p.phone, phone_style)
+            },
+        ),
         ("company", p.company.clone()),
         ("jobtitle", p.job.to_string()),
         ("city", city.to_string()),
@@ -382,7 +494,10 @@ fn to_contact(rng: &mut Rng, id: &str, p: &Person, created: Millis) -> Contact {
         ("num_conversion_events", rng.below(6).to_string()),
         ("num_unique_conversion_events", rng.below(3).to_string()),
         ("hs_marketable_status", rng.chance(0.6).to_string()),
-        ("hs_analytics_num_page_views", (visits * (1 + rng.below(5))).to_string()),
+        (
+            "hs_analytics_num_page_views",
+            (visits * (1 + rng.below(5))).to_string(),
+        ),
         ("hs_analytics_num_visits", visits.to_string()),
         ("hs_analytics_source", source.to_string()),
         ("hs_analytics_source_data_1", d1.to_string()),
@@ -445,16 +560,34 @@ pub fn csv_layout() -> CsvLayout {
         ("Country/Region", Column::Property("country".into())),
         ("Lifecycle Stage", Column::Property("lifecyclestage".into())),
         ("Create Date", Column::Property("createdate".into())),
-        ("Last Modified Date", Column::Property("lastmodifieddate".into())),
-        ("Number of Form Submissions", Column::Property("num_conversion_events".into())),
+        (
+            "Last Modified Date",
+            Column::Property("lastmodifieddate".into()),
+        ),
+        (
+            "Number of Form Submissions",
+            Column::Property("num_conversion_events".into()),
+        ),
         (
             "Number of Unique Forms Submitted",
             Column::Property("num_unique_conversion_events".into()),
         ),
-        ("Marketing contact status", Column::Property("hs_marketable_status".into())),
-        ("Number of Pageviews", Column::Property("hs_analytics_num_page_views".into())),
-        ("Number of Sessions", Column::Property("hs_analytics_num_visits".into())),
-        ("Original Source", Column::Property("hs_analytics_source".into())),
+        (
+            "Marketing contact status",
+            Column::Property("hs_marketable_status".into()),
+        ),
+        (
+            "Number of Pageviews",
+            Column::Property("hs_analytics_num_page_views".into()),
+        ),
+        (
+            "Number of Sessions",
+            Column::Property("hs_analytics_num_visits".into()),
+        ),
+        (
+            "Original Source",
+            Column::Property("hs_analytics_source".into()),
+        ),
         (
             "Original Source Drill-Down 1",
             Column::Property("hs_analytics_source_data_1".into()),
@@ -463,8 +596,14 @@ pub fn csv_layout() -> CsvLayout {
             "Original Source Drill-Down 2",
             Column::Property("hs_analytics_source_data_2".into()),
         ),
-        ("Unsubscribed from all email", Column::Property("hs_email_optout".into())),
-        ("Associated Company IDs", Column::Association("companies".into())),
+        (
+            "Unsubscribed from all email",
+            Column::Property("hs_email_optout".into()),
+        ),
+        (
+            "Associated Company IDs",
+            Column::Association("companies".into()),
+        ),
         ("Associated Deal IDs", Column::Association("deals".into())),
     ];
     CsvLayout {
@@ -561,7 +700,11 @@ mod tests {
         let ids: std::collections::HashSet<&str> =
             g.export.contacts.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(ids.len(), g.export.contacts.len(), "ids are unique");
-        assert!(g.pairs.len() > 100, "about 10% duplicates: {}", g.pairs.len());
+        assert!(
+            g.pairs.len() > 100,
+            "about 10% duplicates: {}",
+            g.pairs.len()
+        );
         for (p, s) in &g.pairs {
             assert!(ids.contains(p.as_str()) && ids.contains(s.as_str()));
             assert_ne!(p, s);
@@ -570,7 +713,10 @@ mod tests {
         let secondaries: std::collections::HashSet<&str> =
             g.pairs.iter().map(|(_, s)| s.as_str()).collect();
         assert_eq!(secondaries.len(), g.pairs.len());
-        assert!(g.pairs.iter().all(|(p, _)| !secondaries.contains(p.as_str())));
+        assert!(g
+            .pairs
+            .iter()
+            .all(|(p, _)| !secondaries.contains(p.as_str())));
     }
 
     #[test]
@@ -586,7 +732,11 @@ mod tests {
             let back = crate::format::read_bytes(&bytes, f, "gen").unwrap();
             assert_eq!(back.contacts.len(), 2000);
             let problems = crate::check::check_export(&back, "gen", &stages);
-            assert!(problems.is_empty(), "{:?}", &problems[..problems.len().min(3)]);
+            assert!(
+                problems.is_empty(),
+                "{:?}",
+                &problems[..problems.len().min(3)]
+            );
         }
     }
 }
