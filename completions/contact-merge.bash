@@ -28,6 +28,9 @@ _contact__merge() {
             contact__merge,show)
                 cmd="contact__merge__subcmd__show"
                 ;;
+            contact__merge,unmerge)
+                cmd="contact__merge__subcmd__unmerge"
+                ;;
             contact__merge__subcmd__help,check)
                 cmd="contact__merge__subcmd__help__subcmd__check"
                 ;;
@@ -40,6 +43,9 @@ _contact__merge() {
             contact__merge__subcmd__help,show)
                 cmd="contact__merge__subcmd__help__subcmd__show"
                 ;;
+            contact__merge__subcmd__help,unmerge)
+                cmd="contact__merge__subcmd__help__subcmd__unmerge"
+                ;;
             *)
                 ;;
         esac
@@ -47,7 +53,7 @@ _contact__merge() {
 
     case "${cmd}" in
         contact__merge)
-            opts="-q -h -V --format --merge-time --color --quiet --input-format --output-format --help --version show check completions help"
+            opts="-q -h -V --format --merge-time --color --quiet --input-format --output-format --help --version show check unmerge completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -153,7 +159,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__help)
-            opts="show check completions help"
+            opts="show check unmerge completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -222,6 +228,20 @@ _contact__merge() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        contact__subcmd__merge__subcmd__help__subcmd__unmerge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         contact__subcmd__merge__subcmd__show)
             opts="-q -h --all --format --merge-time --color --quiet --input-format --output-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -229,6 +249,60 @@ _contact__merge() {
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --merge-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --input-format)
+                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-format)
+                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        contact__subcmd__merge__subcmd__unmerge)
+            opts="-o -q -h --new-id --restore --journal --output --in-place --format --merge-time --color --quiet --input-format --output-format --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --new-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --restore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --journal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0

@@ -41,6 +41,7 @@ complete -c contact-merge -n "__fish_contact_merge_needs_command" -s h -l help -
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -s V -l version -d 'Print version'
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "show" -d 'Show contacts as a table (property | value), sections summarised'
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "check" -d 'Validate exports: ids, emails, dates, lifecycle stages, numbers. Reports every problem; exit 1 when any is found'
+complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "unmerge" -d 'Split an additional email off a contact into a new contact, or restore a merged-away contact from the merge journal'
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "completions" -d 'Print shell completions generated from this command\'s definition'
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l format -d 'Output for people (table) or scripts (json)' -r -f -a "table\t''
@@ -73,6 +74,25 @@ ndjson\t''
 csv\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -s q -l quiet -d 'No progress or summaries on stderr (warnings and errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -s h -l help -d 'Print help'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l new-id -d 'Record id of the new contact (default: the next free numeric id)' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l restore -d 'Bring back this merged-away contact exactly as the journal holds it' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l journal -d 'The merge journal (JSON Lines) written by `merge`/`apply --journal`' -r -F
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -s o -l output -d 'The output file (`-` for stdout); its extension names the format, else the input\'s format is kept' -r -F
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l format -d 'Output for people (table) or scripts (json)' -r -f -a "table\t''
+json\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l merge-time -d 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l color -d 'When to colour tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l input-format -d 'Format of the input file (default: from its extension)' -r -f -a "json\t''
+ndjson\t''
+csv\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l output-format -d 'Format of the output file (default: from -o\'s extension, else the input\'s)' -r -f -a "json\t''
+ndjson\t''
+csv\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l in-place -d 'Replace the input file (atomically)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -s q -l quiet -d 'No progress or summaries on stderr (warnings and errors still show)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -s h -l help -d 'Print help'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -l format -d 'Output for people (table) or scripts (json)' -r -f -a "table\t''
 json\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -l merge-time -d 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes' -r
@@ -87,7 +107,8 @@ ndjson\t''
 csv\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -s q -l quiet -d 'No progress or summaries on stderr (warnings and errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check completions help" -f -a "show" -d 'Show contacts as a table (property | value), sections summarised'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check completions help" -f -a "check" -d 'Validate exports: ids, emails, dates, lifecycle stages, numbers. Reports every problem; exit 1 when any is found'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check completions help" -f -a "completions" -d 'Print shell completions generated from this command\'s definition'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check unmerge completions help" -f -a "show" -d 'Show contacts as a table (property | value), sections summarised'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check unmerge completions help" -f -a "check" -d 'Validate exports: ids, emails, dates, lifecycle stages, numbers. Reports every problem; exit 1 when any is found'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check unmerge completions help" -f -a "unmerge" -d 'Split an additional email off a contact into a new contact, or restore a merged-away contact from the merge journal'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check unmerge completions help" -f -a "completions" -d 'Print shell completions generated from this command\'s definition'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check unmerge completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

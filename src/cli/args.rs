@@ -73,6 +73,13 @@ contact-merge show fixtures/contacts.csv 101 102 --format json"
 contact-merge check export.csv --format json"
     )]
     Check(CheckArgs),
+    /// Split an additional email off a contact into a new contact, or
+    /// restore a merged-away contact from the merge journal.
+    #[command(after_help = "Examples:\n  \
+contact-merge unmerge merged.json 101 janedoe@gmail.com -o split.json\n  \
+contact-merge unmerge merged.json 101 janedoe@gmail.com --new-id 900 -o split.json\n  \
+contact-merge unmerge merged.json 101 --restore 102 --journal merges.jsonl -o restored.json")]
+    Unmerge(UnmergeArgs),
     /// Print shell completions generated from this command's definition.
     #[command(
         after_help = "Example:\n  contact-merge completions bash > ~/.local/share/bash-completion/completions/contact-merge"
@@ -100,6 +107,41 @@ pub struct CheckArgs {
     /// Custom lifecycle stage order (lowest first, labels or internal values).
     #[arg(long, value_name = "STAGE,STAGE,...")]
     pub lifecycle_order: Option<String>,
+}
+
+/// Where a command writes the export.
+#[derive(Debug, Args, Clone)]
+pub struct WriteFlags {
+    /// The output file (`-` for stdout); its extension names the format,
+    /// else the input's format is kept.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace the input file (atomically).
+    #[arg(long)]
+    pub in_place: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["email", "restore"])))]
+pub struct UnmergeArgs {
+    /// The export (`-` for stdin).
+    pub file: PathBuf,
+    /// The contact to split an email off (or, with --restore, the contact
+    /// that absorbed the secondary).
+    pub id: String,
+    /// The additional email to split off into a new contact.
+    pub email: Option<String>,
+    /// Record id of the new contact (default: the next free numeric id).
+    #[arg(long, value_name = "ID", conflicts_with = "restore")]
+    pub new_id: Option<String>,
+    /// Bring back this merged-away contact exactly as the journal holds it.
+    #[arg(long, value_name = "SECONDARY_ID", requires = "journal")]
+    pub restore: Option<String>,
+    /// The merge journal (JSON Lines) written by `merge`/`apply --journal`.
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+    #[command(flatten)]
+    pub write: WriteFlags,
 }
 
 #[derive(Debug, Args)]

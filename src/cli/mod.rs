@@ -8,6 +8,7 @@ mod completions;
 pub mod io;
 mod show;
 mod table;
+mod unmerge;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -115,6 +116,7 @@ pub fn run(command: &Command, ctx: &mut Ctx) -> anyhow::Result<Status> {
     match command {
         Command::Show(a) => show::run(a, ctx),
         Command::Check(a) => check::run(a, ctx),
+        Command::Unmerge(a) => unmerge::run(a, ctx),
         Command::Completions(a) => completions::run(a, ctx),
     }
 }

@@ -7,3 +7,4 @@ mod check;
 mod completions;
 mod roundtrip;
 mod show;
+mod unmerge;
