@@ -190,11 +190,10 @@ pub struct Journal {
 /// the line.
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
-    #[error("{file}: cannot read the journal: {source}")]
+    #[error("{file}: cannot read the journal: {err}; check the path")]
     Io {
         file: String,
-        #[source]
-        source: io::Error,
+        err: io::Error,
     },
     #[error("{file}: line {line}: {what}")]
     Invalid {
@@ -215,9 +214,9 @@ pub fn read_journal(path: &Path) -> Result<Journal, JournalError> {
         let res = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes));
         (file, res)
     };
-    res.map_err(|source| JournalError::Io {
+    res.map_err(|err| JournalError::Io {
         file: file.clone(),
-        source,
+        err,
     })?;
     parse_journal(&bytes, &file)
 }

@@ -81,11 +81,10 @@ impl Plan {
 /// where known, the line or pair, the bad value and what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
-    #[error("{file}: cannot read the plan: {source}")]
+    #[error("{file}: cannot read the plan: {err}; check the path")]
     Io {
         file: String,
-        #[source]
-        source: io::Error,
+        err: io::Error,
     },
     #[error("{file}: line {line}: the plan is not valid UTF-8; save it as UTF-8 and try again")]
     NotUtf8 { file: String, line: u64 },
@@ -122,9 +121,9 @@ pub fn read_plan(path: &Path) -> Result<Plan, PlanError> {
         let res = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes));
         (file, res)
     };
-    res.map_err(|source| PlanError::Io {
+    res.map_err(|err| PlanError::Io {
         file: file.clone(),
-        source,
+        err,
     })?;
     parse_plan(&bytes, &file, PlanFormat::from_path(path))
 }
@@ -560,7 +559,7 @@ pub enum ApplyError {
     BadPairs { report: ApplyReport },
     /// Recording a merge (the journal) failed.
     #[error("cannot write the journal: {0}")]
-    Journal(#[source] io::Error),
+    Journal(io::Error),
 }
 
 fn bad_pairs_message(r: &ApplyReport) -> String {
