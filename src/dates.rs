@@ -58,11 +58,21 @@ pub fn parse_date(text: &str) -> Result<(Millis, DateForm), DateError> {
     } else if s.len() == 16 && bytes[10] == b' ' {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M")
             .ok()
-            .map(|dt| (Utc.from_utc_datetime(&dt).timestamp_millis(), DateForm::Minutes))
+            .map(|dt| {
+                (
+                    Utc.from_utc_datetime(&dt).timestamp_millis(),
+                    DateForm::Minutes,
+                )
+            })
     } else if s.len() == 19 && bytes[10] == b' ' {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S")
             .ok()
-            .map(|dt| (Utc.from_utc_datetime(&dt).timestamp_millis(), DateForm::Seconds))
+            .map(|dt| {
+                (
+                    Utc.from_utc_datetime(&dt).timestamp_millis(),
+                    DateForm::Seconds,
+                )
+            })
     } else {
         DateTime::parse_from_rfc3339(s)
             .map(|d| d.timestamp_millis())
@@ -177,9 +187,9 @@ fn record_time(
         }
     }
     match contact.meta_text(meta) {
-        Some(v) if !v.trim().is_empty() => {
-            parse_millis(&v).map(Some).map_err(|e| (meta.to_string(), e))
-        }
+        Some(v) if !v.trim().is_empty() => parse_millis(&v)
+            .map(Some)
+            .map_err(|e| (meta.to_string(), e)),
         _ => Ok(None),
     }
 }
@@ -195,18 +205,30 @@ mod tests {
 
     #[test]
     fn parses_every_form() {
-        assert_eq!(parse_date("2024-03-01T10:00:00.000Z"), Ok((T, DateForm::Iso)));
+        assert_eq!(
+            parse_date("2024-03-01T10:00:00.000Z"),
+            Ok((T, DateForm::Iso))
+        );
         assert_eq!(parse_date("2024-03-01T10:00:00Z"), Ok((T, DateForm::Iso)));
-        assert_eq!(parse_date("2024-03-01T11:00:00+01:00"), Ok((T, DateForm::Iso)));
+        assert_eq!(
+            parse_date("2024-03-01T11:00:00+01:00"),
+            Ok((T, DateForm::Iso))
+        );
         assert_eq!(parse_date("2024-03-01T10:00:00"), Ok((T, DateForm::Iso)));
         assert_eq!(parse_date("1709287200000"), Ok((T, DateForm::EpochMillis)));
         assert_eq!(parse_date("2024-03-01 10:00"), Ok((T, DateForm::Minutes)));
-        assert_eq!(parse_date("2024-03-01 10:00:00"), Ok((T, DateForm::Seconds)));
+        assert_eq!(
+            parse_date("2024-03-01 10:00:00"),
+            Ok((T, DateForm::Seconds))
+        );
         assert_eq!(
             parse_date("2024-03-01"),
             Ok((T - 10 * 3_600_000, DateForm::Day))
         );
-        assert_eq!(parse_date(" 2024-03-01 "), Ok((T - 36_000_000, DateForm::Day)));
+        assert_eq!(
+            parse_date(" 2024-03-01 "),
+            Ok((T - 36_000_000, DateForm::Day))
+        );
     }
 
     #[test]
@@ -276,12 +298,18 @@ mod tests {
     #[test]
     fn value_time_falls_back_to_updated_then_created() {
         let mut c = contact(&[]);
-        c.set_section(key::CREATED_AT, Value::String("2019-01-01T00:00:00Z".into()));
+        c.set_section(
+            key::CREATED_AT,
+            Value::String("2019-01-01T00:00:00Z".into()),
+        );
         assert_eq!(
             value_time(&c, "x"),
             Ok(Some(parse_millis("2019-01-01").unwrap()))
         );
-        c.set_section(key::UPDATED_AT, Value::String("2021-01-01T00:00:00Z".into()));
+        c.set_section(
+            key::UPDATED_AT,
+            Value::String("2021-01-01T00:00:00Z".into()),
+        );
         assert_eq!(
             value_time(&c, "x"),
             Ok(Some(parse_millis("2021-01-01").unwrap()))
@@ -292,7 +320,10 @@ mod tests {
 
     #[test]
     fn value_time_none_without_any_date() {
-        assert_eq!(value_time(&contact(&[("firstname", "A")]), "firstname"), Ok(None));
+        assert_eq!(
+            value_time(&contact(&[("firstname", "A")]), "firstname"),
+            Ok(None)
+        );
     }
 
     #[test]

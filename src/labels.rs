@@ -26,14 +26,23 @@ const HEADER_LABELS: &[(&str, &str)] = &[
     ("Create Date", "createdate"),
     ("Last Modified Date", "lastmodifieddate"),
     ("Number of Form Submissions", "num_conversion_events"),
-    ("Number of Unique Forms Submitted", "num_unique_conversion_events"),
+    (
+        "Number of Unique Forms Submitted",
+        "num_unique_conversion_events",
+    ),
     ("Marketing contact status", "hs_marketable_status"),
     ("Number of Pageviews", "hs_analytics_num_page_views"),
     ("Number of Sessions", "hs_analytics_num_visits"),
-    ("Number of event completions", "hs_analytics_num_event_completions"),
+    (
+        "Number of event completions",
+        "hs_analytics_num_event_completions",
+    ),
     ("Time First Seen", "hs_analytics_first_timestamp"),
     ("Time Last Seen", "hs_analytics_last_timestamp"),
-    ("Time of First Session", "hs_analytics_first_visit_timestamp"),
+    (
+        "Time of First Session",
+        "hs_analytics_first_visit_timestamp",
+    ),
     ("Time of Last Session", "hs_analytics_last_visit_timestamp"),
     ("First Page Seen", "hs_analytics_first_url"),
     ("Last Page Seen", "hs_analytics_last_url"),
@@ -44,7 +53,10 @@ const HEADER_LABELS: &[(&str, &str)] = &[
     ("Original Source Drill-Down 2", "hs_analytics_source_data_2"),
     ("Unsubscribed from all email", "hs_email_optout"),
     ("Marketing emails bounced", "hs_email_bounce"),
-    ("Legal basis for processing contact's data", "hs_legal_basis"),
+    (
+        "Legal basis for processing contact's data",
+        "hs_legal_basis",
+    ),
     ("Merged object IDs", "hs_merged_object_ids"),
     ("Contact owner", "hubspot_owner_id"),
     ("Salesforce Contact ID", "salesforcecontactid"),
@@ -108,7 +120,10 @@ pub fn association_header(kind: &str, labels: bool) -> Option<String> {
     Some(if labels {
         label.to_string()
     } else {
-        format!("associated{}ids", kind.trim_end_matches('s').replace("companie", "company"))
+        format!(
+            "associated{}ids",
+            kind.trim_end_matches('s').replace("companie", "company")
+        )
     })
 }
 
@@ -159,9 +174,18 @@ mod tests {
         assert_eq!(internal_name("Record ID"), "hs_object_id");
         assert_eq!(internal_name("Contact ID"), "hs_object_id");
         assert_eq!(internal_name("first name"), "firstname");
-        assert_eq!(internal_name("Additional email addresses"), "hs_additional_emails");
-        assert_eq!(internal_name("Original Source Drill-Down 2"), "hs_analytics_source_data_2");
-        assert_eq!(internal_name("Salesforce Contact ID"), "salesforcecontactid");
+        assert_eq!(
+            internal_name("Additional email addresses"),
+            "hs_additional_emails"
+        );
+        assert_eq!(
+            internal_name("Original Source Drill-Down 2"),
+            "hs_analytics_source_data_2"
+        );
+        assert_eq!(
+            internal_name("Salesforce Contact ID"),
+            "salesforcecontactid"
+        );
         // Internal names and unknown columns stand for themselves.
         assert_eq!(internal_name("firstname"), "firstname");
         assert_eq!(internal_name("Favourite Colour"), "Favourite Colour");
@@ -216,14 +240,26 @@ mod tests {
         assert_eq!(association_kind("Associated Deal IDs"), Some("deals"));
         assert_eq!(association_kind("associatedcompanyids"), Some("companies"));
         assert_eq!(association_kind("Associated Company"), None);
-        assert_eq!(association_header("companies", true).as_deref(), Some("Associated Company IDs"));
-        assert_eq!(association_header("companies", false).as_deref(), Some("associatedcompanyids"));
-        assert_eq!(association_header("tickets", false).as_deref(), Some("associatedticketids"));
+        assert_eq!(
+            association_header("companies", true).as_deref(),
+            Some("Associated Company IDs")
+        );
+        assert_eq!(
+            association_header("companies", false).as_deref(),
+            Some("associatedcompanyids")
+        );
+        assert_eq!(
+            association_header("tickets", false).as_deref(),
+            Some("associatedticketids")
+        );
     }
 
     #[test]
     fn stages_compare_by_label_or_value() {
-        assert_eq!(stage_key("Marketing Qualified Lead"), "marketingqualifiedlead");
+        assert_eq!(
+            stage_key("Marketing Qualified Lead"),
+            "marketingqualifiedlead"
+        );
         assert_eq!(stage_key("CUSTOMER"), "customer");
         assert_eq!(stage_key("Partner"), "partner");
     }

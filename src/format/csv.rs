@@ -364,7 +364,10 @@ mod tests {
         assert_eq!(c.prop("lifecyclestage"), Some("Lead"));
         assert_eq!(c.prop("Favourite Colour"), Some("blue"));
         assert_eq!(c.prop("hs_object_id"), Some("1"));
-        assert_eq!(c.assoc("deals").unwrap().ids().collect::<Vec<_>>(), ["7", "8"]);
+        assert_eq!(
+            c.assoc("deals").unwrap().ids().collect::<Vec<_>>(),
+            ["7", "8"]
+        );
     }
 
     #[test]
@@ -408,7 +411,10 @@ mod tests {
         let e = read(b"Record ID,Notes\n1,ok\n2,\"cut off\n", "t.csv")
             .unwrap_err()
             .to_string();
-        assert!(e.starts_with("t.csv: line 3: a quoted field is still open"), "{e}");
+        assert!(
+            e.starts_with("t.csv: line 3: a quoted field is still open"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -432,13 +438,20 @@ mod tests {
     fn missing_id_column_or_cell() {
         let e = read(b"Email\na@x.com\n", "t.csv").unwrap_err().to_string();
         assert!(e.contains("no record id column"), "{e}");
-        let e = read(b"Record ID,Email\n,a@x.com\n", "t.csv").unwrap_err().to_string();
-        assert!(e.starts_with("t.csv: line 2: the row has no record id"), "{e}");
+        let e = read(b"Record ID,Email\n,a@x.com\n", "t.csv")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("t.csv: line 2: the row has no record id"),
+            "{e}"
+        );
     }
 
     #[test]
     fn duplicate_headers_are_refused() {
-        let e = read(b"Record ID,Email,email\n1,a,b\n", "t.csv").unwrap_err().to_string();
+        let e = read(b"Record ID,Email,email\n1,a,b\n", "t.csv")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("columns 2 (\"Email\") and 3 (\"email\")"), "{e}");
     }
 

@@ -143,7 +143,8 @@ fn kind_of(v: &Value) -> &'static str {
 pub(crate) fn syntax(file: &str, e: &serde_json::Error) -> ReadError {
     let what = match e.classify() {
         serde_json::error::Category::Eof => {
-            "the JSON ends too early: the file looks truncated; download or export it again".to_string()
+            "the JSON ends too early: the file looks truncated; download or export it again"
+                .to_string()
         }
         _ => format!("malformed JSON: {e}"),
     };
@@ -167,13 +168,19 @@ pub fn contact_from_value(v: Value) -> Result<Contact, ContactError> {
         what,
     };
     let Value::Object(obj) = v else {
-        return Err(err(None, format!("expected a contact object, found {}", kind_of(&v))));
+        return Err(err(
+            None,
+            format!("expected a contact object, found {}", kind_of(&v)),
+        ));
     };
     let (id, id_is_number) = match obj.get(key::ID) {
         Some(Value::String(s)) if !s.trim().is_empty() => (s.clone(), false),
         Some(Value::Number(n)) => (n.to_string(), true),
         Some(other) if !matches!(other, Value::String(_) | Value::Null) => {
-            return Err(err(None, format!("\"id\" must be a string, found {}", kind_of(other))))
+            return Err(err(
+                None,
+                format!("\"id\" must be a string, found {}", kind_of(other)),
+            ))
         }
         _ => {
             // A contact without `id` may still carry hs_object_id.
@@ -183,12 +190,11 @@ pub fn contact_from_value(v: Value) -> Result<Contact, ContactError> {
                 .and_then(Value::as_str)
                 .filter(|s| !s.trim().is_empty());
             match from_props {
-                Some(_) => {
-                    return Err(err(
-                        from_props,
-                        "has no \"id\" (only properties.hs_object_id); add \"id\" with the record id".into(),
-                    ))
-                }
+                Some(_) => return Err(err(
+                    from_props,
+                    "has no \"id\" (only properties.hs_object_id); add \"id\" with the record id"
+                        .into(),
+                )),
                 None => {
                     return Err(err(
                         None,
@@ -210,9 +216,7 @@ pub fn contact_from_value(v: Value) -> Result<Contact, ContactError> {
             key::ID => {}
             key::PROPERTIES => c.properties = properties(v).map_err(|w| err(idr, w))?,
             key::HISTORY => c.history = Some(history(v).map_err(|w| err(idr, w))?),
-            key::ASSOCIATIONS => {
-                c.associations = Some(associations(v).map_err(|w| err(idr, w))?)
-            }
+            key::ASSOCIATIONS => c.associations = Some(associations(v).map_err(|w| err(idr, w))?),
             _ => {
                 c.sections.insert(k, v);
             }
@@ -223,7 +227,10 @@ pub fn contact_from_value(v: Value) -> Result<Contact, ContactError> {
 
 fn properties(v: Value) -> Result<Properties, String> {
     let Value::Object(m) = v else {
-        return Err(format!("\"properties\" must be an object, found {}", kind_of(&v)));
+        return Err(format!(
+            "\"properties\" must be an object, found {}",
+            kind_of(&v)
+        ));
     };
     let mut props = Properties::with_capacity(m.len());
     for (k, v) in m {
@@ -234,9 +241,9 @@ fn properties(v: Value) -> Result<Properties, String> {
             Value::Bool(b) => Some(b.to_string()),
             other => {
                 return Err(format!(
-                    "property {k:?} must be a string, found {}; HubSpot property values are strings",
-                    kind_of(&other)
-                ))
+                "property {k:?} must be a string, found {}; HubSpot property values are strings",
+                kind_of(&other)
+            ))
             }
         };
         props.insert(k, value);
@@ -278,7 +285,10 @@ fn history(v: Value) -> Result<History, String> {
 
 fn associations(v: Value) -> Result<Associations, String> {
     let Value::Object(m) = v else {
-        return Err(format!("\"associations\" must be an object, found {}", kind_of(&v)));
+        return Err(format!(
+            "\"associations\" must be an object, found {}",
+            kind_of(&v)
+        ));
     };
     let mut out = Associations::with_capacity(m.len());
     for (kind, v) in m {
@@ -340,7 +350,11 @@ impl Contact {
         } else {
             self.key_order.iter().map(String::as_str).collect()
         };
-        for k in FIXED_KEYS.iter().copied().chain(self.sections.keys().map(String::as_str)) {
+        for k in FIXED_KEYS
+            .iter()
+            .copied()
+            .chain(self.sections.keys().map(String::as_str))
+        {
             if !order.contains(&k) {
                 order.push(k);
             }
@@ -470,11 +484,24 @@ mod tests {
     fn reads_each_shape() {
         let arr = read(br#"[{"id":"1","properties":{}}]"#, "a").unwrap();
         assert_eq!(arr.contacts[0].id, "1");
-        assert!(matches!(arr.layout, Layout::Json { shape: JsonShape::Array, pretty: false }));
-        let page = read(br#"{"results":[{"id":"2","properties":{}}],"paging":{}}"#, "a").unwrap();
+        assert!(matches!(
+            arr.layout,
+            Layout::Json {
+                shape: JsonShape::Array,
+                pretty: false
+            }
+        ));
+        let page = read(
+            br#"{"results":[{"id":"2","properties":{}}],"paging":{}}"#,
+            "a",
+        )
+        .unwrap();
         assert_eq!(page.contacts[0].id, "2");
-        let exp =
-            read(br#"{"portal":1,"contacts":[{"id":"3","properties":{}}],"deals":[]}"#, "a").unwrap();
+        let exp = read(
+            br#"{"portal":1,"contacts":[{"id":"3","properties":{}}],"deals":[]}"#,
+            "a",
+        )
+        .unwrap();
         assert_eq!(exp.contacts[0].id, "3");
     }
 
@@ -486,28 +513,39 @@ mod tests {
 
     #[test]
     fn pretty_round_trip_is_byte_identical() {
-        let text = "[\n  {\n    \"id\": 7,\n    \"properties\": {\n      \"a\": \"b\"\n    }\n  }\n]\n";
+        let text =
+            "[\n  {\n    \"id\": 7,\n    \"properties\": {\n      \"a\": \"b\"\n    }\n  }\n]\n";
         assert_eq!(roundtrip(text), text);
     }
 
     #[test]
     fn contact_without_id_is_named() {
-        let e = read(br#"[{"id":"1","properties":{}},{"properties":{"email":"x@y.z"}}]"#, "f.json")
-            .unwrap_err()
-            .to_string();
-        assert_eq!(e, "f.json: contact 2: has no \"id\"; every contact needs its record id");
+        let e = read(
+            br#"[{"id":"1","properties":{}},{"properties":{"email":"x@y.z"}}]"#,
+            "f.json",
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            e,
+            "f.json: contact 2: has no \"id\"; every contact needs its record id"
+        );
     }
 
     #[test]
     fn truncated_json_says_so() {
-        let e = read(b"[{\"id\":\"1\",\"properties\":{\"a\":", "f.json").unwrap_err().to_string();
+        let e = read(b"[{\"id\":\"1\",\"properties\":{\"a\":", "f.json")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("f.json: line 1, column"), "{e}");
         assert!(e.contains("truncated"), "{e}");
     }
 
     #[test]
     fn malformed_json_names_line() {
-        let e = read(b"[\n{\"id\": \"1\",,}\n]", "f.json").unwrap_err().to_string();
+        let e = read(b"[\n{\"id\": \"1\",,}\n]", "f.json")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("f.json: line 2, column"), "{e}");
         assert!(e.contains("malformed JSON"), "{e}");
     }
@@ -517,7 +555,10 @@ mod tests {
         let e = read(br#"[{"id":"1","properties":{"a":{"b":1}}}]"#, "f.json")
             .unwrap_err()
             .to_string();
-        assert!(e.contains("contact 1 (id 1)") && e.contains("property \"a\""), "{e}");
+        assert!(
+            e.contains("contact 1 (id 1)") && e.contains("property \"a\""),
+            "{e}"
+        );
     }
 
     #[test]

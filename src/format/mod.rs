@@ -108,7 +108,11 @@ pub fn read_path(path: &Path, format: Option<Format>) -> Result<Export, ReadErro
     } else {
         std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes).map(|_| ()))
     };
-    let file = if is_stdin { "<stdin>".to_string() } else { file };
+    let file = if is_stdin {
+        "<stdin>".to_string()
+    } else {
+        file
+    };
     res.map_err(|source| ReadError::Io {
         file: file.clone(),
         source,
@@ -166,8 +170,14 @@ mod tests {
     #[test]
     fn format_from_extension() {
         assert_eq!(Format::from_path(Path::new("a.JSON")), Some(Format::Json));
-        assert_eq!(Format::from_path(Path::new("a.jsonl")), Some(Format::Ndjson));
-        assert_eq!(Format::from_path(Path::new("a.ndjson")), Some(Format::Ndjson));
+        assert_eq!(
+            Format::from_path(Path::new("a.jsonl")),
+            Some(Format::Ndjson)
+        );
+        assert_eq!(
+            Format::from_path(Path::new("a.ndjson")),
+            Some(Format::Ndjson)
+        );
         assert_eq!(Format::from_path(Path::new("dir/a.csv")), Some(Format::Csv));
         assert_eq!(Format::from_path(Path::new("a.txt")), None);
         assert_eq!(Format::from_path(Path::new("a")), None);
@@ -177,7 +187,10 @@ mod tests {
     fn sniffs_stdin() {
         assert_eq!(Format::sniff(b" [ ]"), Format::Json);
         assert_eq!(Format::sniff(b"{\"contacts\": []}"), Format::Json);
-        assert_eq!(Format::sniff(b"{\"id\":\"1\"}\n{\"id\":\"2\"}\n"), Format::Ndjson);
+        assert_eq!(
+            Format::sniff(b"{\"id\":\"1\"}\n{\"id\":\"2\"}\n"),
+            Format::Ndjson
+        );
         assert_eq!(Format::sniff(b"Record ID,Email\n"), Format::Csv);
     }
 

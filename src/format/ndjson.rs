@@ -102,13 +102,22 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("f.ndjson: line 2, column"), "{e}");
-        let e = read(b"{\"id\":\"1\",\"properties\":{}}\n{\"properties\":{}}\n", "f.ndjson")
-            .unwrap_err()
-            .to_string();
-        assert_eq!(e, "f.ndjson: line 2: has no \"id\"; every contact needs its record id");
-        let e = read(b"{\"id\":\"1\",\"properties\":{\"a\":\"\xff\"}}\n", "f.ndjson")
-            .unwrap_err()
-            .to_string();
+        let e = read(
+            b"{\"id\":\"1\",\"properties\":{}}\n{\"properties\":{}}\n",
+            "f.ndjson",
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            e,
+            "f.ndjson: line 2: has no \"id\"; every contact needs its record id"
+        );
+        let e = read(
+            b"{\"id\":\"1\",\"properties\":{\"a\":\"\xff\"}}\n",
+            "f.ndjson",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("line 1") && e.contains("UTF-8"), "{e}");
     }
 }
