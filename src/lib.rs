@@ -2,10 +2,13 @@
 //! way HubSpot's own merge does.
 //!
 //! The library is the engine: the model ([`model`]), the file formats
-//! ([`format`]), dates ([`dates`]) and labels ([`labels`]). It never prints;
+//! ([`format`]), dates ([`dates`]), labels ([`labels`]) and the merge rules
+//! ([`rules`]). It never prints;
 //! the command line lives in [`cli`].
 
 pub mod dates;
+pub mod error;
 pub mod format;
 pub mod labels;
 pub mod model;
+pub mod rules;
