@@ -2,7 +2,7 @@
 //! what it decides. Each takes the primary `p` and the secondary `s` as they
 //! were before the merge and returns what the merged contact gets, with a
 //! [`Decision`] (properties) or a [`SectionChange`] (everything else) that
-//! says why.
+//! says why. [`crate::merge`] applies them.
 //!
 //! - [`properties`]: the property rules (most recent value, email,
 //!   lifecycle stage, sums, original source, ...).
@@ -17,6 +17,8 @@ pub mod history;
 pub mod properties;
 pub mod sections;
 
+#[cfg(test)]
+mod proptests;
 #[cfg(test)]
 pub(crate) mod testutil;
 
