@@ -191,10 +191,7 @@ pub struct Journal {
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
     #[error("{file}: cannot read the journal: {err}; check the path")]
-    Io {
-        file: String,
-        err: io::Error,
-    },
+    Io { file: String, err: io::Error },
     #[error("{file}: line {line}: {what}")]
     Invalid {
         file: String,

@@ -82,10 +82,7 @@ impl Plan {
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
     #[error("{file}: cannot read the plan: {err}; check the path")]
-    Io {
-        file: String,
-        err: io::Error,
-    },
+    Io { file: String, err: io::Error },
     #[error("{file}: line {line}: the plan is not valid UTF-8; save it as UTF-8 and try again")]
     NotUtf8 { file: String, line: u64 },
     #[error("{file}: the plan is empty; expected a CSV plan with the header primary_id,secondary_id or a JSON list [{{\"primary\": \"...\", \"secondary\": \"...\"}}]")]
