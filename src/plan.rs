@@ -341,16 +341,8 @@ impl Redirects {
     }
 }
 
-pub(crate) const MERGED_IDS: &str = "hs_merged_object_ids";
-
-/// How many merges a contact already took part in: the ids in its
-/// `hs_merged_object_ids`.
-pub fn merge_count(c: &Contact) -> usize {
-    split_multi(c.prop(MERGED_IDS).unwrap_or("")).count()
-}
-
-/// HubSpot's limit on merges per contact (SPEC section 4).
-pub const DEFAULT_MAX_MERGES: usize = 250;
+pub use crate::rules::properties::MERGED_OBJECT_IDS as MERGED_IDS;
+pub use crate::rules::DEFAULT_MAX_MERGES;
 
 /// What the merge step gives back for one pair.
 #[derive(Debug, Clone, PartialEq)]
@@ -646,7 +638,7 @@ where
                 }
                 (Some(pi), Some(si)) => {
                     let (p, s) = (work.get(pi), work.get(si));
-                    let count = merge_count(p) + merge_count(s);
+                    let count = crate::rules::merge_count(p, s);
                     if count >= opts.max_merges {
                         Err(PairProblem::OverLimit {
                             count,

@@ -98,22 +98,11 @@ impl MergeOptions {
     /// case-insensitive; custom stages are allowed. Refused: an empty list,
     /// an empty item, a stage given twice.
     pub fn with_lifecycle_order(mut self, stages: &str) -> Result<Self, MergeError> {
-        let bad = |problem: String| MergeError::BadLifecycleOrder {
-            order: stages.to_string(),
-            problem,
-        };
-        let mut order: Vec<String> = Vec::new();
-        for (i, item) in stages.split(',').enumerate() {
-            if item.trim().is_empty() {
-                return Err(bad(format!("stage {} is empty", i + 1)));
-            }
-            let key = labels::stage_key(item);
-            if order.contains(&key) {
-                return Err(bad(format!("'{}' is given twice", item.trim())));
-            }
-            order.push(key);
-        }
-        self.lifecycle_order = order;
+        self.lifecycle_order =
+            labels::parse_stage_order(stages).map_err(|problem| MergeError::BadLifecycleOrder {
+                order: stages.to_string(),
+                problem,
+            })?;
         Ok(self)
     }
 }

@@ -28,14 +28,8 @@ pub const OBJECT_ID: &str = "hs_object_id";
 pub const MERGED_OBJECT_IDS: &str = "hs_merged_object_ids";
 pub const SALESFORCE_ID: &str = "salesforcecontactid";
 
-/// Counters that are summed (rule "sum").
-pub const SUMMED: [&str; 5] = [
-    "num_conversion_events",
-    "num_unique_conversion_events",
-    "hs_analytics_num_page_views",
-    "hs_analytics_num_visits",
-    "hs_analytics_num_event_completions",
-];
+/// Counters that are summed (rule "sum"): the ones `check` checks too.
+pub use crate::props::SUMMED_COUNTERS as SUMMED;
 
 /// The original source and its drill-downs, which travel together.
 pub const ORIGINAL_SOURCE: [&str; 3] = [
@@ -412,21 +406,6 @@ pub fn summed_counter(p: &Contact, s: &Contact, prop: &str) -> Result<Decision, 
     })
 }
 
-/// A counter's text as a whole number ≥ 0: digits, optionally followed by a
-/// fraction of zeros (`3.0`); surrounding spaces are ignored.
-pub fn parse_counter(text: &str) -> Option<u64> {
-    let t = text.trim();
-    let int = match t.split_once('.') {
-        Some((i, f)) if !f.is_empty() && f.bytes().all(|b| b == b'0') => i,
-        Some(_) => return None,
-        None => t,
-    };
-    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    int.parse().ok()
-}
-
 /// Rule "marketable-most": a marketing contact (`true` / "Marketing
 /// contact") beats a non-marketing one; the winner's text is kept. A value
 /// that is neither is [`MergeError::NotABoolean`].
@@ -727,9 +706,9 @@ fn trimmed<'a>(c: &'a Contact, prop: &str) -> Option<&'a str> {
 fn counter(c: &Contact, prop: &str) -> Result<Option<u64>, MergeError> {
     match trimmed(c, prop) {
         None => Ok(None),
-        Some(v) => parse_counter(v)
+        Some(v) => crate::props::parse_counter(v)
             .map(Some)
-            .ok_or_else(|| MergeError::NotANumber {
+            .map_err(|_| MergeError::NotANumber {
                 record: c.id.clone(),
                 property: prop.into(),
                 value: v.into(),
@@ -1236,15 +1215,6 @@ mod tests {
         let s = contact("2", &[("hs_analytics_num_page_views", "1")]);
         let e = summed_counter(&p, &s, "hs_analytics_num_page_views").unwrap_err();
         assert!(matches!(e, MergeError::CounterOverflow { .. }), "{e:?}");
-    }
-
-    #[test]
-    fn parse_counter_forms() {
-        assert_eq!(parse_counter("0"), Some(0));
-        assert_eq!(parse_counter(" 12 "), Some(12));
-        assert_eq!(parse_counter("3.000"), Some(3));
-        assert_eq!(parse_counter(""), None);
-        assert_eq!(parse_counter("+3"), None);
     }
 
     // ---- marketable ----

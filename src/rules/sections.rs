@@ -355,7 +355,7 @@ pub fn subscriptions_per_email(p: &Contact, s: &Contact) -> SectionOutcome {
     if pv.is_none() && sv.is_none() {
         return SectionOutcome::default();
     }
-    let object = |v: Option<&Value>| v.map_or(true, |v| v.is_object() || v.is_null());
+    let object = |v: Option<&Value>| v.is_none_or(|v| v.is_object() || v.is_null());
     if !object(pv) || !object(sv) {
         return odd_shape(p, s, KEY, "an object of email address → subscriptions");
     }
