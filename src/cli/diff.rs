@@ -1,8 +1,6 @@
 //! `contact-merge diff FILE PRIMARY SECONDARY`: the merge preview. Never
 //! writes a file.
 
-use std::io::Write;
-
 use serde::Serialize;
 
 use super::args::{DiffArgs, OutputFormat};
@@ -91,7 +89,11 @@ fn render(preview: &Preview, outcome: &MergeOutcome, ctx: &mut Ctx) -> anyhow::R
         ]);
     }
     writeln!(ctx.out, "{t}")?;
-    let changed = preview.properties.iter().filter(|d| changes_primary(d)).count();
+    let changed = preview
+        .properties
+        .iter()
+        .filter(|d| changes_primary(d))
+        .count();
     writeln!(
         ctx.out,
         "* the merged value replaces the primary's ({changed} of {} properties shown)",

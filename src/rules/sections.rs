@@ -578,13 +578,24 @@ pub fn salesforce_sync(p: &Contact, s: &Contact) -> (Option<SectionChange>, Vec<
 // ---- helpers ----
 
 /// How an item is named in a report: ids (`id`, `listId`, `workflowId`) or
-/// scalars as text, other objects as compact JSON.
+/// scalars as text; visits and form submissions by what tells them apart to
+/// a reader (`formId`, `timestamp`, `url`); other objects as compact JSON.
 pub fn item_label(v: &Value) -> String {
     match v {
         Value::Object(o) => ["id", "listId", "workflowId"]
             .iter()
             .find_map(|k| o.get(*k).and_then(value_as_text))
-            .unwrap_or_else(|| v.to_string()),
+            .unwrap_or_else(|| {
+                let parts: Vec<String> = ["formId", "timestamp", "url"]
+                    .iter()
+                    .filter_map(|k| o.get(*k).and_then(value_as_text))
+                    .collect();
+                if parts.is_empty() {
+                    v.to_string()
+                } else {
+                    parts.join(" ")
+                }
+            }),
         other => value_as_text(other).unwrap_or_else(|| other.to_string()),
     }
 }

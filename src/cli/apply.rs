@@ -1,0 +1,182 @@
+//! `contact-merge apply FILE --plan PLAN -o OUT [--journal J] [--keep-going]`:
+//! batch merges from a plan, all or nothing by default.
+
+use std::io::Write;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::args::{ApplyArgs, OutputFormat};
+use super::{io, merge_options, table, Ctx, Status};
+use crate::atomic::TempFile;
+use crate::journal::JournalWriter;
+use crate::merge::merge_contacts;
+use crate::plan::{apply_plan, read_plan, ApplyError, ApplyOptions, ApplyReport, MergeStep};
+
+/// Plans at least this long get a progress bar (when stderr is a terminal).
+const PROGRESS_FROM: usize = 1000;
+
+pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
+    let mut export = io::load(&args.file, ctx.global)?;
+    let plan = read_plan(&args.plan)?;
+    let target = io::target(
+        &args.file,
+        args.write.output.as_deref(),
+        args.write.in_place,
+        ctx.global,
+        &export,
+    )?;
+    let opts = merge_options(&args.merge, ctx.global)?;
+    let mut journal = match &args.journal {
+        Some(p) => Some(
+            TempFile::create(p)
+                .with_context(|| format!("cannot write the journal {}", p.display()))?,
+        ),
+        None => None,
+    };
+    let policy = opts.policy.to_string();
+    let mut writer = journal
+        .as_mut()
+        .map(|t| JournalWriter::new(t.writer(), opts.merge_time, &policy));
+    let progress = progress_bar(ctx, plan.pairs.len());
+    let result = apply_plan(
+        &mut export,
+        &plan,
+        &ApplyOptions {
+            keep_going: args.keep_going,
+            max_merges: opts.max_merges,
+        },
+        |_layout, p, s| {
+            progress.inc(1);
+            let outcome = merge_contacts(p, s, &opts).map_err(|e| e.to_string())?;
+            let decisions = outcome
+                .decisions
+                .iter()
+                .map(serde_json::to_value)
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| e.to_string())?;
+            Ok(MergeStep {
+                merged: outcome.merged,
+                decisions,
+                warnings: outcome.warnings,
+            })
+        },
+        |applied| match writer.as_mut() {
+            Some(w) => w.record(applied),
+            None => Ok(()),
+        },
+    );
+    progress.finish_and_clear();
+    let report = match result {
+        Ok(report) => report,
+        Err(ApplyError::BadPairs { report }) => {
+            // Nothing is written: the journal's temporary file goes with
+            // `journal` when it is dropped.
+            render(&report, ctx, target.path.is_none())?;
+            let _ = writeln!(
+                ctx.err,
+                "error: {}: {} of {} pairs of {} are bad; nothing was written{}",
+                args.file.display(),
+                report.skipped.len(),
+                report.pairs,
+                report.plan,
+                if args.keep_going {
+                    ""
+                } else {
+                    " (--keep-going applies the good pairs)"
+                }
+            );
+            return Ok(Status::Problems);
+        }
+        Err(e) => return Err(anyhow::Error::new(e).context(args.file.display().to_string())),
+    };
+    if let Some(w) = writer {
+        w.finish().context("cannot write the journal")?;
+    }
+    let warnings = io::save(&export, &target, ctx.out)?;
+    if let Some(j) = journal {
+        j.commit().context("cannot write the journal")?;
+    }
+    for w in &report.warnings {
+        ctx.warn(&format!(
+            "{} ({} ← {}): {}",
+            plan.place(w.line),
+            w.primary,
+            w.secondary,
+            w.warning
+        ));
+    }
+    for w in &warnings {
+        ctx.warn(w);
+    }
+    render(&report, ctx, target.path.is_none())?;
+    let dest = target
+        .path
+        .as_ref()
+        .map_or_else(|| "stdout".to_string(), |p| p.display().to_string());
+    ctx.info(&format!(
+        "applied {} of {} pairs (policy {}){}; wrote {} contacts to {dest}{}",
+        report.applied,
+        report.pairs,
+        opts.policy,
+        match report.skipped.len() {
+            0 => String::new(),
+            n => format!(", skipped {n}"),
+        },
+        export.contacts.len(),
+        args.journal
+            .as_ref()
+            .map_or_else(String::new, |j| format!(", journal {}", j.display()))
+    ));
+    Ok(if report.skipped.is_empty() {
+        Status::Ok
+    } else {
+        Status::Partial
+    })
+}
+
+fn progress_bar(ctx: &Ctx, len: usize) -> ProgressBar {
+    if !ctx.err_is_terminal || ctx.global.quiet || len < PROGRESS_FROM {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} pairs {elapsed}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// The report: JSON for scripts; for people, the skipped pairs as a table.
+/// When the export itself goes to stdout, the report goes to stderr.
+fn render(report: &ApplyReport, ctx: &mut Ctx, stdout_taken: bool) -> anyhow::Result<()> {
+    let out: &mut dyn Write = if stdout_taken {
+        &mut *ctx.err
+    } else {
+        &mut *ctx.out
+    };
+    match ctx.global.format {
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, report)?;
+            writeln!(out)?;
+        }
+        OutputFormat::Table => {
+            if !report.skipped.is_empty() {
+                let mut t = table::new(&["plan", "primary", "secondary", "problem"], ctx.color);
+                for b in &report.skipped {
+                    let shown = |given: &str, resolved: &Option<String>| match resolved {
+                        Some(r) if r != given => format!("{given} (now {r})"),
+                        _ => given.to_string(),
+                    };
+                    t.add_row(vec![
+                        b.place.clone(),
+                        shown(&b.primary, &b.resolved_primary),
+                        shown(&b.secondary, &b.resolved_secondary),
+                        b.problem.to_string(),
+                    ]);
+                }
+                writeln!(out, "{t}")?;
+            }
+        }
+    }
+    Ok(())
+}
