@@ -2,9 +2,12 @@
 
 mod util;
 
+mod apply;
 mod bad_input;
 mod check;
 mod completions;
+mod diff;
+mod merge;
 mod roundtrip;
 mod show;
 mod unmerge;
