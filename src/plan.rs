@@ -291,7 +291,7 @@ impl Redirects {
     }
 
     /// [`Redirects::from_export`] with the export's ids already indexed.
-    fn seeded(contacts: &[Contact], is_contact: impl Fn(&str) -> bool) -> Self {
+    pub(crate) fn seeded(contacts: &[Contact], is_contact: impl Fn(&str) -> bool) -> Self {
         let mut r = Redirects::new();
         for c in contacts {
             for id in split_multi(c.prop(MERGED_IDS).unwrap_or("")) {
@@ -590,10 +590,74 @@ pub fn apply_plan<M, J>(
     export: &mut Export,
     plan: &Plan,
     opts: &ApplyOptions,
+    merge: M,
+    on_applied: J,
+) -> Result<ApplyReport, ApplyError>
+where
+    M: FnMut(&Layout, &Contact, &Contact) -> Result<MergeStep, String>,
+    J: FnMut(&Applied<'_>) -> io::Result<()>,
+{
+    let (report, changed, removed) = {
+        let mut work = Work::new(&export.contacts);
+        let redirects = Redirects::seeded(&export.contacts, |id| work.index(id).is_some());
+        let report = run_plan(
+            &mut work,
+            redirects,
+            &export.layout,
+            plan,
+            opts,
+            merge,
+            on_applied,
+        )?;
+        let (changed, removed) = work.finish();
+        (report, changed, removed)
+    };
+    for (i, c) in changed {
+        export.contacts[i] = c;
+    }
+    if removed.iter().any(|&r| r) {
+        let mut i = 0;
+        export.contacts.retain(|_| {
+            i += 1;
+            !removed[i - 1]
+        });
+    }
+    Ok(report)
+}
+
+/// The contacts a plan runs over: the whole export in memory
+/// ([`apply_plan`]), or only the contacts the plan names, read from a file
+/// ([`crate::stream`]). Contacts are numbered in export order.
+pub trait Store<'a> {
+    /// The number of the contact with this id, while it is in the export.
+    fn index(&self, id: &str) -> Option<usize>;
+    /// The contact as it stands now.
+    fn get(&self, i: usize) -> Cow<'_, Contact>;
+    /// Its position in the export as it stands now.
+    fn position(&self, i: usize) -> usize;
+    /// Replace the primary by the merged contact and remove the secondary;
+    /// give back both as they were.
+    fn merge(
+        &mut self,
+        pi: usize,
+        si: usize,
+        merged: Contact,
+    ) -> (Cow<'a, Contact>, Cow<'a, Contact>);
+}
+
+/// Run a plan over a store: the pair-by-pair logic of [`apply_plan`],
+/// whatever holds the contacts. On success the store holds the result.
+pub fn run_plan<'a, S, M, J>(
+    work: &mut S,
+    mut redirects: Redirects,
+    layout: &Layout,
+    plan: &Plan,
+    opts: &ApplyOptions,
     mut merge: M,
     mut on_applied: J,
 ) -> Result<ApplyReport, ApplyError>
 where
+    S: Store<'a>,
     M: FnMut(&Layout, &Contact, &Contact) -> Result<MergeStep, String>,
     J: FnMut(&Applied<'_>) -> io::Result<()>,
 {
@@ -605,9 +669,7 @@ where
         skipped: Vec::new(),
         warnings: Vec::new(),
     };
-    let (changed, removed) = {
-        let mut work = Work::new(&export.contacts);
-        let mut redirects = Redirects::seeded(&export.contacts, |id| work.index(id).is_some());
+    {
         for pair in &plan.pairs {
             let rp = redirects.resolve(&pair.primary);
             let rs = redirects.resolve(&pair.secondary);
@@ -638,6 +700,7 @@ where
                 }
                 (Some(pi), Some(si)) => {
                     let (p, s) = (work.get(pi), work.get(si));
+                    let (p, s) = (&*p, &*s);
                     let count = crate::rules::merge_count(p, s);
                     if count >= opts.max_merges {
                         Err(PairProblem::OverLimit {
@@ -645,7 +708,7 @@ where
                             max: opts.max_merges,
                         })
                     } else {
-                        match merge(&export.layout, p, s) {
+                        match merge(layout, p, s) {
                             Ok(step) if step.merged.id != p.id => Err(PairProblem::Refused {
                                 message: format!(
                                     "the merge gave a contact with id {} instead of the primary's {}; this is a bug in the merge rules",
@@ -681,7 +744,7 @@ where
                             secondary_index,
                             primary: &p_before,
                             secondary: &s_before,
-                            merged: work.get(pi),
+                            merged: &work.get(pi),
                             decisions: &step.decisions,
                         })
                         .map_err(ApplyError::Journal)?;
@@ -694,17 +757,6 @@ where
             report.warnings.clear();
             return Err(ApplyError::BadPairs { report });
         }
-        work.finish()
-    };
-    for (i, c) in changed {
-        export.contacts[i] = c;
-    }
-    if removed.iter().any(|&r| r) {
-        let mut i = 0;
-        export.contacts.retain(|_| {
-            i += 1;
-            !removed[i - 1]
-        });
     }
     Ok(report)
 }
@@ -721,37 +773,19 @@ struct Work<'a> {
     gone: Fenwick,
 }
 
-impl<'a> Work<'a> {
-    fn new(base: &'a [Contact]) -> Self {
-        let mut index = HashMap::with_capacity(base.len());
-        for (i, c) in base.iter().enumerate() {
-            // Ids are unique in an export; if not, the first one counts.
-            index.entry(c.id.as_str()).or_insert(i);
-        }
-        Work {
-            base,
-            index,
-            changed: HashMap::new(),
-            removed: vec![false; base.len()],
-            gone: Fenwick::new(base.len()),
-        }
-    }
-
+impl<'a> Store<'a> for Work<'a> {
     fn index(&self, id: &str) -> Option<usize> {
         self.index.get(id).copied()
     }
 
-    fn get(&self, i: usize) -> &Contact {
-        self.changed.get(&i).unwrap_or(&self.base[i])
+    fn get(&self, i: usize) -> Cow<'_, Contact> {
+        Cow::Borrowed(self.changed.get(&i).unwrap_or(&self.base[i]))
     }
 
-    /// The contact's position in the export as it stands now.
     fn position(&self, i: usize) -> usize {
         i - self.gone.count_before(i)
     }
 
-    /// Replace the primary by the merged contact and remove the secondary;
-    /// give back both as they were.
     fn merge(
         &mut self,
         pi: usize,
@@ -772,6 +806,23 @@ impl<'a> Work<'a> {
         self.gone.add(si);
         (p, s)
     }
+}
+
+impl<'a> Work<'a> {
+    fn new(base: &'a [Contact]) -> Self {
+        let mut index = HashMap::with_capacity(base.len());
+        for (i, c) in base.iter().enumerate() {
+            // Ids are unique in an export; if not, the first one counts.
+            index.entry(c.id.as_str()).or_insert(i);
+        }
+        Work {
+            base,
+            index,
+            changed: HashMap::new(),
+            removed: vec![false; base.len()],
+            gone: Fenwick::new(base.len()),
+        }
+    }
 
     fn finish(self) -> (HashMap<usize, Contact>, Vec<bool>) {
         (self.changed, self.removed)
@@ -779,13 +830,13 @@ impl<'a> Work<'a> {
 }
 
 /// A Fenwick tree counting marked positions.
-struct Fenwick(Vec<usize>);
+pub(crate) struct Fenwick(Vec<usize>);
 
 impl Fenwick {
-    fn new(n: usize) -> Self {
+    pub(crate) fn new(n: usize) -> Self {
         Fenwick(vec![0; n + 1])
     }
-    fn add(&mut self, i: usize) {
+    pub(crate) fn add(&mut self, i: usize) {
         let mut i = i + 1;
         while i < self.0.len() {
             self.0[i] += 1;
@@ -793,7 +844,7 @@ impl Fenwick {
         }
     }
     /// Marked positions in `0..i`.
-    fn count_before(&self, i: usize) -> usize {
+    pub(crate) fn count_before(&self, i: usize) -> usize {
         let (mut i, mut sum) = (i, 0);
         while i > 0 {
             sum += self.0[i];
