@@ -23,5 +23,6 @@ pub mod model;
 pub mod plan;
 pub mod props;
 pub mod rules;
+pub mod stream;
 pub mod summary;
 pub mod unmerge;

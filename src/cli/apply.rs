@@ -1,5 +1,11 @@
 //! `contact-merge apply FILE --plan PLAN -o OUT [--journal J] [--keep-going]`:
 //! batch merges from a plan, all or nothing by default.
+//!
+//! A CSV or JSON Lines file written back in its own format is streamed
+//! ([`crate::stream`]): only the plan's contacts are held in memory and
+//! every other record is copied as it is. Anything else (JSON, stdin, a
+//! change of format) is applied to the export in memory. Both give the same
+//! result.
 
 use std::io::Write;
 
@@ -7,26 +13,37 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::args::{ApplyArgs, OutputFormat};
-use super::{io, merge_options, table, Ctx, Status};
+use super::io::{self, Target};
+use super::{merge_options, table, Ctx, Status};
 use crate::atomic::TempFile;
+use crate::format::Format;
 use crate::journal::JournalWriter;
 use crate::merge::merge_contacts;
+use crate::model::{Contact, Layout};
 use crate::plan::{apply_plan, read_plan, ApplyError, ApplyOptions, ApplyReport, MergeStep};
+use crate::rules::MergeOptions;
+use crate::stream::{apply_file, can_stream, StreamError};
 
 /// Plans at least this long get a progress bar (when stderr is a terminal).
 const PROGRESS_FROM: usize = 1000;
 
 pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
-    let mut export = io::load(&args.file, ctx.global)?;
     let plan = read_plan(&args.plan)?;
-    let target = io::target(
-        &args.file,
-        args.write.output.as_deref(),
-        args.write.in_place,
-        ctx.global,
-        &export,
-    )?;
     let opts = merge_options(&args.merge, ctx.global)?;
+    let apply_opts = ApplyOptions {
+        keep_going: args.keep_going,
+        max_merges: opts.max_merges,
+    };
+    let stdin = args.file.as_os_str() == "-";
+    let streamed = io::input_format(&args.file, ctx.global)
+        .filter(|f| can_stream(*f) && !stdin)
+        .map(|f| {
+            let t = target(args, ctx, f)?;
+            Ok::<_, anyhow::Error>((f, t))
+        })
+        .transpose()?
+        .filter(|(f, t)| t.format == *f);
+
     let mut journal = match &args.journal {
         Some(p) => Some(
             TempFile::create(p)
@@ -39,61 +56,58 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         .as_mut()
         .map(|t| JournalWriter::new(t.writer(), opts.merge_time, &policy));
     let progress = progress_bar(ctx, plan.pairs.len());
-    let result = apply_plan(
-        &mut export,
-        &plan,
-        &ApplyOptions {
-            keep_going: args.keep_going,
-            max_merges: opts.max_merges,
-        },
-        |_layout, p, s| {
-            progress.inc(1);
-            let outcome = merge_contacts(p, s, &opts).map_err(|e| e.to_string())?;
-            let decisions = outcome
-                .decisions
-                .iter()
-                .map(serde_json::to_value)
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| e.to_string())?;
-            Ok(MergeStep {
-                merged: outcome.merged,
-                decisions,
-                warnings: outcome.warnings,
-            })
-        },
-        |applied| match writer.as_mut() {
-            Some(w) => w.record(applied),
-            None => Ok(()),
-        },
-    );
-    progress.finish_and_clear();
-    let report = match result {
-        Ok(report) => report,
-        Err(ApplyError::BadPairs { report }) => {
-            // Nothing is written: the journal's temporary file goes with
-            // `journal` when it is dropped.
-            render(&report, ctx, target.path.is_none())?;
-            let _ = writeln!(
-                ctx.err,
-                "error: {}: {} of {} pairs of {} are bad; nothing was written{}",
-                args.file.display(),
-                report.skipped.len(),
-                report.pairs,
-                report.plan,
-                if args.keep_going {
-                    ""
-                } else {
-                    " (--keep-going applies the good pairs)"
-                }
-            );
-            return Ok(Status::Problems);
+    let merge = |_: &Layout, p: &Contact, s: &Contact| {
+        progress.inc(1);
+        merge_step(p, s, &opts)
+    };
+    let record = |applied: &crate::plan::Applied<'_>| match writer.as_mut() {
+        Some(w) => w.record(applied),
+        None => Ok(()),
+    };
+
+    let (report, target, contacts, warnings) = if let Some((format, target)) = streamed {
+        // The output is a temporary file (or stdout) until the plan is done.
+        let mut tmp = match &target.path {
+            Some(p) => {
+                Some(TempFile::create(p).with_context(|| format!("cannot write {}", p.display()))?)
+            }
+            None => None,
+        };
+        let out: &mut dyn Write = match tmp.as_mut() {
+            Some(t) => t.writer(),
+            None => &mut *ctx.out,
+        };
+        let result = apply_file(&args.file, format, &plan, &apply_opts, merge, record, out);
+        progress.finish_and_clear();
+        let done = match result {
+            Ok(done) => done,
+            Err(StreamError::Apply(ApplyError::BadPairs { report })) => {
+                return refused(args, ctx, &report, &target)
+            }
+            Err(StreamError::Read(e)) => return Err(e.into()),
+            Err(e) => return Err(anyhow::Error::new(e)),
+        };
+        if let Some(t) = tmp {
+            t.commit()
+                .with_context(|| format!("cannot write {}", args.file.display()))?;
         }
-        Err(e) => return Err(anyhow::Error::new(e).context(args.file.display().to_string())),
+        (done.report, target, done.contacts, Vec::new())
+    } else {
+        let mut export = io::load(&args.file, ctx.global)?;
+        let target = target(args, ctx, Format::of_layout(&export.layout))?;
+        let result = apply_plan(&mut export, &plan, &apply_opts, merge, record);
+        progress.finish_and_clear();
+        let report = match result {
+            Ok(report) => report,
+            Err(ApplyError::BadPairs { report }) => return refused(args, ctx, &report, &target),
+            Err(e) => return Err(anyhow::Error::new(e).context(args.file.display().to_string())),
+        };
+        let warnings = io::save(&export, &target, ctx.out)?;
+        (report, target, export.contacts.len(), warnings)
     };
     if let Some(w) = writer {
         w.finish().context("cannot write the journal")?;
     }
-    let warnings = io::save(&export, &target, ctx.out)?;
     if let Some(j) = journal {
         j.commit().context("cannot write the journal")?;
     }
@@ -115,7 +129,7 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         .as_ref()
         .map_or_else(|| "stdout".to_string(), |p| p.display().to_string());
     ctx.info(&format!(
-        "applied {} of {} pairs (policy {}){}; wrote {} contacts to {dest}{}",
+        "applied {} of {} pairs (policy {}){}; wrote {contacts} contacts to {dest}{}",
         report.applied,
         report.pairs,
         opts.policy,
@@ -123,7 +137,6 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             0 => String::new(),
             n => format!(", skipped {n}"),
         },
-        export.contacts.len(),
         args.journal
             .as_ref()
             .map_or_else(String::new, |j| format!(", journal {}", j.display()))
@@ -133,6 +146,52 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     } else {
         Status::Partial
     })
+}
+
+fn target(args: &ApplyArgs, ctx: &Ctx, input: Format) -> anyhow::Result<Target> {
+    Ok(io::target(
+        &args.file,
+        args.write.output.as_deref(),
+        args.write.in_place,
+        ctx.global,
+        input,
+    )?)
+}
+
+/// One merge of the plan, as the plan needs it.
+fn merge_step(p: &Contact, s: &Contact, opts: &MergeOptions) -> Result<MergeStep, String> {
+    let outcome = merge_contacts(p, s, opts).map_err(|e| e.to_string())?;
+    let decisions = outcome
+        .decisions
+        .iter()
+        .map(serde_json::to_value)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())?;
+    Ok(MergeStep {
+        merged: outcome.merged,
+        decisions,
+        warnings: outcome.warnings,
+    })
+}
+
+/// All or nothing: some pairs are bad, so nothing is written (the
+/// temporary files go when dropped). Lists them and exits 1.
+fn refused(
+    args: &ApplyArgs,
+    ctx: &mut Ctx,
+    report: &ApplyReport,
+    target: &Target,
+) -> anyhow::Result<Status> {
+    render(report, ctx, target.path.is_none())?;
+    let _ = writeln!(
+        ctx.err,
+        "error: {}: {} of {} pairs of {} are bad; nothing was written (--keep-going applies the good pairs)",
+        args.file.display(),
+        report.skipped.len(),
+        report.pairs,
+        report.plan,
+    );
+    Ok(Status::Problems)
 }
 
 fn progress_bar(ctx: &Ctx, len: usize) -> ProgressBar {

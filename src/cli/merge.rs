@@ -16,7 +16,7 @@ pub fn run(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         args.write.output.as_deref(),
         args.write.in_place,
         ctx.global,
-        &export,
+        crate::format::Format::of_layout(&export.layout),
     )?;
     let opts = merge_options(&args.merge, ctx.global)?;
     let file = args.file.display();

@@ -13,7 +13,7 @@ pub fn run(args: &UnmergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         args.write.output.as_deref(),
         args.write.in_place,
         ctx.global,
-        &export,
+        crate::format::Format::of_layout(&export.layout),
     )?;
     let file = args.file.display().to_string();
     // The report goes to stdout unless the export does.
