@@ -631,18 +631,15 @@ where
 pub trait Store<'a> {
     /// The number of the contact with this id, while it is in the export.
     fn index(&self, id: &str) -> Option<usize>;
-    /// The contact as it stands now.
-    fn get(&self, i: usize) -> Cow<'_, Contact>;
     /// Its position in the export as it stands now.
     fn position(&self, i: usize) -> usize;
-    /// Replace the primary by the merged contact and remove the secondary;
-    /// give back both as they were.
-    fn merge(
-        &mut self,
-        pi: usize,
-        si: usize,
-        merged: Contact,
-    ) -> (Cow<'a, Contact>, Cow<'a, Contact>);
+    /// Take a contact out, as it stands now, to merge it.
+    fn checkout(&mut self, i: usize) -> Cow<'a, Contact>;
+    /// Put back a contact taken out whose merge did not happen.
+    fn checkin(&mut self, i: usize, c: Cow<'a, Contact>);
+    /// The merge happened: the primary is now `merged`, the secondary is
+    /// gone.
+    fn commit(&mut self, pi: usize, si: usize, merged: Contact);
 }
 
 /// Run a plan over a store: the pair-by-pair logic of [`apply_plan`],
@@ -698,59 +695,68 @@ where
                 (Some(pi), Some(si)) if pi == si => {
                     Err(PairProblem::SameContact { id: rp.clone() })
                 }
-                (Some(pi), Some(si)) => {
-                    let (p, s) = (work.get(pi), work.get(si));
-                    let (p, s) = (&*p, &*s);
-                    let count = crate::rules::merge_count(p, s);
-                    if count >= opts.max_merges {
-                        Err(PairProblem::OverLimit {
-                            count,
-                            max: opts.max_merges,
-                        })
-                    } else {
-                        match merge(layout, p, s) {
-                            Ok(step) if step.merged.id != p.id => Err(PairProblem::Refused {
-                                message: format!(
-                                    "the merge gave a contact with id {} instead of the primary's {}; this is a bug in the merge rules",
-                                    step.merged.id, p.id
-                                ),
-                            }),
-                            Ok(step) => Ok((pi, si, step)),
-                            Err(message) => Err(PairProblem::Refused { message }),
-                        }
-                    }
+                (Some(pi), Some(si)) => Ok((pi, si)),
+            };
+            let (pi, si) = match step {
+                Ok(ids) => ids,
+                Err(problem) => {
+                    report.skipped.push(bad(problem));
+                    continue;
                 }
             };
-            match step {
-                Err(problem) => report.skipped.push(bad(problem)),
-                Ok((pi, si, step)) => {
-                    let secondary_index = work.position(si);
-                    let (p_before, s_before) = work.merge(pi, si, step.merged);
-                    redirects.record(&rs, &rp);
-                    report.applied += 1;
-                    for w in step.warnings {
-                        report.warnings.push(PairWarning {
-                            line: pair.line,
-                            primary: rp.clone(),
-                            secondary: rs.clone(),
-                            warning: w,
-                        });
-                    }
-                    if opts.keep_going || report.skipped.is_empty() {
-                        on_applied(&Applied {
-                            line: pair.line,
-                            primary_id: &rp,
-                            secondary_id: &rs,
-                            secondary_index,
-                            primary: &p_before,
-                            secondary: &s_before,
-                            merged: &work.get(pi),
-                            decisions: &step.decisions,
-                        })
-                        .map_err(ApplyError::Journal)?;
-                    }
+            let (p, s) = (work.checkout(pi), work.checkout(si));
+            let count = crate::rules::merge_count(&p, &s);
+            let merged = if count >= opts.max_merges {
+                Err(PairProblem::OverLimit {
+                    count,
+                    max: opts.max_merges,
+                })
+            } else {
+                match merge(layout, &p, &s) {
+                    Ok(step) if step.merged.id != p.id => Err(PairProblem::Refused {
+                        message: format!(
+                            "the merge gave a contact with id {} instead of the primary's {}; this is a bug in the merge rules",
+                            step.merged.id, p.id
+                        ),
+                    }),
+                    Ok(step) => Ok(step),
+                    Err(message) => Err(PairProblem::Refused { message }),
                 }
+            };
+            let step = match merged {
+                Ok(step) => step,
+                Err(problem) => {
+                    work.checkin(pi, p);
+                    work.checkin(si, s);
+                    report.skipped.push(bad(problem));
+                    continue;
+                }
+            };
+            let secondary_index = work.position(si);
+            redirects.record(&rs, &rp);
+            report.applied += 1;
+            if opts.keep_going || report.skipped.is_empty() {
+                on_applied(&Applied {
+                    line: pair.line,
+                    primary_id: &rp,
+                    secondary_id: &rs,
+                    secondary_index,
+                    primary: &p,
+                    secondary: &s,
+                    merged: &step.merged,
+                    decisions: &step.decisions,
+                })
+                .map_err(ApplyError::Journal)?;
             }
+            for w in step.warnings {
+                report.warnings.push(PairWarning {
+                    line: pair.line,
+                    primary: rp.clone(),
+                    secondary: rs.clone(),
+                    warning: w,
+                });
+            }
+            work.commit(pi, si, step.merged);
         }
         if !opts.keep_going && !report.skipped.is_empty() {
             report.applied = 0;
@@ -778,33 +784,30 @@ impl<'a> Store<'a> for Work<'a> {
         self.index.get(id).copied()
     }
 
-    fn get(&self, i: usize) -> Cow<'_, Contact> {
-        Cow::Borrowed(self.changed.get(&i).unwrap_or(&self.base[i]))
-    }
-
     fn position(&self, i: usize) -> usize {
         i - self.gone.count_before(i)
     }
 
-    fn merge(
-        &mut self,
-        pi: usize,
-        si: usize,
-        merged: Contact,
-    ) -> (Cow<'a, Contact>, Cow<'a, Contact>) {
+    fn checkout(&mut self, i: usize) -> Cow<'a, Contact> {
         let base = self.base;
-        let p = match self.changed.insert(pi, merged) {
+        match self.changed.remove(&i) {
             Some(c) => Cow::Owned(c),
-            None => Cow::Borrowed(&base[pi]),
-        };
-        let s = match self.changed.remove(&si) {
-            Some(c) => Cow::Owned(c),
-            None => Cow::Borrowed(&base[si]),
-        };
+            None => Cow::Borrowed(&base[i]),
+        }
+    }
+
+    fn checkin(&mut self, i: usize, c: Cow<'a, Contact>) {
+        if let Cow::Owned(c) = c {
+            self.changed.insert(i, c);
+        }
+    }
+
+    fn commit(&mut self, pi: usize, si: usize, merged: Contact) {
+        self.changed.insert(pi, merged);
+        self.changed.remove(&si);
         self.index.remove(self.base[si].id.as_str());
         self.removed[si] = true;
         self.gone.add(si);
-        (p, s)
     }
 }
 

@@ -25,7 +25,7 @@ use serde_json::Value;
 
 use crate::format::csv::{
     contact_from_row, csv_error, encode_record, layout_for, open_quote_line, row_cells,
-    with_new_columns,
+    with_new_columns, Column, CsvLayout,
 };
 use crate::format::json::contact_from_value;
 use crate::format::{self, Format, ReadError};
@@ -108,16 +108,16 @@ where
         merge,
         on_applied,
     )?;
-    let (changed, removed) = store.finish();
+    let finished = store.finish();
     let io_err = |err| StreamError::Io {
         file: file.clone(),
         err,
     };
-    let written = write_result(path, &scan, &changed, &removed, out).map_err(io_err)?;
+    let contacts = write_result(path, &scan, &finished, out).map_err(io_err)?;
     Ok(Streamed {
         report,
-        contacts: written.0,
-        new_columns: written.1,
+        contacts,
+        new_columns: finished.new_columns,
     })
 }
 
@@ -198,7 +198,7 @@ fn scan_csv(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, Rea
     let merged_col = layout
         .columns
         .iter()
-        .position(|c| *c == crate::format::csv::Column::Property(MERGED_IDS.into()));
+        .position(|c| *c == Column::Property(MERGED_IDS.into()));
     let mut starts: Vec<u64> = Vec::new();
     let mut loaded = Vec::new();
     let mut claims = Vec::new();
@@ -371,17 +371,107 @@ fn scan_ndjson(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, 
     })
 }
 
-/// The plan's contacts, parsed when a pair needs them. Merged contacts are
-/// kept as compact JSON, but for the latest one, which a chain often needs
-/// next.
+/// The plan's contacts, parsed when a pair needs them. A merged contact is
+/// kept encoded: as compact JSON (to read it again when a later pair names
+/// it) and, for CSV, as its output row; the latest one also parsed, as a
+/// chain often needs it next.
 struct RawStore<'s> {
     scan: &'s Scan,
     file: &'s str,
     index: HashMap<&'s str, usize>,
+    /// Merged contacts as JSON.
     changed: HashMap<usize, Vec<u8>>,
+    /// CSV: merged contacts' rows, with the number of columns they were
+    /// encoded for, and the columns each needs beyond the file's.
+    rows: HashMap<usize, (usize, Vec<u8>, Vec<Column>)>,
+    /// CSV: the file's layout grown by the columns merged contacts need.
+    grown: Option<Grown>,
     recent: Option<(usize, Contact)>,
     removed: Vec<bool>,
     gone: Fenwick,
+}
+
+/// A CSV layout that grows by the columns merged contacts need.
+struct Grown {
+    layout: CsvLayout,
+    /// The file's own columns.
+    base_props: HashSet<String>,
+    base_kinds: HashSet<String>,
+    /// Every column so far.
+    props: HashSet<String>,
+    kinds: HashSet<String>,
+    base_len: usize,
+}
+
+impl Grown {
+    fn new(layout: &CsvLayout) -> Self {
+        let mut props = HashSet::new();
+        let mut kinds = HashSet::new();
+        for c in &layout.columns {
+            match c {
+                Column::Property(n) => props.insert(n.clone()),
+                Column::Association(k) => kinds.insert(k.clone()),
+            };
+        }
+        Grown {
+            base_len: layout.columns.len(),
+            layout: layout.clone(),
+            base_props: props.clone(),
+            base_kinds: kinds.clone(),
+            props,
+            kinds,
+        }
+    }
+
+    /// The columns beyond the file's that a contact needs, in the order the
+    /// in-memory writer adds them; new ones join the layout.
+    fn columns_for(&mut self, c: &Contact) -> Vec<Column> {
+        let mut needs = Vec::new();
+        for name in c.properties.keys() {
+            if self.base_props.contains(name.as_str()) {
+                continue;
+            }
+            let col = Column::Property(name.clone());
+            if self.props.insert(name.clone()) {
+                self.layout.headers.push(new_header(&self.layout, name));
+                self.layout.columns.push(col.clone());
+            }
+            needs.push(col);
+        }
+        for kind in c.associations.iter().flat_map(|a| a.keys()) {
+            if self.base_kinds.contains(kind.as_str()) {
+                continue;
+            }
+            if let Some(h) = crate::labels::association_header(kind, self.layout.labels) {
+                let col = Column::Association(kind.clone());
+                if self.kinds.insert(kind.clone()) {
+                    self.layout.headers.push(h);
+                    self.layout.columns.push(col.clone());
+                }
+                needs.push(col);
+            }
+        }
+        needs
+    }
+}
+
+fn new_header(layout: &CsvLayout, name: &str) -> String {
+    if layout.labels {
+        crate::labels::label_of(name).unwrap_or(name).to_string()
+    } else {
+        name.to_string()
+    }
+}
+
+/// What the plan left for the second pass.
+struct Finished {
+    /// The output of each merged contact: its CSV row or JSON line, without
+    /// the line break.
+    out: HashMap<usize, Vec<u8>>,
+    removed: Vec<bool>,
+    /// CSV: the layout written, and how many columns it adds to the file's.
+    layout: Option<CsvLayout>,
+    new_columns: Vec<String>,
 }
 
 impl<'s> RawStore<'s> {
@@ -395,6 +485,11 @@ impl<'s> RawStore<'s> {
             file,
             index,
             changed: HashMap::new(),
+            rows: HashMap::new(),
+            grown: match &scan.layout {
+                Layout::Csv(l) => Some(Grown::new(l)),
+                _ => None,
+            },
             recent: None,
             removed: vec![false; scan.loaded.len()],
             gone: Fenwick::new(scan.loaded.len()),
@@ -417,36 +512,89 @@ impl<'s> RawStore<'s> {
         }
     }
 
-    /// Take a contact out for a merge: the latest merged one moves out of
-    /// the cache, any other is parsed.
-    fn take(&mut self, i: usize) -> Contact {
-        match self.recent.take() {
-            Some((j, c)) if j == i => c,
-            other => {
-                self.recent = other;
-                self.load(i)
+    fn finish(self) -> Finished {
+        let Some(grown) = self.grown else {
+            return Finished {
+                out: self.changed,
+                removed: self.removed,
+                layout: None,
+                new_columns: Vec::new(),
+            };
+        };
+        // The columns in the order the in-memory writer adds them: first
+        // met in file order.
+        let mut order: Vec<(usize, &Vec<Column>)> = self
+            .rows
+            .iter()
+            .map(|(&i, (_, _, needs))| (self.scan.loaded[i].record, needs))
+            .collect();
+        order.sort_unstable_by_key(|(r, _)| *r);
+        let mut columns: Vec<&Column> = Vec::new();
+        for (_, needs) in &order {
+            for c in needs.iter() {
+                if !columns.contains(&c) {
+                    columns.push(c);
+                }
             }
         }
-    }
-
-    /// Keep the latest merged contact in the cache, the one before as JSON.
-    fn keep(&mut self, i: usize, c: Contact) {
-        if let Some((j, prev)) = self.recent.replace((i, c)) {
-            self.changed.insert(j, to_json(&prev));
-        }
-    }
-
-    fn finish(mut self) -> (HashMap<usize, Contact>, Vec<bool>) {
-        if let Some((j, prev)) = self.recent.take() {
-            self.changed.insert(j, to_json(&prev));
-        }
-        let layout = &self.scan.layout;
-        let changed = self
-            .changed
+        let same_order = columns
             .iter()
-            .map(|(&i, bytes)| (i, from_json(bytes, layout)))
-            .collect();
-        (changed, self.removed)
+            .zip(&grown.layout.columns[grown.base_len..])
+            .all(|(a, b)| *a == b);
+        let (layout, out) = if same_order {
+            let total = grown.layout.columns.len();
+            let out = self
+                .rows
+                .into_iter()
+                .map(|(i, (cols, mut row, _))| {
+                    row.extend(std::iter::repeat_n(b',', total - cols));
+                    (i, row)
+                })
+                .collect();
+            (grown.layout, out)
+        } else {
+            // Rare: merged contacts added columns in an order the file
+            // order does not give; encode their rows again.
+            let scan_layout = &self.scan.layout;
+            let Layout::Csv(base) = scan_layout else {
+                unreachable!("CSV")
+            };
+            let contacts: Vec<(usize, Contact)> = order
+                .iter()
+                .map(|(r, _)| {
+                    let i = self
+                        .scan
+                        .loaded
+                        .iter()
+                        .position(|l| l.record == *r)
+                        .expect("loaded");
+                    (i, from_json(&self.changed[&i], scan_layout))
+                })
+                .collect();
+            let layout = with_new_columns(base.clone(), contacts.iter().map(|(_, c)| c));
+            let mut cells = Vec::new();
+            let out = contacts
+                .iter()
+                .map(|(i, c)| {
+                    row_cells(&layout, c, &mut cells);
+                    (
+                        *i,
+                        encode_record(&layout, cells.iter().map(|c| c.as_bytes())),
+                    )
+                })
+                .collect();
+            (layout, out)
+        };
+        let Layout::Csv(base) = &self.scan.layout else {
+            unreachable!("CSV")
+        };
+        let new_columns = layout.headers[base.headers.len()..].to_vec();
+        Finished {
+            out,
+            removed: self.removed,
+            layout: Some(layout),
+            new_columns,
+        }
     }
 }
 
@@ -470,31 +618,44 @@ impl<'s> Store<'s> for RawStore<'s> {
         self.index.get(id).copied()
     }
 
-    fn get(&self, i: usize) -> Cow<'_, Contact> {
-        match &self.recent {
-            Some((j, c)) if *j == i => Cow::Borrowed(c),
-            _ => Cow::Owned(self.load(i)),
-        }
-    }
-
     fn position(&self, i: usize) -> usize {
         self.scan.loaded[i].record - self.gone.count_before(i)
     }
 
-    fn merge(
-        &mut self,
-        pi: usize,
-        si: usize,
-        merged: Contact,
-    ) -> (Cow<'s, Contact>, Cow<'s, Contact>) {
-        let p = self.take(pi);
-        let s = self.take(si);
+    fn checkout(&mut self, i: usize) -> Cow<'s, Contact> {
+        match self.recent.take() {
+            Some((j, c)) if j == i => Cow::Owned(c),
+            other => {
+                self.recent = other;
+                Cow::Owned(self.load(i))
+            }
+        }
+    }
+
+    fn checkin(&mut self, i: usize, c: Cow<'s, Contact>) {
+        // Every contact is kept encoded; keep a merged one parsed too.
+        if self.changed.contains_key(&i) && self.recent.is_none() {
+            self.recent = Some((i, c.into_owned()));
+        }
+    }
+
+    fn commit(&mut self, pi: usize, si: usize, merged: Contact) {
+        let json = to_json(&merged);
+        if let Some(grown) = self.grown.as_mut() {
+            let needs = grown.columns_for(&merged);
+            let mut cells = Vec::new();
+            row_cells(&grown.layout, &merged, &mut cells);
+            let row = encode_record(&grown.layout, cells.iter().map(|c| c.as_bytes()));
+            self.rows
+                .insert(pi, (grown.layout.columns.len(), row, needs));
+        }
+        self.changed.insert(pi, json);
+        self.recent = Some((pi, merged));
         self.changed.remove(&si);
-        self.keep(pi, merged);
+        self.rows.remove(&si);
         self.index.remove(self.scan.loaded[si].id.as_str());
         self.removed[si] = true;
         self.gone.add(si);
-        (Cow::Owned(p), Cow::Owned(s))
     }
 }
 
@@ -522,62 +683,31 @@ fn trim_leading_breaks(bytes: &[u8]) -> &[u8] {
     split_record(bytes).1
 }
 
-/// The second pass: copy the file, with the plan's changes. Gives the number
-/// of contacts written and the names of new CSV columns.
+/// The second pass: copy the file, with the plan's changes. Gives the
+/// number of contacts written.
 fn write_result(
     path: &Path,
     scan: &Scan,
-    changed: &HashMap<usize, Contact>,
-    removed: &[bool],
+    finished: &Finished,
     out: &mut dyn Write,
-) -> io::Result<(usize, Vec<String>)> {
+) -> io::Result<usize> {
     let mut reader = BufReader::with_capacity(1 << 20, File::open(path)?);
     let mut at: u64 = 0;
-    // What happens to each record the plan touched, in file order.
+    let removed = &finished.removed;
+    // The records the plan touched, in file order.
     let mut actions: Vec<(usize, usize)> = scan
         .loaded
         .iter()
         .enumerate()
-        .filter(|(i, _)| removed[*i] || changed.contains_key(i))
+        .filter(|(i, _)| removed[*i] || finished.out.contains_key(i))
         .map(|(i, l)| (l.record, i))
         .collect();
     actions.sort_unstable();
-    let (layout, new_columns) = match &scan.layout {
-        Layout::Csv(l) => {
-            let mut touched: Vec<(usize, &Contact)> = changed
-                .iter()
-                .map(|(&i, c)| (scan.loaded[i].record, c))
-                .collect();
-            touched.sort_unstable_by_key(|(r, _)| *r);
-            let full = with_new_columns(l.clone(), touched.iter().map(|(_, c)| *c));
-            let added = full.headers[l.headers.len()..].to_vec();
-            (Some(full), added)
-        }
-        _ => (None, Vec::new()),
-    };
-    let pad = new_columns.len();
+    let pad = finished.new_columns.len();
     let mut buf = Vec::new();
-    let copy_to = |reader: &mut BufReader<File>, at: &mut u64, to: u64, out: &mut dyn Write| {
-        let n = to.saturating_sub(*at);
-        let copied = io::copy(&mut reader.by_ref().take(n), out)?;
-        *at += copied;
-        if copied < n {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "the file changed while it was being read",
-            ));
-        }
-        Ok::<(), io::Error>(())
-    };
-    let read_range = |reader: &mut BufReader<File>, at: &mut u64, to: u64, buf: &mut Vec<u8>| {
-        buf.clear();
-        reader.by_ref().take(to - *at).read_to_end(buf)?;
-        *at += buf.len() as u64;
-        Ok::<(), io::Error>(())
-    };
     // The header (CSV), with its new columns.
-    match (&layout, pad) {
-        (Some(full), p) if p > 0 => {
+    match &finished.layout {
+        Some(full) if pad > 0 => {
             read_range(&mut reader, &mut at, scan.header_end, &mut buf)?;
             let (bom, rest) = match buf.strip_prefix(b"\xEF\xBB\xBF") {
                 Some(r) => (&b"\xEF\xBB\xBF"[..], r),
@@ -591,7 +721,6 @@ fn write_result(
         }
         _ => copy_to(&mut reader, &mut at, scan.header_end, out)?,
     }
-    let mut row = Vec::new();
     let mut next_action = actions.iter().peekable();
     let mut written = 0usize;
     for (record, &(start, end)) in scan.ranges.iter().enumerate() {
@@ -603,7 +732,7 @@ fn write_result(
             _ => None,
         };
         if action.is_none() && pad == 0 {
-            // Untouched: copied with the runs around it, below.
+            // Untouched: copied with the run around it.
             written += 1;
             continue;
         }
@@ -614,15 +743,8 @@ fn write_result(
         match action {
             Some(i) if removed[i] => {}
             Some(i) => {
-                let c = &changed[&i];
                 out.write_all(lead)?;
-                match &layout {
-                    Some(full) => {
-                        row_cells(full, c, &mut row);
-                        out.write_all(&encode_record(full, row.iter().map(|c| c.as_bytes())))?;
-                    }
-                    None => serde_json::to_writer(&mut *out, c)?,
-                }
+                out.write_all(&finished.out[&i])?;
                 out.write_all(trail)?;
                 written += 1;
             }
@@ -639,7 +761,42 @@ fn write_result(
     }
     copy_to(&mut reader, &mut at, scan.file_len, out)?;
     out.flush()?;
-    Ok((written, new_columns))
+    Ok(written)
+}
+
+/// Copy the file from `at` up to `to`.
+fn copy_to(
+    reader: &mut BufReader<File>,
+    at: &mut u64,
+    to: u64,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let n = to.saturating_sub(*at);
+    let copied = io::copy(&mut reader.by_ref().take(n), out)?;
+    *at += copied;
+    if copied < n {
+        return Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "the file changed while it was being read",
+        ));
+    }
+    Ok(())
+}
+
+/// Read the file from `at` up to `to` into `buf`.
+fn read_range(
+    reader: &mut BufReader<File>,
+    at: &mut u64,
+    to: u64,
+    buf: &mut Vec<u8>,
+) -> io::Result<()> {
+    buf.clear();
+    reader
+        .by_ref()
+        .take(to.saturating_sub(*at))
+        .read_to_end(buf)?;
+    *at += buf.len() as u64;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -780,6 +937,28 @@ mod tests {
             csv,
             Format::Csv,
             "primary_id,secondary_id\n3,1\n",
+            false,
+        );
+    }
+
+    #[test]
+    fn new_columns_in_file_order_when_merges_add_them_out_of_order() {
+        // 3 ← 4 (no email: only the merged ids column) runs before 1 ← 2
+        // (additional emails, then merged ids): the in-memory writer orders
+        // new columns by the file, and so must the stream.
+        let csv = b"Record ID,Email\n1,a@x.com\n2,b@x.com\n3,c@x.com\n4,\n5,e@x.com\n";
+        same_as_in_memory(
+            "o.csv",
+            csv,
+            Format::Csv,
+            "primary_id,secondary_id\n3,4\n1,2\n",
+            false,
+        );
+        same_as_in_memory(
+            "o.csv",
+            csv,
+            Format::Csv,
+            "primary_id,secondary_id\n3,4\n1,2\n5,3\n",
             false,
         );
     }

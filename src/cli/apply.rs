@@ -56,9 +56,10 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         .as_mut()
         .map(|t| JournalWriter::new(t.writer(), opts.merge_time, &policy));
     let progress = progress_bar(ctx, plan.pairs.len());
+    let journaling = args.journal.is_some();
     let merge = |_: &Layout, p: &Contact, s: &Contact| {
         progress.inc(1);
-        merge_step(p, s, &opts)
+        merge_step(p, s, &opts, journaling)
     };
     let record = |applied: &crate::plan::Applied<'_>| match writer.as_mut() {
         Some(w) => w.record(applied),
@@ -158,15 +159,25 @@ fn target(args: &ApplyArgs, ctx: &Ctx, input: Format) -> anyhow::Result<Target> 
     )?)
 }
 
-/// One merge of the plan, as the plan needs it.
-fn merge_step(p: &Contact, s: &Contact, opts: &MergeOptions) -> Result<MergeStep, String> {
+/// One merge of the plan, as the plan needs it: the decisions only when
+/// the journal records them.
+fn merge_step(
+    p: &Contact,
+    s: &Contact,
+    opts: &MergeOptions,
+    journaling: bool,
+) -> Result<MergeStep, String> {
     let outcome = merge_contacts(p, s, opts).map_err(|e| e.to_string())?;
-    let decisions = outcome
-        .decisions
-        .iter()
-        .map(serde_json::to_value)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| e.to_string())?;
+    let decisions = if journaling {
+        outcome
+            .decisions
+            .iter()
+            .map(serde_json::to_value)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.to_string())?
+    } else {
+        Vec::new()
+    };
     Ok(MergeStep {
         merged: outcome.merged,
         decisions,

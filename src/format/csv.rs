@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io::{self, Write};
 
-use super::{check_utf8, ReadError};
+use super::{check_utf8, Place, ReadError};
 use crate::labels;
 use crate::model::{AssocList, Associations, Contact, Export, Layout, Properties};
 
@@ -51,8 +51,24 @@ pub fn read(bytes: &[u8], file: &str) -> Result<Export, ReadError> {
 pub fn read_with(
     bytes: &[u8],
     file: &str,
-    mut skipped: Option<&mut Vec<ReadError>>,
+    skipped: Option<&mut Vec<ReadError>>,
 ) -> Result<Export, ReadError> {
+    let mut contacts = Vec::new();
+    let layout = each(bytes, file, skipped, &mut |c, _| contacts.push(c))?;
+    Ok(Export {
+        contacts,
+        layout: Layout::Csv(layout),
+    })
+}
+
+/// Read a CSV export one contact at a time: each goes to `on_contact` with
+/// its line; nothing is kept. Gives the layout.
+pub fn each(
+    bytes: &[u8],
+    file: &str,
+    mut skipped: Option<&mut Vec<ReadError>>,
+    on_contact: &mut dyn FnMut(Contact, Place),
+) -> Result<CsvLayout, ReadError> {
     let text = check_utf8(bytes, file)?;
     let (bom, text) = match text.strip_prefix('\u{feff}') {
         Some(rest) => (true, rest),
@@ -81,7 +97,6 @@ pub fn read_with(
         .map(str::to_string)
         .collect();
     let layout = layout_for(headers, bom, crlf, quote_all, file)?;
-    let mut contacts = Vec::new();
     let mut record = ::csv::StringRecord::new();
     loop {
         match rdr.read_record(&mut record) {
@@ -94,15 +109,12 @@ pub fn read_with(
             contact_from_row(&layout, &record, line, file),
             skipped.as_deref_mut(),
         ) {
-            (Ok(c), _) => contacts.push(c),
+            (Ok(c), _) => on_contact(c, Place::Line(line)),
             (Err(e), Some(list)) => list.push(e),
             (Err(e), None) => return Err(e),
         }
     }
-    Ok(Export {
-        contacts,
-        layout: Layout::Csv(layout),
-    })
+    Ok(layout)
 }
 
 pub(crate) fn layout_for(
