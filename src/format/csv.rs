@@ -181,7 +181,8 @@ pub(crate) fn contact_from_row(
             ),
         });
     }
-    let mut properties = Properties::with_capacity(layout.columns.len());
+    let mut properties =
+        Properties::with_capacity_and_hasher(layout.columns.len(), Default::default());
     let mut associations: Option<Associations> = None;
     for (col, cell) in layout.columns.iter().zip(record.iter()) {
         match col {

@@ -259,7 +259,7 @@ fn properties(v: Value) -> Result<Properties, String> {
             kind_of(&v)
         ));
     };
-    let mut props = Properties::with_capacity(m.len());
+    let mut props = Properties::with_capacity_and_hasher(m.len(), Default::default());
     for (k, v) in m {
         let value = match v {
             Value::Null => None,
