@@ -683,11 +683,21 @@ fn assoc_three_way(
             &c.entries,
             |x, y| x.id == y.id,
         );
+        if merge_added_nothing_left(b.is_none(), m.is_some(), entries.is_empty()) {
+            continue;
+        }
         note_kept(kind, b.map_or(0, |b| b.entries.len()), entries.len(), kept);
         let form = b.map_or(&c.form, |b| &b.form).clone();
         out.insert(kind.clone(), AssocList { form, entries });
     }
     (before.associations.is_some() || !out.is_empty()).then_some(out)
+}
+
+/// A part the primary did not have, that the merge added and that holds
+/// nothing once the merge's items are taken out, goes away again (an empty
+/// `"visits": []` or `"tickets": []` is not the primary as it was).
+fn merge_added_nothing_left(before_absent: bool, merge_added: bool, empty: bool) -> bool {
+    before_absent && merge_added && empty
 }
 
 fn note_kept(part: &str, before: usize, after: usize, kept: &mut Vec<String>) {
@@ -755,6 +765,14 @@ fn sections_three_way(
                 c.clone()
             }
         };
+        let empty = match &value {
+            Value::Array(a) => a.is_empty(),
+            Value::Object(o) => o.is_empty(),
+            _ => false,
+        };
+        if merge_added_nothing_left(b.is_none(), m.is_some(), empty) {
+            continue;
+        }
         out.insert(name.clone(), value);
     }
     out
@@ -1091,6 +1109,29 @@ mod tests {
             r.kept.iter().any(|k| k.starts_with("usertokens:")),
             "{:?}",
             r.kept
+        );
+    }
+
+    #[test]
+    fn parts_the_merge_added_go_away_when_nothing_is_left() {
+        let j = journal(vec![entry(
+            1,
+            json!({"id": "1", "properties": {}, "associations": {"companies": ["c1"]}}),
+            json!({"id": "2", "properties": {}, "associations": {"tickets": ["t1", "t2"]},
+                   "visits": [{"timestamp": 1}, {"timestamp": 2}], "subscriptions": {"b@x.com": [1], "c@x.com": [2]}}),
+            json!({"id": "1", "properties": {}, "associations": {"companies": ["c1"], "tickets": ["t1", "t2"]},
+                   "visits": [{"timestamp": 1}, {"timestamp": 2}], "subscriptions": {"b@x.com": [1], "c@x.com": [2]}}),
+        )]);
+        // Since the merge, one of each was removed again: what is left of
+        // each part is the merge's, and the primary had none of them.
+        let mut e = export(vec![json!({"id": "1", "properties": {},
+            "associations": {"companies": ["c1"], "tickets": ["t1"]},
+            "visits": [{"timestamp": 1}], "subscriptions": {"b@x.com": [1]}})]);
+        restore(&mut e, "1", "2", &j).unwrap();
+        assert_eq!(
+            serde_json::to_string(&e.contacts[0]).unwrap(),
+            r#"{"id":"1","properties":{},"associations":{"companies":["c1"]}}"#,
+            "no empty tickets, visits or subscriptions are left on the primary"
         );
     }
 
