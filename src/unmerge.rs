@@ -511,14 +511,22 @@ fn three_way(entry: &JournalEntry, current: &Contact) -> (Contact, Vec<Conflict>
 
 /// Two contacts hold the same data. The key order is left out: a contact
 /// read back from the journal lists every key it writes, the one the merge
-/// made may list fewer, and both write the same document.
+/// made may list fewer, and both write the same document. Associations
+/// compare as written: a merge keeps the secondary's entries as read, so a
+/// `{"id", "type"}` entry can sit in a plain id list (written as its id),
+/// while the journal gives it back as the id it wrote.
 fn same_content(a: &Contact, b: &Contact) -> bool {
+    let written_associations = |c: &Contact| {
+        serde_json::to_value(c)
+            .ok()
+            .map(|v| v[key::ASSOCIATIONS].clone())
+    };
     a.id == b.id
         && a.id_is_number == b.id_is_number
         && a.properties == b.properties
         && a.history == b.history
-        && a.associations == b.associations
         && a.sections == b.sections
+        && (a.associations == b.associations || written_associations(a) == written_associations(b))
 }
 
 /// The keys of `before`, then the keys of `current` it lacks.
@@ -1133,6 +1141,50 @@ mod tests {
             r#"{"id":"1","properties":{},"associations":{"companies":["c1"]}}"#,
             "no empty tickets, visits or subscriptions are left on the primary"
         );
+    }
+
+    #[test]
+    fn a_merge_restored_in_memory_across_list_forms_is_unchanged_since() {
+        // P lists a ticket twice; S's tickets are in HubSpot's results form.
+        // The merged list (P's plain form) holds S's entry as read, which
+        // writes as its id, as the journal gives it back: nothing changed
+        // since the merge, so the primary comes back exactly.
+        let mut e = export(vec![
+            json!({"id": "1", "properties": {}, "associations": {"tickets": ["t1", "t1"]}}),
+            json!({"id": "2", "properties": {},
+                   "associations": {"tickets": {"results": [{"id": "t2", "type": "contact_to_ticket"}]}}}),
+        ]);
+        let original = e.clone();
+        let plan = Plan {
+            file: "plan.csv".into(),
+            format: PlanFormat::Csv,
+            pairs: vec![Pair {
+                line: 2,
+                primary: "1".into(),
+                secondary: "2".into(),
+            }],
+        };
+        let mut w = JournalWriter::new(Vec::new(), 0, "most-recent");
+        apply_plan(
+            &mut e,
+            &plan,
+            &ApplyOptions::default(),
+            |_, p, s| {
+                let o = crate::merge::merge_contacts(p, s, &Default::default())
+                    .map_err(|e| e.to_string())?;
+                Ok(MergeStep {
+                    merged: o.merged,
+                    decisions: vec![],
+                    warnings: vec![],
+                })
+            },
+            |a| w.record(a),
+        )
+        .unwrap();
+        let j = parse_journal(&w.finish().unwrap(), "j.jsonl").unwrap();
+        let r = restore(&mut e, "1", "2", &j).unwrap();
+        assert!(r.conflicts.is_empty() && r.kept.is_empty(), "{r:?}");
+        assert_eq!(e, original);
     }
 
     fn two_merges_into_one() -> Journal {
