@@ -5,6 +5,7 @@ mod util;
 mod bad_input;
 mod check;
 mod completions;
+mod crash;
 mod roundtrip;
 mod show;
 mod unmerge;
