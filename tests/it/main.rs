@@ -6,6 +6,7 @@ mod apply;
 mod bad_input;
 mod check;
 mod completions;
+mod crash;
 mod diff;
 mod merge;
 mod roundtrip;
