@@ -8,7 +8,7 @@
 //! for a JSON plan its 1-based index in the array ("pair 3").
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, Read};
 use std::path::Path;
 
@@ -594,7 +594,7 @@ pub fn apply_plan<M, J>(
     on_applied: J,
 ) -> Result<ApplyReport, ApplyError>
 where
-    M: FnMut(&Layout, &Contact, &Contact) -> Result<MergeStep, String>,
+    M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String> + Sync,
     J: FnMut(&Applied<'_>) -> io::Result<()>,
 {
     let (report, changed, removed) = {
@@ -644,18 +644,25 @@ pub trait Store<'a> {
 
 /// Run a plan over a store: the pair-by-pair logic of [`apply_plan`],
 /// whatever holds the contacts. On success the store holds the result.
+///
+/// Pairs are taken in batches of pairs that touch different contacts, and a
+/// batch's merges run on both cores; everything else (resolving ids,
+/// reporting, the journal, changing the store) goes pair by pair in plan
+/// order, so the result is the same as merging one pair after the other.
+/// A pair that names a contact an earlier pair of the batch touches starts
+/// the next batch, so it sees that merge.
 pub fn run_plan<'a, S, M, J>(
     work: &mut S,
     mut redirects: Redirects,
     layout: &Layout,
     plan: &Plan,
     opts: &ApplyOptions,
-    mut merge: M,
+    merge: M,
     mut on_applied: J,
 ) -> Result<ApplyReport, ApplyError>
 where
     S: Store<'a>,
-    M: FnMut(&Layout, &Contact, &Contact) -> Result<MergeStep, String>,
+    M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String> + Sync,
     J: FnMut(&Applied<'_>) -> io::Result<()>,
 {
     let mut report = ApplyReport {
@@ -666,64 +673,80 @@ where
         skipped: Vec::new(),
         warnings: Vec::new(),
     };
-    {
-        for pair in &plan.pairs {
+    let pairs = &plan.pairs;
+    let mut next = 0;
+    while next < pairs.len() {
+        // A batch: pairs whose contacts no earlier pair of the batch
+        // touches.
+        let mut batch: Vec<Planned> = Vec::new();
+        let mut touched: HashSet<usize> = HashSet::new();
+        while next < pairs.len() && batch.len() < BATCH {
+            let pair = &pairs[next];
             let rp = redirects.resolve(&pair.primary);
             let rs = redirects.resolve(&pair.secondary);
             let (pi, si) = (work.index(&rp), work.index(&rs));
-            let bad = |problem| BadPair {
-                line: pair.line,
-                place: plan.place(pair.line),
-                primary: pair.primary.clone(),
-                secondary: pair.secondary.clone(),
-                resolved_primary: pi.map(|_| rp.clone()),
-                resolved_secondary: si.map(|_| rs.clone()),
-                problem,
-            };
-            let step = match (pi, si) {
-                _ if pair.primary == pair.secondary => Err(PairProblem::SameId {
+            let problem = match (pi, si) {
+                _ if pair.primary == pair.secondary => Some(PairProblem::SameId {
                     id: pair.primary.clone(),
                 }),
-                (None, _) => Err(PairProblem::Missing {
+                (None, _) => Some(PairProblem::Missing {
                     id: pair.primary.clone(),
                     side: Side::Primary,
                 }),
-                (_, None) => Err(PairProblem::Missing {
+                (_, None) => Some(PairProblem::Missing {
                     id: pair.secondary.clone(),
                     side: Side::Secondary,
                 }),
                 (Some(pi), Some(si)) if pi == si => {
-                    Err(PairProblem::SameContact { id: rp.clone() })
+                    Some(PairProblem::SameContact { id: rp.clone() })
                 }
-                (Some(pi), Some(si)) => Ok((pi, si)),
-            };
-            let (pi, si) = match step {
-                Ok(ids) => ids,
-                Err(problem) => {
-                    report.skipped.push(bad(problem));
-                    continue;
-                }
-            };
-            let (p, s) = (work.checkout(pi), work.checkout(si));
-            let count = crate::rules::merge_count(&p, &s);
-            let merged = if count >= opts.max_merges {
-                Err(PairProblem::OverLimit {
-                    count,
-                    max: opts.max_merges,
-                })
-            } else {
-                match merge(layout, &p, &s) {
-                    Ok(step) if step.merged.id != p.id => Err(PairProblem::Refused {
-                        message: format!(
-                            "the merge gave a contact with id {} instead of the primary's {}; this is a bug in the merge rules",
-                            step.merged.id, p.id
-                        ),
-                    }),
-                    Ok(step) => Ok(step),
-                    Err(message) => Err(PairProblem::Refused { message }),
+                (Some(pi), Some(si)) => {
+                    if touched.contains(&pi) || touched.contains(&si) {
+                        break;
+                    }
+                    touched.insert(pi);
+                    touched.insert(si);
+                    None
                 }
             };
-            let step = match merged {
+            batch.push(Planned {
+                pair,
+                rp,
+                rs,
+                pi,
+                si,
+                problem,
+            });
+            next += 1;
+        }
+        // Take the contacts out, merge them (in parallel), then settle the
+        // pairs in order.
+        let taken: Vec<Option<(Cow<'a, Contact>, Cow<'a, Contact>)>> = batch
+            .iter()
+            .map(|b| match (&b.problem, b.pi, b.si) {
+                (None, Some(pi), Some(si)) => Some((work.checkout(pi), work.checkout(si))),
+                _ => None,
+            })
+            .collect();
+        let merged = merge_all(&taken, layout, opts, &merge);
+        for ((b, taken), merged) in batch.into_iter().zip(taken).zip(merged) {
+            let bad = |problem| BadPair {
+                line: b.pair.line,
+                place: plan.place(b.pair.line),
+                primary: b.pair.primary.clone(),
+                secondary: b.pair.secondary.clone(),
+                resolved_primary: b.pi.map(|_| b.rp.clone()),
+                resolved_secondary: b.si.map(|_| b.rs.clone()),
+                problem,
+            };
+            let (Some((p, s)), Some(result), Some(pi), Some(si)) = (taken, merged, b.pi, b.si)
+            else {
+                report
+                    .skipped
+                    .push(bad(b.problem.expect("a pair not merged has a problem")));
+                continue;
+            };
+            let step = match result {
                 Ok(step) => step,
                 Err(problem) => {
                     work.checkin(pi, p);
@@ -733,13 +756,13 @@ where
                 }
             };
             let secondary_index = work.position(si);
-            redirects.record(&rs, &rp);
+            redirects.record(&b.rs, &b.rp);
             report.applied += 1;
             if opts.keep_going || report.skipped.is_empty() {
                 on_applied(&Applied {
-                    line: pair.line,
-                    primary_id: &rp,
-                    secondary_id: &rs,
+                    line: b.pair.line,
+                    primary_id: &b.rp,
+                    secondary_id: &b.rs,
                     secondary_index,
                     primary: &p,
                     secondary: &s,
@@ -750,21 +773,83 @@ where
             }
             for w in step.warnings {
                 report.warnings.push(PairWarning {
-                    line: pair.line,
-                    primary: rp.clone(),
-                    secondary: rs.clone(),
+                    line: b.pair.line,
+                    primary: b.rp.clone(),
+                    secondary: b.rs.clone(),
                     warning: w,
                 });
             }
             work.commit(pi, si, step.merged);
         }
-        if !opts.keep_going && !report.skipped.is_empty() {
-            report.applied = 0;
-            report.warnings.clear();
-            return Err(ApplyError::BadPairs { report });
-        }
+    }
+    if !opts.keep_going && !report.skipped.is_empty() {
+        report.applied = 0;
+        report.warnings.clear();
+        return Err(ApplyError::BadPairs { report });
     }
     Ok(report)
+}
+
+/// Pairs per batch.
+const BATCH: usize = 512;
+
+/// One pair of a batch, resolved.
+struct Planned<'p> {
+    pair: &'p Pair,
+    rp: String,
+    rs: String,
+    pi: Option<usize>,
+    si: Option<usize>,
+    /// Why it cannot be merged, found before merging.
+    problem: Option<PairProblem>,
+}
+
+/// Merge the batch's pairs (the merge limit first), on two threads when
+/// there are enough of them.
+fn merge_all<M>(
+    taken: &[Option<(Cow<'_, Contact>, Cow<'_, Contact>)>],
+    layout: &Layout,
+    opts: &ApplyOptions,
+    merge: &M,
+) -> Vec<Option<Result<MergeStep, PairProblem>>>
+where
+    M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String> + Sync,
+{
+    let one = |t: &Option<(Cow<'_, Contact>, Cow<'_, Contact>)>| {
+        let (p, s) = t.as_ref()?;
+        let count = crate::rules::merge_count(p, s);
+        Some(if count >= opts.max_merges {
+            Err(PairProblem::OverLimit {
+                count,
+                max: opts.max_merges,
+            })
+        } else {
+            match merge(layout, p, s) {
+                Ok(step) if step.merged.id != p.id => Err(PairProblem::Refused {
+                    message: format!(
+                        "the merge gave a contact with id {} instead of the primary's {}; this is a bug in the merge rules",
+                        step.merged.id, p.id
+                    ),
+                }),
+                Ok(step) => Ok(step),
+                Err(message) => Err(PairProblem::Refused { message }),
+            }
+        })
+    };
+    let merges = taken.iter().filter(|t| t.is_some()).count();
+    if merges < 16 {
+        return taken.iter().map(one).collect();
+    }
+    let (first, second) = taken.split_at(taken.len() / 2);
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| second.iter().map(one).collect::<Vec<_>>());
+        let mut out: Vec<_> = first.iter().map(one).collect();
+        match other.join() {
+            Ok(rest) => out.extend(rest),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        out
+    })
 }
 
 /// The export as the plan changes it, without touching it: contacts changed
@@ -859,6 +944,86 @@ impl Fenwick {
 
 #[cfg(test)]
 pub(crate) mod tests {
+
+    /// Batches merge in parallel, but the result is the one of merging one
+    /// pair after the other: checked against a plain loop over
+    /// `merge_in_export`, on a plan with chains, redirects and bad pairs.
+    #[test]
+    fn batches_give_the_result_of_one_pair_after_the_other() {
+        use crate::merge::{merge_contacts, merge_in_export};
+        use crate::rules::MergeOptions;
+        let g = crate::gen::generate(&crate::gen::GenOptions {
+            contacts: 4000,
+            duplicate_rate: 0.2,
+            seed: 5,
+        });
+        let mut text = String::from("primary_id,secondary_id\n");
+        for (k, (p, s)) in g.pairs.iter().enumerate() {
+            text.push_str(&format!("{p},{s}\n"));
+            // Chains and pairs naming merged-away ids, now and then.
+            if k % 7 == 3 {
+                let (q, _) = &g.pairs[k / 2];
+                text.push_str(&format!("{s},{q}\n"));
+            }
+            if k % 11 == 5 {
+                text.push_str(&format!("{p},{p}\n"));
+            }
+        }
+        let plan = parse_plan(text.as_bytes(), "plan.csv", Some(PlanFormat::Csv)).unwrap();
+        let opts = MergeOptions {
+            merge_time: 1_717_200_000_000,
+            ..Default::default()
+        };
+        let step = |_: &Layout, p: &Contact, s: &Contact| {
+            let o = merge_contacts(p, s, &opts).map_err(|e| e.to_string())?;
+            Ok(MergeStep {
+                merged: o.merged,
+                decisions: Vec::new(),
+                warnings: o.warnings,
+            })
+        };
+        let mut batched = g.export.clone();
+        let mut order = Vec::new();
+        let report = apply_plan(
+            &mut batched,
+            &plan,
+            &ApplyOptions {
+                keep_going: true,
+                ..Default::default()
+            },
+            step,
+            |a| {
+                order.push((
+                    a.primary_id.to_string(),
+                    a.secondary_id.to_string(),
+                    a.secondary_index,
+                ));
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert!(report.applied > 500 && !report.skipped.is_empty());
+        // One pair after the other.
+        let mut one_by_one = g.export.clone();
+        let mut redirects = Redirects::from_export(&one_by_one);
+        let mut expected = Vec::new();
+        for pair in &plan.pairs {
+            let rp = redirects.resolve(&pair.primary);
+            let rs = redirects.resolve(&pair.secondary);
+            if rp == rs {
+                continue;
+            }
+            let Some(index) = one_by_one.position(&rs) else {
+                continue;
+            };
+            if merge_in_export(&mut one_by_one, &rp, &rs, &opts).is_ok() {
+                redirects.record(&rs, &rp);
+                expected.push((rp, rs, index));
+            }
+        }
+        assert_eq!(order, expected);
+        assert_eq!(batched, one_by_one);
+    }
     use super::*;
     use crate::format::json::contact_from_value;
     use crate::model::JsonShape;

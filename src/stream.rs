@@ -77,7 +77,7 @@ pub fn apply_file<M, J>(
     out: &mut dyn Write,
 ) -> Result<Streamed, StreamError>
 where
-    M: FnMut(&Layout, &Contact, &Contact) -> Result<MergeStep, String>,
+    M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String> + Sync,
     J: FnMut(&Applied<'_>) -> io::Result<()>,
 {
     let file = path.display().to_string();

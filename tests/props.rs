@@ -889,18 +889,20 @@ fn run(sc: &Scenario) -> Run {
                 .map(serde_json::to_value)
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| e.to_string())?;
-            steps.push(Step {
-                primary: p.clone(),
-                secondary: s.clone(),
-                merged: outcome.merged.clone(),
-            });
             Ok(MergeStep {
                 merged: outcome.merged,
                 decisions,
                 warnings: outcome.warnings,
             })
         },
-        |applied| journal.record(applied),
+        |applied| {
+            steps.push(Step {
+                primary: applied.primary.clone(),
+                secondary: applied.secondary.clone(),
+                merged: applied.merged.clone(),
+            });
+            journal.record(applied)
+        },
     )
     .unwrap_or_else(|e| panic!("a valid plan was refused: {e}\nplan:\n{text}"));
     assert_eq!(report.applied, expected, "{report:?}");

@@ -88,6 +88,12 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             Err(StreamError::Read(e)) => return Err(e.into()),
             Err(e) => return Err(anyhow::Error::new(e)),
         };
+        // The journal lands first: an output without its journal could not
+        // be restored.
+        if let Some(w) = writer.take() {
+            w.finish().context("cannot write the journal")?;
+        }
+        commit_journal(journal.take())?;
         if let Some(t) = tmp {
             t.commit()
                 .with_context(|| format!("cannot write {}", args.file.display()))?;
@@ -103,15 +109,13 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             Err(ApplyError::BadPairs { report }) => return refused(args, ctx, &report, &target),
             Err(e) => return Err(anyhow::Error::new(e).context(args.file.display().to_string())),
         };
+        if let Some(w) = writer.take() {
+            w.finish().context("cannot write the journal")?;
+        }
+        commit_journal(journal.take())?;
         let warnings = io::save(&export, &target, ctx.out)?;
         (report, target, export.contacts.len(), warnings)
     };
-    if let Some(w) = writer {
-        w.finish().context("cannot write the journal")?;
-    }
-    if let Some(j) = journal {
-        j.commit().context("cannot write the journal")?;
-    }
     for w in &report.warnings {
         ctx.warn(&format!(
             "{} ({} ← {}): {}",
@@ -147,6 +151,14 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     } else {
         Status::Partial
     })
+}
+
+/// Rename the journal into place.
+fn commit_journal(journal: Option<TempFile>) -> anyhow::Result<()> {
+    if let Some(j) = journal {
+        j.commit().context("cannot write the journal")?;
+    }
+    Ok(())
 }
 
 fn target(args: &ApplyArgs, ctx: &Ctx, input: Format) -> anyhow::Result<Target> {

@@ -54,10 +54,12 @@ pub fn run(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         }
         _ => None,
     };
-    let warnings = io::save(&export, &target, ctx.out)?;
+    // The journal lands first: an output without its journal could not be
+    // restored.
     if let Some(tmp) = journal {
         tmp.commit().context("cannot write the journal")?;
     }
+    let warnings = io::save(&export, &target, ctx.out)?;
     for w in outcome.warnings.iter().chain(&warnings) {
         ctx.warn(w);
     }

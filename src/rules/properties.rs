@@ -69,9 +69,12 @@ pub fn property_decisions(
     opts: &MergeOptions,
 ) -> Result<Vec<Decision>, MergeError> {
     let either = |prop: &str| on_either(p, s, prop);
-    let mut special: IndexMap<String, Decision> = IndexMap::new();
+    // Taken out in P's then S's property order; what is left (properties
+    // neither had) follows in the order the rules gave them.
+    let mut special: IndexMap<String, Option<Decision>, rustc_hash::FxBuildHasher> =
+        IndexMap::default();
     let mut add = |d: Decision| {
-        special.insert(d.property.clone(), d);
+        special.insert(d.property.clone(), Some(d));
     };
     primary_email_and_additional_emails(p, s)
         .into_iter()
@@ -118,13 +121,13 @@ pub fn property_decisions(
     );
     let mut out = Vec::with_capacity(p.properties.len() + 2);
     for name in names {
-        out.push(match special.shift_remove(name) {
+        out.push(match special.get_mut(name).and_then(Option::take) {
             Some(d) => d,
             None if is_email_information(name) => primary_email_information(p, s, name),
             None => default_value(p, s, name, opts.policy)?,
         });
     }
-    out.extend(special.into_values());
+    out.extend(special.into_values().flatten());
     Ok(out)
 }
 
