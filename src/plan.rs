@@ -629,14 +629,19 @@ where
 /// ([`apply_plan`]), or only the contacts the plan names, read from a file
 /// ([`crate::stream`]). Contacts are numbered in export order.
 pub trait Store<'a> {
+    /// A contact taken out of the store, perhaps not parsed yet.
+    type Taken: Sync;
     /// The number of the contact with this id, while it is in the export.
     fn index(&self, id: &str) -> Option<usize>;
     /// Its position in the export as it stands now.
     fn position(&self, i: usize) -> usize;
     /// Take a contact out, as it stands now, to merge it.
-    fn checkout(&mut self, i: usize) -> Cow<'a, Contact>;
+    fn checkout(&mut self, i: usize) -> Self::Taken;
+    /// The contact taken out (parsing it if need be; any thread may call
+    /// this).
+    fn open(taken: &Self::Taken) -> Cow<'a, Contact>;
     /// Put back a contact taken out whose merge did not happen.
-    fn checkin(&mut self, i: usize, c: Cow<'a, Contact>);
+    fn checkin(&mut self, i: usize, taken: Self::Taken, opened: Cow<'a, Contact>);
     /// The merge happened: the primary is now `merged`, the secondary is
     /// gone.
     fn commit(&mut self, pi: usize, si: usize, merged: Contact);
@@ -721,14 +726,14 @@ where
         }
         // Take the contacts out, merge them (in parallel), then settle the
         // pairs in order.
-        let taken: Vec<Option<(Cow<'a, Contact>, Cow<'a, Contact>)>> = batch
+        let taken: Vec<Option<(S::Taken, S::Taken)>> = batch
             .iter()
             .map(|b| match (&b.problem, b.pi, b.si) {
                 (None, Some(pi), Some(si)) => Some((work.checkout(pi), work.checkout(si))),
                 _ => None,
             })
             .collect();
-        let merged = merge_all(&taken, layout, opts, &merge);
+        let merged = merge_all::<S, M>(&taken, layout, opts, &merge);
         for ((b, taken), merged) in batch.into_iter().zip(taken).zip(merged) {
             let bad = |problem| BadPair {
                 line: b.pair.line,
@@ -739,7 +744,8 @@ where
                 resolved_secondary: b.si.map(|_| b.rs.clone()),
                 problem,
             };
-            let (Some((p, s)), Some(result), Some(pi), Some(si)) = (taken, merged, b.pi, b.si)
+            let (Some((tp, ts)), Some((p, s, result)), Some(pi), Some(si)) =
+                (taken, merged, b.pi, b.si)
             else {
                 report
                     .skipped
@@ -749,8 +755,8 @@ where
             let step = match result {
                 Ok(step) => step,
                 Err(problem) => {
-                    work.checkin(pi, p);
-                    work.checkin(si, s);
+                    work.checkin(pi, tp, p);
+                    work.checkin(si, ts, s);
                     report.skipped.push(bad(problem));
                     continue;
                 }
@@ -804,27 +810,37 @@ struct Planned<'p> {
     problem: Option<PairProblem>,
 }
 
-/// Merge the batch's pairs (the merge limit first), on two threads when
-/// there are enough of them.
-fn merge_all<M>(
-    taken: &[Option<(Cow<'_, Contact>, Cow<'_, Contact>)>],
+/// What merging one pair of a batch gave: both contacts as they were, and
+/// the merge or why not.
+type Merged<'a> = (
+    Cow<'a, Contact>,
+    Cow<'a, Contact>,
+    Result<MergeStep, PairProblem>,
+);
+
+/// Open and merge the batch's pairs (the merge limit first), on two threads
+/// when there are enough of them.
+fn merge_all<'a, S, M>(
+    taken: &[Option<(S::Taken, S::Taken)>],
     layout: &Layout,
     opts: &ApplyOptions,
     merge: &M,
-) -> Vec<Option<Result<MergeStep, PairProblem>>>
+) -> Vec<Option<Merged<'a>>>
 where
+    S: Store<'a>,
     M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String> + Sync,
 {
-    let one = |t: &Option<(Cow<'_, Contact>, Cow<'_, Contact>)>| {
-        let (p, s) = t.as_ref()?;
-        let count = crate::rules::merge_count(p, s);
-        Some(if count >= opts.max_merges {
+    let one = |t: &Option<(S::Taken, S::Taken)>| -> Option<Merged<'a>> {
+        let (tp, ts) = t.as_ref()?;
+        let (p, s) = (S::open(tp), S::open(ts));
+        let count = crate::rules::merge_count(&p, &s);
+        let result = if count >= opts.max_merges {
             Err(PairProblem::OverLimit {
                 count,
                 max: opts.max_merges,
             })
         } else {
-            match merge(layout, p, s) {
+            match merge(layout, &p, &s) {
                 Ok(step) if step.merged.id != p.id => Err(PairProblem::Refused {
                     message: format!(
                         "the merge gave a contact with id {} instead of the primary's {}; this is a bug in the merge rules",
@@ -834,7 +850,8 @@ where
                 Ok(step) => Ok(step),
                 Err(message) => Err(PairProblem::Refused { message }),
             }
-        })
+        };
+        Some((p, s, result))
     };
     let merges = taken.iter().filter(|t| t.is_some()).count();
     if merges < 16 {
@@ -865,6 +882,9 @@ struct Work<'a> {
 }
 
 impl<'a> Store<'a> for Work<'a> {
+    /// Borrowed from the export, or (changed by an earlier pair) owned.
+    type Taken = Cow<'a, Contact>;
+
     fn index(&self, id: &str) -> Option<usize> {
         self.index.get(id).copied()
     }
@@ -881,8 +901,16 @@ impl<'a> Store<'a> for Work<'a> {
         }
     }
 
-    fn checkin(&mut self, i: usize, c: Cow<'a, Contact>) {
-        if let Cow::Owned(c) = c {
+    fn open(taken: &Cow<'a, Contact>) -> Cow<'a, Contact> {
+        match taken {
+            Cow::Borrowed(c) => Cow::Borrowed(c),
+            // A contact an earlier pair changed: rare, a copy is fine.
+            Cow::Owned(c) => Cow::Owned(c.clone()),
+        }
+    }
+
+    fn checkin(&mut self, i: usize, taken: Cow<'a, Contact>, _opened: Cow<'a, Contact>) {
+        if let Cow::Owned(c) = taken {
             self.changed.insert(i, c);
         }
     }

@@ -496,22 +496,6 @@ impl<'s> RawStore<'s> {
         }
     }
 
-    /// A contact as it stands, parsed from where it is kept.
-    fn load(&self, i: usize) -> Contact {
-        if let Some(bytes) = self.changed.get(&i) {
-            return from_json(bytes, &self.scan.layout);
-        }
-        let l = &self.scan.loaded[i];
-        match (&l.raw, &self.scan.layout) {
-            (Raw::Csv(record), Layout::Csv(layout)) => {
-                contact_from_row(layout, record, l.line, self.file)
-                    .expect("the first pass checked this record")
-            }
-            (Raw::Json(bytes), _) => from_json(bytes, &self.scan.layout),
-            (Raw::Csv(_), _) => unreachable!("CSV records come with a CSV layout"),
-        }
-    }
-
     fn finish(self) -> Finished {
         let Some(grown) = self.grown else {
             return Finished {
@@ -613,7 +597,25 @@ fn from_json(bytes: &[u8], layout: &Layout) -> Contact {
     c
 }
 
+/// A contact taken out of a [`RawStore`]: already parsed (the latest
+/// merged one), or to be parsed from its record or JSON.
+enum Taken<'s> {
+    Parsed(Box<Contact>),
+    Csv {
+        record: &'s ::csv::StringRecord,
+        layout: &'s CsvLayout,
+        line: u64,
+        file: &'s str,
+    },
+    Json {
+        bytes: Cow<'s, [u8]>,
+        layout: &'s Layout,
+    },
+}
+
 impl<'s> Store<'s> for RawStore<'s> {
+    type Taken = Taken<'s>;
+
     fn index(&self, id: &str) -> Option<usize> {
         self.index.get(id).copied()
     }
@@ -622,20 +624,55 @@ impl<'s> Store<'s> for RawStore<'s> {
         self.scan.loaded[i].record - self.gone.count_before(i)
     }
 
-    fn checkout(&mut self, i: usize) -> Cow<'s, Contact> {
+    fn checkout(&mut self, i: usize) -> Taken<'s> {
         match self.recent.take() {
-            Some((j, c)) if j == i => Cow::Owned(c),
-            other => {
-                self.recent = other;
-                Cow::Owned(self.load(i))
-            }
+            Some((j, c)) if j == i => return Taken::Parsed(Box::new(c)),
+            other => self.recent = other,
+        }
+        let scan: &'s Scan = self.scan;
+        if let Some(bytes) = self.changed.get(&i) {
+            // Named again after its merge: rare, a copy is fine.
+            return Taken::Json {
+                bytes: Cow::Owned(bytes.clone()),
+                layout: &scan.layout,
+            };
+        }
+        let l = &scan.loaded[i];
+        match (&l.raw, &scan.layout) {
+            (Raw::Csv(record), Layout::Csv(layout)) => Taken::Csv {
+                record,
+                layout,
+                line: l.line,
+                file: self.file,
+            },
+            (Raw::Json(bytes), layout) => Taken::Json {
+                bytes: Cow::Borrowed(bytes),
+                layout,
+            },
+            (Raw::Csv(_), _) => unreachable!("CSV records come with a CSV layout"),
         }
     }
 
-    fn checkin(&mut self, i: usize, c: Cow<'s, Contact>) {
+    fn open(taken: &Taken<'s>) -> Cow<'s, Contact> {
+        Cow::Owned(match taken {
+            Taken::Parsed(c) => (**c).clone(),
+            Taken::Csv {
+                record,
+                layout,
+                line,
+                file,
+            } => contact_from_row(layout, record, *line, file)
+                .expect("the first pass checked this record"),
+            Taken::Json { bytes, layout } => from_json(bytes, layout),
+        })
+    }
+
+    fn checkin(&mut self, i: usize, taken: Taken<'s>, _opened: Cow<'s, Contact>) {
         // Every contact is kept encoded; keep a merged one parsed too.
-        if self.changed.contains_key(&i) && self.recent.is_none() {
-            self.recent = Some((i, c.into_owned()));
+        if let Taken::Parsed(c) = taken {
+            if self.recent.is_none() {
+                self.recent = Some((i, *c));
+            }
         }
     }
 
