@@ -49,8 +49,33 @@ pub fn read(bytes: &[u8], file: &str) -> Result<Export, ReadError> {
 pub fn read_with(
     bytes: &[u8],
     file: &str,
-    mut skipped: Option<&mut Vec<ReadError>>,
+    skipped: Option<&mut Vec<ReadError>>,
 ) -> Result<Export, ReadError> {
+    let mut contacts = Vec::new();
+    let layout = for_each_with(bytes, file, skipped, &mut |c| contacts.push(c))?;
+    Ok(Export {
+        contacts,
+        layout: Layout::Csv(layout),
+    })
+}
+
+/// Read a CSV export one contact at a time, handing each to `f` and keeping
+/// none: for commands that need a few fields of each contact of a large
+/// file. Returns the layout.
+pub fn for_each(
+    bytes: &[u8],
+    file: &str,
+    f: &mut dyn FnMut(Contact),
+) -> Result<CsvLayout, ReadError> {
+    for_each_with(bytes, file, None, f)
+}
+
+fn for_each_with(
+    bytes: &[u8],
+    file: &str,
+    mut skipped: Option<&mut Vec<ReadError>>,
+    f: &mut dyn FnMut(Contact),
+) -> Result<CsvLayout, ReadError> {
     let text = check_utf8(bytes, file)?;
     let (bom, text) = match text.strip_prefix('\u{feff}') {
         Some(rest) => (true, rest),
@@ -79,7 +104,6 @@ pub fn read_with(
         .map(str::to_string)
         .collect();
     let layout = layout_for(headers, bom, crlf, quote_all, file)?;
-    let mut contacts = Vec::new();
     let mut record = ::csv::StringRecord::new();
     loop {
         match rdr.read_record(&mut record) {
@@ -92,15 +116,12 @@ pub fn read_with(
             contact_from_row(&layout, &record, line, file),
             skipped.as_deref_mut(),
         ) {
-            (Ok(c), _) => contacts.push(c),
+            (Ok(c), _) => f(c),
             (Err(e), Some(list)) => list.push(e),
             (Err(e), None) => return Err(e),
         }
     }
-    Ok(Export {
-        contacts,
-        layout: Layout::Csv(layout),
-    })
+    Ok(layout)
 }
 
 fn layout_for(

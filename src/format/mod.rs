@@ -100,6 +100,16 @@ pub fn read_path_with(
     format: Option<Format>,
     skipped: Option<&mut Vec<ReadError>>,
 ) -> Result<Export, ReadError> {
+    let (bytes, format, file) = read_source(path, format)?;
+    read_bytes_with(&bytes, format, &file, skipped)
+}
+
+/// The bytes of a file (`-` is stdin), its format (given, from the
+/// extension, or for stdin sniffed) and its name for messages.
+fn read_source(
+    path: &Path,
+    format: Option<Format>,
+) -> Result<(Vec<u8>, Format, String), ReadError> {
     let file = path.display().to_string();
     let is_stdin = file == "-";
     let format = match format.or_else(|| Format::from_path(path)) {
@@ -123,7 +133,56 @@ pub fn read_path_with(
         err,
     })?;
     let format = format.unwrap_or_else(|| Format::sniff(&bytes));
-    read_bytes_with(&bytes, format, &file, skipped)
+    Ok((bytes, format, file))
+}
+
+/// Read an export (`-` is stdin) one contact at a time, handing each to
+/// `f` without keeping the export: for commands that need a few fields of
+/// each contact of a large file (`dupes`). JSON Lines files stream line by
+/// line; CSV holds the file's bytes but not its contacts; a JSON document
+/// is read whole first.
+pub fn for_each_contact(
+    path: &Path,
+    format: Option<Format>,
+    f: &mut dyn FnMut(crate::model::Contact),
+) -> Result<(), ReadError> {
+    let file = path.display().to_string();
+    if file != "-" && format.or_else(|| Format::from_path(path)) == Some(Format::Ndjson) {
+        let io_err = |err| ReadError::Io {
+            file: file.clone(),
+            err,
+        };
+        let mut reader =
+            io::BufReader::with_capacity(1 << 20, std::fs::File::open(path).map_err(io_err)?);
+        // A byte-order mark before the first line.
+        if io::BufRead::fill_buf(&mut reader)
+            .map_err(io_err)?
+            .starts_with(b"\xEF\xBB\xBF")
+        {
+            io::BufRead::consume(&mut reader, 3);
+        }
+        let mut any = false;
+        for c in ndjson::stream(reader, &file) {
+            f(c?);
+            any = true;
+        }
+        return if any {
+            Ok(())
+        } else {
+            Err(ReadError::Empty { file })
+        };
+    }
+    let (bytes, format, file) = read_source(path, format)?;
+    if format == Format::Csv {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(ReadError::Empty { file });
+        }
+        return csv::for_each(&bytes, &file, f).map(|_| ());
+    }
+    let export = read_bytes(&bytes, format, &file)?;
+    drop(bytes);
+    export.contacts.into_iter().for_each(f);
+    Ok(())
 }
 
 /// Read an export from bytes; `file` names it in messages.
@@ -209,6 +268,31 @@ mod tests {
             Format::Ndjson
         );
         assert_eq!(Format::sniff(b"Record ID,Email\n"), Format::Csv);
+    }
+
+    #[test]
+    fn for_each_contact_gives_what_read_path_reads() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        for name in ["contacts.json", "contacts.ndjson", "contacts.csv"] {
+            let path = dir.join(name);
+            let export = read_path(&path, None).unwrap();
+            let mut streamed = Vec::new();
+            for_each_contact(&path, None, &mut |c| streamed.push(c)).unwrap();
+            assert_eq!(streamed, export.contacts, "{name}");
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let bom = tmp.path().join("bom.ndjson");
+        std::fs::write(&bom, b"\xEF\xBB\xBF{\"id\":\"1\",\"properties\":{}}\n\n").unwrap();
+        let mut ids = Vec::new();
+        for_each_contact(&bom, None, &mut |c| ids.push(c.id)).unwrap();
+        assert_eq!(ids, ["1"]);
+        let empty = tmp.path().join("empty.ndjson");
+        std::fs::write(&empty, b"\n").unwrap();
+        let e = for_each_contact(&empty, None, &mut |_| {}).unwrap_err();
+        assert!(matches!(e, ReadError::Empty { .. }), "{e}");
+        let bad = tmp.path().join("bad.csv");
+        std::fs::write(&bad, b"Record ID,Email\n1,\"open\n").unwrap();
+        assert!(for_each_contact(&bad, None, &mut |_| {}).is_err());
     }
 
     #[test]
