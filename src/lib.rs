@@ -4,7 +4,7 @@
 //! The library is the engine: the model ([`model`]), the file formats
 //! ([`format`]), dates ([`dates`]), labels ([`labels`]), what is known of
 //! properties ([`props`]), validation ([`check`]), batch plans ([`plan`]),
-//! the merge journal ([`journal`]), unmerge ([`unmerge`]), the test-data
+//! the duplicate finder ([`dupes`]), the merge journal ([`journal`]), unmerge ([`unmerge`]), the test-data
 //! generator ([`gen`]) and atomic writes ([`atomic`]). It never prints; the
 //! command line lives in [`cli`].
 
@@ -12,6 +12,7 @@ pub mod atomic;
 pub mod check;
 pub mod cli;
 pub mod dates;
+pub mod dupes;
 pub mod format;
 pub mod gen;
 pub mod journal;
