@@ -5,6 +5,7 @@
 pub mod args;
 mod check;
 mod completions;
+mod dupes;
 pub mod io;
 mod show;
 mod table;
@@ -115,6 +116,7 @@ pub fn run(command: &Command, ctx: &mut Ctx) -> anyhow::Result<Status> {
     match command {
         Command::Show(a) => show::run(a, ctx),
         Command::Check(a) => check::run(a, ctx),
+        Command::Dupes(a) => dupes::run(a, ctx),
         Command::Completions(a) => completions::run(a, ctx),
     }
 }
