@@ -103,6 +103,18 @@ pub fn is_free_mail(domain: &str) -> bool {
     FREE_MAIL.binary_search(&domain).is_ok()
 }
 
+/// Whether a normalised email is a role or shared mailbox (`info@`,
+/// `sales2@`, ...).
+pub fn is_role_email(email: &str) -> bool {
+    let local = email.rsplit_once('@').map_or(email, |(l, _)| l);
+    let local = local.split('+').next().unwrap_or(local);
+    let bare: String = local
+        .chars()
+        .filter(|c| !c.is_ascii_digit() && !matches!(c, '.' | '-' | '_'))
+        .collect();
+    ROLE_LOCALS.contains(&bare.as_str())
+}
+
 /// The domain of a normalised email.
 pub fn email_domain(email: &str) -> &str {
     email.rsplit_once('@').map_or("", |(_, d)| d)
@@ -566,6 +578,8 @@ mod tests {
         assert_eq!(email_name("info@acme.com"), None);
         assert_eq!(email_name("sales2@acme.com"), None);
         assert_eq!(email_name("jd@acme.com"), None, "too short to say who");
+        assert!(is_role_email("info@acme.com") && is_role_email("sales-2@acme.com"));
+        assert!(!is_role_email("jane@acme.com"));
         assert_eq!(email_domain("jane@acme.com"), "acme.com");
     }
 

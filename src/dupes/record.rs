@@ -123,6 +123,9 @@ pub struct Record {
     /// Other compared fields ([`FieldKind::Text`]), folded, in the order of
     /// [`Records::text_fields`].
     pub texts: Box<[Sym]>,
+    /// The record's name-and-place group (0: none), see
+    /// [`Records::group_sizes`].
+    pub name_group: u32,
 }
 
 impl Record {
@@ -150,6 +153,10 @@ pub struct Records {
     pub bad_dates: usize,
     /// How many contacts had each field filled in, in `fields` order.
     pub seen: Vec<usize>,
+    /// Name-and-place groups: first name (as its full name), last name and
+    /// postal code (else city) → group number; and each group's size.
+    groups: HashMap<(Sym, Sym, bool, Sym), u32>,
+    pub group_sizes: Vec<u32>,
 }
 
 impl Records {
@@ -165,6 +172,8 @@ impl Records {
                 .collect(),
             bad_dates: 0,
             seen: vec![0; fields.len()],
+            groups: HashMap::new(),
+            group_sizes: vec![0],
         }
     }
 
@@ -270,6 +279,21 @@ impl Records {
         r.emails = emails.into();
         r.phones = phones.into();
         r.texts = texts.into();
+        let place = if r.zip != NONE {
+            (true, r.zip)
+        } else {
+            (false, r.city)
+        };
+        if r.first != NONE && r.last != NONE && place.1 != NONE {
+            let key = (self.symbols.first_key(r.first), r.last, place.0, place.1);
+            let next = self.group_sizes.len() as u32;
+            let g = *self.groups.entry(key).or_insert(next);
+            if g == next {
+                self.group_sizes.push(0);
+            }
+            self.group_sizes[g as usize] += 1;
+            r.name_group = g;
+        }
         self.records.push(r);
     }
 }
@@ -321,6 +345,31 @@ mod tests {
         assert_eq!(r.city, NONE);
         assert_eq!(r.created, Some(1_709_251_200_000));
         assert_eq!(r.filled, 9);
+        assert_eq!(rs.group_sizes[r.name_group as usize], 1);
+    }
+
+    #[test]
+    fn name_and_place_groups_count_their_contacts() {
+        let mut rs = Records::new(&default_fields());
+        let people = [
+            ("Robert", "Smith", "02110", ""),
+            ("Bob", "Smith", "02110", "Boston"),
+            ("Robert", "Smith", "", "Boston"),
+            ("Robert", "Smith", "02111", ""),
+            ("", "Smith", "02110", ""),
+        ];
+        for (i, (f, l, z, c)) in people.iter().enumerate() {
+            rs.push(&contact(
+                &i.to_string(),
+                &[("firstname", f), ("lastname", l), ("zip", z), ("city", c)],
+            ));
+        }
+        let sizes: Vec<u32> = rs
+            .records
+            .iter()
+            .map(|r| rs.group_sizes[r.name_group as usize])
+            .collect();
+        assert_eq!(sizes, [2, 2, 1, 1, 0]);
     }
 
     #[test]

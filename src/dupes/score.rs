@@ -6,7 +6,7 @@
 //!
 //! | field | agrees | nearly | disagrees (both filled in) |
 //! |---|---|---|---|
-//! | email (any of each side's) | same email +10 | same domain and one edit in the local part, numbers agreeing +5; the same person-like local part at another domain (`jane.doe@` / `janedoe@`) +5 | −1; another mailbox at the same organisation's domain (not free mail) −2.5; the same letters numbered differently (`wbrown1@`, `wbrown2@`) −4 |
+//! | email (any of each side's) | same email +11 (alone above the default threshold: HubSpot itself takes an email for one person); +4 for a role mailbox (`info@`, `sales@`) | same domain and one edit in the local part, numbers agreeing +5; the same person-like local part at another domain (`jane.doe@` / `janedoe@`) +5 | −1; another mailbox at the same organisation's domain (not free mail) −2.5; the same letters numbered differently (`wbrown1@`, `wbrown2@`) −4 |
 //! | phone (any) | same number +8 | all but the last two digits +1.5 | −3 |
 //! | first name | same, or a nickname +3 | Jaro–Winkler ≥ 0.92 or one edit +2; an initial +1 | −7 |
 //! | last name | same +4 | Jaro–Winkler ≥ 0.92 or one edit +3; one name part of the other (`Doe`, `Doe-Miller`) +2 | −6 |
@@ -22,8 +22,13 @@ use std::fmt;
 
 use strsim::{jaro_winkler, osa_distance};
 
-use super::normalize::{email_name, is_free_mail, Phone};
+use super::normalize::{email_name, is_free_mail, is_role_email, Phone};
 use super::record::{Record, Records, Sym, NONE};
+
+/// Namesakes in one place (same first and last name, same postal code or
+/// city) beyond which sharing name and place counts for less: with k of
+/// them, log₂(k / 8) bits less.
+pub const COMMON_NAME: u32 = 8;
 
 /// The prior, in bits: the score of a pair is 0.5 when its evidence adds up
 /// to this much.
@@ -44,6 +49,8 @@ pub fn weight_of(score: f64) -> f64 {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Reason {
     SameEmail,
+    /// The same role mailbox (`info@`, `sales@`).
+    SameRoleEmail,
     /// Same domain, local parts this similar.
     SimilarEmail(f32),
     /// The same person-like local part at other domains.
@@ -60,6 +67,8 @@ pub enum Reason {
     Name(f32),
     FirstNameDiffers,
     LastNameDiffers,
+    /// This many contacts share the name in the place.
+    CommonName(u32),
     Company,
     SimilarCompany(f32),
     Zip,
@@ -77,6 +86,7 @@ impl Reason {
         let field = |i: &u16| fields.get(*i as usize).map_or("field", String::as_str);
         match self {
             Reason::SameEmail => "same email".into(),
+            Reason::SameRoleEmail => "same role email".into(),
             Reason::SimilarEmail(s) => format!("similar email {s:.2}"),
             Reason::EmailName => "email name".into(),
             Reason::SamePhone => "phone".into(),
@@ -88,6 +98,7 @@ impl Reason {
             Reason::Name(s) => format!("name {s:.2}"),
             Reason::FirstNameDiffers => "first name differs".into(),
             Reason::LastNameDiffers => "last name differs".into(),
+            Reason::CommonName(k) => format!("common name ({k} in the place)"),
             Reason::Company => "company".into(),
             Reason::SimilarCompany(s) => format!("company {s:.2}"),
             Reason::Zip => "zip".into(),
@@ -228,7 +239,7 @@ pub fn compare_above(rs: &Records, a: &Record, b: &Record, floor: f64) -> Option
     let mut reasons = Reasons::new();
     emails(a, b, &mut w, &mut reasons);
     phones(a, b, &mut w, &mut reasons);
-    names(rs, a, b, &mut w, &mut reasons);
+    let same_name = names(rs, a, b, &mut w, &mut reasons);
     // The most the remaining fields can add.
     let rest = 2.0 + 2.0 + a.texts.len() as f64;
     if w + rest < floor {
@@ -268,6 +279,16 @@ pub fn compare_above(rs: &Records, a: &Record, b: &Record, floor: f64) -> Option
             reasons.push(Reason::City);
         } else {
             w -= 1.5;
+        }
+    }
+    // A name many contacts in the place share says less: the chance that
+    // two of k namesakes in one place are one person falls as k grows.
+    let same_place = (a.zip != NONE && a.zip == b.zip) || (a.city != NONE && a.city == b.city);
+    if same_name && same_place {
+        let k = rs.group_sizes[a.name_group as usize].max(rs.group_sizes[b.name_group as usize]);
+        if k > COMMON_NAME {
+            w -= (k as f64 / COMMON_NAME as f64).log2();
+            reasons.push(Reason::CommonName(k));
         }
     }
     // Other fields.
@@ -335,9 +356,20 @@ fn emails(a: &Record, b: &Record, w: &mut f64, reasons: &mut Reasons) {
     if a.emails.is_empty() || b.emails.is_empty() {
         return;
     }
-    if a.emails.iter().any(|e| b.emails.contains(e)) {
-        *w += 10.0;
-        reasons.push(Reason::SameEmail);
+    if let Some(e) = a.emails.iter().find(|e| b.emails.contains(e)) {
+        if is_role_email(e)
+            && !a
+                .emails
+                .iter()
+                .any(|e| b.emails.contains(e) && !is_role_email(e))
+        {
+            // `info@`, `sales@`: a mailbox people share.
+            *w += 4.0;
+            reasons.push(Reason::SameRoleEmail);
+        } else {
+            *w += 11.0;
+            reasons.push(Reason::SameEmail);
+        }
         return;
     }
     let mut best: Option<Reason> = None;
@@ -398,7 +430,9 @@ fn phones(a: &Record, b: &Record, w: &mut f64, reasons: &mut Reasons) {
     }
 }
 
-fn names(rs: &Records, a: &Record, b: &Record, w: &mut f64, reasons: &mut Reasons) {
+/// Scores the names; whether first and last name are the same (nicknames
+/// and swaps included).
+fn names(rs: &Records, a: &Record, b: &Record, w: &mut f64, reasons: &mut Reasons) -> bool {
     let mut first = compare_name(rs, a.first, b.first, true);
     let mut last = compare_name(rs, a.last, b.last, false);
     let swapped = a.first != NONE
@@ -425,8 +459,10 @@ fn names(rs: &Records, a: &Record, b: &Record, w: &mut f64, reasons: &mut Reason
         Likeness::Initial => 0.0,
         Likeness::Differs(_) => -6.0,
     };
+    let same = |l: Likeness| matches!(l, Likeness::Same | Likeness::Nickname);
+    let same_name = same(first) && same(last);
     let (sims, n) = match (first.similarity(), last.similarity()) {
-        (None, None) => return,
+        (None, None) => return false,
         (Some(x), None) | (None, Some(x)) => (x, 1.0),
         (Some(x), Some(y)) => (x + y, 2.0),
     };
@@ -449,6 +485,7 @@ fn names(rs: &Records, a: &Record, b: &Record, w: &mut f64, reasons: &mut Reason
     if matches!(last, Likeness::Differs(_)) {
         reasons.push(Reason::LastNameDiffers);
     }
+    same_name
 }
 
 #[cfg(test)]
@@ -504,8 +541,14 @@ mod tests {
                 ("lastname", "Doe"),
             ],
         );
-        assert_eq!(w, 17.0);
+        assert_eq!(w, 18.0);
         assert_eq!(r, ["same email", "same name"]);
+    }
+
+    #[test]
+    fn a_shared_role_mailbox_is_weak() {
+        let (w, r) = cmp(&[("email", "info@acme.com")], &[("email", "INFO@acme.com")]);
+        assert_eq!((w, r), (4.0, vec!["same role email".to_string()]));
     }
 
     #[test]
@@ -683,6 +726,24 @@ mod tests {
             &[("lastname", "Doe"), ("phone", "6175550101")],
         );
         assert_eq!((w, r.len()), (0.0, 0), "missing values are no evidence");
+    }
+
+    #[test]
+    fn common_names_in_a_place_count_for_less() {
+        let jane = [("firstname", "Jane"), ("lastname", "Doe"), ("zip", "02110")];
+        let mut many: Vec<&[(&str, &str)]> = vec![&jane; 16];
+        let rs = records(&many);
+        let c = compare(&rs, &rs.records[0], &rs.records[1]);
+        assert_eq!(
+            c.weight,
+            3.0 + 4.0 + 2.0 - 1.0,
+            "16 namesakes: log2(16 / 8) bits less"
+        );
+        let r: Vec<String> = c.reasons.as_slice().iter().map(|r| r.text(&[])).collect();
+        assert_eq!(r, ["same name", "zip", "common name (16 in the place)"]);
+        many.truncate(8);
+        let rs = records(&many);
+        assert_eq!(compare(&rs, &rs.records[0], &rs.records[1]).weight, 9.0);
     }
 
     #[test]
