@@ -5,5 +5,6 @@ mod util;
 mod bad_input;
 mod check;
 mod completions;
+mod dupes;
 mod roundtrip;
 mod show;
