@@ -22,6 +22,14 @@ fn finds_the_known_duplicates_of_the_fixture() {
         "{}",
         stderr(&out)
     );
+    // The same plan every run, and from stdin.
+    let again = s
+        .cmd()
+        .args(["dupes", "-", "-o", "-", "--input-format", "csv"])
+        .write_stdin(s.read("dupes.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&again), plan);
     // The plan is one `apply` reads as it is.
     let parsed = parse_plan(plan.as_bytes(), "plan.csv", None).unwrap();
     let pairs: Vec<(&str, &str)> = parsed
