@@ -38,6 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge SECONDARY into PRIMARY and write the whole export')
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply a plan of merges (CSV primary_id,secondary_id or JSON [{"primary","secondary"}]), all or nothing unless --keep-going')
             [CompletionResult]::new('unmerge', 'unmerge', [CompletionResultType]::ParameterValue, 'Split an additional email off a contact into a new contact, or restore a merged-away contact from the merge journal')
+            [CompletionResult]::new('dupes', 'dupes', [CompletionResultType]::ParameterValue, 'Find likely duplicate contacts and write them as a plan `apply` runs')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions generated from this command''s definition')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -145,6 +146,24 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'contact-merge;dupes' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the plan here: CSV (primary_id,secondary_id,score,reasons), or JSON when the name ends in .json; `-` writes the CSV plan to stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the plan here: CSV (primary_id,secondary_id,score,reasons), or JSON when the name ends in .json; `-` writes the CSV plan to stdout')
+            [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'Minimum score (0 to 1) of a duplicate pair; higher finds fewer, surer pairs')
+            [CompletionResult]::new('--fields', '--fields', [CompletionResultType]::ParameterName, 'Properties to compare, by internal name or CSV label [default: email,phone,firstname,lastname,company,zip,city,jobtitle]')
+            [CompletionResult]::new('--primary', '--primary', [CompletionResultType]::ParameterName, 'Which contact of a cluster is the primary (it keeps its id)')
+            [CompletionResult]::new('--max-block', '--max-block', [CompletionResultType]::ParameterName, 'Skip blocks of more contacts than this sharing one key (an email, a phone, a name and place), which say little and cost much')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output for people (table) or scripts (json)')
+            [CompletionResult]::new('--merge-time', '--merge-time', [CompletionResultType]::ParameterName, 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables')
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Format of the input file (default: from its extension)')
+            [CompletionResult]::new('--output-format', '--output-format', [CompletionResultType]::ParameterName, 'Format of the output file (default: from -o''s extension, else the input''s)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress or summaries on stderr (warnings and errors still show)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress or summaries on stderr (warnings and errors still show)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'contact-merge;completions' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output for people (table) or scripts (json)')
             [CompletionResult]::new('--merge-time', '--merge-time', [CompletionResultType]::ParameterName, 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes')
@@ -164,6 +183,7 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge SECONDARY into PRIMARY and write the whole export')
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply a plan of merges (CSV primary_id,secondary_id or JSON [{"primary","secondary"}]), all or nothing unless --keep-going')
             [CompletionResult]::new('unmerge', 'unmerge', [CompletionResultType]::ParameterValue, 'Split an additional email off a contact into a new contact, or restore a merged-away contact from the merge journal')
+            [CompletionResult]::new('dupes', 'dupes', [CompletionResultType]::ParameterValue, 'Find likely duplicate contacts and write them as a plan `apply` runs')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions generated from this command''s definition')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -184,6 +204,9 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             break
         }
         'contact-merge;help;unmerge' {
+            break
+        }
+        'contact-merge;help;dupes' {
             break
         }
         'contact-merge;help;completions' {

@@ -28,6 +28,9 @@ _contact__merge() {
             contact__merge,diff)
                 cmd="contact__merge__subcmd__diff"
                 ;;
+            contact__merge,dupes)
+                cmd="contact__merge__subcmd__dupes"
+                ;;
             contact__merge,help)
                 cmd="contact__merge__subcmd__help"
                 ;;
@@ -52,6 +55,9 @@ _contact__merge() {
             contact__merge__subcmd__help,diff)
                 cmd="contact__merge__subcmd__help__subcmd__diff"
                 ;;
+            contact__merge__subcmd__help,dupes)
+                cmd="contact__merge__subcmd__help__subcmd__dupes"
+                ;;
             contact__merge__subcmd__help,help)
                 cmd="contact__merge__subcmd__help__subcmd__help"
                 ;;
@@ -71,7 +77,7 @@ _contact__merge() {
 
     case "${cmd}" in
         contact__merge)
-            opts="-q -h -V --format --merge-time --color --quiet --input-format --output-format --help --version show check diff merge apply unmerge completions help"
+            opts="-q -h -V --format --merge-time --color --quiet --input-format --output-format --help --version show check diff merge apply unmerge dupes completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -284,8 +290,66 @@ _contact__merge() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        contact__subcmd__merge__subcmd__dupes)
+            opts="-o -q -h --output --threshold --fields --primary --max-block --format --merge-time --color --quiet --input-format --output-format --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fields)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --primary)
+                    COMPREPLY=($(compgen -W "oldest newest most-complete" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-block)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --merge-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --input-format)
+                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-format)
+                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         contact__subcmd__merge__subcmd__help)
-            opts="show check diff merge apply unmerge completions help"
+            opts="show check diff merge apply unmerge dupes completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -341,6 +405,20 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__help__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        contact__subcmd__merge__subcmd__help__subcmd__dupes)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -45,6 +45,7 @@ complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "diff" -
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "merge" -d 'Merge SECONDARY into PRIMARY and write the whole export'
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "apply" -d 'Apply a plan of merges (CSV primary_id,secondary_id or JSON [{"primary","secondary"}]), all or nothing unless --keep-going'
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "unmerge" -d 'Split an additional email off a contact into a new contact, or restore a merged-away contact from the merge journal'
+complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "dupes" -d 'Find likely duplicate contacts and write them as a plan `apply` runs'
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "completions" -d 'Print shell completions generated from this command\'s definition'
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l format -d 'Output for people (table) or scripts (json)' -r -f -a "table\t''
@@ -162,6 +163,27 @@ csv\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l in-place -d 'Replace the input file (atomically)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -s q -l quiet -d 'No progress or summaries on stderr (warnings and errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -s h -l help -d 'Print help'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -s o -l output -d 'Write the plan here: CSV (primary_id,secondary_id,score,reasons), or JSON when the name ends in .json; `-` writes the CSV plan to stdout' -r -F
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l threshold -d 'Minimum score (0 to 1) of a duplicate pair; higher finds fewer, surer pairs' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l fields -d 'Properties to compare, by internal name or CSV label [default: email,phone,firstname,lastname,company,zip,city,jobtitle]' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l primary -d 'Which contact of a cluster is the primary (it keeps its id)' -r -f -a "oldest\t'The oldest create date (HubSpot keeps the older record\'s create date)'
+newest\t'The newest create date'
+most-complete\t'The most properties filled in (then the oldest)'"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l max-block -d 'Skip blocks of more contacts than this sharing one key (an email, a phone, a name and place), which say little and cost much' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l format -d 'Output for people (table) or scripts (json)' -r -f -a "table\t''
+json\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l merge-time -d 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l color -d 'When to colour tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l input-format -d 'Format of the input file (default: from its extension)' -r -f -a "json\t''
+ndjson\t''
+csv\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l output-format -d 'Format of the output file (default: from -o\'s extension, else the input\'s)' -r -f -a "json\t''
+ndjson\t''
+csv\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -s q -l quiet -d 'No progress or summaries on stderr (warnings and errors still show)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -l format -d 'Output for people (table) or scripts (json)' -r -f -a "table\t''
 json\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -l merge-time -d 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes' -r
@@ -176,11 +198,12 @@ ndjson\t''
 csv\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -s q -l quiet -d 'No progress or summaries on stderr (warnings and errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge completions help" -f -a "show" -d 'Show contacts as a table (property | value), sections summarised'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge completions help" -f -a "check" -d 'Validate exports: ids, emails, dates, lifecycle stages, numbers. Reports every problem; exit 1 when any is found'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge completions help" -f -a "diff" -d 'Preview a merge: property | primary | secondary | merged | rule, and what happens to every section. Never writes a file'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge completions help" -f -a "merge" -d 'Merge SECONDARY into PRIMARY and write the whole export'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge completions help" -f -a "apply" -d 'Apply a plan of merges (CSV primary_id,secondary_id or JSON [{"primary","secondary"}]), all or nothing unless --keep-going'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge completions help" -f -a "unmerge" -d 'Split an additional email off a contact into a new contact, or restore a merged-away contact from the merge journal'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge completions help" -f -a "completions" -d 'Print shell completions generated from this command\'s definition'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions help" -f -a "show" -d 'Show contacts as a table (property | value), sections summarised'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions help" -f -a "check" -d 'Validate exports: ids, emails, dates, lifecycle stages, numbers. Reports every problem; exit 1 when any is found'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions help" -f -a "diff" -d 'Preview a merge: property | primary | secondary | merged | rule, and what happens to every section. Never writes a file'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions help" -f -a "merge" -d 'Merge SECONDARY into PRIMARY and write the whole export'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions help" -f -a "apply" -d 'Apply a plan of merges (CSV primary_id,secondary_id or JSON [{"primary","secondary"}]), all or nothing unless --keep-going'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions help" -f -a "unmerge" -d 'Split an additional email off a contact into a new contact, or restore a merged-away contact from the merge journal'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions help" -f -a "dupes" -d 'Find likely duplicate contacts and write them as a plan `apply` runs'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions help" -f -a "completions" -d 'Print shell completions generated from this command\'s definition'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

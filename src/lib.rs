@@ -4,15 +4,17 @@
 //! The library is the engine: the model ([`model`]), the file formats
 //! ([`format`]), dates ([`dates`]), labels ([`labels`]), what is known of
 //! properties ([`props`]), the merge rules ([`rules`]) and the merge that
-//! applies them ([`merge`]), validation ([`check`]), batch plans ([`plan`]),
-//! the merge journal ([`journal`]), unmerge ([`unmerge`]), the test-data
-//! generator ([`gen`]) and atomic writes ([`atomic`]). It never prints; the
-//! command line lives in [`cli`].
+//! applies them ([`merge`]), validation ([`check`]), batch plans ([`plan`])
+//! and streaming them over large files ([`stream`]), the merge journal
+//! ([`journal`]), unmerge ([`unmerge`]), the duplicate finder ([`dupes`]),
+//! the test-data generator ([`gen`]) and atomic writes ([`atomic`]). It never
+//! prints; the command line lives in [`cli`].
 
 pub mod atomic;
 pub mod check;
 pub mod cli;
 pub mod dates;
+pub mod dupes;
 pub mod error;
 pub mod format;
 pub mod gen;

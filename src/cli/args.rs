@@ -101,6 +101,21 @@ contact-merge unmerge merged.json 101 janedoe@gmail.com -o split.json\n  \
 contact-merge unmerge merged.json 101 janedoe@gmail.com --new-id 900 -o split.json\n  \
 contact-merge unmerge merged.json 101 --restore 102 --journal merges.jsonl -o restored.json")]
     Unmerge(UnmergeArgs),
+    /// Find likely duplicate contacts and write them as a plan `apply` runs.
+    ///
+    /// Emails, phones, names (nicknames, accents, typos), companies (legal
+    /// forms dropped) and places are compared; pairs at or above the
+    /// threshold are joined into clusters, and each cluster's primary
+    /// absorbs the others. Without -o the pairs are shown as a table (or
+    /// JSON with --format json).
+    #[command(
+        after_help = "Examples:\n  contact-merge dupes export.csv                     # review as a table\n  \
+contact-merge dupes export.csv -o plan.csv         # the plan: primary_id,secondary_id,score,reasons\n  \
+contact-merge dupes export.csv --threshold 0.97 --primary most-complete -o plan.csv\n  \
+contact-merge dupes export.csv --fields \"Email,First Name,Last Name,Job Title\"\n  \
+contact-merge apply export.csv --plan plan.csv -o merged.csv"
+    )]
+    Dupes(DupesArgs),
     /// Print shell completions generated from this command's definition.
     #[command(
         after_help = "Example:\n  contact-merge completions bash > ~/.local/share/bash-completion/completions/contact-merge"
@@ -239,6 +254,38 @@ pub struct UnmergeArgs {
     pub journal: Option<PathBuf>,
     #[command(flatten)]
     pub write: WriteFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct DupesArgs {
+    /// The export (`-` for stdin).
+    pub file: PathBuf,
+    /// Write the plan here: CSV (primary_id,secondary_id,score,reasons), or
+    /// JSON when the name ends in .json; `-` writes the CSV plan to stdout.
+    #[arg(short, long, value_name = "PLAN")]
+    pub output: Option<PathBuf>,
+    /// Minimum score (0 to 1) of a duplicate pair; higher finds fewer,
+    /// surer pairs.
+    #[arg(long, value_name = "T", default_value_t = crate::dupes::DEFAULT_THRESHOLD, value_parser = parse_threshold)]
+    pub threshold: f64,
+    /// Properties to compare, by internal name or CSV label [default:
+    /// email,phone,firstname,lastname,company,zip,city,jobtitle].
+    #[arg(long, value_name = "F,...")]
+    pub fields: Option<String>,
+    /// Which contact of a cluster is the primary (it keeps its id).
+    #[arg(long, value_enum, default_value_t = crate::dupes::PrimaryRule::Oldest)]
+    pub primary: crate::dupes::PrimaryRule,
+    /// Skip blocks of more contacts than this sharing one key (an email, a
+    /// phone, a name and place), which say little and cost much.
+    #[arg(long, value_name = "N", default_value_t = crate::dupes::block::Options::default().max_block)]
+    pub max_block: usize,
+}
+
+fn parse_threshold(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(t) if (0.0..=1.0).contains(&t) => Ok(t),
+        _ => Err(format!("expected a score from 0 to 1, like 0.9; got {s:?}")),
+    }
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ pub mod args;
 mod check;
 mod completions;
 mod diff;
+mod dupes;
 pub mod io;
 mod merge;
 mod show;
@@ -123,6 +124,7 @@ pub fn run(command: &Command, ctx: &mut Ctx) -> anyhow::Result<Status> {
         Command::Merge(a) => merge::run(a, ctx),
         Command::Apply(a) => apply::run(a, ctx),
         Command::Unmerge(a) => unmerge::run(a, ctx),
+        Command::Dupes(a) => dupes::run(a, ctx),
         Command::Completions(a) => completions::run(a, ctx),
     }
 }

@@ -93,6 +93,19 @@ pub fn each_contact(
     }
 }
 
+/// Read an export (`-` is stdin) one contact at a time, handing each to
+/// `f` without keeping the export: for commands that need a few fields of
+/// each contact of a large file (`dupes`). The file's bytes are held, its
+/// contacts are not.
+pub fn for_each_contact(
+    path: &Path,
+    format: Option<Format>,
+    f: &mut dyn FnMut(Contact),
+) -> Result<(), ReadError> {
+    let (bytes, format, file) = read_file(path, format)?;
+    each_contact(&bytes, format, &file, None, &mut |c, _| f(c))
+}
+
 /// Read a file (`-` is stdin) whole, and the format it is in: `format`, else
 /// its extension, else (stdin) sniffed. The name for messages is given too.
 pub fn read_file(

@@ -8,6 +8,7 @@ mod check;
 mod completions;
 mod crash;
 mod diff;
+mod dupes;
 mod merge;
 mod roundtrip;
 mod show;

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Benchmark of `contact-merge dupes`: quality (precision, recall, F1 against
+# the generator's true pairs), wall time and peak memory, at 100k and 1M
+# contacts. Release build. Data goes to a scratch folder, never committed.
+#
+#   bench/dupes.sh                      # 100k and 1M, default options
+#   SIZES="100000" bench/dupes.sh       # only 100k
+#   DATA=/tmp/cm-bench bench/dupes.sh   # another scratch folder
+#   ARGS="--threshold 0.95" bench/dupes.sh
+#   FIELDS="email,phone,firstname,lastname,company,zip,city" bench/dupes.sh
+#   RUNS=3 bench/dupes.sh               # time and memory: the median run
+#
+# The generator holds the whole export in memory: 1M contacts need about
+# 16 GB while the data is made (once; later runs reuse it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DATA="${DATA:-target/bench-data}"
+SIZES="${SIZES:-100000 1000000}"
+SEED="${SEED:-42}"
+ARGS="${ARGS:-}"
+FIELDS="${FIELDS:-}"
+RUNS="${RUNS:-1}"
+
+cargo build --release --quiet --bin contact-merge --example gen --example dupes_eval
+BIN=target/release/contact-merge
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(uname -sr)"
+echo
+echo "| contacts | input | time | peak memory | candidate pairs | pairs found | precision | recall | F1 |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+for n in $SIZES; do
+    dir="$DATA/$n-seed$SEED"
+    if [ ! -s "$dir/contacts.csv" ] || [ ! -s "$dir/truth.csv" ]; then
+        target/release/examples/gen --contacts "$n" --seed "$SEED" --formats csv --out "$dir" >&2
+    fi
+    extra=()
+    [ -n "$FIELDS" ] && extra+=(--fields "$FIELDS")
+    # shellcheck disable=SC2206
+    [ -n "$ARGS" ] && extra+=($ARGS)
+    runs=()
+    for _ in $(seq "$RUNS"); do
+        /usr/bin/time -v "$BIN" dupes "$dir/contacts.csv" -o "$dir/plan.csv" "${extra[@]}" \
+            2> "$dir/dupes.log"
+        secs=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$dir/dupes.log" |
+            awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
+        kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$dir/dupes.log")
+        runs+=("$secs $kb")
+    done
+    read -r wall rss < <(printf '%s\n' "${runs[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
+    cands=$(sed -n 's/.*(\([0-9]*\) candidate pairs compared.*/\1/p' "$dir/dupes.log")
+    found=$(($(wc -l < "$dir/plan.csv") - 1))
+    size=$(du -m "$dir/contacts.csv" | cut -f1)
+    eval_json=$(target/release/examples/dupes_eval --truth "$dir/truth.csv" --plan "$dir/plan.csv")
+    get() { echo "$eval_json" | sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p"; }
+    echo "| $n | ${size} MB CSV | ${wall} s | $((rss / 1024)) MB | $cands | $found | $(get precision) | $(get recall) | $(get f1) |"
+done

@@ -1,0 +1,122 @@
+//! `contact-merge dupes FILE [-o PLAN]`: likely duplicates, as a plan.
+
+use std::path::Path;
+
+use anyhow::Context;
+
+use super::args::{DupesArgs, OutputFormat};
+use super::{table, Ctx, Status, UsageError};
+use crate::dupes::{self, DupPair, Found, Records};
+use crate::format;
+
+pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
+    let fields = match &args.fields {
+        Some(list) => {
+            dupes::parse_fields(list).map_err(|e| UsageError(format!("--fields: {e}")))?
+        }
+        None => dupes::default_fields(),
+    };
+    if args.max_block < 2 {
+        return Err(UsageError("--max-block must be at least 2".into()).into());
+    }
+    let mut records = Records::new(&fields);
+    format::for_each_contact(&args.file, ctx.global.input_format, &mut |c| {
+        records.push(&c)
+    })?;
+    for (f, seen) in records.fields.iter().zip(&records.seen) {
+        if *seen == 0 && args.fields.is_some() {
+            ctx.warn(&format!(
+                "no contact in {} has a value for {:?}; check the name (internal names or CSV labels)",
+                args.file.display(),
+                f.name
+            ));
+        }
+    }
+    if records.bad_dates > 0 {
+        ctx.warn(&format!(
+            "{} contact(s) have a create date that is not a date; they count as the oldest when choosing primaries",
+            records.bad_dates
+        ));
+    }
+    let opts = dupes::Options {
+        threshold: args.threshold,
+        primary: args.primary,
+        blocking: dupes::block::Options {
+            max_block: args.max_block,
+            ..Default::default()
+        },
+    };
+    let found = dupes::find(&records, &opts);
+    drop(records);
+    match args.output.as_deref() {
+        None => match ctx.global.format {
+            OutputFormat::Json => {
+                serde_json::to_writer_pretty(&mut *ctx.out, &found.pairs)?;
+                writeln!(ctx.out)?;
+            }
+            OutputFormat::Table => {
+                if !found.pairs.is_empty() {
+                    writeln!(ctx.out, "{}", render(&found.pairs, ctx.color))?;
+                }
+            }
+        },
+        Some(p) if p.as_os_str() == "-" => {
+            dupes::write_plan_csv(&found.pairs, ctx.out).context("cannot write to stdout")?
+        }
+        Some(p) => crate::atomic::write_atomic(p, |w| write_plan(&found.pairs, p, w))
+            .with_context(|| format!("cannot write {}", p.display()))?,
+    }
+    ctx.info(&summary(&found, args));
+    Ok(Status::Ok)
+}
+
+/// The plan file: JSON when its name ends in `.json`, else CSV.
+fn write_plan(pairs: &[DupPair], path: &Path, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    if crate::plan::PlanFormat::from_path(path) == Some(crate::plan::PlanFormat::Json) {
+        serde_json::to_writer_pretty(&mut *w, pairs)?;
+        writeln!(w)
+    } else {
+        dupes::write_plan_csv(pairs, w)
+    }
+}
+
+/// The pairs as a table: cluster | primary | secondary | score | reasons.
+pub fn render(pairs: &[DupPair], color: bool) -> comfy_table::Table {
+    let mut t = table::new(
+        &["cluster", "primary", "secondary", "score", "reasons"],
+        color,
+    );
+    for p in pairs {
+        t.add_row(vec![
+            p.cluster.to_string(),
+            p.primary.clone(),
+            p.secondary.clone(),
+            format!("{:.3}", p.score),
+            p.reasons.join(", "),
+        ]);
+    }
+    t
+}
+
+fn summary(found: &Found, args: &DupesArgs) -> String {
+    let mut s = format!(
+        "{}: {} contacts, {} duplicate pair(s) in {} cluster(s) at threshold {} ({} candidate pairs compared",
+        args.file.display(),
+        found.contacts,
+        found.pairs.len(),
+        found.clusters,
+        args.threshold,
+        found.blocking.candidates,
+    );
+    if found.blocking.skipped_blocks > 0 {
+        s.push_str(&format!(
+            "; {} block(s) of more than {} contacts sharing a key skipped, {} contacts in them",
+            found.blocking.skipped_blocks, args.max_block, found.blocking.skipped_members
+        ));
+    }
+    s.push(')');
+    if let Some(o) = args.output.as_deref().filter(|o| o.as_os_str() != "-") {
+        s.push_str(&format!("; plan written to {}", o.display()));
+    }
+    s
+}

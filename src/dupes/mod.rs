@@ -1,0 +1,441 @@
+//! The duplicate finder: likely duplicate contacts, as a plan `apply` runs.
+//!
+//! 1. Each contact's compared fields are normalised once ([`normalize`],
+//!    [`record`]).
+//! 2. Blocking picks the pairs worth comparing, near-linear in the number
+//!    of contacts ([`block`]).
+//! 3. Each candidate pair is scored from field similarities, with the
+//!    reasons that drove the score ([`score`]).
+//! 4. Pairs at or above the threshold are joined transitively into
+//!    clusters; each cluster's primary is chosen by a rule, and the plan
+//!    merges every other member into it ([`cluster`]).
+//!
+//! The library never prints; [`find`] returns the clusters and counts.
+
+pub mod block;
+pub mod cluster;
+pub mod normalize;
+pub mod record;
+pub mod score;
+
+pub use record::Records;
+
+use crate::labels;
+
+/// How a compared field is normalised and scored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// Emails (`email` brings `hs_additional_emails` along).
+    Email,
+    Phone,
+    FirstName,
+    LastName,
+    Company,
+    Zip,
+    City,
+    /// Any other property: folded text.
+    Text,
+}
+
+/// A compared field: a property by internal name, and its kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub name: String,
+    pub kind: FieldKind,
+}
+
+impl Field {
+    /// A field by internal name or CSV label ("First Name" → `firstname`);
+    /// its kind follows from the name.
+    pub fn new(name: &str) -> Field {
+        let name = labels::internal_name(name).to_string();
+        let lower = name.to_ascii_lowercase();
+        let kind = match lower.as_str() {
+            "firstname" => FieldKind::FirstName,
+            "lastname" => FieldKind::LastName,
+            "zip" | "postalcode" | "postcode" => FieldKind::Zip,
+            "city" => FieldKind::City,
+            n if n.contains("email") => FieldKind::Email,
+            n if n.contains("phone") => FieldKind::Phone,
+            n if n == "company" || n == "associated company" || n == "companyname" => {
+                FieldKind::Company
+            }
+            _ => FieldKind::Text,
+        };
+        Field { name, kind }
+    }
+}
+
+/// The fields compared by default.
+pub const DEFAULT_FIELDS: &[&str] = &[
+    "email",
+    "phone",
+    "firstname",
+    "lastname",
+    "company",
+    "zip",
+    "city",
+    "jobtitle",
+];
+
+pub fn default_fields() -> Vec<Field> {
+    DEFAULT_FIELDS.iter().map(|f| Field::new(f)).collect()
+}
+
+/// Parse `--fields a,b,...` (internal names or CSV labels); repeats are
+/// dropped.
+pub fn parse_fields(list: &str) -> Result<Vec<Field>, String> {
+    let mut out: Vec<Field> = Vec::new();
+    for item in list.split(',').map(str::trim) {
+        if item.is_empty() {
+            continue;
+        }
+        let f = Field::new(item);
+        if !out.iter().any(|g| g.name == f.name) {
+            out.push(f);
+        }
+    }
+    if out.is_empty() {
+        return Err(
+            "no fields given; list properties to compare, e.g. email,phone,firstname,lastname"
+                .into(),
+        );
+    }
+    Ok(out)
+}
+
+/// Which member of a cluster becomes the primary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum PrimaryRule {
+    /// The oldest create date (HubSpot keeps the older record's create
+    /// date).
+    #[default]
+    Oldest,
+    /// The newest create date.
+    Newest,
+    /// The most properties filled in (then the oldest).
+    MostComplete,
+}
+
+/// The default threshold: a pair is a duplicate at this score or above.
+pub const DEFAULT_THRESHOLD: f64 = 0.9;
+
+/// What to look for.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Minimum score (0 to 1) of a duplicate pair.
+    pub threshold: f64,
+    pub primary: PrimaryRule,
+    pub blocking: block::Options,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            threshold: DEFAULT_THRESHOLD,
+            primary: PrimaryRule::Oldest,
+            blocking: block::Options::default(),
+        }
+    }
+}
+
+/// One pair of the plan: merge `secondary` into `primary`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DupPair {
+    /// The cluster's number, from 1, in file order of the primaries.
+    pub cluster: usize,
+    pub primary: String,
+    pub secondary: String,
+    /// The score of the pair compared directly (0 to 1).
+    pub score: f64,
+    /// What drove it; `via ID` when the two meet only through another
+    /// member of the cluster.
+    pub reasons: Vec<String>,
+}
+
+/// What [`find`] found.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub pairs: Vec<DupPair>,
+    pub clusters: usize,
+    /// Contacts looked at.
+    pub contacts: usize,
+    /// Candidate pairs compared, and blocks skipped as too big.
+    pub blocking: block::Stats,
+    /// Pairs at or above the threshold (before clustering).
+    pub matches: usize,
+}
+
+/// Find the duplicates among the records.
+pub fn find(rs: &Records, opts: &Options) -> Found {
+    let min_weight = score::weight_of(opts.threshold);
+    let mut matches: Vec<(u32, u32)> = Vec::new();
+    let blocking = block::candidates(rs, opts.blocking, &mut |i, j| {
+        let (a, b) = (&rs.records[i as usize], &rs.records[j as usize]);
+        if score::compare_above(rs, a, b, min_weight).is_some_and(|c| c.weight >= min_weight) {
+            matches.push((i.min(j), i.max(j)));
+        }
+    });
+    matches.sort_unstable();
+    matches.dedup();
+    // Each member's strongest match, to name the link of a pair that only
+    // meets through another member.
+    let mut best: std::collections::HashMap<u32, (f64, u32)> = std::collections::HashMap::new();
+    for &(a, b) in &matches {
+        let w = score::compare(rs, &rs.records[a as usize], &rs.records[b as usize]).weight;
+        for (x, y) in [(a, b), (b, a)] {
+            let e = best.entry(x).or_insert((f64::MIN, y));
+            if w > e.0 || (w == e.0 && y < e.1) {
+                *e = (w, y);
+            }
+        }
+    }
+    let clusters = cluster::clusters(&rs.records, &matches, opts.primary);
+    let mut pairs = Vec::new();
+    for (n, members) in clusters.iter().enumerate() {
+        let p = &rs.records[members[0] as usize];
+        for &m in &members[1..] {
+            let s = &rs.records[m as usize];
+            let c = score::compare(rs, p, s);
+            let mut reasons: Vec<String> = c
+                .reasons
+                .as_slice()
+                .iter()
+                .map(|r| r.text(&rs.text_fields))
+                .collect();
+            if c.weight < min_weight {
+                if let Some(&(_, via)) = best.get(&m) {
+                    reasons.insert(0, format!("via {}", rs.records[via as usize].id));
+                }
+            }
+            pairs.push(DupPair {
+                cluster: n + 1,
+                primary: p.id.to_string(),
+                secondary: s.id.to_string(),
+                score: c.score(),
+                reasons,
+            });
+        }
+    }
+    Found {
+        pairs,
+        clusters: clusters.len(),
+        contacts: rs.len(),
+        blocking,
+        matches: matches.len(),
+    }
+}
+
+/// A plan CSV: `primary_id,secondary_id,score,reasons` (reasons joined by
+/// `; `), as `apply` reads it.
+pub fn write_plan_csv(pairs: &[DupPair], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut w = ::csv::Writer::from_writer(out);
+    w.write_record(["primary_id", "secondary_id", "score", "reasons"])?;
+    for p in pairs {
+        w.write_record([
+            p.primary.as_str(),
+            p.secondary.as_str(),
+            &format!("{:.3}", p.score),
+            &p.reasons.join("; "),
+        ])?;
+    }
+    w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Contact;
+
+    fn contact(id: &str, props: &[(&str, &str)]) -> Contact {
+        let mut c = Contact::new(id);
+        for (k, v) in props {
+            c.set_prop(k, Some(v.to_string()));
+        }
+        c
+    }
+
+    #[test]
+    fn fields_by_name_or_label() {
+        let f = parse_fields("Email, First Name,lastname, Phone Number,Job Title,email").unwrap();
+        let got: Vec<(&str, FieldKind)> = f.iter().map(|f| (f.name.as_str(), f.kind)).collect();
+        assert_eq!(
+            got,
+            [
+                ("email", FieldKind::Email),
+                ("firstname", FieldKind::FirstName),
+                ("lastname", FieldKind::LastName),
+                ("phone", FieldKind::Phone),
+                ("jobtitle", FieldKind::Text),
+            ]
+        );
+        assert_eq!(Field::new("Postal Code").kind, FieldKind::Zip);
+        assert_eq!(Field::new("mobilephone").kind, FieldKind::Phone);
+        assert_eq!(Field::new("Associated Company").kind, FieldKind::Company);
+        assert!(parse_fields(" , ").is_err());
+    }
+
+    fn found(contacts: &[Contact], opts: &Options) -> Found {
+        let mut rs = Records::new(&default_fields());
+        for c in contacts {
+            rs.push(c);
+        }
+        find(&rs, opts)
+    }
+
+    #[test]
+    fn finds_clusters_and_plans_primary_to_each_member() {
+        let contacts = [
+            contact(
+                "1",
+                &[
+                    ("firstname", "Ann"),
+                    ("lastname", "Lee"),
+                    ("email", "ann@x.com"),
+                    ("createdate", "2022-01-01"),
+                ],
+            ),
+            contact(
+                "2",
+                &[
+                    ("firstname", "Bob"),
+                    ("lastname", "Ray"),
+                    ("phone", "6175550101"),
+                    ("createdate", "2020-01-01"),
+                ],
+            ),
+            contact(
+                "3",
+                &[
+                    ("firstname", "Ann"),
+                    ("lastname", "Lee"),
+                    ("email", "ANN@x.com"),
+                    ("phone", "2125550123"),
+                    ("createdate", "2021-01-01"),
+                ],
+            ),
+            contact(
+                "4",
+                &[
+                    ("firstname", "Robert"),
+                    ("lastname", "Ray"),
+                    ("phone", "+1 617 555 0101"),
+                    ("createdate", "2019-01-01"),
+                ],
+            ),
+            contact(
+                "5",
+                &[
+                    ("firstname", "Ann"),
+                    ("lastname", "Lee"),
+                    ("phone", "212.555.0123"),
+                ],
+            ),
+            contact(
+                "6",
+                &[
+                    ("firstname", "Cy"),
+                    ("lastname", "Doe"),
+                    ("email", "cy@z.com"),
+                ],
+            ),
+        ];
+        let f = found(&contacts, &Options::default());
+        assert_eq!(f.clusters, 2);
+        assert_eq!(f.contacts, 6);
+        let got: Vec<(usize, &str, &str)> = f
+            .pairs
+            .iter()
+            .map(|p| (p.cluster, p.primary.as_str(), p.secondary.as_str()))
+            .collect();
+        // Contact 5 has no create date: the oldest of its cluster.
+        // Clusters in file order of their primaries.
+        assert_eq!(got, [(1, "4", "2"), (2, "5", "1"), (2, "5", "3")]);
+        assert_eq!(f.pairs[0].reasons, ["phone", "nickname"]);
+        assert!(f.pairs[0].score > 0.95);
+        // 5 and 1 only meet through 3.
+        assert_eq!(f.pairs[1].reasons[0], "via 3");
+        assert_eq!(f.pairs[2].reasons, ["phone", "same name"]);
+        let newest = found(
+            &contacts,
+            &Options {
+                primary: PrimaryRule::Newest,
+                ..Options::default()
+            },
+        );
+        let got: Vec<(&str, &str)> = newest
+            .pairs
+            .iter()
+            .map(|p| (p.primary.as_str(), p.secondary.as_str()))
+            .collect();
+        assert_eq!(got, [("1", "3"), ("1", "5"), ("2", "4")]);
+    }
+
+    #[test]
+    fn a_higher_threshold_finds_less() {
+        let contacts = [
+            contact(
+                "1",
+                &[
+                    ("firstname", "Jane"),
+                    ("lastname", "Doe"),
+                    ("company", "Acme"),
+                    ("zip", "02110"),
+                ],
+            ),
+            contact(
+                "2",
+                &[
+                    ("firstname", "Jane"),
+                    ("lastname", "Doe"),
+                    ("company", "Acme Inc"),
+                    ("zip", "02110"),
+                ],
+            ),
+        ];
+        let low = found(
+            &contacts,
+            &Options {
+                threshold: 0.5,
+                ..Options::default()
+            },
+        );
+        assert_eq!(low.pairs.len(), 1);
+        assert_eq!(low.pairs[0].reasons, ["same name", "company", "zip"]);
+        let high = found(
+            &contacts,
+            &Options {
+                threshold: 0.999,
+                ..Options::default()
+            },
+        );
+        assert!(high.pairs.is_empty());
+    }
+
+    #[test]
+    fn the_plan_csv_is_a_plan_apply_reads() {
+        let pairs = vec![DupPair {
+            cluster: 1,
+            primary: "101".into(),
+            secondary: "102".into(),
+            score: 0.98765,
+            reasons: vec!["same email".into(), "name 0.96".into()],
+        }];
+        let mut buf = Vec::new();
+        write_plan_csv(&pairs, &mut buf).unwrap();
+        let text = String::from_utf8(buf.clone()).unwrap();
+        assert_eq!(
+            text,
+            "primary_id,secondary_id,score,reasons\n101,102,0.988,same email; name 0.96\n"
+        );
+        let plan = crate::plan::parse_plan(&buf, "plan.csv", None).unwrap();
+        assert_eq!(plan.pairs.len(), 1);
+        assert_eq!(
+            (
+                plan.pairs[0].primary.as_str(),
+                plan.pairs[0].secondary.as_str()
+            ),
+            ("101", "102")
+        );
+    }
+}

@@ -1,0 +1,736 @@
+//! Normalisers: the form of each value that duplicates share. Each is a
+//! small function of one value (and, for phones, the contact's country),
+//! so that what counts as "the same" is decided in one place.
+
+/// An email address compared: trimmed, lower-cased, a `mailto:` prefix and
+/// angle brackets dropped. `None` when nothing is left or there is no `@`.
+pub fn email(raw: &str) -> Option<String> {
+    let s = raw.trim();
+    let s = s.strip_prefix('<').unwrap_or(s);
+    let s = s.strip_suffix('>').unwrap_or(s).trim();
+    let s = s.to_lowercase();
+    let s = s.strip_prefix("mailto:").unwrap_or(&s).trim();
+    (s.contains('@') && s.len() > 2).then(|| s.to_string())
+}
+
+/// Local parts that name a role or a shared mailbox, not a person: a match
+/// on them says nothing about who is behind the address.
+const ROLE_LOCALS: &[&str] = &[
+    "info",
+    "sales",
+    "admin",
+    "contact",
+    "office",
+    "hello",
+    "support",
+    "help",
+    "team",
+    "mail",
+    "email",
+    "marketing",
+    "billing",
+    "accounts",
+    "accounting",
+    "finance",
+    "hr",
+    "jobs",
+    "careers",
+    "noreply",
+    "donotreply",
+    "enquiries",
+    "inquiries",
+    "reception",
+    "service",
+    "webmaster",
+    "test",
+];
+
+/// The person-naming part of a normalised email's local part, for matching
+/// the same person at another domain: a `+tag` dropped, and dots, hyphens
+/// and underscores removed (`jane.doe+news@` and `janedoe@` agree). `None`
+/// for role addresses (`info@`, `sales@`, ...) and for local parts shorter
+/// than five characters, which too many people share.
+pub fn email_name(email: &str) -> Option<String> {
+    let (local, _) = email.rsplit_once('@')?;
+    let local = local.split('+').next().unwrap_or(local);
+    let name: String = local
+        .chars()
+        .filter(|c| !matches!(c, '.' | '-' | '_'))
+        .collect();
+    let bare: String = name.chars().filter(|c| !c.is_ascii_digit()).collect();
+    (name.chars().count() >= 5 && !ROLE_LOCALS.contains(&bare.as_str())).then_some(name)
+}
+
+/// Mail providers where anyone gets an address: two addresses there say
+/// nothing about sharing an employer.
+const FREE_MAIL: &[&str] = &[
+    "aol.com",
+    "fastmail.com",
+    "gmail.com",
+    "gmx.com",
+    "gmx.de",
+    "gmx.net",
+    "googlemail.com",
+    "hey.com",
+    "hotmail.co.uk",
+    "hotmail.com",
+    "hotmail.fr",
+    "icloud.com",
+    "live.com",
+    "mac.com",
+    "mail.com",
+    "mail.ru",
+    "me.com",
+    "msn.com",
+    "o2.pl",
+    "outlook.com",
+    "proton.me",
+    "protonmail.com",
+    "qq.com",
+    "t-online.de",
+    "web.de",
+    "wp.pl",
+    "yahoo.co.uk",
+    "yahoo.com",
+    "yahoo.fr",
+    "yandex.ru",
+    "zoho.com",
+];
+
+/// Whether a domain is a free mail provider (gmail.com, outlook.com, ...)
+/// rather than an organisation's own.
+pub fn is_free_mail(domain: &str) -> bool {
+    FREE_MAIL.binary_search(&domain).is_ok()
+}
+
+/// Whether a normalised email is a role or shared mailbox (`info@`,
+/// `sales2@`, ...).
+pub fn is_role_email(email: &str) -> bool {
+    let local = email.rsplit_once('@').map_or(email, |(l, _)| l);
+    let local = local.split('+').next().unwrap_or(local);
+    let bare: String = local
+        .chars()
+        .filter(|c| !c.is_ascii_digit() && !matches!(c, '.' | '-' | '_'))
+        .collect();
+    ROLE_LOCALS.contains(&bare.as_str())
+}
+
+/// The domain of a normalised email.
+pub fn email_domain(email: &str) -> &str {
+    email.rsplit_once('@').map_or("", |(_, d)| d)
+}
+
+/// A phone number: an optional country calling code and the national
+/// significant number (no trunk prefix), both as digits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phone {
+    /// The country calling code (`1`, `44`, ...), when the number gives it
+    /// or it could be inferred.
+    pub country: Option<Box<str>>,
+    /// The national significant number: `2079460958` for London's
+    /// `020 7946 0958`.
+    pub national: Box<str>,
+}
+
+impl Phone {
+    /// Digits with the country code in front when known (E.164 without `+`).
+    pub fn digits(&self) -> String {
+        format!("{}{}", self.country.as_deref().unwrap_or(""), self.national)
+    }
+
+    /// The same number: the national numbers agree, and the country codes
+    /// do too where both are known.
+    pub fn same(&self, other: &Phone) -> bool {
+        self.national == other.national
+            && match (&self.country, &other.country) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            }
+    }
+
+    /// Nearly the same number: the same length and all but the last two
+    /// digits equal (a direct line and a switchboard, or a typo at the
+    /// end); never true for the same number.
+    pub fn similar(&self, other: &Phone) -> bool {
+        let (a, b) = (self.national.as_bytes(), other.national.as_bytes());
+        a.len() == b.len()
+            && a.len() >= 7
+            && a != b
+            && a[..a.len() - 2] == b[..b.len() - 2]
+            && match (&self.country, &other.country) {
+                (Some(x), Some(y)) => x == y,
+                _ => true,
+            }
+    }
+}
+
+/// Countries whose numbers share NANP's `+1`, as exports spell them.
+const NANP_COUNTRIES: &[&str] = &[
+    "us",
+    "usa",
+    "united states",
+    "united states of america",
+    "ca",
+    "canada",
+    "pr",
+    "puerto rico",
+];
+
+/// Countries whose national numbers start with a trunk `0` that the
+/// international form drops, and their calling codes.
+const TRUNK_ZERO: &[(&[&str], &str)] = &[
+    (
+        &[
+            "uk",
+            "gb",
+            "united kingdom",
+            "great britain",
+            "england",
+            "scotland",
+            "wales",
+            "northern ireland",
+        ],
+        "44",
+    ),
+    (&["ie", "ireland"], "353"),
+    (&["de", "germany", "deutschland"], "49"),
+    (&["fr", "france"], "33"),
+    (&["nl", "netherlands", "the netherlands"], "31"),
+    (&["be", "belgium"], "32"),
+    (&["ch", "switzerland"], "41"),
+    (&["at", "austria"], "43"),
+    (&["se", "sweden"], "46"),
+    (&["au", "australia"], "61"),
+    (&["nz", "new zealand"], "64"),
+    (&["jp", "japan"], "81"),
+    (&["in", "india"], "91"),
+];
+
+fn country_key(country: Option<&str>) -> Option<String> {
+    country
+        .map(|c| fold(c).replace('.', ""))
+        .filter(|c| !c.is_empty())
+}
+
+/// The length of the country calling code at the start of `digits`
+/// (ITU-T E.164: `1` and `7` are one digit; the two-digit codes are listed;
+/// every other code has three digits).
+fn calling_code_len(digits: &str) -> usize {
+    const TWO: &[&str] = &[
+        "20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46",
+        "47", "48", "49", "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63",
+        "64", "65", "66", "81", "82", "84", "86", "90", "91", "92", "93", "94", "95", "98",
+    ];
+    match digits.as_bytes().first() {
+        Some(b'1' | b'7') => 1,
+        _ if digits.len() >= 2 && TWO.contains(&&digits[..2]) => 2,
+        _ => 3,
+    }
+}
+
+/// A phone number in any common writing (`+1 617 555 0101`,
+/// `(617) 555-0101`, `617.555.0101`, `0044 20 7946 0958`,
+/// `020 7946 0958`), with the country code where it can be inferred:
+///
+/// - a leading `+` or `00` gives it (`+44 (0)20 ...` drops the `(0)`);
+/// - 11 digits starting with `1`, or 10 digits starting with 2-9 when the
+///   contact's country is empty or a NANP country (US, Canada), are NANP
+///   numbers: `1`;
+/// - a national number with a trunk `0` gets its country's code only when
+///   the contact's `country` names a country that writes numbers so (the
+///   UK, Ireland, Germany, France, ... see `TRUNK_ZERO`); otherwise the `0`
+///   is dropped and the code stays unknown, so `020 7946 0958` still
+///   matches `+44 20 7946 0958`.
+///
+/// An extension (`x12`, `ext. 12`, `#12`) is ignored. `None` when fewer
+/// than six digits are left.
+pub fn phone(raw: &str, country: Option<&str>) -> Option<Phone> {
+    let lower = raw.trim().to_lowercase();
+    let main = ["ext", "x", "#", ";"]
+        .iter()
+        .filter_map(|m| lower.find(m))
+        .min()
+        .map_or(lower.as_str(), |i| &lower[..i]);
+    let plus = main.trim_start().starts_with('+');
+    let digits: String = main.chars().filter(char::is_ascii_digit).collect();
+    let country = country_key(country);
+    let nanp_country = country
+        .as_deref()
+        .is_none_or(|c| NANP_COUNTRIES.contains(&c));
+    let (code, national): (Option<&str>, &str) = if plus || digits.starts_with("00") {
+        let intl = if plus { &digits[..] } else { &digits[2..] };
+        let n = calling_code_len(intl).min(intl.len());
+        let (code, rest) = intl.split_at(n);
+        // `+44 (0)20 ...`: the trunk zero written in brackets.
+        let rest = if main.contains("(0)") {
+            rest.strip_prefix('0').unwrap_or(rest)
+        } else {
+            rest
+        };
+        (Some(code), rest)
+    } else if digits.len() == 11 && digits.starts_with('1') && nanp_country {
+        (Some("1"), &digits[1..])
+    } else if digits.len() == 10 && !digits.starts_with(['0', '1']) && nanp_country {
+        (Some("1"), &digits[..])
+    } else if let Some(rest) = digits.strip_prefix('0') {
+        let code = country.as_deref().and_then(|c| {
+            TRUNK_ZERO
+                .iter()
+                .find(|(names, _)| names.contains(&c))
+                .map(|(_, code)| *code)
+        });
+        (code, rest)
+    } else {
+        (None, &digits[..])
+    };
+    (national.len() >= 6).then(|| Phone {
+        country: code.map(Into::into),
+        national: national.into(),
+    })
+}
+
+/// One character folded to plain lower-case ASCII where it is a common
+/// Latin accented letter; `None` when it is not one.
+fn fold_char(c: char) -> Option<&'static str> {
+    Some(match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
+        'æ' => "ae",
+        'ç' | 'ć' | 'ĉ' | 'č' => "c",
+        'ď' | 'đ' | 'ð' => "d",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => "e",
+        'ĝ' | 'ğ' | 'ġ' | 'ģ' => "g",
+        'ĥ' | 'ħ' => "h",
+        'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'į' | 'ı' => "i",
+        'ĵ' => "j",
+        'ķ' => "k",
+        'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => "l",
+        'ñ' | 'ń' | 'ņ' | 'ň' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => "o",
+        'œ' => "oe",
+        'ŕ' | 'ř' => "r",
+        'ś' | 'ŝ' | 'ş' | 'š' | 'ș' => "s",
+        'ß' => "ss",
+        'ţ' | 'ť' | 'ț' => "t",
+        'þ' => "th",
+        'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => "u",
+        'ŵ' => "w",
+        'ý' | 'ÿ' | 'ŷ' => "y",
+        'ź' | 'ż' | 'ž' => "z",
+        _ => return None,
+    })
+}
+
+/// Text folded for comparison: lower-case, common Latin accents folded
+/// (`Zoë Łukasiewicz` → `zoe lukasiewicz`), apostrophes and dots removed
+/// (`O'Brien` → `obrien`, `S.A.` → `sa`), other punctuation a space,
+/// spaces collapsed. A hand-written table of Latin letters rather than
+/// full Unicode decomposition: it covers the names and companies CRMs hold
+/// and keeps the crate free of Unicode tables; other scripts stay as they
+/// are (lower-cased).
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            match fold_char(c) {
+                Some(f) => out.push_str(f),
+                None => out.push(c),
+            }
+        } else if matches!(c, '\'' | '’' | '.' | '`' | '´') {
+            // Inside a word: O'Brien, S.A.
+        } else {
+            space = true;
+        }
+    }
+    out
+}
+
+/// Nicknames and the full names they stand for. A nickname may stand for
+/// several names (`pat`: patricia, patrick); a name's own spelling always
+/// counts too.
+const NICKNAMES: &[(&str, &[&str])] = &[
+    ("abby", &["abigail"]),
+    ("al", &["albert", "alan", "alfred"]),
+    ("alex", &["alexander", "alexandra"]),
+    ("ally", &["allison", "alexandra"]),
+    ("amy", &["amelia"]),
+    ("andy", &["andrew"]),
+    ("barb", &["barbara"]),
+    ("becky", &["rebecca"]),
+    ("bella", &["isabella"]),
+    ("ben", &["benjamin"]),
+    ("beth", &["elizabeth"]),
+    ("betty", &["elizabeth"]),
+    ("bill", &["william"]),
+    ("billy", &["william"]),
+    ("bob", &["robert"]),
+    ("bobby", &["robert"]),
+    ("catherine", &["katherine"]),
+    ("cathy", &["katherine"]),
+    ("charlie", &["charles"]),
+    ("chris", &["christopher", "christine", "christina"]),
+    ("chuck", &["charles"]),
+    ("cindy", &["cynthia"]),
+    ("dan", &["daniel"]),
+    ("danny", &["daniel"]),
+    ("dave", &["david"]),
+    ("deb", &["deborah"]),
+    ("debbie", &["deborah"]),
+    ("dick", &["richard"]),
+    ("don", &["donald"]),
+    ("doug", &["douglas"]),
+    ("drew", &["andrew"]),
+    ("ed", &["edward"]),
+    ("eddie", &["edward"]),
+    ("eliza", &["elizabeth"]),
+    ("fred", &["frederick"]),
+    ("greg", &["gregory"]),
+    ("hank", &["henry"]),
+    ("harry", &["henry"]),
+    ("jack", &["john"]),
+    ("jamie", &["james"]),
+    ("jeff", &["jeffrey"]),
+    ("jen", &["jennifer"]),
+    ("jenny", &["jennifer"]),
+    ("jerry", &["gerald", "jerome"]),
+    ("jess", &["jessica"]),
+    ("jim", &["james"]),
+    ("jimmy", &["james"]),
+    ("joe", &["joseph"]),
+    ("joey", &["joseph"]),
+    ("jon", &["jonathan", "john"]),
+    ("josh", &["joshua"]),
+    ("kat", &["katherine"]),
+    ("kate", &["katherine"]),
+    ("kathryn", &["katherine"]),
+    ("kathy", &["katherine"]),
+    ("katie", &["katherine"]),
+    ("ken", &["kenneth"]),
+    ("kim", &["kimberly"]),
+    ("larry", &["lawrence"]),
+    ("liv", &["olivia"]),
+    ("liz", &["elizabeth"]),
+    ("lizzie", &["elizabeth"]),
+    ("maggie", &["margaret"]),
+    ("mandy", &["amanda"]),
+    ("matt", &["matthew"]),
+    ("meg", &["margaret"]),
+    ("mick", &["michael"]),
+    ("mike", &["michael"]),
+    ("mikey", &["michael"]),
+    ("nate", &["nathan", "nathaniel"]),
+    ("nick", &["nicholas"]),
+    ("pat", &["patricia", "patrick"]),
+    ("peggy", &["margaret"]),
+    ("pete", &["peter"]),
+    ("phil", &["phillip", "philip"]),
+    ("ray", &["raymond"]),
+    ("rich", &["richard"]),
+    ("richie", &["richard"]),
+    ("rick", &["richard"]),
+    ("ricky", &["richard"]),
+    ("rob", &["robert"]),
+    ("robbie", &["robert"]),
+    ("ron", &["ronald"]),
+    ("sam", &["samantha", "samuel"]),
+    ("sandy", &["sandra"]),
+    ("sophie", &["sophia"]),
+    ("stephen", &["steven"]),
+    ("steve", &["steven", "stephen"]),
+    ("sue", &["susan"]),
+    ("susie", &["susan"]),
+    ("ted", &["edward", "theodore"]),
+    ("theo", &["theodore"]),
+    ("tim", &["timothy"]),
+    ("tom", &["thomas"]),
+    ("tommy", &["thomas"]),
+    ("tony", &["anthony"]),
+    ("val", &["valerie"]),
+    ("vic", &["victoria", "victor"]),
+    ("vicky", &["victoria"]),
+    ("will", &["william"]),
+    ("zach", &["zachary"]),
+];
+
+/// A first name folded, and the full names it may stand for: its own
+/// spelling first, then what the nickname table gives (`bob` → `bob`,
+/// `robert`). Two first names agree when their lists share a name.
+pub fn first_names(raw: &str) -> Vec<String> {
+    let f = fold(raw);
+    let mut out = vec![f.clone()];
+    if let Ok(i) = NICKNAMES.binary_search_by(|(n, _)| n.cmp(&f.as_str())) {
+        out.extend(NICKNAMES[i].1.iter().map(|s| s.to_string()));
+    }
+    out
+}
+
+/// The one name that stands for a first name in blocking keys: the first
+/// full name the nickname table gives, else the name itself (`bob` and
+/// `robert` both give `robert`).
+pub fn first_name_key(raw: &str) -> String {
+    let mut names = first_names(raw);
+    let key = if names.len() > 1 { 1 } else { 0 };
+    names.swap_remove(key)
+}
+
+/// Legal-form words dropped from the end of company names (after
+/// folding, so `S.A.` is `sa` and `Sp. z o.o.` is `sp z oo`).
+const LEGAL_SUFFIXES: &[&[&str]] = &[
+    &["inc"],
+    &["incorporated"],
+    &["llc"],
+    &["llp"],
+    &["lp"],
+    &["ltd"],
+    &["limited"],
+    &["gmbh"],
+    &["mbh"],
+    &["ag"],
+    &["kg"],
+    &["co", "kg"],
+    &["corp"],
+    &["corporation"],
+    &["co"],
+    &["company"],
+    &["sa"],
+    &["sas"],
+    &["sarl"],
+    &["srl"],
+    &["spa"],
+    &["bv"],
+    &["nv"],
+    &["plc"],
+    &["pty"],
+    &["pte"],
+    &["oy"],
+    &["ab"],
+    &["as"],
+    &["aps"],
+    &["kk"],
+    &["sp", "z", "oo"],
+    &["group"],
+];
+
+/// A company name compared: folded, `&`/`and` and a leading `the` kept out,
+/// and legal forms dropped from the end, repeatedly (`Acme Holdings Co.,
+/// Ltd.` → `acme holdings`). A name that is only a legal form stays as it
+/// is.
+pub fn company(raw: &str) -> String {
+    let folded = fold(raw);
+    let mut words: Vec<&str> = folded
+        .split(' ')
+        .filter(|w| !w.is_empty() && *w != "and")
+        .collect();
+    if words.len() > 1 && words[0] == "the" {
+        words.remove(0);
+    }
+    'strip: loop {
+        for suffix in LEGAL_SUFFIXES {
+            if words.len() > suffix.len() && words.ends_with(suffix) {
+                words.truncate(words.len() - suffix.len());
+                continue 'strip;
+            }
+        }
+        break;
+    }
+    words.join(" ")
+}
+
+/// A postal code compared: folded, without spaces (`EC1A 1BB` and
+/// `ec1a1bb` agree); ZIP+4 cut to its first five digits.
+pub fn zip(raw: &str) -> String {
+    let raw = raw.trim();
+    let b = raw.as_bytes();
+    let zip4 = b.len() == 10
+        && b[5] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 5 || c.is_ascii_digit());
+    let raw = if zip4 { &raw[..5] } else { raw };
+    fold(raw).chars().filter(|c| *c != ' ').collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_trimmed_and_lower_cased() {
+        assert_eq!(
+            email("  Jane.Doe@ACME.com "),
+            Some("jane.doe@acme.com".into())
+        );
+        assert_eq!(email("<bob@x.io>"), Some("bob@x.io".into()));
+        assert_eq!(email("mailto:Bob@X.io"), Some("bob@x.io".into()));
+        assert_eq!(email("   "), None);
+        assert_eq!(email("not an email"), None);
+    }
+
+    #[test]
+    fn email_names_ignore_dots_tags_and_roles() {
+        assert_eq!(email_name("jane.doe+news@acme.com"), Some("janedoe".into()));
+        assert_eq!(email_name("janedoe@gmail.com"), Some("janedoe".into()));
+        assert_eq!(email_name("j_doe-77@x.com"), Some("jdoe77".into()));
+        assert_eq!(email_name("info@acme.com"), None);
+        assert_eq!(email_name("sales2@acme.com"), None);
+        assert_eq!(email_name("jd@acme.com"), None, "too short to say who");
+        assert!(is_role_email("info@acme.com") && is_role_email("sales-2@acme.com"));
+        assert!(!is_role_email("jane@acme.com"));
+        assert_eq!(email_domain("jane@acme.com"), "acme.com");
+    }
+
+    fn digits(raw: &str, country: Option<&str>) -> Option<String> {
+        phone(raw, country).map(|p| p.digits())
+    }
+
+    #[test]
+    fn free_mail_domains() {
+        assert!(FREE_MAIL.windows(2).all(|w| w[0] < w[1]), "sorted");
+        assert!(is_free_mail("gmail.com") && is_free_mail("proton.me"));
+        assert!(!is_free_mail("acme.com"));
+    }
+
+    #[test]
+    fn nanp_numbers_get_country_code_1() {
+        for raw in [
+            "+1 617 555 0101",
+            "(617) 555-0101",
+            "617.555.0101",
+            "6175550101",
+            "1-617-555-0101",
+            "+1 (617) 555-0101 ext. 12",
+        ] {
+            assert_eq!(digits(raw, None), Some("16175550101".into()), "{raw}");
+        }
+        assert_eq!(
+            digits("617 555 0101", Some("United States")),
+            Some("16175550101".into())
+        );
+    }
+
+    #[test]
+    fn plus_and_00_give_the_country_code() {
+        let p = phone("+44 20 7946 0958", None).unwrap();
+        assert_eq!(p.country.as_deref(), Some("44"));
+        assert_eq!(&*p.national, "2079460958");
+        assert_eq!(
+            digits("0044 20 7946 0958", None),
+            Some("442079460958".into())
+        );
+        assert_eq!(
+            digits("+44 (0)20 7946 0958", None),
+            Some("442079460958".into())
+        );
+        assert_eq!(digits("+49 30 123456", None), Some("4930123456".into()));
+        assert_eq!(digits("+353 1 234 5678", None), Some("35312345678".into()));
+    }
+
+    #[test]
+    fn trunk_zero_gets_a_code_only_when_the_country_says_so() {
+        assert_eq!(
+            digits("020 7946 0958", Some("United Kingdom")),
+            Some("442079460958".into())
+        );
+        assert_eq!(digits("030 123456", Some("DE")), Some("4930123456".into()));
+        // Without a country the code stays unknown, but the number still
+        // matches its international form.
+        let national = phone("020 7946 0958", None).unwrap();
+        assert_eq!(national.country, None);
+        assert_eq!(national.digits(), "2079460958");
+        assert!(national.same(&phone("+44 20 7946 0958", None).unwrap()));
+        // A ten-digit number outside NANP is not given a +1.
+        assert_eq!(
+            phone("2079460958", Some("United Kingdom")).unwrap().country,
+            None
+        );
+    }
+
+    #[test]
+    fn same_and_similar_phones() {
+        let a = phone("+1 617 555 0101", None).unwrap();
+        let b = phone("(617) 555-0199", None).unwrap();
+        let c = phone("+44 617 555 0101", None).unwrap();
+        assert!(a.same(&phone("617-555-0101", None).unwrap()));
+        assert!(!a.same(&b));
+        assert!(a.similar(&b));
+        assert!(!a.similar(&a));
+        assert!(!a.same(&c), "other country code");
+        assert!(!a.similar(&phone("(617) 555-9901", None).unwrap()));
+    }
+
+    #[test]
+    fn short_or_empty_phones_are_none() {
+        assert_eq!(phone("", None), None);
+        assert_eq!(phone("12345", None), None);
+        assert_eq!(phone("n/a", None), None);
+    }
+
+    #[test]
+    fn folding_lowercases_and_strips_accents() {
+        assert_eq!(fold("Zoë Łukasiewicz"), "zoe lukasiewicz");
+        assert_eq!(fold("José  MÜLLER"), "jose muller");
+        assert_eq!(fold("O'Brien"), "obrien");
+        assert_eq!(fold("Ó Súilleabháin"), "o suilleabhain");
+        assert_eq!(fold("Doe-Miller"), "doe miller");
+        assert_eq!(fold("Straße"), "strasse");
+        assert_eq!(fold("  "), "");
+    }
+
+    #[test]
+    fn nickname_table_is_sorted_for_binary_search() {
+        assert!(NICKNAMES.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn nicknames_give_the_full_names() {
+        assert_eq!(first_names("Bob"), ["bob", "robert"]);
+        assert_eq!(first_names("Robert"), ["robert"]);
+        assert_eq!(first_names("PAT"), ["pat", "patricia", "patrick"]);
+        for (nick, full) in [
+            ("Bob", "Robert"),
+            ("Bill", "William"),
+            ("Liz", "Elizabeth"),
+            ("Kate", "Katherine"),
+            ("Jim", "James"),
+            ("Mike", "Michael"),
+            ("Dick", "Richard"),
+            ("Tony", "Anthony"),
+            ("Zoë", "Zoe"),
+        ] {
+            assert_eq!(first_name_key(nick), first_name_key(full), "{nick}");
+        }
+        assert_ne!(first_name_key("Bob"), first_name_key("Bill"));
+    }
+
+    #[test]
+    fn companies_lose_legal_forms() {
+        for raw in [
+            "Globex",
+            "Globex Ltd",
+            "Globex Inc.",
+            "GLOBEX, LLC",
+            "Globex GmbH",
+            "Globex Corp",
+            "Globex S.A.",
+            "The Globex Co., Ltd.",
+            "Globex Sp. z o.o.",
+        ] {
+            assert_eq!(company(raw), "globex", "{raw}");
+        }
+        assert_eq!(company("Dunder Mifflin Inc."), "dunder mifflin");
+        assert_eq!(company("Johnson & Johnson"), "johnson johnson");
+        assert_eq!(company("Inc"), "inc", "a name that is only a legal form");
+        assert_eq!(company(""), "");
+    }
+
+    #[test]
+    fn zips_ignore_case_spaces_and_plus_four() {
+        assert_eq!(zip("EC1A 1BB"), "ec1a1bb");
+        assert_eq!(zip("02110-1234"), "02110");
+        assert_eq!(zip("00-001"), "00001");
+    }
+}

@@ -1,0 +1,762 @@
+//! Scoring a candidate pair: every compared field adds evidence for or
+//! against "the same person", in bits (log₂ of how much likelier the
+//! observation is for a true duplicate than for two different people, the
+//! Fellegi–Sunter model, with hand-set weights). The total becomes a score
+//! between 0 and 1 with [`score_of`]; the reasons record what drove it.
+//!
+//! | field | agrees | nearly | disagrees (both filled in) |
+//! |---|---|---|---|
+//! | email (any of each side's) | same email +11 (alone above the default threshold: HubSpot itself takes an email for one person); +4 for a role mailbox (`info@`, `sales@`) | same domain and one edit in the local part, numbers agreeing +5; the same person-like local part at another domain (`jane.doe@` / `janedoe@`) +5 | −1; another mailbox at the same organisation's domain (not free mail) −2.5; the same letters numbered differently (`wbrown1@`, `wbrown2@`) −4 |
+//! | phone (any) | same number +8 | all but the last two digits +1.5 | −3 |
+//! | first name | same, or a nickname +3 | Jaro–Winkler ≥ 0.92 or one edit +2; an initial +1 | −7 |
+//! | last name | same +4 | Jaro–Winkler ≥ 0.92 or one edit +3; one name part of the other (`Doe`, `Doe-Miller`) +2 | −6 |
+//! | company | same after dropping legal forms +2 | Jaro–Winkler ≥ 0.9 +1 | −1 |
+//! | postal code | same +2 | (same city, other code −0.5) | −2 |
+//! | city (when a side has no postal code) | same +1 | | −1.5 |
+//! | any other field | same +1 | Jaro–Winkler ≥ 0.9 +0.5 | −0.5 |
+//!
+//! A missing value is no evidence either way. First and last name swapped
+//! (`Smith John` / `John Smith`) count as the same name.
+
+use std::fmt;
+
+use strsim::{jaro_winkler, osa_distance};
+
+use super::normalize::{email_name, is_free_mail, is_role_email, Phone};
+use super::record::{Record, Records, Sym, NONE};
+
+/// Namesakes in one place (same first and last name, same postal code or
+/// city) beyond which sharing name and place counts for less: with k of
+/// them, log₂(k / 8) bits less.
+pub const COMMON_NAME: u32 = 8;
+
+/// The prior, in bits: the score of a pair is 0.5 when its evidence adds up
+/// to this much.
+pub const PRIOR_BITS: f64 = 7.5;
+
+/// The score (0 to 1) of a total weight in bits.
+pub fn score_of(weight: f64) -> f64 {
+    1.0 / (1.0 + (PRIOR_BITS - weight).exp2())
+}
+
+/// The weight in bits that gives a score.
+pub fn weight_of(score: f64) -> f64 {
+    let s = score.clamp(1e-9, 1.0 - 1e-9);
+    PRIOR_BITS - ((1.0 - s) / s).log2()
+}
+
+/// One thing that drove a pair's score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reason {
+    SameEmail,
+    /// The same role mailbox (`info@`, `sales@`).
+    SameRoleEmail,
+    /// Same domain, local parts this similar.
+    SimilarEmail(f32),
+    /// The same person-like local part at other domains.
+    EmailName,
+    SamePhone,
+    SimilarPhone,
+    PhoneDiffers,
+    SameName,
+    /// Same name by the nickname table.
+    Nickname,
+    /// First and last name swapped.
+    SwappedName,
+    /// Names this similar (mean of first and last).
+    Name(f32),
+    FirstNameDiffers,
+    LastNameDiffers,
+    /// This many contacts share the name in the place.
+    CommonName(u32),
+    Company,
+    SimilarCompany(f32),
+    Zip,
+    ZipDiffers,
+    City,
+    /// Another compared field agrees (index into the text fields).
+    Field(u16),
+    SimilarField(u16, f32),
+}
+
+impl Reason {
+    /// The reason as written in plans and tables; `fields` names the text
+    /// fields.
+    pub fn text(&self, fields: &[String]) -> String {
+        let field = |i: &u16| fields.get(*i as usize).map_or("field", String::as_str);
+        match self {
+            Reason::SameEmail => "same email".into(),
+            Reason::SameRoleEmail => "same role email".into(),
+            Reason::SimilarEmail(s) => format!("similar email {s:.2}"),
+            Reason::EmailName => "email name".into(),
+            Reason::SamePhone => "phone".into(),
+            Reason::SimilarPhone => "similar phone".into(),
+            Reason::PhoneDiffers => "phone differs".into(),
+            Reason::SameName => "same name".into(),
+            Reason::Nickname => "nickname".into(),
+            Reason::SwappedName => "names swapped".into(),
+            Reason::Name(s) => format!("name {s:.2}"),
+            Reason::FirstNameDiffers => "first name differs".into(),
+            Reason::LastNameDiffers => "last name differs".into(),
+            Reason::CommonName(k) => format!("common name ({k} in the place)"),
+            Reason::Company => "company".into(),
+            Reason::SimilarCompany(s) => format!("company {s:.2}"),
+            Reason::Zip => "zip".into(),
+            Reason::ZipDiffers => "zip differs".into(),
+            Reason::City => "city".into(),
+            Reason::Field(i) => field(i).to_string(),
+            Reason::SimilarField(i, s) => format!("{} {s:.2}", field(i)),
+        }
+    }
+}
+
+/// Up to [`MAX_REASONS`] reasons, kept without allocating (a pair is
+/// scored millions of times).
+#[derive(Clone, Copy)]
+pub struct Reasons {
+    items: [Reason; MAX_REASONS],
+    len: u8,
+}
+
+pub const MAX_REASONS: usize = 10;
+
+impl Reasons {
+    fn new() -> Self {
+        Reasons {
+            items: [Reason::SameEmail; MAX_REASONS],
+            len: 0,
+        }
+    }
+    fn push(&mut self, r: Reason) {
+        if (self.len as usize) < MAX_REASONS {
+            self.items[self.len as usize] = r;
+            self.len += 1;
+        }
+    }
+    pub fn as_slice(&self) -> &[Reason] {
+        &self.items[..self.len as usize]
+    }
+}
+
+impl fmt::Debug for Reasons {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.as_slice().fmt(f)
+    }
+}
+
+/// The outcome of comparing two records.
+#[derive(Debug, Clone, Copy)]
+pub struct Comparison {
+    /// Total evidence, in bits.
+    pub weight: f64,
+    pub reasons: Reasons,
+}
+
+impl Comparison {
+    pub fn score(&self) -> f64 {
+        score_of(self.weight)
+    }
+}
+
+/// How two names compare.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Likeness {
+    Missing,
+    Same,
+    /// By the nickname table.
+    Nickname,
+    /// Close (a typo): the similarity.
+    Close(f32),
+    /// One is a part of the other (a double-barrelled name).
+    Part,
+    /// An initial matches.
+    Initial,
+    /// Not the same: the similarity.
+    Differs(f32),
+}
+
+impl Likeness {
+    fn similarity(self) -> Option<f32> {
+        match self {
+            Likeness::Missing => None,
+            Likeness::Same | Likeness::Nickname => Some(1.0),
+            Likeness::Close(s) | Likeness::Differs(s) => Some(s),
+            Likeness::Part | Likeness::Initial => Some(0.9),
+        }
+    }
+}
+
+/// At most one edit apart (insert, delete, substitute, swap neighbours),
+/// both at least four bytes long.
+fn one_edit(a: &str, b: &str) -> bool {
+    a.len().min(b.len()) >= 4 && a.len().abs_diff(b.len()) <= 1 && osa_distance(a, b) <= 1
+}
+
+fn compare_name(syms: &Records, a: Sym, b: Sym, first: bool) -> Likeness {
+    if a == NONE || b == NONE {
+        return Likeness::Missing;
+    }
+    if a == b {
+        return Likeness::Same;
+    }
+    if first && syms.symbols.nickname(a, b) {
+        return Likeness::Nickname;
+    }
+    let (sa, sb) = (syms.symbols.str(a), syms.symbols.str(b));
+    // Close enough to be a typo: Jaro–Winkler at least 0.92, or one edit
+    // in a name of four letters or more.
+    let jw = jaro_winkler(sa, sb) as f32;
+    if jw >= 0.92 || one_edit(sa, sb) {
+        return Likeness::Close(jw);
+    }
+    // A double-barrelled or multi-part name: every part of the shorter in
+    // the longer (`doe` in `doe miller`).
+    let (short, long) = if sa.len() <= sb.len() {
+        (sa, sb)
+    } else {
+        (sb, sa)
+    };
+    if long.contains(' ') && short.split(' ').all(|p| long.split(' ').any(|q| q == p)) {
+        return Likeness::Part;
+    }
+    // An initial: `J` and `John`.
+    if first && short.chars().count() == 1 && long.starts_with(short) {
+        return Likeness::Initial;
+    }
+    Likeness::Differs(jw)
+}
+
+/// Compare two records on the fields of `rs`.
+pub fn compare(rs: &Records, a: &Record, b: &Record) -> Comparison {
+    compare_above(rs, a, b, f64::NEG_INFINITY).expect("no floor")
+}
+
+/// [`compare`], giving up early (`None`) once the weight cannot reach
+/// `floor` any more: most candidate pairs are plainly two people, and the
+/// fields left (company, place, other fields) are the costly ones.
+pub fn compare_above(rs: &Records, a: &Record, b: &Record, floor: f64) -> Option<Comparison> {
+    let mut w = 0.0;
+    let mut reasons = Reasons::new();
+    emails(a, b, &mut w, &mut reasons);
+    phones(a, b, &mut w, &mut reasons);
+    let same_name = names(rs, a, b, &mut w, &mut reasons);
+    // The most the remaining fields can add.
+    let rest = 2.0 + 2.0 + a.texts.len() as f64;
+    if w + rest < floor {
+        return None;
+    }
+    // Company.
+    if a.company != NONE && b.company != NONE {
+        if a.company == b.company {
+            w += 2.0;
+            reasons.push(Reason::Company);
+        } else {
+            let s = jaro_winkler(rs.symbols.str(a.company), rs.symbols.str(b.company));
+            if s >= 0.9 {
+                w += 1.0;
+                reasons.push(Reason::SimilarCompany(s as f32));
+            } else {
+                w -= 1.0;
+            }
+        }
+    }
+    // Where: the postal code, else the city.
+    if a.zip != NONE && b.zip != NONE {
+        if a.zip == b.zip {
+            w += 2.0;
+            reasons.push(Reason::Zip);
+        } else {
+            w -= if a.city != NONE && a.city == b.city {
+                0.5
+            } else {
+                2.0
+            };
+            reasons.push(Reason::ZipDiffers);
+        }
+    } else if a.city != NONE && b.city != NONE {
+        if a.city == b.city {
+            w += 1.0;
+            reasons.push(Reason::City);
+        } else {
+            w -= 1.5;
+        }
+    }
+    // A name many contacts in the place share says less: the chance that
+    // two of k namesakes in one place are one person falls as k grows.
+    let same_place = (a.zip != NONE && a.zip == b.zip) || (a.city != NONE && a.city == b.city);
+    if same_name && same_place {
+        let k = rs.group_sizes[a.name_group as usize].max(rs.group_sizes[b.name_group as usize]);
+        if k > COMMON_NAME {
+            w -= (k as f64 / COMMON_NAME as f64).log2();
+            reasons.push(Reason::CommonName(k));
+        }
+    }
+    // Other fields.
+    for (i, (&x, &y)) in a.texts.iter().zip(b.texts.iter()).enumerate() {
+        if x == NONE || y == NONE {
+            continue;
+        }
+        if x == y {
+            w += 1.0;
+            reasons.push(Reason::Field(i as u16));
+        } else {
+            let s = jaro_winkler(rs.symbols.str(x), rs.symbols.str(y));
+            if s >= 0.9 {
+                w += 0.5;
+                reasons.push(Reason::SimilarField(i as u16, s as f32));
+            } else {
+                w -= 0.5;
+            }
+        }
+    }
+    Some(Comparison { weight: w, reasons })
+}
+
+/// The numbers in two local parts agree: the same digits, or one digit
+/// dropped, doubled or two neighbours swapped (a typo). Any other
+/// difference (`jsmith1@` / `jsmith2@`) means two people.
+fn digits_agree(x: &str, y: &str) -> bool {
+    let dx: Vec<u8> = x.bytes().filter(u8::is_ascii_digit).collect();
+    let dy: Vec<u8> = y.bytes().filter(u8::is_ascii_digit).collect();
+    if dx == dy {
+        return true;
+    }
+    let (short, long) = if dx.len() < dy.len() {
+        (&dx, &dy)
+    } else {
+        (&dy, &dx)
+    };
+    if long.len() == short.len() + 1 {
+        return (0..long.len()).any(|i| long[..i] == short[..i] && long[i + 1..] == short[i..]);
+    }
+    if long.len() == short.len() {
+        let diff: Vec<usize> = (0..long.len()).filter(|&i| long[i] != short[i]).collect();
+        return diff.len() == 2
+            && diff[1] == diff[0] + 1
+            && long[diff[0]] == short[diff[1]]
+            && long[diff[1]] == short[diff[0]];
+    }
+    false
+}
+
+/// The same person-like local part ([`email_name`]) of two local parts,
+/// without allocating unless they agree.
+fn same_email_name(x: &str, y: &str) -> bool {
+    fn name(l: &str) -> impl Iterator<Item = char> + '_ {
+        l.split('+')
+            .next()
+            .unwrap_or(l)
+            .chars()
+            .filter(|c| !matches!(c, '.' | '-' | '_'))
+    }
+    name(x).eq(name(y)) && email_name(&format!("{x}@")).is_some()
+}
+
+fn emails(a: &Record, b: &Record, w: &mut f64, reasons: &mut Reasons) {
+    if a.emails.is_empty() || b.emails.is_empty() {
+        return;
+    }
+    if let Some(e) = a.emails.iter().find(|e| b.emails.contains(e)) {
+        if is_role_email(e)
+            && !a
+                .emails
+                .iter()
+                .any(|e| b.emails.contains(e) && !is_role_email(e))
+        {
+            // `info@`, `sales@`: a mailbox people share.
+            *w += 4.0;
+            reasons.push(Reason::SameRoleEmail);
+        } else {
+            *w += 11.0;
+            reasons.push(Reason::SameEmail);
+        }
+        return;
+    }
+    let mut best: Option<Reason> = None;
+    // Two mailboxes at one organisation's domain: most people have one.
+    let mut colleagues = false;
+    // The same letters numbered differently (`wbrown1@`, `wbrown2@`): how
+    // mail systems tell two people of one name apart.
+    let mut numbered = false;
+    for x in a.emails.iter() {
+        let (lx, dx) = x.rsplit_once('@').unwrap_or((x, ""));
+        for y in b.emails.iter() {
+            let (ly, dy) = y.rsplit_once('@').unwrap_or((y, ""));
+            if dx == dy {
+                if one_edit(lx, ly) && digits_agree(lx, ly) {
+                    // A typo in the local part: one edit, numbers agreeing.
+                    best = Some(Reason::SimilarEmail(jaro_winkler(lx, ly) as f32));
+                } else if letters(lx).eq(letters(ly)) {
+                    numbered = true;
+                } else if !is_free_mail(dx) {
+                    colleagues = true;
+                }
+            } else if best.is_none() && same_email_name(lx, ly) {
+                best = Some(Reason::EmailName);
+            }
+        }
+    }
+    match best {
+        Some(r) => {
+            *w += 5.0;
+            reasons.push(r);
+        }
+        None if numbered => *w -= 4.0,
+        None if colleagues => *w -= 2.5,
+        None => *w -= 1.0,
+    }
+}
+
+fn letters(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars().filter(|c| !c.is_ascii_digit())
+}
+
+fn phones(a: &Record, b: &Record, w: &mut f64, reasons: &mut Reasons) {
+    if a.phones.is_empty() || b.phones.is_empty() {
+        return;
+    }
+    let any = |f: &dyn Fn(&Phone, &Phone) -> bool| {
+        a.phones.iter().any(|x| b.phones.iter().any(|y| f(x, y)))
+    };
+    if any(&|x, y| x.same(y)) {
+        *w += 8.0;
+        reasons.push(Reason::SamePhone);
+    } else if any(&|x, y| x.similar(y)) {
+        *w += 1.5;
+        reasons.push(Reason::SimilarPhone);
+    } else {
+        *w -= 3.0;
+        reasons.push(Reason::PhoneDiffers);
+    }
+}
+
+/// Scores the names; whether first and last name are the same (nicknames
+/// and swaps included).
+fn names(rs: &Records, a: &Record, b: &Record, w: &mut f64, reasons: &mut Reasons) -> bool {
+    let mut first = compare_name(rs, a.first, b.first, true);
+    let mut last = compare_name(rs, a.last, b.last, false);
+    let swapped = a.first != NONE
+        && a.last != NONE
+        && a.first != a.last
+        && a.first == b.last
+        && a.last == b.first;
+    if swapped {
+        first = Likeness::Same;
+        last = Likeness::Same;
+    }
+    *w += match first {
+        Likeness::Missing => 0.0,
+        Likeness::Same | Likeness::Nickname => 3.0,
+        Likeness::Close(_) => 2.0,
+        Likeness::Part | Likeness::Initial => 1.0,
+        Likeness::Differs(_) => -7.0,
+    };
+    *w += match last {
+        Likeness::Missing => 0.0,
+        Likeness::Same | Likeness::Nickname => 4.0,
+        Likeness::Close(_) => 3.0,
+        Likeness::Part => 2.0,
+        Likeness::Initial => 0.0,
+        Likeness::Differs(_) => -6.0,
+    };
+    let same = |l: Likeness| matches!(l, Likeness::Same | Likeness::Nickname);
+    let same_name = same(first) && same(last);
+    let (sims, n) = match (first.similarity(), last.similarity()) {
+        (None, None) => return false,
+        (Some(x), None) | (None, Some(x)) => (x, 1.0),
+        (Some(x), Some(y)) => (x + y, 2.0),
+    };
+    let both_same = |l: Likeness| matches!(l, Likeness::Same | Likeness::Missing);
+    if swapped {
+        reasons.push(Reason::SwappedName);
+    } else if both_same(first) && both_same(last) {
+        reasons.push(Reason::SameName);
+    } else if (first == Likeness::Nickname) && both_same(last) {
+        reasons.push(Reason::Nickname);
+    } else {
+        reasons.push(Reason::Name(sims / n));
+        if first == Likeness::Nickname {
+            reasons.push(Reason::Nickname);
+        }
+    }
+    if matches!(first, Likeness::Differs(_)) {
+        reasons.push(Reason::FirstNameDiffers);
+    }
+    if matches!(last, Likeness::Differs(_)) {
+        reasons.push(Reason::LastNameDiffers);
+    }
+    same_name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dupes::default_fields;
+    use crate::model::Contact;
+
+    fn records(contacts: &[&[(&str, &str)]]) -> Records {
+        let mut rs = Records::new(&default_fields());
+        for (i, props) in contacts.iter().enumerate() {
+            let mut c = Contact::new(i.to_string());
+            for (k, v) in *props {
+                c.set_prop(k, Some(v.to_string()));
+            }
+            rs.push(&c);
+        }
+        rs
+    }
+
+    fn cmp(a: &[(&str, &str)], b: &[(&str, &str)]) -> (f64, Vec<String>) {
+        let rs = records(&[a, b]);
+        let c = compare(&rs, &rs.records[0], &rs.records[1]);
+        let reasons = c
+            .reasons
+            .as_slice()
+            .iter()
+            .map(|r| r.text(&rs.text_fields))
+            .collect();
+        (c.weight, reasons)
+    }
+
+    #[test]
+    fn score_and_weight_are_inverse() {
+        assert!((score_of(PRIOR_BITS) - 0.5).abs() < 1e-12);
+        for s in [0.1, 0.5, 0.9, 0.99] {
+            assert!((score_of(weight_of(s)) - s).abs() < 1e-9);
+        }
+        assert!(score_of(30.0) > 0.999 && score_of(0.0) < 0.01);
+    }
+
+    #[test]
+    fn same_email_and_name() {
+        let (w, r) = cmp(
+            &[
+                ("email", "Jane@Acme.com"),
+                ("firstname", "Jane"),
+                ("lastname", "Doe"),
+            ],
+            &[
+                ("email", "jane@acme.com "),
+                ("firstname", "JANE"),
+                ("lastname", "Doe"),
+            ],
+        );
+        assert_eq!(w, 18.0);
+        assert_eq!(r, ["same email", "same name"]);
+    }
+
+    #[test]
+    fn a_shared_role_mailbox_is_weak() {
+        let (w, r) = cmp(&[("email", "info@acme.com")], &[("email", "INFO@acme.com")]);
+        assert_eq!((w, r), (4.0, vec!["same role email".to_string()]));
+    }
+
+    #[test]
+    fn additional_emails_count() {
+        let (_, r) = cmp(
+            &[
+                ("email", "a@x.com"),
+                ("hs_additional_emails", "jane@home.net"),
+            ],
+            &[("email", "Jane@Home.net")],
+        );
+        assert_eq!(r, ["same email"]);
+    }
+
+    #[test]
+    fn nickname_phone_and_company() {
+        let (w, r) = cmp(
+            &[
+                ("firstname", "Robert"),
+                ("lastname", "Smith"),
+                ("phone", "+44 20 7946 0958"),
+                ("company", "Globex"),
+            ],
+            &[
+                ("firstname", "Bob"),
+                ("lastname", "Smith"),
+                ("phone", "020 7946 0958"),
+                ("company", "Globex Ltd"),
+            ],
+        );
+        assert_eq!(w, 8.0 + 3.0 + 4.0 + 2.0);
+        assert_eq!(r, ["phone", "nickname", "company"]);
+    }
+
+    #[test]
+    fn typos_are_close_names() {
+        let (w, r) = cmp(
+            &[
+                ("firstname", "Katherine"),
+                ("lastname", "Johnson"),
+                ("zip", "02110"),
+            ],
+            &[
+                ("firstname", "Katherine"),
+                ("lastname", "Jonhson"),
+                ("zip", "02110"),
+            ],
+        );
+        assert_eq!(w, 3.0 + 3.0 + 2.0);
+        assert_eq!(r.len(), 2);
+        assert!(r[0].starts_with("name 0.9"), "{r:?}");
+    }
+
+    #[test]
+    fn family_sharing_a_phone_is_kept_apart() {
+        let (w, r) = cmp(
+            &[
+                ("firstname", "John"),
+                ("lastname", "Smith"),
+                ("phone", "6175550101"),
+                ("zip", "02110"),
+            ],
+            &[
+                ("firstname", "Mary"),
+                ("lastname", "Smith"),
+                ("phone", "6175550101"),
+                ("zip", "02110"),
+            ],
+        );
+        assert!(score_of(w) < 0.5, "{w} {r:?}");
+        assert!(r.contains(&"first name differs".to_string()));
+    }
+
+    #[test]
+    fn email_typos_need_the_same_numbers() {
+        let (_, r) = cmp(
+            &[("email", "robert.smith12@acme.com")],
+            &[("email", "robret.smith12@acme.com")],
+        );
+        assert!(r[0].starts_with("similar email 0.9"), "{r:?}");
+        let (_, r) = cmp(
+            &[("email", "william44862@x.com")],
+            &[("email", "william448662@x.com")],
+        );
+        assert!(r[0].starts_with("similar email"), "{r:?}");
+        let (_, r) = cmp(
+            &[("email", "jsmith12345@x.com")],
+            &[("email", "jsmith12435@x.com")],
+        );
+        assert!(r[0].starts_with("similar email"), "{r:?}");
+        for other in ["jsmith13@acme.com", "jsmith@acme.com"] {
+            let (w, r) = cmp(&[("email", "jsmith12@acme.com")], &[("email", other)]);
+            assert_eq!((w, r.len()), (-4.0, 0), "numbered: {other}");
+        }
+        // The same digits in another order are another number.
+        let (w, _) = cmp(
+            &[("email", "jrodriguez75635@x.com")],
+            &[("email", "jrodriguez56357@x.com")],
+        );
+        assert_eq!(w, -4.0);
+    }
+
+    #[test]
+    fn another_mailbox_at_the_same_organisation() {
+        let (w, _) = cmp(
+            &[("email", "nick.j41634@globex.com")],
+            &[("email", "nick.j2468@globex.com")],
+        );
+        assert_eq!(w, -4.0);
+        let (w, _) = cmp(
+            &[("email", "nick.j41634@gmail.com")],
+            &[("email", "nick.j2468@gmail.com")],
+        );
+        assert_eq!(w, -4.0, "numbered");
+        let (w, _) = cmp(
+            &[("email", "nick.j@gmail.com")],
+            &[("email", "nicholas@gmail.com")],
+        );
+        assert_eq!(w, -1.0, "free mail: not colleagues");
+        let (w, _) = cmp(
+            &[("email", "nick.j@globex.com")],
+            &[("email", "nicholas@globex.com")],
+        );
+        assert_eq!(w, -2.5);
+    }
+
+    #[test]
+    fn the_same_mailbox_name_elsewhere() {
+        let (w, r) = cmp(
+            &[("email", "jane.doe@acme.com")],
+            &[("email", "janedoe@gmail.com")],
+        );
+        assert_eq!((w, r), (5.0, vec!["email name".to_string()]));
+        let (w, _) = cmp(
+            &[("email", "info@acme.com")],
+            &[("email", "info@globex.com")],
+        );
+        assert_eq!(w, -1.0);
+    }
+
+    #[test]
+    fn double_barrelled_swapped_and_initials() {
+        let (w, r) = cmp(
+            &[("firstname", "Jane"), ("lastname", "Doe")],
+            &[("firstname", "Jane"), ("lastname", "Doe-Miller")],
+        );
+        assert_eq!(w, 3.0 + 2.0);
+        assert_eq!(r, ["name 0.95"]);
+        let (w, r) = cmp(
+            &[("firstname", "Smith"), ("lastname", "John")],
+            &[("firstname", "John"), ("lastname", "Smith")],
+        );
+        assert_eq!((w, r), (7.0, vec!["names swapped".to_string()]));
+        let (w, _) = cmp(
+            &[("firstname", "J"), ("lastname", "Smith")],
+            &[("firstname", "John"), ("lastname", "Smith")],
+        );
+        assert_eq!(w, 1.0 + 4.0);
+    }
+
+    #[test]
+    fn location_and_missing_values() {
+        let (w, r) = cmp(
+            &[("zip", "02110"), ("city", "Boston")],
+            &[("zip", "02111"), ("city", "boston")],
+        );
+        assert_eq!((w, r), (-0.5, vec!["zip differs".to_string()]));
+        let (w, r) = cmp(
+            &[("city", "Boston")],
+            &[("zip", "02110"), ("city", "Boston")],
+        );
+        assert_eq!((w, r), (1.0, vec!["city".to_string()]));
+        let (w, r) = cmp(
+            &[("firstname", "Jane")],
+            &[("lastname", "Doe"), ("phone", "6175550101")],
+        );
+        assert_eq!((w, r.len()), (0.0, 0), "missing values are no evidence");
+    }
+
+    #[test]
+    fn common_names_in_a_place_count_for_less() {
+        let jane = [("firstname", "Jane"), ("lastname", "Doe"), ("zip", "02110")];
+        let mut many: Vec<&[(&str, &str)]> = vec![&jane; 16];
+        let rs = records(&many);
+        let c = compare(&rs, &rs.records[0], &rs.records[1]);
+        assert_eq!(
+            c.weight,
+            3.0 + 4.0 + 2.0 - 1.0,
+            "16 namesakes: log2(16 / 8) bits less"
+        );
+        let r: Vec<String> = c.reasons.as_slice().iter().map(|r| r.text(&[])).collect();
+        assert_eq!(r, ["same name", "zip", "common name (16 in the place)"]);
+        many.truncate(8);
+        let rs = records(&many);
+        assert_eq!(compare(&rs, &rs.records[0], &rs.records[1]).weight, 9.0);
+    }
+
+    #[test]
+    fn similar_phones() {
+        let (w, r) = cmp(
+            &[("phone", "+1 617 555 0101")],
+            &[("phone", "(617) 555-0199")],
+        );
+        assert_eq!((w, r), (1.5, vec!["similar phone".to_string()]));
+        let (w, r) = cmp(
+            &[("phone", "+1 617 555 0101")],
+            &[("phone", "(212) 555-0101")],
+        );
+        assert_eq!((w, r), (-3.0, vec!["phone differs".to_string()]));
+    }
+}

@@ -1,0 +1,210 @@
+//! `dupes`: known duplicates in fixtures, the plan `apply` reads, options.
+
+use contact_merge::plan::parse_plan;
+
+use crate::util::{fixtures, stderr, stdout, Sandbox};
+
+#[test]
+fn finds_the_known_duplicates_of_the_fixture() {
+    let s = Sandbox::new();
+    let out = s
+        .cmd()
+        .args(["dupes", "dupes.csv", "-o", "plan.csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "", "with -o nothing goes to stdout");
+    let expected = std::fs::read_to_string(fixtures().join("dupes.plan.csv")).unwrap();
+    let plan = String::from_utf8(s.read("plan.csv")).unwrap();
+    assert_eq!(plan, expected);
+    assert!(
+        stderr(&out).contains("30 contacts, 9 duplicate pair(s) in 8 cluster(s)"),
+        "{}",
+        stderr(&out)
+    );
+    // The same plan every run, and from stdin.
+    let again = s
+        .cmd()
+        .args(["dupes", "-", "-o", "-", "--input-format", "csv"])
+        .write_stdin(s.read("dupes.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&again), plan);
+    // The plan is one `apply` reads as it is.
+    let parsed = parse_plan(plan.as_bytes(), "plan.csv", None).unwrap();
+    let pairs: Vec<(&str, &str)> = parsed
+        .pairs
+        .iter()
+        .map(|p| (p.primary.as_str(), p.secondary.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("201", "202"),
+            ("205", "203"),
+            ("205", "204"),
+            ("207", "206"),
+            ("208", "209"),
+            ("210", "211"),
+            ("213", "212"),
+            ("215", "214"),
+            ("216", "217"),
+        ]
+    );
+    // The traps stay apart: a family sharing a phone, a shared info@
+    // mailbox, two colleagues of one name, namesakes elsewhere.
+    for id in [
+        "218", "219", "220", "221", "222", "223", "224", "225", "226",
+    ] {
+        assert!(
+            !plan.contains(&format!("\n{id},")) && !plan.contains(&format!(",{id},")),
+            "{id} in\n{plan}"
+        );
+    }
+}
+
+#[test]
+fn finds_the_pairs_of_the_shared_fixtures_in_every_format() {
+    let s = Sandbox::new();
+    for file in ["contacts.json", "contacts.ndjson", "contacts.csv"] {
+        let out = s.cmd().args(["dupes", file, "-o", "-"]).output().unwrap();
+        assert!(out.status.success(), "{file}: {}", stderr(&out));
+        let plan = parse_plan(&out.stdout, file, None).unwrap();
+        let pairs: Vec<(&str, &str)> = plan
+            .pairs
+            .iter()
+            .map(|p| (p.primary.as_str(), p.secondary.as_str()))
+            .collect();
+        // Jane Doe (work and personal email, nearly the same phone) and
+        // Robert/Bob Smith (the same London number, Globex).
+        assert_eq!(pairs, [("101", "102"), ("103", "104")], "{file}");
+        let text = stdout(&out);
+        assert!(text.contains("email name; similar phone"), "{text}");
+        assert!(text.contains("phone; nickname; company"), "{text}");
+    }
+}
+
+#[test]
+fn table_and_json_for_people_and_scripts() {
+    let s = Sandbox::new();
+    let out = s.cmd().args(["dupes", "dupes.csv"]).output().unwrap();
+    assert!(out.status.success());
+    let text = stdout(&out);
+    for needle in [
+        "cluster",
+        "primary",
+        "secondary",
+        "score",
+        "reasons",
+        "via 203",
+        "names swapped",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from\n{text}");
+    }
+    let out = s
+        .cmd()
+        .args(["dupes", "dupes.csv", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 9);
+    assert_eq!(v[0]["cluster"], 1);
+    assert_eq!(v[0]["primary"], "201");
+    assert_eq!(v[0]["secondary"], "202");
+    assert_eq!(v[0]["reasons"][0], "phone");
+    assert!(v[0]["score"].as_f64().unwrap() > 0.99);
+    // A JSON plan file when -o names one.
+    let out = s
+        .cmd()
+        .args(["dupes", "dupes.csv", "-o", "plan.json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let plan = parse_plan(&s.read("plan.json"), "plan.json", None).unwrap();
+    assert_eq!(plan.pairs.len(), 9);
+}
+
+#[test]
+fn fields_threshold_and_primary_options() {
+    let s = Sandbox::new();
+    let pairs = |args: &[&str]| {
+        let out = s
+            .cmd()
+            .args(["dupes", "dupes.csv", "-o", "-"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        parse_plan(&out.stdout, "-", None)
+            .unwrap()
+            .pairs
+            .into_iter()
+            .map(|p| format!("{}>{}", p.primary, p.secondary))
+            .collect::<Vec<_>>()
+    };
+    // Labels or internal names; only emails compared.
+    assert_eq!(
+        pairs(&["--fields", "Email"]),
+        ["205>203", "207>206", "215>214"]
+    );
+    assert_eq!(
+        pairs(&["--fields", "email,hs_additional_emails"]),
+        ["205>203", "207>206", "215>214"]
+    );
+    // The newest create date keeps its id instead.
+    assert_eq!(
+        pairs(&["--fields", "email", "--primary", "newest"]),
+        ["203>205", "206>207", "214>215"]
+    );
+    assert_eq!(
+        pairs(&["--fields", "email", "--primary", "most-complete"]),
+        ["203>205", "206>207", "215>214"]
+    );
+    // A lower threshold lets the colleagues in; a higher one keeps the surest.
+    assert!(pairs(&["--threshold", "0.5"]).contains(&"222>223".to_string()));
+    assert_eq!(
+        pairs(&["--threshold", "0.999"]),
+        ["201>202", "205>203", "207>206", "215>214", "216>217"]
+    );
+}
+
+#[test]
+fn bad_options_and_inputs() {
+    let s = Sandbox::new();
+    let out = s
+        .cmd()
+        .args(["dupes", "dupes.csv", "--threshold", "2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("expected a score from 0 to 1"),
+        "{}",
+        stderr(&out)
+    );
+    let out = s
+        .cmd()
+        .args(["dupes", "dupes.csv", "--fields", ","])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = s.cmd().args(["dupes", "missing.csv"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    // A field no contact has is named.
+    let out = s
+        .cmd()
+        .args(["dupes", "dupes.csv", "--fields", "email,Shoe Size"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(stderr(&out).contains("\"Shoe Size\""), "{}", stderr(&out));
+    // Nothing is left behind when the plan cannot be written.
+    let before = s.files();
+    let out = s
+        .cmd()
+        .args(["dupes", "dupes.csv", "-o", "no/such/dir/plan.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(s.files(), before);
+}
