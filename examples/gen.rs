@@ -11,7 +11,8 @@ use std::path::PathBuf;
 
 use clap::Parser;
 use contact_merge::format::{self, Format};
-use contact_merge::gen::{generate, plan_csv, to_csv_export, GenOptions};
+use contact_merge::gen::{generate, into_csv_form, plan_csv, GenOptions};
+use contact_merge::model::Export;
 
 #[derive(Parser)]
 struct Args {
@@ -31,6 +32,12 @@ struct Args {
     formats: Vec<Format>,
 }
 
+fn write(export: &Export, f: Format, path: &std::path::Path) -> anyhow::Result<()> {
+    contact_merge::atomic::write_atomic(path, |w| format::write(export, f, w))?;
+    eprintln!("wrote {}", path.display());
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     std::fs::create_dir_all(&args.out)?;
@@ -44,21 +51,27 @@ fn main() -> anyhow::Result<()> {
     } else {
         args.formats.clone()
     };
-    for f in formats {
-        let (export, name) = match f {
-            Format::Csv => (to_csv_export(&g), "contacts.csv"),
-            Format::Json => (g.export.clone(), "contacts.json"),
-            Format::Ndjson => (g.export.clone(), "contacts.ndjson"),
-        };
-        let path = args.out.join(name);
-        contact_merge::atomic::write_atomic(&path, |w| format::write(&export, f, w))?;
-        eprintln!("wrote {}", path.display());
+    // JSON forms first, from the export as it is; CSV last, converting the
+    // export in place (a million contacts are not copied).
+    for f in [Format::Json, Format::Ndjson] {
+        if formats.contains(&f) {
+            let name = if f == Format::Json {
+                "contacts.json"
+            } else {
+                "contacts.ndjson"
+            };
+            write(&g.export, f, &args.out.join(name))?;
+        }
     }
     std::fs::write(args.out.join("truth.csv"), plan_csv(&g.pairs))?;
+    let pairs = g.pairs.len();
+    if formats.contains(&Format::Csv) {
+        let csv = into_csv_form(g.export);
+        write(&csv, Format::Csv, &args.out.join("contacts.csv"))?;
+    }
     eprintln!(
-        "wrote {} ({} true duplicate pairs)",
-        args.out.join("truth.csv").display(),
-        g.pairs.len()
+        "wrote {} ({pairs} true duplicate pairs)",
+        args.out.join("truth.csv").display()
     );
     Ok(())
 }

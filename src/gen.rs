@@ -620,8 +620,12 @@ pub fn csv_layout() -> CsvLayout {
 /// The CSV form of generated contacts: what HubSpot's export writes (labels
 /// for option values, `YYYY-MM-DD HH:MM` dates).
 pub fn to_csv_export(g: &Generated) -> Export {
-    let mut contacts = g.export.contacts.clone();
-    for c in &mut contacts {
+    into_csv_form(g.export.clone())
+}
+
+/// [`to_csv_export`] in place, for exports too large to copy.
+pub fn into_csv_form(mut export: Export) -> Export {
+    for c in &mut export.contacts {
         for (k, v) in c.properties.iter_mut() {
             let Some(text) = v.as_mut() else { continue };
             match k.as_str() {
@@ -645,11 +649,12 @@ pub fn to_csv_export(g: &Generated) -> Export {
                 _ => {}
             }
         }
+        // A CSV export has no place for the other sections.
+        c.sections.clear();
+        c.key_order.clear();
     }
-    Export {
-        contacts,
-        layout: Layout::Csv(csv_layout()),
-    }
+    export.layout = Layout::Csv(csv_layout());
+    export
 }
 
 /// The true pairs as a plan CSV (`primary_id,secondary_id`).
