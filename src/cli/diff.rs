@@ -23,11 +23,15 @@ pub struct Preview<'a> {
 }
 
 pub fn run(args: &DiffArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
-    let export = io::load(&args.file, ctx.global)?;
     let opts = merge_options(&args.merge, ctx.global)?;
+    let contacts = io::load_contacts(
+        &args.file,
+        ctx.global,
+        &[args.primary.as_str(), args.secondary.as_str()],
+    )?;
     let file = args.file.display();
     let find = |id: &str| {
-        export.find(id).ok_or_else(|| {
+        contacts.get(id).ok_or_else(|| {
             anyhow::anyhow!("{file}: contact {id} is not in the export; check the id")
         })
     };
