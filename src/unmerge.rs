@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::format::csv::{Column, CsvLayout};
 use crate::journal::{Journal, JournalEntry};
 use crate::model::{key, split_multi, AssocList, Associations, Contact, Export, History, Layout};
 use crate::plan::MERGED_IDS;
@@ -419,6 +420,9 @@ pub fn restore(
         .filter(|&i| i <= export.contacts.len())
         .unwrap_or(pi + 1);
     export.contacts.insert(at, secondary);
+    if let Layout::Csv(layout) = &mut export.layout {
+        drop_added_columns(layout, &mut export.contacts, &entry.primary);
+    }
     Ok(RestoreReport {
         primary_id: id.into(),
         secondary_id: secondary_id.into(),
@@ -428,6 +432,59 @@ pub fn restore(
         conflicts,
         kept,
     })
+}
+
+/// A CSV column the merge added (the primary had no such property before
+/// it; in a CSV export every contact has every column) and that is empty
+/// everywhere now goes again, so that restoring gives back the file as it
+/// was.
+fn drop_added_columns(layout: &mut CsvLayout, contacts: &mut [Contact], before: &Contact) {
+    let added = |col: &Column| match col {
+        Column::Property(name) => {
+            !before.properties.contains_key(name) && contacts.iter().all(|c| c.prop(name).is_none())
+        }
+        Column::Association(kind) => {
+            before.assoc(kind).is_none()
+                && contacts
+                    .iter()
+                    .all(|c| c.assoc(kind).is_none_or(|l| l.entries.is_empty()))
+        }
+    };
+    let drop: Vec<bool> = layout
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(k, col)| k != layout.id_column && added(col))
+        .collect();
+    if !drop.contains(&true) {
+        return;
+    }
+    for (col, _) in layout.columns.iter().zip(&drop).filter(|(_, d)| **d) {
+        for c in contacts.iter_mut() {
+            match col {
+                Column::Property(name) => {
+                    c.properties.shift_remove(name);
+                }
+                Column::Association(kind) => {
+                    if let Some(a) = c.associations.as_mut() {
+                        a.shift_remove(kind);
+                    }
+                }
+            }
+        }
+    }
+    let id_col = layout.id_column;
+    let mut k = 0;
+    layout.headers.retain(|_| {
+        k += 1;
+        !drop[k - 1]
+    });
+    k = 0;
+    layout.columns.retain(|_| {
+        k += 1;
+        !drop[k - 1]
+    });
+    layout.id_column = id_col - drop[..id_col].iter().filter(|d| **d).count();
 }
 
 /// The primary before the merge, with what changed since kept.
