@@ -8,7 +8,7 @@
 //! for a JSON plan its 1-based index in the array ("pair 3").
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io::{self, Read};
 use std::path::Path;
 
@@ -684,7 +684,7 @@ where
         // A batch: pairs whose contacts no earlier pair of the batch
         // touches.
         let mut batch: Vec<Planned> = Vec::new();
-        let mut touched: HashSet<usize> = HashSet::new();
+        let mut touched: rustc_hash::FxHashSet<usize> = Default::default();
         while next < pairs.len() && batch.len() < BATCH {
             let pair = &pairs[next];
             let rp = redirects.resolve(&pair.primary);
@@ -874,7 +874,7 @@ where
 struct Work<'a> {
     base: &'a [Contact],
     index: HashMap<&'a str, usize>,
-    changed: HashMap<usize, Contact>,
+    changed: rustc_hash::FxHashMap<usize, Contact>,
     removed: Vec<bool>,
     /// Counts merged-away contacts before a position, for the positions the
     /// journal records.
@@ -934,13 +934,13 @@ impl<'a> Work<'a> {
         Work {
             base,
             index,
-            changed: HashMap::new(),
+            changed: Default::default(),
             removed: vec![false; base.len()],
             gone: Fenwick::new(base.len()),
         }
     }
 
-    fn finish(self) -> (HashMap<usize, Contact>, Vec<bool>) {
+    fn finish(self) -> (rustc_hash::FxHashMap<usize, Contact>, Vec<bool>) {
         (self.changed, self.removed)
     }
 }
