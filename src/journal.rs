@@ -15,7 +15,7 @@
 //! JSON pair index) of a batch merge and is left out for a single merge.
 //! Contacts are written exactly as the JSON export writes them.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::Path;
 
 use serde::Serialize;
@@ -202,16 +202,8 @@ pub enum JournalError {
 
 /// Read a journal file (`-` is stdin).
 pub fn read_journal(path: &Path) -> Result<Journal, JournalError> {
-    let file = path.display().to_string();
-    let mut bytes = Vec::new();
-    let (file, res) = if file == "-" {
-        let res = io::stdin().lock().read_to_end(&mut bytes);
-        ("<stdin>".to_string(), res)
-    } else {
-        let res = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes));
-        (file, res)
-    };
-    res.map_err(|err| JournalError::Io {
+    let (file, res) = crate::format::read_input(path);
+    let bytes = res.map_err(|err| JournalError::Io {
         file: file.clone(),
         err,
     })?;

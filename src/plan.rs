@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io::{self, Read};
+use std::io;
 use std::path::Path;
 
 use serde::ser::SerializeMap;
@@ -109,16 +109,8 @@ const SECONDARY_COLUMN: &str = "secondary_id";
 /// Read a plan file (`-` is stdin), in the format its extension names, else
 /// the one its content looks like.
 pub fn read_plan(path: &Path) -> Result<Plan, PlanError> {
-    let file = path.display().to_string();
-    let mut bytes = Vec::new();
-    let (file, res) = if file == "-" {
-        let res = io::stdin().lock().read_to_end(&mut bytes);
-        ("<stdin>".to_string(), res)
-    } else {
-        let res = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes));
-        (file, res)
-    };
-    res.map_err(|err| PlanError::Io {
+    let (file, res) = crate::format::read_input(path);
+    let bytes = res.map_err(|err| PlanError::Io {
         file: file.clone(),
         err,
     })?;

@@ -106,6 +106,19 @@ pub fn for_each_contact(
     each_contact(&bytes, format, &file, None, &mut |c, _| f(c))
 }
 
+/// The bytes of a file, or of stdin for `-`, and its name for messages
+/// (`<stdin>` for stdin). Exports, plans and journals are all read so.
+pub fn read_input(path: &Path) -> (String, io::Result<Vec<u8>>) {
+    let mut bytes = Vec::new();
+    if path.as_os_str() == "-" {
+        let res = io::stdin().lock().read_to_end(&mut bytes);
+        ("<stdin>".to_string(), res.map(|_| bytes))
+    } else {
+        let res = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes));
+        (path.display().to_string(), res.map(|_| bytes))
+    }
+}
+
 /// Read a file (`-` is stdin) whole, and the format it is in: `format`, else
 /// its extension, else (stdin) sniffed. The name for messages is given too.
 pub fn read_file(
@@ -119,18 +132,8 @@ pub fn read_file(
         None if is_stdin => None,
         None => return Err(ReadError::UnknownFormat { file }),
     };
-    let mut bytes = Vec::new();
-    let res = if is_stdin {
-        io::stdin().lock().read_to_end(&mut bytes).map(|_| ())
-    } else {
-        std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes).map(|_| ()))
-    };
-    let file = if is_stdin {
-        "<stdin>".to_string()
-    } else {
-        file
-    };
-    res.map_err(|err| ReadError::Io {
+    let (file, res) = read_input(path);
+    let bytes = res.map_err(|err| ReadError::Io {
         file: file.clone(),
         err,
     })?;
