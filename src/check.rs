@@ -9,7 +9,7 @@ use crate::dates::parse_millis;
 use crate::labels::{marketable, stage_key};
 use std::path::Path;
 
-use crate::format::{each_contact, read_file, Format, Place, ReadError};
+use crate::format::{each_contact_in, Format, Place, ReadError};
 use crate::model::{key, split_multi, Contact, Export};
 use crate::props::{is_date_property, is_valid_email, parse_counter, SUMMED_COUNTERS};
 
@@ -56,20 +56,12 @@ pub fn check_file(path: &Path, format: Option<Format>, stages: &[String]) -> Fil
     let mut skipped = Vec::new();
     let mut checker = Checker::new(&name, stages);
     let mut contacts = 0;
-    let result = read_file(path, format).and_then(|(bytes, format, _)| {
-        each_contact(
-            &bytes,
-            format,
-            &name,
-            Some(&mut skipped),
-            &mut |c, place| {
-                contacts += 1;
-                checker.check(&c, place);
-            },
-        )
+    let result = each_contact_in(path, format, Some(&mut skipped), &mut |c, place| {
+        contacts += 1;
+        checker.check(&c, place);
     });
     let mut problems = match result {
-        Ok(()) => {
+        Ok(_) => {
             let mut p: Vec<Problem> = skipped
                 .into_iter()
                 .map(|e| from_read_error(&name, e))

@@ -102,8 +102,45 @@ pub fn for_each_contact(
     format: Option<Format>,
     f: &mut dyn FnMut(Contact),
 ) -> Result<(), ReadError> {
-    let (bytes, format, file) = read_file(path, format)?;
-    each_contact(&bytes, format, &file, None, &mut |c, _| f(c))
+    each_contact_in(path, format, None, &mut |c, _| f(c)).map(|_| ())
+}
+
+/// [`each_contact`] for a file (`-` is stdin): a JSON Lines file is read a
+/// line at a time, other formats whole. Gives the file's name for
+/// messages.
+pub fn each_contact_in(
+    path: &Path,
+    format: Option<Format>,
+    mut skipped: Option<&mut Vec<ReadError>>,
+    on_contact: &mut dyn FnMut(Contact, Place),
+) -> Result<String, ReadError> {
+    let streamable = path.as_os_str() != "-"
+        && format.or_else(|| Format::from_path(path)) == Some(Format::Ndjson);
+    if !streamable {
+        let (bytes, format, file) = read_file(path, format)?;
+        each_contact(&bytes, format, &file, skipped, on_contact)?;
+        return Ok(file);
+    }
+    let file = path.display().to_string();
+    let f = std::fs::File::open(path).map_err(|err| ReadError::Io {
+        file: file.clone(),
+        err,
+    })?;
+    let before = skipped.as_deref().map_or(0, Vec::len);
+    let mut any = false;
+    ndjson::each_from(
+        io::BufReader::with_capacity(1 << 20, f),
+        &file,
+        skipped.as_deref_mut(),
+        &mut |c, at| {
+            any = true;
+            on_contact(c, at)
+        },
+    )?;
+    if !any && skipped.as_deref().map_or(0, Vec::len) == before {
+        return Err(ReadError::Empty { file });
+    }
+    Ok(file)
 }
 
 /// The bytes of a file, or of stdin for `-`, and its name for messages

@@ -31,49 +31,45 @@ pub fn read_with(
 pub fn each(
     bytes: &[u8],
     file: &str,
+    skipped: Option<&mut Vec<ReadError>>,
+    on_contact: &mut dyn FnMut(Contact, Place),
+) -> Result<(), ReadError> {
+    each_from(bytes, file, skipped, on_contact)
+}
+
+/// [`each`] from a reader, one line in memory at a time (a UTF-8 byte-order
+/// mark before the first line is skipped); blank lines are skipped.
+pub fn each_from<R: BufRead>(
+    mut reader: R,
+    file: &str,
     mut skipped: Option<&mut Vec<ReadError>>,
     on_contact: &mut dyn FnMut(Contact, Place),
 ) -> Result<(), ReadError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
-        let n = i as u64 + 1;
-        if line.iter().all(u8::is_ascii_whitespace) {
+    let io_err = |err| ReadError::Io {
+        file: file.into(),
+        err,
+    };
+    let mut line = Vec::new();
+    let mut n: u64 = 0;
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line).map_err(io_err)? == 0 {
+            return Ok(());
+        }
+        n += 1;
+        let text = match line.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(rest) if n == 1 => rest,
+            _ => &line[..],
+        };
+        if text.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        match (parse_line(line, n, file), skipped.as_deref_mut()) {
+        match (parse_line(text, n, file), skipped.as_deref_mut()) {
             (Ok(c), _) => on_contact(c, Place::Line(n)),
             (Err(e), None) => return Err(e),
             (Err(e), Some(list)) => list.push(e),
         }
     }
-    Ok(())
-}
-
-/// Contacts one line at a time from a reader; blank lines are skipped. Each
-/// error names the line.
-pub fn stream<'a, R: BufRead + 'a>(
-    reader: R,
-    file: &'a str,
-) -> impl Iterator<Item = Result<Contact, ReadError>> + 'a {
-    reader
-        .split(b'\n')
-        .enumerate()
-        .filter_map(move |(i, line)| {
-            let n = i as u64 + 1;
-            let line = match line {
-                Ok(l) => l,
-                Err(err) => {
-                    return Some(Err(ReadError::Io {
-                        file: file.into(),
-                        err,
-                    }))
-                }
-            };
-            if line.iter().all(u8::is_ascii_whitespace) {
-                return None;
-            }
-            Some(parse_line(&line, n, file))
-        })
 }
 
 fn parse_line(line: &[u8], n: u64, file: &str) -> Result<Contact, ReadError> {
