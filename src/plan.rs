@@ -1253,7 +1253,7 @@ pub(crate) mod tests {
         })
     }
 
-    fn plan(pairs: &[(&str, &str)]) -> Plan {
+    pub(crate) fn plan(pairs: &[(&str, &str)]) -> Plan {
         Plan {
             file: "plan.csv".into(),
             format: PlanFormat::Csv,

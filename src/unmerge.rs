@@ -1365,19 +1365,7 @@ mod tests {
     fn apply_then_restore_all(mut e: Export, pairs: &[(&str, &str)], format: Format) {
         let original = e.clone();
         let original_bytes = format::write_to_vec(&e, format);
-        let plan = Plan {
-            file: "plan.csv".into(),
-            format: PlanFormat::Csv,
-            pairs: pairs
-                .iter()
-                .enumerate()
-                .map(|(i, (p, s))| Pair {
-                    line: i as u64 + 2,
-                    primary: p.to_string(),
-                    secondary: s.to_string(),
-                })
-                .collect(),
-        };
+        let plan = crate::plan::tests::plan(pairs);
         let mut w = JournalWriter::new(Vec::new(), 1_709_287_200_000, "most-recent");
         let r = apply_plan(&mut e, &plan, &ApplyOptions::default(), rich_merge, |a| {
             w.record(a)

@@ -280,27 +280,7 @@ fn batch_restore_newest_first_gives_back_the_original() {
     );
     assert!(!s.path("x.json").exists());
     // Newest first: 4 out of 3, 2 out of 3, 1 out of 2.
-    let mut current = "m.json".to_string();
-    for (i, (p, sec)) in [("3", "4"), ("3", "2"), ("2", "1")].iter().enumerate() {
-        let next = format!("r{i}.json");
-        let out = s
-            .cmd()
-            .args([
-                "unmerge",
-                &current,
-                p,
-                "--restore",
-                sec,
-                "--journal",
-                "j.jsonl",
-                "-o",
-                &next,
-            ])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{p} {sec}: {}", stderr(&out));
-        current = next;
-    }
+    let current = restore_newest_first(&s, "m.json", &[("3", "4"), ("3", "2"), ("2", "1")]);
     assert_eq!(
         serde_json::from_slice::<serde_json::Value>(&s.read(&current)).unwrap(),
         serde_json::from_slice::<serde_json::Value>(FIVE.as_bytes()).unwrap()
@@ -407,26 +387,25 @@ fn csv_restore_gives_back_the_file_byte_for_byte() {
     assert!(out.status.success(), "{}", stderr(&out));
     let merged = String::from_utf8(s.read("m.csv")).unwrap();
     assert!(merged.starts_with("Record ID,First Name,Email,Number of Form Submissions,Additional email addresses,Merged object IDs\r\n"), "{merged}");
-    let mut current = "m.csv".to_string();
-    for (i, (p, sec)) in [("1", "3"), ("3", "4"), ("1", "2")].iter().enumerate() {
-        let next = format!("r{i}.csv");
+    let current = restore_newest_first(&s, "m.csv", &[("1", "3"), ("3", "4"), ("1", "2")]);
+    assert_eq!(String::from_utf8(s.read(&current)).unwrap(), original);
+}
+
+/// `unmerge --restore` each (primary, secondary) in turn, every run reading
+/// the file the one before wrote; gives the last file's name.
+fn restore_newest_first(s: &Sandbox, start: &str, steps: &[(&str, &str)]) -> String {
+    let ext = start.rsplit('.').next().unwrap();
+    let mut current = start.to_string();
+    for (i, (p, sec)) in steps.iter().enumerate() {
+        let next = format!("r{i}.{ext}");
         let out = s
             .cmd()
-            .args([
-                "unmerge",
-                &current,
-                p,
-                "--restore",
-                sec,
-                "--journal",
-                "j.jsonl",
-                "-o",
-                &next,
-            ])
+            .args(["unmerge", &current, p, "--restore", sec])
+            .args(["--journal", "j.jsonl", "-o", &next])
             .output()
             .unwrap();
         assert!(out.status.success(), "{p} {sec}: {}", stderr(&out));
         current = next;
     }
-    assert_eq!(String::from_utf8(s.read(&current)).unwrap(), original);
+    current
 }
