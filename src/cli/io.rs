@@ -97,7 +97,11 @@ pub fn lost_in_csv(export: &Export, format: Format) -> Vec<(String, usize)> {
 
 /// Write the export to the target: atomically to a file, or to stdout.
 /// Returns warnings about what the target format cannot hold.
-pub fn save(export: &Export, target: &Target, stdout: &mut dyn Write) -> anyhow::Result<Vec<String>> {
+pub fn save(
+    export: &Export,
+    target: &Target,
+    stdout: &mut dyn Write,
+) -> anyhow::Result<Vec<String>> {
     let warnings = lost_in_csv(export, target.format)
         .into_iter()
         .map(|(section, n)| {
