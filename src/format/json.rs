@@ -76,6 +76,9 @@ pub fn read_with(
             }
         }
     }
+    // A bare empty list looks the same either way: `[]` (so it reads the
+    // same once written).
+    let pretty = pretty && !(contacts.is_empty() && matches!(shape, JsonShape::Array));
     Ok(Export {
         contacts,
         layout: Layout::Json { shape, pretty },
@@ -373,6 +376,11 @@ impl Contact {
             .copied()
             .chain(self.sections.keys().map(String::as_str))
         {
+            // A contact read without "properties" is written without them
+            // until it gains one (the same document back).
+            if k == key::PROPERTIES && self.properties.is_empty() {
+                continue;
+            }
             if !order.contains(&k) {
                 order.push(k);
             }
@@ -534,6 +542,47 @@ mod tests {
         let text =
             "[\n  {\n    \"id\": 7,\n    \"properties\": {\n      \"a\": \"b\"\n    }\n  }\n]\n";
         assert_eq!(roundtrip(text), text);
+    }
+
+    #[test]
+    fn contact_without_properties_is_written_without_them() {
+        // Found by fuzzing (roundtrip): "properties": {} used to be added.
+        let text = "[{\"id\":\"1\",\"x\":{}}]\n";
+        assert_eq!(roundtrip(text), text);
+        let mut e = read(text.as_bytes(), "t.json").unwrap();
+        e.contacts[0].set_prop("email", Some("a@x.com".into()));
+        let mut out = Vec::new();
+        write(&e, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "[{\"id\":\"1\",\"x\":{},\"properties\":{\"email\":\"a@x.com\"}}]\n"
+        );
+    }
+
+    #[test]
+    fn empty_list_is_compact() {
+        // Found by fuzzing (roundtrip): `[\n]` read as indented, written
+        // as `[]`, read back as compact.
+        let e = read(b"[\n]\n", "t.json").unwrap();
+        assert_eq!(
+            e.layout,
+            Layout::Json {
+                shape: JsonShape::Array,
+                pretty: false
+            }
+        );
+        assert_eq!(roundtrip("[\n]\n"), "[]\n");
+    }
+
+    #[test]
+    fn numbers_in_sections_keep_their_value() {
+        // Found by fuzzing (roundtrip): without serde_json's exact float
+        // parsing, 1.0998593000000001e37 read back as another number.
+        let text = "[{\"id\":\"1\",\"x\":[1.0998593000000001e37,0.1,-2.5e-300]}]\n";
+        let e = read(text.as_bytes(), "t.json").unwrap();
+        let back = read(roundtrip(text).as_bytes(), "t.json").unwrap();
+        assert_eq!(back, e);
+        assert_eq!(roundtrip(text), text.replace("e37", "e+37"));
     }
 
     #[test]
