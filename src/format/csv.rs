@@ -63,10 +63,6 @@ pub fn read_with(
             what: "a quoted field is still open at the end of the file: the file looks truncated; export or download it again".into(),
         });
     }
-    let crlf = text
-        .find('\n')
-        .is_some_and(|i| i > 0 && text.as_bytes()[i - 1] == b'\r');
-    let quote_all = text.starts_with('"');
     let mut lines = LineCounter::new(text);
     let mut rdr = ::csv::ReaderBuilder::new()
         .has_headers(true)
@@ -78,6 +74,11 @@ pub fn read_with(
         .iter()
         .map(str::to_string)
         .collect();
+    // Quoted throughout when every header is quoted though one need not
+    // be; a header row that quotes only what needs it reads as quoting
+    // only where needed, which writes it back the same.
+    let (all_quoted, crlf) = header_style(text.as_bytes());
+    let quote_all = all_quoted && !headers.iter().all(|h| needs_quotes(h));
     let layout = layout_for(headers, bom, crlf, quote_all, file)?;
     let mut contacts = Vec::new();
     let mut record = ::csv::StringRecord::new();
@@ -302,6 +303,53 @@ fn open_quote_line(bytes: &[u8]) -> Option<usize> {
     in_quotes.then_some(open_line)
 }
 
+/// How the header row (the first non-blank line) is written: whether
+/// every field is quoted, and whether it ends with CRLF.
+fn header_style(bytes: &[u8]) -> (bool, bool) {
+    let start = bytes
+        .iter()
+        .position(|&b| b != b'\r' && b != b'\n')
+        .unwrap_or(bytes.len());
+    let mut all_quoted = true;
+    let mut in_quotes = false;
+    let mut field_start = true;
+    let mut i = start;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_quotes {
+            if b == b'"' {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    in_quotes = false;
+                }
+            }
+        } else {
+            match b {
+                b'"' if field_start => in_quotes = true,
+                b'\r' | b'\n' => break,
+                b',' => {
+                    all_quoted &= !field_start;
+                    field_start = true;
+                    i += 1;
+                    continue;
+                }
+                _ => all_quoted &= !field_start,
+            }
+            field_start = false;
+        }
+        i += 1;
+    }
+    all_quoted &= !field_start;
+    (all_quoted, bytes[i..].starts_with(b"\r\n"))
+}
+
+/// Whether the csv writer quotes a field even when quoting only where
+/// needed.
+fn needs_quotes(field: &str) -> bool {
+    field.contains([',', '"', '\r', '\n'])
+}
+
 /// Write an export as CSV: in its own layout when it was read from CSV
 /// (headers verbatim, new properties as new columns at the end), else with
 /// internal names as headers.
@@ -331,7 +379,12 @@ pub fn write(export: &Export, out: &mut dyn Write) -> io::Result<()> {
         row.clear();
         for (i, col) in layout.columns.iter().enumerate() {
             let cell = if i == layout.id_column {
-                c.id.clone()
+                // The cell as read (the id is its trimmed text), unless the
+                // property no longer matches the id.
+                match c.properties.get(ID) {
+                    Some(Some(v)) if v.trim() == c.id => v.clone(),
+                    _ => c.id.clone(),
+                }
             } else {
                 match col {
                     Column::Property(name) => c
@@ -460,6 +513,59 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "hs_object_id,email,hs_additional_emails\n1,a@x.com,b@x.com\n"
         );
+    }
+
+    #[test]
+    fn record_id_cell_is_written_as_read() {
+        // Found by fuzzing (roundtrip): the trimmed id replaced the cell.
+        let text = b"Record ID,Email\n 7 ,a@x.com\n";
+        assert_eq!(roundtrip(text), text);
+        let e = read(text, "t.csv").unwrap();
+        assert_eq!(e.contacts[0].id, "7");
+    }
+
+    #[test]
+    fn quoting_style_comes_from_the_whole_header() {
+        // Found by fuzzing (roundtrip): a first header that needed quotes
+        // made the file read as quoted throughout.
+        for (text, all) in [
+            (&b"\"a,b\",Record ID\n1,2\n"[..], false),
+            (b"\"Record ID\",Email\n1,a\n", false),
+            (b"\"Record ID\",\"Email\"\n1,a\n", true),
+            (b"\"Record ID\",\"\"\n1,a\n", true),
+            (b"\r\n\"Record ID\",\"E\"\"\"\r\n1,a\r\n", true),
+            (b"\"Record ID\",\n1,a\n", false),
+            (b"\"Record ID\"", true),
+        ] {
+            let e = read(text, "t.csv").unwrap();
+            let Layout::Csv(l) = &e.layout else {
+                unreachable!()
+            };
+            assert_eq!(l.quote_all, all, "{}", String::from_utf8_lossy(text));
+            let back = read(&roundtrip(text), "t.csv").unwrap();
+            assert_eq!(back, e, "{}", String::from_utf8_lossy(text));
+        }
+    }
+
+    #[test]
+    fn line_ending_is_the_header_rows() {
+        // Found by fuzzing (roundtrip): a CRLF inside a quoted header, or
+        // blank lines before it, decided the line ending.
+        for (text, crlf) in [
+            (&b"\"Record ID\",\"a\r\nb\"\n1,x\n"[..], false),
+            (b"\nRecord ID,a\r\n1,x\r\n", true),
+            (b"\r\nRecord ID,a\n1,x\r\n", false),
+            (b"Record ID,a\r1,x\r\n", false),
+            (b"Record ID", false),
+        ] {
+            let e = read(text, "t.csv").unwrap();
+            let Layout::Csv(l) = &e.layout else {
+                unreachable!()
+            };
+            assert_eq!(l.crlf, crlf, "{}", String::from_utf8_lossy(text));
+            let back = read(&roundtrip(text), "t.csv").unwrap();
+            assert_eq!(back, e, "{}", String::from_utf8_lossy(text));
+        }
     }
 
     #[test]
