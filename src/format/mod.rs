@@ -140,7 +140,9 @@ pub fn read_bytes_with(
     file: &str,
     skipped: Option<&mut Vec<ReadError>>,
 ) -> Result<Export, ReadError> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
+    // A byte-order mark alone is an empty file too.
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if text.iter().all(u8::is_ascii_whitespace) {
         return Err(ReadError::Empty { file: file.into() });
     }
     match format {
@@ -215,6 +217,9 @@ mod tests {
     fn empty_and_not_utf8() {
         for f in [Format::Json, Format::Ndjson, Format::Csv] {
             let e = read_bytes(b"  \n", f, "x").unwrap_err();
+            assert!(matches!(e, ReadError::Empty { .. }), "{e}");
+            // Found by fuzzing (roundtrip): a lone BOM read as no contacts.
+            let e = read_bytes(b"\xEF\xBB\xBF\r\n", f, "x").unwrap_err();
             assert!(matches!(e, ReadError::Empty { .. }), "{e}");
         }
         let e = check_utf8(b"ok\nbad \xff", "x").unwrap_err().to_string();

@@ -5,5 +5,6 @@ mod util;
 mod bad_input;
 mod check;
 mod completions;
+mod fuzz_regressions;
 mod roundtrip;
 mod show;
