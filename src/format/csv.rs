@@ -255,7 +255,7 @@ impl<'a> LineCounter<'a> {
 
 /// The line on which a quoted field opens that is never closed, if any.
 /// Quotes only open a field at its start; elsewhere they are literal.
-fn open_quote_line(bytes: &[u8]) -> Option<usize> {
+pub(crate) fn open_quote_line(bytes: &[u8]) -> Option<usize> {
     let mut line = 1;
     let mut in_quotes = false;
     let mut field_start = true;
