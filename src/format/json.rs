@@ -35,10 +35,22 @@ pub fn read_with(
             let contacts_key = ["contacts", "results"]
                 .into_iter()
                 .find(|k| top.get(*k).is_some_and(Value::is_array))
-                .ok_or_else(|| ReadError::Invalid {
-                    file: file.into(),
-                    place: "top level".into(),
-                    what: "expected an array of contacts, {\"results\": [...]} or {\"contacts\": [...]}; found an object with neither".into(),
+                .ok_or_else(|| {
+                    let what = match ["contacts", "results"]
+                        .into_iter()
+                        .find_map(|k| Some((k, top.get(k)?)))
+                    {
+                        Some((k, v)) => format!(
+                            "\"{k}\" must be a list of contacts, found {}",
+                            kind_of(v)
+                        ),
+                        None => "expected an array of contacts, {\"results\": [...]} or {\"contacts\": [...]}; found an object with neither".into(),
+                    };
+                    ReadError::Invalid {
+                        file: file.into(),
+                        place: "top level".into(),
+                        what,
+                    }
                 })?;
             let items = match top.get_mut(contacts_key).map(Value::take) {
                 Some(Value::Array(items)) => items,
@@ -529,6 +541,19 @@ mod tests {
         )
         .unwrap();
         assert_eq!(exp.contacts[0].id, "3");
+    }
+
+    #[test]
+    fn contact_list_that_is_not_a_list_is_named() {
+        let e = read(br#"{"contacts":{"id":"1"}}"#, "f.json")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "f.json: top level: \"contacts\" must be a list of contacts, found an object"
+        );
+        let e = read(br#"{"paging":{}}"#, "f.json").unwrap_err().to_string();
+        assert!(e.contains("found an object with neither"), "{e}");
     }
 
     #[test]

@@ -68,8 +68,11 @@ fn parse_line(line: &[u8], n: u64, file: &str) -> Result<Contact, ReadError> {
     })?;
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
         let mut err = syntax(file, &e);
-        if let ReadError::Syntax { line, .. } = &mut err {
+        if let ReadError::Syntax { line, what, .. } = &mut err {
             *line = n;
+            if e.is_eof() {
+                *what = "the line ends before its JSON object does; each line holds one whole contact (is the line cut off, or the file truncated?)".into();
+            }
         }
         err
     })?;
@@ -116,6 +119,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("f.ndjson: line 2, column"), "{e}");
+        assert!(e.contains("the line ends before its JSON object"), "{e}");
         let e = read(
             b"{\"id\":\"1\",\"properties\":{}}\n{\"properties\":{}}\n",
             "f.ndjson",
