@@ -2,6 +2,7 @@
 
 mod util;
 
+mod bad_corpus;
 mod bad_input;
 mod check;
 mod completions;
