@@ -7,5 +7,6 @@ mod bad_input;
 mod check;
 mod completions;
 mod fuzz_regressions;
+mod odd_corpus;
 mod roundtrip;
 mod show;
