@@ -34,6 +34,10 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show contacts as a table (property | value), sections summarised')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate exports: ids, emails, dates, lifecycle stages, numbers. Reports every problem; exit 1 when any is found')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Preview a merge: property | primary | secondary | merged | rule, and what happens to every section. Never writes a file')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge SECONDARY into PRIMARY and write the whole export')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply a plan of merges (CSV primary_id,secondary_id or JSON [{"primary","secondary"}]), all or nothing unless --keep-going')
+            [CompletionResult]::new('unmerge', 'unmerge', [CompletionResultType]::ParameterValue, 'Split an additional email off a contact into a new contact, or restore a merged-away contact from the merge journal')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions generated from this command''s definition')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -64,6 +68,83 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'contact-merge;diff' {
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Which value a property without a rule of its own takes: the most recent (HubSpot''s documented rule) or the primary''s (HubSpot''s newer merge)')
+            [CompletionResult]::new('--lifecycle-order', '--lifecycle-order', [CompletionResultType]::ParameterName, 'Custom lifecycle stage order, lowest first (labels or internal values), or @FILE listing them')
+            [CompletionResult]::new('--max-merges', '--max-merges', [CompletionResultType]::ParameterName, 'Refuse merges whose contacts together already took part in this many merges (HubSpot''s limit)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output for people (table) or scripts (json)')
+            [CompletionResult]::new('--merge-time', '--merge-time', [CompletionResultType]::ParameterName, 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables')
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Format of the input file (default: from its extension)')
+            [CompletionResult]::new('--output-format', '--output-format', [CompletionResultType]::ParameterName, 'Format of the output file (default: from -o''s extension, else the input''s)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Show every property, not only those that differ')
+            [CompletionResult]::new('--enroll-on-merge', '--enroll-on-merge', [CompletionResultType]::ParameterName, 'Mark the primary''s workflows as seeing the merged contact as newly changed (HubSpot''s "enroll on merge" setting)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress or summaries on stderr (warnings and errors still show)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress or summaries on stderr (warnings and errors still show)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'contact-merge;merge' {
+            [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'Append the merge to this journal (JSON Lines), for audits and `unmerge --restore`')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Which value a property without a rule of its own takes: the most recent (HubSpot''s documented rule) or the primary''s (HubSpot''s newer merge)')
+            [CompletionResult]::new('--lifecycle-order', '--lifecycle-order', [CompletionResultType]::ParameterName, 'Custom lifecycle stage order, lowest first (labels or internal values), or @FILE listing them')
+            [CompletionResult]::new('--max-merges', '--max-merges', [CompletionResultType]::ParameterName, 'Refuse merges whose contacts together already took part in this many merges (HubSpot''s limit)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The output file (`-` for stdout); its extension names the format, else the input''s format is kept')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The output file (`-` for stdout); its extension names the format, else the input''s format is kept')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output for people (table) or scripts (json)')
+            [CompletionResult]::new('--merge-time', '--merge-time', [CompletionResultType]::ParameterName, 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables')
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Format of the input file (default: from its extension)')
+            [CompletionResult]::new('--output-format', '--output-format', [CompletionResultType]::ParameterName, 'Format of the output file (default: from -o''s extension, else the input''s)')
+            [CompletionResult]::new('--enroll-on-merge', '--enroll-on-merge', [CompletionResultType]::ParameterName, 'Mark the primary''s workflows as seeing the merged contact as newly changed (HubSpot''s "enroll on merge" setting)')
+            [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Replace the input file (atomically)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress or summaries on stderr (warnings and errors still show)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress or summaries on stderr (warnings and errors still show)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'contact-merge;apply' {
+            [CompletionResult]::new('--plan', '--plan', [CompletionResultType]::ParameterName, 'The plan: CSV with primary_id,secondary_id (other columns ignored) or JSON [{"primary": "...", "secondary": "..."}]')
+            [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'Write the merge journal (JSON Lines, one line per merge) here')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Which value a property without a rule of its own takes: the most recent (HubSpot''s documented rule) or the primary''s (HubSpot''s newer merge)')
+            [CompletionResult]::new('--lifecycle-order', '--lifecycle-order', [CompletionResultType]::ParameterName, 'Custom lifecycle stage order, lowest first (labels or internal values), or @FILE listing them')
+            [CompletionResult]::new('--max-merges', '--max-merges', [CompletionResultType]::ParameterName, 'Refuse merges whose contacts together already took part in this many merges (HubSpot''s limit)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The output file (`-` for stdout); its extension names the format, else the input''s format is kept')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The output file (`-` for stdout); its extension names the format, else the input''s format is kept')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output for people (table) or scripts (json)')
+            [CompletionResult]::new('--merge-time', '--merge-time', [CompletionResultType]::ParameterName, 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables')
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Format of the input file (default: from its extension)')
+            [CompletionResult]::new('--output-format', '--output-format', [CompletionResultType]::ParameterName, 'Format of the output file (default: from -o''s extension, else the input''s)')
+            [CompletionResult]::new('--keep-going', '--keep-going', [CompletionResultType]::ParameterName, 'Apply the good pairs, report the bad ones, exit 3 when any was skipped (default: any bad pair means nothing is written, exit 1)')
+            [CompletionResult]::new('--enroll-on-merge', '--enroll-on-merge', [CompletionResultType]::ParameterName, 'Mark the primary''s workflows as seeing the merged contact as newly changed (HubSpot''s "enroll on merge" setting)')
+            [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Replace the input file (atomically)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress or summaries on stderr (warnings and errors still show)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress or summaries on stderr (warnings and errors still show)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'contact-merge;unmerge' {
+            [CompletionResult]::new('--new-id', '--new-id', [CompletionResultType]::ParameterName, 'Record id of the new contact (default: the next free numeric id)')
+            [CompletionResult]::new('--restore', '--restore', [CompletionResultType]::ParameterName, 'Bring back this merged-away contact exactly as the journal holds it')
+            [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'The merge journal (JSON Lines) written by `merge`/`apply --journal`')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The output file (`-` for stdout); its extension names the format, else the input''s format is kept')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The output file (`-` for stdout); its extension names the format, else the input''s format is kept')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output for people (table) or scripts (json)')
+            [CompletionResult]::new('--merge-time', '--merge-time', [CompletionResultType]::ParameterName, 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables')
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Format of the input file (default: from its extension)')
+            [CompletionResult]::new('--output-format', '--output-format', [CompletionResultType]::ParameterName, 'Format of the output file (default: from -o''s extension, else the input''s)')
+            [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Replace the input file (atomically)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress or summaries on stderr (warnings and errors still show)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress or summaries on stderr (warnings and errors still show)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'contact-merge;completions' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output for people (table) or scripts (json)')
             [CompletionResult]::new('--merge-time', '--merge-time', [CompletionResultType]::ParameterName, 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes')
@@ -79,6 +160,10 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
         'contact-merge;help' {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show contacts as a table (property | value), sections summarised')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate exports: ids, emails, dates, lifecycle stages, numbers. Reports every problem; exit 1 when any is found')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Preview a merge: property | primary | secondary | merged | rule, and what happens to every section. Never writes a file')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge SECONDARY into PRIMARY and write the whole export')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply a plan of merges (CSV primary_id,secondary_id or JSON [{"primary","secondary"}]), all or nothing unless --keep-going')
+            [CompletionResult]::new('unmerge', 'unmerge', [CompletionResultType]::ParameterValue, 'Split an additional email off a contact into a new contact, or restore a merged-away contact from the merge journal')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions generated from this command''s definition')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -87,6 +172,18 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             break
         }
         'contact-merge;help;check' {
+            break
+        }
+        'contact-merge;help;diff' {
+            break
+        }
+        'contact-merge;help;merge' {
+            break
+        }
+        'contact-merge;help;apply' {
+            break
+        }
+        'contact-merge;help;unmerge' {
             break
         }
         'contact-merge;help;completions' {

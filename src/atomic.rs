@@ -12,18 +12,56 @@ pub fn write_atomic<F>(path: &Path, fill: F) -> io::Result<()>
 where
     F: FnOnce(&mut dyn Write) -> io::Result<()>,
 {
-    let (tmp_path, file) = create_temp(path)?;
-    let result = (|| {
-        let mut w = BufWriter::with_capacity(1 << 20, file);
-        fill(&mut w)?;
+    let mut tmp = TempFile::create(path)?;
+    fill(tmp.writer())?;
+    tmp.commit()
+}
+
+/// A file being written beside its target; [`TempFile::commit`] renames it
+/// into place, dropping it uncommitted removes it. Several can be prepared
+/// and committed together, so that a command's outputs appear only when
+/// all of them are complete.
+pub struct TempFile {
+    target: PathBuf,
+    tmp: PathBuf,
+    out: Option<BufWriter<File>>,
+}
+
+impl TempFile {
+    /// A new temporary file in `target`'s folder.
+    pub fn create(target: &Path) -> io::Result<TempFile> {
+        let (tmp, file) = create_temp(target)?;
+        Ok(TempFile {
+            target: target.to_path_buf(),
+            tmp,
+            out: Some(BufWriter::with_capacity(1 << 20, file)),
+        })
+    }
+
+    /// Where to write.
+    pub fn writer(&mut self) -> &mut BufWriter<File> {
+        self.out
+            .as_mut()
+            .expect("a TempFile is written before it is committed")
+    }
+
+    /// Flush to disk and rename over the target.
+    pub fn commit(mut self) -> io::Result<()> {
+        let w = self.out.take().expect("committed once");
         let file = w.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
-        fs::rename(&tmp_path, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp_path);
+        drop(file);
+        fs::rename(&self.tmp, &self.target)
     }
-    result
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if self.out.is_some() || self.tmp.exists() {
+            self.out = None;
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 fn create_temp(path: &Path) -> io::Result<(PathBuf, File)> {

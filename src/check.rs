@@ -7,7 +7,10 @@ use serde::Serialize;
 
 use crate::dates::parse_millis;
 use crate::labels::{marketable, stage_key};
-use crate::model::{key, split_multi, Export};
+use std::path::Path;
+
+use crate::format::{each_contact, read_file, Format, Place, ReadError};
+use crate::model::{key, split_multi, Contact, Export};
 use crate::props::{is_date_property, is_valid_email, parse_counter, SUMMED_COUNTERS};
 
 /// One problem in an export.
@@ -26,13 +29,129 @@ pub struct Problem {
     pub problem: String,
 }
 
-/// Check an export. `stages` is the lifecycle order in force (internal
-/// values, lower-case).
+/// Check an export held in memory. `stages` is the lifecycle order in force
+/// (internal values, lower-case).
 pub fn check_export(export: &Export, file: &str, stages: &[String]) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let mut first_seen: HashMap<&str, usize> = HashMap::with_capacity(export.contacts.len());
+    let mut checker = Checker::new(file, stages);
     for (i, c) in export.contacts.iter().enumerate() {
-        let place = format!("contact {}", i + 1);
+        checker.check(c, Place::Contact(i + 1));
+    }
+    checker.problems
+}
+
+/// The problems of one file, and how many contacts it has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileCheck {
+    pub file: String,
+    pub contacts: usize,
+    pub problems: Vec<Problem>,
+}
+
+/// Check a file (`-` is stdin) one contact at a time, so that a file of any
+/// size needs little more memory than its bytes. A contact that cannot be
+/// read is a problem and the rest is still checked; a file that cannot be
+/// read at all is one problem.
+pub fn check_file(path: &Path, format: Option<Format>, stages: &[String]) -> FileCheck {
+    let name = path.display().to_string();
+    let mut skipped = Vec::new();
+    let mut checker = Checker::new(&name, stages);
+    let mut contacts = 0;
+    let result = read_file(path, format).and_then(|(bytes, format, _)| {
+        each_contact(
+            &bytes,
+            format,
+            &name,
+            Some(&mut skipped),
+            &mut |c, place| {
+                contacts += 1;
+                checker.check(&c, place);
+            },
+        )
+    });
+    let mut problems = match result {
+        Ok(()) => {
+            let mut p: Vec<Problem> = skipped
+                .into_iter()
+                .map(|e| from_read_error(&name, e))
+                .collect();
+            p.extend(checker.problems);
+            p
+        }
+        Err(e) => {
+            contacts = 0;
+            vec![from_read_error(&name, e)]
+        }
+    };
+    // In file order: by the line or contact they are in.
+    problems.sort_by_key(|p| place_number(p.place.as_deref()));
+    FileCheck {
+        file: name,
+        contacts,
+        problems,
+    }
+}
+
+/// The first number in a place ("contact 3", "line 7, column 2").
+fn place_number(place: Option<&str>) -> u64 {
+    place
+        .and_then(|p| {
+            p.split(|c: char| !c.is_ascii_digit())
+                .find(|s| !s.is_empty())
+                .and_then(|s| s.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// A read error as a problem: the file, and where when the error says.
+fn from_read_error(file: &str, e: ReadError) -> Problem {
+    let (place, problem) = match e {
+        ReadError::Invalid { place, what, .. } => (Some(place), what),
+        ReadError::Syntax {
+            line, column, what, ..
+        } => (Some(format!("line {line}, column {column}")), what),
+        ReadError::NotUtf8 { line, offset, .. } => (
+            Some(format!("line {line}")),
+            format!("the file is not valid UTF-8 (bad byte at offset {offset}); save the export as UTF-8 and try again"),
+        ),
+        other => {
+            let text = other.to_string();
+            let prefix = format!("{file}: ");
+            (None, text.strip_prefix(&prefix).unwrap_or(&text).to_string())
+        }
+    };
+    Problem {
+        file: file.into(),
+        place,
+        record: None,
+        property: None,
+        value: None,
+        problem,
+    }
+}
+
+/// Checks contacts one at a time, remembering ids to find duplicates.
+pub struct Checker<'a> {
+    file: &'a str,
+    stages: &'a [String],
+    first_seen: HashMap<String, Place>,
+    pub problems: Vec<Problem>,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(file: &'a str, stages: &'a [String]) -> Self {
+        Checker {
+            file,
+            stages,
+            first_seen: HashMap::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// Check one contact found at `at`.
+    pub fn check(&mut self, c: &Contact, at: Place) {
+        let (file, stages) = (self.file, self.stages);
+        let place = at.to_string();
+        let problems = &mut self.problems;
         let mut add = |property: Option<&str>, value: Option<&str>, problem: String| {
             problems.push(Problem {
                 file: file.into(),
@@ -43,17 +162,14 @@ pub fn check_export(export: &Export, file: &str, stages: &[String]) -> Vec<Probl
                 problem,
             })
         };
-        if let Some(&j) = first_seen.get(c.id.as_str()) {
+        if let Some(first) = self.first_seen.get(c.id.as_str()) {
             add(
                 None,
                 Some(&c.id),
-                format!(
-                    "duplicate id: contact {} has the same id; ids must be unique",
-                    j + 1
-                ),
+                format!("duplicate id: {first} has the same id; ids must be unique"),
             );
         } else {
-            first_seen.insert(&c.id, i);
+            self.first_seen.insert(c.id.clone(), at);
         }
         if let Some(e) = c.prop("email") {
             if !is_valid_email(e.trim()) {
@@ -138,7 +254,6 @@ pub fn check_export(export: &Export, file: &str, stages: &[String]) -> Vec<Probl
             }
         }
     }
-    problems
 }
 
 #[cfg(test)]
@@ -194,6 +309,56 @@ mod tests {
         );
         assert!(p[8].problem.starts_with("duplicate id"));
         assert_eq!(p[8].place.as_deref(), Some("contact 2"));
+    }
+
+    #[test]
+    fn files_are_checked_one_contact_at_a_time_with_true_places() {
+        let dir = tempfile::tempdir().unwrap();
+        let json = dir.path().join("a.json");
+        std::fs::write(
+            &json,
+            r#"[{"properties": {}}, {"id": "2", "properties": {"email": "bad"}}]"#,
+        )
+        .unwrap();
+        let r = check_file(&json, None, &stages());
+        assert_eq!(r.contacts, 1);
+        let places: Vec<_> = r
+            .problems
+            .iter()
+            .map(|p| p.place.clone().unwrap())
+            .collect();
+        assert_eq!(places, ["contact 1", "contact 2"]);
+        let csv = dir.path().join("a.csv");
+        std::fs::write(
+            &csv,
+            "Record ID,Email\r\n1,a@x.com\r\n\r\n2,\"b\r\nc\"\r\n3,bad\r\n,x@y.com\r\n",
+        )
+        .unwrap();
+        let r = check_file(&csv, None, &stages());
+        assert_eq!(r.contacts, 3);
+        let found: Vec<_> = r
+            .problems
+            .iter()
+            .map(|p| (p.place.clone().unwrap(), p.value.clone()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("line 4".to_string(), Some("b\r\nc".to_string())),
+                ("line 6".to_string(), Some("bad".to_string())),
+                ("line 7".to_string(), None),
+            ]
+        );
+        let broken = dir.path().join("b.ndjson");
+        std::fs::write(&broken, "{\"id\": \"1\"").unwrap();
+        let r = check_file(&broken, None, &stages());
+        assert_eq!(r.contacts, 0);
+        assert_eq!(r.problems.len(), 1);
+        assert!(
+            r.problems[0].problem.contains("truncated"),
+            "{:?}",
+            r.problems
+        );
     }
 
     #[test]

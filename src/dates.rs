@@ -47,6 +47,9 @@ pub fn parse_date(text: &str) -> Result<(Millis, DateForm), DateError> {
         return Err(err());
     }
     let bytes = s.as_bytes();
+    if let Some(fast) = fast_parse(bytes) {
+        return Ok(fast);
+    }
     let digits = |b: &[u8]| !b.is_empty() && b.iter().all(u8::is_ascii_digit);
     let parsed = if digits(bytes) || (bytes[0] == b'-' && digits(&bytes[1..])) {
         s.parse::<i64>().ok().map(|ms| (ms, DateForm::EpochMillis))
@@ -87,6 +90,88 @@ pub fn parse_date(text: &str) -> Result<(Millis, DateForm), DateError> {
         Some((ms, form)) if (MIN_MILLIS..=MAX_MILLIS).contains(&ms) => Ok((ms, form)),
         _ => Err(err()),
     }
+}
+
+/// The forms HubSpot writes most, read without chrono's general parser:
+/// `YYYY-MM-DDTHH:MM:SS[.fff]Z`, `YYYY-MM-DD HH:MM` and `YYYY-MM-DD`.
+/// Anything else (offsets, other fractions, odd values) gives `None` and is
+/// left to the general parser, which gives the same answers.
+fn fast_parse(b: &[u8]) -> Option<(Millis, DateForm)> {
+    fn num(b: &[u8]) -> Option<i64> {
+        let mut n = 0i64;
+        for &c in b {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            n = n * 10 + i64::from(c - b'0');
+        }
+        Some(n)
+    }
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (y, m, d) = (num(&b[..4])?, num(&b[5..7])?, num(&b[8..10])?);
+    if !(1000..=9999).contains(&y) || !(1..=12).contains(&m) {
+        return None;
+    }
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let month_days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if d < 1 || d > month_days[(m - 1) as usize] {
+        return None;
+    }
+    let day_ms = days_from_civil(y, m, d) * 86_400_000;
+    let hm = |b: &[u8]| -> Option<i64> {
+        let (h, mi) = (num(&b[..2])?, num(&b[3..5])?);
+        (b[2] == b':' && h < 24 && mi < 60).then_some((h * 60 + mi) * 60_000)
+    };
+    match b.len() {
+        10 => Some((day_ms, DateForm::Day)),
+        16 if b[10] == b' ' => Some((day_ms + hm(&b[11..16])?, DateForm::Minutes)),
+        20 | 24 if b[10] == b'T' && b[b.len() - 1] == b'Z' && b[16] == b':' => {
+            let sec = num(&b[17..19])?;
+            if sec >= 60 {
+                return None;
+            }
+            let millis = if b.len() == 24 {
+                if b[19] != b'.' {
+                    return None;
+                }
+                num(&b[20..23])?
+            } else {
+                0
+            };
+            Some((
+                day_ms + hm(&b[11..16])? + sec * 1000 + millis,
+                DateForm::Iso,
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+/// algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 /// Parse a date, any form, to its instant.
@@ -229,6 +314,57 @@ mod tests {
             parse_date(" 2024-03-01 "),
             Ok((T - 36_000_000, DateForm::Day))
         );
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_chrono() {
+        use chrono::{Datelike, Duration, NaiveDate};
+        let mut day = NaiveDate::from_ymd_opt(1000, 1, 1).unwrap();
+        let end = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
+        let mut k = 0u32;
+        while day <= end {
+            let (h, m, s, ms) = (k % 24, (k * 7) % 60, (k * 13) % 60, (k * 37) % 1000);
+            for text in [
+                format!("{day}"),
+                format!("{day} {h:02}:{m:02}"),
+                format!("{day}T{h:02}:{m:02}:{s:02}Z"),
+                format!("{day}T{h:02}:{m:02}:{s:02}.{ms:03}Z"),
+            ] {
+                let fast = fast_parse(text.as_bytes()).unwrap_or_else(|| panic!("{text}"));
+                let general = DateTime::parse_from_rfc3339(&text)
+                    .map(|d| d.timestamp_millis())
+                    .or_else(|_| {
+                        NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M")
+                            .map(|d| d.and_utc().timestamp_millis())
+                    })
+                    .unwrap_or_else(|_| {
+                        NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+                            .unwrap()
+                            .and_hms_opt(0, 0, 0)
+                            .unwrap()
+                            .and_utc()
+                            .timestamp_millis()
+                    });
+                assert_eq!(fast.0, general, "{text}");
+            }
+            // Every day of a few years, then a stride through the rest.
+            day += if (1999..2001).contains(&day.year()) {
+                Duration::days(1)
+            } else {
+                Duration::days(97)
+            };
+            k += 1;
+        }
+        for bad in [
+            "2023-02-29",
+            "2024-04-31",
+            "2024-00-10",
+            "2024-01-01 24:00",
+            "2024-01-01T10:00:60Z",
+            "0999-01-01",
+        ] {
+            assert_eq!(fast_parse(bad.as_bytes()), None, "{bad}");
+        }
     }
 
     #[test]

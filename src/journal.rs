@@ -190,12 +190,8 @@ pub struct Journal {
 /// the line.
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
-    #[error("{file}: cannot read the journal: {source}")]
-    Io {
-        file: String,
-        #[source]
-        source: io::Error,
-    },
+    #[error("{file}: cannot read the journal: {err}; check the path")]
+    Io { file: String, err: io::Error },
     #[error("{file}: line {line}: {what}")]
     Invalid {
         file: String,
@@ -215,9 +211,9 @@ pub fn read_journal(path: &Path) -> Result<Journal, JournalError> {
         let res = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes));
         (file, res)
     };
-    res.map_err(|source| JournalError::Io {
+    res.map_err(|err| JournalError::Io {
         file: file.clone(),
-        source,
+        err,
     })?;
     parse_journal(&bytes, &file)
 }

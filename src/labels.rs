@@ -162,15 +162,22 @@ pub fn default_stage_order() -> Vec<String> {
 
 /// A custom stage order: `a,b,c` (lowest first; labels or internal values,
 /// case-insensitive; spaces around names ignored; newlines separate too, and
-/// `#` starts a comment, so a config file can list one stage a line).
+/// `#` starts a comment, so a config file can list one stage a line). An
+/// empty item (`lead,,customer`) or a stage given twice is refused.
 pub fn parse_stage_order(text: &str) -> Result<Vec<String>, String> {
     let mut out: Vec<String> = Vec::new();
     for line in text.lines() {
         let line = line.split('#').next().unwrap_or("");
-        for stage in line.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        if line.trim().is_empty() {
+            continue;
+        }
+        for stage in line.split(',').map(str::trim) {
+            if stage.is_empty() {
+                return Err(format!("stage {} is empty", out.len() + 1));
+            }
             let k = stage_key(stage);
             if out.contains(&k) {
-                return Err(format!("stage '{stage}' is listed twice"));
+                return Err(format!("'{stage}' is given twice"));
             }
             out.push(k);
         }

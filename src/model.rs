@@ -10,8 +10,10 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 /// Property name → value. `None` is a JSON `null` (HubSpot writes unset
-/// properties that way); an empty string is an empty CSV cell.
-pub type Properties = IndexMap<String, Option<String>>;
+/// properties that way); an empty string is an empty CSV cell. Hashed with
+/// FxHash: the rules look properties up many times per merge, and the keys
+/// are property names, not input an attacker picks to collide.
+pub type Properties = IndexMap<String, Option<String>, rustc_hash::FxBuildHasher>;
 
 /// One entry of `propertiesWithHistory[prop]`, kept as the object it was
 /// read as (`value`, `timestamp`, `sourceType`, `sourceId`, ...).

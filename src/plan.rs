@@ -8,7 +8,7 @@
 //! for a JSON plan its 1-based index in the array ("pair 3").
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, Read};
 use std::path::Path;
 
@@ -81,12 +81,8 @@ impl Plan {
 /// where known, the line or pair, the bad value and what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
-    #[error("{file}: cannot read the plan: {source}")]
-    Io {
-        file: String,
-        #[source]
-        source: io::Error,
-    },
+    #[error("{file}: cannot read the plan: {err}; check the path")]
+    Io { file: String, err: io::Error },
     #[error("{file}: line {line}: the plan is not valid UTF-8; save it as UTF-8 and try again")]
     NotUtf8 { file: String, line: u64 },
     #[error("{file}: the plan is empty; expected a CSV plan with the header primary_id,secondary_id or a JSON list [{{\"primary\": \"...\", \"secondary\": \"...\"}}]")]
@@ -122,9 +118,9 @@ pub fn read_plan(path: &Path) -> Result<Plan, PlanError> {
         let res = std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes));
         (file, res)
     };
-    res.map_err(|source| PlanError::Io {
+    res.map_err(|err| PlanError::Io {
         file: file.clone(),
-        source,
+        err,
     })?;
     parse_plan(&bytes, &file, PlanFormat::from_path(path))
 }
@@ -314,7 +310,7 @@ impl Redirects {
     }
 
     /// [`Redirects::from_export`] with the export's ids already indexed.
-    fn seeded(contacts: &[Contact], is_contact: impl Fn(&str) -> bool) -> Self {
+    pub(crate) fn seeded(contacts: &[Contact], is_contact: impl Fn(&str) -> bool) -> Self {
         let mut r = Redirects::new();
         for c in contacts {
             for id in split_multi(c.prop(MERGED_IDS).unwrap_or("")) {
@@ -364,16 +360,8 @@ impl Redirects {
     }
 }
 
-pub(crate) const MERGED_IDS: &str = "hs_merged_object_ids";
-
-/// How many merges a contact already took part in: the ids in its
-/// `hs_merged_object_ids`.
-pub fn merge_count(c: &Contact) -> usize {
-    split_multi(c.prop(MERGED_IDS).unwrap_or("")).count()
-}
-
-/// HubSpot's limit on merges per contact (SPEC section 4).
-pub const DEFAULT_MAX_MERGES: usize = 250;
+pub use crate::rules::properties::MERGED_OBJECT_IDS as MERGED_IDS;
+pub use crate::rules::DEFAULT_MAX_MERGES;
 
 /// What the merge step gives back for one pair.
 #[derive(Debug, Clone, PartialEq)]
@@ -579,7 +567,7 @@ pub enum ApplyError {
     BadPairs { report: ApplyReport },
     /// Recording a merge (the journal) failed.
     #[error("cannot write the journal: {0}")]
-    Journal(#[source] io::Error),
+    Journal(io::Error),
 }
 
 fn bad_pairs_message(r: &ApplyReport) -> String {
@@ -621,111 +609,27 @@ pub fn apply_plan<M, J>(
     export: &mut Export,
     plan: &Plan,
     opts: &ApplyOptions,
-    mut merge: M,
-    mut on_applied: J,
+    merge: M,
+    on_applied: J,
 ) -> Result<ApplyReport, ApplyError>
 where
-    M: FnMut(&Layout, &Contact, &Contact) -> Result<MergeStep, String>,
+    M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String> + Sync,
     J: FnMut(&Applied<'_>) -> io::Result<()>,
 {
-    let mut report = ApplyReport {
-        plan: plan.file.clone(),
-        plan_format: plan.format,
-        pairs: plan.pairs.len(),
-        applied: 0,
-        skipped: Vec::new(),
-        warnings: Vec::new(),
-    };
-    let (changed, removed) = {
+    let (report, changed, removed) = {
         let mut work = Work::new(&export.contacts);
-        let mut redirects = Redirects::seeded(&export.contacts, |id| work.index(id).is_some());
-        for pair in &plan.pairs {
-            let rp = redirects.resolve(&pair.primary);
-            let rs = redirects.resolve(&pair.secondary);
-            let (pi, si) = (work.index(&rp), work.index(&rs));
-            let bad = |problem| BadPair {
-                line: pair.line,
-                place: plan.place(pair.line),
-                primary: pair.primary.clone(),
-                secondary: pair.secondary.clone(),
-                resolved_primary: pi.map(|_| rp.clone()),
-                resolved_secondary: si.map(|_| rs.clone()),
-                problem,
-            };
-            let step = match (pi, si) {
-                _ if pair.primary == pair.secondary => Err(PairProblem::SameId {
-                    id: pair.primary.clone(),
-                }),
-                (None, _) => Err(PairProblem::Missing {
-                    id: pair.primary.clone(),
-                    side: Side::Primary,
-                }),
-                (_, None) => Err(PairProblem::Missing {
-                    id: pair.secondary.clone(),
-                    side: Side::Secondary,
-                }),
-                (Some(pi), Some(si)) if pi == si => {
-                    Err(PairProblem::SameContact { id: rp.clone() })
-                }
-                (Some(pi), Some(si)) => {
-                    let (p, s) = (work.get(pi), work.get(si));
-                    let count = merge_count(p) + merge_count(s);
-                    if count >= opts.max_merges {
-                        Err(PairProblem::OverLimit {
-                            count,
-                            max: opts.max_merges,
-                        })
-                    } else {
-                        match merge(&export.layout, p, s) {
-                            Ok(step) if step.merged.id != p.id => Err(PairProblem::Refused {
-                                message: format!(
-                                    "the merge gave a contact with id {} instead of the primary's {}; this is a bug in the merge rules",
-                                    step.merged.id, p.id
-                                ),
-                            }),
-                            Ok(step) => Ok((pi, si, step)),
-                            Err(message) => Err(PairProblem::Refused { message }),
-                        }
-                    }
-                }
-            };
-            match step {
-                Err(problem) => report.skipped.push(bad(problem)),
-                Ok((pi, si, step)) => {
-                    let secondary_index = work.position(si);
-                    let (p_before, s_before) = work.merge(pi, si, step.merged);
-                    redirects.record(&rs, &rp);
-                    report.applied += 1;
-                    for w in step.warnings {
-                        report.warnings.push(PairWarning {
-                            line: pair.line,
-                            primary: rp.clone(),
-                            secondary: rs.clone(),
-                            warning: w,
-                        });
-                    }
-                    if opts.keep_going || report.skipped.is_empty() {
-                        on_applied(&Applied {
-                            line: pair.line,
-                            primary_id: &rp,
-                            secondary_id: &rs,
-                            secondary_index,
-                            primary: &p_before,
-                            secondary: &s_before,
-                            merged: work.get(pi),
-                            decisions: &step.decisions,
-                        })
-                        .map_err(ApplyError::Journal)?;
-                    }
-                }
-            }
-        }
-        if !opts.keep_going && !report.skipped.is_empty() {
-            report.applied = 0;
-            report.warnings.clear();
-            return Err(ApplyError::BadPairs { report });
-        }
-        work.finish()
+        let redirects = Redirects::seeded(&export.contacts, |id| work.index(id).is_some());
+        let report = run_plan(
+            &mut work,
+            redirects,
+            &export.layout,
+            plan,
+            opts,
+            merge,
+            on_applied,
+        )?;
+        let (changed, removed) = work.finish();
+        (report, changed, removed)
     };
     for (i, c) in changed {
         export.contacts[i] = c;
@@ -740,6 +644,233 @@ where
     Ok(report)
 }
 
+/// The contacts a plan runs over: the whole export in memory
+/// ([`apply_plan`]), or only the contacts the plan names, read from a file
+/// ([`crate::stream`]). Contacts are numbered in export order.
+pub trait Store<'a> {
+    /// The number of the contact with this id, while it is in the export.
+    fn index(&self, id: &str) -> Option<usize>;
+    /// Its position in the export as it stands now.
+    fn position(&self, i: usize) -> usize;
+    /// Take a contact out, as it stands now, to merge it.
+    fn checkout(&mut self, i: usize) -> Cow<'a, Contact>;
+    /// Put back a contact taken out whose merge did not happen.
+    fn checkin(&mut self, i: usize, c: Cow<'a, Contact>);
+    /// The merge happened: the primary is now `merged`, the secondary is
+    /// gone.
+    fn commit(&mut self, pi: usize, si: usize, merged: Contact);
+}
+
+/// Run a plan over a store: the pair-by-pair logic of [`apply_plan`],
+/// whatever holds the contacts. On success the store holds the result.
+///
+/// Pairs are taken in batches of pairs that touch different contacts, and a
+/// batch's merges run on both cores; everything else (resolving ids,
+/// reporting, the journal, changing the store) goes pair by pair in plan
+/// order, so the result is the same as merging one pair after the other.
+/// A pair that names a contact an earlier pair of the batch touches starts
+/// the next batch, so it sees that merge.
+pub fn run_plan<'a, S, M, J>(
+    work: &mut S,
+    mut redirects: Redirects,
+    layout: &Layout,
+    plan: &Plan,
+    opts: &ApplyOptions,
+    merge: M,
+    mut on_applied: J,
+) -> Result<ApplyReport, ApplyError>
+where
+    S: Store<'a>,
+    M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String> + Sync,
+    J: FnMut(&Applied<'_>) -> io::Result<()>,
+{
+    let mut report = ApplyReport {
+        plan: plan.file.clone(),
+        plan_format: plan.format,
+        pairs: plan.pairs.len(),
+        applied: 0,
+        skipped: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let pairs = &plan.pairs;
+    let mut next = 0;
+    while next < pairs.len() {
+        // A batch: pairs whose contacts no earlier pair of the batch
+        // touches.
+        let mut batch: Vec<Planned> = Vec::new();
+        let mut touched: HashSet<usize> = HashSet::new();
+        while next < pairs.len() && batch.len() < BATCH {
+            let pair = &pairs[next];
+            let rp = redirects.resolve(&pair.primary);
+            let rs = redirects.resolve(&pair.secondary);
+            let (pi, si) = (work.index(&rp), work.index(&rs));
+            let problem = match (pi, si) {
+                _ if pair.primary == pair.secondary => Some(PairProblem::SameId {
+                    id: pair.primary.clone(),
+                }),
+                (None, _) => Some(PairProblem::Missing {
+                    id: pair.primary.clone(),
+                    side: Side::Primary,
+                }),
+                (_, None) => Some(PairProblem::Missing {
+                    id: pair.secondary.clone(),
+                    side: Side::Secondary,
+                }),
+                (Some(pi), Some(si)) if pi == si => {
+                    Some(PairProblem::SameContact { id: rp.clone() })
+                }
+                (Some(pi), Some(si)) => {
+                    if touched.contains(&pi) || touched.contains(&si) {
+                        break;
+                    }
+                    touched.insert(pi);
+                    touched.insert(si);
+                    None
+                }
+            };
+            batch.push(Planned {
+                pair,
+                rp,
+                rs,
+                pi,
+                si,
+                problem,
+            });
+            next += 1;
+        }
+        // Take the contacts out, merge them (in parallel), then settle the
+        // pairs in order.
+        let taken: Vec<Option<(Cow<'a, Contact>, Cow<'a, Contact>)>> = batch
+            .iter()
+            .map(|b| match (&b.problem, b.pi, b.si) {
+                (None, Some(pi), Some(si)) => Some((work.checkout(pi), work.checkout(si))),
+                _ => None,
+            })
+            .collect();
+        let merged = merge_all(&taken, layout, opts, &merge);
+        for ((b, taken), merged) in batch.into_iter().zip(taken).zip(merged) {
+            let bad = |problem| BadPair {
+                line: b.pair.line,
+                place: plan.place(b.pair.line),
+                primary: b.pair.primary.clone(),
+                secondary: b.pair.secondary.clone(),
+                resolved_primary: b.pi.map(|_| b.rp.clone()),
+                resolved_secondary: b.si.map(|_| b.rs.clone()),
+                problem,
+            };
+            let (Some((p, s)), Some(result), Some(pi), Some(si)) = (taken, merged, b.pi, b.si)
+            else {
+                report
+                    .skipped
+                    .push(bad(b.problem.expect("a pair not merged has a problem")));
+                continue;
+            };
+            let step = match result {
+                Ok(step) => step,
+                Err(problem) => {
+                    work.checkin(pi, p);
+                    work.checkin(si, s);
+                    report.skipped.push(bad(problem));
+                    continue;
+                }
+            };
+            let secondary_index = work.position(si);
+            redirects.record(&b.rs, &b.rp);
+            report.applied += 1;
+            if opts.keep_going || report.skipped.is_empty() {
+                on_applied(&Applied {
+                    line: b.pair.line,
+                    primary_id: &b.rp,
+                    secondary_id: &b.rs,
+                    secondary_index,
+                    primary: &p,
+                    secondary: &s,
+                    merged: &step.merged,
+                    decisions: &step.decisions,
+                })
+                .map_err(ApplyError::Journal)?;
+            }
+            for w in step.warnings {
+                report.warnings.push(PairWarning {
+                    line: b.pair.line,
+                    primary: b.rp.clone(),
+                    secondary: b.rs.clone(),
+                    warning: w,
+                });
+            }
+            work.commit(pi, si, step.merged);
+        }
+    }
+    if !opts.keep_going && !report.skipped.is_empty() {
+        report.applied = 0;
+        report.warnings.clear();
+        return Err(ApplyError::BadPairs { report });
+    }
+    Ok(report)
+}
+
+/// Pairs per batch.
+const BATCH: usize = 512;
+
+/// One pair of a batch, resolved.
+struct Planned<'p> {
+    pair: &'p Pair,
+    rp: String,
+    rs: String,
+    pi: Option<usize>,
+    si: Option<usize>,
+    /// Why it cannot be merged, found before merging.
+    problem: Option<PairProblem>,
+}
+
+/// Merge the batch's pairs (the merge limit first), on two threads when
+/// there are enough of them.
+fn merge_all<M>(
+    taken: &[Option<(Cow<'_, Contact>, Cow<'_, Contact>)>],
+    layout: &Layout,
+    opts: &ApplyOptions,
+    merge: &M,
+) -> Vec<Option<Result<MergeStep, PairProblem>>>
+where
+    M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String> + Sync,
+{
+    let one = |t: &Option<(Cow<'_, Contact>, Cow<'_, Contact>)>| {
+        let (p, s) = t.as_ref()?;
+        let count = crate::rules::merge_count(p, s);
+        Some(if count >= opts.max_merges {
+            Err(PairProblem::OverLimit {
+                count,
+                max: opts.max_merges,
+            })
+        } else {
+            match merge(layout, p, s) {
+                Ok(step) if step.merged.id != p.id => Err(PairProblem::Refused {
+                    message: format!(
+                        "the merge gave a contact with id {} instead of the primary's {}; this is a bug in the merge rules",
+                        step.merged.id, p.id
+                    ),
+                }),
+                Ok(step) => Ok(step),
+                Err(message) => Err(PairProblem::Refused { message }),
+            }
+        })
+    };
+    let merges = taken.iter().filter(|t| t.is_some()).count();
+    if merges < 16 {
+        return taken.iter().map(one).collect();
+    }
+    let (first, second) = taken.split_at(taken.len() / 2);
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| second.iter().map(one).collect::<Vec<_>>());
+        let mut out: Vec<_> = first.iter().map(one).collect();
+        match other.join() {
+            Ok(rest) => out.extend(rest),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        out
+    })
+}
+
 /// The export as the plan changes it, without touching it: contacts changed
 /// so far are kept aside, merged-away ones are marked.
 struct Work<'a> {
@@ -750,6 +881,38 @@ struct Work<'a> {
     /// Counts merged-away contacts before a position, for the positions the
     /// journal records.
     gone: Fenwick,
+}
+
+impl<'a> Store<'a> for Work<'a> {
+    fn index(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    fn position(&self, i: usize) -> usize {
+        i - self.gone.count_before(i)
+    }
+
+    fn checkout(&mut self, i: usize) -> Cow<'a, Contact> {
+        let base = self.base;
+        match self.changed.remove(&i) {
+            Some(c) => Cow::Owned(c),
+            None => Cow::Borrowed(&base[i]),
+        }
+    }
+
+    fn checkin(&mut self, i: usize, c: Cow<'a, Contact>) {
+        if let Cow::Owned(c) = c {
+            self.changed.insert(i, c);
+        }
+    }
+
+    fn commit(&mut self, pi: usize, si: usize, merged: Contact) {
+        self.changed.insert(pi, merged);
+        self.changed.remove(&si);
+        self.index.remove(self.base[si].id.as_str());
+        self.removed[si] = true;
+        self.gone.add(si);
+    }
 }
 
 impl<'a> Work<'a> {
@@ -768,55 +931,19 @@ impl<'a> Work<'a> {
         }
     }
 
-    fn index(&self, id: &str) -> Option<usize> {
-        self.index.get(id).copied()
-    }
-
-    fn get(&self, i: usize) -> &Contact {
-        self.changed.get(&i).unwrap_or(&self.base[i])
-    }
-
-    /// The contact's position in the export as it stands now.
-    fn position(&self, i: usize) -> usize {
-        i - self.gone.count_before(i)
-    }
-
-    /// Replace the primary by the merged contact and remove the secondary;
-    /// give back both as they were.
-    fn merge(
-        &mut self,
-        pi: usize,
-        si: usize,
-        merged: Contact,
-    ) -> (Cow<'a, Contact>, Cow<'a, Contact>) {
-        let base = self.base;
-        let p = match self.changed.insert(pi, merged) {
-            Some(c) => Cow::Owned(c),
-            None => Cow::Borrowed(&base[pi]),
-        };
-        let s = match self.changed.remove(&si) {
-            Some(c) => Cow::Owned(c),
-            None => Cow::Borrowed(&base[si]),
-        };
-        self.index.remove(self.base[si].id.as_str());
-        self.removed[si] = true;
-        self.gone.add(si);
-        (p, s)
-    }
-
     fn finish(self) -> (HashMap<usize, Contact>, Vec<bool>) {
         (self.changed, self.removed)
     }
 }
 
 /// A Fenwick tree counting marked positions.
-struct Fenwick(Vec<usize>);
+pub(crate) struct Fenwick(Vec<usize>);
 
 impl Fenwick {
-    fn new(n: usize) -> Self {
+    pub(crate) fn new(n: usize) -> Self {
         Fenwick(vec![0; n + 1])
     }
-    fn add(&mut self, i: usize) {
+    pub(crate) fn add(&mut self, i: usize) {
         let mut i = i + 1;
         while i < self.0.len() {
             self.0[i] += 1;
@@ -824,7 +951,7 @@ impl Fenwick {
         }
     }
     /// Marked positions in `0..i`.
-    fn count_before(&self, i: usize) -> usize {
+    pub(crate) fn count_before(&self, i: usize) -> usize {
         let (mut i, mut sum) = (i, 0);
         while i > 0 {
             sum += self.0[i];
@@ -836,6 +963,86 @@ impl Fenwick {
 
 #[cfg(test)]
 pub(crate) mod tests {
+
+    /// Batches merge in parallel, but the result is the one of merging one
+    /// pair after the other: checked against a plain loop over
+    /// `merge_in_export`, on a plan with chains, redirects and bad pairs.
+    #[test]
+    fn batches_give_the_result_of_one_pair_after_the_other() {
+        use crate::merge::{merge_contacts, merge_in_export};
+        use crate::rules::MergeOptions;
+        let g = crate::gen::generate(&crate::gen::GenOptions {
+            contacts: 4000,
+            duplicate_rate: 0.2,
+            seed: 5,
+        });
+        let mut text = String::from("primary_id,secondary_id\n");
+        for (k, (p, s)) in g.pairs.iter().enumerate() {
+            text.push_str(&format!("{p},{s}\n"));
+            // Chains and pairs naming merged-away ids, now and then.
+            if k % 7 == 3 {
+                let (q, _) = &g.pairs[k / 2];
+                text.push_str(&format!("{s},{q}\n"));
+            }
+            if k % 11 == 5 {
+                text.push_str(&format!("{p},{p}\n"));
+            }
+        }
+        let plan = parse_plan(text.as_bytes(), "plan.csv", Some(PlanFormat::Csv)).unwrap();
+        let opts = MergeOptions {
+            merge_time: 1_717_200_000_000,
+            ..Default::default()
+        };
+        let step = |_: &Layout, p: &Contact, s: &Contact| {
+            let o = merge_contacts(p, s, &opts).map_err(|e| e.to_string())?;
+            Ok(MergeStep {
+                merged: o.merged,
+                decisions: Vec::new(),
+                warnings: o.warnings,
+            })
+        };
+        let mut batched = g.export.clone();
+        let mut order = Vec::new();
+        let report = apply_plan(
+            &mut batched,
+            &plan,
+            &ApplyOptions {
+                keep_going: true,
+                ..Default::default()
+            },
+            step,
+            |a| {
+                order.push((
+                    a.primary_id.to_string(),
+                    a.secondary_id.to_string(),
+                    a.secondary_index,
+                ));
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert!(report.applied > 500 && !report.skipped.is_empty());
+        // One pair after the other.
+        let mut one_by_one = g.export.clone();
+        let mut redirects = Redirects::from_export(&one_by_one);
+        let mut expected = Vec::new();
+        for pair in &plan.pairs {
+            let rp = redirects.resolve(&pair.primary);
+            let rs = redirects.resolve(&pair.secondary);
+            if rp == rs {
+                continue;
+            }
+            let Some(index) = one_by_one.position(&rs) else {
+                continue;
+            };
+            if merge_in_export(&mut one_by_one, &rp, &rs, &opts).is_ok() {
+                redirects.record(&rs, &rp);
+                expected.push((rp, rs, index));
+            }
+        }
+        assert_eq!(order, expected);
+        assert_eq!(batched, one_by_one);
+    }
     use super::*;
     use crate::format::json::contact_from_value;
     use crate::model::JsonShape;

@@ -511,14 +511,22 @@ fn three_way(entry: &JournalEntry, current: &Contact) -> (Contact, Vec<Conflict>
 
 /// Two contacts hold the same data. The key order is left out: a contact
 /// read back from the journal lists every key it writes, the one the merge
-/// made may list fewer, and both write the same document.
+/// made may list fewer, and both write the same document. Associations
+/// compare as written: a merge keeps the secondary's entries as read, so a
+/// `{"id", "type"}` entry can sit in a plain id list (written as its id),
+/// while the journal gives it back as the id it wrote.
 fn same_content(a: &Contact, b: &Contact) -> bool {
+    let written_associations = |c: &Contact| {
+        serde_json::to_value(c)
+            .ok()
+            .map(|v| v[key::ASSOCIATIONS].clone())
+    };
     a.id == b.id
         && a.id_is_number == b.id_is_number
         && a.properties == b.properties
         && a.history == b.history
-        && a.associations == b.associations
         && a.sections == b.sections
+        && (a.associations == b.associations || written_associations(a) == written_associations(b))
 }
 
 /// The keys of `before`, then the keys of `current` it lacks.
@@ -683,11 +691,21 @@ fn assoc_three_way(
             &c.entries,
             |x, y| x.id == y.id,
         );
+        if merge_added_nothing_left(b.is_none(), m.is_some(), entries.is_empty()) {
+            continue;
+        }
         note_kept(kind, b.map_or(0, |b| b.entries.len()), entries.len(), kept);
         let form = b.map_or(&c.form, |b| &b.form).clone();
         out.insert(kind.clone(), AssocList { form, entries });
     }
     (before.associations.is_some() || !out.is_empty()).then_some(out)
+}
+
+/// A part the primary did not have, that the merge added and that holds
+/// nothing once the merge's items are taken out, goes away again (an empty
+/// `"visits": []` or `"tickets": []` is not the primary as it was).
+fn merge_added_nothing_left(before_absent: bool, merge_added: bool, empty: bool) -> bool {
+    before_absent && merge_added && empty
 }
 
 fn note_kept(part: &str, before: usize, after: usize, kept: &mut Vec<String>) {
@@ -755,6 +773,14 @@ fn sections_three_way(
                 c.clone()
             }
         };
+        let empty = match &value {
+            Value::Array(a) => a.is_empty(),
+            Value::Object(o) => o.is_empty(),
+            _ => false,
+        };
+        if merge_added_nothing_left(b.is_none(), m.is_some(), empty) {
+            continue;
+        }
         out.insert(name.clone(), value);
     }
     out
@@ -1092,6 +1118,73 @@ mod tests {
             "{:?}",
             r.kept
         );
+    }
+
+    #[test]
+    fn parts_the_merge_added_go_away_when_nothing_is_left() {
+        let j = journal(vec![entry(
+            1,
+            json!({"id": "1", "properties": {}, "associations": {"companies": ["c1"]}}),
+            json!({"id": "2", "properties": {}, "associations": {"tickets": ["t1", "t2"]},
+                   "visits": [{"timestamp": 1}, {"timestamp": 2}], "subscriptions": {"b@x.com": [1], "c@x.com": [2]}}),
+            json!({"id": "1", "properties": {}, "associations": {"companies": ["c1"], "tickets": ["t1", "t2"]},
+                   "visits": [{"timestamp": 1}, {"timestamp": 2}], "subscriptions": {"b@x.com": [1], "c@x.com": [2]}}),
+        )]);
+        // Since the merge, one of each was removed again: what is left of
+        // each part is the merge's, and the primary had none of them.
+        let mut e = export(vec![json!({"id": "1", "properties": {},
+            "associations": {"companies": ["c1"], "tickets": ["t1"]},
+            "visits": [{"timestamp": 1}], "subscriptions": {"b@x.com": [1]}})]);
+        restore(&mut e, "1", "2", &j).unwrap();
+        assert_eq!(
+            serde_json::to_string(&e.contacts[0]).unwrap(),
+            r#"{"id":"1","properties":{},"associations":{"companies":["c1"]}}"#,
+            "no empty tickets, visits or subscriptions are left on the primary"
+        );
+    }
+
+    #[test]
+    fn a_merge_restored_in_memory_across_list_forms_is_unchanged_since() {
+        // P lists a ticket twice; S's tickets are in HubSpot's results form.
+        // The merged list (P's plain form) holds S's entry as read, which
+        // writes as its id, as the journal gives it back: nothing changed
+        // since the merge, so the primary comes back exactly.
+        let mut e = export(vec![
+            json!({"id": "1", "properties": {}, "associations": {"tickets": ["t1", "t1"]}}),
+            json!({"id": "2", "properties": {},
+                   "associations": {"tickets": {"results": [{"id": "t2", "type": "contact_to_ticket"}]}}}),
+        ]);
+        let original = e.clone();
+        let plan = Plan {
+            file: "plan.csv".into(),
+            format: PlanFormat::Csv,
+            pairs: vec![Pair {
+                line: 2,
+                primary: "1".into(),
+                secondary: "2".into(),
+            }],
+        };
+        let mut w = JournalWriter::new(Vec::new(), 0, "most-recent");
+        apply_plan(
+            &mut e,
+            &plan,
+            &ApplyOptions::default(),
+            |_, p, s| {
+                let o = crate::merge::merge_contacts(p, s, &Default::default())
+                    .map_err(|e| e.to_string())?;
+                Ok(MergeStep {
+                    merged: o.merged,
+                    decisions: vec![],
+                    warnings: vec![],
+                })
+            },
+            |a| w.record(a),
+        )
+        .unwrap();
+        let j = parse_journal(&w.finish().unwrap(), "j.jsonl").unwrap();
+        let r = restore(&mut e, "1", "2", &j).unwrap();
+        assert!(r.conflicts.is_empty() && r.kept.is_empty(), "{r:?}");
+        assert_eq!(e, original);
     }
 
     fn two_merges_into_one() -> Journal {

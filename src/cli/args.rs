@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::format::Format;
+use crate::rules::Policy;
 
 /// Merge duplicate CRM contacts in HubSpot-style exports (JSON, JSON Lines,
 /// CSV) exactly the way HubSpot's own merge does.
@@ -73,6 +74,33 @@ contact-merge show fixtures/contacts.csv 101 102 --format json"
 contact-merge check export.csv --format json"
     )]
     Check(CheckArgs),
+    /// Preview a merge: property | primary | secondary | merged | rule, and
+    /// what happens to every section. Never writes a file.
+    #[command(
+        after_help = "Examples:\n  contact-merge diff fixtures/contacts.json 101 102\n  \
+contact-merge diff fixtures/contacts.csv 101 102 --all --policy primary-wins\n  \
+contact-merge diff fixtures/contacts.json 101 102 --format json --merge-time 2024-06-01T00:00:00Z"
+    )]
+    Diff(DiffArgs),
+    /// Merge SECONDARY into PRIMARY and write the whole export.
+    #[command(after_help = "Examples:\n  \
+contact-merge merge fixtures/contacts.json 101 102 -o merged.json\n  \
+contact-merge merge export.csv 101 102 --in-place --journal merges.jsonl\n  \
+contact-merge merge export.json 101 102 -o merged.csv   # write CSV")]
+    Merge(MergeArgs),
+    /// Apply a plan of merges (CSV primary_id,secondary_id or JSON
+    /// [{"primary","secondary"}]), all or nothing unless --keep-going.
+    #[command(after_help = "Examples:\n  \
+contact-merge apply fixtures/contacts.json --plan fixtures/plan.csv -o merged.json --journal merges.jsonl\n  \
+contact-merge apply export.csv --plan plan.json -o merged.csv --keep-going --format json")]
+    Apply(ApplyArgs),
+    /// Split an additional email off a contact into a new contact, or
+    /// restore a merged-away contact from the merge journal.
+    #[command(after_help = "Examples:\n  \
+contact-merge unmerge merged.json 101 janedoe@gmail.com -o split.json\n  \
+contact-merge unmerge merged.json 101 janedoe@gmail.com --new-id 900 -o split.json\n  \
+contact-merge unmerge merged.json 101 --restore 102 --journal merges.jsonl -o restored.json")]
+    Unmerge(UnmergeArgs),
     /// Print shell completions generated from this command's definition.
     #[command(
         after_help = "Example:\n  contact-merge completions bash > ~/.local/share/bash-completion/completions/contact-merge"
@@ -100,6 +128,117 @@ pub struct CheckArgs {
     /// Custom lifecycle stage order (lowest first, labels or internal values).
     #[arg(long, value_name = "STAGE,STAGE,...")]
     pub lifecycle_order: Option<String>,
+}
+
+/// How to merge (`diff`, `merge`, `apply`).
+#[derive(Debug, Args, Clone)]
+pub struct MergeFlags {
+    /// Which value a property without a rule of its own takes: the most
+    /// recent (HubSpot's documented rule) or the primary's (HubSpot's newer
+    /// merge).
+    #[arg(long, value_enum, default_value_t = Policy::MostRecent)]
+    pub policy: Policy,
+    /// Custom lifecycle stage order, lowest first (labels or internal
+    /// values), or @FILE listing them.
+    #[arg(long, value_name = "STAGE,STAGE,...")]
+    pub lifecycle_order: Option<String>,
+    /// Refuse merges whose contacts together already took part in this many
+    /// merges (HubSpot's limit).
+    #[arg(long, value_name = "N", default_value_t = crate::rules::DEFAULT_MAX_MERGES)]
+    pub max_merges: usize,
+    /// Mark the primary's workflows as seeing the merged contact as newly
+    /// changed (HubSpot's "enroll on merge" setting).
+    #[arg(long)]
+    pub enroll_on_merge: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The export (`-` for stdin).
+    pub file: PathBuf,
+    /// The contact that stays.
+    pub primary: String,
+    /// The contact merged into it.
+    pub secondary: String,
+    /// Show every property, not only those that differ.
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub merge: MergeFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The export (`-` for stdin).
+    pub file: PathBuf,
+    /// The contact that stays.
+    pub primary: String,
+    /// The contact merged into it.
+    pub secondary: String,
+    /// Append the merge to this journal (JSON Lines), for audits and
+    /// `unmerge --restore`.
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+    #[command(flatten)]
+    pub merge: MergeFlags,
+    #[command(flatten)]
+    pub write: WriteFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The export (`-` for stdin).
+    pub file: PathBuf,
+    /// The plan: CSV with primary_id,secondary_id (other columns ignored)
+    /// or JSON [{"primary": "...", "secondary": "..."}].
+    #[arg(long, value_name = "PLAN")]
+    pub plan: PathBuf,
+    /// Write the merge journal (JSON Lines, one line per merge) here.
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+    /// Apply the good pairs, report the bad ones, exit 3 when any was
+    /// skipped (default: any bad pair means nothing is written, exit 1).
+    #[arg(long)]
+    pub keep_going: bool,
+    #[command(flatten)]
+    pub merge: MergeFlags,
+    #[command(flatten)]
+    pub write: WriteFlags,
+}
+
+/// Where a command writes the export.
+#[derive(Debug, Args, Clone)]
+pub struct WriteFlags {
+    /// The output file (`-` for stdout); its extension names the format,
+    /// else the input's format is kept.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace the input file (atomically).
+    #[arg(long)]
+    pub in_place: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["email", "restore"])))]
+pub struct UnmergeArgs {
+    /// The export (`-` for stdin).
+    pub file: PathBuf,
+    /// The contact to split an email off (or, with --restore, the contact
+    /// that absorbed the secondary).
+    pub id: String,
+    /// The additional email to split off into a new contact.
+    pub email: Option<String>,
+    /// Record id of the new contact (default: the next free numeric id).
+    #[arg(long, value_name = "ID", conflicts_with = "restore")]
+    pub new_id: Option<String>,
+    /// Bring back this merged-away contact exactly as the journal holds it.
+    #[arg(long, value_name = "SECONDARY_ID", requires = "journal")]
+    pub restore: Option<String>,
+    /// The merge journal (JSON Lines) written by `merge`/`apply --journal`.
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+    #[command(flatten)]
+    pub write: WriteFlags,
 }
 
 #[derive(Debug, Args)]

@@ -4,8 +4,7 @@ use serde::Serialize;
 
 use super::args::{CheckArgs, OutputFormat};
 use super::{table, Ctx, Status};
-use crate::check::{check_export, Problem};
-use crate::format::{self, ReadError};
+use crate::check::{check_file, Problem};
 
 #[derive(Serialize)]
 struct FileReport {
@@ -27,32 +26,13 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         problems: Vec::new(),
     };
     for path in &args.files {
-        let name = path.display().to_string();
-        let before = report.problems.len();
-        let mut skipped = Vec::new();
-        let contacts =
-            match format::read_path_with(path, ctx.global.input_format, Some(&mut skipped)) {
-                Ok(export) => {
-                    report
-                        .problems
-                        .extend(skipped.into_iter().map(|e| from_read_error(&name, e)));
-                    report
-                        .problems
-                        .extend(check_export(&export, &name, &stages));
-                    export.contacts.len()
-                }
-                Err(e) => {
-                    report.problems.push(from_read_error(&name, e));
-                    0
-                }
-            };
-        // Problems in file order: by the contact or line they are in.
-        report.problems[before..].sort_by_key(|p| place_number(p.place.as_deref()));
+        let checked = check_file(path, ctx.global.input_format, &stages);
         report.files.push(FileReport {
-            file: name,
-            contacts,
-            problems: report.problems.len() - before,
+            file: checked.file,
+            contacts: checked.contacts,
+            problems: checked.problems.len(),
         });
+        report.problems.extend(checked.problems);
     }
     match ctx.global.format {
         OutputFormat::Json => {
@@ -104,46 +84,5 @@ pub fn plural(n: usize, word: &str) -> String {
         format!("1 {word}")
     } else {
         format!("{n} {word}s")
-    }
-}
-
-/// The first number in a place ("contact 3", "line 7, column 2").
-fn place_number(place: Option<&str>) -> u64 {
-    place
-        .and_then(|p| {
-            p.split(|c: char| !c.is_ascii_digit())
-                .find(|s| !s.is_empty())
-                .and_then(|s| s.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
-/// A read error as a problem: the file, and where when the error says.
-fn from_read_error(file: &str, e: ReadError) -> Problem {
-    let (place, problem) = match &e {
-        ReadError::Invalid { place, what, .. } => (Some(place.clone()), what.clone()),
-        ReadError::Syntax {
-            line, column, what, ..
-        } => (Some(format!("line {line}, column {column}")), what.clone()),
-        ReadError::NotUtf8 { line, .. } => (Some(format!("line {line}")), {
-            let s = e.to_string();
-            s.split_once(": ")
-                .map(|(_, r)| r.split_once(": ").map_or(r, |(_, r)| r).to_string())
-                .unwrap_or(s)
-        }),
-        _ => (
-            None,
-            e.to_string()
-                .trim_start_matches(&format!("{file}: "))
-                .to_string(),
-        ),
-    };
-    Problem {
-        file: file.into(),
-        place,
-        record: None,
-        property: None,
-        value: None,
-        problem,
     }
 }

@@ -15,6 +15,12 @@ pub fn load(path: &Path, global: &Global) -> anyhow::Result<Export> {
     Ok(format::read_path(path, global.input_format)?)
 }
 
+/// The format of the input: `--input-format`, else its extension (`None`
+/// for stdin or an unknown extension, which reading then settles).
+pub fn input_format(path: &Path, global: &Global) -> Option<Format> {
+    global.input_format.or_else(|| Format::from_path(path))
+}
+
 /// Where and how a command writes its result.
 #[derive(Debug, Clone)]
 pub struct Target {
@@ -31,7 +37,7 @@ pub fn target(
     output: Option<&Path>,
     in_place: bool,
     global: &Global,
-    export: &Export,
+    input_format: Format,
 ) -> Result<Target, UsageError> {
     let path = match (output, in_place) {
         (None, false) => {
@@ -57,7 +63,7 @@ pub fn target(
     let format = global
         .output_format
         .or_else(|| path.as_deref().and_then(Format::from_path))
-        .unwrap_or_else(|| Format::of_layout(&export.layout));
+        .unwrap_or(input_format);
     Ok(Target { path, format })
 }
 

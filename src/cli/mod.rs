@@ -2,12 +2,16 @@
 //! Each command lives in its own module with one `run` function; reading
 //! and writing exports is shared in [`io`].
 
+mod apply;
 pub mod args;
 mod check;
 mod completions;
+mod diff;
 pub mod io;
+mod merge;
 mod show;
 mod table;
+mod unmerge;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -115,8 +119,35 @@ pub fn run(command: &Command, ctx: &mut Ctx) -> anyhow::Result<Status> {
     match command {
         Command::Show(a) => show::run(a, ctx),
         Command::Check(a) => check::run(a, ctx),
+        Command::Diff(a) => diff::run(a, ctx),
+        Command::Merge(a) => merge::run(a, ctx),
+        Command::Apply(a) => apply::run(a, ctx),
+        Command::Unmerge(a) => unmerge::run(a, ctx),
         Command::Completions(a) => completions::run(a, ctx),
     }
+}
+
+/// The merge options from the flags and the global `--merge-time`.
+pub fn merge_options(
+    flags: &args::MergeFlags,
+    global: &Global,
+) -> anyhow::Result<crate::rules::MergeOptions> {
+    let merge_time = match &global.merge_time {
+        Some(t) => crate::dates::parse_rfc3339(t).map_err(|e| {
+            UsageError(format!(
+                "--merge-time '{}' is not an RFC 3339 time (e.g. 2024-06-01T00:00:00Z): {e}",
+                e.value
+            ))
+        })?,
+        None => chrono::Utc::now().timestamp_millis(),
+    };
+    Ok(crate::rules::MergeOptions {
+        policy: flags.policy,
+        lifecycle_order: stage_order(flags.lifecycle_order.as_deref())?,
+        max_merges: flags.max_merges,
+        enroll_on_merge: flags.enroll_on_merge,
+        merge_time,
+    })
 }
 
 /// The lifecycle order from `--lifecycle-order` (`a,b,c`, or `@FILE` to read

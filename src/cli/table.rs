@@ -1,7 +1,7 @@
 //! Table rendering shared by the commands (comfy-table).
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Attribute, Cell, ContentArrangement, Table};
+use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table};
 
 /// A table with the given headers. Colour only when asked for; the width
 /// follows the terminal only when stdout is one.
@@ -23,6 +23,16 @@ pub fn new(headers: &[&str], color: bool) -> Table {
         t.set_header(headers.to_vec());
     }
     t
+}
+
+/// A cell, highlighted when `mark` and colour is on.
+pub fn cell(text: impl ToString, mark: bool, color: bool) -> Cell {
+    let c = Cell::new(text.to_string());
+    if mark && color {
+        c.fg(Color::Yellow).add_attribute(Attribute::Bold)
+    } else {
+        c
+    }
 }
 
 /// A value for display: empty and missing shown as such.

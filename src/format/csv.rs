@@ -3,9 +3,11 @@
 //! `;` inside multi-value cells. Headers are written back verbatim, in
 //! their order; a UTF-8 BOM and CRLF line endings are kept.
 
+use std::borrow::Cow;
+use std::collections::HashSet;
 use std::io::{self, Write};
 
-use super::{check_utf8, ReadError};
+use super::{check_utf8, Place, ReadError};
 use crate::labels;
 use crate::model::{AssocList, Associations, Contact, Export, Layout, Properties};
 
@@ -49,8 +51,24 @@ pub fn read(bytes: &[u8], file: &str) -> Result<Export, ReadError> {
 pub fn read_with(
     bytes: &[u8],
     file: &str,
-    mut skipped: Option<&mut Vec<ReadError>>,
+    skipped: Option<&mut Vec<ReadError>>,
 ) -> Result<Export, ReadError> {
+    let mut contacts = Vec::new();
+    let layout = each(bytes, file, skipped, &mut |c, _| contacts.push(c))?;
+    Ok(Export {
+        contacts,
+        layout: Layout::Csv(layout),
+    })
+}
+
+/// Read a CSV export one contact at a time: each goes to `on_contact` with
+/// its line; nothing is kept. Gives the layout.
+pub fn each(
+    bytes: &[u8],
+    file: &str,
+    mut skipped: Option<&mut Vec<ReadError>>,
+    on_contact: &mut dyn FnMut(Contact, Place),
+) -> Result<CsvLayout, ReadError> {
     let text = check_utf8(bytes, file)?;
     let (bom, text) = match text.strip_prefix('\u{feff}') {
         Some(rest) => (true, rest),
@@ -74,13 +92,9 @@ pub fn read_with(
         .iter()
         .map(str::to_string)
         .collect();
-    // Quoted throughout when every header is quoted though one need not
-    // be; a header row that quotes only what needs it reads as quoting
-    // only where needed, which writes it back the same.
-    let (all_quoted, crlf) = header_style(text.as_bytes());
-    let quote_all = all_quoted && !headers.iter().all(|h| needs_quotes(h));
-    let layout = layout_for(headers, bom, crlf, quote_all, file)?;
-    let mut contacts = Vec::new();
+    let style = HeaderStyle::of(text.as_bytes());
+    let quote_all = style.quote_all(&headers);
+    let layout = layout_for(headers, bom, style.crlf, quote_all, file)?;
     let mut record = ::csv::StringRecord::new();
     loop {
         match rdr.read_record(&mut record) {
@@ -93,18 +107,15 @@ pub fn read_with(
             contact_from_row(&layout, &record, line, file),
             skipped.as_deref_mut(),
         ) {
-            (Ok(c), _) => contacts.push(c),
+            (Ok(c), _) => on_contact(c, Place::Line(line)),
             (Err(e), Some(list)) => list.push(e),
             (Err(e), None) => return Err(e),
         }
     }
-    Ok(Export {
-        contacts,
-        layout: Layout::Csv(layout),
-    })
+    Ok(layout)
 }
 
-fn layout_for(
+pub(crate) fn layout_for(
     headers: Vec<String>,
     bom: bool,
     crlf: bool,
@@ -151,7 +162,7 @@ fn layout_for(
     })
 }
 
-fn contact_from_row(
+pub(crate) fn contact_from_row(
     layout: &CsvLayout,
     record: &::csv::StringRecord,
     line: u64,
@@ -168,7 +179,8 @@ fn contact_from_row(
             ),
         });
     }
-    let mut properties = Properties::with_capacity(layout.columns.len());
+    let mut properties =
+        Properties::with_capacity_and_hasher(layout.columns.len(), Default::default());
     let mut associations: Option<Associations> = None;
     for (col, cell) in layout.columns.iter().zip(record.iter()) {
         match col {
@@ -191,7 +203,7 @@ fn contact_from_row(
     })
 }
 
-fn csv_error(file: &str, e: ::csv::Error, lines: &mut LineCounter) -> ReadError {
+pub(crate) fn csv_error(file: &str, e: ::csv::Error, lines: &mut LineCounter) -> ReadError {
     let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
     match e.into_kind() {
         ::csv::ErrorKind::UnequalLengths {
@@ -303,6 +315,31 @@ pub(crate) fn open_quote_line(bytes: &[u8]) -> Option<usize> {
     in_quotes.then_some(open_line)
 }
 
+/// How the header row is written, which decides how the file is written
+/// back.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HeaderStyle {
+    /// The header row ends with CRLF.
+    pub crlf: bool,
+    /// Every header is quoted.
+    all_quoted: bool,
+}
+
+impl HeaderStyle {
+    /// The style of the text (after any BOM) that starts with `bytes`.
+    pub(crate) fn of(bytes: &[u8]) -> Self {
+        let (all_quoted, crlf) = header_style(bytes);
+        HeaderStyle { crlf, all_quoted }
+    }
+
+    /// Quoted throughout: every header is quoted though one need not be.
+    /// A header row that quotes only what needs it reads as quoting only
+    /// where needed, which writes it back the same.
+    pub(crate) fn quote_all(&self, headers: &[String]) -> bool {
+        self.all_quoted && !headers.iter().all(|h| needs_quotes(h))
+    }
+}
+
 /// How the header row (the first non-blank line) is written: whether
 /// every field is quoted, and whether it ends with CRLF.
 fn header_style(bytes: &[u8]) -> (bool, bool) {
@@ -361,73 +398,115 @@ pub fn write(export: &Export, out: &mut dyn Write) -> io::Result<()> {
     if layout.bom {
         out.write_all(b"\xEF\xBB\xBF")?;
     }
-    let mut w = ::csv::WriterBuilder::new()
-        .terminator(if layout.crlf {
-            ::csv::Terminator::CRLF
-        } else {
-            ::csv::Terminator::Any(b'\n')
-        })
-        .quote_style(if layout.quote_all {
-            ::csv::QuoteStyle::Always
-        } else {
-            ::csv::QuoteStyle::Necessary
-        })
-        .from_writer(out);
+    let mut w = writer_for(&layout).from_writer(out);
     w.write_record(&layout.headers)?;
-    let mut row: Vec<String> = Vec::with_capacity(layout.columns.len());
+    let mut row = Vec::with_capacity(layout.columns.len());
     for c in &export.contacts {
-        row.clear();
-        for (i, col) in layout.columns.iter().enumerate() {
-            let cell = if i == layout.id_column {
-                // The cell as read (the id is its trimmed text), unless the
-                // property no longer matches the id.
-                match c.properties.get(ID) {
-                    Some(Some(v)) if v.trim() == c.id => v.clone(),
-                    _ => c.id.clone(),
-                }
-            } else {
-                match col {
-                    Column::Property(name) => c
-                        .properties
-                        .get(name)
-                        .and_then(|v| v.clone())
-                        .unwrap_or_default(),
-                    Column::Association(kind) => c
-                        .assoc(kind)
-                        .map(|l| l.ids().collect::<Vec<_>>().join(";"))
-                        .unwrap_or_default(),
-                }
-            };
-            row.push(cell);
-        }
-        w.write_record(&row)?;
+        row_cells(&layout, c, &mut row);
+        w.write_record(row.iter().map(|c| c.as_bytes()))?;
     }
     w.flush()
 }
 
+/// A CSV writer in the layout's style: its line ending and quoting.
+pub(crate) fn writer_for(layout: &CsvLayout) -> ::csv::WriterBuilder {
+    let mut b = ::csv::WriterBuilder::new();
+    b.terminator(if layout.crlf {
+        ::csv::Terminator::CRLF
+    } else {
+        ::csv::Terminator::Any(b'\n')
+    })
+    .quote_style(if layout.quote_all {
+        ::csv::QuoteStyle::Always
+    } else {
+        ::csv::QuoteStyle::Necessary
+    });
+    b
+}
+
+/// A contact's cells in the layout's columns.
+pub(crate) fn row_cells<'c>(layout: &CsvLayout, c: &'c Contact, row: &mut Vec<Cow<'c, str>>) {
+    row.clear();
+    for (i, col) in layout.columns.iter().enumerate() {
+        let cell = if i == layout.id_column {
+            // The cell as read (the id is its trimmed text), unless the
+            // property no longer matches the id.
+            match c.properties.get(ID) {
+                Some(Some(v)) if v.trim() == c.id => Cow::Borrowed(v.as_str()),
+                _ => Cow::Borrowed(c.id.as_str()),
+            }
+        } else {
+            match col {
+                Column::Property(name) => Cow::Borrowed(
+                    c.properties
+                        .get(name)
+                        .and_then(|v| v.as_deref())
+                        .unwrap_or(""),
+                ),
+                Column::Association(kind) => match c.assoc(kind) {
+                    Some(l) if l.entries.len() == 1 => Cow::Borrowed(l.entries[0].id.as_str()),
+                    Some(l) => Cow::Owned(l.ids().collect::<Vec<_>>().join(";")),
+                    None => Cow::Borrowed(""),
+                },
+            }
+        };
+        row.push(cell);
+    }
+}
+
+/// One record (the headers, or a contact's cells) encoded in the layout's
+/// style, without the line ending.
+pub(crate) fn encode_record<I, T>(layout: &CsvLayout, cells: I) -> Vec<u8>
+where
+    I: IntoIterator<Item = T>,
+    T: AsRef<[u8]>,
+{
+    let mut w = writer_for(layout).from_writer(Vec::new());
+    // Writing to memory cannot fail.
+    let _ = w.write_record(cells);
+    let mut bytes = w.into_inner().unwrap_or_default();
+    while matches!(bytes.last(), Some(b'\n' | b'\r')) {
+        bytes.pop();
+    }
+    bytes
+}
+
 /// Add a column for every property a contact has that the layout lacks,
 /// named in the file's header style, in the order first met.
-fn with_new_columns(mut layout: CsvLayout, contacts: &[Contact]) -> CsvLayout {
+pub(crate) fn with_new_columns<'c>(
+    mut layout: CsvLayout,
+    contacts: impl IntoIterator<Item = &'c Contact>,
+) -> CsvLayout {
+    let mut props: HashSet<String> = HashSet::new();
+    let mut kinds: HashSet<String> = HashSet::new();
+    for col in &layout.columns {
+        match col {
+            Column::Property(n) => props.insert(n.clone()),
+            Column::Association(k) => kinds.insert(k.clone()),
+        };
+    }
     for c in contacts {
         for name in c.properties.keys() {
-            let col = Column::Property(name.clone());
-            if !layout.columns.contains(&col) {
-                let header = if layout.labels {
-                    labels::label_of(name).unwrap_or(name).to_string()
-                } else {
-                    name.clone()
-                };
-                layout.headers.push(header);
-                layout.columns.push(col);
+            if props.contains(name.as_str()) {
+                continue;
             }
+            let header = if layout.labels {
+                labels::label_of(name).unwrap_or(name).to_string()
+            } else {
+                name.clone()
+            };
+            props.insert(name.clone());
+            layout.headers.push(header);
+            layout.columns.push(Column::Property(name.clone()));
         }
         for kind in c.associations.iter().flat_map(|a| a.keys()) {
-            let col = Column::Association(kind.clone());
-            if !layout.columns.contains(&col) {
-                if let Some(h) = labels::association_header(kind, layout.labels) {
-                    layout.headers.push(h);
-                    layout.columns.push(col);
-                }
+            if kinds.contains(kind.as_str()) {
+                continue;
+            }
+            if let Some(h) = labels::association_header(kind, layout.labels) {
+                kinds.insert(kind.clone());
+                layout.headers.push(h);
+                layout.columns.push(Column::Association(kind.clone()));
             }
         }
     }

@@ -7,7 +7,7 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use super::{check_utf8, ReadError};
+use super::{check_utf8, Place, ReadError};
 use crate::model::{
     key, AssocEntry, AssocForm, AssocList, Associations, Contact, Export, History, HistoryEntry,
     JsonShape, Layout, Properties,
@@ -23,8 +23,21 @@ pub fn read(bytes: &[u8], file: &str) -> Result<Export, ReadError> {
 pub fn read_with(
     bytes: &[u8],
     file: &str,
-    mut skipped: Option<&mut Vec<ReadError>>,
+    skipped: Option<&mut Vec<ReadError>>,
 ) -> Result<Export, ReadError> {
+    let mut contacts = Vec::new();
+    let layout = each(bytes, file, skipped, &mut |c, _| contacts.push(c))?;
+    Ok(Export { contacts, layout })
+}
+
+/// Read a JSON export one contact at a time: each goes to `on_contact` with
+/// its number in the list. Gives the layout.
+pub fn each(
+    bytes: &[u8],
+    file: &str,
+    mut skipped: Option<&mut Vec<ReadError>>,
+    on_contact: &mut dyn FnMut(Contact, Place),
+) -> Result<Layout, ReadError> {
     let text = check_utf8(bytes, file)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let doc: Value = serde_json::from_str(text).map_err(|e| syntax(file, &e))?;
@@ -75,10 +88,12 @@ pub fn read_with(
             })
         }
     };
-    let mut contacts = Vec::with_capacity(items.len());
+    // A bare empty list looks the same either way: `[]` (so it reads the
+    // same once written).
+    let pretty = pretty && !(items.is_empty() && matches!(shape, JsonShape::Array));
     for (i, v) in items.into_iter().enumerate() {
         match contact_from_value(v) {
-            Ok(c) => contacts.push(c),
+            Ok(c) => on_contact(c, Place::Contact(i + 1)),
             Err(e) => {
                 let e = e.at(file, &format!("contact {}", i + 1));
                 match skipped.as_deref_mut() {
@@ -88,13 +103,7 @@ pub fn read_with(
             }
         }
     }
-    // A bare empty list looks the same either way: `[]` (so it reads the
-    // same once written).
-    let pretty = pretty && !(contacts.is_empty() && matches!(shape, JsonShape::Array));
-    Ok(Export {
-        contacts,
-        layout: Layout::Json { shape, pretty },
-    })
+    Ok(Layout::Json { shape, pretty })
 }
 
 /// Write an export as JSON: in its own shape when it was read from JSON, else
@@ -265,7 +274,7 @@ fn properties(v: Value) -> Result<Properties, String> {
             kind_of(&v)
         ));
     };
-    let mut props = Properties::with_capacity(m.len());
+    let mut props = Properties::with_capacity_and_hasher(m.len(), Default::default());
     for (k, v) in m {
         let value = match v {
             Value::Null => None,

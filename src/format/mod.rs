@@ -8,7 +8,7 @@ pub mod ndjson;
 use std::io::{self, Read, Write};
 use std::path::Path;
 
-use crate::model::{Export, Layout};
+use crate::model::{Contact, Export, Layout};
 
 /// A file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -56,6 +56,75 @@ impl Format {
     }
 }
 
+/// Where a contact stands in its file, for messages: the line (CSV, JSON
+/// Lines) or its number in the list (JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Line(u64),
+    Contact(usize),
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Place::Line(n) => write!(f, "line {n}"),
+            Place::Contact(n) => write!(f, "contact {n}"),
+        }
+    }
+}
+
+/// Read an export one contact at a time, keeping none of them: each goes to
+/// `on_contact` with its place. With `skipped`, contacts that cannot be read
+/// are reported there and the rest is still read.
+pub fn each_contact(
+    bytes: &[u8],
+    format: Format,
+    file: &str,
+    skipped: Option<&mut Vec<ReadError>>,
+    on_contact: &mut dyn FnMut(Contact, Place),
+) -> Result<(), ReadError> {
+    if is_empty(bytes) {
+        return Err(ReadError::Empty { file: file.into() });
+    }
+    match format {
+        Format::Json => json::each(bytes, file, skipped, on_contact).map(|_| ()),
+        Format::Ndjson => ndjson::each(bytes, file, skipped, on_contact),
+        Format::Csv => csv::each(bytes, file, skipped, on_contact).map(|_| ()),
+    }
+}
+
+/// Read a file (`-` is stdin) whole, and the format it is in: `format`, else
+/// its extension, else (stdin) sniffed. The name for messages is given too.
+pub fn read_file(
+    path: &Path,
+    format: Option<Format>,
+) -> Result<(Vec<u8>, Format, String), ReadError> {
+    let file = path.display().to_string();
+    let is_stdin = file == "-";
+    let format = match format.or_else(|| Format::from_path(path)) {
+        Some(f) => Some(f),
+        None if is_stdin => None,
+        None => return Err(ReadError::UnknownFormat { file }),
+    };
+    let mut bytes = Vec::new();
+    let res = if is_stdin {
+        io::stdin().lock().read_to_end(&mut bytes).map(|_| ())
+    } else {
+        std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes).map(|_| ()))
+    };
+    let file = if is_stdin {
+        "<stdin>".to_string()
+    } else {
+        file
+    };
+    res.map_err(|err| ReadError::Io {
+        file: file.clone(),
+        err,
+    })?;
+    let format = format.unwrap_or_else(|| Format::sniff(&bytes));
+    Ok((bytes, format, file))
+}
+
 /// Why an export could not be read. Every message names the file and, where
 /// known, the line or record, and says what to do.
 #[derive(Debug, thiserror::Error)]
@@ -100,29 +169,7 @@ pub fn read_path_with(
     format: Option<Format>,
     skipped: Option<&mut Vec<ReadError>>,
 ) -> Result<Export, ReadError> {
-    let file = path.display().to_string();
-    let is_stdin = file == "-";
-    let format = match format.or_else(|| Format::from_path(path)) {
-        Some(f) => Some(f),
-        None if is_stdin => None,
-        None => return Err(ReadError::UnknownFormat { file }),
-    };
-    let mut bytes = Vec::new();
-    let res = if is_stdin {
-        io::stdin().lock().read_to_end(&mut bytes).map(|_| ())
-    } else {
-        std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes).map(|_| ()))
-    };
-    let file = if is_stdin {
-        "<stdin>".to_string()
-    } else {
-        file
-    };
-    res.map_err(|err| ReadError::Io {
-        file: file.clone(),
-        err,
-    })?;
-    let format = format.unwrap_or_else(|| Format::sniff(&bytes));
+    let (bytes, format, file) = read_file(path, format)?;
     read_bytes_with(&bytes, format, &file, skipped)
 }
 
@@ -140,9 +187,7 @@ pub fn read_bytes_with(
     file: &str,
     skipped: Option<&mut Vec<ReadError>>,
 ) -> Result<Export, ReadError> {
-    // A byte-order mark alone is an empty file too.
-    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if text.iter().all(u8::is_ascii_whitespace) {
+    if is_empty(bytes) {
         return Err(ReadError::Empty { file: file.into() });
     }
     match format {
@@ -167,6 +212,12 @@ pub fn write_to_vec(export: &Export, format: Format) -> Vec<u8> {
     let mut buf = Vec::new();
     write(export, format, &mut buf).expect("writing to memory cannot fail");
     buf
+}
+
+/// Nothing but whitespace, after any byte-order mark: an empty file.
+fn is_empty(bytes: &[u8]) -> bool {
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    text.iter().all(u8::is_ascii_whitespace)
 }
 
 /// The UTF-8 check with a line number for the message.

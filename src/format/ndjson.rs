@@ -3,7 +3,7 @@
 use std::io::{self, BufRead, Write};
 
 use super::json::{contact_from_value, syntax};
-use super::ReadError;
+use super::{Place, ReadError};
 use crate::model::{Contact, Export, Layout};
 
 /// Read a JSON Lines export held in memory.
@@ -16,21 +16,37 @@ pub fn read(bytes: &[u8], file: &str) -> Result<Export, ReadError> {
 pub fn read_with(
     bytes: &[u8],
     file: &str,
-    mut skipped: Option<&mut Vec<ReadError>>,
+    skipped: Option<&mut Vec<ReadError>>,
 ) -> Result<Export, ReadError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut contacts = Vec::new();
-    for item in stream(bytes, file) {
-        match (item, skipped.as_deref_mut()) {
-            (Ok(c), _) => contacts.push(c),
-            (Err(e @ ReadError::Io { .. }), _) | (Err(e), None) => return Err(e),
-            (Err(e), Some(list)) => list.push(e),
-        }
-    }
+    each(bytes, file, skipped, &mut |c, _| contacts.push(c))?;
     Ok(Export {
         contacts,
         layout: Layout::Ndjson,
     })
+}
+
+/// Read JSON Lines one contact at a time: each goes to `on_contact` with its
+/// line.
+pub fn each(
+    bytes: &[u8],
+    file: &str,
+    mut skipped: Option<&mut Vec<ReadError>>,
+    on_contact: &mut dyn FnMut(Contact, Place),
+) -> Result<(), ReadError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        let n = i as u64 + 1;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match (parse_line(line, n, file), skipped.as_deref_mut()) {
+            (Ok(c), _) => on_contact(c, Place::Line(n)),
+            (Err(e), None) => return Err(e),
+            (Err(e), Some(list)) => list.push(e),
+        }
+    }
+    Ok(())
 }
 
 /// Contacts one line at a time from a reader; blank lines are skipped. Each

@@ -17,7 +17,7 @@ fn committed_completions_are_current() {
         let committed = std::fs::read(dir.join(file)).unwrap_or_default();
         assert!(
             committed == out.stdout,
-            "completions/{file} is stale: run `cargo run -- completions {shell} > completions/{file}` (or scripts/gen-completions.sh)"
+            "completions/{file} is stale: run `cargo run -- completions {shell} > completions/{file}` (or run scripts/gen-completions.sh)"
         );
     }
 }

@@ -1,0 +1,264 @@
+//! `contact-merge apply FILE --plan PLAN -o OUT [--journal J] [--keep-going]`:
+//! batch merges from a plan, all or nothing by default.
+//!
+//! A CSV or JSON Lines file written back in its own format is streamed
+//! ([`crate::stream`]): only the plan's contacts are held in memory and
+//! every other record is copied as it is. Anything else (JSON, stdin, a
+//! change of format) is applied to the export in memory. Both give the same
+//! result.
+
+use std::io::Write;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::args::{ApplyArgs, OutputFormat};
+use super::io::{self, Target};
+use super::{merge_options, table, Ctx, Status};
+use crate::atomic::TempFile;
+use crate::format::Format;
+use crate::journal::JournalWriter;
+use crate::merge::merge_contacts;
+use crate::model::{Contact, Layout};
+use crate::plan::{apply_plan, read_plan, ApplyError, ApplyOptions, ApplyReport, MergeStep};
+use crate::rules::MergeOptions;
+use crate::stream::{apply_file, can_stream, StreamError};
+
+/// Plans at least this long get a progress bar (when stderr is a terminal).
+const PROGRESS_FROM: usize = 1000;
+
+pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
+    let plan = read_plan(&args.plan)?;
+    let opts = merge_options(&args.merge, ctx.global)?;
+    let apply_opts = ApplyOptions {
+        keep_going: args.keep_going,
+        max_merges: opts.max_merges,
+    };
+    let stdin = args.file.as_os_str() == "-";
+    let streamed = io::input_format(&args.file, ctx.global)
+        .filter(|f| can_stream(*f) && !stdin)
+        .map(|f| {
+            let t = target(args, ctx, f)?;
+            Ok::<_, anyhow::Error>((f, t))
+        })
+        .transpose()?
+        .filter(|(f, t)| t.format == *f);
+
+    let mut journal = match &args.journal {
+        Some(p) => Some(
+            TempFile::create(p)
+                .with_context(|| format!("cannot write the journal {}", p.display()))?,
+        ),
+        None => None,
+    };
+    let policy = opts.policy.to_string();
+    let mut writer = journal
+        .as_mut()
+        .map(|t| JournalWriter::new(t.writer(), opts.merge_time, &policy));
+    let progress = progress_bar(ctx, plan.pairs.len());
+    let journaling = args.journal.is_some();
+    let merge = |_: &Layout, p: &Contact, s: &Contact| {
+        progress.inc(1);
+        merge_step(p, s, &opts, journaling)
+    };
+    let record = |applied: &crate::plan::Applied<'_>| match writer.as_mut() {
+        Some(w) => w.record(applied),
+        None => Ok(()),
+    };
+
+    let (report, target, contacts, warnings) = if let Some((format, target)) = streamed {
+        // The output is a temporary file (or stdout) until the plan is done.
+        let mut tmp = match &target.path {
+            Some(p) => {
+                Some(TempFile::create(p).with_context(|| format!("cannot write {}", p.display()))?)
+            }
+            None => None,
+        };
+        let out: &mut dyn Write = match tmp.as_mut() {
+            Some(t) => t.writer(),
+            None => &mut *ctx.out,
+        };
+        let result = apply_file(&args.file, format, &plan, &apply_opts, merge, record, out);
+        progress.finish_and_clear();
+        let done = match result {
+            Ok(done) => done,
+            Err(StreamError::Apply(ApplyError::BadPairs { report })) => {
+                return refused(args, ctx, &report, &target)
+            }
+            Err(StreamError::Read(e)) => return Err(e.into()),
+            Err(e) => return Err(anyhow::Error::new(e)),
+        };
+        // The journal lands first: an output without its journal could not
+        // be restored.
+        if let Some(w) = writer.take() {
+            w.finish().context("cannot write the journal")?;
+        }
+        commit_journal(journal.take())?;
+        if let Some(t) = tmp {
+            t.commit()
+                .with_context(|| format!("cannot write {}", args.file.display()))?;
+        }
+        (done.report, target, done.contacts, Vec::new())
+    } else {
+        let mut export = io::load(&args.file, ctx.global)?;
+        let target = target(args, ctx, Format::of_layout(&export.layout))?;
+        let result = apply_plan(&mut export, &plan, &apply_opts, merge, record);
+        progress.finish_and_clear();
+        let report = match result {
+            Ok(report) => report,
+            Err(ApplyError::BadPairs { report }) => return refused(args, ctx, &report, &target),
+            Err(e) => return Err(anyhow::Error::new(e).context(args.file.display().to_string())),
+        };
+        if let Some(w) = writer.take() {
+            w.finish().context("cannot write the journal")?;
+        }
+        commit_journal(journal.take())?;
+        let warnings = io::save(&export, &target, ctx.out)?;
+        (report, target, export.contacts.len(), warnings)
+    };
+    for w in &report.warnings {
+        ctx.warn(&format!(
+            "{} ({} ← {}): {}",
+            plan.place(w.line),
+            w.primary,
+            w.secondary,
+            w.warning
+        ));
+    }
+    for w in &warnings {
+        ctx.warn(w);
+    }
+    render(&report, ctx, target.path.is_none())?;
+    let dest = target
+        .path
+        .as_ref()
+        .map_or_else(|| "stdout".to_string(), |p| p.display().to_string());
+    ctx.info(&format!(
+        "applied {} of {} pairs (policy {}){}; wrote {contacts} contacts to {dest}{}",
+        report.applied,
+        report.pairs,
+        opts.policy,
+        match report.skipped.len() {
+            0 => String::new(),
+            n => format!(", skipped {n}"),
+        },
+        args.journal
+            .as_ref()
+            .map_or_else(String::new, |j| format!(", journal {}", j.display()))
+    ));
+    Ok(if report.skipped.is_empty() {
+        Status::Ok
+    } else {
+        Status::Partial
+    })
+}
+
+/// Rename the journal into place.
+fn commit_journal(journal: Option<TempFile>) -> anyhow::Result<()> {
+    if let Some(j) = journal {
+        j.commit().context("cannot write the journal")?;
+    }
+    Ok(())
+}
+
+fn target(args: &ApplyArgs, ctx: &Ctx, input: Format) -> anyhow::Result<Target> {
+    Ok(io::target(
+        &args.file,
+        args.write.output.as_deref(),
+        args.write.in_place,
+        ctx.global,
+        input,
+    )?)
+}
+
+/// One merge of the plan, as the plan needs it: the decisions only when
+/// the journal records them.
+fn merge_step(
+    p: &Contact,
+    s: &Contact,
+    opts: &MergeOptions,
+    journaling: bool,
+) -> Result<MergeStep, String> {
+    let outcome = merge_contacts(p, s, opts).map_err(|e| e.to_string())?;
+    let decisions = if journaling {
+        outcome
+            .decisions
+            .iter()
+            .map(serde_json::to_value)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.to_string())?
+    } else {
+        Vec::new()
+    };
+    Ok(MergeStep {
+        merged: outcome.merged,
+        decisions,
+        warnings: outcome.warnings,
+    })
+}
+
+/// All or nothing: some pairs are bad, so nothing is written (the
+/// temporary files go when dropped). Lists them and exits 1.
+fn refused(
+    args: &ApplyArgs,
+    ctx: &mut Ctx,
+    report: &ApplyReport,
+    target: &Target,
+) -> anyhow::Result<Status> {
+    render(report, ctx, target.path.is_none())?;
+    let _ = writeln!(
+        ctx.err,
+        "error: {}: {} of {} pairs of {} are bad; nothing was written (--keep-going applies the good pairs)",
+        args.file.display(),
+        report.skipped.len(),
+        report.pairs,
+        report.plan,
+    );
+    Ok(Status::Problems)
+}
+
+fn progress_bar(ctx: &Ctx, len: usize) -> ProgressBar {
+    if !ctx.err_is_terminal || ctx.global.quiet || len < PROGRESS_FROM {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} pairs {elapsed}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// The report: JSON for scripts; for people, the skipped pairs as a table.
+/// When the export itself goes to stdout, the report goes to stderr.
+fn render(report: &ApplyReport, ctx: &mut Ctx, stdout_taken: bool) -> anyhow::Result<()> {
+    let out: &mut dyn Write = if stdout_taken {
+        &mut *ctx.err
+    } else {
+        &mut *ctx.out
+    };
+    match ctx.global.format {
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, report)?;
+            writeln!(out)?;
+        }
+        OutputFormat::Table => {
+            if !report.skipped.is_empty() {
+                let mut t = table::new(&["plan", "primary", "secondary", "problem"], ctx.color);
+                for b in &report.skipped {
+                    let shown = |given: &str, resolved: &Option<String>| match resolved {
+                        Some(r) if r != given => format!("{given} (now {r})"),
+                        _ => given.to_string(),
+                    };
+                    t.add_row(vec![
+                        b.place.clone(),
+                        shown(&b.primary, &b.resolved_primary),
+                        shown(&b.secondary, &b.resolved_secondary),
+                        b.problem.to_string(),
+                    ]);
+                }
+                writeln!(out, "{t}")?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,127 @@
+//! `contact-merge diff FILE PRIMARY SECONDARY`: the merge preview. Never
+//! writes a file.
+
+use serde::Serialize;
+
+use super::args::{DiffArgs, OutputFormat};
+use super::{io, merge_options, table, Ctx, Status};
+use crate::dates::{format_date, DateForm};
+use crate::merge::{merge_contacts, MergeOutcome};
+use crate::rules::{Decision, Policy, SectionChange};
+
+/// The preview as scripts read it (`--format json`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Preview<'a> {
+    pub primary: &'a str,
+    pub secondary: &'a str,
+    pub policy: Policy,
+    pub merge_time: String,
+    pub properties: Vec<&'a Decision>,
+    pub sections: &'a [SectionChange],
+    pub warnings: &'a [String],
+}
+
+pub fn run(args: &DiffArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
+    let export = io::load(&args.file, ctx.global)?;
+    let opts = merge_options(&args.merge, ctx.global)?;
+    let file = args.file.display();
+    let find = |id: &str| {
+        export.find(id).ok_or_else(|| {
+            anyhow::anyhow!("{file}: contact {id} is not in the export; check the id")
+        })
+    };
+    let (p, s) = (find(&args.primary)?, find(&args.secondary)?);
+    let outcome = merge_contacts(p, s, &opts).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+    let preview = Preview {
+        primary: &p.id,
+        secondary: &s.id,
+        policy: opts.policy,
+        merge_time: format_date(opts.merge_time, DateForm::Iso),
+        properties: outcome
+            .decisions
+            .iter()
+            .filter(|d| args.all || differs(d))
+            .collect(),
+        sections: &outcome.sections,
+        warnings: &outcome.warnings,
+    };
+    match ctx.global.format {
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut *ctx.out, &preview)?;
+            writeln!(ctx.out)?;
+        }
+        OutputFormat::Table => render(&preview, &outcome, ctx)?,
+    }
+    Ok(Status::Ok)
+}
+
+/// A property the merge has something to say about: the two contacts
+/// disagree, or the primary's value changes.
+pub fn differs(d: &Decision) -> bool {
+    d.primary != d.secondary || d.merged != d.primary
+}
+
+/// The merged value replaces the primary's.
+pub fn changes_primary(d: &Decision) -> bool {
+    d.merged != d.primary
+}
+
+fn render(preview: &Preview, outcome: &MergeOutcome, ctx: &mut Ctx) -> anyhow::Result<()> {
+    writeln!(
+        ctx.out,
+        "Merge preview: {} into {} (policy {}, merge time {})",
+        preview.secondary, preview.primary, preview.policy, preview.merge_time
+    )?;
+    let mut t = table::new(
+        &["", "property", "primary", "secondary", "merged", "rule"],
+        ctx.color,
+    );
+    for d in &preview.properties {
+        let changed = changes_primary(d);
+        t.add_row(vec![
+            table::cell(if changed { "*" } else { "" }, changed, ctx.color),
+            table::cell(&d.property, changed, ctx.color),
+            table::cell(table::show_value(d.primary.as_deref()), false, ctx.color),
+            table::cell(table::show_value(d.secondary.as_deref()), false, ctx.color),
+            table::cell(table::show_value(d.merged.as_deref()), changed, ctx.color),
+            table::cell(&d.rule, false, ctx.color),
+        ]);
+    }
+    writeln!(ctx.out, "{t}")?;
+    let changed = preview
+        .properties
+        .iter()
+        .filter(|d| changes_primary(d))
+        .count();
+    writeln!(
+        ctx.out,
+        "* the merged value replaces the primary's ({changed} of {} properties shown)",
+        preview.properties.len()
+    )?;
+    if !outcome.sections.is_empty() {
+        let mut t = table::new(&["section", "kept", "added", "dropped", "note"], ctx.color);
+        for sc in &outcome.sections {
+            t.add_row(vec![
+                sc.section.clone(),
+                list(&sc.kept),
+                list(&sc.added),
+                list(&sc.dropped),
+                sc.note.clone(),
+            ]);
+        }
+        writeln!(ctx.out, "{t}")?;
+    }
+    for w in &outcome.warnings {
+        ctx.warn(w);
+    }
+    Ok(())
+}
+
+fn list(items: &[String]) -> String {
+    if items.is_empty() {
+        "-".into()
+    } else {
+        items.join(", ")
+    }
+}

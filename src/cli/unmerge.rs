@@ -1,0 +1,85 @@
+//! `contact-merge unmerge`: split an additional email off into a new contact
+//! (what HubSpot offers), or restore a merged-away contact from the journal.
+
+use super::args::{OutputFormat, UnmergeArgs};
+use super::{io, table, Ctx, Status};
+use crate::journal::read_journal;
+use crate::unmerge::{restore, split_off};
+
+pub fn run(args: &UnmergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
+    let mut export = io::load(&args.file, ctx.global)?;
+    let target = io::target(
+        &args.file,
+        args.write.output.as_deref(),
+        args.write.in_place,
+        ctx.global,
+        crate::format::Format::of_layout(&export.layout),
+    )?;
+    let file = args.file.display().to_string();
+    // The report goes to stdout unless the export does.
+    let report_to_stdout = target.path.is_some();
+    let (report, summary, conflicts) = match (&args.restore, &args.email) {
+        (Some(secondary), _) => {
+            let journal_path = args.journal.as_deref().expect("clap requires --journal");
+            let journal = read_journal(journal_path)?;
+            let r = restore(&mut export, &args.id, secondary, &journal)
+                .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+            let summary = format!(
+                "restored contact {} from {} line {} and took back what its merge gave {}{}",
+                r.secondary_id,
+                r.journal,
+                r.journal_line,
+                r.primary_id,
+                match r.conflicts.len() {
+                    0 => String::new(),
+                    n => format!(
+                        "; {n} propert{} changed since the merge kept their current value",
+                        if n == 1 { "y" } else { "ies" }
+                    ),
+                }
+            );
+            let conflicts = r.conflicts.clone();
+            for k in &r.kept {
+                ctx.warn(&format!("kept a change made after the merge: {k}"));
+            }
+            (serde_json::to_value(&r)?, summary, conflicts)
+        }
+        (None, Some(email)) => {
+            let r = split_off(&mut export, &args.id, email, args.new_id.as_deref())
+                .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+            let summary = format!(
+                "split {} off contact {} into new contact {}{}",
+                r.email,
+                r.id,
+                r.new_id,
+                if r.subscriptions_moved {
+                    " (its subscriptions moved with it)"
+                } else {
+                    ""
+                }
+            );
+            (serde_json::to_value(&r)?, summary, Vec::new())
+        }
+        (None, None) => unreachable!("clap requires EMAIL or --restore"),
+    };
+    let warnings = io::save(&export, &target, ctx.out)?;
+    for w in &warnings {
+        ctx.warn(w);
+    }
+    for c in &conflicts {
+        ctx.warn(&format!(
+            "contact {}: {} changed after the merge ({} → {}); kept {}",
+            args.id,
+            c.property,
+            table::show_value(c.merged.as_deref()),
+            table::show_value(c.current.as_deref()),
+            table::show_value(c.result.as_deref()),
+        ));
+    }
+    if report_to_stdout && ctx.global.format == OutputFormat::Json {
+        serde_json::to_writer_pretty(&mut *ctx.out, &report)?;
+        writeln!(ctx.out)?;
+    }
+    ctx.info(&summary);
+    Ok(Status::Ok)
+}

@@ -1,0 +1,139 @@
+//! Why a merge is refused (SPEC section 4, "What the tool must refuse").
+//!
+//! Every message is written for the CRM admin who has to fix the data: it
+//! names the record, the property and the bad value, and says what to do.
+//! The command line adds the file name in front.
+
+use crate::dates;
+
+/// A merge that must not happen, or cannot be computed from the data.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MergeError {
+    #[error("contact {id}: the primary and the secondary are the same contact; a contact cannot be merged into itself (an id merged away earlier stands for the contact that absorbed it)")]
+    SameContact { id: String },
+
+    #[error("contact {id} is not in the export; check the id")]
+    MissingContact { id: String },
+
+    /// `count` is the number of ids in P's and S's `hs_merged_object_ids`
+    /// together; the merge is refused when `count >= limit`.
+    #[error("contacts {primary} and {secondary} together already took part in {count} merges (ids in hs_merged_object_ids) and the limit is {limit}, so HubSpot would refuse this merge; raise the limit with --max-merges N only if your HubSpot account allows more")]
+    MergeLimit {
+        primary: String,
+        secondary: String,
+        count: usize,
+        limit: usize,
+    },
+
+    #[error("contact {record}: {property} '{value}' is not a known lifecycle stage (known: {}); give the order with --lifecycle-order STAGE,STAGE,... (lowest first)", .known.join(", "))]
+    UnknownStage {
+        record: String,
+        property: String,
+        value: String,
+        /// The stages of the order in use, internal values, lowest first.
+        known: Vec<String>,
+    },
+
+    #[error("contact {record}: {property} '{value}' is not a date (expected ISO 8601 like 2024-03-01T10:00:00.000Z, epoch milliseconds like 1709287200000, or 2024-03-01 10:00 / 2024-03-01); correct or clear the value")]
+    BadDate {
+        record: String,
+        property: String,
+        value: String,
+    },
+
+    #[error("contact {record}: {property} '{value}' is not a whole number; the merge adds it up, so correct or clear the value")]
+    NotANumber {
+        record: String,
+        property: String,
+        value: String,
+    },
+
+    /// A summed counter whose total does not fit (refused rather than
+    /// wrapped).
+    #[error("contacts {primary} and {secondary}: {property} {primary_value} + {secondary_value} is too large to add up; correct the values")]
+    CounterOverflow {
+        primary: String,
+        secondary: String,
+        property: String,
+        primary_value: String,
+        secondary_value: String,
+    },
+
+    #[error("contact {record}: {property} '{value}' is not a marketing contact status (expected true, false, \"Marketing contact\" or \"Non-marketing contact\"); correct or clear the value")]
+    NotABoolean {
+        record: String,
+        property: String,
+        value: String,
+    },
+
+    #[error("lifecycle order '{order}': {problem}; give --lifecycle-order STAGE,STAGE,... lowest first, each stage once (labels or internal values)")]
+    BadLifecycleOrder { order: String, problem: String },
+}
+
+impl From<dates::BadDate> for MergeError {
+    fn from(e: dates::BadDate) -> Self {
+        MergeError::BadDate {
+            record: e.record,
+            property: e.field,
+            value: e.source.value,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_stage_names_record_value_and_the_flag() {
+        let e = MergeError::UnknownStage {
+            record: "42".into(),
+            property: "lifecyclestage".into(),
+            value: "partner".into(),
+            known: vec!["subscriber".into(), "lead".into()],
+        };
+        assert_eq!(
+            e.to_string(),
+            "contact 42: lifecyclestage 'partner' is not a known lifecycle stage (known: subscriber, lead); give the order with --lifecycle-order STAGE,STAGE,... (lowest first)"
+        );
+    }
+
+    #[test]
+    fn merge_limit_names_the_flag() {
+        let e = MergeError::MergeLimit {
+            primary: "1".into(),
+            secondary: "2".into(),
+            count: 250,
+            limit: 250,
+        };
+        let s = e.to_string();
+        assert!(
+            s.starts_with("contacts 1 and 2 together already took part in 250 merges"),
+            "{s}"
+        );
+        assert!(s.contains("--max-merges"), "{s}");
+    }
+
+    #[test]
+    fn bad_date_converts_from_dates() {
+        let bad = dates::BadDate {
+            record: "7".into(),
+            field: "createdate".into(),
+            source: dates::DateError {
+                value: "soon".into(),
+            },
+        };
+        let e = MergeError::from(bad);
+        assert_eq!(
+            e,
+            MergeError::BadDate {
+                record: "7".into(),
+                property: "createdate".into(),
+                value: "soon".into()
+            }
+        );
+        assert!(e
+            .to_string()
+            .starts_with("contact 7: createdate 'soon' is not a date"));
+    }
+}

@@ -1,0 +1,373 @@
+//! Applying the rules: the merged contact, with a decision per property and
+//! a report per section (SPEC section 4). The result keeps the primary's id
+//! and its place; the same input and options always give the same result.
+
+use serde_json::Value;
+
+pub use crate::error::MergeError;
+use crate::model::{key, Contact, Export};
+use crate::rules::{self, Decision, MergeOptions, SectionChange, SectionOutcome};
+
+/// What a merge gives: the merged contact (P's id), why each property got
+/// its value, what happened to each other part, and what the admin should
+/// know (Salesforce sync).
+#[derive(Debug, Clone)]
+pub struct MergeOutcome {
+    pub merged: Contact,
+    pub decisions: Vec<Decision>,
+    pub sections: Vec<SectionChange>,
+    pub warnings: Vec<String>,
+}
+
+/// Merge the secondary into the primary. Refused: the same contact twice,
+/// contacts that together already took part in `opts.max_merges` merges or
+/// more, and data a rule cannot use (unknown lifecycle stage, bad date,
+/// counter that is not a number).
+pub fn merge_contacts(
+    primary: &Contact,
+    secondary: &Contact,
+    opts: &MergeOptions,
+) -> Result<MergeOutcome, MergeError> {
+    let (p, s) = (primary, secondary);
+    if p.id == s.id {
+        return Err(MergeError::SameContact { id: p.id.clone() });
+    }
+    let count = rules::merge_count(p, s);
+    if count >= opts.max_merges {
+        return Err(MergeError::MergeLimit {
+            primary: p.id.clone(),
+            secondary: s.id.clone(),
+            count,
+            limit: opts.max_merges,
+        });
+    }
+
+    let mut merged = p.clone();
+    let decisions = rules::property_decisions(p, s, opts)?;
+    for d in &decisions {
+        if d.merged.is_some() || merged.properties.contains_key(&d.property) {
+            merged.set_prop(&d.property, d.merged.clone());
+        }
+    }
+
+    merged.history = rules::merged_history(p, s)?;
+    if let Some(h) = merged.history.as_mut() {
+        if let Some(entry) = rules::email_merge_history_entry(p, s, opts.merge_time)? {
+            h.entry("email".to_string()).or_default().insert(0, entry);
+        }
+    }
+
+    let (associations, mut sections) = rules::merged_associations(p, s);
+    merged.associations = associations;
+
+    let outcomes = [
+        (
+            key::ENGAGEMENTS,
+            rules::combined_timeline(p, s, opts.merge_time)?,
+        ),
+        (key::LIST_MEMBERSHIPS, rules::primary_list_memberships(p, s)),
+        (
+            key::WORKFLOWS,
+            rules::primary_workflows(p, s, opts.enroll_on_merge),
+        ),
+        (key::SUBSCRIPTIONS, rules::subscriptions_per_email(p, s)),
+        (key::VISITS, rules::all_visits(p, s)),
+        (key::FORM_SUBMISSIONS, rules::all_form_submissions(p, s)),
+        (key::USERTOKENS, rules::all_usertokens(p, s)),
+    ];
+    for (k, SectionOutcome { value, change }) in outcomes {
+        put_section(&mut merged, k, value);
+        sections.extend(change);
+    }
+    put_section(
+        &mut merged,
+        key::CREATED_AT,
+        rules::oldest_created_at(p, s)?,
+    );
+    put_section(
+        &mut merged,
+        key::UPDATED_AT,
+        rules::latest_updated_at(p, s)?,
+    );
+    sections.extend(rules::primary_unknown_sections(p, s));
+
+    let (salesforce, warnings) = rules::salesforce_sync(p, s);
+    sections.extend(salesforce);
+
+    Ok(MergeOutcome {
+        merged,
+        decisions,
+        sections,
+        warnings,
+    })
+}
+
+/// Merge in an export: the merged contact takes P's place and S is removed.
+/// Ids are taken as they are (a plan follows earlier merges before calling
+/// this).
+pub fn merge_in_export(
+    export: &mut Export,
+    primary_id: &str,
+    secondary_id: &str,
+    opts: &MergeOptions,
+) -> Result<MergeOutcome, MergeError> {
+    if primary_id == secondary_id {
+        return Err(MergeError::SameContact {
+            id: primary_id.to_string(),
+        });
+    }
+    let missing = |id: &str| MergeError::MissingContact { id: id.to_string() };
+    let pi = export
+        .position(primary_id)
+        .ok_or_else(|| missing(primary_id))?;
+    let si = export
+        .position(secondary_id)
+        .ok_or_else(|| missing(secondary_id))?;
+    let outcome = merge_contacts(&export.contacts[pi], &export.contacts[si], opts)?;
+    export.contacts[pi] = outcome.merged.clone();
+    export.contacts.remove(si);
+    Ok(outcome)
+}
+
+/// Set (or remove) a section of the merged contact. A contact without a key
+/// order (read from CSV) does not gain one, so that it keeps being written
+/// in HubSpot's API order.
+fn put_section(c: &mut Contact, k: &str, value: Option<Value>) {
+    match value {
+        Some(v) if c.key_order.is_empty() => {
+            c.sections.insert(k.to_string(), v);
+        }
+        Some(v) => c.set_section(k, v),
+        None => {
+            c.remove_section(k);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format;
+    use crate::model::Layout;
+    use crate::rules::testutil::{api, contact, with_history};
+    use serde_json::json;
+
+    const T: i64 = 1_709_287_200_000; // 2024-03-01T10:00:00Z
+
+    fn opts() -> MergeOptions {
+        MergeOptions {
+            merge_time: T,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn refuses_same_contact_and_missing_ids() {
+        let c = contact("1", &[]);
+        assert_eq!(
+            merge_contacts(&c, &c, &opts()).unwrap_err(),
+            MergeError::SameContact { id: "1".into() }
+        );
+        let mut e = crate::model::Export {
+            contacts: vec![contact("1", &[]), contact("2", &[])],
+            layout: Layout::Ndjson,
+        };
+        assert_eq!(
+            merge_in_export(&mut e, "1", "9", &opts()).unwrap_err(),
+            MergeError::MissingContact { id: "9".into() }
+        );
+        assert_eq!(
+            merge_in_export(&mut e, "8", "2", &opts()).unwrap_err(),
+            MergeError::MissingContact { id: "8".into() }
+        );
+        assert_eq!(
+            merge_in_export(&mut e, "2", "2", &opts()).unwrap_err(),
+            MergeError::SameContact { id: "2".into() }
+        );
+        assert_eq!(e.contacts.len(), 2, "nothing changed");
+    }
+
+    #[test]
+    fn refuses_at_the_merge_limit() {
+        let ids = |n: usize, base: usize| {
+            (0..n)
+                .map(|i| (base + i).to_string())
+                .collect::<Vec<_>>()
+                .join(";")
+        };
+        let p = contact("1", &[("hs_merged_object_ids", &ids(200, 100))]);
+        let s = contact("2", &[("hs_merged_object_ids", &ids(49, 1000))]);
+        assert!(
+            merge_contacts(&p, &s, &opts()).is_ok(),
+            "249 merges: one more is fine"
+        );
+        let s = contact("2", &[("hs_merged_object_ids", &ids(50, 1000))]);
+        let e = merge_contacts(&p, &s, &opts()).unwrap_err();
+        assert_eq!(
+            e,
+            MergeError::MergeLimit {
+                primary: "1".into(),
+                secondary: "2".into(),
+                count: 250,
+                limit: 250
+            }
+        );
+        let raised = MergeOptions {
+            max_merges: 251,
+            ..opts()
+        };
+        assert!(merge_contacts(&p, &s, &raised).is_ok());
+    }
+
+    #[test]
+    fn merge_in_export_replaces_primary_in_place_and_removes_secondary() {
+        let mut e = crate::model::Export {
+            contacts: vec![
+                contact("2", &[("email", "b@x.com")]),
+                contact("3", &[]),
+                contact("1", &[("email", "a@x.com")]),
+            ],
+            layout: Layout::Ndjson,
+        };
+        let o = merge_in_export(&mut e, "1", "2", &opts()).unwrap();
+        let ids: Vec<_> = e.contacts.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["3", "1"]);
+        assert_eq!(e.contacts[1], o.merged);
+        assert_eq!(o.merged.prop("hs_additional_emails"), Some("b@x.com"));
+        assert_eq!(o.merged.prop("hs_merged_object_ids"), Some("2"));
+    }
+
+    #[test]
+    fn csv_contacts_merge_without_gaining_sections() {
+        let text =
+            "Record ID,Email,Lifecycle Stage,Number of Form Submissions,Associated Deal IDs\n\
+                    1,a@x.com,Lead,2,d1\n\
+                    2,b@x.com,Marketing Qualified Lead,3,d2;d1\n";
+        let mut e = format::csv::read(text.as_bytes(), "t.csv").unwrap();
+        merge_in_export(&mut e, "1", "2", &opts()).unwrap();
+        let mut out = Vec::new();
+        format::csv::write(&e, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "Record ID,Email,Lifecycle Stage,Number of Form Submissions,Associated Deal IDs,Additional email addresses,Merged object IDs\n\
+             1,a@x.com,Marketing Qualified Lead,5,d1;d2,b@x.com,2\n"
+        );
+        assert!(e.contacts[0].sections.is_empty() && e.contacts[0].key_order.is_empty());
+    }
+
+    #[test]
+    fn json_contacts_merge_every_part() {
+        let text = r#"[
+          {"id":"1","properties":{"email":"a@x.com","firstname":"Ann","lastmodifieddate":"2024-01-01T00:00:00.000Z","salesforcecontactid":"003P"},
+           "propertiesWithHistory":{"email":[{"value":"a@x.com","timestamp":"2020-01-01T00:00:00.000Z","sourceType":"CRM_UI"}]},
+           "createdAt":"2020-01-01T00:00:00.000Z",
+           "associations":{"companies":["c1"],"deals":["d1"]},
+           "engagements":[{"id":"e1","type":"NOTE","timestamp":1600000000000}],
+           "usertokens":["u1"]},
+          {"id":"2","properties":{"email":"b@x.com","firstname":"Anna","lastmodifieddate":"2024-02-01T00:00:00.000Z","salesforcecontactid":"003S"},
+           "propertiesWithHistory":{"email":[{"value":"b@x.com","timestamp":"2023-01-01T00:00:00.000Z","sourceType":"FORM"}]},
+           "createdAt":"2019-01-01T00:00:00.000Z",
+           "associations":{"companies":["c2"],"deals":["d2"]},
+           "engagements":[{"id":"e2","type":"CALL","timestamp":1500000000000}],
+           "usertokens":["u2"],
+           "listMemberships":[{"listId":"5","type":"STATIC"}]}
+        ]"#;
+        let mut e = format::json::read(text.as_bytes(), "t.json").unwrap();
+        let o = merge_in_export(&mut e, "1", "2", &opts()).unwrap();
+        let m = &o.merged;
+        assert_eq!(m.prop("firstname"), Some("Anna"));
+        assert_eq!(m.prop("email"), Some("a@x.com"));
+        assert_eq!(m.prop("salesforcecontactid"), Some("003P"));
+        let email_history: Vec<_> = m
+            .history_of("email")
+            .iter()
+            .map(|h| h.source_type())
+            .collect();
+        assert_eq!(
+            email_history,
+            [Some("MERGE_CONTACTS"), Some("FORM"), Some("CRM_UI")]
+        );
+        assert_eq!(
+            m.section(key::CREATED_AT),
+            Some(&json!("2019-01-01T00:00:00.000Z"))
+        );
+        let deals: Vec<_> = m.assoc("deals").unwrap().ids().collect();
+        assert_eq!(deals, ["d1", "d2"]);
+        let companies: Vec<_> = m.assoc("companies").unwrap().ids().collect();
+        assert_eq!(companies, ["c1"]);
+        assert_eq!(
+            m.section(key::ENGAGEMENTS),
+            Some(&json!([
+                {"id":"e2","type":"CALL","timestamp":1500000000000_i64},
+                {"id":"e1","type":"NOTE","timestamp":1600000000000_i64},
+                {"type":"MERGE","timestamp":T,"secondaryId":"2"}
+            ]))
+        );
+        assert_eq!(m.section(key::USERTOKENS), Some(&json!(["u1", "u2"])));
+        assert_eq!(m.section(key::LIST_MEMBERSHIPS), None, "P had no lists");
+        let sections: Vec<_> = o.sections.iter().map(|c| c.section.as_str()).collect();
+        assert_eq!(
+            sections,
+            [
+                "companies",
+                "deals",
+                "engagements",
+                "listMemberships",
+                "usertokens",
+                "salesforce"
+            ]
+        );
+        assert_eq!(o.warnings.len(), 1);
+        // The merged contact is written in P's key order, new parts last.
+        let mut out = Vec::new();
+        format::json::write(&e, &mut out).unwrap();
+        let written: Value = serde_json::from_slice(&out).unwrap();
+        let keys: Vec<_> = written[0].as_object().unwrap().keys().cloned().collect();
+        assert_eq!(
+            keys,
+            [
+                "id",
+                "properties",
+                "propertiesWithHistory",
+                "createdAt",
+                "associations",
+                "engagements",
+                "usertokens"
+            ]
+        );
+    }
+
+    #[test]
+    fn history_gained_from_secondary_only() {
+        let p = api(contact("1", &[("phone", "1")]));
+        let s = with_history(
+            api(contact("2", &[("phone", "2")])),
+            "phone",
+            &[("2", "2024-01-01")],
+        );
+        let o = merge_contacts(&p, &s, &opts()).unwrap();
+        assert_eq!(o.merged.prop("phone"), Some("2"));
+        assert_eq!(o.merged.history_of("phone").len(), 1);
+    }
+
+    #[test]
+    fn rule_errors_refuse_the_merge() {
+        let p = contact("1", &[("lifecyclestage", "partner")]);
+        let s = contact("2", &[]);
+        assert!(matches!(
+            merge_contacts(&p, &s, &opts()),
+            Err(MergeError::UnknownStage { .. })
+        ));
+    }
+
+    #[test]
+    fn same_input_same_result() {
+        let p = api(contact("1", &[("email", "a@x.com"), ("city", "A")]));
+        let s = api(contact("2", &[("email", "b@x.com"), ("city", "B")]));
+        let a = merge_contacts(&p, &s, &opts()).unwrap();
+        let b = merge_contacts(&p, &s, &opts()).unwrap();
+        assert_eq!(a.merged, b.merged);
+        assert_eq!(a.decisions, b.decisions);
+        assert_eq!(a.sections, b.sections);
+    }
+}

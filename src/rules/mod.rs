@@ -1,0 +1,299 @@
+//! The merge rules of SPEC section 4: one small function per rule, named for
+//! what it decides. Each takes the primary `p` and the secondary `s` as they
+//! were before the merge and returns what the merged contact gets, with a
+//! [`Decision`] (properties) or a [`SectionChange`] (everything else) that
+//! says why. [`crate::merge`] applies them.
+//!
+//! - [`properties`]: the property rules (most recent value, email,
+//!   lifecycle stage, sums, original source, ...).
+//! - [`history`]: the merged property history and the email's merge entry.
+//! - [`sections`]: associations, timeline, lists, workflows,
+//!   subscriptions, visits, forms, usertokens, metadata.
+//!
+//! Decisions made where the spec is silent are written beside the rule that
+//! makes them.
+
+pub mod history;
+pub mod properties;
+pub mod sections;
+
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+pub(crate) mod testutil;
+
+use std::fmt;
+
+use serde_json::Value;
+
+use crate::dates::{format_date, parse_date, DateForm, Millis};
+use crate::error::MergeError;
+use crate::labels;
+use crate::model::Contact;
+
+pub use history::{email_merge_history_entry, merged_history};
+pub use properties::*;
+pub use sections::*;
+
+/// Which value a property without a rule of its own takes.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Policy {
+    /// The most recent non-empty value of either contact (the seed's rule).
+    MostRecent,
+    /// The primary's value; the secondary's only where the primary's is
+    /// empty (HubSpot's newer merge).
+    PrimaryWins,
+}
+
+impl fmt::Display for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Policy::MostRecent => "most-recent",
+            Policy::PrimaryWins => "primary-wins",
+        })
+    }
+}
+
+/// How to merge.
+#[derive(Debug, Clone)]
+pub struct MergeOptions {
+    pub policy: Policy,
+    /// Lifecycle stages, internal values lower-cased, lowest first.
+    pub lifecycle_order: Vec<String>,
+    /// Refuse a merge whose contacts together already took part in this
+    /// many merges (HubSpot's limit is 250).
+    pub max_merges: usize,
+    /// `--enroll-on-merge`: report P's workflows as seeing the merged
+    /// contact as newly changed.
+    pub enroll_on_merge: bool,
+    /// The time of the merge (the MERGE timeline event, the email history's
+    /// merge entry).
+    pub merge_time: Millis,
+}
+
+/// HubSpot's merge limit.
+pub const DEFAULT_MAX_MERGES: usize = 250;
+
+impl Default for MergeOptions {
+    fn default() -> Self {
+        MergeOptions {
+            policy: Policy::MostRecent,
+            lifecycle_order: labels::LIFECYCLE_STAGES
+                .iter()
+                .map(|(internal, _)| internal.to_string())
+                .collect(),
+            max_merges: DEFAULT_MAX_MERGES,
+            enroll_on_merge: false,
+            merge_time: 0,
+        }
+    }
+}
+
+impl MergeOptions {
+    /// Replace the lifecycle order with `stages`, comma-separated, lowest
+    /// first; labels ("Marketing Qualified Lead") or internal values,
+    /// case-insensitive; custom stages are allowed. Refused: an empty list,
+    /// an empty item, a stage given twice.
+    pub fn with_lifecycle_order(mut self, stages: &str) -> Result<Self, MergeError> {
+        self.lifecycle_order =
+            labels::parse_stage_order(stages).map_err(|problem| MergeError::BadLifecycleOrder {
+                order: stages.to_string(),
+                problem,
+            })?;
+        Ok(self)
+    }
+}
+
+/// What the merge did with one property, and why.
+///
+/// `primary` and `secondary` are the values as stored before the merge
+/// (`None` when the property is missing or `null`; an empty CSV cell is
+/// `Some("")`); `merged` is the value the merged contact gets (`None` with
+/// no such property on P means the property is not added).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Decision {
+    pub property: String,
+    pub primary: Option<String>,
+    pub secondary: Option<String>,
+    pub merged: Option<String>,
+    /// Short kebab-case rule name ("most-recent", "sum", ...).
+    pub rule: String,
+    /// One human sentence.
+    pub why: String,
+}
+
+/// What the merge did with one part of the contacts other than properties.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SectionChange {
+    pub section: String,
+    /// Items of P that stay.
+    pub kept: Vec<String>,
+    /// Items of S that are added.
+    pub added: Vec<String>,
+    /// Items of S that are dropped.
+    pub dropped: Vec<String>,
+    pub note: String,
+}
+
+/// One of the two contacts of a merge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Primary,
+    Secondary,
+}
+
+impl Side {
+    pub fn pick<'a>(self, p: &'a Contact, s: &'a Contact) -> &'a Contact {
+        match self {
+            Side::Primary => p,
+            Side::Secondary => s,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::Primary => "primary",
+            Side::Secondary => "secondary",
+        }
+    }
+}
+
+/// How a timestamp the merge makes is written, copied from the timestamps
+/// around it: a JSON number, or text in one of the date forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StampForm {
+    Number,
+    Text(DateForm),
+}
+
+impl Default for StampForm {
+    /// ISO 8601 text.
+    fn default() -> Self {
+        StampForm::Text(DateForm::Iso)
+    }
+}
+
+impl StampForm {
+    /// The form of a timestamp as read; `None` when it is not one.
+    pub(crate) fn of(v: &Value) -> Option<StampForm> {
+        match v {
+            Value::Number(_) => Some(StampForm::Number),
+            Value::String(s) => parse_date(s).ok().map(|(_, form)| StampForm::Text(form)),
+            _ => None,
+        }
+    }
+}
+
+/// A merge-made timestamp in the given form.
+pub(crate) fn write_stamp(ms: Millis, form: StampForm) -> Value {
+    match form {
+        StampForm::Number => Value::from(ms),
+        StampForm::Text(f) => Value::String(format_date(ms, f)),
+    }
+}
+
+/// A property's value as stored: `None` when missing or `null`.
+pub(crate) fn raw(c: &Contact, prop: &str) -> Option<String> {
+    c.properties.get(prop).cloned().flatten()
+}
+
+impl Decision {
+    /// A decision on `prop` with both sides' values filled in.
+    pub(crate) fn new(
+        prop: &str,
+        p: &Contact,
+        s: &Contact,
+        merged: Option<String>,
+        rule: &str,
+        why: impl Into<String>,
+    ) -> Self {
+        Decision {
+            property: prop.to_string(),
+            primary: raw(p, prop),
+            secondary: raw(s, prop),
+            merged,
+            rule: rule.to_string(),
+            why: why.into(),
+        }
+    }
+
+    /// A decision that takes one side's value as stored.
+    pub(crate) fn take(
+        prop: &str,
+        p: &Contact,
+        s: &Contact,
+        side: Side,
+        rule: &str,
+        why: impl Into<String>,
+    ) -> Self {
+        let merged = match side {
+            // P keeps its value; a property only S has is added as S has it.
+            Side::Primary if !p.properties.contains_key(prop) => raw(s, prop),
+            side => raw(side.pick(p, s), prop),
+        };
+        Decision::new(prop, p, s, merged, rule, why)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy_displays_kebab_case_and_serializes_so() {
+        assert_eq!(Policy::MostRecent.to_string(), "most-recent");
+        assert_eq!(Policy::PrimaryWins.to_string(), "primary-wins");
+        assert_eq!(
+            serde_json::to_string(&Policy::PrimaryWins).unwrap(),
+            "\"primary-wins\""
+        );
+        let p: Policy = serde_json::from_str("\"most-recent\"").unwrap();
+        assert_eq!(p, Policy::MostRecent);
+        use clap::ValueEnum;
+        assert_eq!(
+            Policy::from_str("primary-wins", true).unwrap(),
+            Policy::PrimaryWins
+        );
+    }
+
+    #[test]
+    fn default_options_are_hubspots() {
+        let o = MergeOptions::default();
+        assert_eq!(o.policy, Policy::MostRecent);
+        assert_eq!(o.max_merges, 250);
+        assert!(!o.enroll_on_merge);
+        assert_eq!(
+            o.lifecycle_order.first().map(String::as_str),
+            Some("subscriber")
+        );
+        assert_eq!(o.lifecycle_order.len(), 8);
+    }
+
+    #[test]
+    fn lifecycle_order_takes_labels_values_and_custom_stages() {
+        let o = MergeOptions::default()
+            .with_lifecycle_order(" Lead , partner,Marketing Qualified Lead,CUSTOMER")
+            .unwrap();
+        assert_eq!(
+            o.lifecycle_order,
+            ["lead", "partner", "marketingqualifiedlead", "customer"]
+        );
+    }
+
+    #[test]
+    fn lifecycle_order_refuses_empty_and_repeated_stages() {
+        for bad in ["", "lead,,customer", "lead,Lead", "lead, "] {
+            let e = MergeOptions::default()
+                .with_lifecycle_order(bad)
+                .unwrap_err();
+            assert!(matches!(e, MergeError::BadLifecycleOrder { .. }), "{bad}");
+            assert!(e.to_string().contains("--lifecycle-order"), "{e}");
+        }
+        let e = MergeOptions::default()
+            .with_lifecycle_order("lead,LEAD")
+            .unwrap_err();
+        assert!(e.to_string().contains("'LEAD' is given twice"), "{e}");
+    }
+}

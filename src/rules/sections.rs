@@ -1,0 +1,1017 @@
+//! The rules for everything but properties (SPEC section 4, "Everything
+//! else"): associations, the timeline, list memberships, workflows,
+//! subscriptions, visits, form submissions, usertokens, Salesforce, the
+//! `createdAt` / `updatedAt` metadata and parts no rule knows.
+//!
+//! Contacts read from CSV have no sections (only properties and
+//! associations), and CSV cannot hold any: such a merge adds none, not even
+//! the MERGE timeline event ([`from_api`]).
+
+use std::collections::HashSet;
+
+use serde_json::{Map, Value};
+
+use super::{write_stamp, SectionChange, StampForm};
+use crate::dates::{parse_millis, Millis};
+use crate::error::MergeError;
+use crate::model::{
+    key, value_as_text, AssocList, Associations, Contact, COMPANIES, DEALS, TICKETS,
+};
+
+/// A section of the merged contact and what happened to it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SectionOutcome {
+    /// The merged contact's section; `None`: it has none.
+    pub value: Option<Value>,
+    /// The report; `None` when neither contact had the section.
+    pub change: Option<SectionChange>,
+}
+
+/// Sections with a rule of their own; every other one is
+/// [`primary_unknown_sections`]'s.
+pub const RULED_SECTIONS: [&str; 9] = [
+    key::CREATED_AT,
+    key::UPDATED_AT,
+    key::ENGAGEMENTS,
+    key::LIST_MEMBERSHIPS,
+    key::WORKFLOWS,
+    key::SUBSCRIPTIONS,
+    key::VISITS,
+    key::FORM_SUBMISSIONS,
+    key::USERTOKENS,
+];
+
+/// Whether the contacts are in HubSpot's API shape (read from JSON or JSON
+/// Lines) rather than CSV rows: only then does the merge add sections.
+pub fn from_api(p: &Contact, s: &Contact) -> bool {
+    [p, s]
+        .iter()
+        .any(|c| !c.key_order.is_empty() || !c.sections.is_empty())
+}
+
+// ---- associations ----
+
+/// Every association kind: companies by [`primary_companies`], every other
+/// kind (deals, tickets, custom objects) by [`all_deals_and_tickets`]; P's
+/// kinds first, in order. `None` when neither contact has associations.
+pub fn merged_associations(p: &Contact, s: &Contact) -> (Option<Associations>, Vec<SectionChange>) {
+    if p.associations.is_none() && s.associations.is_none() {
+        return (None, Vec::new());
+    }
+    let kinds = dedup(
+        [p, s]
+            .into_iter()
+            .flat_map(|c| c.associations.iter().flat_map(|a| a.keys().cloned())),
+    );
+    let mut out = Associations::new();
+    let mut changes = Vec::new();
+    for kind in kinds {
+        let (list, change) = if kind == COMPANIES {
+            primary_companies(p, s)
+        } else {
+            all_deals_and_tickets(p, s, &kind)
+        };
+        if let Some(list) = list {
+            out.insert(kind, list);
+        }
+        changes.extend(change);
+    }
+    let out = (p.associations.is_some() || !out.is_empty()).then_some(out);
+    (out, changes)
+}
+
+/// Companies: P's company associations stay, S's are dropped (and named).
+pub fn primary_companies(p: &Contact, s: &Contact) -> (Option<AssocList>, Option<SectionChange>) {
+    let (pl, sl) = (p.assoc(COMPANIES), s.assoc(COMPANIES));
+    if pl.is_none() && sl.is_none() {
+        return (None, None);
+    }
+    let kept: Vec<String> = dedup(pl.into_iter().flat_map(|l| l.ids()).map(String::from));
+    let dropped: Vec<String> = dedup(
+        sl.into_iter()
+            .flat_map(|l| l.ids())
+            .filter(|id| !kept.iter().any(|k| k == id))
+            .map(String::from),
+    );
+    let note = if dropped.is_empty() {
+        "the primary's company associations are kept".to_string()
+    } else {
+        "the primary's company associations are kept; the secondary's are dropped (its deals and tickets keep their own companies)".to_string()
+    };
+    let change = SectionChange {
+        section: COMPANIES.into(),
+        kept,
+        added: Vec::new(),
+        dropped,
+        note,
+    };
+    (pl.cloned(), Some(change))
+}
+
+/// Deals, tickets and every other association kind but companies: all of
+/// P's and S's, deduplicated by id, P's first, in P's list form (S's when P
+/// has no list of this kind). Each entry keeps the element it was read as
+/// (the writer puts it in the list's form).
+pub fn all_deals_and_tickets(
+    p: &Contact,
+    s: &Contact,
+    kind: &str,
+) -> (Option<AssocList>, Option<SectionChange>) {
+    let (pl, sl) = (p.assoc(kind), s.assoc(kind));
+    let Some(first) = pl.or(sl) else {
+        return (None, None);
+    };
+    let mut out = AssocList {
+        form: first.form.clone(),
+        entries: Vec::new(),
+    };
+    let mut seen: HashSet<&str> = HashSet::new();
+    let (mut kept, mut added) = (Vec::new(), Vec::new());
+    for (list, ids) in [(pl, &mut kept), (sl, &mut added)] {
+        for e in list.into_iter().flat_map(|l| &l.entries) {
+            if seen.insert(&e.id) {
+                out.entries.push(e.clone());
+                ids.push(e.id.clone());
+            }
+        }
+    }
+    let note = if kind == DEALS || kind == TICKETS {
+        format!("all {kind} of both contacts, deduplicated; no company association of a deal or ticket changes")
+    } else {
+        format!("all {kind} of both contacts, deduplicated")
+    };
+    let change = SectionChange {
+        section: kind.into(),
+        kept,
+        added,
+        dropped: Vec::new(),
+        note,
+    };
+    (Some(out), Some(change))
+}
+
+// ---- timeline ----
+
+/// Engagements: all activities of both timelines, deduplicated by id (P's
+/// copy kept; items without an id by exact equality), oldest first by
+/// `timestamp` (a number of epoch milliseconds or a date in any form;
+/// stable; items without one first), plus one merge event
+/// `{"type": "MERGE", "timestamp": <merge time>, "secondaryId": <S's id>}`
+/// whose timestamp is written in the form the engagements use (ISO 8601
+/// when there are none). The event is added even when neither contact had
+/// engagements, unless they came from CSV ([`from_api`]).
+pub fn combined_timeline(
+    p: &Contact,
+    s: &Contact,
+    merge_time: Millis,
+) -> Result<SectionOutcome, MergeError> {
+    const KEY: &str = key::ENGAGEMENTS;
+    if !from_api(p, s) {
+        return Ok(SectionOutcome::default());
+    }
+    if let Some(odd) = not_a_list(p, s, KEY) {
+        return Ok(odd);
+    }
+    let (pi, si) = (p.section_items(KEY), s.section_items(KEY));
+    let mut items: Vec<(Option<Millis>, Value)> = Vec::with_capacity(pi.len() + si.len() + 1);
+    let mut seen: HashSet<String> = HashSet::new();
+    let (mut kept, mut added, mut repeated) = (Vec::new(), Vec::new(), 0usize);
+    for (c, list, is_p) in [(p, pi, true), (s, si, false)] {
+        for item in list {
+            let dedup_key = match item.get("id").and_then(value_as_text) {
+                Some(id) => format!("id:{id}"),
+                None => format!("item:{item}"),
+            };
+            if !seen.insert(dedup_key) {
+                repeated += usize::from(!is_p);
+                continue;
+            }
+            let label = item_label(item);
+            if is_p {
+                kept.push(label)
+            } else {
+                added.push(label)
+            }
+            items.push((engagement_time(c, item)?, item.clone()));
+        }
+    }
+    let form = pi
+        .iter()
+        .chain(si)
+        .find_map(|i| i.get("timestamp").and_then(StampForm::of))
+        .unwrap_or_default();
+    let mut event = Map::new();
+    event.insert("type".into(), Value::String("MERGE".into()));
+    event.insert("timestamp".into(), write_stamp(merge_time, form));
+    event.insert("secondaryId".into(), id_value(s));
+    items.push((Some(merge_time), Value::Object(event)));
+    items.sort_by_key(|(t, _)| *t);
+    let mut note = "1 MERGE event added".to_string();
+    if repeated > 0 {
+        note.push_str(&format!(
+            "; {repeated} of the secondary's activities were already on the primary's timeline"
+        ));
+    }
+    Ok(SectionOutcome {
+        value: Some(Value::Array(items.into_iter().map(|(_, v)| v).collect())),
+        change: Some(SectionChange {
+            section: KEY.into(),
+            kept,
+            added,
+            dropped: Vec::new(),
+            note,
+        }),
+    })
+}
+
+fn engagement_time(c: &Contact, item: &Value) -> Result<Option<Millis>, MergeError> {
+    match item.get("timestamp") {
+        Some(Value::Number(n)) => Ok(n.as_i64().or_else(|| n.as_f64().map(|f| f as i64))),
+        Some(Value::String(t)) => parse_millis(t).map(Some).map_err(|_| MergeError::BadDate {
+            record: c.id.clone(),
+            property: format!("{} timestamp", key::ENGAGEMENTS),
+            value: t.clone(),
+        }),
+        _ => Ok(None),
+    }
+}
+
+/// A contact's id as JSON, a number when the file wrote it as one.
+fn id_value(c: &Contact) -> Value {
+    match c.id.parse::<serde_json::Number>() {
+        Ok(n) if c.id_is_number => Value::Number(n),
+        _ => Value::String(c.id.clone()),
+    }
+}
+
+// ---- lists and workflows ----
+
+/// List memberships: the result keeps P's; S is removed from its static
+/// lists (S's lists P is not in are dropped). Active lists, P's and S's,
+/// may change once the merged data is evaluated: the note names them.
+pub fn primary_list_memberships(p: &Contact, s: &Contact) -> SectionOutcome {
+    const KEY: &str = key::LIST_MEMBERSHIPS;
+    if p.section(KEY).is_none() && s.section(KEY).is_none() {
+        return SectionOutcome::default();
+    }
+    let (pl, sl) = (p.section_items(KEY), s.section_items(KEY));
+    let kept = dedup(pl.iter().map(item_label));
+    let not_p = |v: &&Value| !kept.contains(&item_label(v));
+    let dropped = dedup(sl.iter().filter(not_p).map(item_label));
+    let is_active = |v: &&Value| {
+        v.get("type")
+            .and_then(Value::as_str)
+            .is_some_and(|t| t.eq_ignore_ascii_case("ACTIVE") || t.eq_ignore_ascii_case("DYNAMIC"))
+    };
+    let static_dropped = dedup(
+        sl.iter()
+            .filter(not_p)
+            .filter(|v| !is_active(v))
+            .map(item_label),
+    );
+    let active = dedup(pl.iter().chain(sl).filter(is_active).map(item_label));
+    let mut notes = Vec::new();
+    if !static_dropped.is_empty() {
+        notes.push(format!(
+            "the secondary is removed from its static lists: {}",
+            static_dropped.join(", ")
+        ));
+    }
+    if !active.is_empty() {
+        notes.push(format!(
+            "active lists need re-evaluation: {}",
+            active.join(", ")
+        ));
+    }
+    if notes.is_empty() {
+        notes.push("the primary's list memberships are kept".into());
+    }
+    SectionOutcome {
+        value: p.section(KEY).cloned(),
+        change: Some(SectionChange {
+            section: KEY.into(),
+            kept,
+            added: Vec::new(),
+            dropped,
+            note: notes.join("; "),
+        }),
+    }
+}
+
+/// Workflow enrollments: the result keeps P's; S is removed from its
+/// workflows. The merged contact is not enrolled because of the merge;
+/// with `enroll_on_merge` the note names P's workflows as the ones that
+/// should see the merged contact as newly changed.
+pub fn primary_workflows(p: &Contact, s: &Contact, enroll_on_merge: bool) -> SectionOutcome {
+    const KEY: &str = key::WORKFLOWS;
+    if p.section(KEY).is_none() && s.section(KEY).is_none() {
+        return SectionOutcome::default();
+    }
+    let kept = dedup(p.section_items(KEY).iter().map(item_label));
+    let dropped = dedup(
+        s.section_items(KEY)
+            .iter()
+            .map(item_label)
+            .filter(|l| !kept.contains(l)),
+    );
+    let mut notes = Vec::new();
+    if !dropped.is_empty() {
+        notes.push(format!(
+            "the secondary is removed from its workflows: {}",
+            dropped.join(", ")
+        ));
+    }
+    notes.push(if !enroll_on_merge {
+        "the merged contact is not enrolled in workflows because of the merge".into()
+    } else if kept.is_empty() {
+        "--enroll-on-merge: the primary is in no workflow".into()
+    } else {
+        format!(
+            "--enroll-on-merge: these workflows should see the merged contact as newly changed: {}",
+            kept.join(", ")
+        )
+    });
+    SectionOutcome {
+        value: p.section(KEY).cloned(),
+        change: Some(SectionChange {
+            section: KEY.into(),
+            kept,
+            added: Vec::new(),
+            dropped,
+            note: notes.join("; "),
+        }),
+    }
+}
+
+// ---- subscriptions ----
+
+/// Communication subscriptions (email address → list of subscriptions):
+/// P's sets stay under P's emails, S's are added under S's emails. An email
+/// both contacts have a set for (case-insensitive) keeps P's set, and S's
+/// is reported as dropped.
+pub fn subscriptions_per_email(p: &Contact, s: &Contact) -> SectionOutcome {
+    const KEY: &str = key::SUBSCRIPTIONS;
+    let (pv, sv) = (p.section(KEY), s.section(KEY));
+    if pv.is_none() && sv.is_none() {
+        return SectionOutcome::default();
+    }
+    let object = |v: Option<&Value>| v.is_none_or(|v| v.is_object() || v.is_null());
+    if !object(pv) || !object(sv) {
+        return odd_shape(p, s, KEY, "an object of email address → subscriptions");
+    }
+    let mut out = pv.and_then(Value::as_object).cloned().unwrap_or_default();
+    let kept: Vec<String> = out.keys().cloned().collect();
+    let (mut added, mut dropped) = (Vec::new(), Vec::new());
+    for (email, set) in sv.and_then(Value::as_object).into_iter().flatten() {
+        if out
+            .keys()
+            .any(|k| k.trim().eq_ignore_ascii_case(email.trim()))
+        {
+            dropped.push(email.clone());
+        } else {
+            out.insert(email.clone(), set.clone());
+            added.push(email.clone());
+        }
+    }
+    let mut note =
+        "subscriptions stay per email address: the primary's under its emails, the secondary's under its own".to_string();
+    if !dropped.is_empty() {
+        note.push_str(&format!(
+            "; emails both contacts had keep the primary's set: {}",
+            dropped.join(", ")
+        ));
+    }
+    SectionOutcome {
+        value: Some(Value::Object(out)),
+        change: Some(SectionChange {
+            section: KEY.into(),
+            kept,
+            added,
+            dropped,
+            note,
+        }),
+    }
+}
+
+// ---- visits, forms, usertokens ----
+
+/// Visits (analytics sources): both contacts', attributed to the merged
+/// contact; exact duplicates only are dropped; P's first, then S's, each in
+/// its order.
+pub fn all_visits(p: &Contact, s: &Contact) -> SectionOutcome {
+    union_items(
+        p,
+        s,
+        key::VISITS,
+        "the secondary's visits are attributed to the merged contact",
+    )
+}
+
+/// Form submissions: both contacts' (exact duplicates dropped), P's first.
+pub fn all_form_submissions(p: &Contact, s: &Contact) -> SectionOutcome {
+    union_items(
+        p,
+        s,
+        key::FORM_SUBMISSIONS,
+        "the secondary's form submissions are kept; its email stays tied to the merged contact through hs_additional_emails",
+    )
+}
+
+/// Usertokens (tracking cookies): both contacts', deduplicated, P's first.
+pub fn all_usertokens(p: &Contact, s: &Contact) -> SectionOutcome {
+    union_items(
+        p,
+        s,
+        key::USERTOKENS,
+        "the secondary's usertokens now identify the merged contact",
+    )
+}
+
+fn union_items(p: &Contact, s: &Contact, key: &str, note: &str) -> SectionOutcome {
+    if p.section(key).is_none() && s.section(key).is_none() {
+        return SectionOutcome::default();
+    }
+    if let Some(odd) = not_a_list(p, s, key) {
+        return odd;
+    }
+    let mut out = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let (mut kept, mut added) = (Vec::new(), Vec::new());
+    for (c, labels) in [(p, &mut kept), (s, &mut added)] {
+        for item in c.section_items(key) {
+            if seen.insert(item.to_string()) {
+                labels.push(item_label(item));
+                out.push(item.clone());
+            }
+        }
+    }
+    SectionOutcome {
+        value: Some(Value::Array(out)),
+        change: Some(SectionChange {
+            section: key.into(),
+            kept,
+            added,
+            dropped: Vec::new(),
+            note: note.into(),
+        }),
+    }
+}
+
+// ---- metadata and unknown parts ----
+
+/// `createdAt`: the oldest of both (as [`super::oldest_create_date`]); the
+/// winner's value as written. `None` when neither has one.
+pub fn oldest_created_at(p: &Contact, s: &Contact) -> Result<Option<Value>, MergeError> {
+    meta_pick(p, s, key::CREATED_AT, |a, b| b < a)
+}
+
+/// `updatedAt`: the latest of both (as [`super::latest_last_modified`]).
+pub fn latest_updated_at(p: &Contact, s: &Contact) -> Result<Option<Value>, MergeError> {
+    meta_pick(p, s, key::UPDATED_AT, |a, b| b > a)
+}
+
+fn meta_pick(
+    p: &Contact,
+    s: &Contact,
+    key: &str,
+    s_wins: impl Fn(Millis, Millis) -> bool,
+) -> Result<Option<Value>, MergeError> {
+    let time = |c: &Contact| -> Result<Option<Millis>, MergeError> {
+        match c.meta_text(key) {
+            Some(v) if !v.trim().is_empty() => {
+                parse_millis(&v).map(Some).map_err(|_| MergeError::BadDate {
+                    record: c.id.clone(),
+                    property: key.into(),
+                    value: v,
+                })
+            }
+            _ => Ok(None),
+        }
+    };
+    let winner = match (time(p)?, time(s)?) {
+        (None, Some(_)) => s,
+        (Some(a), Some(b)) if s_wins(a, b) => s,
+        _ => p,
+    };
+    Ok(winner.section(key).cloned())
+}
+
+/// Parts of a contact no rule knows (and `archived`): P's stay as they
+/// are; S's that differ from P's are dropped and reported.
+pub fn primary_unknown_sections(p: &Contact, s: &Contact) -> Vec<SectionChange> {
+    s.sections
+        .iter()
+        .filter(|(k, _)| !RULED_SECTIONS.contains(&k.as_str()))
+        .filter(|(k, v)| p.section(k) != Some(*v))
+        .map(|(k, v)| SectionChange {
+            section: k.clone(),
+            kept: p.section(k).map(Value::to_string).into_iter().collect(),
+            added: Vec::new(),
+            dropped: vec![v.to_string()],
+            note: format!(
+                "no merge rule knows \"{k}\": the primary's is kept, the secondary's dropped"
+            ),
+        })
+        .collect()
+}
+
+// ---- Salesforce ----
+
+/// Salesforce sync: only P keeps syncing (the property itself is
+/// [`super::primary_salesforce_id`]). S's Salesforce record is reported as
+/// no longer synced; when both sync, a warning says to merge the records in
+/// Salesforce first. Returns the report and the warnings.
+pub fn salesforce_sync(p: &Contact, s: &Contact) -> (Option<SectionChange>, Vec<String>) {
+    const PROP: &str = super::SALESFORCE_ID;
+    let id = |c: &Contact| {
+        c.prop(PROP)
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(String::from)
+    };
+    let (a, b) = (id(p), id(s));
+    if a.is_none() && b.is_none() {
+        return (None, Vec::new());
+    }
+    let mut warnings = Vec::new();
+    let (dropped, note) = match (&a, &b) {
+        (_, None) => (
+            vec![],
+            "only the primary syncs with Salesforce; it keeps syncing".to_string(),
+        ),
+        (Some(x), Some(y)) if x == y => (
+            vec![],
+            "both contacts sync to the same Salesforce record; the merged contact keeps syncing"
+                .to_string(),
+        ),
+        (Some(x), Some(y)) => {
+            warnings.push(format!(
+                "contacts {} and {} both sync to Salesforce (primary: {x}, secondary: {y}): merge the records in Salesforce first, keeping {x}, the one synced to the primary",
+                p.id, s.id
+            ));
+            (
+                vec![y.clone()],
+                format!("Salesforce record {y} is no longer synced; only {x} (the primary's) is"),
+            )
+        }
+        (None, Some(y)) => {
+            warnings.push(format!(
+                "contact {}: its Salesforce record {y} is no longer synced after the merge (only the primary, {}, keeps syncing, and it has no Salesforce id)",
+                s.id, p.id
+            ));
+            (
+                vec![y.clone()],
+                format!("Salesforce record {y} (the secondary's) is no longer synced"),
+            )
+        }
+    };
+    let change = SectionChange {
+        section: "salesforce".into(),
+        kept: a.into_iter().collect(),
+        added: Vec::new(),
+        dropped,
+        note,
+    };
+    (Some(change), warnings)
+}
+
+// ---- helpers ----
+
+/// How an item is named in a report: ids (`id`, `listId`, `workflowId`) or
+/// scalars as text; visits and form submissions by what tells them apart to
+/// a reader (`formId`, `timestamp`, `url`); other objects as compact JSON.
+pub fn item_label(v: &Value) -> String {
+    match v {
+        Value::Object(o) => ["id", "listId", "workflowId"]
+            .iter()
+            .find_map(|k| o.get(*k).and_then(value_as_text))
+            .unwrap_or_else(|| {
+                let parts: Vec<String> = ["formId", "timestamp", "url"]
+                    .iter()
+                    .filter_map(|k| o.get(*k).and_then(value_as_text))
+                    .collect();
+                if parts.is_empty() {
+                    v.to_string()
+                } else {
+                    parts.join(" ")
+                }
+            }),
+        other => value_as_text(other).unwrap_or_else(|| other.to_string()),
+    }
+}
+
+fn dedup(items: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for i in items {
+        if !out.contains(&i) {
+            out.push(i);
+        }
+    }
+    out
+}
+
+/// A list section that is not a list on either contact: P's is kept as it
+/// is, S's dropped.
+fn not_a_list(p: &Contact, s: &Contact, key: &str) -> Option<SectionOutcome> {
+    let odd = |c: &Contact| {
+        c.section(key)
+            .is_some_and(|v| !v.is_array() && !v.is_null())
+    };
+    (odd(p) || odd(s)).then(|| odd_shape(p, s, key, "a list"))
+}
+
+fn odd_shape(p: &Contact, s: &Contact, key: &str, expected: &str) -> SectionOutcome {
+    SectionOutcome {
+        value: p.section(key).cloned(),
+        change: Some(SectionChange {
+            section: key.into(),
+            kept: p.section(key).map(Value::to_string).into_iter().collect(),
+            added: Vec::new(),
+            dropped: s.section(key).map(Value::to_string).into_iter().collect(),
+            note: format!("\"{key}\" is not {expected} on both contacts: the primary's is kept as it is, the secondary's dropped"),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testutil::{api, contact, with_section};
+    use serde_json::json;
+
+    const T: Millis = 1_709_287_200_000; // 2024-03-01T10:00:00Z
+
+    fn assoc(c: Contact, kind: &str, ids: &[&str]) -> Contact {
+        let mut c = c;
+        c.associations.get_or_insert_with(Associations::new).insert(
+            kind.into(),
+            AssocList::plain(ids.iter().map(|s| s.to_string())),
+        );
+        c
+    }
+
+    fn ids(l: &AssocList) -> Vec<&str> {
+        l.ids().collect()
+    }
+
+    #[test]
+    fn companies_stay_the_primarys_and_secondarys_are_reported() {
+        let p = assoc(contact("1", &[]), "companies", &["A"]);
+        let s = assoc(contact("2", &[]), "companies", &["B", "A"]);
+        let (list, change) = primary_companies(&p, &s);
+        assert_eq!(ids(&list.unwrap()), ["A"]);
+        let change = change.unwrap();
+        assert_eq!(
+            (change.kept, change.dropped),
+            (vec!["A".to_string()], vec!["B".to_string()])
+        );
+        assert_eq!(
+            primary_companies(&contact("1", &[]), &contact("2", &[])),
+            (None, None)
+        );
+        // The secondary's companies do not come over even when P has none.
+        let (list, change) = primary_companies(&contact("1", &[]), &s);
+        assert_eq!(list, None);
+        assert_eq!(change.unwrap().dropped, ["B", "A"]);
+    }
+
+    #[test]
+    fn deals_and_tickets_are_all_kept_deduplicated() {
+        let p = assoc(contact("1", &[]), "deals", &["d1", "d2"]);
+        let s = assoc(contact("2", &[]), "deals", &["d2", "d3"]);
+        let (list, change) = all_deals_and_tickets(&p, &s, "deals");
+        assert_eq!(ids(&list.unwrap()), ["d1", "d2", "d3"]);
+        let change = change.unwrap();
+        assert_eq!(change.added, ["d3"]);
+        assert!(
+            change.note.contains("no company association"),
+            "{}",
+            change.note
+        );
+    }
+
+    #[test]
+    fn associations_keep_the_primarys_form_and_the_secondarys_entries() {
+        let text = r#"[{"id":"1","properties":{},"associations":{"deals":{"results":[{"id":"9","type":"contact_to_deal"}],"paging":null},"companies":["A"]}},
+                       {"id":"2","properties":{},"associations":{"deals":["10"],"tickets":["t1"],"companies":["B"]}}]"#;
+        let e = crate::format::json::read(text.as_bytes(), "t.json").unwrap();
+        let (p, s) = (&e.contacts[0], &e.contacts[1]);
+        let (a, changes) = merged_associations(p, s);
+        let a = a.unwrap();
+        let kinds: Vec<_> = a.keys().collect();
+        assert_eq!(kinds, ["deals", "companies", "tickets"]);
+        assert_eq!(a["deals"].form, p.assoc("deals").unwrap().form);
+        assert_eq!(ids(&a["deals"]), ["9", "10"]);
+        assert_eq!(ids(&a["companies"]), ["A"]);
+        assert_eq!(ids(&a["tickets"]), ["t1"]);
+        let sections: Vec<_> = changes.iter().map(|c| c.section.as_str()).collect();
+        assert_eq!(sections, ["deals", "companies", "tickets"]);
+    }
+
+    #[test]
+    fn no_associations_stay_none() {
+        assert_eq!(
+            merged_associations(&contact("1", &[]), &contact("2", &[])),
+            (None, vec![])
+        );
+        let s = assoc(contact("2", &[]), "companies", &["B"]);
+        let (a, changes) = merged_associations(&contact("1", &[]), &s);
+        assert_eq!(a, None);
+        assert_eq!(changes[0].dropped, ["B"]);
+    }
+
+    #[test]
+    fn timeline_merges_oldest_first_with_one_merge_event() {
+        let p = with_section(
+            contact("1", &[]),
+            key::ENGAGEMENTS,
+            r#"[{"id":"e3","type":"NOTE","timestamp":1709000000000},{"id":"e1","type":"CALL","timestamp":1600000000000}]"#,
+        );
+        let s = with_section(
+            contact("2", &[]),
+            key::ENGAGEMENTS,
+            r#"[{"id":"e2","type":"EMAIL","timestamp":1650000000000},{"id":"e1","type":"CALL","timestamp":1600000000000}]"#,
+        );
+        let o = combined_timeline(&p, &s, T).unwrap();
+        let v = o.value.unwrap();
+        let ids: Vec<_> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i.get("id").cloned())
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                Some(json!("e1")),
+                Some(json!("e2")),
+                Some(json!("e3")),
+                None
+            ]
+        );
+        assert_eq!(
+            v[3],
+            json!({"type": "MERGE", "timestamp": T, "secondaryId": "2"})
+        );
+        let c = o.change.unwrap();
+        assert_eq!(
+            (c.kept, c.added),
+            (vec!["e3".to_string(), "e1".into()], vec!["e2".to_string()])
+        );
+        assert!(c.note.starts_with("1 MERGE event added"), "{}", c.note);
+    }
+
+    #[test]
+    fn timeline_timestamps_in_text_and_merge_event_in_their_form() {
+        let p = with_section(
+            contact("1", &[]),
+            key::ENGAGEMENTS,
+            r#"[{"id":"a","timestamp":"2024-03-05T00:00:00.000Z"},{"id":"b","timestamp":"2024-01-01 10:00"}]"#,
+        );
+        let mut s = api(contact("2", &[]));
+        s.id_is_number = true;
+        let v = combined_timeline(&p, &s, T).unwrap().value.unwrap();
+        let stamps: Vec<_> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["timestamp"].clone())
+            .collect();
+        assert_eq!(
+            stamps,
+            [
+                json!("2024-01-01 10:00"),
+                json!("2024-03-01T10:00:00.000Z"),
+                json!("2024-03-05T00:00:00.000Z")
+            ]
+        );
+        assert_eq!(v[1]["secondaryId"], json!(2));
+    }
+
+    #[test]
+    fn timeline_gets_a_merge_event_for_api_contacts_only() {
+        let (p, s) = (api(contact("1", &[])), api(contact("2", &[])));
+        let v = combined_timeline(&p, &s, T).unwrap().value.unwrap();
+        assert_eq!(
+            v,
+            json!([{"type": "MERGE", "timestamp": "2024-03-01T10:00:00.000Z", "secondaryId": "2"}])
+        );
+        let o = combined_timeline(&contact("1", &[]), &contact("2", &[]), T).unwrap();
+        assert_eq!(o, SectionOutcome::default());
+    }
+
+    #[test]
+    fn timeline_refuses_bad_timestamp() {
+        let s = with_section(
+            contact("2", &[]),
+            key::ENGAGEMENTS,
+            r#"[{"id":"x","timestamp":"noon"}]"#,
+        );
+        let e = combined_timeline(&api(contact("1", &[])), &s, T).unwrap_err();
+        assert_eq!(
+            e,
+            MergeError::BadDate {
+                record: "2".into(),
+                property: "engagements timestamp".into(),
+                value: "noon".into()
+            }
+        );
+    }
+
+    #[test]
+    fn lists_keep_primarys_and_name_active_ones() {
+        let p = with_section(
+            contact("1", &[]),
+            key::LIST_MEMBERSHIPS,
+            r#"[{"listId":"1","type":"STATIC"},{"listId":"12","type":"ACTIVE"}]"#,
+        );
+        let s = with_section(
+            contact("2", &[]),
+            key::LIST_MEMBERSHIPS,
+            r#"[{"listId":"3","type":"STATIC"},{"listId":"14","type":"ACTIVE"},{"listId":"1","type":"STATIC"}]"#,
+        );
+        let o = primary_list_memberships(&p, &s);
+        assert_eq!(o.value.as_ref(), p.section(key::LIST_MEMBERSHIPS));
+        let c = o.change.unwrap();
+        assert_eq!(c.dropped, ["3", "14"]);
+        assert_eq!(
+            c.note,
+            "the secondary is removed from its static lists: 3; active lists need re-evaluation: 12, 14"
+        );
+        assert_eq!(
+            primary_list_memberships(&contact("1", &[]), &contact("2", &[])),
+            SectionOutcome::default()
+        );
+    }
+
+    #[test]
+    fn workflows_keep_primarys_and_mark_them_with_enroll_on_merge() {
+        let p = with_section(contact("1", &[]), key::WORKFLOWS, r#"["w1", 7]"#);
+        let s = with_section(
+            contact("2", &[]),
+            key::WORKFLOWS,
+            r#"[{"workflowId":"w9"},"w1"]"#,
+        );
+        let o = primary_workflows(&p, &s, false);
+        assert_eq!(o.value, Some(json!(["w1", 7])));
+        let c = o.change.unwrap();
+        assert_eq!(
+            (c.kept.clone(), c.dropped.clone()),
+            (vec!["w1".to_string(), "7".into()], vec!["w9".to_string()])
+        );
+        assert!(c.note.contains("not enrolled"), "{}", c.note);
+        let c = primary_workflows(&p, &s, true).change.unwrap();
+        assert!(c.note.ends_with("newly changed: w1, 7"), "{}", c.note);
+    }
+
+    #[test]
+    fn subscriptions_stay_per_email() {
+        let p = with_section(
+            contact("1", &[]),
+            key::SUBSCRIPTIONS,
+            r#"{"a@x.com":[{"id":"1","status":"SUBSCRIBED"}]}"#,
+        );
+        let s = with_section(
+            contact("2", &[]),
+            key::SUBSCRIPTIONS,
+            r#"{"b@x.com":[{"id":"1","status":"NOT_SUBSCRIBED"}],"A@x.com":[]}"#,
+        );
+        let o = subscriptions_per_email(&p, &s);
+        assert_eq!(
+            o.value,
+            Some(
+                json!({"a@x.com":[{"id":"1","status":"SUBSCRIBED"}],"b@x.com":[{"id":"1","status":"NOT_SUBSCRIBED"}]})
+            )
+        );
+        let c = o.change.unwrap();
+        assert_eq!(
+            (c.added, c.dropped),
+            (vec!["b@x.com".to_string()], vec!["A@x.com".to_string()])
+        );
+        // Only S has subscriptions: they come over.
+        let o = subscriptions_per_email(&api(contact("1", &[])), &s);
+        assert_eq!(o.value.unwrap().as_object().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn visits_forms_and_usertokens_are_all_kept() {
+        let p = with_section(
+            contact("1", &[]),
+            key::VISITS,
+            r#"[{"timestamp":1,"url":"/a"}]"#,
+        );
+        let p = with_section(p, key::USERTOKENS, r#"["u1","u2"]"#);
+        let s = with_section(
+            contact("2", &[]),
+            key::VISITS,
+            r#"[{"timestamp":1,"url":"/a"},{"timestamp":2}]"#,
+        );
+        let s = with_section(s, key::USERTOKENS, r#"["u2","u3"]"#);
+        let s = with_section(
+            s,
+            key::FORM_SUBMISSIONS,
+            r#"[{"formId":"f","timestamp":3}]"#,
+        );
+        assert_eq!(
+            all_visits(&p, &s).value,
+            Some(json!([{"timestamp":1,"url":"/a"},{"timestamp":2}]))
+        );
+        let o = all_usertokens(&p, &s);
+        assert_eq!(o.value, Some(json!(["u1", "u2", "u3"])));
+        assert_eq!(o.change.unwrap().added, ["u3"]);
+        let o = all_form_submissions(&p, &s);
+        assert_eq!(o.value, Some(json!([{"formId":"f","timestamp":3}])));
+        assert_eq!(
+            all_visits(&contact("1", &[]), &contact("2", &[])),
+            SectionOutcome::default()
+        );
+    }
+
+    #[test]
+    fn a_list_section_that_is_not_a_list_keeps_the_primarys() {
+        let p = with_section(contact("1", &[]), key::VISITS, r#"{"odd":true}"#);
+        let s = with_section(contact("2", &[]), key::VISITS, r#"[{"timestamp":2}]"#);
+        let o = all_visits(&p, &s);
+        assert_eq!(o.value, Some(json!({"odd": true})));
+        assert_eq!(o.change.unwrap().dropped, [r#"[{"timestamp":2}]"#]);
+    }
+
+    #[test]
+    fn metadata_oldest_created_latest_updated() {
+        let p = with_section(
+            contact("1", &[]),
+            key::CREATED_AT,
+            r#""2024-01-01T00:00:00Z""#,
+        );
+        let p = with_section(p, key::UPDATED_AT, r#""2024-01-01T00:00:00Z""#);
+        let s = with_section(
+            contact("2", &[]),
+            key::CREATED_AT,
+            r#""2023-01-01T00:00:00Z""#,
+        );
+        let s = with_section(s, key::UPDATED_AT, r#""2025-01-01T00:00:00Z""#);
+        assert_eq!(
+            oldest_created_at(&p, &s).unwrap(),
+            Some(json!("2023-01-01T00:00:00Z"))
+        );
+        assert_eq!(
+            latest_updated_at(&p, &s).unwrap(),
+            Some(json!("2025-01-01T00:00:00Z"))
+        );
+        assert_eq!(
+            latest_updated_at(&s, &p).unwrap(),
+            Some(json!("2025-01-01T00:00:00Z"))
+        );
+        assert_eq!(
+            oldest_created_at(&contact("1", &[]), &contact("2", &[])).unwrap(),
+            None
+        );
+        let bad = with_section(contact("3", &[]), key::CREATED_AT, r#""yesterday""#);
+        assert!(matches!(
+            oldest_created_at(&p, &bad),
+            Err(MergeError::BadDate { .. })
+        ));
+    }
+
+    #[test]
+    fn unknown_sections_keep_the_primarys() {
+        let p = with_section(contact("1", &[]), "archived", "false");
+        let p = with_section(p, "extra", r#"{"a":1}"#);
+        let s = with_section(contact("2", &[]), "archived", "false");
+        let s = with_section(s, "extra", r#"{"a":2}"#);
+        let s = with_section(s, "other", "1");
+        let changes = primary_unknown_sections(&p, &s);
+        let got: Vec<_> = changes
+            .iter()
+            .map(|c| (c.section.as_str(), c.dropped.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("extra", vec![r#"{"a":2}"#.to_string()]),
+                ("other", vec!["1".to_string()])
+            ]
+        );
+    }
+
+    #[test]
+    fn salesforce_only_primary_keeps_syncing() {
+        let p = contact("1", &[("salesforcecontactid", "003P")]);
+        let s = contact("2", &[("salesforcecontactid", "003S")]);
+        let (c, w) = salesforce_sync(&p, &s);
+        assert_eq!(c.unwrap().dropped, ["003S"]);
+        assert_eq!(
+            w,
+            ["contacts 1 and 2 both sync to Salesforce (primary: 003P, secondary: 003S): merge the records in Salesforce first, keeping 003P, the one synced to the primary"]
+        );
+        let (c, w) = salesforce_sync(&contact("1", &[]), &s);
+        assert_eq!(c.unwrap().dropped, ["003S"]);
+        assert!(w[0].contains("no longer synced"), "{w:?}");
+        let (c, w) = salesforce_sync(&p, &contact("2", &[]));
+        assert!(c.unwrap().dropped.is_empty() && w.is_empty());
+        assert_eq!(
+            salesforce_sync(&contact("1", &[]), &contact("2", &[])),
+            (None, vec![])
+        );
+    }
+}

@@ -1,0 +1,1034 @@
+//! Applying a plan to a CSV or JSON Lines file without loading the export
+//! (batch runs on whole-portal exports).
+//!
+//! Two passes over the file:
+//! 1. read it record by record and keep only what the plan needs: the
+//!    contacts it names (as their raw record), the contacts whose
+//!    `hs_merged_object_ids` redirect one of its ids, and where every record
+//!    starts;
+//! 2. after the whole plan has run (all or nothing, as in memory), copy the
+//!    file to the output, writing the merged contacts in their primaries'
+//!    places and leaving out the secondaries. Every other record is copied
+//!    byte for byte.
+//!
+//! Memory is the plan's contacts, not the export's. The pair-by-pair logic
+//! is [`crate::plan::run_plan`], the same as for an export in memory.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::format::csv::{
+    contact_from_row, csv_error, encode_record, layout_for, open_quote_line, row_cells,
+    with_new_columns, Column, CsvLayout, HeaderStyle,
+};
+use crate::format::json::contact_from_value;
+use crate::format::{self, Format, ReadError};
+use crate::model::{split_multi, Contact, Layout};
+use crate::plan::{
+    run_plan, Applied, ApplyError, ApplyOptions, ApplyReport, Fenwick, MergeStep, Plan, Redirects,
+    Store, MERGED_IDS,
+};
+
+/// Why a streamed apply failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StreamError {
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error(transparent)]
+    Apply(#[from] ApplyError),
+    #[error("{file}: {err}")]
+    Io { file: String, err: io::Error },
+}
+
+/// What a streamed apply did.
+#[derive(Debug)]
+pub struct Streamed {
+    pub report: ApplyReport,
+    /// Contacts written.
+    pub contacts: usize,
+    /// Properties and association kinds of the merged contacts that the
+    /// CSV had no column for, added as new columns.
+    pub new_columns: Vec<String>,
+}
+
+/// The formats that can be streamed.
+pub fn can_stream(format: Format) -> bool {
+    matches!(format, Format::Csv | Format::Ndjson)
+}
+
+/// Apply `plan` to the export in `path` (CSV or JSON Lines), writing the
+/// result to `out` in the same format, only once every pair has been
+/// validated and merged (`keep_going` as for [`crate::plan::apply_plan`]).
+/// A file the in-memory reader would refuse is refused with the same
+/// message.
+pub fn apply_file<M, J>(
+    path: &Path,
+    format: Format,
+    plan: &Plan,
+    opts: &ApplyOptions,
+    merge: M,
+    on_applied: J,
+    out: &mut dyn Write,
+) -> Result<Streamed, StreamError>
+where
+    M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String> + Sync,
+    J: FnMut(&Applied<'_>) -> io::Result<()>,
+{
+    let file = path.display().to_string();
+    let wanted: HashSet<&str> = plan
+        .pairs
+        .iter()
+        .flat_map(|p| [p.primary.as_str(), p.secondary.as_str()])
+        .collect();
+    let scan = match format {
+        Format::Csv => scan_csv(path, &file, &wanted),
+        Format::Ndjson => scan_ndjson(path, &file, &wanted),
+        Format::Json => unreachable!("JSON is not streamed"),
+    }
+    .map_err(|e| precise(path, format, e))?;
+    let mut store = RawStore::new(&scan, &file);
+    let mut redirects = Redirects::new();
+    for (owner, merged_id) in &scan.claims {
+        if store.index(merged_id).is_none() && redirects.target(merged_id).is_none() {
+            redirects.record(merged_id, owner);
+        }
+    }
+    let report = run_plan(
+        &mut store,
+        redirects,
+        &scan.layout,
+        plan,
+        opts,
+        merge,
+        on_applied,
+    )?;
+    let finished = store.finish();
+    let io_err = |err| StreamError::Io {
+        file: file.clone(),
+        err,
+    };
+    let contacts = write_result(path, &scan, &finished, out).map_err(io_err)?;
+    Ok(Streamed {
+        report,
+        contacts,
+        new_columns: finished.new_columns,
+    })
+}
+
+/// A file that failed in the first pass is read the in-memory way for the
+/// message, so that both ways refuse it in the same words.
+fn precise(path: &Path, format: Format, e: ReadError) -> ReadError {
+    match e {
+        ReadError::Io { .. } => e,
+        _ => format::read_path(path, Some(format)).err().unwrap_or(e),
+    }
+}
+
+/// A contact the plan needs, as read.
+enum Raw {
+    Csv(::csv::StringRecord),
+    Json(Box<[u8]>),
+}
+
+struct Loaded {
+    id: String,
+    /// Its number among the file's records.
+    record: usize,
+    line: u64,
+    raw: Raw,
+}
+
+/// What the first pass keeps.
+struct Scan {
+    layout: Layout,
+    /// Where the header (CSV) ends / the first record starts.
+    header_end: u64,
+    /// Each record's byte range.
+    ranges: Vec<(u64, u64)>,
+    file_len: u64,
+    /// The contacts the plan needs, in file order.
+    loaded: Vec<Loaded>,
+    /// (contact id, merged-away id it holds) for the plan's ids, in file
+    /// order: HubSpot's redirects.
+    claims: Vec<(String, String)>,
+}
+
+fn io_error(file: &str) -> impl Fn(io::Error) -> ReadError + '_ {
+    move |err| ReadError::Io {
+        file: file.into(),
+        err,
+    }
+}
+
+fn scan_csv(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, ReadError> {
+    let f = File::open(path).map_err(io_error(file))?;
+    let file_len = f.metadata().map_err(io_error(file))?.len();
+    let mut reader = BufReader::with_capacity(1 << 20, f);
+    let head = reader.fill_buf().map_err(io_error(file))?;
+    let bom = head.starts_with(b"\xEF\xBB\xBF");
+    let text = if bom { &head[3..] } else { head };
+    if text.iter().all(u8::is_ascii_whitespace) && (head.len() as u64) == file_len {
+        return Err(ReadError::Empty { file: file.into() });
+    }
+    // The header row's style, from the first buffer (a header row longer
+    // than a megabyte is not one an export has).
+    let style = HeaderStyle::of(text);
+    let skip = if bom { 3 } else { 0 };
+    reader.consume(skip);
+    let mut rdr = ::csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(reader);
+    let mut no_lines = NoLines;
+    let headers: Vec<String> = rdr
+        .headers()
+        .map_err(|e| csv_error(file, e, &mut no_lines.counter()))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let quote_all = style.quote_all(&headers);
+    let layout = layout_for(headers, bom, style.crlf, quote_all, file)?;
+    let merged_col = layout
+        .columns
+        .iter()
+        .position(|c| *c == Column::Property(MERGED_IDS.into()));
+    let mut starts: Vec<u64> = Vec::new();
+    let mut loaded = Vec::new();
+    let mut claims = Vec::new();
+    let mut record = ::csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(csv_error(file, e, &mut no_lines.counter())),
+        }
+        let pos = record.position().map_or(0, |p| p.byte()) + skip as u64;
+        let n = starts.len();
+        starts.push(pos);
+        let id = record.get(layout.id_column).unwrap_or("").trim();
+        if id.is_empty() {
+            // The in-memory reader words it, with the true line.
+            return Err(ReadError::Invalid {
+                file: file.into(),
+                place: format!("record {}", n + 1),
+                what: "the row has no record id".into(),
+            });
+        }
+        let mut needed = wanted.contains(id);
+        if let Some(col) = merged_col {
+            for m in split_multi(record.get(col).unwrap_or("")) {
+                if wanted.contains(m) {
+                    claims.push((id.to_string(), m.to_string()));
+                    needed = true;
+                }
+            }
+        }
+        if needed {
+            loaded.push(Loaded {
+                id: id.to_string(),
+                record: n,
+                line: record.position().map_or(0, |p| p.line()),
+                raw: Raw::Csv(record.clone()),
+            });
+        }
+    }
+    let header_end = starts.first().copied().unwrap_or(file_len);
+    // A quoted field still open at the end: a truncated download.
+    if let Some(&last) = starts.last() {
+        let mut f = File::open(path).map_err(io_error(file))?;
+        f.seek(SeekFrom::Start(last)).map_err(io_error(file))?;
+        let mut tail = Vec::new();
+        f.read_to_end(&mut tail).map_err(io_error(file))?;
+        let tail = trim_leading_breaks(&tail);
+        if open_quote_line(tail).is_some() {
+            return Err(ReadError::Invalid {
+                file: file.into(),
+                place: "the last record".into(),
+                what: "a quoted field is still open at the end of the file".into(),
+            });
+        }
+    }
+    let mut ranges = Vec::with_capacity(starts.len());
+    for (i, &s) in starts.iter().enumerate() {
+        let e = starts.get(i + 1).copied().unwrap_or(file_len);
+        ranges.push((s, e));
+    }
+    Ok(Scan {
+        layout: Layout::Csv(layout),
+        header_end,
+        ranges,
+        file_len,
+        loaded,
+        claims,
+    })
+}
+
+/// Line numbers are only needed for messages, which [`precise`] words from
+/// the in-memory reader; here every error is at "line 0".
+struct NoLines;
+
+impl NoLines {
+    fn counter(&mut self) -> crate::format::csv::LineCounter<'static> {
+        crate::format::csv::LineCounter::new("")
+    }
+}
+
+/// The first pass's look at a JSON line: its id and merged ids only.
+#[derive(Deserialize)]
+struct Peek {
+    id: Option<Value>,
+    properties: Option<PeekProps>,
+}
+
+#[derive(Deserialize)]
+struct PeekProps {
+    hs_merged_object_ids: Option<Value>,
+}
+
+fn scan_ndjson(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, ReadError> {
+    let f = File::open(path).map_err(io_error(file))?;
+    let file_len = f.metadata().map_err(io_error(file))?.len();
+    let mut reader = BufReader::with_capacity(1 << 20, f);
+    let mut pos: u64 = 0;
+    if reader
+        .fill_buf()
+        .map_err(io_error(file))?
+        .starts_with(b"\xEF\xBB\xBF")
+    {
+        reader.consume(3);
+        pos = 3;
+    }
+    let mut ranges = Vec::new();
+    let mut loaded = Vec::new();
+    let mut claims = Vec::new();
+    let mut line = Vec::new();
+    let mut n: u64 = 0;
+    loop {
+        line.clear();
+        let k = reader
+            .read_until(b'\n', &mut line)
+            .map_err(io_error(file))?;
+        if k == 0 {
+            break;
+        }
+        n += 1;
+        let start = pos;
+        pos += k as u64;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let bad = |what: String| ReadError::Invalid {
+            file: file.into(),
+            place: format!("line {n}"),
+            what,
+        };
+        let peek: Peek = serde_json::from_slice(&line).map_err(|e| bad(e.to_string()))?;
+        let id = match &peek.id {
+            Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
+            Some(Value::Number(num)) => num.to_string(),
+            _ => return Err(bad("has no \"id\"".into())),
+        };
+        let mut needed = wanted.contains(id.as_str());
+        if let Some(Value::String(merged)) = peek.properties.and_then(|p| p.hs_merged_object_ids) {
+            for m in split_multi(&merged) {
+                if wanted.contains(m) {
+                    claims.push((id.clone(), m.to_string()));
+                    needed = true;
+                }
+            }
+        }
+        if needed {
+            // Checked in full now, so that the merge never meets a contact
+            // it cannot read.
+            let value: Value = serde_json::from_slice(&line).map_err(|e| bad(e.to_string()))?;
+            contact_from_value(value).map_err(|e| e.at(file, &format!("line {n}")))?;
+            loaded.push(Loaded {
+                id,
+                record: ranges.len(),
+                line: n,
+                raw: Raw::Json(line.clone().into_boxed_slice()),
+            });
+        }
+        ranges.push((start, pos));
+    }
+    if ranges.is_empty() {
+        return Err(ReadError::Empty { file: file.into() });
+    }
+    Ok(Scan {
+        layout: Layout::Ndjson,
+        header_end: ranges[0].0,
+        ranges,
+        file_len,
+        loaded,
+        claims,
+    })
+}
+
+/// The plan's contacts, parsed when a pair needs them. A merged contact is
+/// kept encoded: as compact JSON (to read it again when a later pair names
+/// it) and, for CSV, as its output row; the latest one also parsed, as a
+/// chain often needs it next.
+struct RawStore<'s> {
+    scan: &'s Scan,
+    file: &'s str,
+    index: HashMap<&'s str, usize>,
+    /// Merged contacts as JSON.
+    changed: HashMap<usize, Vec<u8>>,
+    /// CSV: merged contacts' rows, with the number of columns they were
+    /// encoded for, and the columns each needs beyond the file's.
+    rows: HashMap<usize, (usize, Vec<u8>, Vec<Column>)>,
+    /// CSV: the file's layout grown by the columns merged contacts need.
+    grown: Option<Grown>,
+    recent: Option<(usize, Contact)>,
+    removed: Vec<bool>,
+    gone: Fenwick,
+}
+
+/// A CSV layout that grows by the columns merged contacts need.
+struct Grown {
+    layout: CsvLayout,
+    /// The file's own columns.
+    base_props: HashSet<String>,
+    base_kinds: HashSet<String>,
+    /// Every column so far.
+    props: HashSet<String>,
+    kinds: HashSet<String>,
+    base_len: usize,
+}
+
+impl Grown {
+    fn new(layout: &CsvLayout) -> Self {
+        let mut props = HashSet::new();
+        let mut kinds = HashSet::new();
+        for c in &layout.columns {
+            match c {
+                Column::Property(n) => props.insert(n.clone()),
+                Column::Association(k) => kinds.insert(k.clone()),
+            };
+        }
+        Grown {
+            base_len: layout.columns.len(),
+            layout: layout.clone(),
+            base_props: props.clone(),
+            base_kinds: kinds.clone(),
+            props,
+            kinds,
+        }
+    }
+
+    /// The columns beyond the file's that a contact needs, in the order the
+    /// in-memory writer adds them; new ones join the layout.
+    fn columns_for(&mut self, c: &Contact) -> Vec<Column> {
+        let mut needs = Vec::new();
+        for name in c.properties.keys() {
+            if self.base_props.contains(name.as_str()) {
+                continue;
+            }
+            let col = Column::Property(name.clone());
+            if self.props.insert(name.clone()) {
+                self.layout.headers.push(new_header(&self.layout, name));
+                self.layout.columns.push(col.clone());
+            }
+            needs.push(col);
+        }
+        for kind in c.associations.iter().flat_map(|a| a.keys()) {
+            if self.base_kinds.contains(kind.as_str()) {
+                continue;
+            }
+            if let Some(h) = crate::labels::association_header(kind, self.layout.labels) {
+                let col = Column::Association(kind.clone());
+                if self.kinds.insert(kind.clone()) {
+                    self.layout.headers.push(h);
+                    self.layout.columns.push(col.clone());
+                }
+                needs.push(col);
+            }
+        }
+        needs
+    }
+}
+
+fn new_header(layout: &CsvLayout, name: &str) -> String {
+    if layout.labels {
+        crate::labels::label_of(name).unwrap_or(name).to_string()
+    } else {
+        name.to_string()
+    }
+}
+
+/// What the plan left for the second pass.
+struct Finished {
+    /// The output of each merged contact: its CSV row or JSON line, without
+    /// the line break.
+    out: HashMap<usize, Vec<u8>>,
+    removed: Vec<bool>,
+    /// CSV: the layout written, and how many columns it adds to the file's.
+    layout: Option<CsvLayout>,
+    new_columns: Vec<String>,
+}
+
+impl<'s> RawStore<'s> {
+    fn new(scan: &'s Scan, file: &'s str) -> Self {
+        let mut index = HashMap::with_capacity(scan.loaded.len());
+        for (i, l) in scan.loaded.iter().enumerate() {
+            index.entry(l.id.as_str()).or_insert(i);
+        }
+        RawStore {
+            scan,
+            file,
+            index,
+            changed: HashMap::new(),
+            rows: HashMap::new(),
+            grown: match &scan.layout {
+                Layout::Csv(l) => Some(Grown::new(l)),
+                _ => None,
+            },
+            recent: None,
+            removed: vec![false; scan.loaded.len()],
+            gone: Fenwick::new(scan.loaded.len()),
+        }
+    }
+
+    /// A contact as it stands, parsed from where it is kept.
+    fn load(&self, i: usize) -> Contact {
+        if let Some(bytes) = self.changed.get(&i) {
+            return from_json(bytes, &self.scan.layout);
+        }
+        let l = &self.scan.loaded[i];
+        match (&l.raw, &self.scan.layout) {
+            (Raw::Csv(record), Layout::Csv(layout)) => {
+                contact_from_row(layout, record, l.line, self.file)
+                    .expect("the first pass checked this record")
+            }
+            (Raw::Json(bytes), _) => from_json(bytes, &self.scan.layout),
+            (Raw::Csv(_), _) => unreachable!("CSV records come with a CSV layout"),
+        }
+    }
+
+    fn finish(self) -> Finished {
+        let Some(grown) = self.grown else {
+            return Finished {
+                out: self.changed,
+                removed: self.removed,
+                layout: None,
+                new_columns: Vec::new(),
+            };
+        };
+        // The columns in the order the in-memory writer adds them: first
+        // met in file order.
+        let mut order: Vec<(usize, &Vec<Column>)> = self
+            .rows
+            .iter()
+            .map(|(&i, (_, _, needs))| (self.scan.loaded[i].record, needs))
+            .collect();
+        order.sort_unstable_by_key(|(r, _)| *r);
+        let mut columns: Vec<&Column> = Vec::new();
+        for (_, needs) in &order {
+            for c in needs.iter() {
+                if !columns.contains(&c) {
+                    columns.push(c);
+                }
+            }
+        }
+        let same_order = columns
+            .iter()
+            .zip(&grown.layout.columns[grown.base_len..])
+            .all(|(a, b)| *a == b);
+        let (layout, out) = if same_order {
+            let total = grown.layout.columns.len();
+            let out = self
+                .rows
+                .into_iter()
+                .map(|(i, (cols, mut row, _))| {
+                    row.extend(std::iter::repeat_n(b',', total - cols));
+                    (i, row)
+                })
+                .collect();
+            (grown.layout, out)
+        } else {
+            // Rare: merged contacts added columns in an order the file
+            // order does not give; encode their rows again.
+            let scan_layout = &self.scan.layout;
+            let Layout::Csv(base) = scan_layout else {
+                unreachable!("CSV")
+            };
+            let contacts: Vec<(usize, Contact)> = order
+                .iter()
+                .map(|(r, _)| {
+                    let i = self
+                        .scan
+                        .loaded
+                        .iter()
+                        .position(|l| l.record == *r)
+                        .expect("loaded");
+                    (i, from_json(&self.changed[&i], scan_layout))
+                })
+                .collect();
+            let layout = with_new_columns(base.clone(), contacts.iter().map(|(_, c)| c));
+            let mut cells = Vec::new();
+            let out = contacts
+                .iter()
+                .map(|(i, c)| {
+                    row_cells(&layout, c, &mut cells);
+                    (
+                        *i,
+                        encode_record(&layout, cells.iter().map(|c| c.as_bytes())),
+                    )
+                })
+                .collect();
+            (layout, out)
+        };
+        let Layout::Csv(base) = &self.scan.layout else {
+            unreachable!("CSV")
+        };
+        let new_columns = layout.headers[base.headers.len()..].to_vec();
+        Finished {
+            out,
+            removed: self.removed,
+            layout: Some(layout),
+            new_columns,
+        }
+    }
+}
+
+fn to_json(c: &Contact) -> Vec<u8> {
+    serde_json::to_vec(c).expect("a contact always serializes")
+}
+
+/// A contact kept as JSON. A CSV contact comes back without a key order, as
+/// it was read.
+fn from_json(bytes: &[u8], layout: &Layout) -> Contact {
+    let value: Value = serde_json::from_slice(bytes).expect("written by to_json or checked");
+    let mut c = contact_from_value(value).expect("written by to_json or checked");
+    if matches!(layout, Layout::Csv(_)) {
+        c.key_order.clear();
+    }
+    c
+}
+
+impl<'s> Store<'s> for RawStore<'s> {
+    fn index(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    fn position(&self, i: usize) -> usize {
+        self.scan.loaded[i].record - self.gone.count_before(i)
+    }
+
+    fn checkout(&mut self, i: usize) -> Cow<'s, Contact> {
+        match self.recent.take() {
+            Some((j, c)) if j == i => Cow::Owned(c),
+            other => {
+                self.recent = other;
+                Cow::Owned(self.load(i))
+            }
+        }
+    }
+
+    fn checkin(&mut self, i: usize, c: Cow<'s, Contact>) {
+        // Every contact is kept encoded; keep a merged one parsed too.
+        if self.changed.contains_key(&i) && self.recent.is_none() {
+            self.recent = Some((i, c.into_owned()));
+        }
+    }
+
+    fn commit(&mut self, pi: usize, si: usize, merged: Contact) {
+        let json = to_json(&merged);
+        if let Some(grown) = self.grown.as_mut() {
+            let needs = grown.columns_for(&merged);
+            let mut cells = Vec::new();
+            row_cells(&grown.layout, &merged, &mut cells);
+            let row = encode_record(&grown.layout, cells.iter().map(|c| c.as_bytes()));
+            self.rows
+                .insert(pi, (grown.layout.columns.len(), row, needs));
+        }
+        self.changed.insert(pi, json);
+        self.recent = Some((pi, merged));
+        self.changed.remove(&si);
+        self.rows.remove(&si);
+        self.index.remove(self.scan.loaded[si].id.as_str());
+        self.removed[si] = true;
+        self.gone.add(si);
+    }
+}
+
+/// The leading line breaks, the content and the trailing line breaks of a
+/// record's bytes.
+fn split_record(bytes: &[u8]) -> (&[u8], &[u8], &[u8]) {
+    let lead = bytes
+        .iter()
+        .take_while(|b| matches!(b, b'\r' | b'\n'))
+        .count();
+    let rest = &bytes[lead..];
+    let trail = rest
+        .iter()
+        .rev()
+        .take_while(|b| matches!(b, b'\r' | b'\n'))
+        .count();
+    (
+        &bytes[..lead],
+        &rest[..rest.len() - trail],
+        &rest[rest.len() - trail..],
+    )
+}
+
+fn trim_leading_breaks(bytes: &[u8]) -> &[u8] {
+    split_record(bytes).1
+}
+
+/// The second pass: copy the file, with the plan's changes. Gives the
+/// number of contacts written.
+fn write_result(
+    path: &Path,
+    scan: &Scan,
+    finished: &Finished,
+    out: &mut dyn Write,
+) -> io::Result<usize> {
+    let mut reader = BufReader::with_capacity(1 << 20, File::open(path)?);
+    let mut at: u64 = 0;
+    let removed = &finished.removed;
+    // The records the plan touched, in file order.
+    let mut actions: Vec<(usize, usize)> = scan
+        .loaded
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| removed[*i] || finished.out.contains_key(i))
+        .map(|(i, l)| (l.record, i))
+        .collect();
+    actions.sort_unstable();
+    let pad = finished.new_columns.len();
+    let mut buf = Vec::new();
+    // The header (CSV), with its new columns.
+    match &finished.layout {
+        Some(full) if pad > 0 => {
+            read_range(&mut reader, &mut at, scan.header_end, &mut buf)?;
+            let (bom, rest) = match buf.strip_prefix(b"\xEF\xBB\xBF") {
+                Some(r) => (&b"\xEF\xBB\xBF"[..], r),
+                None => (&b""[..], &buf[..]),
+            };
+            let (lead, _, trail) = split_record(rest);
+            out.write_all(bom)?;
+            out.write_all(lead)?;
+            out.write_all(&encode_record(full, &full.headers))?;
+            out.write_all(trail)?;
+        }
+        _ => copy_to(&mut reader, &mut at, scan.header_end, out)?,
+    }
+    let mut next_action = actions.iter().peekable();
+    let mut written = 0usize;
+    for (record, &(start, end)) in scan.ranges.iter().enumerate() {
+        let action = match next_action.peek() {
+            Some(&&(r, i)) if r == record => {
+                next_action.next();
+                Some(i)
+            }
+            _ => None,
+        };
+        if action.is_none() && pad == 0 {
+            // Untouched: copied with the run around it.
+            written += 1;
+            continue;
+        }
+        // Everything up to this record goes out as it is.
+        copy_to(&mut reader, &mut at, start, out)?;
+        read_range(&mut reader, &mut at, end, &mut buf)?;
+        let (lead, content, trail) = split_record(&buf);
+        match action {
+            Some(i) if removed[i] => {}
+            Some(i) => {
+                out.write_all(lead)?;
+                out.write_all(&finished.out[&i])?;
+                out.write_all(trail)?;
+                written += 1;
+            }
+            None => {
+                out.write_all(lead)?;
+                out.write_all(content)?;
+                for _ in 0..pad {
+                    out.write_all(b",")?;
+                }
+                out.write_all(trail)?;
+                written += 1;
+            }
+        }
+    }
+    copy_to(&mut reader, &mut at, scan.file_len, out)?;
+    out.flush()?;
+    Ok(written)
+}
+
+/// Copy the file from `at` up to `to`.
+fn copy_to(
+    reader: &mut BufReader<File>,
+    at: &mut u64,
+    to: u64,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let n = to.saturating_sub(*at);
+    let copied = io::copy(&mut reader.by_ref().take(n), out)?;
+    *at += copied;
+    if copied < n {
+        return Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "the file changed while it was being read",
+        ));
+    }
+    Ok(())
+}
+
+/// Read the file from `at` up to `to` into `buf`.
+fn read_range(
+    reader: &mut BufReader<File>,
+    at: &mut u64,
+    to: u64,
+    buf: &mut Vec<u8>,
+) -> io::Result<()> {
+    buf.clear();
+    reader
+        .by_ref()
+        .take(to.saturating_sub(*at))
+        .read_to_end(buf)?;
+    *at += buf.len() as u64;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::write_to_vec;
+    use crate::merge::merge_contacts;
+    use crate::plan::{apply_plan, parse_plan, PlanFormat};
+    use crate::rules::MergeOptions;
+
+    fn step(p: &Contact, s: &Contact) -> Result<MergeStep, String> {
+        let opts = MergeOptions {
+            merge_time: 1_717_200_000_000,
+            ..Default::default()
+        };
+        let o = merge_contacts(p, s, &opts).map_err(|e| e.to_string())?;
+        Ok(MergeStep {
+            merged: o.merged,
+            decisions: o
+                .decisions
+                .iter()
+                .map(|d| serde_json::to_value(d).unwrap())
+                .collect(),
+            warnings: o.warnings,
+        })
+    }
+
+    /// The streamed and the in-memory apply give the same output and the
+    /// same journal.
+    fn same_as_in_memory(name: &str, bytes: &[u8], format: Format, plan: &str, keep_going: bool) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let plan = parse_plan(plan.as_bytes(), "plan.csv", Some(PlanFormat::Csv)).unwrap();
+        let opts = ApplyOptions {
+            keep_going,
+            ..Default::default()
+        };
+        let journal = |a: &Applied<'_>, j: &mut Vec<String>| {
+            j.push(format!(
+                "{} {} {} {}",
+                a.primary_id,
+                a.secondary_id,
+                a.secondary_index,
+                serde_json::to_string(&(a.primary, a.secondary, a.merged)).unwrap()
+            ));
+            Ok(())
+        };
+        let mut export = format::read_bytes(bytes, format, name).unwrap();
+        let mut j1 = Vec::new();
+        let r1 = apply_plan(
+            &mut export,
+            &plan,
+            &opts,
+            |_, p, s| step(p, s),
+            |a| journal(a, &mut j1),
+        );
+        let mut out = Vec::new();
+        let mut j2 = Vec::new();
+        let r2 = apply_file(
+            &path,
+            format,
+            &plan,
+            &opts,
+            |_, p, s| step(p, s),
+            |a| journal(a, &mut j2),
+            &mut out,
+        );
+        match (r1, r2) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(a, b.report);
+                assert_eq!(b.contacts, export.contacts.len());
+                assert_eq!(
+                    String::from_utf8(out).unwrap(),
+                    String::from_utf8(write_to_vec(&export, format)).unwrap(),
+                    "{name}"
+                );
+                assert_eq!(j1, j2, "{name}: journals");
+            }
+            (
+                Err(ApplyError::BadPairs { report: a }),
+                Err(StreamError::Apply(ApplyError::BadPairs { report: b })),
+            ) => {
+                assert_eq!(a, b);
+                assert!(out.is_empty(), "nothing written");
+            }
+            (a, b) => panic!("{name}: in memory {a:?}, streamed {b:?}"),
+        }
+    }
+
+    fn fixture(name: &str) -> Vec<u8> {
+        std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("fixtures")
+                .join(name),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn fixtures_stream_like_memory() {
+        let plan = "primary_id,secondary_id\n101,102\n103,104\n";
+        same_as_in_memory("c.csv", &fixture("contacts.csv"), Format::Csv, plan, false);
+        same_as_in_memory(
+            "c.ndjson",
+            &fixture("contacts.ndjson"),
+            Format::Ndjson,
+            plan,
+            false,
+        );
+        // Chains, a pair through a redirect, the secondary before the
+        // primary in the file.
+        let chain = "primary_id,secondary_id\n104,101\n105,104\n102,105\n";
+        same_as_in_memory("c.csv", &fixture("contacts.csv"), Format::Csv, chain, false);
+        same_as_in_memory(
+            "c.ndjson",
+            &fixture("contacts.ndjson"),
+            Format::Ndjson,
+            chain,
+            false,
+        );
+        // Redirect through hs_merged_object_ids (102 absorbed 99 earlier).
+        let redirect = "primary_id,secondary_id\n101,99\n";
+        same_as_in_memory(
+            "c.csv",
+            &fixture("contacts.csv"),
+            Format::Csv,
+            redirect,
+            false,
+        );
+    }
+
+    #[test]
+    fn new_columns_are_added_to_every_row() {
+        let csv = b"Record ID,Email\r\n1,a@x.com\r\n2,b@x.com\r\n3,c@x.com\r\n";
+        same_as_in_memory(
+            "n.csv",
+            csv,
+            Format::Csv,
+            "primary_id,secondary_id\n3,1\n",
+            false,
+        );
+    }
+
+    #[test]
+    fn new_columns_in_file_order_when_merges_add_them_out_of_order() {
+        // 3 ← 4 (no email: only the merged ids column) runs before 1 ← 2
+        // (additional emails, then merged ids): the in-memory writer orders
+        // new columns by the file, and so must the stream.
+        let csv = b"Record ID,Email\n1,a@x.com\n2,b@x.com\n3,c@x.com\n4,\n5,e@x.com\n";
+        same_as_in_memory(
+            "o.csv",
+            csv,
+            Format::Csv,
+            "primary_id,secondary_id\n3,4\n1,2\n",
+            false,
+        );
+        same_as_in_memory(
+            "o.csv",
+            csv,
+            Format::Csv,
+            "primary_id,secondary_id\n3,4\n1,2\n5,3\n",
+            false,
+        );
+    }
+
+    #[test]
+    fn bad_pairs_write_nothing_and_keep_going_matches() {
+        let plan = "primary_id,secondary_id\n101,102\n101,101\n105,999\n";
+        same_as_in_memory("c.csv", &fixture("contacts.csv"), Format::Csv, plan, false);
+        same_as_in_memory("c.csv", &fixture("contacts.csv"), Format::Csv, plan, true);
+        same_as_in_memory(
+            "c.ndjson",
+            &fixture("contacts.ndjson"),
+            Format::Ndjson,
+            plan,
+            true,
+        );
+    }
+
+    #[test]
+    fn generated_exports_stream_like_memory() {
+        let g = crate::gen::generate(&crate::gen::GenOptions {
+            contacts: 3000,
+            duplicate_rate: 0.15,
+            seed: 9,
+        });
+        let plan = crate::gen::plan_csv(&g.pairs);
+        let csv = write_to_vec(&crate::gen::to_csv_export(&g), Format::Csv);
+        same_as_in_memory("g.csv", &csv, Format::Csv, &plan, false);
+        let lines = write_to_vec(&g.export, Format::Ndjson);
+        same_as_in_memory("g.ndjson", &lines, Format::Ndjson, &plan, false);
+    }
+
+    #[test]
+    fn unreadable_files_are_refused_in_the_in_memory_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let plan = parse_plan(b"primary_id,secondary_id\n1,2\n", "p.csv", None).unwrap();
+        for (name, bytes, format) in [
+            ("r.csv", &b"Record ID,Email\n1,a\n2,b,c\n"[..], Format::Csv),
+            ("t.csv", b"Record ID,Notes\n1,\"open\n", Format::Csv),
+            ("e.csv", b"", Format::Csv),
+            ("i.csv", b"Record ID,Email\n,a\n", Format::Csv),
+            (
+                "m.ndjson",
+                b"{\"id\":\"1\",\"properties\":{}}\n{\"id\":\n",
+                Format::Ndjson,
+            ),
+            (
+                "p.ndjson",
+                b"{\"id\":\"1\",\"properties\":{\"a\":{}}}\n",
+                Format::Ndjson,
+            ),
+        ] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let expected = format::read_path(&path, Some(format))
+                .unwrap_err()
+                .to_string();
+            let mut out = Vec::new();
+            let got = apply_file(
+                &path,
+                format,
+                &plan,
+                &ApplyOptions::default(),
+                |_, p, s| step(p, s),
+                |_| Ok(()),
+                &mut out,
+            )
+            .unwrap_err()
+            .to_string();
+            assert_eq!(got, expected, "{name}");
+            assert!(out.is_empty());
+        }
+    }
+}

@@ -1,0 +1,386 @@
+//! `apply`: batch merges from a plan, the journal, and restoring a batch
+//! newest first.
+
+use crate::util::{stderr, stdout, Sandbox};
+
+const T: &str = "2024-06-01T00:00:00Z";
+
+fn apply(s: &Sandbox, args: &[&str]) -> std::process::Output {
+    s.cmd()
+        .arg("apply")
+        .args(args)
+        .args(["--merge-time", T])
+        .output()
+        .unwrap()
+}
+
+fn ids(s: &Sandbox, file: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_slice(&s.read(file)).unwrap();
+    let list = v.get("contacts").unwrap_or(&v);
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Five plain contacts with counters, emails and a chain-friendly layout.
+const FIVE: &str = r#"[
+ {"id": "1", "properties": {"email": "a@x.com", "num_conversion_events": "1", "createdate": "2020-01-01"}},
+ {"id": "2", "properties": {"email": "b@x.com", "num_conversion_events": "2", "createdate": "2021-01-01"}},
+ {"id": "3", "properties": {"email": "c@x.com", "num_conversion_events": "3", "createdate": "2022-01-01"}},
+ {"id": "4", "properties": {"email": "d@x.com", "num_conversion_events": "4", "createdate": "2023-01-01"}},
+ {"id": "5", "properties": {"email": "e@x.com", "num_conversion_events": "5", "createdate": "2024-01-01"}}
+]"#;
+
+#[test]
+fn fixture_plan_in_every_format() {
+    let s = Sandbox::new();
+    for f in ["contacts.json", "contacts.csv", "contacts.ndjson"] {
+        let ext = f.rsplit('.').next().unwrap();
+        let out_name = format!("out.{ext}");
+        let out = apply(
+            &s,
+            &[
+                f,
+                "--plan",
+                "plan.csv",
+                "-o",
+                &out_name,
+                "--journal",
+                "j.jsonl",
+            ],
+        );
+        assert!(out.status.success(), "{f}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("applied 2 of 2 pairs"),
+            "{}",
+            stderr(&out)
+        );
+        let back = contact_merge::format::read_path(&s.path(&out_name), None).unwrap();
+        let got: Vec<&str> = back.contacts.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(got, ["101", "103", "105"], "{f}");
+        assert_eq!(
+            String::from_utf8(s.read("j.jsonl"))
+                .unwrap()
+                .lines()
+                .count(),
+            2
+        );
+    }
+}
+
+#[test]
+fn chains_resolve_through_earlier_merges() {
+    let s = Sandbox::new();
+    s.write("five.json", FIVE);
+    // 1 into 2, then 2 into 3, then a pair naming 1 (now 3) with 4.
+    s.write("plan.csv", "primary_id,secondary_id\n2,1\n3,2\n1,4\n");
+    let out = apply(
+        &s,
+        &[
+            "five.json",
+            "--plan",
+            "plan.csv",
+            "-o",
+            "out.json",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(ids(&s, "out.json"), ["3", "5"]);
+    let v: serde_json::Value = serde_json::from_slice(&s.read("out.json")).unwrap();
+    let c3 = &v[0]["properties"];
+    assert_eq!(c3["num_conversion_events"], "10", "1+2+3+4");
+    assert_eq!(c3["hs_merged_object_ids"], "2;1;4");
+    let emails = c3["hs_additional_emails"].as_str().unwrap();
+    for e in ["a@x.com", "b@x.com", "d@x.com"] {
+        assert!(emails.contains(e), "{emails}");
+    }
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["applied"], 3);
+}
+
+#[test]
+fn every_bad_pair_is_listed_and_nothing_is_written() {
+    let s = Sandbox::new();
+    s.write("five.json", FIVE);
+    s.write(
+        "plan.csv",
+        "primary_id,secondary_id,score\n1,2,0.9\n2,3,0.8\n4,4,1\n5,99,0.7\n3,4,0.9\n",
+    );
+    let before = s.files();
+    let out = apply(
+        &s,
+        &[
+            "five.json",
+            "--plan",
+            "plan.csv",
+            "-o",
+            "out.json",
+            "--journal",
+            "j.jsonl",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let table = stdout(&out);
+    // Line 3: 2 was merged into 1 on line 2, so 2 → 1 and 3 is fine; line 4
+    // names one contact twice; line 5 names a missing id.
+    assert!(
+        table.contains("line 4") && table.contains("names contact 4 on both sides"),
+        "{table}"
+    );
+    assert!(
+        table.contains("line 5") && table.contains("the secondary id 99"),
+        "{table}"
+    );
+    assert!(!table.contains("line 3"), "{table}");
+    assert!(stderr(&out).contains("2 of 5 pairs of plan.csv are bad; nothing was written"));
+    assert_eq!(s.files(), before, "no output, no journal");
+}
+
+#[test]
+fn keep_going_applies_the_good_pairs_and_exits_3() {
+    let s = Sandbox::new();
+    s.write("five.json", FIVE);
+    s.write("plan.json", r#"[{"primary": "1", "secondary": "2"}, {"primary": 3, "secondary": 3}, {"primary": "1", "secondary": "2"}, {"primary": "4", "secondary": "5"}]"#);
+    let out = apply(
+        &s,
+        &[
+            "five.json",
+            "--plan",
+            "plan.json",
+            "-o",
+            "out.json",
+            "--keep-going",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert_eq!(ids(&s, "out.json"), ["1", "3", "4"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["applied"], 2);
+    let skipped = report["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 2);
+    assert_eq!(skipped[0]["place"], "pair 2");
+    assert_eq!(skipped[0]["kind"], "same-id");
+    assert_eq!(skipped[1]["kind"], "same-contact");
+    assert_eq!(skipped[1]["resolvedSecondary"], "1");
+    // Nothing skipped: exit 0.
+    s.write("ok.csv", "primary_id,secondary_id\n1,3\n");
+    let out = apply(
+        &s,
+        &[
+            "out.json",
+            "--plan",
+            "ok.csv",
+            "-o",
+            "out2.json",
+            "--keep-going",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn the_merge_limit_holds_through_a_plan() {
+    let s = Sandbox::new();
+    let many: Vec<String> = (1000..1249).map(|i| i.to_string()).collect();
+    s.write(
+        "limit.json",
+        format!(
+            r#"[{{"id": "1", "properties": {{"hs_merged_object_ids": "{}"}}}},
+                {{"id": "2", "properties": {{}}}},
+                {{"id": "3", "properties": {{}}}}]"#,
+            many.join(";")
+        ),
+    );
+    // 249 merges so far: 1 ← 2 is the 250th and allowed, 1 ← 3 is refused.
+    s.write("plan.csv", "primary_id,secondary_id\n1,2\n1,3\n");
+    let out = apply(&s, &["limit.json", "--plan", "plan.csv", "-o", "out.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("line 3"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("250 merges"), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("line 2"));
+    // --max-merges raises it.
+    let out = apply(
+        &s,
+        &[
+            "limit.json",
+            "--plan",
+            "plan.csv",
+            "-o",
+            "out.json",
+            "--max-merges",
+            "300",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn rule_refusals_in_a_plan_name_the_pair_and_the_value() {
+    let s = Sandbox::new();
+    s.write(
+        "bad.json",
+        r#"[{"id": "1", "properties": {"lifecyclestage": "lead"}},
+            {"id": "2", "properties": {"lifecyclestage": "partner"}}]"#,
+    );
+    s.write("plan.csv", "primary_id,secondary_id\n1,2\n");
+    let out = apply(&s, &["bad.json", "--plan", "plan.csv", "-o", "out.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("contact 2: lifecyclestage 'partner'"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn batch_restore_newest_first_gives_back_the_original() {
+    let s = Sandbox::new();
+    s.write("five.json", FIVE);
+    s.write("plan.csv", "primary_id,secondary_id\n2,1\n3,2\n3,4\n");
+    let out = apply(
+        &s,
+        &[
+            "five.json",
+            "--plan",
+            "plan.csv",
+            "-o",
+            "m.json",
+            "--journal",
+            "j.jsonl",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Restoring an older merge first is refused, naming the later ones.
+    let out = s
+        .cmd()
+        .args([
+            "unmerge",
+            "m.json",
+            "2",
+            "--restore",
+            "1",
+            "--journal",
+            "j.jsonl",
+            "-o",
+            "x.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("restores go newest first"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!s.path("x.json").exists());
+    // Newest first: 4 out of 3, 2 out of 3, 1 out of 2.
+    let mut current = "m.json".to_string();
+    for (i, (p, sec)) in [("3", "4"), ("3", "2"), ("2", "1")].iter().enumerate() {
+        let next = format!("r{i}.json");
+        let out = s
+            .cmd()
+            .args([
+                "unmerge",
+                &current,
+                p,
+                "--restore",
+                sec,
+                "--journal",
+                "j.jsonl",
+                "-o",
+                &next,
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{p} {sec}: {}", stderr(&out));
+        current = next;
+    }
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&s.read(&current)).unwrap(),
+        serde_json::from_slice::<serde_json::Value>(FIVE.as_bytes()).unwrap()
+    );
+}
+
+#[test]
+fn restore_keeps_later_changes_and_reports_them() {
+    let s = Sandbox::new();
+    let out = apply(
+        &s,
+        &[
+            "contacts.json",
+            "--plan",
+            "plan.csv",
+            "-o",
+            "m.json",
+            "--journal",
+            "j.jsonl",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Someone edits the merged contact after the merge.
+    let text = String::from_utf8(s.read("m.json")).unwrap();
+    let edited = text.replacen(
+        "\"jobtitle\": \"Procurement Lead\"",
+        "\"jobtitle\": \"Head of Procurement\"",
+        1,
+    );
+    assert_ne!(text, edited);
+    s.write("m.json", edited);
+    let out = s
+        .cmd()
+        .args([
+            "unmerge",
+            "m.json",
+            "101",
+            "--restore",
+            "102",
+            "--journal",
+            "j.jsonl",
+            "-o",
+            "r.json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("jobtitle changed after the merge"),
+        "{}",
+        stderr(&out)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&s.read("r.json")).unwrap();
+    let c101 = &v["contacts"][0];
+    assert_eq!(c101["properties"]["jobtitle"], "Head of Procurement");
+    assert_eq!(
+        c101["properties"]["num_conversion_events"], "3",
+        "the secondary's share is gone"
+    );
+    assert_eq!(
+        v["contacts"][1]["id"], "102",
+        "the secondary is back in its place"
+    );
+}
+
+#[test]
+fn plan_errors_name_the_plan_file_and_line() {
+    let s = Sandbox::new();
+    s.write("noheader.csv", "101,102\n");
+    let out = apply(
+        &s,
+        &["contacts.json", "--plan", "noheader.csv", "-o", "o.json"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("noheader.csv"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("primary_id"), "{}", stderr(&out));
+    let out = apply(
+        &s,
+        &["contacts.json", "--plan", "missing.csv", "-o", "o.json"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("missing.csv"), "{}", stderr(&out));
+}

@@ -1,0 +1,151 @@
+//! `diff`: the merge preview, as a table (snapshots) and JSON. Never writes.
+
+use crate::util::{stderr, stdout, Sandbox};
+
+const T: &str = "2024-06-01T00:00:00Z";
+
+fn diff(s: &Sandbox, args: &[&str]) -> std::process::Output {
+    let mut cmd = s.cmd();
+    cmd.arg("diff").args(args).args(["--merge-time", T]);
+    cmd.output().unwrap()
+}
+
+#[test]
+fn json_export_table() {
+    let s = Sandbox::new();
+    let before = s.files();
+    let out = diff(&s, &["contacts.json", "101", "102"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    insta::assert_snapshot!("diff_json_101_102", stdout(&out));
+    assert!(stderr(&out).contains("both sync to Salesforce"));
+    assert_eq!(s.files(), before, "a preview never writes a file");
+}
+
+#[test]
+fn csv_export_table_with_labels() {
+    let s = Sandbox::new();
+    let out = diff(&s, &["contacts.csv", "103", "104"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    insta::assert_snapshot!("diff_csv_103_104", stdout(&out));
+}
+
+#[test]
+fn primary_wins_policy_shows_in_the_preview() {
+    let s = Sandbox::new();
+    let out = diff(
+        &s,
+        &["contacts.ndjson", "101", "102", "--policy", "primary-wins"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("Merge preview: 102 into 101 (policy primary-wins"),
+        "{text}"
+    );
+    // The primary's job title stays under primary-wins; the lifecycle rule
+    // still takes the furthest stage.
+    let row = |name: &str| {
+        text.lines()
+            .find(|l| l.contains(&format!(" {name} ")))
+            .unwrap_or_else(|| panic!("no {name} row in\n{text}"))
+            .to_string()
+    };
+    assert!(row("jobtitle").contains("primary-wins"));
+    assert!(
+        row("jobtitle").matches("Buyer").count() == 2,
+        "{}",
+        row("jobtitle")
+    );
+    assert!(row("lifecyclestage").contains("lifecycle-furthest"));
+}
+
+#[test]
+fn all_shows_every_property() {
+    let s = Sandbox::new();
+    let some = stdout(&diff(&s, &["contacts.json", "101", "102"]));
+    let all = stdout(&diff(&s, &["contacts.json", "101", "102", "--all"]));
+    assert!(all.lines().count() > some.lines().count());
+    assert!(all.contains(" firstname ") && !some.contains(" firstname "));
+}
+
+#[test]
+fn json_preview_for_scripts() {
+    let s = Sandbox::new();
+    let out = diff(&s, &["contacts.json", "101", "102", "--format", "json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["primary"], "101");
+    assert_eq!(v["policy"], "most-recent");
+    assert_eq!(v["mergeTime"], "2024-06-01T00:00:00.000Z");
+    let props = v["properties"].as_array().unwrap();
+    let email = props
+        .iter()
+        .find(|d| d["property"] == "hs_additional_emails")
+        .unwrap();
+    assert_eq!(email["merged"], "janedoe@gmail.com;jane@doe-family.net");
+    let sections = v["sections"].as_array().unwrap();
+    let companies = sections
+        .iter()
+        .find(|c| c["section"] == "companies")
+        .unwrap();
+    assert_eq!(companies["dropped"][0], "202");
+    assert_eq!(v["warnings"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn refusals_exit_1() {
+    let s = Sandbox::new();
+    for (args, needle) in [
+        (vec!["contacts.json", "101", "101"], "same contact"),
+        (
+            vec!["contacts.json", "101", "999"],
+            "contact 999 is not in the export",
+        ),
+        (
+            vec![
+                "contacts.json",
+                "101",
+                "102",
+                "--lifecycle-order",
+                "subscriber,lead",
+            ],
+            "'customer' is not a known lifecycle stage",
+        ),
+        (
+            vec!["contacts.json", "101", "102", "--max-merges", "1"],
+            "--max-merges",
+        ),
+    ] {
+        let out = diff(&s, &args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(needle), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("contacts.json"),
+            "names the file: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn bad_merge_time_is_a_usage_error() {
+    let s = Sandbox::new();
+    let out = s
+        .cmd()
+        .args([
+            "diff",
+            "contacts.json",
+            "101",
+            "102",
+            "--merge-time",
+            "yesterday",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--merge-time 'yesterday'"),
+        "{}",
+        stderr(&out)
+    );
+}

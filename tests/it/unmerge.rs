@@ -1,0 +1,175 @@
+//! `unmerge`: split an additional email off into a new contact; restore
+//! from the journal (see also apply.rs for restores after a batch).
+
+use crate::util::{stderr, stdout, Sandbox};
+
+#[test]
+fn splits_an_additional_email_off_into_a_new_contact() {
+    let s = Sandbox::new();
+    let out = s
+        .cmd()
+        .args([
+            "unmerge",
+            "contacts.json",
+            "102",
+            "JANE@doe-family.net",
+            "-o",
+            "split.json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("split jane@doe-family.net off contact 102 into new contact 106"));
+    let v: serde_json::Value = serde_json::from_slice(&s.read("split.json")).unwrap();
+    let contacts = v["contacts"].as_array().unwrap();
+    assert_eq!(contacts.len(), 6);
+    // The new contact stands right after the source; the email left it.
+    assert_eq!(contacts[1]["id"], "102");
+    assert_eq!(contacts[1]["properties"]["hs_additional_emails"], "");
+    assert_eq!(contacts[2]["id"], "106");
+    assert_eq!(contacts[2]["properties"]["email"], "jane@doe-family.net");
+    // The input is untouched.
+    assert_eq!(
+        s.read("contacts.json"),
+        std::fs::read(crate::util::fixtures().join("contacts.json")).unwrap()
+    );
+}
+
+#[test]
+fn new_id_is_used_and_checked() {
+    let s = Sandbox::new();
+    let out = s
+        .cmd()
+        .args([
+            "unmerge",
+            "contacts.csv",
+            "102",
+            "jane@doe-family.net",
+            "--new-id",
+            "900",
+            "-o",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("\n900,"), "{}", stdout(&out));
+    let before = s.files();
+    for (id, needle) in [("101", "already the id of contact 101"), ("99", "99")] {
+        let out = s
+            .cmd()
+            .args([
+                "unmerge",
+                "contacts.json",
+                "102",
+                "jane@doe-family.net",
+                "--new-id",
+                id,
+                "-o",
+                "x.json",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stderr(&out).contains(needle), "{}", stderr(&out));
+    }
+    assert_eq!(s.files(), before, "nothing written");
+}
+
+#[test]
+fn refuses_the_primary_email_and_unknown_emails() {
+    let s = Sandbox::new();
+    let before = s.files();
+    for (email, needle) in [
+        ("janedoe@gmail.com", "is the primary email of contact 102"),
+        ("nobody@x.com", "contact 102 has no email nobody@x.com"),
+    ] {
+        let out = s
+            .cmd()
+            .args(["unmerge", "contacts.json", "102", email, "-o", "x.json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stderr(&out).contains(needle), "{}", stderr(&out));
+    }
+    let out = s
+        .cmd()
+        .args(["unmerge", "contacts.json", "777", "a@b.co", "-o", "x.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("contact 777 is not in the export"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(s.files(), before, "nothing written");
+}
+
+#[test]
+fn usage_errors() {
+    let s = Sandbox::new();
+    // No output named.
+    let out = s
+        .cmd()
+        .args(["unmerge", "contacts.json", "102", "jane@doe-family.net"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    // -o naming the input without --in-place.
+    let out = s
+        .cmd()
+        .args([
+            "unmerge",
+            "contacts.json",
+            "102",
+            "jane@doe-family.net",
+            "-o",
+            "contacts.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--in-place"));
+    // --restore needs --journal; neither an email nor --restore.
+    let out = s
+        .cmd()
+        .args([
+            "unmerge",
+            "contacts.json",
+            "101",
+            "--restore",
+            "102",
+            "-o",
+            "x.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = s
+        .cmd()
+        .args(["unmerge", "contacts.json", "101", "-o", "x.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn in_place_replaces_the_input() {
+    let s = Sandbox::new();
+    let out = s
+        .cmd()
+        .args([
+            "unmerge",
+            "contacts.ndjson",
+            "102",
+            "jane@doe-family.net",
+            "--in-place",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(s.read("contacts.ndjson")).unwrap();
+    assert_eq!(text.lines().count(), 6);
+    assert!(text.lines().nth(2).unwrap().starts_with("{\"id\":\"106\""));
+}
