@@ -2,8 +2,8 @@
 //! refused with the message in its snapshot (tests/it/snapshots/), exit 1,
 //! and nothing written. Exports go through the real binary (`show FILE 1`
 //! and `check FILE`); plans through the library (`plan::parse_plan`, and
-//! `plan::apply_plan` for a pair that cannot be applied) until `apply`
-//! lands in the binary.
+//! `plan::apply_plan` for a pair that cannot be applied) and through the
+//! binary (`apply contacts.json --plan FILE -o out.json --journal j.jsonl`).
 
 use std::path::{Path, PathBuf};
 
@@ -140,7 +140,39 @@ fn every_bad_plan_is_refused_with_its_message() {
             }
         };
         assert!(message.contains(&file), "{file}: {message}");
-        insta::assert_snapshot!(format!("bad_{file}"), message);
+
+        let s = Sandbox::new();
+        std::fs::copy(&path, s.path(&file)).unwrap();
+        let before = s.files();
+        let input = s.read("contacts.json");
+        let args = [
+            "apply",
+            "contacts.json",
+            "--plan",
+            &file,
+            "-o",
+            "out.json",
+            "--journal",
+            "j.jsonl",
+        ];
+        let (code, out, err) = run(&s, &args);
+        assert_eq!(code, 1, "{file}: {err}");
+        assert!(
+            err.contains(&file),
+            "{file}: the message names the plan: {err}"
+        );
+        assert_eq!(s.files(), before, "{file}: nothing may be written");
+        assert_eq!(
+            s.read("contacts.json"),
+            input,
+            "{file}: the input must not change"
+        );
+
+        let transcript = format!(
+            "library:\n{message}\n\n$ contact-merge {}\nexit {code}\n{out}{err}",
+            args.join(" ")
+        );
+        insta::assert_snapshot!(format!("bad_{file}"), transcript);
         seen += 1;
     }
     assert!(seen >= 5, "only {seen} bad plans");
