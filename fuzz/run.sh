@@ -3,7 +3,7 @@
 #
 #   fuzz/run.sh TARGET [RUNS] [LIBFUZZER_FLAGS...]
 #
-# TARGET is json, ndjson, csv, plan, journal or roundtrip; RUNS is the number
+# TARGET is json, ndjson, csv, plan, journal, roundtrip or stream; RUNS is the number
 # of executions (default 10000000; -1 runs until stopped). Extra arguments go
 # to libFuzzer, e.g. `fuzz/run.sh csv -1 -max_total_time=600`.
 #
@@ -32,8 +32,9 @@ csv) seeds=(csv) globs=("*.csv") dicts=(csv) ;;
 plan) seeds=(plan) globs=("plan*.csv" "plan*.json") dicts=(csv json) ;;
 journal) seeds=(journal) globs=("*journal*.jsonl") dicts=(json) ;;
 roundtrip) seeds=(json ndjson csv) globs=("*.json" "*.ndjson" "*.jsonl" "*.csv") dicts=(json csv) ;;
+stream) seeds=() globs=() dicts=(json csv) ;;
 *)
-    echo "unknown target $target (json, ndjson, csv, plan, journal, roundtrip)" >&2
+    echo "unknown target $target (json, ndjson, csv, plan, journal, roundtrip, stream)" >&2
     exit 2
     ;;
 esac
@@ -51,6 +52,22 @@ for dir in "$fixtures" "$fixtures/odd" "$fixtures/bad"; do
         done
     done
 done
+if [[ $target == stream ]]; then
+    # The first byte picks the format (even: CSV, odd: JSON Lines) and the
+    # options (2: --keep-going, 4: a pair naming a merged-away id).
+    for dir in "$fixtures" "$fixtures/odd" seeds/csv seeds/ndjson; do
+        for f in "$dir"/*.csv; do
+            for b in 0 6; do
+                { printf "\\x0$b"; cat "$f"; } >"$corpus/fixture-$b-$(basename "$f")"
+            done
+        done
+        for f in "$dir"/*.ndjson; do
+            for b in 1 7; do
+                { printf "\\x0$b"; cat "$f"; } >"$corpus/fixture-$b-$(basename "$f")"
+            done
+        done
+    done
+fi
 for f in regressions/"$target"/*; do cp "$f" "$corpus/regression-$(basename "$f")"; done
 
 dict=$(mktemp)
