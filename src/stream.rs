@@ -20,7 +20,6 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::format::csv::{
@@ -279,18 +278,6 @@ impl NoLines {
     }
 }
 
-/// The first pass's look at a JSON line: its id and merged ids only.
-#[derive(Deserialize)]
-struct Peek {
-    id: Option<Value>,
-    properties: Option<PeekProps>,
-}
-
-#[derive(Deserialize)]
-struct PeekProps {
-    hs_merged_object_ids: Option<Value>,
-}
-
 fn scan_ndjson(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, ReadError> {
     let f = File::open(path).map_err(io_error(file))?;
     let file_len = f.metadata().map_err(io_error(file))?.len();
@@ -328,28 +315,23 @@ fn scan_ndjson(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, 
             place: format!("line {n}"),
             what,
         };
-        let peek: Peek = serde_json::from_slice(&line).map_err(|e| bad(e.to_string()))?;
-        let id = match &peek.id {
-            Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
-            Some(Value::Number(num)) => num.to_string(),
-            _ => return Err(bad("has no \"id\"".into())),
-        };
-        let mut needed = wanted.contains(id.as_str());
-        if let Some(Value::String(merged)) = peek.properties.and_then(|p| p.hs_merged_object_ids) {
-            for m in split_multi(&merged) {
-                if wanted.contains(m) {
-                    claims.push((id.clone(), m.to_string()));
-                    needed = true;
-                }
+        // Every line is read in full, as the in-memory reader reads it: a
+        // damaged line the plan does not name would otherwise be copied
+        // through where the in-memory apply refuses the file.
+        let text =
+            std::str::from_utf8(&line).map_err(|_| bad("the line is not valid UTF-8".into()))?;
+        let value: Value = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        let contact = contact_from_value(value).map_err(|e| e.at(file, &format!("line {n}")))?;
+        let mut needed = wanted.contains(contact.id.as_str());
+        for m in split_multi(contact.prop(MERGED_IDS).unwrap_or("")) {
+            if wanted.contains(m) {
+                claims.push((contact.id.clone(), m.to_string()));
+                needed = true;
             }
         }
         if needed {
-            // Checked in full now, so that the merge never meets a contact
-            // it cannot read.
-            let value: Value = serde_json::from_slice(&line).map_err(|e| bad(e.to_string()))?;
-            contact_from_value(value).map_err(|e| e.at(file, &format!("line {n}")))?;
             loaded.push(Loaded {
-                id,
+                id: contact.id,
                 record: ranges.len(),
                 line: n,
                 raw: Raw::Json(line.clone().into_boxed_slice()),
@@ -1009,6 +991,24 @@ mod tests {
                 b"{\"id\":\"1\",\"properties\":{\"a\":{}}}\n",
                 Format::Ndjson,
             ),
+            // Found by fuzzing (stream): damaged lines the plan does not
+            // name were copied through.
+            (
+                "u.ndjson",
+                b"{\"id\":\"1\",\"properties\":{}}\n{\"id\":\"9\",\"x\":\"\xff\"}\n",
+                Format::Ndjson,
+            ),
+            (
+                "q.ndjson",
+                b"{\"id\":\"1\",\"properties\":{}}\n{\"id\":\"9\",\"properties\":{\"a\":[1]}}\n",
+                Format::Ndjson,
+            ),
+            (
+                "h.ndjson",
+                b"{\"id\":\"9\",\"associations\":{\"deals\":[true]}}\n{\"id\":\"1\"}\n",
+                Format::Ndjson,
+            ),
+            ("b.csv", b"\xef\xbb\xbf \r\n", Format::Csv),
         ] {
             let path = dir.path().join(name);
             std::fs::write(&path, bytes).unwrap();
