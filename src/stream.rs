@@ -238,8 +238,10 @@ fn scan_csv(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, Rea
         }
     }
     let header_end = starts.first().copied().unwrap_or(file_len);
-    // A quoted field still open at the end: a truncated download.
-    if let Some(&last) = starts.last() {
+    // A quoted field still open at the end: a truncated download. It opened
+    // in the last record, or in the header when there is none.
+    {
+        let last = starts.last().copied().unwrap_or(skip as u64);
         let mut f = File::open(path).map_err(io_error(file))?;
         f.seek(SeekFrom::Start(last)).map_err(io_error(file))?;
         let mut tail = Vec::new();
@@ -979,6 +981,9 @@ mod tests {
         for (name, bytes, format) in [
             ("r.csv", &b"Record ID,Email\n1,a\n2,b,c\n"[..], Format::Csv),
             ("t.csv", b"Record ID,Notes\n1,\"open\n", Format::Csv),
+            // Found by fuzzing (stream): an open quote in a header with no
+            // rows under it was not looked for.
+            ("th.csv", b"Record ID,\"Notes\n", Format::Csv),
             ("e.csv", b"", Format::Csv),
             ("i.csv", b"Record ID,Email\n,a\n", Format::Csv),
             (
