@@ -27,7 +27,7 @@ pub enum DateForm {
 
 /// Why a date did not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{value}' is not a date (expected ISO 8601 like 2024-03-01T10:00:00.000Z, epoch milliseconds like 1709287200000, or 2024-03-01 10:00 / 2024-03-01)")]
+#[error("'{value}' is not a date (expected ISO 8601 like 2024-03-01T10:00:00.000Z, epoch milliseconds like 1709287200000, or 2024-03-01 10:00 / 2024-03-01; years 1000 to 9999)")]
 pub struct DateError {
     pub value: String,
 }

@@ -150,6 +150,12 @@ fn csv_pairs(text: &str, file: &str) -> Result<Vec<Pair>, PlanError> {
         place: format!("line {line}"),
         what,
     };
+    if let Some(line) = crate::format::csv::open_quote_line(text.as_bytes()) {
+        return Err(invalid(
+            line as u64,
+            "a quoted field is still open at the end of the file: the plan looks truncated; write or download it again".into(),
+        ));
+    }
     let mut rdr = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -167,14 +173,27 @@ fn csv_pairs(text: &str, file: &str) -> Result<Vec<Pair>, PlanError> {
         return Err(PlanError::Empty { file: file.into() });
     }
     let column = |name: &'static str| {
-        record
+        let mut found = record
             .iter()
-            .position(|h| h.trim().eq_ignore_ascii_case(name))
-            .ok_or_else(|| PlanError::MissingHeader {
-                file: file.into(),
-                missing: name,
-                found: record.iter().collect::<Vec<_>>().join(","),
-            })
+            .enumerate()
+            .filter(|(_, h)| h.trim().eq_ignore_ascii_case(name))
+            .map(|(i, _)| i);
+        let first = found.next().ok_or_else(|| PlanError::MissingHeader {
+            file: file.into(),
+            missing: name,
+            found: record.iter().collect::<Vec<_>>().join(","),
+        })?;
+        match found.next() {
+            Some(again) => Err(invalid(
+                1,
+                format!(
+                    "columns {} and {} are both {name}; which ids would be merged? remove one of them",
+                    first + 1,
+                    again + 1
+                ),
+            )),
+            None => Ok(first),
+        }
     };
     let (pc, sc) = (column(PRIMARY_COLUMN)?, column(SECONDARY_COLUMN)?);
     let mut pairs = Vec::new();
@@ -1120,6 +1139,21 @@ pub(crate) mod tests {
         );
         let p = csv(&text.replace("5,,d", "5,6,d")).unwrap();
         assert_eq!(ids(&p), [(2, "1", "2"), (6, "3", "4"), (7, "5", "6")]);
+    }
+
+    #[test]
+    fn csv_with_a_column_twice_or_an_open_quote_is_refused() {
+        let e = csv("primary_id,secondary_id,Primary_ID\n1,2,3\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "plan.csv: line 1: columns 1 and 3 are both primary_id; which ids would be merged? remove one of them");
+        let e = csv("primary_id,secondary_id\n1,2\n3,\"4\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("plan.csv: line 3: a quoted field is still open"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -20,12 +20,11 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::format::csv::{
     contact_from_row, csv_error, encode_record, layout_for, open_quote_line, row_cells,
-    with_new_columns, Column, CsvLayout,
+    with_new_columns, Column, CsvLayout, HeaderStyle,
 };
 use crate::format::json::contact_from_value;
 use crate::format::{self, Format, ReadError};
@@ -171,16 +170,14 @@ fn scan_csv(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, Rea
     let file_len = f.metadata().map_err(io_error(file))?.len();
     let mut reader = BufReader::with_capacity(1 << 20, f);
     let head = reader.fill_buf().map_err(io_error(file))?;
-    if head.iter().all(u8::is_ascii_whitespace) && (head.len() as u64) == file_len {
-        return Err(ReadError::Empty { file: file.into() });
-    }
     let bom = head.starts_with(b"\xEF\xBB\xBF");
     let text = if bom { &head[3..] } else { head };
-    let crlf = text
-        .iter()
-        .position(|&b| b == b'\n')
-        .is_some_and(|i| i > 0 && text[i - 1] == b'\r');
-    let quote_all = text.first() == Some(&b'"');
+    if text.iter().all(u8::is_ascii_whitespace) && (head.len() as u64) == file_len {
+        return Err(ReadError::Empty { file: file.into() });
+    }
+    // The header row's style, from the first buffer (a header row longer
+    // than a megabyte is not one an export has).
+    let style = HeaderStyle::of(text);
     let skip = if bom { 3 } else { 0 };
     reader.consume(skip);
     let mut rdr = ::csv::ReaderBuilder::new()
@@ -194,7 +191,8 @@ fn scan_csv(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, Rea
         .iter()
         .map(str::to_string)
         .collect();
-    let layout = layout_for(headers, bom, crlf, quote_all, file)?;
+    let quote_all = style.quote_all(&headers);
+    let layout = layout_for(headers, bom, style.crlf, quote_all, file)?;
     let merged_col = layout
         .columns
         .iter()
@@ -240,8 +238,10 @@ fn scan_csv(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, Rea
         }
     }
     let header_end = starts.first().copied().unwrap_or(file_len);
-    // A quoted field still open at the end: a truncated download.
-    if let Some(&last) = starts.last() {
+    // A quoted field still open at the end: a truncated download. It opened
+    // in the last record, or in the header when there is none.
+    {
+        let last = starts.last().copied().unwrap_or(skip as u64);
         let mut f = File::open(path).map_err(io_error(file))?;
         f.seek(SeekFrom::Start(last)).map_err(io_error(file))?;
         let mut tail = Vec::new();
@@ -278,18 +278,6 @@ impl NoLines {
     fn counter(&mut self) -> crate::format::csv::LineCounter<'static> {
         crate::format::csv::LineCounter::new("")
     }
-}
-
-/// The first pass's look at a JSON line: its id and merged ids only.
-#[derive(Deserialize)]
-struct Peek {
-    id: Option<Value>,
-    properties: Option<PeekProps>,
-}
-
-#[derive(Deserialize)]
-struct PeekProps {
-    hs_merged_object_ids: Option<Value>,
 }
 
 fn scan_ndjson(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, ReadError> {
@@ -329,28 +317,23 @@ fn scan_ndjson(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, 
             place: format!("line {n}"),
             what,
         };
-        let peek: Peek = serde_json::from_slice(&line).map_err(|e| bad(e.to_string()))?;
-        let id = match &peek.id {
-            Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
-            Some(Value::Number(num)) => num.to_string(),
-            _ => return Err(bad("has no \"id\"".into())),
-        };
-        let mut needed = wanted.contains(id.as_str());
-        if let Some(Value::String(merged)) = peek.properties.and_then(|p| p.hs_merged_object_ids) {
-            for m in split_multi(&merged) {
-                if wanted.contains(m) {
-                    claims.push((id.clone(), m.to_string()));
-                    needed = true;
-                }
+        // Every line is read in full, as the in-memory reader reads it: a
+        // damaged line the plan does not name would otherwise be copied
+        // through where the in-memory apply refuses the file.
+        let text =
+            std::str::from_utf8(&line).map_err(|_| bad("the line is not valid UTF-8".into()))?;
+        let value: Value = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        let contact = contact_from_value(value).map_err(|e| e.at(file, &format!("line {n}")))?;
+        let mut needed = wanted.contains(contact.id.as_str());
+        for m in split_multi(contact.prop(MERGED_IDS).unwrap_or("")) {
+            if wanted.contains(m) {
+                claims.push((contact.id.clone(), m.to_string()));
+                needed = true;
             }
         }
         if needed {
-            // Checked in full now, so that the merge never meets a contact
-            // it cannot read.
-            let value: Value = serde_json::from_slice(&line).map_err(|e| bad(e.to_string()))?;
-            contact_from_value(value).map_err(|e| e.at(file, &format!("line {n}")))?;
             loaded.push(Loaded {
-                id,
+                id: contact.id,
                 record: ranges.len(),
                 line: n,
                 raw: Raw::Json(line.clone().into_boxed_slice()),
@@ -1035,6 +1018,9 @@ mod tests {
         for (name, bytes, format) in [
             ("r.csv", &b"Record ID,Email\n1,a\n2,b,c\n"[..], Format::Csv),
             ("t.csv", b"Record ID,Notes\n1,\"open\n", Format::Csv),
+            // Found by fuzzing (stream): an open quote in a header with no
+            // rows under it was not looked for.
+            ("th.csv", b"Record ID,\"Notes\n", Format::Csv),
             ("e.csv", b"", Format::Csv),
             ("i.csv", b"Record ID,Email\n,a\n", Format::Csv),
             (
@@ -1047,6 +1033,24 @@ mod tests {
                 b"{\"id\":\"1\",\"properties\":{\"a\":{}}}\n",
                 Format::Ndjson,
             ),
+            // Found by fuzzing (stream): damaged lines the plan does not
+            // name were copied through.
+            (
+                "u.ndjson",
+                b"{\"id\":\"1\",\"properties\":{}}\n{\"id\":\"9\",\"x\":\"\xff\"}\n",
+                Format::Ndjson,
+            ),
+            (
+                "q.ndjson",
+                b"{\"id\":\"1\",\"properties\":{}}\n{\"id\":\"9\",\"properties\":{\"a\":[1]}}\n",
+                Format::Ndjson,
+            ),
+            (
+                "h.ndjson",
+                b"{\"id\":\"9\",\"associations\":{\"deals\":[true]}}\n{\"id\":\"1\"}\n",
+                Format::Ndjson,
+            ),
+            ("b.csv", b"\xef\xbb\xbf \r\n", Format::Csv),
         ] {
             let path = dir.path().join(name);
             std::fs::write(&path, bytes).unwrap();

@@ -81,10 +81,6 @@ pub fn each(
             what: "a quoted field is still open at the end of the file: the file looks truncated; export or download it again".into(),
         });
     }
-    let crlf = text
-        .find('\n')
-        .is_some_and(|i| i > 0 && text.as_bytes()[i - 1] == b'\r');
-    let quote_all = text.starts_with('"');
     let mut lines = LineCounter::new(text);
     let mut rdr = ::csv::ReaderBuilder::new()
         .has_headers(true)
@@ -96,7 +92,9 @@ pub fn each(
         .iter()
         .map(str::to_string)
         .collect();
-    let layout = layout_for(headers, bom, crlf, quote_all, file)?;
+    let style = HeaderStyle::of(text.as_bytes());
+    let quote_all = style.quote_all(&headers);
+    let layout = layout_for(headers, bom, style.crlf, quote_all, file)?;
     let mut record = ::csv::StringRecord::new();
     loop {
         match rdr.read_record(&mut record) {
@@ -317,6 +315,78 @@ pub(crate) fn open_quote_line(bytes: &[u8]) -> Option<usize> {
     in_quotes.then_some(open_line)
 }
 
+/// How the header row is written, which decides how the file is written
+/// back.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HeaderStyle {
+    /// The header row ends with CRLF.
+    pub crlf: bool,
+    /// Every header is quoted.
+    all_quoted: bool,
+}
+
+impl HeaderStyle {
+    /// The style of the text (after any BOM) that starts with `bytes`.
+    pub(crate) fn of(bytes: &[u8]) -> Self {
+        let (all_quoted, crlf) = header_style(bytes);
+        HeaderStyle { crlf, all_quoted }
+    }
+
+    /// Quoted throughout: every header is quoted though one need not be.
+    /// A header row that quotes only what needs it reads as quoting only
+    /// where needed, which writes it back the same.
+    pub(crate) fn quote_all(&self, headers: &[String]) -> bool {
+        self.all_quoted && !headers.iter().all(|h| needs_quotes(h))
+    }
+}
+
+/// How the header row (the first non-blank line) is written: whether
+/// every field is quoted, and whether it ends with CRLF.
+fn header_style(bytes: &[u8]) -> (bool, bool) {
+    let start = bytes
+        .iter()
+        .position(|&b| b != b'\r' && b != b'\n')
+        .unwrap_or(bytes.len());
+    let mut all_quoted = true;
+    let mut in_quotes = false;
+    let mut field_start = true;
+    let mut i = start;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_quotes {
+            if b == b'"' {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    in_quotes = false;
+                }
+            }
+        } else {
+            match b {
+                b'"' if field_start => in_quotes = true,
+                b'\r' | b'\n' => break,
+                b',' => {
+                    all_quoted &= !field_start;
+                    field_start = true;
+                    i += 1;
+                    continue;
+                }
+                _ => all_quoted &= !field_start,
+            }
+            field_start = false;
+        }
+        i += 1;
+    }
+    all_quoted &= !field_start;
+    (all_quoted, bytes[i..].starts_with(b"\r\n"))
+}
+
+/// Whether the csv writer quotes a field even when quoting only where
+/// needed.
+fn needs_quotes(field: &str) -> bool {
+    field.contains([',', '"', '\r', '\n'])
+}
+
 /// Write an export as CSV: in its own layout when it was read from CSV
 /// (headers verbatim, new properties as new columns at the end), else with
 /// internal names as headers.
@@ -359,7 +429,12 @@ pub(crate) fn row_cells<'c>(layout: &CsvLayout, c: &'c Contact, row: &mut Vec<Co
     row.clear();
     for (i, col) in layout.columns.iter().enumerate() {
         let cell = if i == layout.id_column {
-            Cow::Borrowed(c.id.as_str())
+            // The cell as read (the id is its trimmed text), unless the
+            // property no longer matches the id.
+            match c.properties.get(ID) {
+                Some(Some(v)) if v.trim() == c.id => Cow::Borrowed(v.as_str()),
+                _ => Cow::Borrowed(c.id.as_str()),
+            }
         } else {
             match col {
                 Column::Property(name) => Cow::Borrowed(
@@ -517,6 +592,59 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "hs_object_id,email,hs_additional_emails\n1,a@x.com,b@x.com\n"
         );
+    }
+
+    #[test]
+    fn record_id_cell_is_written_as_read() {
+        // Found by fuzzing (roundtrip): the trimmed id replaced the cell.
+        let text = b"Record ID,Email\n 7 ,a@x.com\n";
+        assert_eq!(roundtrip(text), text);
+        let e = read(text, "t.csv").unwrap();
+        assert_eq!(e.contacts[0].id, "7");
+    }
+
+    #[test]
+    fn quoting_style_comes_from_the_whole_header() {
+        // Found by fuzzing (roundtrip): a first header that needed quotes
+        // made the file read as quoted throughout.
+        for (text, all) in [
+            (&b"\"a,b\",Record ID\n1,2\n"[..], false),
+            (b"\"Record ID\",Email\n1,a\n", false),
+            (b"\"Record ID\",\"Email\"\n1,a\n", true),
+            (b"\"Record ID\",\"\"\n1,a\n", true),
+            (b"\r\n\"Record ID\",\"E\"\"\"\r\n1,a\r\n", true),
+            (b"\"Record ID\",\n1,a\n", false),
+            (b"\"Record ID\"", true),
+        ] {
+            let e = read(text, "t.csv").unwrap();
+            let Layout::Csv(l) = &e.layout else {
+                unreachable!()
+            };
+            assert_eq!(l.quote_all, all, "{}", String::from_utf8_lossy(text));
+            let back = read(&roundtrip(text), "t.csv").unwrap();
+            assert_eq!(back, e, "{}", String::from_utf8_lossy(text));
+        }
+    }
+
+    #[test]
+    fn line_ending_is_the_header_rows() {
+        // Found by fuzzing (roundtrip): a CRLF inside a quoted header, or
+        // blank lines before it, decided the line ending.
+        for (text, crlf) in [
+            (&b"\"Record ID\",\"a\r\nb\"\n1,x\n"[..], false),
+            (b"\nRecord ID,a\r\n1,x\r\n", true),
+            (b"\r\nRecord ID,a\n1,x\r\n", false),
+            (b"Record ID,a\r1,x\r\n", false),
+            (b"Record ID", false),
+        ] {
+            let e = read(text, "t.csv").unwrap();
+            let Layout::Csv(l) = &e.layout else {
+                unreachable!()
+            };
+            assert_eq!(l.crlf, crlf, "{}", String::from_utf8_lossy(text));
+            let back = read(&roundtrip(text), "t.csv").unwrap();
+            assert_eq!(back, e, "{}", String::from_utf8_lossy(text));
+        }
     }
 
     #[test]

@@ -48,10 +48,22 @@ pub fn each(
             let contacts_key = ["contacts", "results"]
                 .into_iter()
                 .find(|k| top.get(*k).is_some_and(Value::is_array))
-                .ok_or_else(|| ReadError::Invalid {
-                    file: file.into(),
-                    place: "top level".into(),
-                    what: "expected an array of contacts, {\"results\": [...]} or {\"contacts\": [...]}; found an object with neither".into(),
+                .ok_or_else(|| {
+                    let what = match ["contacts", "results"]
+                        .into_iter()
+                        .find_map(|k| Some((k, top.get(k)?)))
+                    {
+                        Some((k, v)) => format!(
+                            "\"{k}\" must be a list of contacts, found {}",
+                            kind_of(v)
+                        ),
+                        None => "expected an array of contacts, {\"results\": [...]} or {\"contacts\": [...]}; found an object with neither".into(),
+                    };
+                    ReadError::Invalid {
+                        file: file.into(),
+                        place: "top level".into(),
+                        what,
+                    }
                 })?;
             let items = match top.get_mut(contacts_key).map(Value::take) {
                 Some(Value::Array(items)) => items,
@@ -76,6 +88,9 @@ pub fn each(
             })
         }
     };
+    // A bare empty list looks the same either way: `[]` (so it reads the
+    // same once written).
+    let pretty = pretty && !(items.is_empty() && matches!(shape, JsonShape::Array));
     for (i, v) in items.into_iter().enumerate() {
         match contact_from_value(v) {
             Ok(c) => on_contact(c, Place::Contact(i + 1)),
@@ -382,6 +397,11 @@ impl Contact {
             .copied()
             .chain(self.sections.keys().map(String::as_str))
         {
+            // A contact read without "properties" is written without them
+            // until it gains one (the same document back).
+            if k == key::PROPERTIES && self.properties.is_empty() {
+                continue;
+            }
             if !order.contains(&k) {
                 order.push(k);
             }
@@ -533,6 +553,19 @@ mod tests {
     }
 
     #[test]
+    fn contact_list_that_is_not_a_list_is_named() {
+        let e = read(br#"{"contacts":{"id":"1"}}"#, "f.json")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "f.json: top level: \"contacts\" must be a list of contacts, found an object"
+        );
+        let e = read(br#"{"paging":{}}"#, "f.json").unwrap_err().to_string();
+        assert!(e.contains("found an object with neither"), "{e}");
+    }
+
+    #[test]
     fn compact_round_trip_is_byte_identical() {
         let text = r#"{"portal":1,"contacts":[{"properties":{"email":"a@x.com","n":null},"id":"3","archived":false,"associations":{"deals":{"results":[{"id":"9","type":"contact_to_deal"}],"paging":null},"companies":["4",5]},"extra":{"z":1,"a":2}}],"deals":[]}"#;
         assert_eq!(roundtrip(text), format!("{text}\n"));
@@ -543,6 +576,47 @@ mod tests {
         let text =
             "[\n  {\n    \"id\": 7,\n    \"properties\": {\n      \"a\": \"b\"\n    }\n  }\n]\n";
         assert_eq!(roundtrip(text), text);
+    }
+
+    #[test]
+    fn contact_without_properties_is_written_without_them() {
+        // Found by fuzzing (roundtrip): "properties": {} used to be added.
+        let text = "[{\"id\":\"1\",\"x\":{}}]\n";
+        assert_eq!(roundtrip(text), text);
+        let mut e = read(text.as_bytes(), "t.json").unwrap();
+        e.contacts[0].set_prop("email", Some("a@x.com".into()));
+        let mut out = Vec::new();
+        write(&e, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "[{\"id\":\"1\",\"x\":{},\"properties\":{\"email\":\"a@x.com\"}}]\n"
+        );
+    }
+
+    #[test]
+    fn empty_list_is_compact() {
+        // Found by fuzzing (roundtrip): `[\n]` read as indented, written
+        // as `[]`, read back as compact.
+        let e = read(b"[\n]\n", "t.json").unwrap();
+        assert_eq!(
+            e.layout,
+            Layout::Json {
+                shape: JsonShape::Array,
+                pretty: false
+            }
+        );
+        assert_eq!(roundtrip("[\n]\n"), "[]\n");
+    }
+
+    #[test]
+    fn numbers_in_sections_keep_their_value() {
+        // Found by fuzzing (roundtrip): without serde_json's exact float
+        // parsing, 1.0998593000000001e37 read back as another number.
+        let text = "[{\"id\":\"1\",\"x\":[1.0998593000000001e37,0.1,-2.5e-300]}]\n";
+        let e = read(text.as_bytes(), "t.json").unwrap();
+        let back = read(roundtrip(text).as_bytes(), "t.json").unwrap();
+        assert_eq!(back, e);
+        assert_eq!(roundtrip(text), text.replace("e37", "e+37"));
     }
 
     #[test]

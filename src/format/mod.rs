@@ -83,7 +83,7 @@ pub fn each_contact(
     skipped: Option<&mut Vec<ReadError>>,
     on_contact: &mut dyn FnMut(Contact, Place),
 ) -> Result<(), ReadError> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
+    if is_empty(bytes) {
         return Err(ReadError::Empty { file: file.into() });
     }
     match format {
@@ -240,7 +240,7 @@ pub fn read_bytes_with(
     file: &str,
     skipped: Option<&mut Vec<ReadError>>,
 ) -> Result<Export, ReadError> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
+    if is_empty(bytes) {
         return Err(ReadError::Empty { file: file.into() });
     }
     match format {
@@ -265,6 +265,12 @@ pub fn write_to_vec(export: &Export, format: Format) -> Vec<u8> {
     let mut buf = Vec::new();
     write(export, format, &mut buf).expect("writing to memory cannot fail");
     buf
+}
+
+/// Nothing but whitespace, after any byte-order mark: an empty file.
+fn is_empty(bytes: &[u8]) -> bool {
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    text.iter().all(u8::is_ascii_whitespace)
 }
 
 /// The UTF-8 check with a line number for the message.
@@ -315,6 +321,9 @@ mod tests {
     fn empty_and_not_utf8() {
         for f in [Format::Json, Format::Ndjson, Format::Csv] {
             let e = read_bytes(b"  \n", f, "x").unwrap_err();
+            assert!(matches!(e, ReadError::Empty { .. }), "{e}");
+            // Found by fuzzing (roundtrip): a lone BOM read as no contacts.
+            let e = read_bytes(b"\xEF\xBB\xBF\r\n", f, "x").unwrap_err();
             assert!(matches!(e, ReadError::Empty { .. }), "{e}");
         }
         let e = check_utf8(b"ok\nbad \xff", "x").unwrap_err().to_string();

@@ -61,6 +61,8 @@ pub fn each_from<R: BufRead>(
             Some(rest) if n == 1 => rest,
             _ => &line[..],
         };
+        // The line, without its line break (column numbers count within it).
+        let text = text.strip_suffix(b"\n").unwrap_or(text);
         if text.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
@@ -80,8 +82,11 @@ fn parse_line(line: &[u8], n: u64, file: &str) -> Result<Contact, ReadError> {
     })?;
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
         let mut err = syntax(file, &e);
-        if let ReadError::Syntax { line, .. } = &mut err {
+        if let ReadError::Syntax { line, what, .. } = &mut err {
             *line = n;
+            if e.is_eof() {
+                *what = "the line ends before its JSON object does; each line holds one whole contact (is the line cut off, or the file truncated?)".into();
+            }
         }
         err
     })?;
@@ -128,6 +133,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("f.ndjson: line 2, column"), "{e}");
+        assert!(e.contains("the line ends before its JSON object"), "{e}");
         let e = read(
             b"{\"id\":\"1\",\"properties\":{}}\n{\"properties\":{}}\n",
             "f.ndjson",

@@ -3,13 +3,16 @@
 mod util;
 
 mod apply;
+mod bad_corpus;
 mod bad_input;
 mod check;
 mod completions;
 mod crash;
 mod diff;
 mod dupes;
+mod fuzz_regressions;
 mod merge;
+mod odd_corpus;
 mod roundtrip;
 mod show;
 mod unmerge;
