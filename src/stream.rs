@@ -761,7 +761,14 @@ fn write_result(
         read_range(&mut reader, &mut at, end, &mut buf)?;
         let (lead, content, trail) = split_record(&buf);
         match action {
-            Some(i) if removed[i] => {}
+            Some(i) if removed[i] => {
+                // The breaks before the record end the line before it (a
+                // record starts between the CR and the LF of a CRLF);
+                // its own line ending goes, and with it what follows of
+                // that line ending.
+                out.write_all(lead)?;
+                skip_breaks(&mut reader, &mut at)?;
+            }
             Some(i) => {
                 out.write_all(lead)?;
                 out.write_all(&finished.out[&i])?;
@@ -801,6 +808,23 @@ fn copy_to(
         ));
     }
     Ok(())
+}
+
+/// Skip the line breaks at `at`.
+fn skip_breaks(reader: &mut BufReader<File>, at: &mut u64) -> io::Result<()> {
+    loop {
+        let buf = reader.fill_buf()?;
+        let n = buf
+            .iter()
+            .take_while(|b| matches!(b, b'\r' | b'\n'))
+            .count();
+        let done = n < buf.len() || buf.is_empty();
+        reader.consume(n);
+        *at += n as u64;
+        if done {
+            return Ok(());
+        }
+    }
 }
 
 /// Read the file from `at` up to `to` into `buf`.
@@ -958,6 +982,47 @@ mod tests {
             Format::Csv,
             "primary_id,secondary_id\n3,1\n",
             false,
+        );
+    }
+
+    #[test]
+    fn merging_away_the_rows_under_a_crlf_header_keeps_its_line_ending() {
+        // Found by fuzzing (stream): a CRLF header over LF rows lost its LF
+        // when the rows right under it were merged away.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.csv");
+        let csv = b"Record ID,Email\r\n1,a@x.com\n2,b@x.com\n3,c@x.com\n";
+        std::fs::write(&path, csv).unwrap();
+        let plan = parse_plan(b"primary_id,secondary_id\n3,1\n3,2\n", "p.csv", None).unwrap();
+        let mut out = Vec::new();
+        apply_file(
+            &path,
+            Format::Csv,
+            &plan,
+            &ApplyOptions::default(),
+            |_, p, s| step(p, s),
+            |_| Ok(()),
+            &mut out,
+        )
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with("Record ID,Email,"), "{text}");
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(text.split('\n').next().unwrap().ends_with('\r'), "{text:?}");
+        let mut export = format::read_bytes(csv, Format::Csv, "m.csv").unwrap();
+        apply_plan(
+            &mut export,
+            &plan,
+            &ApplyOptions::default(),
+            |_, p, s| step(p, s),
+            |_| Ok(()),
+        )
+        .unwrap();
+        let mine =
+            format::read_bytes(&write_to_vec(&export, Format::Csv), Format::Csv, "x").unwrap();
+        assert_eq!(
+            format::read_bytes(text.as_bytes(), Format::Csv, "x").unwrap(),
+            mine
         );
     }
 

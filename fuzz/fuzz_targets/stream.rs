@@ -11,7 +11,9 @@
 use contact_merge::format::{read_bytes, read_bytes_with, write_to_vec, Format};
 use contact_merge::merge::merge_contacts;
 use contact_merge::model::{Contact, Layout};
-use contact_merge::plan::{apply_plan, ApplyError, ApplyOptions, MergeStep, Pair, Plan, PlanFormat};
+use contact_merge::plan::{
+    apply_plan, ApplyError, ApplyOptions, MergeStep, Pair, Plan, PlanFormat,
+};
 use contact_merge::rules::MergeOptions;
 use contact_merge::stream::{apply_file, StreamError};
 use libfuzzer_sys::fuzz_target;
@@ -77,11 +79,20 @@ fuzz_target!(|data: &[u8]| {
         .unwrap_or_default();
     let plan = plan(&ids, sel & 4 != 0);
 
-    let path = std::env::temp_dir().join(format!("contact-merge-fuzz-{}.{ext}", std::process::id()));
+    let path =
+        std::env::temp_dir().join(format!("contact-merge-fuzz-{}.{ext}", std::process::id()));
     std::fs::write(&path, bytes).unwrap();
     let file = path.display().to_string();
     let mut streamed_out = Vec::new();
-    let streamed = apply_file(&path, format, &plan, &opts, merge, |_| Ok(()), &mut streamed_out);
+    let streamed = apply_file(
+        &path,
+        format,
+        &plan,
+        &opts,
+        merge,
+        |_| Ok(()),
+        &mut streamed_out,
+    );
 
     let export = read_bytes(bytes, format, &file);
     match (export, streamed) {
@@ -91,7 +102,10 @@ fuzz_target!(|data: &[u8]| {
         (Ok(mut export), streamed) => {
             let in_memory = apply_plan(&mut export, &plan, &opts, merge, |_| Ok(()));
             match (in_memory, streamed) {
-                (Err(ApplyError::BadPairs { report: a }), Err(StreamError::Apply(ApplyError::BadPairs { report: b }))) => {
+                (
+                    Err(ApplyError::BadPairs { report: a }),
+                    Err(StreamError::Apply(ApplyError::BadPairs { report: b })),
+                ) => {
                     assert_eq!(a, b)
                 }
                 (Ok(a), Ok(b)) => {
@@ -107,7 +121,11 @@ fuzz_target!(|data: &[u8]| {
                         String::from_utf8_lossy(&mine)
                     );
                 }
-                (a, b) => panic!("in memory: {:?}\nstreamed: {:?}", a.map_err(|e| e.to_string()), b.map(|s| s.report).map_err(|e| e.to_string())),
+                (a, b) => panic!(
+                    "in memory: {:?}\nstreamed: {:?}",
+                    a.map_err(|e| e.to_string()),
+                    b.map(|s| s.report).map_err(|e| e.to_string())
+                ),
             }
         }
     }
