@@ -302,7 +302,10 @@ pub(crate) fn open_quote_line(bytes: &[u8]) -> Option<usize> {
                     i += 1;
                     continue;
                 }
+                // A bare CR ends a record too (the csv crate reads CR, LF
+                // and CRLF as line ends), but not a line of the count.
                 b'\r' => {
+                    field_start = true;
                     i += 1;
                     continue;
                 }
@@ -461,7 +464,10 @@ where
     I: IntoIterator<Item = T>,
     T: AsRef<[u8]>,
 {
-    let mut w = writer_for(layout).from_writer(Vec::new());
+    // One row: a small buffer (the default 8 KB is zeroed on every call).
+    let mut w = writer_for(layout)
+        .buffer_capacity(512)
+        .from_writer(Vec::with_capacity(512));
     // Writing to memory cannot fail.
     let _ = w.write_record(cells);
     let mut bytes = w.into_inner().unwrap_or_default();
@@ -656,6 +662,16 @@ mod tests {
             e.starts_with("t.csv: line 3: a quoted field is still open"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn truncated_quote_after_a_bare_cr_is_refused() {
+        // Found by fuzzing (stream): a bare CR ends a record, so the quote
+        // after it opens a field.
+        let e = read(b"Record ID\r1\r\"cut off\n", "t.csv")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("a quoted field is still open"), "{e}");
     }
 
     #[test]
