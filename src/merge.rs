@@ -45,8 +45,12 @@ pub fn merge_contacts(
     let mut merged = p.clone();
     let decisions = rules::property_decisions(p, s, opts)?;
     for d in &decisions {
-        if d.merged.is_some() || merged.properties.contains_key(&d.property) {
-            merged.set_prop(&d.property, d.merged.clone());
+        match merged.properties.get_mut(&d.property) {
+            // Most properties keep P's value: nothing to copy.
+            Some(slot) if *slot == d.merged => {}
+            Some(slot) => slot.clone_from(&d.merged),
+            None if d.merged.is_some() => merged.set_prop(&d.property, d.merged.clone()),
+            None => {}
         }
     }
 

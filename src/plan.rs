@@ -653,9 +653,13 @@ pub trait Store<'a> {
     fn open(taken: &Self::Taken) -> Cow<'a, Contact>;
     /// Put back a contact taken out whose merge did not happen.
     fn checkin(&mut self, i: usize, taken: Self::Taken, opened: Cow<'a, Contact>);
+    /// What the store makes of a merged contact before it is committed
+    /// (encoding it, say), done on the merging threads.
+    type Prepared: Send;
+    fn prepare(&self, merged: &Contact) -> Self::Prepared;
     /// The merge happened: the primary is now `merged`, the secondary is
     /// gone.
-    fn commit(&mut self, pi: usize, si: usize, merged: Contact);
+    fn commit(&mut self, pi: usize, si: usize, merged: Contact, prepared: Self::Prepared);
 }
 
 /// Run a plan over a store: the pair-by-pair logic of [`apply_plan`],
@@ -677,7 +681,7 @@ pub fn run_plan<'a, S, M, J>(
     mut on_applied: J,
 ) -> Result<ApplyReport, ApplyError>
 where
-    S: Store<'a>,
+    S: Store<'a> + Sync,
     M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String> + Sync,
     J: FnMut(&Applied<'_>) -> io::Result<()>,
 {
@@ -691,6 +695,9 @@ where
     };
     let pairs = &plan.pairs;
     let mut next = 0;
+    // The contacts of the last batch, freed on the other core while the
+    // next batch merges.
+    let mut garbage: Vec<Cow<'a, Contact>> = Vec::new();
     while next < pairs.len() {
         // A batch: pairs whose contacts no earlier pair of the batch
         // touches.
@@ -744,7 +751,14 @@ where
                 _ => None,
             })
             .collect();
-        let merged = merge_all::<S, M>(&taken, layout, opts, &merge);
+        let merged = merge_all::<S, M>(
+            &*work,
+            &taken,
+            layout,
+            opts,
+            &merge,
+            std::mem::take(&mut garbage),
+        );
         for ((b, taken), merged) in batch.into_iter().zip(taken).zip(merged) {
             let bad = |problem| BadPair {
                 line: b.pair.line,
@@ -763,8 +777,8 @@ where
                     .push(bad(b.problem.expect("a pair not merged has a problem")));
                 continue;
             };
-            let step = match result {
-                Ok(step) => step,
+            let (step, prepared) = match result {
+                Ok(done) => done,
                 Err(problem) => {
                     work.checkin(pi, tp, p);
                     work.checkin(si, ts, s);
@@ -796,7 +810,9 @@ where
                     warning: w,
                 });
             }
-            work.commit(pi, si, step.merged);
+            work.commit(pi, si, step.merged, prepared);
+            garbage.push(p);
+            garbage.push(s);
         }
     }
     if !opts.keep_going && !report.skipped.is_empty() {
@@ -823,25 +839,27 @@ struct Planned<'p> {
 
 /// What merging one pair of a batch gave: both contacts as they were, and
 /// the merge or why not.
-type Merged<'a> = (
+type Merged<'a, P> = (
     Cow<'a, Contact>,
     Cow<'a, Contact>,
-    Result<MergeStep, PairProblem>,
+    Result<(MergeStep, P), PairProblem>,
 );
 
 /// Open and merge the batch's pairs (the merge limit first), on two threads
 /// when there are enough of them.
 fn merge_all<'a, S, M>(
+    store: &S,
     taken: &[Option<(S::Taken, S::Taken)>],
     layout: &Layout,
     opts: &ApplyOptions,
     merge: &M,
-) -> Vec<Option<Merged<'a>>>
+    garbage: Vec<Cow<'a, Contact>>,
+) -> Vec<Option<Merged<'a, S::Prepared>>>
 where
-    S: Store<'a>,
+    S: Store<'a> + Sync,
     M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String> + Sync,
 {
-    let one = |t: &Option<(S::Taken, S::Taken)>| -> Option<Merged<'a>> {
+    let one = |t: &Option<(S::Taken, S::Taken)>| -> Option<Merged<'a, S::Prepared>> {
         let (tp, ts) = t.as_ref()?;
         let (p, s) = (S::open(tp), S::open(ts));
         let count = crate::rules::merge_count(&p, &s);
@@ -858,7 +876,10 @@ where
                         step.merged.id, p.id
                     ),
                 }),
-                Ok(step) => Ok(step),
+                Ok(step) => {
+                    let prepared = store.prepare(&step.merged);
+                    Ok((step, prepared))
+                }
                 Err(message) => Err(PairProblem::Refused { message }),
             }
         };
@@ -866,11 +887,15 @@ where
     };
     let merges = taken.iter().filter(|t| t.is_some()).count();
     if merges < 16 {
+        drop(garbage);
         return taken.iter().map(one).collect();
     }
     let (first, second) = taken.split_at(taken.len() / 2);
     std::thread::scope(|scope| {
-        let other = scope.spawn(|| second.iter().map(one).collect::<Vec<_>>());
+        let other = scope.spawn(|| {
+            drop(garbage);
+            second.iter().map(one).collect::<Vec<_>>()
+        });
         let mut out: Vec<_> = first.iter().map(one).collect();
         match other.join() {
             Ok(rest) => out.extend(rest),
@@ -926,7 +951,10 @@ impl<'a> Store<'a> for Work<'a> {
         }
     }
 
-    fn commit(&mut self, pi: usize, si: usize, merged: Contact) {
+    type Prepared = ();
+    fn prepare(&self, _merged: &Contact) {}
+
+    fn commit(&mut self, pi: usize, si: usize, merged: Contact, _prepared: ()) {
         self.changed.insert(pi, merged);
         self.changed.remove(&si);
         self.index.remove(self.base[si].id.as_str());

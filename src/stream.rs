@@ -14,8 +14,8 @@
 //! Memory is the plan's contacts, not the export's. The pair-by-pair logic
 //! is [`crate::plan::run_plan`], the same as for an export in memory.
 
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
@@ -388,8 +388,8 @@ struct Grown {
 
 impl Grown {
     fn new(layout: &CsvLayout) -> Self {
-        let mut props = HashSet::new();
-        let mut kinds = HashSet::new();
+        let mut props = HashSet::default();
+        let mut kinds = HashSet::default();
         for c in &layout.columns {
             match c {
                 Column::Property(n) => props.insert(n.clone()),
@@ -459,7 +459,7 @@ struct Finished {
 
 impl<'s> RawStore<'s> {
     fn new(scan: &'s Scan, file: &'s str) -> Self {
-        let mut index = HashMap::with_capacity(scan.loaded.len());
+        let mut index = HashMap::with_capacity_and_hasher(scan.loaded.len(), Default::default());
         for (i, l) in scan.loaded.iter().enumerate() {
             index.entry(l.id.as_str()).or_insert(i);
         }
@@ -467,8 +467,8 @@ impl<'s> RawStore<'s> {
             scan,
             file,
             index,
-            changed: HashMap::new(),
-            rows: HashMap::new(),
+            changed: HashMap::default(),
+            rows: HashMap::default(),
             grown: match &scan.layout {
                 Layout::Csv(l) => Some(Grown::new(l)),
                 _ => None,
@@ -659,15 +659,37 @@ impl<'s> Store<'s> for RawStore<'s> {
         }
     }
 
-    fn commit(&mut self, pi: usize, si: usize, merged: Contact) {
-        let json = to_json(&merged);
-        if let Some(grown) = self.grown.as_mut() {
-            let needs = grown.columns_for(&merged);
+    /// The contact as JSON and (CSV) its row for the columns so far.
+    type Prepared = (Vec<u8>, Option<(usize, Vec<u8>)>);
+
+    fn prepare(&self, merged: &Contact) -> Self::Prepared {
+        let row = self.grown.as_ref().map(|grown| {
             let mut cells = Vec::new();
-            row_cells(&grown.layout, &merged, &mut cells);
-            let row = encode_record(&grown.layout, cells.iter().map(|c| c.as_bytes()));
-            self.rows
-                .insert(pi, (grown.layout.columns.len(), row, needs));
+            row_cells(&grown.layout, merged, &mut cells);
+            (
+                grown.layout.columns.len(),
+                encode_record(&grown.layout, cells.iter().map(|c| c.as_bytes())),
+            )
+        });
+        (to_json(merged), row)
+    }
+
+    fn commit(&mut self, pi: usize, si: usize, merged: Contact, prepared: Self::Prepared) {
+        let (json, row) = prepared;
+        if let (Some(grown), Some((mut cols, mut row))) = (self.grown.as_mut(), row) {
+            let needs = grown.columns_for(&merged);
+            // Encoded before an earlier merge of its batch added a column
+            // this contact has a value for: encode it again.
+            let stale = needs
+                .iter()
+                .any(|c| grown.layout.columns[cols..].contains(c));
+            if stale {
+                let mut cells = Vec::new();
+                row_cells(&grown.layout, &merged, &mut cells);
+                row = encode_record(&grown.layout, cells.iter().map(|c| c.as_bytes()));
+                cols = grown.layout.columns.len();
+            }
+            self.rows.insert(pi, (cols, row, needs));
         }
         self.changed.insert(pi, json);
         self.recent = Some((pi, merged));

@@ -22,6 +22,7 @@ mod proptests;
 #[cfg(test)]
 pub(crate) mod testutil;
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde_json::Value;
@@ -120,9 +121,9 @@ pub struct Decision {
     pub secondary: Option<String>,
     pub merged: Option<String>,
     /// Short kebab-case rule name ("most-recent", "sum", ...).
-    pub rule: String,
-    /// One human sentence.
-    pub why: String,
+    pub rule: Cow<'static, str>,
+    /// One human sentence (most are fixed, so not allocated per merge).
+    pub why: Cow<'static, str>,
 }
 
 /// What the merge did with one part of the contacts other than properties.
@@ -206,15 +207,15 @@ impl Decision {
         p: &Contact,
         s: &Contact,
         merged: Option<String>,
-        rule: &str,
-        why: impl Into<String>,
+        rule: &'static str,
+        why: impl Into<Cow<'static, str>>,
     ) -> Self {
         Decision {
             property: prop.to_string(),
             primary: raw(p, prop),
             secondary: raw(s, prop),
             merged,
-            rule: rule.to_string(),
+            rule: Cow::Borrowed(rule),
             why: why.into(),
         }
     }
@@ -225,8 +226,8 @@ impl Decision {
         p: &Contact,
         s: &Contact,
         side: Side,
-        rule: &str,
-        why: impl Into<String>,
+        rule: &'static str,
+        why: impl Into<Cow<'static, str>>,
     ) -> Self {
         let merged = match side {
             // P keeps its value; a property only S has is added as S has it.

@@ -8,6 +8,8 @@
 //! visit details). Ties go to the primary. A value is written as it stood
 //! on the side that won, so labels, date forms and number spellings are kept.
 
+use std::borrow::Cow;
+
 use indexmap::IndexMap;
 
 use super::history::newest_entry_time;
@@ -150,7 +152,7 @@ pub fn default_value(
 /// refused) when both contacts have different values.
 pub fn most_recent_value(p: &Contact, s: &Contact, prop: &str) -> Result<Decision, MergeError> {
     const RULE: &str = "most-recent";
-    let take = |side, why: String| Decision::take(prop, p, s, side, RULE, why);
+    let take = |side, why: Cow<'static, str>| Decision::take(prop, p, s, side, RULE, why);
     Ok(match (p.prop(prop), s.prop(prop)) {
         (None, None) => take(Side::Primary, "neither contact has a value".into()),
         (Some(_), None) => take(Side::Primary, "the secondary has no value".into()),
@@ -166,7 +168,8 @@ pub fn most_recent_value(p: &Contact, s: &Contact, prop: &str) -> Result<Decisio
                         "the secondary's value is more recent (set {}, the primary's {})",
                         when(ts),
                         when(tp)
-                    ),
+                    )
+                    .into(),
                 )
             } else if ts == tp {
                 take(
@@ -174,7 +177,8 @@ pub fn most_recent_value(p: &Contact, s: &Contact, prop: &str) -> Result<Decisio
                     format!(
                         "both values were set at the same time ({}); the primary's is kept",
                         when(tp)
-                    ),
+                    )
+                    .into(),
                 )
             } else {
                 take(
@@ -183,7 +187,8 @@ pub fn most_recent_value(p: &Contact, s: &Contact, prop: &str) -> Result<Decisio
                         "the primary's value is more recent (set {}, the secondary's {})",
                         when(tp),
                         when(ts)
-                    ),
+                    )
+                    .into(),
                 )
             }
         }
@@ -193,7 +198,7 @@ pub fn most_recent_value(p: &Contact, s: &Contact, prop: &str) -> Result<Decisio
 /// Rule "primary-wins": P's value; S's only where P's is empty.
 pub fn primary_wins_value(p: &Contact, s: &Contact, prop: &str) -> Decision {
     const RULE: &str = "primary-wins";
-    let take = |side, why: &str| Decision::take(prop, p, s, side, RULE, why);
+    let take = |side, why: &'static str| Decision::take(prop, p, s, side, RULE, why);
     match (p.prop(prop), s.prop(prop)) {
         (Some(_), _) => take(Side::Primary, "the primary's value is kept"),
         (None, Some(_)) => take(
@@ -215,7 +220,8 @@ pub fn primary_email_and_additional_emails(p: &Contact, s: &Contact) -> Vec<Deci
     let mut out = Vec::new();
     let (pe, se) = (trimmed(p, EMAIL), trimmed(s, EMAIL));
     if on_either(p, s, EMAIL) {
-        let take = |side, why: &str| Decision::take(EMAIL, p, s, side, "email-primary", why);
+        let take =
+            |side, why: &'static str| Decision::take(EMAIL, p, s, side, "email-primary", why);
         out.push(match (pe, se) {
             (Some(_), _) => take(Side::Primary, "the primary's email stays the primary email"),
             (None, Some(_)) => take(
@@ -262,10 +268,10 @@ pub fn primary_email_and_additional_emails(p: &Contact, s: &Contact) -> Vec<Deci
                 .copied()
                 .filter(|e| !p_list.iter().any(|q| q.eq_ignore_ascii_case(e)))
                 .collect();
-            let why = if added.is_empty() {
-                "the secondary brings no new emails".to_string()
+            let why: Cow<'static, str> = if added.is_empty() {
+                "the secondary brings no new emails".into()
             } else {
-                format!("the secondary's emails are added: {}", added.join(", "))
+                format!("the secondary's emails are added: {}", added.join(", ")).into()
             };
             Decision::new(ADDITIONAL_EMAILS, p, s, Some(list.join(";")), RULE, why)
         });
@@ -301,7 +307,8 @@ pub fn furthest_lifecycle_stage(
         }
     };
     let (rp, rs) = (rank(p)?, rank(s)?);
-    let take = |side, why: String| Decision::take(LIFECYCLE_STAGE, p, s, side, RULE, why);
+    let take =
+        |side, why: Cow<'static, str>| Decision::take(LIFECYCLE_STAGE, p, s, side, RULE, why);
     Ok(match (rp, rs) {
         (None, None) => take(
             Side::Primary,
@@ -317,18 +324,20 @@ pub fn furthest_lifecycle_stage(
             format!(
                 "the secondary's stage {} is further down the funnel than {}",
                 order[b], order[a]
-            ),
+            )
+            .into(),
         ),
         (Some(a), Some(b)) if a > b => take(
             Side::Primary,
             format!(
                 "the primary's stage {} is further down the funnel than {}",
                 order[a], order[b]
-            ),
+            )
+            .into(),
         ),
         (Some(a), Some(_)) => take(
             Side::Primary,
-            format!("both contacts are at stage {}", order[a]),
+            format!("both contacts are at stage {}", order[a]).into(),
         ),
     })
 }
@@ -376,7 +385,7 @@ pub fn latest_last_modified(p: &Contact, s: &Contact) -> Result<Decision, MergeE
 pub fn summed_counter(p: &Contact, s: &Contact, prop: &str) -> Result<Decision, MergeError> {
     const RULE: &str = "sum";
     let (a, b) = (counter(p, prop)?, counter(s, prop)?);
-    let take = |side, why: &str| Decision::take(prop, p, s, side, RULE, why);
+    let take = |side, why: &'static str| Decision::take(prop, p, s, side, RULE, why);
     Ok(match (a, b) {
         (None, None) => take(Side::Primary, "neither contact has a count"),
         (Some(_), None) => take(
@@ -427,7 +436,7 @@ pub fn most_marketable_status(p: &Contact, s: &Contact) -> Result<Decision, Merg
         }
     };
     let (a, b) = (status(p)?, status(s)?);
-    let take = |side, why: &str| Decision::take(MARKETABLE_STATUS, p, s, side, RULE, why);
+    let take = |side, why: &'static str| Decision::take(MARKETABLE_STATUS, p, s, side, RULE, why);
     Ok(match (a, b) {
         (Some(false) | None, Some(true)) => take(
             Side::Secondary,
@@ -489,7 +498,7 @@ fn visit_group(
     times: &[&str],
     details: &[&str],
     pick: Pick,
-    rule: &str,
+    rule: &'static str,
     policy: Policy,
 ) -> Result<Vec<Decision>, MergeError> {
     let mut out = Vec::new();
@@ -957,7 +966,7 @@ mod tests {
             ],
         );
         let d = primary_wins_value(&p, &s, "city");
-        assert_eq!((merged(&d), d.rule.as_str()), (Some("A"), "primary-wins"));
+        assert_eq!((merged(&d), d.rule.as_ref()), (Some("A"), "primary-wins"));
         assert_eq!(merged(&primary_wins_value(&p, &s, "zip")), Some("9"));
         let d = default_value(&p, &s, "city", Policy::MostRecent).unwrap();
         assert_eq!(merged(&d), Some("B"));
@@ -1120,7 +1129,7 @@ mod tests {
         let s = contact("2", &[("createdate", "2024-02-01 09:00")]);
         let d = oldest_create_date(&p, &s).unwrap();
         assert_eq!(
-            (merged(&d), d.rule.as_str()),
+            (merged(&d), d.rule.as_ref()),
             (Some("2024-02-01 09:00"), "createdate-oldest")
         );
         let s = contact("2", &[("createdate", "1709287200000")]);
@@ -1153,7 +1162,7 @@ mod tests {
         let s = contact("2", &[("lastmodifieddate", "2024-03-01 10:00")]);
         let d = latest_last_modified(&p, &s).unwrap();
         assert_eq!(
-            (merged(&d), d.rule.as_str()),
+            (merged(&d), d.rule.as_ref()),
             (Some("2024-03-02"), "lastmodified-latest")
         );
         assert_eq!(
@@ -1169,7 +1178,7 @@ mod tests {
         let p = contact("1", &[("num_conversion_events", "3")]);
         let s = contact("2", &[("num_conversion_events", "2.0")]);
         let d = summed_counter(&p, &s, "num_conversion_events").unwrap();
-        assert_eq!((merged(&d), d.rule.as_str()), (Some("5"), "sum"));
+        assert_eq!((merged(&d), d.rule.as_ref()), (Some("5"), "sum"));
     }
 
     #[test]
@@ -1186,7 +1195,7 @@ mod tests {
         );
         let s = contact("2", &[]);
         let d = summed_counter(&p, &s, "hs_analytics_num_visits").unwrap();
-        assert_eq!((merged(&d), d.rule.as_str()), (Some(""), "sum"));
+        assert_eq!((merged(&d), d.rule.as_ref()), (Some(""), "sum"));
         let d = summed_counter(&s, &contact("3", &[]), "hs_analytics_num_visits").unwrap();
         assert_eq!(merged(&d), None);
     }
@@ -1228,7 +1237,7 @@ mod tests {
         let s = contact("2", &[("hs_marketable_status", "Marketing contact")]);
         let d = most_marketable_status(&p, &s).unwrap();
         assert_eq!(
-            (merged(&d), d.rule.as_str()),
+            (merged(&d), d.rule.as_ref()),
             (Some("Marketing contact"), "marketable-most")
         );
         let p = contact("1", &[("hs_marketable_status", "true")]);
@@ -1320,7 +1329,7 @@ mod tests {
         let ds = earliest_first_visit(&p, &s, Policy::PrimaryWins).unwrap();
         assert_eq!(ds.len(), 1);
         assert_eq!(
-            (merged(&ds[0]), ds[0].rule.as_str()),
+            (merged(&ds[0]), ds[0].rule.as_ref()),
             (Some("https://p/"), "primary-wins")
         );
     }
@@ -1425,7 +1434,7 @@ mod tests {
         );
         let d = primary_email_information(&p, &s, "hs_email_optout");
         assert_eq!(
-            (merged(&d), d.rule.as_str()),
+            (merged(&d), d.rule.as_ref()),
             (Some(""), "email-info-primary")
         );
         assert_eq!(
@@ -1469,12 +1478,12 @@ mod tests {
         );
         let d = primary_object_id(&p, &s);
         assert_eq!(
-            (merged(&d), d.rule.as_str()),
+            (merged(&d), d.rule.as_ref()),
             (Some("1"), "object-id-primary")
         );
         let d = merged_object_ids(&p, &s);
         assert_eq!(
-            (merged(&d), d.rule.as_str()),
+            (merged(&d), d.rule.as_ref()),
             (Some("5;6;2;7"), "merged-ids")
         );
         assert_eq!(merge_count(&p, &s), 3);
@@ -1492,7 +1501,7 @@ mod tests {
         let p = contact("1", &[]);
         let s = contact("2", &[("salesforcecontactid", "003A")]);
         let d = primary_salesforce_id(&p, &s);
-        assert_eq!((merged(&d), d.rule.as_str()), (None, "salesforce-primary"));
+        assert_eq!((merged(&d), d.rule.as_ref()), (None, "salesforce-primary"));
     }
 
     // ---- all decisions ----
@@ -1519,7 +1528,7 @@ mod tests {
         let ds = property_decisions(&p, &s, &MergeOptions::default()).unwrap();
         let got: Vec<_> = ds
             .iter()
-            .map(|d| (d.property.as_str(), d.rule.as_str(), merged(d)))
+            .map(|d| (d.property.as_str(), d.rule.as_ref(), merged(d)))
             .collect();
         assert_eq!(
             got,

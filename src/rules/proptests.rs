@@ -150,7 +150,7 @@ proptest! {
             prop_assert_eq!(got, want, "{}", prop);
             let d = o.decisions.iter().find(|d| d.property == *prop);
             if want.is_some() {
-                prop_assert_eq!(d.map(|d| d.rule.as_str()), Some("sum"));
+                prop_assert_eq!(d.map(|d| d.rule.as_ref()), Some("sum"));
             }
         }
     }
