@@ -5,8 +5,11 @@
 #   fuzz/campaign.sh RUNS TARGET...      e.g. fuzz/campaign.sh 10000000 json csv
 #
 # Logs go to fuzz/logs/TARGET.log. The run is niced, so builds and
-# benchmarks in the foreground keep the CPU. Two campaigns on two target
-# lists use both cores. Stops at the first crash (the run.sh exit status).
+# benchmarks in the foreground keep the CPU; for that reason the hang
+# timeout is 120 s of wall time (a starved or paused run is not a hang).
+# Two campaigns on two target lists use both cores. Stops at the first
+# crash (the run.sh exit status). Run it from a checkout you are not
+# editing: every target is rebuilt from the working tree.
 set -euo pipefail
 cd "$(dirname "$0")"
 runs=${1:?usage: fuzz/campaign.sh RUNS TARGET...}
@@ -17,7 +20,8 @@ export TMPDIR=${TMPDIR:-/dev/shm}
 for target in "$@"; do
     start=$(date +%s)
     status=0
-    nice -n 19 ./run.sh "$target" "$runs" >"logs/$target.log" 2>&1 || status=$?
+    nice -n 19 ./run.sh "$target" "$runs" -timeout=120 -report_slow_units=120 \
+        >"logs/$target.log" 2>&1 || status=$?
     secs=$(($(date +%s) - start))
     execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "logs/$target.log" | tail -1 | grep -o '[0-9]*$' || echo '?')
     crashes=$(ls "artifacts/$target" 2>/dev/null | wc -l)
