@@ -29,7 +29,11 @@ const PROGRESS_FROM: usize = 1000;
 
 pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     let plan = read_plan(&args.plan)?;
-    let opts = merge_options(&args.merge, ctx.global)?;
+    let opts = crate::rules::MergeOptions {
+        // Decisions are only read from the journal.
+        explain: args.journal.is_some(),
+        ..merge_options(&args.merge, ctx.global)?
+    };
     let apply_opts = ApplyOptions {
         keep_going: args.keep_going,
         max_merges: opts.max_merges,

@@ -149,6 +149,7 @@ pub fn merge_options(
         max_merges: flags.max_merges,
         enroll_on_merge: flags.enroll_on_merge,
         merge_time,
+        explain: true,
     })
 }
 

@@ -73,6 +73,12 @@ pub struct MergeOptions {
     /// The time of the merge (the MERGE timeline event, the email history's
     /// merge entry).
     pub merge_time: Millis,
+    /// Explain every property: a decision for each, with both contacts'
+    /// values (previews, the journal). Off (`apply` without a journal), the
+    /// merged contact is the same, but properties that keep the primary's
+    /// value under every policy get no decision and decisions do not carry
+    /// the contacts' values.
+    pub explain: bool,
 }
 
 /// HubSpot's merge limit.
@@ -89,6 +95,7 @@ impl Default for MergeOptions {
             max_merges: DEFAULT_MAX_MERGES,
             enroll_on_merge: false,
             merge_time: 0,
+            explain: true,
         }
     }
 }
@@ -201,19 +208,18 @@ pub(crate) fn raw(c: &Contact, prop: &str) -> Option<String> {
 }
 
 impl Decision {
-    /// A decision on `prop` with both sides' values filled in.
+    /// A decision on `prop`. Both sides' values are filled in by
+    /// [`property_decisions`] when the merge is explained.
     pub(crate) fn new(
         prop: &str,
-        p: &Contact,
-        s: &Contact,
         merged: Option<String>,
         rule: &'static str,
         why: impl Into<Cow<'static, str>>,
     ) -> Self {
         Decision {
             property: prop.to_string(),
-            primary: raw(p, prop),
-            secondary: raw(s, prop),
+            primary: None,
+            secondary: None,
             merged,
             rule: Cow::Borrowed(rule),
             why: why.into(),
@@ -234,7 +240,7 @@ impl Decision {
             Side::Primary if !p.properties.contains_key(prop) => raw(s, prop),
             side => raw(side.pick(p, s), prop),
         };
-        Decision::new(prop, p, s, merged, rule, why)
+        Decision::new(prop, merged, rule, why)
     }
 }
 

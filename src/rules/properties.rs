@@ -125,12 +125,26 @@ pub fn property_decisions(
     for name in names {
         out.push(match special.get_mut(name).and_then(Option::take) {
             Some(d) => d,
+            None if !opts.explain && keeps_primary_value(p, s, name) => continue,
             None if is_email_information(name) => primary_email_information(p, s, name),
             None => default_value(p, s, name, opts.policy)?,
         });
     }
     out.extend(special.into_values().flatten());
+    if opts.explain {
+        for d in &mut out {
+            d.primary = raw(p, &d.property);
+            d.secondary = raw(s, &d.property);
+        }
+    }
     Ok(out)
+}
+
+/// A property P has, for which S has no value or the same one, keeps P's
+/// value under every policy (and for email information): the merge need not
+/// decide it when nobody reads the decision.
+fn keeps_primary_value(p: &Contact, s: &Contact, prop: &str) -> bool {
+    p.properties.contains_key(prop) && (s.prop(prop).is_none() || s.prop(prop) == p.prop(prop))
 }
 
 /// The default rule for a property without one of its own, by policy.
@@ -254,14 +268,7 @@ pub fn primary_email_and_additional_emails(p: &Contact, s: &Contact) -> Vec<Deci
                 Some(v) if !v.trim().is_empty() => Some(String::new()),
                 other => other,
             };
-            Decision::new(
-                ADDITIONAL_EMAILS,
-                p,
-                s,
-                merged,
-                RULE,
-                "no additional emails",
-            )
+            Decision::new(ADDITIONAL_EMAILS, merged, RULE, "no additional emails")
         } else {
             let added: Vec<&str> = list
                 .iter()
@@ -273,7 +280,7 @@ pub fn primary_email_and_additional_emails(p: &Contact, s: &Contact) -> Vec<Deci
             } else {
                 format!("the secondary's emails are added: {}", added.join(", ")).into()
             };
-            Decision::new(ADDITIONAL_EMAILS, p, s, Some(list.join(";")), RULE, why)
+            Decision::new(ADDITIONAL_EMAILS, Some(list.join(";")), RULE, why)
         });
     }
     out
@@ -408,8 +415,6 @@ pub fn summed_counter(p: &Contact, s: &Contact, prop: &str) -> Result<Decision, 
                 })?;
             Decision::new(
                 prop,
-                p,
-                s,
                 Some(sum.to_string()),
                 RULE,
                 format!("the sum of both: {x} + {y}"),
@@ -514,8 +519,6 @@ fn visit_group(
         out.push(match driver {
             Some((side, t)) => Decision::new(
                 d,
-                p,
-                s,
                 raw(side.pick(p, s), d),
                 rule,
                 format!("follows the visit it describes: the {}'s {t}", side.name()),
@@ -569,8 +572,6 @@ pub fn oldest_original_source(p: &Contact, s: &Contact) -> Result<Vec<Decision>,
         .map(|prop| {
             Decision::new(
                 prop,
-                p,
-                s,
                 raw(side.pick(p, s), prop),
                 RULE,
                 format!("{why} (source and drill-downs travel together)"),
@@ -603,11 +604,9 @@ fn older_side(tp: Millis, ts: Millis, what: &str) -> (Side, String) {
 
 /// Rule "email-info-primary": P's value as it is, even when empty (S's is
 /// not taken, not even where P has none).
-pub fn primary_email_information(p: &Contact, s: &Contact, prop: &str) -> Decision {
+pub fn primary_email_information(p: &Contact, _s: &Contact, prop: &str) -> Decision {
     Decision::new(
         prop,
-        p,
-        s,
         raw(p, prop),
         "email-info-primary",
         "email information stays the primary's, even when empty",
@@ -633,8 +632,6 @@ pub fn legal_basis_union(p: &Contact, s: &Contact) -> Decision {
     }
     Decision::new(
         LEGAL_BASIS,
-        p,
-        s,
         Some(list.join(";")),
         RULE,
         "the legal bases of both contacts are kept",
@@ -642,12 +639,10 @@ pub fn legal_basis_union(p: &Contact, s: &Contact) -> Decision {
 }
 
 /// Rule "object-id-primary": P's record id.
-pub fn primary_object_id(p: &Contact, s: &Contact) -> Decision {
+pub fn primary_object_id(p: &Contact, _s: &Contact) -> Decision {
     let merged = p.prop(OBJECT_ID).unwrap_or(&p.id).to_string();
     Decision::new(
         OBJECT_ID,
-        p,
-        s,
         Some(merged),
         "object-id-primary",
         "the merged contact keeps the primary's record id",
@@ -668,8 +663,6 @@ pub fn merged_object_ids(p: &Contact, s: &Contact) -> Decision {
     list.retain(|id| *id != p.id);
     Decision::new(
         MERGED_OBJECT_IDS,
-        p,
-        s,
         Some(list.join(";")),
         "merged-ids",
         format!(
@@ -692,11 +685,9 @@ pub fn merge_count(p: &Contact, s: &Contact) -> usize {
 /// Rule "salesforce-primary": only P keeps syncing, so the merged contact
 /// keeps P's Salesforce id (S's is not taken, even where P has none); the
 /// sync report is [`super::salesforce_sync`].
-pub fn primary_salesforce_id(p: &Contact, s: &Contact) -> Decision {
+pub fn primary_salesforce_id(p: &Contact, _s: &Contact) -> Decision {
     Decision::new(
         SALESFORCE_ID,
-        p,
-        s,
         raw(p, SALESFORCE_ID),
         "salesforce-primary",
         "only the primary keeps syncing with Salesforce",
@@ -839,7 +830,9 @@ mod tests {
         let d = most_recent_value(&p, &s, "phone").unwrap();
         assert_eq!(merged(&d), Some("222"));
         assert_eq!(d.rule, "most-recent");
-        assert_eq!(d.primary.as_deref(), Some("111"));
+        let ds = property_decisions(&p, &s, &MergeOptions::default()).unwrap();
+        let d = ds.iter().find(|d| d.property == "phone").unwrap();
+        assert_eq!(d.primary.as_deref(), Some("111"), "explained: both values");
         assert_eq!(d.secondary.as_deref(), Some("222"));
         let d = most_recent_value(&s, &p, "phone").unwrap();
         assert_eq!(merged(&d), Some("222"), "the primary's newer value stays");
@@ -1571,5 +1564,53 @@ mod tests {
         assert_eq!(merged(get("lifecyclestage")), Some("customer"));
         assert_eq!(merged(get("city")), Some("A"));
         assert_eq!(merged(get("lastmodifieddate")), Some("2024-01-01"));
+    }
+
+    // ---- explain ----
+
+    #[test]
+    fn unexplained_merges_skip_only_properties_that_keep_the_primary_value() {
+        let p = contact(
+            "1",
+            &[
+                ("city", "A"),
+                ("phone", "1"),
+                ("zip", ""),
+                ("jobtitle", "X"),
+            ],
+        );
+        let s = contact("2", &[("city", "A"), ("phone", "2"), ("fax", "9")]);
+        for policy in [Policy::MostRecent, Policy::PrimaryWins] {
+            let full = MergeOptions {
+                policy,
+                ..Default::default()
+            };
+            let lean = MergeOptions {
+                explain: false,
+                ..full.clone()
+            };
+            let all = property_decisions(&p, &s, &full).unwrap();
+            let few = property_decisions(&p, &s, &lean).unwrap();
+            // Every decision skipped keeps P's stored value.
+            for d in &all {
+                match few.iter().find(|f| f.property == d.property) {
+                    Some(f) => assert_eq!(f.merged, d.merged, "{}", d.property),
+                    None => {
+                        assert!(keeps_primary_value(&p, &s, &d.property), "{}", d.property);
+                        assert_eq!(d.merged, raw(&p, &d.property), "{}", d.property);
+                    }
+                }
+            }
+            let skipped: Vec<&str> = all
+                .iter()
+                .filter(|d| !few.iter().any(|f| f.property == d.property))
+                .map(|d| d.property.as_str())
+                .collect();
+            assert_eq!(skipped, ["city", "zip", "jobtitle"], "{policy}");
+            assert!(few
+                .iter()
+                .all(|d| d.primary.is_none() && d.secondary.is_none()));
+            assert!(all.iter().any(|d| d.primary.is_some()));
+        }
     }
 }

@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 
 use super::testutil::api;
-use super::{MergeOptions, SUMMED};
+use super::{MergeOptions, Policy, SUMMED};
 use crate::dates::parse_millis;
 use crate::merge::merge_contacts;
 use crate::model::{key, value_as_text, AssocList, Associations, Contact};
@@ -116,8 +116,68 @@ fn opts() -> MergeOptions {
     }
 }
 
+/// Plain properties (and a date that decides "most recent"), each missing,
+/// null, empty or one of a few values, so both contacts often agree.
+fn plain() -> impl Strategy<Value = Vec<(&'static str, Option<String>)>> {
+    const NAMES: [&str; 6] = [
+        "city",
+        "phone",
+        "jobtitle",
+        "hs_email_optout",
+        "lastmodifieddate",
+        "lifecyclestage",
+    ];
+    let value = prop::option::of(prop::sample::select(vec![
+        "",
+        "a",
+        "b",
+        "2024-01-01",
+        "2023-06-01",
+        "lead",
+        "customer",
+    ]));
+    prop::collection::vec((prop::sample::select(&NAMES[..]), value), 0..6).prop_map(|v| {
+        v.into_iter()
+            .map(|(n, v)| {
+                let v = v.map(str::to_string);
+                match n {
+                    "lastmodifieddate" => (n, v.filter(|v| v.starts_with("20"))),
+                    "lifecyclestage" => (n, v.filter(|v| v == "lead" || v == "customer")),
+                    _ => (n, v),
+                }
+            })
+            .collect()
+    })
+}
+
+fn with_plain(mut c: Contact, props: &[(&str, Option<String>)]) -> Contact {
+    for (n, v) in props {
+        c.set_prop(n, v.clone());
+    }
+    c
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn explaining_does_not_change_the_merge(
+        ps in side(), ss in side(), pp in plain(), sp in plain(), primary_wins in any::<bool>()
+    ) {
+        let p = with_plain(build("1", &ps), &pp);
+        let s = with_plain(build("2", &ss), &sp);
+        let full = MergeOptions {
+            policy: if primary_wins { Policy::PrimaryWins } else { Policy::MostRecent },
+            ..opts()
+        };
+        let lean = MergeOptions { explain: false, ..full.clone() };
+        let a = merge_contacts(&p, &s, &full).unwrap();
+        let b = merge_contacts(&p, &s, &lean).unwrap();
+        prop_assert_eq!(&a.merged, &b.merged);
+        prop_assert_eq!(a.merged.properties.keys().collect::<Vec<_>>(), b.merged.properties.keys().collect::<Vec<_>>());
+        prop_assert_eq!(a.sections, b.sections);
+        prop_assert_eq!(a.warnings, b.warnings);
+    }
 
     #[test]
     fn every_email_survives(ps in side(), ss in side()) {

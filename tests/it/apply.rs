@@ -409,3 +409,41 @@ fn restore_newest_first(s: &Sandbox, start: &str, steps: &[(&str, &str)]) -> Str
     }
     current
 }
+
+#[test]
+fn the_journal_does_not_change_the_result() {
+    // Without a journal the merges skip explaining themselves; the output
+    // must be the same bytes.
+    let s = Sandbox::new();
+    let g = contact_merge::gen::generate(&contact_merge::gen::GenOptions {
+        contacts: 2000,
+        duplicate_rate: 0.2,
+        seed: 5,
+    });
+    s.write("g.plan.csv", contact_merge::gen::plan_csv(&g.pairs));
+    let csv = contact_merge::gen::to_csv_export(&g);
+    use contact_merge::format::{write_to_vec, Format};
+    s.write("g.csv", write_to_vec(&csv, Format::Csv));
+    s.write("g.ndjson", write_to_vec(&g.export, Format::Ndjson));
+    s.write("g.json", write_to_vec(&g.export, Format::Json));
+    for (file, plan) in [
+        ("contacts.json", "plan.csv"),
+        ("contacts.csv", "plan.csv"),
+        ("contacts.ndjson", "plan.csv"),
+        ("g.csv", "g.plan.csv"),
+        ("g.ndjson", "g.plan.csv"),
+        ("g.json", "g.plan.csv"),
+    ] {
+        let ext = file.rsplit('.').next().unwrap();
+        let (a, b) = (format!("a.{ext}"), format!("b.{ext}"));
+        let out = apply(&s, &[file, "--plan", plan, "-o", &a]);
+        assert!(out.status.success(), "{file}: {}", stderr(&out));
+        let out = apply(
+            &s,
+            &[file, "--plan", plan, "-o", &b, "--journal", "j.jsonl"],
+        );
+        assert!(out.status.success(), "{file}: {}", stderr(&out));
+        assert!(s.read(&a) == s.read(&b), "{file}: outputs differ");
+        std::fs::remove_file(s.path("j.jsonl")).unwrap();
+    }
+}
