@@ -1,5 +1,16 @@
 //! `contact-merge merge FILE PRIMARY SECONDARY -o OUT`: merge two contacts
 //! and write the whole export.
+//!
+//! A CSV or JSON Lines file written back in its own format is merged in
+//! one pass over the file, as `apply` does with a plan of one pair (only the
+//! two contacts are held; every other record is copied as it is). Anything
+//! but a plain merge of the two named contacts (an id that is missing or
+//! was merged away, a refused merge) goes the in-memory way, so that the
+//! messages are the same whichever way the file is read.
+
+use std::cell::Cell;
+use std::io::Write;
+use std::sync::Mutex;
 
 use anyhow::Context;
 
@@ -7,9 +18,15 @@ use super::args::MergeArgs;
 use super::{io, merge_options, Ctx, Status};
 use crate::atomic::TempFile;
 use crate::journal::JournalWriter;
-use crate::merge::merge_in_export;
+use crate::merge::{merge_contacts, merge_in_export};
+use crate::model::{Contact, Layout};
+use crate::plan::{ApplyError, ApplyOptions, MergeStep, Pair, Plan, PlanFormat};
+use crate::stream::{apply_file, can_stream, StreamError};
 
 pub fn run(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
+    if let Some(status) = streamed(args, ctx)? {
+        return Ok(status);
+    }
     let mut export = io::load(&args.file, ctx.global)?;
     let target = io::target(
         &args.file,
@@ -33,24 +50,15 @@ pub fn run(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     // the old one and renamed in after the export.
     let journal = match (&args.journal, before) {
         (Some(path), Some((Some(p), Some((s_index, s))))) => {
-            let mut tmp = TempFile::create(path)
-                .with_context(|| format!("cannot write the journal {}", path.display()))?;
-            if let Ok(old) = std::fs::read(path) {
-                std::io::Write::write_all(tmp.writer(), &old)?;
-                if !old.is_empty() && !old.ends_with(b"\n") {
-                    std::io::Write::write_all(tmp.writer(), b"\n")?;
-                }
-            }
             let decisions = outcome
                 .decisions
                 .iter()
                 .map(serde_json::to_value)
                 .collect::<Result<Vec<_>, _>>()?;
-            let mut w = JournalWriter::new(tmp.writer(), opts.merge_time, &opts.policy.to_string());
-            w.record_single(&p, &s, s_index, &outcome.merged, &decisions)
-                .and_then(|_| w.finish().map(|_| ()))
-                .with_context(|| format!("cannot write the journal {}", path.display()))?;
-            Some(tmp)
+            let mut line = Vec::new();
+            JournalWriter::new(&mut line, opts.merge_time, &opts.policy.to_string())
+                .record_single(&p, &s, s_index, &outcome.merged, &decisions)?;
+            Some(appended_journal(path, &line)?)
         }
         _ => None,
     };
@@ -72,12 +80,163 @@ pub fn run(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         .path
         .as_ref()
         .map_or_else(|| "stdout".to_string(), |p| p.display().to_string());
-    ctx.info(&format!(
-        "merged {} into {} (policy {}): {changed} properties changed; wrote {} contacts to {dest}",
-        args.secondary,
-        args.primary,
-        opts.policy,
-        export.contacts.len()
-    ));
+    done(
+        args,
+        ctx,
+        &opts.policy,
+        changed,
+        export.contacts.len(),
+        &dest,
+    );
     Ok(Status::Ok)
+}
+
+fn done(
+    args: &MergeArgs,
+    ctx: &mut Ctx,
+    policy: &crate::rules::Policy,
+    changed: usize,
+    contacts: usize,
+    dest: &str,
+) {
+    ctx.info(&format!(
+        "merged {} into {} (policy {policy}): {changed} properties changed; wrote {contacts} contacts to {dest}",
+        args.secondary, args.primary,
+    ));
+}
+
+/// The journal as it was plus one line, in a temporary file beside it.
+fn appended_journal(path: &std::path::Path, line: &[u8]) -> anyhow::Result<TempFile> {
+    let cannot = || format!("cannot write the journal {}", path.display());
+    let mut tmp = TempFile::create(path).with_context(cannot)?;
+    let w = tmp.writer();
+    if let Ok(old) = std::fs::read(path) {
+        w.write_all(&old).with_context(cannot)?;
+        if !old.is_empty() && !old.ends_with(b"\n") {
+            w.write_all(b"\n").with_context(cannot)?;
+        }
+    }
+    w.write_all(line).with_context(cannot)?;
+    w.flush().with_context(cannot)?;
+    Ok(tmp)
+}
+
+/// The one-pass merge of a CSV or JSON Lines file into the same format;
+/// `None` when the in-memory way must do it (see the module).
+fn streamed(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Option<Status>> {
+    let Some(format) = io::input_format(&args.file, ctx.global)
+        .filter(|f| can_stream(*f) && args.file.as_os_str() != "-")
+    else {
+        return Ok(None);
+    };
+    let target = io::target(
+        &args.file,
+        args.write.output.as_deref(),
+        args.write.in_place,
+        ctx.global,
+        format,
+    )?;
+    if target.format != format {
+        return Ok(None);
+    }
+    let opts = merge_options(&args.merge, ctx.global)?;
+    let plan = Plan {
+        file: "the command line".into(),
+        format: PlanFormat::Csv,
+        pairs: vec![Pair {
+            line: 1,
+            primary: args.primary.clone(),
+            secondary: args.secondary.clone(),
+        }],
+    };
+    let apply_opts = ApplyOptions {
+        keep_going: false,
+        max_merges: opts.max_merges,
+    };
+    let journaling = args.journal.is_some();
+    let changed = Mutex::new(0);
+    let merge = |_: &Layout, p: &Contact, s: &Contact| {
+        let o = merge_contacts(p, s, &opts).map_err(|e| e.to_string())?;
+        *changed.lock().expect("not poisoned") = o
+            .decisions
+            .iter()
+            .filter(|d| super::diff::changes_primary(d))
+            .count();
+        let decisions = if journaling {
+            o.decisions
+                .iter()
+                .map(serde_json::to_value)
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| e.to_string())?
+        } else {
+            Vec::new()
+        };
+        Ok(MergeStep {
+            merged: o.merged,
+            decisions,
+            warnings: o.warnings,
+        })
+    };
+    // Ids that lead elsewhere (merged away earlier) are the in-memory
+    // way's to refuse: stop before anything is written.
+    let redirected = Cell::new(false);
+    let mut line = Vec::new();
+    let policy = opts.policy.to_string();
+    let record = |a: &crate::plan::Applied<'_>| {
+        if a.primary_id != args.primary || a.secondary_id != args.secondary {
+            redirected.set(true);
+            return Err(std::io::Error::other("an id was merged away earlier"));
+        }
+        if journaling {
+            JournalWriter::new(&mut line, opts.merge_time, &policy).record_single(
+                a.primary,
+                a.secondary,
+                a.secondary_index,
+                a.merged,
+                a.decisions,
+            )?;
+        }
+        Ok(())
+    };
+    let mut tmp = match &target.path {
+        Some(p) => {
+            Some(TempFile::create(p).with_context(|| format!("cannot write {}", p.display()))?)
+        }
+        None => None,
+    };
+    // Written only once the merge is done (nothing when it goes the
+    // in-memory way).
+    let out: &mut dyn Write = match tmp.as_mut() {
+        Some(t) => t.writer(),
+        None => &mut *ctx.out,
+    };
+    let result = apply_file(&args.file, format, &plan, &apply_opts, merge, record, out);
+    let streamed = match result {
+        Ok(streamed) => streamed,
+        Err(StreamError::Apply(ApplyError::BadPairs { .. })) => return Ok(None),
+        Err(StreamError::Apply(ApplyError::Journal(_))) if redirected.get() => return Ok(None),
+        Err(StreamError::Read(e)) => return Err(e.into()),
+        Err(e) => return Err(anyhow::Error::new(e)),
+    };
+    // The journal lands first: an output without its journal could not be
+    // restored.
+    if let Some(path) = &args.journal {
+        appended_journal(path, &line)?
+            .commit()
+            .context("cannot write the journal")?;
+    }
+    if let Some(t) = tmp {
+        t.commit()
+            .with_context(|| format!("cannot write {}", args.file.display()))?;
+    }
+    for w in &streamed.report.warnings {
+        ctx.warn(&w.warning);
+    }
+    let dest = target
+        .path
+        .as_ref()
+        .map_or_else(|| "stdout".to_string(), |p| p.display().to_string());
+    let changed = *changed.lock().expect("not poisoned");
+    done(args, ctx, &opts.policy, changed, streamed.contacts, &dest);
+    Ok(Some(Status::Ok))
 }

@@ -262,3 +262,103 @@ fn journal_of_a_single_merge_restores_it() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(s.read("r.json"), s.read("contacts.json"));
 }
+
+/// `merge` read from stdin: always the in-memory way.
+fn merge_stdin(s: &Sandbox, file: &str, args: &[&str]) -> std::process::Output {
+    let ext = file.rsplit('.').next().unwrap();
+    s.cmd()
+        .arg("merge")
+        .arg("-")
+        .args(["--input-format", ext])
+        .args(args)
+        .args(["--merge-time", T])
+        .write_stdin(s.read(file))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn one_pass_merge_of_csv_and_json_lines_is_the_in_memory_one() {
+    let s = Sandbox::new();
+    for (file, pair) in [
+        ("contacts.csv", ["101", "102"]),
+        ("contacts.ndjson", ["101", "102"]),
+        ("contacts.csv", ["105", "103"]),
+        ("contacts.ndjson", ["104", "101"]),
+    ] {
+        let ext = file.rsplit('.').next().unwrap();
+        let (a, b) = (format!("a.{ext}"), format!("b.{ext}"));
+        let one_pass = merge(
+            &s,
+            &[file, pair[0], pair[1], "-o", &a, "--journal", "a.jsonl"],
+        );
+        assert!(one_pass.status.success(), "{}", stderr(&one_pass));
+        let in_memory = merge_stdin(
+            &s,
+            file,
+            &[pair[0], pair[1], "-o", &b, "--journal", "b.jsonl"],
+        );
+        assert!(in_memory.status.success(), "{}", stderr(&in_memory));
+        assert!(s.read(&a) == s.read(&b), "{file} {pair:?}: outputs differ");
+        assert_eq!(
+            String::from_utf8(s.read("a.jsonl")).unwrap(),
+            String::from_utf8(s.read("b.jsonl")).unwrap(),
+            "{file} {pair:?}: journals differ"
+        );
+        assert_eq!(
+            stderr(&one_pass).replace(&a, "OUT"),
+            stderr(&in_memory).replace(&b, "OUT")
+        );
+        // To stdout too.
+        let out = merge(&s, &[file, pair[0], pair[1], "-o", "-"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(out.stdout == s.read(&a), "{file} {pair:?}: stdout differs");
+    }
+}
+
+#[test]
+fn one_pass_merge_refuses_like_the_in_memory_one() {
+    // A missing id, a merged-away id (99 was merged into 101: apply would
+    // follow it, merge does not), the same contact, the merge limit.
+    let s = Sandbox::new();
+    let before = s.files();
+    for file in ["contacts.csv", "contacts.ndjson"] {
+        for args in [
+            vec!["101", "404"],
+            vec!["102", "99"],
+            vec!["99", "102"],
+            vec!["101", "101"],
+            vec!["101", "102", "--max-merges", "1"],
+        ] {
+            let mut all = vec![file];
+            all.extend(&args);
+            all.extend(["-o", "o.csv"]);
+            let one_pass = merge(&s, &all);
+            let in_memory = merge_stdin(&s, file, &[&args[..], &["-o", "o.csv"]].concat());
+            assert_eq!(one_pass.status.code(), Some(1), "{file} {args:?}");
+            assert_eq!(
+                stderr(&one_pass).replace(file, "-"),
+                stderr(&in_memory),
+                "{file} {args:?}"
+            );
+        }
+    }
+    assert_eq!(s.files(), before, "nothing written");
+}
+
+#[test]
+fn one_pass_merge_copies_other_records_as_they_are() {
+    let s = Sandbox::new();
+    s.write(
+        "q.csv",
+        "Record ID,Email\n1,a@x.com\n2,b@x.com\n\"3\",\"c@x.com\"\n",
+    );
+    let out = merge(&s, &["q.csv", "1", "2", "-o", "out.csv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(s.read("out.csv")).unwrap();
+    // Only the new columns' empty cells are added.
+    assert!(text.ends_with("\n\"3\",\"c@x.com\",,\n"), "{text}");
+    // The in-memory way writes every row anew.
+    let out = merge_stdin(&s, "q.csv", &["1", "2", "-o", "-"]);
+    assert!(String::from_utf8(out.stdout).unwrap().ends_with("\n3,c@x.com,,\n"));
+}
