@@ -72,12 +72,7 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
 
     let (report, target, contacts, warnings) = if let Some((format, target)) = streamed {
         // The output is a temporary file (or stdout) until the plan is done.
-        let mut tmp = match &target.path {
-            Some(p) => {
-                Some(TempFile::create(p).with_context(|| format!("cannot write {}", p.display()))?)
-            }
-            None => None,
-        };
+        let mut tmp = target.temp_file()?;
         let out: &mut dyn Write = match tmp.as_mut() {
             Some(t) => t.writer(),
             None => &mut *ctx.out,
@@ -133,10 +128,7 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         ctx.warn(w);
     }
     render(&report, ctx, target.path.is_none())?;
-    let dest = target
-        .path
-        .as_ref()
-        .map_or_else(|| "stdout".to_string(), |p| p.display().to_string());
+    let dest = target.describe();
     ctx.info(&format!(
         "applied {} of {} pairs (policy {}){}; wrote {contacts} contacts to {dest}{}",
         report.applied,
@@ -175,15 +167,25 @@ fn target(args: &ApplyArgs, ctx: &Ctx, input: Format) -> anyhow::Result<Target> 
     )?)
 }
 
-/// One merge of the plan, as the plan needs it: the decisions only when
-/// the journal records them.
+/// One merge of the plan, as the plan needs it.
 fn merge_step(
     p: &Contact,
     s: &Contact,
     opts: &MergeOptions,
     journaling: bool,
 ) -> Result<MergeStep, String> {
-    let outcome = merge_contacts(p, s, opts).map_err(|e| e.to_string())?;
+    into_step(
+        merge_contacts(p, s, opts).map_err(|e| e.to_string())?,
+        journaling,
+    )
+}
+
+/// A merge as a plan step: the decisions (as JSON) only when the journal
+/// records them.
+pub(super) fn into_step(
+    outcome: crate::merge::MergeOutcome,
+    journaling: bool,
+) -> Result<MergeStep, String> {
     let decisions = if journaling {
         outcome
             .decisions

@@ -45,6 +45,27 @@ pub struct Target {
     pub format: Format,
 }
 
+impl Target {
+    /// The output for messages: its path, or "stdout".
+    pub fn describe(&self) -> String {
+        self.path
+            .as_ref()
+            .map_or_else(|| "stdout".to_string(), |p| p.display().to_string())
+    }
+
+    /// The temporary file the result is written to before it is renamed
+    /// into place; `None` for stdout.
+    pub fn temp_file(&self) -> anyhow::Result<Option<crate::atomic::TempFile>> {
+        self.path
+            .as_ref()
+            .map(|p| {
+                crate::atomic::TempFile::create(p)
+                    .with_context(|| format!("cannot write {}", p.display()))
+            })
+            .transpose()
+    }
+}
+
 /// Work out the output: `-o FILE` (`-` = stdout), or the input itself with
 /// `--in-place`. The format is `--output-format`, else `-o`'s extension,
 /// else the input's.

@@ -20,7 +20,7 @@ use crate::atomic::TempFile;
 use crate::journal::JournalWriter;
 use crate::merge::{merge_contacts, merge_in_export};
 use crate::model::{Contact, Layout};
-use crate::plan::{ApplyError, ApplyOptions, MergeStep, Pair, Plan, PlanFormat};
+use crate::plan::{ApplyError, ApplyOptions, Pair, Plan, PlanFormat};
 use crate::stream::{apply_file, can_stream, StreamError};
 
 pub fn run(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
@@ -76,10 +76,7 @@ pub fn run(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         .iter()
         .filter(|d| super::diff::changes_primary(d))
         .count();
-    let dest = target
-        .path
-        .as_ref()
-        .map_or_else(|| "stdout".to_string(), |p| p.display().to_string());
+    let dest = target.describe();
     done(
         args,
         ctx,
@@ -162,20 +159,7 @@ fn streamed(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Option<Status>> {
             .iter()
             .filter(|d| super::diff::changes_primary(d))
             .count();
-        let decisions = if journaling {
-            o.decisions
-                .iter()
-                .map(serde_json::to_value)
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| e.to_string())?
-        } else {
-            Vec::new()
-        };
-        Ok(MergeStep {
-            merged: o.merged,
-            decisions,
-            warnings: o.warnings,
-        })
+        super::apply::into_step(o, journaling)
     };
     // Ids that lead elsewhere (merged away earlier) are the in-memory
     // way's to refuse: stop before anything is written.
@@ -198,12 +182,7 @@ fn streamed(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Option<Status>> {
         }
         Ok(())
     };
-    let mut tmp = match &target.path {
-        Some(p) => {
-            Some(TempFile::create(p).with_context(|| format!("cannot write {}", p.display()))?)
-        }
-        None => None,
-    };
+    let mut tmp = target.temp_file()?;
     // Written only once the merge is done (nothing when it goes the
     // in-memory way).
     let out: &mut dyn Write = match tmp.as_mut() {
@@ -232,10 +211,7 @@ fn streamed(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Option<Status>> {
     for w in &streamed.report.warnings {
         ctx.warn(&w.warning);
     }
-    let dest = target
-        .path
-        .as_ref()
-        .map_or_else(|| "stdout".to_string(), |p| p.display().to_string());
+    let dest = target.describe();
     let changed = *changed.lock().expect("not poisoned");
     done(args, ctx, &opts.policy, changed, streamed.contacts, &dest);
     Ok(Some(Status::Ok))

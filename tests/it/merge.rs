@@ -360,5 +360,7 @@ fn one_pass_merge_copies_other_records_as_they_are() {
     assert!(text.ends_with("\n\"3\",\"c@x.com\",,\n"), "{text}");
     // The in-memory way writes every row anew.
     let out = merge_stdin(&s, "q.csv", &["1", "2", "-o", "-"]);
-    assert!(String::from_utf8(out.stdout).unwrap().ends_with("\n3,c@x.com,,\n"));
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .ends_with("\n3,c@x.com,,\n"));
 }
