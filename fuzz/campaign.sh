@@ -6,7 +6,7 @@
 #
 # Logs go to fuzz/logs/TARGET.log. The run is niced, so builds and
 # benchmarks in the foreground keep the CPU; for that reason the hang
-# timeout is 120 s of wall time (a starved or paused run is not a hang).
+# timeout is 20 minutes of wall time (a starved or paused run is not a hang).
 # Two campaigns on two target lists use both cores. Stops at the first
 # crash (the run.sh exit status). Run it from a checkout you are not
 # editing: every target is rebuilt from the working tree.
@@ -20,7 +20,7 @@ export TMPDIR=${TMPDIR:-/dev/shm}
 for target in "$@"; do
     start=$(date +%s)
     status=0
-    nice -n 19 ./run.sh "$target" "$runs" -timeout=120 -report_slow_units=120 \
+    nice -n 19 ./run.sh "$target" "$runs" -timeout=1200 -report_slow_units=1200 \
         >"logs/$target.log" 2>&1 || status=$?
     secs=$(($(date +%s) - start))
     execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "logs/$target.log" | tail -1 | grep -o '[0-9]*$' || echo '?')
