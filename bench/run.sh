@@ -5,6 +5,7 @@
 #   bench/run.sh [SIZES...]        default: 100000 1000000
 #   RUNS=5 bench/run.sh 100000     runs per measurement (median reported)
 #   BIN=path/to/contact-merge      measure another build (e.g. an older commit)
+#   FORMATS=csv                    only these formats (default: csv ndjson)
 #   PAUSE=PATTERN                  SIGSTOP the processes whose command line
 #                                  matches PATTERN (pkill -f) during each
 #                                  measurement, e.g. a fuzzer in the background
@@ -49,7 +50,7 @@ for n in "${sizes[@]}"; do
     "$gen" --contacts "$n" --seed 42 --out "$dir" --formats csv,ndjson 2>/dev/null
   fi
   printf 'primary_id,secondary_id\n' > "$dir/empty.csv"
-  for fmt in csv ndjson; do
+  for fmt in ${FORMATS:-csv ndjson}; do
     in=$dir/contacts.$fmt
     mb=$(( $(stat -c %s "$in") / 1024 / 1024 ))
     read -r copy copy_mb < <(measure "$bin" apply "$in" --plan "$dir/empty.csv" -o "$dir/out.$fmt" $t)
