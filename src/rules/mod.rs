@@ -120,7 +120,9 @@ impl MergeOptions {
 /// `primary` and `secondary` are the values as stored before the merge
 /// (`None` when the property is missing or `null`; an empty CSV cell is
 /// `Some("")`); `merged` is the value the merged contact gets (`None` with
-/// no such property on P means the property is not added).
+/// no such property on P means the property is not added). The sides'
+/// values are only filled in when the merge is explained
+/// ([`MergeOptions::explain`]).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Decision {
     pub property: String,
