@@ -60,13 +60,9 @@ pub fn merge_contacts(
             h.entry("email".to_string()).or_default().insert(0, entry);
         }
     }
-    let has_history = merged.history.is_some();
-    note_part(&mut merged, key::HISTORY, has_history);
 
     let (associations, mut sections) = rules::merged_associations(p, s);
     merged.associations = associations;
-    let has_associations = merged.associations.is_some();
-    note_part(&mut merged, key::ASSOCIATIONS, has_associations);
 
     let outcomes = [
         (
@@ -101,6 +97,13 @@ pub fn merge_contacts(
 
     let (salesforce, warnings) = rules::salesforce_sync(p, s);
     sections.extend(salesforce);
+    // The key order becomes the order the contact is written in, so that a
+    // later merge sees the same contact whether this one stays in memory or
+    // is written and read back first (a streamed plan keeps merged contacts
+    // as JSON). The output does not change.
+    if !merged.key_order.is_empty() {
+        merged.key_order = merged.written_keys();
+    }
 
     Ok(MergeOutcome {
         merged,
@@ -137,16 +140,6 @@ pub fn merge_in_export(
     Ok(outcome)
 }
 
-/// A part the merge gave the merged contact takes its place in the key
-/// order now, as a section does ([`put_section`]): the contact is then
-/// written the same whether it stays in memory or is written and read back
-/// before a later merge (a streamed plan keeps merged contacts as JSON).
-fn note_part(c: &mut Contact, k: &str, present: bool) {
-    if present && !c.key_order.is_empty() {
-        c.note_key(k);
-    }
-}
-
 /// Set (or remove) a section of the merged contact. A contact without a key
 /// order (read from CSV) does not gain one, so that it keeps being written
 /// in HubSpot's API order.
@@ -172,29 +165,31 @@ mod tests {
 
     #[test]
     fn parts_gained_are_written_the_same_after_a_write_and_read() {
-        // Found by fuzzing (stream): P gains a history from S, then visits
-        // from T. Streaming keeps the first result as JSON; the second
-        // merge must write its keys in the same order either way.
-        let lines = concat!(
+        // Found by fuzzing (stream): P gains properties, a history or
+        // associations from S, then visits from T. Streaming keeps the
+        // first result as JSON; the second merge must write its keys in the
+        // same order either way.
+        let s = r#"{"id":"2","properties":{"email":"b@x.com"},"propertiesWithHistory":{"email":[{"value":"b@x.com","timestamp":"2024-01-01T00:00:00.000Z"}]},"associations":{"deals":["9"]}}"#;
+        let t = r#"{"id":"3","properties":{},"visits":[{"timestamp":"2024-02-01T00:00:00.000Z"}]}"#;
+        for p in [
             r#"{"id":"1","properties":{"email":"a@x.com"}}"#,
-            "\n",
-            r#"{"id":"2","properties":{"email":"b@x.com"},"propertiesWithHistory":{"email":[{"value":"b@x.com","timestamp":"2024-01-01T00:00:00.000Z"}]},"associations":{"deals":["9"]}}"#,
-            "\n",
-            r#"{"id":"3","properties":{},"visits":[{"timestamp":"2024-02-01T00:00:00.000Z"}]}"#,
-            "\n",
-        );
-        let e = format::read_bytes(lines.as_bytes(), format::Format::Ndjson, "t").unwrap();
-        let [p, s, t] = [&e.contacts[0], &e.contacts[1], &e.contacts[2]];
-        let opts = MergeOptions::default();
-        let first = merge_contacts(p, s, &opts).unwrap().merged;
-        let value = serde_json::to_value(&first).unwrap();
-        let read_back = format::json::contact_from_value(value).unwrap();
-        let kept = merge_contacts(&first, t, &opts).unwrap().merged;
-        let reread = merge_contacts(&read_back, t, &opts).unwrap().merged;
-        assert_eq!(
-            serde_json::to_string(&kept).unwrap(),
-            serde_json::to_string(&reread).unwrap()
-        );
+            r#"{"id":"1","usertokens":["u"]}"#,
+        ] {
+            let lines = format!("{p}\n{s}\n{t}\n");
+            let e = format::read_bytes(lines.as_bytes(), format::Format::Ndjson, "t").unwrap();
+            let [p, s, t] = [&e.contacts[0], &e.contacts[1], &e.contacts[2]];
+            let opts = MergeOptions::default();
+            let first = merge_contacts(p, s, &opts).unwrap().merged;
+            let value = serde_json::to_value(&first).unwrap();
+            let read_back = format::json::contact_from_value(value).unwrap();
+            assert_eq!(read_back.key_order, first.key_order);
+            let kept = merge_contacts(&first, t, &opts).unwrap().merged;
+            let reread = merge_contacts(&read_back, t, &opts).unwrap().merged;
+            assert_eq!(
+                serde_json::to_string(&kept).unwrap(),
+                serde_json::to_string(&reread).unwrap()
+            );
+        }
     }
 
     const T: i64 = 1_709_287_200_000; // 2024-03-01T10:00:00Z

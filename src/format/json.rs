@@ -385,6 +385,20 @@ const DEFAULT_ORDER: &[&str] = &[
 const FIXED_KEYS: [&str; 4] = [key::ID, key::PROPERTIES, key::HISTORY, key::ASSOCIATIONS];
 
 impl Contact {
+    /// The keys [`Contact`]'s JSON has, in order.
+    pub(crate) fn written_keys(&self) -> Vec<String> {
+        self.write_order()
+            .into_iter()
+            .filter(|k| match *k {
+                key::ID | key::PROPERTIES => true,
+                key::HISTORY => self.history.is_some(),
+                key::ASSOCIATIONS => self.associations.is_some(),
+                other => self.sections.contains_key(other),
+            })
+            .map(str::to_string)
+            .collect()
+    }
+
     /// The keys to write, in order: the order read, then parts gained since.
     fn write_order(&self) -> Vec<&str> {
         let mut order: Vec<&str> = if self.key_order.is_empty() {
