@@ -16,9 +16,11 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
+use std::rc::Rc;
 
 use serde_json::Value;
 
@@ -180,14 +182,28 @@ fn scan_csv(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, Rea
     let style = HeaderStyle::of(text);
     let skip = if bom { 3 } else { 0 };
     reader.consume(skip);
+    let not_utf8 = Rc::new(Cell::new(false));
     let mut rdr = ::csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
-        .from_reader(reader);
+        .from_reader(Utf8Checked::new(reader, not_utf8.clone()));
     let mut no_lines = NoLines;
+    // Bytes that are not UTF-8 anywhere in the file refuse it, as the
+    // in-memory reader does (its message comes from [`precise`]).
+    let csv_error = |e: ::csv::Error, no_lines: &mut NoLines| {
+        if not_utf8.get() {
+            ReadError::NotUtf8 {
+                file: file.into(),
+                line: 0,
+                offset: 0,
+            }
+        } else {
+            csv_error(file, e, &mut no_lines.counter())
+        }
+    };
     let headers: Vec<String> = rdr
         .headers()
-        .map_err(|e| csv_error(file, e, &mut no_lines.counter()))?
+        .map_err(|e| csv_error(e, &mut no_lines))?
         .iter()
         .map(str::to_string)
         .collect();
@@ -205,7 +221,7 @@ fn scan_csv(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, Rea
         match rdr.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
-            Err(e) => return Err(csv_error(file, e, &mut no_lines.counter())),
+            Err(e) => return Err(csv_error(e, &mut no_lines)),
         }
         let pos = record.position().map_or(0, |p| p.byte()) + skip as u64;
         let n = starts.len();
@@ -268,6 +284,74 @@ fn scan_csv(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, Rea
         loaded,
         claims,
     })
+}
+
+/// A reader that refuses bytes that are not UTF-8, as the in-memory reader
+/// refuses the whole file for them. The csv crate checks only the fields it
+/// makes, and quotes can join the halves of a bad sequence into a good one
+/// (`"\xC4"\x90` is the field `Đ`).
+struct Utf8Checked<R> {
+    inner: R,
+    /// The start of a character the last read ended inside.
+    carry: [u8; 4],
+    carry_len: usize,
+    failed: Rc<Cell<bool>>,
+}
+
+impl<R> Utf8Checked<R> {
+    fn new(inner: R, failed: Rc<Cell<bool>>) -> Self {
+        Utf8Checked {
+            inner,
+            carry: [0; 4],
+            carry_len: 0,
+            failed,
+        }
+    }
+
+    fn fail(&self) -> io::Error {
+        self.failed.set(true);
+        io::Error::new(io::ErrorKind::InvalidData, "the file is not valid UTF-8")
+    }
+}
+
+impl<R: Read> Read for Utf8Checked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 {
+            // The file ends inside a character.
+            return if self.carry_len > 0 {
+                Err(self.fail())
+            } else {
+                Ok(0)
+            };
+        }
+        let mut start = 0;
+        // First finish the character the last read ended inside.
+        while self.carry_len > 0 {
+            if start == n {
+                return Ok(n);
+            }
+            self.carry[self.carry_len] = buf[start];
+            self.carry_len += 1;
+            start += 1;
+            match std::str::from_utf8(&self.carry[..self.carry_len]) {
+                Ok(_) => self.carry_len = 0,
+                Err(e) if e.error_len().is_none() && self.carry_len < 4 => {}
+                Err(_) => return Err(self.fail()),
+            }
+        }
+        match std::str::from_utf8(&buf[start..n]) {
+            Ok(_) => {}
+            // A character cut by the end of this read.
+            Err(e) if e.error_len().is_none() => {
+                let valid = start + e.valid_up_to();
+                self.carry_len = n - valid;
+                self.carry[..self.carry_len].copy_from_slice(&buf[valid..n]);
+            }
+            Err(_) => return Err(self.fail()),
+        }
+        Ok(n)
+    }
 }
 
 /// Line numbers are only needed for messages, which [`precise`] words from
@@ -1005,6 +1089,72 @@ mod tests {
             "primary_id,secondary_id\n3,1\n",
             false,
         );
+    }
+
+    /// Reads `bytes` through [`Utf8Checked`], `chunk` bytes at a time.
+    fn read_checked(bytes: &[u8], chunk: usize) -> io::Result<Vec<u8>> {
+        struct Chunks<'a>(&'a [u8], usize);
+        impl Read for Chunks<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let n = self.1.min(buf.len()).min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let failed = Rc::new(Cell::new(false));
+        let mut r = Utf8Checked::new(Chunks(bytes, chunk), failed.clone());
+        let mut out = Vec::new();
+        let got = r.read_to_end(&mut out);
+        assert_eq!(failed.get(), got.is_err());
+        got.map(|_| out)
+    }
+
+    #[test]
+    fn utf8_is_checked_across_reads() {
+        let good = "Record ID,Name\n1,Łukasz Đorđe 😀 naïve\n".as_bytes();
+        for chunk in 1..8 {
+            assert_eq!(read_checked(good, chunk).unwrap(), good, "{chunk}");
+        }
+        for bad in [
+            &b"1,\"\xC4\"\x90\n"[..],
+            b"1,\xFF\n",
+            b"1,\xC4",
+            b"1,\xF0\x9F\x98",
+            b"\xE2\x82",
+        ] {
+            for chunk in 1..8 {
+                assert!(read_checked(bad, chunk).is_err(), "{bad:?} {chunk}");
+            }
+        }
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_refuse_the_file_even_when_quotes_join_them() {
+        // Found by fuzzing (stream): the csv crate made the field "Đ" from
+        // `"\xC4"\x90`, so the stream took a file the in-memory reader
+        // refuses.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("u.csv");
+        let csv = b"Record ID,Name\n1,\"\xC4\"\x90\n2,x\n";
+        std::fs::write(&path, csv).unwrap();
+        let plan = parse_plan(b"primary_id,secondary_id\n1,2\n", "p.csv", None).unwrap();
+        let e = apply_file(
+            &path,
+            Format::Csv,
+            &plan,
+            &ApplyOptions::default(),
+            |_, p, s| step(p, s),
+            |_| Ok(()),
+            &mut Vec::new(),
+        )
+        .unwrap_err()
+        .to_string();
+        let want = format::read_path(&path, Some(Format::Csv))
+            .unwrap_err()
+            .to_string();
+        assert!(want.contains("not valid UTF-8"), "{want}");
+        assert_eq!(e, want);
     }
 
     #[test]
