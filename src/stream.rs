@@ -1091,6 +1091,25 @@ mod tests {
         );
     }
 
+    /// `csv` written to `path` and streamed with the plan `pairs`
+    /// (`primary,secondary` lines): the output, or why not.
+    fn stream_csv(path: &Path, csv: &[u8], pairs: &str) -> Result<Vec<u8>, StreamError> {
+        std::fs::write(path, csv).unwrap();
+        let plan = format!("primary_id,secondary_id\n{pairs}");
+        let plan = parse_plan(plan.as_bytes(), "p.csv", None).unwrap();
+        let mut out = Vec::new();
+        apply_file(
+            path,
+            Format::Csv,
+            &plan,
+            &ApplyOptions::default(),
+            |_, p, s| step(p, s),
+            |_| Ok(()),
+            &mut out,
+        )?;
+        Ok(out)
+    }
+
     /// Reads `bytes` through [`Utf8Checked`], `chunk` bytes at a time.
     fn read_checked(bytes: &[u8], chunk: usize) -> io::Result<Vec<u8>> {
         struct Chunks<'a>(&'a [u8], usize);
@@ -1137,19 +1156,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("u.csv");
         let csv = b"Record ID,Name\n1,\"\xC4\"\x90\n2,x\n";
-        std::fs::write(&path, csv).unwrap();
-        let plan = parse_plan(b"primary_id,secondary_id\n1,2\n", "p.csv", None).unwrap();
-        let e = apply_file(
-            &path,
-            Format::Csv,
-            &plan,
-            &ApplyOptions::default(),
-            |_, p, s| step(p, s),
-            |_| Ok(()),
-            &mut Vec::new(),
-        )
-        .unwrap_err()
-        .to_string();
+        let e = stream_csv(&path, csv, "1,2\n").unwrap_err().to_string();
         let want = format::read_path(&path, Some(Format::Csv))
             .unwrap_err()
             .to_string();
@@ -1164,20 +1171,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("m.csv");
         let csv = b"Record ID,Email\r\n1,a@x.com\n2,b@x.com\n3,c@x.com\n";
-        std::fs::write(&path, csv).unwrap();
+        let text = String::from_utf8(stream_csv(&path, csv, "3,1\n3,2\n").unwrap()).unwrap();
         let plan = parse_plan(b"primary_id,secondary_id\n3,1\n3,2\n", "p.csv", None).unwrap();
-        let mut out = Vec::new();
-        apply_file(
-            &path,
-            Format::Csv,
-            &plan,
-            &ApplyOptions::default(),
-            |_, p, s| step(p, s),
-            |_| Ok(()),
-            &mut out,
-        )
-        .unwrap();
-        let text = String::from_utf8(out).unwrap();
         assert!(text.starts_with("Record ID,Email,"), "{text}");
         assert_eq!(text.lines().count(), 2, "{text}");
         assert!(text.split('\n').next().unwrap().ends_with('\r'), "{text:?}");
