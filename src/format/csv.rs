@@ -609,6 +609,18 @@ mod tests {
         assert_eq!(e.contacts[0].id, "7");
     }
 
+    /// The layout `text` is read with, after checking that it is written
+    /// back to an equal export.
+    fn layout_kept_on_a_round_trip(text: &[u8]) -> CsvLayout {
+        let e = read(text, "t.csv").unwrap();
+        let back = read(&roundtrip(text), "t.csv").unwrap();
+        assert_eq!(back, e, "{}", String::from_utf8_lossy(text));
+        let Layout::Csv(l) = e.layout else {
+            unreachable!()
+        };
+        l
+    }
+
     #[test]
     fn quoting_style_comes_from_the_whole_header() {
         // Found by fuzzing (roundtrip): a first header that needed quotes
@@ -622,13 +634,8 @@ mod tests {
             (b"\"Record ID\",\n1,a\n", false),
             (b"\"Record ID\"", true),
         ] {
-            let e = read(text, "t.csv").unwrap();
-            let Layout::Csv(l) = &e.layout else {
-                unreachable!()
-            };
+            let l = layout_kept_on_a_round_trip(text);
             assert_eq!(l.quote_all, all, "{}", String::from_utf8_lossy(text));
-            let back = read(&roundtrip(text), "t.csv").unwrap();
-            assert_eq!(back, e, "{}", String::from_utf8_lossy(text));
         }
     }
 
@@ -643,13 +650,8 @@ mod tests {
             (b"Record ID,a\r1,x\r\n", false),
             (b"Record ID", false),
         ] {
-            let e = read(text, "t.csv").unwrap();
-            let Layout::Csv(l) = &e.layout else {
-                unreachable!()
-            };
+            let l = layout_kept_on_a_round_trip(text);
             assert_eq!(l.crlf, crlf, "{}", String::from_utf8_lossy(text));
-            let back = read(&roundtrip(text), "t.csv").unwrap();
-            assert_eq!(back, e, "{}", String::from_utf8_lossy(text));
         }
     }
 

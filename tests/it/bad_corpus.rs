@@ -21,13 +21,7 @@ const READABLE: &[&str] = &[
 ];
 
 fn bad_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(fixtures().join("bad"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e != "md"))
-        .collect();
-    files.sort();
-    files
+    crate::util::corpus("bad")
 }
 
 fn name(p: &Path) -> String {

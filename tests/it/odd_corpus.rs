@@ -11,13 +11,7 @@ use contact_merge::model::{Export, JsonShape, Layout};
 use crate::util::{fixtures, stderr, Sandbox};
 
 fn odd_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(fixtures().join("odd"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e != "md"))
-        .collect();
-    files.sort();
-    files
+    crate::util::corpus("odd")
 }
 
 fn read(name: &str) -> Export {
