@@ -11,6 +11,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -641,7 +643,7 @@ where
 /// ([`crate::stream`]). Contacts are numbered in export order.
 pub trait Store<'a> {
     /// A contact taken out of the store, perhaps not parsed yet.
-    type Taken: Sync;
+    type Taken: Send;
     /// The number of the contact with this id, while it is in the export.
     fn index(&self, id: &str) -> Option<usize>;
     /// Its position in the export as it stands now.
@@ -650,9 +652,10 @@ pub trait Store<'a> {
     fn checkout(&mut self, i: usize) -> Self::Taken;
     /// The contact taken out (parsing it if need be; any thread may call
     /// this).
-    fn open(taken: &Self::Taken) -> Cow<'a, Contact>;
-    /// Put back a contact taken out whose merge did not happen.
-    fn checkin(&mut self, i: usize, taken: Self::Taken, opened: Cow<'a, Contact>);
+    fn open(taken: Self::Taken) -> Cow<'a, Contact>;
+    /// Put back a contact taken out (and opened) whose merge did not
+    /// happen.
+    fn checkin(&mut self, i: usize, opened: Cow<'a, Contact>);
     /// What the store makes of a merged contact before it is committed
     /// (encoding it, say), done on the merging threads.
     type Prepared: Send;
@@ -753,13 +756,13 @@ where
             .collect();
         let merged = merge_all::<S, M>(
             &*work,
-            &taken,
+            taken,
             layout,
             opts,
             &merge,
             std::mem::take(&mut garbage),
         );
-        for ((b, taken), merged) in batch.into_iter().zip(taken).zip(merged) {
+        for (b, merged) in batch.into_iter().zip(merged) {
             let bad = |problem| BadPair {
                 line: b.pair.line,
                 place: plan.place(b.pair.line),
@@ -769,9 +772,7 @@ where
                 resolved_secondary: b.si.map(|_| b.rs.clone()),
                 problem,
             };
-            let (Some((tp, ts)), Some((p, s, result)), Some(pi), Some(si)) =
-                (taken, merged, b.pi, b.si)
-            else {
+            let (Some((p, s, result)), Some(pi), Some(si)) = (merged, b.pi, b.si) else {
                 report
                     .skipped
                     .push(bad(b.problem.expect("a pair not merged has a problem")));
@@ -780,8 +781,8 @@ where
             let (step, prepared) = match result {
                 Ok(done) => done,
                 Err(problem) => {
-                    work.checkin(pi, tp, p);
-                    work.checkin(si, ts, s);
+                    work.checkin(pi, p);
+                    work.checkin(si, s);
                     report.skipped.push(bad(problem));
                     continue;
                 }
@@ -846,10 +847,12 @@ type Merged<'a, P> = (
 );
 
 /// Open and merge the batch's pairs (the merge limit first), on two threads
-/// when there are enough of them.
+/// when there are enough of them. Both threads take the next pair to merge
+/// as they finish one, so that neither waits for the other (the second
+/// thread first frees the last batch's contacts).
 fn merge_all<'a, S, M>(
     store: &S,
-    taken: &[Option<(S::Taken, S::Taken)>],
+    taken: Vec<Option<(S::Taken, S::Taken)>>,
     layout: &Layout,
     opts: &ApplyOptions,
     merge: &M,
@@ -859,8 +862,8 @@ where
     S: Store<'a> + Sync,
     M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String> + Sync,
 {
-    let one = |t: &Option<(S::Taken, S::Taken)>| -> Option<Merged<'a, S::Prepared>> {
-        let (tp, ts) = t.as_ref()?;
+    let one = |t: Option<(S::Taken, S::Taken)>| -> Option<Merged<'a, S::Prepared>> {
+        let (tp, ts) = t?;
         let (p, s) = (S::open(tp), S::open(ts));
         let count = crate::rules::merge_count(&p, &s);
         let result = if count >= opts.max_merges {
@@ -888,21 +891,38 @@ where
     let merges = taken.iter().filter(|t| t.is_some()).count();
     if merges < 16 {
         drop(garbage);
-        return taken.iter().map(one).collect();
+        return taken.into_iter().map(one).collect();
     }
-    let (first, second) = taken.split_at(taken.len() / 2);
-    std::thread::scope(|scope| {
+    let n = taken.len();
+    let slots: Vec<Mutex<_>> = taken.into_iter().map(Mutex::new).collect();
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(slot) = slots.get(i) else {
+                return done;
+            };
+            let t = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
+            done.push((i, one(t)));
+        }
+    };
+    let (mine, theirs) = std::thread::scope(|scope| {
         let other = scope.spawn(|| {
             drop(garbage);
-            second.iter().map(one).collect::<Vec<_>>()
+            work()
         });
-        let mut out: Vec<_> = first.iter().map(one).collect();
+        let mine = work();
         match other.join() {
-            Ok(rest) => out.extend(rest),
+            Ok(theirs) => (mine, theirs),
             Err(panic) => std::panic::resume_unwind(panic),
         }
-        out
-    })
+    });
+    let mut out: Vec<Option<Merged<'a, S::Prepared>>> = (0..n).map(|_| None).collect();
+    for (i, m) in mine.into_iter().chain(theirs) {
+        out[i] = m;
+    }
+    out
 }
 
 /// The export as the plan changes it, without touching it: contacts changed
@@ -937,16 +957,12 @@ impl<'a> Store<'a> for Work<'a> {
         }
     }
 
-    fn open(taken: &Cow<'a, Contact>) -> Cow<'a, Contact> {
-        match taken {
-            Cow::Borrowed(c) => Cow::Borrowed(c),
-            // A contact an earlier pair changed: rare, a copy is fine.
-            Cow::Owned(c) => Cow::Owned(c.clone()),
-        }
+    fn open(taken: Cow<'a, Contact>) -> Cow<'a, Contact> {
+        taken
     }
 
-    fn checkin(&mut self, i: usize, taken: Cow<'a, Contact>, _opened: Cow<'a, Contact>) {
-        if let Cow::Owned(c) = taken {
+    fn checkin(&mut self, i: usize, opened: Cow<'a, Contact>) {
+        if let Cow::Owned(c) = opened {
             self.changed.insert(i, c);
         }
     }

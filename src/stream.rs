@@ -720,26 +720,25 @@ impl<'s> Store<'s> for RawStore<'s> {
         }
     }
 
-    fn open(taken: &Taken<'s>) -> Cow<'s, Contact> {
+    fn open(taken: Taken<'s>) -> Cow<'s, Contact> {
         Cow::Owned(match taken {
-            Taken::Parsed(c) => (**c).clone(),
+            Taken::Parsed(c) => *c,
             Taken::Csv {
                 record,
                 layout,
                 line,
                 file,
-            } => contact_from_row(layout, record, *line, file)
+            } => contact_from_row(layout, record, line, file)
                 .expect("the first pass checked this record"),
-            Taken::Json { bytes, layout } => from_json(bytes, layout),
+            Taken::Json { bytes, layout } => from_json(&bytes, layout),
         })
     }
 
-    fn checkin(&mut self, i: usize, taken: Taken<'s>, _opened: Cow<'s, Contact>) {
-        // Every contact is kept encoded; keep a merged one parsed too.
-        if let Taken::Parsed(c) = taken {
-            if self.recent.is_none() {
-                self.recent = Some((i, *c));
-            }
+    fn checkin(&mut self, i: usize, opened: Cow<'s, Contact>) {
+        // Every contact is still kept encoded as it was; keep it parsed
+        // too, as it stands now.
+        if self.recent.is_none() {
+            self.recent = Some((i, opened.into_owned()));
         }
     }
 
