@@ -29,6 +29,7 @@ pub fn merge_contacts(
     opts: &MergeOptions,
 ) -> Result<MergeOutcome, MergeError> {
     let (p, s) = (primary, secondary);
+    let _explaining = rules::Explaining::set(opts.explain);
     if p.id == s.id {
         return Err(MergeError::SameContact { id: p.id.clone() });
     }

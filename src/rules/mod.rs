@@ -13,6 +13,19 @@
 //! Decisions made where the spec is silent are written beside the rule that
 //! makes them.
 
+/// A decision's sentence (`why`, a section's note), formatted only when
+/// the merge on this thread is explained ([`Explaining`]): an unexplained
+/// `apply` makes a hundred thousand of them that nobody reads.
+macro_rules! why {
+    ($($arg:tt)*) => {
+        if $crate::rules::explaining() {
+            ::std::borrow::Cow::<'static, str>::Owned(format!($($arg)*))
+        } else {
+            ::std::borrow::Cow::<'static, str>::Borrowed("")
+        }
+    };
+}
+
 pub mod history;
 pub mod properties;
 pub mod sections;
@@ -79,6 +92,37 @@ pub struct MergeOptions {
     /// value under every policy get no decision and decisions do not carry
     /// the contacts' values.
     pub explain: bool,
+}
+
+thread_local! {
+    static EXPLAINING: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+/// Whether the merge running on this thread words its decisions.
+pub(crate) fn explaining() -> bool {
+    EXPLAINING.with(|e| e.get())
+}
+
+/// While alive, merges on this thread word their decisions only if
+/// `explain` ([`MergeOptions::explain`]); set by [`crate::merge`] for the
+/// length of one merge, so that the rules keep their two-contact
+/// signatures. Without one, decisions are worded.
+pub(crate) struct Explaining {
+    before: bool,
+}
+
+impl Explaining {
+    pub(crate) fn set(explain: bool) -> Self {
+        Explaining {
+            before: EXPLAINING.with(|e| e.replace(explain)),
+        }
+    }
+}
+
+impl Drop for Explaining {
+    fn drop(&mut self) {
+        EXPLAINING.with(|e| e.set(self.before));
+    }
 }
 
 /// HubSpot's merge limit.
@@ -249,6 +293,31 @@ impl Decision {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::testutil::contact;
+
+    #[test]
+    fn sentences_are_worded_only_while_explaining() {
+        let p = contact("1", &[("num_conversion_events", "2")]);
+        let s = contact("2", &[("num_conversion_events", "3")]);
+        let worded = summed_counter(&p, &s, "num_conversion_events").unwrap();
+        assert_eq!(worded.why, "the sum of both: 2 + 3");
+        {
+            let _quiet = Explaining::set(false);
+            let quiet = summed_counter(&p, &s, "num_conversion_events").unwrap();
+            assert_eq!(quiet.why, "");
+            assert_eq!(quiet.merged, worded.merged);
+            {
+                let _nested = Explaining::set(true);
+                assert!(explaining());
+            }
+            assert!(!explaining(), "a guard gives back the setting before it");
+        }
+        assert!(explaining());
+        assert_eq!(
+            summed_counter(&p, &s, "num_conversion_events").unwrap(),
+            worded
+        );
+    }
 
     #[test]
     fn policy_displays_kebab_case_and_serializes_so() {

@@ -178,31 +178,28 @@ pub fn most_recent_value(p: &Contact, s: &Contact, prop: &str) -> Result<Decisio
             if ts > tp {
                 take(
                     Side::Secondary,
-                    format!(
+                    why!(
                         "the secondary's value is more recent (set {}, the primary's {})",
                         when(ts),
                         when(tp)
-                    )
-                    .into(),
+                    ),
                 )
             } else if ts == tp {
                 take(
                     Side::Primary,
-                    format!(
+                    why!(
                         "both values were set at the same time ({}); the primary's is kept",
                         when(tp)
-                    )
-                    .into(),
+                    ),
                 )
             } else {
                 take(
                     Side::Primary,
-                    format!(
+                    why!(
                         "the primary's value is more recent (set {}, the secondary's {})",
                         when(tp),
                         when(ts)
-                    )
-                    .into(),
+                    ),
                 )
             }
         }
@@ -278,7 +275,7 @@ pub fn primary_email_and_additional_emails(p: &Contact, s: &Contact) -> Vec<Deci
             let why: Cow<'static, str> = if added.is_empty() {
                 "the secondary brings no new emails".into()
             } else {
-                format!("the secondary's emails are added: {}", added.join(", ")).into()
+                why!("the secondary's emails are added: {}", added.join(", "))
             };
             Decision::new(ADDITIONAL_EMAILS, Some(list.join(";")), RULE, why)
         });
@@ -328,23 +325,23 @@ pub fn furthest_lifecycle_stage(
         ),
         (Some(a), Some(b)) if b > a => take(
             Side::Secondary,
-            format!(
+            why!(
                 "the secondary's stage {} is further down the funnel than {}",
-                order[b], order[a]
-            )
-            .into(),
+                order[b],
+                order[a]
+            ),
         ),
         (Some(a), Some(b)) if a > b => take(
             Side::Primary,
-            format!(
+            why!(
                 "the primary's stage {} is further down the funnel than {}",
-                order[a], order[b]
-            )
-            .into(),
+                order[a],
+                order[b]
+            ),
         ),
         (Some(a), Some(_)) => take(
             Side::Primary,
-            format!("both contacts are at stage {}", order[a]).into(),
+            why!("both contacts are at stage {}", order[a]),
         ),
     })
 }
@@ -417,7 +414,7 @@ pub fn summed_counter(p: &Contact, s: &Contact, prop: &str) -> Result<Decision, 
                 prop,
                 Some(sum.to_string()),
                 RULE,
-                format!("the sum of both: {x} + {y}"),
+                why!("the sum of both: {x} + {y}"),
             )
         }
     })
@@ -521,7 +518,7 @@ fn visit_group(
                 d,
                 raw(side.pick(p, s), d),
                 rule,
-                format!("follows the visit it describes: the {}'s {t}", side.name()),
+                why!("follows the visit it describes: the {}'s {t}", side.name()),
             ),
             None => default_value(p, s, d, policy)?,
         });
@@ -541,7 +538,7 @@ pub fn oldest_original_source(p: &Contact, s: &Contact) -> Result<Vec<Decision>,
         return Ok(Vec::new());
     }
     let src = ORIGINAL_SOURCE[0];
-    let (side, why): (Side, String) = match (p.prop(src), s.prop(src)) {
+    let (side, why): (Side, Cow<'static, str>) = match (p.prop(src), s.prop(src)) {
         (None, None) => (
             Side::Primary,
             "neither contact has an original source".into(),
@@ -574,17 +571,17 @@ pub fn oldest_original_source(p: &Contact, s: &Contact) -> Result<Vec<Decision>,
                 prop,
                 raw(side.pick(p, s), prop),
                 RULE,
-                format!("{why} (source and drill-downs travel together)"),
+                why!("{why} (source and drill-downs travel together)"),
             )
         })
         .collect())
 }
 
-fn older_side(tp: Millis, ts: Millis, what: &str) -> (Side, String) {
+fn older_side(tp: Millis, ts: Millis, what: &str) -> (Side, Cow<'static, str>) {
     if ts < tp {
         (
             Side::Secondary,
-            format!(
+            why!(
                 "the secondary's source is older: it {what} {}, the primary's {}",
                 when(Some(ts)),
                 when(Some(tp))
@@ -593,7 +590,7 @@ fn older_side(tp: Millis, ts: Millis, what: &str) -> (Side, String) {
     } else {
         (
             Side::Primary,
-            format!(
+            why!(
                 "the primary's source is older or as old: it {what} {}, the secondary's {}",
                 when(Some(tp)),
                 when(Some(ts))
@@ -665,7 +662,7 @@ pub fn merged_object_ids(p: &Contact, s: &Contact) -> Decision {
         MERGED_OBJECT_IDS,
         Some(list.join(";")),
         "merged-ids",
-        format!(
+        why!(
             "the secondary's id {} and the ids it had absorbed are added",
             s.id
         ),
@@ -759,7 +756,7 @@ fn pick_date(
     s: &Contact,
     prop: &str,
     pick: Pick,
-) -> Result<(Side, String), MergeError> {
+) -> Result<(Side, Cow<'static, str>), MergeError> {
     let (a, b) = (date_of(p, prop)?, date_of(s, prop)?);
     let word = match pick {
         Pick::Earliest => "earlier",
@@ -785,7 +782,7 @@ fn pick_date(
             };
             (
                 side,
-                format!(
+                why!(
                     "the {}'s {} is {word} than {}",
                     side.name(),
                     when(Some(win)),
