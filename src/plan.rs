@@ -657,12 +657,21 @@ pub trait Store<'a> {
     /// happen.
     fn checkin(&mut self, i: usize, opened: Cow<'a, Contact>);
     /// What the store makes of a merged contact before it is committed
-    /// (encoding it, say), done on the merging threads.
+    /// (encoding it, say), done on the merging threads. `named_later`:
+    /// whether a later pair of the plan may name the merged contact (when
+    /// not, it is only written out).
     type Prepared: Send;
-    fn prepare(&self, merged: &Contact) -> Self::Prepared;
+    fn prepare(&self, merged: &Contact, named_later: bool) -> Self::Prepared;
     /// The merge happened: the primary is now `merged`, the secondary is
-    /// gone.
-    fn commit(&mut self, pi: usize, si: usize, merged: Contact, prepared: Self::Prepared);
+    /// gone. Gives back a contact the store no longer needs, for the caller
+    /// to free where it costs least.
+    fn commit(
+        &mut self,
+        pi: usize,
+        si: usize,
+        merged: Contact,
+        prepared: Self::Prepared,
+    ) -> Option<Contact>;
 }
 
 /// Run a plan over a store: the pair-by-pair logic of [`apply_plan`],
@@ -697,6 +706,7 @@ where
         warnings: Vec::new(),
     };
     let pairs = &plan.pairs;
+    let mut last_use = LastUse::new(plan, &redirects, |id| work.index(id));
     let mut next = 0;
     // The contacts of the last batch, freed on the other core while the
     // next batch merges.
@@ -736,6 +746,7 @@ where
                 }
             };
             batch.push(Planned {
+                at: next,
                 pair,
                 rp,
                 rs,
@@ -747,10 +758,14 @@ where
         }
         // Take the contacts out, merge them (in parallel), then settle the
         // pairs in order.
-        let taken: Vec<Option<(S::Taken, S::Taken)>> = batch
+        let taken: Vec<Option<Checkout<S::Taken>>> = batch
             .iter()
             .map(|b| match (&b.problem, b.pi, b.si) {
-                (None, Some(pi), Some(si)) => Some((work.checkout(pi), work.checkout(si))),
+                (None, Some(pi), Some(si)) => Some(Checkout {
+                    primary: work.checkout(pi),
+                    secondary: work.checkout(si),
+                    named_later: last_use.merge(b.at, pi, &b.rp, si, &b.rs),
+                }),
                 _ => None,
             })
             .collect();
@@ -811,7 +826,9 @@ where
                     warning: w,
                 });
             }
-            work.commit(pi, si, step.merged, prepared);
+            if let Some(unneeded) = work.commit(pi, si, step.merged, prepared) {
+                garbage.push(Cow::Owned(unneeded));
+            }
             garbage.push(p);
             garbage.push(s);
         }
@@ -829,6 +846,8 @@ const BATCH: usize = 512;
 
 /// One pair of a batch, resolved.
 struct Planned<'p> {
+    /// Its number in the plan.
+    at: usize,
     pair: &'p Pair,
     rp: String,
     rs: String,
@@ -836,6 +855,73 @@ struct Planned<'p> {
     si: Option<usize>,
     /// Why it cannot be merged, found before merging.
     problem: Option<PairProblem>,
+}
+
+/// A pair's two contacts, taken out to be merged.
+struct Checkout<T> {
+    primary: T,
+    secondary: T,
+    /// Whether a later pair may name the merged contact.
+    named_later: bool,
+}
+
+/// When each contact is named by the plan for the last time, to know
+/// whether a merged contact will be merged again or only written out.
+///
+/// A later pair can reach a contact only through an id that resolves to
+/// it: its own id, the ids merged into it (by the plan or, through
+/// `hs_merged_object_ids`, before the export), and those of the contacts it
+/// absorbs later, which a pair naming one of its ids absorbs. So the last
+/// pair that may reach a contact is the last one naming any id of its
+/// family; merging S into P joins their families. Pairs that are refused
+/// or skipped still count (it only errs on the side of keeping).
+struct LastUse<'p> {
+    /// The last pair naming each id.
+    named: rustc_hash::FxHashMap<&'p str, usize>,
+    /// Per contact (store number), the last pair naming an id of its
+    /// family, where that is more than its own id.
+    family: rustc_hash::FxHashMap<usize, usize>,
+}
+
+impl<'p> LastUse<'p> {
+    fn new(plan: &'p Plan, redirects: &Redirects, index: impl Fn(&str) -> Option<usize>) -> Self {
+        let mut named: rustc_hash::FxHashMap<&'p str, usize> = Default::default();
+        for (k, pair) in plan.pairs.iter().enumerate() {
+            named.insert(pair.primary.as_str(), k);
+            named.insert(pair.secondary.as_str(), k);
+        }
+        let mut family: rustc_hash::FxHashMap<usize, usize> = Default::default();
+        for from in redirects.to.keys() {
+            let Some(&k) = named.get(from.as_str()) else {
+                continue;
+            };
+            let mut end = from.as_str();
+            for _ in 0..=redirects.to.len() {
+                match redirects.to.get(end) {
+                    Some(next) => end = next,
+                    None => break,
+                }
+            }
+            let Some(i) = index(end) else {
+                continue;
+            };
+            let last = family.entry(i).or_insert(k);
+            *last = (*last).max(k);
+        }
+        LastUse { named, family }
+    }
+
+    /// The pair numbered `at` merges contact `si` (id `rs`) into `pi` (id
+    /// `rp`): whether a later pair may name the result.
+    fn merge(&mut self, at: usize, pi: usize, rp: &str, si: usize, rs: &str) -> bool {
+        let last = |i: usize, id: &str| {
+            let own = self.named.get(id).copied().unwrap_or(0);
+            self.family.get(&i).map_or(own, |&f| f.max(own))
+        };
+        let joined = last(pi, rp).max(last(si, rs));
+        self.family.insert(pi, joined);
+        joined > at
+    }
 }
 
 /// What merging one pair of a batch gave: both contacts as they were, and
@@ -852,7 +938,7 @@ type Merged<'a, P> = (
 /// thread first frees the last batch's contacts).
 fn merge_all<'a, S, M>(
     store: &S,
-    taken: Vec<Option<(S::Taken, S::Taken)>>,
+    taken: Vec<Option<Checkout<S::Taken>>>,
     layout: &Layout,
     opts: &ApplyOptions,
     merge: &M,
@@ -862,9 +948,9 @@ where
     S: Store<'a> + Sync,
     M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String> + Sync,
 {
-    let one = |t: Option<(S::Taken, S::Taken)>| -> Option<Merged<'a, S::Prepared>> {
-        let (tp, ts) = t?;
-        let (p, s) = (S::open(tp), S::open(ts));
+    let one = |t: Option<Checkout<S::Taken>>| -> Option<Merged<'a, S::Prepared>> {
+        let t = t?;
+        let (p, s) = (S::open(t.primary), S::open(t.secondary));
         let count = crate::rules::merge_count(&p, &s);
         let result = if count >= opts.max_merges {
             Err(PairProblem::OverLimit {
@@ -880,7 +966,7 @@ where
                     ),
                 }),
                 Ok(step) => {
-                    let prepared = store.prepare(&step.merged);
+                    let prepared = store.prepare(&step.merged, t.named_later);
                     Ok((step, prepared))
                 }
                 Err(message) => Err(PairProblem::Refused { message }),
@@ -968,14 +1054,15 @@ impl<'a> Store<'a> for Work<'a> {
     }
 
     type Prepared = ();
-    fn prepare(&self, _merged: &Contact) {}
+    fn prepare(&self, _merged: &Contact, _named_later: bool) {}
 
-    fn commit(&mut self, pi: usize, si: usize, merged: Contact, _prepared: ()) {
+    fn commit(&mut self, pi: usize, si: usize, merged: Contact, _prepared: ()) -> Option<Contact> {
         self.changed.insert(pi, merged);
         self.changed.remove(&si);
         self.index.remove(self.base[si].id.as_str());
         self.removed[si] = true;
         self.gone.add(si);
+        None
     }
 }
 
@@ -1564,6 +1651,109 @@ pub(crate) mod tests {
         });
         assert!(matches!(r, Err(ApplyError::Journal(_))));
         assert_eq!(ids_of(&e), ["1", "2"]);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Whenever a pair reaches a contact a pair before it merged, that
+        /// merge was told a later pair may name it: through chains,
+        /// redirects by the plan and by `hs_merged_object_ids`, refused
+        /// merges, unknown ids.
+        #[test]
+        fn a_merged_contact_a_later_pair_reaches_was_known_to_be_named_later(
+            claims in proptest::collection::vec(proptest::option::of(0usize..4), 6),
+            pairs in proptest::collection::vec((0usize..12, 0usize..12, proptest::bool::weighted(0.1)), 0..24),
+        ) {
+            // Contacts c0..c5; c<i> may claim merged-away id m<j>; ids
+            // m0..m3 are not contacts, u0..u1 are unknown.
+            let id = |k: usize| match k {
+                0..=5 => format!("c{k}"),
+                6..=9 => format!("m{}", k - 6),
+                _ => format!("u{}", k - 10),
+            };
+            let mut redirects = Redirects::new();
+            for (i, claim) in claims.iter().enumerate() {
+                if let Some(j) = claim {
+                    if redirects.target(&format!("m{j}")).is_none() {
+                        redirects.record(&format!("m{j}"), &format!("c{i}"));
+                    }
+                }
+            }
+            let plan = Plan {
+                file: "plan.csv".into(),
+                format: PlanFormat::Csv,
+                pairs: pairs
+                    .iter()
+                    .enumerate()
+                    .map(|(k, (p, s, _))| Pair { line: k as u64 + 2, primary: id(*p), secondary: id(*s) })
+                    .collect(),
+            };
+            let index = |id: &str| id.strip_prefix('c').and_then(|n| n.parse::<usize>().ok());
+            let mut last_use = LastUse::new(&plan, &redirects, index);
+            let mut alive = [true; 6];
+            // The pair that last merged each contact, and what it was told.
+            let mut merged_by: [Option<(usize, bool)>; 6] = [None; 6];
+            for (k, pair) in plan.pairs.iter().enumerate() {
+                let rp = redirects.resolve(&pair.primary);
+                let rs = redirects.resolve(&pair.secondary);
+                let (Some(pi), Some(si)) = (index(&rp), index(&rs)) else { continue };
+                if pi == si || !alive[pi] || !alive[si] {
+                    continue;
+                }
+                for i in [pi, si] {
+                    if let Some((at, named_later)) = merged_by[i] {
+                        proptest::prop_assert!(named_later, "pair {at} merged c{i}, pair {k} reaches it");
+                    }
+                }
+                let named_later = last_use.merge(k, pi, &rp, si, &rs);
+                if pairs[k].2 {
+                    // Refused: nothing changes.
+                    continue;
+                }
+                redirects.record(&rs, &rp);
+                alive[si] = false;
+                merged_by[pi] = Some((k, named_later));
+            }
+        }
+    }
+
+    #[test]
+    fn last_use_follows_chains_redirects_and_claims() {
+        let plan = |pairs: &[(&str, &str)]| Plan {
+            file: "plan.csv".into(),
+            format: PlanFormat::Csv,
+            pairs: pairs
+                .iter()
+                .map(|(p, s)| Pair {
+                    line: 0,
+                    primary: p.to_string(),
+                    secondary: s.to_string(),
+                })
+                .collect(),
+        };
+        let index = |id: &str| id.strip_prefix('c').and_then(|n| n.parse::<usize>().ok());
+        // A chain: c0 absorbs c1, then c2.
+        let p = plan(&[("c0", "c1"), ("c0", "c2")]);
+        let mut u = LastUse::new(&p, &Redirects::new(), index);
+        assert!(u.merge(0, 0, "c0", 1, "c1"));
+        assert!(!u.merge(1, 0, "c0", 2, "c2"));
+        // A later pair names the absorbed id; then the absorber is absorbed.
+        let p = plan(&[("c0", "c1"), ("c2", "c0"), ("c1", "c3")]);
+        let mut u = LastUse::new(&p, &Redirects::new(), index);
+        assert!(u.merge(0, 0, "c0", 1, "c1"));
+        assert!(u.merge(1, 2, "c2", 0, "c0"), "c1 now resolves to c2");
+        // An id merged before the export (c3 lists m9).
+        let mut r = Redirects::new();
+        r.record("m9", "c3");
+        let p = plan(&[("c3", "c4"), ("m9", "c5")]);
+        let mut u = LastUse::new(&p, &r, index);
+        assert!(u.merge(0, 3, "c3", 4, "c4"));
+        // Nobody names the result again.
+        let p = plan(&[("c0", "c1"), ("c2", "c3")]);
+        let mut u = LastUse::new(&p, &Redirects::new(), index);
+        assert!(!u.merge(0, 0, "c0", 1, "c1"));
+        assert!(!u.merge(1, 2, "c2", 3, "c3"));
     }
 
     #[test]

@@ -25,8 +25,8 @@ use std::rc::Rc;
 use serde_json::Value;
 
 use crate::format::csv::{
-    contact_from_row, csv_error, encode_record, layout_for, open_quote_line, row_cells,
-    with_new_columns, Column, CsvLayout, HeaderStyle,
+    contact_from_row, csv_error, encode_record, layout_for, open_quote_line, row_cells, Column,
+    CsvLayout, HeaderStyle,
 };
 use crate::format::json::contact_from_value;
 use crate::format::{self, Format, ReadError};
@@ -133,8 +133,52 @@ fn precise(path: &Path, format: Format, e: ReadError) -> ReadError {
 
 /// A contact the plan needs, as read.
 enum Raw {
-    Csv(::csv::StringRecord),
+    /// Where its fields are in [`Scan::fields`].
+    Csv(FieldsAt),
     Json(Box<[u8]>),
+}
+
+/// The fields of the CSV records the plan needs, one record after the
+/// other: one allocation for them all rather than a `StringRecord` (and
+/// its field ends) each.
+#[derive(Default)]
+struct Fields {
+    text: String,
+    /// Each field's end, from the start of its record.
+    ends: Vec<u32>,
+}
+
+#[derive(Clone, Copy)]
+struct FieldsAt {
+    text: usize,
+    ends: usize,
+    len: usize,
+}
+
+impl Fields {
+    fn push(&mut self, record: &::csv::StringRecord) -> FieldsAt {
+        let at = FieldsAt {
+            text: self.text.len(),
+            ends: self.ends.len(),
+            len: record.len(),
+        };
+        for field in record.iter() {
+            self.text.push_str(field);
+            let end = self.text.len() - at.text;
+            self.ends
+                .push(u32::try_from(end).expect("a CSV record under 4 GB"));
+        }
+        at
+    }
+
+    fn get(&self, at: FieldsAt) -> impl Iterator<Item = &str> {
+        let text = &self.text[at.text..];
+        let ends = &self.ends[at.ends..at.ends + at.len];
+        let starts = std::iter::once(0).chain(ends.iter().copied());
+        starts
+            .zip(ends.iter().copied())
+            .map(move |(a, b)| &text[a as usize..b as usize])
+    }
 }
 
 struct Loaded {
@@ -155,6 +199,8 @@ struct Scan {
     file_len: u64,
     /// The contacts the plan needs, in file order.
     loaded: Vec<Loaded>,
+    /// CSV: their fields.
+    fields: Fields,
     /// (contact id, merged-away id it holds) for the plan's ids, in file
     /// order: HubSpot's redirects.
     claims: Vec<(String, String)>,
@@ -215,6 +261,7 @@ fn scan_csv(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, Rea
         .position(|c| *c == Column::Property(MERGED_IDS.into()));
     let mut starts: Vec<u64> = Vec::new();
     let mut loaded = Vec::new();
+    let mut fields = Fields::default();
     let mut claims = Vec::new();
     let mut record = ::csv::StringRecord::new();
     loop {
@@ -249,7 +296,7 @@ fn scan_csv(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, Rea
                 id: id.to_string(),
                 record: n,
                 line: record.position().map_or(0, |p| p.line()),
-                raw: Raw::Csv(record.clone()),
+                raw: Raw::Csv(fields.push(&record)),
             });
         }
     }
@@ -282,6 +329,7 @@ fn scan_csv(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, Rea
         ranges,
         file_len,
         loaded,
+        fields,
         claims,
     })
 }
@@ -434,6 +482,7 @@ fn scan_ndjson(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, 
         ranges,
         file_len,
         loaded,
+        fields: Fields::default(),
         claims,
     })
 }
@@ -455,7 +504,19 @@ struct RawStore<'s> {
     grown: Option<Grown>,
     recent: Option<(usize, Contact)>,
     removed: Vec<bool>,
+    /// CSV: merged contacts no later pair can name, kept only as their row.
+    spent: Vec<bool>,
     gone: Fenwick,
+}
+
+/// A merged contact, encoded on a merging thread.
+struct Prepared {
+    /// As JSON: JSON Lines' output line; for CSV, only when a later pair
+    /// may name it.
+    json: Option<Vec<u8>>,
+    /// CSV: its row, with the number of columns it was encoded for.
+    row: Option<(usize, Vec<u8>)>,
+    named_later: bool,
 }
 
 /// A CSV layout that grows by the columns merged contacts need.
@@ -559,6 +620,7 @@ impl<'s> RawStore<'s> {
             },
             recent: None,
             removed: vec![false; scan.loaded.len()],
+            spent: vec![false; scan.loaded.len()],
             gone: Fenwick::new(scan.loaded.len()),
         }
     }
@@ -605,33 +667,29 @@ impl<'s> RawStore<'s> {
             (grown.layout, out)
         } else {
             // Rare: merged contacts added columns in an order the file
-            // order does not give; encode their rows again.
-            let scan_layout = &self.scan.layout;
-            let Layout::Csv(base) = scan_layout else {
+            // order does not give; move each row's cells to the columns in
+            // file order.
+            let Layout::Csv(base) = &self.scan.layout else {
                 unreachable!("CSV")
             };
-            let contacts: Vec<(usize, Contact)> = order
+            let mut layout = base.clone();
+            // Per column written, where it is in the grown layout.
+            let mut from = Vec::new();
+            for c in columns.iter().copied() {
+                let at = grown.layout.columns[grown.base_len..]
+                    .iter()
+                    .position(|g| g == c)
+                    .expect("every column a row needs is in the grown layout")
+                    + grown.base_len;
+                layout.headers.push(grown.layout.headers[at].clone());
+                layout.columns.push(c.clone());
+                from.push(at);
+            }
+            let out = self
+                .rows
                 .iter()
-                .map(|(r, _)| {
-                    let i = self
-                        .scan
-                        .loaded
-                        .iter()
-                        .position(|l| l.record == *r)
-                        .expect("loaded");
-                    (i, from_json(&self.changed[&i], scan_layout))
-                })
-                .collect();
-            let layout = with_new_columns(base.clone(), contacts.iter().map(|(_, c)| c));
-            let mut cells = Vec::new();
-            let out = contacts
-                .iter()
-                .map(|(i, c)| {
-                    row_cells(&layout, c, &mut cells);
-                    (
-                        *i,
-                        encode_record(&layout, cells.iter().map(|c| c.as_bytes())),
-                    )
+                .map(|(&i, (cols, row, _))| {
+                    (i, moved_row(row, *cols, grown.base_len, &from, &layout))
                 })
                 .collect();
             (layout, out)
@@ -647,6 +705,32 @@ impl<'s> RawStore<'s> {
             new_columns,
         }
     }
+}
+
+/// A row encoded for the first `cols` columns of a grown layout, written
+/// for `layout`: the file's columns, then the grown columns `from` names.
+fn moved_row(
+    row: &[u8],
+    cols: usize,
+    base_len: usize,
+    from: &[usize],
+    layout: &CsvLayout,
+) -> Vec<u8> {
+    let mut rdr = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(row);
+    let mut record = ::csv::ByteRecord::new();
+    rdr.read_byte_record(&mut record)
+        .expect("a row this store encoded reads back");
+    let cells = (0..base_len).chain(from.iter().copied()).map(|at| {
+        if at < cols {
+            &record[at]
+        } else {
+            &b""[..]
+        }
+    });
+    encode_record(layout, cells)
 }
 
 fn to_json(c: &Contact) -> Vec<u8> {
@@ -669,7 +753,8 @@ fn from_json(bytes: &[u8], layout: &Layout) -> Contact {
 enum Taken<'s> {
     Parsed(Box<Contact>),
     Csv {
-        record: &'s ::csv::StringRecord,
+        fields: &'s Fields,
+        at: FieldsAt,
         layout: &'s CsvLayout,
         line: u64,
         file: &'s str,
@@ -692,6 +777,12 @@ impl<'s> Store<'s> for RawStore<'s> {
     }
 
     fn checkout(&mut self, i: usize) -> Taken<'s> {
+        assert!(
+            !self.spent[i],
+            "internal error: contact {} was merged by a pair the plan's last-use analysis \
+             said no later pair could reach, and a later pair reaches it; please report this",
+            self.scan.loaded[i].id
+        );
         match self.recent.take() {
             Some((j, c)) if j == i => return Taken::Parsed(Box::new(c)),
             other => self.recent = other,
@@ -706,8 +797,9 @@ impl<'s> Store<'s> for RawStore<'s> {
         }
         let l = &scan.loaded[i];
         match (&l.raw, &scan.layout) {
-            (Raw::Csv(record), Layout::Csv(layout)) => Taken::Csv {
-                record,
+            (Raw::Csv(at), Layout::Csv(layout)) => Taken::Csv {
+                fields: &scan.fields,
+                at: *at,
                 layout,
                 line: l.line,
                 file: self.file,
@@ -724,11 +816,12 @@ impl<'s> Store<'s> for RawStore<'s> {
         Cow::Owned(match taken {
             Taken::Parsed(c) => *c,
             Taken::Csv {
-                record,
+                fields,
+                at,
                 layout,
                 line,
                 file,
-            } => contact_from_row(layout, record, line, file)
+            } => contact_from_row(layout, fields.get(at), line, file)
                 .expect("the first pass checked this record"),
             Taken::Json { bytes, layout } => from_json(&bytes, layout),
         })
@@ -742,10 +835,9 @@ impl<'s> Store<'s> for RawStore<'s> {
         }
     }
 
-    /// The contact as JSON and (CSV) its row for the columns so far.
-    type Prepared = (Vec<u8>, Option<(usize, Vec<u8>)>);
+    type Prepared = Prepared;
 
-    fn prepare(&self, merged: &Contact) -> Self::Prepared {
+    fn prepare(&self, merged: &Contact, named_later: bool) -> Prepared {
         let row = self.grown.as_ref().map(|grown| {
             let mut cells = Vec::new();
             row_cells(&grown.layout, merged, &mut cells);
@@ -754,11 +846,28 @@ impl<'s> Store<'s> for RawStore<'s> {
                 encode_record(&grown.layout, cells.iter().map(|c| c.as_bytes())),
             )
         });
-        (to_json(merged), row)
+        // JSON Lines: the JSON is the output line. CSV: only a contact a
+        // later pair may name is read again.
+        let json = (row.is_none() || named_later).then(|| to_json(merged));
+        Prepared {
+            json,
+            row,
+            named_later,
+        }
     }
 
-    fn commit(&mut self, pi: usize, si: usize, merged: Contact, prepared: Self::Prepared) {
-        let (json, row) = prepared;
+    fn commit(
+        &mut self,
+        pi: usize,
+        si: usize,
+        merged: Contact,
+        prepared: Prepared,
+    ) -> Option<Contact> {
+        let Prepared {
+            json,
+            row,
+            named_later,
+        } = prepared;
         if let (Some(grown), Some((mut cols, mut row))) = (self.grown.as_mut(), row) {
             let needs = grown.columns_for(&merged);
             // Encoded before an earlier merge of its batch added a column
@@ -774,13 +883,23 @@ impl<'s> Store<'s> for RawStore<'s> {
             }
             self.rows.insert(pi, (cols, row, needs));
         }
-        self.changed.insert(pi, json);
-        self.recent = Some((pi, merged));
         self.changed.remove(&si);
         self.rows.remove(&si);
         self.index.remove(self.scan.loaded[si].id.as_str());
         self.removed[si] = true;
         self.gone.add(si);
+        match json {
+            Some(json) => self.changed.insert(pi, json),
+            None => {
+                self.spent[pi] = true;
+                self.changed.remove(&pi)
+            }
+        };
+        if named_later {
+            self.recent.replace((pi, merged)).map(|(_, old)| old)
+        } else {
+            Some(merged)
+        }
     }
 }
 

@@ -104,7 +104,7 @@ pub fn each(
         }
         let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
         match (
-            contact_from_row(&layout, &record, line, file),
+            contact_from_row(&layout, record.iter(), line, file),
             skipped.as_deref_mut(),
         ) {
             (Ok(c), _) => on_contact(c, Place::Line(line)),
@@ -162,27 +162,20 @@ pub(crate) fn layout_for(
     })
 }
 
-pub(crate) fn contact_from_row(
+pub(crate) fn contact_from_row<'r>(
     layout: &CsvLayout,
-    record: &::csv::StringRecord,
+    cells: impl IntoIterator<Item = &'r str>,
     line: u64,
     file: &str,
 ) -> Result<Contact, ReadError> {
-    let id = record.get(layout.id_column).unwrap_or("").trim();
-    if id.is_empty() {
-        return Err(ReadError::Invalid {
-            file: file.into(),
-            place: format!("line {line}"),
-            what: format!(
-                "the row has no record id (column {:?} is empty); every contact needs one",
-                layout.headers[layout.id_column]
-            ),
-        });
-    }
+    let mut id = "";
     let mut properties =
         Properties::with_capacity_and_hasher(layout.columns.len(), Default::default());
     let mut associations: Option<Associations> = None;
-    for (col, cell) in layout.columns.iter().zip(record.iter()) {
+    for (i, (col, cell)) in layout.columns.iter().zip(cells).enumerate() {
+        if i == layout.id_column {
+            id = cell.trim();
+        }
         match col {
             Column::Property(name) => {
                 properties.insert(name.clone(), Some(cell.to_string()));
@@ -194,6 +187,16 @@ pub(crate) fn contact_from_row(
                     .insert(kind.clone(), AssocList::plain(ids));
             }
         }
+    }
+    if id.is_empty() {
+        return Err(ReadError::Invalid {
+            file: file.into(),
+            place: format!("line {line}"),
+            what: format!(
+                "the row has no record id (column {:?} is empty); every contact needs one",
+                layout.headers[layout.id_column]
+            ),
+        });
     }
     Ok(Contact {
         id: id.to_string(),
