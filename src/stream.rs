@@ -226,6 +226,10 @@ fn scan_csv(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, Rea
     // The header row's style, from the first buffer (a header row longer
     // than a megabyte is not one an export has).
     let style = HeaderStyle::of(text);
+    // About how long a record is, to size what the scan keeps once rather
+    // than doubling it (every doubling touches fresh memory).
+    let lines = text.iter().filter(|&&b| b == b'\n').count();
+    let per_record = (text.len() / lines.max(1)).max(1);
     let skip = if bom { 3 } else { 0 };
     reader.consume(skip);
     let not_utf8 = Rc::new(Cell::new(false));
@@ -259,9 +263,12 @@ fn scan_csv(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, Rea
         .columns
         .iter()
         .position(|c| *c == Column::Property(MERGED_IDS.into()));
-    let mut starts: Vec<u64> = Vec::new();
-    let mut loaded = Vec::new();
-    let mut fields = Fields::default();
+    let mut starts: Vec<u64> = Vec::with_capacity((file_len as usize / per_record) + 16);
+    let mut loaded = Vec::with_capacity(wanted.len());
+    let mut fields = Fields {
+        text: String::with_capacity(wanted.len() * per_record),
+        ends: Vec::with_capacity(wanted.len() * layout.columns.len()),
+    };
     let mut claims = Vec::new();
     let mut record = ::csv::StringRecord::new();
     loop {
@@ -498,8 +505,9 @@ struct RawStore<'s> {
     /// Merged contacts as JSON.
     changed: HashMap<usize, Vec<u8>>,
     /// CSV: merged contacts' rows, with the number of columns they were
-    /// encoded for, and the columns each needs beyond the file's.
-    rows: HashMap<usize, (usize, Vec<u8>, Vec<Column>)>,
+    /// encoded for, and the columns each needs beyond the file's (their
+    /// places in the grown layout).
+    rows: HashMap<usize, Row>,
     /// CSV: the file's layout grown by the columns merged contacts need.
     grown: Option<Grown>,
     recent: Option<(usize, Contact)>,
@@ -508,6 +516,10 @@ struct RawStore<'s> {
     spent: Vec<bool>,
     gone: Fenwick,
 }
+
+/// A merged contact's CSV row: the number of columns it was encoded for,
+/// its bytes, and the places of the grown columns it needs.
+type Row = (usize, Vec<u8>, Box<[u32]>);
 
 /// A merged contact, encoded on a merging thread.
 struct Prepared {
@@ -522,64 +534,72 @@ struct Prepared {
 /// A CSV layout that grows by the columns merged contacts need.
 struct Grown {
     layout: CsvLayout,
-    /// The file's own columns.
-    base_props: HashSet<String>,
-    base_kinds: HashSet<String>,
-    /// Every column so far.
-    props: HashSet<String>,
-    kinds: HashSet<String>,
+    /// Every column's place in the layout, by property name and
+    /// association kind.
+    props: HashMap<String, u32>,
+    kinds: HashMap<String, u32>,
     base_len: usize,
 }
 
 impl Grown {
     fn new(layout: &CsvLayout) -> Self {
-        let mut props = HashSet::default();
-        let mut kinds = HashSet::default();
-        for c in &layout.columns {
+        let mut props = HashMap::default();
+        let mut kinds = HashMap::default();
+        for (at, c) in layout.columns.iter().enumerate() {
+            let at = at as u32;
             match c {
-                Column::Property(n) => props.insert(n.clone()),
-                Column::Association(k) => kinds.insert(k.clone()),
+                Column::Property(n) => props.entry(n.clone()).or_insert(at),
+                Column::Association(k) => kinds.entry(k.clone()).or_insert(at),
             };
         }
         Grown {
             base_len: layout.columns.len(),
             layout: layout.clone(),
-            base_props: props.clone(),
-            base_kinds: kinds.clone(),
             props,
             kinds,
         }
     }
 
-    /// The columns beyond the file's that a contact needs, in the order the
-    /// in-memory writer adds them; new ones join the layout.
-    fn columns_for(&mut self, c: &Contact) -> Vec<Column> {
+    /// The places of the columns beyond the file's that a contact needs, in
+    /// the order the in-memory writer adds them; new ones join the layout.
+    fn columns_for(&mut self, c: &Contact) -> Box<[u32]> {
+        let base = self.base_len as u32;
         let mut needs = Vec::new();
         for name in c.properties.keys() {
-            if self.base_props.contains(name.as_str()) {
-                continue;
+            let at = match self.props.get(name.as_str()) {
+                Some(&at) => at,
+                None => {
+                    let at = self.layout.columns.len() as u32;
+                    self.layout.headers.push(new_header(&self.layout, name));
+                    self.layout.columns.push(Column::Property(name.clone()));
+                    self.props.insert(name.clone(), at);
+                    at
+                }
+            };
+            if at >= base {
+                needs.push(at);
             }
-            let col = Column::Property(name.clone());
-            if self.props.insert(name.clone()) {
-                self.layout.headers.push(new_header(&self.layout, name));
-                self.layout.columns.push(col.clone());
-            }
-            needs.push(col);
         }
         for kind in c.associations.iter().flat_map(|a| a.keys()) {
-            if self.base_kinds.contains(kind.as_str()) {
-                continue;
-            }
-            if let Some(h) = crate::labels::association_header(kind, self.layout.labels) {
-                let col = Column::Association(kind.clone());
-                if self.kinds.insert(kind.clone()) {
+            let at = match self.kinds.get(kind.as_str()) {
+                Some(&at) => at,
+                None => {
+                    let Some(h) = crate::labels::association_header(kind, self.layout.labels)
+                    else {
+                        continue;
+                    };
+                    let at = self.layout.columns.len() as u32;
                     self.layout.headers.push(h);
-                    self.layout.columns.push(col.clone());
+                    self.layout.columns.push(Column::Association(kind.clone()));
+                    self.kinds.insert(kind.clone(), at);
+                    at
                 }
-                needs.push(col);
+            };
+            if at >= base {
+                needs.push(at);
             }
         }
-        needs
+        needs.into_boxed_slice()
     }
 }
 
@@ -636,24 +656,24 @@ impl<'s> RawStore<'s> {
         };
         // The columns in the order the in-memory writer adds them: first
         // met in file order.
-        let mut order: Vec<(usize, &Vec<Column>)> = self
+        let mut order: Vec<(usize, &[u32])> = self
             .rows
             .iter()
-            .map(|(&i, (_, _, needs))| (self.scan.loaded[i].record, needs))
+            .map(|(&i, (_, _, needs))| (self.scan.loaded[i].record, &needs[..]))
             .collect();
         order.sort_unstable_by_key(|(r, _)| *r);
-        let mut columns: Vec<&Column> = Vec::new();
+        let mut columns: Vec<u32> = Vec::new();
         for (_, needs) in &order {
-            for c in needs.iter() {
-                if !columns.contains(&c) {
-                    columns.push(c);
+            for &at in needs.iter() {
+                if !columns.contains(&at) {
+                    columns.push(at);
                 }
             }
         }
         let same_order = columns
             .iter()
-            .zip(&grown.layout.columns[grown.base_len..])
-            .all(|(a, b)| *a == b);
+            .zip(grown.base_len as u32..)
+            .all(|(&a, b)| a == b);
         let (layout, out) = if same_order {
             let total = grown.layout.columns.len();
             let out = self
@@ -674,16 +694,10 @@ impl<'s> RawStore<'s> {
             };
             let mut layout = base.clone();
             // Per column written, where it is in the grown layout.
-            let mut from = Vec::new();
-            for c in columns.iter().copied() {
-                let at = grown.layout.columns[grown.base_len..]
-                    .iter()
-                    .position(|g| g == c)
-                    .expect("every column a row needs is in the grown layout")
-                    + grown.base_len;
+            let from: Vec<usize> = columns.iter().map(|&at| at as usize).collect();
+            for &at in &from {
                 layout.headers.push(grown.layout.headers[at].clone());
-                layout.columns.push(c.clone());
-                from.push(at);
+                layout.columns.push(grown.layout.columns[at].clone());
             }
             let out = self
                 .rows
@@ -872,9 +886,7 @@ impl<'s> Store<'s> for RawStore<'s> {
             let needs = grown.columns_for(&merged);
             // Encoded before an earlier merge of its batch added a column
             // this contact has a value for: encode it again.
-            let stale = needs
-                .iter()
-                .any(|c| grown.layout.columns[cols..].contains(c));
+            let stale = needs.iter().any(|&at| at as usize >= cols);
             if stale {
                 let mut cells = Vec::new();
                 row_cells(&grown.layout, &merged, &mut cells);
