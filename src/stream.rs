@@ -162,9 +162,10 @@ impl Fields {
             ends: self.ends.len(),
             len: record.len(),
         };
+        self.text.push_str(record.as_slice());
+        let mut end = 0usize;
         for field in record.iter() {
-            self.text.push_str(field);
-            let end = self.text.len() - at.text;
+            end += field.len();
             self.ends
                 .push(u32::try_from(end).expect("a CSV record under 4 GB"));
         }
