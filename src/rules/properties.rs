@@ -10,8 +10,6 @@
 
 use std::borrow::Cow;
 
-use indexmap::IndexMap;
-
 use super::history::newest_entry_time;
 use super::{raw, Decision, MergeOptions, Policy, Side};
 use crate::dates::{created_time, format_date, parse_millis, value_time, DateForm, Millis};
@@ -72,11 +70,16 @@ pub fn property_decisions(
 ) -> Result<Vec<Decision>, MergeError> {
     let either = |prop: &str| on_either(p, s, prop);
     // Taken out in P's then S's property order; what is left (properties
-    // neither had) follows in the order the rules gave them.
-    let mut special: IndexMap<String, Option<Decision>, rustc_hash::FxBuildHasher> =
-        IndexMap::default();
-    let mut add = |d: Decision| {
-        special.insert(d.property.clone(), Some(d));
+    // neither had) follows in the order the rules gave them. A dozen or so:
+    // a list searched in place costs less than a map keyed by copies of
+    // their names.
+    let mut special: Vec<Option<Decision>> = Vec::with_capacity(24);
+    let mut add = |d: Decision| match special
+        .iter_mut()
+        .find(|slot| slot.as_ref().is_some_and(|s| s.property == d.property))
+    {
+        Some(slot) => *slot = Some(d),
+        None => special.push(Some(d)),
     };
     primary_email_and_additional_emails(p, s)
         .into_iter()
@@ -123,14 +126,18 @@ pub fn property_decisions(
     );
     let mut out = Vec::with_capacity(p.properties.len() + 2);
     for name in names {
-        out.push(match special.get_mut(name).and_then(Option::take) {
+        let taken = special
+            .iter_mut()
+            .find(|slot| slot.as_ref().is_some_and(|d| d.property == *name))
+            .and_then(Option::take);
+        out.push(match taken {
             Some(d) => d,
             None if !opts.explain && keeps_primary_value(p, s, name) => continue,
             None if is_email_information(name) => primary_email_information(p, s, name),
             None => default_value(p, s, name, opts.policy)?,
         });
     }
-    out.extend(special.into_values().flatten());
+    out.extend(special.into_iter().flatten());
     if opts.explain {
         for d in &mut out {
             d.primary = raw(p, &d.property);
@@ -144,7 +151,13 @@ pub fn property_decisions(
 /// value under every policy (and for email information): the merge need not
 /// decide it when nobody reads the decision.
 fn keeps_primary_value(p: &Contact, s: &Contact, prop: &str) -> bool {
-    p.properties.contains_key(prop) && (s.prop(prop).is_none() || s.prop(prop) == p.prop(prop))
+    let Some(pv) = p.properties.get(prop) else {
+        return false;
+    };
+    match s.prop(prop) {
+        None => true,
+        theirs => theirs == pv.as_deref(),
+    }
 }
 
 /// The default rule for a property without one of its own, by policy.
