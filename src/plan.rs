@@ -293,6 +293,13 @@ impl Redirects {
         Self::default()
     }
 
+    /// Room for `n` redirects (a plan of `n` pairs makes at most `n`).
+    pub fn with_capacity(n: usize) -> Self {
+        Redirects {
+            to: HashMap::with_capacity(n),
+        }
+    }
+
     /// The redirects HubSpot keeps for merges made before the export: every
     /// id in a contact's `hs_merged_object_ids` that is not itself a
     /// contact of the export points at that contact (the first one, in
@@ -885,12 +892,17 @@ struct LastUse<'p> {
 
 impl<'p> LastUse<'p> {
     fn new(plan: &'p Plan, redirects: &Redirects, index: impl Fn(&str) -> Option<usize>) -> Self {
-        let mut named: rustc_hash::FxHashMap<&'p str, usize> = Default::default();
+        let mut named: rustc_hash::FxHashMap<&'p str, usize> =
+            rustc_hash::FxHashMap::with_capacity_and_hasher(
+                2 * plan.pairs.len(),
+                Default::default(),
+            );
         for (k, pair) in plan.pairs.iter().enumerate() {
             named.insert(pair.primary.as_str(), k);
             named.insert(pair.secondary.as_str(), k);
         }
-        let mut family: rustc_hash::FxHashMap<usize, usize> = Default::default();
+        let mut family: rustc_hash::FxHashMap<usize, usize> =
+            rustc_hash::FxHashMap::with_capacity_and_hasher(plan.pairs.len(), Default::default());
         for from in redirects.to.keys() {
             let Some(&k) = named.get(from.as_str()) else {
                 continue;

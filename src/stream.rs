@@ -94,7 +94,7 @@ where
     }
     .map_err(|e| precise(path, format, e))?;
     let mut store = RawStore::new(&scan, &file);
-    let mut redirects = Redirects::new();
+    let mut redirects = Redirects::with_capacity(plan.pairs.len() + scan.claims.len());
     for (owner, merged_id) in &scan.claims {
         if store.index(merged_id).is_none() && redirects.target(merged_id).is_none() {
             redirects.record(merged_id, owner);
@@ -509,6 +509,9 @@ struct RawStore<'s> {
     /// encoded for, and the columns each needs beyond the file's (their
     /// places in the grown layout).
     rows: HashMap<usize, Row>,
+    /// CSV: the rows' bytes, one after the other (a row merged again leaves
+    /// its old bytes behind).
+    row_bytes: Vec<u8>,
     /// CSV: the file's layout grown by the columns merged contacts need.
     grown: Option<Grown>,
     recent: Option<(usize, Contact)>,
@@ -518,9 +521,16 @@ struct RawStore<'s> {
     gone: Fenwick,
 }
 
-/// A merged contact's CSV row: the number of columns it was encoded for,
-/// its bytes, and the places of the grown columns it needs.
-type Row = (usize, Vec<u8>, Box<[u32]>);
+/// A merged contact's CSV row.
+struct Row {
+    /// The number of columns it was encoded for.
+    cols: usize,
+    /// Where its bytes are in `row_bytes`.
+    at: usize,
+    len: usize,
+    /// The places of the grown columns it needs.
+    needs: Box<[u32]>,
+}
 
 /// A merged contact, encoded on a merging thread.
 struct Prepared {
@@ -616,11 +626,38 @@ fn new_header(layout: &CsvLayout, name: &str) -> String {
 struct Finished {
     /// The output of each merged contact: its CSV row or JSON line, without
     /// the line break.
-    out: HashMap<usize, Vec<u8>>,
+    out: HashMap<usize, Out>,
+    row_bytes: Vec<u8>,
     removed: Vec<bool>,
     /// CSV: the layout written, and how many columns it adds to the file's.
     layout: Option<CsvLayout>,
     new_columns: Vec<String>,
+}
+
+/// A merged contact's output.
+enum Out {
+    Bytes(Vec<u8>),
+    /// A row in [`Finished::row_bytes`], then `pad` empty cells.
+    Row {
+        at: usize,
+        len: usize,
+        pad: usize,
+    },
+}
+
+impl Out {
+    fn write(&self, row_bytes: &[u8], out: &mut dyn Write) -> io::Result<()> {
+        match *self {
+            Out::Bytes(ref b) => out.write_all(b),
+            Out::Row { at, len, pad } => {
+                out.write_all(&row_bytes[at..at + len])?;
+                for _ in 0..pad {
+                    out.write_all(b",")?;
+                }
+                Ok(())
+            }
+        }
+    }
 }
 
 impl<'s> RawStore<'s> {
@@ -629,12 +666,25 @@ impl<'s> RawStore<'s> {
         for (i, l) in scan.loaded.iter().enumerate() {
             index.entry(l.id.as_str()).or_insert(i);
         }
+        // At most one row per primary, about as long as a record read.
+        let primaries = scan.loaded.len() / 2 + 1;
+        let (rows, row_bytes) = match &scan.layout {
+            Layout::Csv(l) => (
+                HashMap::with_capacity_and_hasher(primaries, Default::default()),
+                Vec::with_capacity(
+                    primaries
+                        * (scan.fields.text.len() / scan.loaded.len().max(1) + l.columns.len() + 8),
+                ),
+            ),
+            _ => (HashMap::default(), Vec::new()),
+        };
         RawStore {
             scan,
             file,
             index,
             changed: HashMap::default(),
-            rows: HashMap::default(),
+            rows,
+            row_bytes,
             grown: match &scan.layout {
                 Layout::Csv(l) => Some(Grown::new(l)),
                 _ => None,
@@ -649,7 +699,12 @@ impl<'s> RawStore<'s> {
     fn finish(self) -> Finished {
         let Some(grown) = self.grown else {
             return Finished {
-                out: self.changed,
+                out: self
+                    .changed
+                    .into_iter()
+                    .map(|(i, json)| (i, Out::Bytes(json)))
+                    .collect(),
+                row_bytes: Vec::new(),
                 removed: self.removed,
                 layout: None,
                 new_columns: Vec::new(),
@@ -660,7 +715,7 @@ impl<'s> RawStore<'s> {
         let mut order: Vec<(usize, &[u32])> = self
             .rows
             .iter()
-            .map(|(&i, (_, _, needs))| (self.scan.loaded[i].record, &needs[..]))
+            .map(|(&i, row)| (self.scan.loaded[i].record, &row.needs[..]))
             .collect();
         order.sort_unstable_by_key(|(r, _)| *r);
         let mut columns: Vec<u32> = Vec::new();
@@ -679,10 +734,10 @@ impl<'s> RawStore<'s> {
             let total = grown.layout.columns.len();
             let out = self
                 .rows
-                .into_iter()
-                .map(|(i, (cols, mut row, _))| {
-                    row.extend(std::iter::repeat_n(b',', total - cols));
-                    (i, row)
+                .iter()
+                .map(|(&i, row)| {
+                    let (at, len, pad) = (row.at, row.len, total - row.cols);
+                    (i, Out::Row { at, len, pad })
                 })
                 .collect();
             (grown.layout, out)
@@ -703,8 +758,10 @@ impl<'s> RawStore<'s> {
             let out = self
                 .rows
                 .iter()
-                .map(|(&i, (cols, row, _))| {
-                    (i, moved_row(row, *cols, grown.base_len, &from, &layout))
+                .map(|(&i, row)| {
+                    let bytes = &self.row_bytes[row.at..row.at + row.len];
+                    let moved = moved_row(bytes, row.cols, grown.base_len, &from, &layout);
+                    (i, Out::Bytes(moved))
                 })
                 .collect();
             (layout, out)
@@ -715,6 +772,7 @@ impl<'s> RawStore<'s> {
         let new_columns = layout.headers[base.headers.len()..].to_vec();
         Finished {
             out,
+            row_bytes: self.row_bytes,
             removed: self.removed,
             layout: Some(layout),
             new_columns,
@@ -894,7 +952,18 @@ impl<'s> Store<'s> for RawStore<'s> {
                 row = encode_record(&grown.layout, cells.iter().map(|c| c.as_bytes()));
                 cols = grown.layout.columns.len();
             }
-            self.rows.insert(pi, (cols, row, needs));
+            let at = self.row_bytes.len();
+            self.row_bytes.extend_from_slice(&row);
+            let len = row.len();
+            self.rows.insert(
+                pi,
+                Row {
+                    cols,
+                    at,
+                    len,
+                    needs,
+                },
+            );
         }
         self.changed.remove(&si);
         self.rows.remove(&si);
@@ -1008,7 +1077,7 @@ fn write_result(
             }
             Some(i) => {
                 out.write_all(lead)?;
-                out.write_all(&finished.out[&i])?;
+                finished.out[&i].write(&finished.row_bytes, out)?;
                 out.write_all(trail)?;
                 written += 1;
             }
