@@ -172,13 +172,31 @@ impl Fields {
         at
     }
 
-    fn get(&self, at: FieldsAt) -> impl Iterator<Item = &str> {
-        let text = &self.text[at.text..];
-        let ends = &self.ends[at.ends..at.ends + at.len];
-        let starts = std::iter::once(0).chain(ends.iter().copied());
-        starts
-            .zip(ends.iter().copied())
-            .map(move |(a, b)| &text[a as usize..b as usize])
+    fn get(&self, at: FieldsAt) -> FieldIter<'_> {
+        FieldIter {
+            text: &self.text[at.text..],
+            ends: &self.ends[at.ends..at.ends + at.len],
+            start: 0,
+        }
+    }
+}
+
+/// The fields of one kept record.
+struct FieldIter<'f> {
+    text: &'f str,
+    ends: &'f [u32],
+    start: usize,
+}
+
+impl<'f> Iterator for FieldIter<'f> {
+    type Item = &'f str;
+
+    fn next(&mut self) -> Option<&'f str> {
+        let (&end, rest) = self.ends.split_first()?;
+        let field = &self.text[self.start..end as usize];
+        self.start = end as usize;
+        self.ends = rest;
+        Some(field)
     }
 }
 
