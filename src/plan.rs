@@ -1692,15 +1692,9 @@ pub(crate) mod tests {
                     }
                 }
             }
-            let plan = Plan {
-                file: "plan.csv".into(),
-                format: PlanFormat::Csv,
-                pairs: pairs
-                    .iter()
-                    .enumerate()
-                    .map(|(k, (p, s, _))| Pair { line: k as u64 + 2, primary: id(*p), secondary: id(*s) })
-                    .collect(),
-            };
+            let named: Vec<(String, String)> = pairs.iter().map(|(p, s, _)| (id(*p), id(*s))).collect();
+            let named: Vec<(&str, &str)> = named.iter().map(|(p, s)| (p.as_str(), s.as_str())).collect();
+            let plan = plan(&named);
             let index = |id: &str| id.strip_prefix('c').and_then(|n| n.parse::<usize>().ok());
             let mut last_use = LastUse::new(&plan, &redirects, index);
             let mut alive = [true; 6];
@@ -1732,18 +1726,6 @@ pub(crate) mod tests {
 
     #[test]
     fn last_use_follows_chains_redirects_and_claims() {
-        let plan = |pairs: &[(&str, &str)]| Plan {
-            file: "plan.csv".into(),
-            format: PlanFormat::Csv,
-            pairs: pairs
-                .iter()
-                .map(|(p, s)| Pair {
-                    line: 0,
-                    primary: p.to_string(),
-                    secondary: s.to_string(),
-                })
-                .collect(),
-        };
         let index = |id: &str| id.strip_prefix('c').and_then(|n| n.parse::<usize>().ok());
         // A chain: c0 absorbs c1, then c2.
         let p = plan(&[("c0", "c1"), ("c0", "c2")]);

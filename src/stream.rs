@@ -246,9 +246,11 @@ fn scan_csv(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, Rea
     // than a megabyte is not one an export has).
     let style = HeaderStyle::of(text);
     // About how long a record is, to size what the scan keeps once rather
-    // than doubling it (every doubling touches fresh memory).
+    // than doubling it (every doubling touches fresh memory); no shorter
+    // than a real export's, so that odd first lines cannot make it reserve
+    // far more than the file.
     let lines = text.iter().filter(|&&b| b == b'\n').count();
-    let per_record = (text.len() / lines.max(1)).max(1);
+    let per_record = (text.len() / lines.max(1)).max(32);
     let skip = if bom { 3 } else { 0 };
     reader.consume(skip);
     let not_utf8 = Rc::new(Cell::new(false));
@@ -282,11 +284,15 @@ fn scan_csv(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, Rea
         .columns
         .iter()
         .position(|c| *c == Column::Property(MERGED_IDS.into()));
-    let mut starts: Vec<u64> = Vec::with_capacity((file_len as usize / per_record) + 16);
-    let mut loaded = Vec::with_capacity(wanted.len());
+    let records = file_len as usize / per_record + 16;
+    // The plan's contacts, as far as the file can hold them (a plan may
+    // name ids the file does not have).
+    let kept = wanted.len().min(records);
+    let mut starts: Vec<u64> = Vec::with_capacity(records);
+    let mut loaded = Vec::with_capacity(kept);
     let mut fields = Fields {
-        text: String::with_capacity(wanted.len() * per_record),
-        ends: Vec::with_capacity(wanted.len() * layout.columns.len()),
+        text: String::with_capacity(kept * per_record),
+        ends: Vec::with_capacity(kept * layout.columns.len()),
     };
     let mut claims = Vec::new();
     let mut record = ::csv::StringRecord::new();
