@@ -89,8 +89,9 @@ pub struct MergeOptions {
     /// Explain every property: a decision for each, with both contacts'
     /// values (previews, the journal). Off (`apply` without a journal), the
     /// merged contact is the same, but properties that keep the primary's
-    /// value under every policy get no decision and decisions do not carry
-    /// the contacts' values.
+    /// value under every policy get no decision, decisions do not carry
+    /// the contacts' values, and their sentences (`why`) are left unworded
+    /// where they would be formatted.
     pub explain: bool,
 }
 
