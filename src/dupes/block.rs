@@ -247,20 +247,7 @@ fn sorted_neighbourhood(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dupes::default_fields;
-    use crate::model::Contact;
-
-    fn records(contacts: &[&[(&str, &str)]]) -> Records {
-        let mut rs = Records::new(&default_fields());
-        for (i, props) in contacts.iter().enumerate() {
-            let mut c = Contact::new(i.to_string());
-            for (k, v) in *props {
-                c.set_prop(k, Some(v.to_string()));
-            }
-            rs.push(&c);
-        }
-        rs
-    }
+    use crate::dupes::record::tests::records;
 
     fn pairs(rs: &Records, opts: Options) -> (Vec<(u32, u32)>, Stats) {
         let mut out = Vec::new();

@@ -246,14 +246,7 @@ pub fn write_plan_csv(pairs: &[DupPair], out: &mut dyn std::io::Write) -> std::i
 mod tests {
     use super::*;
     use crate::model::Contact;
-
-    fn contact(id: &str, props: &[(&str, &str)]) -> Contact {
-        let mut c = Contact::new(id);
-        for (k, v) in props {
-            c.set_prop(k, Some(v.to_string()));
-        }
-        c
-    }
+    use crate::rules::testutil::contact;
 
     #[test]
     fn fields_by_name_or_label() {

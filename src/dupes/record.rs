@@ -299,16 +299,18 @@ impl Records {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::dupes::default_fields;
+    use crate::rules::testutil::contact;
 
-    fn contact(id: &str, props: &[(&str, &str)]) -> Contact {
-        let mut c = Contact::new(id);
-        for (k, v) in props {
-            c.set_prop(k, Some(v.to_string()));
+    /// Records of contacts numbered from 0, with the default fields.
+    pub(crate) fn records(contacts: &[&[(&str, &str)]]) -> Records {
+        let mut rs = Records::new(&default_fields());
+        for (i, props) in contacts.iter().enumerate() {
+            rs.push(&contact(&i.to_string(), props));
         }
-        c
+        rs
     }
 
     #[test]

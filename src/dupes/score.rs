@@ -491,20 +491,7 @@ fn names(rs: &Records, a: &Record, b: &Record, w: &mut f64, reasons: &mut Reason
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dupes::default_fields;
-    use crate::model::Contact;
-
-    fn records(contacts: &[&[(&str, &str)]]) -> Records {
-        let mut rs = Records::new(&default_fields());
-        for (i, props) in contacts.iter().enumerate() {
-            let mut c = Contact::new(i.to_string());
-            for (k, v) in *props {
-                c.set_prop(k, Some(v.to_string()));
-            }
-            rs.push(&c);
-        }
-        rs
-    }
+    use crate::dupes::record::tests::records;
 
     fn cmp(a: &[(&str, &str)], b: &[(&str, &str)]) -> (f64, Vec<String>) {
         let rs = records(&[a, b]);
