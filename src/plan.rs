@@ -69,6 +69,27 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// A CSV plan of these (primary, secondary) pairs, as a file under a
+    /// header row would hold them (the first pair on line 2).
+    pub fn csv<P: Into<String>, S: Into<String>>(
+        file: &str,
+        pairs: impl IntoIterator<Item = (P, S)>,
+    ) -> Plan {
+        Plan {
+            file: file.into(),
+            format: PlanFormat::Csv,
+            pairs: pairs
+                .into_iter()
+                .enumerate()
+                .map(|(i, (p, s))| Pair {
+                    line: i as u64 + 2,
+                    primary: p.into(),
+                    secondary: s.into(),
+                })
+                .collect(),
+        }
+    }
+
     /// Where a pair stands, for messages: "line 4" (CSV) or "pair 4" (JSON,
     /// the pair's 1-based index in the array).
     pub fn place(&self, line: u64) -> String {
@@ -1431,19 +1452,7 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn plan(pairs: &[(&str, &str)]) -> Plan {
-        Plan {
-            file: "plan.csv".into(),
-            format: PlanFormat::Csv,
-            pairs: pairs
-                .iter()
-                .enumerate()
-                .map(|(i, (p, s))| Pair {
-                    line: i as u64 + 2,
-                    primary: p.to_string(),
-                    secondary: s.to_string(),
-                })
-                .collect(),
-        }
+        Plan::csv("plan.csv", pairs.iter().copied())
     }
 
     fn numbered(n: usize) -> Export {
@@ -1692,9 +1701,7 @@ pub(crate) mod tests {
                     }
                 }
             }
-            let named: Vec<(String, String)> = pairs.iter().map(|(p, s, _)| (id(*p), id(*s))).collect();
-            let named: Vec<(&str, &str)> = named.iter().map(|(p, s)| (p.as_str(), s.as_str())).collect();
-            let plan = plan(&named);
+            let plan = Plan::csv("plan.csv", pairs.iter().map(|(p, s, _)| (id(*p), id(*s))));
             let index = |id: &str| id.strip_prefix('c').and_then(|n| n.parse::<usize>().ok());
             let mut last_use = LastUse::new(&plan, &redirects, index);
             let mut alive = [true; 6];

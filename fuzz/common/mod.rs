@@ -11,7 +11,7 @@ use contact_merge::journal::parse_journal;
 use contact_merge::merge::merge_contacts;
 use contact_merge::model::{Contact, Layout};
 use contact_merge::plan::{
-    apply_plan, parse_plan, ApplyError, ApplyOptions, MergeStep, Pair, Plan, PlanFormat,
+    apply_plan, parse_plan, ApplyError, ApplyOptions, MergeStep, Plan, PlanFormat,
 };
 use contact_merge::rules::MergeOptions;
 use contact_merge::stream::{apply_file, StreamError};
@@ -162,19 +162,7 @@ fn stream_plan(ids: &[String], redirect: bool) -> Plan {
     if pairs.is_empty() {
         pairs.push(("1".into(), "2".into()));
     }
-    Plan {
-        file: "plan.csv".into(),
-        format: PlanFormat::Csv,
-        pairs: pairs
-            .into_iter()
-            .enumerate()
-            .map(|(i, (primary, secondary))| Pair {
-                line: i as u64 + 2,
-                primary,
-                secondary,
-            })
-            .collect(),
-    }
+    Plan::csv("plan.csv", pairs)
 }
 
 /// `stream`: the streaming apply (`stream::apply_file`, what `apply` uses
