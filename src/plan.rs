@@ -8,7 +8,7 @@
 //! for a JSON plan its 1-based index in the array ("pair 3").
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -385,6 +385,10 @@ impl Redirects {
 pub use crate::rules::properties::MERGED_OBJECT_IDS as MERGED_IDS;
 pub use crate::rules::DEFAULT_MAX_MERGES;
 
+/// The type of `on_applied` for a run without a journal:
+/// `None::<NoJournal>`.
+pub type NoJournal = fn(&Applied<'_>) -> io::Result<()>;
+
 /// What the merge step gives back for one pair.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MergeStep {
@@ -613,8 +617,9 @@ fn bad_pairs_message(r: &ApplyReport) -> String {
 /// is bad when an id is missing, both resolve to one contact, the two
 /// contacts are at the merge limit, or `merge` refuses it. `merge` gets the
 /// export's layout and the two contacts, primary first, and returns the
-/// merged contact (with the primary's id); `on_applied` sees every merge
-/// done, for the journal.
+/// merged contact (with the primary's id); `on_applied`, the journal if
+/// there is one, sees every merge done (without it, the contacts as they
+/// were before each merge are freed as soon as it is done).
 ///
 /// All or nothing (the default): every pair is tried, skipping the bad ones,
 /// so that every bad pair is listed; if there is one, the export is left as
@@ -632,7 +637,7 @@ pub fn apply_plan<M, J>(
     plan: &Plan,
     opts: &ApplyOptions,
     merge: M,
-    on_applied: J,
+    on_applied: Option<J>,
 ) -> Result<ApplyReport, ApplyError>
 where
     M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String> + Sync,
@@ -674,8 +679,11 @@ pub trait Store<'a> {
     type Taken: Send;
     /// The number of the contact with this id, while it is in the export.
     fn index(&self, id: &str) -> Option<usize>;
-    /// Its position in the export as it stands now.
-    fn position(&self, i: usize) -> usize;
+    /// How many contacts the store numbers.
+    fn count(&self) -> usize;
+    /// The position of a contact in the export as read (contacts merged
+    /// away before it are counted off by [`run_plan`]).
+    fn record(&self, i: usize) -> usize;
     /// Take a contact out, as it stands now, to merge it.
     fn checkout(&mut self, i: usize) -> Self::Taken;
     /// The contact taken out (parsing it if need be; any thread may call
@@ -704,13 +712,21 @@ pub trait Store<'a> {
 
 /// Run a plan over a store: the pair-by-pair logic of [`apply_plan`],
 /// whatever holds the contacts. On success the store holds the result.
+/// `on_applied` is the journal, if there is one: without it, the contacts
+/// as they were before each merge are freed as soon as it is done.
 ///
-/// Pairs are taken in batches of pairs that touch different contacts, and a
-/// batch's merges run on both cores; everything else (resolving ids,
-/// reporting, the journal, changing the store) goes pair by pair in plan
-/// order, so the result is the same as merging one pair after the other.
-/// A pair that names a contact an earlier pair of the batch touches starts
-/// the next batch, so it sees that merge.
+/// The result is that of merging one pair after the other, but the merges
+/// run on both cores, in waves. The plan is read a window ahead; a wave
+/// takes every waiting pair of the window that touches no contact an
+/// earlier waiting pair touches, its ids resolved as things stand. Such a
+/// pair and the waiting pairs before it do not see each other: they touch
+/// other contacts, and an id can only come to resolve to another contact
+/// through a merge of the contact it resolves to now. So its merge is the
+/// same now as after theirs. A wave's merges are committed to the store in
+/// plan order as soon as they are done, and the pairs that waited for them
+/// go in the next wave. Reporting, the journal and the positions it
+/// records go strictly in plan order ("settling"), as far as no earlier
+/// pair still waits.
 pub fn run_plan<'a, S, M, J>(
     work: &mut S,
     mut redirects: Redirects,
@@ -718,149 +734,142 @@ pub fn run_plan<'a, S, M, J>(
     plan: &Plan,
     opts: &ApplyOptions,
     merge: M,
-    mut on_applied: J,
+    on_applied: Option<J>,
 ) -> Result<ApplyReport, ApplyError>
 where
     S: Store<'a> + Sync,
     M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String> + Sync,
     J: FnMut(&Applied<'_>) -> io::Result<()>,
 {
-    let mut report = ApplyReport {
-        plan: plan.file.clone(),
-        plan_format: plan.format,
-        pairs: plan.pairs.len(),
-        applied: 0,
-        skipped: Vec::new(),
-        warnings: Vec::new(),
-    };
     let pairs = &plan.pairs;
+    let keep_inputs = on_applied.is_some();
+    let mut settler = Settler {
+        plan,
+        opts,
+        report: ApplyReport {
+            plan: plan.file.clone(),
+            plan_format: plan.format,
+            pairs: pairs.len(),
+            applied: 0,
+            skipped: Vec::new(),
+            warnings: Vec::new(),
+        },
+        gone: Fenwick::new(work.count()),
+        on_applied,
+    };
     let mut last_use = LastUse::new(plan, &redirects, |id| work.index(id));
+    let mut window: VecDeque<Slot<'_, 'a>> = VecDeque::with_capacity(WINDOW);
+    // Contacts merged by a pair not settled yet → that pair's number, to
+    // check that no waiting pair before it reaches them.
+    let mut merged_ahead: rustc_hash::FxHashMap<usize, usize> = Default::default();
     let mut next = 0;
-    // The contacts of the last batch, freed on the other core while the
-    // next batch merges.
+    // Contacts no longer needed, freed on the other core while the next
+    // wave merges.
     let mut garbage: Vec<Cow<'a, Contact>> = Vec::new();
-    while next < pairs.len() {
-        // A batch: pairs whose contacts no earlier pair of the batch
-        // touches.
-        let mut batch: Vec<Planned> = Vec::new();
-        let mut touched: rustc_hash::FxHashSet<usize> = Default::default();
-        while next < pairs.len() && batch.len() < BATCH {
-            let pair = &pairs[next];
-            let rp = redirects.resolve(&pair.primary);
-            let rs = redirects.resolve(&pair.secondary);
-            let (pi, si) = (work.index(&rp), work.index(&rs));
-            let problem = match (pi, si) {
-                _ if pair.primary == pair.secondary => Some(PairProblem::SameId {
-                    id: pair.primary.clone(),
-                }),
-                (None, _) => Some(PairProblem::Missing {
-                    id: pair.primary.clone(),
-                    side: Side::Primary,
-                }),
-                (_, None) => Some(PairProblem::Missing {
-                    id: pair.secondary.clone(),
-                    side: Side::Secondary,
-                }),
-                (Some(pi), Some(si)) if pi == si => {
-                    Some(PairProblem::SameContact { id: rp.clone() })
-                }
-                (Some(pi), Some(si)) => {
-                    if touched.contains(&pi) || touched.contains(&si) {
-                        break;
-                    }
-                    touched.insert(pi);
-                    touched.insert(si);
-                    None
-                }
-            };
-            batch.push(Planned {
+    while next < pairs.len() || !window.is_empty() {
+        while window.len() < WINDOW && next < pairs.len() {
+            window.push_back(Slot {
                 at: next,
-                pair,
-                rp,
-                rs,
-                pi,
-                si,
-                problem,
+                pair: &pairs[next],
+                state: State::Waiting,
             });
             next += 1;
         }
-        // Take the contacts out, merge them (in parallel), then settle the
-        // pairs in order.
-        let taken: Vec<Option<Checkout<S::Taken>>> = batch
-            .iter()
-            .map(|b| match (&b.problem, b.pi, b.si) {
-                (None, Some(pi), Some(si)) => Some(Checkout {
-                    primary: work.checkout(pi),
-                    secondary: work.checkout(si),
-                    named_later: last_use.merge(b.at, pi, &b.rp, si, &b.rs),
-                }),
-                _ => None,
-            })
-            .collect();
+        // The wave.
+        let mut busy: rustc_hash::FxHashSet<usize> = Default::default();
+        let mut picked: Vec<(usize, Resolved)> = Vec::new();
+        let mut taken: Vec<Checkout<S::Taken>> = Vec::new();
+        for (k, slot) in window.iter_mut().enumerate() {
+            if !matches!(slot.state, State::Waiting) {
+                continue;
+            }
+            let (resolved, problem) = resolve_pair(slot.pair, &mut redirects, &*work);
+            let touched = [resolved.pi, resolved.si];
+            let free = touched.iter().flatten().all(|i| !busy.contains(i));
+            busy.extend(touched.iter().flatten());
+            if !free {
+                continue;
+            }
+            for later in touched.iter().flatten().filter_map(|i| merged_ahead.get(i)) {
+                assert!(
+                    *later < slot.at,
+                    "internal error: plan pair {} reaches a contact ({}) that the later \
+                     pair {} merged before it; please report this",
+                    slot.at + 1,
+                    resolved.rp,
+                    later + 1
+                );
+            }
+            match (problem, resolved.pi, resolved.si) {
+                (Some(problem), _, _) => {
+                    slot.state = State::Done(resolved, Outcome::Refused(problem));
+                }
+                (None, Some(pi), Some(si)) => {
+                    taken.push(Checkout {
+                        primary: work.checkout(pi),
+                        secondary: work.checkout(si),
+                        named_later: last_use.merge(slot.at, pi, &resolved.rp, si, &resolved.rs),
+                    });
+                    picked.push((k, resolved));
+                }
+                (None, _, _) => unreachable!("a pair without a problem has both contacts"),
+            }
+        }
         let merged = merge_all::<S, M>(
             &*work,
             taken,
             layout,
             opts,
             &merge,
+            keep_inputs,
             std::mem::take(&mut garbage),
         );
-        for (b, merged) in batch.into_iter().zip(merged) {
-            let bad = |problem| BadPair {
-                line: b.pair.line,
-                place: plan.place(b.pair.line),
-                primary: b.pair.primary.clone(),
-                secondary: b.pair.secondary.clone(),
-                resolved_primary: b.pi.map(|_| b.rp.clone()),
-                resolved_secondary: b.si.map(|_| b.rs.clone()),
-                problem,
-            };
-            let (Some((p, s, result)), Some(pi), Some(si)) = (merged, b.pi, b.si) else {
-                report
-                    .skipped
-                    .push(bad(b.problem.expect("a pair not merged has a problem")));
-                continue;
-            };
-            let (step, prepared) = match result {
-                Ok(done) => done,
-                Err(problem) => {
-                    work.checkin(pi, p);
-                    work.checkin(si, s);
-                    report.skipped.push(bad(problem));
-                    continue;
+        // Commit the wave in plan order; settle as far as no pair waits.
+        let mut fresh = picked.into_iter().zip(merged).peekable();
+        let mut settling = true;
+        for (k, slot) in window.iter_mut().enumerate() {
+            let state = match fresh.next_if(|((j, _), _)| *j == k) {
+                Some(((_, r), done)) => {
+                    let ctx = Commit {
+                        pair: slot.pair,
+                        settling,
+                    };
+                    let (state, unneeded) =
+                        commit(work, &mut redirects, &mut settler, ctx, r, done)?;
+                    garbage.extend(unneeded);
+                    if let (State::Done(r, Outcome::Merged { .. }), false) = (&state, settling) {
+                        let (pi, si) = r.indices();
+                        merged_ahead.insert(pi, slot.at);
+                        merged_ahead.insert(si, slot.at);
+                    }
+                    state
                 }
+                None => std::mem::replace(&mut slot.state, State::Settled),
             };
-            let secondary_index = work.position(si);
-            redirects.record(&b.rs, &b.rp);
-            report.applied += 1;
-            if opts.keep_going || report.skipped.is_empty() {
-                on_applied(&Applied {
-                    line: b.pair.line,
-                    primary_id: &b.rp,
-                    secondary_id: &b.rs,
-                    secondary_index,
-                    primary: &p,
-                    secondary: &s,
-                    merged: &step.merged,
-                    decisions: &step.decisions,
-                })
-                .map_err(ApplyError::Journal)?;
-            }
-            for w in step.warnings {
-                report.warnings.push(PairWarning {
-                    line: b.pair.line,
-                    primary: b.rp.clone(),
-                    secondary: b.rs.clone(),
-                    warning: w,
-                });
-            }
-            if let Some(unneeded) = work.commit(pi, si, step.merged, prepared) {
-                garbage.push(Cow::Owned(unneeded));
-            }
-            garbage.push(p);
-            garbage.push(s);
+            slot.state = match state {
+                State::Waiting => {
+                    settling = false;
+                    State::Waiting
+                }
+                State::Done(r, outcome) if settling => {
+                    garbage.extend(settler.settle(&*work, slot.pair, &r, outcome)?);
+                    State::Settled
+                }
+                other => other,
+            };
+        }
+        while window
+            .front()
+            .is_some_and(|s| matches!(s.state, State::Settled))
+        {
+            window.pop_front();
+        }
+        match window.front() {
+            Some(first) => merged_ahead.retain(|_, at| *at > first.at),
+            None => merged_ahead.clear(),
         }
     }
+    let mut report = settler.report;
     if !opts.keep_going && !report.skipped.is_empty() {
         report.applied = 0;
         report.warnings.clear();
@@ -869,20 +878,245 @@ where
     Ok(report)
 }
 
-/// Pairs per batch.
-const BATCH: usize = 512;
+/// Pairs read ahead of the first one not settled (a few in unit tests,
+/// so that their plans span many windows).
+const WINDOW: usize = if cfg!(test) { 64 } else { 2048 };
 
-/// One pair of a batch, resolved.
-struct Planned<'p> {
+/// One pair of the window.
+struct Slot<'p, 'a> {
     /// Its number in the plan.
     at: usize,
     pair: &'p Pair,
+    state: State<'a>,
+}
+
+/// Where a pair of the window stands.
+enum State<'a> {
+    /// It waits for an earlier pair that touches one of its contacts.
+    Waiting,
+    /// Committed (or found bad), waiting to be settled.
+    Done(Resolved, Outcome<'a>),
+    Settled,
+}
+
+/// What settling a pair reports.
+enum Outcome<'a> {
+    Refused(PairProblem),
+    Merged {
+        /// Both contacts before the merge and the result, for the journal.
+        contacts: Option<Box<Before<'a>>>,
+        decisions: Vec<Value>,
+        warnings: Vec<String>,
+    },
+}
+
+/// Both contacts before a merge, and the result.
+type Before<'a> = (Cow<'a, Contact>, Cow<'a, Contact>, Contact);
+
+/// A pair's ids resolved through the merges before it, and the contacts
+/// they name.
+struct Resolved {
     rp: String,
     rs: String,
     pi: Option<usize>,
     si: Option<usize>,
-    /// Why it cannot be merged, found before merging.
-    problem: Option<PairProblem>,
+}
+
+impl Resolved {
+    /// Both contacts, for a pair that was merged.
+    fn indices(&self) -> (usize, usize) {
+        self.pi
+            .zip(self.si)
+            .expect("a merged pair names two contacts")
+    }
+}
+
+/// Resolve a pair's ids as things stand, and say why it cannot be merged
+/// if that shows already.
+fn resolve_pair<'a, S: Store<'a>>(
+    pair: &Pair,
+    redirects: &mut Redirects,
+    work: &S,
+) -> (Resolved, Option<PairProblem>) {
+    let rp = redirects.resolve(&pair.primary);
+    let rs = redirects.resolve(&pair.secondary);
+    let (pi, si) = (work.index(&rp), work.index(&rs));
+    let problem = match (pi, si) {
+        _ if pair.primary == pair.secondary => Some(PairProblem::SameId {
+            id: pair.primary.clone(),
+        }),
+        (None, _) => Some(PairProblem::Missing {
+            id: pair.primary.clone(),
+            side: Side::Primary,
+        }),
+        (_, None) => Some(PairProblem::Missing {
+            id: pair.secondary.clone(),
+            side: Side::Secondary,
+        }),
+        (Some(pi), Some(si)) if pi == si => Some(PairProblem::SameContact { id: rp.clone() }),
+        _ => None,
+    };
+    (Resolved { rp, rs, pi, si }, problem)
+}
+
+/// Where a merge being committed stands.
+struct Commit<'p> {
+    pair: &'p Pair,
+    /// No earlier pair waits: it is settled at once.
+    settling: bool,
+}
+
+/// Commit a merge to the store (or put its contacts back if it was
+/// refused). A merge settled at once needs no copy of the result for the
+/// journal. Gives the pair's new state and the contacts to free.
+fn commit<'a, S, J>(
+    work: &mut S,
+    redirects: &mut Redirects,
+    settler: &mut Settler<'_, J>,
+    ctx: Commit<'_>,
+    r: Resolved,
+    done: MergeDone<'a, S::Prepared>,
+) -> Result<Committed<'a>, ApplyError>
+where
+    S: Store<'a>,
+    J: FnMut(&Applied<'_>) -> io::Result<()>,
+{
+    let (pi, si) = r.indices();
+    let before = done.primary.zip(done.secondary);
+    let (step, prepared) = match done.result {
+        Ok(merged) => merged,
+        Err(problem) => {
+            let (p, s) = before.expect("a merge refused gives both contacts back");
+            work.checkin(pi, p);
+            work.checkin(si, s);
+            return Ok((State::Done(r, Outcome::Refused(problem)), Vec::new()));
+        }
+    };
+    redirects.record(&r.rs, &r.rp);
+    let MergeStep {
+        merged,
+        decisions,
+        warnings,
+    } = step;
+    let mut unneeded = Vec::new();
+    let state = if ctx.settling {
+        let contacts = before.as_ref().map(|(p, s)| (&**p, &**s, &merged));
+        settler.merged(&*work, ctx.pair, &r, contacts, &decisions, warnings)?;
+        unneeded.extend(before.into_iter().flat_map(|(p, s)| [p, s]));
+        State::Settled
+    } else {
+        let contacts = before.map(|(p, s)| Box::new((p, s, merged.clone())));
+        State::Done(
+            r,
+            Outcome::Merged {
+                contacts,
+                decisions,
+                warnings,
+            },
+        )
+    };
+    if let Some(c) = work.commit(pi, si, merged, prepared) {
+        unneeded.push(Cow::Owned(c));
+    }
+    Ok((state, unneeded))
+}
+
+/// A pair's state once committed, and the contacts to free.
+type Committed<'a> = (State<'a>, Vec<Cow<'a, Contact>>);
+
+/// Reporting and journaling pairs in plan order.
+struct Settler<'p, J> {
+    plan: &'p Plan,
+    opts: &'p ApplyOptions,
+    report: ApplyReport,
+    /// Merged-away contacts (store numbers), for the positions the journal
+    /// records.
+    gone: Fenwick,
+    on_applied: Option<J>,
+}
+
+impl<J> Settler<'_, J>
+where
+    J: FnMut(&Applied<'_>) -> io::Result<()>,
+{
+    /// Settle a pair; gives back the contacts the journal no longer needs.
+    fn settle<'a, S: Store<'a>>(
+        &mut self,
+        work: &S,
+        pair: &Pair,
+        r: &Resolved,
+        outcome: Outcome<'a>,
+    ) -> Result<Vec<Cow<'a, Contact>>, ApplyError> {
+        match outcome {
+            Outcome::Refused(problem) => {
+                self.report.skipped.push(BadPair {
+                    line: pair.line,
+                    place: self.plan.place(pair.line),
+                    primary: pair.primary.clone(),
+                    secondary: pair.secondary.clone(),
+                    resolved_primary: r.pi.map(|_| r.rp.clone()),
+                    resolved_secondary: r.si.map(|_| r.rs.clone()),
+                    problem,
+                });
+                Ok(Vec::new())
+            }
+            Outcome::Merged {
+                contacts,
+                decisions,
+                warnings,
+            } => {
+                let refs = contacts.as_deref().map(|(p, s, m)| (&**p, &**s, m));
+                self.merged(work, pair, r, refs, &decisions, warnings)?;
+                Ok(contacts
+                    .into_iter()
+                    .flat_map(|b| {
+                        let (p, s, m) = *b;
+                        [p, s, Cow::Owned(m)]
+                    })
+                    .collect())
+            }
+        }
+    }
+
+    /// Settle a merge: count it, journal it, report its warnings.
+    fn merged<'a, S: Store<'a>>(
+        &mut self,
+        work: &S,
+        pair: &Pair,
+        r: &Resolved,
+        contacts: Option<(&Contact, &Contact, &Contact)>,
+        decisions: &[Value],
+        warnings: Vec<String>,
+    ) -> Result<(), ApplyError> {
+        let (_, si) = r.indices();
+        let secondary_index = work.record(si) - self.gone.count_before(si);
+        self.gone.add(si);
+        self.report.applied += 1;
+        if self.opts.keep_going || self.report.skipped.is_empty() {
+            if let (Some(journal), Some((p, s, m))) = (self.on_applied.as_mut(), contacts) {
+                journal(&Applied {
+                    line: pair.line,
+                    primary_id: &r.rp,
+                    secondary_id: &r.rs,
+                    secondary_index,
+                    primary: p,
+                    secondary: s,
+                    merged: m,
+                    decisions,
+                })
+                .map_err(ApplyError::Journal)?;
+            }
+        }
+        for w in warnings {
+            self.report.warnings.push(PairWarning {
+                line: pair.line,
+                primary: r.rp.clone(),
+                secondary: r.rs.clone(),
+                warning: w,
+            });
+        }
+        Ok(())
+    }
 }
 
 /// A pair's two contacts, taken out to be merged.
@@ -957,32 +1191,34 @@ impl<'p> LastUse<'p> {
     }
 }
 
-/// What merging one pair of a batch gave: both contacts as they were, and
-/// the merge or why not.
-type Merged<'a, P> = (
-    Cow<'a, Contact>,
-    Cow<'a, Contact>,
-    Result<(MergeStep, P), PairProblem>,
-);
+/// What merging one pair of a wave gave: the merge or why not, and both
+/// contacts as they were (kept for the journal, and to be put back when the
+/// merge was refused).
+struct MergeDone<'a, P> {
+    primary: Option<Cow<'a, Contact>>,
+    secondary: Option<Cow<'a, Contact>>,
+    result: Result<(MergeStep, P), PairProblem>,
+}
 
-/// Open and merge the batch's pairs (the merge limit first), on two threads
+/// Open and merge the wave's pairs (the merge limit first), on two threads
 /// when there are enough of them. Both threads take the next pair to merge
 /// as they finish one, so that neither waits for the other (the second
-/// thread first frees the last batch's contacts).
+/// thread first frees the last wave's contacts). Without `keep_inputs`,
+/// the contacts of a merge that happened are freed where they were opened.
 fn merge_all<'a, S, M>(
     store: &S,
-    taken: Vec<Option<Checkout<S::Taken>>>,
+    taken: Vec<Checkout<S::Taken>>,
     layout: &Layout,
     opts: &ApplyOptions,
     merge: &M,
+    keep_inputs: bool,
     garbage: Vec<Cow<'a, Contact>>,
-) -> Vec<Option<Merged<'a, S::Prepared>>>
+) -> Vec<MergeDone<'a, S::Prepared>>
 where
     S: Store<'a> + Sync,
     M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String> + Sync,
 {
-    let one = |t: Option<Checkout<S::Taken>>| -> Option<Merged<'a, S::Prepared>> {
-        let t = t?;
+    let one = |t: Checkout<S::Taken>| -> MergeDone<'a, S::Prepared> {
         let (p, s) = (S::open(t.primary), S::open(t.secondary));
         let count = crate::rules::merge_count(&p, &s);
         let result = if count >= opts.max_merges {
@@ -1005,15 +1241,20 @@ where
                 Err(message) => Err(PairProblem::Refused { message }),
             }
         };
-        Some((p, s, result))
+        let keep = keep_inputs || result.is_err();
+        MergeDone {
+            primary: keep.then_some(p),
+            secondary: keep.then_some(s),
+            result,
+        }
     };
-    let merges = taken.iter().filter(|t| t.is_some()).count();
-    if merges < 16 {
+    if taken.len() < 16 {
         drop(garbage);
         return taken.into_iter().map(one).collect();
     }
     let n = taken.len();
-    let slots: Vec<Mutex<_>> = taken.into_iter().map(Mutex::new).collect();
+    let slots: Vec<Mutex<Option<Checkout<S::Taken>>>> =
+        taken.into_iter().map(|t| Mutex::new(Some(t))).collect();
     let next = AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();
@@ -1023,7 +1264,7 @@ where
                 return done;
             };
             let t = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
-            done.push((i, one(t)));
+            done.push((i, one(t.expect("each pair is taken once"))));
         }
     };
     let (mine, theirs) = std::thread::scope(|scope| {
@@ -1037,11 +1278,13 @@ where
             Err(panic) => std::panic::resume_unwind(panic),
         }
     });
-    let mut out: Vec<Option<Merged<'a, S::Prepared>>> = (0..n).map(|_| None).collect();
+    let mut out: Vec<Option<MergeDone<'a, S::Prepared>>> = (0..n).map(|_| None).collect();
     for (i, m) in mine.into_iter().chain(theirs) {
-        out[i] = m;
+        out[i] = Some(m);
     }
-    out
+    out.into_iter()
+        .map(|m| m.expect("every pair is merged"))
+        .collect()
 }
 
 /// The export as the plan changes it, without touching it: contacts changed
@@ -1051,9 +1294,6 @@ struct Work<'a> {
     index: HashMap<&'a str, usize>,
     changed: rustc_hash::FxHashMap<usize, Contact>,
     removed: Vec<bool>,
-    /// Counts merged-away contacts before a position, for the positions the
-    /// journal records.
-    gone: Fenwick,
 }
 
 impl<'a> Store<'a> for Work<'a> {
@@ -1064,8 +1304,12 @@ impl<'a> Store<'a> for Work<'a> {
         self.index.get(id).copied()
     }
 
-    fn position(&self, i: usize) -> usize {
-        i - self.gone.count_before(i)
+    fn count(&self) -> usize {
+        self.base.len()
+    }
+
+    fn record(&self, i: usize) -> usize {
+        i
     }
 
     fn checkout(&mut self, i: usize) -> Cow<'a, Contact> {
@@ -1094,7 +1338,6 @@ impl<'a> Store<'a> for Work<'a> {
         self.changed.remove(&si);
         self.index.remove(self.base[si].id.as_str());
         self.removed[si] = true;
-        self.gone.add(si);
         None
     }
 }
@@ -1111,7 +1354,6 @@ impl<'a> Work<'a> {
             index,
             changed: Default::default(),
             removed: vec![false; base.len()],
-            gone: Fenwick::new(base.len()),
         }
     }
 
@@ -1195,14 +1437,14 @@ pub(crate) mod tests {
                 ..Default::default()
             },
             step,
-            |a| {
+            Some(|a: &Applied<'_>| {
                 order.push((
                     a.primary_id.to_string(),
                     a.secondary_id.to_string(),
                     a.secondary_index,
                 ));
                 Ok(())
-            },
+            }),
         )
         .unwrap();
         assert!(report.applied > 500 && !report.skipped.is_empty());
@@ -1477,17 +1719,23 @@ pub(crate) mod tests {
             keep_going,
             max_merges: 3,
         };
-        let r = apply_plan(e, p, &opts, fake_merge, |a| {
-            assert_eq!(a.merged.id, a.primary_id);
-            assert_eq!(a.secondary.id, a.secondary_id);
-            seen.push((
-                a.line,
-                a.primary_id.to_string(),
-                a.secondary_id.to_string(),
-                a.secondary_index,
-            ));
-            Ok(())
-        });
+        let r = apply_plan(
+            e,
+            p,
+            &opts,
+            fake_merge,
+            Some(|a: &Applied<'_>| {
+                assert_eq!(a.merged.id, a.primary_id);
+                assert_eq!(a.secondary.id, a.secondary_id);
+                seen.push((
+                    a.line,
+                    a.primary_id.to_string(),
+                    a.secondary_id.to_string(),
+                    a.secondary_index,
+                ));
+                Ok(())
+            }),
+        );
         (r, seen)
     }
 
@@ -1517,6 +1765,39 @@ pub(crate) mod tests {
         );
         assert_eq!(r.warnings.len(), 3);
         assert_eq!(r.warnings[2].warning, "3 absorbed 4");
+    }
+
+    /// A bad pair reports its ids as the merges before it resolve them,
+    /// though the pairs after it that touch other contacts merge first.
+    #[test]
+    fn bad_pairs_report_their_ids_as_the_merges_before_them_resolve_them() {
+        let mut e = numbered(6);
+        let p = plan(&[
+            ("1", "2"),
+            ("99", "2"), // missing primary; 2 now stands for 1
+            ("2", "1"),  // one contact: 1
+            ("3", "4"),
+            ("4", "99"), // missing secondary; 4 now stands for 3
+            ("5", "6"),
+        ]);
+        let (r, seen) = apply(&mut e, &p, true);
+        let report = r.unwrap();
+        let resolved: Vec<_> = report
+            .skipped
+            .iter()
+            .map(|b| {
+                let id = |r: &Option<String>| r.clone().unwrap_or_default();
+                (b.line, id(&b.resolved_primary), id(&b.resolved_secondary))
+            })
+            .collect();
+        let expected = [(3, "", "1"), (4, "1", "1"), (6, "3", "")];
+        let expected: Vec<_> = expected
+            .iter()
+            .map(|&(l, p, s)| (l, p.to_string(), s.to_string()))
+            .collect();
+        assert_eq!(resolved, expected);
+        let lines: Vec<u64> = seen.iter().map(|s| s.0).collect();
+        assert_eq!(lines, [2, 5, 7]);
     }
 
     #[test]
@@ -1652,7 +1933,7 @@ pub(crate) mod tests {
                     warnings: vec![],
                 })
             },
-            |_| Ok(()),
+            None::<NoJournal>,
         );
         let Err(ApplyError::BadPairs { report }) = r else {
             panic!()
@@ -1667,9 +1948,13 @@ pub(crate) mod tests {
     fn journal_failure_stops_the_plan() {
         let mut e = numbered(2);
         let p = plan(&[("1", "2")]);
-        let r = apply_plan(&mut e, &p, &ApplyOptions::default(), fake_merge, |_| {
-            Err(io::Error::other("disk full"))
-        });
+        let r = apply_plan(
+            &mut e,
+            &p,
+            &ApplyOptions::default(),
+            fake_merge,
+            Some(|_: &Applied<'_>| Err(io::Error::other("disk full"))),
+        );
         assert!(matches!(r, Err(ApplyError::Journal(_))));
         assert_eq!(ids_of(&e), ["1", "2"]);
     }

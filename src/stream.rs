@@ -32,8 +32,8 @@ use crate::format::json::contact_from_value;
 use crate::format::{self, Format, ReadError};
 use crate::model::{split_multi, Contact, Layout};
 use crate::plan::{
-    run_plan, Applied, ApplyError, ApplyOptions, ApplyReport, Fenwick, MergeStep, Plan, Redirects,
-    Store, MERGED_IDS,
+    run_plan, Applied, ApplyError, ApplyOptions, ApplyReport, MergeStep, Plan, Redirects, Store,
+    MERGED_IDS,
 };
 
 /// Why a streamed apply failed.
@@ -74,7 +74,7 @@ pub fn apply_file<M, J>(
     plan: &Plan,
     opts: &ApplyOptions,
     merge: M,
-    on_applied: J,
+    on_applied: Option<J>,
     out: &mut dyn Write,
 ) -> Result<Streamed, StreamError>
 where
@@ -542,7 +542,6 @@ struct RawStore<'s> {
     removed: Vec<bool>,
     /// CSV: merged contacts no later pair can name, kept only as their row.
     spent: Vec<bool>,
-    gone: Fenwick,
 }
 
 /// A merged contact's CSV row.
@@ -716,7 +715,6 @@ impl<'s> RawStore<'s> {
             recent: None,
             removed: vec![false; scan.loaded.len()],
             spent: vec![false; scan.loaded.len()],
-            gone: Fenwick::new(scan.loaded.len()),
         }
     }
 
@@ -869,8 +867,12 @@ impl<'s> Store<'s> for RawStore<'s> {
         self.index.get(id).copied()
     }
 
-    fn position(&self, i: usize) -> usize {
-        self.scan.loaded[i].record - self.gone.count_before(i)
+    fn count(&self) -> usize {
+        self.scan.loaded.len()
+    }
+
+    fn record(&self, i: usize) -> usize {
+        self.scan.loaded[i].record
     }
 
     fn checkout(&mut self, i: usize) -> Taken<'s> {
@@ -993,7 +995,6 @@ impl<'s> Store<'s> for RawStore<'s> {
         self.rows.remove(&si);
         self.index.remove(self.scan.loaded[si].id.as_str());
         self.removed[si] = true;
-        self.gone.add(si);
         match json {
             Some(json) => self.changed.insert(pi, json),
             None => {
@@ -1178,7 +1179,7 @@ mod tests {
     use super::*;
     use crate::format::write_to_vec;
     use crate::merge::merge_contacts;
-    use crate::plan::{apply_plan, parse_plan, PlanFormat};
+    use crate::plan::{apply_plan, parse_plan, NoJournal, PlanFormat};
     use crate::rules::MergeOptions;
 
     fn step(p: &Contact, s: &Contact) -> Result<MergeStep, String> {
@@ -1226,7 +1227,7 @@ mod tests {
             &plan,
             &opts,
             |_, p, s| step(p, s),
-            |a| journal(a, &mut j1),
+            Some(|a: &Applied<'_>| journal(a, &mut j1)),
         );
         let mut out = Vec::new();
         let mut j2 = Vec::new();
@@ -1236,7 +1237,7 @@ mod tests {
             &plan,
             &opts,
             |_, p, s| step(p, s),
-            |a| journal(a, &mut j2),
+            Some(|a: &Applied<'_>| journal(a, &mut j2)),
             &mut out,
         );
         match (r1, r2) {
@@ -1328,7 +1329,7 @@ mod tests {
             &plan,
             &ApplyOptions::default(),
             |_, p, s| step(p, s),
-            |_| Ok(()),
+            None::<NoJournal>,
             &mut out,
         )?;
         Ok(out)
@@ -1406,7 +1407,7 @@ mod tests {
             &plan,
             &ApplyOptions::default(),
             |_, p, s| step(p, s),
-            |_| Ok(()),
+            None::<NoJournal>,
         )
         .unwrap();
         let mine =
@@ -1520,7 +1521,7 @@ mod tests {
                 &plan,
                 &ApplyOptions::default(),
                 |_, p, s| step(p, s),
-                |_| Ok(()),
+                None::<NoJournal>,
                 &mut out,
             )
             .unwrap_err()

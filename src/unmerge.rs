@@ -1235,7 +1235,7 @@ mod tests {
                     warnings: vec![],
                 })
             },
-            |a| w.record(a),
+            Some(|a: &crate::plan::Applied<'_>| w.record(a)),
         )
         .unwrap();
         let j = parse_journal(&w.finish().unwrap(), "j.jsonl").unwrap();
@@ -1367,9 +1367,13 @@ mod tests {
         let original_bytes = format::write_to_vec(&e, format);
         let plan = crate::plan::tests::plan(pairs);
         let mut w = JournalWriter::new(Vec::new(), 1_709_287_200_000, "most-recent");
-        let r = apply_plan(&mut e, &plan, &ApplyOptions::default(), rich_merge, |a| {
-            w.record(a)
-        })
+        let r = apply_plan(
+            &mut e,
+            &plan,
+            &ApplyOptions::default(),
+            rich_merge,
+            Some(|a: &crate::plan::Applied<'_>| w.record(a)),
+        )
         .unwrap();
         assert_eq!(r.applied, pairs.len());
         assert_ne!(format::write_to_vec(&e, format), original_bytes);

@@ -895,14 +895,14 @@ fn run(sc: &Scenario) -> Run {
                 warnings: outcome.warnings,
             })
         },
-        |applied| {
+        Some(|applied: &contact_merge::plan::Applied<'_>| {
             steps.push(Step {
                 primary: applied.primary.clone(),
                 secondary: applied.secondary.clone(),
                 merged: applied.merged.clone(),
             });
             journal.record(applied)
-        },
+        }),
     )
     .unwrap_or_else(|e| panic!("a valid plan was refused: {e}\nplan:\n{text}"));
     assert_eq!(report.applied, expected, "{report:?}");

@@ -11,7 +11,7 @@ use contact_merge::journal::parse_journal;
 use contact_merge::merge::merge_contacts;
 use contact_merge::model::{Contact, Layout};
 use contact_merge::plan::{
-    apply_plan, parse_plan, ApplyError, ApplyOptions, MergeStep, Plan, PlanFormat,
+    apply_plan, parse_plan, ApplyError, ApplyOptions, MergeStep, NoJournal, Plan, PlanFormat,
 };
 use contact_merge::rules::MergeOptions;
 use contact_merge::stream::{apply_file, StreamError};
@@ -201,7 +201,7 @@ pub fn stream(data: &[u8], dir: &Path) {
         &plan,
         &opts,
         merge,
-        |_| Ok(()),
+        None::<NoJournal>,
         &mut streamed_out,
     );
 
@@ -211,7 +211,7 @@ pub fn stream(data: &[u8], dir: &Path) {
         (Err(e), other) => panic!("in memory: {e}\nstreamed: {:?}", other.map(|s| s.report)),
         (Ok(_), Err(StreamError::Read(s))) => panic!("in memory read it; streamed: {s}"),
         (Ok(mut export), streamed) => {
-            let in_memory = apply_plan(&mut export, &plan, &opts, merge, |_| Ok(()));
+            let in_memory = apply_plan(&mut export, &plan, &opts, merge, None::<NoJournal>);
             match (in_memory, streamed) {
                 (
                     Err(ApplyError::BadPairs { report: a }),

@@ -65,10 +65,11 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         progress.inc(1);
         merge_step(p, s, &opts, journaling)
     };
-    let record = |applied: &crate::plan::Applied<'_>| match writer.as_mut() {
-        Some(w) => w.record(applied),
-        None => Ok(()),
-    };
+    // Without a journal nothing needs the contacts as they were before each
+    // merge, and they are freed as soon as it is done.
+    let record = writer
+        .as_mut()
+        .map(|w| |applied: &crate::plan::Applied<'_>| w.record(applied));
 
     let (report, target, contacts, warnings) = if let Some((format, target)) = streamed {
         // The output is a temporary file (or stdout) until the plan is done.

@@ -189,7 +189,15 @@ fn streamed(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Option<Status>> {
         Some(t) => t.writer(),
         None => &mut *ctx.out,
     };
-    let result = apply_file(&args.file, format, &plan, &apply_opts, merge, record, out);
+    let result = apply_file(
+        &args.file,
+        format,
+        &plan,
+        &apply_opts,
+        merge,
+        Some(record),
+        out,
+    );
     let streamed = match result {
         Ok(streamed) => streamed,
         Err(StreamError::Apply(ApplyError::BadPairs { .. })) => return Ok(None),

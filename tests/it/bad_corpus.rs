@@ -124,10 +124,13 @@ fn every_bad_plan_is_refused_with_its_message() {
             Err(e) => format!("refused when read:\n{e}"),
             Ok(p) => {
                 let mut e = export.clone();
-                let r =
-                    plan::apply_plan(&mut e, &p, &ApplyOptions::default(), keep_primary, |_| {
-                        Ok(())
-                    });
+                let r = plan::apply_plan(
+                    &mut e,
+                    &p,
+                    &ApplyOptions::default(),
+                    keep_primary,
+                    None::<plan::NoJournal>,
+                );
                 let err = r.expect_err("a bad plan must not apply");
                 assert_eq!(e, export, "{file}: the export must not change");
                 format!("refused when applied:\n{err}")
