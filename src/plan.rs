@@ -698,6 +698,10 @@ pub trait Store<'a> {
     /// not, it is only written out).
     type Prepared: Send;
     fn prepare(&self, merged: &Contact, named_later: bool) -> Self::Prepared;
+    /// Whether [`Store::commit`] needs the merged contact itself, not only
+    /// what `prepare` made of it (when not, and nothing else needs it, it is
+    /// freed on the thread that merged it).
+    fn needs_contact(prepared: &Self::Prepared) -> bool;
     /// The merge happened: the primary is now `merged`, the secondary is
     /// gone. Gives back a contact the store no longer needs, for the caller
     /// to free where it costs least.
@@ -705,7 +709,7 @@ pub trait Store<'a> {
         &mut self,
         pi: usize,
         si: usize,
-        merged: Contact,
+        merged: Option<Contact>,
         prepared: Self::Prepared,
     ) -> Option<Contact>;
 }
@@ -983,8 +987,13 @@ where
 {
     let (pi, si) = r.indices();
     let before = done.primary.zip(done.secondary);
-    let (step, prepared) = match done.result {
-        Ok(merged) => merged,
+    let Merge {
+        merged,
+        decisions,
+        warnings,
+        prepared,
+    } = match done.result {
+        Ok(merge) => merge,
         Err(problem) => {
             let (p, s) = before.expect("a merge refused gives both contacts back");
             work.checkin(pi, p);
@@ -993,19 +1002,20 @@ where
         }
     };
     redirects.record(&r.rs, &r.rp);
-    let MergeStep {
-        merged,
-        decisions,
-        warnings,
-    } = step;
     let mut unneeded = Vec::new();
     let state = if ctx.settling {
-        let contacts = before.as_ref().map(|(p, s)| (&**p, &**s, &merged));
+        let contacts = before.as_ref().map(|(p, s)| {
+            let m = merged.as_ref().expect("kept with the contacts before");
+            (&**p, &**s, m)
+        });
         settler.merged(&*work, ctx.pair, &r, contacts, &decisions, warnings)?;
         unneeded.extend(before.into_iter().flat_map(|(p, s)| [p, s]));
         State::Settled
     } else {
-        let contacts = before.map(|(p, s)| Box::new((p, s, merged.clone())));
+        let contacts = before.map(|(p, s)| {
+            let m = merged.clone().expect("kept with the contacts before");
+            Box::new((p, s, m))
+        });
         State::Done(
             r,
             Outcome::Merged {
@@ -1197,14 +1207,24 @@ impl<'p> LastUse<'p> {
 struct MergeDone<'a, P> {
     primary: Option<Cow<'a, Contact>>,
     secondary: Option<Cow<'a, Contact>>,
-    result: Result<(MergeStep, P), PairProblem>,
+    result: Result<Merge<P>, PairProblem>,
+}
+
+/// A merge done, as the store prepared it. The merged contact is kept when
+/// the store or the journal needs it.
+struct Merge<P> {
+    merged: Option<Contact>,
+    decisions: Vec<Value>,
+    warnings: Vec<String>,
+    prepared: P,
 }
 
 /// Open and merge the wave's pairs (the merge limit first), on two threads
 /// when there are enough of them. Both threads take the next pair to merge
 /// as they finish one, so that neither waits for the other (the second
-/// thread first frees the last wave's contacts). Without `keep_inputs`,
-/// the contacts of a merge that happened are freed where they were opened.
+/// thread first frees the last wave's contacts). Without `keep_inputs`
+/// (the journal), the contacts of a merge that happened are freed where
+/// they were opened, and the result too when the store does not need it.
 fn merge_all<'a, S, M>(
     store: &S,
     taken: Vec<Checkout<S::Taken>>,
@@ -1236,7 +1256,13 @@ where
                 }),
                 Ok(step) => {
                     let prepared = store.prepare(&step.merged, t.named_later);
-                    Ok((step, prepared))
+                    let keep = keep_inputs || S::needs_contact(&prepared);
+                    Ok(Merge {
+                        merged: keep.then_some(step.merged),
+                        decisions: step.decisions,
+                        warnings: step.warnings,
+                        prepared,
+                    })
                 }
                 Err(message) => Err(PairProblem::Refused { message }),
             }
@@ -1333,8 +1359,19 @@ impl<'a> Store<'a> for Work<'a> {
     type Prepared = ();
     fn prepare(&self, _merged: &Contact, _named_later: bool) {}
 
-    fn commit(&mut self, pi: usize, si: usize, merged: Contact, _prepared: ()) -> Option<Contact> {
-        self.changed.insert(pi, merged);
+    fn needs_contact(_: &()) -> bool {
+        true
+    }
+
+    fn commit(
+        &mut self,
+        pi: usize,
+        si: usize,
+        merged: Option<Contact>,
+        _prepared: (),
+    ) -> Option<Contact> {
+        self.changed
+            .insert(pi, merged.expect("this store keeps every merged contact"));
         self.changed.remove(&si);
         self.index.remove(self.base[si].id.as_str());
         self.removed[si] = true;

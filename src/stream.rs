@@ -519,16 +519,23 @@ fn scan_ndjson(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, 
     })
 }
 
-/// The plan's contacts, parsed when a pair needs them. A merged contact is
-/// kept encoded: as compact JSON (to read it again when a later pair names
-/// it) and, for CSV, as its output row; the latest one also parsed, as a
-/// chain often needs it next.
+/// The plan's contacts, parsed when a pair needs them. A merged contact no
+/// later pair can name is kept only as its output (CSV row or JSON line).
+/// One a later pair may name is kept parsed (and as its JSON line), up to
+/// [`PARSED`] of them; beyond that as JSON, read again when it is named,
+/// and its row. A CSV contact still kept parsed when the plan is done gets
+/// its row then.
 struct RawStore<'s> {
     scan: &'s Scan,
     file: &'s str,
     index: HashMap<&'s str, usize>,
-    /// Merged contacts as JSON.
+    /// Merged contacts as JSON: JSON Lines' output, and CSV contacts a later
+    /// pair may name beyond the ones kept parsed.
     changed: HashMap<usize, Vec<u8>>,
+    /// Merged contacts a later pair may name.
+    parsed: HashMap<usize, Contact>,
+    /// Which contacts are merge results.
+    merged: Vec<bool>,
     /// CSV: merged contacts' rows, with the number of columns they were
     /// encoded for, and the columns each needs beyond the file's (their
     /// places in the grown layout).
@@ -538,7 +545,6 @@ struct RawStore<'s> {
     row_bytes: Vec<u8>,
     /// CSV: the file's layout grown by the columns merged contacts need.
     grown: Option<Grown>,
-    recent: Option<(usize, Contact)>,
     removed: Vec<bool>,
     /// CSV: merged contacts no later pair can name, kept only as their row.
     spent: Vec<bool>,
@@ -555,14 +561,27 @@ struct Row {
     needs: Box<[u32]>,
 }
 
+/// Merged contacts a later pair may name kept parsed, at most (about 4 KB
+/// each for a contact of a few dozen properties).
+const PARSED: usize = 8192;
+
 /// A merged contact, encoded on a merging thread.
 struct Prepared {
-    /// As JSON: JSON Lines' output line; for CSV, only when a later pair
-    /// may name it.
+    /// JSON Lines: its output line.
     json: Option<Vec<u8>>,
-    /// CSV: its row, with the number of columns it was encoded for.
-    row: Option<(usize, Vec<u8>)>,
+    /// CSV: its row, unless a later pair may name it.
+    row: Option<Encoded>,
     named_later: bool,
+}
+
+/// A merged contact's CSV row, as encoded.
+struct Encoded {
+    /// The number of columns it was encoded for.
+    cols: usize,
+    bytes: Vec<u8>,
+    /// The places of the grown columns it needs; `None` when some are not in
+    /// the layout yet.
+    needs: Option<Box<[u32]>>,
 }
 
 /// A CSV layout that grows by the columns merged contacts need.
@@ -595,45 +614,63 @@ impl Grown {
     }
 
     /// The places of the columns beyond the file's that a contact needs, in
-    /// the order the in-memory writer adds them; new ones join the layout.
-    fn columns_for(&mut self, c: &Contact) -> Box<[u32]> {
+    /// the order the in-memory writer adds them; `None` when some are not in
+    /// the layout yet.
+    fn needs(&self, c: &Contact) -> Option<Box<[u32]>> {
         let base = self.base_len as u32;
         let mut needs = Vec::new();
         for name in c.properties.keys() {
-            let at = match self.props.get(name.as_str()) {
-                Some(&at) => at,
-                None => {
-                    let at = self.layout.columns.len() as u32;
-                    self.layout.headers.push(new_header(&self.layout, name));
-                    self.layout.columns.push(Column::Property(name.clone()));
-                    self.props.insert(name.clone(), at);
-                    at
-                }
-            };
+            let at = *self.props.get(name.as_str())?;
             if at >= base {
                 needs.push(at);
             }
         }
         for kind in c.associations.iter().flat_map(|a| a.keys()) {
-            let at = match self.kinds.get(kind.as_str()) {
-                Some(&at) => at,
-                None => {
-                    let Some(h) = crate::labels::association_header(kind, self.layout.labels)
-                    else {
-                        continue;
-                    };
-                    let at = self.layout.columns.len() as u32;
-                    self.layout.headers.push(h);
-                    self.layout.columns.push(Column::Association(kind.clone()));
-                    self.kinds.insert(kind.clone(), at);
-                    at
-                }
-            };
-            if at >= base {
-                needs.push(at);
+            match self.kinds.get(kind.as_str()) {
+                Some(&at) if at >= base => needs.push(at),
+                Some(_) => {}
+                // A kind CSV has no column for is left out.
+                None if crate::labels::association_header(kind, self.layout.labels).is_none() => {}
+                None => return None,
             }
         }
-        needs.into_boxed_slice()
+        Some(needs.into_boxed_slice())
+    }
+
+    /// [`Grown::needs`], adding the columns the layout lacks.
+    fn columns_for(&mut self, c: &Contact) -> Box<[u32]> {
+        for name in c.properties.keys() {
+            if !self.props.contains_key(name.as_str()) {
+                let at = self.layout.columns.len() as u32;
+                self.layout.headers.push(new_header(&self.layout, name));
+                self.layout.columns.push(Column::Property(name.clone()));
+                self.props.insert(name.clone(), at);
+            }
+        }
+        for kind in c.associations.iter().flat_map(|a| a.keys()) {
+            if self.kinds.contains_key(kind.as_str()) {
+                continue;
+            }
+            if let Some(h) = crate::labels::association_header(kind, self.layout.labels) {
+                let at = self.layout.columns.len() as u32;
+                self.layout.headers.push(h);
+                self.layout.columns.push(Column::Association(kind.clone()));
+                self.kinds.insert(kind.clone(), at);
+            }
+        }
+        self.needs(c)
+            .expect("every column the contact needs is in the layout")
+    }
+
+    /// A contact's row for the layout as it stands.
+    fn encode(&self, c: &Contact) -> Encoded {
+        let mut cells = Vec::new();
+        row_cells(&self.layout, c, &mut cells);
+        Encoded {
+            cols: self.layout.columns.len(),
+            bytes: encode_record(&self.layout, cells.iter().map(|c| c.as_bytes())),
+            needs: self.needs(c),
+        }
     }
 }
 
@@ -712,13 +749,66 @@ impl<'s> RawStore<'s> {
                 Layout::Csv(l) => Some(Grown::new(l)),
                 _ => None,
             },
-            recent: None,
+            parsed: HashMap::default(),
+            merged: vec![false; scan.loaded.len()],
             removed: vec![false; scan.loaded.len()],
             spent: vec![false; scan.loaded.len()],
         }
     }
 
-    fn finish(self) -> Finished {
+    /// A merged contact's row joins the others (its columns join the
+    /// layout, and it is encoded again if it lacked some).
+    fn put_row(&mut self, i: usize, row: Encoded, c: Option<&Contact>) {
+        let grown = self.grown.as_mut().expect("rows are CSV");
+        let Encoded {
+            mut cols,
+            mut bytes,
+            needs,
+        } = row;
+        let needs = match needs {
+            Some(needs) => needs,
+            None => {
+                let c = c.expect("a row that needs new columns comes with its contact");
+                let needs = grown.columns_for(c);
+                // Encoded before an earlier merge of its wave added a column
+                // this contact has a value for: encode it again.
+                if needs.iter().any(|&at| at as usize >= cols) {
+                    let again = grown.encode(c);
+                    (cols, bytes) = (again.cols, again.bytes);
+                }
+                needs
+            }
+        };
+        let at = self.row_bytes.len();
+        self.row_bytes.extend_from_slice(&bytes);
+        let len = bytes.len();
+        self.rows.insert(
+            i,
+            Row {
+                cols,
+                at,
+                len,
+                needs,
+            },
+        );
+    }
+
+    fn finish(mut self) -> Finished {
+        // CSV contacts still kept parsed get their rows, in file order.
+        if let Some(grown) = self.grown.as_ref() {
+            let mut left: Vec<(usize, Contact)> = std::mem::take(&mut self.parsed)
+                .into_iter()
+                .filter(|(i, _)| !self.rows.contains_key(i))
+                .collect();
+            left.sort_unstable_by_key(|(i, _)| *i);
+            let rows: Vec<(usize, Encoded, Contact)> = left
+                .into_iter()
+                .map(|(i, c)| (i, grown.encode(&c), c))
+                .collect();
+            for (i, row, c) in rows {
+                self.put_row(i, row, Some(&c));
+            }
+        }
         let Some(grown) = self.grown else {
             return Finished {
                 out: self
@@ -882,13 +972,13 @@ impl<'s> Store<'s> for RawStore<'s> {
              said no later pair could reach, and a later pair reaches it; please report this",
             self.scan.loaded[i].id
         );
-        match self.recent.take() {
-            Some((j, c)) if j == i => return Taken::Parsed(Box::new(c)),
-            other => self.recent = other,
+        if let Some(c) = self.parsed.remove(&i) {
+            return Taken::Parsed(Box::new(c));
         }
         let scan: &'s Scan = self.scan;
         if let Some(bytes) = self.changed.get(&i) {
-            // Named again after its merge: rare, a copy is fine.
+            // Named again after its merge, beyond the contacts kept parsed:
+            // rare, a copy is fine.
             return Taken::Json {
                 bytes: Cow::Owned(bytes.clone()),
                 layout: &scan.layout,
@@ -927,27 +1017,22 @@ impl<'s> Store<'s> for RawStore<'s> {
     }
 
     fn checkin(&mut self, i: usize, opened: Cow<'s, Contact>) {
-        // Every contact is still kept encoded as it was; keep it parsed
-        // too, as it stands now.
-        if self.recent.is_none() {
-            self.recent = Some((i, opened.into_owned()));
+        // A merged contact may have been kept only parsed; one read from
+        // the file is still there.
+        if self.merged[i] {
+            self.parsed.insert(i, opened.into_owned());
         }
     }
 
     type Prepared = Prepared;
 
     fn prepare(&self, merged: &Contact, named_later: bool) -> Prepared {
-        let row = self.grown.as_ref().map(|grown| {
-            let mut cells = Vec::new();
-            row_cells(&grown.layout, merged, &mut cells);
-            (
-                grown.layout.columns.len(),
-                encode_record(&grown.layout, cells.iter().map(|c| c.as_bytes())),
-            )
-        });
-        // JSON Lines: the JSON is the output line. CSV: only a contact a
-        // later pair may name is read again.
-        let json = (row.is_none() || named_later).then(|| to_json(merged));
+        let (json, row) = match &self.grown {
+            // Kept parsed (or encoded when committed, if too many are).
+            Some(_) if named_later => (None, None),
+            Some(grown) => (None, Some(grown.encode(merged))),
+            None => (Some(to_json(merged)), None),
+        };
         Prepared {
             json,
             row,
@@ -955,11 +1040,15 @@ impl<'s> Store<'s> for RawStore<'s> {
         }
     }
 
+    fn needs_contact(prepared: &Prepared) -> bool {
+        prepared.named_later || prepared.row.as_ref().is_some_and(|r| r.needs.is_none())
+    }
+
     fn commit(
         &mut self,
         pi: usize,
         si: usize,
-        merged: Contact,
+        merged: Option<Contact>,
         prepared: Prepared,
     ) -> Option<Contact> {
         let Prepared {
@@ -967,45 +1056,41 @@ impl<'s> Store<'s> for RawStore<'s> {
             row,
             named_later,
         } = prepared;
-        if let (Some(grown), Some((mut cols, mut row))) = (self.grown.as_mut(), row) {
-            let needs = grown.columns_for(&merged);
-            // Encoded before an earlier merge of its batch added a column
-            // this contact has a value for: encode it again.
-            let stale = needs.iter().any(|&at| at as usize >= cols);
-            if stale {
-                let mut cells = Vec::new();
-                row_cells(&grown.layout, &merged, &mut cells);
-                row = encode_record(&grown.layout, cells.iter().map(|c| c.as_bytes()));
-                cols = grown.layout.columns.len();
-            }
-            let at = self.row_bytes.len();
-            self.row_bytes.extend_from_slice(&row);
-            let len = row.len();
-            self.rows.insert(
-                pi,
-                Row {
-                    cols,
-                    at,
-                    len,
-                    needs,
-                },
-            );
-        }
         self.changed.remove(&si);
         self.rows.remove(&si);
+        self.parsed.remove(&si);
         self.index.remove(self.scan.loaded[si].id.as_str());
         self.removed[si] = true;
-        match json {
-            Some(json) => self.changed.insert(pi, json),
-            None => {
-                self.spent[pi] = true;
-                self.changed.remove(&pi)
+        // What an earlier merge left of the primary.
+        self.changed.remove(&pi);
+        self.rows.remove(&pi);
+        self.merged[pi] = true;
+        self.spent[pi] = !named_later;
+        let keep = named_later && self.parsed.len() < PARSED;
+        match (row, json) {
+            (Some(row), _) => self.put_row(pi, row, merged.as_ref()),
+            (None, Some(json)) => {
+                self.changed.insert(pi, json);
             }
-        };
-        if named_later {
-            self.recent.replace((pi, merged)).map(|(_, old)| old)
+            (None, None) if keep => {}
+            (None, None) => {
+                // A CSV contact a later pair may name, beyond the ones kept
+                // parsed.
+                let c = merged
+                    .as_ref()
+                    .expect("a contact named later comes with its merge");
+                let grown = self.grown.as_ref().expect("only CSV rows wait");
+                let row = grown.encode(c);
+                self.put_row(pi, row, Some(c));
+                self.changed.insert(pi, to_json(c));
+            }
+        }
+        if keep {
+            let c = merged.expect("a contact named later comes with its merge");
+            self.parsed.insert(pi, c);
+            None
         } else {
-            Some(merged)
+            merged
         }
     }
 }
