@@ -706,13 +706,14 @@ enum Out {
 }
 
 impl Out {
-    fn write(&self, row_bytes: &[u8], out: &mut dyn Write) -> io::Result<()> {
+    /// `empty`: an empty cell with the comma before it.
+    fn write(&self, row_bytes: &[u8], empty: &[u8], out: &mut dyn Write) -> io::Result<()> {
         match *self {
             Out::Bytes(ref b) => out.write_all(b),
             Out::Row { at, len, pad } => {
                 out.write_all(&row_bytes[at..at + len])?;
                 for _ in 0..pad {
-                    out.write_all(b",")?;
+                    out.write_all(empty)?;
                 }
                 Ok(())
             }
@@ -1158,6 +1159,11 @@ fn write_result(
         .collect();
     actions.sort_unstable();
     let pad = finished.new_columns.len();
+    // An empty cell with the comma before it, as the writer encodes it.
+    let empty: &[u8] = match &finished.layout {
+        Some(l) if l.quote_all => b",\"\"",
+        _ => b",",
+    };
     let mut buf = Vec::new();
     // The header (CSV), with its new columns.
     match &finished.layout {
@@ -1205,7 +1211,7 @@ fn write_result(
             }
             Some(i) => {
                 out.write_all(lead)?;
-                finished.out[&i].write(&finished.row_bytes, out)?;
+                finished.out[&i].write(&finished.row_bytes, empty, out)?;
                 out.write_all(trail)?;
                 written += 1;
             }
@@ -1213,7 +1219,7 @@ fn write_result(
                 out.write_all(lead)?;
                 out.write_all(content)?;
                 for _ in 0..pad {
-                    out.write_all(b",")?;
+                    out.write_all(empty)?;
                 }
                 out.write_all(trail)?;
                 written += 1;
@@ -1412,6 +1418,20 @@ mod tests {
         let csv = b"Record ID,Email\r\n1,a@x.com\r\n2,b@x.com\r\n3,c@x.com\r\n";
         same_as_in_memory(
             "n.csv",
+            csv,
+            Format::Csv,
+            "primary_id,secondary_id\n3,1\n",
+            false,
+        );
+    }
+
+    /// In a file that quotes every cell, the new columns' empty cells are
+    /// quoted too, in untouched rows and in merged ones.
+    #[test]
+    fn new_columns_of_a_quoted_file_have_quoted_empty_cells() {
+        let csv = b"\"Record ID\",\"Email\"\n\"1\",\"a@x.com\"\n\"2\",\"b@x.com\"\n\"3\",\"c@x.com\"\n\"4\",\"\"\n";
+        same_as_in_memory(
+            "q.csv",
             csv,
             Format::Csv,
             "primary_id,secondary_id\n3,1\n",
