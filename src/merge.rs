@@ -43,7 +43,16 @@ pub fn merge_contacts(
         });
     }
 
-    let mut merged = p.clone();
+    // P as it is, but for the parts the rules below make anew.
+    let mut merged = Contact {
+        id: p.id.clone(),
+        id_is_number: p.id_is_number,
+        properties: p.properties.clone(),
+        history: None,
+        associations: None,
+        sections: p.sections.clone(),
+        key_order: p.key_order.clone(),
+    };
     let decisions = rules::property_decisions(p, s, opts)?;
     for d in &decisions {
         match merged.properties.get_mut(&d.property) {
