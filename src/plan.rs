@@ -11,8 +11,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 use std::io;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex, MutexGuard};
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -697,7 +696,11 @@ pub trait Store<'a> {
     /// whether a later pair of the plan may name the merged contact (when
     /// not, it is only written out).
     type Prepared: Send;
-    fn prepare(&self, merged: &Contact, named_later: bool) -> Self::Prepared;
+    /// What the merging threads share with the store: what `prepare`
+    /// needs to read.
+    type Shared: Send + Sync;
+    fn shared(&self) -> std::sync::Arc<Self::Shared>;
+    fn prepare(shared: &Self::Shared, merged: &Contact, named_later: bool) -> Self::Prepared;
     /// Whether [`Store::commit`] needs the merged contact itself, not only
     /// what `prepare` made of it (when not, and nothing else needs it, it is
     /// freed on the thread that merged it).
@@ -741,7 +744,7 @@ pub fn run_plan<'a, S, M, J>(
     on_applied: Option<J>,
 ) -> Result<ApplyReport, ApplyError>
 where
-    S: Store<'a> + Sync,
+    S: Store<'a>,
     M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String> + Sync,
     J: FnMut(&Applied<'_>) -> io::Result<()>,
 {
@@ -762,117 +765,127 @@ where
         on_applied,
     };
     let mut last_use = LastUse::new(plan, &redirects, |id| work.index(id));
-    let mut window: VecDeque<Slot<'_, 'a>> = VecDeque::with_capacity(WINDOW);
-    // Contacts merged by a pair not settled yet → that pair's number, to
-    // check that no waiting pair before it reaches them.
-    let mut merged_ahead: rustc_hash::FxHashMap<usize, usize> = Default::default();
-    let mut next = 0;
-    // Contacts no longer needed, freed on the other core while the next
-    // wave merges.
-    let mut garbage: Vec<Cow<'a, Contact>> = Vec::new();
-    while next < pairs.len() || !window.is_empty() {
-        while window.len() < WINDOW && next < pairs.len() {
-            window.push_back(Slot {
-                at: next,
-                pair: &pairs[next],
-                state: State::Waiting,
-            });
-            next += 1;
-        }
-        // The wave.
-        let mut busy: rustc_hash::FxHashSet<usize> = Default::default();
-        let mut picked: Vec<(usize, Resolved)> = Vec::new();
-        let mut taken: Vec<Checkout<S::Taken>> = Vec::new();
-        for (k, slot) in window.iter_mut().enumerate() {
-            if !matches!(slot.state, State::Waiting) {
-                continue;
+    let shared = work.shared();
+    let merging = |t| merge_one::<S, M>(&shared, t, layout, opts, &merge, keep_inputs);
+    let pool = Pool::new();
+    std::thread::scope(|scope| {
+        // Closed however this ends, so that the other thread stops.
+        let _closing = Closing(&pool);
+        scope.spawn(|| pool.serve(&merging));
+        let mut window: VecDeque<Slot<'_, 'a>> = VecDeque::with_capacity(WINDOW);
+        // Contacts merged by a pair not settled yet → that pair's number, to
+        // check that no waiting pair before it reaches them.
+        let mut merged_ahead: rustc_hash::FxHashMap<usize, usize> = Default::default();
+        let mut next = 0;
+        // Contacts no longer needed, freed on the other core while the next
+        // wave merges.
+        let mut garbage: Vec<Cow<'a, Contact>> = Vec::new();
+        while next < pairs.len() || !window.is_empty() {
+            while window.len() < WINDOW && next < pairs.len() {
+                window.push_back(Slot {
+                    at: next,
+                    pair: &pairs[next],
+                    state: State::Waiting,
+                });
+                next += 1;
             }
-            let (resolved, problem) = resolve_pair(slot.pair, &mut redirects, &*work);
-            let touched = [resolved.pi, resolved.si];
-            let free = touched.iter().flatten().all(|i| !busy.contains(i));
-            busy.extend(touched.iter().flatten());
-            if !free {
-                continue;
-            }
-            for later in touched.iter().flatten().filter_map(|i| merged_ahead.get(i)) {
-                assert!(
-                    *later < slot.at,
-                    "internal error: plan pair {} reaches a contact ({}) that the later \
+            // The wave.
+            let mut busy: rustc_hash::FxHashSet<usize> = Default::default();
+            let mut picked: Vec<(usize, Resolved)> = Vec::new();
+            let mut taken: Vec<Checkout<S::Taken>> = Vec::new();
+            for (k, slot) in window.iter_mut().enumerate() {
+                if !matches!(slot.state, State::Waiting) {
+                    continue;
+                }
+                let (resolved, problem) = resolve_pair(slot.pair, &mut redirects, &*work);
+                let touched = [resolved.pi, resolved.si];
+                let free = touched.iter().flatten().all(|i| !busy.contains(i));
+                busy.extend(touched.iter().flatten());
+                if !free {
+                    continue;
+                }
+                for later in touched.iter().flatten().filter_map(|i| merged_ahead.get(i)) {
+                    assert!(
+                        *later < slot.at,
+                        "internal error: plan pair {} reaches a contact ({}) that the later \
                      pair {} merged before it; please report this",
-                    slot.at + 1,
-                    resolved.rp,
-                    later + 1
-                );
-            }
-            match (problem, resolved.pi, resolved.si) {
-                (Some(problem), _, _) => {
-                    slot.state = State::Done(resolved, Outcome::Refused(problem));
+                        slot.at + 1,
+                        resolved.rp,
+                        later + 1
+                    );
                 }
-                (None, Some(pi), Some(si)) => {
-                    taken.push(Checkout {
-                        primary: work.checkout(pi),
-                        secondary: work.checkout(si),
-                        named_later: last_use.merge(slot.at, pi, &resolved.rp, si, &resolved.rs),
-                    });
-                    picked.push((k, resolved));
-                }
-                (None, _, _) => unreachable!("a pair without a problem has both contacts"),
-            }
-        }
-        let merged = merge_all::<S, M>(
-            &*work,
-            taken,
-            layout,
-            opts,
-            &merge,
-            keep_inputs,
-            std::mem::take(&mut garbage),
-        );
-        // Commit the wave in plan order; settle as far as no pair waits.
-        let mut fresh = picked.into_iter().zip(merged).peekable();
-        let mut settling = true;
-        for (k, slot) in window.iter_mut().enumerate() {
-            let state = match fresh.next_if(|((j, _), _)| *j == k) {
-                Some(((_, r), done)) => {
-                    let ctx = Commit {
-                        pair: slot.pair,
-                        settling,
-                    };
-                    let (state, unneeded) =
-                        commit(work, &mut redirects, &mut settler, ctx, r, done)?;
-                    garbage.extend(unneeded);
-                    if let (State::Done(r, Outcome::Merged { .. }), false) = (&state, settling) {
-                        let (pi, si) = r.indices();
-                        merged_ahead.insert(pi, slot.at);
-                        merged_ahead.insert(si, slot.at);
+                match (problem, resolved.pi, resolved.si) {
+                    (Some(problem), _, _) => {
+                        slot.state = State::Done(resolved, Outcome::Refused(problem));
                     }
-                    state
+                    (None, Some(pi), Some(si)) => {
+                        taken.push(Checkout {
+                            primary: work.checkout(pi),
+                            secondary: work.checkout(si),
+                            named_later: last_use.merge(
+                                slot.at,
+                                pi,
+                                &resolved.rp,
+                                si,
+                                &resolved.rs,
+                            ),
+                        });
+                        picked.push((k, resolved));
+                    }
+                    (None, _, _) => unreachable!("a pair without a problem has both contacts"),
                 }
-                None => std::mem::replace(&mut slot.state, State::Settled),
-            };
-            slot.state = match state {
-                State::Waiting => {
-                    settling = false;
-                    State::Waiting
-                }
-                State::Done(r, outcome) if settling => {
-                    garbage.extend(settler.settle(&*work, slot.pair, &r, outcome)?);
-                    State::Settled
-                }
-                other => other,
-            };
+            }
+            pool.submit(taken, std::mem::take(&mut garbage));
+            // Commit the wave in plan order (merging here too while the next
+            // merge is not done); settle as far as no pair waits.
+            let mut fresh = picked.into_iter().enumerate().peekable();
+            let mut settling = true;
+            for (k, slot) in window.iter_mut().enumerate() {
+                let state = match fresh.next_if(|(_, (at, _))| *at == k) {
+                    Some((job, (_, r))) => {
+                        let done = pool.result(job, &merging);
+                        let ctx = Commit {
+                            pair: slot.pair,
+                            settling,
+                        };
+                        let (state, unneeded) =
+                            commit(work, &mut redirects, &mut settler, ctx, r, done)?;
+                        garbage.extend(unneeded);
+                        if let (State::Done(r, Outcome::Merged { .. }), false) = (&state, settling)
+                        {
+                            let (pi, si) = r.indices();
+                            merged_ahead.insert(pi, slot.at);
+                            merged_ahead.insert(si, slot.at);
+                        }
+                        state
+                    }
+                    None => std::mem::replace(&mut slot.state, State::Settled),
+                };
+                slot.state = match state {
+                    State::Waiting => {
+                        settling = false;
+                        State::Waiting
+                    }
+                    State::Done(r, outcome) if settling => {
+                        garbage.extend(settler.settle(&*work, slot.pair, &r, outcome)?);
+                        State::Settled
+                    }
+                    other => other,
+                };
+            }
+            while window
+                .front()
+                .is_some_and(|s| matches!(s.state, State::Settled))
+            {
+                window.pop_front();
+            }
+            match window.front() {
+                Some(first) => merged_ahead.retain(|_, at| *at > first.at),
+                None => merged_ahead.clear(),
+            }
         }
-        while window
-            .front()
-            .is_some_and(|s| matches!(s.state, State::Settled))
-        {
-            window.pop_front();
-        }
-        match window.front() {
-            Some(first) => merged_ahead.retain(|_, at| *at > first.at),
-            None => merged_ahead.clear(),
-        }
-    }
+        Ok(())
+    })?;
     let mut report = settler.report;
     if !opts.keep_going && !report.skipped.is_empty() {
         report.applied = 0;
@@ -1219,98 +1232,197 @@ struct Merge<P> {
     prepared: P,
 }
 
-/// Open and merge the wave's pairs (the merge limit first), on two threads
-/// when there are enough of them. Both threads take the next pair to merge
-/// as they finish one, so that neither waits for the other (the second
-/// thread first frees the last wave's contacts). Without `keep_inputs`
-/// (the journal), the contacts of a merge that happened are freed where
-/// they were opened, and the result too when the store does not need it.
-fn merge_all<'a, S, M>(
-    store: &S,
-    taken: Vec<Checkout<S::Taken>>,
+/// Open and merge one pair (the merge limit first), and prepare the result
+/// for the store. Without `keep_inputs` (the journal), the contacts of a
+/// merge that happened are freed here, on the thread that opened them, and
+/// the result too when the store does not need it.
+fn merge_one<'a, S, M>(
+    shared: &S::Shared,
+    t: Checkout<S::Taken>,
     layout: &Layout,
     opts: &ApplyOptions,
     merge: &M,
     keep_inputs: bool,
-    garbage: Vec<Cow<'a, Contact>>,
-) -> Vec<MergeDone<'a, S::Prepared>>
+) -> MergeDone<'a, S::Prepared>
 where
-    S: Store<'a> + Sync,
-    M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String> + Sync,
+    S: Store<'a>,
+    M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String>,
 {
-    let one = |t: Checkout<S::Taken>| -> MergeDone<'a, S::Prepared> {
-        let (p, s) = (S::open(t.primary), S::open(t.secondary));
-        let count = crate::rules::merge_count(&p, &s);
-        let result = if count >= opts.max_merges {
-            Err(PairProblem::OverLimit {
-                count,
-                max: opts.max_merges,
-            })
-        } else {
-            match merge(layout, &p, &s) {
-                Ok(step) if step.merged.id != p.id => Err(PairProblem::Refused {
-                    message: format!(
-                        "the merge gave a contact with id {} instead of the primary's {}; this is a bug in the merge rules",
-                        step.merged.id, p.id
-                    ),
-                }),
-                Ok(step) => {
-                    let prepared = store.prepare(&step.merged, t.named_later);
-                    let keep = keep_inputs || S::needs_contact(&prepared);
-                    Ok(Merge {
-                        merged: keep.then_some(step.merged),
-                        decisions: step.decisions,
-                        warnings: step.warnings,
-                        prepared,
-                    })
-                }
-                Err(message) => Err(PairProblem::Refused { message }),
+    let (p, s) = (S::open(t.primary), S::open(t.secondary));
+    let count = crate::rules::merge_count(&p, &s);
+    let result = if count >= opts.max_merges {
+        Err(PairProblem::OverLimit {
+            count,
+            max: opts.max_merges,
+        })
+    } else {
+        match merge(layout, &p, &s) {
+            Ok(step) if step.merged.id != p.id => Err(PairProblem::Refused {
+                message: format!(
+                    "the merge gave a contact with id {} instead of the primary's {}; this is a bug in the merge rules",
+                    step.merged.id, p.id
+                ),
+            }),
+            Ok(step) => {
+                let prepared = S::prepare(shared, &step.merged, t.named_later);
+                let keep = keep_inputs || S::needs_contact(&prepared);
+                Ok(Merge {
+                    merged: keep.then_some(step.merged),
+                    decisions: step.decisions,
+                    warnings: step.warnings,
+                    prepared,
+                })
             }
-        };
-        let keep = keep_inputs || result.is_err();
-        MergeDone {
-            primary: keep.then_some(p),
-            secondary: keep.then_some(s),
-            result,
+            Err(message) => Err(PairProblem::Refused { message }),
         }
     };
-    if taken.len() < 16 {
-        drop(garbage);
-        return taken.into_iter().map(one).collect();
+    let keep = keep_inputs || result.is_err();
+    MergeDone {
+        primary: keep.then_some(p),
+        secondary: keep.then_some(s),
+        result,
     }
-    let n = taken.len();
-    let slots: Vec<Mutex<Option<Checkout<S::Taken>>>> =
-        taken.into_iter().map(|t| Mutex::new(Some(t))).collect();
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
+}
+
+/// The merges of a wave, shared with the other thread: both take the next
+/// one in plan order, so neither waits for the other; the results are
+/// kept by number for the thread that commits them. The other thread also
+/// frees what it is given to free.
+struct Pool<T, R, G> {
+    state: Mutex<PoolState<T, R, G>>,
+    changed: Condvar,
+}
+
+struct PoolState<T, R, G> {
+    /// Merges not started, with their numbers.
+    queue: VecDeque<(usize, T)>,
+    /// The wave's results by number.
+    done: Vec<Option<R>>,
+    garbage: Vec<G>,
+    /// Which thread waits for the other.
+    committer_waits: bool,
+    server_waits: bool,
+    closed: bool,
+    /// The other thread panicked.
+    broken: bool,
+}
+
+impl<T, R, G> Pool<T, R, G> {
+    fn new() -> Self {
+        Pool {
+            state: Mutex::new(PoolState {
+                queue: VecDeque::new(),
+                done: Vec::new(),
+                garbage: Vec::new(),
+                committer_waits: false,
+                server_waits: false,
+                closed: false,
+                broken: false,
+            }),
+            changed: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, PoolState<T, R, G>> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn wait<'g>(
+        &self,
+        guard: MutexGuard<'g, PoolState<T, R, G>>,
+    ) -> MutexGuard<'g, PoolState<T, R, G>> {
+        self.changed.wait(guard).unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A new wave (the last one's results have all been taken), and what
+    /// to free.
+    fn submit(&self, jobs: Vec<T>, garbage: Vec<G>) {
+        let mut st = self.lock();
+        st.done.clear();
+        st.done.resize_with(jobs.len(), || None);
+        st.queue.extend(jobs.into_iter().enumerate());
+        st.garbage.extend(garbage);
+        if st.server_waits {
+            self.changed.notify_all();
+        }
+    }
+
+    /// The result of merge `k`, merging the next ones here while it is not
+    /// done.
+    fn result(&self, k: usize, run: &impl Fn(T) -> R) -> R {
+        let mut st = self.lock();
         loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(slot) = slots.get(i) else {
-                return done;
-            };
-            let t = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
-            done.push((i, one(t.expect("each pair is taken once"))));
+            if let Some(r) = st.done[k].take() {
+                return r;
+            }
+            assert!(!st.broken, "the other merging thread stopped");
+            match st.queue.pop_front() {
+                Some((j, t)) => {
+                    drop(st);
+                    let r = run(t);
+                    st = self.lock();
+                    st.done[j] = Some(r);
+                }
+                None => {
+                    st.committer_waits = true;
+                    st = self.wait(st);
+                    st.committer_waits = false;
+                }
+            }
         }
-    };
-    let (mine, theirs) = std::thread::scope(|scope| {
-        let other = scope.spawn(|| {
-            drop(garbage);
-            work()
-        });
-        let mine = work();
-        match other.join() {
-            Ok(theirs) => (mine, theirs),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-    });
-    let mut out: Vec<Option<MergeDone<'a, S::Prepared>>> = (0..n).map(|_| None).collect();
-    for (i, m) in mine.into_iter().chain(theirs) {
-        out[i] = Some(m);
     }
-    out.into_iter()
-        .map(|m| m.expect("every pair is merged"))
-        .collect()
+
+    /// The other thread: merge and free until the pool is closed.
+    fn serve(&self, run: &impl Fn(T) -> R) {
+        let _broken = Broken(self);
+        let mut st = self.lock();
+        loop {
+            if !st.garbage.is_empty() {
+                let garbage = std::mem::take(&mut st.garbage);
+                drop(st);
+                drop(garbage);
+                st = self.lock();
+            } else if let Some((j, t)) = st.queue.pop_front() {
+                drop(st);
+                let r = run(t);
+                st = self.lock();
+                st.done[j] = Some(r);
+                if st.committer_waits {
+                    self.changed.notify_all();
+                }
+            } else if st.closed {
+                return;
+            } else {
+                st.server_waits = true;
+                st = self.wait(st);
+                st.server_waits = false;
+            }
+        }
+    }
+}
+
+/// Closes a [`Pool`] when dropped: its other thread stops once the merges
+/// given are done.
+struct Closing<'p, T, R, G>(&'p Pool<T, R, G>);
+
+impl<T, R, G> Drop for Closing<'_, T, R, G> {
+    fn drop(&mut self) {
+        self.0.lock().closed = true;
+        self.0.changed.notify_all();
+    }
+}
+
+/// Marks a [`Pool`] broken if its other thread panics, so that the
+/// committing thread does not wait for it forever.
+struct Broken<'p, T, R, G>(&'p Pool<T, R, G>);
+
+impl<T, R, G> Drop for Broken<'_, T, R, G> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.lock().broken = true;
+            self.0.changed.notify_all();
+        }
+    }
 }
 
 /// The export as the plan changes it, without touching it: contacts changed
@@ -1357,7 +1469,11 @@ impl<'a> Store<'a> for Work<'a> {
     }
 
     type Prepared = ();
-    fn prepare(&self, _merged: &Contact, _named_later: bool) {}
+    type Shared = ();
+    fn shared(&self) -> std::sync::Arc<()> {
+        std::sync::Arc::new(())
+    }
+    fn prepare(_: &(), _merged: &Contact, _named_later: bool) {}
 
     fn needs_contact(_: &()) -> bool {
         true

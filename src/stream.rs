@@ -21,6 +21,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::rc::Rc;
+use std::sync::{Arc, RwLock};
 
 use serde_json::Value;
 
@@ -543,8 +544,9 @@ struct RawStore<'s> {
     /// CSV: the rows' bytes, one after the other (a row merged again leaves
     /// its old bytes behind).
     row_bytes: Vec<u8>,
-    /// CSV: the file's layout grown by the columns merged contacts need.
-    grown: Option<Grown>,
+    /// CSV: the file's layout grown by the columns merged contacts need
+    /// (shared with the merging threads, which encode rows for it).
+    grown: Arc<Option<RwLock<Grown>>>,
     removed: Vec<bool>,
     /// CSV: merged contacts no later pair can name, kept only as their row.
     spent: Vec<bool>,
@@ -746,10 +748,10 @@ impl<'s> RawStore<'s> {
             changed: HashMap::default(),
             rows,
             row_bytes,
-            grown: match &scan.layout {
-                Layout::Csv(l) => Some(Grown::new(l)),
+            grown: Arc::new(match &scan.layout {
+                Layout::Csv(l) => Some(RwLock::new(Grown::new(l))),
                 _ => None,
-            },
+            }),
             parsed: HashMap::default(),
             merged: vec![false; scan.loaded.len()],
             removed: vec![false; scan.loaded.len()],
@@ -760,7 +762,10 @@ impl<'s> RawStore<'s> {
     /// A merged contact's row joins the others (its columns join the
     /// layout, and it is encoded again if it lacked some).
     fn put_row(&mut self, i: usize, row: Encoded, c: Option<&Contact>) {
-        let grown = self.grown.as_mut().expect("rows are CSV");
+        let mut grown = Option::as_ref(&self.grown)
+            .expect("rows are CSV")
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
         let Encoded {
             mut cols,
             mut bytes,
@@ -796,7 +801,8 @@ impl<'s> RawStore<'s> {
 
     fn finish(mut self) -> Finished {
         // CSV contacts still kept parsed get their rows, in file order.
-        if let Some(grown) = self.grown.as_ref() {
+        if let Some(grown) = Option::as_ref(&self.grown) {
+            let grown = grown.read().unwrap_or_else(|e| e.into_inner());
             let mut left: Vec<(usize, Contact)> = std::mem::take(&mut self.parsed)
                 .into_iter()
                 .filter(|(i, _)| !self.rows.contains_key(i))
@@ -806,11 +812,16 @@ impl<'s> RawStore<'s> {
                 .into_iter()
                 .map(|(i, c)| (i, grown.encode(&c), c))
                 .collect();
+            drop(grown);
             for (i, row, c) in rows {
                 self.put_row(i, row, Some(&c));
             }
         }
-        let Some(grown) = self.grown else {
+        let grown = Arc::try_unwrap(self.grown)
+            .ok()
+            .expect("the merging threads are done")
+            .map(|g| g.into_inner().unwrap_or_else(|e| e.into_inner()));
+        let Some(grown) = grown else {
             return Finished {
                 out: self
                     .changed
@@ -1045,11 +1056,20 @@ impl<'s> Store<'s> for RawStore<'s> {
 
     type Prepared = Prepared;
 
-    fn prepare(&self, merged: &Contact, named_later: bool) -> Prepared {
-        let (json, row) = match &self.grown {
+    type Shared = Option<RwLock<Grown>>;
+
+    fn shared(&self) -> Arc<Self::Shared> {
+        Arc::clone(&self.grown)
+    }
+
+    fn prepare(grown: &Self::Shared, merged: &Contact, named_later: bool) -> Prepared {
+        let (json, row) = match grown {
             // Kept parsed (or encoded when committed, if too many are).
             Some(_) if named_later => (None, None),
-            Some(grown) => (None, Some(grown.encode(merged))),
+            Some(grown) => {
+                let grown = grown.read().unwrap_or_else(|e| e.into_inner());
+                (None, Some(grown.encode(merged)))
+            }
             None => (Some(to_json(merged)), None),
         };
         Prepared {
@@ -1098,8 +1118,8 @@ impl<'s> Store<'s> for RawStore<'s> {
                 let c = merged
                     .as_ref()
                     .expect("a contact named later comes with its merge");
-                let grown = self.grown.as_ref().expect("only CSV rows wait");
-                let row = grown.encode(c);
+                let grown = Option::as_ref(&self.grown).expect("only CSV rows wait");
+                let row = grown.read().unwrap_or_else(|e| e.into_inner()).encode(c);
                 self.put_row(pi, row, Some(c));
                 self.changed.insert(pi, to_json(c));
             }
