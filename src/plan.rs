@@ -1920,6 +1920,54 @@ pub(crate) mod tests {
         assert_eq!(r.warnings[2].warning, "3 absorbed 4");
     }
 
+    /// Both threads of a pool merge; every result comes back under its
+    /// number, over several waves.
+    #[test]
+    fn a_pool_gives_every_result_under_its_number() {
+        let pool: Pool<u64, u64, String> = Pool::new();
+        let run = |t: u64| {
+            std::thread::sleep(std::time::Duration::from_micros(t % 7 * 50));
+            t * t
+        };
+        let got: Vec<Vec<u64>> = std::thread::scope(|scope| {
+            let _closing = Closing(&pool);
+            scope.spawn(|| pool.serve(&run));
+            (0..3u64)
+                .map(|wave| {
+                    let jobs: Vec<u64> = (0..40).map(|t| wave * 100 + t).collect();
+                    pool.submit(jobs, vec!["freed by the other thread".into()]);
+                    (0..40).map(|k| pool.result(k, &run)).collect()
+                })
+                .collect()
+        });
+        for (wave, results) in got.iter().enumerate() {
+            let expected: Vec<u64> = (0..40).map(|t| (wave as u64 * 100 + t).pow(2)).collect();
+            assert_eq!(results, &expected);
+        }
+    }
+
+    /// A panic on the other thread stops the run instead of leaving the
+    /// committing thread waiting for a result that never comes.
+    #[test]
+    fn a_panic_on_the_other_thread_stops_the_run() {
+        let pool: Pool<u64, u64, ()> = Pool::new();
+        let committer = std::thread::current().id();
+        let run = |t: u64| {
+            assert_eq!(std::thread::current().id(), committer, "merge {t} failed");
+            std::thread::sleep(std::time::Duration::from_millis(2));
+            t
+        };
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            std::thread::scope(|scope| {
+                let _closing = Closing(&pool);
+                scope.spawn(|| pool.serve(&run));
+                pool.submit((0..50).collect(), Vec::new());
+                (0..50).map(|k| pool.result(k, &run)).sum::<u64>()
+            })
+        }));
+        assert!(outcome.is_err());
+    }
+
     /// A bad pair reports its ids as the merges before it resolve them,
     /// though the pairs after it that touch other contacts merge first.
     #[test]
