@@ -866,9 +866,9 @@ impl<'s> RawStore<'s> {
                 .collect();
             (grown.layout, out)
         } else {
-            // Rare: merged contacts added columns in an order the file
-            // order does not give; move each row's cells to the columns in
-            // file order.
+            // Merged contacts met the new columns in an order other than
+            // the file's: move each row's cells to the columns in file
+            // order (into a new buffer; the rows then need no padding).
             let Layout::Csv(base) = &self.scan.layout else {
                 unreachable!("CSV")
             };
@@ -879,15 +879,26 @@ impl<'s> RawStore<'s> {
                 layout.headers.push(grown.layout.headers[at].clone());
                 layout.columns.push(grown.layout.columns[at].clone());
             }
+            let mut moved = Vec::with_capacity(self.row_bytes.len() + self.rows.len() * from.len());
+            let mut cells = Vec::new();
             let out = self
                 .rows
                 .iter()
                 .map(|(&i, row)| {
                     let bytes = &self.row_bytes[row.at..row.at + row.len];
-                    let moved = moved_row(bytes, row.cols, grown.base_len, &from, &layout);
-                    (i, Out::Bytes(moved))
+                    let at = moved.len();
+                    let moving = Moving {
+                        cols: row.cols,
+                        base_len: grown.base_len,
+                        from: &from,
+                        quote_all: layout.quote_all,
+                    };
+                    moving.row(bytes, &mut cells, &mut moved);
+                    let len = moved.len() - at;
+                    (i, Out::Row { at, len, pad: 0 })
                 })
                 .collect();
+            self.row_bytes = moved;
             (layout, out)
         };
         let Layout::Csv(base) = &self.scan.layout else {
@@ -904,48 +915,59 @@ impl<'s> RawStore<'s> {
     }
 }
 
-/// A row encoded for the first `cols` columns of a grown layout, written
-/// for `layout`: the file's columns, then the grown columns `from` names.
-/// The cells are moved as they were encoded (quotes and all), which is how
-/// the layout's writer encodes them wherever they stand.
-fn moved_row(
-    row: &[u8],
+/// How rows encoded for the first `cols` columns of a grown layout are
+/// written for the layout written: the file's `base_len` columns, then the
+/// grown columns `from` names. The cells are moved as they were encoded
+/// (quotes and all), which is how the writer encodes them wherever they
+/// stand.
+struct Moving<'f> {
     cols: usize,
     base_len: usize,
-    from: &[usize],
-    layout: &CsvLayout,
-) -> Vec<u8> {
-    let cells = encoded_cells(row);
-    debug_assert_eq!(cells.len(), cols, "a row has the cells it was encoded for");
-    let empty: &[u8] = if layout.quote_all { b"\"\"" } else { b"" };
-    let mut out = Vec::with_capacity(row.len() + from.len() * (empty.len() + 1));
-    let moved = (0..base_len).chain(from.iter().copied());
-    for (k, at) in moved.enumerate() {
-        if k > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(cells.get(at).copied().unwrap_or(empty));
-    }
-    out
+    from: &'f [usize],
+    /// The file quotes every cell (an empty one too).
+    quote_all: bool,
 }
 
-/// The cells of an encoded CSV row, as encoded: split at the commas outside
-/// quotes (a doubled quote inside a quoted cell opens and closes again).
-fn encoded_cells(row: &[u8]) -> Vec<&[u8]> {
-    let mut cells = Vec::new();
+impl Moving<'_> {
+    /// Append the moved `row` to `out` (`cells` is scratch space).
+    fn row(&self, row: &[u8], cells: &mut Vec<std::ops::Range<usize>>, out: &mut Vec<u8>) {
+        encoded_cells(row, cells);
+        debug_assert_eq!(
+            cells.len(),
+            self.cols,
+            "a row has the cells it was encoded for"
+        );
+        let empty: &[u8] = if self.quote_all { b"\"\"" } else { b"" };
+        let moved = (0..self.base_len).chain(self.from.iter().copied());
+        for (k, at) in moved.enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            match cells.get(at) {
+                Some(cell) => out.extend_from_slice(&row[cell.clone()]),
+                None => out.extend_from_slice(empty),
+            }
+        }
+    }
+}
+
+/// Where the cells of an encoded CSV row are, as encoded: split at the
+/// commas outside quotes (a doubled quote inside a quoted cell closes and
+/// opens again).
+fn encoded_cells(row: &[u8], cells: &mut Vec<std::ops::Range<usize>>) {
+    cells.clear();
     let (mut start, mut quoted) = (0, false);
     for (i, &b) in row.iter().enumerate() {
         match b {
             b'"' => quoted = !quoted,
             b',' if !quoted => {
-                cells.push(&row[start..i]);
+                cells.push(start..i);
                 start = i + 1;
             }
             _ => {}
         }
     }
-    cells.push(&row[start..]);
-    cells
+    cells.push(start..row.len());
 }
 
 fn to_json(c: &Contact) -> Vec<u8> {
@@ -1573,17 +1595,27 @@ mod tests {
                 ..crate::gen::csv_layout()
             };
             let row = encode_record(&layout, cells);
-            assert_eq!(encoded_cells(&row).len(), cells.len(), "{row:?}");
+            let mut spans = Vec::new();
+            encoded_cells(&row, &mut spans);
+            assert_eq!(spans.len(), cells.len(), "{row:?}");
             // Three of the file's columns, then grown ones in another order,
             // one the row was encoded without.
             let from = [5, 3, 9, 4];
-            let moved = moved_row(&row, cells.len(), 3, &from, &layout);
+            let moving = Moving {
+                cols: cells.len(),
+                base_len: 3,
+                from: &from,
+                quote_all,
+            };
+            let mut moved = b"before".to_vec();
+            moving.row(&row, &mut spans, &mut moved);
+            let moved = moved.strip_prefix(b"before").unwrap();
             let expected: Vec<&[u8]> = (0..3)
                 .chain(from)
                 .map(|at| cells.get(at).copied().unwrap_or(b""))
                 .collect();
             assert_eq!(
-                String::from_utf8_lossy(&moved),
+                String::from_utf8_lossy(moved),
                 String::from_utf8_lossy(&encode_record(&layout, expected)),
             );
         }
