@@ -868,7 +868,9 @@ impl<'s> RawStore<'s> {
         } else {
             // Merged contacts met the new columns in an order other than
             // the file's: move each row's cells to the columns in file
-            // order (into a new buffer; the rows then need no padding).
+            // order. A row encoded with every column keeps its length and
+            // is moved in place (fresh memory costs more than the move);
+            // the others are written again at the end of the buffer.
             let Layout::Csv(base) = &self.scan.layout else {
                 unreachable!("CSV")
             };
@@ -879,26 +881,35 @@ impl<'s> RawStore<'s> {
                 layout.headers.push(grown.layout.headers[at].clone());
                 layout.columns.push(grown.layout.columns[at].clone());
             }
-            let mut moved = Vec::with_capacity(self.row_bytes.len() + self.rows.len() * from.len());
-            let mut cells = Vec::new();
+            let (mut cells, mut scratch) = (Vec::new(), Vec::new());
+            let row_bytes = &mut self.row_bytes;
             let out = self
                 .rows
                 .iter()
                 .map(|(&i, row)| {
-                    let bytes = &self.row_bytes[row.at..row.at + row.len];
-                    let at = moved.len();
                     let moving = Moving {
                         cols: row.cols,
                         base_len: grown.base_len,
                         from: &from,
                         quote_all: layout.quote_all,
                     };
-                    moving.row(bytes, &mut cells, &mut moved);
-                    let len = moved.len() - at;
+                    scratch.clear();
+                    moving.row(
+                        &row_bytes[row.at..row.at + row.len],
+                        &mut cells,
+                        &mut scratch,
+                    );
+                    let at = if scratch.len() == row.len {
+                        row_bytes[row.at..row.at + row.len].copy_from_slice(&scratch);
+                        row.at
+                    } else {
+                        row_bytes.extend_from_slice(&scratch);
+                        row_bytes.len() - scratch.len()
+                    };
+                    let len = scratch.len();
                     (i, Out::Row { at, len, pad: 0 })
                 })
                 .collect();
-            self.row_bytes = moved;
             (layout, out)
         };
         let Layout::Csv(base) = &self.scan.layout else {
