@@ -1199,7 +1199,7 @@ fn write_result(
     finished: &Finished,
     out: &mut dyn Write,
 ) -> io::Result<usize> {
-    let mut reader = BufReader::with_capacity(1 << 20, File::open(path)?);
+    let mut file = Chunks::new(File::open(path)?);
     let mut at: u64 = 0;
     let removed = &finished.removed;
     // The records the plan touched, in file order.
@@ -1217,22 +1217,20 @@ fn write_result(
         Some(l) if l.quote_all => b",\"\"",
         _ => b",",
     };
-    let mut buf = Vec::new();
-    // The header (CSV), with its new columns.
-    match &finished.layout {
-        Some(full) if pad > 0 => {
-            read_range(&mut reader, &mut at, scan.header_end, &mut buf)?;
-            let (bom, rest) = match buf.strip_prefix(b"\xEF\xBB\xBF") {
-                Some(r) => (&b"\xEF\xBB\xBF"[..], r),
-                None => (&b""[..], &buf[..]),
-            };
-            let (lead, _, trail) = split_record(rest);
-            out.write_all(bom)?;
-            out.write_all(lead)?;
-            out.write_all(&encode_record(full, &full.headers))?;
-            out.write_all(trail)?;
-        }
-        _ => copy_to(&mut reader, &mut at, scan.header_end, out)?,
+    // The header (CSV), with its new columns; otherwise it goes out with
+    // the records after it.
+    if let (Some(full), true) = (&finished.layout, pad > 0) {
+        let header = file.get(0, scan.header_end)?;
+        let (bom, rest) = match header.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(r) => (&b"\xEF\xBB\xBF"[..], r),
+            None => (&b""[..], header),
+        };
+        let (lead, _, trail) = split_record(rest);
+        out.write_all(bom)?;
+        out.write_all(lead)?;
+        out.write_all(&encode_record(full, &full.headers))?;
+        out.write_all(trail)?;
+        at = scan.header_end;
     }
     let mut next_action = actions.iter().peekable();
     let mut written = 0usize;
@@ -1249,10 +1247,12 @@ fn write_result(
             written += 1;
             continue;
         }
-        // Everything up to this record goes out as it is.
-        copy_to(&mut reader, &mut at, start, out)?;
-        read_range(&mut reader, &mut at, end, &mut buf)?;
-        let (lead, content, trail) = split_record(&buf);
+        // Everything up to this record goes out as it is (the line breaks
+        // skipped after a record left out may reach into this one).
+        let from = start.max(at);
+        file.copy(at, from, out)?;
+        at = end.max(from);
+        let (lead, content, trail) = split_record(file.get(from, at)?);
         match action {
             Some(i) if removed[i] => {
                 // The breaks before the record end the line before it (a
@@ -1260,7 +1260,7 @@ fn write_result(
                 // its own line ending goes, and with it what follows of
                 // that line ending.
                 out.write_all(lead)?;
-                skip_breaks(&mut reader, &mut at)?;
+                at = file.skip_breaks(end)?;
             }
             Some(i) => {
                 out.write_all(lead)?;
@@ -1279,61 +1279,102 @@ fn write_result(
             }
         }
     }
-    copy_to(&mut reader, &mut at, scan.file_len, out)?;
+    file.copy(at, scan.file_len, out)?;
     out.flush()?;
     Ok(written)
 }
 
-/// Copy the file from `at` up to `to`.
-fn copy_to(
-    reader: &mut BufReader<File>,
-    at: &mut u64,
-    to: u64,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    let n = to.saturating_sub(*at);
-    let copied = io::copy(&mut reader.by_ref().take(n), out)?;
-    *at += copied;
-    if copied < n {
-        return Err(io::Error::new(
-            io::ErrorKind::UnexpectedEof,
-            "the file changed while it was being read",
-        ));
-    }
-    Ok(())
+/// The file read forward in large pieces: the second pass takes byte
+/// ranges in file order, most of them one short record.
+struct Chunks {
+    file: File,
+    buf: Vec<u8>,
+    /// The file offset of `buf[0]`, and how much of `buf` holds the file.
+    pos: u64,
+    filled: usize,
 }
 
-/// Skip the line breaks at `at`.
-fn skip_breaks(reader: &mut BufReader<File>, at: &mut u64) -> io::Result<()> {
-    loop {
-        let buf = reader.fill_buf()?;
-        let n = buf
-            .iter()
-            .take_while(|b| matches!(b, b'\r' | b'\n'))
-            .count();
-        let done = n < buf.len() || buf.is_empty();
-        reader.consume(n);
-        *at += n as u64;
-        if done {
-            return Ok(());
+impl Chunks {
+    const SIZE: usize = 1 << 20;
+
+    fn new(file: File) -> Self {
+        Chunks {
+            file,
+            buf: vec![0; Self::SIZE],
+            pos: 0,
+            filled: 0,
         }
     }
-}
 
-/// Read the file from `at` up to `to` into `buf`.
-fn read_range(
-    reader: &mut BufReader<File>,
-    at: &mut u64,
-    to: u64,
-    buf: &mut Vec<u8>,
-) -> io::Result<()> {
-    buf.clear();
-    reader
-        .by_ref()
-        .take(to.saturating_sub(*at))
-        .read_to_end(buf)?;
-    *at += buf.len() as u64;
-    Ok(())
+    /// Make the buffer hold the file from `from` (bytes before it are
+    /// done with) up to `to`, or to its end.
+    fn fill(&mut self, from: u64, to: u64) -> io::Result<()> {
+        if to <= self.pos + self.filled as u64 {
+            return Ok(());
+        }
+        let done = (from.saturating_sub(self.pos) as usize).min(self.filled);
+        self.buf.copy_within(done..self.filled, 0);
+        self.filled -= done;
+        self.pos += done as u64;
+        if from > self.pos {
+            // Never happens in file order; kept correct anyway.
+            self.file.seek(SeekFrom::Start(from))?;
+            (self.pos, self.filled) = (from, 0);
+        }
+        let need = (to - self.pos) as usize;
+        if need > self.buf.len() {
+            // A record longer than a piece.
+            self.buf.resize(need, 0);
+        }
+        while self.filled < need {
+            match self.file.read(&mut self.buf[self.filled..]) {
+                Ok(0) => break,
+                Ok(n) => self.filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// The file's bytes from `from` up to `to`.
+    fn get(&mut self, from: u64, to: u64) -> io::Result<&[u8]> {
+        self.fill(from, to)?;
+        let (a, b) = ((from - self.pos) as usize, (to - self.pos) as usize);
+        if b > self.filled {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the file changed while it was being read",
+            ));
+        }
+        Ok(&self.buf[a..b])
+    }
+
+    /// Copy the file from `from` up to `to`.
+    fn copy(&mut self, mut from: u64, to: u64, out: &mut dyn Write) -> io::Result<()> {
+        while from < to {
+            let step = to.min(from + Self::SIZE as u64);
+            out.write_all(self.get(from, step)?)?;
+            from = step;
+        }
+        Ok(())
+    }
+
+    /// Where the line breaks at `from` end.
+    fn skip_breaks(&mut self, mut from: u64) -> io::Result<u64> {
+        loop {
+            self.fill(from, from + 1)?;
+            let rest = &self.buf[(from - self.pos) as usize..self.filled];
+            let n = rest
+                .iter()
+                .take_while(|b| matches!(b, b'\r' | b'\n'))
+                .count();
+            from += n as u64;
+            if n < rest.len() || rest.is_empty() {
+                return Ok(from);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
