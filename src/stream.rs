@@ -940,26 +940,52 @@ struct Moving<'f> {
 }
 
 impl Moving<'_> {
-    /// Append the moved `row` to `out` (`cells` is scratch space).
+    /// Append the moved `row` to `out` (`cells` is scratch space). The
+    /// file's columns stay as they are; only the grown cells move.
     fn row(&self, row: &[u8], cells: &mut Vec<std::ops::Range<usize>>, out: &mut Vec<u8>) {
-        encoded_cells(row, cells);
+        let (base, grown) = match cell_start(row, self.base_len) {
+            Some(at) => (&row[..at - 1], &row[at..]),
+            None => (row, &b""[..]),
+        };
+        out.extend_from_slice(base);
+        if self.cols > self.base_len {
+            encoded_cells(grown, cells);
+        } else {
+            cells.clear();
+        }
         debug_assert_eq!(
-            cells.len(),
+            self.base_len + cells.len(),
             self.cols,
             "a row has the cells it was encoded for"
         );
         let empty: &[u8] = if self.quote_all { b"\"\"" } else { b"" };
-        let moved = (0..self.base_len).chain(self.from.iter().copied());
-        for (k, at) in moved.enumerate() {
-            if k > 0 {
-                out.push(b',');
-            }
-            match cells.get(at) {
-                Some(cell) => out.extend_from_slice(&row[cell.clone()]),
+        for &at in self.from {
+            out.push(b',');
+            match cells.get(at - self.base_len) {
+                Some(cell) => out.extend_from_slice(&grown[cell.clone()]),
                 None => out.extend_from_slice(empty),
             }
         }
     }
+}
+
+/// Where cell `n` (from 0) of an encoded CSV row starts, if it has one
+/// after the first.
+fn cell_start(row: &[u8], n: usize) -> Option<usize> {
+    let (mut seen, mut quoted, mut from) = (0, false, 0);
+    while let Some(k) = memchr::memchr2(b',', b'"', &row[from..]) {
+        let at = from + k;
+        if row[at] == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            seen += 1;
+            if seen == n {
+                return Some(at + 1);
+            }
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// Where the cells of an encoded CSV row are, as encoded: split at the
