@@ -30,6 +30,9 @@ measure() {
   fi
   for _ in $(seq "$runs"); do
     code=0
+    # Each run starts with the last run's output on disk: otherwise a run
+    # may pay for writing back the one before it.
+    sync
     /usr/bin/time -f "%e %M" -o "$data/time.txt" "$@" >/dev/null 2>"$data/stderr.txt" || code=$?
     if [ "$code" -ne 0 ] && [ "$code" -ne 3 ]; then cat "$data/stderr.txt" >&2; exit 1; fi
     read -r wall kb < <(tail -n 1 "$data/time.txt")

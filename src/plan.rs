@@ -705,6 +705,9 @@ pub trait Store<'a> {
     /// what `prepare` made of it (when not, and nothing else needs it, it is
     /// freed on the thread that merged it).
     fn needs_contact(prepared: &Self::Prepared) -> bool;
+    /// Whether [`Store::commit`] keeps the merged contact (rather than
+    /// give it back).
+    fn keeps_contact(&self, prepared: &Self::Prepared) -> bool;
     /// The merge happened: the primary is now `merged`, the secondary is
     /// gone. Gives back a contact the store no longer needs, for the caller
     /// to free where it costs least.
@@ -772,7 +775,11 @@ where
         // Closed however this ends, so that the other thread stops.
         let _closing = Closing(&pool);
         scope.spawn(|| pool.serve(&merging));
-        let mut window: VecDeque<Slot<'_, 'a>> = VecDeque::with_capacity(WINDOW);
+        // With a journal, every pair merged while an earlier one waits keeps
+        // both contacts and the result until it is journaled: a shorter
+        // window bounds that (the journal's writing is the slow part then).
+        let window_len = if keep_inputs { WINDOW / 8 } else { WINDOW };
+        let mut window: VecDeque<Slot<'_, 'a>> = VecDeque::with_capacity(window_len);
         // Contacts merged by a pair not settled yet → that pair's number, to
         // check that no waiting pair before it reaches them.
         let mut merged_ahead: rustc_hash::FxHashMap<usize, usize> = Default::default();
@@ -781,7 +788,7 @@ where
         // wave merges.
         let mut garbage: Vec<Cow<'a, Contact>> = Vec::new();
         while next < pairs.len() || !window.is_empty() {
-            while window.len() < WINDOW && next < pairs.len() {
+            while window.len() < window_len && next < pairs.len() {
                 window.push_back(Slot {
                     at: next,
                     pair: &pairs[next],
@@ -789,52 +796,13 @@ where
                 });
                 next += 1;
             }
-            // The wave.
-            let mut busy: rustc_hash::FxHashSet<usize> = Default::default();
-            let mut picked: Vec<(usize, Resolved)> = Vec::new();
-            let mut taken: Vec<Checkout<S::Taken>> = Vec::new();
-            for (k, slot) in window.iter_mut().enumerate() {
-                if !matches!(slot.state, State::Waiting) {
-                    continue;
-                }
-                let (resolved, problem) = resolve_pair(slot.pair, &mut redirects, &*work);
-                let touched = [resolved.pi, resolved.si];
-                let free = touched.iter().flatten().all(|i| !busy.contains(i));
-                busy.extend(touched.iter().flatten());
-                if !free {
-                    continue;
-                }
-                for later in touched.iter().flatten().filter_map(|i| merged_ahead.get(i)) {
-                    assert!(
-                        *later < slot.at,
-                        "internal error: plan pair {} reaches a contact ({}) that the later \
-                     pair {} merged before it; please report this",
-                        slot.at + 1,
-                        resolved.rp,
-                        later + 1
-                    );
-                }
-                match (problem, resolved.pi, resolved.si) {
-                    (Some(problem), _, _) => {
-                        slot.state = State::Done(resolved, Outcome::Refused(problem));
-                    }
-                    (None, Some(pi), Some(si)) => {
-                        taken.push(Checkout {
-                            primary: work.checkout(pi),
-                            secondary: work.checkout(si),
-                            named_later: last_use.merge(
-                                slot.at,
-                                pi,
-                                &resolved.rp,
-                                si,
-                                &resolved.rs,
-                            ),
-                        });
-                        picked.push((k, resolved));
-                    }
-                    (None, _, _) => unreachable!("a pair without a problem has both contacts"),
-                }
-            }
+            let (picked, taken) = pick_wave(
+                &mut window,
+                work,
+                &mut redirects,
+                &mut last_use,
+                &merged_ahead,
+            );
             pool.submit(taken, std::mem::take(&mut garbage));
             // Commit the wave in plan order (merging here too while the next
             // merge is not done); settle as far as no pair waits.
@@ -893,6 +861,63 @@ where
         return Err(ApplyError::BadPairs { report });
     }
     Ok(report)
+}
+
+/// The pairs of a wave to merge (their places in the window, their ids)
+/// and their contacts.
+type Wave<T> = (Vec<(usize, Resolved)>, Vec<Checkout<T>>);
+
+/// Pick the next wave: every waiting pair of the window that touches no
+/// contact an earlier waiting pair touches, its ids resolved as things
+/// stand. A bad pair picked is done; the others are taken out of the store
+/// to be merged.
+fn pick_wave<'a, S: Store<'a>>(
+    window: &mut VecDeque<Slot<'_, 'a>>,
+    work: &mut S,
+    redirects: &mut Redirects,
+    last_use: &mut LastUse<'_>,
+    merged_ahead: &rustc_hash::FxHashMap<usize, usize>,
+) -> Wave<S::Taken> {
+    let mut busy: rustc_hash::FxHashSet<usize> = Default::default();
+    let mut picked = Vec::new();
+    let mut taken = Vec::new();
+    for (k, slot) in window.iter_mut().enumerate() {
+        if !matches!(slot.state, State::Waiting) {
+            continue;
+        }
+        let (resolved, problem) = resolve_pair(slot.pair, redirects, &*work);
+        let touched = [resolved.pi, resolved.si];
+        let free = touched.iter().flatten().all(|i| !busy.contains(i));
+        busy.extend(touched.iter().flatten());
+        if !free {
+            continue;
+        }
+        for later in touched.iter().flatten().filter_map(|i| merged_ahead.get(i)) {
+            assert!(
+                *later < slot.at,
+                "internal error: plan pair {} reaches a contact ({}) that the later pair {} \
+                 merged before it; please report this",
+                slot.at + 1,
+                resolved.rp,
+                later + 1
+            );
+        }
+        match (problem, resolved.pi, resolved.si) {
+            (Some(problem), _, _) => {
+                slot.state = State::Done(resolved, Outcome::Refused(problem));
+            }
+            (None, Some(pi), Some(si)) => {
+                taken.push(Checkout {
+                    primary: work.checkout(pi),
+                    secondary: work.checkout(si),
+                    named_later: last_use.merge(slot.at, pi, &resolved.rp, si, &resolved.rs),
+                });
+                picked.push((k, resolved));
+            }
+            (None, _, _) => unreachable!("a pair without a problem has both contacts"),
+        }
+    }
+    (picked, taken)
 }
 
 /// Pairs read ahead of the first one not settled (a few in unit tests,
@@ -1016,32 +1041,42 @@ where
     };
     redirects.record(&r.rs, &r.rp);
     let mut unneeded = Vec::new();
-    let state = if ctx.settling {
+    if ctx.settling {
         let contacts = before.as_ref().map(|(p, s)| {
             let m = merged.as_ref().expect("kept with the contacts before");
             (&**p, &**s, m)
         });
         settler.merged(&*work, ctx.pair, &r, contacts, &decisions, warnings)?;
         unneeded.extend(before.into_iter().flat_map(|(p, s)| [p, s]));
-        State::Settled
-    } else {
-        let contacts = before.map(|(p, s)| {
-            let m = merged.clone().expect("kept with the contacts before");
-            Box::new((p, s, m))
-        });
-        State::Done(
-            r,
-            Outcome::Merged {
-                contacts,
-                decisions,
-                warnings,
-            },
-        )
-    };
-    if let Some(c) = work.commit(pi, si, merged, prepared) {
-        unneeded.push(Cow::Owned(c));
+        unneeded.extend(work.commit(pi, si, merged, prepared).map(Cow::Owned));
+        return Ok((State::Settled, unneeded));
     }
-    Ok((state, unneeded))
+    // Settled later. The journal will need the result: the store gives it
+    // back unless it keeps it, and only then is it copied.
+    let contacts = match before {
+        Some((p, s)) => {
+            let copy = if work.keeps_contact(&prepared) {
+                merged.clone()
+            } else {
+                None
+            };
+            let given_back = work.commit(pi, si, merged, prepared);
+            let m = copy
+                .or(given_back)
+                .expect("the result is kept for the journal");
+            Some(Box::new((p, s, m)))
+        }
+        None => {
+            unneeded.extend(work.commit(pi, si, merged, prepared).map(Cow::Owned));
+            None
+        }
+    };
+    let outcome = Outcome::Merged {
+        contacts,
+        decisions,
+        warnings,
+    };
+    Ok((State::Done(r, outcome), unneeded))
 }
 
 /// A pair's state once committed, and the contacts to free.
@@ -1479,6 +1514,10 @@ impl<'a> Store<'a> for Work<'a> {
         true
     }
 
+    fn keeps_contact(&self, _: &()) -> bool {
+        true
+    }
+
     fn commit(
         &mut self,
         pi: usize,
@@ -1543,11 +1582,11 @@ impl Fenwick {
 #[cfg(test)]
 pub(crate) mod tests {
 
-    /// Batches merge in parallel, but the result is the one of merging one
+    /// Waves merge in parallel, but the result is the one of merging one
     /// pair after the other: checked against a plain loop over
     /// `merge_in_export`, on a plan with chains, redirects and bad pairs.
     #[test]
-    fn batches_give_the_result_of_one_pair_after_the_other() {
+    fn waves_give_the_result_of_one_pair_after_the_other() {
         use crate::merge::{merge_contacts, merge_in_export};
         use crate::rules::MergeOptions;
         let g = crate::gen::generate(&crate::gen::GenOptions {
@@ -1580,10 +1619,10 @@ pub(crate) mod tests {
                 warnings: o.warnings,
             })
         };
-        let mut batched = g.export.clone();
+        let mut waved = g.export.clone();
         let mut order = Vec::new();
         let report = apply_plan(
-            &mut batched,
+            &mut waved,
             &plan,
             &ApplyOptions {
                 keep_going: true,
@@ -1620,7 +1659,7 @@ pub(crate) mod tests {
             }
         }
         assert_eq!(order, expected);
-        assert_eq!(batched, one_by_one);
+        assert_eq!(waved, one_by_one);
     }
     use super::*;
     use crate::format::json::contact_from_value;

@@ -1142,6 +1142,10 @@ impl<'s> Store<'s> for RawStore<'s> {
         prepared.named_later || prepared.row.as_ref().is_some_and(|r| r.needs.is_none())
     }
 
+    fn keeps_contact(&self, prepared: &Prepared) -> bool {
+        prepared.named_later && self.parsed.len() < PARSED
+    }
+
     fn commit(
         &mut self,
         pi: usize,
@@ -1149,6 +1153,8 @@ impl<'s> Store<'s> for RawStore<'s> {
         merged: Option<Contact>,
         prepared: Prepared,
     ) -> Option<Contact> {
+        // As run_plan was told before committing.
+        let keep = self.keeps_contact(&prepared);
         let Prepared {
             json,
             row,
@@ -1164,7 +1170,6 @@ impl<'s> Store<'s> for RawStore<'s> {
         self.rows.remove(&pi);
         self.merged[pi] = true;
         self.spent[pi] = !named_later;
-        let keep = named_later && self.parsed.len() < PARSED;
         match (row, json) {
             (Some(row), _) => self.put_row(pi, row, merged.as_ref()),
             (None, Some(json)) => {
