@@ -774,7 +774,9 @@ where
     std::thread::scope(|scope| {
         // Closed however this ends, so that the other thread stops.
         let _closing = Closing(&pool);
-        scope.spawn(|| pool.serve(&merging));
+        // The other thread starts with the first wave worth it (a small
+        // plan runs on this one).
+        let mut serving = false;
         // With a journal, every pair merged while an earlier one waits keeps
         // both contacts and the result until it is journaled: a shorter
         // window bounds that (the journal's writing is the slow part then).
@@ -803,6 +805,10 @@ where
                 &mut last_use,
                 &merged_ahead,
             );
+            if !serving && taken.len() >= PARALLEL_FROM {
+                scope.spawn(|| pool.serve(&merging));
+                serving = true;
+            }
             pool.submit(taken, std::mem::take(&mut garbage));
             // Commit the wave in plan order (merging here too while the next
             // merge is not done); settle as far as no pair waits.
@@ -919,6 +925,9 @@ fn pick_wave<'a, S: Store<'a>>(
     }
     (picked, taken)
 }
+
+/// Merges in a wave from which a second thread is worth starting.
+const PARALLEL_FROM: usize = 16;
 
 /// Pairs read ahead of the first one not settled (a few in unit tests,
 /// so that their plans span many windows).
