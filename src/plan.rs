@@ -815,37 +815,39 @@ where
             let mut fresh = picked.into_iter().enumerate().peekable();
             let mut settling = true;
             for (k, slot) in window.iter_mut().enumerate() {
-                let state = match fresh.next_if(|(_, (at, _))| *at == k) {
-                    Some((job, (_, r))) => {
-                        let done = pool.result(job, &merging);
-                        let ctx = Commit {
-                            pair: slot.pair,
-                            settling,
+                if !settling && fresh.peek().is_none() {
+                    // Nothing more to commit, nor to settle before a pair
+                    // that waits.
+                    break;
+                }
+                if let Some((job, (_, r))) = fresh.next_if(|(_, (at, _))| *at == k) {
+                    let done = pool.result(job, &merging);
+                    let ctx = Commit {
+                        pair: slot.pair,
+                        settling,
+                    };
+                    let (state, unneeded) =
+                        commit(work, &mut redirects, &mut settler, ctx, r, done)?;
+                    garbage.extend(unneeded);
+                    if let (State::Done(r, Outcome::Merged { .. }), false) = (&state, settling) {
+                        let (pi, si) = r.indices();
+                        merged_ahead.insert(pi, slot.at);
+                        merged_ahead.insert(si, slot.at);
+                    }
+                    slot.state = state;
+                }
+                match slot.state {
+                    State::Waiting => settling = false,
+                    State::Done(..) if settling => {
+                        let State::Done(r, outcome) =
+                            std::mem::replace(&mut slot.state, State::Settled)
+                        else {
+                            unreachable!("matched above")
                         };
-                        let (state, unneeded) =
-                            commit(work, &mut redirects, &mut settler, ctx, r, done)?;
-                        garbage.extend(unneeded);
-                        if let (State::Done(r, Outcome::Merged { .. }), false) = (&state, settling)
-                        {
-                            let (pi, si) = r.indices();
-                            merged_ahead.insert(pi, slot.at);
-                            merged_ahead.insert(si, slot.at);
-                        }
-                        state
-                    }
-                    None => std::mem::replace(&mut slot.state, State::Settled),
-                };
-                slot.state = match state {
-                    State::Waiting => {
-                        settling = false;
-                        State::Waiting
-                    }
-                    State::Done(r, outcome) if settling => {
                         garbage.extend(settler.settle(&*work, slot.pair, &r, outcome)?);
-                        State::Settled
                     }
-                    other => other,
-                };
+                    _ => {}
+                }
             }
             while window
                 .front()
@@ -853,9 +855,13 @@ where
             {
                 window.pop_front();
             }
-            match window.front() {
-                Some(first) => merged_ahead.retain(|_, at| *at > first.at),
-                None => merged_ahead.clear(),
+            // What is behind the first pair not settled is no longer needed
+            // for the check (pruned now and then, not every wave).
+            if merged_ahead.len() > 4 * WINDOW {
+                match window.front() {
+                    Some(first) => merged_ahead.retain(|_, at| *at > first.at),
+                    None => merged_ahead.clear(),
+                }
             }
         }
         Ok(())
@@ -887,17 +893,26 @@ fn pick_wave<'a, S: Store<'a>>(
     let mut busy: rustc_hash::FxHashSet<usize> = Default::default();
     let mut picked = Vec::new();
     let mut taken = Vec::new();
+    // Pairs that had to wait, and pairs done: a window of pairs that all
+    // wait for one contact (a primary absorbing many) is not read through
+    // for each of them.
+    let (mut blocked, mut done) = (0usize, 0usize);
     for (k, slot) in window.iter_mut().enumerate() {
         if !matches!(slot.state, State::Waiting) {
             continue;
+        }
+        if blocked > done + SCAN_SLACK {
+            break;
         }
         let (resolved, problem) = resolve_pair(slot.pair, redirects, &*work);
         let touched = [resolved.pi, resolved.si];
         let free = touched.iter().flatten().all(|i| !busy.contains(i));
         busy.extend(touched.iter().flatten());
         if !free {
+            blocked += 1;
             continue;
         }
+        done += 1;
         for later in touched.iter().flatten().filter_map(|i| merged_ahead.get(i)) {
             assert!(
                 *later < slot.at,
@@ -925,6 +940,10 @@ fn pick_wave<'a, S: Store<'a>>(
     }
     (picked, taken)
 }
+
+/// How many more waiting pairs than pairs taken a wave reads before it
+/// stops looking further into the window.
+const SCAN_SLACK: usize = 64;
 
 /// Merges in a wave from which a second thread is worth starting.
 const PARALLEL_FROM: usize = 16;
