@@ -397,6 +397,11 @@ pub struct MergeStep {
     pub decisions: Vec<Value>,
     /// Warnings for the report (Salesforce ids, active lists, ...).
     pub warnings: Vec<String>,
+    /// The journal's encoding of both contacts, the result and the
+    /// decisions ([`crate::journal::encode_contacts`]), when the step makes
+    /// it: made where the merge runs, on either thread, and written as it
+    /// is when the journal records the merge.
+    pub journal: Option<Vec<u8>>,
 }
 
 /// How to apply a plan.
@@ -436,6 +441,9 @@ pub struct Applied<'a> {
     pub secondary: &'a Contact,
     pub merged: &'a Contact,
     pub decisions: &'a [Value],
+    /// The merge step's encoding of the contacts and decisions for the
+    /// journal, if it made one ([`MergeStep::journal`]).
+    pub encoded: Option<&'a [u8]>,
 }
 
 /// Why a pair cannot be applied.
@@ -977,6 +985,8 @@ enum Outcome<'a> {
         contacts: Option<Box<Before<'a>>>,
         decisions: Vec<Value>,
         warnings: Vec<String>,
+        /// The merge step's encoding of them for the journal.
+        journal: Option<Vec<u8>>,
     },
 }
 
@@ -1057,6 +1067,7 @@ where
         merged,
         decisions,
         warnings,
+        journal,
         prepared,
     } = match done.result {
         Ok(merge) => merge,
@@ -1074,7 +1085,12 @@ where
             let m = merged.as_ref().expect("kept with the contacts before");
             (&**p, &**s, m)
         });
-        settler.merged(&*work, ctx.pair, &r, contacts, &decisions, warnings)?;
+        let journaled = Journaled {
+            contacts,
+            decisions: &decisions,
+            encoded: journal.as_deref(),
+        };
+        settler.merged(&*work, ctx.pair, &r, journaled, warnings)?;
         unneeded.extend(before.into_iter().flat_map(|(p, s)| [p, s]));
         unneeded.extend(work.commit(pi, si, merged, prepared).map(Cow::Owned));
         return Ok((State::Settled, unneeded));
@@ -1103,12 +1119,22 @@ where
         contacts,
         decisions,
         warnings,
+        journal,
     };
     Ok((State::Done(r, outcome), unneeded))
 }
 
 /// A pair's state once committed, and the contacts to free.
 type Committed<'a> = (State<'a>, Vec<Cow<'a, Contact>>);
+
+/// What the journal gets of a merge: both contacts before it and the
+/// result (when kept for it), the decisions, and the merge step's encoding
+/// of them.
+struct Journaled<'c> {
+    contacts: Option<(&'c Contact, &'c Contact, &'c Contact)>,
+    decisions: &'c [Value],
+    encoded: Option<&'c [u8]>,
+}
 
 /// Reporting and journaling pairs in plan order.
 struct Settler<'p, J> {
@@ -1150,9 +1176,14 @@ where
                 contacts,
                 decisions,
                 warnings,
+                journal,
             } => {
-                let refs = contacts.as_deref().map(|(p, s, m)| (&**p, &**s, m));
-                self.merged(work, pair, r, refs, &decisions, warnings)?;
+                let journaled = Journaled {
+                    contacts: contacts.as_deref().map(|(p, s, m)| (&**p, &**s, m)),
+                    decisions: &decisions,
+                    encoded: journal.as_deref(),
+                };
+                self.merged(work, pair, r, journaled, warnings)?;
                 Ok(contacts
                     .into_iter()
                     .flat_map(|b| {
@@ -1170,10 +1201,14 @@ where
         work: &S,
         pair: &Pair,
         r: &Resolved,
-        contacts: Option<(&Contact, &Contact, &Contact)>,
-        decisions: &[Value],
+        journaled: Journaled<'_>,
         warnings: Vec<String>,
     ) -> Result<(), ApplyError> {
+        let Journaled {
+            contacts,
+            decisions,
+            encoded,
+        } = journaled;
         let (_, si) = r.indices();
         let secondary_index = work.record(si) - self.gone.count_before(si);
         self.gone.add(si);
@@ -1189,6 +1224,7 @@ where
                     secondary: s,
                     merged: m,
                     decisions,
+                    encoded,
                 })
                 .map_err(ApplyError::Journal)?;
             }
@@ -1292,6 +1328,7 @@ struct Merge<P> {
     merged: Option<Contact>,
     decisions: Vec<Value>,
     warnings: Vec<String>,
+    journal: Option<Vec<u8>>,
     prepared: P,
 }
 
@@ -1333,6 +1370,7 @@ where
                     merged: keep.then_some(step.merged),
                     decisions: step.decisions,
                     warnings: step.warnings,
+                    journal: step.journal,
                     prepared,
                 })
             }
@@ -1645,6 +1683,7 @@ pub(crate) mod tests {
                 merged: o.merged,
                 decisions: Vec::new(),
                 warnings: o.warnings,
+                journal: None,
             })
         };
         let mut waved = g.export.clone();
@@ -1910,6 +1949,7 @@ pub(crate) mod tests {
             merged: m,
             decisions: vec![json!({"property": "n", "rule": "sum"})],
             warnings: vec![format!("{} absorbed {}", p.id, s.id)],
+            journal: None,
         })
     }
 
@@ -2199,6 +2239,7 @@ pub(crate) mod tests {
                     merged: s.clone(),
                     decisions: vec![],
                     warnings: vec![],
+                    journal: None,
                 })
             },
             None::<NoJournal>,

@@ -1430,6 +1430,7 @@ mod tests {
                 .map(|d| serde_json::to_value(d).unwrap())
                 .collect(),
             warnings: o.warnings,
+            journal: None,
         })
     }
 

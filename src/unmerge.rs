@@ -1233,6 +1233,7 @@ mod tests {
                     merged: o.merged,
                     decisions: vec![],
                     warnings: vec![],
+                    journal: None,
                 })
             },
             Some(|a: &crate::plan::Applied<'_>| w.record(a)),
@@ -1359,6 +1360,7 @@ mod tests {
             merged: m,
             decisions: vec![json!({"property": "n", "rule": "sum"})],
             warnings: vec![],
+            journal: None,
         })
     }
 

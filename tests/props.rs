@@ -893,6 +893,7 @@ fn run(sc: &Scenario) -> Run {
                 merged: outcome.merged,
                 decisions,
                 warnings: outcome.warnings,
+                journal: None,
             })
         },
         Some(|applied: &contact_merge::plan::Applied<'_>| {

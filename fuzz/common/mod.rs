@@ -145,6 +145,7 @@ fn merge(_: &Layout, p: &Contact, s: &Contact) -> Result<MergeStep, String> {
         merged: outcome.merged,
         decisions: Vec::new(),
         warnings: outcome.warnings,
+        journal: None,
     })
 }
 

@@ -168,17 +168,27 @@ fn target(args: &ApplyArgs, ctx: &Ctx, input: Format) -> anyhow::Result<Target> 
     )?)
 }
 
-/// One merge of the plan, as the plan needs it.
+/// One merge of the plan, as the plan needs it. With a journal, its
+/// contacts are encoded for it here, on whichever thread merges.
 fn merge_step(
     p: &Contact,
     s: &Contact,
     opts: &MergeOptions,
     journaling: bool,
 ) -> Result<MergeStep, String> {
-    into_step(
+    let mut step = into_step(
         merge_contacts(p, s, opts).map_err(|e| e.to_string())?,
         journaling,
-    )
+    )?;
+    if journaling {
+        step.journal = Some(crate::journal::encode_contacts(
+            p,
+            s,
+            &step.merged,
+            &step.decisions,
+        ));
+    }
+    Ok(step)
 }
 
 /// A merge as a plan step: the decisions (as JSON) only when the journal
@@ -201,6 +211,7 @@ pub(super) fn into_step(
         merged: outcome.merged,
         decisions,
         warnings: outcome.warnings,
+        journal: None,
     })
 }
 

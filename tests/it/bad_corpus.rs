@@ -110,6 +110,7 @@ fn keep_primary(
         merged: p.clone(),
         decisions: Vec::new(),
         warnings: Vec::new(),
+        journal: None,
     })
 }
 
