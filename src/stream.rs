@@ -969,40 +969,38 @@ impl Moving<'_> {
     }
 }
 
+/// The places of the commas between the cells of an encoded CSV row: those
+/// outside quotes (a doubled quote inside a quoted cell closes and opens
+/// again).
+fn separators(row: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    let (mut quoted, mut from) = (false, 0);
+    std::iter::from_fn(move || {
+        while let Some(k) = memchr::memchr2(b',', b'"', &row[from..]) {
+            let at = from + k;
+            from = at + 1;
+            if row[at] == b'"' {
+                quoted = !quoted;
+            } else if !quoted {
+                return Some(at);
+            }
+        }
+        None
+    })
+}
+
 /// Where cell `n` (from 0) of an encoded CSV row starts, if it has one
 /// after the first.
 fn cell_start(row: &[u8], n: usize) -> Option<usize> {
-    let (mut seen, mut quoted, mut from) = (0, false, 0);
-    while let Some(k) = memchr::memchr2(b',', b'"', &row[from..]) {
-        let at = from + k;
-        if row[at] == b'"' {
-            quoted = !quoted;
-        } else if !quoted {
-            seen += 1;
-            if seen == n {
-                return Some(at + 1);
-            }
-        }
-        from = at + 1;
-    }
-    None
+    separators(row).nth(n.checked_sub(1)?).map(|at| at + 1)
 }
 
-/// Where the cells of an encoded CSV row are, as encoded: split at the
-/// commas outside quotes (a doubled quote inside a quoted cell closes and
-/// opens again).
+/// Where the cells of an encoded CSV row are, as encoded.
 fn encoded_cells(row: &[u8], cells: &mut Vec<std::ops::Range<usize>>) {
     cells.clear();
-    let (mut start, mut quoted) = (0, false);
-    for (i, &b) in row.iter().enumerate() {
-        match b {
-            b'"' => quoted = !quoted,
-            b',' if !quoted => {
-                cells.push(start..i);
-                start = i + 1;
-            }
-            _ => {}
-        }
+    let mut start = 0;
+    for at in separators(row) {
+        cells.push(start..at);
+        start = at + 1;
     }
     cells.push(start..row.len());
 }
