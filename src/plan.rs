@@ -950,8 +950,9 @@ fn pick_wave<'a, S: Store<'a>>(
 }
 
 /// How many more waiting pairs than pairs taken a wave reads before it
-/// stops looking further into the window.
-const SCAN_SLACK: usize = 64;
+/// stops looking further into the window (a few in unit tests, so that
+/// their chains reach it).
+const SCAN_SLACK: usize = if cfg!(test) { 2 } else { 64 };
 
 /// Merges in a wave from which a second thread is worth starting.
 const PARALLEL_FROM: usize = 16;
@@ -1670,6 +1671,14 @@ pub(crate) mod tests {
             }
             if k % 11 == 5 {
                 text.push_str(&format!("{p},{p}\n"));
+            }
+            // One primary absorbing a run of others: pairs that all wait
+            // for it (the merge limit refuses the latest of them).
+            if k == 200 {
+                let (first, _) = &g.pairs[0];
+                for (q, _) in &g.pairs[300..340] {
+                    text.push_str(&format!("{first},{q}\n"));
+                }
             }
         }
         let plan = parse_plan(text.as_bytes(), "plan.csv", Some(PlanFormat::Csv)).unwrap();
