@@ -726,6 +726,22 @@ pub trait Store<'a> {
         merged: Option<Contact>,
         prepared: Self::Prepared,
     ) -> Option<Contact>;
+    /// The merge of the pair numbered `at` done before the plan ran (while
+    /// the file was read), if there is one and its contacts were `pi` and
+    /// `si` as read, still untouched. Asked at most once per pair, without
+    /// a journal, for a merged contact no later pair names.
+    fn take_early(&mut self, _at: usize, _pi: usize, _si: usize) -> Option<Early<Self::Prepared>> {
+        None
+    }
+}
+
+/// A merge done before the plan ran, as the store prepared it for a
+/// merged contact that is only written out.
+pub struct Early<P> {
+    pub decisions: Vec<Value>,
+    pub warnings: Vec<String>,
+    pub journal: Option<Vec<u8>>,
+    pub prepared: P,
 }
 
 /// Run a plan over a store: the pair-by-pair logic of [`apply_plan`],
@@ -812,6 +828,7 @@ where
                 &mut redirects,
                 &mut last_use,
                 &merged_ahead,
+                !keep_inputs,
             );
             if !serving && taken.len() >= PARALLEL_FROM {
                 scope.spawn(|| pool.serve(&merging));
@@ -885,19 +902,21 @@ where
 
 /// The pairs of a wave to merge (their places in the window, their ids)
 /// and their contacts.
-type Wave<T> = (Vec<(usize, Resolved)>, Vec<Checkout<T>>);
+type Wave<T, P> = (Vec<(usize, Resolved)>, Vec<Checkout<T, P>>);
 
 /// Pick the next wave: every waiting pair of the window that touches no
 /// contact an earlier waiting pair touches, its ids resolved as things
 /// stand. A bad pair picked is done; the others are taken out of the store
-/// to be merged.
+/// to be merged, or their early merge (`early`: when there is no journal)
+/// taken.
 fn pick_wave<'a, S: Store<'a>>(
     window: &mut VecDeque<Slot<'_, 'a>>,
     work: &mut S,
     redirects: &mut Redirects,
     last_use: &mut LastUse<'_>,
     merged_ahead: &rustc_hash::FxHashMap<usize, usize>,
-) -> Wave<S::Taken> {
+    early: bool,
+) -> Wave<S::Taken, S::Prepared> {
     let mut busy: rustc_hash::FxHashSet<usize> = Default::default();
     let mut picked = Vec::new();
     let mut taken = Vec::new();
@@ -936,10 +955,20 @@ fn pick_wave<'a, S: Store<'a>>(
                 slot.state = State::Done(resolved, Outcome::Refused(problem));
             }
             (None, Some(pi), Some(si)) => {
-                taken.push(Checkout {
-                    primary: work.checkout(pi),
-                    secondary: work.checkout(si),
-                    named_later: last_use.merge(slot.at, pi, &resolved.rp, si, &resolved.rs),
+                let named_later = last_use.merge(slot.at, pi, &resolved.rp, si, &resolved.rs);
+                // One a later pair names is merged again, to be kept parsed.
+                let done = if early && !named_later {
+                    work.take_early(slot.at, pi, si)
+                } else {
+                    None
+                };
+                taken.push(match done {
+                    Some(done) => Checkout::Early(done),
+                    None => Checkout::Open {
+                        primary: work.checkout(pi),
+                        secondary: work.checkout(si),
+                        named_later,
+                    },
                 });
                 picked.push((k, resolved));
             }
@@ -1242,12 +1271,15 @@ where
     }
 }
 
-/// A pair's two contacts, taken out to be merged.
-struct Checkout<T> {
-    primary: T,
-    secondary: T,
-    /// Whether a later pair may name the merged contact.
-    named_later: bool,
+/// A pair to merge: its two contacts taken out, or its early merge.
+enum Checkout<T, P> {
+    Open {
+        primary: T,
+        secondary: T,
+        /// Whether a later pair may name the merged contact.
+        named_later: bool,
+    },
+    Early(Early<P>),
 }
 
 /// When each contact is named by the plan for the last time, to know
@@ -1339,7 +1371,7 @@ struct Merge<P> {
 /// the result too when the store does not need it.
 fn merge_one<'a, S, M>(
     shared: &S::Shared,
-    t: Checkout<S::Taken>,
+    t: Checkout<S::Taken, S::Prepared>,
     layout: &Layout,
     opts: &ApplyOptions,
     merge: &M,
@@ -1349,7 +1381,27 @@ where
     S: Store<'a>,
     M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String>,
 {
-    let (p, s) = (S::open(t.primary), S::open(t.secondary));
+    let (primary, secondary, named_later) = match t {
+        Checkout::Open {
+            primary,
+            secondary,
+            named_later,
+        } => (primary, secondary, named_later),
+        Checkout::Early(e) => {
+            return MergeDone {
+                primary: None,
+                secondary: None,
+                result: Ok(Merge {
+                    merged: None,
+                    decisions: e.decisions,
+                    warnings: e.warnings,
+                    journal: e.journal,
+                    prepared: e.prepared,
+                }),
+            }
+        }
+    };
+    let (p, s) = (S::open(primary), S::open(secondary));
     let count = crate::rules::merge_count(&p, &s);
     let result = if count >= opts.max_merges {
         Err(PairProblem::OverLimit {
@@ -1365,7 +1417,7 @@ where
                 ),
             }),
             Ok(step) => {
-                let prepared = S::prepare(shared, &step.merged, t.named_later);
+                let prepared = S::prepare(shared, &step.merged, named_later);
                 let keep = keep_inputs || S::needs_contact(&prepared);
                 Ok(Merge {
                     merged: keep.then_some(step.merged),

@@ -21,7 +21,8 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::rc::Rc;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, RwLock};
 
 use serde_json::Value;
 
@@ -33,8 +34,8 @@ use crate::format::json::contact_from_value;
 use crate::format::{self, Format, ReadError};
 use crate::model::{split_multi, Contact, Layout};
 use crate::plan::{
-    run_plan, Applied, ApplyError, ApplyOptions, ApplyReport, MergeStep, Plan, Redirects, Store,
-    MERGED_IDS,
+    run_plan, Applied, ApplyError, ApplyOptions, ApplyReport, Early, MergeStep, Plan, Redirects,
+    Store, MERGED_IDS,
 };
 
 /// Why a streamed apply failed.
@@ -57,6 +58,10 @@ pub struct Streamed {
     /// Properties and association kinds of the merged contacts that the
     /// CSV had no column for, added as new columns.
     pub new_columns: Vec<String>,
+    /// How many merges were done while the file was read (on the other
+    /// core, for pairs no other pair touches; without a journal). Speed
+    /// only: the result is the same.
+    pub merged_early: usize,
 }
 
 /// The formats that can be streamed.
@@ -88,13 +93,47 @@ where
         .iter()
         .flat_map(|p| [p.primary.as_str(), p.secondary.as_str()])
         .collect();
-    let scan = match format {
-        Format::Csv => scan_csv(path, &file, &wanted),
-        Format::Ndjson => scan_ndjson(path, &file, &wanted),
-        Format::Json => unreachable!("JSON is not streamed"),
-    }
-    .map_err(|e| precise(path, format, e))?;
-    let mut store = RawStore::new(&scan, &file);
+    // Without a journal (which needs the contacts before each merge), the
+    // pairs no other pair touches are merged on the other core while this
+    // one reads the file.
+    let isolated = match on_applied {
+        None => isolated_pairs(plan),
+        Some(_) => HashMap::default(),
+    };
+    let stop = AtomicBool::new(false);
+    let (scan, early) = std::thread::scope(|scope| {
+        let mut feed = None;
+        let mut worker = None;
+        if !isolated.is_empty() {
+            let (tx, rx) = mpsc::channel();
+            feed = Some(EarlyFeed {
+                ids: isolated,
+                half: HashMap::default(),
+                ready: Vec::with_capacity(EARLY_BATCH),
+                tx,
+            });
+            let (stop, merge, file) = (&stop, &merge, file.as_str());
+            worker = Some(scope.spawn(move || merge_early(rx, stop, file, opts, merge)));
+        }
+        let scan = match format {
+            Format::Csv => scan_csv(path, &file, &wanted, feed.as_mut()),
+            Format::Ndjson => scan_ndjson(path, &file, &wanted, feed.as_mut()),
+            Format::Json => unreachable!("JSON is not streamed"),
+        };
+        // The pairs the other core has not merged yet are merged with the
+        // plan (in unit tests, all are merged early, to test that way).
+        if let Some(feed) = feed.as_mut() {
+            feed.send();
+        }
+        if !cfg!(test) {
+            stop.store(true, Ordering::Relaxed);
+        }
+        drop(feed);
+        let early = worker.map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        (scan, early)
+    });
+    let scan = scan.map_err(|e| precise(path, format, e))?;
+    let mut store = RawStore::new(&scan, &file, early);
     let mut redirects = Redirects::with_capacity(plan.pairs.len() + scan.claims.len());
     for (owner, merged_id) in &scan.claims {
         if store.index(merged_id).is_none() && redirects.target(merged_id).is_none() {
@@ -110,6 +149,7 @@ where
         merge,
         on_applied,
     )?;
+    let merged_early = store.early_taken;
     let finished = store.finish();
     let io_err = |err| StreamError::Io {
         file: file.clone(),
@@ -120,6 +160,7 @@ where
         report,
         contacts,
         new_columns: finished.new_columns,
+        merged_early,
     })
 }
 
@@ -130,6 +171,232 @@ fn precise(path: &Path, format: Format, e: ReadError) -> ReadError {
         ReadError::Io { .. } => e,
         _ => format::read_path(path, Some(format)).err().unwrap_or(e),
     }
+}
+
+/// The plan's pairs whose two ids no other pair names (most pairs of a
+/// dedupe plan): each id, with its pair's number and whether it is the
+/// primary.
+fn isolated_pairs(plan: &Plan) -> HashMap<&str, (usize, bool)> {
+    let mut named: HashMap<&str, u32> = HashMap::default();
+    for p in &plan.pairs {
+        *named.entry(&p.primary).or_default() += 1;
+        *named.entry(&p.secondary).or_default() += 1;
+    }
+    let once = |id: &str| named.get(id) == Some(&1);
+    plan.pairs
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| once(&p.primary) && once(&p.secondary))
+        .flat_map(|(k, p)| {
+            [
+                (p.primary.as_str(), (k, true)),
+                (p.secondary.as_str(), (k, false)),
+            ]
+        })
+        .collect()
+}
+
+/// What the first pass sends the thread that merges pairs early.
+enum EarlyMsg {
+    /// The file's layout, first.
+    Start(Layout),
+    Pairs(Vec<EarlyPair>),
+}
+
+/// Pairs sent to the merging thread at a time (each send may wake it).
+const EARLY_BATCH: usize = 64;
+
+/// An isolated pair whose contacts have both been read: their numbers in
+/// the store and copies of their records.
+struct EarlyPair {
+    at: usize,
+    pi: usize,
+    si: usize,
+    primary: RawCopy,
+    secondary: RawCopy,
+}
+
+enum RawCopy {
+    Csv { fields: Fields, line: u64 },
+    Json(Box<[u8]>),
+}
+
+impl RawCopy {
+    fn of(l: &Loaded, fields: &Fields) -> RawCopy {
+        match &l.raw {
+            Raw::Csv(at) => RawCopy::Csv {
+                fields: fields.copy(*at),
+                line: l.line,
+            },
+            Raw::Json(bytes) => RawCopy::Json(bytes.clone()),
+        }
+    }
+
+    /// The contact, unless its record does not read (the plan then meets
+    /// the problem itself).
+    fn open(self, layout: &Layout, file: &str) -> Option<Contact> {
+        match (self, layout) {
+            (RawCopy::Csv { fields, line }, Layout::Csv(csv)) => {
+                let at = FieldsAt {
+                    text: 0,
+                    ends: 0,
+                    len: fields.ends.len(),
+                };
+                contact_from_row(csv, fields.get(at), line, file).ok()
+            }
+            (RawCopy::Json(bytes), layout) => Some(from_json(&bytes, layout)),
+            (RawCopy::Csv { .. }, _) => None,
+        }
+    }
+}
+
+/// The first pass's side of early merging: sends each isolated pair once
+/// both its contacts are read.
+struct EarlyFeed<'p> {
+    ids: HashMap<&'p str, (usize, bool)>,
+    /// Isolated pairs with one contact read: its number and side.
+    half: HashMap<usize, (usize, bool)>,
+    /// Pairs read, not sent yet.
+    ready: Vec<EarlyPair>,
+    tx: mpsc::Sender<EarlyMsg>,
+}
+
+impl EarlyFeed<'_> {
+    fn start(&mut self, layout: Layout) {
+        // A send fails only when the merging thread is gone (it panicked:
+        // the panic is raised when it is joined).
+        let _ = self.tx.send(EarlyMsg::Start(layout));
+    }
+
+    /// The last contact of `loaded` was just read.
+    fn read(&mut self, loaded: &[Loaded], fields: &Fields) {
+        let i = loaded.len() - 1;
+        let Some(&(at, primary)) = self.ids.get(loaded[i].id.as_str()) else {
+            return;
+        };
+        match self.half.get(&at) {
+            None => {
+                self.half.insert(at, (i, primary));
+            }
+            // An id the file holds twice: the store knows its first record.
+            Some(&(_, side)) if side == primary => {}
+            Some(&(j, _)) => {
+                self.half.remove(&at);
+                let (pi, si) = if primary { (i, j) } else { (j, i) };
+                self.ready.push(EarlyPair {
+                    at,
+                    pi,
+                    si,
+                    primary: RawCopy::of(&loaded[pi], fields),
+                    secondary: RawCopy::of(&loaded[si], fields),
+                });
+                if self.ready.len() == EARLY_BATCH {
+                    self.send();
+                }
+            }
+        }
+    }
+
+    fn send(&mut self) {
+        let batch = std::mem::replace(&mut self.ready, Vec::with_capacity(EARLY_BATCH));
+        let _ = self.tx.send(EarlyMsg::Pairs(batch));
+    }
+}
+
+/// What the thread merging pairs early gives the store: by pair number,
+/// the contacts merged and the merge; and (CSV) the layout grown by the
+/// columns its rows were encoded for.
+struct EarlyDone {
+    merges: HashMap<usize, (usize, usize, Early<Prepared>)>,
+    grown: Option<Grown>,
+}
+
+/// Merge the isolated pairs as the first pass sends them, until it is done
+/// (or `stop`). A pair whose merge would be refused is left to the plan,
+/// which reports it.
+fn merge_early<M>(
+    rx: mpsc::Receiver<EarlyMsg>,
+    stop: &AtomicBool,
+    file: &str,
+    opts: &ApplyOptions,
+    merge: &M,
+) -> EarlyDone
+where
+    M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String>,
+{
+    let mut done = EarlyDone {
+        merges: HashMap::default(),
+        grown: None,
+    };
+    let Ok(EarlyMsg::Start(layout)) = rx.recv() else {
+        return done;
+    };
+    if let Layout::Csv(csv) = &layout {
+        done.grown = Some(Grown::new(csv));
+    }
+    for msg in rx {
+        let EarlyMsg::Pairs(jobs) = msg else {
+            continue;
+        };
+        for job in jobs {
+            if stop.load(Ordering::Relaxed) {
+                return done;
+            }
+            let (at, pi, si) = (job.at, job.pi, job.si);
+            if let Some(early) =
+                merge_one_early(&layout, done.grown.as_mut(), file, opts, merge, job)
+            {
+                done.merges.insert(at, (pi, si, early));
+            }
+        }
+    }
+    done
+}
+
+/// Merge an isolated pair early, and prepare the result for the store: its
+/// row for the layout `grown` (CSV), growing it by the columns the row
+/// needs, or its JSON line. `None` when the merge would be refused.
+fn merge_one_early<M>(
+    layout: &Layout,
+    grown: Option<&mut Grown>,
+    file: &str,
+    opts: &ApplyOptions,
+    merge: &M,
+    job: EarlyPair,
+) -> Option<Early<Prepared>>
+where
+    M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String>,
+{
+    let p = job.primary.open(layout, file)?;
+    let s = job.secondary.open(layout, file)?;
+    if crate::rules::merge_count(&p, &s) >= opts.max_merges {
+        return None;
+    }
+    let step = merge(layout, &p, &s).ok()?;
+    if step.merged.id != p.id {
+        return None;
+    }
+    let prepared = match grown {
+        Some(grown) => {
+            grown.columns_for(&step.merged);
+            Prepared {
+                json: None,
+                row: Some(grown.encode(&step.merged)),
+                named_later: false,
+            }
+        }
+        None => Prepared {
+            json: Some(to_json(&step.merged)),
+            row: None,
+            named_later: false,
+        },
+    };
+    Some(Early {
+        decisions: step.decisions,
+        warnings: step.warnings,
+        journal: step.journal,
+        prepared,
+    })
 }
 
 /// A contact the plan needs, as read.
@@ -171,6 +438,16 @@ impl Fields {
                 .push(u32::try_from(end).expect("a CSV record under 4 GB"));
         }
         at
+    }
+
+    /// One record's fields on their own.
+    fn copy(&self, at: FieldsAt) -> Fields {
+        let ends = &self.ends[at.ends..at.ends + at.len];
+        let len = ends.last().map_or(0, |&e| e as usize);
+        Fields {
+            text: self.text[at.text..at.text + len].to_string(),
+            ends: ends.to_vec(),
+        }
     }
 
     fn get(&self, at: FieldsAt) -> FieldIter<'_> {
@@ -233,7 +510,12 @@ fn io_error(file: &str) -> impl Fn(io::Error) -> ReadError + '_ {
     }
 }
 
-fn scan_csv(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, ReadError> {
+fn scan_csv(
+    path: &Path,
+    file: &str,
+    wanted: &HashSet<&str>,
+    mut early: Option<&mut EarlyFeed<'_>>,
+) -> Result<Scan, ReadError> {
     let f = File::open(path).map_err(io_error(file))?;
     let file_len = f.metadata().map_err(io_error(file))?.len();
     let mut reader = BufReader::with_capacity(1 << 20, f);
@@ -281,6 +563,9 @@ fn scan_csv(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, Rea
         .collect();
     let quote_all = style.quote_all(&headers);
     let layout = layout_for(headers, bom, style.crlf, quote_all, file)?;
+    if let Some(feed) = early.as_deref_mut() {
+        feed.start(Layout::Csv(layout.clone()));
+    }
     let merged_col = layout
         .columns
         .iter()
@@ -331,6 +616,9 @@ fn scan_csv(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, Rea
                 line: record.position().map_or(0, |p| p.line()),
                 raw: Raw::Csv(fields.push(&record)),
             });
+            if let Some(feed) = early.as_deref_mut() {
+                feed.read(&loaded, &fields);
+            }
         }
     }
     let header_end = starts.first().copied().unwrap_or(file_len);
@@ -445,7 +733,15 @@ impl NoLines {
     }
 }
 
-fn scan_ndjson(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, ReadError> {
+fn scan_ndjson(
+    path: &Path,
+    file: &str,
+    wanted: &HashSet<&str>,
+    mut early: Option<&mut EarlyFeed<'_>>,
+) -> Result<Scan, ReadError> {
+    if let Some(feed) = early.as_deref_mut() {
+        feed.start(Layout::Ndjson);
+    }
     let f = File::open(path).map_err(io_error(file))?;
     let file_len = f.metadata().map_err(io_error(file))?.len();
     let mut reader = BufReader::with_capacity(1 << 20, f);
@@ -503,6 +799,9 @@ fn scan_ndjson(path: &Path, file: &str, wanted: &HashSet<&str>) -> Result<Scan, 
                 line: n,
                 raw: Raw::Json(line.clone().into_boxed_slice()),
             });
+            if let Some(feed) = early.as_deref_mut() {
+                feed.read(&loaded, &Fields::default());
+            }
         }
         ranges.push((start, pos));
     }
@@ -550,6 +849,11 @@ struct RawStore<'s> {
     removed: Vec<bool>,
     /// CSV: merged contacts no later pair can name, kept only as their row.
     spent: Vec<bool>,
+    /// Merges done while the file was read, by pair number: the contacts
+    /// merged and the merge.
+    early: HashMap<usize, (usize, usize, Early<Prepared>)>,
+    /// How many of them the plan took.
+    early_taken: usize,
 }
 
 /// A merged contact's CSV row.
@@ -725,7 +1029,14 @@ impl Out {
 }
 
 impl<'s> RawStore<'s> {
-    fn new(scan: &'s Scan, file: &'s str) -> Self {
+    fn new(scan: &'s Scan, file: &'s str, early: Option<EarlyDone>) -> Self {
+        let EarlyDone {
+            merges: early,
+            grown,
+        } = early.unwrap_or(EarlyDone {
+            merges: HashMap::default(),
+            grown: None,
+        });
         let mut index = HashMap::with_capacity_and_hasher(scan.loaded.len(), Default::default());
         for (i, l) in scan.loaded.iter().enumerate() {
             index.entry(l.id.as_str()).or_insert(i);
@@ -749,14 +1060,18 @@ impl<'s> RawStore<'s> {
             changed: HashMap::default(),
             rows,
             row_bytes,
+            // Early merges' rows were encoded for the columns the merging
+            // thread added: the layout grows on from there.
             grown: Arc::new(match &scan.layout {
-                Layout::Csv(l) => Some(RwLock::new(Grown::new(l))),
+                Layout::Csv(l) => Some(RwLock::new(grown.unwrap_or_else(|| Grown::new(l)))),
                 _ => None,
             }),
             parsed: HashMap::default(),
             merged: vec![false; scan.loaded.len()],
             removed: vec![false; scan.loaded.len()],
             spent: vec![false; scan.loaded.len()],
+            early,
+            early_taken: 0,
         }
     }
 
@@ -851,10 +1166,13 @@ impl<'s> RawStore<'s> {
                 }
             }
         }
-        let same_order = columns
-            .iter()
-            .zip(grown.base_len as u32..)
-            .all(|(&a, b)| a == b);
+        // (An early merge the plan did not take may have added a column no
+        // row needs.)
+        let same_order = grown.base_len + columns.len() == grown.layout.columns.len()
+            && columns
+                .iter()
+                .zip(grown.base_len as u32..)
+                .all(|(&a, b)| a == b);
         let (layout, out) = if same_order {
             let total = grown.layout.columns.len();
             let out = self
@@ -1195,6 +1513,16 @@ impl<'s> Store<'s> for RawStore<'s> {
             merged
         }
     }
+
+    fn take_early(&mut self, at: usize, pi: usize, si: usize) -> Option<Early<Prepared>> {
+        let (p, s, early) = self.early.remove(&at)?;
+        // Merged from these contacts as read, and neither has been merged
+        // into since (a plan can reach a contact through the ids of
+        // `hs_merged_object_ids`, or a file hold an id twice).
+        let untouched = p == pi && s == si && !self.merged[pi] && !self.merged[si];
+        self.early_taken += usize::from(untouched);
+        untouched.then_some(early)
+    }
 }
 
 /// The leading line breaks, the content and the trailing line breaks of a
@@ -1436,14 +1764,27 @@ mod tests {
     /// The streamed and the in-memory apply give the same output and the
     /// same journal.
     fn same_as_in_memory(name: &str, bytes: &[u8], format: Format, plan: &str, keep_going: bool) {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(name);
-        std::fs::write(&path, bytes).unwrap();
-        let plan = parse_plan(plan.as_bytes(), "plan.csv", Some(PlanFormat::Csv)).unwrap();
         let opts = ApplyOptions {
             keep_going,
             ..Default::default()
         };
+        same_as_in_memory_with(name, bytes, format, plan, &opts);
+    }
+
+    /// Streaming `bytes` with `plan` gives what applying it in memory gives,
+    /// with a journal and without (the pairs no other pair touches are then
+    /// merged early): how many were.
+    fn same_as_in_memory_with(
+        name: &str,
+        bytes: &[u8],
+        format: Format,
+        plan: &str,
+        opts: &ApplyOptions,
+    ) -> usize {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let plan = parse_plan(plan.as_bytes(), "plan.csv", Some(PlanFormat::Csv)).unwrap();
         let journal = |a: &Applied<'_>, j: &mut Vec<String>| {
             j.push(format!(
                 "{} {} {} {}",
@@ -1459,7 +1800,7 @@ mod tests {
         let r1 = apply_plan(
             &mut export,
             &plan,
-            &opts,
+            opts,
             |_, p, s| step(p, s),
             Some(|a: &Applied<'_>| journal(a, &mut j1)),
         );
@@ -1469,30 +1810,48 @@ mod tests {
             &path,
             format,
             &plan,
-            &opts,
+            opts,
             |_, p, s| step(p, s),
             Some(|a: &Applied<'_>| journal(a, &mut j2)),
             &mut out,
         );
-        match (r1, r2) {
-            (Ok(a), Ok(b)) => {
+        let mut out3 = Vec::new();
+        let r3 = apply_file(
+            &path,
+            format,
+            &plan,
+            opts,
+            |_, p, s| step(p, s),
+            None::<NoJournal>,
+            &mut out3,
+        );
+        match (r1, r2, r3) {
+            (Ok(a), Ok(b), Ok(c)) => {
                 assert_eq!(a, b.report);
+                assert_eq!(a, c.report, "{name}: without a journal");
                 assert_eq!(b.contacts, export.contacts.len());
+                let expected = String::from_utf8(write_to_vec(&export, format)).unwrap();
+                assert_eq!(String::from_utf8(out).unwrap(), expected, "{name}");
                 assert_eq!(
-                    String::from_utf8(out).unwrap(),
-                    String::from_utf8(write_to_vec(&export, format)).unwrap(),
-                    "{name}"
+                    String::from_utf8(out3).unwrap(),
+                    expected,
+                    "{name}: without a journal"
                 );
                 assert_eq!(j1, j2, "{name}: journals");
+                assert_eq!(b.merged_early, 0, "never with a journal");
+                c.merged_early
             }
             (
                 Err(ApplyError::BadPairs { report: a }),
                 Err(StreamError::Apply(ApplyError::BadPairs { report: b })),
+                Err(StreamError::Apply(ApplyError::BadPairs { report: c })),
             ) => {
                 assert_eq!(a, b);
-                assert!(out.is_empty(), "nothing written");
+                assert_eq!(a, c, "{name}: without a journal");
+                assert!(out.is_empty() && out3.is_empty(), "nothing written");
+                0
             }
-            (a, b) => panic!("{name}: in memory {a:?}, streamed {b:?}"),
+            (a, b, c) => panic!("{name}: in memory {a:?}, streamed {b:?}, without a journal {c:?}"),
         }
     }
 
@@ -1535,6 +1894,79 @@ mod tests {
             Format::Csv,
             redirect,
             false,
+        );
+    }
+
+    #[test]
+    fn isolated_pairs_are_those_whose_ids_no_other_pair_names() {
+        let plan = Plan::csv(
+            "p.csv",
+            [("1", "2"), ("3", "4"), ("5", "3"), ("6", "6"), ("7", "8")],
+        );
+        let mut ids: Vec<_> = isolated_pairs(&plan).into_iter().collect();
+        ids.sort();
+        assert_eq!(
+            ids,
+            [
+                ("1", (0, true)),
+                ("2", (0, false)),
+                ("7", (4, true)),
+                ("8", (4, false))
+            ]
+        );
+    }
+
+    #[test]
+    fn pairs_no_other_pair_touches_are_merged_early() {
+        let opts = ApplyOptions::default();
+        let plan = "primary_id,secondary_id\n101,102\n103,104\n";
+        for (name, format) in [("c.csv", Format::Csv), ("c.ndjson", Format::Ndjson)] {
+            let file = fixture(&format!("contacts.{}", &name[2..]));
+            assert_eq!(same_as_in_memory_with(name, &file, format, plan, &opts), 2);
+            // The secondary before the primary in the file.
+            let plan = "primary_id,secondary_id\n104,101\n";
+            assert_eq!(same_as_in_memory_with(name, &file, format, plan, &opts), 1);
+        }
+    }
+
+    /// An early merge is of the contacts as read: when the plan reaches
+    /// them otherwise first (through `hs_merged_object_ids`), or names the
+    /// result later, the pair is merged again with the plan.
+    #[test]
+    fn early_merges_of_contacts_the_plan_reaches_otherwise_are_redone() {
+        let opts = ApplyOptions::default();
+        let csv = fixture("contacts.csv");
+        // 102 absorbed 99 before the export: 101 ← 102 first, so the
+        // isolated pair 102, 104 is 101 ← 104.
+        let before = "primary_id,secondary_id\n101,99\n102,104\n";
+        assert_eq!(
+            same_as_in_memory_with("c.csv", &csv, Format::Csv, before, &opts),
+            0
+        );
+        // The isolated pair 102 ← 104 first, then 103 ← 102 through 99.
+        let after = "primary_id,secondary_id\n102,104\n103,99\n";
+        assert_eq!(
+            same_as_in_memory_with("c.csv", &csv, Format::Csv, after, &opts),
+            0
+        );
+    }
+
+    /// The columns an early merge added are left out when the plan did not
+    /// take it and no merge it made needs them.
+    #[test]
+    fn columns_of_early_merges_not_taken_are_left_out() {
+        // 1 ← 3 through 9 takes 1 to the limit of merges, so the isolated
+        // pair 1 ← 2 (whose early merge added the additional emails) is
+        // refused.
+        let csv = b"Record ID,Email,Merged object IDs\n1,a@x.com,9\n2,b@x.com,\n3,,\n";
+        let plan = "primary_id,secondary_id\n9,3\n1,2\n";
+        let opts = ApplyOptions {
+            keep_going: true,
+            max_merges: 2,
+        };
+        assert_eq!(
+            same_as_in_memory_with("m.csv", csv, Format::Csv, plan, &opts),
+            0
         );
     }
 
@@ -1749,9 +2181,12 @@ mod tests {
         });
         let plan = crate::gen::plan_csv(&g.pairs);
         let csv = write_to_vec(&crate::gen::to_csv_export(&g), Format::Csv);
-        same_as_in_memory("g.csv", &csv, Format::Csv, &plan, false);
+        let opts = ApplyOptions::default();
+        let early = same_as_in_memory_with("g.csv", &csv, Format::Csv, &plan, &opts);
+        assert!(early > 0, "some pairs merged early");
         let lines = write_to_vec(&g.export, Format::Ndjson);
-        same_as_in_memory("g.ndjson", &lines, Format::Ndjson, &plan, false);
+        let early = same_as_in_memory_with("g.ndjson", &lines, Format::Ndjson, &plan, &opts);
+        assert!(early > 0, "some pairs merged early");
     }
 
     #[test]
