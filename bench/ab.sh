@@ -9,19 +9,25 @@
 #   PLAN=empty bench/ab.sh 8 BIN...         the copy floor (default: truth, the generator's pairs)
 #   FORMAT=ndjson bench/ab.sh 8 BIN...      JSON Lines (default csv)
 #   OUT=path bench/ab.sh 8 BIN...           write the output to a file (default: stdout to /dev/null)
+#   bench/ab.sh 8 BIN@empty BIN             one build's copy floor and apply, alternating (BIN@PLAN
+#                                           runs with that plan, e.g. for the ratio apply / copy)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:?usage: bench/ab.sh RUNS BIN...}
 shift
 dir=target/bench-data/${SIZE:-1000000}
 input=$dir/contacts.${FORMAT:-csv}
-plan=$dir/${PLAN:-truth}.csv
-[ -f "$input" ] && [ -f "$plan" ] || { echo "no $input or $plan: run bench/run.sh first" >&2; exit 1; }
+plan_of() { case $1 in *@*) echo "$dir/${1##*@}.csv" ;; *) echo "$dir/${PLAN:-truth}.csv" ;; esac; }
+for arg in "$@"; do
+  plan=$(plan_of "$arg")
+  [ -f "$input" ] && [ -f "$plan" ] || { echo "no $input or $plan: run bench/run.sh first" >&2; exit 1; }
+done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for _ in $(seq "$runs"); do
   for k in $(seq $#); do
-    bin=${!k}
+    bin=${!k%@*}
+    plan=$(plan_of "${!k}")
     sync
     /usr/bin/time -a -o "$tmp/$k" -f "%e %U %S" "$bin" apply "$input" --plan "$plan" \
       -o "${OUT:--}" --merge-time 2024-06-01T00:00:00Z >/dev/null 2>&1 || [ $? -eq 3 ]

@@ -106,6 +106,7 @@ where
         let mut worker = None;
         if !isolated.is_empty() {
             let (tx, rx) = mpsc::channel();
+            let pairs = isolated.len() / 2;
             feed = Some(EarlyFeed {
                 ids: isolated,
                 half: HashMap::default(),
@@ -113,7 +114,7 @@ where
                 tx,
             });
             let (stop, merge, file) = (&stop, &merge, file.as_str());
-            worker = Some(scope.spawn(move || merge_early(rx, stop, file, opts, merge)));
+            worker = Some(scope.spawn(move || merge_early(rx, pairs, stop, file, opts, merge)));
         }
         let scan = match format {
             Format::Csv => scan_csv(path, &file, &wanted, feed.as_mut()),
@@ -309,6 +310,9 @@ impl EarlyFeed<'_> {
 struct EarlyDone {
     merges: HashMap<usize, (usize, usize, Early<Prepared>)>,
     grown: Option<Grown>,
+    /// CSV: the rows, one after the other (the store's row bytes begin
+    /// with them).
+    rows: Vec<u8>,
 }
 
 /// Merge the isolated pairs as the first pass sends them, until it is done
@@ -316,6 +320,7 @@ struct EarlyDone {
 /// which reports it.
 fn merge_early<M>(
     rx: mpsc::Receiver<EarlyMsg>,
+    pairs: usize,
     stop: &AtomicBool,
     file: &str,
     opts: &ApplyOptions,
@@ -327,6 +332,7 @@ where
     let mut done = EarlyDone {
         merges: HashMap::default(),
         grown: None,
+        rows: Vec::new(),
     };
     let Ok(EarlyMsg::Start(layout)) = rx.recv() else {
         return done;
@@ -343,9 +349,8 @@ where
                 return done;
             }
             let (at, pi, si) = (job.at, job.pi, job.si);
-            if let Some(early) =
-                merge_one_early(&layout, done.grown.as_mut(), file, opts, merge, job)
-            {
+            let grown = done.grown.as_mut().map(|g| (g, &mut done.rows));
+            if let Some(early) = merge_one_early(&layout, grown, pairs, file, opts, merge, job) {
                 done.merges.insert(at, (pi, si, early));
             }
         }
@@ -355,10 +360,12 @@ where
 
 /// Merge an isolated pair early, and prepare the result for the store: its
 /// row for the layout `grown` (CSV), growing it by the columns the row
-/// needs, or its JSON line. `None` when the merge would be refused.
+/// needs, put after the other `rows`; or its JSON line. `None` when the
+/// merge would be refused.
 fn merge_one_early<M>(
     layout: &Layout,
-    grown: Option<&mut Grown>,
+    grown: Option<(&mut Grown, &mut Vec<u8>)>,
+    pairs: usize,
     file: &str,
     opts: &ApplyOptions,
     merge: &M,
@@ -377,17 +384,32 @@ where
         return None;
     }
     let prepared = match grown {
-        Some(grown) => {
-            grown.columns_for(&step.merged);
+        Some((grown, rows)) => {
+            let needs = grown.columns_for(&step.merged);
+            let row = grown.encode(&step.merged);
+            if rows.capacity() == 0 {
+                // Room for every isolated pair's row, about as long as the
+                // first (only what is written is touched).
+                rows.reserve(pairs * (row.bytes.len() * 3 / 2 + 16));
+            }
+            let at = rows.len();
+            rows.extend_from_slice(&row.bytes);
             Prepared {
                 json: None,
-                row: Some(grown.encode(&step.merged)),
+                row: None,
+                placed: Some(Row {
+                    cols: row.cols,
+                    at,
+                    len: row.bytes.len(),
+                    needs,
+                }),
                 named_later: false,
             }
         }
         None => Prepared {
             json: Some(to_json(&step.merged)),
             row: None,
+            placed: None,
             named_later: false,
         },
     };
@@ -878,6 +900,8 @@ struct Prepared {
     json: Option<Vec<u8>>,
     /// CSV: its row, unless a later pair may name it.
     row: Option<Encoded>,
+    /// CSV: its row already in the store's row bytes (an early merge's).
+    placed: Option<Row>,
     named_later: bool,
 }
 
@@ -1033,24 +1057,33 @@ impl<'s> RawStore<'s> {
         let EarlyDone {
             merges: early,
             grown,
+            rows: early_rows,
         } = early.unwrap_or(EarlyDone {
             merges: HashMap::default(),
             grown: None,
+            rows: Vec::new(),
         });
         let mut index = HashMap::with_capacity_and_hasher(scan.loaded.len(), Default::default());
         for (i, l) in scan.loaded.iter().enumerate() {
             index.entry(l.id.as_str()).or_insert(i);
         }
-        // At most one row per primary, about as long as a record read.
+        // At most one row per primary, about as long as a record read
+        // (the early merges' are written).
         let primaries = scan.loaded.len() / 2 + 1;
+        let to_write = primaries.saturating_sub(early.len());
         let (rows, row_bytes) = match &scan.layout {
-            Layout::Csv(l) => (
-                HashMap::with_capacity_and_hasher(primaries, Default::default()),
-                Vec::with_capacity(
-                    primaries
+            Layout::Csv(l) => {
+                // After the early merges' rows (their places are in them).
+                let mut row_bytes = early_rows;
+                row_bytes.reserve(
+                    to_write
                         * (scan.fields.text.len() / scan.loaded.len().max(1) + l.columns.len() + 8),
-                ),
-            ),
+                );
+                (
+                    HashMap::with_capacity_and_hasher(primaries, Default::default()),
+                    row_bytes,
+                )
+            }
             _ => (HashMap::default(), Vec::new()),
         };
         RawStore {
@@ -1451,6 +1484,7 @@ impl<'s> Store<'s> for RawStore<'s> {
         Prepared {
             json,
             row,
+            placed: None,
             named_later,
         }
     }
@@ -1475,6 +1509,7 @@ impl<'s> Store<'s> for RawStore<'s> {
         let Prepared {
             json,
             row,
+            placed,
             named_later,
         } = prepared;
         self.changed.remove(&si);
@@ -1487,12 +1522,15 @@ impl<'s> Store<'s> for RawStore<'s> {
         self.rows.remove(&pi);
         self.merged[pi] = true;
         self.spent[pi] = !named_later;
+        if let Some(row) = placed {
+            self.rows.insert(pi, row);
+        }
         match (row, json) {
             (Some(row), _) => self.put_row(pi, row, merged.as_ref()),
             (None, Some(json)) => {
                 self.changed.insert(pi, json);
             }
-            (None, None) if keep => {}
+            (None, None) if keep || self.rows.contains_key(&pi) => {}
             (None, None) => {
                 // A CSV contact a later pair may name, beyond the ones kept
                 // parsed.
@@ -2155,6 +2193,13 @@ mod tests {
             Format::Csv,
             "primary_id,secondary_id\n3,4\n1,2\n5,3\n",
             false,
+        );
+        // Merged early, 3 ← 4 (read first) adds its column before 1 ← 5.
+        let plan = "primary_id,secondary_id\n1,5\n3,4\n";
+        let opts = ApplyOptions::default();
+        assert_eq!(
+            same_as_in_memory_with("o.csv", csv, Format::Csv, plan, &opts),
+            2
         );
     }
 
