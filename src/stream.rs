@@ -110,6 +110,8 @@ where
             feed = Some(EarlyFeed {
                 ids: isolated,
                 half: HashMap::default(),
+                spoiled: HashSet::default(),
+                given_back: Vec::new(),
                 ready: Vec::with_capacity(EARLY_BATCH),
                 tx,
             });
@@ -122,19 +124,23 @@ where
             Format::Json => unreachable!("JSON is not streamed"),
         };
         // The pairs the other core has not merged yet are merged with the
-        // plan (in unit tests, all are merged early, to test that way).
-        if let Some(feed) = feed.as_mut() {
-            feed.send();
-        }
+        // plan.
         if !cfg!(test) {
             stop.store(true, Ordering::Relaxed);
         }
-        drop(feed);
-        let early = worker.map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        let unpaired = feed.map(|mut feed| {
+            feed.send();
+            feed.unpaired()
+        });
+        let early = worker.map(|w| {
+            let mut done = w.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            done.unmerged.extend(unpaired.into_iter().flatten());
+            done
+        });
         (scan, early)
     });
     let scan = scan.map_err(|e| precise(path, format, e))?;
-    let mut store = RawStore::new(&scan, &file, early);
+    let mut store = RawStore::new(path, &scan, &file, early);
     let mut redirects = Redirects::with_capacity(plan.pairs.len() + scan.claims.len());
     for (owner, merged_id) in &scan.claims {
         if store.index(merged_id).is_none() && redirects.target(merged_id).is_none() {
@@ -208,7 +214,8 @@ enum EarlyMsg {
 const EARLY_BATCH: usize = 64;
 
 /// An isolated pair whose contacts have both been read: their numbers in
-/// the store and copies of their records.
+/// the store and their records (which the first pass hands over rather
+/// than keeps).
 struct EarlyPair {
     at: usize,
     pi: usize,
@@ -217,25 +224,23 @@ struct EarlyPair {
     secondary: RawCopy,
 }
 
+/// A record of the file on its own.
+#[derive(Clone)]
 enum RawCopy {
     Csv { fields: Fields, line: u64 },
     Json(Box<[u8]>),
 }
 
 impl RawCopy {
-    fn of(l: &Loaded, fields: &Fields) -> RawCopy {
-        match &l.raw {
-            Raw::Csv(at) => RawCopy::Csv {
-                fields: fields.copy(*at),
-                line: l.line,
-            },
-            Raw::Json(bytes) => RawCopy::Json(bytes.clone()),
-        }
+    fn csv(record: &::csv::StringRecord, line: u64) -> RawCopy {
+        let mut fields = Fields::default();
+        fields.push(record);
+        RawCopy::Csv { fields, line }
     }
 
     /// The contact, unless its record does not read (the plan then meets
     /// the problem itself).
-    fn open(self, layout: &Layout, file: &str) -> Option<Contact> {
+    fn open(&self, layout: &Layout, file: &str) -> Option<Contact> {
         match (self, layout) {
             (RawCopy::Csv { fields, line }, Layout::Csv(csv)) => {
                 let at = FieldsAt {
@@ -243,20 +248,26 @@ impl RawCopy {
                     ends: 0,
                     len: fields.ends.len(),
                 };
-                contact_from_row(csv, fields.get(at), line, file).ok()
+                contact_from_row(csv, fields.get(at), *line, file).ok()
             }
-            (RawCopy::Json(bytes), layout) => Some(from_json(&bytes, layout)),
+            (RawCopy::Json(bytes), layout) => Some(from_json(bytes, layout)),
             (RawCopy::Csv { .. }, _) => None,
         }
     }
 }
 
-/// The first pass's side of early merging: sends each isolated pair once
-/// both its contacts are read.
+/// The first pass's side of early merging: takes the records of isolated
+/// pairs' contacts, and sends each pair once both are read.
 struct EarlyFeed<'p> {
     ids: HashMap<&'p str, (usize, bool)>,
-    /// Isolated pairs with one contact read: its number and side.
-    half: HashMap<usize, (usize, bool)>,
+    /// Isolated pairs with one contact read: its number, side and record.
+    half: HashMap<usize, (usize, bool, RawCopy)>,
+    /// Isolated pairs left to the plan: a contact holds an id in its
+    /// `hs_merged_object_ids` that the plan names (other pairs may reach
+    /// it through that id).
+    spoiled: HashSet<usize>,
+    /// Records taken, then given back (their pair was spoiled).
+    given_back: Vec<(usize, RawCopy)>,
     /// Pairs read, not sent yet.
     ready: Vec<EarlyPair>,
     tx: mpsc::Sender<EarlyMsg>,
@@ -269,38 +280,67 @@ impl EarlyFeed<'_> {
         let _ = self.tx.send(EarlyMsg::Start(layout));
     }
 
-    /// The last contact of `loaded` was just read.
-    fn read(&mut self, loaded: &[Loaded], fields: &Fields) {
-        let i = loaded.len() - 1;
-        let Some(&(at, primary)) = self.ids.get(loaded[i].id.as_str()) else {
-            return;
+    /// Contact `i` (its `id`; `claims`: it holds an id the plan names in
+    /// its `hs_merged_object_ids`) was just read: whether the feed takes its
+    /// record (`raw` makes it).
+    fn read(&mut self, i: usize, id: &str, claims: bool, raw: impl FnOnce() -> RawCopy) -> bool {
+        let Some(&(at, primary)) = self.ids.get(id) else {
+            return false;
         };
-        match self.half.get(&at) {
-            None => {
-                self.half.insert(at, (i, primary));
+        if self.spoiled.contains(&at) {
+            return false;
+        }
+        if claims {
+            self.spoiled.insert(at);
+            if let Some((j, _, other)) = self.half.remove(&at) {
+                self.given_back.push((j, other));
             }
-            // An id the file holds twice: the store knows its first record.
-            Some(&(_, side)) if side == primary => {}
-            Some(&(j, _)) => {
-                self.half.remove(&at);
-                let (pi, si) = if primary { (i, j) } else { (j, i) };
+            return false;
+        }
+        match self.half.remove(&at) {
+            None => {
+                self.half.insert(at, (i, primary, raw()));
+            }
+            // An id the file holds twice: the store knows its first record,
+            // and keeps this one as any other.
+            Some(first) if first.1 == primary => {
+                self.half.insert(at, first);
+                return false;
+            }
+            Some((j, _, other)) => {
+                let (pi, si, primary, secondary) = if primary {
+                    (i, j, raw(), other)
+                } else {
+                    (j, i, other, raw())
+                };
                 self.ready.push(EarlyPair {
                     at,
                     pi,
                     si,
-                    primary: RawCopy::of(&loaded[pi], fields),
-                    secondary: RawCopy::of(&loaded[si], fields),
+                    primary,
+                    secondary,
                 });
                 if self.ready.len() == EARLY_BATCH {
                     self.send();
                 }
             }
         }
+        true
     }
 
     fn send(&mut self) {
         let batch = std::mem::replace(&mut self.ready, Vec::with_capacity(EARLY_BATCH));
         let _ = self.tx.send(EarlyMsg::Pairs(batch));
+    }
+
+    /// The records taken and not sent: of pairs whose other contact was
+    /// never read, or that were spoiled.
+    fn unpaired(self) -> impl Iterator<Item = (usize, RawCopy)> {
+        let given_back = self.given_back;
+        self.half
+            .into_values()
+            .map(|(i, _, raw)| (i, raw))
+            .chain(given_back)
     }
 }
 
@@ -313,11 +353,26 @@ struct EarlyDone {
     /// CSV: the rows, one after the other (the store's row bytes begin
     /// with them).
     rows: Vec<u8>,
+    /// The records of the contacts of pairs not merged (refused, or not
+    /// reached before the first pass ended), by contact number.
+    unmerged: Vec<(usize, RawCopy)>,
+}
+
+impl EarlyDone {
+    fn none() -> Self {
+        EarlyDone {
+            merges: HashMap::default(),
+            grown: None,
+            rows: Vec::new(),
+            unmerged: Vec::new(),
+        }
+    }
 }
 
 /// Merge the isolated pairs as the first pass sends them, until it is done
-/// (or `stop`). A pair whose merge would be refused is left to the plan,
-/// which reports it.
+/// (`stop`). A pair whose merge would be refused is left to the plan,
+/// which reports it, with the pairs not merged by then: their records are
+/// given back.
 fn merge_early<M>(
     rx: mpsc::Receiver<EarlyMsg>,
     pairs: usize,
@@ -329,29 +384,38 @@ fn merge_early<M>(
 where
     M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String>,
 {
-    let mut done = EarlyDone {
-        merges: HashMap::default(),
-        grown: None,
-        rows: Vec::new(),
-    };
+    let mut done = EarlyDone::none();
     let Ok(EarlyMsg::Start(layout)) = rx.recv() else {
         return done;
     };
     if let Layout::Csv(csv) = &layout {
         done.grown = Some(Grown::new(csv));
     }
+    let mut sent = 0usize;
     for msg in rx {
         let EarlyMsg::Pairs(jobs) = msg else {
             continue;
         };
         for job in jobs {
-            if stop.load(Ordering::Relaxed) {
-                return done;
-            }
-            let (at, pi, si) = (job.at, job.pi, job.si);
-            let grown = done.grown.as_mut().map(|g| (g, &mut done.rows));
-            if let Some(early) = merge_one_early(&layout, grown, pairs, file, opts, merge, job) {
-                done.merges.insert(at, (pi, si, early));
+            sent += 1;
+            // Once the first pass is done, the pairs left go back to the
+            // plan (in unit tests every third does, so that both ways are
+            // tested).
+            let left = stop.load(Ordering::Relaxed) || (cfg!(test) && sent % 3 == 0);
+            let merged = if left {
+                None
+            } else {
+                let grown = done.grown.as_mut().map(|g| (g, &mut done.rows));
+                merge_one_early(&layout, grown, pairs, file, opts, merge, &job)
+            };
+            match merged {
+                Some(early) => {
+                    done.merges.insert(job.at, (job.pi, job.si, early));
+                }
+                None => {
+                    done.unmerged.push((job.pi, job.primary));
+                    done.unmerged.push((job.si, job.secondary));
+                }
             }
         }
     }
@@ -369,7 +433,7 @@ fn merge_one_early<M>(
     file: &str,
     opts: &ApplyOptions,
     merge: &M,
-    job: EarlyPair,
+    job: &EarlyPair,
 ) -> Option<Early<Prepared>>
 where
     M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String>,
@@ -426,12 +490,15 @@ enum Raw {
     /// Where its fields are in [`Scan::fields`].
     Csv(FieldsAt),
     Json(Box<[u8]>),
+    /// Handed to the thread merging pairs early: given back if its pair was
+    /// not merged, read again from the file if the plan needs it otherwise.
+    Away,
 }
 
 /// The fields of the CSV records the plan needs, one record after the
 /// other: one allocation for them all rather than a `StringRecord` (and
 /// its field ends) each.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Fields {
     text: String,
     /// Each field's end, from the start of its record.
@@ -460,16 +527,6 @@ impl Fields {
                 .push(u32::try_from(end).expect("a CSV record under 4 GB"));
         }
         at
-    }
-
-    /// One record's fields on their own.
-    fn copy(&self, at: FieldsAt) -> Fields {
-        let ends = &self.ends[at.ends..at.ends + at.len];
-        let len = ends.last().map_or(0, |&e| e as usize);
-        Fields {
-            text: self.text[at.text..at.text + len].to_string(),
-            ends: ends.to_vec(),
-        }
     }
 
     fn get(&self, at: FieldsAt) -> FieldIter<'_> {
@@ -623,6 +680,7 @@ fn scan_csv(
             });
         }
         let mut needed = wanted.contains(id);
+        let claims_before = claims.len();
         if let Some(col) = merged_col {
             for m in split_multi(record.get(col).unwrap_or("")) {
                 if wanted.contains(m) {
@@ -632,15 +690,21 @@ fn scan_csv(
             }
         }
         if needed {
+            let line = record.position().map_or(0, |p| p.line());
+            let claims = claims.len() > claims_before;
+            let away = early.as_deref_mut().is_some_and(|feed| {
+                feed.read(loaded.len(), id, claims, || RawCopy::csv(&record, line))
+            });
             loaded.push(Loaded {
                 id: id.to_string(),
                 record: n,
-                line: record.position().map_or(0, |p| p.line()),
-                raw: Raw::Csv(fields.push(&record)),
+                line,
+                raw: if away {
+                    Raw::Away
+                } else {
+                    Raw::Csv(fields.push(&record))
+                },
             });
-            if let Some(feed) = early.as_deref_mut() {
-                feed.read(&loaded, &fields);
-            }
         }
     }
     let header_end = starts.first().copied().unwrap_or(file_len);
@@ -808,6 +872,7 @@ fn scan_ndjson(
         let value: Value = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
         let contact = contact_from_value(value).map_err(|e| e.at(file, &format!("line {n}")))?;
         let mut needed = wanted.contains(contact.id.as_str());
+        let claims_before = claims.len();
         for m in split_multi(contact.prop(MERGED_IDS).unwrap_or("")) {
             if wanted.contains(m) {
                 claims.push((contact.id.clone(), m.to_string()));
@@ -815,15 +880,22 @@ fn scan_ndjson(
             }
         }
         if needed {
+            let claims = claims.len() > claims_before;
+            let away = early.as_deref_mut().is_some_and(|feed| {
+                feed.read(loaded.len(), &contact.id, claims, || {
+                    RawCopy::Json(line.clone().into_boxed_slice())
+                })
+            });
             loaded.push(Loaded {
                 id: contact.id,
                 record: ranges.len(),
                 line: n,
-                raw: Raw::Json(line.clone().into_boxed_slice()),
+                raw: if away {
+                    Raw::Away
+                } else {
+                    Raw::Json(line.clone().into_boxed_slice())
+                },
             });
-            if let Some(feed) = early.as_deref_mut() {
-                feed.read(&loaded, &Fields::default());
-            }
         }
         ranges.push((start, pos));
     }
@@ -848,8 +920,11 @@ fn scan_ndjson(
 /// and its row. A CSV contact still kept parsed when the plan is done gets
 /// its row then.
 struct RawStore<'s> {
+    path: &'s Path,
     scan: &'s Scan,
     file: &'s str,
+    /// Records handed to the thread merging pairs early and given back.
+    away: HashMap<usize, RawCopy>,
     index: HashMap<&'s str, usize>,
     /// Merged contacts as JSON: JSON Lines' output, and CSV contacts a later
     /// pair may name beyond the ones kept parsed.
@@ -1053,16 +1128,13 @@ impl Out {
 }
 
 impl<'s> RawStore<'s> {
-    fn new(scan: &'s Scan, file: &'s str, early: Option<EarlyDone>) -> Self {
+    fn new(path: &'s Path, scan: &'s Scan, file: &'s str, early: Option<EarlyDone>) -> Self {
         let EarlyDone {
             merges: early,
             grown,
             rows: early_rows,
-        } = early.unwrap_or(EarlyDone {
-            merges: HashMap::default(),
-            grown: None,
-            rows: Vec::new(),
-        });
+            unmerged,
+        } = early.unwrap_or_else(EarlyDone::none);
         let mut index = HashMap::with_capacity_and_hasher(scan.loaded.len(), Default::default());
         for (i, l) in scan.loaded.iter().enumerate() {
             index.entry(l.id.as_str()).or_insert(i);
@@ -1087,8 +1159,10 @@ impl<'s> RawStore<'s> {
             _ => (HashMap::default(), Vec::new()),
         };
         RawStore {
+            path,
             scan,
             file,
+            away: unmerged.into_iter().collect(),
             index,
             changed: HashMap::default(),
             rows,
@@ -1105,6 +1179,39 @@ impl<'s> RawStore<'s> {
             spent: vec![false; scan.loaded.len()],
             early,
             early_taken: 0,
+        }
+    }
+
+    /// The record of contact `i` read again from the file: one handed to
+    /// the thread merging pairs early, whose merge the plan did not take.
+    fn read_again(&self, i: usize) -> RawCopy {
+        let l = &self.scan.loaded[i];
+        let (from, to) = self.scan.ranges[l.record];
+        let mut bytes = vec![0; (to - from) as usize];
+        File::open(self.path)
+            .and_then(|mut f| {
+                f.seek(SeekFrom::Start(from))?;
+                f.read_exact(&mut bytes)
+            })
+            .unwrap_or_else(|e| {
+                panic!(
+                    "{}: cannot read contact {} again (record {}): {e}",
+                    self.file,
+                    l.id,
+                    l.record + 1
+                )
+            });
+        match &self.scan.layout {
+            Layout::Csv(_) => {
+                let mut record = ::csv::StringRecord::new();
+                ::csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .from_reader(&bytes[..])
+                    .read_record(&mut record)
+                    .expect("the first pass read this record");
+                RawCopy::csv(&record, l.line)
+            }
+            _ => RawCopy::Json(bytes.into_boxed_slice()),
         }
     }
 
@@ -1387,6 +1494,11 @@ enum Taken<'s> {
         bytes: Cow<'s, [u8]>,
         layout: &'s Layout,
     },
+    Copy {
+        raw: RawCopy,
+        layout: &'s Layout,
+        file: &'s str,
+    },
 }
 
 impl<'s> Store<'s> for RawStore<'s> {
@@ -1436,6 +1548,14 @@ impl<'s> Store<'s> for RawStore<'s> {
                 bytes: Cow::Borrowed(bytes),
                 layout,
             },
+            (Raw::Away, layout) => Taken::Copy {
+                raw: match self.away.get(&i) {
+                    Some(raw) => raw.clone(),
+                    None => self.read_again(i),
+                },
+                layout,
+                file: self.file,
+            },
             (Raw::Csv(_), _) => unreachable!("CSV records come with a CSV layout"),
         }
     }
@@ -1452,6 +1572,9 @@ impl<'s> Store<'s> for RawStore<'s> {
             } => contact_from_row(layout, fields.get(at), line, file)
                 .expect("the first pass checked this record"),
             Taken::Json { bytes, layout } => from_json(&bytes, layout),
+            Taken::Copy { raw, layout, file } => raw
+                .open(layout, file)
+                .expect("the first pass checked this record"),
         })
     }
 
@@ -1935,6 +2058,34 @@ mod tests {
         );
     }
 
+    /// A record handed to the early merges and needed again after all is
+    /// read again from the file as the first pass read it.
+    #[test]
+    fn records_read_again_are_the_records_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = "\u{feff}Record ID,Email,Notes\r\n1,a@x.com,\"two\r\nlines, \"\"quoted\"\"\"\r\n\r\n2,b@x.com,\r\n3,c@x.com,last";
+        let lines = "{\"id\":\"1\",\"properties\":{\"email\":\"a@x.com\"}}\n\n{\"id\":\"2\",\"properties\":{}}\n{\"id\":\"3\"}";
+        for (name, bytes, format) in [
+            ("r.csv", csv, Format::Csv),
+            ("r.ndjson", lines, Format::Ndjson),
+        ] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let wanted: HashSet<&str> = ["1", "2", "3"].into_iter().collect();
+            let scan = match format {
+                Format::Csv => scan_csv(&path, name, &wanted, None),
+                _ => scan_ndjson(&path, name, &wanted, None),
+            }
+            .unwrap();
+            let mut store = RawStore::new(&path, &scan, name, None);
+            for i in 0..3 {
+                let read = RawStore::open(store.checkout(i)).into_owned();
+                let again = store.read_again(i).open(&scan.layout, name).unwrap();
+                assert_eq!(again, read, "{name}: contact {i}");
+            }
+        }
+    }
+
     #[test]
     fn isolated_pairs_are_those_whose_ids_no_other_pair_names() {
         let plan = Plan::csv(
@@ -1989,13 +2140,11 @@ mod tests {
         );
     }
 
-    /// The columns an early merge added are left out when the plan did not
-    /// take it and no merge it made needs them.
+    /// A contact that holds an id the plan names in its
+    /// `hs_merged_object_ids` is not merged early: here 1 ← 3 through 9
+    /// takes 1 to the limit of merges, so the pair 1 ← 2 is refused.
     #[test]
-    fn columns_of_early_merges_not_taken_are_left_out() {
-        // 1 ← 3 through 9 takes 1 to the limit of merges, so the isolated
-        // pair 1 ← 2 (whose early merge added the additional emails) is
-        // refused.
+    fn pairs_reached_through_merged_ids_are_left_to_the_plan() {
         let csv = b"Record ID,Email,Merged object IDs\n1,a@x.com,9\n2,b@x.com,\n3,,\n";
         let plan = "primary_id,secondary_id\n9,3\n1,2\n";
         let opts = ApplyOptions {
@@ -2005,6 +2154,87 @@ mod tests {
         assert_eq!(
             same_as_in_memory_with("m.csv", csv, Format::Csv, plan, &opts),
             0
+        );
+    }
+
+    /// A store over `csv` (every record the plan's), with `early` from
+    /// the merging thread.
+    fn store_test<R>(csv: &str, early: EarlyDone, f: impl FnOnce(RawStore<'_>) -> R) -> R {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.csv");
+        std::fs::write(&path, csv).unwrap();
+        let ids: Vec<String> = csv.lines().skip(1).map(|l| l[..1].to_string()).collect();
+        let wanted: HashSet<&str> = ids.iter().map(String::as_str).collect();
+        let scan = scan_csv(&path, "s.csv", &wanted, None).unwrap();
+        f(RawStore::new(&path, &scan, "s.csv", Some(early)))
+    }
+
+    /// An early merge of pair 0, contacts 0 and 1.
+    fn early_of_0_and_1() -> EarlyDone {
+        let mut done = EarlyDone::none();
+        let prepared = Prepared {
+            json: None,
+            row: None,
+            placed: None,
+            named_later: false,
+        };
+        let early = Early {
+            decisions: Vec::new(),
+            warnings: Vec::new(),
+            journal: None,
+            prepared,
+        };
+        done.merges.insert(0, (0, 1, early));
+        done
+    }
+
+    /// The early merge is taken only for its contacts, as read (the plan
+    /// checks; a contact the plan can reach otherwise is not merged early).
+    #[test]
+    fn early_merges_are_taken_only_for_their_contacts_untouched() {
+        let csv = "Record ID,Email\n1,a@x.com\n2,b@x.com\n3,c@x.com\n";
+        store_test(csv, early_of_0_and_1(), |mut store| {
+            assert!(store.take_early(0, 0, 2).is_none(), "other contacts");
+        });
+        store_test(csv, early_of_0_and_1(), |mut store| {
+            store.merged[0] = true;
+            assert!(store.take_early(0, 0, 1).is_none(), "merged into since");
+        });
+        store_test(csv, early_of_0_and_1(), |mut store| {
+            store.merged[1] = true;
+            assert!(store.take_early(0, 0, 1).is_none(), "merged into since");
+        });
+        store_test(csv, early_of_0_and_1(), |mut store| {
+            assert!(store.take_early(1, 0, 1).is_none(), "another pair");
+            assert!(store.take_early(0, 0, 1).is_some());
+            assert_eq!(store.early_taken, 1);
+        });
+    }
+
+    /// A column the merging thread added for an early merge the plan did
+    /// not take, and no row needs, is not written.
+    #[test]
+    fn grown_columns_no_row_needs_are_left_out() {
+        let csv = "Record ID,Email\n1,a@x.com\n2,b@x.com\n";
+        let mut early = early_of_0_and_1();
+        let base = layout_for(
+            vec!["Record ID".into(), "Email".into()],
+            false,
+            false,
+            false,
+            "s.csv",
+        )
+        .unwrap();
+        let mut grown = Grown::new(&base);
+        let mut c = Contact::new("1");
+        c.set_prop(MERGED_IDS, Some("2".into()));
+        grown.columns_for(&c);
+        early.grown = Some(grown);
+        let finished = store_test(csv, early, |store| store.finish());
+        assert!(
+            finished.new_columns.is_empty(),
+            "{:?}",
+            finished.new_columns
         );
     }
 
