@@ -348,7 +348,7 @@ impl EarlyFeed<'_> {
 /// the contacts merged and the merge; and (CSV) the layout grown by the
 /// columns its rows were encoded for.
 struct EarlyDone {
-    merges: HashMap<usize, (usize, usize, Early<Prepared>)>,
+    merges: EarlyMerges,
     grown: Option<Grown>,
     /// CSV: the rows, one after the other (the store's row bytes begin
     /// with them).
@@ -361,11 +361,102 @@ struct EarlyDone {
 impl EarlyDone {
     fn none() -> Self {
         EarlyDone {
-            merges: HashMap::default(),
+            merges: EarlyMerges::default(),
             grown: None,
             rows: Vec::new(),
             unmerged: Vec::new(),
         }
+    }
+}
+
+/// Merges done while the file was read, by pair number (one of the plan's
+/// 100,000 pairs takes 4 bytes; a merge about 64).
+#[derive(Default)]
+struct EarlyMerges {
+    /// Per pair of the plan, 1 + the place of its merge in `merges` (0:
+    /// none).
+    by_pair: Vec<u32>,
+    merges: Vec<Option<EarlyMerge>>,
+    left: usize,
+}
+
+/// A merge done while the file was read: the contacts merged (store
+/// numbers), the merged contact's row or line, and what else the merge
+/// gave when it gave anything.
+struct EarlyMerge {
+    pi: u32,
+    si: u32,
+    out: EarlyOut,
+    extra: Option<Box<EarlyExtra>>,
+}
+
+/// Decisions, warnings and the journal's part of a merge.
+type EarlyExtra = (Vec<Value>, Vec<String>, Option<Vec<u8>>);
+
+enum EarlyOut {
+    /// CSV: its row, in the early rows.
+    Row(Row),
+    /// JSON Lines: its line.
+    Json(Vec<u8>),
+}
+
+impl EarlyMerges {
+    fn insert(&mut self, at: usize, pi: usize, si: usize, early: Early<Prepared>) {
+        let Early {
+            decisions,
+            warnings,
+            journal,
+            prepared,
+        } = early;
+        let out = match (prepared.placed, prepared.json) {
+            (Some(row), _) => EarlyOut::Row(row),
+            (None, Some(json)) => EarlyOut::Json(json),
+            (None, None) => unreachable!("an early merge is written out"),
+        };
+        let extra = (!decisions.is_empty() || !warnings.is_empty() || journal.is_some())
+            .then(|| Box::new((decisions, warnings, journal)));
+        let number = |i: usize| u32::try_from(i).expect("fewer than 4 billion contacts");
+        if self.by_pair.len() <= at {
+            self.by_pair.resize(at + 1, 0);
+        }
+        self.merges.push(Some(EarlyMerge {
+            pi: number(pi),
+            si: number(si),
+            out,
+            extra,
+        }));
+        self.by_pair[at] = number(self.merges.len());
+        self.left += 1;
+    }
+
+    /// The merge of pair `at`, once: its contacts and the merge.
+    fn take(&mut self, at: usize) -> Option<(usize, usize, Early<Prepared>)> {
+        let k = std::mem::take(self.by_pair.get_mut(at)?);
+        let m = self.merges.get_mut((k as usize).checked_sub(1)?)?.take()?;
+        self.left -= 1;
+        let (decisions, warnings, journal) = m.extra.map_or_else(Default::default, |extra| *extra);
+        let (placed, json) = match m.out {
+            EarlyOut::Row(row) => (Some(row), None),
+            EarlyOut::Json(json) => (None, Some(json)),
+        };
+        let prepared = Prepared {
+            json,
+            row: None,
+            placed,
+            named_later: false,
+        };
+        let early = Early {
+            decisions,
+            warnings,
+            journal,
+            prepared,
+        };
+        Some((m.pi as usize, m.si as usize, early))
+    }
+
+    /// How many are left to take.
+    fn len(&self) -> usize {
+        self.left
     }
 }
 
@@ -410,7 +501,7 @@ where
             };
             match merged {
                 Some(early) => {
-                    done.merges.insert(job.at, (job.pi, job.si, early));
+                    done.merges.insert(job.at, job.pi, job.si, early);
                 }
                 None => {
                     done.unmerged.push((job.pi, job.primary));
@@ -948,7 +1039,7 @@ struct RawStore<'s> {
     spent: Vec<bool>,
     /// Merges done while the file was read, by pair number: the contacts
     /// merged and the merge.
-    early: HashMap<usize, (usize, usize, Early<Prepared>)>,
+    early: EarlyMerges,
     /// How many of them the plan took.
     early_taken: usize,
 }
@@ -1676,7 +1767,7 @@ impl<'s> Store<'s> for RawStore<'s> {
     }
 
     fn take_early(&mut self, at: usize, pi: usize, si: usize) -> Option<Early<Prepared>> {
-        let (p, s, early) = self.early.remove(&at)?;
+        let (p, s, early) = self.early.take(at)?;
         // Merged from these contacts as read, and neither has been merged
         // into since (a plan can reach a contact through the ids of
         // `hs_merged_object_ids`, or a file hold an id twice).
@@ -2173,7 +2264,7 @@ mod tests {
     fn early_of_0_and_1() -> EarlyDone {
         let mut done = EarlyDone::none();
         let prepared = Prepared {
-            json: None,
+            json: Some(b"{}".to_vec()),
             row: None,
             placed: None,
             named_later: false,
@@ -2184,7 +2275,7 @@ mod tests {
             journal: None,
             prepared,
         };
-        done.merges.insert(0, (0, 1, early));
+        done.merges.insert(0, 0, 1, early);
         done
     }
 
