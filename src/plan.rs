@@ -358,10 +358,14 @@ impl Redirects {
     /// The id an id stands for today: itself when it was never merged away,
     /// else the end of its chain of redirects.
     pub fn resolve(&mut self, id: &str) -> String {
-        let mut end = id;
+        let Some(first) = self.to.get(id) else {
+            // Most ids were never merged away.
+            return id.to_string();
+        };
+        let mut end = first.as_str();
         // A chain can be no longer than the number of redirects; the bound
         // keeps a malformed cycle from looping forever.
-        for _ in 0..=self.to.len() {
+        for _ in 0..self.to.len() {
             match self.to.get(end) {
                 Some(next) => end = next,
                 None => break,

@@ -1204,15 +1204,14 @@ enum Out {
 
 impl Out {
     /// `empty`: an empty cell with the comma before it.
-    fn write(&self, row_bytes: &[u8], empty: &[u8], out: &mut dyn Write) -> io::Result<()> {
+    fn write(&self, row_bytes: &[u8], empty: &[u8], out: &mut Vec<u8>) {
         match *self {
-            Out::Bytes(ref b) => out.write_all(b),
+            Out::Bytes(ref b) => out.extend_from_slice(b),
             Out::Row { at, len, pad } => {
-                out.write_all(&row_bytes[at..at + len])?;
+                out.extend_from_slice(&row_bytes[at..at + len]);
                 for _ in 0..pad {
-                    out.write_all(empty)?;
+                    out.extend_from_slice(empty);
                 }
-                Ok(())
             }
         }
     }
@@ -1844,6 +1843,12 @@ fn write_result(
     }
     let mut next_action = actions.iter().peekable();
     let mut written = 0usize;
+    // The records written one by one, gathered here and written a piece at
+    // a time (when new columns pad every record, most of the file goes
+    // this way).
+    const PIECE: usize = 1 << 20;
+    let mut piece: Vec<u8> = Vec::new();
+    let padding = empty.repeat(pad);
     for (record, &(start, end)) in scan.ranges.iter().enumerate() {
         let action = match next_action.peek() {
             Some(&&(r, i)) if r == record => {
@@ -1860,35 +1865,50 @@ fn write_result(
         // Everything up to this record goes out as it is (the line breaks
         // skipped after a record left out may reach into this one).
         let from = start.max(at);
-        file.copy(at, from, out)?;
+        if from > at {
+            out.write_all(&piece)?;
+            piece.clear();
+            file.copy(at, from, out)?;
+        }
         at = end.max(from);
-        let (lead, content, trail) = split_record(file.get(from, at)?);
+        let bytes = file.get(from, at)?;
         match action {
+            None => {
+                // Untouched, padded: the new columns' empty cells go before
+                // its line ending.
+                let trail = bytes
+                    .iter()
+                    .rev()
+                    .take_while(|b| matches!(b, b'\r' | b'\n'))
+                    .count();
+                let (record, trail) = bytes.split_at(bytes.len() - trail);
+                piece.extend_from_slice(record);
+                piece.extend_from_slice(&padding);
+                piece.extend_from_slice(trail);
+                written += 1;
+            }
             Some(i) if removed[i] => {
                 // The breaks before the record end the line before it (a
                 // record starts between the CR and the LF of a CRLF);
                 // its own line ending goes, and with it what follows of
                 // that line ending.
-                out.write_all(lead)?;
+                piece.extend_from_slice(split_record(bytes).0);
                 at = file.skip_breaks(end)?;
             }
             Some(i) => {
-                out.write_all(lead)?;
-                finished.out[&i].write(&finished.row_bytes, empty, out)?;
-                out.write_all(trail)?;
-                written += 1;
-            }
-            None => {
-                out.write_all(lead)?;
-                out.write_all(content)?;
-                for _ in 0..pad {
-                    out.write_all(empty)?;
-                }
-                out.write_all(trail)?;
+                let (lead, _, trail) = split_record(bytes);
+                piece.extend_from_slice(lead);
+                finished.out[&i].write(&finished.row_bytes, empty, &mut piece);
+                piece.extend_from_slice(trail);
                 written += 1;
             }
         }
+        if piece.len() >= PIECE {
+            out.write_all(&piece)?;
+            piece.clear();
+        }
     }
+    out.write_all(&piece)?;
     file.copy(at, scan.file_len, out)?;
     out.flush()?;
     Ok(written)
