@@ -233,7 +233,10 @@ enum RawCopy {
 
 impl RawCopy {
     fn csv(record: &::csv::StringRecord, line: u64) -> RawCopy {
-        let mut fields = Fields::default();
+        let mut fields = Fields {
+            text: String::with_capacity(record.as_slice().len()),
+            ends: Vec::with_capacity(record.len()),
+        };
         fields.push(record);
         RawCopy::Csv { fields, line }
     }
