@@ -28,7 +28,34 @@ pub fn merge_contacts(
     secondary: &Contact,
     opts: &MergeOptions,
 ) -> Result<MergeOutcome, MergeError> {
-    let (p, s) = (primary, secondary);
+    merge_contacts_from(Primary::Read(primary), secondary, opts)
+}
+
+/// The primary of a merge, and what the merge may do with it.
+pub enum Primary<'a> {
+    /// Only read it: the merged contact gets copies of its properties.
+    Read(&'a Contact),
+    /// The caller drops it after a merge that happens: the merged contact
+    /// takes its properties (a merge that is refused leaves it whole).
+    Spend(&'a mut Contact),
+}
+
+impl Primary<'_> {
+    pub fn contact(&self) -> &Contact {
+        match self {
+            Primary::Read(c) => c,
+            Primary::Spend(c) => c,
+        }
+    }
+}
+
+/// [`merge_contacts`], with the primary given as [`Primary`].
+pub fn merge_contacts_from(
+    primary: Primary<'_>,
+    secondary: &Contact,
+    opts: &MergeOptions,
+) -> Result<MergeOutcome, MergeError> {
+    let (p, s) = (primary.contact(), secondary);
     let _explaining = rules::Explaining::set(opts.explain);
     if p.id == s.id {
         return Err(MergeError::SameContact { id: p.id.clone() });
@@ -43,26 +70,18 @@ pub fn merge_contacts(
         });
     }
 
-    // P as it is, but for the parts the rules below make anew.
+    // P as it is, but for the parts the rules below make anew (its
+    // properties come last, once no rule can refuse the merge).
     let mut merged = Contact {
         id: p.id.clone(),
         id_is_number: p.id_is_number,
-        properties: p.properties.clone(),
+        properties: Default::default(),
         history: None,
         associations: None,
         sections: p.sections.clone(),
         key_order: p.key_order.clone(),
     };
     let decisions = rules::property_decisions(p, s, opts)?;
-    for d in &decisions {
-        match merged.properties.get_mut(&d.property) {
-            // Most properties keep P's value: nothing to copy.
-            Some(slot) if *slot == d.merged => {}
-            Some(slot) => slot.clone_from(&d.merged),
-            None if d.merged.is_some() => merged.set_prop(&d.property, d.merged.clone()),
-            None => {}
-        }
-    }
 
     merged.history = rules::merged_history(p, s)?;
     if let Some(h) = merged.history.as_mut() {
@@ -107,6 +126,19 @@ pub fn merge_contacts(
 
     let (salesforce, warnings) = rules::salesforce_sync(p, s);
     sections.extend(salesforce);
+    merged.properties = match primary {
+        Primary::Read(p) => p.properties.clone(),
+        Primary::Spend(p) => std::mem::take(&mut p.properties),
+    };
+    for d in &decisions {
+        match merged.properties.get_mut(&d.property) {
+            // Most properties keep P's value: nothing to copy.
+            Some(slot) if *slot == d.merged => {}
+            Some(slot) => slot.clone_from(&d.merged),
+            None if d.merged.is_some() => merged.set_prop(&d.property, d.merged.clone()),
+            None => {}
+        }
+    }
     // The key order becomes the order the contact is written in, so that a
     // later merge sees the same contact whether this one stays in memory or
     // is written and read back first (a streamed plan keeps merged contacts
@@ -172,6 +204,44 @@ mod tests {
     use crate::model::Layout;
     use crate::rules::testutil::{api, contact, with_history};
     use serde_json::json;
+
+    /// A primary the merge may spend gives the same merge as one it only
+    /// reads; refused, it is left whole.
+    #[test]
+    fn a_spent_primary_merges_the_same_and_is_left_whole_when_refused() {
+        let p = contact(
+            "1",
+            &[
+                ("email", "a@x.com"),
+                ("phone", "1"),
+                ("lifecyclestage", "lead"),
+            ],
+        );
+        let s = contact(
+            "2",
+            &[
+                ("email", "b@x.com"),
+                ("city", "Oslo"),
+                ("lifecyclestage", "customer"),
+            ],
+        );
+        let opts = MergeOptions::default();
+        let read = merge_contacts(&p, &s, &opts).unwrap();
+        let mut spent = p.clone();
+        let taken = merge_contacts_from(Primary::Spend(&mut spent), &s, &opts).unwrap();
+        assert_eq!(taken.merged, read.merged);
+        assert_eq!(taken.decisions, read.decisions);
+        assert_eq!(taken.sections, read.sections);
+        assert!(
+            spent.properties.is_empty(),
+            "its properties went to the merge"
+        );
+
+        let bad = contact("3", &[("lifecyclestage", "partner")]);
+        let mut whole = p.clone();
+        assert!(merge_contacts_from(Primary::Spend(&mut whole), &bad, &opts).is_err());
+        assert_eq!(whole, p);
+    }
 
     #[test]
     fn parts_gained_are_written_the_same_after_a_write_and_read() {

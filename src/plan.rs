@@ -17,6 +17,7 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
+pub use crate::merge::Primary;
 use crate::model::{split_multi, Contact, Export, Layout};
 
 /// The format of a plan file.
@@ -651,7 +652,7 @@ pub fn apply_plan<M, J>(
     on_applied: Option<J>,
 ) -> Result<ApplyReport, ApplyError>
 where
-    M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String> + Sync,
+    M: Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String> + Sync,
     J: FnMut(&Applied<'_>) -> io::Result<()>,
 {
     let (report, changed, removed) = {
@@ -776,7 +777,7 @@ pub fn run_plan<'a, S, M, J>(
 ) -> Result<ApplyReport, ApplyError>
 where
     S: Store<'a>,
-    M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String> + Sync,
+    M: Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String> + Sync,
     J: FnMut(&Applied<'_>) -> io::Result<()>,
 {
     let pairs = &plan.pairs;
@@ -1383,7 +1384,7 @@ fn merge_one<'a, S, M>(
 ) -> MergeDone<'a, S::Prepared>
 where
     S: Store<'a>,
-    M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String>,
+    M: Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String>,
 {
     let (primary, secondary, named_later) = match t {
         Checkout::Open {
@@ -1405,7 +1406,7 @@ where
             }
         }
     };
-    let (p, s) = (S::open(primary), S::open(secondary));
+    let (mut p, s) = (S::open(primary), S::open(secondary));
     let count = crate::rules::merge_count(&p, &s);
     let result = if count >= opts.max_merges {
         Err(PairProblem::OverLimit {
@@ -1413,7 +1414,13 @@ where
             max: opts.max_merges,
         })
     } else {
-        match merge(layout, &p, &s) {
+        // A primary of its own that nothing needs once it is merged gives
+        // the merged contact its properties.
+        let primary = match &mut p {
+            Cow::Owned(c) if !keep_inputs => Primary::Spend(c),
+            p => Primary::Read(p),
+        };
+        match merge(layout, primary, &s) {
             Ok(step) if step.merged.id != p.id => Err(PairProblem::Refused {
                 message: format!(
                     "the merge gave a contact with id {} instead of the primary's {}; this is a bug in the merge rules",
@@ -1710,7 +1717,7 @@ pub(crate) mod tests {
     /// `merge_in_export`, on a plan with chains, redirects and bad pairs.
     #[test]
     fn waves_give_the_result_of_one_pair_after_the_other() {
-        use crate::merge::{merge_contacts, merge_in_export};
+        use crate::merge::merge_in_export;
         use crate::rules::MergeOptions;
         let g = crate::gen::generate(&crate::gen::GenOptions {
             contacts: 4000,
@@ -1742,8 +1749,8 @@ pub(crate) mod tests {
             merge_time: 1_717_200_000_000,
             ..Default::default()
         };
-        let step = |_: &Layout, p: &Contact, s: &Contact| {
-            let o = merge_contacts(p, s, &opts).map_err(|e| e.to_string())?;
+        let step = |_: &Layout, p: Primary<'_>, s: &Contact| {
+            let o = crate::merge::merge_contacts_from(p, s, &opts).map_err(|e| e.to_string())?;
             Ok(MergeStep {
                 merged: o.merged,
                 decisions: Vec::new(),
@@ -1999,7 +2006,8 @@ pub(crate) mod tests {
 
     /// A stand-in for the merge engine: keeps the primary, sums `n`, records
     /// merged ids, and refuses a secondary with a `refuse` property.
-    fn fake_merge(_: &Layout, p: &Contact, s: &Contact) -> Result<MergeStep, String> {
+    fn fake_merge(_: &Layout, p: Primary<'_>, s: &Contact) -> Result<MergeStep, String> {
+        let p = p.contact();
         if let Some(why) = s.prop("refuse") {
             return Err(format!("contact {}: {why}", s.id));
         }

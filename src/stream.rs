@@ -34,8 +34,8 @@ use crate::format::json::contact_from_value;
 use crate::format::{self, Format, ReadError};
 use crate::model::{split_multi, Contact, Layout};
 use crate::plan::{
-    run_plan, Applied, ApplyError, ApplyOptions, ApplyReport, Early, MergeStep, Plan, Redirects,
-    Store, MERGED_IDS,
+    run_plan, Applied, ApplyError, ApplyOptions, ApplyReport, Early, MergeStep, Plan, Primary,
+    Redirects, Store, MERGED_IDS,
 };
 
 /// Why a streamed apply failed.
@@ -84,7 +84,7 @@ pub fn apply_file<M, J>(
     out: &mut dyn Write,
 ) -> Result<Streamed, StreamError>
 where
-    M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String> + Sync,
+    M: Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String> + Sync,
     J: FnMut(&Applied<'_>) -> io::Result<()>,
 {
     let file = path.display().to_string();
@@ -476,7 +476,7 @@ fn merge_early<M>(
     merge: &M,
 ) -> EarlyDone
 where
-    M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String>,
+    M: Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String>,
 {
     let mut done = EarlyDone::none();
     let Ok(EarlyMsg::Start(layout)) = rx.recv() else {
@@ -530,14 +530,14 @@ fn merge_one_early<M>(
     job: &EarlyPair,
 ) -> Option<Early<Prepared>>
 where
-    M: Fn(&Layout, &Contact, &Contact) -> Result<MergeStep, String>,
+    M: Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String>,
 {
-    let p = job.primary.open(layout, file)?;
+    let mut p = job.primary.open(layout, file)?;
     let s = job.secondary.open(layout, file)?;
     if crate::rules::merge_count(&p, &s) >= opts.max_merges {
         return None;
     }
-    let step = merge(layout, &p, &s).ok()?;
+    let step = merge(layout, Primary::Spend(&mut p), &s).ok()?;
     if step.merged.id != p.id {
         return None;
     }
@@ -2014,16 +2014,17 @@ impl Chunks {
 mod tests {
     use super::*;
     use crate::format::write_to_vec;
-    use crate::merge::merge_contacts;
+    use crate::merge::merge_contacts_from;
     use crate::plan::{apply_plan, parse_plan, NoJournal, PlanFormat};
     use crate::rules::MergeOptions;
 
-    fn step(p: &Contact, s: &Contact) -> Result<MergeStep, String> {
+    /// The merge (the streamed store spends the primaries it owns).
+    fn step(p: Primary<'_>, s: &Contact) -> Result<MergeStep, String> {
         let opts = MergeOptions {
             merge_time: 1_717_200_000_000,
             ..Default::default()
         };
-        let o = merge_contacts(p, s, &opts).map_err(|e| e.to_string())?;
+        let o = merge_contacts_from(p, s, &opts).map_err(|e| e.to_string())?;
         Ok(MergeStep {
             merged: o.merged,
             decisions: o

@@ -1226,8 +1226,8 @@ mod tests {
             &mut e,
             &plan,
             &ApplyOptions::default(),
-            |_, p, s| {
-                let o = crate::merge::merge_contacts(p, s, &Default::default())
+            |_, p: crate::plan::Primary<'_>, s: &Contact| {
+                let o = crate::merge::merge_contacts_from(p, s, &Default::default())
                     .map_err(|e| e.to_string())?;
                 Ok(MergeStep {
                     merged: o.merged,
@@ -1307,7 +1307,12 @@ mod tests {
     }
 
     /// A stand-in for the merge engine touching every part a restore undoes.
-    fn rich_merge(_: &Layout, p: &Contact, s: &Contact) -> Result<MergeStep, String> {
+    fn rich_merge(
+        _: &Layout,
+        p: crate::plan::Primary<'_>,
+        s: &Contact,
+    ) -> Result<MergeStep, String> {
+        let p = p.contact();
         let mut m = p.clone();
         for (k, v) in &s.properties {
             if p.prop(k).is_none() && v.as_deref().is_some_and(|v| !v.is_empty()) {

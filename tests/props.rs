@@ -882,7 +882,7 @@ fn run(sc: &Scenario) -> Run {
         &plan,
         &ApplyOptions::default(),
         |_layout, p, s| {
-            let outcome = merge_contacts(p, s, &opts).map_err(|e| e.to_string())?;
+            let outcome = merge_contacts(p.contact(), s, &opts).map_err(|e| e.to_string())?;
             let decisions = outcome
                 .decisions
                 .iter()

@@ -18,7 +18,7 @@ use super::{merge_options, table, Ctx, Status};
 use crate::atomic::TempFile;
 use crate::format::Format;
 use crate::journal::JournalWriter;
-use crate::merge::merge_contacts;
+use crate::merge::{merge_contacts, merge_contacts_from, Primary};
 use crate::model::{Contact, Layout};
 use crate::plan::{apply_plan, read_plan, ApplyError, ApplyOptions, ApplyReport, MergeStep};
 use crate::rules::MergeOptions;
@@ -61,7 +61,7 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         .map(|t| JournalWriter::new(t.writer(), opts.merge_time, &policy));
     let progress = progress_bar(ctx, plan.pairs.len());
     let journaling = args.journal.is_some();
-    let merge = |_: &Layout, p: &Contact, s: &Contact| {
+    let merge = |_: &Layout, p: Primary<'_>, s: &Contact| {
         progress.inc(1);
         merge_step(p, s, &opts, journaling)
     };
@@ -171,23 +171,24 @@ fn target(args: &ApplyArgs, ctx: &Ctx, input: Format) -> anyhow::Result<Target> 
 /// One merge of the plan, as the plan needs it. With a journal, its
 /// contacts are encoded for it here, on whichever thread merges.
 fn merge_step(
-    p: &Contact,
+    p: Primary<'_>,
     s: &Contact,
     opts: &MergeOptions,
     journaling: bool,
 ) -> Result<MergeStep, String> {
-    let mut step = into_step(
-        merge_contacts(p, s, opts).map_err(|e| e.to_string())?,
-        journaling,
-    )?;
-    if journaling {
-        step.journal = Some(crate::journal::encode_contacts(
-            p,
-            s,
-            &step.merged,
-            &step.decisions,
-        ));
+    if !journaling {
+        let outcome = merge_contacts_from(p, s, opts).map_err(|e| e.to_string())?;
+        return into_step(outcome, false);
     }
+    // The journal records the primary as it was.
+    let p = p.contact();
+    let mut step = into_step(merge_contacts(p, s, opts).map_err(|e| e.to_string())?, true)?;
+    step.journal = Some(crate::journal::encode_contacts(
+        p,
+        s,
+        &step.merged,
+        &step.decisions,
+    ));
     Ok(step)
 }
 

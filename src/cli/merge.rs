@@ -18,7 +18,7 @@ use super::args::MergeArgs;
 use super::{io, merge_options, Ctx, Status};
 use crate::atomic::TempFile;
 use crate::journal::JournalWriter;
-use crate::merge::{merge_contacts, merge_in_export};
+use crate::merge::{merge_contacts_from, merge_in_export, Primary};
 use crate::model::{Contact, Layout};
 use crate::plan::{ApplyError, ApplyOptions, Pair, Plan, PlanFormat};
 use crate::stream::{apply_file, can_stream, StreamError};
@@ -152,8 +152,8 @@ fn streamed(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Option<Status>> {
     };
     let journaling = args.journal.is_some();
     let changed = Mutex::new(0);
-    let merge = |_: &Layout, p: &Contact, s: &Contact| {
-        let o = merge_contacts(p, s, &opts).map_err(|e| e.to_string())?;
+    let merge = |_: &Layout, p: Primary<'_>, s: &Contact| {
+        let o = merge_contacts_from(p, s, &opts).map_err(|e| e.to_string())?;
         *changed.lock().expect("not poisoned") = o
             .decisions
             .iter()

@@ -103,11 +103,11 @@ fn bad_exports_fail_in_every_format_without_panicking() {
 /// A merge stand-in: keeps the primary.
 fn keep_primary(
     _: &contact_merge::model::Layout,
-    p: &contact_merge::model::Contact,
+    p: plan::Primary<'_>,
     _: &contact_merge::model::Contact,
 ) -> Result<MergeStep, String> {
     Ok(MergeStep {
-        merged: p.clone(),
+        merged: p.contact().clone(),
         decisions: Vec::new(),
         warnings: Vec::new(),
         journal: None,
