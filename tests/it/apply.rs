@@ -447,3 +447,38 @@ fn the_journal_does_not_change_the_result() {
         std::fs::remove_file(s.path("j.jsonl")).unwrap();
     }
 }
+
+/// `-o` naming a symbolic link replaces the file it points at and keeps
+/// the link; its journal too.
+#[test]
+fn outputs_through_symbolic_links_keep_the_links() {
+    let s = Sandbox::new();
+    s.write("real.csv", "old");
+    s.write("real-journal.jsonl", "");
+    std::os::unix::fs::symlink(s.path("real.csv"), s.path("out.csv")).unwrap();
+    std::os::unix::fs::symlink(s.path("real-journal.jsonl"), s.path("j.jsonl")).unwrap();
+    let out = apply(
+        &s,
+        &[
+            "contacts.csv",
+            "--plan",
+            "plan.csv",
+            "-o",
+            "out.csv",
+            "--journal",
+            "j.jsonl",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    for link in ["out.csv", "j.jsonl"] {
+        let meta = std::fs::symlink_metadata(s.path(link)).unwrap();
+        assert!(meta.file_type().is_symlink(), "{link} is still a link");
+    }
+    let written = contact_merge::format::read_path(&s.path("real.csv"), None).unwrap();
+    assert_eq!(
+        written.contacts.len(),
+        3,
+        "the plan's two merges, in the real file"
+    );
+    assert!(!s.read("real-journal.jsonl").is_empty());
+}
