@@ -936,7 +936,7 @@ fn pick_wave<'a, S: Store<'a>>(
         if blocked > done + SCAN_SLACK {
             break;
         }
-        let (resolved, problem) = resolve_pair(slot.pair, redirects, &*work);
+        let (mut resolved, problem) = resolve_pair(slot.pair, redirects, &*work);
         let touched = [resolved.pi, resolved.si];
         let free = touched.iter().flatten().all(|i| !busy.contains(i));
         busy.extend(touched.iter().flatten());
@@ -961,6 +961,7 @@ fn pick_wave<'a, S: Store<'a>>(
             }
             (None, Some(pi), Some(si)) => {
                 let named_later = last_use.merge(slot.at, pi, &resolved.rp, si, &resolved.rs);
+                resolved.named_later = named_later;
                 // One a later pair names is merged again, to be kept parsed.
                 let done = if early && !named_later {
                     work.take_early(slot.at, pi, si)
@@ -1035,6 +1036,9 @@ struct Resolved {
     rs: String,
     pi: Option<usize>,
     si: Option<usize>,
+    /// Merged: whether a later pair may name an id of the result (when
+    /// not, no later pair resolves the secondary's id).
+    named_later: bool,
 }
 
 impl Resolved {
@@ -1071,7 +1075,17 @@ fn resolve_pair<'a, S: Store<'a>>(
         (Some(pi), Some(si)) if pi == si => Some(PairProblem::SameContact { id: rp.clone() }),
         _ => None,
     };
-    (Resolved { rp, rs, pi, si }, problem)
+    let named_later = true;
+    (
+        Resolved {
+            rp,
+            rs,
+            pi,
+            si,
+            named_later,
+        },
+        problem,
+    )
 }
 
 /// Where a merge being committed stands.
@@ -1113,7 +1127,11 @@ where
             return Ok((State::Done(r, Outcome::Refused(problem)), Vec::new()));
         }
     };
-    redirects.record(&r.rs, &r.rp);
+    // Only a later pair naming an id of the result needs the secondary's
+    // id to lead to the primary.
+    if r.named_later {
+        redirects.record(&r.rs, &r.rp);
+    }
     let mut unneeded = Vec::new();
     if ctx.settling {
         let contacts = before.as_ref().map(|(p, s)| {
