@@ -88,27 +88,18 @@ where
     J: FnMut(&Applied<'_>) -> io::Result<()>,
 {
     let file = path.display().to_string();
-    let wanted: HashSet<&str> = plan
-        .pairs
-        .iter()
-        .flat_map(|p| [p.primary.as_str(), p.secondary.as_str()])
-        .collect();
     // Without a journal (which needs the contacts before each merge), the
     // pairs no other pair touches are merged on the other core while this
     // one reads the file.
-    let isolated = match on_applied {
-        None => isolated_pairs(plan),
-        Some(_) => HashMap::default(),
-    };
+    let wanted = Wanted::new(plan, on_applied.is_none());
     let stop = AtomicBool::new(false);
     let (scan, early) = std::thread::scope(|scope| {
         let mut feed = None;
         let mut worker = None;
-        if !isolated.is_empty() {
+        if wanted.isolated > 0 {
             let (tx, rx) = mpsc::channel();
-            let pairs = isolated.len() / 2;
+            let pairs = wanted.isolated;
             feed = Some(EarlyFeed {
-                ids: isolated,
                 half: HashMap::default(),
                 spoiled: HashSet::default(),
                 given_back: Vec::new(),
@@ -180,27 +171,87 @@ fn precise(path: &Path, format: Format, e: ReadError) -> ReadError {
     }
 }
 
-/// The plan's pairs whose two ids no other pair names (most pairs of a
-/// dedupe plan): each id, with its pair's number and whether it is the
-/// primary.
-fn isolated_pairs(plan: &Plan) -> HashMap<&str, (usize, bool)> {
-    let mut named: HashMap<&str, u32> = HashMap::default();
-    for p in &plan.pairs {
-        *named.entry(&p.primary).or_default() += 1;
-        *named.entry(&p.secondary).or_default() += 1;
+/// The ids the plan names, as the first pass looks each record's id up:
+/// with, for a pair whose two ids no other pair names (most pairs of a
+/// dedupe plan, merged early), its number and side.
+struct Wanted<'p> {
+    /// Id → `2 × pair + 1` for a primary of such a pair, `2 × pair + 2`
+    /// for its secondary, 0 for the others.
+    ids: HashMap<&'p str, u32>,
+    /// A bit per slice of the ids' hashes: most records of an export are
+    /// not the plan's, and this says so without a look into the map.
+    seen: Box<[u64]>,
+    /// How many pairs are isolated.
+    isolated: usize,
+}
+
+/// Where an isolated pair's contact stands: its pair's number and whether
+/// it is the primary.
+type Side = (usize, bool);
+
+impl<'p> Wanted<'p> {
+    const BITS: u32 = 20;
+
+    /// The plan's ids; its isolated pairs marked when `early`.
+    fn new(plan: &'p Plan, early: bool) -> Self {
+        let mut named: HashMap<&str, u32> = HashMap::default();
+        named.reserve(2 * plan.pairs.len());
+        for p in &plan.pairs {
+            *named.entry(&p.primary).or_default() += 1;
+            *named.entry(&p.secondary).or_default() += 1;
+        }
+        let tag = |k: usize, side: u32| {
+            u32::try_from(2 * k + side as usize).expect("fewer than 2 billion pairs")
+        };
+        let mut ids: HashMap<&str, u32> = HashMap::default();
+        ids.reserve(named.len());
+        let mut isolated = 0;
+        for (k, p) in plan.pairs.iter().enumerate() {
+            let alone = early
+                && p.primary != p.secondary
+                && named[p.primary.as_str()] == 1
+                && named[p.secondary.as_str()] == 1;
+            isolated += usize::from(alone);
+            for (id, side) in [(&p.primary, 1), (&p.secondary, 2)] {
+                let t = if alone { tag(k, side) } else { 0 };
+                ids.entry(id.as_str()).or_insert(t);
+            }
+        }
+        let mut seen = vec![0u64; 1 << (Self::BITS - 6)].into_boxed_slice();
+        for id in ids.keys() {
+            let b = Self::bit(id);
+            seen[b / 64] |= 1 << (b % 64);
+        }
+        Wanted {
+            ids,
+            seen,
+            isolated,
+        }
     }
-    let once = |id: &str| named.get(id) == Some(&1);
-    plan.pairs
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| once(&p.primary) && once(&p.secondary))
-        .flat_map(|(k, p)| {
-            [
-                (p.primary.as_str(), (k, true)),
-                (p.secondary.as_str(), (k, false)),
-            ]
-        })
-        .collect()
+
+    fn bit(id: &str) -> usize {
+        use std::hash::BuildHasher;
+        let h = rustc_hash::FxBuildHasher.hash_one(id);
+        (h >> (64 - Self::BITS)) as usize
+    }
+
+    /// Whether the plan names `id`, and its side when its pair is isolated.
+    fn get(&self, id: &str) -> Option<Option<Side>> {
+        let b = Self::bit(id);
+        if self.seen[b / 64] & (1 << (b % 64)) == 0 {
+            return None;
+        }
+        let t = *self.ids.get(id)? as usize;
+        Some(t.checked_sub(1).map(|t| (t / 2, t % 2 == 0)))
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        self.get(id).is_some()
+    }
+
+    fn len(&self) -> usize {
+        self.ids.len()
+    }
 }
 
 /// What the first pass sends the thread that merges pairs early.
@@ -261,8 +312,7 @@ impl RawCopy {
 
 /// The first pass's side of early merging: takes the records of isolated
 /// pairs' contacts, and sends each pair once both are read.
-struct EarlyFeed<'p> {
-    ids: HashMap<&'p str, (usize, bool)>,
+struct EarlyFeed {
     /// Isolated pairs with one contact read: its number, side and record.
     half: HashMap<usize, (usize, bool, RawCopy)>,
     /// Isolated pairs left to the plan: a contact holds an id in its
@@ -276,20 +326,18 @@ struct EarlyFeed<'p> {
     tx: mpsc::Sender<EarlyMsg>,
 }
 
-impl EarlyFeed<'_> {
+impl EarlyFeed {
     fn start(&mut self, layout: Layout) {
         // A send fails only when the merging thread is gone (it panicked:
         // the panic is raised when it is joined).
         let _ = self.tx.send(EarlyMsg::Start(layout));
     }
 
-    /// Contact `i` (its `id`; `claims`: it holds an id the plan names in
-    /// its `hs_merged_object_ids`) was just read: whether the feed takes its
-    /// record (`raw` makes it).
-    fn read(&mut self, i: usize, id: &str, claims: bool, raw: impl FnOnce() -> RawCopy) -> bool {
-        let Some(&(at, primary)) = self.ids.get(id) else {
-            return false;
-        };
+    /// Contact `i` of an isolated pair (its side; `claims`: it holds an id
+    /// the plan names in its `hs_merged_object_ids`) was just read: whether
+    /// the feed takes its record (`raw` makes it).
+    fn read(&mut self, i: usize, side: Side, claims: bool, raw: impl FnOnce() -> RawCopy) -> bool {
+        let (at, primary) = side;
         if self.spoiled.contains(&at) {
             return false;
         }
@@ -686,8 +734,8 @@ fn io_error(file: &str) -> impl Fn(io::Error) -> ReadError + '_ {
 fn scan_csv(
     path: &Path,
     file: &str,
-    wanted: &HashSet<&str>,
-    mut early: Option<&mut EarlyFeed<'_>>,
+    wanted: &Wanted<'_>,
+    mut early: Option<&mut EarlyFeed>,
 ) -> Result<Scan, ReadError> {
     let f = File::open(path).map_err(io_error(file))?;
     let file_len = f.metadata().map_err(io_error(file))?.len();
@@ -773,7 +821,8 @@ fn scan_csv(
                 what: "the row has no record id".into(),
             });
         }
-        let mut needed = wanted.contains(id);
+        let named = wanted.get(id);
+        let mut needed = named.is_some();
         let claims_before = claims.len();
         if let Some(col) = merged_col {
             for m in split_multi(record.get(col).unwrap_or("")) {
@@ -786,9 +835,12 @@ fn scan_csv(
         if needed {
             let line = record.position().map_or(0, |p| p.line());
             let claims = claims.len() > claims_before;
-            let away = early.as_deref_mut().is_some_and(|feed| {
-                feed.read(loaded.len(), id, claims, || RawCopy::csv(&record, line))
-            });
+            let away = match (early.as_deref_mut(), named.flatten()) {
+                (Some(feed), Some(side)) => {
+                    feed.read(loaded.len(), side, claims, || RawCopy::csv(&record, line))
+                }
+                _ => false,
+            };
             loaded.push(Loaded {
                 id: id.to_string(),
                 record: n,
@@ -916,8 +968,8 @@ impl NoLines {
 fn scan_ndjson(
     path: &Path,
     file: &str,
-    wanted: &HashSet<&str>,
-    mut early: Option<&mut EarlyFeed<'_>>,
+    wanted: &Wanted<'_>,
+    mut early: Option<&mut EarlyFeed>,
 ) -> Result<Scan, ReadError> {
     if let Some(feed) = early.as_deref_mut() {
         feed.start(Layout::Ndjson);
@@ -965,7 +1017,8 @@ fn scan_ndjson(
             std::str::from_utf8(&line).map_err(|_| bad("the line is not valid UTF-8".into()))?;
         let value: Value = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
         let contact = contact_from_value(value).map_err(|e| e.at(file, &format!("line {n}")))?;
-        let mut needed = wanted.contains(contact.id.as_str());
+        let named = wanted.get(contact.id.as_str());
+        let mut needed = named.is_some();
         let claims_before = claims.len();
         for m in split_multi(contact.prop(MERGED_IDS).unwrap_or("")) {
             if wanted.contains(m) {
@@ -975,11 +1028,12 @@ fn scan_ndjson(
         }
         if needed {
             let claims = claims.len() > claims_before;
-            let away = early.as_deref_mut().is_some_and(|feed| {
-                feed.read(loaded.len(), &contact.id, claims, || {
+            let away = match (early.as_deref_mut(), named.flatten()) {
+                (Some(feed), Some(side)) => feed.read(loaded.len(), side, claims, || {
                     RawCopy::Json(line.clone().into_boxed_slice())
-                })
-            });
+                }),
+                _ => false,
+            };
             loaded.push(Loaded {
                 id: contact.id,
                 record: ranges.len(),
@@ -2186,7 +2240,8 @@ mod tests {
         ] {
             let path = dir.path().join(name);
             std::fs::write(&path, bytes).unwrap();
-            let wanted: HashSet<&str> = ["1", "2", "3"].into_iter().collect();
+            let plan = Plan::csv(name, [("1", "2"), ("3", "1")]);
+            let wanted = Wanted::new(&plan, false);
             let scan = match format {
                 Format::Csv => scan_csv(&path, name, &wanted, None),
                 _ => scan_ndjson(&path, name, &wanted, None),
@@ -2207,17 +2262,32 @@ mod tests {
             "p.csv",
             [("1", "2"), ("3", "4"), ("5", "3"), ("6", "6"), ("7", "8")],
         );
-        let mut ids: Vec<_> = isolated_pairs(&plan).into_iter().collect();
-        ids.sort();
+        let wanted = Wanted::new(&plan, true);
+        let sides: Vec<_> = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]
+            .into_iter()
+            .map(|id| wanted.get(id))
+            .collect();
         assert_eq!(
-            ids,
+            sides,
             [
-                ("1", (0, true)),
-                ("2", (0, false)),
-                ("7", (4, true)),
-                ("8", (4, false))
+                Some(Some((0, true))),
+                Some(Some((0, false))),
+                Some(None),
+                Some(None),
+                Some(None),
+                Some(None),
+                Some(Some((4, true))),
+                Some(Some((4, false))),
+                None,
+                None,
             ]
         );
+        assert_eq!(wanted.isolated, 2);
+        // With a journal, none is.
+        let journaled = Wanted::new(&plan, false);
+        assert_eq!(journaled.get("1"), Some(None));
+        assert_eq!(journaled.isolated, 0);
+        assert_eq!(journaled.len(), 8);
     }
 
     #[test]
@@ -2279,8 +2349,9 @@ mod tests {
         let path = dir.path().join("s.csv");
         std::fs::write(&path, csv).unwrap();
         let ids: Vec<String> = csv.lines().skip(1).map(|l| l[..1].to_string()).collect();
-        let wanted: HashSet<&str> = ids.iter().map(String::as_str).collect();
-        let scan = scan_csv(&path, "s.csv", &wanted, None).unwrap();
+        let pairs: Vec<(&str, &str)> = ids.windows(2).map(|w| (&*w[0], &*w[1])).collect();
+        let plan = Plan::csv("p.csv", pairs);
+        let scan = scan_csv(&path, "s.csv", &Wanted::new(&plan, false), None).unwrap();
         f(RawStore::new(&path, &scan, "s.csv", Some(early)))
     }
 
