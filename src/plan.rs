@@ -1425,46 +1425,64 @@ where
         }
     };
     let (mut p, s) = (S::open(primary), S::open(secondary));
-    let count = crate::rules::merge_count(&p, &s);
-    let result = if count >= opts.max_merges {
-        Err(PairProblem::OverLimit {
-            count,
-            max: opts.max_merges,
-        })
-    } else {
-        // A primary of its own that nothing needs once it is merged gives
-        // the merged contact its properties.
-        let primary = match &mut p {
-            Cow::Owned(c) if !keep_inputs => Primary::Spend(c),
-            p => Primary::Read(p),
-        };
-        match merge(layout, primary, &s) {
-            Ok(step) if step.merged.id != p.id => Err(PairProblem::Refused {
-                message: format!(
-                    "the merge gave a contact with id {} instead of the primary's {}; this is a bug in the merge rules",
-                    step.merged.id, p.id
-                ),
-            }),
-            Ok(step) => {
-                let prepared = S::prepare(shared, &step.merged, named_later);
-                let keep = keep_inputs || S::needs_contact(&prepared);
-                Ok(Merge {
-                    merged: keep.then_some(step.merged),
-                    decisions: step.decisions,
-                    warnings: step.warnings,
-                    journal: step.journal,
-                    prepared,
-                })
-            }
-            Err(message) => Err(PairProblem::Refused { message }),
-        }
+    // A primary of its own that nothing needs once it is merged gives the
+    // merged contact its properties.
+    let primary = match &mut p {
+        Cow::Owned(c) if !keep_inputs => Primary::Spend(c),
+        p => Primary::Read(p),
     };
+    let result = merge_checked(layout, opts, merge, primary, &s).map(|step| {
+        let prepared = S::prepare(shared, &step.merged, named_later);
+        let keep = keep_inputs || S::needs_contact(&prepared);
+        Merge {
+            merged: keep.then_some(step.merged),
+            decisions: step.decisions,
+            warnings: step.warnings,
+            journal: step.journal,
+            prepared,
+        }
+    });
     let keep = keep_inputs || result.is_err();
     MergeDone {
         primary: keep.then_some(p),
         secondary: keep.then_some(s),
         result,
     }
+}
+
+/// Merge a pair's two contacts as a plan does: refused when together they
+/// took part in the merge limit's number of merges, when the merge step
+/// refuses, and when it gives a contact with another id than the primary's
+/// (a bug in the rules). Every merge of a plan goes through here, in a
+/// wave or while the file is read.
+pub(crate) fn merge_checked<M>(
+    layout: &Layout,
+    opts: &ApplyOptions,
+    merge: &M,
+    p: Primary<'_>,
+    s: &Contact,
+) -> Result<MergeStep, PairProblem>
+where
+    M: Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String>,
+{
+    let count = crate::rules::merge_count(p.contact(), s);
+    if count >= opts.max_merges {
+        return Err(PairProblem::OverLimit {
+            count,
+            max: opts.max_merges,
+        });
+    }
+    let id = p.contact().id.clone();
+    let step = merge(layout, p, s).map_err(|message| PairProblem::Refused { message })?;
+    if step.merged.id != id {
+        return Err(PairProblem::Refused {
+            message: format!(
+                "the merge gave a contact with id {} instead of the primary's {id}; this is a bug in the merge rules",
+                step.merged.id
+            ),
+        });
+    }
+    Ok(step)
 }
 
 /// The merges of a wave, shared with the other thread: both take the next

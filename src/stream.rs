@@ -34,8 +34,8 @@ use crate::format::json::contact_from_value;
 use crate::format::{self, Format, ReadError};
 use crate::model::{split_multi, Contact, Layout};
 use crate::plan::{
-    run_plan, Applied, ApplyError, ApplyOptions, ApplyReport, Early, MergeStep, Plan, Primary,
-    Redirects, Store, MERGED_IDS,
+    merge_checked, run_plan, Applied, ApplyError, ApplyOptions, ApplyReport, Early, MergeStep,
+    Plan, Primary, Redirects, Store, MERGED_IDS,
 };
 
 /// Why a streamed apply failed.
@@ -431,7 +431,6 @@ struct EarlyMerges {
     /// none).
     by_pair: Vec<u32>,
     merges: Vec<Option<EarlyMerge>>,
-    left: usize,
 }
 
 /// A merge done while the file was read: the contacts merged (store
@@ -455,20 +454,14 @@ enum EarlyOut {
 }
 
 impl EarlyMerges {
-    fn insert(&mut self, at: usize, pi: usize, si: usize, early: Early<Prepared>) {
-        let Early {
-            decisions,
-            warnings,
-            journal,
-            prepared,
-        } = early;
-        let out = match (prepared.placed, prepared.json) {
-            (Some(row), _) => EarlyOut::Row(row),
-            (None, Some(json)) => EarlyOut::Json(json),
-            (None, None) => unreachable!("an early merge is written out"),
-        };
-        let extra = (!decisions.is_empty() || !warnings.is_empty() || journal.is_some())
-            .then(|| Box::new((decisions, warnings, journal)));
+    fn insert(
+        &mut self,
+        at: usize,
+        pi: usize,
+        si: usize,
+        out: EarlyOut,
+        extra: Option<Box<EarlyExtra>>,
+    ) {
         let number = |i: usize| u32::try_from(i).expect("fewer than 4 billion contacts");
         if self.by_pair.len() <= at {
             self.by_pair.resize(at + 1, 0);
@@ -480,14 +473,12 @@ impl EarlyMerges {
             extra,
         }));
         self.by_pair[at] = number(self.merges.len());
-        self.left += 1;
     }
 
     /// The merge of pair `at`, once: its contacts and the merge.
     fn take(&mut self, at: usize) -> Option<(usize, usize, Early<Prepared>)> {
         let k = std::mem::take(self.by_pair.get_mut(at)?);
         let m = self.merges.get_mut((k as usize).checked_sub(1)?)?.take()?;
-        self.left -= 1;
         let (decisions, warnings, journal) = m.extra.map_or_else(Default::default, |extra| *extra);
         let (placed, json) = match m.out {
             EarlyOut::Row(row) => (Some(row), None),
@@ -508,9 +499,9 @@ impl EarlyMerges {
         Some((m.pi as usize, m.si as usize, early))
     }
 
-    /// How many are left to take.
+    /// How many were made.
     fn len(&self) -> usize {
-        self.left
+        self.merges.len()
     }
 }
 
@@ -554,8 +545,8 @@ where
                 merge_one_early(&layout, grown, pairs, file, opts, merge, &job)
             };
             match merged {
-                Some(early) => {
-                    done.merges.insert(job.at, job.pi, job.si, early);
+                Some((out, extra)) => {
+                    done.merges.insert(job.at, job.pi, job.si, out, extra);
                 }
                 None => {
                     done.unmerged.push((job.pi, job.primary));
@@ -569,8 +560,8 @@ where
 
 /// Merge an isolated pair early, and prepare the result for the store: its
 /// row for the layout `grown` (CSV), growing it by the columns the row
-/// needs, put after the other `rows`; or its JSON line. `None` when the
-/// merge would be refused.
+/// needs, put after the other `rows`; or its JSON line; and what else the
+/// merge gave. `None` when the merge would be refused.
 fn merge_one_early<M>(
     layout: &Layout,
     grown: Option<(&mut Grown, &mut Vec<u8>)>,
@@ -579,20 +570,14 @@ fn merge_one_early<M>(
     opts: &ApplyOptions,
     merge: &M,
     job: &EarlyPair,
-) -> Option<Early<Prepared>>
+) -> Option<(EarlyOut, Option<Box<EarlyExtra>>)>
 where
     M: Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String>,
 {
     let mut p = job.primary.open(layout, file)?;
     let s = job.secondary.open(layout, file)?;
-    if crate::rules::merge_count(&p, &s) >= opts.max_merges {
-        return None;
-    }
-    let step = merge(layout, Primary::Spend(&mut p), &s).ok()?;
-    if step.merged.id != p.id {
-        return None;
-    }
-    let prepared = match grown {
+    let step = merge_checked(layout, opts, merge, Primary::Spend(&mut p), &s).ok()?;
+    let out = match grown {
         Some((grown, rows)) => {
             let needs = grown.columns_for(&step.merged);
             let row = grown.encode(&step.merged);
@@ -603,31 +588,18 @@ where
             }
             let at = rows.len();
             rows.extend_from_slice(&row.bytes);
-            Prepared {
-                json: None,
-                row: None,
-                placed: Some(Row {
-                    cols: row.cols,
-                    at,
-                    len: row.bytes.len(),
-                    needs,
-                }),
-                named_later: false,
-            }
+            EarlyOut::Row(Row {
+                cols: row.cols,
+                at,
+                len: row.bytes.len(),
+                needs,
+            })
         }
-        None => Prepared {
-            json: Some(to_json(&step.merged)),
-            row: None,
-            placed: None,
-            named_later: false,
-        },
+        None => EarlyOut::Json(to_json(&step.merged)),
     };
-    Some(Early {
-        decisions: step.decisions,
-        warnings: step.warnings,
-        journal: step.journal,
-        prepared,
-    })
+    let extra = (!step.decisions.is_empty() || !step.warnings.is_empty() || step.journal.is_some())
+        .then(|| Box::new((step.decisions, step.warnings, step.journal)));
+    Some((out, extra))
 }
 
 /// A contact the plan needs, as read.
@@ -2345,6 +2317,20 @@ mod tests {
         assert_eq!(early, 1);
     }
 
+    /// An isolated pair over the merge limit is refused the way the plan
+    /// refuses it (the same check), and reported by the plan.
+    #[test]
+    fn isolated_pairs_over_the_merge_limit_are_refused_as_in_memory() {
+        let csv = b"Record ID,Email,Merged object IDs\n1,a@x.com,7;8\n2,b@x.com,9\n3,c@x.com,\n4,d@x.com,\n";
+        let plan = "primary_id,secondary_id\n1,2\n3,4\n";
+        let opts = ApplyOptions {
+            keep_going: true,
+            max_merges: 3,
+        };
+        let early = same_as_in_memory_with("l.csv", csv, Format::Csv, plan, &opts);
+        assert_eq!(early, 1, "3 ← 4 early, 1 ← 2 refused");
+    }
+
     /// A contact that holds an id the plan names in its
     /// `hs_merged_object_ids` is not merged early: here 1 ← 3 through 9
     /// takes 1 to the limit of merges, so the pair 1 ← 2 is refused.
@@ -2378,19 +2364,8 @@ mod tests {
     /// An early merge of pair 0, contacts 0 and 1.
     fn early_of_0_and_1() -> EarlyDone {
         let mut done = EarlyDone::none();
-        let prepared = Prepared {
-            json: Some(b"{}".to_vec()),
-            row: None,
-            placed: None,
-            named_later: false,
-        };
-        let early = Early {
-            decisions: Vec::new(),
-            warnings: Vec::new(),
-            journal: None,
-            prepared,
-        };
-        done.merges.insert(0, 0, 1, early);
+        done.merges
+            .insert(0, 0, 1, EarlyOut::Json(b"{}".to_vec()), None);
         done
     }
 
