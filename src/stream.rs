@@ -22,7 +22,7 @@ use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc, RwLock};
+use std::sync::{mpsc, Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock};
 
 use serde_json::Value;
 
@@ -1844,7 +1844,6 @@ fn write_result(
     out: &mut dyn Write,
 ) -> io::Result<usize> {
     let mut file = Chunks::new(File::open(path)?);
-    let mut at: u64 = 0;
     let removed = &finished.removed;
     // The records the plan touched, in file order.
     let mut actions: Vec<(usize, usize)> = scan
@@ -1861,42 +1860,138 @@ fn write_result(
         Some(l) if l.quote_all => b",\"\"",
         _ => b",",
     };
-    // The header (CSV), with its new columns; otherwise it goes out with
-    // the records after it.
-    if let (Some(full), true) = (&finished.layout, pad > 0) {
-        let header = file.get(0, scan.header_end)?;
-        let (bom, rest) = match header.strip_prefix(b"\xEF\xBB\xBF") {
-            Some(r) => (&b"\xEF\xBB\xBF"[..], r),
-            None => (&b""[..], header),
-        };
-        let (lead, _, trail) = split_record(rest);
-        out.write_all(bom)?;
-        out.write_all(lead)?;
-        out.write_all(&encode_record(full, &full.headers))?;
-        out.write_all(trail)?;
-        at = scan.header_end;
-    }
-    let mut next_action = actions.iter().peekable();
-    let mut written = 0usize;
-    // The records written one by one, gathered here and written a piece at
-    // a time (when new columns pad every record, most of the file goes
-    // this way).
-    const PIECE: usize = 1 << 20;
-    let mut piece: Vec<u8> = Vec::new();
-    let padding = empty.repeat(pad);
-    for (record, &(start, end)) in scan.ranges.iter().enumerate() {
-        let action = match next_action.peek() {
-            Some(&&(r, i)) if r == record => {
-                next_action.next();
-                Some(i)
-            }
-            _ => None,
-        };
-        if action.is_none() && pad == 0 {
-            // Untouched: copied with the run around it.
-            written += 1;
-            continue;
+    let rewrite = Rewrite {
+        finished,
+        empty,
+        padding: empty.repeat(pad),
+    };
+    match &finished.layout {
+        // The header, with its new columns; then every record is rewritten
+        // (each one padded), on both cores.
+        Some(full) if pad > 0 && !scan.ranges.is_empty() => {
+            let header = file.get(0, scan.header_end)?;
+            let (bom, rest) = match header.strip_prefix(b"\xEF\xBB\xBF") {
+                Some(r) => (&b"\xEF\xBB\xBF"[..], r),
+                None => (&b""[..], header),
+            };
+            let (lead, _, trail) = split_record(rest);
+            out.write_all(bom)?;
+            out.write_all(lead)?;
+            out.write_all(&encode_record(full, &full.headers))?;
+            out.write_all(trail)?;
+            drop(file);
+            rewrite_all(path, scan, &rewrite, &actions, out)
         }
+        // Otherwise the records the plan did not touch go out as they are,
+        // with the runs around them (and the header, if any, with the
+        // records after it).
+        _ => rewrite_touched(&mut file, scan, &rewrite, &actions, out),
+    }
+}
+
+/// How the second pass writes the records the plan touched, and the others
+/// when merges added columns.
+struct Rewrite<'a> {
+    finished: &'a Finished,
+    /// An empty cell with the comma before it, as the writer encodes it.
+    empty: &'a [u8],
+    /// The new columns' empty cells, for a record the plan did not touch.
+    padding: Vec<u8>,
+}
+
+impl Rewrite<'_> {
+    /// Write the record from `from` (where the file is written up to, at or
+    /// after its start) to `end` into `piece`: as it is but padded
+    /// (`action` None), left out, or as the merge made it. Gives where the
+    /// file is written up to after it, and whether a contact was written.
+    fn record(
+        &self,
+        file: &mut Chunks,
+        from: u64,
+        end: u64,
+        action: Option<usize>,
+        piece: &mut Vec<u8>,
+    ) -> io::Result<(u64, bool)> {
+        let end = end.max(from);
+        let bytes = file.get(from, end)?;
+        Ok(match action {
+            None => {
+                // The new columns' empty cells go before its line ending.
+                let trail = bytes
+                    .iter()
+                    .rev()
+                    .take_while(|b| matches!(b, b'\r' | b'\n'))
+                    .count();
+                let (record, trail) = bytes.split_at(bytes.len() - trail);
+                piece.extend_from_slice(record);
+                piece.extend_from_slice(&self.padding);
+                piece.extend_from_slice(trail);
+                (end, true)
+            }
+            Some(i) if self.finished.removed[i] => {
+                // The breaks before the record end the line before it (a
+                // record starts between the CR and the LF of a CRLF); its
+                // own line ending goes, and with it what follows of that
+                // line ending.
+                piece.extend_from_slice(split_record(bytes).0);
+                (file.skip_breaks(end)?, false)
+            }
+            Some(i) => {
+                let (lead, _, trail) = split_record(bytes);
+                piece.extend_from_slice(lead);
+                let f = self.finished;
+                f.out[&i].write(&f.row_bytes, self.empty, piece);
+                piece.extend_from_slice(trail);
+                (end, true)
+            }
+        })
+    }
+
+    /// Write records `records` into `piece`, the file written up to `at`
+    /// before them; `actions`: what the plan did to them, in file order.
+    /// Gives the number of contacts written.
+    fn records(
+        &self,
+        file: &mut Chunks,
+        ranges: &[(u64, u64)],
+        records: std::ops::Range<usize>,
+        actions: &[(usize, usize)],
+        mut at: u64,
+        piece: &mut Vec<u8>,
+    ) -> io::Result<usize> {
+        let mut actions = actions.iter().peekable();
+        let mut written = 0;
+        for record in records {
+            let (start, end) = ranges[record];
+            let action = actions.next_if(|&&(r, _)| r == record).map(|&(_, i)| i);
+            // Line breaks between records go out as they are.
+            let from = start.max(at);
+            if from > at {
+                piece.extend_from_slice(file.get(at, from)?);
+            }
+            let wrote;
+            (at, wrote) = self.record(file, from, end, action, piece)?;
+            written += usize::from(wrote);
+        }
+        Ok(written)
+    }
+}
+
+/// The records, and what lies between and after them, when there are no
+/// new columns: the records the plan did not touch are copied with the
+/// runs around them.
+fn rewrite_touched(
+    file: &mut Chunks,
+    scan: &Scan,
+    rewrite: &Rewrite<'_>,
+    actions: &[(usize, usize)],
+    out: &mut dyn Write,
+) -> io::Result<usize> {
+    let mut at: u64 = 0;
+    let mut written = scan.ranges.len() - actions.len();
+    let mut piece = Vec::new();
+    for &(record, i) in actions {
+        let (start, end) = scan.ranges[record];
         // Everything up to this record goes out as it is (the line breaks
         // skipped after a record left out may reach into this one).
         let from = start.max(at);
@@ -1905,39 +2000,9 @@ fn write_result(
             piece.clear();
             file.copy(at, from, out)?;
         }
-        at = end.max(from);
-        let bytes = file.get(from, at)?;
-        match action {
-            None => {
-                // Untouched, padded: the new columns' empty cells go before
-                // its line ending.
-                let trail = bytes
-                    .iter()
-                    .rev()
-                    .take_while(|b| matches!(b, b'\r' | b'\n'))
-                    .count();
-                let (record, trail) = bytes.split_at(bytes.len() - trail);
-                piece.extend_from_slice(record);
-                piece.extend_from_slice(&padding);
-                piece.extend_from_slice(trail);
-                written += 1;
-            }
-            Some(i) if removed[i] => {
-                // The breaks before the record end the line before it (a
-                // record starts between the CR and the LF of a CRLF);
-                // its own line ending goes, and with it what follows of
-                // that line ending.
-                piece.extend_from_slice(split_record(bytes).0);
-                at = file.skip_breaks(end)?;
-            }
-            Some(i) => {
-                let (lead, _, trail) = split_record(bytes);
-                piece.extend_from_slice(lead);
-                finished.out[&i].write(&finished.row_bytes, empty, &mut piece);
-                piece.extend_from_slice(trail);
-                written += 1;
-            }
-        }
+        let wrote;
+        (at, wrote) = rewrite.record(file, from, end, Some(i), &mut piece)?;
+        written += usize::from(wrote);
         if piece.len() >= PIECE {
             out.write_all(&piece)?;
             piece.clear();
@@ -1947,6 +2012,172 @@ fn write_result(
     file.copy(at, scan.file_len, out)?;
     out.flush()?;
     Ok(written)
+}
+
+/// Bytes of records the second pass gathers before it writes them: the
+/// size of a piece rewritten on either core (a few records in unit tests,
+/// so that their files are rewritten in many pieces).
+const PIECE: usize = if cfg!(test) { 200 } else { 1 << 20 };
+
+/// Every record, padded with the new columns or as the plan left it, after
+/// the header. The records are cut into pieces of about [`PIECE`] bytes,
+/// each cut after a record the plan did not touch (so that where the file
+/// is written up to is its end); both cores rewrite pieces, and this one
+/// writes them in order.
+fn rewrite_all(
+    path: &Path,
+    scan: &Scan,
+    rewrite: &Rewrite<'_>,
+    actions: &[(usize, usize)],
+    out: &mut dyn Write,
+) -> io::Result<usize> {
+    let ranges = &scan.ranges;
+    let mut cuts = vec![0];
+    let mut size = 0;
+    let mut next_action = actions.iter().peekable();
+    for (record, &(start, end)) in ranges.iter().enumerate() {
+        let touched = next_action.next_if(|&&(r, _)| r == record).is_some();
+        size += end - start;
+        if size >= PIECE as u64 && !touched && record + 1 < ranges.len() {
+            cuts.push(record + 1);
+            size = 0;
+        }
+    }
+    cuts.push(ranges.len());
+    let pieces = cuts.len() - 1;
+    let make = |file: &mut Chunks, k: usize, piece: &mut Vec<u8>| {
+        let records = cuts[k]..cuts[k + 1];
+        let from = actions.partition_point(|&(r, _)| r < records.start);
+        let to = actions.partition_point(|&(r, _)| r < records.end);
+        // The first piece starts where the header ends; every other after
+        // a record written whole.
+        let at = if k == 0 {
+            scan.header_end
+        } else {
+            ranges[records.start].0
+        };
+        rewrite.records(file, ranges, records, &actions[from..to], at, piece)
+    };
+    let open = || File::open(path).map(Chunks::new);
+    let written = in_order(pieces, open, make, out)?;
+    // What follows the header when there is no record (the last record
+    // ends the file).
+    let last = ranges.last().map_or(scan.header_end, |r| r.1);
+    Chunks::new(File::open(path)?).copy(last.max(scan.header_end), scan.file_len, out)?;
+    out.flush()?;
+    Ok(written)
+}
+
+/// Pieces made ahead of the one being written, at most.
+const AHEAD: usize = 4;
+
+/// Where the pieces of [`in_order`] stand.
+struct Pieces {
+    /// The next piece to make, and the next to write.
+    claimed: usize,
+    written: usize,
+    /// Pieces made, not written yet, with what `make` gave for them.
+    ready: std::collections::BTreeMap<usize, io::Result<(Vec<u8>, usize)>>,
+    /// Buffers written, to be made into again.
+    spare: Vec<Vec<u8>>,
+    /// One of the threads is done, failed or panicked: the other stops
+    /// (the writing thread once it has written every piece made).
+    stop: bool,
+}
+
+/// Make pieces `0..n` on this thread and a second one, and write them to
+/// `out` in order. `open` gives a thread what `make` needs to make a
+/// piece; gives the sum of what `make` gave.
+fn in_order<S>(
+    n: usize,
+    open: impl Fn() -> io::Result<S> + Sync,
+    make: impl Fn(&mut S, usize, &mut Vec<u8>) -> io::Result<usize> + Sync,
+    out: &mut dyn Write,
+) -> io::Result<usize> {
+    let shared = Mutex::new(Pieces {
+        claimed: 0,
+        written: 0,
+        ready: Default::default(),
+        spare: Vec::new(),
+        stop: false,
+    });
+    let changed = Condvar::new();
+    let lock = || shared.lock().unwrap_or_else(PoisonError::into_inner);
+    // Claim the next piece and make it, unless `AHEAD` are waiting.
+    let make_next = |mut pieces: MutexGuard<'_, Pieces>, state: &mut Option<S>| {
+        let k = pieces.claimed;
+        pieces.claimed += 1;
+        let mut piece = pieces.spare.pop().unwrap_or_default();
+        drop(pieces);
+        let made = match state {
+            Some(s) => Ok(s),
+            None => open().map(|s| state.insert(s)),
+        }
+        .and_then(|s| make(s, k, &mut piece))
+        .map(|count| (piece, count));
+        let mut pieces = lock();
+        pieces.ready.insert(k, made);
+        changed.notify_all();
+        pieces
+    };
+    std::thread::scope(|scope| {
+        if n > 1 {
+            scope.spawn(|| {
+                let _stop = Stop(&shared, &changed);
+                let mut state = None;
+                let mut pieces = lock();
+                while !pieces.stop && pieces.claimed < n {
+                    if pieces.claimed >= pieces.written + AHEAD {
+                        pieces = changed.wait(pieces).unwrap_or_else(PoisonError::into_inner);
+                    } else {
+                        pieces = make_next(pieces, &mut state);
+                    }
+                }
+            });
+        }
+        // However this thread leaves (an error, a panic), the other stops.
+        let _stop = Stop(&shared, &changed);
+        let mut state = None;
+        let mut total = 0;
+        let mut write = || -> io::Result<usize> {
+            let mut pieces = lock();
+            while pieces.written < n {
+                let k = pieces.written;
+                if let Some(made) = pieces.ready.remove(&k) {
+                    drop(pieces);
+                    let (mut piece, count) = made?;
+                    out.write_all(&piece)?;
+                    total += count;
+                    piece.clear();
+                    pieces = lock();
+                    pieces.written += 1;
+                    pieces.spare.push(piece);
+                    changed.notify_all();
+                } else if pieces.claimed < n && pieces.claimed < k + AHEAD {
+                    pieces = make_next(pieces, &mut state);
+                } else if pieces.stop {
+                    return Err(io::Error::other(
+                        "the second pass stopped: its other thread failed",
+                    ));
+                } else {
+                    pieces = changed.wait(pieces).unwrap_or_else(PoisonError::into_inner);
+                }
+            }
+            Ok(total)
+        };
+        write()
+    })
+}
+
+/// Stops the other thread of [`in_order`] when one is done, or panics.
+struct Stop<'a>(&'a Mutex<Pieces>, &'a Condvar);
+
+impl Drop for Stop<'_> {
+    fn drop(&mut self) {
+        let mut pieces = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        pieces.stop = true;
+        self.1.notify_all();
+    }
 }
 
 /// The file read forward in large pieces: the second pass takes byte
@@ -2420,6 +2651,32 @@ mod tests {
     }
 
     #[test]
+    fn records_left_out_across_the_pieces_of_a_crlf_file() {
+        // A CRLF record whose CR ends a buffer of the csv reader leaves the
+        // LF to the next record's range, and a record left out takes that
+        // LF with it: the second pass cuts its pieces only after a record
+        // written whole (cutting after any record fails here). The records
+        // meet the 8 KB buffer's end at each offset of a record.
+        for shift in 0..26 {
+            let mut csv = String::from("Record ID,Email\r\n");
+            let mut pairs = String::from("primary_id,secondary_id\n");
+            for i in 1..=360 {
+                let pad = if i == 1 {
+                    "x".repeat(shift)
+                } else {
+                    String::new()
+                };
+                csv.push_str(&format!("{i},person{i}{pad}@example.com\r\n"));
+                if i % 2 == 0 {
+                    pairs.push_str(&format!("{},{i}\n", i - 1));
+                }
+            }
+            let name = format!("crlf-{shift}.csv");
+            same_as_in_memory(&name, csv.as_bytes(), Format::Csv, &pairs, false);
+        }
+    }
+
+    #[test]
     fn new_columns_are_added_to_every_row() {
         let csv = b"Record ID,Email\r\n1,a@x.com\r\n2,b@x.com\r\n3,c@x.com\r\n";
         same_as_in_memory(
@@ -2481,6 +2738,67 @@ mod tests {
         let got = r.read_to_end(&mut out);
         assert_eq!(failed.get(), got.is_err());
         got.map(|_| out)
+    }
+
+    /// Pieces that take uneven times to make, so that both threads make
+    /// some and finish them out of order.
+    fn slow_piece(k: usize, piece: &mut Vec<u8>) -> usize {
+        std::thread::sleep(std::time::Duration::from_micros((k * 7 % 5) as u64 * 200));
+        piece.extend_from_slice(format!("{k};").as_bytes());
+        k
+    }
+
+    #[test]
+    fn pieces_made_on_two_threads_are_written_in_order() {
+        let threads = Mutex::new(HashSet::default());
+        let mut out = Vec::new();
+        let open = || Ok(std::thread::current().id());
+        let make = |id: &mut std::thread::ThreadId, k: usize, piece: &mut Vec<u8>| {
+            threads.lock().unwrap().insert(*id);
+            // The first piece waits (a while at most) for the other thread
+            // to make one.
+            for _ in 0..1000 {
+                if k > 0 || threads.lock().unwrap().len() > 1 {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Ok(slow_piece(k, piece))
+        };
+        let total = in_order(60, open, make, &mut out).unwrap();
+        let want: String = (0..60).map(|k| format!("{k};")).collect();
+        assert_eq!(String::from_utf8(out).unwrap(), want);
+        assert_eq!(total, (0..60).sum::<usize>());
+        assert_eq!(
+            threads.into_inner().unwrap().len(),
+            2,
+            "both threads made pieces"
+        );
+    }
+
+    #[test]
+    fn a_piece_that_fails_stops_the_writing_after_the_pieces_before_it() {
+        let mut out = Vec::new();
+        let make = |_: &mut (), k: usize, piece: &mut Vec<u8>| match k {
+            7 => Err(io::Error::other("piece 7 failed")),
+            _ => Ok(slow_piece(k, piece)),
+        };
+        let err = in_order(40, || Ok(()), make, &mut out).unwrap_err();
+        assert_eq!(err.to_string(), "piece 7 failed");
+        let want: String = (0..7).map(|k| format!("{k};")).collect();
+        assert_eq!(String::from_utf8(out).unwrap(), want);
+    }
+
+    #[test]
+    fn a_panic_making_a_piece_on_either_thread_is_passed_on() {
+        for bad in [0, 1, 5] {
+            let make = |_: &mut (), k: usize, piece: &mut Vec<u8>| {
+                assert_ne!(k, bad, "piece {bad} panics");
+                Ok(slow_piece(k, piece))
+            };
+            let run = std::panic::catch_unwind(|| in_order(30, || Ok(()), make, &mut Vec::new()));
+            assert!(run.is_err(), "piece {bad}: the panic was not passed on");
+        }
     }
 
     #[test]
