@@ -1221,6 +1221,10 @@ struct Finished {
     /// CSV: the layout written, and how many columns it adds to the file's.
     layout: Option<CsvLayout>,
     new_columns: Vec<String>,
+    /// CSV, when merges met the new columns in an order other than the
+    /// file's: the file's number of columns, and per new column written,
+    /// where it is in the grown layout the rows were encoded for.
+    moves: Option<(usize, Vec<usize>)>,
 }
 
 /// A merged contact's output.
@@ -1232,18 +1236,43 @@ enum Out {
         len: usize,
         pad: usize,
     },
+    /// A row in [`Finished::row_bytes`] encoded for the first `cols`
+    /// columns of the grown layout, its cells moved as it is written
+    /// ([`Finished::moves`]).
+    Moved {
+        at: usize,
+        len: usize,
+        cols: usize,
+    },
 }
 
-impl Out {
-    /// `empty`: an empty cell with the comma before it.
-    fn write(&self, row_bytes: &[u8], empty: &[u8], out: &mut Vec<u8>) {
-        match *self {
+impl Finished {
+    /// Append merged contact `i`'s output to `out`. `empty`: an empty cell
+    /// with the comma before it; `cells`: scratch space.
+    fn write(
+        &self,
+        i: usize,
+        empty: &[u8],
+        cells: &mut Vec<std::ops::Range<usize>>,
+        out: &mut Vec<u8>,
+    ) {
+        match self.out[&i] {
             Out::Bytes(ref b) => out.extend_from_slice(b),
             Out::Row { at, len, pad } => {
-                out.extend_from_slice(&row_bytes[at..at + len]);
+                out.extend_from_slice(&self.row_bytes[at..at + len]);
                 for _ in 0..pad {
                     out.extend_from_slice(empty);
                 }
+            }
+            Out::Moved { at, len, cols } => {
+                let (base_len, from) = self.moves.as_ref().expect("rows are moved");
+                let moving = Moving {
+                    cols,
+                    base_len: *base_len,
+                    from,
+                    quote_all: self.layout.as_ref().is_some_and(|l| l.quote_all),
+                };
+                moving.row(&self.row_bytes[at..at + len], cells, out);
             }
         }
     }
@@ -1413,6 +1442,7 @@ impl<'s> RawStore<'s> {
                 removed: self.removed,
                 layout: None,
                 new_columns: Vec::new(),
+                moves: None,
             };
         };
         // The columns in the order the in-memory writer adds them: first
@@ -1438,7 +1468,7 @@ impl<'s> RawStore<'s> {
                 .iter()
                 .zip(grown.base_len as u32..)
                 .all(|(&a, b)| a == b);
-        let (layout, out) = if same_order {
+        let (layout, out, moves) = if same_order {
             let total = grown.layout.columns.len();
             let out = self
                 .rows
@@ -1448,13 +1478,11 @@ impl<'s> RawStore<'s> {
                     (i, Out::Row { at, len, pad })
                 })
                 .collect();
-            (grown.layout, out)
+            (grown.layout, out, None)
         } else {
             // Merged contacts met the new columns in an order other than
-            // the file's: move each row's cells to the columns in file
-            // order. A row encoded with every column keeps its length and
-            // is moved in place (fresh memory costs more than the move);
-            // the others are written again at the end of the buffer.
+            // the file's: each row's cells are moved to the columns in file
+            // order as the second pass writes it (on both cores).
             let Layout::Csv(base) = &self.scan.layout else {
                 unreachable!("CSV")
             };
@@ -1465,36 +1493,15 @@ impl<'s> RawStore<'s> {
                 layout.headers.push(grown.layout.headers[at].clone());
                 layout.columns.push(grown.layout.columns[at].clone());
             }
-            let (mut cells, mut scratch) = (Vec::new(), Vec::new());
-            let row_bytes = &mut self.row_bytes;
             let out = self
                 .rows
                 .iter()
                 .map(|(&i, row)| {
-                    let moving = Moving {
-                        cols: row.cols,
-                        base_len: grown.base_len,
-                        from: &from,
-                        quote_all: layout.quote_all,
-                    };
-                    scratch.clear();
-                    moving.row(
-                        &row_bytes[row.at..row.at + row.len],
-                        &mut cells,
-                        &mut scratch,
-                    );
-                    let at = if scratch.len() == row.len {
-                        row_bytes[row.at..row.at + row.len].copy_from_slice(&scratch);
-                        row.at
-                    } else {
-                        row_bytes.extend_from_slice(&scratch);
-                        row_bytes.len() - scratch.len()
-                    };
-                    let len = scratch.len();
-                    (i, Out::Row { at, len, pad: 0 })
+                    let (at, len, cols) = (row.at, row.len, row.cols);
+                    (i, Out::Moved { at, len, cols })
                 })
                 .collect();
-            (layout, out)
+            (layout, out, Some((grown.base_len, from)))
         };
         let Layout::Csv(base) = &self.scan.layout else {
             unreachable!("CSV")
@@ -1506,6 +1513,7 @@ impl<'s> RawStore<'s> {
             removed: self.removed,
             layout: Some(layout),
             new_columns,
+            moves,
         }
     }
 }
@@ -1904,12 +1912,13 @@ impl Rewrite<'_> {
     /// after its start) to `end` into `piece`: as it is but padded
     /// (`action` None), left out, or as the merge made it. Gives where the
     /// file is written up to after it, and whether a contact was written.
+    /// `cells`: scratch space.
     fn record(
         &self,
         file: &mut Chunks,
-        from: u64,
-        end: u64,
+        (from, end): (u64, u64),
         action: Option<usize>,
+        cells: &mut Vec<std::ops::Range<usize>>,
         piece: &mut Vec<u8>,
     ) -> io::Result<(u64, bool)> {
         let end = end.max(from);
@@ -1939,8 +1948,7 @@ impl Rewrite<'_> {
             Some(i) => {
                 let (lead, _, trail) = split_record(bytes);
                 piece.extend_from_slice(lead);
-                let f = self.finished;
-                f.out[&i].write(&f.row_bytes, self.empty, piece);
+                self.finished.write(i, self.empty, cells, piece);
                 piece.extend_from_slice(trail);
                 (end, true)
             }
@@ -1960,7 +1968,7 @@ impl Rewrite<'_> {
         piece: &mut Vec<u8>,
     ) -> io::Result<usize> {
         let mut actions = actions.iter().peekable();
-        let mut written = 0;
+        let (mut written, mut cells) = (0, Vec::new());
         for record in records {
             let (start, end) = ranges[record];
             let action = actions.next_if(|&&(r, _)| r == record).map(|&(_, i)| i);
@@ -1970,7 +1978,7 @@ impl Rewrite<'_> {
                 piece.extend_from_slice(file.get(at, from)?);
             }
             let wrote;
-            (at, wrote) = self.record(file, from, end, action, piece)?;
+            (at, wrote) = self.record(file, (from, end), action, &mut cells, piece)?;
             written += usize::from(wrote);
         }
         Ok(written)
@@ -1989,7 +1997,7 @@ fn rewrite_touched(
 ) -> io::Result<usize> {
     let mut at: u64 = 0;
     let mut written = scan.ranges.len() - actions.len();
-    let mut piece = Vec::new();
+    let (mut piece, mut cells) = (Vec::new(), Vec::new());
     for &(record, i) in actions {
         let (start, end) = scan.ranges[record];
         // Everything up to this record goes out as it is (the line breaks
@@ -2001,7 +2009,7 @@ fn rewrite_touched(
             file.copy(at, from, out)?;
         }
         let wrote;
-        (at, wrote) = rewrite.record(file, from, end, Some(i), &mut piece)?;
+        (at, wrote) = rewrite.record(file, (from, end), Some(i), &mut cells, &mut piece)?;
         written += usize::from(wrote);
         if piece.len() >= PIECE {
             out.write_all(&piece)?;
