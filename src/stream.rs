@@ -675,11 +675,24 @@ impl<'f> Iterator for FieldIter<'f> {
 }
 
 struct Loaded {
-    id: String,
+    /// Where its id is in [`Scan::ids`].
+    id: (usize, usize),
     /// Its number among the file's records.
     record: usize,
     line: u64,
     raw: Raw,
+}
+
+/// Add `id` to `ids`; gives where it is.
+fn push_id(ids: &mut String, id: &str) -> (usize, usize) {
+    ids.push_str(id);
+    (ids.len() - id.len(), ids.len())
+}
+
+impl Scan {
+    fn id(&self, l: &Loaded) -> &str {
+        &self.ids[l.id.0..l.id.1]
+    }
 }
 
 /// What the first pass keeps.
@@ -692,6 +705,8 @@ struct Scan {
     file_len: u64,
     /// The contacts the plan needs, in file order.
     loaded: Vec<Loaded>,
+    /// Their ids, one after the other.
+    ids: String,
     /// CSV: their fields.
     fields: Fields,
     /// (contact id, merged-away id it holds) for the plan's ids, in file
@@ -772,6 +787,7 @@ fn scan_csv(
     let kept = wanted.len().min(records);
     let mut starts: Vec<u64> = Vec::with_capacity(records);
     let mut loaded = Vec::with_capacity(kept);
+    let mut ids = String::new();
     let mut fields = Fields {
         text: String::with_capacity(kept * per_record),
         ends: Vec::with_capacity(kept * layout.columns.len()),
@@ -817,7 +833,7 @@ fn scan_csv(
                 _ => false,
             };
             loaded.push(Loaded {
-                id: id.to_string(),
+                id: push_id(&mut ids, id),
                 record: n,
                 line,
                 raw: if away {
@@ -857,6 +873,7 @@ fn scan_csv(
         ranges,
         file_len,
         loaded,
+        ids,
         fields,
         claims,
     })
@@ -963,6 +980,7 @@ fn scan_ndjson(
     }
     let mut ranges = Vec::new();
     let mut loaded = Vec::new();
+    let mut ids = String::new();
     let mut claims = Vec::new();
     let mut line = Vec::new();
     let mut n: u64 = 0;
@@ -1010,7 +1028,7 @@ fn scan_ndjson(
                 _ => false,
             };
             loaded.push(Loaded {
-                id: contact.id,
+                id: push_id(&mut ids, &contact.id),
                 record: ranges.len(),
                 line: n,
                 raw: if away {
@@ -1031,6 +1049,7 @@ fn scan_ndjson(
         ranges,
         file_len,
         loaded,
+        ids,
         fields: Fields::default(),
         claims,
     })
@@ -1288,7 +1307,7 @@ impl<'s> RawStore<'s> {
         } = early.unwrap_or_else(EarlyDone::none);
         let mut index = HashMap::with_capacity_and_hasher(scan.loaded.len(), Default::default());
         for (i, l) in scan.loaded.iter().enumerate() {
-            index.entry(l.id.as_str()).or_insert(i);
+            index.entry(scan.id(l)).or_insert(i);
         }
         // At most one row per primary, about as long as a record read
         // (the early merges' are written).
@@ -1351,7 +1370,7 @@ impl<'s> RawStore<'s> {
                 panic!(
                     "{}: cannot read contact {} again (record {}): {e}",
                     self.file,
-                    l.id,
+                    self.scan.id(l),
                     l.record + 1
                 )
             });
@@ -1654,7 +1673,7 @@ impl<'s> Store<'s> for RawStore<'s> {
             !self.spent[i],
             "internal error: contact {} was merged by a pair the plan's last-use analysis \
              said no later pair could reach, and a later pair reaches it; please report this",
-            self.scan.loaded[i].id
+            self.scan.id(&self.scan.loaded[i])
         );
         if let Some(c) = self.parsed.remove(&i) {
             return Taken::Parsed(Box::new(c));
@@ -1771,7 +1790,7 @@ impl<'s> Store<'s> for RawStore<'s> {
         self.changed.remove(&si);
         self.rows.remove(&si);
         self.parsed.remove(&si);
-        self.index.remove(self.scan.loaded[si].id.as_str());
+        self.index.remove(self.scan.id(&self.scan.loaded[si]));
         self.removed[si] = true;
         // What an earlier merge left of the primary.
         self.changed.remove(&pi);
