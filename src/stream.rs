@@ -2077,12 +2077,14 @@ fn rewrite_all(
         let from = actions.partition_point(|&(r, _)| r < records.start);
         let to = actions.partition_point(|&(r, _)| r < records.end);
         // The first piece starts where the header ends; every other after
-        // a record written whole.
+        // a record written whole. Its bytes are read at once, no more.
         let at = if k == 0 {
             scan.header_end
         } else {
             ranges[records.start].0
         };
+        let end = records.end.checked_sub(1).map_or(at, |last| ranges[last].1);
+        file.load(at, end.max(at))?;
         rewrite.records(file, ranges, records, &actions[from..to], at, piece)
     };
     let open = || File::open(path).map(Chunks::new);
@@ -2207,6 +2209,13 @@ impl Drop for Stop<'_> {
     }
 }
 
+fn changed() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::UnexpectedEof,
+        "the file changed while it was being read",
+    )
+}
+
 /// The file read forward in large pieces: the second pass takes byte
 /// ranges in file order, most of them one short record.
 struct Chunks {
@@ -2260,15 +2269,30 @@ impl Chunks {
         Ok(())
     }
 
+    /// Hold the file from `from` up to `to`, read at once.
+    fn load(&mut self, from: u64, to: u64) -> io::Result<()> {
+        let len = (to - from) as usize;
+        if self.buf.len() < len {
+            self.buf.resize(len, 0);
+        }
+        self.file.seek(SeekFrom::Start(from))?;
+        (self.pos, self.filled) = (from, 0);
+        self.file
+            .read_exact(&mut self.buf[..len])
+            .map_err(|e| match e.kind() {
+                io::ErrorKind::UnexpectedEof => changed(),
+                _ => e,
+            })?;
+        self.filled = len;
+        Ok(())
+    }
+
     /// The file's bytes from `from` up to `to`.
     fn get(&mut self, from: u64, to: u64) -> io::Result<&[u8]> {
         self.fill(from, to)?;
         let (a, b) = ((from - self.pos) as usize, (to - self.pos) as usize);
         if b > self.filled {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "the file changed while it was being read",
-            ));
+            return Err(changed());
         }
         Ok(&self.buf[a..b])
     }
@@ -2826,6 +2850,20 @@ mod tests {
             let run = std::panic::catch_unwind(|| in_order(30, || Ok(()), make, &mut Vec::new()));
             assert!(run.is_err(), "piece {bad}: the panic was not passed on");
         }
+    }
+
+    #[test]
+    fn a_file_cut_short_after_the_first_pass_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.csv");
+        std::fs::write(&path, "abcdef").unwrap();
+        let mut chunks = Chunks::new(File::open(&path).unwrap());
+        chunks.load(1, 4).unwrap();
+        assert_eq!(chunks.get(2, 4).unwrap(), b"cd");
+        let changed = "the file changed while it was being read";
+        assert_eq!(chunks.load(2, 10).unwrap_err().to_string(), changed);
+        let mut chunks = Chunks::new(File::open(&path).unwrap());
+        assert_eq!(chunks.get(0, 10).unwrap_err().to_string(), changed);
     }
 
     #[test]
