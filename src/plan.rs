@@ -835,14 +835,27 @@ where
                 &merged_ahead,
                 !keep_inputs,
             );
-            if !serving && taken.len() >= PARALLEL_FROM {
+            // Early merges are taken here as they are committed; the
+            // merges go to the pool.
+            let mut jobs = Vec::new();
+            let taken: Vec<Job<_>> = taken
+                .into_iter()
+                .map(|t| match t {
+                    Checkout::Early(_) => Job::Here(t),
+                    Checkout::Open { .. } => {
+                        jobs.push(t);
+                        Job::Pool(jobs.len() - 1)
+                    }
+                })
+                .collect();
+            if !serving && jobs.len() >= PARALLEL_FROM {
                 scope.spawn(|| pool.serve(&merging));
                 serving = true;
             }
-            pool.submit(taken, std::mem::take(&mut garbage));
+            pool.submit(jobs, std::mem::take(&mut garbage));
             // Commit the wave in plan order (merging here too while the next
             // merge is not done); settle as far as no pair waits.
-            let mut fresh = picked.into_iter().enumerate().peekable();
+            let mut fresh = picked.into_iter().zip(taken).peekable();
             let mut settling = true;
             for (k, slot) in window.iter_mut().enumerate() {
                 if !settling && fresh.peek().is_none() {
@@ -850,8 +863,11 @@ where
                     // that waits.
                     break;
                 }
-                if let Some((job, (_, r))) = fresh.next_if(|(_, (at, _))| *at == k) {
-                    let done = pool.result(job, &merging);
+                if let Some(((_, r), job)) = fresh.next_if(|((at, _), _)| *at == k) {
+                    let done = match job {
+                        Job::Pool(j) => pool.result(j, &merging),
+                        Job::Here(t) => merging(t),
+                    };
                     let ctx = Commit {
                         pair: slot.pair,
                         settling,
@@ -908,6 +924,13 @@ where
 /// The pairs of a wave to merge (their places in the window, their ids)
 /// and their contacts.
 type Wave<T, P> = (Vec<(usize, Resolved)>, Vec<Checkout<T, P>>);
+
+/// Where a picked pair's merge is done: the pool's job number, or here
+/// (an early merge, only taken).
+enum Job<T> {
+    Pool(usize),
+    Here(T),
+}
 
 /// Pick the next wave: every waiting pair of the window that touches no
 /// contact an earlier waiting pair touches, its ids resolved as things
