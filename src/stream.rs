@@ -2522,13 +2522,21 @@ mod tests {
     fn isolated_pairs_are_those_whose_ids_no_other_pair_names() {
         let plan = Plan::csv(
             "p.csv",
-            [("1", "2"), ("3", "4"), ("5", "3"), ("6", "6"), ("7", "8")],
+            [
+                ("1", "2"),
+                ("3", "4"),
+                ("5", "3"),
+                ("6", "6"),
+                ("7", "8"),
+                ("9", "10"),
+                ("11", "10"),
+            ],
         );
         let wanted = Wanted::new(&plan, true);
-        let sides: Vec<_> = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]
-            .into_iter()
-            .map(|id| wanted.get(id))
-            .collect();
+        let ids = [
+            "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "98",
+        ];
+        let sides: Vec<_> = ids.into_iter().map(|id| wanted.get(id)).collect();
         assert_eq!(
             sides,
             [
@@ -2540,7 +2548,9 @@ mod tests {
                 Some(None),
                 Some(Some((4, true))),
                 Some(Some((4, false))),
-                None,
+                Some(None),
+                Some(None),
+                Some(None),
                 None,
             ]
         );
@@ -2549,7 +2559,7 @@ mod tests {
         let journaled = Wanted::new(&plan, false);
         assert_eq!(journaled.get("1"), Some(None));
         assert_eq!(journaled.isolated, 0);
-        assert_eq!(journaled.len(), 8);
+        assert_eq!(journaled.len(), 11);
     }
 
     #[test]
