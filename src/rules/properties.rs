@@ -119,20 +119,24 @@ pub fn property_decisions(
         add(primary_salesforce_id(p, s));
     }
 
-    let names = p.properties.keys().chain(
+    // Each name with P's stored value, when P has the property.
+    let names = p.properties.iter().map(|(k, v)| (k, Some(v))).chain(
         s.properties
             .keys()
-            .filter(|k| !p.properties.contains_key(*k)),
+            .filter(|k| !p.properties.contains_key(*k))
+            .map(|k| (k, None)),
     );
     let mut out = Vec::with_capacity(p.properties.len() + 2);
-    for name in names {
+    for (name, stored) in names {
         let taken = special
             .iter_mut()
             .find(|slot| slot.as_ref().is_some_and(|d| d.property == *name))
             .and_then(Option::take);
         out.push(match taken {
             Some(d) => d,
-            None if !opts.explain && keeps_primary_value(p, s, name) => continue,
+            None if !opts.explain && stored.is_some_and(|v| keeps_stored_value(v, s, name)) => {
+                continue
+            }
             None if is_email_information(name) => primary_email_information(p, s, name),
             None => default_value(p, s, name, opts.policy)?,
         });
@@ -147,16 +151,14 @@ pub fn property_decisions(
     Ok(out)
 }
 
-/// A property P has, for which S has no value or the same one, keeps P's
-/// value under every policy (and for email information): the merge need not
-/// decide it when nobody reads the decision.
-fn keeps_primary_value(p: &Contact, s: &Contact, prop: &str) -> bool {
-    let Some(pv) = p.properties.get(prop) else {
-        return false;
-    };
+/// A property P has (`stored`: its value), for which S has no value or the
+/// same one, keeps P's value under every policy (and for email
+/// information): the merge need not decide it when nobody reads the
+/// decision.
+fn keeps_stored_value(stored: &Option<String>, s: &Contact, prop: &str) -> bool {
     match s.prop(prop) {
         None => true,
-        theirs => theirs == pv.as_deref(),
+        theirs => theirs == stored.as_deref(),
     }
 }
 
@@ -1606,7 +1608,12 @@ mod tests {
                 match few.iter().find(|f| f.property == d.property) {
                     Some(f) => assert_eq!(f.merged, d.merged, "{}", d.property),
                     None => {
-                        assert!(keeps_primary_value(&p, &s, &d.property), "{}", d.property);
+                        let stored = &p.properties[&d.property];
+                        assert!(
+                            keeps_stored_value(stored, &s, &d.property),
+                            "{}",
+                            d.property
+                        );
                         assert_eq!(d.merged, raw(&p, &d.property), "{}", d.property);
                     }
                 }
