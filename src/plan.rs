@@ -358,10 +358,10 @@ impl Redirects {
 
     /// The id an id stands for today: itself when it was never merged away,
     /// else the end of its chain of redirects.
-    pub fn resolve(&mut self, id: &str) -> String {
+    pub fn resolve<'i>(&mut self, id: &'i str) -> Cow<'i, str> {
         let Some(first) = self.to.get(id) else {
             // Most ids were never merged away.
-            return id.to_string();
+            return Cow::Borrowed(id);
         };
         let mut end = first.as_str();
         // A chain can be no longer than the number of redirects; the bound
@@ -382,7 +382,7 @@ impl Redirects {
             self.to.insert(cur, end.clone());
             cur = next;
         }
-        end
+        Cow::Owned(end)
     }
 }
 
@@ -923,7 +923,7 @@ where
 
 /// The pairs of a wave to merge (their places in the window, their ids)
 /// and their contacts.
-type Wave<T, P> = (Vec<(usize, Resolved)>, Vec<Checkout<T, P>>);
+type Wave<'p, T, P> = (Vec<(usize, Resolved<'p>)>, Vec<Checkout<T, P>>);
 
 /// Where a picked pair's merge is done: the pool's job number, or here
 /// (an early merge, only taken).
@@ -937,14 +937,14 @@ enum Job<T> {
 /// stand. A bad pair picked is done; the others are taken out of the store
 /// to be merged, or their early merge (`early`: when there is no journal)
 /// taken.
-fn pick_wave<'a, S: Store<'a>>(
-    window: &mut VecDeque<Slot<'_, 'a>>,
+fn pick_wave<'a, 'p, S: Store<'a>>(
+    window: &mut VecDeque<Slot<'p, 'a>>,
     work: &mut S,
     redirects: &mut Redirects,
     last_use: &mut LastUse<'_>,
     merged_ahead: &rustc_hash::FxHashMap<usize, usize>,
     early: bool,
-) -> Wave<S::Taken, S::Prepared> {
+) -> Wave<'p, S::Taken, S::Prepared> {
     let mut busy: rustc_hash::FxHashSet<usize> = Default::default();
     let mut picked = Vec::new();
     let mut taken = Vec::new();
@@ -1024,15 +1024,15 @@ struct Slot<'p, 'a> {
     /// Its number in the plan.
     at: usize,
     pair: &'p Pair,
-    state: State<'a>,
+    state: State<'p, 'a>,
 }
 
 /// Where a pair of the window stands.
-enum State<'a> {
+enum State<'p, 'a> {
     /// It waits for an earlier pair that touches one of its contacts.
     Waiting,
     /// Committed (or found bad), waiting to be settled.
-    Done(Resolved, Outcome<'a>),
+    Done(Resolved<'p>, Outcome<'a>),
     Settled,
 }
 
@@ -1054,9 +1054,10 @@ type Before<'a> = (Cow<'a, Contact>, Cow<'a, Contact>, Contact);
 
 /// A pair's ids resolved through the merges before it, and the contacts
 /// they name.
-struct Resolved {
-    rp: String,
-    rs: String,
+struct Resolved<'p> {
+    /// The ids as they resolve (the pair's own, unless merged away).
+    rp: Cow<'p, str>,
+    rs: Cow<'p, str>,
     pi: Option<usize>,
     si: Option<usize>,
     /// Merged: whether a later pair may name an id of the result (when
@@ -1064,7 +1065,7 @@ struct Resolved {
     named_later: bool,
 }
 
-impl Resolved {
+impl Resolved<'_> {
     /// Both contacts, for a pair that was merged.
     fn indices(&self) -> (usize, usize) {
         self.pi
@@ -1075,11 +1076,11 @@ impl Resolved {
 
 /// Resolve a pair's ids as things stand, and say why it cannot be merged
 /// if that shows already.
-fn resolve_pair<'a, S: Store<'a>>(
-    pair: &Pair,
+fn resolve_pair<'a, 'p, S: Store<'a>>(
+    pair: &'p Pair,
     redirects: &mut Redirects,
     work: &S,
-) -> (Resolved, Option<PairProblem>) {
+) -> (Resolved<'p>, Option<PairProblem>) {
     let rp = redirects.resolve(&pair.primary);
     let rs = redirects.resolve(&pair.secondary);
     let (pi, si) = (work.index(&rp), work.index(&rs));
@@ -1095,7 +1096,7 @@ fn resolve_pair<'a, S: Store<'a>>(
             id: pair.secondary.clone(),
             side: Side::Secondary,
         }),
-        (Some(pi), Some(si)) if pi == si => Some(PairProblem::SameContact { id: rp.clone() }),
+        (Some(pi), Some(si)) if pi == si => Some(PairProblem::SameContact { id: rp.to_string() }),
         _ => None,
     };
     let named_later = true;
@@ -1121,14 +1122,14 @@ struct Commit<'p> {
 /// Commit a merge to the store (or put its contacts back if it was
 /// refused). A merge settled at once needs no copy of the result for the
 /// journal. Gives the pair's new state and the contacts to free.
-fn commit<'a, S, J>(
+fn commit<'a, 'p, S, J>(
     work: &mut S,
     redirects: &mut Redirects,
     settler: &mut Settler<'_, J>,
     ctx: Commit<'_>,
-    r: Resolved,
+    r: Resolved<'p>,
     done: MergeDone<'a, S::Prepared>,
-) -> Result<Committed<'a>, ApplyError>
+) -> Result<Committed<'p, 'a>, ApplyError>
 where
     S: Store<'a>,
     J: FnMut(&Applied<'_>) -> io::Result<()>,
@@ -1201,7 +1202,7 @@ where
 }
 
 /// A pair's state once committed, and the contacts to free.
-type Committed<'a> = (State<'a>, Vec<Cow<'a, Contact>>);
+type Committed<'p, 'a> = (State<'p, 'a>, Vec<Cow<'a, Contact>>);
 
 /// What the journal gets of a merge: both contacts before it and the
 /// result (when kept for it), the decisions, and the merge step's encoding
@@ -1232,7 +1233,7 @@ where
         &mut self,
         work: &S,
         pair: &Pair,
-        r: &Resolved,
+        r: &Resolved<'_>,
         outcome: Outcome<'a>,
     ) -> Result<Vec<Cow<'a, Contact>>, ApplyError> {
         match outcome {
@@ -1242,8 +1243,8 @@ where
                     place: self.plan.place(pair.line),
                     primary: pair.primary.clone(),
                     secondary: pair.secondary.clone(),
-                    resolved_primary: r.pi.map(|_| r.rp.clone()),
-                    resolved_secondary: r.si.map(|_| r.rs.clone()),
+                    resolved_primary: r.pi.map(|_| r.rp.to_string()),
+                    resolved_secondary: r.si.map(|_| r.rs.to_string()),
                     problem,
                 });
                 Ok(Vec::new())
@@ -1276,7 +1277,7 @@ where
         &mut self,
         work: &S,
         pair: &Pair,
-        r: &Resolved,
+        r: &Resolved<'_>,
         journaled: Journaled<'_>,
         warnings: Vec<String>,
     ) -> Result<(), ApplyError> {
@@ -1308,8 +1309,8 @@ where
         for w in warnings {
             self.report.warnings.push(PairWarning {
                 line: pair.line,
-                primary: r.rp.clone(),
-                secondary: r.rs.clone(),
+                primary: r.rp.to_string(),
+                secondary: r.rs.to_string(),
                 warning: w,
             });
         }
@@ -1853,7 +1854,7 @@ pub(crate) mod tests {
             };
             if merge_in_export(&mut one_by_one, &rp, &rs, &opts).is_ok() {
                 redirects.record(&rs, &rp);
-                expected.push((rp, rs, index));
+                expected.push((rp.into_owned(), rs.into_owned(), index));
             }
         }
         assert_eq!(order, expected);
