@@ -306,7 +306,7 @@ fn json_pairs(text: &str, file: &str) -> Result<Vec<Pair>, PlanError> {
 /// Lookups compress the paths they walk, so long chains stay cheap.
 #[derive(Debug, Clone, Default)]
 pub struct Redirects {
-    to: HashMap<String, String>,
+    to: rustc_hash::FxHashMap<String, String>,
 }
 
 impl Redirects {
@@ -317,7 +317,7 @@ impl Redirects {
     /// Room for `n` redirects (a plan of `n` pairs makes at most `n`).
     pub fn with_capacity(n: usize) -> Self {
         Redirects {
-            to: HashMap::with_capacity(n),
+            to: rustc_hash::FxHashMap::with_capacity_and_hasher(n, Default::default()),
         }
     }
 
