@@ -8,7 +8,8 @@
 #   SIZE=100000 bench/ab.sh 8 BIN...        another generated export (default 1000000; bench/run.sh makes them)
 #   PLAN=empty bench/ab.sh 8 BIN...         the copy floor (default: truth, the generator's pairs)
 #   FORMAT=ndjson bench/ab.sh 8 BIN...      JSON Lines (default csv)
-#   OUT=path bench/ab.sh 8 BIN...           write the output to a file (default: stdout to /dev/null)
+#   OUT=path bench/ab.sh 8 BIN...           write the output to a file, removed before each run
+#                                           (default: stdout to /dev/null)
 #   bench/ab.sh 8 BIN@empty BIN             one build's copy floor and apply, alternating (BIN@PLAN
 #                                           runs with that plan, e.g. for the ratio apply / copy)
 set -euo pipefail
@@ -28,6 +29,8 @@ for _ in $(seq "$runs"); do
   for k in $(seq $#); do
     bin=${!k%@*}
     plan=$(plan_of "${!k}")
+    # A file left by the run before would be freed by this one, at its cost.
+    [ -z "${OUT:-}" ] || rm -f "$OUT"
     sync
     /usr/bin/time -a -o "$tmp/$k" -f "%e %U %S" "$bin" apply "$input" --plan "$plan" \
       -o "${OUT:--}" --merge-time 2024-06-01T00:00:00Z >/dev/null 2>&1 || [ $? -eq 3 ]
