@@ -1895,7 +1895,7 @@ fn write_result(
     match &finished.layout {
         // The header, with its new columns; then every record is rewritten
         // (each one padded), on both cores.
-        Some(full) if pad > 0 && !scan.ranges.is_empty() => {
+        Some(full) if pad > 0 => {
             let header = file.get(0, scan.header_end)?;
             let (bom, rest) = match header.strip_prefix(b"\xEF\xBB\xBF") {
                 Some(r) => (&b"\xEF\xBB\xBF"[..], r),
