@@ -683,10 +683,64 @@ struct Loaded {
     raw: Raw,
 }
 
-/// Add `id` to `ids`; gives where it is.
-fn push_id(ids: &mut String, id: &str) -> (usize, usize) {
-    ids.push_str(id);
-    (ids.len() - id.len(), ids.len())
+/// What the first pass keeps of the records the plan needs, whichever the
+/// format.
+struct Kept<'w, 'p, 'e> {
+    wanted: &'w Wanted<'p>,
+    /// The early merges' side, when there are any.
+    early: Option<&'e mut EarlyFeed>,
+    loaded: Vec<Loaded>,
+    /// The kept contacts' ids, one after the other.
+    ids: String,
+    claims: Vec<(String, String)>,
+}
+
+impl<'w, 'p, 'e> Kept<'w, 'p, 'e> {
+    fn new(wanted: &'w Wanted<'p>, early: Option<&'e mut EarlyFeed>, room: usize) -> Self {
+        Kept {
+            wanted,
+            early,
+            loaded: Vec::with_capacity(room),
+            ids: String::new(),
+            claims: Vec::new(),
+        }
+    }
+
+    /// A record was read: its contact's id and `hs_merged_object_ids`, its
+    /// number and line. It is kept when the plan names its id or an id it
+    /// holds (a claim): handed over for an early merge (`copy` makes its
+    /// record) when its pair is isolated and the feed takes it, else as
+    /// `raw` makes it.
+    fn read(
+        &mut self,
+        (id, merged): (&str, &str),
+        (record, line): (usize, u64),
+        copy: impl FnOnce() -> RawCopy,
+        raw: impl FnOnce() -> Raw,
+    ) {
+        let named = self.wanted.get(id);
+        let claims_before = self.claims.len();
+        for m in split_multi(merged) {
+            if self.wanted.contains(m) {
+                self.claims.push((id.to_string(), m.to_string()));
+            }
+        }
+        let claims = self.claims.len() > claims_before;
+        if named.is_none() && !claims {
+            return;
+        }
+        let away = match (self.early.as_deref_mut(), named.flatten()) {
+            (Some(feed), Some(side)) => feed.read(self.loaded.len(), side, claims, copy),
+            _ => false,
+        };
+        self.ids.push_str(id);
+        self.loaded.push(Loaded {
+            id: (self.ids.len() - id.len(), self.ids.len()),
+            record,
+            line,
+            raw: if away { Raw::Away } else { raw() },
+        });
+    }
 }
 
 impl Scan {
@@ -784,15 +838,13 @@ fn scan_csv(
     let records = file_len as usize / per_record + 16;
     // The plan's contacts, as far as the file can hold them (a plan may
     // name ids the file does not have).
-    let kept = wanted.len().min(records);
+    let room = wanted.len().min(records);
     let mut starts: Vec<u64> = Vec::with_capacity(records);
-    let mut loaded = Vec::with_capacity(kept);
-    let mut ids = String::new();
+    let mut kept = Kept::new(wanted, early, room);
     let mut fields = Fields {
-        text: String::with_capacity(kept * per_record),
-        ends: Vec::with_capacity(kept * layout.columns.len()),
+        text: String::with_capacity(room * per_record),
+        ends: Vec::with_capacity(room * layout.columns.len()),
     };
-    let mut claims = Vec::new();
     let mut record = ::csv::StringRecord::new();
     loop {
         match rdr.read_record(&mut record) {
@@ -812,37 +864,14 @@ fn scan_csv(
                 what: "the row has no record id".into(),
             });
         }
-        let named = wanted.get(id);
-        let mut needed = named.is_some();
-        let claims_before = claims.len();
-        if let Some(col) = merged_col {
-            for m in split_multi(record.get(col).unwrap_or("")) {
-                if wanted.contains(m) {
-                    claims.push((id.to_string(), m.to_string()));
-                    needed = true;
-                }
-            }
-        }
-        if needed {
-            let line = record.position().map_or(0, |p| p.line());
-            let claims = claims.len() > claims_before;
-            let away = match (early.as_deref_mut(), named.flatten()) {
-                (Some(feed), Some(side)) => {
-                    feed.read(loaded.len(), side, claims, || RawCopy::csv(&record, line))
-                }
-                _ => false,
-            };
-            loaded.push(Loaded {
-                id: push_id(&mut ids, id),
-                record: n,
-                line,
-                raw: if away {
-                    Raw::Away
-                } else {
-                    Raw::Csv(fields.push(&record))
-                },
-            });
-        }
+        let merged = merged_col.map_or("", |col| record.get(col).unwrap_or(""));
+        let line = record.position().map_or(0, |p| p.line());
+        kept.read(
+            (id, merged),
+            (n, line),
+            || RawCopy::csv(&record, line),
+            || Raw::Csv(fields.push(&record)),
+        );
     }
     let header_end = starts.first().copied().unwrap_or(file_len);
     // A quoted field still open at the end: a truncated download. It opened
@@ -872,10 +901,10 @@ fn scan_csv(
         header_end,
         ranges,
         file_len,
-        loaded,
-        ids,
+        loaded: kept.loaded,
+        ids: kept.ids,
         fields,
-        claims,
+        claims: kept.claims,
     })
 }
 
@@ -979,9 +1008,7 @@ fn scan_ndjson(
         pos = 3;
     }
     let mut ranges = Vec::new();
-    let mut loaded = Vec::new();
-    let mut ids = String::new();
-    let mut claims = Vec::new();
+    let mut kept = Kept::new(wanted, early, 0);
     let mut line = Vec::new();
     let mut n: u64 = 0;
     loop {
@@ -1010,34 +1037,13 @@ fn scan_ndjson(
             std::str::from_utf8(&line).map_err(|_| bad("the line is not valid UTF-8".into()))?;
         let value: Value = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
         let contact = contact_from_value(value).map_err(|e| e.at(file, &format!("line {n}")))?;
-        let named = wanted.get(contact.id.as_str());
-        let mut needed = named.is_some();
-        let claims_before = claims.len();
-        for m in split_multi(contact.prop(MERGED_IDS).unwrap_or("")) {
-            if wanted.contains(m) {
-                claims.push((contact.id.clone(), m.to_string()));
-                needed = true;
-            }
-        }
-        if needed {
-            let claims = claims.len() > claims_before;
-            let away = match (early.as_deref_mut(), named.flatten()) {
-                (Some(feed), Some(side)) => feed.read(loaded.len(), side, claims, || {
-                    RawCopy::Json(line.clone().into_boxed_slice())
-                }),
-                _ => false,
-            };
-            loaded.push(Loaded {
-                id: push_id(&mut ids, &contact.id),
-                record: ranges.len(),
-                line: n,
-                raw: if away {
-                    Raw::Away
-                } else {
-                    Raw::Json(line.clone().into_boxed_slice())
-                },
-            });
-        }
+        let merged = contact.prop(MERGED_IDS).unwrap_or("");
+        kept.read(
+            (&contact.id, merged),
+            (ranges.len(), n),
+            || RawCopy::Json(line.clone().into_boxed_slice()),
+            || Raw::Json(line.clone().into_boxed_slice()),
+        );
         ranges.push((start, pos));
     }
     if ranges.is_empty() {
@@ -1048,10 +1054,10 @@ fn scan_ndjson(
         header_end: ranges[0].0,
         ranges,
         file_len,
-        loaded,
-        ids,
+        loaded: kept.loaded,
+        ids: kept.ids,
         fields: Fields::default(),
-        claims,
+        claims: kept.claims,
     })
 }
 
