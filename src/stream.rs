@@ -45,8 +45,12 @@ pub enum StreamError {
     Read(#[from] ReadError),
     #[error(transparent)]
     Apply(#[from] ApplyError),
+    /// Reading the input failed.
     #[error("{file}: {err}")]
     Io { file: String, err: io::Error },
+    /// Writing the output failed (the caller knows where it goes).
+    #[error("writing the output: {0}")]
+    Write(io::Error),
 }
 
 /// What a streamed apply did.
@@ -149,17 +153,40 @@ where
     )?;
     let merged_early = store.early_taken;
     let finished = store.finish();
-    let io_err = |err| StreamError::Io {
-        file: file.clone(),
-        err,
-    };
-    let contacts = write_result(path, &scan, &finished, out).map_err(io_err)?;
+    let mut output = Output { out, failed: false };
+    let contacts = write_result(path, &scan, &finished, &mut output).map_err(|err| {
+        if output.failed {
+            StreamError::Write(err)
+        } else {
+            StreamError::Io {
+                file: file.clone(),
+                err,
+            }
+        }
+    })?;
     Ok(Streamed {
         report,
         contacts,
         new_columns: finished.new_columns,
         merged_early,
     })
+}
+
+/// The output of the second pass, which tells its own failures from the
+/// input's.
+struct Output<'o> {
+    out: &'o mut dyn Write,
+    failed: bool,
+}
+
+impl Write for Output<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.out.write(buf).inspect_err(|_| self.failed = true)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush().inspect_err(|_| self.failed = true)
+    }
 }
 
 /// A file that failed in the first pass is read the in-memory way for the

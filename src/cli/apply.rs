@@ -86,6 +86,10 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
                 return refused(args, ctx, &report, &target)
             }
             Err(StreamError::Read(e)) => return Err(e.into()),
+            Err(StreamError::Write(e)) => {
+                let to = target.describe();
+                return Err(anyhow::Error::new(e).context(format!("cannot write {to}")));
+            }
             Err(e) => return Err(anyhow::Error::new(e)),
         };
         // The journal lands first: an output without its journal could not
@@ -96,7 +100,7 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         commit_journal(journal.take())?;
         if let Some(t) = tmp {
             t.commit()
-                .with_context(|| format!("cannot write {}", args.file.display()))?;
+                .with_context(|| format!("cannot write {}", target.describe()))?;
         }
         (done.report, target, done.contacts, Vec::new())
     } else {

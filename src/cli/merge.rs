@@ -203,6 +203,9 @@ fn streamed(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Option<Status>> {
         Err(StreamError::Apply(ApplyError::BadPairs { .. })) => return Ok(None),
         Err(StreamError::Apply(ApplyError::Journal(_))) if redirected.get() => return Ok(None),
         Err(StreamError::Read(e)) => return Err(e.into()),
+        Err(StreamError::Write(e)) => {
+            return Err(anyhow::Error::new(e).context(format!("cannot write {}", target.describe())))
+        }
         Err(e) => return Err(anyhow::Error::new(e)),
     };
     // The journal lands first: an output without its journal could not be
@@ -214,7 +217,7 @@ fn streamed(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Option<Status>> {
     }
     if let Some(t) = tmp {
         t.commit()
-            .with_context(|| format!("cannot write {}", args.file.display()))?;
+            .with_context(|| format!("cannot write {}", target.describe()))?;
     }
     for w in &streamed.report.warnings {
         ctx.warn(&w.warning);

@@ -482,3 +482,30 @@ fn outputs_through_symbolic_links_keep_the_links() {
     );
     assert!(!s.read("real-journal.jsonl").is_empty());
 }
+
+/// An output that cannot be written is named in the message, not the input
+/// being read (`apply` and `merge` stream CSV the same way).
+#[test]
+fn a_failed_write_names_the_output() {
+    if !std::path::Path::new("/dev/full").exists() {
+        eprintln!("no /dev/full here: skipped");
+        return;
+    }
+    let s = Sandbox::new();
+    let plan = apply(
+        &s,
+        &["contacts.csv", "--plan", "plan.csv", "-o", "/dev/full"],
+    );
+    let pair = s
+        .cmd()
+        .args(["merge", "contacts.csv", "101", "102", "-o", "/dev/full"])
+        .output()
+        .unwrap();
+    for out in [plan, pair] {
+        assert_eq!(out.status.code(), Some(1));
+        let err = stderr(&out);
+        assert!(err.contains("cannot write /dev/full"), "{err}");
+        assert!(err.contains("No space left on device"), "{err}");
+        assert!(!err.contains("contacts.csv"), "{err}");
+    }
+}
