@@ -137,7 +137,7 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     for w in &warnings {
         ctx.warn("csv-columns", w);
     }
-    render(&report, ctx, target.path.is_none())?;
+    render(&report, &warnings, ctx, target.path.is_none())?;
     let dest = target.describe();
     ctx.info(&format!(
         "applied {} of {} (policy {}){}; wrote {} to {dest}{}",
@@ -236,7 +236,7 @@ fn refused(
     report: &ApplyReport,
     target: &Target,
 ) -> anyhow::Result<Status> {
-    render(report, ctx, target.path.is_none())?;
+    render(report, &[], ctx, target.path.is_none())?;
     let message = format!(
         "{}: {} of {} of {} {} bad; nothing was written (--keep-going applies the good pairs)",
         args.file.display(),
@@ -264,10 +264,25 @@ fn progress_bar(ctx: &Ctx, len: usize) -> ProgressBar {
     bar
 }
 
+/// The report as `--format json` gives it: the library's, and what the
+/// output format could not hold.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonReport<'a> {
+    #[serde(flatten)]
+    report: &'a ApplyReport,
+    output_warnings: &'a [String],
+}
+
 /// The report: JSON for scripts, on stdout (on stderr when the export
 /// itself goes to stdout); for people, the skipped pairs as a table on
 /// stderr, with the warnings: why pairs were not applied is no output.
-fn render(report: &ApplyReport, ctx: &mut Ctx, stdout_taken: bool) -> anyhow::Result<()> {
+fn render(
+    report: &ApplyReport,
+    output_warnings: &[String],
+    ctx: &mut Ctx,
+    stdout_taken: bool,
+) -> anyhow::Result<()> {
     match ctx.global.format {
         OutputFormat::Json => {
             let out: &mut dyn Write = if stdout_taken {
@@ -275,7 +290,11 @@ fn render(report: &ApplyReport, ctx: &mut Ctx, stdout_taken: bool) -> anyhow::Re
             } else {
                 &mut *ctx.out
             };
-            serde_json::to_writer_pretty(&mut *out, report)?;
+            let report = JsonReport {
+                report,
+                output_warnings,
+            };
+            serde_json::to_writer_pretty(&mut *out, &report)?;
             writeln!(out)?;
         }
         OutputFormat::Table => {

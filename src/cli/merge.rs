@@ -101,13 +101,6 @@ struct Changed {
     rule: String,
 }
 
-/// A warning in the report.
-#[derive(Serialize)]
-struct Said<'a> {
-    kind: &'a str,
-    message: &'a str,
-}
-
 /// What `merge --format json` reports.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -118,7 +111,9 @@ struct Report<'a> {
     merge_time: String,
     /// The properties whose value the merge changed on the primary.
     changed: &'a [Changed],
-    warnings: Vec<Said<'a>>,
+    warnings: &'a [Warning],
+    /// What the output format could not hold.
+    output_warnings: &'a [String],
     /// Where the export went: its path, or "stdout".
     output: String,
     contacts: usize,
@@ -158,18 +153,8 @@ impl Done {
                 policy: opts.policy,
                 merge_time: format_date(opts.merge_time, DateForm::Iso),
                 changed: &self.changed,
-                warnings: self
-                    .warnings
-                    .iter()
-                    .map(|w| Said {
-                        kind: w.kind.name(),
-                        message: &w.message,
-                    })
-                    .chain(self.lost.iter().map(|w| Said {
-                        kind: "csv-columns",
-                        message: w,
-                    }))
-                    .collect(),
+                warnings: &self.warnings,
+                output_warnings: &self.lost,
                 output: dest.clone(),
                 contacts: self.contacts,
                 journal: args.journal.as_ref().map(|j| j.display().to_string()),

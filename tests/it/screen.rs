@@ -300,6 +300,24 @@ fn merge_has_a_json_report() {
     assert_eq!(out.stdout, s.read("out.json"));
     let r: Value = serde_json::from_slice(&out.stderr).unwrap();
     assert_eq!(r["output"], "stdout");
+    // As unmerge's report does.
+    let out = run(
+        &s,
+        &[
+            "unmerge",
+            "contacts.csv",
+            "102",
+            "jane@doe-family.net",
+            "-o",
+            "-",
+            "--format",
+            "json",
+            "--quiet",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let r: Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(r["email"], "jane@doe-family.net", "{r}");
 }
 
 #[test]
