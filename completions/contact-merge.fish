@@ -36,7 +36,7 @@ csv\t''"
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -l output-format -d 'Format of the output file (default: from -o\'s extension, else the input\'s)' -r -f -a "json\t''
 ndjson\t''
 csv\t''"
-complete -c contact-merge -n "__fish_contact_merge_needs_command" -s q -l quiet -d 'No progress or summaries on stderr (warnings and errors still show)'
+complete -c contact-merge -n "__fish_contact_merge_needs_command" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -s h -l help -d 'Print help'
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -s V -l version -d 'Print version'
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "show" -d 'Show contacts as a table (property | value), sections summarised'
@@ -61,7 +61,7 @@ complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l out
 ndjson\t''
 csv\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l all -d 'Also list empty properties'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -s q -l quiet -d 'No progress or summaries on stderr (warnings and errors still show)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -s h -l help -d 'Print help'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l lifecycle-order -d 'Custom lifecycle stage order (lowest first, labels or internal values)' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l format -d 'Output for people (table) or scripts (json)' -r -f -a "table\t''
@@ -76,7 +76,7 @@ csv\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l output-format -d 'Format of the output file (default: from -o\'s extension, else the input\'s)' -r -f -a "json\t''
 ndjson\t''
 csv\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -s q -l quiet -d 'No progress or summaries on stderr (warnings and errors still show)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -s h -l help -d 'Print help'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l policy -d 'Which value a property without a rule of its own takes: the most recent (HubSpot\'s documented rule) or the primary\'s (HubSpot\'s newer merge)' -r -f -a "most-recent\t'The most recent non-empty value of either contact (the seed\'s rule)'
 primary-wins\t'The primary\'s value; the secondary\'s only where the primary\'s is empty (HubSpot\'s newer merge)'"
@@ -96,7 +96,7 @@ ndjson\t''
 csv\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l all -d 'Show every property, not only those that differ'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l enroll-on-merge -d 'Mark the primary\'s workflows as seeing the merged contact as newly changed (HubSpot\'s "enroll on merge" setting)'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -s q -l quiet -d 'No progress or summaries on stderr (warnings and errors still show)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l journal -d 'Append the merge to this journal (JSON Lines), for audits and `unmerge --restore`' -r -F
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l policy -d 'Which value a property without a rule of its own takes: the most recent (HubSpot\'s documented rule) or the primary\'s (HubSpot\'s newer merge)' -r -f -a "most-recent\t'The most recent non-empty value of either contact (the seed\'s rule)'
@@ -118,7 +118,7 @@ ndjson\t''
 csv\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l enroll-on-merge -d 'Mark the primary\'s workflows as seeing the merged contact as newly changed (HubSpot\'s "enroll on merge" setting)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l in-place -d 'Replace the input file (atomically)'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -s q -l quiet -d 'No progress or summaries on stderr (warnings and errors still show)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l plan -d 'The plan: CSV with primary_id,secondary_id (other columns ignored) or JSON [{"primary": "...", "secondary": "..."}]' -r -F
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l journal -d 'Write the merge journal (JSON Lines, one line per merge) here' -r -F
@@ -142,7 +142,7 @@ csv\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l keep-going -d 'Apply the good pairs, report the bad ones, exit 3 when any was skipped (default: any bad pair means nothing is written, exit 1)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l enroll-on-merge -d 'Mark the primary\'s workflows as seeing the merged contact as newly changed (HubSpot\'s "enroll on merge" setting)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l in-place -d 'Replace the input file (atomically)'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -s q -l quiet -d 'No progress or summaries on stderr (warnings and errors still show)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l new-id -d 'Record id of the new contact (default: the next free numeric id)' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l restore -d 'Bring back this merged-away contact exactly as the journal holds it' -r
@@ -161,7 +161,7 @@ complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l 
 ndjson\t''
 csv\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l in-place -d 'Replace the input file (atomically)'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -s q -l quiet -d 'No progress or summaries on stderr (warnings and errors still show)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -s h -l help -d 'Print help'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -s o -l output -d 'Write the plan here: CSV (primary_id,secondary_id,score,reasons), or JSON when the name ends in .json; `-` writes the CSV plan to stdout' -r -F
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l threshold -d 'Minimum score (0 to 1) of a duplicate pair; higher finds fewer, surer pairs' -r
@@ -182,7 +182,7 @@ csv\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l output-format -d 'Format of the output file (default: from -o\'s extension, else the input\'s)' -r -f -a "json\t''
 ndjson\t''
 csv\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -s q -l quiet -d 'No progress or summaries on stderr (warnings and errors still show)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -l format -d 'Output for people (table) or scripts (json)' -r -f -a "table\t''
 json\t''"
@@ -196,7 +196,7 @@ csv\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -l output-format -d 'Format of the output file (default: from -o\'s extension, else the input\'s)' -r -f -a "json\t''
 ndjson\t''
 csv\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -s q -l quiet -d 'No progress or summaries on stderr (warnings and errors still show)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions help" -f -a "show" -d 'Show contacts as a table (property | value), sections summarised'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions help" -f -a "check" -d 'Validate exports: ids, emails, dates, lifecycle stages, numbers. Reports every problem; exit 1 when any is found'

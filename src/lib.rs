@@ -7,7 +7,8 @@
 //! applies them ([`merge`]), validation ([`check`]), batch plans ([`plan`])
 //! and streaming them over large files ([`stream`]), the merge journal
 //! ([`journal`]), unmerge ([`unmerge`]), the duplicate finder ([`dupes`]),
-//! the test-data generator ([`gen`]) and atomic writes ([`atomic`]). It never
+//! the test-data generator ([`gen`]), atomic writes ([`atomic`]), merge
+//! warnings ([`warning`]) and shared wording ([`text`]). It never
 //! prints; the command line lives in [`cli`].
 
 pub mod atomic;
@@ -27,4 +28,6 @@ pub mod props;
 pub mod rules;
 pub mod stream;
 pub mod summary;
+pub mod text;
 pub mod unmerge;
+pub mod warning;

@@ -16,7 +16,7 @@ pub struct MergeOutcome {
     pub merged: Contact,
     pub decisions: Vec<Decision>,
     pub sections: Vec<SectionChange>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::warning::Warning>,
 }
 
 /// Merge the secondary into the primary. Refused: the same contact twice,

@@ -19,6 +19,7 @@ use serde_json::Value;
 
 pub use crate::merge::Primary;
 use crate::model::{split_multi, Contact, Export, Layout};
+use crate::warning::{Warning, WarningKind};
 
 /// The format of a plan file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -401,7 +402,7 @@ pub struct MergeStep {
     /// The per-property decisions, as JSON (for the journal).
     pub decisions: Vec<Value>,
     /// Warnings for the report (Salesforce ids, active lists, ...).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// The journal's encoding of both contacts, the result and the
     /// decisions ([`crate::journal::encode_contacts`]), when the step makes
     /// it: made where the merge runs, on either thread, and written as it
@@ -577,6 +578,7 @@ pub struct PairWarning {
     pub line: u64,
     pub primary: String,
     pub secondary: String,
+    pub kind: WarningKind,
     pub warning: String,
 }
 
@@ -610,10 +612,11 @@ pub enum ApplyError {
 
 fn bad_pairs_message(r: &ApplyReport) -> String {
     let mut s = format!(
-        "{}: {} of {} pairs cannot be applied, so none was (nothing written); fix or remove them, or pass --keep-going to apply the others:",
+        "{}: {} of {} cannot be applied, so none was (nothing written); fix or remove {}, or pass --keep-going to apply the others:",
         r.plan,
         r.skipped.len(),
-        r.pairs
+        crate::text::count(r.pairs, "pair", "pairs"),
+        if r.skipped.len() == 1 { "it" } else { "them" },
     );
     for b in &r.skipped {
         s.push_str("\n  ");
@@ -746,7 +749,7 @@ pub trait Store<'a> {
 /// large (clippy measures 400 bytes against a few dozen).
 pub struct Early<P> {
     pub decisions: Vec<Value>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     pub journal: Option<Vec<u8>>,
     pub prepared: P,
 }
@@ -1045,7 +1048,7 @@ enum Outcome<'a> {
         /// Both contacts before the merge and the result, for the journal.
         contacts: Option<Box<Before<'a>>>,
         decisions: Vec<Value>,
-        warnings: Vec<String>,
+        warnings: Vec<Warning>,
         /// The merge step's encoding of them for the journal.
         journal: Option<Vec<u8>>,
     },
@@ -1281,7 +1284,7 @@ where
         pair: &Pair,
         r: &Resolved<'_>,
         journaled: Journaled<'_>,
-        warnings: Vec<String>,
+        warnings: Vec<Warning>,
     ) -> Result<(), ApplyError> {
         let Journaled {
             contacts,
@@ -1313,7 +1316,8 @@ where
                 line: pair.line,
                 primary: r.rp.to_string(),
                 secondary: r.rs.to_string(),
-                warning: w,
+                kind: w.kind,
+                warning: w.message,
             });
         }
         Ok(())
@@ -1409,7 +1413,7 @@ struct MergeDone<'a, P> {
 struct Merge<P> {
     merged: Option<Contact>,
     decisions: Vec<Value>,
-    warnings: Vec<String>,
+    warnings: Vec<Warning>,
     journal: Option<Vec<u8>>,
     prepared: P,
 }
@@ -2083,7 +2087,10 @@ pub(crate) mod tests {
         Ok(MergeStep {
             merged: m,
             decisions: vec![json!({"property": "n", "rule": "sum"})],
-            warnings: vec![format!("{} absorbed {}", p.id, s.id)],
+            warnings: vec![Warning::new(
+                WarningKind::SalesforceUnsynced,
+                format!("{} absorbed {}", p.id, s.id),
+            )],
             journal: None,
         })
     }

@@ -471,7 +471,7 @@ struct EarlyMerge {
 }
 
 /// Decisions, warnings and the journal's part of a merge.
-type EarlyExtra = (Vec<Value>, Vec<String>, Option<Vec<u8>>);
+type EarlyExtra = (Vec<Value>, Vec<crate::warning::Warning>, Option<Vec<u8>>);
 
 enum EarlyOut {
     /// CSV: its row, in the early rows.

@@ -12,7 +12,11 @@ pub fn section_summaries(c: &Contact) -> Vec<(String, String)> {
         let entries: usize = h.values().map(Vec::len).sum();
         out.push((
             key::HISTORY.to_string(),
-            format!("{} properties, {entries} entries", h.len()),
+            format!(
+                "{}, {}",
+                crate::text::count(h.len(), "property", "properties"),
+                crate::text::count(entries, "entry", "entries")
+            ),
         ));
     }
     if let Some(a) = &c.associations {

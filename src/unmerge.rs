@@ -768,7 +768,8 @@ fn merge_added_nothing_left(before_absent: bool, merge_added: bool, empty: bool)
 fn note_kept(part: &str, before: usize, after: usize, kept: &mut Vec<String>) {
     if before != after {
         kept.push(format!(
-            "{part}: changed after the merge; kept those changes ({after} items, {before} before the merge)"
+            "{part}: changed after the merge; kept those changes ({}, {before} before the merge)",
+            crate::text::count(after, "item", "items")
         ));
     }
 }

@@ -23,6 +23,8 @@ use crate::model::{Contact, Layout};
 use crate::plan::{apply_plan, read_plan, ApplyError, ApplyOptions, ApplyReport, MergeStep};
 use crate::rules::MergeOptions;
 use crate::stream::{apply_file, can_stream, StreamError};
+use crate::text::count;
+use crate::warning::Warning;
 
 /// Plans at least this long get a progress bar (when stderr is a terminal).
 const PROGRESS_FROM: usize = 1000;
@@ -121,28 +123,32 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         (report, target, export.contacts.len(), warnings)
     };
     for w in &report.warnings {
-        ctx.warn(&format!(
-            "{} ({} ← {}): {}",
-            plan.place(w.line),
-            w.primary,
-            w.secondary,
-            w.warning
+        ctx.warn_merge(&Warning::new(
+            w.kind,
+            format!(
+                "{} ({} ← {}): {}",
+                plan.place(w.line),
+                w.primary,
+                w.secondary,
+                w.warning
+            ),
         ));
     }
     for w in &warnings {
-        ctx.warn(w);
+        ctx.warn("csv-columns", w);
     }
-    render(&report, ctx, target.path.is_none())?;
+    render(&report, &warnings, ctx, target.path.is_none())?;
     let dest = target.describe();
     ctx.info(&format!(
-        "applied {} of {} pairs (policy {}){}; wrote {contacts} contacts to {dest}{}",
+        "applied {} of {} (policy {}){}; wrote {} to {dest}{}",
         report.applied,
-        report.pairs,
+        count(report.pairs, "pair", "pairs"),
         opts.policy,
         match report.skipped.len() {
             0 => String::new(),
             n => format!(", skipped {n}"),
         },
+        count(contacts, "contact", "contacts"),
         args.journal
             .as_ref()
             .map_or_else(String::new, |j| format!(", journal {}", j.display()))
@@ -221,22 +227,29 @@ pub(super) fn into_step(
 }
 
 /// All or nothing: some pairs are bad, so nothing is written (the
-/// temporary files go when dropped). Lists them and exits 1.
+/// temporary files go when dropped). Lists them (the reason for the
+/// refusal: on stderr, as a table; the JSON report where `--format json`
+/// asks for it) and exits 1.
 fn refused(
     args: &ApplyArgs,
     ctx: &mut Ctx,
     report: &ApplyReport,
     target: &Target,
 ) -> anyhow::Result<Status> {
-    render(report, ctx, target.path.is_none())?;
-    let _ = writeln!(
-        ctx.err,
-        "error: {}: {} of {} pairs of {} are bad; nothing was written (--keep-going applies the good pairs)",
+    render(report, &[], ctx, target.path.is_none())?;
+    let message = format!(
+        "{}: {} of {} of {} {} bad; nothing was written (--keep-going applies the good pairs)",
         args.file.display(),
         report.skipped.len(),
-        report.pairs,
+        count(report.pairs, "pair", "pairs"),
         report.plan,
+        if report.skipped.len() == 1 {
+            "is"
+        } else {
+            "are"
+        },
     );
+    let _ = writeln!(ctx.err, "error: {}", table::printable(&message));
     Ok(Status::Problems)
 }
 
@@ -251,17 +264,37 @@ fn progress_bar(ctx: &Ctx, len: usize) -> ProgressBar {
     bar
 }
 
-/// The report: JSON for scripts; for people, the skipped pairs as a table.
-/// When the export itself goes to stdout, the report goes to stderr.
-fn render(report: &ApplyReport, ctx: &mut Ctx, stdout_taken: bool) -> anyhow::Result<()> {
-    let out: &mut dyn Write = if stdout_taken {
-        &mut *ctx.err
-    } else {
-        &mut *ctx.out
-    };
+/// The report as `--format json` gives it: the library's, and what the
+/// output format could not hold.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonReport<'a> {
+    #[serde(flatten)]
+    report: &'a ApplyReport,
+    output_warnings: &'a [String],
+}
+
+/// The report: JSON for scripts, on stdout (on stderr when the export
+/// itself goes to stdout); for people, the skipped pairs as a table on
+/// stderr, with the warnings: why pairs were not applied is no output.
+fn render(
+    report: &ApplyReport,
+    output_warnings: &[String],
+    ctx: &mut Ctx,
+    stdout_taken: bool,
+) -> anyhow::Result<()> {
     match ctx.global.format {
         OutputFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, report)?;
+            let out: &mut dyn Write = if stdout_taken {
+                &mut *ctx.err
+            } else {
+                &mut *ctx.out
+            };
+            let report = JsonReport {
+                report,
+                output_warnings,
+            };
+            serde_json::to_writer_pretty(&mut *out, &report)?;
             writeln!(out)?;
         }
         OutputFormat::Table => {
@@ -272,14 +305,14 @@ fn render(report: &ApplyReport, ctx: &mut Ctx, stdout_taken: bool) -> anyhow::Re
                         Some(r) if r != given => format!("{given} (now {r})"),
                         _ => given.to_string(),
                     };
-                    t.add_row(vec![
+                    t.row([
                         b.place.clone(),
                         shown(&b.primary, &b.resolved_primary),
                         shown(&b.secondary, &b.resolved_secondary),
                         b.problem.to_string(),
                     ]);
                 }
-                writeln!(out, "{t}")?;
+                ctx.eprint_table(&t)?;
             }
         }
     }

@@ -35,7 +35,7 @@ pub struct Global {
     /// When to colour tables.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// No progress or summaries on stderr (warnings and errors still show).
+    /// No progress, summaries or warnings on stderr (errors still show).
     #[arg(long, short, global = true)]
     pub quiet: bool,
     /// Format of the input file (default: from its extension).

@@ -5,6 +5,7 @@ use serde::Serialize;
 use super::args::{CheckArgs, OutputFormat};
 use super::{table, Ctx, Status};
 use crate::check::{check_file, Problem};
+use crate::text::count;
 
 #[derive(Serialize)]
 struct FileReport {
@@ -46,27 +47,31 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
                     ctx.color,
                 );
                 for p in &report.problems {
-                    t.add_row(vec![
-                        p.file.clone(),
-                        p.place.clone().unwrap_or_default(),
-                        p.record.clone().unwrap_or_default(),
-                        p.property.clone().unwrap_or_default(),
-                        p.value.clone().unwrap_or_default(),
-                        p.problem.clone(),
+                    t.row([
+                        p.file.as_str(),
+                        p.place.as_deref().unwrap_or_default(),
+                        p.record.as_deref().unwrap_or_default(),
+                        p.property.as_deref().unwrap_or_default(),
+                        p.value.as_deref().unwrap_or_default(),
+                        p.problem.as_str(),
                     ]);
                 }
-                writeln!(ctx.out, "{t}")?;
+                ctx.print_table(&t)?;
             }
         }
     }
     for f in &report.files {
         let line = match f.problems {
-            0 => format!("{}: {}, no problems", f.file, plural(f.contacts, "contact")),
+            0 => format!(
+                "{}: {}, no problems",
+                f.file,
+                count(f.contacts, "contact", "contacts")
+            ),
             n => format!(
                 "{}: {}, {}",
                 f.file,
-                plural(f.contacts, "contact"),
-                plural(n, "problem")
+                count(f.contacts, "contact", "contacts"),
+                count(n, "problem", "problems")
             ),
         };
         ctx.info(&line);
@@ -76,13 +81,4 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     } else {
         Status::Problems
     })
-}
-
-/// "1 contact", "2 contacts".
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }

@@ -8,6 +8,8 @@ use super::{io, merge_options, table, Ctx, Status};
 use crate::dates::{format_date, DateForm};
 use crate::merge::{merge_contacts, MergeOutcome};
 use crate::rules::{Decision, Policy, SectionChange};
+use crate::text::count;
+use crate::warning::Warning;
 
 /// The preview as scripts read it (`--format json`).
 #[derive(Serialize)]
@@ -19,7 +21,7 @@ pub struct Preview<'a> {
     pub merge_time: String,
     pub properties: Vec<&'a Decision>,
     pub sections: &'a [SectionChange],
-    pub warnings: &'a [String],
+    pub warnings: &'a [Warning],
 }
 
 pub fn run(args: &DiffArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
@@ -57,6 +59,9 @@ pub fn run(args: &DiffArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         }
         OutputFormat::Table => render(&preview, &outcome, ctx)?,
     }
+    for w in &outcome.warnings {
+        ctx.warn_merge(w);
+    }
     Ok(Status::Ok)
 }
 
@@ -72,27 +77,27 @@ pub fn changes_primary(d: &Decision) -> bool {
 }
 
 fn render(preview: &Preview, outcome: &MergeOutcome, ctx: &mut Ctx) -> anyhow::Result<()> {
-    writeln!(
-        ctx.out,
+    let title = format!(
         "Merge preview: {} into {} (policy {}, merge time {})",
         preview.secondary, preview.primary, preview.policy, preview.merge_time
-    )?;
+    );
+    writeln!(ctx.out, "{}", table::printable(&title))?;
     let mut t = table::new(
         &["", "property", "primary", "secondary", "merged", "rule"],
         ctx.color,
     );
     for d in &preview.properties {
         let changed = changes_primary(d);
-        t.add_row(vec![
-            table::cell(if changed { "*" } else { "" }, changed, ctx.color),
-            table::cell(&d.property, changed, ctx.color),
-            table::cell(table::show_value(d.primary.as_deref()), false, ctx.color),
-            table::cell(table::show_value(d.secondary.as_deref()), false, ctx.color),
-            table::cell(table::show_value(d.merged.as_deref()), changed, ctx.color),
-            table::cell(&d.rule, false, ctx.color),
+        t.marked_row([
+            (if changed { "*" } else { "" }.to_string(), changed),
+            (d.property.clone(), changed),
+            (table::show_value(d.primary.as_deref()), false),
+            (table::show_value(d.secondary.as_deref()), false),
+            (table::show_value(d.merged.as_deref()), changed),
+            (d.rule.to_string(), false),
         ]);
     }
-    writeln!(ctx.out, "{t}")?;
+    ctx.print_table(&t)?;
     let changed = preview
         .properties
         .iter()
@@ -100,13 +105,13 @@ fn render(preview: &Preview, outcome: &MergeOutcome, ctx: &mut Ctx) -> anyhow::R
         .count();
     writeln!(
         ctx.out,
-        "* the merged value replaces the primary's ({changed} of {} properties shown)",
-        preview.properties.len()
+        "* the merged value replaces the primary's ({changed} of {} shown)",
+        count(preview.properties.len(), "property", "properties")
     )?;
     if !outcome.sections.is_empty() {
         let mut t = table::new(&["section", "kept", "added", "dropped", "note"], ctx.color);
         for sc in &outcome.sections {
-            t.add_row(vec![
+            t.row([
                 sc.section.clone(),
                 list(&sc.kept),
                 list(&sc.added),
@@ -114,10 +119,7 @@ fn render(preview: &Preview, outcome: &MergeOutcome, ctx: &mut Ctx) -> anyhow::R
                 sc.note.clone(),
             ]);
         }
-        writeln!(ctx.out, "{t}")?;
-    }
-    for w in &outcome.warnings {
-        ctx.warn(w);
+        ctx.print_table(&t)?;
     }
     Ok(())
 }

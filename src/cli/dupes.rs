@@ -8,6 +8,7 @@ use super::args::{DupesArgs, OutputFormat};
 use super::{table, Ctx, Status, UsageError};
 use crate::dupes::{self, DupPair, Found, Records};
 use crate::format;
+use crate::text::count;
 
 pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     let fields = match &args.fields {
@@ -25,7 +26,7 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     })?;
     for (f, seen) in records.fields.iter().zip(&records.seen) {
         if *seen == 0 && args.fields.is_some() {
-            ctx.warn(&format!(
+            ctx.warn("field-empty", &format!(
                 "no contact in {} has a value for {:?}; check the name (internal names or CSV labels)",
                 args.file.display(),
                 f.name
@@ -33,10 +34,16 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         }
     }
     if records.bad_dates > 0 {
-        ctx.warn(&format!(
-            "{} contact(s) have a create date that is not a date; they count as the oldest when choosing primaries",
-            records.bad_dates
-        ));
+        ctx.warn(
+            "bad-create-date",
+            &format!(
+                "{} a create date that is not a date; they count as the oldest when choosing primaries",
+                match records.bad_dates {
+                    1 => "1 contact has".to_string(),
+                    n => format!("{n} contacts have"),
+                }
+            ),
+        );
     }
     let opts = dupes::Options {
         threshold: args.threshold,
@@ -56,7 +63,8 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             }
             OutputFormat::Table => {
                 if !found.pairs.is_empty() {
-                    writeln!(ctx.out, "{}", render(&found.pairs, ctx.color))?;
+                    let t = render(&found.pairs, ctx.color);
+                    ctx.print_table(&t)?;
                 }
             }
         },
@@ -81,13 +89,13 @@ fn write_plan(pairs: &[DupPair], path: &Path, w: &mut dyn std::io::Write) -> std
 }
 
 /// The pairs as a table: cluster | primary | secondary | score | reasons.
-pub fn render(pairs: &[DupPair], color: bool) -> comfy_table::Table {
+pub fn render(pairs: &[DupPair], color: bool) -> table::Table {
     let mut t = table::new(
         &["cluster", "primary", "secondary", "score", "reasons"],
         color,
     );
     for p in pairs {
-        t.add_row(vec![
+        t.row([
             p.cluster.to_string(),
             p.primary.clone(),
             p.secondary.clone(),
@@ -100,18 +108,24 @@ pub fn render(pairs: &[DupPair], color: bool) -> comfy_table::Table {
 
 fn summary(found: &Found, args: &DupesArgs) -> String {
     let mut s = format!(
-        "{}: {} contacts, {} duplicate pair(s) in {} cluster(s) at threshold {} ({} candidate pairs compared",
+        "{}: {}, {} in {} at threshold {} ({} compared",
         args.file.display(),
-        found.contacts,
-        found.pairs.len(),
-        found.clusters,
+        count(found.contacts, "contact", "contacts"),
+        count(found.pairs.len(), "duplicate pair", "duplicate pairs"),
+        count(found.clusters, "cluster", "clusters"),
         args.threshold,
-        found.blocking.candidates,
+        count(
+            found.blocking.candidates,
+            "candidate pair",
+            "candidate pairs"
+        ),
     );
     if found.blocking.skipped_blocks > 0 {
         s.push_str(&format!(
-            "; {} block(s) of more than {} contacts sharing a key skipped, {} contacts in them",
-            found.blocking.skipped_blocks, args.max_block, found.blocking.skipped_members
+            "; {} of more than {} sharing a key skipped, {} in them",
+            count(found.blocking.skipped_blocks, "block", "blocks"),
+            count(args.max_block, "contact", "contacts"),
+            count(found.blocking.skipped_members, "contact", "contacts")
         ));
     }
     s.push(')');

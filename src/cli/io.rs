@@ -148,7 +148,7 @@ pub fn save(
     let warnings = lost_in_csv(export, target.format)
         .into_iter()
         .map(|(section, n)| {
-            format!("CSV has no column for {section}: left out of the output for {n} contact(s); write JSON to keep it")
+            format!("CSV has no column for {section}: left out of the output for {}; write JSON to keep it", crate::text::count(n, "contact", "contacts"))
         })
         .collect();
     match &target.path {

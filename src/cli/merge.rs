@@ -13,15 +13,19 @@ use std::io::Write;
 use std::sync::Mutex;
 
 use anyhow::Context;
+use serde::Serialize;
 
-use super::args::MergeArgs;
+use super::args::{MergeArgs, OutputFormat};
 use super::{io, merge_options, Ctx, Status};
 use crate::atomic::TempFile;
+use crate::dates::{format_date, DateForm};
 use crate::journal::JournalWriter;
 use crate::merge::{merge_contacts_from, merge_in_export, Primary};
 use crate::model::{Contact, Layout};
 use crate::plan::{ApplyError, ApplyOptions, Pair, Plan, PlanFormat};
 use crate::stream::{apply_file, can_stream, StreamError};
+use crate::text::count;
+use crate::warning::Warning;
 
 pub fn run(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     if let Some(status) = streamed(args, ctx)? {
@@ -67,39 +71,112 @@ pub fn run(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     if let Some(tmp) = journal {
         tmp.commit().context("cannot write the journal")?;
     }
-    let warnings = io::save(&export, &target, ctx.out)?;
-    for w in outcome.warnings.iter().chain(&warnings) {
-        ctx.warn(w);
-    }
-    let changed = outcome
-        .decisions
-        .iter()
-        .filter(|d| super::diff::changes_primary(d))
-        .count();
-    let dest = target.describe();
-    done(
-        args,
-        ctx,
-        &opts.policy,
-        changed,
-        export.contacts.len(),
-        &dest,
-    );
+    let lost = io::save(&export, &target, ctx.out)?;
+    let done = Done {
+        changed: changed(&outcome.decisions),
+        warnings: outcome.warnings,
+        lost,
+        contacts: export.contacts.len(),
+    };
+    done.report(args, ctx, &opts, &target)?;
     Ok(Status::Ok)
 }
 
-fn done(
-    args: &MergeArgs,
-    ctx: &mut Ctx,
-    policy: &crate::rules::Policy,
-    changed: usize,
+/// The properties a merge changed on the primary, with their rules.
+fn changed(decisions: &[crate::rules::Decision]) -> Vec<Changed> {
+    decisions
+        .iter()
+        .filter(|d| super::diff::changes_primary(d))
+        .map(|d| Changed {
+            property: d.property.clone(),
+            rule: d.rule.to_string(),
+        })
+        .collect()
+}
+
+/// A property the merge changed on the primary.
+#[derive(Serialize)]
+struct Changed {
+    property: String,
+    rule: String,
+}
+
+/// What `merge --format json` reports.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Report<'a> {
+    primary: &'a str,
+    secondary: &'a str,
+    policy: crate::rules::Policy,
+    merge_time: String,
+    /// The properties whose value the merge changed on the primary.
+    changed: &'a [Changed],
+    warnings: &'a [Warning],
+    /// What the output format could not hold.
+    output_warnings: &'a [String],
+    /// Where the export went: its path, or "stdout".
+    output: String,
     contacts: usize,
-    dest: &str,
-) {
-    ctx.info(&format!(
-        "merged {} into {} (policy {policy}): {changed} properties changed; wrote {contacts} contacts to {dest}",
-        args.secondary, args.primary,
-    ));
+    journal: Option<String>,
+}
+
+/// A merge done and written, to report.
+struct Done {
+    changed: Vec<Changed>,
+    warnings: Vec<Warning>,
+    /// What the output format could not hold.
+    lost: Vec<String>,
+    contacts: usize,
+}
+
+impl Done {
+    /// The warnings, the summary, and with `--format json` the report: on
+    /// stdout, or on stderr when the export went to stdout.
+    fn report(
+        &self,
+        args: &MergeArgs,
+        ctx: &mut Ctx,
+        opts: &crate::rules::MergeOptions,
+        target: &io::Target,
+    ) -> anyhow::Result<()> {
+        for w in &self.warnings {
+            ctx.warn_merge(w);
+        }
+        for w in &self.lost {
+            ctx.warn("csv-columns", w);
+        }
+        let dest = target.describe();
+        if ctx.global.format == OutputFormat::Json {
+            let report = Report {
+                primary: &args.primary,
+                secondary: &args.secondary,
+                policy: opts.policy,
+                merge_time: format_date(opts.merge_time, DateForm::Iso),
+                changed: &self.changed,
+                warnings: &self.warnings,
+                output_warnings: &self.lost,
+                output: dest.clone(),
+                contacts: self.contacts,
+                journal: args.journal.as_ref().map(|j| j.display().to_string()),
+            };
+            let out: &mut dyn Write = if target.path.is_none() {
+                &mut *ctx.err
+            } else {
+                &mut *ctx.out
+            };
+            serde_json::to_writer_pretty(&mut *out, &report)?;
+            writeln!(out)?;
+        }
+        ctx.info(&format!(
+            "merged {} into {} (policy {}): {} changed; wrote {} to {dest}",
+            args.secondary,
+            args.primary,
+            opts.policy,
+            count(self.changed.len(), "property", "properties"),
+            count(self.contacts, "contact", "contacts"),
+        ));
+        Ok(())
+    }
 }
 
 /// The journal as it was plus one line, in a temporary file beside it.
@@ -151,14 +228,10 @@ fn streamed(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Option<Status>> {
         max_merges: opts.max_merges,
     };
     let journaling = args.journal.is_some();
-    let changed = Mutex::new(0);
+    let changed_here = Mutex::new(Vec::new());
     let merge = |_: &Layout, p: Primary<'_>, s: &Contact| {
         let o = merge_contacts_from(p, s, &opts).map_err(|e| e.to_string())?;
-        *changed.lock().expect("not poisoned") = o
-            .decisions
-            .iter()
-            .filter(|d| super::diff::changes_primary(d))
-            .count();
+        *changed_here.lock().expect("not poisoned") = changed(&o.decisions);
         super::apply::into_step(o, journaling)
     };
     // Ids that lead elsewhere (merged away earlier) are the in-memory
@@ -219,11 +292,17 @@ fn streamed(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Option<Status>> {
         t.commit()
             .with_context(|| format!("cannot write {}", target.describe()))?;
     }
-    for w in &streamed.report.warnings {
-        ctx.warn(&w.warning);
-    }
-    let dest = target.describe();
-    let changed = *changed.lock().expect("not poisoned");
-    done(args, ctx, &opts.policy, changed, streamed.contacts, &dest);
+    let done = Done {
+        changed: changed_here.into_inner().expect("not poisoned"),
+        warnings: streamed
+            .report
+            .warnings
+            .into_iter()
+            .map(|w| Warning::new(w.kind, w.warning))
+            .collect(),
+        lost: Vec::new(),
+        contacts: streamed.contacts,
+    };
+    done.report(args, ctx, &opts, &target)?;
     Ok(Some(Status::Ok))
 }

@@ -11,6 +11,7 @@ mod dupes;
 pub mod io;
 mod merge;
 mod show;
+pub mod stdout;
 mod table;
 mod unmerge;
 
@@ -51,18 +52,107 @@ pub struct Ctx<'a> {
     pub color: bool,
     /// stderr is a terminal (progress bars).
     pub err_is_terminal: bool,
+    /// Summaries and warnings so far.
+    notes: Notes,
+}
+
+/// Warnings shown with each kind's first few.
+const WARNINGS_SHOWN: usize = 5;
+
+/// What a command has to say on stderr besides errors: summaries (shown at
+/// the end, once its output is out), warnings counted by kind, and whether
+/// a table cut a cell.
+#[derive(Default)]
+struct Notes {
+    summaries: Vec<String>,
+    /// Per kind, in the order the kinds came: the count, and whether the
+    /// command's JSON report lists them.
+    warnings: Vec<(String, usize, bool)>,
+    cut: bool,
 }
 
 impl Ctx<'_> {
-    /// A summary line on stderr, unless `--quiet`.
+    /// A summary line on stderr, unless `--quiet`. Shown when the command
+    /// is done and its output written: never when writing it failed.
     pub fn info(&mut self, line: &str) {
-        if !self.global.quiet {
-            let _ = writeln!(self.err, "{line}");
+        self.notes.summaries.push(line.to_string());
+    }
+
+    /// A warning on stderr, unless `--quiet`: the first few of each kind
+    /// as they come, a count of the rest when the command is done.
+    pub fn warn(&mut self, kind: &str, line: &str) {
+        self.warning(kind, line, false);
+    }
+
+    /// A warning of a merge (also in the JSON report of the commands that
+    /// merge).
+    pub fn warn_merge(&mut self, w: &crate::warning::Warning) {
+        self.warning(w.kind.name(), &w.message, true);
+    }
+
+    fn warning(&mut self, kind: &str, line: &str, in_report: bool) {
+        let seen = match self.notes.warnings.iter_mut().find(|(k, ..)| k == kind) {
+            Some((_, n, _)) => {
+                *n += 1;
+                *n
+            }
+            None => {
+                self.notes.warnings.push((kind.to_string(), 1, in_report));
+                1
+            }
+        };
+        if seen <= WARNINGS_SHOWN && !self.global.quiet {
+            let _ = writeln!(self.err, "warning: {}", table::printable(line));
         }
     }
-    /// A warning on stderr (shown even with `--quiet`).
-    pub fn warn(&mut self, line: &str) {
-        let _ = writeln!(self.err, "warning: {line}");
+
+    /// Print a table on stdout.
+    pub fn print_table(&mut self, t: &table::Table) -> std::io::Result<()> {
+        self.notes.cut |= t.cut();
+        writeln!(self.out, "{t}")
+    }
+
+    /// Print a table on stderr (the reasons for a refusal).
+    pub fn eprint_table(&mut self, t: &table::Table) -> std::io::Result<()> {
+        self.notes.cut |= t.cut();
+        writeln!(self.err, "{t}")
+    }
+
+    /// The command is done (`ok`: and its output written): the count of
+    /// the warnings not shown, the note on cut cells, the summaries.
+    fn finish(&mut self, ok: bool) {
+        let notes = std::mem::take(&mut self.notes);
+        if self.global.quiet {
+            return;
+        }
+        for (kind, n, in_report) in &notes.warnings {
+            if *n > WARNINGS_SHOWN {
+                let hint = match (in_report, self.global.format) {
+                    (false, _) => "",
+                    (true, args::OutputFormat::Json) => "; the JSON report lists them all",
+                    (true, args::OutputFormat::Table) => "; --format json lists them all",
+                };
+                let _ = writeln!(
+                    self.err,
+                    "warning: … and {} more {kind} warnings ({} in all){hint}",
+                    n - WARNINGS_SHOWN,
+                    n
+                );
+            }
+        }
+        if notes.cut {
+            let _ = writeln!(
+                self.err,
+                "note: long values are cut in tables (after {} characters or {} lines, shown …); --format json shows them whole",
+                table::CELL_CHARS,
+                table::CELL_LINES
+            );
+        }
+        if ok {
+            for line in &notes.summaries {
+                let _ = writeln!(self.err, "{}", table::printable(line));
+            }
+        }
     }
 }
 
@@ -84,7 +174,7 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
             stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::BufWriter::new(stdout::Stdout::new(stdout.lock()));
     let mut err = stderr.lock();
     let err_is_terminal = std::io::stderr().is_terminal();
     let mut ctx = Ctx {
@@ -93,6 +183,7 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         err: &mut err,
         color,
         err_is_terminal,
+        notes: Notes::default(),
     };
     let result = run(&cli.command, &mut ctx).and_then(|s| {
         ctx.out.flush()?;
@@ -105,7 +196,11 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         Ok(Status::Partial) => ExitCode::from(3),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            let _ = writeln!(std::io::stderr(), "error: {e:#}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: {}",
+                table::printable(&format!("{e:#}"))
+            );
             if e.downcast_ref::<UsageError>().is_some() {
                 ExitCode::from(2)
             } else {
@@ -115,9 +210,10 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
     }
 }
 
-/// Run one command.
+/// Run one command; its summaries follow once its output is written.
 pub fn run(command: &Command, ctx: &mut Ctx) -> anyhow::Result<Status> {
-    match command {
+    use anyhow::Context;
+    let result = match command {
         Command::Show(a) => show::run(a, ctx),
         Command::Check(a) => check::run(a, ctx),
         Command::Diff(a) => diff::run(a, ctx),
@@ -127,6 +223,12 @@ pub fn run(command: &Command, ctx: &mut Ctx) -> anyhow::Result<Status> {
         Command::Dupes(a) => dupes::run(a, ctx),
         Command::Completions(a) => completions::run(a, ctx),
     }
+    .and_then(|s| {
+        ctx.out.flush().context("cannot write to stdout")?;
+        Ok(s)
+    });
+    ctx.finish(result.is_ok());
+    result
 }
 
 /// The merge options from the flags and the global `--merge-time`.
@@ -171,9 +273,26 @@ pub fn stage_order(arg: Option<&str>) -> anyhow::Result<Vec<String>> {
     crate::labels::parse_stage_order(&text).map_err(|e| UsageError(format!("{source}: {e}")).into())
 }
 
+/// The reader of stdout went away (`| head`): every command exits 0
+/// quietly then. The pipe's error may come wrapped: in a CSV or JSON
+/// writer's error, or in an I/O error made from one.
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
+    e.chain().any(is_broken_pipe_error)
+}
+
+fn is_broken_pipe_error(e: &(dyn std::error::Error + 'static)) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
+    if let Some(io) = e.downcast_ref::<std::io::Error>() {
+        return io.kind() == BrokenPipe
+            || io
+                .get_ref()
+                .is_some_and(|inner| is_broken_pipe_error(inner));
+    }
+    if let Some(csv) = e.downcast_ref::<csv::Error>() {
+        return matches!(csv.kind(), csv::ErrorKind::Io(io) if is_broken_pipe_error(io));
+    }
+    if let Some(json) = e.downcast_ref::<serde_json::Error>() {
+        return json.io_error_kind() == Some(BrokenPipe);
+    }
+    e.source().is_some_and(is_broken_pipe_error)
 }

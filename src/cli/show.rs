@@ -31,7 +31,8 @@ pub fn run(args: &ShowArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
                 if i > 0 {
                     writeln!(ctx.out)?;
                 }
-                writeln!(ctx.out, "{}", render(c, args.all, ctx.color))?;
+                let t = render(c, args.all, ctx.color);
+                ctx.print_table(&t)?;
             }
         }
     }
@@ -40,17 +41,17 @@ pub fn run(args: &ShowArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
 
 /// One contact as a property | value table, sections summarised below the
 /// properties.
-pub fn render(c: &Contact, all: bool, color: bool) -> comfy_table::Table {
+pub fn render(c: &Contact, all: bool, color: bool) -> table::Table {
     let mut t = table::new(&["property", "value"], color);
-    t.add_row(vec!["id".to_string(), c.id.clone()]);
+    t.row(["id", &c.id]);
     for (name, value) in &c.properties {
         let v = value.as_deref();
         if all || v.is_some_and(|v| !v.is_empty()) {
-            t.add_row(vec![name.clone(), table::show_value(v)]);
+            t.row([name.clone(), table::show_value(v)]);
         }
     }
     for (section, summary) in section_summaries(c) {
-        t.add_row(vec![format!("[{section}]"), summary]);
+        t.row([format!("[{section}]"), summary]);
     }
     t
 }

@@ -16,7 +16,7 @@ pub fn run(args: &UnmergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         crate::format::Format::of_layout(&export.layout),
     )?;
     let file = args.file.display().to_string();
-    // The report goes to stdout unless the export does.
+    // The report goes to stdout, or to stderr when the export does.
     let report_to_stdout = target.path.is_some();
     let (report, summary, conflicts) = match (&args.restore, &args.email) {
         (Some(secondary), _) => {
@@ -40,7 +40,10 @@ pub fn run(args: &UnmergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             );
             let conflicts = r.conflicts.clone();
             for k in &r.kept {
-                ctx.warn(&format!("kept a change made after the merge: {k}"));
+                ctx.warn(
+                    "kept-change",
+                    &format!("kept a change made after the merge: {k}"),
+                );
             }
             (serde_json::to_value(&r)?, summary, conflicts)
         }
@@ -64,21 +67,29 @@ pub fn run(args: &UnmergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     };
     let warnings = io::save(&export, &target, ctx.out)?;
     for w in &warnings {
-        ctx.warn(w);
+        ctx.warn("csv-columns", w);
     }
     for c in &conflicts {
-        ctx.warn(&format!(
-            "contact {}: {} changed after the merge ({} → {}); kept {}",
-            args.id,
-            c.property,
-            table::show_value(c.merged.as_deref()),
-            table::show_value(c.current.as_deref()),
-            table::show_value(c.result.as_deref()),
-        ));
+        ctx.warn(
+            "changed-after-merge",
+            &format!(
+                "contact {}: {} changed after the merge ({} → {}); kept {}",
+                args.id,
+                c.property,
+                table::show_value(c.merged.as_deref()),
+                table::show_value(c.current.as_deref()),
+                table::show_value(c.result.as_deref()),
+            ),
+        );
     }
-    if report_to_stdout && ctx.global.format == OutputFormat::Json {
-        serde_json::to_writer_pretty(&mut *ctx.out, &report)?;
-        writeln!(ctx.out)?;
+    if ctx.global.format == OutputFormat::Json {
+        let out: &mut dyn std::io::Write = if report_to_stdout {
+            &mut *ctx.out
+        } else {
+            &mut *ctx.err
+        };
+        serde_json::to_writer_pretty(&mut *out, &report)?;
+        writeln!(out)?;
     }
     ctx.info(&summary);
     Ok(Status::Ok)

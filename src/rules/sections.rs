@@ -17,6 +17,7 @@ use crate::error::MergeError;
 use crate::model::{
     key, value_as_text, AssocList, Associations, Contact, COMPANIES, DEALS, TICKETS,
 };
+use crate::warning::{Warning, WarningKind};
 
 /// A section of the merged contact and what happened to it.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -208,9 +209,13 @@ pub fn combined_timeline(
     items.sort_by_key(|(t, _)| *t);
     let mut note = "1 MERGE event added".to_string();
     if repeated > 0 {
-        note.push_str(&format!(
-            "; {repeated} of the secondary's activities were already on the primary's timeline"
-        ));
+        note.push_str(&match repeated {
+            1 => "; 1 of the secondary's activities was already on the primary's timeline"
+                .to_string(),
+            n => format!(
+                "; {n} of the secondary's activities were already on the primary's timeline"
+            ),
+        });
     }
     Ok(SectionOutcome {
         value: Some(Value::Array(items.into_iter().map(|(_, v)| v).collect())),
@@ -521,7 +526,7 @@ pub fn primary_unknown_sections(p: &Contact, s: &Contact) -> Vec<SectionChange> 
 /// [`super::primary_salesforce_id`]). S's Salesforce record is reported as
 /// no longer synced; when both sync, a warning says to merge the records in
 /// Salesforce first. Returns the report and the warnings.
-pub fn salesforce_sync(p: &Contact, s: &Contact) -> (Option<SectionChange>, Vec<String>) {
+pub fn salesforce_sync(p: &Contact, s: &Contact) -> (Option<SectionChange>, Vec<Warning>) {
     const PROP: &str = super::SALESFORCE_ID;
     let id = |c: &Contact| {
         c.prop(PROP)
@@ -545,20 +550,20 @@ pub fn salesforce_sync(p: &Contact, s: &Contact) -> (Option<SectionChange>, Vec<
                 .to_string(),
         ),
         (Some(x), Some(y)) => {
-            warnings.push(format!(
+            warnings.push(Warning::new(WarningKind::SalesforceBothSync, format!(
                 "contacts {} and {} both sync to Salesforce (primary: {x}, secondary: {y}): merge the records in Salesforce first, keeping {x}, the one synced to the primary",
                 p.id, s.id
-            ));
+            )));
             (
                 vec![y.clone()],
                 format!("Salesforce record {y} is no longer synced; only {x} (the primary's) is"),
             )
         }
         (None, Some(y)) => {
-            warnings.push(format!(
+            warnings.push(Warning::new(WarningKind::SalesforceUnsynced, format!(
                 "contact {}: its Salesforce record {y} is no longer synced after the merge (only the primary, {}, keeps syncing, and it has no Salesforce id)",
                 s.id, p.id
-            ));
+            )));
             (
                 vec![y.clone()],
                 format!("Salesforce record {y} (the secondary's) is no longer synced"),
@@ -1002,11 +1007,12 @@ mod tests {
         assert_eq!(c.unwrap().dropped, ["003S"]);
         assert_eq!(
             w,
-            ["contacts 1 and 2 both sync to Salesforce (primary: 003P, secondary: 003S): merge the records in Salesforce first, keeping 003P, the one synced to the primary"]
+            [Warning::new(WarningKind::SalesforceBothSync, "contacts 1 and 2 both sync to Salesforce (primary: 003P, secondary: 003S): merge the records in Salesforce first, keeping 003P, the one synced to the primary")]
         );
         let (c, w) = salesforce_sync(&contact("1", &[]), &s);
         assert_eq!(c.unwrap().dropped, ["003S"]);
-        assert!(w[0].contains("no longer synced"), "{w:?}");
+        assert_eq!(w[0].kind, WarningKind::SalesforceUnsynced);
+        assert!(w[0].message.contains("no longer synced"), "{w:?}");
         let (c, w) = salesforce_sync(&p, &contact("2", &[]));
         assert!(c.unwrap().dropped.is_empty() && w.is_empty());
         assert_eq!(

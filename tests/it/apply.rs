@@ -124,7 +124,9 @@ fn every_bad_pair_is_listed_and_nothing_is_written() {
         ],
     );
     assert_eq!(out.status.code(), Some(1));
-    let table = stdout(&out);
+    // Why the plan was refused is no output: the table goes to stderr.
+    assert!(out.stdout.is_empty(), "{}", stdout(&out));
+    let table = stderr(&out);
     // Line 3: 2 was merged into 1 on line 2, so 2 → 1 and 3 is fine; line 4
     // names one contact twice; line 5 names a missing id.
     assert!(
@@ -201,9 +203,9 @@ fn the_merge_limit_holds_through_a_plan() {
     s.write("plan.csv", "primary_id,secondary_id\n1,2\n1,3\n");
     let out = apply(&s, &["limit.json", "--plan", "plan.csv", "-o", "out.json"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("line 3"), "{}", stdout(&out));
-    assert!(stdout(&out).contains("250 merges"), "{}", stdout(&out));
-    assert!(!stdout(&out).contains("line 2"));
+    assert!(stderr(&out).contains("line 3"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("250 merges"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("line 2"));
     // --max-merges raises it.
     let out = apply(
         &s,
@@ -232,9 +234,9 @@ fn rule_refusals_in_a_plan_name_the_pair_and_the_value() {
     let out = apply(&s, &["bad.json", "--plan", "plan.csv", "-o", "out.json"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).contains("contact 2: lifecyclestage 'partner'"),
+        stderr(&out).contains("contact 2: lifecyclestage 'partner'"),
         "{}",
-        stdout(&out)
+        stderr(&out)
     );
 }
 

@@ -18,7 +18,7 @@ fn finds_the_known_duplicates_of_the_fixture() {
     let plan = String::from_utf8(s.read("plan.csv")).unwrap();
     assert_eq!(plan, expected);
     assert!(
-        stderr(&out).contains("30 contacts, 9 duplicate pair(s) in 8 cluster(s)"),
+        stderr(&out).contains("30 contacts, 9 duplicate pairs in 8 clusters"),
         "{}",
         stderr(&out)
     );

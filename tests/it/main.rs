@@ -14,5 +14,7 @@ mod fuzz_regressions;
 mod merge;
 mod odd_corpus;
 mod roundtrip;
+mod screen;
 mod show;
+mod streams;
 mod unmerge;

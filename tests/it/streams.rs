@@ -1,0 +1,201 @@
+//! stdout as a shell gives it: a pipe whose reader has gone (`| head`), a
+//! full disk (`> /dev/full`), and a stdout the shell closed (`>&-`).
+//! A closed pipe is exit 0, quietly, for every command; any other failed
+//! write is exit 1 with the reason, and never a summary saying it wrote.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use crate::util::{stderr, Sandbox};
+
+const BIN: &str = env!("CARGO_BIN_EXE_contact-merge");
+
+/// A command of the binary run through `sh` in the sandbox, with the
+/// harness's clean environment.
+fn sh(s: &Sandbox, script: &str, args: &[&str]) -> Command {
+    let mut c = Command::new("sh");
+    c.arg("-c")
+        .arg(script)
+        .arg(BIN)
+        .args(args)
+        .current_dir(s.dir.path())
+        .env_clear()
+        .env("TZ", "UTC")
+        .env("NO_COLOR", "1")
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    c
+}
+
+/// Run the binary with stdout a pipe whose read end is closed before the
+/// binary starts (the shell waits a second before it runs it), so every
+/// write fails with a broken pipe, whatever the size of the output.
+fn into_closed_pipe(s: &Sandbox, args: &[&str]) -> Output {
+    let mut child = sh(s, r#"sleep 1; exec "$0" "$@""#, args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}
+
+/// Run the binary with stdout closed (`>&-`).
+fn with_stdout_closed(s: &Sandbox, args: &[&str]) -> Output {
+    sh(s, r#""$0" "$@" >&-"#, args).output().unwrap()
+}
+
+/// Run the binary with stdout on a full disk.
+fn into_full_disk(s: &Sandbox, args: &[&str]) -> Output {
+    sh(s, r#""$0" "$@" > /dev/full"#, args).output().unwrap()
+}
+
+/// 2,400 contacts in 1,200 pairs of exact duplicates: a plan of some 45 kB.
+fn many_duplicates(s: &Sandbox) {
+    let mut csv = String::from("Record ID,First Name,Last Name,Email\n");
+    for i in 1..=1200 {
+        for id in [i, i + 10_000] {
+            csv.push_str(&format!("{id},Name{i},Family{i},person{i}@example.com\n"));
+        }
+    }
+    s.write("many.csv", csv);
+}
+
+/// An export of 2,000 contacts as JSON.
+fn big_json(s: &Sandbox) {
+    let g = contact_merge::gen::generate(&contact_merge::gen::GenOptions {
+        contacts: 2000,
+        duplicate_rate: 0.1,
+        seed: 7,
+    });
+    let bytes = contact_merge::format::write_to_vec(&g.export, contact_merge::format::Format::Json);
+    s.write("big.json", bytes);
+    let (p, q) = &g.pairs[0];
+    s.write(
+        "big.plan.csv",
+        format!("primary_id,secondary_id\n{p},{q}\n"),
+    );
+}
+
+fn assert_quiet_success(out: &Output, what: &str) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{what}: a closed pipe is exit 0: {}",
+        stderr(out)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{what}: a closed pipe is quiet: {}",
+        stderr(out)
+    );
+}
+
+#[test]
+fn completions_into_a_closed_pipe_exit_0_quietly() {
+    let s = Sandbox::new();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = into_closed_pipe(&s, &["completions", shell]);
+        assert_quiet_success(&out, shell);
+    }
+}
+
+#[test]
+fn completions_onto_a_full_disk_fail_with_the_reason() {
+    let s = Sandbox::new();
+    let out = into_full_disk(&s, &["completions", "bash"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("cannot write to stdout") && err.contains("No space left"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn dupes_into_a_closed_pipe_exits_0_quietly() {
+    let s = Sandbox::new();
+    many_duplicates(&s);
+    // The plan as CSV and the pairs as JSON: both writers wrap the pipe's
+    // error in their own.
+    for args in [
+        &["dupes", "many.csv", "-o", "-"][..],
+        &["dupes", "many.csv", "--format", "json"],
+        &["dupes", "many.csv"],
+    ] {
+        let out = into_closed_pipe(&s, args);
+        assert_quiet_success(&out, &args.join(" "));
+    }
+}
+
+#[test]
+fn an_export_written_as_csv_into_a_closed_pipe_exits_0_quietly() {
+    let s = Sandbox::new();
+    big_json(&s);
+    for args in [
+        &[
+            "apply",
+            "big.json",
+            "--plan",
+            "big.plan.csv",
+            "-o",
+            "-",
+            "--output-format",
+            "csv",
+        ][..],
+        &[
+            "dupes",
+            "big.json",
+            "--format",
+            "json",
+            "--threshold",
+            "0.5",
+        ],
+    ] {
+        let out = into_closed_pipe(&s, args);
+        assert_quiet_success(&out, &args.join(" "));
+    }
+}
+
+#[test]
+fn writing_to_a_closed_stdout_is_an_error_not_a_success() {
+    let s = Sandbox::new();
+    for args in [
+        &["merge", "contacts.csv", "101", "102", "-o", "-"][..],
+        &["merge", "contacts.json", "101", "102", "-o", "-"],
+        &["apply", "contacts.csv", "--plan", "plan.csv", "-o", "-"],
+        &["apply", "contacts.json", "--plan", "plan.csv", "-o", "-"],
+        &[
+            "unmerge",
+            "contacts.csv",
+            "102",
+            "jane@doe-family.net",
+            "-o",
+            "-",
+        ],
+        &["dupes", "dupes.csv", "-o", "-"],
+        &["show", "contacts.csv", "101"],
+        &["diff", "contacts.csv", "101", "102"],
+        &["check", "contacts.csv", "--format", "json"],
+        &["completions", "bash"],
+    ] {
+        let what = args.join(" ");
+        let out = with_stdout_closed(&s, args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{what}: {err}");
+        assert!(err.contains("stdout is closed"), "{what}: {err}");
+        assert!(
+            !err.contains("wrote") && !err.contains("plan written"),
+            "{what}: nothing was written: {err}"
+        );
+    }
+    // A command that writes to a file does not need stdout.
+    let out = with_stdout_closed(
+        &s,
+        &["merge", "contacts.csv", "101", "102", "-o", "out.csv"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("wrote 4 contacts to out.csv"));
+    assert!(Path::new(&s.path("out.csv")).exists());
+}
