@@ -83,6 +83,15 @@ pub enum UnmergeError {
         /// The ids no journal given explains.
         unexplained: Vec<String>,
     },
+    #[error("{file}: line {line}: the merge of {secondary} into {id} cannot be restored: contact {id} is not in the export, it was merged into contact {into} since (see {into}'s hs_merged_object_ids), and no journal given records that merge: give its journal too (--journal can be given more than once) and restore that merge first")]
+    PrimaryMergedAway {
+        file: String,
+        line: u64,
+        id: String,
+        secondary: String,
+        /// The contact whose `hs_merged_object_ids` list the primary.
+        into: String,
+    },
     /// A summed counter the restore cannot take the secondary's share off.
     #[error("{0}")]
     Counter(Box<CounterError>),
@@ -570,7 +579,23 @@ pub fn restore_from(
             secondary: secondary_id.into(),
         });
     }
-    let pi = contact_index(export, id)?;
+    let Some(pi) = export.position(id) else {
+        // A later merge that took the primary away, recorded in a journal
+        // given, was named above (restore it first).
+        return Err(match absorber_of(export, id) {
+            Some(into) => UnmergeError::PrimaryMergedAway {
+                file: file.clone(),
+                line: entry.line,
+                id: id.into(),
+                secondary: secondary_id.into(),
+                into: into.into(),
+            },
+            None => UnmergeError::UnknownContact {
+                id: id.into(),
+                merged_into: None,
+            },
+        });
+    };
     describes(export, pi, file, entry, later_merges)?;
     check_counters(file, entry)?;
     let (mut restored, conflicts, kept) = three_way(file, entry, &export.contacts[pi])?;
@@ -1788,6 +1813,23 @@ mod tests {
         assert_eq!(e, alone);
         assert_eq!(ids_of(&e), ["1", "2", "3"]);
         assert_eq!(e.contacts[0].properties.len(), 0);
+    }
+
+    #[test]
+    fn a_primary_merged_away_by_a_merge_no_journal_records_is_named() {
+        let (j1, _, _) = merges_in_two_journals();
+        let mut e = export(vec![
+            json!({"id": "4", "properties": {"hs_merged_object_ids": "1;2"}}),
+        ]);
+        assert_eq!(
+            restore(&mut e, "1", "2", &j1).unwrap_err().to_string(),
+            "j1.jsonl: line 1: the merge of 2 into 1 cannot be restored: contact 1 is not in the export, it was merged into contact 4 since (see 4's hs_merged_object_ids), and no journal given records that merge: give its journal too (--journal can be given more than once) and restore that merge first"
+        );
+        let mut e = export(vec![json!({"id": "4", "properties": {}})]);
+        assert_eq!(
+            restore(&mut e, "1", "2", &j1).unwrap_err().to_string(),
+            "contact 1 is not in the export; check the id"
+        );
     }
 
     #[test]

@@ -258,3 +258,37 @@ fn a_later_merge_in_another_journal_is_seen() {
         );
     }
 }
+
+/// 102 merged into 101 (j1), then 101 into 105 (j2): with j1 alone, the
+/// restore names the merge that took 101 away and asks for its journal
+/// (it used to say "use 105", for a merge no journal holds).
+#[test]
+fn a_primary_merged_away_in_another_journal_is_named() {
+    let s = Sandbox::new();
+    merge(&s, "contacts.json", "101", "102", "m1.json", "j1.jsonl", T1);
+    merge(&s, "m1.json", "105", "101", "m2.json", "j2.jsonl", T2);
+    let before = s.files();
+    let out = restore(&s, "m2.json", "101", "102", &["j1.jsonl"], "r.json");
+    assert_refused(
+        &s,
+        &out,
+        &before,
+        &[
+            "m2.json: j1.jsonl: line 1: the merge of 102 into 101 cannot be restored: contact 101 is not in the export, it was merged into contact 105 since",
+            "give its journal too (--journal can be given more than once)",
+        ],
+    );
+    let both = ["j2.jsonl", "j1.jsonl"];
+    let out = restore(&s, "m2.json", "101", "102", &both, "r.json");
+    assert_refused(
+        &s,
+        &out,
+        &before,
+        &["later merges involve these contacts: j2.jsonl line 1: 101 into 105"],
+    );
+    let out = restore(&s, "m2.json", "105", "101", &both, "r1.json");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = restore(&s, "r1.json", "101", "102", &both, "r2.json");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(s.read("r2.json"), s.read("contacts.json"));
+}
