@@ -219,6 +219,9 @@ fn no_entry(
     secondary: &str,
     merges: &[(String, u64, String)],
 ) -> String {
+    if journals.is_empty() {
+        return format!("no journal given to restore the merge of contact {secondary} into {id} from; give the journal that merge was recorded in");
+    }
     let one = journals.len() == 1;
     let mut out = format!(
         "{}: the journal{} no merge of contact {secondary} into {id}",
@@ -653,6 +656,7 @@ fn describes(
         });
     }
     let mut known: HashSet<&str> = merged_ids(&entry.merged).collect();
+    known.insert(&entry.secondary_id);
     for (_, e) in later
         .iter()
         .filter(|(_, e)| e.primary_id == entry.primary_id)
@@ -1730,6 +1734,10 @@ mod tests {
             .unwrap_err()
             .to_string()
             .starts_with("j.jsonl: the journal has no merge of contact 1 into 2; check"));
+        assert!(restore_from(&mut e, "1", "2", &[])
+            .unwrap_err()
+            .to_string()
+            .starts_with("no journal given"));
         let (j1, j2, mut e) = merges_in_two_journals();
         assert_eq!(
             restore_from(&mut e, "1", "9", &[j1, j2]).unwrap_err().to_string(),
