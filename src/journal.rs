@@ -277,9 +277,9 @@ type MergeKey<'a> = (&'a str, &'a str, &'a str);
 /// journal keeps its own order (a journal is appended to, so a line below
 /// another is a later merge whatever its merge time says), and the
 /// journals interleave by merge time; at equal times the journal given
-/// first comes first. A merge that a journal given earlier already holds,
+/// first comes first. A merge that two journals given both hold,
 /// identical, is the same merge and counts once (the same journal given
-/// twice, or a copy of it).
+/// twice, or a copy of it); twice in one journal, it was made twice.
 pub fn merges_in_order(journals: &[Journal]) -> Vec<(&Journal, &JournalEntry)> {
     let total = journals.iter().map(|j| j.entries.len()).sum();
     let mut out: Vec<(&Journal, &JournalEntry)> = Vec::with_capacity(total);
