@@ -146,7 +146,7 @@ complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -s q 
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l new-id -d 'Record id of the new contact (default: the next free numeric id)' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l restore -d 'Bring back this merged-away contact exactly as the journal holds it' -r
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l journal -d 'The merge journal (JSON Lines) written by `merge`/`apply --journal`' -r -F
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l journal -d 'The merge journal (JSON Lines) written by `merge`/`apply --journal`; give it once per journal when the merges are recorded in several' -r -F
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -s o -l output -d 'The output file (`-` for stdout); its extension names the format, else the input\'s format is kept' -r -F
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l format -d 'Output for people (table) or scripts (json)' -r -f -a "table\t''
 json\t''"

@@ -15,6 +15,7 @@
 //! JSON pair index) of a batch merge and is left out for a single merge.
 //! Contacts are written exactly as the JSON export writes them.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -71,6 +72,27 @@ impl JournalEntry {
     /// Write the entry as one line.
     pub fn write(&self, out: &mut dyn Write) -> io::Result<()> {
         self.as_line().write(out)
+    }
+
+    /// The merge time in milliseconds since the epoch; `None` when it is
+    /// not a date (an entry read from a file always has one).
+    pub fn merge_millis(&self) -> Option<Millis> {
+        crate::dates::parse_millis(&self.merge_time).ok()
+    }
+
+    /// The same merge as `other`, wherever either was read from (every
+    /// field but the line).
+    pub fn same_merge(&self, other: &JournalEntry) -> bool {
+        self.merge_time == other.merge_time
+            && self.primary_id == other.primary_id
+            && self.secondary_id == other.secondary_id
+            && self.secondary_index == other.secondary_index
+            && self.plan_line == other.plan_line
+            && self.policy == other.policy
+            && self.primary == other.primary
+            && self.secondary == other.secondary
+            && self.merged == other.merged
+            && self.decisions == other.decisions
     }
 
     /// The properties whose merged value is the sum of both contacts'.
@@ -248,6 +270,51 @@ pub struct Journal {
     pub entries: Vec<JournalEntry>,
 }
 
+/// A merge's time and contacts (merge time, primary, secondary).
+type MergeKey<'a> = (&'a str, &'a str, &'a str);
+
+/// The merges of several journals as one history, oldest first: each
+/// journal keeps its own order (a journal is appended to, so a line below
+/// another is a later merge whatever its merge time says), and the
+/// journals interleave by merge time; at equal times the journal given
+/// first comes first. A merge that two journals given both hold,
+/// identical, is the same merge and counts once (the same journal given
+/// twice, or a copy of it); twice in one journal, it was made twice.
+pub fn merges_in_order(journals: &[Journal]) -> Vec<(&Journal, &JournalEntry)> {
+    let total = journals.iter().map(|j| j.entries.len()).sum();
+    let mut out: Vec<(&Journal, &JournalEntry)> = Vec::with_capacity(total);
+    let mut next = vec![0usize; journals.len()];
+    let times: Vec<Vec<Option<Millis>>> = journals
+        .iter()
+        .map(|j| j.entries.iter().map(JournalEntry::merge_millis).collect())
+        .collect();
+    // The merges kept so far, by time and contacts, with their journal.
+    let mut seen: HashMap<MergeKey<'_>, Vec<(usize, &JournalEntry)>> = HashMap::new();
+    // The journal whose next merge is the oldest (the first one given at
+    // equal times).
+    let oldest = |next: &[usize]| {
+        (0..journals.len())
+            .filter(|&k| next[k] < journals[k].entries.len())
+            .min_by_key(|&k| (times[k][next[k]], k))
+    };
+    while let Some(k) = oldest(&next) {
+        let e = &journals[k].entries[next[k]];
+        next[k] += 1;
+        let key = (
+            e.merge_time.as_str(),
+            e.primary_id.as_str(),
+            e.secondary_id.as_str(),
+        );
+        let same = seen.entry(key).or_default();
+        if same.iter().any(|&(j, other)| j != k && other.same_merge(e)) {
+            continue;
+        }
+        same.push((k, e));
+        out.push((&journals[k], e));
+    }
+    out
+}
+
 /// Why a journal could not be read. Every message names the journal file and
 /// the line.
 #[derive(Debug, thiserror::Error)]
@@ -353,6 +420,11 @@ fn parse_entry(line: &[u8], n: u64) -> Result<JournalEntry, String> {
         Some(Value::Array(d)) => d,
         Some(other) => return Err(format!("\"decisions\" must be a list, found {other}")),
     };
+    if crate::dates::parse_millis(&merge_time).is_err() {
+        return Err(format!(
+            "\"mergeTime\" is {merge_time:?}, not a date (RFC 3339, like 2024-03-01T10:00:00.000Z); {NOT_A_JOURNAL}"
+        ));
+    }
     Ok(JournalEntry {
         line: n,
         merge_time,
@@ -472,11 +544,65 @@ mod tests {
         assert!(!out.contains("planLine"));
     }
 
+    fn at(line: u64, time: &str, primary: &str, secondary: &str) -> JournalEntry {
+        let mut e = entry();
+        e.line = line;
+        e.merge_time = time.into();
+        e.primary_id = primary.into();
+        e.secondary_id = secondary.into();
+        e
+    }
+
+    #[test]
+    fn journals_given_together_interleave_by_merge_time() {
+        const T1: &str = "2024-03-01T10:00:00.000Z";
+        const T2: &str = "2024-03-02T10:00:00.000Z";
+        const T3: &str = "2024-03-03T10:00:00+01:00";
+        let j1 = Journal {
+            file: "j1".into(),
+            // Appended by a later run with an earlier --merge-time: still
+            // after line 1 (a journal's own order is kept).
+            entries: vec![
+                at(1, T2, "1", "2"),
+                at(2, T1, "1", "3"),
+                at(3, T3, "1", "4"),
+            ],
+        };
+        let j2 = Journal {
+            file: "j2".into(),
+            entries: vec![at(1, T1, "5", "6"), at(2, T2, "5", "7")],
+        };
+        let order = |journals: &[Journal]| -> Vec<String> {
+            merges_in_order(journals)
+                .iter()
+                .map(|(j, e)| format!("{}:{}", j.file, e.line))
+                .collect()
+        };
+        // At equal times the journal given first comes first.
+        assert_eq!(
+            order(&[j1.clone(), j2.clone()]),
+            ["j2:1", "j1:1", "j1:2", "j2:2", "j1:3"]
+        );
+        assert_eq!(
+            order(&[j2.clone(), j1.clone()]),
+            ["j2:1", "j2:2", "j1:1", "j1:2", "j1:3"]
+        );
+        assert_eq!(order(std::slice::from_ref(&j1)), ["j1:1", "j1:2", "j1:3"]);
+        // The same merge in two journals (one given twice, or a copy)
+        // counts once; twice in one journal, it was made twice.
+        let mut twice = j1.clone();
+        twice.entries.push(at(4, T3, "1", "4"));
+        assert_eq!(
+            order(&[twice.clone(), j1.clone(), twice]),
+            ["j1:1", "j1:2", "j1:3", "j1:4"]
+        );
+    }
+
     #[test]
     fn errors_name_file_and_line() {
         let mut good = Vec::new();
         entry().write(&mut good).unwrap();
-        let cases: [(&[u8], &str); 5] = [
+        let cases: [(&[u8], &str); 6] = [
             (b"{\"mergeTime\": ", "malformed JSON"),
             (b"[1]", "expected a JSON object"),
             (
@@ -488,6 +614,10 @@ mod tests {
                 "\"primary\" is contact 9 but the entry names 1",
             ),
             (br#"{"policy":"p"}"#, "\"mergeTime\" is missing"),
+            (
+                br#"{"mergeTime":"yesterday","policy":"p","primaryId":"1","secondaryId":"2","primary":{"id":"1","properties":{}},"secondary":{"id":"2","properties":{}},"merged":{"id":"1","properties":{}}}"#,
+                "\"mergeTime\" is \"yesterday\", not a date (RFC 3339, like 2024-03-01T10:00:00.000Z)",
+            ),
         ];
         for (bad, want) in cases {
             let mut text = good.clone();

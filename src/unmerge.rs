@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::format::csv::{Column, CsvLayout};
-use crate::journal::{Journal, JournalEntry};
+use crate::journal::{merges_in_order, Journal, JournalEntry};
 use crate::model::{key, split_multi, AssocList, Associations, Contact, Export, History, Layout};
 use crate::plan::MERGED_IDS;
 
@@ -40,15 +40,17 @@ pub enum UnmergeError {
     IdInUse { new_id: String, used: String },
     #[error("the new id is empty; give a record id with --new-id, or leave it out to take the next free id")]
     EmptyNewId,
-    #[error("{file}: the journal has no merge of contact {secondary} into {id}{}; check the ids (the contact that absorbed, then the one merged away) and the journal file", merges_hint(.id, .merges_into))]
+    #[error("{}", no_entry(.journals, .id, .secondary, .merges_into))]
     NoJournalEntry {
-        file: String,
+        /// The journals given.
+        journals: Vec<String>,
         id: String,
         secondary: String,
-        /// Other merges into `id` the journal holds: (line, secondary).
-        merges_into: Vec<(u64, String)>,
+        /// Other merges into `id` the journals hold: (journal, line,
+        /// secondary).
+        merges_into: Vec<(String, u64, String)>,
     },
-    #[error("{file}: line {line}: the merge of {secondary} into {id} cannot be restored yet: later merges involve these contacts: {}; restores go newest first: restore those first", later_list(.later))]
+    #[error("{file}: line {line}: the merge of {secondary} into {id} cannot be restored yet: later merges involve these contacts: {}; restores go newest first: restore those first", later_list(.file, .later))]
     NotNewest {
         file: String,
         line: u64,
@@ -63,12 +65,122 @@ pub enum UnmergeError {
         id: String,
         secondary: String,
     },
+    #[error("{file}: line {line}: the journal does not describe this export: it records the merge of {secondary} into {id}, but contact {id}'s hs_merged_object_ids ({}) do not list {secondary}; give the export that merge wrote (or one made from it since), or the journal of this export's merges", or_empty(.merged_ids))]
+    NotMergedInto {
+        file: String,
+        line: u64,
+        id: String,
+        secondary: String,
+        /// The primary's `hs_merged_object_ids` now.
+        merged_ids: String,
+    },
+    #[error("{file}: line {line}: the merge of {secondary} into {id} cannot be restored: contact {id}'s hs_merged_object_ids also list {}, which that merge did not add and no later merge in the journals given explains; a later merge into {id} is missing from the journals given: give its journal too (--journal can be given more than once) and restore that merge first", .unexplained.join(", "))]
+    LaterMergeMissing {
+        file: String,
+        line: u64,
+        id: String,
+        secondary: String,
+        /// The ids no journal given explains.
+        unexplained: Vec<String>,
+    },
+    #[error("{file}: line {line}: the merge of {secondary} into {id} cannot be restored: contact {id} is not in the export, it was merged into contact {into} since (see {into}'s hs_merged_object_ids), and no journal given records that merge: give its journal too (--journal can be given more than once) and restore that merge first")]
+    PrimaryMergedAway {
+        file: String,
+        line: u64,
+        id: String,
+        secondary: String,
+        /// The contact whose `hs_merged_object_ids` list the primary.
+        into: String,
+    },
+    /// A summed counter the restore cannot take the secondary's share off.
+    #[error("{0}")]
+    Counter(Box<CounterError>),
+}
+
+/// Why a summed counter cannot be restored (SPEC section 6: restored
+/// counters are whole numbers and never below 0).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CounterError {
+    #[error("{file}: line {line}: cannot restore {property} of contact {contact}: {value:?} ({}) {reason}; {}", .origin.place(), .origin.fix())]
+    NotWhole {
+        file: String,
+        line: u64,
+        contact: String,
+        property: String,
+        value: String,
+        origin: CounterSource,
+        /// "is not a whole number", or "is too large".
+        reason: &'static str,
+    },
+    #[error("{file}: line {line}: {property} does not add up: the merge of {secondary} into {id} wrote {merged}, not {before} (contact {id} before) + {share} (contact {secondary}); the journal line looks edited: use the journal the merge wrote")]
+    Mismatch {
+        file: String,
+        line: u64,
+        id: String,
+        secondary: String,
+        property: String,
+        before: String,
+        share: String,
+        merged: String,
+    },
+    #[error("{file}: line {line}: cannot restore {property} of contact {id}: it holds {current} now, less than the {share} the merge of {secondary} added, and a counter never goes below 0; the journal does not describe this export (or the count went down since the merge): give the export that merge wrote (or one made from it since) and the journal of its merges")]
+    BelowZero {
+        file: String,
+        line: u64,
+        id: String,
+        secondary: String,
+        property: String,
+        current: String,
+        share: String,
+    },
+}
+
+impl From<Box<CounterError>> for UnmergeError {
+    fn from(e: Box<CounterError>) -> Self {
+        UnmergeError::Counter(e)
+    }
+}
+
+/// Where a counter value a restore reads comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CounterSource {
+    /// The primary in the export given.
+    Export,
+    /// The journal's primary before the merge.
+    Before,
+    /// The journal's secondary.
+    Secondary,
+    /// The journal's merge result.
+    Merged,
+}
+
+impl CounterSource {
+    fn place(self) -> &'static str {
+        match self {
+            CounterSource::Export => "its value in the export",
+            CounterSource::Before => "its value before the merge, in the journal",
+            CounterSource::Secondary => "the secondary's value, in the journal",
+            CounterSource::Merged => "the merged value, in the journal",
+        }
+    }
+
+    fn fix(self) -> &'static str {
+        match self {
+            CounterSource::Export => {
+                "a counter is a whole number of 0 or more: correct it in the export and restore again"
+            }
+            _ => "the merge never writes that: the journal line looks edited; use the journal the merge wrote",
+        }
+    }
 }
 
 /// A later journal entry that blocks a restore.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LaterMerge {
+    /// The journal that holds it.
+    pub journal: String,
     pub line: u64,
     pub primary_id: String,
     pub secondary_id: String,
@@ -91,24 +203,65 @@ fn list_or_none(items: &[String]) -> String {
     }
 }
 
-fn merges_hint(id: &str, merges: &[(u64, String)]) -> String {
-    if merges.is_empty() {
-        return String::new();
+fn or_empty(text: &str) -> &str {
+    if text.trim().is_empty() {
+        "empty"
+    } else {
+        text
     }
-    let list: Vec<String> = merges
-        .iter()
-        .map(|(line, s)| format!("{s} (line {line})"))
-        .collect();
-    format!(
-        " (the merges into {id} it holds are of: {})",
-        list.join(", ")
-    )
 }
 
-fn later_list(later: &[LaterMerge]) -> String {
+/// Why no journal entry was found; with one journal, lines are named
+/// without the file (the message starts with it).
+fn no_entry(
+    journals: &[String],
+    id: &str,
+    secondary: &str,
+    merges: &[(String, u64, String)],
+) -> String {
+    if journals.is_empty() {
+        return format!("no journal given to restore the merge of contact {secondary} into {id} from; give the journal that merge was recorded in");
+    }
+    let one = journals.len() == 1;
+    let mut out = format!(
+        "{}: the journal{} no merge of contact {secondary} into {id}",
+        journals.join(", "),
+        if one { " has" } else { "s have" }
+    );
+    if !merges.is_empty() {
+        let list: Vec<String> = merges
+            .iter()
+            .map(|(file, line, s)| match one {
+                true => format!("{s} (line {line})"),
+                false => format!("{s} ({file} line {line})"),
+            })
+            .collect();
+        out += &format!(
+            " (the merges into {id} {} hold{} are of: {})",
+            if one { "it" } else { "they" },
+            if one { "s" } else { "" },
+            list.join(", ")
+        );
+    }
+    out += &format!(
+        "; check the ids (the contact that absorbed, then the one merged away) and the journal file{}",
+        if one { "" } else { "s" }
+    );
+    out
+}
+
+/// The later merges, their lines named without the file when it is the
+/// journal the message starts with.
+fn later_list(file: &str, later: &[LaterMerge]) -> String {
     later
         .iter()
-        .map(|l| format!("line {}: {} into {}", l.line, l.secondary_id, l.primary_id))
+        .map(|l| {
+            let at = match l.journal == file {
+                true => format!("line {}", l.line),
+                false => format!("{} line {}", l.journal, l.line),
+            };
+            format!("{at}: {} into {}", l.secondary_id, l.primary_id)
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -331,6 +484,14 @@ pub struct RestoreReport {
 /// either away, must be restored first (restores go newest first); a later
 /// merge counts as restored once its secondary is back in the export.
 ///
+/// The journal must describe the export (SPEC section 6), or the restore is
+/// refused and nothing changes: the primary's `hs_merged_object_ids` list
+/// the secondary; every id they list beyond those the merge left is
+/// explained by a later merge into the primary in the journal (else a
+/// later merge is missing from the journal given); the journal's summed
+/// counters add up, and none would go below 0. See [`restore_from`] for
+/// merges recorded in several journals.
+///
 /// The secondary comes back exactly as the journal holds it, at the
 /// position it had just before the merge (`secondaryIndex`), or right after
 /// the primary when the journal does not say or the export is now shorter.
@@ -343,7 +504,8 @@ pub struct RestoreReport {
 ///   its current value and is reported as a conflict when the merge had
 ///   changed it;
 /// - summed counters (decisions with `"rule": "sum"`) lose the secondary's
-///   share: current − (merged − before);
+///   share: current − (merged − before), in whole numbers (exact up to
+///   2^128); a value that is not a whole number is refused;
 /// - `hs_additional_emails`, `hs_merged_object_ids`, `hs_legal_basis`,
 ///   association lists, list sections (engagements with the merge event,
 ///   visits, form submissions, usertokens, lists, workflows) and the keys
@@ -357,33 +519,47 @@ pub fn restore(
     secondary_id: &str,
     journal: &Journal,
 ) -> Result<RestoreReport, UnmergeError> {
-    let file = &journal.file;
-    let Some(k) = journal
-        .entries
+    restore_from(export, id, secondary_id, std::slice::from_ref(journal))
+}
+
+/// [`restore`] with the merges of several journals, taken together as one
+/// history ([`merges_in_order`]): a later merge recorded in another journal
+/// is seen, must be restored first, and explains the ids it added to the
+/// primary.
+pub fn restore_from(
+    export: &mut Export,
+    id: &str,
+    secondary_id: &str,
+    journals: &[Journal],
+) -> Result<RestoreReport, UnmergeError> {
+    let merges = merges_in_order(journals);
+    let Some(k) = merges
         .iter()
-        .rposition(|e| e.primary_id == id && e.secondary_id == secondary_id)
+        .rposition(|(_, e)| e.primary_id == id && e.secondary_id == secondary_id)
     else {
         return Err(UnmergeError::NoJournalEntry {
-            file: file.clone(),
+            journals: journals.iter().map(|j| j.file.clone()).collect(),
             id: id.into(),
             secondary: secondary_id.into(),
-            merges_into: journal
-                .entries
+            merges_into: merges
                 .iter()
-                .filter(|e| e.primary_id == id)
-                .map(|e| (e.line, e.secondary_id.clone()))
+                .filter(|(_, e)| e.primary_id == id)
+                .map(|(j, e)| (j.file.clone(), e.line, e.secondary_id.clone()))
                 .collect(),
         });
     };
-    let entry = &journal.entries[k];
+    let (journal, entry) = merges[k];
+    let file = &journal.file;
+    let later_merges = &merges[k + 1..];
     let involved = |c: &str| c == id || c == secondary_id;
-    let later: Vec<LaterMerge> = journal.entries[k + 1..]
+    let later: Vec<LaterMerge> = later_merges
         .iter()
-        .filter(|e| {
+        .filter(|(_, e)| {
             (involved(&e.primary_id) || involved(&e.secondary_id))
                 && export.position(&e.secondary_id).is_none()
         })
-        .map(|e| LaterMerge {
+        .map(|(j, e)| LaterMerge {
+            journal: j.file.clone(),
             line: e.line,
             primary_id: e.primary_id.clone(),
             secondary_id: e.secondary_id.clone(),
@@ -406,8 +582,26 @@ pub fn restore(
             secondary: secondary_id.into(),
         });
     }
-    let pi = contact_index(export, id)?;
-    let (mut restored, conflicts, kept) = three_way(entry, &export.contacts[pi]);
+    let Some(pi) = export.position(id) else {
+        // A later merge that took the primary away, recorded in a journal
+        // given, was named above (restore it first).
+        return Err(match absorber_of(export, id) {
+            Some(into) => UnmergeError::PrimaryMergedAway {
+                file: file.clone(),
+                line: entry.line,
+                id: id.into(),
+                secondary: secondary_id.into(),
+                into: into.into(),
+            },
+            None => UnmergeError::UnknownContact {
+                id: id.into(),
+                merged_into: None,
+            },
+        });
+    };
+    describes(export, pi, file, entry, later_merges)?;
+    check_counters(file, entry)?;
+    let (mut restored, conflicts, kept) = three_way(file, entry, &export.contacts[pi])?;
     let mut secondary = entry.secondary.clone();
     if matches!(export.layout, Layout::Csv(_)) {
         // CSV rows have no key order; the journal's JSON gave them one.
@@ -432,6 +626,135 @@ pub fn restore(
         conflicts,
         kept,
     })
+}
+
+/// The ids a contact's `hs_merged_object_ids` list.
+fn merged_ids(c: &Contact) -> impl Iterator<Item = &str> {
+    split_multi(c.prop(MERGED_IDS).unwrap_or(""))
+}
+
+/// The journal entry describes the primary as the export holds it: its
+/// `hs_merged_object_ids` list the secondary, and every id they list that
+/// the merge did not leave there was added by a later merge into it in the
+/// journals given (one not given would leave ids no journal explains).
+/// What else changed since the merge is the three-way's to keep.
+fn describes(
+    export: &Export,
+    pi: usize,
+    file: &str,
+    entry: &JournalEntry,
+    later: &[(&Journal, &JournalEntry)],
+) -> Result<(), UnmergeError> {
+    let primary = &export.contacts[pi];
+    if !merged_ids(primary).any(|m| m == entry.secondary_id) {
+        return Err(UnmergeError::NotMergedInto {
+            file: file.into(),
+            line: entry.line,
+            id: entry.primary_id.clone(),
+            secondary: entry.secondary_id.clone(),
+            merged_ids: primary.prop(MERGED_IDS).unwrap_or("").trim().into(),
+        });
+    }
+    let mut known: HashSet<&str> = merged_ids(&entry.merged).collect();
+    known.insert(&entry.secondary_id);
+    for (_, e) in later
+        .iter()
+        .filter(|(_, e)| e.primary_id == entry.primary_id)
+    {
+        known.extend(merged_ids(&e.merged));
+    }
+    let mut unexplained: Vec<String> = Vec::new();
+    for m in merged_ids(primary) {
+        if !known.contains(m) && !unexplained.iter().any(|u| u == m) {
+            unexplained.push(m.into());
+        }
+    }
+    if !unexplained.is_empty() {
+        return Err(UnmergeError::LaterMergeMissing {
+            file: file.into(),
+            line: entry.line,
+            id: entry.primary_id.clone(),
+            secondary: entry.secondary_id.clone(),
+            unexplained,
+        });
+    }
+    Ok(())
+}
+
+/// A counter's value: a whole number of 0 or more, optionally written with
+/// a zero fraction (`3`, `3.0`), as the merge reads it; empty or absent
+/// counts 0. Up to 2^128 − 1, so any value a 64-bit counter can sum to is
+/// exact.
+fn count(v: Option<&Option<String>>) -> Result<u128, &'static str> {
+    let Some(t) = v.and_then(|v| v.as_deref()).map(str::trim) else {
+        return Ok(0);
+    };
+    if t.is_empty() {
+        return Ok(0);
+    }
+    let whole = match t.split_once('.') {
+        Some((w, frac)) if !frac.is_empty() && frac.bytes().all(|b| b == b'0') => w,
+        Some(_) => return Err("is not a whole number"),
+        None => t,
+    };
+    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("is not a whole number");
+    }
+    whole
+        .parse::<u128>()
+        .map_err(|_| "is too large for a counter (more than 2^128)")
+}
+
+/// A counter's value in a restore, or the error naming it.
+fn count_of(
+    file: &str,
+    entry: &JournalEntry,
+    property: &str,
+    origin: CounterSource,
+    contact: &Contact,
+) -> Result<u128, Box<CounterError>> {
+    let v = contact.properties.get(property);
+    count(v).map_err(|reason| {
+        Box::new(CounterError::NotWhole {
+            file: file.into(),
+            line: entry.line,
+            contact: contact.id.clone(),
+            property: property.into(),
+            value: v.cloned().flatten().unwrap_or_default(),
+            origin,
+            reason,
+        })
+    })
+}
+
+/// The journal's summed counters add up: the merged value is the
+/// primary's before plus the secondary's, as the merge wrote it. A line
+/// that does not was edited, and its share cannot be trusted.
+fn check_counters(file: &str, entry: &JournalEntry) -> Result<(), Box<CounterError>> {
+    for property in entry.summed_properties() {
+        let b = count_of(file, entry, property, CounterSource::Before, &entry.primary)?;
+        let s = count_of(
+            file,
+            entry,
+            property,
+            CounterSource::Secondary,
+            &entry.secondary,
+        )?;
+        let m = count_of(file, entry, property, CounterSource::Merged, &entry.merged)?;
+        if b.checked_add(s) != Some(m) {
+            return Err(Box::new(CounterError::Mismatch {
+                file: file.into(),
+                line: entry.line,
+                id: entry.primary_id.clone(),
+                secondary: entry.secondary_id.clone(),
+                property: property.into(),
+                before: b.to_string(),
+                share: s.to_string(),
+                merged: m.to_string(),
+            }));
+        }
+    }
+    Ok(())
 }
 
 /// A CSV column the merge added (the primary had no such property before
@@ -488,10 +811,14 @@ fn drop_added_columns(layout: &mut CsvLayout, contacts: &mut [Contact], before: 
 }
 
 /// The primary before the merge, with what changed since kept.
-fn three_way(entry: &JournalEntry, current: &Contact) -> (Contact, Vec<Conflict>, Vec<String>) {
+fn three_way(
+    file: &str,
+    entry: &JournalEntry,
+    current: &Contact,
+) -> Result<(Contact, Vec<Conflict>, Vec<String>), UnmergeError> {
     let (before, merged) = (&entry.primary, &entry.merged);
     if same_content(current, merged) {
-        return (before.clone(), Vec::new(), Vec::new());
+        return Ok((before.clone(), Vec::new(), Vec::new()));
     }
     let summed: HashSet<&str> = entry.summed_properties().collect();
     let mut conflicts = Vec::new();
@@ -511,7 +838,9 @@ fn three_way(entry: &JournalEntry, current: &Contact) -> (Contact, Vec<Conflict>
             let special = match name.as_str() {
                 ADDITIONAL_EMAILS | LEGAL_BASIS => Some(multi_three_way(b, m, c, true)),
                 MERGED_IDS => Some(multi_three_way(b, m, c, false)),
-                _ if summed.contains(name.as_str()) => counter_three_way(b, m, c),
+                _ if summed.contains(name.as_str()) => {
+                    Some(counter_three_way(file, entry, name, current)?)
+                }
                 _ => None,
             };
             let r = special.unwrap_or_else(|| c.cloned());
@@ -563,7 +892,7 @@ fn three_way(entry: &JournalEntry, current: &Contact) -> (Contact, Vec<Conflict>
         }
     }
     out.key_order = order;
-    (out, conflicts, kept)
+    Ok((out, conflicts, kept))
 }
 
 /// Two contacts hold the same data. The key order is left out: a contact
@@ -637,30 +966,40 @@ fn multi_three_way(
 }
 
 /// A summed counter: the current value minus the secondary's share
-/// (merged − before). `None` when a value is not a number (the current
-/// value is kept).
+/// (merged − before, which [`check_counters`] found to be the secondary's
+/// count), in whole numbers. A current value that is not a whole number,
+/// or less than the share (the counter would go below 0), is refused.
 fn counter_three_way(
-    b: Option<&Option<String>>,
-    m: Option<&Option<String>>,
-    c: Option<&Option<String>>,
-) -> Option<Option<Option<String>>> {
-    let num = |v: Option<&Option<String>>| -> Option<f64> {
-        match v.and_then(|v| v.as_deref()).map(str::trim) {
-            None | Some("") => Some(0.0),
-            Some(s) => s.parse::<f64>().ok(),
-        }
+    file: &str,
+    entry: &JournalEntry,
+    property: &str,
+    current: &Contact,
+) -> Result<Option<Option<String>>, Box<CounterError>> {
+    let b = entry.primary.properties.get(property);
+    let before = count(b).unwrap_or_default();
+    let share = count(entry.merged.properties.get(property))
+        .ok()
+        .and_then(|m| m.checked_sub(before))
+        .expect("check_counters found merged = before + secondary");
+    let now = count_of(file, entry, property, CounterSource::Export, current)?;
+    let Some(r) = now.checked_sub(share) else {
+        return Err(Box::new(CounterError::BelowZero {
+            file: file.into(),
+            line: entry.line,
+            id: entry.primary_id.clone(),
+            secondary: entry.secondary_id.clone(),
+            property: property.into(),
+            current: match current.prop(property).map(str::trim) {
+                None | Some("") => "nothing (0)".into(),
+                Some(v) => v.into(),
+            },
+            share: share.to_string(),
+        }));
     };
-    let (bn, mn, cn) = (num(b)?, num(m)?, num(c)?);
-    let r = cn - (mn - bn);
-    if r == bn {
-        return Some(b.cloned());
+    if r == before {
+        return Ok(b.cloned());
     }
-    let text = if r.fract() == 0.0 && r.abs() < 1e15 {
-        format!("{}", r as i64)
-    } else {
-        r.to_string()
-    };
-    Some(Some(Some(text)))
+    Ok(Some(Some(r.to_string())))
 }
 
 /// Items of `current` minus those the merge added (in `merged`, not in
@@ -1010,14 +1349,14 @@ mod tests {
             1,
             json!({"id": "1", "properties": {"email": "a@x.com"}}),
             json!({"properties": {"email": "b@x.com"}, "id": 2, "visits": [{"timestamp": 1}]}),
-            json!({"id": "1", "properties": {"email": "a@x.com", "hs_additional_emails": "b@x.com"},
+            json!({"id": "1", "properties": {"email": "a@x.com", "hs_additional_emails": "b@x.com", "hs_merged_object_ids": "2"},
                    "engagements": [{"type": "MERGE", "timestamp": MERGE, "secondaryId": "2"}]}),
         );
         en.secondary_index = Some(0);
         let j = journal(vec![en]);
         let mut e = export(vec![
             json!({"id": "9", "properties": {}}),
-            json!({"id": "1", "properties": {"email": "a@x.com", "hs_additional_emails": "b@x.com"},
+            json!({"id": "1", "properties": {"email": "a@x.com", "hs_additional_emails": "b@x.com", "hs_merged_object_ids": "2"},
                    "engagements": [{"type": "MERGE", "timestamp": MERGE, "secondaryId": "2"}]}),
         ]);
         let r = restore(&mut e, "1", "2", &j).unwrap();
@@ -1035,10 +1374,10 @@ mod tests {
             1,
             json!({"id": "1", "properties": {}}),
             json!({"id": "2", "properties": {}}),
-            json!({"id": "1", "properties": {}}),
+            json!({"id": "1", "properties": {"hs_merged_object_ids": "2"}}),
         )]);
         let mut e = export(vec![
-            json!({"id": "1", "properties": {}}),
+            json!({"id": "1", "properties": {"hs_merged_object_ids": "2"}}),
             json!({"id": "9", "properties": {}}),
         ]);
         assert_eq!(restore(&mut e, "1", "2", &j).unwrap().secondary_index, 1);
@@ -1051,10 +1390,10 @@ mod tests {
             1,
             json!({"id": "1", "properties": {"firstname": "Ann", "lastname": "Lee", "city": "Oslo"}}),
             json!({"id": "2", "properties": {"firstname": "Anne", "phone": "123"}}),
-            json!({"id": "1", "properties": {"firstname": "Anne", "lastname": "Lee", "city": "Oslo", "phone": "123"}}),
+            json!({"id": "1", "properties": {"firstname": "Anne", "lastname": "Lee", "city": "Oslo", "phone": "123", "hs_merged_object_ids": "2"}}),
         )]);
         let mut e = export(vec![json!({"id": "1", "properties": {
-            "firstname": "Annie", "lastname": "Lee", "city": "Bergen", "phone": "123", "jobtitle": "CEO"}})]);
+            "firstname": "Annie", "lastname": "Lee", "city": "Bergen", "phone": "123", "jobtitle": "CEO", "hs_merged_object_ids": "2"}})]);
         let r = restore(&mut e, "1", "2", &j).unwrap();
         assert_eq!(
             r.conflicts,
@@ -1086,28 +1425,39 @@ mod tests {
         assert_eq!(json["journalLine"], 1);
     }
 
-    #[test]
-    fn summed_counters_lose_the_secondarys_share() {
+    /// A merge of 2 into 1 that summed counters n, c, v, x and t.
+    fn summed_entry() -> JournalEntry {
         let mut en = entry(
             1,
-            json!({"id": "1", "properties": {"n": "2", "v": "10", "w": "1", "x": "1"}}),
-            json!({"id": "2", "properties": {"n": "3", "c": "3", "v": "5", "x": "1"}}),
-            json!({"id": "1", "properties": {"n": "5", "v": "15", "w": "1", "x": "2", "c": "3"}}),
+            json!({"id": "1", "properties": {"n": "2", "v": "10", "w": "1", "x": "1", "t": "3"}}),
+            json!({"id": "2", "properties": {"n": "3", "c": "3", "v": "5", "x": "1", "t": "2"}}),
+            json!({"id": "1", "properties": {"n": "5", "v": "15", "w": "1", "x": "2", "c": "3", "t": "5", "hs_merged_object_ids": "2"}}),
         );
-        en.decisions = ["n", "c", "v", "x"]
+        en.decisions = ["n", "c", "v", "x", "t"]
             .iter()
             .map(|p| json!({"property": p, "rule": "sum", "why": "summed"}))
             .chain([json!({"property": "w", "rule": "most-recent"})])
             .collect();
-        let j = journal(vec![en]);
+        en
+    }
+
+    #[test]
+    fn summed_counters_lose_the_secondarys_share() {
+        let j = journal(vec![summed_entry()]);
         let mut e = export(vec![json!({"id": "1", "properties": {
-            "n": "7", "v": "15", "w": "1", "x": "lots", "c": "4"}})]);
+            "n": "7", "v": "15", "w": "1", "x": "2.0", "c": "4",
+            "t": "100000000000000000000", "hs_merged_object_ids": "2"}})]);
         let r = restore(&mut e, "1", "2", &j).unwrap();
         let p = &e.contacts[0];
         assert_eq!(p.prop("n"), Some("4"), "7 - (5 - 2)");
         assert_eq!(p.prop("v"), Some("10"), "untouched since: back to before");
         assert_eq!(p.prop("c"), Some("1"), "4 - (3 - 0)");
-        assert_eq!(p.prop("x"), Some("lots"), "not a number: kept");
+        assert_eq!(p.prop("x"), Some("1"), "2.0 - (2 - 1), as written before");
+        assert_eq!(
+            p.prop("t"),
+            Some("99999999999999999998"),
+            "beyond 2^64, exact: 10^20 - (5 - 3)"
+        );
         let changed: Vec<(&str, Option<&str>)> = r
             .conflicts
             .iter()
@@ -1115,8 +1465,86 @@ mod tests {
             .collect();
         assert_eq!(
             changed,
-            [("n", Some("4")), ("x", Some("lots")), ("c", Some("1"))]
+            [
+                ("n", Some("4")),
+                ("t", Some("99999999999999999998")),
+                ("c", Some("1"))
+            ]
         );
+    }
+
+    #[test]
+    fn a_counter_is_never_restored_below_zero() {
+        let j = journal(vec![summed_entry()]);
+        // n holds 2 now, less than the 3 the merge added: this is not the
+        // export the merge wrote (or the count went down since).
+        for n in [json!("2"), json!(""), json!(null)] {
+            let mut e = export(vec![json!({"id": "1", "properties": {
+                "n": n, "v": "15", "w": "1", "x": "2", "c": "3", "t": "5", "hs_merged_object_ids": "2"}})]);
+            let before = e.clone();
+            let err = restore(&mut e, "1", "2", &j).unwrap_err();
+            let held = if n == json!("2") { "2" } else { "nothing (0)" };
+            assert_eq!(
+                err.to_string(),
+                format!("j.jsonl: line 1: cannot restore n of contact 1: it holds {held} now, less than the 3 the merge of 2 added, and a counter never goes below 0; the journal does not describe this export (or the count went down since the merge): give the export that merge wrote (or one made from it since) and the journal of its merges")
+            );
+            assert_eq!(e, before, "nothing changed");
+        }
+    }
+
+    #[test]
+    fn a_counter_that_is_not_a_whole_number_is_refused() {
+        let j = journal(vec![summed_entry()]);
+        for bad in [
+            "lots",
+            "1.5",
+            "-1",
+            "1e3",
+            "4.",
+            "1000000000000000000000000000000000000000",
+        ] {
+            let mut e = export(vec![json!({"id": "1", "properties": {
+                "n": bad, "v": "15", "w": "1", "x": "2", "c": "3", "t": "5", "hs_merged_object_ids": "2"}})]);
+            let before = e.clone();
+            let err = restore(&mut e, "1", "2", &j).unwrap_err().to_string();
+            let reason = if bad.len() > 30 {
+                "is too large for a counter (more than 2^128)"
+            } else {
+                "is not a whole number"
+            };
+            assert_eq!(
+                err,
+                format!("j.jsonl: line 1: cannot restore n of contact 1: {bad:?} (its value in the export) {reason}; a counter is a whole number of 0 or more: correct it in the export and restore again")
+            );
+            assert_eq!(e, before);
+        }
+        // In the journal: the merge never writes that.
+        let mut en = summed_entry();
+        en.secondary.set_prop("c", Some("three".into()));
+        let mut e = export(vec![
+            json!({"id": "1", "properties": {"n": "5", "hs_merged_object_ids": "2"}}),
+        ]);
+        assert_eq!(
+            restore(&mut e, "1", "2", &journal(vec![en])).unwrap_err().to_string(),
+            "j.jsonl: line 1: cannot restore c of contact 2: \"three\" (the secondary's value, in the journal) is not a whole number; the merge never writes that: the journal line looks edited; use the journal the merge wrote"
+        );
+    }
+
+    #[test]
+    fn a_journal_whose_counters_do_not_add_up_is_refused() {
+        // The merged value edited to 10^20: a float subtraction gave
+        // -100000000000000000000; the line is refused as edited.
+        let mut en = summed_entry();
+        en.merged
+            .set_prop("n", Some("100000000000000000000".into()));
+        let mut e = export(vec![json!({"id": "1", "properties": {
+            "n": "5", "v": "15", "w": "1", "x": "2", "c": "3", "t": "5", "hs_merged_object_ids": "2"}})]);
+        let before = e.clone();
+        assert_eq!(
+            restore(&mut e, "1", "2", &journal(vec![en])).unwrap_err().to_string(),
+            "j.jsonl: line 1: n does not add up: the merge of 2 into 1 wrote 100000000000000000000, not 2 (contact 1 before) + 3 (contact 2); the journal line looks edited: use the journal the merge wrote"
+        );
+        assert_eq!(e, before);
     }
 
     #[test]
@@ -1144,7 +1572,7 @@ mod tests {
                 "usertokens": ["t2"]}),
         )]);
         let mut e = export(vec![json!({"id": "1",
-            "properties": {"hs_additional_emails": "a2@x.com;b@x.com;b2@x.com;new@x.com", "hs_merged_object_ids": "7;2;8;9", "hs_legal_basis": "Consent;Legitimate interest"},
+            "properties": {"hs_additional_emails": "a2@x.com;b@x.com;b2@x.com;new@x.com", "hs_merged_object_ids": "7;2;8", "hs_legal_basis": "Consent;Legitimate interest"},
             "propertiesWithHistory": {"firstname": [h("C", "3"), h("A", "1"), h("B", "0")], "lastname": [h("L", "0")]},
             "associations": {"deals": ["10", "11", "12"], "companies": ["c1"]},
             "engagements": [eng(1), eng(2), merge_event, eng(3)],
@@ -1157,7 +1585,7 @@ mod tests {
         assert_eq!(
             out,
             concat!(
-                r#"[{"id":"1","properties":{"hs_additional_emails":"a2@x.com;new@x.com","hs_merged_object_ids":"7;9","hs_legal_basis":"Consent"},"#,
+                r#"[{"id":"1","properties":{"hs_additional_emails":"a2@x.com;new@x.com","hs_merged_object_ids":"7","hs_legal_basis":"Consent"},"#,
                 r#""propertiesWithHistory":{"firstname":[{"value":"C","timestamp":"3","sourceType":"CRM_UI"},{"value":"A","timestamp":"1","sourceType":"CRM_UI"}]},"#,
                 r#""associations":{"deals":["10","12"],"companies":["c1"]},"#,
                 r#""engagements":[{"id":1,"type":"NOTE","timestamp":1},{"id":3,"type":"NOTE","timestamp":3}],"#,
@@ -1185,14 +1613,16 @@ mod tests {
             json!({"id": "1", "properties": {}, "associations": {"companies": ["c1"]}}),
             json!({"id": "2", "properties": {}, "associations": {"tickets": ["t1", "t2"]},
                    "visits": [{"timestamp": 1}, {"timestamp": 2}], "subscriptions": {"b@x.com": [1], "c@x.com": [2]}}),
-            json!({"id": "1", "properties": {}, "associations": {"companies": ["c1"], "tickets": ["t1", "t2"]},
+            json!({"id": "1", "properties": {"hs_merged_object_ids": "2"}, "associations": {"companies": ["c1"], "tickets": ["t1", "t2"]},
                    "visits": [{"timestamp": 1}, {"timestamp": 2}], "subscriptions": {"b@x.com": [1], "c@x.com": [2]}}),
         )]);
         // Since the merge, one of each was removed again: what is left of
         // each part is the merge's, and the primary had none of them.
-        let mut e = export(vec![json!({"id": "1", "properties": {},
+        let mut e = export(vec![
+            json!({"id": "1", "properties": {"hs_merged_object_ids": "2"},
             "associations": {"companies": ["c1"], "tickets": ["t1"]},
-            "visits": [{"timestamp": 1}], "subscriptions": {"b@x.com": [1]}})]);
+            "visits": [{"timestamp": 1}], "subscriptions": {"b@x.com": [1]}}),
+        ]);
         restore(&mut e, "1", "2", &j).unwrap();
         assert_eq!(
             serde_json::to_string(&e.contacts[0]).unwrap(),
@@ -1305,6 +1735,125 @@ mod tests {
             .unwrap_err()
             .to_string()
             .starts_with("j.jsonl: the journal has no merge of contact 1 into 2; check"));
+        assert!(restore_from(&mut e, "1", "2", &[])
+            .unwrap_err()
+            .to_string()
+            .starts_with("no journal given"));
+        let (j1, j2, mut e) = merges_in_two_journals();
+        assert_eq!(
+            restore_from(&mut e, "1", "9", &[j1, j2]).unwrap_err().to_string(),
+            "j1.jsonl, j2.jsonl: the journals have no merge of contact 9 into 1 (the merges into 1 they hold are of: 2 (j1.jsonl line 1), 3 (j2.jsonl line 1)); check the ids (the contact that absorbed, then the one merged away) and the journal files"
+        );
+    }
+
+    #[test]
+    fn a_file_the_journal_does_not_describe_is_refused() {
+        let j = journal(vec![summed_entry()]);
+        // Contact 1 never absorbed 2 in this export (another export, or the
+        // wrong journal): a float restore wrote n = -1 here and exited 0.
+        for ids in [json!(null), json!(""), json!("5;20")] {
+            let mut e = export(vec![json!({"id": "1", "properties": {
+                "n": "2", "v": "10", "hs_merged_object_ids": ids}})]);
+            let before = e.clone();
+            let shown = if ids == json!("5;20") {
+                "5;20"
+            } else {
+                "empty"
+            };
+            assert_eq!(
+                restore(&mut e, "1", "2", &j).unwrap_err().to_string(),
+                format!("j.jsonl: line 1: the journal does not describe this export: it records the merge of 2 into 1, but contact 1's hs_merged_object_ids ({shown}) do not list 2; give the export that merge wrote (or one made from it since), or the journal of this export's merges")
+            );
+            assert_eq!(e, before);
+        }
+    }
+
+    /// Merges of 2 into 1 (j1.jsonl) and, a day later, of 3 (which had
+    /// absorbed 30) into 1 (j2.jsonl), and the export after both.
+    fn merges_in_two_journals() -> (Journal, Journal, Export) {
+        let c = |id: &str| json!({"id": id, "properties": {}});
+        let m = |ids: &str| json!({"id": "1", "properties": {"hs_merged_object_ids": ids}});
+        let j1 = Journal {
+            file: "j1.jsonl".into(),
+            entries: vec![entry(1, c("1"), c("2"), m("2"))],
+        };
+        let mut later = entry(
+            1,
+            m("2"),
+            json!({"id": "3", "properties": {"hs_merged_object_ids": "30"}}),
+            m("2;3;30"),
+        );
+        later.merge_time = "2024-03-02T10:00:00.000Z".into();
+        let j2 = Journal {
+            file: "j2.jsonl".into(),
+            entries: vec![later],
+        };
+        (j1, j2, export(vec![m("2;3;30")]))
+    }
+
+    #[test]
+    fn a_later_merge_in_a_journal_not_given_is_named() {
+        let (j1, j2, mut e) = merges_in_two_journals();
+        let before = e.clone();
+        assert_eq!(
+            restore(&mut e, "1", "2", &j1).unwrap_err().to_string(),
+            "j1.jsonl: line 1: the merge of 2 into 1 cannot be restored: contact 1's hs_merged_object_ids also list 3, 30, which that merge did not add and no later merge in the journals given explains; a later merge into 1 is missing from the journals given: give its journal too (--journal can be given more than once) and restore that merge first"
+        );
+        assert_eq!(e, before);
+        // Given both, in either order, the later merge is seen and comes
+        // first.
+        for journals in [[j1.clone(), j2.clone()], [j2.clone(), j1.clone()]] {
+            let err = restore_from(&mut e, "1", "2", &journals).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                "j1.jsonl: line 1: the merge of 2 into 1 cannot be restored yet: later merges involve these contacts: j2.jsonl line 1: 3 into 1; restores go newest first: restore those first"
+            );
+            assert!(
+                matches!(&err, UnmergeError::NotNewest { later, .. } if later[0].journal == "j2.jsonl")
+            );
+        }
+        restore_from(&mut e, "1", "3", &[j1.clone(), j2.clone()]).unwrap();
+        assert_eq!(e.contacts[0].prop(MERGED_IDS), Some("2"));
+        // The later merge is undone: the first journal alone describes the
+        // export again.
+        let mut alone = e.clone();
+        restore(&mut alone, "1", "2", &j1).unwrap();
+        restore_from(&mut e, "1", "2", &[j2, j1]).unwrap();
+        assert_eq!(e, alone);
+        assert_eq!(ids_of(&e), ["1", "2", "3"]);
+        assert_eq!(e.contacts[0].properties.len(), 0);
+    }
+
+    #[test]
+    fn a_primary_merged_away_by_a_merge_no_journal_records_is_named() {
+        let (j1, _, _) = merges_in_two_journals();
+        let mut e = export(vec![
+            json!({"id": "4", "properties": {"hs_merged_object_ids": "1;2"}}),
+        ]);
+        assert_eq!(
+            restore(&mut e, "1", "2", &j1).unwrap_err().to_string(),
+            "j1.jsonl: line 1: the merge of 2 into 1 cannot be restored: contact 1 is not in the export, it was merged into contact 4 since (see 4's hs_merged_object_ids), and no journal given records that merge: give its journal too (--journal can be given more than once) and restore that merge first"
+        );
+        let mut e = export(vec![json!({"id": "4", "properties": {}})]);
+        assert_eq!(
+            restore(&mut e, "1", "2", &j1).unwrap_err().to_string(),
+            "contact 1 is not in the export; check the id"
+        );
+    }
+
+    #[test]
+    fn an_id_no_journal_explains_is_a_missing_merge_even_after_a_restore() {
+        // 9 came into 1 after the merge, and no journal given recorded how.
+        let (j1, j2, _) = merges_in_two_journals();
+        let mut e = export(vec![
+            json!({"id": "1", "properties": {"hs_merged_object_ids": "2;3;30;9"}}),
+        ]);
+        let err = restore_from(&mut e, "1", "3", &[j1.clone(), j2.clone()]).unwrap_err();
+        assert!(
+            matches!(&err, UnmergeError::LaterMergeMissing { unexplained, line: 1, file, .. }
+                if unexplained == &["9"] && file == "j2.jsonl"),
+            "{err}"
+        );
     }
 
     /// A stand-in for the merge engine touching every part a restore undoes.

@@ -249,9 +249,10 @@ pub struct UnmergeArgs {
     /// Bring back this merged-away contact exactly as the journal holds it.
     #[arg(long, value_name = "SECONDARY_ID", requires = "journal")]
     pub restore: Option<String>,
-    /// The merge journal (JSON Lines) written by `merge`/`apply --journal`.
+    /// The merge journal (JSON Lines) written by `merge`/`apply --journal`;
+    /// give it once per journal when the merges are recorded in several.
     #[arg(long, value_name = "FILE")]
-    pub journal: Option<PathBuf>,
+    pub journal: Vec<PathBuf>,
     #[command(flatten)]
     pub write: WriteFlags,
 }

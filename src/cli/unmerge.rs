@@ -4,7 +4,7 @@
 use super::args::{OutputFormat, UnmergeArgs};
 use super::{io, table, Ctx, Status};
 use crate::journal::read_journal;
-use crate::unmerge::{restore, split_off};
+use crate::unmerge::{restore_from, split_off};
 
 pub fn run(args: &UnmergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     let mut export = io::load(&args.file, ctx.global)?;
@@ -20,9 +20,13 @@ pub fn run(args: &UnmergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     let report_to_stdout = target.path.is_some();
     let (report, summary, conflicts) = match (&args.restore, &args.email) {
         (Some(secondary), _) => {
-            let journal_path = args.journal.as_deref().expect("clap requires --journal");
-            let journal = read_journal(journal_path)?;
-            let r = restore(&mut export, &args.id, secondary, &journal)
+            // clap requires at least one --journal.
+            let journals = args
+                .journal
+                .iter()
+                .map(|p| read_journal(p))
+                .collect::<Result<Vec<_>, _>>()?;
+            let r = restore_from(&mut export, &args.id, secondary, &journals)
                 .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
             let summary = format!(
                 "restored contact {} from {} line {} and took back what its merge gave {}{}",
