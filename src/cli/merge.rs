@@ -17,6 +17,7 @@ use anyhow::Context;
 use super::args::MergeArgs;
 use super::{io, merge_options, Ctx, Status};
 use crate::atomic::TempFile;
+use crate::format::Format;
 use crate::journal::JournalWriter;
 use crate::merge::{merge_contacts_from, merge_in_export, Primary};
 use crate::model::{Contact, Layout};
@@ -133,7 +134,9 @@ fn streamed(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Option<Status>> {
         ctx.global,
         format,
     )?;
-    if target.format != format {
+    // Sanitised CSV is written the in-memory way: the stream copies
+    // untouched records as their bytes.
+    if target.format != format || (target.sanitize_formulas && format == Format::Csv) {
         return Ok(None);
     }
     let opts = merge_options(&args.merge, ctx.global)?;
@@ -221,6 +224,9 @@ fn streamed(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Option<Status>> {
     }
     for w in &streamed.report.warnings {
         ctx.warn(&w.warning);
+    }
+    if let Some(w) = io::sanitize_unused(&target) {
+        ctx.warn(&w);
     }
     let dest = target.describe();
     let changed = *changed.lock().expect("not poisoned");
