@@ -21,11 +21,11 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'contact-merge' {
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output for people (table) or scripts (json)')
-            [CompletionResult]::new('--merge-time', '--merge-time', [CompletionResultType]::ParameterName, 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables')
-            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Format of the input file (default: from its extension)')
-            [CompletionResult]::new('--output-format', '--output-format', [CompletionResultType]::ParameterName, 'Format of the output file (default: from -o''s extension, else the input''s)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables [default: auto]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
+            [CompletionResult]::new('--merge-time', '--merge-time', [CompletionResultType]::ParameterName, 'merge-time')
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'input-format')
+            [CompletionResult]::new('--output-format', '--output-format', [CompletionResultType]::ParameterName, 'output-format')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, summaries or warnings on stderr (errors still show)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, summaries or warnings on stderr (errors still show)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -40,29 +40,25 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             [CompletionResult]::new('unmerge', 'unmerge', [CompletionResultType]::ParameterValue, 'Split an additional email off a contact into a new contact, or restore a merged-away contact from the merge journal')
             [CompletionResult]::new('dupes', 'dupes', [CompletionResultType]::ParameterValue, 'Find likely duplicate contacts and write them as a plan `apply` runs')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions generated from this command''s definition')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) generated from this command''s definition')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'contact-merge;show' {
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output for people (table) or scripts (json)')
-            [CompletionResult]::new('--merge-time', '--merge-time', [CompletionResultType]::ParameterName, 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output for people (table) or scripts (json) [default: table]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables [default: auto]')
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Format of the input file (default: from its extension)')
-            [CompletionResult]::new('--output-format', '--output-format', [CompletionResultType]::ParameterName, 'Format of the output file (default: from -o''s extension, else the input''s)')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Also list empty properties')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, summaries or warnings on stderr (errors still show)')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, summaries or warnings on stderr (errors still show)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'contact-merge;check' {
             [CompletionResult]::new('--lifecycle-order', '--lifecycle-order', [CompletionResultType]::ParameterName, 'Custom lifecycle stage order (lowest first, labels or internal values)')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output for people (table) or scripts (json)')
-            [CompletionResult]::new('--merge-time', '--merge-time', [CompletionResultType]::ParameterName, 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output for people (table) or scripts (json) [default: table]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables [default: auto]')
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Format of the input file (default: from its extension)')
-            [CompletionResult]::new('--output-format', '--output-format', [CompletionResultType]::ParameterName, 'Format of the output file (default: from -o''s extension, else the input''s)')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Warnings (cells a spreadsheet would run as formulas) count as problems: exit 1 when any is found')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, summaries or warnings on stderr (errors still show)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, summaries or warnings on stderr (errors still show)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -73,11 +69,10 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Which value a property without a rule of its own takes: the most recent (HubSpot''s documented rule) or the primary''s (HubSpot''s newer merge)')
             [CompletionResult]::new('--lifecycle-order', '--lifecycle-order', [CompletionResultType]::ParameterName, 'Custom lifecycle stage order, lowest first (labels or internal values), or @FILE listing them')
             [CompletionResult]::new('--max-merges', '--max-merges', [CompletionResultType]::ParameterName, 'Refuse merges whose contacts together already took part in this many merges (HubSpot''s limit)')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output for people (table) or scripts (json)')
             [CompletionResult]::new('--merge-time', '--merge-time', [CompletionResultType]::ParameterName, 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output for people (table) or scripts (json) [default: table]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables [default: auto]')
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Format of the input file (default: from its extension)')
-            [CompletionResult]::new('--output-format', '--output-format', [CompletionResultType]::ParameterName, 'Format of the output file (default: from -o''s extension, else the input''s)')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Show every property, not only those that differ')
             [CompletionResult]::new('--enroll-on-merge', '--enroll-on-merge', [CompletionResultType]::ParameterName, 'Mark the primary''s workflows as seeing the merged contact as newly changed (HubSpot''s "enroll on merge" setting)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, summaries or warnings on stderr (errors still show)')
@@ -91,15 +86,15 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Which value a property without a rule of its own takes: the most recent (HubSpot''s documented rule) or the primary''s (HubSpot''s newer merge)')
             [CompletionResult]::new('--lifecycle-order', '--lifecycle-order', [CompletionResultType]::ParameterName, 'Custom lifecycle stage order, lowest first (labels or internal values), or @FILE listing them')
             [CompletionResult]::new('--max-merges', '--max-merges', [CompletionResultType]::ParameterName, 'Refuse merges whose contacts together already took part in this many merges (HubSpot''s limit)')
+            [CompletionResult]::new('--merge-time', '--merge-time', [CompletionResultType]::ParameterName, 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The output file (`-` for stdout); its extension names the format, else the input''s format is kept')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The output file (`-` for stdout); its extension names the format, else the input''s format is kept')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output for people (table) or scripts (json)')
-            [CompletionResult]::new('--merge-time', '--merge-time', [CompletionResultType]::ParameterName, 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables')
-            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Format of the input file (default: from its extension)')
             [CompletionResult]::new('--output-format', '--output-format', [CompletionResultType]::ParameterName, 'Format of the output file (default: from -o''s extension, else the input''s)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output for people (table) or scripts (json) [default: table]')
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Format of the input file (default: from its extension)')
             [CompletionResult]::new('--enroll-on-merge', '--enroll-on-merge', [CompletionResultType]::ParameterName, 'Mark the primary''s workflows as seeing the merged contact as newly changed (HubSpot''s "enroll on merge" setting)')
             [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Replace the input file (atomically)')
+            [CompletionResult]::new('--sanitize-formulas', '--sanitize-formulas', [CompletionResultType]::ParameterName, 'In CSV output, put a `''` before every cell that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR; plain numbers and phone numbers such as -5 or +1 555 0100 are left as they are). Without it, cells are written exactly as read')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, summaries or warnings on stderr (errors still show)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, summaries or warnings on stderr (errors still show)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -112,16 +107,17 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Which value a property without a rule of its own takes: the most recent (HubSpot''s documented rule) or the primary''s (HubSpot''s newer merge)')
             [CompletionResult]::new('--lifecycle-order', '--lifecycle-order', [CompletionResultType]::ParameterName, 'Custom lifecycle stage order, lowest first (labels or internal values), or @FILE listing them')
             [CompletionResult]::new('--max-merges', '--max-merges', [CompletionResultType]::ParameterName, 'Refuse merges whose contacts together already took part in this many merges (HubSpot''s limit)')
+            [CompletionResult]::new('--merge-time', '--merge-time', [CompletionResultType]::ParameterName, 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The output file (`-` for stdout); its extension names the format, else the input''s format is kept')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The output file (`-` for stdout); its extension names the format, else the input''s format is kept')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output for people (table) or scripts (json)')
-            [CompletionResult]::new('--merge-time', '--merge-time', [CompletionResultType]::ParameterName, 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables')
-            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Format of the input file (default: from its extension)')
             [CompletionResult]::new('--output-format', '--output-format', [CompletionResultType]::ParameterName, 'Format of the output file (default: from -o''s extension, else the input''s)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output for people (table) or scripts (json) [default: table]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables [default: auto]')
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Format of the input file (default: from its extension)')
             [CompletionResult]::new('--keep-going', '--keep-going', [CompletionResultType]::ParameterName, 'Apply the good pairs, report the bad ones, exit 3 when any was skipped (default: any bad pair means nothing is written, exit 1)')
             [CompletionResult]::new('--enroll-on-merge', '--enroll-on-merge', [CompletionResultType]::ParameterName, 'Mark the primary''s workflows as seeing the merged contact as newly changed (HubSpot''s "enroll on merge" setting)')
             [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Replace the input file (atomically)')
+            [CompletionResult]::new('--sanitize-formulas', '--sanitize-formulas', [CompletionResultType]::ParameterName, 'In CSV output, put a `''` before every cell that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR; plain numbers and phone numbers such as -5 or +1 555 0100 are left as they are). Without it, cells are written exactly as read')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, summaries or warnings on stderr (errors still show)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, summaries or warnings on stderr (errors still show)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -134,12 +130,11 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'The merge journal (JSON Lines) written by `merge`/`apply --journal`; give it once per journal when the merges are recorded in several')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The output file (`-` for stdout); its extension names the format, else the input''s format is kept')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The output file (`-` for stdout); its extension names the format, else the input''s format is kept')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output for people (table) or scripts (json)')
-            [CompletionResult]::new('--merge-time', '--merge-time', [CompletionResultType]::ParameterName, 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables')
-            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Format of the input file (default: from its extension)')
             [CompletionResult]::new('--output-format', '--output-format', [CompletionResultType]::ParameterName, 'Format of the output file (default: from -o''s extension, else the input''s)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output for people (table) or scripts (json) [default: table]')
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Format of the input file (default: from its extension)')
             [CompletionResult]::new('--in-place', '--in-place', [CompletionResultType]::ParameterName, 'Replace the input file (atomically)')
+            [CompletionResult]::new('--sanitize-formulas', '--sanitize-formulas', [CompletionResultType]::ParameterName, 'In CSV output, put a `''` before every cell that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR; plain numbers and phone numbers such as -5 or +1 555 0100 are left as they are). Without it, cells are written exactly as read')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, summaries or warnings on stderr (errors still show)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, summaries or warnings on stderr (errors still show)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -153,11 +148,9 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             [CompletionResult]::new('--fields', '--fields', [CompletionResultType]::ParameterName, 'Properties to compare, by internal name or CSV label [default: email,phone,firstname,lastname,company,zip,city,jobtitle]')
             [CompletionResult]::new('--primary', '--primary', [CompletionResultType]::ParameterName, 'Which contact of a cluster is the primary (it keeps its id)')
             [CompletionResult]::new('--max-block', '--max-block', [CompletionResultType]::ParameterName, 'Skip blocks of more contacts than this sharing one key (an email, a phone, a name and place), which say little and cost much')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output for people (table) or scripts (json)')
-            [CompletionResult]::new('--merge-time', '--merge-time', [CompletionResultType]::ParameterName, 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output for people (table) or scripts (json) [default: table]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables [default: auto]')
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Format of the input file (default: from its extension)')
-            [CompletionResult]::new('--output-format', '--output-format', [CompletionResultType]::ParameterName, 'Format of the output file (default: from -o''s extension, else the input''s)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, summaries or warnings on stderr (errors still show)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, summaries or warnings on stderr (errors still show)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -165,13 +158,11 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             break
         }
         'contact-merge;completions' {
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output for people (table) or scripts (json)')
-            [CompletionResult]::new('--merge-time', '--merge-time', [CompletionResultType]::ParameterName, 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables')
-            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Format of the input file (default: from its extension)')
-            [CompletionResult]::new('--output-format', '--output-format', [CompletionResultType]::ParameterName, 'Format of the output file (default: from -o''s extension, else the input''s)')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, summaries or warnings on stderr (errors still show)')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, summaries or warnings on stderr (errors still show)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'contact-merge;man' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -185,6 +176,7 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             [CompletionResult]::new('unmerge', 'unmerge', [CompletionResultType]::ParameterValue, 'Split an additional email off a contact into a new contact, or restore a merged-away contact from the merge journal')
             [CompletionResult]::new('dupes', 'dupes', [CompletionResultType]::ParameterValue, 'Find likely duplicate contacts and write them as a plan `apply` runs')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions generated from this command''s definition')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) generated from this command''s definition')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -210,6 +202,9 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             break
         }
         'contact-merge;help;completions' {
+            break
+        }
+        'contact-merge;help;man' {
             break
         }
         'contact-merge;help;help' {

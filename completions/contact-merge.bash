@@ -34,6 +34,9 @@ _contact__merge() {
             contact__merge,help)
                 cmd="contact__merge__subcmd__help"
                 ;;
+            contact__merge,man)
+                cmd="contact__merge__subcmd__man"
+                ;;
             contact__merge,merge)
                 cmd="contact__merge__subcmd__merge"
                 ;;
@@ -61,6 +64,9 @@ _contact__merge() {
             contact__merge__subcmd__help,help)
                 cmd="contact__merge__subcmd__help__subcmd__help"
                 ;;
+            contact__merge__subcmd__help,man)
+                cmd="contact__merge__subcmd__help__subcmd__man"
+                ;;
             contact__merge__subcmd__help,merge)
                 cmd="contact__merge__subcmd__help__subcmd__merge"
                 ;;
@@ -77,22 +83,22 @@ _contact__merge() {
 
     case "${cmd}" in
         contact__merge)
-            opts="-q -h -V --format --merge-time --color --quiet --input-format --output-format --help --version show check diff merge apply unmerge dupes completions help"
+            opts="-q -h -V --color --quiet --format --merge-time --input-format --output-format --help --version show check diff merge apply unmerge dupes completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
                 --merge-time)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --input-format)
@@ -111,7 +117,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__apply)
-            opts="-o -q -h --plan --journal --keep-going --policy --lifecycle-order --max-merges --enroll-on-merge --output --in-place --format --merge-time --color --quiet --input-format --output-format --help"
+            opts="-o -q -h --plan --journal --keep-going --policy --lifecycle-order --max-merges --enroll-on-merge --merge-time --output --in-place --output-format --sanitize-formulas --format --color --quiet --input-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -137,6 +143,10 @@ _contact__merge() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --merge-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -145,12 +155,12 @@ _contact__merge() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                --output-format)
+                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
-                --merge-time)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -158,10 +168,6 @@ _contact__merge() {
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
-                    return 0
-                    ;;
-                --output-format)
                     COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
@@ -173,7 +179,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__check)
-            opts="-q -h --lifecycle-order --format --merge-time --color --quiet --input-format --output-format --help"
+            opts="-q -h --lifecycle-order --strict --format --color --quiet --input-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -187,19 +193,11 @@ _contact__merge() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
-                --merge-time)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
-                    return 0
-                    ;;
-                --output-format)
                     COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
@@ -211,32 +209,12 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__completions)
-            opts="-q -h --format --merge-time --color --quiet --input-format --output-format --help bash elvish fish powershell zsh"
+            opts="-h --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
-                    return 0
-                    ;;
-                --merge-time)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --input-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
-                    return 0
-                    ;;
-                --output-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -245,7 +223,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__diff)
-            opts="-q -h --all --policy --lifecycle-order --max-merges --enroll-on-merge --format --merge-time --color --quiet --input-format --output-format --help"
+            opts="-q -h --all --policy --lifecycle-order --max-merges --enroll-on-merge --merge-time --format --color --quiet --input-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -263,12 +241,12 @@ _contact__merge() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
-                    return 0
-                    ;;
                 --merge-time)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -276,10 +254,6 @@ _contact__merge() {
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
-                    return 0
-                    ;;
-                --output-format)
                     COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
@@ -291,7 +265,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__dupes)
-            opts="-o -q -h --output --threshold --fields --primary --max-block --format --merge-time --color --quiet --input-format --output-format --help"
+            opts="-o -q -h --output --threshold --fields --primary --max-block --format --color --quiet --input-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -325,19 +299,11 @@ _contact__merge() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
-                --merge-time)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
-                    return 0
-                    ;;
-                --output-format)
                     COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
@@ -349,7 +315,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__help)
-            opts="show check diff merge apply unmerge dupes completions help"
+            opts="show check diff merge apply unmerge dupes completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -446,6 +412,20 @@ _contact__merge() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        contact__subcmd__merge__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         contact__subcmd__merge__subcmd__help__subcmd__merge)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -488,8 +468,22 @@ _contact__merge() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        contact__subcmd__merge__subcmd__man)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         contact__subcmd__merge__subcmd__merge)
-            opts="-o -q -h --journal --policy --lifecycle-order --max-merges --enroll-on-merge --output --in-place --format --merge-time --color --quiet --input-format --output-format --help"
+            opts="-o -q -h --journal --policy --lifecycle-order --max-merges --enroll-on-merge --merge-time --output --in-place --output-format --sanitize-formulas --format --quiet --input-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -511,6 +505,10 @@ _contact__merge() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --merge-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -519,23 +517,15 @@ _contact__merge() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --output-format)
+                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
-                --merge-time)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
-                    return 0
-                    ;;
-                --output-format)
                     COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
@@ -547,7 +537,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__show)
-            opts="-q -h --all --format --merge-time --color --quiet --input-format --output-format --help"
+            opts="-h --all --format --color --input-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -557,19 +547,11 @@ _contact__merge() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
-                --merge-time)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
-                    return 0
-                    ;;
-                --output-format)
                     COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
@@ -581,7 +563,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__unmerge)
-            opts="-o -q -h --new-id --restore --journal --output --in-place --format --merge-time --color --quiet --input-format --output-format --help"
+            opts="-o -q -h --new-id --restore --journal --output --in-place --output-format --sanitize-formulas --format --quiet --input-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -607,23 +589,15 @@ _contact__merge() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --output-format)
+                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
-                --merge-time)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
-                    return 0
-                    ;;
-                --output-format)
                     COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_contact_merge_global_optspecs
-    string join \n format= merge-time= color= q/quiet input-format= output-format= h/help V/version
+    string join \n color= q/quiet format= merge-time= input-format= output-format= h/help V/version
 end
 
 function __fish_contact_merge_needs_command
@@ -24,16 +24,16 @@ function __fish_contact_merge_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c contact-merge -n "__fish_contact_merge_needs_command" -l format -d 'Output for people (table) or scripts (json)' -r -f -a "table\t''
-json\t''"
-complete -c contact-merge -n "__fish_contact_merge_needs_command" -l merge-time -d 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes' -r
-complete -c contact-merge -n "__fish_contact_merge_needs_command" -l color -d 'When to colour tables' -r -f -a "auto\t''
+complete -c contact-merge -n "__fish_contact_merge_needs_command" -l color -d 'When to colour tables [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c contact-merge -n "__fish_contact_merge_needs_command" -l input-format -d 'Format of the input file (default: from its extension)' -r -f -a "json\t''
+complete -c contact-merge -n "__fish_contact_merge_needs_command" -l format -r -f -a "table\t''
+json\t''"
+complete -c contact-merge -n "__fish_contact_merge_needs_command" -l merge-time -r
+complete -c contact-merge -n "__fish_contact_merge_needs_command" -l input-format -r -f -a "json\t''
 ndjson\t''
 csv\t''"
-complete -c contact-merge -n "__fish_contact_merge_needs_command" -l output-format -d 'Format of the output file (default: from -o\'s extension, else the input\'s)' -r -f -a "json\t''
+complete -c contact-merge -n "__fish_contact_merge_needs_command" -l output-format -r -f -a "json\t''
 ndjson\t''
 csv\t''"
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
@@ -47,51 +47,41 @@ complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "apply" 
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "unmerge" -d 'Split an additional email off a contact into a new contact, or restore a merged-away contact from the merge journal'
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "dupes" -d 'Find likely duplicate contacts and write them as a plan `apply` runs'
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "completions" -d 'Print shell completions generated from this command\'s definition'
+complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "man" -d 'Print the man page (roff) generated from this command\'s definition'
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l format -d 'Output for people (table) or scripts (json)' -r -f -a "table\t''
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l format -d 'Output for people (table) or scripts (json) [default: table]' -r -f -a "table\t''
 json\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l merge-time -d 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes' -r
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l color -d 'When to colour tables' -r -f -a "auto\t''
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l color -d 'When to colour tables [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l input-format -d 'Format of the input file (default: from its extension)' -r -f -a "json\t''
 ndjson\t''
 csv\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l output-format -d 'Format of the output file (default: from -o\'s extension, else the input\'s)' -r -f -a "json\t''
-ndjson\t''
-csv\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l all -d 'Also list empty properties'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -s h -l help -d 'Print help'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l lifecycle-order -d 'Custom lifecycle stage order (lowest first, labels or internal values)' -r
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l format -d 'Output for people (table) or scripts (json)' -r -f -a "table\t''
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l format -d 'Output for people (table) or scripts (json) [default: table]' -r -f -a "table\t''
 json\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l merge-time -d 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes' -r
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l color -d 'When to colour tables' -r -f -a "auto\t''
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l color -d 'When to colour tables [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l input-format -d 'Format of the input file (default: from its extension)' -r -f -a "json\t''
 ndjson\t''
 csv\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l output-format -d 'Format of the output file (default: from -o\'s extension, else the input\'s)' -r -f -a "json\t''
-ndjson\t''
-csv\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l strict -d 'Warnings (cells a spreadsheet would run as formulas) count as problems: exit 1 when any is found'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -s h -l help -d 'Print help'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l policy -d 'Which value a property without a rule of its own takes: the most recent (HubSpot\'s documented rule) or the primary\'s (HubSpot\'s newer merge)' -r -f -a "most-recent\t'The most recent non-empty value of either contact (the seed\'s rule)'
 primary-wins\t'The primary\'s value; the secondary\'s only where the primary\'s is empty (HubSpot\'s newer merge)'"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l lifecycle-order -d 'Custom lifecycle stage order, lowest first (labels or internal values), or @FILE listing them' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l max-merges -d 'Refuse merges whose contacts together already took part in this many merges (HubSpot\'s limit)' -r
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l format -d 'Output for people (table) or scripts (json)' -r -f -a "table\t''
-json\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l merge-time -d 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes' -r
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l color -d 'When to colour tables' -r -f -a "auto\t''
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l format -d 'Output for people (table) or scripts (json) [default: table]' -r -f -a "table\t''
+json\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l color -d 'When to colour tables [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l input-format -d 'Format of the input file (default: from its extension)' -r -f -a "json\t''
-ndjson\t''
-csv\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l output-format -d 'Format of the output file (default: from -o\'s extension, else the input\'s)' -r -f -a "json\t''
 ndjson\t''
 csv\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l all -d 'Show every property, not only those that differ'
@@ -103,21 +93,19 @@ complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l po
 primary-wins\t'The primary\'s value; the secondary\'s only where the primary\'s is empty (HubSpot\'s newer merge)'"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l lifecycle-order -d 'Custom lifecycle stage order, lowest first (labels or internal values), or @FILE listing them' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l max-merges -d 'Refuse merges whose contacts together already took part in this many merges (HubSpot\'s limit)' -r
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -s o -l output -d 'The output file (`-` for stdout); its extension names the format, else the input\'s format is kept' -r -F
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l format -d 'Output for people (table) or scripts (json)' -r -f -a "table\t''
-json\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l merge-time -d 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes' -r
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l color -d 'When to colour tables' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l input-format -d 'Format of the input file (default: from its extension)' -r -f -a "json\t''
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -s o -l output -d 'The output file (`-` for stdout); its extension names the format, else the input\'s format is kept' -r -F
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l output-format -d 'Format of the output file (default: from -o\'s extension, else the input\'s)' -r -f -a "json\t''
 ndjson\t''
 csv\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l output-format -d 'Format of the output file (default: from -o\'s extension, else the input\'s)' -r -f -a "json\t''
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l format -d 'Output for people (table) or scripts (json) [default: table]' -r -f -a "table\t''
+json\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l input-format -d 'Format of the input file (default: from its extension)' -r -f -a "json\t''
 ndjson\t''
 csv\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l enroll-on-merge -d 'Mark the primary\'s workflows as seeing the merged contact as newly changed (HubSpot\'s "enroll on merge" setting)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l in-place -d 'Replace the input file (atomically)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l sanitize-formulas -d 'In CSV output, put a `\'` before every cell that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR; plain numbers and phone numbers such as -5 or +1 555 0100 are left as they are). Without it, cells are written exactly as read'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l plan -d 'The plan: CSV with primary_id,secondary_id (other columns ignored) or JSON [{"primary": "...", "secondary": "..."}]' -r -F
@@ -126,41 +114,39 @@ complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l po
 primary-wins\t'The primary\'s value; the secondary\'s only where the primary\'s is empty (HubSpot\'s newer merge)'"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l lifecycle-order -d 'Custom lifecycle stage order, lowest first (labels or internal values), or @FILE listing them' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l max-merges -d 'Refuse merges whose contacts together already took part in this many merges (HubSpot\'s limit)' -r
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -s o -l output -d 'The output file (`-` for stdout); its extension names the format, else the input\'s format is kept' -r -F
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l format -d 'Output for people (table) or scripts (json)' -r -f -a "table\t''
-json\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l merge-time -d 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes' -r
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l color -d 'When to colour tables' -r -f -a "auto\t''
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -s o -l output -d 'The output file (`-` for stdout); its extension names the format, else the input\'s format is kept' -r -F
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l output-format -d 'Format of the output file (default: from -o\'s extension, else the input\'s)' -r -f -a "json\t''
+ndjson\t''
+csv\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l format -d 'Output for people (table) or scripts (json) [default: table]' -r -f -a "table\t''
+json\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l color -d 'When to colour tables [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l input-format -d 'Format of the input file (default: from its extension)' -r -f -a "json\t''
 ndjson\t''
 csv\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l output-format -d 'Format of the output file (default: from -o\'s extension, else the input\'s)' -r -f -a "json\t''
-ndjson\t''
-csv\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l keep-going -d 'Apply the good pairs, report the bad ones, exit 3 when any was skipped (default: any bad pair means nothing is written, exit 1)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l enroll-on-merge -d 'Mark the primary\'s workflows as seeing the merged contact as newly changed (HubSpot\'s "enroll on merge" setting)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l in-place -d 'Replace the input file (atomically)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l sanitize-formulas -d 'In CSV output, put a `\'` before every cell that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR; plain numbers and phone numbers such as -5 or +1 555 0100 are left as they are). Without it, cells are written exactly as read'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l new-id -d 'Record id of the new contact (default: the next free numeric id)' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l restore -d 'Bring back this merged-away contact exactly as the journal holds it' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l journal -d 'The merge journal (JSON Lines) written by `merge`/`apply --journal`; give it once per journal when the merges are recorded in several' -r -F
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -s o -l output -d 'The output file (`-` for stdout); its extension names the format, else the input\'s format is kept' -r -F
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l format -d 'Output for people (table) or scripts (json)' -r -f -a "table\t''
-json\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l merge-time -d 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes' -r
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l color -d 'When to colour tables' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l input-format -d 'Format of the input file (default: from its extension)' -r -f -a "json\t''
-ndjson\t''
-csv\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l output-format -d 'Format of the output file (default: from -o\'s extension, else the input\'s)' -r -f -a "json\t''
 ndjson\t''
 csv\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l format -d 'Output for people (table) or scripts (json) [default: table]' -r -f -a "table\t''
+json\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l input-format -d 'Format of the input file (default: from its extension)' -r -f -a "json\t''
+ndjson\t''
+csv\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l in-place -d 'Replace the input file (atomically)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l sanitize-formulas -d 'In CSV output, put a `\'` before every cell that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR; plain numbers and phone numbers such as -5 or +1 555 0100 are left as they are). Without it, cells are written exactly as read'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -s h -l help -d 'Print help'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -s o -l output -d 'Write the plan here: CSV (primary_id,secondary_id,score,reasons), or JSON when the name ends in .json; `-` writes the CSV plan to stdout' -r -F
@@ -170,40 +156,25 @@ complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l pr
 newest\t'The newest create date'
 most-complete\t'The most properties filled in (then the oldest)'"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l max-block -d 'Skip blocks of more contacts than this sharing one key (an email, a phone, a name and place), which say little and cost much' -r
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l format -d 'Output for people (table) or scripts (json)' -r -f -a "table\t''
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l format -d 'Output for people (table) or scripts (json) [default: table]' -r -f -a "table\t''
 json\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l merge-time -d 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes' -r
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l color -d 'When to colour tables' -r -f -a "auto\t''
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l color -d 'When to colour tables [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l input-format -d 'Format of the input file (default: from its extension)' -r -f -a "json\t''
 ndjson\t''
 csv\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l output-format -d 'Format of the output file (default: from -o\'s extension, else the input\'s)' -r -f -a "json\t''
-ndjson\t''
-csv\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -l format -d 'Output for people (table) or scripts (json)' -r -f -a "table\t''
-json\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -l merge-time -d 'The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now. Same input, plan and merge time give the same bytes' -r
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -l color -d 'When to colour tables' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -l input-format -d 'Format of the input file (default: from its extension)' -r -f -a "json\t''
-ndjson\t''
-csv\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -l output-format -d 'Format of the output file (default: from -o\'s extension, else the input\'s)' -r -f -a "json\t''
-ndjson\t''
-csv\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions help" -f -a "show" -d 'Show contacts as a table (property | value), sections summarised'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions help" -f -a "check" -d 'Validate exports: ids, emails, dates, lifecycle stages, numbers. Reports every problem; exit 1 when any is found'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions help" -f -a "diff" -d 'Preview a merge: property | primary | secondary | merged | rule, and what happens to every section. Never writes a file'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions help" -f -a "merge" -d 'Merge SECONDARY into PRIMARY and write the whole export'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions help" -f -a "apply" -d 'Apply a plan of merges (CSV primary_id,secondary_id or JSON [{"primary","secondary"}]), all or nothing unless --keep-going'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions help" -f -a "unmerge" -d 'Split an additional email off a contact into a new contact, or restore a merged-away contact from the merge journal'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions help" -f -a "dupes" -d 'Find likely duplicate contacts and write them as a plan `apply` runs'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions help" -f -a "completions" -d 'Print shell completions generated from this command\'s definition'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand man" -s h -l help -d 'Print help'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "show" -d 'Show contacts as a table (property | value), sections summarised'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "check" -d 'Validate exports: ids, emails, dates, lifecycle stages, numbers. Reports every problem; exit 1 when any is found'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "diff" -d 'Preview a merge: property | primary | secondary | merged | rule, and what happens to every section. Never writes a file'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "merge" -d 'Merge SECONDARY into PRIMARY and write the whole export'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "apply" -d 'Apply a plan of merges (CSV primary_id,secondary_id or JSON [{"primary","secondary"}]), all or nothing unless --keep-going'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "unmerge" -d 'Split an additional email off a contact into a new contact, or restore a merged-away contact from the merge journal'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "dupes" -d 'Find likely duplicate contacts and write them as a plan `apply` runs'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "completions" -d 'Print shell completions generated from this command\'s definition'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "man" -d 'Print the man page (roff) generated from this command\'s definition'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -9,6 +9,7 @@ use crate::dates::parse_millis;
 use crate::labels::{marketable, stage_key};
 use std::path::Path;
 
+use crate::format::formula::is_formula;
 use crate::format::{each_contact_in, Format, Place, ReadError};
 use crate::model::{key, split_multi, Contact, Export};
 use crate::props::{is_date_property, is_valid_email, parse_counter, SUMMED_COUNTERS};
@@ -45,6 +46,9 @@ pub struct FileCheck {
     pub file: String,
     pub contacts: usize,
     pub problems: Vec<Problem>,
+    /// Legal data worth knowing about (cells a spreadsheet would run as
+    /// formulas); they fail `check` only under `--strict`.
+    pub warnings: Vec<Problem>,
 }
 
 /// Check a file (`-` is stdin) one contact at a time, so that a file of any
@@ -60,6 +64,7 @@ pub fn check_file(path: &Path, format: Option<Format>, stages: &[String]) -> Fil
         contacts += 1;
         checker.check(&c, place);
     });
+    let mut warnings = std::mem::take(&mut checker.warnings);
     let mut problems = match result {
         Ok(_) => {
             let mut p: Vec<Problem> = skipped
@@ -71,6 +76,7 @@ pub fn check_file(path: &Path, format: Option<Format>, stages: &[String]) -> Fil
         }
         Err(e) => {
             contacts = 0;
+            warnings.clear();
             vec![from_read_error(&name, e)]
         }
     };
@@ -80,6 +86,7 @@ pub fn check_file(path: &Path, format: Option<Format>, stages: &[String]) -> Fil
         file: name,
         contacts,
         problems,
+        warnings,
     }
 }
 
@@ -126,7 +133,11 @@ pub struct Checker<'a> {
     file: &'a str,
     stages: &'a [String],
     first_seen: HashMap<String, Place>,
+    /// Property names already checked for formulas (once per file).
+    names_seen: std::collections::HashSet<String>,
     pub problems: Vec<Problem>,
+    /// Cells a spreadsheet would run as formulas.
+    pub warnings: Vec<Problem>,
 }
 
 impl<'a> Checker<'a> {
@@ -135,12 +146,15 @@ impl<'a> Checker<'a> {
             file,
             stages,
             first_seen: HashMap::new(),
+            names_seen: std::collections::HashSet::new(),
             problems: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 
     /// Check one contact found at `at`.
     pub fn check(&mut self, c: &Contact, at: Place) {
+        self.check_formulas(c, at);
         let (file, stages) = (self.file, self.stages);
         let place = at.to_string();
         let problems = &mut self.problems;
@@ -243,6 +257,54 @@ impl<'a> Checker<'a> {
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+impl Checker<'_> {
+    /// Cells that a spreadsheet opening the export (or a CSV of it) would
+    /// run as formulas: property values, association id cells, and
+    /// property names (CSV headers, reported once per file).
+    fn check_formulas(&mut self, c: &Contact, at: Place) {
+        let mut warn = |property: &str, value: &str, what: &str| {
+            let first = value.chars().next().map_or(String::new(), |ch| {
+                format!("{ch:?}").trim_matches('\'').to_string()
+            });
+            self.warnings.push(Problem {
+                file: self.file.into(),
+                place: Some(at.to_string()),
+                record: Some(c.id.clone()),
+                property: Some(property.into()),
+                value: Some(value.into()),
+                problem: format!(
+                    "{what} starts with '{first}': spreadsheets run it as a formula when they open the export as CSV or XLSX; it is kept as it is (--sanitize-formulas in merge, apply or unmerge writes it with a leading ')"
+                ),
+            });
+        };
+        for (name, value) in &c.properties {
+            if is_formula(name) && self.names_seen.insert(name.clone()) {
+                warn(
+                    name,
+                    name,
+                    "the property name (a CSV column header; first met here)",
+                );
+            }
+            if let Some(v) = value.as_deref().filter(|v| is_formula(v)) {
+                warn(name, v, "the value");
+            }
+        }
+        if !c.properties.contains_key("hs_object_id") && is_formula(&c.id) {
+            warn("hs_object_id", &c.id, "the record id");
+        }
+        for (kind, list) in c.associations.iter().flatten() {
+            let cell = list.ids().collect::<Vec<_>>().join(";");
+            if is_formula(&cell) {
+                warn(
+                    &format!("associations.{kind}"),
+                    &cell,
+                    "the association id cell",
+                );
             }
         }
     }

@@ -48,7 +48,9 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             Ok::<_, anyhow::Error>((f, t))
         })
         .transpose()?
-        .filter(|(f, t)| t.format == *f);
+        // Sanitised CSV is written the in-memory way: the stream copies
+        // untouched records as their bytes.
+        .filter(|(f, t)| t.format == *f && !(t.sanitize_formulas && *f == Format::Csv));
 
     let mut journal = match &args.journal {
         Some(p) => Some(
@@ -104,7 +106,8 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             t.commit()
                 .with_context(|| format!("cannot write {}", target.describe()))?;
         }
-        (done.report, target, done.contacts, Vec::new())
+        let warnings = io::sanitize_unused(&target).into_iter().collect();
+        (done.report, target, done.contacts, warnings)
     } else {
         let mut export = io::load(&args.file, ctx.global)?;
         let target = target(args, ctx, Format::of_layout(&export.layout))?;

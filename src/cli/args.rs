@@ -12,38 +12,241 @@ use crate::rules::Policy;
 #[derive(Debug, Parser)]
 #[command(name = "contact-merge", version, about, long_about = None)]
 #[command(
-    after_help = "Exit codes: 0 success, 1 refused or invalid input (nothing written), \
+    after_help = "Each command's options: contact-merge COMMAND --help (or contact-merge man COMMAND).\n\
+Exit codes: 0 success, 1 refused or invalid input (nothing written), \
 2 usage error, 3 done with pairs skipped under --keep-going."
 )]
 pub struct Cli {
     #[command(flatten)]
-    pub global: Global,
+    pub leading: Leading,
     #[command(subcommand)]
     pub command: Command,
 }
 
-/// Options every command takes.
+/// Options given before the command. `--color` and `--quiet` are taken
+/// there by every command. The other four are hidden: they were once
+/// global, and are still taken before a command that uses them, so that
+/// scripts written then keep working (`contact-merge --format json check
+/// f.csv`); each command lists the options it uses after its name.
 #[derive(Debug, Args, Clone)]
-pub struct Global {
-    /// Output for people (table) or scripts (json).
-    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Table)]
-    pub format: OutputFormat,
-    /// The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now.
-    /// Same input, plan and merge time give the same bytes.
-    #[arg(long, global = true, value_name = "RFC3339")]
-    pub merge_time: Option<String>,
-    /// When to colour tables.
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+pub struct Leading {
+    /// When to colour tables [default: auto].
+    #[arg(long, value_enum)]
+    pub color: Option<ColorChoice>,
     /// No progress, summaries or warnings on stderr (errors still show).
-    #[arg(long, short, global = true)]
+    #[arg(long, short)]
     pub quiet: bool,
-    /// Format of the input file (default: from its extension).
-    #[arg(long, global = true, value_enum)]
+    #[arg(long, value_enum, hide = true)]
+    pub format: Option<OutputFormat>,
+    #[arg(long, value_name = "RFC3339", hide = true)]
+    pub merge_time: Option<String>,
+    #[arg(long, value_enum, hide = true)]
     pub input_format: Option<Format>,
-    /// Format of the output file (default: from -o's extension, else the input's).
-    #[arg(long, global = true, value_enum)]
+    #[arg(long, value_enum, hide = true)]
     pub output_format: Option<Format>,
+}
+
+/// The options shared by several commands, as the command run takes them:
+/// given after its name, else before it, else the default. Commands read
+/// them through [`super::Ctx`].
+#[derive(Debug, Clone)]
+pub struct Global {
+    pub format: OutputFormat,
+    pub merge_time: Option<String>,
+    pub color: ColorChoice,
+    pub quiet: bool,
+    pub input_format: Option<Format>,
+    pub output_format: Option<Format>,
+    /// `--sanitize-formulas` (commands that write an export).
+    pub sanitize_formulas: bool,
+}
+
+/// `--format` (commands that print a report or data).
+#[derive(Debug, Args, Clone)]
+pub struct FormatOpt {
+    /// Output for people (table) or scripts (json) [default: table].
+    #[arg(long, value_enum)]
+    pub format: Option<OutputFormat>,
+}
+
+/// `--color` (commands that print tables).
+#[derive(Debug, Args, Clone)]
+pub struct ColorOpt {
+    /// When to colour tables [default: auto].
+    #[arg(long, value_enum)]
+    pub color: Option<ColorChoice>,
+}
+
+/// `--quiet` (commands that print progress or summaries on stderr).
+#[derive(Debug, Args, Clone)]
+pub struct QuietOpt {
+    /// No progress, summaries or warnings on stderr (errors still show).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `--input-format` (commands that read an export).
+#[derive(Debug, Args, Clone)]
+pub struct InputOpt {
+    /// Format of the input file (default: from its extension).
+    #[arg(long, value_enum)]
+    pub input_format: Option<Format>,
+}
+
+/// The shared option groups one command takes.
+#[derive(Default)]
+struct Parts<'a> {
+    format: Option<&'a FormatOpt>,
+    color: Option<&'a ColorOpt>,
+    quiet: Option<&'a QuietOpt>,
+    input: Option<&'a InputOpt>,
+    merge: Option<&'a MergeFlags>,
+    write: Option<&'a WriteFlags>,
+}
+
+impl Command {
+    /// The command's name, as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Show(_) => "show",
+            Command::Check(_) => "check",
+            Command::Diff(_) => "diff",
+            Command::Merge(_) => "merge",
+            Command::Apply(_) => "apply",
+            Command::Unmerge(_) => "unmerge",
+            Command::Dupes(_) => "dupes",
+            Command::Completions(_) => "completions",
+            Command::Man(_) => "man",
+        }
+    }
+
+    fn parts(&self) -> Parts<'_> {
+        match self {
+            Command::Show(a) => Parts {
+                format: Some(&a.format),
+                color: Some(&a.color),
+                input: Some(&a.input),
+                ..Parts::default()
+            },
+            Command::Check(a) => Parts {
+                format: Some(&a.format),
+                color: Some(&a.color),
+                quiet: Some(&a.quiet),
+                input: Some(&a.input),
+                ..Parts::default()
+            },
+            Command::Diff(a) => Parts {
+                format: Some(&a.format),
+                color: Some(&a.color),
+                quiet: Some(&a.quiet),
+                input: Some(&a.input),
+                merge: Some(&a.merge),
+                ..Parts::default()
+            },
+            Command::Merge(a) => Parts {
+                format: Some(&a.format),
+                quiet: Some(&a.quiet),
+                input: Some(&a.input),
+                merge: Some(&a.merge),
+                write: Some(&a.write),
+                ..Parts::default()
+            },
+            Command::Apply(a) => Parts {
+                format: Some(&a.format),
+                color: Some(&a.color),
+                quiet: Some(&a.quiet),
+                input: Some(&a.input),
+                merge: Some(&a.merge),
+                write: Some(&a.write),
+            },
+            Command::Unmerge(a) => Parts {
+                format: Some(&a.format),
+                quiet: Some(&a.quiet),
+                input: Some(&a.input),
+                write: Some(&a.write),
+                ..Parts::default()
+            },
+            Command::Dupes(a) => Parts {
+                format: Some(&a.format),
+                color: Some(&a.color),
+                quiet: Some(&a.quiet),
+                input: Some(&a.input),
+                ..Parts::default()
+            },
+            Command::Completions(_) | Command::Man(_) => Parts::default(),
+        }
+    }
+}
+
+impl Cli {
+    /// The shared options in force for the command. One of the hidden
+    /// options before a command that does not use it is an error (it would
+    /// otherwise be ignored without a word).
+    pub fn resolve(&self) -> Result<Global, String> {
+        let l = &self.leading;
+        let parts = self.command.parts();
+        let name = self.command.name();
+        for (given, option, taken) in [
+            (l.format.is_some(), "format", parts.format.is_some()),
+            (l.merge_time.is_some(), "merge-time", parts.merge.is_some()),
+            (
+                l.input_format.is_some(),
+                "input-format",
+                parts.input.is_some(),
+            ),
+            (
+                l.output_format.is_some(),
+                "output-format",
+                parts.write.is_some(),
+            ),
+        ] {
+            if given && !taken {
+                return Err(format!(
+                    "--{option} means nothing to `{name}`; remove it (it is for {})",
+                    commands_taking(option)
+                ));
+            }
+        }
+        Ok(Global {
+            format: parts
+                .format
+                .and_then(|f| f.format)
+                .or(l.format)
+                .unwrap_or(OutputFormat::Table),
+            merge_time: parts
+                .merge
+                .and_then(|m| m.merge_time.clone())
+                .or_else(|| l.merge_time.clone()),
+            color: parts
+                .color
+                .and_then(|c| c.color)
+                .or(l.color)
+                .unwrap_or(ColorChoice::Auto),
+            quiet: l.quiet || parts.quiet.is_some_and(|q| q.quiet),
+            input_format: parts.input.and_then(|i| i.input_format).or(l.input_format),
+            output_format: parts
+                .write
+                .and_then(|w| w.output_format)
+                .or(l.output_format),
+            sanitize_formulas: parts.write.is_some_and(|w| w.sanitize_formulas),
+        })
+    }
+}
+
+/// The commands that take `--option`, from the definition: "diff, merge
+/// and apply".
+fn commands_taking(option: &str) -> String {
+    use clap::CommandFactory;
+    let names: Vec<String> = Cli::command()
+        .get_subcommands()
+        .filter(|s| s.get_arguments().any(|a| a.get_long() == Some(option)))
+        .map(|s| s.get_name().to_string())
+        .collect();
+    match names.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => "no command".into(),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -96,6 +299,10 @@ contact-merge apply export.csv --plan plan.json -o merged.csv --keep-going --for
     Apply(ApplyArgs),
     /// Split an additional email off a contact into a new contact, or
     /// restore a merged-away contact from the merge journal.
+    #[command(
+        override_usage = "contact-merge unmerge [OPTIONS] <FILE> <ID> <EMAIL> <-o <OUT>|--in-place> [--new-id <ID>]\n       \
+contact-merge unmerge [OPTIONS] <FILE> <ID> --restore <SECONDARY_ID> --journal <J> <-o <OUT>|--in-place>"
+    )]
     #[command(after_help = "Examples:\n  \
 contact-merge unmerge merged.json 101 janedoe@gmail.com -o split.json\n  \
 contact-merge unmerge merged.json 101 janedoe@gmail.com --new-id 900 -o split.json\n  \
@@ -121,6 +328,11 @@ contact-merge apply export.csv --plan plan.csv -o merged.csv"
         after_help = "Example:\n  contact-merge completions bash > ~/.local/share/bash-completion/completions/contact-merge"
     )]
     Completions(CompletionsArgs),
+    /// Print the man page (roff) generated from this command's definition.
+    #[command(after_help = "Examples:\n  \
+contact-merge man | man -l -\n  \
+contact-merge man apply > contact-merge-apply.1")]
+    Man(ManArgs),
 }
 
 #[derive(Debug, Args)]
@@ -133,6 +345,12 @@ pub struct ShowArgs {
     /// Also list empty properties.
     #[arg(long)]
     pub all: bool,
+    #[command(flatten)]
+    pub format: FormatOpt,
+    #[command(flatten)]
+    pub color: ColorOpt,
+    #[command(flatten)]
+    pub input: InputOpt,
 }
 
 #[derive(Debug, Args)]
@@ -143,6 +361,18 @@ pub struct CheckArgs {
     /// Custom lifecycle stage order (lowest first, labels or internal values).
     #[arg(long, value_name = "STAGE,STAGE,...")]
     pub lifecycle_order: Option<String>,
+    /// Warnings (cells a spreadsheet would run as formulas) count as
+    /// problems: exit 1 when any is found.
+    #[arg(long)]
+    pub strict: bool,
+    #[command(flatten)]
+    pub format: FormatOpt,
+    #[command(flatten)]
+    pub color: ColorOpt,
+    #[command(flatten)]
+    pub quiet: QuietOpt,
+    #[command(flatten)]
+    pub input: InputOpt,
 }
 
 /// How to merge (`diff`, `merge`, `apply`).
@@ -165,6 +395,10 @@ pub struct MergeFlags {
     /// changed (HubSpot's "enroll on merge" setting).
     #[arg(long)]
     pub enroll_on_merge: bool,
+    /// The merge time (RFC 3339, e.g. 2024-06-01T00:00:00Z); default now.
+    /// Same input, plan and merge time give the same bytes.
+    #[arg(long, value_name = "RFC3339")]
+    pub merge_time: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -180,6 +414,14 @@ pub struct DiffArgs {
     pub all: bool,
     #[command(flatten)]
     pub merge: MergeFlags,
+    #[command(flatten)]
+    pub format: FormatOpt,
+    #[command(flatten)]
+    pub color: ColorOpt,
+    #[command(flatten)]
+    pub quiet: QuietOpt,
+    #[command(flatten)]
+    pub input: InputOpt,
 }
 
 #[derive(Debug, Args)]
@@ -198,6 +440,12 @@ pub struct MergeArgs {
     pub merge: MergeFlags,
     #[command(flatten)]
     pub write: WriteFlags,
+    #[command(flatten)]
+    pub format: FormatOpt,
+    #[command(flatten)]
+    pub quiet: QuietOpt,
+    #[command(flatten)]
+    pub input: InputOpt,
 }
 
 #[derive(Debug, Args)]
@@ -219,6 +467,14 @@ pub struct ApplyArgs {
     pub merge: MergeFlags,
     #[command(flatten)]
     pub write: WriteFlags,
+    #[command(flatten)]
+    pub format: FormatOpt,
+    #[command(flatten)]
+    pub color: ColorOpt,
+    #[command(flatten)]
+    pub quiet: QuietOpt,
+    #[command(flatten)]
+    pub input: InputOpt,
 }
 
 /// Where a command writes the export.
@@ -231,6 +487,16 @@ pub struct WriteFlags {
     /// Replace the input file (atomically).
     #[arg(long)]
     pub in_place: bool,
+    /// Format of the output file (default: from -o's extension, else the
+    /// input's).
+    #[arg(long, value_enum)]
+    pub output_format: Option<Format>,
+    /// In CSV output, put a `'` before every cell that a spreadsheet would
+    /// run as a formula (starting with =, +, -, @, tab or CR; plain numbers
+    /// and phone numbers such as -5 or +1 555 0100 are left as they are).
+    /// Without it, cells are written exactly as read.
+    #[arg(long)]
+    pub sanitize_formulas: bool,
 }
 
 #[derive(Debug, Args)]
@@ -255,6 +521,12 @@ pub struct UnmergeArgs {
     pub journal: Vec<PathBuf>,
     #[command(flatten)]
     pub write: WriteFlags,
+    #[command(flatten)]
+    pub format: FormatOpt,
+    #[command(flatten)]
+    pub quiet: QuietOpt,
+    #[command(flatten)]
+    pub input: InputOpt,
 }
 
 #[derive(Debug, Args)]
@@ -280,6 +552,14 @@ pub struct DupesArgs {
     /// phone, a name and place), which say little and cost much.
     #[arg(long, value_name = "N", default_value_t = crate::dupes::block::Options::default().max_block)]
     pub max_block: usize,
+    #[command(flatten)]
+    pub format: FormatOpt,
+    #[command(flatten)]
+    pub color: ColorOpt,
+    #[command(flatten)]
+    pub quiet: QuietOpt,
+    #[command(flatten)]
+    pub input: InputOpt,
 }
 
 fn parse_threshold(s: &str) -> Result<f64, String> {
@@ -294,6 +574,14 @@ pub struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A command, for its own page (contact-merge-COMMAND(1)); without it,
+    /// the main page.
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 #[cfg(test)]

@@ -12,12 +12,22 @@ struct FileReport {
     file: String,
     contacts: usize,
     problems: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    warnings: usize,
 }
 
 #[derive(Serialize)]
 struct Report {
     files: Vec<FileReport>,
     problems: Vec<Problem>,
+    /// Legal data worth knowing about: cells a spreadsheet would run as
+    /// formulas. They fail the check only with `--strict`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<Problem>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
@@ -25,6 +35,7 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     let mut report = Report {
         files: Vec::new(),
         problems: Vec::new(),
+        warnings: Vec::new(),
     };
     for path in &args.files {
         let checked = check_file(path, ctx.global.input_format, &stages);
@@ -32,8 +43,10 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             file: checked.file,
             contacts: checked.contacts,
             problems: checked.problems.len(),
+            warnings: checked.warnings.len(),
         });
         report.problems.extend(checked.problems);
+        report.warnings.extend(checked.warnings);
     }
     match ctx.global.format {
         OutputFormat::Json => {
@@ -58,10 +71,13 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
                 }
                 ctx.print_table(&t)?;
             }
+            if !report.warnings.is_empty() {
+                ctx.print_table(&warnings_table(&report.warnings, ctx.color))?;
+            }
         }
     }
     for f in &report.files {
-        let line = match f.problems {
+        let mut line = match f.problems {
             0 => format!(
                 "{}: {}, no problems",
                 f.file,
@@ -74,11 +90,33 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
                 count(n, "problem", "problems")
             ),
         };
+        if f.warnings > 0 {
+            line.push_str(&format!(", {}", count(f.warnings, "warning", "warnings")));
+        }
         ctx.info(&line);
     }
-    Ok(if report.problems.is_empty() {
-        Status::Ok
-    } else {
-        Status::Problems
-    })
+    // Warnings are legal data: they fail the check only under --strict.
+    let failed = !report.problems.is_empty() || (args.strict && !report.warnings.is_empty());
+    Ok(if failed { Status::Problems } else { Status::Ok })
+}
+
+/// The warnings as a table (values shown as the table shows every cell:
+/// control characters escaped, since a tab or carriage return is what makes
+/// some of them formulas).
+fn warnings_table(warnings: &[Problem], color: bool) -> table::Table {
+    let mut t = table::new(
+        &["file", "where", "record", "property", "value", "warning"],
+        color,
+    );
+    for w in warnings {
+        t.row([
+            w.file.as_str(),
+            w.place.as_deref().unwrap_or_default(),
+            w.record.as_deref().unwrap_or_default(),
+            w.property.as_deref().unwrap_or_default(),
+            w.value.as_deref().unwrap_or_default(),
+            w.problem.as_str(),
+        ]);
+    }
+    t
 }

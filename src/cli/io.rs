@@ -43,6 +43,8 @@ pub struct Target {
     /// `None` is stdout.
     pub path: Option<PathBuf>,
     pub format: Format,
+    /// `--sanitize-formulas`.
+    pub sanitize_formulas: bool,
 }
 
 impl Target {
@@ -101,7 +103,11 @@ pub fn target(
         .output_format
         .or_else(|| path.as_deref().and_then(Format::from_path))
         .unwrap_or(input_format);
-    Ok(Target { path, format })
+    Ok(Target {
+        path,
+        format,
+        sanitize_formulas: global.sanitize_formulas,
+    })
 }
 
 fn is_stdin(p: &Path) -> bool {
@@ -145,16 +151,37 @@ pub fn save(
     target: &Target,
     stdout: &mut dyn Write,
 ) -> anyhow::Result<Vec<String>> {
-    let warnings = lost_in_csv(export, target.format)
+    let mut warnings: Vec<String> = lost_in_csv(export, target.format)
         .into_iter()
         .map(|(section, n)| {
             format!("CSV has no column for {section}: left out of the output for {}; write JSON to keep it", crate::text::count(n, "contact", "contacts"))
         })
         .collect();
+    if let Some(w) = sanitize_unused(target) {
+        warnings.push(w);
+    }
+    let opts = format::WriteOptions {
+        sanitize_formulas: target.sanitize_formulas,
+    };
     match &target.path {
-        None => format::write(export, target.format, stdout).context("cannot write to stdout"),
-        Some(p) => crate::atomic::write_atomic(p, |w| format::write(export, target.format, w))
-            .with_context(|| format!("cannot write {}", p.display())),
+        None => format::write_with(export, target.format, opts, stdout)
+            .context("cannot write to stdout"),
+        Some(p) => {
+            crate::atomic::write_atomic(p, |w| format::write_with(export, target.format, opts, w))
+                .with_context(|| format!("cannot write {}", p.display()))
+        }
     }?;
     Ok(warnings)
+}
+
+/// The warning that `--sanitize-formulas` changes nothing in this output:
+/// only CSV is opened in spreadsheets (and so sanitised).
+pub fn sanitize_unused(target: &Target) -> Option<String> {
+    (target.sanitize_formulas && target.format != Format::Csv).then(|| {
+        format!(
+            "--sanitize-formulas changes only CSV output; {} is written as {}, unchanged",
+            target.describe(),
+            format!("{:?}", target.format).to_lowercase()
+        )
+    })
 }

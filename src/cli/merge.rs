@@ -19,6 +19,7 @@ use super::args::{MergeArgs, OutputFormat};
 use super::{io, merge_options, Ctx, Status};
 use crate::atomic::TempFile;
 use crate::dates::{format_date, DateForm};
+use crate::format::Format;
 use crate::journal::JournalWriter;
 use crate::merge::{merge_contacts_from, merge_in_export, Primary};
 use crate::model::{Contact, Layout};
@@ -210,7 +211,9 @@ fn streamed(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Option<Status>> {
         ctx.global,
         format,
     )?;
-    if target.format != format {
+    // Sanitised CSV is written the in-memory way: the stream copies
+    // untouched records as their bytes.
+    if target.format != format || (target.sanitize_formulas && format == Format::Csv) {
         return Ok(None);
     }
     let opts = merge_options(&args.merge, ctx.global)?;
@@ -300,7 +303,7 @@ fn streamed(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Option<Status>> {
             .into_iter()
             .map(|w| Warning::new(w.kind, w.warning))
             .collect(),
-        lost: Vec::new(),
+        lost: io::sanitize_unused(&target).into_iter().collect(),
         contacts: streamed.contacts,
     };
     done.report(args, ctx, &opts, &target)?;

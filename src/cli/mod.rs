@@ -9,6 +9,7 @@ mod completions;
 mod diff;
 mod dupes;
 pub mod io;
+pub mod man;
 mod merge;
 mod show;
 pub mod stdout;
@@ -165,9 +166,16 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    let global = match cli.resolve() {
+        Ok(g) => g,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
-    let color = match cli.global.color {
+    let color = match global.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
@@ -178,7 +186,7 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
     let mut err = stderr.lock();
     let err_is_terminal = std::io::stderr().is_terminal();
     let mut ctx = Ctx {
-        global: &cli.global,
+        global: &global,
         out: &mut out,
         err: &mut err,
         color,
@@ -222,6 +230,7 @@ pub fn run(command: &Command, ctx: &mut Ctx) -> anyhow::Result<Status> {
         Command::Unmerge(a) => unmerge::run(a, ctx),
         Command::Dupes(a) => dupes::run(a, ctx),
         Command::Completions(a) => completions::run(a, ctx),
+        Command::Man(a) => man::run(a, ctx),
     }
     .and_then(|s| {
         ctx.out.flush().context("cannot write to stdout")?;

@@ -397,6 +397,16 @@ fn needs_quotes(field: &str) -> bool {
 /// (headers verbatim, new properties as new columns at the end), else with
 /// internal names as headers.
 pub fn write(export: &Export, out: &mut dyn Write) -> io::Result<()> {
+    write_with(export, super::WriteOptions::default(), out)
+}
+
+/// [`write`] with options: with `sanitize_formulas`, every cell (headers
+/// included) that a spreadsheet would run as a formula gets a leading `'`.
+pub fn write_with(
+    export: &Export,
+    opts: super::WriteOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let layout = match &export.layout {
         Layout::Csv(l) => with_new_columns(l.clone(), &export.contacts),
         _ => layout_from_contacts(&export.contacts),
@@ -405,10 +415,26 @@ pub fn write(export: &Export, out: &mut dyn Write) -> io::Result<()> {
         out.write_all(b"\xEF\xBB\xBF")?;
     }
     let mut w = writer_for(&layout).from_writer(out);
-    w.write_record(&layout.headers)?;
+    let sanitize = |row: &mut Vec<Cow<'_, str>>| {
+        if opts.sanitize_formulas {
+            for cell in row.iter_mut() {
+                if super::formula::is_formula(cell) {
+                    *cell = Cow::Owned(format!("'{cell}"));
+                }
+            }
+        }
+    };
+    let mut headers: Vec<Cow<str>> = layout
+        .headers
+        .iter()
+        .map(|h| Cow::Borrowed(h.as_str()))
+        .collect();
+    sanitize(&mut headers);
+    w.write_record(headers.iter().map(|h| h.as_bytes()))?;
     let mut row = Vec::with_capacity(layout.columns.len());
     for c in &export.contacts {
         row_cells(&layout, c, &mut row);
+        sanitize(&mut row);
         w.write_record(row.iter().map(|c| c.as_bytes()))?;
     }
     w.flush()

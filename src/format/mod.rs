@@ -2,6 +2,7 @@
 //! CSV (HubSpot export), chosen by extension or explicitly (SPEC section 3).
 
 pub mod csv;
+pub mod formula;
 pub mod json;
 pub mod ndjson;
 
@@ -253,10 +254,28 @@ pub fn read_bytes_with(
 /// Write an export in a format: its own layout when the format is the one
 /// it was read in, else that format's plain layout.
 pub fn write(export: &Export, format: Format, out: &mut dyn Write) -> io::Result<()> {
+    write_with(export, format, WriteOptions::default(), out)
+}
+
+/// How to write an export, beyond its format.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteOptions {
+    /// Neutralise cells a spreadsheet would run as formulas
+    /// ([`formula`]); CSV only (JSON is not opened in spreadsheets).
+    pub sanitize_formulas: bool,
+}
+
+/// [`write`] with options.
+pub fn write_with(
+    export: &Export,
+    format: Format,
+    opts: WriteOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         Format::Json => json::write(export, out),
         Format::Ndjson => ndjson::write(export, out),
-        Format::Csv => csv::write(export, out),
+        Format::Csv => csv::write_with(export, opts, out),
     }
 }
 
