@@ -15,4 +15,5 @@ mod merge;
 mod odd_corpus;
 mod roundtrip;
 mod show;
+mod terminal;
 mod unmerge;
