@@ -50,7 +50,7 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
 
     let mut journal = match &args.journal {
         Some(p) => Some(
-            TempFile::create(p)
+            TempFile::create_with_mode(p, io::input_mode(&args.file))
                 .with_context(|| format!("cannot write the journal {}", p.display()))?,
         ),
         None => None,

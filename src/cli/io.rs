@@ -43,6 +43,8 @@ pub struct Target {
     /// `None` is stdout.
     pub path: Option<PathBuf>,
     pub format: Format,
+    /// The mode of a new file: the input's (SPEC 7).
+    pub mode: Option<u32>,
 }
 
 impl Target {
@@ -59,7 +61,7 @@ impl Target {
         self.path
             .as_ref()
             .map(|p| {
-                crate::atomic::TempFile::create(p)
+                crate::atomic::TempFile::create_with_mode(p, self.mode)
                     .with_context(|| format!("cannot write {}", p.display()))
             })
             .transpose()
@@ -101,7 +103,20 @@ pub fn target(
         .output_format
         .or_else(|| path.as_deref().and_then(Format::from_path))
         .unwrap_or(input_format);
-    Ok(Target { path, format })
+    Ok(Target {
+        path,
+        format,
+        mode: input_mode(input),
+    })
+}
+
+/// The permission bits of the input, for the new files written from it
+/// (outputs, journals, plans); `None` for stdin.
+pub fn input_mode(input: &Path) -> Option<u32> {
+    if is_stdin(input) {
+        return None;
+    }
+    crate::atomic::mode_of(input)
 }
 
 fn is_stdin(p: &Path) -> bool {
@@ -153,8 +168,10 @@ pub fn save(
         .collect();
     match &target.path {
         None => format::write(export, target.format, stdout).context("cannot write to stdout"),
-        Some(p) => crate::atomic::write_atomic(p, |w| format::write(export, target.format, w))
-            .with_context(|| format!("cannot write {}", p.display())),
+        Some(p) => crate::atomic::write_atomic_with_mode(p, target.mode, |w| {
+            format::write(export, target.format, w)
+        })
+        .with_context(|| format!("cannot write {}", p.display())),
     }?;
     Ok(warnings)
 }

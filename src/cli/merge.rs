@@ -58,7 +58,7 @@ pub fn run(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             let mut line = Vec::new();
             JournalWriter::new(&mut line, opts.merge_time, &opts.policy.to_string())
                 .record_single(&p, &s, s_index, &outcome.merged, &decisions)?;
-            Some(appended_journal(path, &line)?)
+            Some(appended_journal(path, &line, io::input_mode(&args.file))?)
         }
         _ => None,
     };
@@ -103,9 +103,13 @@ fn done(
 }
 
 /// The journal as it was plus one line, in a temporary file beside it.
-fn appended_journal(path: &std::path::Path, line: &[u8]) -> anyhow::Result<TempFile> {
+fn appended_journal(
+    path: &std::path::Path,
+    line: &[u8],
+    new_mode: Option<u32>,
+) -> anyhow::Result<TempFile> {
     let cannot = || format!("cannot write the journal {}", path.display());
-    let mut tmp = TempFile::create(path).with_context(cannot)?;
+    let mut tmp = TempFile::create_with_mode(path, new_mode).with_context(cannot)?;
     let w = tmp.writer();
     if let Ok(old) = std::fs::read(path) {
         w.write_all(&old).with_context(cannot)?;
@@ -211,7 +215,7 @@ fn streamed(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Option<Status>> {
     // The journal lands first: an output without its journal could not be
     // restored.
     if let Some(path) = &args.journal {
-        appended_journal(path, &line)?
+        appended_journal(path, &line, io::input_mode(&args.file))?
             .commit()
             .context("cannot write the journal")?;
     }

@@ -12,6 +12,7 @@ mod diff;
 mod dupes;
 mod fuzz_regressions;
 mod merge;
+mod modes;
 mod odd_corpus;
 mod roundtrip;
 mod show;
