@@ -160,18 +160,33 @@ pub fn save(
     target: &Target,
     stdout: &mut dyn Write,
 ) -> anyhow::Result<Vec<String>> {
+    let (warnings, tmp) = save_uncommitted(export, target, stdout)?;
+    if let Some(t) = tmp {
+        t.commit()
+            .with_context(|| format!("cannot write {}", target.describe()))?;
+    }
+    Ok(warnings)
+}
+
+/// [`save`] up to the rename: a file target is left in its temporary file,
+/// for a command that commits it with its journal
+/// ([`crate::atomic::commit_all`]); stdout is written at once.
+pub fn save_uncommitted(
+    export: &Export,
+    target: &Target,
+    stdout: &mut dyn Write,
+) -> anyhow::Result<(Vec<String>, Option<crate::atomic::TempFile>)> {
     let warnings = lost_in_csv(export, target.format)
         .into_iter()
         .map(|(section, n)| {
             format!("CSV has no column for {section}: left out of the output for {n} contact(s); write JSON to keep it")
         })
         .collect();
-    match &target.path {
+    let mut tmp = target.temp_file()?;
+    match tmp.as_mut() {
         None => format::write(export, target.format, stdout).context("cannot write to stdout"),
-        Some(p) => crate::atomic::write_atomic_with_mode(p, target.mode, |w| {
-            format::write(export, target.format, w)
-        })
-        .with_context(|| format!("cannot write {}", p.display())),
+        Some(t) => format::write(export, target.format, t.writer())
+            .with_context(|| format!("cannot write {}", target.describe())),
     }?;
-    Ok(warnings)
+    Ok((warnings, tmp))
 }

@@ -14,6 +14,7 @@ use std::sync::Mutex;
 
 use anyhow::Context;
 
+use super::apply::commit_with_journal;
 use super::args::MergeArgs;
 use super::{io, merge_options, Ctx, Status};
 use crate::atomic::TempFile;
@@ -47,8 +48,8 @@ pub fn run(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     let outcome = merge_in_export(&mut export, &args.primary, &args.secondary, &opts)
         .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
     // The journal gains one line: the old journal plus it, written beside
-    // the old one and renamed in after the export.
-    let journal = match (&args.journal, before) {
+    // the old one and renamed in with the export.
+    let mut journal = match (&args.journal, before) {
         (Some(path), Some((Some(p), Some((s_index, s))))) => {
             let decisions = outcome
                 .decisions
@@ -64,10 +65,12 @@ pub fn run(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     };
     // The journal lands first: an output without its journal could not be
     // restored.
-    if let Some(tmp) = journal {
-        tmp.commit().context("cannot write the journal")?;
+    if target.path.is_none() {
+        // Stdout cannot wait for the journal.
+        commit_with_journal(journal.take(), None, &target)?;
     }
-    let warnings = io::save(&export, &target, ctx.out)?;
+    let (warnings, out) = io::save_uncommitted(&export, &target, ctx.out)?;
+    commit_with_journal(journal, out, &target)?;
     for w in outcome.warnings.iter().chain(&warnings) {
         ctx.warn(w);
     }
@@ -214,15 +217,12 @@ fn streamed(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Option<Status>> {
     };
     // The journal lands first: an output without its journal could not be
     // restored.
-    if let Some(path) = &args.journal {
-        appended_journal(path, &line, io::input_mode(&args.file))?
-            .commit()
-            .context("cannot write the journal")?;
-    }
-    if let Some(t) = tmp {
-        t.commit()
-            .with_context(|| format!("cannot write {}", target.describe()))?;
-    }
+    let journal = args
+        .journal
+        .as_ref()
+        .map(|path| appended_journal(path, &line, io::input_mode(&args.file)))
+        .transpose()?;
+    commit_with_journal(journal, tmp, &target)?;
     for w in &streamed.report.warnings {
         ctx.warn(&w.warning);
     }

@@ -11,6 +11,7 @@ mod dupes;
 pub mod io;
 mod merge;
 mod show;
+mod signals;
 mod table;
 mod unmerge;
 
@@ -75,6 +76,7 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    signals::install();
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     let color = match cli.global.color {

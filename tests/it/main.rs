@@ -16,5 +16,6 @@ mod modes;
 mod odd_corpus;
 mod roundtrip;
 mod show;
+mod signals;
 mod terminal;
 mod unmerge;

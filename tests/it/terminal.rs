@@ -11,11 +11,11 @@ use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::Command;
 use std::sync::{Mutex, MutexGuard, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use contact_merge::format::{self, Format};
 use contact_merge::gen::{generate, plan_csv, to_csv_export, GenOptions};
-use rexpect::process::WaitStatus;
+use rexpect::process::{Signal, WaitStatus};
 use rexpect::session::{spawn_with_options, Options, PtySession};
 
 use crate::util::Sandbox;
@@ -44,6 +44,12 @@ impl Pty {
     /// test runner was started with.
     pub fn spawn(sb: &Sandbox, args: &[&str]) -> Pty {
         Pty::start(sb, command(args), &[])
+    }
+
+    /// [`Pty::spawn`] with these signals ignored, as `nohup` (SIGHUP) or a
+    /// shell's background job (SIGINT) starts a program.
+    pub fn spawn_ignoring(sb: &Sandbox, args: &[&str], ignored: &[i32]) -> Pty {
+        Pty::start(sb, command(args), ignored)
     }
 
     /// [`Pty::spawn`] in a terminal `cols` columns wide (a new pseudo-
@@ -86,6 +92,27 @@ impl Pty {
             session,
             ended: None,
         }
+    }
+
+    /// Ctrl-C, typed at the terminal.
+    pub fn ctrl_c(&mut self) {
+        self.session.send_control('c').unwrap();
+    }
+
+    /// Send `signal` to the process.
+    pub fn signal(&mut self, signal: Signal) {
+        self.session.process_mut().signal(signal).unwrap();
+    }
+
+    /// The process has ended (reaping it).
+    pub fn has_ended(&mut self) -> bool {
+        if self.ended.is_none() {
+            match self.session.process().status() {
+                Some(WaitStatus::StillAlive) | None => {}
+                Some(s) => self.ended = Some(s),
+            }
+        }
+        self.ended.is_some()
     }
 
     /// Everything it shows until it ends, and how it ended; a run still
@@ -138,6 +165,32 @@ pub fn temp_files(dir: &Path) -> Vec<(String, u64)> {
         .collect();
     v.sort();
     v
+}
+
+/// Wait until `ready` holds for the folder's temporary files; false if
+/// the process ended first. A run that gets nowhere for [`HANG_GUARD`]
+/// fails the test.
+pub fn wait_for_temp_files(
+    pty: &mut Pty,
+    dir: &Path,
+    ready: impl Fn(&[(String, u64)]) -> bool,
+) -> bool {
+    let deadline = Instant::now() + HANG_GUARD;
+    loop {
+        if ready(&temp_files(dir)) {
+            return true;
+        }
+        if pty.has_ended() {
+            return false;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no temporary file after {} s: {:?}",
+            HANG_GUARD.as_secs(),
+            temp_files(dir)
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
 }
 
 /// A generated export big enough for a progress bar (thousands of pairs),
