@@ -139,8 +139,9 @@ impl TempFile {
 }
 
 /// Why [`commit_all`] stopped: the file it could not write (its place in
-/// the list, and its target). The targets before it were replaced, the
-/// others left as they were.
+/// the list, and its target). When it could not be written out, every
+/// target is as it was; when it could not be renamed, the targets before
+/// it were replaced and the others are as they were.
 #[derive(Debug, thiserror::Error)]
 #[error("{}: {error}", target.display())]
 pub struct CommitError {
