@@ -6,10 +6,23 @@
 //! replaced. A target that is not a file (`/dev/null`, a named pipe, a
 //! terminal) is written as it is: renaming over it would replace the device
 //! with a file.
+//!
+//! Modes (SPEC 7): an output keeps the permission bits of the file it
+//! replaces; a new one takes the mode its caller gives (the input's, so that
+//! a private export does not become a world-readable output or journal),
+//! never more open than the umask allows. The temporary file has that mode
+//! from the moment it exists.
+//!
+//! Every temporary file of the process is listed in one place until it is
+//! renamed or removed, so that a program interrupted by a signal can remove
+//! them all ([`abandon_all`]) and leave every target as it was. The library
+//! installs no signal handler: the command line does (`cli::signals`).
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File, OpenOptions, Permissions};
 use std::io::{self, BufWriter, Write};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// Write `path` atomically with what `fill` writes. On any error the target
 /// is left as it was and the temporary file is removed.
@@ -17,26 +30,65 @@ pub fn write_atomic<F>(path: &Path, fill: F) -> io::Result<()>
 where
     F: FnOnce(&mut dyn Write) -> io::Result<()>,
 {
-    let mut tmp = TempFile::create(path)?;
+    write_atomic_with_mode(path, None, fill)
+}
+
+/// [`write_atomic`], with the mode of a new target (see
+/// [`TempFile::create_with_mode`]).
+pub fn write_atomic_with_mode<F>(path: &Path, new_mode: Option<u32>, fill: F) -> io::Result<()>
+where
+    F: FnOnce(&mut dyn Write) -> io::Result<()>,
+{
+    let mut tmp = TempFile::create_with_mode(path, new_mode)?;
     fill(tmp.writer())?;
     tmp.commit()
 }
 
+/// The permission bits of a file, to give a new output the mode of its
+/// input; `None` for anything but a file (`-` for stdin, a pipe, a path
+/// that does not exist).
+pub fn mode_of(path: &Path) -> Option<u32> {
+    fs::metadata(path)
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.permissions().mode() & 0o777)
+}
+
 /// A file being written beside its target; [`TempFile::commit`] renames it
 /// into place, dropping it uncommitted removes it. Several can be prepared
-/// and committed together, so that a command's outputs appear only when
-/// all of them are complete.
+/// and committed together ([`commit_all`]), so that a command's outputs
+/// appear only when all of them are complete.
 pub struct TempFile {
     target: PathBuf,
-    /// `None` for a target written as it is (not a file).
+    /// `None` for a target written as it is (not a file), and once
+    /// committed.
     tmp: Option<PathBuf>,
     out: Option<BufWriter<File>>,
+    live: &'static Live,
 }
 
 impl TempFile {
     /// A new temporary file in `target`'s folder (the folder of the file a
     /// symbolic link points at); or the target itself when it is not a file.
+    /// An existing target's mode is kept; a new one gets the default mode
+    /// (0666 less the umask).
     pub fn create(target: &Path) -> io::Result<TempFile> {
+        TempFile::create_with_mode(target, None)
+    }
+
+    /// [`TempFile::create`], where a new target gets `new_mode` (permission
+    /// bits, less the umask) instead of the default; an existing target's
+    /// mode is kept as it is. Commands pass their input's mode
+    /// ([`mode_of`]).
+    pub fn create_with_mode(target: &Path, new_mode: Option<u32>) -> io::Result<TempFile> {
+        TempFile::create_in(&LIVE, target, new_mode)
+    }
+
+    fn create_in(
+        live: &'static Live,
+        target: &Path,
+        new_mode: Option<u32>,
+    ) -> io::Result<TempFile> {
         let out = |file| Some(BufWriter::with_capacity(1 << 20, file));
         if fs::metadata(target).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
             let file = OpenOptions::new().write(true).open(target)?;
@@ -44,6 +96,7 @@ impl TempFile {
                 target: target.to_path_buf(),
                 tmp: None,
                 out: out(file),
+                live,
             });
         }
         let target = match fs::symlink_metadata(target) {
@@ -52,11 +105,12 @@ impl TempFile {
             }
             _ => target.to_path_buf(),
         };
-        let (tmp, file) = create_temp(&target)?;
+        let (tmp, file) = live.create(&target, new_mode)?;
         Ok(TempFile {
             target,
             tmp: Some(tmp),
             out: out(file),
+            live,
         })
     }
 
@@ -69,30 +123,173 @@ impl TempFile {
 
     /// Flush to disk and rename over the target (a target that is not a
     /// file is only flushed to).
-    pub fn commit(mut self) -> io::Result<()> {
+    pub fn commit(self) -> io::Result<()> {
+        commit_all([self]).map_err(|e| e.error)
+    }
+
+    /// Written out and on disk, ready to be renamed.
+    fn sync(&mut self) -> io::Result<()> {
         let w = self.out.take().expect("committed once");
         let file = w.into_inner().map_err(|e| e.into_error())?;
-        let Some(tmp) = &self.tmp else {
-            return Ok(());
-        };
-        file.sync_all()?;
-        drop(file);
-        fs::rename(tmp, &self.target)
+        if self.tmp.is_some() {
+            file.sync_all()?;
+        }
+        Ok(())
     }
+}
+
+/// Why [`commit_all`] stopped: the file it could not write (its place in
+/// the list, and its target). When it could not be written out, every
+/// target is as it was; when it could not be renamed, the targets before
+/// it were replaced and the others are as they were.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {error}", target.display())]
+pub struct CommitError {
+    pub index: usize,
+    pub target: PathBuf,
+    #[source]
+    pub error: io::Error,
+}
+
+/// Commit several temporary files, in order, as one step as far as a
+/// signal is concerned: each is first flushed to disk, then all are renamed
+/// while no interruption can remove the rest ([`abandon_all`] waits), so an
+/// interrupted command leaves either all of these targets or none of them
+/// replaced. (A crash or a failed rename between two renames still leaves
+/// the first ones replaced.)
+pub fn commit_all(files: impl IntoIterator<Item = TempFile>) -> Result<(), CommitError> {
+    let mut files: Vec<TempFile> = files.into_iter().collect();
+    let failed = |index: usize, f: &TempFile, error| CommitError {
+        index,
+        target: f.target.clone(),
+        error,
+    };
+    for (i, f) in files.iter_mut().enumerate() {
+        f.sync().map_err(|e| failed(i, f, e))?;
+    }
+    let Some(live) = files.first().map(|f| f.live) else {
+        return Ok(());
+    };
+    let mut list = live.lock();
+    for (i, f) in files.iter_mut().enumerate() {
+        let Some(tmp) = &f.tmp else { continue };
+        list.rename(tmp, &f.target).map_err(|e| failed(i, f, e))?;
+        f.tmp = None;
+    }
+    Ok(())
 }
 
 impl Drop for TempFile {
     fn drop(&mut self) {
         self.out = None;
-        if let Some(tmp) = &self.tmp {
-            if tmp.exists() {
-                let _ = fs::remove_file(tmp);
-            }
+        if let Some(tmp) = self.tmp.take() {
+            self.live.lock().remove(&tmp);
         }
     }
 }
 
-fn create_temp(path: &Path) -> io::Result<(PathBuf, File)> {
+/// Interrupted: remove every temporary file of the process and run `then`
+/// (which ends the process) while no other thread can create, commit or
+/// remove one; from then on none can (the error is
+/// [`io::ErrorKind::Interrupted`]). A commit under way finishes first, so
+/// its targets are whole and new and its temporary files gone. For a
+/// program's signal handling; the library installs none. `then` is given
+/// the files removed.
+pub fn abandon_all<R>(then: impl FnOnce(&[PathBuf]) -> R) -> R {
+    LIVE.abandon_all(then)
+}
+
+/// The temporary files of the process that are not yet renamed or removed.
+static LIVE: Live = Live::new();
+
+struct Live(Mutex<List>);
+
+struct List {
+    files: Vec<PathBuf>,
+    /// Set by [`abandon_all`]: no more temporary files, no more commits.
+    closed: bool,
+}
+
+impl Live {
+    const fn new() -> Live {
+        Live(Mutex::new(List {
+            files: Vec::new(),
+            closed: false,
+        }))
+    }
+
+    /// A panic elsewhere while the list was held leaves it usable.
+    fn lock(&self) -> MutexGuard<'_, List> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A new temporary file beside `target`, listed before anything can
+    /// see it: with the mode of `target` when it is a file, else
+    /// `new_mode` (less the umask), else 0666 (less the umask).
+    fn create(&self, target: &Path, new_mode: Option<u32>) -> io::Result<(PathBuf, File)> {
+        let kept = mode_of(target);
+        let mode = kept.or(new_mode).unwrap_or(0o666) & 0o777;
+        let mut list = self.lock();
+        if list.closed {
+            return Err(interrupted());
+        }
+        let (tmp, file) = create_temp(target, mode)?;
+        list.files.push(tmp.clone());
+        drop(list);
+        if let Some(kept) = kept {
+            // Exactly the old mode, whatever the umask took away at open.
+            if let Err(e) = file.set_permissions(Permissions::from_mode(kept)) {
+                self.lock().remove(&tmp);
+                return Err(e);
+            }
+        }
+        Ok((tmp, file))
+    }
+
+    fn abandon_all<R>(&self, then: impl FnOnce(&[PathBuf]) -> R) -> R {
+        let mut list = self.lock();
+        list.closed = true;
+        let files = std::mem::take(&mut list.files);
+        for f in &files {
+            let _ = fs::remove_file(f);
+        }
+        then(&files)
+    }
+}
+
+impl List {
+    #[cfg(test)]
+    fn listed_in(&self, dir: &Path) -> Vec<PathBuf> {
+        self.files
+            .iter()
+            .filter(|f| f.starts_with(dir))
+            .cloned()
+            .collect()
+    }
+
+    fn rename(&mut self, tmp: &Path, target: &Path) -> io::Result<()> {
+        if self.closed {
+            return Err(interrupted());
+        }
+        fs::rename(tmp, target)?;
+        self.files.retain(|f| f != tmp);
+        Ok(())
+    }
+
+    fn remove(&mut self, tmp: &Path) {
+        let _ = fs::remove_file(tmp);
+        self.files.retain(|f| f != tmp);
+    }
+}
+
+fn interrupted() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::Interrupted,
+        "interrupted: nothing more is written",
+    )
+}
+
+fn create_temp(path: &Path, mode: u32) -> io::Result<(PathBuf, File)> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -104,7 +301,12 @@ fn create_temp(path: &Path) -> io::Result<(PathBuf, File)> {
     let pid = std::process::id();
     for attempt in 0..1000u32 {
         let tmp = dir.join(format!(".{name}.{pid}.{attempt}.tmp"));
-        match OpenOptions::new().write(true).create_new(true).open(&tmp) {
+        match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(mode)
+            .open(&tmp)
+        {
             Ok(f) => return Ok((tmp, f)),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),
@@ -171,6 +373,155 @@ mod tests {
         assert_eq!(
             fs::read_dir(dir.path()).unwrap().count(),
             1,
+            "no temporary file"
+        );
+    }
+
+    fn mode(p: &Path) -> u32 {
+        fs::metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    fn chmod(p: &Path, mode: u32) {
+        fs::set_permissions(p, Permissions::from_mode(mode)).unwrap();
+    }
+
+    /// Exactly the old mode, even bits a umask of 022 would take from a
+    /// new file.
+    #[test]
+    fn a_replaced_file_keeps_its_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        for old in [0o600, 0o640, 0o664, 0o666] {
+            let p = dir.path().join(format!("out-{old:o}.csv"));
+            fs::write(&p, b"old").unwrap();
+            chmod(&p, old);
+            write_atomic(&p, |w| w.write_all(b"new")).unwrap();
+            assert_eq!(fs::read(&p).unwrap(), b"new");
+            assert_eq!(mode(&p), old, "{old:o}");
+            write_atomic_with_mode(&p, Some(0o644), |w| w.write_all(b"newer")).unwrap();
+            assert_eq!(mode(&p), old, "{old:o}, another mode given");
+        }
+    }
+
+    /// Through a symbolic link, the mode of the file it points at.
+    #[test]
+    fn a_replaced_file_behind_a_link_keeps_its_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.csv");
+        let link = dir.path().join("link.csv");
+        fs::write(&real, b"old").unwrap();
+        chmod(&real, 0o600);
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_atomic(&link, |w| w.write_all(b"new")).unwrap();
+        assert_eq!(mode(&real), 0o600);
+    }
+
+    #[test]
+    fn a_new_file_takes_the_mode_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("new.jsonl");
+        write_atomic_with_mode(&p, Some(0o600), |w| w.write_all(b"x")).unwrap();
+        assert_eq!(mode(&p), 0o600);
+        assert_eq!(mode_of(&p), Some(0o600));
+        assert_eq!(mode_of(&dir.path().join("missing")), None);
+        assert_eq!(mode_of(dir.path()), None, "a folder is not a file");
+    }
+
+    /// The data is never readable by more people than the result will be,
+    /// not even while it is written.
+    #[test]
+    fn the_temporary_file_has_the_final_mode_from_the_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("old.csv");
+        fs::write(&old, b"old").unwrap();
+        chmod(&old, 0o600);
+        let new = dir.path().join("new.csv");
+        for (target, given) in [(&old, Some(0o644)), (&new, Some(0o600))] {
+            let mut t = TempFile::create_with_mode(target, given).unwrap();
+            t.writer().write_all(b"personal data").unwrap();
+            let tmp = t.tmp.clone().unwrap();
+            assert_eq!(mode(&tmp), 0o600, "{}", target.display());
+            drop(t);
+            assert!(!tmp.exists());
+        }
+    }
+
+    #[test]
+    fn temporary_files_are_listed_until_renamed_or_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let listed = || LIVE.lock().listed_in(dir.path());
+        let a = TempFile::create(&dir.path().join("a.csv")).unwrap();
+        let b = TempFile::create(&dir.path().join("b.csv")).unwrap();
+        let (ta, tb) = (a.tmp.clone().unwrap(), b.tmp.clone().unwrap());
+        assert_eq!(listed(), vec![ta.clone(), tb.clone()]);
+        a.commit().unwrap();
+        assert_eq!(listed(), vec![tb.clone()]);
+        drop(b);
+        assert_eq!(listed(), Vec::<PathBuf>::new());
+        assert!(!ta.exists() && !tb.exists());
+        assert!(dir.path().join("a.csv").exists());
+        assert!(!dir.path().join("b.csv").exists());
+    }
+
+    /// What a signal handler does: the temporary files go, the targets stay,
+    /// and nothing is created or committed after.
+    #[test]
+    fn once_abandoned_nothing_is_written() {
+        static ALONE: Live = Live::new();
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.csv");
+        fs::write(&target, b"old").unwrap();
+        let mut t = TempFile::create_in(&ALONE, &target, None).unwrap();
+        t.writer().write_all(b"half").unwrap();
+        let tmp = t.tmp.clone().unwrap();
+        let removed = ALONE.abandon_all(|files| files.to_vec());
+        assert_eq!(removed, vec![tmp.clone()]);
+        assert!(!tmp.exists());
+        let err = t.commit().unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::Interrupted);
+        let err = TempFile::create_in(&ALONE, &target, None).err().unwrap();
+        assert_eq!(err.kind(), io::ErrorKind::Interrupted);
+        assert_eq!(fs::read(&target).unwrap(), b"old");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn commit_all_replaces_every_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        fs::write(&a, b"old").unwrap();
+        let files = [&a, &b].map(|p| {
+            let mut t = TempFile::create(p).unwrap();
+            t.writer().write_all(b"new").unwrap();
+            t
+        });
+        commit_all(files).unwrap();
+        assert_eq!(fs::read(&a).unwrap(), b"new");
+        assert_eq!(fs::read(&b).unwrap(), b"new");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    /// A rename that fails (here: over a folder) stops the list there; the
+    /// temporary files of the rest are removed.
+    #[test]
+    fn commit_all_stops_at_the_first_failure() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, folder, c) = (
+            dir.path().join("a"),
+            dir.path().join("folder"),
+            dir.path().join("c"),
+        );
+        fs::create_dir(&folder).unwrap();
+        fs::write(folder.join("inside"), b"").unwrap();
+        fs::write(&c, b"old").unwrap();
+        let files = [&a, &folder, &c].map(|p| TempFile::create(p).unwrap());
+        let err = commit_all(files).unwrap_err();
+        assert_eq!(err.index, 1);
+        assert_eq!(err.target, folder);
+        assert!(a.exists());
+        assert_eq!(fs::read(&c).unwrap(), b"old");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            3,
             "no temporary file"
         );
     }

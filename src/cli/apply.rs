@@ -54,7 +54,7 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
 
     let mut journal = match &args.journal {
         Some(p) => Some(
-            TempFile::create(p)
+            TempFile::create_with_mode(p, io::input_mode(&args.file))
                 .with_context(|| format!("cannot write the journal {}", p.display()))?,
         ),
         None => None,
@@ -96,16 +96,10 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             }
             Err(e) => return Err(anyhow::Error::new(e)),
         };
-        // The journal lands first: an output without its journal could not
-        // be restored.
         if let Some(w) = writer.take() {
             w.finish().context("cannot write the journal")?;
         }
-        commit_journal(journal.take())?;
-        if let Some(t) = tmp {
-            t.commit()
-                .with_context(|| format!("cannot write {}", target.describe()))?;
-        }
+        commit_with_journal(journal.take(), tmp, &target)?;
         let warnings = io::sanitize_unused(&target).into_iter().collect();
         (done.report, target, done.contacts, warnings)
     } else {
@@ -121,8 +115,12 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         if let Some(w) = writer.take() {
             w.finish().context("cannot write the journal")?;
         }
-        commit_journal(journal.take())?;
-        let warnings = io::save(&export, &target, ctx.out)?;
+        if target.path.is_none() {
+            // Stdout cannot wait for the journal.
+            commit_with_journal(journal.take(), None, &target)?;
+        }
+        let (warnings, out) = io::save_uncommitted(&export, &target, ctx.out)?;
+        commit_with_journal(journal.take(), out, &target)?;
         (report, target, export.contacts.len(), warnings)
     };
     for w in &report.warnings {
@@ -163,12 +161,23 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     })
 }
 
-/// Rename the journal into place.
-fn commit_journal(journal: Option<TempFile>) -> anyhow::Result<()> {
-    if let Some(j) = journal {
-        j.commit().context("cannot write the journal")?;
-    }
-    Ok(())
+/// Rename the journal, then the output, into place, as one step as far as
+/// an interruption goes ([`crate::atomic::commit_all`]): an output without
+/// its journal could not be restored, and a journal without its output
+/// would list merges that were never written.
+pub(super) fn commit_with_journal(
+    journal: Option<TempFile>,
+    out: Option<TempFile>,
+    target: &Target,
+) -> anyhow::Result<()> {
+    let names: Vec<String> = journal
+        .iter()
+        .map(|_| "the journal".to_string())
+        .chain(out.iter().map(|_| target.describe()))
+        .collect();
+    crate::atomic::commit_all(journal.into_iter().chain(out)).map_err(|e| {
+        anyhow::Error::new(e.error).context(format!("cannot write {}", names[e.index]))
+    })
 }
 
 fn target(args: &ApplyArgs, ctx: &Ctx, input: Format) -> anyhow::Result<Target> {

@@ -45,6 +45,8 @@ pub struct Target {
     pub format: Format,
     /// `--sanitize-formulas`.
     pub sanitize_formulas: bool,
+    /// The mode of a new file: the input's (SPEC 7).
+    pub mode: Option<u32>,
 }
 
 impl Target {
@@ -61,7 +63,7 @@ impl Target {
         self.path
             .as_ref()
             .map(|p| {
-                crate::atomic::TempFile::create(p)
+                crate::atomic::TempFile::create_with_mode(p, self.mode)
                     .with_context(|| format!("cannot write {}", p.display()))
             })
             .transpose()
@@ -107,7 +109,17 @@ pub fn target(
         path,
         format,
         sanitize_formulas: global.sanitize_formulas,
+        mode: input_mode(input),
     })
+}
+
+/// The permission bits of the input, for the new files written from it
+/// (outputs, journals, plans); `None` for stdin.
+pub fn input_mode(input: &Path) -> Option<u32> {
+    if is_stdin(input) {
+        return None;
+    }
+    crate::atomic::mode_of(input)
 }
 
 fn is_stdin(p: &Path) -> bool {
@@ -151,6 +163,22 @@ pub fn save(
     target: &Target,
     stdout: &mut dyn Write,
 ) -> anyhow::Result<Vec<String>> {
+    let (warnings, tmp) = save_uncommitted(export, target, stdout)?;
+    if let Some(t) = tmp {
+        t.commit()
+            .with_context(|| format!("cannot write {}", target.describe()))?;
+    }
+    Ok(warnings)
+}
+
+/// [`save`] up to the rename: a file target is left in its temporary file,
+/// for a command that commits it with its journal
+/// ([`crate::atomic::commit_all`]); stdout is written at once.
+pub fn save_uncommitted(
+    export: &Export,
+    target: &Target,
+    stdout: &mut dyn Write,
+) -> anyhow::Result<(Vec<String>, Option<crate::atomic::TempFile>)> {
     let mut warnings: Vec<String> = lost_in_csv(export, target.format)
         .into_iter()
         .map(|(section, n)| {
@@ -163,15 +191,14 @@ pub fn save(
     let opts = format::WriteOptions {
         sanitize_formulas: target.sanitize_formulas,
     };
-    match &target.path {
+    let mut tmp = target.temp_file()?;
+    match tmp.as_mut() {
         None => format::write_with(export, target.format, opts, stdout)
             .context("cannot write to stdout"),
-        Some(p) => {
-            crate::atomic::write_atomic(p, |w| format::write_with(export, target.format, opts, w))
-                .with_context(|| format!("cannot write {}", p.display()))
-        }
+        Some(t) => format::write_with(export, target.format, opts, t.writer())
+            .with_context(|| format!("cannot write {}", target.describe())),
     }?;
-    Ok(warnings)
+    Ok((warnings, tmp))
 }
 
 /// The warning that `--sanitize-formulas` changes nothing in this output:

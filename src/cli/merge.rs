@@ -15,6 +15,7 @@ use std::sync::Mutex;
 use anyhow::Context;
 use serde::Serialize;
 
+use super::apply::commit_with_journal;
 use super::args::{MergeArgs, OutputFormat};
 use super::{io, merge_options, Ctx, Status};
 use crate::atomic::TempFile;
@@ -52,8 +53,8 @@ pub fn run(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     let outcome = merge_in_export(&mut export, &args.primary, &args.secondary, &opts)
         .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
     // The journal gains one line: the old journal plus it, written beside
-    // the old one and renamed in after the export.
-    let journal = match (&args.journal, before) {
+    // the old one and renamed in with the export.
+    let mut journal = match (&args.journal, before) {
         (Some(path), Some((Some(p), Some((s_index, s))))) => {
             let decisions = outcome
                 .decisions
@@ -63,16 +64,18 @@ pub fn run(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             let mut line = Vec::new();
             JournalWriter::new(&mut line, opts.merge_time, &opts.policy.to_string())
                 .record_single(&p, &s, s_index, &outcome.merged, &decisions)?;
-            Some(appended_journal(path, &line)?)
+            Some(appended_journal(path, &line, io::input_mode(&args.file))?)
         }
         _ => None,
     };
     // The journal lands first: an output without its journal could not be
     // restored.
-    if let Some(tmp) = journal {
-        tmp.commit().context("cannot write the journal")?;
+    if target.path.is_none() {
+        // Stdout cannot wait for the journal.
+        commit_with_journal(journal.take(), None, &target)?;
     }
-    let lost = io::save(&export, &target, ctx.out)?;
+    let (lost, out) = io::save_uncommitted(&export, &target, ctx.out)?;
+    commit_with_journal(journal, out, &target)?;
     let done = Done {
         changed: changed(&outcome.decisions),
         warnings: outcome.warnings,
@@ -181,9 +184,13 @@ impl Done {
 }
 
 /// The journal as it was plus one line, in a temporary file beside it.
-fn appended_journal(path: &std::path::Path, line: &[u8]) -> anyhow::Result<TempFile> {
+fn appended_journal(
+    path: &std::path::Path,
+    line: &[u8],
+    new_mode: Option<u32>,
+) -> anyhow::Result<TempFile> {
     let cannot = || format!("cannot write the journal {}", path.display());
-    let mut tmp = TempFile::create(path).with_context(cannot)?;
+    let mut tmp = TempFile::create_with_mode(path, new_mode).with_context(cannot)?;
     let w = tmp.writer();
     if let Ok(old) = std::fs::read(path) {
         w.write_all(&old).with_context(cannot)?;
@@ -286,15 +293,12 @@ fn streamed(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Option<Status>> {
     };
     // The journal lands first: an output without its journal could not be
     // restored.
-    if let Some(path) = &args.journal {
-        appended_journal(path, &line)?
-            .commit()
-            .context("cannot write the journal")?;
-    }
-    if let Some(t) = tmp {
-        t.commit()
-            .with_context(|| format!("cannot write {}", target.describe()))?;
-    }
+    let journal = args
+        .journal
+        .as_ref()
+        .map(|path| appended_journal(path, &line, io::input_mode(&args.file)))
+        .transpose()?;
+    commit_with_journal(journal, tmp, &target)?;
     let done = Done {
         changed: changed_here.into_inner().expect("not poisoned"),
         warnings: streamed

@@ -12,6 +12,7 @@ pub mod io;
 pub mod man;
 mod merge;
 mod show;
+mod signals;
 pub mod stdout;
 mod table;
 mod unmerge;
@@ -173,6 +174,7 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    signals::install();
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     let color = match global.color {
@@ -182,9 +184,13 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
             stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let mut out = std::io::BufWriter::new(stdout::Stdout::new(stdout.lock()));
-    let mut err = stderr.lock();
-    let err_is_terminal = std::io::stderr().is_terminal();
+    // Neither stream is locked for the run: a progress bar draws on stderr
+    // from the threads that merge, and a lock held here while the command
+    // waits for them stopped them for good (`apply` hung in a terminal).
+    // Each write takes the lock for itself, so lines still come out whole.
+    let mut out = std::io::BufWriter::new(stdout::Stdout::new(stdout));
+    let mut err = stderr;
+    let err_is_terminal = err.is_terminal();
     let mut ctx = Ctx {
         global: &global,
         out: &mut out,

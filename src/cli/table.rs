@@ -30,11 +30,13 @@ pub struct Table {
 }
 
 /// A table with the given headers. Colour only when asked for; the width
-/// follows the terminal only when stdout is one.
+/// follows the terminal only when stdout is one that says how wide it is
+/// (one that says 0 columns, as an unsized pseudo-terminal does, would
+/// stand every cell on end, a character a line).
 pub fn new(headers: &[&str], color: bool) -> Table {
     let mut t = comfy_table::Table::new();
     t.load_style(UTF8_FULL_CONDENSED);
-    if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+    if std::io::IsTerminal::is_terminal(&std::io::stdout()) && t.width().is_some_and(|w| w > 0) {
         t.set_content_arrangement(ContentArrangement::Dynamic);
     }
     if color {

@@ -1,0 +1,63 @@
+//! Interrupted by SIGINT (Ctrl-C), SIGTERM or SIGHUP (the terminal closed),
+//! the tool removes its temporary files and leaves every target as it was
+//! (SPEC 7), then dies of the signal, so that a shell sees what it expects:
+//! status 128 + the signal's number, and a script's loop stops on Ctrl-C.
+//!
+//! The signals are received on a thread of their own (signal-hook), which
+//! may take locks and remove files as a handler may not. The temporary
+//! files are the ones [`crate::atomic`] lists; a commit under way finishes
+//! first, so a target is the old file or the whole new one, never half.
+//!
+//! A signal ignored when the tool started stays ignored: `nohup` ignores
+//! SIGHUP so that a run outlives the terminal, and a shell's background job
+//! ignores SIGINT so that Ctrl-C is for the foreground one.
+
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
+
+/// Start handling the signals, for the rest of the process. Returns once
+/// they are handled (any file created after that is cleaned up); if that
+/// fails, they keep their default action, which leaves temporary files but
+/// never a half-written target.
+pub fn install() {
+    let wanted: Vec<i32> = [SIGINT, SIGTERM, SIGHUP]
+        .into_iter()
+        .filter(|s| !ignored_at_start(*s))
+        .collect();
+    if wanted.is_empty() {
+        return;
+    }
+    let (ready, handled) = std::sync::mpsc::channel();
+    let thread = std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            // Registered here, so that if this thread could not start no
+            // handler swallows a signal with nobody to act on it.
+            let mut signals = match Signals::new(&wanted) {
+                Ok(s) => s,
+                Err(_) => return,
+            };
+            let _ = ready.send(());
+            if let Some(signal) = signals.forever().next() {
+                crate::atomic::abandon_all(|_| {
+                    let _ = signal_hook::low_level::emulate_default_handler(signal);
+                    // Not reached: the default action ends the process.
+                    std::process::exit(128 + signal)
+                })
+            }
+        });
+    if thread.is_ok() {
+        let _ = handled.recv();
+    }
+}
+
+/// The signal's action is "ignore" (inherited from whoever started us).
+fn ignored_at_start(signal: i32) -> bool {
+    // SAFETY: with a null new action, sigaction only reads the current one
+    // into `old`, a plain C struct for which all zeros is a valid value.
+    unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(signal, std::ptr::null(), &mut old) == 0
+            && old.sa_sigaction == libc::SIG_IGN
+    }
+}

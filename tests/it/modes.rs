@@ -1,0 +1,191 @@
+//! File modes (SPEC 7, issue 16): an output keeps the mode of the file it
+//! replaces; a new one (output, journal, plan) takes the input's. Before, a
+//! 0600 export came out 0644 after `--in-place`, and journals were 0644:
+//! personal data made world-readable.
+
+use std::os::unix::fs::PermissionsExt;
+
+use crate::util::{stderr, Sandbox};
+
+/// The permission bits, in octal as `ls` and `chmod` say them.
+fn mode(sb: &Sandbox, name: &str) -> String {
+    let m = std::fs::metadata(sb.path(name))
+        .unwrap()
+        .permissions()
+        .mode();
+    format!("{:o}", m & 0o777)
+}
+
+fn chmod(sb: &Sandbox, name: &str, mode: u32) {
+    std::fs::set_permissions(sb.path(name), std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+fn run(sb: &Sandbox, args: &[&str]) {
+    let out = sb.cmd().args(args).output().unwrap();
+    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+}
+
+#[test]
+fn in_place_keeps_a_private_export_private() {
+    let sb = Sandbox::new();
+    sb.write("copy.csv", sb.read("contacts.csv"));
+    for file in ["contacts.csv", "copy.csv", "contacts.json"] {
+        chmod(&sb, file, 0o600);
+    }
+    let runs: [&[&str]; 4] = [
+        // Streamed, and in memory.
+        &["apply", "contacts.csv", "--plan", "plan.csv", "--in-place"],
+        &["merge", "copy.csv", "103", "104", "--in-place"],
+        &["merge", "contacts.json", "101", "102", "--in-place"],
+        &[
+            "unmerge",
+            "contacts.json",
+            "101",
+            "jane@doe-family.net",
+            "--in-place",
+        ],
+    ];
+    for args in runs {
+        let file = args[1];
+        let before = sb.read(file);
+        run(&sb, args);
+        assert_ne!(sb.read(file), before, "{args:?} did not replace {file}");
+        assert_eq!(mode(&sb, file), "600", "{args:?}");
+    }
+}
+
+#[test]
+fn a_new_output_takes_the_mode_of_its_input() {
+    let sb = Sandbox::new();
+    for file in ["contacts.csv", "contacts.json", "dupes.csv"] {
+        chmod(&sb, file, 0o600);
+    }
+    let runs: [(&[&str], &str); 5] = [
+        (
+            &["apply", "contacts.csv", "--plan", "plan.csv", "-o", "a.csv"],
+            "a.csv",
+        ),
+        (
+            &[
+                "apply",
+                "contacts.csv",
+                "--plan",
+                "plan.csv",
+                "-o",
+                "a.json",
+            ],
+            "a.json",
+        ),
+        (
+            &["merge", "contacts.csv", "101", "102", "-o", "m.csv"],
+            "m.csv",
+        ),
+        (
+            &[
+                "unmerge",
+                "contacts.json",
+                "102",
+                "JANE@doe-family.net",
+                "-o",
+                "u.json",
+            ],
+            "u.json",
+        ),
+        (
+            &["dupes", "dupes.csv", "-o", "plan-found.csv"],
+            "plan-found.csv",
+        ),
+    ];
+    for (args, made) in runs {
+        run(&sb, args);
+        assert_eq!(mode(&sb, made), "600", "{args:?}");
+    }
+}
+
+#[test]
+fn a_journal_takes_the_mode_of_its_input() {
+    let sb = Sandbox::new();
+    chmod(&sb, "contacts.csv", 0o600);
+    chmod(&sb, "contacts.json", 0o600);
+    let runs: [(&[&str], &str); 3] = [
+        (
+            &[
+                "apply",
+                "contacts.csv",
+                "--plan",
+                "plan.csv",
+                "-o",
+                "a.csv",
+                "--journal",
+                "a.jsonl",
+            ],
+            "a.jsonl",
+        ),
+        (
+            &[
+                "merge",
+                "contacts.csv",
+                "101",
+                "102",
+                "-o",
+                "m.csv",
+                "--journal",
+                "m.jsonl",
+            ],
+            "m.jsonl",
+        ),
+        (
+            &[
+                "merge",
+                "contacts.json",
+                "101",
+                "102",
+                "-o",
+                "m.json",
+                "--journal",
+                "n.jsonl",
+            ],
+            "n.jsonl",
+        ),
+    ];
+    for (args, journal) in runs {
+        run(&sb, args);
+        assert_eq!(mode(&sb, journal), "600", "{args:?}");
+    }
+}
+
+/// The old file's mode exactly, whatever the input's and even where the
+/// umask would take a bit away from a new file (group write).
+#[test]
+fn replacing_an_output_keeps_its_mode() {
+    let sb = Sandbox::new();
+    chmod(&sb, "contacts.csv", 0o600);
+    sb.write("out.csv", "old");
+    sb.write("journal.jsonl", "");
+    sb.write("out.json", "old");
+    chmod(&sb, "out.csv", 0o640);
+    chmod(&sb, "journal.jsonl", 0o660);
+    chmod(&sb, "out.json", 0o664);
+    run(
+        &sb,
+        &[
+            "apply",
+            "contacts.csv",
+            "--plan",
+            "plan.csv",
+            "-o",
+            "out.csv",
+            "--journal",
+            "journal.jsonl",
+        ],
+    );
+    run(
+        &sb,
+        &["merge", "contacts.csv", "101", "102", "-o", "out.json"],
+    );
+    assert_ne!(sb.read("out.csv"), b"old");
+    assert_ne!(sb.read("out.json"), b"old");
+    assert_eq!(mode(&sb, "out.csv"), "640");
+    assert_eq!(mode(&sb, "journal.jsonl"), "660");
+    assert_eq!(mode(&sb, "out.json"), "664");
+}
