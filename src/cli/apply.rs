@@ -15,7 +15,6 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::args::{ApplyArgs, OutputFormat};
 use super::io::{self, Target};
 use super::{merge_options, table, Ctx, Status};
-use crate::atomic::TempFile;
 use crate::format::Format;
 use crate::journal::JournalWriter;
 use crate::merge::{merge_contacts, merge_contacts_from, Primary};
@@ -48,13 +47,7 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         .transpose()?
         .filter(|(f, t)| t.format == *f);
 
-    let mut journal = match &args.journal {
-        Some(p) => Some(
-            TempFile::create(p)
-                .with_context(|| format!("cannot write the journal {}", p.display()))?,
-        ),
-        None => None,
-    };
+    let mut journal = args.journal.as_deref().map(io::Journal::open).transpose()?;
     let policy = opts.policy.to_string();
     let mut writer = journal
         .as_mut()
@@ -92,16 +85,8 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             }
             Err(e) => return Err(anyhow::Error::new(e)),
         };
-        // The journal lands first: an output without its journal could not
-        // be restored.
-        if let Some(w) = writer.take() {
-            w.finish().context("cannot write the journal")?;
-        }
-        commit_journal(journal.take())?;
-        if let Some(t) = tmp {
-            t.commit()
-                .with_context(|| format!("cannot write {}", target.describe()))?;
-        }
+        finish_journal(writer.take(), args)?;
+        io::commit(journal.take(), tmp, &target)?;
         (done.report, target, done.contacts, Vec::new())
     } else {
         let mut export = io::load(&args.file, ctx.global)?;
@@ -113,11 +98,8 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             Err(ApplyError::BadPairs { report }) => return refused(args, ctx, &report, &target),
             Err(e) => return Err(anyhow::Error::new(e).context(args.file.display().to_string())),
         };
-        if let Some(w) = writer.take() {
-            w.finish().context("cannot write the journal")?;
-        }
-        commit_journal(journal.take())?;
-        let warnings = io::save(&export, &target, ctx.out)?;
+        finish_journal(writer.take(), args)?;
+        let warnings = io::save(&export, &target, ctx.out, journal.take())?;
         (report, target, export.contacts.len(), warnings)
     };
     for w in &report.warnings {
@@ -154,10 +136,15 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     })
 }
 
-/// Rename the journal into place.
-fn commit_journal(journal: Option<TempFile>) -> anyhow::Result<()> {
-    if let Some(j) = journal {
-        j.commit().context("cannot write the journal")?;
+/// Flush this run's journal lines (the journal is put in place with the
+/// output, by [`io::commit`]).
+fn finish_journal<W: Write>(
+    writer: Option<JournalWriter<W>>,
+    args: &ApplyArgs,
+) -> anyhow::Result<()> {
+    if let (Some(w), Some(path)) = (writer, &args.journal) {
+        w.finish()
+            .with_context(|| format!("cannot write the journal {}", path.display()))?;
     }
     Ok(())
 }

@@ -1,12 +1,13 @@
 //! Reading and writing exports for every command, in one place.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
 use super::args::Global;
 use super::UsageError;
+use crate::atomic::TempFile;
 use crate::format::{self, Format};
 use crate::model::Export;
 
@@ -55,13 +56,10 @@ impl Target {
 
     /// The temporary file the result is written to before it is renamed
     /// into place; `None` for stdout.
-    pub fn temp_file(&self) -> anyhow::Result<Option<crate::atomic::TempFile>> {
+    pub fn temp_file(&self) -> anyhow::Result<Option<TempFile>> {
         self.path
             .as_ref()
-            .map(|p| {
-                crate::atomic::TempFile::create(p)
-                    .with_context(|| format!("cannot write {}", p.display()))
-            })
+            .map(|p| TempFile::create(p).with_context(|| format!("cannot write {}", p.display())))
             .transpose()
     }
 }
@@ -87,15 +85,9 @@ pub fn target(
         }
         (None, true) => Some(input.to_path_buf()),
         (Some(o), _) if is_stdin(o) => None,
-        (Some(o), in_place) => {
-            if !in_place && same_file(input, o) {
-                return Err(UsageError(format!(
-                    "-o {} names the input file; pass --in-place to replace it, or write elsewhere",
-                    o.display()
-                )));
-            }
-            Some(o.to_path_buf())
-        }
+        // An `-o` naming the input without `--in-place` was refused with
+        // the other overlaps ([`super::paths`]).
+        (Some(o), _) => Some(o.to_path_buf()),
     };
     let format = global
         .output_format
@@ -106,13 +98,6 @@ pub fn target(
 
 fn is_stdin(p: &Path) -> bool {
     p.as_os_str() == "-"
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => a == b,
-    }
 }
 
 /// What writing the export as CSV leaves out: the parts of contacts a CSV
@@ -138,12 +123,14 @@ pub fn lost_in_csv(export: &Export, format: Format) -> Vec<(String, usize)> {
     lost
 }
 
-/// Write the export to the target: atomically to a file, or to stdout.
-/// Returns warnings about what the target format cannot hold.
+/// Write the export to the target: atomically to a file, or to stdout;
+/// the journal, when there is one, is put in place just before it (see
+/// [`commit`]). Returns warnings about what the target format cannot hold.
 pub fn save(
     export: &Export,
     target: &Target,
     stdout: &mut dyn Write,
+    journal: Option<Journal>,
 ) -> anyhow::Result<Vec<String>> {
     let warnings = lost_in_csv(export, target.format)
         .into_iter()
@@ -151,10 +138,102 @@ pub fn save(
             format!("CSV has no column for {section}: left out of the output for {n} contact(s); write JSON to keep it")
         })
         .collect();
-    match &target.path {
-        None => format::write(export, target.format, stdout).context("cannot write to stdout"),
-        Some(p) => crate::atomic::write_atomic(p, |w| format::write(export, target.format, w))
-            .with_context(|| format!("cannot write {}", p.display())),
-    }?;
+    match target.temp_file()? {
+        None => {
+            commit(journal, None, target)?;
+            format::write(export, target.format, stdout).context("cannot write to stdout")?;
+        }
+        Some(mut tmp) => {
+            format::write(export, target.format, tmp.writer())
+                .with_context(|| format!("cannot write {}", target.describe()))?;
+            commit(journal, Some(tmp), target)?;
+        }
+    }
     Ok(warnings)
+}
+
+/// Put a command's results in place, in the one safe order: the journal
+/// first, then the output (an output without its journal could not be
+/// restored). Both are complete in their temporary files by now, so a
+/// failure to write either leaves both targets as they were.
+pub fn commit(
+    journal: Option<Journal>,
+    output: Option<TempFile>,
+    target: &Target,
+) -> anyhow::Result<()> {
+    if let Some(j) = journal {
+        let cannot = format!("cannot write the journal {}", j.path.display());
+        j.tmp.commit().context(cannot)?;
+    }
+    if let Some(t) = output {
+        t.commit()
+            .with_context(|| format!("cannot write {}", target.describe()))?;
+    }
+    Ok(())
+}
+
+/// A journal being extended (SPEC section 6: every command that writes a
+/// journal appends to it). The journal as it was is copied into a
+/// temporary file beside it and this run's lines follow; [`commit`] renames
+/// it over the old one. So the journal is always either the old one or the
+/// old one with all of this run's lines, never a cut-off line that would
+/// make the merges before it unreadable.
+pub struct Journal {
+    path: PathBuf,
+    tmp: TempFile,
+}
+
+impl Journal {
+    /// Start from the journal at `path`, if there is one. A journal that is
+    /// not a regular file (a pipe, `/dev/null`) is written to as it is.
+    pub fn open(path: &Path) -> anyhow::Result<Journal> {
+        let cannot = || format!("cannot write the journal {}", path.display());
+        let meta = std::fs::metadata(path).ok();
+        if meta.as_ref().is_some_and(|m| m.is_dir()) {
+            anyhow::bail!(
+                "cannot write the journal {}: it is a folder; name a file (e.g. {}/merges.jsonl)",
+                path.display(),
+                path.display()
+            );
+        }
+        let mut tmp = TempFile::create(path).with_context(cannot)?;
+        if meta.is_some_and(|m| m.is_file()) {
+            let mut old = std::fs::File::open(path).with_context(|| {
+                format!("cannot read the journal {} to append to it", path.display())
+            })?;
+            let w = tmp.writer();
+            // A journal cut off after its last line still gets its own line.
+            if copy_all(&mut old, w)
+                .with_context(cannot)?
+                .is_some_and(|last| last != b'\n')
+            {
+                w.write_all(b"\n").with_context(cannot)?;
+            }
+        }
+        Ok(Journal {
+            path: path.to_path_buf(),
+            tmp,
+        })
+    }
+
+    /// Where this run's lines go, after the old ones.
+    pub fn writer(&mut self) -> &mut std::io::BufWriter<std::fs::File> {
+        self.tmp.writer()
+    }
+}
+
+/// Copy `from` to `to`; the last byte copied (`None` when empty).
+fn copy_all(from: &mut dyn Read, to: &mut dyn Write) -> std::io::Result<Option<u8>> {
+    let mut buf = vec![0; 64 * 1024];
+    let mut last = None;
+    loop {
+        let n = match from.read(&mut buf) {
+            Ok(0) => return Ok(last),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        to.write_all(&buf[..n])?;
+        last = Some(buf[n - 1]);
+    }
 }

@@ -16,7 +16,6 @@ use anyhow::Context;
 
 use super::args::MergeArgs;
 use super::{io, merge_options, Ctx, Status};
-use crate::atomic::TempFile;
 use crate::journal::JournalWriter;
 use crate::merge::{merge_contacts_from, merge_in_export, Primary};
 use crate::model::{Contact, Layout};
@@ -46,8 +45,7 @@ pub fn run(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     });
     let outcome = merge_in_export(&mut export, &args.primary, &args.secondary, &opts)
         .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
-    // The journal gains one line: the old journal plus it, written beside
-    // the old one and renamed in after the export.
+    // The journal gains one line, put in place just before the export.
     let journal = match (&args.journal, before) {
         (Some(path), Some((Some(p), Some((s_index, s))))) => {
             let decisions = outcome
@@ -55,19 +53,15 @@ pub fn run(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
                 .iter()
                 .map(serde_json::to_value)
                 .collect::<Result<Vec<_>, _>>()?;
-            let mut line = Vec::new();
-            JournalWriter::new(&mut line, opts.merge_time, &opts.policy.to_string())
-                .record_single(&p, &s, s_index, &outcome.merged, &decisions)?;
-            Some(appended_journal(path, &line)?)
+            let mut journal = io::Journal::open(path)?;
+            JournalWriter::new(journal.writer(), opts.merge_time, &opts.policy.to_string())
+                .record_single(&p, &s, s_index, &outcome.merged, &decisions)
+                .with_context(|| format!("cannot write the journal {}", path.display()))?;
+            Some(journal)
         }
         _ => None,
     };
-    // The journal lands first: an output without its journal could not be
-    // restored.
-    if let Some(tmp) = journal {
-        tmp.commit().context("cannot write the journal")?;
-    }
-    let warnings = io::save(&export, &target, ctx.out)?;
+    let warnings = io::save(&export, &target, ctx.out, journal)?;
     for w in outcome.warnings.iter().chain(&warnings) {
         ctx.warn(w);
     }
@@ -100,22 +94,6 @@ fn done(
         "merged {} into {} (policy {policy}): {changed} properties changed; wrote {contacts} contacts to {dest}",
         args.secondary, args.primary,
     ));
-}
-
-/// The journal as it was plus one line, in a temporary file beside it.
-fn appended_journal(path: &std::path::Path, line: &[u8]) -> anyhow::Result<TempFile> {
-    let cannot = || format!("cannot write the journal {}", path.display());
-    let mut tmp = TempFile::create(path).with_context(cannot)?;
-    let w = tmp.writer();
-    if let Ok(old) = std::fs::read(path) {
-        w.write_all(&old).with_context(cannot)?;
-        if !old.is_empty() && !old.ends_with(b"\n") {
-            w.write_all(b"\n").with_context(cannot)?;
-        }
-    }
-    w.write_all(line).with_context(cannot)?;
-    w.flush().with_context(cannot)?;
-    Ok(tmp)
 }
 
 /// The one-pass merge of a CSV or JSON Lines file into the same format;
@@ -208,17 +186,18 @@ fn streamed(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Option<Status>> {
         }
         Err(e) => return Err(anyhow::Error::new(e)),
     };
-    // The journal lands first: an output without its journal could not be
-    // restored.
-    if let Some(path) = &args.journal {
-        appended_journal(path, &line)?
-            .commit()
-            .context("cannot write the journal")?;
-    }
-    if let Some(t) = tmp {
-        t.commit()
-            .with_context(|| format!("cannot write {}", target.describe()))?;
-    }
+    let journal = match &args.journal {
+        Some(path) => {
+            let mut journal = io::Journal::open(path)?;
+            journal
+                .writer()
+                .write_all(&line)
+                .with_context(|| format!("cannot write the journal {}", path.display()))?;
+            Some(journal)
+        }
+        None => None,
+    };
+    io::commit(journal, tmp, &target)?;
     for w in &streamed.report.warnings {
         ctx.warn(&w.warning);
     }

@@ -1,6 +1,7 @@
 //! The command line: parse, run one command, map the result to an exit code.
 //! Each command lives in its own module with one `run` function; reading
-//! and writing exports is shared in [`io`].
+//! and writing exports is shared in [`io`]; the files each command reads
+//! and writes are declared, and checked for overlaps, in [`paths`].
 
 mod apply;
 pub mod args;
@@ -10,6 +11,7 @@ mod diff;
 mod dupes;
 pub mod io;
 mod merge;
+pub mod paths;
 mod show;
 mod table;
 mod unmerge;
@@ -115,8 +117,9 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
     }
 }
 
-/// Run one command.
+/// Run one command, once its paths are known not to overlap.
 pub fn run(command: &Command, ctx: &mut Ctx) -> anyhow::Result<Status> {
+    paths::of(command).check()?;
     match command {
         Command::Show(a) => show::run(a, ctx),
         Command::Check(a) => check::run(a, ctx),

@@ -13,6 +13,7 @@ mod dupes;
 mod fuzz_regressions;
 mod merge;
 mod odd_corpus;
+mod paths;
 mod roundtrip;
 mod show;
 mod unmerge;
