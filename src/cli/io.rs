@@ -162,6 +162,14 @@ pub fn commit(
     target: &Target,
 ) -> anyhow::Result<()> {
     if let Some(j) = journal {
+        // Another run appending to it meanwhile would lose its lines.
+        if stamp(&j.path) != j.copied {
+            anyhow::bail!(
+                "the journal {} changed while this run was writing it (another run appending to it?); \
+                 nothing was written: run again once the other run is done",
+                j.path.display()
+            );
+        }
         let cannot = format!("cannot write the journal {}", j.path.display());
         j.tmp.commit().context(cannot)?;
     }
@@ -181,6 +189,22 @@ pub fn commit(
 pub struct Journal {
     path: PathBuf,
     tmp: TempFile,
+    /// The journal as it was copied ([`stamp`]).
+    copied: Option<Stamp>,
+}
+
+/// A regular file's identity and last change: device, inode, length and
+/// modification time (seconds, nanoseconds).
+type Stamp = (u64, u64, u64, i64, i64);
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let m = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+    Some(stamp_of(&m))
+}
+
+fn stamp_of(m: &std::fs::Metadata) -> Stamp {
+    use std::os::unix::fs::MetadataExt;
+    (m.dev(), m.ino(), m.len(), m.mtime(), m.mtime_nsec())
 }
 
 impl Journal {
@@ -197,10 +221,12 @@ impl Journal {
             );
         }
         let mut tmp = TempFile::create(path).with_context(cannot)?;
+        let mut copied = None;
         if meta.is_some_and(|m| m.is_file()) {
-            let mut old = std::fs::File::open(path).with_context(|| {
-                format!("cannot read the journal {} to append to it", path.display())
-            })?;
+            let cannot_read =
+                || format!("cannot read the journal {} to append to it", path.display());
+            let mut old = std::fs::File::open(path).with_context(cannot_read)?;
+            copied = Some(stamp_of(&old.metadata().with_context(cannot_read)?));
             let w = tmp.writer();
             // A journal cut off after its last line still gets its own line.
             if copy_all(&mut old, w)
@@ -213,6 +239,7 @@ impl Journal {
         Ok(Journal {
             path: path.to_path_buf(),
             tmp,
+            copied,
         })
     }
 
@@ -235,5 +262,59 @@ fn copy_all(from: &mut dyn Read, to: &mut dyn Write) -> std::io::Result<Option<u
         };
         to.write_all(&buf[..n])?;
         last = Some(buf[n - 1]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file_target(path: &Path) -> Target {
+        Target {
+            path: Some(path.to_path_buf()),
+            format: Format::Csv,
+        }
+    }
+
+    /// The old lines, a newline the old journal lacked, then the new ones;
+    /// the journal before the output.
+    #[test]
+    fn a_journal_is_appended_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let (j, out) = (dir.path().join("j.jsonl"), dir.path().join("out.csv"));
+        std::fs::write(&j, "{\"a\":1}").unwrap();
+        let mut journal = Journal::open(&j).unwrap();
+        journal.writer().write_all(b"{\"b\":2}\n").unwrap();
+        let mut tmp = TempFile::create(&out).unwrap();
+        tmp.writer().write_all(b"Record ID\n").unwrap();
+        commit(Some(journal), Some(tmp), &file_target(&out)).unwrap();
+        assert_eq!(std::fs::read(&j).unwrap(), b"{\"a\":1}\n{\"b\":2}\n");
+        assert_eq!(std::fs::read(&out).unwrap(), b"Record ID\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    /// Another run appended meanwhile: neither its lines nor the output
+    /// are written over; nothing lands.
+    #[test]
+    fn a_journal_changed_meanwhile_is_not_written_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let (j, out) = (dir.path().join("j.jsonl"), dir.path().join("out.csv"));
+        for before in [Some("{\"a\":1}\n"), None] {
+            let _ = std::fs::remove_file(&j);
+            if let Some(b) = before {
+                std::fs::write(&j, b).unwrap();
+            }
+            let mut journal = Journal::open(&j).unwrap();
+            journal.writer().write_all(b"{\"mine\":1}\n").unwrap();
+            let other = format!("{}{{\"other\":1}}\n", before.unwrap_or(""));
+            std::fs::write(&j, &other).unwrap();
+            let mut tmp = TempFile::create(&out).unwrap();
+            tmp.writer().write_all(b"Record ID\n").unwrap();
+            let err = commit(Some(journal), Some(tmp), &file_target(&out)).unwrap_err();
+            assert!(err.to_string().contains("changed while this run"), "{err}");
+            assert_eq!(std::fs::read_to_string(&j).unwrap(), other);
+            assert!(!out.exists());
+            assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        }
     }
 }
