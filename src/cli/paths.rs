@@ -16,8 +16,9 @@
 //! An existing file is known by its device and inode, so every path to it
 //! is the same; one that does not exist yet by its absolute path, with the
 //! folders that exist resolved (links included). `-` is stdin for an input
-//! and stdout for an output; when that stream is a regular file (`-o - >>
-//! file`), it is that file too. The null device is never in the way.
+//! and stdout for an output; when that stream is a file (`-o - >> file`)
+//! or a pipe (`-o - --journal /dev/stdout | ...`), it is that file too.
+//! The null device is never in the way.
 
 use std::borrow::Cow;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
@@ -274,8 +275,8 @@ fn labelled(option: &str, path: &Path, stream: &str) -> String {
 struct Id {
     /// `-`: stdin or stdout.
     stream: Option<Stream>,
-    /// The file it is; `None` for the null device, or a stream that is not
-    /// a regular file.
+    /// The file it is; `None` for the null device, or a stream that is a
+    /// terminal.
     file: Option<FileId>,
 }
 
@@ -327,11 +328,13 @@ fn null_device() -> Option<u64> {
         .map(|m| m.rdev())
 }
 
-/// The regular file a standard stream is redirected to, if it is one.
+/// The file or pipe a standard stream is, if it is one (a terminal or
+/// the null device is never in the way: a command may read the keyboard
+/// and write the screen).
 fn std_file(stream: impl std::os::fd::AsFd) -> Option<FileId> {
     let fd = stream.as_fd().try_clone_to_owned().ok()?;
     let m = std::fs::File::from(fd).metadata().ok()?;
-    m.is_file().then(|| FileId::Inode(m.dev(), m.ino()))
+    (!m.file_type().is_char_device()).then(|| FileId::Inode(m.dev(), m.ino()))
 }
 
 /// The absolute path of a file that may not exist yet: every leading part

@@ -462,3 +462,27 @@ fn a_journal_on_stdout_is_refused() {
         assert!(!s.path("-").exists());
     }
 }
+
+/// `-o -` and `--journal /dev/stdout` on one pipe would interleave.
+#[test]
+fn the_journal_through_dev_stdout_beside_the_export_on_stdout_is_refused() {
+    if !Path::new("/dev/stdout").exists() {
+        eprintln!("no /dev/stdout here: skipped");
+        return;
+    }
+    let s = Sandbox::new();
+    refused(
+        &s,
+        &[
+            "merge",
+            "contacts.csv",
+            "101",
+            "102",
+            "-o",
+            "-",
+            "--journal",
+            "/dev/stdout",
+        ],
+        &["-o - (stdout) and --journal /dev/stdout are the same file"],
+    );
+}
