@@ -35,7 +35,14 @@ fn snapshot(s: &Sandbox) -> BTreeMap<String, (bool, Vec<u8>)> {
 /// file added, none removed).
 fn refused(s: &Sandbox, args: &[&str], says: &[&str]) {
     let before = snapshot(s);
-    let out = s.cmd().args(args).output().unwrap();
+    // A guard, not a timing check: a refusal is immediate, and a command
+    // that waits on its own stdout must fail, not hang.
+    let out = s
+        .cmd()
+        .args(args)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
     for part in says {
@@ -485,4 +492,27 @@ fn the_journal_through_dev_stdout_beside_the_export_on_stdout_is_refused() {
         ],
         &["-o - (stdout) and --journal /dev/stdout are the same file"],
     );
+}
+
+/// A journal that is not a file (`/dev/stdout`, a pipe here) is written
+/// as it is and never read to be appended to (reading it would wait
+/// forever on the command's own stdout).
+#[test]
+fn a_journal_that_is_a_stream_is_written_not_read() {
+    if !Path::new("/dev/stdout").exists() {
+        eprintln!("no /dev/stdout here: skipped");
+        return;
+    }
+    let s = Sandbox::new();
+    let out = s
+        .cmd()
+        .args(["merge", "contacts.csv", "101", "102", "-o", "out.csv"])
+        .args(["--journal", "/dev/stdout"])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let journal = contact_merge::journal::parse_journal(&out.stdout, "stdout").unwrap();
+    assert_eq!(journal.entries.len(), 1);
+    assert!(s.path("out.csv").exists());
 }
