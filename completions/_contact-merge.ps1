@@ -103,7 +103,7 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
         }
         'contact-merge;apply' {
             [CompletionResult]::new('--plan', '--plan', [CompletionResultType]::ParameterName, 'The plan: CSV with primary_id,secondary_id (other columns ignored) or JSON [{"primary": "...", "secondary": "..."}]')
-            [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'Write the merge journal (JSON Lines, one line per merge) here')
+            [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'Append the merges to this journal (JSON Lines, one line per merge), for audits and `unmerge --restore`')
             [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Which value a property without a rule of its own takes: the most recent (HubSpot''s documented rule) or the primary''s (HubSpot''s newer merge)')
             [CompletionResult]::new('--lifecycle-order', '--lifecycle-order', [CompletionResultType]::ParameterName, 'Custom lifecycle stage order, lowest first (labels or internal values), or @FILE listing them')
             [CompletionResult]::new('--max-merges', '--max-merges', [CompletionResultType]::ParameterName, 'Refuse merges whose contacts together already took part in this many merges (HubSpot''s limit)')

@@ -109,7 +109,7 @@ complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l sa
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l plan -d 'The plan: CSV with primary_id,secondary_id (other columns ignored) or JSON [{"primary": "...", "secondary": "..."}]' -r -F
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l journal -d 'Write the merge journal (JSON Lines, one line per merge) here' -r -F
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l journal -d 'Append the merges to this journal (JSON Lines, one line per merge), for audits and `unmerge --restore`' -r -F
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l policy -d 'Which value a property without a rule of its own takes: the most recent (HubSpot\'s documented rule) or the primary\'s (HubSpot\'s newer merge)' -r -f -a "most-recent\t'The most recent non-empty value of either contact (the seed\'s rule)'
 primary-wins\t'The primary\'s value; the secondary\'s only where the primary\'s is empty (HubSpot\'s newer merge)'"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l lifecycle-order -d 'Custom lifecycle stage order, lowest first (labels or internal values), or @FILE listing them' -r

@@ -15,7 +15,6 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::args::{ApplyArgs, OutputFormat};
 use super::io::{self, Target};
 use super::{merge_options, table, Ctx, Status};
-use crate::atomic::TempFile;
 use crate::format::Format;
 use crate::journal::JournalWriter;
 use crate::merge::{merge_contacts, merge_contacts_from, Primary};
@@ -52,13 +51,11 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         // untouched records as their bytes.
         .filter(|(f, t)| t.format == *f && !(t.sanitize_formulas && *f == Format::Csv));
 
-    let mut journal = match &args.journal {
-        Some(p) => Some(
-            TempFile::create_with_mode(p, io::input_mode(&args.file))
-                .with_context(|| format!("cannot write the journal {}", p.display()))?,
-        ),
-        None => None,
-    };
+    let mut journal = args
+        .journal
+        .as_deref()
+        .map(|j| io::Journal::open(j, io::input_mode(&args.file)))
+        .transpose()?;
     let policy = opts.policy.to_string();
     let mut writer = journal
         .as_mut()
@@ -96,10 +93,8 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             }
             Err(e) => return Err(anyhow::Error::new(e)),
         };
-        if let Some(w) = writer.take() {
-            w.finish().context("cannot write the journal")?;
-        }
-        commit_with_journal(journal.take(), tmp, &target)?;
+        finish_journal(writer.take(), args)?;
+        io::commit(journal.take(), tmp, &target)?;
         let warnings = io::sanitize_unused(&target).into_iter().collect();
         (done.report, target, done.contacts, warnings)
     } else {
@@ -112,15 +107,8 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             Err(ApplyError::BadPairs { report }) => return refused(args, ctx, &report, &target),
             Err(e) => return Err(anyhow::Error::new(e).context(args.file.display().to_string())),
         };
-        if let Some(w) = writer.take() {
-            w.finish().context("cannot write the journal")?;
-        }
-        if target.path.is_none() {
-            // Stdout cannot wait for the journal.
-            commit_with_journal(journal.take(), None, &target)?;
-        }
-        let (warnings, out) = io::save_uncommitted(&export, &target, ctx.out)?;
-        commit_with_journal(journal.take(), out, &target)?;
+        finish_journal(writer.take(), args)?;
+        let warnings = io::save(&export, &target, ctx.out, journal.take())?;
         (report, target, export.contacts.len(), warnings)
     };
     for w in &report.warnings {
@@ -161,23 +149,17 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     })
 }
 
-/// Rename the journal, then the output, into place, as one step as far as
-/// an interruption goes ([`crate::atomic::commit_all`]): an output without
-/// its journal could not be restored, and a journal without its output
-/// would list merges that were never written.
-pub(super) fn commit_with_journal(
-    journal: Option<TempFile>,
-    out: Option<TempFile>,
-    target: &Target,
+/// Flush this run's journal lines (the journal is put in place with the
+/// output, by [`io::commit`]).
+fn finish_journal<W: Write>(
+    writer: Option<JournalWriter<W>>,
+    args: &ApplyArgs,
 ) -> anyhow::Result<()> {
-    let names: Vec<String> = journal
-        .iter()
-        .map(|_| "the journal".to_string())
-        .chain(out.iter().map(|_| target.describe()))
-        .collect();
-    crate::atomic::commit_all(journal.into_iter().chain(out)).map_err(|e| {
-        anyhow::Error::new(e.error).context(format!("cannot write {}", names[e.index]))
-    })
+    if let (Some(w), Some(path)) = (writer, &args.journal) {
+        w.finish()
+            .with_context(|| format!("cannot write the journal {}", path.display()))?;
+    }
+    Ok(())
 }
 
 fn target(args: &ApplyArgs, ctx: &Ctx, input: Format) -> anyhow::Result<Target> {

@@ -456,7 +456,8 @@ pub struct ApplyArgs {
     /// or JSON [{"primary": "...", "secondary": "..."}].
     #[arg(long, value_name = "PLAN")]
     pub plan: PathBuf,
-    /// Write the merge journal (JSON Lines, one line per merge) here.
+    /// Append the merges to this journal (JSON Lines, one line per merge),
+    /// for audits and `unmerge --restore`.
     #[arg(long, value_name = "FILE")]
     pub journal: Option<PathBuf>,
     /// Apply the good pairs, report the bad ones, exit 3 when any was

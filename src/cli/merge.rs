@@ -15,10 +15,8 @@ use std::sync::Mutex;
 use anyhow::Context;
 use serde::Serialize;
 
-use super::apply::commit_with_journal;
 use super::args::{MergeArgs, OutputFormat};
 use super::{io, merge_options, Ctx, Status};
-use crate::atomic::TempFile;
 use crate::dates::{format_date, DateForm};
 use crate::format::Format;
 use crate::journal::JournalWriter;
@@ -52,30 +50,23 @@ pub fn run(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     });
     let outcome = merge_in_export(&mut export, &args.primary, &args.secondary, &opts)
         .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
-    // The journal gains one line: the old journal plus it, written beside
-    // the old one and renamed in with the export.
-    let mut journal = match (&args.journal, before) {
+    // The journal gains one line, put in place just before the export.
+    let journal = match (&args.journal, before) {
         (Some(path), Some((Some(p), Some((s_index, s))))) => {
             let decisions = outcome
                 .decisions
                 .iter()
                 .map(serde_json::to_value)
                 .collect::<Result<Vec<_>, _>>()?;
-            let mut line = Vec::new();
-            JournalWriter::new(&mut line, opts.merge_time, &opts.policy.to_string())
-                .record_single(&p, &s, s_index, &outcome.merged, &decisions)?;
-            Some(appended_journal(path, &line, io::input_mode(&args.file))?)
+            let mut journal = io::Journal::open(path, io::input_mode(&args.file))?;
+            JournalWriter::new(journal.writer(), opts.merge_time, &opts.policy.to_string())
+                .record_single(&p, &s, s_index, &outcome.merged, &decisions)
+                .with_context(|| format!("cannot write the journal {}", path.display()))?;
+            Some(journal)
         }
         _ => None,
     };
-    // The journal lands first: an output without its journal could not be
-    // restored.
-    if target.path.is_none() {
-        // Stdout cannot wait for the journal.
-        commit_with_journal(journal.take(), None, &target)?;
-    }
-    let (lost, out) = io::save_uncommitted(&export, &target, ctx.out)?;
-    commit_with_journal(journal, out, &target)?;
+    let lost = io::save(&export, &target, ctx.out, journal)?;
     let done = Done {
         changed: changed(&outcome.decisions),
         warnings: outcome.warnings,
@@ -183,26 +174,6 @@ impl Done {
     }
 }
 
-/// The journal as it was plus one line, in a temporary file beside it.
-fn appended_journal(
-    path: &std::path::Path,
-    line: &[u8],
-    new_mode: Option<u32>,
-) -> anyhow::Result<TempFile> {
-    let cannot = || format!("cannot write the journal {}", path.display());
-    let mut tmp = TempFile::create_with_mode(path, new_mode).with_context(cannot)?;
-    let w = tmp.writer();
-    if let Ok(old) = std::fs::read(path) {
-        w.write_all(&old).with_context(cannot)?;
-        if !old.is_empty() && !old.ends_with(b"\n") {
-            w.write_all(b"\n").with_context(cannot)?;
-        }
-    }
-    w.write_all(line).with_context(cannot)?;
-    w.flush().with_context(cannot)?;
-    Ok(tmp)
-}
-
 /// The one-pass merge of a CSV or JSON Lines file into the same format;
 /// `None` when the in-memory way must do it (see the module).
 fn streamed(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Option<Status>> {
@@ -291,14 +262,18 @@ fn streamed(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Option<Status>> {
         }
         Err(e) => return Err(anyhow::Error::new(e)),
     };
-    // The journal lands first: an output without its journal could not be
-    // restored.
-    let journal = args
-        .journal
-        .as_ref()
-        .map(|path| appended_journal(path, &line, io::input_mode(&args.file)))
-        .transpose()?;
-    commit_with_journal(journal, tmp, &target)?;
+    let journal = match &args.journal {
+        Some(path) => {
+            let mut journal = io::Journal::open(path, io::input_mode(&args.file))?;
+            journal
+                .writer()
+                .write_all(&line)
+                .with_context(|| format!("cannot write the journal {}", path.display()))?;
+            Some(journal)
+        }
+        None => None,
+    };
+    io::commit(journal, tmp, &target)?;
     let done = Done {
         changed: changed_here.into_inner().expect("not poisoned"),
         warnings: streamed

@@ -1,6 +1,7 @@
 //! The command line: parse, run one command, map the result to an exit code.
 //! Each command lives in its own module with one `run` function; reading
-//! and writing exports is shared in [`io`].
+//! and writing exports is shared in [`io`]; the files each command reads
+//! and writes are declared, and checked for overlaps, in [`paths`].
 
 mod apply;
 pub mod args;
@@ -11,6 +12,7 @@ mod dupes;
 pub mod io;
 pub mod man;
 mod merge;
+pub mod paths;
 mod show;
 mod signals;
 pub mod stdout;
@@ -224,9 +226,11 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
     }
 }
 
-/// Run one command; its summaries follow once its output is written.
+/// Run one command, once its paths are known not to overlap; its summaries
+/// follow once its output is written.
 pub fn run(command: &Command, ctx: &mut Ctx) -> anyhow::Result<Status> {
     use anyhow::Context;
+    paths::of(command).check()?;
     let result = match command {
         Command::Show(a) => show::run(a, ctx),
         Command::Check(a) => check::run(a, ctx),

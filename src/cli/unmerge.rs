@@ -69,7 +69,7 @@ pub fn run(args: &UnmergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         }
         (None, None) => unreachable!("clap requires EMAIL or --restore"),
     };
-    let warnings = io::save(&export, &target, ctx.out)?;
+    let warnings = io::save(&export, &target, ctx.out, None)?;
     for w in &warnings {
         ctx.warn("csv-columns", w);
     }

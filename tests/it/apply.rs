@@ -39,6 +39,8 @@ fn fixture_plan_in_every_format() {
     for f in ["contacts.json", "contacts.csv", "contacts.ndjson"] {
         let ext = f.rsplit('.').next().unwrap();
         let out_name = format!("out.{ext}");
+        // One journal per run: journals are appended to.
+        let journal = format!("j.{ext}.jsonl");
         let out = apply(
             &s,
             &[
@@ -48,7 +50,7 @@ fn fixture_plan_in_every_format() {
                 "-o",
                 &out_name,
                 "--journal",
-                "j.jsonl",
+                &journal,
             ],
         );
         assert!(out.status.success(), "{f}: {}", stderr(&out));
@@ -61,10 +63,7 @@ fn fixture_plan_in_every_format() {
         let got: Vec<&str> = back.contacts.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(got, ["101", "103", "105"], "{f}");
         assert_eq!(
-            String::from_utf8(s.read("j.jsonl"))
-                .unwrap()
-                .lines()
-                .count(),
+            String::from_utf8(s.read(&journal)).unwrap().lines().count(),
             2
         );
     }

@@ -16,6 +16,7 @@ mod help;
 mod merge;
 mod modes;
 mod odd_corpus;
+mod paths;
 mod restore_trust;
 mod roundtrip;
 mod screen;
