@@ -103,6 +103,16 @@ fn place_number(place: Option<&str>) -> u64 {
 
 /// A read error as a problem: the file, and where when the error says.
 fn from_read_error(file: &str, e: ReadError) -> Problem {
+    if let ReadError::Contact(bad) = e {
+        return Problem {
+            file: file.into(),
+            place: Some(bad.place),
+            record: bad.id,
+            property: bad.field,
+            value: bad.value,
+            problem: bad.what,
+        };
+    }
     let (place, problem) = match e {
         ReadError::Invalid { place, what, .. } => (Some(place), what),
         ReadError::Syntax {
@@ -172,7 +182,7 @@ impl<'a> Checker<'a> {
             add(
                 None,
                 Some(&c.id),
-                format!("duplicate id: {first} has the same id; ids must be unique"),
+                format!("duplicate id: the same id as {first}; ids must be unique in an export, and which of the two is the contact cannot be told: remove or renumber one"),
             );
         } else {
             self.first_seen.insert(c.id.clone(), at);
@@ -334,14 +344,20 @@ mod tests {
 
     #[test]
     fn reports_every_problem() {
-        let e = json::read(
+        // Read one contact at a time: reading the export whole refuses
+        // the id written twice.
+        let mut contacts = Vec::new();
+        let layout = json::each(
             br#"[
             {"id":"1","properties":{"email":"not-an-email","hs_additional_emails":"ok@x.com;bad@","lifecyclestage":"partner","createdate":"yesterday","num_conversion_events":"three","hs_marketable_status":"maybe"},"createdAt":"soon","propertiesWithHistory":{"email":[{"value":"x","timestamp":"never"}]}},
             {"id":"1","properties":{}}
             ]"#,
             "f.json",
+            None,
+            &mut |c, _| contacts.push(c),
         )
         .unwrap();
+        let e = Export { contacts, layout };
         let p = check_export(&e, "f.json", &stages());
         let found: Vec<(Option<&str>, Option<&str>)> = p
             .iter()
@@ -410,6 +426,49 @@ mod tests {
         assert_eq!(r.problems.len(), 1);
         assert!(
             r.problems[0].problem.contains("truncated"),
+            "{:?}",
+            r.problems
+        );
+    }
+
+    #[test]
+    fn sections_keys_and_ids_the_merge_would_lose_are_reported_with_their_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.ndjson");
+        std::fs::write(
+            &path,
+            "{\"id\":\"1\",\"engagements\":{}}\n{\"id\":\"2\",\"properties\":{\"email\":\"a@x.com\",\"email\":\"b@x.com\"}}\n{\"id\":\"3\"}\n{\"id\":\"3\"}\n",
+        )
+        .unwrap();
+        let r = check_file(&path, None, &stages());
+        assert_eq!(r.contacts, 2);
+        let found: Vec<_> = r
+            .problems
+            .iter()
+            .map(|p| {
+                (
+                    p.place.as_deref(),
+                    p.record.as_deref(),
+                    p.property.as_deref(),
+                    p.value.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Some("line 1"), Some("1"), Some("engagements"), Some("{}")),
+                (Some("line 2"), Some("2"), Some("properties.email"), None),
+                (Some("line 4"), Some("3"), None, Some("3")),
+            ]
+        );
+        assert!(
+            r.problems[0].problem.contains("must be a list"),
+            "{:?}",
+            r.problems
+        );
+        assert!(
+            r.problems[1].problem.contains("appears more than once"),
             "{:?}",
             r.problems
         );

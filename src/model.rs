@@ -125,7 +125,8 @@ pub mod key {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Contact {
     pub id: String,
-    /// The id was a JSON number rather than a string.
+    /// The id was a JSON number rather than a string (written back as the
+    /// number, with the same digits).
     pub id_is_number: bool,
     pub properties: Properties,
     pub history: Option<History>,
@@ -232,7 +233,8 @@ pub fn split_multi(s: &str) -> impl Iterator<Item = &str> {
 }
 
 /// A scalar JSON value as text: strings as they are, numbers and booleans
-/// in their JSON spelling; `null`, arrays and objects give `None`.
+/// in their JSON spelling (a number with the digits it was read with, of
+/// any size: ids are text); `null`, arrays and objects give `None`.
 pub fn value_as_text(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),

@@ -248,8 +248,16 @@ fn csv_pairs(text: &str, file: &str) -> Result<Vec<Pair>, PlanError> {
     Ok(pairs)
 }
 
+/// A number written as a whole number (digits, perhaps after a minus),
+/// however large: serde_json keeps the digits as read.
+fn is_whole(n: &serde_json::Number) -> bool {
+    let text = n.to_string();
+    let digits = text.strip_prefix('-').unwrap_or(&text);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
 fn json_pairs(text: &str, file: &str) -> Result<Vec<Pair>, PlanError> {
-    let doc: Value = serde_json::from_str(text).map_err(|e| {
+    let (doc, repeated) = crate::format::value::parse(text).map_err(|e| {
         let what = e.to_string();
         let what = match what.rfind(" at line ") {
             Some(i) => what[..i].to_string(),
@@ -268,6 +276,23 @@ fn json_pairs(text: &str, file: &str) -> Result<Vec<Pair>, PlanError> {
             what: "expected a list [{\"primary\": \"...\", \"secondary\": \"...\"}, ...]".into(),
         });
     };
+    // A pair with "primary" twice would merge one of the two silently.
+    if let Some(r) = repeated.first() {
+        let place = match r.path.first() {
+            Some(crate::format::value::Step::Index(i)) => {
+                format!("pair {n} (entry {n} of the JSON list)", n = i + 1)
+            }
+            _ => "top level".into(),
+        };
+        return Err(PlanError::Invalid {
+            file: file.into(),
+            place,
+            what: format!(
+                "the key {} appears more than once in one object; a key may appear once in a JSON object: keep the right one and remove the other",
+                Value::String(r.key.clone())
+            ),
+        });
+    }
     items
         .iter()
         .enumerate()
@@ -285,7 +310,8 @@ fn json_pairs(text: &str, file: &str) -> Result<Vec<Pair>, PlanError> {
             };
             let id = |key: &str| match obj.get(key) {
                 Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.trim().to_string()),
-                Some(Value::Number(n)) if n.is_u64() || n.is_i64() => Ok(n.to_string()),
+                // Ids are text: a whole number of any size, as written.
+                Some(Value::Number(n)) if is_whole(n) => Ok(n.to_string()),
                 None => Err(invalid(format!(
                     "\"{key}\" is missing; every pair needs \"primary\" and \"secondary\" record ids"
                 ))),
@@ -2005,6 +2031,33 @@ pub(crate) mod tests {
         let e = json("[\n{\"primary\": \"1\",,}\n]");
         assert!(e.starts_with("plan.json: line 2, column"), "{e}");
         assert!(e.contains("malformed JSON"), "{e}");
+    }
+
+    #[test]
+    fn json_ids_are_text_of_any_size_and_keys_are_written_once() {
+        let p = parse_plan(
+            br#"[{"primary": 100000000000000000000, "secondary": 100000000000000000001}, {"primary": -5, "secondary": "6"}]"#,
+            "plan.json",
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            ids(&p),
+            [
+                (1, "100000000000000000000", "100000000000000000001"),
+                (2, "-5", "6")
+            ]
+        );
+        let json = |t: &str| {
+            parse_plan(t.as_bytes(), "plan.json", Some(PlanFormat::Json))
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(json(r#"[{"primary": 1e+20, "secondary": "2"}]"#).contains("\"primary\" is 1e+20"));
+        assert_eq!(
+            json(r#"[{"primary": "1", "secondary": "2"}, {"primary": "3", "secondary": "4", "primary": "5"}]"#),
+            "plan.json: pair 2 (entry 2 of the JSON list): the key \"primary\" appears more than once in one object; a key may appear once in a JSON object: keep the right one and remove the other"
+        );
     }
 
     #[test]

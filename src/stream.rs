@@ -30,8 +30,9 @@ use crate::format::csv::{
     contact_from_row, csv_error, encode_record, layout_for, open_quote_line, row_cells, Column,
     CsvLayout, HeaderStyle,
 };
-use crate::format::json::contact_from_value;
-use crate::format::{self, Format, ReadError};
+use crate::format::json::{contact_from_value, parse_contact};
+use crate::format::ndjson::line_error;
+use crate::format::{self, Format, IdSieve, ReadError};
 use crate::model::{split_multi, Contact, Layout};
 use crate::plan::{
     merge_checked, run_plan, Applied, ApplyError, ApplyOptions, ApplyReport, Early, MergeStep,
@@ -193,7 +194,8 @@ impl Write for Output<'_> {
 /// message, so that both ways refuse it in the same words.
 fn precise(path: &Path, format: Format, e: ReadError) -> ReadError {
     match e {
-        ReadError::Io { .. } => e,
+        // Worded as the in-memory reader words it already.
+        ReadError::Io { .. } | ReadError::RepeatedId { .. } => e,
         _ => format::read_path(path, Some(format)).err().unwrap_or(e),
     }
 }
@@ -795,6 +797,22 @@ struct Scan {
     claims: Vec<(String, String)>,
 }
 
+/// An export that holds one id twice is refused, as the in-memory reader
+/// refuses it (in its words), whether or not the plan names the id: which
+/// record is the contact cannot be told. Hashes of the ids are kept while
+/// the file is read; it is read again, the in-memory reader's way, only
+/// when one came twice.
+fn confirm_unique(
+    sieve: IdSieve,
+    path: &Path,
+    format: Format,
+    file: &str,
+) -> Result<(), ReadError> {
+    sieve.confirm(file, |again| {
+        format::each_contact_in(path, Some(format), None, &mut |c, at| again(&c.id, at)).map(|_| ())
+    })
+}
+
 fn io_error(file: &str) -> impl Fn(io::Error) -> ReadError + '_ {
     move |err| ReadError::Io {
         file: file.into(),
@@ -873,6 +891,7 @@ fn scan_csv(
         ends: Vec::with_capacity(room * layout.columns.len()),
     };
     let mut record = ::csv::StringRecord::new();
+    let mut sieve = IdSieve::with_capacity(records);
     loop {
         match rdr.read_record(&mut record) {
             Ok(false) => break,
@@ -891,6 +910,7 @@ fn scan_csv(
                 what: "the row has no record id".into(),
             });
         }
+        sieve.note(id);
         let merged = merged_col.map_or("", |col| record.get(col).unwrap_or(""));
         let line = record.position().map_or(0, |p| p.line());
         kept.read(
@@ -918,6 +938,7 @@ fn scan_csv(
             });
         }
     }
+    confirm_unique(sieve, path, Format::Csv, file)?;
     let mut ranges = Vec::with_capacity(starts.len());
     for (i, &s) in starts.iter().enumerate() {
         let e = starts.get(i + 1).copied().unwrap_or(file_len);
@@ -1036,6 +1057,7 @@ fn scan_ndjson(
     }
     let mut ranges = Vec::new();
     let mut kept = Kept::new(wanted, early, 0);
+    let mut sieve = IdSieve::with_capacity(0);
     let mut line = Vec::new();
     let mut n: u64 = 0;
     loop {
@@ -1062,8 +1084,8 @@ fn scan_ndjson(
         // through where the in-memory apply refuses the file.
         let text =
             std::str::from_utf8(&line).map_err(|_| bad("the line is not valid UTF-8".into()))?;
-        let value: Value = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
-        let contact = contact_from_value(value).map_err(|e| e.at(file, &format!("line {n}")))?;
+        let contact = parse_contact(text).map_err(|e| line_error(e, file, n))?;
+        sieve.note(&contact.id);
         let merged = contact.prop(MERGED_IDS).unwrap_or("");
         kept.read(
             (&contact.id, merged),
@@ -1076,6 +1098,7 @@ fn scan_ndjson(
     if ranges.is_empty() {
         return Err(ReadError::Empty { file: file.into() });
     }
+    confirm_unique(sieve, path, Format::Ndjson, file)?;
     Ok(Scan {
         layout: Layout::Ndjson,
         header_end: ranges[0].0,
@@ -2634,12 +2657,53 @@ mod tests {
     /// store knows (the first), whatever comes later (fuzzing found a
     /// second pair of records sent, whose merge the plan did not take).
     #[test]
-    fn ids_the_file_holds_twice_are_merged_early_from_their_first_records() {
-        let csv = b"Record ID,Email\n1,a@x.com\n2,b@x.com\n1,c@x.com\n2,d@x.com\n3,e@x.com\n";
-        let plan = "primary_id,secondary_id\n1,2\n";
-        let opts = ApplyOptions::default();
-        let early = same_as_in_memory_with("d.csv", csv, Format::Csv, plan, &opts);
-        assert_eq!(early, 1);
+    fn a_file_that_holds_an_id_twice_is_refused_in_the_in_memory_words() {
+        let csv = "Record ID,Email\n1,a@x.com\n2,b@x.com\n3,c@x.com\n2,d@x.com\n4,e@x.com\n";
+        let ndjson =
+            "{\"id\":\"1\"}\n{\"id\":\"2\"}\n\n{\"id\":\"3\"}\n{\"id\":2}\n{\"id\":\"4\"}\n";
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text, format, place) in [
+            (
+                "d.csv",
+                csv,
+                Format::Csv,
+                "line 5 (id 2): the same id as line 3",
+            ),
+            (
+                "d.ndjson",
+                ndjson,
+                Format::Ndjson,
+                "line 5 (id 2): the same id as line 2",
+            ),
+        ] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            let want = format::read_path(&path, None).unwrap_err().to_string();
+            assert!(want.contains(place), "{want}");
+            // Whether the plan names the id or not, merged early or not.
+            for pairs in ["1,2", "3,4", "1,3\n2,4"] {
+                let plan = format!("primary_id,secondary_id\n{pairs}\n");
+                let plan = parse_plan(plan.as_bytes(), "plan.csv", Some(PlanFormat::Csv)).unwrap();
+                for journal in [false, true] {
+                    let mut out = Vec::new();
+                    let mut j = |_: &Applied<'_>| Ok(());
+                    let r = apply_file(
+                        &path,
+                        format,
+                        &plan,
+                        &ApplyOptions::default(),
+                        |_, p, s| step(p, s),
+                        journal.then_some(&mut j),
+                        &mut out,
+                    );
+                    match r {
+                        Err(StreamError::Read(e)) => assert_eq!(e.to_string(), want),
+                        other => panic!("{name} {pairs}: {other:?}"),
+                    }
+                    assert!(out.is_empty());
+                }
+            }
+        }
     }
 
     /// An isolated pair over the merge limit is refused the way the plan
@@ -3111,6 +3175,28 @@ mod tests {
                 Format::Ndjson,
             ),
             ("b.csv", b"\xef\xbb\xbf \r\n", Format::Csv),
+            // A section of the wrong shape or a key written twice, on a
+            // line the plan names and on one it does not.
+            (
+                "s.ndjson",
+                b"{\"id\":\"1\",\"visits\":{}}\n{\"id\":\"2\"}\n",
+                Format::Ndjson,
+            ),
+            (
+                "so.ndjson",
+                b"{\"id\":\"1\"}\n{\"id\":\"2\"}\n{\"id\":\"9\",\"subscriptions\":[]}\n",
+                Format::Ndjson,
+            ),
+            (
+                "k.ndjson",
+                b"{\"id\":\"1\"}\n{\"id\":\"2\",\"properties\":{\"a\":\"1\",\"a\":\"2\"}}\n",
+                Format::Ndjson,
+            ),
+            (
+                "ko.ndjson",
+                b"{\"id\":\"1\"}\n{\"id\":\"2\"}\n{\"id\":\"9\",\"id\":\"8\"}\n",
+                Format::Ndjson,
+            ),
         ] {
             let path = dir.path().join(name);
             std::fs::write(&path, bytes).unwrap();

@@ -53,12 +53,7 @@ pub fn read_with(
     file: &str,
     skipped: Option<&mut Vec<ReadError>>,
 ) -> Result<Export, ReadError> {
-    let mut contacts = Vec::new();
-    let layout = each(bytes, file, skipped, &mut |c, _| contacts.push(c))?;
-    Ok(Export {
-        contacts,
-        layout: Layout::Csv(layout),
-    })
+    super::read_bytes_with(bytes, super::Format::Csv, file, skipped)
 }
 
 /// Read a CSV export one contact at a time: each goes to `on_contact` with

@@ -7,7 +7,8 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use super::{check_utf8, Place, ReadError};
+use super::value::{self, Repeated, Step};
+use super::{check_utf8, BadContact, Place, ReadError};
 use crate::model::{
     key, AssocEntry, AssocForm, AssocList, Associations, Contact, Export, History, HistoryEntry,
     JsonShape, Layout, Properties,
@@ -25,9 +26,7 @@ pub fn read_with(
     file: &str,
     skipped: Option<&mut Vec<ReadError>>,
 ) -> Result<Export, ReadError> {
-    let mut contacts = Vec::new();
-    let layout = each(bytes, file, skipped, &mut |c, _| contacts.push(c))?;
-    Ok(Export { contacts, layout })
+    super::read_bytes_with(bytes, super::Format::Json, file, skipped)
 }
 
 /// Read a JSON export one contact at a time: each goes to `on_contact` with
@@ -40,8 +39,40 @@ pub fn each(
 ) -> Result<Layout, ReadError> {
     let text = check_utf8(bytes, file)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let doc: Value = serde_json::from_str(text).map_err(|e| syntax(file, &e))?;
+    let (doc, repeated) = value::parse(text).map_err(|e| syntax(file, &e))?;
     let pretty = text.trim().contains('\n');
+    // Keys written twice inside a contact refuse that contact (below);
+    // elsewhere (the export object's own keys), the file.
+    let steps_to_list = match &doc {
+        Value::Array(_) => 0,
+        _ => 1,
+    };
+    let contacts_key = match &doc {
+        Value::Object(top) => ["contacts", "results"]
+            .into_iter()
+            .find(|k| top.get(*k).is_some_and(Value::is_array)),
+        _ => None,
+    };
+    let mut by_contact: Vec<(usize, Repeated)> = Vec::new();
+    for r in repeated {
+        let steps = match (&doc, r.path.first(), contacts_key) {
+            (Value::Array(_), ..) => Some(&r.path[..]),
+            (_, Some(Step::Key(k)), Some(ck)) if k == ck => Some(&r.path[1..]),
+            _ => None,
+        };
+        match steps.and_then(|s| s.first()) {
+            Some(Step::Index(i)) => by_contact.push((*i, r)),
+            _ => {
+                let at = r.path_from(0);
+                return Err(ReadError::Invalid {
+                    file: file.into(),
+                    place: "top level".into(),
+                    what: repeated_what(&r.key, &at, "the export"),
+                });
+            }
+        }
+    }
+    let mut by_contact = by_contact.into_iter().peekable();
     let (shape, items) = match doc {
         Value::Array(items) => (JsonShape::Array, items),
         Value::Object(mut top) => {
@@ -92,7 +123,15 @@ pub fn each(
     // same once written).
     let pretty = pretty && !(items.is_empty() && matches!(shape, JsonShape::Array));
     for (i, v) in items.into_iter().enumerate() {
-        match contact_from_value(v) {
+        let mut first_repeated = None;
+        while let Some((_, r)) = by_contact.next_if(|(at, _)| *at == i) {
+            first_repeated.get_or_insert(r);
+        }
+        let read = match first_repeated {
+            Some(r) => Err(repeated_key(&v, &r, steps_to_list + 1)),
+            None => contact_from_value(v),
+        };
+        match read {
             Ok(c) => on_contact(c, Place::Contact(i + 1)),
             Err(e) => {
                 let e = e.at(file, &format!("contact {}", i + 1));
@@ -150,24 +189,159 @@ impl Serialize for Document<'_> {
 }
 
 /// A problem inside one contact, before the file and place are known.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactError {
     pub id: Option<String>,
+    /// The part of the contact it is in (`engagements`,
+    /// `properties.email`), when one part.
+    pub field: Option<String>,
+    /// What was found there, when it says more than the message.
+    pub value: Option<String>,
     pub what: String,
 }
 
 impl ContactError {
+    fn new(id: Option<&str>, what: String) -> Self {
+        ContactError {
+            id: id.map(str::to_string),
+            what,
+            ..Default::default()
+        }
+    }
+
     /// Attach the file and the contact's place.
     pub fn at(self, file: &str, place: &str) -> ReadError {
-        let place = match self.id {
-            Some(id) => format!("{place} (id {id})"),
-            None => place.to_string(),
-        };
-        ReadError::Invalid {
+        ReadError::Contact(Box::new(BadContact {
             file: file.into(),
-            place,
+            place: place.into(),
+            id: self.id,
+            field: self.field,
+            value: self.value,
             what: self.what,
+        }))
+    }
+}
+
+/// A JSON Lines line that is not a contact: not JSON, or JSON that is not
+/// a contact.
+#[derive(Debug)]
+pub enum LineError {
+    Syntax(serde_json::Error),
+    Contact(ContactError),
+}
+
+/// Parse one contact from its JSON text (a JSON Lines line), refusing a key
+/// written twice as [`contact_from_value`] refuses the rest.
+pub fn parse_contact(text: &str) -> Result<Contact, LineError> {
+    let (v, repeated) = value::parse(text).map_err(LineError::Syntax)?;
+    match repeated.first() {
+        Some(r) => Err(LineError::Contact(repeated_key(&v, r, 0))),
+        None => contact_from_value(v).map_err(LineError::Contact),
+    }
+}
+
+/// A contact that holds a key twice (`r`, `skip` steps into the document):
+/// named by its id where it has one.
+fn repeated_key(contact: &Value, r: &Repeated, skip: usize) -> ContactError {
+    // Not when "id" itself is written twice: which is the record's?
+    let id = contact
+        .get(key::ID)
+        .filter(|_| !(r.key == key::ID && r.path.len() == skip))
+        .and_then(crate::model::value_as_text)
+        .filter(|s| !s.trim().is_empty());
+    let at = r.path_from(skip);
+    let field = if at.is_empty() {
+        r.key.clone()
+    } else {
+        format!("{at}.{}", r.key)
+    };
+    ContactError {
+        id,
+        field: Some(field),
+        value: None,
+        what: repeated_what(&r.key, &at, "the contact"),
+    }
+}
+
+fn repeated_what(key: &str, at: &str, whole: &str) -> String {
+    let place = if at.is_empty() {
+        whole.to_string()
+    } else {
+        at.to_string()
+    };
+    format!(
+        "the key {} appears more than once in {place}; JSON keeps one value per key, so one would be lost: keep the right one and remove the other",
+        Value::String(key.into())
+    )
+}
+
+/// The sections that hold lists, and what their items are (SPEC section 2).
+const LIST_SECTIONS: [(&str, &str); 4] = [
+    (
+        key::ENGAGEMENTS,
+        "activities [{\"id\", \"type\", \"timestamp\"}, ...]",
+    ),
+    (key::VISITS, "visits [{\"timestamp\", \"url\", ...}, ...]"),
+    (
+        key::FORM_SUBMISSIONS,
+        "form submissions [{\"formId\", \"timestamp\", ...}, ...]",
+    ),
+    (key::USERTOKENS, "tracking tokens [\"...\", ...]"),
+];
+
+/// A section of the wrong shape: the list sections must be lists, and
+/// `subscriptions` an object of email address → list. `null` is a section
+/// left empty. A merge cannot combine anything else, and would keep one
+/// side's and drop the other's, so the contact is refused.
+fn section_shape(name: &str, v: &Value) -> Result<(), ContactError> {
+    let wrong = |field: String, expected: String, found: &Value| {
+        ContactError {
+        field: Some(field.clone()),
+        value: Some(shown(found)),
+        what: format!(
+            "\"{field}\" must be {expected}, found {}; a merge could not combine it and would drop it: correct or remove it in the export",
+            kind_of(found)
+        ),
+        ..Default::default()
+    }
+    };
+    if v.is_null() {
+        return Ok(());
+    }
+    if let Some((_, items)) = LIST_SECTIONS.iter().find(|(k, _)| *k == name) {
+        return match v {
+            Value::Array(_) => Ok(()),
+            _ => Err(wrong(name.into(), format!("a list of {items}"), v)),
+        };
+    }
+    if name == key::SUBSCRIPTIONS {
+        let Value::Object(m) = v else {
+            return Err(wrong(
+                name.into(),
+                "an object of email address → list of subscriptions {\"a@example.com\": [{\"id\", \"status\"}]}".into(),
+                v,
+            ));
+        };
+        for (email, set) in m {
+            if !set.is_array() && !set.is_null() {
+                return Err(wrong(
+                    format!("{name}.{email}"),
+                    "a list of subscriptions [{\"id\", \"status\"}, ...]".into(),
+                    set,
+                ));
+            }
         }
+    }
+    Ok(())
+}
+
+/// A value for a message: its JSON, cut short when long.
+fn shown(v: &Value) -> String {
+    const MAX: usize = 80;
+    let text = v.to_string();
+    match text.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{}...", &text[..at]),
+        None => text,
     }
 }
 
@@ -205,10 +379,7 @@ pub(crate) fn syntax(file: &str, e: &serde_json::Error) -> ReadError {
 
 /// Build a contact from its JSON object.
 pub fn contact_from_value(v: Value) -> Result<Contact, ContactError> {
-    let err = |id: Option<&str>, what: String| ContactError {
-        id: id.map(str::to_string),
-        what,
-    };
+    let err = |id: Option<&str>, what: String| ContactError::new(id, what);
     let Value::Object(obj) = v else {
         return Err(err(
             None,
@@ -260,6 +431,10 @@ pub fn contact_from_value(v: Value) -> Result<Contact, ContactError> {
             key::HISTORY => c.history = Some(history(v).map_err(|w| err(idr, w))?),
             key::ASSOCIATIONS => c.associations = Some(associations(v).map_err(|w| err(idr, w))?),
             _ => {
+                section_shape(&k, &v).map_err(|e| ContactError {
+                    id: c.id.clone().into(),
+                    ..e
+                })?;
                 c.sections.insert(k, v);
             }
         }
@@ -674,6 +849,155 @@ mod tests {
             e.contains("contact 1 (id 1)") && e.contains("property \"a\""),
             "{e}"
         );
+    }
+
+    #[test]
+    fn sections_of_the_wrong_shape_are_refused_with_their_place() {
+        for (section, bad, found, field, value) in [
+            (
+                "engagements",
+                r#"{"id":"e1"}"#,
+                "an object",
+                "engagements",
+                r#"{"id":"e1"}"#,
+            ),
+            (
+                "usertokens",
+                r#""utk""#,
+                "a string",
+                "usertokens",
+                r#""utk""#,
+            ),
+            ("visits", "3", "a number", "visits", "3"),
+            (
+                "formSubmissions",
+                "true",
+                "a boolean",
+                "formSubmissions",
+                "true",
+            ),
+            (
+                "subscriptions",
+                r#"[{"id":"s"}]"#,
+                "an array",
+                "subscriptions",
+                r#"[{"id":"s"}]"#,
+            ),
+            (
+                "subscriptions",
+                r#"{"a@x.com":{"id":"s"}}"#,
+                "an object",
+                "subscriptions.a@x.com",
+                r#"{"id":"s"}"#,
+            ),
+        ] {
+            let text =
+                format!(r#"[{{"id":"1","properties":{{}}}},{{"id":"2","{section}":{bad}}}]"#);
+            let e = read(text.as_bytes(), "f.json").unwrap_err();
+            let ReadError::Contact(bad) = &e else {
+                panic!("{e:?}")
+            };
+            let BadContact {
+                place,
+                id,
+                field: f,
+                value: v,
+                what,
+                ..
+            } = &**bad;
+            assert_eq!(place, "contact 2");
+            assert_eq!(id.as_deref(), Some("2"));
+            assert_eq!((f.as_deref(), v.as_deref()), (Some(field), Some(value)));
+            assert!(what.contains(&format!("found {found}")), "{e}");
+            assert!(
+                e.to_string()
+                    .starts_with(&format!("f.json: contact 2 (id 2): \"{field}\" must be ")),
+                "{e}"
+            );
+        }
+        // Lists, per-email lists and null (a section left empty) read.
+        let ok = r#"[{"id":"1","engagements":[],"usertokens":null,"visits":[{}],"formSubmissions":[],"subscriptions":{"a@x.com":[],"b@x.com":null},"listMemberships":{"odd":1}}]"#;
+        assert_eq!(read(ok.as_bytes(), "f.json").unwrap().contacts.len(), 1);
+    }
+
+    #[test]
+    fn a_key_written_twice_refuses_its_contact() {
+        let e = read(
+            br#"[{"id":"1"},{"id":"2","properties":{"email":"a@x.com","email":"b@x.com"}}]"#,
+            "f.json",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "f.json: contact 2 (id 2): the key \"email\" appears more than once in properties; JSON keeps one value per key, so one would be lost: keep the right one and remove the other"
+        );
+        let ReadError::Contact(bad) = &e else {
+            panic!()
+        };
+        assert_eq!(bad.field.as_deref(), Some("properties.email"));
+        // In an export object, nested, and the id itself.
+        let e = read(
+            br#"{"contacts":[{"id":"1","engagements":[{"id":"e","id":"f"}]}]}"#,
+            "f.json",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with("f.json: contact 1 (id 1): the key \"id\" appears more than once in engagements[0];"), "{e}");
+        let e = read(br#"[{"id":"1","id":"2"}]"#, "f.json")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with(
+                "f.json: contact 1: the key \"id\" appears more than once in the contact;"
+            ),
+            "{e}"
+        );
+        // The export's own keys: the file.
+        for text in [
+            r#"{"contacts":[],"contacts":[{"id":"1"}]}"#,
+            r#"{"contacts":[],"deals":[{"id":1,"id":2}]}"#,
+        ] {
+            let e = read(text.as_bytes(), "f.json").unwrap_err().to_string();
+            assert!(e.starts_with("f.json: top level: the key"), "{e}");
+        }
+        // With `skipped`, the other contacts are still read.
+        let mut skipped = Vec::new();
+        let e = read_with(
+            br#"[{"id":"1","a":1,"a":2},{"id":"2"},{"id":"3","b":{"c":1,"c":1}}]"#,
+            "f.json",
+            Some(&mut skipped),
+        )
+        .unwrap();
+        assert_eq!(e.contacts.len(), 1);
+        assert_eq!(skipped.len(), 2);
+        // One JSON Lines line.
+        let e = match parse_contact(r#"{"id":"7","x":{"y":[{"z":1,"z":1}]}}"#) {
+            Err(LineError::Contact(e)) => e,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            (e.id.as_deref(), e.field.as_deref()),
+            (Some("7"), Some("x.y[0].z"))
+        );
+    }
+
+    #[test]
+    fn ids_and_numbers_beyond_64_bits_keep_their_digits() {
+        let text = r#"[{"id":100000000000000000001,"properties":{},"associations":{"deals":[100000000000000000000,100000000000000000001,1e+20,1.50]},"x":[-18446744073709551617,0.30000000000000000001]}]"#;
+        let e = read(text.as_bytes(), "t.json").unwrap();
+        let c = &e.contacts[0];
+        assert_eq!(c.id, "100000000000000000001");
+        let deals: Vec<&str> = c.assoc("deals").unwrap().ids().collect();
+        assert_eq!(
+            deals,
+            [
+                "100000000000000000000",
+                "100000000000000000001",
+                "1e+20",
+                "1.50"
+            ]
+        );
+        assert_eq!(roundtrip(text), format!("{text}\n"));
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod csv;
 pub mod formula;
 pub mod json;
 pub mod ndjson;
+pub mod value;
 
 use std::io::{self, Read, Write};
 use std::path::Path;
@@ -103,7 +104,32 @@ pub fn for_each_contact(
     format: Option<Format>,
     f: &mut dyn FnMut(Contact),
 ) -> Result<(), ReadError> {
-    each_contact_in(path, format, None, &mut |c, _| f(c)).map(|_| ())
+    // An export that holds one id twice is refused, as [`read_path`]
+    // refuses it, once every contact has been read.
+    let mut sieve = IdSieve::with_capacity(0);
+    if is_streamable(path, format) {
+        let file = each_contact_in(path, format, None, &mut |c, _| {
+            sieve.note(&c.id);
+            f(c)
+        })?;
+        return sieve.confirm(&file, |again| {
+            each_contact_in(path, format, None, &mut |c, at| again(&c.id, at)).map(|_| ())
+        });
+    }
+    let (bytes, format, file) = read_file(path, format)?;
+    each_contact(&bytes, format, &file, None, &mut |c, _| {
+        sieve.note(&c.id);
+        f(c)
+    })?;
+    sieve.confirm(&file, |again| {
+        each_contact(&bytes, format, &file, None, &mut |c, at| again(&c.id, at))
+    })
+}
+
+/// Whether [`each_contact_in`] reads the file a line at a time (a JSON
+/// Lines file) rather than whole.
+fn is_streamable(path: &Path, format: Option<Format>) -> bool {
+    path.as_os_str() != "-" && format.or_else(|| Format::from_path(path)) == Some(Format::Ndjson)
 }
 
 /// [`each_contact`] for a file (`-` is stdin): a JSON Lines file is read a
@@ -115,9 +141,7 @@ pub fn each_contact_in(
     mut skipped: Option<&mut Vec<ReadError>>,
     on_contact: &mut dyn FnMut(Contact, Place),
 ) -> Result<String, ReadError> {
-    let streamable = path.as_os_str() != "-"
-        && format.or_else(|| Format::from_path(path)) == Some(Format::Ndjson);
-    if !streamable {
+    if !is_streamable(path, format) {
         let (bytes, format, file) = read_file(path, format)?;
         each_contact(&bytes, format, &file, skipped, on_contact)?;
         return Ok(file);
@@ -209,6 +233,45 @@ pub enum ReadError {
         place: String,
         what: String,
     },
+    /// A contact that cannot be read (the rest of the file can).
+    #[error("{0}")]
+    Contact(Box<BadContact>),
+    /// Two contacts with one id (SPEC section 4: refused, never resolved).
+    #[error("{file}: {again} (id {id}): the same id as {first}; ids must be unique in an export, and which of the two is the contact cannot be told: remove or renumber one (contact-merge check lists every repeat)")]
+    RepeatedId {
+        file: String,
+        id: String,
+        /// Where the id is first.
+        first: Place,
+        /// Where it is again.
+        again: Place,
+    },
+}
+
+/// A contact that cannot be read: where it is, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadContact {
+    pub file: String,
+    /// "line 4", "contact 3".
+    pub place: String,
+    /// Its record id, when it has one.
+    pub id: Option<String>,
+    /// The part of the contact at fault (`engagements`,
+    /// `properties.email`), when one part.
+    pub field: Option<String>,
+    /// What was found there, when it says more than the message.
+    pub value: Option<String>,
+    pub what: String,
+}
+
+impl std::fmt::Display for BadContact {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.file, self.place)?;
+        if let Some(id) = &self.id {
+            write!(f, " (id {id})")?;
+        }
+        write!(f, ": {}", self.what)
+    }
 }
 
 /// Read an export from a file (`-` is stdin), in the given format or the one
@@ -244,10 +307,136 @@ pub fn read_bytes_with(
     if is_empty(bytes) {
         return Err(ReadError::Empty { file: file.into() });
     }
-    match format {
-        Format::Json => json::read_with(bytes, file, skipped),
-        Format::Ndjson => ndjson::read_with(bytes, file, skipped),
-        Format::Csv => csv::read_with(bytes, file, skipped),
+    let mut skipped = skipped;
+    let mut contacts = Vec::new();
+    let mut places = Vec::new();
+    let mut keep = |c, at| {
+        contacts.push(c);
+        places.push(at);
+    };
+    let layout = match format {
+        Format::Json => json::each(bytes, file, skipped.as_deref_mut(), &mut keep)?,
+        Format::Ndjson => {
+            ndjson::each(bytes, file, skipped.as_deref_mut(), &mut keep)?;
+            Layout::Ndjson
+        }
+        Format::Csv => Layout::Csv(csv::each(bytes, file, skipped.as_deref_mut(), &mut keep)?),
+    };
+    unique_ids(&mut contacts, &places, file, skipped)?;
+    Ok(Export { contacts, layout })
+}
+
+/// Refuse an export that holds one id twice (SPEC section 4): the error
+/// names the id and both places. With `skipped`, every repeat is reported
+/// there and left out (the first record with the id stays).
+fn unique_ids(
+    contacts: &mut Vec<Contact>,
+    places: &[Place],
+    file: &str,
+    skipped: Option<&mut Vec<ReadError>>,
+) -> Result<(), ReadError> {
+    let mut first: rustc_hash::FxHashMap<&str, usize> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(contacts.len(), Default::default());
+    let mut again: Vec<(usize, usize)> = Vec::new();
+    for (i, c) in contacts.iter().enumerate() {
+        if let Some(&f) = first.get(c.id.as_str()) {
+            again.push((i, f));
+        } else {
+            first.insert(&c.id, i);
+        }
+    }
+    drop(first);
+    let error = |&(i, f): &(usize, usize)| ReadError::RepeatedId {
+        file: file.into(),
+        id: contacts[i].id.clone(),
+        first: places[f],
+        again: places[i],
+    };
+    match (again.first(), skipped) {
+        (None, _) => Ok(()),
+        (Some(a), None) => Err(error(a)),
+        (Some(_), Some(list)) => {
+            list.extend(again.iter().map(error));
+            let mut i = 0;
+            let mut next = again.iter().map(|(i, _)| *i).peekable();
+            contacts.retain(|_| {
+                let drop = next.next_if_eq(&i).is_some();
+                i += 1;
+                !drop
+            });
+            Ok(())
+        }
+    }
+}
+
+/// The ids read so far, as 64-bit hashes (8 bytes an id, written one
+/// after the other: no table to keep while the file is read). Once every
+/// id is in, the sorted hashes say whether an id may have come twice; only
+/// then is the file read again, for the ids and their places
+/// ([`IdSieve::confirm`]). Crafted ids whose hashes collide cost that
+/// second reading, never a wrong answer.
+pub(crate) struct IdSieve {
+    hashes: Vec<u64>,
+}
+
+impl IdSieve {
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        IdSieve {
+            hashes: Vec::with_capacity(n),
+        }
+    }
+
+    fn hash(id: &str) -> u64 {
+        use std::hash::BuildHasher;
+        rustc_hash::FxBuildHasher.hash_one(id)
+    }
+
+    /// A contact's id was read.
+    pub(crate) fn note(&mut self, id: &str) {
+        self.hashes.push(Self::hash(id));
+    }
+
+    /// Once every id is noted: the error of [`read_bytes`] for an id read
+    /// twice, if there is one. `again` reads the contacts again (from the
+    /// start), handing each one's id and place to its callback; it runs
+    /// only when a hash came twice.
+    pub(crate) fn confirm(
+        mut self,
+        file: &str,
+        again: impl FnOnce(&mut dyn FnMut(&str, Place)) -> Result<(), ReadError>,
+    ) -> Result<(), ReadError> {
+        self.hashes.sort_unstable();
+        let twice: rustc_hash::FxHashSet<u64> = self
+            .hashes
+            .windows(2)
+            .filter(|w| w[0] == w[1])
+            .map(|w| w[0])
+            .collect();
+        drop(self.hashes);
+        if twice.is_empty() {
+            return Ok(());
+        }
+        let mut first: rustc_hash::FxHashMap<String, Place> = Default::default();
+        let mut found: Option<ReadError> = None;
+        again(&mut |id, at| {
+            if found.is_some() || !twice.contains(&Self::hash(id)) {
+                return;
+            }
+            match first.get(id) {
+                Some(&f) => {
+                    found = Some(ReadError::RepeatedId {
+                        file: file.into(),
+                        id: id.to_string(),
+                        first: f,
+                        again: at,
+                    })
+                }
+                None => {
+                    first.insert(id.to_string(), at);
+                }
+            }
+        })?;
+        found.map_or(Ok(()), Err)
     }
 }
 
@@ -334,6 +523,114 @@ mod tests {
             Format::Ndjson
         );
         assert_eq!(Format::sniff(b"Record ID,Email\n"), Format::Csv);
+    }
+
+    #[test]
+    fn an_id_read_twice_refuses_the_export_naming_both_places() {
+        for (format, text, message) in [
+            (
+                Format::Json,
+                r#"[{"id":"1"},{"id":"2"},{"id":1}]"#,
+                "f: contact 3 (id 1): the same id as contact 1;",
+            ),
+            (
+                Format::Ndjson,
+                "{\"id\":\"1\"}\n\n{\"id\":\"2\"}\n{\"id\":\"2\"}\n",
+                "f: line 4 (id 2): the same id as line 3;",
+            ),
+            (
+                Format::Csv,
+                "Record ID,Email\n1,a\n2,b\n 2 ,c\n1,d\n",
+                "f: line 4 (id 2): the same id as line 3;",
+            ),
+        ] {
+            let e = read_bytes(text.as_bytes(), format, "f").unwrap_err();
+            assert!(matches!(e, ReadError::RepeatedId { .. }), "{e:?}");
+            assert!(e.to_string().starts_with(message), "{e}");
+            // With `skipped`, every repeat is reported and left out.
+            let mut skipped = Vec::new();
+            let export = read_bytes_with(text.as_bytes(), format, "f", Some(&mut skipped)).unwrap();
+            let ids: Vec<&str> = export.contacts.iter().map(|c| c.id.as_str()).collect();
+            assert_eq!(ids, ["1", "2"], "{format:?}");
+            assert!(!skipped.is_empty());
+        }
+    }
+
+    #[test]
+    fn the_id_sieve_reads_again_only_when_a_hash_repeats() {
+        let mut sieve = IdSieve::with_capacity(0);
+        for id in ["1", "2", "3"] {
+            sieve.note(id);
+        }
+        sieve
+            .confirm("f", |_| panic!("no hash came twice"))
+            .unwrap();
+        // A hash that came twice for two ids the file does not repeat (a
+        // collision, as crafted ids could make): read again, no error.
+        let mut sieve = IdSieve::with_capacity(0);
+        sieve.note("1");
+        sieve.note("1");
+        let mut again = false;
+        sieve
+            .confirm("f", |each| {
+                again = true;
+                each("1", Place::Line(1));
+                each("2", Place::Line(2));
+                Ok(())
+            })
+            .unwrap();
+        assert!(again);
+        // A true repeat: the first two places of the first id read twice.
+        let mut sieve = IdSieve::with_capacity(0);
+        for id in ["a", "b", "b", "a", "b"] {
+            sieve.note(id);
+        }
+        let e = sieve
+            .confirm("f", |each| {
+                for (i, id) in ["a", "b", "b", "a", "b"].into_iter().enumerate() {
+                    each(id, Place::Line(i as u64 + 1));
+                }
+                Ok(())
+            })
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("f: line 3 (id b): the same id as line 2;"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn contacts_read_one_at_a_time_refuse_a_repeated_id_too() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text, places) in [
+            (
+                "a.ndjson",
+                "{\"id\":\"1\"}\n{\"id\":\"2\"}\n{\"id\":\"1\"}\n",
+                "line 3 (id 1): the same id as line 1;",
+            ),
+            (
+                "a.csv",
+                "Record ID\n1\n2\n1\n",
+                "line 4 (id 1): the same id as line 2;",
+            ),
+            (
+                "a.json",
+                "[{\"id\":\"1\"},{\"id\":\"2\"},{\"id\":\"1\"}]",
+                "contact 3 (id 1): the same id as contact 1;",
+            ),
+        ] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            let mut n = 0;
+            let e = for_each_contact(&path, None, &mut |_| n += 1).unwrap_err();
+            assert_eq!(n, 3);
+            assert_eq!(
+                e.to_string(),
+                read_path(&path, None).unwrap_err().to_string()
+            );
+            assert!(e.to_string().contains(places), "{e}");
+        }
     }
 
     #[test]

@@ -2,9 +2,9 @@
 
 use std::io::{self, BufRead, Write};
 
-use super::json::{contact_from_value, syntax};
+use super::json::{parse_contact, syntax, LineError};
 use super::{Place, ReadError};
-use crate::model::{Contact, Export, Layout};
+use crate::model::{Contact, Export};
 
 /// Read a JSON Lines export held in memory.
 pub fn read(bytes: &[u8], file: &str) -> Result<Export, ReadError> {
@@ -18,12 +18,7 @@ pub fn read_with(
     file: &str,
     skipped: Option<&mut Vec<ReadError>>,
 ) -> Result<Export, ReadError> {
-    let mut contacts = Vec::new();
-    each(bytes, file, skipped, &mut |c, _| contacts.push(c))?;
-    Ok(Export {
-        contacts,
-        layout: Layout::Ndjson,
-    })
+    super::read_bytes_with(bytes, super::Format::Ndjson, file, skipped)
 }
 
 /// Read JSON Lines one contact at a time: each goes to `on_contact` with its
@@ -80,17 +75,24 @@ fn parse_line(line: &[u8], n: u64, file: &str) -> Result<Contact, ReadError> {
         line: n,
         offset: e.valid_up_to() as u64,
     })?;
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-        let mut err = syntax(file, &e);
-        if let ReadError::Syntax { line, what, .. } = &mut err {
-            *line = n;
-            if e.is_eof() {
-                *what = "the line ends before its JSON object does; each line holds one whole contact (is the line cut off, or the file truncated?)".into();
+    parse_contact(text).map_err(|e| line_error(e, file, n))
+}
+
+/// A line's error, with its file and line.
+pub(crate) fn line_error(e: LineError, file: &str, n: u64) -> ReadError {
+    match e {
+        LineError::Syntax(e) => {
+            let mut err = syntax(file, &e);
+            if let ReadError::Syntax { line, what, .. } = &mut err {
+                *line = n;
+                if e.is_eof() {
+                    *what = "the line ends before its JSON object does; each line holds one whole contact (is the line cut off, or the file truncated?)".into();
+                }
             }
+            err
         }
-        err
-    })?;
-    contact_from_value(value).map_err(|e| e.at(file, &format!("line {n}")))
+        LineError::Contact(e) => e.at(file, &format!("line {n}")),
+    }
 }
 
 /// Write one contact per line.

@@ -8,6 +8,7 @@ mod bad_input;
 mod check;
 mod completions;
 mod crash;
+mod data_integrity;
 mod diff;
 mod dupes;
 mod formulas;
