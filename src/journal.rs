@@ -366,12 +366,24 @@ const NOT_A_JOURNAL: &str = "is this a journal written by `contact-merge apply -
 fn parse_entry(line: &[u8], n: u64) -> Result<JournalEntry, String> {
     let text = std::str::from_utf8(line)
         .map_err(|_| "the line is not valid UTF-8; the journal looks damaged".to_string())?;
-    let value: Value = serde_json::from_str(text).map_err(|e| {
+    let (value, repeated) = crate::format::value::parse(text).map_err(|e| {
         format!(
             "malformed JSON at column {}: {e}; each line of a journal is one JSON object",
             e.column()
         )
     })?;
+    // A key written twice would make the line say two things: which one the
+    // merge recorded cannot be told.
+    if let Some(r) = repeated.first() {
+        let place = match r.path_from(0) {
+            p if p.is_empty() => String::new(),
+            p => format!(" in {p}"),
+        };
+        return Err(format!(
+            "the key \"{}\" is written twice{place}; the journal looks edited: use the journal the merge wrote",
+            r.key
+        ));
+    }
     let Value::Object(mut obj) = value else {
         return Err(format!(
             "expected a JSON object (one merge), found {value}; {NOT_A_JOURNAL}"
@@ -602,8 +614,16 @@ mod tests {
     fn errors_name_file_and_line() {
         let mut good = Vec::new();
         entry().write(&mut good).unwrap();
-        let cases: [(&[u8], &str); 6] = [
+        let cases: [(&[u8], &str); 8] = [
             (b"{\"mergeTime\": ", "malformed JSON"),
+            (
+                br#"{"mergeTime":"t","mergeTime":"u"}"#,
+                "the key \"mergeTime\" is written twice; the journal looks edited",
+            ),
+            (
+                br#"{"mergeTime":"t","primary":{"id":"1","properties":{"num_conversion_events":"1","num_conversion_events":"9"}}}"#,
+                "the key \"num_conversion_events\" is written twice in primary.properties",
+            ),
             (b"[1]", "expected a JSON object"),
             (
                 br#"{"mergeTime":"t","policy":"p","primaryId":"1","secondaryId":"2"}"#,
