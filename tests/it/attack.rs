@@ -1,0 +1,74 @@
+//! What a skeptical user tried by hand after issue 16, each a regression
+//! test for a hole the first fixes left.
+
+use crate::util::{stderr, stdout, Sandbox};
+
+/// `--in-place -o OTHER` used to write OTHER and leave the export as it
+/// was, exit 0: the user asked for the export to be replaced and it was
+/// not. Refused as a usage error, nothing written; `--in-place` with an
+/// `-o` naming the export itself still works.
+#[test]
+fn in_place_with_an_output_that_is_not_the_export_is_refused() {
+    for (export, plan, other) in [
+        ("contacts.csv", "plan.csv", "other.csv"),
+        ("contacts.json", "plan.csv", "other.json"),
+        ("contacts.ndjson", "plan.csv", "-"),
+    ] {
+        let s = Sandbox::new();
+        let before = s.files();
+        let original = s.read(export);
+        let out = s
+            .cmd()
+            .args(["apply", export, "--plan", plan, "--in-place", "-o", other])
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{export} -o {other}: {err}");
+        assert!(err.contains("--in-place"), "{err}");
+        assert!(err.contains(export), "{err}");
+        assert_eq!(stdout(&out), "", "{export} -o {other}");
+        assert_eq!(s.files(), before, "{export} -o {other}: a file was written");
+        assert_eq!(s.read(export), original);
+
+        let out = s
+            .cmd()
+            .args(["merge", export, "101", "102", "--in-place", "-o", other])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "merge: {}", stderr(&out));
+        assert_eq!(s.files(), before);
+
+        // -o naming the export, by another spelling, is the export.
+        let same = format!("./{export}");
+        let out = s
+            .cmd()
+            .args(["apply", export, "--plan", plan, "--in-place", "-o", &same])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_ne!(s.read(export), original, "{export} was not replaced");
+    }
+}
+
+/// The same for `unmerge` (split an email off).
+#[test]
+fn unmerge_in_place_with_another_output_is_refused() {
+    let s = Sandbox::new();
+    let merged = s
+        .cmd()
+        .args(["merge", "contacts.csv", "101", "102", "-o", "m.csv"])
+        .output()
+        .unwrap();
+    assert!(merged.status.success(), "{}", stderr(&merged));
+    let before = s.files();
+    let original = s.read("m.csv");
+    let out = s
+        .cmd()
+        .args(["unmerge", "m.csv", "101", "janedoe@gmail.com"])
+        .args(["--in-place", "-o", "split.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(s.files(), before);
+    assert_eq!(s.read("m.csv"), original);
+}
