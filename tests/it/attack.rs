@@ -72,3 +72,78 @@ fn unmerge_in_place_with_another_output_is_refused() {
     assert_eq!(s.files(), before);
     assert_eq!(s.read("m.csv"), original);
 }
+
+/// `-o -` with a journal, the export going the in-memory way (JSON, or a
+/// change of format): the journal used to be put in place before the
+/// export was written to stdout, so a stdout that failed (`> /dev/full`,
+/// `>&-`) gave exit 1, "nothing written", with the merges appended to the
+/// journal (a second run then recorded them twice). The journal is
+/// written only once stdout took the whole export, as on the streamed way.
+#[test]
+fn a_journal_is_not_appended_to_when_stdout_failed() {
+    use std::process::Command;
+    let s = Sandbox::new();
+    for (redirect, says) in [
+        ("> /dev/full", "No space left"),
+        (">&-", "stdout is closed"),
+    ] {
+        for args in [
+            &["apply", "contacts.json", "--plan", "plan.csv"][..],
+            &[
+                "apply",
+                "contacts.csv",
+                "--plan",
+                "plan.csv",
+                "--output-format",
+                "json",
+            ],
+            &[
+                "apply",
+                "contacts.ndjson",
+                "--plan",
+                "plan.csv",
+                "--output-format",
+                "csv",
+            ],
+            &["merge", "contacts.json", "101", "102"],
+            &[
+                "merge",
+                "contacts.csv",
+                "101",
+                "102",
+                "--output-format",
+                "ndjson",
+            ],
+        ] {
+            let what = format!("{} {redirect}", args.join(" "));
+            let out = Command::new("sh")
+                .arg("-c")
+                .arg(format!(r#""$0" "$@" -o - --journal j.jsonl {redirect}"#))
+                .arg(env!("CARGO_BIN_EXE_contact-merge"))
+                .args(args)
+                .current_dir(s.dir.path())
+                .env_clear()
+                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+                .output()
+                .unwrap();
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(1), "{what}: {err}");
+            assert!(err.contains(says), "{what}: {err}");
+            assert!(
+                !s.path("j.jsonl").exists(),
+                "{what}: the journal was written"
+            );
+        }
+    }
+    // With a stdout that takes it, the journal is written.
+    let out = s
+        .cmd()
+        .args(["apply", "contacts.json", "--plan", "plan.csv", "-o", "-"])
+        .args(["--journal", "j.jsonl"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stdout(&out).is_empty());
+    let journal = String::from_utf8(s.read("j.jsonl")).unwrap();
+    assert_eq!(journal.lines().count(), 2);
+}
