@@ -147,3 +147,42 @@ fn a_journal_is_not_appended_to_when_stdout_failed() {
     let journal = String::from_utf8(s.read("j.jsonl")).unwrap();
     assert_eq!(journal.lines().count(), 2);
 }
+
+/// `--help` and `--version` onto a full disk or a closed stdout used to
+/// exit 0 with nothing written: clap's printing error was dropped. They
+/// fail with the reason like every other command's stdout; a closed pipe
+/// (`| head`) is still exit 0.
+#[test]
+fn help_and_version_that_cannot_be_written_fail() {
+    use std::process::Command;
+    let s = Sandbox::new();
+    for args in [
+        &["--help"][..],
+        &["-h"],
+        &["--version"],
+        &["apply", "--help"],
+        &["help", "unmerge"],
+    ] {
+        for (redirect, says) in [
+            ("> /dev/full", "No space left"),
+            (">&-", "stdout is closed"),
+        ] {
+            let what = format!("{} {redirect}", args.join(" "));
+            let out = Command::new("sh")
+                .arg("-c")
+                .arg(format!(r#""$0" "$@" {redirect}"#))
+                .arg(env!("CARGO_BIN_EXE_contact-merge"))
+                .args(args)
+                .current_dir(s.dir.path())
+                .output()
+                .unwrap();
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(1), "{what}: {err}");
+            assert!(err.contains("cannot write to stdout"), "{what}: {err}");
+            assert!(err.contains(says), "{what}: {err}");
+        }
+        let out = s.cmd().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(!stdout(&out).is_empty());
+    }
+}
