@@ -186,3 +186,43 @@ fn help_and_version_that_cannot_be_written_fail() {
         assert!(!stdout(&out).is_empty());
     }
 }
+
+/// `unmerge FILE ID EMAIL --journal J` used to split the email off, exit 0,
+/// and neither read nor write J: a user who expected the split recorded
+/// in the journal had no record and no word of it. A usage error.
+#[test]
+fn a_journal_given_to_a_split_is_refused() {
+    let s = Sandbox::new();
+    let merged = s
+        .cmd()
+        .args(["merge", "contacts.csv", "101", "102", "-o", "m.csv"])
+        .args(["--journal", "j.jsonl"])
+        .output()
+        .unwrap();
+    assert!(merged.status.success(), "{}", stderr(&merged));
+    let before = s.files();
+    let journal = s.read("j.jsonl");
+    for journal_arg in ["j.jsonl", "new.jsonl"] {
+        let out = s
+            .cmd()
+            .args([
+                "unmerge",
+                "m.csv",
+                "101",
+                "janedoe@gmail.com",
+                "-o",
+                "split.csv",
+            ])
+            .args(["--journal", journal_arg])
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("--journal") && err.contains("--restore"),
+            "{err}"
+        );
+        assert_eq!(s.files(), before, "a file was written");
+        assert_eq!(s.read("j.jsonl"), journal);
+    }
+}
