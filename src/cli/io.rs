@@ -144,9 +144,10 @@ pub fn lost_in_csv(export: &Export, format: Format) -> Vec<(String, usize)> {
     lost
 }
 
-/// Write the export to the target: atomically to a file, or to stdout;
-/// the journal, when there is one, is put in place just before it (see
-/// [`commit`]). Returns warnings about what the target format cannot hold.
+/// Write the export to the target: atomically to a file, with the
+/// journal, when there is one, put in place just before it (see
+/// [`commit`]); or to stdout, the journal put in place once stdout took
+/// the whole export. Returns warnings about what the target format cannot hold.
 pub fn save(
     export: &Export,
     target: &Target,
@@ -167,9 +168,13 @@ pub fn save(
     };
     match target.temp_file()? {
         None => {
-            commit(journal, None, target)?;
-            format::write_with(export, target.format, opts, stdout)
+            // The export first, flushed, then the journal: like the
+            // streamed way, a run whose stdout failed (`> /dev/full`,
+            // `>&-`) leaves the journal as it was, as exit 1 says.
+            format::write_with(export, target.format, opts, &mut *stdout)
+                .and_then(|()| stdout.flush())
                 .context("cannot write to stdout")?;
+            commit(journal, None, target)?;
         }
         Some(mut tmp) => {
             format::write_with(export, target.format, opts, tmp.writer())

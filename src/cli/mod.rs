@@ -165,8 +165,25 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            let printed = e.print();
+            if e.use_stderr() {
+                return ExitCode::from(2);
+            }
+            // `--help` and `--version` were asked for on stdout: a closed
+            // pipe is fine, any other failed write is exit 1 with the reason.
+            let failed = match printed {
+                Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => None,
+                Err(err) => Some(err.to_string()),
+                Ok(()) if stdout::closed_at_start() => Some(stdout::CLOSED.to_string()),
+                Ok(()) => None,
+            };
+            return match failed {
+                Some(why) => {
+                    let _ = writeln!(std::io::stderr(), "error: cannot write to stdout: {why}");
+                    ExitCode::from(1)
+                }
+                None => ExitCode::SUCCESS,
+            };
         }
     };
     let global = match cli.resolve() {

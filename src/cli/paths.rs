@@ -10,8 +10,9 @@
 //! - `--journal -`: a journal is a file, appended to and read back by
 //!   `unmerge --restore`, not a stream.
 //!
-//! The one overlap allowed is `--in-place` (alone or with `-o`): the export
-//! written over itself.
+//! The one overlap allowed is `--in-place` (alone or with an `-o` naming
+//! the export): the export written over itself. `--in-place` with an `-o`
+//! naming another file is refused: the export would silently stay as it was.
 //!
 //! An existing file is known by its device and inode, so every path to it
 //! is the same; one that does not exist yet by its absolute path, with the
@@ -208,6 +209,29 @@ impl<'a> Paths<'a> {
             .map(|n| (n, Id::of(n, null)))
             .collect();
         let (inputs, outputs) = ids.split_at(self.inputs.len());
+        // `--in-place -o X` is allowed only when X is the export: with any
+        // other X the export would silently stay as it was.
+        let export = inputs.iter().find(|(i, _)| i.role == Role::Export);
+        for (o, id_o) in outputs {
+            if o.role != Role::InPlace || o.option != "-o" {
+                continue;
+            }
+            if let Some((e, id_e)) = export.filter(|(e, _)| !e.is_std()) {
+                if !id_o.same_file(id_e) {
+                    return Err(UsageError(format!(
+                        "--in-place replaces {}, but {} names another file: drop -o to replace \
+                         the export, or drop --in-place to write {}",
+                        e.label,
+                        o.label,
+                        if o.is_std() {
+                            "stdout".to_string()
+                        } else {
+                            o.path.display().to_string()
+                        }
+                    )));
+                }
+            }
+        }
         for (i, (a, id_a)) in inputs.iter().enumerate() {
             for (b, id_b) in &inputs[i + 1..] {
                 if id_a.stream.is_some() && id_a.stream == id_b.stream {

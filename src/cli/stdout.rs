@@ -44,11 +44,18 @@ impl<W: Write> Stdout<W> {
     }
 }
 
+/// Whether stdout was closed when the program started ([`check_at_start`]).
+pub fn closed_at_start() -> bool {
+    CLOSED_AT_START.load(Ordering::Relaxed)
+}
+
+/// Why a write to a stdout that was closed at start fails.
+pub const CLOSED: &str =
+    "stdout is closed (started with >&-); redirect it to a file, or to /dev/null to discard it";
+
 /// The error of a write to a stdout that was closed at start.
 fn closed() -> io::Error {
-    io::Error::other(
-        "stdout is closed (started with >&-); redirect it to a file, or to /dev/null to discard it",
-    )
+    io::Error::other(CLOSED)
 }
 
 impl<W: Write> Write for Stdout<W> {

@@ -7,6 +7,14 @@ use crate::journal::read_journal;
 use crate::unmerge::{restore_from, split_off};
 
 pub fn run(args: &UnmergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
+    if args.restore.is_none() && !args.journal.is_empty() {
+        return Err(super::UsageError(
+            "--journal is read by `unmerge ID --restore SECONDARY_ID` only; splitting an email off \
+             writes no journal: drop --journal"
+                .into(),
+        )
+        .into());
+    }
     let mut export = io::load(&args.file, ctx.global)?;
     let target = io::target(
         &args.file,
