@@ -569,7 +569,7 @@ pub fn oldest_original_source(p: &Contact, s: &Contact) -> Result<Vec<Decision>,
                 older_side(a, b, "was set")
             } else {
                 match (created_time(p)?, created_time(s)?) {
-                    (Some(a), Some(b)) => older_side(a, b, "'s contact was created"),
+                    (Some(a), Some(b)) => older_side(a, b, "came with a contact created"),
                     _ => (
                         Side::Primary,
                         "it is not known which contact was created first; the primary's source is kept".into(),
