@@ -259,12 +259,29 @@ pub fn run(command: &Command, ctx: &mut Ctx) -> anyhow::Result<Status> {
         Command::Completions(a) => completions::run(a, ctx),
         Command::Man(a) => man::run(a, ctx),
     }
+    .map_err(name_stdout)
     .and_then(|s| {
         ctx.out.flush().context("cannot write to stdout")?;
         Ok(s)
     });
     ctx.finish(result.is_ok());
     result
+}
+
+/// A failed write that carries no context is a write to stdout: every file
+/// the commands read or write is named where it is opened, and the tables
+/// and JSON reports go to stdout through `?`. Say so, instead of a bare "No
+/// space left on device".
+fn name_stdout(e: anyhow::Error) -> anyhow::Error {
+    let bare_io = e.chain().count() == 1
+        && (e.downcast_ref::<std::io::Error>().is_some()
+            || e.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.is_io()));
+    if bare_io {
+        e.context("cannot write to stdout")
+    } else {
+        e
+    }
 }
 
 /// The merge options from the flags and the global `--merge-time`.

@@ -199,3 +199,23 @@ fn writing_to_a_closed_stdout_is_an_error_not_a_success() {
     assert!(stderr(&out).contains("wrote 4 contacts to out.csv"));
     assert!(Path::new(&s.path("out.csv")).exists());
 }
+
+/// A table or a JSON report that cannot be written says that stdout is what
+/// failed (it said only "No space left on device").
+#[test]
+fn a_report_onto_a_full_disk_names_stdout() {
+    let s = Sandbox::new();
+    for args in [
+        &["show", "contacts.json", "101"][..],
+        &["diff", "contacts.json", "101", "102", "--format", "json"],
+        &["check", "contacts.csv", "--format", "json"],
+    ] {
+        let out = into_full_disk(&s, args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = stderr(&out);
+        assert!(
+            err.contains("cannot write to stdout: No space left on device"),
+            "{args:?}: {err}"
+        );
+    }
+}
