@@ -692,6 +692,9 @@ fn count(v: Option<&Option<String>>) -> Result<u128, &'static str> {
     if t.is_empty() {
         return Ok(0);
     }
+    if t.starts_with('-') && t.len() > 1 {
+        return Err("is below 0, and a count is 0 or more");
+    }
     let whole = match t.split_once('.') {
         Some((w, frac)) if !frac.is_empty() && frac.bytes().all(|b| b == b'0') => w,
         Some(_) => return Err("is not a whole number"),
@@ -1509,6 +1512,8 @@ mod tests {
             let err = restore(&mut e, "1", "2", &j).unwrap_err().to_string();
             let reason = if bad.len() > 30 {
                 "is too large for a counter (more than 2^128)"
+            } else if bad.starts_with('-') {
+                "is below 0, and a count is 0 or more"
             } else {
                 "is not a whole number"
             };
