@@ -95,6 +95,7 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         };
         finish_journal(writer.take(), args)?;
         io::commit(journal.take(), tmp, &target)?;
+        ctx.wrote_outputs(&target, args.journal.as_deref());
         let warnings = io::sanitize_unused(&target).into_iter().collect();
         (done.report, target, done.contacts, warnings)
     } else {
@@ -109,6 +110,7 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         };
         finish_journal(writer.take(), args)?;
         let warnings = io::save(&export, &target, ctx.out, journal.take())?;
+        ctx.wrote_outputs(&target, args.journal.as_deref());
         (report, target, export.contacts.len(), warnings)
     };
     for w in &report.warnings {

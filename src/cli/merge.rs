@@ -67,6 +67,7 @@ pub fn run(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         _ => None,
     };
     let lost = io::save(&export, &target, ctx.out, journal)?;
+    ctx.wrote_outputs(&target, args.journal.as_deref());
     let done = Done {
         changed: changed(&outcome.decisions),
         warnings: outcome.warnings,
@@ -274,6 +275,7 @@ fn streamed(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Option<Status>> {
         None => None,
     };
     io::commit(journal, tmp, &target)?;
+    ctx.wrote_outputs(&target, args.journal.as_deref());
     let done = Done {
         changed: changed_here.into_inner().expect("not poisoned"),
         warnings: streamed

@@ -69,6 +69,9 @@ const WARNINGS_SHOWN: usize = 5;
 #[derive(Default)]
 struct Notes {
     summaries: Vec<String>,
+    /// The files this command has put in place (outputs, journals): a
+    /// failure after that must not read as "nothing was written".
+    written: Vec<String>,
     /// Per kind, in the order the kinds came: the count, and whether the
     /// command's JSON report lists them.
     warnings: Vec<(String, usize, bool)>,
@@ -114,6 +117,22 @@ impl Ctx<'_> {
     pub fn print_table(&mut self, t: &table::Table) -> std::io::Result<()> {
         self.notes.cut |= t.cut();
         writeln!(self.out, "{t}")
+    }
+
+    /// Note that a file is in place (an output or a journal renamed over its
+    /// target): an error after this says so.
+    pub fn wrote(&mut self, what: impl Into<String>) {
+        self.notes.written.push(what.into());
+    }
+
+    /// [`Ctx::wrote`] for a command's output file (not stdout) and journal.
+    pub fn wrote_outputs(&mut self, target: &io::Target, journal: Option<&std::path::Path>) {
+        if let Some(p) = &target.path {
+            self.wrote(p.display().to_string());
+        }
+        if let Some(j) = journal {
+            self.wrote(format!("the journal {}", j.display()));
+        }
     }
 
     /// Print a table on stderr (the reasons for a refusal).
@@ -263,6 +282,14 @@ pub fn run(command: &Command, ctx: &mut Ctx) -> anyhow::Result<Status> {
     .and_then(|s| {
         ctx.out.flush().context("cannot write to stdout")?;
         Ok(s)
+    })
+    .map_err(|e| match ctx.notes.written.as_slice() {
+        [] => e,
+        files => e.context(format!(
+            "{} {} written; what failed came after",
+            crate::text::and_list(files),
+            if files.len() == 1 { "was" } else { "were" }
+        )),
     });
     ctx.finish(result.is_ok());
     result

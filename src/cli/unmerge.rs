@@ -78,6 +78,7 @@ pub fn run(args: &UnmergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         (None, None) => unreachable!("clap requires EMAIL or --restore"),
     };
     let warnings = io::save(&export, &target, ctx.out, None)?;
+    ctx.wrote_outputs(&target, None);
     for w in &warnings {
         ctx.warn("csv-columns", w);
     }

@@ -219,3 +219,48 @@ fn a_report_onto_a_full_disk_names_stdout() {
         );
     }
 }
+
+/// The files are in place when the JSON report cannot be written: the
+/// error says so, instead of reading as "nothing was written".
+#[test]
+fn a_report_that_fails_after_the_files_are_written_says_they_were() {
+    let s = Sandbox::new();
+    for args in [
+        &[
+            "apply",
+            "contacts.csv",
+            "--plan",
+            "plan.csv",
+            "-o",
+            "out.csv",
+            "--journal",
+            "j.jsonl",
+            "--format",
+            "json",
+        ][..],
+        &[
+            "merge",
+            "contacts.json",
+            "101",
+            "102",
+            "-o",
+            "m.json",
+            "--journal",
+            "j.jsonl",
+            "--format",
+            "json",
+        ],
+    ] {
+        let out = into_full_disk(&s, args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = stderr(&out);
+        let file = args[args.iter().position(|a| *a == "-o").unwrap() + 1];
+        assert!(
+            err.contains(&format!(
+                "{file} and the journal j.jsonl were written; what failed came after: cannot write to stdout"
+            )),
+            "{args:?}: {err}"
+        );
+        assert!(s.dir.path().join(file).exists());
+    }
+}
