@@ -11,6 +11,7 @@ mod crash;
 mod diff;
 mod dupes;
 mod fuzz_regressions;
+mod linear;
 mod merge;
 mod odd_corpus;
 mod roundtrip;
