@@ -581,6 +581,15 @@ impl Contact {
         } else {
             self.key_order.iter().map(String::as_str).collect()
         };
+        // A search of the order per key, but a set for a contact of many
+        // keys (tens of thousands of unknown parts), so that it is written
+        // in linear time.
+        let mut keys: Option<std::collections::HashSet<&str>> =
+            (order.len() + self.sections.len() > 32).then(|| order.iter().copied().collect());
+        let mut has = |order: &[&str], k| match keys.as_mut() {
+            Some(keys) => !keys.insert(k),
+            None => order.contains(&k),
+        };
         for k in FIXED_KEYS
             .iter()
             .copied()
@@ -591,7 +600,7 @@ impl Contact {
             if k == key::PROPERTIES && self.properties.is_empty() {
                 continue;
             }
-            if !order.contains(&k) {
+            if !has(&order, k) {
                 order.push(k);
             }
         }
@@ -780,6 +789,38 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "[{\"id\":\"1\",\"x\":{},\"properties\":{\"email\":\"a@x.com\"}}]\n"
         );
+    }
+
+    #[test]
+    fn contacts_of_many_keys_keep_their_order() {
+        // Past 32 keys the order is checked with a set, not a search.
+        for n in [3, 40, 2000] {
+            let keys: Vec<String> = (0..n).map(|i| format!("\"k{}\":{i}", n - i)).collect();
+            let (head, tail) = keys.split_at(n / 2);
+            let text = format!(
+                "[{{{},\"id\":\"1\",{},\"properties\":{{}}}}]\n",
+                head.join(","),
+                tail.join(",")
+            );
+            assert_eq!(roundtrip(&text), text);
+            // Without properties, none are written, until it gains one.
+            let bare = text.replace(",\"properties\":{}", "");
+            assert_eq!(roundtrip(&bare), bare);
+            let mut e = read(bare.as_bytes(), "t.json").unwrap();
+            e.contacts[0].set_prop("email", Some("a@x.com".into()));
+            e.contacts[0]
+                .sections
+                .insert("usertokens".into(), Value::Array(vec![]));
+            e.contacts[0].sections.insert("k1".into(), Value::Null);
+            let mut out = Vec::new();
+            write(&e, &mut out).unwrap();
+            let want = bare.replace(
+                "}]\n",
+                ",\"properties\":{\"email\":\"a@x.com\"},\"usertokens\":[]}]\n",
+            );
+            let want = want.replace(&format!("\"k1\":{}", n - 1), "\"k1\":null");
+            assert_eq!(String::from_utf8(out).unwrap(), want);
+        }
     }
 
     #[test]

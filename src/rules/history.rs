@@ -1,6 +1,9 @@
 //! The merged contact's property history: both records' past values,
 //! newest first, and the email's merge entry.
 
+use std::collections::HashSet;
+use std::hash::{BuildHasher, Hash, Hasher, RandomState};
+
 use serde_json::{Map, Value};
 
 use super::{write_stamp, StampForm};
@@ -64,13 +67,41 @@ fn union_newest_first(
         (Some(a), Some(b)) => b.cmp(a),
         (a, b) => b.is_some().cmp(&a.is_some()),
     });
-    let mut out: Vec<HistoryEntry> = Vec::with_capacity(all.len());
-    for (_, e) in all {
-        if !out.contains(e) {
-            out.push(e.clone());
-        }
+    // Exact duplicates by a set of the entries kept, not a search of them:
+    // a property with thousands of entries (an email after thousands of
+    // merges) stays linear.
+    let pairs = RandomState::new();
+    let mut kept: HashSet<SameEntry<'_>> = HashSet::with_capacity(all.len());
+    Ok(all
+        .into_iter()
+        .filter(|(_, e)| kept.insert(SameEntry(&e.0, &pairs)))
+        .map(|(_, e)| e.clone())
+        .collect())
+}
+
+/// A history entry as the union compares them: equal as JSON objects are
+/// (whatever the order of their keys). Hashed as the sum of its key-value
+/// pairs' hashes, which the order does not change either (`serde_json`'s
+/// own hash of an object sorts its keys, an allocation per entry).
+struct SameEntry<'a>(&'a Map<String, Value>, &'a RandomState);
+
+impl PartialEq for SameEntry<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
     }
-    Ok(out)
+}
+
+impl Eq for SameEntry<'_> {}
+
+impl Hash for SameEntry<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let sum = self
+            .0
+            .iter()
+            .fold(0u64, |sum, pair| sum.wrapping_add(self.1.hash_one(pair)));
+        state.write_usize(self.0.len());
+        state.write_u64(sum);
+    }
 }
 
 /// When one history entry was made; `None` without a timestamp.
@@ -297,5 +328,153 @@ mod tests {
             newest_entry_time(&c, "a").unwrap(),
             Some(crate::dates::parse_millis("2021-01-01").unwrap())
         );
+    }
+
+    /// A history entry from JSON text.
+    fn entry(json: &str) -> HistoryEntry {
+        match serde_json::from_str(json).expect("test JSON") {
+            Value::Object(m) => HistoryEntry(m),
+            other => panic!("not an object: {other}"),
+        }
+    }
+
+    #[test]
+    fn duplicates_are_equal_objects_whatever_their_key_order() {
+        let mut p = contact("1", &[]);
+        p.history = Some(History::from([(
+            "a".to_string(),
+            vec![
+                entry(r#"{"value":"x","timestamp":"2024-01-01","sourceType":"API"}"#),
+                entry(r#"{"value":"y","timestamp":"2023-01-01","sourceType":"API"}"#),
+            ],
+        )]));
+        let mut s = contact("2", &[]);
+        s.history = Some(History::from([(
+            "a".to_string(),
+            vec![
+                // The same as P's first, keys in another order: dropped.
+                entry(r#"{"sourceType":"API","timestamp":"2024-01-01","value":"x"}"#),
+                // Another source, or a number for a string: kept.
+                entry(r#"{"value":"x","timestamp":"2024-01-01","sourceType":"CRM_UI"}"#),
+                entry(r#"{"value":1,"timestamp":"2023-01-01","sourceType":"API"}"#),
+                entry(r#"{"value":"1","timestamp":"2023-01-01","sourceType":"API"}"#),
+                entry(r#"{"value":1,"timestamp":"2023-01-01","sourceType":"API"}"#),
+            ],
+        )]));
+        let h = merged_history(&p, &s).unwrap().unwrap();
+        let got: Vec<String> = h["a"]
+            .iter()
+            .map(|e| Value::Object(e.0.clone()).to_string())
+            .collect();
+        assert_eq!(
+            got,
+            [
+                r#"{"value":"x","timestamp":"2024-01-01","sourceType":"API"}"#,
+                r#"{"value":"x","timestamp":"2024-01-01","sourceType":"CRM_UI"}"#,
+                r#"{"value":"y","timestamp":"2023-01-01","sourceType":"API"}"#,
+                r#"{"value":1,"timestamp":"2023-01-01","sourceType":"API"}"#,
+                r#"{"value":"1","timestamp":"2023-01-01","sourceType":"API"}"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn same_entry_hashes_alike_what_compares_equal() {
+        let state = RandomState::new();
+        let hash = |json: &str| {
+            let e = entry(json);
+            state.hash_one(SameEntry(&e.0, &state))
+        };
+        let a = hash(r#"{"value":"x","timestamp":1,"n":{"a":1,"b":[1,2]}}"#);
+        assert_eq!(
+            a,
+            hash(r#"{"n":{"b":[1,2],"a":1},"timestamp":1,"value":"x"}"#)
+        );
+        assert_ne!(
+            a,
+            hash(r#"{"value":"x","timestamp":2,"n":{"a":1,"b":[1,2]}}"#)
+        );
+        // Numbers keep their digits (ids are text), so 0.0 and -0.0 are two
+        // values: they hash alike exactly when they compare equal.
+        let (z, nz) = (entry(r#"{"v":0.0}"#), entry(r#"{"v":-0.0}"#));
+        assert_eq!(z.0 == nz.0, hash(r#"{"v":0.0}"#) == hash(r#"{"v":-0.0}"#));
+    }
+
+    /// The union as it was computed before sets: a search of the entries
+    /// kept per entry.
+    fn union_by_search(mut all: Vec<(Option<Millis>, HistoryEntry)>) -> Vec<HistoryEntry> {
+        all.sort_by(|(a, _), (b, _)| match (a, b) {
+            (Some(a), Some(b)) => b.cmp(a),
+            (a, b) => b.is_some().cmp(&a.is_some()),
+        });
+        let mut out: Vec<HistoryEntry> = Vec::new();
+        for (_, e) in all {
+            if !out.contains(&e) {
+                out.push(e);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn union_agrees_with_a_search_of_the_entries_kept() {
+        let mut rng = crate::gen::Rng::new(7);
+        let stamps = [
+            "2024-01-01",
+            "2024-01-01T00:00:00Z",
+            "1704067200000",
+            "2023-05-01",
+        ];
+        for _ in 0..500 {
+            let side = |rng: &mut crate::gen::Rng| -> Vec<HistoryEntry> {
+                (0..rng.below(8))
+                    .map(|_| {
+                        let mut m = Map::new();
+                        m.insert(
+                            "value".into(),
+                            Value::String(rng.pick(&["a", "b"]).to_string()),
+                        );
+                        if rng.chance(0.9) {
+                            m.insert(
+                                "timestamp".into(),
+                                Value::String(rng.pick(&stamps).to_string()),
+                            );
+                        }
+                        if rng.chance(0.5) {
+                            m.insert(
+                                "sourceType".into(),
+                                Value::String(rng.pick(&["API", "CRM_UI"]).to_string()),
+                            );
+                        }
+                        if rng.chance(0.3) {
+                            // The same keys in another order.
+                            m.sort_keys();
+                        }
+                        HistoryEntry(m)
+                    })
+                    .collect()
+            };
+            let (pe, se) = (side(&mut rng), side(&mut rng));
+            let (mut p, mut s) = (contact("1", &[]), contact("2", &[]));
+            p.history = Some(History::from([("a".to_string(), pe.clone())]));
+            s.history = Some(History::from([("a".to_string(), se.clone())]));
+            let timed = |c: &Contact, es: &[HistoryEntry]| -> Vec<(Option<Millis>, HistoryEntry)> {
+                es.iter()
+                    .map(|e| (entry_time(c, "a", e).unwrap(), e.clone()))
+                    .collect()
+            };
+            let mut all = timed(&p, &pe);
+            all.extend(timed(&s, &se));
+            let h = merged_history(&p, &s).unwrap().unwrap();
+            let want = if se.is_empty() {
+                pe.clone()
+            } else {
+                union_by_search(all)
+            };
+            match h.get("a") {
+                Some(got) => assert_eq!(got, &want, "{pe:?} {se:?}"),
+                None => assert!(want.is_empty()),
+            }
+        }
     }
 }

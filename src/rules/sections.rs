@@ -88,10 +88,11 @@ pub fn primary_companies(p: &Contact, s: &Contact) -> (Option<AssocList>, Option
         return (None, None);
     }
     let kept: Vec<String> = dedup(pl.into_iter().flat_map(|l| l.ids()).map(String::from));
+    let is_kept: HashSet<&str> = kept.iter().map(String::as_str).collect();
     let dropped: Vec<String> = dedup(
         sl.into_iter()
             .flat_map(|l| l.ids())
-            .filter(|id| !kept.iter().any(|k| k == id))
+            .filter(|id| !is_kept.contains(id))
             .map(String::from),
     );
     let note = if dropped.is_empty() {
@@ -126,7 +127,8 @@ pub fn all_deals_and_tickets(
         form: first.form.clone(),
         entries: Vec::new(),
     };
-    let mut seen: HashSet<&str> = HashSet::new();
+    let room = pl.map_or(0, |l| l.entries.len()) + sl.map_or(0, |l| l.entries.len());
+    let mut seen: HashSet<&str> = HashSet::with_capacity(room);
     let (mut kept, mut added) = (Vec::new(), Vec::new());
     for (list, ids) in [(pl, &mut kept), (sl, &mut added)] {
         for e in list.into_iter().flat_map(|l| &l.entries) {
@@ -261,7 +263,8 @@ pub fn primary_list_memberships(p: &Contact, s: &Contact) -> SectionOutcome {
     }
     let (pl, sl) = (p.section_items(KEY), s.section_items(KEY));
     let kept = dedup(pl.iter().map(item_label));
-    let not_p = |v: &&Value| !kept.contains(&item_label(v));
+    let is_kept: HashSet<&str> = kept.iter().map(String::as_str).collect();
+    let not_p = |v: &&Value| !is_kept.contains(item_label(v).as_str());
     let dropped = dedup(sl.iter().filter(not_p).map(item_label));
     let is_active = |v: &&Value| {
         v.get("type")
@@ -313,11 +316,12 @@ pub fn primary_workflows(p: &Contact, s: &Contact, enroll_on_merge: bool) -> Sec
         return SectionOutcome::default();
     }
     let kept = dedup(p.section_items(KEY).iter().map(item_label));
+    let is_kept: HashSet<&str> = kept.iter().map(String::as_str).collect();
     let dropped = dedup(
         s.section_items(KEY)
             .iter()
             .map(item_label)
-            .filter(|l| !kept.contains(l)),
+            .filter(|l| !is_kept.contains(l.as_str())),
     );
     let mut notes = Vec::new();
     if !dropped.is_empty() {
@@ -366,12 +370,13 @@ pub fn subscriptions_per_email(p: &Contact, s: &Contact) -> SectionOutcome {
     }
     let mut out = pv.and_then(Value::as_object).cloned().unwrap_or_default();
     let kept: Vec<String> = out.keys().cloned().collect();
+    // The emails the result has a set for, as compared: trimmed, ASCII
+    // case folded (a set, not a search per email).
+    let fold = |email: &str| email.trim().to_ascii_lowercase();
+    let mut has: HashSet<String> = out.keys().map(|k| fold(k)).collect();
     let (mut added, mut dropped) = (Vec::new(), Vec::new());
     for (email, set) in sv.and_then(Value::as_object).into_iter().flatten() {
-        if out
-            .keys()
-            .any(|k| k.trim().eq_ignore_ascii_case(email.trim()))
-        {
+        if !has.insert(fold(email)) {
             dropped.push(email.clone());
         } else {
             out.insert(email.clone(), set.clone());
@@ -605,14 +610,13 @@ pub fn item_label(v: &Value) -> String {
     }
 }
 
+/// The items in order, each once (the first stays): one set lookup each.
 fn dedup(items: impl IntoIterator<Item = String>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for i in items {
-        if !out.contains(&i) {
-            out.push(i);
-        }
-    }
-    out
+    let mut seen: HashSet<String> = HashSet::new();
+    items
+        .into_iter()
+        .filter(|i| !seen.contains(i.as_str()) && seen.insert(i.clone()))
+        .collect()
 }
 
 /// A list section that is not a list on either contact: P's is kept as it
@@ -1018,6 +1022,173 @@ mod tests {
         assert_eq!(
             salesforce_sync(&contact("1", &[]), &contact("2", &[])),
             (None, vec![])
+        );
+    }
+
+    // ---- repeats, by sets ----
+
+    #[test]
+    fn dedup_keeps_the_first_of_each_in_order() {
+        let items = ["b", "a", "b", "c", "a", ""].map(String::from);
+        assert_eq!(dedup(items), ["b", "a", "c", ""]);
+        assert!(dedup(Vec::new()).is_empty());
+    }
+
+    #[test]
+    fn companies_repeated_on_either_side_are_named_once() {
+        let p = assoc(contact("1", &[]), "companies", &["A", "B", "A"]);
+        let s = assoc(contact("2", &[]), "companies", &["B", "C", "C", "D", "A"]);
+        let c = primary_companies(&p, &s).1.unwrap();
+        assert_eq!(
+            (c.kept, c.dropped),
+            (
+                vec!["A".to_string(), "B".into()],
+                vec!["C".to_string(), "D".into()]
+            )
+        );
+    }
+
+    #[test]
+    fn lists_and_workflows_repeated_are_named_once() {
+        let p = with_section(
+            contact("1", &[]),
+            key::LIST_MEMBERSHIPS,
+            r#"[{"listId":"1","type":"STATIC"},{"listId":"2"},{"listId":"1","type":"STATIC"}]"#,
+        );
+        let s = with_section(
+            contact("2", &[]),
+            key::LIST_MEMBERSHIPS,
+            r#"[{"listId":"2"},{"listId":"3","type":"STATIC"},{"listId":"3","type":"STATIC"},{"listId":"4","type":"ACTIVE"}]"#,
+        );
+        let c = primary_list_memberships(&p, &s).change.unwrap();
+        assert_eq!(
+            (c.kept, c.dropped),
+            (
+                vec!["1".to_string(), "2".into()],
+                vec!["3".to_string(), "4".into()]
+            )
+        );
+        assert_eq!(
+            c.note,
+            "the secondary is removed from its static lists: 3; active lists need re-evaluation: 4"
+        );
+        let p = with_section(contact("1", &[]), key::WORKFLOWS, r#"["w1","w2","w1"]"#);
+        let s = with_section(
+            contact("2", &[]),
+            key::WORKFLOWS,
+            r#"["w2","w3",{"workflowId":"w3"}]"#,
+        );
+        let c = primary_workflows(&p, &s, false).change.unwrap();
+        assert_eq!(
+            (c.kept, c.dropped),
+            (vec!["w1".to_string(), "w2".into()], vec!["w3".to_string()])
+        );
+    }
+
+    #[test]
+    fn subscriptions_compare_emails_trimmed_in_any_ascii_case() {
+        let p = with_section(
+            contact("1", &[]),
+            key::SUBSCRIPTIONS,
+            r#"{"A@x.com":[1]," b@x.com ":[2]}"#,
+        );
+        let s = with_section(
+            contact("2", &[]),
+            key::SUBSCRIPTIONS,
+            r#"{"a@X.com":[3],"c@x.com":[4]," C@x.com":[5],"B@X.COM":[6],"é@x.com":[7],"É@x.com":[8]}"#,
+        );
+        let o = subscriptions_per_email(&p, &s);
+        // Only ASCII letters fold (as before): é and É are two emails.
+        assert_eq!(
+            o.value,
+            Some(json!({"A@x.com":[1]," b@x.com ":[2],"c@x.com":[4],"é@x.com":[7],"É@x.com":[8]}))
+        );
+        let c = o.change.unwrap();
+        assert_eq!(c.kept, ["A@x.com", " b@x.com "]);
+        assert_eq!(c.added, ["c@x.com", "é@x.com", "É@x.com"]);
+        assert_eq!(c.dropped, ["a@X.com", " C@x.com", "B@X.COM"]);
+    }
+
+    #[test]
+    fn thousands_of_items_are_deduplicated_in_order() {
+        // 5,000 items a side, the secondary's every other one the
+        // primary's: one set lookup each.
+        let n = 5_000;
+        let list = |f: &dyn Fn(usize) -> String| {
+            let items: Vec<String> = (0..n).map(f).collect();
+            format!("[{}]", items.join(","))
+        };
+        let p_ids: Vec<String> = (0..n).map(|i| format!("p{i}")).collect();
+        let s_id = |i: usize| {
+            if i % 2 == 0 {
+                format!("p{i}")
+            } else {
+                format!("s{i}")
+            }
+        };
+        let p_refs: Vec<&str> = p_ids.iter().map(String::as_str).collect();
+        let s_ids: Vec<String> = (0..n).map(s_id).collect();
+        let s_refs: Vec<&str> = s_ids.iter().map(String::as_str).collect();
+        let new: Vec<String> = (0..n)
+            .filter(|i| i % 2 == 1)
+            .map(|i| format!("s{i}"))
+            .collect();
+
+        let p = assoc(contact("1", &[]), "companies", &p_refs);
+        let s = assoc(contact("2", &[]), "companies", &s_refs);
+        let c = primary_companies(&p, &s).1.unwrap();
+        assert_eq!((c.kept, c.dropped), (p_ids.clone(), new.clone()));
+
+        let lists = |f: &dyn Fn(usize) -> String| {
+            list(&|i| format!(r#"{{"listId":"{}","type":"STATIC"}}"#, f(i)))
+        };
+        let p = with_section(
+            contact("1", &[]),
+            key::LIST_MEMBERSHIPS,
+            &lists(&|i| format!("p{i}")),
+        );
+        let s = with_section(contact("2", &[]), key::LIST_MEMBERSHIPS, &lists(&s_id));
+        let c = primary_list_memberships(&p, &s).change.unwrap();
+        assert_eq!((c.kept, c.dropped), (p_ids.clone(), new.clone()));
+
+        let flows = |f: &dyn Fn(usize) -> String| list(&|i| format!(r#""{}""#, f(i)));
+        let p = with_section(
+            contact("1", &[]),
+            key::WORKFLOWS,
+            &flows(&|i| format!("p{i}")),
+        );
+        let s = with_section(contact("2", &[]), key::WORKFLOWS, &flows(&s_id));
+        let c = primary_workflows(&p, &s, false).change.unwrap();
+        assert_eq!((c.kept, c.dropped), (p_ids.clone(), new.clone()));
+
+        let subs = |f: &dyn Fn(usize) -> String| {
+            let items: Vec<String> = (0..n).map(|i| format!(r#""{}@x.com":[]"#, f(i))).collect();
+            format!("{{{}}}", items.join(","))
+        };
+        let p = with_section(
+            contact("1", &[]),
+            key::SUBSCRIPTIONS,
+            &subs(&|i| format!("p{i}")),
+        );
+        let s = with_section(
+            contact("2", &[]),
+            key::SUBSCRIPTIONS,
+            &subs(&|i| s_id(i).to_uppercase()),
+        );
+        let c = subscriptions_per_email(&p, &s).change.unwrap();
+        let at = |v: &[String]| v.iter().map(|e| format!("{e}@x.com")).collect::<Vec<_>>();
+        let upper = |v: &[String]| {
+            v.iter()
+                .map(|e| format!("{}@x.com", e.to_uppercase()))
+                .collect::<Vec<_>>()
+        };
+        let repeated: Vec<String> = (0..n)
+            .filter(|i| i % 2 == 0)
+            .map(|i| format!("p{i}"))
+            .collect();
+        assert_eq!(
+            (c.kept, c.added, c.dropped),
+            (at(&p_ids), upper(&new), upper(&repeated))
         );
     }
 }

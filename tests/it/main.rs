@@ -15,6 +15,7 @@ mod dupes;
 mod formulas;
 mod fuzz_regressions;
 mod help;
+mod linear;
 mod merge;
 mod modes;
 mod odd_corpus;
