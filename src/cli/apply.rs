@@ -60,7 +60,12 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     let mut writer = journal
         .as_mut()
         .map(|t| JournalWriter::new(t.writer(), opts.merge_time, &policy));
-    let progress = progress_bar(ctx, plan.pairs.len());
+    let to_stdout = args
+        .write
+        .output
+        .as_deref()
+        .is_some_and(|o| o.as_os_str() == "-");
+    let progress = progress_bar(ctx, plan.pairs.len(), to_stdout);
     let journaling = args.journal.is_some();
     let merge = |_: &Layout, p: Primary<'_>, s: &Contact| {
         progress.inc(1);
@@ -249,8 +254,16 @@ fn refused(
     Ok(Status::Problems)
 }
 
-fn progress_bar(ctx: &Ctx, len: usize) -> ProgressBar {
-    if !ctx.err_is_terminal || ctx.global.quiet || len < PROGRESS_FROM {
+/// A progress bar on stderr for a long plan in a terminal; none when the
+/// export itself scrolls on that terminal (`-o -`), where the bar would be
+/// drawn in the middle of its records.
+fn progress_bar(ctx: &Ctx, len: usize, to_stdout: bool) -> ProgressBar {
+    use std::io::IsTerminal;
+    if !ctx.err_is_terminal
+        || ctx.global.quiet
+        || len < PROGRESS_FROM
+        || (to_stdout && std::io::stdout().is_terminal())
+    {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());

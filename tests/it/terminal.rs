@@ -275,6 +275,35 @@ fn apply_with_thousands_of_pairs_finishes_in_a_terminal_and_shows_progress() {
     }
 }
 
+/// With `-o -` the export scrolls on the terminal: a bar drawn over it would
+/// land in the middle of its records (it did).
+#[test]
+fn apply_to_a_terminal_draws_no_bar_in_the_export() {
+    let _one = one_at_a_time();
+    let big = big();
+    let sb = Sandbox::new();
+    sb.write("big.csv", &big.csv);
+    sb.write("plan.csv", &big.plan);
+    let args = ["apply", "big.csv", "--plan", "plan.csv", "-o", "-"];
+    let screen = Pty::spawn(&sb, &args).finish();
+    assert!(
+        matches!(screen.status, WaitStatus::Exited(_, 0)),
+        "{:?}",
+        screen.status
+    );
+    assert!(
+        screen
+            .text
+            .contains(&format!("applied {0} of {0} pairs", big.pairs)),
+        "the run did not finish"
+    );
+    let bar = format!("/{} pairs", big.pairs);
+    assert!(
+        !screen.text.contains(&bar),
+        "a progress bar ({bar}) was drawn among the records"
+    );
+}
+
 #[test]
 fn show_in_a_terminal_shows_a_readable_table() {
     let sb = Sandbox::new();
