@@ -358,7 +358,8 @@ pub struct CheckArgs {
     /// The exports to check.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// Custom lifecycle stage order (lowest first, labels or internal values).
+    /// Custom lifecycle stage order, lowest first (labels or internal
+    /// values), or @FILE listing them.
     #[arg(long, value_name = "STAGE,STAGE,...")]
     pub lifecycle_order: Option<String>,
     /// Warnings (cells a spreadsheet would run as formulas) count as
