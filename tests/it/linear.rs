@@ -6,12 +6,10 @@
 //! after [`HANG_GUARD`] and the test fails. No timing is asserted.
 
 use std::process::Output;
-use std::time::Duration;
 
 use crate::util::{stderr, stdout, Sandbox};
 
-/// How long a run may take before it counts as a hang.
-const HANG_GUARD: Duration = Duration::from_secs(60);
+use crate::util::HANG_GUARD;
 
 const MERGE_TIME: &str = "--merge-time=2024-06-01T00:00:00Z";
 

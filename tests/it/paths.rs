@@ -40,7 +40,7 @@ fn refused(s: &Sandbox, args: &[&str], says: &[&str]) {
     let out = s
         .cmd()
         .args(args)
-        .timeout(std::time::Duration::from_secs(60))
+        .timeout(crate::util::HANG_GUARD)
         .output()
         .unwrap();
     let err = stderr(&out);
@@ -508,7 +508,7 @@ fn a_journal_that_is_a_stream_is_written_not_read() {
         .cmd()
         .args(["merge", "contacts.csv", "101", "102", "-o", "out.csv"])
         .args(["--journal", "/dev/stdout"])
-        .timeout(std::time::Duration::from_secs(60))
+        .timeout(crate::util::HANG_GUARD)
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));

@@ -4,7 +4,6 @@
 //! nor fills the screen.
 
 use std::process::Output;
-use std::time::Duration;
 
 use serde_json::{json, Value};
 
@@ -377,7 +376,7 @@ fn a_40_mb_cell_is_cut_in_a_table_and_whole_in_json() {
     let out = s
         .cmd()
         .args(["show", "huge.csv", "1"])
-        .timeout(Duration::from_secs(60))
+        .timeout(crate::util::HANG_GUARD)
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -393,7 +392,7 @@ fn a_40_mb_cell_is_cut_in_a_table_and_whole_in_json() {
     let out = s
         .cmd()
         .args(["show", "huge.csv", "1", "--format", "json"])
-        .timeout(Duration::from_secs(60))
+        .timeout(crate::util::HANG_GUARD)
         .output()
         .unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -20,8 +20,7 @@ use rexpect::session::{spawn_with_options, Options, PtySession};
 
 use crate::util::Sandbox;
 
-/// How long a run may take before it counts as hung.
-pub const HANG_GUARD: Duration = Duration::from_secs(60);
+pub use crate::util::HANG_GUARD;
 
 /// The binary running in a pseudo-terminal of its own.
 pub struct Pty {

@@ -6,6 +6,10 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 
 /// The repository's `fixtures/` folder.
+/// How long a run may take before a test counts it as hung (a guard against
+/// a hang, never a measure of speed).
+pub const HANG_GUARD: std::time::Duration = std::time::Duration::from_secs(60);
+
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
