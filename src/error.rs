@@ -15,6 +15,9 @@ pub enum MergeError {
     #[error("contact {id} is not in the export; check the id")]
     MissingContact { id: String },
 
+    #[error("contact {id} is archived (\"archived\": {value}); HubSpot merges only live records: restore it in HubSpot and export again, or drop the pair")]
+    Archived { id: String, value: String },
+
     /// `count` is the number of ids in P's and S's `hs_merged_object_ids`
     /// together; the merge is refused when `count >= limit`.
     #[error("contacts {primary} and {secondary} together already took part in {count} merges (ids in hs_merged_object_ids) and the limit is {limit}, so HubSpot would refuse this merge; raise the limit with --max-merges N only if your HubSpot account allows more")]

@@ -49,6 +49,27 @@ impl Primary<'_> {
     }
 }
 
+/// The contact is archived: `"archived": true` (or the text `"true"`).
+pub fn is_archived(c: &Contact) -> bool {
+    match c.sections.get(crate::model::key::ARCHIVED) {
+        Some(serde_json::Value::Bool(b)) => *b,
+        Some(serde_json::Value::String(t)) => t.trim().eq_ignore_ascii_case("true"),
+        _ => false,
+    }
+}
+
+/// An archived contact takes part in no merge: HubSpot merges only live
+/// records (SPEC section 4).
+fn refuse_archived(c: &Contact) -> Result<(), MergeError> {
+    if is_archived(c) {
+        return Err(MergeError::Archived {
+            id: c.id.clone(),
+            value: c.sections[crate::model::key::ARCHIVED].to_string(),
+        });
+    }
+    Ok(())
+}
+
 /// [`merge_contacts`], with the primary given as [`Primary`].
 pub fn merge_contacts_from(
     primary: Primary<'_>,
@@ -60,6 +81,8 @@ pub fn merge_contacts_from(
     if p.id == s.id {
         return Err(MergeError::SameContact { id: p.id.clone() });
     }
+    refuse_archived(p)?;
+    refuse_archived(s)?;
     let count = rules::merge_count(p, s);
     if count >= opts.max_merges {
         return Err(MergeError::MergeLimit {
@@ -305,6 +328,35 @@ mod tests {
             MergeError::SameContact { id: "2".into() }
         );
         assert_eq!(e.contacts.len(), 2, "nothing changed");
+    }
+
+    /// HubSpot merges only live records: an archived contact on either side
+    /// is refused; `"archived": false` (or the text) merges.
+    #[test]
+    fn refuses_an_archived_contact_on_either_side() {
+        let archived = |id: &str, v: serde_json::Value| {
+            let mut c = contact(id, &[]);
+            c.sections.insert(crate::model::key::ARCHIVED.into(), v);
+            c
+        };
+        let live = contact("1", &[]);
+        for v in [json!(true), json!("true"), json!("TRUE")] {
+            let a = archived("2", v.clone());
+            let want = MergeError::Archived {
+                id: "2".into(),
+                value: v.to_string(),
+            };
+            assert_eq!(merge_contacts(&live, &a, &opts()).unwrap_err(), want);
+            assert_eq!(merge_contacts(&a, &live, &opts()).unwrap_err(), want);
+        }
+        let e = merge_contacts(&live, &archived("2", json!(true)), &opts()).unwrap_err();
+        assert!(
+            e.to_string().contains("HubSpot merges only live records"),
+            "{e}"
+        );
+        for v in [json!(false), json!("false"), json!(null)] {
+            assert!(merge_contacts(&live, &archived("2", v), &opts()).is_ok());
+        }
     }
 
     #[test]

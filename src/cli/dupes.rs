@@ -21,9 +21,26 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         return Err(UsageError("--max-block must be at least 2".into()).into());
     }
     let mut records = Records::new(&fields);
+    // Archived contacts take part in no merge (HubSpot merges only live
+    // records): a plan naming one would be refused by `apply`.
+    let mut archived = 0usize;
     format::for_each_contact(&args.file, ctx.global.input_format, &mut |c| {
-        records.push(&c)
+        if crate::merge::is_archived(&c) {
+            archived += 1;
+        } else {
+            records.push(&c)
+        }
     })?;
+    if archived > 0 {
+        ctx.warn(
+            "archived",
+            &format!(
+                "{}: {} left out: an archived contact takes part in no merge",
+                args.file.display(),
+                crate::text::count(archived, "archived contact", "archived contacts")
+            ),
+        );
+    }
     for (f, seen) in records.fields.iter().zip(&records.seen) {
         if *seen == 0 && args.fields.is_some() {
             ctx.warn("field-empty", &format!(

@@ -3,6 +3,7 @@
 mod util;
 
 mod apply;
+mod archived;
 mod attack;
 mod bad_corpus;
 mod bad_input;
