@@ -55,41 +55,23 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         }
         OutputFormat::Table => {
             if !report.problems.is_empty() {
-                let mut t = table::new(
-                    &["file", "where", "record", "property", "value", "problem"],
-                    ctx.color,
-                );
-                for p in &report.problems {
-                    t.row([
-                        p.file.as_str(),
-                        p.place.as_deref().unwrap_or_default(),
-                        p.record.as_deref().unwrap_or_default(),
-                        p.property.as_deref().unwrap_or_default(),
-                        p.value.as_deref().unwrap_or_default(),
-                        p.problem.as_str(),
-                    ]);
-                }
-                ctx.print_table(&t)?;
+                ctx.print_table(&findings_table(&report.problems, "problem", ctx.color))?;
             }
             if !report.warnings.is_empty() {
-                ctx.print_table(&warnings_table(&report.warnings, ctx.color))?;
+                ctx.print_table(&findings_table(&report.warnings, "warning", ctx.color))?;
             }
         }
     }
     for f in &report.files {
-        let mut line = match f.problems {
-            0 => format!(
-                "{}: {}, no problems",
-                f.file,
-                count(f.contacts, "contact", "contacts")
-            ),
-            n => format!(
-                "{}: {}, {}",
-                f.file,
-                count(f.contacts, "contact", "contacts"),
-                count(n, "problem", "problems")
-            ),
+        let problems = match f.problems {
+            0 => "no problems".to_string(),
+            n => count(n, "problem", "problems"),
         };
+        let mut line = format!(
+            "{}: {}, {problems}",
+            f.file,
+            count(f.contacts, "contact", "contacts")
+        );
         if f.warnings > 0 {
             line.push_str(&format!(", {}", count(f.warnings, "warning", "warnings")));
         }
@@ -100,22 +82,23 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     Ok(if failed { Status::Problems } else { Status::Ok })
 }
 
-/// The warnings as a table (values shown as the table shows every cell:
-/// control characters escaped, since a tab or carriage return is what makes
-/// some of them formulas).
-fn warnings_table(warnings: &[Problem], color: bool) -> table::Table {
+/// Problems or warnings as a table: file | where | record | property |
+/// value | what (cells shown as every table shows them: control characters
+/// escaped, since a tab or carriage return is what makes some warnings
+/// formulas).
+fn findings_table(findings: &[Problem], what: &str, color: bool) -> table::Table {
     let mut t = table::new(
-        &["file", "where", "record", "property", "value", "warning"],
+        &["file", "where", "record", "property", "value", what],
         color,
     );
-    for w in warnings {
+    for f in findings {
         t.row([
-            w.file.as_str(),
-            w.place.as_deref().unwrap_or_default(),
-            w.record.as_deref().unwrap_or_default(),
-            w.property.as_deref().unwrap_or_default(),
-            w.value.as_deref().unwrap_or_default(),
-            w.problem.as_str(),
+            f.file.as_str(),
+            f.place.as_deref().unwrap_or_default(),
+            f.record.as_deref().unwrap_or_default(),
+            f.property.as_deref().unwrap_or_default(),
+            f.value.as_deref().unwrap_or_default(),
+            f.problem.as_str(),
         ]);
     }
     t

@@ -237,10 +237,8 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         err_is_terminal,
         notes: Notes::default(),
     };
-    let result = run(&cli.command, &mut ctx).and_then(|s| {
-        ctx.out.flush()?;
-        Ok(s)
-    });
+    // `run` flushes stdout itself, before the summaries.
+    let result = run(&cli.command, &mut ctx);
     drop(out);
     match result {
         Ok(Status::Ok) => ExitCode::SUCCESS,
