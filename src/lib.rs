@@ -4,7 +4,7 @@
 //! The library is the engine: the model ([`model`]), the file formats
 //! ([`format`]), dates ([`dates`]), labels ([`labels`]), what is known of
 //! properties ([`props`]), the merge rules ([`rules`]) and the merge that
-//! applies them ([`merge`]), validation ([`check`]), batch plans ([`plan`])
+//! applies them ([`merge`]) after the pair checks ([`pair`]), validation ([`check`]), batch plans ([`plan`])
 //! and streaming them over large files ([`stream`]), the merge journal
 //! ([`journal`]), unmerge ([`unmerge`]), the duplicate finder ([`dupes`]),
 //! the test-data generator ([`gen`]), atomic writes ([`atomic`]), merge
@@ -23,6 +23,7 @@ pub mod journal;
 pub mod labels;
 pub mod merge;
 pub mod model;
+pub mod pair;
 pub mod plan;
 pub mod props;
 pub mod rules;

@@ -24,12 +24,7 @@ pub enum PairProblem {
     Refused { message: String },
 }
 
-/// The side of a pair.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    Primary,
-    Secondary,
-}
+pub use crate::pair::Side;
 
 impl PairProblem {
     /// A short machine-readable name.

@@ -5,6 +5,7 @@
 use super::waves::Resolved;
 use super::{ApplyOptions, MergeStep, Pair, PairProblem, Primary, Redirects, Side, Store};
 use crate::model::{Contact, Layout};
+use crate::pair::IdProblem;
 
 /// Resolve a pair's ids as things stand, and say why it cannot be merged
 /// if that shows already.
@@ -16,20 +17,19 @@ pub(super) fn resolve_pair<'a, 'p, S: Store<'a>>(
     let rp = redirects.resolve(&pair.primary);
     let rs = redirects.resolve(&pair.secondary);
     let (pi, si) = (work.index(&rp), work.index(&rs));
-    let problem = match (pi, si) {
-        _ if pair.primary == pair.secondary => Some(PairProblem::SameId {
+    let problem = match crate::pair::both(&pair.primary, &pair.secondary, (pi, si)) {
+        Ok(_) => None,
+        Err(IdProblem::SameId) => Some(PairProblem::SameId {
             id: pair.primary.clone(),
         }),
-        (None, _) => Some(PairProblem::Missing {
-            id: pair.primary.clone(),
-            side: Side::Primary,
+        Err(IdProblem::Missing(side)) => Some(PairProblem::Missing {
+            id: match side {
+                Side::Primary => pair.primary.clone(),
+                Side::Secondary => pair.secondary.clone(),
+            },
+            side,
         }),
-        (_, None) => Some(PairProblem::Missing {
-            id: pair.secondary.clone(),
-            side: Side::Secondary,
-        }),
-        (Some(pi), Some(si)) if pi == si => Some(PairProblem::SameContact { id: rp.to_string() }),
-        _ => None,
+        Err(IdProblem::SameContact) => Some(PairProblem::SameContact { id: rp.to_string() }),
     };
     let named_later = true;
     (
@@ -59,8 +59,7 @@ pub(crate) fn merge_checked<M>(
 where
     M: Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String>,
 {
-    let count = crate::rules::merge_count(p.contact(), s);
-    if count >= opts.max_merges {
+    if let Some(count) = crate::pair::over_limit(p.contact(), s, opts.max_merges) {
         return Err(PairProblem::OverLimit {
             count,
             max: opts.max_merges,
