@@ -19,42 +19,14 @@ use crate::error::MergeError;
 use crate::labels;
 use crate::model::{split_multi, Contact};
 
-pub const EMAIL: &str = "email";
-pub const ADDITIONAL_EMAILS: &str = "hs_additional_emails";
-pub const LIFECYCLE_STAGE: &str = "lifecyclestage";
-pub const CREATE_DATE: &str = "createdate";
-pub const LAST_MODIFIED: &str = "lastmodifieddate";
-pub const MARKETABLE_STATUS: &str = "hs_marketable_status";
-pub const LEGAL_BASIS: &str = "hs_legal_basis";
-pub const OBJECT_ID: &str = "hs_object_id";
-pub const MERGED_OBJECT_IDS: &str = "hs_merged_object_ids";
-pub const SALESFORCE_ID: &str = "salesforcecontactid";
+pub use crate::hubspot::property::{
+    ADDITIONAL_EMAILS, CREATE_DATE, EMAIL, FIRST_VISIT_DETAILS, FIRST_VISIT_TIMES, LAST_MODIFIED,
+    LAST_VISIT_DETAILS, LAST_VISIT_TIMES, LEGAL_BASIS, LIFECYCLE_STAGE, MARKETABLE_STATUS,
+    MERGED_OBJECT_IDS, OBJECT_ID, ORIGINAL_SOURCE, SALESFORCE_ID,
+};
 
 /// Counters that are summed (rule "sum"): the ones `check` checks too.
 pub use crate::props::SUMMED_COUNTERS as SUMMED;
-
-/// The original source and its drill-downs, which travel together.
-pub const ORIGINAL_SOURCE: [&str; 3] = [
-    "hs_analytics_source",
-    "hs_analytics_source_data_1",
-    "hs_analytics_source_data_2",
-];
-
-/// First-visit times (earliest wins); the first one present decides whose
-/// first URL and referrer are kept.
-pub const FIRST_VISIT_TIMES: [&str; 2] = [
-    "hs_analytics_first_timestamp",
-    "hs_analytics_first_visit_timestamp",
-];
-pub const FIRST_VISIT_DETAILS: [&str; 2] =
-    ["hs_analytics_first_url", "hs_analytics_first_referrer"];
-/// Last-visit times (latest wins); the first one present decides whose last
-/// URL and referrer are kept.
-pub const LAST_VISIT_TIMES: [&str; 2] = [
-    "hs_analytics_last_timestamp",
-    "hs_analytics_last_visit_timestamp",
-];
-pub const LAST_VISIT_DETAILS: [&str; 2] = ["hs_analytics_last_url", "hs_analytics_last_referrer"];
 
 /// Email information properties: `hs_email_*` (opt-outs `hs_email_optout*`
 /// included) and `hs_emailconfirmationstatus`.

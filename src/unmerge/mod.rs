@@ -17,10 +17,7 @@ pub use error::{CounterError, CounterSource, LaterMerge, UnmergeError};
 pub use restore::{restore, restore_from, Conflict, RestoreReport};
 pub use split::{next_free_id, split_off, SplitReport};
 
-pub(super) const EMAIL: &str = "email";
-pub(super) const ADDITIONAL_EMAILS: &str = "hs_additional_emails";
-pub(super) const LEGAL_BASIS: &str = "hs_legal_basis";
-pub(super) const OBJECT_ID: &str = "hs_object_id";
+use crate::hubspot::property::{ADDITIONAL_EMAILS, EMAIL, LEGAL_BASIS, OBJECT_ID};
 
 /// The contact of the export whose `hs_merged_object_ids` holds `id`.
 pub(super) fn absorber_of<'a>(export: &'a Export, id: &str) -> Option<&'a str> {
