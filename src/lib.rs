@@ -2,10 +2,11 @@
 //! way HubSpot's own merge does.
 //!
 //! The library is the engine: the model ([`model`]), the file formats
-//! ([`format`]), dates ([`dates`]), labels ([`labels`]), what is known of
-//! properties ([`props`]), the merge rules ([`rules`]) and the merge that
-//! applies them ([`merge`]), validation ([`check`]), batch plans ([`plan`])
-//! and streaming them over large files ([`stream`]), the merge journal
+//! ([`format`]), dates ([`dates`]), HubSpot's vocabulary ([`hubspot`]:
+//! property and section names, labels, stages, what is known of
+//! properties), the merge rules ([`rules`]) and the merge that applies them
+//! ([`merge`]) after the pair checks ([`pair`]), validation ([`check`]),
+//! batch plans ([`plan`]) and streaming them over large files ([`stream`]), the merge journal
 //! ([`journal`]), unmerge ([`unmerge`]), the duplicate finder ([`dupes`]),
 //! the test-data generator ([`gen`]), atomic writes ([`atomic`]), merge
 //! warnings ([`warning`]) and shared wording ([`text`]). It never
@@ -19,12 +20,14 @@ pub mod dupes;
 pub mod error;
 pub mod format;
 pub mod gen;
+pub mod hubspot;
 pub mod journal;
-pub mod labels;
+pub use hubspot::labels;
 pub mod merge;
 pub mod model;
+pub mod pair;
 pub mod plan;
-pub mod props;
+pub use hubspot::props;
 pub mod rules;
 pub mod stream;
 pub mod summary;

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 pub use crate::error::MergeError;
 use crate::model::{key, Contact, Export};
+use crate::pair;
 use crate::rules::{self, Decision, MergeOptions, SectionChange, SectionOutcome};
 
 /// What a merge gives: the merged contact (P's id), why each property got
@@ -51,23 +52,19 @@ impl Primary<'_> {
 
 /// The contact is archived: `"archived": true` (or the text `"true"`).
 pub fn is_archived(c: &Contact) -> bool {
-    match c.sections.get(crate::model::key::ARCHIVED) {
-        Some(serde_json::Value::Bool(b)) => *b,
-        Some(serde_json::Value::String(t)) => t.trim().eq_ignore_ascii_case("true"),
-        _ => false,
-    }
+    pair::archived(c).is_some()
 }
 
 /// An archived contact takes part in no merge: HubSpot merges only live
 /// records (SPEC section 4).
 fn refuse_archived(c: &Contact) -> Result<(), MergeError> {
-    if is_archived(c) {
-        return Err(MergeError::Archived {
+    match pair::archived(c) {
+        Some(value) => Err(MergeError::Archived {
             id: c.id.clone(),
-            value: c.sections[crate::model::key::ARCHIVED].to_string(),
-        });
+            value: value.to_string(),
+        }),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// [`merge_contacts`], with the primary given as [`Primary`].
@@ -78,13 +75,12 @@ pub fn merge_contacts_from(
 ) -> Result<MergeOutcome, MergeError> {
     let (p, s) = (primary.contact(), secondary);
     let _explaining = rules::Explaining::set(opts.explain);
-    if p.id == s.id {
+    if pair::same_id(&p.id, &s.id) {
         return Err(MergeError::SameContact { id: p.id.clone() });
     }
     refuse_archived(p)?;
     refuse_archived(s)?;
-    let count = rules::merge_count(p, s);
-    if count >= opts.max_merges {
+    if let Some(count) = pair::over_limit(p, s, opts.max_merges) {
         return Err(MergeError::MergeLimit {
             primary: p.id.clone(),
             secondary: s.id.clone(),
@@ -187,18 +183,19 @@ pub fn merge_in_export(
     secondary_id: &str,
     opts: &MergeOptions,
 ) -> Result<MergeOutcome, MergeError> {
-    if primary_id == secondary_id {
-        return Err(MergeError::SameContact {
+    let found = (export.position(primary_id), export.position(secondary_id));
+    let (pi, si) = pair::both(primary_id, secondary_id, found).map_err(|e| match e {
+        pair::IdProblem::Missing(pair::Side::Primary) => MergeError::MissingContact {
             id: primary_id.to_string(),
-        });
-    }
-    let missing = |id: &str| MergeError::MissingContact { id: id.to_string() };
-    let pi = export
-        .position(primary_id)
-        .ok_or_else(|| missing(primary_id))?;
-    let si = export
-        .position(secondary_id)
-        .ok_or_else(|| missing(secondary_id))?;
+        },
+        pair::IdProblem::Missing(pair::Side::Secondary) => MergeError::MissingContact {
+            id: secondary_id.to_string(),
+        },
+        // Ids are unique in an export: one contact is one id.
+        pair::IdProblem::SameId | pair::IdProblem::SameContact => MergeError::SameContact {
+            id: primary_id.to_string(),
+        },
+    })?;
     let outcome = merge_contacts(&export.contacts[pi], &export.contacts[si], opts)?;
     export.contacts[pi] = outcome.merged.clone();
     export.contacts.remove(si);

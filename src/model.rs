@@ -96,27 +96,10 @@ impl AssocList {
 pub type Associations = IndexMap<String, AssocList>;
 
 /// Association kinds with a rule of their own.
-pub const COMPANIES: &str = "companies";
-pub const DEALS: &str = "deals";
-pub const TICKETS: &str = "tickets";
+pub use crate::hubspot::association::{COMPANIES, DEALS, TICKETS};
 
 /// Section keys of a contact (SPEC section 2).
-pub mod key {
-    pub const ID: &str = "id";
-    pub const PROPERTIES: &str = "properties";
-    pub const HISTORY: &str = "propertiesWithHistory";
-    pub const ASSOCIATIONS: &str = "associations";
-    pub const CREATED_AT: &str = "createdAt";
-    pub const UPDATED_AT: &str = "updatedAt";
-    pub const ARCHIVED: &str = "archived";
-    pub const ENGAGEMENTS: &str = "engagements";
-    pub const LIST_MEMBERSHIPS: &str = "listMemberships";
-    pub const WORKFLOWS: &str = "workflowEnrollments";
-    pub const SUBSCRIPTIONS: &str = "subscriptions";
-    pub const VISITS: &str = "visits";
-    pub const FORM_SUBMISSIONS: &str = "formSubmissions";
-    pub const USERTOKENS: &str = "usertokens";
-}
+pub use crate::hubspot::key;
 
 /// A contact. `id` and `properties` are always there; the history and
 /// associations are parsed; every other key (`createdAt`, `engagements`,
@@ -220,7 +203,10 @@ impl Contact {
         if let Some(e) = self.prop("email") {
             out.push(e.trim().to_string());
         }
-        for e in split_multi(self.prop("hs_additional_emails").unwrap_or("")) {
+        for e in split_multi(
+            self.prop(crate::hubspot::property::ADDITIONAL_EMAILS)
+                .unwrap_or(""),
+        ) {
             out.push(e.to_string());
         }
         out
@@ -260,7 +246,36 @@ pub enum Layout {
     /// One contact per line.
     Ndjson,
     /// A CSV export.
-    Csv(crate::format::csv::CsvLayout),
+    Csv(CsvLayout),
+}
+
+/// What one CSV column holds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Column {
+    /// A property, by internal name (the header itself for unknown columns).
+    Property(String),
+    /// An association id column (`companies`, `deals`, `tickets`).
+    Association(String),
+}
+
+/// How a CSV export was laid out, to write it back the same way (read and
+/// written by [`crate::format::csv`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvLayout {
+    /// The headers, verbatim, in order.
+    pub headers: Vec<String>,
+    /// What each header holds.
+    pub columns: Vec<Column>,
+    /// The index of the record id column.
+    pub id_column: usize,
+    /// The file began with a UTF-8 byte-order mark.
+    pub bom: bool,
+    /// Lines ended with CRLF.
+    pub crlf: bool,
+    /// Every field was quoted.
+    pub quote_all: bool,
+    /// Headers are HubSpot labels (new columns are named by label too).
+    pub labels: bool,
 }
 
 /// Where the contacts stand in a JSON document.

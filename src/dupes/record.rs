@@ -234,7 +234,7 @@ impl Records {
                     }
                     // The primary email brings the additional ones along.
                     if f.name == "email" {
-                        if let Some(v) = c.prop("hs_additional_emails") {
+                        if let Some(v) = c.prop(crate::hubspot::property::ADDITIONAL_EMAILS) {
                             add(v);
                         }
                     }

@@ -11,33 +11,9 @@ use super::{check_utf8, Place, ReadError};
 use crate::labels;
 use crate::model::{AssocList, Associations, Contact, Export, Layout, Properties};
 
-/// What one CSV column holds.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Column {
-    /// A property, by internal name (the header itself for unknown columns).
-    Property(String),
-    /// An association id column (`companies`, `deals`, `tickets`).
-    Association(String),
-}
-
-/// How a CSV export was laid out, to write it back the same way.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CsvLayout {
-    /// The headers, verbatim, in order.
-    pub headers: Vec<String>,
-    /// What each header holds.
-    pub columns: Vec<Column>,
-    /// The index of the record id column.
-    pub id_column: usize,
-    /// The file began with a UTF-8 byte-order mark.
-    pub bom: bool,
-    /// Lines ended with CRLF.
-    pub crlf: bool,
-    /// Every field was quoted.
-    pub quote_all: bool,
-    /// Headers are HubSpot labels (new columns are named by label too).
-    pub labels: bool,
-}
+/// The layout types live in the model, which knows no file format; they
+/// keep their names here.
+pub use crate::model::{Column, CsvLayout};
 
 const ID: &str = "hs_object_id";
 

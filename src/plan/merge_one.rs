@@ -1,0 +1,102 @@
+//! Merging one pair of a wave, on either thread.
+
+use std::borrow::Cow;
+
+use serde_json::Value;
+
+use super::validate::merge_checked;
+use super::{ApplyOptions, Early, MergeStep, PairProblem, Primary, Store};
+use crate::model::{Contact, Layout};
+use crate::warning::Warning;
+
+/// A pair to merge: its two contacts taken out, or its early merge.
+pub(super) enum Checkout<T, P> {
+    Open {
+        primary: T,
+        secondary: T,
+        /// Whether a later pair may name the merged contact.
+        named_later: bool,
+    },
+    Early(Early<P>),
+}
+
+/// What merging one pair of a wave gave: the merge or why not, and both
+/// contacts as they were (kept for the journal, and to be put back when the
+/// merge was refused).
+pub(super) struct MergeDone<'a, P> {
+    pub(super) primary: Option<Cow<'a, Contact>>,
+    pub(super) secondary: Option<Cow<'a, Contact>>,
+    pub(super) result: Result<Merge<P>, PairProblem>,
+}
+
+/// A merge done, as the store prepared it. The merged contact is kept when
+/// the store or the journal needs it.
+pub(super) struct Merge<P> {
+    pub(super) merged: Option<Contact>,
+    pub(super) decisions: Vec<Value>,
+    pub(super) warnings: Vec<Warning>,
+    pub(super) journal: Option<Vec<u8>>,
+    pub(super) prepared: P,
+}
+
+/// Open and merge one pair (the merge limit first), and prepare the result
+/// for the store. Without `keep_inputs` (the journal), the contacts of a
+/// merge that happened are freed here, on the thread that opened them, and
+/// the result too when the store does not need it.
+pub(super) fn merge_one<'a, S, M>(
+    shared: &S::Shared,
+    t: Checkout<S::Taken, S::Prepared>,
+    layout: &Layout,
+    opts: &ApplyOptions,
+    merge: &M,
+    keep_inputs: bool,
+) -> MergeDone<'a, S::Prepared>
+where
+    S: Store<'a>,
+    M: Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String>,
+{
+    let (primary, secondary, named_later) = match t {
+        Checkout::Open {
+            primary,
+            secondary,
+            named_later,
+        } => (primary, secondary, named_later),
+        Checkout::Early(e) => {
+            return MergeDone {
+                primary: None,
+                secondary: None,
+                result: Ok(Merge {
+                    merged: None,
+                    decisions: e.decisions,
+                    warnings: e.warnings,
+                    journal: e.journal,
+                    prepared: e.prepared,
+                }),
+            }
+        }
+    };
+    let (mut p, s) = (S::open(primary), S::open(secondary));
+    // A primary of its own that nothing needs once it is merged gives the
+    // merged contact its properties.
+    let primary = match &mut p {
+        Cow::Owned(c) if !keep_inputs => Primary::Spend(c),
+        p => Primary::Read(p),
+    };
+    let result = merge_checked(layout, opts, merge, primary, &s).map(|step| {
+        let prepared = S::prepare(shared, &step.merged, named_later);
+        let keep = keep_inputs || S::needs_contact(&prepared);
+        Merge {
+            merged: keep.then_some(step.merged),
+            decisions: step.decisions,
+            warnings: step.warnings,
+            journal: step.journal,
+            prepared,
+        }
+    });
+    let keep = keep_inputs || result.is_err();
+    MergeDone {
+        primary: keep.then_some(p),
+        secondary: keep.then_some(s),
+        result,
+    }
+}

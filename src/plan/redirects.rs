@@ -1,0 +1,121 @@
+//! Following merged-away ids to the contact that holds them today.
+
+use std::borrow::Cow;
+
+use super::MERGED_IDS;
+use crate::model::{split_multi, Contact, Export};
+
+/// Merged-away id → the id of the contact that absorbed it. Following a
+/// chain (A into B, then B into C) gives the contact that holds A today.
+/// Lookups compress the paths they walk, so long chains stay cheap.
+#[derive(Debug, Clone, Default)]
+pub struct Redirects {
+    pub(super) to: rustc_hash::FxHashMap<String, String>,
+}
+
+impl Redirects {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Room for `n` redirects (a plan of `n` pairs makes at most `n`).
+    pub fn with_capacity(n: usize) -> Self {
+        Redirects {
+            to: rustc_hash::FxHashMap::with_capacity_and_hasher(n, Default::default()),
+        }
+    }
+
+    /// The redirects HubSpot keeps for merges made before the export: every
+    /// id in a contact's `hs_merged_object_ids` that is not itself a
+    /// contact of the export points at that contact (the first one, in
+    /// export order, when several claim it).
+    pub fn from_export(export: &Export) -> Self {
+        let live: std::collections::HashSet<&str> =
+            export.contacts.iter().map(|c| c.id.as_str()).collect();
+        Self::seeded(&export.contacts, |id| live.contains(id))
+    }
+
+    /// [`Redirects::from_export`] with the export's ids already indexed.
+    pub(crate) fn seeded(contacts: &[Contact], is_contact: impl Fn(&str) -> bool) -> Self {
+        let mut r = Redirects::new();
+        for c in contacts {
+            for id in split_multi(c.prop(MERGED_IDS).unwrap_or("")) {
+                if !is_contact(id) && !r.to.contains_key(id) {
+                    r.to.insert(id.to_string(), c.id.clone());
+                }
+            }
+        }
+        r
+    }
+
+    /// Record that `from` was merged into `to`.
+    pub fn record(&mut self, from: &str, to: &str) {
+        if from != to {
+            self.to.insert(from.to_string(), to.to_string());
+        }
+    }
+
+    /// Where an id was merged into, directly (one step), if it was.
+    pub fn target(&self, id: &str) -> Option<&str> {
+        self.to.get(id).map(String::as_str)
+    }
+
+    /// The id an id stands for today: itself when it was never merged away,
+    /// else the end of its chain of redirects.
+    pub fn resolve<'i>(&mut self, id: &'i str) -> Cow<'i, str> {
+        let Some(first) = self.to.get(id) else {
+            // Most ids were never merged away.
+            return Cow::Borrowed(id);
+        };
+        let mut end = first.as_str();
+        // A chain can be no longer than the number of redirects; the bound
+        // keeps a malformed cycle from looping forever.
+        for _ in 0..self.to.len() {
+            match self.to.get(end) {
+                Some(next) => end = next,
+                None => break,
+            }
+        }
+        let end = end.to_string();
+        // Point every id on the path straight at the end.
+        let mut cur = id.to_string();
+        while let Some(next) = self.to.get(&cur).cloned() {
+            if next == end {
+                break;
+            }
+            self.to.insert(cur, end.clone());
+            cur = next;
+        }
+        Cow::Owned(end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirects_follow_chains_and_compress_them() {
+        let mut r = Redirects::new();
+        r.record("a", "b");
+        r.record("b", "c");
+        r.record("c", "d");
+        r.record("x", "x");
+        assert_eq!(r.resolve("a"), "d");
+        assert_eq!(r.target("a"), Some("d"));
+        assert_eq!(r.target("b"), Some("d"));
+        assert_eq!(r.resolve("c"), "d");
+        assert_eq!(r.resolve("d"), "d");
+        assert_eq!(r.resolve("x"), "x");
+        assert_eq!(r.resolve("unknown"), "unknown");
+    }
+
+    #[test]
+    fn redirects_stop_on_a_cycle() {
+        let mut r = Redirects::new();
+        r.record("a", "b");
+        r.record("b", "a");
+        let end = r.resolve("a");
+        assert!(end == "a" || end == "b");
+    }
+}

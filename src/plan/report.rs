@@ -1,0 +1,178 @@
+//! What a run reports: the pairs not applied and why ([`BadPair`],
+//! [`PairProblem`]), the merge step's warnings, and [`ApplyReport`].
+
+use std::io;
+
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+use super::PlanFormat;
+use crate::warning::WarningKind;
+
+/// Why a pair cannot be applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PairProblem {
+    /// An id is not in the export (nor merged into one of its contacts).
+    Missing { id: String, side: Side },
+    /// Both sides name the same id.
+    SameId { id: String },
+    /// Both sides resolve to one contact through earlier merges.
+    SameContact { id: String },
+    /// The two contacts together already took part in `count` merges.
+    OverLimit { count: usize, max: usize },
+    /// The merge rules refused the pair.
+    Refused { message: String },
+}
+
+pub use crate::pair::Side;
+
+impl PairProblem {
+    /// A short machine-readable name.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            PairProblem::Missing { .. } => "missing-id",
+            PairProblem::SameId { .. } => "same-id",
+            PairProblem::SameContact { .. } => "same-contact",
+            PairProblem::OverLimit { .. } => "merge-limit",
+            PairProblem::Refused { .. } => "refused",
+        }
+    }
+}
+
+impl std::fmt::Display for PairProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PairProblem::Missing { id, side } => {
+                let side = match side {
+                    Side::Primary => "primary",
+                    Side::Secondary => "secondary",
+                };
+                write!(
+                    f,
+                    "the {side} id {id} is not a contact of the export; check the id or remove the pair"
+                )
+            }
+            PairProblem::SameId { id } => write!(
+                f,
+                "names contact {id} on both sides; a contact cannot be merged into itself: remove the pair"
+            ),
+            PairProblem::SameContact { id } => write!(
+                f,
+                "both ids resolve to contact {id} through earlier merges, so they are one contact already: remove the pair"
+            ),
+            PairProblem::OverLimit { count, max } => write!(
+                f,
+                "the two contacts together already took part in {count} merges (hs_merged_object_ids) and the limit is {max}; HubSpot would refuse this merge: remove the pair (or raise the limit with --max-merges)"
+            ),
+            PairProblem::Refused { message } => write!(f, "{message}"),
+        }
+    }
+}
+
+/// A pair that was not applied, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadPair {
+    /// The CSV line, or for a JSON plan the pair's 1-based index.
+    pub line: u64,
+    /// "line 4" or "pair 4".
+    pub place: String,
+    /// The ids as the plan gives them.
+    pub primary: String,
+    pub secondary: String,
+    /// The ids they resolve to through earlier merges, when they resolve to
+    /// a contact of the export.
+    pub resolved_primary: Option<String>,
+    pub resolved_secondary: Option<String>,
+    pub problem: PairProblem,
+}
+
+impl std::fmt::Display for BadPair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {} ← {}", self.place, self.primary, self.secondary)?;
+        let moved = |given: &str, resolved: &Option<String>| {
+            resolved
+                .as_deref()
+                .filter(|r| *r != given)
+                .map(str::to_string)
+        };
+        let rp = moved(&self.primary, &self.resolved_primary);
+        let rs = moved(&self.secondary, &self.resolved_secondary);
+        if rp.is_some() || rs.is_some() {
+            write!(
+                f,
+                " (now {} ← {})",
+                rp.as_deref().unwrap_or(&self.primary),
+                rs.as_deref().unwrap_or(&self.secondary)
+            )?;
+        }
+        write!(f, ": {}", self.problem)
+    }
+}
+
+impl Serialize for BadPair {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(8))?;
+        m.serialize_entry("line", &self.line)?;
+        m.serialize_entry("place", &self.place)?;
+        m.serialize_entry("primary", &self.primary)?;
+        m.serialize_entry("secondary", &self.secondary)?;
+        m.serialize_entry("resolvedPrimary", &self.resolved_primary)?;
+        m.serialize_entry("resolvedSecondary", &self.resolved_secondary)?;
+        m.serialize_entry("kind", self.problem.kind())?;
+        m.serialize_entry("reason", &self.problem.to_string())?;
+        m.end()
+    }
+}
+
+/// A warning the merge step gave for one pair.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PairWarning {
+    pub line: u64,
+    pub primary: String,
+    pub secondary: String,
+    pub kind: WarningKind,
+    pub warning: String,
+}
+
+/// What applying a plan did (`--format json` writes it as is).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplyReport {
+    pub plan: String,
+    /// For a JSON plan a pair's `line` is its 1-based index in the list.
+    pub plan_format: PlanFormat,
+    /// Pairs in the plan.
+    pub pairs: usize,
+    /// Pairs merged (0 when an all-or-nothing plan was refused).
+    pub applied: usize,
+    /// Pairs not applied, in plan order.
+    pub skipped: Vec<BadPair>,
+    pub warnings: Vec<PairWarning>,
+}
+
+/// Why a plan was not applied.
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    /// All or nothing: some pairs are bad, so none was applied. The report
+    /// lists every bad pair.
+    #[error("{}", bad_pairs_message(.report))]
+    BadPairs { report: ApplyReport },
+    /// Recording a merge (the journal) failed.
+    #[error("cannot write the journal: {0}")]
+    Journal(io::Error),
+}
+
+fn bad_pairs_message(r: &ApplyReport) -> String {
+    let mut s = format!(
+        "{}: {} of {} cannot be applied, so none was (nothing written); fix or remove {}, or pass --keep-going to apply the others:",
+        r.plan,
+        r.skipped.len(),
+        crate::text::count(r.pairs, "pair", "pairs"),
+        if r.skipped.len() == 1 { "it" } else { "them" },
+    );
+    for b in &r.skipped {
+        s.push_str("\n  ");
+        s.push_str(&b.to_string());
+    }
+    s
+}

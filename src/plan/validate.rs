@@ -1,0 +1,79 @@
+//! Whether a pair can be merged: its ids (missing, the same, one contact
+//! already) and its merge (the merge limit, the rules' refusal, the id it
+//! gives). Every merge of a plan is checked here, in memory or streamed.
+
+use super::waves::Resolved;
+use super::{ApplyOptions, MergeStep, Pair, PairProblem, Primary, Redirects, Side, Store};
+use crate::model::{Contact, Layout};
+use crate::pair::IdProblem;
+
+/// Resolve a pair's ids as things stand, and say why it cannot be merged
+/// if that shows already.
+pub(super) fn resolve_pair<'a, 'p, S: Store<'a>>(
+    pair: &'p Pair,
+    redirects: &mut Redirects,
+    work: &S,
+) -> (Resolved<'p>, Option<PairProblem>) {
+    let rp = redirects.resolve(&pair.primary);
+    let rs = redirects.resolve(&pair.secondary);
+    let (pi, si) = (work.index(&rp), work.index(&rs));
+    let problem = match crate::pair::both(&pair.primary, &pair.secondary, (pi, si)) {
+        Ok(_) => None,
+        Err(IdProblem::SameId) => Some(PairProblem::SameId {
+            id: pair.primary.clone(),
+        }),
+        Err(IdProblem::Missing(side)) => Some(PairProblem::Missing {
+            id: match side {
+                Side::Primary => pair.primary.clone(),
+                Side::Secondary => pair.secondary.clone(),
+            },
+            side,
+        }),
+        Err(IdProblem::SameContact) => Some(PairProblem::SameContact { id: rp.to_string() }),
+    };
+    let named_later = true;
+    (
+        Resolved {
+            rp,
+            rs,
+            pi,
+            si,
+            named_later,
+        },
+        problem,
+    )
+}
+
+/// Merge a pair's two contacts as a plan does: refused when together they
+/// took part in the merge limit's number of merges, when the merge step
+/// refuses, and when it gives a contact with another id than the primary's
+/// (a bug in the rules). Every merge of a plan goes through here, in a
+/// wave or while the file is read.
+pub(crate) fn merge_checked<M>(
+    layout: &Layout,
+    opts: &ApplyOptions,
+    merge: &M,
+    p: Primary<'_>,
+    s: &Contact,
+) -> Result<MergeStep, PairProblem>
+where
+    M: Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String>,
+{
+    if let Some(count) = crate::pair::over_limit(p.contact(), s, opts.max_merges) {
+        return Err(PairProblem::OverLimit {
+            count,
+            max: opts.max_merges,
+        });
+    }
+    let id = p.contact().id.clone();
+    let step = merge(layout, p, s).map_err(|message| PairProblem::Refused { message })?;
+    if step.merged.id != id {
+        return Err(PairProblem::Refused {
+            message: format!(
+                "the merge gave a contact with id {} instead of the primary's {id}; this is a bug in the merge rules",
+                step.merged.id
+            ),
+        });
+    }
+    Ok(step)
+}

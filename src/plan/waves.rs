@@ -1,0 +1,439 @@
+//! Running a plan over a store in waves, on both cores.
+
+use std::borrow::Cow;
+use std::collections::VecDeque;
+use std::io;
+
+use serde_json::Value;
+
+use super::commit::{commit, Commit};
+use super::last_use::LastUse;
+use super::merge_one::{merge_one, Checkout, MergeDone};
+use super::pool::{Closing, Pool};
+use super::settle::Settler;
+use super::validate::resolve_pair;
+use super::{
+    Applied, ApplyError, ApplyOptions, ApplyReport, MergeStep, Pair, PairProblem, Plan, Primary,
+    Redirects, Store,
+};
+use crate::model::{Contact, Layout};
+use crate::warning::Warning;
+
+/// The knobs of a run: how far ahead a plan is read and when the second
+/// thread starts. They change how the work is cut, never the result; tests
+/// pass small ones so that their small plans span many windows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tuning {
+    /// Pairs read ahead of the first one not settled (an eighth of it with
+    /// a journal, which keeps both contacts of every merge not settled).
+    pub window: usize,
+    /// How many more waiting pairs than pairs taken a wave reads before it
+    /// stops looking further into the window.
+    pub scan_slack: usize,
+    /// Merges in a wave from which a second thread is worth starting.
+    pub parallel_from: usize,
+}
+
+impl Default for Tuning {
+    /// What the tool ships with.
+    fn default() -> Self {
+        Tuning {
+            window: 2048,
+            scan_slack: 64,
+            parallel_from: 16,
+        }
+    }
+}
+
+impl Tuning {
+    /// A short window and scan, for tests: a plan of a few hundred pairs
+    /// spans many windows and its chains reach the end of a scan.
+    pub fn small() -> Self {
+        Tuning {
+            window: 64,
+            scan_slack: 2,
+            ..Tuning::default()
+        }
+    }
+}
+
+/// Run a plan over a store: the pair-by-pair logic of [`apply_plan`],
+/// whatever holds the contacts. On success the store holds the result.
+/// `on_applied` is the journal, if there is one: without it, the contacts
+/// as they were before each merge are freed as soon as it is done.
+///
+/// The result is that of merging one pair after the other, but the merges
+/// run on both cores, in waves. The plan is read a window ahead; a wave
+/// takes every waiting pair of the window that touches no contact an
+/// earlier waiting pair touches, its ids resolved as things stand. Such a
+/// pair and the waiting pairs before it do not see each other: they touch
+/// other contacts, and an id can only come to resolve to another contact
+/// through a merge of the contact it resolves to now. So its merge is the
+/// same now as after theirs. A wave's merges are committed to the store in
+/// plan order as soon as they are done, and the pairs that waited for them
+/// go in the next wave. Reporting, the journal and the positions it
+/// records go strictly in plan order ("settling"), as far as no earlier
+/// pair still waits.
+///
+/// [`apply_plan`]: super::apply_plan
+pub fn run_plan<'a, S, M, J>(
+    work: &mut S,
+    redirects: Redirects,
+    layout: &Layout,
+    plan: &Plan,
+    opts: &ApplyOptions,
+    merge: M,
+    on_applied: Option<J>,
+) -> Result<ApplyReport, ApplyError>
+where
+    S: Store<'a>,
+    M: Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String> + Sync,
+    J: FnMut(&Applied<'_>) -> io::Result<()>,
+{
+    let tuning = Tuning::default();
+    run_plan_tuned(
+        work, redirects, layout, plan, opts, &tuning, merge, on_applied,
+    )
+}
+
+/// [`run_plan`] with the given [`Tuning`].
+#[allow(clippy::too_many_arguments)]
+pub fn run_plan_tuned<'a, S, M, J>(
+    work: &mut S,
+    redirects: Redirects,
+    layout: &Layout,
+    plan: &Plan,
+    opts: &ApplyOptions,
+    tuning: &Tuning,
+    merge: M,
+    on_applied: Option<J>,
+) -> Result<ApplyReport, ApplyError>
+where
+    S: Store<'a>,
+    M: Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String> + Sync,
+    J: FnMut(&Applied<'_>) -> io::Result<()>,
+{
+    let keep_inputs = on_applied.is_some();
+    let mut settler = Settler::new(plan, opts, work.count(), on_applied);
+    let last_use = LastUse::new(plan, &redirects, |id| work.index(id));
+    let shared = work.shared();
+    let merging = |t| merge_one::<S, M>(&shared, t, layout, opts, &merge, keep_inputs);
+    let pool = Pool::new();
+    std::thread::scope(|scope| {
+        // Closed however this ends, so that the other thread stops.
+        let _closing = Closing(&pool);
+        let mut waves = Waves::new(plan, redirects, last_use, *tuning, keep_inputs);
+        // The other thread starts with the first wave worth it (a small
+        // plan runs on this one).
+        let mut serving = false;
+        while waves.fill() {
+            let (picked, taken) = waves.pick(work);
+            let (jobs, taken) = to_pool(taken);
+            if !serving && jobs.len() >= tuning.parallel_from {
+                scope.spawn(|| pool.serve(&merging));
+                serving = true;
+            }
+            pool.submit(jobs, std::mem::take(&mut waves.garbage));
+            let done = |job| match job {
+                Job::Pool(j) => pool.result(j, &merging),
+                Job::Here(t) => merging(t),
+            };
+            waves.commit(work, &mut settler, picked.into_iter().zip(taken), done)?;
+            waves.tidy();
+        }
+        Ok(())
+    })?;
+    settler.finish()
+}
+
+/// The pairs of a wave to merge (their places in the window, their ids)
+/// and their contacts.
+type Wave<'p, T, P> = (Vec<(usize, Resolved<'p>)>, Vec<Checkout<T, P>>);
+
+/// Where a picked pair's merge is done: the pool's job number, or here
+/// (an early merge, only taken).
+enum Job<T> {
+    Pool(usize),
+    Here(T),
+}
+
+/// The merges of a wave for the pool, and where each pair's merge is done:
+/// early merges are taken here as they are committed.
+#[allow(clippy::type_complexity)]
+fn to_pool<T, P>(taken: Vec<Checkout<T, P>>) -> (Vec<Checkout<T, P>>, Vec<Job<Checkout<T, P>>>) {
+    let mut jobs = Vec::new();
+    let taken = taken
+        .into_iter()
+        .map(|t| match t {
+            Checkout::Early(_) => Job::Here(t),
+            Checkout::Open { .. } => {
+                jobs.push(t);
+                Job::Pool(jobs.len() - 1)
+            }
+        })
+        .collect();
+    (jobs, taken)
+}
+
+/// The window of a run: the pairs read ahead and where each stands, and
+/// what resolving and checking them needs.
+struct Waves<'p, 'a> {
+    pairs: &'p [Pair],
+    /// The next pair to read into the window.
+    next: usize,
+    window: VecDeque<Slot<'p, 'a>>,
+    window_len: usize,
+    /// Contacts merged by a pair not settled yet → that pair's number, to
+    /// check that no waiting pair before it reaches them.
+    merged_ahead: rustc_hash::FxHashMap<usize, usize>,
+    /// Contacts no longer needed, freed on the other core while the next
+    /// wave merges.
+    garbage: Vec<Cow<'a, Contact>>,
+    redirects: Redirects,
+    last_use: LastUse<'p>,
+    tuning: Tuning,
+    /// Whether early merges may be taken (there is no journal).
+    early: bool,
+}
+
+impl<'p, 'a> Waves<'p, 'a> {
+    fn new(
+        plan: &'p Plan,
+        redirects: Redirects,
+        last_use: LastUse<'p>,
+        tuning: Tuning,
+        keep_inputs: bool,
+    ) -> Self {
+        // With a journal, every pair merged while an earlier one waits keeps
+        // both contacts and the result until it is journaled: a shorter
+        // window bounds that (the journal's writing is the slow part then).
+        let window_len = if keep_inputs {
+            (tuning.window / 8).max(1)
+        } else {
+            tuning.window.max(1)
+        };
+        Waves {
+            pairs: &plan.pairs,
+            next: 0,
+            window: VecDeque::with_capacity(window_len),
+            window_len,
+            merged_ahead: Default::default(),
+            garbage: Vec::new(),
+            redirects,
+            last_use,
+            tuning,
+            early: !keep_inputs,
+        }
+    }
+
+    /// Read pairs into the window; whether any pair is left to run.
+    fn fill(&mut self) -> bool {
+        while self.window.len() < self.window_len && self.next < self.pairs.len() {
+            self.window.push_back(Slot {
+                at: self.next,
+                pair: &self.pairs[self.next],
+                state: State::Waiting,
+            });
+            self.next += 1;
+        }
+        !self.window.is_empty()
+    }
+
+    /// Pick the next wave: every waiting pair of the window that touches no
+    /// contact an earlier waiting pair touches, its ids resolved as things
+    /// stand. A bad pair picked is done; the others are taken out of the
+    /// store to be merged, or their early merge taken.
+    fn pick<S: Store<'a>>(&mut self, work: &mut S) -> Wave<'p, S::Taken, S::Prepared> {
+        let early = self.early;
+        let (window, redirects) = (&mut self.window, &mut self.redirects);
+        let (last_use, merged_ahead) = (&mut self.last_use, &self.merged_ahead);
+        let scan_slack = self.tuning.scan_slack;
+        let mut busy: rustc_hash::FxHashSet<usize> = Default::default();
+        let mut picked = Vec::new();
+        let mut taken = Vec::new();
+        // Pairs that had to wait, and pairs done: a window of pairs that all
+        // wait for one contact (a primary absorbing many) is not read through
+        // for each of them.
+        let (mut blocked, mut done) = (0usize, 0usize);
+        for (k, slot) in window.iter_mut().enumerate() {
+            if !matches!(slot.state, State::Waiting) {
+                continue;
+            }
+            if blocked > done + scan_slack {
+                break;
+            }
+            let (mut resolved, problem) = resolve_pair(slot.pair, redirects, &*work);
+            let touched = [resolved.pi, resolved.si];
+            let free = touched.iter().flatten().all(|i| !busy.contains(i));
+            busy.extend(touched.iter().flatten());
+            if !free {
+                blocked += 1;
+                continue;
+            }
+            done += 1;
+            for later in touched.iter().flatten().filter_map(|i| merged_ahead.get(i)) {
+                assert!(
+                    *later < slot.at,
+                    "internal error: plan pair {} reaches a contact ({}) that the later pair {} \
+                     merged before it; please report this",
+                    slot.at + 1,
+                    resolved.rp,
+                    later + 1
+                );
+            }
+            match (problem, resolved.pi, resolved.si) {
+                (Some(problem), _, _) => {
+                    slot.state = State::Done(resolved, Outcome::Refused(problem));
+                }
+                (None, Some(pi), Some(si)) => {
+                    let named_later = last_use.merge(slot.at, pi, &resolved.rp, si, &resolved.rs);
+                    resolved.named_later = named_later;
+                    // One a later pair names is merged again, to be kept parsed.
+                    let done = if early && !named_later {
+                        work.take_early(slot.at, pi, si)
+                    } else {
+                        None
+                    };
+                    taken.push(match done {
+                        Some(done) => Checkout::Early(done),
+                        None => Checkout::Open {
+                            primary: work.checkout(pi),
+                            secondary: work.checkout(si),
+                            named_later,
+                        },
+                    });
+                    picked.push((k, resolved));
+                }
+                (None, _, _) => unreachable!("a pair without a problem has both contacts"),
+            }
+        }
+        (picked, taken)
+    }
+
+    /// Commit a wave in plan order (merging here too while the next merge
+    /// is not done, through `done`), and settle as far as no pair waits.
+    fn commit<S, J>(
+        &mut self,
+        work: &mut S,
+        settler: &mut Settler<'_, J>,
+        wave: impl Iterator<Item = ((usize, Resolved<'p>), Job<Checkout<S::Taken, S::Prepared>>)>,
+        mut done: impl FnMut(Job<Checkout<S::Taken, S::Prepared>>) -> MergeDone<'a, S::Prepared>,
+    ) -> Result<(), ApplyError>
+    where
+        S: Store<'a>,
+        J: FnMut(&Applied<'_>) -> io::Result<()>,
+    {
+        let mut fresh = wave.peekable();
+        let mut settling = true;
+        for (k, slot) in self.window.iter_mut().enumerate() {
+            if !settling && fresh.peek().is_none() {
+                // Nothing more to commit, nor to settle before a pair
+                // that waits.
+                break;
+            }
+            if let Some(((_, r), job)) = fresh.next_if(|((at, _), _)| *at == k) {
+                let done = done(job);
+                let ctx = Commit {
+                    pair: slot.pair,
+                    settling,
+                };
+                let (state, unneeded) = commit(work, &mut self.redirects, settler, ctx, r, done)?;
+                self.garbage.extend(unneeded);
+                if let (State::Done(r, Outcome::Merged { .. }), false) = (&state, settling) {
+                    let (pi, si) = r.indices();
+                    self.merged_ahead.insert(pi, slot.at);
+                    self.merged_ahead.insert(si, slot.at);
+                }
+                slot.state = state;
+            }
+            match slot.state {
+                State::Waiting => settling = false,
+                State::Done(..) if settling => {
+                    let State::Done(r, outcome) =
+                        std::mem::replace(&mut slot.state, State::Settled)
+                    else {
+                        unreachable!("matched above")
+                    };
+                    self.garbage
+                        .extend(settler.settle(&*work, slot.pair, &r, outcome)?);
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Drop the settled pairs from the window's front.
+    fn tidy(&mut self) {
+        while self
+            .window
+            .front()
+            .is_some_and(|s| matches!(s.state, State::Settled))
+        {
+            self.window.pop_front();
+        }
+        // What is behind the first pair not settled is no longer needed
+        // for the check (pruned now and then, not every wave).
+        if self.merged_ahead.len() > 4 * self.tuning.window {
+            match self.window.front() {
+                Some(first) => self.merged_ahead.retain(|_, at| *at > first.at),
+                None => self.merged_ahead.clear(),
+            }
+        }
+    }
+}
+
+/// One pair of the window.
+pub(super) struct Slot<'p, 'a> {
+    /// Its number in the plan.
+    pub(super) at: usize,
+    pub(super) pair: &'p Pair,
+    pub(super) state: State<'p, 'a>,
+}
+
+/// Where a pair of the window stands.
+pub(super) enum State<'p, 'a> {
+    /// It waits for an earlier pair that touches one of its contacts.
+    Waiting,
+    /// Committed (or found bad), waiting to be settled.
+    Done(Resolved<'p>, Outcome<'a>),
+    Settled,
+}
+
+/// What settling a pair reports.
+pub(super) enum Outcome<'a> {
+    Refused(PairProblem),
+    Merged {
+        /// Both contacts before the merge and the result, for the journal.
+        contacts: Option<Box<Before<'a>>>,
+        decisions: Vec<Value>,
+        warnings: Vec<Warning>,
+        /// The merge step's encoding of them for the journal.
+        journal: Option<Vec<u8>>,
+    },
+}
+
+/// Both contacts before a merge, and the result.
+pub(super) type Before<'a> = (Cow<'a, Contact>, Cow<'a, Contact>, Contact);
+
+/// A pair's ids resolved through the merges before it, and the contacts
+/// they name.
+pub(super) struct Resolved<'p> {
+    /// The ids as they resolve (the pair's own, unless merged away).
+    pub(super) rp: Cow<'p, str>,
+    pub(super) rs: Cow<'p, str>,
+    pub(super) pi: Option<usize>,
+    pub(super) si: Option<usize>,
+    /// Merged: whether a later pair may name an id of the result (when
+    /// not, no later pair resolves the secondary's id).
+    pub(super) named_later: bool,
+}
+
+impl Resolved<'_> {
+    /// Both contacts, for a pair that was merged.
+    pub(super) fn indices(&self) -> (usize, usize) {
+        self.pi
+            .zip(self.si)
+            .expect("a merged pair names two contacts")
+    }
+}

@@ -1,0 +1,251 @@
+//! Why an unmerge was refused, in words that say what to do.
+
+use serde::Serialize;
+
+/// Why an unmerge was refused. Every message names the record, the email or
+/// journal entry, and says what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UnmergeError {
+    #[error("contact {id} is not in the export{}", merged_hint(.merged_into.as_deref()))]
+    UnknownContact {
+        id: String,
+        /// The contact whose `hs_merged_object_ids` holds the id.
+        merged_into: Option<String>,
+    },
+    #[error("{email} is the primary email of contact {id}; only an additional email (hs_additional_emails) can be split off: give one of those, or make another email primary first")]
+    PrimaryEmail { id: String, email: String },
+    #[error("contact {id} has no email {email}; its emails are: {}; give one of its additional emails", list_or_none(.emails))]
+    NotAnEmail {
+        id: String,
+        email: String,
+        emails: Vec<String>,
+    },
+    #[error("the new id {new_id} is already {used}; choose another --new-id, or leave it out to take the next free id")]
+    IdInUse { new_id: String, used: String },
+    #[error("the new id is empty; give a record id with --new-id, or leave it out to take the next free id")]
+    EmptyNewId,
+    #[error("{}", no_entry(.journals, .id, .secondary, .merges_into))]
+    NoJournalEntry {
+        /// The journals given.
+        journals: Vec<String>,
+        id: String,
+        secondary: String,
+        /// Other merges into `id` the journals hold: (journal, line,
+        /// secondary).
+        merges_into: Vec<(String, u64, String)>,
+    },
+    #[error("{file}: line {line}: the merge of {secondary} into {id} cannot be restored yet: later merges involve these contacts: {}; restores go newest first: restore those first", later_list(.file, .later))]
+    NotNewest {
+        file: String,
+        line: u64,
+        id: String,
+        secondary: String,
+        later: Vec<LaterMerge>,
+    },
+    #[error("{file}: line {line}: contact {secondary} is already in the export, so its merge into {id} looks restored already; nothing to do")]
+    AlreadyPresent {
+        file: String,
+        line: u64,
+        id: String,
+        secondary: String,
+    },
+    #[error("{file}: line {line}: the journal does not describe this export: it records the merge of {secondary} into {id}, but contact {id}'s hs_merged_object_ids ({}) do not list {secondary}; give the export that merge wrote (or one made from it since), or the journal of this export's merges", or_empty(.merged_ids))]
+    NotMergedInto {
+        file: String,
+        line: u64,
+        id: String,
+        secondary: String,
+        /// The primary's `hs_merged_object_ids` now.
+        merged_ids: String,
+    },
+    #[error("{file}: line {line}: the merge of {secondary} into {id} cannot be restored: contact {id}'s hs_merged_object_ids also list {}, which that merge did not add and no later merge in the journals given explains; a later merge into {id} is missing from the journals given: give its journal too (--journal can be given more than once) and restore that merge first", .unexplained.join(", "))]
+    LaterMergeMissing {
+        file: String,
+        line: u64,
+        id: String,
+        secondary: String,
+        /// The ids no journal given explains.
+        unexplained: Vec<String>,
+    },
+    #[error("{file}: line {line}: the merge of {secondary} into {id} cannot be restored: contact {id} is not in the export, it was merged into contact {into} since (see {into}'s hs_merged_object_ids), and no journal given records that merge: give its journal too (--journal can be given more than once) and restore that merge first")]
+    PrimaryMergedAway {
+        file: String,
+        line: u64,
+        id: String,
+        secondary: String,
+        /// The contact whose `hs_merged_object_ids` list the primary.
+        into: String,
+    },
+    /// A summed counter the restore cannot take the secondary's share off.
+    #[error("{0}")]
+    Counter(Box<CounterError>),
+}
+
+/// Why a summed counter cannot be restored (SPEC section 6: restored
+/// counters are whole numbers and never below 0).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CounterError {
+    #[error("{file}: line {line}: cannot restore {property} of contact {contact}: {value:?} ({}) {reason}; {}", .origin.place(), .origin.fix())]
+    NotWhole {
+        file: String,
+        line: u64,
+        contact: String,
+        property: String,
+        value: String,
+        origin: CounterSource,
+        /// "is not a whole number", or "is too large".
+        reason: &'static str,
+    },
+    #[error("{file}: line {line}: {property} does not add up: the merge of {secondary} into {id} wrote {merged}, not {before} (contact {id} before) + {share} (contact {secondary}); the journal line looks edited: use the journal the merge wrote")]
+    Mismatch {
+        file: String,
+        line: u64,
+        id: String,
+        secondary: String,
+        property: String,
+        before: String,
+        share: String,
+        merged: String,
+    },
+    #[error("{file}: line {line}: cannot restore {property} of contact {id}: it holds {current} now, less than the {share} the merge of {secondary} added, and a counter never goes below 0; the journal does not describe this export (or the count went down since the merge): give the export that merge wrote (or one made from it since) and the journal of its merges")]
+    BelowZero {
+        file: String,
+        line: u64,
+        id: String,
+        secondary: String,
+        property: String,
+        current: String,
+        share: String,
+    },
+}
+
+impl From<Box<CounterError>> for UnmergeError {
+    fn from(e: Box<CounterError>) -> Self {
+        UnmergeError::Counter(e)
+    }
+}
+
+/// Where a counter value a restore reads comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CounterSource {
+    /// The primary in the export given.
+    Export,
+    /// The journal's primary before the merge.
+    Before,
+    /// The journal's secondary.
+    Secondary,
+    /// The journal's merge result.
+    Merged,
+}
+
+impl CounterSource {
+    fn place(self) -> &'static str {
+        match self {
+            CounterSource::Export => "its value in the export",
+            CounterSource::Before => "its value before the merge, in the journal",
+            CounterSource::Secondary => "the secondary's value, in the journal",
+            CounterSource::Merged => "the merged value, in the journal",
+        }
+    }
+
+    fn fix(self) -> &'static str {
+        match self {
+            CounterSource::Export => {
+                "a counter is a whole number of 0 or more: correct it in the export and restore again"
+            }
+            _ => "the merge never writes that: the journal line looks edited; use the journal the merge wrote",
+        }
+    }
+}
+
+/// A later journal entry that blocks a restore.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LaterMerge {
+    /// The journal that holds it.
+    pub journal: String,
+    pub line: u64,
+    pub primary_id: String,
+    pub secondary_id: String,
+}
+
+fn merged_hint(into: Option<&str>) -> String {
+    match into {
+        Some(to) => {
+            format!("; it was merged into contact {to} (see its hs_merged_object_ids): use {to}")
+        }
+        None => "; check the id".into(),
+    }
+}
+
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "(none)".into()
+    } else {
+        items.join(", ")
+    }
+}
+
+fn or_empty(text: &str) -> &str {
+    if text.trim().is_empty() {
+        "empty"
+    } else {
+        text
+    }
+}
+
+/// Why no journal entry was found; with one journal, lines are named
+/// without the file (the message starts with it).
+fn no_entry(
+    journals: &[String],
+    id: &str,
+    secondary: &str,
+    merges: &[(String, u64, String)],
+) -> String {
+    if journals.is_empty() {
+        return format!("no journal given to restore the merge of contact {secondary} into {id} from; give the journal that merge was recorded in");
+    }
+    let one = journals.len() == 1;
+    let mut out = format!(
+        "{}: the journal{} no merge of contact {secondary} into {id}",
+        journals.join(", "),
+        if one { " has" } else { "s have" }
+    );
+    if !merges.is_empty() {
+        let list: Vec<String> = merges
+            .iter()
+            .map(|(file, line, s)| match one {
+                true => format!("{s} (line {line})"),
+                false => format!("{s} ({file} line {line})"),
+            })
+            .collect();
+        out += &format!(
+            " (the merges into {id} {} hold{} are of: {})",
+            if one { "it" } else { "they" },
+            if one { "s" } else { "" },
+            list.join(", ")
+        );
+    }
+    out += &format!(
+        "; check the ids (the contact that absorbed, then the one merged away) and the journal file{}",
+        if one { "" } else { "s" }
+    );
+    out
+}
+
+/// The later merges, their lines named without the file when it is the
+/// journal the message starts with.
+fn later_list(file: &str, later: &[LaterMerge]) -> String {
+    later
+        .iter()
+        .map(|l| {
+            let at = match l.journal == file {
+                true => format!("line {}", l.line),
+                false => format!("{} line {}", l.journal, l.line),
+            };
+            format!("{at}: {} into {}", l.secondary_id, l.primary_id)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}

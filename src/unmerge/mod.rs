@@ -1,0 +1,38 @@
+//! Unmerge (SPEC section 5): split an additional email off into a new
+//! contact, as HubSpot allows, and, beyond HubSpot, restore a merge from the
+//! journal: the secondary comes back as it was and the primary returns to
+//! its state before the merge, three-way, keeping what changed since.
+
+use crate::model::{split_multi, Export};
+use crate::plan::MERGED_IDS;
+
+mod error;
+mod restore;
+mod split;
+#[cfg(test)]
+mod tests;
+mod three_way;
+
+pub use error::{CounterError, CounterSource, LaterMerge, UnmergeError};
+pub use restore::{restore, restore_from, Conflict, RestoreReport};
+pub use split::{next_free_id, split_off, SplitReport};
+
+use crate::hubspot::property::{ADDITIONAL_EMAILS, EMAIL, LEGAL_BASIS, OBJECT_ID};
+
+/// The contact of the export whose `hs_merged_object_ids` holds `id`.
+pub(super) fn absorber_of<'a>(export: &'a Export, id: &str) -> Option<&'a str> {
+    export
+        .contacts
+        .iter()
+        .find(|c| split_multi(c.prop(MERGED_IDS).unwrap_or("")).any(|m| m == id))
+        .map(|c| c.id.as_str())
+}
+
+pub(super) fn contact_index(export: &Export, id: &str) -> Result<usize, UnmergeError> {
+    export
+        .position(id)
+        .ok_or_else(|| UnmergeError::UnknownContact {
+            id: id.into(),
+            merged_into: absorber_of(export, id).map(str::to_string),
+        })
+}

@@ -1,0 +1,382 @@
+//! Restoring a merge from the journal: the secondary back as it was, the
+//! primary to its state before the merge (SPEC section 5).
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use super::three_way::three_way;
+use super::*;
+use crate::format::csv::{Column, CsvLayout};
+use crate::journal::{merges_in_order, Journal, JournalEntry};
+use crate::model::{split_multi, Contact, Export, Layout};
+use crate::plan::MERGED_IDS;
+
+/// A property the restore could not return to its value before the merge,
+/// because it changed after the merge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Conflict {
+    pub property: String,
+    /// The primary's value before the merge, the merge's result, the value
+    /// now, and the value kept.
+    pub before: Option<String>,
+    pub merged: Option<String>,
+    pub current: Option<String>,
+    pub result: Option<String>,
+}
+
+/// What `restore` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RestoreReport {
+    pub primary_id: String,
+    pub secondary_id: String,
+    /// The journal entry used.
+    pub journal: String,
+    pub journal_line: u64,
+    /// Where the secondary was put back.
+    pub secondary_index: usize,
+    /// Properties changed since the merge: the later value is kept.
+    pub conflicts: Vec<Conflict>,
+    /// Other parts changed since the merge whose later changes were kept
+    /// ("engagements: kept 1 item added after the merge").
+    pub kept: Vec<String>,
+}
+
+/// Undo the merge of `secondary_id` into `id` recorded in the journal
+/// (SPEC section 5).
+///
+/// The entry used is the journal's last merge of `secondary_id` into `id`.
+/// A later entry that merged something else into either contact, or merged
+/// either away, must be restored first (restores go newest first); a later
+/// merge counts as restored once its secondary is back in the export.
+///
+/// The journal must describe the export (SPEC section 6), or the restore is
+/// refused and nothing changes: the primary's `hs_merged_object_ids` list
+/// the secondary; every id they list beyond those the merge left is
+/// explained by a later merge into the primary in the journal (else a
+/// later merge is missing from the journal given); the journal's summed
+/// counters add up, and none would go below 0. See [`restore_from`] for
+/// merges recorded in several journals.
+///
+/// The secondary comes back exactly as the journal holds it, at the
+/// position it had just before the merge (`secondaryIndex`), or right after
+/// the primary when the journal does not say or the export is now shorter.
+/// Restoring every merge of a plan newest first therefore gives back the
+/// export as it was. The primary returns to its state before the merge,
+/// three-way (before = the journal's primary, merged = the journal's
+/// result, current = the contact now):
+/// - a property still holding the merged value returns to its value before
+///   the merge (and is removed when it had none); one changed since keeps
+///   its current value and is reported as a conflict when the merge had
+///   changed it;
+/// - summed counters (decisions with `"rule": "sum"`) lose the secondary's
+///   share: current − (merged − before), in whole numbers (exact up to
+///   2^128); a value that is not a whole number is refused;
+/// - `hs_additional_emails`, `hs_merged_object_ids`, `hs_legal_basis`,
+///   association lists, list sections (engagements with the merge event,
+///   visits, form submissions, usertokens, lists, workflows) and the keys
+///   of object sections (subscriptions) lose what the merge added and keep
+///   what was added since;
+/// - property history returns to its state before the merge, plus entries
+///   added since; other sections still as merged return to before.
+pub fn restore(
+    export: &mut Export,
+    id: &str,
+    secondary_id: &str,
+    journal: &Journal,
+) -> Result<RestoreReport, UnmergeError> {
+    restore_from(export, id, secondary_id, std::slice::from_ref(journal))
+}
+
+/// [`restore`] with the merges of several journals, taken together as one
+/// history ([`merges_in_order`]): a later merge recorded in another journal
+/// is seen, must be restored first, and explains the ids it added to the
+/// primary.
+pub fn restore_from(
+    export: &mut Export,
+    id: &str,
+    secondary_id: &str,
+    journals: &[Journal],
+) -> Result<RestoreReport, UnmergeError> {
+    let merges = merges_in_order(journals);
+    let Some(k) = merges
+        .iter()
+        .rposition(|(_, e)| e.primary_id == id && e.secondary_id == secondary_id)
+    else {
+        return Err(UnmergeError::NoJournalEntry {
+            journals: journals.iter().map(|j| j.file.clone()).collect(),
+            id: id.into(),
+            secondary: secondary_id.into(),
+            merges_into: merges
+                .iter()
+                .filter(|(_, e)| e.primary_id == id)
+                .map(|(j, e)| (j.file.clone(), e.line, e.secondary_id.clone()))
+                .collect(),
+        });
+    };
+    let (journal, entry) = merges[k];
+    let file = &journal.file;
+    let later_merges = &merges[k + 1..];
+    let involved = |c: &str| c == id || c == secondary_id;
+    let later: Vec<LaterMerge> = later_merges
+        .iter()
+        .filter(|(_, e)| {
+            (involved(&e.primary_id) || involved(&e.secondary_id))
+                && export.position(&e.secondary_id).is_none()
+        })
+        .map(|(j, e)| LaterMerge {
+            journal: j.file.clone(),
+            line: e.line,
+            primary_id: e.primary_id.clone(),
+            secondary_id: e.secondary_id.clone(),
+        })
+        .collect();
+    if !later.is_empty() {
+        return Err(UnmergeError::NotNewest {
+            file: file.clone(),
+            line: entry.line,
+            id: id.into(),
+            secondary: secondary_id.into(),
+            later,
+        });
+    }
+    if export.position(secondary_id).is_some() {
+        return Err(UnmergeError::AlreadyPresent {
+            file: file.clone(),
+            line: entry.line,
+            id: id.into(),
+            secondary: secondary_id.into(),
+        });
+    }
+    let Some(pi) = export.position(id) else {
+        // A later merge that took the primary away, recorded in a journal
+        // given, was named above (restore it first).
+        return Err(match absorber_of(export, id) {
+            Some(into) => UnmergeError::PrimaryMergedAway {
+                file: file.clone(),
+                line: entry.line,
+                id: id.into(),
+                secondary: secondary_id.into(),
+                into: into.into(),
+            },
+            None => UnmergeError::UnknownContact {
+                id: id.into(),
+                merged_into: None,
+            },
+        });
+    };
+    describes(export, pi, file, entry, later_merges)?;
+    check_counters(file, entry)?;
+    let (mut restored, conflicts, kept) = three_way(file, entry, &export.contacts[pi])?;
+    let mut secondary = entry.secondary.clone();
+    if matches!(export.layout, Layout::Csv(_)) {
+        // CSV rows have no key order; the journal's JSON gave them one.
+        restored.key_order.clear();
+        secondary.key_order.clear();
+    }
+    export.contacts[pi] = restored;
+    let at = entry
+        .secondary_index
+        .filter(|&i| i <= export.contacts.len())
+        .unwrap_or(pi + 1);
+    export.contacts.insert(at, secondary);
+    if let Layout::Csv(layout) = &mut export.layout {
+        drop_added_columns(layout, &mut export.contacts, &entry.primary);
+    }
+    Ok(RestoreReport {
+        primary_id: id.into(),
+        secondary_id: secondary_id.into(),
+        journal: file.clone(),
+        journal_line: entry.line,
+        secondary_index: at,
+        conflicts,
+        kept,
+    })
+}
+
+/// The ids a contact's `hs_merged_object_ids` list.
+pub(super) fn merged_ids(c: &Contact) -> impl Iterator<Item = &str> {
+    split_multi(c.prop(MERGED_IDS).unwrap_or(""))
+}
+
+/// The journal entry describes the primary as the export holds it: its
+/// `hs_merged_object_ids` list the secondary, and every id they list that
+/// the merge did not leave there was added by a later merge into it in the
+/// journals given (one not given would leave ids no journal explains).
+/// What else changed since the merge is the three-way's to keep.
+pub(super) fn describes(
+    export: &Export,
+    pi: usize,
+    file: &str,
+    entry: &JournalEntry,
+    later: &[(&Journal, &JournalEntry)],
+) -> Result<(), UnmergeError> {
+    let primary = &export.contacts[pi];
+    if !merged_ids(primary).any(|m| m == entry.secondary_id) {
+        return Err(UnmergeError::NotMergedInto {
+            file: file.into(),
+            line: entry.line,
+            id: entry.primary_id.clone(),
+            secondary: entry.secondary_id.clone(),
+            merged_ids: primary.prop(MERGED_IDS).unwrap_or("").trim().into(),
+        });
+    }
+    let mut known: HashSet<&str> = merged_ids(&entry.merged).collect();
+    known.insert(&entry.secondary_id);
+    for (_, e) in later
+        .iter()
+        .filter(|(_, e)| e.primary_id == entry.primary_id)
+    {
+        known.extend(merged_ids(&e.merged));
+    }
+    let mut unexplained: Vec<String> = Vec::new();
+    for m in merged_ids(primary) {
+        if !known.contains(m) && !unexplained.iter().any(|u| u == m) {
+            unexplained.push(m.into());
+        }
+    }
+    if !unexplained.is_empty() {
+        return Err(UnmergeError::LaterMergeMissing {
+            file: file.into(),
+            line: entry.line,
+            id: entry.primary_id.clone(),
+            secondary: entry.secondary_id.clone(),
+            unexplained,
+        });
+    }
+    Ok(())
+}
+
+/// A counter's value: a whole number of 0 or more, optionally written with
+/// a zero fraction (`3`, `3.0`), as the merge reads it; empty or absent
+/// counts 0. Up to 2^128 − 1, so any value a 64-bit counter can sum to is
+/// exact.
+pub(super) fn count(v: Option<&Option<String>>) -> Result<u128, &'static str> {
+    let Some(t) = v.and_then(|v| v.as_deref()).map(str::trim) else {
+        return Ok(0);
+    };
+    if t.is_empty() {
+        return Ok(0);
+    }
+    if t.starts_with('-') && t.len() > 1 {
+        return Err("is below 0, and a count is 0 or more");
+    }
+    let whole = match t.split_once('.') {
+        Some((w, frac)) if !frac.is_empty() && frac.bytes().all(|b| b == b'0') => w,
+        Some(_) => return Err("is not a whole number"),
+        None => t,
+    };
+    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("is not a whole number");
+    }
+    whole
+        .parse::<u128>()
+        .map_err(|_| "is too large for a counter (more than 2^128)")
+}
+
+/// A counter's value in a restore, or the error naming it.
+pub(super) fn count_of(
+    file: &str,
+    entry: &JournalEntry,
+    property: &str,
+    origin: CounterSource,
+    contact: &Contact,
+) -> Result<u128, Box<CounterError>> {
+    let v = contact.properties.get(property);
+    count(v).map_err(|reason| {
+        Box::new(CounterError::NotWhole {
+            file: file.into(),
+            line: entry.line,
+            contact: contact.id.clone(),
+            property: property.into(),
+            value: v.cloned().flatten().unwrap_or_default(),
+            origin,
+            reason,
+        })
+    })
+}
+
+/// The journal's summed counters add up: the merged value is the
+/// primary's before plus the secondary's, as the merge wrote it. A line
+/// that does not was edited, and its share cannot be trusted.
+pub(super) fn check_counters(file: &str, entry: &JournalEntry) -> Result<(), Box<CounterError>> {
+    for property in entry.summed_properties() {
+        let b = count_of(file, entry, property, CounterSource::Before, &entry.primary)?;
+        let s = count_of(
+            file,
+            entry,
+            property,
+            CounterSource::Secondary,
+            &entry.secondary,
+        )?;
+        let m = count_of(file, entry, property, CounterSource::Merged, &entry.merged)?;
+        if b.checked_add(s) != Some(m) {
+            return Err(Box::new(CounterError::Mismatch {
+                file: file.into(),
+                line: entry.line,
+                id: entry.primary_id.clone(),
+                secondary: entry.secondary_id.clone(),
+                property: property.into(),
+                before: b.to_string(),
+                share: s.to_string(),
+                merged: m.to_string(),
+            }));
+        }
+    }
+    Ok(())
+}
+
+/// A CSV column the merge added (the primary had no such property before
+/// it; in a CSV export every contact has every column) and that is empty
+/// everywhere now goes again, so that restoring gives back the file as it
+/// was.
+fn drop_added_columns(layout: &mut CsvLayout, contacts: &mut [Contact], before: &Contact) {
+    let added = |col: &Column| match col {
+        Column::Property(name) => {
+            !before.properties.contains_key(name) && contacts.iter().all(|c| c.prop(name).is_none())
+        }
+        Column::Association(kind) => {
+            before.assoc(kind).is_none()
+                && contacts
+                    .iter()
+                    .all(|c| c.assoc(kind).is_none_or(|l| l.entries.is_empty()))
+        }
+    };
+    let drop: Vec<bool> = layout
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(k, col)| k != layout.id_column && added(col))
+        .collect();
+    if !drop.contains(&true) {
+        return;
+    }
+    for (col, _) in layout.columns.iter().zip(&drop).filter(|(_, d)| **d) {
+        for c in contacts.iter_mut() {
+            match col {
+                Column::Property(name) => {
+                    c.properties.shift_remove(name);
+                }
+                Column::Association(kind) => {
+                    if let Some(a) = c.associations.as_mut() {
+                        a.shift_remove(kind);
+                    }
+                }
+            }
+        }
+    }
+    let id_col = layout.id_column;
+    let mut k = 0;
+    layout.headers.retain(|_| {
+        k += 1;
+        !drop[k - 1]
+    });
+    k = 0;
+    layout.columns.retain(|_| {
+        k += 1;
+        !drop[k - 1]
+    });
+    layout.id_column = id_col - drop[..id_col].iter().filter(|d| **d).count();
+}

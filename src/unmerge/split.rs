@@ -1,0 +1,288 @@
+//! Splitting an additional email off into a new contact (SPEC section 5).
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::*;
+use crate::model::{key, split_multi, Contact, Export, Layout};
+use crate::plan::MERGED_IDS;
+
+/// The next free record id: the highest numeric id in the export (contact
+/// ids and every id in `hs_merged_object_ids`, so a merged-away id is never
+/// reused) plus one; `1` when there is none.
+pub fn next_free_id(export: &Export) -> String {
+    let max = export
+        .contacts
+        .iter()
+        .flat_map(|c| {
+            std::iter::once(c.id.as_str()).chain(split_multi(c.prop(MERGED_IDS).unwrap_or("")))
+        })
+        .filter_map(|id| id.trim().parse::<u128>().ok())
+        .max();
+    max.map_or(1, |m| m + 1).to_string()
+}
+
+/// What `split_off` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SplitReport {
+    /// The contact the email was split off.
+    pub id: String,
+    /// The email, as the contact spelled it.
+    pub email: String,
+    /// The new contact's id and its position in the export.
+    pub new_id: String,
+    pub new_index: usize,
+    /// The email's subscription set moved to the new contact.
+    pub subscriptions_moved: bool,
+}
+
+/// Split an additional email off a contact (SPEC section 5): it leaves the
+/// contact's `hs_additional_emails` (the others keep their order and
+/// spelling) and becomes the primary email of a new contact, inserted right
+/// after it, with id `new_id` or the next free id. The email's subscription
+/// set moves with it.
+///
+/// The new contact has `email`, and `hs_object_id` when the source contact
+/// has that property (always, in a CSV export), in the source's property
+/// order; its id is written as a number when the source's is.
+pub fn split_off(
+    export: &mut Export,
+    id: &str,
+    email: &str,
+    new_id: Option<&str>,
+) -> Result<SplitReport, UnmergeError> {
+    let idx = contact_index(export, id)?;
+    let source = &export.contacts[idx];
+    let wanted = email.trim();
+    if source
+        .prop(EMAIL)
+        .is_some_and(|e| e.trim().eq_ignore_ascii_case(wanted))
+    {
+        return Err(UnmergeError::PrimaryEmail {
+            id: id.into(),
+            email: source.prop(EMAIL).unwrap_or_default().trim().into(),
+        });
+    }
+    let additional = source.prop(ADDITIONAL_EMAILS).unwrap_or("").to_string();
+    let Some(spelled) = split_multi(&additional).find(|e| e.eq_ignore_ascii_case(wanted)) else {
+        return Err(UnmergeError::NotAnEmail {
+            id: id.into(),
+            email: wanted.into(),
+            emails: source.emails(),
+        });
+    };
+    let spelled = spelled.to_string();
+    let new_id = match new_id.map(str::trim) {
+        Some("") => return Err(UnmergeError::EmptyNewId),
+        Some(n) => {
+            if let Some(used) = id_use(export, n) {
+                return Err(UnmergeError::IdInUse {
+                    new_id: n.into(),
+                    used,
+                });
+            }
+            n.to_string()
+        }
+        None => next_free_id(export),
+    };
+    let csv = matches!(export.layout, Layout::Csv(_));
+
+    let source = &mut export.contacts[idx];
+    // Remove the email (any spelling); the others keep their order and
+    // spelling, and the list its separator.
+    let sep = if additional.contains("; ") { "; " } else { ";" };
+    let rest: Vec<&str> = split_multi(&additional)
+        .filter(|item| !item.eq_ignore_ascii_case(wanted))
+        .collect();
+    let rest = rest.join(sep);
+    source.set_prop(ADDITIONAL_EMAILS, Some(rest));
+
+    let moved = match source.sections.get_mut(key::SUBSCRIPTIONS) {
+        Some(Value::Object(subs)) => {
+            let k = subs
+                .keys()
+                .find(|k| k.trim().eq_ignore_ascii_case(wanted))
+                .cloned();
+            k.and_then(|k| subs.shift_remove_entry(&k))
+        }
+        _ => None,
+    };
+
+    let mut new = Contact::new(new_id.clone());
+    new.id_is_number = source.id_is_number && new_id.parse::<u64>().is_ok();
+    let with_object_id = csv || source.properties.contains_key(OBJECT_ID);
+    for name in source.properties.keys() {
+        match name.as_str() {
+            OBJECT_ID if with_object_id => new.set_prop(OBJECT_ID, Some(new_id.clone())),
+            EMAIL => new.set_prop(EMAIL, Some(spelled.clone())),
+            _ => {}
+        }
+    }
+    new.set_prop(EMAIL, Some(spelled.clone()));
+    if with_object_id {
+        new.set_prop(OBJECT_ID, Some(new_id.clone()));
+    }
+    let subscriptions_moved = moved.is_some();
+    if let Some((k, v)) = moved {
+        let mut subs = Map::new();
+        subs.insert(k, v);
+        new.sections
+            .insert(key::SUBSCRIPTIONS.into(), Value::Object(subs));
+    }
+    new.key_order = source
+        .key_order
+        .iter()
+        .filter(|k| {
+            k.as_str() == key::ID
+                || k.as_str() == key::PROPERTIES
+                || new.sections.contains_key(k.as_str())
+        })
+        .cloned()
+        .collect();
+    if !new.key_order.is_empty() {
+        for k in new.sections.keys() {
+            if !new.key_order.contains(k) {
+                new.key_order.push(k.clone());
+            }
+        }
+    }
+    export.contacts.insert(idx + 1, new);
+    Ok(SplitReport {
+        id: id.into(),
+        email: spelled,
+        new_id,
+        new_index: idx + 1,
+        subscriptions_moved,
+    })
+}
+
+/// How an id is used in the export, if it is.
+fn id_use(export: &Export, id: &str) -> Option<String> {
+    if export.position(id).is_some() {
+        return Some(format!("the id of contact {id}"));
+    }
+    absorber_of(export, id).map(|to| {
+        format!("a merged-away id (in the hs_merged_object_ids of contact {to}); HubSpot redirects it there")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::{self, Format};
+
+    use crate::plan::tests::export;
+    use serde_json::json;
+
+    fn ids_of(e: &Export) -> Vec<&str> {
+        e.contacts.iter().map(|c| c.id.as_str()).collect()
+    }
+
+    fn split_export() -> Export {
+        export(vec![
+            json!({"id": "5", "properties": {"email": "a@x.com", "hs_additional_emails": "B@x.com; c@x.com; d@x.com", "hs_object_id": "5"},
+                   "subscriptions": {"a@x.com": [{"id": "1", "status": "SUBSCRIBED"}], "b@x.com": [{"id": "2", "status": "UNSUBSCRIBED"}]}}),
+            json!({"id": "9", "properties": {"email": "z@x.com", "hs_merged_object_ids": "12;3"}}),
+        ])
+    }
+
+    #[test]
+    fn split_off_makes_a_new_contact_after_the_source() {
+        let mut e = split_export();
+        let r = split_off(&mut e, "5", " b@X.com ", None).unwrap();
+        assert_eq!(
+            r,
+            SplitReport {
+                id: "5".into(),
+                email: "B@x.com".into(),
+                new_id: "13".into(),
+                new_index: 1,
+                subscriptions_moved: true,
+            }
+        );
+        assert_eq!(ids_of(&e), ["5", "13", "9"]);
+        let out = String::from_utf8(format::write_to_vec(&e, Format::Json)).unwrap();
+        assert_eq!(
+            out,
+            concat!(
+                r#"[{"id":"5","properties":{"email":"a@x.com","hs_additional_emails":"c@x.com; d@x.com","hs_object_id":"5"},"subscriptions":{"a@x.com":[{"id":"1","status":"SUBSCRIBED"}]}},"#,
+                r#"{"id":"13","properties":{"email":"B@x.com","hs_object_id":"13"},"subscriptions":{"b@x.com":[{"id":"2","status":"UNSUBSCRIBED"}]}},"#,
+                r#"{"id":"9","properties":{"email":"z@x.com","hs_merged_object_ids":"12;3"}}]"#,
+                "\n"
+            )
+        );
+    }
+
+    #[test]
+    fn split_off_takes_the_given_id_and_keeps_number_ids() {
+        let mut e = export(vec![
+            json!({"id": 5, "properties": {"email": "a@x.com", "hs_additional_emails": "b@x.com;c@x.com"}}),
+        ]);
+        split_off(&mut e, "5", "c@x.com", Some("700")).unwrap();
+        let out = String::from_utf8(format::write_to_vec(&e, Format::Json)).unwrap();
+        assert_eq!(
+            out,
+            "[{\"id\":5,\"properties\":{\"email\":\"a@x.com\",\"hs_additional_emails\":\"b@x.com\"}},{\"id\":700,\"properties\":{\"email\":\"c@x.com\"}}]\n"
+        );
+    }
+
+    #[test]
+    fn split_off_in_a_csv_export_adds_a_row() {
+        let mut e = format::read_bytes(
+            b"Record ID,Email,Additional email addresses,First Name\r\n1,a@x.com,b@x.com,Ann\r\n",
+            Format::Csv,
+            "t.csv",
+        )
+        .unwrap();
+        let r = split_off(&mut e, "1", "b@x.com", None).unwrap();
+        assert_eq!(r.new_id, "2");
+        assert_eq!(
+            String::from_utf8(format::write_to_vec(&e, Format::Csv)).unwrap(),
+            "Record ID,Email,Additional email addresses,First Name\r\n1,a@x.com,,Ann\r\n2,b@x.com,,\r\n"
+        );
+    }
+
+    #[test]
+    fn split_off_refusals_say_what_to_do() {
+        let mut e = split_export();
+        let before = e.clone();
+        let err = |e: &mut Export, id: &str, email: &str, new_id: Option<&str>| {
+            split_off(e, id, email, new_id).unwrap_err().to_string()
+        };
+        assert_eq!(
+            err(&mut e, "5", "A@x.com", None),
+            "a@x.com is the primary email of contact 5; only an additional email (hs_additional_emails) can be split off: give one of those, or make another email primary first"
+        );
+        assert_eq!(
+            err(&mut e, "5", "q@x.com", None),
+            "contact 5 has no email q@x.com; its emails are: a@x.com, B@x.com, c@x.com, d@x.com; give one of its additional emails"
+        );
+        assert_eq!(
+            err(&mut e, "12", "q@x.com", None),
+            "contact 12 is not in the export; it was merged into contact 9 (see its hs_merged_object_ids): use 9"
+        );
+        assert_eq!(
+            err(&mut e, "404", "q@x.com", None),
+            "contact 404 is not in the export; check the id"
+        );
+        assert_eq!(
+            err(&mut e, "5", "c@x.com", Some("9")),
+            "the new id 9 is already the id of contact 9; choose another --new-id, or leave it out to take the next free id"
+        );
+        assert!(err(&mut e, "5", "c@x.com", Some("3"))
+            .contains("already a merged-away id (in the hs_merged_object_ids of contact 9)"));
+        assert!(err(&mut e, "5", "c@x.com", Some(" ")).starts_with("the new id is empty"));
+        assert_eq!(e, before);
+    }
+
+    #[test]
+    fn next_free_id_counts_merged_away_ids() {
+        assert_eq!(next_free_id(&split_export()), "13");
+        assert_eq!(
+            next_free_id(&export(vec![json!({"id": "abc", "properties": {}})])),
+            "1"
+        );
+        assert_eq!(next_free_id(&export(vec![])), "1");
+    }
+}
