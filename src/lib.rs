@@ -6,13 +6,15 @@
 //! property and section names, labels, stages, what is known of
 //! properties), the merge rules ([`rules`]) and the merge that applies them
 //! ([`merge`]) after the pair checks ([`pair`]), validation ([`check`]),
-//! batch plans ([`plan`]) and streaming them over large files ([`stream`]), the merge journal
+//! batch plans ([`plan`]) and streaming them over large files ([`stream`]), merging
+//! in a whole export file either way ([`batch`]), the merge journal
 //! ([`journal`]), unmerge ([`unmerge`]), the duplicate finder ([`dupes`]),
 //! the test-data generator ([`gen`]), atomic writes ([`atomic`]), merge
 //! warnings ([`warning`]) and shared wording ([`text`]). It never
 //! prints; the command line lives in [`cli`].
 
 pub mod atomic;
+pub mod batch;
 pub mod check;
 pub mod cli;
 pub mod dates;

@@ -1,27 +1,18 @@
 //! `contact-merge apply FILE --plan PLAN -o OUT [--journal J] [--keep-going]`:
 //! batch merges from a plan, all or nothing by default.
 //!
-//! A CSV or JSON Lines file written back in its own format is streamed
-//! ([`crate::stream`]): only the plan's contacts are held in memory and
-//! every other record is copied as it is. Anything else (JSON, stdin, a
-//! change of format) is applied to the export in memory. Both give the same
-//! result.
+//! The library ([`crate::batch`]) reads, merges and writes, streamed or in
+//! memory as the input allows; this renders what it did.
 
 use std::io::Write;
 
-use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::args::{ApplyArgs, OutputFormat};
-use super::io::{self, Target};
+use super::io;
 use super::{merge_options, table, Ctx, Status};
-use crate::format::Format;
-use crate::journal::JournalWriter;
-use crate::merge::{merge_contacts, merge_contacts_from, Primary};
-use crate::model::{Contact, Layout};
-use crate::plan::{apply_plan, read_plan, ApplyError, ApplyOptions, ApplyReport, MergeStep};
-use crate::rules::MergeOptions;
-use crate::stream::{apply_file, can_stream, StreamError};
+use crate::batch::{self, Input, Job, Merges, Outcome, Request, Written};
+use crate::plan::{read_plan, ApplyReport, Plan};
 use crate::text::count;
 use crate::warning::Warning;
 
@@ -35,89 +26,55 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         explain: args.journal.is_some(),
         ..merge_options(&args.merge, ctx.global)?
     };
-    let apply_opts = ApplyOptions {
-        keep_going: args.keep_going,
-        max_merges: opts.max_merges,
+    let output = io::destination(
+        &args.file,
+        args.write.output.as_deref(),
+        args.write.in_place,
+        ctx.global,
+    )?;
+    let progress = progress_bar(ctx, plan.pairs.len(), output.path.is_none());
+    let request = Request {
+        input: Input {
+            path: &args.file,
+            format: ctx.global.input_format,
+        },
+        job: Job::Plan {
+            plan: &plan,
+            keep_going: args.keep_going,
+        },
+        opts: &opts,
+        output: &output,
+        journal: args.journal.as_deref(),
+        progress: &|| progress.inc(1),
     };
-    let stdin = args.file.as_os_str() == "-";
-    let streamed = io::input_format(&args.file, ctx.global)
-        .filter(|f| can_stream(*f) && !stdin)
-        .map(|f| {
-            let t = target(args, ctx, f)?;
-            Ok::<_, anyhow::Error>((f, t))
-        })
-        .transpose()?
-        // Sanitised CSV is written the in-memory way: the stream copies
-        // untouched records as their bytes.
-        .filter(|(f, t)| t.format == *f && !(t.sanitize_formulas && *f == Format::Csv));
-
-    let mut journal = args
-        .journal
-        .as_deref()
-        .map(|j| io::Journal::open(j, io::input_mode(&args.file)))
-        .transpose()?;
-    let policy = opts.policy.to_string();
-    let mut writer = journal
-        .as_mut()
-        .map(|t| JournalWriter::new(t.writer(), opts.merge_time, &policy));
-    let to_stdout = args
-        .write
-        .output
-        .as_deref()
-        .is_some_and(|o| o.as_os_str() == "-");
-    let progress = progress_bar(ctx, plan.pairs.len(), to_stdout);
-    let journaling = args.journal.is_some();
-    let merge = |_: &Layout, p: Primary<'_>, s: &Contact| {
-        progress.inc(1);
-        merge_step(p, s, &opts, journaling)
+    let outcome = batch::run(&request, &mut *ctx.out);
+    progress.finish_and_clear();
+    let written = match outcome? {
+        Outcome::Written(written) => written,
+        Outcome::Refused(report) => return refused(args, ctx, &report, output.path.is_none()),
     };
-    // Without a journal nothing needs the contacts as they were before each
-    // merge, and they are freed as soon as it is done.
-    let record = writer
-        .as_mut()
-        .map(|w| |applied: &crate::plan::Applied<'_>| w.record(applied));
-
-    let (report, target, contacts, warnings) = if let Some((format, target)) = streamed {
-        // The output is a temporary file (or stdout) until the plan is done.
-        let mut tmp = target.temp_file()?;
-        let out: &mut dyn Write = match tmp.as_mut() {
-            Some(t) => t.writer(),
-            None => &mut *ctx.out,
-        };
-        let result = apply_file(&args.file, format, &plan, &apply_opts, merge, record, out);
-        progress.finish_and_clear();
-        let done = match result {
-            Ok(done) => done,
-            Err(StreamError::Apply(ApplyError::BadPairs { report })) => {
-                return refused(args, ctx, &report, &target)
-            }
-            Err(StreamError::Read(e)) => return Err(e.into()),
-            Err(StreamError::Write(e)) => {
-                let to = target.describe();
-                return Err(anyhow::Error::new(e).context(format!("cannot write {to}")));
-            }
-            Err(e) => return Err(anyhow::Error::new(e)),
-        };
-        finish_journal(writer.take(), args)?;
-        io::commit(journal.take(), tmp, &target)?;
-        ctx.wrote_outputs(&target, args.journal.as_deref());
-        let warnings = io::sanitize_unused(&target).into_iter().collect();
-        (done.report, target, done.contacts, warnings)
+    ctx.wrote_outputs(&written.target, args.journal.as_deref());
+    let Merges::Plan(report) = &written.merges else {
+        unreachable!("a plan's run reports the plan")
+    };
+    warn(ctx, &plan, report, &written.output_warnings);
+    render(
+        report,
+        &written.output_warnings,
+        ctx,
+        written.target.path.is_none(),
+    )?;
+    summary(args, ctx, &opts, report, &written);
+    Ok(if report.skipped.is_empty() {
+        Status::Ok
     } else {
-        let mut export = io::load(&args.file, ctx.global)?;
-        let target = target(args, ctx, Format::of_layout(&export.layout))?;
-        let result = apply_plan(&mut export, &plan, &apply_opts, merge, record);
-        progress.finish_and_clear();
-        let report = match result {
-            Ok(report) => report,
-            Err(ApplyError::BadPairs { report }) => return refused(args, ctx, &report, &target),
-            Err(e) => return Err(anyhow::Error::new(e).context(args.file.display().to_string())),
-        };
-        finish_journal(writer.take(), args)?;
-        let warnings = io::save(&export, &target, ctx.out, journal.take())?;
-        ctx.wrote_outputs(&target, args.journal.as_deref());
-        (report, target, export.contacts.len(), warnings)
-    };
+        Status::Partial
+    })
+}
+
+/// The merges' warnings, each with its pair, and what the output could not
+/// hold.
+fn warn(ctx: &mut Ctx, plan: &Plan, report: &ApplyReport, output_warnings: &[String]) {
     for w in &report.warnings {
         ctx.warn_merge(&Warning::new(
             w.kind,
@@ -130,11 +87,20 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             ),
         ));
     }
-    for w in &warnings {
+    for w in output_warnings {
         ctx.warn("csv-columns", w);
     }
-    render(&report, &warnings, ctx, target.path.is_none())?;
-    let dest = target.describe();
+}
+
+/// The summary line on stderr.
+fn summary(
+    args: &ApplyArgs,
+    ctx: &mut Ctx,
+    opts: &crate::rules::MergeOptions,
+    report: &ApplyReport,
+    written: &Written,
+) {
+    let dest = written.target.describe();
     ctx.info(&format!(
         "applied {} of {} (policy {}){}; wrote {} to {dest}{}",
         report.applied,
@@ -144,87 +110,11 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             0 => String::new(),
             n => format!(", skipped {n}"),
         },
-        count(contacts, "contact", "contacts"),
+        count(written.contacts, "contact", "contacts"),
         args.journal
             .as_ref()
             .map_or_else(String::new, |j| format!(", journal {}", j.display()))
     ));
-    Ok(if report.skipped.is_empty() {
-        Status::Ok
-    } else {
-        Status::Partial
-    })
-}
-
-/// Flush this run's journal lines (the journal is put in place with the
-/// output, by [`io::commit`]).
-fn finish_journal<W: Write>(
-    writer: Option<JournalWriter<W>>,
-    args: &ApplyArgs,
-) -> anyhow::Result<()> {
-    if let (Some(w), Some(path)) = (writer, &args.journal) {
-        w.finish()
-            .with_context(|| format!("cannot write the journal {}", path.display()))?;
-    }
-    Ok(())
-}
-
-fn target(args: &ApplyArgs, ctx: &Ctx, input: Format) -> anyhow::Result<Target> {
-    Ok(io::target(
-        &args.file,
-        args.write.output.as_deref(),
-        args.write.in_place,
-        ctx.global,
-        input,
-    )?)
-}
-
-/// One merge of the plan, as the plan needs it. With a journal, its
-/// contacts are encoded for it here, on whichever thread merges.
-fn merge_step(
-    p: Primary<'_>,
-    s: &Contact,
-    opts: &MergeOptions,
-    journaling: bool,
-) -> Result<MergeStep, String> {
-    if !journaling {
-        let outcome = merge_contacts_from(p, s, opts).map_err(|e| e.to_string())?;
-        return into_step(outcome, false);
-    }
-    // The journal records the primary as it was.
-    let p = p.contact();
-    let mut step = into_step(merge_contacts(p, s, opts).map_err(|e| e.to_string())?, true)?;
-    step.journal = Some(crate::journal::encode_contacts(
-        p,
-        s,
-        &step.merged,
-        &step.decisions,
-    ));
-    Ok(step)
-}
-
-/// A merge as a plan step: the decisions (as JSON) only when the journal
-/// records them.
-pub(super) fn into_step(
-    outcome: crate::merge::MergeOutcome,
-    journaling: bool,
-) -> Result<MergeStep, String> {
-    let decisions = if journaling {
-        outcome
-            .decisions
-            .iter()
-            .map(serde_json::to_value)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| e.to_string())?
-    } else {
-        Vec::new()
-    };
-    Ok(MergeStep {
-        merged: outcome.merged,
-        decisions,
-        warnings: outcome.warnings,
-        journal: None,
-    })
 }
 
 /// All or nothing: some pairs are bad, so nothing is written (the
@@ -235,9 +125,9 @@ fn refused(
     args: &ApplyArgs,
     ctx: &mut Ctx,
     report: &ApplyReport,
-    target: &Target,
+    to_stdout: bool,
 ) -> anyhow::Result<Status> {
-    render(report, &[], ctx, target.path.is_none())?;
+    render(report, &[], ctx, to_stdout)?;
     let message = format!(
         "{}: {} of {} of {} {} bad; nothing was written (--keep-going applies the good pairs)",
         args.file.display(),

@@ -1,0 +1,68 @@
+//! Why a run wrote nothing (or, for a failed rename, not everything).
+
+use std::io;
+use std::path::PathBuf;
+
+use crate::format::ReadError;
+use crate::merge::MergeError;
+use crate::plan::ApplyError;
+use crate::stream::StreamError;
+
+/// Why [`super::run`] failed. Each message names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    /// The input could not be read.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// A streamed run failed reading the input or recording a merge.
+    #[error(transparent)]
+    Stream(StreamError),
+    /// A plan in memory failed recording a merge (the input is named).
+    #[error("{file}")]
+    Apply {
+        file: String,
+        #[source]
+        source: ApplyError,
+    },
+    /// The one merge of [`super::Job::Pair`] was refused.
+    #[error("{file}: {err}")]
+    Merge { file: String, err: Box<MergeError> },
+    /// Writing or renaming an output failed (`to` is its path, or "the
+    /// journal PATH").
+    #[error("cannot write {to}")]
+    Write {
+        to: String,
+        #[source]
+        source: io::Error,
+    },
+    /// Writing the export to stdout failed.
+    #[error("cannot write to stdout")]
+    Stdout(#[source] io::Error),
+    #[error("cannot write the journal {}", path.display())]
+    JournalWrite {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("cannot read the journal {} to append to it", path.display())]
+    JournalRead {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error(
+        "cannot write the journal {}: it is a folder; name a file (e.g. {}/merges.jsonl)",
+        .0.display(),
+        .0.display()
+    )]
+    JournalIsFolder(PathBuf),
+    #[error(
+        "the journal {} changed while this run was writing it (another run appending to it?); \
+         nothing was written: run again once the other run is done",
+        .0.display()
+    )]
+    JournalChanged(PathBuf),
+    /// The decisions of a merge could not be encoded for the journal.
+    #[error("cannot encode the decisions of the merge for the journal")]
+    Decisions(#[source] serde_json::Error),
+}

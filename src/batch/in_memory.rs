@@ -1,0 +1,106 @@
+//! The in-memory way: the whole export is read, merged and written.
+
+use std::io::Write;
+use std::sync::Mutex;
+
+use super::output::{self, Journal};
+use super::{steps, BatchError, Job, Merges, Outcome, Request, Written};
+use crate::format::Format;
+use crate::model::Export;
+use crate::plan::{apply_plan, ApplyError, ApplyOptions, Plan};
+
+/// Read `req`'s input, merge, and write the output (to `stdout` when the
+/// destination has no path).
+pub(super) fn run(
+    req: &Request<'_>,
+    mut journal: Option<Journal>,
+    stdout: &mut dyn Write,
+) -> Result<Outcome, BatchError> {
+    let mut export = crate::format::read_path(req.input.path, req.input.format)?;
+    let target = req.output.resolve(Format::of_layout(&export.layout));
+    let merges = match req.job {
+        Job::Plan { plan, keep_going } => {
+            match apply(req, &mut export, plan, keep_going, journal.as_mut())? {
+                Ok(report) => Merges::Plan(report),
+                Err(refused) => return Ok(refused),
+            }
+        }
+        Job::Pair { primary, secondary } => {
+            merge_pair(req, &mut export, (primary, secondary), journal.as_mut())?
+        }
+    };
+    let output_warnings = output::save(&export, &target, stdout, journal)?;
+    Ok(Outcome::Written(Written {
+        target,
+        contacts: export.contacts.len(),
+        output_warnings,
+        merges,
+    }))
+}
+
+/// A plan over the export: its report, or the refusal of an all or
+/// nothing plan with bad pairs.
+fn apply(
+    req: &Request<'_>,
+    export: &mut Export,
+    plan: &Plan,
+    keep_going: bool,
+    journal: Option<&mut Journal>,
+) -> Result<Result<crate::plan::ApplyReport, Outcome>, BatchError> {
+    let apply_opts = ApplyOptions {
+        keep_going,
+        max_merges: req.opts.max_merges,
+    };
+    let unused = Mutex::new(Vec::new());
+    let merge = steps::merge_step(req, journal.is_some(), &unused);
+    // Without a journal nothing needs the contacts as they were before each
+    // merge, and they are freed as soon as it is done.
+    let mut lines = super::lines(journal, req.opts);
+    let record = lines.as_mut().map(|w| steps::recorder(req.job, w));
+    let report = match apply_plan(export, plan, &apply_opts, merge, record) {
+        Ok(report) => report,
+        Err(ApplyError::BadPairs { report }) => return Ok(Err(Outcome::Refused(report))),
+        Err(source) => {
+            let file = req.input.path.display().to_string();
+            return Err(BatchError::Apply { file, source });
+        }
+    };
+    super::finish_lines(lines, req.journal)?;
+    Ok(Ok(report))
+}
+
+/// The one merge of a [`Job::Pair`], in place in the export, recorded in
+/// the journal with the contacts as they were.
+fn merge_pair(
+    req: &Request<'_>,
+    export: &mut Export,
+    (primary, secondary): (&str, &str),
+    journal: Option<&mut Journal>,
+) -> Result<Merges, BatchError> {
+    let before = journal.as_ref().map(|_| {
+        let p = export.find(primary).cloned();
+        let s = (export.position(secondary)).map(|i| (i, export.contacts[i].clone()));
+        (p, s)
+    });
+    let outcome =
+        crate::merge::merge_in_export(export, primary, secondary, req.opts).map_err(|err| {
+            BatchError::Merge {
+                file: req.input.path.display().to_string(),
+                err: Box::new(err),
+            }
+        })?;
+    // The journal gains one line, put in place just before the export.
+    if let (Some(journal), Some((Some(p), Some((s_index, s))))) = (journal, before) {
+        let decisions =
+            steps::encode_decisions(&outcome.decisions).map_err(BatchError::Decisions)?;
+        let path = journal.path().to_path_buf();
+        let mut lines = super::lines(Some(journal), req.opts).expect("a journal");
+        (lines.record_single(&p, &s, s_index, &outcome.merged, &decisions))
+            .and_then(|()| lines.finish().map(drop))
+            .map_err(|source| BatchError::JournalWrite { path, source })?;
+    }
+    Ok(Merges::Pair {
+        decisions: outcome.decisions,
+        warnings: outcome.warnings,
+    })
+}

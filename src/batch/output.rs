@@ -1,0 +1,331 @@
+//! Where a run's results go, and putting them in place: the output (a file
+//! or stdout) and the journal it appends to, committed in the one safe
+//! order, journal first.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use super::BatchError;
+use crate::atomic::TempFile;
+use crate::format::{self, Format};
+use crate::model::Export;
+
+/// Where the result of a run goes, as asked for, before the input's format
+/// is known.
+#[derive(Debug, Clone)]
+pub struct Destination {
+    /// `None` is stdout.
+    pub path: Option<PathBuf>,
+    /// `None`: the input's format.
+    pub format: Option<Format>,
+    /// `--sanitize-formulas`.
+    pub sanitize_formulas: bool,
+    /// The mode of a new file (output or journal): the input's (SPEC 7).
+    pub mode: Option<u32>,
+}
+
+impl Destination {
+    /// The target, once the input's format is known.
+    pub fn resolve(&self, input: Format) -> Target {
+        Target {
+            path: self.path.clone(),
+            format: self.format.unwrap_or(input),
+            sanitize_formulas: self.sanitize_formulas,
+            mode: self.mode,
+        }
+    }
+}
+
+/// Where and how a command writes its result.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// `None` is stdout.
+    pub path: Option<PathBuf>,
+    pub format: Format,
+    /// `--sanitize-formulas`.
+    pub sanitize_formulas: bool,
+    /// The mode of a new file: the input's (SPEC 7).
+    pub mode: Option<u32>,
+}
+
+impl Target {
+    /// The output for messages: its path, or "stdout".
+    pub fn describe(&self) -> String {
+        self.path
+            .as_ref()
+            .map_or_else(|| "stdout".to_string(), |p| p.display().to_string())
+    }
+
+    /// The temporary file the result is written to before it is renamed
+    /// into place; `None` for stdout.
+    pub fn temp_file(&self) -> Result<Option<TempFile>, BatchError> {
+        self.path
+            .as_ref()
+            .map(|p| {
+                TempFile::create_with_mode(p, self.mode).map_err(|source| BatchError::Write {
+                    to: p.display().to_string(),
+                    source,
+                })
+            })
+            .transpose()
+    }
+}
+
+/// What writing the export as CSV leaves out: the parts of contacts a CSV
+/// export has no columns for (history, timeline, lists, ...), with how many
+/// contacts have them. Empty for other formats.
+pub fn lost_in_csv(export: &Export, format: Format) -> Vec<(String, usize)> {
+    if format != Format::Csv {
+        return Vec::new();
+    }
+    let mut lost: Vec<(String, usize)> = Vec::new();
+    let mut count = |name: &str| match lost.iter_mut().find(|(n, _)| n == name) {
+        Some((_, k)) => *k += 1,
+        None => lost.push((name.to_string(), 1)),
+    };
+    for c in &export.contacts {
+        if c.history.as_ref().is_some_and(|h| !h.is_empty()) {
+            count(crate::model::key::HISTORY);
+        }
+        for k in c.sections.keys() {
+            count(k);
+        }
+    }
+    lost
+}
+
+/// Write the export to the target: atomically to a file, with the
+/// journal, when there is one, put in place just before it (see
+/// [`commit`]); or to stdout, the journal put in place once stdout took
+/// the whole export. Returns warnings about what the target format cannot hold.
+pub fn save(
+    export: &Export,
+    target: &Target,
+    stdout: &mut dyn Write,
+    journal: Option<Journal>,
+) -> Result<Vec<String>, BatchError> {
+    let mut warnings: Vec<String> = lost_in_csv(export, target.format)
+        .into_iter()
+        .map(|(section, n)| {
+            format!("CSV has no column for {section}: left out of the output for {}; write JSON to keep it", crate::text::count(n, "contact", "contacts"))
+        })
+        .collect();
+    if let Some(w) = sanitize_unused(target) {
+        warnings.push(w);
+    }
+    let opts = format::WriteOptions {
+        sanitize_formulas: target.sanitize_formulas,
+    };
+    match target.temp_file()? {
+        None => {
+            // The export first, flushed, then the journal: like the
+            // streamed way, a run whose stdout failed (`> /dev/full`,
+            // `>&-`) leaves the journal as it was, as exit 1 says.
+            format::write_with(export, target.format, opts, &mut *stdout)
+                .and_then(|()| stdout.flush())
+                .map_err(BatchError::Stdout)?;
+            commit(journal, None, target)?;
+        }
+        Some(mut tmp) => {
+            format::write_with(export, target.format, opts, tmp.writer()).map_err(|source| {
+                BatchError::Write {
+                    to: target.describe(),
+                    source,
+                }
+            })?;
+            commit(journal, Some(tmp), target)?;
+        }
+    }
+    Ok(warnings)
+}
+
+/// The warning that `--sanitize-formulas` changes nothing in this output:
+/// only CSV is opened in spreadsheets (and so sanitised).
+pub fn sanitize_unused(target: &Target) -> Option<String> {
+    (target.sanitize_formulas && target.format != Format::Csv).then(|| {
+        format!(
+            "--sanitize-formulas changes only CSV output; {} is written as {}, unchanged",
+            target.describe(),
+            format!("{:?}", target.format).to_lowercase()
+        )
+    })
+}
+
+/// Put a command's results in place, in the one safe order: the journal
+/// first, then the output (an output without its journal could not be
+/// restored). Both are complete in their temporary files by now, so a
+/// failure to write either leaves both targets as they were.
+pub fn commit(
+    journal: Option<Journal>,
+    output: Option<TempFile>,
+    target: &Target,
+) -> Result<(), BatchError> {
+    if let Some(j) = &journal {
+        // Another run appending to it meanwhile would lose its lines.
+        if stamp(&j.path) != j.copied {
+            return Err(BatchError::JournalChanged(j.path.clone()));
+        }
+    }
+    // Renamed as one step as far as an interruption goes
+    // ([`crate::atomic::commit_all`]): a journal without its output would
+    // list merges that were never written.
+    let names: Vec<String> = journal
+        .iter()
+        .map(|j| format!("the journal {}", j.path.display()))
+        .chain(output.iter().map(|_| target.describe()))
+        .collect();
+    crate::atomic::commit_all(journal.map(|j| j.tmp).into_iter().chain(output)).map_err(|e| {
+        BatchError::Write {
+            to: names[e.index].clone(),
+            source: e.error,
+        }
+    })
+}
+
+/// A journal being extended (SPEC section 6: every command that writes a
+/// journal appends to it). The journal as it was is copied into a
+/// temporary file beside it and this run's lines follow; [`commit`] renames
+/// it over the old one. So the journal is always either the old one or the
+/// old one with all of this run's lines, never a cut-off line that would
+/// make the merges before it unreadable.
+pub struct Journal {
+    path: PathBuf,
+    tmp: TempFile,
+    /// The journal as it was copied ([`stamp`]).
+    copied: Option<Stamp>,
+}
+
+/// A regular file's identity and last change: device, inode, length and
+/// modification time (seconds, nanoseconds).
+type Stamp = (u64, u64, u64, i64, i64);
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let m = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+    Some(stamp_of(&m))
+}
+
+fn stamp_of(m: &std::fs::Metadata) -> Stamp {
+    use std::os::unix::fs::MetadataExt;
+    (m.dev(), m.ino(), m.len(), m.mtime(), m.mtime_nsec())
+}
+
+impl Journal {
+    /// Start from the journal at `path`, if there is one. A journal that is
+    /// not a regular file (a pipe, `/dev/null`) is written to as it is. A
+    /// new journal takes `mode` (the input's: SPEC 7).
+    pub fn open(path: &Path, mode: Option<u32>) -> Result<Journal, BatchError> {
+        let cannot = |source| BatchError::JournalWrite {
+            path: path.to_path_buf(),
+            source,
+        };
+        let meta = std::fs::metadata(path).ok();
+        if meta.as_ref().is_some_and(|m| m.is_dir()) {
+            return Err(BatchError::JournalIsFolder(path.to_path_buf()));
+        }
+        let mut tmp = TempFile::create_with_mode(path, mode).map_err(cannot)?;
+        let mut copied = None;
+        if meta.is_some_and(|m| m.is_file()) {
+            let cannot_read = |source| BatchError::JournalRead {
+                path: path.to_path_buf(),
+                source,
+            };
+            let mut old = std::fs::File::open(path).map_err(cannot_read)?;
+            copied = Some(stamp_of(&old.metadata().map_err(cannot_read)?));
+            let w = tmp.writer();
+            // A journal cut off after its last line still gets its own line.
+            if copy_all(&mut old, w)
+                .map_err(cannot)?
+                .is_some_and(|last| last != b'\n')
+            {
+                w.write_all(b"\n").map_err(cannot)?;
+            }
+        }
+        Ok(Journal {
+            path: path.to_path_buf(),
+            tmp,
+            copied,
+        })
+    }
+
+    /// Where this run's lines go, after the old ones.
+    pub fn writer(&mut self) -> &mut std::io::BufWriter<std::fs::File> {
+        self.tmp.writer()
+    }
+
+    /// The journal's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// Copy `from` to `to`; the last byte copied (`None` when empty).
+fn copy_all(from: &mut dyn Read, to: &mut dyn Write) -> std::io::Result<Option<u8>> {
+    let mut buf = vec![0; 64 * 1024];
+    let mut last = None;
+    loop {
+        let n = match from.read(&mut buf) {
+            Ok(0) => return Ok(last),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        to.write_all(&buf[..n])?;
+        last = Some(buf[n - 1]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file_target(path: &Path) -> Target {
+        Target {
+            path: Some(path.to_path_buf()),
+            format: Format::Csv,
+            sanitize_formulas: false,
+            mode: None,
+        }
+    }
+
+    /// The old lines, a newline the old journal lacked, then the new ones;
+    /// the journal before the output.
+    #[test]
+    fn a_journal_is_appended_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let (j, out) = (dir.path().join("j.jsonl"), dir.path().join("out.csv"));
+        std::fs::write(&j, "{\"a\":1}").unwrap();
+        let mut journal = Journal::open(&j, None).unwrap();
+        journal.writer().write_all(b"{\"b\":2}\n").unwrap();
+        let mut tmp = TempFile::create(&out).unwrap();
+        tmp.writer().write_all(b"Record ID\n").unwrap();
+        commit(Some(journal), Some(tmp), &file_target(&out)).unwrap();
+        assert_eq!(std::fs::read(&j).unwrap(), b"{\"a\":1}\n{\"b\":2}\n");
+        assert_eq!(std::fs::read(&out).unwrap(), b"Record ID\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    /// Another run appended meanwhile: neither its lines nor the output
+    /// are written over; nothing lands.
+    #[test]
+    fn a_journal_changed_meanwhile_is_not_written_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let (j, out) = (dir.path().join("j.jsonl"), dir.path().join("out.csv"));
+        for before in [Some("{\"a\":1}\n"), None] {
+            let _ = std::fs::remove_file(&j);
+            if let Some(b) = before {
+                std::fs::write(&j, b).unwrap();
+            }
+            let mut journal = Journal::open(&j, None).unwrap();
+            journal.writer().write_all(b"{\"mine\":1}\n").unwrap();
+            let other = format!("{}{{\"other\":1}}\n", before.unwrap_or(""));
+            std::fs::write(&j, &other).unwrap();
+            let mut tmp = TempFile::create(&out).unwrap();
+            tmp.writer().write_all(b"Record ID\n").unwrap();
+            let err = commit(Some(journal), Some(tmp), &file_target(&out)).unwrap_err();
+            assert!(err.to_string().contains("changed while this run"), "{err}");
+            assert_eq!(std::fs::read_to_string(&j).unwrap(), other);
+            assert!(!out.exists());
+            assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! The merge step a run gives [`crate::plan::run_plan`] (through either
+//! store), and what it hands back for one pair.
+
+use std::sync::Mutex;
+
+use super::{Job, Request};
+use crate::journal::JournalWriter;
+use crate::merge::{merge_contacts, merge_contacts_from, MergeOutcome, Primary};
+use crate::model::{Contact, Layout};
+use crate::plan::{Applied, MergeStep};
+use crate::rules::{Decision, MergeOptions};
+
+/// One merge of a plan. With a journal, its contacts are encoded for it
+/// here, on whichever thread merges.
+fn plan_step(
+    p: Primary<'_>,
+    s: &Contact,
+    opts: &MergeOptions,
+    journaling: bool,
+) -> Result<MergeStep, String> {
+    if !journaling {
+        let outcome = merge_contacts_from(p, s, opts).map_err(|e| e.to_string())?;
+        return into_step(outcome, false);
+    }
+    // The journal records the primary as it was.
+    let p = p.contact();
+    let mut step = into_step(merge_contacts(p, s, opts).map_err(|e| e.to_string())?, true)?;
+    step.journal = Some(crate::journal::encode_contacts(
+        p,
+        s,
+        &step.merged,
+        &step.decisions,
+    ));
+    Ok(step)
+}
+
+/// The one merge of [`super::Job::Pair`], run as a plan of one pair: its
+/// decisions are kept in `decisions`. A contact that is not the one named
+/// (the id was merged away earlier and leads elsewhere) makes the pair bad,
+/// so that the in-memory way refuses it with its own message.
+fn pair_step(
+    p: Primary<'_>,
+    s: &Contact,
+    ids: (&str, &str),
+    opts: &MergeOptions,
+    journaling: bool,
+    decisions: &Mutex<Vec<Decision>>,
+) -> Result<MergeStep, String> {
+    if p.contact().id != ids.0 || s.id != ids.1 {
+        return Err("an id was merged away earlier".into());
+    }
+    let outcome = merge_contacts_from(p, s, opts).map_err(|e| e.to_string())?;
+    *decisions.lock().expect("not poisoned") = outcome.decisions.clone();
+    into_step(outcome, journaling)
+}
+
+/// A merge as a plan step: the decisions (as JSON) only when the journal
+/// records them.
+fn into_step(outcome: MergeOutcome, journaling: bool) -> Result<MergeStep, String> {
+    let decisions = if journaling {
+        encode_decisions(&outcome.decisions).map_err(|e| e.to_string())?
+    } else {
+        Vec::new()
+    };
+    Ok(MergeStep {
+        merged: outcome.merged,
+        decisions,
+        warnings: outcome.warnings,
+        journal: None,
+    })
+}
+
+/// The decisions as the journal records them.
+pub(super) fn encode_decisions(
+    decisions: &[Decision],
+) -> Result<Vec<serde_json::Value>, serde_json::Error> {
+    decisions.iter().map(serde_json::to_value).collect()
+}
+
+/// The merge step of `req`'s job, for either store; a pair's decisions are
+/// kept in `decisions`.
+pub(super) fn merge_step<'a>(
+    req: &'a Request<'a>,
+    journaling: bool,
+    decisions: &'a Mutex<Vec<Decision>>,
+) -> impl Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String> + Sync + 'a {
+    move |_: &Layout, p: Primary<'_>, s: &Contact| {
+        (req.progress)();
+        match req.job {
+            Job::Plan { .. } => plan_step(p, s, req.opts, journaling),
+            Job::Pair { primary, secondary } => {
+                pair_step(p, s, (primary, secondary), req.opts, journaling, decisions)
+            }
+        }
+    }
+}
+
+/// How `job` records a merge in the journal: as a plan's line, or as a
+/// single merge.
+pub(super) fn recorder<'a, W: std::io::Write>(
+    job: Job<'a>,
+    lines: &'a mut JournalWriter<W>,
+) -> impl FnMut(&Applied<'_>) -> std::io::Result<()> + 'a {
+    move |a: &Applied<'_>| match job {
+        Job::Plan { .. } => lines.record(a),
+        Job::Pair { .. } => lines.record_single(
+            a.primary,
+            a.secondary,
+            a.secondary_index,
+            a.merged,
+            a.decisions,
+        ),
+    }
+}

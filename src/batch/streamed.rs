@@ -1,0 +1,112 @@
+//! The streamed way: [`crate::stream::apply_file`] over a CSV or JSON
+//! Lines file, written back in its own format.
+
+use std::io::Write;
+use std::sync::Mutex;
+
+use super::output::{self, Journal, Target};
+use super::{steps, BatchError, Job, Merges, Outcome, Request, Written};
+use crate::format::Format;
+use crate::plan::{ApplyError, ApplyOptions, Pair, Plan, PlanFormat};
+use crate::stream::{apply_file, StreamError};
+use crate::warning::Warning;
+
+/// How a streamed attempt ended.
+pub(super) enum Attempt {
+    /// Written, or refused (a plan with bad pairs): the run is over.
+    Done(Outcome),
+    /// The one merge of a [`Job::Pair`] could not be done as asked: the
+    /// in-memory way does it again (or refuses it with its own message).
+    /// Nothing was written; the journal is given back untouched.
+    InMemory(Option<Journal>),
+}
+
+/// Stream `req` from its input (in `format`) to `target`. The output goes
+/// out only once every merge is done, so an [`Attempt::InMemory`] has
+/// written nothing, not even to stdout.
+pub(super) fn run(
+    req: &Request<'_>,
+    format: Format,
+    target: Target,
+    mut journal: Option<Journal>,
+    stdout: &mut dyn Write,
+) -> Result<Attempt, BatchError> {
+    let one;
+    let (plan, keep_going) = match req.job {
+        Job::Plan { plan, keep_going } => (plan, keep_going),
+        Job::Pair { primary, secondary } => {
+            one = one_pair(primary, secondary);
+            (&one, false)
+        }
+    };
+    let apply_opts = ApplyOptions {
+        keep_going,
+        max_merges: req.opts.max_merges,
+    };
+    let decisions = Mutex::new(Vec::new());
+    let merge = steps::merge_step(req, journal.is_some(), &decisions);
+    // A pair's journal line is written only when the merge is done (a bad
+    // pair, the only one, records nothing before the in-memory way runs).
+    let mut lines = super::lines(journal.as_mut(), req.opts);
+    let record = lines.as_mut().map(|w| steps::recorder(req.job, w));
+    let mut tmp = target.temp_file()?;
+    // The output is a temporary file (or stdout) until the plan is done.
+    let out: &mut dyn Write = match tmp.as_mut() {
+        Some(t) => t.writer(),
+        None => stdout,
+    };
+    let done = match apply_file(
+        req.input.path,
+        format,
+        plan,
+        &apply_opts,
+        merge,
+        record,
+        out,
+    ) {
+        Ok(done) => done,
+        Err(StreamError::Apply(ApplyError::BadPairs { report })) => {
+            drop(lines);
+            return Ok(match req.job {
+                Job::Plan { .. } => Attempt::Done(Outcome::Refused(report)),
+                Job::Pair { .. } => Attempt::InMemory(journal),
+            });
+        }
+        Err(StreamError::Read(e)) => return Err(e.into()),
+        Err(StreamError::Write(source)) => {
+            let to = target.describe();
+            return Err(BatchError::Write { to, source });
+        }
+        Err(e) => return Err(BatchError::Stream(e)),
+    };
+    super::finish_lines(lines, req.journal)?;
+    output::commit(journal, tmp, &target)?;
+    let merges = match req.job {
+        Job::Plan { .. } => Merges::Plan(done.report),
+        Job::Pair { .. } => Merges::Pair {
+            decisions: decisions.into_inner().expect("not poisoned"),
+            warnings: (done.report.warnings.into_iter())
+                .map(|w| Warning::new(w.kind, w.warning))
+                .collect(),
+        },
+    };
+    Ok(Attempt::Done(Outcome::Written(Written {
+        output_warnings: output::sanitize_unused(&target).into_iter().collect(),
+        target,
+        contacts: done.contacts,
+        merges,
+    })))
+}
+
+/// The one merge of a [`Job::Pair`] as a plan.
+fn one_pair(primary: &str, secondary: &str) -> Plan {
+    Plan {
+        file: "the command line".into(),
+        format: PlanFormat::Csv,
+        pairs: vec![Pair {
+            line: 1,
+            primary: primary.to_string(),
+            secondary: secondary.to_string(),
+        }],
+    }
+}
