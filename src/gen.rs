@@ -507,6 +507,13 @@ fn to_contact(rng: &mut Rng, id: &str, p: &Person, created: Millis) -> Contact {
     for (k, v) in props {
         c.properties.insert(k.to_string(), Some(v));
     }
+    c.associations = Some(associations(rng));
+    add_sections(rng, &mut c, p, created, modified);
+    c
+}
+
+/// A generated contact's company and deals (drawn after its properties).
+fn associations(rng: &mut Rng) -> Associations {
     let mut assoc = Associations::new();
     assoc.insert(
         "companies".into(),
@@ -517,7 +524,14 @@ fn to_contact(rng: &mut Rng, id: &str, p: &Person, created: Millis) -> Contact {
         "deals".into(),
         AssocList::plain((0..deals).map(|k| format!("{}{k}", 7_000_000 + rng.below(1_000_000)))),
     );
-    c.associations = Some(assoc);
+    assoc
+}
+
+/// A generated contact's sections: dates, archived, timeline,
+/// subscriptions, user tokens (drawn after its associations).
+fn add_sections(rng: &mut Rng, c: &mut Contact, p: &Person, created: Millis, modified: Millis) {
+    let iso = |ms| format_date(ms, DateForm::Iso);
+    let id = c.id.clone();
     c.key_order = vec!["id".into(), "properties".into()];
     c.set_section("createdAt", Value::String(iso(created)));
     c.set_section("updatedAt", Value::String(iso(modified)));
@@ -542,7 +556,6 @@ fn to_contact(rng: &mut Rng, id: &str, p: &Person, created: Millis) -> Contact {
     }
     c.set_section("subscriptions", Value::Object(subs));
     c.set_section("usertokens", json!([format!("utk-{:x}", rng.next_u64())]));
-    c
 }
 
 /// The HubSpot CSV layout the generator writes: labels as headers.

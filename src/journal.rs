@@ -364,69 +364,16 @@ pub fn parse_journal(bytes: &[u8], file: &str) -> Result<Journal, JournalError> 
 const NOT_A_JOURNAL: &str = "is this a journal written by `contact-merge apply --journal`?";
 
 fn parse_entry(line: &[u8], n: u64) -> Result<JournalEntry, String> {
-    let text = std::str::from_utf8(line)
-        .map_err(|_| "the line is not valid UTF-8; the journal looks damaged".to_string())?;
-    let (value, repeated) = crate::format::value::parse(text).map_err(|e| {
-        format!(
-            "malformed JSON at column {}: {e}; each line of a journal is one JSON object",
-            e.column()
-        )
-    })?;
-    // A key written twice would make the line say two things: which one the
-    // merge recorded cannot be told.
-    if let Some(r) = repeated.first() {
-        let place = match r.path_from(0) {
-            p if p.is_empty() => String::new(),
-            p => format!(" in {p}"),
-        };
-        return Err(format!(
-            "the key \"{}\" is written twice{place}; the journal looks edited: use the journal the merge wrote",
-            r.key
-        ));
-    }
-    let Value::Object(mut obj) = value else {
-        return Err(format!(
-            "expected a JSON object (one merge), found {value}; {NOT_A_JOURNAL}"
-        ));
-    };
-    let text_field = |obj: &Map<String, Value>, key: &str| -> Result<String, String> {
-        obj.get(key)
-            .and_then(value_as_text)
-            .filter(|s| !s.trim().is_empty())
-            .ok_or_else(|| format!("\"{key}\" is missing or not text; {NOT_A_JOURNAL}"))
-    };
-    let number_field = |obj: &Map<String, Value>, key: &str| -> Result<Option<u64>, String> {
-        match obj.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(v) => v
-                .as_u64()
-                .map(Some)
-                .ok_or_else(|| format!("\"{key}\" must be a whole number, found {v}")),
-        }
-    };
+    let mut obj = parse_object(line)?;
     let merge_time = text_field(&obj, "mergeTime")?;
     let policy = text_field(&obj, "policy")?;
     let primary_id = text_field(&obj, "primaryId")?;
     let secondary_id = text_field(&obj, "secondaryId")?;
     let secondary_index = number_field(&obj, "secondaryIndex")?.map(|i| i as usize);
     let plan_line = number_field(&obj, "planLine")?;
-    let mut contact = |key: &str, id: &str| -> Result<Contact, String> {
-        let v = obj
-            .get_mut(key)
-            .map(Value::take)
-            .ok_or_else(|| format!("\"{key}\" (a contact) is missing; {NOT_A_JOURNAL}"))?;
-        let c = contact_from_value(v).map_err(|e| format!("\"{key}\": {}", e.what))?;
-        if c.id != id {
-            return Err(format!(
-                "\"{key}\" is contact {} but the entry names {id}; the journal looks edited by hand",
-                c.id
-            ));
-        }
-        Ok(c)
-    };
-    let primary = contact("primary", &primary_id)?;
-    let secondary = contact("secondary", &secondary_id)?;
-    let merged = contact("merged", &primary_id)?;
+    let primary = take_contact(&mut obj, "primary", &primary_id)?;
+    let secondary = take_contact(&mut obj, "secondary", &secondary_id)?;
+    let merged = take_contact(&mut obj, "merged", &primary_id)?;
     let decisions = match obj.get_mut("decisions").map(Value::take) {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(d)) => d,
@@ -450,6 +397,72 @@ fn parse_entry(line: &[u8], n: u64) -> Result<JournalEntry, String> {
         merged,
         decisions,
     })
+}
+
+/// A journal line as a JSON object: UTF-8, well formed, no key twice.
+fn parse_object(line: &[u8]) -> Result<Map<String, Value>, String> {
+    let text = std::str::from_utf8(line)
+        .map_err(|_| "the line is not valid UTF-8; the journal looks damaged".to_string())?;
+    let (value, repeated) = crate::format::value::parse(text).map_err(|e| {
+        format!(
+            "malformed JSON at column {}: {e}; each line of a journal is one JSON object",
+            e.column()
+        )
+    })?;
+    // A key written twice would make the line say two things: which one the
+    // merge recorded cannot be told.
+    if let Some(r) = repeated.first() {
+        let place = match r.path_from(0) {
+            p if p.is_empty() => String::new(),
+            p => format!(" in {p}"),
+        };
+        return Err(format!(
+            "the key \"{}\" is written twice{place}; the journal looks edited: use the journal the merge wrote",
+            r.key
+        ));
+    }
+    match value {
+        Value::Object(obj) => Ok(obj),
+        value => Err(format!(
+            "expected a JSON object (one merge), found {value}; {NOT_A_JOURNAL}"
+        )),
+    }
+}
+
+/// A text field of an entry, not blank.
+fn text_field(obj: &Map<String, Value>, key: &str) -> Result<String, String> {
+    obj.get(key)
+        .and_then(value_as_text)
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| format!("\"{key}\" is missing or not text; {NOT_A_JOURNAL}"))
+}
+
+/// A whole-number field of an entry, if it has one.
+fn number_field(obj: &Map<String, Value>, key: &str) -> Result<Option<u64>, String> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v
+            .as_u64()
+            .map(Some)
+            .ok_or_else(|| format!("\"{key}\" must be a whole number, found {v}")),
+    }
+}
+
+/// One of the entry's contacts, taken out of it; it must have the id the
+/// entry names for it.
+fn take_contact(obj: &mut Map<String, Value>, key: &str, id: &str) -> Result<Contact, String> {
+    let v = obj
+        .get_mut(key)
+        .map(Value::take)
+        .ok_or_else(|| format!("\"{key}\" (a contact) is missing; {NOT_A_JOURNAL}"))?;
+    let c = contact_from_value(v).map_err(|e| format!("\"{key}\": {}", e.what))?;
+    if c.id != id {
+        return Err(format!(
+            "\"{key}\" is contact {} but the entry names {id}; the journal looks edited by hand",
+            c.id
+        ));
+    }
+    Ok(c)
 }
 
 #[cfg(test)]

@@ -75,19 +75,7 @@ pub fn merge_contacts_from(
 ) -> Result<MergeOutcome, MergeError> {
     let (p, s) = (primary.contact(), secondary);
     let _explaining = rules::Explaining::set(opts.explain);
-    if pair::same_id(&p.id, &s.id) {
-        return Err(MergeError::SameContact { id: p.id.clone() });
-    }
-    refuse_archived(p)?;
-    refuse_archived(s)?;
-    if let Some(count) = pair::over_limit(p, s, opts.max_merges) {
-        return Err(MergeError::MergeLimit {
-            primary: p.id.clone(),
-            secondary: s.id.clone(),
-            count,
-            limit: opts.max_merges,
-        });
-    }
+    refuse_pair(p, s, opts)?;
 
     // P as it is, but for the parts the rules below make anew (its
     // properties come last, once no rule can refuse the merge).
@@ -111,7 +99,60 @@ pub fn merge_contacts_from(
 
     let (associations, mut sections) = rules::merged_associations(p, s);
     merged.associations = associations;
+    merge_sections(p, s, opts, &mut merged, &mut sections)?;
 
+    let (salesforce, warnings) = rules::salesforce_sync(p, s);
+    sections.extend(salesforce);
+    merged.properties = match primary {
+        Primary::Read(p) => p.properties.clone(),
+        Primary::Spend(p) => std::mem::take(&mut p.properties),
+    };
+    apply_decisions(&mut merged, &decisions);
+    // The key order becomes the order the contact is written in, so that a
+    // later merge sees the same contact whether this one stays in memory or
+    // is written and read back first (a streamed plan keeps merged contacts
+    // as JSON). The output does not change.
+    if !merged.key_order.is_empty() {
+        merged.key_order = merged.written_keys();
+    }
+
+    Ok(MergeOutcome {
+        merged,
+        decisions,
+        sections,
+        warnings,
+    })
+}
+
+/// The pairs no merge takes: one contact twice, an archived contact, two
+/// contacts at the merge limit.
+fn refuse_pair(p: &Contact, s: &Contact, opts: &MergeOptions) -> Result<(), MergeError> {
+    if pair::same_id(&p.id, &s.id) {
+        return Err(MergeError::SameContact { id: p.id.clone() });
+    }
+    refuse_archived(p)?;
+    refuse_archived(s)?;
+    if let Some(count) = pair::over_limit(p, s, opts.max_merges) {
+        return Err(MergeError::MergeLimit {
+            primary: p.id.clone(),
+            secondary: s.id.clone(),
+            count,
+            limit: opts.max_merges,
+        });
+    }
+    Ok(())
+}
+
+/// The sections of the merged contact (timeline, lists, workflows,
+/// subscriptions, visits, forms, user tokens, dates, unknown ones), with
+/// what happened to each in `changes`.
+fn merge_sections(
+    p: &Contact,
+    s: &Contact,
+    opts: &MergeOptions,
+    merged: &mut Contact,
+    changes: &mut Vec<SectionChange>,
+) -> Result<(), MergeError> {
     let outcomes = [
         (
             key::ENGAGEMENTS,
@@ -128,28 +169,18 @@ pub fn merge_contacts_from(
         (key::USERTOKENS, rules::all_usertokens(p, s)),
     ];
     for (k, SectionOutcome { value, change }) in outcomes {
-        put_section(&mut merged, k, value);
-        sections.extend(change);
+        put_section(merged, k, value);
+        changes.extend(change);
     }
-    put_section(
-        &mut merged,
-        key::CREATED_AT,
-        rules::oldest_created_at(p, s)?,
-    );
-    put_section(
-        &mut merged,
-        key::UPDATED_AT,
-        rules::latest_updated_at(p, s)?,
-    );
-    sections.extend(rules::primary_unknown_sections(p, s));
+    put_section(merged, key::CREATED_AT, rules::oldest_created_at(p, s)?);
+    put_section(merged, key::UPDATED_AT, rules::latest_updated_at(p, s)?);
+    changes.extend(rules::primary_unknown_sections(p, s));
+    Ok(())
+}
 
-    let (salesforce, warnings) = rules::salesforce_sync(p, s);
-    sections.extend(salesforce);
-    merged.properties = match primary {
-        Primary::Read(p) => p.properties.clone(),
-        Primary::Spend(p) => std::mem::take(&mut p.properties),
-    };
-    for d in &decisions {
+/// The decided values onto the merged contact, which holds P's properties.
+fn apply_decisions(merged: &mut Contact, decisions: &[Decision]) {
+    for d in decisions {
         match merged.properties.get_mut(&d.property) {
             // Most properties keep P's value: nothing to copy.
             Some(slot) if *slot == d.merged => {}
@@ -158,20 +189,6 @@ pub fn merge_contacts_from(
             None => {}
         }
     }
-    // The key order becomes the order the contact is written in, so that a
-    // later merge sees the same contact whether this one stays in memory or
-    // is written and read back first (a streamed plan keeps merged contacts
-    // as JSON). The output does not change.
-    if !merged.key_order.is_empty() {
-        merged.key_order = merged.written_keys();
-    }
-
-    Ok(MergeOutcome {
-        merged,
-        decisions,
-        sections,
-        warnings,
-    })
 }
 
 /// Merge in an export: the merged contact takes P's place and S is removed.

@@ -209,80 +209,113 @@ impl<'a> Paths<'a> {
             .map(|n| (n, Id::of(n, null)))
             .collect();
         let (inputs, outputs) = ids.split_at(self.inputs.len());
-        // `--in-place -o X` is allowed only when X is the export: with any
-        // other X the export would silently stay as it was.
-        let export = inputs.iter().find(|(i, _)| i.role == Role::Export);
-        for (o, id_o) in outputs {
-            if o.role != Role::InPlace || o.option != "-o" {
-                continue;
-            }
-            if let Some((e, id_e)) = export.filter(|(e, _)| !e.is_std()) {
-                if !id_o.same_file(id_e) {
-                    return Err(UsageError(format!(
-                        "--in-place replaces {}, but {} names another file: drop -o to replace \
-                         the export, or drop --in-place to write {}",
-                        e.label,
-                        o.label,
-                        if o.is_std() {
-                            "stdout".to_string()
-                        } else {
-                            o.path.display().to_string()
-                        }
-                    )));
-                }
-            }
+        in_place_names_the_export(inputs, outputs)?;
+        stdin_read_once(inputs)?;
+        no_output_is_an_input(inputs, outputs)?;
+        outputs_apart(outputs)?;
+        Ok(())
+    }
+}
+
+/// A path given for an option, with what it is.
+type Checked<'n, 'a> = (&'n Named<'a>, Id);
+
+/// `--in-place -o X` is allowed only when X is the export: with any other
+/// X the export would silently stay as it was.
+fn in_place_names_the_export(
+    inputs: &[Checked<'_, '_>],
+    outputs: &[Checked<'_, '_>],
+) -> Result<(), UsageError> {
+    let export = inputs.iter().find(|(i, _)| i.role == Role::Export);
+    for (o, id_o) in outputs {
+        if o.role != Role::InPlace || o.option != "-o" {
+            continue;
         }
-        for (i, (a, id_a)) in inputs.iter().enumerate() {
-            for (b, id_b) in &inputs[i + 1..] {
-                if id_a.stream.is_some() && id_a.stream == id_b.stream {
-                    let both = if a.label == b.label {
-                        format!("{} is named twice", a.label)
-                    } else {
-                        format!("{} and {} both read stdin", a.label, b.label)
-                    };
-                    return Err(UsageError(format!(
-                        "{both}, but stdin can be read only once: give a file instead"
-                    )));
-                }
-            }
-        }
-        for (o, id_o) in outputs {
-            for (i, id_i) in inputs {
-                if o.role == Role::InPlace && i.role == Role::Export || !id_o.same_file(id_i) {
-                    continue;
-                }
-                let advice = if o.is_std() {
-                    "stdout is redirected to it; send stdout elsewhere, or name a file for -o"
-                        .to_string()
-                } else if i.role == Role::Export && o.role == Role::Target && !i.is_std() {
-                    "pass --in-place to replace the export, or name another file for -o".to_string()
-                } else {
-                    format!("name another file for {}", o.option)
-                };
+        if let Some((e, id_e)) = export.filter(|(e, _)| !e.is_std()) {
+            if !id_o.same_file(id_e) {
                 return Err(UsageError(format!(
-                    "{} is the same file as {}, which this command reads: writing it would destroy it; {advice}",
-                    o.label, i.label
+                    "--in-place replaces {}, but {} names another file: drop -o to replace \
+                     the export, or drop --in-place to write {}",
+                    e.label,
+                    o.label,
+                    if o.is_std() {
+                        "stdout".to_string()
+                    } else {
+                        o.path.display().to_string()
+                    }
                 )));
             }
         }
-        for (k, (a, id_a)) in outputs.iter().enumerate() {
-            for (b, id_b) in &outputs[k + 1..] {
-                if id_a.stream.is_some() && id_a.stream == id_b.stream {
-                    return Err(UsageError(format!(
-                        "{} and {} both write to stdout: give one of them a file",
-                        a.label, b.label
-                    )));
-                }
-                if id_a.same_file(id_b) {
-                    return Err(UsageError(format!(
-                        "{} and {} are the same file: one would be written over the other; name a different file for each",
-                        a.label, b.label
-                    )));
-                }
+    }
+    Ok(())
+}
+
+/// stdin is read by one input at most.
+fn stdin_read_once(inputs: &[Checked<'_, '_>]) -> Result<(), UsageError> {
+    for (i, (a, id_a)) in inputs.iter().enumerate() {
+        for (b, id_b) in &inputs[i + 1..] {
+            if id_a.stream.is_some() && id_a.stream == id_b.stream {
+                let both = if a.label == b.label {
+                    format!("{} is named twice", a.label)
+                } else {
+                    format!("{} and {} both read stdin", a.label, b.label)
+                };
+                return Err(UsageError(format!(
+                    "{both}, but stdin can be read only once: give a file instead"
+                )));
             }
         }
-        Ok(())
     }
+    Ok(())
+}
+
+/// No output is a file the command reads (but `--in-place` replaces the
+/// export).
+fn no_output_is_an_input(
+    inputs: &[Checked<'_, '_>],
+    outputs: &[Checked<'_, '_>],
+) -> Result<(), UsageError> {
+    for (o, id_o) in outputs {
+        for (i, id_i) in inputs {
+            if o.role == Role::InPlace && i.role == Role::Export || !id_o.same_file(id_i) {
+                continue;
+            }
+            let advice = if o.is_std() {
+                "stdout is redirected to it; send stdout elsewhere, or name a file for -o"
+                    .to_string()
+            } else if i.role == Role::Export && o.role == Role::Target && !i.is_std() {
+                "pass --in-place to replace the export, or name another file for -o".to_string()
+            } else {
+                format!("name another file for {}", o.option)
+            };
+            return Err(UsageError(format!(
+                "{} is the same file as {}, which this command reads: writing it would destroy it; {advice}",
+                o.label, i.label
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// No two outputs are stdout, or one file.
+fn outputs_apart(outputs: &[Checked<'_, '_>]) -> Result<(), UsageError> {
+    for (k, (a, id_a)) in outputs.iter().enumerate() {
+        for (b, id_b) in &outputs[k + 1..] {
+            if id_a.stream.is_some() && id_a.stream == id_b.stream {
+                return Err(UsageError(format!(
+                    "{} and {} both write to stdout: give one of them a file",
+                    a.label, b.label
+                )));
+            }
+            if id_a.same_file(id_b) {
+                return Err(UsageError(format!(
+                    "{} and {} are the same file: one would be written over the other; name a different file for each",
+                    a.label, b.label
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `--journal j.jsonl`, or `-o - (stdout)`.

@@ -4,7 +4,8 @@
 use super::args::{OutputFormat, UnmergeArgs};
 use super::{io, table, Ctx, Status};
 use crate::journal::read_journal;
-use crate::unmerge::{restore_from, split_off};
+use crate::model::Export;
+use crate::unmerge::{restore_from, split_off, Conflict};
 
 pub fn run(args: &UnmergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     if args.restore.is_none() && !args.journal.is_empty() {
@@ -23,58 +24,11 @@ pub fn run(args: &UnmergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         ctx.global,
         crate::format::Format::of_layout(&export.layout),
     )?;
-    let file = args.file.display().to_string();
     // The report goes to stdout, or to stderr when the export does.
     let report_to_stdout = target.path.is_some();
     let (report, summary, conflicts) = match (&args.restore, &args.email) {
-        (Some(secondary), _) => {
-            // clap requires at least one --journal.
-            let journals = args
-                .journal
-                .iter()
-                .map(|p| read_journal(p))
-                .collect::<Result<Vec<_>, _>>()?;
-            let r = restore_from(&mut export, &args.id, secondary, &journals)
-                .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
-            let summary = format!(
-                "restored contact {} from {} line {} and took back what its merge gave {}{}",
-                r.secondary_id,
-                r.journal,
-                r.journal_line,
-                r.primary_id,
-                match r.conflicts.len() {
-                    0 => String::new(),
-                    n => format!(
-                        "; {n} propert{} changed since the merge kept their current value",
-                        if n == 1 { "y" } else { "ies" }
-                    ),
-                }
-            );
-            let conflicts = r.conflicts.clone();
-            for k in &r.kept {
-                ctx.warn(
-                    "kept-change",
-                    &format!("kept a change made after the merge: {k}"),
-                );
-            }
-            (serde_json::to_value(&r)?, summary, conflicts)
-        }
-        (None, Some(email)) => {
-            let r = split_off(&mut export, &args.id, email, args.new_id.as_deref())
-                .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
-            let summary = format!(
-                "split {} off contact {} into new contact {}{}",
-                r.email,
-                r.id,
-                r.new_id,
-                if r.subscriptions_moved {
-                    " (its subscriptions moved with it)"
-                } else {
-                    ""
-                }
-            );
-            (serde_json::to_value(&r)?, summary, Vec::new())
-        }
+        (Some(secondary), _) => restore(args, ctx, &mut export, secondary)?,
+        (None, Some(email)) => split(args, &mut export, email)?,
         (None, None) => unreachable!("clap requires EMAIL or --restore"),
     };
     let warnings = io::save(&export, &target, ctx.out, None)?;
@@ -106,4 +60,67 @@ pub fn run(args: &UnmergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     }
     ctx.info(&summary);
     Ok(Status::Ok)
+}
+
+/// What an unmerge did: its JSON report, its summary line, and the
+/// properties changed since the merge that kept their current value.
+type Done = (serde_json::Value, String, Vec<Conflict>);
+
+/// `--restore SECONDARY`: the merged-away contact back from the journals.
+fn restore(
+    args: &UnmergeArgs,
+    ctx: &mut Ctx,
+    export: &mut Export,
+    secondary: &str,
+) -> anyhow::Result<Done> {
+    // clap requires at least one --journal.
+    let journals = args
+        .journal
+        .iter()
+        .map(|p| read_journal(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let file = args.file.display();
+    let r = restore_from(export, &args.id, secondary, &journals)
+        .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+    let summary = format!(
+        "restored contact {} from {} line {} and took back what its merge gave {}{}",
+        r.secondary_id,
+        r.journal,
+        r.journal_line,
+        r.primary_id,
+        match r.conflicts.len() {
+            0 => String::new(),
+            n => format!(
+                "; {n} propert{} changed since the merge kept their current value",
+                if n == 1 { "y" } else { "ies" }
+            ),
+        }
+    );
+    let conflicts = r.conflicts.clone();
+    for k in &r.kept {
+        ctx.warn(
+            "kept-change",
+            &format!("kept a change made after the merge: {k}"),
+        );
+    }
+    Ok((serde_json::to_value(&r)?, summary, conflicts))
+}
+
+/// `EMAIL`: split it off into a new contact.
+fn split(args: &UnmergeArgs, export: &mut Export, email: &str) -> anyhow::Result<Done> {
+    let file = args.file.display();
+    let r = split_off(export, &args.id, email, args.new_id.as_deref())
+        .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+    let summary = format!(
+        "split {} off contact {} into new contact {}{}",
+        r.email,
+        r.id,
+        r.new_id,
+        if r.subscriptions_moved {
+            " (its subscriptions moved with it)"
+        } else {
+            ""
+        }
+    );
+    Ok((serde_json::to_value(&r)?, summary, Vec::new()))
 }

@@ -42,6 +42,47 @@ pub fn property_decisions(
     s: &Contact,
     opts: &MergeOptions,
 ) -> Result<Vec<Decision>, MergeError> {
+    let mut special = special_decisions(p, s, opts)?;
+    // Each name with P's stored value, when P has the property.
+    let names = p.properties.iter().map(|(k, v)| (k, Some(v))).chain(
+        s.properties
+            .keys()
+            .filter(|k| !p.properties.contains_key(*k))
+            .map(|k| (k, None)),
+    );
+    let mut out = Vec::with_capacity(p.properties.len() + 2);
+    for (name, stored) in names {
+        let taken = special
+            .iter_mut()
+            .find(|slot| slot.as_ref().is_some_and(|d| d.property == *name))
+            .and_then(Option::take);
+        out.push(match taken {
+            Some(d) => d,
+            None if !opts.explain && stored.is_some_and(|v| keeps_stored_value(v, s, name)) => {
+                continue
+            }
+            None if is_email_information(name) => primary_email_information(p, s, name),
+            None => default_value(p, s, name, opts.policy)?,
+        });
+    }
+    out.extend(special.into_iter().flatten());
+    if opts.explain {
+        for d in &mut out {
+            d.primary = raw(p, &d.property);
+            d.secondary = raw(s, &d.property);
+        }
+    }
+    Ok(out)
+}
+
+/// The decisions of the rules that are not the default, one a property,
+/// in the order the rules gave them (each slot is taken out as its property
+/// comes).
+fn special_decisions(
+    p: &Contact,
+    s: &Contact,
+    opts: &MergeOptions,
+) -> Result<Vec<Option<Decision>>, MergeError> {
     let either = |prop: &str| on_either(p, s, prop);
     // Taken out in P's then S's property order; what is left (properties
     // neither had) follows in the order the rules gave them. A dozen or so:
@@ -92,37 +133,7 @@ pub fn property_decisions(
     if either(SALESFORCE_ID) {
         add(primary_salesforce_id(p, s));
     }
-
-    // Each name with P's stored value, when P has the property.
-    let names = p.properties.iter().map(|(k, v)| (k, Some(v))).chain(
-        s.properties
-            .keys()
-            .filter(|k| !p.properties.contains_key(*k))
-            .map(|k| (k, None)),
-    );
-    let mut out = Vec::with_capacity(p.properties.len() + 2);
-    for (name, stored) in names {
-        let taken = special
-            .iter_mut()
-            .find(|slot| slot.as_ref().is_some_and(|d| d.property == *name))
-            .and_then(Option::take);
-        out.push(match taken {
-            Some(d) => d,
-            None if !opts.explain && stored.is_some_and(|v| keeps_stored_value(v, s, name)) => {
-                continue
-            }
-            None if is_email_information(name) => primary_email_information(p, s, name),
-            None => default_value(p, s, name, opts.policy)?,
-        });
-    }
-    out.extend(special.into_iter().flatten());
-    if opts.explain {
-        for d in &mut out {
-            d.primary = raw(p, &d.property);
-            d.secondary = raw(s, &d.property);
-        }
-    }
-    Ok(out)
+    Ok(special)
 }
 
 /// A property P has (`stored`: its value), for which S has no value or the
@@ -448,151 +459,6 @@ pub fn most_marketable_status(p: &Contact, s: &Contact) -> Result<Decision, Merg
     })
 }
 
-/// Rule "first-visit-earliest": `hs_analytics_first_timestamp` and
-/// `hs_analytics_first_visit_timestamp` take the earliest; the first URL
-/// and referrer follow the contact whose first visit is taken (decided by
-/// the first of those two times either contact has), even when that
-/// contact's URL is empty: they describe that visit. With no first-visit
-/// time on either contact they take the policy's default rule.
-pub fn earliest_first_visit(
-    p: &Contact,
-    s: &Contact,
-    policy: Policy,
-) -> Result<Vec<Decision>, MergeError> {
-    visit_group(
-        p,
-        s,
-        &FIRST_VISIT_TIMES,
-        &FIRST_VISIT_DETAILS,
-        Pick::Earliest,
-        "first-visit-earliest",
-        policy,
-    )
-}
-
-/// Rule "last-visit-latest": as [`earliest_first_visit`], for the latest
-/// last-seen / last-visit times, the last URL and the last referrer.
-pub fn latest_last_visit(
-    p: &Contact,
-    s: &Contact,
-    policy: Policy,
-) -> Result<Vec<Decision>, MergeError> {
-    visit_group(
-        p,
-        s,
-        &LAST_VISIT_TIMES,
-        &LAST_VISIT_DETAILS,
-        Pick::Latest,
-        "last-visit-latest",
-        policy,
-    )
-}
-
-fn visit_group(
-    p: &Contact,
-    s: &Contact,
-    times: &[&str],
-    details: &[&str],
-    pick: Pick,
-    rule: &'static str,
-    policy: Policy,
-) -> Result<Vec<Decision>, MergeError> {
-    let mut out = Vec::new();
-    let mut driver: Option<(Side, &str)> = None;
-    for &t in times.iter().filter(|t| on_either(p, s, t)) {
-        let (side, why) = pick_date(p, s, t, pick)?;
-        out.push(Decision::take(t, p, s, side, rule, why));
-        if driver.is_none() && (p.prop(t).is_some() || s.prop(t).is_some()) {
-            driver = Some((side, t));
-        }
-    }
-    for &d in details.iter().filter(|d| on_either(p, s, d)) {
-        out.push(match driver {
-            Some((side, t)) => Decision::new(
-                d,
-                raw(side.pick(p, s), d),
-                rule,
-                why!("follows the visit it describes: the {}'s {t}", side.name()),
-            ),
-            None => default_value(p, s, d, policy)?,
-        });
-    }
-    Ok(out)
-}
-
-/// Rule "original-source-oldest": the original source of the contact whose
-/// source is oldest, the drill-downs travelling with it (never mixed, even
-/// where the winner's drill-down is empty). "Oldest": by the time the source
-/// was set in each contact's history when both have history for it, else
-/// the contact created first. A side without a source loses to one with a
-/// source; when the times are unknown, or equal, P's source is kept.
-pub fn oldest_original_source(p: &Contact, s: &Contact) -> Result<Vec<Decision>, MergeError> {
-    const RULE: &str = "original-source-oldest";
-    if !ORIGINAL_SOURCE.iter().any(|prop| on_either(p, s, prop)) {
-        return Ok(Vec::new());
-    }
-    let src = ORIGINAL_SOURCE[0];
-    let (side, why): (Side, Cow<'static, str>) = match (p.prop(src), s.prop(src)) {
-        (None, None) => (
-            Side::Primary,
-            "neither contact has an original source".into(),
-        ),
-        (Some(_), None) => (Side::Primary, "the secondary has no original source".into()),
-        (None, Some(_)) => (
-            Side::Secondary,
-            "only the secondary has an original source".into(),
-        ),
-        (Some(_), Some(_)) => {
-            let (hp, hs) = (newest_entry_time(p, src)?, newest_entry_time(s, src)?);
-            if let (Some(a), Some(b)) = (hp, hs) {
-                older_side(a, b, "was set")
-            } else {
-                match (created_time(p)?, created_time(s)?) {
-                    (Some(a), Some(b)) => older_side(a, b, "came with a contact created"),
-                    _ => (
-                        Side::Primary,
-                        "it is not known which contact was created first; the primary's source is kept".into(),
-                    ),
-                }
-            }
-        }
-    };
-    Ok(ORIGINAL_SOURCE
-        .iter()
-        .filter(|prop| on_either(p, s, prop))
-        .map(|prop| {
-            Decision::new(
-                prop,
-                raw(side.pick(p, s), prop),
-                RULE,
-                why!("{why} (source and drill-downs travel together)"),
-            )
-        })
-        .collect())
-}
-
-fn older_side(tp: Millis, ts: Millis, what: &str) -> (Side, Cow<'static, str>) {
-    if ts < tp {
-        (
-            Side::Secondary,
-            why!(
-                "the secondary's source is older: it {what} {}, the primary's {}",
-                when(Some(ts)),
-                when(Some(tp))
-            ),
-        )
-    } else {
-        (
-            Side::Primary,
-            why!(
-                "the primary's source is older or as old: it {what} {}, the secondary's {}",
-                when(Some(tp)),
-                when(Some(ts))
-            ),
-        )
-    }
-}
-
 /// Rule "email-info-primary": P's value as it is, even when empty (S's is
 /// not taken, not even where P has none).
 pub fn primary_email_information(p: &Contact, _s: &Contact, prop: &str) -> Decision {
@@ -805,6 +671,9 @@ fn when(t: Option<Millis>) -> String {
         |ms| format_date(ms, DateForm::Iso),
     )
 }
+
+mod visits;
+pub use visits::{earliest_first_visit, latest_last_visit, oldest_original_source};
 
 #[cfg(test)]
 mod scale_tests;

@@ -101,72 +101,11 @@ pub fn restore_from(
     journals: &[Journal],
 ) -> Result<RestoreReport, UnmergeError> {
     let merges = merges_in_order(journals);
-    let Some(k) = merges
-        .iter()
-        .rposition(|(_, e)| e.primary_id == id && e.secondary_id == secondary_id)
-    else {
-        return Err(UnmergeError::NoJournalEntry {
-            journals: journals.iter().map(|j| j.file.clone()).collect(),
-            id: id.into(),
-            secondary: secondary_id.into(),
-            merges_into: merges
-                .iter()
-                .filter(|(_, e)| e.primary_id == id)
-                .map(|(j, e)| (j.file.clone(), e.line, e.secondary_id.clone()))
-                .collect(),
-        });
-    };
+    let k = last_merge(&merges, journals, id, secondary_id)?;
     let (journal, entry) = merges[k];
     let file = &journal.file;
     let later_merges = &merges[k + 1..];
-    let involved = |c: &str| c == id || c == secondary_id;
-    let later: Vec<LaterMerge> = later_merges
-        .iter()
-        .filter(|(_, e)| {
-            (involved(&e.primary_id) || involved(&e.secondary_id))
-                && export.position(&e.secondary_id).is_none()
-        })
-        .map(|(j, e)| LaterMerge {
-            journal: j.file.clone(),
-            line: e.line,
-            primary_id: e.primary_id.clone(),
-            secondary_id: e.secondary_id.clone(),
-        })
-        .collect();
-    if !later.is_empty() {
-        return Err(UnmergeError::NotNewest {
-            file: file.clone(),
-            line: entry.line,
-            id: id.into(),
-            secondary: secondary_id.into(),
-            later,
-        });
-    }
-    if export.position(secondary_id).is_some() {
-        return Err(UnmergeError::AlreadyPresent {
-            file: file.clone(),
-            line: entry.line,
-            id: id.into(),
-            secondary: secondary_id.into(),
-        });
-    }
-    let Some(pi) = export.position(id) else {
-        // A later merge that took the primary away, recorded in a journal
-        // given, was named above (restore it first).
-        return Err(match absorber_of(export, id) {
-            Some(into) => UnmergeError::PrimaryMergedAway {
-                file: file.clone(),
-                line: entry.line,
-                id: id.into(),
-                secondary: secondary_id.into(),
-                into: into.into(),
-            },
-            None => UnmergeError::UnknownContact {
-                id: id.into(),
-                merged_into: None,
-            },
-        });
-    };
+    let pi = primary_to_restore(export, file, entry, later_merges, id, secondary_id)?;
     describes(export, pi, file, entry, later_merges)?;
     check_counters(file, entry)?;
     let (mut restored, conflicts, kept) = three_way(file, entry, &export.contacts[pi])?;
@@ -194,6 +133,89 @@ pub fn restore_from(
         conflicts,
         kept,
     })
+}
+
+/// Where the last merge of `secondary_id` into `id` stands in `merges`.
+fn last_merge(
+    merges: &[(&Journal, &JournalEntry)],
+    journals: &[Journal],
+    id: &str,
+    secondary_id: &str,
+) -> Result<usize, UnmergeError> {
+    merges
+        .iter()
+        .rposition(|(_, e)| e.primary_id == id && e.secondary_id == secondary_id)
+        .ok_or_else(|| UnmergeError::NoJournalEntry {
+            journals: journals.iter().map(|j| j.file.clone()).collect(),
+            id: id.into(),
+            secondary: secondary_id.into(),
+            merges_into: merges
+                .iter()
+                .filter(|(_, e)| e.primary_id == id)
+                .map(|(j, e)| (j.file.clone(), e.line, e.secondary_id.clone()))
+                .collect(),
+        })
+}
+
+/// The position of the primary, when the merge in `entry` can be restored:
+/// no later merge of either contact still stands, the secondary is not
+/// back already, and the primary is in the export.
+fn primary_to_restore(
+    export: &Export,
+    file: &str,
+    entry: &JournalEntry,
+    later_merges: &[(&Journal, &JournalEntry)],
+    id: &str,
+    secondary_id: &str,
+) -> Result<usize, UnmergeError> {
+    let involved = |c: &str| c == id || c == secondary_id;
+    let later: Vec<LaterMerge> = later_merges
+        .iter()
+        .filter(|(_, e)| {
+            (involved(&e.primary_id) || involved(&e.secondary_id))
+                && export.position(&e.secondary_id).is_none()
+        })
+        .map(|(j, e)| LaterMerge {
+            journal: j.file.clone(),
+            line: e.line,
+            primary_id: e.primary_id.clone(),
+            secondary_id: e.secondary_id.clone(),
+        })
+        .collect();
+    if !later.is_empty() {
+        return Err(UnmergeError::NotNewest {
+            file: file.into(),
+            line: entry.line,
+            id: id.into(),
+            secondary: secondary_id.into(),
+            later,
+        });
+    }
+    if export.position(secondary_id).is_some() {
+        return Err(UnmergeError::AlreadyPresent {
+            file: file.into(),
+            line: entry.line,
+            id: id.into(),
+            secondary: secondary_id.into(),
+        });
+    }
+    // A later merge that took the primary away, recorded in a journal
+    // given, was named above (restore it first).
+    export
+        .position(id)
+        .ok_or_else(|| match absorber_of(export, id) {
+            Some(into) => UnmergeError::PrimaryMergedAway {
+                file: file.into(),
+                line: entry.line,
+                id: id.into(),
+                secondary: secondary_id.into(),
+                into: into.into(),
+            },
+            None => UnmergeError::UnknownContact {
+                id: id.into(),
+                merged_into: None,
+            },
+        })
 }
 
 /// The ids a contact's `hs_merged_object_ids` list.

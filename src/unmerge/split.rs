@@ -53,8 +53,31 @@ pub fn split_off(
     new_id: Option<&str>,
 ) -> Result<SplitReport, UnmergeError> {
     let idx = contact_index(export, id)?;
-    let source = &export.contacts[idx];
     let wanted = email.trim();
+    let (additional, spelled) = additional_email(&export.contacts[idx], id, wanted)?;
+    let new_id = choose_new_id(export, new_id)?;
+    let csv = matches!(export.layout, Layout::Csv(_));
+    let source = &mut export.contacts[idx];
+    let moved = take_email(source, &additional, wanted);
+    let subscriptions_moved = moved.is_some();
+    let new = new_contact(source, &new_id, &spelled, csv, moved);
+    export.contacts.insert(idx + 1, new);
+    Ok(SplitReport {
+        id: id.into(),
+        email: spelled,
+        new_id,
+        new_index: idx + 1,
+        subscriptions_moved,
+    })
+}
+
+/// The contact's additional emails, and `wanted` as they spell it;
+/// refused when it is the primary email or not one of them.
+fn additional_email(
+    source: &Contact,
+    id: &str,
+    wanted: &str,
+) -> Result<(String, String), UnmergeError> {
     if source
         .prop(EMAIL)
         .is_some_and(|e| e.trim().eq_ignore_ascii_case(wanted))
@@ -73,32 +96,37 @@ pub fn split_off(
         });
     };
     let spelled = spelled.to_string();
-    let new_id = match new_id.map(str::trim) {
-        Some("") => return Err(UnmergeError::EmptyNewId),
-        Some(n) => {
-            if let Some(used) = id_use(export, n) {
-                return Err(UnmergeError::IdInUse {
-                    new_id: n.into(),
-                    used,
-                });
-            }
-            n.to_string()
-        }
-        None => next_free_id(export),
-    };
-    let csv = matches!(export.layout, Layout::Csv(_));
+    Ok((additional, spelled))
+}
 
-    let source = &mut export.contacts[idx];
-    // Remove the email (any spelling); the others keep their order and
-    // spelling, and the list its separator.
+/// The new contact's id: the one given (not empty, not in use), else the
+/// next free one.
+fn choose_new_id(export: &Export, new_id: Option<&str>) -> Result<String, UnmergeError> {
+    match new_id.map(str::trim) {
+        Some("") => Err(UnmergeError::EmptyNewId),
+        Some(n) => match id_use(export, n) {
+            Some(used) => Err(UnmergeError::IdInUse {
+                new_id: n.into(),
+                used,
+            }),
+            None => Ok(n.to_string()),
+        },
+        None => Ok(next_free_id(export)),
+    }
+}
+
+/// Remove the email (any spelling) from the source's additional emails;
+/// the others keep their order and spelling, and the list its separator.
+/// Its subscription set, if it has one, is taken out and given back.
+fn take_email(source: &mut Contact, additional: &str, wanted: &str) -> Option<(String, Value)> {
     let sep = if additional.contains("; ") { "; " } else { ";" };
-    let rest: Vec<&str> = split_multi(&additional)
+    let rest: Vec<&str> = split_multi(additional)
         .filter(|item| !item.eq_ignore_ascii_case(wanted))
         .collect();
     let rest = rest.join(sep);
     source.set_prop(ADDITIONAL_EMAILS, Some(rest));
 
-    let moved = match source.sections.get_mut(key::SUBSCRIPTIONS) {
+    match source.sections.get_mut(key::SUBSCRIPTIONS) {
         Some(Value::Object(subs)) => {
             let k = subs
                 .keys()
@@ -107,23 +135,33 @@ pub fn split_off(
             k.and_then(|k| subs.shift_remove_entry(&k))
         }
         _ => None,
-    };
+    }
+}
 
-    let mut new = Contact::new(new_id.clone());
+/// The new contact: `email`, `hs_object_id` when the source has it (or
+/// the export is CSV), in the source's property and key order, with the
+/// subscription set that moved.
+fn new_contact(
+    source: &Contact,
+    new_id: &str,
+    spelled: &str,
+    csv: bool,
+    moved: Option<(String, Value)>,
+) -> Contact {
+    let mut new = Contact::new(new_id.to_string());
     new.id_is_number = source.id_is_number && new_id.parse::<u64>().is_ok();
     let with_object_id = csv || source.properties.contains_key(OBJECT_ID);
     for name in source.properties.keys() {
         match name.as_str() {
-            OBJECT_ID if with_object_id => new.set_prop(OBJECT_ID, Some(new_id.clone())),
-            EMAIL => new.set_prop(EMAIL, Some(spelled.clone())),
+            OBJECT_ID if with_object_id => new.set_prop(OBJECT_ID, Some(new_id.to_string())),
+            EMAIL => new.set_prop(EMAIL, Some(spelled.to_string())),
             _ => {}
         }
     }
-    new.set_prop(EMAIL, Some(spelled.clone()));
+    new.set_prop(EMAIL, Some(spelled.to_string()));
     if with_object_id {
-        new.set_prop(OBJECT_ID, Some(new_id.clone()));
+        new.set_prop(OBJECT_ID, Some(new_id.to_string()));
     }
-    let subscriptions_moved = moved.is_some();
     if let Some((k, v)) = moved {
         let mut subs = Map::new();
         subs.insert(k, v);
@@ -147,14 +185,7 @@ pub fn split_off(
             }
         }
     }
-    export.contacts.insert(idx + 1, new);
-    Ok(SplitReport {
-        id: id.into(),
-        email: spelled,
-        new_id,
-        new_index: idx + 1,
-        subscriptions_moved,
-    })
+    new
 }
 
 /// How an id is used in the export, if it is.

@@ -21,12 +21,45 @@ pub(super) fn three_way(
     if same_content(current, merged) {
         return Ok((before.clone(), Vec::new(), Vec::new()));
     }
-    let summed: HashSet<&str> = entry.summed_properties().collect();
     let mut conflicts = Vec::new();
     let mut kept = Vec::new();
     let mut out = before.clone();
+    out.properties = properties_three_way(file, entry, current, &mut conflicts)?;
 
-    out.properties = Default::default();
+    out.history = if current.history == merged.history {
+        before.history.clone()
+    } else {
+        history_three_way(before, merged, current)
+    };
+
+    out.associations = if current.associations == merged.associations {
+        before.associations.clone()
+    } else {
+        assoc_three_way(before, merged, current, &mut kept)
+    };
+
+    out.sections = if current.sections == merged.sections {
+        before.sections.clone()
+    } else {
+        sections_three_way(before, merged, current, &mut kept)
+    };
+
+    out.key_order = key_order(before, current, &out);
+    Ok((out, conflicts, kept))
+}
+
+/// The properties of the primary before the merge, with what changed
+/// since kept; a property whose merge is undone against a later change is
+/// a conflict.
+fn properties_three_way(
+    file: &str,
+    entry: &JournalEntry,
+    current: &Contact,
+    conflicts: &mut Vec<Conflict>,
+) -> Result<crate::model::Properties, UnmergeError> {
+    let (before, merged) = (&entry.primary, &entry.merged);
+    let summed: HashSet<&str> = entry.summed_properties().collect();
+    let mut out = crate::model::Properties::default();
     for name in union_keys(before.properties.keys(), current.properties.keys()) {
         let (b, m, c) = (
             before.properties.get(name),
@@ -58,28 +91,15 @@ pub(super) fn three_way(
             r
         };
         if let Some(v) = result {
-            out.properties.insert(name.clone(), v);
+            out.insert(name.clone(), v);
         }
     }
+    Ok(out)
+}
 
-    out.history = if current.history == merged.history {
-        before.history.clone()
-    } else {
-        history_three_way(before, merged, current)
-    };
-
-    out.associations = if current.associations == merged.associations {
-        before.associations.clone()
-    } else {
-        assoc_three_way(before, merged, current, &mut kept)
-    };
-
-    out.sections = if current.sections == merged.sections {
-        before.sections.clone()
-    } else {
-        sections_three_way(before, merged, current, &mut kept)
-    };
-
+/// The key order of the result: the keys it has, in the order before the
+/// merge, then the current one's.
+fn key_order(before: &Contact, current: &Contact, out: &Contact) -> Vec<String> {
     let present = |k: &str| match k {
         key::ID | key::PROPERTIES => true,
         key::HISTORY => out.history.is_some(),
@@ -92,8 +112,7 @@ pub(super) fn three_way(
             order.push(k.clone());
         }
     }
-    out.key_order = order;
-    Ok((out, conflicts, kept))
+    order
 }
 
 /// Two contacts hold the same data. The key order is left out: a contact

@@ -476,13 +476,7 @@ fn thousands_of_items_are_deduplicated_in_order() {
         format!("[{}]", items.join(","))
     };
     let p_ids: Vec<String> = (0..n).map(|i| format!("p{i}")).collect();
-    let s_id = |i: usize| {
-        if i % 2 == 0 {
-            format!("p{i}")
-        } else {
-            format!("s{i}")
-        }
-    };
+    let s_id = |i: usize| format!("{}{i}", if i % 2 == 0 { 'p' } else { 's' });
     let p_refs: Vec<&str> = p_ids.iter().map(String::as_str).collect();
     let s_ids: Vec<String> = (0..n).map(s_id).collect();
     let s_refs: Vec<&str> = s_ids.iter().map(String::as_str).collect();
