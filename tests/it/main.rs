@@ -27,5 +27,6 @@ mod screen;
 mod show;
 mod signals;
 mod streams;
+mod structure;
 mod terminal;
 mod unmerge;
