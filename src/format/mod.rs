@@ -118,6 +118,72 @@ pub fn for_each_contact(
     })
 }
 
+/// How far [`find_contacts`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// The whole export: every record is checked, and an export with a
+    /// record that cannot be read or an id written twice is refused, as
+    /// [`read_path`] refuses it.
+    Whole,
+    /// Up to the last record asked for: what comes after it is not read
+    /// (nor checked); an id written twice is found only among the records
+    /// read.
+    UntilFound,
+}
+
+/// The contacts with these ids (the first record with each; ids not in
+/// the export are left out), read from an export (`-` is stdin) in one
+/// pass that parses only them in full: every other record is only
+/// checked as it is read ([`records`]), and nothing else is kept but 8
+/// bytes an id (to refuse an id written twice).
+pub fn find_contacts(
+    path: &Path,
+    format: Option<Format>,
+    ids: &[&str],
+    reading: Reading,
+) -> Result<std::collections::HashMap<String, Contact>, ReadError> {
+    let mut found = std::collections::HashMap::with_capacity(ids.len());
+    let mut sieve = IdSieve::with_capacity(0);
+    let (source, file) = Source::open_twice(path, format)?;
+    let mut reader = source.reader(&file)?;
+    let wanted = |found: &std::collections::HashMap<String, Contact>| {
+        ids.iter().all(|id| found.contains_key(*id))
+    };
+    while let Some(item) = reader.next_item()? {
+        let r = match item {
+            records::Item::Record(r) => r,
+            records::Item::Bad(e) => return Err(reader.refuse(e)),
+        };
+        sieve.note(&r.id);
+        if ids.contains(&r.id.as_str()) && !found.contains_key(&r.id) {
+            let c = match r.contact() {
+                Ok(c) => c,
+                Err(e) => return Err(reader.refuse(e)),
+            };
+            found.insert(r.id.clone(), c);
+            if reading == Reading::UntilFound && wanted(&found) {
+                break;
+            }
+        }
+    }
+    drop(reader);
+    let read = sieve.len();
+    sieve.confirm(&file, |again| {
+        let mut reader = source.reopen(path, &file)?;
+        let mut n = 0;
+        while n < read {
+            match reader.next_item()? {
+                Some(records::Item::Record(r)) => again(&r.id, r.place),
+                Some(records::Item::Bad(_)) => continue,
+                None => break,
+            }
+            n += 1;
+        }
+        Ok(())
+    })?;
+    Ok(found)
+}
+
 /// Where an export is read from: a file (read a piece at a time), or
 /// stdin (read a piece at a time when its format is known, else held
 /// whole to tell it).
@@ -424,6 +490,11 @@ impl IdSieve {
     fn hash(id: &str) -> u64 {
         use std::hash::BuildHasher;
         rustc_hash::FxBuildHasher.hash_one(id)
+    }
+
+    /// How many ids were noted.
+    pub(crate) fn len(&self) -> usize {
+        self.hashes.len()
     }
 
     /// A contact's id was read.
