@@ -263,3 +263,62 @@ fn an_id_written_twice_after_the_ids_asked_for_is_found_only_by_a_whole_reading(
         .to_string();
     assert!(e.contains("line 2 (id 1): the same id as line 1"), "{e}");
 }
+
+#[test]
+fn check_names_every_id_read_twice_from_a_file_as_from_stdin() {
+    // A file is read again for the places of repeated ids (8 bytes an id
+    // kept meanwhile); stdin keeps each id: the same report either way.
+    let s = Sandbox::new();
+    let text = "Record ID,Email\n1,a@x.com\n2,b@x.com\n1,bad\n3,c@x.com\n2,\n1,z@x.com\n";
+    s.write("d.csv", text);
+    let from_file = s
+        .cmd()
+        .args(["check", "d.csv", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(from_file.status.code(), Some(1));
+    let from_stdin = s
+        .cmd()
+        .args(["check", "-", "--input-format", "csv", "--format", "json"])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    let report = |out: &std::process::Output| {
+        let mut v: serde_json::Value = serde_json::from_str(&stdout(out)).unwrap();
+        for p in v["problems"].as_array_mut().unwrap() {
+            p["file"] = "f".into();
+        }
+        v["problems"].clone()
+    };
+    let problems = report(&from_file);
+    assert_eq!(problems, report(&from_stdin));
+    let places: Vec<(String, String)> = problems
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["place"].as_str().unwrap().to_string(),
+                p["problem"].as_str().unwrap().chars().take(40).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        places,
+        [
+            (
+                "line 4".to_string(),
+                "duplicate id: the same id as line 2; ids".to_string()
+            ),
+            ("line 4".into(), "not a valid email address".into()),
+            (
+                "line 6".into(),
+                "duplicate id: the same id as line 3; ids".into()
+            ),
+            (
+                "line 7".into(),
+                "duplicate id: the same id as line 2; ids".into()
+            ),
+        ]
+    );
+}

@@ -127,8 +127,13 @@ impl Doc {
         keep: u64,
         text_start: u64,
         file: &str,
-        checker: &mut Checker,
+        checker: Option<&mut Checker>,
     ) -> Res<Option<Found>> {
+        let mut fallback = Checker::default();
+        let (checker, full) = match checker {
+            Some(c) => (c, false),
+            None => (&mut fallback, true),
+        };
         debug_assert_eq!(text_start, self.text_start);
         loop {
             let c = self.peek(input, keep, file)?;
@@ -161,7 +166,9 @@ impl Doc {
                     return Err(self.fault(input, keep, file))
                 }
                 (Phase::Item { .. }, Some(_)) => {
-                    return self.contact(input, keep, file, checker).map(Some)
+                    return self
+                        .contact(input, keep, file, (!full).then_some(&mut *checker))
+                        .map(Some)
                 }
                 (Phase::AfterItem, Some(b',')) => {
                     self.pos += 1;
@@ -410,10 +417,10 @@ impl Doc {
         input: &mut Input<R>,
         keep: u64,
         file: &str,
-        checker: &mut Checker,
+        mut checker: Option<&mut Checker>,
     ) -> Res<Found> {
         let from = self.pos;
-        loop {
+        while let Some(checker) = checker.as_deref_mut() {
             let rest = input.from(from);
             match checker.contact(rest, 0) {
                 Light::Ok { end, id } => {
@@ -437,15 +444,15 @@ impl Doc {
             }
         }
         // Not sure: serde_json parses it, from its first byte.
+        // (Bytes that are not UTF-8 in a contact it cannot read are named
+        // by [`super::Reader::refuse`], which reads the rest for them.)
         loop {
             let rest = input.from(from);
-            if let Err(e) = std::str::from_utf8(rest) {
-                if e.error_len().is_some() || input.eof {
-                    return Err(self.not_utf8(input, from + e.valid_up_to() as u64, file));
-                }
-            }
             match value::parse_first(rest) {
                 Ok((v, repeated, used)) => {
+                    if let Err(e) = std::str::from_utf8(&rest[..used]) {
+                        return Err(self.not_utf8(input, from + e.valid_up_to() as u64, file));
+                    }
                     self.index += 1;
                     self.pos = from + used as u64;
                     self.phase = Phase::AfterItem;

@@ -75,11 +75,49 @@ impl Read for Trickle<'_> {
 }
 
 fn new(src: impl Read, format: Format, skipping: bool) -> Outcome {
+    outcome(src, format, skipping, |r, list, on| each(r, list, on))
+}
+
+/// [`each`] without [`Reader::parse_all`]: every record checked by the
+/// light check, then parsed.
+fn light<R: Read>(
+    mut reader: Reader<R>,
+    mut skipped: Option<&mut Vec<ReadError>>,
+    on_contact: &mut dyn FnMut(Contact, Place),
+) -> Result<Layout, ReadError> {
+    while let Some(item) = reader.next_item()? {
+        let read = match item {
+            Item::Record(r) => r.contact().map(|c| (c, r.place)),
+            Item::Bad(e) => Err(e),
+        };
+        match (read, skipped.as_deref_mut()) {
+            (Ok((c, at)), _) => on_contact(c, at),
+            (Err(e), Some(list)) => list.push(e),
+            (Err(e), None) => return Err(reader.refuse(e)),
+        }
+    }
+    Ok(reader.layout().expect("read"))
+}
+
+fn new_light(src: impl Read, format: Format, skipping: bool) -> Outcome {
+    outcome(src, format, skipping, |r, list, on| light(r, list, on))
+}
+
+fn outcome<R: Read>(
+    src: R,
+    format: Format,
+    skipping: bool,
+    how: impl FnOnce(
+        Reader<R>,
+        Option<&mut Vec<ReadError>>,
+        &mut dyn FnMut(Contact, Place),
+    ) -> Result<Layout, ReadError>,
+) -> Outcome {
     let mut contacts = Vec::new();
     let mut skipped = Vec::new();
     let list = skipping.then_some(&mut skipped);
     let result = Reader::new(src, format, "f")
-        .and_then(|r| each(r, list, &mut |c, at| contacts.push((c, at))));
+        .and_then(|r| how(r, list, &mut |c, at| contacts.push((c, at))));
     Outcome {
         contacts,
         skipped: skipped.iter().map(ToString::to_string).collect(),
@@ -118,6 +156,13 @@ fn same_as_before(bytes: &[u8], format: Format, what: &str) {
                 got,
                 want,
                 "{what} ({format:?}, a read of {step} bytes, skipping {skipping}):\n{}",
+                String::from_utf8_lossy(bytes)
+            );
+            let got = new_light(Trickle(bytes, step), format, skipping);
+            assert_eq!(
+                got,
+                want,
+                "{what} ({format:?}, light, a read of {step} bytes, skipping {skipping}):\n{}",
                 String::from_utf8_lossy(bytes)
             );
         }
@@ -294,6 +339,13 @@ fn check_one(bytes: &[u8], format: Format) {
             got,
             want,
             "{format:?}, skipping {skipping}:\n{}",
+            String::from_utf8_lossy(bytes)
+        );
+        let got = new_light(bytes, format, skipping);
+        assert_eq!(
+            got,
+            want,
+            "{format:?}, light, skipping {skipping}:\n{}",
             String::from_utf8_lossy(bytes)
         );
     }
