@@ -252,12 +252,24 @@ fn odd_inputs_read_as_before() {
         "not UTF-8",
     );
     same_as_before(b"[{\"id\":\"1\"}]\n\xff", Format::Json, "not UTF-8 after");
-    let deep = format!(
-        "[{{\"id\":\"1\",\"x\":{}{}}}]",
-        "[".repeat(120),
-        "]".repeat(120)
-    );
-    same_as_before(deep.as_bytes(), Format::Json, "deep");
+    // Near serde_json's nesting limit (127 from the document's top), in
+    // both shapes, for contacts and other values.
+    for n in [120, 124, 125, 126, 127] {
+        let (open, close) = ("[".repeat(n), "]".repeat(n));
+        for text in [
+            format!("[{{\"id\":\"1\",\"x\":{open}{close}}}]"),
+            format!("{{\"contacts\":[{{\"id\":\"1\",\"x\":{open}{close}}}]}}"),
+            format!("{{\"y\":{open}{close},\"contacts\":[]}}"),
+            format!("{{\"id\":\"1\",\"x\":{open}{close}}}\n"),
+        ] {
+            let format = if text.ends_with('\n') {
+                Format::Ndjson
+            } else {
+                Format::Json
+            };
+            same_as_before(text.as_bytes(), format, &format!("nested {n}"));
+        }
+    }
     let lines = [
         "{\"id\":\"1\"}",
         "\u{feff}{\"id\":\"1\"}\r\n\r\n{\"id\":2}\r\n",
