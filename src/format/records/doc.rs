@@ -125,7 +125,6 @@ impl Doc {
         &mut self,
         input: &mut Input<R>,
         keep: u64,
-        text_start: u64,
         file: &str,
         checker: Option<&mut Checker>,
     ) -> Res<Option<Found>> {
@@ -134,7 +133,7 @@ impl Doc {
             Some(c) => (c, false),
             None => (&mut fallback, true),
         };
-        debug_assert_eq!(text_start, self.text_start);
+        let text_start = self.text_start;
         loop {
             let c = self.peek(input, keep, file)?;
             match (self.phase, c) {

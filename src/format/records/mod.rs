@@ -255,7 +255,6 @@ impl<R: Read> Reader<R> {
             State::Doc(s) => s.next(
                 &mut self.input,
                 self.prev_end,
-                self.text_start,
                 &self.file,
                 (!self.full).then_some(&mut self.checker),
             )?,
