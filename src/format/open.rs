@@ -41,7 +41,7 @@ pub fn for_each_contact(
 pub enum Reading {
     /// The whole export: every record is checked, and an export with a
     /// record that cannot be read or an id written twice is refused, as
-    /// [`read_path`] refuses it.
+    /// [`super::read_path`] refuses it.
     Whole,
     /// Up to the last record asked for: what comes after it is not read
     /// (nor checked); an id written twice is found only among the records
@@ -178,7 +178,7 @@ impl Source {
     }
 }
 
-/// [`each_contact`] for a file (`-` is stdin), read a piece at a time.
+/// [`super::each_contact`] for a file (`-` is stdin), read a piece at a time.
 /// Gives the file's name for messages.
 pub fn each_contact_in(
     path: &Path,
