@@ -5,10 +5,16 @@ pub mod csv;
 pub mod formula;
 pub mod json;
 pub mod ndjson;
+mod open;
+pub mod records;
 pub mod value;
 
 use std::io::{self, Read, Write};
 use std::path::Path;
+
+pub(crate) use open::ids_again;
+use open::Source;
+pub use open::{each_contact_in, find_contacts, for_each_contact, Reading};
 
 use crate::model::{Contact, Export, Layout};
 
@@ -85,87 +91,8 @@ pub fn each_contact(
     skipped: Option<&mut Vec<ReadError>>,
     on_contact: &mut dyn FnMut(Contact, Place),
 ) -> Result<(), ReadError> {
-    if is_empty(bytes) {
-        return Err(ReadError::Empty { file: file.into() });
-    }
-    match format {
-        Format::Json => json::each(bytes, file, skipped, on_contact).map(|_| ()),
-        Format::Ndjson => ndjson::each(bytes, file, skipped, on_contact),
-        Format::Csv => csv::each(bytes, file, skipped, on_contact).map(|_| ()),
-    }
-}
-
-/// Read an export (`-` is stdin) one contact at a time, handing each to
-/// `f` without keeping the export: for commands that need a few fields of
-/// each contact of a large file (`dupes`). The file's bytes are held, its
-/// contacts are not.
-pub fn for_each_contact(
-    path: &Path,
-    format: Option<Format>,
-    f: &mut dyn FnMut(Contact),
-) -> Result<(), ReadError> {
-    // An export that holds one id twice is refused, as [`read_path`]
-    // refuses it, once every contact has been read.
-    let mut sieve = IdSieve::with_capacity(0);
-    if is_streamable(path, format) {
-        let file = each_contact_in(path, format, None, &mut |c, _| {
-            sieve.note(&c.id);
-            f(c)
-        })?;
-        return sieve.confirm(&file, |again| {
-            each_contact_in(path, format, None, &mut |c, at| again(&c.id, at)).map(|_| ())
-        });
-    }
-    let (bytes, format, file) = read_file(path, format)?;
-    each_contact(&bytes, format, &file, None, &mut |c, _| {
-        sieve.note(&c.id);
-        f(c)
-    })?;
-    sieve.confirm(&file, |again| {
-        each_contact(&bytes, format, &file, None, &mut |c, at| again(&c.id, at))
-    })
-}
-
-/// Whether [`each_contact_in`] reads the file a line at a time (a JSON
-/// Lines file) rather than whole.
-fn is_streamable(path: &Path, format: Option<Format>) -> bool {
-    path.as_os_str() != "-" && format.or_else(|| Format::from_path(path)) == Some(Format::Ndjson)
-}
-
-/// [`each_contact`] for a file (`-` is stdin): a JSON Lines file is read a
-/// line at a time, other formats whole. Gives the file's name for
-/// messages.
-pub fn each_contact_in(
-    path: &Path,
-    format: Option<Format>,
-    mut skipped: Option<&mut Vec<ReadError>>,
-    on_contact: &mut dyn FnMut(Contact, Place),
-) -> Result<String, ReadError> {
-    if !is_streamable(path, format) {
-        let (bytes, format, file) = read_file(path, format)?;
-        each_contact(&bytes, format, &file, skipped, on_contact)?;
-        return Ok(file);
-    }
-    let file = path.display().to_string();
-    let f = std::fs::File::open(path).map_err(|err| ReadError::Io {
-        file: file.clone(),
-        err,
-    })?;
-    let before = skipped.as_deref().map_or(0, Vec::len);
-    let mut any = false;
-    ndjson::each_from(
-        io::BufReader::with_capacity(1 << 20, f),
-        &file,
-        skipped.as_deref_mut(),
-        &mut |c, at| {
-            any = true;
-            on_contact(c, at)
-        },
-    )?;
-    if !any && skipped.as_deref().map_or(0, Vec::len) == before {
-        return Err(ReadError::Empty { file });
-    }
-    Ok(file)
+    let reader = records::Reader::new(bytes, format, file)?;
+    records::each(reader, skipped, on_contact).map(|_| ())
 }
 
 /// The bytes of a file, or of stdin for `-`, and its name for messages
@@ -286,8 +213,9 @@ pub fn read_path_with(
     format: Option<Format>,
     skipped: Option<&mut Vec<ReadError>>,
 ) -> Result<Export, ReadError> {
-    let (bytes, format, file) = read_file(path, format)?;
-    read_bytes_with(&bytes, format, &file, skipped)
+    let (source, file) = Source::open(path, format)?;
+    let export = collect(source.reader(&file)?, &file, skipped)?;
+    Ok(export)
 }
 
 /// Read an export from bytes; `file` names it in messages.
@@ -304,24 +232,22 @@ pub fn read_bytes_with(
     file: &str,
     skipped: Option<&mut Vec<ReadError>>,
 ) -> Result<Export, ReadError> {
-    if is_empty(bytes) {
-        return Err(ReadError::Empty { file: file.into() });
-    }
-    let mut skipped = skipped;
+    collect(records::Reader::new(bytes, format, file)?, file, skipped)
+}
+
+/// Every contact of a reader, kept, as an export.
+fn collect<R: Read>(
+    reader: records::Reader<R>,
+    file: &str,
+    mut skipped: Option<&mut Vec<ReadError>>,
+) -> Result<Export, ReadError> {
     let mut contacts = Vec::new();
     let mut places = Vec::new();
     let mut keep = |c, at| {
         contacts.push(c);
         places.push(at);
     };
-    let layout = match format {
-        Format::Json => json::each(bytes, file, skipped.as_deref_mut(), &mut keep)?,
-        Format::Ndjson => {
-            ndjson::each(bytes, file, skipped.as_deref_mut(), &mut keep)?;
-            Layout::Ndjson
-        }
-        Format::Csv => Layout::Csv(csv::each(bytes, file, skipped.as_deref_mut(), &mut keep)?),
-    };
+    let layout = records::each(reader, skipped.as_deref_mut(), &mut keep)?;
     unique_ids(&mut contacts, &places, file, skipped)?;
     Ok(Export { contacts, layout })
 }
@@ -389,6 +315,11 @@ impl IdSieve {
     fn hash(id: &str) -> u64 {
         use std::hash::BuildHasher;
         rustc_hash::FxBuildHasher.hash_one(id)
+    }
+
+    /// How many ids were noted.
+    pub(crate) fn len(&self) -> usize {
+        self.hashes.len()
     }
 
     /// A contact's id was read.
@@ -475,13 +406,9 @@ pub fn write_to_vec(export: &Export, format: Format) -> Vec<u8> {
     buf
 }
 
-/// Nothing but whitespace, after any byte-order mark: an empty file.
-fn is_empty(bytes: &[u8]) -> bool {
-    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    text.iter().all(u8::is_ascii_whitespace)
-}
-
-/// The UTF-8 check with a line number for the message.
+/// The UTF-8 check with a line number for the message (as the readers
+/// give it).
+#[cfg(test)]
 pub(crate) fn check_utf8<'a>(bytes: &'a [u8], file: &str) -> Result<&'a str, ReadError> {
     std::str::from_utf8(bytes).map_err(|e| {
         let offset = e.valid_up_to();
