@@ -26,7 +26,7 @@ pub fn load_contacts(
         path,
         global.input_format,
         ids,
-        format::Reading::Whole,
+        format::Reading::UntilFound,
     )?)
 }
 

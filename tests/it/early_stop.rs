@@ -67,21 +67,42 @@ fn reading_until_found_stops_at_the_last_id_asked_for() {
 }
 
 #[test]
-fn show_and_diff_refuse_an_export_with_a_fault_after_the_ids() {
-    // The decision of issue 18: `show` and `diff` read the whole export
-    // (checking every record, parsing only theirs) and refuse it as every
-    // command does; `Reading::UntilFound` is there for a command that may
-    // stop early.
+fn show_and_diff_stop_before_a_fault_after_their_ids_and_check_still_finds_it() {
+    // The decision of issue 18: `show` and `diff` read up to the last id
+    // they need and no further, so a fault after those ids is not theirs
+    // to see; `check` reads everything and reports it. Asked for an id
+    // the file lacks, they read on to the fault and refuse the export.
     let s = Sandbox::new();
     for (name, text, fault) in with_garbage_tail() {
         s.write(name, &text);
-        for args in [
-            vec!["show", name, "1"],
-            vec![
+        let show = s.cmd().args(["show", name, "1"]).output().unwrap();
+        assert_eq!(show.status.code(), Some(0), "{name}: {}", stderr(&show));
+        assert!(stdout(&show).contains("Ann"), "{name}: {}", stdout(&show));
+        let diff = s
+            .cmd()
+            .args([
                 "diff",
                 name,
                 "1",
                 "2",
+                "--merge-time",
+                "2024-06-01T00:00:00Z",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(diff.status.code(), Some(0), "{name}: {}", stderr(&diff));
+        assert!(stdout(&diff).contains("Merge preview"), "{name}");
+
+        let check = s.cmd().args(["check", name]).output().unwrap();
+        assert_eq!(check.status.code(), Some(1), "{name}: check must find it");
+
+        for args in [
+            vec!["show", name, "1", "not-in-file"],
+            vec![
+                "diff",
+                name,
+                "1",
+                "not-in-file",
                 "--merge-time",
                 "2024-06-01T00:00:00Z",
             ],
