@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 
-use super::{check_utf8, Place, ReadError};
+use super::{Place, ReadError};
 use crate::labels;
 use crate::model::{AssocList, Associations, Contact, Export, Layout, Properties};
 
@@ -61,53 +61,14 @@ pub fn read_with(
 pub fn each(
     bytes: &[u8],
     file: &str,
-    mut skipped: Option<&mut Vec<ReadError>>,
+    skipped: Option<&mut Vec<ReadError>>,
     on_contact: &mut dyn FnMut(Contact, Place),
 ) -> Result<CsvLayout, ReadError> {
-    let text = check_utf8(bytes, file)?;
-    let (bom, text) = match text.strip_prefix('\u{feff}') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    if let Some(line) = open_quote_line(text.as_bytes()) {
-        return Err(ReadError::Invalid {
-            file: file.into(),
-            place: format!("line {line}"),
-            what: "a quoted field is still open at the end of the file: the file looks truncated; export or download it again".into(),
-        });
+    let reader = super::records::Reader::new(bytes, super::Format::Csv, file)?;
+    match super::records::each(reader, skipped, on_contact)? {
+        Layout::Csv(layout) => Ok(layout),
+        _ => unreachable!("a CSV reader gives a CSV layout"),
     }
-    let mut lines = LineCounter::new(text);
-    let mut rdr = ::csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = rdr
-        .headers()
-        .map_err(|e| csv_error(file, e, &mut lines))?
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let style = HeaderStyle::of(text.as_bytes());
-    let quote_all = style.quote_all(&headers);
-    let layout = layout_for(headers, bom, style.crlf, quote_all, file)?;
-    let mut record = ::csv::StringRecord::new();
-    loop {
-        match rdr.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => return Err(csv_error(file, e, &mut lines)),
-        }
-        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
-        match (
-            contact_from_row(&layout, record.iter(), line, file),
-            skipped.as_deref_mut(),
-        ) {
-            (Ok(c), _) => on_contact(c, Place::Line(line)),
-            (Err(e), Some(list)) => list.push(e),
-            (Err(e), None) => return Err(e),
-        }
-    }
-    Ok(layout)
 }
 
 pub(crate) fn layout_for(

@@ -7,8 +7,8 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use super::value::{self, Repeated, Step};
-use super::{check_utf8, BadContact, Place, ReadError};
+use super::value::{self, Repeated};
+use super::{BadContact, Place, ReadError};
 use crate::model::{
     key, AssocEntry, AssocForm, AssocList, Associations, Contact, Export, History, HistoryEntry,
     JsonShape, Layout, Properties,
@@ -34,115 +34,11 @@ pub fn read_with(
 pub fn each(
     bytes: &[u8],
     file: &str,
-    mut skipped: Option<&mut Vec<ReadError>>,
+    skipped: Option<&mut Vec<ReadError>>,
     on_contact: &mut dyn FnMut(Contact, Place),
 ) -> Result<Layout, ReadError> {
-    let text = check_utf8(bytes, file)?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let (doc, repeated) = value::parse(text).map_err(|e| syntax(file, &e))?;
-    let pretty = text.trim().contains('\n');
-    // Keys written twice inside a contact refuse that contact (below);
-    // elsewhere (the export object's own keys), the file.
-    let steps_to_list = match &doc {
-        Value::Array(_) => 0,
-        _ => 1,
-    };
-    let contacts_key = match &doc {
-        Value::Object(top) => ["contacts", "results"]
-            .into_iter()
-            .find(|k| top.get(*k).is_some_and(Value::is_array)),
-        _ => None,
-    };
-    let mut by_contact: Vec<(usize, Repeated)> = Vec::new();
-    for r in repeated {
-        let steps = match (&doc, r.path.first(), contacts_key) {
-            (Value::Array(_), ..) => Some(&r.path[..]),
-            (_, Some(Step::Key(k)), Some(ck)) if k == ck => Some(&r.path[1..]),
-            _ => None,
-        };
-        match steps.and_then(|s| s.first()) {
-            Some(Step::Index(i)) => by_contact.push((*i, r)),
-            _ => {
-                let at = r.path_from(0);
-                return Err(ReadError::Invalid {
-                    file: file.into(),
-                    place: "top level".into(),
-                    what: repeated_what(&r.key, &at, "the export"),
-                });
-            }
-        }
-    }
-    let mut by_contact = by_contact.into_iter().peekable();
-    let (shape, items) = match doc {
-        Value::Array(items) => (JsonShape::Array, items),
-        Value::Object(mut top) => {
-            let contacts_key = ["contacts", "results"]
-                .into_iter()
-                .find(|k| top.get(*k).is_some_and(Value::is_array))
-                .ok_or_else(|| {
-                    let what = match ["contacts", "results"]
-                        .into_iter()
-                        .find_map(|k| Some((k, top.get(k)?)))
-                    {
-                        Some((k, v)) => format!(
-                            "\"{k}\" must be a list of contacts, found {}",
-                            kind_of(v)
-                        ),
-                        None => "expected an array of contacts, {\"results\": [...]} or {\"contacts\": [...]}; found an object with neither".into(),
-                    };
-                    ReadError::Invalid {
-                        file: file.into(),
-                        place: "top level".into(),
-                        what,
-                    }
-                })?;
-            let items = match top.get_mut(contacts_key).map(Value::take) {
-                Some(Value::Array(items)) => items,
-                _ => unreachable!("checked above"),
-            };
-            (
-                JsonShape::Object {
-                    contacts_key: contacts_key.to_string(),
-                    top,
-                },
-                items,
-            )
-        }
-        other => {
-            return Err(ReadError::Invalid {
-                file: file.into(),
-                place: "top level".into(),
-                what: format!(
-                    "expected an array of contacts or an export object, found {}",
-                    kind_of(&other)
-                ),
-            })
-        }
-    };
-    // A bare empty list looks the same either way: `[]` (so it reads the
-    // same once written).
-    let pretty = pretty && !(items.is_empty() && matches!(shape, JsonShape::Array));
-    for (i, v) in items.into_iter().enumerate() {
-        let mut first_repeated = None;
-        while let Some((_, r)) = by_contact.next_if(|(at, _)| *at == i) {
-            first_repeated.get_or_insert(r);
-        }
-        let read = match first_repeated {
-            Some(r) => Err(repeated_key(&v, &r, steps_to_list + 1)),
-            None => contact_from_value(v),
-        };
-        match read {
-            Ok(c) => on_contact(c, Place::Contact(i + 1)),
-            Err(e) => {
-                let e = e.at(file, &format!("contact {}", i + 1));
-                match skipped.as_deref_mut() {
-                    Some(list) => list.push(e),
-                    None => return Err(e),
-                }
-            }
-        }
-    }
-    Ok(Layout::Json { shape, pretty })
+    let reader = super::records::Reader::new(bytes, super::Format::Json, file)?;
+    super::records::each(reader, skipped, on_contact)
 }
 
 /// Write an export as JSON: in its own shape when it was read from JSON, else
@@ -242,7 +138,7 @@ pub fn parse_contact(text: &str) -> Result<Contact, LineError> {
 
 /// A contact that holds a key twice (`r`, `skip` steps into the document):
 /// named by its id where it has one.
-fn repeated_key(contact: &Value, r: &Repeated, skip: usize) -> ContactError {
+pub(crate) fn repeated_key(contact: &Value, r: &Repeated, skip: usize) -> ContactError {
     // Not when "id" itself is written twice: which is the record's?
     let id = contact
         .get(key::ID)
@@ -263,7 +159,7 @@ fn repeated_key(contact: &Value, r: &Repeated, skip: usize) -> ContactError {
     }
 }
 
-fn repeated_what(key: &str, at: &str, whole: &str) -> String {
+pub(crate) fn repeated_what(key: &str, at: &str, whole: &str) -> String {
     let place = if at.is_empty() {
         whole.to_string()
     } else {
@@ -345,7 +241,7 @@ fn shown(v: &Value) -> String {
     }
 }
 
-fn kind_of(v: &Value) -> &'static str {
+pub(crate) fn kind_of(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

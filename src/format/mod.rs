@@ -5,6 +5,7 @@ pub mod csv;
 pub mod formula;
 pub mod json;
 pub mod ndjson;
+pub mod records;
 pub mod value;
 
 use std::io::{self, Read, Write};
@@ -85,20 +86,14 @@ pub fn each_contact(
     skipped: Option<&mut Vec<ReadError>>,
     on_contact: &mut dyn FnMut(Contact, Place),
 ) -> Result<(), ReadError> {
-    if is_empty(bytes) {
-        return Err(ReadError::Empty { file: file.into() });
-    }
-    match format {
-        Format::Json => json::each(bytes, file, skipped, on_contact).map(|_| ()),
-        Format::Ndjson => ndjson::each(bytes, file, skipped, on_contact),
-        Format::Csv => csv::each(bytes, file, skipped, on_contact).map(|_| ()),
-    }
+    let reader = records::Reader::new(bytes, format, file)?;
+    records::each(reader, skipped, on_contact).map(|_| ())
 }
 
 /// Read an export (`-` is stdin) one contact at a time, handing each to
 /// `f` without keeping the export: for commands that need a few fields of
-/// each contact of a large file (`dupes`). The file's bytes are held, its
-/// contacts are not.
+/// each contact of a large file (`dupes`). The file is read a piece at a
+/// time; stdin of no known format is held to tell its format.
 pub fn for_each_contact(
     path: &Path,
     format: Option<Format>,
@@ -107,64 +102,105 @@ pub fn for_each_contact(
     // An export that holds one id twice is refused, as [`read_path`]
     // refuses it, once every contact has been read.
     let mut sieve = IdSieve::with_capacity(0);
-    if is_streamable(path, format) {
-        let file = each_contact_in(path, format, None, &mut |c, _| {
-            sieve.note(&c.id);
-            f(c)
-        })?;
-        return sieve.confirm(&file, |again| {
-            each_contact_in(path, format, None, &mut |c, at| again(&c.id, at)).map(|_| ())
-        });
-    }
-    let (bytes, format, file) = read_file(path, format)?;
-    each_contact(&bytes, format, &file, None, &mut |c, _| {
+    let (source, file) = Source::open_twice(path, format)?;
+    records::each(source.reader(&file)?, None, &mut |c, _| {
         sieve.note(&c.id);
         f(c)
     })?;
     sieve.confirm(&file, |again| {
-        each_contact(&bytes, format, &file, None, &mut |c, at| again(&c.id, at))
+        let mut reader = source.reopen(path, &file)?;
+        while let Some(item) = reader.next_item()? {
+            if let records::Item::Record(r) = item {
+                again(&r.id, r.place);
+            }
+        }
+        Ok(())
     })
 }
 
-/// Whether [`each_contact_in`] reads the file a line at a time (a JSON
-/// Lines file) rather than whole.
-fn is_streamable(path: &Path, format: Option<Format>) -> bool {
-    path.as_os_str() != "-" && format.or_else(|| Format::from_path(path)) == Some(Format::Ndjson)
+/// Where an export is read from: a file (read a piece at a time), or
+/// stdin (read a piece at a time when its format is known, else held
+/// whole to tell it).
+enum Source {
+    File(std::fs::File, Format),
+    Stdin(Format),
+    Held(Vec<u8>, Format),
 }
 
-/// [`each_contact`] for a file (`-` is stdin): a JSON Lines file is read a
-/// line at a time, other formats whole. Gives the file's name for
-/// messages.
+impl Source {
+    /// Open `path` (`-` is stdin); gives its name for messages.
+    fn open(path: &Path, format: Option<Format>) -> Result<(Source, String), ReadError> {
+        if path.as_os_str() == "-" {
+            return Ok(match format {
+                Some(f) => (Source::Stdin(f), "<stdin>".to_string()),
+                None => {
+                    let (bytes, format, file) = read_file(path, None)?;
+                    (Source::Held(bytes, format), file)
+                }
+            });
+        }
+        let file = path.display().to_string();
+        let Some(format) = format.or_else(|| Format::from_path(path)) else {
+            return Err(ReadError::UnknownFormat { file });
+        };
+        let f = std::fs::File::open(path).map_err(|err| ReadError::Io {
+            file: file.clone(),
+            err,
+        })?;
+        Ok((Source::File(f, format), file))
+    }
+
+    /// [`Source::open`] for two readings: stdin is held.
+    fn open_twice(path: &Path, format: Option<Format>) -> Result<(Source, String), ReadError> {
+        match Source::open(path, format)? {
+            (Source::Stdin(format), _) => {
+                let (bytes, _, file) = read_file(path, Some(format))?;
+                Ok((Source::Held(bytes, format), file))
+            }
+            other => Ok(other),
+        }
+    }
+
+    /// The record reader over it.
+    fn reader(&self, file: &str) -> Result<records::Reader<Box<dyn Read + '_>>, ReadError> {
+        let (src, format): (Box<dyn Read + '_>, Format) = match self {
+            Source::File(f, format) => (Box::new(f), *format),
+            Source::Stdin(format) => (Box::new(io::stdin()), *format),
+            Source::Held(bytes, format) => (Box::new(&bytes[..]), *format),
+        };
+        records::Reader::new(src, format, file)
+    }
+
+    /// A second reader from the start (of a source from
+    /// [`Source::open_twice`]).
+    fn reopen(
+        &self,
+        path: &Path,
+        file: &str,
+    ) -> Result<records::Reader<Box<dyn Read + '_>>, ReadError> {
+        match self {
+            Source::File(_, format) => {
+                let f = std::fs::File::open(path).map_err(|err| ReadError::Io {
+                    file: file.into(),
+                    err,
+                })?;
+                records::Reader::new(Box::new(f) as Box<dyn Read>, *format, file)
+            }
+            _ => self.reader(file),
+        }
+    }
+}
+
+/// [`each_contact`] for a file (`-` is stdin), read a piece at a time.
+/// Gives the file's name for messages.
 pub fn each_contact_in(
     path: &Path,
     format: Option<Format>,
-    mut skipped: Option<&mut Vec<ReadError>>,
+    skipped: Option<&mut Vec<ReadError>>,
     on_contact: &mut dyn FnMut(Contact, Place),
 ) -> Result<String, ReadError> {
-    if !is_streamable(path, format) {
-        let (bytes, format, file) = read_file(path, format)?;
-        each_contact(&bytes, format, &file, skipped, on_contact)?;
-        return Ok(file);
-    }
-    let file = path.display().to_string();
-    let f = std::fs::File::open(path).map_err(|err| ReadError::Io {
-        file: file.clone(),
-        err,
-    })?;
-    let before = skipped.as_deref().map_or(0, Vec::len);
-    let mut any = false;
-    ndjson::each_from(
-        io::BufReader::with_capacity(1 << 20, f),
-        &file,
-        skipped.as_deref_mut(),
-        &mut |c, at| {
-            any = true;
-            on_contact(c, at)
-        },
-    )?;
-    if !any && skipped.as_deref().map_or(0, Vec::len) == before {
-        return Err(ReadError::Empty { file });
-    }
+    let (source, file) = Source::open(path, format)?;
+    records::each(source.reader(&file)?, skipped, on_contact)?;
     Ok(file)
 }
 
@@ -286,8 +322,9 @@ pub fn read_path_with(
     format: Option<Format>,
     skipped: Option<&mut Vec<ReadError>>,
 ) -> Result<Export, ReadError> {
-    let (bytes, format, file) = read_file(path, format)?;
-    read_bytes_with(&bytes, format, &file, skipped)
+    let (source, file) = Source::open(path, format)?;
+    let export = collect(source.reader(&file)?, &file, skipped)?;
+    Ok(export)
 }
 
 /// Read an export from bytes; `file` names it in messages.
@@ -304,24 +341,22 @@ pub fn read_bytes_with(
     file: &str,
     skipped: Option<&mut Vec<ReadError>>,
 ) -> Result<Export, ReadError> {
-    if is_empty(bytes) {
-        return Err(ReadError::Empty { file: file.into() });
-    }
-    let mut skipped = skipped;
+    collect(records::Reader::new(bytes, format, file)?, file, skipped)
+}
+
+/// Every contact of a reader, kept, as an export.
+fn collect<R: Read>(
+    reader: records::Reader<R>,
+    file: &str,
+    mut skipped: Option<&mut Vec<ReadError>>,
+) -> Result<Export, ReadError> {
     let mut contacts = Vec::new();
     let mut places = Vec::new();
     let mut keep = |c, at| {
         contacts.push(c);
         places.push(at);
     };
-    let layout = match format {
-        Format::Json => json::each(bytes, file, skipped.as_deref_mut(), &mut keep)?,
-        Format::Ndjson => {
-            ndjson::each(bytes, file, skipped.as_deref_mut(), &mut keep)?;
-            Layout::Ndjson
-        }
-        Format::Csv => Layout::Csv(csv::each(bytes, file, skipped.as_deref_mut(), &mut keep)?),
-    };
+    let layout = records::each(reader, skipped.as_deref_mut(), &mut keep)?;
     unique_ids(&mut contacts, &places, file, skipped)?;
     Ok(Export { contacts, layout })
 }
@@ -475,13 +510,9 @@ pub fn write_to_vec(export: &Export, format: Format) -> Vec<u8> {
     buf
 }
 
-/// Nothing but whitespace, after any byte-order mark: an empty file.
-fn is_empty(bytes: &[u8]) -> bool {
-    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    text.iter().all(u8::is_ascii_whitespace)
-}
-
-/// The UTF-8 check with a line number for the message.
+/// The UTF-8 check with a line number for the message (as the readers
+/// give it).
+#[cfg(test)]
 pub(crate) fn check_utf8<'a>(bytes: &'a [u8], file: &str) -> Result<&'a str, ReadError> {
     std::str::from_utf8(bytes).map_err(|e| {
         let offset = e.valid_up_to();

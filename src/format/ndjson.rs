@@ -1,8 +1,8 @@
 //! JSON Lines: one contact object per line, read as a stream.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, Read, Write};
 
-use super::json::{parse_contact, syntax, LineError};
+use super::json::{syntax, LineError};
 use super::{Place, ReadError};
 use crate::model::{Contact, Export};
 
@@ -32,50 +32,20 @@ pub fn each(
     each_from(bytes, file, skipped, on_contact)
 }
 
-/// [`each`] from a reader, one line in memory at a time (a UTF-8 byte-order
-/// mark before the first line is skipped); blank lines are skipped.
-pub fn each_from<R: BufRead>(
-    mut reader: R,
+/// [`each`] from a reader, a piece at a time (a UTF-8 byte-order mark
+/// before the first line is skipped); blank lines are skipped, and so is
+/// an input of nothing else.
+pub fn each_from<R: Read>(
+    reader: R,
     file: &str,
-    mut skipped: Option<&mut Vec<ReadError>>,
+    skipped: Option<&mut Vec<ReadError>>,
     on_contact: &mut dyn FnMut(Contact, Place),
 ) -> Result<(), ReadError> {
-    let io_err = |err| ReadError::Io {
-        file: file.into(),
-        err,
-    };
-    let mut line = Vec::new();
-    let mut n: u64 = 0;
-    loop {
-        line.clear();
-        if reader.read_until(b'\n', &mut line).map_err(io_err)? == 0 {
-            return Ok(());
-        }
-        n += 1;
-        let text = match line.strip_prefix(b"\xEF\xBB\xBF") {
-            Some(rest) if n == 1 => rest,
-            _ => &line[..],
-        };
-        // The line, without its line break (column numbers count within it).
-        let text = text.strip_suffix(b"\n").unwrap_or(text);
-        if text.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        match (parse_line(text, n, file), skipped.as_deref_mut()) {
-            (Ok(c), _) => on_contact(c, Place::Line(n)),
-            (Err(e), None) => return Err(e),
-            (Err(e), Some(list)) => list.push(e),
-        }
+    match super::records::Reader::new(reader, super::Format::Ndjson, file) {
+        Ok(r) => super::records::each(r, skipped, on_contact).map(|_| ()),
+        Err(ReadError::Empty { .. }) => Ok(()),
+        Err(e) => Err(e),
     }
-}
-
-fn parse_line(line: &[u8], n: u64, file: &str) -> Result<Contact, ReadError> {
-    let text = std::str::from_utf8(line).map_err(|e| ReadError::NotUtf8 {
-        file: file.into(),
-        line: n,
-        offset: e.valid_up_to() as u64,
-    })?;
-    parse_contact(text).map_err(|e| line_error(e, file, n))
 }
 
 /// A line's error, with its file and line.

@@ -85,6 +85,39 @@ pub fn parse(text: &str) -> Result<(Value, Vec<Repeated>), serde_json::Error> {
     Ok((value, repeated))
 }
 
+/// [`parse`] of the first value in `bytes`, which may go on after it:
+/// the value, the keys written twice, and how many bytes it took.
+pub fn parse_first(bytes: &[u8]) -> Result<(Value, Vec<Repeated>, usize), serde_json::Error> {
+    let mut values = serde_json::Deserializer::from_slice(bytes).into_iter::<Parsed>();
+    match values.next() {
+        Some(Ok(Parsed(value, mut repeated))) => {
+            for r in &mut repeated {
+                r.path.reverse();
+            }
+            Ok((value, repeated, values.byte_offset()))
+        }
+        Some(Err(e)) => Err(e),
+        // Nothing but whitespace: serde_json's own error for it.
+        None => Err(serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
+            .expect_err("no value in the bytes")),
+    }
+}
+
+/// A value and its keys written twice (steps from the inside out), as
+/// one deserialisable thing.
+struct Parsed(Value, Vec<Repeated>);
+
+impl<'de> serde::Deserialize<'de> for Parsed {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut repeated = Vec::new();
+        let value = Seed {
+            repeated: &mut repeated,
+        }
+        .deserialize(d)?;
+        Ok(Parsed(value, repeated))
+    }
+}
+
 struct Seed<'r> {
     repeated: &'r mut Vec<Repeated>,
 }

@@ -1,0 +1,299 @@
+//! CSV: a record is a row. Rows are split as the csv crate splits them
+//! (a quote opens a field only at its start, `""` inside quotes is a
+//! quote, CR, LF and CRLF end a row, blank lines are skipped), without it:
+//! only the id cell is decoded until a row is asked for in full.
+
+use std::borrow::Cow;
+use std::io::Read;
+
+use super::input::Input;
+use super::{io_error, Found};
+use crate::format::csv::{contact_from_row, layout_for, CsvLayout, HeaderStyle};
+use crate::format::{Place, ReadError};
+use crate::model::Contact;
+
+pub(crate) struct Csv {
+    pub(crate) layout: CsvLayout,
+    /// The first byte not read yet.
+    pos: u64,
+    /// The line `pos` is on.
+    line: u64,
+    /// The cells of the row being read: their ranges in it.
+    cells: Vec<(usize, usize)>,
+}
+
+/// How a row splits.
+enum Split {
+    /// The row ends before `end` (its line break, or the end of the
+    /// input); it holds `newlines` line breaks (in quoted cells).
+    Row { end: usize, newlines: u64 },
+    /// More bytes are needed.
+    More,
+    /// A quoted cell is still open at the end of the input; it opened
+    /// after `newlines` line breaks of the row.
+    Open { newlines: u64 },
+}
+
+/// Split the row that starts at `b[0]` into its cells' ranges.
+fn split(b: &[u8], eof: bool, cells: &mut Vec<(usize, usize)>) -> Split {
+    cells.clear();
+    let mut i = 0;
+    let mut newlines = 0;
+    loop {
+        let start = i;
+        if b.get(i) == Some(&b'"') {
+            let open = newlines;
+            i += 1;
+            loop {
+                let Some(k) = memchr::memchr(b'"', &b[i..]) else {
+                    return if eof {
+                        Split::Open { newlines: open }
+                    } else {
+                        Split::More
+                    };
+                };
+                newlines += memchr::memchr_iter(b'\n', &b[i..i + k]).count() as u64;
+                i += k + 1;
+                match b.get(i) {
+                    Some(b'"') => i += 1,
+                    None if !eof => return Split::More,
+                    _ => break,
+                }
+            }
+        }
+        match memchr::memchr3(b',', b'\r', b'\n', &b[i..]) {
+            Some(k) => {
+                i += k;
+                cells.push((start, i));
+                if b[i] != b',' {
+                    return Split::Row { end: i, newlines };
+                }
+                i += 1;
+            }
+            None if !eof => return Split::More,
+            None => {
+                cells.push((start, b.len()));
+                return Split::Row {
+                    end: b.len(),
+                    newlines,
+                };
+            }
+        }
+    }
+}
+
+/// A cell's text: a quoted cell without its quotes, `""` as `"`, and what
+/// follows its closing quote as it is (as the csv crate reads it).
+fn cell(raw: &str) -> Cow<'_, str> {
+    let Some(body) = raw.strip_prefix('"') else {
+        return Cow::Borrowed(raw);
+    };
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    loop {
+        match rest.find('"') {
+            None => {
+                out.push_str(rest);
+                break;
+            }
+            Some(k) => {
+                out.push_str(&rest[..k]);
+                if rest[k + 1..].starts_with('"') {
+                    out.push('"');
+                    rest = &rest[k + 2..];
+                } else {
+                    out.push_str(&rest[k + 1..]);
+                    break;
+                }
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The cells of a row.
+fn cells<'r>(raw: &'r str, spans: &[(usize, usize)]) -> Vec<Cow<'r, str>> {
+    spans.iter().map(|&(a, b)| cell(&raw[a..b])).collect()
+}
+
+impl Csv {
+    /// Read the header row.
+    pub(crate) fn open<R: Read>(
+        input: &mut Input<R>,
+        text_start: u64,
+        file: &str,
+    ) -> Result<Self, ReadError> {
+        let mut csv = Csv {
+            layout: CsvLayout {
+                headers: Vec::new(),
+                columns: Vec::new(),
+                id_column: 0,
+                bom: text_start > 0,
+                crlf: false,
+                quote_all: false,
+                labels: false,
+            },
+            pos: text_start,
+            line: 1,
+            cells: Vec::new(),
+        };
+        let Some((range, line)) = csv.row(input, 0, file)? else {
+            return Err(ReadError::Empty { file: file.into() });
+        };
+        let raw = input.slice(range.start, range.end);
+        let text = utf8(raw, range.start, line, file)?;
+        let headers: Vec<String> = cells(text, &csv.cells)
+            .into_iter()
+            .map(Cow::into_owned)
+            .collect();
+        // The line ending after the header row.
+        input.want(range.end, 2, 0).map_err(io_error(file))?;
+        let style = HeaderStyle::of(input.from(text_start));
+        let quote_all = style.quote_all(&headers);
+        match layout_for(headers, text_start > 0, style.crlf, quote_all, file) {
+            Ok(layout) => {
+                csv.layout = layout;
+                Ok(csv)
+            }
+            Err(e) => Err(csv.drain(input, file).unwrap_or(e)),
+        }
+    }
+
+    /// Read the rest of the rows for a quoted field left open at the end
+    /// of the input (the whole file's reading named it before any other
+    /// fault but bytes that are not UTF-8); gives that error, if any.
+    pub(crate) fn drain<R: Read>(&mut self, input: &mut Input<R>, file: &str) -> Option<ReadError> {
+        loop {
+            let at = self.pos;
+            match self.row(input, self.pos, file) {
+                Ok(Some((range, line))) => {
+                    let raw = input.slice(range.start, range.end);
+                    if let Err(e) = utf8(raw, range.start, line, file) {
+                        return Some(e);
+                    }
+                }
+                Ok(None) => return None,
+                Err(e) => {
+                    let rest = input.from(at.max(self.pos));
+                    return Some(utf8(rest, self.pos, self.line, file).err().unwrap_or(e));
+                }
+            }
+        }
+    }
+
+    /// The next row's range and line, its cells in `self.cells`.
+    fn row<R: Read>(
+        &mut self,
+        input: &mut Input<R>,
+        keep: u64,
+        file: &str,
+    ) -> Result<Option<(std::ops::Range<u64>, u64)>, ReadError> {
+        loop {
+            let rest = input.from(self.pos);
+            let blank = rest
+                .iter()
+                .position(|&b| b != b'\r' && b != b'\n')
+                .unwrap_or(rest.len());
+            self.line += memchr::memchr_iter(b'\n', &rest[..blank]).count() as u64;
+            self.pos += blank as u64;
+            if blank == rest.len() {
+                if !input.more(keep.min(self.pos)).map_err(io_error(file))? {
+                    return Ok(None);
+                }
+                continue;
+            }
+            match split(&rest[blank..], input.eof, &mut self.cells) {
+                Split::More => {
+                    input.more(keep.min(self.pos)).map_err(io_error(file))?;
+                }
+                Split::Open { newlines } => {
+                    return Err(ReadError::Invalid {
+                        file: file.into(),
+                        place: format!("line {}", self.line + newlines),
+                        what: "a quoted field is still open at the end of the file: the file looks truncated; export or download it again".into(),
+                    })
+                }
+                Split::Row { end, newlines } => {
+                    let start = self.pos;
+                    let line = self.line;
+                    self.pos += end as u64;
+                    self.line += newlines;
+                    return Ok(Some((start..start + end as u64, line)));
+                }
+            }
+        }
+    }
+
+    pub(crate) fn next<R: Read>(
+        &mut self,
+        input: &mut Input<R>,
+        keep: u64,
+        file: &str,
+    ) -> Result<Option<Found>, ReadError> {
+        let Some((range, line)) = self.row(input, keep, file)? else {
+            return Ok(None);
+        };
+        let raw = input.slice(range.start, range.end);
+        let text = utf8(raw, range.start, line, file)?;
+        let expected = self.layout.headers.len();
+        if self.cells.len() != expected {
+            return Err(ReadError::Invalid {
+                file: file.into(),
+                place: format!("line {line}"),
+                what: format!(
+                    "the row has {} fields but the header has {expected}; fix the row (a stray comma or an unquoted line break?)",
+                    self.cells.len()
+                ),
+            });
+        }
+        let (a, b) = self.cells[self.layout.id_column];
+        let id = cell(&text[a..b]);
+        let id = id.trim();
+        if id.is_empty() {
+            return Ok(Some(Found::Bad(no_id(&self.layout, line, file))));
+        }
+        Ok(Some(Found::Record {
+            range,
+            id: id.to_string(),
+            place: Place::Line(line),
+            parsed: None,
+        }))
+    }
+}
+
+fn no_id(layout: &CsvLayout, line: u64, file: &str) -> ReadError {
+    ReadError::Invalid {
+        file: file.into(),
+        place: format!("line {line}"),
+        what: format!(
+            "the row has no record id (column {:?} is empty); every contact needs one",
+            layout.headers[layout.id_column]
+        ),
+    }
+}
+
+/// A row's text; not UTF-8 is refused with its line and offset in the file.
+fn utf8<'r>(raw: &'r [u8], start: u64, line: u64, file: &str) -> Result<&'r str, ReadError> {
+    std::str::from_utf8(raw).map_err(|e| {
+        let ok = &raw[..e.valid_up_to()];
+        ReadError::NotUtf8 {
+            file: file.into(),
+            line: line + memchr::memchr_iter(b'\n', ok).count() as u64,
+            offset: start + ok.len() as u64,
+        }
+    })
+}
+
+/// A row parsed in full.
+pub(crate) fn contact(
+    layout: &CsvLayout,
+    raw: &[u8],
+    line: u64,
+    file: &str,
+) -> Result<Contact, ReadError> {
+    let text = utf8(raw, 0, line, file)?;
+    let mut spans = Vec::with_capacity(layout.columns.len());
+    split(raw, true, &mut spans);
+    let cells = cells(text, &spans);
+    contact_from_row(layout, cells.iter().map(|c| c.as_ref()), line, file)
+}

@@ -1,0 +1,509 @@
+//! JSON documents: a bare array of contacts, `{"results": [...]}` or
+//! `{"contacts": [...], ...}`. A record is a contact of the list; the
+//! document around it is scanned by hand, its other keys read in full.
+//!
+//! Messages are serde_json's, as when the whole document was parsed at
+//! once: a contact the light check is not sure of is parsed by serde_json
+//! from its first byte, and a fault between contacts is found by serde_json
+//! reading what follows after a stand-in for what came before (`[0` for
+//! "after a contact of a bare array"), its line and column put back in the
+//! file's terms.
+
+use std::io::Read;
+
+use serde_json::{Map, Value};
+
+use super::input::Input;
+use super::scan::{skip_ws, string_end, Checker, Light};
+use super::{io_error, Found};
+use crate::format::json::{contact_from_value, kind_of, repeated_key, repeated_what, syntax};
+use crate::format::value::{self, Repeated, Step};
+use crate::format::{Place, ReadError};
+use crate::model::{Contact, JsonShape, Layout};
+
+/// Where the scan stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Start,
+    /// Before a key of the top object (`first`: just after `{`).
+    Key {
+        first: bool,
+    },
+    /// After a value of the top object.
+    AfterValue,
+    /// Before a contact (`first`: just after `[`).
+    Item {
+        first: bool,
+    },
+    AfterItem,
+    /// After the list of contacts.
+    AfterList,
+    End,
+    Done,
+}
+
+pub(crate) struct Doc {
+    phase: Phase,
+    pos: u64,
+    text_start: u64,
+    /// The document is an object (else a bare array).
+    object: bool,
+    top: Map<String, Value>,
+    contacts_key: Option<String>,
+    /// Contacts met, readable or not.
+    index: usize,
+    /// The lines of the document's first and last bytes.
+    first_line: u64,
+    last_line: u64,
+}
+
+/// serde_json's line and column as an index into the text it read.
+fn index_of(text: &[u8], line: usize, column: usize) -> usize {
+    if line <= 1 {
+        return column;
+    }
+    memchr::memchr_iter(b'\n', text)
+        .nth(line - 2)
+        .map_or(text.len(), |p| p + 1 + column)
+}
+
+type Res<T> = Result<T, ReadError>;
+
+impl Doc {
+    pub(crate) fn new(text_start: u64) -> Self {
+        Doc {
+            phase: Phase::Start,
+            pos: text_start,
+            text_start,
+            object: false,
+            top: Map::new(),
+            contacts_key: None,
+            index: 0,
+            first_line: 1,
+            last_line: 1,
+        }
+    }
+
+    /// The layout, once the document is read.
+    pub(crate) fn layout(&self) -> Option<Layout> {
+        if self.phase != Phase::Done {
+            return None;
+        }
+        let pretty = self.last_line > self.first_line;
+        Some(match &self.contacts_key {
+            None => Layout::Json {
+                shape: JsonShape::Array,
+                pretty: pretty && self.index > 0,
+            },
+            Some(k) => Layout::Json {
+                shape: JsonShape::Object {
+                    contacts_key: k.clone(),
+                    top: self.top.clone(),
+                },
+                pretty,
+            },
+        })
+    }
+
+    /// The next byte that is not whitespace, from `pos` on (`pos` moved
+    /// to it); `None` at the end of the input.
+    fn peek<R: Read>(&mut self, input: &mut Input<R>, keep: u64, file: &str) -> Res<Option<u8>> {
+        loop {
+            let rest = input.from(self.pos);
+            let i = skip_ws(rest, 0);
+            self.pos += i as u64;
+            if i < rest.len() {
+                return Ok(Some(rest[i]));
+            }
+            if !input.more(keep.min(self.pos)).map_err(io_error(file))? {
+                return Ok(None);
+            }
+        }
+    }
+
+    pub(crate) fn next<R: Read>(
+        &mut self,
+        input: &mut Input<R>,
+        keep: u64,
+        text_start: u64,
+        file: &str,
+        checker: &mut Checker,
+    ) -> Res<Option<Found>> {
+        debug_assert_eq!(text_start, self.text_start);
+        loop {
+            let c = self.peek(input, keep, file)?;
+            match (self.phase, c) {
+                (Phase::Done, _) => return Ok(None),
+                (Phase::Start, Some(b'[')) => {
+                    self.first_line = input.line_col(self.pos, text_start).0;
+                    self.pos += 1;
+                    self.phase = Phase::Item { first: true };
+                }
+                (Phase::Start, Some(b'{')) => {
+                    self.first_line = input.line_col(self.pos, text_start).0;
+                    self.object = true;
+                    self.pos += 1;
+                    self.phase = Phase::Key { first: true };
+                }
+                (Phase::Start, _) => return Err(self.not_a_document(input, keep, file)),
+                (Phase::Key { first: true }, Some(b'}')) => self.close(input, Phase::End),
+                (Phase::Key { .. }, Some(b'"')) => self.key(input, keep, file, checker)?,
+                (Phase::AfterValue | Phase::AfterList, Some(b',')) if self.object => {
+                    self.pos += 1;
+                    self.phase = Phase::Key { first: false };
+                }
+                (Phase::AfterValue | Phase::AfterList, Some(b'}')) if self.object => {
+                    self.close(input, Phase::End)
+                }
+                (Phase::AfterList, _) if !self.object => self.phase = Phase::End,
+                (Phase::Item { first: true }, Some(b']')) => self.close(input, Phase::AfterList),
+                (Phase::Item { first: false }, Some(b']')) | (Phase::Item { .. }, None) => {
+                    return Err(self.fault(input, keep, file))
+                }
+                (Phase::Item { .. }, Some(_)) => {
+                    return self.contact(input, keep, file, checker).map(Some)
+                }
+                (Phase::AfterItem, Some(b',')) => {
+                    self.pos += 1;
+                    self.phase = Phase::Item { first: false };
+                }
+                (Phase::AfterItem, Some(b']')) => self.close(input, Phase::AfterList),
+                (Phase::End, None) => {
+                    self.phase = Phase::Done;
+                    self.no_list(file)?;
+                    return Ok(None);
+                }
+                _ => return Err(self.fault(input, keep, file)),
+            }
+        }
+    }
+
+    /// Step past a closing bracket.
+    fn close<R: Read>(&mut self, input: &Input<R>, next: Phase) {
+        if next == Phase::End || !self.object {
+            self.last_line = input.line_col(self.pos, self.text_start).0;
+        }
+        self.pos += 1;
+        self.phase = next;
+    }
+
+    /// An object without a list of contacts, refused as the whole parse
+    /// refused it.
+    fn no_list(&self, file: &str) -> Res<()> {
+        if !self.object || self.contacts_key.is_some() {
+            return Ok(());
+        }
+        let what = match ["contacts", "results"]
+            .into_iter()
+            .find_map(|k| Some((k, self.top.get(k)?)))
+        {
+            Some((k, v)) => format!("\"{k}\" must be a list of contacts, found {}", kind_of(v)),
+            None => "expected an array of contacts, {\"results\": [...]} or {\"contacts\": [...]}; found an object with neither".into(),
+        };
+        Err(top_level(file, what))
+    }
+
+    /// A document that is neither an array nor an object: read whole (it
+    /// is one value), refused with serde_json's message or as the wrong
+    /// kind.
+    fn not_a_document<R: Read>(&self, input: &mut Input<R>, keep: u64, file: &str) -> ReadError {
+        loop {
+            match input.more(keep) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(err) => return io_error(file)(err),
+            }
+        }
+        let text = match std::str::from_utf8(input.from(self.text_start)) {
+            Ok(t) => t,
+            Err(e) => return self.not_utf8(input, self.text_start + e.valid_up_to() as u64, file),
+        };
+        match value::parse(text) {
+            Err(e) => syntax(file, &e),
+            Ok((v, _)) => top_level(
+                file,
+                format!(
+                    "expected an array of contacts or an export object, found {}",
+                    kind_of(&v)
+                ),
+            ),
+        }
+    }
+
+    fn not_utf8<R: Read>(&self, input: &Input<R>, at: u64, file: &str) -> ReadError {
+        ReadError::NotUtf8 {
+            file: file.into(),
+            line: input.line_col(at, self.text_start).0,
+            offset: at,
+        }
+    }
+
+    /// A serde_json error in text read from `from` on, in the file's lines
+    /// and columns; `skip` bytes at the text's start stood in for what came
+    /// before.
+    fn syntax_at<R: Read>(
+        &self,
+        input: &Input<R>,
+        e: &serde_json::Error,
+        text: &[u8],
+        skip: usize,
+        from: u64,
+        file: &str,
+    ) -> ReadError {
+        let i = index_of(text, e.line(), e.column()).saturating_sub(skip);
+        let at = (from + i as u64).min(input.end());
+        let (l, c) = input.line_col(at, self.text_start);
+        let mut err = syntax(file, e);
+        if let ReadError::Syntax { line, column, .. } = &mut err {
+            *line = l;
+            *column = c;
+        }
+        err
+    }
+
+    /// A fault between contacts or among the top object's keys, at `pos`:
+    /// serde_json reads what follows after a stand-in for what came
+    /// before, and says what is wrong.
+    fn fault<R: Read>(&self, input: &mut Input<R>, keep: u64, file: &str) -> ReadError {
+        let list = if self.object { "{\"a\":[" } else { "[" };
+        let (stand_in, from) = match self.phase {
+            Phase::Key { first: true } => ("{".to_string(), self.pos),
+            Phase::Key { first: false } => ("{\"a\":0,".to_string(), self.pos),
+            Phase::AfterValue | Phase::AfterList => ("{\"a\":0 ".to_string(), self.pos),
+            Phase::Item { first: true } => (list.to_string(), self.pos),
+            Phase::Item { first: false } => (format!("{list}0,"), self.pos),
+            Phase::AfterItem => (format!("{list}0 "), self.pos),
+            _ => ("0 ".to_string(), self.pos),
+        };
+        if let Err(err) = input.want(from, 1 << 16, keep) {
+            return io_error(file)(err);
+        }
+        let rest = input.from(from);
+        let valid = match std::str::from_utf8(rest) {
+            Ok(t) => t,
+            Err(e) if e.error_len().is_none() && !input.eof => {
+                std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or_default()
+            }
+            Err(e) => return self.not_utf8(input, from + e.valid_up_to() as u64, file),
+        };
+        let text = format!("{stand_in}{valid}");
+        match value::parse(&text) {
+            Err(e) => self.syntax_at(input, &e, text.as_bytes(), stand_in.len(), from, file),
+            Ok(_) => {
+                let (line, column) = input.line_col(from, self.text_start);
+                ReadError::Syntax {
+                    file: file.into(),
+                    line,
+                    column,
+                    what: "malformed JSON".into(),
+                }
+            }
+        }
+    }
+
+    /// A key of the top object, and its value: the list of contacts, or a
+    /// value read in full and kept.
+    fn key<R: Read>(
+        &mut self,
+        input: &mut Input<R>,
+        keep: u64,
+        file: &str,
+        checker: &mut Checker,
+    ) -> Res<()> {
+        let at = self.pos;
+        let end = loop {
+            match string_end(input.from(at), 0) {
+                Some(Ok((end, _))) => break at + end as u64,
+                Some(Err(())) => return Err(self.fault(input, keep, file)),
+                None if input.more(keep.min(at)).map_err(io_error(file))? => {}
+                None => return Err(self.fault(input, keep, file)),
+            }
+        };
+        let raw = input.slice(at, end);
+        let key: String = match serde_json::from_slice(raw) {
+            Ok(k) => k,
+            Err(_) => return Err(self.fault(input, keep, file)),
+        };
+        self.pos = end;
+        if self.peek(input, keep, file)? != Some(b':') {
+            self.pos = at;
+            return Err(self.fault(input, keep, file));
+        }
+        self.pos += 1;
+        let c = self.peek(input, keep, file)?;
+        let twice = self.top.contains_key(&key);
+        if (key == "contacts" || key == "results") && c == Some(b'[') && !twice {
+            if let Some(list) = &self.contacts_key {
+                return Err(top_level(
+                    file,
+                    format!("both \"{list}\" and \"{key}\" hold a list; which one holds the contacts cannot be told: keep one of them"),
+                ));
+            }
+            self.top.insert(key.clone(), Value::Null);
+            self.contacts_key = Some(key);
+            self.pos += 1;
+            self.phase = Phase::Item { first: true };
+            return Ok(());
+        }
+        if c.is_none() {
+            self.pos = at;
+            return Err(self.fault(input, keep, file));
+        }
+        let (v, repeated) = self.value(input, keep, file, checker)?;
+        if let Some(r) = repeated.into_iter().next() {
+            let mut path = vec![Step::Key(key)];
+            path.extend(r.path);
+            let r = Repeated { path, key: r.key };
+            let at = r.path_from(0);
+            return Err(top_level(file, repeated_what(&r.key, &at, "the export")));
+        }
+        if twice {
+            return Err(top_level(file, repeated_what(&key, "", "the export")));
+        }
+        self.top.insert(key, v);
+        self.phase = Phase::AfterValue;
+        Ok(())
+    }
+
+    /// A value of the top object at `pos`, read in full.
+    fn value<R: Read>(
+        &mut self,
+        input: &mut Input<R>,
+        keep: u64,
+        file: &str,
+        checker: &mut Checker,
+    ) -> Res<(Value, Vec<Repeated>)> {
+        let from = self.pos;
+        loop {
+            let rest = input.from(from);
+            let end = match checker.any(rest, 0) {
+                Light::Ok { end, .. } => Some(end),
+                Light::More if !input.eof => {
+                    input.more(keep.min(from)).map_err(io_error(file))?;
+                    continue;
+                }
+                _ => None,
+            };
+            let text = &rest[..end.unwrap_or(rest.len())];
+            if let Err(e) = std::str::from_utf8(text) {
+                if e.error_len().is_some() || input.eof {
+                    return Err(self.not_utf8(input, from + e.valid_up_to() as u64, file));
+                }
+            }
+            match value::parse_first(text) {
+                Ok((v, repeated, used)) => {
+                    self.pos = from + used as u64;
+                    return Ok((v, repeated));
+                }
+                Err(e) if e.is_eof() && !input.eof => {
+                    input.more(keep.min(from)).map_err(io_error(file))?;
+                }
+                Err(e) => return Err(self.syntax_at(input, &e, text, 0, from, file)),
+            }
+        }
+    }
+
+    /// A contact at `pos`: checked, or parsed in full when the check is
+    /// not sure.
+    fn contact<R: Read>(
+        &mut self,
+        input: &mut Input<R>,
+        keep: u64,
+        file: &str,
+        checker: &mut Checker,
+    ) -> Res<Found> {
+        let from = self.pos;
+        loop {
+            let rest = input.from(from);
+            match checker.contact(rest, 0) {
+                Light::Ok { end, id } => {
+                    let text = std::str::from_utf8(&rest[..end])
+                        .map_err(|e| self.not_utf8(input, from + e.valid_up_to() as u64, file))?;
+                    let id = text[id.start..id.end].to_string();
+                    self.index += 1;
+                    self.pos = from + end as u64;
+                    self.phase = Phase::AfterItem;
+                    return Ok(Found::Record {
+                        range: from..self.pos,
+                        id,
+                        place: Place::Contact(self.index),
+                        parsed: None,
+                    });
+                }
+                Light::More if !input.eof => {
+                    input.more(keep.min(from)).map_err(io_error(file))?;
+                }
+                _ => break,
+            }
+        }
+        // Not sure: serde_json parses it, from its first byte.
+        loop {
+            let rest = input.from(from);
+            if let Err(e) = std::str::from_utf8(rest) {
+                if e.error_len().is_some() || input.eof {
+                    return Err(self.not_utf8(input, from + e.valid_up_to() as u64, file));
+                }
+            }
+            match value::parse_first(rest) {
+                Ok((v, repeated, used)) => {
+                    self.index += 1;
+                    self.pos = from + used as u64;
+                    self.phase = Phase::AfterItem;
+                    return Ok(read_contact(v, &repeated, self.index, from..self.pos, file));
+                }
+                Err(e) if e.is_eof() && !input.eof => {
+                    input.more(keep.min(from)).map_err(io_error(file))?;
+                }
+                Err(e) => return Err(self.syntax_at(input, &e, rest, 0, from, file)),
+            }
+        }
+    }
+}
+
+/// A contact parsed in full: a record, or why it cannot be read.
+fn read_contact(
+    v: Value,
+    repeated: &[Repeated],
+    index: usize,
+    range: std::ops::Range<u64>,
+    file: &str,
+) -> Found {
+    let place = format!("contact {index}");
+    let read = match repeated.first() {
+        Some(r) => Err(repeated_key(&v, r, 0)),
+        None => contact_from_value(v),
+    };
+    match read {
+        Ok(c) => Found::Record {
+            range,
+            id: c.id.clone(),
+            place: Place::Contact(index),
+            parsed: Some(Box::new(c)),
+        },
+        Err(e) => Found::Bad(e.at(file, &place)),
+    }
+}
+
+/// A contact's bytes parsed in full.
+pub(crate) fn contact(raw: &[u8], place: Place, file: &str) -> Result<Contact, ReadError> {
+    let index = match place {
+        Place::Contact(n) => n,
+        Place::Line(n) => n as usize,
+    };
+    let (v, repeated, _) = value::parse_first(raw).map_err(|e| syntax(file, &e))?;
+    match read_contact(v, &repeated, index, 0..0, file) {
+        Found::Record {
+            parsed: Some(c), ..
+        } => Ok(*c),
+        Found::Bad(e) => Err(e),
+        Found::Record { .. } => unreachable!("parsed in full"),
+    }
+}
+
+fn top_level(file: &str, what: String) -> ReadError {
+    ReadError::Invalid {
+        file: file.into(),
+        place: "top level".into(),
+        what,
+    }
+}
