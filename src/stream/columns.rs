@@ -179,6 +179,26 @@ pub(super) fn cell_start(row: &[u8], n: usize) -> Option<usize> {
     separators(row).nth(n.checked_sub(1)?).map(|at| at + 1)
 }
 
+/// Cell `n` (from 0) of a CSV row the reader checked, its quotes
+/// undone; empty when the row has none.
+pub(super) fn cell(row: &[u8], n: usize) -> std::borrow::Cow<'_, str> {
+    let start = match n {
+        0 => 0,
+        _ => match cell_start(row, n) {
+            Some(at) => at,
+            None => return "".into(),
+        },
+    };
+    let rest = &row[start..];
+    // The row comes without its line break.
+    let end = separators(rest).next().unwrap_or(rest.len());
+    let text = String::from_utf8_lossy(&rest[..end]);
+    match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        Some(inner) => inner.replace("\"\"", "\"").into(),
+        None => text,
+    }
+}
+
 /// Where the cells of an encoded CSV row are, as encoded.
 pub(super) fn encoded_cells(row: &[u8], cells: &mut Vec<std::ops::Range<usize>>) {
     cells.clear();

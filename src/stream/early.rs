@@ -10,7 +10,8 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde_json::Value;
 
 use super::columns::Grown;
-use super::record::{to_json, RawCopy};
+use super::json_doc::JsonStyle;
+use super::record::RawCopy;
 use super::store::{Prepared, Row};
 use super::wanted::Side;
 use super::Tuning;
@@ -20,7 +21,7 @@ use crate::plan::{merge_checked, ApplyOptions, Early, MergeStep, Primary};
 /// What the first pass sends the thread that merges pairs early.
 pub(super) enum EarlyMsg {
     /// The file's layout, first.
-    Start(Layout),
+    Start(Layout, JsonStyle),
     Pairs(Vec<EarlyPair>),
 }
 
@@ -57,10 +58,10 @@ pub(super) struct EarlyFeed {
 }
 
 impl EarlyFeed {
-    pub(super) fn start(&mut self, layout: Layout) {
+    pub(super) fn start(&mut self, layout: Layout, style: JsonStyle) {
         // A send fails only when the merging thread is gone (it panicked:
         // the panic is raised when it is joined).
-        let _ = self.tx.send(EarlyMsg::Start(layout));
+        let _ = self.tx.send(EarlyMsg::Start(layout, style));
     }
 
     /// Contact `i` of an isolated pair (its side; `claims`: it holds an id
@@ -256,7 +257,7 @@ where
     M: Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String>,
 {
     let mut done = EarlyDone::none();
-    let Ok(EarlyMsg::Start(layout)) = rx.recv() else {
+    let Ok(EarlyMsg::Start(layout, style)) = rx.recv() else {
         return done;
     };
     if let Layout::Csv(csv) = &layout {
@@ -277,7 +278,7 @@ where
                 None
             } else {
                 let grown = done.grown.as_mut().map(|g| (g, &mut done.rows));
-                merge_one_early(&layout, grown, pairs, file, opts, merge, &job)
+                merge_one_early((&layout, &style), grown, pairs, file, opts, merge, &job)
             };
             match merged {
                 Some((out, extra)) => {
@@ -298,7 +299,7 @@ where
 /// needs, put after the other `rows`; or its JSON line; and what else the
 /// merge gave. `None` when the merge would be refused.
 pub(super) fn merge_one_early<M>(
-    layout: &Layout,
+    (layout, style): (&Layout, &JsonStyle),
     grown: Option<(&mut Grown, &mut Vec<u8>)>,
     pairs: usize,
     file: &str,
@@ -330,7 +331,7 @@ where
                 needs,
             })
         }
-        None => EarlyOut::Json(to_json(&step.merged)),
+        None => EarlyOut::Json(style.encode(&step.merged)),
     };
     let extra = (!step.decisions.is_empty() || !step.warnings.is_empty() || step.journal.is_some())
         .then(|| Box::new((step.decisions, step.warnings, step.journal)));

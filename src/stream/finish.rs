@@ -77,13 +77,24 @@ impl Finished {
     }
 }
 
+impl Finished {
+    /// Append merged contact `i`'s output, JSON, to `out`.
+    pub(super) fn write_json(&self, i: usize, out: &mut Vec<u8>) {
+        match &self.out[&i] {
+            Out::Bytes(b) => out.extend_from_slice(b),
+            _ => unreachable!("JSON contacts are written as bytes"),
+        }
+    }
+}
+
 impl RawStore<'_> {
     /// What the plan left for the second pass.
     pub(super) fn finish(mut self) -> Finished {
         self.encode_left_parsed();
-        let grown = Arc::try_unwrap(std::mem::take(&mut self.grown))
+        let grown = Arc::try_unwrap(std::mem::take(&mut self.encoder))
             .ok()
             .expect("the merging threads are done")
+            .grown
             .map(|g| g.into_inner().unwrap_or_else(|e| e.into_inner()));
         let Some(grown) = grown else {
             return Finished {
@@ -127,7 +138,7 @@ impl RawStore<'_> {
 
     /// CSV contacts still kept parsed get their rows, in file order.
     fn encode_left_parsed(&mut self) {
-        let Some(grown) = Option::as_ref(&self.grown) else {
+        let Some(grown) = Option::as_ref(&self.encoder.grown) else {
             return;
         };
         let grown = grown.read().unwrap_or_else(|e| e.into_inner());

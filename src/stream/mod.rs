@@ -32,7 +32,7 @@ use std::sync::mpsc;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::format::{self, Format, ReadError};
+use crate::format::{Format, ReadError};
 use crate::model::{Contact, Layout};
 use crate::plan::{
     run_plan, Applied, ApplyError, ApplyOptions, ApplyReport, MergeStep, Plan, Primary, Redirects,
@@ -42,11 +42,11 @@ mod chunks;
 mod columns;
 mod early;
 mod finish;
+mod json_doc;
 mod order;
 mod record;
 mod scan;
 mod store;
-mod utf8;
 mod wanted;
 mod write;
 
@@ -129,7 +129,7 @@ pub struct Input<'a> {
 
 /// The formats that can be streamed.
 pub fn can_stream(format: Format) -> bool {
-    matches!(format, Format::Csv | Format::Ndjson)
+    matches!(format, Format::Csv | Format::Ndjson | Format::Json)
 }
 
 /// Apply `plan` to the export in `path` (CSV or JSON Lines), writing the
@@ -178,7 +178,7 @@ where
     // one reads the file.
     let wanted = Wanted::new(plan, on_applied.is_none());
     let (scan, early) = first_pass(input, &file, &wanted, opts, &merge);
-    let scan = scan.map_err(|e| precise(input.path, input.format, e))?;
+    let scan = scan?;
     let mut store = RawStore::new(input.path, &scan, &file, early, input.tuning);
     let redirects = redirects_of(&scan, &store, plan);
     let report = run_plan(
@@ -284,15 +284,5 @@ impl Write for Output<'_> {
 
     fn flush(&mut self) -> io::Result<()> {
         self.out.flush().inspect_err(|_| self.failed = true)
-    }
-}
-
-/// A file that failed in the first pass is read the in-memory way for the
-/// message, so that both ways refuse it in the same words.
-fn precise(path: &Path, format: Format, e: ReadError) -> ReadError {
-    match e {
-        // Worded as the in-memory reader words it already.
-        ReadError::Io { .. } | ReadError::RepeatedId { .. } => e,
-        _ => format::read_path(path, Some(format)).err().unwrap_or(e),
     }
 }

@@ -1,36 +1,203 @@
-//! The first pass: every record read (CSV or JSON Lines), its byte range
-//! noted, and the records the plan needs kept.
+//! The first pass: every record read by the format's record reader
+//! ([`crate::format::records`]), its byte range noted, and the records the
+//! plan needs kept.
 
-use std::cell::Cell;
+use std::borrow::Cow;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
-use std::rc::Rc;
 
+use memchr::memmem::Finder;
+
+use super::columns::cell;
 use super::early::EarlyFeed;
-use super::record::{Fields, Kept, Raw, RawCopy, Scan};
-use super::utf8::Utf8Checked;
+use super::json_doc::JsonStyle;
+use super::record::{Kept, Scan};
 use super::wanted::Wanted;
-use super::write::trim_leading_breaks;
 use super::Input;
-use crate::format::csv::{csv_error, layout_for, open_quote_line, Column, CsvLayout, HeaderStyle};
-use crate::format::json::parse_contact;
-use crate::format::ndjson::line_error;
+use crate::format::csv::Column;
+use crate::format::records::{Item, Reader, Record};
 use crate::format::{self, Format, IdSieve, ReadError};
-use crate::model::Layout;
+use crate::model::{JsonShape, Layout};
 use crate::plan::MERGED_IDS;
 
-/// The first pass over `input`, in its format.
+/// The first pass over `input`: every record checked as the in-memory
+/// reader would (a file it refuses is refused in its words), the plan's
+/// kept (or handed to `early`).
 pub(super) fn scan(
     input: Input<'_>,
     file: &str,
     wanted: &Wanted<'_>,
     early: Option<&mut EarlyFeed>,
 ) -> Result<Scan, ReadError> {
-    match input.format {
-        Format::Csv => scan_csv(input.path, file, wanted, early),
-        Format::Ndjson => scan_ndjson(input.path, file, wanted, early),
-        Format::Json => unreachable!("JSON is not streamed"),
+    let io = |err| ReadError::Io {
+        file: file.into(),
+        err,
+    };
+    let f = File::open(input.path).map_err(io)?;
+    let file_len = f.metadata().map_err(io)?.len();
+    let mut reader = Reader::new(f, input.format, file)?;
+    let mut pass = Pass::new(&reader, input.format, wanted, early, file_len);
+    loop {
+        let item = reader.next_item()?;
+        let bad = match item {
+            None => break,
+            Some(Item::Record(r)) => {
+                pass.record(&r)?;
+                continue;
+            }
+            Some(Item::Bad(e)) => e,
+        };
+        return Err(reader.refuse(bad));
+    }
+    let tail = line_break(reader.tail());
+    let layout = reader.layout().expect("known once every record is read");
+    drop(reader);
+    let sieve = std::mem::replace(&mut pass.sieve, IdSieve::with_capacity(0));
+    confirm_unique(sieve, input.path, input.format, file)?;
+    Ok(pass.finish(layout, file_len, tail))
+}
+
+/// The first pass as it reads.
+struct Pass<'w, 'p, 'e> {
+    format: Format,
+    kept: Kept<'w, 'p, 'e>,
+    sieve: IdSieve,
+    /// Where each record starts, and (JSON) ends.
+    starts: Vec<u64>,
+    ends: Vec<u64>,
+    /// CSV: the column of `hs_merged_object_ids`.
+    merged_col: Option<usize>,
+    /// JSON: finds the `hs_merged_object_ids` key in a record's bytes.
+    merged_key: Finder<'static>,
+    style: JsonStyle,
+}
+
+impl<'w, 'p, 'e> Pass<'w, 'p, 'e> {
+    fn new<R: std::io::Read>(
+        reader: &Reader<R>,
+        format: Format,
+        wanted: &'w Wanted<'p>,
+        mut early: Option<&'e mut EarlyFeed>,
+        file_len: u64,
+    ) -> Self {
+        let csv = reader.csv_layout();
+        let merged_col = csv.and_then(|l| {
+            l.columns
+                .iter()
+                .position(|c| *c == Column::Property(MERGED_IDS.into()))
+        });
+        if let Some(feed) = early.as_deref_mut() {
+            match csv {
+                Some(l) => feed.start(Layout::Csv(l.clone()), JsonStyle::Compact),
+                None if format == Format::Ndjson => feed.start(Layout::Ndjson, JsonStyle::Compact),
+                // A JSON document's, at its first record.
+                None => {}
+            }
+        }
+        // About how many records, from a real export's record length.
+        let records = (file_len / if csv.is_some() { 200 } else { 800 }) as usize + 16;
+        Pass {
+            format,
+            kept: Kept::new(wanted, early),
+            sieve: IdSieve::with_capacity(records),
+            starts: Vec::with_capacity(records),
+            ends: Vec::new(),
+            merged_col,
+            merged_key: Finder::new(b"\"hs_merged_object_ids\""),
+            style: JsonStyle::Compact,
+        }
+    }
+
+    /// A record read.
+    fn record(&mut self, r: &Record<'_>) -> Result<(), ReadError> {
+        let n = self.starts.len();
+        if n == 0 && self.format == Format::Json {
+            self.start_document(r.lead());
+        }
+        if self.format == Format::Ndjson && n > 0 {
+            // The line break goes with the line before.
+            self.ends[n - 1] += line_break(r.lead());
+        }
+        self.starts.push(r.range.start);
+        if self.format != Format::Csv {
+            self.ends.push(r.range.end);
+        }
+        self.sieve.note(&r.id);
+        let merged = self.merged_ids(r)?;
+        self.kept.read((&r.id, &merged), (n, r.place), r.raw());
+        Ok(())
+    }
+
+    /// A JSON document's first record, after `prefix`: how its merged
+    /// contacts are written, and the early merges started.
+    fn start_document(&mut self, prefix: &[u8]) {
+        let text = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
+        let bare = text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
+        self.style = JsonStyle::of(prefix, if bare { 1 } else { 2 });
+        if let Some(feed) = self.kept.early.as_deref_mut() {
+            let layout = Layout::Json {
+                shape: JsonShape::Array,
+                pretty: self.style != JsonStyle::Compact,
+            };
+            feed.start(layout, self.style.clone());
+        }
+    }
+
+    /// The record's `hs_merged_object_ids`, when it has one.
+    fn merged_ids<'r>(&self, r: &'r Record<'_>) -> Result<Cow<'r, str>, ReadError> {
+        match self.merged_col {
+            Some(col) => Ok(cell(r.raw(), col)),
+            None if self.format != Format::Csv && self.merged_key.find(r.raw()).is_some() => {
+                let c = r.contact()?;
+                Ok(Cow::Owned(c.prop(MERGED_IDS).unwrap_or("").to_string()))
+            }
+            None => Ok(Cow::Borrowed("")),
+        }
+    }
+
+    /// What the pass kept, with each record's range for the second pass.
+    fn finish(mut self, layout: Layout, file_len: u64, tail: u64) -> Scan {
+        if self.format == Format::Ndjson {
+            if let Some(last) = self.ends.last_mut() {
+                *last += tail;
+            }
+        }
+        let header_end = self.starts.first().copied().unwrap_or(file_len);
+        let ranges = match self.format {
+            Format::Json => (0..self.starts.len())
+                .map(|i| match i {
+                    0 => (self.starts[0], self.ends[0]),
+                    _ => (self.ends[i - 1], self.ends[i]),
+                })
+                .collect(),
+            Format::Ndjson => self.starts.iter().copied().zip(self.ends).collect(),
+            Format::Csv => (0..self.starts.len())
+                .map(|i| {
+                    let end = self.starts.get(i + 1).copied().unwrap_or(file_len);
+                    (self.starts[i], end)
+                })
+                .collect(),
+        };
+        Scan {
+            layout,
+            header_end,
+            ranges,
+            file_len,
+            loaded: self.kept.loaded,
+            ids: self.kept.ids,
+            style: self.style,
+            claims: self.kept.claims,
+        }
+    }
+}
+
+/// The length of the line break `bytes` start with (JSON Lines: what
+/// follows a line).
+fn line_break(bytes: &[u8]) -> u64 {
+    match bytes {
+        [b'\r', b'\n', ..] => 2,
+        [b'\n', ..] => 1,
+        _ => 0,
     }
 }
 
@@ -39,7 +206,7 @@ pub(super) fn scan(
 /// record is the contact cannot be told. Hashes of the ids are kept while
 /// the file is read; it is read again, the in-memory reader's way, only
 /// when one came twice.
-pub(super) fn confirm_unique(
+fn confirm_unique(
     sieve: IdSieve,
     path: &Path,
     format: Format,
@@ -47,281 +214,5 @@ pub(super) fn confirm_unique(
 ) -> Result<(), ReadError> {
     sieve.confirm(file, |again| {
         format::each_contact_in(path, Some(format), None, &mut |c, at| again(&c.id, at)).map(|_| ())
-    })
-}
-
-pub(super) fn io_error(file: &str) -> impl Fn(io::Error) -> ReadError + '_ {
-    move |err| ReadError::Io {
-        file: file.into(),
-        err,
-    }
-}
-
-/// The start of a CSV file: its length, the reader past its byte-order
-/// mark, and what its first megabyte says.
-struct CsvHead {
-    reader: BufReader<File>,
-    file_len: u64,
-    bom: bool,
-    style: HeaderStyle,
-    /// About how long a record is.
-    per_record: usize,
-}
-
-impl CsvHead {
-    fn open(path: &Path, file: &str) -> Result<CsvHead, ReadError> {
-        let f = File::open(path).map_err(io_error(file))?;
-        let file_len = f.metadata().map_err(io_error(file))?.len();
-        let mut reader = BufReader::with_capacity(1 << 20, f);
-        let head = reader.fill_buf().map_err(io_error(file))?;
-        let bom = head.starts_with(b"\xEF\xBB\xBF");
-        let text = if bom { &head[3..] } else { head };
-        if text.iter().all(u8::is_ascii_whitespace) && (head.len() as u64) == file_len {
-            return Err(ReadError::Empty { file: file.into() });
-        }
-        // The header row's style, from the first buffer (a header row longer
-        // than a megabyte is not one an export has).
-        let style = HeaderStyle::of(text);
-        // About how long a record is, to size what the scan keeps once rather
-        // than doubling it (every doubling touches fresh memory); no shorter
-        // than a real export's, so that odd first lines cannot make it reserve
-        // far more than the file.
-        let lines = text.iter().filter(|&&b| b == b'\n').count();
-        let per_record = (text.len() / lines.max(1)).max(32);
-        reader.consume(if bom { 3 } else { 0 });
-        Ok(CsvHead {
-            reader,
-            file_len,
-            bom,
-            style,
-            per_record,
-        })
-    }
-}
-
-pub(super) fn scan_csv(
-    path: &Path,
-    file: &str,
-    wanted: &Wanted<'_>,
-    mut early: Option<&mut EarlyFeed>,
-) -> Result<Scan, ReadError> {
-    let head = CsvHead::open(path, file)?;
-    let (file_len, bom, per_record) = (head.file_len, head.bom, head.per_record);
-    let skip = if bom { 3 } else { 0 };
-    let not_utf8 = Rc::new(Cell::new(false));
-    let mut rdr = ::csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(Utf8Checked::new(head.reader, not_utf8.clone()));
-    // Bytes that are not UTF-8 anywhere in the file refuse it, as the
-    // in-memory reader does (its message comes from [`super::precise`]).
-    let csv_error = |e: ::csv::Error| {
-        if not_utf8.get() {
-            ReadError::NotUtf8 {
-                file: file.into(),
-                line: 0,
-                offset: 0,
-            }
-        } else {
-            csv_error(file, e, &mut NoLines.counter())
-        }
-    };
-    let layout = read_layout(&mut rdr, &head.style, bom, file, &csv_error)?;
-    if let Some(feed) = early.as_deref_mut() {
-        feed.start(Layout::Csv(layout.clone()));
-    }
-    let merged_col = layout
-        .columns
-        .iter()
-        .position(|c| *c == Column::Property(MERGED_IDS.into()));
-    let records = file_len as usize / per_record + 16;
-    // The plan's contacts, as far as the file can hold them (a plan may
-    // name ids the file does not have).
-    let room = wanted.len().min(records);
-    let mut starts: Vec<u64> = Vec::with_capacity(records);
-    let mut kept = Kept::new(wanted, early, room);
-    let mut fields = Fields {
-        text: String::with_capacity(room * per_record),
-        ends: Vec::with_capacity(room * layout.columns.len()),
-    };
-    let mut record = ::csv::StringRecord::new();
-    let mut sieve = IdSieve::with_capacity(records);
-    while rdr.read_record(&mut record).map_err(csv_error)? {
-        let pos = record.position().map_or(0, |p| p.byte()) + skip;
-        let n = starts.len();
-        starts.push(pos);
-        let id = record_id(&record, layout.id_column, n, file)?;
-        sieve.note(id);
-        let merged = merged_col.map_or("", |col| record.get(col).unwrap_or(""));
-        let line = record.position().map_or(0, |p| p.line());
-        kept.read(
-            (id, merged),
-            (n, line),
-            || RawCopy::csv(&record, line),
-            || Raw::Csv(fields.push(&record)),
-        );
-    }
-    let last = starts.last().copied().unwrap_or(skip);
-    refuse_open_quote(path, file, last)?;
-    confirm_unique(sieve, path, Format::Csv, file)?;
-    let header_end = starts.first().copied().unwrap_or(file_len);
-    Ok(Scan {
-        layout: Layout::Csv(layout),
-        header_end,
-        ranges: ranges_from(&starts, file_len),
-        file_len,
-        loaded: kept.loaded,
-        ids: kept.ids,
-        fields,
-        claims: kept.claims,
-    })
-}
-
-/// The file's layout, from its header row.
-fn read_layout<R: Read>(
-    rdr: &mut ::csv::Reader<R>,
-    style: &HeaderStyle,
-    bom: bool,
-    file: &str,
-    csv_error: &dyn Fn(::csv::Error) -> ReadError,
-) -> Result<CsvLayout, ReadError> {
-    let headers: Vec<String> = rdr
-        .headers()
-        .map_err(csv_error)?
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let quote_all = style.quote_all(&headers);
-    layout_for(headers, bom, style.crlf, quote_all, file)
-}
-
-/// Record `n`'s id (from 0), which it must have.
-fn record_id<'r>(
-    record: &'r ::csv::StringRecord,
-    column: usize,
-    n: usize,
-    file: &str,
-) -> Result<&'r str, ReadError> {
-    let id = record.get(column).unwrap_or("").trim();
-    if id.is_empty() {
-        // The in-memory reader words it, with the true line.
-        return Err(ReadError::Invalid {
-            file: file.into(),
-            place: format!("record {}", n + 1),
-            what: "the row has no record id".into(),
-        });
-    }
-    Ok(id)
-}
-
-/// Each record's byte range, from where each starts.
-fn ranges_from(starts: &[u64], file_len: u64) -> Vec<(u64, u64)> {
-    (0..starts.len())
-        .map(|i| (starts[i], starts.get(i + 1).copied().unwrap_or(file_len)))
-        .collect()
-}
-
-/// A quoted field still open at the end: a truncated download. It opened
-/// in the last record (from `last`), or in the header when there is none.
-fn refuse_open_quote(path: &Path, file: &str, last: u64) -> Result<(), ReadError> {
-    let mut f = File::open(path).map_err(io_error(file))?;
-    f.seek(SeekFrom::Start(last)).map_err(io_error(file))?;
-    let mut tail = Vec::new();
-    f.read_to_end(&mut tail).map_err(io_error(file))?;
-    let tail = trim_leading_breaks(&tail);
-    if open_quote_line(tail).is_some() {
-        return Err(ReadError::Invalid {
-            file: file.into(),
-            place: "the last record".into(),
-            what: "a quoted field is still open at the end of the file".into(),
-        });
-    }
-    Ok(())
-}
-
-/// Line numbers are only needed for messages, which [`precise`] words from
-/// the in-memory reader; here every error is at "line 0".
-pub(super) struct NoLines;
-
-impl NoLines {
-    pub(super) fn counter(&mut self) -> crate::format::csv::LineCounter<'static> {
-        crate::format::csv::LineCounter::new("")
-    }
-}
-
-pub(super) fn scan_ndjson(
-    path: &Path,
-    file: &str,
-    wanted: &Wanted<'_>,
-    mut early: Option<&mut EarlyFeed>,
-) -> Result<Scan, ReadError> {
-    if let Some(feed) = early.as_deref_mut() {
-        feed.start(Layout::Ndjson);
-    }
-    let f = File::open(path).map_err(io_error(file))?;
-    let file_len = f.metadata().map_err(io_error(file))?.len();
-    let mut reader = BufReader::with_capacity(1 << 20, f);
-    let mut pos: u64 = 0;
-    if reader
-        .fill_buf()
-        .map_err(io_error(file))?
-        .starts_with(b"\xEF\xBB\xBF")
-    {
-        reader.consume(3);
-        pos = 3;
-    }
-    let mut ranges = Vec::new();
-    let mut kept = Kept::new(wanted, early, 0);
-    let mut sieve = IdSieve::with_capacity(0);
-    let mut line = Vec::new();
-    let mut n: u64 = 0;
-    loop {
-        line.clear();
-        let k = reader
-            .read_until(b'\n', &mut line)
-            .map_err(io_error(file))?;
-        if k == 0 {
-            break;
-        }
-        n += 1;
-        let start = pos;
-        pos += k as u64;
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let bad = |what: String| ReadError::Invalid {
-            file: file.into(),
-            place: format!("line {n}"),
-            what,
-        };
-        // Every line is read in full, as the in-memory reader reads it: a
-        // damaged line the plan does not name would otherwise be copied
-        // through where the in-memory apply refuses the file.
-        let text =
-            std::str::from_utf8(&line).map_err(|_| bad("the line is not valid UTF-8".into()))?;
-        let contact = parse_contact(text).map_err(|e| line_error(e, file, n))?;
-        sieve.note(&contact.id);
-        let merged = contact.prop(MERGED_IDS).unwrap_or("");
-        kept.read(
-            (&contact.id, merged),
-            (ranges.len(), n),
-            || RawCopy::Json(line.clone().into_boxed_slice()),
-            || Raw::Json(line.clone().into_boxed_slice()),
-        );
-        ranges.push((start, pos));
-    }
-    if ranges.is_empty() {
-        return Err(ReadError::Empty { file: file.into() });
-    }
-    confirm_unique(sieve, path, Format::Ndjson, file)?;
-    Ok(Scan {
-        layout: Layout::Ndjson,
-        header_end: ranges[0].0,
-        ranges,
-        file_len,
-        loaded: kept.loaded,
-        ids: kept.ids,
-        fields: Fields::default(),
-        claims: kept.claims,
     })
 }

@@ -10,9 +10,13 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::columns::Grown;
 use super::early::{EarlyDone, EarlyMerges};
-use super::record::{from_json, to_json, Fields, FieldsAt, Raw, RawCopy, Scan};
+use super::json_doc::after_separator;
+use super::json_doc::JsonStyle;
+use super::record::{from_json, to_json, Raw, RawCopy, Scan};
+use super::write::split_record;
 use super::Tuning;
-use crate::format::csv::{contact_from_row, CsvLayout};
+use crate::format::records::parse_raw;
+use crate::format::Place;
 use crate::model::{Contact, Layout};
 use crate::plan::{Early, Store};
 
@@ -43,9 +47,8 @@ pub(super) struct RawStore<'s> {
     /// CSV: the rows' bytes, one after the other (a row merged again leaves
     /// its old bytes behind).
     pub(super) row_bytes: Vec<u8>,
-    /// CSV: the file's layout grown by the columns merged contacts need
-    /// (shared with the merging threads, which encode rows for it).
-    pub(super) grown: Arc<Option<RwLock<Grown>>>,
+    /// How merged contacts are encoded (shared with the merging threads).
+    pub(super) encoder: Arc<Encoder>,
     pub(super) removed: Vec<bool>,
     /// CSV: merged contacts no later pair can name, kept only as their row.
     pub(super) spent: Vec<bool>,
@@ -56,6 +59,15 @@ pub(super) struct RawStore<'s> {
     pub(super) early_taken: usize,
     /// Merged contacts kept parsed, at most ([`Tuning::parsed`]).
     pub(super) parsed_max: usize,
+}
+
+/// How merged contacts are encoded, on any merging thread.
+#[derive(Default)]
+pub(super) struct Encoder {
+    /// CSV: the file's layout grown by the columns merged contacts need.
+    pub(super) grown: Option<RwLock<Grown>>,
+    /// JSON: the document's style (JSON Lines: compact).
+    pub(super) style: JsonStyle,
 }
 
 /// A merged contact's CSV row.
@@ -116,10 +128,9 @@ impl<'s> RawStore<'s> {
             Layout::Csv(l) => {
                 // After the early merges' rows (their places are in them).
                 let mut row_bytes = early_rows;
-                row_bytes.reserve(
-                    to_write
-                        * (scan.fields.text.len() / scan.loaded.len().max(1) + l.columns.len() + 8),
-                );
+                let per_record =
+                    (scan.file_len - scan.header_end) / scan.ranges.len().max(1) as u64;
+                row_bytes.reserve(to_write * (per_record as usize + l.columns.len() + 8));
                 (
                     HashMap::with_capacity_and_hasher(primaries, Default::default()),
                     row_bytes,
@@ -138,9 +149,12 @@ impl<'s> RawStore<'s> {
             row_bytes,
             // Early merges' rows were encoded for the columns the merging
             // thread added: the layout grows on from there.
-            grown: Arc::new(match &scan.layout {
-                Layout::Csv(l) => Some(RwLock::new(grown.unwrap_or_else(|| Grown::new(l)))),
-                _ => None,
+            encoder: Arc::new(Encoder {
+                grown: match &scan.layout {
+                    Layout::Csv(l) => Some(RwLock::new(grown.unwrap_or_else(|| Grown::new(l)))),
+                    _ => None,
+                },
+                style: scan.style.clone(),
             }),
             parsed: HashMap::default(),
             merged: vec![false; scan.loaded.len()],
@@ -157,14 +171,11 @@ impl<'s> RawStore<'s> {
     pub(super) fn read_again(&self, i: usize) -> RawCopy {
         let l = &self.scan.loaded[i];
         let (from, to) = self.scan.ranges[l.record];
-        // After a line break: the csv reader takes a byte-order mark at the
-        // start of what it reads for the file's, and would drop one that
-        // starts this record.
-        let mut bytes = vec![b'\n'; (to - from) as usize + 1];
+        let mut bytes = vec![0; (to - from) as usize];
         File::open(self.path)
             .and_then(|mut f| {
                 f.seek(SeekFrom::Start(from))?;
-                f.read_exact(&mut bytes[1..])
+                f.read_exact(&mut bytes)
             })
             .unwrap_or_else(|e| {
                 panic!(
@@ -174,24 +185,22 @@ impl<'s> RawStore<'s> {
                     l.record + 1
                 )
             });
-        match &self.scan.layout {
-            Layout::Csv(_) => {
-                let mut record = ::csv::StringRecord::new();
-                ::csv::ReaderBuilder::new()
-                    .has_headers(false)
-                    .from_reader(&bytes[..])
-                    .read_record(&mut record)
-                    .expect("the first pass read this record");
-                RawCopy::csv(&record, l.line)
-            }
-            _ => RawCopy::Json(bytes[1..].into()),
+        // The record without what its range holds around it: line breaks,
+        // or a JSON document's separator.
+        let own = match &self.scan.layout {
+            Layout::Json { .. } => &bytes[after_separator(&bytes)..],
+            _ => split_record(&bytes).1,
+        };
+        RawCopy {
+            bytes: own.into(),
+            place: l.place,
         }
     }
 
     /// A merged contact's row joins the others (its columns join the
     /// layout, and it is encoded again if it lacked some).
     pub(super) fn put_row(&mut self, i: usize, row: Encoded, c: Option<&Contact>) {
-        let mut grown = Option::as_ref(&self.grown)
+        let mut grown = Option::as_ref(&self.encoder.grown)
             .expect("rows are CSV")
             .write()
             .unwrap_or_else(|e| e.into_inner());
@@ -233,13 +242,14 @@ impl<'s> RawStore<'s> {
 /// merged one), or to be parsed from its record or JSON.
 pub(super) enum Taken<'s> {
     Parsed(Box<Contact>),
-    Csv {
-        fields: &'s Fields,
-        at: FieldsAt,
-        layout: &'s CsvLayout,
-        line: u64,
+    /// A record as read.
+    Raw {
+        bytes: &'s [u8],
+        place: Place,
+        layout: &'s Layout,
         file: &'s str,
     },
+    /// A merged contact kept as JSON.
     Json {
         bytes: Cow<'s, [u8]>,
         layout: &'s Layout,
@@ -287,16 +297,11 @@ impl<'s> Store<'s> for RawStore<'s> {
         }
         let l = &scan.loaded[i];
         match (&l.raw, &scan.layout) {
-            (Raw::Csv(at), Layout::Csv(layout)) => Taken::Csv {
-                fields: &scan.fields,
-                at: *at,
+            (Raw::Bytes(bytes), layout) => Taken::Raw {
+                bytes,
+                place: l.place,
                 layout,
-                line: l.line,
                 file: self.file,
-            },
-            (Raw::Json(bytes), layout) => Taken::Json {
-                bytes: Cow::Borrowed(bytes),
-                layout,
             },
             (Raw::Away, layout) => Taken::Copy {
                 raw: match self.away.get(&i) {
@@ -306,21 +311,18 @@ impl<'s> Store<'s> for RawStore<'s> {
                 layout,
                 file: self.file,
             },
-            (Raw::Csv(_), _) => unreachable!("CSV records come with a CSV layout"),
         }
     }
 
     fn open(taken: Taken<'s>) -> Cow<'s, Contact> {
         Cow::Owned(match taken {
             Taken::Parsed(c) => *c,
-            Taken::Csv {
-                fields,
-                at,
+            Taken::Raw {
+                bytes,
+                place,
                 layout,
-                line,
                 file,
-            } => contact_from_row(layout, fields.get(at), line, file)
-                .expect("the first pass checked this record"),
+            } => parse_raw(layout, bytes, place, file).expect("the first pass checked this record"),
             Taken::Json { bytes, layout } => from_json(&bytes, layout),
             Taken::Copy { raw, layout, file } => raw
                 .open(layout, file)
@@ -338,21 +340,21 @@ impl<'s> Store<'s> for RawStore<'s> {
 
     type Prepared = Prepared;
 
-    type Shared = Option<RwLock<Grown>>;
+    type Shared = Encoder;
 
     fn shared(&self) -> Arc<Self::Shared> {
-        Arc::clone(&self.grown)
+        Arc::clone(&self.encoder)
     }
 
-    fn prepare(grown: &Self::Shared, merged: &Contact, named_later: bool) -> Prepared {
-        let (json, row) = match grown {
+    fn prepare(encoder: &Self::Shared, merged: &Contact, named_later: bool) -> Prepared {
+        let (json, row) = match &encoder.grown {
             // Kept parsed (or encoded when committed, if too many are).
             Some(_) if named_later => (None, None),
             Some(grown) => {
                 let grown = grown.read().unwrap_or_else(|e| e.into_inner());
                 (None, Some(grown.encode(merged)))
             }
-            None => (Some(to_json(merged)), None),
+            None => (Some(encoder.style.encode(merged)), None),
         };
         Prepared {
             json,
@@ -410,7 +412,7 @@ impl<'s> Store<'s> for RawStore<'s> {
                 let c = merged
                     .as_ref()
                     .expect("a contact named later comes with its merge");
-                let grown = Option::as_ref(&self.grown).expect("only CSV rows wait");
+                let grown = Option::as_ref(&self.encoder.grown).expect("only CSV rows wait");
                 let row = grown.read().unwrap_or_else(|e| e.into_inner()).encode(c);
                 self.put_row(pi, row, Some(c));
                 self.changed.insert(pi, to_json(c));

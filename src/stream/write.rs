@@ -7,10 +7,12 @@ use std::path::Path;
 
 use super::chunks::Chunks;
 use super::finish::Finished;
+use super::json_doc::rewrite_document;
 use super::order::in_order;
 use super::record::Scan;
 use super::Input;
 use crate::format::csv::encode_record;
+use crate::model::Layout;
 
 /// The leading line breaks, the content and the trailing line breaks of a
 /// record's bytes.
@@ -30,10 +32,6 @@ pub(super) fn split_record(bytes: &[u8]) -> (&[u8], &[u8], &[u8]) {
         &rest[..rest.len() - trail],
         &rest[rest.len() - trail..],
     )
-}
-
-pub(super) fn trim_leading_breaks(bytes: &[u8]) -> &[u8] {
-    split_record(bytes).1
 }
 
 /// The second pass: copy the file, with the plan's changes. Gives the
@@ -88,6 +86,9 @@ pub(super) fn write_result(
         // Otherwise the records the plan did not touch go out as they are,
         // with the runs around them (and the header, if any, with the
         // records after it).
+        None if matches!(scan.layout, Layout::Json { .. }) => {
+            rewrite_document(&mut file, scan, &rewrite, &actions, out)
+        }
         _ => rewrite_touched(&mut file, scan, &rewrite, &actions, out),
     }
 }

@@ -1,14 +1,18 @@
+//! The streamed apply against the in-memory one, and its parts.
+
 use std::path::Path;
 
 use super::columns::Grown;
 use super::early::{EarlyDone, EarlyOut};
 use super::*;
 use crate::format::csv::layout_for;
-use crate::format::write_to_vec;
+use crate::format::{self, write_to_vec};
 use crate::merge::merge_contacts_from;
 use crate::plan::{apply_plan, parse_plan, NoJournal, PlanFormat};
 use crate::plan::{Store, MERGED_IDS};
 use crate::rules::MergeOptions;
+
+mod json;
 
 /// Small limits, so that the tests' small files go beyond each of them
 /// (chains beyond the contacts kept parsed, files rewritten in many
@@ -200,11 +204,7 @@ fn records_read_again_are_the_records_read() {
         // read again without it).
         let plan = Plan::csv(name, [("1", "2"), ("\u{feff}3", "1"), ("3", "2")]);
         let wanted = Wanted::new(&plan, false);
-        let scan = match format {
-            Format::Csv => scan::scan_csv(&path, name, &wanted, None),
-            _ => scan::scan_ndjson(&path, name, &wanted, None),
-        }
-        .unwrap();
+        let scan = scan::scan(input(&path, format), name, &wanted, None).unwrap();
         let mut store = RawStore::new(&path, &scan, name, None, &TUNING);
         for i in 0..3 {
             let read = RawStore::open(store.checkout(i)).into_owned();
@@ -341,7 +341,8 @@ fn store_test<R>(csv: &str, early: EarlyDone, f: impl FnOnce(RawStore<'_>) -> R)
     let ids: Vec<String> = csv.lines().skip(1).map(|l| l[..1].to_string()).collect();
     let pairs: Vec<(&str, &str)> = ids.windows(2).map(|w| (&*w[0], &*w[1])).collect();
     let plan = Plan::csv("p.csv", pairs);
-    let scan = scan::scan_csv(&path, "s.csv", &Wanted::new(&plan, false), None).unwrap();
+    let wanted = Wanted::new(&plan, false);
+    let scan = scan::scan(input(&path, Format::Csv), "s.csv", &wanted, None).unwrap();
     f(RawStore::new(&path, &scan, "s.csv", Some(early), &TUNING))
 }
 
