@@ -21,7 +21,7 @@ use crate::merge::{merge_contacts, merge_contacts_from, Primary};
 use crate::model::{Contact, Layout};
 use crate::plan::{apply_plan, read_plan, ApplyError, ApplyOptions, ApplyReport, MergeStep};
 use crate::rules::MergeOptions;
-use crate::stream::{apply_file, can_stream, StreamError};
+use crate::stream::{apply_input, can_stream, Input, Sink, StreamError, Tuning};
 use crate::text::count;
 use crate::warning::Warning;
 
@@ -80,11 +80,17 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     let (report, target, contacts, warnings) = if let Some((format, target)) = streamed {
         // The output is a temporary file (or stdout) until the plan is done.
         let mut tmp = target.temp_file()?;
-        let out: &mut dyn Write = match tmp.as_mut() {
-            Some(t) => t.writer(),
-            None => &mut *ctx.out,
+        let out = match tmp.as_mut() {
+            Some(t) => Sink::File(t.writer()),
+            None => Sink::Writer(&mut *ctx.out),
         };
-        let result = apply_file(&args.file, format, &plan, &apply_opts, merge, record, out);
+        let tuning = Tuning::default();
+        let input = Input {
+            path: &args.file,
+            format,
+            tuning: &tuning,
+        };
+        let result = apply_input(input, &plan, &apply_opts, merge, record, out);
         progress.finish_and_clear();
         let done = match result {
             Ok(done) => done,

@@ -3,6 +3,8 @@
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 
+use super::output::Output;
+
 pub(super) fn changed() -> io::Error {
     io::Error::new(
         io::ErrorKind::UnexpectedEof,
@@ -92,7 +94,20 @@ impl Chunks {
     }
 
     /// Copy the file from `from` up to `to`.
-    pub(super) fn copy(&mut self, mut from: u64, to: u64, out: &mut dyn Write) -> io::Result<()> {
+    pub(super) fn copy(&mut self, mut from: u64, to: u64, out: &mut Output<'_>) -> io::Result<()> {
+        // What the buffer holds goes from there; a long run beyond it is
+        // copied by the kernel when the output is a file.
+        let held = self.pos + self.filled as u64;
+        if from >= self.pos && from < held {
+            let step = to.min(held);
+            out.write_all(self.get(from, step)?)?;
+            from = step;
+        }
+        if from < to && out.copy_from(&mut self.file, from, to)? {
+            // The file is read on from `to`.
+            (self.pos, self.filled) = (to, 0);
+            return Ok(());
+        }
         while from < to {
             let step = to.min(from + Self::SIZE as u64);
             out.write_all(self.get(from, step)?)?;

@@ -3,6 +3,7 @@
 //! ([`EarlyFeed`]), a thread merges them ([`merge_early`]), and the store
 //! takes each merge when the plan reaches its pair ([`EarlyMerges`]).
 
+use std::fs::File;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
@@ -249,7 +250,7 @@ pub(super) fn merge_early<M>(
     pairs: usize,
     stop: &AtomicBool,
     tuning: &Tuning,
-    file: &str,
+    (file, src): (&str, &File),
     opts: &ApplyOptions,
     merge: &M,
 ) -> EarlyDone
@@ -278,7 +279,15 @@ where
                 None
             } else {
                 let grown = done.grown.as_mut().map(|g| (g, &mut done.rows));
-                merge_one_early((&layout, &style), grown, pairs, file, opts, merge, &job)
+                merge_one_early(
+                    (&layout, &style),
+                    grown,
+                    pairs,
+                    (file, src),
+                    opts,
+                    merge,
+                    &job,
+                )
             };
             match merged {
                 Some((out, extra)) => {
@@ -302,7 +311,7 @@ pub(super) fn merge_one_early<M>(
     (layout, style): (&Layout, &JsonStyle),
     grown: Option<(&mut Grown, &mut Vec<u8>)>,
     pairs: usize,
-    file: &str,
+    (file, src): (&str, &File),
     opts: &ApplyOptions,
     merge: &M,
     job: &EarlyPair,
@@ -310,8 +319,8 @@ pub(super) fn merge_one_early<M>(
 where
     M: Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String>,
 {
-    let mut p = job.primary.open(layout, file)?;
-    let s = job.secondary.open(layout, file)?;
+    let mut p = job.primary.open(layout, file, src)?;
+    let s = job.secondary.open(layout, file, src)?;
     let step = merge_checked(layout, opts, merge, Primary::Spend(&mut p), &s).ok()?;
     let out = match grown {
         Some((grown, rows)) => {

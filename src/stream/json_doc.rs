@@ -12,6 +12,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::chunks::Chunks;
+use super::output::Output;
 use super::record::Scan;
 use super::write::Rewrite;
 use crate::model::Contact;
@@ -97,7 +98,7 @@ pub(super) fn rewrite_document(
     scan: &Scan,
     rewrite: &Rewrite<'_>,
     actions: &[(usize, usize)],
-    out: &mut dyn Write,
+    out: &mut Output<'_>,
 ) -> io::Result<usize> {
     let removed = |r: usize| {
         actions

@@ -25,6 +25,7 @@
 //! - [`write`]: the second pass, over [`chunks`] of the file, its pieces
 //!   made on both cores and written [`order`]ed.
 
+use std::fs::File;
 use std::io::{self, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -44,6 +45,7 @@ mod early;
 mod finish;
 mod json_doc;
 mod order;
+mod output;
 mod record;
 mod scan;
 mod store;
@@ -53,7 +55,10 @@ mod write;
 #[cfg(test)]
 mod tests;
 
+pub use output::Sink;
+
 use early::{merge_early, EarlyDone, EarlyFeed, EARLY_BATCH};
+use output::Output;
 use record::Scan;
 use store::RawStore;
 use wanted::Wanted;
@@ -106,6 +111,9 @@ pub struct Tuning {
     /// Every `n`th pair sent for an early merge is left to the plan
     /// instead (0: none), so that both ways are taken.
     pub leave_every: usize,
+    /// Runs of the input the plan does not touch at least this long are
+    /// copied into an output file by the kernel ([`Sink::File`]).
+    pub direct: u64,
 }
 
 impl Default for Tuning {
@@ -115,6 +123,7 @@ impl Default for Tuning {
             piece: 1 << 20,
             early_after_scan: false,
             leave_every: 0,
+            direct: 1 << 16,
         }
     }
 }
@@ -156,17 +165,17 @@ where
         format,
         tuning: &tuning,
     };
-    apply_input(input, plan, opts, merge, on_applied, out)
+    apply_input(input, plan, opts, merge, on_applied, Sink::Writer(out))
 }
 
-/// [`apply_file`], tuned.
+/// [`apply_file`], tuned, to any [`Sink`] (a file is written faster).
 pub fn apply_input<M, J>(
     input: Input<'_>,
     plan: &Plan,
     opts: &ApplyOptions,
     merge: M,
     on_applied: Option<J>,
-    out: &mut dyn Write,
+    out: Sink<'_>,
 ) -> Result<Streamed, StreamError>
 where
     M: Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String> + Sync,
@@ -177,9 +186,15 @@ where
     // pairs no other pair touches are merged on the other core while this
     // one reads the file.
     let wanted = Wanted::new(plan, on_applied.is_none());
-    let (scan, early) = first_pass(input, &file, &wanted, opts, &merge);
+    // The records the plan needs are read again from the file (by both
+    // threads) rather than held, but for CSV rows.
+    let src = File::open(input.path).map_err(|err| ReadError::Io {
+        file: file.clone(),
+        err,
+    })?;
+    let (scan, early) = first_pass(input, (&file, &src), &wanted, opts, &merge);
     let scan = scan?;
-    let mut store = RawStore::new(input.path, &scan, &file, early, input.tuning);
+    let mut store = RawStore::new(&src, &scan, &file, early, input.tuning);
     let redirects = redirects_of(&scan, &store, plan);
     let report = run_plan(
         &mut store,
@@ -192,7 +207,7 @@ where
     )?;
     let merged_early = store.early_taken;
     let finished = store.finish();
-    let mut output = Output { out, failed: false };
+    let mut output = Output::new(out, input.tuning.direct);
     let contacts = write::write_result(input, &scan, &finished, &mut output).map_err(|err| {
         if output.failed {
             StreamError::Write(err)
@@ -212,7 +227,7 @@ where
 /// other core meanwhile (when there are any).
 fn first_pass<M>(
     input: Input<'_>,
-    file: &str,
+    (file, src): (&str, &File),
     wanted: &Wanted<'_>,
     opts: &ApplyOptions,
     merge: &M,
@@ -235,8 +250,9 @@ where
                 tx,
             });
             let (stop, tuning) = (&stop, input.tuning);
-            worker =
-                Some(scope.spawn(move || merge_early(rx, pairs, stop, tuning, file, opts, merge)));
+            worker = Some(
+                scope.spawn(move || merge_early(rx, pairs, stop, tuning, (file, src), opts, merge)),
+            );
         }
         let scan = scan::scan(input, file, wanted, feed.as_mut());
         // The pairs the other core has not merged yet are merged with the
@@ -268,21 +284,4 @@ fn redirects_of(scan: &Scan, store: &RawStore<'_>, plan: &Plan) -> Redirects {
         }
     }
     redirects
-}
-
-/// The output of the second pass, which tells its own failures from the
-/// input's.
-struct Output<'o> {
-    out: &'o mut dyn Write,
-    failed: bool,
-}
-
-impl Write for Output<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.out.write(buf).inspect_err(|_| self.failed = true)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.out.flush().inspect_err(|_| self.failed = true)
-    }
 }

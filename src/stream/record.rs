@@ -1,6 +1,10 @@
 //! What the first pass keeps of the records the plan needs ([`Kept`],
 //! [`Scan`]), and a record on its own ([`RawCopy`]).
 
+use std::borrow::Cow;
+use std::fs::File;
+use std::os::unix::fs::FileExt;
+
 use serde_json::Value;
 
 use super::early::EarlyFeed;
@@ -11,26 +15,47 @@ use crate::format::records::parse_raw;
 use crate::format::Place;
 use crate::model::{split_multi, Contact, Layout};
 
-/// A record of the file on its own: its bytes (as the reader gave them)
-/// and its place.
+/// A record of the file on its own: its bytes (as the reader gave them,
+/// or where they are in the file) and its place.
 #[derive(Clone)]
 pub(super) struct RawCopy {
-    pub(super) bytes: Box<[u8]>,
+    /// Its bytes, when they are held rather than read again.
+    pub(super) held: Option<Box<[u8]>>,
+    pub(super) at: At,
     pub(super) place: Place,
 }
 
+/// Where a record's bytes are in the file: from, and how many.
+pub(super) type At = (u64, u32);
+
 impl RawCopy {
     /// The contact, unless its record does not read (the plan then meets
-    /// the problem itself).
-    pub(super) fn open(&self, layout: &Layout, file: &str) -> Option<Contact> {
-        parse_raw(layout, &self.bytes, self.place, file).ok()
+    /// the problem itself). `src`: the file, for bytes not held.
+    pub(super) fn open(&self, layout: &Layout, file: &str, src: &File) -> Option<Contact> {
+        let bytes = match &self.held {
+            Some(b) => Cow::Borrowed(&b[..]),
+            None => Cow::Owned(read_at(src, self.at, file)),
+        };
+        parse_raw(layout, &bytes, self.place, file).ok()
     }
+}
+
+/// A record's bytes read again from the file, which the first pass read
+/// whole: a failure now is the file changing under the run.
+pub(super) fn read_at(src: &File, (from, len): At, file: &str) -> Vec<u8> {
+    let mut bytes = vec![0; len as usize];
+    src.read_exact_at(&mut bytes, from)
+        .unwrap_or_else(|e| panic!("{file}: cannot read the record at byte {from} again: {e}"));
+    bytes
 }
 
 /// A contact the plan needs, as read.
 pub(super) enum Raw {
     /// Its record's bytes.
-    Bytes(Box<[u8]>),
+    Held(Box<[u8]>),
+    /// Read again from the file when the plan needs it (JSON records, long
+    /// enough for a read each to cost little beside the memory they take).
+    InFile,
     /// Handed to the thread merging pairs early: given back if its pair was
     /// not merged, read again from the file if the plan needs it otherwise.
     Away,
@@ -42,6 +67,8 @@ pub(super) struct Loaded {
     /// Its number among the file's records.
     pub(super) record: usize,
     pub(super) place: Place,
+    /// Where its bytes are in the file.
+    pub(super) at: At,
     pub(super) raw: Raw,
 }
 
@@ -55,13 +82,20 @@ pub(super) struct Kept<'w, 'p, 'e> {
     /// The kept contacts' ids, one after the other.
     pub(super) ids: String,
     pub(super) claims: Vec<(String, String)>,
+    /// Whether records are held (CSV rows, short) or read again (JSON).
+    pub(super) hold: bool,
 }
 
 impl<'w, 'p, 'e> Kept<'w, 'p, 'e> {
-    pub(super) fn new(wanted: &'w Wanted<'p>, early: Option<&'e mut EarlyFeed>) -> Self {
+    pub(super) fn new(
+        wanted: &'w Wanted<'p>,
+        early: Option<&'e mut EarlyFeed>,
+        hold: bool,
+    ) -> Self {
         Kept {
             wanted,
             early,
+            hold,
             loaded: Vec::with_capacity(wanted.len().min(1 << 20)),
             ids: String::new(),
             claims: Vec::new(),
@@ -76,7 +110,7 @@ impl<'w, 'p, 'e> Kept<'w, 'p, 'e> {
         &mut self,
         (id, merged): (&str, &str),
         (record, place): (usize, Place),
-        bytes: &[u8],
+        (bytes, from): (&[u8], u64),
     ) {
         let named = self.wanted.get(id);
         let claims_before = self.claims.len();
@@ -89,8 +123,14 @@ impl<'w, 'p, 'e> Kept<'w, 'p, 'e> {
         if named.is_none() && !claims {
             return;
         }
+        let at = (
+            from,
+            u32::try_from(bytes.len()).expect("a record under 4 GB"),
+        );
+        let hold = self.hold;
         let copy = || RawCopy {
-            bytes: bytes.into(),
+            held: hold.then(|| bytes.into()),
+            at,
             place,
         };
         let away = match (self.early.as_deref_mut(), named.flatten()) {
@@ -102,10 +142,11 @@ impl<'w, 'p, 'e> Kept<'w, 'p, 'e> {
             id: (self.ids.len() - id.len(), self.ids.len()),
             record,
             place,
-            raw: if away {
-                Raw::Away
-            } else {
-                Raw::Bytes(bytes.into())
+            at,
+            raw: match (away, hold) {
+                (true, _) => Raw::Away,
+                (false, true) => Raw::Held(bytes.into()),
+                (false, false) => Raw::InFile,
             },
         });
     }

@@ -98,7 +98,7 @@ impl<'w, 'p, 'e> Pass<'w, 'p, 'e> {
         let records = (file_len / if csv.is_some() { 200 } else { 800 }) as usize + 16;
         Pass {
             format,
-            kept: Kept::new(wanted, early),
+            kept: Kept::new(wanted, early, format == Format::Csv),
             sieve: IdSieve::with_capacity(records),
             starts: Vec::with_capacity(records),
             ends: Vec::new(),
@@ -124,7 +124,8 @@ impl<'w, 'p, 'e> Pass<'w, 'p, 'e> {
         }
         self.sieve.note(&r.id);
         let merged = self.merged_ids(r)?;
-        self.kept.read((&r.id, &merged), (n, r.place), r.raw());
+        self.kept
+            .read((&r.id, &merged), (n, r.place), (r.raw(), r.range.start));
         Ok(())
     }
 

@@ -2,18 +2,14 @@
 
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
-use std::path::Path;
 use std::sync::{Arc, RwLock};
 
 use rustc_hash::FxHashMap as HashMap;
 
 use super::columns::Grown;
 use super::early::{EarlyDone, EarlyMerges};
-use super::json_doc::after_separator;
 use super::json_doc::JsonStyle;
-use super::record::{from_json, to_json, Raw, RawCopy, Scan};
-use super::write::split_record;
+use super::record::{from_json, read_at, to_json, Raw, RawCopy, Scan};
 use super::Tuning;
 use crate::format::records::parse_raw;
 use crate::format::Place;
@@ -27,7 +23,8 @@ use crate::plan::{Early, Store};
 /// and its row. A CSV contact still kept parsed when the plan is done gets
 /// its row then.
 pub(super) struct RawStore<'s> {
-    pub(super) path: &'s Path,
+    /// The file, for the records read again.
+    pub(super) src: &'s File,
     pub(super) scan: &'s Scan,
     pub(super) file: &'s str,
     /// Records handed to the thread merging pairs early and given back.
@@ -104,7 +101,7 @@ pub(super) struct Encoded {
 
 impl<'s> RawStore<'s> {
     pub(super) fn new(
-        path: &'s Path,
+        src: &'s File,
         scan: &'s Scan,
         file: &'s str,
         early: Option<EarlyDone>,
@@ -139,7 +136,7 @@ impl<'s> RawStore<'s> {
             _ => (HashMap::default(), Vec::new()),
         };
         RawStore {
-            path,
+            src,
             scan,
             file,
             away: unmerged.into_iter().collect(),
@@ -166,35 +163,10 @@ impl<'s> RawStore<'s> {
         }
     }
 
-    /// The record of contact `i` read again from the file: one handed to
-    /// the thread merging pairs early, whose merge the plan did not take.
-    pub(super) fn read_again(&self, i: usize) -> RawCopy {
-        let l = &self.scan.loaded[i];
-        let (from, to) = self.scan.ranges[l.record];
-        let mut bytes = vec![0; (to - from) as usize];
-        File::open(self.path)
-            .and_then(|mut f| {
-                f.seek(SeekFrom::Start(from))?;
-                f.read_exact(&mut bytes)
-            })
-            .unwrap_or_else(|e| {
-                panic!(
-                    "{}: cannot read contact {} again (record {}): {e}",
-                    self.file,
-                    self.scan.id(l),
-                    l.record + 1
-                )
-            });
-        // The record without what its range holds around it: line breaks,
-        // or a JSON document's separator.
-        let own = match &self.scan.layout {
-            Layout::Json { .. } => &bytes[after_separator(&bytes)..],
-            _ => split_record(&bytes).1,
-        };
-        RawCopy {
-            bytes: own.into(),
-            place: l.place,
-        }
+    /// The record of contact `i` as the file holds it: one handed to the
+    /// thread merging pairs early, whose merge the plan did not take.
+    pub(super) fn read_again(&self, i: usize) -> Vec<u8> {
+        read_at(self.src, self.scan.loaded[i].at, self.file)
     }
 
     /// A merged contact's row joins the others (its columns join the
@@ -244,7 +216,7 @@ pub(super) enum Taken<'s> {
     Parsed(Box<Contact>),
     /// A record as read.
     Raw {
-        bytes: &'s [u8],
+        bytes: Cow<'s, [u8]>,
         place: Place,
         layout: &'s Layout,
         file: &'s str,
@@ -253,11 +225,6 @@ pub(super) enum Taken<'s> {
     Json {
         bytes: Cow<'s, [u8]>,
         layout: &'s Layout,
-    },
-    Copy {
-        raw: RawCopy,
-        layout: &'s Layout,
-        file: &'s str,
     },
 }
 
@@ -296,21 +263,21 @@ impl<'s> Store<'s> for RawStore<'s> {
             };
         }
         let l = &scan.loaded[i];
-        match (&l.raw, &scan.layout) {
-            (Raw::Bytes(bytes), layout) => Taken::Raw {
-                bytes,
-                place: l.place,
-                layout,
-                file: self.file,
-            },
-            (Raw::Away, layout) => Taken::Copy {
-                raw: match self.away.get(&i) {
-                    Some(raw) => raw.clone(),
-                    None => self.read_again(i),
-                },
-                layout,
-                file: self.file,
-            },
+        let bytes = match (&l.raw, self.away.get(&i)) {
+            (Raw::Held(bytes), _) => Cow::Borrowed(&bytes[..]),
+            (
+                Raw::Away,
+                Some(RawCopy {
+                    held: Some(bytes), ..
+                }),
+            ) => Cow::Owned(bytes.to_vec()),
+            _ => Cow::Owned(self.read_again(i)),
+        };
+        Taken::Raw {
+            bytes,
+            place: l.place,
+            layout: &scan.layout,
+            file: self.file,
         }
     }
 
@@ -322,11 +289,10 @@ impl<'s> Store<'s> for RawStore<'s> {
                 place,
                 layout,
                 file,
-            } => parse_raw(layout, bytes, place, file).expect("the first pass checked this record"),
+            } => {
+                parse_raw(layout, &bytes, place, file).expect("the first pass checked this record")
+            }
             Taken::Json { bytes, layout } => from_json(&bytes, layout),
-            Taken::Copy { raw, layout, file } => raw
-                .open(layout, file)
-                .expect("the first pass checked this record"),
         })
     }
 

@@ -9,6 +9,7 @@ use super::chunks::Chunks;
 use super::finish::Finished;
 use super::json_doc::rewrite_document;
 use super::order::in_order;
+use super::output::Output;
 use super::record::Scan;
 use super::Input;
 use crate::format::csv::encode_record;
@@ -40,7 +41,7 @@ pub(super) fn write_result(
     input: Input<'_>,
     scan: &Scan,
     finished: &Finished,
-    out: &mut dyn Write,
+    out: &mut Output<'_>,
 ) -> io::Result<usize> {
     let path = input.path;
     let mut file = Chunks::new(File::open(path)?);
@@ -192,7 +193,7 @@ pub(super) fn rewrite_touched(
     scan: &Scan,
     rewrite: &Rewrite<'_>,
     actions: &[(usize, usize)],
-    out: &mut dyn Write,
+    out: &mut Output<'_>,
 ) -> io::Result<usize> {
     let mut at: u64 = 0;
     let mut written = scan.ranges.len() - actions.len();
@@ -231,7 +232,7 @@ pub(super) fn rewrite_all(
     scan: &Scan,
     rewrite: &Rewrite<'_>,
     actions: &[(usize, usize)],
-    out: &mut dyn Write,
+    out: &mut Output<'_>,
 ) -> io::Result<usize> {
     let ranges = &scan.ranges;
     let mut cuts = vec![0];

@@ -96,7 +96,7 @@ fn json_documents_in_their_own_style_keep_it() {
             &ApplyOptions::default(),
             |_, p, s| step(p, s),
             None::<NoJournal>,
-            &mut out,
+            Sink::Writer(&mut out),
         )
         .unwrap();
         let out = String::from_utf8(out).unwrap();
@@ -139,7 +139,7 @@ fn unreadable_json_documents_are_refused_in_the_in_memory_words() {
             &ApplyOptions::default(),
             |_, p, s| step(p, s),
             None::<NoJournal>,
-            &mut out,
+            Sink::Writer(&mut out),
         )
         .unwrap_err()
         .to_string();
