@@ -13,6 +13,7 @@ use serde_json::Value;
 use super::columns::Grown;
 use super::json_doc::JsonStyle;
 use super::record::RawCopy;
+use super::spill::{Kept, Spill};
 use super::store::{Prepared, Row};
 use super::wanted::Side;
 use super::Tuning;
@@ -146,6 +147,9 @@ pub(super) struct EarlyDone {
     /// The records of the contacts of pairs not merged (refused, or not
     /// reached before the first pass ended), by contact number.
     pub(super) unmerged: Vec<(usize, RawCopy)>,
+    /// JSON: where the merged contacts were kept (the store keeps its own
+    /// there after them).
+    pub(super) spill: Option<Spill>,
 }
 
 impl EarlyDone {
@@ -155,8 +159,16 @@ impl EarlyDone {
             grown: None,
             rows: Vec::new(),
             unmerged: Vec::new(),
+            spill: None,
         }
     }
+}
+
+/// Where an early merge's result goes: a CSV row for the grown layout,
+/// after the other rows; a JSON contact in the document's style, kept.
+pub(super) enum EarlyTo<'a> {
+    Rows(&'a mut Grown, &'a mut Vec<u8>),
+    Json(&'a JsonStyle, &'a mut Spill),
 }
 
 /// Merges done while the file was read, by pair number (one of the plan's
@@ -185,8 +197,8 @@ pub(super) type EarlyExtra = (Vec<Value>, Vec<crate::warning::Warning>, Option<V
 pub(super) enum EarlyOut {
     /// CSV: its row, in the early rows.
     Row(Row),
-    /// JSON Lines: its line.
-    Json(Vec<u8>),
+    /// JSON: the merged contact, kept.
+    Json(Kept),
 }
 
 impl EarlyMerges {
@@ -261,8 +273,9 @@ where
     let Ok(EarlyMsg::Start(layout, style)) = rx.recv() else {
         return done;
     };
-    if let Layout::Csv(csv) = &layout {
-        done.grown = Some(Grown::new(csv));
+    match &layout {
+        Layout::Csv(csv) => done.grown = Some(Grown::new(csv)),
+        _ => done.spill = Some(Spill::new(tuning.spill)),
     }
     let mut sent = 0usize;
     for msg in rx {
@@ -278,16 +291,11 @@ where
             let merged = if left {
                 None
             } else {
-                let grown = done.grown.as_mut().map(|g| (g, &mut done.rows));
-                merge_one_early(
-                    (&layout, &style),
-                    grown,
-                    pairs,
-                    (file, src),
-                    opts,
-                    merge,
-                    &job,
-                )
+                let to = match (done.grown.as_mut(), done.spill.as_mut()) {
+                    (Some(g), _) => EarlyTo::Rows(g, &mut done.rows),
+                    (None, spill) => EarlyTo::Json(&style, spill.expect("made for JSON")),
+                };
+                merge_one_early(&layout, to, pairs, (file, src), opts, merge, &job)
             };
             match merged {
                 Some((out, extra)) => {
@@ -308,8 +316,8 @@ where
 /// needs, put after the other `rows`; or its JSON line; and what else the
 /// merge gave. `None` when the merge would be refused.
 pub(super) fn merge_one_early<M>(
-    (layout, style): (&Layout, &JsonStyle),
-    grown: Option<(&mut Grown, &mut Vec<u8>)>,
+    layout: &Layout,
+    to: EarlyTo<'_>,
     pairs: usize,
     (file, src): (&str, &File),
     opts: &ApplyOptions,
@@ -322,8 +330,8 @@ where
     let mut p = job.primary.open(layout, file, src)?;
     let s = job.secondary.open(layout, file, src)?;
     let step = merge_checked(layout, opts, merge, Primary::Spend(&mut p), &s).ok()?;
-    let out = match grown {
-        Some((grown, rows)) => {
+    let out = match to {
+        EarlyTo::Rows(grown, rows) => {
             let needs = grown.columns_for(&step.merged);
             let row = grown.encode(&step.merged);
             if rows.capacity() == 0 {
@@ -340,7 +348,7 @@ where
                 needs,
             })
         }
-        None => EarlyOut::Json(style.encode(&step.merged)),
+        EarlyTo::Json(style, spill) => EarlyOut::Json(spill.keep(style.encode(&step.merged))),
     };
     let extra = (!step.decisions.is_empty() || !step.warnings.is_empty() || step.journal.is_some())
         .then(|| Box::new((step.decisions, step.warnings, step.journal)));

@@ -1,11 +1,14 @@
 //! What the plan leaves for the second pass: each merged contact's output,
 //! and the CSV layout written.
 
+use std::fs::File;
+use std::io;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap as HashMap;
 
 use super::columns::{Grown, Moving};
+use super::spill::{read_at, Kept, Spill};
 use super::store::{Encoded, RawStore};
 use crate::format::csv::CsvLayout;
 use crate::model::{Contact, Layout};
@@ -24,25 +27,20 @@ pub(super) struct Finished {
     /// file's: the file's number of columns, and per new column written,
     /// where it is in the grown layout the rows were encoded for.
     pub(super) moves: Option<(usize, Vec<usize>)>,
+    /// JSON: the file the merged contacts were kept in, if any.
+    pub(super) spill: Option<File>,
 }
 
 /// A merged contact's output.
 pub(super) enum Out {
-    Bytes(Vec<u8>),
+    /// A JSON contact, kept.
+    Json(Kept),
     /// A row in [`Finished::row_bytes`], then `pad` empty cells.
-    Row {
-        at: usize,
-        len: usize,
-        pad: usize,
-    },
+    Row { at: usize, len: usize, pad: usize },
     /// A row in [`Finished::row_bytes`] encoded for the first `cols`
     /// columns of the grown layout, its cells moved as it is written
     /// ([`Finished::moves`]).
-    Moved {
-        at: usize,
-        len: usize,
-        cols: usize,
-    },
+    Moved { at: usize, len: usize, cols: usize },
 }
 
 impl Finished {
@@ -54,9 +52,9 @@ impl Finished {
         empty: &[u8],
         cells: &mut Vec<std::ops::Range<usize>>,
         out: &mut Vec<u8>,
-    ) {
+    ) -> io::Result<()> {
         match self.out[&i] {
-            Out::Bytes(ref b) => out.extend_from_slice(b),
+            Out::Json(ref kept) => self.write_json_kept(kept, out)?,
             Out::Row { at, len, pad } => {
                 out.extend_from_slice(&self.row_bytes[at..at + len]);
                 for _ in 0..pad {
@@ -74,40 +72,54 @@ impl Finished {
                 moving.row(&self.row_bytes[at..at + len], cells, out);
             }
         }
+        Ok(())
     }
 }
 
 impl Finished {
     /// Append merged contact `i`'s output, JSON, to `out`.
-    pub(super) fn write_json(&self, i: usize, out: &mut Vec<u8>) {
+    pub(super) fn write_json(&self, i: usize, out: &mut Vec<u8>) -> io::Result<()> {
         match &self.out[&i] {
-            Out::Bytes(b) => out.extend_from_slice(b),
-            _ => unreachable!("JSON contacts are written as bytes"),
+            Out::Json(kept) => self.write_json_kept(kept, out),
+            _ => unreachable!("JSON contacts are kept as JSON"),
         }
+    }
+
+    fn write_json_kept(&self, kept: &Kept, out: &mut Vec<u8>) -> io::Result<()> {
+        match *kept {
+            Kept::Mem(ref b) => out.extend_from_slice(b),
+            Kept::At(at, len) => {
+                let spill = self.spill.as_ref().expect("kept bytes have their file");
+                read_at(spill, at, len, out)?;
+            }
+        }
+        Ok(())
     }
 }
 
 impl RawStore<'_> {
     /// What the plan left for the second pass.
-    pub(super) fn finish(mut self) -> Finished {
+    pub(super) fn finish(mut self) -> io::Result<Finished> {
         self.encode_left_parsed();
+        let spill = std::mem::replace(&mut self.spill, Spill::new(false)).finish()?;
         let grown = Arc::try_unwrap(std::mem::take(&mut self.encoder))
             .ok()
             .expect("the merging threads are done")
             .grown
             .map(|g| g.into_inner().unwrap_or_else(|e| e.into_inner()));
         let Some(grown) = grown else {
-            return Finished {
+            return Ok(Finished {
                 out: std::mem::take(&mut self.changed)
                     .into_iter()
-                    .map(|(i, json)| (i, Out::Bytes(json)))
+                    .map(|(i, json)| (i, Out::Json(json)))
                     .collect(),
                 row_bytes: Vec::new(),
                 removed: std::mem::take(&mut self.removed),
                 layout: None,
                 new_columns: Vec::new(),
                 moves: None,
-            };
+                spill,
+            });
         };
         let columns = self.new_columns_in_file_order();
         // (An early merge the plan did not take may have added a column no
@@ -126,14 +138,15 @@ impl RawStore<'_> {
             unreachable!("CSV")
         };
         let new_columns = layout.headers[base.headers.len()..].to_vec();
-        Finished {
+        Ok(Finished {
             out,
             row_bytes: std::mem::take(&mut self.row_bytes),
             removed: std::mem::take(&mut self.removed),
             layout: Some(layout),
             new_columns,
             moves,
-        }
+            spill,
+        })
     }
 
     /// CSV contacts still kept parsed get their rows, in file order.

@@ -135,7 +135,7 @@ pub(super) fn rewrite_document(
             Some(i) if rewrite.finished.removed[i] => {}
             Some(i) => {
                 piece.extend_from_slice(separator);
-                rewrite.finished.write_json(i, &mut piece);
+                rewrite.finished.write_json(i, &mut piece)?;
                 written += 1;
             }
             None => piece.extend_from_slice(&bytes[own..]),

@@ -48,6 +48,7 @@ mod order;
 mod output;
 mod record;
 mod scan;
+mod spill;
 mod store;
 mod wanted;
 mod write;
@@ -76,6 +77,9 @@ pub enum StreamError {
     /// Writing the output failed (the caller knows where it goes).
     #[error("writing the output: {0}")]
     Write(io::Error),
+    /// Keeping merged contacts in a temporary file failed.
+    #[error("keeping merged contacts in a temporary file (TMPDIR): {0}")]
+    Temp(io::Error),
 }
 
 /// What a streamed apply did.
@@ -114,6 +118,9 @@ pub struct Tuning {
     /// Runs of the input the plan does not touch at least this long are
     /// copied into an output file by the kernel ([`Sink::File`]).
     pub direct: u64,
+    /// Whether merged JSON contacts wait for the second pass in a
+    /// temporary file rather than in memory.
+    pub spill: bool,
 }
 
 impl Default for Tuning {
@@ -124,6 +131,7 @@ impl Default for Tuning {
             early_after_scan: false,
             leave_every: 0,
             direct: 1 << 16,
+            spill: true,
         }
     }
 }
@@ -206,7 +214,7 @@ where
         on_applied,
     )?;
     let merged_early = store.early_taken;
-    let finished = store.finish();
+    let finished = store.finish().map_err(StreamError::Temp)?;
     let mut output = Output::new(out, input.tuning.direct);
     let contacts = write::write_result(input, &scan, &finished, &mut output).map_err(|err| {
         if output.failed {

@@ -10,6 +10,7 @@ use super::columns::Grown;
 use super::early::{EarlyDone, EarlyMerges};
 use super::json_doc::JsonStyle;
 use super::record::{from_json, read_at, to_json, Raw, RawCopy, Scan};
+use super::spill::{Kept, Spill};
 use super::Tuning;
 use crate::format::records::parse_raw;
 use crate::format::Place;
@@ -32,7 +33,9 @@ pub(super) struct RawStore<'s> {
     pub(super) index: HashMap<&'s str, usize>,
     /// Merged contacts as JSON: JSON Lines' output, and CSV contacts a later
     /// pair may name beyond the ones kept parsed.
-    pub(super) changed: HashMap<usize, Vec<u8>>,
+    pub(super) changed: HashMap<usize, Kept>,
+    /// Where merged JSON contacts wait for the second pass.
+    pub(super) spill: Spill,
     /// Merged contacts a later pair may name.
     pub(super) parsed: HashMap<usize, Contact>,
     /// Which contacts are merge results.
@@ -80,8 +83,8 @@ pub(super) struct Row {
 
 /// A merged contact, encoded on a merging thread.
 pub(super) struct Prepared {
-    /// JSON Lines: its output line.
-    pub(super) json: Option<Vec<u8>>,
+    /// JSON: its output (kept already for an early merge's).
+    pub(super) json: Option<Kept>,
     /// CSV: its row, unless a later pair may name it.
     pub(super) row: Option<Encoded>,
     /// CSV: its row already in the store's row bytes (an early merge's).
@@ -112,6 +115,7 @@ impl<'s> RawStore<'s> {
             grown,
             rows: early_rows,
             unmerged,
+            spill,
         } = early.unwrap_or_else(EarlyDone::none);
         let mut index = HashMap::with_capacity_and_hasher(scan.loaded.len(), Default::default());
         for (i, l) in scan.loaded.iter().enumerate() {
@@ -142,6 +146,7 @@ impl<'s> RawStore<'s> {
             away: unmerged.into_iter().collect(),
             index,
             changed: HashMap::default(),
+            spill: spill.unwrap_or_else(|| Spill::new(tuning.spill)),
             rows,
             row_bytes,
             // Early merges' rows were encoded for the columns the merging
@@ -254,11 +259,15 @@ impl<'s> Store<'s> for RawStore<'s> {
             return Taken::Parsed(Box::new(c));
         }
         let scan: &'s Scan = self.scan;
-        if let Some(bytes) = self.changed.get(&i) {
+        if let Some(kept) = self.changed.get(&i) {
             // Named again after its merge, beyond the contacts kept parsed:
             // rare, a copy is fine.
+            let mut bytes = Vec::new();
+            self.spill
+                .read(kept, &mut bytes)
+                .unwrap_or_else(|e| panic!("cannot read a merged contact back: {e}"));
             return Taken::Json {
-                bytes: Cow::Owned(bytes.clone()),
+                bytes: Cow::Owned(bytes),
                 layout: &scan.layout,
             };
         }
@@ -320,7 +329,7 @@ impl<'s> Store<'s> for RawStore<'s> {
                 let grown = grown.read().unwrap_or_else(|e| e.into_inner());
                 (None, Some(grown.encode(merged)))
             }
-            None => (Some(encoder.style.encode(merged)), None),
+            None => (Some(Kept::Mem(encoder.style.encode(merged))), None),
         };
         Prepared {
             json,
@@ -369,7 +378,11 @@ impl<'s> Store<'s> for RawStore<'s> {
         match (row, json) {
             (Some(row), _) => self.put_row(pi, row, merged.as_ref()),
             (None, Some(json)) => {
-                self.changed.insert(pi, json);
+                let kept = match json {
+                    Kept::Mem(bytes) => self.spill.keep(bytes),
+                    kept => kept,
+                };
+                self.changed.insert(pi, kept);
             }
             (None, None) if keep || self.rows.contains_key(&pi) => {}
             (None, None) => {
@@ -381,7 +394,7 @@ impl<'s> Store<'s> for RawStore<'s> {
                 let grown = Option::as_ref(&self.encoder.grown).expect("only CSV rows wait");
                 let row = grown.read().unwrap_or_else(|e| e.into_inner()).encode(c);
                 self.put_row(pi, row, Some(c));
-                self.changed.insert(pi, to_json(c));
+                self.changed.insert(pi, Kept::Mem(to_json(c)));
             }
         }
         if keep {

@@ -148,7 +148,7 @@ impl Rewrite<'_> {
             Some(i) => {
                 let (lead, _, trail) = split_record(bytes);
                 piece.extend_from_slice(lead);
-                self.finished.write(i, self.empty, cells, piece);
+                self.finished.write(i, self.empty, cells, piece)?;
                 piece.extend_from_slice(trail);
                 (end, true)
             }

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use super::columns::Grown;
 use super::early::{EarlyDone, EarlyOut};
+use super::spill::Kept;
 use super::*;
 use crate::format::csv::layout_for;
 use crate::format::records::parse_raw;
@@ -25,6 +26,7 @@ const TUNING: Tuning = Tuning {
     early_after_scan: true,
     leave_every: 3,
     direct: 1,
+    spill: true,
 };
 
 /// `path` in `format`, streamed with [`TUNING`].
@@ -371,7 +373,7 @@ fn store_test<R>(csv: &str, early: EarlyDone, f: impl FnOnce(RawStore<'_>) -> R)
 fn early_of_0_and_1() -> EarlyDone {
     let mut done = EarlyDone::none();
     done.merges
-        .insert(0, 0, 1, EarlyOut::Json(b"{}".to_vec()), None);
+        .insert(0, 0, 1, EarlyOut::Json(Kept::Mem(b"{}".to_vec())), None);
     done
 }
 
@@ -417,7 +419,7 @@ fn grown_columns_no_row_needs_are_left_out() {
     c.set_prop(MERGED_IDS, Some("2".into()));
     grown.columns_for(&c);
     early.grown = Some(grown);
-    let finished = store_test(csv, early, |store| store.finish());
+    let finished = store_test(csv, early, |store| store.finish().unwrap());
     assert!(
         finished.new_columns.is_empty(),
         "{:?}",
