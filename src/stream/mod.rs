@@ -130,7 +130,7 @@ impl Default for Tuning {
             piece: 1 << 20,
             early_after_scan: false,
             leave_every: 0,
-            direct: 1 << 16,
+            direct: 1 << 12,
             spill: true,
         }
     }
