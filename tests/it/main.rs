@@ -26,6 +26,7 @@ mod roundtrip;
 mod screen;
 mod show;
 mod signals;
+mod stream_json;
 mod streams;
 mod terminal;
 mod unmerge;
