@@ -251,4 +251,12 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn cells_are_read_with_their_quotes_undone() {
+        let row = br#"7,"a,b","say ""hi""",,"1;2""#;
+        let cells: Vec<String> = (0..6).map(|n| cell(row, n).into_owned()).collect();
+        assert_eq!(cells, ["7", "a,b", "say \"hi\"", "", "1;2", ""]);
+        assert_eq!(cell(b"1", 0), "1");
+    }
 }

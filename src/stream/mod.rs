@@ -1,29 +1,33 @@
-//! Applying a plan to a CSV or JSON Lines file without loading the export
-//! (batch runs on whole-portal exports).
+//! Applying a plan to an export file without loading it (batch runs on
+//! whole-portal exports): CSV, JSON Lines and JSON documents.
 //!
 //! Two passes over the file:
-//! 1. read it record by record and keep only what the plan needs: the
-//!    contacts it names (as their raw record), the contacts whose
+//! 1. read it record by record with the format's record reader
+//!    ([`crate::format::records`]), every record checked as the in-memory
+//!    reader checks it, and keep only what the plan needs: the contacts it
+//!    names (where their bytes are), the contacts whose
 //!    `hs_merged_object_ids` redirect one of its ids, and where every record
 //!    starts;
 //! 2. after the whole plan has run (all or nothing, as in memory), copy the
 //!    file to the output, writing the merged contacts in their primaries'
 //!    places and leaving out the secondaries. Every other record is copied
-//!    byte for byte.
+//!    byte for byte (by the kernel, into an output file).
 //!
 //! Memory is the plan's contacts, not the export's. The pair-by-pair logic
 //! is [`crate::plan::run_plan`], the same as for an export in memory.
 //!
 //! The modules, in the order of the data:
 //! - [`wanted`]: the ids the plan names, looked up for every record read;
-//! - [`scan`]: the first pass (one reader per format), keeping [`record`]s;
+//! - [`scan`]: the first pass, keeping [`record`]s;
 //! - [`early`]: pairs no other pair touches, merged on the other core
 //!   while the file is read;
 //! - [`store`]: the plan's contacts as the plan runs ([`crate::plan::Store`]);
 //! - [`columns`]: the columns merged CSV contacts add to the file's;
+//! - [`spill`]: merged JSON contacts waiting in a temporary file;
 //! - [`finish`]: what the plan leaves for the second pass;
-//! - [`write`]: the second pass, over [`chunks`] of the file, its pieces
-//!   made on both cores and written [`order`]ed.
+//! - [`write`]: the second pass (CSV, JSON Lines), over [`chunks`] of the
+//!   file, its pieces made on both cores and written [`order`]ed;
+//!   [`json_doc`]: the same for JSON documents; [`output`]: where it goes.
 
 use std::fs::File;
 use std::io::{self, Write};
@@ -149,11 +153,13 @@ pub fn can_stream(format: Format) -> bool {
     matches!(format, Format::Csv | Format::Ndjson | Format::Json)
 }
 
-/// Apply `plan` to the export in `path` (CSV or JSON Lines), writing the
-/// result to `out` in the same format, only once every pair has been
-/// validated and merged (`keep_going` as for [`crate::plan::apply_plan`]).
-/// A file the in-memory reader would refuse is refused with the same
-/// message.
+/// Apply `plan` to the export in `path` (CSV, JSON Lines or a JSON
+/// document), writing the result to `out` in the same format, only once
+/// every pair has been validated and merged (`keep_going` as for
+/// [`crate::plan::apply_plan`]). A file the in-memory reader would refuse
+/// is refused with the same message. A JSON document keeps its own bytes
+/// around the records the plan does not touch; merged contacts are written
+/// in its indentation.
 pub fn apply_file<M, J>(
     path: &Path,
     format: Format,
