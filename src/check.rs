@@ -10,7 +10,7 @@ use crate::labels::{marketable, stage_key};
 use std::path::Path;
 
 use crate::format::formula::is_formula;
-use crate::format::{each_contact_in, Format, Place, ReadError};
+use crate::format::{each_contact_in, ids_again, Format, IdSieve, Place, ReadError};
 use crate::model::{key, split_multi, Contact, Export};
 use crate::props::{is_date_property, is_valid_email, parse_counter, SUMMED_COUNTERS};
 
@@ -59,18 +59,33 @@ pub fn check_file(path: &Path, format: Option<Format>, stages: &[String]) -> Fil
     let name = path.display().to_string();
     let mut skipped = Vec::new();
     let mut checker = Checker::new(&name, stages);
+    // A file is read again for the places of ids read twice (8 bytes an
+    // id meanwhile); stdin cannot be, and keeps each id with its place.
+    let again = path.as_os_str() != "-";
+    checker.ids = !again;
+    let mut sieve = IdSieve::with_capacity(0);
     let mut contacts = 0;
     let result = each_contact_in(path, format, Some(&mut skipped), &mut |c, place| {
         contacts += 1;
+        if again {
+            sieve.note(&c.id);
+        }
         checker.check(&c, place);
-    });
+    })
+    .and_then(|_| sieve.repeats(|each| ids_again(path, format, each)));
     let mut warnings = std::mem::take(&mut checker.warnings);
     let mut problems = match result {
-        Ok(_) => {
+        Ok(repeats) => {
             let mut p: Vec<Problem> = skipped
                 .into_iter()
                 .map(|e| from_read_error(&name, e))
                 .collect();
+            // Before the contact's other problems, as when found in turn.
+            p.extend(
+                repeats
+                    .into_iter()
+                    .map(|(id, first, at)| duplicate(&name, &id, first, at)),
+            );
             p.extend(checker.problems);
             p
         }
@@ -138,11 +153,25 @@ fn from_read_error(file: &str, e: ReadError) -> Problem {
     }
 }
 
+/// An id read twice, as a problem at its second place.
+fn duplicate(file: &str, id: &str, first: Place, at: Place) -> Problem {
+    Problem {
+        file: file.into(),
+        place: Some(at.to_string()),
+        record: Some(id.into()),
+        property: None,
+        value: Some(id.into()),
+        problem: format!("duplicate id: the same id as {first}; ids must be unique in an export, and which of the two is the contact cannot be told: remove or renumber one"),
+    }
+}
+
 /// Checks contacts one at a time, remembering ids to find duplicates.
 pub struct Checker<'a> {
     file: &'a str,
     stages: &'a [String],
     first_seen: HashMap<String, Place>,
+    /// Remember ids to find duplicates (else the caller does).
+    ids: bool,
     /// Property names already checked for formulas (once per file).
     names_seen: std::collections::HashSet<String>,
     pub problems: Vec<Problem>,
@@ -156,6 +185,7 @@ impl<'a> Checker<'a> {
             file,
             stages,
             first_seen: HashMap::new(),
+            ids: true,
             names_seen: std::collections::HashSet::new(),
             problems: Vec::new(),
             warnings: Vec::new(),
@@ -167,6 +197,14 @@ impl<'a> Checker<'a> {
         self.check_formulas(c, at);
         let (file, stages) = (self.file, self.stages);
         let place = at.to_string();
+        if self.ids {
+            match self.first_seen.get(c.id.as_str()) {
+                Some(&first) => self.problems.push(duplicate(file, &c.id, first, at)),
+                None => {
+                    self.first_seen.insert(c.id.clone(), at);
+                }
+            }
+        }
         let problems = &mut self.problems;
         let mut add = |property: Option<&str>, value: Option<&str>, problem: String| {
             problems.push(Problem {
@@ -178,15 +216,7 @@ impl<'a> Checker<'a> {
                 problem,
             })
         };
-        if let Some(first) = self.first_seen.get(c.id.as_str()) {
-            add(
-                None,
-                Some(&c.id),
-                format!("duplicate id: the same id as {first}; ids must be unique in an export, and which of the two is the contact cannot be told: remove or renumber one"),
-            );
-        } else {
-            self.first_seen.insert(c.id.clone(), at);
-        }
+
         if let Some(e) = c.prop("email") {
             if !is_valid_email(e.trim()) {
                 add(Some("email"), Some(e), "not a valid email address".into());

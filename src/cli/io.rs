@@ -16,20 +16,20 @@ pub fn load(path: &Path, global: &Global) -> anyhow::Result<Export> {
     Ok(format::read_path(path, global.input_format)?)
 }
 
-/// Only the contacts with these ids, read one at a time from the export
-/// (the first with each id); the rest is not kept.
+/// Only the contacts with these ids, from one pass over the export that
+/// parses only them (the first with each); every other record is checked
+/// as it is read, and the export is refused as a whole reading refuses it.
 pub fn load_contacts(
     path: &Path,
     global: &Global,
     ids: &[&str],
 ) -> anyhow::Result<std::collections::HashMap<String, crate::model::Contact>> {
-    let mut found = std::collections::HashMap::new();
-    format::for_each_contact(path, global.input_format, &mut |c| {
-        if ids.contains(&c.id.as_str()) && !found.contains_key(&c.id) {
-            found.insert(c.id.clone(), c);
-        }
-    })?;
-    Ok(found)
+    Ok(format::find_contacts(
+        path,
+        global.input_format,
+        ids,
+        format::Reading::Whole,
+    )?)
 }
 
 /// The format of the input: `--input-format`, else its extension (`None`

@@ -5,11 +5,16 @@ pub mod csv;
 pub mod formula;
 pub mod json;
 pub mod ndjson;
+mod open;
 pub mod records;
 pub mod value;
 
 use std::io::{self, Read, Write};
 use std::path::Path;
+
+pub(crate) use open::ids_again;
+use open::Source;
+pub use open::{each_contact_in, find_contacts, for_each_contact, Reading};
 
 use crate::model::{Contact, Export, Layout};
 
@@ -88,120 +93,6 @@ pub fn each_contact(
 ) -> Result<(), ReadError> {
     let reader = records::Reader::new(bytes, format, file)?;
     records::each(reader, skipped, on_contact).map(|_| ())
-}
-
-/// Read an export (`-` is stdin) one contact at a time, handing each to
-/// `f` without keeping the export: for commands that need a few fields of
-/// each contact of a large file (`dupes`). The file is read a piece at a
-/// time; stdin of no known format is held to tell its format.
-pub fn for_each_contact(
-    path: &Path,
-    format: Option<Format>,
-    f: &mut dyn FnMut(Contact),
-) -> Result<(), ReadError> {
-    // An export that holds one id twice is refused, as [`read_path`]
-    // refuses it, once every contact has been read.
-    let mut sieve = IdSieve::with_capacity(0);
-    let (source, file) = Source::open_twice(path, format)?;
-    records::each(source.reader(&file)?, None, &mut |c, _| {
-        sieve.note(&c.id);
-        f(c)
-    })?;
-    sieve.confirm(&file, |again| {
-        let mut reader = source.reopen(path, &file)?;
-        while let Some(item) = reader.next_item()? {
-            if let records::Item::Record(r) = item {
-                again(&r.id, r.place);
-            }
-        }
-        Ok(())
-    })
-}
-
-/// Where an export is read from: a file (read a piece at a time), or
-/// stdin (read a piece at a time when its format is known, else held
-/// whole to tell it).
-enum Source {
-    File(std::fs::File, Format),
-    Stdin(Format),
-    Held(Vec<u8>, Format),
-}
-
-impl Source {
-    /// Open `path` (`-` is stdin); gives its name for messages.
-    fn open(path: &Path, format: Option<Format>) -> Result<(Source, String), ReadError> {
-        if path.as_os_str() == "-" {
-            return Ok(match format {
-                Some(f) => (Source::Stdin(f), "<stdin>".to_string()),
-                None => {
-                    let (bytes, format, file) = read_file(path, None)?;
-                    (Source::Held(bytes, format), file)
-                }
-            });
-        }
-        let file = path.display().to_string();
-        let Some(format) = format.or_else(|| Format::from_path(path)) else {
-            return Err(ReadError::UnknownFormat { file });
-        };
-        let f = std::fs::File::open(path).map_err(|err| ReadError::Io {
-            file: file.clone(),
-            err,
-        })?;
-        Ok((Source::File(f, format), file))
-    }
-
-    /// [`Source::open`] for two readings: stdin is held.
-    fn open_twice(path: &Path, format: Option<Format>) -> Result<(Source, String), ReadError> {
-        match Source::open(path, format)? {
-            (Source::Stdin(format), _) => {
-                let (bytes, _, file) = read_file(path, Some(format))?;
-                Ok((Source::Held(bytes, format), file))
-            }
-            other => Ok(other),
-        }
-    }
-
-    /// The record reader over it.
-    fn reader(&self, file: &str) -> Result<records::Reader<Box<dyn Read + '_>>, ReadError> {
-        let (src, format): (Box<dyn Read + '_>, Format) = match self {
-            Source::File(f, format) => (Box::new(f), *format),
-            Source::Stdin(format) => (Box::new(io::stdin()), *format),
-            Source::Held(bytes, format) => (Box::new(&bytes[..]), *format),
-        };
-        records::Reader::new(src, format, file)
-    }
-
-    /// A second reader from the start (of a source from
-    /// [`Source::open_twice`]).
-    fn reopen(
-        &self,
-        path: &Path,
-        file: &str,
-    ) -> Result<records::Reader<Box<dyn Read + '_>>, ReadError> {
-        match self {
-            Source::File(_, format) => {
-                let f = std::fs::File::open(path).map_err(|err| ReadError::Io {
-                    file: file.into(),
-                    err,
-                })?;
-                records::Reader::new(Box::new(f) as Box<dyn Read>, *format, file)
-            }
-            _ => self.reader(file),
-        }
-    }
-}
-
-/// [`each_contact`] for a file (`-` is stdin), read a piece at a time.
-/// Gives the file's name for messages.
-pub fn each_contact_in(
-    path: &Path,
-    format: Option<Format>,
-    skipped: Option<&mut Vec<ReadError>>,
-    on_contact: &mut dyn FnMut(Contact, Place),
-) -> Result<String, ReadError> {
-    let (source, file) = Source::open(path, format)?;
-    records::each(source.reader(&file)?, skipped, on_contact)?;
-    Ok(file)
 }
 
 /// The bytes of a file, or of stdin for `-`, and its name for messages
@@ -424,6 +315,11 @@ impl IdSieve {
     fn hash(id: &str) -> u64 {
         use std::hash::BuildHasher;
         rustc_hash::FxBuildHasher.hash_one(id)
+    }
+
+    /// How many ids were noted.
+    pub(crate) fn len(&self) -> usize {
+        self.hashes.len()
     }
 
     /// A contact's id was read.

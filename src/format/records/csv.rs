@@ -229,6 +229,7 @@ impl Csv {
         input: &mut Input<R>,
         keep: u64,
         file: &str,
+        full: bool,
     ) -> Result<Option<Found>, ReadError> {
         let Some((range, line)) = self.row(input, keep, file)? else {
             return Ok(None);
@@ -252,11 +253,18 @@ impl Csv {
         if id.is_empty() {
             return Ok(Some(Found::Bad(no_id(&self.layout, line, file))));
         }
+        let parsed = if full {
+            let cells = cells(text, &self.cells);
+            let c = contact_from_row(&self.layout, cells.iter().map(|c| c.as_ref()), line, file);
+            Some(Box::new(c?))
+        } else {
+            None
+        };
         Ok(Some(Found::Record {
             range,
             id: id.to_string(),
             place: Place::Line(line),
-            parsed: None,
+            parsed,
         }))
     }
 }

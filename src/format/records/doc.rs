@@ -127,8 +127,13 @@ impl Doc {
         keep: u64,
         text_start: u64,
         file: &str,
-        checker: &mut Checker,
+        checker: Option<&mut Checker>,
     ) -> Res<Option<Found>> {
+        let mut fallback = Checker::default();
+        let (checker, full) = match checker {
+            Some(c) => (c, false),
+            None => (&mut fallback, true),
+        };
         debug_assert_eq!(text_start, self.text_start);
         loop {
             let c = self.peek(input, keep, file)?;
@@ -161,7 +166,9 @@ impl Doc {
                     return Err(self.fault(input, keep, file))
                 }
                 (Phase::Item { .. }, Some(_)) => {
-                    return self.contact(input, keep, file, checker).map(Some)
+                    return self
+                        .contact(input, keep, file, (!full).then_some(&mut *checker))
+                        .map(Some)
                 }
                 (Phase::AfterItem, Some(b',')) => {
                     self.pos += 1;
@@ -301,6 +308,37 @@ impl Doc {
         }
     }
 
+    /// serde_json's error for a value at `from`, `down` levels into the
+    /// document, nested deeper than it reads: the value read after `down`
+    /// brackets standing in for the document around it.
+    fn too_deep_error<R: Read>(
+        &self,
+        input: &Input<R>,
+        from: u64,
+        down: usize,
+        file: &str,
+    ) -> ReadError {
+        let rest = input.from(from);
+        let valid = match std::str::from_utf8(rest) {
+            Ok(t) => t,
+            Err(e) => std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or_default(),
+        };
+        let text = format!("{}{valid}", "[".repeat(down));
+        match value::parse(&text) {
+            Err(e) => self.syntax_at(input, &e, text.as_bytes(), down, from, file),
+            // Not reached: the value is nested deeper than serde_json reads.
+            Ok(_) => {
+                let (line, column) = input.line_col(from, self.text_start);
+                ReadError::Syntax {
+                    file: file.into(),
+                    line,
+                    column,
+                    what: "malformed JSON: recursion limit exceeded".into(),
+                }
+            }
+        }
+    }
+
     /// A key of the top object, and its value: the list of contacts, or a
     /// value read in full and kept.
     fn key<R: Read>(
@@ -392,12 +430,16 @@ impl Doc {
             }
             match value::parse_first(text) {
                 Ok((v, repeated, used)) => {
+                    if too_deep(&text[..used], &v, 1) {
+                        return Err(self.too_deep_error(input, from, 1, file));
+                    }
                     self.pos = from + used as u64;
                     return Ok((v, repeated));
                 }
                 Err(e) if e.is_eof() && !input.eof => {
                     input.more(keep.min(from)).map_err(io_error(file))?;
                 }
+                Err(e) if is_recursion(&e) => return Err(self.too_deep_error(input, from, 1, file)),
                 Err(e) => return Err(self.syntax_at(input, &e, text, 0, from, file)),
             }
         }
@@ -410,10 +452,10 @@ impl Doc {
         input: &mut Input<R>,
         keep: u64,
         file: &str,
-        checker: &mut Checker,
+        mut checker: Option<&mut Checker>,
     ) -> Res<Found> {
         let from = self.pos;
-        loop {
+        while let Some(checker) = checker.as_deref_mut() {
             let rest = input.from(from);
             match checker.contact(rest, 0) {
                 Light::Ok { end, id } => {
@@ -437,15 +479,19 @@ impl Doc {
             }
         }
         // Not sure: serde_json parses it, from its first byte.
+        // (Bytes that are not UTF-8 in a contact it cannot read are named
+        // by [`super::Reader::refuse`], which reads the rest for them.)
         loop {
             let rest = input.from(from);
-            if let Err(e) = std::str::from_utf8(rest) {
-                if e.error_len().is_some() || input.eof {
-                    return Err(self.not_utf8(input, from + e.valid_up_to() as u64, file));
-                }
-            }
             match value::parse_first(rest) {
                 Ok((v, repeated, used)) => {
+                    if let Err(e) = std::str::from_utf8(&rest[..used]) {
+                        return Err(self.not_utf8(input, from + e.valid_up_to() as u64, file));
+                    }
+                    let down = if self.object { 2 } else { 1 };
+                    if too_deep(&rest[..used], &v, down) {
+                        return Err(self.too_deep_error(input, from, down, file));
+                    }
                     self.index += 1;
                     self.pos = from + used as u64;
                     self.phase = Phase::AfterItem;
@@ -454,10 +500,20 @@ impl Doc {
                 Err(e) if e.is_eof() && !input.eof => {
                     input.more(keep.min(from)).map_err(io_error(file))?;
                 }
+                Err(e) if is_recursion(&e) => {
+                    let down = if self.object { 2 } else { 1 };
+                    return Err(self.too_deep_error(input, from, down, file));
+                }
                 Err(e) => return Err(self.syntax_at(input, &e, rest, 0, from, file)),
             }
         }
     }
+}
+
+/// serde_json's refusal of a value nested too deep (found earlier, in the
+/// document, than in the value read alone).
+fn is_recursion(e: &serde_json::Error) -> bool {
+    e.to_string().starts_with("recursion limit exceeded")
 }
 
 /// A contact parsed in full: a record, or why it cannot be read.
@@ -498,6 +554,22 @@ pub(crate) fn contact(raw: &[u8], place: Place, file: &str) -> Result<Contact, R
         Found::Bad(e) => Err(e),
         Found::Record { .. } => unreachable!("parsed in full"),
     }
+}
+
+/// serde_json reads a document nested up to 127 deep: whether `v` (of
+/// the text `bytes`), `down` levels into the document, is nested deeper,
+/// as a parse of it alone does not say.
+fn too_deep(bytes: &[u8], v: &Value, down: usize) -> bool {
+    const LIMIT: usize = 127;
+    fn depth(v: &Value) -> usize {
+        match v {
+            Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+            Value::Object(m) => 1 + m.values().map(depth).max().unwrap_or(0),
+            _ => 0,
+        }
+    }
+    // Counting brackets (quoted ones too) bounds the depth cheaply.
+    memchr::memchr2_iter(b'[', b'{', bytes).count() + down > LIMIT && depth(v) + down > LIMIT
 }
 
 fn top_level(file: &str, what: String) -> ReadError {

@@ -91,6 +91,14 @@ impl<'a> Record<'a> {
             How::Doc(Some(c)) | How::Parsed(c) => Ok((**c).clone()),
         }
     }
+
+    /// [`Record::contact`], without a copy when it was parsed as it was read.
+    pub fn into_contact(self) -> Result<Contact, ReadError> {
+        match self.how {
+            How::Doc(Some(c)) | How::Parsed(c) => Ok(*c),
+            _ => self.contact(),
+        }
+    }
 }
 
 enum State {
@@ -111,6 +119,9 @@ pub struct Reader<R> {
     /// The end of the last record handed out.
     prev_end: u64,
     done: bool,
+    /// Every record will be parsed in full: parse it as it is read
+    /// instead of checking it first ([`Reader::parse_all`]).
+    full: bool,
 }
 
 impl<R: Read> Reader<R> {
@@ -156,7 +167,16 @@ impl<R: Read> Reader<R> {
             text_start,
             prev_end: 0,
             done: false,
+            full: false,
         })
+    }
+
+    /// Every record will be asked for in full ([`Record::into_contact`]):
+    /// records are parsed as they are read, not checked first and parsed
+    /// again.
+    pub fn parse_all(mut self) -> Self {
+        self.full = true;
+        self
     }
 
     /// The next record, or `None` at the end. An error is one the rest
@@ -225,19 +245,19 @@ impl<R: Read> Reader<R> {
             return Ok(None);
         }
         let found = match &mut self.state {
-            State::Csv(s) => s.next(&mut self.input, self.prev_end, &self.file)?,
+            State::Csv(s) => s.next(&mut self.input, self.prev_end, &self.file, self.full)?,
             State::Lines(s) => s.next(
                 &mut self.input,
                 self.prev_end,
                 &self.file,
-                &mut self.checker,
+                (!self.full).then_some(&mut self.checker),
             )?,
             State::Doc(s) => s.next(
                 &mut self.input,
                 self.prev_end,
                 self.text_start,
                 &self.file,
-                &mut self.checker,
+                (!self.full).then_some(&mut self.checker),
             )?,
         };
         if found.is_none() {
@@ -359,13 +379,17 @@ pub(crate) fn io_error(file: &str) -> impl Fn(std::io::Error) -> ReadError + '_ 
 /// with `skipped`, records that cannot be read are listed there and the
 /// rest is still read. Gives the layout.
 pub fn each<R: Read>(
-    mut reader: Reader<R>,
+    reader: Reader<R>,
     mut skipped: Option<&mut Vec<ReadError>>,
     on_contact: &mut dyn FnMut(Contact, Place),
 ) -> Result<Layout, ReadError> {
+    let mut reader = reader.parse_all();
     while let Some(item) = reader.next_item()? {
         let read = match item {
-            Item::Record(r) => r.contact().map(|c| (c, r.place)),
+            Item::Record(r) => {
+                let at = r.place;
+                r.into_contact().map(|c| (c, at))
+            }
             Item::Bad(e) => Err(e),
         };
         match (read, skipped.as_deref_mut()) {

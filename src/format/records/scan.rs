@@ -10,9 +10,6 @@
 //! surrogate, deep nesting, a wrong shape) is [`Light::NotSure`], and the
 //! reader then parses the record in full, which gives the exact message.
 
-use rustc_hash::FxBuildHasher;
-use std::hash::BuildHasher;
-
 use crate::model::key;
 
 /// What the light check found.
@@ -116,6 +113,35 @@ static STOP: [bool; 256] = {
     t[b'\\' as usize] = true;
     t
 };
+
+/// Whether any of the eight bytes of `w` may be one a string scan stops
+/// at (a quote, a backslash, a control character); a `true` for none is
+/// harmless, the bytes are then looked at one by one.
+#[inline]
+fn has_stop(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+    (control | zero(w ^ (ONES * b'"' as u64)) | zero(w ^ (ONES * b'\\' as u64))) != 0
+}
+
+/// A hash of a key, eight bytes at a time.
+#[inline]
+fn key_hash(k: &[u8]) -> u64 {
+    const K: u64 = 0xf135_7aea_2e62_a9c5;
+    let mut h = k.len() as u64;
+    let mut chunks = k.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        h = (h.rotate_left(26) ^ w).wrapping_mul(K);
+    }
+    let mut last = 0u64;
+    for (i, &c) in chunks.remainder().iter().enumerate() {
+        last |= (c as u64) << (8 * i);
+    }
+    (h.rotate_left(26) ^ last).wrapping_mul(K)
+}
 
 fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\n' | b'\r' | b'\t')
@@ -234,17 +260,28 @@ impl Checker {
     /// The rule for a member `key` of an object read under `rule`.
     fn member_rule(rule: Rule, key: &[u8]) -> Rule {
         match rule {
-            Rule::Contact => match std::str::from_utf8(key).unwrap_or("") {
-                key::ID => Rule::Id,
-                key::PROPERTIES => Rule::Props,
-                key::HISTORY => Rule::History,
-                key::ASSOCIATIONS => Rule::Assocs,
-                key::ENGAGEMENTS | key::VISITS | key::FORM_SUBMISSIONS | key::USERTOKENS => {
+            Rule::Contact => {
+                let is = |name: &str| key == name.as_bytes();
+                if is(key::ID) {
+                    Rule::Id
+                } else if is(key::PROPERTIES) {
+                    Rule::Props
+                } else if is(key::HISTORY) {
+                    Rule::History
+                } else if is(key::ASSOCIATIONS) {
+                    Rule::Assocs
+                } else if is(key::ENGAGEMENTS)
+                    || is(key::VISITS)
+                    || is(key::FORM_SUBMISSIONS)
+                    || is(key::USERTOKENS)
+                {
                     Rule::ListOrNull
+                } else if is(key::SUBSCRIPTIONS) {
+                    Rule::Subscriptions
+                } else {
+                    Rule::Any
                 }
-                key::SUBSCRIPTIONS => Rule::Subscriptions,
-                _ => Rule::Any,
-            },
+            }
             Rule::Props => Rule::Scalar,
             Rule::History => Rule::ListOfObjects,
             Rule::Assocs => Rule::AssocList,
@@ -282,7 +319,7 @@ impl Checker {
             if escaped || name.first() == Some(&b'$') {
                 return Err(Stop::NotSure);
             }
-            self.keys.push(FxBuildHasher.hash_one(name));
+            self.keys.push(key_hash(name));
             let member = Self::member_rule(rule, name);
             match (rule, name) {
                 (Rule::Contact | Rule::AssocEntry, b"id") => seen |= SEEN_ID,
@@ -369,6 +406,13 @@ fn string(b: &[u8], i: usize) -> Res<(usize, bool)> {
     let mut at = i + 1;
     let mut escaped = false;
     loop {
+        // Eight bytes at a time while none of them stops the scan.
+        while let Some(w) = b.get(at..at + 8) {
+            if has_stop(u64::from_le_bytes(w.try_into().expect("8 bytes"))) {
+                break;
+            }
+            at += 8;
+        }
         while at < b.len() && !STOP[b[at] as usize] {
             at += 1;
         }
@@ -479,6 +523,20 @@ mod tests {
             Light::Ok { id, .. } => Some(text[id.start..id.end].to_string()),
             _ => None,
         }
+    }
+
+    #[test]
+    fn eight_bytes_with_a_stop_are_never_skipped() {
+        for stop in [b'"', b'\\', 0, 0x1f, b'\n'] {
+            for at in 0..8 {
+                let mut w = *b"abcdefgh";
+                w[at] = stop;
+                assert!(has_stop(u64::from_le_bytes(w)), "{stop} at {at}");
+            }
+        }
+        assert!(!has_stop(u64::from_le_bytes(*b"ab cd\x7f\xc3\xa9")));
+        assert_ne!(key_hash(b"email"), key_hash(b"emaik"));
+        assert_ne!(key_hash(b"abcdefgh1"), key_hash(b"abcdefgh2"));
     }
 
     #[test]
