@@ -24,8 +24,13 @@ pub(crate) enum JsonStyle {
     #[default]
     Compact,
     /// Indented by `unit` per level, every line after the first starting
-    /// with `base` (the indentation of the document's records).
-    Pretty { unit: Box<[u8]>, base: Box<[u8]> },
+    /// with `base` (the indentation of the document's records); lines end
+    /// as the document's (`crlf`: CRLF).
+    Pretty {
+        unit: Box<[u8]>,
+        base: Box<[u8]>,
+        crlf: bool,
+    },
 }
 
 impl JsonStyle {
@@ -38,6 +43,7 @@ impl JsonStyle {
             None => return JsonStyle::Compact,
         };
         let base = &prefix[line_start..];
+        let crlf = line_start >= 2 && prefix[line_start - 2] == b'\r';
         if !base.iter().all(|b| matches!(b, b' ' | b'\t')) {
             return JsonStyle::Compact;
         }
@@ -51,6 +57,7 @@ impl JsonStyle {
         JsonStyle::Pretty {
             unit: unit.into(),
             base: base.into(),
+            crlf,
         }
     }
 
@@ -58,7 +65,7 @@ impl JsonStyle {
     pub(crate) fn encode(&self, c: &Contact) -> Vec<u8> {
         match self {
             JsonStyle::Compact => serde_json::to_vec(c).expect("a contact always serializes"),
-            JsonStyle::Pretty { unit, base } => {
+            JsonStyle::Pretty { unit, base, crlf } => {
                 let mut flat = Vec::new();
                 let formatter = serde_json::ser::PrettyFormatter::with_indent(unit);
                 let mut ser = serde_json::Serializer::with_formatter(&mut flat, formatter);
@@ -67,6 +74,9 @@ impl JsonStyle {
                 let mut out = Vec::with_capacity(flat.len() + lines * base.len());
                 for (k, line) in flat.split(|&b| b == b'\n').enumerate() {
                     if k > 0 {
+                        if *crlf {
+                            out.push(b'\r');
+                        }
                         out.push(b'\n');
                         out.extend_from_slice(base);
                     }
@@ -192,6 +202,7 @@ mod tests {
         let four = JsonStyle::Pretty {
             unit: (*b"    ").into(),
             base: (*b"    ").into(),
+            crlf: false,
         };
         assert_eq!(JsonStyle::of(b"[\n    ", 1), four);
         let tabs = JsonStyle::of(b"{\n\t\"results\": [\n\t\t", 2);
@@ -200,6 +211,7 @@ mod tests {
             JsonStyle::Pretty {
                 unit: (*b"\t").into(),
                 base: (*b"\t\t").into(),
+                crlf: false,
             }
         );
         let mut c = Contact::new("1");
@@ -211,7 +223,10 @@ mod tests {
         );
         assert!(text.ends_with("\n\t\t}"), "{text:?}");
         assert_eq!(JsonStyle::of(b"[", 1), JsonStyle::Compact);
-        assert_eq!(JsonStyle::of(b"[\n  ", 1), JsonStyle::of(b"[\r\n  ", 1));
+        let crlf = JsonStyle::of(b"\xEF\xBB\xBF[\r\n  ", 1);
+        let text = String::from_utf8(crlf.encode(&c)).unwrap();
+        assert!(text.starts_with("{\r\n    \"id\": \"1\",\r\n"), "{text:?}");
+        assert!(!text.replace("\r\n", "").contains('\n'), "{text:?}");
     }
 
     #[test]
