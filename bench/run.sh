@@ -5,7 +5,8 @@
 #   bench/run.sh [SIZES...]        default: 100000 1000000
 #   RUNS=5 bench/run.sh 100000     runs per measurement (median reported)
 #   BIN=path/to/contact-merge      measure another build (e.g. an older commit)
-#   FORMATS=csv                    only these formats (default: csv ndjson)
+#   FORMATS=csv                    only these formats (default: csv ndjson; json
+#                                  too: FORMATS="csv ndjson json")
 #   PAUSE=PATTERN                  SIGSTOP the processes whose command line
 #                                  matches PATTERN (pkill -f) during each
 #                                  measurement, e.g. a fuzzer in the background
@@ -49,9 +50,13 @@ printf '| contacts | format | input MB | floor: copy s (MB) | floor: parse+write
 printf '|---|---|---|---|---|---|---|---|---|---|---|---|\n'
 for n in "${sizes[@]}"; do
   dir=$data/$n
-  if [ ! -f "$dir/truth.csv" ] || [ ! -f "$dir/contacts.ndjson" ]; then
-    "$gen" --contacts "$n" --seed 42 --out "$dir" --formats csv,ndjson 2>/dev/null
-  fi
+  formats=${FORMATS:-csv ndjson}
+  for fmt in $formats; do
+    if [ ! -f "$dir/truth.csv" ] || [ ! -f "$dir/contacts.$fmt" ]; then
+      "$gen" --contacts "$n" --seed 42 --out "$dir" --formats "${formats// /,}" 2>/dev/null
+      break
+    fi
+  done
   printf 'primary_id,secondary_id\n' > "$dir/empty.csv"
   for fmt in ${FORMATS:-csv ndjson}; do
     in=$dir/contacts.$fmt

@@ -53,9 +53,10 @@ for dir in "$fixtures" "$fixtures/odd" "$fixtures/bad"; do
     done
 done
 if [[ $target == stream ]]; then
-    # The first byte picks the format (even: CSV, odd: JSON Lines) and the
-    # options (2: --keep-going, 4: a pair naming a merged-away id).
-    for dir in "$fixtures" "$fixtures/odd" seeds/csv seeds/ndjson; do
+    # The first byte picks the format (8: JSON; else even: CSV, odd: JSON
+    # Lines) and the options (2: --keep-going, 4: a pair naming a
+    # merged-away id).
+    for dir in "$fixtures" "$fixtures/odd" seeds/csv seeds/ndjson seeds/json; do
         for f in "$dir"/*.csv; do
             for b in 0 6; do
                 { printf "\\x0$b"; cat "$f"; } >"$corpus/fixture-$b-$(basename "$f")"
@@ -64,6 +65,11 @@ if [[ $target == stream ]]; then
         for f in "$dir"/*.ndjson; do
             for b in 1 7; do
                 { printf "\\x0$b"; cat "$f"; } >"$corpus/fixture-$b-$(basename "$f")"
+            done
+        done
+        for f in "$dir"/*.json; do
+            for b in 08 0e; do
+                { printf "\\x$b"; cat "$f"; } >"$corpus/fixture-$b-$(basename "$f")"
             done
         done
     done

@@ -1,5 +1,5 @@
-//! The streamed way: [`crate::stream::apply_file`] over a CSV or JSON
-//! Lines file, written back in its own format.
+//! The streamed way: [`crate::stream::apply_input`] over a CSV, JSON Lines
+//! or JSON document file, written back in its own format.
 
 use std::io::Write;
 use std::sync::Mutex;
@@ -8,7 +8,7 @@ use super::output::{self, Journal, Target};
 use super::{steps, BatchError, Job, Merges, Outcome, Request, Written};
 use crate::format::Format;
 use crate::plan::{ApplyError, ApplyOptions, Pair, Plan, PlanFormat};
-use crate::stream::{apply_file, StreamError};
+use crate::stream::{apply_input, Input, Sink, StreamError, Tuning};
 use crate::warning::Warning;
 
 /// How a streamed attempt ended.
@@ -51,19 +51,18 @@ pub(super) fn run(
     let record = lines.as_mut().map(|w| steps::recorder(req.job, w));
     let mut tmp = target.temp_file()?;
     // The output is a temporary file (or stdout) until the plan is done.
-    let out: &mut dyn Write = match tmp.as_mut() {
-        Some(t) => t.writer(),
-        None => stdout,
+    // A file output lets the kernel copy the runs no merge touches.
+    let out = match tmp.as_mut() {
+        Some(t) => Sink::File(t.writer()),
+        None => Sink::Writer(stdout),
     };
-    let done = match apply_file(
-        req.input.path,
+    let tuning = Tuning::default();
+    let input = Input {
+        path: req.input.path,
         format,
-        plan,
-        &apply_opts,
-        merge,
-        record,
-        out,
-    ) {
+        tuning: &tuning,
+    };
+    let done = match apply_input(input, plan, &apply_opts, merge, record, out) {
         Ok(done) => done,
         Err(StreamError::Apply(ApplyError::BadPairs { report })) => {
             drop(lines);

@@ -27,6 +27,7 @@ mod roundtrip;
 mod screen;
 mod show;
 mod signals;
+mod stream_json;
 mod streams;
 mod structure;
 mod terminal;

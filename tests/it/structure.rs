@@ -10,7 +10,6 @@ const MAX_FN_LINES: usize = 80;
 /// Files still being reshaped elsewhere: neither rule is checked in them
 /// yet (paths under `src/`; a trailing `/` or `*` takes a whole prefix).
 const NOT_YET: &[&str] = &[
-    "stream*",
     "format/",
     "check.rs",
     "dupes/",
@@ -22,7 +21,10 @@ const NOT_YET: &[&str] = &[
 
 /// Functions that are tables (one entry a line), by file and name: they
 /// may be as long as their table.
-const TABLES: &[(&str, &str)] = &[];
+const TABLES: &[(&str, &str)] = &[(
+    "stream/tests/mod.rs",
+    "unreadable_files_are_refused_in_the_in_memory_words",
+)];
 
 fn not_yet(rel: &str) -> bool {
     NOT_YET.iter().any(|p| match p.strip_suffix('*') {
@@ -131,6 +133,6 @@ fn the_counter_counts_from_fn_to_its_closing_brace() {
         long_fns(&text),
         vec![("long".to_string(), 5, MAX_FN_LINES + 4)]
     );
-    assert!(not_yet("stream/scan.rs") && not_yet("stream.rs") && not_yet("format/csv.rs"));
-    assert!(!not_yet("cli/apply.rs") && !not_yet("checks.rs"));
+    assert!(not_yet("dupes/score.rs") && not_yet("format/csv.rs"));
+    assert!(!not_yet("cli/apply.rs") && !not_yet("checks.rs") && !not_yet("stream/scan.rs"));
 }

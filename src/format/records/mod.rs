@@ -349,6 +349,23 @@ fn place_line(p: Place) -> u64 {
     }
 }
 
+/// A record's bytes kept apart from their reader (`raw`, from
+/// [`Record::raw`]; a JSON Lines line may keep its line break), parsed in
+/// full as [`Record::contact`] parses them, for the file's `layout` (a
+/// JSON document's, whatever its shape).
+pub fn parse_raw(
+    layout: &Layout,
+    raw: &[u8],
+    place: Place,
+    file: &str,
+) -> Result<Contact, ReadError> {
+    match layout {
+        Layout::Csv(l) => csv::contact(l, raw, place_line(place), file),
+        Layout::Ndjson => lines::contact(raw, place_line(place), file),
+        Layout::Json { .. } => doc::contact(raw, place, file),
+    }
+}
+
 /// `Io` for the file.
 pub(crate) fn io_error(file: &str) -> impl Fn(std::io::Error) -> ReadError + '_ {
     move |err| ReadError::Io {
