@@ -1,0 +1,823 @@
+//! The match model, learned from the file itself: Fellegi–Sunter with
+//! expectation–maximisation (EM), as Splink, fastLink and dedupe do.
+//!
+//! Each candidate pair is compared field by field into a *level* per
+//! comparison (missing / exact / close / weak / different, see
+//! [`Comp::levels`]). Fields that repeat each other are one comparison
+//! with joint levels, so they are not counted as independent evidence:
+//! first and last name make one *name* comparison (same, nickname or
+//! swapped, close, last same and first differs, ...), and postal code,
+//! city, state and street address make one *place* comparison (same
+//! address, same postal code, same city, same state, different).
+//!
+//! Three classes explain the candidate pairs:
+//!
+//! - **M**, the same person: the chance of each level is learned by EM;
+//! - **H**, another person who shares details (a household member at the
+//!   same address, a namesake, a colleague): learned by EM too, so a pair
+//!   agreeing on address and last name but not on first name or birth
+//!   date is explained by H rather than M;
+//! - **U**, two people drawn at random: level chances counted on random
+//!   pairs of the file ([`RANDOM_PAIRS`]), and for exact agreement on a
+//!   value the value's own frequency (term frequency: two `Smith`s say
+//!   less than two `Zylberstein`s).
+//!
+//! The match probability of a pair is `π_M L_M / (π_M L_M + π_H L_H +
+//! π_U L_U)`, where `L_k` multiplies the chances of the pair's levels in
+//! class k and the class shares `π` are learned by EM too. Missing values
+//! are no evidence. Small files learn little: Dirichlet pseudo-counts
+//! ([`PRIOR_STRENGTH`]) pull the level chances towards sensible starting
+//! values, so a file of 30 contacts still gets a usable model.
+
+use std::collections::HashMap;
+
+use strsim::{jaro_winkler, osa_distance};
+
+use super::normalize::{is_free_mail, is_role_email};
+use super::record::{Record, Records, Sym, NONE};
+use super::score::{compare_name, digits_agree, letters, one_edit, same_email_name, Likeness};
+use super::FieldKind;
+
+/// How many random pairs estimate the U class (all pairs when the file has
+/// fewer).
+pub const RANDOM_PAIRS: u64 = 1_000_000;
+
+/// Weight of the starting level chances, in pairs, for M and H.
+pub const PRIOR_STRENGTH: f64 = 10.0;
+
+/// EM stops after this many rounds or when no parameter moves by more than
+/// [`EM_TOLERANCE`].
+pub const EM_ROUNDS: usize = 200;
+pub const EM_TOLERANCE: f64 = 1e-7;
+
+/// Bits per level in a pattern; at most 16 comparisons.
+const BITS: u32 = 4;
+pub const MAX_COMPS: usize = 16;
+
+/// A comparison: one or several fields compared together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comp {
+    Email,
+    Phone,
+    Name,
+    Place,
+    Dob,
+    IdNumber,
+    Company,
+    /// A text field, by index into [`Records::text_fields`].
+    Text(u16),
+}
+
+impl Comp {
+    /// The level names; level 0 is always "missing" (no evidence).
+    pub fn levels(&self) -> &'static [&'static str] {
+        match self {
+            Comp::Email => &[
+                "missing",
+                "same",
+                "close",
+                "same role mailbox",
+                "numbered differently",
+                "colleague",
+                "different",
+            ],
+            Comp::Phone => &["missing", "same", "close", "different"],
+            Comp::Name => &[
+                "missing",
+                "same",
+                "nickname or swapped",
+                "close",
+                "last same, first weak",
+                "first same, last weak",
+                "last same, first differs",
+                "first same, last differs",
+                "different",
+            ],
+            Comp::Place => &[
+                "missing",
+                "same address",
+                "close address",
+                "same postal code",
+                "same city",
+                "same state",
+                "different",
+            ],
+            Comp::Dob | Comp::IdNumber | Comp::Company | Comp::Text(_) => {
+                &["missing", "same", "close", "different"]
+            }
+        }
+    }
+
+    /// The name shown in explanations.
+    pub fn label(&self, rs: &Records) -> String {
+        match self {
+            Comp::Email => "email".into(),
+            Comp::Phone => "phone".into(),
+            Comp::Name => "name".into(),
+            Comp::Place => "place".into(),
+            Comp::Dob => "date of birth".into(),
+            Comp::IdNumber => "id number".into(),
+            Comp::Company => "company".into(),
+            Comp::Text(i) => rs.text_fields[*i as usize].clone(),
+        }
+    }
+
+    /// Starting chances of levels 1.. for the same person (M) and for
+    /// another person sharing details (H).
+    fn start(&self) -> (&'static [f64], &'static [f64]) {
+        match self {
+            Comp::Email => (
+                &[0.70, 0.10, 0.02, 0.005, 0.02, 0.155],
+                &[0.05, 0.02, 0.05, 0.05, 0.20, 0.63],
+            ),
+            Comp::Phone => (&[0.75, 0.05, 0.20], &[0.30, 0.05, 0.65]),
+            Comp::Name => (
+                &[0.70, 0.08, 0.10, 0.03, 0.03, 0.02, 0.02, 0.02],
+                &[0.10, 0.01, 0.03, 0.06, 0.01, 0.50, 0.05, 0.24],
+            ),
+            Comp::Place => (
+                &[0.60, 0.10, 0.10, 0.05, 0.05, 0.10],
+                &[0.50, 0.05, 0.15, 0.10, 0.05, 0.15],
+            ),
+            Comp::Dob | Comp::IdNumber => (&[0.80, 0.12, 0.08], &[0.05, 0.05, 0.90]),
+            Comp::Company | Comp::Text(_) => (&[0.60, 0.10, 0.30], &[0.30, 0.05, 0.65]),
+        }
+    }
+}
+
+/// The comparisons the fields of `rs` make, in a fixed order.
+pub fn comps(rs: &Records) -> Vec<Comp> {
+    let has = |k: FieldKind| rs.fields.iter().any(|f| f.kind == k);
+    let mut out = Vec::new();
+    if has(FieldKind::Email) {
+        out.push(Comp::Email);
+    }
+    if has(FieldKind::Phone) {
+        out.push(Comp::Phone);
+    }
+    if has(FieldKind::FirstName) || has(FieldKind::LastName) {
+        out.push(Comp::Name);
+    }
+    if [
+        FieldKind::Zip,
+        FieldKind::City,
+        FieldKind::State,
+        FieldKind::Address,
+    ]
+    .into_iter()
+    .any(has)
+    {
+        out.push(Comp::Place);
+    }
+    if has(FieldKind::Dob) {
+        out.push(Comp::Dob);
+    }
+    if has(FieldKind::IdNumber) {
+        out.push(Comp::IdNumber);
+    }
+    if has(FieldKind::Company) {
+        out.push(Comp::Company);
+    }
+    for i in 0..rs.text_fields.len() {
+        if out.len() < MAX_COMPS {
+            out.push(Comp::Text(i as u16));
+        }
+    }
+    out
+}
+
+fn close_text(rs: &Records, x: Sym, y: Sym) -> bool {
+    jaro_winkler(rs.symbols.str(x), rs.symbols.str(y)) >= 0.9
+}
+
+/// Level of a simple field: missing 0, same 1, close 2, different 3.
+fn simple(x: Sym, y: Sym, close: impl Fn() -> bool) -> u8 {
+    if x == NONE || y == NONE {
+        0
+    } else if x == y {
+        1
+    } else if close() {
+        2
+    } else {
+        3
+    }
+}
+
+fn email_level(a: &Record, b: &Record) -> u8 {
+    if a.emails.is_empty() || b.emails.is_empty() {
+        return 0;
+    }
+    if a.emails.iter().any(|e| b.emails.contains(e)) {
+        let person = a
+            .emails
+            .iter()
+            .any(|e| b.emails.contains(e) && !is_role_email(e));
+        return if person { 1 } else { 3 };
+    }
+    let (mut close, mut numbered, mut colleagues) = (false, false, false);
+    for x in a.emails.iter() {
+        let (lx, dx) = x.rsplit_once('@').unwrap_or((x, ""));
+        for y in b.emails.iter() {
+            let (ly, dy) = y.rsplit_once('@').unwrap_or((y, ""));
+            if dx == dy {
+                if one_edit(lx, ly) && digits_agree(lx, ly) {
+                    close = true;
+                } else if letters(lx).eq(letters(ly)) {
+                    numbered = true;
+                } else if !is_free_mail(dx) {
+                    colleagues = true;
+                }
+            } else if same_email_name(lx, ly) {
+                close = true;
+            }
+        }
+    }
+    if close {
+        2
+    } else if numbered {
+        4
+    } else if colleagues {
+        5
+    } else {
+        6
+    }
+}
+
+fn phone_level(a: &Record, b: &Record) -> u8 {
+    if a.phones.is_empty() || b.phones.is_empty() {
+        return 0;
+    }
+    let any = |f: &dyn Fn(&super::normalize::Phone, &super::normalize::Phone) -> bool| {
+        a.phones.iter().any(|x| b.phones.iter().any(|y| f(x, y)))
+    };
+    if any(&|x, y| x.same(y)) {
+        1
+    } else if any(&|x, y| x.similar(y)) {
+        2
+    } else {
+        3
+    }
+}
+
+fn name_level(rs: &Records, a: &Record, b: &Record) -> u8 {
+    if a.first != NONE
+        && a.last != NONE
+        && a.first != a.last
+        && a.first == b.last
+        && a.last == b.first
+    {
+        return 2;
+    }
+    // s: same, n: nickname, c: close, w: weak (part, initial), d: differs,
+    // m: missing.
+    let class = |l: Likeness| match l {
+        Likeness::Missing => b'm',
+        Likeness::Same => b's',
+        Likeness::Nickname => b'n',
+        Likeness::Close(_) => b'c',
+        Likeness::Part | Likeness::Initial => b'w',
+        Likeness::Differs(_) => b'd',
+    };
+    let f = class(compare_name(rs, a.first, b.first, true));
+    let l = class(compare_name(rs, a.last, b.last, false));
+    let good = |c: u8| matches!(c, b's' | b'n' | b'c');
+    match (f, l) {
+        (b'm', b'm') => 0,
+        (b's', b's') => 1,
+        (b'n', b's') => 2,
+        (f, l) if good(f) && (l == b's' || l == b'c') => 3,
+        (f, l) if (l == b's' || l == b'c') && (f == b'w' || f == b'm') => 4,
+        (f, l) if good(f) && (l == b'w' || l == b'm') => 5,
+        (b'd', l) if l == b's' || l == b'c' => 6,
+        (f, b'd') if good(f) => 7,
+        _ => 8,
+    }
+}
+
+fn both(x: Sym, y: Sym) -> bool {
+    x != NONE && y != NONE
+}
+
+/// Every word of the shorter address in the longer, two words at least.
+fn address_part(x: &str, y: &str) -> bool {
+    let (s, l) = if x.len() <= y.len() { (x, y) } else { (y, x) };
+    s.split(' ').count() >= 2 && s.split(' ').all(|w| l.split(' ').any(|v| v == w))
+}
+
+fn place_level(rs: &Records, a: &Record, b: &Record) -> u8 {
+    let zip = both(a.zip, b.zip);
+    let city = both(a.city, b.city);
+    let state = both(a.state, b.state);
+    let addr = both(a.address, b.address);
+    if !(zip || city || state || addr) {
+        return 0;
+    }
+    // Another postal code and another city: not the same address,
+    // however the street reads.
+    let elsewhere = zip && a.zip != b.zip && city && a.city != b.city;
+    if addr && !elsewhere {
+        if a.address == b.address {
+            return 1;
+        }
+        let (x, y) = (rs.symbols.str(a.address), rs.symbols.str(b.address));
+        if jaro_winkler(x, y) >= 0.9 || address_part(x, y) {
+            return 2;
+        }
+    }
+    if zip && a.zip == b.zip {
+        3
+    } else if city && a.city == b.city {
+        4
+    } else if state && a.state == b.state {
+        5
+    } else {
+        6
+    }
+}
+
+fn dob_level(rs: &Records, a: &Record, b: &Record) -> u8 {
+    simple(a.dob, b.dob, || {
+        let (x, y) = (rs.symbols.str(a.dob), rs.symbols.str(b.dob));
+        // One digit off, two neighbours swapped, or day and month swapped.
+        osa_distance(x, y) <= 1
+            || (x.len() == 8
+                && y.len() == 8
+                && x[..4] == y[..4]
+                && x[4..6] == y[6..8]
+                && x[6..8] == y[4..6])
+    })
+}
+
+/// The level of each comparison for a pair, packed [`BITS`] bits each.
+pub fn pattern(rs: &Records, comps: &[Comp], a: &Record, b: &Record) -> u64 {
+    let mut p = 0u64;
+    for (n, c) in comps.iter().enumerate() {
+        let l = match c {
+            Comp::Email => email_level(a, b),
+            Comp::Phone => phone_level(a, b),
+            Comp::Name => name_level(rs, a, b),
+            Comp::Place => place_level(rs, a, b),
+            Comp::Dob => dob_level(rs, a, b),
+            Comp::IdNumber => simple(a.idnum, b.idnum, || {
+                osa_distance(rs.symbols.str(a.idnum), rs.symbols.str(b.idnum)) <= 1
+            }),
+            Comp::Company => simple(a.company, b.company, || {
+                close_text(rs, a.company, b.company)
+            }),
+            Comp::Text(i) => {
+                let (x, y) = (a.texts[*i as usize], b.texts[*i as usize]);
+                simple(x, y, || close_text(rs, x, y))
+            }
+        };
+        p |= (l as u64) << (BITS * n as u32);
+    }
+    p
+}
+
+/// The level of comparison `n` in a pattern.
+pub fn level(p: u64, n: usize) -> usize {
+    ((p >> (BITS * n as u32)) & ((1 << BITS) - 1)) as usize
+}
+
+/// How often each value occurs, per field, for term-frequency
+/// adjustments: `count[sym] / total` is the chance a random contact has
+/// the value.
+#[derive(Debug, Default)]
+struct Freq {
+    count: Vec<u32>,
+    total: u32,
+}
+
+impl Freq {
+    fn of(n_syms: usize, values: impl Iterator<Item = Sym>) -> Freq {
+        let mut f = Freq {
+            count: vec![0; n_syms],
+            total: 0,
+        };
+        for v in values.filter(|v| *v != NONE) {
+            f.count[v as usize] += 1;
+            f.total += 1;
+        }
+        f
+    }
+    /// The share of contacts (with a value) that have `v`; at least one
+    /// contact's worth.
+    fn share(&self, v: Sym) -> f64 {
+        self.count[v as usize].max(1) as f64 / self.total.max(1) as f64
+    }
+}
+
+/// The learned model.
+#[derive(Debug)]
+pub struct Model {
+    pub comps: Vec<Comp>,
+    /// Class shares among candidate pairs: same person, another person
+    /// sharing details, random.
+    pub pi: [f64; 3],
+    /// Level chances per comparison: `m[c][l]` same person, `h[c][l]`
+    /// another person sharing details, `u[c][l]` random pairs.
+    pub m: Vec<Vec<f64>>,
+    pub h: Vec<Vec<f64>>,
+    pub u: Vec<Vec<f64>>,
+    /// EM rounds run, and distinct patterns seen.
+    pub rounds: usize,
+    pub patterns: usize,
+    first: Freq,
+    last: Freq,
+    address: Freq,
+    zip: Freq,
+    city: Freq,
+    dob: Freq,
+    idnum: Freq,
+    company: Freq,
+    texts: Vec<Freq>,
+}
+
+/// One comparison's part in a pair's score.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Term {
+    pub comparison: String,
+    pub level: &'static str,
+    pub a: String,
+    pub b: String,
+    /// Chance of this level for the same person, and for two random
+    /// people (after the term-frequency adjustment).
+    pub m: f64,
+    pub u: f64,
+    /// log₂(m / u): evidence for (positive) or against.
+    pub bits: f64,
+}
+
+/// A pair's score, term by term (a waterfall).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Explanation {
+    /// log₂(π_M / π_U): the odds before any field is looked at.
+    pub prior_bits: f64,
+    pub terms: Vec<Term>,
+    /// −log₂(1 + π_H L_H / (π_U L_U)): how much "another person sharing
+    /// details" (a household member, a namesake) explains the pair
+    /// instead.
+    pub other_person_bits: f64,
+    pub total_bits: f64,
+    pub probability: f64,
+}
+
+/// A deterministic pseudo-random generator (SplitMix64).
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        ((self.next() as u128 * n as u128) >> 64) as u64
+    }
+}
+
+/// Run `f` over `items` split into one chunk per core, in parallel;
+/// results in chunk order.
+pub fn par_chunks<T: Sync, R: Send>(items: &[T], f: impl Fn(&[T]) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 16);
+    if threads == 1 || items.len() < 4096 {
+        return vec![f(items)];
+    }
+    let size = items.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items.chunks(size).map(|c| s.spawn(|| f(c))).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a scoring thread panicked"))
+            .collect()
+    })
+}
+
+impl Model {
+    /// Learn the model of `rs` from its candidate pairs (`i < j`, record
+    /// indices packed as `i << 32 | j`, sorted, no repeats).
+    pub fn fit(rs: &Records, pairs: &[u64]) -> Model {
+        let comps = comps(rs);
+        let n_syms = rs.symbols.len();
+        let recs = &rs.records;
+        let freq = |f: &dyn Fn(&Record) -> Sym| Freq::of(n_syms, recs.iter().map(f));
+        let mut model = Model {
+            pi: [0.3, 0.2, 0.5],
+            m: Vec::new(),
+            h: Vec::new(),
+            u: Vec::new(),
+            rounds: 0,
+            patterns: 0,
+            first: freq(&|r| r.first),
+            last: freq(&|r| r.last),
+            address: freq(&|r| r.address),
+            zip: freq(&|r| r.zip),
+            city: freq(&|r| r.city),
+            dob: freq(&|r| r.dob),
+            idnum: freq(&|r| r.idnum),
+            company: freq(&|r| r.company),
+            texts: (0..rs.text_fields.len())
+                .map(|t| freq(&|r| r.texts[t]))
+                .collect(),
+            comps,
+        };
+        model.u = model.random_levels(rs);
+        // Candidate patterns and how often each occurs.
+        let counted = par_chunks(pairs, |chunk| {
+            let mut counts: HashMap<u64, u64> = HashMap::new();
+            for &p in chunk {
+                let (a, b) = (&recs[(p >> 32) as usize], &recs[(p & 0xFFFF_FFFF) as usize]);
+                *counts.entry(pattern(rs, &model.comps, a, b)).or_insert(0) += 1;
+            }
+            counts
+        });
+        let mut counts: HashMap<u64, u64> = HashMap::new();
+        for c in counted {
+            for (p, n) in c {
+                *counts.entry(p).or_insert(0) += n;
+            }
+        }
+        let mut patterns: Vec<(u64, f64)> =
+            counts.into_iter().map(|(p, n)| (p, n as f64)).collect();
+        patterns.sort_unstable_by_key(|x| x.0);
+        model.patterns = patterns.len();
+        model.em(&patterns);
+        model
+    }
+
+    /// Level chances on random pairs (all pairs of a small file), with a
+    /// light pull towards "mostly different".
+    fn random_levels(&self, rs: &Records) -> Vec<Vec<f64>> {
+        let n = rs.len() as u64;
+        let all = n * n.saturating_sub(1) / 2;
+        let pairs: Vec<(u32, u32)> = if all <= RANDOM_PAIRS {
+            (0..n as u32)
+                .flat_map(|i| (i + 1..n as u32).map(move |j| (i, j)))
+                .collect()
+        } else {
+            let mut rng = Rng(n ^ 0x5EED);
+            (0..RANDOM_PAIRS)
+                .map(|_| {
+                    let i = rng.below(n) as u32;
+                    let mut j = rng.below(n - 1) as u32;
+                    if j >= i {
+                        j += 1;
+                    }
+                    (i, j)
+                })
+                .collect()
+        };
+        let comps = &self.comps;
+        let counted = par_chunks(&pairs, |chunk| {
+            let mut c: Vec<Vec<f64>> = comps.iter().map(|k| vec![0.0; k.levels().len()]).collect();
+            for &(i, j) in chunk {
+                let p = pattern(rs, comps, &rs.records[i as usize], &rs.records[j as usize]);
+                for (n, cn) in c.iter_mut().enumerate() {
+                    cn[level(p, n)] += 1.0;
+                }
+            }
+            c
+        });
+        let mut u: Vec<Vec<f64>> = comps.iter().map(|k| vec![0.0; k.levels().len()]).collect();
+        for c in counted {
+            for (un, cn) in u.iter_mut().zip(c) {
+                for (x, y) in un.iter_mut().zip(cn) {
+                    *x += y;
+                }
+            }
+        }
+        for un in u.iter_mut() {
+            let k = un.len();
+            // Pseudo-counts: ten pairs, nearly all "different", the rest
+            // spread over the agreeing levels.
+            let prior: Vec<f64> = (1..k)
+                .map(|l| {
+                    if l == k - 1 {
+                        0.99
+                    } else {
+                        0.01 / (k - 2) as f64
+                    }
+                })
+                .collect();
+            let total: f64 = un[1..].iter().sum::<f64>() + 10.0;
+            un[0] = 1.0;
+            for l in 1..k {
+                un[l] = (un[l] + 10.0 * prior[l - 1]) / total;
+            }
+        }
+        u
+    }
+
+    fn em(&mut self, patterns: &[(u64, f64)]) {
+        let starts: Vec<(&[f64], &[f64])> = self.comps.iter().map(|c| c.start()).collect();
+        let with_missing = |s: &[f64]| {
+            let mut v = vec![1.0];
+            v.extend_from_slice(s);
+            v
+        };
+        self.m = starts.iter().map(|s| with_missing(s.0)).collect();
+        self.h = starts.iter().map(|s| with_missing(s.1)).collect();
+        let total: f64 = patterns.iter().map(|p| p.1).sum();
+        if total == 0.0 {
+            return;
+        }
+        for round in 1..=EM_ROUNDS {
+            self.rounds = round;
+            let mut pi = [0.0; 3];
+            let mut cm: Vec<Vec<f64>> = self.m.iter().map(|v| vec![0.0; v.len()]).collect();
+            let mut ch = cm.clone();
+            for &(p, n) in patterns {
+                let l = self.likelihoods(p);
+                let w = [self.pi[0] * l[0], self.pi[1] * l[1], self.pi[2] * l[2]];
+                let s: f64 = w.iter().sum();
+                if s <= 0.0 || !s.is_finite() {
+                    continue;
+                }
+                let r = [w[0] / s * n, w[1] / s * n, w[2] / s * n];
+                for k in 0..3 {
+                    pi[k] += r[k];
+                }
+                for c in 0..self.comps.len() {
+                    let lv = level(p, c);
+                    cm[c][lv] += r[0];
+                    ch[c][lv] += r[1];
+                }
+            }
+            let mut moved: f64 = 0.0;
+            let s: f64 = pi.iter().sum();
+            for k in 0..3 {
+                let v = (pi[k] / s).clamp(1e-9, 1.0);
+                moved = moved.max((v - self.pi[k]).abs());
+                self.pi[k] = v;
+            }
+            for (c, st) in starts.iter().enumerate() {
+                for (probs, counts, start) in [
+                    (&mut self.m[c], &cm[c], st.0),
+                    (&mut self.h[c], &ch[c], st.1),
+                ] {
+                    let seen: f64 = counts[1..].iter().sum();
+                    for l in 1..probs.len() {
+                        let v =
+                            (counts[l] + PRIOR_STRENGTH * start[l - 1]) / (seen + PRIOR_STRENGTH);
+                        moved = moved.max((v - probs[l]).abs());
+                        probs[l] = v;
+                    }
+                }
+            }
+            if moved < EM_TOLERANCE {
+                break;
+            }
+        }
+    }
+
+    /// L_M, L_H, L_U of a pattern (no term frequencies).
+    fn likelihoods(&self, p: u64) -> [f64; 3] {
+        let mut l = [1.0; 3];
+        for c in 0..self.comps.len() {
+            let lv = level(p, c);
+            if lv != 0 {
+                l[0] *= self.m[c][lv];
+                l[1] *= self.h[c][lv];
+                l[2] *= self.u[c][lv];
+            }
+        }
+        l
+    }
+
+    /// The U chance of an exact agreement on the pair's value, by term
+    /// frequency, when the comparison has one.
+    fn tf_u(&self, rs: &Records, c: Comp, lv: usize, a: &Record) -> Option<f64> {
+        let _ = rs;
+        match (c, lv) {
+            (Comp::Name, 1) => Some(self.first.share(a.first) * self.last.share(a.last)),
+            (Comp::Place, 1) => Some(self.address.share(a.address)),
+            (Comp::Place, 3) => Some(self.zip.share(a.zip)),
+            (Comp::Place, 4) => Some(self.city.share(a.city)),
+            (Comp::Dob, 1) => Some(self.dob.share(a.dob)),
+            (Comp::IdNumber, 1) => Some(self.idnum.share(a.idnum)),
+            (Comp::Company, 1) => Some(self.company.share(a.company)),
+            (Comp::Text(i), 1) => Some(self.texts[i as usize].share(a.texts[i as usize])),
+            _ => None,
+        }
+    }
+
+    /// log₂ of π_k L_k for the three classes, term frequencies applied to
+    /// U.
+    fn log_parts(&self, rs: &Records, p: u64, a: &Record) -> [f64; 3] {
+        let mut l = [self.pi[0].log2(), self.pi[1].log2(), self.pi[2].log2()];
+        for (c, comp) in self.comps.iter().enumerate() {
+            let lv = level(p, c);
+            if lv == 0 {
+                continue;
+            }
+            l[0] += self.m[c][lv].log2();
+            l[1] += self.h[c][lv].log2();
+            l[2] += self.tf_u(rs, *comp, lv, a).unwrap_or(self.u[c][lv]).log2();
+        }
+        l
+    }
+
+    /// The match probability of two records.
+    pub fn probability(&self, rs: &Records, a: &Record, b: &Record) -> f64 {
+        let p = pattern(rs, &self.comps, a, b);
+        let l = self.log_parts(rs, p, a);
+        let top = l[0].max(l[1]).max(l[2]);
+        let e = [
+            (l[0] - top).exp2(),
+            (l[1] - top).exp2(),
+            (l[2] - top).exp2(),
+        ];
+        e[0] / (e[0] + e[1] + e[2])
+    }
+
+    /// Each comparison's part in the score of two records.
+    pub fn explain(&self, rs: &Records, a: &Record, b: &Record) -> Explanation {
+        let p = pattern(rs, &self.comps, a, b);
+        let mut terms = Vec::new();
+        let (mut lm, mut lh, mut lu) = (0.0, 0.0, 0.0);
+        for (c, comp) in self.comps.iter().enumerate() {
+            let lv = level(p, c);
+            let (va, vb) = (show(rs, *comp, a), show(rs, *comp, b));
+            let (m, u) = if lv == 0 {
+                (1.0, 1.0)
+            } else {
+                (
+                    self.m[c][lv],
+                    self.tf_u(rs, *comp, lv, a).unwrap_or(self.u[c][lv]),
+                )
+            };
+            if lv != 0 {
+                lm += m.log2();
+                lh += self.h[c][lv].log2();
+                lu += u.log2();
+            }
+            terms.push(Term {
+                comparison: comp.label(rs),
+                level: comp.levels()[lv],
+                a: va,
+                b: vb,
+                m,
+                u,
+                bits: (m / u).log2(),
+            });
+        }
+        let _ = lm;
+        let prior_bits = (self.pi[0] / self.pi[2]).log2();
+        let h_over_u = (self.pi[1] / self.pi[2]).log2() + lh - lu;
+        let other_person_bits = -(1.0 + h_over_u.exp2()).log2();
+        let total_bits = prior_bits + terms.iter().map(|t| t.bits).sum::<f64>() + other_person_bits;
+        Explanation {
+            prior_bits,
+            terms,
+            other_person_bits,
+            total_bits,
+            probability: 1.0 / (1.0 + (-total_bits).exp2()),
+        }
+    }
+}
+
+/// A record's values for a comparison, as shown in explanations.
+fn show(rs: &Records, c: Comp, r: &Record) -> String {
+    let s = |x: Sym| rs.symbols.str(x).to_string();
+    let join = |v: Vec<String>| {
+        v.into_iter()
+            .filter(|x| !x.is_empty())
+            .collect::<Vec<_>>()
+            .join(" / ")
+    };
+    match c {
+        Comp::Email => r.emails.join(" "),
+        Comp::Phone => r
+            .phones
+            .iter()
+            .map(|p| p.digits())
+            .collect::<Vec<_>>()
+            .join(" "),
+        Comp::Name => join(vec![s(r.first), s(r.last)]),
+        Comp::Place => join(vec![s(r.address), s(r.zip), s(r.city), s(r.state)]),
+        Comp::Dob => s(r.dob),
+        Comp::IdNumber => s(r.idnum),
+        Comp::Company => s(r.company),
+        Comp::Text(i) => s(r.texts[i as usize]),
+    }
+}
+
+/// Reasons for the fields the hand-written reasons do not cover (date of
+/// birth, id number, street address, state) when they agree.
+pub fn more_reasons(rs: &Records, a: &Record, b: &Record) -> Vec<String> {
+    let mut out = Vec::new();
+    let _ = rs;
+    if both(a.dob, b.dob) && a.dob == b.dob {
+        out.push("date of birth".to_string());
+    }
+    if both(a.idnum, b.idnum) && a.idnum == b.idnum {
+        out.push("id number".to_string());
+    }
+    if both(a.address, b.address) && a.address == b.address {
+        out.push("address".to_string());
+    }
+    out
+}
