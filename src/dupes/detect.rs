@@ -55,6 +55,9 @@ pub fn is_address_name(n: &str) -> bool {
 /// dates other than birth dates, the id.
 fn is_system(n: &str) -> bool {
     let l = n.to_ascii_lowercase();
+    if is_dob_name(&l) {
+        return false;
+    }
     (l.starts_with("hs_") && l != "hs_additional_emails")
         || l.starts_with("hubspot")
         || l.contains("date")

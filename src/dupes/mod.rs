@@ -206,6 +206,10 @@ pub fn candidate_pairs(rs: &Records, opts: block::Options) -> (Vec<u64>, block::
 /// candidate pairs, then score them.
 pub fn find(rs: &Records, opts: &Options) -> Found {
     let (pairs, blocking) = candidate_pairs(rs, opts.blocking);
+    if (pairs.len() as f64) < model::MIN_PAIRS_FOR_EM {
+        // Too few pairs to learn from: the hand-set weights.
+        return find_hand_set(rs, opts, &pairs, blocking);
+    }
     let model = model::Model::fit(rs, &pairs);
     let threshold = opts.threshold;
     let scored = model::par_chunks(&pairs, |chunk| {
@@ -268,6 +272,66 @@ pub fn find(rs: &Records, opts: &Options) -> Found {
         blocking,
         matches: matches.len(),
         em_rounds: model.rounds,
+    }
+}
+
+/// [`find`] with the hand-set weights of [`score`], for files with too
+/// few candidate pairs to learn a model from.
+fn find_hand_set(rs: &Records, opts: &Options, cands: &[u64], blocking: block::Stats) -> Found {
+    let min_weight = score::weight_of(opts.threshold);
+    let mut matches: Vec<(u32, u32)> = Vec::new();
+    for &p in cands {
+        let (i, j) = ((p >> 32) as u32, (p & 0xFFFF_FFFF) as u32);
+        let (a, b) = (&rs.records[i as usize], &rs.records[j as usize]);
+        if score::compare_above(rs, a, b, min_weight).is_some_and(|c| c.weight >= min_weight) {
+            matches.push((i, j));
+        }
+    }
+    let mut best: std::collections::HashMap<u32, (f64, u32)> = std::collections::HashMap::new();
+    for &(a, b) in &matches {
+        let w = score::compare(rs, &rs.records[a as usize], &rs.records[b as usize]).weight;
+        for (x, y) in [(a, b), (b, a)] {
+            let e = best.entry(x).or_insert((f64::MIN, y));
+            if w > e.0 || (w == e.0 && y < e.1) {
+                *e = (w, y);
+            }
+        }
+    }
+    let clusters = cluster::clusters(&rs.records, &matches, opts.primary);
+    let mut pairs = Vec::new();
+    for (n, members) in clusters.iter().enumerate() {
+        let p = &rs.records[members[0] as usize];
+        for &m in &members[1..] {
+            let s = &rs.records[m as usize];
+            let c = score::compare(rs, p, s);
+            let mut reasons: Vec<String> = c
+                .reasons
+                .as_slice()
+                .iter()
+                .map(|r| r.text(&rs.text_fields))
+                .collect();
+            reasons.extend(model::more_reasons(rs, p, s));
+            if c.weight < min_weight {
+                if let Some(&(_, via)) = best.get(&m) {
+                    reasons.insert(0, format!("via {}", rs.records[via as usize].id));
+                }
+            }
+            pairs.push(DupPair {
+                cluster: n + 1,
+                primary: p.id.to_string(),
+                secondary: s.id.to_string(),
+                score: c.score(),
+                reasons,
+            });
+        }
+    }
+    Found {
+        pairs,
+        clusters: clusters.len(),
+        contacts: rs.len(),
+        blocking,
+        matches: matches.len(),
+        em_rounds: 0,
     }
 }
 

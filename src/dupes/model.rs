@@ -43,7 +43,14 @@ use super::FieldKind;
 pub const RANDOM_PAIRS: u64 = 1_000_000;
 
 /// Weight of the starting level chances, in pairs, for M and H.
-pub const PRIOR_STRENGTH: f64 = 10.0;
+pub const PRIOR_STRENGTH: f64 = 50.0;
+
+/// Weight of the starting U level chances, in pairs.
+pub const U_PRIOR: f64 = 1000.0;
+
+/// Below this many candidate pairs there is too little to learn from: the
+/// starting chances stand.
+pub const MIN_PAIRS_FOR_EM: f64 = 1000.0;
 
 /// EM stops after this many rounds or when no parameter moves by more than
 /// [`EM_TOLERANCE`].
@@ -91,6 +98,7 @@ impl Comp {
                 "first same, last weak",
                 "last same, first differs",
                 "first same, last differs",
+                "both somewhat alike",
                 "different",
             ],
             Comp::Place => &[
@@ -99,6 +107,7 @@ impl Comp {
                 "close address",
                 "same postal code",
                 "same city",
+                "close postal code",
                 "same state",
                 "different",
             ],
@@ -122,25 +131,41 @@ impl Comp {
         }
     }
 
-    /// Starting chances of levels 1.. for the same person (M) and for
-    /// another person sharing details (H).
-    fn start(&self) -> (&'static [f64], &'static [f64]) {
+    /// Starting chances of levels 1.. for the same person (M), for
+    /// another person at the same place (H: household, colleague) and for
+    /// another person of a like name elsewhere (N: namesake).
+    fn start(&self) -> [&'static [f64]; 3] {
         match self {
-            Comp::Email => (
+            Comp::Email => [
                 &[0.70, 0.10, 0.02, 0.005, 0.02, 0.155],
                 &[0.05, 0.02, 0.05, 0.05, 0.20, 0.63],
-            ),
-            Comp::Phone => (&[0.75, 0.05, 0.20], &[0.30, 0.05, 0.65]),
-            Comp::Name => (
-                &[0.70, 0.08, 0.10, 0.03, 0.03, 0.02, 0.02, 0.02],
-                &[0.10, 0.01, 0.03, 0.06, 0.01, 0.50, 0.05, 0.24],
-            ),
-            Comp::Place => (
-                &[0.60, 0.10, 0.10, 0.05, 0.05, 0.10],
-                &[0.50, 0.05, 0.15, 0.10, 0.05, 0.15],
-            ),
-            Comp::Dob | Comp::IdNumber => (&[0.80, 0.12, 0.08], &[0.05, 0.05, 0.90]),
-            Comp::Company | Comp::Text(_) => (&[0.60, 0.10, 0.30], &[0.30, 0.05, 0.65]),
+                &[0.01, 0.05, 0.01, 0.05, 0.03, 0.85],
+            ],
+            Comp::Phone => [
+                &[0.75, 0.05, 0.20],
+                &[0.30, 0.05, 0.65],
+                &[0.01, 0.02, 0.97],
+            ],
+            Comp::Name => [
+                &[0.70, 0.08, 0.10, 0.03, 0.03, 0.02, 0.02, 0.01, 0.01],
+                &[0.05, 0.01, 0.03, 0.06, 0.01, 0.30, 0.04, 0.05, 0.45],
+                &[0.30, 0.02, 0.10, 0.05, 0.05, 0.10, 0.10, 0.05, 0.23],
+            ],
+            Comp::Place => [
+                &[0.60, 0.10, 0.10, 0.05, 0.03, 0.02, 0.10],
+                &[0.40, 0.05, 0.25, 0.10, 0.01, 0.04, 0.15],
+                &[0.01, 0.01, 0.02, 0.05, 0.01, 0.10, 0.80],
+            ],
+            Comp::Dob | Comp::IdNumber => [
+                &[0.80, 0.12, 0.08],
+                &[0.05, 0.05, 0.90],
+                &[0.02, 0.03, 0.95],
+            ],
+            Comp::Company | Comp::Text(_) => [
+                &[0.60, 0.10, 0.30],
+                &[0.30, 0.05, 0.65],
+                &[0.10, 0.05, 0.85],
+            ],
         }
     }
 }
@@ -290,7 +315,16 @@ fn name_level(rs: &Records, a: &Record, b: &Record) -> u8 {
         (f, l) if good(f) && (l == b'w' || l == b'm') => 5,
         (b'd', l) if l == b's' || l == b'c' => 6,
         (f, b'd') if good(f) => 7,
-        _ => 8,
+        _ => {
+            let jw = |x: Sym, y: Sym| {
+                both(x, y) && jaro_winkler(rs.symbols.str(x), rs.symbols.str(y)) >= 0.8
+            };
+            if jw(a.first, b.first) && jw(a.last, b.last) {
+                8
+            } else {
+                9
+            }
+        }
     }
 }
 
@@ -326,12 +360,20 @@ fn place_level(rs: &Records, a: &Record, b: &Record) -> u8 {
     }
     if zip && a.zip == b.zip {
         3
-    } else if city && a.city == b.city {
+    } else if city
+        && (a.city == b.city
+            || jaro_winkler(rs.symbols.str(a.city), rs.symbols.str(b.city)) >= 0.92)
+    {
         4
-    } else if state && a.state == b.state {
+    } else if zip && {
+        let (x, y) = (rs.symbols.str(a.zip), rs.symbols.str(b.zip));
+        x.len() == y.len() && osa_distance(x, y) <= 1
+    } {
         5
-    } else {
+    } else if state && a.state == b.state {
         6
+    } else {
+        7
     }
 }
 
@@ -411,17 +453,19 @@ impl Freq {
 #[derive(Debug)]
 pub struct Model {
     pub comps: Vec<Comp>,
-    /// Class shares among candidate pairs: same person, another person
-    /// sharing details, random.
-    pub pi: [f64; 3],
-    /// Level chances per comparison: `m[c][l]` same person, `h[c][l]`
-    /// another person sharing details, `u[c][l]` random pairs.
-    pub m: Vec<Vec<f64>>,
-    pub h: Vec<Vec<f64>>,
+    /// Class shares among candidate pairs: same person, the other
+    /// people classes, random (last).
+    pub pi: Vec<f64>,
+    /// Level chances per class, comparison and level: class 0 the same
+    /// person (M), then the other people among the candidates (H, N);
+    /// `u[c][l]` random pairs.
+    pub classes: Vec<Vec<Vec<f64>>>,
     pub u: Vec<Vec<f64>>,
     /// EM rounds run, and distinct patterns seen.
     pub rounds: usize,
     pub patterns: usize,
+    /// Whether an address field is compared.
+    has_address: bool,
     first: Freq,
     last: Freq,
     address: Freq,
@@ -505,12 +549,12 @@ impl Model {
         let recs = &rs.records;
         let freq = |f: &dyn Fn(&Record) -> Sym| Freq::of(n_syms, recs.iter().map(f));
         let mut model = Model {
-            pi: [0.3, 0.2, 0.5],
-            m: Vec::new(),
-            h: Vec::new(),
+            pi: vec![0.05, 0.05, 0.05, 0.85],
+            classes: Vec::new(),
             u: Vec::new(),
             rounds: 0,
             patterns: 0,
+            has_address: rs.fields.iter().any(|f| f.kind == FieldKind::Address),
             first: freq(&|r| r.first),
             last: freq(&|r| r.last),
             address: freq(&|r| r.address),
@@ -612,59 +656,100 @@ impl Model {
     }
 
     fn em(&mut self, patterns: &[(u64, f64)]) {
-        let starts: Vec<(&[f64], &[f64])> = self.comps.iter().map(|c| c.start()).collect();
-        let with_missing = |s: &[f64]| {
-            let mut v = vec![1.0];
-            v.extend_from_slice(s);
-            v
-        };
-        self.m = starts.iter().map(|s| with_missing(s.0)).collect();
-        self.h = starts.iter().map(|s| with_missing(s.1)).collect();
+        const K: usize = 3;
+        let mut starts: Vec<Vec<Vec<f64>>> = vec![Vec::new(); K];
+        for c in &self.comps {
+            for (k, st) in c.start().into_iter().enumerate() {
+                let mut v = vec![0.0];
+                v.extend_from_slice(st);
+                // Levels the file cannot show get no starting mass.
+                if *c == Comp::Place && !self.has_address {
+                    v[1] = 0.0;
+                    v[2] = 0.0;
+                }
+                let s: f64 = v.iter().sum();
+                v.iter_mut().for_each(|x| *x /= s);
+                starts[k].push(v);
+            }
+        }
+        self.classes = starts
+            .iter()
+            .map(|k| {
+                k.iter()
+                    .map(|v| {
+                        let mut v = v.clone();
+                        v[0] = 1.0;
+                        v
+                    })
+                    .collect()
+            })
+            .collect();
         let total: f64 = patterns.iter().map(|p| p.1).sum();
-        if total == 0.0 {
+        if total < MIN_PAIRS_FOR_EM {
             return;
         }
+        let nc = self.comps.len();
         for round in 1..=EM_ROUNDS {
             self.rounds = round;
-            let mut pi = [0.0; 3];
-            let mut cm: Vec<Vec<f64>> = self.m.iter().map(|v| vec![0.0; v.len()]).collect();
-            let mut ch = cm.clone();
+            let mut pi = [0.0; K + 1];
+            let mut counts: Vec<Vec<Vec<f64>>> = self
+                .classes
+                .iter()
+                .map(|k| k.iter().map(|v| vec![0.0; v.len()]).collect())
+                .collect();
             for &(p, n) in patterns {
                 let l = self.likelihoods(p);
-                let w = [self.pi[0] * l[0], self.pi[1] * l[1], self.pi[2] * l[2]];
+                let w: Vec<f64> = (0..=K).map(|k| self.pi[k] * l[k]).collect();
                 let s: f64 = w.iter().sum();
                 if s <= 0.0 || !s.is_finite() {
                     continue;
                 }
-                let r = [w[0] / s * n, w[1] / s * n, w[2] / s * n];
-                for k in 0..3 {
-                    pi[k] += r[k];
-                }
-                for c in 0..self.comps.len() {
-                    let lv = level(p, c);
-                    cm[c][lv] += r[0];
-                    ch[c][lv] += r[1];
+                for k in 0..=K {
+                    let r = w[k] / s * n;
+                    pi[k] += r;
+                    if k < K {
+                        for (c, cnt) in counts[k].iter_mut().enumerate() {
+                            cnt[level(p, c)] += r;
+                        }
+                    }
                 }
             }
             let mut moved: f64 = 0.0;
             let s: f64 = pi.iter().sum();
-            for k in 0..3 {
-                let v = (pi[k] / s).clamp(1e-9, 1.0);
-                moved = moved.max((v - self.pi[k]).abs());
-                self.pi[k] = v;
+            for (old, new) in self.pi.iter_mut().zip(pi) {
+                let v = (new / s).clamp(1e-9, 1.0);
+                moved = moved.max((v - *old).abs());
+                *old = v;
             }
-            for (c, st) in starts.iter().enumerate() {
-                for (probs, counts, start) in [
-                    (&mut self.m[c], &cm[c], st.0),
-                    (&mut self.h[c], &ch[c], st.1),
-                ] {
-                    let seen: f64 = counts[1..].iter().sum();
-                    for l in 1..probs.len() {
-                        let v =
-                            (counts[l] + PRIOR_STRENGTH * start[l - 1]) / (seen + PRIOR_STRENGTH);
-                        moved = moved.max((v - probs[l]).abs());
-                        probs[l] = v;
+            for k in 0..K {
+                for c in 0..nc {
+                    let seen: f64 = counts[k][c][1..].iter().sum();
+                    for l in 1..self.classes[k][c].len() {
+                        let v = (counts[k][c][l] + PRIOR_STRENGTH * starts[k][c][l])
+                            / (seen + PRIOR_STRENGTH);
+                        moved = moved.max((v - self.classes[k][c][l]).abs());
+                        self.classes[k][c][l] = v;
                     }
+                }
+            }
+            // Winkler's constraint: the same person disagrees on a field
+            // no more often than other people or two random people do.
+            // Without it EM may take the bulk of the candidate pairs a
+            // key brings ("same postal code, another name") for the same
+            // person.
+            for c in 0..nc {
+                let last = self.u[c].len() - 1;
+                let cap = (1..K)
+                    .map(|k| self.classes[k][c][last])
+                    .fold(self.u[c][last], f64::min);
+                let m = &mut self.classes[0][c];
+                if m[last] > cap {
+                    let rest: f64 = m[1..last].iter().sum();
+                    let scale = (1.0 - cap) / rest.max(1e-12);
+                    for x in &mut m[1..last] {
+                        *x *= scale;
+                    }
+                    m[last] = cap;
                 }
             }
             if moved < EM_TOLERANCE {
@@ -673,15 +758,17 @@ impl Model {
         }
     }
 
-    /// L_M, L_H, L_U of a pattern (no term frequencies).
-    fn likelihoods(&self, p: u64) -> [f64; 3] {
-        let mut l = [1.0; 3];
+    /// The likelihood of a pattern in each class, U last (no term
+    /// frequencies).
+    fn likelihoods(&self, p: u64) -> Vec<f64> {
+        let mut l = vec![1.0; self.classes.len() + 1];
         for c in 0..self.comps.len() {
             let lv = level(p, c);
             if lv != 0 {
-                l[0] *= self.m[c][lv];
-                l[1] *= self.h[c][lv];
-                l[2] *= self.u[c][lv];
+                for (k, class) in self.classes.iter().enumerate() {
+                    l[k] *= class[c][lv];
+                }
+                *l.last_mut().expect("U") *= self.u[c][lv];
             }
         }
         l
@@ -695,7 +782,7 @@ impl Model {
             (Comp::Name, 1) => Some(self.first.share(a.first) * self.last.share(a.last)),
             (Comp::Place, 1) => Some(self.address.share(a.address)),
             (Comp::Place, 3) => Some(self.zip.share(a.zip)),
-            (Comp::Place, 4) => Some(self.city.share(a.city)),
+            (Comp::Place, 4) if a.city != NONE => Some(self.city.share(a.city)),
             (Comp::Dob, 1) => Some(self.dob.share(a.dob)),
             (Comp::IdNumber, 1) => Some(self.idnum.share(a.idnum)),
             (Comp::Company, 1) => Some(self.company.share(a.company)),
@@ -704,18 +791,19 @@ impl Model {
         }
     }
 
-    /// log₂ of π_k L_k for the three classes, term frequencies applied to
-    /// U.
-    fn log_parts(&self, rs: &Records, p: u64, a: &Record) -> [f64; 3] {
-        let mut l = [self.pi[0].log2(), self.pi[1].log2(), self.pi[2].log2()];
+    /// log₂ of π_k L_k for every class, U last with term frequencies.
+    fn log_parts(&self, rs: &Records, p: u64, a: &Record) -> Vec<f64> {
+        let mut l: Vec<f64> = self.pi.iter().map(|x| x.log2()).collect();
+        let u = l.len() - 1;
         for (c, comp) in self.comps.iter().enumerate() {
             let lv = level(p, c);
             if lv == 0 {
                 continue;
             }
-            l[0] += self.m[c][lv].log2();
-            l[1] += self.h[c][lv].log2();
-            l[2] += self.tf_u(rs, *comp, lv, a).unwrap_or(self.u[c][lv]).log2();
+            for (k, class) in self.classes.iter().enumerate() {
+                l[k] += class[c][lv].log2();
+            }
+            l[u] += self.tf_u(rs, *comp, lv, a).unwrap_or(self.u[c][lv]).log2();
         }
         l
     }
@@ -724,50 +812,41 @@ impl Model {
     pub fn probability(&self, rs: &Records, a: &Record, b: &Record) -> f64 {
         let p = pattern(rs, &self.comps, a, b);
         let l = self.log_parts(rs, p, a);
-        let top = l[0].max(l[1]).max(l[2]);
-        let e = [
-            (l[0] - top).exp2(),
-            (l[1] - top).exp2(),
-            (l[2] - top).exp2(),
-        ];
-        e[0] / (e[0] + e[1] + e[2])
+        let top = l.iter().copied().fold(f64::MIN, f64::max);
+        let e: Vec<f64> = l.iter().map(|x| (x - top).exp2()).collect();
+        e[0] / e.iter().sum::<f64>()
     }
 
     /// Each comparison's part in the score of two records.
     pub fn explain(&self, rs: &Records, a: &Record, b: &Record) -> Explanation {
         let p = pattern(rs, &self.comps, a, b);
         let mut terms = Vec::new();
-        let (mut lm, mut lh, mut lu) = (0.0, 0.0, 0.0);
         for (c, comp) in self.comps.iter().enumerate() {
             let lv = level(p, c);
-            let (va, vb) = (show(rs, *comp, a), show(rs, *comp, b));
             let (m, u) = if lv == 0 {
                 (1.0, 1.0)
             } else {
                 (
-                    self.m[c][lv],
+                    self.classes[0][c][lv],
                     self.tf_u(rs, *comp, lv, a).unwrap_or(self.u[c][lv]),
                 )
             };
-            if lv != 0 {
-                lm += m.log2();
-                lh += self.h[c][lv].log2();
-                lu += u.log2();
-            }
             terms.push(Term {
                 comparison: comp.label(rs),
                 level: comp.levels()[lv],
-                a: va,
-                b: vb,
+                a: show(rs, *comp, a),
+                b: show(rs, *comp, b),
                 m,
                 u,
                 bits: (m / u).log2(),
             });
         }
-        let _ = lm;
-        let prior_bits = (self.pi[0] / self.pi[2]).log2();
-        let h_over_u = (self.pi[1] / self.pi[2]).log2() + lh - lu;
-        let other_person_bits = -(1.0 + h_over_u.exp2()).log2();
+        let l = self.log_parts(rs, p, a);
+        let u = l.len() - 1;
+        let prior_bits = (self.pi[0] / self.pi[u]).log2();
+        // The other people classes against U.
+        let others: f64 = l[1..u].iter().map(|x| (x - l[u]).exp2()).sum();
+        let other_person_bits = -(1.0 + others).log2();
         let total_bits = prior_bits + terms.iter().map(|t| t.bits).sum::<f64>() + other_person_bits;
         Explanation {
             prior_bits,
@@ -820,4 +899,151 @@ pub fn more_reasons(rs: &Records, a: &Record, b: &Record) -> Vec<String> {
         out.push("address".to_string());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dupes::record::tests::records;
+    use crate::dupes::{Field, Records};
+    use crate::rules::testutil::contact;
+
+    fn levels(a: &[(&str, &str)], b: &[(&str, &str)], fields: &[&str]) -> Vec<(Comp, u8)> {
+        let fields: Vec<Field> = fields.iter().map(|f| Field::new(f)).collect();
+        let mut rs = Records::new(&fields);
+        rs.push(&contact("1", a));
+        rs.push(&contact("2", b));
+        let cs = comps(&rs);
+        let p = pattern(&rs, &cs, &rs.records[0], &rs.records[1]);
+        cs.iter()
+            .enumerate()
+            .map(|(n, c)| (*c, level(p, n) as u8))
+            .collect()
+    }
+
+    #[test]
+    fn email_levels_and_provider_rules() {
+        let f = ["email"];
+        let lv = |a, b| levels(&[("email", a)], &[("email", b)], &f)[0].1;
+        assert_eq!(lv("Jane.Doe+news@gmail.com", "janedoe@googlemail.com"), 1);
+        assert_eq!(
+            lv("jane.doe@acme.com", "janedoe@acme.com"),
+            2,
+            "dots count at acme"
+        );
+        assert_eq!(lv("jane.doe@acme.com", "janedoe@other.org"), 2);
+        assert_eq!(lv("info@acme.com", "info@acme.com"), 3);
+        assert_eq!(lv("wbrown1@acme.com", "wbrown2@acme.com"), 4);
+        assert_eq!(lv("ann@acme.com", "bob@acme.com"), 5);
+        assert_eq!(lv("ann@gmail.com", "bob@gmail.com"), 6);
+        assert_eq!(levels(&[], &[("email", "a@b.co")], &f)[0].1, 0);
+    }
+
+    #[test]
+    fn name_levels() {
+        let f = ["firstname", "lastname"];
+        let lv = |a: (&str, &str), b: (&str, &str)| {
+            levels(
+                &[("firstname", a.0), ("lastname", a.1)],
+                &[("firstname", b.0), ("lastname", b.1)],
+                &f,
+            )[0]
+            .1
+        };
+        assert_eq!(lv(("Ann", "Lee"), ("ann", "LEE")), 1);
+        assert_eq!(lv(("Bob", "Smith"), ("Robert", "Smith")), 2);
+        assert_eq!(lv(("Smith", "John"), ("John", "Smith")), 2);
+        assert_eq!(lv(("Katherine", "Johnson"), ("Katherine", "Jonhson")), 3);
+        assert_eq!(lv(("J", "Smith"), ("John", "Smith")), 4);
+        assert_eq!(lv(("Mary", "Smith"), ("John", "Smith")), 6);
+        assert_eq!(lv(("Mary", "Smith"), ("Mary", "Jones")), 7);
+        assert_eq!(lv(("Mary", "Smith"), ("Omar", "Khan")), 9);
+        assert_eq!(lv(("", ""), ("Omar", "Khan")), 0);
+    }
+
+    #[test]
+    fn place_dob_id_levels() {
+        let f = ["address", "zip", "city", "state", "date_of_birth", "ssn"];
+        let a = [
+            ("address", "12 Main Street"),
+            ("zip", "02110"),
+            ("city", "Boston"),
+            ("state", "MA"),
+            ("date_of_birth", "1981-02-03"),
+            ("ssn", "123-45-6789"),
+        ];
+        let got = levels(&a, &a, &f);
+        assert_eq!(got, [(Comp::Place, 1), (Comp::Dob, 1), (Comp::IdNumber, 1)]);
+        let b = [
+            ("address", "12 Main Stret"),
+            ("zip", "02110"),
+            ("date_of_birth", "03/02/1981"),
+            ("ssn", "123456798"),
+        ];
+        let got = levels(&a, &b, &f);
+        assert_eq!(got, [(Comp::Place, 2), (Comp::Dob, 1), (Comp::IdNumber, 2)]);
+        let c = [
+            ("zip", "02111"),
+            ("city", "Cambridge"),
+            ("state", "MA"),
+            ("date_of_birth", "1981-03-02"),
+            ("ssn", "987654321"),
+        ];
+        let got = levels(&a, &c, &f);
+        assert_eq!(got, [(Comp::Place, 5), (Comp::Dob, 2), (Comp::IdNumber, 3)]);
+        let d = [("zip", "94105"), ("city", "San Francisco"), ("state", "CA")];
+        assert_eq!(levels(&a, &d, &f)[0], (Comp::Place, 7));
+    }
+
+    /// 300 people twice (the copy keeps email and name, its phone is
+    /// dropped) and 900 more once, some sharing a last name and postal
+    /// code: EM finds that about 300 of the candidate pairs match and
+    /// scores them apart.
+    #[test]
+    fn em_learns_a_known_answer() {
+        let mut people: Vec<Vec<(String, String)>> = Vec::new();
+        let mut rng = Rng(7);
+        let mut word = || -> String {
+            (0..7)
+                .map(|_| (b'a' + rng.below(26) as u8) as char)
+                .collect()
+        };
+        for i in 0..1200usize {
+            let p = vec![
+                ("email".to_string(), format!("p{i}@x{}.com", i % 7)),
+                ("firstname".to_string(), word()),
+                ("lastname".to_string(), format!("name{}", i % 150)),
+                ("zip".to_string(), format!("{:05}", i % 40)),
+                ("phone".to_string(), format!("617555{:04}", i)),
+            ];
+            people.push(p.clone());
+            if i < 300 {
+                people.push(p[..4].to_vec());
+            }
+        }
+        let refs: Vec<Vec<(&str, &str)>> = people
+            .iter()
+            .map(|p| p.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
+            .collect();
+        let slices: Vec<&[(&str, &str)]> = refs.iter().map(|p| &p[..]).collect();
+        let rs = records(&slices);
+        let (pairs, _) = crate::dupes::candidate_pairs(&rs, Default::default());
+        assert!(pairs.len() as f64 >= MIN_PAIRS_FOR_EM);
+        let model = Model::fit(&rs, &pairs);
+        let matches = model.pi[0] * pairs.len() as f64;
+        assert!(
+            (matches - 300.0).abs() < 15.0,
+            "{matches} of {}",
+            pairs.len()
+        );
+        let email = model.comps.iter().position(|c| *c == Comp::Email).unwrap();
+        assert!(
+            model.classes[0][email][1] > 0.95,
+            "{:?}",
+            model.classes[0][email]
+        );
+        // The copies score high, two people low.
+        assert!(model.probability(&rs, &rs.records[0], &rs.records[1]) > 0.99);
+        assert!(model.probability(&rs, &rs.records[0], &rs.records[2]) < 0.01);
+    }
 }
