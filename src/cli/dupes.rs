@@ -114,6 +114,9 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     }
     let found = dupes::find(&records, &opts);
     drop(records);
+    if std::env::var_os("CONTACT_MERGE_DEBUG_MODEL").is_some() {
+        eprint!("{}", found.model);
+    }
     match args.output.as_deref() {
         None => match ctx.global.format {
             OutputFormat::Json => {
@@ -184,7 +187,7 @@ pub fn render_explanation(
     let mut total = e.prior_bits;
     let bits = |x: f64| format!("{x:+.2}");
     t.row([
-        "prior (share of candidate pairs that match)".to_string(),
+        "prior (chance two contacts at random are one person)".to_string(),
         String::new(),
         String::new(),
         String::new(),
@@ -206,17 +209,19 @@ pub fn render_explanation(
             bits(total),
         ]);
     }
-    total += e.other_person_bits;
-    t.row([
-        "another person sharing details (household, namesake)".to_string(),
-        String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
-        bits(e.other_person_bits),
-        bits(total),
-    ]);
+    if e.rule_bits > 0.0 {
+        total += e.rule_bits;
+        t.row([
+            "same personal email: one person, as HubSpot takes it".to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            bits(e.rule_bits),
+            bits(total),
+        ]);
+    }
     t.row([
         "match probability".to_string(),
         String::new(),

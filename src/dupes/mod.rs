@@ -187,6 +187,9 @@ pub struct Found {
     pub matches: usize,
     /// Rounds EM took to learn the model.
     pub em_rounds: usize,
+    /// The learned model as text ([`model::Model::describe`]); empty with
+    /// the hand-set weights.
+    pub model: String,
 }
 
 /// The candidate pairs of `rs` (`i << 32 | j`, `i < j`, sorted, each
@@ -272,6 +275,7 @@ pub fn find(rs: &Records, opts: &Options) -> Found {
         blocking,
         matches: matches.len(),
         em_rounds: model.rounds,
+        model: model.describe(rs),
     }
 }
 
@@ -332,6 +336,7 @@ fn find_hand_set(rs: &Records, opts: &Options, cands: &[u64], blocking: block::S
         blocking,
         matches: matches.len(),
         em_rounds: 0,
+        model: String::new(),
     }
 }
 

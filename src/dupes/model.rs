@@ -57,6 +57,24 @@ pub const MIN_PAIRS_FOR_EM: f64 = 1000.0;
 pub const EM_ROUNDS: usize = 200;
 pub const EM_TOLERANCE: f64 = 1e-7;
 
+const LAMBDA_BY_CLASSES: bool = false;
+
+/// A pair sharing a personal email scores at least this many bits
+/// (probability 0.99) unless the names differ.
+pub const SAME_EMAIL_BITS: f64 = 6.64;
+
+/// Rounds of choosing anchor pairs for M (see [`Model::fit`]).
+pub const ANCHOR_ROUNDS: usize = 3;
+
+/// Anchors: pairs whose other fields give the prior odds against two
+/// random contacts being one person, and this many bits more.
+pub const ANCHOR_MARGIN: f64 = 3.0;
+
+/// One comparison counts at most this many bits, for or against, when
+/// choosing anchors (a level seen once in a million random pairs says
+/// less than its ratio).
+const MAX_BITS: f64 = 12.0;
+
 /// Bits per level in a pattern; at most 16 comparisons.
 const BITS: u32 = 4;
 pub const MAX_COMPS: usize = 16;
@@ -137,7 +155,7 @@ impl Comp {
     fn start(&self) -> [&'static [f64]; 3] {
         match self {
             Comp::Email => [
-                &[0.70, 0.10, 0.02, 0.005, 0.02, 0.155],
+                &[0.70, 0.10, 0.02, 0.005, 0.005, 0.17],
                 &[0.05, 0.02, 0.05, 0.05, 0.20, 0.63],
                 &[0.01, 0.05, 0.01, 0.05, 0.03, 0.85],
             ],
@@ -168,6 +186,38 @@ impl Comp {
             ],
         }
     }
+}
+
+/// The level whose m/u a level's may not exceed (see
+/// [`Model::cap_levels`]); the last level (different) has none.
+fn parent_level(c: Comp, l: usize) -> Option<usize> {
+    let last = c.levels().len() - 1;
+    if l == 0 || l == 1 || l == last {
+        return None;
+    }
+    match c {
+        Comp::Name => Some(if l <= 3 { 1 } else { 3 }),
+        Comp::Place => match l {
+            2 => Some(1),
+            3 => None,
+            4 | 5 => Some(3),
+            _ => Some(4),
+        },
+        _ => Some(1),
+    }
+}
+
+/// Whether a level says the two differ: another mailbox (numbered or at
+/// the same organisation), a first or last name that differs, another
+/// place, and every comparison's last level.
+fn disagrees(c: Comp, l: usize) -> bool {
+    let last = c.levels().len() - 1;
+    l == last
+        || match c {
+            Comp::Email => l == 4 || l == 5,
+            Comp::Name => l == 6 || l == 7,
+            _ => false,
+        }
 }
 
 /// The comparisons the fields of `rs` make, in a fixed order.
@@ -461,6 +511,9 @@ pub struct Model {
     /// `u[c][l]` random pairs.
     pub classes: Vec<Vec<Vec<f64>>>,
     pub u: Vec<Vec<f64>>,
+    /// The chance that two contacts drawn at random are one person: the
+    /// prior of the match probability.
+    pub lambda: f64,
     /// EM rounds run, and distinct patterns seen.
     pub rounds: usize,
     pub patterns: usize,
@@ -498,10 +551,8 @@ pub struct Explanation {
     /// log₂(π_M / π_U): the odds before any field is looked at.
     pub prior_bits: f64,
     pub terms: Vec<Term>,
-    /// −log₂(1 + π_H L_H / (π_U L_U)): how much "another person sharing
-    /// details" (a household member, a namesake) explains the pair
-    /// instead.
-    pub other_person_bits: f64,
+    /// What the same-email rule adds ([`SAME_EMAIL_BITS`]), 0 mostly.
+    pub rule_bits: f64,
     pub total_bits: f64,
     pub probability: f64,
 }
@@ -552,6 +603,7 @@ impl Model {
             pi: vec![0.05, 0.05, 0.05, 0.85],
             classes: Vec::new(),
             u: Vec::new(),
+            lambda: 0.0,
             rounds: 0,
             patterns: 0,
             has_address: rs.fields.iter().any(|f| f.kind == FieldKind::Address),
@@ -588,7 +640,7 @@ impl Model {
             counts.into_iter().map(|(p, n)| (p, n as f64)).collect();
         patterns.sort_unstable_by_key(|x| x.0);
         model.patterns = patterns.len();
-        model.em(&patterns);
+        model.em(&patterns, rs.len());
         model
     }
 
@@ -655,7 +707,7 @@ impl Model {
         u
     }
 
-    fn em(&mut self, patterns: &[(u64, f64)]) {
+    fn em(&mut self, patterns: &[(u64, f64)], contacts: usize) {
         const K: usize = 3;
         let mut starts: Vec<Vec<Vec<f64>>> = vec![Vec::new(); K];
         for c in &self.comps {
@@ -685,13 +737,159 @@ impl Model {
             })
             .collect();
         let total: f64 = patterns.iter().map(|p| p.1).sum();
+        let all = (contacts as f64) * (contacts as f64 - 1.0) / 2.0;
+        self.lambda = (0.1 * contacts as f64 / all.max(1.0)).clamp(1e-12, 0.5);
         if total < MIN_PAIRS_FOR_EM {
             return;
         }
+        // M is not a free class of the mixture: left free, EM takes the
+        // largest like-minded crowd among the candidates for it (at 100k
+        // contacts, the colleagues a postal code and a company bring
+        // together). Its level chances are counted instead on anchor
+        // pairs, field by field, leaving the field out: the level of the
+        // name among pairs whose other fields alone make them the same
+        // person, and so on (the fields are taken as independent within
+        // M, so choosing pairs by the others does not bias the one
+        // counted). Then the other classes and the shares π follow by EM
+        // with M held; the anchors are chosen again with the new π.
+        // The anchors' cut is the prior odds against two contacts drawn
+        // at random being one person, plus a margin: the u chances come
+        // from random pairs, so the evidence is weighed against all pairs,
+        // not against the candidates (where namesakes and colleagues are
+        // far commoner than at random). First guess: a tenth of the
+        // contacts have a duplicate.
+        self.pi = vec![0.01, 0.05, 0.05, 0.89];
+        for _ in 0..ANCHOR_ROUNDS {
+            let cut = ((1.0 - self.lambda) / self.lambda).log2() + ANCHOR_MARGIN;
+            self.m_from_anchors(patterns, &starts[0], cut);
+            self.cap_levels();
+            self.em_others(patterns, &starts);
+            let share = if LAMBDA_BY_CLASSES {
+                self.pi[0]
+            } else {
+                self.match_share(patterns)
+            };
+            self.lambda = (share * total / all).clamp(1e-12, 0.5);
+        }
+    }
+
+    /// A lesser agreement never counts for more than a stronger one of
+    /// the same comparison (a level seldom seen, in random pairs and
+    /// among matches alike, would otherwise get whatever ratio its few
+    /// pseudo-counts make): its m is capped so its m/u is at most its
+    /// parent level's.
+    fn cap_levels(&mut self) {
+        for (c, comp) in self.comps.iter().enumerate() {
+            // Winkler's constraint: a disagreement never counts for a
+            // match.
+            for l in 1..self.u[c].len() {
+                if disagrees(*comp, l) && self.classes[0][c][l] > self.u[c][l] {
+                    self.classes[0][c][l] = self.u[c][l];
+                }
+            }
+            for l in 2..self.u[c].len() {
+                let Some(parent) = parent_level(*comp, l) else {
+                    continue;
+                };
+                let (mp, up) = (self.classes[0][c][parent], self.u[c][parent]);
+                if mp <= 0.0 || up <= 0.0 {
+                    continue;
+                }
+                let cap = self.u[c][l] * mp / up;
+                if self.classes[0][c][l] > cap {
+                    self.classes[0][c][l] = cap;
+                }
+            }
+        }
+    }
+
+    /// The M level chances counted on anchor pairs: for comparison c, the
+    /// pairs whose other comparisons give at least `cut` bits, with
+    /// [`PRIOR_STRENGTH`] pseudo-counts at the starting chances.
+    fn m_from_anchors(&mut self, patterns: &[(u64, f64)], start: &[Vec<f64>], cut: f64) {
+        let nc = self.comps.len();
+        let bits: Vec<Vec<f64>> = (0..nc)
+            .map(|c| {
+                (0..self.u[c].len())
+                    .map(|l| {
+                        if l == 0 {
+                            0.0
+                        } else {
+                            (self.classes[0][c][l] / self.u[c][l])
+                                .log2()
+                                .clamp(-MAX_BITS, MAX_BITS)
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut counts: Vec<Vec<f64>> = bits.iter().map(|b| vec![0.0; b.len()]).collect();
+        for &(p, n) in patterns {
+            let total: f64 = (0..nc).map(|c| bits[c][level(p, c)]).sum();
+            for c in 0..nc {
+                let l = level(p, c);
+                if l != 0 && total - bits[c][l] >= cut {
+                    counts[c][l] += n;
+                }
+            }
+        }
+        for c in 0..nc {
+            let seen: f64 = counts[c][1..].iter().sum();
+            for l in 1..counts[c].len() {
+                self.classes[0][c][l] =
+                    (counts[c][l] + PRIOR_STRENGTH * start[c][l]) / (seen + PRIOR_STRENGTH);
+            }
+        }
+    }
+
+    /// The share of the candidate pairs that match, by EM on the one
+    /// unknown with M and U held: each round, the mean match probability
+    /// of the candidates at the current share.
+    fn match_share(&self, patterns: &[(u64, f64)]) -> f64 {
+        let nc = self.comps.len();
+        // log₂(m / u) of each pattern.
+        let bits: Vec<(f64, f64)> = patterns
+            .iter()
+            .map(|&(p, n)| {
+                let b: f64 = (0..nc)
+                    .map(|c| {
+                        let l = level(p, c);
+                        if l == 0 {
+                            0.0
+                        } else {
+                            (self.classes[0][c][l] / self.u[c][l]).log2()
+                        }
+                    })
+                    .sum();
+                (b, n)
+            })
+            .collect();
+        let total: f64 = patterns.iter().map(|p| p.1).sum();
+        let mut pi: f64 = 0.01;
+        for _ in 0..EM_ROUNDS {
+            let prior = (pi / (1.0 - pi)).log2();
+            let sum: f64 = bits
+                .iter()
+                .map(|&(b, n)| n / (1.0 + (-(prior + b)).exp2()))
+                .sum();
+            let next = (sum / total).clamp(1e-9, 1.0 - 1e-9);
+            if (next - pi).abs() < EM_TOLERANCE {
+                return next;
+            }
+            pi = next;
+        }
+        pi
+    }
+
+    /// EM for the shares π and the level chances of the other-people
+    /// classes, with M and U held.
+    fn em_others(&mut self, patterns: &[(u64, f64)], starts: &[Vec<Vec<f64>>]) {
+        let k_all = self.classes.len();
         let nc = self.comps.len();
         for round in 1..=EM_ROUNDS {
-            self.rounds = round;
-            let mut pi = [0.0; K + 1];
+            self.rounds += 1;
+            let _ = round;
+            let mut pi = vec![0.0; k_all + 1];
             let mut counts: Vec<Vec<Vec<f64>>> = self
                 .classes
                 .iter()
@@ -699,15 +897,15 @@ impl Model {
                 .collect();
             for &(p, n) in patterns {
                 let l = self.likelihoods(p);
-                let w: Vec<f64> = (0..=K).map(|k| self.pi[k] * l[k]).collect();
+                let w: Vec<f64> = (0..=k_all).map(|k| self.pi[k] * l[k]).collect();
                 let s: f64 = w.iter().sum();
                 if s <= 0.0 || !s.is_finite() {
                     continue;
                 }
-                for k in 0..=K {
+                for k in 0..=k_all {
                     let r = w[k] / s * n;
                     pi[k] += r;
-                    if k < K {
+                    if k > 0 && k < k_all {
                         for (c, cnt) in counts[k].iter_mut().enumerate() {
                             cnt[level(p, c)] += r;
                         }
@@ -721,7 +919,7 @@ impl Model {
                 moved = moved.max((v - *old).abs());
                 *old = v;
             }
-            for k in 0..K {
+            for k in 1..k_all {
                 for c in 0..nc {
                     let seen: f64 = counts[k][c][1..].iter().sum();
                     for l in 1..self.classes[k][c].len() {
@@ -730,26 +928,6 @@ impl Model {
                         moved = moved.max((v - self.classes[k][c][l]).abs());
                         self.classes[k][c][l] = v;
                     }
-                }
-            }
-            // Winkler's constraint: the same person disagrees on a field
-            // no more often than other people or two random people do.
-            // Without it EM may take the bulk of the candidate pairs a
-            // key brings ("same postal code, another name") for the same
-            // person.
-            for c in 0..nc {
-                let last = self.u[c].len() - 1;
-                let cap = (1..K)
-                    .map(|k| self.classes[k][c][last])
-                    .fold(self.u[c][last], f64::min);
-                let m = &mut self.classes[0][c];
-                if m[last] > cap {
-                    let rest: f64 = m[1..last].iter().sum();
-                    let scale = (1.0 - cap) / rest.max(1e-12);
-                    for x in &mut m[1..last] {
-                        *x *= scale;
-                    }
-                    m[last] = cap;
                 }
             }
             if moved < EM_TOLERANCE {
@@ -791,30 +969,69 @@ impl Model {
         }
     }
 
-    /// log₂ of π_k L_k for every class, U last with term frequencies.
-    fn log_parts(&self, rs: &Records, p: u64, a: &Record) -> Vec<f64> {
-        let mut l: Vec<f64> = self.pi.iter().map(|x| x.log2()).collect();
-        let u = l.len() - 1;
+    /// log₂ of the odds of a match: the prior and each comparison's
+    /// log₂(m / u), u with term frequencies.
+    fn log_odds(&self, rs: &Records, p: u64, a: &Record) -> f64 {
+        let mut bits = (self.lambda / (1.0 - self.lambda)).log2();
         for (c, comp) in self.comps.iter().enumerate() {
             let lv = level(p, c);
             if lv == 0 {
                 continue;
             }
-            for (k, class) in self.classes.iter().enumerate() {
-                l[k] += class[c][lv].log2();
-            }
-            l[u] += self.tf_u(rs, *comp, lv, a).unwrap_or(self.u[c][lv]).log2();
+            let u = self.tf_u(rs, *comp, lv, a).unwrap_or(self.u[c][lv]);
+            bits += (self.classes[0][c][lv] / u).log2();
         }
-        l
+        bits
+    }
+
+    /// The learned model as text, one comparison a line: each level's
+    /// chance per class (M, the other-person classes, U). For debugging
+    /// and the docs.
+    pub fn describe(&self, rs: &Records) -> String {
+        let mut s = format!(
+            "lambda {:.3e}, pi {:?}, {} rounds, {} patterns\n",
+            self.lambda, self.pi, self.rounds, self.patterns
+        );
+        for (c, comp) in self.comps.iter().enumerate() {
+            s.push_str(&format!("{}:\n", comp.label(rs)));
+            for (l, name) in comp.levels().iter().enumerate().skip(1) {
+                s.push_str(&format!("  {name:<28}"));
+                for k in &self.classes {
+                    s.push_str(&format!(" {:>9.2e}", k[c][l]));
+                }
+                s.push_str(&format!(
+                    " | u {:>9.2e} | m/u {:+.2} bits\n",
+                    self.u[c][l],
+                    (self.classes[0][c][l] / self.u[c][l]).log2()
+                ));
+            }
+        }
+        s
     }
 
     /// The match probability of two records.
     pub fn probability(&self, rs: &Records, a: &Record, b: &Record) -> f64 {
         let p = pattern(rs, &self.comps, a, b);
-        let l = self.log_parts(rs, p, a);
-        let top = l.iter().copied().fold(f64::MIN, f64::max);
-        let e: Vec<f64> = l.iter().map(|x| (x - top).exp2()).collect();
-        e[0] / e.iter().sum::<f64>()
+        let bits = self.log_odds(rs, p, a);
+        let bits = bits + self.email_rule_bits(p, bits);
+        1.0 / (1.0 + (-bits).exp2())
+    }
+
+    /// The bits [`SAME_EMAIL_BITS`] adds to a pair of `bits`: a shared
+    /// personal email (not a role mailbox) makes one person, as HubSpot
+    /// itself takes one email for one contact, unless the names say two
+    /// people (a family sharing a mailbox).
+    fn email_rule_bits(&self, p: u64, bits: f64) -> f64 {
+        let lv = |comp: Comp| {
+            self.comps
+                .iter()
+                .position(|c| *c == comp)
+                .map(|c| level(p, c))
+        };
+        if lv(Comp::Email) != Some(1) || matches!(lv(Comp::Name), Some(6 | 7 | 9)) {
+            return 0.0;
+        }
+        (SAME_EMAIL_BITS - bits).max(0.0)
     }
 
     /// Each comparison's part in the score of two records.
@@ -841,17 +1058,14 @@ impl Model {
                 bits: (m / u).log2(),
             });
         }
-        let l = self.log_parts(rs, p, a);
-        let u = l.len() - 1;
-        let prior_bits = (self.pi[0] / self.pi[u]).log2();
-        // The other people classes against U.
-        let others: f64 = l[1..u].iter().map(|x| (x - l[u]).exp2()).sum();
-        let other_person_bits = -(1.0 + others).log2();
-        let total_bits = prior_bits + terms.iter().map(|t| t.bits).sum::<f64>() + other_person_bits;
+        let prior_bits = (self.lambda / (1.0 - self.lambda)).log2();
+        let bits = prior_bits + terms.iter().map(|t| t.bits).sum::<f64>();
+        let rule_bits = self.email_rule_bits(p, bits);
+        let total_bits = bits + rule_bits;
         Explanation {
             prior_bits,
             terms,
-            other_person_bits,
+            rule_bits,
             total_bits,
             probability: 1.0 / (1.0 + (-total_bits).exp2()),
         }
