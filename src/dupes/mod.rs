@@ -213,19 +213,22 @@ pub fn find(rs: &Records, opts: &Options) -> Found {
         // Too few pairs to learn from: the hand-set weights.
         return find_hand_set(rs, opts, &pairs, blocking);
     }
-    let model = model::Model::fit(rs, &pairs);
+    let (model, patterns) = model::Model::fit_patterns(rs, &pairs);
     let threshold = opts.threshold;
-    let scored = model::par_chunks(&pairs, |chunk| {
-        chunk
+    // Score the pairs part by part, each pair with its pattern.
+    let scored = model::par_ranges(pairs.len(), |range| {
+        patterns[range.clone()]
             .iter()
-            .filter_map(|&p| {
+            .zip(&pairs[range])
+            .filter_map(|(&pat, &p)| {
                 let (i, j) = ((p >> 32) as u32, (p & 0xFFFF_FFFF) as u32);
-                let s = model.probability(rs, &rs.records[i as usize], &rs.records[j as usize]);
+                let s = model.probability_of(rs, pat, &rs.records[i as usize]);
                 (s >= threshold).then_some((i, j, s))
             })
             .collect::<Vec<_>>()
     });
     let scored: Vec<(u32, u32, f64)> = scored.into_iter().flatten().collect();
+    drop(patterns);
     drop(pairs);
     let matches: Vec<(u32, u32)> = scored.iter().map(|&(a, b, _)| (a, b)).collect();
     // Each member's strongest match, to name the link of a pair that only

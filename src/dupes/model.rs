@@ -59,6 +59,10 @@ pub const EM_TOLERANCE: f64 = 1e-7;
 
 const LAMBDA_BY_CLASSES: bool = false;
 
+/// Two names this alike (Jaro–Winkler) that are not close are a weak
+/// agreement, not a difference.
+const WEAK_NAME: f32 = 0.8;
+
 /// A pair sharing a personal email scores at least this many bits
 /// (probability 0.99) unless the names differ.
 pub const SAME_EMAIL_BITS: f64 = 6.64;
@@ -351,6 +355,9 @@ fn name_level(rs: &Records, a: &Record, b: &Record) -> u8 {
         Likeness::Nickname => b'n',
         Likeness::Close(_) => b'c',
         Likeness::Part | Likeness::Initial => b'w',
+        // Alike but past a typo (Jaro–Winkler 0.8 or more: `taylah` /
+        // `talyaj`): weak, not different.
+        Likeness::Differs(s) if s >= WEAK_NAME => b'w',
         Likeness::Differs(_) => b'd',
     };
     let f = class(compare_name(rs, a.first, b.first, true));
@@ -572,6 +579,31 @@ impl Rng {
     }
 }
 
+/// Run `f` over `0..n` split into one range per core, in parallel;
+/// results in range order.
+pub fn par_ranges<R: Send>(n: usize, f: impl Fn(std::ops::Range<usize>) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 16);
+    if threads == 1 || n < 4096 {
+        return vec![f(0..n)];
+    }
+    let size = n.div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..n)
+            .step_by(size)
+            .map(|a| {
+                let f = &f;
+                s.spawn(move || f(a..(a + size).min(n)))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a scoring thread panicked"))
+            .collect()
+    })
+}
+
 /// Run `f` over `items` split into one chunk per core, in parallel;
 /// results in chunk order.
 pub fn par_chunks<T: Sync, R: Send>(items: &[T], f: impl Fn(&[T]) -> R + Sync) -> Vec<R> {
@@ -595,6 +627,12 @@ impl Model {
     /// Learn the model of `rs` from its candidate pairs (`i < j`, record
     /// indices packed as `i << 32 | j`, sorted, no repeats).
     pub fn fit(rs: &Records, pairs: &[u64]) -> Model {
+        Model::fit_patterns(rs, pairs).0
+    }
+
+    /// [`Model::fit`], and each pair's pattern (in the order of `pairs`)
+    /// for [`Model::probability_of`].
+    pub fn fit_patterns(rs: &Records, pairs: &[u64]) -> (Model, Vec<u64>) {
         let comps = comps(rs);
         let n_syms = rs.symbols.len();
         let recs = &rs.records;
@@ -622,26 +660,26 @@ impl Model {
         };
         model.u = model.random_levels(rs);
         // Candidate patterns and how often each occurs.
-        let counted = par_chunks(pairs, |chunk| {
-            let mut counts: HashMap<u64, u64> = HashMap::new();
-            for &p in chunk {
-                let (a, b) = (&recs[(p >> 32) as usize], &recs[(p & 0xFFFF_FFFF) as usize]);
-                *counts.entry(pattern(rs, &model.comps, a, b)).or_insert(0) += 1;
-            }
-            counts
-        });
+        let per_pair: Vec<u64> = par_chunks(pairs, |chunk| {
+            chunk
+                .iter()
+                .map(|&p| {
+                    let (a, b) = (&recs[(p >> 32) as usize], &recs[(p & 0xFFFF_FFFF) as usize]);
+                    pattern(rs, &model.comps, a, b)
+                })
+                .collect::<Vec<u64>>()
+        })
+        .concat();
         let mut counts: HashMap<u64, u64> = HashMap::new();
-        for c in counted {
-            for (p, n) in c {
-                *counts.entry(p).or_insert(0) += n;
-            }
+        for &p in &per_pair {
+            *counts.entry(p).or_insert(0) += 1;
         }
         let mut patterns: Vec<(u64, f64)> =
             counts.into_iter().map(|(p, n)| (p, n as f64)).collect();
         patterns.sort_unstable_by_key(|x| x.0);
         model.patterns = patterns.len();
         model.em(&patterns, rs.len());
-        model
+        (model, per_pair)
     }
 
     /// Level chances on random pairs (all pairs of a small file), with a
@@ -1011,7 +1049,12 @@ impl Model {
 
     /// The match probability of two records.
     pub fn probability(&self, rs: &Records, a: &Record, b: &Record) -> f64 {
-        let p = pattern(rs, &self.comps, a, b);
+        self.probability_of(rs, pattern(rs, &self.comps, a, b), a)
+    }
+
+    /// The match probability of a pair with pattern `p` whose first
+    /// record is `a`.
+    pub fn probability_of(&self, rs: &Records, p: u64, a: &Record) -> f64 {
         let bits = self.log_odds(rs, p, a);
         let bits = bits + self.email_rule_bits(p, bits);
         1.0 / (1.0 + (-bits).exp2())
@@ -1170,6 +1213,7 @@ mod tests {
         assert_eq!(lv(("Katherine", "Johnson"), ("Katherine", "Jonhson")), 3);
         assert_eq!(lv(("J", "Smith"), ("John", "Smith")), 4);
         assert_eq!(lv(("Mary", "Smith"), ("John", "Smith")), 6);
+        assert_eq!(lv(("Taylah", "Webb"), ("Talyaj", "Webb")), 4, "alike: weak");
         assert_eq!(lv(("Mary", "Smith"), ("Mary", "Jones")), 7);
         assert_eq!(lv(("Mary", "Smith"), ("Omar", "Khan")), 9);
         assert_eq!(lv(("", ""), ("Omar", "Khan")), 0);
