@@ -185,7 +185,7 @@ pub struct Found {
     pub blocking: block::Stats,
     /// Pairs at or above the threshold (before clustering).
     pub matches: usize,
-    /// Rounds EM took to learn the model.
+    /// Anchor rounds the model took (0 with the hand-set weights).
     pub em_rounds: usize,
     /// The learned model as text ([`model::Model::describe`]); empty with
     /// the hand-set weights.

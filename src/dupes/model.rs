@@ -10,24 +10,38 @@
 //! city, state and street address make one *place* comparison (same
 //! address, same postal code, same city, same state, different).
 //!
-//! Three classes explain the candidate pairs:
+//! Two classes, as in Fellegi and Sunter:
 //!
-//! - **M**, the same person: the chance of each level is learned by EM;
-//! - **H**, another person who shares details (a household member at the
-//!   same address, a namesake, a colleague): learned by EM too, so a pair
-//!   agreeing on address and last name but not on first name or birth
-//!   date is explained by H rather than M;
 //! - **U**, two people drawn at random: level chances counted on random
-//!   pairs of the file ([`RANDOM_PAIRS`]), and for exact agreement on a
-//!   value the value's own frequency (term frequency: two `Smith`s say
+//!   pairs of the file ([`RANDOM_PAIRS`]) and held; for exact agreement on
+//!   a value, the value's own frequency (term frequency: two `Smith`s say
 //!   less than two `Zylberstein`s).
+//! - **M**, the same person: each comparison's level chances are counted
+//!   on *anchor* pairs, the candidates whose other comparisons alone give
+//!   more than the prior odds against a match and [`ANCHOR_MARGIN`] bits
+//!   (leave-one-out; the comparisons are independent within M, so picking
+//!   pairs by the others does not bias the one counted). Three rounds, the
+//!   anchors chosen again with the new chances. A lesser level never
+//!   counts for more than its stronger one, and a disagreement never for a
+//!   match (m ≤ u, Winkler's constraint).
 //!
-//! The match probability of a pair is `π_M L_M / (π_M L_M + π_H L_H +
-//! π_U L_U)`, where `L_k` multiplies the chances of the pair's levels in
-//! class k and the class shares `π` are learned by EM too. Missing values
-//! are no evidence. Small files learn little: Dirichlet pseudo-counts
-//! ([`PRIOR_STRENGTH`]) pull the level chances towards sensible starting
-//! values, so a file of 30 contacts still gets a usable model.
+//! The prior λ, the chance two contacts drawn at random are one person, is
+//! the share of candidates that match (EM on that one unknown, M and U
+//! held) times the candidates over all pairs. The match probability is
+//! `λ L_M / (λ L_M + (1 − λ) L_U)`, `L` multiplying the chances of the
+//! pair's levels; missing values are no evidence. A shared personal email
+//! scores at least [`SAME_EMAIL_BITS`] unless the names differ. Small files
+//! learn little: Dirichlet pseudo-counts ([`PRIOR_STRENGTH`]) pull the M
+//! chances towards starting values, so a file of 30 contacts still gets a
+//! usable model.
+//!
+//! Free classes fitted by EM (M itself, or "household" and "namesake"
+//! classes next to it) were tried and dropped: left free, EM gave M to the
+//! largest like-minded crowd among the candidates (at 100k contacts, the
+//! colleagues one postal code and company bring together: precision
+//! 0.02), and the extra classes took true matches from M. Households stay
+//! apart through the name levels: "last same, first differs" is a
+//! disagreement, worth at most nothing.
 
 use std::collections::HashMap;
 
@@ -56,8 +70,6 @@ pub const MIN_PAIRS_FOR_EM: f64 = 1000.0;
 /// [`EM_TOLERANCE`].
 pub const EM_ROUNDS: usize = 200;
 pub const EM_TOLERANCE: f64 = 1e-7;
-
-const LAMBDA_BY_CLASSES: bool = false;
 
 /// Two names this alike (Jaro–Winkler) that are not close are a weak
 /// agreement, not a difference.
@@ -153,41 +165,16 @@ impl Comp {
         }
     }
 
-    /// Starting chances of levels 1.. for the same person (M), for
-    /// another person at the same place (H: household, colleague) and for
-    /// another person of a like name elsewhere (N: namesake).
-    fn start(&self) -> [&'static [f64]; 3] {
+    /// Starting chances of levels 1.. for the same person (M): the
+    /// pseudo-counts' shape, all a file too small to learn from gets.
+    fn start(&self) -> &'static [f64] {
         match self {
-            Comp::Email => [
-                &[0.70, 0.10, 0.02, 0.005, 0.005, 0.17],
-                &[0.05, 0.02, 0.05, 0.05, 0.20, 0.63],
-                &[0.01, 0.05, 0.01, 0.05, 0.03, 0.85],
-            ],
-            Comp::Phone => [
-                &[0.75, 0.05, 0.20],
-                &[0.30, 0.05, 0.65],
-                &[0.01, 0.02, 0.97],
-            ],
-            Comp::Name => [
-                &[0.70, 0.08, 0.10, 0.03, 0.03, 0.02, 0.02, 0.01, 0.01],
-                &[0.05, 0.01, 0.03, 0.06, 0.01, 0.30, 0.04, 0.05, 0.45],
-                &[0.30, 0.02, 0.10, 0.05, 0.05, 0.10, 0.10, 0.05, 0.23],
-            ],
-            Comp::Place => [
-                &[0.60, 0.10, 0.10, 0.05, 0.03, 0.02, 0.10],
-                &[0.40, 0.05, 0.25, 0.10, 0.01, 0.04, 0.15],
-                &[0.01, 0.01, 0.02, 0.05, 0.01, 0.10, 0.80],
-            ],
-            Comp::Dob | Comp::IdNumber => [
-                &[0.80, 0.12, 0.08],
-                &[0.05, 0.05, 0.90],
-                &[0.02, 0.03, 0.95],
-            ],
-            Comp::Company | Comp::Text(_) => [
-                &[0.60, 0.10, 0.30],
-                &[0.30, 0.05, 0.65],
-                &[0.10, 0.05, 0.85],
-            ],
+            Comp::Email => &[0.70, 0.10, 0.02, 0.005, 0.005, 0.17],
+            Comp::Phone => &[0.75, 0.05, 0.20],
+            Comp::Name => &[0.70, 0.08, 0.10, 0.03, 0.03, 0.02, 0.02, 0.01, 0.01],
+            Comp::Place => &[0.60, 0.10, 0.10, 0.05, 0.03, 0.02, 0.10],
+            Comp::Dob | Comp::IdNumber => &[0.80, 0.12, 0.08],
+            Comp::Company | Comp::Text(_) => &[0.60, 0.10, 0.30],
         }
     }
 }
@@ -510,9 +497,6 @@ impl Freq {
 #[derive(Debug)]
 pub struct Model {
     pub comps: Vec<Comp>,
-    /// Class shares among candidate pairs: same person, the other
-    /// people classes, random (last).
-    pub pi: Vec<f64>,
     /// Level chances per class, comparison and level: class 0 the same
     /// person (M), then the other people among the candidates (H, N);
     /// `u[c][l]` random pairs.
@@ -521,7 +505,7 @@ pub struct Model {
     /// The chance that two contacts drawn at random are one person: the
     /// prior of the match probability.
     pub lambda: f64,
-    /// EM rounds run, and distinct patterns seen.
+    /// Anchor rounds run, and distinct patterns seen.
     pub rounds: usize,
     pub patterns: usize,
     /// Whether an address field is compared.
@@ -638,7 +622,6 @@ impl Model {
         let recs = &rs.records;
         let freq = |f: &dyn Fn(&Record) -> Sym| Freq::of(n_syms, recs.iter().map(f));
         let mut model = Model {
-            pi: vec![0.05, 0.05, 0.05, 0.85],
             classes: Vec::new(),
             u: Vec::new(),
             lambda: 0.0,
@@ -746,10 +729,10 @@ impl Model {
     }
 
     fn em(&mut self, patterns: &[(u64, f64)], contacts: usize) {
-        const K: usize = 3;
+        const K: usize = 1;
         let mut starts: Vec<Vec<Vec<f64>>> = vec![Vec::new(); K];
         for c in &self.comps {
-            for (k, st) in c.start().into_iter().enumerate() {
+            for (k, st) in [c.start()].into_iter().enumerate() {
                 let mut v = vec![0.0];
                 v.extend_from_slice(st);
                 // Levels the file cannot show get no starting mass.
@@ -796,18 +779,13 @@ impl Model {
         // not against the candidates (where namesakes and colleagues are
         // far commoner than at random). First guess: a tenth of the
         // contacts have a duplicate.
-        self.pi = vec![0.01, 0.05, 0.05, 0.89];
         for _ in 0..ANCHOR_ROUNDS {
             let cut = ((1.0 - self.lambda) / self.lambda).log2() + ANCHOR_MARGIN;
             self.m_from_anchors(patterns, &starts[0], cut);
             self.cap_levels();
-            self.em_others(patterns, &starts);
-            let share = if LAMBDA_BY_CLASSES {
-                self.pi[0]
-            } else {
-                self.match_share(patterns)
-            };
+            let share = self.match_share(patterns);
             self.lambda = (share * total / all).clamp(1e-12, 0.5);
+            self.rounds += 1;
         }
     }
 
@@ -919,77 +897,6 @@ impl Model {
         pi
     }
 
-    /// EM for the shares π and the level chances of the other-people
-    /// classes, with M and U held.
-    fn em_others(&mut self, patterns: &[(u64, f64)], starts: &[Vec<Vec<f64>>]) {
-        let k_all = self.classes.len();
-        let nc = self.comps.len();
-        for round in 1..=EM_ROUNDS {
-            self.rounds += 1;
-            let _ = round;
-            let mut pi = vec![0.0; k_all + 1];
-            let mut counts: Vec<Vec<Vec<f64>>> = self
-                .classes
-                .iter()
-                .map(|k| k.iter().map(|v| vec![0.0; v.len()]).collect())
-                .collect();
-            for &(p, n) in patterns {
-                let l = self.likelihoods(p);
-                let w: Vec<f64> = (0..=k_all).map(|k| self.pi[k] * l[k]).collect();
-                let s: f64 = w.iter().sum();
-                if s <= 0.0 || !s.is_finite() {
-                    continue;
-                }
-                for k in 0..=k_all {
-                    let r = w[k] / s * n;
-                    pi[k] += r;
-                    if k > 0 && k < k_all {
-                        for (c, cnt) in counts[k].iter_mut().enumerate() {
-                            cnt[level(p, c)] += r;
-                        }
-                    }
-                }
-            }
-            let mut moved: f64 = 0.0;
-            let s: f64 = pi.iter().sum();
-            for (old, new) in self.pi.iter_mut().zip(pi) {
-                let v = (new / s).clamp(1e-9, 1.0);
-                moved = moved.max((v - *old).abs());
-                *old = v;
-            }
-            for k in 1..k_all {
-                for c in 0..nc {
-                    let seen: f64 = counts[k][c][1..].iter().sum();
-                    for l in 1..self.classes[k][c].len() {
-                        let v = (counts[k][c][l] + PRIOR_STRENGTH * starts[k][c][l])
-                            / (seen + PRIOR_STRENGTH);
-                        moved = moved.max((v - self.classes[k][c][l]).abs());
-                        self.classes[k][c][l] = v;
-                    }
-                }
-            }
-            if moved < EM_TOLERANCE {
-                break;
-            }
-        }
-    }
-
-    /// The likelihood of a pattern in each class, U last (no term
-    /// frequencies).
-    fn likelihoods(&self, p: u64) -> Vec<f64> {
-        let mut l = vec![1.0; self.classes.len() + 1];
-        for c in 0..self.comps.len() {
-            let lv = level(p, c);
-            if lv != 0 {
-                for (k, class) in self.classes.iter().enumerate() {
-                    l[k] *= class[c][lv];
-                }
-                *l.last_mut().expect("U") *= self.u[c][lv];
-            }
-        }
-        l
-    }
-
     /// The U chance of an exact agreement on the pair's value, by term
     /// frequency, when the comparison has one.
     fn tf_u(&self, rs: &Records, c: Comp, lv: usize, a: &Record) -> Option<f64> {
@@ -1027,8 +934,8 @@ impl Model {
     /// and the docs.
     pub fn describe(&self, rs: &Records) -> String {
         let mut s = format!(
-            "lambda {:.3e}, pi {:?}, {} rounds, {} patterns\n",
-            self.lambda, self.pi, self.rounds, self.patterns
+            "lambda {:.3e}, {} rounds, {} patterns\n",
+            self.lambda, self.rounds, self.patterns
         );
         for (c, comp) in self.comps.iter().enumerate() {
             s.push_str(&format!("{}:\n", comp.label(rs)));
@@ -1288,7 +1195,8 @@ mod tests {
         let (pairs, _) = crate::dupes::candidate_pairs(&rs, Default::default());
         assert!(pairs.len() as f64 >= MIN_PAIRS_FOR_EM);
         let model = Model::fit(&rs, &pairs);
-        let matches = model.pi[0] * pairs.len() as f64;
+        let n = rs.len() as f64;
+        let matches = model.lambda * n * (n - 1.0) / 2.0;
         assert!(
             (matches - 300.0).abs() < 15.0,
             "{matches} of {}",
