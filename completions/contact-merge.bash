@@ -265,7 +265,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__dupes)
-            opts="-o -q -h --output --threshold --fields --primary --max-block --format --color --quiet --input-format --help"
+            opts="-o -q -h --output --threshold --fields --explain --primary --max-block --format --color --quiet --input-format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -284,6 +284,10 @@ _contact__merge() {
                     return 0
                     ;;
                 --fields)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --explain)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -151,7 +151,8 @@ complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -s 
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -s h -l help -d 'Print help'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -s o -l output -d 'Write the plan here: CSV (primary_id,secondary_id,score,reasons), or JSON when the name ends in .json; `-` writes the CSV plan to stdout' -r -F
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l threshold -d 'Minimum score (0 to 1) of a duplicate pair; higher finds fewer, surer pairs' -r
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l fields -d 'Properties to compare, by internal name or CSV label [default: email,phone,firstname,lastname,company,zip,city,jobtitle]' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l fields -d 'Properties to compare, by internal name or CSV label [default: every column whose header and content say it names, reaches or places a person: emails, phones, names, addresses, dates of birth, id numbers, company, job title]' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l explain -d 'Show why two contacts score what they do: each field\'s part in the match probability (a waterfall), instead of the plan' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l primary -d 'Which contact of a cluster is the primary (it keeps its id)' -r -f -a "oldest\t'The oldest create date (HubSpot keeps the older record\'s create date)'
 newest\t'The newest create date'
 most-complete\t'The most properties filled in (then the oldest)'"

@@ -320,6 +320,7 @@ contact-merge unmerge merged.json 101 --restore 102 --journal merges.jsonl -o re
 contact-merge dupes export.csv -o plan.csv         # the plan: primary_id,secondary_id,score,reasons\n  \
 contact-merge dupes export.csv --threshold 0.97 --primary most-complete -o plan.csv\n  \
 contact-merge dupes export.csv --fields \"Email,First Name,Last Name,Job Title\"\n  \
+contact-merge dupes export.csv --explain 101 102          # each field's part in the score\n  \
 contact-merge apply export.csv --plan plan.csv -o merged.csv"
     )]
     Dupes(DupesArgs),
@@ -544,9 +545,15 @@ pub struct DupesArgs {
     #[arg(long, value_name = "T", default_value_t = crate::dupes::DEFAULT_THRESHOLD, value_parser = parse_threshold)]
     pub threshold: f64,
     /// Properties to compare, by internal name or CSV label [default:
-    /// email,phone,firstname,lastname,company,zip,city,jobtitle].
+    /// every column whose header and content say it names, reaches or
+    /// places a person: emails, phones, names, addresses, dates of birth,
+    /// id numbers, company, job title].
     #[arg(long, value_name = "F,...")]
     pub fields: Option<String>,
+    /// Show why two contacts score what they do: each field's part in the
+    /// match probability (a waterfall), instead of the plan.
+    #[arg(long, num_args = 2, value_names = ["ID", "ID"], conflicts_with = "output")]
+    pub explain: Option<Vec<String>>,
     /// Which contact of a cluster is the primary (it keeps its id).
     #[arg(long, value_enum, default_value_t = crate::dupes::PrimaryRule::Oldest)]
     pub primary: crate::dupes::PrimaryRule,

@@ -11,26 +11,49 @@ use crate::format;
 use crate::text::count;
 
 pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
-    let fields = match &args.fields {
+    let given = match &args.fields {
         Some(list) => {
-            dupes::parse_fields(list).map_err(|e| UsageError(format!("--fields: {e}")))?
+            Some(dupes::parse_fields(list).map_err(|e| UsageError(format!("--fields: {e}")))?)
         }
-        None => dupes::default_fields(),
+        None => None,
     };
     if args.max_block < 2 {
         return Err(UsageError("--max-block must be at least 2".into()).into());
     }
-    let mut records = Records::new(&fields);
+    // Without --fields, the fields come from the first contacts (headers
+    // checked against content); they wait in `sample` until then.
+    let mut records: Option<Records> = given.as_deref().map(Records::new);
+    let mut sample: Vec<crate::model::Contact> = Vec::new();
+    let settle = |sample: &mut Vec<crate::model::Contact>| {
+        let mut fields = dupes::detect::detect(sample);
+        if fields.is_empty() {
+            fields = dupes::default_fields();
+        }
+        let mut rs = Records::new(&fields);
+        for c in sample.drain(..) {
+            rs.push(&c);
+        }
+        rs
+    };
     // Archived contacts take part in no merge (HubSpot merges only live
     // records): a plan naming one would be refused by `apply`.
     let mut archived = 0usize;
     format::for_each_contact(&args.file, ctx.global.input_format, &mut |c| {
         if crate::merge::is_archived(&c) {
             archived += 1;
+        } else if let Some(rs) = records.as_mut() {
+            rs.push(&c)
         } else {
-            records.push(&c)
+            sample.push(c);
+            if sample.len() >= dupes::detect::SAMPLE {
+                records = Some(settle(&mut sample));
+            }
         }
     })?;
+    let records = match records {
+        Some(rs) => rs,
+        None => settle(&mut sample),
+    };
     if archived > 0 {
         ctx.warn(
             "archived",
@@ -70,8 +93,30 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             ..Default::default()
         },
     };
+    if let Some(ids) = &args.explain {
+        let e = dupes::explain(&records, &opts, &ids[0], &ids[1]).map_err(|e| {
+            anyhow::anyhow!(
+                "{}: {e}; give two ids of the file's live contacts",
+                args.file.display()
+            )
+        })?;
+        match ctx.global.format {
+            OutputFormat::Json => {
+                serde_json::to_writer_pretty(&mut *ctx.out, &e)?;
+                writeln!(ctx.out)?;
+            }
+            OutputFormat::Table => {
+                let t = render_explanation(&e, &ids[0], &ids[1], ctx.color);
+                ctx.print_table(&t)?;
+            }
+        }
+        return Ok(Status::Ok);
+    }
     let found = dupes::find(&records, &opts);
     drop(records);
+    if std::env::var_os("CONTACT_MERGE_DEBUG_MODEL").is_some() {
+        eprint!("{}", found.model);
+    }
     match args.output.as_deref() {
         None => match ctx.global.format {
             OutputFormat::Json => {
@@ -124,6 +169,69 @@ pub fn render(pairs: &[DupPair], color: bool) -> table::Table {
             p.reasons.join(", "),
         ]);
     }
+    t
+}
+
+/// The waterfall: the prior, each comparison's bits, the "another person"
+/// correction, the total and the probability.
+pub fn render_explanation(
+    e: &dupes::model::Explanation,
+    a: &str,
+    b: &str,
+    color: bool,
+) -> table::Table {
+    let mut t = table::new(
+        &["comparison", a, b, "level", "m", "u", "bits", "total"],
+        color,
+    );
+    let mut total = e.prior_bits;
+    let bits = |x: f64| format!("{x:+.2}");
+    t.row([
+        "prior (chance two contacts at random are one person)".to_string(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        bits(e.prior_bits),
+        bits(total),
+    ]);
+    for term in &e.terms {
+        total += term.bits;
+        t.row([
+            term.comparison.clone(),
+            term.a.clone(),
+            term.b.clone(),
+            term.level.to_string(),
+            format!("{:.3}", term.m),
+            format!("{:.2e}", term.u),
+            bits(term.bits),
+            bits(total),
+        ]);
+    }
+    if e.rule_bits > 0.0 {
+        total += e.rule_bits;
+        t.row([
+            "same personal email: one person, as HubSpot takes it".to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            bits(e.rule_bits),
+            bits(total),
+        ]);
+    }
+    t.row([
+        "match probability".to_string(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        format!("{:.4}", e.probability),
+    ]);
     t
 }
 

@@ -68,6 +68,13 @@ enum Key<'a> {
     NameCity(Sym, Sym, Sym),
     NameCompany(Sym, Sym, Sym),
     Text(usize, Sym),
+    IdNumber(Sym),
+    Dob2(u8, Sym, Sym),
+    Address(Sym),
+    /// First and last name in either order, anywhere.
+    FullName(Sym, Sym),
+    InitialLast(char, Sym),
+    NamePart(u8, Sym, Sym),
 }
 
 fn hash(key: &Key) -> u64 {
@@ -148,6 +155,75 @@ pub fn candidates(rs: &Records, opts: Options, f: &mut dyn FnMut(u32, u32)) -> S
     sorted_neighbourhood(rs, opts.window, &mut stats, f);
     stats
 }
+
+/// [`candidates`] and the keys the other fields make (see
+/// [`more_candidates`]).
+pub fn all_candidates(rs: &Records, opts: Options, f: &mut dyn FnMut(u32, u32)) -> Stats {
+    let mut stats = candidates(rs, opts, f);
+    let more = more_candidates(rs, opts, f);
+    stats.candidates += more.candidates;
+    // The weaker keys' blocks over [`MORE_BLOCK`] are not counted as
+    // skipped: the summary speaks of blocks over `max_block`.
+    stats
+}
+
+/// Keys beyond email, phone and name with place, built from whatever
+/// fields the file has:
+///
+/// - an id number;
+/// - the street address (folded);
+/// - the date of birth with the last name, with the first name, with the
+///   postal code;
+/// - first and last name in either order (swapped names, people who
+///   moved);
+/// - the first initial and the last name;
+/// - the last name with the postal code, the first name with the postal
+///   code, the last name with the city (a typo in the other name).
+///
+/// Blocks of more than [`MORE_BLOCK`] contacts are skipped.
+pub fn more_candidates(rs: &Records, opts: Options, f: &mut dyn FnMut(u32, u32)) -> Stats {
+    let mut stats = Stats::default();
+    let records = &rs.records;
+    let mut keys: Vec<(u64, u32)> = Vec::with_capacity(records.len());
+    type KeyOf<'a> = &'a dyn Fn(&Record) -> Option<Key<'static>>;
+    let first = |r: &Record| rs.symbols.first_key(r.first);
+    let passes: [KeyOf; 10] = [
+        &|r| (r.idnum != NONE).then_some(Key::IdNumber(r.idnum)),
+        &|r| (r.address != NONE).then_some(Key::Address(r.address)),
+        &|r| (r.dob != NONE && r.last != NONE).then_some(Key::Dob2(0, r.dob, r.last)),
+        &|r| (r.dob != NONE && r.first != NONE).then_some(Key::Dob2(1, r.dob, first(r))),
+        &|r| (r.dob != NONE && r.zip != NONE).then_some(Key::Dob2(2, r.dob, r.zip)),
+        &|r| {
+            (r.first != NONE && r.last != NONE).then(|| {
+                let (x, y) = (first(r), r.last);
+                Key::FullName(x.min(y), x.max(y))
+            })
+        },
+        &|r| {
+            let c = rs.symbols.str(r.first).chars().next()?;
+            (r.last != NONE).then_some(Key::InitialLast(c, r.last))
+        },
+        &|r| (r.last != NONE && r.zip != NONE).then_some(Key::NamePart(0, r.last, r.zip)),
+        &|r| (r.first != NONE && r.zip != NONE).then_some(Key::NamePart(1, first(r), r.zip)),
+        &|r| (r.last != NONE && r.city != NONE).then_some(Key::NamePart(2, r.last, r.city)),
+    ];
+    for key_of in passes {
+        for (i, r) in records.iter().enumerate() {
+            if let Some(k) = key_of(r) {
+                keys.push((hash(&k), i as u32));
+            }
+        }
+        blocks(&mut keys, opts.max_block.min(MORE_BLOCK), &mut stats, f);
+    }
+    stats
+}
+
+/// The largest block [`more_candidates`] compares: its keys are weaker
+/// (a last name and a postal code) and a large file has many large blocks
+/// of them; a small cap keeps the comparisons near-linear while the typo
+/// or swap such a key is there for is found in the small blocks of a file
+/// with varied names.
+pub const MORE_BLOCK: usize = 32;
 
 /// Sort the keys and hand out the pairs of every block of 2 to `max`.
 /// Empties `keys`.

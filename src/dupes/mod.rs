@@ -14,6 +14,8 @@
 
 pub mod block;
 pub mod cluster;
+pub mod detect;
+pub mod model;
 pub mod normalize;
 pub mod record;
 pub mod score;
@@ -33,6 +35,15 @@ pub enum FieldKind {
     Company,
     Zip,
     City,
+    /// State, region, province, county.
+    State,
+    /// A street address; several address columns (number, street,
+    /// locality) make one address.
+    Address,
+    /// A date of birth (its digits).
+    Dob,
+    /// A personal id number (social security, passport, member number).
+    IdNumber,
     /// Any other property: folded text.
     Text,
 }
@@ -51,10 +62,20 @@ impl Field {
         let name = labels::internal_name(name).to_string();
         let lower = name.to_ascii_lowercase();
         let kind = match lower.as_str() {
-            "firstname" => FieldKind::FirstName,
-            "lastname" => FieldKind::LastName,
-            "zip" | "postalcode" | "postcode" => FieldKind::Zip,
-            "city" => FieldKind::City,
+            "firstname" | "first_name" | "given_name" | "givenname" | "forename" => {
+                FieldKind::FirstName
+            }
+            "lastname" | "last_name" | "surname" | "family_name" | "familyname" => {
+                FieldKind::LastName
+            }
+            "zip" | "postalcode" | "postcode" | "postal_code" | "zipcode" | "zip_code" => {
+                FieldKind::Zip
+            }
+            "city" | "town" | "suburb" | "locality" => FieldKind::City,
+            "state" | "region" | "province" | "county" => FieldKind::State,
+            n if detect::is_dob_name(n) => FieldKind::Dob,
+            n if detect::is_id_number_name(n) => FieldKind::IdNumber,
+            n if detect::is_address_name(n) => FieldKind::Address,
             n if n.contains("email") => FieldKind::Email,
             n if n.contains("phone") => FieldKind::Phone,
             n if n == "company" || n == "associated company" || n == "companyname" => {
@@ -164,22 +185,115 @@ pub struct Found {
     pub blocking: block::Stats,
     /// Pairs at or above the threshold (before clustering).
     pub matches: usize,
+    /// Anchor rounds the model took (0 with the hand-set weights).
+    pub em_rounds: usize,
+    /// The learned model as text ([`model::Model::describe`]); empty with
+    /// the hand-set weights.
+    pub model: String,
 }
 
-/// Find the duplicates among the records.
-pub fn find(rs: &Records, opts: &Options) -> Found {
-    let min_weight = score::weight_of(opts.threshold);
-    let mut matches: Vec<(u32, u32)> = Vec::new();
-    let blocking = block::candidates(rs, opts.blocking, &mut |i, j| {
-        let (a, b) = (&rs.records[i as usize], &rs.records[j as usize]);
-        if score::compare_above(rs, a, b, min_weight).is_some_and(|c| c.weight >= min_weight) {
-            matches.push((i.min(j), i.max(j)));
-        }
+/// The candidate pairs of `rs` (`i << 32 | j`, `i < j`, sorted, each
+/// once) and what blocking did; `Stats::candidates` counts distinct pairs.
+pub fn candidate_pairs(rs: &Records, opts: block::Options) -> (Vec<u64>, block::Stats) {
+    let mut pairs: Vec<u64> = Vec::new();
+    let mut stats = block::all_candidates(rs, opts, &mut |i, j| {
+        pairs.push(((i.min(j) as u64) << 32) | i.max(j) as u64)
     });
-    matches.sort_unstable();
-    matches.dedup();
+    pairs.sort_unstable();
+    pairs.dedup();
+    stats.candidates = pairs.len() as u64;
+    (pairs, stats)
+}
+
+/// Find the duplicates among the records: learn the model from the
+/// candidate pairs, then score them.
+pub fn find(rs: &Records, opts: &Options) -> Found {
+    let (pairs, blocking) = candidate_pairs(rs, opts.blocking);
+    if (pairs.len() as f64) < model::MIN_PAIRS_FOR_EM {
+        // Too few pairs to learn from: the hand-set weights.
+        return find_hand_set(rs, opts, &pairs, blocking);
+    }
+    let (model, patterns) = model::Model::fit_patterns(rs, &pairs);
+    let threshold = opts.threshold;
+    // Score the pairs part by part, each pair with its pattern.
+    let scored = model::par_ranges(pairs.len(), |range| {
+        patterns[range.clone()]
+            .iter()
+            .zip(&pairs[range])
+            .filter_map(|(&pat, &p)| {
+                let (i, j) = ((p >> 32) as u32, (p & 0xFFFF_FFFF) as u32);
+                let s = model.probability_of(rs, pat, &rs.records[i as usize]);
+                (s >= threshold).then_some((i, j, s))
+            })
+            .collect::<Vec<_>>()
+    });
+    let scored: Vec<(u32, u32, f64)> = scored.into_iter().flatten().collect();
+    drop(patterns);
+    drop(pairs);
+    let matches: Vec<(u32, u32)> = scored.iter().map(|&(a, b, _)| (a, b)).collect();
     // Each member's strongest match, to name the link of a pair that only
     // meets through another member.
+    let mut best: std::collections::HashMap<u32, (f64, u32)> = std::collections::HashMap::new();
+    for &(a, b, w) in &scored {
+        for (x, y) in [(a, b), (b, a)] {
+            let e = best.entry(x).or_insert((f64::MIN, y));
+            if w > e.0 || (w == e.0 && y < e.1) {
+                *e = (w, y);
+            }
+        }
+    }
+    let clusters = cluster::clusters(&rs.records, &matches, opts.primary);
+    let mut pairs = Vec::new();
+    for (n, members) in clusters.iter().enumerate() {
+        let p = &rs.records[members[0] as usize];
+        for &m in &members[1..] {
+            let s = &rs.records[m as usize];
+            let c = score::compare(rs, p, s);
+            let prob = model.probability(rs, p, s);
+            let mut reasons: Vec<String> = c
+                .reasons
+                .as_slice()
+                .iter()
+                .map(|r| r.text(&rs.text_fields))
+                .collect();
+            reasons.extend(model::more_reasons(rs, p, s));
+            if prob < threshold {
+                if let Some(&(_, via)) = best.get(&m) {
+                    reasons.insert(0, format!("via {}", rs.records[via as usize].id));
+                }
+            }
+            pairs.push(DupPair {
+                cluster: n + 1,
+                primary: p.id.to_string(),
+                secondary: s.id.to_string(),
+                score: prob,
+                reasons,
+            });
+        }
+    }
+    Found {
+        pairs,
+        clusters: clusters.len(),
+        contacts: rs.len(),
+        blocking,
+        matches: matches.len(),
+        em_rounds: model.rounds,
+        model: model.describe(rs),
+    }
+}
+
+/// [`find`] with the hand-set weights of [`score`], for files with too
+/// few candidate pairs to learn a model from.
+fn find_hand_set(rs: &Records, opts: &Options, cands: &[u64], blocking: block::Stats) -> Found {
+    let min_weight = score::weight_of(opts.threshold);
+    let mut matches: Vec<(u32, u32)> = Vec::new();
+    for &p in cands {
+        let (i, j) = ((p >> 32) as u32, (p & 0xFFFF_FFFF) as u32);
+        let (a, b) = (&rs.records[i as usize], &rs.records[j as usize]);
+        if score::compare_above(rs, a, b, min_weight).is_some_and(|c| c.weight >= min_weight) {
+            matches.push((i, j));
+        }
+    }
     let mut best: std::collections::HashMap<u32, (f64, u32)> = std::collections::HashMap::new();
     for &(a, b) in &matches {
         let w = score::compare(rs, &rs.records[a as usize], &rs.records[b as usize]).weight;
@@ -203,6 +317,7 @@ pub fn find(rs: &Records, opts: &Options) -> Found {
                 .iter()
                 .map(|r| r.text(&rs.text_fields))
                 .collect();
+            reasons.extend(model::more_reasons(rs, p, s));
             if c.weight < min_weight {
                 if let Some(&(_, via)) = best.get(&m) {
                     reasons.insert(0, format!("via {}", rs.records[via as usize].id));
@@ -223,7 +338,29 @@ pub fn find(rs: &Records, opts: &Options) -> Found {
         contacts: rs.len(),
         blocking,
         matches: matches.len(),
+        em_rounds: 0,
+        model: String::new(),
     }
+}
+
+/// Why two contacts (by id) score what they do: the model learned from
+/// the whole file, term by term. `None` when an id is not in the file.
+pub fn explain(
+    rs: &Records,
+    opts: &Options,
+    a: &str,
+    b: &str,
+) -> Result<model::Explanation, String> {
+    let find_id = |id: &str| {
+        rs.records
+            .iter()
+            .find(|r| &*r.id == id)
+            .ok_or_else(|| format!("no live contact with id {id}"))
+    };
+    let (ra, rb) = (find_id(a)?, find_id(b)?);
+    let (pairs, _) = candidate_pairs(rs, opts.blocking);
+    let model = model::Model::fit(rs, &pairs);
+    Ok(model.explain(rs, ra, rb))
 }
 
 /// A plan CSV: `primary_id,secondary_id,score,reasons` (reasons joined by

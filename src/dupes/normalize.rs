@@ -13,6 +13,71 @@ pub fn email(raw: &str) -> Option<String> {
     (s.contains('@') && s.len() > 2).then(|| s.to_string())
 }
 
+/// Providers that deliver `name+tag@` to `name@` (sub-addressing).
+const PLUS_TAG: &[&str] = &[
+    "fastmail.com",
+    "gmail.com",
+    "googlemail.com",
+    "hotmail.com",
+    "icloud.com",
+    "live.com",
+    "me.com",
+    "outlook.com",
+    "proton.me",
+    "protonmail.com",
+];
+
+/// A normalised email ([`email`]) in the form its provider delivers to:
+/// `+tag` dropped where the provider ignores it (Gmail, Outlook, iCloud,
+/// Fastmail, Proton), dots dropped where it ignores them (Gmail), and
+/// `googlemail.com` as `gmail.com`. Other domains are left alone: for
+/// them `a.b@` and `ab@` may be two people.
+pub fn canonical_email(e: String) -> String {
+    let Some((local, domain)) = e.rsplit_once('@') else {
+        return e;
+    };
+    if !PLUS_TAG.contains(&domain) {
+        return e;
+    }
+    let local = local.split('+').next().unwrap_or(local);
+    if domain == "gmail.com" || domain == "googlemail.com" {
+        let local: String = local.chars().filter(|c| *c != '.').collect();
+        if local.is_empty() {
+            return e;
+        }
+        return format!("{local}@gmail.com");
+    }
+    if local.is_empty() {
+        return e;
+    }
+    format!("{local}@{domain}")
+}
+
+/// A date of birth as its digits, year first when the year is written
+/// last (`03/02/1981` → `19810203`, day before month as written);
+/// `1981-02-03`, `19810203` → `19810203`. Other forms keep their digits.
+pub fn dob(raw: &str) -> String {
+    let parts: Vec<&str> = raw
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() >= 3 && parts[2].len() == 4 && parts[0].len() <= 2 && parts[1].len() <= 2 {
+        return format!("{}{:0>2}{:0>2}", parts[2], parts[1], parts[0]);
+    }
+    if parts.len() >= 3 && parts[0].len() == 4 {
+        return format!("{}{:0>2}{:0>2}", parts[0], parts[1], parts[2]);
+    }
+    parts.concat()
+}
+
+/// An id number: letters and digits only, lower-cased.
+pub fn id_number(raw: &str) -> String {
+    raw.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
 /// Local parts that name a role or a shared mailbox, not a person: a match
 /// on them says nothing about who is behind the address.
 const ROLE_LOCALS: &[&str] = &[

@@ -120,6 +120,13 @@ pub struct Record {
     pub company: Sym,
     pub zip: Sym,
     pub city: Sym,
+    pub state: Sym,
+    /// Every address column, folded and joined by spaces.
+    pub address: Sym,
+    /// Date of birth: its digits (`1981-02-03` → `19810203`).
+    pub dob: Sym,
+    /// Id number: letters and digits, lower-cased.
+    pub idnum: Sym,
     /// Other compared fields ([`FieldKind::Text`]), folded, in the order of
     /// [`Records::text_fields`].
     pub texts: Box<[Sym]>,
@@ -136,6 +143,9 @@ impl Record {
             && self.first == NONE
             && self.last == NONE
             && self.company == NONE
+            && self.dob == NONE
+            && self.idnum == NONE
+            && self.address == NONE
             && self.texts.iter().all(|t| *t == NONE)
     }
 }
@@ -207,6 +217,7 @@ impl Records {
         let mut emails: Vec<Box<str>> = Vec::new();
         let mut phones: Vec<Phone> = Vec::new();
         let mut texts: Vec<Sym> = Vec::with_capacity(self.text_fields.len());
+        let mut address = String::new();
         let country = c.prop("country");
         for (i, f) in self.fields.iter().enumerate() {
             let mut value = c.prop(&f.name);
@@ -222,7 +233,8 @@ impl Records {
                 FieldKind::Email => {
                     let mut add = |raw: &str| {
                         for part in split_multi(raw) {
-                            if let Some(e) = normalize::email(part) {
+                            if let Some(e) = normalize::email(part).map(normalize::canonical_email)
+                            {
                                 if !emails.iter().any(|x| **x == *e) {
                                     emails.push(e.into());
                                 }
@@ -271,11 +283,38 @@ impl Records {
                         r.city = self.symbols.intern(&normalize::fold(v));
                     }
                 }
+                FieldKind::State => {
+                    if let Some(v) = value {
+                        r.state = self.symbols.intern(&normalize::fold(v));
+                    }
+                }
+                FieldKind::Address => {
+                    if let Some(v) = value {
+                        let v = normalize::fold(v);
+                        if !v.is_empty() {
+                            if !address.is_empty() {
+                                address.push(' ');
+                            }
+                            address.push_str(&v);
+                        }
+                    }
+                }
+                FieldKind::Dob => {
+                    if let Some(v) = value {
+                        r.dob = self.symbols.intern(&normalize::dob(v));
+                    }
+                }
+                FieldKind::IdNumber => {
+                    if let Some(v) = value {
+                        r.idnum = self.symbols.intern(&normalize::id_number(v));
+                    }
+                }
                 FieldKind::Text => {
                     texts.push(value.map_or(NONE, |v| self.symbols.intern(&normalize::fold(v))));
                 }
             }
         }
+        r.address = self.symbols.intern(&address);
         r.emails = emails.into();
         r.phones = phones.into();
         r.texts = texts.into();

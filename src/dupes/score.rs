@@ -160,7 +160,7 @@ impl Comparison {
 
 /// How two names compare.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Likeness {
+pub(super) enum Likeness {
     Missing,
     Same,
     /// By the nickname table.
@@ -188,11 +188,11 @@ impl Likeness {
 
 /// At most one edit apart (insert, delete, substitute, swap neighbours),
 /// both at least four bytes long.
-fn one_edit(a: &str, b: &str) -> bool {
+pub(super) fn one_edit(a: &str, b: &str) -> bool {
     a.len().min(b.len()) >= 4 && a.len().abs_diff(b.len()) <= 1 && osa_distance(a, b) <= 1
 }
 
-fn compare_name(syms: &Records, a: Sym, b: Sym, first: bool) -> Likeness {
+pub(super) fn compare_name(syms: &Records, a: Sym, b: Sym, first: bool) -> Likeness {
     if a == NONE || b == NONE {
         return Likeness::Missing;
     }
@@ -315,7 +315,7 @@ pub fn compare_above(rs: &Records, a: &Record, b: &Record, floor: f64) -> Option
 /// The numbers in two local parts agree: the same digits, or one digit
 /// dropped, doubled or two neighbours swapped (a typo). Any other
 /// difference (`jsmith1@` / `jsmith2@`) means two people.
-fn digits_agree(x: &str, y: &str) -> bool {
+pub(super) fn digits_agree(x: &str, y: &str) -> bool {
     let dx: Vec<u8> = x.bytes().filter(u8::is_ascii_digit).collect();
     let dy: Vec<u8> = y.bytes().filter(u8::is_ascii_digit).collect();
     if dx == dy {
@@ -341,7 +341,7 @@ fn digits_agree(x: &str, y: &str) -> bool {
 
 /// The same person-like local part ([`email_name`]) of two local parts,
 /// without allocating unless they agree.
-fn same_email_name(x: &str, y: &str) -> bool {
+pub(super) fn same_email_name(x: &str, y: &str) -> bool {
     fn name(l: &str) -> impl Iterator<Item = char> + '_ {
         l.split('+')
             .next()
@@ -407,7 +407,7 @@ fn emails(a: &Record, b: &Record, w: &mut f64, reasons: &mut Reasons) {
     }
 }
 
-fn letters(s: &str) -> impl Iterator<Item = char> + '_ {
+pub(super) fn letters(s: &str) -> impl Iterator<Item = char> + '_ {
     s.chars().filter(|c| !c.is_ascii_digit())
 }
 

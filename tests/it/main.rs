@@ -13,6 +13,7 @@ mod crash;
 mod data_integrity;
 mod diff;
 mod dupes;
+mod dupes_fs;
 mod early_stop;
 mod formulas;
 mod fuzz_regressions;
