@@ -19,7 +19,7 @@ pub(crate) struct Csv {
     /// The line `pos` is on.
     line: u64,
     /// The cells of the row being read: their ranges in it.
-    cells: Vec<(usize, usize)>,
+    pub(crate) cells: Vec<(usize, usize)>,
 }
 
 /// How a row splits.
@@ -112,7 +112,7 @@ fn cell(raw: &str) -> Cow<'_, str> {
 }
 
 /// The cells of a row.
-fn cells<'r>(raw: &'r str, spans: &[(usize, usize)]) -> Vec<Cow<'r, str>> {
+pub(crate) fn cells<'r>(raw: &'r str, spans: &[(usize, usize)]) -> Vec<Cow<'r, str>> {
     spans.iter().map(|&(a, b)| cell(&raw[a..b])).collect()
 }
 

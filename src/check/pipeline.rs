@@ -1,0 +1,164 @@
+//! Reading and checking on two threads: one reads the records in order
+//! (splits CSV rows, parses the other formats, notes ids), a second
+//! checks them in batches, in the order read, so the problems come out
+//! exactly as one thread finds them.
+
+use std::ops::Range;
+use std::path::Path;
+use std::sync::mpsc;
+
+use super::row::{Row, RowPlan};
+use super::Checker;
+use crate::format::records::{self, csv_cells, Item};
+use crate::format::{Format, IdSieve, Place, ReadError, Source};
+use crate::model::{Contact, CsvLayout};
+
+/// Records in a batch (and a batch's CSV text, at most about this many bytes).
+const BATCH_RECORDS: usize = 2048;
+const BATCH_BYTES: usize = 1 << 20;
+/// Batches read ahead of the checks.
+const BATCHES_AHEAD: usize = 2;
+
+/// Records read, for the checking thread.
+#[derive(Default)]
+struct Batch {
+    /// The CSV rows' text, one after another.
+    text: String,
+    /// The rows' cells: ranges in their row's text.
+    spans: Vec<(usize, usize)>,
+    jobs: Vec<Job>,
+}
+
+enum Job {
+    /// A CSV row, checked in place.
+    Row {
+        id: String,
+        at: Place,
+        text: Range<usize>,
+        spans: Range<usize>,
+    },
+    /// A record parsed in full.
+    Contact(Box<Contact>, Place),
+}
+
+/// What reading a file gave: how many contacts, the records that cannot
+/// be read, and the ids (when noted).
+pub(super) struct Read {
+    pub(super) contacts: usize,
+    pub(super) skipped: Vec<ReadError>,
+    pub(super) sieve: IdSieve,
+}
+
+/// Read every record of a file (`-` is stdin) and check each with
+/// `checker`; ids are noted in the sieve when `note_ids`. An error is one
+/// the rest of the file cannot be read past.
+pub(super) fn read_and_check(
+    path: &Path,
+    format: Option<Format>,
+    checker: &mut Checker,
+    note_ids: bool,
+) -> Result<Read, ReadError> {
+    let (source, file) = Source::open(path, format)?;
+    let mut reader = source.reader(&file)?;
+    // A CSV row is checked in place when its layout allows; any other
+    // record is parsed as it is read.
+    let plan = (reader.csv_layout()).and_then(|l| Some((l.clone(), RowPlan::of(l)?)));
+    if plan.is_none() {
+        reader = reader.parse_all();
+    }
+    std::thread::scope(|scope| {
+        let (send, receive) = mpsc::sync_channel::<Batch>(BATCHES_AHEAD);
+        let plan = plan.as_ref();
+        let checks = scope.spawn(move || {
+            for batch in receive {
+                check_batch(checker, &batch, plan);
+            }
+        });
+        let read = read_batches(&mut reader, note_ids, &send);
+        drop(send);
+        checks.join().expect("the checking thread does not panic");
+        read
+    })
+}
+
+/// Read the records into batches, sent in order.
+fn read_batches<R: std::io::Read>(
+    reader: &mut records::Reader<R>,
+    note_ids: bool,
+    send: &mpsc::SyncSender<Batch>,
+) -> Result<Read, ReadError> {
+    let mut read = Read {
+        contacts: 0,
+        skipped: Vec::new(),
+        sieve: IdSieve::with_capacity(0),
+    };
+    let mut batch = Batch::default();
+    while let Some(item) = reader.next_item()? {
+        let r = match item {
+            Item::Record(r) => r,
+            Item::Bad(e) => {
+                read.skipped.push(e);
+                continue;
+            }
+        };
+        if note_ids {
+            read.sieve.note(&r.id);
+        }
+        if let Some((text, spans)) = r.csv_row() {
+            let start = batch.text.len();
+            batch.text.push_str(text);
+            let first = batch.spans.len();
+            batch.spans.extend_from_slice(spans);
+            batch.jobs.push(Job::Row {
+                id: r.id,
+                at: r.place,
+                text: start..batch.text.len(),
+                spans: first..batch.spans.len(),
+            });
+        } else {
+            let at = r.place;
+            match r.into_contact() {
+                Ok(c) => batch.jobs.push(Job::Contact(Box::new(c), at)),
+                Err(e) => {
+                    read.skipped.push(e);
+                    continue;
+                }
+            }
+        }
+        read.contacts += 1;
+        if batch.jobs.len() >= BATCH_RECORDS || batch.text.len() >= BATCH_BYTES {
+            // The checking thread ends only once this one is done.
+            let _ = send.send(std::mem::take(&mut batch));
+        }
+    }
+    let _ = send.send(batch);
+    Ok(read)
+}
+
+/// Check a batch's records in order.
+fn check_batch(checker: &mut Checker, batch: &Batch, plan: Option<&(CsvLayout, RowPlan)>) {
+    for job in &batch.jobs {
+        match (job, plan) {
+            (Job::Contact(c, at), _) => checker.check_fields(&**c, *at),
+            (
+                Job::Row {
+                    id,
+                    at,
+                    text,
+                    spans,
+                },
+                Some((layout, plan)),
+            ) => {
+                let cells = csv_cells(&batch.text[text.clone()], &batch.spans[spans.clone()]);
+                let row = Row {
+                    layout,
+                    plan,
+                    id,
+                    cells: &cells,
+                };
+                checker.check_fields(&row, *at);
+            }
+            (Job::Row { .. }, None) => unreachable!("rows are read in place only with a plan"),
+        }
+    }
+}
