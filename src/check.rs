@@ -255,11 +255,11 @@ fn date_problem(e: &impl std::fmt::Display, v: &str) -> String {
 fn check_emails(c: &impl Fields, add: &mut Adder) {
     if let Some(e) = c.prop("email") {
         if !is_valid_email(e.trim()) {
-            add.add(Some("email"), Some(e), "not a valid email address".into());
+            add.add(Some("email"), Some(&e), "not a valid email address".into());
         }
     }
     if let Some(extra) = c.prop("hs_additional_emails") {
-        for e in split_multi(extra) {
+        for e in split_multi(&extra) {
             if !is_valid_email(e) {
                 add.add(
                     Some("hs_additional_emails"),
@@ -273,7 +273,8 @@ fn check_emails(c: &impl Fields, add: &mut Adder) {
 
 fn check_properties(c: &impl Fields, stages: &[String], add: &mut Adder) {
     c.each_property(&mut |name, value, kind| {
-        let Some(v) = value.filter(|v| !v.trim().is_empty()) else {
+        // Not blank (as `!v.trim().is_empty()`, without trimming both ends).
+        let Some(v) = value.filter(|v| !v.chars().all(char::is_whitespace)) else {
             return;
         };
         match kind {

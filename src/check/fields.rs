@@ -2,6 +2,8 @@
 //! CSV row read in place ([`super::row`]), which gives the same fields
 //! in the same order without building the contact.
 
+use std::borrow::Cow;
+
 use crate::model::{Contact, History};
 use crate::props::{is_date_property, SUMMED_COUNTERS};
 
@@ -37,7 +39,7 @@ pub(crate) trait Fields {
     /// The record id.
     fn id(&self) -> &str;
     /// A property's value when it is present and not empty.
-    fn prop(&self, name: &str) -> Option<&str>;
+    fn prop(&self, name: &str) -> Option<Cow<'_, str>>;
     /// Whether the property is present (empty or not).
     fn has_property(&self, name: &str) -> bool;
     /// Every property in order, with its value and kind.
@@ -56,8 +58,8 @@ impl Fields for Contact {
         &self.id
     }
 
-    fn prop(&self, name: &str) -> Option<&str> {
-        Contact::prop(self, name)
+    fn prop(&self, name: &str) -> Option<Cow<'_, str>> {
+        Contact::prop(self, name).map(Cow::Borrowed)
     }
 
     fn has_property(&self, name: &str) -> bool {

@@ -9,7 +9,7 @@ use std::sync::mpsc;
 
 use super::row::{Row, RowPlan};
 use super::Checker;
-use crate::format::records::{self, csv_cells, Item};
+use crate::format::records::{self, Item};
 use crate::format::{Format, IdSieve, Place, ReadError, Source};
 use crate::model::{Contact, CsvLayout};
 
@@ -68,13 +68,20 @@ pub(super) fn read_and_check(
     }
     std::thread::scope(|scope| {
         let (send, receive) = mpsc::sync_channel::<Batch>(BATCHES_AHEAD);
+        // Checked batches go back to be filled again (no memory is
+        // allocated on one thread and freed on the other).
+        let (give_back, take_back) = mpsc::channel::<Batch>();
         let plan = plan.as_ref();
         let checks = scope.spawn(move || {
-            for batch in receive {
+            for mut batch in receive {
                 check_batch(checker, &batch, plan);
+                batch.text.clear();
+                batch.spans.clear();
+                batch.jobs.clear();
+                let _ = give_back.send(batch);
             }
         });
-        let read = read_batches(&mut reader, note_ids, &send);
+        let read = read_batches(&mut reader, note_ids, &send, &take_back);
         drop(send);
         checks.join().expect("the checking thread does not panic");
         read
@@ -86,6 +93,7 @@ fn read_batches<R: std::io::Read>(
     reader: &mut records::Reader<R>,
     note_ids: bool,
     send: &mpsc::SyncSender<Batch>,
+    take_back: &mpsc::Receiver<Batch>,
 ) -> Result<Read, ReadError> {
     let mut read = Read {
         contacts: 0,
@@ -128,7 +136,8 @@ fn read_batches<R: std::io::Read>(
         read.contacts += 1;
         if batch.jobs.len() >= BATCH_RECORDS || batch.text.len() >= BATCH_BYTES {
             // The checking thread ends only once this one is done.
-            let _ = send.send(std::mem::take(&mut batch));
+            let next = take_back.try_recv().unwrap_or_default();
+            let _ = send.send(std::mem::replace(&mut batch, next));
         }
     }
     let _ = send.send(batch);
@@ -149,12 +158,12 @@ fn check_batch(checker: &mut Checker, batch: &Batch, plan: Option<&(CsvLayout, R
                 },
                 Some((layout, plan)),
             ) => {
-                let cells = csv_cells(&batch.text[text.clone()], &batch.spans[spans.clone()]);
                 let row = Row {
                     layout,
                     plan,
                     id,
-                    cells: &cells,
+                    text: &batch.text[text.clone()],
+                    spans: &batch.spans[spans.clone()],
                 };
                 checker.check_fields(&row, *at);
             }

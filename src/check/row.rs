@@ -9,6 +9,7 @@ use std::borrow::Cow;
 
 use super::fields::{Fields, Kind};
 use crate::format::formula::TRIGGERS;
+use crate::format::records::csv_cell;
 use crate::model::{split_multi, Column, CsvLayout, History};
 
 /// What a layout's columns are, worked out once for every row.
@@ -48,18 +49,24 @@ impl RowPlan {
     }
 }
 
-/// One row: its id and decoded cells (one a column).
+/// One row: its id, its text and its cells' ranges in it (one a column),
+/// each decoded when read.
 pub(crate) struct Row<'r> {
     pub(crate) layout: &'r CsvLayout,
     pub(crate) plan: &'r RowPlan,
     pub(crate) id: &'r str,
-    pub(crate) cells: &'r [Cow<'r, str>],
+    pub(crate) text: &'r str,
+    pub(crate) spans: &'r [(usize, usize)],
 }
 
-impl Row<'_> {
-    fn value(&self, column: Option<usize>) -> Option<&str> {
-        let v = self.cells.get(column?)?;
-        (!v.is_empty()).then_some(v.as_ref())
+impl<'r> Row<'r> {
+    fn cell(&self, (a, b): (usize, usize)) -> Cow<'r, str> {
+        csv_cell(&self.text[a..b])
+    }
+
+    fn value(&self, column: Option<usize>) -> Option<Cow<'r, str>> {
+        let v = self.cell(*self.spans.get(column?)?);
+        (!v.is_empty()).then_some(v)
     }
 }
 
@@ -68,7 +75,7 @@ impl Fields for Row<'_> {
         self.id
     }
 
-    fn prop(&self, name: &str) -> Option<&str> {
+    fn prop(&self, name: &str) -> Option<Cow<'_, str>> {
         match name {
             "email" => self.value(self.plan.email),
             "hs_additional_emails" => self.value(self.plan.extra_emails),
@@ -91,9 +98,9 @@ impl Fields for Row<'_> {
 
     fn each_property(&self, f: &mut dyn FnMut(&str, Option<&str>, Kind)) {
         let columns = self.layout.columns.iter().zip(&self.plan.kinds);
-        for ((col, kind), cell) in columns.zip(self.cells) {
+        for ((col, kind), &span) in columns.zip(self.spans) {
             if let (Column::Property(name), Some(kind)) = (col, kind) {
-                f(name, Some(cell), *kind);
+                f(name, Some(&self.cell(span)), *kind);
             }
         }
     }
@@ -107,11 +114,12 @@ impl Fields for Row<'_> {
     }
 
     fn each_association_cell(&self, f: &mut dyn FnMut(&str, &str)) {
-        for (col, cell) in self.layout.columns.iter().zip(self.cells) {
+        for (col, &span) in self.layout.columns.iter().zip(self.spans) {
             let Column::Association(kind) = col else {
                 continue;
             };
-            let mut ids = split_multi(cell);
+            let cell = self.cell(span);
+            let mut ids = split_multi(&cell);
             // Only a cell whose first id starts as a formula can be one:
             // the others need not be joined.
             match ids.next() {
@@ -129,7 +137,7 @@ impl Fields for Row<'_> {
 mod tests {
     use super::*;
     use crate::check::Checker;
-    use crate::format::records::{csv_cells, Item, Reader};
+    use crate::format::records::{Item, Reader};
     use crate::format::Format;
 
     /// Every row of `text` checked in place and as the contact it reads as:
@@ -144,12 +152,12 @@ mod tests {
         while let Some(item) = reader.next_item().unwrap() {
             let Item::Record(r) = item else { continue };
             let (row_text, spans) = r.csv_row().unwrap();
-            let cells = csv_cells(row_text, spans);
             let row = Row {
                 layout: &layout,
                 plan: &plan,
                 id: &r.id,
-                cells: &cells,
+                text: row_text,
+                spans,
             };
             in_place.check_fields(&row, r.place);
             parsed.check_fields(&r.contact().unwrap(), r.place);

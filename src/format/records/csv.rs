@@ -84,7 +84,7 @@ fn split(b: &[u8], eof: bool, cells: &mut Vec<(usize, usize)>) -> Split {
 
 /// A cell's text: a quoted cell without its quotes, `""` as `"`, and what
 /// follows its closing quote as it is (as the csv crate reads it).
-fn cell(raw: &str) -> Cow<'_, str> {
+pub(crate) fn cell(raw: &str) -> Cow<'_, str> {
     let Some(body) = raw.strip_prefix('"') else {
         return Cow::Borrowed(raw);
     };
@@ -112,7 +112,7 @@ fn cell(raw: &str) -> Cow<'_, str> {
 }
 
 /// The cells of a row.
-pub(crate) fn cells<'r>(raw: &'r str, spans: &[(usize, usize)]) -> Vec<Cow<'r, str>> {
+fn cells<'r>(raw: &'r str, spans: &[(usize, usize)]) -> Vec<Cow<'r, str>> {
     spans.iter().map(|&(a, b)| cell(&raw[a..b])).collect()
 }
 

@@ -362,11 +362,11 @@ fn place_line(p: Place) -> u64 {
     }
 }
 
-/// A CSV row's cells (ranges in its text, from [`Record::csv_row`]),
-/// decoded as [`Record::contact`] decodes them: a quoted cell without its
+/// A CSV cell (a range of a row's text, from [`Record::csv_row`]),
+/// decoded as [`Record::contact`] decodes it: a quoted cell without its
 /// quotes, `""` as `"`.
-pub(crate) fn csv_cells<'r>(text: &'r str, spans: &[(usize, usize)]) -> Vec<Cow<'r, str>> {
-    csv::cells(text, spans)
+pub(crate) fn csv_cell(raw: &str) -> Cow<'_, str> {
+    csv::cell(raw)
 }
 
 /// `Io` for the file.
