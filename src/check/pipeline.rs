@@ -1,7 +1,9 @@
-//! Reading and checking on two threads: one reads the records in order
-//! (splits CSV rows, parses the other formats, notes ids), a second
-//! checks them in batches, in the order read, so the problems come out
-//! exactly as one thread finds them.
+//! Reading and checking a file. CSV rows (read in place, [`super::row`])
+//! are checked on two threads: one reads the rows in order (splits them,
+//! notes ids), a second checks them in batches, in the order read, so the
+//! problems come out exactly as one thread finds them. Records of the
+//! other formats are parsed and checked on one thread (the parse is most
+//! of the cost, and a contact is best freed where it was made).
 
 use std::ops::Range;
 use std::path::Path;
@@ -63,15 +65,22 @@ pub(super) fn read_and_check(
     // A CSV row is checked in place when its layout allows; any other
     // record is parsed as it is read.
     let plan = (reader.csv_layout()).and_then(|l| Some((l.clone(), RowPlan::of(l)?)));
-    if plan.is_none() {
-        reader = reader.parse_all();
-    }
+    let Some(plan) = plan else {
+        // Contacts parsed on one thread are checked there: handing them
+        // to another costs more than their checks (their memory would be
+        // freed on another thread than the one that took it).
+        let mut reader = reader.parse_all();
+        return read_batches(&mut reader, note_ids, &mut |full| {
+            check_batch(checker, full, None);
+            full.jobs.clear();
+        });
+    };
     std::thread::scope(|scope| {
         let (send, receive) = mpsc::sync_channel::<Batch>(BATCHES_AHEAD);
         // Checked batches go back to be filled again (no memory is
         // allocated on one thread and freed on the other).
         let (give_back, take_back) = mpsc::channel::<Batch>();
-        let plan = plan.as_ref();
+        let plan = Some(&plan);
         let checks = scope.spawn(move || {
             for mut batch in receive {
                 check_batch(checker, &batch, plan);
@@ -81,19 +90,23 @@ pub(super) fn read_and_check(
                 let _ = give_back.send(batch);
             }
         });
-        let read = read_batches(&mut reader, note_ids, &send, &take_back);
+        let read = read_batches(&mut reader, note_ids, &mut |full| {
+            let next = take_back.try_recv().unwrap_or_default();
+            // The checking thread ends only once this one is done.
+            let _ = send.send(std::mem::replace(full, next));
+        });
         drop(send);
         checks.join().expect("the checking thread does not panic");
         read
     })
 }
 
-/// Read the records into batches, sent in order.
+/// Read the records into batches, each handed to `full` in order when
+/// full (it leaves the batch empty), and the last at the end.
 fn read_batches<R: std::io::Read>(
     reader: &mut records::Reader<R>,
     note_ids: bool,
-    send: &mpsc::SyncSender<Batch>,
-    take_back: &mpsc::Receiver<Batch>,
+    full: &mut dyn FnMut(&mut Batch),
 ) -> Result<Read, ReadError> {
     let mut read = Read {
         contacts: 0,
@@ -135,12 +148,10 @@ fn read_batches<R: std::io::Read>(
         }
         read.contacts += 1;
         if batch.jobs.len() >= BATCH_RECORDS || batch.text.len() >= BATCH_BYTES {
-            // The checking thread ends only once this one is done.
-            let next = take_back.try_recv().unwrap_or_default();
-            let _ = send.send(std::mem::replace(&mut batch, next));
+            full(&mut batch);
         }
     }
-    let _ = send.send(batch);
+    full(&mut batch);
     Ok(read)
 }
 
