@@ -10,9 +10,14 @@ use crate::labels::{marketable, stage_key};
 use std::path::Path;
 
 use crate::format::formula::is_formula;
-use crate::format::{each_contact_in, ids_again, Format, IdSieve, Place, ReadError};
+use crate::format::{ids_again, Format, Place, ReadError};
 use crate::model::{key, split_multi, Contact, Export};
-use crate::props::{is_date_property, is_valid_email, parse_counter, SUMMED_COUNTERS};
+use crate::props::{is_valid_email, parse_counter};
+use fields::{Fields, Kind};
+
+mod fields;
+mod pipeline;
+mod row;
 
 /// One problem in an export.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -57,22 +62,18 @@ pub struct FileCheck {
 /// read at all is one problem.
 pub fn check_file(path: &Path, format: Option<Format>, stages: &[String]) -> FileCheck {
     let name = path.display().to_string();
-    let mut skipped = Vec::new();
     let mut checker = Checker::new(&name, stages);
     // A file is read again for the places of ids read twice (8 bytes an
     // id meanwhile); stdin cannot be, and keeps each id with its place.
     let again = path.as_os_str() != "-";
     checker.ids = !again;
-    let mut sieve = IdSieve::with_capacity(0);
     let mut contacts = 0;
-    let result = each_contact_in(path, format, Some(&mut skipped), &mut |c, place| {
-        contacts += 1;
-        if again {
-            sieve.note(&c.id);
-        }
-        checker.check(&c, place);
-    })
-    .and_then(|_| sieve.repeats(|each| ids_again(path, format, each)));
+    let mut skipped = Vec::new();
+    let result = pipeline::read_and_check(path, format, &mut checker, again).and_then(|read| {
+        contacts = read.contacts;
+        skipped = read.skipped;
+        (read.sieve).repeats(|each| ids_again(path, format, each))
+    });
     let mut warnings = std::mem::take(&mut checker.warnings);
     let mut problems = match result {
         Ok(repeats) => {
@@ -194,65 +195,102 @@ impl<'a> Checker<'a> {
 
     /// Check one contact found at `at`.
     pub fn check(&mut self, c: &Contact, at: Place) {
-        self.check_formulas(c, at);
-        let (file, stages) = (self.file, self.stages);
-        let place = at.to_string();
-        if self.ids {
-            match self.first_seen.get(c.id.as_str()) {
-                Some(&first) => self.problems.push(duplicate(file, &c.id, first, at)),
-                None => {
-                    self.first_seen.insert(c.id.clone(), at);
-                }
-            }
-        }
-        let problems = &mut self.problems;
-        let mut add = |property: Option<&str>, value: Option<&str>, problem: String| {
-            problems.push(Problem {
-                file: file.into(),
-                place: Some(place.clone()),
-                record: Some(c.id.clone()),
-                property: property.map(str::to_string),
-                value: value.map(str::to_string),
-                problem,
-            })
-        };
+        self.check_fields(c, at);
+    }
 
-        if let Some(e) = c.prop("email") {
-            if !is_valid_email(e.trim()) {
-                add(Some("email"), Some(e), "not a valid email address".into());
-            }
-        }
-        if let Some(extra) = c.prop("hs_additional_emails") {
-            for e in split_multi(extra) {
-                if !is_valid_email(e) {
-                    add(
-                        Some("hs_additional_emails"),
-                        Some(e),
-                        "not a valid email address".into(),
-                    );
+    /// Check one contact found at `at`, read as a [`Contact`] or in place
+    /// (a CSV row): the same problems, in the same order.
+    pub(crate) fn check_fields(&mut self, c: &impl Fields, at: Place) {
+        self.check_formulas(c, at);
+        if self.ids {
+            match self.first_seen.get(c.id()) {
+                Some(&first) => self.problems.push(duplicate(self.file, c.id(), first, at)),
+                None => {
+                    self.first_seen.insert(c.id().to_string(), at);
                 }
             }
         }
-        for (name, value) in &c.properties {
-            let Some(v) = value.as_deref().filter(|v| !v.trim().is_empty()) else {
-                continue;
-            };
-            if is_date_property(name) {
+        let mut add = Adder {
+            file: self.file,
+            place: None,
+            at,
+            id: c.id(),
+            problems: &mut self.problems,
+        };
+        check_emails(c, &mut add);
+        check_properties(c, self.stages, &mut add);
+        check_meta_and_history(c, &mut add);
+    }
+}
+
+/// Adds the problems of one contact.
+struct Adder<'c> {
+    file: &'c str,
+    /// The contact's place, as text once a problem needs it.
+    place: Option<String>,
+    at: Place,
+    id: &'c str,
+    problems: &'c mut Vec<Problem>,
+}
+
+impl Adder<'_> {
+    fn add(&mut self, property: Option<&str>, value: Option<&str>, problem: String) {
+        let place = self.place.get_or_insert_with(|| self.at.to_string());
+        self.problems.push(Problem {
+            file: self.file.into(),
+            place: Some(place.clone()),
+            record: Some(self.id.to_string()),
+            property: property.map(str::to_string),
+            value: value.map(str::to_string),
+            problem,
+        })
+    }
+}
+
+/// What a date's parse error says, without the value (the problem names it).
+fn date_problem(e: &impl std::fmt::Display, v: &str) -> String {
+    e.to_string().replacen(&format!("'{v}' "), "", 1)
+}
+
+fn check_emails(c: &impl Fields, add: &mut Adder) {
+    if let Some(e) = c.prop("email") {
+        if !is_valid_email(e.trim()) {
+            add.add(Some("email"), Some(&e), "not a valid email address".into());
+        }
+    }
+    if let Some(extra) = c.prop("hs_additional_emails") {
+        for e in split_multi(&extra) {
+            if !is_valid_email(e) {
+                add.add(
+                    Some("hs_additional_emails"),
+                    Some(e),
+                    "not a valid email address".into(),
+                );
+            }
+        }
+    }
+}
+
+fn check_properties(c: &impl Fields, stages: &[String], add: &mut Adder) {
+    c.each_property(&mut |name, value, kind| {
+        // Not blank (as `!v.trim().is_empty()`, without trimming both ends).
+        let Some(v) = value.filter(|v| !v.chars().all(char::is_whitespace)) else {
+            return;
+        };
+        match kind {
+            Kind::Date => {
                 if let Err(e) = parse_millis(v) {
-                    add(
-                        Some(name),
-                        Some(v),
-                        e.to_string().replacen(&format!("'{v}' "), "", 1),
-                    );
+                    add.add(Some(name), Some(v), date_problem(&e, v));
                 }
-            } else if SUMMED_COUNTERS.contains(&name.as_str()) {
+            }
+            Kind::Counter => {
                 if let Err(e) = parse_counter(v) {
-                    add(Some(name), Some(v), format!("{e}; merges sum this counter"));
+                    add.add(Some(name), Some(v), format!("{e}; merges sum this counter"));
                 }
-            } else if name == "lifecyclestage" {
-                let k = stage_key(v);
-                if !stages.contains(&k) {
-                    add(
+            }
+            Kind::Stage => {
+                if !stages.contains(&stage_key(v)) {
+                    add.add(
                         Some(name),
                         Some(v),
                         format!(
@@ -261,41 +299,42 @@ impl<'a> Checker<'a> {
                         ),
                     );
                 }
-            } else if name == "hs_marketable_status" && marketable(v).is_none() {
-                add(
-                    Some(name),
-                    Some(v),
-                    "expected true/false (or \"Marketing contact\" / \"Non-marketing contact\")"
-                        .into(),
-                );
             }
-        }
-        for meta in [key::CREATED_AT, key::UPDATED_AT] {
-            if let Some(v) = c.meta_text(meta) {
-                if let Err(e) = parse_millis(&v) {
-                    add(
-                        Some(meta),
-                        Some(&v),
-                        e.to_string().replacen(&format!("'{v}' "), "", 1),
+            Kind::Marketable => {
+                if marketable(v).is_none() {
+                    add.add(
+                        Some(name),
+                        Some(v),
+                        "expected true/false (or \"Marketing contact\" / \"Non-marketing contact\")"
+                            .into(),
                     );
                 }
             }
+            Kind::Other => {}
         }
-        if let Some(h) = &c.history {
-            for (name, entries) in h {
-                for entry in entries {
-                    if let Some(ts) = entry.timestamp() {
-                        if let Err(e) = parse_millis(&ts) {
-                            add(
-                                Some(&format!("propertiesWithHistory.{name}")),
-                                Some(&ts),
-                                format!(
-                                    "history timestamp {}",
-                                    e.to_string().replacen(&format!("'{ts}' "), "", 1)
-                                ),
-                            );
-                        }
-                    }
+    });
+}
+
+fn check_meta_and_history(c: &impl Fields, add: &mut Adder) {
+    for meta in [key::CREATED_AT, key::UPDATED_AT] {
+        if let Some(v) = c.meta_text(meta) {
+            if let Err(e) = parse_millis(&v) {
+                add.add(Some(meta), Some(&v), date_problem(&e, &v));
+            }
+        }
+    }
+    let Some(h) = c.history() else {
+        return;
+    };
+    for (name, entries) in h {
+        for entry in entries {
+            if let Some(ts) = entry.timestamp() {
+                if let Err(e) = parse_millis(&ts) {
+                    add.add(
+                        Some(&format!("propertiesWithHistory.{name}")),
+                        Some(&ts),
+                        format!("history timestamp {}", date_problem(&e, &ts)),
+                    );
                 }
             }
         }
@@ -306,7 +345,7 @@ impl Checker<'_> {
     /// Cells that a spreadsheet opening the export (or a CSV of it) would
     /// run as formulas: property values, association id cells, and
     /// property names (CSV headers, reported once per file).
-    fn check_formulas(&mut self, c: &Contact, at: Place) {
+    fn check_formulas(&mut self, c: &impl Fields, at: Place) {
         let mut warn = |property: &str, value: &str, what: &str| {
             let first = value.chars().next().map_or(String::new(), |ch| {
                 format!("{ch:?}").trim_matches('\'').to_string()
@@ -314,7 +353,7 @@ impl Checker<'_> {
             self.warnings.push(Problem {
                 file: self.file.into(),
                 place: Some(at.to_string()),
-                record: Some(c.id.clone()),
+                record: Some(c.id().to_string()),
                 property: Some(property.into()),
                 value: Some(value.into()),
                 problem: format!(
@@ -322,31 +361,31 @@ impl Checker<'_> {
                 ),
             });
         };
-        for (name, value) in &c.properties {
-            if is_formula(name) && self.names_seen.insert(name.clone()) {
+        let names_seen = &mut self.names_seen;
+        c.each_property(&mut |name, value, _| {
+            if is_formula(name) && names_seen.insert(name.to_string()) {
                 warn(
                     name,
                     name,
                     "the property name (a CSV column header; first met here)",
                 );
             }
-            if let Some(v) = value.as_deref().filter(|v| is_formula(v)) {
+            if let Some(v) = value.filter(|v| is_formula(v)) {
                 warn(name, v, "the value");
             }
+        });
+        if !c.has_property("hs_object_id") && is_formula(c.id()) {
+            warn("hs_object_id", c.id(), "the record id");
         }
-        if !c.properties.contains_key("hs_object_id") && is_formula(&c.id) {
-            warn("hs_object_id", &c.id, "the record id");
-        }
-        for (kind, list) in c.associations.iter().flatten() {
-            let cell = list.ids().collect::<Vec<_>>().join(";");
-            if is_formula(&cell) {
+        c.each_association_cell(&mut |kind, cell| {
+            if is_formula(cell) {
                 warn(
                     &format!("associations.{kind}"),
-                    &cell,
+                    cell,
                     "the association id cell",
                 );
             }
-        }
+        });
     }
 }
 

@@ -13,7 +13,7 @@ use std::io::{self, Read, Write};
 use std::path::Path;
 
 pub(crate) use open::ids_again;
-use open::Source;
+pub(crate) use open::Source;
 pub use open::{each_contact_in, find_contacts, for_each_contact, Reading};
 
 use crate::model::{Contact, Export, Layout};

@@ -8,6 +8,7 @@ mod attack;
 mod bad_corpus;
 mod bad_input;
 mod check;
+mod check_base;
 mod completions;
 mod crash;
 mod data_integrity;

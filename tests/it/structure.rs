@@ -9,15 +9,7 @@ const MAX_FN_LINES: usize = 80;
 
 /// Files still being reshaped elsewhere: neither rule is checked in them
 /// yet (paths under `src/`; a trailing `/` or `*` takes a whole prefix).
-const NOT_YET: &[&str] = &[
-    "format/",
-    "check.rs",
-    "dupes/",
-    "cli/show.rs",
-    "cli/diff.rs",
-    "cli/check.rs",
-    "cli/dupes.rs",
-];
+const NOT_YET: &[&str] = &["dupes/", "cli/dupes.rs"];
 
 /// Functions that are tables (one entry a line), by file and name: they
 /// may be as long as their table.
@@ -133,6 +125,6 @@ fn the_counter_counts_from_fn_to_its_closing_brace() {
         long_fns(&text),
         vec![("long".to_string(), 5, MAX_FN_LINES + 4)]
     );
-    assert!(not_yet("dupes/score.rs") && not_yet("format/csv.rs"));
+    assert!(not_yet("dupes/score.rs") && not_yet("dupes/x.rs"));
     assert!(!not_yet("cli/apply.rs") && !not_yet("checks.rs") && !not_yet("stream/scan.rs"));
 }

@@ -19,7 +19,7 @@ pub(crate) struct Csv {
     /// The line `pos` is on.
     line: u64,
     /// The cells of the row being read: their ranges in it.
-    cells: Vec<(usize, usize)>,
+    pub(crate) cells: Vec<(usize, usize)>,
 }
 
 /// How a row splits.
@@ -84,7 +84,7 @@ fn split(b: &[u8], eof: bool, cells: &mut Vec<(usize, usize)>) -> Split {
 
 /// A cell's text: a quoted cell without its quotes, `""` as `"`, and what
 /// follows its closing quote as it is (as the csv crate reads it).
-fn cell(raw: &str) -> Cow<'_, str> {
+pub(crate) fn cell(raw: &str) -> Cow<'_, str> {
     let Some(body) = raw.strip_prefix('"') else {
         return Cow::Borrowed(raw);
     };

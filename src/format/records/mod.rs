@@ -27,6 +27,7 @@ mod lines;
 mod oracle;
 pub(crate) mod scan;
 
+use std::borrow::Cow;
 use std::io::Read;
 use std::ops::Range;
 
@@ -59,7 +60,8 @@ pub struct Record<'a> {
 
 /// How to parse a record in full.
 enum How<'a> {
-    Csv(&'a super::csv::CsvLayout, u64),
+    /// The layout, the row's line and its cells' ranges in it.
+    Csv(&'a super::csv::CsvLayout, u64, &'a [(usize, usize)]),
     Line(u64),
     /// A JSON document's contact, already parsed when the light check was
     /// not sure of it.
@@ -85,10 +87,21 @@ impl<'a> Record<'a> {
     /// are not checked beyond the id).
     pub fn contact(&self) -> Result<Contact, ReadError> {
         match &self.how {
-            How::Csv(layout, line) => csv::contact(layout, self.raw, *line, self.file),
+            How::Csv(layout, line, _) => csv::contact(layout, self.raw, *line, self.file),
             How::Line(n) => lines::contact(self.raw, *n, self.file),
             How::Doc(None) => doc::contact(self.raw, self.place, self.file),
             How::Doc(Some(c)) | How::Parsed(c) => Ok((**c).clone()),
+        }
+    }
+
+    /// A CSV row unparsed, for a reader that reads without building
+    /// contacts (`check`): its text and its cells' ranges in
+    /// the text (decoded by [`csv_cells`]); `None` for other formats and
+    /// rows parsed as read.
+    pub fn csv_row(&self) -> Option<(&'a str, &'a [(usize, usize)])> {
+        match &self.how {
+            How::Csv(_, _, spans) => Some((std::str::from_utf8(self.raw).ok()?, *spans)),
+            _ => None,
         }
     }
 
@@ -281,7 +294,7 @@ impl<R: Read> Reader<R> {
         self.prev_end = range.end;
         let how = match (&self.state, how) {
             (_, Some(c)) => How::Parsed(c),
-            (State::Csv(s), None) => How::Csv(&s.layout, place_line(place)),
+            (State::Csv(s), None) => How::Csv(&s.layout, place_line(place), &s.cells),
             (State::Lines(_), None) => How::Line(place_line(place)),
             (State::Doc(_), None) => How::Doc(None),
         };
@@ -364,6 +377,13 @@ pub fn parse_raw(
         Layout::Ndjson => lines::contact(raw, place_line(place), file),
         Layout::Json { .. } => doc::contact(raw, place, file),
     }
+}
+
+/// A CSV cell (a range of a row's text, from [`Record::csv_row`]),
+/// decoded as [`Record::contact`] decodes it: a quoted cell without its
+/// quotes, `""` as `"`.
+pub(crate) fn csv_cell(raw: &str) -> Cow<'_, str> {
+    csv::cell(raw)
 }
 
 /// `Io` for the file.

@@ -33,7 +33,44 @@ pub(crate) fn json_each(
         Value::Array(_) => 0,
         _ => 1,
     };
-    let contacts_key = match &doc {
+    let mut by_contact = repeated_by_contact(&doc, repeated, file)?
+        .into_iter()
+        .peekable();
+    let (shape, items) = shape_and_items(doc, file)?;
+    // A bare empty list looks the same either way: `[]` (so it reads the
+    // same once written).
+    let pretty = pretty && !(items.is_empty() && matches!(shape, JsonShape::Array));
+    for (i, v) in items.into_iter().enumerate() {
+        let mut first_repeated = None;
+        while let Some((_, r)) = by_contact.next_if(|(at, _)| *at == i) {
+            first_repeated.get_or_insert(r);
+        }
+        let read = match first_repeated {
+            Some(r) => Err(repeated_key(&v, &r, steps_to_list + 1)),
+            None => contact_from_value(v),
+        };
+        match read {
+            Ok(c) => on_contact(c, Place::Contact(i + 1)),
+            Err(e) => {
+                let e = e.at(file, &format!("contact {}", i + 1));
+                match skipped.as_deref_mut() {
+                    Some(list) => list.push(e),
+                    None => return Err(e),
+                }
+            }
+        }
+    }
+    Ok(Layout::Json { shape, pretty })
+}
+
+/// The keys written twice inside contacts, by the contact's number in the
+/// list; one written twice elsewhere refuses the file.
+fn repeated_by_contact(
+    doc: &Value,
+    repeated: Vec<Repeated>,
+    file: &str,
+) -> Result<Vec<(usize, Repeated)>, ReadError> {
+    let contacts_key = match doc {
         Value::Object(top) => ["contacts", "results"]
             .into_iter()
             .find(|k| top.get(*k).is_some_and(Value::is_array)),
@@ -41,7 +78,7 @@ pub(crate) fn json_each(
     };
     let mut by_contact: Vec<(usize, Repeated)> = Vec::new();
     for r in repeated {
-        let steps = match (&doc, r.path.first(), contacts_key) {
+        let steps = match (doc, r.path.first(), contacts_key) {
             (Value::Array(_), ..) => Some(&r.path[..]),
             (_, Some(Step::Key(k)), Some(ck)) if k == ck => Some(&r.path[1..]),
             _ => None,
@@ -58,9 +95,13 @@ pub(crate) fn json_each(
             }
         }
     }
-    let mut by_contact = by_contact.into_iter().peekable();
-    let (shape, items) = match doc {
-        Value::Array(items) => (JsonShape::Array, items),
+    Ok(by_contact)
+}
+
+/// The document's shape and its list of contacts.
+fn shape_and_items(doc: Value, file: &str) -> Result<(JsonShape, Vec<Value>), ReadError> {
+    match doc {
+        Value::Array(items) => Ok((JsonShape::Array, items)),
         Value::Object(mut top) => {
             let contacts_key = ["contacts", "results"]
                 .into_iter()
@@ -86,49 +127,23 @@ pub(crate) fn json_each(
                 Some(Value::Array(items)) => items,
                 _ => unreachable!("checked above"),
             };
-            (
+            Ok((
                 JsonShape::Object {
                     contacts_key: contacts_key.to_string(),
                     top,
                 },
                 items,
-            )
+            ))
         }
-        other => {
-            return Err(ReadError::Invalid {
-                file: file.into(),
-                place: "top level".into(),
-                what: format!(
-                    "expected an array of contacts or an export object, found {}",
-                    kind_of(&other)
-                ),
-            })
-        }
-    };
-    // A bare empty list looks the same either way: `[]` (so it reads the
-    // same once written).
-    let pretty = pretty && !(items.is_empty() && matches!(shape, JsonShape::Array));
-    for (i, v) in items.into_iter().enumerate() {
-        let mut first_repeated = None;
-        while let Some((_, r)) = by_contact.next_if(|(at, _)| *at == i) {
-            first_repeated.get_or_insert(r);
-        }
-        let read = match first_repeated {
-            Some(r) => Err(repeated_key(&v, &r, steps_to_list + 1)),
-            None => contact_from_value(v),
-        };
-        match read {
-            Ok(c) => on_contact(c, Place::Contact(i + 1)),
-            Err(e) => {
-                let e = e.at(file, &format!("contact {}", i + 1));
-                match skipped.as_deref_mut() {
-                    Some(list) => list.push(e),
-                    None => return Err(e),
-                }
-            }
-        }
+        other => Err(ReadError::Invalid {
+            file: file.into(),
+            place: "top level".into(),
+            what: format!(
+                "expected an array of contacts or an export object, found {}",
+                kind_of(&other)
+            ),
+        }),
     }
-    Ok(Layout::Json { shape, pretty })
 }
 
 pub(crate) fn csv_each(

@@ -1,0 +1,89 @@
+//! What the checks read of a contact ([`Fields`]): a [`Contact`], or a
+//! CSV row read in place ([`super::row`]), which gives the same fields
+//! in the same order without building the contact.
+
+use std::borrow::Cow;
+
+use crate::model::{Contact, History};
+use crate::props::{is_date_property, SUMMED_COUNTERS};
+
+/// Which check a property's values get (by its name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Date,
+    Counter,
+    Stage,
+    Marketable,
+    Other,
+}
+
+impl Kind {
+    /// The kind of a property, by its name (a date first, then a counter).
+    pub(crate) fn of(name: &str) -> Kind {
+        if is_date_property(name) {
+            Kind::Date
+        } else if SUMMED_COUNTERS.contains(&name) {
+            Kind::Counter
+        } else if name == "lifecyclestage" {
+            Kind::Stage
+        } else if name == "hs_marketable_status" {
+            Kind::Marketable
+        } else {
+            Kind::Other
+        }
+    }
+}
+
+/// A contact's fields as the checks read them.
+pub(crate) trait Fields {
+    /// The record id.
+    fn id(&self) -> &str;
+    /// A property's value when it is present and not empty.
+    fn prop(&self, name: &str) -> Option<Cow<'_, str>>;
+    /// Whether the property is present (empty or not).
+    fn has_property(&self, name: &str) -> bool;
+    /// Every property in order, with its value and kind.
+    fn each_property(&self, f: &mut dyn FnMut(&str, Option<&str>, Kind));
+    /// A top-level key's value as text (`createdAt`, `updatedAt`).
+    fn meta_text(&self, key: &str) -> Option<String>;
+    /// The property histories, if any.
+    fn history(&self) -> Option<&History>;
+    /// Every association kind with its ids as one cell (`;` between); a
+    /// cell that cannot be a formula may be given empty.
+    fn each_association_cell(&self, f: &mut dyn FnMut(&str, &str));
+}
+
+impl Fields for Contact {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn prop(&self, name: &str) -> Option<Cow<'_, str>> {
+        Contact::prop(self, name).map(Cow::Borrowed)
+    }
+
+    fn has_property(&self, name: &str) -> bool {
+        self.properties.contains_key(name)
+    }
+
+    fn each_property(&self, f: &mut dyn FnMut(&str, Option<&str>, Kind)) {
+        for (name, value) in &self.properties {
+            f(name, value.as_deref(), Kind::of(name));
+        }
+    }
+
+    fn meta_text(&self, key: &str) -> Option<String> {
+        Contact::meta_text(self, key)
+    }
+
+    fn history(&self) -> Option<&History> {
+        self.history.as_ref()
+    }
+
+    fn each_association_cell(&self, f: &mut dyn FnMut(&str, &str)) {
+        for (kind, list) in self.associations.iter().flatten() {
+            let cell = list.ids().collect::<Vec<_>>().join(";");
+            f(kind, &cell);
+        }
+    }
+}
