@@ -14,6 +14,8 @@ pub(super) struct Wanted<'p> {
     /// A bit per slice of the ids' hashes: most records of an export are
     /// not the plan's, and this says so without a look into the map.
     pub(super) seen: Box<[u64]>,
+    /// How many of the hash's top bits pick the bit in `seen`.
+    bits: u32,
     /// How many pairs are isolated.
     pub(super) isolated: usize,
 }
@@ -23,7 +25,11 @@ pub(super) struct Wanted<'p> {
 pub(super) type Side = (usize, bool);
 
 impl<'p> Wanted<'p> {
-    pub(super) const BITS: u32 = 20;
+    /// `seen` has about this many bits per id (one in ~16 records the plan
+    /// does not name is looked up in the map), within these bounds.
+    const BITS_PER_ID: usize = 16;
+    const MIN_BITS: u32 = 16;
+    const MAX_BITS: u32 = 26;
 
     /// The plan's ids; its isolated pairs marked when `early`.
     pub(super) fn new(plan: &'p Plan, early: bool) -> Self {
@@ -50,27 +56,30 @@ impl<'p> Wanted<'p> {
                 ids.entry(id.as_str()).or_insert(t);
             }
         }
-        let mut seen = vec![0u64; 1 << (Self::BITS - 6)].into_boxed_slice();
+        let want = (ids.len() * Self::BITS_PER_ID).max(1).next_power_of_two();
+        let bits = want.trailing_zeros().clamp(Self::MIN_BITS, Self::MAX_BITS);
+        let mut seen = vec![0u64; 1 << (bits - 6)].into_boxed_slice();
         for id in ids.keys() {
-            let b = Self::bit(id);
+            let b = Self::bit(id, bits);
             seen[b / 64] |= 1 << (b % 64);
         }
         Wanted {
             ids,
             seen,
+            bits,
             isolated,
         }
     }
 
-    pub(super) fn bit(id: &str) -> usize {
+    fn bit(id: &str, bits: u32) -> usize {
         use std::hash::BuildHasher;
         let h = rustc_hash::FxBuildHasher.hash_one(id);
-        (h >> (64 - Self::BITS)) as usize
+        (h >> (64 - bits)) as usize
     }
 
     /// Whether the plan names `id`, and its side when its pair is isolated.
     pub(super) fn get(&self, id: &str) -> Option<Option<Side>> {
-        let b = Self::bit(id);
+        let b = Self::bit(id, self.bits);
         if self.seen[b / 64] & (1 << (b % 64)) == 0 {
             return None;
         }
