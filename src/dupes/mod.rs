@@ -230,55 +230,17 @@ pub fn find(rs: &Records, opts: &Options) -> Found {
     let scored: Vec<(u32, u32, f64)> = scored.into_iter().flatten().collect();
     drop(patterns);
     drop(pairs);
-    let matches: Vec<(u32, u32)> = scored.iter().map(|&(a, b, _)| (a, b)).collect();
-    // Each member's strongest match, to name the link of a pair that only
-    // meets through another member.
-    let mut best: std::collections::HashMap<u32, (f64, u32)> = std::collections::HashMap::new();
-    for &(a, b, w) in &scored {
-        for (x, y) in [(a, b), (b, a)] {
-            let e = best.entry(x).or_insert((f64::MIN, y));
-            if w > e.0 || (w == e.0 && y < e.1) {
-                *e = (w, y);
-            }
-        }
-    }
-    let clusters = cluster::clusters(&rs.records, &matches, opts.primary);
-    let mut pairs = Vec::new();
-    for (n, members) in clusters.iter().enumerate() {
-        let p = &rs.records[members[0] as usize];
-        for &m in &members[1..] {
-            let s = &rs.records[m as usize];
-            let c = score::compare(rs, p, s);
-            let prob = model.probability(rs, p, s);
-            let mut reasons: Vec<String> = c
-                .reasons
-                .as_slice()
-                .iter()
-                .map(|r| r.text(&rs.text_fields))
-                .collect();
-            reasons.extend(model::more_reasons(rs, p, s));
-            if prob < threshold {
-                if let Some(&(_, via)) = best.get(&m) {
-                    reasons.insert(0, format!("via {}", rs.records[via as usize].id));
-                }
-            }
-            pairs.push(DupPair {
-                cluster: n + 1,
-                primary: p.id.to_string(),
-                secondary: s.id.to_string(),
-                score: prob,
-                reasons,
-            });
-        }
-    }
+    let describe = model.describe(rs);
+    let rounds = model.rounds;
+    let found = plan_clusters(rs, opts, &scored, |p, s| {
+        let prob = model.probability(rs, p, s);
+        (prob, prob >= threshold)
+    });
     Found {
-        pairs,
-        clusters: clusters.len(),
-        contacts: rs.len(),
         blocking,
-        matches: matches.len(),
-        em_rounds: model.rounds,
-        model: model.describe(rs),
+        em_rounds: rounds,
+        model: describe,
+        ..found
     }
 }
 
@@ -286,17 +248,38 @@ pub fn find(rs: &Records, opts: &Options) -> Found {
 /// few candidate pairs to learn a model from.
 fn find_hand_set(rs: &Records, opts: &Options, cands: &[u64], blocking: block::Stats) -> Found {
     let min_weight = score::weight_of(opts.threshold);
-    let mut matches: Vec<(u32, u32)> = Vec::new();
+    let mut scored: Vec<(u32, u32, f64)> = Vec::new();
     for &p in cands {
         let (i, j) = ((p >> 32) as u32, (p & 0xFFFF_FFFF) as u32);
         let (a, b) = (&rs.records[i as usize], &rs.records[j as usize]);
-        if score::compare_above(rs, a, b, min_weight).is_some_and(|c| c.weight >= min_weight) {
-            matches.push((i, j));
+        if let Some(c) = score::compare_above(rs, a, b, min_weight) {
+            if c.weight >= min_weight {
+                scored.push((i, j, c.weight));
+            }
         }
     }
+    let found = plan_clusters(rs, opts, &scored, |p, s| {
+        let c = score::compare(rs, p, s);
+        (c.score(), c.weight >= min_weight)
+    });
+    Found { blocking, ..found }
+}
+
+/// The plan from the matching pairs (`(a, b, strength)`): pairs joined
+/// into clusters, each cluster's primary paired with every other member.
+/// `score` gives a planned pair's score and whether it matches on its
+/// own; one that does not is marked `via` the member it matches best.
+fn plan_clusters(
+    rs: &Records,
+    opts: &Options,
+    scored: &[(u32, u32, f64)],
+    score: impl Fn(&record::Record, &record::Record) -> (f64, bool),
+) -> Found {
+    let matches: Vec<(u32, u32)> = scored.iter().map(|&(a, b, _)| (a, b)).collect();
+    // Each member's strongest match, to name the link of a pair that only
+    // meets through another member.
     let mut best: std::collections::HashMap<u32, (f64, u32)> = std::collections::HashMap::new();
-    for &(a, b) in &matches {
-        let w = score::compare(rs, &rs.records[a as usize], &rs.records[b as usize]).weight;
+    for &(a, b, w) in scored {
         for (x, y) in [(a, b), (b, a)] {
             let e = best.entry(x).or_insert((f64::MIN, y));
             if w > e.0 || (w == e.0 && y < e.1) {
@@ -310,15 +293,15 @@ fn find_hand_set(rs: &Records, opts: &Options, cands: &[u64], blocking: block::S
         let p = &rs.records[members[0] as usize];
         for &m in &members[1..] {
             let s = &rs.records[m as usize];
-            let c = score::compare(rs, p, s);
-            let mut reasons: Vec<String> = c
+            let (value, direct) = score(p, s);
+            let mut reasons: Vec<String> = score::compare(rs, p, s)
                 .reasons
                 .as_slice()
                 .iter()
                 .map(|r| r.text(&rs.text_fields))
                 .collect();
             reasons.extend(model::more_reasons(rs, p, s));
-            if c.weight < min_weight {
+            if !direct {
                 if let Some(&(_, via)) = best.get(&m) {
                     reasons.insert(0, format!("via {}", rs.records[via as usize].id));
                 }
@@ -327,7 +310,7 @@ fn find_hand_set(rs: &Records, opts: &Options, cands: &[u64], blocking: block::S
                 cluster: n + 1,
                 primary: p.id.to_string(),
                 secondary: s.id.to_string(),
-                score: c.score(),
+                score: value,
                 reasons,
             });
         }
@@ -336,7 +319,7 @@ fn find_hand_set(rs: &Records, opts: &Options, cands: &[u64], blocking: block::S
         pairs,
         clusters: clusters.len(),
         contacts: rs.len(),
-        blocking,
+        blocking: block::Stats::default(),
         matches: matches.len(),
         em_rounds: 0,
         model: String::new(),
