@@ -328,14 +328,32 @@ impl IdSieve {
     }
 
     /// Once every id is noted: the error of [`read_bytes`] for an id read
-    /// twice, if there is one. `again` reads the contacts again (from the
-    /// start), handing each one's id and place to its callback; it runs
-    /// only when a hash came twice.
+    /// twice, if there is one (the first in file order). `again` reads the
+    /// contacts again (from the start), handing each one's id and place to
+    /// its callback; it runs only when a hash came twice.
     pub(crate) fn confirm(
-        mut self,
+        self,
         file: &str,
         again: impl FnOnce(&mut dyn FnMut(&str, Place)) -> Result<(), ReadError>,
     ) -> Result<(), ReadError> {
+        match self.repeats(again)?.into_iter().next() {
+            Some((id, first, again)) => Err(ReadError::RepeatedId {
+                file: file.into(),
+                id,
+                first,
+                again,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Once every id is noted: every id read again, with where it was
+    /// first and where again, in file order. `again` reads the ids again
+    /// as for [`IdSieve::confirm`], only when a hash came twice.
+    pub(crate) fn repeats(
+        mut self,
+        again: impl FnOnce(&mut dyn FnMut(&str, Place)) -> Result<(), ReadError>,
+    ) -> Result<Vec<(String, Place, Place)>, ReadError> {
         self.hashes.sort_unstable();
         let twice: rustc_hash::FxHashSet<u64> = self
             .hashes
@@ -344,30 +362,23 @@ impl IdSieve {
             .map(|w| w[0])
             .collect();
         drop(self.hashes);
+        let mut found = Vec::new();
         if twice.is_empty() {
-            return Ok(());
+            return Ok(found);
         }
         let mut first: rustc_hash::FxHashMap<String, Place> = Default::default();
-        let mut found: Option<ReadError> = None;
         again(&mut |id, at| {
-            if found.is_some() || !twice.contains(&Self::hash(id)) {
+            if !twice.contains(&Self::hash(id)) {
                 return;
             }
             match first.get(id) {
-                Some(&f) => {
-                    found = Some(ReadError::RepeatedId {
-                        file: file.into(),
-                        id: id.to_string(),
-                        first: f,
-                        again: at,
-                    })
-                }
+                Some(&f) => found.push((id.to_string(), f, at)),
                 None => {
                     first.insert(id.to_string(), at);
                 }
             }
         })?;
-        found.map_or(Ok(()), Err)
+        Ok(found)
     }
 }
 

@@ -191,42 +191,6 @@ pub fn each_contact_in(
     Ok(file)
 }
 
-impl IdSieve {
-    /// Once every id is noted: every id read again, with where it was
-    /// first and where again, in file order. `again` reads the ids again
-    /// as [`IdSieve::confirm`]'s does, only when a hash came twice.
-    pub(crate) fn repeats(
-        mut self,
-        again: impl FnOnce(&mut dyn FnMut(&str, Place)) -> Result<(), ReadError>,
-    ) -> Result<Vec<(String, Place, Place)>, ReadError> {
-        self.hashes.sort_unstable();
-        let twice: rustc_hash::FxHashSet<u64> = self
-            .hashes
-            .windows(2)
-            .filter(|w| w[0] == w[1])
-            .map(|w| w[0])
-            .collect();
-        drop(self.hashes);
-        let mut found = Vec::new();
-        if twice.is_empty() {
-            return Ok(found);
-        }
-        let mut first: rustc_hash::FxHashMap<String, Place> = Default::default();
-        again(&mut |id, at| {
-            if !twice.contains(&Self::hash(id)) {
-                return;
-            }
-            match first.get(id) {
-                Some(&f) => found.push((id.to_string(), f, at)),
-                None => {
-                    first.insert(id.to_string(), at);
-                }
-            }
-        })?;
-        Ok(found)
-    }
-}
-
 /// The ids of an export (`-` is stdin, which cannot be read twice) read
 /// again, for [`IdSieve::repeats`]: the records read, the ones that cannot
 /// be read left out.
