@@ -43,59 +43,22 @@ pub fn property_decisions(
     opts: &MergeOptions,
 ) -> Result<Vec<Decision>, MergeError> {
     let mut special = special_decisions(p, s, opts)?;
-    // Where each special decision goes: the index of its property among
-    // P's, else among S's (a few lookups, rather than a search of the
-    // special decisions for every property).
-    const NONE: usize = usize::MAX;
-    let mut at_p = vec![NONE; p.properties.len()];
-    let mut at_s = Vec::new();
-    for (k, d) in special.iter().enumerate() {
-        let Some(d) = d else { continue };
-        if let Some(i) = p.properties.get_index_of(d.property.as_str()) {
-            at_p[i] = k;
-        } else if let Some(i) = s.properties.get_index_of(d.property.as_str()) {
-            if at_s.is_empty() {
-                at_s = vec![NONE; s.properties.len()];
-            }
-            at_s[i] = k;
-        }
-    }
-    // Contacts of one CSV file have the same properties in the same order:
-    // S's value of P's i-th property is then S's i-th, and S has none of
-    // its own.
-    let same_keys = p.properties.len() == s.properties.len()
-        && p.properties
+    // Each name with P's stored value, when P has the property.
+    let names = p.properties.iter().map(|(k, v)| (k, Some(v))).chain(
+        s.properties
             .keys()
-            .zip(s.properties.keys())
-            .all(|(a, b)| a == b);
-    // Each name with P's stored value when P has the property, S's stored
-    // value when known, and the special decision that goes there.
-    let names = p
-        .properties
-        .iter()
-        .enumerate()
-        .map(|(i, (k, v))| {
-            let theirs = same_keys.then(|| s.properties[i].as_deref().filter(|v| !v.is_empty()));
-            (k, Some(v), theirs, at_p[i])
-        })
-        .chain(
-            s.properties
-                .iter()
-                .enumerate()
-                .filter(|_| !same_keys)
-                .filter(|(_, (k, _))| !p.properties.contains_key(*k))
-                .map(|(i, (k, _))| (k, None, None, at_s.get(i).copied().unwrap_or(NONE))),
-        );
+            .filter(|k| !p.properties.contains_key(*k))
+            .map(|k| (k, None)),
+    );
     let mut out = Vec::with_capacity(p.properties.len() + 2);
-    for (name, stored, theirs, k) in names {
-        let taken = special.get_mut(k).and_then(Option::take);
+    for (name, stored) in names {
+        let taken = special
+            .iter_mut()
+            .find(|slot| slot.as_ref().is_some_and(|d| d.property == *name))
+            .and_then(Option::take);
         out.push(match taken {
             Some(d) => d,
-            None if !opts.explain
-                && stored.is_some_and(|v| {
-                    keeps_stored_value(v, theirs.unwrap_or_else(|| s.prop(name)))
-                }) =>
-            {
+            None if !opts.explain && stored.is_some_and(|v| keeps_stored_value(v, s, name)) => {
                 continue
             }
             None if is_email_information(name) => primary_email_information(p, s, name),
@@ -177,9 +140,8 @@ fn special_decisions(
 /// same one, keeps P's value under every policy (and for email
 /// information): the merge need not decide it when nobody reads the
 /// decision.
-/// `theirs`: S's value ([`Contact::prop`]).
-fn keeps_stored_value(stored: &Option<String>, theirs: Option<&str>) -> bool {
-    match theirs {
+fn keeps_stored_value(stored: &Option<String>, s: &Contact, prop: &str) -> bool {
+    match s.prop(prop) {
         None => true,
         theirs => theirs == stored.as_deref(),
     }

@@ -37,7 +37,7 @@ fn unexplained_merges_skip_only_properties_that_keep_the_primary_value() {
                 None => {
                     let stored = &p.properties[&d.property];
                     assert!(
-                        keeps_stored_value(stored, s.prop(&d.property)),
+                        keeps_stored_value(stored, &s, &d.property),
                         "{}",
                         d.property
                     );
