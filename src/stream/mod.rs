@@ -76,13 +76,13 @@ pub enum StreamError {
     #[error(transparent)]
     Apply(#[from] ApplyError),
     /// Reading the input failed.
-    #[error("{file}: {err}")]
+    #[error("{file}: cannot read the file a second time: {err}; nothing was written: make sure no other program changes or removes it during the run, then run again")]
     Io { file: String, err: io::Error },
     /// Writing the output failed (the caller knows where it goes).
     #[error("writing the output: {0}")]
     Write(io::Error),
     /// Keeping merged contacts in a temporary file failed.
-    #[error("keeping merged contacts in a temporary file (TMPDIR): {0}")]
+    #[error("cannot keep the merged contacts in a temporary file in TMPDIR: {0}; nothing was written: free space there, or set TMPDIR to a folder with room, and run again")]
     Temp(io::Error),
 }
 
