@@ -21,8 +21,10 @@ pub const MERGE_SOURCE_TYPE: &str = "MERGE_CONTACTS";
 /// is. `None` when neither contact has `propertiesWithHistory`.
 ///
 /// The result can show a newest entry that is not the merged value (the
-/// history records what was set, the rules decide what is kept); only the
-/// email gets a merge entry ([`email_merge_history_entry`]).
+/// history records what was set, the rules decide what is kept): the merge
+/// then adds an entry for the current value
+/// ([`super::consistency::current_value_entries`]), after the email's merge
+/// entry ([`email_merge_history_entry`]).
 pub fn merged_history(p: &Contact, s: &Contact) -> Result<Option<History>, MergeError> {
     if p.history.is_none() && s.history.is_none() {
         return Ok(None);
@@ -167,7 +169,7 @@ pub fn email_merge_history_entry(
 
 /// The form of the history timestamps: the email's first, else any
 /// property's, P's before S's.
-fn history_stamp_form(p: &Contact, s: &Contact) -> StampForm {
+pub(super) fn history_stamp_form(p: &Contact, s: &Contact) -> StampForm {
     let email = [p, s].into_iter().flat_map(|c| c.history_of("email"));
     let any = [p, s]
         .into_iter()
