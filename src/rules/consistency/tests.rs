@@ -205,3 +205,125 @@ fn agreeing_histories_and_properties_without_value_get_nothing() {
         .unwrap()
         .is_empty());
 }
+
+mod merged_record {
+    //! The whole merge, on contacts with random histories, values and
+    //! create dates, under both policies: the merged record agrees with
+    //! itself.
+    use proptest::prelude::*;
+
+    use crate::dates::parse_millis;
+    use crate::merge::merge_contacts;
+    use crate::model::{key, Contact};
+    use crate::rules::testutil::{api, with_history, with_section};
+    use crate::rules::{MergeOptions, Policy};
+
+    const PROPS: [&str; 5] = [
+        "email",
+        "city",
+        "lifecyclestage",
+        "num_conversion_events",
+        "createdate",
+    ];
+    const DATES: [&str; 4] = [
+        "2020-01-01T00:00:00.000Z",
+        "2021-06-01T00:00:00.000Z",
+        "2022-01-01T00:00:00.000Z",
+        "2024-01-01T00:00:00.000Z",
+    ];
+
+    fn value(prop: &str, i: usize) -> String {
+        match prop {
+            "email" => ["a@x.com", "b@x.com", "c@x.com"][i % 3].into(),
+            "lifecyclestage" => ["lead", "customer", "subscriber"][i % 3].into(),
+            "num_conversion_events" => (i % 3).to_string(),
+            "createdate" => DATES[i % DATES.len()].into(),
+            _ => ["Oslo", "Bergen", ""][i % 3].into(),
+        }
+    }
+
+    type Side = (
+        Vec<Option<usize>>,
+        Vec<Vec<(usize, usize)>>,
+        Option<usize>,
+        Option<usize>,
+    );
+
+    fn side() -> impl Strategy<Value = Side> {
+        (
+            prop::collection::vec(prop::option::of(0usize..3), PROPS.len()),
+            prop::collection::vec(
+                prop::collection::vec((0usize..3, 0usize..4), 0..3),
+                PROPS.len(),
+            ),
+            prop::option::of(0usize..4),
+            prop::option::of(0usize..4),
+        )
+    }
+
+    fn build(id: &str, (values, histories, created_at, modified): &Side) -> Contact {
+        let mut c = api(Contact::new(id));
+        for (prop, v) in PROPS.iter().zip(values) {
+            if let Some(i) = v {
+                c.set_prop(prop, Some(value(prop, *i)));
+            }
+        }
+        if let Some(m) = modified {
+            c.set_prop("lastmodifieddate", Some(DATES[*m].into()));
+        }
+        for (prop, h) in PROPS.iter().zip(histories) {
+            if h.is_empty() {
+                continue;
+            }
+            let mut entries: Vec<(String, &str)> = h
+                .iter()
+                .map(|(v, t)| (value(prop, *v), DATES[*t]))
+                .collect();
+            entries.sort_by(|a, b| b.1.cmp(a.1));
+            let refs: Vec<(&str, &str)> = entries.iter().map(|(v, t)| (v.as_str(), *t)).collect();
+            c = with_history(c, prop, &refs);
+        }
+        if let Some(t) = created_at {
+            c = with_section(c, key::CREATED_AT, &format!("\"{}\"", DATES[*t]));
+        }
+        c
+    }
+
+    fn instant(text: &str) -> i64 {
+        parse_millis(text).unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn the_merged_record_agrees_with_itself(ps in side(), ss in side(), primary_wins: bool) {
+            let (p, s) = (build("1", &ps), build("2", &ss));
+            let opts = MergeOptions {
+                merge_time: 1_709_287_200_000,
+                policy: if primary_wins { Policy::PrimaryWins } else { Policy::MostRecent },
+                ..Default::default()
+            };
+            let m = merge_contacts(&p, &s, &opts).unwrap().merged;
+            for (prop, entries) in m.history.iter().flatten() {
+                let Some(Some(current)) = m.properties.get(prop) else { continue };
+                prop_assert_eq!(entries[0].value(), Some(current.as_str()), "{}", prop);
+                let newest = entries.iter().filter_map(|e| e.timestamp()).map(|t| instant(&t)).max();
+                let first = entries[0].timestamp().map(|t| instant(&t));
+                prop_assert_eq!(first, newest, "{}: the entry for the value is the newest", prop);
+            }
+            let oldest = [&p, &s]
+                .iter()
+                .flat_map(|c| [c.prop("createdate").map(str::to_string), c.meta_text(key::CREATED_AT)])
+                .flatten()
+                .map(|t| instant(&t))
+                .min();
+            if let Some(at) = m.meta_text(key::CREATED_AT) {
+                prop_assert_eq!(Some(instant(&at)), oldest);
+            }
+            if let Some(date) = m.prop("createdate") {
+                prop_assert_eq!(Some(instant(date)), oldest);
+            }
+        }
+    }
+}
