@@ -131,6 +131,26 @@ pub fn newest_entry_time(c: &Contact, prop: &str) -> Result<Option<Millis>, Merg
     Ok(newest)
 }
 
+/// When the contact's current value of a property was first set: the time
+/// of the oldest history entry that holds it (a value set once and entered
+/// again later, e.g. by a merge, was set at the first). Without such an
+/// entry, the newest entry's time ([`newest_entry_time`]).
+pub fn current_value_first_set(c: &Contact, prop: &str) -> Result<Option<Millis>, MergeError> {
+    let current = c.prop(prop);
+    let mut first = None;
+    for e in c.history_of(prop) {
+        if current.is_some() && e.value() == current {
+            if let Some(t) = entry_time(c, prop, e)? {
+                first = Some(first.map_or(t, |f: Millis| f.min(t)));
+            }
+        }
+    }
+    match first {
+        Some(t) => Ok(Some(t)),
+        None => newest_entry_time(c, prop),
+    }
+}
+
 /// The email history's merge entry (value: P's email, timestamp: the merge
 /// time, `sourceType: MERGE_CONTACTS`), due only when S's email was set more
 /// recently than P's; otherwise the history keeps P's original source.

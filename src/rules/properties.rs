@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use std::hash::Hash;
 
 use super::consistency::oldest_create_date;
-use super::history::newest_entry_time;
+use super::history::current_value_first_set;
 use super::{raw, Decision, MergeOptions, Policy, Side};
 use crate::dates::{created_time, format_date, parse_millis, value_time, DateForm, Millis};
 use crate::error::MergeError;

@@ -206,6 +206,44 @@ fn agreeing_histories_and_properties_without_value_get_nothing() {
         .is_empty());
 }
 
+#[test]
+fn a_source_entered_again_by_a_merge_keeps_its_first_time() {
+    use crate::merge::merge_contacts;
+    use crate::rules::{history::current_value_first_set, MergeOptions};
+    let source = |id: &str, v: &str, at: &str| {
+        with_history(
+            contact(id, &[("hs_analytics_source", v)]),
+            "hs_analytics_source",
+            &[(v, at)],
+        )
+    };
+    let opts = MergeOptions {
+        merge_time: 1_717_200_000_000, // 2024-06-01
+        ..Default::default()
+    };
+    // P's source is the oldest and stays; S's newer entry would be the
+    // newest, so the merge enters P's again at the merge time.
+    let p = source("1", "ORGANIC_SEARCH", "2021-03-04T09:10:00.000Z");
+    let s = source("2", "PAID_SOCIAL", "2022-08-19T13:55:00.000Z");
+    let m = merge_contacts(&p, &s, &opts).unwrap().merged;
+    let h = m.history_of("hs_analytics_source");
+    assert_eq!(h[0].value(), Some("ORGANIC_SEARCH"));
+    assert_eq!(h[0].source_type(), Some(MERGE_SOURCE_TYPE));
+    assert_eq!(
+        current_value_first_set(&m, "hs_analytics_source").unwrap(),
+        Some(parse_millis("2021-03-04T09:10:00.000Z").unwrap())
+    );
+    // A later merge with a source set in 2023 keeps it: it is still the
+    // oldest, whatever the merge entry's time.
+    let t = source("3", "REFERRALS", "2023-01-01T00:00:00.000Z");
+    let again = merge_contacts(&m, &t, &opts).unwrap().merged;
+    assert_eq!(again.prop("hs_analytics_source"), Some("ORGANIC_SEARCH"));
+    assert_eq!(
+        again.history_of("hs_analytics_source")[0].value(),
+        Some("ORGANIC_SEARCH")
+    );
+}
+
 mod merged_record {
     //! The whole merge, on contacts with random histories, values and
     //! create dates, under both policies: the merged record agrees with
@@ -305,6 +343,8 @@ mod merged_record {
                 ..Default::default()
             };
             let m = merge_contacts(&p, &s, &opts).unwrap().merged;
+            let quiet = MergeOptions { explain: false, ..opts.clone() };
+            prop_assert_eq!(&merge_contacts(&p, &s, &quiet).unwrap().merged, &m, "explained or not");
             for (prop, entries) in m.history.iter().flatten() {
                 let Some(Some(current)) = m.properties.get(prop) else { continue };
                 prop_assert_eq!(entries[0].value(), Some(current.as_str()), "{}", prop);
