@@ -152,7 +152,8 @@ pub fn current_value_first_set(c: &Contact, prop: &str) -> Result<Option<Millis>
 }
 
 /// The email history's merge entry (value: P's email, timestamp: the merge
-/// time, `sourceType: MERGE_CONTACTS`), due only when S's email was set more
+/// time, or the newest email entry's time if that is later, `sourceType:
+/// MERGE_CONTACTS`), due only when S's email was set more
 /// recently than P's; otherwise the history keeps P's original source.
 ///
 /// Decisions of ours: no entry when P has no email (S's email simply becomes
@@ -180,9 +181,14 @@ pub fn email_merge_history_entry(
         return Ok(None);
     }
     let form = history_stamp_form(p, s);
+    // The merge entry is the newest, even with a merge time older than the
+    // history (a `--merge-time` in the past): then it takes the newest
+    // entry's time (SPEC section 4, "Consistency of the merged record").
+    let newest = newest_entry_time(p, EMAIL)?.max(newest_entry_time(s, EMAIL)?);
+    let time = newest.map_or(merge_time, |n| n.max(merge_time));
     let mut m = Map::new();
     m.insert("value".into(), Value::String(pe.to_string()));
-    m.insert("timestamp".into(), write_stamp(merge_time, form));
+    m.insert("timestamp".into(), write_stamp(time, form));
     m.insert("sourceType".into(), Value::String(MERGE_SOURCE_TYPE.into()));
     Ok(Some(HistoryEntry(m)))
 }

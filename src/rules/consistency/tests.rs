@@ -367,3 +367,21 @@ mod merged_record {
         }
     }
 }
+
+#[test]
+fn the_emails_merge_entry_stays_the_newest_with_a_merge_time_in_the_past() {
+    use crate::rules::email_merge_history_entry;
+    let p = contact("1", &[("email", "a@x.com")]);
+    let s = with_history(
+        contact("2", &[("email", "b@x.com")]),
+        "email",
+        &[("b@x.com", "2024-05-01T00:00:00.000Z")],
+    );
+    let past = parse_millis("2024-01-01T00:00:00.000Z").unwrap();
+    let e = email_merge_history_entry(&p, &s, past).unwrap().unwrap();
+    assert_eq!(e.value(), Some("a@x.com"));
+    assert_eq!(e.timestamp().as_deref(), Some("2024-05-01T00:00:00.000Z"));
+    let later = parse_millis("2024-06-01T00:00:00.000Z").unwrap();
+    let e = email_merge_history_entry(&p, &s, later).unwrap().unwrap();
+    assert_eq!(e.timestamp().as_deref(), Some("2024-06-01T00:00:00.000Z"));
+}
