@@ -103,11 +103,22 @@ pub fn merge_contacts_from(
 
     let (salesforce, warnings) = rules::salesforce_sync(p, s);
     sections.extend(salesforce);
+    // Each history's newest entry is the current value (SPEC section 4,
+    // "Consistency of the merged record"); worked out while P is whole.
+    let current_entries = match merged.history.as_ref() {
+        Some(h) => rules::current_value_entries(p, s, h, &decisions, opts.merge_time)?,
+        None => Vec::new(),
+    };
     merged.properties = match primary {
         Primary::Read(p) => p.properties.clone(),
         Primary::Spend(p) => std::mem::take(&mut p.properties),
     };
     apply_decisions(&mut merged, &decisions);
+    for (prop, entry) in current_entries {
+        if let Some(h) = merged.history.as_mut().and_then(|h| h.get_mut(&prop)) {
+            h.insert(0, entry);
+        }
+    }
     // The key order becomes the order the contact is written in, so that a
     // later merge sees the same contact whether this one stays in memory or
     // is written and read back first (a streamed plan keeps merged contacts

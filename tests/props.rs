@@ -7,6 +7,10 @@
 //! - every deal, ticket, engagement, visit, form submission and usertoken
 //!   is still there, after each merge and after the whole plan;
 //! - the summed counters are conserved;
+//! - each merged contact agrees with itself (issue 19): `createdAt` and
+//!   `createdate` hold the oldest instant of both contacts' four values,
+//!   and every history's first entry is the current value, at its newest
+//!   time;
 //! - the same export, plan and merge time give the same bytes, output and
 //!   journal;
 //! - restoring every merge of the journal newest first gives back the
@@ -1014,6 +1018,62 @@ fn total(e: &Export, prop: &str) -> u64 {
     e.contacts.iter().map(|c| count(c, prop)).sum()
 }
 
+fn instant(text: &str) -> Millis {
+    contact_merge::dates::parse_millis(text).unwrap()
+}
+
+/// The merged contact agrees with itself and with the two it came from
+/// (SPEC section 4, "Consistency of the merged record").
+fn consistent(st: &Step) -> Result<(), String> {
+    let m = &st.merged;
+    let created = |c: &Contact| {
+        [
+            c.prop("createdate").map(str::to_string),
+            c.meta_text(key::CREATED_AT),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|t| instant(&t))
+    };
+    let oldest = created(&st.primary).chain(created(&st.secondary)).min();
+    for (place, value) in [
+        ("createdate", m.prop("createdate").map(str::to_string)),
+        ("createdAt", m.meta_text(key::CREATED_AT)),
+    ] {
+        // Each place in its own form: the oldest instant to the precision
+        // of that form (`2020-01-02` is a day).
+        if let Some(v) = value {
+            let (_, form) = contact_merge::dates::parse_date(&v).unwrap();
+            if oldest.map(|o| format_date(o, form)) != Some(v.clone()) {
+                return Err(format!("{}: {place} {v} is not the oldest of both", m.id));
+            }
+        }
+    }
+    for (prop, entries) in m.history.iter().flatten() {
+        let (Some(Some(current)), Some(first)) = (m.properties.get(prop), entries.first()) else {
+            continue;
+        };
+        if first.value() != Some(current.as_str()) {
+            return Err(format!(
+                "{}: {prop} is {current:?}, its newest entry {first:?}",
+                m.id
+            ));
+        }
+        let newest = entries
+            .iter()
+            .filter_map(|e| e.timestamp())
+            .map(|t| instant(&t))
+            .max();
+        if first.timestamp().map(|t| instant(&t)) != newest {
+            return Err(format!(
+                "{}: {prop}: the first entry is not the newest",
+                m.id
+            ));
+        }
+    }
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------
 // The properties
 
@@ -1075,6 +1135,15 @@ proptest! {
         let back = format::read_bytes(&run.output, sc.format, "out").unwrap();
         for prop in SUMMED_COUNTERS {
             prop_assert_eq!(total(&back, prop), total(&run.original, prop), "{}", prop);
+        }
+    }
+
+    /// (f) Issue 19: each merged contact agrees with itself.
+    #[test]
+    fn every_merged_contact_agrees_with_itself(sc in any_scenario()) {
+        let run = run(&sc);
+        for st in &run.steps {
+            consistent(st).map_err(TestCaseError::fail)?;
         }
     }
 

@@ -21,8 +21,10 @@ pub const MERGE_SOURCE_TYPE: &str = "MERGE_CONTACTS";
 /// is. `None` when neither contact has `propertiesWithHistory`.
 ///
 /// The result can show a newest entry that is not the merged value (the
-/// history records what was set, the rules decide what is kept); only the
-/// email gets a merge entry ([`email_merge_history_entry`]).
+/// history records what was set, the rules decide what is kept): the merge
+/// then adds an entry for the current value
+/// ([`super::consistency::current_value_entries`]), after the email's merge
+/// entry ([`email_merge_history_entry`]).
 pub fn merged_history(p: &Contact, s: &Contact) -> Result<Option<History>, MergeError> {
     if p.history.is_none() && s.history.is_none() {
         return Ok(None);
@@ -129,8 +131,29 @@ pub fn newest_entry_time(c: &Contact, prop: &str) -> Result<Option<Millis>, Merg
     Ok(newest)
 }
 
+/// When the contact's current value of a property was first set: the time
+/// of the oldest history entry that holds it (a value set once and entered
+/// again later, e.g. by a merge, was set at the first). Without such an
+/// entry, the newest entry's time ([`newest_entry_time`]).
+pub fn current_value_first_set(c: &Contact, prop: &str) -> Result<Option<Millis>, MergeError> {
+    let current = c.prop(prop);
+    let mut first = None;
+    for e in c.history_of(prop) {
+        if current.is_some() && e.value() == current {
+            if let Some(t) = entry_time(c, prop, e)? {
+                first = Some(first.map_or(t, |f: Millis| f.min(t)));
+            }
+        }
+    }
+    match first {
+        Some(t) => Ok(Some(t)),
+        None => newest_entry_time(c, prop),
+    }
+}
+
 /// The email history's merge entry (value: P's email, timestamp: the merge
-/// time, `sourceType: MERGE_CONTACTS`), due only when S's email was set more
+/// time, or the newest email entry's time if that is later, `sourceType:
+/// MERGE_CONTACTS`), due only when S's email was set more
 /// recently than P's; otherwise the history keeps P's original source.
 ///
 /// Decisions of ours: no entry when P has no email (S's email simply becomes
@@ -158,16 +181,21 @@ pub fn email_merge_history_entry(
         return Ok(None);
     }
     let form = history_stamp_form(p, s);
+    // The merge entry is the newest, even with a merge time older than the
+    // history (a `--merge-time` in the past): then it takes the newest
+    // entry's time (SPEC section 4, "Consistency of the merged record").
+    let newest = newest_entry_time(p, EMAIL)?.max(newest_entry_time(s, EMAIL)?);
+    let time = newest.map_or(merge_time, |n| n.max(merge_time));
     let mut m = Map::new();
     m.insert("value".into(), Value::String(pe.to_string()));
-    m.insert("timestamp".into(), write_stamp(merge_time, form));
+    m.insert("timestamp".into(), write_stamp(time, form));
     m.insert("sourceType".into(), Value::String(MERGE_SOURCE_TYPE.into()));
     Ok(Some(HistoryEntry(m)))
 }
 
 /// The form of the history timestamps: the email's first, else any
 /// property's, P's before S's.
-fn history_stamp_form(p: &Contact, s: &Contact) -> StampForm {
+pub(super) fn history_stamp_form(p: &Contact, s: &Contact) -> StampForm {
     let email = [p, s].into_iter().flat_map(|c| c.history_of("email"));
     let any = [p, s]
         .into_iter()

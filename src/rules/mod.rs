@@ -7,6 +7,8 @@
 //! - [`properties`]: the property rules (most recent value, email,
 //!   lifecycle stage, sums, original source, ...).
 //! - [`history`]: the merged property history and the email's merge entry.
+//! - [`consistency`]: a merged record that agrees with itself (`createdAt`
+//!   and `createdate` as one fact, history entries for the current values).
 //! - [`sections`]: associations, timeline, lists, workflows,
 //!   subscriptions, visits, forms, usertokens, metadata.
 //!
@@ -26,6 +28,7 @@ macro_rules! why {
     };
 }
 
+pub mod consistency;
 pub mod history;
 pub mod properties;
 pub mod sections;
@@ -45,6 +48,7 @@ use crate::error::MergeError;
 use crate::labels;
 use crate::model::Contact;
 
+pub use consistency::{current_value_entries, oldest_create_date, oldest_created_at};
 pub use history::{email_merge_history_entry, merged_history};
 pub use properties::*;
 pub use sections::*;

@@ -12,7 +12,8 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::hash::Hash;
 
-use super::history::newest_entry_time;
+use super::consistency::oldest_create_date;
+use super::history::current_value_first_set;
 use super::{raw, Decision, MergeOptions, Policy, Side};
 use crate::dates::{created_time, format_date, parse_millis, value_time, DateForm, Millis};
 use crate::error::MergeError;
@@ -349,20 +350,6 @@ pub fn furthest_lifecycle_stage(
             why!("both contacts are at stage {}", order[a]),
         ),
     })
-}
-
-/// Rule "createdate-oldest": the oldest create date (any date form; the
-/// winner's text is kept).
-pub fn oldest_create_date(p: &Contact, s: &Contact) -> Result<Decision, MergeError> {
-    let (side, why) = pick_date(p, s, CREATE_DATE, Pick::Earliest)?;
-    Ok(Decision::take(
-        CREATE_DATE,
-        p,
-        s,
-        side,
-        "createdate-oldest",
-        why,
-    ))
 }
 
 /// Rule "lastmodified-latest" (a decision of ours; the spec is silent):

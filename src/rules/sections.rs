@@ -469,12 +469,6 @@ fn union_items(p: &Contact, s: &Contact, key: &str, note: &str) -> SectionOutcom
 
 // ---- metadata and unknown parts ----
 
-/// `createdAt`: the oldest of both (as [`super::oldest_create_date`]); the
-/// winner's value as written. `None` when neither has one.
-pub fn oldest_created_at(p: &Contact, s: &Contact) -> Result<Option<Value>, MergeError> {
-    meta_pick(p, s, key::CREATED_AT, |a, b| b < a)
-}
-
 /// `updatedAt`: the latest of both (as [`super::latest_last_modified`]).
 pub fn latest_updated_at(p: &Contact, s: &Contact) -> Result<Option<Value>, MergeError> {
     meta_pick(p, s, key::UPDATED_AT, |a, b| b > a)

@@ -10,6 +10,7 @@ mod bad_input;
 mod check;
 mod check_base;
 mod completions;
+mod consistency;
 mod crash;
 mod data_integrity;
 mod diff;

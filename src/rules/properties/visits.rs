@@ -79,7 +79,9 @@ fn visit_group(
 /// Rule "original-source-oldest": the original source of the contact whose
 /// source is oldest, the drill-downs travelling with it (never mixed, even
 /// where the winner's drill-down is empty). "Oldest": by the time the source
-/// was set in each contact's history when both have history for it, else
+/// was first set in each contact's history when both have history for it
+/// (the oldest entry holding the current source: the entry a merge adds
+/// for a kept source does not make it younger), else
 /// the contact created first. A side without a source loses to one with a
 /// source; when the times are unknown, or equal, P's source is kept.
 pub fn oldest_original_source(p: &Contact, s: &Contact) -> Result<Vec<Decision>, MergeError> {
@@ -99,7 +101,10 @@ pub fn oldest_original_source(p: &Contact, s: &Contact) -> Result<Vec<Decision>,
             "only the secondary has an original source".into(),
         ),
         (Some(_), Some(_)) => {
-            let (hp, hs) = (newest_entry_time(p, src)?, newest_entry_time(s, src)?);
+            let (hp, hs) = (
+                current_value_first_set(p, src)?,
+                current_value_first_set(s, src)?,
+            );
             if let (Some(a), Some(b)) = (hp, hs) {
                 older_side(a, b, "was set")
             } else {

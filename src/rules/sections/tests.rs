@@ -2,6 +2,7 @@
 //! forms, usertokens, dates, associations, Salesforce.
 
 use super::*;
+use crate::rules::consistency::oldest_created_at;
 use crate::rules::testutil::{api, contact, with_section};
 use serde_json::json;
 
