@@ -281,6 +281,26 @@ mod tests {
     }
 
     #[test]
+    fn a_batch_records_key_goes_with_it() {
+        assert_eq!(batch_key(b"{\n  \"51\": "), 6);
+        assert_eq!(batch_key(b"{\"51\":"), 5);
+        assert_eq!(batch_key(b"{\"results\": ["), 0);
+        assert_eq!(batch_key(b"[\n  "), 0);
+        assert_eq!(batch_key(b"{\"a1\": "), 0);
+        assert_eq!(key_len(b"\"51\" : {}"), 7);
+        assert_eq!(key_len(b"{\"id\": 1}"), 0);
+        let batch = JsonStyle::of(b"{\n  \"51\": ", 1);
+        assert_eq!(
+            batch,
+            JsonStyle::Pretty {
+                unit: (*b"  ").into(),
+                base: (*b"  ").into(),
+                crlf: false,
+            }
+        );
+    }
+
+    #[test]
     fn separators_are_skipped_up_to_the_record() {
         assert_eq!(after_separator(b"{\"id\":1}"), 0);
         assert_eq!(after_separator(b",{\"id\":1}"), 1);

@@ -733,3 +733,7 @@ fn top_level(file: &str, what: String) -> ReadError {
         what,
     }
 }
+
+#[cfg(test)]
+#[path = "doc_tests.rs"]
+mod tests;
