@@ -48,6 +48,12 @@ const SHAPES: &[Shape] = &[
         pair: None,
     },
     Shape {
+        file: "v3-merge-response.json",
+        contacts: 1,
+        shown: ("512", "chocolate;strawberry"),
+        pair: None,
+    },
+    Shape {
         file: "v3-page-tabs.json",
         contacts: 3,
         shown: ("640", "rae.m@example.com"),
@@ -233,7 +239,11 @@ fn every_shape_merges_the_same_streamed_and_in_memory_in_its_own_layout() {
 
 #[test]
 fn a_single_object_cannot_merge_and_says_which_id_is_missing() {
-    for file in ["v1-profile.json", "v3-single.json"] {
+    for file in [
+        "v1-profile.json",
+        "v3-single.json",
+        "v3-merge-response.json",
+    ] {
         let (s, bytes) = sandbox(file);
         let id = id_of(&contacts_in(&bytes)[0]);
         let out = s
