@@ -135,7 +135,7 @@ impl Doc {
             return None;
         }
         let pretty = self.last_line > self.first_line;
-        let text = self.text.clone().unwrap_or_default();
+        let mut text = self.text.clone().unwrap_or_default();
         let (shape, pretty) = match &self.contacts_key {
             _ if self.single => (JsonShape::Single, pretty),
             _ if self.batch => (JsonShape::Batch, pretty),
@@ -148,6 +148,14 @@ impl Doc {
                 pretty,
             ),
         };
+        // A compact document is written on one line: no indentation or
+        // line ends to keep (`[\n\t]` is written `[]`).
+        if !pretty {
+            text = JsonText {
+                trailer: text.trailer,
+                ..JsonText::default()
+            };
+        }
         Some(Layout::Json {
             shape,
             pretty,

@@ -63,16 +63,19 @@ pub(crate) fn json_each(
     Ok(Layout::Json {
         shape,
         pretty,
-        text: text_of(text),
+        text: text_of(text, pretty),
     })
 }
 
 /// The document's indentation, line ends and what follows it, as the
 /// record reader notes them.
-fn text_of(text: &str) -> crate::model::JsonText {
+fn text_of(text: &str, pretty: bool) -> crate::model::JsonText {
     let mut out = crate::model::JsonText::default();
     let body = text.trim_end();
     out.trailer = text[body.len()..].to_string();
+    if !pretty {
+        return out;
+    }
     let start = text.len() - text.trim_start().len() + 1;
     let rest = &text[start.min(text.len())..];
     let lead = &rest[..rest.len() - rest.trim_start().len()];
