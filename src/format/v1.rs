@@ -65,6 +65,16 @@ fn v1_key(k: &str) -> &str {
         .map_or(k, |(v1, _)| v1)
 }
 
+/// How a part of `c` is named to the user: as its file names it (a v1
+/// contact's `form-submissions`, `versions`), else the model's name.
+pub(crate) fn shown_key<'a>(c: &Contact, k: &'a str) -> &'a str {
+    match (&c.v1, k) {
+        (None, _) => k,
+        (Some(_), key::HISTORY) => "versions",
+        (Some(_), _) => v1_key(k),
+    }
+}
+
 /// A v1 contact object read into the model.
 pub(crate) fn contact(obj: Map<String, Value>) -> Result<Contact, ContactError> {
     let (id, id_is_number) = match obj.get(VID) {
@@ -144,8 +154,13 @@ pub(crate) fn contact(obj: Map<String, Value>) -> Result<Contact, ContactError> 
 /// v1 `properties`: name → `{"value", "versions", ...}`.
 fn properties(v: Value, c: &mut Contact, form: &mut V1Form) -> Result<(), String> {
     let Value::Object(m) = v else {
+        let older = if v.is_array() {
+            " (a list of {\"name\", \"value\"} is the older companies API's contact shape, which is not read: fetch the contacts from the contacts API, v3 or v1)"
+        } else {
+            ""
+        };
         return Err(format!(
-            "\"properties\" must be an object, found {}",
+            "\"properties\" of a v1 contact must be an object of name → {{\"value\", \"versions\"}}, found {}{older}",
             kind_of(&v)
         ));
     };
@@ -261,7 +276,8 @@ pub(crate) fn write_order(c: &Contact, form: &V1Form) -> Vec<String> {
 /// The audit of merges of a v1 contact.
 pub(crate) const MERGE_AUDITS: &str = "merge-audits";
 
-/// A merge into a v1 contact is recorded as the v1 API records it: an
+/// A merge into a v1 contact is reported with the v1 names of its parts,
+/// and recorded as the v1 API records it: an
 /// entry `{"canonical-vid", "vid-to-merge", "timestamp"}` appended to its
 /// `merge-audits`, in place of the MERGE event on a timeline (v1 contacts
 /// have none; one read with a timeline keeps the event there).
@@ -272,6 +288,12 @@ pub(crate) fn record_merge(
     merge_time: crate::dates::Millis,
     changes: &mut [SectionChange],
 ) {
+    if merged.v1.is_some() {
+        // Reported by the names the file uses.
+        for c in changes.iter_mut() {
+            c.section = v1_key(&c.section).to_string();
+        }
+    }
     if merged.v1.is_none()
         || p.section(key::ENGAGEMENTS).is_some()
         || s.section(key::ENGAGEMENTS).is_some()
@@ -476,6 +498,11 @@ mod tests {
             "{}",
             e.what
         );
+        let e = contact_from_value(
+            serde_json::json!({"vid": 5, "properties": [{"name": "email", "value": "a@x.com"}]}),
+        )
+        .unwrap_err();
+        assert!(e.what.contains("older companies API"), "{}", e.what);
         let e = contact_from_value(serde_json::json!({"vid": [1]})).unwrap_err();
         assert!(
             e.what.contains("\"vid\" must be its record id"),

@@ -472,3 +472,31 @@ fn every_pair_of_a_batch_merges_the_same_streamed_and_in_memory() {
         }
     }
 }
+
+#[test]
+fn show_and_diff_name_v1_parts_as_the_file_does() {
+    let (s, _) = sandbox("v1-batch.json");
+    let out = s
+        .cmd()
+        .args(["show", "v1-batch.json", "20351"])
+        .output()
+        .unwrap();
+    ok(&out, "show");
+    let text = stdout(&out);
+    for part in ["[form-submissions]", "[list-memberships]", "[versions]"] {
+        assert!(text.contains(part), "{part} not in {text}");
+    }
+    assert!(!text.contains("formSubmissions") && !text.contains("propertiesWithHistory"));
+    assert!(text.contains("1: 226"), "{text}");
+    let out = s
+        .cmd()
+        .args(["diff", "v1-batch.json", "20377", "20351", TIME])
+        .output()
+        .unwrap();
+    ok(&out, "diff");
+    let text = stdout(&out);
+    for part in ["form-submissions", "list-memberships", "merge-audits"] {
+        assert!(text.contains(part), "{part} not in {text}");
+    }
+    assert!(!text.contains("formSubmissions") && !text.contains("engagements"));
+}
