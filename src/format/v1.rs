@@ -288,10 +288,15 @@ pub(crate) fn record_merge(
     merge_time: crate::dates::Millis,
     changes: &mut [SectionChange],
 ) {
-    if merged.v1.is_some() {
+    if let Some(form) = merged.v1.as_deref_mut() {
         // Reported by the names the file uses.
         for c in changes.iter_mut() {
             c.section = v1_key(&c.section).to_string();
+        }
+        // The merged ids (the secondary's id at least) of a contact read
+        // without them go in `merged-vids`, where v1 keeps them.
+        if !p.properties.contains_key(MERGED_OBJECT_IDS) {
+            form.merged_vids = true;
         }
     }
     if merged.v1.is_none()

@@ -109,7 +109,8 @@ pub(super) fn after_separator(bytes: &[u8]) -> usize {
 
 /// The length of a v1 batch's key, colon and the white space after them
 /// (`"51": `) at the end of the bytes before a record; 0 when there is
-/// none (a record of a list). A vid's key holds digits only.
+/// none (a record of a list). A vid's key holds digits only (perhaps
+/// written as `\u` escapes).
 pub(crate) fn batch_key(before: &[u8]) -> usize {
     let ws = before.iter().rev().take_while(|b| is_ws(b)).count();
     let rest = &before[..before.len() - ws];
@@ -121,7 +122,11 @@ pub(crate) fn batch_key(before: &[u8]) -> usize {
     let Some(rest) = rest.strip_suffix(b"\"") else {
         return 0;
     };
-    let digits = rest.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+    let digits = rest
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_hexdigit() || matches!(b, b'u' | b'\\'))
+        .count();
     if digits == 0 || rest.len() == digits || rest[rest.len() - digits - 1] != b'"' {
         return 0;
     }
@@ -286,7 +291,9 @@ mod tests {
         assert_eq!(batch_key(b"{\"51\":"), 5);
         assert_eq!(batch_key(b"{\"results\": ["), 0);
         assert_eq!(batch_key(b"[\n  "), 0);
-        assert_eq!(batch_key(b"{\"a1\": "), 0);
+        assert_eq!(batch_key(b"{\"a1\": "), 2 + 2 + 2);
+        assert_eq!(batch_key(b"{\"\\u0035\\u0031\": "), 16);
+        assert_eq!(batch_key(b"{\"x1\": "), 0);
         assert_eq!(key_len(b"\"51\" : {}"), 7);
         assert_eq!(key_len(b"{\"id\": 1}"), 0);
         let batch = JsonStyle::of(b"{\n  \"51\": ", 1);

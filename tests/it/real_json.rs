@@ -500,3 +500,26 @@ fn show_and_diff_name_v1_parts_as_the_file_does() {
     }
     assert!(!text.contains("formSubmissions") && !text.contains("engagements"));
 }
+
+#[test]
+fn a_batch_keyed_by_escaped_digits_merges_into_a_contact_without_merged_vids() {
+    let s = Sandbox::new();
+    s.write(
+        "esc.json",
+        "{\n  \"\\u0035\\u0031\": {\"vid\": 51, \"properties\": {\"email\": {\"value\": \"a@x.com\"}}},\n  \"52\": {\"vid\": 52, \"properties\": {}}\n}\n",
+    );
+    let (streamed, in_memory) = both_ways(&s, "esc.json", &["merge", "52", "51"]);
+    assert!(
+        streamed == in_memory,
+        "{}\n---\n{}",
+        String::from_utf8_lossy(&streamed),
+        String::from_utf8_lossy(&in_memory)
+    );
+    let doc: Value = serde_json::from_slice(&streamed).unwrap();
+    let keys: Vec<&String> = doc.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["52"]);
+    assert_eq!(doc["52"]["merged-vids"], serde_json::json!([51]));
+    assert!(doc["52"]["properties"]
+        .get("hs_merged_object_ids")
+        .is_none());
+}
