@@ -455,6 +455,7 @@ pub fn generate(opts: &GenOptions) -> Generated {
             layout: Layout::Json {
                 shape: JsonShape::Array,
                 pretty: false,
+                text: Default::default(),
             },
         },
         pairs,

@@ -87,6 +87,7 @@ pub fn merge_contacts_from(
         associations: None,
         sections: p.sections.clone(),
         key_order: p.key_order.clone(),
+        v1: p.v1.clone(),
     };
     let decisions = rules::property_decisions(p, s, opts)?;
 
@@ -100,6 +101,7 @@ pub fn merge_contacts_from(
     let (associations, mut sections) = rules::merged_associations(p, s);
     merged.associations = associations;
     merge_sections(p, s, opts, &mut merged, &mut sections)?;
+    crate::format::v1_merge_audit(&mut merged, p, s, opts.merge_time, &mut sections);
 
     let (salesforce, warnings) = rules::salesforce_sync(p, s);
     sections.extend(salesforce);

@@ -120,6 +120,24 @@ pub struct Contact {
     /// `propertiesWithHistory`, `associations` and the section keys). Keys
     /// added later go at the end.
     pub key_order: Vec<String>,
+    /// Read in the shape of HubSpot's v1 contacts API (`vid`,
+    /// `properties.x.value` and `versions`), and written back so.
+    pub v1: Option<Box<V1Form>>,
+}
+
+/// What a contact read in HubSpot's v1 shape needs to be written back so
+/// (read and written by `format::v1`). Its `vid` is the id (`key_order`
+/// holds `"vid"`), each property's `versions` its history,
+/// `form-submissions` and `list-memberships` the model's
+/// `formSubmissions` and `listMemberships`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct V1Form {
+    /// `merged-vids` is held as the property `hs_merged_object_ids` (the
+    /// same meaning), and written back from it.
+    pub merged_vids: bool,
+    /// A property object's keys other than `value` and `versions`, as
+    /// read, per property.
+    pub extra: IndexMap<String, Map<String, Value>>,
 }
 
 impl Contact {
@@ -241,8 +259,13 @@ pub struct Export {
 /// The shape of the file an export was read from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Layout {
-    /// A JSON document; `pretty` when it was indented (written back so).
-    Json { shape: JsonShape, pretty: bool },
+    /// A JSON document; `pretty` when it was indented (written back so),
+    /// `text` how: its indentation, line ends and what follows it.
+    Json {
+        shape: JsonShape,
+        pretty: bool,
+        text: JsonText,
+    },
     /// One contact per line.
     Ndjson,
     /// A CSV export.
@@ -278,6 +301,28 @@ pub struct CsvLayout {
     pub labels: bool,
 }
 
+/// How a JSON document's text is laid out, beyond `pretty`, so that
+/// writing it back gives the same bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonText {
+    /// One level of indentation (two or four spaces, a tab) when indented.
+    pub indent: String,
+    /// Lines end with CRLF.
+    pub crlf: bool,
+    /// What follows the document (a final newline, or nothing).
+    pub trailer: String,
+}
+
+impl Default for JsonText {
+    fn default() -> Self {
+        JsonText {
+            indent: "  ".into(),
+            crlf: false,
+            trailer: "\n".into(),
+        }
+    }
+}
+
 /// Where the contacts stand in a JSON document.
 #[derive(Debug, Clone, PartialEq)]
 pub enum JsonShape {
@@ -289,6 +334,11 @@ pub enum JsonShape {
         contacts_key: String,
         top: Map<String, Value>,
     },
+    /// One contact, the document itself (a single v3 object or v1
+    /// profile, as the API returns one).
+    Single,
+    /// HubSpot's v1 batch: an object of vid → contact.
+    Batch,
 }
 
 impl Export {

@@ -11,7 +11,7 @@ pub fn section_summaries(c: &Contact) -> Vec<(String, String)> {
     if let Some(h) = &c.history {
         let entries: usize = h.values().map(Vec::len).sum();
         out.push((
-            key::HISTORY.to_string(),
+            crate::format::shown_key(c, key::HISTORY).to_string(),
             format!(
                 "{}, {}",
                 crate::text::count(h.len(), "property", "properties"),
@@ -26,7 +26,7 @@ pub fn section_summaries(c: &Contact) -> Vec<(String, String)> {
         }
     }
     for (k, v) in &c.sections {
-        out.push((k.clone(), summarize(k, v)));
+        out.push((crate::format::shown_key(c, k).to_string(), summarize(k, v)));
     }
     out
 }
@@ -84,21 +84,30 @@ pub fn summarize(section: &str, v: &Value) -> String {
                 .flatten()
                 .collect::<Vec<_>>()
                 .join(" "),
-            key::LIST_MEMBERSHIPS => format!(
-                "{} ({})",
-                field(item, "listId").unwrap_or_default(),
-                field(item, "type").unwrap_or_default().to_lowercase()
-            ),
+            // v1 contacts: `static-list-id`, no type.
+            key::LIST_MEMBERSHIPS => match field(item, "type") {
+                Some(t) => format!(
+                    "{} ({})",
+                    field(item, "listId").unwrap_or_default(),
+                    t.to_lowercase()
+                ),
+                None => field(item, "listId")
+                    .or_else(|| field(item, "static-list-id"))
+                    .unwrap_or_default(),
+            },
             key::VISITS => [field(item, "timestamp"), field(item, "url")]
                 .into_iter()
                 .flatten()
                 .collect::<Vec<_>>()
                 .join(" "),
-            key::FORM_SUBMISSIONS => [field(item, "formId"), field(item, "timestamp")]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" "),
+            key::FORM_SUBMISSIONS => [
+                field(item, "formId").or_else(|| field(item, "form-id")),
+                field(item, "timestamp"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" "),
             _ => value_as_text(item).unwrap_or_else(|| compact(item)),
         })
         .collect();

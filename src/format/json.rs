@@ -11,7 +11,7 @@ use super::value::{self, Repeated};
 use super::{BadContact, Place, ReadError};
 use crate::model::{
     key, AssocEntry, AssocForm, AssocList, Associations, Contact, Export, History, HistoryEntry,
-    JsonShape, Layout, Properties,
+    JsonShape, JsonText, Layout, Properties,
 };
 
 /// Read a JSON export.
@@ -41,23 +41,45 @@ pub fn each(
     super::records::each(reader, skipped, on_contact)
 }
 
-/// Write an export as JSON: in its own shape when it was read from JSON, else
-/// as a bare array.
+/// Write an export as JSON: in its own shape and layout (indentation, line
+/// ends, what follows the document) when it was read from JSON, else as a
+/// bare array indented by two spaces.
 pub fn write(export: &Export, out: &mut dyn Write) -> io::Result<()> {
-    let (shape, pretty) = match &export.layout {
-        Layout::Json { shape, pretty } => (shape, *pretty),
-        _ => (&JsonShape::Array, true),
+    let default = (JsonShape::Array, true, JsonText::default());
+    let (shape, pretty, text) = match &export.layout {
+        Layout::Json {
+            shape,
+            pretty,
+            text,
+        } => (shape, *pretty, text),
+        _ => (&default.0, default.1, &default.2),
     };
     let doc = Document {
         shape,
         contacts: &export.contacts,
     };
+    let mut bytes = Vec::new();
     if pretty {
-        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        let formatter = serde_json::ser::PrettyFormatter::with_indent(text.indent.as_bytes());
+        doc.serialize(&mut serde_json::Serializer::with_formatter(
+            &mut bytes, formatter,
+        ))?;
     } else {
-        serde_json::to_writer(&mut *out, &doc)?;
+        serde_json::to_writer(&mut bytes, &doc)?;
     }
-    out.write_all(b"\n")
+    if text.crlf && pretty {
+        // A line break is never inside a string (it is escaped there).
+        let mut crlf = Vec::with_capacity(bytes.len() + bytes.len() / 16);
+        for &b in &bytes {
+            if b == b'\n' {
+                crlf.push(b'\r');
+            }
+            crlf.push(b);
+        }
+        bytes = crlf;
+    }
+    out.write_all(&bytes)?;
+    out.write_all(text.trailer.as_bytes())
 }
 
 struct Document<'a> {
@@ -80,6 +102,19 @@ impl Serialize for Document<'_> {
                 }
                 m.end()
             }
+            // One contact, written as the document; none or several (not
+            // what a single object's merges leave) as a bare array.
+            JsonShape::Single => match self.contacts {
+                [c] => c.serialize(s),
+                many => many.serialize(s),
+            },
+            JsonShape::Batch => {
+                let mut m = s.serialize_map(Some(self.contacts.len()))?;
+                for c in self.contacts {
+                    m.serialize_entry(&c.id, c)?;
+                }
+                m.end()
+            }
         }
     }
 }
@@ -97,7 +132,7 @@ pub struct ContactError {
 }
 
 impl ContactError {
-    fn new(id: Option<&str>, what: String) -> Self {
+    pub(crate) fn new(id: Option<&str>, what: String) -> Self {
         ContactError {
             id: id.map(str::to_string),
             what,
@@ -189,7 +224,7 @@ const LIST_SECTIONS: [(&str, &str); 4] = [
 /// `subscriptions` an object of email address → list. `null` is a section
 /// left empty. A merge cannot combine anything else, and would keep one
 /// side's and drop the other's, so the contact is refused.
-fn section_shape(name: &str, v: &Value) -> Result<(), ContactError> {
+pub(crate) fn section_shape(name: &str, v: &Value) -> Result<(), ContactError> {
     let wrong = |field: String, expected: String, found: &Value| {
         ContactError {
         field: Some(field.clone()),
@@ -282,6 +317,9 @@ pub fn contact_from_value(v: Value) -> Result<Contact, ContactError> {
             format!("expected a contact object, found {}", kind_of(&v)),
         ));
     };
+    if super::v1::is_v1(&obj) {
+        return super::v1::contact(obj);
+    }
     let (id, id_is_number) = match obj.get(key::ID) {
         Some(Value::String(s)) if !s.trim().is_empty() => (s.clone(), false),
         Some(Value::Number(n)) => (n.to_string(), true),
@@ -458,6 +496,9 @@ const FIXED_KEYS: [&str; 4] = [key::ID, key::PROPERTIES, key::HISTORY, key::ASSO
 impl Contact {
     /// The keys [`Contact`]'s JSON has, in order.
     pub(crate) fn written_keys(&self) -> Vec<String> {
+        if let Some(form) = &self.v1 {
+            return super::v1::write_order(self, form);
+        }
         self.write_order()
             .into_iter()
             .filter(|k| match *k {
@@ -506,6 +547,9 @@ impl Contact {
 
 impl Serialize for Contact {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if let Some(form) = &self.v1 {
+            return super::v1::V1Out(self, form).serialize(s);
+        }
         let mut m = s.serialize_map(None)?;
         for k in self.write_order() {
             match k {
@@ -548,7 +592,7 @@ impl Serialize for HistoryOut<'_> {
     }
 }
 
-struct AssocsOut<'a>(&'a Associations);
+pub(crate) struct AssocsOut<'a>(pub(crate) &'a Associations);
 
 impl Serialize for AssocsOut<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

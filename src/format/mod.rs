@@ -7,6 +7,8 @@ pub mod json;
 pub mod ndjson;
 mod open;
 pub mod records;
+mod v1;
+pub(crate) use v1::{record_merge as v1_merge_audit, shown_key, VID as V1_ID};
 pub mod value;
 
 use std::io::{self, Read, Write};

@@ -117,6 +117,7 @@ pub(crate) fn export(contacts: Vec<Value>) -> Export {
         layout: Layout::Json {
             shape: JsonShape::Array,
             pretty: false,
+            text: Default::default(),
         },
     }
 }

@@ -581,16 +581,17 @@ pub fn salesforce_sync(p: &Contact, s: &Contact) -> (Option<SectionChange>, Vec<
 
 // ---- helpers ----
 
-/// How an item is named in a report: ids (`id`, `listId`, `workflowId`) or
-/// scalars as text; visits and form submissions by what tells them apart to
-/// a reader (`formId`, `timestamp`, `url`); other objects as compact JSON.
+/// How an item is named in a report: ids (`id`, `listId`, `workflowId`,
+/// v1's `static-list-id`) or scalars as text; visits and form submissions
+/// by what tells them apart to a reader (`formId` or v1's `form-id`,
+/// `timestamp`, `url`); other objects as compact JSON.
 pub fn item_label(v: &Value) -> String {
     match v {
-        Value::Object(o) => ["id", "listId", "workflowId"]
+        Value::Object(o) => ["id", "listId", "workflowId", "static-list-id"]
             .iter()
             .find_map(|k| o.get(*k).and_then(value_as_text))
             .unwrap_or_else(|| {
-                let parts: Vec<String> = ["formId", "timestamp", "url"]
+                let parts: Vec<String> = ["formId", "form-id", "timestamp", "url"]
                     .iter()
                     .filter_map(|k| o.get(*k).and_then(value_as_text))
                     .collect();

@@ -42,11 +42,17 @@ impl JsonStyle {
             Some(at) => at + 1,
             None => return JsonStyle::Compact,
         };
-        let base = &prefix[line_start..];
+        let line = &prefix[line_start..];
         let crlf = line_start >= 2 && prefix[line_start - 2] == b'\r';
-        if !base.iter().all(|b| matches!(b, b' ' | b'\t')) {
+        let indent = line
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count();
+        // A v1 batch's record follows its key on the line.
+        if indent < line.len() && batch_key(line) != line.len() - indent {
             return JsonStyle::Compact;
         }
+        let base = &line[..indent];
         let unit_len = base.len() / depth.max(1);
         let unit = &base[..unit_len];
         let unit: &[u8] = if unit.repeat(depth) == base {
@@ -88,14 +94,43 @@ impl JsonStyle {
     }
 }
 
+fn is_ws(b: &u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
 /// Where a record's own bytes start, after the separator before it.
 pub(super) fn after_separator(bytes: &[u8]) -> usize {
-    let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
-    let lead = bytes.iter().take_while(|b| ws(b)).count();
+    let lead = bytes.iter().take_while(|b| is_ws(b)).count();
     if bytes.get(lead) != Some(&b',') {
         return lead;
     }
-    lead + 1 + bytes[lead + 1..].iter().take_while(|b| ws(b)).count()
+    lead + 1 + bytes[lead + 1..].iter().take_while(|b| is_ws(b)).count()
+}
+
+/// The length of a v1 batch's key, colon and the white space after them
+/// (`"51": `) at the end of the bytes before a record; 0 when there is
+/// none (a record of a list). A vid's key holds digits only (perhaps
+/// written as `\u` escapes).
+pub(crate) fn batch_key(before: &[u8]) -> usize {
+    let ws = before.iter().rev().take_while(|b| is_ws(b)).count();
+    let rest = &before[..before.len() - ws];
+    let Some(rest) = rest.strip_suffix(b":") else {
+        return 0;
+    };
+    let ws2 = rest.iter().rev().take_while(|b| is_ws(b)).count();
+    let rest = &rest[..rest.len() - ws2];
+    let Some(rest) = rest.strip_suffix(b"\"") else {
+        return 0;
+    };
+    let digits = rest
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_hexdigit() || matches!(b, b'u' | b'\\'))
+        .count();
+    if digits == 0 || rest.len() == digits || rest[rest.len() - digits - 1] != b'"' {
+        return 0;
+    }
+    digits + 2 + ws2 + 1 + ws
 }
 
 /// The second pass over a JSON document: its prefix, the records the plan
@@ -135,9 +170,12 @@ pub(super) fn rewrite_document(
             file.copy(at, start, out)?;
         }
         let bytes = file.get(start, end)?;
-        let own = after_separator(bytes);
+        // The separator, then (a v1 batch) the record's key, then the
+        // record itself.
+        let sep = after_separator(bytes);
+        let own = sep + key_len(&bytes[sep..]);
         let separator = if Some(record) == first {
-            &[][..]
+            &bytes[sep..own]
         } else {
             &bytes[..own]
         };
@@ -148,7 +186,7 @@ pub(super) fn rewrite_document(
                 rewrite.finished.write_json(i, &mut piece)?;
                 written += 1;
             }
-            None => piece.extend_from_slice(&bytes[own..]),
+            None => piece.extend_from_slice(&bytes[sep..]),
         }
         at = end;
         if piece.len() >= rewrite.piece {
@@ -160,6 +198,24 @@ pub(super) fn rewrite_document(
     file.copy(at, scan.file_len, out)?;
     out.flush()?;
     Ok(written)
+}
+
+/// The length of the key, colon and white space a record of a v1 batch
+/// starts with (after its separator); 0 for a record of a list.
+fn key_len(bytes: &[u8]) -> usize {
+    if bytes.first() != Some(&b'"') {
+        return 0;
+    }
+    let Some(close) = bytes[1..].iter().position(|&b| b == b'"') else {
+        return 0;
+    };
+    let after = close + 2;
+    let ws = bytes[after..].iter().take_while(|b| is_ws(b)).count();
+    if bytes.get(after + ws) != Some(&b':') {
+        return 0;
+    }
+    let colon = after + ws + 1;
+    colon + bytes[colon..].iter().take_while(|b| is_ws(b)).count()
 }
 
 #[cfg(test)]
@@ -227,6 +283,28 @@ mod tests {
         let text = String::from_utf8(crlf.encode(&c)).unwrap();
         assert!(text.starts_with("{\r\n    \"id\": \"1\",\r\n"), "{text:?}");
         assert!(!text.replace("\r\n", "").contains('\n'), "{text:?}");
+    }
+
+    #[test]
+    fn a_batch_records_key_goes_with_it() {
+        assert_eq!(batch_key(b"{\n  \"51\": "), 6);
+        assert_eq!(batch_key(b"{\"51\":"), 5);
+        assert_eq!(batch_key(b"{\"results\": ["), 0);
+        assert_eq!(batch_key(b"[\n  "), 0);
+        assert_eq!(batch_key(b"{\"a1\": "), 2 + 2 + 2);
+        assert_eq!(batch_key(b"{\"\\u0035\\u0031\": "), 16);
+        assert_eq!(batch_key(b"{\"x1\": "), 0);
+        assert_eq!(key_len(b"\"51\" : {}"), 7);
+        assert_eq!(key_len(b"{\"id\": 1}"), 0);
+        let batch = JsonStyle::of(b"{\n  \"51\": ", 1);
+        assert_eq!(
+            batch,
+            JsonStyle::Pretty {
+                unit: (*b"  ").into(),
+                base: (*b"  ").into(),
+                crlf: false,
+            }
+        );
     }
 
     #[test]

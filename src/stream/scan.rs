@@ -67,9 +67,13 @@ struct Pass<'w, 'p, 'e> {
     ends: Vec<u64>,
     /// CSV: the column of `hs_merged_object_ids`.
     merged_col: Option<usize>,
-    /// JSON: finds the `hs_merged_object_ids` key in a record's bytes.
+    /// JSON: finds the `hs_merged_object_ids` key (or v1's
+    /// `merged-vids`) in a record's bytes.
     merged_key: Finder<'static>,
+    merged_vids: Finder<'static>,
     style: JsonStyle,
+    /// A v1 batch: the first record's key and colon, before its start.
+    key_before: u64,
 }
 
 impl<'w, 'p, 'e> Pass<'w, 'p, 'e> {
@@ -104,7 +108,9 @@ impl<'w, 'p, 'e> Pass<'w, 'p, 'e> {
             ends: Vec::new(),
             merged_col,
             merged_key: Finder::new(b"\"hs_merged_object_ids\""),
+            merged_vids: Finder::new(b"\"merged-vids\""),
             style: JsonStyle::Compact,
+            key_before: 0,
         }
     }
 
@@ -118,7 +124,9 @@ impl<'w, 'p, 'e> Pass<'w, 'p, 'e> {
             // The line break goes with the line before.
             self.ends[n - 1] += line_break(r.lead());
         }
-        self.starts.push(r.range.start);
+        // A batch's first record starts at its key, which goes with it.
+        self.starts
+            .push(r.range.start - if n == 0 { self.key_before } else { 0 });
         if self.format != Format::Csv {
             self.ends.push(r.range.end);
         }
@@ -134,11 +142,14 @@ impl<'w, 'p, 'e> Pass<'w, 'p, 'e> {
     fn start_document(&mut self, prefix: &[u8]) {
         let text = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
         let bare = text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
-        self.style = JsonStyle::of(prefix, if bare { 1 } else { 2 });
+        self.key_before = super::json_doc::batch_key(prefix) as u64;
+        let batch = self.key_before > 0;
+        self.style = JsonStyle::of(prefix, if bare || batch { 1 } else { 2 });
         if let Some(feed) = self.kept.early.as_deref_mut() {
             let layout = Layout::Json {
                 shape: JsonShape::Array,
                 pretty: self.style != JsonStyle::Compact,
+                text: Default::default(),
             };
             feed.start(layout, self.style.clone());
         }
@@ -148,7 +159,10 @@ impl<'w, 'p, 'e> Pass<'w, 'p, 'e> {
     fn merged_ids<'r>(&self, r: &'r Record<'_>) -> Result<Cow<'r, str>, ReadError> {
         match self.merged_col {
             Some(col) => Ok(cell(r.raw(), col)),
-            None if self.format != Format::Csv && self.merged_key.find(r.raw()).is_some() => {
+            None if self.format != Format::Csv
+                && (self.merged_key.find(r.raw()).is_some()
+                    || self.merged_vids.find(r.raw()).is_some()) =>
+            {
                 let c = r.contact()?;
                 Ok(Cow::Owned(c.prop(MERGED_IDS).unwrap_or("").to_string()))
             }

@@ -150,6 +150,8 @@ fn new_contact(
 ) -> Contact {
     let mut new = Contact::new(new_id.to_string());
     new.id_is_number = source.id_is_number && new_id.parse::<u64>().is_ok();
+    // A v1 contact's split-off email becomes a v1 contact too.
+    new.v1 = source.v1.as_ref().map(|_| Box::default());
     let with_object_id = csv || source.properties.contains_key(OBJECT_ID);
     for name in source.properties.keys() {
         match name.as_str() {
@@ -173,6 +175,7 @@ fn new_contact(
         .iter()
         .filter(|k| {
             k.as_str() == key::ID
+                || (source.v1.is_some() && k.as_str() == crate::format::V1_ID)
                 || k.as_str() == key::PROPERTIES
                 || new.sections.contains_key(k.as_str())
         })

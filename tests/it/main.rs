@@ -25,6 +25,7 @@ mod merge;
 mod modes;
 mod odd_corpus;
 mod paths;
+mod real_json;
 mod restore_trust;
 mod roundtrip;
 mod screen;

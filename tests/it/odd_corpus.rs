@@ -162,6 +162,7 @@ fn api_page_keeps_paging() {
         Layout::Json {
             shape: JsonShape::Object { contacts_key, top },
             pretty: false,
+            ..
         } => {
             assert_eq!(contacts_key, "results");
             assert_eq!(top["paging"]["next"]["after"], "803");

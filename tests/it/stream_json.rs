@@ -91,6 +91,7 @@ fn generated_exports_stream_to_the_in_memory_bytes_in_every_format() {
             export.layout = Layout::Json {
                 shape: shape.clone(),
                 pretty,
+                text: Default::default(),
             };
             let name = format!("g{k}{}.json", if pretty { "p" } else { "" });
             s.write(&name, write_to_vec(&export, Format::Json));

@@ -1,6 +1,10 @@
-//! JSON documents: a bare array of contacts, `{"results": [...]}` or
-//! `{"contacts": [...], ...}`. A record is a contact of the list; the
-//! document around it is scanned by hand, its other keys read in full.
+//! JSON documents: a bare array of contacts, `{"results": [...]}`,
+//! `{"contacts": [...], ...}` (a v3 export or a v1 page), a v1 batch
+//! `{"<vid>": {...}, ...}` or a single contact (a v3 object or a v1
+//! profile). A record is a contact of the list (or of the batch, or the
+//! document itself); the document around it is scanned by hand, its other
+//! keys read in full. Its layout (indentation, line ends, what follows it)
+//! is noted, to be written back the same.
 //!
 //! Messages are serde_json's, as when the whole document was parsed at
 //! once: a contact the light check is not sure of is parsed by serde_json
@@ -19,7 +23,7 @@ use super::{io_error, Found};
 use crate::format::json::{contact_from_value, kind_of, repeated_key, repeated_what, syntax};
 use crate::format::value::{self, Repeated, Step};
 use crate::format::{Place, ReadError};
-use crate::model::{Contact, JsonShape, Layout};
+use crate::model::{Contact, JsonShape, JsonText, Layout};
 
 /// Where the scan stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +59,16 @@ pub(crate) struct Doc {
     /// The lines of the document's first and last bytes.
     first_line: u64,
     last_line: u64,
+    /// Where the document's opening bracket is, and where it ends.
+    open: u64,
+    end: u64,
+    /// The document's text layout, once seen (its indentation when its
+    /// first member is read, what follows it at the end).
+    text: Option<JsonText>,
+    /// The document is a v1 batch (vid → contact).
+    batch: bool,
+    /// The document is one contact.
+    single: bool,
 }
 
 /// serde_json's line and column as an index into the text it read.
@@ -81,7 +95,38 @@ impl Doc {
             index: 0,
             first_line: 1,
             last_line: 1,
+            open: text_start,
+            end: text_start,
+            text: None,
+            batch: false,
+            single: false,
         }
+    }
+
+    /// The indentation and line ends, from what lies between the opening
+    /// bracket and the first member (at `pos`).
+    fn note_indent<R: Read>(&mut self, input: &Input<R>) {
+        if self.text.is_some() {
+            return;
+        }
+        let lead = input.slice(self.open + 1, self.pos.max(self.open + 1));
+        let mut text = JsonText::default();
+        if let Some(nl) = memchr::memrchr(b'\n', lead) {
+            let unit = &lead[nl + 1..];
+            if !unit.is_empty() && unit.iter().all(|b| matches!(b, b' ' | b'\t')) {
+                text.indent = String::from_utf8_lossy(unit).into_owned();
+            }
+            let first = memchr::memchr(b'\n', lead).unwrap_or(nl);
+            text.crlf = first > 0 && lead[first - 1] == b'\r';
+        }
+        self.text = Some(text);
+    }
+
+    /// What follows the document, once it is read to its end.
+    fn note_trailer<R: Read>(&mut self, input: &Input<R>) {
+        let mut text = self.text.take().unwrap_or_default();
+        text.trailer = String::from_utf8_lossy(input.from(self.end)).into_owned();
+        self.text = Some(text);
     }
 
     /// The layout, once the document is read.
@@ -90,18 +135,31 @@ impl Doc {
             return None;
         }
         let pretty = self.last_line > self.first_line;
-        Some(match &self.contacts_key {
-            None => Layout::Json {
-                shape: JsonShape::Array,
-                pretty: pretty && self.index > 0,
-            },
-            Some(k) => Layout::Json {
-                shape: JsonShape::Object {
+        let mut text = self.text.clone().unwrap_or_default();
+        let (shape, pretty) = match &self.contacts_key {
+            _ if self.single => (JsonShape::Single, pretty),
+            _ if self.batch => (JsonShape::Batch, pretty),
+            None => (JsonShape::Array, pretty && self.index > 0),
+            Some(k) => (
+                JsonShape::Object {
                     contacts_key: k.clone(),
                     top: self.top.clone(),
                 },
                 pretty,
-            },
+            ),
+        };
+        // A compact document is written on one line: no indentation or
+        // line ends to keep (`[\n\t]` is written `[]`).
+        if !pretty {
+            text = JsonText {
+                trailer: text.trailer,
+                ..JsonText::default()
+            };
+        }
+        Some(Layout::Json {
+            shape,
+            pretty,
+            text,
         })
     }
 
@@ -136,14 +194,22 @@ impl Doc {
         let text_start = self.text_start;
         loop {
             let c = self.peek(input, keep, file)?;
+            if matches!(
+                self.phase,
+                Phase::Key { first: true } | Phase::Item { first: true }
+            ) {
+                self.note_indent(input);
+            }
             match (self.phase, c) {
                 (Phase::Done, _) => return Ok(None),
                 (Phase::Start, Some(b'[')) => {
+                    self.open = self.pos;
                     self.first_line = input.line_col(self.pos, text_start).0;
                     self.pos += 1;
                     self.phase = Phase::Item { first: true };
                 }
                 (Phase::Start, Some(b'{')) => {
+                    self.open = self.pos;
                     self.first_line = input.line_col(self.pos, text_start).0;
                     self.object = true;
                     self.pos += 1;
@@ -151,7 +217,11 @@ impl Doc {
                 }
                 (Phase::Start, _) => return Err(self.not_a_document(input, keep, file)),
                 (Phase::Key { first: true }, Some(b'}')) => self.close(input, Phase::End),
-                (Phase::Key { .. }, Some(b'"')) => self.key(input, keep, file, checker)?,
+                (Phase::Key { .. }, Some(b'"')) => {
+                    if let Some(found) = self.key(input, keep, file, checker, full)? {
+                        return Ok(Some(found));
+                    }
+                }
                 (Phase::AfterValue | Phase::AfterList, Some(b',')) if self.object => {
                     self.pos += 1;
                     self.phase = Phase::Key { first: false };
@@ -176,6 +246,10 @@ impl Doc {
                 (Phase::AfterItem, Some(b']')) => self.close(input, Phase::AfterList),
                 (Phase::End, None) => {
                     self.phase = Phase::Done;
+                    self.note_trailer(input);
+                    if let Some(found) = self.single_contact(file) {
+                        return Ok(Some(found));
+                    }
                     self.no_list(file)?;
                     return Ok(None);
                 }
@@ -188,6 +262,7 @@ impl Doc {
     fn close<R: Read>(&mut self, input: &Input<R>, next: Phase) {
         if next == Phase::End || !self.object {
             self.last_line = input.line_col(self.pos, self.text_start).0;
+            self.end = self.pos + 1;
         }
         self.pos += 1;
         self.phase = next;
@@ -196,7 +271,7 @@ impl Doc {
     /// An object without a list of contacts, refused as the whole parse
     /// refused it.
     fn no_list(&self, file: &str) -> Res<()> {
-        if !self.object || self.contacts_key.is_some() {
+        if !self.object || self.contacts_key.is_some() || self.batch || self.single {
             return Ok(());
         }
         let what = match ["contacts", "results"]
@@ -204,9 +279,25 @@ impl Doc {
             .find_map(|k| Some((k, self.top.get(k)?)))
         {
             Some((k, v)) => format!("\"{k}\" must be a list of contacts, found {}", kind_of(v)),
-            None => "expected an array of contacts, {\"results\": [...]} or {\"contacts\": [...]}; found an object with neither".into(),
+            None => object_not_contacts(&self.top),
         };
         Err(top_level(file, what))
+    }
+
+    /// The document read whole as one contact: an object that is neither
+    /// a list of contacts nor a batch, with a record id (`id`, or `vid`
+    /// in the v1 shape).
+    fn single_contact(&mut self, file: &str) -> Option<Found> {
+        if !self.object || self.contacts_key.is_some() || self.batch {
+            return None;
+        }
+        if !(self.top.contains_key("id") || self.top.contains_key("vid")) {
+            return None;
+        }
+        self.single = true;
+        self.index = 1;
+        let v = Value::Object(std::mem::take(&mut self.top));
+        Some(read_contact(v, &[], 1, self.open..self.end, file))
     }
 
     /// A document that is neither an array nor an object: read whole (it
@@ -346,7 +437,8 @@ impl Doc {
         keep: u64,
         file: &str,
         checker: &mut Checker,
-    ) -> Res<()> {
+        full: bool,
+    ) -> Res<Option<Found>> {
         let at = self.pos;
         let end = loop {
             match string_end(input.from(at), 0) {
@@ -369,6 +461,18 @@ impl Doc {
         self.pos += 1;
         let c = self.peek(input, keep, file)?;
         let twice = self.top.contains_key(&key);
+        let vid = !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit());
+        if !self.batch
+            && vid
+            && c == Some(b'{')
+            && self.top.is_empty()
+            && self.contacts_key.is_none()
+        {
+            self.batch = true;
+        }
+        if self.batch {
+            return self.batch_member(input, keep, file, (key, at), c, (!full).then_some(checker));
+        }
         if (key == "contacts" || key == "results") && c == Some(b'[') && !twice {
             if let Some(list) = &self.contacts_key {
                 return Err(top_level(
@@ -380,7 +484,7 @@ impl Doc {
             self.contacts_key = Some(key);
             self.pos += 1;
             self.phase = Phase::Item { first: true };
-            return Ok(());
+            return Ok(None);
         }
         if c.is_none() {
             self.pos = at;
@@ -399,7 +503,45 @@ impl Doc {
         }
         self.top.insert(key, v);
         self.phase = Phase::AfterValue;
-        Ok(())
+        Ok(None)
+    }
+
+    /// A member of a v1 batch: a contact under its vid.
+    fn batch_member<R: Read>(
+        &mut self,
+        input: &mut Input<R>,
+        keep: u64,
+        file: &str,
+        (key, at): (String, u64),
+        c: Option<u8>,
+        checker: Option<&mut Checker>,
+    ) -> Res<Option<Found>> {
+        let vid = !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit());
+        if !vid || c != Some(b'{') {
+            self.pos = at;
+            let (line, _) = input.line_col(at, self.text_start);
+            return Err(top_level(
+                file,
+                format!("a v1 batch {{\"<vid>\": {{...}}, ...}} holds contacts under their vids, but the key {} (line {line}) is not a vid holding a contact: remove it, or export the contacts as a list", Value::String(key)),
+            ));
+        }
+        if self.top.insert(key.clone(), Value::Null).is_some() {
+            return Err(top_level(file, repeated_what(&key, "", "the export")));
+        }
+        let found = self.contact(input, keep, file, checker)?;
+        self.phase = Phase::AfterValue;
+        Ok(Some(match found {
+            Found::Record { ref id, .. } if *id != key => {
+                let e = crate::format::json::ContactError {
+                    id: Some(id.clone()),
+                    field: Some("vid".into()),
+                    value: Some(id.clone()),
+                    what: format!("is held under the key \"{key}\" of the batch, which is not its vid: a batch holds each contact under its own vid; correct the key or the vid"),
+                };
+                Found::Bad(e.at(file, &format!("contact {}", self.index)))
+            }
+            found => found,
+        }))
     }
 
     /// A value of the top object at `pos`, read in full.
@@ -487,7 +629,7 @@ impl Doc {
                     if let Err(e) = std::str::from_utf8(&rest[..used]) {
                         return Err(self.not_utf8(input, from + e.valid_up_to() as u64, file));
                     }
-                    let down = if self.object { 2 } else { 1 };
+                    let down = if self.object && !self.batch { 2 } else { 1 };
                     if too_deep(&rest[..used], &v, down) {
                         return Err(self.too_deep_error(input, from, down, file));
                     }
@@ -500,7 +642,7 @@ impl Doc {
                     input.more(keep.min(from)).map_err(io_error(file))?;
                 }
                 Err(e) if is_recursion(&e) => {
-                    let down = if self.object { 2 } else { 1 };
+                    let down = if self.object && !self.batch { 2 } else { 1 };
                     return Err(self.too_deep_error(input, from, down, file));
                 }
                 Err(e) => return Err(self.syntax_at(input, &e, rest, 0, from, file)),
@@ -571,6 +713,27 @@ fn too_deep(bytes: &[u8], v: &Value, down: usize) -> bool {
     memchr::memchr2_iter(b'[', b'{', bytes).count() + down > LIMIT && depth(v) + down > LIMIT
 }
 
+/// An object that is no shape of contacts: what it looks like, and what
+/// to do.
+pub(crate) fn object_not_contacts(top: &Map<String, Value>) -> String {
+    let mut keys: Vec<String> = top
+        .keys()
+        .take(5)
+        .map(|k| Value::String(k.clone()).to_string())
+        .collect();
+    if top.len() > 5 {
+        keys.push(format!("... ({} keys)", top.len()));
+    }
+    let found = if keys.is_empty() {
+        "an empty object".to_string()
+    } else {
+        format!("an object whose keys are {}", keys.join(", "))
+    };
+    format!(
+        "expected an array of contacts, {{\"results\": [...]}} or {{\"contacts\": [...]}}, one contact (with \"id\", or \"vid\" in the v1 shape) or a v1 batch {{\"<vid>\": {{...}}}}; found {found}, with neither: give the contacts in one of these shapes (HubSpot's export or API responses are)"
+    )
+}
+
 fn top_level(file: &str, what: String) -> ReadError {
     ReadError::Invalid {
         file: file.into(),
@@ -578,3 +741,7 @@ fn top_level(file: &str, what: String) -> ReadError {
         what,
     }
 }
+
+#[cfg(test)]
+#[path = "doc_tests.rs"]
+mod tests;

@@ -60,7 +60,34 @@ pub(crate) fn json_each(
             }
         }
     }
-    Ok(Layout::Json { shape, pretty })
+    Ok(Layout::Json {
+        shape,
+        pretty,
+        text: text_of(text, pretty),
+    })
+}
+
+/// The document's indentation, line ends and what follows it, as the
+/// record reader notes them.
+fn text_of(text: &str, pretty: bool) -> crate::model::JsonText {
+    let mut out = crate::model::JsonText::default();
+    let body = text.trim_end();
+    out.trailer = text[body.len()..].to_string();
+    if !pretty {
+        return out;
+    }
+    let start = text.len() - text.trim_start().len() + 1;
+    let rest = &text[start.min(text.len())..];
+    let lead = &rest[..rest.len() - rest.trim_start().len()];
+    if let Some(nl) = lead.rfind('\n') {
+        let unit = &lead[nl + 1..];
+        if !unit.is_empty() && unit.chars().all(|c| c == ' ' || c == '\t') {
+            out.indent = unit.to_string();
+        }
+        let first = lead.find('\n').unwrap_or(nl);
+        out.crlf = first > 0 && lead.as_bytes()[first - 1] == b'\r';
+    }
+    out
 }
 
 /// The keys written twice inside contacts, by the contact's number in the
@@ -102,6 +129,21 @@ fn repeated_by_contact(
 fn shape_and_items(doc: Value, file: &str) -> Result<(JsonShape, Vec<Value>), ReadError> {
     match doc {
         Value::Array(items) => Ok((JsonShape::Array, items)),
+        Value::Object(top)
+            if top.iter().next().is_some_and(|(k, v)| {
+                v.is_object() && !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit())
+            }) =>
+        {
+            Ok((JsonShape::Batch, top.into_iter().map(|(_, v)| v).collect()))
+        }
+        Value::Object(top)
+            if !["contacts", "results"]
+                .iter()
+                .any(|k| top.get(*k).is_some_and(Value::is_array))
+                && (top.contains_key("id") || top.contains_key("vid")) =>
+        {
+            Ok((JsonShape::Single, vec![Value::Object(top)]))
+        }
         Value::Object(mut top) => {
             let contacts_key = ["contacts", "results"]
                 .into_iter()
@@ -111,11 +153,10 @@ fn shape_and_items(doc: Value, file: &str) -> Result<(JsonShape, Vec<Value>), Re
                         .into_iter()
                         .find_map(|k| Some((k, top.get(k)?)))
                     {
-                        Some((k, v)) => format!(
-                            "\"{k}\" must be a list of contacts, found {}",
-                            kind_of(v)
-                        ),
-                        None => "expected an array of contacts, {\"results\": [...]} or {\"contacts\": [...]}; found an object with neither".into(),
+                        Some((k, v)) => {
+                            format!("\"{k}\" must be a list of contacts, found {}", kind_of(v))
+                        }
+                        None => super::doc::object_not_contacts(&top),
                     };
                     ReadError::Invalid {
                         file: file.into(),

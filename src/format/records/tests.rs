@@ -427,6 +427,7 @@ fn records_give_their_place_range_and_bytes() {
     let Some(Layout::Json {
         shape: JsonShape::Object { contacts_key, top },
         pretty: true,
+        ..
     }) = r.layout()
     else {
         panic!("{:?}", r.layout())

@@ -61,6 +61,7 @@ fn generated_json_documents_stream_like_memory() {
             export.layout = Layout::Json {
                 shape: shape.clone(),
                 pretty,
+                text: Default::default(),
             };
             let bytes = write_to_vec(&export, Format::Json);
             let early = same_as_in_memory_with("g.json", &bytes, Format::Json, &plan, &opts);
