@@ -117,7 +117,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__apply)
-            opts="-o -q -h --plan --journal --keep-going --policy --lifecycle-order --max-merges --enroll-on-merge --merge-time --output --in-place --output-format --sanitize-formulas --format --color --quiet --input-format --help"
+            opts="-o -q -h --plan --journal --keep-going --policy --lifecycle-order --max-merges --enroll-on-merge --merge-time --output --in-place --output-format --sanitize-formulas --format --color --quiet --input-format --date-order --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -171,6 +171,10 @@ _contact__merge() {
                     COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
+                --date-order)
+                    COMPREPLY=($(compgen -W "dmy mdy" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -179,7 +183,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__check)
-            opts="-q -h --lifecycle-order --strict --format --color --quiet --input-format --help"
+            opts="-q -h --lifecycle-order --strict --format --color --quiet --input-format --date-order --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -199,6 +203,10 @@ _contact__merge() {
                     ;;
                 --input-format)
                     COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --date-order)
+                    COMPREPLY=($(compgen -W "dmy mdy" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -223,7 +231,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__diff)
-            opts="-q -h --all --policy --lifecycle-order --max-merges --enroll-on-merge --merge-time --format --color --quiet --input-format --help"
+            opts="-q -h --all --policy --lifecycle-order --max-merges --enroll-on-merge --merge-time --format --color --quiet --input-format --date-order --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -257,6 +265,10 @@ _contact__merge() {
                     COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
+                --date-order)
+                    COMPREPLY=($(compgen -W "dmy mdy" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -265,7 +277,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__dupes)
-            opts="-o -q -h --output --threshold --fields --explain --primary --max-block --format --color --quiet --input-format --help"
+            opts="-o -q -h --output --threshold --fields --explain --primary --max-block --format --color --quiet --input-format --date-order --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -309,6 +321,10 @@ _contact__merge() {
                     ;;
                 --input-format)
                     COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --date-order)
+                    COMPREPLY=($(compgen -W "dmy mdy" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -487,7 +503,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__merge)
-            opts="-o -q -h --journal --policy --lifecycle-order --max-merges --enroll-on-merge --merge-time --output --in-place --output-format --sanitize-formulas --format --quiet --input-format --help"
+            opts="-o -q -h --journal --policy --lifecycle-order --max-merges --enroll-on-merge --merge-time --output --in-place --output-format --sanitize-formulas --format --quiet --input-format --date-order --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -533,6 +549,10 @@ _contact__merge() {
                     COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
+                --date-order)
+                    COMPREPLY=($(compgen -W "dmy mdy" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -541,7 +561,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__show)
-            opts="-h --all --format --color --input-format --help"
+            opts="-h --all --format --color --input-format --date-order --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -559,6 +579,10 @@ _contact__merge() {
                     COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
+                --date-order)
+                    COMPREPLY=($(compgen -W "dmy mdy" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -567,7 +591,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__unmerge)
-            opts="-o -q -h --new-id --restore --journal --output --in-place --output-format --sanitize-formulas --format --quiet --input-format --help"
+            opts="-o -q -h --new-id --restore --journal --output --in-place --output-format --sanitize-formulas --format --quiet --input-format --date-order --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -603,6 +627,10 @@ _contact__merge() {
                     ;;
                 --input-format)
                     COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --date-order)
+                    COMPREPLY=($(compgen -W "dmy mdy" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -38,7 +38,21 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         warnings: Vec::new(),
     };
     for path in &args.files {
-        let checked = check_file(path, ctx.global.input_format, &stages);
+        // A file whose dates disagree on their order is a problem of the
+        // file; its ambiguous dates are then each reported as well.
+        let order = super::regional::decide(path, ctx)
+            .err()
+            .filter(|e| !matches!(e, crate::dates::order::OrderError::Read(_)));
+        let order = order.map(|e| Problem {
+            file: path.display().to_string(),
+            place: None,
+            record: None,
+            property: None,
+            value: None,
+            problem: e.to_string(),
+        });
+        let mut checked = check_file(path, ctx.global.input_format, &stages);
+        checked.problems.splice(0..0, order);
         report.files.push(FileReport {
             file: checked.file,
             contacts: checked.contacts,

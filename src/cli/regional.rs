@@ -1,0 +1,40 @@
+//! What a command settles about its export before reading it: the order of
+//! its slashed dates (`--date-order`, or the file itself).
+
+use std::path::Path;
+
+use super::args::Command;
+use super::Ctx;
+use crate::dates;
+
+/// The export a command reads, for the commands that read one (`check`
+/// decides for each of its files itself).
+fn export_of(command: &Command) -> Option<&Path> {
+    match command {
+        Command::Show(a) => Some(&a.file),
+        Command::Diff(a) => Some(&a.file),
+        Command::Merge(a) => Some(&a.file),
+        Command::Apply(a) => Some(&a.file),
+        Command::Unmerge(a) => Some(&a.file),
+        Command::Dupes(a) => Some(&a.file),
+        Command::Check(_) | Command::Completions(_) | Command::Man(_) => None,
+    }
+}
+
+/// Settle the order of the export's dates for the whole run.
+pub fn prepare(command: &Command, ctx: &Ctx) -> anyhow::Result<()> {
+    if let Some(path) = export_of(command) {
+        decide(path, ctx)?;
+    }
+    Ok(())
+}
+
+/// Decide the order of `path`'s slashed dates and set it for what reads
+/// the file next.
+pub fn decide(path: &Path, ctx: &Ctx) -> Result<(), dates::order::OrderError> {
+    let given = ctx.global.date_order;
+    dates::set_file_order(given);
+    let order = dates::order::decide_file(path, ctx.global.input_format, given)?;
+    dates::set_file_order(order);
+    Ok(())
+}
