@@ -24,6 +24,7 @@ mod merge;
 mod modes;
 mod odd_corpus;
 mod paths;
+mod regional;
 mod restore_trust;
 mod roundtrip;
 mod screen;

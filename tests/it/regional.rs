@@ -1,0 +1,364 @@
+//! Dates as exports write them in other regions (SPEC section 3, "Real-world
+//! shapes"; issue 19): `check`, `show`, `diff`, `merge`, `apply` and an
+//! identity round trip on the files of `fixtures/real/`, the file deciding
+//! the order of slashed dates, and `--date-order`.
+
+use crate::util::{fixtures, stderr, stdout, Sandbox};
+
+const T: &str = "2024-09-01T00:00:00Z";
+
+/// A sandbox with the regional fixtures copied in.
+fn sandbox() -> Sandbox {
+    let s = Sandbox::new();
+    for name in [
+        "us-ampm.csv",
+        "uk-slash.csv",
+        "dotted-dmy.csv",
+        "ambiguous-slash.csv",
+    ] {
+        let bytes = std::fs::read(fixtures().join("real").join(name)).unwrap();
+        s.write(name, bytes);
+    }
+    s
+}
+
+fn run(s: &Sandbox, args: &[&str]) -> std::process::Output {
+    s.cmd().args(args).output().unwrap()
+}
+
+/// The cell of `column` (a header) in the row of `id` of a CSV without
+/// quoted cells.
+fn cell(csv: &[u8], id: &str, column: &str) -> String {
+    let text = String::from_utf8(csv.to_vec()).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = header.iter().position(|h| *h == column).unwrap();
+    let row = lines
+        .find(|l| l.split(',').next() == Some(id))
+        .unwrap_or_else(|| panic!("no row {id} in {text}"));
+    row.split(',').nth(at).unwrap().to_string()
+}
+
+#[test]
+fn check_accepts_every_regional_form() {
+    let s = sandbox();
+    for file in ["us-ampm.csv", "uk-slash.csv", "dotted-dmy.csv"] {
+        let out = run(&s, &["check", file, "--format", "json"]);
+        assert!(out.status.success(), "{file}: {}", stdout(&out));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["problems"], serde_json::json!([]), "{file}");
+    }
+}
+
+#[test]
+fn an_ambiguous_file_needs_date_order_and_says_so() {
+    let s = sandbox();
+    let out = run(&s, &["check", "ambiguous-slash.csv", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = &report["problems"][0];
+    assert_eq!(first["record"], "601");
+    assert_eq!(first["property"], "createdate");
+    assert_eq!(first["value"], "03/04/2024");
+    let problem = first["problem"].as_str().unwrap();
+    assert!(
+        problem.contains("--date-order dmy or --date-order mdy"),
+        "{problem}"
+    );
+    assert_eq!(report["problems"].as_array().unwrap().len(), 4);
+
+    let out = run(&s, &["check", "ambiguous-slash.csv", "--date-order", "dmy"]);
+    assert!(out.status.success(), "{}", stdout(&out));
+
+    // merge and diff refuse with the file, record, property and value named;
+    // nothing is written.
+    for args in [
+        &[
+            "merge",
+            "ambiguous-slash.csv",
+            "601",
+            "602",
+            "-o",
+            "out.csv",
+        ][..],
+        &["diff", "ambiguous-slash.csv", "601", "602"][..],
+    ] {
+        let out = s
+            .cmd()
+            .args(args)
+            .args(["--merge-time", T])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = stderr(&out);
+        for part in [
+            "ambiguous-slash.csv",
+            "contact 601",
+            "createdate",
+            "'03/04/2024'",
+            "--date-order",
+        ] {
+            assert!(err.contains(part), "{args:?}: {part} missing from {err}");
+        }
+    }
+    assert!(!s.path("out.csv").exists());
+}
+
+#[test]
+fn date_order_decides_which_date_is_oldest() {
+    let s = sandbox();
+    // 601 was created 03/04/2024, 602 on 04/02/2024: day first, 602 is
+    // older (4 February); month first, 601 is (4 March).
+    for (order, oldest) in [("dmy", "04/02/2024"), ("mdy", "03/04/2024")] {
+        let out = s
+            .cmd()
+            .args(["merge", "ambiguous-slash.csv", "601", "602", "-o", "-"])
+            .args(["--date-order", order, "--merge-time", T])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(cell(&out.stdout, "601", "Create Date"), oldest, "{order}");
+    }
+}
+
+#[test]
+fn a_day_over_12_decides_for_the_whole_file() {
+    let s = sandbox();
+    // 703's 25/12/2023 makes the file day first: 701 (3 April) is older
+    // than 702 (2 May), though month first would say otherwise.
+    let out = run(
+        &s,
+        &[
+            "merge",
+            "uk-slash.csv",
+            "701",
+            "702",
+            "-o",
+            "-",
+            "--merge-time",
+            T,
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(cell(&out.stdout, "701", "Create Date"), "03/04/2024 09:30");
+    assert_eq!(
+        cell(&out.stdout, "701", "Last Modified Date"),
+        "03/06/2024 08:00"
+    );
+    // A flag the file contradicts is refused, naming the value.
+    let out = s
+        .cmd()
+        .args(["merge", "uk-slash.csv", "701", "702", "-o", "out.csv"])
+        .args(["--date-order", "mdy", "--merge-time", T])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("--date-order mdy was given"), "{err}");
+    assert!(err.contains("contact 703, createdate '25/12/2023 10:00'"), "{err}");
+    assert!(!s.path("out.csv").exists());
+}
+
+#[test]
+fn a_file_using_both_orders_is_refused() {
+    let s = sandbox();
+    s.write(
+        "both.csv",
+        "Record ID,Email,Create Date\n1,a@x.com,3/15/2024\n2,b@x.com,15/03/2024\n",
+    );
+    let out = run(&s, &["merge", "both.csv", "1", "2", "-o", "out.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("disagree on which comes first"), "{err}");
+    assert!(err.contains("'15/03/2024' is day first"), "{err}");
+    assert!(err.contains("'3/15/2024' is month first"), "{err}");
+}
+
+#[test]
+fn show_and_diff_read_regional_dates() {
+    let s = sandbox();
+    let out = run(&s, &["show", "dotted-dmy.csv", "801"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("12.03.2024 09:14"));
+    let out = run(
+        &s,
+        &[
+            "diff",
+            "us-ampm.csv",
+            "501",
+            "502",
+            "--format",
+            "json",
+            "--merge-time",
+            T,
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let diff: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = diff.to_string();
+    assert!(text.contains("1/8/2023 11:00 AM"), "{text}");
+    assert!(text.contains("createdate-oldest"), "{text}");
+}
+
+#[test]
+fn merged_dates_are_written_in_the_form_read() {
+    let s = sandbox();
+    let out = run(
+        &s,
+        &[
+            "merge",
+            "us-ampm.csv",
+            "501",
+            "502",
+            "-o",
+            "-",
+            "--merge-time",
+            T,
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(cell(&out.stdout, "501", "Create Date"), "1/8/2023 11:00 AM");
+    assert_eq!(
+        cell(&out.stdout, "501", "Last Modified Date"),
+        "12/20/2024 4:45 PM"
+    );
+    assert_eq!(
+        cell(&out.stdout, "501", "Time First Seen"),
+        "1/8/2023 10:58 AM"
+    );
+    let out = run(
+        &s,
+        &[
+            "merge",
+            "dotted-dmy.csv",
+            "801",
+            "802",
+            "-o",
+            "-",
+            "--merge-time",
+            T,
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(cell(&out.stdout, "801", "createdate"), "05.11.2023 08:00");
+    assert_eq!(cell(&out.stdout, "801", "num_conversion_events"), "3");
+}
+
+#[test]
+fn streamed_and_in_memory_merges_agree() {
+    let s = sandbox();
+    for (file, p, sec) in [
+        ("us-ampm.csv", "501", "502"),
+        ("uk-slash.csv", "701", "702"),
+        ("dotted-dmy.csv", "801", "802"),
+    ] {
+        let streamed = run(
+            &s,
+            &["merge", file, p, sec, "-o", "a.csv", "--merge-time", T],
+        );
+        assert!(streamed.status.success(), "{}", stderr(&streamed));
+        // Sanitised CSV is merged in memory (nothing here to sanitise).
+        let in_memory = run(
+            &s,
+            &[
+                "merge",
+                file,
+                p,
+                sec,
+                "-o",
+                "b.csv",
+                "--sanitize-formulas",
+                "--merge-time",
+                T,
+            ],
+        );
+        assert!(in_memory.status.success(), "{}", stderr(&in_memory));
+        assert_eq!(
+            String::from_utf8(s.read("a.csv")).unwrap(),
+            String::from_utf8(s.read("b.csv")).unwrap(),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn apply_merges_and_an_empty_plan_gives_the_file_back() {
+    let s = sandbox();
+    s.write("plan.csv", "primary_id,secondary_id\n701,702\n");
+    let out = run(
+        &s,
+        &[
+            "apply",
+            "uk-slash.csv",
+            "--plan",
+            "plan.csv",
+            "-o",
+            "out.csv",
+            "--merge-time",
+            T,
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let merged = s.read("out.csv");
+    assert_eq!(cell(&merged, "701", "Create Date"), "03/04/2024 09:30");
+    assert!(!String::from_utf8(merged).unwrap().contains("\n702,"));
+
+    s.write("empty.csv", "primary_id,secondary_id\n");
+    for (file, order) in [
+        ("us-ampm.csv", "mdy"),
+        ("uk-slash.csv", "dmy"),
+        ("dotted-dmy.csv", "dmy"),
+        ("ambiguous-slash.csv", "mdy"),
+    ] {
+        let out = s
+            .cmd()
+            .args(["apply", file, "--plan", "empty.csv", "-o", "same.csv"])
+            .args(["--date-order", order, "--merge-time", T])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{file}: {}", stderr(&out));
+        assert!(s.read("same.csv") == s.read(file), "{file} changed");
+    }
+}
+
+#[test]
+fn stdin_takes_the_order_from_the_flag() {
+    let s = sandbox();
+    let bytes = s.read("ambiguous-slash.csv");
+    let out = s
+        .cmd()
+        .args([
+            "merge",
+            "-",
+            "601",
+            "602",
+            "-o",
+            "-",
+            "--input-format",
+            "csv",
+        ])
+        .args(["--date-order", "dmy", "--merge-time", T])
+        .write_stdin(bytes.clone())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(cell(&out.stdout, "601", "Create Date"), "04/02/2024");
+    let out = s
+        .cmd()
+        .args([
+            "merge",
+            "-",
+            "601",
+            "602",
+            "-o",
+            "-",
+            "--input-format",
+            "csv",
+        ])
+        .args(["--merge-time", T])
+        .write_stdin(bytes)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--date-order"), "{}", stderr(&out));
+}
