@@ -61,6 +61,8 @@ pub struct Global {
     pub sanitize_formulas: bool,
     /// `--date-order` (commands that read an export).
     pub date_order: Option<crate::dates::DateOrder>,
+    /// `--properties` (commands that read an export).
+    pub properties: Option<std::path::PathBuf>,
 }
 
 /// `--format` (commands that print a report or data).
@@ -97,6 +99,11 @@ pub struct InputOpt {
     /// has a day over 12 to decide (dmy: day first, mdy: month first).
     #[arg(long, value_name = "ORDER", value_parser = ["dmy", "mdy"])]
     pub date_order: Option<String>,
+    /// The portal's property definitions (the JSON of HubSpot's GET
+    /// /crm/v3/properties/contacts): labels in the portal's language,
+    /// custom properties' types, option labels.
+    #[arg(long, value_name = "FILE")]
+    pub properties: Option<std::path::PathBuf>,
 }
 
 /// The shared option groups one command takes.
@@ -239,6 +246,7 @@ impl Cli {
                 .input
                 .and_then(|i| i.date_order.as_deref())
                 .and_then(|o| o.parse().ok()),
+            properties: parts.input.and_then(|i| i.properties.clone()),
         })
     }
 }

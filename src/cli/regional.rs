@@ -1,7 +1,10 @@
-//! What a command settles about its export before reading it: the order of
-//! its slashed dates (`--date-order`, or the file itself).
+//! What a command settles about its export before reading it: the portal's
+//! property definitions (`--properties`) and the order of its slashed
+//! dates (`--date-order`, or the file itself).
 
 use std::path::Path;
+
+use anyhow::Context;
 
 use super::args::Command;
 use super::Ctx;
@@ -21,8 +24,19 @@ fn export_of(command: &Command) -> Option<&Path> {
     }
 }
 
-/// Settle the order of the export's dates for the whole run.
+/// Read the definitions, and settle the order of the export's dates, for
+/// the whole run.
 pub fn prepare(command: &Command, ctx: &Ctx) -> anyhow::Result<()> {
+    if let Some(path) = &ctx.global.properties {
+        let bytes = std::fs::read(path).with_context(|| {
+            format!(
+                "cannot read the property definitions {} (--properties)",
+                path.display()
+            )
+        })?;
+        let portal = crate::hubspot::portal::Portal::parse(&bytes, &path.display().to_string())?;
+        crate::hubspot::portal::install(portal);
+    }
     if let Some(path) = export_of(command) {
         decide(path, ctx)?;
     }

@@ -1,7 +1,9 @@
-//! Dates as exports write them in other regions (SPEC section 3, "Real-world
-//! shapes"; issue 19): `check`, `show`, `diff`, `merge`, `apply` and an
-//! identity round trip on the files of `fixtures/real/`, the file deciding
-//! the order of slashed dates, and `--date-order`.
+//! Dates as exports write them in other regions and the portal's property
+//! definitions (SPEC section 3, "Real-world shapes"; issue 19): `check`,
+//! `show`, `diff`, `merge`, `apply` and an identity round trip on the files
+//! of `fixtures/real/`, the file deciding the order of slashed dates,
+//! `--date-order`, and `--properties` (labels in the portal's language,
+//! custom date and number properties, option labels, unmapped headers).
 
 use crate::util::{fixtures, stderr, stdout, Sandbox};
 
@@ -15,6 +17,8 @@ fn sandbox() -> Sandbox {
         "uk-slash.csv",
         "dotted-dmy.csv",
         "ambiguous-slash.csv",
+        "de-portal.csv",
+        "properties.json",
     ] {
         let bytes = std::fs::read(fixtures().join("real").join(name)).unwrap();
         s.write(name, bytes);
@@ -155,7 +159,10 @@ fn a_day_over_12_decides_for_the_whole_file() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("--date-order mdy was given"), "{err}");
-    assert!(err.contains("contact 703, createdate '25/12/2023 10:00'"), "{err}");
+    assert!(
+        err.contains("contact 703, createdate '25/12/2023 10:00'"),
+        "{err}"
+    );
     assert!(!s.path("out.csv").exists());
 }
 
@@ -361,4 +368,139 @@ fn stdin_takes_the_order_from_the_flag() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("--date-order"), "{}", stderr(&out));
+}
+
+const PROPS: [&str; 2] = ["--properties", "properties.json"];
+
+#[test]
+fn properties_map_labels_in_the_portals_language() {
+    let s = sandbox();
+    // Without the definitions the German headers name no record id.
+    let out = run(&s, &["check", "de-portal.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("no record id column"),
+        "{}",
+        stdout(&out)
+    );
+    let out = s
+        .cmd()
+        .args(["check", "de-portal.csv", "--format", "json"])
+        .args(PROPS)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stdout(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["files"][0]["contacts"], 3);
+    assert_eq!(
+        report["files"][0]["unmapped_headers"],
+        serde_json::json!(["Lieblingsfarbe"])
+    );
+    let out = s
+        .cmd()
+        .args(["check", "de-portal.csv"])
+        .args(PROPS)
+        .output()
+        .unwrap();
+    assert!(stdout(&out).contains("Lieblingsfarbe"), "{}", stdout(&out));
+
+    // "Kunde" is the portal's label for customer: the furthest stage wins;
+    // the columns the merge adds are named in the portal's language.
+    let out = s
+        .cmd()
+        .args([
+            "merge",
+            "de-portal.csv",
+            "901",
+            "902",
+            "-o",
+            "-",
+            "--merge-time",
+            T,
+        ])
+        .args(PROPS)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.ends_with(",Lieblingsfarbe,Zusätzliche E-Mail-Adressen,Zusammengeführte Objekt-IDs"),
+        "{header}"
+    );
+    assert_eq!(cell(&out.stdout, "901", "Lebenszyklusphase"), "Kunde");
+    assert_eq!(cell(&out.stdout, "901", "Erstelldatum"), "05.11.2023 08:00");
+    assert_eq!(
+        cell(&out.stdout, "901", "Zusätzliche E-Mail-Adressen"),
+        "l.schmidt@firma.example.de"
+    );
+
+    // Identity apply gives the file back byte for byte.
+    s.write("empty.csv", "primary_id,secondary_id\n");
+    let out = s
+        .cmd()
+        .args([
+            "apply",
+            "de-portal.csv",
+            "--plan",
+            "empty.csv",
+            "-o",
+            "same.csv",
+        ])
+        .args(PROPS)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(s.read("same.csv") == s.read("de-portal.csv"));
+}
+
+#[test]
+fn a_custom_date_or_number_property_gets_the_checks_of_its_type() {
+    let s = sandbox();
+    let text = String::from_utf8(s.read("de-portal.csv")).unwrap();
+    let bad = text
+        .replace(",01.04.2024,5,", ",bald,5,")
+        .replace(",15.01.2024,12,", ",03/04/2024,viele,");
+    s.write("bad.csv", bad);
+    let out = s
+        .cmd()
+        .args(["check", "bad.csv", "--format", "json"])
+        .args(PROPS)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let problems = report["problems"].as_array().unwrap();
+    let found = |value: &str, words: &str| {
+        problems
+            .iter()
+            .any(|p| p["value"] == value && p["problem"].as_str().unwrap().contains(words))
+    };
+    assert!(found("bald", "is not a date"), "{problems:?}");
+    assert!(found("03/04/2024", "--date-order"), "{problems:?}");
+    assert!(found("viele", "not a number"), "{problems:?}");
+    assert_eq!(problems.len(), 3, "{problems:?}");
+}
+
+#[test]
+fn a_bad_definitions_file_is_refused() {
+    let s = sandbox();
+    s.write("p.json", "{\"contacts\": []}");
+    let out = run(
+        &s,
+        &["show", "us-ampm.csv", "501", "--properties", "p.json"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("p.json: not a list of property definitions"),
+        "{err}"
+    );
+    assert!(err.contains("GET /crm/v3/properties/contacts"), "{err}");
+    let out = run(
+        &s,
+        &["show", "us-ampm.csv", "501", "--properties", "missing.json"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("cannot read the property definitions missing.json"));
 }
