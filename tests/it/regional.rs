@@ -504,3 +504,29 @@ fn a_bad_definitions_file_is_refused() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("cannot read the property definitions missing.json"));
 }
+
+#[test]
+fn the_definitions_file_is_never_written_over() {
+    let s = sandbox();
+    let before = s.read("properties.json");
+    let out = run(
+        &s,
+        &[
+            "merge",
+            "us-ampm.csv",
+            "501",
+            "502",
+            "-o",
+            "properties.json",
+            "--properties",
+            "properties.json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--properties properties.json"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(s.read("properties.json") == before);
+}
