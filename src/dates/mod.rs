@@ -530,6 +530,46 @@ mod tests {
     }
 
     #[test]
+    fn regional_forms_through_parse_date() {
+        // No order is set for the process in unit tests.
+        assert_eq!(
+            parse_date("3/1/2024 10:00 AM").unwrap_err(),
+            DateError {
+                value: "3/1/2024 10:00 AM".into(),
+                ambiguous: true
+            }
+        );
+        let (ms, form) = parse_date("15/03/2024 10:00").unwrap();
+        assert_eq!(ms, T + 14 * 86_400_000);
+        assert!(matches!(form, DateForm::Regional(_)));
+        assert_eq!(format_date(ms, form), "15/03/2024 10:00");
+        assert_eq!(parse_millis("01.03.2024 10:00"), Ok(T));
+        assert_eq!(parse_millis("3/1/2024 10:00 AM").ok(), None);
+        assert_eq!(parse_millis("3/15/2024 10:00 AM"), Ok(T + 14 * 86_400_000));
+    }
+
+    #[test]
+    fn messages_say_what_to_do() {
+        let ambiguous = parse_date("03/04/2024").unwrap_err().to_string();
+        assert!(
+            ambiguous.starts_with("'03/04/2024' could be day first or month first"),
+            "{ambiguous}"
+        );
+        assert!(
+            ambiguous.contains("give --date-order dmy or --date-order mdy"),
+            "{ambiguous}"
+        );
+        assert!(
+            ambiguous.contains("day first 2024-04-03, month first 2024-03-04"),
+            "{ambiguous}"
+        );
+        assert!(problem("03/04/2024").ends_with("month first 2024-03-04)"));
+        let bad = problem("soon");
+        assert!(bad.starts_with("is not a date"), "{bad}");
+        assert!(bad.ends_with("; correct or clear the value"), "{bad}");
+    }
+
+    #[test]
     fn merge_time_is_rfc3339_only() {
         assert_eq!(parse_rfc3339("2024-03-01T10:00:00Z"), Ok(T));
         assert!(parse_rfc3339("2024-03-01").is_err());

@@ -148,8 +148,54 @@ pub fn decide_file(
         return Ok(given);
     }
     let mut evidence = Evidence::default();
-    format::for_each_contact(path, format, &mut |c| evidence.contact(&c))?;
+    // A file of no known format is refused by the command, in its words.
+    let Some(format) = format.or_else(|| Format::from_path(path)) else {
+        return Ok(given);
+    };
+    scan(path, format, &file, &mut evidence)?;
     evidence.decide(&file, given)
+}
+
+/// Note what every record of the file shows: only records whose bytes
+/// hold a digit-slash-digit are looked at, a CSV row's cells without
+/// building its contact, a JSON record parsed in full. A record that
+/// cannot be read is left to the command, which refuses it in its words.
+fn scan(path: &Path, format: Format, file: &str, evidence: &mut Evidence) -> Result<(), ReadError> {
+    use crate::format::records::{csv_cell, Item, Reader};
+    use crate::model::Column;
+    let f = std::fs::File::open(path).map_err(format::records::io_error(file))?;
+    let mut reader = Reader::new(std::io::BufReader::new(f), format, file)?;
+    let names: Vec<Option<String>> = reader
+        .csv_layout()
+        .map(|l| {
+            l.columns
+                .iter()
+                .map(|c| match c {
+                    Column::Property(name) => Some(name.clone()),
+                    Column::Association(_) => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    while let Some(item) = reader.next_item()? {
+        let Item::Record(r) = item else {
+            continue;
+        };
+        if !has_pattern(r.raw()) {
+            continue;
+        }
+        if let Some((text, cells)) = r.csv_row() {
+            for (name, &(start, end)) in names.iter().zip(cells) {
+                let cell = csv_cell(&text[start..end]);
+                if let (Some(name), true) = (name, cell.contains('/')) {
+                    evidence.value(&r.id, name, &cell);
+                }
+            }
+        } else if let Ok(c) = r.contact() {
+            evidence.contact(&c);
+        }
+    }
+    Ok(())
 }
 
 /// Whether the file has a digit, a slash and a digit anywhere (read a
