@@ -19,6 +19,7 @@ fn sandbox() -> Sandbox {
         "ambiguous-slash.csv",
         "de-portal.csv",
         "properties.json",
+        "regional-history.ndjson",
     ] {
         let bytes = std::fs::read(fixtures().join("real").join(name)).unwrap();
         s.write(name, bytes);
@@ -529,4 +530,37 @@ fn the_definitions_file_is_never_written_over() {
         stderr(&out)
     );
     assert!(s.read("properties.json") == before);
+}
+
+#[test]
+fn a_date_the_merge_writes_takes_the_files_form() {
+    let s = sandbox();
+    let file = "regional-history.ndjson";
+    let streamed = run(&s, &["merge", file, "1", "2", "-o", "-", "--merge-time", T]);
+    assert!(streamed.status.success(), "{}", stderr(&streamed));
+    let merged: serde_json::Value = serde_json::from_slice(&streamed.stdout).unwrap();
+    let history = &merged["propertiesWithHistory"]["email"];
+    // The merge entry, at the merge time, day first as the file writes.
+    assert_eq!(history[0]["sourceType"], "MERGE_CONTACTS");
+    assert_eq!(history[0]["timestamp"], "01/09/2024 00:00");
+    assert_eq!(merged["properties"]["createdate"], "03/04/2024 10:00");
+    // Through stdin (in memory) with the order given: the same bytes.
+    let in_memory = s
+        .cmd()
+        .args([
+            "merge",
+            "-",
+            "1",
+            "2",
+            "-o",
+            "-",
+            "--input-format",
+            "ndjson",
+        ])
+        .args(["--date-order", "dmy", "--merge-time", T])
+        .write_stdin(s.read(file))
+        .output()
+        .unwrap();
+    assert!(in_memory.status.success(), "{}", stderr(&in_memory));
+    assert!(in_memory.stdout == streamed.stdout);
 }
