@@ -415,6 +415,57 @@ mod tests {
     }
 
     #[test]
+    fn every_form_reads_back_what_it_writes() {
+        let clocks = [
+            Clock::None,
+            Clock::Minutes,
+            Clock::Seconds,
+            Clock::AmPm {
+                seconds: false,
+                lower: false,
+            },
+            Clock::AmPm {
+                seconds: true,
+                lower: true,
+            },
+        ];
+        let mut forms = Vec::new();
+        for (sep, order) in [
+            (b'/', DateOrder::Dmy),
+            (b'/', DateOrder::Mdy),
+            (b'.', DateOrder::Dmy),
+        ] {
+            for pad in [false, true] {
+                for clock in clocks {
+                    forms.push(form(sep, order, pad, clock));
+                }
+            }
+        }
+        // From 1000-01-01 to 9999-12-31, a stride that visits every hour
+        // of the day and both halves of it.
+        let mut ms = at(1000, 1, 1, 0, 0, 0);
+        let step = 86_400_000 * 131 + 3_600_000 * 7 + 60_000 * 13 + 1000 * 17;
+        while ms <= at(9999, 12, 31, 0, 0, 0) {
+            for f in &forms {
+                let text = format(ms, *f);
+                let (back, read) = parse(&text, Some(f.order))
+                    .unwrap_or_else(|_| panic!("{text}"))
+                    .unwrap_or_else(|| panic!("{text}"));
+                let kept = match f.clock {
+                    Clock::None => ms - ms.rem_euclid(86_400_000),
+                    Clock::Minutes | Clock::AmPm { seconds: false, .. } => {
+                        ms - ms.rem_euclid(60_000)
+                    }
+                    _ => ms,
+                };
+                assert_eq!(back, kept, "{text}");
+                assert_eq!(format(back, read), text, "{text}");
+            }
+            ms += step;
+        }
+    }
+
+    #[test]
     fn writes_back_in_the_form_read() {
         for s in [
             "3/15/2024 2:30 PM",
