@@ -152,14 +152,17 @@ pub fn decide_file(
     let Some(format) = format.or_else(|| Format::from_path(path)) else {
         return Ok(given);
     };
-    scan(path, format, &file, &mut evidence)?;
+    // A file that cannot be read to its end is refused by the command, in
+    // its words (`show` may not read that far): what was read decides.
+    let _unread = scan(path, format, &file, &mut evidence);
     evidence.decide(&file, given)
 }
 
 /// Note what every record of the file shows: only records whose bytes
 /// hold a digit-slash-digit are looked at, a CSV row's cells without
 /// building its contact, a JSON record parsed in full. A record that
-/// cannot be read is left to the command, which refuses it in its words.
+/// cannot be read is left to the command, which refuses it in its words;
+/// an error the rest cannot be read past ends the reading.
 fn scan(path: &Path, format: Format, file: &str, evidence: &mut Evidence) -> Result<(), ReadError> {
     use crate::format::records::{csv_cell, Item, Reader};
     use crate::model::Column;
