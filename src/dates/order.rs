@@ -158,6 +158,19 @@ pub fn decide_file(
     evidence.decide(&file, given)
 }
 
+/// Decide the order of an export read from stdin and held in memory (the
+/// in-memory merge): its contacts decide, else the order already set
+/// (`--date-order`); the result is set for the rest of the run.
+pub fn decide_held(contacts: &[Contact], file: &str) -> Result<(), OrderError> {
+    let mut evidence = Evidence::default();
+    for c in contacts {
+        evidence.contact(c);
+    }
+    let order = evidence.decide(file, regional::file_order())?;
+    regional::set_file_order(order);
+    Ok(())
+}
+
 /// Note what every record of the file shows: only records whose bytes
 /// hold a digit-slash-digit are looked at, a CSV row's cells without
 /// building its contact, a JSON record parsed in full. A record that

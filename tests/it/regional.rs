@@ -330,7 +330,7 @@ fn apply_merges_and_an_empty_plan_gives_the_file_back() {
 }
 
 #[test]
-fn stdin_takes_the_order_from_the_flag() {
+fn stdin_is_decided_by_the_flag_or_once_held() {
     let s = sandbox();
     let bytes = s.read("ambiguous-slash.csv");
     let out = s
@@ -369,6 +369,47 @@ fn stdin_takes_the_order_from_the_flag() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("--date-order"), "{}", stderr(&out));
+    // merge and apply hold stdin in memory: its dates decide there too.
+    let out = s
+        .cmd()
+        .args([
+            "merge",
+            "-",
+            "501",
+            "502",
+            "-o",
+            "-",
+            "--input-format",
+            "csv",
+        ])
+        .args(["--merge-time", T])
+        .write_stdin(s.read("us-ampm.csv"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        cell(&out.stdout, "501", "Last Modified Date"),
+        "12/20/2024 4:45 PM"
+    );
+    let out = s
+        .cmd()
+        .args([
+            "merge",
+            "-",
+            "701",
+            "702",
+            "-o",
+            "-",
+            "--input-format",
+            "csv",
+        ])
+        .args(["--date-order", "mdy", "--merge-time", T])
+        .write_stdin(s.read("uk-slash.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("<stdin>: --date-order mdy was given"), "{err}");
 }
 
 const PROPS: [&str; 2] = ["--properties", "properties.json"];
