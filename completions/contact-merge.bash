@@ -117,7 +117,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__apply)
-            opts="-o -q -h --plan --journal --keep-going --policy --lifecycle-order --max-merges --enroll-on-merge --merge-time --output --in-place --output-format --sanitize-formulas --format --color --quiet --input-format --help"
+            opts="-o -q -h --plan --journal --keep-going --policy --lifecycle-order --max-merges --enroll-on-merge --merge-time --output --in-place --output-format --sanitize-formulas --format --color --quiet --input-format --date-order --properties --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -171,6 +171,14 @@ _contact__merge() {
                     COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
+                --date-order)
+                    COMPREPLY=($(compgen -W "dmy mdy" -- "${cur}"))
+                    return 0
+                    ;;
+                --properties)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -179,7 +187,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__check)
-            opts="-q -h --lifecycle-order --strict --format --color --quiet --input-format --help"
+            opts="-q -h --lifecycle-order --strict --format --color --quiet --input-format --date-order --properties --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -199,6 +207,14 @@ _contact__merge() {
                     ;;
                 --input-format)
                     COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --date-order)
+                    COMPREPLY=($(compgen -W "dmy mdy" -- "${cur}"))
+                    return 0
+                    ;;
+                --properties)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -223,7 +239,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__diff)
-            opts="-q -h --all --policy --lifecycle-order --max-merges --enroll-on-merge --merge-time --format --color --quiet --input-format --help"
+            opts="-q -h --all --policy --lifecycle-order --max-merges --enroll-on-merge --merge-time --format --color --quiet --input-format --date-order --properties --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -257,6 +273,14 @@ _contact__merge() {
                     COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
+                --date-order)
+                    COMPREPLY=($(compgen -W "dmy mdy" -- "${cur}"))
+                    return 0
+                    ;;
+                --properties)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -265,7 +289,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__dupes)
-            opts="-o -q -h --output --threshold --fields --explain --primary --max-block --format --color --quiet --input-format --help"
+            opts="-o -q -h --output --threshold --fields --explain --primary --max-block --format --color --quiet --input-format --date-order --properties --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -309,6 +333,14 @@ _contact__merge() {
                     ;;
                 --input-format)
                     COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --date-order)
+                    COMPREPLY=($(compgen -W "dmy mdy" -- "${cur}"))
+                    return 0
+                    ;;
+                --properties)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -487,7 +519,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__merge)
-            opts="-o -q -h --journal --policy --lifecycle-order --max-merges --enroll-on-merge --merge-time --output --in-place --output-format --sanitize-formulas --format --quiet --input-format --help"
+            opts="-o -q -h --journal --policy --lifecycle-order --max-merges --enroll-on-merge --merge-time --output --in-place --output-format --sanitize-formulas --format --quiet --input-format --date-order --properties --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -533,6 +565,14 @@ _contact__merge() {
                     COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
+                --date-order)
+                    COMPREPLY=($(compgen -W "dmy mdy" -- "${cur}"))
+                    return 0
+                    ;;
+                --properties)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -541,7 +581,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__show)
-            opts="-h --all --format --color --input-format --help"
+            opts="-h --all --format --color --input-format --date-order --properties --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -559,6 +599,14 @@ _contact__merge() {
                     COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
+                --date-order)
+                    COMPREPLY=($(compgen -W "dmy mdy" -- "${cur}"))
+                    return 0
+                    ;;
+                --properties)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -567,7 +615,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__unmerge)
-            opts="-o -q -h --new-id --restore --journal --output --in-place --output-format --sanitize-formulas --format --quiet --input-format --help"
+            opts="-o -q -h --new-id --restore --journal --output --in-place --output-format --sanitize-formulas --format --quiet --input-format --date-order --properties --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -603,6 +651,14 @@ _contact__merge() {
                     ;;
                 --input-format)
                     COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --date-order)
+                    COMPREPLY=($(compgen -W "dmy mdy" -- "${cur}"))
+                    return 0
+                    ;;
+                --properties)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

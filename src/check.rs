@@ -310,6 +310,15 @@ fn check_properties(c: &impl Fields, stages: &[String], add: &mut Adder) {
                     );
                 }
             }
+            Kind::Number => {
+                if !crate::props::is_number(v) {
+                    add.add(
+                        Some(name),
+                        Some(v),
+                        "not a number (the portal's definitions say this property holds one); correct or clear the value".into(),
+                    );
+                }
+            }
             Kind::Other => {}
         }
     });

@@ -37,7 +37,7 @@ pub enum MergeError {
         known: Vec<String>,
     },
 
-    #[error("contact {record}: {property} '{value}' is not a date (expected ISO 8601 like 2024-03-01T10:00:00.000Z, epoch milliseconds like 1709287200000, or 2024-03-01 10:00 / 2024-03-01); correct or clear the value")]
+    #[error("contact {record}: {property} '{value}' {}", dates::problem(.value))]
     BadDate {
         record: String,
         property: String,
@@ -124,6 +124,7 @@ mod tests {
             field: "createdate".into(),
             source: dates::DateError {
                 value: "soon".into(),
+                ambiguous: false,
             },
         };
         let e = MergeError::from(bad);

@@ -14,6 +14,9 @@ pub enum BatchError {
     /// The input could not be read.
     #[error(transparent)]
     Read(#[from] ReadError),
+    /// Stdin's dates disagree on their order, or with `--date-order`.
+    #[error(transparent)]
+    DateOrder(#[from] crate::dates::order::OrderError),
     /// A streamed run failed reading the input or recording a merge.
     #[error(transparent)]
     Stream(StreamError),

@@ -17,6 +17,11 @@ pub(super) fn run(
     stdout: &mut dyn Write,
 ) -> Result<Outcome, BatchError> {
     let mut export = crate::format::read_path(req.input.path, req.input.format)?;
+    if req.input.is_stdin() {
+        // Stdin could not be read before: its dates' order is decided now
+        // that it is held, before anything is merged.
+        crate::dates::order::decide_held(&export.contacts, "<stdin>")?;
+    }
     let target = req.output.resolve(Format::of_layout(&export.layout));
     let merges = match req.job {
         Job::Plan { plan, keep_going } => {

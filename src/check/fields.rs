@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use crate::model::{Contact, History};
-use crate::props::{is_date_property, SUMMED_COUNTERS};
+use crate::props::{is_date_property, is_number_property, SUMMED_COUNTERS};
 
 /// Which check a property's values get (by its name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,6 +14,8 @@ pub(crate) enum Kind {
     Counter,
     Stage,
     Marketable,
+    /// A number property of the portal's definitions (`--properties`).
+    Number,
     Other,
 }
 
@@ -28,6 +30,8 @@ impl Kind {
             Kind::Stage
         } else if name == "hs_marketable_status" {
             Kind::Marketable
+        } else if is_number_property(name) {
+            Kind::Number
         } else {
             Kind::Other
         }

@@ -59,6 +59,10 @@ pub struct Global {
     pub output_format: Option<Format>,
     /// `--sanitize-formulas` (commands that write an export).
     pub sanitize_formulas: bool,
+    /// `--date-order` (commands that read an export).
+    pub date_order: Option<crate::dates::DateOrder>,
+    /// `--properties` (commands that read an export).
+    pub properties: Option<std::path::PathBuf>,
 }
 
 /// `--format` (commands that print a report or data).
@@ -91,6 +95,15 @@ pub struct InputOpt {
     /// Format of the input file (default: from its extension).
     #[arg(long, value_enum)]
     pub input_format: Option<Format>,
+    /// Order of slashed dates such as 03/04/2024 when no date in the file
+    /// has a day over 12 to decide (dmy: day first, mdy: month first).
+    #[arg(long, value_name = "ORDER", value_parser = ["dmy", "mdy"])]
+    pub date_order: Option<String>,
+    /// The portal's property definitions (the JSON of HubSpot's GET
+    /// /crm/v3/properties/contacts): labels in the portal's language,
+    /// custom properties' types, option labels.
+    #[arg(long, value_name = "FILE")]
+    pub properties: Option<std::path::PathBuf>,
 }
 
 /// The shared option groups one command takes.
@@ -229,6 +242,11 @@ impl Cli {
                 .and_then(|w| w.output_format)
                 .or(l.output_format),
             sanitize_formulas: parts.write.is_some_and(|w| w.sanitize_formulas),
+            date_order: parts
+                .input
+                .and_then(|i| i.date_order.as_deref())
+                .and_then(|o| o.parse().ok()),
+            properties: parts.input.and_then(|i| i.properties.clone()),
         })
     }
 }

@@ -14,6 +14,10 @@ struct FileReport {
     problems: usize,
     #[serde(skip_serializing_if = "is_zero")]
     warnings: usize,
+    /// With `--properties`: CSV headers that neither the definitions nor
+    /// the built-in labels map, kept as custom properties.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    unmapped_headers: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -38,12 +42,27 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         warnings: Vec::new(),
     };
     for path in &args.files {
-        let checked = check_file(path, ctx.global.input_format, &stages);
+        // A file whose dates disagree on their order is a problem of the
+        // file; its ambiguous dates are then each reported as well.
+        let order = super::regional::decide(path, ctx)
+            .err()
+            .filter(|e| !matches!(e, crate::dates::order::OrderError::Read(_)));
+        let order = order.map(|e| Problem {
+            file: path.display().to_string(),
+            place: None,
+            record: None,
+            property: None,
+            value: None,
+            problem: e.to_string(),
+        });
+        let mut checked = check_file(path, ctx.global.input_format, &stages);
+        checked.problems.splice(0..0, order);
         report.files.push(FileReport {
             file: checked.file,
             contacts: checked.contacts,
             problems: checked.problems.len(),
             warnings: checked.warnings.len(),
+            unmapped_headers: unmapped_headers(path, ctx),
         });
         report.problems.extend(checked.problems);
         report.warnings.extend(checked.warnings);
@@ -59,6 +78,9 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             }
             if !report.warnings.is_empty() {
                 ctx.print_table(&findings_table(&report.warnings, "warning", ctx.color))?;
+            }
+            if report.files.iter().any(|f| !f.unmapped_headers.is_empty()) {
+                ctx.print_table(&unmapped_table(&report.files, ctx.color))?;
             }
         }
     }
@@ -100,6 +122,39 @@ fn findings_table(findings: &[Problem], what: &str, color: bool) -> table::Table
             f.value.as_deref().unwrap_or_default(),
             f.problem.as_str(),
         ]);
+    }
+    t
+}
+
+/// With `--properties`, the headers of a CSV file (not stdin) that nothing
+/// maps; a file that cannot be read has none here (its problem is
+/// reported by the check).
+fn unmapped_headers(path: &std::path::Path, ctx: &Ctx) -> Vec<String> {
+    use crate::format::{records::Reader, Format};
+    let csv = ctx.global.input_format.or_else(|| Format::from_path(path)) == Some(Format::Csv);
+    if ctx.global.properties.is_none() || !csv || path.as_os_str() == "-" {
+        return Vec::new();
+    }
+    let name = path.display().to_string();
+    let Ok(file) = std::fs::File::open(path) else {
+        return Vec::new();
+    };
+    match Reader::new(file, Format::Csv, &name) {
+        Ok(reader) => reader
+            .csv_layout()
+            .map(|l| crate::hubspot::portal::unmapped_headers(&l.headers))
+            .unwrap_or_default(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// file | header, for the headers kept as custom properties.
+fn unmapped_table(files: &[FileReport], color: bool) -> table::Table {
+    let mut t = table::new(&["file", "header kept as a custom property"], color);
+    for f in files {
+        for h in &f.unmapped_headers {
+            t.row([f.file.as_str(), h.as_str()]);
+        }
     }
     t
 }

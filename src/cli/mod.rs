@@ -13,6 +13,7 @@ pub mod io;
 pub mod man;
 mod merge;
 pub mod paths;
+mod regional;
 mod show;
 mod signals;
 pub mod stdout;
@@ -265,30 +266,31 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
 pub fn run(command: &Command, ctx: &mut Ctx) -> anyhow::Result<Status> {
     use anyhow::Context;
     paths::of(command).check()?;
-    let result = match command {
-        Command::Show(a) => show::run(a, ctx),
-        Command::Check(a) => check::run(a, ctx),
-        Command::Diff(a) => diff::run(a, ctx),
-        Command::Merge(a) => merge::run(a, ctx),
-        Command::Apply(a) => apply::run(a, ctx),
-        Command::Unmerge(a) => unmerge::run(a, ctx),
-        Command::Dupes(a) => dupes::run(a, ctx),
-        Command::Completions(a) => completions::run(a, ctx),
-        Command::Man(a) => man::run(a, ctx),
-    }
-    .map_err(name_stdout)
-    .and_then(|s| {
-        ctx.out.flush().context("cannot write to stdout")?;
-        Ok(s)
-    })
-    .map_err(|e| match ctx.notes.written.as_slice() {
-        [] => e,
-        files => e.context(format!(
-            "{} {} written; what failed came after",
-            crate::text::and_list(files),
-            if files.len() == 1 { "was" } else { "were" }
-        )),
-    });
+    let result = regional::prepare(command, ctx)
+        .and_then(|()| match command {
+            Command::Show(a) => show::run(a, ctx),
+            Command::Check(a) => check::run(a, ctx),
+            Command::Diff(a) => diff::run(a, ctx),
+            Command::Merge(a) => merge::run(a, ctx),
+            Command::Apply(a) => apply::run(a, ctx),
+            Command::Unmerge(a) => unmerge::run(a, ctx),
+            Command::Dupes(a) => dupes::run(a, ctx),
+            Command::Completions(a) => completions::run(a, ctx),
+            Command::Man(a) => man::run(a, ctx),
+        })
+        .map_err(name_stdout)
+        .and_then(|s| {
+            ctx.out.flush().context("cannot write to stdout")?;
+            Ok(s)
+        })
+        .map_err(|e| match ctx.notes.written.as_slice() {
+            [] => e,
+            files => e.context(format!(
+                "{} {} written; what failed came after",
+                crate::text::and_list(files),
+                if files.len() == 1 { "was" } else { "were" }
+            )),
+        });
     ctx.finish(result.is_ok());
     result
 }

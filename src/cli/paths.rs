@@ -73,6 +73,29 @@ impl Named<'_> {
 
 /// The paths `command` names, inputs and outputs.
 pub fn of(command: &Command) -> Paths<'_> {
+    let paths = of_command(command);
+    match properties_of(command) {
+        Some(p) => paths.input("--properties", p),
+        None => paths,
+    }
+}
+
+/// The `--properties` file a command reads, if given.
+fn properties_of(command: &Command) -> Option<&Path> {
+    let input = match command {
+        Command::Show(a) => &a.input,
+        Command::Check(a) => &a.input,
+        Command::Diff(a) => &a.input,
+        Command::Merge(a) => &a.input,
+        Command::Apply(a) => &a.input,
+        Command::Unmerge(a) => &a.input,
+        Command::Dupes(a) => &a.input,
+        Command::Completions(_) | Command::Man(_) => return None,
+    };
+    input.properties.as_deref()
+}
+
+fn of_command(command: &Command) -> Paths<'_> {
     let none = Paths::default;
     match command {
         Command::Show(a) => none().export(&a.file),

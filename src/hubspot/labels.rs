@@ -69,11 +69,20 @@ pub const ASSOCIATION_COLUMNS: &[(&str, &str)] = &[
     ("Associated Ticket IDs", "tickets"),
 ];
 
-/// The internal name a CSV header stands for: a known label
-/// (case-insensitive), else the header itself (an internal name, or an
-/// unknown column kept under its header).
+/// The internal name a CSV header stands for: a label of the portal's
+/// definitions (`--properties`) or a known label (case-insensitive), else
+/// the header itself (an internal name, or an unknown column kept under
+/// its header).
 pub fn internal_name(header: &str) -> &str {
     let h = header.trim();
+    if let Some(p) = super::portal::get() {
+        if p.by_name(h).is_some() {
+            return h;
+        }
+        if let Some(d) = p.by_label(h) {
+            return &d.name;
+        }
+    }
     HEADER_LABELS
         .iter()
         .find(|(label, _)| label.eq_ignore_ascii_case(h))
@@ -85,12 +94,22 @@ pub fn internal_name(header: &str) -> &str {
 /// (case matters here: `email` is an internal name, `Email` a label).
 pub fn is_label(header: &str) -> bool {
     let h = header.trim();
-    HEADER_LABELS.iter().any(|(label, _)| *label == h)
+    let portal_label = super::portal::get()
+        .is_some_and(|p| p.by_name(h).is_none() && p.defs.iter().any(|d| d.label == h));
+    portal_label
+        || HEADER_LABELS.iter().any(|(label, _)| *label == h)
         || ASSOCIATION_COLUMNS.iter().any(|(label, _)| *label == h)
 }
 
-/// The label HubSpot's export uses for an internal name, if known.
+/// The label HubSpot's export uses for an internal name, if known: the
+/// portal's (`--properties`, in the portal's language), else the built-in
+/// English one.
 pub fn label_of(name: &str) -> Option<&'static str> {
+    if let Some(d) = super::portal::get().and_then(|p| p.by_name(name)) {
+        if !d.label.is_empty() {
+            return Some(&d.label);
+        }
+    }
     HEADER_LABELS
         .iter()
         .find(|(_, n)| *n == name)
@@ -145,6 +164,11 @@ pub const LIFECYCLE_STAGES: &[(&str, &str)] = &[
 /// that custom stages compare case-insensitively too.
 pub fn stage_key(value: &str) -> String {
     let v = value.trim();
+    if let Some(internal) =
+        super::portal::get().and_then(|p| p.option_value(super::property::LIFECYCLE_STAGE, v))
+    {
+        return internal.to_lowercase();
+    }
     LIFECYCLE_STAGES
         .iter()
         .find(|(internal, label)| internal.eq_ignore_ascii_case(v) || label.eq_ignore_ascii_case(v))

@@ -6,6 +6,7 @@
 //! a name HubSpot changes is changed here.
 
 pub mod labels;
+pub mod portal;
 pub mod props;
 
 /// Contact property names (internal names, as the API spells them).

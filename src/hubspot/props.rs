@@ -28,12 +28,30 @@ const DATE_PROPERTIES: &[&str] = &[
     "notes_next_activity_date",
 ];
 
-/// Whether a property holds a date.
+/// Whether a property holds a date: as the portal's definitions say
+/// (`--properties`), else by name.
 pub fn is_date_property(name: &str) -> bool {
+    if let Some(d) = super::portal::get().and_then(|p| p.by_name(name)) {
+        return d.kind == super::portal::PropertyType::Date;
+    }
     DATE_PROPERTIES.contains(&name)
         || name.ends_with("_date")
         || name.ends_with("_timestamp")
         || (name.ends_with("date") && name.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+}
+
+/// Whether the portal's definitions (`--properties`) say the property
+/// holds a number.
+pub fn is_number_property(name: &str) -> bool {
+    super::portal::get()
+        .and_then(|p| p.by_name(name))
+        .is_some_and(|d| d.kind == super::portal::PropertyType::Number)
+}
+
+/// Whether a number property's value is a number (`12`, `-3.5`, `1e3`;
+/// spaces around ignored).
+pub fn is_number(text: &str) -> bool {
+    text.trim().parse::<f64>().is_ok_and(f64::is_finite)
 }
 
 /// Why a counter value is not usable.

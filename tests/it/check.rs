@@ -14,7 +14,7 @@ fn fixtures_are_clean() {
 }
 
 const BAD: &str = r#"[
- {"id": "1", "properties": {"email": "jane@@acme", "lifecyclestage": "partner", "createdate": "31/12/2023"}},
+ {"id": "1", "properties": {"email": "jane@@acme", "lifecyclestage": "partner", "createdate": "31/13/2023"}},
  {"id": "1", "properties": {"email": "ok@acme.com", "num_conversion_events": "lots"}},
  {"properties": {"email": "noid@acme.com"}}
 ]"#;
@@ -37,7 +37,7 @@ fn every_problem_is_reported_with_exit_1() {
         "not a valid email address",
         "partner",
         "--lifecycle-order",
-        "31/12/2023",
+        "31/13/2023",
         "lots",
         "duplicate id",
         "has no \"id\"",

@@ -26,6 +26,7 @@ mod modes;
 mod odd_corpus;
 mod paths;
 mod real_json;
+mod regional;
 mod restore_trust;
 mod roundtrip;
 mod screen;

@@ -1,5 +1,12 @@
 //! Dates in every form HubSpot exports use (SPEC section 3), parsed in one
 //! place, and the time a property value was set (SPEC section 2).
+//! [`regional`]: the forms of other regions (`3/15/2024 2:30 PM`,
+//! `12.03.2024 09:14`); [`order`]: which order a file's slashed dates use.
+
+pub mod order;
+pub mod regional;
+
+pub use regional::{file_order, set_file_order, DateOrder, Regional};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
 
@@ -23,13 +30,41 @@ pub enum DateForm {
     Seconds,
     /// `2024-03-01`.
     Day,
+    /// `3/15/2024 2:30 PM`, `12.03.2024 09:14`, `15/03/2024`, ...
+    Regional(Regional),
 }
 
 /// Why a date did not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{value}' is not a date (expected ISO 8601 like 2024-03-01T10:00:00.000Z, epoch milliseconds like 1709287200000, or 2024-03-01 10:00 / 2024-03-01; years 1000 to 9999)")]
+#[error("'{value}' {}", self.reason())]
 pub struct DateError {
     pub value: String,
+    /// A slashed date whose value does not say which is the day, in a file
+    /// that does not say either ([`order`]).
+    pub ambiguous: bool,
+}
+
+impl DateError {
+    /// What is wrong, and what to do, without the value.
+    pub fn reason(&self) -> String {
+        if self.ambiguous {
+            return format!(
+                "could be day first or month first, and no date in the file has a day over 12 to decide: give --date-order dmy or --date-order mdy (read: {})",
+                order::readings(&self.value)
+            );
+        }
+        "is not a date (expected ISO 8601 like 2024-03-01T10:00:00.000Z, epoch milliseconds like 1709287200000, 2024-03-01 10:00 / 2024-03-01 10:00:00 / 2024-03-01, or a regional form like 3/15/2024 2:30 PM, 12.03.2024 09:14, 15/03/2024; years 1000 to 9999)".into()
+    }
+}
+
+/// Why `value` is not a usable date ([`DateError::reason`]) and what to
+/// do, for errors that keep only the value.
+pub fn problem(value: &str) -> String {
+    match parse_date(value) {
+        Err(e) if e.ambiguous => e.reason(),
+        Err(e) => format!("{}; correct or clear the value", e.reason()),
+        Ok(_) => "is not a usable date; correct or clear the value".into(),
+    }
 }
 
 /// Earliest and latest instants accepted (years 1000 to 9999), so that
@@ -42,6 +77,7 @@ pub fn parse_date(text: &str) -> Result<(Millis, DateForm), DateError> {
     let s = text.trim();
     let err = || DateError {
         value: text.to_string(),
+        ambiguous: false,
     };
     if s.is_empty() {
         return Err(err());
@@ -85,6 +121,15 @@ pub fn parse_date(text: &str) -> Result<(Millis, DateForm), DateError> {
             })
             .ok()
             .map(|ms| (ms, DateForm::Iso))
+    };
+    let parsed = match parsed {
+        Some(p) => Some(p),
+        None => regional::parse(s, file_order())
+            .map_err(|_| DateError {
+                value: text.to_string(),
+                ambiguous: true,
+            })?
+            .map(|(ms, form)| (ms, DateForm::Regional(form))),
     };
     match parsed {
         Some((ms, form)) if (MIN_MILLIS..=MAX_MILLIS).contains(&ms) => Ok((ms, form)),
@@ -169,7 +214,7 @@ fn fast_format(ms: Millis, form: DateForm) -> Option<String> {
         DateForm::Minutes => 16,
         DateForm::Seconds => 19,
         DateForm::Day => 10,
-        DateForm::EpochMillis => return None,
+        DateForm::EpochMillis | DateForm::Regional(_) => return None,
     };
     let days = ms.div_euclid(86_400_000);
     let rest = ms.rem_euclid(86_400_000);
@@ -253,6 +298,7 @@ pub fn format_date(ms: Millis, form: DateForm) -> String {
         DateForm::Minutes => dt.format("%Y-%m-%d %H:%M").to_string(),
         DateForm::Seconds => dt.format("%Y-%m-%d %H:%M:%S").to_string(),
         DateForm::Day => dt.format("%Y-%m-%d").to_string(),
+        DateForm::Regional(r) => regional::format(ms, r),
     }
 }
 
@@ -264,6 +310,7 @@ pub fn parse_rfc3339(text: &str) -> Result<Millis, DateError> {
         .filter(|ms| (MIN_MILLIS..=MAX_MILLIS).contains(ms))
         .ok_or_else(|| DateError {
             value: text.to_string(),
+            ambiguous: false,
         })
 }
 
@@ -480,6 +527,46 @@ mod tests {
             let (ms, form) = parse_date(s).unwrap();
             assert_eq!(format_date(ms, form), s);
         }
+    }
+
+    #[test]
+    fn regional_forms_through_parse_date() {
+        // No order is set for the process in unit tests.
+        assert_eq!(
+            parse_date("3/1/2024 10:00 AM").unwrap_err(),
+            DateError {
+                value: "3/1/2024 10:00 AM".into(),
+                ambiguous: true
+            }
+        );
+        let (ms, form) = parse_date("15/03/2024 10:00").unwrap();
+        assert_eq!(ms, T + 14 * 86_400_000);
+        assert!(matches!(form, DateForm::Regional(_)));
+        assert_eq!(format_date(ms, form), "15/03/2024 10:00");
+        assert_eq!(parse_millis("01.03.2024 10:00"), Ok(T));
+        assert_eq!(parse_millis("3/1/2024 10:00 AM").ok(), None);
+        assert_eq!(parse_millis("3/15/2024 10:00 AM"), Ok(T + 14 * 86_400_000));
+    }
+
+    #[test]
+    fn messages_say_what_to_do() {
+        let ambiguous = parse_date("03/04/2024").unwrap_err().to_string();
+        assert!(
+            ambiguous.starts_with("'03/04/2024' could be day first or month first"),
+            "{ambiguous}"
+        );
+        assert!(
+            ambiguous.contains("give --date-order dmy or --date-order mdy"),
+            "{ambiguous}"
+        );
+        assert!(
+            ambiguous.contains("day first 2024-04-03, month first 2024-03-04"),
+            "{ambiguous}"
+        );
+        assert!(problem("03/04/2024").ends_with("month first 2024-03-04)"));
+        let bad = problem("soon");
+        assert!(bad.starts_with("is not a date"), "{bad}");
+        assert!(bad.ends_with("; correct or clear the value"), "{bad}");
     }
 
     #[test]

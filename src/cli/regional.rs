@@ -1,0 +1,54 @@
+//! What a command settles about its export before reading it: the portal's
+//! property definitions (`--properties`) and the order of its slashed
+//! dates (`--date-order`, or the file itself).
+
+use std::path::Path;
+
+use anyhow::Context;
+
+use super::args::Command;
+use super::Ctx;
+use crate::dates;
+
+/// The export a command reads, for the commands that read one (`check`
+/// decides for each of its files itself).
+fn export_of(command: &Command) -> Option<&Path> {
+    match command {
+        Command::Show(a) => Some(&a.file),
+        Command::Diff(a) => Some(&a.file),
+        Command::Merge(a) => Some(&a.file),
+        Command::Apply(a) => Some(&a.file),
+        Command::Unmerge(a) => Some(&a.file),
+        Command::Dupes(a) => Some(&a.file),
+        Command::Check(_) | Command::Completions(_) | Command::Man(_) => None,
+    }
+}
+
+/// Read the definitions, and settle the order of the export's dates, for
+/// the whole run.
+pub fn prepare(command: &Command, ctx: &Ctx) -> anyhow::Result<()> {
+    if let Some(path) = &ctx.global.properties {
+        let bytes = std::fs::read(path).with_context(|| {
+            format!(
+                "cannot read the property definitions {} (--properties)",
+                path.display()
+            )
+        })?;
+        let portal = crate::hubspot::portal::Portal::parse(&bytes, &path.display().to_string())?;
+        crate::hubspot::portal::install(portal);
+    }
+    if let Some(path) = export_of(command) {
+        decide(path, ctx)?;
+    }
+    Ok(())
+}
+
+/// Decide the order of `path`'s slashed dates and set it for what reads
+/// the file next.
+pub fn decide(path: &Path, ctx: &Ctx) -> Result<(), dates::order::OrderError> {
+    let given = ctx.global.date_order;
+    dates::set_file_order(given);
+    let order = dates::order::decide_file(path, ctx.global.input_format, given)?;
+    dates::set_file_order(order);
+    Ok(())
+}

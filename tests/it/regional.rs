@@ -1,0 +1,607 @@
+//! Dates as exports write them in other regions and the portal's property
+//! definitions (SPEC section 3, "Real-world shapes"; issue 19): `check`,
+//! `show`, `diff`, `merge`, `apply` and an identity round trip on the files
+//! of `fixtures/real/`, the file deciding the order of slashed dates,
+//! `--date-order`, and `--properties` (labels in the portal's language,
+//! custom date and number properties, option labels, unmapped headers).
+
+use crate::util::{fixtures, stderr, stdout, Sandbox};
+
+const T: &str = "2024-09-01T00:00:00Z";
+
+/// A sandbox with the regional fixtures copied in.
+fn sandbox() -> Sandbox {
+    let s = Sandbox::new();
+    for name in [
+        "us-ampm.csv",
+        "uk-slash.csv",
+        "dotted-dmy.csv",
+        "ambiguous-slash.csv",
+        "de-portal.csv",
+        "properties.json",
+        "regional-history.ndjson",
+    ] {
+        let bytes = std::fs::read(fixtures().join("real").join(name)).unwrap();
+        s.write(name, bytes);
+    }
+    s
+}
+
+fn run(s: &Sandbox, args: &[&str]) -> std::process::Output {
+    s.cmd().args(args).output().unwrap()
+}
+
+/// The cell of `column` (a header) in the row of `id` of a CSV without
+/// quoted cells.
+fn cell(csv: &[u8], id: &str, column: &str) -> String {
+    let text = String::from_utf8(csv.to_vec()).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = header.iter().position(|h| *h == column).unwrap();
+    let row = lines
+        .find(|l| l.split(',').next() == Some(id))
+        .unwrap_or_else(|| panic!("no row {id} in {text}"));
+    row.split(',').nth(at).unwrap().to_string()
+}
+
+#[test]
+fn check_accepts_every_regional_form() {
+    let s = sandbox();
+    for file in ["us-ampm.csv", "uk-slash.csv", "dotted-dmy.csv"] {
+        let out = run(&s, &["check", file, "--format", "json"]);
+        assert!(out.status.success(), "{file}: {}", stdout(&out));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["problems"], serde_json::json!([]), "{file}");
+    }
+}
+
+#[test]
+fn an_ambiguous_file_needs_date_order_and_says_so() {
+    let s = sandbox();
+    let out = run(&s, &["check", "ambiguous-slash.csv", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = &report["problems"][0];
+    assert_eq!(first["record"], "601");
+    assert_eq!(first["property"], "createdate");
+    assert_eq!(first["value"], "03/04/2024");
+    let problem = first["problem"].as_str().unwrap();
+    assert!(
+        problem.contains("--date-order dmy or --date-order mdy"),
+        "{problem}"
+    );
+    assert_eq!(report["problems"].as_array().unwrap().len(), 4);
+
+    let out = run(&s, &["check", "ambiguous-slash.csv", "--date-order", "dmy"]);
+    assert!(out.status.success(), "{}", stdout(&out));
+
+    // merge and diff refuse with the file, record, property and value named;
+    // nothing is written.
+    for args in [
+        &[
+            "merge",
+            "ambiguous-slash.csv",
+            "601",
+            "602",
+            "-o",
+            "out.csv",
+        ][..],
+        &["diff", "ambiguous-slash.csv", "601", "602"][..],
+    ] {
+        let out = s
+            .cmd()
+            .args(args)
+            .args(["--merge-time", T])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = stderr(&out);
+        for part in [
+            "ambiguous-slash.csv",
+            "contact 601",
+            "createdate",
+            "'03/04/2024'",
+            "--date-order",
+        ] {
+            assert!(err.contains(part), "{args:?}: {part} missing from {err}");
+        }
+    }
+    assert!(!s.path("out.csv").exists());
+}
+
+#[test]
+fn date_order_decides_which_date_is_oldest() {
+    let s = sandbox();
+    // 601 was created 03/04/2024, 602 on 04/02/2024: day first, 602 is
+    // older (4 February); month first, 601 is (4 March).
+    for (order, oldest) in [("dmy", "04/02/2024"), ("mdy", "03/04/2024")] {
+        let out = s
+            .cmd()
+            .args(["merge", "ambiguous-slash.csv", "601", "602", "-o", "-"])
+            .args(["--date-order", order, "--merge-time", T])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(cell(&out.stdout, "601", "Create Date"), oldest, "{order}");
+    }
+}
+
+#[test]
+fn a_day_over_12_decides_for_the_whole_file() {
+    let s = sandbox();
+    // 703's 25/12/2023 makes the file day first: 701 (3 April) is older
+    // than 702 (2 May), though month first would say otherwise.
+    let out = run(
+        &s,
+        &[
+            "merge",
+            "uk-slash.csv",
+            "701",
+            "702",
+            "-o",
+            "-",
+            "--merge-time",
+            T,
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(cell(&out.stdout, "701", "Create Date"), "03/04/2024 09:30");
+    assert_eq!(
+        cell(&out.stdout, "701", "Last Modified Date"),
+        "03/06/2024 08:00"
+    );
+    // A flag the file contradicts is refused, naming the value.
+    let out = s
+        .cmd()
+        .args(["merge", "uk-slash.csv", "701", "702", "-o", "out.csv"])
+        .args(["--date-order", "mdy", "--merge-time", T])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("--date-order mdy was given"), "{err}");
+    assert!(
+        err.contains("contact 703, createdate '25/12/2023 10:00'"),
+        "{err}"
+    );
+    assert!(!s.path("out.csv").exists());
+}
+
+#[test]
+fn a_file_using_both_orders_is_refused() {
+    let s = sandbox();
+    s.write(
+        "both.csv",
+        "Record ID,Email,Create Date\n1,a@x.com,3/15/2024\n2,b@x.com,15/03/2024\n",
+    );
+    let out = run(&s, &["merge", "both.csv", "1", "2", "-o", "out.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("disagree on which comes first"), "{err}");
+    assert!(err.contains("'15/03/2024' is day first"), "{err}");
+    assert!(err.contains("'3/15/2024' is month first"), "{err}");
+}
+
+#[test]
+fn show_and_diff_read_regional_dates() {
+    let s = sandbox();
+    let out = run(&s, &["show", "dotted-dmy.csv", "801"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("12.03.2024 09:14"));
+    let out = run(
+        &s,
+        &[
+            "diff",
+            "us-ampm.csv",
+            "501",
+            "502",
+            "--format",
+            "json",
+            "--merge-time",
+            T,
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let diff: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = diff.to_string();
+    assert!(text.contains("1/8/2023 11:00 AM"), "{text}");
+    assert!(text.contains("createdate-oldest"), "{text}");
+}
+
+#[test]
+fn merged_dates_are_written_in_the_form_read() {
+    let s = sandbox();
+    let out = run(
+        &s,
+        &[
+            "merge",
+            "us-ampm.csv",
+            "501",
+            "502",
+            "-o",
+            "-",
+            "--merge-time",
+            T,
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(cell(&out.stdout, "501", "Create Date"), "1/8/2023 11:00 AM");
+    assert_eq!(
+        cell(&out.stdout, "501", "Last Modified Date"),
+        "12/20/2024 4:45 PM"
+    );
+    assert_eq!(
+        cell(&out.stdout, "501", "Time First Seen"),
+        "1/8/2023 10:58 AM"
+    );
+    let out = run(
+        &s,
+        &[
+            "merge",
+            "dotted-dmy.csv",
+            "801",
+            "802",
+            "-o",
+            "-",
+            "--merge-time",
+            T,
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(cell(&out.stdout, "801", "createdate"), "05.11.2023 08:00");
+    assert_eq!(cell(&out.stdout, "801", "num_conversion_events"), "3");
+}
+
+#[test]
+fn streamed_and_in_memory_merges_agree() {
+    let s = sandbox();
+    for (file, p, sec) in [
+        ("us-ampm.csv", "501", "502"),
+        ("uk-slash.csv", "701", "702"),
+        ("dotted-dmy.csv", "801", "802"),
+    ] {
+        let streamed = run(
+            &s,
+            &["merge", file, p, sec, "-o", "a.csv", "--merge-time", T],
+        );
+        assert!(streamed.status.success(), "{}", stderr(&streamed));
+        // Sanitised CSV is merged in memory (nothing here to sanitise).
+        let in_memory = run(
+            &s,
+            &[
+                "merge",
+                file,
+                p,
+                sec,
+                "-o",
+                "b.csv",
+                "--sanitize-formulas",
+                "--merge-time",
+                T,
+            ],
+        );
+        assert!(in_memory.status.success(), "{}", stderr(&in_memory));
+        assert_eq!(
+            String::from_utf8(s.read("a.csv")).unwrap(),
+            String::from_utf8(s.read("b.csv")).unwrap(),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn apply_merges_and_an_empty_plan_gives_the_file_back() {
+    let s = sandbox();
+    s.write("plan.csv", "primary_id,secondary_id\n701,702\n");
+    let out = run(
+        &s,
+        &[
+            "apply",
+            "uk-slash.csv",
+            "--plan",
+            "plan.csv",
+            "-o",
+            "out.csv",
+            "--merge-time",
+            T,
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let merged = s.read("out.csv");
+    assert_eq!(cell(&merged, "701", "Create Date"), "03/04/2024 09:30");
+    assert!(!String::from_utf8(merged).unwrap().contains("\n702,"));
+
+    s.write("empty.csv", "primary_id,secondary_id\n");
+    for (file, order) in [
+        ("us-ampm.csv", "mdy"),
+        ("uk-slash.csv", "dmy"),
+        ("dotted-dmy.csv", "dmy"),
+        ("ambiguous-slash.csv", "mdy"),
+    ] {
+        let out = s
+            .cmd()
+            .args(["apply", file, "--plan", "empty.csv", "-o", "same.csv"])
+            .args(["--date-order", order, "--merge-time", T])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{file}: {}", stderr(&out));
+        assert!(s.read("same.csv") == s.read(file), "{file} changed");
+    }
+}
+
+#[test]
+fn stdin_is_decided_by_the_flag_or_once_held() {
+    let s = sandbox();
+    let bytes = s.read("ambiguous-slash.csv");
+    let out = s
+        .cmd()
+        .args([
+            "merge",
+            "-",
+            "601",
+            "602",
+            "-o",
+            "-",
+            "--input-format",
+            "csv",
+        ])
+        .args(["--date-order", "dmy", "--merge-time", T])
+        .write_stdin(bytes.clone())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(cell(&out.stdout, "601", "Create Date"), "04/02/2024");
+    let out = s
+        .cmd()
+        .args([
+            "merge",
+            "-",
+            "601",
+            "602",
+            "-o",
+            "-",
+            "--input-format",
+            "csv",
+        ])
+        .args(["--merge-time", T])
+        .write_stdin(bytes)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--date-order"), "{}", stderr(&out));
+    // merge and apply hold stdin in memory: its dates decide there too.
+    let out = s
+        .cmd()
+        .args([
+            "merge",
+            "-",
+            "501",
+            "502",
+            "-o",
+            "-",
+            "--input-format",
+            "csv",
+        ])
+        .args(["--merge-time", T])
+        .write_stdin(s.read("us-ampm.csv"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        cell(&out.stdout, "501", "Last Modified Date"),
+        "12/20/2024 4:45 PM"
+    );
+    let out = s
+        .cmd()
+        .args([
+            "merge",
+            "-",
+            "701",
+            "702",
+            "-o",
+            "-",
+            "--input-format",
+            "csv",
+        ])
+        .args(["--date-order", "mdy", "--merge-time", T])
+        .write_stdin(s.read("uk-slash.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("<stdin>: --date-order mdy was given"), "{err}");
+}
+
+const PROPS: [&str; 2] = ["--properties", "properties.json"];
+
+#[test]
+fn properties_map_labels_in_the_portals_language() {
+    let s = sandbox();
+    // Without the definitions the German headers name no record id.
+    let out = run(&s, &["check", "de-portal.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("no record id column"),
+        "{}",
+        stdout(&out)
+    );
+    let out = s
+        .cmd()
+        .args(["check", "de-portal.csv", "--format", "json"])
+        .args(PROPS)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stdout(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["files"][0]["contacts"], 3);
+    assert_eq!(
+        report["files"][0]["unmapped_headers"],
+        serde_json::json!(["Lieblingsfarbe"])
+    );
+    let out = s
+        .cmd()
+        .args(["check", "de-portal.csv"])
+        .args(PROPS)
+        .output()
+        .unwrap();
+    assert!(stdout(&out).contains("Lieblingsfarbe"), "{}", stdout(&out));
+
+    // "Kunde" is the portal's label for customer: the furthest stage wins;
+    // the columns the merge adds are named in the portal's language.
+    let out = s
+        .cmd()
+        .args([
+            "merge",
+            "de-portal.csv",
+            "901",
+            "902",
+            "-o",
+            "-",
+            "--merge-time",
+            T,
+        ])
+        .args(PROPS)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.ends_with(",Lieblingsfarbe,Zusätzliche E-Mail-Adressen,Zusammengeführte Objekt-IDs"),
+        "{header}"
+    );
+    assert_eq!(cell(&out.stdout, "901", "Lebenszyklusphase"), "Kunde");
+    assert_eq!(cell(&out.stdout, "901", "Erstelldatum"), "05.11.2023 08:00");
+    assert_eq!(
+        cell(&out.stdout, "901", "Zusätzliche E-Mail-Adressen"),
+        "l.schmidt@firma.example.de"
+    );
+
+    // Identity apply gives the file back byte for byte.
+    s.write("empty.csv", "primary_id,secondary_id\n");
+    let out = s
+        .cmd()
+        .args([
+            "apply",
+            "de-portal.csv",
+            "--plan",
+            "empty.csv",
+            "-o",
+            "same.csv",
+        ])
+        .args(PROPS)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(s.read("same.csv") == s.read("de-portal.csv"));
+}
+
+#[test]
+fn a_custom_date_or_number_property_gets_the_checks_of_its_type() {
+    let s = sandbox();
+    let text = String::from_utf8(s.read("de-portal.csv")).unwrap();
+    let bad = text
+        .replace(",01.04.2024,5,", ",bald,5,")
+        .replace(",15.01.2024,12,", ",03/04/2024,viele,");
+    s.write("bad.csv", bad);
+    let out = s
+        .cmd()
+        .args(["check", "bad.csv", "--format", "json"])
+        .args(PROPS)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let problems = report["problems"].as_array().unwrap();
+    let found = |value: &str, words: &str| {
+        problems
+            .iter()
+            .any(|p| p["value"] == value && p["problem"].as_str().unwrap().contains(words))
+    };
+    assert!(found("bald", "is not a date"), "{problems:?}");
+    assert!(found("03/04/2024", "--date-order"), "{problems:?}");
+    assert!(found("viele", "not a number"), "{problems:?}");
+    assert_eq!(problems.len(), 3, "{problems:?}");
+}
+
+#[test]
+fn a_bad_definitions_file_is_refused() {
+    let s = sandbox();
+    s.write("p.json", "{\"contacts\": []}");
+    let out = run(
+        &s,
+        &["show", "us-ampm.csv", "501", "--properties", "p.json"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("p.json: not a list of property definitions"),
+        "{err}"
+    );
+    assert!(err.contains("GET /crm/v3/properties/contacts"), "{err}");
+    let out = run(
+        &s,
+        &["show", "us-ampm.csv", "501", "--properties", "missing.json"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("cannot read the property definitions missing.json"));
+}
+
+#[test]
+fn the_definitions_file_is_never_written_over() {
+    let s = sandbox();
+    let before = s.read("properties.json");
+    let out = run(
+        &s,
+        &[
+            "merge",
+            "us-ampm.csv",
+            "501",
+            "502",
+            "-o",
+            "properties.json",
+            "--properties",
+            "properties.json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--properties properties.json"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(s.read("properties.json") == before);
+}
+
+#[test]
+fn a_date_the_merge_writes_takes_the_files_form() {
+    let s = sandbox();
+    let file = "regional-history.ndjson";
+    let streamed = run(&s, &["merge", file, "1", "2", "-o", "-", "--merge-time", T]);
+    assert!(streamed.status.success(), "{}", stderr(&streamed));
+    let merged: serde_json::Value = serde_json::from_slice(&streamed.stdout).unwrap();
+    let history = &merged["propertiesWithHistory"]["email"];
+    // The merge entry, at the merge time, day first as the file writes.
+    assert_eq!(history[0]["sourceType"], "MERGE_CONTACTS");
+    assert_eq!(history[0]["timestamp"], "01/09/2024 00:00");
+    assert_eq!(merged["properties"]["createdate"], "03/04/2024 10:00");
+    // Through stdin (in memory) with the order given: the same bytes.
+    let in_memory = s
+        .cmd()
+        .args([
+            "merge",
+            "-",
+            "1",
+            "2",
+            "-o",
+            "-",
+            "--input-format",
+            "ndjson",
+        ])
+        .args(["--date-order", "dmy", "--merge-time", T])
+        .write_stdin(s.read(file))
+        .output()
+        .unwrap();
+    assert!(in_memory.status.success(), "{}", stderr(&in_memory));
+    assert!(in_memory.stdout == streamed.stdout);
+}
