@@ -627,6 +627,7 @@ pub fn csv_layout() -> CsvLayout {
         crlf: false,
         quote_all: false,
         labels: true,
+        delimiter: b',',
     }
 }
 

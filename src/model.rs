@@ -276,6 +276,9 @@ pub struct CsvLayout {
     pub quote_all: bool,
     /// Headers are HubSpot labels (new columns are named by label too).
     pub labels: bool,
+    /// The byte between cells: `,`, `;` or tab (SPEC section 3), written
+    /// back as read.
+    pub delimiter: u8,
 }
 
 /// Where the contacts stand in a JSON document.

@@ -52,6 +52,7 @@ pub(crate) fn layout_for(
     bom: bool,
     crlf: bool,
     quote_all: bool,
+    delimiter: u8,
     file: &str,
 ) -> Result<CsvLayout, ReadError> {
     let invalid = |what: String| ReadError::Invalid {
@@ -96,6 +97,7 @@ pub(crate) fn layout_for(
         crlf,
         quote_all,
         labels,
+        delimiter,
     })
 }
 
@@ -268,26 +270,34 @@ pub(crate) struct HeaderStyle {
     pub crlf: bool,
     /// Every header is quoted.
     all_quoted: bool,
+    /// The byte between cells.
+    pub delimiter: u8,
 }
 
 impl HeaderStyle {
-    /// The style of the text (after any BOM) that starts with `bytes`.
-    pub(crate) fn of(bytes: &[u8]) -> Self {
-        let (all_quoted, crlf) = header_style(bytes);
-        HeaderStyle { crlf, all_quoted }
+    /// The style of the text (after any BOM) that starts with `bytes`;
+    /// `delimiter` as given, else sniffed from the header row.
+    pub(crate) fn of(bytes: &[u8], delimiter: Option<u8>) -> Self {
+        let delimiter = delimiter.unwrap_or_else(|| super::delimiter::sniff(bytes));
+        let (all_quoted, crlf) = header_style(bytes, delimiter);
+        HeaderStyle {
+            crlf,
+            all_quoted,
+            delimiter,
+        }
     }
 
     /// Quoted throughout: every header is quoted though one need not be.
     /// A header row that quotes only what needs it reads as quoting only
     /// where needed, which writes it back the same.
     pub(crate) fn quote_all(&self, headers: &[String]) -> bool {
-        self.all_quoted && !headers.iter().all(|h| needs_quotes(h))
+        self.all_quoted && !headers.iter().all(|h| needs_quotes(h, self.delimiter))
     }
 }
 
 /// How the header row (the first non-blank line) is written: whether
 /// every field is quoted, and whether it ends with CRLF.
-fn header_style(bytes: &[u8]) -> (bool, bool) {
+fn header_style(bytes: &[u8], delimiter: u8) -> (bool, bool) {
     let start = bytes
         .iter()
         .position(|&b| b != b'\r' && b != b'\n')
@@ -310,7 +320,7 @@ fn header_style(bytes: &[u8]) -> (bool, bool) {
             match b {
                 b'"' if field_start => in_quotes = true,
                 b'\r' | b'\n' => break,
-                b',' => {
+                d if d == delimiter => {
                     all_quoted &= !field_start;
                     field_start = true;
                     i += 1;
@@ -328,8 +338,8 @@ fn header_style(bytes: &[u8]) -> (bool, bool) {
 
 /// Whether the csv writer quotes a field even when quoting only where
 /// needed.
-fn needs_quotes(field: &str) -> bool {
-    field.contains([',', '"', '\r', '\n'])
+fn needs_quotes(field: &str, delimiter: u8) -> bool {
+    field.contains(['"', '\r', '\n', char::from(delimiter)])
 }
 
 /// Write an export as CSV: in its own layout when it was read from CSV
@@ -382,16 +392,17 @@ pub fn write_with(
 /// A CSV writer in the layout's style: its line ending and quoting.
 pub(crate) fn writer_for(layout: &CsvLayout) -> ::csv::WriterBuilder {
     let mut b = ::csv::WriterBuilder::new();
-    b.terminator(if layout.crlf {
-        ::csv::Terminator::CRLF
-    } else {
-        ::csv::Terminator::Any(b'\n')
-    })
-    .quote_style(if layout.quote_all {
-        ::csv::QuoteStyle::Always
-    } else {
-        ::csv::QuoteStyle::Necessary
-    });
+    b.delimiter(layout.delimiter)
+        .terminator(if layout.crlf {
+            ::csv::Terminator::CRLF
+        } else {
+            ::csv::Terminator::Any(b'\n')
+        })
+        .quote_style(if layout.quote_all {
+            ::csv::QuoteStyle::Always
+        } else {
+            ::csv::QuoteStyle::Necessary
+        });
     b
 }
 
@@ -498,6 +509,7 @@ fn layout_from_contacts(contacts: &[Contact]) -> CsvLayout {
         crlf: false,
         quote_all: false,
         labels: false,
+        delimiter: b',',
     };
     with_new_columns(base, contacts)
 }
@@ -539,6 +551,9 @@ mod tests {
             b"\xEF\xBB\xBFhs_object_id,email\r\n1,a@x.com\r\n",
             b"\"Record ID\",\"Email\"\n\"1\",\"a@x.com\"\n",
             b"Record ID,Associated Company IDs,Name\n1,4;5,\"D\xC3\xBCrer, Albrecht\"\n",
+            b"\xEF\xBB\xBFRecord ID;Associated Company IDs;Name\r\n1;\"4;5\";D\xC3\xBCrer, Albrecht\r\n",
+            b"Record ID\tEmail\tNotes\n1\ta@x.com\t\"tab\there\"\n2\t\t\n",
+            b"\"Record ID\";\"Email\"\n\"1\";\"a@x.com\"\n",
         ] {
             assert_eq!(
                 String::from_utf8_lossy(&roundtrip(text)),

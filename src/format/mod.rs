@@ -2,6 +2,7 @@
 //! CSV (HubSpot export), chosen by extension or explicitly (SPEC section 3).
 
 pub mod csv;
+pub mod delimiter;
 pub mod formula;
 pub mod json;
 pub mod ndjson;

@@ -12,6 +12,7 @@ mod check_base;
 mod completions;
 mod crash;
 mod data_integrity;
+mod delimiter;
 mod diff;
 mod dupes;
 mod dupes_fs;
