@@ -102,11 +102,11 @@ _contact__merge() {
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json ndjson csv xlsx" -- "${cur}"))
                     return 0
                     ;;
                 --output-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json ndjson csv xlsx" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -156,7 +156,7 @@ _contact__merge() {
                     return 0
                     ;;
                 --output-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json ndjson csv xlsx" -- "${cur}"))
                     return 0
                     ;;
                 --format)
@@ -168,7 +168,7 @@ _contact__merge() {
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json ndjson csv xlsx" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -198,7 +198,7 @@ _contact__merge() {
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json ndjson csv xlsx" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -254,7 +254,7 @@ _contact__merge() {
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json ndjson csv xlsx" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -308,7 +308,7 @@ _contact__merge() {
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json ndjson csv xlsx" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -522,7 +522,7 @@ _contact__merge() {
                     return 0
                     ;;
                 --output-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json ndjson csv xlsx" -- "${cur}"))
                     return 0
                     ;;
                 --format)
@@ -530,7 +530,7 @@ _contact__merge() {
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json ndjson csv xlsx" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -556,7 +556,7 @@ _contact__merge() {
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json ndjson csv xlsx" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -594,7 +594,7 @@ _contact__merge() {
                     return 0
                     ;;
                 --output-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json ndjson csv xlsx" -- "${cur}"))
                     return 0
                     ;;
                 --format)
@@ -602,7 +602,7 @@ _contact__merge() {
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json ndjson csv xlsx" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -628,6 +628,7 @@ pub fn csv_layout() -> CsvLayout {
         quote_all: false,
         labels: true,
         delimiter: b',',
+        sheet: None,
     }
 }
 

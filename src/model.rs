@@ -279,6 +279,10 @@ pub struct CsvLayout {
     /// The byte between cells: `,`, `;` or tab (SPEC section 3), written
     /// back as read.
     pub delimiter: u8,
+    /// Read from an XLSX workbook: the name of its first sheet (the
+    /// workbook is read as CSV of that sheet's cells and written back as
+    /// XLSX).
+    pub sheet: Option<String>,
 }
 
 /// Where the contacts stand in a JSON document.

@@ -98,7 +98,21 @@ pub(crate) fn layout_for(
         quote_all,
         labels,
         delimiter,
+        sheet: None,
     })
+}
+
+/// A header that cannot be read, in a text that starts as JSON does:
+/// JSON given as CSV, said so.
+pub(crate) fn header_error(e: ReadError, text: &[u8], file: &str) -> ReadError {
+    match text.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'[' | b'{') => ReadError::Invalid {
+            file: file.into(),
+            place: "start of file".into(),
+            what: "read as CSV, but it looks like JSON (it starts with `[` or `{`); name it .json (or .ndjson for one contact a line) or pass --input-format json".into(),
+        },
+        _ => e,
+    }
 }
 
 pub(crate) fn contact_from_row<'r>(
@@ -356,10 +370,7 @@ pub fn write_with(
     opts: super::WriteOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let layout = match &export.layout {
-        Layout::Csv(l) => with_new_columns(l.clone(), &export.contacts),
-        _ => layout_from_contacts(&export.contacts),
-    };
+    let layout = layout_of(export);
     if layout.bom {
         out.write_all(b"\xEF\xBB\xBF")?;
     }
@@ -387,6 +398,16 @@ pub fn write_with(
         w.write_record(row.iter().map(|c| c.as_bytes()))?;
     }
     w.flush()
+}
+
+/// The columns an export is written in: its own layout when it was read
+/// from CSV or XLSX (new properties as new columns at the end), else
+/// internal names as headers.
+pub(crate) fn layout_of(export: &Export) -> CsvLayout {
+    match &export.layout {
+        Layout::Csv(l) => with_new_columns(l.clone(), &export.contacts),
+        _ => layout_from_contacts(&export.contacts),
+    }
 }
 
 /// A CSV writer in the layout's style: its line ending and quoting.
@@ -510,6 +531,7 @@ fn layout_from_contacts(contacts: &[Contact]) -> CsvLayout {
         quote_all: false,
         labels: false,
         delimiter: b',',
+        sheet: None,
     };
     with_new_columns(base, contacts)
 }

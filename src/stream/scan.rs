@@ -173,7 +173,8 @@ impl<'w, 'p, 'e> Pass<'w, 'p, 'e> {
                 })
                 .collect(),
             Format::Ndjson => self.starts.iter().copied().zip(self.ends).collect(),
-            Format::Csv => (0..self.starts.len())
+            // XLSX is never streamed (`can_stream`); its records are CSV's.
+            Format::Csv | Format::Xlsx => (0..self.starts.len())
                 .map(|i| {
                     let end = self.starts.get(i + 1).copied().unwrap_or(file_len);
                     (self.starts[i], end)

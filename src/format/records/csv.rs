@@ -8,7 +8,7 @@ use std::io::Read;
 
 use super::input::Input;
 use super::{io_error, Found};
-use crate::format::csv::{contact_from_row, layout_for, CsvLayout, HeaderStyle};
+use crate::format::csv::{contact_from_row, header_error, layout_for, CsvLayout, HeaderStyle};
 use crate::format::{Place, ReadError};
 use crate::model::Contact;
 
@@ -133,12 +133,20 @@ impl Csv {
                 quote_all: false,
                 labels: false,
                 delimiter: b',',
+                sheet: None,
             },
             pos: text_start,
             line: 1,
             cells: Vec::new(),
         };
         csv.layout.delimiter = header_delimiter(input, text_start, file)?;
+        // The text's first byte, which tells JSON given as CSV.
+        let lead = input
+            .from(text_start)
+            .iter()
+            .copied()
+            .find(|b| !b.is_ascii_whitespace())
+            .unwrap_or(b' ');
         let Some((range, line)) = csv.row(input, 0, file)? else {
             return Err(ReadError::Empty { file: file.into() });
         };
@@ -165,7 +173,9 @@ impl Csv {
                 csv.layout = layout;
                 Ok(csv)
             }
-            Err(e) => Err(csv.drain(input, file).unwrap_or(e)),
+            Err(e) => Err(csv
+                .drain(input, file)
+                .unwrap_or_else(|| header_error(e, &[lead], file))),
         }
     }
 

@@ -1,0 +1,269 @@
+//! XLSX exports (SPEC section 3): the first sheet, its first row the
+//! header as in CSV. The workbook is read whole (a zip cannot be read a
+//! piece at a time) and its cells turned into CSV text, which the one CSV
+//! reader reads ([`super::records`]); so every command reads XLSX as it
+//! reads CSV. Written back as XLSX: the same sheet name, header and column
+//! order, new columns after the file's, the same bytes for the same input.
+
+use std::borrow::Cow;
+use std::io::{self, Cursor, Write};
+
+use calamine::{Data, Reader as _, Xlsx};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
+
+use super::csv::{layout_of, row_cells};
+use super::{ReadError, WriteOptions};
+use crate::model::Export;
+
+/// The first bytes of a zip archive, which an XLSX workbook is.
+pub const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+
+/// The sheet name written when the export was not read from XLSX.
+const DEFAULT_SHEET: &str = "Sheet1";
+
+/// The workbook `bytes` as CSV text (comma-separated, quoted where needed,
+/// LF) of its first sheet's used cells, and that sheet's name. Rows with
+/// no cell are left out, as CSV's blank lines are.
+pub(crate) fn to_csv(bytes: &[u8], file: &str) -> Result<(Vec<u8>, String), ReadError> {
+    if !bytes.starts_with(ZIP_MAGIC) {
+        return Err(not_a_workbook(bytes, file));
+    }
+    let bad = |what: String| ReadError::Invalid {
+        file: file.into(),
+        place: "workbook".into(),
+        what,
+    };
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| {
+        bad(format!(
+            "cannot read the XLSX workbook ({e}); open it in a spreadsheet and save it as .xlsx again, or export the contacts again"
+        ))
+    })?;
+    let Some(sheet) = book.sheet_names().first().cloned() else {
+        return Err(bad(
+            "the workbook has no sheet; export the contacts again".into()
+        ));
+    };
+    let range = book.worksheet_range(&sheet).map_err(|e| {
+        bad(format!(
+            "cannot read sheet {sheet:?} ({e}); open it in a spreadsheet and save it as .xlsx again"
+        ))
+    })?;
+    let mut out = Vec::with_capacity(bytes.len() * 2);
+    let mut w = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::Any(b'\n'))
+        .from_writer(&mut out);
+    let mut cells: Vec<Cow<'_, str>> = Vec::with_capacity(range.width());
+    for row in range.rows() {
+        if row.iter().all(|c| matches!(c, Data::Empty)) {
+            continue;
+        }
+        cells.clear();
+        cells.extend(row.iter().map(cell_text));
+        w.write_record(cells.iter().map(|c| c.as_bytes()))
+            .map_err(|e| bad(format!("cannot hold the sheet's cells: {e}")))?;
+    }
+    w.flush()
+        .map_err(|e| bad(format!("cannot hold the sheet's cells: {e}")))?;
+    drop(w);
+    Ok((out, sheet))
+}
+
+/// A cell as the text HubSpot wrote: numbers without a needless `.0`
+/// (ids are integers), booleans as HubSpot's `true`/`false`, Excel dates
+/// as HubSpot's export writes dates (`YYYY-MM-DD`, `YYYY-MM-DD HH:MM`,
+/// with `:SS` when there are seconds), an error cell as Excel shows it.
+pub(crate) fn cell_text(cell: &Data) -> Cow<'_, str> {
+    match cell {
+        Data::Empty => Cow::Borrowed(""),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cow::Borrowed(s),
+        Data::Int(i) => Cow::Owned(i.to_string()),
+        // Display writes the shortest text that reads back as the same
+        // number, never with an exponent: 101.0 is "101".
+        Data::Float(f) => Cow::Owned(f.to_string()),
+        Data::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
+        Data::DateTime(d) => match d.as_datetime() {
+            Some(t) if d.is_datetime() => Cow::Owned(date_text(t)),
+            _ => Cow::Owned(d.as_f64().to_string()),
+        },
+        Data::Error(e) => Cow::Owned(e.to_string()),
+    }
+}
+
+fn date_text(t: chrono::NaiveDateTime) -> String {
+    use chrono::Timelike;
+    if t.time() == chrono::NaiveTime::MIN {
+        t.format("%Y-%m-%d").to_string()
+    } else if t.second() == 0 {
+        t.format("%Y-%m-%d %H:%M").to_string()
+    } else {
+        t.format("%Y-%m-%d %H:%M:%S").to_string()
+    }
+}
+
+/// What a file given as XLSX but not a zip looks like, and what to do.
+fn not_a_workbook(bytes: &[u8], file: &str) -> ReadError {
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let looks = match text.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'[' | b'{') => {
+            "it looks like JSON: name it .json (or .ndjson) or pass --input-format json"
+        }
+        Some(_) if std::str::from_utf8(&text[..text.len().min(4096)]).is_ok() => {
+            "it looks like text (CSV?): name it .csv or pass --input-format csv"
+        }
+        _ => "export the contacts from HubSpot as XLSX again",
+    };
+    ReadError::Invalid {
+        file: file.into(),
+        place: "start of file".into(),
+        what: format!("read as XLSX, but it is not an XLSX workbook (not a zip archive); {looks}"),
+    }
+}
+
+/// Whether `text` is written as a number cell: a number whose shortest
+/// text is `text` itself (no leading zero, `+`, exponent or trailing
+/// zero that a number cell would lose) and that Excel holds exactly (15
+/// significant digits at most). Anything else, a long id included, is a
+/// text cell, so that every cell reads back as the text written.
+fn as_number(text: &str) -> Option<f64> {
+    let digits = text.bytes().filter(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 15 {
+        return None;
+    }
+    let n: f64 = text.parse().ok()?;
+    (n.is_finite() && n.to_string() == text).then_some(n)
+}
+
+/// Write an export as an XLSX workbook of one sheet: the sheet read (or
+/// "Sheet1"), its header and column order, new columns after the file's.
+/// The document's creation time is fixed, so the same export gives the
+/// same bytes.
+pub fn write_with(export: &Export, opts: WriteOptions, out: &mut dyn Write) -> io::Result<()> {
+    let layout = layout_of(export);
+    let mut book = Workbook::new();
+    let epoch = ExcelDateTime::from_ymd(2000, 1, 1).map_err(xlsx_error)?;
+    book.set_properties(&DocProperties::new().set_creation_datetime(&epoch));
+    let sheet = book.add_worksheet();
+    sheet
+        .set_name(layout.sheet.as_deref().unwrap_or(DEFAULT_SHEET))
+        .map_err(xlsx_error)?;
+    let put = |sheet: &mut rust_xlsxwriter::Worksheet, row: u32, col: u16, text: &str| {
+        let sanitized;
+        let text = if opts.sanitize_formulas && super::formula::is_formula(text) {
+            sanitized = format!("'{text}");
+            sanitized.as_str()
+        } else {
+            text
+        };
+        match as_number(text) {
+            Some(n) => sheet.write_number(row, col, n).map(|_| ()),
+            None if text.is_empty() => Ok(()),
+            None => sheet.write_string(row, col, text).map(|_| ()),
+        }
+        .map_err(xlsx_error)
+    };
+    for (col, h) in layout.headers.iter().enumerate() {
+        put(sheet, 0, col_index(col)?, h)?;
+    }
+    let mut cells = Vec::with_capacity(layout.columns.len());
+    for (i, c) in export.contacts.iter().enumerate() {
+        let row = u32::try_from(i + 1).map_err(|_| too_big("rows"))?;
+        row_cells(&layout, c, &mut cells);
+        for (col, cell) in cells.iter().enumerate() {
+            put(sheet, row, col_index(col)?, cell)?;
+        }
+    }
+    let bytes = book.save_to_buffer().map_err(xlsx_error)?;
+    out.write_all(&bytes)
+}
+
+fn col_index(col: usize) -> io::Result<u16> {
+    u16::try_from(col).map_err(|_| too_big("columns"))
+}
+
+fn too_big(what: &str) -> io::Error {
+    io::Error::other(format!(
+        "the export has more {what} than an XLSX sheet holds; write it as CSV (-o FILE.csv)"
+    ))
+}
+
+fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> io::Error {
+    match e {
+        rust_xlsxwriter::XlsxError::RowColumnLimitError => too_big("rows or columns"),
+        other => io::Error::other(format!("cannot write the XLSX workbook: {other}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_read_as_the_text_written() {
+        assert_eq!(cell_text(&Data::Float(101.0)), "101");
+        assert_eq!(
+            cell_text(&Data::Float(9007199254740991.0)),
+            "9007199254740991"
+        );
+        assert_eq!(cell_text(&Data::Float(2.5)), "2.5");
+        assert_eq!(cell_text(&Data::Int(-7)), "-7");
+        assert_eq!(cell_text(&Data::Bool(true)), "true");
+        assert_eq!(
+            cell_text(&Data::String("0035e00000AbCdE".into())),
+            "0035e00000AbCdE"
+        );
+        assert_eq!(cell_text(&Data::Empty), "");
+    }
+
+    #[test]
+    fn only_exact_numbers_become_number_cells() {
+        assert_eq!(as_number("101"), Some(101.0));
+        assert_eq!(as_number("-2.5"), Some(-2.5));
+        for text in [
+            "0101",
+            "+1",
+            "1.0",
+            "1e5",
+            "12345678901234567890",
+            "",
+            "NaN",
+            "inf",
+            "1 2",
+        ] {
+            assert_eq!(as_number(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn excel_dates_read_as_hubspot_writes_dates() {
+        let t = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap();
+        assert_eq!(date_text(t("2024-03-15 00:00:00")), "2024-03-15");
+        assert_eq!(date_text(t("2024-03-15 14:30:00")), "2024-03-15 14:30");
+        assert_eq!(date_text(t("2024-03-15 14:30:05")), "2024-03-15 14:30:05");
+    }
+
+    #[test]
+    fn a_workbook_round_trips_its_cells_sheet_and_bytes() {
+        let csv = "Record ID,Email,Notes,Count\n101,a@x.com,\"two\nlines, \"\"quoted\"\"\",3\n102,,0123,\n";
+        let mut export = super::super::csv::read(csv.as_bytes(), "t.csv").unwrap();
+        let crate::model::Layout::Csv(l) = &mut export.layout else {
+            unreachable!()
+        };
+        l.sheet = Some("Contacts export".into());
+        let mut first = Vec::new();
+        write_with(&export, WriteOptions::default(), &mut first).unwrap();
+        let (text, sheet) = to_csv(&first, "t.xlsx").unwrap();
+        assert_eq!(sheet, "Contacts export");
+        assert_eq!(String::from_utf8(text).unwrap(), csv);
+        let mut again = Vec::new();
+        write_with(&export, WriteOptions::default(), &mut again).unwrap();
+        assert_eq!(first, again, "the same export gives the same bytes");
+    }
+
+    #[test]
+    fn text_given_as_xlsx_says_what_it_looks_like() {
+        let e = to_csv(b"Record ID,Email\n1,a@x.com\n", "t.xlsx").unwrap_err();
+        assert!(e.to_string().contains("name it .csv"), "{e}");
+        let e = to_csv(b"  [{\"id\": \"1\"}]", "t.xlsx").unwrap_err();
+        assert!(e.to_string().contains("looks like JSON"), "{e}");
+    }
+}
