@@ -35,3 +35,4 @@ mod streams;
 mod structure;
 mod terminal;
 mod unmerge;
+mod xlsx;
