@@ -22,8 +22,10 @@ pub const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const DEFAULT_SHEET: &str = "Sheet1";
 
 /// The workbook `bytes` as CSV text (comma-separated, quoted where needed,
-/// LF) of its first sheet's used cells, and that sheet's name. Rows with
-/// no cell are left out, as CSV's blank lines are.
+/// LF) of its first sheet, and that sheet's name. The sheet is read a cell
+/// at a time (never held as a grid): its first row with text is the
+/// header, whose first and last cells fix the columns; rows with no text
+/// are left out, as CSV's blank lines are.
 pub(crate) fn to_csv(bytes: &[u8], file: &str) -> Result<(Vec<u8>, String), ReadError> {
     if !bytes.starts_with(ZIP_MAGIC) {
         return Err(not_a_workbook(bytes, file));
@@ -43,29 +45,103 @@ pub(crate) fn to_csv(bytes: &[u8], file: &str) -> Result<(Vec<u8>, String), Read
             "the workbook has no sheet; export the contacts again".into()
         ));
     };
-    let range = book.worksheet_range(&sheet).map_err(|e| {
+    let mut cells = book.worksheet_cells_reader(&sheet).map_err(|e| {
         bad(format!(
             "cannot read sheet {sheet:?} ({e}); open it in a spreadsheet and save it as .xlsx again"
         ))
     })?;
     let mut out = Vec::with_capacity(bytes.len() * 2);
-    let mut w = ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::Any(b'\n'))
-        .from_writer(&mut out);
-    let mut cells: Vec<Cow<'_, str>> = Vec::with_capacity(range.width());
-    for row in range.rows() {
-        if row.iter().all(|c| matches!(c, Data::Empty)) {
-            continue;
+    let mut rows = Rows {
+        w: ::csv::WriterBuilder::new()
+            .terminator(::csv::Terminator::Any(b'\n'))
+            .from_writer(&mut out),
+        columns: None,
+        row: None,
+        cells: Vec::new(),
+        file,
+    };
+    loop {
+        let cell = cells.next_cell().map_err(|e| {
+            bad(format!(
+                "cannot read sheet {sheet:?} ({e}); open it in a spreadsheet and save it as .xlsx again"
+            ))
+        })?;
+        let Some(cell) = cell else { break };
+        let (row, col) = cell.get_position();
+        if rows.row != Some(row) {
+            rows.flush()?;
+            rows.row = Some(row);
         }
-        cells.clear();
-        cells.extend(row.iter().map(cell_text));
-        w.write_record(cells.iter().map(|c| c.as_bytes()))
-            .map_err(|e| bad(format!("cannot hold the sheet's cells: {e}")))?;
+        let data = Data::from(cell.get_value().clone());
+        let text = cell_text(&data);
+        if !text.is_empty() {
+            rows.cells.push((col, text.into_owned()));
+        }
     }
-    w.flush()
-        .map_err(|e| bad(format!("cannot hold the sheet's cells: {e}")))?;
-    drop(w);
+    rows.flush()?;
+    drop(rows);
     Ok((out, sheet))
+}
+
+/// The sheet's rows as they are read, written as CSV rows: the cells
+/// are given one at a time, a row's in column order.
+struct Rows<'o, 'f> {
+    w: ::csv::Writer<&'o mut Vec<u8>>,
+    /// The header's columns: the first and how many (from its first and
+    /// last cell), once the header row is read.
+    columns: Option<(u32, usize)>,
+    /// The row being read (from 0), and its cells that hold text.
+    row: Option<u32>,
+    cells: Vec<(u32, String)>,
+    file: &'f str,
+}
+
+impl Rows<'_, '_> {
+    /// Write the row read, in the header's columns; a row with no text
+    /// is left out, as CSV's blank lines are.
+    fn flush(&mut self) -> Result<(), ReadError> {
+        let (Some(row), Some(last)) = (self.row, self.cells.last()) else {
+            return Ok(());
+        };
+        let (first, width) = *self.columns.get_or_insert_with(|| {
+            let first = self.cells[0].0;
+            (first, (last.0 - first) as usize + 1)
+        });
+        let mut line = vec![""; width];
+        for (col, text) in &self.cells {
+            match col.checked_sub(first).filter(|&k| (k as usize) < width) {
+                Some(k) => line[k as usize] = text,
+                None => {
+                    return Err(ReadError::Invalid {
+                        file: self.file.into(),
+                        place: format!("row {}, column {}", row + 1, column_name(*col)),
+                        what: format!(
+                            "the cell {text:?} is outside the header's columns; give it a header or move it into a column that has one"
+                        ),
+                    })
+                }
+            }
+        }
+        self.w.write_record(&line).map_err(|e| ReadError::Invalid {
+            file: self.file.into(),
+            place: format!("row {}", row + 1),
+            what: format!("cannot hold the sheet's cells: {e}"),
+        })?;
+        self.cells.clear();
+        Ok(())
+    }
+}
+
+/// A column's letters as a spreadsheet names it (0 is A, 26 is AA).
+fn column_name(col: u32) -> String {
+    let mut n = col as u64 + 1;
+    let mut name = Vec::new();
+    while n > 0 {
+        name.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
+    }
+    name.reverse();
+    String::from_utf8(name).expect("letters")
 }
 
 /// A cell as the text HubSpot wrote: numbers without a needless `.0`
@@ -257,6 +333,54 @@ mod tests {
         let mut again = Vec::new();
         write_with(&export, WriteOptions::default(), &mut again).unwrap();
         assert_eq!(first, again, "the same export gives the same bytes");
+    }
+
+    /// A workbook of one sheet with `cells` (row, column, text).
+    fn book(cells: &[(u32, u16, &str)]) -> Vec<u8> {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        for &(row, col, text) in cells {
+            sheet.write_string(row, col, text).unwrap();
+        }
+        book.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn the_first_row_with_text_fixes_the_columns() {
+        // The header at B2:C2, a blank row, a row with a gap.
+        let bytes = book(&[
+            (1, 1, "Record ID"),
+            (1, 2, "Email"),
+            (2, 1, "1"),
+            (4, 2, "b@x.com"),
+        ]);
+        let (text, sheet) = to_csv(&bytes, "t.xlsx").unwrap();
+        assert_eq!(sheet, "Sheet1");
+        assert_eq!(
+            String::from_utf8(text).unwrap(),
+            "Record ID,Email\n1,\n,b@x.com\n"
+        );
+        let bytes = book(&[
+            (0, 0, "Record ID"),
+            (0, 1, "Email"),
+            (1, 0, "1"),
+            (1, 3, "stray"),
+        ]);
+        let e = to_csv(&bytes, "t.xlsx").unwrap_err().to_string();
+        assert!(e.contains("row 2, column D"), "{e}");
+        assert!(
+            e.contains("\"stray\" is outside the header's columns"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn columns_are_named_as_spreadsheets_name_them() {
+        assert_eq!(column_name(0), "A");
+        assert_eq!(column_name(25), "Z");
+        assert_eq!(column_name(26), "AA");
+        assert_eq!(column_name(701), "ZZ");
+        assert_eq!(column_name(702), "AAA");
     }
 
     #[test]
