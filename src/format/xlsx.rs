@@ -218,7 +218,8 @@ pub fn write_with(export: &Export, opts: WriteOptions, out: &mut dyn Write) -> i
     let mut book = Workbook::new();
     let epoch = ExcelDateTime::from_ymd(2000, 1, 1).map_err(xlsx_error)?;
     book.set_properties(&DocProperties::new().set_creation_datetime(&epoch));
-    let sheet = book.add_worksheet();
+    // Rows go to a temporary file as they are written, not held.
+    let sheet = book.add_worksheet_with_constant_memory();
     sheet
         .set_name(layout.sheet.as_deref().unwrap_or(DEFAULT_SHEET))
         .map_err(xlsx_error)?;
