@@ -102,11 +102,11 @@ _contact__merge() {
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json ndjson csv xlsx" -- "${cur}"))
                     return 0
                     ;;
                 --output-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json ndjson csv xlsx" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -156,7 +156,7 @@ _contact__merge() {
                     return 0
                     ;;
                 --output-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json ndjson csv xlsx" -- "${cur}"))
                     return 0
                     ;;
                 --format)
@@ -168,7 +168,7 @@ _contact__merge() {
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json ndjson csv xlsx" -- "${cur}"))
                     return 0
                     ;;
                 --date-order)
@@ -206,7 +206,7 @@ _contact__merge() {
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json ndjson csv xlsx" -- "${cur}"))
                     return 0
                     ;;
                 --date-order)
@@ -270,7 +270,7 @@ _contact__merge() {
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json ndjson csv xlsx" -- "${cur}"))
                     return 0
                     ;;
                 --date-order)
@@ -332,7 +332,7 @@ _contact__merge() {
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json ndjson csv xlsx" -- "${cur}"))
                     return 0
                     ;;
                 --date-order)
@@ -554,7 +554,7 @@ _contact__merge() {
                     return 0
                     ;;
                 --output-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json ndjson csv xlsx" -- "${cur}"))
                     return 0
                     ;;
                 --format)
@@ -562,7 +562,7 @@ _contact__merge() {
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json ndjson csv xlsx" -- "${cur}"))
                     return 0
                     ;;
                 --date-order)
@@ -596,7 +596,7 @@ _contact__merge() {
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json ndjson csv xlsx" -- "${cur}"))
                     return 0
                     ;;
                 --date-order)
@@ -642,7 +642,7 @@ _contact__merge() {
                     return 0
                     ;;
                 --output-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json ndjson csv xlsx" -- "${cur}"))
                     return 0
                     ;;
                 --format)
@@ -650,7 +650,7 @@ _contact__merge() {
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json ndjson csv xlsx" -- "${cur}"))
                     return 0
                     ;;
                 --date-order)

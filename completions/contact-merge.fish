@@ -32,10 +32,12 @@ json\t''"
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -l merge-time -r
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -l input-format -r -f -a "json\t''
 ndjson\t''
-csv\t''"
+csv\t''
+xlsx\t''"
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -l output-format -r -f -a "json\t''
 ndjson\t''
-csv\t''"
+csv\t''
+xlsx\t''"
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -s h -l help -d 'Print help'
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -s V -l version -d 'Print version'
@@ -56,10 +58,8 @@ always\t''
 never\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l input-format -d 'Format of the input file (default: from its extension)' -r -f -a "json\t''
 ndjson\t''
-csv\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l date-order -d 'Order of slashed dates such as 03/04/2024 when no date in the file has a day over 12 to decide (dmy: day first, mdy: month first)' -r -f -a "dmy\t''
-mdy\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l properties -d 'The portal\'s property definitions (the JSON of HubSpot\'s GET /crm/v3/properties/contacts): labels in the portal\'s language, custom properties\' types, option labels' -r -F
+csv\t''
+xlsx\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l all -d 'Also list empty properties'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -s h -l help -d 'Print help'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l lifecycle-order -d 'Custom lifecycle stage order, lowest first (labels or internal values), or @FILE listing them' -r
@@ -70,10 +70,8 @@ always\t''
 never\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l input-format -d 'Format of the input file (default: from its extension)' -r -f -a "json\t''
 ndjson\t''
-csv\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l date-order -d 'Order of slashed dates such as 03/04/2024 when no date in the file has a day over 12 to decide (dmy: day first, mdy: month first)' -r -f -a "dmy\t''
-mdy\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l properties -d 'The portal\'s property definitions (the JSON of HubSpot\'s GET /crm/v3/properties/contacts): labels in the portal\'s language, custom properties\' types, option labels' -r -F
+csv\t''
+xlsx\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l strict -d 'Warnings (cells a spreadsheet would run as formulas) count as problems: exit 1 when any is found'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -s h -l help -d 'Print help'
@@ -89,10 +87,8 @@ always\t''
 never\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l input-format -d 'Format of the input file (default: from its extension)' -r -f -a "json\t''
 ndjson\t''
-csv\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l date-order -d 'Order of slashed dates such as 03/04/2024 when no date in the file has a day over 12 to decide (dmy: day first, mdy: month first)' -r -f -a "dmy\t''
-mdy\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l properties -d 'The portal\'s property definitions (the JSON of HubSpot\'s GET /crm/v3/properties/contacts): labels in the portal\'s language, custom properties\' types, option labels' -r -F
+csv\t''
+xlsx\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l all -d 'Show every property, not only those that differ'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l enroll-on-merge -d 'Mark the primary\'s workflows as seeing the merged contact as newly changed (HubSpot\'s "enroll on merge" setting)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
@@ -106,15 +102,14 @@ complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l me
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -s o -l output -d 'The output file (`-` for stdout); its extension names the format, else the input\'s format is kept' -r -F
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l output-format -d 'Format of the output file (default: from -o\'s extension, else the input\'s)' -r -f -a "json\t''
 ndjson\t''
-csv\t''"
+csv\t''
+xlsx\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l format -d 'Output for people (table) or scripts (json) [default: table]' -r -f -a "table\t''
 json\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l input-format -d 'Format of the input file (default: from its extension)' -r -f -a "json\t''
 ndjson\t''
-csv\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l date-order -d 'Order of slashed dates such as 03/04/2024 when no date in the file has a day over 12 to decide (dmy: day first, mdy: month first)' -r -f -a "dmy\t''
-mdy\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l properties -d 'The portal\'s property definitions (the JSON of HubSpot\'s GET /crm/v3/properties/contacts): labels in the portal\'s language, custom properties\' types, option labels' -r -F
+csv\t''
+xlsx\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l enroll-on-merge -d 'Mark the primary\'s workflows as seeing the merged contact as newly changed (HubSpot\'s "enroll on merge" setting)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l in-place -d 'Replace the input file (atomically)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l sanitize-formulas -d 'In CSV output, put a `\'` before every cell that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR; plain numbers and phone numbers such as -5 or +1 555 0100 are left as they are). Without it, cells are written exactly as read'
@@ -130,7 +125,8 @@ complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l me
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -s o -l output -d 'The output file (`-` for stdout); its extension names the format, else the input\'s format is kept' -r -F
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l output-format -d 'Format of the output file (default: from -o\'s extension, else the input\'s)' -r -f -a "json\t''
 ndjson\t''
-csv\t''"
+csv\t''
+xlsx\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l format -d 'Output for people (table) or scripts (json) [default: table]' -r -f -a "table\t''
 json\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l color -d 'When to colour tables [default: auto]' -r -f -a "auto\t''
@@ -138,10 +134,8 @@ always\t''
 never\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l input-format -d 'Format of the input file (default: from its extension)' -r -f -a "json\t''
 ndjson\t''
-csv\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l date-order -d 'Order of slashed dates such as 03/04/2024 when no date in the file has a day over 12 to decide (dmy: day first, mdy: month first)' -r -f -a "dmy\t''
-mdy\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l properties -d 'The portal\'s property definitions (the JSON of HubSpot\'s GET /crm/v3/properties/contacts): labels in the portal\'s language, custom properties\' types, option labels' -r -F
+csv\t''
+xlsx\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l keep-going -d 'Apply the good pairs, report the bad ones, exit 3 when any was skipped (default: any bad pair means nothing is written, exit 1)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l enroll-on-merge -d 'Mark the primary\'s workflows as seeing the merged contact as newly changed (HubSpot\'s "enroll on merge" setting)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l in-place -d 'Replace the input file (atomically)'
@@ -154,15 +148,14 @@ complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l 
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -s o -l output -d 'The output file (`-` for stdout); its extension names the format, else the input\'s format is kept' -r -F
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l output-format -d 'Format of the output file (default: from -o\'s extension, else the input\'s)' -r -f -a "json\t''
 ndjson\t''
-csv\t''"
+csv\t''
+xlsx\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l format -d 'Output for people (table) or scripts (json) [default: table]' -r -f -a "table\t''
 json\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l input-format -d 'Format of the input file (default: from its extension)' -r -f -a "json\t''
 ndjson\t''
-csv\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l date-order -d 'Order of slashed dates such as 03/04/2024 when no date in the file has a day over 12 to decide (dmy: day first, mdy: month first)' -r -f -a "dmy\t''
-mdy\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l properties -d 'The portal\'s property definitions (the JSON of HubSpot\'s GET /crm/v3/properties/contacts): labels in the portal\'s language, custom properties\' types, option labels' -r -F
+csv\t''
+xlsx\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l in-place -d 'Replace the input file (atomically)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l sanitize-formulas -d 'In CSV output, put a `\'` before every cell that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR; plain numbers and phone numbers such as -5 or +1 555 0100 are left as they are). Without it, cells are written exactly as read'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
@@ -182,10 +175,8 @@ always\t''
 never\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l input-format -d 'Format of the input file (default: from its extension)' -r -f -a "json\t''
 ndjson\t''
-csv\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l date-order -d 'Order of slashed dates such as 03/04/2024 when no date in the file has a day over 12 to decide (dmy: day first, mdy: month first)' -r -f -a "dmy\t''
-mdy\t''"
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l properties -d 'The portal\'s property definitions (the JSON of HubSpot\'s GET /crm/v3/properties/contacts): labels in the portal\'s language, custom properties\' types, option labels' -r -F
+csv\t''
+xlsx\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -s h -l help -d 'Print help'

@@ -628,6 +628,8 @@ pub fn csv_layout() -> CsvLayout {
         crlf: false,
         quote_all: false,
         labels: true,
+        delimiter: b',',
+        sheet: None,
     }
 }
 

@@ -299,6 +299,13 @@ pub struct CsvLayout {
     pub quote_all: bool,
     /// Headers are HubSpot labels (new columns are named by label too).
     pub labels: bool,
+    /// The byte between cells: `,`, `;` or tab (SPEC section 3), written
+    /// back as read.
+    pub delimiter: u8,
+    /// Read from an XLSX workbook: the name of its first sheet (the
+    /// workbook is read as CSV of that sheet's cells and written back as
+    /// XLSX).
+    pub sheet: Option<String>,
 }
 
 /// How a JSON document's text is laid out, beyond `pretty`, so that

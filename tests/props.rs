@@ -1283,6 +1283,7 @@ fn the_generator_makes_the_interesting_cases() {
             Format::Json => seen.json += 1,
             Format::Ndjson => seen.ndjson += 1,
             Format::Csv => seen.csv += 1,
+            Format::Xlsx => unreachable!("scenarios are text"),
         }
         seen.results_form += usize::from(
             sc.export.contains("\"results\": [{") || sc.export.contains("\"results\":[{"),

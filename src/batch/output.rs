@@ -75,7 +75,7 @@ impl Target {
 /// export has no columns for (history, timeline, lists, ...), with how many
 /// contacts have them. Empty for other formats.
 pub fn lost_in_csv(export: &Export, format: Format) -> Vec<(String, usize)> {
-    if format != Format::Csv {
+    if !matches!(format, Format::Csv | Format::Xlsx) {
         return Vec::new();
     }
     let mut lost: Vec<(String, usize)> = Vec::new();
@@ -142,9 +142,10 @@ pub fn save(
 /// The warning that `--sanitize-formulas` changes nothing in this output:
 /// only CSV is opened in spreadsheets (and so sanitised).
 pub fn sanitize_unused(target: &Target) -> Option<String> {
-    (target.sanitize_formulas && target.format != Format::Csv).then(|| {
+    let sheet = matches!(target.format, Format::Csv | Format::Xlsx);
+    (target.sanitize_formulas && !sheet).then(|| {
         format!(
-            "--sanitize-formulas changes only CSV output; {} is written as {}, unchanged",
+            "--sanitize-formulas changes only CSV and XLSX output; {} is written as {}, unchanged",
             target.describe(),
             format!("{:?}", target.format).to_lowercase()
         )

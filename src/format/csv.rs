@@ -52,6 +52,7 @@ pub(crate) fn layout_for(
     bom: bool,
     crlf: bool,
     quote_all: bool,
+    delimiter: u8,
     file: &str,
 ) -> Result<CsvLayout, ReadError> {
     let invalid = |what: String| ReadError::Invalid {
@@ -96,7 +97,22 @@ pub(crate) fn layout_for(
         crlf,
         quote_all,
         labels,
+        delimiter,
+        sheet: None,
     })
+}
+
+/// A header that cannot be read, in a text that starts as JSON does:
+/// JSON given as CSV, said so.
+pub(crate) fn header_error(e: ReadError, text: &[u8], file: &str) -> ReadError {
+    match text.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'[' | b'{') => ReadError::Invalid {
+            file: file.into(),
+            place: "start of file".into(),
+            what: "read as CSV, but it looks like JSON (it starts with `[` or `{`); name it .json (or .ndjson for one contact a line) or pass --input-format json".into(),
+        },
+        _ => e,
+    }
 }
 
 pub(crate) fn contact_from_row<'r>(
@@ -268,26 +284,34 @@ pub(crate) struct HeaderStyle {
     pub crlf: bool,
     /// Every header is quoted.
     all_quoted: bool,
+    /// The byte between cells.
+    pub delimiter: u8,
 }
 
 impl HeaderStyle {
-    /// The style of the text (after any BOM) that starts with `bytes`.
-    pub(crate) fn of(bytes: &[u8]) -> Self {
-        let (all_quoted, crlf) = header_style(bytes);
-        HeaderStyle { crlf, all_quoted }
+    /// The style of the text (after any BOM) that starts with `bytes`;
+    /// `delimiter` as given, else sniffed from the header row.
+    pub(crate) fn of(bytes: &[u8], delimiter: Option<u8>) -> Self {
+        let delimiter = delimiter.unwrap_or_else(|| super::delimiter::sniff(bytes));
+        let (all_quoted, crlf) = header_style(bytes, delimiter);
+        HeaderStyle {
+            crlf,
+            all_quoted,
+            delimiter,
+        }
     }
 
     /// Quoted throughout: every header is quoted though one need not be.
     /// A header row that quotes only what needs it reads as quoting only
     /// where needed, which writes it back the same.
     pub(crate) fn quote_all(&self, headers: &[String]) -> bool {
-        self.all_quoted && !headers.iter().all(|h| needs_quotes(h))
+        self.all_quoted && !headers.iter().all(|h| needs_quotes(h, self.delimiter))
     }
 }
 
 /// How the header row (the first non-blank line) is written: whether
 /// every field is quoted, and whether it ends with CRLF.
-fn header_style(bytes: &[u8]) -> (bool, bool) {
+fn header_style(bytes: &[u8], delimiter: u8) -> (bool, bool) {
     let start = bytes
         .iter()
         .position(|&b| b != b'\r' && b != b'\n')
@@ -310,7 +334,7 @@ fn header_style(bytes: &[u8]) -> (bool, bool) {
             match b {
                 b'"' if field_start => in_quotes = true,
                 b'\r' | b'\n' => break,
-                b',' => {
+                d if d == delimiter => {
                     all_quoted &= !field_start;
                     field_start = true;
                     i += 1;
@@ -328,8 +352,8 @@ fn header_style(bytes: &[u8]) -> (bool, bool) {
 
 /// Whether the csv writer quotes a field even when quoting only where
 /// needed.
-fn needs_quotes(field: &str) -> bool {
-    field.contains([',', '"', '\r', '\n'])
+fn needs_quotes(field: &str, delimiter: u8) -> bool {
+    field.contains(['"', '\r', '\n', char::from(delimiter)])
 }
 
 /// Write an export as CSV: in its own layout when it was read from CSV
@@ -346,10 +370,7 @@ pub fn write_with(
     opts: super::WriteOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let layout = match &export.layout {
-        Layout::Csv(l) => with_new_columns(l.clone(), &export.contacts),
-        _ => layout_from_contacts(&export.contacts),
-    };
+    let layout = layout_of(export);
     if layout.bom {
         out.write_all(b"\xEF\xBB\xBF")?;
     }
@@ -379,19 +400,30 @@ pub fn write_with(
     w.flush()
 }
 
+/// The columns an export is written in: its own layout when it was read
+/// from CSV or XLSX (new properties as new columns at the end), else
+/// internal names as headers.
+pub(crate) fn layout_of(export: &Export) -> CsvLayout {
+    match &export.layout {
+        Layout::Csv(l) => with_new_columns(l.clone(), &export.contacts),
+        _ => layout_from_contacts(&export.contacts),
+    }
+}
+
 /// A CSV writer in the layout's style: its line ending and quoting.
 pub(crate) fn writer_for(layout: &CsvLayout) -> ::csv::WriterBuilder {
     let mut b = ::csv::WriterBuilder::new();
-    b.terminator(if layout.crlf {
-        ::csv::Terminator::CRLF
-    } else {
-        ::csv::Terminator::Any(b'\n')
-    })
-    .quote_style(if layout.quote_all {
-        ::csv::QuoteStyle::Always
-    } else {
-        ::csv::QuoteStyle::Necessary
-    });
+    b.delimiter(layout.delimiter)
+        .terminator(if layout.crlf {
+            ::csv::Terminator::CRLF
+        } else {
+            ::csv::Terminator::Any(b'\n')
+        })
+        .quote_style(if layout.quote_all {
+            ::csv::QuoteStyle::Always
+        } else {
+            ::csv::QuoteStyle::Necessary
+        });
     b
 }
 
@@ -498,6 +530,8 @@ fn layout_from_contacts(contacts: &[Contact]) -> CsvLayout {
         crlf: false,
         quote_all: false,
         labels: false,
+        delimiter: b',',
+        sheet: None,
     };
     with_new_columns(base, contacts)
 }
@@ -539,6 +573,9 @@ mod tests {
             b"\xEF\xBB\xBFhs_object_id,email\r\n1,a@x.com\r\n",
             b"\"Record ID\",\"Email\"\n\"1\",\"a@x.com\"\n",
             b"Record ID,Associated Company IDs,Name\n1,4;5,\"D\xC3\xBCrer, Albrecht\"\n",
+            b"\xEF\xBB\xBFRecord ID;Associated Company IDs;Name\r\n1;\"4;5\";D\xC3\xBCrer, Albrecht\r\n",
+            b"Record ID\tEmail\tNotes\n1\ta@x.com\t\"tab\there\"\n2\t\t\n",
+            b"\"Record ID\";\"Email\"\n\"1\";\"a@x.com\"\n",
         ] {
             assert_eq!(
                 String::from_utf8_lossy(&roundtrip(text)),

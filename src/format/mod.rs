@@ -1,7 +1,9 @@
-//! Reading and writing exports: JSON (HubSpot API shape), JSON Lines and
-//! CSV (HubSpot export), chosen by extension or explicitly (SPEC section 3).
+//! Reading and writing exports: JSON (HubSpot API shape), JSON Lines, CSV
+//! and XLSX (HubSpot export), chosen by extension or explicitly (SPEC
+//! section 3).
 
 pub mod csv;
+pub mod delimiter;
 pub mod formula;
 pub mod json;
 pub mod ndjson;
@@ -10,6 +12,7 @@ pub mod records;
 mod v1;
 pub(crate) use v1::{record_merge as v1_merge_audit, shown_key, VID as V1_ID};
 pub mod value;
+pub mod xlsx;
 
 use std::io::{self, Read, Write};
 use std::path::Path;
@@ -26,6 +29,7 @@ pub enum Format {
     Json,
     Ndjson,
     Csv,
+    Xlsx,
 }
 
 impl Format {
@@ -36,6 +40,7 @@ impl Format {
             "json" => Some(Format::Json),
             "ndjson" | "jsonl" => Some(Format::Ndjson),
             "csv" => Some(Format::Csv),
+            "xlsx" => Some(Format::Xlsx),
             _ => None,
         }
     }
@@ -45,12 +50,16 @@ impl Format {
         match layout {
             Layout::Json { .. } => Format::Json,
             Layout::Ndjson => Format::Ndjson,
+            Layout::Csv(l) if l.sheet.is_some() => Format::Xlsx,
             Layout::Csv(_) => Format::Csv,
         }
     }
 
     /// Guess the format of data with no file name (stdin).
     pub fn sniff(bytes: &[u8]) -> Format {
+        if bytes.starts_with(xlsx::ZIP_MAGIC) {
+            return Format::Xlsx;
+        }
         let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         match text.iter().find(|b| !b.is_ascii_whitespace()) {
             Some(b'[') => Format::Json,
@@ -146,7 +155,7 @@ pub enum ReadError {
         line: u64,
         offset: u64,
     },
-    #[error("{file}: cannot tell the format from the file name; name it .json, .ndjson/.jsonl or .csv, or pass --input-format json|ndjson|csv")]
+    #[error("{file}: cannot tell the format from the file name; name it .json, .ndjson/.jsonl, .csv or .xlsx, or pass --input-format json|ndjson|csv|xlsx")]
     UnknownFormat { file: String },
     #[error("{file}: line {line}, column {column}: {what}")]
     Syntax {
@@ -394,7 +403,8 @@ pub fn write(export: &Export, format: Format, out: &mut dyn Write) -> io::Result
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WriteOptions {
     /// Neutralise cells a spreadsheet would run as formulas
-    /// ([`formula`]); CSV only (JSON is not opened in spreadsheets).
+    /// ([`formula`]); CSV and XLSX only (JSON is not opened in
+    /// spreadsheets).
     pub sanitize_formulas: bool,
 }
 
@@ -409,6 +419,7 @@ pub fn write_with(
         Format::Json => json::write(export, out),
         Format::Ndjson => ndjson::write(export, out),
         Format::Csv => csv::write_with(export, opts, out),
+        Format::Xlsx => xlsx::write_with(export, opts, out),
     }
 }
 

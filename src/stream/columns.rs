@@ -117,6 +117,8 @@ pub(super) struct Moving<'f> {
     pub(super) from: &'f [usize],
     /// The file quotes every cell (an empty one too).
     pub(super) quote_all: bool,
+    /// The byte between cells.
+    pub(super) delimiter: u8,
 }
 
 impl Moving<'_> {
@@ -128,13 +130,14 @@ impl Moving<'_> {
         cells: &mut Vec<std::ops::Range<usize>>,
         out: &mut Vec<u8>,
     ) {
-        let (base, grown) = match cell_start(row, self.base_len) {
+        let d = self.delimiter;
+        let (base, grown) = match cell_start(row, self.base_len, d) {
             Some(at) => (&row[..at - 1], &row[at..]),
             None => (row, &b""[..]),
         };
         out.extend_from_slice(base);
         if self.cols > self.base_len {
-            encoded_cells(grown, cells);
+            encoded_cells(grown, d, cells);
         } else {
             cells.clear();
         }
@@ -145,7 +148,7 @@ impl Moving<'_> {
         );
         let empty: &[u8] = if self.quote_all { b"\"\"" } else { b"" };
         for &at in self.from {
-            out.push(b',');
+            out.push(d);
             match cells.get(at - self.base_len) {
                 Some(cell) => out.extend_from_slice(&grown[cell.clone()]),
                 None => out.extend_from_slice(empty),
@@ -154,13 +157,13 @@ impl Moving<'_> {
     }
 }
 
-/// The places of the commas between the cells of an encoded CSV row: those
-/// outside quotes (a doubled quote inside a quoted cell closes and opens
-/// again).
-pub(super) fn separators(row: &[u8]) -> impl Iterator<Item = usize> + '_ {
+/// The places of the delimiters between the cells of an encoded CSV row:
+/// those outside quotes (a doubled quote inside a quoted cell closes and
+/// opens again).
+pub(super) fn separators(row: &[u8], delimiter: u8) -> impl Iterator<Item = usize> + '_ {
     let (mut quoted, mut from) = (false, 0);
     std::iter::from_fn(move || {
-        while let Some(k) = memchr::memchr2(b',', b'"', &row[from..]) {
+        while let Some(k) = memchr::memchr2(delimiter, b'"', &row[from..]) {
             let at = from + k;
             from = at + 1;
             if row[at] == b'"' {
@@ -175,23 +178,25 @@ pub(super) fn separators(row: &[u8]) -> impl Iterator<Item = usize> + '_ {
 
 /// Where cell `n` (from 0) of an encoded CSV row starts, if it has one
 /// after the first.
-pub(super) fn cell_start(row: &[u8], n: usize) -> Option<usize> {
-    separators(row).nth(n.checked_sub(1)?).map(|at| at + 1)
+pub(super) fn cell_start(row: &[u8], n: usize, delimiter: u8) -> Option<usize> {
+    separators(row, delimiter)
+        .nth(n.checked_sub(1)?)
+        .map(|at| at + 1)
 }
 
 /// Cell `n` (from 0) of a CSV row the reader checked, its quotes
 /// undone; empty when the row has none.
-pub(super) fn cell(row: &[u8], n: usize) -> std::borrow::Cow<'_, str> {
+pub(super) fn cell(row: &[u8], n: usize, delimiter: u8) -> std::borrow::Cow<'_, str> {
     let start = match n {
         0 => 0,
-        _ => match cell_start(row, n) {
+        _ => match cell_start(row, n, delimiter) {
             Some(at) => at,
             None => return "".into(),
         },
     };
     let rest = &row[start..];
     // The row comes without its line break.
-    let end = separators(rest).next().unwrap_or(rest.len());
+    let end = separators(rest, delimiter).next().unwrap_or(rest.len());
     let text = String::from_utf8_lossy(&rest[..end]);
     match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
         Some(inner) => inner.replace("\"\"", "\"").into(),
@@ -200,10 +205,10 @@ pub(super) fn cell(row: &[u8], n: usize) -> std::borrow::Cow<'_, str> {
 }
 
 /// Where the cells of an encoded CSV row are, as encoded.
-pub(super) fn encoded_cells(row: &[u8], cells: &mut Vec<std::ops::Range<usize>>) {
+pub(super) fn encoded_cells(row: &[u8], delimiter: u8, cells: &mut Vec<std::ops::Range<usize>>) {
     cells.clear();
     let mut start = 0;
-    for at in separators(row) {
+    for at in separators(row, delimiter) {
         cells.push(start..at);
         start = at + 1;
     }
@@ -220,14 +225,15 @@ mod tests {
     #[test]
     fn moved_rows_are_the_rows_encoded_in_their_new_order() {
         let cells: [&[u8]; 6] = [b"7", b"a,b", b"say \"hi\", \"\"", b"two\nlines", b"", b"x"];
-        for quote_all in [false, true] {
+        for (quote_all, delimiter) in [(false, b','), (true, b','), (false, b';'), (true, b'\t')] {
             let layout = CsvLayout {
                 quote_all,
+                delimiter,
                 ..crate::gen::csv_layout()
             };
             let row = encode_record(&layout, cells);
             let mut spans = Vec::new();
-            encoded_cells(&row, &mut spans);
+            encoded_cells(&row, delimiter, &mut spans);
             assert_eq!(spans.len(), cells.len(), "{row:?}");
             // Three of the file's columns, then grown ones in another order,
             // one the row was encoded without.
@@ -237,6 +243,7 @@ mod tests {
                 base_len: 3,
                 from: &from,
                 quote_all,
+                delimiter,
             };
             let mut moved = b"before".to_vec();
             moving.row(&row, &mut spans, &mut moved);
@@ -255,8 +262,11 @@ mod tests {
     #[test]
     fn cells_are_read_with_their_quotes_undone() {
         let row = br#"7,"a,b","say ""hi""",,"1;2""#;
-        let cells: Vec<String> = (0..6).map(|n| cell(row, n).into_owned()).collect();
+        let cells: Vec<String> = (0..6).map(|n| cell(row, n, b',').into_owned()).collect();
         assert_eq!(cells, ["7", "a,b", "say \"hi\"", "", "1;2", ""]);
-        assert_eq!(cell(b"1", 0), "1");
+        assert_eq!(cell(b"1", 0, b','), "1");
+        let row = br#"7;"a;b";x,y;"1;2""#;
+        let cells: Vec<String> = (0..5).map(|n| cell(row, n, b';').into_owned()).collect();
+        assert_eq!(cells, ["7", "a;b", "x,y", "1;2", ""]);
     }
 }

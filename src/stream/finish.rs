@@ -68,6 +68,7 @@ impl Finished {
                     base_len: *base_len,
                     from,
                     quote_all: self.layout.as_ref().is_some_and(|l| l.quote_all),
+                    delimiter: self.layout.as_ref().map_or(b',', |l| l.delimiter),
                 };
                 moving.row(&self.row_bytes[at..at + len], cells, out);
             }

@@ -65,8 +65,8 @@ struct Pass<'w, 'p, 'e> {
     /// Where each record starts, and (JSON) ends.
     starts: Vec<u64>,
     ends: Vec<u64>,
-    /// CSV: the column of `hs_merged_object_ids`.
-    merged_col: Option<usize>,
+    /// CSV: the column of `hs_merged_object_ids`, and the delimiter.
+    merged_col: Option<(usize, u8)>,
     /// JSON: finds the `hs_merged_object_ids` key (or v1's
     /// `merged-vids`) in a record's bytes.
     merged_key: Finder<'static>,
@@ -89,6 +89,7 @@ impl<'w, 'p, 'e> Pass<'w, 'p, 'e> {
             l.columns
                 .iter()
                 .position(|c| *c == Column::Property(MERGED_IDS.into()))
+                .map(|col| (col, l.delimiter))
         });
         if let Some(feed) = early.as_deref_mut() {
             match csv {
@@ -158,7 +159,7 @@ impl<'w, 'p, 'e> Pass<'w, 'p, 'e> {
     /// The record's `hs_merged_object_ids`, when it has one.
     fn merged_ids<'r>(&self, r: &'r Record<'_>) -> Result<Cow<'r, str>, ReadError> {
         match self.merged_col {
-            Some(col) => Ok(cell(r.raw(), col)),
+            Some((col, delimiter)) => Ok(cell(r.raw(), col, delimiter)),
             None if self.format != Format::Csv
                 && (self.merged_key.find(r.raw()).is_some()
                     || self.merged_vids.find(r.raw()).is_some()) =>
@@ -186,7 +187,8 @@ impl<'w, 'p, 'e> Pass<'w, 'p, 'e> {
                 })
                 .collect(),
             Format::Ndjson => self.starts.iter().copied().zip(self.ends).collect(),
-            Format::Csv => (0..self.starts.len())
+            // XLSX is never streamed (`can_stream`); its records are CSV's.
+            Format::Csv | Format::Xlsx => (0..self.starts.len())
                 .map(|i| {
                     let end = self.starts.get(i + 1).copied().unwrap_or(file_len);
                     (self.starts[i], end)

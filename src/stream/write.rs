@@ -56,11 +56,13 @@ pub(super) fn write_result(
         .collect();
     actions.sort_unstable();
     let pad = finished.new_columns.len();
-    // An empty cell with the comma before it, as the writer encodes it.
-    let empty: &[u8] = match &finished.layout {
-        Some(l) if l.quote_all => b",\"\"",
-        _ => b",",
+    // An empty cell with the delimiter before it, as the writer encodes it.
+    let empty: Vec<u8> = match &finished.layout {
+        Some(l) if l.quote_all => vec![l.delimiter, b'"', b'"'],
+        Some(l) => vec![l.delimiter],
+        None => vec![b','],
     };
+    let empty = empty.as_slice();
     let rewrite = Rewrite {
         finished,
         empty,

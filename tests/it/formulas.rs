@@ -239,7 +239,7 @@ fn sanitize_formulas_says_when_the_output_is_not_csv() {
             .unwrap();
         assert!(out.status.success(), "{}", stderr(&out));
         assert!(
-            stderr(&out).contains("--sanitize-formulas changes only CSV output"),
+            stderr(&out).contains("--sanitize-formulas changes only CSV and XLSX output"),
             "streamed {streamed}: {}",
             stderr(&out)
         );

@@ -8,7 +8,7 @@ use std::io::Read;
 
 use super::input::Input;
 use super::{io_error, Found};
-use crate::format::csv::{contact_from_row, layout_for, CsvLayout, HeaderStyle};
+use crate::format::csv::{contact_from_row, header_error, layout_for, CsvLayout, HeaderStyle};
 use crate::format::{Place, ReadError};
 use crate::model::Contact;
 
@@ -35,7 +35,7 @@ enum Split {
 }
 
 /// Split the row that starts at `b[0]` into its cells' ranges.
-fn split(b: &[u8], eof: bool, cells: &mut Vec<(usize, usize)>) -> Split {
+fn split(b: &[u8], eof: bool, delimiter: u8, cells: &mut Vec<(usize, usize)>) -> Split {
     cells.clear();
     let mut i = 0;
     let mut newlines = 0;
@@ -61,11 +61,11 @@ fn split(b: &[u8], eof: bool, cells: &mut Vec<(usize, usize)>) -> Split {
                 }
             }
         }
-        match memchr::memchr3(b',', b'\r', b'\n', &b[i..]) {
+        match memchr::memchr3(delimiter, b'\r', b'\n', &b[i..]) {
             Some(k) => {
                 i += k;
                 cells.push((start, i));
-                if b[i] != b',' {
+                if b[i] != delimiter {
                     return Split::Row { end: i, newlines };
                 }
                 i += 1;
@@ -132,11 +132,21 @@ impl Csv {
                 crlf: false,
                 quote_all: false,
                 labels: false,
+                delimiter: b',',
+                sheet: None,
             },
             pos: text_start,
             line: 1,
             cells: Vec::new(),
         };
+        csv.layout.delimiter = header_delimiter(input, text_start, file)?;
+        // The text's first byte, which tells JSON given as CSV.
+        let lead = input
+            .from(text_start)
+            .iter()
+            .copied()
+            .find(|b| !b.is_ascii_whitespace())
+            .unwrap_or(b' ');
         let Some((range, line)) = csv.row(input, 0, file)? else {
             return Err(ReadError::Empty { file: file.into() });
         };
@@ -148,14 +158,24 @@ impl Csv {
             .collect();
         // The line ending after the header row.
         input.want(range.end, 2, 0).map_err(io_error(file))?;
-        let style = HeaderStyle::of(input.from(text_start));
+        let delimiter = csv.layout.delimiter;
+        let style = HeaderStyle::of(input.from(text_start), Some(delimiter));
         let quote_all = style.quote_all(&headers);
-        match layout_for(headers, text_start > 0, style.crlf, quote_all, file) {
+        match layout_for(
+            headers,
+            text_start > 0,
+            style.crlf,
+            quote_all,
+            delimiter,
+            file,
+        ) {
             Ok(layout) => {
                 csv.layout = layout;
                 Ok(csv)
             }
-            Err(e) => Err(csv.drain(input, file).unwrap_or(e)),
+            Err(e) => Err(csv
+                .drain(input, file)
+                .unwrap_or_else(|| header_error(e, &[lead], file))),
         }
     }
 
@@ -202,7 +222,7 @@ impl Csv {
                 }
                 continue;
             }
-            match split(&rest[blank..], input.eof, &mut self.cells) {
+            match split(&rest[blank..], input.eof, self.layout.delimiter, &mut self.cells) {
                 Split::More => {
                     input.more(keep.min(self.pos)).map_err(io_error(file))?;
                 }
@@ -269,6 +289,31 @@ impl Csv {
     }
 }
 
+/// The delimiter of the header row: read until the row's end is in the
+/// input (a line break outside quotes, or the end of the file), then
+/// sniffed.
+fn header_delimiter<R: Read>(
+    input: &mut Input<R>,
+    text_start: u64,
+    file: &str,
+) -> Result<u8, ReadError> {
+    loop {
+        let text = input.from(text_start);
+        let start = text
+            .iter()
+            .position(|&b| b != b'\r' && b != b'\n')
+            .unwrap_or(text.len());
+        let mut quoted = false;
+        let ended = text[start..].iter().any(|&b| {
+            quoted ^= b == b'"';
+            !quoted && (b == b'\n' || b == b'\r')
+        });
+        if ended || !input.more(0).map_err(io_error(file))? {
+            return Ok(crate::format::delimiter::sniff(input.from(text_start)));
+        }
+    }
+}
+
 fn no_id(layout: &CsvLayout, line: u64, file: &str) -> ReadError {
     ReadError::Invalid {
         file: file.into(),
@@ -301,7 +346,7 @@ pub(crate) fn contact(
 ) -> Result<Contact, ReadError> {
     let text = utf8(raw, 0, line, file)?;
     let mut spans = Vec::with_capacity(layout.columns.len());
-    split(raw, true, &mut spans);
+    split(raw, true, layout.delimiter, &mut spans);
     let cells = cells(text, &spans);
     contact_from_row(layout, cells.iter().map(|c| c.as_ref()), line, file)
 }

@@ -3,6 +3,8 @@
 
 use std::io::{self, Read};
 
+use crate::format::ReadError;
+
 /// How much is read at a time.
 const CHUNK: usize = 1 << 20;
 
@@ -38,6 +40,25 @@ impl<R: Read> Input<R> {
             lines: 0,
             last_nl: None,
         }
+    }
+
+    /// Read the whole source, an XLSX workbook, and hold the CSV text
+    /// of its first sheet in its place ([`crate::format::xlsx::to_csv`]);
+    /// gives the sheet's name. Places are then offsets in that text.
+    pub(crate) fn load_workbook(&mut self, file: &str) -> Result<String, ReadError> {
+        let mut bytes = Vec::new();
+        self.src
+            .read_to_end(&mut bytes)
+            .map_err(|err| ReadError::Io {
+                file: file.into(),
+                err,
+            })?;
+        let (text, sheet) = crate::format::xlsx::to_csv(&bytes, file)?;
+        self.len = text.len();
+        self.buf = text;
+        self.base = 0;
+        self.eof = true;
+        Ok(sheet)
     }
 
     /// The offset just past the bytes held.

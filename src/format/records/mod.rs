@@ -147,7 +147,14 @@ impl<R: Read> Reader<R> {
             file: file.into(),
             err,
         };
-        input.want(0, 3, 0).map_err(io)?;
+        let sheet = match format {
+            Format::Xlsx => Some(input.load_workbook(file)?),
+            _ => None,
+        };
+        input.want(0, 4, 0).map_err(io)?;
+        if sheet.is_none() && input.from(0).starts_with(crate::format::xlsx::ZIP_MAGIC) {
+            return Err(looks_like_xlsx(format, file));
+        }
         let text_start = if input.from(0).starts_with(b"\xEF\xBB\xBF") {
             3
         } else {
@@ -168,7 +175,11 @@ impl<R: Read> Reader<R> {
             }
         }
         let state = match format {
-            Format::Csv => State::Csv(csv::Csv::open(&mut input, text_start, file)?),
+            Format::Csv | Format::Xlsx => {
+                let mut csv = csv::Csv::open(&mut input, text_start, file)?;
+                csv.layout.sheet = sheet;
+                State::Csv(csv)
+            }
             Format::Ndjson => State::Lines(lines::Lines::new(text_start)),
             Format::Json => State::Doc(Box::new(doc::Doc::new(text_start))),
         };
@@ -387,6 +398,27 @@ pub(crate) fn csv_cell(raw: &str) -> Cow<'_, str> {
 }
 
 /// `Io` for the file.
+/// A zip archive (an XLSX workbook) given as another format.
+fn looks_like_xlsx(format: Format, file: &str) -> ReadError {
+    ReadError::Invalid {
+        file: file.into(),
+        place: "start of file".into(),
+        what: format!(
+            "read as {}, but it is a zip archive, which is what an XLSX workbook is; name it .xlsx or pass --input-format xlsx",
+            format_name(format)
+        ),
+    }
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Json => "JSON",
+        Format::Ndjson => "JSON Lines",
+        Format::Csv => "CSV",
+        Format::Xlsx => "XLSX",
+    }
+}
+
 pub(crate) fn io_error(file: &str) -> impl Fn(std::io::Error) -> ReadError + '_ {
     move |err| ReadError::Io {
         file: file.into(),

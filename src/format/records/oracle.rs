@@ -216,9 +216,10 @@ pub(crate) fn csv_each(
         .iter()
         .map(str::to_string)
         .collect();
-    let style = HeaderStyle::of(text.as_bytes());
+    let style = HeaderStyle::of(text.as_bytes(), Some(b','));
     let quote_all = style.quote_all(&headers);
-    let layout = layout_for(headers, bom, style.crlf, quote_all, file)?;
+    let layout = layout_for(headers, bom, style.crlf, quote_all, b',', file)
+        .map_err(|e| crate::format::csv::header_error(e, text.as_bytes(), file))?;
     let mut record = ::csv::StringRecord::new();
     loop {
         match rdr.read_record(&mut record) {

@@ -411,6 +411,7 @@ fn grown_columns_no_row_needs_are_left_out() {
         false,
         false,
         false,
+        b',',
         "s.csv",
     )
     .unwrap();
