@@ -426,6 +426,52 @@ mod tests {
     }
 
     #[test]
+    fn phone_company_and_text_levels() {
+        let f = ["phone", "company", "jobtitle"];
+        let lv = |a: [&str; 3], b: [&str; 3]| {
+            let pa: Vec<(&str, &str)> = f
+                .iter()
+                .copied()
+                .zip(a)
+                .filter(|x| !x.1.is_empty())
+                .collect();
+            let pb: Vec<(&str, &str)> = f
+                .iter()
+                .copied()
+                .zip(b)
+                .filter(|x| !x.1.is_empty())
+                .collect();
+            levels(&pa, &pb, &f)
+                .iter()
+                .map(|x| x.1)
+                .collect::<Vec<u8>>()
+        };
+        assert_eq!(
+            levels(&[], &[], &f).iter().map(|x| x.0).collect::<Vec<_>>(),
+            [Comp::Phone, Comp::Company, Comp::Text(0)]
+        );
+        let same = lv(
+            ["(617) 555-0101", "Globex Ltd", "CTO"],
+            ["+1 617 555 0101", "globex", "cto"],
+        );
+        assert_eq!(same, [1, 1, 1], "formats, legal forms and case ignored");
+        let close = lv(
+            ["617 555 0101", "Initech Systems", "Marketing Manager"],
+            ["617 555 0199", "Initech Sytems", "Marketing Manger"],
+        );
+        assert_eq!(close, [2, 2, 2], "last two digits; a typo");
+        let different = lv(
+            ["617 555 0101", "Globex", "CTO"],
+            ["212 555 0123", "Umbrella", "Buyer"],
+        );
+        assert_eq!(different, [3, 3, 3]);
+        assert_eq!(
+            lv(["", "Globex", ""], ["617 555 0101", "", "CTO"]),
+            [0, 0, 0]
+        );
+    }
+
+    #[test]
     fn name_levels() {
         let f = ["firstname", "lastname"];
         let lv = |a: (&str, &str), b: (&str, &str)| {
