@@ -9,6 +9,8 @@
 #   ARGS="--threshold 0.95" bench/dupes.sh
 #   FIELDS="email,phone,firstname,lastname,company,zip,city" bench/dupes.sh
 #   RUNS=3 bench/dupes.sh               # time and memory: the median run
+#   GEN_ARGS="--households 0.1 --namesakes 0.05 --moved 0.2" SIZES=100000 bench/dupes.sh
+#                                       # the generator's hard cases
 #
 # The generator holds the whole export in memory: 1M contacts need about
 # 16 GB while the data is made (once; later runs reuse it).
@@ -20,6 +22,7 @@ SEED="${SEED:-42}"
 ARGS="${ARGS:-}"
 FIELDS="${FIELDS:-}"
 RUNS="${RUNS:-1}"
+GEN_ARGS="${GEN_ARGS:-}"
 
 cargo build --release --quiet --bin contact-merge --example gen --example dupes_eval
 BIN=target/release/contact-merge
@@ -29,9 +32,10 @@ echo
 echo "| contacts | input | time | peak memory | candidate pairs | pairs found | precision | recall | F1 |"
 echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for n in $SIZES; do
-    dir="$DATA/$n-seed$SEED"
+    dir="$DATA/$n-seed$SEED$(echo "$GEN_ARGS" | tr -c 'a-z0-9.\n' '_')"
     if [ ! -s "$dir/contacts.csv" ] || [ ! -s "$dir/truth.csv" ]; then
-        target/release/examples/gen --contacts "$n" --seed "$SEED" --formats csv --out "$dir" >&2
+        # shellcheck disable=SC2086
+        target/release/examples/gen --contacts "$n" --seed "$SEED" --formats csv $GEN_ARGS --out "$dir" >&2
     fi
     extra=()
     [ -n "$FIELDS" ] && extra+=(--fields "$FIELDS")

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use clap::Parser;
 use contact_merge::format::{self, Format};
-use contact_merge::gen::{generate, into_csv_form, plan_csv, GenOptions};
+use contact_merge::gen::{generate_with, into_csv_form, plan_csv, GenOptions, HardCases};
 use contact_merge::model::Export;
 
 #[derive(Parser)]
@@ -27,6 +27,14 @@ struct Args {
     /// Output folder (created).
     #[arg(long)]
     out: PathBuf,
+    /// Hard cases (0 to 0.5 each, default none): new people living with
+    /// an earlier one, sharing an earlier one's name, duplicates who moved.
+    #[arg(long, default_value_t = 0.0)]
+    households: f64,
+    #[arg(long, default_value_t = 0.0)]
+    namesakes: f64,
+    #[arg(long, default_value_t = 0.0)]
+    moved: f64,
     /// Formats to write (default all).
     #[arg(long, value_enum, value_delimiter = ',')]
     formats: Vec<Format>,
@@ -41,11 +49,19 @@ fn write(export: &Export, f: Format, path: &std::path::Path) -> anyhow::Result<(
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     std::fs::create_dir_all(&args.out)?;
-    let g = generate(&GenOptions {
-        contacts: args.contacts,
-        duplicate_rate: args.duplicate_rate,
-        seed: args.seed,
-    });
+    let hard = HardCases {
+        household: args.households,
+        namesake: args.namesakes,
+        moved: args.moved,
+    };
+    let g = generate_with(
+        &GenOptions {
+            contacts: args.contacts,
+            duplicate_rate: args.duplicate_rate,
+            seed: args.seed,
+        },
+        hard,
+    );
     let formats = if args.formats.is_empty() {
         vec![Format::Csv, Format::Json, Format::Ndjson]
     } else {

@@ -411,8 +411,30 @@ fn duplicate_of(rng: &mut Rng, p: &Person, n: usize) -> Person {
 const DAY: Millis = 86_400_000;
 const START: Millis = 1_577_836_800_000; // 2020-01-01
 
+mod hard;
+pub use hard::HardCases;
+
+/// A new person, or (as `hard` says) one living with an earlier person
+/// or sharing their name; a duplicate that moved is made here too.
+fn hard_person(rng: &mut Rng, people: &[(Person, Millis)], hard: HardCases, i: usize) -> Person {
+    let j = i - 1 - rng.below(i.min(5000) as u64) as usize;
+    let x = rng.below(1_000_000) as f64 / 1e6;
+    if x < hard.household {
+        hard::household_of(rng, &people[j].0, i)
+    } else if x < hard.household + hard.namesake {
+        hard::namesake_of(rng, &people[j].0, i)
+    } else {
+        new_person(rng, i)
+    }
+}
+
 /// Generate an export and its true duplicate pairs.
 pub fn generate(opts: &GenOptions) -> Generated {
+    generate_with(opts, HardCases::default())
+}
+
+/// [`generate`] with hard cases: households, namesakes, moves.
+pub fn generate_with(opts: &GenOptions, hard: HardCases) -> Generated {
     let mut rng = Rng::new(opts.seed);
     let n = opts.contacts;
     let rate = opts.duplicate_rate.clamp(0.0, 0.5);
@@ -430,7 +452,14 @@ pub fn generate(opts: &GenOptions) -> Generated {
             j
         });
         let person = match dup_of {
-            Some(j) => duplicate_of(&mut rng, &people[j].0, i),
+            Some(j) => {
+                let mut d = duplicate_of(&mut rng, &people[j].0, i);
+                if hard.moved > 0.0 && rng.chance(hard.moved) {
+                    hard::move_away(&mut rng, &mut d);
+                }
+                d
+            }
+            None if hard.any() && i > 10 => hard_person(&mut rng, &people, hard, i),
             None => new_person(&mut rng, i),
         };
         let created = match dup_of {

@@ -20,9 +20,41 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     if args.max_block < 2 {
         return Err(UsageError("--max-block must be at least 2".into()).into());
     }
+    let records = read_records(args, given.as_deref(), ctx)?;
+    warn_about_fields(&records, args, ctx);
+    let opts = dupes::Options {
+        threshold: args.threshold,
+        primary: args.primary,
+        blocking: dupes::block::Options {
+            max_block: args.max_block,
+            ..Default::default()
+        },
+    };
+    if let Some(ids) = &args.explain {
+        show_explanation(&records, &opts, ids, args, ctx)?;
+        return Ok(Status::Ok);
+    }
+    let found = dupes::find(&records, &opts);
+    drop(records);
+    if std::env::var_os("CONTACT_MERGE_DEBUG_MODEL").is_some() {
+        eprint!("{}", found.model);
+    }
+    write_found(&found, args, ctx)?;
+    ctx.info(&summary(&found, args));
+    Ok(Status::Ok)
+}
+
+/// The file's live contacts as records, on the `given` fields or, without
+/// them, on the fields the first contacts show; archived ones are left out
+/// with a warning.
+fn read_records(
+    args: &DupesArgs,
+    given: Option<&[dupes::Field]>,
+    ctx: &mut Ctx,
+) -> anyhow::Result<Records> {
     // Without --fields, the fields come from the first contacts (headers
     // checked against content); they wait in `sample` until then.
-    let mut records: Option<Records> = given.as_deref().map(Records::new);
+    let mut records: Option<Records> = given.map(Records::new);
     let mut sample: Vec<crate::model::Contact> = Vec::new();
     let settle = |sample: &mut Vec<crate::model::Contact>| {
         let mut fields = dupes::detect::detect(sample);
@@ -64,6 +96,12 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             ),
         );
     }
+    Ok(records)
+}
+
+/// Warnings about the fields: a `--fields` name no contact has, create
+/// dates that are not dates.
+fn warn_about_fields(records: &Records, args: &DupesArgs, ctx: &mut Ctx) {
     for (f, seen) in records.fields.iter().zip(&records.seen) {
         if *seen == 0 && args.fields.is_some() {
             ctx.warn("field-empty", &format!(
@@ -85,38 +123,38 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             ),
         );
     }
-    let opts = dupes::Options {
-        threshold: args.threshold,
-        primary: args.primary,
-        blocking: dupes::block::Options {
-            max_block: args.max_block,
-            ..Default::default()
-        },
-    };
-    if let Some(ids) = &args.explain {
-        let e = dupes::explain(&records, &opts, &ids[0], &ids[1]).map_err(|e| {
-            anyhow::anyhow!(
-                "{}: {e}; give two ids of the file's live contacts",
-                args.file.display()
-            )
-        })?;
-        match ctx.global.format {
-            OutputFormat::Json => {
-                serde_json::to_writer_pretty(&mut *ctx.out, &e)?;
-                writeln!(ctx.out)?;
-            }
-            OutputFormat::Table => {
-                let t = render_explanation(&e, &ids[0], &ids[1], ctx.color);
-                ctx.print_table(&t)?;
-            }
+}
+
+/// `--explain ID ID`: each comparison's part in the pair's score.
+fn show_explanation(
+    records: &Records,
+    opts: &dupes::Options,
+    ids: &[String],
+    args: &DupesArgs,
+    ctx: &mut Ctx,
+) -> anyhow::Result<()> {
+    let e = dupes::explain(records, opts, &ids[0], &ids[1]).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: {e}; give two ids of the file's live contacts",
+            args.file.display()
+        )
+    })?;
+    match ctx.global.format {
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut *ctx.out, &e)?;
+            writeln!(ctx.out)?;
         }
-        return Ok(Status::Ok);
+        OutputFormat::Table => {
+            let t = render_explanation(&e, &ids[0], &ids[1], ctx.color);
+            ctx.print_table(&t)?;
+        }
     }
-    let found = dupes::find(&records, &opts);
-    drop(records);
-    if std::env::var_os("CONTACT_MERGE_DEBUG_MODEL").is_some() {
-        eprint!("{}", found.model);
-    }
+    Ok(())
+}
+
+/// The pairs found: to `-o` (a plan file, or `-` for CSV on stdout), else
+/// as a table or JSON on stdout.
+fn write_found(found: &Found, args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<()> {
     match args.output.as_deref() {
         None => match ctx.global.format {
             OutputFormat::Json => {
@@ -140,8 +178,7 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             .with_context(|| format!("cannot write {}", p.display()))?
         }
     }
-    ctx.info(&summary(&found, args));
-    Ok(Status::Ok)
+    Ok(())
 }
 
 /// The plan file: JSON when its name ends in `.json`, else CSV.
@@ -175,7 +212,7 @@ pub fn render(pairs: &[DupPair], color: bool) -> table::Table {
 /// The waterfall: the prior, each comparison's bits, the "another person"
 /// correction, the total and the probability.
 pub fn render_explanation(
-    e: &dupes::model::Explanation,
+    e: &dupes::explain::Explanation,
     a: &str,
     b: &str,
     color: bool,

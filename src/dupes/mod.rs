@@ -14,9 +14,13 @@
 
 pub mod block;
 pub mod cluster;
+pub mod compare;
 pub mod detect;
+pub mod explain;
 pub mod model;
 pub mod normalize;
+pub mod parallel;
+pub mod phone;
 pub mod record;
 pub mod score;
 
@@ -216,7 +220,7 @@ pub fn find(rs: &Records, opts: &Options) -> Found {
     let (model, patterns) = model::Model::fit_patterns(rs, &pairs);
     let threshold = opts.threshold;
     // Score the pairs part by part, each pair with its pattern.
-    let scored = model::par_ranges(pairs.len(), |range| {
+    let scored = parallel::par_ranges(pairs.len(), |range| {
         patterns[range.clone()]
             .iter()
             .zip(&pairs[range])
@@ -300,7 +304,7 @@ fn plan_clusters(
                 .iter()
                 .map(|r| r.text(&rs.text_fields))
                 .collect();
-            reasons.extend(model::more_reasons(rs, p, s));
+            reasons.extend(explain::more_reasons(rs, p, s));
             if !direct {
                 if let Some(&(_, via)) = best.get(&m) {
                     reasons.insert(0, format!("via {}", rs.records[via as usize].id));
@@ -333,7 +337,7 @@ pub fn explain(
     opts: &Options,
     a: &str,
     b: &str,
-) -> Result<model::Explanation, String> {
+) -> Result<explain::Explanation, String> {
     let find_id = |id: &str| {
         rs.records
             .iter()
@@ -396,9 +400,10 @@ mod tests {
         find(&rs, opts)
     }
 
-    #[test]
-    fn finds_clusters_and_plans_primary_to_each_member() {
-        let contacts = [
+    /// Ann Lee three times (one email, one phone apart), Bob and Robert Ray
+    /// with one phone, Cy Doe once.
+    fn six_contacts() -> Vec<Contact> {
+        vec![
             contact(
                 "1",
                 &[
@@ -452,7 +457,12 @@ mod tests {
                     ("email", "cy@z.com"),
                 ],
             ),
-        ];
+        ]
+    }
+
+    #[test]
+    fn finds_clusters_and_plans_primary_to_each_member() {
+        let contacts = six_contacts();
         let f = found(&contacts, &Options::default());
         assert_eq!(f.clusters, 2);
         assert_eq!(f.contacts, 6);

@@ -6,7 +6,8 @@
 
 use std::collections::HashMap;
 
-use super::normalize::{self, Phone};
+use super::normalize;
+use super::phone::{self, Phone};
 use super::{Field, FieldKind};
 use crate::model::{split_multi, Contact};
 
@@ -231,86 +232,39 @@ impl Records {
             }
             match f.kind {
                 FieldKind::Email => {
-                    let mut add = |raw: &str| {
-                        for part in split_multi(raw) {
-                            if let Some(e) = normalize::email(part).map(normalize::canonical_email)
-                            {
-                                if !emails.iter().any(|x| **x == *e) {
-                                    emails.push(e.into());
-                                }
-                            }
-                        }
-                    };
                     if let Some(v) = value {
-                        add(v);
+                        add_emails(&mut emails, v);
                     }
                     // The primary email brings the additional ones along.
                     if f.name == "email" {
                         if let Some(v) = c.prop(crate::hubspot::property::ADDITIONAL_EMAILS) {
-                            add(v);
+                            add_emails(&mut emails, v);
                         }
                     }
                 }
                 FieldKind::Phone => {
-                    if let Some(p) = value.and_then(|v| normalize::phone(v, country)) {
+                    if let Some(p) = value.and_then(|v| phone::phone(v, country)) {
                         if !phones.iter().any(|x| x.same(&p) && x.country == p.country) {
                             phones.push(p);
                         }
                     }
                 }
-                FieldKind::FirstName => {
-                    if let Some(v) = value {
-                        r.first = self.symbols.first_name(v);
-                    }
-                }
-                FieldKind::LastName => {
-                    if let Some(v) = value {
-                        r.last = self.symbols.intern(&normalize::fold(v));
-                    }
-                }
-                FieldKind::Company => {
-                    if let Some(v) = value {
-                        r.company = self.symbols.intern(&normalize::company(v));
-                    }
-                }
-                FieldKind::Zip => {
-                    if let Some(v) = value {
-                        r.zip = self.symbols.intern(&normalize::zip(v));
-                    }
-                }
-                FieldKind::City => {
-                    if let Some(v) = value {
-                        r.city = self.symbols.intern(&normalize::fold(v));
-                    }
-                }
-                FieldKind::State => {
-                    if let Some(v) = value {
-                        r.state = self.symbols.intern(&normalize::fold(v));
-                    }
-                }
                 FieldKind::Address => {
-                    if let Some(v) = value {
-                        let v = normalize::fold(v);
-                        if !v.is_empty() {
-                            if !address.is_empty() {
-                                address.push(' ');
-                            }
-                            address.push_str(&v);
+                    let v = value.map(normalize::fold).unwrap_or_default();
+                    if !v.is_empty() {
+                        if !address.is_empty() {
+                            address.push(' ');
                         }
-                    }
-                }
-                FieldKind::Dob => {
-                    if let Some(v) = value {
-                        r.dob = self.symbols.intern(&normalize::dob(v));
-                    }
-                }
-                FieldKind::IdNumber => {
-                    if let Some(v) = value {
-                        r.idnum = self.symbols.intern(&normalize::id_number(v));
+                        address.push_str(&v);
                     }
                 }
                 FieldKind::Text => {
                     texts.push(value.map_or(NONE, |v| self.symbols.intern(&normalize::fold(v))));
+                }
+                kind => {
+                    if let Some(v) = value {
+                        set_symbol(&mut self.symbols, &mut r, kind, v);
+                    }
                 }
             }
         }
@@ -318,6 +272,13 @@ impl Records {
         r.emails = emails.into();
         r.phones = phones.into();
         r.texts = texts.into();
+        self.join_name_group(&mut r);
+        self.records.push(r);
+    }
+
+    /// Put `r` in the group of its first-name key, last name and postal
+    /// code (or city), when it has all three.
+    fn join_name_group(&mut self, r: &mut Record) {
         let place = if r.zip != NONE {
             (true, r.zip)
         } else {
@@ -333,7 +294,32 @@ impl Records {
             self.group_sizes[g as usize] += 1;
             r.name_group = g;
         }
-        self.records.push(r);
+    }
+}
+
+/// Add the emails of a (possibly multi-valued) cell, normalised, once each.
+fn add_emails(emails: &mut Vec<Box<str>>, raw: &str) {
+    for part in split_multi(raw) {
+        if let Some(e) = normalize::email(part).map(normalize::canonical_email) {
+            if !emails.iter().any(|x| **x == *e) {
+                emails.push(e.into());
+            }
+        }
+    }
+}
+
+/// Set the one-value field of `r` that `kind` names to `v`, normalised.
+fn set_symbol(symbols: &mut Symbols, r: &mut Record, kind: FieldKind, v: &str) {
+    match kind {
+        FieldKind::FirstName => r.first = symbols.first_name(v),
+        FieldKind::LastName => r.last = symbols.intern(&normalize::fold(v)),
+        FieldKind::Company => r.company = symbols.intern(&normalize::company(v)),
+        FieldKind::Zip => r.zip = symbols.intern(&normalize::zip(v)),
+        FieldKind::City => r.city = symbols.intern(&normalize::fold(v)),
+        FieldKind::State => r.state = symbols.intern(&normalize::fold(v)),
+        FieldKind::Dob => r.dob = symbols.intern(&normalize::dob(v)),
+        FieldKind::IdNumber => r.idnum = symbols.intern(&normalize::id_number(v)),
+        FieldKind::Email | FieldKind::Phone | FieldKind::Address | FieldKind::Text => {}
     }
 }
 

@@ -22,7 +22,8 @@ use std::fmt;
 
 use strsim::{jaro_winkler, osa_distance};
 
-use super::normalize::{email_name, is_free_mail, is_role_email, Phone};
+use super::normalize::{email_name, is_free_mail, is_role_email};
+use super::phone::Phone;
 use super::record::{Record, Records, Sym, NONE};
 
 /// Namesakes in one place (same first and last name, same postal code or

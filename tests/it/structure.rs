@@ -9,7 +9,7 @@ const MAX_FN_LINES: usize = 80;
 
 /// Files still being reshaped elsewhere: neither rule is checked in them
 /// yet (paths under `src/`; a trailing `/` or `*` takes a whole prefix).
-const NOT_YET: &[&str] = &["dupes/", "cli/dupes.rs"];
+const NOT_YET: &[&str] = &[];
 
 /// Functions that are tables (one entry a line), by file and name: they
 /// may be as long as their table.
@@ -19,7 +19,12 @@ const TABLES: &[(&str, &str)] = &[(
 )];
 
 fn not_yet(rel: &str) -> bool {
-    NOT_YET.iter().any(|p| match p.strip_suffix('*') {
+    listed(NOT_YET, rel)
+}
+
+/// Whether `rel` is one of `list`'s paths or under one of its prefixes.
+fn listed(list: &[&str], rel: &str) -> bool {
+    list.iter().any(|p| match p.strip_suffix('*') {
         Some(prefix) => rel.starts_with(prefix),
         None if p.ends_with('/') => rel.starts_with(p),
         None => rel == *p,
@@ -125,6 +130,9 @@ fn the_counter_counts_from_fn_to_its_closing_brace() {
         long_fns(&text),
         vec![("long".to_string(), 5, MAX_FN_LINES + 4)]
     );
-    assert!(not_yet("dupes/score.rs") && not_yet("dupes/x.rs"));
-    assert!(!not_yet("cli/apply.rs") && !not_yet("checks.rs") && !not_yet("stream/scan.rs"));
+    let list = ["dupes/", "cli/dupes.rs", "stream/*"];
+    assert!(listed(&list, "dupes/score.rs") && listed(&list, "cli/dupes.rs"));
+    assert!(listed(&list, "stream/scan.rs"));
+    assert!(!listed(&list, "cli/apply.rs") && !listed(&list, "checks.rs"));
+    assert!(!listed(&list, "cli/dupes.rs.bak"));
 }

@@ -1,0 +1,530 @@
+//! Comparisons: how two records compare, field by field, as a *level*
+//! per comparison (missing / exact / close / weak / different). Fields that
+//! repeat each other are one comparison with joint levels (see
+//! [`super::model`]), and a pair's levels pack into one `u64` *pattern*.
+
+use strsim::{jaro_winkler, osa_distance};
+
+use super::normalize::{is_free_mail, is_role_email};
+use super::record::{Record, Records, Sym, NONE};
+use super::score::{compare_name, digits_agree, letters, one_edit, same_email_name, Likeness};
+use super::FieldKind;
+
+/// Two names this alike (Jaro–Winkler) that are not close are a weak
+/// agreement, not a difference.
+const WEAK_NAME: f32 = 0.8;
+
+/// Bits per level in a pattern; at most 16 comparisons.
+const BITS: u32 = 4;
+pub const MAX_COMPS: usize = 16;
+
+/// A comparison: one or several fields compared together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comp {
+    Email,
+    Phone,
+    Name,
+    Place,
+    Dob,
+    IdNumber,
+    Company,
+    /// A text field, by index into [`Records::text_fields`].
+    Text(u16),
+}
+
+impl Comp {
+    /// The level names; level 0 is always "missing" (no evidence).
+    pub fn levels(&self) -> &'static [&'static str] {
+        match self {
+            Comp::Email => &[
+                "missing",
+                "same",
+                "close",
+                "same role mailbox",
+                "numbered differently",
+                "colleague",
+                "different",
+            ],
+            Comp::Phone => &["missing", "same", "close", "different"],
+            Comp::Name => &[
+                "missing",
+                "same",
+                "nickname or swapped",
+                "close",
+                "last same, first weak",
+                "first same, last weak",
+                "last same, first differs",
+                "first same, last differs",
+                "both somewhat alike",
+                "different",
+            ],
+            Comp::Place => &[
+                "missing",
+                "same address",
+                "close address",
+                "same postal code",
+                "same city",
+                "close postal code",
+                "same state",
+                "different",
+            ],
+            Comp::Dob | Comp::IdNumber | Comp::Company | Comp::Text(_) => {
+                &["missing", "same", "close", "different"]
+            }
+        }
+    }
+
+    /// The name shown in explanations.
+    pub fn label(&self, rs: &Records) -> String {
+        match self {
+            Comp::Email => "email".into(),
+            Comp::Phone => "phone".into(),
+            Comp::Name => "name".into(),
+            Comp::Place => "place".into(),
+            Comp::Dob => "date of birth".into(),
+            Comp::IdNumber => "id number".into(),
+            Comp::Company => "company".into(),
+            Comp::Text(i) => rs.text_fields[*i as usize].clone(),
+        }
+    }
+
+    /// Starting chances of levels 1.. for the same person (M): the
+    /// pseudo-counts' shape, all a file too small to learn from gets.
+    pub(super) fn start(&self) -> &'static [f64] {
+        match self {
+            Comp::Email => &[0.70, 0.10, 0.02, 0.005, 0.005, 0.17],
+            Comp::Phone => &[0.75, 0.05, 0.20],
+            Comp::Name => &[0.70, 0.08, 0.10, 0.03, 0.03, 0.02, 0.02, 0.01, 0.01],
+            Comp::Place => &[0.60, 0.10, 0.10, 0.05, 0.03, 0.02, 0.10],
+            Comp::Dob | Comp::IdNumber => &[0.80, 0.12, 0.08],
+            Comp::Company | Comp::Text(_) => &[0.60, 0.10, 0.30],
+        }
+    }
+}
+
+/// The level whose m/u a level's may not exceed (see
+/// [`Model::cap_levels`]); the last level (different) has none.
+pub(super) fn parent_level(c: Comp, l: usize) -> Option<usize> {
+    let last = c.levels().len() - 1;
+    if l == 0 || l == 1 || l == last {
+        return None;
+    }
+    match c {
+        Comp::Name => Some(if l <= 3 { 1 } else { 3 }),
+        Comp::Place => match l {
+            2 => Some(1),
+            3 => None,
+            4 | 5 => Some(3),
+            _ => Some(4),
+        },
+        _ => Some(1),
+    }
+}
+
+/// Whether a level says the two differ: another mailbox (numbered or at
+/// the same organisation), a first or last name that differs, another
+/// place, and every comparison's last level.
+pub(super) fn disagrees(c: Comp, l: usize) -> bool {
+    let last = c.levels().len() - 1;
+    l == last
+        || match c {
+            Comp::Email => l == 4 || l == 5,
+            Comp::Name => l == 6 || l == 7,
+            _ => false,
+        }
+}
+
+/// The comparisons the fields of `rs` make, in a fixed order.
+pub fn comps(rs: &Records) -> Vec<Comp> {
+    let has = |k: FieldKind| rs.fields.iter().any(|f| f.kind == k);
+    let mut out = Vec::new();
+    if has(FieldKind::Email) {
+        out.push(Comp::Email);
+    }
+    if has(FieldKind::Phone) {
+        out.push(Comp::Phone);
+    }
+    if has(FieldKind::FirstName) || has(FieldKind::LastName) {
+        out.push(Comp::Name);
+    }
+    if [
+        FieldKind::Zip,
+        FieldKind::City,
+        FieldKind::State,
+        FieldKind::Address,
+    ]
+    .into_iter()
+    .any(has)
+    {
+        out.push(Comp::Place);
+    }
+    if has(FieldKind::Dob) {
+        out.push(Comp::Dob);
+    }
+    if has(FieldKind::IdNumber) {
+        out.push(Comp::IdNumber);
+    }
+    if has(FieldKind::Company) {
+        out.push(Comp::Company);
+    }
+    for i in 0..rs.text_fields.len() {
+        if out.len() < MAX_COMPS {
+            out.push(Comp::Text(i as u16));
+        }
+    }
+    out
+}
+
+fn close_text(rs: &Records, x: Sym, y: Sym) -> bool {
+    jaro_winkler(rs.symbols.str(x), rs.symbols.str(y)) >= 0.9
+}
+
+/// Level of a simple field: missing 0, same 1, close 2, different 3.
+fn simple(x: Sym, y: Sym, close: impl Fn() -> bool) -> u8 {
+    if x == NONE || y == NONE {
+        0
+    } else if x == y {
+        1
+    } else if close() {
+        2
+    } else {
+        3
+    }
+}
+
+fn email_level(a: &Record, b: &Record) -> u8 {
+    if a.emails.is_empty() || b.emails.is_empty() {
+        return 0;
+    }
+    if a.emails.iter().any(|e| b.emails.contains(e)) {
+        let person = a
+            .emails
+            .iter()
+            .any(|e| b.emails.contains(e) && !is_role_email(e));
+        return if person { 1 } else { 3 };
+    }
+    let (mut close, mut numbered, mut colleagues) = (false, false, false);
+    for x in a.emails.iter() {
+        let (lx, dx) = x.rsplit_once('@').unwrap_or((x, ""));
+        for y in b.emails.iter() {
+            let (ly, dy) = y.rsplit_once('@').unwrap_or((y, ""));
+            if dx == dy {
+                if one_edit(lx, ly) && digits_agree(lx, ly) {
+                    close = true;
+                } else if letters(lx).eq(letters(ly)) {
+                    numbered = true;
+                } else if !is_free_mail(dx) {
+                    colleagues = true;
+                }
+            } else if same_email_name(lx, ly) {
+                close = true;
+            }
+        }
+    }
+    if close {
+        2
+    } else if numbered {
+        4
+    } else if colleagues {
+        5
+    } else {
+        6
+    }
+}
+
+fn phone_level(a: &Record, b: &Record) -> u8 {
+    if a.phones.is_empty() || b.phones.is_empty() {
+        return 0;
+    }
+    let any = |f: &dyn Fn(&super::phone::Phone, &super::phone::Phone) -> bool| {
+        a.phones.iter().any(|x| b.phones.iter().any(|y| f(x, y)))
+    };
+    if any(&|x, y| x.same(y)) {
+        1
+    } else if any(&|x, y| x.similar(y)) {
+        2
+    } else {
+        3
+    }
+}
+
+fn name_level(rs: &Records, a: &Record, b: &Record) -> u8 {
+    if a.first != NONE
+        && a.last != NONE
+        && a.first != a.last
+        && a.first == b.last
+        && a.last == b.first
+    {
+        return 2;
+    }
+    // s: same, n: nickname, c: close, w: weak (part, initial), d: differs,
+    // m: missing.
+    let class = |l: Likeness| match l {
+        Likeness::Missing => b'm',
+        Likeness::Same => b's',
+        Likeness::Nickname => b'n',
+        Likeness::Close(_) => b'c',
+        Likeness::Part | Likeness::Initial => b'w',
+        // Alike but past a typo (Jaro–Winkler 0.8 or more: `taylah` /
+        // `talyaj`): weak, not different.
+        Likeness::Differs(s) if s >= WEAK_NAME => b'w',
+        Likeness::Differs(_) => b'd',
+    };
+    let f = class(compare_name(rs, a.first, b.first, true));
+    let l = class(compare_name(rs, a.last, b.last, false));
+    let good = |c: u8| matches!(c, b's' | b'n' | b'c');
+    match (f, l) {
+        (b'm', b'm') => 0,
+        (b's', b's') => 1,
+        (b'n', b's') => 2,
+        (f, l) if good(f) && (l == b's' || l == b'c') => 3,
+        (f, l) if (l == b's' || l == b'c') && (f == b'w' || f == b'm') => 4,
+        (f, l) if good(f) && (l == b'w' || l == b'm') => 5,
+        (b'd', l) if l == b's' || l == b'c' => 6,
+        (f, b'd') if good(f) => 7,
+        _ => {
+            let jw = |x: Sym, y: Sym| {
+                both(x, y) && jaro_winkler(rs.symbols.str(x), rs.symbols.str(y)) >= 0.8
+            };
+            if jw(a.first, b.first) && jw(a.last, b.last) {
+                8
+            } else {
+                9
+            }
+        }
+    }
+}
+
+pub(super) fn both(x: Sym, y: Sym) -> bool {
+    x != NONE && y != NONE
+}
+
+/// Every word of the shorter address in the longer, two words at least.
+fn address_part(x: &str, y: &str) -> bool {
+    let (s, l) = if x.len() <= y.len() { (x, y) } else { (y, x) };
+    s.split(' ').count() >= 2 && s.split(' ').all(|w| l.split(' ').any(|v| v == w))
+}
+
+fn place_level(rs: &Records, a: &Record, b: &Record) -> u8 {
+    let zip = both(a.zip, b.zip);
+    let city = both(a.city, b.city);
+    let state = both(a.state, b.state);
+    let addr = both(a.address, b.address);
+    if !(zip || city || state || addr) {
+        return 0;
+    }
+    // Another postal code and another city: not the same address,
+    // however the street reads.
+    let elsewhere = zip && a.zip != b.zip && city && a.city != b.city;
+    if addr && !elsewhere {
+        if a.address == b.address {
+            return 1;
+        }
+        let (x, y) = (rs.symbols.str(a.address), rs.symbols.str(b.address));
+        if jaro_winkler(x, y) >= 0.9 || address_part(x, y) {
+            return 2;
+        }
+    }
+    if zip && a.zip == b.zip {
+        3
+    } else if city
+        && (a.city == b.city
+            || jaro_winkler(rs.symbols.str(a.city), rs.symbols.str(b.city)) >= 0.92)
+    {
+        4
+    } else if zip && {
+        let (x, y) = (rs.symbols.str(a.zip), rs.symbols.str(b.zip));
+        x.len() == y.len() && osa_distance(x, y) <= 1
+    } {
+        5
+    } else if state && a.state == b.state {
+        6
+    } else {
+        7
+    }
+}
+
+fn dob_level(rs: &Records, a: &Record, b: &Record) -> u8 {
+    simple(a.dob, b.dob, || {
+        let (x, y) = (rs.symbols.str(a.dob), rs.symbols.str(b.dob));
+        // One digit off, two neighbours swapped, or day and month swapped.
+        osa_distance(x, y) <= 1
+            || (x.len() == 8
+                && y.len() == 8
+                && x[..4] == y[..4]
+                && x[4..6] == y[6..8]
+                && x[6..8] == y[4..6])
+    })
+}
+
+/// The level of each comparison for a pair, packed [`BITS`] bits each.
+pub fn pattern(rs: &Records, comps: &[Comp], a: &Record, b: &Record) -> u64 {
+    let mut p = 0u64;
+    for (n, c) in comps.iter().enumerate() {
+        let l = match c {
+            Comp::Email => email_level(a, b),
+            Comp::Phone => phone_level(a, b),
+            Comp::Name => name_level(rs, a, b),
+            Comp::Place => place_level(rs, a, b),
+            Comp::Dob => dob_level(rs, a, b),
+            Comp::IdNumber => simple(a.idnum, b.idnum, || {
+                osa_distance(rs.symbols.str(a.idnum), rs.symbols.str(b.idnum)) <= 1
+            }),
+            Comp::Company => simple(a.company, b.company, || {
+                close_text(rs, a.company, b.company)
+            }),
+            Comp::Text(i) => {
+                let (x, y) = (a.texts[*i as usize], b.texts[*i as usize]);
+                simple(x, y, || close_text(rs, x, y))
+            }
+        };
+        p |= (l as u64) << (BITS * n as u32);
+    }
+    p
+}
+
+/// The level of comparison `n` in a pattern.
+pub fn level(p: u64, n: usize) -> usize {
+    ((p >> (BITS * n as u32)) & ((1 << BITS) - 1)) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dupes::{Field, Records};
+    use crate::rules::testutil::contact;
+
+    fn levels(a: &[(&str, &str)], b: &[(&str, &str)], fields: &[&str]) -> Vec<(Comp, u8)> {
+        let fields: Vec<Field> = fields.iter().map(|f| Field::new(f)).collect();
+        let mut rs = Records::new(&fields);
+        rs.push(&contact("1", a));
+        rs.push(&contact("2", b));
+        let cs = comps(&rs);
+        let p = pattern(&rs, &cs, &rs.records[0], &rs.records[1]);
+        cs.iter()
+            .enumerate()
+            .map(|(n, c)| (*c, level(p, n) as u8))
+            .collect()
+    }
+
+    #[test]
+    fn email_levels_and_provider_rules() {
+        let f = ["email"];
+        let lv = |a, b| levels(&[("email", a)], &[("email", b)], &f)[0].1;
+        assert_eq!(lv("Jane.Doe+news@gmail.com", "janedoe@googlemail.com"), 1);
+        assert_eq!(
+            lv("jane.doe@acme.com", "janedoe@acme.com"),
+            2,
+            "dots count at acme"
+        );
+        assert_eq!(lv("jane.doe@acme.com", "janedoe@other.org"), 2);
+        assert_eq!(lv("info@acme.com", "info@acme.com"), 3);
+        assert_eq!(lv("wbrown1@acme.com", "wbrown2@acme.com"), 4);
+        assert_eq!(lv("ann@acme.com", "bob@acme.com"), 5);
+        assert_eq!(lv("ann@gmail.com", "bob@gmail.com"), 6);
+        assert_eq!(levels(&[], &[("email", "a@b.co")], &f)[0].1, 0);
+    }
+
+    #[test]
+    fn phone_company_and_text_levels() {
+        let f = ["phone", "company", "jobtitle"];
+        let lv = |a: [&str; 3], b: [&str; 3]| {
+            let pa: Vec<(&str, &str)> = f
+                .iter()
+                .copied()
+                .zip(a)
+                .filter(|x| !x.1.is_empty())
+                .collect();
+            let pb: Vec<(&str, &str)> = f
+                .iter()
+                .copied()
+                .zip(b)
+                .filter(|x| !x.1.is_empty())
+                .collect();
+            levels(&pa, &pb, &f)
+                .iter()
+                .map(|x| x.1)
+                .collect::<Vec<u8>>()
+        };
+        assert_eq!(
+            levels(&[], &[], &f).iter().map(|x| x.0).collect::<Vec<_>>(),
+            [Comp::Phone, Comp::Company, Comp::Text(0)]
+        );
+        let same = lv(
+            ["(617) 555-0101", "Globex Ltd", "CTO"],
+            ["+1 617 555 0101", "globex", "cto"],
+        );
+        assert_eq!(same, [1, 1, 1], "formats, legal forms and case ignored");
+        let close = lv(
+            ["617 555 0101", "Initech Systems", "Marketing Manager"],
+            ["617 555 0199", "Initech Sytems", "Marketing Manger"],
+        );
+        assert_eq!(close, [2, 2, 2], "last two digits; a typo");
+        let different = lv(
+            ["617 555 0101", "Globex", "CTO"],
+            ["212 555 0123", "Umbrella", "Buyer"],
+        );
+        assert_eq!(different, [3, 3, 3]);
+        assert_eq!(
+            lv(["", "Globex", ""], ["617 555 0101", "", "CTO"]),
+            [0, 0, 0]
+        );
+    }
+
+    #[test]
+    fn name_levels() {
+        let f = ["firstname", "lastname"];
+        let lv = |a: (&str, &str), b: (&str, &str)| {
+            levels(
+                &[("firstname", a.0), ("lastname", a.1)],
+                &[("firstname", b.0), ("lastname", b.1)],
+                &f,
+            )[0]
+            .1
+        };
+        assert_eq!(lv(("Ann", "Lee"), ("ann", "LEE")), 1);
+        assert_eq!(lv(("Bob", "Smith"), ("Robert", "Smith")), 2);
+        assert_eq!(lv(("Smith", "John"), ("John", "Smith")), 2);
+        assert_eq!(lv(("Katherine", "Johnson"), ("Katherine", "Jonhson")), 3);
+        assert_eq!(lv(("J", "Smith"), ("John", "Smith")), 4);
+        assert_eq!(lv(("Mary", "Smith"), ("John", "Smith")), 6);
+        assert_eq!(lv(("Taylah", "Webb"), ("Talyaj", "Webb")), 4, "alike: weak");
+        assert_eq!(lv(("Mary", "Smith"), ("Mary", "Jones")), 7);
+        assert_eq!(lv(("Mary", "Smith"), ("Omar", "Khan")), 9);
+        assert_eq!(lv(("", ""), ("Omar", "Khan")), 0);
+    }
+
+    #[test]
+    fn place_dob_id_levels() {
+        let f = ["address", "zip", "city", "state", "date_of_birth", "ssn"];
+        let a = [
+            ("address", "12 Main Street"),
+            ("zip", "02110"),
+            ("city", "Boston"),
+            ("state", "MA"),
+            ("date_of_birth", "1981-02-03"),
+            ("ssn", "123-45-6789"),
+        ];
+        let got = levels(&a, &a, &f);
+        assert_eq!(got, [(Comp::Place, 1), (Comp::Dob, 1), (Comp::IdNumber, 1)]);
+        let b = [
+            ("address", "12 Main Stret"),
+            ("zip", "02110"),
+            ("date_of_birth", "03/02/1981"),
+            ("ssn", "123456798"),
+        ];
+        let got = levels(&a, &b, &f);
+        assert_eq!(got, [(Comp::Place, 2), (Comp::Dob, 1), (Comp::IdNumber, 2)]);
+        let c = [
+            ("zip", "02111"),
+            ("city", "Cambridge"),
+            ("state", "MA"),
+            ("date_of_birth", "1981-03-02"),
+            ("ssn", "987654321"),
+        ];
+        let got = levels(&a, &c, &f);
+        assert_eq!(got, [(Comp::Place, 5), (Comp::Dob, 2), (Comp::IdNumber, 3)]);
+        let d = [("zip", "94105"), ("city", "San Francisco"), ("state", "CA")];
+        assert_eq!(levels(&a, &d, &f)[0], (Comp::Place, 7));
+    }
+}
