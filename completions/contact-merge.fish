@@ -46,6 +46,8 @@ complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "merge" 
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "apply" -d 'Apply a plan of merges (CSV primary_id,secondary_id or JSON [{"primary","secondary"}]), all or nothing unless --keep-going'
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "unmerge" -d 'Split an additional email off a contact into a new contact, or restore a merged-away contact from the merge journal'
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "dupes" -d 'Find likely duplicate contacts and write them as a plan `apply` runs'
+complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "pull" -d 'Pull every contact from a HubSpot portal into an export (JSON, JSON Lines or CSV, by -o\'s extension)'
+complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "push" -d 'Send a plan\'s merges to a HubSpot portal, pair by pair, resumable'
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "completions" -d 'Print shell completions generated from this command\'s definition'
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "man" -d 'Print the man page (roff) generated from this command\'s definition'
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -167,15 +169,46 @@ ndjson\t''
 csv\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -s o -l output -d 'The export to write (a file: the pull resumes from files beside it); its extension names the format: .json, .ndjson/.jsonl, .csv' -r -F
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l properties -d 'Properties to pull: all (the portal\'s whole list) or names separated by commas [default: HubSpot\'s default set]' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l api-base -d 'The API\'s address (for tests and proxies)' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l rate -d 'At most N requests in a window (100/10s is HubSpot\'s lowest tier; also N/1s, N/500ms)' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l backoff-ms -d 'The first wait after a 5xx or a dropped connection, in milliseconds; doubled on each retry' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l format -d 'Output for people (table) or scripts (json) [default: table]' -r -f -a "table\t''
+json\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l with-history -d 'Also pull each property\'s history (propertiesWithHistory; pages of 50, HubSpot\'s limit with history)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l associations -d 'Also pull the associated companies, deals and tickets'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l plan -d 'The plan: CSV primary_id,secondary_id or JSON [{"primary","secondary"}]' -r -F
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l log -d 'The push log (JSON Lines): every call\'s outcome, appended; a second run with the same log resumes' -r -F
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l max-merges -d 'Refuse merges whose contacts together already took part in this many merges (HubSpot\'s limit: leave it unless HubSpot raised yours)' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l lifecycle-order -d 'Custom lifecycle stage order, lowest first, or @FILE (as for `apply`: the plan is checked the way `apply` checks it)' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l api-base -d 'The API\'s address (for tests and proxies)' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l rate -d 'At most N requests in a window (100/10s is HubSpot\'s lowest tier; also N/1s, N/500ms)' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l backoff-ms -d 'The first wait after a 5xx or a dropped connection, in milliseconds; doubled on each retry' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l format -d 'Output for people (table) or scripts (json) [default: table]' -r -f -a "table\t''
+json\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l color -d 'When to colour tables [default: auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l input-format -d 'Format of the input file (default: from its extension)' -r -f -a "json\t''
+ndjson\t''
+csv\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l dry-run -d 'Check the plan and show what would be sent; send nothing, write no log'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand man" -s h -l help -d 'Print help'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "show" -d 'Show contacts as a table (property | value), sections summarised'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "check" -d 'Validate exports: ids, emails, dates, lifecycle stages, numbers. Reports every problem; exit 1 when any is found'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "diff" -d 'Preview a merge: property | primary | secondary | merged | rule, and what happens to every section. Never writes a file'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "merge" -d 'Merge SECONDARY into PRIMARY and write the whole export'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "apply" -d 'Apply a plan of merges (CSV primary_id,secondary_id or JSON [{"primary","secondary"}]), all or nothing unless --keep-going'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "unmerge" -d 'Split an additional email off a contact into a new contact, or restore a merged-away contact from the merge journal'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "dupes" -d 'Find likely duplicate contacts and write them as a plan `apply` runs'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "completions" -d 'Print shell completions generated from this command\'s definition'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "man" -d 'Print the man page (roff) generated from this command\'s definition'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes pull push completions man help" -f -a "show" -d 'Show contacts as a table (property | value), sections summarised'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes pull push completions man help" -f -a "check" -d 'Validate exports: ids, emails, dates, lifecycle stages, numbers. Reports every problem; exit 1 when any is found'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes pull push completions man help" -f -a "diff" -d 'Preview a merge: property | primary | secondary | merged | rule, and what happens to every section. Never writes a file'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes pull push completions man help" -f -a "merge" -d 'Merge SECONDARY into PRIMARY and write the whole export'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes pull push completions man help" -f -a "apply" -d 'Apply a plan of merges (CSV primary_id,secondary_id or JSON [{"primary","secondary"}]), all or nothing unless --keep-going'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes pull push completions man help" -f -a "unmerge" -d 'Split an additional email off a contact into a new contact, or restore a merged-away contact from the merge journal'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes pull push completions man help" -f -a "dupes" -d 'Find likely duplicate contacts and write them as a plan `apply` runs'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes pull push completions man help" -f -a "pull" -d 'Pull every contact from a HubSpot portal into an export (JSON, JSON Lines or CSV, by -o\'s extension)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes pull push completions man help" -f -a "push" -d 'Send a plan\'s merges to a HubSpot portal, pair by pair, resumable'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes pull push completions man help" -f -a "completions" -d 'Print shell completions generated from this command\'s definition'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes pull push completions man help" -f -a "man" -d 'Print the man page (roff) generated from this command\'s definition'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes pull push completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
