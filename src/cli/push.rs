@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::args::{MergeFlags, OutputFormat, PushArgs};
-use super::{merge_options, table, Ctx, Status};
+use super::{merge_options, table, Ctx, Status, UsageError};
 use crate::batch::{self, Destination, Input, Job, Outcome, Request};
 use crate::plan::{read_plan, Plan};
 use crate::portal::push::{self, Event, PushJob, PushReport};
@@ -17,6 +17,12 @@ use crate::portal::Token;
 use crate::text::count;
 
 pub fn run(args: &PushArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
+    if args.file.as_os_str() == "-" {
+        return Err(UsageError(
+            "push reads the export twice (the plan's check, then its merged ids): give a file, not stdin".into(),
+        )
+        .into());
+    }
     let plan = read_plan(&args.plan)?;
     if let Some(status) = check_plan(args, ctx, &plan)? {
         return Ok(status);

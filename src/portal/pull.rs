@@ -149,28 +149,26 @@ pub fn pull(
     let resumed_with = state.contacts;
     let mut part = open_part(&part_path, state.bytes)?;
     let mut retries = 0u64;
-    loop {
-        let call = page_call(&state.query, state.after.as_deref());
-        let page = client.call(&call, &mut |r| {
-            retries += 1;
-            on_event(PullEvent::Retry(r));
-        })?;
-        let (n, next) = write_page(&call, &page, &mut part, &part_path)?;
-        state.contacts += n;
-        state.pages += 1;
-        state.bytes = part
-            .get_ref()
-            .metadata()
-            .map_err(|e| PortalError::file(&part_path, "cannot read the part file", e))?
-            .len();
-        state.after = next;
-        if state.after.is_none() {
-            break;
+    let paged = page_all(
+        client,
+        &mut state,
+        &mut part,
+        &part_path,
+        &state_path,
+        &mut |e| {
+            if let PullEvent::Retry(_) = e {
+                retries += 1;
+            }
+            on_event(e)
+        },
+    );
+    if let Err(e) = paged {
+        // Nothing to resume from: leave no empty part behind.
+        if !state_path.exists() {
+            let _ = std::fs::remove_file(&part_path);
         }
-        save_state(&state_path, &state)?;
-        on_event(PullEvent::Page(state.contacts));
+        return Err(e);
     }
-    on_event(PullEvent::Page(state.contacts));
     drop(part);
     finish(job, &part_path, &state_path)?;
     Ok(PullReport {
@@ -180,6 +178,36 @@ pub fn pull(
         requests: client.sent,
         retries,
     })
+}
+
+/// Every page from the state's cursor on, each appended to the part and
+/// recorded in the state.
+fn page_all(
+    client: &mut Client,
+    state: &mut State,
+    part: &mut BufWriter<File>,
+    part_path: &Path,
+    state_path: &Path,
+    on_event: &mut dyn FnMut(PullEvent<'_>),
+) -> Result<(), PortalError> {
+    loop {
+        let call = page_call(&state.query, state.after.as_deref());
+        let page = client.call(&call, &mut |r| on_event(PullEvent::Retry(r)))?;
+        let (n, next) = write_page(&call, &page, part, part_path)?;
+        state.contacts += n;
+        state.pages += 1;
+        state.bytes = part
+            .get_ref()
+            .metadata()
+            .map_err(|e| PortalError::file(part_path, "cannot read the part file", e))?
+            .len();
+        state.after = next;
+        on_event(PullEvent::Page(state.contacts));
+        if state.after.is_none() {
+            return Ok(());
+        }
+        save_state(state_path, state)?;
+    }
 }
 
 /// The query of a new pull; `--properties all` reads the portal's list.

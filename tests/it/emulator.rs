@@ -82,6 +82,8 @@ pub struct Seen {
     pub url: String,
     pub status: u16,
     pub authorization: Option<String>,
+    /// When it came in.
+    pub at: Instant,
 }
 
 /// A merge done.
@@ -301,6 +303,7 @@ fn handle(mut req: tiny_http::Request, state: &Arc<Mutex<State>>, config: &Confi
             url,
             status: if answer.broken { 0 } else { answer.status },
             authorization,
+            at: Instant::now(),
         });
         if answer.hang {
             s.hanging = true;
