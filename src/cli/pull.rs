@@ -42,11 +42,14 @@ pub fn run(args: &PullArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
                 count(n, "contact", "contacts")
             ));
         }
-        PullEvent::Page(n) => bar.set_position(n as u64),
+        PullEvent::Page(n) => {
+            bar.set_position(n as u64);
+            bar.set_message("");
+        }
         PullEvent::Retry(r) => bar.set_message(format!(
-            "{}: {}; retrying in {:.1} s",
+            "{} {}: waiting {:.1} s",
             r.call.describe(),
-            r.failure,
+            r.failure.short(),
             r.wait.as_secs_f64()
         )),
     });
@@ -117,9 +120,9 @@ fn spinner(ctx: &Ctx) -> ProgressBar {
     }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     if let Ok(style) =
-        ProgressStyle::with_template("{spinner} {pos} contacts {per_sec} {elapsed} {msg}")
+        ProgressStyle::with_template("{spinner} {pos} contacts {rate} {elapsed} {msg}")
     {
-        bar.set_style(style);
+        bar.set_style(style.with_key("rate", super::push::rate));
     }
     bar.enable_steady_tick(Duration::from_millis(200));
     bar

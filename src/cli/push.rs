@@ -44,11 +44,14 @@ pub fn run(args: &PushArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     let bar = progress_bar(ctx, plan.pairs.len());
     let started = Instant::now();
     let result = push::push(client.as_mut(), job, &mut |e| match e {
-        Event::Pair => bar.inc(1),
+        Event::Pair => {
+            bar.inc(1);
+            bar.set_message("");
+        }
         Event::Retry(r) => bar.set_message(format!(
-            "{}: {}; retrying in {:.1} s",
+            "{} {}: waiting {:.1} s",
             r.call.describe(),
-            r.failure,
+            r.failure.short(),
             r.wait.as_secs_f64()
         )),
     });
@@ -155,9 +158,14 @@ fn progress_bar(ctx: &Ctx, len: usize) -> ProgressBar {
     }
     let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
     if let Ok(style) =
-        ProgressStyle::with_template("{bar:40} {pos}/{len} pairs {per_sec} eta {eta} {msg}")
+        ProgressStyle::with_template("{bar:40} {pos}/{len} pairs {rate} eta {eta} {msg}")
     {
-        bar.set_style(style);
+        bar.set_style(style.with_key("rate", rate));
     }
     bar
+}
+
+/// Items a second, one decimal.
+pub(super) fn rate(state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write) {
+    let _ = write!(w, "{:.1}/s", state.per_sec());
 }

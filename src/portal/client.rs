@@ -158,6 +158,16 @@ impl std::fmt::Display for Failure {
 }
 
 impl Failure {
+    /// A few words for a progress bar: `429`, `503`, `no answer`.
+    pub fn short(&self) -> String {
+        match self {
+            Failure::RateLimited { .. } => "429 (rate limit)".into(),
+            Failure::Server { status, .. } | Failure::Api { status, .. } => status.to_string(),
+            Failure::Dropped { .. } => "no answer".into(),
+            Failure::BadReply { .. } => "a bad answer".into(),
+        }
+    }
+
     /// The HTTP status, when there was an answer.
     pub fn status(&self) -> Option<u16> {
         match self {

@@ -135,6 +135,10 @@ impl Emulator {
         for c in contacts {
             let id: u64 = id_of(&c).parse().expect("numeric ids");
             state.next_id = state.next_id.max(id + 1);
+            // Ids merged before: HubSpot redirects them to this record.
+            for gone in merged_ids(&c) {
+                state.merged_into.insert(gone, id.to_string());
+            }
             state.contacts.insert(id, c);
         }
         let state = Arc::new(Mutex::new(state));

@@ -108,6 +108,8 @@ fn push_applies_a_plan_with_chains_once_through_the_ids_hubspot_returns() {
     let data = emulator::contacts(1, 40);
     export_of(&sb, "export.ndjson", &data);
     plan_of(&sb, &CHAIN_PLAN);
+    // The merged record under a new id (HubSpot's merge today) here; under
+    // the primary's id in the next test.
     let emu = Emulator::start(Config::default(), data);
     let out = push_cmd(&sb, &emu, &["--format", "json"]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -524,4 +526,46 @@ fn the_token_appears_in_no_output_and_no_file() {
         .authorization
         .as_deref()
         .is_some_and(|a| a.starts_with("Bearer "))));
+}
+
+#[test]
+fn push_follows_the_primarys_id_and_ids_merged_before_the_export() {
+    let sb = Sandbox::new();
+    let mut data = emulator::contacts(1, 40);
+    // 77 was merged into 5 before the export was taken.
+    data[4]["properties"]["hs_merged_object_ids"] = Value::String("77".into());
+    export_of(&sb, "export.ndjson", &data);
+    let mut plan = CHAIN_PLAN.to_vec();
+    plan.push((1, 77));
+    plan_of(&sb, &plan);
+    let config = Config {
+        new_ids: false,
+        ..Config::default()
+    };
+    let emu = Emulator::start(config, data);
+    let out = push_cmd(&sb, &emu, &[]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s = emu.state();
+    assert_eq!(s.merges.len(), 9);
+    // Line 3 (12 into 10): 10 absorbed 11 and kept its id.
+    assert_eq!(
+        (s.merges[1].primary.as_str(), s.merges[1].secondary.as_str()),
+        ("12", "10")
+    );
+    // Line 5 (11 into 14): 11 now lives in 12.
+    assert_eq!(
+        (s.merges[3].primary.as_str(), s.merges[3].secondary.as_str()),
+        ("14", "12")
+    );
+    // The last pair is sent with the record that holds 77.
+    assert_eq!(
+        (s.merges[8].primary.as_str(), s.merges[8].secondary.as_str()),
+        ("1", "5")
+    );
+    let log = log_lines(&sb.path("push.jsonl"));
+    let last = log.last().unwrap();
+    assert_eq!(
+        (last["secondary"].as_str(), last["objectIdToMerge"].as_str()),
+        (Some("77"), Some("5"))
+    );
 }
