@@ -38,13 +38,24 @@ pub fn run(args: &PushArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         redirects,
         export: &args.file.display().to_string(),
         log: &args.log,
+        api_base: &args.portal.api_base,
         log_mode: crate::atomic::mode_of(&args.file),
         dry_run: args.dry_run,
     };
     let bar = progress_bar(ctx, plan.pairs.len());
     let started = Instant::now();
+    // Pairs done before go by at once: the rate and time left count from
+    // the first pair sent.
+    let mut skipping = false;
     let result = push::push(client.as_mut(), job, &mut |e| match e {
-        Event::Pair => {
+        Event::Skipped => {
+            bar.inc(1);
+            skipping = true;
+        }
+        Event::Done => {
+            if std::mem::take(&mut skipping) {
+                bar.reset_eta();
+            }
             bar.inc(1);
             bar.set_message("");
         }

@@ -29,6 +29,11 @@ impl Token {
         if token.is_empty() {
             return Err(PortalError::NoToken);
         }
+        // A header cannot carry spaces or control characters; say so
+        // here, without the token, rather than in an HTTP library's words.
+        if !token.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(PortalError::BadToken);
+        }
         Ok(Token(token))
     }
 
@@ -388,6 +393,10 @@ mod tests {
         let t = Token::new("pat-na1-secret".into()).unwrap();
         assert_eq!(format!("{t:?}"), "Token(…)");
         assert!(matches!(Token::new("  ".into()), Err(PortalError::NoToken)));
+        let bad = Token::new("pat na1\nsecret".into())
+            .unwrap_err()
+            .to_string();
+        assert!(!bad.contains("secret"), "{bad}");
     }
 
     #[test]

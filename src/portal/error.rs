@@ -57,6 +57,8 @@ impl std::fmt::Display for ApiMessage {
 pub enum PortalError {
     #[error("the token is missing: set {} to a private app's access token (it is read only from there, never from a flag)", super::TOKEN_VARIABLE)]
     NoToken,
+    #[error("{} holds characters a token cannot have (a space, a line break, a letter beyond ASCII): copy the private app's access token again", super::TOKEN_VARIABLE)]
+    BadToken,
     #[error("--api-base {0:?} is not an http:// or https:// address")]
     BadBase(String),
     /// HubSpot answered with an error that retrying will not mend.

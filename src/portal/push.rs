@@ -43,6 +43,8 @@ pub struct PushJob<'a> {
     /// For the log's `start` line.
     pub export: &'a str,
     pub log: &'a Path,
+    /// `--api-base`: a log belongs to one portal.
+    pub api_base: &'a str,
     /// The mode of a new log (the export's).
     pub log_mode: Option<u32>,
     /// Everything but the calls: nothing is sent, the log is only read.
@@ -73,8 +75,10 @@ pub struct PushReport {
 /// What the progress bar hears.
 #[derive(Debug)]
 pub enum Event<'a> {
-    /// A pair is finished (done now, done before, or would be sent).
-    Pair,
+    /// A pair done by an earlier run, skipped.
+    Skipped,
+    /// A pair done now (or, in a dry run, that would be sent).
+    Done,
     /// A try failed and is repeated after a wait.
     Retry(&'a Retrying<'a>),
 }
@@ -117,6 +121,7 @@ pub fn push(
         let (log, entries) = PushLog::open(job.log, job.log_mode)?;
         (Some(log), entries)
     };
+    same_portal(&entries, job.api_base, job.log)?;
     let mut run = Run {
         client,
         log,
@@ -141,12 +146,13 @@ pub fn push(
         if let Some(n) = done.get_mut(&key).filter(|n| **n > 0) {
             *n -= 1;
             run.report.already_done += 1;
+            (run.on_event)(Event::Skipped);
         } else {
             let ids = run.ids(job.plan, pair);
             run.pair(&ids, open.get(&key))
                 .map_err(|source| run.stopped(&job, pair, &ids, source))?;
+            (run.on_event)(Event::Done);
         }
-        (run.on_event)(Event::Pair);
     }
     if let Some(log) = run.log.as_mut() {
         log.sync()?;
@@ -155,6 +161,26 @@ pub fn push(
         run.report.requests = c.sent;
     }
     Ok(run.report)
+}
+
+/// A log records the pushes to one portal: its pairs done say nothing of
+/// another one.
+fn same_portal(entries: &[Entry], api_base: &str, log: &Path) -> Result<(), PortalError> {
+    let base = |b: &str| b.trim_end_matches('/').to_string();
+    let earlier = entries.iter().rev().find_map(|e| match e {
+        Entry::Start { api_base, .. } => Some(base(api_base)),
+        _ => None,
+    });
+    match earlier {
+        Some(earlier) if earlier != base(api_base) => Err(PortalError::State {
+            path: log.to_path_buf(),
+            detail: format!(
+                "this push log records pushes to {earlier}, and this push goes to {}; a log belongs to one portal: give this push a new --log",
+                base(api_base)
+            ),
+        }),
+        _ => Ok(()),
+    }
 }
 
 struct Run<'c, 'e> {

@@ -130,6 +130,27 @@ fn push_applies_a_plan_with_chains_once_through_the_ids_hubspot_returns() {
         (Some(8), Some(0))
     );
     assert_eq!(emu.state().seen.len(), before);
+    // The log belongs to this portal: a push elsewhere with it is refused.
+    let out = sb
+        .cmd()
+        .env("HUBSPOT_TOKEN", TOKEN)
+        .args([
+            "push",
+            "export.ndjson",
+            "--plan",
+            "plan.csv",
+            "--log",
+            "push.jsonl",
+        ])
+        .args(["--api-base", "http://127.0.0.1:9/other"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("a log belongs to one portal"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
