@@ -333,11 +333,15 @@ fn pull_pages_through_every_contact_with_all_properties_history_and_associations
     let sb = Sandbox::new();
     let data = emulator::contacts(1, 2345);
     let emu = Emulator::start(Config::default(), data.clone());
+    emu.fail_page(3, Fault::Drop);
+    emu.fail_page(7, Fault::Status(502));
     let out = sb
         .cmd()
         .env("HUBSPOT_TOKEN", TOKEN)
         .args([
             "pull",
+            "--backoff-ms",
+            "5",
             "-o",
             "all.ndjson",
             "--properties",
@@ -369,9 +373,10 @@ fn pull_pages_through_every_contact_with_all_properties_history_and_associations
     }
     let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
     // Pages of 50 with history (HubSpot's limit), one request for the
-    // property list.
+    // property list, a dropped page and a 502 asked again.
     assert_eq!(report["pages"], 47);
-    assert_eq!(report["requests"], 48);
+    assert_eq!(report["requests"], 50);
+    assert_eq!(report["retries"], 2);
     assert!(
         !sb.path("all.ndjson.pull.json").exists() && !sb.path("all.ndjson.pull.ndjson").exists()
     );
