@@ -135,11 +135,7 @@ pub fn push(
     };
     let resume = Resume::from_entries(&entries);
     let mut done = run.replay(&resume);
-    let open: FxHashMap<(String, String), PairIds> = resume
-        .open
-        .into_iter()
-        .map(|p| ((p.primary.clone(), p.secondary.clone()), p))
-        .collect();
+    let open = resume.open;
     run.start_line(&job)?;
     for pair in &job.plan.pairs {
         let key = (pair.primary.clone(), pair.secondary.clone());

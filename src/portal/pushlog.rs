@@ -205,8 +205,9 @@ pub struct Resume {
     /// HubSpot returned.
     pub merged: Vec<(PairIds, String)>,
     /// Pairs sent whose outcome is unknown (an intent, retries or a
-    /// failure, and no `merged`): checked in the portal before sending.
-    pub open: Vec<PairIds>,
+    /// failure, and no `merged`), by (primary, secondary) as the plan names
+    /// them: checked in the portal before sending.
+    pub open: indexmap::IndexMap<(String, String), PairIds>,
 }
 
 impl Resume {
@@ -214,16 +215,14 @@ impl Resume {
         let mut r = Resume::default();
         for e in entries {
             let Some(pair) = e.pair() else { continue };
-            let same = |p: &PairIds| p.primary == pair.primary && p.secondary == pair.secondary;
+            let key = (pair.primary.clone(), pair.secondary.clone());
             match e {
                 Entry::Merged { merged_id, .. } => {
-                    r.open.retain(|p| !same(p));
+                    r.open.shift_remove(&key);
                     r.merged.push((pair.clone(), merged_id.clone()));
                 }
                 _ => {
-                    if !r.open.iter().any(same) {
-                        r.open.push(pair.clone());
-                    }
+                    r.open.entry(key).or_insert_with(|| pair.clone());
                 }
             }
         }
@@ -293,7 +292,7 @@ mod tests {
         ];
         let r = Resume::from_entries(&entries);
         assert_eq!(r.merged.len(), 1);
-        let open: Vec<_> = r.open.iter().map(|p| p.secondary.as_str()).collect();
+        let open: Vec<_> = r.open.values().map(|p| p.secondary.as_str()).collect();
         assert_eq!(open, ["4", "6"]);
     }
 
