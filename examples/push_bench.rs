@@ -111,11 +111,27 @@ fn main() {
     let again = std::process::Command::new(&bin)
         .current_dir(dir.path())
         .env("HUBSPOT_TOKEN", &emu.config.token)
-        .args(["push", "export.ndjson", "--plan", "plan.csv", "--log", "push.jsonl"])
-        .args(["--api-base", &emu.url, "--rate", &format!("{per_second}/1s")])
+        .args([
+            "push",
+            "export.ndjson",
+            "--plan",
+            "plan.csv",
+            "--log",
+            "push.jsonl",
+        ])
+        .args([
+            "--api-base",
+            &emu.url,
+            "--rate",
+            &format!("{per_second}/1s"),
+        ])
         .output()
         .expect("run contact-merge");
-    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
     println!(
         "second run, every pair in the log: {:.2} s, {} requests",
         started.elapsed().as_secs_f64(),

@@ -595,3 +595,39 @@ fn push_follows_the_primarys_id_and_ids_merged_before_the_export() {
         (Some("77"), Some("5"))
     );
 }
+
+#[test]
+fn logs_and_outputs_that_overlap_an_input_or_a_stream_are_usage_errors() {
+    let sb = Sandbox::new();
+    export_of(&sb, "export.ndjson", &emulator::contacts(1, 4));
+    plan_of(&sb, &[(1, 2)]);
+    for (args, says) in [
+        (
+            vec![
+                "push",
+                "export.ndjson",
+                "--plan",
+                "plan.csv",
+                "--log",
+                "plan.csv",
+            ],
+            "plan.csv",
+        ),
+        (
+            vec!["push", "export.ndjson", "--plan", "plan.csv", "--log", "-"],
+            "the push log is a file",
+        ),
+        (vec!["pull", "-o", "-"], "pull writes a file"),
+        (vec!["pull", "-o", "export"], "say which format"),
+    ] {
+        let out = sb
+            .cmd()
+            .env("HUBSPOT_TOKEN", TOKEN)
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+    }
+    assert!(!sb.path("export").exists());
+}
