@@ -39,6 +39,8 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply a plan of merges (CSV primary_id,secondary_id or JSON [{"primary","secondary"}]), all or nothing unless --keep-going')
             [CompletionResult]::new('unmerge', 'unmerge', [CompletionResultType]::ParameterValue, 'Split an additional email off a contact into a new contact, or restore a merged-away contact from the merge journal')
             [CompletionResult]::new('dupes', 'dupes', [CompletionResultType]::ParameterValue, 'Find likely duplicate contacts and write them as a plan `apply` runs')
+            [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Pull every contact from a HubSpot portal into an export (JSON, JSON Lines or CSV, by -o''s extension)')
+            [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Send a plan''s merges to a HubSpot portal, pair by pair, resumable')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions generated from this command''s definition')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) generated from this command''s definition')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -172,6 +174,42 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'contact-merge;pull' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The export to write (a file: the pull resumes from files beside it); its extension names the format: .json, .ndjson/.jsonl, .csv')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The export to write (a file: the pull resumes from files beside it); its extension names the format: .json, .ndjson/.jsonl, .csv')
+            [CompletionResult]::new('--properties', '--properties', [CompletionResultType]::ParameterName, 'Properties to pull: all (the portal''s whole list) or names separated by commas [default: HubSpot''s default set]')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'The API''s address (for tests and proxies)')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N requests in a window (100/10s is HubSpot''s lowest tier; also N/1s, N/500ms)')
+            [CompletionResult]::new('--backoff-ms', '--backoff-ms', [CompletionResultType]::ParameterName, 'The first wait after a 5xx or a dropped connection, in milliseconds; doubled on each retry')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output for people (table) or scripts (json) [default: table]')
+            [CompletionResult]::new('--with-history', '--with-history', [CompletionResultType]::ParameterName, 'Also pull each property''s history (propertiesWithHistory; pages of 50, HubSpot''s limit with history)')
+            [CompletionResult]::new('--associations', '--associations', [CompletionResultType]::ParameterName, 'Also pull the associated companies, deals and tickets')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, summaries or warnings on stderr (errors still show)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, summaries or warnings on stderr (errors still show)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'contact-merge;push' {
+            [CompletionResult]::new('--plan', '--plan', [CompletionResultType]::ParameterName, 'The plan: CSV primary_id,secondary_id or JSON [{"primary","secondary"}]')
+            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'The push log (JSON Lines): every call''s outcome, appended; a second run with the same log resumes')
+            [CompletionResult]::new('--max-merges', '--max-merges', [CompletionResultType]::ParameterName, 'Refuse merges whose contacts together already took part in this many merges (HubSpot''s limit: leave it unless HubSpot raised yours)')
+            [CompletionResult]::new('--lifecycle-order', '--lifecycle-order', [CompletionResultType]::ParameterName, 'Custom lifecycle stage order, lowest first, or @FILE (as for `apply`: the plan is checked the way `apply` checks it)')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'The API''s address (for tests and proxies)')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N requests in a window (100/10s is HubSpot''s lowest tier; also N/1s, N/500ms)')
+            [CompletionResult]::new('--backoff-ms', '--backoff-ms', [CompletionResultType]::ParameterName, 'The first wait after a 5xx or a dropped connection, in milliseconds; doubled on each retry')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output for people (table) or scripts (json) [default: table]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables [default: auto]')
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Format of the input file (default: from its extension)')
+            [CompletionResult]::new('--date-order', '--date-order', [CompletionResultType]::ParameterName, 'Order of slashed dates such as 03/04/2024 when no date in the file has a day over 12 to decide (dmy: day first, mdy: month first)')
+            [CompletionResult]::new('--properties', '--properties', [CompletionResultType]::ParameterName, 'The portal''s property definitions (the JSON of HubSpot''s GET /crm/v3/properties/contacts): labels in the portal''s language, custom properties'' types, option labels')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Check the plan and show what would be sent; send nothing, write no log')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, summaries or warnings on stderr (errors still show)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, summaries or warnings on stderr (errors still show)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'contact-merge;completions' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -190,6 +228,8 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply a plan of merges (CSV primary_id,secondary_id or JSON [{"primary","secondary"}]), all or nothing unless --keep-going')
             [CompletionResult]::new('unmerge', 'unmerge', [CompletionResultType]::ParameterValue, 'Split an additional email off a contact into a new contact, or restore a merged-away contact from the merge journal')
             [CompletionResult]::new('dupes', 'dupes', [CompletionResultType]::ParameterValue, 'Find likely duplicate contacts and write them as a plan `apply` runs')
+            [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Pull every contact from a HubSpot portal into an export (JSON, JSON Lines or CSV, by -o''s extension)')
+            [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Send a plan''s merges to a HubSpot portal, pair by pair, resumable')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions generated from this command''s definition')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) generated from this command''s definition')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -214,6 +254,12 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             break
         }
         'contact-merge;help;dupes' {
+            break
+        }
+        'contact-merge;help;pull' {
+            break
+        }
+        'contact-merge;help;push' {
             break
         }
         'contact-merge;help;completions' {

@@ -48,6 +48,8 @@ complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "merge" 
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "apply" -d 'Apply a plan of merges (CSV primary_id,secondary_id or JSON [{"primary","secondary"}]), all or nothing unless --keep-going'
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "unmerge" -d 'Split an additional email off a contact into a new contact, or restore a merged-away contact from the merge journal'
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "dupes" -d 'Find likely duplicate contacts and write them as a plan `apply` runs'
+complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "pull" -d 'Pull every contact from a HubSpot portal into an export (JSON, JSON Lines or CSV, by -o\'s extension)'
+complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "push" -d 'Send a plan\'s merges to a HubSpot portal, pair by pair, resumable'
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "completions" -d 'Print shell completions generated from this command\'s definition'
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "man" -d 'Print the man page (roff) generated from this command\'s definition'
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -60,6 +62,9 @@ complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l inp
 ndjson\t''
 csv\t''
 xlsx\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l date-order -d 'Order of slashed dates such as 03/04/2024 when no date in the file has a day over 12 to decide (dmy: day first, mdy: month first)' -r -f -a "dmy\t''
+mdy\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l properties -d 'The portal\'s property definitions (the JSON of HubSpot\'s GET /crm/v3/properties/contacts): labels in the portal\'s language, custom properties\' types, option labels' -r -F
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l all -d 'Also list empty properties'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -s h -l help -d 'Print help'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l lifecycle-order -d 'Custom lifecycle stage order, lowest first (labels or internal values), or @FILE listing them' -r
@@ -72,6 +77,9 @@ complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l in
 ndjson\t''
 csv\t''
 xlsx\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l date-order -d 'Order of slashed dates such as 03/04/2024 when no date in the file has a day over 12 to decide (dmy: day first, mdy: month first)' -r -f -a "dmy\t''
+mdy\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l properties -d 'The portal\'s property definitions (the JSON of HubSpot\'s GET /crm/v3/properties/contacts): labels in the portal\'s language, custom properties\' types, option labels' -r -F
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l strict -d 'Warnings (cells a spreadsheet would run as formulas) count as problems: exit 1 when any is found'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -s h -l help -d 'Print help'
@@ -89,6 +97,9 @@ complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l inp
 ndjson\t''
 csv\t''
 xlsx\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l date-order -d 'Order of slashed dates such as 03/04/2024 when no date in the file has a day over 12 to decide (dmy: day first, mdy: month first)' -r -f -a "dmy\t''
+mdy\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l properties -d 'The portal\'s property definitions (the JSON of HubSpot\'s GET /crm/v3/properties/contacts): labels in the portal\'s language, custom properties\' types, option labels' -r -F
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l all -d 'Show every property, not only those that differ'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l enroll-on-merge -d 'Mark the primary\'s workflows as seeing the merged contact as newly changed (HubSpot\'s "enroll on merge" setting)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
@@ -110,6 +121,9 @@ complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l in
 ndjson\t''
 csv\t''
 xlsx\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l date-order -d 'Order of slashed dates such as 03/04/2024 when no date in the file has a day over 12 to decide (dmy: day first, mdy: month first)' -r -f -a "dmy\t''
+mdy\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l properties -d 'The portal\'s property definitions (the JSON of HubSpot\'s GET /crm/v3/properties/contacts): labels in the portal\'s language, custom properties\' types, option labels' -r -F
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l enroll-on-merge -d 'Mark the primary\'s workflows as seeing the merged contact as newly changed (HubSpot\'s "enroll on merge" setting)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l in-place -d 'Replace the input file (atomically)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l sanitize-formulas -d 'In CSV output, put a `\'` before every cell that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR; plain numbers and phone numbers such as -5 or +1 555 0100 are left as they are). Without it, cells are written exactly as read'
@@ -136,6 +150,9 @@ complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l in
 ndjson\t''
 csv\t''
 xlsx\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l date-order -d 'Order of slashed dates such as 03/04/2024 when no date in the file has a day over 12 to decide (dmy: day first, mdy: month first)' -r -f -a "dmy\t''
+mdy\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l properties -d 'The portal\'s property definitions (the JSON of HubSpot\'s GET /crm/v3/properties/contacts): labels in the portal\'s language, custom properties\' types, option labels' -r -F
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l keep-going -d 'Apply the good pairs, report the bad ones, exit 3 when any was skipped (default: any bad pair means nothing is written, exit 1)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l enroll-on-merge -d 'Mark the primary\'s workflows as seeing the merged contact as newly changed (HubSpot\'s "enroll on merge" setting)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l in-place -d 'Replace the input file (atomically)'
@@ -156,6 +173,9 @@ complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l 
 ndjson\t''
 csv\t''
 xlsx\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l date-order -d 'Order of slashed dates such as 03/04/2024 when no date in the file has a day over 12 to decide (dmy: day first, mdy: month first)' -r -f -a "dmy\t''
+mdy\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l properties -d 'The portal\'s property definitions (the JSON of HubSpot\'s GET /crm/v3/properties/contacts): labels in the portal\'s language, custom properties\' types, option labels' -r -F
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l in-place -d 'Replace the input file (atomically)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l sanitize-formulas -d 'In CSV output, put a `\'` before every cell that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR; plain numbers and phone numbers such as -5 or +1 555 0100 are left as they are). Without it, cells are written exactly as read'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
@@ -177,17 +197,55 @@ complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l in
 ndjson\t''
 csv\t''
 xlsx\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l date-order -d 'Order of slashed dates such as 03/04/2024 when no date in the file has a day over 12 to decide (dmy: day first, mdy: month first)' -r -f -a "dmy\t''
+mdy\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l properties -d 'The portal\'s property definitions (the JSON of HubSpot\'s GET /crm/v3/properties/contacts): labels in the portal\'s language, custom properties\' types, option labels' -r -F
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -s o -l output -d 'The export to write (a file: the pull resumes from files beside it); its extension names the format: .json, .ndjson/.jsonl, .csv' -r -F
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l properties -d 'Properties to pull: all (the portal\'s whole list) or names separated by commas [default: HubSpot\'s default set]' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l api-base -d 'The API\'s address (for tests and proxies)' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l rate -d 'At most N requests in a window (100/10s is HubSpot\'s lowest tier; also N/1s, N/500ms)' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l backoff-ms -d 'The first wait after a 5xx or a dropped connection, in milliseconds; doubled on each retry' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l format -d 'Output for people (table) or scripts (json) [default: table]' -r -f -a "table\t''
+json\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l with-history -d 'Also pull each property\'s history (propertiesWithHistory; pages of 50, HubSpot\'s limit with history)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l associations -d 'Also pull the associated companies, deals and tickets'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l plan -d 'The plan: CSV primary_id,secondary_id or JSON [{"primary","secondary"}]' -r -F
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l log -d 'The push log (JSON Lines): every call\'s outcome, appended; a second run with the same log resumes' -r -F
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l max-merges -d 'Refuse merges whose contacts together already took part in this many merges (HubSpot\'s limit: leave it unless HubSpot raised yours)' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l lifecycle-order -d 'Custom lifecycle stage order, lowest first, or @FILE (as for `apply`: the plan is checked the way `apply` checks it)' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l api-base -d 'The API\'s address (for tests and proxies)' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l rate -d 'At most N requests in a window (100/10s is HubSpot\'s lowest tier; also N/1s, N/500ms)' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l backoff-ms -d 'The first wait after a 5xx or a dropped connection, in milliseconds; doubled on each retry' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l format -d 'Output for people (table) or scripts (json) [default: table]' -r -f -a "table\t''
+json\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l color -d 'When to colour tables [default: auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l input-format -d 'Format of the input file (default: from its extension)' -r -f -a "json\t''
+ndjson\t''
+csv\t''
+xlsx\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l date-order -d 'Order of slashed dates such as 03/04/2024 when no date in the file has a day over 12 to decide (dmy: day first, mdy: month first)' -r -f -a "dmy\t''
+mdy\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l properties -d 'The portal\'s property definitions (the JSON of HubSpot\'s GET /crm/v3/properties/contacts): labels in the portal\'s language, custom properties\' types, option labels' -r -F
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l dry-run -d 'Check the plan and show what would be sent; send nothing, write no log'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand man" -s h -l help -d 'Print help'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "show" -d 'Show contacts as a table (property | value), sections summarised'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "check" -d 'Validate exports: ids, emails, dates, lifecycle stages, numbers. Reports every problem; exit 1 when any is found'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "diff" -d 'Preview a merge: property | primary | secondary | merged | rule, and what happens to every section. Never writes a file'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "merge" -d 'Merge SECONDARY into PRIMARY and write the whole export'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "apply" -d 'Apply a plan of merges (CSV primary_id,secondary_id or JSON [{"primary","secondary"}]), all or nothing unless --keep-going'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "unmerge" -d 'Split an additional email off a contact into a new contact, or restore a merged-away contact from the merge journal'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "dupes" -d 'Find likely duplicate contacts and write them as a plan `apply` runs'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "completions" -d 'Print shell completions generated from this command\'s definition'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "man" -d 'Print the man page (roff) generated from this command\'s definition'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes pull push completions man help" -f -a "show" -d 'Show contacts as a table (property | value), sections summarised'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes pull push completions man help" -f -a "check" -d 'Validate exports: ids, emails, dates, lifecycle stages, numbers. Reports every problem; exit 1 when any is found'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes pull push completions man help" -f -a "diff" -d 'Preview a merge: property | primary | secondary | merged | rule, and what happens to every section. Never writes a file'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes pull push completions man help" -f -a "merge" -d 'Merge SECONDARY into PRIMARY and write the whole export'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes pull push completions man help" -f -a "apply" -d 'Apply a plan of merges (CSV primary_id,secondary_id or JSON [{"primary","secondary"}]), all or nothing unless --keep-going'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes pull push completions man help" -f -a "unmerge" -d 'Split an additional email off a contact into a new contact, or restore a merged-away contact from the merge journal'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes pull push completions man help" -f -a "dupes" -d 'Find likely duplicate contacts and write them as a plan `apply` runs'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes pull push completions man help" -f -a "pull" -d 'Pull every contact from a HubSpot portal into an export (JSON, JSON Lines or CSV, by -o\'s extension)'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes pull push completions man help" -f -a "push" -d 'Send a plan\'s merges to a HubSpot portal, pair by pair, resumable'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes pull push completions man help" -f -a "completions" -d 'Print shell completions generated from this command\'s definition'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes pull push completions man help" -f -a "man" -d 'Print the man page (roff) generated from this command\'s definition'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand help; and not __fish_seen_subcommand_from show check diff merge apply unmerge dupes pull push completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -29,6 +29,7 @@ pub mod merge;
 pub mod model;
 pub mod pair;
 pub mod plan;
+pub mod portal;
 pub use hubspot::props;
 pub mod rules;
 pub mod stream;

@@ -176,7 +176,7 @@ struct JsonReport<'a> {
 /// The report: JSON for scripts, on stdout (on stderr when the export
 /// itself goes to stdout); for people, the skipped pairs as a table on
 /// stderr, with the warnings: why pairs were not applied is no output.
-fn render(
+pub(super) fn render(
     report: &ApplyReport,
     output_warnings: &[String],
     ctx: &mut Ctx,

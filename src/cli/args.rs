@@ -128,6 +128,8 @@ impl Command {
             Command::Apply(_) => "apply",
             Command::Unmerge(_) => "unmerge",
             Command::Dupes(_) => "dupes",
+            Command::Pull(_) => "pull",
+            Command::Push(_) => "push",
             Command::Completions(_) => "completions",
             Command::Man(_) => "man",
         }
@@ -180,6 +182,18 @@ impl Command {
                 ..Parts::default()
             },
             Command::Dupes(a) => Parts {
+                format: Some(&a.format),
+                color: Some(&a.color),
+                quiet: Some(&a.quiet),
+                input: Some(&a.input),
+                ..Parts::default()
+            },
+            Command::Pull(a) => Parts {
+                format: Some(&a.format),
+                quiet: Some(&a.quiet),
+                ..Parts::default()
+            },
+            Command::Push(a) => Parts {
                 format: Some(&a.format),
                 color: Some(&a.color),
                 quiet: Some(&a.quiet),
@@ -342,6 +356,32 @@ contact-merge dupes export.csv --explain 101 102          # each field's part in
 contact-merge apply export.csv --plan plan.csv -o merged.csv"
     )]
     Dupes(DupesArgs),
+    /// Pull every contact from a HubSpot portal into an export (JSON, JSON
+    /// Lines or CSV, by -o's extension).
+    ///
+    /// Pages through GET /crm/v3/objects/contacts with the token in
+    /// HUBSPOT_TOKEN (never a flag). An interrupted pull resumes when run
+    /// again with the same options: OUT.pull.ndjson and OUT.pull.json beside
+    /// the output hold the pages so far; the output appears only at the end.
+    #[command(after_help = "Examples:\n  \
+HUBSPOT_TOKEN=pat-... contact-merge pull -o export.ndjson\n  \
+contact-merge pull -o export.csv --properties all --associations\n  \
+contact-merge pull -o export.json --properties email,firstname,lastname,lifecyclestage --with-history")]
+    Pull(PullArgs),
+    /// Send a plan's merges to a HubSpot portal, pair by pair, resumable.
+    ///
+    /// The plan is first checked against EXPORT as `apply` checks it (any
+    /// bad pair: nothing is sent, exit 1). Then each pair goes to POST
+    /// /crm/v3/objects/contacts/merge under the rate limit; later pairs use
+    /// the ids HubSpot returns. Every call and its outcome is appended to
+    /// the push log; run the same command again after an interruption and
+    /// it resumes without sending any merge twice. Any error HubSpot gives
+    /// that a retry cannot mend stops the run (exit 1) naming the pair.
+    #[command(after_help = "Examples:\n  \
+contact-merge apply export.ndjson --plan plan.csv -o preview.ndjson   # preview on the export\n  \
+contact-merge push export.ndjson --plan plan.csv --log push.jsonl --dry-run\n  \
+HUBSPOT_TOKEN=pat-... contact-merge push export.ndjson --plan plan.csv --log push.jsonl")]
+    Push(PushArgs),
     /// Print shell completions generated from this command's definition.
     #[command(
         after_help = "Example:\n  contact-merge completions bash > ~/.local/share/bash-completion/completions/contact-merge"
@@ -579,6 +619,83 @@ pub struct DupesArgs {
     /// phone, a name and place), which say little and cost much.
     #[arg(long, value_name = "N", default_value_t = crate::dupes::block::Options::default().max_block)]
     pub max_block: usize,
+    #[command(flatten)]
+    pub format: FormatOpt,
+    #[command(flatten)]
+    pub color: ColorOpt,
+    #[command(flatten)]
+    pub quiet: QuietOpt,
+    #[command(flatten)]
+    pub input: InputOpt,
+}
+
+/// Where the portal is and how fast to talk to it (`pull`, `push`).
+#[derive(Debug, Args, Clone)]
+pub struct PortalFlags {
+    /// The API's address (for tests and proxies).
+    #[arg(long, value_name = "URL", default_value = crate::portal::DEFAULT_API_BASE)]
+    pub api_base: String,
+    /// At most N requests in a window (100/10s is HubSpot's lowest tier;
+    /// also N/1s, N/500ms).
+    #[arg(long, value_name = "N/10s", default_value = "100/10s")]
+    pub rate: crate::portal::Rate,
+    /// The first wait after a 5xx or a dropped connection, in
+    /// milliseconds; doubled on each retry.
+    #[arg(long, value_name = "MS", default_value_t = 1000, hide = true)]
+    pub backoff_ms: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct PullArgs {
+    /// The export to write (a file: the pull resumes from files beside
+    /// it); its extension names the format: .json, .ndjson/.jsonl, .csv.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Properties to pull: all (the portal's whole list) or names
+    /// separated by commas [default: HubSpot's default set].
+    #[arg(long, value_name = "all|P,...")]
+    pub properties: Option<String>,
+    /// Also pull each property's history (propertiesWithHistory; pages of
+    /// 50, HubSpot's limit with history).
+    #[arg(long)]
+    pub with_history: bool,
+    /// Also pull the associated companies, deals and tickets.
+    #[arg(long)]
+    pub associations: bool,
+    #[command(flatten)]
+    pub portal: PortalFlags,
+    #[command(flatten)]
+    pub format: FormatOpt,
+    #[command(flatten)]
+    pub quiet: QuietOpt,
+}
+
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    /// The export the plan was made on (checked against it first).
+    pub file: PathBuf,
+    /// The plan: CSV primary_id,secondary_id or JSON
+    /// [{"primary","secondary"}].
+    #[arg(long, value_name = "PLAN")]
+    pub plan: PathBuf,
+    /// The push log (JSON Lines): every call's outcome, appended; a second
+    /// run with the same log resumes.
+    #[arg(long, value_name = "PUSHLOG")]
+    pub log: PathBuf,
+    /// Check the plan and show what would be sent; send nothing, write no
+    /// log.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Refuse merges whose contacts together already took part in this many
+    /// merges (HubSpot's limit: leave it unless HubSpot raised yours).
+    #[arg(long, value_name = "N", default_value_t = crate::rules::DEFAULT_MAX_MERGES)]
+    pub max_merges: usize,
+    /// Custom lifecycle stage order, lowest first, or @FILE (as for
+    /// `apply`: the plan is checked the way `apply` checks it).
+    #[arg(long, value_name = "STAGE,STAGE,...")]
+    pub lifecycle_order: Option<String>,
+    #[command(flatten)]
+    pub portal: PortalFlags,
     #[command(flatten)]
     pub format: FormatOpt,
     #[command(flatten)]

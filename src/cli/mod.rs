@@ -13,6 +13,8 @@ pub mod io;
 pub mod man;
 mod merge;
 pub mod paths;
+mod pull;
+mod push;
 mod regional;
 mod show;
 mod signals;
@@ -275,6 +277,8 @@ pub fn run(command: &Command, ctx: &mut Ctx) -> anyhow::Result<Status> {
             Command::Apply(a) => apply::run(a, ctx),
             Command::Unmerge(a) => unmerge::run(a, ctx),
             Command::Dupes(a) => dupes::run(a, ctx),
+            Command::Pull(a) => pull::run(a, ctx),
+            Command::Push(a) => push::run(a, ctx),
             Command::Completions(a) => completions::run(a, ctx),
             Command::Man(a) => man::run(a, ctx),
         })

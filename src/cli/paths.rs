@@ -90,7 +90,9 @@ fn properties_of(command: &Command) -> Option<&Path> {
         Command::Apply(a) => &a.input,
         Command::Unmerge(a) => &a.input,
         Command::Dupes(a) => &a.input,
-        Command::Completions(_) | Command::Man(_) => return None,
+        Command::Pull(_) | Command::Push(_) | Command::Completions(_) | Command::Man(_) => {
+            return None
+        }
     };
     input.properties.as_deref()
 }
@@ -126,6 +128,18 @@ fn of_command(command: &Command) -> Paths<'_> {
         Command::Dupes(a) => none()
             .export(&a.file)
             .output("-o", Role::Output, a.output.as_deref()),
+        Command::Pull(a) => {
+            let (part, state) = crate::portal::pull::side_files(&a.output);
+            none()
+                .output("-o", Role::FileOutput, Some(&a.output))
+                .owned_output("-o", part)
+                .owned_output("-o", state)
+        }
+        Command::Push(a) => none()
+            .export(&a.file)
+            .input("--plan", &a.plan)
+            .stage_file(a.lifecycle_order.as_deref())
+            .output("--log", Role::FileOutput, Some(&a.log)),
         Command::Completions(_) | Command::Man(_) => none(),
     }
 }
@@ -198,6 +212,17 @@ impl<'a> Paths<'a> {
         self.output("--journal", Role::FileOutput, path)
     }
 
+    /// A file written beside another output (`pull`'s part and state).
+    fn owned_output(mut self, option: &'static str, path: PathBuf) -> Self {
+        self.outputs.push(Named {
+            option,
+            label: format!("{} (beside {option}'s file)", path.display()),
+            path: Cow::Owned(path),
+            role: Role::FileOutput,
+        });
+        self
+    }
+
     fn output(mut self, option: &'static str, role: Role, path: Option<&'a Path>) -> Self {
         if let Some(path) = path {
             self.outputs.push(Named {
@@ -218,11 +243,18 @@ impl<'a> Paths<'a> {
             .iter()
             .find(|o| o.role == Role::FileOutput && o.is_std())
         {
-            return Err(UsageError(format!(
-                "{} -: a journal cannot go to stdout; name a file (e.g. {} merges.jsonl): \
-                 it is appended to, created when missing, and read back by `unmerge --restore`",
-                j.option, j.option
-            )));
+            return Err(UsageError(match j.option {
+                "--log" => "--log -: the push log is a file, appended to and read back when \
+                     push runs again; name one (e.g. --log push.jsonl)"
+                    .to_string(),
+                "-o" => "-o -: pull writes a file, and resumes from the files beside it; \
+                     name one (e.g. -o export.ndjson)"
+                    .to_string(),
+                option => format!(
+                    "{option} -: a journal cannot go to stdout; name a file (e.g. {option} merges.jsonl): \
+                     it is appended to, created when missing, and read back by `unmerge --restore`"
+                ),
+            }));
         }
         let null = null_device();
         let ids: Vec<(&Named, Id)> = self

@@ -20,7 +20,8 @@ fn export_of(command: &Command) -> Option<&Path> {
         Command::Apply(a) => Some(&a.file),
         Command::Unmerge(a) => Some(&a.file),
         Command::Dupes(a) => Some(&a.file),
-        Command::Check(_) | Command::Completions(_) | Command::Man(_) => None,
+        Command::Push(a) => Some(&a.file),
+        Command::Check(_) | Command::Pull(_) | Command::Completions(_) | Command::Man(_) => None,
     }
 }
 

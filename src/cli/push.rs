@@ -1,0 +1,182 @@
+//! `contact-merge push EXPORT --plan PLAN --log PUSHLOG [--dry-run]
+//! [--rate N/10s]`: a plan's merges sent to the portal. The plan is
+//! checked against the export by the library's one batch entry point
+//! (everything `apply` refuses is refused here, and nothing is sent); the
+//! sending, the log and the resume are [`crate::portal::push`]'s.
+
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::args::{MergeFlags, OutputFormat, PushArgs};
+use super::{merge_options, table, Ctx, Status, UsageError};
+use crate::batch::{self, Destination, Input, Job, Outcome, Request};
+use crate::plan::{read_plan, Plan};
+use crate::portal::push::{self, Event, PushJob, PushReport};
+use crate::portal::Token;
+use crate::text::count;
+
+pub fn run(args: &PushArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
+    if args.file.as_os_str() == "-" {
+        return Err(UsageError(
+            "push reads the export twice (the plan's check, then its merged ids): give a file, not stdin".into(),
+        )
+        .into());
+    }
+    let plan = read_plan(&args.plan)?;
+    if let Some(status) = check_plan(args, ctx, &plan)? {
+        return Ok(status);
+    }
+    // The token is needed only to send.
+    let mut client = match args.dry_run {
+        true => None,
+        false => Some(super::pull::client(&args.portal, Token::from_env()?)?),
+    };
+    let redirects = push::export_redirects(&args.file, ctx.global.input_format)?;
+    let job = PushJob {
+        plan: &plan,
+        redirects,
+        export: &args.file.display().to_string(),
+        log: &args.log,
+        api_base: &args.portal.api_base,
+        log_mode: crate::atomic::mode_of(&args.file),
+        dry_run: args.dry_run,
+    };
+    let bar = progress_bar(ctx, plan.pairs.len());
+    let started = Instant::now();
+    // Pairs done before go by at once: the rate and time left count from
+    // the first pair sent.
+    let mut skipping = false;
+    let result = push::push(client.as_mut(), job, &mut |e| match e {
+        Event::Skipped => {
+            bar.inc(1);
+            skipping = true;
+        }
+        Event::Done => {
+            if std::mem::take(&mut skipping) {
+                bar.reset_eta();
+            }
+            bar.inc(1);
+            bar.set_message("");
+        }
+        Event::Retry(r) => bar.set_message(format!(
+            "{} {}: waiting {:.1} s",
+            r.call.describe(),
+            r.failure.short(),
+            r.wait.as_secs_f64()
+        )),
+    });
+    bar.finish_and_clear();
+    if !args.dry_run {
+        ctx.wrote(format!("the push log {}", args.log.display()));
+    }
+    let report = result?;
+    if ctx.global.format == OutputFormat::Json {
+        serde_json::to_writer_pretty(&mut *ctx.out, &report)?;
+        writeln!(ctx.out)?;
+    }
+    summary(args, ctx, &report, started.elapsed());
+    Ok(Status::Ok)
+}
+
+/// The plan checked against the export as `apply` checks it, nothing
+/// written; `Some(exit 1)` when a pair is bad (listed, as `apply` lists
+/// them).
+fn check_plan(args: &PushArgs, ctx: &mut Ctx, plan: &Plan) -> anyhow::Result<Option<Status>> {
+    let flags = MergeFlags {
+        policy: crate::rules::Policy::MostRecent,
+        lifecycle_order: args.lifecycle_order.clone(),
+        max_merges: args.max_merges,
+        enroll_on_merge: false,
+        merge_time: None,
+    };
+    let opts = crate::rules::MergeOptions {
+        explain: false,
+        ..merge_options(&flags, ctx.global)?
+    };
+    let nowhere = Destination {
+        path: None,
+        format: None,
+        sanitize_formulas: false,
+        mode: None,
+    };
+    let request = Request {
+        input: Input {
+            path: &args.file,
+            format: ctx.global.input_format,
+        },
+        job: Job::Plan {
+            plan,
+            keep_going: false,
+        },
+        opts: &opts,
+        output: &nowhere,
+        journal: None,
+        progress: &|| {},
+    };
+    let report = match batch::run(&request, &mut std::io::sink())? {
+        Outcome::Written(_) => return Ok(None),
+        Outcome::Refused(report) => report,
+    };
+    super::apply::render(&report, &[], ctx, false)?;
+    let message = format!(
+        "{}: {} of {} of {} {} bad; nothing was sent to the portal (fix the plan or the export, and check it with `apply` first)",
+        args.file.display(),
+        report.skipped.len(),
+        count(report.pairs, "pair", "pairs"),
+        report.plan,
+        if report.skipped.len() == 1 { "is" } else { "are" },
+    );
+    let _ = writeln!(ctx.err, "error: {}", table::printable(&message));
+    Ok(Some(Status::Problems))
+}
+
+fn summary(args: &PushArgs, ctx: &mut Ctx, r: &PushReport, took: Duration) {
+    let before = match r.already_done {
+        0 => String::new(),
+        n => format!(", {n} done by an earlier run"),
+    };
+    let line = if r.dry_run {
+        format!(
+            "dry run: {} of {} would be sent ({} checked in the portal first){before}; nothing was sent",
+            count(r.would_send, "merge", "merges"),
+            count(r.pairs, "pair", "pairs"),
+            r.would_check,
+        )
+    } else {
+        format!(
+            "pushed {} of {} to {}{before}{} ({} requests, {} retried) in {:.1} s; log {}",
+            count(r.merged, "merge", "merges"),
+            count(r.pairs, "pair", "pairs"),
+            args.portal.api_base,
+            match r.checked {
+                0 => String::new(),
+                n => format!(", {n} found done after a lost answer"),
+            },
+            r.requests,
+            r.retries,
+            took.as_secs_f64(),
+            args.log.display()
+        )
+    };
+    ctx.info(&line);
+}
+
+/// Pairs done, the rate and the time left, on a terminal.
+fn progress_bar(ctx: &Ctx, len: usize) -> ProgressBar {
+    if !ctx.err_is_terminal || ctx.global.quiet {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} pairs {rate} eta {eta} {msg}")
+    {
+        bar.set_style(style.with_key("rate", rate));
+    }
+    bar
+}
+
+/// Items a second, one decimal.
+pub(super) fn rate(state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write) {
+    let _ = write!(w, "{:.1}/s", state.per_sec());
+}

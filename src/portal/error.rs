@@ -1,0 +1,138 @@
+//! Why a call to the portal, a pull or a push failed. Every message names
+//! the call (method and path, never the token or a header), what was being
+//! done (the page, the pair) and HubSpot's own words, and says what to do.
+
+use std::path::PathBuf;
+
+/// HubSpot's error body, as its API documents it: `{"status": "error",
+/// "message": ..., "correlationId": ..., "category": ...}` (a 429 carries
+/// `errorType` and `policyName` instead of `category`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiMessage {
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub correlation_id: Option<String>,
+}
+
+impl ApiMessage {
+    /// HubSpot's error body, or the start of whatever the body was.
+    pub fn from_body(body: &str) -> ApiMessage {
+        let v: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+        let text = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+        match text("message") {
+            Some(message) => ApiMessage {
+                message,
+                category: text("category").or_else(|| text("errorType")),
+                correlation_id: text("correlationId"),
+            },
+            None => ApiMessage {
+                message: match body.trim() {
+                    "" => "(no message in the answer)".to_string(),
+                    b => b.chars().take(200).collect(),
+                },
+                ..ApiMessage::default()
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for ApiMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.message)?;
+        if let Some(c) = &self.category {
+            write!(f, " ({c}")?;
+            if let Some(id) = &self.correlation_id {
+                write!(f, ", correlation id {id}")?;
+            }
+            write!(f, ")")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PortalError {
+    #[error("the token is missing: set {} to a private app's access token (it is read only from there, never from a flag)", super::TOKEN_VARIABLE)]
+    NoToken,
+    #[error("{} holds characters a token cannot have (a space, a line break, a letter beyond ASCII): copy the private app's access token again", super::TOKEN_VARIABLE)]
+    BadToken,
+    #[error("--api-base {0:?} is not an http:// or https:// address")]
+    BadBase(String),
+    /// HubSpot answered with an error that retrying will not mend.
+    #[error("{call}: HubSpot answered {status}: {message}{}", advice(*status))]
+    Api {
+        call: String,
+        status: u16,
+        message: ApiMessage,
+    },
+    /// 5xx, 429 or no answer, past every retry.
+    #[error(
+        "{call}: gave up after {tries} tries: {last}; run the command again later (it resumes)"
+    )]
+    GaveUp {
+        call: String,
+        tries: u32,
+        last: String,
+    },
+    #[error("{call}: the answer is not what HubSpot sends: {detail}")]
+    BadReply { call: String, detail: String },
+    #[error("{path}: {what}: {source}")]
+    File {
+        path: PathBuf,
+        what: &'static str,
+        source: std::io::Error,
+    },
+    #[error("{path}: {detail}")]
+    State { path: PathBuf, detail: String },
+}
+
+fn advice(status: u16) -> &'static str {
+    match status {
+        401 => "; check the token in HUBSPOT_TOKEN (a private app's access token)",
+        403 => "; the private app needs the crm.objects.contacts scopes (read for pull, write for push)",
+        _ => "",
+    }
+}
+
+impl PortalError {
+    pub fn file(path: &std::path::Path, what: &'static str, source: std::io::Error) -> Self {
+        PortalError::File {
+            path: path.to_path_buf(),
+            what,
+            source,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hubspot_error_bodies_give_message_category_and_correlation_id() {
+        let m = ApiMessage::from_body(
+            r#"{"status":"error","message":"Contact not found","correlationId":"c-1","category":"OBJECT_NOT_FOUND"}"#,
+        );
+        assert_eq!(m.message, "Contact not found");
+        assert_eq!(m.category.as_deref(), Some("OBJECT_NOT_FOUND"));
+        assert_eq!(
+            m.to_string(),
+            "\"Contact not found\" (OBJECT_NOT_FOUND, correlation id c-1)"
+        );
+        let rate = ApiMessage::from_body(
+            r#"{"status":"error","message":"You have reached your secondly limit.","errorType":"RATE_LIMIT","correlationId":"x","policyName":"SECONDLY"}"#,
+        );
+        assert_eq!(rate.category.as_deref(), Some("RATE_LIMIT"));
+        assert_eq!(
+            ApiMessage::from_body("<html>bad gateway</html>").message,
+            "<html>bad gateway</html>"
+        );
+        assert_eq!(
+            ApiMessage::from_body("").message,
+            "(no message in the answer)"
+        );
+    }
+}

@@ -1,0 +1,397 @@
+//! `pull`: every contact of the portal, page by page
+//! (`GET /crm/v3/objects/contacts?limit=100&after=...`), into an export in
+//! any format; an interrupted run resumes where it stopped.
+//!
+//! Two files live beside the output while a pull runs:
+//! - `OUT.pull.ndjson`, the part: each page's contacts appended as JSON
+//!   Lines (the project's own writer), flushed to disk after each page;
+//! - `OUT.pull.json`, the state: what was asked (the properties, history,
+//!   associations), the cursor of the next page, and how many bytes of the
+//!   part hold whole pages. It is replaced atomically after each page.
+//!
+//! A new run with a state beside its output goes on from its cursor (the
+//! part cut back to the state's length first: a page half written when
+//! the run stopped is fetched again). Asking for something else than the
+//! state recorded is refused. At the end the part becomes the output: as
+//! it is for JSON Lines (renamed into place), else read back and written
+//! as JSON or CSV by the project's writers, atomically; then the part and
+//! the state are removed. Until then the output is untouched.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::client::{Call, Client, Retrying};
+use super::error::PortalError;
+use crate::format::Format;
+use crate::model::Layout;
+
+pub const CONTACTS_PATH: &str = "/crm/v3/objects/contacts";
+pub const PROPERTIES_PATH: &str = "/crm/v3/properties/contacts";
+/// HubSpot's largest page, and its largest with property history.
+pub const PAGE: usize = 100;
+pub const PAGE_WITH_HISTORY: usize = 50;
+/// The properties HubSpot returns when none are named; also the ones whose
+/// history `--with-history` asks for without `--properties`.
+pub const DEFAULT_PROPERTIES: [&str; 6] = [
+    "createdate",
+    "email",
+    "firstname",
+    "hs_object_id",
+    "lastmodifieddate",
+    "lastname",
+];
+/// The associations `--associations` asks for.
+pub const ASSOCIATIONS: [&str; 3] = ["companies", "deals", "tickets"];
+
+/// `--properties`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Properties {
+    /// HubSpot's default set.
+    Default,
+    /// Every property the portal defines (read from its property list).
+    All,
+    List(Vec<String>),
+}
+
+/// What to pull, and where.
+#[derive(Debug, Clone)]
+pub struct PullJob<'a> {
+    pub output: &'a Path,
+    pub format: Format,
+    pub properties: Properties,
+    pub history: bool,
+    pub associations: bool,
+    /// The mode of a new output.
+    pub mode: Option<u32>,
+}
+
+/// What a pull did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PullReport {
+    pub contacts: usize,
+    pub pages: usize,
+    /// Contacts an earlier, interrupted run had pulled.
+    pub resumed_with: usize,
+    pub requests: u64,
+    pub retries: u64,
+}
+
+/// What the progress bar hears.
+#[derive(Debug)]
+pub enum PullEvent<'a> {
+    /// Resuming with this many contacts.
+    Resumed(usize),
+    /// A page is in: contacts so far.
+    Page(usize),
+    Retry(&'a Retrying<'a>),
+}
+
+/// The request, as the state records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Query {
+    /// `None`: HubSpot's default set.
+    properties: Option<Vec<String>>,
+    all_properties: bool,
+    history: bool,
+    associations: bool,
+}
+
+/// The state file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct State {
+    query: Query,
+    /// The next page's cursor; `None` before the first page.
+    after: Option<String>,
+    contacts: usize,
+    pages: usize,
+    /// Bytes of the part that hold whole pages.
+    bytes: u64,
+}
+
+/// The part and state files of a pull into `output`.
+pub fn side_files(output: &Path) -> (PathBuf, PathBuf) {
+    let with = |ext: &str| {
+        let mut s = output.as_os_str().to_owned();
+        s.push(ext);
+        PathBuf::from(s)
+    };
+    (with(".pull.ndjson"), with(".pull.json"))
+}
+
+/// Pull every contact into `job.output`.
+pub fn pull(
+    client: &mut Client,
+    job: &PullJob<'_>,
+    on_event: &mut dyn FnMut(PullEvent<'_>),
+) -> Result<PullReport, PortalError> {
+    let (part_path, state_path) = side_files(job.output);
+    let mut state = match read_state(&state_path)? {
+        Some(state) => {
+            check_same_query(&state, job, &state_path)?;
+            on_event(PullEvent::Resumed(state.contacts));
+            state
+        }
+        None => State {
+            query: query_for(client, job, on_event)?,
+            after: None,
+            contacts: 0,
+            pages: 0,
+            bytes: 0,
+        },
+    };
+    let resumed_with = state.contacts;
+    let mut part = open_part(&part_path, state.bytes)?;
+    let mut retries = 0u64;
+    let paged = page_all(
+        client,
+        &mut state,
+        &mut part,
+        &part_path,
+        &state_path,
+        &mut |e| {
+            if let PullEvent::Retry(_) = e {
+                retries += 1;
+            }
+            on_event(e)
+        },
+    );
+    if let Err(e) = paged {
+        // Nothing to resume from: leave no empty part behind.
+        if !state_path.exists() {
+            let _ = std::fs::remove_file(&part_path);
+        }
+        return Err(e);
+    }
+    drop(part);
+    finish(job, &part_path, &state_path)?;
+    Ok(PullReport {
+        contacts: state.contacts,
+        pages: state.pages,
+        resumed_with,
+        requests: client.sent,
+        retries,
+    })
+}
+
+/// Every page from the state's cursor on, each appended to the part and
+/// recorded in the state.
+fn page_all(
+    client: &mut Client,
+    state: &mut State,
+    part: &mut BufWriter<File>,
+    part_path: &Path,
+    state_path: &Path,
+    on_event: &mut dyn FnMut(PullEvent<'_>),
+) -> Result<(), PortalError> {
+    loop {
+        let call = page_call(&state.query, state.after.as_deref());
+        let page = client.call(&call, &mut |r| on_event(PullEvent::Retry(r)))?;
+        let (n, next) = write_page(&call, &page, part, part_path)?;
+        state.contacts += n;
+        state.pages += 1;
+        state.bytes = part
+            .get_ref()
+            .metadata()
+            .map_err(|e| PortalError::file(part_path, "cannot read the part file", e))?
+            .len();
+        state.after = next;
+        on_event(PullEvent::Page(state.contacts));
+        if state.after.is_none() {
+            return Ok(());
+        }
+        save_state(state_path, state)?;
+    }
+}
+
+/// The query of a new pull; `--properties all` reads the portal's list.
+fn query_for(
+    client: &mut Client,
+    job: &PullJob<'_>,
+    on_event: &mut dyn FnMut(PullEvent<'_>),
+) -> Result<Query, PortalError> {
+    let properties = match &job.properties {
+        Properties::Default if job.history => {
+            Some(DEFAULT_PROPERTIES.iter().map(|p| p.to_string()).collect())
+        }
+        Properties::Default => None,
+        Properties::List(list) => Some(list.clone()),
+        Properties::All => {
+            let call = Call::get(PROPERTIES_PATH);
+            let answer = client.call(&call, &mut |r| on_event(PullEvent::Retry(r)))?;
+            Some(property_names(&call, &answer)?)
+        }
+    };
+    Ok(Query {
+        properties,
+        all_properties: job.properties == Properties::All,
+        history: job.history,
+        associations: job.associations,
+    })
+}
+
+/// The names in HubSpot's property list (`{"results": [{"name": ...}]}`).
+fn property_names(call: &Call, answer: &Value) -> Result<Vec<String>, PortalError> {
+    let bad = |detail: &str| PortalError::BadReply {
+        call: call.describe(),
+        detail: detail.to_string(),
+    };
+    let results = answer
+        .get("results")
+        .and_then(Value::as_array)
+        .ok_or_else(|| bad("no \"results\" list"))?;
+    results
+        .iter()
+        .map(|p| {
+            p.get("name")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| bad("a property without a \"name\""))
+        })
+        .collect()
+}
+
+fn check_same_query(state: &State, job: &PullJob<'_>, path: &Path) -> Result<(), PortalError> {
+    let asked = match &job.properties {
+        Properties::List(list) => Some(list.clone()),
+        Properties::Default if job.history => {
+            Some(DEFAULT_PROPERTIES.iter().map(|p| p.to_string()).collect())
+        }
+        Properties::Default | Properties::All => None,
+    };
+    let same = state.query.history == job.history
+        && state.query.associations == job.associations
+        && state.query.all_properties == (job.properties == Properties::All)
+        && (state.query.all_properties || state.query.properties == asked);
+    if same {
+        return Ok(());
+    }
+    Err(PortalError::State {
+        path: path.to_path_buf(),
+        detail: "an interrupted pull into this output asked for other properties, history or associations; run it again as it was to finish it, or remove this file and the .pull.ndjson beside it to start over".into(),
+    })
+}
+
+/// The request for the page after `after`.
+fn page_call(q: &Query, after: Option<&str>) -> Call {
+    let limit = if q.history { PAGE_WITH_HISTORY } else { PAGE };
+    let mut call = Call::get(CONTACTS_PATH).query("limit", limit.to_string());
+    if let Some(after) = after {
+        call = call.query("after", after);
+    }
+    if let Some(props) = &q.properties {
+        call = call.query("properties", props.join(","));
+        if q.history {
+            call = call.query("propertiesWithHistory", props.join(","));
+        }
+    }
+    if q.associations {
+        call = call.query("associations", ASSOCIATIONS.join(","));
+    }
+    call.query("archived", "false")
+}
+
+/// Append a page's contacts to the part, on disk before the state says
+/// so; the count and the next cursor.
+fn write_page(
+    call: &Call,
+    page: &Value,
+    part: &mut BufWriter<File>,
+    path: &Path,
+) -> Result<(usize, Option<String>), PortalError> {
+    let bad = |detail: String| PortalError::BadReply {
+        call: call.describe(),
+        detail,
+    };
+    let results = page
+        .get("results")
+        .and_then(Value::as_array)
+        .ok_or_else(|| bad("no \"results\" list".into()))?;
+    let write_err = |e| PortalError::file(path, "cannot write the part file", e);
+    for r in results {
+        let contact = crate::format::json::contact_from_value(r.clone())
+            .map_err(|e| bad(format!("a contact HubSpot sent cannot be read: {}", e.what)))?;
+        crate::format::ndjson::write_contact(&contact, part).map_err(write_err)?;
+    }
+    part.flush().map_err(write_err)?;
+    part.get_ref().sync_data().map_err(write_err)?;
+    let next = page
+        .pointer("/paging/next/after")
+        .and_then(|a| match a {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+        .filter(|s| !s.is_empty());
+    Ok((results.len(), next))
+}
+
+fn read_state(path: &Path) -> Result<Option<State>, PortalError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(PortalError::file(path, "cannot read the pull state", e)),
+    };
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| PortalError::State {
+            path: path.to_path_buf(),
+            detail: format!(
+                "not a pull state ({e}); remove it and the .pull.ndjson beside it to start over"
+            ),
+        })
+}
+
+fn save_state(path: &Path, state: &State) -> Result<(), PortalError> {
+    crate::atomic::write_atomic(path, |w| {
+        serde_json::to_writer(&mut *w, state)?;
+        w.write_all(b"\n")
+    })
+    .map_err(|e| PortalError::file(path, "cannot write the pull state", e))
+}
+
+/// The part, cut back to the whole pages the state counts.
+fn open_part(path: &Path, bytes: u64) -> Result<BufWriter<File>, PortalError> {
+    let err = |e| PortalError::file(path, "cannot open the part file", e);
+    let file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(err)?;
+    file.set_len(bytes).map_err(err)?;
+    Ok(BufWriter::new(file))
+}
+
+/// The part becomes the output; the side files go.
+fn finish(job: &PullJob<'_>, part: &Path, state: &Path) -> Result<(), PortalError> {
+    let out = job.output;
+    let write_err = |e| PortalError::file(out, "cannot write the output", e);
+    if job.format == Format::Ndjson {
+        crate::atomic::write_atomic_with_mode(out, job.mode, |w| {
+            std::io::copy(&mut File::open(part)?, w).map(drop)
+        })
+        .map_err(write_err)?;
+    } else {
+        let mut export = crate::format::read_path(part, Some(Format::Ndjson)).map_err(|e| {
+            PortalError::State {
+                path: part.to_path_buf(),
+                detail: format!("cannot read the pulled contacts back: {e}"),
+            }
+        })?;
+        export.layout = Layout::Ndjson;
+        crate::atomic::write_atomic_with_mode(out, job.mode, |w| {
+            crate::format::write(&export, job.format, w)
+        })
+        .map_err(write_err)?;
+    }
+    for f in [state, part] {
+        std::fs::remove_file(f).map_err(|e| PortalError::file(f, "cannot remove", e))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,457 @@
+//! `push`: a checked plan's merges sent to the portal, pair by pair
+//! (`POST /crm/v3/objects/contacts/merge`), resumable through the push
+//! log ([`super::pushlog`]).
+//!
+//! Ids. Each pair's ids go through the merges before it: the export's own
+//! (`hs_merged_object_ids`), the earlier runs' (from the log) and this
+//! run's. After a merge, both of its ids stand for the id HubSpot returned
+//! for the merged record (HubSpot may give it a new id), so a later pair
+//! naming either is sent with that one.
+//!
+//! Never twice. The `intent` line is written before a merge is sent and
+//! its outcome after. Where the outcome is unknown (no answer, a 5xx, a
+//! run killed between the two lines), the portal is asked before the merge
+//! is sent again: `GET /crm/v3/objects/contacts/{objectIdToMerge}`. HubSpot
+//! answers a merged-away id with the record it was merged into; when that
+//! is the primary, or a record whose `hs_merged_object_ids` holds the
+//! primary, the merge was done and is logged `merged` (`checked`). When
+//! the id still answers as itself, the merge was not done and is sent.
+//! Anything else (merged into another record, gone) stops the run with the
+//! pair named: a person has to look.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rustc_hash::FxHashMap;
+use serde_json::{json, Value};
+
+use super::client::{Call, Client, Failure, Retrying};
+use super::error::PortalError;
+use super::pushlog::{Entry, PairIds, PushLog, Resume};
+use crate::plan::{Pair, Plan, Redirects};
+
+/// HubSpot's merge endpoint.
+pub const MERGE_PATH: &str = "/crm/v3/objects/contacts/merge";
+/// One contact, by id.
+pub const CONTACT_PATH: &str = "/crm/v3/objects/contacts";
+
+/// What to push.
+pub struct PushJob<'a> {
+    pub plan: &'a Plan,
+    /// The export's merged-away ids (checked with the plan beforehand).
+    pub redirects: Redirects,
+    /// For the log's `start` line.
+    pub export: &'a str,
+    pub log: &'a Path,
+    /// `--api-base`: a log belongs to one portal.
+    pub api_base: &'a str,
+    /// The mode of a new log (the export's).
+    pub log_mode: Option<u32>,
+    /// Everything but the calls: nothing is sent, the log is only read.
+    pub dry_run: bool,
+}
+
+/// What a push did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushReport {
+    pub pairs: usize,
+    /// Done by earlier runs (in the log).
+    pub already_done: usize,
+    /// Sent and done in this run.
+    pub merged: usize,
+    /// Found done in the portal after their answer was lost.
+    pub checked: usize,
+    /// `--dry-run`: merges that would be sent, and pairs whose outcome is
+    /// unknown and would be checked first.
+    pub would_send: usize,
+    pub would_check: usize,
+    /// Requests sent, and tries repeated (429, 5xx, no answer).
+    pub requests: u64,
+    pub retries: u64,
+    pub dry_run: bool,
+}
+
+/// What the progress bar hears.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// A pair done by an earlier run, skipped.
+    Skipped,
+    /// A pair done now (or, in a dry run, that would be sent).
+    Done,
+    /// A try failed and is repeated after a wait.
+    Retry(&'a Retrying<'a>),
+}
+
+/// Why a push stopped at a pair.
+#[derive(Debug, thiserror::Error)]
+#[error("{place} of {plan} (merge {secondary} into {primary}{sent}): {cause}; {done} of {pairs} merges are done and recorded in {}: mend the cause, then run push again (it resumes)", log.display())]
+pub struct PairStopped {
+    pub plan: String,
+    pub place: String,
+    pub primary: String,
+    pub secondary: String,
+    /// ", sent as X into Y" when the ids sent differ.
+    pub sent: String,
+    pub done: usize,
+    pub pairs: usize,
+    pub log: PathBuf,
+    /// In the message itself (not a source), so it is worded once.
+    pub cause: PortalError,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PushError {
+    #[error(transparent)]
+    Portal(#[from] PortalError),
+    #[error(transparent)]
+    Pair(Box<PairStopped>),
+}
+
+/// Push `job`'s plan (already checked against the export). `client` is
+/// `None` only for a dry run.
+pub fn push(
+    client: Option<&mut Client>,
+    mut job: PushJob<'_>,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<PushReport, PushError> {
+    let (log, entries) = if job.dry_run {
+        (None, PushLog::read(job.log)?)
+    } else {
+        let (log, entries) = PushLog::open(job.log, job.log_mode)?;
+        (Some(log), entries)
+    };
+    same_portal(&entries, job.api_base, job.log)?;
+    let mut run = Run {
+        client,
+        log,
+        redirects: std::mem::take(&mut job.redirects),
+        report: PushReport {
+            pairs: job.plan.pairs.len(),
+            dry_run: job.dry_run,
+            ..PushReport::default()
+        },
+        on_event,
+    };
+    let resume = Resume::from_entries(&entries);
+    let mut done = run.replay(&resume);
+    let open = resume.open;
+    run.start_line(&job)?;
+    for pair in &job.plan.pairs {
+        let key = (pair.primary.clone(), pair.secondary.clone());
+        if let Some(n) = done.get_mut(&key).filter(|n| **n > 0) {
+            *n -= 1;
+            run.report.already_done += 1;
+            (run.on_event)(Event::Skipped);
+        } else {
+            let ids = run.ids(job.plan, pair);
+            run.pair(&ids, open.get(&key))
+                .map_err(|source| run.stopped(&job, pair, &ids, source))?;
+            (run.on_event)(Event::Done);
+        }
+    }
+    if let Some(log) = run.log.as_mut() {
+        log.sync()?;
+    }
+    if let Some(c) = &run.client {
+        run.report.requests = c.sent;
+    }
+    Ok(run.report)
+}
+
+/// A log records the pushes to one portal: its pairs done say nothing of
+/// another one.
+fn same_portal(entries: &[Entry], api_base: &str, log: &Path) -> Result<(), PortalError> {
+    let base = |b: &str| b.trim_end_matches('/').to_string();
+    let earlier = entries.iter().rev().find_map(|e| match e {
+        Entry::Start { api_base, .. } => Some(base(api_base)),
+        _ => None,
+    });
+    match earlier {
+        Some(earlier) if earlier != base(api_base) => Err(PortalError::State {
+            path: log.to_path_buf(),
+            detail: format!(
+                "this push log records pushes to {earlier}, and this push goes to {}; a log belongs to one portal: give this push a new --log",
+                base(api_base)
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
+struct Run<'c, 'e> {
+    client: Option<&'c mut Client>,
+    log: Option<PushLog>,
+    redirects: Redirects,
+    report: PushReport,
+    on_event: &'e mut dyn FnMut(Event<'_>),
+}
+
+/// What asking the portal about an earlier merge found.
+enum Check {
+    Done(String),
+    NotDone,
+}
+
+impl Run<'_, '_> {
+    /// The earlier runs' merges, as redirects; how many times each pair
+    /// (as the plan names it) was done.
+    fn replay(&mut self, resume: &Resume) -> FxHashMap<(String, String), usize> {
+        let mut done = FxHashMap::default();
+        for (p, merged_id) in &resume.merged {
+            self.merged_into(p, merged_id);
+            *done
+                .entry((p.primary.clone(), p.secondary.clone()))
+                .or_insert(0) += 1;
+        }
+        done
+    }
+
+    fn merged_into(&mut self, ids: &PairIds, merged_id: &str) {
+        self.redirects.record(&ids.object_id_to_merge, merged_id);
+        self.redirects.record(&ids.primary_object_id, merged_id);
+    }
+
+    fn start_line(&mut self, job: &PushJob<'_>) -> Result<(), PortalError> {
+        let Some(client) = self.client.as_deref() else {
+            return Ok(());
+        };
+        let entry = Entry::Start {
+            at: now(),
+            export: job.export.to_string(),
+            plan: job.plan.file.clone(),
+            pairs: job.plan.pairs.len(),
+            api_base: client.options().base.clone(),
+            rate: client.options().rate.to_string(),
+        };
+        self.write(&entry)
+    }
+
+    fn ids(&mut self, plan: &Plan, pair: &Pair) -> PairIds {
+        PairIds {
+            place: plan.place(pair.line),
+            primary: pair.primary.clone(),
+            secondary: pair.secondary.clone(),
+            primary_object_id: self.redirects.resolve(&pair.primary).into_owned(),
+            object_id_to_merge: self.redirects.resolve(&pair.secondary).into_owned(),
+        }
+    }
+
+    fn write(&mut self, entry: &Entry) -> Result<(), PortalError> {
+        match self.log.as_mut() {
+            Some(log) => log.write(entry),
+            None => Ok(()),
+        }
+    }
+
+    /// One pair not done before: checked first when an earlier run left
+    /// its outcome unknown, then sent.
+    fn pair(&mut self, ids: &PairIds, open: Option<&PairIds>) -> Result<(), PortalError> {
+        if self.client.is_none() {
+            self.report.would_send += 1;
+            self.report.would_check += usize::from(open.is_some());
+            // The dry run's stand-in for HubSpot's answer: the primary.
+            let primary = ids.primary_object_id.clone();
+            self.merged_into(ids, &primary);
+            return Ok(());
+        }
+        if let Some(earlier) = open {
+            if let Check::Done(merged_id) = self.check(earlier, ids)? {
+                return self.done(ids, merged_id, true);
+            }
+        }
+        self.write(&Entry::Intent {
+            pair: ids.clone(),
+            at: now(),
+        })?;
+        let (merged_id, checked) = self.send(ids)?;
+        self.done(ids, merged_id, checked)
+    }
+
+    fn done(&mut self, ids: &PairIds, merged_id: String, checked: bool) -> Result<(), PortalError> {
+        self.write(&Entry::Merged {
+            pair: ids.clone(),
+            merged_id: merged_id.clone(),
+            checked,
+            at: now(),
+        })?;
+        if checked {
+            self.report.checked += 1;
+        } else {
+            self.report.merged += 1;
+        }
+        self.merged_into(ids, &merged_id);
+        Ok(())
+    }
+
+    /// Send the merge through 429s; after a 5xx or no answer, ask the
+    /// portal whether it was done before sending it again.
+    fn send(&mut self, ids: &PairIds) -> Result<(String, bool), PortalError> {
+        let call = Call::post(
+            MERGE_PATH,
+            json!({
+                "primaryObjectId": ids.primary_object_id,
+                "objectIdToMerge": ids.object_id_to_merge,
+            }),
+        );
+        let mut failed = 0u32;
+        loop {
+            let client = self.client.as_deref_mut().expect("not a dry run");
+            let failure = match client.send(&call) {
+                Ok(answer) => return merged_id(&call, &answer).map(|id| (id, false)),
+                Err(f) => f,
+            };
+            let wait = match client.retry_wait(&call, &failure, &mut failed) {
+                Ok(wait) => wait,
+                Err(e) => {
+                    self.failed(ids, &failure)?;
+                    return Err(e);
+                }
+            };
+            self.retry(ids, &call, &failure, wait)?;
+            std::thread::sleep(wait);
+            let unknown = matches!(failure, Failure::Server { .. } | Failure::Dropped { .. });
+            if unknown {
+                if let Check::Done(id) = self.check(ids, ids)? {
+                    return Ok((id, true));
+                }
+            }
+        }
+    }
+
+    fn failed(&mut self, ids: &PairIds, failure: &Failure) -> Result<(), PortalError> {
+        self.write(&Entry::Failed {
+            pair: ids.clone(),
+            status: failure.status(),
+            error: failure.to_string(),
+            at: now(),
+        })
+    }
+
+    fn retry(
+        &mut self,
+        ids: &PairIds,
+        call: &Call,
+        failure: &Failure,
+        wait: Duration,
+    ) -> Result<(), PortalError> {
+        self.report.retries += 1;
+        self.write(&Entry::Retry {
+            pair: ids.clone(),
+            status: failure.status(),
+            error: failure.to_string(),
+            wait_ms: wait.as_millis() as u64,
+            at: now(),
+        })?;
+        (self.on_event)(Event::Retry(&Retrying {
+            call,
+            failure,
+            wait,
+        }));
+        Ok(())
+    }
+
+    /// Was `earlier` (a merge sent, its outcome unknown) done? Asks the
+    /// portal what its secondary answers as (see the module).
+    fn check(&mut self, earlier: &PairIds, now_ids: &PairIds) -> Result<Check, PortalError> {
+        let secondary = &earlier.object_id_to_merge;
+        let call = Call::get(format!("{CONTACT_PATH}/{secondary}"))
+            .query("properties", crate::plan::MERGED_IDS);
+        let mut retries = Vec::new();
+        let client = self.client.as_deref_mut().expect("not a dry run");
+        let answer = client.call(&call, &mut |r| {
+            retries.push((r.failure.clone(), r.wait));
+        });
+        for (failure, wait) in retries {
+            self.retry(now_ids, &call, &failure, wait)?;
+        }
+        let answer = answer?;
+        let id = merged_id(&call, &answer)?;
+        if &id == secondary {
+            return Ok(Check::NotDone);
+        }
+        let merged_ids = answer
+            .pointer(&format!("/properties/{}", crate::plan::MERGED_IDS))
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let primary = &earlier.primary_object_id;
+        if &id == primary || crate::model::split_multi(merged_ids).any(|m| m == primary) {
+            return Ok(Check::Done(id));
+        }
+        Err(PortalError::BadReply {
+            call: call.describe(),
+            detail: format!(
+                "{secondary} was merged into {id}, which is not (and does not hold) the primary {primary}: look at both in HubSpot before going on"
+            ),
+        })
+    }
+
+    fn stopped(
+        &self,
+        job: &PushJob<'_>,
+        pair: &Pair,
+        ids: &PairIds,
+        source: PortalError,
+    ) -> PushError {
+        let sent =
+            if ids.primary_object_id != pair.primary || ids.object_id_to_merge != pair.secondary {
+                format!(
+                    ", sent as {} into {}",
+                    ids.object_id_to_merge, ids.primary_object_id
+                )
+            } else {
+                String::new()
+            };
+        PushError::Pair(Box::new(PairStopped {
+            plan: job.plan.file.clone(),
+            place: ids.place.clone(),
+            primary: pair.primary.clone(),
+            secondary: pair.secondary.clone(),
+            sent,
+            done: self.report.already_done + self.report.merged + self.report.checked,
+            pairs: self.report.pairs,
+            log: job.log.to_path_buf(),
+            cause: source,
+        }))
+    }
+}
+
+/// The id of the record HubSpot answered with.
+fn merged_id(call: &Call, answer: &Value) -> Result<String, PortalError> {
+    match answer.get("id") {
+        Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
+        Some(Value::Number(n)) => Ok(n.to_string()),
+        _ => Err(PortalError::BadReply {
+            call: call.describe(),
+            detail: "the answer has no record \"id\"".into(),
+        }),
+    }
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// The export's merged-away ids (its contacts' `hs_merged_object_ids`
+/// that are no contact of the export), as [`Redirects::from_export`] finds
+/// them, read one contact at a time.
+pub fn export_redirects(
+    path: &Path,
+    format: Option<crate::format::Format>,
+) -> Result<Redirects, crate::format::ReadError> {
+    let mut live = rustc_hash::FxHashSet::default();
+    let mut claimed: Vec<(String, String)> = Vec::new();
+    crate::format::for_each_contact(path, format, &mut |c| {
+        for id in crate::model::split_multi(c.prop(crate::plan::MERGED_IDS).unwrap_or("")) {
+            claimed.push((id.to_string(), c.id.clone()));
+        }
+        live.insert(c.id);
+    })?;
+    let mut r = Redirects::new();
+    for (from, to) in claimed {
+        if !live.contains(&from) && r.target(&from).is_none() {
+            r.record(&from, &to);
+        }
+    }
+    Ok(r)
+}

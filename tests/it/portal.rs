@@ -1,0 +1,633 @@
+//! `pull` and `push` against the local HubSpot emulator (`emulator.rs`):
+//! pages, resume after a kill, merges once through chains, 429s, 5xx and
+//! dropped connections, refused plans, and the token kept out of every
+//! output and file.
+
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::emulator::{self, Config, Emulator, Fault};
+use crate::util::{stderr, stdout, Sandbox};
+
+const TOKEN: &str = "pat-na1-emulator-token";
+
+fn export_of(sb: &Sandbox, name: &str, contacts: &[Value]) -> std::path::PathBuf {
+    let text: String = contacts.iter().map(|c| format!("{c}\n")).collect();
+    sb.write(name, text)
+}
+
+fn plan_of(sb: &Sandbox, pairs: &[(u64, u64)]) -> std::path::PathBuf {
+    let mut text = String::from("primary_id,secondary_id\n");
+    for (p, s) in pairs {
+        text.push_str(&format!("{p},{s}\n"));
+    }
+    sb.write("plan.csv", text)
+}
+
+fn push_cmd(sb: &Sandbox, emu: &Emulator, extra: &[&str]) -> assert_cmd::Command {
+    let mut c = sb.cmd();
+    c.env("HUBSPOT_TOKEN", TOKEN)
+        .args([
+            "push",
+            "export.ndjson",
+            "--plan",
+            "plan.csv",
+            "--log",
+            "push.jsonl",
+        ])
+        .args([
+            "--api-base",
+            &emu.url,
+            "--rate",
+            "1000/1s",
+            "--backoff-ms",
+            "5",
+        ])
+        .args(extra)
+        .timeout(crate::util::HANG_GUARD);
+    c
+}
+
+/// The binary started in the sandbox, to be killed mid-run.
+fn spawn(sb: &Sandbox, args: &[&str]) -> Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("contact-merge"))
+        .current_dir(sb.dir.path())
+        .env_clear()
+        .env("HUBSPOT_TOKEN", TOKEN)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+fn log_lines(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// Chains: a primary merged away by a later pair, a secondary that was a
+/// primary, ids reused after their merge.
+const CHAIN_PLAN: [(u64, u64); 8] = [
+    (10, 11),
+    (12, 10),
+    (12, 13),
+    (14, 11),
+    (20, 21),
+    (22, 23),
+    (20, 22),
+    (30, 31),
+];
+
+/// Every pair of `plan` merged exactly once, in order, each merge answered
+/// 200 (a merge sent twice, or with a merged-away id, gets a 400).
+fn assert_merged_once(emu: &Emulator, plan: &[(u64, u64)]) {
+    let s = emu.state();
+    assert_eq!(s.merges.len(), plan.len(), "merges: {:?}", s.merges);
+    let refused: Vec<_> = s
+        .seen
+        .iter()
+        .filter(|r| r.url.ends_with("/merge") && r.status != 429 && (400..500).contains(&r.status))
+        .collect();
+    assert!(refused.is_empty(), "merges refused: {refused:?}");
+    let secondaries: std::collections::HashSet<&str> =
+        s.merges.iter().map(|m| m.secondary.as_str()).collect();
+    assert_eq!(secondaries.len(), plan.len(), "a record merged away twice");
+    assert_eq!(s.contacts.len(), 40 - plan.len());
+}
+
+#[test]
+fn push_applies_a_plan_with_chains_once_through_the_ids_hubspot_returns() {
+    let sb = Sandbox::new();
+    let data = emulator::contacts(1, 40);
+    export_of(&sb, "export.ndjson", &data);
+    plan_of(&sb, &CHAIN_PLAN);
+    // The merged record under a new id (HubSpot's merge today) here; under
+    // the primary's id in the next test.
+    let emu = Emulator::start(Config::default(), data);
+    let out = push_cmd(&sb, &emu, &["--format", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_merged_once(&emu, &CHAIN_PLAN);
+    // The second pair was sent with the id HubSpot gave the first merge.
+    let s = emu.state();
+    assert_eq!(s.merges[1].secondary, s.merges[0].merged);
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["merged"], 8);
+    drop(s);
+    // A second run sends nothing: every pair is in the log.
+    let before = emu.state().seen.len();
+    let out = push_cmd(&sb, &emu, &["--format", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        (report["alreadyDone"].as_u64(), report["merged"].as_u64()),
+        (Some(8), Some(0))
+    );
+    assert_eq!(emu.state().seen.len(), before);
+    // The log belongs to this portal: a push elsewhere with it is refused.
+    let out = sb
+        .cmd()
+        .env("HUBSPOT_TOKEN", TOKEN)
+        .args([
+            "push",
+            "export.ndjson",
+            "--plan",
+            "plan.csv",
+            "--log",
+            "push.jsonl",
+        ])
+        .args(["--api-base", "http://127.0.0.1:9/other"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("a log belongs to one portal"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn push_killed_while_a_merge_is_answered_resumes_without_sending_it_again() {
+    let sb = Sandbox::new();
+    let data = emulator::contacts(1, 40);
+    export_of(&sb, "export.ndjson", &data);
+    plan_of(&sb, &CHAIN_PLAN);
+    let emu = Emulator::start(Config::default(), data);
+    emu.fail_merge(4, Fault::Hang);
+    let mut child = spawn(
+        &sb,
+        &[
+            "push",
+            "export.ndjson",
+            "--plan",
+            "plan.csv",
+            "--log",
+            "push.jsonl",
+            "--api-base",
+            &emu.url,
+            "--rate",
+            "1000/1s",
+            "--backoff-ms",
+            "5",
+        ],
+    );
+    assert!(
+        emu.wait_for_hang(Duration::from_secs(30)),
+        "the fourth merge never came"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    emu.release();
+    assert_eq!(emu.state().merges.len(), 4);
+    let log = log_lines(&sb.path("push.jsonl"));
+    let last = log.last().unwrap();
+    assert_eq!(
+        (last["event"].as_str(), last["place"].as_str()),
+        (Some("intent"), Some("line 5"))
+    );
+    let out = push_cmd(&sb, &emu, &[]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_merged_once(&emu, &CHAIN_PLAN);
+    let log = log_lines(&sb.path("push.jsonl"));
+    let checked: Vec<_> = log.iter().filter(|e| e["checked"] == true).collect();
+    assert_eq!(checked.len(), 1, "{log:?}");
+    assert_eq!(checked[0]["place"], "line 5");
+}
+
+#[test]
+fn push_survives_429s_5xx_and_dropped_connections_without_a_second_merge() {
+    let sb = Sandbox::new();
+    let data = emulator::contacts(1, 40);
+    export_of(&sb, "export.ndjson", &data);
+    plan_of(&sb, &CHAIN_PLAN);
+    let config = Config {
+        budget: Some((4, Duration::from_millis(400))),
+        retry_after: "0.2".into(),
+        ..Config::default()
+    };
+    let emu = Emulator::start(config, data);
+    emu.fail_merge(2, Fault::Status(502));
+    emu.fail_merge(4, Fault::StatusAfter(503));
+    emu.fail_merge(6, Fault::Drop);
+    emu.fail_merge(8, Fault::DropAfter);
+    let out = push_cmd(&sb, &emu, &["--format", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_merged_once(&emu, &CHAIN_PLAN);
+    let s = emu.state();
+    assert!(
+        s.seen.iter().any(|r| r.status == 429),
+        "the budget was never passed"
+    );
+    let log = log_lines(&sb.path("push.jsonl"));
+    let retries = log.iter().filter(|e| e["event"] == "retry").count();
+    assert!(retries >= 4, "{log:?}");
+    // The two merges done before their answer was lost were found done.
+    assert_eq!(log.iter().filter(|e| e["checked"] == true).count(), 2);
+}
+
+#[test]
+fn a_refused_plan_sends_nothing() {
+    let sb = Sandbox::new();
+    let mut data = emulator::contacts(1, 40);
+    // Contact 5 already took part in 250 merges.
+    let ids: Vec<String> = (1000..1250).map(|i| i.to_string()).collect();
+    data[4]["properties"]["hs_merged_object_ids"] = Value::String(ids.join(";"));
+    export_of(&sb, "export.ndjson", &data);
+    plan_of(&sb, &[(1, 2), (5, 6), (7, 99)]);
+    let emu = Emulator::start(Config::default(), data);
+    let out = push_cmd(&sb, &emu, &[]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("2 of 3 pairs") && err.contains("nothing was sent"),
+        "{err}"
+    );
+    assert!(err.contains("99"), "{err}");
+    assert!(emu.state().seen.is_empty());
+    assert!(!sb.path("push.jsonl").exists());
+}
+
+#[test]
+fn an_error_hubspot_gives_stops_the_push_naming_the_pair_and_its_message() {
+    let sb = Sandbox::new();
+    let data = emulator::contacts(1, 40);
+    export_of(&sb, "export.ndjson", &data);
+    plan_of(&sb, &CHAIN_PLAN);
+    // This portal's limit is lower than the export shows.
+    let emu = Emulator::start(
+        Config {
+            max_merges: 3,
+            ..Config::default()
+        },
+        data,
+    );
+    let out = push_cmd(&sb, &emu, &[]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    // 12 was merged into 42 by line 3: the pair is sent with HubSpot's id.
+    assert!(
+        err.contains("line 4 of plan.csv (merge 13 into 12, sent as 13 into 42)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("would exceed the limit of 3 merges") && err.contains("VALIDATION_ERROR"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("VALIDATION_ERROR").count(),
+        1,
+        "worded once: {err}"
+    );
+    assert!(err.contains("2 of 8 merges are done"), "{err}");
+    assert_eq!(emu.state().merges.len(), 2);
+    let log = log_lines(&sb.path("push.jsonl"));
+    assert_eq!(log.last().unwrap()["event"], "failed");
+}
+
+#[test]
+fn a_dry_run_needs_no_token_and_sends_nothing() {
+    let sb = Sandbox::new();
+    let data = emulator::contacts(1, 40);
+    export_of(&sb, "export.ndjson", &data);
+    plan_of(&sb, &CHAIN_PLAN);
+    let emu = Emulator::start(Config::default(), data);
+    let out = sb
+        .cmd()
+        .args([
+            "push",
+            "export.ndjson",
+            "--plan",
+            "plan.csv",
+            "--log",
+            "push.jsonl",
+            "--dry-run",
+        ])
+        .args(["--api-base", &emu.url, "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["wouldSend"], 8);
+    assert!(emu.state().seen.is_empty());
+    assert!(!sb.path("push.jsonl").exists());
+}
+
+/// The emulator's records as `pull` should write them.
+fn pulled(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn pull_pages_through_every_contact_with_all_properties_history_and_associations() {
+    let sb = Sandbox::new();
+    let data = emulator::contacts(1, 2345);
+    let emu = Emulator::start(Config::default(), data.clone());
+    emu.fail_page(3, Fault::Drop);
+    emu.fail_page(7, Fault::Status(502));
+    let out = sb
+        .cmd()
+        .env("HUBSPOT_TOKEN", TOKEN)
+        .args([
+            "pull",
+            "--backoff-ms",
+            "5",
+            "-o",
+            "all.ndjson",
+            "--properties",
+            "all",
+            "--with-history",
+            "--associations",
+        ])
+        .args([
+            "--api-base",
+            &emu.url,
+            "--rate",
+            "1000/1s",
+            "--format",
+            "json",
+        ])
+        .timeout(crate::util::HANG_GUARD)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got = pulled(&sb.path("all.ndjson"));
+    assert_eq!(got.len(), data.len());
+    for (g, d) in got.iter().zip(&data) {
+        assert_eq!(g["id"], d["id"]);
+        assert_eq!(g["properties"], d["properties"], "contact {}", d["id"]);
+        if d.get("propertiesWithHistory").is_some() {
+            assert_eq!(g["propertiesWithHistory"], d["propertiesWithHistory"]);
+            assert_eq!(g["associations"], d["associations"]);
+        }
+    }
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    // Pages of 50 with history (HubSpot's limit), one request for the
+    // property list, a dropped page and a 502 asked again.
+    assert_eq!(report["pages"], 47);
+    assert_eq!(report["requests"], 50);
+    assert_eq!(report["retries"], 2);
+    assert!(
+        !sb.path("all.ndjson.pull.json").exists() && !sb.path("all.ndjson.pull.ndjson").exists()
+    );
+    // The default properties, as CSV.
+    let out = sb
+        .cmd()
+        .env("HUBSPOT_TOKEN", TOKEN)
+        .args([
+            "pull",
+            "-o",
+            "default.csv",
+            "--api-base",
+            &emu.url,
+            "--rate",
+            "1000/1s",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let csv = String::from_utf8(sb.read("default.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 2346);
+    assert!(!csv.contains("lifecyclestage"), "not a default property");
+    assert!(csv.contains("person2345@example.com"));
+}
+
+#[test]
+fn pull_killed_mid_way_resumes_from_its_cursor() {
+    let sb = Sandbox::new();
+    let data = emulator::contacts(1, 1234);
+    let emu = Emulator::start(Config::default(), data.clone());
+    emu.fail_page(6, Fault::Hang);
+    let args = [
+        "pull",
+        "-o",
+        "out.json",
+        "--properties",
+        "email,firstname",
+        "--api-base",
+        &emu.url,
+        "--rate",
+        "1000/1s",
+    ];
+    let mut child = spawn(&sb, &args);
+    assert!(
+        emu.wait_for_hang(Duration::from_secs(30)),
+        "page 6 never came"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    emu.release();
+    assert!(
+        !sb.path("out.json").exists(),
+        "the output appears only at the end"
+    );
+    assert!(sb.path("out.json.pull.json").exists());
+    let out = sb
+        .cmd()
+        .env("HUBSPOT_TOKEN", TOKEN)
+        .args(args)
+        .timeout(crate::util::HANG_GUARD)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("resumed after 500"),
+        "{}",
+        stderr(&out)
+    );
+    let got: Value = serde_json::from_slice(&sb.read("out.json")).unwrap();
+    let got = got.as_array().unwrap();
+    assert_eq!(got.len(), 1234);
+    for (g, d) in got.iter().zip(&data) {
+        assert_eq!(g["id"], d["id"]);
+        assert_eq!(g["properties"]["email"], d["properties"]["email"]);
+        assert_eq!(g["properties"].as_object().unwrap().len(), 2);
+    }
+    // 13 pages; page 6 was asked twice, no other.
+    let pages = emu
+        .state()
+        .seen
+        .iter()
+        .filter(|r| r.url.starts_with("/crm/v3/objects/contacts?"))
+        .count();
+    assert_eq!(pages, 14);
+    // Asking for something else while a pull is unfinished is refused.
+    emu.fail_page(16, Fault::Hang);
+    let mut child = spawn(&sb, &["pull", "-o", "x.json", "--api-base", &emu.url]);
+    assert!(emu.wait_for_hang(Duration::from_secs(30)));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    emu.release();
+    let out = sb
+        .cmd()
+        .env("HUBSPOT_TOKEN", TOKEN)
+        .args([
+            "pull",
+            "-o",
+            "x.json",
+            "--with-history",
+            "--api-base",
+            &emu.url,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("asked for other properties"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_token_appears_in_no_output_and_no_file() {
+    let sb = Sandbox::new();
+    let data = emulator::contacts(1, 40);
+    export_of(&sb, "export.ndjson", &data);
+    plan_of(&sb, &CHAIN_PLAN);
+    let emu = Emulator::start(Config::default(), data);
+    emu.fail_merge(2, Fault::DropAfter);
+    emu.fail_merge(3, Fault::Status(500));
+    emu.fail_page(1, Fault::Status(503));
+    let mut outputs = Vec::new();
+    for args in [vec!["--format", "json"], vec!["--format", "json"]] {
+        outputs.push(push_cmd(&sb, &emu, &args).output().unwrap());
+    }
+    outputs.push(
+        sb.cmd()
+            .env("HUBSPOT_TOKEN", TOKEN)
+            .args([
+                "pull",
+                "-o",
+                "p.csv",
+                "--api-base",
+                &emu.url,
+                "--backoff-ms",
+                "5",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap(),
+    );
+    // A wrong token: HubSpot's 401, worded without either token.
+    let wrong = "pat-na1-wrong-token";
+    let out = sb
+        .cmd()
+        .env("HUBSPOT_TOKEN", wrong)
+        .args(["pull", "-o", "q.json", "--api-base", &emu.url])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("401") && stderr(&out).contains("HUBSPOT_TOKEN"),
+        "{}",
+        stderr(&out)
+    );
+    outputs.push(out);
+    for out in &outputs {
+        for text in [stdout(out), stderr(out)] {
+            assert!(!text.contains(TOKEN) && !text.contains(wrong), "{text}");
+        }
+    }
+    for name in sb.files() {
+        let bytes = sb.read(&name);
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains(TOKEN) && !text.contains(wrong),
+            "the token is in {name}"
+        );
+    }
+    assert!(emu.state().seen.iter().all(|r| r
+        .authorization
+        .as_deref()
+        .is_some_and(|a| a.starts_with("Bearer "))));
+}
+
+#[test]
+fn push_follows_the_primarys_id_and_ids_merged_before_the_export() {
+    let sb = Sandbox::new();
+    let mut data = emulator::contacts(1, 40);
+    // 77 was merged into 5 before the export was taken.
+    data[4]["properties"]["hs_merged_object_ids"] = Value::String("77".into());
+    export_of(&sb, "export.ndjson", &data);
+    let mut plan = CHAIN_PLAN.to_vec();
+    plan.push((1, 77));
+    plan_of(&sb, &plan);
+    let config = Config {
+        new_ids: false,
+        ..Config::default()
+    };
+    let emu = Emulator::start(config, data);
+    let out = push_cmd(&sb, &emu, &[]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s = emu.state();
+    assert_eq!(s.merges.len(), 9);
+    // Line 3 (12 into 10): 10 absorbed 11 and kept its id.
+    assert_eq!(
+        (s.merges[1].primary.as_str(), s.merges[1].secondary.as_str()),
+        ("12", "10")
+    );
+    // Line 5 (11 into 14): 11 now lives in 12.
+    assert_eq!(
+        (s.merges[3].primary.as_str(), s.merges[3].secondary.as_str()),
+        ("14", "12")
+    );
+    // The last pair is sent with the record that holds 77.
+    assert_eq!(
+        (s.merges[8].primary.as_str(), s.merges[8].secondary.as_str()),
+        ("1", "5")
+    );
+    let log = log_lines(&sb.path("push.jsonl"));
+    let last = log.last().unwrap();
+    assert_eq!(
+        (last["secondary"].as_str(), last["objectIdToMerge"].as_str()),
+        (Some("77"), Some("5"))
+    );
+}
+
+#[test]
+fn logs_and_outputs_that_overlap_an_input_or_a_stream_are_usage_errors() {
+    let sb = Sandbox::new();
+    export_of(&sb, "export.ndjson", &emulator::contacts(1, 4));
+    plan_of(&sb, &[(1, 2)]);
+    for (args, says) in [
+        (
+            vec![
+                "push",
+                "export.ndjson",
+                "--plan",
+                "plan.csv",
+                "--log",
+                "plan.csv",
+            ],
+            "plan.csv",
+        ),
+        (
+            vec!["push", "export.ndjson", "--plan", "plan.csv", "--log", "-"],
+            "the push log is a file",
+        ),
+        (vec!["pull", "-o", "-"], "pull writes a file"),
+        (vec!["pull", "-o", "export"], "say which format"),
+    ] {
+        let out = sb
+            .cmd()
+            .env("HUBSPOT_TOKEN", TOKEN)
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+    }
+    assert!(!sb.path("export").exists());
+}
