@@ -129,7 +129,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__apply)
-            opts="-o -q -h --plan --journal --keep-going --policy --lifecycle-order --max-merges --enroll-on-merge --merge-time --output --in-place --output-format --sanitize-formulas --format --color --quiet --input-format --date-order --properties --help"
+            opts="-o -q -h --plan --journal --keep-going --policy --lifecycle-order --max-merges --enroll-on-merge --merge-time --output --in-place --output-format --sanitize-formulas --format --color --quiet --input-format --date-order --properties --delimiter --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -191,6 +191,10 @@ _contact__merge() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -199,7 +203,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__check)
-            opts="-q -h --lifecycle-order --strict --format --color --quiet --input-format --date-order --properties --help"
+            opts="-q -h --lifecycle-order --strict --format --color --quiet --input-format --date-order --properties --delimiter --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -229,6 +233,10 @@ _contact__merge() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -251,7 +259,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__diff)
-            opts="-q -h --all --policy --lifecycle-order --max-merges --enroll-on-merge --merge-time --format --color --quiet --input-format --date-order --properties --help"
+            opts="-q -h --all --policy --lifecycle-order --max-merges --enroll-on-merge --merge-time --format --color --quiet --input-format --date-order --properties --delimiter --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -293,6 +301,10 @@ _contact__merge() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -301,7 +313,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__dupes)
-            opts="-o -q -h --output --threshold --fields --explain --primary --max-block --format --color --quiet --input-format --date-order --properties --help"
+            opts="-o -q -h --output --threshold --fields --explain --primary --max-block --format --color --quiet --input-format --date-order --properties --delimiter --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -352,6 +364,10 @@ _contact__merge() {
                     return 0
                     ;;
                 --properties)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --delimiter)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -559,7 +575,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__merge)
-            opts="-o -q -h --journal --policy --lifecycle-order --max-merges --enroll-on-merge --merge-time --output --in-place --output-format --sanitize-formulas --format --quiet --input-format --date-order --properties --help"
+            opts="-o -q -h --journal --policy --lifecycle-order --max-merges --enroll-on-merge --merge-time --output --in-place --output-format --sanitize-formulas --format --quiet --input-format --date-order --properties --delimiter --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -613,6 +629,10 @@ _contact__merge() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -663,7 +683,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__push)
-            opts="-q -h --plan --log --dry-run --max-merges --lifecycle-order --api-base --rate --backoff-ms --format --color --quiet --input-format --date-order --properties --help"
+            opts="-q -h --plan --log --dry-run --max-merges --lifecycle-order --api-base --rate --backoff-ms --format --color --quiet --input-format --date-order --properties --delimiter --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -717,6 +737,10 @@ _contact__merge() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -725,7 +749,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__show)
-            opts="-h --all --format --color --input-format --date-order --properties --help"
+            opts="-h --all --format --color --input-format --date-order --properties --delimiter --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -751,6 +775,10 @@ _contact__merge() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -759,7 +787,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__unmerge)
-            opts="-o -q -h --new-id --restore --journal --output --in-place --output-format --sanitize-formulas --format --quiet --input-format --date-order --properties --help"
+            opts="-o -q -h --new-id --restore --journal --output --in-place --output-format --sanitize-formulas --format --quiet --input-format --date-order --properties --delimiter --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -802,6 +830,10 @@ _contact__merge() {
                     return 0
                     ;;
                 --properties)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --delimiter)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -65,6 +65,7 @@ xlsx\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l date-order -d 'Order of slashed dates such as 03/04/2024 when no date in the file has a day over 12 to decide (dmy: day first, mdy: month first)' -r -f -a "dmy\t''
 mdy\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l properties -d 'The portal\'s property definitions (the JSON of HubSpot\'s GET /crm/v3/properties/contacts): labels in the portal\'s language, custom properties\' types, option labels' -r -F
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l delimiter -d 'The delimiter of a CSV export: , ; or tab (default: sniffed from the header row); written back as read' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l all -d 'Also list empty properties'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -s h -l help -d 'Print help'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l lifecycle-order -d 'Custom lifecycle stage order, lowest first (labels or internal values), or @FILE listing them' -r
@@ -80,6 +81,7 @@ xlsx\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l date-order -d 'Order of slashed dates such as 03/04/2024 when no date in the file has a day over 12 to decide (dmy: day first, mdy: month first)' -r -f -a "dmy\t''
 mdy\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l properties -d 'The portal\'s property definitions (the JSON of HubSpot\'s GET /crm/v3/properties/contacts): labels in the portal\'s language, custom properties\' types, option labels' -r -F
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l delimiter -d 'The delimiter of a CSV export: , ; or tab (default: sniffed from the header row); written back as read' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l strict -d 'Warnings (cells a spreadsheet would run as formulas) count as problems: exit 1 when any is found'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -s h -l help -d 'Print help'
@@ -100,6 +102,7 @@ xlsx\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l date-order -d 'Order of slashed dates such as 03/04/2024 when no date in the file has a day over 12 to decide (dmy: day first, mdy: month first)' -r -f -a "dmy\t''
 mdy\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l properties -d 'The portal\'s property definitions (the JSON of HubSpot\'s GET /crm/v3/properties/contacts): labels in the portal\'s language, custom properties\' types, option labels' -r -F
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l delimiter -d 'The delimiter of a CSV export: , ; or tab (default: sniffed from the header row); written back as read' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l all -d 'Show every property, not only those that differ'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -l enroll-on-merge -d 'Mark the primary\'s workflows as seeing the merged contact as newly changed (HubSpot\'s "enroll on merge" setting)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand diff" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
@@ -124,6 +127,7 @@ xlsx\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l date-order -d 'Order of slashed dates such as 03/04/2024 when no date in the file has a day over 12 to decide (dmy: day first, mdy: month first)' -r -f -a "dmy\t''
 mdy\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l properties -d 'The portal\'s property definitions (the JSON of HubSpot\'s GET /crm/v3/properties/contacts): labels in the portal\'s language, custom properties\' types, option labels' -r -F
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l delimiter -d 'The delimiter of a CSV export: , ; or tab (default: sniffed from the header row); written back as read' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l enroll-on-merge -d 'Mark the primary\'s workflows as seeing the merged contact as newly changed (HubSpot\'s "enroll on merge" setting)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l in-place -d 'Replace the input file (atomically)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l sanitize-formulas -d 'In CSV output, put a `\'` before every cell that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR; plain numbers and phone numbers such as -5 or +1 555 0100 are left as they are). Without it, cells are written exactly as read'
@@ -153,6 +157,7 @@ xlsx\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l date-order -d 'Order of slashed dates such as 03/04/2024 when no date in the file has a day over 12 to decide (dmy: day first, mdy: month first)' -r -f -a "dmy\t''
 mdy\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l properties -d 'The portal\'s property definitions (the JSON of HubSpot\'s GET /crm/v3/properties/contacts): labels in the portal\'s language, custom properties\' types, option labels' -r -F
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l delimiter -d 'The delimiter of a CSV export: , ; or tab (default: sniffed from the header row); written back as read' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l keep-going -d 'Apply the good pairs, report the bad ones, exit 3 when any was skipped (default: any bad pair means nothing is written, exit 1)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l enroll-on-merge -d 'Mark the primary\'s workflows as seeing the merged contact as newly changed (HubSpot\'s "enroll on merge" setting)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -l in-place -d 'Replace the input file (atomically)'
@@ -176,6 +181,7 @@ xlsx\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l date-order -d 'Order of slashed dates such as 03/04/2024 when no date in the file has a day over 12 to decide (dmy: day first, mdy: month first)' -r -f -a "dmy\t''
 mdy\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l properties -d 'The portal\'s property definitions (the JSON of HubSpot\'s GET /crm/v3/properties/contacts): labels in the portal\'s language, custom properties\' types, option labels' -r -F
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l delimiter -d 'The delimiter of a CSV export: , ; or tab (default: sniffed from the header row); written back as read' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l in-place -d 'Replace the input file (atomically)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l sanitize-formulas -d 'In CSV output, put a `\'` before every cell that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR; plain numbers and phone numbers such as -5 or +1 555 0100 are left as they are). Without it, cells are written exactly as read'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
@@ -200,6 +206,7 @@ xlsx\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l date-order -d 'Order of slashed dates such as 03/04/2024 when no date in the file has a day over 12 to decide (dmy: day first, mdy: month first)' -r -f -a "dmy\t''
 mdy\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l properties -d 'The portal\'s property definitions (the JSON of HubSpot\'s GET /crm/v3/properties/contacts): labels in the portal\'s language, custom properties\' types, option labels' -r -F
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l delimiter -d 'The delimiter of a CSV export: , ; or tab (default: sniffed from the header row); written back as read' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -s o -l output -d 'The export to write (a file: the pull resumes from files beside it); its extension names the format: .json, .ndjson/.jsonl, .csv' -r -F
@@ -232,6 +239,7 @@ xlsx\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l date-order -d 'Order of slashed dates such as 03/04/2024 when no date in the file has a day over 12 to decide (dmy: day first, mdy: month first)' -r -f -a "dmy\t''
 mdy\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l properties -d 'The portal\'s property definitions (the JSON of HubSpot\'s GET /crm/v3/properties/contacts): labels in the portal\'s language, custom properties\' types, option labels' -r -F
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l delimiter -d 'The delimiter of a CSV export: , ; or tab (default: sniffed from the header row); written back as read' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l dry-run -d 'Check the plan and show what would be sent; send nothing, write no log'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -s h -l help -d 'Print help (see more with \'--help\')'

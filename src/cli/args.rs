@@ -63,6 +63,8 @@ pub struct Global {
     pub date_order: Option<crate::dates::DateOrder>,
     /// `--properties` (commands that read an export).
     pub properties: Option<std::path::PathBuf>,
+    /// `--delimiter` (commands that read an export).
+    pub delimiter: Option<u8>,
 }
 
 /// `--format` (commands that print a report or data).
@@ -104,6 +106,10 @@ pub struct InputOpt {
     /// custom properties' types, option labels.
     #[arg(long, value_name = "FILE")]
     pub properties: Option<std::path::PathBuf>,
+    /// The delimiter of a CSV export: , ; or tab (default: sniffed from
+    /// the header row); written back as read.
+    #[arg(long, value_name = "DELIM", value_parser = crate::format::delimiter::parse_flag)]
+    pub delimiter: Option<u8>,
 }
 
 /// The shared option groups one command takes.
@@ -261,6 +267,7 @@ impl Cli {
                 .and_then(|i| i.date_order.as_deref())
                 .and_then(|o| o.parse().ok()),
             properties: parts.input.and_then(|i| i.properties.clone()),
+            delimiter: parts.input.and_then(|i| i.delimiter),
         })
     }
 }

@@ -28,6 +28,7 @@ fn export_of(command: &Command) -> Option<&Path> {
 /// Read the definitions, and settle the order of the export's dates, for
 /// the whole run.
 pub fn prepare(command: &Command, ctx: &Ctx) -> anyhow::Result<()> {
+    crate::format::delimiter::set_given(ctx.global.delimiter);
     if let Some(path) = &ctx.global.properties {
         let bytes = std::fs::read(path).with_context(|| {
             format!(

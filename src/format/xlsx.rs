@@ -52,8 +52,11 @@ pub(crate) fn to_csv(bytes: &[u8], file: &str) -> Result<(Vec<u8>, String), Read
     })?;
     let mut out = Vec::with_capacity(bytes.len() * 2);
     let mut rows = Rows {
+        // The sheet's text is read back as CSV, whose delimiter a
+        // `--delimiter` sets for the run: write it with that one.
         w: ::csv::WriterBuilder::new()
             .terminator(::csv::Terminator::Any(b'\n'))
+            .delimiter(super::delimiter::given().unwrap_or(b','))
             .from_writer(&mut out),
         columns: None,
         row: None,

@@ -176,3 +176,37 @@ fn dupes_and_unmerge_read_semicolons() {
     assert_eq!(split.len(), 7, "a new contact");
     assert_eq!(split[0], rows(&sb.read(name), b';')[0]);
 }
+
+/// `--delimiter` decides instead of the header row: the right one reads
+/// and writes back the same bytes, a wrong one finds no record id column,
+/// and a delimiter the tool does not read is a usage error.
+#[test]
+fn the_delimiter_flag_overrides_the_sniffing() {
+    for (name, flag) in [("excel-semicolon.csv", ";"), ("excel-tab.csv", "tab")] {
+        let sb = sandbox_with(name);
+        sb.write("empty.csv", "primary_id,secondary_id\n");
+        let out = sb
+            .cmd()
+            .args(["apply", name, "--plan", "empty.csv", "-o", "out.csv"])
+            .args(["--delimiter", flag])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        assert_eq!(sb.read("out.csv"), sb.read(name), "{name}");
+        let out = sb
+            .cmd()
+            .args(["check", name, "--delimiter", ","])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        assert!(stdout(&out).contains("no record id column"), "{name}");
+    }
+    let sb = sandbox_with("excel-semicolon.csv");
+    let out = sb
+        .cmd()
+        .args(["check", "excel-semicolon.csv", "--delimiter", "|"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("give \",\", \";\" or tab"));
+}
