@@ -248,7 +248,14 @@ fn rename(e: Map<String, Value>, to: impl Fn(&str) -> Option<&'static str>) -> M
 /// order read, then parts gained since.
 pub(crate) fn write_order(c: &Contact, form: &V1Form) -> Vec<String> {
     let mut order: Vec<String> = c.key_order.clone();
-    let mut fixed = vec![VID, key::PROPERTIES];
+    let mut fixed = vec![VID];
+    // A contact read without "properties" is written without them until
+    // it gains one (the same document back), as in the v3 shape.
+    let written_props = c.properties.len()
+        - usize::from(form.merged_vids && c.properties.contains_key(MERGED_OBJECT_IDS));
+    if written_props > 0 {
+        fixed.push(key::PROPERTIES);
+    }
     if form.merged_vids {
         fixed.push(MERGED_VIDS);
     }
@@ -464,6 +471,24 @@ mod tests {
     fn a_v1_profile_is_written_back_as_read() {
         let c = read(PROFILE);
         assert_eq!(serde_json::to_string(&c).unwrap(), PROFILE);
+    }
+
+    #[test]
+    fn a_v1_contact_without_properties_is_written_without_them() {
+        // Found by the stream fuzz target: the in-memory writer added
+        // "properties":{} where the streamed copy kept the record's bytes.
+        for text in [
+            r#"{"vid":63,"other":{}}"#,
+            r#"{"vid":63,"merged-vids":[60]}"#,
+        ] {
+            assert_eq!(serde_json::to_string(&read(text)).unwrap(), text);
+        }
+        let mut c = read(r#"{"vid":63}"#);
+        c.set_prop("email", Some("a@x.com".into()));
+        assert_eq!(
+            serde_json::to_string(&c).unwrap(),
+            r#"{"vid":63,"properties":{"email":{"value":"a@x.com"}}}"#
+        );
     }
 
     #[test]
