@@ -28,6 +28,7 @@ mod modes;
 mod odd_corpus;
 mod paths;
 mod portal;
+mod portal_terminal;
 mod real_json;
 mod regional;
 mod restore_trust;

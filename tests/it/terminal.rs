@@ -45,6 +45,12 @@ impl Pty {
         Pty::start(sb, command(args), &[])
     }
 
+    /// [`Pty::spawn`] with these variables in its environment too (the
+    /// token `pull` and `push` read).
+    pub fn spawn_with_env(sb: &Sandbox, args: &[&str], env: &[(&str, &str)]) -> Pty {
+        Pty::start_env(sb, command(args), &[], env)
+    }
+
     /// [`Pty::spawn`] with these signals ignored, as `nohup` (SIGHUP) or a
     /// shell's background job (SIGINT) starts a program.
     pub fn spawn_ignoring(sb: &Sandbox, args: &[&str], ignored: &[i32]) -> Pty {
@@ -62,12 +68,17 @@ impl Pty {
         Pty::start(sb, c, &[])
     }
 
-    fn start(sb: &Sandbox, mut cmd: Command, ignored: &[i32]) -> Pty {
+    fn start(sb: &Sandbox, cmd: Command, ignored: &[i32]) -> Pty {
+        Pty::start_env(sb, cmd, ignored, &[])
+    }
+
+    fn start_env(sb: &Sandbox, mut cmd: Command, ignored: &[i32], env: &[(&str, &str)]) -> Pty {
         cmd.current_dir(sb.dir.path())
             .env_clear()
             .env("TZ", "UTC")
             .env("TERM", "xterm-256color")
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .envs(env.iter().copied());
         let ignored = ignored.to_vec();
         // SAFETY: runs in the child between fork and exec; signal(2) is
         // async-signal-safe and nothing here allocates.
@@ -97,6 +108,14 @@ impl Pty {
     /// have closed it: what it left is for the test to judge.)
     pub fn ctrl_c(&mut self) {
         let _ = self.session.send_control('c');
+    }
+
+    /// Wait until the terminal has shown `text` (what came before it is
+    /// consumed); a run that never shows it within [`HANG_GUARD`] fails.
+    pub fn wait_for(&mut self, text: &str) {
+        if let Err(e) = self.session.exp_string(text) {
+            panic!("{text:?} never showed on the terminal: {e}");
+        }
     }
 
     /// Send `signal` to the process.
