@@ -12,7 +12,7 @@ use super::order::in_order;
 use super::output::Output;
 use super::record::Scan;
 use super::Input;
-use crate::format::csv::encode_record;
+use crate::format::csv::encode_header;
 use crate::model::Layout;
 
 /// The leading line breaks, the content and the trailing line breaks of a
@@ -81,7 +81,7 @@ pub(super) fn write_result(
             let (lead, _, trail) = split_record(rest);
             out.write_all(bom)?;
             out.write_all(lead)?;
-            out.write_all(&encode_record(full, &full.headers))?;
+            out.write_all(&encode_header(full, &full.headers))?;
             out.write_all(trail)?;
             drop(file);
             rewrite_all(path, scan, &rewrite, &actions, out)
