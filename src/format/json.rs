@@ -457,12 +457,25 @@ fn associations(v: Value) -> Result<Associations, String> {
             },
             other => return Err(bad(&other)),
         };
+        let results = matches!(form, AssocForm::Results(_));
         let mut entries = Vec::with_capacity(items.len());
         for item in items {
-            let id = match &item {
-                Value::String(s) => Some(s.clone()),
-                Value::Number(n) => Some(n.to_string()),
-                Value::Object(o) => o.get("id").and_then(crate::model::value_as_text),
+            // Each entry in its list's form (SPEC section 3: written back in
+            // the form read): ids in a plain list, objects under "results".
+            let id = match (&item, results) {
+                (Value::String(s), false) => Some(s.clone()),
+                (Value::Number(n), false) => Some(n.to_string()),
+                (Value::Object(o), true) => o.get("id").and_then(crate::model::value_as_text),
+                (Value::String(_) | Value::Number(_), true) => {
+                    return Err(format!(
+                        "associations.{kind}.results holds an id alone ({item}) where HubSpot writes {{\"id\": ..., \"type\": ...}}: write it as an object, or the list as a plain list of ids"
+                    ))
+                }
+                (Value::Object(_), false) => {
+                    return Err(format!(
+                        "associations.{kind} is a plain list of ids but holds an object ({item}): write the id alone, or the list as {{\"results\": [{{\"id\", \"type\"}}]}}"
+                    ))
+                }
                 _ => None,
             };
             match id {

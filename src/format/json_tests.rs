@@ -358,3 +358,23 @@ fn association_entry_in_other_form_is_converted() {
             "[{\"id\":\"1\",\"properties\":{},\"associations\":{\"deals\":{\"results\":[{\"id\":\"5\"}]},\"tickets\":[\"6\"]}}]"
         );
 }
+
+/// Found by the roundtrip fuzz target: an id alone under "results" was
+/// read, then written as {"id": ...}, so the export changed on a round
+/// trip. Each entry must be in its list's form.
+#[test]
+fn an_association_entry_in_the_other_form_is_refused() {
+    for (text, says) in [
+        (
+            r#"[{"id":"1","associations":{"deals":{"results":[""]}}}]"#,
+            "associations.deals.results holds an id alone",
+        ),
+        (
+            r#"[{"id":"1","associations":{"companies":["4",{"id":"5"}]}}]"#,
+            "associations.companies is a plain list of ids but holds an object",
+        ),
+    ] {
+        let e = read(text.as_bytes(), "t.json").unwrap_err().to_string();
+        assert!(e.contains(says), "{e}");
+    }
+}

@@ -63,10 +63,12 @@ enum Rule {
     Assocs,
     /// One association list: a list of entries, or `{"results": [...]}`.
     AssocList,
-    /// A list of association entries.
+    /// The `"results"` list of association entries.
     AssocEntries,
-    /// One entry: a string, a number, or an object with a text `"id"`.
+    /// One entry under `"results"`: an object with a text `"id"`.
     AssocEntry,
+    /// One entry of a plain list: an id, a string or a number.
+    AssocId,
     /// An entry's `"id"`: a string, number or boolean.
     Text,
     /// A list section (engagements, visits, ...): a list or null.
@@ -242,10 +244,8 @@ impl Checker {
             Rule::AssocList => {
                 kind == Kind::Array || (kind == Kind::Object && seen & SEEN_RESULTS != 0)
             }
-            Rule::AssocEntry => {
-                matches!(kind, Kind::String | Kind::Number)
-                    || (kind == Kind::Object && seen & SEEN_ID != 0)
-            }
+            Rule::AssocEntry => kind == Kind::Object && seen & SEEN_ID != 0,
+            Rule::AssocId => matches!(kind, Kind::String | Kind::Number),
             Rule::Text => matches!(kind, Kind::String | Kind::Number | Kind::Bool),
             Rule::ListOrNull => matches!(kind, Kind::Array | Kind::Null),
             Rule::Subscriptions => matches!(kind, Kind::Object | Kind::Null),
@@ -367,7 +367,8 @@ impl Checker {
         }
         let item = match rule {
             Rule::ListOfObjects => Rule::Object,
-            Rule::AssocList | Rule::AssocEntries => Rule::AssocEntry,
+            Rule::AssocList => Rule::AssocId,
+            Rule::AssocEntries => Rule::AssocEntry,
             _ => Rule::Any,
         };
         let mut at = skip_ws(b, i + 1);
@@ -571,6 +572,8 @@ mod tests {
             r#"{"id":"1","associations":{"deals":[null]}} "#,
             r#"{"id":"1","associations":{"deals":{"paging":1}}} "#,
             r#"{"id":"1","associations":{"deals":[{"type":"x"}]}} "#,
+            r#"{"id":"1","associations":{"deals":[{"id":"x"}]}} "#,
+            r#"{"id":"1","associations":{"deals":{"results":["x"]}}} "#,
             r#"{"id":" "} "#,
             r#"{"id":null} "#,
             r#"{"id":true} "#,
@@ -599,7 +602,7 @@ mod tests {
 
     #[test]
     fn accepts_the_shapes_the_full_parse_reads() {
-        let text = r#"{"id":"1","engagements":[],"usertokens":null,"visits":[{}],"formSubmissions":[],"subscriptions":{"a@x.com":[],"b@x.com":null},"listMemberships":{"odd":1},"associations":{"deals":{"results":[{"id":"9","type":"t"}],"paging":null},"companies":["4",5,{"id":true}]},"propertiesWithHistory":{"a":[{"value":"1"}]}} "#;
+        let text = r#"{"id":"1","engagements":[],"usertokens":null,"visits":[{}],"formSubmissions":[],"subscriptions":{"a@x.com":[],"b@x.com":null},"listMemberships":{"odd":1},"associations":{"deals":{"results":[{"id":"9","type":"t"},{"id":true}],"paging":null},"companies":["4",5]},"propertiesWithHistory":{"a":[{"value":"1"}]}} "#;
         assert_eq!(id_of(text).as_deref(), Some("1"));
         // Twenty keys: sorted, not searched.
         let many: Vec<String> = (0..20).map(|i| format!("\"k{i}\":{i}")).collect();
