@@ -195,7 +195,7 @@ pub fn email_merge_history_entry(
 
 /// The form of the history timestamps: the email's first, else any
 /// property's, P's before S's.
-pub(super) fn history_stamp_form(p: &Contact, s: &Contact) -> StampForm {
+pub(crate) fn history_stamp_form(p: &Contact, s: &Contact) -> StampForm {
     let email = [p, s].into_iter().flat_map(|c| c.history_of("email"));
     let any = [p, s]
         .into_iter()
