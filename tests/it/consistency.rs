@@ -156,9 +156,10 @@ fn the_archived_contact_of_the_page_is_refused_on_either_side() {
     }
 }
 
-/// The published page (fixtures/real/v3-page-published.json): a contact of
-/// a vendor's recorded "List Contacts" response and HubSpot's own example
-/// contact, whose `createdAt` is older and who has no `createdate`.
+/// The published page (fixtures/real/v3-page-published.json): the contact
+/// of a vendor's example payload of HubSpot's "List Contacts" response, and
+/// HubSpot's own example contact, whose `createdAt` is older and who has no
+/// `createdate`.
 const PUBLISHED: &str = "published.json";
 
 fn published() -> Sandbox {
