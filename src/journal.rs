@@ -7,8 +7,12 @@
 //! ```text
 //! {"mergeTime":"2024-03-01T10:00:00.000Z","policy":"most-recent","primaryId":"1",
 //!  "secondaryId":"2","secondaryIndex":5,"planLine":3,"primary":{...},
-//!  "secondary":{...},"merged":{...},"decisions":[...]}
+//!  "secondary":{...},"merged":{...},"decisions":[...],"historyAdded":[...]}
 //! ```
+//!
+//! `historyAdded` lists the history entries the merge added (`{"property",
+//! "value", "timestamp", "sourceType"}`), and is left out when it added none,
+//! so a line without history is as it was before the field.
 //!
 //! `secondaryIndex` is where the secondary stood in the export just before
 //! the merge (restores put it back there); `planLine` is the plan line (or
@@ -26,6 +30,7 @@ use crate::dates::{format_date, DateForm, Millis};
 use crate::format::json::contact_from_value;
 use crate::model::{value_as_text, Contact};
 use crate::plan::Applied;
+use crate::rules::history::{added_entries, AddedHistory};
 
 /// One journal entry.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +71,7 @@ impl JournalEntry {
             secondary: &self.secondary,
             merged: &self.merged,
             decisions: &self.decisions,
+            history_added: added_entries(&self.primary, &self.secondary, &self.merged),
         }
     }
 
@@ -122,6 +128,8 @@ struct Line<'a> {
     secondary: &'a Contact,
     merged: &'a Contact,
     decisions: &'a [Value],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    history_added: Vec<AddedHistory>,
 }
 
 impl Line<'_> {
@@ -135,11 +143,14 @@ impl Line<'_> {
 /// the plan: both contacts before the merge, the result and the
 /// decisions.
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Contacts<'a> {
     primary: &'a Contact,
     secondary: &'a Contact,
     merged: &'a Contact,
     decisions: &'a [Value],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    history_added: Vec<AddedHistory>,
 }
 
 /// The heavy part of a merge's journal line (the contacts and the
@@ -158,6 +169,7 @@ pub fn encode_contacts(
         secondary,
         merged,
         decisions,
+        history_added: added_entries(primary, secondary, merged),
     })
     .expect("contacts always serialize");
     // The fields without the braces, to follow the line's first fields.
@@ -225,6 +237,7 @@ impl<W: Write> JournalWriter<W> {
             secondary: a.secondary,
             merged: a.merged,
             decisions: a.decisions,
+            history_added: added_entries(a.primary, a.secondary, a.merged),
         }
         .write(&mut self.out)
     }
@@ -250,6 +263,7 @@ impl<W: Write> JournalWriter<W> {
             secondary,
             merged,
             decisions,
+            history_added: added_entries(primary, secondary, merged),
         }
         .write(&mut self.out)
     }

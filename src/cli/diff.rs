@@ -7,6 +7,7 @@ use super::args::{DiffArgs, OutputFormat};
 use super::{io, merge_options, table, Ctx, Status};
 use crate::dates::{format_date, DateForm};
 use crate::merge::{merge_contacts, MergeOutcome};
+use crate::rules::history::{added_entries, AddedHistory};
 use crate::rules::{Decision, Policy, SectionChange};
 use crate::text::count;
 use crate::warning::Warning;
@@ -22,6 +23,9 @@ pub struct Preview<'a> {
     pub properties: Vec<&'a Decision>,
     pub sections: &'a [SectionChange],
     pub warnings: &'a [Warning],
+    /// The history entries the merge adds (the email's merge entry, the
+    /// entries for current values), by property, newest first.
+    pub history_added: Vec<AddedHistory>,
 }
 
 pub fn run(args: &DiffArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
@@ -51,6 +55,7 @@ pub fn run(args: &DiffArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             .collect(),
         sections: &outcome.sections,
         warnings: &outcome.warnings,
+        history_added: added_entries(p, s, &outcome.merged),
     };
     match ctx.global.format {
         OutputFormat::Json => {
@@ -121,6 +126,38 @@ fn render(preview: &Preview, outcome: &MergeOutcome, ctx: &mut Ctx) -> anyhow::R
         }
         ctx.print_table(&t)?;
     }
+    render_history(&preview.history_added, ctx)
+}
+
+/// The history entries the merge adds, one row each.
+fn render_history(added: &[AddedHistory], ctx: &mut Ctx) -> anyhow::Result<()> {
+    if added.is_empty() {
+        return Ok(());
+    }
+    let mut t = table::new(
+        &["history added", "value", "timestamp", "source"],
+        ctx.color,
+    );
+    for a in added {
+        let text = |k: &str| {
+            a.entry
+                .get(k)
+                .and_then(crate::model::value_as_text)
+                .unwrap_or_else(|| "-".into())
+        };
+        t.row([
+            a.property.clone(),
+            table::show_value(
+                a.entry
+                    .get("value")
+                    .and_then(crate::model::value_as_text)
+                    .as_deref(),
+            ),
+            text("timestamp"),
+            text("sourceType"),
+        ]);
+    }
+    ctx.print_table(&t)?;
     Ok(())
 }
 

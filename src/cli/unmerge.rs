@@ -109,7 +109,10 @@ fn restore(
 /// `EMAIL`: split it off into a new contact.
 fn split(args: &UnmergeArgs, export: &mut Export, email: &str) -> anyhow::Result<Done> {
     let file = args.file.display();
-    let r = split_off(export, &args.id, email, args.new_id.as_deref())
+    // The time of the history entry the split may add (unmerge takes no
+    // --merge-time).
+    let now = chrono::Utc::now().timestamp_millis();
+    let r = split_off(export, &args.id, email, args.new_id.as_deref(), now)
         .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
     let summary = format!(
         "split {} off contact {} into new contact {}{}",

@@ -144,7 +144,7 @@ pub(crate) fn contact_from_row<'r>(
     if id.is_empty() {
         return Err(ReadError::Invalid {
             file: file.into(),
-            place: format!("line {line}"),
+            place: Place::of_line(line, layout.sheet.as_deref()).to_string(),
             what: format!(
                 "the row has no record id (column {:?} is empty); every contact needs one",
                 layout.headers[layout.id_column]

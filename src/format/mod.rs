@@ -76,17 +76,33 @@ impl Format {
 }
 
 /// Where a contact stands in its file, for messages: the line (CSV, JSON
-/// Lines) or its number in the list (JSON).
+/// Lines), the row of an XLSX sheet (as the spreadsheet numbers it, from
+/// 1), or its number in the list (JSON).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Place {
     Line(u64),
+    Row(u64),
     Contact(usize),
+}
+
+impl Place {
+    /// The place of the CSV text's line `line` in an export read as CSV,
+    /// or, when `sheet` names the XLSX sheet the text was made from, of
+    /// that sheet's row (the text's lines are its rows: see
+    /// [`xlsx::to_csv`]).
+    pub fn of_line(line: u64, sheet: Option<&str>) -> Place {
+        match sheet {
+            Some(_) => Place::Row(line),
+            None => Place::Line(line),
+        }
+    }
 }
 
 impl std::fmt::Display for Place {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Place::Line(n) => write!(f, "line {n}"),
+            Place::Row(n) => write!(f, "row {n}"),
             Place::Contact(n) => write!(f, "contact {n}"),
         }
     }

@@ -6,6 +6,7 @@
 //! order, new columns after the file's, the same bytes for the same input.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::io::{self, Cursor, Write};
 
 use calamine::{Data, Reader as _, Xlsx};
@@ -25,7 +26,10 @@ const DEFAULT_SHEET: &str = "Sheet1";
 /// LF) of its first sheet, and that sheet's name. The sheet is read a cell
 /// at a time (never held as a grid): its first row with text is the
 /// header, whose first and last cells fix the columns; rows with no text
-/// are left out, as CSV's blank lines are.
+/// are blank lines, which the CSV reader skips. Each row starts on the
+/// line of its number (row 12 on line 12, line breaks inside cells not
+/// counted, as the reader counts a sheet's lines), so places in messages
+/// are the sheet's rows.
 pub(crate) fn to_csv(bytes: &[u8], file: &str) -> Result<(Vec<u8>, String), ReadError> {
     if !bytes.starts_with(ZIP_MAGIC) {
         return Err(not_a_workbook(bytes, file));
@@ -50,17 +54,19 @@ pub(crate) fn to_csv(bytes: &[u8], file: &str) -> Result<(Vec<u8>, String), Read
             "cannot read sheet {sheet:?} ({e}); open it in a spreadsheet and save it as .xlsx again"
         ))
     })?;
-    let mut out = Vec::with_capacity(bytes.len() * 2);
+    let out = RefCell::new(Vec::with_capacity(bytes.len() * 2));
     let mut rows = Rows {
         // The sheet's text is read back as CSV, whose delimiter a
         // `--delimiter` sets for the run: write it with that one.
         w: ::csv::WriterBuilder::new()
             .terminator(::csv::Terminator::Any(b'\n'))
             .delimiter(super::delimiter::given().unwrap_or(b','))
-            .from_writer(&mut out),
+            .from_writer(Shared(&out)),
+        out: &out,
         columns: None,
         row: None,
         cells: Vec::new(),
+        next_line: 1,
         file,
     };
     loop {
@@ -83,19 +89,24 @@ pub(crate) fn to_csv(bytes: &[u8], file: &str) -> Result<(Vec<u8>, String), Read
     }
     rows.flush()?;
     drop(rows);
-    Ok((out, sheet))
+    Ok((out.into_inner(), sheet))
 }
 
 /// The sheet's rows as they are read, written as CSV rows: the cells
 /// are given one at a time, a row's in column order.
 struct Rows<'o, 'f> {
-    w: ::csv::Writer<&'o mut Vec<u8>>,
+    w: ::csv::Writer<Shared<'o>>,
+    /// What `w` writes to, for the blank lines written between its rows.
+    out: &'o RefCell<Vec<u8>>,
     /// The header's columns: the first and how many (from its first and
     /// last cell), once the header row is read.
     columns: Option<(u32, usize)>,
     /// The row being read (from 0), and its cells that hold text.
     row: Option<u32>,
     cells: Vec<(u32, String)>,
+    /// The line the next row written starts on (line breaks inside cells
+    /// not counted).
+    next_line: u64,
     file: &'f str,
 }
 
@@ -125,12 +136,39 @@ impl Rows<'_, '_> {
                 }
             }
         }
-        self.w.write_record(&line).map_err(|e| ReadError::Invalid {
+        let failed = |e: String| ReadError::Invalid {
             file: self.file.into(),
             place: format!("row {}", row + 1),
             what: format!("cannot hold the sheet's cells: {e}"),
-        })?;
+        };
+        // Blank lines up to the row's number.
+        let number = u64::from(row) + 1;
+        if number > self.next_line {
+            self.w.flush().map_err(|e| failed(e.to_string()))?;
+            let blank = (number - self.next_line) as usize;
+            self.out
+                .borrow_mut()
+                .extend(std::iter::repeat_n(b'\n', blank));
+        }
+        self.w
+            .write_record(&line)
+            .map_err(|e| failed(e.to_string()))?;
+        self.next_line = number + 1;
         self.cells.clear();
+        Ok(())
+    }
+}
+
+/// The CSV text being made, written to by the csv writer and, between its
+/// rows, by [`Rows`].
+struct Shared<'o>(&'o RefCell<Vec<u8>>);
+
+impl Write for Shared<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
 }
@@ -351,7 +389,8 @@ mod tests {
 
     #[test]
     fn the_first_row_with_text_fixes_the_columns() {
-        // The header at B2:C2, a blank row, a row with a gap.
+        // The header at B2:C2, a blank row, a row with a gap: each row on
+        // the line of its number.
         let bytes = book(&[
             (1, 1, "Record ID"),
             (1, 2, "Email"),
@@ -362,7 +401,7 @@ mod tests {
         assert_eq!(sheet, "Sheet1");
         assert_eq!(
             String::from_utf8(text).unwrap(),
-            "Record ID,Email\n1,\n,b@x.com\n"
+            "\nRecord ID,Email\n1,\n\n,b@x.com\n"
         );
         let bytes = book(&[
             (0, 0, "Record ID"),

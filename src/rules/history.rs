@@ -151,6 +151,39 @@ pub fn current_value_first_set(c: &Contact, prop: &str) -> Result<Option<Millis>
     }
 }
 
+/// A history entry a merge added: the property it belongs to, then the
+/// entry's keys as the merged contact holds them (`value`, `timestamp`,
+/// `sourceType`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AddedHistory {
+    pub property: String,
+    #[serde(flatten)]
+    pub entry: Map<String, Value>,
+}
+
+/// The entries of the merged contact's history that neither contact had:
+/// the ones the merge added (the email's merge entry, the entries for the
+/// current values), in the merged history's order (by property, newest
+/// first). Empty when the merged contact has no history.
+pub fn added_entries(p: &Contact, s: &Contact, merged: &Contact) -> Vec<AddedHistory> {
+    let Some(history) = &merged.history else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (prop, entries) in history {
+        let (pe, se) = (p.history_of(prop), s.history_of(prop));
+        for e in entries {
+            if !pe.contains(e) && !se.contains(e) {
+                out.push(AddedHistory {
+                    property: prop.clone(),
+                    entry: e.0.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
 /// The email history's merge entry (value: P's email, timestamp: the merge
 /// time, or the newest email entry's time if that is later, `sourceType:
 /// MERGE_CONTACTS`), due only when S's email was set more
@@ -195,7 +228,7 @@ pub fn email_merge_history_entry(
 
 /// The form of the history timestamps: the email's first, else any
 /// property's, P's before S's.
-pub(super) fn history_stamp_form(p: &Contact, s: &Contact) -> StampForm {
+pub(crate) fn history_stamp_form(p: &Contact, s: &Contact) -> StampForm {
     let email = [p, s].into_iter().flat_map(|c| c.history_of("email"));
     let any = [p, s]
         .into_iter()
@@ -213,6 +246,31 @@ mod tests {
 
     fn values(h: &[HistoryEntry]) -> Vec<&str> {
         h.iter().map(|e| e.value().unwrap()).collect()
+    }
+
+    #[test]
+    fn added_entries_are_the_merged_entries_neither_side_had() {
+        let p = with_history(contact("1", &[]), "phone", &[("p1", "2022-01-01")]);
+        let s = with_history(contact("2", &[]), "phone", &[("s1", "2023-01-01")]);
+        let mut merged = with_history(
+            contact("1", &[]),
+            "phone",
+            &[
+                ("p1", "2024-06-01"),
+                ("s1", "2023-01-01"),
+                ("p1", "2022-01-01"),
+            ],
+        );
+        let added = added_entries(&p, &s, &merged);
+        assert_eq!(added.len(), 1);
+        assert_eq!(added[0].property, "phone");
+        assert_eq!(added[0].entry["timestamp"], "2024-06-01");
+        assert_eq!(
+            serde_json::to_value(&added[0]).unwrap(),
+            serde_json::json!({"property": "phone", "value": "p1", "timestamp": "2024-06-01", "sourceType": "CRM_UI"})
+        );
+        merged.history = None;
+        assert!(added_entries(&p, &s, &merged).is_empty());
     }
 
     #[test]

@@ -4,8 +4,15 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::*;
-use crate::model::{key, split_multi, Contact, Export, Layout};
+use crate::dates::Millis;
+use crate::model::{key, split_multi, Contact, Export, HistoryEntry, Layout};
 use crate::plan::MERGED_IDS;
+use crate::rules::history::{history_stamp_form, newest_entry_time};
+use crate::rules::write_stamp;
+
+/// The source type of the history entry a split writes: the value was set
+/// by this command (HubSpot has no source type for it).
+pub const SPLIT_SOURCE_TYPE: &str = "UNMERGE";
 
 /// The next free record id: the highest numeric id in the export (contact
 /// ids and every id in `hs_merged_object_ids`, so a merged-away id is never
@@ -46,11 +53,17 @@ pub struct SplitReport {
 /// The new contact has `email`, and `hs_object_id` when the source contact
 /// has that property (always, in a CSV export), in the source's property
 /// order; its id is written as a number when the source's is.
+///
+/// When the source has a history for `hs_additional_emails`, an entry for
+/// the list left (its value, time `at`, `sourceType: "UNMERGE"`) goes in
+/// front, so the history's newest entry is the current value (SPEC section
+/// 4, "Consistency of the merged record").
 pub fn split_off(
     export: &mut Export,
     id: &str,
     email: &str,
     new_id: Option<&str>,
+    at: Millis,
 ) -> Result<SplitReport, UnmergeError> {
     let idx = contact_index(export, id)?;
     let wanted = email.trim();
@@ -59,6 +72,7 @@ pub fn split_off(
     let csv = matches!(export.layout, Layout::Csv(_));
     let source = &mut export.contacts[idx];
     let moved = take_email(source, &additional, wanted);
+    record_additional_emails(source, at);
     let subscriptions_moved = moved.is_some();
     let new = new_contact(source, &new_id, &spelled, csv, moved);
     export.contacts.insert(idx + 1, new);
@@ -138,6 +152,34 @@ fn take_email(source: &mut Contact, additional: &str, wanted: &str) -> Option<(S
     }
 }
 
+/// Put the entry for the additional emails left in front of their history,
+/// when they have one. Its time is `at`, or the newest entry's when that is
+/// later (a clock behind the history's), so that it stays the newest; its
+/// timestamp is written in the form the history's timestamps use.
+fn record_additional_emails(source: &mut Contact, at: Millis) {
+    if source.history_of(ADDITIONAL_EMAILS).is_empty() {
+        return;
+    }
+    let value = source
+        .prop(ADDITIONAL_EMAILS)
+        .unwrap_or_default()
+        .to_string();
+    let newest = newest_entry_time(source, ADDITIONAL_EMAILS).ok().flatten();
+    let time = newest.map_or(at, |n| n.max(at));
+    let form = history_stamp_form(source, source);
+    let mut m = Map::new();
+    m.insert("value".into(), Value::String(value));
+    m.insert("timestamp".into(), write_stamp(time, form));
+    m.insert("sourceType".into(), Value::String(SPLIT_SOURCE_TYPE.into()));
+    if let Some(entries) = source
+        .history
+        .as_mut()
+        .and_then(|h| h.get_mut(ADDITIONAL_EMAILS))
+    {
+        entries.insert(0, HistoryEntry(m));
+    }
+}
+
 /// The new contact: `email`, `hs_object_id` when the source has it (or
 /// the export is CSV), in the source's property and key order, with the
 /// subscription set that moved.
@@ -209,6 +251,9 @@ mod tests {
     use crate::plan::tests::export;
     use serde_json::json;
 
+    /// 2024-06-01T00:00:00Z.
+    const T: Millis = 1_717_200_000_000;
+
     fn ids_of(e: &Export) -> Vec<&str> {
         e.contacts.iter().map(|c| c.id.as_str()).collect()
     }
@@ -224,7 +269,7 @@ mod tests {
     #[test]
     fn split_off_makes_a_new_contact_after_the_source() {
         let mut e = split_export();
-        let r = split_off(&mut e, "5", " b@X.com ", None).unwrap();
+        let r = split_off(&mut e, "5", " b@X.com ", None, T).unwrap();
         assert_eq!(
             r,
             SplitReport {
@@ -253,7 +298,7 @@ mod tests {
         let mut e = export(vec![
             json!({"id": 5, "properties": {"email": "a@x.com", "hs_additional_emails": "b@x.com;c@x.com"}}),
         ]);
-        split_off(&mut e, "5", "c@x.com", Some("700")).unwrap();
+        split_off(&mut e, "5", "c@x.com", Some("700"), T).unwrap();
         let out = String::from_utf8(format::write_to_vec(&e, Format::Json)).unwrap();
         assert_eq!(
             out,
@@ -269,7 +314,7 @@ mod tests {
             "t.csv",
         )
         .unwrap();
-        let r = split_off(&mut e, "1", "b@x.com", None).unwrap();
+        let r = split_off(&mut e, "1", "b@x.com", None, T).unwrap();
         assert_eq!(r.new_id, "2");
         assert_eq!(
             String::from_utf8(format::write_to_vec(&e, Format::Csv)).unwrap(),
@@ -282,7 +327,7 @@ mod tests {
         let mut e = split_export();
         let before = e.clone();
         let err = |e: &mut Export, id: &str, email: &str, new_id: Option<&str>| {
-            split_off(e, id, email, new_id).unwrap_err().to_string()
+            split_off(e, id, email, new_id, T).unwrap_err().to_string()
         };
         assert_eq!(
             err(&mut e, "5", "A@x.com", None),
@@ -308,6 +353,55 @@ mod tests {
             .contains("already a merged-away id (in the hs_merged_object_ids of contact 9)"));
         assert!(err(&mut e, "5", "c@x.com", Some(" ")).starts_with("the new id is empty"));
         assert_eq!(e, before);
+    }
+
+    #[test]
+    fn split_off_puts_the_emails_left_in_front_of_their_history() {
+        let history = |newest: &str| {
+            export(vec![json!({"id": "5",
+                "properties": {"email": "a@x.com", "hs_additional_emails": "b@x.com;c@x.com"},
+                "propertiesWithHistory": {"hs_additional_emails": [
+                    {"value": "b@x.com;c@x.com", "timestamp": newest, "sourceType": "MERGE_CONTACTS"}]}})])
+        };
+        // The entry takes the split's time...
+        let mut e = history("2024-01-02T03:04:05.000Z");
+        split_off(&mut e, "5", "b@x.com", None, T).unwrap();
+        let entries: Vec<Value> = e.contacts[0]
+            .history_of(ADDITIONAL_EMAILS)
+            .iter()
+            .map(|h| Value::Object(h.0.clone()))
+            .collect();
+        assert_eq!(
+            entries,
+            [
+                json!({"value": "c@x.com", "timestamp": "2024-06-01T00:00:00.000Z", "sourceType": "UNMERGE"}),
+                json!({"value": "b@x.com;c@x.com", "timestamp": "2024-01-02T03:04:05.000Z", "sourceType": "MERGE_CONTACTS"}),
+            ]
+        );
+        // ... or the newest entry's, when the history is ahead of it; the
+        // last email gone leaves an empty value, as HubSpot records a
+        // cleared one.
+        let mut e = history("1767225600000");
+        split_off(&mut e, "5", "b@x.com", None, T).unwrap();
+        split_off(&mut e, "5", "c@x.com", None, T).unwrap();
+        let values: Vec<(&str, &Value)> = e.contacts[0]
+            .history_of(ADDITIONAL_EMAILS)
+            .iter()
+            .map(|h| (h.value().unwrap(), &h.0["timestamp"]))
+            .collect();
+        assert_eq!(
+            values,
+            [
+                ("", &json!("1767225600000")),
+                ("c@x.com", &json!("1767225600000")),
+                ("b@x.com;c@x.com", &json!("1767225600000")),
+            ]
+        );
+        // No history, no entry: the new contact and a contact without one.
+        assert!(e.contacts[1].history.is_none());
+        let mut e = split_export();
+        split_off(&mut e, "5", "b@x.com", None, T).unwrap();
+        assert!(e.contacts[0].history.is_none());
     }
 
     #[test]

@@ -155,3 +155,67 @@ fn the_archived_contact_of_the_page_is_refused_on_either_side() {
         assert_eq!(s.files(), before, "nothing is written");
     }
 }
+
+/// The published page (fixtures/real/v3-page-published.json): the contact
+/// of a vendor's example payload of HubSpot's "List Contacts" response, and
+/// HubSpot's own example contact, whose `createdAt` is older and who has no
+/// `createdate`.
+const PUBLISHED: &str = "published.json";
+
+fn published() -> Sandbox {
+    let s = Sandbox::new();
+    let page = std::fs::read(fixtures().join("real/v3-page-published.json")).unwrap();
+    s.write(PUBLISHED, page);
+    s
+}
+
+#[test]
+fn a_merge_on_the_published_page_gives_both_create_dates_the_oldest_instant() {
+    let s = published();
+    let page = contacts(&s.read(PUBLISHED));
+    let oldest = instant(&by_id(&page, "512")["createdAt"]);
+    for (p, sec) in [("65059681027", "512"), ("512", "65059681027")] {
+        run(&s, &["merge", PUBLISHED, p, sec, "-o", "merged.json"]);
+        let out = contacts(&s.read("merged.json"));
+        assert_eq!(out.len(), 1);
+        let merged = by_id(&out, p);
+        assert_eq!(instant(&merged["createdAt"]), oldest, "{p} <- {sec}");
+        assert_eq!(
+            instant(&merged["properties"]["createdate"]),
+            oldest,
+            "{p} <- {sec}: {merged}"
+        );
+        // Written in the form the page uses (ISO 8601 with milliseconds).
+        assert_eq!(
+            merged["properties"]["createdate"],
+            "2019-10-30T03:30:17.883Z"
+        );
+        assert_eq!(merged["archived"], false);
+    }
+}
+
+#[test]
+fn an_archived_contact_of_the_published_page_is_refused() {
+    let s = published();
+    let text = String::from_utf8(s.read(PUBLISHED)).unwrap();
+    // HubSpot's example contact, archived (`archived=true` pages hold such).
+    let archived = text.replacen(
+        "\"archived\": false,\n      \"createdAt\"",
+        "\"archived\": true,\n      \"createdAt\"",
+        1,
+    );
+    assert_ne!(archived, text);
+    s.write(PUBLISHED, archived);
+    for (p, sec) in [("65059681027", "512"), ("512", "65059681027")] {
+        let before = s.files();
+        let out = s
+            .cmd()
+            .args(["merge", PUBLISHED, p, sec, "-o", "out.json", MERGE_TIME])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{p} {sec}");
+        let err = stderr(&out);
+        assert!(err.contains("contact 512 is archived"), "{err}");
+        assert_eq!(s.files(), before, "nothing is written");
+    }
+}

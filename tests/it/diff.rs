@@ -149,3 +149,112 @@ fn bad_merge_time_is_a_usage_error() {
         stderr(&out)
     );
 }
+
+/// The history entries a merge adds: `diff` lists them (`historyAdded`, a
+/// field added after the others, so scripts reading the old ones are not
+/// disturbed), and the journal line of the merge lists the same, whether
+/// the merge was streamed or made in memory.
+#[test]
+fn diff_and_the_journal_list_the_history_entries_a_merge_adds() {
+    let s = Sandbox::new();
+    let page =
+        std::fs::read(crate::util::fixtures().join("real/v3-contacts-page-history.json")).unwrap();
+    s.write("page.json", page);
+    let out = diff(&s, &["page.json", "151", "201", "--format", "json"]);
+    assert!(out.status.success(), "{}", crate::util::stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let added = v["historyAdded"].as_array().unwrap().clone();
+    assert!(!added.is_empty());
+    // Each is an entry of the merged contact that neither side had.
+    for a in &added {
+        assert!(
+            a["property"].is_string() && a["timestamp"].is_string(),
+            "{a}"
+        );
+        assert_eq!(a["sourceType"], "MERGE_CONTACTS", "{a}");
+    }
+    assert!(
+        added
+            .iter()
+            .any(|a| a["property"] == "email" && a["value"] == "maria.johnson@newco.example"),
+        "{added:?}"
+    );
+    let table = stdout(&diff(&s, &["page.json", "151", "201"]));
+    assert!(
+        table.contains("history added") && table.contains("MERGE_CONTACTS"),
+        "{table}"
+    );
+
+    // The journal: streamed (`merge` from the file) and in memory (stdin).
+    s.write("plan.csv", "primary_id,secondary_id\n151,201\n");
+    let runs: [&[&str]; 2] = [
+        &[
+            "merge",
+            "page.json",
+            "151",
+            "201",
+            "-o",
+            "a.json",
+            "--journal",
+            "a.jsonl",
+        ],
+        &[
+            "apply",
+            "-",
+            "--input-format",
+            "json",
+            "--plan",
+            "plan.csv",
+            "-o",
+            "b.json",
+            "--journal",
+            "b.jsonl",
+        ],
+    ];
+    for (args, journal) in runs.iter().zip(["a.jsonl", "b.jsonl"]) {
+        let out = s
+            .cmd()
+            .args(*args)
+            .arg("--merge-time=2024-06-01T00:00:00Z")
+            .write_stdin(s.read("page.json"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            crate::util::stderr(&out)
+        );
+        let line: serde_json::Value = serde_json::from_slice(&s.read(journal)).unwrap();
+        assert_eq!(
+            line["historyAdded"].as_array().unwrap(),
+            &added,
+            "{journal}"
+        );
+    }
+}
+
+#[test]
+fn contacts_without_history_add_none_and_journal_lines_stay_as_they_were() {
+    let s = Sandbox::new();
+    let out = diff(&s, &["contacts.csv", "103", "104", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["historyAdded"], serde_json::json!([]));
+    let out = s
+        .cmd()
+        .args([
+            "merge",
+            "contacts.csv",
+            "103",
+            "104",
+            "-o",
+            "m.csv",
+            "--journal",
+            "j.jsonl",
+        ])
+        .arg("--merge-time=2024-06-01T00:00:00Z")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", crate::util::stderr(&out));
+    let line: serde_json::Value = serde_json::from_slice(&s.read("j.jsonl")).unwrap();
+    assert!(line.get("historyAdded").is_none(), "{line}");
+}

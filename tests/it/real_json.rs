@@ -66,6 +66,12 @@ const SHAPES: &[Shape] = &[
         pair: Some(("640", "512")),
     },
     Shape {
+        file: "v3-page-published.json",
+        contacts: 2,
+        shown: ("65059681027", "john.doe@example.com"),
+        pair: Some(("65059681027", "512")),
+    },
+    Shape {
         file: "v3-array-compact.json",
         contacts: 3,
         shown: ("512", "rae@example.com"),

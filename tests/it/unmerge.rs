@@ -173,3 +173,53 @@ fn in_place_replaces_the_input() {
     assert_eq!(text.lines().count(), 6);
     assert!(text.lines().nth(2).unwrap().starts_with("{\"id\":\"106\""));
 }
+
+/// Regression: a split left `hs_additional_emails` disagreeing with its
+/// history (the newest entry still listed the email split off). The entry
+/// for the emails left goes in front, in the file's own spelling: v3
+/// `sourceType`, v1 `source-type` in `versions`.
+#[test]
+fn a_split_adds_the_emails_left_to_their_history_in_v3_and_v1() {
+    let s = Sandbox::new();
+    s.write(
+        "v3.json",
+        r#"{"results": [{"id": "7", "properties": {"email": "a@x.com", "hs_additional_emails": "b@x.com;c@x.com"},
+  "propertiesWithHistory": {"hs_additional_emails": [{"value": "b@x.com;c@x.com", "timestamp": "2020-01-01T00:00:00.000Z", "sourceType": "MERGE_CONTACTS"}]}}]}"#,
+    );
+    s.write(
+        "v1.json",
+        r#"{"vid": 7, "properties": {"email": {"value": "a@x.com"}, "hs_additional_emails": {"value": "b@x.com;c@x.com",
+  "versions": [{"value": "b@x.com;c@x.com", "source-type": "MERGE_CONTACTS", "timestamp": 1577836800000}]}}}"#,
+    );
+    let before = chrono::Utc::now().timestamp_millis();
+    for (file, entries_at, type_key) in [
+        (
+            "v3.json",
+            "/results/0/propertiesWithHistory/hs_additional_emails",
+            "sourceType",
+        ),
+        (
+            "v1.json",
+            "/0/properties/hs_additional_emails/versions",
+            "source-type",
+        ),
+    ] {
+        let out = s
+            .cmd()
+            .args(["unmerge", file, "7", "b@x.com", "-o", "out.json"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{file}: {}", stderr(&out));
+        let v: serde_json::Value = serde_json::from_slice(&s.read("out.json")).unwrap();
+        let entries = v.pointer(entries_at).unwrap().as_array().unwrap();
+        assert_eq!(entries.len(), 2, "{file}: {entries:?}");
+        assert_eq!(entries[0]["value"], "c@x.com", "{file}");
+        assert_eq!(entries[0][type_key], "UNMERGE", "{file}");
+        let stamp = &entries[0]["timestamp"];
+        let at = stamp.as_i64().unwrap_or_else(|| {
+            contact_merge::dates::parse_millis(stamp.as_str().unwrap()).unwrap()
+        });
+        assert!(at >= before, "{file}: {stamp}");
+        assert_eq!(entries[1]["value"], "b@x.com;c@x.com", "{file}");
+    }
+}

@@ -189,3 +189,57 @@ fn a_file_whose_bytes_say_otherwise_is_named_for_what_it_looks_like() {
         }
     }
 }
+
+/// Regression: messages about a workbook named lines of the CSV text it
+/// was turned into, which are not the sheet's rows when the header does
+/// not start in row 1, rows are blank or a cell holds a line break. They
+/// name the sheet's rows now.
+#[test]
+fn messages_name_the_rows_of_the_sheet() {
+    let sb = Sandbox::new();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Contacts").unwrap();
+    let rows: &[(u32, &[&str])] = &[
+        (1, &["Record ID", "Email", "Notes"]),
+        (2, &["1", "a@x.com", "two\nlines"]),
+        // Row 4 is blank.
+        (4, &["2", "bad-email", "x"]),
+        (5, &["", "c@x.com", "no id"]),
+        (6, &["1", "again@x.com", "the id of row 3"]),
+    ];
+    for (row, cells) in rows {
+        for (col, text) in cells.iter().enumerate() {
+            if !text.is_empty() {
+                // The header and its rows start at column B.
+                sheet.write_string(*row, col as u16 + 1, *text).unwrap();
+            }
+        }
+    }
+    sb.write("rows.xlsx", book.save_to_buffer().unwrap());
+    let out = sb.cmd().args(["check", "rows.xlsx"]).output().unwrap();
+    let table = stdout(&out);
+    for needle in [
+        "row 5",
+        "not a valid email address",
+        "row 6",
+        "has no record id",
+        "row 7",
+        "the same id as row 3",
+    ] {
+        assert!(table.contains(needle), "{needle}: {table}");
+    }
+    assert!(!table.contains("line "), "{table}");
+    // A command that stops at the first fault names the row too.
+    let out = sb
+        .cmd()
+        .args(["merge", "rows.xlsx", "1", "2", "-o", "m.xlsx"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("rows.xlsx: row 6"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -117,6 +117,11 @@ fn cells<'r>(raw: &'r str, spans: &[(usize, usize)]) -> Vec<Cow<'r, str>> {
 }
 
 impl Csv {
+    /// The place of a line: the sheet's row for a workbook.
+    fn at(&self, line: u64) -> Place {
+        Place::of_line(line, self.layout.sheet.as_deref())
+    }
+
     /// Read the header row.
     pub(crate) fn open<R: Read>(
         input: &mut Input<R>,
@@ -229,7 +234,7 @@ impl Csv {
                 Split::Open { newlines } => {
                     return Err(ReadError::Invalid {
                         file: file.into(),
-                        place: format!("line {}", self.line + newlines),
+                        place: self.at(self.line + newlines).to_string(),
                         what: "a quoted field is still open at the end of the file: the file looks truncated; export or download it again".into(),
                     })
                 }
@@ -237,7 +242,11 @@ impl Csv {
                     let start = self.pos;
                     let line = self.line;
                     self.pos += end as u64;
-                    self.line += newlines;
+                    // A sheet's row is one row, line breaks in its cells
+                    // or not.
+                    if self.layout.sheet.is_none() {
+                        self.line += newlines;
+                    }
                     return Ok(Some((start..start + end as u64, line)));
                 }
             }
@@ -260,7 +269,7 @@ impl Csv {
         if self.cells.len() != expected {
             return Err(ReadError::Invalid {
                 file: file.into(),
-                place: format!("line {line}"),
+                place: self.at(line).to_string(),
                 what: format!(
                     "the row has {} fields but the header has {expected}; fix the row (a stray comma or an unquoted line break?)",
                     self.cells.len()
@@ -283,7 +292,7 @@ impl Csv {
         Ok(Some(Found::Record {
             range,
             id: id.to_string(),
-            place: Place::Line(line),
+            place: self.at(line),
             parsed,
         }))
     }
@@ -317,7 +326,7 @@ fn header_delimiter<R: Read>(
 fn no_id(layout: &CsvLayout, line: u64, file: &str) -> ReadError {
     ReadError::Invalid {
         file: file.into(),
-        place: format!("line {line}"),
+        place: Place::of_line(line, layout.sheet.as_deref()).to_string(),
         what: format!(
             "the row has no record id (column {:?} is empty); every contact needs one",
             layout.headers[layout.id_column]

@@ -685,7 +685,7 @@ fn read_contact(
 pub(crate) fn contact(raw: &[u8], place: Place, file: &str) -> Result<Contact, ReadError> {
     let index = match place {
         Place::Contact(n) => n,
-        Place::Line(n) => n as usize,
+        Place::Line(n) | Place::Row(n) => n as usize,
     };
     let (v, repeated, _) = value::parse_first(raw).map_err(|e| syntax(file, &e))?;
     match read_contact(v, &repeated, index, 0..0, file) {

@@ -368,7 +368,7 @@ pub(crate) enum Found {
 
 fn place_line(p: Place) -> u64 {
     match p {
-        Place::Line(n) => n,
+        Place::Line(n) | Place::Row(n) => n,
         Place::Contact(n) => n as u64,
     }
 }
