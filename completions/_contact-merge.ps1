@@ -145,6 +145,7 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             [CompletionResult]::new('--new-id', '--new-id', [CompletionResultType]::ParameterName, 'Record id of the new contact (default: the next free numeric id)')
             [CompletionResult]::new('--restore', '--restore', [CompletionResultType]::ParameterName, 'Bring back this merged-away contact exactly as the journal holds it')
             [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'The merge journal (JSON Lines) written by `merge`/`apply --journal`; give it once per journal when the merges are recorded in several')
+            [CompletionResult]::new('--merge-time', '--merge-time', [CompletionResultType]::ParameterName, 'The time of the history entry a split adds to the emails left (RFC 3339) [default: now]; give it for the same bytes on every run')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The output file (`-` for stdout); its extension names the format, else the input''s format is kept')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The output file (`-` for stdout); its extension names the format, else the input''s format is kept')
             [CompletionResult]::new('--output-format', '--output-format', [CompletionResultType]::ParameterName, 'Format of the output file (default: from -o''s extension, else the input''s)')

@@ -787,7 +787,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__unmerge)
-            opts="-o -q -h --new-id --restore --journal --output --in-place --output-format --sanitize-formulas --format --quiet --input-format --date-order --properties --delimiter --help"
+            opts="-o -q -h --new-id --restore --journal --merge-time --output --in-place --output-format --sanitize-formulas --format --quiet --input-format --date-order --properties --delimiter --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -802,6 +802,10 @@ _contact__merge() {
                     return 0
                     ;;
                 --journal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --merge-time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -167,6 +167,7 @@ complete -c contact-merge -n "__fish_contact_merge_using_subcommand apply" -s h 
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l new-id -d 'Record id of the new contact (default: the next free numeric id)' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l restore -d 'Bring back this merged-away contact exactly as the journal holds it' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l journal -d 'The merge journal (JSON Lines) written by `merge`/`apply --journal`; give it once per journal when the merges are recorded in several' -r -F
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l merge-time -d 'The time of the history entry a split adds to the emails left (RFC 3339) [default: now]; give it for the same bytes on every run' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -s o -l output -d 'The output file (`-` for stdout); its extension names the format, else the input\'s format is kept' -r -F
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l output-format -d 'Format of the output file (default: from -o\'s extension, else the input\'s)' -r -f -a "json\t''
 ndjson\t''

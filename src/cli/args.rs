@@ -120,6 +120,9 @@ struct Parts<'a> {
     quiet: Option<&'a QuietOpt>,
     input: Option<&'a InputOpt>,
     merge: Option<&'a MergeFlags>,
+    /// `--merge-time` of a command that takes it without the merge flags
+    /// (`unmerge`): `Some(None)` when it takes it and it was not given.
+    merge_time: Option<Option<&'a String>>,
     write: Option<&'a WriteFlags>,
 }
 
@@ -179,12 +182,14 @@ impl Command {
                 input: Some(&a.input),
                 merge: Some(&a.merge),
                 write: Some(&a.write),
+                ..Parts::default()
             },
             Command::Unmerge(a) => Parts {
                 format: Some(&a.format),
                 quiet: Some(&a.quiet),
                 input: Some(&a.input),
                 write: Some(&a.write),
+                merge_time: Some(a.merge_time.as_ref()),
                 ..Parts::default()
             },
             Command::Dupes(a) => Parts {
@@ -221,7 +226,11 @@ impl Cli {
         let name = self.command.name();
         for (given, option, taken) in [
             (l.format.is_some(), "format", parts.format.is_some()),
-            (l.merge_time.is_some(), "merge-time", parts.merge.is_some()),
+            (
+                l.merge_time.is_some(),
+                "merge-time",
+                parts.merge.is_some() || parts.merge_time.is_some(),
+            ),
             (
                 l.input_format.is_some(),
                 "input-format",
@@ -249,6 +258,7 @@ impl Cli {
             merge_time: parts
                 .merge
                 .and_then(|m| m.merge_time.clone())
+                .or_else(|| parts.merge_time.flatten().cloned())
                 .or_else(|| l.merge_time.clone()),
             color: parts
                 .color
@@ -587,6 +597,10 @@ pub struct UnmergeArgs {
     /// give it once per journal when the merges are recorded in several.
     #[arg(long, value_name = "FILE")]
     pub journal: Vec<PathBuf>,
+    /// The time of the history entry a split adds to the emails left
+    /// (RFC 3339) [default: now]; give it for the same bytes on every run.
+    #[arg(long, value_name = "RFC3339", conflicts_with = "restore")]
+    pub merge_time: Option<String>,
     #[command(flatten)]
     pub write: WriteFlags,
     #[command(flatten)]

@@ -320,15 +320,7 @@ pub fn merge_options(
     flags: &args::MergeFlags,
     global: &Global,
 ) -> anyhow::Result<crate::rules::MergeOptions> {
-    let merge_time = match &global.merge_time {
-        Some(t) => crate::dates::parse_rfc3339(t).map_err(|e| {
-            UsageError(format!(
-                "--merge-time '{}' is not an RFC 3339 time (e.g. 2024-06-01T00:00:00Z): {e}",
-                e.value
-            ))
-        })?,
-        None => chrono::Utc::now().timestamp_millis(),
-    };
+    let merge_time = merge_time(global.merge_time.as_deref())?;
     Ok(crate::rules::MergeOptions {
         policy: flags.policy,
         lifecycle_order: stage_order(flags.lifecycle_order.as_deref())?,
@@ -336,6 +328,19 @@ pub fn merge_options(
         enroll_on_merge: flags.enroll_on_merge,
         merge_time,
         explain: true,
+    })
+}
+
+/// `--merge-time` in epoch milliseconds; now when not given.
+pub fn merge_time(given: Option<&str>) -> anyhow::Result<i64> {
+    Ok(match given {
+        Some(t) => crate::dates::parse_rfc3339(t).map_err(|e| {
+            UsageError(format!(
+                "--merge-time '{}' is not an RFC 3339 time (e.g. 2024-06-01T00:00:00Z): {e}",
+                e.value
+            ))
+        })?,
+        None => chrono::Utc::now().timestamp_millis(),
     })
 }
 

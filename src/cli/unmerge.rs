@@ -28,7 +28,7 @@ pub fn run(args: &UnmergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     let report_to_stdout = target.path.is_some();
     let (report, summary, conflicts) = match (&args.restore, &args.email) {
         (Some(secondary), _) => restore(args, ctx, &mut export, secondary)?,
-        (None, Some(email)) => split(args, &mut export, email)?,
+        (None, Some(email)) => split(args, &mut export, email, ctx.global.merge_time.as_deref())?,
         (None, None) => unreachable!("clap requires EMAIL or --restore"),
     };
     let warnings = io::save(&export, &target, ctx.out, None)?;
@@ -107,12 +107,16 @@ fn restore(
 }
 
 /// `EMAIL`: split it off into a new contact.
-fn split(args: &UnmergeArgs, export: &mut Export, email: &str) -> anyhow::Result<Done> {
+fn split(
+    args: &UnmergeArgs,
+    export: &mut Export,
+    email: &str,
+    merge_time: Option<&str>,
+) -> anyhow::Result<Done> {
     let file = args.file.display();
-    // The time of the history entry the split may add (unmerge takes no
-    // --merge-time).
-    let now = chrono::Utc::now().timestamp_millis();
-    let r = split_off(export, &args.id, email, args.new_id.as_deref(), now)
+    // The time of the history entry the split may add.
+    let time = super::merge_time(merge_time)?;
+    let r = split_off(export, &args.id, email, args.new_id.as_deref(), time)
         .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
     let summary = format!(
         "split {} off contact {} into new contact {}{}",

@@ -102,6 +102,7 @@ fn each_command_lists_only_the_shared_options_it_uses() {
             &[
                 "--format",
                 "--quiet",
+                "--merge-time",
                 "--input-format",
                 "--output-format",
                 "--sanitize-formulas",
@@ -155,7 +156,7 @@ fn an_option_before_a_command_that_does_not_use_it_is_a_usage_error() {
     assert_eq!(stdout(&out), "");
     assert_eq!(
         stderr(&out),
-        "error: --merge-time means nothing to `show`; remove it (it is for diff, merge and apply)\n"
+        "error: --merge-time means nothing to `show`; remove it (it is for diff, merge, apply and unmerge)\n"
     );
     let out = s
         .cmd()

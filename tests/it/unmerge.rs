@@ -223,3 +223,38 @@ fn a_split_adds_the_emails_left_to_their_history_in_v3_and_v1() {
         assert_eq!(entries[1]["value"], "b@x.com;c@x.com", "{file}");
     }
 }
+
+/// `--merge-time` fixes the time of the split's history entry: the same
+/// export split twice gives the same bytes.
+#[test]
+fn a_split_with_merge_time_gives_the_same_bytes_every_run() {
+    let s = Sandbox::new();
+    s.write(
+        "v3.json",
+        r#"{"results": [{"id": "7", "properties": {"email": "a@x.com", "hs_additional_emails": "b@x.com;c@x.com"},
+  "propertiesWithHistory": {"hs_additional_emails": [{"value": "b@x.com;c@x.com", "timestamp": "2020-01-01T00:00:00.000Z", "sourceType": "MERGE_CONTACTS"}]}}]}"#,
+    );
+    let mut outputs = Vec::new();
+    for out in ["one.json", "two.json"] {
+        let run = s
+            .cmd()
+            .args(["unmerge", "v3.json", "7", "b@x.com", "-o", out])
+            .args(["--merge-time", "2024-06-01T00:00:00Z"])
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{}", stderr(&run));
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        outputs.push(s.read(out));
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    let v: serde_json::Value = serde_json::from_slice(&outputs[0]).unwrap();
+    let entry = &v["results"][0]["propertiesWithHistory"]["hs_additional_emails"][0];
+    assert_eq!(entry["timestamp"], "2024-06-01T00:00:00.000Z", "{v}");
+    let bad = s
+        .cmd()
+        .args(["unmerge", "v3.json", "7", "b@x.com", "-o", "x.json"])
+        .args(["--merge-time", "yesterday"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+}
