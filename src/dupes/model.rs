@@ -45,7 +45,7 @@
 
 use std::collections::HashMap;
 
-use super::compare::{comps, disagrees, level, parent_level, pattern, Comp};
+use super::compare::{comps, disagrees, level, neutral, parent_level, pattern, Comp};
 use super::parallel::{par_chunks, Rng};
 use super::record::{Record, Records, Sym, NONE};
 use super::FieldKind;
@@ -333,6 +333,9 @@ impl Model {
             // Winkler's constraint: a disagreement never counts for a
             // match.
             for l in 1..self.u[c].len() {
+                if neutral(*comp, l) {
+                    self.classes[0][c][l] = self.u[c][l];
+                }
                 if disagrees(*comp, l) && self.classes[0][c][l] > self.u[c][l] {
                     self.classes[0][c][l] = self.u[c][l];
                 }
