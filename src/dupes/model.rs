@@ -46,6 +46,7 @@
 use std::collections::HashMap;
 
 use super::compare::{comps, disagrees, level, neutral, parent_level, pattern, Comp};
+use super::household::{household_bits, Household};
 use super::parallel::{par_chunks, Rng};
 use super::record::{Record, Records, Sym, NONE};
 use super::FieldKind;
@@ -128,6 +129,9 @@ pub struct Model {
     /// Anchor rounds run, and distinct patterns seen.
     pub rounds: usize,
     pub patterns: usize,
+    /// Another person at the same home, a second kind of non-match
+    /// ([`Household`]); None when the file has no name or home field.
+    pub household: Option<Household>,
     /// Whether an address field is compared.
     has_address: bool,
     first: Freq,
@@ -161,6 +165,7 @@ impl Model {
             lambda: 0.0,
             rounds: 0,
             patterns: 0,
+            household: None,
             has_address: rs.fields.iter().any(|f| f.kind == FieldKind::Address),
             first: freq(&|r| r.first),
             last: freq(&|r| r.last),
@@ -321,6 +326,7 @@ impl Model {
             self.lambda = (share * total / all).clamp(1e-12, 0.5);
             self.rounds += 1;
         }
+        self.household = Household::fit(&self.comps, patterns, contacts);
     }
 
     /// A lesser agreement never counts for more than a stronger one of
@@ -501,7 +507,18 @@ impl Model {
     pub fn probability_of(&self, rs: &Records, p: u64, a: &Record) -> f64 {
         let bits = self.log_odds(rs, p, a);
         let bits = bits + self.email_rule_bits(p, bits);
+        let bits = bits + self.household_bits(rs, p, a);
         1.0 / (1.0 + (-bits).exp2())
+    }
+
+    /// What the household class takes off a pair's log-odds (0 without
+    /// one): see [`household_bits`].
+    pub(super) fn household_bits(&self, rs: &Records, p: u64, a: &Record) -> f64 {
+        let Some(h) = &self.household else {
+            return 0.0;
+        };
+        let u = |c: usize, l: usize| self.tf_u(rs, self.comps[c], l, a).unwrap_or(self.u[c][l]);
+        household_bits(h.log_odds(p, self.lambda, u))
     }
 
     /// The bits [`SAME_EMAIL_BITS`] adds to a pair of `bits`: a shared
