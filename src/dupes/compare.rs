@@ -43,7 +43,7 @@ impl Comp {
                 "same role mailbox",
                 "numbered differently",
                 "colleague",
-                "name at another domain",
+                "name-made, another mailbox",
                 "different",
             ],
             Comp::Phone => &["missing", "same", "close", "different"],
@@ -124,8 +124,10 @@ pub(super) fn parent_level(c: Comp, l: usize) -> Option<usize> {
 
 /// Whether a level counts no evidence either way (its m is set to its
 /// u): the same name-made local part at two domains
-/// (`carolyn.edwards@acme.com`, `carolyn.edwards@wonka.com`) only repeats
-/// the name comparison, so counting it too would count the name twice.
+/// (`carolyn.edwards@acme.com`, `carolyn.edwards@wonka.com`), or two
+/// name-made local parts one edit apart at one domain (`carl.willis@`,
+/// `carol.willis@`; `c.morales@`, `c_morales@`), only repeat the name
+/// comparison, so counting them too would count the name twice.
 pub(super) fn neutral(c: Comp, l: usize) -> bool {
     c == Comp::Email && l == 6
 }
@@ -248,7 +250,11 @@ fn email_level(rs: &Records, a: &Record, b: &Record) -> u8 {
             let (ly, dy) = y.rsplit_once('@').unwrap_or((y, ""));
             if dx == dy {
                 if one_edit(lx, ly) && digits_agree(lx, ly) {
-                    close = true;
+                    if name_made(rs, lx, a) && name_made(rs, ly, b) {
+                        name = true;
+                    } else {
+                        close = true;
+                    }
                 } else if letters(lx).eq(letters(ly)) {
                     numbered = true;
                 } else if !is_free_mail(dx) {
@@ -461,6 +467,7 @@ mod tests {
             2,
             "dots count at acme"
         );
+        assert_eq!(lv("jane.doe1@acme.com", "jane.doe2@acme.com"), 4);
         assert_eq!(lv("jane.doe@acme.com", "janedoe@other.org"), 2);
         assert_eq!(lv("info@acme.com", "info@acme.com"), 3);
         assert_eq!(lv("wbrown1@acme.com", "wbrown2@acme.com"), 4);
@@ -514,6 +521,18 @@ mod tests {
                 carolyn("coolcarol@wonka.com")
             ),
             2
+        );
+        // At one domain: one edit apart, both made of their names.
+        assert_eq!(
+            lv(
+                ["carl.willis@monarch.com", "Carl", "Willis"],
+                ["carol.willis@monarch.com", "Carol", "Willis"]
+            ),
+            6
+        );
+        assert_eq!(
+            lv(carolyn("c.edwards@acme.com"), carolyn("c_edwards@acme.com")),
+            6
         );
         assert!(neutral(Comp::Email, 6) && !neutral(Comp::Email, 2));
     }

@@ -10,14 +10,15 @@
 //!
 //! `P(M) = λ L_M / (λ L_M + (1 − λ) L_U + η L_H)`
 //!
-//! In H the home comparisons (place, phone, name) have chances of their
-//! own; every other comparison is as between two random people (h = u:
-//! another person's mailbox, job and birthday say nothing of where they
-//! live). The name's chances define the class (the same last name, another
-//! first name, or another name altogether); the place's and the phone's
-//! are counted on the candidate pairs that look like households (the same
-//! last name, another first name, and the other home field the same), and
-//! η is the share of such pairs among all pairs.
+//! In H the home comparisons (place, phone, name, and email: a family may
+//! share a mailbox) have chances of their own; every other comparison is
+//! as between two random people (h = u: another person's job and birthday
+//! say nothing of where they live). The name's chances define the class
+//! (the same last name, another first name, or another name altogether);
+//! the place's, the phone's and the email's are counted on the candidate
+//! pairs that look like households (the same last name, another first
+//! name, and the other home field the same), and η is the share of such
+//! pairs among all pairs.
 
 use super::compare::{level, Comp};
 
@@ -29,6 +30,7 @@ const NAME: [f64; 9] = [0.002, 0.002, 0.002, 0.03, 0.002, 0.85, 0.002, 0.03, 0.0
 /// levels 1.. and the place levels 1.. in a household.
 const PHONE: [f64; 3] = [0.5, 0.05, 0.45];
 const PLACE: [f64; 7] = [0.6, 0.1, 0.15, 0.05, 0.02, 0.02, 0.06];
+const EMAIL: [f64; 7] = [0.1, 0.02, 0.01, 0.01, 0.02, 0.01, 0.83];
 const PSEUDO: f64 = 10.0;
 
 /// The household class of a model: its prior and its level chances for
@@ -43,6 +45,8 @@ pub struct Household {
     pub name: usize,
     pub place: Option<(usize, Vec<f64>)>,
     pub phone: Option<(usize, Vec<f64>)>,
+    /// A family may share a mailbox: the email's chances too.
+    pub email: Option<(usize, Vec<f64>)>,
 }
 
 fn same_home(place: Option<usize>, phone: Option<usize>, p: u64) -> (bool, bool) {
@@ -105,11 +109,20 @@ impl Household {
             let keep = |p: u64| other_first(p) && same_home(place.as_ref().map(|x| x.0), None, p).0;
             (c, counted(patterns, c, &PHONE, keep))
         });
+        let email = at(Comp::Email).map(|c| {
+            let keep = |p: u64| {
+                let (addr, tel) =
+                    same_home(place.as_ref().map(|x| x.0), phone.as_ref().map(|x| x.0), p);
+                other_first(p) && (addr || tel)
+            };
+            (c, counted(patterns, c, &EMAIL, keep))
+        });
         Some(Household {
             eta,
             name,
             place,
             phone,
+            email,
         })
     }
 
@@ -134,7 +147,7 @@ impl Household {
             }
         };
         add(self.name, Household::name_chance(level(p, self.name)));
-        for (c, h) in self.place.iter().chain(&self.phone) {
+        for (c, h) in self.place.iter().chain(&self.phone).chain(&self.email) {
             add(*c, h[level(p, *c)]);
         }
         bits
