@@ -39,9 +39,10 @@
 //! classes next to it) were tried and dropped: left free, EM gave M to the
 //! largest like-minded crowd among the candidates (at 100k contacts, the
 //! colleagues one postal code and company bring together: precision
-//! 0.02), and the extra classes took true matches from M. Households stay
-//! apart through the name levels: "last same, first differs" is a
-//! disagreement, worth at most nothing.
+//! 0.02), and the extra classes took true matches from M. Households are
+//! a third class fixed by what defines it ([`super::household`]): the
+//! probability weighs a pair against another person at the same home
+//! too.
 
 use std::collections::HashMap;
 
