@@ -206,4 +206,92 @@ mod tests {
         // No home field: no class.
         assert!(Household::fit(&[Comp::Name, Comp::Email], &patterns, 100).is_none());
     }
+
+    /// 2,000 people (rare names, one phone and street address each, 50
+    /// postal codes), 150 of them twice (another mailbox), and 150
+    /// households: another person with the same last name, phone and
+    /// address. Learned from the
+    /// file, the copies match and the households do not; without the
+    /// class the same-phone households would score far higher.
+    #[test]
+    fn a_model_keeps_households_apart() {
+        use crate::dupes::model::Model;
+        use crate::dupes::parallel::Rng;
+        let mut rng = Rng(23);
+        let mut word = |n: usize| -> String {
+            (0..n)
+                .map(|_| (b'a' + rng.below(26) as u8) as char)
+                .collect()
+        };
+        let mut people: Vec<[String; 7]> = Vec::new();
+        let mut copy = Vec::new();
+        let mut home = Vec::new();
+        for i in 0..2000usize {
+            let (first, last) = (word(6), word(7));
+            let p = [
+                format!("{first}{i}@x{}.com", i % 9),
+                format!("617555{i:04}"),
+                first,
+                last.clone(),
+                format!("company {}", i % 20),
+                format!("{:05}", i % 50),
+                format!("{} {} street", i + 1, word(5)),
+            ];
+            people.push(p.clone());
+            if i < 150 {
+                let mut c = p.clone();
+                c[0] = format!("{}{i}@gmail.com", word(5));
+                copy.push((people.len() - 1, people.len()));
+                people.push(c);
+            } else if i < 300 {
+                let mut h = p.clone();
+                h[0] = format!("{}{i}@gmail.com", word(5));
+                h[2] = word(6);
+                h[4] = format!("company {}", (i + 7) % 20);
+                home.push((people.len() - 1, people.len()));
+                people.push(h);
+            }
+        }
+        let keys = [
+            "email",
+            "phone",
+            "firstname",
+            "lastname",
+            "company",
+            "zip",
+            "address",
+        ];
+        let refs: Vec<Vec<(&str, &str)>> = people
+            .iter()
+            .map(|p| {
+                keys.iter()
+                    .copied()
+                    .zip(p.iter().map(String::as_str))
+                    .collect()
+            })
+            .collect();
+        let slices: Vec<&[(&str, &str)]> = refs.iter().map(|p| &p[..]).collect();
+        let mut fields = crate::dupes::default_fields();
+        fields.push(crate::dupes::Field::new("address"));
+        let mut rs = crate::dupes::Records::new(&fields);
+        for (i, props) in slices.iter().enumerate() {
+            rs.push(&crate::rules::testutil::contact(&i.to_string(), props));
+        }
+        let (pairs, _) = crate::dupes::candidate_pairs(&rs, Default::default());
+        let mut model = Model::fit(&rs, &pairs);
+        let h = model.household.as_ref().expect("a household class");
+        let (_, phone) = h.phone.as_ref().unwrap();
+        assert!(phone[1] > 0.5, "households share the phone: {phone:?}");
+        let p =
+            |m: &Model, (a, b): (usize, usize)| m.probability(&rs, &rs.records[a], &rs.records[b]);
+        assert!(copy.iter().all(|&x| p(&model, x) > 0.99));
+        let worst = home.iter().map(|&x| p(&model, x)).fold(0.0, f64::max);
+        assert!(worst < 0.01, "a household scores {worst}");
+        model.household = None;
+        let without = home.iter().map(|&x| p(&model, x)).fold(0.0, f64::max);
+        assert!(
+            without > 100.0 * worst.max(1e-6),
+            "{without} against {worst}"
+        );
+    }
 }
