@@ -259,6 +259,19 @@ pub fn render_explanation(
             bits(total),
         ]);
     }
+    if e.household_bits < -0.005 {
+        total += e.household_bits;
+        t.row([
+            "household: another person at this home".to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            bits(e.household_bits),
+            bits(total),
+        ]);
+    }
     t.row([
         "match probability".to_string(),
         String::new(),

@@ -43,6 +43,7 @@ impl Comp {
                 "same role mailbox",
                 "numbered differently",
                 "colleague",
+                "name-made, another mailbox",
                 "different",
             ],
             Comp::Phone => &["missing", "same", "close", "different"],
@@ -92,7 +93,7 @@ impl Comp {
     /// pseudo-counts' shape, all a file too small to learn from gets.
     pub(super) fn start(&self) -> &'static [f64] {
         match self {
-            Comp::Email => &[0.70, 0.10, 0.02, 0.005, 0.005, 0.17],
+            Comp::Email => &[0.70, 0.08, 0.02, 0.005, 0.005, 0.05, 0.14],
             Comp::Phone => &[0.75, 0.05, 0.20],
             Comp::Name => &[0.70, 0.08, 0.10, 0.03, 0.03, 0.02, 0.02, 0.01, 0.01],
             Comp::Place => &[0.60, 0.10, 0.10, 0.05, 0.03, 0.02, 0.10],
@@ -119,6 +120,16 @@ pub(super) fn parent_level(c: Comp, l: usize) -> Option<usize> {
         },
         _ => Some(1),
     }
+}
+
+/// Whether a level counts no evidence either way (its m is set to its
+/// u): the same name-made local part at two domains
+/// (`carolyn.edwards@acme.com`, `carolyn.edwards@wonka.com`), or two
+/// name-made local parts one edit apart at one domain (`carl.willis@`,
+/// `carol.willis@`; `c.morales@`, `c_morales@`), only repeat the name
+/// comparison, so counting them too would count the name twice.
+pub(super) fn neutral(c: Comp, l: usize) -> bool {
+    c == Comp::Email && l == 6
 }
 
 /// Whether a level says the two differ: another mailbox (numbered or at
@@ -192,7 +203,36 @@ fn simple(x: Sym, y: Sym, close: impl Fn() -> bool) -> u8 {
     }
 }
 
-fn email_level(a: &Record, b: &Record) -> u8 {
+/// Whether an email's local part is made of the record's name alone: the
+/// last name with the first name, a prefix of it (an initial) or nothing
+/// (`carolyn.edwards`, `cedwards`, `edwards.c`), or the first name with a
+/// prefix of the last (`carolyne`). Digits or other letters make it a
+/// handle of its own (`cedwards77`, `cool.carol`).
+pub(super) fn name_made(rs: &Records, local: &str, r: &Record) -> bool {
+    let local = local.split('+').next().unwrap_or(local);
+    if local.chars().any(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let only = |s: &str| -> String { s.chars().filter(|c| c.is_alphabetic()).collect() };
+    let (l, first) = (only(local), only(rs.symbols.str(r.first)));
+    let last_parts = rs.symbols.str(r.last);
+    let mut lasts: Vec<String> = vec![only(last_parts)];
+    lasts.extend(last_parts.split([' ', '-']).map(only));
+    lasts.iter().filter(|x| x.len() >= 2).any(|last| {
+        if let Some(pos) = l.find(last.as_str()) {
+            let rest = format!("{}{}", &l[..pos], &l[pos + last.len()..]);
+            if rest.is_empty() || (!first.is_empty() && first.starts_with(&rest)) {
+                return true;
+            }
+        }
+        !first.is_empty()
+            && l.len() > first.len()
+            && l.starts_with(&first)
+            && last.starts_with(&l[first.len()..])
+    })
+}
+
+fn email_level(rs: &Records, a: &Record, b: &Record) -> u8 {
     if a.emails.is_empty() || b.emails.is_empty() {
         return 0;
     }
@@ -203,21 +243,29 @@ fn email_level(a: &Record, b: &Record) -> u8 {
             .any(|e| b.emails.contains(e) && !is_role_email(e));
         return if person { 1 } else { 3 };
     }
-    let (mut close, mut numbered, mut colleagues) = (false, false, false);
+    let (mut close, mut numbered, mut colleagues, mut name) = (false, false, false, false);
     for x in a.emails.iter() {
         let (lx, dx) = x.rsplit_once('@').unwrap_or((x, ""));
         for y in b.emails.iter() {
             let (ly, dy) = y.rsplit_once('@').unwrap_or((y, ""));
             if dx == dy {
                 if one_edit(lx, ly) && digits_agree(lx, ly) {
-                    close = true;
+                    if name_made(rs, lx, a) && name_made(rs, ly, b) {
+                        name = true;
+                    } else {
+                        close = true;
+                    }
                 } else if letters(lx).eq(letters(ly)) {
                     numbered = true;
                 } else if !is_free_mail(dx) {
                     colleagues = true;
                 }
             } else if same_email_name(lx, ly) {
-                close = true;
+                if name_made(rs, lx, a) || name_made(rs, ly, b) {
+                    name = true;
+                } else {
+                    close = true;
+                }
             }
         }
     }
@@ -227,8 +275,10 @@ fn email_level(a: &Record, b: &Record) -> u8 {
         4
     } else if colleagues {
         5
-    } else {
+    } else if name {
         6
+    } else {
+        7
     }
 }
 
@@ -362,7 +412,7 @@ pub fn pattern(rs: &Records, comps: &[Comp], a: &Record, b: &Record) -> u64 {
     let mut p = 0u64;
     for (n, c) in comps.iter().enumerate() {
         let l = match c {
-            Comp::Email => email_level(a, b),
+            Comp::Email => email_level(rs, a, b),
             Comp::Phone => phone_level(a, b),
             Comp::Name => name_level(rs, a, b),
             Comp::Place => place_level(rs, a, b),
@@ -417,12 +467,74 @@ mod tests {
             2,
             "dots count at acme"
         );
+        assert_eq!(lv("jane.doe1@acme.com", "jane.doe2@acme.com"), 4);
         assert_eq!(lv("jane.doe@acme.com", "janedoe@other.org"), 2);
         assert_eq!(lv("info@acme.com", "info@acme.com"), 3);
         assert_eq!(lv("wbrown1@acme.com", "wbrown2@acme.com"), 4);
         assert_eq!(lv("ann@acme.com", "bob@acme.com"), 5);
-        assert_eq!(lv("ann@gmail.com", "bob@gmail.com"), 6);
+        assert_eq!(lv("ann@gmail.com", "bob@gmail.com"), 7);
         assert_eq!(levels(&[], &[("email", "a@b.co")], &f)[0].1, 0);
+    }
+
+    /// The same local part at two domains is evidence of its own only
+    /// when the name does not make it: namesakes' `first.last@` at their
+    /// own companies repeat the name comparison.
+    #[test]
+    fn a_name_made_local_part_at_another_domain_is_neutral() {
+        let f = ["email", "firstname", "lastname"];
+        let lv = |a: [&str; 3], b: [&str; 3]| {
+            let pa: Vec<(&str, &str)> = f.iter().copied().zip(a).collect();
+            let pb: Vec<(&str, &str)> = f.iter().copied().zip(b).collect();
+            levels(&pa, &pb, &f)[0].1
+        };
+        let carolyn = |e| [e, "Carolyn", "Edwards"];
+        assert_eq!(
+            lv(
+                carolyn("carolyn.edwards@acme.com"),
+                carolyn("carolyn.edwards@wonka.com")
+            ),
+            6
+        );
+        assert_eq!(
+            lv(carolyn("cedwards@acme.com"), carolyn("c.edwards@wonka.com")),
+            6
+        );
+        assert_eq!(
+            lv(carolyn("edwards.c@acme.com"), carolyn("edwardsc@wonka.com")),
+            6
+        );
+        assert_eq!(
+            lv(carolyn("carolyne@acme.com"), carolyn("carolyn.e@wonka.com")),
+            6
+        );
+        // A handle of its own is evidence: digits, other words.
+        assert_eq!(
+            lv(
+                carolyn("cedwards77@acme.com"),
+                carolyn("cedwards77@wonka.com")
+            ),
+            2
+        );
+        assert_eq!(
+            lv(
+                carolyn("cool.carol@acme.com"),
+                carolyn("coolcarol@wonka.com")
+            ),
+            2
+        );
+        // At one domain: one edit apart, both made of their names.
+        assert_eq!(
+            lv(
+                ["carl.willis@monarch.com", "Carl", "Willis"],
+                ["carol.willis@monarch.com", "Carol", "Willis"]
+            ),
+            6
+        );
+        assert_eq!(
+            lv(carolyn("c.edwards@acme.com"), carolyn("c_edwards@acme.com")),
+            6
+        );
+        assert!(neutral(Comp::Email, 6) && !neutral(Comp::Email, 2));
     }
 
     #[test]

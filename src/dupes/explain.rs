@@ -28,6 +28,9 @@ pub struct Explanation {
     pub terms: Vec<Term>,
     /// What the same-email rule adds ([`SAME_EMAIL_BITS`]), 0 mostly.
     pub rule_bits: f64,
+    /// What the household class takes off (another person at the same
+    /// home, [`super::household`]): 0 unless the two share a home.
+    pub household_bits: f64,
     pub total_bits: f64,
     pub probability: f64,
 }
@@ -60,11 +63,13 @@ impl Model {
         let prior_bits = (self.lambda / (1.0 - self.lambda)).log2();
         let bits = prior_bits + terms.iter().map(|t| t.bits).sum::<f64>();
         let rule_bits = self.email_rule_bits(p, bits);
-        let total_bits = bits + rule_bits;
+        let household_bits = self.household_bits(rs, p, a);
+        let total_bits = bits + rule_bits + household_bits;
         Explanation {
             prior_bits,
             terms,
             rule_bits,
+            household_bits,
             total_bits,
             probability: 1.0 / (1.0 + (-total_bits).exp2()),
         }

@@ -17,6 +17,7 @@ pub mod cluster;
 pub mod compare;
 pub mod detect;
 pub mod explain;
+pub mod household;
 pub mod model;
 pub mod normalize;
 pub mod parallel;

@@ -39,13 +39,15 @@
 //! classes next to it) were tried and dropped: left free, EM gave M to the
 //! largest like-minded crowd among the candidates (at 100k contacts, the
 //! colleagues one postal code and company bring together: precision
-//! 0.02), and the extra classes took true matches from M. Households stay
-//! apart through the name levels: "last same, first differs" is a
-//! disagreement, worth at most nothing.
+//! 0.02), and the extra classes took true matches from M. Households are
+//! a third class fixed by what defines it ([`super::household`]): the
+//! probability weighs a pair against another person at the same home
+//! too.
 
 use std::collections::HashMap;
 
-use super::compare::{comps, disagrees, level, parent_level, pattern, Comp};
+use super::compare::{comps, disagrees, level, neutral, parent_level, pattern, Comp};
+use super::household::{household_bits, Household};
 use super::parallel::{par_chunks, Rng};
 use super::record::{Record, Records, Sym, NONE};
 use super::FieldKind;
@@ -128,6 +130,9 @@ pub struct Model {
     /// Anchor rounds run, and distinct patterns seen.
     pub rounds: usize,
     pub patterns: usize,
+    /// Another person at the same home, a second kind of non-match
+    /// ([`Household`]); None when the file has no name or home field.
+    pub household: Option<Household>,
     /// Whether an address field is compared.
     has_address: bool,
     first: Freq,
@@ -161,6 +166,7 @@ impl Model {
             lambda: 0.0,
             rounds: 0,
             patterns: 0,
+            household: None,
             has_address: rs.fields.iter().any(|f| f.kind == FieldKind::Address),
             first: freq(&|r| r.first),
             last: freq(&|r| r.last),
@@ -321,6 +327,7 @@ impl Model {
             self.lambda = (share * total / all).clamp(1e-12, 0.5);
             self.rounds += 1;
         }
+        self.household = Household::fit(&self.comps, patterns, contacts);
     }
 
     /// A lesser agreement never counts for more than a stronger one of
@@ -333,6 +340,9 @@ impl Model {
             // Winkler's constraint: a disagreement never counts for a
             // match.
             for l in 1..self.u[c].len() {
+                if neutral(*comp, l) {
+                    self.classes[0][c][l] = self.u[c][l];
+                }
                 if disagrees(*comp, l) && self.classes[0][c][l] > self.u[c][l] {
                     self.classes[0][c][l] = self.u[c][l];
                 }
@@ -498,7 +508,18 @@ impl Model {
     pub fn probability_of(&self, rs: &Records, p: u64, a: &Record) -> f64 {
         let bits = self.log_odds(rs, p, a);
         let bits = bits + self.email_rule_bits(p, bits);
+        let bits = bits + self.household_bits(rs, p, a);
         1.0 / (1.0 + (-bits).exp2())
+    }
+
+    /// What the household class takes off a pair's log-odds (0 without
+    /// one): see [`household_bits`].
+    pub(super) fn household_bits(&self, rs: &Records, p: u64, a: &Record) -> f64 {
+        let Some(h) = &self.household else {
+            return 0.0;
+        };
+        let u = |c: usize, l: usize| self.tf_u(rs, self.comps[c], l, a).unwrap_or(self.u[c][l]);
+        household_bits(h.log_odds(p, self.lambda, u))
     }
 
     /// The bits [`SAME_EMAIL_BITS`] adds to a pair of `bits`: a shared

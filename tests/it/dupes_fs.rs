@@ -128,7 +128,8 @@ fn explain_shows_each_fields_part() {
             .iter()
             .map(|t| t["bits"].as_f64().unwrap())
             .sum::<f64>()
-        + v["rule_bits"].as_f64().unwrap();
+        + v["rule_bits"].as_f64().unwrap()
+        + v["household_bits"].as_f64().unwrap();
     assert!((total - v["total_bits"].as_f64().unwrap()).abs() < 1e-9);
     let p = v["probability"].as_f64().unwrap();
     assert!(

@@ -1,0 +1,297 @@
+//! The household class: another person at the same home.
+//!
+//! Two people who live together share an address and often a landline,
+//! and usually a last name; against two contacts drawn at random, that is
+//! as strong as the evidence of one person (an address seen once in the
+//! file and a phone number: 25 bits). What tells one person from two at
+//! one home is the first name, the date of birth, the mailbox: so the
+//! match probability weighs the pair against a third class next to M and
+//! U, Fellegi–Sunter with two kinds of non-match:
+//!
+//! `P(M) = λ L_M / (λ L_M + (1 − λ) L_U + η L_H)`
+//!
+//! In H the home comparisons (place, phone, name, and email: a family may
+//! share a mailbox) have chances of their own; every other comparison is
+//! as between two random people (h = u: another person's job and birthday
+//! say nothing of where they live). The name's chances define the class
+//! (the same last name, another first name, or another name altogether);
+//! the place's, the phone's and the email's are counted on the candidate
+//! pairs that look like households (the same last name, another first
+//! name, and the other home field the same), and η is the share of such
+//! pairs among all pairs.
+
+use super::compare::{level, Comp};
+
+/// Chances of the name levels 1.. in a household (see
+/// [`Comp::levels`]): mostly "last same, first differs", then another
+/// name altogether (a married name), first names alike by chance.
+const NAME: [f64; 9] = [0.002, 0.002, 0.002, 0.03, 0.002, 0.85, 0.002, 0.03, 0.08];
+/// Starting chances (pseudo-counts of [`PSEUDO`] pairs) of the phone
+/// levels 1.. and the place levels 1.. in a household.
+const PHONE: [f64; 3] = [0.5, 0.05, 0.45];
+const PLACE: [f64; 7] = [0.6, 0.1, 0.15, 0.05, 0.02, 0.02, 0.06];
+const EMAIL: [f64; 7] = [0.1, 0.02, 0.01, 0.01, 0.02, 0.01, 0.83];
+const PSEUDO: f64 = 10.0;
+
+/// The household class of a model: its prior and its level chances for
+/// the home comparisons.
+#[derive(Debug, Clone)]
+pub struct Household {
+    /// The chance that two contacts drawn at random are two people of one
+    /// home.
+    pub eta: f64,
+    /// Comparison indices of the name, place and phone (None: not
+    /// compared), and their level chances in H.
+    pub name: usize,
+    pub place: Option<(usize, Vec<f64>)>,
+    pub phone: Option<(usize, Vec<f64>)>,
+    /// A family may share a mailbox: the email's chances too.
+    pub email: Option<(usize, Vec<f64>)>,
+}
+
+fn same_home(place: Option<usize>, phone: Option<usize>, p: u64) -> (bool, bool) {
+    (
+        place.is_some_and(|c| matches!(level(p, c), 1 | 2)),
+        phone.is_some_and(|c| level(p, c) == 1),
+    )
+}
+
+/// Chances of comparison `c`'s levels among the patterns `keep` selects,
+/// with [`PSEUDO`] pairs at `start`.
+fn counted(
+    patterns: &[(u64, f64)],
+    c: usize,
+    start: &[f64],
+    keep: impl Fn(u64) -> bool,
+) -> Vec<f64> {
+    let mut v = vec![0.0; start.len() + 1];
+    for &(p, n) in patterns.iter().filter(|x| keep(x.0)) {
+        let l = level(p, c);
+        if l != 0 {
+            v[l] += n;
+        }
+    }
+    let seen: f64 = v[1..].iter().sum::<f64>() + PSEUDO;
+    for l in 1..v.len() {
+        v[l] = (v[l] + PSEUDO * start[l - 1]) / seen;
+    }
+    v[0] = 1.0;
+    v
+}
+
+impl Household {
+    /// The class from the candidate patterns (`(pattern, count)`) of a
+    /// file of `contacts`; None when the file has no name or no home
+    /// field.
+    pub fn fit(comps: &[Comp], patterns: &[(u64, f64)], contacts: usize) -> Option<Household> {
+        let at = |k: Comp| comps.iter().position(|c| *c == k);
+        let name = at(Comp::Name)?;
+        let (place, phone) = (at(Comp::Place), at(Comp::Phone));
+        if place.is_none() && phone.is_none() {
+            return None;
+        }
+        let other_first = |p: u64| level(p, name) == 6;
+        let all = (contacts as f64) * (contacts as f64 - 1.0) / 2.0;
+        let households: f64 = patterns
+            .iter()
+            .filter(|&&(p, _)| {
+                let (addr, tel) = same_home(place, phone, p);
+                other_first(p) && (addr || tel)
+            })
+            .map(|x| x.1)
+            .sum();
+        let eta = (households.max(1.0) / all.max(1.0)).clamp(1e-12, 0.5);
+        let place = place.map(|c| {
+            let keep = |p: u64| other_first(p) && same_home(None, phone, p).1;
+            (c, counted(patterns, c, &PLACE, keep))
+        });
+        let phone = phone.map(|c| {
+            let keep = |p: u64| other_first(p) && same_home(place.as_ref().map(|x| x.0), None, p).0;
+            (c, counted(patterns, c, &PHONE, keep))
+        });
+        let email = at(Comp::Email).map(|c| {
+            let keep = |p: u64| {
+                let (addr, tel) =
+                    same_home(place.as_ref().map(|x| x.0), phone.as_ref().map(|x| x.0), p);
+                other_first(p) && (addr || tel)
+            };
+            (c, counted(patterns, c, &EMAIL, keep))
+        });
+        Some(Household {
+            eta,
+            name,
+            place,
+            phone,
+            email,
+        })
+    }
+
+    /// The chance of a name level in H.
+    pub fn name_chance(l: usize) -> f64 {
+        if l == 0 {
+            1.0
+        } else {
+            NAME[l - 1]
+        }
+    }
+
+    /// log₂ of the odds of H against U for a pattern: the prior and the
+    /// home comparisons' log₂(h / u), `u(c, l)` the U chance of comparison
+    /// c's level l for this pair (term frequencies included).
+    pub fn log_odds(&self, p: u64, lambda: f64, u: impl Fn(usize, usize) -> f64) -> f64 {
+        let mut bits = (self.eta / (1.0 - lambda)).log2();
+        let mut add = |c: usize, h: f64| {
+            let l = level(p, c);
+            if l != 0 {
+                bits += (h / u(c, l)).log2();
+            }
+        };
+        add(self.name, Household::name_chance(level(p, self.name)));
+        for (c, h) in self.place.iter().chain(&self.phone).chain(&self.email) {
+            add(*c, h[level(p, *c)]);
+        }
+        bits
+    }
+}
+
+/// The bits the household class takes off a pair's log-odds of a match
+/// against U (`h` the log-odds of H against U): `−log₂(1 + 2^h)`, since
+/// `P(M) = 1 / (1 + 2^−b (1 + 2^h))`.
+pub fn household_bits(h: f64) -> f64 {
+    -(h.max(0.0) + (1.0 + (-h.abs()).exp2()).log2())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pat(levels: &[usize]) -> u64 {
+        levels
+            .iter()
+            .enumerate()
+            .map(|(n, &l)| (l as u64) << (4 * n))
+            .sum()
+    }
+
+    #[test]
+    fn household_bits_are_minus_log_one_plus_odds() {
+        assert!((household_bits(0.0) + 1.0).abs() < 1e-12);
+        assert!(household_bits(-40.0).abs() < 1e-9);
+        assert!((household_bits(20.0) + 20.0).abs() < 1e-5);
+    }
+
+    /// Phone, name, place: 50 households (same phone and address, another
+    /// first name), 500 other candidate pairs. H learns that households
+    /// share both, and a household pair is far likelier H than U, while
+    /// one person (the same name) is not.
+    #[test]
+    fn learns_the_home_fields_of_households() {
+        let comps = [Comp::Phone, Comp::Name, Comp::Place];
+        let patterns = [
+            (pat(&[1, 6, 1]), 40.0),
+            (pat(&[3, 6, 1]), 10.0),
+            (pat(&[1, 1, 1]), 200.0),
+            (pat(&[3, 9, 3]), 300.0),
+        ];
+        let h = Household::fit(&comps, &patterns, 10_000).unwrap();
+        let (_, phone) = h.phone.as_ref().unwrap();
+        assert!(phone[1] > 0.7 && phone[3] < 0.3, "{phone:?}");
+        let (_, place) = h.place.as_ref().unwrap();
+        assert!(place[1] > 0.8, "{place:?}");
+        assert!((h.eta - 50.0 / (10_000.0 * 9_999.0 / 2.0)).abs() < 1e-12);
+        let u = |_: usize, _: usize| 1e-4;
+        let household = h.log_odds(pat(&[1, 6, 1]), 1e-5, u);
+        let one_person = h.log_odds(pat(&[1, 1, 1]), 1e-5, u);
+        assert!(household > 10.0 && one_person < household - 8.0);
+        // No home field: no class.
+        assert!(Household::fit(&[Comp::Name, Comp::Email], &patterns, 100).is_none());
+    }
+
+    /// 2,000 people (rare names, one phone and street address each, 50
+    /// postal codes), 150 of them twice (another mailbox), and 150
+    /// households: another person with the same last name, phone and
+    /// address. Learned from the
+    /// file, the copies match and the households do not; without the
+    /// class the same-phone households would score far higher.
+    #[test]
+    fn a_model_keeps_households_apart() {
+        use crate::dupes::model::Model;
+        use crate::dupes::parallel::Rng;
+        let mut rng = Rng(23);
+        let mut word = |n: usize| -> String {
+            (0..n)
+                .map(|_| (b'a' + rng.below(26) as u8) as char)
+                .collect()
+        };
+        let mut people: Vec<[String; 7]> = Vec::new();
+        let mut copy = Vec::new();
+        let mut home = Vec::new();
+        for i in 0..2000usize {
+            let (first, last) = (word(6), word(7));
+            let p = [
+                format!("{first}{i}@x{}.com", i % 9),
+                format!("617555{i:04}"),
+                first,
+                last.clone(),
+                format!("company {}", i % 20),
+                format!("{:05}", i % 50),
+                format!("{} {} street", i + 1, word(5)),
+            ];
+            people.push(p.clone());
+            if i < 150 {
+                let mut c = p.clone();
+                c[0] = format!("{}{i}@gmail.com", word(5));
+                copy.push((people.len() - 1, people.len()));
+                people.push(c);
+            } else if i < 300 {
+                let mut h = p.clone();
+                h[0] = format!("{}{i}@gmail.com", word(5));
+                h[2] = word(6);
+                h[4] = format!("company {}", (i + 7) % 20);
+                home.push((people.len() - 1, people.len()));
+                people.push(h);
+            }
+        }
+        let keys = [
+            "email",
+            "phone",
+            "firstname",
+            "lastname",
+            "company",
+            "zip",
+            "address",
+        ];
+        let refs: Vec<Vec<(&str, &str)>> = people
+            .iter()
+            .map(|p| {
+                keys.iter()
+                    .copied()
+                    .zip(p.iter().map(String::as_str))
+                    .collect()
+            })
+            .collect();
+        let slices: Vec<&[(&str, &str)]> = refs.iter().map(|p| &p[..]).collect();
+        let mut fields = crate::dupes::default_fields();
+        fields.push(crate::dupes::Field::new("address"));
+        let mut rs = crate::dupes::Records::new(&fields);
+        for (i, props) in slices.iter().enumerate() {
+            rs.push(&crate::rules::testutil::contact(&i.to_string(), props));
+        }
+        let (pairs, _) = crate::dupes::candidate_pairs(&rs, Default::default());
+        let mut model = Model::fit(&rs, &pairs);
+        let h = model.household.as_ref().expect("a household class");
+        let (_, phone) = h.phone.as_ref().unwrap();
+        assert!(phone[1] > 0.5, "households share the phone: {phone:?}");
+        let p =
+            |m: &Model, (a, b): (usize, usize)| m.probability(&rs, &rs.records[a], &rs.records[b]);
+        assert!(copy.iter().all(|&x| p(&model, x) > 0.99));
+        let worst = home.iter().map(|&x| p(&model, x)).fold(0.0, f64::max);
+        assert!(worst < 0.01, "a household scores {worst}");
+        model.household = None;
+        let without = home.iter().map(|&x| p(&model, x)).fold(0.0, f64::max);
+        assert!(
+            without > 100.0 * worst.max(1e-6),
+            "{without} against {worst}"
+        );
+    }
+}
