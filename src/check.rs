@@ -1,7 +1,7 @@
 //! Validation of exports for CI fixture checks (`contact-merge check`):
 //! every problem found, each naming the record, property and value.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -10,14 +10,17 @@ use crate::labels::{marketable, stage_key};
 use std::path::Path;
 
 use crate::format::formula::is_formula;
-use crate::format::{ids_again, Format, Place, ReadError};
+use crate::format::{ids_again, Format, IdSieve, Place, ReadError};
 use crate::model::{key, split_multi, Contact, Export};
 use crate::props::{is_valid_email, parse_counter};
 use fields::{Fields, Kind};
 
 mod fields;
+mod json;
 mod pipeline;
 mod row;
+
+pub use pipeline::Tuning;
 
 /// One problem in an export.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -61,24 +64,30 @@ pub struct FileCheck {
 /// read is a problem and the rest is still checked; a file that cannot be
 /// read at all is one problem.
 pub fn check_file(path: &Path, format: Option<Format>, stages: &[String]) -> FileCheck {
+    check_file_with(path, format, stages, &Tuning::default())
+}
+
+/// [`check_file`], its work divided as `tuning` says: the same findings
+/// whatever the tuning.
+pub fn check_file_with(
+    path: &Path,
+    format: Option<Format>,
+    stages: &[String],
+    tuning: &Tuning,
+) -> FileCheck {
     let name = path.display().to_string();
-    let mut checker = Checker::new(&name, stages);
     // A file is read again for the places of ids read twice (8 bytes an
     // id meanwhile); stdin cannot be, and keeps each id with its place.
     let again = path.as_os_str() != "-";
-    checker.ids = !again;
-    let mut contacts = 0;
-    let mut skipped = Vec::new();
-    let result = pipeline::read_and_check(path, format, &mut checker, again).and_then(|read| {
-        contacts = read.contacts;
-        skipped = read.skipped;
-        (read.sieve).repeats(|each| ids_again(path, format, each))
-    });
-    let mut warnings = std::mem::take(&mut checker.warnings);
-    let mut problems = match result {
-        Ok(repeats) => {
-            let mut p: Vec<Problem> = skipped
-                .into_iter()
+    let result =
+        pipeline::read_and_check(path, format, stages, again, tuning).and_then(|mut read| {
+            let sieve = std::mem::replace(&mut read.sieve, IdSieve::with_capacity(0));
+            let repeats = sieve.repeats(|each| ids_again(path, format, each))?;
+            Ok((read, repeats))
+        });
+    let (contacts, mut problems, warnings) = match result {
+        Ok((read, repeats)) => {
+            let mut p: Vec<Problem> = (read.skipped.into_iter())
                 .map(|e| from_read_error(&name, e))
                 .collect();
             // Before the contact's other problems, as when found in turn.
@@ -87,14 +96,11 @@ pub fn check_file(path: &Path, format: Option<Format>, stages: &[String]) -> Fil
                     .into_iter()
                     .map(|(id, first, at)| duplicate(&name, &id, first, at)),
             );
-            p.extend(checker.problems);
-            p
+            p.extend(read.repeats);
+            p.extend(read.problems);
+            (read.contacts, p, read.warnings)
         }
-        Err(e) => {
-            contacts = 0;
-            warnings.clear();
-            vec![from_read_error(&name, e)]
-        }
+        Err(e) => (0, vec![from_read_error(&name, e)], Vec::new()),
     };
     // In file order: by the line or contact they are in.
     problems.sort_by_key(|p| place_number(p.place.as_deref()));
@@ -174,11 +180,19 @@ pub struct Checker<'a> {
     /// Remember ids to find duplicates (else the caller does).
     ids: bool,
     /// Property names already checked for formulas (once per file).
-    names_seen: std::collections::HashSet<String>,
+    names_seen: HashSet<String>,
+    /// Where in `warnings` the warnings about property names are, so that
+    /// batches checked apart can be joined ([`pipeline`]).
+    pub(crate) names_met: Vec<usize>,
+    /// Lifecycle stage values met, and whether each is known.
+    stages_met: rustc_hash::FxHashMap<String, bool>,
     pub problems: Vec<Problem>,
     /// Cells a spreadsheet would run as formulas.
     pub warnings: Vec<Problem>,
 }
+
+/// Stage values remembered by one checker, at most.
+const STAGES_MET: usize = 1024;
 
 impl<'a> Checker<'a> {
     pub fn new(file: &'a str, stages: &'a [String]) -> Self {
@@ -187,7 +201,9 @@ impl<'a> Checker<'a> {
             stages,
             first_seen: HashMap::new(),
             ids: true,
-            names_seen: std::collections::HashSet::new(),
+            names_seen: HashSet::new(),
+            names_met: Vec::new(),
+            stages_met: Default::default(),
             problems: Vec::new(),
             warnings: Vec::new(),
         }
@@ -199,9 +215,8 @@ impl<'a> Checker<'a> {
     }
 
     /// Check one contact found at `at`, read as a [`Contact`] or in place
-    /// (a CSV row): the same problems, in the same order.
+    /// (a CSV row, a JSON record): the same problems, in the same order.
     pub(crate) fn check_fields(&mut self, c: &impl Fields, at: Place) {
-        self.check_formulas(c, at);
         if self.ids {
             match self.first_seen.get(c.id()) {
                 Some(&first) => self.problems.push(duplicate(self.file, c.id(), first, at)),
@@ -218,7 +233,24 @@ impl<'a> Checker<'a> {
             problems: &mut self.problems,
         };
         check_emails(c, &mut add);
-        check_properties(c, self.stages, &mut add);
+        let mut warn = Warner {
+            file: self.file,
+            at,
+            id: c.id(),
+            names_seen: &mut self.names_seen,
+            names_met: &mut self.names_met,
+            warnings: &mut self.warnings,
+        };
+        let mut stages = Stages {
+            order: self.stages,
+            met: &mut self.stages_met,
+        };
+        // One pass: the formulas (warnings) and the values (problems).
+        c.each_property(&mut |name, value, kind| {
+            warn.property(name, value);
+            check_value(name, value, kind, &mut stages, &mut add);
+        });
+        warn.id_and_associations(c);
         check_meta_and_history(c, &mut add);
     }
 }
@@ -271,57 +303,79 @@ fn check_emails(c: &impl Fields, add: &mut Adder) {
     }
 }
 
-fn check_properties(c: &impl Fields, stages: &[String], add: &mut Adder) {
-    c.each_property(&mut |name, value, kind| {
-        // Not blank (as `!v.trim().is_empty()`, without trimming both ends).
-        let Some(v) = value.filter(|v| !v.chars().all(char::is_whitespace)) else {
-            return;
-        };
-        match kind {
-            Kind::Date => {
-                if let Err(e) = parse_millis(v) {
-                    add.add(Some(name), Some(v), date_problem(&e, v));
-                }
-            }
-            Kind::Counter => {
-                if let Err(e) = parse_counter(v) {
-                    add.add(Some(name), Some(v), format!("{e}; merges sum this counter"));
-                }
-            }
-            Kind::Stage => {
-                if !stages.contains(&stage_key(v)) {
-                    add.add(
-                        Some(name),
-                        Some(v),
-                        format!(
-                            "unknown lifecycle stage (known: {}); give custom stages with --lifecycle-order STAGE,STAGE,... (lowest first)",
-                            stages.join(", ")
-                        ),
-                    );
-                }
-            }
-            Kind::Marketable => {
-                if marketable(v).is_none() {
-                    add.add(
-                        Some(name),
-                        Some(v),
-                        "expected true/false (or \"Marketing contact\" / \"Non-marketing contact\")"
-                            .into(),
-                    );
-                }
-            }
-            Kind::Number => {
-                if !crate::props::is_number(v) {
-                    add.add(
-                        Some(name),
-                        Some(v),
-                        "not a number (the portal's definitions say this property holds one); correct or clear the value".into(),
-                    );
-                }
-            }
-            Kind::Other => {}
+/// The lifecycle stages in force, and the values met so far.
+struct Stages<'c> {
+    order: &'c [String],
+    met: &'c mut rustc_hash::FxHashMap<String, bool>,
+}
+
+impl Stages<'_> {
+    /// Whether a (non-blank) value names a stage in force.
+    fn known(&mut self, v: &str) -> bool {
+        if let Some(&known) = self.met.get(v) {
+            return known;
         }
-    });
+        let known = self.order.contains(&stage_key(v));
+        if self.met.len() < STAGES_MET {
+            self.met.insert(v.to_string(), known);
+        }
+        known
+    }
+}
+
+/// The problem of one property's value, if it has one.
+fn check_value(name: &str, value: Option<&str>, kind: Kind, stages: &mut Stages, add: &mut Adder) {
+    if kind == Kind::Other {
+        return;
+    }
+    // Not blank (as `!v.trim().is_empty()`, without trimming both ends).
+    let Some(v) = value.filter(|v| !v.chars().all(char::is_whitespace)) else {
+        return;
+    };
+    match kind {
+        Kind::Date => {
+            if let Err(e) = parse_millis(v) {
+                add.add(Some(name), Some(v), date_problem(&e, v));
+            }
+        }
+        Kind::Counter => {
+            if let Err(e) = parse_counter(v) {
+                add.add(Some(name), Some(v), format!("{e}; merges sum this counter"));
+            }
+        }
+        Kind::Stage => {
+            if !stages.known(v) {
+                add.add(
+                    Some(name),
+                    Some(v),
+                    format!(
+                        "unknown lifecycle stage (known: {}); give custom stages with --lifecycle-order STAGE,STAGE,... (lowest first)",
+                        stages.order.join(", ")
+                    ),
+                );
+            }
+        }
+        Kind::Marketable => {
+            if marketable(v).is_none() {
+                add.add(
+                    Some(name),
+                    Some(v),
+                    "expected true/false (or \"Marketing contact\" / \"Non-marketing contact\")"
+                        .into(),
+                );
+            }
+        }
+        Kind::Number => {
+            if !crate::props::is_number(v) {
+                add.add(
+                    Some(name),
+                    Some(v),
+                    "not a number (the portal's definitions say this property holds one); correct or clear the value".into(),
+                );
+            }
+        }
+        Kind::Other => {}
+    }
 }
 
 fn check_meta_and_history(c: &impl Fields, add: &mut Adder) {
@@ -332,63 +386,70 @@ fn check_meta_and_history(c: &impl Fields, add: &mut Adder) {
             }
         }
     }
-    let Some(h) = c.history() else {
-        return;
-    };
-    for (name, entries) in h {
-        for entry in entries {
-            if let Some(ts) = entry.timestamp() {
-                if let Err(e) = parse_millis(&ts) {
-                    add.add(
-                        Some(&format!("propertiesWithHistory.{name}")),
-                        Some(&ts),
-                        format!("history timestamp {}", date_problem(&e, &ts)),
-                    );
-                }
-            }
+    c.each_history_timestamp(&mut |name, ts| {
+        if let Err(e) = parse_millis(ts) {
+            add.add(
+                Some(&format!("propertiesWithHistory.{name}")),
+                Some(ts),
+                format!("history timestamp {}", date_problem(&e, ts)),
+            );
         }
-    }
+    });
 }
 
-impl Checker<'_> {
-    /// Cells that a spreadsheet opening the export (or a CSV of it) would
-    /// run as formulas: property values, association id cells, and
-    /// property names (CSV headers, reported once per file).
-    fn check_formulas(&mut self, c: &impl Fields, at: Place) {
-        let mut warn = |property: &str, value: &str, what: &str| {
-            let first = value.chars().next().map_or(String::new(), |ch| {
-                format!("{ch:?}").trim_matches('\'').to_string()
-            });
-            self.warnings.push(Problem {
-                file: self.file.into(),
-                place: Some(at.to_string()),
-                record: Some(c.id().to_string()),
-                property: Some(property.into()),
-                value: Some(value.into()),
-                problem: format!(
-                    "{what} starts with '{first}': spreadsheets run it as a formula when they open the export as CSV or XLSX; it is kept as it is (--sanitize-formulas in merge, apply or unmerge writes it with a leading ')"
-                ),
-            });
-        };
-        let names_seen = &mut self.names_seen;
-        c.each_property(&mut |name, value, _| {
-            if is_formula(name) && names_seen.insert(name.to_string()) {
-                warn(
-                    name,
-                    name,
-                    "the property name (a CSV column header; first met here)",
-                );
-            }
-            if let Some(v) = value.filter(|v| is_formula(v)) {
-                warn(name, v, "the value");
-            }
+/// Adds the warnings of one contact: cells that a spreadsheet opening the
+/// export (or a CSV of it) would run as formulas: property values,
+/// association id cells, and property names (CSV headers, reported once
+/// per file).
+struct Warner<'c> {
+    file: &'c str,
+    at: Place,
+    id: &'c str,
+    names_seen: &'c mut HashSet<String>,
+    names_met: &'c mut Vec<usize>,
+    warnings: &'c mut Vec<Problem>,
+}
+
+impl Warner<'_> {
+    fn warn(&mut self, property: &str, value: &str, what: &str) {
+        let first = value.chars().next().map_or(String::new(), |ch| {
+            format!("{ch:?}").trim_matches('\'').to_string()
         });
+        self.warnings.push(Problem {
+            file: self.file.into(),
+            place: Some(self.at.to_string()),
+            record: Some(self.id.to_string()),
+            property: Some(property.into()),
+            value: Some(value.into()),
+            problem: format!(
+                "{what} starts with '{first}': spreadsheets run it as a formula when they open the export as CSV or XLSX; it is kept as it is (--sanitize-formulas in merge, apply or unmerge writes it with a leading ')"
+            ),
+        });
+    }
+
+    /// A property's name and value.
+    fn property(&mut self, name: &str, value: Option<&str>) {
+        if is_formula(name) && self.names_seen.insert(name.to_string()) {
+            self.names_met.push(self.warnings.len());
+            self.warn(
+                name,
+                name,
+                "the property name (a CSV column header; first met here)",
+            );
+        }
+        if let Some(v) = value.filter(|v| is_formula(v)) {
+            self.warn(name, v, "the value");
+        }
+    }
+
+    /// The record id (when no property holds it) and the association cells.
+    fn id_and_associations(&mut self, c: &impl Fields) {
         if !c.has_property("hs_object_id") && is_formula(c.id()) {
-            warn("hs_object_id", c.id(), "the record id");
+            self.warn("hs_object_id", c.id(), "the record id");
         }
         c.each_association_cell(&mut |kind, cell| {
             if is_formula(cell) {
-                warn(
+                self.warn(
                     &format!("associations.{kind}"),
                     cell,
                     "the association id cell",
@@ -562,3 +623,6 @@ mod tests {
         assert_eq!(check_export(&e, "f", &["partner".to_string()]), vec![]);
     }
 }
+
+#[cfg(test)]
+mod tuning_tests;

@@ -1,10 +1,11 @@
-//! What the checks read of a contact ([`Fields`]): a [`Contact`], or a
-//! CSV row read in place ([`super::row`]), which gives the same fields
-//! in the same order without building the contact.
+//! What the checks read of a contact ([`Fields`]): a [`Contact`], a CSV
+//! row read in place ([`super::row`]) or a JSON record read in place
+//! ([`super::json`]), which give the same fields in the same order
+//! without building the contact.
 
 use std::borrow::Cow;
 
-use crate::model::{Contact, History};
+use crate::model::Contact;
 use crate::props::{is_date_property, is_number_property, SUMMED_COUNTERS};
 
 /// Which check a property's values get (by its name).
@@ -49,9 +50,10 @@ pub(crate) trait Fields {
     /// Every property in order, with its value and kind.
     fn each_property(&self, f: &mut dyn FnMut(&str, Option<&str>, Kind));
     /// A top-level key's value as text (`createdAt`, `updatedAt`).
-    fn meta_text(&self, key: &str) -> Option<String>;
-    /// The property histories, if any.
-    fn history(&self) -> Option<&History>;
+    fn meta_text(&self, key: &str) -> Option<Cow<'_, str>>;
+    /// Every property history entry's timestamp that is text, with its
+    /// property's name, in order.
+    fn each_history_timestamp(&self, f: &mut dyn FnMut(&str, &str));
     /// Every association kind with its ids as one cell (`;` between); a
     /// cell that cannot be a formula may be given empty.
     fn each_association_cell(&self, f: &mut dyn FnMut(&str, &str));
@@ -76,12 +78,18 @@ impl Fields for Contact {
         }
     }
 
-    fn meta_text(&self, key: &str) -> Option<String> {
-        Contact::meta_text(self, key)
+    fn meta_text(&self, key: &str) -> Option<Cow<'_, str>> {
+        Contact::meta_text(self, key).map(Cow::Owned)
     }
 
-    fn history(&self) -> Option<&History> {
-        self.history.as_ref()
+    fn each_history_timestamp(&self, f: &mut dyn FnMut(&str, &str)) {
+        for (name, entries) in self.history.iter().flatten() {
+            for entry in entries {
+                if let Some(ts) = entry.timestamp() {
+                    f(name, &ts);
+                }
+            }
+        }
     }
 
     fn each_association_cell(&self, f: &mut dyn FnMut(&str, &str)) {

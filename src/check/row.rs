@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use super::fields::{Fields, Kind};
 use crate::format::formula::TRIGGERS;
 use crate::format::records::csv_cell;
-use crate::model::{split_multi, Column, CsvLayout, History};
+use crate::model::{split_multi, Column, CsvLayout};
 
 /// What a layout's columns are, worked out once for every row.
 pub(crate) struct RowPlan {
@@ -105,13 +105,11 @@ impl Fields for Row<'_> {
         }
     }
 
-    fn meta_text(&self, _key: &str) -> Option<String> {
+    fn meta_text(&self, _key: &str) -> Option<Cow<'_, str>> {
         None
     }
 
-    fn history(&self) -> Option<&History> {
-        None
-    }
+    fn each_history_timestamp(&self, _f: &mut dyn FnMut(&str, &str)) {}
 
     fn each_association_cell(&self, f: &mut dyn FnMut(&str, &str)) {
         for (col, &span) in self.layout.columns.iter().zip(self.spans) {

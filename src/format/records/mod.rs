@@ -105,6 +105,25 @@ impl<'a> Record<'a> {
         }
     }
 
+    /// A CSV row unparsed, as [`Record::csv_row`] gives it, without
+    /// checking again that its bytes ([`Record::raw`]) are UTF-8 (the
+    /// reader refuses a row that is not): its cells' ranges in the bytes.
+    pub fn csv_cells(&self) -> Option<&'a [(usize, usize)]> {
+        match &self.how {
+            How::Csv(_, _, spans) => Some(spans),
+            _ => None,
+        }
+    }
+
+    /// Whether the record was parsed in full as it was read (the light
+    /// check was not sure of it, or the reader parses every record):
+    /// [`Record::into_contact`] then only hands it over. A JSON record
+    /// that was not is sound as the light check knows it
+    /// ([`scan::Checker`]), and may be read in place.
+    pub fn is_parsed(&self) -> bool {
+        matches!(self.how, How::Doc(Some(_)) | How::Parsed(_))
+    }
+
     /// [`Record::contact`], without a copy when it was parsed as it was read.
     pub fn into_contact(self) -> Result<Contact, ReadError> {
         match self.how {
