@@ -420,7 +420,7 @@ fn check_json(checker: &mut Checker, id: &str, text: &str, at: Place, spans: &mu
         Ok(c) => checker.check_fields(&c, at),
         Err(e) => {
             let n = match at {
-                Place::Line(n) => n,
+                Place::Line(n) | Place::Row(n) => n,
                 Place::Contact(n) => n as u64,
             };
             let e = from_read_error(checker.file, line_error(e, checker.file, n));
