@@ -99,3 +99,18 @@ impl Fields for Contact {
         }
     }
 }
+
+/// The association cell a formula check needs from a kind's ids: joined
+/// by `;` when the first id starts as a formula, else empty (only such a
+/// cell can be one, the others need not be joined).
+pub(super) fn formula_cell<'a>(mut ids: impl Iterator<Item = &'a str>) -> String {
+    match ids.next() {
+        Some(first) if first.starts_with(crate::format::formula::TRIGGERS) => {
+            std::iter::once(first)
+                .chain(ids)
+                .collect::<Vec<_>>()
+                .join(";")
+        }
+        _ => String::new(),
+    }
+}

@@ -17,7 +17,6 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use super::fields::{Fields, Kind};
-use crate::format::formula::TRIGGERS;
 use crate::model::key;
 
 /// Property names whose kind one reader remembers, at most.
@@ -449,19 +448,10 @@ impl Fields for Record<'_> {
 
     fn each_association_cell(&self, f: &mut dyn FnMut(&str, &str)) {
         for (kind, ids) in &self.spans.assocs {
-            let mut ids = self.spans.ids[ids.clone()]
+            let ids = self.spans.ids[ids.clone()]
                 .iter()
                 .filter_map(|v| self.text(*v));
-            let kind = &self.text[kind.clone()];
-            // The cell is the ids joined by `;`: only one whose first id
-            // starts as a formula can be one, the others need not be joined.
-            match ids.next() {
-                Some(first) if first.starts_with(TRIGGERS) => {
-                    let cell = std::iter::once(first).chain(ids).collect::<Vec<_>>();
-                    f(kind, &cell.join(";"));
-                }
-                _ => f(kind, ""),
-            }
+            f(&self.text[kind.clone()], &super::fields::formula_cell(ids));
         }
     }
 }

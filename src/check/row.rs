@@ -8,7 +8,6 @@
 use std::borrow::Cow;
 
 use super::fields::{Fields, Kind};
-use crate::format::formula::TRIGGERS;
 use crate::format::records::csv_cell;
 use crate::model::{split_multi, Column, CsvLayout};
 
@@ -117,16 +116,7 @@ impl Fields for Row<'_> {
                 continue;
             };
             let cell = self.cell(span);
-            let mut ids = split_multi(&cell);
-            // Only a cell whose first id starts as a formula can be one:
-            // the others need not be joined.
-            match ids.next() {
-                Some(first) if first.starts_with(TRIGGERS) => {
-                    let cell = std::iter::once(first).chain(ids).collect::<Vec<_>>();
-                    f(kind, &cell.join(";"));
-                }
-                _ => f(kind, ""),
-            }
+            f(kind, &super::fields::formula_cell(split_multi(&cell)));
         }
     }
 }
