@@ -221,6 +221,11 @@ impl Checker {
             b'-' | b'0'..=b'9' => {
                 let end = number(b, i)?;
                 if rule == Rule::Id {
+                    if b[i..end].iter().any(|&c| matches!(c, b'e' | b'E')) {
+                        // An exponent is respelled by the full parse
+                        // (`9e1` is the id `9e+1`): it decides.
+                        return Err(Stop::NotSure);
+                    }
                     self.id = Some(IdSpan {
                         start: i,
                         end,
@@ -577,6 +582,8 @@ mod tests {
             r#"{"id":" "} "#,
             r#"{"id":null} "#,
             r#"{"id":true} "#,
+            r#"{"id":9e1} "#,
+            r#"{"id":1E3} "#,
             r#"{"properties":{}} "#,
             r#"["id"] "#,
             r#"{"id":"1",} "#,
