@@ -14,12 +14,12 @@ use crate::util::{stderr, stdout, Sandbox};
 
 const TOKEN: &str = "pat-na1-emulator-token";
 
-fn export_of(sb: &Sandbox, name: &str, contacts: &[Value]) -> std::path::PathBuf {
+pub fn export_of(sb: &Sandbox, name: &str, contacts: &[Value]) -> std::path::PathBuf {
     let text: String = contacts.iter().map(|c| format!("{c}\n")).collect();
     sb.write(name, text)
 }
 
-fn plan_of(sb: &Sandbox, pairs: &[(u64, u64)]) -> std::path::PathBuf {
+pub fn plan_of(sb: &Sandbox, pairs: &[(u64, u64)]) -> std::path::PathBuf {
     let mut text = String::from("primary_id,secondary_id\n");
     for (p, s) in pairs {
         text.push_str(&format!("{p},{s}\n"));

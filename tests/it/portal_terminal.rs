@@ -10,6 +10,7 @@ use rexpect::process::{Signal, WaitStatus};
 use serde_json::Value;
 
 use crate::emulator::{self, Config, Emulator};
+use crate::portal::{export_of, plan_of};
 use crate::terminal::{one_at_a_time, temp_files, Pty};
 use crate::util::Sandbox;
 
@@ -18,15 +19,9 @@ const TOKEN: &str = "pat-na1-emulator-token";
 /// An export of `n` emulator contacts from id 1, as JSON Lines, and a plan
 /// merging each even id into the odd one before it.
 fn export_and_plan(sb: &Sandbox, n: u64) -> Vec<(u64, u64)> {
-    let contacts = emulator::contacts(1, n);
-    let text: String = contacts.iter().map(|c| format!("{c}\n")).collect();
-    sb.write("export.ndjson", text);
+    export_of(sb, "export.ndjson", &emulator::contacts(1, n));
     let pairs: Vec<(u64, u64)> = (1..n).step_by(2).map(|p| (p, p + 1)).collect();
-    let mut plan = String::from("primary_id,secondary_id\n");
-    for (p, s) in &pairs {
-        plan.push_str(&format!("{p},{s}\n"));
-    }
-    sb.write("plan.csv", plan);
+    plan_of(sb, &pairs);
     pairs
 }
 
