@@ -170,10 +170,18 @@ pub fn added_entries(p: &Contact, s: &Contact, merged: &Contact) -> Vec<AddedHis
         return Vec::new();
     };
     let mut out = Vec::new();
+    // A set of both contacts' entries, as the union keeps them (linear for
+    // thousands of entries a side, as the union is).
+    let pairs = RandomState::new();
     for (prop, entries) in history {
-        let (pe, se) = (p.history_of(prop), s.history_of(prop));
+        let had: HashSet<SameEntry<'_>> = p
+            .history_of(prop)
+            .iter()
+            .chain(s.history_of(prop))
+            .map(|e| SameEntry(&e.0, &pairs))
+            .collect();
         for e in entries {
-            if !pe.contains(e) && !se.contains(e) {
+            if !had.contains(&SameEntry(&e.0, &pairs)) {
                 out.push(AddedHistory {
                     property: prop.clone(),
                     entry: e.0.clone(),

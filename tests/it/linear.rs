@@ -242,6 +242,46 @@ fn merge_unions_histories_of_25k_entries() {
     );
 }
 
+/// The history entries a merge added, listed by the journal and `diff`:
+/// a search of both sides' entries for each merged entry (as first
+/// written) was quadratic; a set of them is not.
+#[test]
+fn journal_and_diff_list_added_history_among_25k_entries() {
+    let sb = Sandbox::new();
+    let n = 25_000;
+    two_contacts(&sb, "propertiesWithHistory", |side| {
+        let entries = items(side, n, |v| {
+            format!(
+                r#"{{"value":"{v}","timestamp":"2021-01-01T00:00:00.000Z","sourceType":"API"}}"#
+            )
+        });
+        format!(r#"{{"firstname":[{entries}]}}"#)
+    });
+    run_ok(
+        &sb,
+        &[
+            "merge",
+            "big.json",
+            "1",
+            "2",
+            "-o",
+            "out.json",
+            "--journal",
+            "j.jsonl",
+            MERGE_TIME,
+            "-q",
+        ],
+    );
+    let line: serde_json::Value = serde_json::from_slice(&sb.read("j.jsonl")).unwrap();
+    assert!(line.get("historyAdded").is_none(), "nothing was added");
+    let out = run_ok(
+        &sb,
+        &["diff", "big.json", "1", "2", "--format", "json", MERGE_TIME],
+    );
+    let diff: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(diff["historyAdded"], serde_json::json!([]));
+}
+
 #[test]
 fn merge_reports_lists_and_workflows_of_45k_items() {
     // bb7bb3a: 25 s for 20,000 a side in a dev build; here under a second.
