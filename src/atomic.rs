@@ -24,6 +24,9 @@ use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+mod writeback;
+use writeback::Writeback;
+
 /// Write `path` atomically with what `fill` writes. On any error the target
 /// is left as it was and the temporary file is removed.
 pub fn write_atomic<F>(path: &Path, fill: F) -> io::Result<()>
@@ -65,6 +68,9 @@ pub struct TempFile {
     tmp: Option<PathBuf>,
     out: Option<BufWriter<File>>,
     live: &'static Live,
+    /// The written part handed to the disk as the file grows (a temporary
+    /// file only).
+    writeback: Option<Writeback>,
 }
 
 impl TempFile {
@@ -97,6 +103,7 @@ impl TempFile {
                 tmp: None,
                 out: out(file),
                 live,
+                writeback: None,
             });
         }
         let target = match fs::symlink_metadata(target) {
@@ -106,11 +113,13 @@ impl TempFile {
             _ => target.to_path_buf(),
         };
         let (tmp, file) = live.create(&target, new_mode)?;
+        let writeback = Writeback::start(&file);
         Ok(TempFile {
             target,
             tmp: Some(tmp),
             out: out(file),
             live,
+            writeback,
         })
     }
 
@@ -131,6 +140,7 @@ impl TempFile {
     fn sync(&mut self) -> io::Result<()> {
         let w = self.out.take().expect("committed once");
         let file = w.into_inner().map_err(|e| e.into_error())?;
+        self.writeback = None;
         if self.tmp.is_some() {
             file.sync_all()?;
         }
@@ -181,6 +191,7 @@ pub fn commit_all(files: impl IntoIterator<Item = TempFile>) -> Result<(), Commi
 
 impl Drop for TempFile {
     fn drop(&mut self) {
+        self.writeback = None;
         self.out = None;
         if let Some(tmp) = self.tmp.take() {
             self.live.lock().remove(&tmp);
