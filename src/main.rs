@@ -3,6 +3,44 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+// mimalloc gives memory it no longer uses back to the system after a second
+// (its "purge delay"); a batch run frees and takes again hundreds of
+// megabytes of merged rows, and each time the system clears the pages anew
+// (huge pages, 2 MB at a time): a sixth of a CSV apply's time. A command
+// runs for seconds and ends, so it keeps what it took: the option set to -1
+// ("never purge"). mimalloc's option number for it, from its header
+// (`mi_option_purge_delay` in libmimalloc-sys's v3 sources, pinned by
+// Cargo.lock); the crate's bindings leave it out. The test below checks it
+// still names that option.
+mod allocator {
+    use std::ffi::{c_int, c_long};
+
+    const PURGE_DELAY: c_int = 15;
+
+    extern "C" {
+        fn mi_option_set(option: c_int, value: c_long);
+        #[cfg(test)]
+        fn mi_option_get(option: c_int) -> c_long;
+    }
+
+    pub fn keep_freed_memory() {
+        // SAFETY: mimalloc's own entry point, taking plain integers; an
+        // option is a word it reads when it next frees.
+        unsafe { mi_option_set(PURGE_DELAY, -1) }
+    }
+
+    #[cfg(test)]
+    #[test]
+    fn the_option_number_is_the_purge_delay() {
+        // 1000 ms is the purge delay's default, and no other option's.
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+            assert_eq!(unsafe { mi_option_get(PURGE_DELAY) }, 1000);
+        }
+        keep_freed_memory();
+        assert_eq!(unsafe { mi_option_get(PURGE_DELAY) }, -1);
+    }
+}
+
 // Runs before Rust's runtime, which would put /dev/null in place of a
 // stdout the shell closed (`>&-`): see `contact_merge::cli::stdout`.
 #[cfg(any(
@@ -24,5 +62,6 @@ static CHECK_STDOUT: extern "C" fn() = contact_merge::cli::stdout::check_at_star
 static CHECK_STDOUT: extern "C" fn() = contact_merge::cli::stdout::check_at_start;
 
 fn main() -> std::process::ExitCode {
+    allocator::keep_freed_memory();
     contact_merge::cli::main(std::env::args_os())
 }
