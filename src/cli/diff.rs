@@ -42,6 +42,7 @@ pub fn run(args: &DiffArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         })
     };
     let (p, s) = (find(&args.primary)?, find(&args.secondary)?);
+    super::regional::decide_for(&args.file, ctx, &[p, s])?;
     let outcome = merge_contacts(p, s, &opts).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
     let preview = Preview {
         primary: &p.id,

@@ -10,12 +10,15 @@ use super::args::Command;
 use super::Ctx;
 use crate::dates;
 
-/// The export a command reads, for the commands that read one (`check`
-/// decides for each of its files itself).
+/// The export a command reads, for the commands that read one and need
+/// its dates' order before reading it. `check` decides for each of its
+/// files itself; `show` reads no date (it shows values as written) and
+/// `diff` decides once it has its two contacts, and only when one of them
+/// holds a slashed date ([`decide_for`]): both stop reading at the last
+/// contact they need, where the order would need the whole file.
 fn export_of(command: &Command) -> Option<&Path> {
     match command {
-        Command::Show(a) => Some(&a.file),
-        Command::Diff(a) => Some(&a.file),
+        Command::Show(_) | Command::Diff(_) => None,
         Command::Merge(a) => Some(&a.file),
         Command::Apply(a) => Some(&a.file),
         Command::Unmerge(a) => Some(&a.file),
@@ -40,6 +43,23 @@ pub fn prepare(command: &Command, ctx: &Ctx) -> anyhow::Result<()> {
         crate::hubspot::portal::install(portal);
     }
     if let Some(path) = export_of(command) {
+        decide(path, ctx)?;
+    }
+    Ok(())
+}
+
+/// [`decide`], when one of `contacts` holds a slashed date (a digit, a
+/// slash, a digit anywhere in it): contacts without one read no date the
+/// order could change.
+pub fn decide_for(
+    path: &Path,
+    ctx: &Ctx,
+    contacts: &[&crate::model::Contact],
+) -> Result<(), dates::order::OrderError> {
+    let slashed = contacts.iter().any(|c| {
+        serde_json::to_vec(c).map_or(true, |bytes| dates::order::has_slashed_date(&bytes))
+    });
+    if slashed {
         decide(path, ctx)?;
     }
     Ok(())

@@ -197,7 +197,7 @@ fn scan(path: &Path, format: Format, file: &str, evidence: &mut Evidence) -> Res
         let Item::Record(r) = item else {
             continue;
         };
-        if !has_pattern(r.raw()) {
+        if !has_slashed_date(r.raw()) {
             continue;
         }
         if let Some((text, cells)) = r.csv_row() {
@@ -230,14 +230,16 @@ fn may_hold_slashed_dates(path: &Path, file: &str) -> Result<bool, ReadError> {
         }
         let block = &buf[..n];
         let joined = [&carry[..], &block[..n.min(2)]].concat();
-        if has_pattern(&joined) || has_pattern(block) {
+        if has_slashed_date(&joined) || has_slashed_date(block) {
             return Ok(true);
         }
         carry = [if n >= 2 { block[n - 2] } else { carry[1] }, block[n - 1]];
     }
 }
 
-fn has_pattern(b: &[u8]) -> bool {
+/// Whether `b` holds a digit, a slash and a digit in a row: a date the
+/// file's order may decide.
+pub fn has_slashed_date(b: &[u8]) -> bool {
     memchr::memchr_iter(b'/', b)
         .any(|i| i > 0 && i + 1 < b.len() && b[i - 1].is_ascii_digit() && b[i + 1].is_ascii_digit())
 }
@@ -314,8 +316,8 @@ mod tests {
 
     #[test]
     fn the_byte_pattern() {
-        assert!(has_pattern(b"a,3/15/2024"));
-        assert!(!has_pattern(b"https://x.com/a, 2024-03-01"));
+        assert!(has_slashed_date(b"a,3/15/2024"));
+        assert!(!has_slashed_date(b"https://x.com/a, 2024-03-01"));
     }
 
     #[test]

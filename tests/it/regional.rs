@@ -167,6 +167,41 @@ fn a_day_over_12_decides_for_the_whole_file() {
     assert!(!s.path("out.csv").exists());
 }
 
+/// `show` reads no date and `diff` reads only its two contacts' dates, so
+/// neither reads the rest of the file for its dates' order: a file whose
+/// later rows disagree on the order (which `merge` refuses) is shown and
+/// previewed for contacts without a slashed date, and `diff` still refuses
+/// a pair whose dates the order decides.
+#[test]
+fn show_and_diff_read_only_the_dates_of_their_contacts() {
+    let s = sandbox();
+    s.write(
+        "later-both.csv",
+        "Record ID,Email,Create Date\n\
+         1,a@x.com,2024-03-15\n\
+         2,a@x.com,2024-03-16\n\
+         3,c@x.com,3/15/2024\n\
+         4,d@x.com,15/03/2024\n\
+         5,e@x.com,03/04/2024\n",
+    );
+    let out = run(&s, &["show", "later-both.csv", "1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("a@x.com"));
+    let out = run(&s, &["show", "later-both.csv", "3"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("3/15/2024"));
+    let out = run(&s, &["diff", "later-both.csv", "1", "2", "--merge-time", T]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // 5's date is read, so the file decides its order: it cannot.
+    let out = run(&s, &["diff", "later-both.csv", "1", "5", "--merge-time", T]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("disagree on which comes first"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 #[test]
 fn a_file_using_both_orders_is_refused() {
     let s = sandbox();
