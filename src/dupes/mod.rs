@@ -212,20 +212,26 @@ pub fn find(rs: &Records, opts: &Options) -> Found {
         // Too few pairs to learn from: the hand-set weights.
         return find_hand_set(rs, opts, &cands, blocking);
     }
-    let model = model::Model::fit(rs, &cands);
+    let mut model = model::Model::unfitted(rs);
+    let (patterns, kept) = cands.pattern_counts_kept(rs, &model.comps);
+    model.learn(&patterns, rs.len());
+    drop(patterns);
     let threshold = opts.threshold;
-    let scored = parallel::par_ranges_dynamic(rs.len(), |range| {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let scored = parallel::par_ranges_in(kept.len(), threads.clamp(1, 16), 1, |ks| {
         let mut out: Vec<(u32, u32, f64)> = Vec::new();
-        cands.for_each_in(rs, range, &mut |i, j| {
-            let (a, b) = (&rs.records[i as usize], &rs.records[j as usize]);
-            let s = model.probability(rs, a, b);
-            if s >= threshold {
-                out.push((i, j, s));
-            }
-        });
+        for k in &kept[ks] {
+            cands.for_each_kept(rs, &model.comps, k, &mut |i, j, p| {
+                let s = model.probability_of(rs, p, &rs.records[i as usize]);
+                if s >= threshold {
+                    out.push((i, j, s));
+                }
+            });
+        }
         out
     });
     let scored: Vec<(u32, u32, f64)> = scored.into_iter().flatten().collect();
+    drop(kept);
     drop(cands);
     let describe = model.describe(rs);
     let rounds = model.rounds;

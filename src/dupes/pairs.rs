@@ -151,6 +151,93 @@ impl Candidates {
         patterns.sort_unstable_by_key(|x| x.0);
         patterns
     }
+
+    /// [`Candidates::pattern_counts`], keeping each pair's pattern as one
+    /// byte ([`KeptPatterns`]) for the scoring pass: a million contacts'
+    /// 38 M pairs take 38 MB, and scoring them needs no comparison again.
+    pub fn pattern_counts_kept(
+        &self,
+        rs: &Records,
+        comps: &[Comp],
+    ) -> (Vec<(u64, f64)>, Vec<KeptPatterns>) {
+        let parts = par_ranges_dynamic(rs.len(), |range| {
+            let mut counts: HashMap<u64, u64> = HashMap::new();
+            let mut kept = KeptPatterns {
+                range: range.clone(),
+                table: Vec::new(),
+                codes: Vec::new(),
+            };
+            let mut code_of: HashMap<u64, u8> = HashMap::new();
+            self.for_each_in(rs, range, &mut |i, j| {
+                let (a, b) = (&rs.records[i as usize], &rs.records[j as usize]);
+                let p = pattern(rs, comps, a, b);
+                *counts.entry(p).or_insert(0) += 1;
+                let code = match code_of.get(&p) {
+                    Some(&c) => c,
+                    None if kept.table.len() < KeptPatterns::OTHER as usize => {
+                        let c = kept.table.len() as u8;
+                        kept.table.push(p);
+                        code_of.insert(p, c);
+                        c
+                    }
+                    None => KeptPatterns::OTHER,
+                };
+                kept.codes.push(code);
+            });
+            kept.codes.shrink_to_fit();
+            (counts, kept)
+        });
+        let mut counts: HashMap<u64, u64> = HashMap::new();
+        let mut kept = Vec::with_capacity(parts.len());
+        for (part, k) in parts {
+            for (p, n) in part {
+                *counts.entry(p).or_insert(0) += n;
+            }
+            kept.push(k);
+        }
+        let mut patterns: Vec<(u64, f64)> =
+            counts.into_iter().map(|(p, n)| (p, n as f64)).collect();
+        patterns.sort_unstable_by_key(|x| x.0);
+        (patterns, kept)
+    }
+
+    /// Call `f(i, j, pattern)` for every candidate pair of `kept`'s
+    /// contacts, in order: the pattern from `kept`, computed again only
+    /// for a pair whose pattern did not fit its table.
+    pub fn for_each_kept(
+        &self,
+        rs: &Records,
+        comps: &[Comp],
+        kept: &KeptPatterns,
+        f: &mut dyn FnMut(u32, u32, u64),
+    ) {
+        let mut n = 0;
+        self.for_each_in(rs, kept.range.clone(), &mut |i, j| {
+            let p = match kept.codes[n] {
+                KeptPatterns::OTHER => {
+                    pattern(rs, comps, &rs.records[i as usize], &rs.records[j as usize])
+                }
+                c => kept.table[c as usize],
+            };
+            n += 1;
+            f(i, j, p);
+        });
+    }
+}
+
+/// The patterns of the candidate pairs of a range of contacts, in the
+/// order the pairs come: the first 255 distinct patterns in a table, each
+/// pair as its index there (or [`KeptPatterns::OTHER`]).
+#[derive(Debug)]
+pub struct KeptPatterns {
+    pub range: Range<usize>,
+    table: Vec<u64>,
+    codes: Vec<u8>,
+}
+
+impl KeptPatterns {
+    /// A pair whose pattern is not in the table.
+    pub const OTHER: u8 = u8::MAX;
 }
 
 #[cfg(test)]
@@ -246,5 +333,46 @@ mod tests {
         for (p, n) in counts {
             assert_eq!(by_hand[&p] as f64, n);
         }
+    }
+
+    /// The kept patterns give every pair its own pattern, in order, also
+    /// when a range has more patterns than its table holds.
+    #[test]
+    fn kept_patterns_are_the_pairs_patterns() {
+        let rs = people();
+        let c = Candidates::new(&rs, block::Options::default());
+        let comps = crate::dupes::compare::comps(&rs);
+        let (counts, kept) = c.pattern_counts_kept(&rs, &comps);
+        assert_eq!(counts, c.pattern_counts(&rs, &comps));
+        let mut got = Vec::new();
+        for k in &kept {
+            c.for_each_kept(&rs, &comps, k, &mut |i, j, p| got.push((i, j, p)));
+        }
+        let want: Vec<(u32, u32, u64)> = c
+            .all(&rs)
+            .into_iter()
+            .map(|p| {
+                let (i, j) = ((p >> 32) as u32, p as u32);
+                let (a, b) = (&rs.records[i as usize], &rs.records[j as usize]);
+                (i, j, pattern(&rs, &comps, a, b))
+            })
+            .collect();
+        assert_eq!(got, want);
+        // A table of two: the others are computed again.
+        let mut small = KeptPatterns {
+            range: 0..rs.len(),
+            table: kept[0].table[..2].to_vec(),
+            codes: Vec::new(),
+        };
+        for &(_, _, p) in &want {
+            let code = small.table.iter().position(|&t| t == p);
+            small
+                .codes
+                .push(code.map_or(KeptPatterns::OTHER, |c| c as u8));
+        }
+        assert!(small.codes.contains(&KeptPatterns::OTHER));
+        let mut again = Vec::new();
+        c.for_each_kept(&rs, &comps, &small, &mut |i, j, p| again.push((i, j, p)));
+        assert_eq!(again, want);
     }
 }
