@@ -83,11 +83,11 @@ fn hash(key: &Key) -> u64 {
     h.finish()
 }
 
-/// Hand every candidate pair `(i, j)`, `i != j`, record indices, to `f`.
-/// A pair may come more than once (once per key it shares).
-pub fn candidates(rs: &Records, opts: Options, f: &mut dyn FnMut(u32, u32)) -> Stats {
-    let mut stats = Stats::default();
+/// The blocks of the keys above and the sorted orders, into `out`; the
+/// stats count the blocks skipped.
+fn candidates(rs: &Records, opts: Options, out: &mut Blocks) {
     let records = &rs.records;
+    let (f, stats) = (&mut out.list, &mut out.stats);
     let mut keys: Vec<(u64, u32)> = Vec::with_capacity(records.len());
     let add = |keys: &mut Vec<(u64, u32)>, i: usize, key: Key| keys.push((hash(&key), i as u32));
     // Emails, their person-like local parts, phones.
@@ -96,7 +96,7 @@ pub fn candidates(rs: &Records, opts: Options, f: &mut dyn FnMut(u32, u32)) -> S
             add(&mut keys, i, Key::Email(e));
         }
     }
-    blocks(&mut keys, opts.max_block, &mut stats, f);
+    blocks(&mut keys, opts.max_block, Some(&mut *stats), f);
     for (i, r) in records.iter().enumerate() {
         for e in r.emails.iter() {
             if let Some(n) = normalize::email_name(e) {
@@ -104,13 +104,13 @@ pub fn candidates(rs: &Records, opts: Options, f: &mut dyn FnMut(u32, u32)) -> S
             }
         }
     }
-    blocks(&mut keys, opts.max_block, &mut stats, f);
+    blocks(&mut keys, opts.max_block, Some(&mut *stats), f);
     for (i, r) in records.iter().enumerate() {
         for p in r.phones.iter() {
             add(&mut keys, i, Key::Phone(&p.national));
         }
     }
-    blocks(&mut keys, opts.max_block, &mut stats, f);
+    blocks(&mut keys, opts.max_block, Some(&mut *stats), f);
     // Names with a place or a company.
     let name = |r: &Record| {
         (r.first != NONE || r.last != NONE).then(|| (rs.symbols.first_key(r.first), r.last))
@@ -120,26 +120,24 @@ pub fn candidates(rs: &Records, opts: Options, f: &mut dyn FnMut(u32, u32)) -> S
             add(&mut keys, i, Key::NameZip(first, last, r.zip));
         }
     }
-    blocks(&mut keys, opts.max_block, &mut stats, f);
+    blocks(&mut keys, opts.max_block, Some(&mut *stats), f);
     for (i, r) in records.iter().enumerate() {
         if let (Some((first, last)), true) = (name(r), r.city != NONE) {
             add(&mut keys, i, Key::NameCity(first, last, r.city));
         }
     }
     // Pairs that both have a postal code met in the blocks above (or are
-    // in two places).
-    let no_zip = |i: u32| records[i as usize].zip == NONE;
-    blocks(&mut keys, opts.max_block, &mut stats, &mut |a, b| {
-        if no_zip(a) || no_zip(b) {
-            f(a, b)
-        }
-    });
+    // in two places): these blocks are marked, their pairs need a contact
+    // without one.
+    let from = f.len();
+    blocks(&mut keys, opts.max_block, Some(&mut *stats), f);
+    out.no_zip_blocks = from..f.len();
     for (i, r) in records.iter().enumerate() {
         if let (Some((first, last)), true) = (name(r), r.company != NONE) {
             add(&mut keys, i, Key::NameCompany(first, last, r.company));
         }
     }
-    blocks(&mut keys, opts.max_block, &mut stats, f);
+    blocks(&mut keys, opts.max_block, Some(&mut *stats), f);
     // Other fields, when no email, phone or name is compared (so an export
     // of custom fields still gets candidates).
     let core = rs.fields.iter().any(|f| f.kind != super::FieldKind::Text);
@@ -149,22 +147,121 @@ pub fn candidates(rs: &Records, opts: Options, f: &mut dyn FnMut(u32, u32)) -> S
                 add(&mut keys, i, Key::Text(t, r.texts[t]));
             }
         }
-        blocks(&mut keys, opts.max_block, &mut stats, f);
+        blocks(&mut keys, opts.max_block, Some(&mut *stats), f);
     }
     drop(keys);
-    sorted_neighbourhood(rs, opts.window, &mut stats, f);
-    stats
+    out.orders = sorted_orders(rs, opts.window);
+    out.window = opts.window;
 }
 
-/// [`candidates`] and the keys the other fields make (see
-/// [`more_candidates`]).
-pub fn all_candidates(rs: &Records, opts: Options, f: &mut dyn FnMut(u32, u32)) -> Stats {
-    let mut stats = candidates(rs, opts, f);
-    let more = more_candidates(rs, opts, f);
-    stats.candidates += more.candidates;
+/// The blocks of every key ([`candidates`] and [`more_candidates`]) and
+/// the sorted orders: what makes the candidate pairs, held as lists of
+/// contacts rather than pairs (see [`super::pairs`]).
+pub fn all_blocks(rs: &Records, opts: Options) -> Blocks {
+    let mut out = Blocks::default();
+    candidates(rs, opts, &mut out);
     // The weaker keys' blocks over [`MORE_BLOCK`] are not counted as
     // skipped: the summary speaks of blocks over `max_block`.
-    stats
+    more_candidates(rs, opts, &mut out.list);
+    out
+}
+
+/// Blocks: each a sorted list of two or more contacts (record indices),
+/// every two of which make a candidate pair.
+#[derive(Debug, Default)]
+pub struct BlockList {
+    /// The members of every block, block after block.
+    pub members: Vec<u32>,
+    /// Where each block starts in `members`, and a last entry: its end.
+    pub starts: Vec<u32>,
+}
+
+impl BlockList {
+    /// The number of blocks.
+    pub fn len(&self) -> u32 {
+        self.starts.len().saturating_sub(1) as u32
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The members of block `b`.
+    pub fn block(&self, b: u32) -> &[u32] {
+        &self.members[self.starts[b as usize] as usize..self.starts[b as usize + 1] as usize]
+    }
+
+    /// Add a block (record indices sorted); a block of fewer than two
+    /// distinct contacts is left out.
+    fn push(&mut self, sorted: impl Iterator<Item = u32>) {
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        let from = self.members.len();
+        for i in sorted {
+            if self.members.len() == from || self.members[self.members.len() - 1] != i {
+                self.members.push(i);
+            }
+        }
+        if self.members.len() - from < 2 {
+            self.members.truncate(from);
+        } else {
+            self.starts.push(self.members.len() as u32);
+        }
+    }
+}
+
+/// A sorted order of the named contacts: each is compared with its
+/// neighbours less than the window apart.
+#[derive(Debug, Default)]
+pub struct SortedOrder {
+    /// Record indices in sorted order.
+    pub order: Vec<u32>,
+    /// Each record's position in `order` (`u32::MAX`: not in it).
+    pub position: Vec<u32>,
+}
+
+/// Everything blocking made.
+#[derive(Debug, Default)]
+pub struct Blocks {
+    pub list: BlockList,
+    /// Blocks whose pairs count only when one of the two has no postal
+    /// code (name with city: two with a postal code met by name and
+    /// postal code).
+    pub no_zip_blocks: std::ops::Range<u32>,
+    /// The sorted-neighbourhood orders, and the window.
+    pub orders: Vec<SortedOrder>,
+    pub window: usize,
+    /// Blocks skipped as too big (`candidates` left 0: see
+    /// [`super::pairs`]).
+    pub stats: Stats,
+}
+
+impl Blocks {
+    /// Hand every candidate pair `(i, j)`, `i < j`, to `f`; a pair may
+    /// come more than once (once per block or order it shares). For tests
+    /// and small files: [`super::pairs::Candidates`] hands out each once.
+    pub fn for_each_pair(&self, rs: &Records, f: &mut dyn FnMut(u32, u32)) {
+        for b in 0..self.list.len() {
+            let members = self.list.block(b);
+            let zip_rule = self.no_zip_blocks.contains(&b);
+            let no_zip = |i: u32| rs.records[i as usize].zip == NONE;
+            for (n, &a) in members.iter().enumerate() {
+                for &c in &members[n + 1..] {
+                    if !zip_rule || no_zip(a) || no_zip(c) {
+                        f(a, c);
+                    }
+                }
+            }
+        }
+        for o in &self.orders {
+            for (n, &a) in o.order.iter().enumerate() {
+                for &c in o.order.iter().skip(n + 1).take(self.window - 1) {
+                    f(a.min(c), a.max(c));
+                }
+            }
+        }
+    }
 }
 
 /// Keys beyond email, phone and name with place, built from whatever
@@ -181,8 +278,7 @@ pub fn all_candidates(rs: &Records, opts: Options, f: &mut dyn FnMut(u32, u32)) 
 ///   code, the last name with the city (a typo in the other name).
 ///
 /// Blocks of more than [`MORE_BLOCK`] contacts are skipped.
-pub fn more_candidates(rs: &Records, opts: Options, f: &mut dyn FnMut(u32, u32)) -> Stats {
-    let mut stats = Stats::default();
+fn more_candidates(rs: &Records, opts: Options, f: &mut BlockList) {
     let records = &rs.records;
     let mut keys: Vec<(u64, u32)> = Vec::with_capacity(records.len());
     type KeyOf<'a> = &'a dyn Fn(&Record) -> Option<Key<'static>>;
@@ -213,9 +309,8 @@ pub fn more_candidates(rs: &Records, opts: Options, f: &mut dyn FnMut(u32, u32))
                 keys.push((hash(&k), i as u32));
             }
         }
-        blocks(&mut keys, opts.max_block.min(MORE_BLOCK), &mut stats, f);
+        blocks(&mut keys, opts.max_block.min(MORE_BLOCK), None, f);
     }
-    stats
 }
 
 /// The largest block [`more_candidates`] compares: its keys are weaker
@@ -225,40 +320,33 @@ pub fn more_candidates(rs: &Records, opts: Options, f: &mut dyn FnMut(u32, u32))
 /// with varied names.
 pub const MORE_BLOCK: usize = 32;
 
-/// Sort the keys and hand out the pairs of every block of 2 to `max`.
-/// Empties `keys`.
-fn blocks(keys: &mut Vec<(u64, u32)>, max: usize, stats: &mut Stats, f: &mut dyn FnMut(u32, u32)) {
+/// Sort the keys and keep every block of 2 to `max` contacts; count the
+/// larger ones in `stats`. Empties `keys`.
+fn blocks(keys: &mut Vec<(u64, u32)>, max: usize, stats: Option<&mut Stats>, out: &mut BlockList) {
     keys.sort_unstable();
+    let mut skipped = (0, 0);
     for block in keys.chunk_by(|a, b| a.0 == b.0) {
         if block.len() < 2 {
             continue;
         }
         if block.len() > max {
-            stats.skipped_blocks += 1;
-            stats.skipped_members += block.len();
+            skipped.0 += 1;
+            skipped.1 += block.len();
             continue;
         }
-        for (n, a) in block.iter().enumerate() {
-            for b in &block[n + 1..] {
-                if a.1 != b.1 {
-                    stats.candidates += 1;
-                    f(a.1, b.1);
-                }
-            }
-        }
+        out.push(block.iter().map(|k| k.1));
+    }
+    if let Some(stats) = stats {
+        stats.skipped_blocks += skipped.0;
+        stats.skipped_members += skipped.1;
     }
     keys.clear();
 }
 
-/// The sorted-neighbourhood passes.
-fn sorted_neighbourhood(
-    rs: &Records,
-    window: usize,
-    stats: &mut Stats,
-    f: &mut dyn FnMut(u32, u32),
-) {
+/// The sorted-neighbourhood orders (none when `window` is under 2).
+fn sorted_orders(rs: &Records, window: usize) -> Vec<SortedOrder> {
     if window < 2 {
-        return;
+        return Vec::new();
     }
     let rank = rs.symbols.ranks();
     let r = |s: Sym| rank[s as usize];
@@ -307,17 +395,19 @@ fn sorted_neighbourhood(
         .map(|(i, _)| i as u32)
         .collect();
     let mut sorted: Vec<SortKey> = Vec::with_capacity(named.len());
+    let mut out = Vec::new();
     for order in orders {
         sorted.clear();
         sorted.extend(named.iter().map(|&i| order(&rs.records[i as usize], i)));
         sorted.sort_unstable();
-        for (n, a) in sorted.iter().enumerate() {
-            for b in sorted.iter().skip(n + 1).take(window - 1) {
-                stats.candidates += 1;
-                f(a[5], b[5]);
-            }
+        let order: Vec<u32> = sorted.iter().map(|k| k[5]).collect();
+        let mut position = vec![u32::MAX; rs.len()];
+        for (n, &i) in order.iter().enumerate() {
+            position[i as usize] = n as u32;
         }
+        out.push(SortedOrder { order, position });
     }
+    out
 }
 
 #[cfg(test)]
@@ -327,10 +417,12 @@ mod tests {
 
     fn pairs(rs: &Records, opts: Options) -> (Vec<(u32, u32)>, Stats) {
         let mut out = Vec::new();
-        let stats = candidates(rs, opts, &mut |a, b| out.push((a.min(b), a.max(b))));
+        let mut blocks = Blocks::default();
+        candidates(rs, opts, &mut blocks);
+        blocks.for_each_pair(rs, &mut |a, b| out.push((a, b)));
         out.sort_unstable();
         out.dedup();
-        (out, stats)
+        (out, blocks.stats)
     }
 
     const NO_WINDOW: Options = Options {

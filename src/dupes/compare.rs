@@ -3,8 +3,7 @@
 //! repeat each other are one comparison with joint levels (see
 //! [`super::model`]), and a pair's levels pack into one `u64` *pattern*.
 
-use strsim::{jaro_winkler, osa_distance};
-
+use super::memo;
 use super::normalize::{is_free_mail, is_role_email};
 use super::record::{Record, Records, Sym, NONE};
 use super::score::{compare_name, digits_agree, letters, one_edit, same_email_name, Likeness};
@@ -187,7 +186,7 @@ pub fn comps(rs: &Records) -> Vec<Comp> {
 }
 
 fn close_text(rs: &Records, x: Sym, y: Sym) -> bool {
-    jaro_winkler(rs.symbols.str(x), rs.symbols.str(y)) >= 0.9
+    memo::jaro_winkler(rs, x, y) >= 0.9
 }
 
 /// Level of a simple field: missing 0, same 1, close 2, different 3.
@@ -333,9 +332,7 @@ fn name_level(rs: &Records, a: &Record, b: &Record) -> u8 {
         (b'd', l) if l == b's' || l == b'c' => 6,
         (f, b'd') if good(f) => 7,
         _ => {
-            let jw = |x: Sym, y: Sym| {
-                both(x, y) && jaro_winkler(rs.symbols.str(x), rs.symbols.str(y)) >= 0.8
-            };
+            let jw = |x: Sym, y: Sym| both(x, y) && memo::jaro_winkler(rs, x, y) >= 0.8;
             if jw(a.first, b.first) && jw(a.last, b.last) {
                 8
             } else {
@@ -371,20 +368,17 @@ fn place_level(rs: &Records, a: &Record, b: &Record) -> u8 {
             return 1;
         }
         let (x, y) = (rs.symbols.str(a.address), rs.symbols.str(b.address));
-        if jaro_winkler(x, y) >= 0.9 || address_part(x, y) {
+        if memo::jaro_winkler(rs, a.address, b.address) >= 0.9 || address_part(x, y) {
             return 2;
         }
     }
     if zip && a.zip == b.zip {
         3
-    } else if city
-        && (a.city == b.city
-            || jaro_winkler(rs.symbols.str(a.city), rs.symbols.str(b.city)) >= 0.92)
-    {
+    } else if city && (a.city == b.city || memo::jaro_winkler(rs, a.city, b.city) >= 0.92) {
         4
     } else if zip && {
         let (x, y) = (rs.symbols.str(a.zip), rs.symbols.str(b.zip));
-        x.len() == y.len() && osa_distance(x, y) <= 1
+        x.len() == y.len() && memo::osa(rs, a.zip, b.zip) <= 1
     } {
         5
     } else if state && a.state == b.state {
@@ -398,7 +392,7 @@ fn dob_level(rs: &Records, a: &Record, b: &Record) -> u8 {
     simple(a.dob, b.dob, || {
         let (x, y) = (rs.symbols.str(a.dob), rs.symbols.str(b.dob));
         // One digit off, two neighbours swapped, or day and month swapped.
-        osa_distance(x, y) <= 1
+        memo::osa(rs, a.dob, b.dob) <= 1
             || (x.len() == 8
                 && y.len() == 8
                 && x[..4] == y[..4]
@@ -417,9 +411,7 @@ pub fn pattern(rs: &Records, comps: &[Comp], a: &Record, b: &Record) -> u64 {
             Comp::Name => name_level(rs, a, b),
             Comp::Place => place_level(rs, a, b),
             Comp::Dob => dob_level(rs, a, b),
-            Comp::IdNumber => simple(a.idnum, b.idnum, || {
-                osa_distance(rs.symbols.str(a.idnum), rs.symbols.str(b.idnum)) <= 1
-            }),
+            Comp::IdNumber => simple(a.idnum, b.idnum, || memo::osa(rs, a.idnum, b.idnum) <= 1),
             Comp::Company => simple(a.company, b.company, || {
                 close_text(rs, a.company, b.company)
             }),

@@ -277,8 +277,8 @@ mod tests {
         for (i, props) in slices.iter().enumerate() {
             rs.push(&crate::rules::testutil::contact(&i.to_string(), props));
         }
-        let (pairs, _) = crate::dupes::candidate_pairs(&rs, Default::default());
-        let mut model = Model::fit(&rs, &pairs);
+        let cands = crate::dupes::pairs::Candidates::new(&rs, Default::default());
+        let mut model = Model::fit(&rs, &cands);
         let h = model.household.as_ref().expect("a household class");
         let (_, phone) = h.phone.as_ref().unwrap();
         assert!(phone[1] > 0.5, "households share the phone: {phone:?}");

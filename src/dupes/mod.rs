@@ -18,8 +18,10 @@ pub mod compare;
 pub mod detect;
 pub mod explain;
 pub mod household;
+mod memo;
 pub mod model;
 pub mod normalize;
+pub mod pairs;
 pub mod parallel;
 pub mod phone;
 pub mod record;
@@ -197,44 +199,40 @@ pub struct Found {
     pub model: String,
 }
 
-/// The candidate pairs of `rs` (`i << 32 | j`, `i < j`, sorted, each
-/// once) and what blocking did; `Stats::candidates` counts distinct pairs.
-pub fn candidate_pairs(rs: &Records, opts: block::Options) -> (Vec<u64>, block::Stats) {
-    let mut pairs: Vec<u64> = Vec::new();
-    let mut stats = block::all_candidates(rs, opts, &mut |i, j| {
-        pairs.push(((i.min(j) as u64) << 32) | i.max(j) as u64)
-    });
-    pairs.sort_unstable();
-    pairs.dedup();
-    stats.candidates = pairs.len() as u64;
-    (pairs, stats)
-}
-
 /// Find the duplicates among the records: learn the model from the
-/// candidate pairs, then score them.
+/// candidate pairs' patterns, then score the pairs again, keeping those at
+/// or above the threshold. The pairs are made contact by contact each
+/// time ([`pairs::Candidates`]): a large file's tens of millions are never
+/// held at once.
 pub fn find(rs: &Records, opts: &Options) -> Found {
-    let (pairs, blocking) = candidate_pairs(rs, opts.blocking);
-    if (pairs.len() as f64) < model::MIN_PAIRS_FOR_EM {
+    let cands = pairs::Candidates::new(rs, opts.blocking);
+    let mut blocking = cands.stats();
+    blocking.candidates = cands.count(rs);
+    if (blocking.candidates as f64) < model::MIN_PAIRS_FOR_EM {
         // Too few pairs to learn from: the hand-set weights.
-        return find_hand_set(rs, opts, &pairs, blocking);
+        return find_hand_set(rs, opts, &cands, blocking);
     }
-    let (model, patterns) = model::Model::fit_patterns(rs, &pairs);
+    let mut model = model::Model::unfitted(rs);
+    let (patterns, kept) = cands.pattern_counts_kept(rs, &model.comps);
+    model.learn(&patterns, rs.len());
+    drop(patterns);
     let threshold = opts.threshold;
-    // Score the pairs part by part, each pair with its pattern.
-    let scored = parallel::par_ranges(pairs.len(), |range| {
-        patterns[range.clone()]
-            .iter()
-            .zip(&pairs[range])
-            .filter_map(|(&pat, &p)| {
-                let (i, j) = ((p >> 32) as u32, (p & 0xFFFF_FFFF) as u32);
-                let s = model.probability_of(rs, pat, &rs.records[i as usize]);
-                (s >= threshold).then_some((i, j, s))
-            })
-            .collect::<Vec<_>>()
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let scored = parallel::par_ranges_in(kept.len(), threads.clamp(1, 16), 1, |ks| {
+        let mut out: Vec<(u32, u32, f64)> = Vec::new();
+        for k in &kept[ks] {
+            cands.for_each_kept(rs, &model.comps, k, &mut |i, j, p| {
+                let s = model.probability_of(rs, p, &rs.records[i as usize]);
+                if s >= threshold {
+                    out.push((i, j, s));
+                }
+            });
+        }
+        out
     });
     let scored: Vec<(u32, u32, f64)> = scored.into_iter().flatten().collect();
-    drop(patterns);
-    drop(pairs);
+    drop(kept);
+    drop(cands);
     let describe = model.describe(rs);
     let rounds = model.rounds;
     let found = plan_clusters(rs, opts, &scored, |p, s| {
@@ -251,18 +249,22 @@ pub fn find(rs: &Records, opts: &Options) -> Found {
 
 /// [`find`] with the hand-set weights of [`score`], for files with too
 /// few candidate pairs to learn a model from.
-fn find_hand_set(rs: &Records, opts: &Options, cands: &[u64], blocking: block::Stats) -> Found {
+fn find_hand_set(
+    rs: &Records,
+    opts: &Options,
+    cands: &pairs::Candidates,
+    blocking: block::Stats,
+) -> Found {
     let min_weight = score::weight_of(opts.threshold);
     let mut scored: Vec<(u32, u32, f64)> = Vec::new();
-    for &p in cands {
-        let (i, j) = ((p >> 32) as u32, (p & 0xFFFF_FFFF) as u32);
+    cands.for_each_in(rs, 0..rs.len(), &mut |i, j| {
         let (a, b) = (&rs.records[i as usize], &rs.records[j as usize]);
         if let Some(c) = score::compare_above(rs, a, b, min_weight) {
             if c.weight >= min_weight {
                 scored.push((i, j, c.weight));
             }
         }
-    }
+    });
     let found = plan_clusters(rs, opts, &scored, |p, s| {
         let c = score::compare(rs, p, s);
         (c.score(), c.weight >= min_weight)
@@ -346,8 +348,8 @@ pub fn explain(
             .ok_or_else(|| format!("no live contact with id {id}"))
     };
     let (ra, rb) = (find_id(a)?, find_id(b)?);
-    let (pairs, _) = candidate_pairs(rs, opts.blocking);
-    let model = model::Model::fit(rs, &pairs);
+    let cands = pairs::Candidates::new(rs, opts.blocking);
+    let model = model::Model::fit(rs, &cands);
     Ok(model.explain(rs, ra, rb))
 }
 

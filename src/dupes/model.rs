@@ -44,10 +44,9 @@
 //! probability weighs a pair against another person at the same home
 //! too.
 
-use std::collections::HashMap;
-
 use super::compare::{comps, disagrees, level, neutral, parent_level, pattern, Comp};
 use super::household::{household_bits, Household};
+use super::pairs::Candidates;
 use super::parallel::{par_chunks, Rng};
 use super::record::{Record, Records, Sym, NONE};
 use super::FieldKind;
@@ -147,15 +146,17 @@ pub struct Model {
 }
 
 impl Model {
-    /// Learn the model of `rs` from its candidate pairs (`i < j`, record
-    /// indices packed as `i << 32 | j`, sorted, no repeats).
-    pub fn fit(rs: &Records, pairs: &[u64]) -> Model {
-        Model::fit_patterns(rs, pairs).0
+    /// Learn the model of `rs` from its candidate pairs.
+    pub fn fit(rs: &Records, candidates: &Candidates) -> Model {
+        let mut model = Model::unfitted(rs);
+        let patterns = candidates.pattern_counts(rs, &model.comps);
+        model.learn(&patterns, rs.len());
+        model
     }
 
-    /// [`Model::fit`], and each pair's pattern (in the order of `pairs`)
-    /// for [`Model::probability_of`].
-    pub fn fit_patterns(rs: &Records, pairs: &[u64]) -> (Model, Vec<u64>) {
+    /// The model before learning from candidate pairs: the comparisons,
+    /// the values' frequencies and the U chances (from random pairs).
+    pub fn unfitted(rs: &Records) -> Model {
         let comps = comps(rs);
         let n_syms = rs.symbols.len();
         let recs = &rs.records;
@@ -182,27 +183,15 @@ impl Model {
             comps,
         };
         model.u = model.random_levels(rs);
-        // Candidate patterns and how often each occurs.
-        let per_pair: Vec<u64> = par_chunks(pairs, |chunk| {
-            chunk
-                .iter()
-                .map(|&p| {
-                    let (a, b) = (&recs[(p >> 32) as usize], &recs[(p & 0xFFFF_FFFF) as usize]);
-                    pattern(rs, &model.comps, a, b)
-                })
-                .collect::<Vec<u64>>()
-        })
-        .concat();
-        let mut counts: HashMap<u64, u64> = HashMap::new();
-        for &p in &per_pair {
-            *counts.entry(p).or_insert(0) += 1;
-        }
-        let mut patterns: Vec<(u64, f64)> =
-            counts.into_iter().map(|(p, n)| (p, n as f64)).collect();
-        patterns.sort_unstable_by_key(|x| x.0);
-        model.patterns = patterns.len();
-        model.em(&patterns, rs.len());
-        (model, per_pair)
+        model
+    }
+
+    /// Learn M, the prior and the household class from the candidate
+    /// pairs' patterns and their counts (sorted by pattern: see
+    /// [`Candidates::pattern_counts`]) in a file of `contacts`.
+    pub fn learn(&mut self, patterns: &[(u64, f64)], contacts: usize) {
+        self.patterns = patterns.len();
+        self.em(patterns, contacts);
     }
 
     /// Level chances on random pairs (all pairs of a small file), with a
@@ -577,15 +566,15 @@ mod tests {
             .collect();
         let slices: Vec<&[(&str, &str)]> = refs.iter().map(|p| &p[..]).collect();
         let rs = records(&slices);
-        let (pairs, _) = crate::dupes::candidate_pairs(&rs, Default::default());
-        assert!(pairs.len() as f64 >= MIN_PAIRS_FOR_EM);
-        let model = Model::fit(&rs, &pairs);
+        let cands = Candidates::new(&rs, Default::default());
+        assert!(cands.count(&rs) as f64 >= MIN_PAIRS_FOR_EM);
+        let model = Model::fit(&rs, &cands);
         let n = rs.len() as f64;
         let matches = model.lambda * n * (n - 1.0) / 2.0;
         assert!(
             (matches - 300.0).abs() < 15.0,
             "{matches} of {}",
-            pairs.len()
+            cands.count(&rs)
         );
         let email = model.comps.iter().position(|c| *c == Comp::Email).unwrap();
         assert!(
@@ -652,9 +641,10 @@ mod anchor_tests {
             .collect();
         let slices: Vec<&[(&str, &str)]> = refs.iter().map(|p| &p[..]).collect();
         let rs = records(&slices);
-        let (pairs, _) = crate::dupes::candidate_pairs(&rs, Default::default());
-        assert!(pairs.len() > 2000, "{} candidate pairs", pairs.len());
-        let model = Model::fit(&rs, &pairs);
+        let cands = Candidates::new(&rs, Default::default());
+        let n_pairs = cands.count(&rs);
+        assert!(n_pairs > 2000, "{n_pairs} candidate pairs");
+        let model = Model::fit(&rs, &cands);
         let name = model.comps.iter().position(|c| *c == Comp::Name).unwrap();
         let different = Comp::Name.levels().len() - 1;
         assert!(

@@ -59,3 +59,66 @@ pub fn par_chunks<T: Sync, R: Send>(items: &[T], f: impl Fn(&[T]) -> R + Sync) -
             .collect()
     })
 }
+
+/// Run `f` over `0..n` cut into many small ranges that the cores take in
+/// turn as they finish (so a busy core or an uneven range holds nobody
+/// up); results in range order, whatever core ran them.
+pub fn par_ranges_dynamic<R: Send>(
+    n: usize,
+    f: impl Fn(std::ops::Range<usize>) -> R + Sync,
+) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 16);
+    par_ranges_in(n, threads, 1024, f)
+}
+
+/// [`par_ranges_dynamic`] on `threads` threads, ranges of at least `min`.
+pub(super) fn par_ranges_in<R: Send>(
+    n: usize,
+    threads: usize,
+    min: usize,
+    f: impl Fn(std::ops::Range<usize>) -> R + Sync,
+) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    if threads <= 1 || n < 2 * min {
+        return vec![f(0..n)];
+    }
+    let size = (n / (threads * 32)).max(min);
+    let parts = n.div_ceil(size);
+    let next = AtomicUsize::new(0);
+    let out: Mutex<Vec<Option<R>>> = Mutex::new((0..parts).map(|_| None).collect());
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| loop {
+                let k = next.fetch_add(1, Ordering::Relaxed);
+                if k >= parts {
+                    break;
+                }
+                let r = f(k * size..((k + 1) * size).min(n));
+                out.lock().expect("a scoring thread panicked")[k] = Some(r);
+            });
+        }
+    });
+    out.into_inner()
+        .expect("a scoring thread panicked")
+        .into_iter()
+        .map(|r| r.expect("every range ran"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dynamic_ranges_cover_everything_in_order() {
+        for (n, threads, min) in [(0, 2, 4), (10, 2, 4), (1000, 3, 7), (1000, 1, 7)] {
+            let parts = par_ranges_in(n, threads, min, |r| r);
+            let flat: Vec<usize> = parts.into_iter().flatten().collect();
+            assert_eq!(flat, (0..n).collect::<Vec<_>>());
+        }
+        assert!(par_ranges_in(1000, 3, 7, |r| r).len() > 3, "many ranges");
+    }
+}

@@ -168,6 +168,9 @@ pub struct Records {
     /// postal code (else city) → group number; and each group's size.
     groups: HashMap<(Sym, Sym, bool, Sym), u32>,
     pub group_sizes: Vec<u32>,
+    /// This set of records among all made in the process (its symbols'
+    /// remembered comparisons are its own: see [`super::memo`]).
+    pub uid: u64,
 }
 
 impl Records {
@@ -185,6 +188,10 @@ impl Records {
             seen: vec![0; fields.len()],
             groups: HashMap::new(),
             group_sizes: vec![0],
+            uid: {
+                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
         }
     }
 

@@ -22,6 +22,8 @@ use std::fmt;
 
 use strsim::{jaro_winkler, osa_distance};
 
+use super::memo::{memo, Memo};
+
 use super::normalize::{email_name, is_free_mail, is_role_email};
 use super::phone::Phone;
 use super::record::{Record, Records, Sym, NONE};
@@ -177,6 +179,33 @@ pub(super) enum Likeness {
 }
 
 impl Likeness {
+    /// As a number, for [`memo`]: the kind, and the similarity's bits.
+    fn encode(self) -> u64 {
+        let (k, s) = match self {
+            Likeness::Missing => (0, 0.0),
+            Likeness::Same => (1, 0.0),
+            Likeness::Nickname => (2, 0.0),
+            Likeness::Close(s) => (3, s),
+            Likeness::Part => (4, 0.0),
+            Likeness::Initial => (5, 0.0),
+            Likeness::Differs(s) => (6, s),
+        };
+        (k << 32) | s.to_bits() as u64
+    }
+
+    fn decode(v: u64) -> Likeness {
+        let s = f32::from_bits(v as u32);
+        match v >> 32 {
+            0 => Likeness::Missing,
+            1 => Likeness::Same,
+            2 => Likeness::Nickname,
+            3 => Likeness::Close(s),
+            4 => Likeness::Part,
+            5 => Likeness::Initial,
+            _ => Likeness::Differs(s),
+        }
+    }
+
     fn similarity(self) -> Option<f32> {
         match self {
             Likeness::Missing => None,
@@ -200,6 +229,18 @@ pub(super) fn compare_name(syms: &Records, a: Sym, b: Sym, first: bool) -> Liken
     if a == b {
         return Likeness::Same;
     }
+    let kind = if first {
+        Memo::FirstName
+    } else {
+        Memo::LastName
+    };
+    Likeness::decode(memo(syms, kind, a, b, || {
+        compare_names(syms, a, b, first).encode()
+    }))
+}
+
+/// [`compare_name`] of two different names, computed.
+fn compare_names(syms: &Records, a: Sym, b: Sym, first: bool) -> Likeness {
     if first && syms.symbols.nickname(a, b) {
         return Likeness::Nickname;
     }
