@@ -217,8 +217,7 @@ pub fn find(rs: &Records, opts: &Options) -> Found {
     model.learn(&patterns, rs.len());
     drop(patterns);
     let threshold = opts.threshold;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let scored = parallel::par_ranges_in(kept.len(), threads.clamp(1, 16), 1, |ks| {
+    let scored = parallel::par_ranges_in(kept.len(), parallel::cores(), 1, |ks| {
         let mut out: Vec<(u32, u32, f64)> = Vec::new();
         for k in &kept[ks] {
             cands.for_each_kept(rs, &model.comps, k, &mut |i, j, p| {

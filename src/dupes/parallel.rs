@@ -16,12 +16,17 @@ impl Rng {
     }
 }
 
+/// The threads the scorer runs on: the cores, at most 16.
+pub(super) fn cores() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 16)
+}
+
 /// Run `f` over `0..n` split into one range per core, in parallel;
 /// results in range order.
 pub fn par_ranges<R: Send>(n: usize, f: impl Fn(std::ops::Range<usize>) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 16);
+    let threads = cores();
     if threads == 1 || n < 4096 {
         return vec![f(0..n)];
     }
@@ -44,9 +49,7 @@ pub fn par_ranges<R: Send>(n: usize, f: impl Fn(std::ops::Range<usize>) -> R + S
 /// Run `f` over `items` split into one chunk per core, in parallel;
 /// results in chunk order.
 pub fn par_chunks<T: Sync, R: Send>(items: &[T], f: impl Fn(&[T]) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 16);
+    let threads = cores();
     if threads == 1 || items.len() < 4096 {
         return vec![f(items)];
     }
@@ -67,9 +70,7 @@ pub fn par_ranges_dynamic<R: Send>(
     n: usize,
     f: impl Fn(std::ops::Range<usize>) -> R + Sync,
 ) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 16);
+    let threads = cores();
     par_ranges_in(n, threads, 1024, f)
 }
 
