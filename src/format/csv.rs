@@ -305,7 +305,7 @@ impl HeaderStyle {
     /// A header row that quotes only what needs it reads as quoting only
     /// where needed, which writes it back the same.
     pub(crate) fn quote_all(&self, headers: &[String]) -> bool {
-        self.all_quoted && !headers.iter().all(|h| needs_quotes(h, self.delimiter))
+        self.all_quoted && !every_header_needs_quotes(headers, self.delimiter, self.crlf)
     }
 }
 
@@ -486,7 +486,7 @@ where
 /// that what is written reads back with the columns it was written with.
 pub(crate) fn encode_header<T: AsRef<str>>(layout: &CsvLayout, headers: &[T]) -> Vec<u8> {
     let plain = encode_record(layout, headers.iter().map(|h| h.as_ref().as_bytes()));
-    if layout.quote_all || super::delimiter::sniff(&plain) == layout.delimiter {
+    if layout.quote_all || !header_needs_guard(&plain, layout.delimiter) {
         return plain;
     }
     let mut out = Vec::with_capacity(plain.len() + 2 * headers.len());
@@ -495,7 +495,7 @@ pub(crate) fn encode_header<T: AsRef<str>>(layout: &CsvLayout, headers: &[T]) ->
         if i > 0 {
             out.push(layout.delimiter);
         }
-        if needs_quotes(h, layout.delimiter) || h.contains([',', ';', '\t']) {
+        if header_quoted(h, layout.delimiter, true) {
             out.push(b'"');
             out.extend_from_slice(h.replace('"', "\"\"").as_bytes());
             out.push(b'"');
@@ -504,6 +504,43 @@ pub(crate) fn encode_header<T: AsRef<str>>(layout: &CsvLayout, headers: &[T]) ->
         }
     }
     out
+}
+
+/// Whether a header row written with quotes only where the csv writer
+/// needs them (`plain`) would be sniffed as another delimiter, so that
+/// headers holding any delimiter the sniffer counts must be quoted too.
+fn header_needs_guard(plain: &[u8], delimiter: u8) -> bool {
+    super::delimiter::sniff(plain) != delimiter
+}
+
+/// Whether a header row that quotes only where needed quotes `header`:
+/// when it holds a quote, a line break or the delimiter, and, in a
+/// guarded row ([`header_needs_guard`]), any delimiter the sniffer counts.
+fn header_quoted(header: &str, delimiter: u8, guard: bool) -> bool {
+    needs_quotes(header, delimiter) || (guard && header.contains([',', ';', '\t']))
+}
+
+/// Whether [`encode_header`], quoting only where needed, quotes every one
+/// of `headers`: then a row quoted throughout says nothing about the
+/// file's style, and reads as quoting only where needed.
+fn every_header_needs_quotes(headers: &[String], delimiter: u8, crlf: bool) -> bool {
+    if headers.iter().all(|h| needs_quotes(h, delimiter)) {
+        return true;
+    }
+    let probe = CsvLayout {
+        headers: Vec::new(),
+        columns: Vec::new(),
+        id_column: 0,
+        bom: false,
+        crlf,
+        quote_all: false,
+        labels: false,
+        delimiter,
+        sheet: None,
+    };
+    let plain = encode_record(&probe, headers.iter().map(|h| h.as_bytes()));
+    header_needs_guard(&plain, delimiter)
+        && headers.iter().all(|h| header_quoted(h, delimiter, true))
 }
 
 /// Add a column for every property a contact has that the layout lacks,

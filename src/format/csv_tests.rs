@@ -128,6 +128,29 @@ fn quoting_style_comes_from_the_whole_header() {
 }
 
 #[test]
+fn a_header_row_that_must_be_quoted_throughout_is_not_quote_all() {
+    // Found by fuzzing (stream): every header needed quotes, one only
+    // because the row without them sniffs as tab-delimited, so the file
+    // written in memory read back as quoted throughout while the
+    // streamed copy of the same header did not.
+    let text = b"\"\t\t\t\tRecord ID\",\"a\"\"\",\"b,c\"";
+    assert!(!layout_kept_on_a_round_trip(text).quote_all);
+    let plain = "\t\t\t\tRecord ID";
+    assert!(!every_header_needs_quotes(
+        &[plain.into(), "a".into()],
+        b',',
+        false
+    ));
+    assert!(every_header_needs_quotes(
+        &[plain.into(), "a,\"".into()],
+        b',',
+        false
+    ));
+    // Without the tabs the first header needs no quotes: quote_all stands.
+    assert!(layout_kept_on_a_round_trip(b"\"Record ID\",\"a\"\"\"").quote_all);
+}
+
+#[test]
 fn line_ending_is_the_header_rows() {
     // Found by fuzzing (roundtrip): a CRLF inside a quoted header, or
     // blank lines before it, decided the line ending.
