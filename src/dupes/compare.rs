@@ -243,13 +243,17 @@ fn email_level(rs: &Records, a: &Record, b: &Record) -> u8 {
         return if person { 1 } else { 3 };
     }
     let (mut close, mut numbered, mut colleagues, mut name) = (false, false, false, false);
+    // Made of either contact's name: a mailbox made of the name as the
+    // other contact spells it (`nicholas.martin@` beside a `Nciholas`)
+    // repeats the name comparison just the same.
+    let made = |local: &str| name_made(rs, local, a) || name_made(rs, local, b);
     for x in a.emails.iter() {
         let (lx, dx) = x.rsplit_once('@').unwrap_or((x, ""));
         for y in b.emails.iter() {
             let (ly, dy) = y.rsplit_once('@').unwrap_or((y, ""));
             if dx == dy {
                 if one_edit(lx, ly) && digits_agree(lx, ly) {
-                    if name_made(rs, lx, a) && name_made(rs, ly, b) {
+                    if made(lx) && made(ly) {
                         name = true;
                     } else {
                         close = true;
@@ -260,7 +264,7 @@ fn email_level(rs: &Records, a: &Record, b: &Record) -> u8 {
                     colleagues = true;
                 }
             } else if same_email_name(lx, ly) {
-                if name_made(rs, lx, a) || name_made(rs, ly, b) {
+                if made(lx) || made(ly) {
                     name = true;
                 } else {
                     close = true;
@@ -527,6 +531,34 @@ mod tests {
             6
         );
         assert!(neutral(Comp::Email, 6) && !neutral(Comp::Email, 2));
+    }
+
+    /// A mailbox made of the name as the other contact spells it repeats
+    /// the name comparison too: `nicholas.martin@` beside a contact whose
+    /// first name was mistyped `Nciholas`.
+    #[test]
+    fn a_local_part_made_of_either_contacts_name_is_neutral() {
+        let f = ["email", "firstname", "lastname"];
+        let lv = |a: [&str; 3], b: [&str; 3]| {
+            let pa: Vec<(&str, &str)> = f.iter().copied().zip(a).collect();
+            let pb: Vec<(&str, &str)> = f.iter().copied().zip(b).collect();
+            levels(&pa, &pb, &f)[0].1
+        };
+        let nicholas = ["nicholas.martin@yahoo.com", "Nicholas", "Martin"];
+        let typo = ["nicholasmartin@yahoo.com", "Nciholas", "Martin"];
+        assert_eq!(lv(nicholas, typo), 6);
+        assert_eq!(lv(typo, nicholas), 6);
+        let other = ["nicholasmartin@gmx.com", "Nciholas", "Martin"];
+        assert_eq!(lv(nicholas, other), 6);
+        // A handle of its own stays evidence.
+        let handle = ["nicko.martin@yahoo.com", "Nciholas", "Martin"];
+        assert_eq!(
+            lv(["nick.martin@yahoo.com", "Nicholas", "Martin"], handle),
+            2
+        );
+        // A number on one side only: another person of that name.
+        let second = ["nicholas.martin2@yahoo.com", "Nicholas", "Martin"];
+        assert_eq!(lv(nicholas, second), 4);
     }
 
     #[test]

@@ -11,14 +11,14 @@
 //! `P(M) = λ L_M / (λ L_M + (1 − λ) L_U + η L_H)`
 //!
 //! In H the home comparisons (place, phone, name, and email: a family may
-//! share a mailbox) have chances of their own; every other comparison is
-//! as between two random people (h = u: another person's job and birthday
-//! say nothing of where they live). The name's chances define the class
-//! (the same last name, another first name, or another name altogether);
-//! the place's, the phone's and the email's are counted on the candidate
-//! pairs that look like households (the same last name, another first
-//! name, and the other home field the same), and η is the share of such
-//! pairs among all pairs.
+//! share a mailbox) and the date of birth (twins) have chances of their
+//! own; every other comparison is as between two random people (h = u:
+//! another person's job says nothing of where they live). The name's
+//! chances define the class (the same last name, another first name, or
+//! another name altogether); the place's, the phone's, the email's and the
+//! date of birth's are counted on the candidate pairs that look like
+//! households (the same last name, another first name, and the other home
+//! field the same), and η is the share of such pairs among all pairs.
 
 use super::compare::{level, Comp};
 
@@ -31,6 +31,8 @@ const NAME: [f64; 9] = [0.002, 0.002, 0.002, 0.03, 0.002, 0.85, 0.002, 0.03, 0.0
 const PHONE: [f64; 3] = [0.5, 0.05, 0.45];
 const PLACE: [f64; 7] = [0.6, 0.1, 0.15, 0.05, 0.02, 0.02, 0.06];
 const EMAIL: [f64; 7] = [0.1, 0.02, 0.01, 0.01, 0.02, 0.01, 0.83];
+/// Date of birth: same, close, different (twins are born on one day).
+const DOB: [f64; 3] = [0.05, 0.02, 0.93];
 const PSEUDO: f64 = 10.0;
 
 /// The household class of a model: its prior and its level chances for
@@ -47,6 +49,8 @@ pub struct Household {
     pub phone: Option<(usize, Vec<f64>)>,
     /// A family may share a mailbox: the email's chances too.
     pub email: Option<(usize, Vec<f64>)>,
+    /// Twins share a birthday: the date of birth's chances too.
+    pub dob: Option<(usize, Vec<f64>)>,
 }
 
 fn same_home(place: Option<usize>, phone: Option<usize>, p: u64) -> (bool, bool) {
@@ -109,20 +113,26 @@ impl Household {
             let keep = |p: u64| other_first(p) && same_home(place.as_ref().map(|x| x.0), None, p).0;
             (c, counted(patterns, c, &PHONE, keep))
         });
-        let email = at(Comp::Email).map(|c| {
-            let keep = |p: u64| {
-                let (addr, tel) =
-                    same_home(place.as_ref().map(|x| x.0), phone.as_ref().map(|x| x.0), p);
-                other_first(p) && (addr || tel)
-            };
-            (c, counted(patterns, c, &EMAIL, keep))
-        });
+        let at_home = |p: u64| {
+            let (addr, tel) =
+                same_home(place.as_ref().map(|x| x.0), phone.as_ref().map(|x| x.0), p);
+            other_first(p) && (addr || tel)
+        };
+        let email = at(Comp::Email).map(|c| (c, counted(patterns, c, &EMAIL, at_home)));
+        // Twins are counted on households whose id numbers differ: pairs at
+        // one home with the same id number are one person whose first name
+        // was replaced, and would teach H that people at one home share
+        // a birthday.
+        let id = at(Comp::IdNumber);
+        let twins = |p: u64| at_home(p) && !id.is_some_and(|c| matches!(level(p, c), 1 | 2));
+        let dob = at(Comp::Dob).map(|c| (c, counted(patterns, c, &DOB, twins)));
         Some(Household {
             eta,
             name,
             place,
             phone,
             email,
+            dob,
         })
     }
 
@@ -147,7 +157,8 @@ impl Household {
             }
         };
         add(self.name, Household::name_chance(level(p, self.name)));
-        for (c, h) in self.place.iter().chain(&self.phone).chain(&self.email) {
+        let own = [&self.place, &self.phone, &self.email, &self.dob];
+        for (c, h) in own.into_iter().flatten() {
             add(*c, h[level(p, *c)]);
         }
         bits
@@ -205,6 +216,41 @@ mod tests {
         assert!(household > 10.0 && one_person < household - 8.0);
         // No home field: no class.
         assert!(Household::fit(&[Comp::Name, Comp::Email], &patterns, 100).is_none());
+    }
+
+    /// Name, place, date of birth, id number: 40 twins (same home and
+    /// birthday, another first name and id), 200 households with their
+    /// own birthdays, and 100 pairs at one home with the same birthday
+    /// and id number (one person whose first name was replaced). H learns
+    /// that people at one home sometimes share a birthday from the twins
+    /// only, so a twin pair is likelier H than it was, and the replaced
+    /// first names do not count as twins.
+    #[test]
+    fn twins_teach_the_household_class_their_birthday() {
+        let comps = [Comp::Name, Comp::Place, Comp::Dob, Comp::IdNumber];
+        let mut patterns = vec![
+            (pat(&[6, 1, 1, 3]), 40.0),
+            (pat(&[6, 1, 3, 3]), 200.0),
+            (pat(&[1, 1, 1, 1]), 500.0),
+        ];
+        let dob = |patterns: &[(u64, f64)]| {
+            let h = Household::fit(&comps, patterns, 10_000).unwrap();
+            h.dob.unwrap().1
+        };
+        let twins = dob(&patterns);
+        assert!((twins[1] - (40.0 + 0.5) / 250.0).abs() < 1e-9, "{twins:?}");
+        patterns.push((pat(&[6, 1, 1, 1]), 100.0));
+        assert_eq!(dob(&patterns), twins, "same id number: not twins");
+        // Without an id number every pair at one home counts.
+        let no_id = [Comp::Name, Comp::Place, Comp::Dob];
+        let h = Household::fit(
+            &no_id,
+            &[(pat(&[6, 1, 1]), 40.0), (pat(&[6, 1, 3]), 200.0)],
+            10_000,
+        );
+        let (c, d) = h.unwrap().dob.unwrap();
+        assert_eq!(c, 2);
+        assert!((d[1] - twins[1]).abs() < 1e-9);
     }
 
     /// 2,000 people (rare names, one phone and street address each, 50

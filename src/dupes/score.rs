@@ -356,12 +356,17 @@ pub fn compare_above(rs: &Records, a: &Record, b: &Record, floor: f64) -> Option
 
 /// The numbers in two local parts agree: the same digits, or one digit
 /// dropped, doubled or two neighbours swapped (a typo). Any other
-/// difference (`jsmith1@` / `jsmith2@`) means two people.
+/// difference (`jsmith1@` / `jsmith2@`) means two people, and so does a
+/// number on one side only (`jsmith@` / `jsmith2@`: the second person of
+/// that name a mail system or an IT department met).
 pub(super) fn digits_agree(x: &str, y: &str) -> bool {
     let dx: Vec<u8> = x.bytes().filter(u8::is_ascii_digit).collect();
     let dy: Vec<u8> = y.bytes().filter(u8::is_ascii_digit).collect();
     if dx == dy {
         return true;
+    }
+    if dx.is_empty() || dy.is_empty() {
+        return false;
     }
     let (short, long) = if dx.len() < dy.len() {
         (&dx, &dy)
@@ -534,6 +539,16 @@ fn names(rs: &Records, a: &Record, b: &Record, w: &mut f64, reasons: &mut Reason
 mod tests {
     use super::*;
     use crate::dupes::record::tests::records;
+
+    #[test]
+    fn numbers_agree_up_to_a_typo_and_never_on_one_side_only() {
+        assert!(digits_agree("jsmith", "j.smith"));
+        assert!(digits_agree("jsmith12", "jsmith1"));
+        assert!(digits_agree("jsmith12", "jsmith21"));
+        assert!(!digits_agree("jsmith1", "jsmith2"));
+        assert!(!digits_agree("jsmith", "jsmith2"));
+        assert!(!digits_agree("breyes2", "breyes"));
+    }
 
     fn cmp(a: &[(&str, &str)], b: &[(&str, &str)]) -> (f64, Vec<String>) {
         let rs = records(&[a, b]);
