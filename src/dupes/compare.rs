@@ -533,6 +533,17 @@ mod tests {
         assert!(neutral(Comp::Email, 6) && !neutral(Comp::Email, 2));
     }
 
+    #[test]
+    fn numbers_agree_up_to_a_typo_and_never_on_one_side_only() {
+        use crate::dupes::score::digits_agree;
+        assert!(digits_agree("jsmith", "j.smith"));
+        assert!(digits_agree("jsmith12", "jsmith1"));
+        assert!(digits_agree("jsmith12", "jsmith21"));
+        assert!(!digits_agree("jsmith1", "jsmith2"));
+        assert!(!digits_agree("jsmith", "jsmith2"));
+        assert!(!digits_agree("breyes2", "breyes"));
+    }
+
     /// A mailbox made of the name as the other contact spells it repeats
     /// the name comparison too: `nicholas.martin@` beside a contact whose
     /// first name was mistyped `Nciholas`.

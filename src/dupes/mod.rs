@@ -146,7 +146,7 @@ pub enum PrimaryRule {
 }
 
 /// The default threshold: a pair is a duplicate at this score or above.
-pub const DEFAULT_THRESHOLD: f64 = 0.9;
+pub const DEFAULT_THRESHOLD: f64 = 0.7;
 
 /// What to look for.
 #[derive(Debug, Clone)]

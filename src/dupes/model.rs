@@ -312,7 +312,7 @@ impl Model {
             let cut = ((1.0 - self.lambda) / self.lambda).log2() + ANCHOR_MARGIN;
             self.m_from_anchors(patterns, &starts[0], cut);
             self.cap_levels();
-            let share = self.match_share(patterns);
+            let share = self.match_share(patterns, total / all);
             self.lambda = (share * total / all).clamp(1e-12, 0.5);
             self.rounds += 1;
         }
@@ -394,7 +394,7 @@ impl Model {
     /// The share of the candidate pairs that match, by EM on the one
     /// unknown with M and U held: each round, the mean match probability
     /// of the candidates at the current share.
-    fn match_share(&self, patterns: &[(u64, f64)]) -> f64 {
+    fn match_share(&self, patterns: &[(u64, f64)], candidates_share: f64) -> f64 {
         let nc = self.comps.len();
         // log₂(m / u) of each pattern.
         let bits: Vec<(f64, f64)> = patterns
@@ -416,7 +416,8 @@ impl Model {
         let total: f64 = patterns.iter().map(|p| p.1).sum();
         let mut pi: f64 = 0.01;
         for _ in 0..EM_ROUNDS {
-            let prior = (pi / (1.0 - pi)).log2();
+            let lambda = pi * candidates_share;
+            let prior = (lambda / (1.0 - lambda)).log2();
             let sum: f64 = bits
                 .iter()
                 .map(|&(b, n)| n / (1.0 + (-(prior + b)).exp2()))
@@ -585,6 +586,46 @@ mod tests {
         // The copies score high, two people low.
         assert!(model.probability(&rs, &rs.records[0], &rs.records[1]) > 0.99);
         assert!(model.probability(&rs, &rs.records[0], &rs.records[2]) < 0.01);
+    }
+
+    /// 3,000 people from 20 first names, 30 last names and 10 postal
+    /// codes (about 750 pairs of namesakes in one place, each with a
+    /// mailbox and phone of their own), 200 of them twice. The blocking
+    /// keys bring the namesakes together, so among the candidates they are
+    /// common, though rare among all pairs: λ must count the 200, not the
+    /// namesakes (weighed at the candidates' own share, it counted many).
+    #[test]
+    fn the_prior_is_not_inflated_by_namesakes_the_keys_bring_together() {
+        let mut people: Vec<Vec<(String, String)>> = Vec::new();
+        let mut rng = Rng(11);
+        for i in 0..3000usize {
+            let p = vec![
+                ("email".to_string(), format!("p{i}@x{}.com", i % 7)),
+                ("firstname".to_string(), format!("first{}", rng.below(20))),
+                ("lastname".to_string(), format!("last{}", rng.below(30))),
+                ("zip".to_string(), format!("{:05}", rng.below(10))),
+                ("phone".to_string(), format!("61755{:05}", i)),
+            ];
+            people.push(p.clone());
+            if i < 200 {
+                people.push(p[..4].to_vec());
+            }
+        }
+        let refs: Vec<Vec<(&str, &str)>> = people
+            .iter()
+            .map(|p| p.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
+            .collect();
+        let slices: Vec<&[(&str, &str)]> = refs.iter().map(|p| &p[..]).collect();
+        let rs = records(&slices);
+        let cands = Candidates::new(&rs, Default::default());
+        let model = Model::fit(&rs, &cands);
+        let n = rs.len() as f64;
+        let matches = model.lambda * n * (n - 1.0) / 2.0;
+        assert!(
+            (matches - 200.0).abs() < 50.0,
+            "{matches} matches among {} candidates",
+            cands.count(&rs)
+        );
     }
 }
 

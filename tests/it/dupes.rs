@@ -163,7 +163,7 @@ fn fields_threshold_and_primary_options() {
     // A lower threshold lets the colleagues in; a higher one keeps the surest.
     assert!(pairs(&["--threshold", "0.5"]).contains(&"222>223".to_string()));
     assert_eq!(
-        pairs(&["--threshold", "0.999"]),
+        pairs(&["--threshold", "0.995"]),
         ["201>202", "205>203", "207>206", "215>214", "216>217"]
     );
 }
