@@ -535,6 +535,16 @@ mod tests {
     use super::*;
     use crate::dupes::record::tests::records;
 
+    /// Records of people given as (property, value) lists.
+    pub(super) fn records_of(people: &[Vec<(String, String)>]) -> Records {
+        let refs: Vec<Vec<(&str, &str)>> = people
+            .iter()
+            .map(|p| p.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
+            .collect();
+        let slices: Vec<&[(&str, &str)]> = refs.iter().map(|p| &p[..]).collect();
+        records(&slices)
+    }
+
     /// 300 people twice (the copy keeps email and name, its phone is
     /// dropped) and 900 more once, some sharing a last name and postal
     /// code: EM finds that about 300 of the candidate pairs match and
@@ -561,12 +571,7 @@ mod tests {
                 people.push(p[..4].to_vec());
             }
         }
-        let refs: Vec<Vec<(&str, &str)>> = people
-            .iter()
-            .map(|p| p.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
-            .collect();
-        let slices: Vec<&[(&str, &str)]> = refs.iter().map(|p| &p[..]).collect();
-        let rs = records(&slices);
+        let rs = records_of(&people);
         let cands = Candidates::new(&rs, Default::default());
         assert!(cands.count(&rs) as f64 >= MIN_PAIRS_FOR_EM);
         let model = Model::fit(&rs, &cands);
@@ -611,12 +616,7 @@ mod tests {
                 people.push(p[..4].to_vec());
             }
         }
-        let refs: Vec<Vec<(&str, &str)>> = people
-            .iter()
-            .map(|p| p.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
-            .collect();
-        let slices: Vec<&[(&str, &str)]> = refs.iter().map(|p| &p[..]).collect();
-        let rs = records(&slices);
+        let rs = records_of(&people);
         let cands = Candidates::new(&rs, Default::default());
         let model = Model::fit(&rs, &cands);
         let n = rs.len() as f64;
@@ -631,8 +631,8 @@ mod tests {
 
 #[cfg(test)]
 mod anchor_tests {
+    use super::tests::records_of;
     use super::*;
-    use crate::dupes::record::tests::records;
 
     /// 2,000 people in 5 companies at 2 postal codes (colleagues galore:
     /// the name-with-company and sorted keys bring many together), 200 of
@@ -676,12 +676,7 @@ mod anchor_tests {
                 ]);
             }
         }
-        let refs: Vec<Vec<(&str, &str)>> = people
-            .iter()
-            .map(|p| p.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
-            .collect();
-        let slices: Vec<&[(&str, &str)]> = refs.iter().map(|p| &p[..]).collect();
-        let rs = records(&slices);
+        let rs = records_of(&people);
         let cands = Candidates::new(&rs, Default::default());
         let n_pairs = cands.count(&rs);
         assert!(n_pairs > 2000, "{n_pairs} candidate pairs");
