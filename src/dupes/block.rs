@@ -91,23 +91,32 @@ fn candidates(rs: &Records, opts: Options, out: &mut Blocks) {
     let mut keys: Vec<(u64, u32)> = Vec::with_capacity(records.len());
     let add = |keys: &mut Vec<(u64, u32)>, i: usize, key: Key| keys.push((hash(&key), i as u32));
     // Emails, their person-like local parts, phones.
+    let mut text = String::new();
     for (i, r) in records.iter().enumerate() {
-        for e in r.emails.iter() {
-            add(&mut keys, i, Key::Email(e));
+        for e in rs.emails(r) {
+            text.clear();
+            text.push_str(e.local);
+            text.push('@');
+            text.push_str(e.domain);
+            add(&mut keys, i, Key::Email(&text));
         }
     }
     blocks(&mut keys, opts.max_block, Some(&mut *stats), f);
     for (i, r) in records.iter().enumerate() {
-        for e in r.emails.iter() {
-            if let Some(n) = normalize::email_name(e) {
+        for e in rs.emails(r) {
+            text.clear();
+            text.push_str(e.local);
+            text.push('@');
+            text.push_str(e.domain);
+            if let Some(n) = normalize::email_name(&text) {
                 add(&mut keys, i, Key::EmailName(&n));
             }
         }
     }
     blocks(&mut keys, opts.max_block, Some(&mut *stats), f);
     for (i, r) in records.iter().enumerate() {
-        for p in r.phones.iter() {
-            add(&mut keys, i, Key::Phone(&p.national));
+        for p in rs.phones(r) {
+            add(&mut keys, i, Key::Phone(p.national));
         }
     }
     blocks(&mut keys, opts.max_block, Some(&mut *stats), f);
@@ -143,8 +152,9 @@ fn candidates(rs: &Records, opts: Options, out: &mut Blocks) {
     let core = rs.fields.iter().any(|f| f.kind != super::FieldKind::Text);
     for t in (0..rs.text_fields.len()).filter(|_| !core) {
         for (i, r) in records.iter().enumerate() {
-            if r.texts[t] != NONE {
-                add(&mut keys, i, Key::Text(t, r.texts[t]));
+            let x = rs.texts(r)[t];
+            if x != NONE {
+                add(&mut keys, i, Key::Text(t, x));
             }
         }
         blocks(&mut keys, opts.max_block, Some(&mut *stats), f);

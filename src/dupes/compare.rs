@@ -5,7 +5,7 @@
 
 use super::memo;
 use super::normalize::{is_free_mail, is_role_email};
-use super::record::{Record, Records, Sym, NONE};
+use super::record::{Email, PhoneRef, Record, Records, Sym, NONE};
 use super::score::{compare_name, digits_agree, letters, one_edit, same_email_name, Likeness};
 use super::FieldKind;
 
@@ -232,22 +232,21 @@ pub(super) fn name_made(rs: &Records, local: &str, r: &Record) -> bool {
 }
 
 fn email_level(rs: &Records, a: &Record, b: &Record) -> u8 {
-    if a.emails.is_empty() || b.emails.is_empty() {
+    if !rs.has_emails(a) || !rs.has_emails(b) {
         return 0;
     }
-    if a.emails.iter().any(|e| b.emails.contains(e)) {
-        let person = a
-            .emails
-            .iter()
-            .any(|e| b.emails.contains(e) && !is_role_email(e));
+    let (ea, eb) = (rs.emails(a), rs.emails(b));
+    let shared = |e: &Email| eb.clone().any(|f| f.same(e));
+    if ea.clone().any(|e| shared(&e)) {
+        let person = ea.clone().any(|e| shared(&e) && !is_role_email(&e.text()));
         return if person { 1 } else { 3 };
     }
     let (mut close, mut numbered, mut colleagues, mut name) = (false, false, false, false);
-    for x in a.emails.iter() {
-        let (lx, dx) = x.rsplit_once('@').unwrap_or((x, ""));
-        for y in b.emails.iter() {
-            let (ly, dy) = y.rsplit_once('@').unwrap_or((y, ""));
-            if dx == dy {
+    for x in ea {
+        let (lx, dx) = (x.local, x.domain);
+        for y in eb.clone() {
+            let ly = y.local;
+            if x.domain_sym == y.domain_sym {
                 if one_edit(lx, ly) && digits_agree(lx, ly) {
                     if name_made(rs, lx, a) && name_made(rs, ly, b) {
                         name = true;
@@ -281,12 +280,13 @@ fn email_level(rs: &Records, a: &Record, b: &Record) -> u8 {
     }
 }
 
-fn phone_level(a: &Record, b: &Record) -> u8 {
-    if a.phones.is_empty() || b.phones.is_empty() {
+fn phone_level(rs: &Records, a: &Record, b: &Record) -> u8 {
+    if !rs.has_phones(a) || !rs.has_phones(b) {
         return 0;
     }
-    let any = |f: &dyn Fn(&super::phone::Phone, &super::phone::Phone) -> bool| {
-        a.phones.iter().any(|x| b.phones.iter().any(|y| f(x, y)))
+    let (pa, pb) = (rs.phones(a), rs.phones(b));
+    let any = |f: &dyn Fn(&PhoneRef, &PhoneRef) -> bool| {
+        pa.clone().any(|x| pb.clone().any(|y| f(&x, &y)))
     };
     if any(&|x, y| x.same(y)) {
         1
@@ -407,7 +407,7 @@ pub fn pattern(rs: &Records, comps: &[Comp], a: &Record, b: &Record) -> u64 {
     for (n, c) in comps.iter().enumerate() {
         let l = match c {
             Comp::Email => email_level(rs, a, b),
-            Comp::Phone => phone_level(a, b),
+            Comp::Phone => phone_level(rs, a, b),
             Comp::Name => name_level(rs, a, b),
             Comp::Place => place_level(rs, a, b),
             Comp::Dob => dob_level(rs, a, b),
@@ -416,7 +416,7 @@ pub fn pattern(rs: &Records, comps: &[Comp], a: &Record, b: &Record) -> u64 {
                 close_text(rs, a.company, b.company)
             }),
             Comp::Text(i) => {
-                let (x, y) = (a.texts[*i as usize], b.texts[*i as usize]);
+                let (x, y) = (rs.texts(a)[*i as usize], rs.texts(b)[*i as usize]);
                 simple(x, y, || close_text(rs, x, y))
             }
         };

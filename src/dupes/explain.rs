@@ -86,10 +86,9 @@ fn show(rs: &Records, c: Comp, r: &Record) -> String {
             .join(" / ")
     };
     match c {
-        Comp::Email => r.emails.join(" "),
-        Comp::Phone => r
-            .phones
-            .iter()
+        Comp::Email => rs.emails(r).map(|e| e.text()).collect::<Vec<_>>().join(" "),
+        Comp::Phone => rs
+            .phones(r)
             .map(|p| p.digits())
             .collect::<Vec<_>>()
             .join(" "),
@@ -98,7 +97,7 @@ fn show(rs: &Records, c: Comp, r: &Record) -> String {
         Comp::Dob => s(r.dob),
         Comp::IdNumber => s(r.idnum),
         Comp::Company => s(r.company),
-        Comp::Text(i) => s(r.texts[i as usize]),
+        Comp::Text(i) => s(rs.texts(r)[i as usize]),
     }
 }
 

@@ -178,7 +178,7 @@ impl Model {
             idnum: freq(&|r| r.idnum),
             company: freq(&|r| r.company),
             texts: (0..rs.text_fields.len())
-                .map(|t| freq(&|r| r.texts[t]))
+                .map(|t| freq(&|r| rs.texts(r)[t]))
                 .collect(),
             comps,
         };
@@ -433,7 +433,6 @@ impl Model {
     /// The U chance of an exact agreement on the pair's value, by term
     /// frequency, when the comparison has one.
     pub(super) fn tf_u(&self, rs: &Records, c: Comp, lv: usize, a: &Record) -> Option<f64> {
-        let _ = rs;
         match (c, lv) {
             (Comp::Name, 1) => Some(self.first.share(a.first) * self.last.share(a.last)),
             (Comp::Place, 1) => Some(self.address.share(a.address)),
@@ -442,7 +441,7 @@ impl Model {
             (Comp::Dob, 1) => Some(self.dob.share(a.dob)),
             (Comp::IdNumber, 1) => Some(self.idnum.share(a.idnum)),
             (Comp::Company, 1) => Some(self.company.share(a.company)),
-            (Comp::Text(i), 1) => Some(self.texts[i as usize].share(a.texts[i as usize])),
+            (Comp::Text(i), 1) => Some(self.texts[i as usize].share(rs.texts(a)[i as usize])),
             _ => None,
         }
     }

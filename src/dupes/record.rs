@@ -15,25 +15,107 @@ use crate::model::{split_multi, Contact};
 pub type Sym = u32;
 pub const NONE: Sym = 0;
 
+/// Texts stored end to end in one string, each by its number (the order
+/// it was stored in): no allocation and no pointer per text.
+#[derive(Debug, Default)]
+pub struct Texts {
+    text: String,
+    /// Where each text ends in `text` (it starts where the one before
+    /// ends).
+    ends: Vec<u32>,
+}
+
+impl Texts {
+    /// Store `s`; its number.
+    pub fn push(&mut self, s: &str) -> u32 {
+        self.text.push_str(s);
+        let end = u32::try_from(self.text.len()).expect("under 4 GiB of distinct text");
+        self.ends.push(end);
+        (self.ends.len() - 1) as u32
+    }
+
+    pub fn get(&self, n: u32) -> &str {
+        let n = n as usize;
+        let from = if n == 0 { 0 } else { self.ends[n - 1] as usize };
+        &self.text[from..self.ends[n] as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+}
+
+/// Texts stored once each ([`Texts`]), found again by a hash map from the
+/// text's hash to its number; two texts with one hash (rare) are told
+/// apart by a second map that holds the later ones' text.
+#[derive(Debug)]
+pub struct Interner {
+    texts: Texts,
+    by_hash: HashMap<u64, u32, rustc_hash::FxBuildHasher>,
+    collided: HashMap<Box<str>, u32>,
+}
+
+impl Default for Interner {
+    /// An interner whose number 0 is the empty text.
+    fn default() -> Self {
+        let mut i = Interner {
+            texts: Texts::default(),
+            by_hash: HashMap::default(),
+            collided: HashMap::new(),
+        };
+        i.intern("");
+        i
+    }
+}
+
+impl Interner {
+    /// The number of `s`, stored first if new.
+    pub fn intern(&mut self, s: &str) -> u32 {
+        use std::collections::hash_map::Entry;
+        use std::hash::BuildHasher;
+        let h = rustc_hash::FxBuildHasher.hash_one(s);
+        match self.by_hash.entry(h) {
+            Entry::Vacant(e) => *e.insert(self.texts.push(s)),
+            Entry::Occupied(e) => {
+                let n = *e.get();
+                if self.texts.get(n) == s {
+                    n
+                } else if let Some(&n) = self.collided.get(s) {
+                    n
+                } else {
+                    let n = self.texts.push(s);
+                    self.collided.insert(s.into(), n);
+                    n
+                }
+            }
+        }
+    }
+
+    pub fn get(&self, n: u32) -> &str {
+        self.texts.get(n)
+    }
+
+    pub fn len(&self) -> usize {
+        self.texts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.texts.is_empty()
+    }
+}
+
 /// Interned strings, and for first names the full names they may stand
 /// for (the nickname table).
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Symbols {
-    ids: HashMap<Box<str>, Sym>,
-    strs: Vec<Box<str>>,
+    strs: Interner,
     /// First name → the full names it may stand for (only names the
     /// nickname table knows).
     full_names: HashMap<Sym, Box<[Sym]>>,
-}
-
-impl Default for Symbols {
-    fn default() -> Self {
-        Symbols {
-            ids: HashMap::new(),
-            strs: vec!["".into()],
-            full_names: HashMap::new(),
-        }
-    }
 }
 
 impl Symbols {
@@ -42,17 +124,11 @@ impl Symbols {
         if s.is_empty() {
             return NONE;
         }
-        if let Some(&id) = self.ids.get(s) {
-            return id;
-        }
-        let id = self.strs.len() as Sym;
-        self.strs.push(s.into());
-        self.ids.insert(s.into(), id);
-        id
+        self.strs.intern(s)
     }
 
     pub fn str(&self, sym: Sym) -> &str {
-        &self.strs[sym as usize]
+        self.strs.get(sym)
     }
 
     pub fn len(&self) -> usize {
@@ -102,17 +178,19 @@ impl Symbols {
     }
 }
 
-/// One contact as compared.
+/// A create date that is missing or did not parse: older than any.
+pub const NO_DATE: i64 = i64::MIN;
+
+/// One contact as compared: 64 bytes. Its id, emails, phones and other
+/// text fields are kept in [`Records`] (see [`Records::id`],
+/// [`Records::emails`], [`Records::phones`], [`Records::texts`]).
 #[derive(Debug, Clone, Default)]
 pub struct Record {
-    pub id: Box<str>,
-    /// The create date (`createdate`, else `createdAt`), epoch ms.
-    pub created: Option<i64>,
+    /// The create date (`createdate`, else `createdAt`), epoch ms;
+    /// [`NO_DATE`] when there is none.
+    pub created: i64,
     /// How many properties are filled in (for `--primary most-complete`).
     pub filled: u32,
-    /// Normalised emails, primary first, no repeats.
-    pub emails: Box<[Box<str>]>,
-    pub phones: Box<[Phone]>,
     /// Folded first name.
     pub first: Sym,
     /// Folded last name.
@@ -128,26 +206,64 @@ pub struct Record {
     pub dob: Sym,
     /// Id number: letters and digits, lower-cased.
     pub idnum: Sym,
-    /// Other compared fields ([`FieldKind::Text`]), folded, in the order of
-    /// [`Records::text_fields`].
-    pub texts: Box<[Sym]>,
     /// The record's name-and-place group (0: none), see
     /// [`Records::group_sizes`].
     pub name_group: u32,
+    /// Where its emails, phones and other fields start in
+    /// [`Records::items`]: two numbers per email, two per phone, one per
+    /// other field.
+    at: u32,
+    n_emails: u16,
+    n_phones: u16,
 }
 
 impl Record {
-    /// Whether the record has anything to compare.
-    pub fn is_blank(&self) -> bool {
-        self.emails.is_empty()
-            && self.phones.is_empty()
-            && self.first == NONE
-            && self.last == NONE
-            && self.company == NONE
-            && self.dob == NONE
-            && self.idnum == NONE
-            && self.address == NONE
-            && self.texts.iter().all(|t| *t == NONE)
+    /// The create date, if any.
+    pub fn created(&self) -> Option<i64> {
+        (self.created != NO_DATE).then_some(self.created)
+    }
+}
+
+/// A normalised email of a record: its local part (before the last `@`)
+/// and its domain; two emails are the same when both are.
+#[derive(Debug, Clone, Copy)]
+pub struct Email<'a> {
+    pub local: &'a str,
+    /// The domain, and its number (one number per distinct domain).
+    pub domain: &'a str,
+    pub domain_sym: u32,
+}
+
+impl Email<'_> {
+    pub fn same(&self, other: &Email) -> bool {
+        self.domain_sym == other.domain_sym && self.local == other.local
+    }
+
+    /// The whole email.
+    pub fn text(&self) -> String {
+        format!("{}@{}", self.local, self.domain)
+    }
+}
+
+/// A phone of a record (see [`Phone`], whose comparisons it shares).
+#[derive(Debug, Clone, Copy)]
+pub struct PhoneRef<'a> {
+    pub country: Option<&'a str>,
+    pub national: &'a str,
+}
+
+impl PhoneRef<'_> {
+    pub fn same(&self, other: &PhoneRef) -> bool {
+        phone::same(self.country, self.national, other.country, other.national)
+    }
+
+    pub fn similar(&self, other: &PhoneRef) -> bool {
+        phone::similar(self.country, self.national, other.country, other.national)
+    }
+
+    /// Digits with the country code in front when known.
+    pub fn digits(&self) -> String {
+        format!("{}{}", self.country.unwrap_or(""), self.national)
     }
 }
 
@@ -158,6 +274,16 @@ pub struct Records {
     pub fields: Vec<Field>,
     pub records: Vec<Record>,
     pub symbols: Symbols,
+    /// Each record's id, by record index.
+    ids: Texts,
+    /// The records' emails, phones and other fields ([`Record`]'s `at`).
+    items: Vec<u32>,
+    /// Emails' local parts (each email's own), and their domains.
+    locals: Texts,
+    domains: Interner,
+    /// Phones' national numbers (each phone's own), and country codes.
+    nationals: Texts,
+    countries: Interner,
     /// Names of the [`FieldKind::Text`] fields, in record order.
     pub text_fields: Vec<String>,
     /// Contacts whose create date did not parse (kept, with no date).
@@ -179,6 +305,12 @@ impl Records {
             fields: fields.to_vec(),
             records: Vec::new(),
             symbols: Symbols::default(),
+            ids: Texts::default(),
+            items: Vec::new(),
+            locals: Texts::default(),
+            domains: Interner::default(),
+            nationals: Texts::default(),
+            countries: Interner::default(),
             text_fields: fields
                 .iter()
                 .filter(|f| f.kind == FieldKind::Text)
@@ -203,6 +335,67 @@ impl Records {
         self.records.is_empty()
     }
 
+    /// The id of record `i`.
+    pub fn id(&self, i: u32) -> &str {
+        self.ids.get(i)
+    }
+
+    /// The index of the record with this id, if any.
+    pub fn position(&self, id: &str) -> Option<u32> {
+        (0..self.len() as u32).find(|&i| self.id(i) == id)
+    }
+
+    /// The emails of a record: normalised, primary first, no repeats.
+    pub fn emails<'a>(&'a self, r: &Record) -> impl Iterator<Item = Email<'a>> + Clone + 'a {
+        let at = r.at as usize;
+        self.items[at..at + 2 * r.n_emails as usize]
+            .chunks_exact(2)
+            .map(|e| Email {
+                local: self.locals.get(e[0]),
+                domain: self.domains.get(e[1]),
+                domain_sym: e[1],
+            })
+    }
+
+    pub fn has_emails(&self, r: &Record) -> bool {
+        r.n_emails > 0
+    }
+
+    /// The phones of a record, no repeats.
+    pub fn phones<'a>(&'a self, r: &Record) -> impl Iterator<Item = PhoneRef<'a>> + Clone + 'a {
+        let at = r.at as usize + 2 * r.n_emails as usize;
+        self.items[at..at + 2 * r.n_phones as usize]
+            .chunks_exact(2)
+            .map(|p| PhoneRef {
+                national: self.nationals.get(p[0]),
+                country: (p[1] != NONE).then(|| self.countries.get(p[1])),
+            })
+    }
+
+    pub fn has_phones(&self, r: &Record) -> bool {
+        r.n_phones > 0
+    }
+
+    /// A record's other compared fields ([`FieldKind::Text`]), folded, in
+    /// the order of [`Records::text_fields`].
+    pub fn texts(&self, r: &Record) -> &[Sym] {
+        let at = r.at as usize + 2 * (r.n_emails as usize + r.n_phones as usize);
+        &self.items[at..at + self.text_fields.len()]
+    }
+
+    /// Whether the record has anything to compare.
+    pub fn is_blank(&self, r: &Record) -> bool {
+        r.n_emails == 0
+            && r.n_phones == 0
+            && r.first == NONE
+            && r.last == NONE
+            && r.company == NONE
+            && r.dob == NONE
+            && r.idnum == NONE
+            && r.address == NONE
+            && self.texts(r).iter().all(|t| *t == NONE)
+    }
+
     /// Add a contact.
     pub fn push(&mut self, c: &Contact) {
         let created = match crate::dates::created_time(c) {
@@ -213,8 +406,7 @@ impl Records {
             }
         };
         let mut r = Record {
-            id: c.id.as_str().into(),
-            created,
+            created: created.unwrap_or(NO_DATE),
             filled: c
                 .properties
                 .values()
@@ -222,7 +414,7 @@ impl Records {
                 .count() as u32,
             ..Default::default()
         };
-        let mut emails: Vec<Box<str>> = Vec::new();
+        let mut emails: Vec<String> = Vec::new();
         let mut phones: Vec<Phone> = Vec::new();
         let mut texts: Vec<Sym> = Vec::with_capacity(self.text_fields.len());
         let mut address = String::new();
@@ -276,9 +468,25 @@ impl Records {
             }
         }
         r.address = self.symbols.intern(&address);
-        r.emails = emails.into();
-        r.phones = phones.into();
-        r.texts = texts.into();
+        r.at = u32::try_from(self.items.len()).expect("under 4 G compared values");
+        r.n_emails = u16::try_from(emails.len()).expect("under 65,536 emails a contact");
+        r.n_phones = u16::try_from(phones.len()).expect("under 65,536 phones a contact");
+        for e in &emails {
+            // Normalised emails hold an `@` (see [`normalize::email`]).
+            let (local, domain) = e.rsplit_once('@').unwrap_or((e, ""));
+            self.items.push(self.locals.push(local));
+            self.items.push(self.domains.intern(domain));
+        }
+        for p in &phones {
+            self.items.push(self.nationals.push(&p.national));
+            self.items.push(
+                p.country
+                    .as_deref()
+                    .map_or(NONE, |c| self.countries.intern(c)),
+            );
+        }
+        self.items.extend_from_slice(&texts);
+        self.ids.push(c.id.as_str());
         self.join_name_group(&mut r);
         self.records.push(r);
     }
@@ -305,11 +513,11 @@ impl Records {
 }
 
 /// Add the emails of a (possibly multi-valued) cell, normalised, once each.
-fn add_emails(emails: &mut Vec<Box<str>>, raw: &str) {
+fn add_emails(emails: &mut Vec<String>, raw: &str) {
     for part in split_multi(raw) {
         if let Some(e) = normalize::email(part).map(normalize::canonical_email) {
-            if !emails.iter().any(|x| **x == *e) {
-                emails.push(e.into());
+            if !emails.contains(&e) {
+                emails.push(e);
             }
         }
     }
@@ -366,18 +574,18 @@ pub(crate) mod tests {
             ],
         ));
         let r = &rs.records[0];
-        assert_eq!(&*r.id, "7");
+        assert_eq!(rs.id(0), "7");
         assert_eq!(
-            r.emails.iter().map(|e| &**e).collect::<Vec<_>>(),
+            rs.emails(r).map(|e| e.text()).collect::<Vec<_>>(),
             ["bob@globex.example", "rob@home.example"]
         );
-        assert_eq!(r.phones[0].digits(), "442079460958");
+        assert_eq!(rs.phones(r).next().unwrap().digits(), "442079460958");
         assert_eq!(rs.symbols.str(r.first), "bob");
         assert_eq!(rs.symbols.str(rs.symbols.first_key(r.first)), "robert");
         assert_eq!(rs.symbols.str(r.company), "globex");
         assert_eq!(rs.symbols.str(r.zip), "ec1a1bb");
         assert_eq!(r.city, NONE);
-        assert_eq!(r.created, Some(1_709_251_200_000));
+        assert_eq!(r.created(), Some(1_709_251_200_000));
         assert_eq!(r.filled, 9);
         assert_eq!(rs.group_sizes[r.name_group as usize], 1);
     }
@@ -414,7 +622,24 @@ pub(crate) mod tests {
             &[("createdate", "soon"), ("email", "a@b.co")],
         ));
         assert_eq!(rs.bad_dates, 1);
-        assert_eq!(rs.records[0].created, None);
+        assert_eq!(rs.records[0].created(), None);
+        assert_eq!(rs.records[0].created, NO_DATE);
+    }
+
+    #[test]
+    fn interned_texts_are_stored_once_and_read_back() {
+        let mut i = Interner::default();
+        let words: Vec<String> = (0..5000).map(|n| format!("w{}", n % 1200)).collect();
+        let ids: Vec<u32> = words.iter().map(|w| i.intern(w)).collect();
+        assert_eq!(i.len(), 1201, "the empty text and 1,200 words");
+        assert_eq!(i.get(0), "");
+        for (w, id) in words.iter().zip(&ids) {
+            assert_eq!(i.get(*id), w);
+            assert_eq!(i.intern(w), *id);
+        }
+        let mut t = Texts::default();
+        assert_eq!((t.push("ab"), t.push(""), t.push("c")), (0, 1, 2));
+        assert_eq!((t.get(0), t.get(1), t.get(2)), ("ab", "", "c"));
     }
 
     #[test]
