@@ -95,9 +95,9 @@ fn candidates(rs: &Records, opts: Options, out: &mut Blocks) {
     for (i, r) in records.iter().enumerate() {
         for e in rs.emails(r) {
             text.clear();
-            text.push_str(e.local);
+            text.push_str(e.local());
             text.push('@');
-            text.push_str(e.domain);
+            text.push_str(e.domain());
             add(&mut keys, i, Key::Email(&text));
         }
     }
@@ -105,9 +105,9 @@ fn candidates(rs: &Records, opts: Options, out: &mut Blocks) {
     for (i, r) in records.iter().enumerate() {
         for e in rs.emails(r) {
             text.clear();
-            text.push_str(e.local);
+            text.push_str(e.local());
             text.push('@');
-            text.push_str(e.domain);
+            text.push_str(e.domain());
             if let Some(n) = normalize::email_name(&text) {
                 add(&mut keys, i, Key::EmailName(&n));
             }
@@ -116,7 +116,7 @@ fn candidates(rs: &Records, opts: Options, out: &mut Blocks) {
     blocks(&mut keys, opts.max_block, Some(&mut *stats), f);
     for (i, r) in records.iter().enumerate() {
         for p in rs.phones(r) {
-            add(&mut keys, i, Key::Phone(p.national));
+            add(&mut keys, i, Key::Phone(p.national()));
         }
     }
     blocks(&mut keys, opts.max_block, Some(&mut *stats), f);

@@ -243,10 +243,9 @@ fn email_level(rs: &Records, a: &Record, b: &Record) -> u8 {
     }
     let (mut close, mut numbered, mut colleagues, mut name) = (false, false, false, false);
     for x in ea {
-        let (lx, dx) = (x.local, x.domain);
         for y in eb.clone() {
-            let ly = y.local;
             if x.domain_sym == y.domain_sym {
+                let (lx, ly, dx) = (x.local(), y.local(), x.domain());
                 if one_edit(lx, ly) && digits_agree(lx, ly) {
                     if name_made(rs, lx, a) && name_made(rs, ly, b) {
                         name = true;
@@ -258,8 +257,8 @@ fn email_level(rs: &Records, a: &Record, b: &Record) -> u8 {
                 } else if !is_free_mail(dx) {
                     colleagues = true;
                 }
-            } else if same_email_name(lx, ly) {
-                if name_made(rs, lx, a) || name_made(rs, ly, b) {
+            } else if x.may_share_name(&y) && same_email_name(x.local(), y.local()) {
+                if name_made(rs, x.local(), a) || name_made(rs, y.local(), b) {
                     name = true;
                 } else {
                     close = true;

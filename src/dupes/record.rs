@@ -27,6 +27,7 @@ pub struct Texts {
 
 impl Texts {
     /// Store `s`; its number.
+    #[inline]
     pub fn push(&mut self, s: &str) -> u32 {
         self.text.push_str(s);
         let end = u32::try_from(self.text.len()).expect("under 4 GiB of distinct text");
@@ -34,6 +35,7 @@ impl Texts {
         (self.ends.len() - 1) as u32
     }
 
+    #[inline]
     pub fn get(&self, n: u32) -> &str {
         let n = n as usize;
         let from = if n == 0 { 0 } else { self.ends[n - 1] as usize };
@@ -178,6 +180,10 @@ impl Symbols {
     }
 }
 
+/// Numbers in [`Records`]' items per email and per phone.
+const EMAIL: usize = 3;
+const PHONE: usize = 4;
+
 /// A create date that is missing or did not parse: older than any.
 pub const NO_DATE: i64 = i64::MIN;
 
@@ -210,8 +216,8 @@ pub struct Record {
     /// [`Records::group_sizes`].
     pub name_group: u32,
     /// Where its emails, phones and other fields start in
-    /// [`Records::items`]: two numbers per email, two per phone, one per
-    /// other field.
+    /// [`Records::items`]: three numbers per email, four per phone, one
+    /// per other field.
     at: u32,
     n_emails: u16,
     n_phones: u16,
@@ -225,46 +231,122 @@ impl Record {
 }
 
 /// A normalised email of a record: its local part (before the last `@`)
-/// and its domain; two emails are the same when both are.
-#[derive(Debug, Clone, Copy)]
+/// and its domain, read from [`Records`] only when asked for; two emails
+/// are the same when both are.
+#[derive(Clone, Copy)]
 pub struct Email<'a> {
-    pub local: &'a str,
-    /// The domain, and its number (one number per distinct domain).
-    pub domain: &'a str,
+    rs: &'a Records,
+    local: u32,
+    /// The domain's number (one number per distinct domain).
     pub domain_sym: u32,
+    /// A hash of the local part's person-like name (see
+    /// [`Email::may_share_name`]).
+    name_hash: u32,
 }
 
-impl Email<'_> {
+impl<'a> Email<'a> {
+    pub fn local(&self) -> &'a str {
+        self.rs.locals.get(self.local)
+    }
+
+    pub fn domain(&self) -> &'a str {
+        self.rs.domains.get(self.domain_sym)
+    }
+
     pub fn same(&self, other: &Email) -> bool {
-        self.domain_sym == other.domain_sym && self.local == other.local
+        self.domain_sym == other.domain_sym && self.local() == other.local()
+    }
+
+    /// False when the two local parts' names (without `+tag`, dots,
+    /// hyphens and underscores) differ, as their hashes say; true when
+    /// they may agree.
+    pub fn may_share_name(&self, other: &Email) -> bool {
+        self.name_hash == other.name_hash
     }
 
     /// The whole email.
     pub fn text(&self) -> String {
-        format!("{}@{}", self.local, self.domain)
+        format!("{}@{}", self.local(), self.domain())
     }
 }
 
-/// A phone of a record (see [`Phone`], whose comparisons it shares).
-#[derive(Debug, Clone, Copy)]
-pub struct PhoneRef<'a> {
-    pub country: Option<&'a str>,
-    pub national: &'a str,
+/// The hash [`Email::may_share_name`] compares.
+fn name_hash(local: &str) -> u32 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = rustc_hash::FxBuildHasher.build_hasher();
+    let name = local.split('+').next().unwrap_or(local);
+    for c in name.chars().filter(|c| !matches!(c, '.' | '-' | '_')) {
+        h.write_u32(c as u32);
+    }
+    let h = h.finish();
+    (h ^ (h >> 32)) as u32
 }
 
-impl PhoneRef<'_> {
+/// A phone of a record (see [`Phone`], whose comparisons it shares),
+/// read from [`Records`] only when hashes say it may matter.
+#[derive(Clone, Copy)]
+pub struct PhoneRef<'a> {
+    rs: &'a Records,
+    national: u32,
+    country_sym: u32,
+    /// Hashes of the national number, and of all but its last two digits
+    /// with its length (0 under 7 digits).
+    hash: u32,
+    prefix: u32,
+}
+
+impl<'a> PhoneRef<'a> {
+    pub fn national(&self) -> &'a str {
+        self.rs.nationals.get(self.national)
+    }
+
+    pub fn country(&self) -> Option<&'a str> {
+        (self.country_sym != NONE).then(|| self.rs.countries.get(self.country_sym))
+    }
+
     pub fn same(&self, other: &PhoneRef) -> bool {
-        phone::same(self.country, self.national, other.country, other.national)
+        self.hash == other.hash
+            && phone::same(
+                self.country(),
+                self.national(),
+                other.country(),
+                other.national(),
+            )
     }
 
     pub fn similar(&self, other: &PhoneRef) -> bool {
-        phone::similar(self.country, self.national, other.country, other.national)
+        self.prefix != 0
+            && self.prefix == other.prefix
+            && phone::similar(
+                self.country(),
+                self.national(),
+                other.country(),
+                other.national(),
+            )
     }
 
     /// Digits with the country code in front when known.
     pub fn digits(&self) -> String {
-        format!("{}{}", self.country.unwrap_or(""), self.national)
+        format!("{}{}", self.country().unwrap_or(""), self.national())
     }
+}
+
+/// The hashes [`PhoneRef`] compares first: of the national number, and of
+/// its length and all but its last two digits (0 when under 7 digits, so
+/// never [`Phone::similar`]).
+fn phone_hashes(national: &str) -> (u32, u32) {
+    use std::hash::BuildHasher;
+    let h = |s: &[u8], n: usize| {
+        let h = rustc_hash::FxBuildHasher.hash_one((s, n));
+        (h ^ (h >> 32)) as u32 | 1
+    };
+    let b = national.as_bytes();
+    let prefix = if b.len() >= 7 {
+        h(&b[..b.len() - 2], b.len())
+    } else {
+        0
+    };
+    (h(b, 0), prefix)
 }
 
 /// The records of an export, built one contact at a time (so an export can
@@ -276,7 +358,9 @@ pub struct Records {
     pub symbols: Symbols,
     /// Each record's id, by record index.
     ids: Texts,
-    /// The records' emails, phones and other fields ([`Record`]'s `at`).
+    /// The records' emails (local part, domain, name hash), phones
+    /// (national number, country code, two hashes) and other fields
+    /// ([`Record`]'s `at`).
     items: Vec<u32>,
     /// Emails' local parts (each email's own), and their domains.
     locals: Texts,
@@ -348,12 +432,13 @@ impl Records {
     /// The emails of a record: normalised, primary first, no repeats.
     pub fn emails<'a>(&'a self, r: &Record) -> impl Iterator<Item = Email<'a>> + Clone + 'a {
         let at = r.at as usize;
-        self.items[at..at + 2 * r.n_emails as usize]
-            .chunks_exact(2)
+        self.items[at..at + EMAIL * r.n_emails as usize]
+            .chunks_exact(EMAIL)
             .map(|e| Email {
-                local: self.locals.get(e[0]),
-                domain: self.domains.get(e[1]),
+                rs: self,
+                local: e[0],
                 domain_sym: e[1],
+                name_hash: e[2],
             })
     }
 
@@ -363,12 +448,15 @@ impl Records {
 
     /// The phones of a record, no repeats.
     pub fn phones<'a>(&'a self, r: &Record) -> impl Iterator<Item = PhoneRef<'a>> + Clone + 'a {
-        let at = r.at as usize + 2 * r.n_emails as usize;
-        self.items[at..at + 2 * r.n_phones as usize]
-            .chunks_exact(2)
+        let at = r.at as usize + EMAIL * r.n_emails as usize;
+        self.items[at..at + PHONE * r.n_phones as usize]
+            .chunks_exact(PHONE)
             .map(|p| PhoneRef {
-                national: self.nationals.get(p[0]),
-                country: (p[1] != NONE).then(|| self.countries.get(p[1])),
+                rs: self,
+                national: p[0],
+                country_sym: p[1],
+                hash: p[2],
+                prefix: p[3],
             })
     }
 
@@ -379,7 +467,7 @@ impl Records {
     /// A record's other compared fields ([`FieldKind::Text`]), folded, in
     /// the order of [`Records::text_fields`].
     pub fn texts(&self, r: &Record) -> &[Sym] {
-        let at = r.at as usize + 2 * (r.n_emails as usize + r.n_phones as usize);
+        let at = r.at as usize + EMAIL * r.n_emails as usize + PHONE * r.n_phones as usize;
         &self.items[at..at + self.text_fields.len()]
     }
 
@@ -476,6 +564,7 @@ impl Records {
             let (local, domain) = e.rsplit_once('@').unwrap_or((e, ""));
             self.items.push(self.locals.push(local));
             self.items.push(self.domains.intern(domain));
+            self.items.push(name_hash(local));
         }
         for p in &phones {
             self.items.push(self.nationals.push(&p.national));
@@ -484,6 +573,9 @@ impl Records {
                     .as_deref()
                     .map_or(NONE, |c| self.countries.intern(c)),
             );
+            let (hash, prefix) = phone_hashes(&p.national);
+            self.items.push(hash);
+            self.items.push(prefix);
         }
         self.items.extend_from_slice(&texts);
         self.ids.push(c.id.as_str());

@@ -418,10 +418,9 @@ fn emails(rs: &Records, a: &Record, b: &Record, w: &mut f64, reasons: &mut Reaso
     // mail systems tell two people of one name apart.
     let mut numbered = false;
     for x in ea {
-        let (lx, dx) = (x.local, x.domain);
         for y in eb.clone() {
-            let ly = y.local;
             if x.domain_sym == y.domain_sym {
+                let (lx, ly, dx) = (x.local(), y.local(), x.domain());
                 if one_edit(lx, ly) && digits_agree(lx, ly) {
                     // A typo in the local part: one edit, numbers agreeing.
                     best = Some(Reason::SimilarEmail(jaro_winkler(lx, ly) as f32));
@@ -430,7 +429,10 @@ fn emails(rs: &Records, a: &Record, b: &Record, w: &mut f64, reasons: &mut Reaso
                 } else if !is_free_mail(dx) {
                     colleagues = true;
                 }
-            } else if best.is_none() && same_email_name(lx, ly) {
+            } else if best.is_none()
+                && x.may_share_name(&y)
+                && same_email_name(x.local(), y.local())
+            {
                 best = Some(Reason::EmailName);
             }
         }
