@@ -294,11 +294,11 @@ fn more_candidates(rs: &Records, opts: Options, f: &mut BlockList) {
     type KeyOf<'a> = &'a dyn Fn(&Record) -> Option<Key<'static>>;
     let first = |r: &Record| rs.symbols.first_key(r.first);
     let passes: [KeyOf; 10] = [
-        &|r| (r.idnum != NONE).then_some(Key::IdNumber(r.idnum)),
-        &|r| (r.address != NONE).then_some(Key::Address(r.address)),
-        &|r| (r.dob != NONE && r.last != NONE).then_some(Key::Dob2(0, r.dob, r.last)),
-        &|r| (r.dob != NONE && r.first != NONE).then_some(Key::Dob2(1, r.dob, first(r))),
-        &|r| (r.dob != NONE && r.zip != NONE).then_some(Key::Dob2(2, r.dob, r.zip)),
+        &|r| (rs.idnum(r) != NONE).then_some(Key::IdNumber(rs.idnum(r))),
+        &|r| (rs.address(r) != NONE).then_some(Key::Address(rs.address(r))),
+        &|r| (rs.dob(r) != NONE && r.last != NONE).then_some(Key::Dob2(0, rs.dob(r), r.last)),
+        &|r| (rs.dob(r) != NONE && r.first != NONE).then_some(Key::Dob2(1, rs.dob(r), first(r))),
+        &|r| (rs.dob(r) != NONE && r.zip != NONE).then_some(Key::Dob2(2, rs.dob(r), r.zip)),
         &|r| {
             (r.first != NONE && r.last != NONE).then(|| {
                 let (x, y) = (first(r), r.last);

@@ -354,8 +354,8 @@ fn address_part(x: &str, y: &str) -> bool {
 fn place_level(rs: &Records, a: &Record, b: &Record) -> u8 {
     let zip = both(a.zip, b.zip);
     let city = both(a.city, b.city);
-    let state = both(a.state, b.state);
-    let addr = both(a.address, b.address);
+    let state = both(rs.state(a), rs.state(b));
+    let addr = both(rs.address(a), rs.address(b));
     if !(zip || city || state || addr) {
         return 0;
     }
@@ -363,11 +363,11 @@ fn place_level(rs: &Records, a: &Record, b: &Record) -> u8 {
     // however the street reads.
     let elsewhere = zip && a.zip != b.zip && city && a.city != b.city;
     if addr && !elsewhere {
-        if a.address == b.address {
+        if rs.address(a) == rs.address(b) {
             return 1;
         }
-        let (x, y) = (rs.symbols.str(a.address), rs.symbols.str(b.address));
-        if memo::jaro_winkler(rs, a.address, b.address) >= 0.9 || address_part(x, y) {
+        let (x, y) = (rs.symbols.str(rs.address(a)), rs.symbols.str(rs.address(b)));
+        if memo::jaro_winkler(rs, rs.address(a), rs.address(b)) >= 0.9 || address_part(x, y) {
             return 2;
         }
     }
@@ -380,7 +380,7 @@ fn place_level(rs: &Records, a: &Record, b: &Record) -> u8 {
         x.len() == y.len() && memo::osa(rs, a.zip, b.zip) <= 1
     } {
         5
-    } else if state && a.state == b.state {
+    } else if state && rs.state(a) == rs.state(b) {
         6
     } else {
         7
@@ -388,10 +388,10 @@ fn place_level(rs: &Records, a: &Record, b: &Record) -> u8 {
 }
 
 fn dob_level(rs: &Records, a: &Record, b: &Record) -> u8 {
-    simple(a.dob, b.dob, || {
-        let (x, y) = (rs.symbols.str(a.dob), rs.symbols.str(b.dob));
+    simple(rs.dob(a), rs.dob(b), || {
+        let (x, y) = (rs.symbols.str(rs.dob(a)), rs.symbols.str(rs.dob(b)));
         // One digit off, two neighbours swapped, or day and month swapped.
-        memo::osa(rs, a.dob, b.dob) <= 1
+        memo::osa(rs, rs.dob(a), rs.dob(b)) <= 1
             || (x.len() == 8
                 && y.len() == 8
                 && x[..4] == y[..4]
@@ -410,7 +410,9 @@ pub fn pattern(rs: &Records, comps: &[Comp], a: &Record, b: &Record) -> u64 {
             Comp::Name => name_level(rs, a, b),
             Comp::Place => place_level(rs, a, b),
             Comp::Dob => dob_level(rs, a, b),
-            Comp::IdNumber => simple(a.idnum, b.idnum, || memo::osa(rs, a.idnum, b.idnum) <= 1),
+            Comp::IdNumber => simple(rs.idnum(a), rs.idnum(b), || {
+                memo::osa(rs, rs.idnum(a), rs.idnum(b)) <= 1
+            }),
             Comp::Company => simple(a.company, b.company, || {
                 close_text(rs, a.company, b.company)
             }),

@@ -193,10 +193,17 @@ impl Symbols {
 const EMAIL: usize = 3;
 const PHONE: usize = 4;
 
+/// The places of state, address, date of birth and id number among a
+/// record's extra items.
+const EXTRA_STATE: usize = 0;
+const EXTRA_ADDRESS: usize = 1;
+const EXTRA_DOB: usize = 2;
+const EXTRA_IDNUM: usize = 3;
+
 /// A create date that is missing or did not parse: older than any.
 pub const NO_DATE: i64 = i64::MIN;
 
-/// One contact as compared: 64 bytes. Its id, emails, phones and other
+/// One contact as compared: 48 bytes. Its id, emails, phones and other
 /// text fields are kept in [`Records`] (see [`Records::id`],
 /// [`Records::emails`], [`Records::phones`], [`Records::texts`]).
 #[derive(Debug, Clone, Default)]
@@ -214,19 +221,13 @@ pub struct Record {
     pub company: Sym,
     pub zip: Sym,
     pub city: Sym,
-    pub state: Sym,
-    /// Every address column, folded and joined by spaces.
-    pub address: Sym,
-    /// Date of birth: its digits (`1981-02-03` → `19810203`).
-    pub dob: Sym,
-    /// Id number: letters and digits, lower-cased.
-    pub idnum: Sym,
     /// The record's name-and-place group (0: none), see
     /// [`Records::group_sizes`].
     pub name_group: u32,
     /// Where its emails, phones and other fields start in
     /// [`Records::items`]: three numbers per email, four per phone, one
-    /// per other field.
+    /// per other field, then state, address, date of birth and id number
+    /// when the file compares any of them ([`Records::state`] and after).
     at: u32,
     n_emails: u16,
     n_phones: u16,
@@ -379,6 +380,9 @@ pub struct Records {
     countries: Interner,
     /// Names of the [`FieldKind::Text`] fields, in record order.
     pub text_fields: Vec<String>,
+    /// Whether a state, address, date of birth or id number is compared
+    /// (each record then has the four in its items).
+    extras: bool,
     /// Contacts whose create date did not parse (kept, with no date).
     pub bad_dates: usize,
     /// How many contacts had each field filled in, in `fields` order.
@@ -409,6 +413,12 @@ impl Records {
                 .filter(|f| f.kind == FieldKind::Text)
                 .map(|f| f.name.clone())
                 .collect(),
+            extras: fields.iter().any(|f| {
+                matches!(
+                    f.kind,
+                    FieldKind::State | FieldKind::Address | FieldKind::Dob | FieldKind::IdNumber
+                )
+            }),
             bad_dates: 0,
             seen: vec![0; fields.len()],
             groups: HashMap::new(),
@@ -499,6 +509,38 @@ impl Records {
         &self.items[at..at + self.text_fields.len()]
     }
 
+    /// One of a record's state, address, date of birth and id number.
+    fn extra(&self, r: &Record, k: usize) -> Sym {
+        if !self.extras {
+            return NONE;
+        }
+        let at = r.at as usize
+            + EMAIL * r.n_emails as usize
+            + PHONE * r.n_phones as usize
+            + self.text_fields.len();
+        self.items[at + k]
+    }
+
+    /// State, region, province or county, folded.
+    pub fn state(&self, r: &Record) -> Sym {
+        self.extra(r, EXTRA_STATE)
+    }
+
+    /// Every address column, folded and joined by spaces.
+    pub fn address(&self, r: &Record) -> Sym {
+        self.extra(r, EXTRA_ADDRESS)
+    }
+
+    /// Date of birth: its digits (`1981-02-03` → `19810203`).
+    pub fn dob(&self, r: &Record) -> Sym {
+        self.extra(r, EXTRA_DOB)
+    }
+
+    /// Id number: letters and digits, lower-cased.
+    pub fn idnum(&self, r: &Record) -> Sym {
+        self.extra(r, EXTRA_IDNUM)
+    }
+
     /// Whether the record has anything to compare.
     pub fn is_blank(&self, r: &Record) -> bool {
         r.n_emails == 0
@@ -506,9 +548,9 @@ impl Records {
             && r.first == NONE
             && r.last == NONE
             && r.company == NONE
-            && r.dob == NONE
-            && r.idnum == NONE
-            && r.address == NONE
+            && self.dob(r) == NONE
+            && self.idnum(r) == NONE
+            && self.address(r) == NONE
             && self.texts(r).iter().all(|t| *t == NONE)
     }
 
@@ -534,6 +576,7 @@ impl Records {
         let mut phones: Vec<Phone> = Vec::new();
         let mut texts: Vec<Sym> = Vec::with_capacity(self.text_fields.len());
         let mut address = String::new();
+        let mut extras = [NONE; 4];
         let country = c.prop("country");
         for (i, f) in self.fields.iter().enumerate() {
             let mut value = c.prop(&f.name);
@@ -578,12 +621,12 @@ impl Records {
                 }
                 kind => {
                     if let Some(v) = value {
-                        set_symbol(&mut self.symbols, &mut r, kind, v);
+                        set_symbol(&mut self.symbols, &mut r, &mut extras, kind, v);
                     }
                 }
             }
         }
-        r.address = self.symbols.intern(&address);
+        extras[EXTRA_ADDRESS] = self.symbols.intern(&address);
         r.at = u32::try_from(self.items.len()).expect("under 4 G compared values");
         r.n_emails = u16::try_from(emails.len()).expect("under 65,536 emails a contact");
         r.n_phones = u16::try_from(phones.len()).expect("under 65,536 phones a contact");
@@ -606,6 +649,9 @@ impl Records {
             self.items.push(prefix);
         }
         self.items.extend_from_slice(&texts);
+        if self.extras {
+            self.items.extend_from_slice(&extras);
+        }
         self.ids.push(c.id.as_str());
         self.join_name_group(&mut r);
         self.records.push(r);
@@ -644,16 +690,22 @@ fn add_emails(emails: &mut Vec<String>, raw: &str) {
 }
 
 /// Set the one-value field of `r` that `kind` names to `v`, normalised.
-fn set_symbol(symbols: &mut Symbols, r: &mut Record, kind: FieldKind, v: &str) {
+fn set_symbol(
+    symbols: &mut Symbols,
+    r: &mut Record,
+    extras: &mut [Sym; 4],
+    kind: FieldKind,
+    v: &str,
+) {
     match kind {
         FieldKind::FirstName => r.first = symbols.first_name(v),
         FieldKind::LastName => r.last = symbols.intern(&normalize::fold(v)),
         FieldKind::Company => r.company = symbols.intern(&normalize::company(v)),
         FieldKind::Zip => r.zip = symbols.intern(&normalize::zip(v)),
         FieldKind::City => r.city = symbols.intern(&normalize::fold(v)),
-        FieldKind::State => r.state = symbols.intern(&normalize::fold(v)),
-        FieldKind::Dob => r.dob = symbols.intern(&normalize::dob(v)),
-        FieldKind::IdNumber => r.idnum = symbols.intern(&normalize::id_number(v)),
+        FieldKind::State => extras[EXTRA_STATE] = symbols.intern(&normalize::fold(v)),
+        FieldKind::Dob => extras[EXTRA_DOB] = symbols.intern(&normalize::dob(v)),
+        FieldKind::IdNumber => extras[EXTRA_IDNUM] = symbols.intern(&normalize::id_number(v)),
         FieldKind::Email | FieldKind::Phone | FieldKind::Address | FieldKind::Text => {}
     }
 }
