@@ -18,6 +18,7 @@ pub mod compare;
 pub mod detect;
 pub mod explain;
 pub mod household;
+pub mod intern;
 mod memo;
 pub mod model;
 pub mod normalize;

@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use super::intern::{Interner, Texts};
 use super::normalize;
 use super::phone::{self, Phone};
 use super::{Field, FieldKind};
@@ -14,110 +15,6 @@ use crate::model::{split_multi, Contact};
 /// An interned text value; [`NONE`] is an empty or missing value.
 pub type Sym = u32;
 pub const NONE: Sym = 0;
-
-/// Texts stored end to end in one string, each by its number (the order
-/// it was stored in): no allocation and no pointer per text.
-#[derive(Debug, Default)]
-pub struct Texts {
-    text: String,
-    /// Where each text ends in `text` (it starts where the one before
-    /// ends).
-    ends: Vec<u32>,
-}
-
-impl Texts {
-    /// Store `s`; its number.
-    #[inline]
-    pub fn push(&mut self, s: &str) -> u32 {
-        self.text.push_str(s);
-        let end = u32::try_from(self.text.len()).expect("under 4 GiB of distinct text");
-        self.ends.push(end);
-        (self.ends.len() - 1) as u32
-    }
-
-    #[inline]
-    pub fn get(&self, n: u32) -> &str {
-        let n = n as usize;
-        let from = if n == 0 { 0 } else { self.ends[n - 1] as usize };
-        &self.text[from..self.ends[n] as usize]
-    }
-
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
-    /// Make room for `n` texts as long on average as those held.
-    fn reserve_like(&mut self, n: usize) {
-        let held = self.ends.len().max(1);
-        self.ends.reserve_exact(n.saturating_sub(self.ends.len()));
-        let bytes = (self.text.len() as u128 * n as u128 / held as u128) as usize;
-        self.text
-            .reserve_exact(bytes.saturating_sub(self.text.len()));
-    }
-}
-
-/// Texts stored once each ([`Texts`]), found again by a hash map from the
-/// text's hash to its number; two texts with one hash (rare) are told
-/// apart by a second map that holds the later ones' text.
-#[derive(Debug)]
-pub struct Interner {
-    texts: Texts,
-    by_hash: HashMap<u64, u32, rustc_hash::FxBuildHasher>,
-    collided: HashMap<Box<str>, u32>,
-}
-
-impl Default for Interner {
-    /// An interner whose number 0 is the empty text.
-    fn default() -> Self {
-        let mut i = Interner {
-            texts: Texts::default(),
-            by_hash: HashMap::default(),
-            collided: HashMap::new(),
-        };
-        i.intern("");
-        i
-    }
-}
-
-impl Interner {
-    /// The number of `s`, stored first if new.
-    pub fn intern(&mut self, s: &str) -> u32 {
-        use std::collections::hash_map::Entry;
-        use std::hash::BuildHasher;
-        let h = rustc_hash::FxBuildHasher.hash_one(s);
-        match self.by_hash.entry(h) {
-            Entry::Vacant(e) => *e.insert(self.texts.push(s)),
-            Entry::Occupied(e) => {
-                let n = *e.get();
-                if self.texts.get(n) == s {
-                    n
-                } else if let Some(&n) = self.collided.get(s) {
-                    n
-                } else {
-                    let n = self.texts.push(s);
-                    self.collided.insert(s.into(), n);
-                    n
-                }
-            }
-        }
-    }
-
-    pub fn get(&self, n: u32) -> &str {
-        self.texts.get(n)
-    }
-
-    pub fn len(&self) -> usize {
-        self.texts.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.texts.is_empty()
-    }
-}
 
 /// Interned strings, and for first names the full names they may stand
 /// for (the nickname table).
@@ -627,17 +524,34 @@ impl Records {
             }
         }
         extras[EXTRA_ADDRESS] = self.symbols.intern(&address);
+        self.store_values(&mut r, &emails, &phones, &texts, &extras);
+        self.ids.push(c.id.as_str());
+        self.join_name_group(&mut r);
+        self.records.push(r);
+    }
+
+    /// Put a record's emails, phones, other fields and extras in
+    /// [`Records::items`] (and their texts in their strings), and where
+    /// they start in the record.
+    fn store_values(
+        &mut self,
+        r: &mut Record,
+        emails: &[String],
+        phones: &[Phone],
+        texts: &[Sym],
+        extras: &[Sym; 4],
+    ) {
         r.at = u32::try_from(self.items.len()).expect("under 4 G compared values");
         r.n_emails = u16::try_from(emails.len()).expect("under 65,536 emails a contact");
         r.n_phones = u16::try_from(phones.len()).expect("under 65,536 phones a contact");
-        for e in &emails {
+        for e in emails {
             // Normalised emails hold an `@` (see [`normalize::email`]).
             let (local, domain) = e.rsplit_once('@').unwrap_or((e, ""));
             self.items.push(self.locals.push(local));
             self.items.push(self.domains.intern(domain));
             self.items.push(name_hash(local));
         }
-        for p in &phones {
+        for p in phones {
             self.items.push(self.nationals.push(&p.national));
             self.items.push(
                 p.country
@@ -648,13 +562,10 @@ impl Records {
             self.items.push(hash);
             self.items.push(prefix);
         }
-        self.items.extend_from_slice(&texts);
+        self.items.extend_from_slice(texts);
         if self.extras {
-            self.items.extend_from_slice(&extras);
+            self.items.extend_from_slice(extras);
         }
-        self.ids.push(c.id.as_str());
-        self.join_name_group(&mut r);
-        self.records.push(r);
     }
 
     /// Put `r` in the group of its first-name key, last name and postal
@@ -796,6 +707,11 @@ pub(crate) mod tests {
         assert_eq!(rs.bad_dates, 1);
         assert_eq!(rs.records[0].created(), None);
         assert_eq!(rs.records[0].created, NO_DATE);
+    }
+
+    #[test]
+    fn a_record_is_48_bytes() {
+        assert_eq!(std::mem::size_of::<Record>(), 48);
     }
 
     #[test]
