@@ -56,14 +56,31 @@ fn read_records(
     // checked against content); they wait in `sample` until then.
     let mut records: Option<Records> = given.map(Records::new);
     let mut sample: Vec<crate::model::Contact> = Vec::new();
+    let size = std::fs::metadata(&args.file)
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
     let settle = |sample: &mut Vec<crate::model::Contact>| {
         let mut fields = dupes::detect::detect(sample);
         if fields.is_empty() {
             fields = dupes::default_fields();
         }
         let mut rs = Records::new(&fields);
+        // Room for the whole file's records, from its size and the
+        // sample's values (a lower bound of a row's bytes: the count
+        // comes out high rather than low).
+        let bytes: usize = sample.iter().map(value_bytes).sum();
+        let estimate = match size {
+            Some(size) if sample.len() >= dupes::detect::SAMPLE && bytes > 0 => {
+                Some((size as u128 * sample.len() as u128 / bytes as u128) as usize)
+            }
+            _ => None,
+        };
         for c in sample.drain(..) {
             rs.push(&c);
+        }
+        if let Some(n) = estimate {
+            rs.reserve_like(n);
         }
         rs
     };
@@ -97,6 +114,16 @@ fn read_records(
         );
     }
     Ok(records)
+}
+
+/// The bytes of a contact's id and values, and one between each two: at
+/// most what its row takes in a file.
+fn value_bytes(c: &crate::model::Contact) -> usize {
+    c.id.len()
+        + c.properties
+            .values()
+            .map(|v| v.as_deref().map_or(0, str::len) + 1)
+            .sum::<usize>()
 }
 
 /// Warnings about the fields: a `--fields` name no contact has, create

@@ -91,23 +91,32 @@ fn candidates(rs: &Records, opts: Options, out: &mut Blocks) {
     let mut keys: Vec<(u64, u32)> = Vec::with_capacity(records.len());
     let add = |keys: &mut Vec<(u64, u32)>, i: usize, key: Key| keys.push((hash(&key), i as u32));
     // Emails, their person-like local parts, phones.
+    let mut text = String::new();
     for (i, r) in records.iter().enumerate() {
-        for e in r.emails.iter() {
-            add(&mut keys, i, Key::Email(e));
+        for e in rs.emails(r) {
+            text.clear();
+            text.push_str(e.local());
+            text.push('@');
+            text.push_str(e.domain());
+            add(&mut keys, i, Key::Email(&text));
         }
     }
     blocks(&mut keys, opts.max_block, Some(&mut *stats), f);
     for (i, r) in records.iter().enumerate() {
-        for e in r.emails.iter() {
-            if let Some(n) = normalize::email_name(e) {
+        for e in rs.emails(r) {
+            text.clear();
+            text.push_str(e.local());
+            text.push('@');
+            text.push_str(e.domain());
+            if let Some(n) = normalize::email_name(&text) {
                 add(&mut keys, i, Key::EmailName(&n));
             }
         }
     }
     blocks(&mut keys, opts.max_block, Some(&mut *stats), f);
     for (i, r) in records.iter().enumerate() {
-        for p in r.phones.iter() {
-            add(&mut keys, i, Key::Phone(&p.national));
+        for p in rs.phones(r) {
+            add(&mut keys, i, Key::Phone(p.national()));
         }
     }
     blocks(&mut keys, opts.max_block, Some(&mut *stats), f);
@@ -143,8 +152,9 @@ fn candidates(rs: &Records, opts: Options, out: &mut Blocks) {
     let core = rs.fields.iter().any(|f| f.kind != super::FieldKind::Text);
     for t in (0..rs.text_fields.len()).filter(|_| !core) {
         for (i, r) in records.iter().enumerate() {
-            if r.texts[t] != NONE {
-                add(&mut keys, i, Key::Text(t, r.texts[t]));
+            let x = rs.texts(r)[t];
+            if x != NONE {
+                add(&mut keys, i, Key::Text(t, x));
             }
         }
         blocks(&mut keys, opts.max_block, Some(&mut *stats), f);
@@ -284,11 +294,11 @@ fn more_candidates(rs: &Records, opts: Options, f: &mut BlockList) {
     type KeyOf<'a> = &'a dyn Fn(&Record) -> Option<Key<'static>>;
     let first = |r: &Record| rs.symbols.first_key(r.first);
     let passes: [KeyOf; 10] = [
-        &|r| (r.idnum != NONE).then_some(Key::IdNumber(r.idnum)),
-        &|r| (r.address != NONE).then_some(Key::Address(r.address)),
-        &|r| (r.dob != NONE && r.last != NONE).then_some(Key::Dob2(0, r.dob, r.last)),
-        &|r| (r.dob != NONE && r.first != NONE).then_some(Key::Dob2(1, r.dob, first(r))),
-        &|r| (r.dob != NONE && r.zip != NONE).then_some(Key::Dob2(2, r.dob, r.zip)),
+        &|r| (rs.idnum(r) != NONE).then_some(Key::IdNumber(rs.idnum(r))),
+        &|r| (rs.address(r) != NONE).then_some(Key::Address(rs.address(r))),
+        &|r| (rs.dob(r) != NONE && r.last != NONE).then_some(Key::Dob2(0, rs.dob(r), r.last)),
+        &|r| (rs.dob(r) != NONE && r.first != NONE).then_some(Key::Dob2(1, rs.dob(r), first(r))),
+        &|r| (rs.dob(r) != NONE && r.zip != NONE).then_some(Key::Dob2(2, rs.dob(r), r.zip)),
         &|r| {
             (r.first != NONE && r.last != NONE).then(|| {
                 let (x, y) = (first(r), r.last);

@@ -1,8 +1,17 @@
 //! Clusters: pairs above the threshold joined transitively (union-find),
 //! and each cluster's primary.
 
-use super::record::Record;
 use super::PrimaryRule;
+
+/// What choosing a primary reads of a contact.
+#[derive(Debug, Clone, Copy)]
+pub struct Member<'a> {
+    pub id: &'a str,
+    /// The create date (epoch ms), [`super::record::NO_DATE`] when none.
+    pub created: i64,
+    /// How many properties are filled in.
+    pub filled: u32,
+}
 
 /// Union-find over record indices, with path halving and union by size.
 #[derive(Debug)]
@@ -44,8 +53,13 @@ impl UnionFind {
 /// The clusters the pairs make: each a list of record indices, the primary
 /// first and the others in file order; clusters in the file order of their
 /// primaries.
-pub fn clusters(records: &[Record], pairs: &[(u32, u32)], rule: PrimaryRule) -> Vec<Vec<u32>> {
-    let mut uf = UnionFind::new(records.len());
+pub fn clusters<'a>(
+    n: usize,
+    member: impl Fn(u32) -> Member<'a>,
+    pairs: &[(u32, u32)],
+    rule: PrimaryRule,
+) -> Vec<Vec<u32>> {
+    let mut uf = UnionFind::new(n);
     for &(a, b) in pairs {
         uf.union(a, b);
     }
@@ -61,7 +75,7 @@ pub fn clusters(records: &[Record], pairs: &[(u32, u32)], rule: PrimaryRule) -> 
         .chunk_by(|x, y| x.0 == y.0)
         .map(|group| {
             let mut m: Vec<u32> = group.iter().map(|x| x.1).collect();
-            let p = primary(records, &m, rule);
+            let p = primary(&member, &m, rule);
             let at = m
                 .iter()
                 .position(|&i| i == p)
@@ -80,18 +94,19 @@ pub fn clusters(records: &[Record], pairs: &[(u32, u32)], rule: PrimaryRule) -> 
 /// SPEC section 2 has it for value times). Ties go to the lowest record id
 /// when every id in the cluster is a number, else to the first in the
 /// file: the choice never depends on anything but the file.
-pub fn primary(records: &[Record], members: &[u32], rule: PrimaryRule) -> u32 {
+pub fn primary<'a>(member: impl Fn(u32) -> Member<'a>, members: &[u32], rule: PrimaryRule) -> u32 {
     let numeric: Option<Vec<u128>> = members
         .iter()
-        .map(|&i| records[i as usize].id.parse::<u128>().ok())
+        .map(|&i| member(i).id.parse::<u128>().ok())
         .collect();
     let tie = |i: u32, n: usize| match &numeric {
         Some(ids) => (ids[n], i),
         None => (0, i),
     };
-    let created = |i: u32| records[i as usize].created.unwrap_or(i64::MIN);
+    // No date is i64::MIN: older than any.
+    let created = |i: u32| member(i).created;
     let best = members.iter().enumerate().min_by_key(|&(n, &i)| {
-        let r = &records[i as usize];
+        let r = member(i);
         let (by, then) = match rule {
             PrimaryRule::Oldest => (created(i), 0),
             PrimaryRule::Newest => (-created(i).max(i64::MIN + 1), 0),
@@ -106,12 +121,11 @@ pub fn primary(records: &[Record], members: &[u32], rule: PrimaryRule) -> u32 {
 mod tests {
     use super::*;
 
-    fn rec(id: &str, created: Option<i64>, filled: u32) -> Record {
-        Record {
-            id: id.into(),
-            created,
+    fn rec(id: &str, created: Option<i64>, filled: u32) -> Member<'_> {
+        Member {
+            id,
+            created: created.unwrap_or(super::super::record::NO_DATE),
             filled,
-            ..Default::default()
         }
     }
 
@@ -127,37 +141,63 @@ mod tests {
 
     #[test]
     fn clusters_are_transitive_with_the_primary_first() {
-        let records = vec![
+        let records = [
             rec("10", Some(300), 1),
             rec("11", Some(100), 1),
             rec("12", Some(200), 1),
             rec("13", Some(50), 1),
             rec("14", Some(60), 1),
         ];
-        let c = clusters(&records, &[(0, 2), (2, 1), (3, 4)], PrimaryRule::Oldest);
+        let c = clusters(
+            records.len(),
+            |i| records[i as usize],
+            &[(0, 2), (2, 1), (3, 4)],
+            PrimaryRule::Oldest,
+        );
         assert_eq!(c, [vec![1, 0, 2], vec![3, 4]]);
-        let c = clusters(&records, &[(0, 2), (2, 1), (3, 4)], PrimaryRule::Newest);
+        let c = clusters(
+            records.len(),
+            |i| records[i as usize],
+            &[(0, 2), (2, 1), (3, 4)],
+            PrimaryRule::Newest,
+        );
         assert_eq!(c, [vec![0, 1, 2], vec![4, 3]]);
     }
 
     #[test]
     fn primary_rules_and_ties() {
-        let records = vec![
+        let records = [
             rec("20", Some(100), 3),
             rec("3", Some(100), 9),
             rec("7", None, 1),
             rec("x", Some(100), 9),
         ];
         // No create date counts as oldest.
-        assert_eq!(primary(&records, &[0, 1, 2], PrimaryRule::Oldest), 2);
         assert_eq!(
-            primary(&records, &[0, 1, 2], PrimaryRule::Newest),
+            primary(|i| records[i as usize], &[0, 1, 2], PrimaryRule::Oldest),
+            2
+        );
+        assert_eq!(
+            primary(|i| records[i as usize], &[0, 1, 2], PrimaryRule::Newest),
             1,
             "tie: lower id"
         );
-        assert_eq!(primary(&records, &[0, 1, 2], PrimaryRule::MostComplete), 1);
+        assert_eq!(
+            primary(
+                |i| records[i as usize],
+                &[0, 1, 2],
+                PrimaryRule::MostComplete
+            ),
+            1
+        );
         // A non-numeric id: ties go to the first in the file.
-        assert_eq!(primary(&records, &[1, 3], PrimaryRule::MostComplete), 1);
-        assert_eq!(primary(&records, &[0, 3], PrimaryRule::Oldest), 0);
+        assert_eq!(
+            primary(|i| records[i as usize], &[1, 3], PrimaryRule::MostComplete),
+            1
+        );
+        assert_eq!(
+            primary(|i| records[i as usize], &[0, 3], PrimaryRule::Oldest),
+            0
+        );
     }
 }

@@ -5,7 +5,7 @@
 
 use super::memo;
 use super::normalize::{is_free_mail, is_role_email};
-use super::record::{Record, Records, Sym, NONE};
+use super::record::{Email, PhoneRef, Record, Records, Sym, NONE};
 use super::score::{compare_name, digits_agree, letters, one_edit, same_email_name, Likeness};
 use super::FieldKind;
 
@@ -232,14 +232,13 @@ pub(super) fn name_made(rs: &Records, local: &str, r: &Record) -> bool {
 }
 
 fn email_level(rs: &Records, a: &Record, b: &Record) -> u8 {
-    if a.emails.is_empty() || b.emails.is_empty() {
+    if !rs.has_emails(a) || !rs.has_emails(b) {
         return 0;
     }
-    if a.emails.iter().any(|e| b.emails.contains(e)) {
-        let person = a
-            .emails
-            .iter()
-            .any(|e| b.emails.contains(e) && !is_role_email(e));
+    let (ea, eb) = (rs.emails(a), rs.emails(b));
+    let shared = |e: &Email| eb.clone().any(|f| f.same(e));
+    if ea.clone().any(|e| shared(&e)) {
+        let person = ea.clone().any(|e| shared(&e) && !is_role_email(&e.text()));
         return if person { 1 } else { 3 };
     }
     let (mut close, mut numbered, mut colleagues, mut name) = (false, false, false, false);
@@ -247,11 +246,10 @@ fn email_level(rs: &Records, a: &Record, b: &Record) -> u8 {
     // other contact spells it (`nicholas.martin@` beside a `Nciholas`)
     // repeats the name comparison just the same.
     let made = |local: &str| name_made(rs, local, a) || name_made(rs, local, b);
-    for x in a.emails.iter() {
-        let (lx, dx) = x.rsplit_once('@').unwrap_or((x, ""));
-        for y in b.emails.iter() {
-            let (ly, dy) = y.rsplit_once('@').unwrap_or((y, ""));
-            if dx == dy {
+    for x in ea {
+        for y in eb.clone() {
+            if x.domain_sym == y.domain_sym {
+                let (lx, ly, dx) = (x.local(), y.local(), x.domain());
                 if one_edit(lx, ly) && digits_agree(lx, ly) {
                     if made(lx) && made(ly) {
                         name = true;
@@ -263,8 +261,8 @@ fn email_level(rs: &Records, a: &Record, b: &Record) -> u8 {
                 } else if !is_free_mail(dx) {
                     colleagues = true;
                 }
-            } else if same_email_name(lx, ly) {
-                if made(lx) || made(ly) {
+            } else if x.may_share_name(&y) && same_email_name(x.local(), y.local()) {
+                if made(x.local()) || made(y.local()) {
                     name = true;
                 } else {
                     close = true;
@@ -285,12 +283,13 @@ fn email_level(rs: &Records, a: &Record, b: &Record) -> u8 {
     }
 }
 
-fn phone_level(a: &Record, b: &Record) -> u8 {
-    if a.phones.is_empty() || b.phones.is_empty() {
+fn phone_level(rs: &Records, a: &Record, b: &Record) -> u8 {
+    if !rs.has_phones(a) || !rs.has_phones(b) {
         return 0;
     }
-    let any = |f: &dyn Fn(&super::phone::Phone, &super::phone::Phone) -> bool| {
-        a.phones.iter().any(|x| b.phones.iter().any(|y| f(x, y)))
+    let (pa, pb) = (rs.phones(a), rs.phones(b));
+    let any = |f: &dyn Fn(&PhoneRef, &PhoneRef) -> bool| {
+        pa.clone().any(|x| pb.clone().any(|y| f(&x, &y)))
     };
     if any(&|x, y| x.same(y)) {
         1
@@ -359,8 +358,8 @@ fn address_part(x: &str, y: &str) -> bool {
 fn place_level(rs: &Records, a: &Record, b: &Record) -> u8 {
     let zip = both(a.zip, b.zip);
     let city = both(a.city, b.city);
-    let state = both(a.state, b.state);
-    let addr = both(a.address, b.address);
+    let state = both(rs.state(a), rs.state(b));
+    let addr = both(rs.address(a), rs.address(b));
     if !(zip || city || state || addr) {
         return 0;
     }
@@ -368,11 +367,11 @@ fn place_level(rs: &Records, a: &Record, b: &Record) -> u8 {
     // however the street reads.
     let elsewhere = zip && a.zip != b.zip && city && a.city != b.city;
     if addr && !elsewhere {
-        if a.address == b.address {
+        if rs.address(a) == rs.address(b) {
             return 1;
         }
-        let (x, y) = (rs.symbols.str(a.address), rs.symbols.str(b.address));
-        if memo::jaro_winkler(rs, a.address, b.address) >= 0.9 || address_part(x, y) {
+        let (x, y) = (rs.symbols.str(rs.address(a)), rs.symbols.str(rs.address(b)));
+        if memo::jaro_winkler(rs, rs.address(a), rs.address(b)) >= 0.9 || address_part(x, y) {
             return 2;
         }
     }
@@ -385,7 +384,7 @@ fn place_level(rs: &Records, a: &Record, b: &Record) -> u8 {
         x.len() == y.len() && memo::osa(rs, a.zip, b.zip) <= 1
     } {
         5
-    } else if state && a.state == b.state {
+    } else if state && rs.state(a) == rs.state(b) {
         6
     } else {
         7
@@ -393,10 +392,10 @@ fn place_level(rs: &Records, a: &Record, b: &Record) -> u8 {
 }
 
 fn dob_level(rs: &Records, a: &Record, b: &Record) -> u8 {
-    simple(a.dob, b.dob, || {
-        let (x, y) = (rs.symbols.str(a.dob), rs.symbols.str(b.dob));
+    simple(rs.dob(a), rs.dob(b), || {
+        let (x, y) = (rs.symbols.str(rs.dob(a)), rs.symbols.str(rs.dob(b)));
         // One digit off, two neighbours swapped, or day and month swapped.
-        memo::osa(rs, a.dob, b.dob) <= 1
+        memo::osa(rs, rs.dob(a), rs.dob(b)) <= 1
             || (x.len() == 8
                 && y.len() == 8
                 && x[..4] == y[..4]
@@ -411,16 +410,18 @@ pub fn pattern(rs: &Records, comps: &[Comp], a: &Record, b: &Record) -> u64 {
     for (n, c) in comps.iter().enumerate() {
         let l = match c {
             Comp::Email => email_level(rs, a, b),
-            Comp::Phone => phone_level(a, b),
+            Comp::Phone => phone_level(rs, a, b),
             Comp::Name => name_level(rs, a, b),
             Comp::Place => place_level(rs, a, b),
             Comp::Dob => dob_level(rs, a, b),
-            Comp::IdNumber => simple(a.idnum, b.idnum, || memo::osa(rs, a.idnum, b.idnum) <= 1),
+            Comp::IdNumber => simple(rs.idnum(a), rs.idnum(b), || {
+                memo::osa(rs, rs.idnum(a), rs.idnum(b)) <= 1
+            }),
             Comp::Company => simple(a.company, b.company, || {
                 close_text(rs, a.company, b.company)
             }),
             Comp::Text(i) => {
-                let (x, y) = (a.texts[*i as usize], b.texts[*i as usize]);
+                let (x, y) = (rs.texts(a)[*i as usize], rs.texts(b)[*i as usize]);
                 simple(x, y, || close_text(rs, x, y))
             }
         };

@@ -86,19 +86,18 @@ fn show(rs: &Records, c: Comp, r: &Record) -> String {
             .join(" / ")
     };
     match c {
-        Comp::Email => r.emails.join(" "),
-        Comp::Phone => r
-            .phones
-            .iter()
+        Comp::Email => rs.emails(r).map(|e| e.text()).collect::<Vec<_>>().join(" "),
+        Comp::Phone => rs
+            .phones(r)
             .map(|p| p.digits())
             .collect::<Vec<_>>()
             .join(" "),
         Comp::Name => join(vec![s(r.first), s(r.last)]),
-        Comp::Place => join(vec![s(r.address), s(r.zip), s(r.city), s(r.state)]),
-        Comp::Dob => s(r.dob),
-        Comp::IdNumber => s(r.idnum),
+        Comp::Place => join(vec![s(rs.address(r)), s(r.zip), s(r.city), s(rs.state(r))]),
+        Comp::Dob => s(rs.dob(r)),
+        Comp::IdNumber => s(rs.idnum(r)),
         Comp::Company => s(r.company),
-        Comp::Text(i) => s(r.texts[i as usize]),
+        Comp::Text(i) => s(rs.texts(r)[i as usize]),
     }
 }
 
@@ -107,13 +106,13 @@ fn show(rs: &Records, c: Comp, r: &Record) -> String {
 pub fn more_reasons(rs: &Records, a: &Record, b: &Record) -> Vec<String> {
     let mut out = Vec::new();
     let _ = rs;
-    if both(a.dob, b.dob) && a.dob == b.dob {
+    if both(rs.dob(a), rs.dob(b)) && rs.dob(a) == rs.dob(b) {
         out.push("date of birth".to_string());
     }
-    if both(a.idnum, b.idnum) && a.idnum == b.idnum {
+    if both(rs.idnum(a), rs.idnum(b)) && rs.idnum(a) == rs.idnum(b) {
         out.push("id number".to_string());
     }
-    if both(a.address, b.address) && a.address == b.address {
+    if both(rs.address(a), rs.address(b)) && rs.address(a) == rs.address(b) {
         out.push("address".to_string());
     }
     out

@@ -18,6 +18,7 @@ pub mod compare;
 pub mod detect;
 pub mod explain;
 pub mod household;
+pub mod intern;
 mod memo;
 pub mod model;
 pub mod normalize;
@@ -293,7 +294,12 @@ fn plan_clusters(
             }
         }
     }
-    let clusters = cluster::clusters(&rs.records, &matches, opts.primary);
+    let member = |i: u32| cluster::Member {
+        id: rs.id(i),
+        created: rs.records[i as usize].created,
+        filled: rs.records[i as usize].filled,
+    };
+    let clusters = cluster::clusters(rs.len(), member, &matches, opts.primary);
     let mut pairs = Vec::new();
     for (n, members) in clusters.iter().enumerate() {
         let p = &rs.records[members[0] as usize];
@@ -309,13 +315,13 @@ fn plan_clusters(
             reasons.extend(explain::more_reasons(rs, p, s));
             if !direct {
                 if let Some(&(_, via)) = best.get(&m) {
-                    reasons.insert(0, format!("via {}", rs.records[via as usize].id));
+                    reasons.insert(0, format!("via {}", rs.id(via)));
                 }
             }
             pairs.push(DupPair {
                 cluster: n + 1,
-                primary: p.id.to_string(),
-                secondary: s.id.to_string(),
+                primary: rs.id(members[0]).to_string(),
+                secondary: rs.id(m).to_string(),
                 score: value,
                 reasons,
             });
@@ -341,9 +347,8 @@ pub fn explain(
     b: &str,
 ) -> Result<explain::Explanation, String> {
     let find_id = |id: &str| {
-        rs.records
-            .iter()
-            .find(|r| &*r.id == id)
+        rs.position(id)
+            .map(|i| &rs.records[i as usize])
             .ok_or_else(|| format!("no live contact with id {id}"))
     };
     let (ra, rb) = (find_id(a)?, find_id(b)?);

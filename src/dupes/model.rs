@@ -171,14 +171,14 @@ impl Model {
             has_address: rs.fields.iter().any(|f| f.kind == FieldKind::Address),
             first: freq(&|r| r.first),
             last: freq(&|r| r.last),
-            address: freq(&|r| r.address),
+            address: freq(&|r| rs.address(r)),
             zip: freq(&|r| r.zip),
             city: freq(&|r| r.city),
-            dob: freq(&|r| r.dob),
-            idnum: freq(&|r| r.idnum),
+            dob: freq(&|r| rs.dob(r)),
+            idnum: freq(&|r| rs.idnum(r)),
             company: freq(&|r| r.company),
             texts: (0..rs.text_fields.len())
-                .map(|t| freq(&|r| r.texts[t]))
+                .map(|t| freq(&|r| rs.texts(r)[t]))
                 .collect(),
             comps,
         };
@@ -434,16 +434,15 @@ impl Model {
     /// The U chance of an exact agreement on the pair's value, by term
     /// frequency, when the comparison has one.
     pub(super) fn tf_u(&self, rs: &Records, c: Comp, lv: usize, a: &Record) -> Option<f64> {
-        let _ = rs;
         match (c, lv) {
             (Comp::Name, 1) => Some(self.first.share(a.first) * self.last.share(a.last)),
-            (Comp::Place, 1) => Some(self.address.share(a.address)),
+            (Comp::Place, 1) => Some(self.address.share(rs.address(a))),
             (Comp::Place, 3) => Some(self.zip.share(a.zip)),
             (Comp::Place, 4) if a.city != NONE => Some(self.city.share(a.city)),
-            (Comp::Dob, 1) => Some(self.dob.share(a.dob)),
-            (Comp::IdNumber, 1) => Some(self.idnum.share(a.idnum)),
+            (Comp::Dob, 1) => Some(self.dob.share(rs.dob(a))),
+            (Comp::IdNumber, 1) => Some(self.idnum.share(rs.idnum(a))),
             (Comp::Company, 1) => Some(self.company.share(a.company)),
-            (Comp::Text(i), 1) => Some(self.texts[i as usize].share(a.texts[i as usize])),
+            (Comp::Text(i), 1) => Some(self.texts[i as usize].share(rs.texts(a)[i as usize])),
             _ => None,
         }
     }

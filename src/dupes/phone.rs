@@ -24,27 +24,49 @@ impl Phone {
     /// The same number: the national numbers agree, and the country codes
     /// do too where both are known.
     pub fn same(&self, other: &Phone) -> bool {
-        self.national == other.national
-            && match (&self.country, &other.country) {
-                (Some(a), Some(b)) => a == b,
-                _ => true,
-            }
+        same(
+            self.country.as_deref(),
+            &self.national,
+            other.country.as_deref(),
+            &other.national,
+        )
     }
 
     /// Nearly the same number: the same length and all but the last two
     /// digits equal (a direct line and a switchboard, or a typo at the
     /// end); never true for the same number.
     pub fn similar(&self, other: &Phone) -> bool {
-        let (a, b) = (self.national.as_bytes(), other.national.as_bytes());
-        a.len() == b.len()
-            && a.len() >= 7
-            && a != b
-            && a[..a.len() - 2] == b[..b.len() - 2]
-            && match (&self.country, &other.country) {
-                (Some(x), Some(y)) => x == y,
-                _ => true,
-            }
+        similar(
+            self.country.as_deref(),
+            &self.national,
+            other.country.as_deref(),
+            &other.national,
+        )
     }
+}
+
+/// [`Phone::same`] of two numbers given by country code and national
+/// number.
+pub fn same(country: Option<&str>, national: &str, c2: Option<&str>, n2: &str) -> bool {
+    national == n2
+        && match (country, c2) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        }
+}
+
+/// [`Phone::similar`] of two numbers given by country code and national
+/// number.
+pub fn similar(country: Option<&str>, national: &str, c2: Option<&str>, n2: &str) -> bool {
+    let (a, b) = (national.as_bytes(), n2.as_bytes());
+    a.len() == b.len()
+        && a.len() >= 7
+        && a != b
+        && a[..a.len() - 2] == b[..b.len() - 2]
+        && match (country, c2) {
+            (Some(x), Some(y)) => x == y,
+            _ => true,
+        }
 }
 
 /// Countries whose numbers share NANP's `+1`, as exports spell them.

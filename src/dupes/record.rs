@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use super::intern::{Interner, Texts};
 use super::normalize;
 use super::phone::{self, Phone};
 use super::{Field, FieldKind};
@@ -17,23 +18,12 @@ pub const NONE: Sym = 0;
 
 /// Interned strings, and for first names the full names they may stand
 /// for (the nickname table).
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Symbols {
-    ids: HashMap<Box<str>, Sym>,
-    strs: Vec<Box<str>>,
+    strs: Interner,
     /// First name → the full names it may stand for (only names the
     /// nickname table knows).
     full_names: HashMap<Sym, Box<[Sym]>>,
-}
-
-impl Default for Symbols {
-    fn default() -> Self {
-        Symbols {
-            ids: HashMap::new(),
-            strs: vec!["".into()],
-            full_names: HashMap::new(),
-        }
-    }
 }
 
 impl Symbols {
@@ -42,17 +32,11 @@ impl Symbols {
         if s.is_empty() {
             return NONE;
         }
-        if let Some(&id) = self.ids.get(s) {
-            return id;
-        }
-        let id = self.strs.len() as Sym;
-        self.strs.push(s.into());
-        self.ids.insert(s.into(), id);
-        id
+        self.strs.intern(s)
     }
 
     pub fn str(&self, sym: Sym) -> &str {
-        &self.strs[sym as usize]
+        self.strs.get(sym)
     }
 
     pub fn len(&self) -> usize {
@@ -102,17 +86,30 @@ impl Symbols {
     }
 }
 
-/// One contact as compared.
+/// Numbers in [`Records`]' items per email and per phone.
+const EMAIL: usize = 3;
+const PHONE: usize = 4;
+
+/// The places of state, address, date of birth and id number among a
+/// record's extra items.
+const EXTRA_STATE: usize = 0;
+const EXTRA_ADDRESS: usize = 1;
+const EXTRA_DOB: usize = 2;
+const EXTRA_IDNUM: usize = 3;
+
+/// A create date that is missing or did not parse: older than any.
+pub const NO_DATE: i64 = i64::MIN;
+
+/// One contact as compared: 48 bytes. Its id, emails, phones and other
+/// text fields are kept in [`Records`] (see [`Records::id`],
+/// [`Records::emails`], [`Records::phones`], [`Records::texts`]).
 #[derive(Debug, Clone, Default)]
 pub struct Record {
-    pub id: Box<str>,
-    /// The create date (`createdate`, else `createdAt`), epoch ms.
-    pub created: Option<i64>,
+    /// The create date (`createdate`, else `createdAt`), epoch ms;
+    /// [`NO_DATE`] when there is none.
+    pub created: i64,
     /// How many properties are filled in (for `--primary most-complete`).
     pub filled: u32,
-    /// Normalised emails, primary first, no repeats.
-    pub emails: Box<[Box<str>]>,
-    pub phones: Box<[Phone]>,
     /// Folded first name.
     pub first: Sym,
     /// Folded last name.
@@ -121,34 +118,142 @@ pub struct Record {
     pub company: Sym,
     pub zip: Sym,
     pub city: Sym,
-    pub state: Sym,
-    /// Every address column, folded and joined by spaces.
-    pub address: Sym,
-    /// Date of birth: its digits (`1981-02-03` → `19810203`).
-    pub dob: Sym,
-    /// Id number: letters and digits, lower-cased.
-    pub idnum: Sym,
-    /// Other compared fields ([`FieldKind::Text`]), folded, in the order of
-    /// [`Records::text_fields`].
-    pub texts: Box<[Sym]>,
     /// The record's name-and-place group (0: none), see
     /// [`Records::group_sizes`].
     pub name_group: u32,
+    /// Where its emails, phones and other fields start in
+    /// [`Records::items`]: three numbers per email, four per phone, one
+    /// per other field, then state, address, date of birth and id number
+    /// when the file compares any of them ([`Records::state`] and after).
+    at: u32,
+    n_emails: u16,
+    n_phones: u16,
 }
 
 impl Record {
-    /// Whether the record has anything to compare.
-    pub fn is_blank(&self) -> bool {
-        self.emails.is_empty()
-            && self.phones.is_empty()
-            && self.first == NONE
-            && self.last == NONE
-            && self.company == NONE
-            && self.dob == NONE
-            && self.idnum == NONE
-            && self.address == NONE
-            && self.texts.iter().all(|t| *t == NONE)
+    /// The create date, if any.
+    pub fn created(&self) -> Option<i64> {
+        (self.created != NO_DATE).then_some(self.created)
     }
+}
+
+/// A normalised email of a record: its local part (before the last `@`)
+/// and its domain, read from [`Records`] only when asked for; two emails
+/// are the same when both are.
+#[derive(Clone, Copy)]
+pub struct Email<'a> {
+    rs: &'a Records,
+    local: u32,
+    /// The domain's number (one number per distinct domain).
+    pub domain_sym: u32,
+    /// A hash of the local part's person-like name (see
+    /// [`Email::may_share_name`]).
+    name_hash: u32,
+}
+
+impl<'a> Email<'a> {
+    pub fn local(&self) -> &'a str {
+        self.rs.locals.get(self.local)
+    }
+
+    pub fn domain(&self) -> &'a str {
+        self.rs.domains.get(self.domain_sym)
+    }
+
+    pub fn same(&self, other: &Email) -> bool {
+        self.domain_sym == other.domain_sym && self.local() == other.local()
+    }
+
+    /// False when the two local parts' names (without `+tag`, dots,
+    /// hyphens and underscores) differ, as their hashes say; true when
+    /// they may agree.
+    pub fn may_share_name(&self, other: &Email) -> bool {
+        self.name_hash == other.name_hash
+    }
+
+    /// The whole email.
+    pub fn text(&self) -> String {
+        format!("{}@{}", self.local(), self.domain())
+    }
+}
+
+/// The hash [`Email::may_share_name`] compares.
+fn name_hash(local: &str) -> u32 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = rustc_hash::FxBuildHasher.build_hasher();
+    let name = local.split('+').next().unwrap_or(local);
+    for c in name.chars().filter(|c| !matches!(c, '.' | '-' | '_')) {
+        h.write_u32(c as u32);
+    }
+    let h = h.finish();
+    (h ^ (h >> 32)) as u32
+}
+
+/// A phone of a record (see [`Phone`], whose comparisons it shares),
+/// read from [`Records`] only when hashes say it may matter.
+#[derive(Clone, Copy)]
+pub struct PhoneRef<'a> {
+    rs: &'a Records,
+    national: u32,
+    country_sym: u32,
+    /// Hashes of the national number, and of all but its last two digits
+    /// with its length (0 under 7 digits).
+    hash: u32,
+    prefix: u32,
+}
+
+impl<'a> PhoneRef<'a> {
+    pub fn national(&self) -> &'a str {
+        self.rs.nationals.get(self.national)
+    }
+
+    pub fn country(&self) -> Option<&'a str> {
+        (self.country_sym != NONE).then(|| self.rs.countries.get(self.country_sym))
+    }
+
+    pub fn same(&self, other: &PhoneRef) -> bool {
+        self.hash == other.hash
+            && phone::same(
+                self.country(),
+                self.national(),
+                other.country(),
+                other.national(),
+            )
+    }
+
+    pub fn similar(&self, other: &PhoneRef) -> bool {
+        self.prefix != 0
+            && self.prefix == other.prefix
+            && phone::similar(
+                self.country(),
+                self.national(),
+                other.country(),
+                other.national(),
+            )
+    }
+
+    /// Digits with the country code in front when known.
+    pub fn digits(&self) -> String {
+        format!("{}{}", self.country().unwrap_or(""), self.national())
+    }
+}
+
+/// The hashes [`PhoneRef`] compares first: of the national number, and of
+/// its length and all but its last two digits (0 when under 7 digits, so
+/// never [`Phone::similar`]).
+fn phone_hashes(national: &str) -> (u32, u32) {
+    use std::hash::BuildHasher;
+    let h = |s: &[u8], n: usize| {
+        let h = rustc_hash::FxBuildHasher.hash_one((s, n));
+        (h ^ (h >> 32)) as u32 | 1
+    };
+    let b = national.as_bytes();
+    let prefix = if b.len() >= 7 {
+        h(&b[..b.len() - 2], b.len())
+    } else {
+        0
+    };
+    (h(b, 0), prefix)
 }
 
 /// The records of an export, built one contact at a time (so an export can
@@ -158,8 +263,23 @@ pub struct Records {
     pub fields: Vec<Field>,
     pub records: Vec<Record>,
     pub symbols: Symbols,
+    /// Each record's id, by record index.
+    ids: Texts,
+    /// The records' emails (local part, domain, name hash), phones
+    /// (national number, country code, two hashes) and other fields
+    /// ([`Record`]'s `at`).
+    items: Vec<u32>,
+    /// Emails' local parts (each email's own), and their domains.
+    locals: Texts,
+    domains: Interner,
+    /// Phones' national numbers (each phone's own), and country codes.
+    nationals: Texts,
+    countries: Interner,
     /// Names of the [`FieldKind::Text`] fields, in record order.
     pub text_fields: Vec<String>,
+    /// Whether a state, address, date of birth or id number is compared
+    /// (each record then has the four in its items).
+    extras: bool,
     /// Contacts whose create date did not parse (kept, with no date).
     pub bad_dates: usize,
     /// How many contacts had each field filled in, in `fields` order.
@@ -179,11 +299,23 @@ impl Records {
             fields: fields.to_vec(),
             records: Vec::new(),
             symbols: Symbols::default(),
+            ids: Texts::default(),
+            items: Vec::new(),
+            locals: Texts::default(),
+            domains: Interner::default(),
+            nationals: Texts::default(),
+            countries: Interner::default(),
             text_fields: fields
                 .iter()
                 .filter(|f| f.kind == FieldKind::Text)
                 .map(|f| f.name.clone())
                 .collect(),
+            extras: fields.iter().any(|f| {
+                matches!(
+                    f.kind,
+                    FieldKind::State | FieldKind::Address | FieldKind::Dob | FieldKind::IdNumber
+                )
+            }),
             bad_dates: 0,
             seen: vec![0; fields.len()],
             groups: HashMap::new(),
@@ -203,6 +335,122 @@ impl Records {
         self.records.is_empty()
     }
 
+    /// Make room for about `contacts` records like those held so far
+    /// (the first contacts of a file, which the fields were found from):
+    /// a large file's records then do not grow by copying, which leaves
+    /// each old copy with the allocator (a million contacts: 80 MB).
+    /// Room asked for and never used is address space, not memory.
+    pub fn reserve_like(&mut self, contacts: usize) {
+        let held = self.len().max(1);
+        let scale = |x: usize| (x as u128 * contacts as u128 / held as u128) as usize;
+        let more = contacts.saturating_sub(self.len());
+        self.records.reserve_exact(more);
+        self.items
+            .reserve_exact(scale(self.items.len()).saturating_sub(self.items.len()));
+        let emails = scale(self.locals.len());
+        let phones = scale(self.nationals.len());
+        self.ids.reserve_like(contacts);
+        self.locals.reserve_like(emails);
+        self.nationals.reserve_like(phones);
+    }
+
+    /// The id of record `i`.
+    pub fn id(&self, i: u32) -> &str {
+        self.ids.get(i)
+    }
+
+    /// The index of the record with this id, if any.
+    pub fn position(&self, id: &str) -> Option<u32> {
+        (0..self.len() as u32).find(|&i| self.id(i) == id)
+    }
+
+    /// The emails of a record: normalised, primary first, no repeats.
+    pub fn emails<'a>(&'a self, r: &Record) -> impl Iterator<Item = Email<'a>> + Clone + 'a {
+        let at = r.at as usize;
+        self.items[at..at + EMAIL * r.n_emails as usize]
+            .chunks_exact(EMAIL)
+            .map(|e| Email {
+                rs: self,
+                local: e[0],
+                domain_sym: e[1],
+                name_hash: e[2],
+            })
+    }
+
+    pub fn has_emails(&self, r: &Record) -> bool {
+        r.n_emails > 0
+    }
+
+    /// The phones of a record, no repeats.
+    pub fn phones<'a>(&'a self, r: &Record) -> impl Iterator<Item = PhoneRef<'a>> + Clone + 'a {
+        let at = r.at as usize + EMAIL * r.n_emails as usize;
+        self.items[at..at + PHONE * r.n_phones as usize]
+            .chunks_exact(PHONE)
+            .map(|p| PhoneRef {
+                rs: self,
+                national: p[0],
+                country_sym: p[1],
+                hash: p[2],
+                prefix: p[3],
+            })
+    }
+
+    pub fn has_phones(&self, r: &Record) -> bool {
+        r.n_phones > 0
+    }
+
+    /// A record's other compared fields ([`FieldKind::Text`]), folded, in
+    /// the order of [`Records::text_fields`].
+    pub fn texts(&self, r: &Record) -> &[Sym] {
+        let at = r.at as usize + EMAIL * r.n_emails as usize + PHONE * r.n_phones as usize;
+        &self.items[at..at + self.text_fields.len()]
+    }
+
+    /// One of a record's state, address, date of birth and id number.
+    fn extra(&self, r: &Record, k: usize) -> Sym {
+        if !self.extras {
+            return NONE;
+        }
+        let at = r.at as usize
+            + EMAIL * r.n_emails as usize
+            + PHONE * r.n_phones as usize
+            + self.text_fields.len();
+        self.items[at + k]
+    }
+
+    /// State, region, province or county, folded.
+    pub fn state(&self, r: &Record) -> Sym {
+        self.extra(r, EXTRA_STATE)
+    }
+
+    /// Every address column, folded and joined by spaces.
+    pub fn address(&self, r: &Record) -> Sym {
+        self.extra(r, EXTRA_ADDRESS)
+    }
+
+    /// Date of birth: its digits (`1981-02-03` → `19810203`).
+    pub fn dob(&self, r: &Record) -> Sym {
+        self.extra(r, EXTRA_DOB)
+    }
+
+    /// Id number: letters and digits, lower-cased.
+    pub fn idnum(&self, r: &Record) -> Sym {
+        self.extra(r, EXTRA_IDNUM)
+    }
+
+    /// Whether the record has anything to compare.
+    pub fn is_blank(&self, r: &Record) -> bool {
+        r.n_emails == 0
+            && r.n_phones == 0
+            && r.first == NONE
+            && r.last == NONE
+            && r.company == NONE
+            && self.dob(r) == NONE
+            && self.idnum(r) == NONE
+            && self.address(r) == NONE
+            && self.texts(r).iter().all(|t| *t == NONE)
+    }
+
     /// Add a contact.
     pub fn push(&mut self, c: &Contact) {
         let created = match crate::dates::created_time(c) {
@@ -213,8 +461,7 @@ impl Records {
             }
         };
         let mut r = Record {
-            id: c.id.as_str().into(),
-            created,
+            created: created.unwrap_or(NO_DATE),
             filled: c
                 .properties
                 .values()
@@ -222,10 +469,11 @@ impl Records {
                 .count() as u32,
             ..Default::default()
         };
-        let mut emails: Vec<Box<str>> = Vec::new();
+        let mut emails: Vec<String> = Vec::new();
         let mut phones: Vec<Phone> = Vec::new();
         let mut texts: Vec<Sym> = Vec::with_capacity(self.text_fields.len());
         let mut address = String::new();
+        let mut extras = [NONE; 4];
         let country = c.prop("country");
         for (i, f) in self.fields.iter().enumerate() {
             let mut value = c.prop(&f.name);
@@ -270,17 +518,54 @@ impl Records {
                 }
                 kind => {
                     if let Some(v) = value {
-                        set_symbol(&mut self.symbols, &mut r, kind, v);
+                        set_symbol(&mut self.symbols, &mut r, &mut extras, kind, v);
                     }
                 }
             }
         }
-        r.address = self.symbols.intern(&address);
-        r.emails = emails.into();
-        r.phones = phones.into();
-        r.texts = texts.into();
+        extras[EXTRA_ADDRESS] = self.symbols.intern(&address);
+        self.store_values(&mut r, &emails, &phones, &texts, &extras);
+        self.ids.push(c.id.as_str());
         self.join_name_group(&mut r);
         self.records.push(r);
+    }
+
+    /// Put a record's emails, phones, other fields and extras in
+    /// [`Records::items`] (and their texts in their strings), and where
+    /// they start in the record.
+    fn store_values(
+        &mut self,
+        r: &mut Record,
+        emails: &[String],
+        phones: &[Phone],
+        texts: &[Sym],
+        extras: &[Sym; 4],
+    ) {
+        r.at = u32::try_from(self.items.len()).expect("under 4 G compared values");
+        r.n_emails = u16::try_from(emails.len()).expect("under 65,536 emails a contact");
+        r.n_phones = u16::try_from(phones.len()).expect("under 65,536 phones a contact");
+        for e in emails {
+            // Normalised emails hold an `@` (see [`normalize::email`]).
+            let (local, domain) = e.rsplit_once('@').unwrap_or((e, ""));
+            self.items.push(self.locals.push(local));
+            self.items.push(self.domains.intern(domain));
+            self.items.push(name_hash(local));
+        }
+        for p in phones {
+            self.items.push(self.nationals.push(&p.national));
+            self.items.push(
+                p.country
+                    .as_deref()
+                    .map_or(NONE, |c| self.countries.intern(c)),
+            );
+            let (hash, prefix) = phone_hashes(&p.national);
+            self.items.push(hash);
+            self.items.push(prefix);
+        }
+        self.items.extend_from_slice(texts);
+        if self.extras {
+            self.items.extend_from_slice(extras);
+        }
     }
 
     /// Put `r` in the group of its first-name key, last name and postal
@@ -305,27 +590,33 @@ impl Records {
 }
 
 /// Add the emails of a (possibly multi-valued) cell, normalised, once each.
-fn add_emails(emails: &mut Vec<Box<str>>, raw: &str) {
+fn add_emails(emails: &mut Vec<String>, raw: &str) {
     for part in split_multi(raw) {
         if let Some(e) = normalize::email(part).map(normalize::canonical_email) {
-            if !emails.iter().any(|x| **x == *e) {
-                emails.push(e.into());
+            if !emails.contains(&e) {
+                emails.push(e);
             }
         }
     }
 }
 
 /// Set the one-value field of `r` that `kind` names to `v`, normalised.
-fn set_symbol(symbols: &mut Symbols, r: &mut Record, kind: FieldKind, v: &str) {
+fn set_symbol(
+    symbols: &mut Symbols,
+    r: &mut Record,
+    extras: &mut [Sym; 4],
+    kind: FieldKind,
+    v: &str,
+) {
     match kind {
         FieldKind::FirstName => r.first = symbols.first_name(v),
         FieldKind::LastName => r.last = symbols.intern(&normalize::fold(v)),
         FieldKind::Company => r.company = symbols.intern(&normalize::company(v)),
         FieldKind::Zip => r.zip = symbols.intern(&normalize::zip(v)),
         FieldKind::City => r.city = symbols.intern(&normalize::fold(v)),
-        FieldKind::State => r.state = symbols.intern(&normalize::fold(v)),
-        FieldKind::Dob => r.dob = symbols.intern(&normalize::dob(v)),
-        FieldKind::IdNumber => r.idnum = symbols.intern(&normalize::id_number(v)),
+        FieldKind::State => extras[EXTRA_STATE] = symbols.intern(&normalize::fold(v)),
+        FieldKind::Dob => extras[EXTRA_DOB] = symbols.intern(&normalize::dob(v)),
+        FieldKind::IdNumber => extras[EXTRA_IDNUM] = symbols.intern(&normalize::id_number(v)),
         FieldKind::Email | FieldKind::Phone | FieldKind::Address | FieldKind::Text => {}
     }
 }
@@ -366,18 +657,18 @@ pub(crate) mod tests {
             ],
         ));
         let r = &rs.records[0];
-        assert_eq!(&*r.id, "7");
+        assert_eq!(rs.id(0), "7");
         assert_eq!(
-            r.emails.iter().map(|e| &**e).collect::<Vec<_>>(),
+            rs.emails(r).map(|e| e.text()).collect::<Vec<_>>(),
             ["bob@globex.example", "rob@home.example"]
         );
-        assert_eq!(r.phones[0].digits(), "442079460958");
+        assert_eq!(rs.phones(r).next().unwrap().digits(), "442079460958");
         assert_eq!(rs.symbols.str(r.first), "bob");
         assert_eq!(rs.symbols.str(rs.symbols.first_key(r.first)), "robert");
         assert_eq!(rs.symbols.str(r.company), "globex");
         assert_eq!(rs.symbols.str(r.zip), "ec1a1bb");
         assert_eq!(r.city, NONE);
-        assert_eq!(r.created, Some(1_709_251_200_000));
+        assert_eq!(r.created(), Some(1_709_251_200_000));
         assert_eq!(r.filled, 9);
         assert_eq!(rs.group_sizes[r.name_group as usize], 1);
     }
@@ -414,7 +705,29 @@ pub(crate) mod tests {
             &[("createdate", "soon"), ("email", "a@b.co")],
         ));
         assert_eq!(rs.bad_dates, 1);
-        assert_eq!(rs.records[0].created, None);
+        assert_eq!(rs.records[0].created(), None);
+        assert_eq!(rs.records[0].created, NO_DATE);
+    }
+
+    #[test]
+    fn a_record_is_48_bytes() {
+        assert_eq!(std::mem::size_of::<Record>(), 48);
+    }
+
+    #[test]
+    fn interned_texts_are_stored_once_and_read_back() {
+        let mut i = Interner::default();
+        let words: Vec<String> = (0..5000).map(|n| format!("w{}", n % 1200)).collect();
+        let ids: Vec<u32> = words.iter().map(|w| i.intern(w)).collect();
+        assert_eq!(i.len(), 1201, "the empty text and 1,200 words");
+        assert_eq!(i.get(0), "");
+        for (w, id) in words.iter().zip(&ids) {
+            assert_eq!(i.get(*id), w);
+            assert_eq!(i.intern(w), *id);
+        }
+        let mut t = Texts::default();
+        assert_eq!((t.push("ab"), t.push(""), t.push("c")), (0, 1, 2));
+        assert_eq!((t.get(0), t.get(1), t.get(2)), ("ab", "", "c"));
     }
 
     #[test]

@@ -25,8 +25,7 @@ use strsim::{jaro_winkler, osa_distance};
 use super::memo::{memo, Memo};
 
 use super::normalize::{email_name, is_free_mail, is_role_email};
-use super::phone::Phone;
-use super::record::{Record, Records, Sym, NONE};
+use super::record::{Email, PhoneRef, Record, Records, Sym, NONE};
 
 /// Namesakes in one place (same first and last name, same postal code or
 /// city) beyond which sharing name and place counts for less: with k of
@@ -280,11 +279,11 @@ pub fn compare(rs: &Records, a: &Record, b: &Record) -> Comparison {
 pub fn compare_above(rs: &Records, a: &Record, b: &Record, floor: f64) -> Option<Comparison> {
     let mut w = 0.0;
     let mut reasons = Reasons::new();
-    emails(a, b, &mut w, &mut reasons);
-    phones(a, b, &mut w, &mut reasons);
+    emails(rs, a, b, &mut w, &mut reasons);
+    phones(rs, a, b, &mut w, &mut reasons);
     let same_name = names(rs, a, b, &mut w, &mut reasons);
     // The most the remaining fields can add.
-    let rest = 2.0 + 2.0 + a.texts.len() as f64;
+    let rest = 2.0 + 2.0 + rs.texts(a).len() as f64;
     if w + rest < floor {
         return None;
     }
@@ -335,7 +334,7 @@ pub fn compare_above(rs: &Records, a: &Record, b: &Record, floor: f64) -> Option
         }
     }
     // Other fields.
-    for (i, (&x, &y)) in a.texts.iter().zip(b.texts.iter()).enumerate() {
+    for (i, (&x, &y)) in rs.texts(a).iter().zip(rs.texts(b).iter()).enumerate() {
         if x == NONE || y == NONE {
             continue;
         }
@@ -400,16 +399,14 @@ pub(super) fn same_email_name(x: &str, y: &str) -> bool {
     name(x).eq(name(y)) && email_name(&format!("{x}@")).is_some()
 }
 
-fn emails(a: &Record, b: &Record, w: &mut f64, reasons: &mut Reasons) {
-    if a.emails.is_empty() || b.emails.is_empty() {
+fn emails(rs: &Records, a: &Record, b: &Record, w: &mut f64, reasons: &mut Reasons) {
+    if !rs.has_emails(a) || !rs.has_emails(b) {
         return;
     }
-    if let Some(e) = a.emails.iter().find(|e| b.emails.contains(e)) {
-        if is_role_email(e)
-            && !a
-                .emails
-                .iter()
-                .any(|e| b.emails.contains(e) && !is_role_email(e))
+    let (ea, eb) = (rs.emails(a), rs.emails(b));
+    let shared = |e: &Email| eb.clone().any(|f| f.same(e));
+    if let Some(e) = ea.clone().find(|e| shared(e)) {
+        if is_role_email(&e.text()) && !ea.clone().any(|e| shared(&e) && !is_role_email(&e.text()))
         {
             // `info@`, `sales@`: a mailbox people share.
             *w += 4.0;
@@ -426,11 +423,10 @@ fn emails(a: &Record, b: &Record, w: &mut f64, reasons: &mut Reasons) {
     // The same letters numbered differently (`wbrown1@`, `wbrown2@`): how
     // mail systems tell two people of one name apart.
     let mut numbered = false;
-    for x in a.emails.iter() {
-        let (lx, dx) = x.rsplit_once('@').unwrap_or((x, ""));
-        for y in b.emails.iter() {
-            let (ly, dy) = y.rsplit_once('@').unwrap_or((y, ""));
-            if dx == dy {
+    for x in ea {
+        for y in eb.clone() {
+            if x.domain_sym == y.domain_sym {
+                let (lx, ly, dx) = (x.local(), y.local(), x.domain());
                 if one_edit(lx, ly) && digits_agree(lx, ly) {
                     // A typo in the local part: one edit, numbers agreeing.
                     best = Some(Reason::SimilarEmail(jaro_winkler(lx, ly) as f32));
@@ -439,7 +435,10 @@ fn emails(a: &Record, b: &Record, w: &mut f64, reasons: &mut Reasons) {
                 } else if !is_free_mail(dx) {
                     colleagues = true;
                 }
-            } else if best.is_none() && same_email_name(lx, ly) {
+            } else if best.is_none()
+                && x.may_share_name(&y)
+                && same_email_name(x.local(), y.local())
+            {
                 best = Some(Reason::EmailName);
             }
         }
@@ -459,12 +458,13 @@ pub(super) fn letters(s: &str) -> impl Iterator<Item = char> + '_ {
     s.chars().filter(|c| !c.is_ascii_digit())
 }
 
-fn phones(a: &Record, b: &Record, w: &mut f64, reasons: &mut Reasons) {
-    if a.phones.is_empty() || b.phones.is_empty() {
+fn phones(rs: &Records, a: &Record, b: &Record, w: &mut f64, reasons: &mut Reasons) {
+    if !rs.has_phones(a) || !rs.has_phones(b) {
         return;
     }
-    let any = |f: &dyn Fn(&Phone, &Phone) -> bool| {
-        a.phones.iter().any(|x| b.phones.iter().any(|y| f(x, y)))
+    let (pa, pb) = (rs.phones(a), rs.phones(b));
+    let any = |f: &dyn Fn(&PhoneRef, &PhoneRef) -> bool| {
+        pa.clone().any(|x| pb.clone().any(|y| f(&x, &y)))
     };
     if any(&|x, y| x.same(y)) {
         *w += 8.0;
