@@ -182,32 +182,45 @@ impl Ctx<'_> {
     }
 }
 
+/// The exit code of arguments clap did not run: a usage error (2), or
+/// `--help` and `--version` printed on stdout (a closed pipe is fine, any
+/// other failed write is exit 1 with the reason).
+fn not_parsed(e: clap::Error) -> ExitCode {
+    let printed = e.print();
+    if e.use_stderr() {
+        return ExitCode::from(2);
+    }
+    let failed = match printed {
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => None,
+        Err(err) => Some(err.to_string()),
+        Ok(()) if stdout::closed_at_start() => Some(stdout::CLOSED.to_string()),
+        Ok(()) => None,
+    };
+    match failed {
+        Some(why) => {
+            let _ = writeln!(std::io::stderr(), "error: cannot write to stdout: {why}");
+            ExitCode::from(1)
+        }
+        None => ExitCode::SUCCESS,
+    }
+}
+
 /// Parse the arguments, run, and give the exit code.
 pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
+    main_with(args, |_| ())
+}
+
+/// [`main`], telling `parsed` which command runs before it does (the
+/// binary sets its allocator up by it).
+pub fn main_with<I: IntoIterator<Item = OsString>>(
+    args: I,
+    parsed: impl FnOnce(&Command),
+) -> ExitCode {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
-        Err(e) => {
-            let printed = e.print();
-            if e.use_stderr() {
-                return ExitCode::from(2);
-            }
-            // `--help` and `--version` were asked for on stdout: a closed
-            // pipe is fine, any other failed write is exit 1 with the reason.
-            let failed = match printed {
-                Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => None,
-                Err(err) => Some(err.to_string()),
-                Ok(()) if stdout::closed_at_start() => Some(stdout::CLOSED.to_string()),
-                Ok(()) => None,
-            };
-            return match failed {
-                Some(why) => {
-                    let _ = writeln!(std::io::stderr(), "error: cannot write to stdout: {why}");
-                    ExitCode::from(1)
-                }
-                None => ExitCode::SUCCESS,
-            };
-        }
+        Err(e) => return not_parsed(e),
     };
+    parsed(&cli.command);
     let global = match cli.resolve() {
         Ok(g) => g,
         Err(e) => {
