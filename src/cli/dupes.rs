@@ -29,6 +29,7 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             max_block: args.max_block,
             ..Default::default()
         },
+        ..Default::default()
     };
     if let Some(ids) = &args.explain {
         show_explanation(&records, &opts, ids, args, ctx)?;
@@ -99,10 +100,11 @@ fn read_records(
             }
         }
     })?;
-    let records = match records {
+    let mut records = match records {
         Some(rs) => rs,
         None => settle(&mut sample),
     };
+    records.done_reading();
     if archived > 0 {
         ctx.warn(
             "archived",

@@ -149,6 +149,12 @@ pub enum PrimaryRule {
 /// The default threshold: a pair is a duplicate at this score or above.
 pub const DEFAULT_THRESHOLD: f64 = 0.7;
 
+/// Candidate pairs up to which each pair's pattern is kept from the first
+/// pass for the scoring pass (about 0.6 bytes a pair: 15 MB here); a file
+/// with more compares its pairs again instead, so that its memory stays
+/// under the file's size (a million contacts: 38 million pairs).
+pub const KEEP_PATTERNS_UP_TO: u64 = 25_000_000;
+
 /// What to look for.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -156,6 +162,9 @@ pub struct Options {
     pub threshold: f64,
     pub primary: PrimaryRule,
     pub blocking: block::Options,
+    /// [`KEEP_PATTERNS_UP_TO`]: a tuning knob (either way gives the same
+    /// pairs), for tests.
+    pub keep_patterns_up_to: u64,
 }
 
 impl Default for Options {
@@ -164,6 +173,7 @@ impl Default for Options {
             threshold: DEFAULT_THRESHOLD,
             primary: PrimaryRule::Oldest,
             blocking: block::Options::default(),
+            keep_patterns_up_to: KEEP_PATTERNS_UP_TO,
         }
     }
 }
@@ -214,10 +224,41 @@ pub fn find(rs: &Records, opts: &Options) -> Found {
         return find_hand_set(rs, opts, &cands, blocking);
     }
     let mut model = model::Model::unfitted(rs);
-    let (patterns, kept) = cands.pattern_counts_kept(rs, &model.comps);
-    model.learn(&patterns, rs.len());
-    drop(patterns);
-    let threshold = opts.threshold;
+    let scored = if blocking.candidates <= opts.keep_patterns_up_to {
+        let (patterns, kept) = cands.pattern_counts_kept(rs, &model.comps);
+        model.learn(&patterns, rs.len());
+        drop(patterns);
+        score_kept(rs, &cands, &model, &kept, opts.threshold)
+    } else {
+        let patterns = cands.pattern_counts(rs, &model.comps);
+        model.learn(&patterns, rs.len());
+        drop(patterns);
+        score_again(rs, &cands, &model, opts.threshold)
+    };
+    drop(cands);
+    let describe = model.describe(rs);
+    let rounds = model.rounds;
+    let found = plan_clusters(rs, opts, &scored, |p, s| {
+        let prob = model.probability(rs, p, s);
+        (prob, prob >= opts.threshold)
+    });
+    Found {
+        blocking,
+        em_rounds: rounds,
+        model: describe,
+        ..found
+    }
+}
+
+/// The candidate pairs at or above the threshold, `(i, j, probability)`
+/// in pair order, from the patterns kept in the first pass.
+fn score_kept(
+    rs: &Records,
+    cands: &pairs::Candidates,
+    model: &model::Model,
+    kept: &[pairs::KeptPatterns],
+    threshold: f64,
+) -> Vec<(u32, u32, f64)> {
     let scored = parallel::par_ranges_in(kept.len(), parallel::cores(), 1, |ks| {
         let mut out: Vec<(u32, u32, f64)> = Vec::new();
         for k in &kept[ks] {
@@ -230,21 +271,29 @@ pub fn find(rs: &Records, opts: &Options) -> Found {
         }
         out
     });
-    let scored: Vec<(u32, u32, f64)> = scored.into_iter().flatten().collect();
-    drop(kept);
-    drop(cands);
-    let describe = model.describe(rs);
-    let rounds = model.rounds;
-    let found = plan_clusters(rs, opts, &scored, |p, s| {
-        let prob = model.probability(rs, p, s);
-        (prob, prob >= threshold)
+    scored.into_iter().flatten().collect()
+}
+
+/// [`score_kept`] for a file whose patterns were not kept: each pair is
+/// compared again.
+fn score_again(
+    rs: &Records,
+    cands: &pairs::Candidates,
+    model: &model::Model,
+    threshold: f64,
+) -> Vec<(u32, u32, f64)> {
+    let scored = parallel::par_ranges_dynamic(rs.len(), |range| {
+        let mut out: Vec<(u32, u32, f64)> = Vec::new();
+        cands.for_each_in(rs, range, &mut |i, j| {
+            let (a, b) = (&rs.records[i as usize], &rs.records[j as usize]);
+            let s = model.probability_of(rs, compare::pattern(rs, &model.comps, a, b), a);
+            if s >= threshold {
+                out.push((i, j, s));
+            }
+        });
+        out
     });
-    Found {
-        blocking,
-        em_rounds: rounds,
-        model: describe,
-        ..found
-    }
+    scored.into_iter().flatten().collect()
 }
 
 /// [`find`] with the hand-set weights of [`score`], for files with too
@@ -499,6 +548,28 @@ mod tests {
             .map(|p| (p.primary.as_str(), p.secondary.as_str()))
             .collect();
         assert_eq!(got, [("1", "3"), ("1", "5"), ("2", "4")]);
+    }
+
+    /// Patterns kept from the first pass or pairs compared again (a file
+    /// past [`KEEP_PATTERNS_UP_TO`]): the same plan.
+    #[test]
+    fn comparing_again_finds_what_the_kept_patterns_find() {
+        let g = crate::gen::generate(&crate::gen::GenOptions {
+            contacts: 2000,
+            ..Default::default()
+        });
+        let kept = found(&g.export.contacts, &Options::default());
+        assert!(kept.blocking.candidates >= model::MIN_PAIRS_FOR_EM as u64);
+        assert!(kept.pairs.len() > 100, "{}", kept.pairs.len());
+        let again = found(
+            &g.export.contacts,
+            &Options {
+                keep_patterns_up_to: 0,
+                ..Options::default()
+            },
+        );
+        assert_eq!(kept.pairs, again.pairs);
+        assert_eq!(kept.model, again.model);
     }
 
     #[test]
