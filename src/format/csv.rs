@@ -495,7 +495,7 @@ pub(crate) fn encode_header<T: AsRef<str>>(layout: &CsvLayout, headers: &[T]) ->
         if i > 0 {
             out.push(layout.delimiter);
         }
-        if header_quoted(h, layout.delimiter, true) {
+        if quoted_when_guarded(h, layout.delimiter) {
             out.push(b'"');
             out.extend_from_slice(h.replace('"', "\"\"").as_bytes());
             out.push(b'"');
@@ -513,11 +513,10 @@ fn header_needs_guard(plain: &[u8], delimiter: u8) -> bool {
     super::delimiter::sniff(plain) != delimiter
 }
 
-/// Whether a header row that quotes only where needed quotes `header`:
-/// when it holds a quote, a line break or the delimiter, and, in a
-/// guarded row ([`header_needs_guard`]), any delimiter the sniffer counts.
-fn header_quoted(header: &str, delimiter: u8, guard: bool) -> bool {
-    needs_quotes(header, delimiter) || (guard && header.contains([',', ';', '\t']))
+/// Whether a guarded header row ([`header_needs_guard`]) quotes `header`:
+/// when it holds a quote, a line break or any delimiter the sniffer counts.
+fn quoted_when_guarded(header: &str, delimiter: u8) -> bool {
+    needs_quotes(header, delimiter) || header.contains([',', ';', '\t'])
 }
 
 /// Whether [`encode_header`], quoting only where needed, quotes every one
@@ -540,7 +539,7 @@ fn every_header_needs_quotes(headers: &[String], delimiter: u8, crlf: bool) -> b
     };
     let plain = encode_record(&probe, headers.iter().map(|h| h.as_bytes()));
     header_needs_guard(&plain, delimiter)
-        && headers.iter().all(|h| header_quoted(h, delimiter, true))
+        && headers.iter().all(|h| quoted_when_guarded(h, delimiter))
 }
 
 /// Add a column for every property a contact has that the layout lacks,
