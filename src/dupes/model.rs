@@ -393,7 +393,9 @@ impl Model {
 
     /// The share of the candidate pairs that match, by EM on the one
     /// unknown with M and U held: each round, the mean match probability
-    /// of the candidates at the current share.
+    /// of the candidates at the prior that share makes among all pairs
+    /// (`candidates_share`: the candidates over all pairs), since U's
+    /// chances are those of pairs drawn at random, not of candidates.
     fn match_share(&self, patterns: &[(u64, f64)], candidates_share: f64) -> f64 {
         let nc = self.comps.len();
         // log₂(m / u) of each pattern.
