@@ -43,6 +43,8 @@ mod allocator {
         }
         keep_freed_memory();
         assert_eq!(unsafe { mi_option_get(PURGE_DELAY) }, -1);
+        give_back_freed_memory();
+        assert_eq!(unsafe { mi_option_get(PURGE_DELAY) }, 0);
     }
 }
 

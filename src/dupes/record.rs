@@ -286,7 +286,8 @@ pub struct Records {
     pub seen: Vec<usize>,
     /// Name-and-place groups: first name (as its full name), last name and
     /// postal code (else city) → group number; and each group's size.
-    groups: HashMap<(Sym, Sym, bool, Sym), u32>,
+    /// None once reading is done ([`Records::done_reading`]).
+    groups: Option<HashMap<(Sym, Sym, bool, Sym), u32>>,
     pub group_sizes: Vec<u32>,
     /// This set of records among all made in the process (its symbols'
     /// remembered comparisons are its own: see [`super::memo`]).
@@ -318,7 +319,7 @@ impl Records {
             }),
             bad_dates: 0,
             seen: vec![0; fields.len()],
-            groups: HashMap::new(),
+            groups: Some(HashMap::new()),
             group_sizes: vec![0],
             uid: {
                 static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -355,10 +356,11 @@ impl Records {
     }
 
     /// Every contact has been pushed: what only reading needed (the map
-    /// that numbers the name-and-place groups, a few tens of megabytes at a
-    /// million contacts) goes, before the pairs are made.
+    /// that numbers the name-and-place groups, about 5 MB at a million
+    /// contacts) goes, before the pairs are made. Pushing a contact after
+    /// this is a bug (its group would be counted apart), and panics.
     pub fn done_reading(&mut self) {
-        self.groups = HashMap::new();
+        self.groups = None;
     }
 
     /// The id of record `i`.
@@ -586,7 +588,11 @@ impl Records {
         if r.first != NONE && r.last != NONE && place.1 != NONE {
             let key = (self.symbols.first_key(r.first), r.last, place.0, place.1);
             let next = self.group_sizes.len() as u32;
-            let g = *self.groups.entry(key).or_insert(next);
+            let groups = self
+                .groups
+                .as_mut()
+                .expect("no contact is pushed after done_reading");
+            let g = *groups.entry(key).or_insert(next);
             if g == next {
                 self.group_sizes.push(0);
             }
@@ -702,6 +708,20 @@ pub(crate) mod tests {
             .map(|r| rs.group_sizes[r.name_group as usize])
             .collect();
         assert_eq!(sizes, [2, 2, 1, 1, 0]);
+        // Done reading: the sizes stay, the map that made them goes, and a
+        // contact pushed after it is refused rather than counted apart.
+        rs.done_reading();
+        assert_eq!(rs.group_sizes[rs.records[0].name_group as usize], 2);
+        let late = contact(
+            "5",
+            &[
+                ("firstname", "Bob"),
+                ("lastname", "Smith"),
+                ("zip", "02110"),
+            ],
+        );
+        let pushed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rs.push(&late)));
+        assert!(pushed.is_err());
     }
 
     #[test]
