@@ -34,6 +34,22 @@ mod allocator {
         unsafe { mi_option_set(PURGE_DELAY, 0) }
     }
 
+    /// Memory from the system in 4 KB pages rather than 2 MB ones
+    /// (transparent huge pages, which mimalloc asks for). The system clears
+    /// every page before it hands it over, a whole 2 MB at the first touch:
+    /// on this project's benchmark machine that was a fifth of a CSV
+    /// apply's CPU (0.25 s of system time at 1M contacts, for a peak of
+    /// 175 MB), and 4 KB pages made the apply 15% faster.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub fn small_pages() {
+        // SAFETY: prctl with an option and plain integers; it sets a flag
+        // of this process that the kernel reads when it next faults a page.
+        unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
+    }
+
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    pub fn small_pages() {}
+
     #[cfg(test)]
     #[test]
     fn the_option_number_is_the_purge_delay() {
@@ -45,6 +61,17 @@ mod allocator {
         assert_eq!(unsafe { mi_option_get(PURGE_DELAY) }, -1);
         give_back_freed_memory();
         assert_eq!(unsafe { mi_option_get(PURGE_DELAY) }, 0);
+    }
+
+    #[cfg(all(test, any(target_os = "linux", target_os = "android")))]
+    #[test]
+    fn small_pages_turns_huge_pages_off_for_the_process() {
+        small_pages();
+        // SAFETY: a query taking plain integers.
+        assert_eq!(
+            unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) },
+            1
+        );
     }
 }
 
@@ -77,6 +104,7 @@ fn main() -> std::process::ExitCode {
             allocator::give_back_freed_memory();
         } else {
             allocator::keep_freed_memory();
+            allocator::small_pages();
         }
     })
 }
