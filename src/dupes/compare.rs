@@ -3,10 +3,11 @@
 //! repeat each other are one comparison with joint levels (see
 //! [`super::model`]), and a pair's levels pack into one `u64` *pattern*.
 
+use super::edit::one_edit;
 use super::memo;
 use super::normalize::{is_free_mail, is_role_email};
 use super::record::{Email, PhoneRef, Record, Records, Sym, NONE};
-use super::score::{compare_name, digits_agree, letters, one_edit, same_email_name, Likeness};
+use super::score::{compare_name, digits_agree, letters, same_email_name, Likeness};
 use super::FieldKind;
 
 /// Two names this alike (Jaro–Winkler) that are not close are a weak

@@ -16,6 +16,7 @@ pub mod block;
 pub mod cluster;
 pub mod compare;
 pub mod detect;
+mod edit;
 pub mod explain;
 pub mod household;
 pub mod intern;
@@ -150,9 +151,11 @@ pub enum PrimaryRule {
 pub const DEFAULT_THRESHOLD: f64 = 0.7;
 
 /// Candidate pairs up to which each pair's pattern is kept from the first
-/// pass for the scoring pass (about 0.6 bytes a pair: 15 MB here); a file
+/// pass for the scoring pass (about 0.6 bytes a pair: 16 MB here); a file
 /// with more compares its pairs again instead, so that its memory stays
-/// under the file's size (a million contacts: 38 million pairs).
+/// under the file's size (a million contacts: 38 million pairs; keeping
+/// even 15 million of them took their run from 217 to 229 MiB, for a file
+/// of 230 MiB).
 pub const KEEP_PATTERNS_UP_TO: u64 = 25_000_000;
 
 /// What to look for.
@@ -162,7 +165,7 @@ pub struct Options {
     pub threshold: f64,
     pub primary: PrimaryRule,
     pub blocking: block::Options,
-    /// [`KEEP_PATTERNS_UP_TO`]: a tuning knob (either way gives the same
+    /// [`KEEP_PATTERNS_UP_TO`]: a tuning knob (any value gives the same
     /// pairs), for tests.
     pub keep_patterns_up_to: u64,
 }
@@ -224,17 +227,12 @@ pub fn find(rs: &Records, opts: &Options) -> Found {
         return find_hand_set(rs, opts, &cands, blocking);
     }
     let mut model = model::Model::unfitted(rs);
-    let scored = if blocking.candidates <= opts.keep_patterns_up_to {
-        let (patterns, kept) = cands.pattern_counts_kept(rs, &model.comps);
-        model.learn(&patterns, rs.len());
-        drop(patterns);
-        score_kept(rs, &cands, &model, &kept, opts.threshold)
-    } else {
-        let patterns = cands.pattern_counts(rs, &model.comps);
-        model.learn(&patterns, rs.len());
-        drop(patterns);
-        score_again(rs, &cands, &model, opts.threshold)
-    };
+    let keep = (blocking.candidates <= opts.keep_patterns_up_to).then_some(blocking.candidates);
+    let (patterns, kept) = cands.pattern_counts_kept(rs, &model.comps, keep);
+    model.learn(&patterns, rs.len());
+    drop(patterns);
+    let scored = score_kept(rs, &cands, &model, &kept, opts.threshold);
+    drop(kept);
     drop(cands);
     let describe = model.describe(rs);
     let rounds = model.rounds;
@@ -251,46 +249,25 @@ pub fn find(rs: &Records, opts: &Options) -> Found {
 }
 
 /// The candidate pairs at or above the threshold, `(i, j, probability)`
-/// in pair order, from the patterns kept in the first pass.
+/// in pair order, from the patterns kept in the first pass (the pairs of
+/// ranges not kept compared again).
 fn score_kept(
     rs: &Records,
     cands: &pairs::Candidates,
     model: &model::Model,
-    kept: &[pairs::KeptPatterns],
+    kept: &pairs::Kept,
     threshold: f64,
 ) -> Vec<(u32, u32, f64)> {
     let scored = parallel::par_ranges_in(kept.len(), parallel::cores(), 1, |ks| {
         let mut out: Vec<(u32, u32, f64)> = Vec::new();
-        for k in &kept[ks] {
-            cands.for_each_kept(rs, &model.comps, k, &mut |i, j, p| {
+        for k in ks {
+            cands.for_each_kept(rs, &model.comps, (kept, k), &mut |i, j, p| {
                 let s = model.probability_of(rs, p, &rs.records[i as usize]);
                 if s >= threshold {
                     out.push((i, j, s));
                 }
             });
         }
-        out
-    });
-    scored.into_iter().flatten().collect()
-}
-
-/// [`score_kept`] for a file whose patterns were not kept: each pair is
-/// compared again.
-fn score_again(
-    rs: &Records,
-    cands: &pairs::Candidates,
-    model: &model::Model,
-    threshold: f64,
-) -> Vec<(u32, u32, f64)> {
-    let scored = parallel::par_ranges_dynamic(rs.len(), |range| {
-        let mut out: Vec<(u32, u32, f64)> = Vec::new();
-        cands.for_each_in(rs, range, &mut |i, j| {
-            let (a, b) = (&rs.records[i as usize], &rs.records[j as usize]);
-            let s = model.probability_of(rs, compare::pattern(rs, &model.comps, a, b), a);
-            if s >= threshold {
-                out.push((i, j, s));
-            }
-        });
         out
     });
     scored.into_iter().flatten().collect()

@@ -152,22 +152,33 @@ impl Candidates {
         patterns
     }
 
-    /// [`Candidates::pattern_counts`], keeping each pair's pattern in about
-    /// 0.6 bytes ([`KeptPatterns`]) for the scoring pass: a million
-    /// contacts' 38 M pairs take 24 MB, and scoring them needs no
-    /// comparison again.
+    /// [`Candidates::pattern_counts`], keeping each pair's pattern
+    /// ([`Kept`], about 0.6 bytes a pair: 25 million pairs take 16 MB) for
+    /// the scoring pass, which then compares no pair again; or, with
+    /// `keep` `None`, keeping none (the scoring pass compares every pair
+    /// again). `keep`: about how many candidate pairs there are.
     pub fn pattern_counts_kept(
         &self,
         rs: &Records,
         comps: &[Comp],
-    ) -> (Vec<(u64, f64)>, Vec<KeptPatterns>) {
+        keep: Option<u64>,
+    ) -> (Vec<(u64, f64)>, Kept) {
+        // One buffer for every range's half-bytes, made here: each range
+        // packed into its own, made and kept on the thread that compared
+        // it, left the pages around them unusable (at 300,000 contacts, 4 MB
+        // of half-bytes held 17 MB). At most three half-bytes a pair; room
+        // not written is never touched.
+        let room = keep.map_or(0, |pairs| {
+            usize::try_from(pairs.saturating_mul(3) / 2).unwrap_or(usize::MAX)
+        });
+        let store = std::sync::Mutex::new(Vec::with_capacity(room));
         let parts = par_ranges_dynamic(rs.len(), |range| {
             let mut counts: HashMap<u64, u64> = HashMap::new();
-            let mut kept = Kept {
+            let mut counting = Counting {
                 table: Vec::new(),
                 codes: CODES.with(|c| std::mem::take(&mut *c.borrow_mut())),
             };
-            kept.codes.clear();
+            counting.codes.clear();
             let kept_range = range.clone();
             let mut code_of: HashMap<u64, u8> = HashMap::new();
             self.for_each_in(rs, range, &mut |i, j| {
@@ -176,52 +187,75 @@ impl Candidates {
                 *counts.entry(p).or_insert(0) += 1;
                 let code = match code_of.get(&p) {
                     Some(&c) => c,
-                    None if kept.table.len() < KeptPatterns::OTHER as usize => {
-                        let c = kept.table.len() as u8;
-                        kept.table.push(p);
+                    None if counting.table.len() < KeptPatterns::OTHER as usize => {
+                        let c = counting.table.len() as u8;
+                        counting.table.push(p);
                         code_of.insert(p, c);
                         c
                     }
                     None => KeptPatterns::OTHER,
                 };
-                kept.codes.push(code);
+                counting.codes.push(code);
             });
-            let packed = KeptPatterns::new(kept_range, kept.table, &kept.codes);
+            let (mut table, mut at) = (Vec::new(), None);
+            if keep.is_some() {
+                let mut packed = NIBBLES.with(|c| std::mem::take(&mut *c.borrow_mut()));
+                packed.clear();
+                table = pack(counting.table, &counting.codes, &mut packed);
+                let mut store = store.lock().expect("a comparing thread panicked");
+                let from = store.len();
+                store.extend_from_slice(&packed);
+                at = Some(from..store.len());
+                NIBBLES.with(|c| *c.borrow_mut() = packed);
+            }
             // The buffer serves this thread's next range.
-            CODES.with(|c| *c.borrow_mut() = kept.codes);
-            (counts, packed)
+            CODES.with(|c| *c.borrow_mut() = counting.codes);
+            let kept = KeptPatterns {
+                range: kept_range,
+                table,
+                at,
+            };
+            (counts, kept)
         });
         let mut counts: HashMap<u64, u64> = HashMap::new();
-        let mut kept = Vec::with_capacity(parts.len());
+        let mut ranges = Vec::with_capacity(parts.len());
         for (part, k) in parts {
             for (p, n) in part {
                 *counts.entry(p).or_insert(0) += n;
             }
-            kept.push(k);
+            ranges.push(k);
         }
         let mut patterns: Vec<(u64, f64)> =
             counts.into_iter().map(|(p, n)| (p, n as f64)).collect();
         patterns.sort_unstable_by_key(|x| x.0);
-        (patterns, kept)
+        let nibbles = store.into_inner().expect("a comparing thread panicked");
+        (patterns, Kept { ranges, nibbles })
     }
 
-    /// Call `f(i, j, pattern)` for every candidate pair of `kept`'s
-    /// contacts, in order: the pattern from `kept`, computed again only
-    /// for a pair whose pattern did not fit its table.
+    /// Call `f(i, j, pattern)` for every candidate pair of the contacts of
+    /// `kept`'s range number `k`, in order: the pattern from `kept`,
+    /// computed again for a pair whose pattern did not fit its table, or
+    /// whose range was not kept.
     pub fn for_each_kept(
         &self,
         rs: &Records,
         comps: &[Comp],
-        kept: &KeptPatterns,
+        (kept, k): (&Kept, usize),
         f: &mut dyn FnMut(u32, u32, u64),
     ) {
+        let part = &kept.ranges[k];
+        let compare =
+            |i: u32, j: u32| pattern(rs, comps, &rs.records[i as usize], &rs.records[j as usize]);
+        let Some(at) = part.at.clone() else {
+            self.for_each_in(rs, part.range.clone(), &mut |i, j| f(i, j, compare(i, j)));
+            return;
+        };
+        let nibbles = &kept.nibbles[at];
         let mut n = 0;
-        self.for_each_in(rs, kept.range.clone(), &mut |i, j| {
-            let p = match kept.code(&mut n) {
-                KeptPatterns::OTHER => {
-                    pattern(rs, comps, &rs.records[i as usize], &rs.records[j as usize])
-                }
-                c => kept.table[c as usize],
+        self.for_each_in(rs, part.range.clone(), &mut |i, j| {
+            let p = match code(nibbles, &mut n) {
+                KeptPatterns::OTHER => compare(i, j),
+                c => part.table[c as usize],
             };
             f(i, j, p);
         });
@@ -233,97 +267,118 @@ thread_local! {
     /// (a new one for each range would leave its old copies, as it grows,
     /// with the allocator).
     static CODES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    static NIBBLES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// A range's patterns as they are counted: the first 255 distinct in a
 /// table, each pair as its index there (or [`KeptPatterns::OTHER`]).
-struct Kept {
+struct Counting {
     table: Vec<u64>,
     codes: Vec<u8>,
+}
+
+/// The patterns of every candidate pair, kept from the counting pass for
+/// the scoring pass: per range of contacts, a table ([`KeptPatterns`]);
+/// the half-bytes of all ranges one after the other.
+#[derive(Debug)]
+pub struct Kept {
+    ranges: Vec<KeptPatterns>,
+    nibbles: Vec<u8>,
+}
+
+impl Kept {
+    /// The number of ranges.
+    pub fn len(&self) -> usize {
+        self.ranges.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
 }
 
 /// The patterns of the candidate pairs of a range of contacts, in the
 /// order the pairs come: up to 255 distinct patterns in a table, most
 /// frequent first, and each pair as its index there (or
-/// [`KeptPatterns::OTHER`]) in half-bytes: the 15 commonest patterns (87%
-/// of the pairs of a million generated contacts) in one half-byte, the
-/// others as a half-byte 15 and two more; about 0.6 bytes a pair.
+/// [`KeptPatterns::OTHER`]) in half-bytes, kept in [`Kept`]'s buffer: the
+/// 15 commonest patterns (87% of the pairs of a million generated contacts)
+/// in one half-byte, the others as a half-byte 15 and two more; about 0.6
+/// bytes a pair.
 #[derive(Debug)]
 pub struct KeptPatterns {
     pub range: Range<usize>,
     table: Vec<u64>,
-    nibbles: Vec<u8>,
+    /// Where its half-bytes are in [`Kept`]'s; `None` when the range was
+    /// not kept (its pairs are compared again).
+    at: Option<Range<usize>>,
 }
 
 impl KeptPatterns {
     /// A pair whose pattern is not in the table.
     pub const OTHER: u8 = u8::MAX;
+}
 
-    /// From a table (at most 255 patterns) and each pair's index there
-    /// (or [`KeptPatterns::OTHER`]).
-    fn new(range: Range<usize>, table: Vec<u64>, codes: &[u8]) -> KeptPatterns {
-        let mut count = [0u64; 256];
-        for &c in codes {
-            count[c as usize] += 1;
-        }
-        let mut order: Vec<u8> = (0..table.len() as u8).collect();
-        order.sort_by_key(|&c| (std::cmp::Reverse(count[c as usize]), c));
-        let mut new_code = [Self::OTHER; 256];
-        for (n, &c) in order.iter().enumerate() {
-            new_code[c as usize] = n as u8;
-        }
-        // Sized once: the half-bytes of every code.
-        let escaped: usize = order[order.len().min(15)..]
-            .iter()
-            .map(|&c| count[c as usize] as usize)
-            .sum::<usize>()
-            + count[Self::OTHER as usize] as usize;
-        let halves = codes.len() + 2 * escaped;
-        let mut out = KeptPatterns {
-            range,
-            table: order.iter().map(|&c| table[c as usize]).collect(),
-            nibbles: Vec::with_capacity(halves.div_ceil(2)),
-        };
-        let mut n = 0usize;
-        let mut push = |out: &mut KeptPatterns, x: u8| {
-            if n % 2 == 0 {
-                out.nibbles.push(x);
-            } else {
-                *out.nibbles.last_mut().expect("a half-filled byte") |= x << 4;
-            }
-            n += 1;
-        };
-        for &c in codes {
-            let c = new_code[c as usize];
-            if c < 15 {
-                push(&mut out, c);
-            } else {
-                push(&mut out, 15);
-                push(&mut out, c >> 4);
-                push(&mut out, c & 15);
-            }
-        }
-        debug_assert_eq!(n, halves);
-        out
+/// Pack a range's codes (indices in `table`, at most 255 patterns, or
+/// [`KeptPatterns::OTHER`]) as half-bytes at the end of `out`, the commonest
+/// patterns first; gives the table in that order.
+fn pack(table: Vec<u64>, codes: &[u8], out: &mut Vec<u8>) -> Vec<u64> {
+    let mut count = [0u64; 256];
+    for &c in codes {
+        count[c as usize] += 1;
     }
-
-    /// The half-byte at `n`.
-    fn nibble(&self, n: usize) -> u8 {
-        (self.nibbles[n / 2] >> (4 * (n % 2))) & 15
+    let mut order: Vec<u8> = (0..table.len() as u8).collect();
+    order.sort_by_key(|&c| (std::cmp::Reverse(count[c as usize]), c));
+    let mut new_code = [KeptPatterns::OTHER; 256];
+    for (n, &c) in order.iter().enumerate() {
+        new_code[c as usize] = n as u8;
     }
-
-    /// The code of the pair whose code starts at half-byte `n`; `n` moves
-    /// to the next pair's.
-    fn code(&self, n: &mut usize) -> u8 {
-        let c = self.nibble(*n);
+    // Sized once: the half-bytes of every code.
+    let escaped: usize = order[order.len().min(15)..]
+        .iter()
+        .map(|&c| count[c as usize] as usize)
+        .sum::<usize>()
+        + count[KeptPatterns::OTHER as usize] as usize;
+    let halves = codes.len() + 2 * escaped;
+    out.reserve(halves.div_ceil(2));
+    let mut n = 0usize;
+    let mut push = |out: &mut Vec<u8>, x: u8| {
+        if n % 2 == 0 {
+            out.push(x);
+        } else {
+            *out.last_mut().expect("a half-filled byte") |= x << 4;
+        }
+        n += 1;
+    };
+    for &c in codes {
+        let c = new_code[c as usize];
         if c < 15 {
-            *n += 1;
-            return c;
+            push(out, c);
+        } else {
+            push(out, 15);
+            push(out, c >> 4);
+            push(out, c & 15);
         }
-        let c = self.nibble(*n + 1) << 4 | self.nibble(*n + 2);
-        *n += 3;
-        c
     }
+    debug_assert_eq!(n, halves);
+    order.iter().map(|&c| table[c as usize]).collect()
+}
+
+/// The half-byte at `n`.
+fn nibble(nibbles: &[u8], n: usize) -> u8 {
+    (nibbles[n / 2] >> (4 * (n % 2))) & 15
+}
+
+/// The code of the pair whose code starts at half-byte `n`; `n` moves to
+/// the next pair's.
+fn code(nibbles: &[u8], n: &mut usize) -> u8 {
+    let c = nibble(nibbles, *n);
+    if c < 15 {
+        *n += 1;
+        return c;
+    }
+    let c = nibble(nibbles, *n + 1) << 4 | nibble(nibbles, *n + 2);
+    *n += 3;
+    c
 }
 
 #[cfg(test)]
@@ -433,18 +488,21 @@ mod tests {
                 _ => rng.below(40) as u8,
             })
             .collect();
-        let k = KeptPatterns::new(0..1, table.clone(), &codes);
-        assert!(k.nibbles.len() < codes.len(), "{}", k.nibbles.len());
+        // After another range's half-bytes.
+        let mut nibbles = vec![0xAB; 7];
+        let ordered = pack(table.clone(), &codes, &mut nibbles);
+        let mine = &nibbles[7..];
+        assert!(mine.len() < codes.len(), "{}", mine.len());
         let mut n = 0;
         for &c in &codes {
-            let got = k.code(&mut n);
+            let got = code(mine, &mut n);
             if c == KeptPatterns::OTHER {
                 assert_eq!(got, KeptPatterns::OTHER);
             } else {
-                assert_eq!(k.table[got as usize], table[c as usize]);
+                assert_eq!(ordered[got as usize], table[c as usize]);
             }
         }
-        assert_eq!(n.div_ceil(2), k.nibbles.len());
+        assert_eq!(n.div_ceil(2), mine.len());
     }
 
     /// The kept patterns give every pair its own pattern, in order, also
@@ -454,11 +512,12 @@ mod tests {
         let rs = people();
         let c = Candidates::new(&rs, block::Options::default());
         let comps = crate::dupes::compare::comps(&rs);
-        let (counts, kept) = c.pattern_counts_kept(&rs, &comps);
+        // Room for too few pairs: the buffer grows.
+        let (counts, kept) = c.pattern_counts_kept(&rs, &comps, Some(1));
         assert_eq!(counts, c.pattern_counts(&rs, &comps));
         let mut got = Vec::new();
-        for k in &kept {
-            c.for_each_kept(&rs, &comps, k, &mut |i, j, p| got.push((i, j, p)));
+        for k in 0..kept.len() {
+            c.for_each_kept(&rs, &comps, (&kept, k), &mut |i, j, p| got.push((i, j, p)));
         }
         let want: Vec<(u32, u32, u64)> = c
             .all(&rs)
@@ -470,8 +529,19 @@ mod tests {
             })
             .collect();
         assert_eq!(got, want);
+        // Kept by none: every pair compared again.
+        let (counts_again, none) = c.pattern_counts_kept(&rs, &comps, None);
+        assert_eq!(counts_again, counts);
+        let mut again = Vec::new();
+        for k in 0..none.len() {
+            c.for_each_kept(&rs, &comps, (&none, k), &mut |i, j, p| {
+                again.push((i, j, p))
+            });
+        }
+        assert_eq!(again, want);
+        assert!(none.nibbles.is_empty() && !kept.nibbles.is_empty());
         // A table of two: the others are computed again.
-        let table = kept[0].table[..2].to_vec();
+        let table = kept.ranges[0].table[..2].to_vec();
         let codes: Vec<u8> = want
             .iter()
             .map(|&(_, _, p)| {
@@ -480,9 +550,20 @@ mod tests {
             })
             .collect();
         assert!(codes.contains(&KeptPatterns::OTHER));
-        let small = KeptPatterns::new(0..rs.len(), table, &codes);
+        let mut nibbles = Vec::new();
+        let table = pack(table, &codes, &mut nibbles);
+        let small = Kept {
+            ranges: vec![KeptPatterns {
+                range: 0..rs.len(),
+                table,
+                at: Some(0..nibbles.len()),
+            }],
+            nibbles,
+        };
         let mut again = Vec::new();
-        c.for_each_kept(&rs, &comps, &small, &mut |i, j, p| again.push((i, j, p)));
+        c.for_each_kept(&rs, &comps, (&small, 0), &mut |i, j, p| {
+            again.push((i, j, p))
+        });
         assert_eq!(again, want);
     }
 }

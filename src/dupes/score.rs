@@ -20,7 +20,8 @@
 
 use std::fmt;
 
-use strsim::{jaro_winkler, osa_distance};
+use super::edit::one_edit;
+use strsim::jaro_winkler;
 
 use super::memo::{memo, Memo};
 
@@ -214,12 +215,6 @@ impl Likeness {
             Likeness::Part | Likeness::Initial => Some(0.9),
         }
     }
-}
-
-/// At most one edit apart (insert, delete, substitute, swap neighbours),
-/// both at least four bytes long.
-pub(super) fn one_edit(a: &str, b: &str) -> bool {
-    a.len().min(b.len()) >= 4 && a.len().abs_diff(b.len()) <= 1 && osa_distance(a, b) <= 1
 }
 
 pub(super) fn compare_name(syms: &Records, a: Sym, b: Sym, first: bool) -> Likeness {
@@ -539,6 +534,7 @@ fn names(rs: &Records, a: &Record, b: &Record, w: &mut f64, reasons: &mut Reason
 #[cfg(test)]
 mod tests {
     use super::*;
+
     use crate::dupes::record::tests::records;
 
     fn cmp(a: &[(&str, &str)], b: &[(&str, &str)]) -> (f64, Vec<String>) {
