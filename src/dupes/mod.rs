@@ -258,11 +258,12 @@ fn score_kept(
     kept: &pairs::Kept,
     threshold: f64,
 ) -> Vec<(u32, u32, f64)> {
+    let bits = model.level_bits();
     let scored = parallel::par_ranges_in(kept.len(), parallel::cores(), 1, |ks| {
         let mut out: Vec<(u32, u32, f64)> = Vec::new();
         for k in ks {
             cands.for_each_kept(rs, &model.comps, (kept, k), &mut |i, j, p| {
-                let s = model.probability_of(rs, p, &rs.records[i as usize]);
+                let s = model.probability_with(Some(&bits), rs, p, &rs.records[i as usize]);
                 if s >= threshold {
                     out.push((i, j, s));
                 }
