@@ -154,8 +154,8 @@ pub const DEFAULT_THRESHOLD: f64 = 0.7;
 /// pass for the scoring pass (about 0.6 bytes a pair: 16 MB here); a file
 /// with more compares its pairs again instead, so that its memory stays
 /// under the file's size (a million contacts: 38 million pairs; keeping
-/// even 15 million of them took their run from 217 to 229 MiB, for a file
-/// of 230 MiB).
+/// even 15 million of them took their run from about 214 to 224 MiB,
+/// for a file of 230 MiB).
 pub const KEEP_PATTERNS_UP_TO: u64 = 25_000_000;
 
 /// What to look for.
