@@ -132,31 +132,15 @@ impl Candidates {
     /// occurs, sorted by pattern (on all cores; the counts are exact, so
     /// the result does not depend on how the work was split).
     pub fn pattern_counts(&self, rs: &Records, comps: &[Comp]) -> Vec<(u64, f64)> {
-        let parts = par_ranges_dynamic(rs.len(), |range| {
-            let mut counts: HashMap<u64, u64> = HashMap::new();
-            self.for_each_in(rs, range, &mut |i, j| {
-                let (a, b) = (&rs.records[i as usize], &rs.records[j as usize]);
-                *counts.entry(pattern(rs, comps, a, b)).or_insert(0) += 1;
-            });
-            counts
-        });
-        let mut counts: HashMap<u64, u64> = HashMap::new();
-        for part in parts {
-            for (p, n) in part {
-                *counts.entry(p).or_insert(0) += n;
-            }
-        }
-        let mut patterns: Vec<(u64, f64)> =
-            counts.into_iter().map(|(p, n)| (p, n as f64)).collect();
-        patterns.sort_unstable_by_key(|x| x.0);
-        patterns
+        self.pattern_counts_kept(rs, comps, None).0
     }
 
     /// [`Candidates::pattern_counts`], keeping each pair's pattern
     /// ([`Kept`], about 0.6 bytes a pair: 25 million pairs take 16 MB) for
     /// the scoring pass, which then compares no pair again; or, with
     /// `keep` `None`, keeping none (the scoring pass compares every pair
-    /// again). `keep`: about how many candidate pairs there are.
+    /// again) and doing no work for it. `keep`: about how many candidate
+    /// pairs there are.
     pub fn pattern_counts_kept(
         &self,
         rs: &Records,
@@ -185,6 +169,9 @@ impl Candidates {
                 let (a, b) = (&rs.records[i as usize], &rs.records[j as usize]);
                 let p = pattern(rs, comps, a, b);
                 *counts.entry(p).or_insert(0) += 1;
+                if keep.is_none() {
+                    return;
+                }
                 let code = match code_of.get(&p) {
                     Some(&c) => c,
                     None if counting.table.len() < KeptPatterns::OTHER as usize => {
