@@ -1,7 +1,7 @@
 //! The merged contact's property history: both records' past values,
 //! newest first, and the email's merge entry.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 
 use serde_json::{Map, Value};
@@ -73,7 +73,8 @@ fn union_newest_first(
     // a property with thousands of entries (an email after thousands of
     // merges) stays linear.
     let pairs = RandomState::new();
-    let mut kept: HashSet<SameEntry<'_>> = HashSet::with_capacity(all.len());
+    let mut kept: HashSet<SameEntry<'_>> =
+        HashSet::with_capacity_and_hasher(all.len(), Default::default());
     Ok(all
         .into_iter()
         .filter(|(_, e)| kept.insert(SameEntry(&e.0, &pairs)))

@@ -8,8 +8,8 @@
 //! visit details). Ties go to the primary. A value is written as it stood
 //! on the side that won, so labels, date forms and number spellings are kept.
 
+use rustc_hash::FxHashSet as HashSet;
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::hash::Hash;
 
 use super::consistency::oldest_create_date;
@@ -250,7 +250,7 @@ pub fn primary_email_and_additional_emails(p: &Contact, s: &Contact) -> Vec<Deci
         s.prop(ADDITIONAL_EMAILS).unwrap_or(""),
     );
     let room = values_in([p_cell, s_cell]) + 2;
-    let mut seen: HashSet<String> = HashSet::with_capacity(room);
+    let mut seen: HashSet<String> = HashSet::with_capacity_and_hasher(room, Default::default());
     seen.extend(pe.or(se).map(str::to_lowercase));
     let mut list: Vec<&str> = Vec::with_capacity(room);
     for e in split_multi(p_cell) {
@@ -571,7 +571,10 @@ fn union_multi<'a, K: Hash + Eq>(
     cells: &[Option<&'a str>],
     mut key: impl FnMut(&'a str) -> K,
 ) -> Vec<&'a str> {
-    let mut seen: HashSet<K> = HashSet::with_capacity(values_in(cells.iter().flatten().copied()));
+    let mut seen: HashSet<K> = HashSet::with_capacity_and_hasher(
+        values_in(cells.iter().flatten().copied()),
+        Default::default(),
+    );
     cells
         .iter()
         .flatten()

@@ -7,7 +7,7 @@
 //! associations), and CSV cannot hold any: such a merge adds none, not even
 //! the MERGE timeline event ([`from_api`]).
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use serde_json::{Map, Value};
 
@@ -128,7 +128,7 @@ pub fn all_deals_and_tickets(
         entries: Vec::new(),
     };
     let room = pl.map_or(0, |l| l.entries.len()) + sl.map_or(0, |l| l.entries.len());
-    let mut seen: HashSet<&str> = HashSet::with_capacity(room);
+    let mut seen: HashSet<&str> = HashSet::with_capacity_and_hasher(room, Default::default());
     let (mut kept, mut added) = (Vec::new(), Vec::new());
     for (list, ids) in [(pl, &mut kept), (sl, &mut added)] {
         for e in list.into_iter().flat_map(|l| &l.entries) {
@@ -177,7 +177,7 @@ pub fn combined_timeline(
     }
     let (pi, si) = (p.section_items(KEY), s.section_items(KEY));
     let mut items: Vec<(Option<Millis>, Value)> = Vec::with_capacity(pi.len() + si.len() + 1);
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<String> = HashSet::default();
     let (mut kept, mut added, mut repeated) = (Vec::new(), Vec::new(), 0usize);
     for (c, list, is_p) in [(p, pi, true), (s, si, false)] {
         for item in list {
@@ -445,7 +445,7 @@ fn union_items(p: &Contact, s: &Contact, key: &str, note: &str) -> SectionOutcom
         return odd;
     }
     let mut out = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<String> = HashSet::default();
     let (mut kept, mut added) = (Vec::new(), Vec::new());
     for (c, labels) in [(p, &mut kept), (s, &mut added)] {
         for item in c.section_items(key) {
@@ -607,7 +607,7 @@ pub fn item_label(v: &Value) -> String {
 
 /// The items in order, each once (the first stays): one set lookup each.
 fn dedup(items: impl IntoIterator<Item = String>) -> Vec<String> {
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<String> = HashSet::default();
     items
         .into_iter()
         .filter(|i| !seen.contains(i.as_str()) && seen.insert(i.clone()))
