@@ -326,6 +326,41 @@ fn name_level(rs: &Records, a: &Record, b: &Record) -> u8 {
     let f = class(compare_name(rs, a.first, b.first, true));
     let l = class(compare_name(rs, a.last, b.last, false));
     let good = |c: u8| matches!(c, b's' | b'n' | b'c');
+    let level = straight_name_level(rs, a, b, (f, l), good);
+    // Swapped, with a typo on either side (`harriet white`, `whiite
+    // harriet`): as close as a typo in place.
+    if level > 3 && swapped_close(rs, a, b) {
+        return 3;
+    }
+    level
+}
+
+/// Whether each name of one record is the other record's other name, or
+/// a typo of it (the exact swap is level 2 already).
+fn swapped_close(rs: &Records, a: &Record, b: &Record) -> bool {
+    let alike = |x: Sym, y: Sym| {
+        matches!(
+            compare_name(rs, x, y, false),
+            Likeness::Same | Likeness::Close(_)
+        )
+    };
+    both(a.first, a.last)
+        && both(b.first, b.last)
+        && a.first != a.last
+        && b.first != b.last
+        && alike(a.first, b.last)
+        && alike(a.last, b.first)
+}
+
+/// The name level of the first and last names compared in place (`f`,
+/// `l`: their classes).
+fn straight_name_level(
+    rs: &Records,
+    a: &Record,
+    b: &Record,
+    (f, l): (u8, u8),
+    good: impl Fn(u8) -> bool,
+) -> u8 {
     match (f, l) {
         (b'm', b'm') => 0,
         (b's', b's') => 1,
@@ -641,6 +676,21 @@ mod tests {
         assert_eq!(lv(("Mary", "Smith"), ("Mary", "Jones")), 7);
         assert_eq!(lv(("Mary", "Smith"), ("Omar", "Khan")), 9);
         assert_eq!(lv(("", ""), ("Omar", "Khan")), 0);
+        assert_eq!(
+            lv(("Harriet", "White"), ("Whiite", "Harriet")),
+            3,
+            "swapped, a typo"
+        );
+        assert_eq!(
+            lv(("Harriet", "White"), ("Whiite", "Harriett")),
+            3,
+            "swapped, two typos"
+        );
+        assert_eq!(
+            lv(("Harriet", "White"), ("Brown", "Harriet")),
+            9,
+            "one name swapped only"
+        );
     }
 
     #[test]
