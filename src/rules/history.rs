@@ -1,7 +1,7 @@
 //! The merged contact's property history: both records' past values,
 //! newest first, and the email's merge entry.
 
-use rustc_hash::FxHashSet as HashSet;
+use foldhash::HashSet;
 use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 
 use serde_json::{Map, Value};

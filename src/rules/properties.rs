@@ -8,7 +8,7 @@
 //! visit details). Ties go to the primary. A value is written as it stood
 //! on the side that won, so labels, date forms and number spellings are kept.
 
-use rustc_hash::FxHashSet as HashSet;
+use foldhash::HashSet;
 use std::borrow::Cow;
 use std::hash::Hash;
 

@@ -7,7 +7,7 @@
 //! associations), and CSV cannot hold any: such a merge adds none, not even
 //! the MERGE timeline event ([`from_api`]).
 
-use rustc_hash::FxHashSet as HashSet;
+use foldhash::HashSet;
 
 use serde_json::{Map, Value};
 
