@@ -7,7 +7,7 @@ use super::edit::one_edit;
 use super::memo;
 use super::normalize::{is_free_mail, is_role_email};
 use super::record::{Email, PhoneRef, Record, Records, Sym, NONE};
-use super::score::{compare_name, digits_agree, letters, same_email_name, Likeness};
+use super::score::{compare_name, digits_agree, letters, same_email_name, swapped_close, Likeness};
 use super::FieldKind;
 
 /// Two names this alike (Jaro–Winkler) that are not close are a weak
@@ -333,23 +333,6 @@ fn name_level(rs: &Records, a: &Record, b: &Record) -> u8 {
         return 3;
     }
     level
-}
-
-/// Whether each name of one record is the other record's other name, or
-/// a typo of it (the exact swap is level 2 already).
-fn swapped_close(rs: &Records, a: &Record, b: &Record) -> bool {
-    let alike = |x: Sym, y: Sym| {
-        matches!(
-            compare_name(rs, x, y, false),
-            Likeness::Same | Likeness::Close(_)
-        )
-    };
-    both(a.first, a.last)
-        && both(b.first, b.last)
-        && a.first != a.last
-        && b.first != b.last
-        && alike(a.first, b.last)
-        && alike(a.last, b.first)
 }
 
 /// The name level of the first and last names compared in place (`f`,

@@ -1,0 +1,271 @@
+//! Tests of the hand-set scorer and the name comparisons.
+use super::*;
+
+use crate::dupes::record::tests::records;
+
+fn cmp(a: &[(&str, &str)], b: &[(&str, &str)]) -> (f64, Vec<String>) {
+    let rs = records(&[a, b]);
+    let c = compare(&rs, &rs.records[0], &rs.records[1]);
+    let reasons = c
+        .reasons
+        .as_slice()
+        .iter()
+        .map(|r| r.text(&rs.text_fields))
+        .collect();
+    (c.weight, reasons)
+}
+
+#[test]
+fn score_and_weight_are_inverse() {
+    assert!((score_of(PRIOR_BITS) - 0.5).abs() < 1e-12);
+    for s in [0.1, 0.5, 0.9, 0.99] {
+        assert!((score_of(weight_of(s)) - s).abs() < 1e-9);
+    }
+    assert!(score_of(30.0) > 0.999 && score_of(0.0) < 0.01);
+}
+
+#[test]
+fn same_email_and_name() {
+    let (w, r) = cmp(
+        &[
+            ("email", "Jane@Acme.com"),
+            ("firstname", "Jane"),
+            ("lastname", "Doe"),
+        ],
+        &[
+            ("email", "jane@acme.com "),
+            ("firstname", "JANE"),
+            ("lastname", "Doe"),
+        ],
+    );
+    assert_eq!(w, 18.0);
+    assert_eq!(r, ["same email", "same name"]);
+}
+
+#[test]
+fn a_shared_role_mailbox_is_weak() {
+    let (w, r) = cmp(&[("email", "info@acme.com")], &[("email", "INFO@acme.com")]);
+    assert_eq!((w, r), (4.0, vec!["same role email".to_string()]));
+}
+
+#[test]
+fn additional_emails_count() {
+    let (_, r) = cmp(
+        &[
+            ("email", "a@x.com"),
+            ("hs_additional_emails", "jane@home.net"),
+        ],
+        &[("email", "Jane@Home.net")],
+    );
+    assert_eq!(r, ["same email"]);
+}
+
+#[test]
+fn nickname_phone_and_company() {
+    let (w, r) = cmp(
+        &[
+            ("firstname", "Robert"),
+            ("lastname", "Smith"),
+            ("phone", "+44 20 7946 0958"),
+            ("company", "Globex"),
+        ],
+        &[
+            ("firstname", "Bob"),
+            ("lastname", "Smith"),
+            ("phone", "020 7946 0958"),
+            ("company", "Globex Ltd"),
+        ],
+    );
+    assert_eq!(w, 8.0 + 3.0 + 4.0 + 2.0);
+    assert_eq!(r, ["phone", "nickname", "company"]);
+}
+
+#[test]
+fn typos_are_close_names() {
+    let (w, r) = cmp(
+        &[
+            ("firstname", "Katherine"),
+            ("lastname", "Johnson"),
+            ("zip", "02110"),
+        ],
+        &[
+            ("firstname", "Katherine"),
+            ("lastname", "Jonhson"),
+            ("zip", "02110"),
+        ],
+    );
+    assert_eq!(w, 3.0 + 3.0 + 2.0);
+    assert_eq!(r.len(), 2);
+    assert!(r[0].starts_with("name 0.9"), "{r:?}");
+}
+
+#[test]
+fn family_sharing_a_phone_is_kept_apart() {
+    let (w, r) = cmp(
+        &[
+            ("firstname", "John"),
+            ("lastname", "Smith"),
+            ("phone", "6175550101"),
+            ("zip", "02110"),
+        ],
+        &[
+            ("firstname", "Mary"),
+            ("lastname", "Smith"),
+            ("phone", "6175550101"),
+            ("zip", "02110"),
+        ],
+    );
+    assert!(score_of(w) < 0.5, "{w} {r:?}");
+    assert!(r.contains(&"first name differs".to_string()));
+}
+
+#[test]
+fn email_typos_need_the_same_numbers() {
+    let (_, r) = cmp(
+        &[("email", "robert.smith12@acme.com")],
+        &[("email", "robret.smith12@acme.com")],
+    );
+    assert!(r[0].starts_with("similar email 0.9"), "{r:?}");
+    let (_, r) = cmp(
+        &[("email", "william44862@x.com")],
+        &[("email", "william448662@x.com")],
+    );
+    assert!(r[0].starts_with("similar email"), "{r:?}");
+    let (_, r) = cmp(
+        &[("email", "jsmith12345@x.com")],
+        &[("email", "jsmith12435@x.com")],
+    );
+    assert!(r[0].starts_with("similar email"), "{r:?}");
+    for other in ["jsmith13@acme.com", "jsmith@acme.com"] {
+        let (w, r) = cmp(&[("email", "jsmith12@acme.com")], &[("email", other)]);
+        assert_eq!((w, r.len()), (-4.0, 0), "numbered: {other}");
+    }
+    // The same digits in another order are another number.
+    let (w, _) = cmp(
+        &[("email", "jrodriguez75635@x.com")],
+        &[("email", "jrodriguez56357@x.com")],
+    );
+    assert_eq!(w, -4.0);
+}
+
+#[test]
+fn another_mailbox_at_the_same_organisation() {
+    let (w, _) = cmp(
+        &[("email", "nick.j41634@globex.com")],
+        &[("email", "nick.j2468@globex.com")],
+    );
+    assert_eq!(w, -4.0);
+    let (w, _) = cmp(
+        &[("email", "nick.j41634@gmail.com")],
+        &[("email", "nick.j2468@gmail.com")],
+    );
+    assert_eq!(w, -4.0, "numbered");
+    let (w, _) = cmp(
+        &[("email", "nick.j@gmail.com")],
+        &[("email", "nicholas@gmail.com")],
+    );
+    assert_eq!(w, -1.0, "free mail: not colleagues");
+    let (w, _) = cmp(
+        &[("email", "nick.j@globex.com")],
+        &[("email", "nicholas@globex.com")],
+    );
+    assert_eq!(w, -2.5);
+}
+
+#[test]
+fn the_same_mailbox_name_elsewhere() {
+    let (w, r) = cmp(
+        &[("email", "jane.doe@acme.com")],
+        &[("email", "janedoe@gmail.com")],
+    );
+    assert_eq!((w, r), (5.0, vec!["email name".to_string()]));
+    let (w, _) = cmp(
+        &[("email", "info@acme.com")],
+        &[("email", "info@globex.com")],
+    );
+    assert_eq!(w, -1.0);
+}
+
+#[test]
+fn double_barrelled_swapped_and_initials() {
+    let (w, r) = cmp(
+        &[("firstname", "Jane"), ("lastname", "Doe")],
+        &[("firstname", "Jane"), ("lastname", "Doe-Miller")],
+    );
+    assert_eq!(w, 3.0 + 2.0);
+    assert_eq!(r, ["name 0.95"]);
+    let (w, r) = cmp(
+        &[("firstname", "Smith"), ("lastname", "John")],
+        &[("firstname", "John"), ("lastname", "Smith")],
+    );
+    assert_eq!((w, r), (7.0, vec!["names swapped".to_string()]));
+    // Swapped with a typo: the first name is the other's last, the last
+    // one edit from the other's first.
+    let (w, r) = cmp(
+        &[("firstname", "Harriet"), ("lastname", "White")],
+        &[("firstname", "Whiite"), ("lastname", "Harriet")],
+    );
+    assert_eq!((w, r), (3.0 + 3.0, vec!["names swapped".to_string()]));
+    // Only one name moved: two names that differ.
+    let (w, _) = cmp(
+        &[("firstname", "Harriet"), ("lastname", "White")],
+        &[("firstname", "Brown"), ("lastname", "Harriet")],
+    );
+    assert_eq!(w, -7.0 - 6.0);
+    let (w, _) = cmp(
+        &[("firstname", "J"), ("lastname", "Smith")],
+        &[("firstname", "John"), ("lastname", "Smith")],
+    );
+    assert_eq!(w, 1.0 + 4.0);
+}
+
+#[test]
+fn location_and_missing_values() {
+    let (w, r) = cmp(
+        &[("zip", "02110"), ("city", "Boston")],
+        &[("zip", "02111"), ("city", "boston")],
+    );
+    assert_eq!((w, r), (-0.5, vec!["zip differs".to_string()]));
+    let (w, r) = cmp(
+        &[("city", "Boston")],
+        &[("zip", "02110"), ("city", "Boston")],
+    );
+    assert_eq!((w, r), (1.0, vec!["city".to_string()]));
+    let (w, r) = cmp(
+        &[("firstname", "Jane")],
+        &[("lastname", "Doe"), ("phone", "6175550101")],
+    );
+    assert_eq!((w, r.len()), (0.0, 0), "missing values are no evidence");
+}
+
+#[test]
+fn common_names_in_a_place_count_for_less() {
+    let jane = [("firstname", "Jane"), ("lastname", "Doe"), ("zip", "02110")];
+    let mut many: Vec<&[(&str, &str)]> = vec![&jane; 16];
+    let rs = records(&many);
+    let c = compare(&rs, &rs.records[0], &rs.records[1]);
+    assert_eq!(
+        c.weight,
+        3.0 + 4.0 + 2.0 - 1.0,
+        "16 namesakes: log2(16 / 8) bits less"
+    );
+    let r: Vec<String> = c.reasons.as_slice().iter().map(|r| r.text(&[])).collect();
+    assert_eq!(r, ["same name", "zip", "common name (16 in the place)"]);
+    many.truncate(8);
+    let rs = records(&many);
+    assert_eq!(compare(&rs, &rs.records[0], &rs.records[1]).weight, 9.0);
+}
+
+#[test]
+fn similar_phones() {
+    let (w, r) = cmp(
+        &[("phone", "+1 617 555 0101")],
+        &[("phone", "(617) 555-0199")],
+    );
+    assert_eq!((w, r), (1.5, vec!["similar phone".to_string()]));
+    let (w, r) = cmp(
+        &[("phone", "+1 617 555 0101")],
+        &[("phone", "(212) 555-0101")],
+    );
+    assert_eq!((w, r), (-3.0, vec!["phone differs".to_string()]));
+}
