@@ -508,14 +508,12 @@ fn names(rs: &Records, a: &Record, b: &Record, w: &mut f64, reasons: &mut Reason
     // Swapped with a typo (`harriet white`, `whiite harriet`): each name
     // as it compares with the other's other name.
     let differs = |l: Likeness| matches!(l, Likeness::Differs(_));
-    let swapped = swapped || {
-        let crossed = (differs(first) || differs(last)) && swapped_close(rs, a, b);
-        if crossed {
-            first = compare_name(rs, a.first, b.last, false);
-            last = compare_name(rs, a.last, b.first, false);
-        }
-        crossed
-    };
+    let crossed = !swapped && (differs(first) || differs(last)) && swapped_close(rs, a, b);
+    if crossed {
+        first = compare_name(rs, a.first, b.last, false);
+        last = compare_name(rs, a.last, b.first, false);
+    }
+    let swapped = swapped || crossed;
     *w += match first {
         Likeness::Missing => 0.0,
         Likeness::Same | Likeness::Nickname => 3.0,
