@@ -6,6 +6,7 @@ use anyhow::Context;
 
 use super::args::{DupesArgs, OutputFormat};
 use super::{table, Ctx, Status, UsageError};
+use crate::dupes::explain::Scorer;
 use crate::dupes::{self, DupPair, Found, Records};
 use crate::format;
 use crate::text::count;
@@ -162,12 +163,8 @@ fn show_explanation(
     args: &DupesArgs,
     ctx: &mut Ctx,
 ) -> anyhow::Result<()> {
-    let e = dupes::explain(records, opts, &ids[0], &ids[1]).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: {e}; give two ids of the file's live contacts",
-            args.file.display()
-        )
-    })?;
+    let e = dupes::explain(records, opts, &ids[0], &ids[1])
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
     match ctx.global.format {
         OutputFormat::Json => {
             serde_json::to_writer_pretty(&mut *ctx.out, &e)?;
@@ -252,8 +249,12 @@ pub fn render_explanation(
     );
     let mut total = e.prior_bits;
     let bits = |x: f64| format!("{x:+.2}");
+    let prior = match e.scorer {
+        Scorer::Learned => "prior (chance two contacts at random are one person)",
+        Scorer::HandSet => "prior (hand-set weights: too few pairs in the file to learn from)",
+    };
     t.row([
-        "prior (chance two contacts at random are one person)".to_string(),
+        prior.to_string(),
         String::new(),
         String::new(),
         String::new(),
@@ -269,8 +270,8 @@ pub fn render_explanation(
             term.a.clone(),
             term.b.clone(),
             term.level.to_string(),
-            format!("{:.3}", term.m),
-            format!("{:.2e}", term.u),
+            term.m.map_or("-".to_string(), |m| format!("{m:.3}")),
+            term.u.map_or("-".to_string(), |u| format!("{u:.2e}")),
             bits(term.bits),
             bits(total),
         ]);

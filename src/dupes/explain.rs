@@ -1,28 +1,50 @@
 //! Why a pair scores what it does: each comparison's part (a waterfall
 //! like Splink's), and the extra reasons shown in plans.
+//!
+//! A file with too few candidate pairs to learn from is scored with the
+//! hand-set weights ([`super::score`]); its pairs are explained with them
+//! too ([`explain_hand_set`]), so that `--explain` gives the score the
+//! plan shows.
 
-use super::compare::{both, level, pattern, Comp};
+use super::compare::{both, comps, level, pattern, Comp};
 use super::model::Model;
 use super::record::{Record, Records, Sym};
+use super::score::{self, PartOf, Reason};
 
 /// One comparison's part in a pair's score.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Term {
     pub comparison: String,
-    pub level: &'static str,
+    /// The level (learned model), or what the hand-set weights saw (the
+    /// plan's reasons for this field, `missing`, `different`).
+    pub level: String,
     pub a: String,
     pub b: String,
     /// Chance of this level for the same person, and for two random
-    /// people (after the term-frequency adjustment).
-    pub m: f64,
-    pub u: f64,
-    /// log₂(m / u): evidence for (positive) or against.
+    /// people (after the term-frequency adjustment); none with the
+    /// hand-set weights, which are not made of chances.
+    pub m: Option<f64>,
+    pub u: Option<f64>,
+    /// Evidence for (positive) or against, in bits: log₂(m / u), or the
+    /// hand-set weight.
     pub bits: f64,
+}
+
+/// Which scorer gave an [`Explanation`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scorer {
+    /// The model learned from the file (Fellegi–Sunter with EM).
+    Learned,
+    /// The hand-set weights, for a file with too few candidate pairs to
+    /// learn from.
+    HandSet,
 }
 
 /// A pair's score, term by term (a waterfall).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Explanation {
+    pub scorer: Scorer,
     /// log₂(π_M / π_U): the odds before any field is looked at.
     pub prior_bits: f64,
     pub terms: Vec<Term>,
@@ -52,11 +74,11 @@ impl Model {
             };
             terms.push(Term {
                 comparison: comp.label(rs),
-                level: comp.levels()[lv],
+                level: comp.levels()[lv].to_string(),
                 a: show(rs, *comp, a),
                 b: show(rs, *comp, b),
-                m,
-                u,
+                m: Some(m),
+                u: Some(u),
                 bits: (m / u).log2(),
             });
         }
@@ -66,6 +88,7 @@ impl Model {
         let household_bits = self.household_bits(rs, p, a);
         let total_bits = bits + rule_bits + household_bits;
         Explanation {
+            scorer: Scorer::Learned,
             prior_bits,
             terms,
             rule_bits,
@@ -73,6 +96,87 @@ impl Model {
             total_bits,
             probability: 1.0 / (1.0 + (-total_bits).exp2()),
         }
+    }
+}
+
+/// Each field's part in the hand-set score of two records
+/// ([`score::parts`]): the fields the file compares, in the learned
+/// model's order, then namesakes in the place when they count. Its
+/// probability is the score the plan gives the pair.
+pub fn explain_hand_set(rs: &Records, a: &Record, b: &Record) -> Explanation {
+    let parts = score::parts(rs, a, b);
+    let mut terms = Vec::new();
+    let mut term = |comparison: String, of: PartOf, shown: Option<Comp>| {
+        let Some(&(_, bits, reasons)) = parts.iter().find(|p| p.0 == of) else {
+            return;
+        };
+        let (sa, sb) = shown.map_or((String::new(), String::new()), |c| {
+            (show(rs, c, a), show(rs, c, b))
+        });
+        let said: Vec<String> = reasons
+            .as_slice()
+            .iter()
+            .map(|r| match r {
+                // Reasons that name their field say "same" in its row.
+                Reason::SamePhone | Reason::Company | Reason::Field(_) => "same".to_string(),
+                Reason::Zip => "same postal code".to_string(),
+                Reason::City => "same city".to_string(),
+                Reason::ZipDiffers => "another postal code".to_string(),
+                r => r.text(&rs.text_fields),
+            })
+            .collect();
+        let level = if !said.is_empty() {
+            said.join("; ")
+        } else if bits < 0.0 {
+            "different".to_string()
+        } else if shown.is_some() && (sa.is_empty() || sb.is_empty()) {
+            "missing".to_string()
+        } else {
+            "no evidence".to_string()
+        };
+        terms.push(Term {
+            comparison,
+            level,
+            a: sa,
+            b: sb,
+            m: None,
+            u: None,
+            bits,
+        });
+    };
+    for c in comps(rs) {
+        let of = match c {
+            Comp::Email => PartOf::Email,
+            Comp::Phone => PartOf::Phone,
+            Comp::Name => PartOf::Name,
+            Comp::Company => PartOf::Company,
+            Comp::Place => PartOf::Place,
+            Comp::Text(i) => PartOf::Other(i),
+            // Not among the hand-set weights' fields.
+            Comp::Dob | Comp::IdNumber => continue,
+        };
+        term(c.label(rs), of, Some(c));
+    }
+    if parts
+        .iter()
+        .any(|p| p.0 == PartOf::CommonName && p.1 != 0.0)
+    {
+        term(
+            "namesakes in the place".to_string(),
+            PartOf::CommonName,
+            None,
+        );
+    }
+    let prior_bits = -score::PRIOR_BITS;
+    let total_bits = prior_bits + terms.iter().map(|t| t.bits).sum::<f64>();
+    Explanation {
+        scorer: Scorer::HandSet,
+        prior_bits,
+        terms,
+        rule_bits: 0.0,
+        household_bits: 0.0,
+        total_bits,
+        probability: 1.0 / (1.0 + (-total_bits).exp2()),
     }
 }
 

@@ -372,16 +372,33 @@ pub fn explain(
     opts: &Options,
     a: &str,
     b: &str,
-) -> Result<explain::Explanation, String> {
+) -> Result<explain::Explanation, ExplainError> {
     let find_id = |id: &str| {
         rs.position(id)
-            .map(|i| &rs.records[i as usize])
-            .ok_or_else(|| format!("no live contact with id {id}"))
+            .ok_or_else(|| ExplainError::NoContact(id.to_string()))
     };
-    let (ra, rb) = (find_id(a)?, find_id(b)?);
+    let (ia, ib) = (find_id(a)?, find_id(b)?);
+    if ia == ib {
+        return Err(ExplainError::SameContact(a.to_string()));
+    }
+    let (ra, rb) = (&rs.records[ia as usize], &rs.records[ib as usize]);
     let cands = pairs::Candidates::new(rs, opts.blocking);
+    // The scorer `find` would use: the hand-set weights below
+    // `MIN_PAIRS_FOR_EM` candidate pairs.
+    if (cands.count(rs) as f64) < model::MIN_PAIRS_FOR_EM {
+        return Ok(explain::explain_hand_set(rs, ra, rb));
+    }
     let model = model::Model::fit(rs, &cands);
     Ok(model.explain(rs, ra, rb))
+}
+
+/// Why [`explain`] cannot explain a pair.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ExplainError {
+    #[error("no live contact with id {0}; give two ids of the file's live contacts")]
+    NoContact(String),
+    #[error("contact {0}: both ids name the same contact; give the ids of two different contacts")]
+    SameContact(String),
 }
 
 /// A plan CSV: `primary_id,secondary_id,score,reasons` (reasons joined by
@@ -526,6 +543,69 @@ mod tests {
             .map(|p| (p.primary.as_str(), p.secondary.as_str()))
             .collect();
         assert_eq!(got, [("1", "3"), ("1", "5"), ("2", "4")]);
+    }
+
+    /// A file too small to learn from is scored with the hand-set weights,
+    /// and `explain` explains those: its probability is the plan's score,
+    /// for pairs that match on their own and for a pair that meets only
+    /// through another member.
+    #[test]
+    fn explain_gives_the_score_the_plan_shows_on_a_small_file() {
+        let mut rs = Records::new(&default_fields());
+        for c in &six_contacts() {
+            rs.push(c);
+        }
+        let opts = Options::default();
+        let f = find(&rs, &opts);
+        assert_eq!(f.em_rounds, 0, "six contacts: the hand-set weights");
+        assert_eq!(f.pairs.len(), 3);
+        for p in &f.pairs {
+            let e = explain(&rs, &opts, &p.primary, &p.secondary).unwrap();
+            assert_eq!(e.scorer, explain::Scorer::HandSet);
+            assert!(
+                (e.probability - p.score).abs() < 1e-12,
+                "{} {}: explained {} against the plan's {}",
+                p.primary,
+                p.secondary,
+                e.probability,
+                p.score
+            );
+            let sum = e.prior_bits + e.terms.iter().map(|t| t.bits).sum::<f64>();
+            assert!((sum - e.total_bits).abs() < 1e-12);
+            assert!(e.terms.iter().all(|t| t.m.is_none() && t.u.is_none()));
+        }
+        // Bob and Robert Ray: the rows say what the plan's reasons say.
+        let e = explain(&rs, &opts, "4", "2").unwrap();
+        let level = |c: &str| {
+            e.terms
+                .iter()
+                .find(|t| t.comparison == c)
+                .unwrap()
+                .level
+                .clone()
+        };
+        assert_eq!(
+            (level("phone"), level("name")),
+            ("same".into(), "nickname".into())
+        );
+        assert_eq!(level("email"), "missing");
+    }
+
+    #[test]
+    fn explain_refuses_an_unknown_id_and_one_contact_twice() {
+        let mut rs = Records::new(&default_fields());
+        for c in &six_contacts() {
+            rs.push(c);
+        }
+        let opts = Options::default();
+        assert_eq!(
+            explain(&rs, &opts, "1", "nope").unwrap_err(),
+            ExplainError::NoContact("nope".into())
+        );
+        assert_eq!(
+            explain(&rs, &opts, "3", "3").unwrap_err(),
+            ExplainError::SameContact("3".into())
+        );
     }
 
     /// Patterns kept from the first pass or pairs compared again (a file

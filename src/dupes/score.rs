@@ -300,28 +300,84 @@ pub fn compare_above(rs: &Records, a: &Record, b: &Record, floor: f64) -> Option
     if w + rest < floor {
         return None;
     }
-    // Company.
-    if a.company != NONE && b.company != NONE {
-        if a.company == b.company {
-            w += 2.0;
-            reasons.push(Reason::Company);
+    company(rs, a, b, &mut w, &mut reasons);
+    place(a, b, &mut w, &mut reasons);
+    common_name(rs, a, b, same_name, &mut w, &mut reasons);
+    for i in 0..rs.texts(a).len() {
+        other_field(rs, a, b, i, &mut w, &mut reasons);
+    }
+    Some(Comparison { weight: w, reasons })
+}
+
+/// Which field a part of a hand-set score is about ([`parts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartOf {
+    Email,
+    Phone,
+    Name,
+    Company,
+    /// The postal code, else the city.
+    Place,
+    /// Many namesakes in the place ([`COMMON_NAME`]).
+    CommonName,
+    /// Another compared field (index into the text fields).
+    Other(u16),
+}
+
+/// A hand-set score field by field, for `dupes --explain` on a file too
+/// small to learn from: each part's bits and reasons, in the order
+/// [`compare`] adds them (their sum is its weight).
+pub fn parts(rs: &Records, a: &Record, b: &Record) -> Vec<(PartOf, f64, Reasons)> {
+    let mut out = Vec::new();
+    let mut part = |of: PartOf, f: &mut dyn FnMut(&mut f64, &mut Reasons)| {
+        let (mut w, mut reasons) = (0.0, Reasons::new());
+        f(&mut w, &mut reasons);
+        out.push((of, w, reasons));
+    };
+    part(PartOf::Email, &mut |w, r| emails(rs, a, b, w, r));
+    part(PartOf::Phone, &mut |w, r| phones(rs, a, b, w, r));
+    let mut same_name = false;
+    part(PartOf::Name, &mut |w, r| same_name = names(rs, a, b, w, r));
+    part(PartOf::Company, &mut |w, r| company(rs, a, b, w, r));
+    part(PartOf::Place, &mut |w, r| place(a, b, w, r));
+    part(PartOf::CommonName, &mut |w, r| {
+        common_name(rs, a, b, same_name, w, r)
+    });
+    for i in 0..rs.texts(a).len() {
+        part(PartOf::Other(i as u16), &mut |w, r| {
+            other_field(rs, a, b, i, w, r)
+        });
+    }
+    out
+}
+
+/// The company, after dropping legal forms.
+fn company(rs: &Records, a: &Record, b: &Record, w: &mut f64, reasons: &mut Reasons) {
+    if a.company == NONE || b.company == NONE {
+        return;
+    }
+    if a.company == b.company {
+        *w += 2.0;
+        reasons.push(Reason::Company);
+    } else {
+        let s = jaro_winkler(rs.symbols.str(a.company), rs.symbols.str(b.company));
+        if s >= 0.9 {
+            *w += 1.0;
+            reasons.push(Reason::SimilarCompany(s as f32));
         } else {
-            let s = jaro_winkler(rs.symbols.str(a.company), rs.symbols.str(b.company));
-            if s >= 0.9 {
-                w += 1.0;
-                reasons.push(Reason::SimilarCompany(s as f32));
-            } else {
-                w -= 1.0;
-            }
+            *w -= 1.0;
         }
     }
-    // Where: the postal code, else the city.
+}
+
+/// Where: the postal code, else the city.
+fn place(a: &Record, b: &Record, w: &mut f64, reasons: &mut Reasons) {
     if a.zip != NONE && b.zip != NONE {
         if a.zip == b.zip {
-            w += 2.0;
+            *w += 2.0;
             reasons.push(Reason::Zip);
         } else {
-            w -= if a.city != NONE && a.city == b.city {
+            *w -= if a.city != NONE && a.city == b.city {
                 0.5
             } else {
                 2.0
@@ -330,41 +386,52 @@ pub fn compare_above(rs: &Records, a: &Record, b: &Record, floor: f64) -> Option
         }
     } else if a.city != NONE && b.city != NONE {
         if a.city == b.city {
-            w += 1.0;
+            *w += 1.0;
             reasons.push(Reason::City);
         } else {
-            w -= 1.5;
+            *w -= 1.5;
         }
     }
-    // A name many contacts in the place share says less: the chance that
-    // two of k namesakes in one place are one person falls as k grows.
+}
+
+/// A name many contacts in the place share says less: the chance that two
+/// of k namesakes in one place are one person falls as k grows.
+fn common_name(
+    rs: &Records,
+    a: &Record,
+    b: &Record,
+    same_name: bool,
+    w: &mut f64,
+    reasons: &mut Reasons,
+) {
     let same_place = (a.zip != NONE && a.zip == b.zip) || (a.city != NONE && a.city == b.city);
     if same_name && same_place {
         let k = rs.group_sizes[a.name_group as usize].max(rs.group_sizes[b.name_group as usize]);
         if k > COMMON_NAME {
-            w -= (k as f64 / COMMON_NAME as f64).log2();
+            *w -= (k as f64 / COMMON_NAME as f64).log2();
             reasons.push(Reason::CommonName(k));
         }
     }
-    // Other fields.
-    for (i, (&x, &y)) in rs.texts(a).iter().zip(rs.texts(b).iter()).enumerate() {
-        if x == NONE || y == NONE {
-            continue;
-        }
-        if x == y {
-            w += 1.0;
-            reasons.push(Reason::Field(i as u16));
+}
+
+/// Another compared field, the `i`th of the text fields.
+fn other_field(rs: &Records, a: &Record, b: &Record, i: usize, w: &mut f64, reasons: &mut Reasons) {
+    let (x, y) = (rs.texts(a)[i], rs.texts(b)[i]);
+    if x == NONE || y == NONE {
+        return;
+    }
+    if x == y {
+        *w += 1.0;
+        reasons.push(Reason::Field(i as u16));
+    } else {
+        let s = jaro_winkler(rs.symbols.str(x), rs.symbols.str(y));
+        if s >= 0.9 {
+            *w += 0.5;
+            reasons.push(Reason::SimilarField(i as u16, s as f32));
         } else {
-            let s = jaro_winkler(rs.symbols.str(x), rs.symbols.str(y));
-            if s >= 0.9 {
-                w += 0.5;
-                reasons.push(Reason::SimilarField(i as u16, s as f32));
-            } else {
-                w -= 0.5;
-            }
+            *w -= 0.5;
         }
     }
-    Some(Comparison { weight: w, reasons })
 }
 
 /// The numbers in two local parts agree: the same digits, or one digit

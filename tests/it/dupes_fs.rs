@@ -136,6 +136,7 @@ fn explain_shows_each_fields_part() {
         p >= 0.9,
         "a planned pair scores at least the threshold: {p}"
     );
+    assert_eq!(v["scorer"], "learned", "{v}");
     // An id not in the file is refused, naming it.
     let out = s
         .cmd()
@@ -144,4 +145,84 @@ fn explain_shows_each_fields_part() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("nope"), "{}", stderr(&out));
+}
+
+/// On a file too small to learn from, `--explain` explains the hand-set
+/// weights `dupes` used: each planned pair's match probability is the
+/// plan's score (it used to be the unlearned model's, 0.02 for a pair the
+/// plan scored 0.81). One contact named twice is refused, as `diff` and
+/// `merge` refuse it.
+#[test]
+fn explain_on_a_small_file_gives_the_plans_score() {
+    let s = Sandbox::new();
+    let file = fixtures().join("contacts.csv").display().to_string();
+    let out = s
+        .cmd()
+        .args(["dupes", file.as_str(), "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pairs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pairs = pairs.as_array().unwrap();
+    assert!(!pairs.is_empty());
+    for p in pairs {
+        let (a, b) = (
+            p["primary"].as_str().unwrap(),
+            p["secondary"].as_str().unwrap(),
+        );
+        let out = s
+            .cmd()
+            .args([
+                "dupes",
+                file.as_str(),
+                "--explain",
+                a,
+                b,
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["scorer"], "hand-set");
+        let (explained, planned) = (
+            v["probability"].as_f64().unwrap(),
+            p["score"].as_f64().unwrap(),
+        );
+        assert!(
+            (explained - planned).abs() < 1e-9,
+            "{a} {b}: {explained} against {planned}"
+        );
+    }
+    let out = s
+        .cmd()
+        .args([
+            "dupes",
+            file.as_str(),
+            "--explain",
+            "101",
+            "102",
+            "--color",
+            "never",
+        ])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.contains("hand-set weights") && text.contains("0.8058"),
+        "{text}"
+    );
+    let out = s
+        .cmd()
+        .args(["dupes", file.as_str(), "--explain", "101", "101"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("contacts.csv") && err.contains("contact 101") && err.contains("same contact"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
 }

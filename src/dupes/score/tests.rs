@@ -269,3 +269,76 @@ fn similar_phones() {
     );
     assert_eq!((w, r), (-3.0, vec!["phone differs".to_string()]));
 }
+
+/// The parts `dupes --explain` shows for a file too small to learn from
+/// add up to the weight `compare` gives, pair by pair, and name the same
+/// reasons in the same order.
+#[test]
+fn parts_add_up_to_the_weight() {
+    let people: Vec<Vec<(&str, &str)>> = vec![
+        vec![
+            ("firstname", "Jane"),
+            ("lastname", "Doe"),
+            ("email", "jane.doe@acme.com"),
+            ("phone", "617 555 0101"),
+            ("company", "Acme Inc"),
+            ("zip", "02110"),
+            ("jobtitle", "CTO"),
+        ],
+        vec![
+            ("firstname", "Jane"),
+            ("lastname", "Doe-Miller"),
+            ("email", "janedoe@gmail.com"),
+            ("phone", "617 555 0199"),
+            ("company", "Acme"),
+            ("city", "Boston"),
+            ("jobtitle", "CTO"),
+        ],
+        vec![
+            ("firstname", "Doe"),
+            ("lastname", "Jnae"),
+            ("zip", "02110"),
+            ("jobtitle", "Chief Technology Officer"),
+        ],
+        vec![
+            ("firstname", "Robert"),
+            ("lastname", "Smith"),
+            ("email", "rsmith@globex.example"),
+            ("company", "Globex"),
+            ("zip", "02111"),
+            ("city", "Boston"),
+        ],
+        vec![
+            ("firstname", "Bob"),
+            ("lastname", "Smith"),
+            ("email", "bob.smith@globex.example"),
+            ("phone", "+1 617 555 0101"),
+            ("company", "Globex Ltd"),
+            ("zip", "02110"),
+            ("city", "Boston"),
+        ],
+        vec![("firstname", "Jane"), ("lastname", "Doe"), ("zip", "02110")],
+        vec![("email", "info@acme.com")],
+        vec![("email", "info@acme.com"), ("firstname", "Ann")],
+    ];
+    let refs: Vec<&[(&str, &str)]> = people.iter().map(|p| &p[..]).collect();
+    let rs = records(&refs);
+    for i in 0..rs.len() {
+        for j in 0..rs.len() {
+            if i == j {
+                continue;
+            }
+            let (a, b) = (&rs.records[i], &rs.records[j]);
+            let c = compare(&rs, a, b);
+            let parts = parts(&rs, a, b);
+            let sum: f64 = parts.iter().map(|p| p.1).sum();
+            assert!(
+                (sum - c.weight).abs() < 1e-9,
+                "{i} {j}: {sum} against {}",
+                c.weight
+            );
+            let said: Vec<Reason> = parts.iter().flat_map(|p| p.2.as_slice().to_vec()).collect();
+            assert_eq!(said, c.reasons.as_slice(), "{i} {j}");
+        }
+    }
+}
