@@ -443,12 +443,16 @@ mod tests {
         assert!(parse_fields(" , ").is_err());
     }
 
-    fn found(contacts: &[Contact], opts: &Options) -> Found {
+    fn records_of(contacts: &[Contact]) -> Records {
         let mut rs = Records::new(&default_fields());
         for c in contacts {
             rs.push(c);
         }
-        find(&rs, opts)
+        rs
+    }
+
+    fn found(contacts: &[Contact], opts: &Options) -> Found {
+        find(&records_of(contacts), opts)
     }
 
     /// Ann Lee three times (one email, one phone apart), Bob and Robert Ray
@@ -551,10 +555,7 @@ mod tests {
     /// through another member.
     #[test]
     fn explain_gives_the_score_the_plan_shows_on_a_small_file() {
-        let mut rs = Records::new(&default_fields());
-        for c in &six_contacts() {
-            rs.push(c);
-        }
+        let rs = records_of(&six_contacts());
         let opts = Options::default();
         let f = find(&rs, &opts);
         assert_eq!(f.em_rounds, 0, "six contacts: the hand-set weights");
@@ -593,10 +594,7 @@ mod tests {
 
     #[test]
     fn explain_refuses_an_unknown_id_and_one_contact_twice() {
-        let mut rs = Records::new(&default_fields());
-        for c in &six_contacts() {
-            rs.push(c);
-        }
+        let rs = records_of(&six_contacts());
         let opts = Options::default();
         assert_eq!(
             explain(&rs, &opts, "1", "nope").unwrap_err(),
