@@ -410,7 +410,9 @@ fn place_level(rs: &Records, a: &Record, b: &Record) -> u8 {
     }
 }
 
-fn dob_level(rs: &Records, a: &Record, b: &Record) -> u8 {
+/// Dates of birth: missing (0), the same (1), one digit off, two
+/// neighbours swapped or day and month swapped (2), different (3).
+pub(super) fn dob_level(rs: &Records, a: &Record, b: &Record) -> u8 {
     simple(rs.dob(a), rs.dob(b), || {
         let (x, y) = (rs.symbols.str(rs.dob(a)), rs.symbols.str(rs.dob(b)));
         // One digit off, two neighbours swapped, or day and month swapped.
@@ -420,6 +422,14 @@ fn dob_level(rs: &Records, a: &Record, b: &Record) -> u8 {
                 && x[..4] == y[..4]
                 && x[4..6] == y[6..8]
                 && x[6..8] == y[4..6])
+    })
+}
+
+/// Id numbers: missing (0), the same (1), one edit apart (2), different
+/// (3).
+pub(super) fn idnum_level(rs: &Records, a: &Record, b: &Record) -> u8 {
+    simple(rs.idnum(a), rs.idnum(b), || {
+        memo::osa(rs, rs.idnum(a), rs.idnum(b)) <= 1
     })
 }
 
@@ -433,9 +443,7 @@ pub fn pattern(rs: &Records, comps: &[Comp], a: &Record, b: &Record) -> u64 {
             Comp::Name => name_level(rs, a, b),
             Comp::Place => place_level(rs, a, b),
             Comp::Dob => dob_level(rs, a, b),
-            Comp::IdNumber => simple(rs.idnum(a), rs.idnum(b), || {
-                memo::osa(rs, rs.idnum(a), rs.idnum(b)) <= 1
-            }),
+            Comp::IdNumber => idnum_level(rs, a, b),
             Comp::Company => simple(a.company, b.company, || {
                 close_text(rs, a.company, b.company)
             }),

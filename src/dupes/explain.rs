@@ -6,7 +6,7 @@
 //! too ([`explain_hand_set`]), so that `--explain` gives the score the
 //! plan shows.
 
-use super::compare::{both, comps, level, pattern, Comp};
+use super::compare::{both, comps, dob_level, idnum_level, level, pattern, Comp};
 use super::model::Model;
 use super::record::{Record, Records, Sym};
 use super::score::{self, PartOf, Reason};
@@ -106,44 +106,6 @@ impl Model {
 pub fn explain_hand_set(rs: &Records, a: &Record, b: &Record) -> Explanation {
     let parts = score::parts(rs, a, b);
     let mut terms = Vec::new();
-    let mut term = |comparison: String, of: PartOf, shown: Option<Comp>| {
-        let Some(&(_, bits, reasons)) = parts.iter().find(|p| p.0 == of) else {
-            return;
-        };
-        let (sa, sb) = shown.map_or((String::new(), String::new()), |c| {
-            (show(rs, c, a), show(rs, c, b))
-        });
-        let said: Vec<String> = reasons
-            .as_slice()
-            .iter()
-            .map(|r| match r {
-                // Reasons that name their field say "same" in its row.
-                Reason::SamePhone | Reason::Company | Reason::Field(_) => "same".to_string(),
-                Reason::Zip => "same postal code".to_string(),
-                Reason::City => "same city".to_string(),
-                Reason::ZipDiffers => "another postal code".to_string(),
-                r => r.text(&rs.text_fields),
-            })
-            .collect();
-        let level = if !said.is_empty() {
-            said.join("; ")
-        } else if bits < 0.0 {
-            "different".to_string()
-        } else if shown.is_some() && (sa.is_empty() || sb.is_empty()) {
-            "missing".to_string()
-        } else {
-            "no evidence".to_string()
-        };
-        terms.push(Term {
-            comparison,
-            level,
-            a: sa,
-            b: sb,
-            m: None,
-            u: None,
-            bits,
-        });
-    };
     for c in comps(rs) {
         let of = match c {
             Comp::Email => PartOf::Email,
@@ -152,20 +114,16 @@ pub fn explain_hand_set(rs: &Records, a: &Record, b: &Record) -> Explanation {
             Comp::Company => PartOf::Company,
             Comp::Place => PartOf::Place,
             Comp::Text(i) => PartOf::Other(i),
-            // Not among the hand-set weights' fields.
-            Comp::Dob | Comp::IdNumber => continue,
+            Comp::Dob => PartOf::DateOfBirth,
+            Comp::IdNumber => PartOf::IdNumber,
         };
-        term(c.label(rs), of, Some(c));
+        terms.extend(hand_set_term(rs, (a, b), &parts, of, Some(c)));
     }
     if parts
         .iter()
         .any(|p| p.0 == PartOf::CommonName && p.1 != 0.0)
     {
-        term(
-            "namesakes in the place".to_string(),
-            PartOf::CommonName,
-            None,
-        );
+        terms.extend(hand_set_term(rs, (a, b), &parts, PartOf::CommonName, None));
     }
     let prior_bits = -score::PRIOR_BITS;
     let total_bits = prior_bits + terms.iter().map(|t| t.bits).sum::<f64>();
@@ -178,6 +136,62 @@ pub fn explain_hand_set(rs: &Records, a: &Record, b: &Record) -> Explanation {
         total_bits,
         probability: 1.0 / (1.0 + (-total_bits).exp2()),
     }
+}
+
+/// One row of [`explain_hand_set`]: part `of` of the hand-set score,
+/// shown with the values of comparison `shown` (none for namesakes).
+fn hand_set_term(
+    rs: &Records,
+    (a, b): (&Record, &Record),
+    parts: &[(PartOf, f64, score::Reasons)],
+    of: PartOf,
+    shown: Option<Comp>,
+) -> Option<Term> {
+    let &(_, bits, reasons) = parts.iter().find(|p| p.0 == of)?;
+    let (sa, sb) = shown.map_or((String::new(), String::new()), |c| {
+        (show(rs, c, a), show(rs, c, b))
+    });
+    let said: Vec<String> = reasons
+        .as_slice()
+        .iter()
+        .map(|r| match r {
+            // Reasons that name their field say "same" in its row.
+            Reason::SamePhone | Reason::Company | Reason::Field(_) => "same".to_string(),
+            Reason::Zip => "same postal code".to_string(),
+            Reason::City => "same city".to_string(),
+            Reason::ZipDiffers => "another postal code".to_string(),
+            r => r.text(&rs.text_fields),
+        })
+        .collect();
+    // The date of birth and the id number give no reason: their level
+    // names what they saw.
+    let level = match of {
+        PartOf::DateOfBirth | PartOf::IdNumber => {
+            let l = match of {
+                PartOf::DateOfBirth => dob_level(rs, a, b),
+                _ => idnum_level(rs, a, b),
+            };
+            let level = ["missing", "same", "close", "different"][l as usize];
+            if matches!(l, 1 | 2) && bits == 0.0 {
+                format!("{level}, not counted: the first names differ (twins)")
+            } else {
+                level.to_string()
+            }
+        }
+        _ if !said.is_empty() => said.join("; "),
+        _ if bits < 0.0 => "different".to_string(),
+        _ if shown.is_some() && (sa.is_empty() || sb.is_empty()) => "missing".to_string(),
+        _ => "no evidence".to_string(),
+    };
+    Some(Term {
+        comparison: shown.map_or("namesakes in the place".to_string(), |c| c.label(rs)),
+        level,
+        a: sa,
+        b: sb,
+        m: None,
+        u: None,
+        bits,
+    })
 }
 
 /// A record's values for a comparison, as shown in explanations.

@@ -13,6 +13,8 @@
 //! | company | same after dropping legal forms +2 | Jaro–Winkler ≥ 0.9 +1 | −1 |
 //! | postal code | same +2 | (same city, other code −0.5) | −2 |
 //! | city (when a side has no postal code) | same +1 | | −1.5 |
+//! | date of birth | same +4 (0 when the first names differ: twins) | one digit off, two neighbours swapped, or day and month swapped +2 (0 likewise) | −2 |
+//! | id number | same +8 | one edit +4 | −3 |
 //! | any other field | same +1 | Jaro–Winkler ≥ 0.9 +0.5 | −0.5 |
 //!
 //! A missing value is no evidence either way. First and last name swapped
@@ -20,6 +22,7 @@
 
 use std::fmt;
 
+use super::compare::{dob_level, idnum_level};
 use super::edit::one_edit;
 use strsim::jaro_winkler;
 
@@ -296,13 +299,15 @@ pub fn compare_above(rs: &Records, a: &Record, b: &Record, floor: f64) -> Option
     phones(rs, a, b, &mut w, &mut reasons);
     let same_name = names(rs, a, b, &mut w, &mut reasons);
     // The most the remaining fields can add.
-    let rest = 2.0 + 2.0 + rs.texts(a).len() as f64;
+    let rest = 2.0 + 2.0 + DOB_SAME + ID_SAME + rs.texts(a).len() as f64;
     if w + rest < floor {
         return None;
     }
     company(rs, a, b, &mut w, &mut reasons);
     place(a, b, &mut w, &mut reasons);
     common_name(rs, a, b, same_name, &mut w, &mut reasons);
+    let first_differs = reasons.as_slice().contains(&Reason::FirstNameDiffers);
+    w += date_of_birth(rs, a, b, first_differs) + id_number(rs, a, b);
     for i in 0..rs.texts(a).len() {
         other_field(rs, a, b, i, &mut w, &mut reasons);
     }
@@ -320,6 +325,8 @@ pub enum PartOf {
     Place,
     /// Many namesakes in the place ([`COMMON_NAME`]).
     CommonName,
+    DateOfBirth,
+    IdNumber,
     /// Another compared field (index into the text fields).
     Other(u16),
 }
@@ -336,13 +343,20 @@ pub fn parts(rs: &Records, a: &Record, b: &Record) -> Vec<(PartOf, f64, Reasons)
     };
     part(PartOf::Email, &mut |w, r| emails(rs, a, b, w, r));
     part(PartOf::Phone, &mut |w, r| phones(rs, a, b, w, r));
-    let mut same_name = false;
-    part(PartOf::Name, &mut |w, r| same_name = names(rs, a, b, w, r));
+    let (mut same_name, mut first_differs) = (false, false);
+    part(PartOf::Name, &mut |w, r| {
+        same_name = names(rs, a, b, w, r);
+        first_differs = r.as_slice().contains(&Reason::FirstNameDiffers);
+    });
     part(PartOf::Company, &mut |w, r| company(rs, a, b, w, r));
     part(PartOf::Place, &mut |w, r| place(a, b, w, r));
     part(PartOf::CommonName, &mut |w, r| {
         common_name(rs, a, b, same_name, w, r)
     });
+    part(PartOf::DateOfBirth, &mut |w, _| {
+        *w += date_of_birth(rs, a, b, first_differs)
+    });
+    part(PartOf::IdNumber, &mut |w, _| *w += id_number(rs, a, b));
     for i in 0..rs.texts(a).len() {
         part(PartOf::Other(i as u16), &mut |w, r| {
             other_field(rs, a, b, i, w, r)
@@ -411,6 +425,41 @@ fn common_name(
             *w -= (k as f64 / COMMON_NAME as f64).log2();
             reasons.push(Reason::CommonName(k));
         }
+    }
+}
+
+/// What an agreeing date of birth adds: about one person in ten thousand
+/// shares a birthday with a given one, but twins and typos are common
+/// enough that it stays well under an email's weight.
+pub const DOB_SAME: f64 = 4.0;
+
+/// What an agreeing id number adds (a national or customer number, given
+/// to one person, but typed by hand): as much as a shared phone.
+pub const ID_SAME: f64 = 8.0;
+
+/// The date of birth's weight ([`dob_level`]). An agreeing one counts
+/// nothing when the first names differ: twins share a birthday and a home,
+/// so it does not tell two such people from one. No reason is given here:
+/// the plan's reasons name an agreeing date of birth already
+/// ([`super::explain::more_reasons`]).
+fn date_of_birth(rs: &Records, a: &Record, b: &Record, first_differs: bool) -> f64 {
+    match dob_level(rs, a, b) {
+        0 => 0.0,
+        1 | 2 if first_differs => 0.0,
+        1 => DOB_SAME,
+        2 => 2.0,
+        _ => -2.0,
+    }
+}
+
+/// The id number's weight ([`idnum_level`]); its reason, like the date of
+/// birth's, comes from [`super::explain::more_reasons`].
+fn id_number(rs: &Records, a: &Record, b: &Record) -> f64 {
+    match idnum_level(rs, a, b) {
+        0 => 0.0,
+        1 => ID_SAME,
+        2 => 4.0,
+        _ => -3.0,
     }
 }
 
