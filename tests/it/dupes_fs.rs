@@ -50,6 +50,26 @@ fn cluster_pairs(pairs: &[(String, String)]) -> HashSet<(String, String)> {
     out
 }
 
+/// Run `dupes NAME.csv -o -` on a fixture of `fixtures/dupes/` and score
+/// its plan against `NAME.truth.csv`: precision, recall, and the run.
+fn plan_quality(s: &Sandbox, name: &str) -> (f64, f64, std::process::Output) {
+    let file = fixtures()
+        .join(format!("dupes/{name}.csv"))
+        .display()
+        .to_string();
+    let out = s
+        .cmd()
+        .args(["dupes", file.as_str(), "-o", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let found = cluster_pairs(&plan_pairs(&out.stdout));
+    let truth_bytes = std::fs::read(fixtures().join(format!("dupes/{name}.truth.csv"))).unwrap();
+    let truth = cluster_pairs(&plan_pairs(&truth_bytes));
+    let right = found.intersection(&truth).count() as f64;
+    (right / found.len() as f64, right / truth.len() as f64, out)
+}
+
 fn plan_pairs(bytes: &[u8]) -> Vec<(String, String)> {
     parse_plan(bytes, "plan", None)
         .unwrap()
@@ -63,18 +83,7 @@ fn plan_pairs(bytes: &[u8]) -> Vec<(String, String)> {
 fn finds_the_known_duplicates_of_a_generated_export() {
     let s = Sandbox::new();
     let gen = fixtures().join("dupes/gen400.csv").display().to_string();
-    let out = s
-        .cmd()
-        .args(["dupes", gen.as_str(), "-o", "-"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let found = cluster_pairs(&plan_pairs(&out.stdout));
-    let truth_bytes = std::fs::read(fixtures().join("dupes/gen400.truth.csv")).unwrap();
-    let truth = cluster_pairs(&plan_pairs(&truth_bytes));
-    let right = found.intersection(&truth).count() as f64;
-    let precision = right / found.len() as f64;
-    let recall = right / truth.len() as f64;
+    let (precision, recall, out) = plan_quality(&s, "gen400");
     // 59 true pairs: one false pair of two colleagues with close names
     // (Hall / Hill at one company and postal code) costs 0.033, and a
     // file of 400 contacts teaches the model too little to rule it out.
@@ -154,18 +163,7 @@ fn explain_shows_each_fields_part() {
 #[test]
 fn finds_the_duplicates_of_a_small_febrl_file() {
     let s = Sandbox::new();
-    let file = fixtures().join("dupes/febrl1-50.csv").display().to_string();
-    let out = s
-        .cmd()
-        .args(["dupes", file.as_str(), "-o", "-"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let found = cluster_pairs(&plan_pairs(&out.stdout));
-    let truth_bytes = std::fs::read(fixtures().join("dupes/febrl1-50.truth.csv")).unwrap();
-    let truth = cluster_pairs(&plan_pairs(&truth_bytes));
-    let right = found.intersection(&truth).count() as f64;
-    let (precision, recall) = (right / found.len() as f64, right / truth.len() as f64);
+    let (precision, recall, out) = plan_quality(&s, "febrl1-50");
     // 41 of the 50 pairs, none false, when this test was written.
     assert!(precision >= 0.95, "precision {precision}");
     assert!(recall >= 0.8, "recall {recall}");
