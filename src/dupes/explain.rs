@@ -101,7 +101,8 @@ impl Model {
 
 /// Each field's part in the hand-set score of two records
 /// ([`score::parts`]): the fields the file compares, in the learned
-/// model's order, then namesakes in the place when they count. Its
+/// model's order, then a mailbox or phone two first names share and
+/// namesakes in the place, when they count. Its
 /// probability is the score the plan gives the pair.
 pub fn explain_hand_set(rs: &Records, a: &Record, b: &Record) -> Explanation {
     let parts = score::parts(rs, a, b);
@@ -119,11 +120,10 @@ pub fn explain_hand_set(rs: &Records, a: &Record, b: &Record) -> Explanation {
         };
         terms.extend(hand_set_term(rs, (a, b), &parts, of, Some(c)));
     }
-    if parts
-        .iter()
-        .any(|p| p.0 == PartOf::CommonName && p.1 != 0.0)
-    {
-        terms.extend(hand_set_term(rs, (a, b), &parts, PartOf::CommonName, None));
+    for of in [PartOf::Family, PartOf::CommonName] {
+        if parts.iter().any(|p| p.0 == of && p.1 != 0.0) {
+            terms.extend(hand_set_term(rs, (a, b), &parts, of, None));
+        }
     }
     let prior_bits = -score::PRIOR_BITS;
     let total_bits = prior_bits + terms.iter().map(|t| t.bits).sum::<f64>();
@@ -178,13 +178,18 @@ fn hand_set_term(
                 level.to_string()
             }
         }
+        PartOf::Family => "a mailbox or phone two first names share".to_string(),
         _ if !said.is_empty() => said.join("; "),
         _ if bits < 0.0 => "different".to_string(),
         _ if shown.is_some() && (sa.is_empty() || sb.is_empty()) => "missing".to_string(),
         _ => "no evidence".to_string(),
     };
     Some(Term {
-        comparison: shown.map_or("namesakes in the place".to_string(), |c| c.label(rs)),
+        comparison: match (shown, of) {
+            (Some(c), _) => c.label(rs),
+            (None, PartOf::Family) => "family: shared by two people".to_string(),
+            (None, _) => "namesakes in the place".to_string(),
+        },
         level,
         a: sa,
         b: sb,

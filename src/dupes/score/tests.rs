@@ -318,6 +318,13 @@ fn parts_add_up_to_the_weight() {
             ("city", "Boston"),
         ],
         vec![("firstname", "Jane"), ("lastname", "Doe"), ("zip", "02110")],
+        vec![
+            ("firstname", "John"),
+            ("lastname", "Doe"),
+            ("email", "jane.doe@acme.com"),
+            ("phone", "617 555 0101"),
+            ("zip", "02110"),
+        ],
         vec![("email", "info@acme.com")],
         vec![("email", "info@acme.com"), ("firstname", "Ann")],
     ];
@@ -424,4 +431,30 @@ fn a_shared_birthday_does_not_join_twins() {
     a_id.push(("ssn", "123456789"));
     b_id.push(("ssn", "123456789"));
     assert_eq!(weight_with_dob_and_id(&a_id, &b_id), -1.0 + ID_SAME);
+}
+
+/// A family shares a mailbox and a phone: with two first names, the shared
+/// email counts +4 and the phone +2, so Jane and John Doe at one home stay
+/// two people, while a typo in the first name keeps the full weights.
+#[test]
+fn a_mailbox_and_phone_two_first_names_share_is_a_family() {
+    let jane = [
+        ("firstname", "Jane"),
+        ("lastname", "Doe"),
+        ("email", "doe.family@gmail.com"),
+        ("phone", "617 555 0101"),
+        ("zip", "02110"),
+    ];
+    let mut john = jane.to_vec();
+    john[0] = ("firstname", "John");
+    let (w, reasons) = cmp(&jane, &john);
+    // Email +4, phone +2, first name −7, last name +4, postal code +2.
+    assert_eq!(w, 5.0, "{reasons:?}");
+    assert!(score_of(w) < 0.1);
+    assert!(reasons.contains(&"same email".to_string()));
+    // The same person, one first name a typo: the full weights.
+    let mut jnae = jane.to_vec();
+    jnae[0] = ("firstname", "Jnae");
+    let (w, _) = cmp(&jane, &jnae);
+    assert_eq!(w, 11.0 + 8.0 + 2.0 + 4.0 + 2.0);
 }
