@@ -134,7 +134,8 @@ pub fn explain_hand_set(rs: &Records, a: &Record, b: &Record) -> Explanation {
         rule_bits: 0.0,
         household_bits: 0.0,
         total_bits,
-        probability: 1.0 / (1.0 + (-total_bits).exp2()),
+        // The plan's own formula, on the weight the parts add up to.
+        probability: score::score_of(total_bits - prior_bits),
     }
 }
 
@@ -167,11 +168,11 @@ fn hand_set_term(
     // names what they saw.
     let level = match of {
         PartOf::DateOfBirth | PartOf::IdNumber => {
-            let l = match of {
-                PartOf::DateOfBirth => dob_level(rs, a, b),
-                _ => idnum_level(rs, a, b),
+            let (comp, l) = match of {
+                PartOf::DateOfBirth => (Comp::Dob, dob_level(rs, a, b)),
+                _ => (Comp::IdNumber, idnum_level(rs, a, b)),
             };
-            let level = ["missing", "same", "close", "different"][l as usize];
+            let level = comp.levels()[l as usize];
             if matches!(l, 1 | 2) && bits == 0.0 {
                 format!("{level}, not counted: the first names differ (twins)")
             } else {
@@ -239,4 +240,52 @@ pub fn more_reasons(rs: &Records, a: &Record, b: &Record) -> Vec<String> {
         out.push("address".to_string());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dupes::Field;
+    use crate::rules::testutil::contact;
+
+    /// Twins who share a mailbox and a phone: the rows say why the shared
+    /// birthday, email and phone do not make them one person, and add up
+    /// to the plan's weight.
+    #[test]
+    fn hand_set_rows_name_the_family_and_the_twins() {
+        let fields: Vec<Field> = ["firstname", "lastname", "email", "phone", "date_of_birth"]
+            .iter()
+            .map(|f| Field::new(f))
+            .collect();
+        let mut rs = Records::new(&fields);
+        let twin = |id: &str, first: &str| {
+            contact(
+                id,
+                &[
+                    ("firstname", first),
+                    ("lastname", "Dubois"),
+                    ("email", "dubois.family@gmail.com"),
+                    ("phone", "404 568 8030"),
+                    ("date_of_birth", "1979-01-14"),
+                ],
+            )
+        };
+        rs.push(&twin("1", "Elizabeth"));
+        rs.push(&twin("2", "Teresa"));
+        let (a, b) = (&rs.records[0], &rs.records[1]);
+        let e = explain_hand_set(&rs, a, b);
+        let row = |c: &str| e.terms.iter().find(|t| t.comparison == c).unwrap();
+        assert_eq!(row("date of birth").bits, 0.0);
+        assert!(
+            row("date of birth").level.contains("twins"),
+            "{:?}",
+            row("date of birth")
+        );
+        // Email +11 and phone +8 become +4 and +2.
+        assert_eq!(row("family: shared by two people").bits, -13.0);
+        let weight = score::compare(&rs, a, b).weight;
+        assert!((e.total_bits + score::PRIOR_BITS - weight).abs() < 1e-9);
+        assert!((e.probability - score::score_of(weight)).abs() < 1e-12);
+        assert!(e.probability < 0.7);
+    }
 }

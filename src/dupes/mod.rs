@@ -222,8 +222,7 @@ pub fn find(rs: &Records, opts: &Options) -> Found {
     let cands = pairs::Candidates::new(rs, opts.blocking);
     let mut blocking = cands.stats();
     blocking.candidates = cands.count(rs);
-    if (blocking.candidates as f64) < model::MIN_PAIRS_FOR_EM {
-        // Too few pairs to learn from: the hand-set weights.
+    if hand_set(blocking.candidates) {
         return find_hand_set(rs, opts, &cands, blocking);
     }
     let mut model = model::Model::unfitted(rs);
@@ -383,13 +382,19 @@ pub fn explain(
     }
     let (ra, rb) = (&rs.records[ia as usize], &rs.records[ib as usize]);
     let cands = pairs::Candidates::new(rs, opts.blocking);
-    // The scorer `find` would use: the hand-set weights below
-    // `MIN_PAIRS_FOR_EM` candidate pairs.
-    if (cands.count(rs) as f64) < model::MIN_PAIRS_FOR_EM {
+    // The scorer `find` uses for this file.
+    if hand_set(cands.count(rs)) {
         return Ok(explain::explain_hand_set(rs, ra, rb));
     }
     let model = model::Model::fit(rs, &cands);
     Ok(model.explain(rs, ra, rb))
+}
+
+/// Whether a file with this many candidate pairs is scored with the
+/// hand-set weights: too few pairs to learn from. [`find`] and
+/// [`explain`] both ask it, so that an explanation gives the plan's score.
+fn hand_set(candidates: u64) -> bool {
+    (candidates as f64) < model::MIN_PAIRS_FOR_EM
 }
 
 /// Why [`explain`] cannot explain a pair.
