@@ -149,10 +149,22 @@ impl Household {
     /// home comparisons' log₂(h / u), `u(c, l)` the U chance of comparison
     /// c's level l for this pair (term frequencies included).
     pub fn log_odds(&self, p: u64, lambda: f64, u: impl Fn(usize, usize) -> f64) -> f64 {
+        self.log_odds_without(p, lambda, u, None)
+    }
+
+    /// [`Household::log_odds`] without comparison `left_out`'s own term
+    /// (its h is then taken as its u): what the other comparisons say.
+    pub fn log_odds_without(
+        &self,
+        p: u64,
+        lambda: f64,
+        u: impl Fn(usize, usize) -> f64,
+        left_out: Option<usize>,
+    ) -> f64 {
         let mut bits = (self.eta / (1.0 - lambda)).log2();
         let mut add = |c: usize, h: f64| {
             let l = level(p, c);
-            if l != 0 {
+            if l != 0 && Some(c) != left_out {
                 bits += (h / u(c, l)).log2();
             }
         };

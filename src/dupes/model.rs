@@ -17,11 +17,13 @@
 //!   a value, the value's own frequency (term frequency: two `Smith`s say
 //!   less than two `Zylberstein`s).
 //! - **M**, the same person: each comparison's level chances are counted
-//!   on *anchor* pairs, the candidates whose other comparisons alone give
-//!   more than the prior odds against a match and [`ANCHOR_MARGIN`] bits
-//!   (leave-one-out; the comparisons are independent within M, so picking
-//!   pairs by the others does not bias the one counted). Three rounds, the
-//!   anchors chosen again with the new chances. A lesser level never
+//!   on *anchor* pairs, the candidates whose other comparisons' agreements
+//!   alone give more than the prior odds against a match and
+//!   [`ANCHOR_MARGIN`] bits, weighed against two random people and against
+//!   two people of one home (leave-one-out; the comparisons are taken as
+//!   independent within M, so picking pairs by the others does not bias
+//!   the one counted, and disagreements, which come together, pick none).
+//!   Three rounds, the anchors chosen again with the new chances. A lesser level never
 //!   counts for more than its stronger one, and a disagreement never for a
 //!   match (m ≤ u, Winkler's constraint).
 //!
@@ -317,15 +319,17 @@ impl Model {
         // not against the candidates (where namesakes and colleagues are
         // far commoner than at random). First guess: a tenth of the
         // contacts have a duplicate.
+        // The household class needs nothing of M: fitted first, so that
+        // two people at one home (whose shared address and phone alone
+        // outweigh the prior) are not taken as anchors of one person.
+        self.household = Household::fit(&self.comps, patterns, contacts);
         for _ in 0..ANCHOR_ROUNDS {
-            let cut = ((1.0 - self.lambda) / self.lambda).log2() + ANCHOR_MARGIN;
-            self.m_from_anchors(patterns, &starts[0], cut);
+            self.m_from_anchors(patterns, &starts[0]);
             self.cap_levels();
             let share = self.match_share(patterns, total / all);
             self.lambda = (share * total / all).clamp(1e-12, 0.5);
             self.rounds += 1;
         }
-        self.household = Household::fit(&self.comps, patterns, contacts);
     }
 
     /// A lesser agreement never counts for more than a stronger one of
@@ -362,9 +366,12 @@ impl Model {
     }
 
     /// The M level chances counted on anchor pairs: for comparison c, the
-    /// pairs whose other comparisons give at least `cut` bits, with
-    /// [`PRIOR_STRENGTH`] pseudo-counts at the starting chances.
-    fn m_from_anchors(&mut self, patterns: &[(u64, f64)], start: &[Vec<f64>], cut: f64) {
+    /// pairs whose other comparisons' agreements make one person likelier
+    /// than two people drawn at random, or two people of one home, by
+    /// [`ANCHOR_MARGIN`] bits at the prior; with [`PRIOR_STRENGTH`]
+    /// pseudo-counts at the starting chances.
+    fn m_from_anchors(&mut self, patterns: &[(u64, f64)], start: &[Vec<f64>]) {
+        let prior = (self.lambda / (1.0 - self.lambda)).log2();
         let nc = self.comps.len();
         let bits: Vec<Vec<f64>> = (0..nc)
             .map(|c| {
@@ -382,12 +389,25 @@ impl Model {
             })
             .collect();
         let mut counts: Vec<Vec<f64>> = bits.iter().map(|b| vec![0.0; b.len()]).collect();
+        let u = |c: usize, l: usize| self.u[c][l];
         for &(p, n) in patterns {
-            let total: f64 = (0..nc).map(|c| bits[c][level(p, c)]).sum();
-            for c in 0..nc {
+            // Only agreements choose an anchor: disagreements come
+            // together (a new job changes the company, the job title and
+            // the work mailbox at once), and letting one of them unchoose
+            // a pair would teach M that the others seldom disagree.
+            let agreed = |c: usize| bits[c][level(p, c)].max(0.0);
+            let total: f64 = (0..nc).map(agreed).sum();
+            for (c, count) in counts.iter_mut().enumerate() {
                 let l = level(p, c);
-                if l != 0 && total - bits[c][l] >= cut {
-                    counts[c][l] += n;
+                if l == 0 {
+                    continue;
+                }
+                let mut odds = prior + total - agreed(c);
+                if let Some(h) = &self.household {
+                    odds += household_bits(h.log_odds_without(p, self.lambda, u, Some(c)));
+                }
+                if odds >= ANCHOR_MARGIN {
+                    count[l] += n;
                 }
             }
         }
@@ -574,188 +594,7 @@ impl Model {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::dupes::record::tests::records;
-
-    /// Records of people given as (property, value) lists.
-    pub(super) fn records_of(people: &[Vec<(String, String)>]) -> Records {
-        let refs: Vec<Vec<(&str, &str)>> = people
-            .iter()
-            .map(|p| p.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
-            .collect();
-        let slices: Vec<&[(&str, &str)]> = refs.iter().map(|p| &p[..]).collect();
-        records(&slices)
-    }
-
-    /// 300 people twice (the copy keeps email and name, its phone is
-    /// dropped) and 900 more once, some sharing a last name and postal
-    /// code: EM finds that about 300 of the candidate pairs match and
-    /// scores them apart.
-    #[test]
-    fn em_learns_a_known_answer() {
-        let mut people: Vec<Vec<(String, String)>> = Vec::new();
-        let mut rng = Rng(7);
-        let mut word = || -> String {
-            (0..7)
-                .map(|_| (b'a' + rng.below(26) as u8) as char)
-                .collect()
-        };
-        for i in 0..1200usize {
-            let p = vec![
-                ("email".to_string(), format!("p{i}@x{}.com", i % 7)),
-                ("firstname".to_string(), word()),
-                ("lastname".to_string(), format!("name{}", i % 150)),
-                ("zip".to_string(), format!("{:05}", i % 40)),
-                ("phone".to_string(), format!("617555{:04}", i)),
-            ];
-            people.push(p.clone());
-            if i < 300 {
-                people.push(p[..4].to_vec());
-            }
-        }
-        let rs = records_of(&people);
-        let cands = Candidates::new(&rs, Default::default());
-        assert!(cands.count(&rs) as f64 >= MIN_PAIRS_FOR_EM);
-        let model = Model::fit(&rs, &cands);
-        let n = rs.len() as f64;
-        let matches = model.lambda * n * (n - 1.0) / 2.0;
-        assert!(
-            (matches - 300.0).abs() < 15.0,
-            "{matches} of {}",
-            cands.count(&rs)
-        );
-        let email = model.comps.iter().position(|c| *c == Comp::Email).unwrap();
-        assert!(
-            model.classes[0][email][1] > 0.95,
-            "{:?}",
-            model.classes[0][email]
-        );
-        // The copies score high, two people low.
-        assert!(model.probability(&rs, &rs.records[0], &rs.records[1]) > 0.99);
-        assert!(model.probability(&rs, &rs.records[0], &rs.records[2]) < 0.01);
-        // The level bits worked out once give every pair the same
-        // probability, to the last bit.
-        let bits = model.level_bits();
-        let mut scored = 0;
-        cands.for_each_in(&rs, 0..rs.len(), &mut |i, j| {
-            let (a, b) = (&rs.records[i as usize], &rs.records[j as usize]);
-            let p = pattern(&rs, &model.comps, a, b);
-            let (once, each) = (
-                model.probability_with(Some(&bits), &rs, p, a),
-                model.probability_of(&rs, p, a),
-            );
-            assert_eq!(once.to_bits(), each.to_bits(), "{i} {j}");
-            scored += 1;
-        });
-        assert!(scored >= 1000, "{scored}");
-    }
-
-    /// 3,000 people from 20 first names, 30 last names and 10 postal
-    /// codes (about 750 pairs of namesakes in one place, each with a
-    /// mailbox and phone of their own), 200 of them twice. The blocking
-    /// keys bring the namesakes together, so among the candidates they are
-    /// common, though rare among all pairs: λ must count the 200, not the
-    /// namesakes (weighed at the candidates' own share, it counted many).
-    #[test]
-    fn the_prior_is_not_inflated_by_namesakes_the_keys_bring_together() {
-        let mut people: Vec<Vec<(String, String)>> = Vec::new();
-        let mut rng = Rng(11);
-        for i in 0..3000usize {
-            let p = vec![
-                ("email".to_string(), format!("p{i}@x{}.com", i % 7)),
-                ("firstname".to_string(), format!("first{}", rng.below(20))),
-                ("lastname".to_string(), format!("last{}", rng.below(30))),
-                ("zip".to_string(), format!("{:05}", rng.below(10))),
-                ("phone".to_string(), format!("61755{:05}", i)),
-            ];
-            people.push(p.clone());
-            if i < 200 {
-                people.push(p[..4].to_vec());
-            }
-        }
-        let rs = records_of(&people);
-        let cands = Candidates::new(&rs, Default::default());
-        let model = Model::fit(&rs, &cands);
-        let n = rs.len() as f64;
-        let matches = model.lambda * n * (n - 1.0) / 2.0;
-        assert!(
-            (matches - 200.0).abs() < 50.0,
-            "{matches} matches among {} candidates",
-            cands.count(&rs)
-        );
-    }
-}
+mod tests;
 
 #[cfg(test)]
-mod anchor_tests {
-    use super::tests::records_of;
-    use super::*;
-
-    /// 2,000 people in 5 companies at 2 postal codes (colleagues galore:
-    /// the name-with-company and sorted keys bring many together), 200 of
-    /// them twice with another email and a typo in the last name. Left
-    /// free, EM took the colleagues for the same person; m counted on
-    /// anchors keeps "different name" a strong disagreement and finds
-    /// the copies.
-    #[test]
-    fn colleagues_do_not_become_the_same_person() {
-        let mut rng = Rng(11);
-        let mut word = |n: usize| -> String {
-            (0..n)
-                .map(|_| (b'a' + rng.below(26) as u8) as char)
-                .collect()
-        };
-        let mut people: Vec<Vec<(String, String)>> = Vec::new();
-        for i in 0..2000usize {
-            let (first, last) = (word(6), word(7));
-            let p = vec![
-                (
-                    "email".to_string(),
-                    format!("{first}.{last}@co{}.com", i % 5),
-                ),
-                ("firstname".to_string(), first.clone()),
-                ("lastname".to_string(), last.clone()),
-                ("company".to_string(), format!("company {}", i % 5)),
-                ("zip".to_string(), format!("{:05}", i % 2)),
-                ("phone".to_string(), format!("617555{i:04}")),
-            ];
-            people.push(p.clone());
-            if i < 200 {
-                let mut typo = last.clone();
-                typo.replace_range(3..4, "z");
-                people.push(vec![
-                    ("email".to_string(), format!("{first}{i}@gmail.com")),
-                    ("firstname".to_string(), first),
-                    ("lastname".to_string(), typo),
-                    ("company".to_string(), format!("company {}", i % 5)),
-                    ("zip".to_string(), format!("{:05}", i % 2)),
-                    ("phone".to_string(), format!("617555{i:04}")),
-                ]);
-            }
-        }
-        let rs = records_of(&people);
-        let cands = Candidates::new(&rs, Default::default());
-        let n_pairs = cands.count(&rs);
-        assert!(n_pairs > 2000, "{n_pairs} candidate pairs");
-        let model = Model::fit(&rs, &cands);
-        let name = model.comps.iter().position(|c| *c == Comp::Name).unwrap();
-        let different = Comp::Name.levels().len() - 1;
-        assert!(
-            model.classes[0][name][different] < 0.05,
-            "m of a different name: {:?}",
-            model.classes[0][name]
-        );
-        // A copy scores high; two colleagues low.
-        assert!(model.probability(&rs, &rs.records[0], &rs.records[1]) > 0.99);
-        let colleague = (0..rs.len())
-            .find(|&j| {
-                j > 1 && people[j][3].1 == people[0][3].1 && people[j][4].1 == people[0][4].1
-            })
-            .unwrap();
-        assert!(model.probability(&rs, &rs.records[0], &rs.records[colleague]) < 0.01);
-        let n = rs.len() as f64;
-        let matches = model.lambda * n * (n - 1.0) / 2.0;
-        assert!((matches - 200.0).abs() < 40.0, "{matches}");
-    }
-}
+mod anchor_tests;
