@@ -46,7 +46,13 @@ impl Comp {
                 "name-made, another mailbox",
                 "different",
             ],
-            Comp::Phone => &["missing", "same", "close", "different"],
+            Comp::Phone => &[
+                "missing",
+                "same",
+                "one shared, each has another",
+                "close",
+                "different",
+            ],
             Comp::Name => &[
                 "missing",
                 "same",
@@ -94,7 +100,7 @@ impl Comp {
     pub(super) fn start(&self) -> &'static [f64] {
         match self {
             Comp::Email => &[0.70, 0.08, 0.02, 0.005, 0.005, 0.05, 0.14],
-            Comp::Phone => &[0.75, 0.05, 0.20],
+            Comp::Phone => &[0.72, 0.03, 0.05, 0.20],
             Comp::Name => &[0.70, 0.08, 0.10, 0.03, 0.03, 0.02, 0.02, 0.01, 0.01],
             Comp::Place => &[0.60, 0.10, 0.10, 0.05, 0.03, 0.02, 0.10],
             Comp::Dob | Comp::IdNumber => &[0.80, 0.12, 0.08],
@@ -293,11 +299,19 @@ fn phone_level(rs: &Records, a: &Record, b: &Record) -> u8 {
         pa.clone().any(|x| pb.clone().any(|y| f(&x, &y)))
     };
     if any(&|x, y| x.same(y)) {
-        1
+        // A landline a family shares beside each one's own mobile: one
+        // number the same, and on each side a number the other lacks.
+        let a_own = pa.clone().any(|x| !pb.clone().any(|y| x.same(&y)));
+        let b_own = pb.clone().any(|y| !pa.clone().any(|x| x.same(&y)));
+        if a_own && b_own {
+            2
+        } else {
+            1
+        }
     } else if any(&|x, y| x.similar(y)) {
-        2
-    } else {
         3
+    } else {
+        4
     }
 }
 
@@ -630,16 +644,48 @@ mod tests {
             ["+1 617 555 0101", "globex", "cto"],
         );
         assert_eq!(same, [1, 1, 1], "formats, legal forms and case ignored");
+        // Two numbers each: a landline and a mobile.
+        let two = ["phone", "mobilephone"];
+        fn keep<'a>(names: [&'a str; 2], x: [&'a str; 2]) -> Vec<(&'a str, &'a str)> {
+            names
+                .into_iter()
+                .zip(x)
+                .filter(|v| !v.1.is_empty())
+                .collect()
+        }
+        let shared = |a: [&str; 2], b: [&str; 2]| levels(&keep(two, a), &keep(two, b), &two)[0].1;
+        assert_eq!(
+            shared(
+                ["617 555 0101", "617 555 0177"],
+                ["617 555 0101", "212 555 0123"]
+            ),
+            2,
+            "one landline, two mobiles"
+        );
+        assert_eq!(
+            shared(["617 555 0101", "617 555 0177"], ["", "617 555 0177"]),
+            1,
+            "one side has no other number"
+        );
+        assert_eq!(
+            shared(
+                ["617 555 0101", "617 555 0177"],
+                ["(617) 555-0177", "617 555 0101"]
+            ),
+            1,
+            "the same two, swapped"
+        );
         let close = lv(
             ["617 555 0101", "Initech Systems", "Marketing Manager"],
             ["617 555 0199", "Initech Sytems", "Marketing Manger"],
         );
-        assert_eq!(close, [2, 2, 2], "last two digits; a typo");
+        assert_eq!(close[0], 3, "last two digits");
+        assert_eq!(close[1..], [2, 2], "a typo");
         let different = lv(
             ["617 555 0101", "Globex", "CTO"],
             ["212 555 0123", "Umbrella", "Buyer"],
         );
-        assert_eq!(different, [3, 3, 3]);
+        assert_eq!(different, [4, 3, 3]);
         assert_eq!(
             lv(["", "Globex", ""], ["617 555 0101", "", "CTO"]),
             [0, 0, 0]
