@@ -371,7 +371,7 @@ fn code(nibbles: &[u8], n: &mut usize) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dupes::record::tests::records;
+    use crate::dupes::record::tests::records_of;
 
     /// The pairs the blocks make, with repeats removed the slow way.
     fn by_blocks(rs: &Records, opts: block::Options) -> Vec<u64> {
@@ -404,12 +404,7 @@ mod tests {
                 ]
             })
             .collect();
-        let refs: Vec<Vec<(&str, &str)>> = rows
-            .iter()
-            .map(|p| p.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
-            .collect();
-        let slices: Vec<&[(&str, &str)]> = refs.iter().map(|p| &p[..]).collect();
-        records(&slices)
+        records_of(&rows)
     }
 
     /// Contact by contact, each pair comes once, and the pairs are those

@@ -642,11 +642,45 @@ pub(crate) mod tests {
 
     /// Records of contacts numbered from 0, with the default fields.
     pub(crate) fn records(contacts: &[&[(&str, &str)]]) -> Records {
-        let mut rs = Records::new(&default_fields());
+        records_in(&default_fields(), contacts)
+    }
+
+    fn records_in(fields: &[crate::dupes::Field], contacts: &[&[(&str, &str)]]) -> Records {
+        let mut rs = Records::new(fields);
         for (i, props) in contacts.iter().enumerate() {
             rs.push(&contact(&i.to_string(), props));
         }
         rs
+    }
+
+    fn borrowed(people: &[Vec<(String, String)>]) -> Vec<Vec<(&str, &str)>> {
+        people
+            .iter()
+            .map(|p| p.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
+            .collect()
+    }
+
+    /// [`records`] of people given as owned (property, value) lists.
+    pub(crate) fn records_of(people: &[Vec<(String, String)>]) -> Records {
+        let refs = borrowed(people);
+        let slices: Vec<&[(&str, &str)]> = refs.iter().map(|p| &p[..]).collect();
+        records(&slices)
+    }
+
+    /// Records of people given as (property, value) lists, every property
+    /// a field (its kind from its name).
+    pub(crate) fn records_with_fields(people: &[Vec<(String, String)>]) -> Records {
+        let mut names: Vec<&str> = Vec::new();
+        for (k, _) in people.iter().flatten() {
+            if !names.contains(&k.as_str()) {
+                names.push(k);
+            }
+        }
+        let fields: Vec<crate::dupes::Field> =
+            names.iter().map(|n| crate::dupes::Field::new(n)).collect();
+        let refs = borrowed(people);
+        let slices: Vec<&[(&str, &str)]> = refs.iter().map(|p| &p[..]).collect();
+        records_in(&fields, &slices)
     }
 
     #[test]

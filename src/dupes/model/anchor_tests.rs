@@ -1,27 +1,8 @@
-use super::tests::records_of;
 use super::*;
+use crate::dupes::record::tests::{records_of, records_with_fields};
 
 fn field(k: &str, v: String) -> (String, String) {
     (k.to_string(), v)
-}
-
-/// Records of people given as (property, value) lists, every property
-/// a field (its kind from its name).
-fn records_with_fields(people: &[Vec<(String, String)>]) -> Records {
-    let mut names: Vec<&str> = Vec::new();
-    for (k, _) in people.iter().flatten() {
-        if !names.contains(&k.as_str()) {
-            names.push(k);
-        }
-    }
-    let fields: Vec<super::super::Field> =
-        names.iter().map(|n| super::super::Field::new(n)).collect();
-    let mut rs = Records::new(&fields);
-    for (i, p) in people.iter().enumerate() {
-        let props: Vec<(&str, &str)> = p.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        rs.push(&crate::rules::testutil::contact(&i.to_string(), &props));
-    }
-    rs
 }
 
 /// The M chance of comparison `comp`'s level named `name`.

@@ -1,15 +1,5 @@
 use super::*;
-use crate::dupes::record::tests::records;
-
-/// Records of people given as (property, value) lists.
-pub(super) fn records_of(people: &[Vec<(String, String)>]) -> Records {
-    let refs: Vec<Vec<(&str, &str)>> = people
-        .iter()
-        .map(|p| p.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
-        .collect();
-    let slices: Vec<&[(&str, &str)]> = refs.iter().map(|p| &p[..]).collect();
-    records(&slices)
-}
+use crate::dupes::record::tests::records_of;
 
 /// 300 people twice (the copy keeps email and name, its phone is
 /// dropped) and 900 more once, some sharing a last name and postal
