@@ -23,9 +23,9 @@
 //!   two people of one home (leave-one-out; the comparisons are taken as
 //!   independent within M, so picking pairs by the others does not bias
 //!   the one counted, and disagreements, which come together, pick none).
-//!   Three rounds, the anchors chosen again with the new chances. A lesser level never
-//!   counts for more than its stronger one, and a disagreement never for a
-//!   match (m ≤ u, Winkler's constraint).
+//!   Three rounds, the anchors chosen again with the new chances. A lesser
+//!   level never counts for more than its stronger one, and a disagreement
+//!   never for a match (m ≤ u, Winkler's constraint).
 //!
 //! The prior λ, the chance two contacts drawn at random are one person, is
 //! the share of candidates that match (EM on that one unknown, M and U
