@@ -168,13 +168,31 @@ impl Household {
                 bits += (h / u(c, l)).log2();
             }
         };
-        add(self.name, Household::name_chance(level(p, self.name)));
-        let own = [&self.place, &self.phone, &self.email, &self.dob];
+        let name = level(p, self.name);
+        add(self.name, Household::name_chance(name));
+        let own = [&self.place, &self.phone, &self.email];
         for (c, h) in own.into_iter().flatten() {
             add(*c, h[level(p, *c)]);
         }
+        if let Some((c, h)) = &self.dob {
+            // H's shared birthdays are twins', who have two first names: a
+            // housemate with one's own first name (a father and son) is
+            // born on another day, so with the first names agreeing a
+            // birthday alike says nothing of H (its h is its u).
+            let alike = matches!(level(p, *c), 1 | 2);
+            if !(alike && first_names_agree(name)) {
+                add(*c, h[level(p, *c)]);
+            }
+        }
         bits
     }
+}
+
+/// Whether a name level has the two first names agreeing: the same name,
+/// a nickname or swap, close, the first name the same with the last weak
+/// or different (see [`Comp::levels`]).
+fn first_names_agree(name_level: usize) -> bool {
+    matches!(name_level, 1 | 2 | 3 | 5 | 7)
 }
 
 /// The bits the household class takes off a pair's log-odds of a match
@@ -283,6 +301,28 @@ mod tests {
         let (c, d) = h.unwrap().dob.unwrap();
         assert_eq!(c, 2);
         assert!((d[1] - twins[1]).abs() < 1e-9);
+    }
+
+    /// Twins share a birthday under two first names; with one first name
+    /// a shared birthday at one home is one person's, and says nothing of
+    /// H (a father and son are born on other days).
+    #[test]
+    fn a_shared_birthday_under_one_first_name_is_no_twins() {
+        let comps = [Comp::Name, Comp::Place, Comp::Dob];
+        let patterns = [(pat(&[6, 1, 1]), 40.0), (pat(&[6, 1, 3]), 200.0)];
+        let h = Household::fit(&comps, &patterns, 10_000).unwrap();
+        let u = |_: usize, _: usize| 1e-4;
+        let odds = |levels: &[usize]| h.log_odds(pat(levels), 1e-5, u);
+        assert!(odds(&[6, 1, 1]) > odds(&[6, 1, 0]) + 5.0, "twins");
+        for first_alike in [1, 2, 3, 5, 7] {
+            for dob_alike in [1, 2] {
+                assert_eq!(
+                    odds(&[first_alike, 1, dob_alike]),
+                    odds(&[first_alike, 1, 0]),
+                    "name level {first_alike}, birthday level {dob_alike}"
+                );
+            }
+        }
     }
 
     /// 2,000 people (rare names, one phone and street address each, 50
