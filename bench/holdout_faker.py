@@ -1,19 +1,18 @@
 #!/usr/bin/env python3
-"""The frozen held-out set of `dupes` (issue 17): HubSpot-like exports with
-known duplicates, made with Faker, nobody tunes on it.
+"""HubSpot-like exports with known duplicates, made with Faker: a data set
+of `dupes` (issue 17).
 
-Protocol (TESTING.md, BENCHMARKS.md "## dupes"): this file was written and
-committed before any change it was meant to measure, and is not changed
-afterwards. Only its summary figures (precision, recall, F1) are looked at,
-for the final table of a piece of work: never its pairs, never to choose a
-weight, a level or a threshold. bench/heldout_gen.py, which was looked at
-to find the namesake-email fault, is a development set now.
+It was the frozen held-out set from 2026-12-05 (written and committed
+before the changes it measured, only its summary figures read) until
+2026-12-06, when Splink's public person datasets (bench/splink_sets.py)
+took that place and its false pairs were looked at: a development set
+since (TESTING.md). The name stays, so that earlier figures can be
+reproduced.
 
     python3 -m venv target/pyenv && target/pyenv/bin/pip install faker
     target/pyenv/bin/python bench/holdout_faker.py OUT_DIR [PEOPLE] [SEED] [--shared-mailboxes]
 
-A development set since 2026-12-06 (TESTING.md): its false pairs were
-looked at then, and it was changed as heldout_gen.py had been: two people
+Changed on 2026-12-06 as heldout_gen.py had been: two people
 no longer get one mailbox by chance (a later one gets a number, as a mail
 provider would); `--shared-mailboxes` gives the data of before, byte for
 byte, under the fixed hash seed the script now sets for itself (until
