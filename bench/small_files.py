@@ -12,8 +12,8 @@ BIN is a contact-merge binary. SET is one of the following:
   (target/febrl, made by bench/febrl.py), drawn with random.Random(1000 + i)
   for file i, each person with all their records;
 - heldout_gen: bench/heldout_gen.py, run with seeds 1..FILES;
-- holdout_faker: bench/holdout_faker.py, run with seeds 3001..; this is the
-  frozen held-out set, so read only its summary (TESTING.md).
+- holdout_faker: bench/holdout_faker.py, run with seeds 3001.. (a
+  development set since 2026-12-06; TESTING.md).
 
 The defaults are 20 files of 50 people (FEBRL) or 60 people (the
 generators). The files go to target/small/.
