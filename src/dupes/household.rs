@@ -20,7 +20,7 @@
 //! households (the same last name, another first name, and the other home
 //! field the same), and η is the share of such pairs among all pairs.
 
-use super::compare::{level, Comp};
+use super::compare::{level, neutral, Comp};
 
 /// Chances of the name levels 1.. in a household (see
 /// [`Comp::levels`]): mostly "last same, first differs", then another
@@ -170,9 +170,15 @@ impl Household {
         };
         let name = level(p, self.name);
         add(self.name, Household::name_chance(name));
-        let own = [&self.place, &self.phone, &self.email];
-        for (c, h) in own.into_iter().flatten() {
+        for (c, h) in [&self.place, &self.phone].into_iter().flatten() {
             add(*c, h[level(p, *c)]);
+        }
+        if let Some((c, h)) = &self.email {
+            // A level that only repeats the name (a name-made mailbox at
+            // another domain) is no evidence for H either.
+            if !neutral(Comp::Email, level(p, *c)) {
+                add(*c, h[level(p, *c)]);
+            }
         }
         if let Some((c, h)) = &self.dob {
             // H's shared birthdays are twins', who have two first names: a
@@ -301,6 +307,24 @@ mod tests {
         let (c, d) = h.unwrap().dob.unwrap();
         assert_eq!(c, 2);
         assert!((d[1] - twins[1]).abs() < 1e-9);
+    }
+
+    /// A name-made mailbox at another domain only repeats the name: no
+    /// evidence for H, as for M, whatever H's counted chance for it.
+    #[test]
+    fn a_mailbox_made_of_the_name_says_nothing_of_a_home() {
+        let comps = [Comp::Email, Comp::Name, Comp::Place];
+        let patterns = [(pat(&[7, 6, 1]), 40.0), (pat(&[7, 9, 7]), 400.0)];
+        let h = Household::fit(&comps, &patterns, 10_000).unwrap();
+        let u = |_: usize, _: usize| 1e-5;
+        let odds = |levels: &[usize]| h.log_odds(pat(levels), 1e-5, u);
+        assert!(neutral(Comp::Email, 6));
+        assert_eq!(odds(&[6, 1, 1]), odds(&[0, 1, 1]));
+        assert_ne!(
+            odds(&[1, 1, 1]),
+            odds(&[0, 1, 1]),
+            "a shared mailbox counts"
+        );
     }
 
     /// Twins share a birthday under two first names; with one first name
