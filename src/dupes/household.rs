@@ -360,11 +360,7 @@ mod tests {
         use crate::dupes::model::Model;
         use crate::dupes::parallel::Rng;
         let mut rng = Rng(23);
-        let mut word = |n: usize| -> String {
-            (0..n)
-                .map(|_| (b'a' + rng.below(26) as u8) as char)
-                .collect()
-        };
+        let mut word = |n: usize| rng.word(n);
         let mut people: Vec<[String; 7]> = Vec::new();
         let mut copy = Vec::new();
         let mut home = Vec::new();

@@ -14,6 +14,14 @@ impl Rng {
     pub(super) fn below(&mut self, n: u64) -> u64 {
         ((self.next() as u128 * n as u128) >> 64) as u64
     }
+
+    /// A random lower-case word of `n` letters (tests' made-up names).
+    #[cfg(test)]
+    pub(super) fn word(&mut self, n: usize) -> String {
+        (0..n)
+            .map(|_| (b'a' + self.below(26) as u8) as char)
+            .collect()
+    }
 }
 
 /// The threads the scorer runs on: the cores, at most 16.

@@ -23,11 +23,7 @@ fn m_of(model: &Model, comp: Comp, name: &str) -> f64 {
 #[test]
 fn people_of_one_home_are_not_anchors() {
     let mut rng = Rng(5);
-    let mut word = |n: usize| -> String {
-        (0..n)
-            .map(|_| (b'a' + rng.below(26) as u8) as char)
-            .collect()
-    };
+    let mut word = |n: usize| rng.word(n);
     let mut people: Vec<Vec<(String, String)>> = Vec::new();
     for i in 0..1500usize {
         let (first, last, street) = (word(6), word(7), word(8));
@@ -84,11 +80,7 @@ fn people_of_one_home_are_not_anchors() {
 #[test]
 fn a_new_job_does_not_unchoose_a_copy() {
     let mut rng = Rng(7);
-    let mut word = |n: usize| -> String {
-        (0..n)
-            .map(|_| (b'a' + rng.below(26) as u8) as char)
-            .collect()
-    };
+    let mut word = |n: usize| rng.word(n);
     let firms: Vec<String> = (0..300).map(|_| word(8)).collect();
     let titles: Vec<String> = (0..40).map(|_| word(9)).collect();
     let mut people: Vec<Vec<(String, String)>> = Vec::new();
@@ -131,11 +123,7 @@ fn a_new_job_does_not_unchoose_a_copy() {
 #[test]
 fn colleagues_do_not_become_the_same_person() {
     let mut rng = Rng(11);
-    let mut word = |n: usize| -> String {
-        (0..n)
-            .map(|_| (b'a' + rng.below(26) as u8) as char)
-            .collect()
-    };
+    let mut word = |n: usize| rng.word(n);
     let mut people: Vec<Vec<(String, String)>> = Vec::new();
     for i in 0..2000usize {
         let (first, last) = (word(6), word(7));

@@ -9,11 +9,7 @@ use crate::dupes::record::tests::records_of;
 fn em_learns_a_known_answer() {
     let mut people: Vec<Vec<(String, String)>> = Vec::new();
     let mut rng = Rng(7);
-    let mut word = || -> String {
-        (0..7)
-            .map(|_| (b'a' + rng.below(26) as u8) as char)
-            .collect()
-    };
+    let mut word = || rng.word(7);
     for i in 0..1200usize {
         let p = vec![
             ("email".to_string(), format!("p{i}@x{}.com", i % 7)),
