@@ -96,6 +96,9 @@ impl TempFile {
         new_mode: Option<u32>,
     ) -> io::Result<TempFile> {
         let out = |file| Some(BufWriter::with_capacity(1 << 20, file));
+        // Refused now rather than when the file is renamed over it, after
+        // the work (and after a journal renamed before it).
+        is_not_a_folder(target)?;
         if fs::metadata(target).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
             let file = OpenOptions::new().write(true).open(target)?;
             return Ok(TempFile {
@@ -177,6 +180,11 @@ pub fn commit_all(files: impl IntoIterator<Item = TempFile>) -> Result<(), Commi
     for (i, f) in files.iter_mut().enumerate() {
         f.sync().map_err(|e| failed(i, f, e))?;
     }
+    // A target that became a folder meanwhile would fail its rename after
+    // the ones before it were renamed: refused while none is.
+    for (i, f) in files.iter().enumerate() {
+        is_not_a_folder(&f.target).map_err(|e| failed(i, f, e))?;
+    }
     let Some(live) = files.first().map(|f| f.live) else {
         return Ok(());
     };
@@ -185,6 +193,18 @@ pub fn commit_all(files: impl IntoIterator<Item = TempFile>) -> Result<(), Commi
         let Some(tmp) = &f.tmp else { continue };
         list.rename(tmp, &f.target).map_err(|e| failed(i, f, e))?;
         f.tmp = None;
+    }
+    Ok(())
+}
+
+/// An error when `target` is a folder (or a link to one): a file cannot
+/// be renamed over it.
+fn is_not_a_folder(target: &Path) -> io::Result<()> {
+    if fs::metadata(target).is_ok_and(|m| m.is_dir()) {
+        return Err(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "it is a folder; name a file (in it or elsewhere)",
+        ));
     }
     Ok(())
 }
@@ -511,30 +531,40 @@ mod tests {
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 
-    /// A rename that fails (here: over a folder) stops the list there; the
-    /// temporary files of the rest are removed.
+    /// A target that became a folder after its file was begun is found
+    /// before any rename: no target is replaced (the journal renamed first
+    /// used to be), and the temporary files are removed.
     #[test]
-    fn commit_all_stops_at_the_first_failure() {
+    fn commit_all_renames_nothing_over_a_folder() {
         let dir = tempfile::tempdir().unwrap();
         let (a, folder, c) = (
             dir.path().join("a"),
             dir.path().join("folder"),
             dir.path().join("c"),
         );
-        fs::create_dir(&folder).unwrap();
-        fs::write(folder.join("inside"), b"").unwrap();
         fs::write(&c, b"old").unwrap();
         let files = [&a, &folder, &c].map(|p| TempFile::create(p).unwrap());
+        fs::create_dir(&folder).unwrap();
+        fs::write(folder.join("inside"), b"").unwrap();
         let err = commit_all(files).unwrap_err();
         assert_eq!(err.index, 1);
         assert_eq!(err.target, folder);
-        assert!(a.exists());
+        assert_eq!(err.error.kind(), io::ErrorKind::IsADirectory);
+        assert!(!a.exists());
         assert_eq!(fs::read(&c).unwrap(), b"old");
         assert_eq!(
             fs::read_dir(dir.path()).unwrap().count(),
-            3,
+            2,
             "no temporary file"
         );
+    }
+
+    #[test]
+    fn a_folder_is_no_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = TempFile::create(dir.path()).err().expect("refused");
+        assert_eq!(err.kind(), io::ErrorKind::IsADirectory);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
     #[test]

@@ -516,3 +516,46 @@ fn a_journal_that_is_a_stream_is_written_not_read() {
     assert_eq!(journal.entries.len(), 1);
     assert!(s.path("out.csv").exists());
 }
+
+/// `-o` naming a folder (`out`, `out/`): refused before anything is
+/// written, so that a journal is not put in place for an output that
+/// never is (it used to be, by the rename that came first).
+#[test]
+fn an_output_that_is_a_folder_writes_no_journal() {
+    let s = Sandbox::new();
+    std::fs::create_dir(s.path("out")).unwrap();
+    let time = ["--merge-time", "2024-06-01T00:00:00Z"];
+    let runs: [&[&str]; 5] = [
+        &["apply", "contacts.csv", "--plan", "plan.csv", "-o", "out"],
+        &["apply", "contacts.json", "--plan", "plan.csv", "-o", "out/"],
+        &["merge", "contacts.csv", "101", "102", "-o", "out"],
+        &[
+            "apply",
+            "-",
+            "--input-format",
+            "csv",
+            "--plan",
+            "plan.csv",
+            "-o",
+            "out",
+        ],
+        &["dupes", "contacts.csv", "-o", "out"],
+    ];
+    for args in runs {
+        let before = snapshot(&s);
+        let mut cmd = s.cmd();
+        cmd.args(args);
+        if args[0] != "dupes" {
+            cmd.args(["--journal", "j.jsonl"]).args(time);
+        }
+        let out = cmd
+            .write_stdin(s.read("contacts.csv"))
+            .timeout(crate::util::HANG_GUARD)
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("it is a folder"), "{args:?}: {err}");
+        assert!(snapshot(&s) == before, "{args:?}: a file was written");
+    }
+}
