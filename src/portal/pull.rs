@@ -378,20 +378,36 @@ fn finish(job: &PullJob<'_>, part: &Path, state: &Path) -> Result<(), PortalErro
         })
         .map_err(write_err)?;
     } else {
-        let mut export = crate::format::read_path(part, Some(Format::Ndjson)).map_err(|e| {
-            PortalError::State {
-                path: part.to_path_buf(),
-                detail: format!("cannot read the pulled contacts back: {e}"),
+        // A portal without contacts leaves an empty part, which is no
+        // export to read back: its output is an empty one.
+        let empty = std::fs::metadata(part).is_ok_and(|m| m.len() == 0);
+        let mut export = if empty {
+            crate::model::Export {
+                contacts: Vec::new(),
+                layout: Layout::Ndjson,
             }
-        })?;
+        } else {
+            crate::format::read_path(part, Some(Format::Ndjson)).map_err(|e| {
+                PortalError::State {
+                    path: part.to_path_buf(),
+                    detail: format!("cannot read the pulled contacts back: {e}"),
+                }
+            })?
+        };
         export.layout = Layout::Ndjson;
         crate::atomic::write_atomic_with_mode(out, job.mode, |w| {
             crate::format::write(&export, job.format, w)
         })
         .map_err(write_err)?;
     }
+    // A portal of one page never saved a state to resume from.
     for f in [state, part] {
-        std::fs::remove_file(f).map_err(|e| PortalError::file(f, "cannot remove", e))?;
+        match std::fs::remove_file(f) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(PortalError::file(f, "cannot remove", e))
+            }
+            _ => {}
+        }
     }
     Ok(())
 }

@@ -402,6 +402,42 @@ fn pull_pages_through_every_contact_with_all_properties_history_and_associations
     assert!(csv.contains("person2345@example.com"));
 }
 
+/// A portal that fits in one page (or has no contact) saves no state to
+/// resume from: `pull` must not fail removing the one it never wrote (it
+/// did, exit 1 after writing the output, and left its part file).
+#[test]
+fn a_portal_of_one_page_or_none_is_pulled_whole() {
+    for (n, name) in [(40, "one.ndjson"), (40, "one.csv"), (0, "none.json")] {
+        let sb = Sandbox::new();
+        let data = emulator::contacts(1, n);
+        let emu = Emulator::start(Config::default(), data.clone());
+        let out = sb
+            .cmd()
+            .env("HUBSPOT_TOKEN", TOKEN)
+            .args(["pull", "-o", name, "--api-base", &emu.url])
+            .args(["--rate", "1000/1s"])
+            .timeout(crate::util::HANG_GUARD)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let text = String::from_utf8(sb.read(name)).unwrap();
+        let count = match name.rsplit_once('.').map(|x| x.1) {
+            Some("ndjson") => text.lines().count(),
+            Some("csv") => text.lines().count() - 1,
+            _ => {
+                let doc: Value = serde_json::from_str(&text).unwrap();
+                doc.as_array().map_or(0, Vec::len)
+            }
+        };
+        assert_eq!(count, n as usize, "{name}: {text}");
+        let side = [format!("{name}.pull.json"), format!("{name}.pull.ndjson")];
+        assert!(
+            side.iter().all(|f| !sb.path(f).exists()),
+            "{name}: side files left"
+        );
+    }
+}
+
 #[test]
 fn pull_killed_mid_way_resumes_from_its_cursor() {
     let sb = Sandbox::new();
