@@ -15,7 +15,7 @@ use super::FieldKind;
 const WEAK_NAME: f32 = 0.8;
 
 /// Bits per level in a pattern; at most 16 comparisons.
-const BITS: u32 = 4;
+pub(super) const BITS: u32 = 4;
 pub const MAX_COMPS: usize = 16;
 
 /// A comparison: one or several fields compared together.

@@ -411,11 +411,26 @@ impl Model {
                 }
             }
         }
+        // No comparison strong enough for anchors (a file of names and
+        // places only): each learns in a block of the candidates instead.
+        // Where some comparison has anchors, the others' lack of them is
+        // the data's (the copies have no phone), and a block would learn
+        // from namesakes what anchors keep out.
+        let seen: Vec<f64> = counts.iter().map(|k| k[1..].iter().sum()).collect();
+        let weak = seen.iter().all(|&n| n < block_em::MIN_ANCHORS);
         for c in 0..nc {
-            let seen: f64 = counts[c][1..].iter().sum();
+            let blocked = weak
+                .then(|| {
+                    block_em::m_in_block(patterns, &bits, (c, self.comps[c]), &self.u[c], &start[c])
+                })
+                .flatten();
             for l in 1..counts[c].len() {
-                self.classes[0][c][l] =
-                    (counts[c][l] + PRIOR_STRENGTH * start[c][l]) / (seen + PRIOR_STRENGTH);
+                self.classes[0][c][l] = match &blocked {
+                    Some(m) => m[l],
+                    None => {
+                        (counts[c][l] + PRIOR_STRENGTH * start[c][l]) / (seen[c] + PRIOR_STRENGTH)
+                    }
+                };
             }
         }
     }
@@ -592,6 +607,8 @@ impl Model {
         (SAME_EMAIL_BITS - bits).max(0.0)
     }
 }
+
+mod block_em;
 
 #[cfg(test)]
 mod tests;

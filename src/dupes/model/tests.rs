@@ -94,3 +94,53 @@ fn the_prior_is_not_inflated_by_namesakes_the_keys_bring_together() {
         cands.count(&rs)
     );
 }
+
+/// Names and a postal code only (FEBRL's names-only files): neither
+/// comparison alone outweighs the prior, so no pair is an anchor, and M
+/// used to keep its starting chances ("same postal code" a third). Here
+/// 800 of 3,000 people have a copy that keeps the postal code nine times
+/// in ten and the name exactly eight times in ten: the blocks learn
+/// both.
+#[test]
+fn names_and_a_postal_code_learn_m_without_anchors() {
+    let mut people: Vec<Vec<(String, String)>> = Vec::new();
+    let mut rng = Rng(29);
+    for i in 0..3000usize {
+        let first = rng.word(6);
+        let last = rng.word(8);
+        let zip = format!("{:04}", rng.below(2000));
+        let p = vec![
+            ("firstname".to_string(), first.clone()),
+            ("lastname".to_string(), last.clone()),
+            ("zip".to_string(), zip.clone()),
+        ];
+        people.push(p);
+        if i < 800 {
+            // A typo in the last name in one copy of five, another postal
+            // code in one of ten.
+            let last = if i % 5 == 0 { format!("{last}x") } else { last };
+            let zip = if i % 10 == 0 {
+                format!("{:04}", rng.below(2000))
+            } else {
+                zip
+            };
+            people.push(vec![
+                ("firstname".to_string(), first),
+                ("lastname".to_string(), last),
+                ("zip".to_string(), zip),
+            ]);
+        }
+    }
+    let rs = records_of(&people);
+    let cands = Candidates::new(&rs, Default::default());
+    let model = Model::fit(&rs, &cands);
+    let at = |comp: Comp| model.comps.iter().position(|c| *c == comp).unwrap();
+    let (name, place) = (at(Comp::Name), at(Comp::Place));
+    let m = &model.classes[0];
+    assert!(
+        (0.8..0.95).contains(&m[place][3]),
+        "same postal code {:?}",
+        m[place]
+    );
+    assert!((0.7..0.9).contains(&m[name][1]), "same name {:?}", m[name]);
+}
