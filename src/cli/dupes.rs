@@ -22,6 +22,9 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         return Err(UsageError("--max-block must be at least 2".into()).into());
     }
     let records = read_records(args, given.as_deref(), ctx)?;
+    if let Some(bad) = &records.ambiguous_date {
+        anyhow::bail!("{}: {bad}", args.file.display());
+    }
     warn_about_fields(&records, args, ctx);
     let opts = dupes::Options {
         threshold: args.threshold,
@@ -145,11 +148,15 @@ fn warn_about_fields(records: &Records, args: &DupesArgs, ctx: &mut Ctx) {
         ctx.warn(
             "bad-create-date",
             &format!(
-                "{} a create date that is not a date; they count as the oldest when choosing primaries",
+                "{} a create date that is not a date; they count as the oldest when choosing primaries (first: {}); correct or clear them to choose by date",
                 match records.bad_dates {
                     1 => "1 contact has".to_string(),
                     n => format!("{n} contacts have"),
-                }
+                },
+                records
+                    .first_bad_date
+                    .as_ref()
+                    .map_or(String::new(), |b| format!("contact {}, {} '{}'", b.record, b.field, b.source.value))
             ),
         );
     }

@@ -280,8 +280,14 @@ pub struct Records {
     /// Whether a state, address, date of birth or id number is compared
     /// (each record then has the four in its items).
     extras: bool,
-    /// Contacts whose create date did not parse (kept, with no date).
+    /// Contacts whose create date did not parse (kept, with no date), and
+    /// the first of them.
     pub bad_dates: usize,
+    pub first_bad_date: Option<Box<crate::dates::BadDate>>,
+    /// The first create date that could be day first or month first, in a
+    /// file that does not say which (the command refuses it, as `diff`
+    /// and `apply` do: it would choose primaries by a guess).
+    pub ambiguous_date: Option<Box<crate::dates::BadDate>>,
     /// How many contacts had each field filled in, in `fields` order.
     pub seen: Vec<usize>,
     /// Name-and-place groups: first name (as its full name), last name and
@@ -318,6 +324,8 @@ impl Records {
                 )
             }),
             bad_dates: 0,
+            first_bad_date: None,
+            ambiguous_date: None,
             seen: vec![0; fields.len()],
             groups: Some(HashMap::new()),
             group_sizes: vec![0],
@@ -464,8 +472,12 @@ impl Records {
     pub fn push(&mut self, c: &Contact) {
         let created = match crate::dates::created_time(c) {
             Ok(t) => t,
-            Err(_) => {
+            Err(e) => {
                 self.bad_dates += 1;
+                if e.source.ambiguous && self.ambiguous_date.is_none() {
+                    self.ambiguous_date = Some(Box::new(e.clone()));
+                }
+                self.first_bad_date.get_or_insert_with(|| Box::new(e));
                 None
             }
         };

@@ -208,3 +208,58 @@ fn bad_options_and_inputs() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(s.files(), before);
 }
+
+/// Create dates that could be day first or month first, in a file that
+/// does not say which: refused, as `diff` and `apply` refuse them (the
+/// primary was chosen by a guess, 601 "05/06/2024" before 602
+/// "03/04/2024" though 602 is the older either way); `--date-order`
+/// decides. A create date that is no date at all is a warning naming it.
+#[test]
+fn create_dates_that_could_be_read_two_ways_are_refused() {
+    let s = Sandbox::new();
+    let head = "Record ID,First Name,Last Name,Email,Create Date\n";
+    let tom = "Tom,Hill,tom.hill@x.example";
+    s.write(
+        "amb.csv",
+        format!("{head}601,{tom},05/06/2024\n602,{tom},03/04/2024\n"),
+    );
+    let out = s
+        .cmd()
+        .args(["dupes", "amb.csv", "-o", "-"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(stdout(&out), "");
+    for part in ["amb.csv", "contact 601", "'05/06/2024'", "--date-order"] {
+        assert!(err.contains(part), "{part:?} not in: {err}");
+    }
+    for order in ["dmy", "mdy"] {
+        let out = s
+            .cmd()
+            .args(["dupes", "amb.csv", "-o", "-", "--date-order", order])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(stdout(&out).contains("\n602,601,"), "{}", stdout(&out));
+    }
+    s.write(
+        "junk.csv",
+        format!("{head}601,{tom},junk\n602,{tom},2024-01-01\n"),
+    );
+    let out = s
+        .cmd()
+        .args(["dupes", "junk.csv", "-o", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("\n601,602,"),
+        "no date counts as the oldest"
+    );
+    assert!(
+        stderr(&out).contains("contact 601, createdate 'junk'"),
+        "{}",
+        stderr(&out)
+    );
+}
