@@ -349,7 +349,8 @@ pub fn merge_time(given: Option<&str>) -> anyhow::Result<i64> {
     Ok(match given {
         Some(t) => crate::dates::parse_rfc3339(t).map_err(|e| {
             UsageError(format!(
-                "--merge-time '{}' is not an RFC 3339 time (e.g. 2024-06-01T00:00:00Z): {e}",
+                "--merge-time '{}' is not an RFC 3339 time: give the date, T, the time and Z or an \
+                 offset (e.g. 2024-06-01T00:00:00Z or 2024-06-01T02:00:00+02:00; years 1000 to 9999)",
                 e.value
             ))
         })?,

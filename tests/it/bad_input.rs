@@ -111,3 +111,36 @@ fn usage_errors_exit_2() {
     let out = s.cmd().args(["frobnicate"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A `--merge-time` that is no RFC 3339 time is a usage error whose
+/// message asks for that form only: it listed the export's date forms
+/// (epoch milliseconds, a bare day) as expected, the very forms refused.
+#[test]
+fn a_merge_time_is_asked_for_in_the_one_form_it_takes() {
+    let s = Sandbox::new();
+    for t in ["1709287200000", "2024-06-01", "2024-06-01T00:00:00"] {
+        let out = s
+            .cmd()
+            .args([
+                "merge",
+                "contacts.csv",
+                "101",
+                "102",
+                "-o",
+                "x.csv",
+                "--merge-time",
+                t,
+            ])
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains(&format!("--merge-time '{t}' is not an RFC 3339 time")),
+            "{err}"
+        );
+        assert!(err.contains("2024-06-01T00:00:00Z"), "{err}");
+        assert!(!err.contains("epoch milliseconds"), "{err}");
+        assert!(!s.path("x.csv").exists());
+    }
+}
