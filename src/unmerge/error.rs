@@ -49,6 +49,8 @@ pub enum UnmergeError {
         id: String,
         secondary: String,
     },
+    #[error(transparent)]
+    EmailTaken(Box<EmailTaken>),
     #[error("{file}: line {line}: the journal does not describe this export: it records the merge of {secondary} into {id}, but contact {id}'s hs_merged_object_ids ({}) do not list {secondary}; give the export that merge wrote (or one made from it since), or the journal of this export's merges", or_empty(.merged_ids))]
     NotMergedInto {
         file: String,
@@ -248,4 +250,18 @@ fn later_list(file: &str, later: &[LaterMerge]) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A restore that would give one email to two contacts (see
+/// [`UnmergeError::EmailTaken`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: line {line}: cannot restore contact {secondary}: its email {email} is now contact {holder}'s (split off or given to it after the merge), and two contacts cannot share an email: change or clear that email on contact {holder} (or remove {holder} if it is only the split-off copy), then restore {secondary}")]
+pub struct EmailTaken {
+    pub file: String,
+    pub line: u64,
+    pub id: String,
+    pub secondary: String,
+    pub email: String,
+    /// The contact that holds the email now.
+    pub holder: String,
 }

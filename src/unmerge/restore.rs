@@ -109,6 +109,7 @@ pub fn restore_from(
     describes(export, pi, file, entry, later_merges)?;
     check_counters(file, entry)?;
     let (mut restored, conflicts, kept) = three_way(file, entry, &export.contacts[pi])?;
+    email_is_free(export, pi, &restored, file, entry)?;
     let mut secondary = entry.secondary.clone();
     if matches!(export.layout, Layout::Csv(_)) {
         // CSV rows have no key order; the journal's JSON gave them one.
@@ -133,6 +134,41 @@ pub fn restore_from(
         conflicts,
         kept,
     })
+}
+
+/// None of the secondary's emails is held by another contact: not by the
+/// primary as restored (the merge's emails taken back), nor by any other
+/// (an email split off the primary after the merge is a contact of its
+/// own now). One email on two contacts is what HubSpot never holds.
+fn email_is_free(
+    export: &Export,
+    pi: usize,
+    restored: &Contact,
+    file: &str,
+    entry: &JournalEntry,
+) -> Result<(), UnmergeError> {
+    let theirs: Vec<String> = (entry.secondary.emails().iter())
+        .map(|e| e.trim().to_lowercase())
+        .collect();
+    let others = export.contacts.iter().enumerate().filter(|(i, _)| *i != pi);
+    let holders = std::iter::once(restored).chain(others.map(|(_, c)| c));
+    for c in holders {
+        let clash = c
+            .emails()
+            .into_iter()
+            .find(|e| theirs.contains(&e.trim().to_lowercase()));
+        if let Some(email) = clash {
+            return Err(UnmergeError::EmailTaken(Box::new(EmailTaken {
+                file: file.into(),
+                line: entry.line,
+                id: entry.primary_id.clone(),
+                secondary: entry.secondary_id.clone(),
+                email,
+                holder: c.id.clone(),
+            })));
+        }
+    }
+    Ok(())
 }
 
 /// Where the last merge of `secondary_id` into `id` stands in `merges`.

@@ -258,3 +258,71 @@ fn a_split_with_merge_time_gives_the_same_bytes_every_run() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
 }
+
+/// 101 ← 102 merged, then 102's email split off 101 into a contact of its
+/// own (106): restoring 102 would give two contacts one email. Refused,
+/// naming the email and its holder, nothing written; once 106's email is
+/// changed, the restore goes through.
+#[test]
+fn a_restore_does_not_give_an_email_to_two_contacts() {
+    let s = Sandbox::new();
+    let run = |args: &[&str]| s.cmd().args(args).output().unwrap();
+    let t = ["--merge-time", "2024-06-01T00:00:00Z", "-q"];
+    let merge = [
+        "merge",
+        "contacts.csv",
+        "101",
+        "102",
+        "-o",
+        "m.csv",
+        "--journal",
+        "j.jsonl",
+    ];
+    assert!(run(&[&merge[..], &t].concat()).status.success());
+    let split = [
+        "unmerge",
+        "m.csv",
+        "101",
+        "janedoe@gmail.com",
+        "-o",
+        "split.csv",
+    ];
+    assert!(run(&[&split[..], &t].concat()).status.success());
+    let restore = |from: &str| {
+        run(&[
+            "unmerge",
+            from,
+            "101",
+            "--restore",
+            "102",
+            "--journal",
+            "j.jsonl",
+            "-o",
+            "r.csv",
+        ])
+    };
+    let out = restore("split.csv");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    for part in [
+        "cannot restore contact 102",
+        "janedoe@gmail.com",
+        "contact 106",
+        "j.jsonl",
+    ] {
+        assert!(err.contains(part), "{part:?} not in: {err}");
+    }
+    assert!(!s.path("r.csv").exists());
+    let text = String::from_utf8(s.read("split.csv")).unwrap();
+    let changed: String = text
+        .lines()
+        .map(|l| match l.starts_with("106,") {
+            true => l.replace("janedoe@gmail.com", "jane.second@gmail.com") + "\n",
+            false => format!("{l}\n"),
+        })
+        .collect();
+    s.write("split.csv", changed);
+    let out = restore("split.csv");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+}
