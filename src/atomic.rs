@@ -197,6 +197,24 @@ pub fn commit_all(files: impl IntoIterator<Item = TempFile>) -> Result<(), Commi
     Ok(())
 }
 
+/// Whether a file can be put at `target` as far as can be told before
+/// writing it: not a folder, and its folder exists. For commands that
+/// write their output only after long work, to refuse a bad path first.
+pub fn check_target(target: &Path) -> io::Result<()> {
+    is_not_a_folder(target)?;
+    let folder = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !fs::metadata(folder).is_ok_and(|m| m.is_dir()) {
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("its folder {} does not exist", folder.display()),
+        ));
+    }
+    Ok(())
+}
+
 /// An error when `target` is a folder (or a link to one): a file cannot
 /// be renamed over it.
 fn is_not_a_folder(target: &Path) -> io::Result<()> {

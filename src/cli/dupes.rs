@@ -21,6 +21,9 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     if args.max_block < 2 {
         return Err(UsageError("--max-block must be at least 2".into()).into());
     }
+    if let Some(p) = args.output.as_deref().filter(|p| p.as_os_str() != "-") {
+        plan_target(p)?;
+    }
     let records = read_records(args, given.as_deref(), ctx)?;
     if let Some(bad) = &records.ambiguous_date {
         anyhow::bail!("{}: {bad}", args.file.display());
@@ -46,7 +49,47 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     }
     write_found(&found, args, ctx)?;
     ctx.info(&summary(&found, args));
+    let to_file = args.output.as_deref().filter(|p| p.as_os_str() != "-");
+    if let (Some(plan), OutputFormat::Json) = (to_file, ctx.global.format) {
+        serde_json::to_writer_pretty(&mut *ctx.out, &report(&found, args, plan))?;
+        writeln!(ctx.out)?;
+    }
     Ok(Status::Ok)
+}
+
+/// What `--format json` prints when the plan goes to a file: the summary's
+/// figures, for a script.
+fn report(found: &Found, args: &DupesArgs, plan: &Path) -> serde_json::Value {
+    serde_json::json!({
+        "file": args.file.display().to_string(),
+        "plan": plan.display().to_string(),
+        "contacts": found.contacts,
+        "pairs": found.pairs.len(),
+        "clusters": found.clusters,
+        "threshold": args.threshold,
+        "candidatePairs": found.blocking.candidates,
+        "skippedBlocks": found.blocking.skipped_blocks,
+        "skippedContacts": found.blocking.skipped_members,
+    })
+}
+
+/// A plan file `dupes` can write, refused before the work: a plan is CSV
+/// or JSON (by its name), so an export's other extensions (`.xlsx`,
+/// `.ndjson`) would get a file of another format under their name; and its
+/// place must take a file.
+fn plan_target(p: &Path) -> anyhow::Result<()> {
+    let ext = p
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    if let Some(e) = ext.filter(|e| ["xlsx", "ndjson", "jsonl"].contains(&e.as_str())) {
+        return Err(UsageError(format!(
+            "-o {}: a plan is written as CSV or JSON, not .{e}; name it .csv or .json (or - for stdout)",
+            p.display()
+        ))
+        .into());
+    }
+    crate::atomic::check_target(p).with_context(|| format!("cannot write {}", p.display()))
 }
 
 /// The file's live contacts as records, on the `given` fields or, without

@@ -263,3 +263,39 @@ fn create_dates_that_could_be_read_two_ways_are_refused() {
         stderr(&out)
     );
 }
+
+/// With the plan going to a file, `--format json` prints the summary's
+/// figures as JSON on stdout (it printed nothing); a plan named as an
+/// export of another format, or in a folder that does not exist, is
+/// refused before the work, writing nothing.
+#[test]
+fn a_plan_file_gets_a_json_report_and_a_plan_name() {
+    let s = Sandbox::new();
+    let dupes = fixtures().join("dupes.csv");
+    let dupes = dupes.to_str().unwrap();
+    let out = s
+        .cmd()
+        .args(["dupes", dupes, "-o", "p.csv", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["plan"], "p.csv");
+    assert_eq!(report["contacts"], 30);
+    let pairs = parse_plan(&s.read("p.csv"), "p.csv", None)
+        .unwrap()
+        .pairs
+        .len();
+    assert_eq!(report["pairs"], pairs);
+    for (name, code) in [("p.xlsx", 2), ("p.ndjson", 2), ("nowhere/p.csv", 1)] {
+        let before = s.files();
+        let out = s.cmd().args(["dupes", dupes, "-o", name]).output().unwrap();
+        assert_eq!(out.status.code(), Some(code), "{name}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(name.split('/').next().unwrap()),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(s.files(), before, "{name}");
+    }
+}
