@@ -163,7 +163,9 @@ pub fn read_file(
 pub enum ReadError {
     #[error("{file}: cannot read the file: {err}; check the path and permissions")]
     Io { file: String, err: io::Error },
-    #[error("{file}: the file is empty; expected a contact export (JSON, JSON Lines, CSV or XLSX)")]
+    #[error(
+        "{file}: the file is empty; expected a contact export (JSON, JSON Lines, CSV or XLSX)"
+    )]
     Empty { file: String },
     #[error("{file}: line {line}: the file is not valid UTF-8 (bad byte at offset {offset}); save the export as UTF-8 and try again")]
     NotUtf8 {
