@@ -173,6 +173,8 @@ pub enum ReadError {
         line: u64,
         offset: u64,
     },
+    #[error("{file}: the file is UTF-16 (it starts with a UTF-16 byte order mark, as Excel's \"Unicode Text\" saves it); save it as UTF-8 (Excel: \"CSV UTF-8\") and try again")]
+    Utf16 { file: String },
     #[error("{file}: cannot tell the format from the file name; name it .json, .ndjson/.jsonl, .csv or .xlsx, or pass --input-format json|ndjson|csv|xlsx")]
     UnknownFormat { file: String },
     #[error("{file}: line {line}, column {column}: {what}")]

@@ -174,6 +174,15 @@ impl<R: Read> Reader<R> {
         if sheet.is_none() && input.from(0).starts_with(crate::format::xlsx::ZIP_MAGIC) {
             return Err(looks_like_xlsx(format, file));
         }
+        // A UTF-16 byte order mark: Excel's "Unicode Text", which would
+        // otherwise be "not UTF-8 at offset 0".
+        if sheet.is_none()
+            && [b"\xFF\xFE", b"\xFE\xFF"]
+                .iter()
+                .any(|m| input.from(0).starts_with(*m))
+        {
+            return Err(ReadError::Utf16 { file: file.into() });
+        }
         let text_start = if input.from(0).starts_with(b"\xEF\xBB\xBF") {
             3
         } else {
