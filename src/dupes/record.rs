@@ -468,19 +468,22 @@ impl Records {
             && self.texts(r).iter().all(|t| *t == NONE)
     }
 
+    /// The contact's create date; one that does not parse is counted
+    /// (and the first one kept, and the first that could be read two ways).
+    fn created_of(&mut self, c: &Contact) -> Option<i64> {
+        crate::dates::created_time(c).unwrap_or_else(|e| {
+            self.bad_dates += 1;
+            if e.source.ambiguous && self.ambiguous_date.is_none() {
+                self.ambiguous_date = Some(Box::new(e.clone()));
+            }
+            self.first_bad_date.get_or_insert_with(|| Box::new(e));
+            None
+        })
+    }
+
     /// Add a contact.
     pub fn push(&mut self, c: &Contact) {
-        let created = match crate::dates::created_time(c) {
-            Ok(t) => t,
-            Err(e) => {
-                self.bad_dates += 1;
-                if e.source.ambiguous && self.ambiguous_date.is_none() {
-                    self.ambiguous_date = Some(Box::new(e.clone()));
-                }
-                self.first_bad_date.get_or_insert_with(|| Box::new(e));
-                None
-            }
-        };
+        let created = self.created_of(c);
         let mut r = Record {
             created: created.unwrap_or(NO_DATE),
             filled: c
