@@ -109,7 +109,7 @@ pub fn restore_from(
     describes(export, pi, file, entry, later_merges)?;
     check_counters(file, entry)?;
     let (mut restored, conflicts, kept) = three_way(file, entry, &export.contacts[pi])?;
-    email_is_free(export, pi, &restored, file, entry)?;
+    email_is_free(export, pi, file, entry)?;
     let mut secondary = entry.secondary.clone();
     if matches!(export.layout, Layout::Csv(_)) {
         // CSV rows have no key order; the journal's JSON gave them one.
@@ -136,28 +136,30 @@ pub fn restore_from(
     })
 }
 
-/// None of the secondary's emails is held by another contact: not by the
-/// primary as restored (the merge's emails taken back), nor by any other
-/// (an email split off the primary after the merge is a contact of its
-/// own now). One email on two contacts is what HubSpot never holds.
+/// An email the merge gave the primary that has left it since (split off
+/// into a contact of its own, or moved to another) must not be on another
+/// contact when the secondary comes back with it: one email on two
+/// contacts is what HubSpot never holds. Emails the primary had before the
+/// merge, or still has, are as the export had them before (two contacts
+/// with one email are what a dedupe merges), and are not looked for.
 fn email_is_free(
     export: &Export,
     pi: usize,
-    restored: &Contact,
     file: &str,
     entry: &JournalEntry,
 ) -> Result<(), UnmergeError> {
-    let theirs: Vec<String> = (entry.secondary.emails().iter())
-        .map(|e| e.trim().to_lowercase())
+    let norm = |e: &str| e.trim().to_lowercase();
+    let of = |c: &Contact| c.emails().iter().map(|e| norm(e)).collect::<Vec<_>>();
+    let (before, now) = (of(&entry.primary), of(&export.contacts[pi]));
+    let moved: Vec<String> = (of(&entry.secondary).into_iter())
+        .filter(|e| !before.contains(e) && !now.contains(e))
         .collect();
+    if moved.is_empty() {
+        return Ok(());
+    }
     let others = export.contacts.iter().enumerate().filter(|(i, _)| *i != pi);
-    let holders = std::iter::once(restored).chain(others.map(|(_, c)| c));
-    for c in holders {
-        let clash = c
-            .emails()
-            .into_iter()
-            .find(|e| theirs.contains(&e.trim().to_lowercase()));
-        if let Some(email) = clash {
+    for (_, c) in others {
+        if let Some(email) = c.emails().into_iter().find(|e| moved.contains(&norm(e))) {
             return Err(UnmergeError::EmailTaken(Box::new(EmailTaken {
                 file: file.into(),
                 line: entry.line,

@@ -43,7 +43,13 @@ fn old(bytes: &[u8], format: Format, skipping: bool) -> Outcome {
     let mut skipped = Vec::new();
     let list = skipping.then_some(&mut skipped);
     let mut keep = |c, at| contacts.push((c, at));
-    let result = if is_empty(bytes) {
+    let utf16 = [b"\xFF\xFE", b"\xFE\xFF"]
+        .iter()
+        .any(|m| bytes.starts_with(*m));
+    let result = if utf16 {
+        // Named before any reading since the old readers' time.
+        Err(ReadError::Utf16 { file: "f".into() })
+    } else if is_empty(bytes) {
         Err(ReadError::Empty { file: "f".into() })
     } else {
         match format {
