@@ -37,15 +37,24 @@ pub fn run(args: &UnmergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         ctx.warn("csv-columns", w);
     }
     for c in &conflicts {
+        let (current, result) = (c.current.as_deref(), c.result.as_deref());
+        let done = match current == result {
+            true => format!("kept {}", table::show_value(current)),
+            // A counter or list: the change since is kept, what the merge
+            // added is taken off it.
+            false => format!(
+                "wrote {}: the change since kept, what the merge added taken back",
+                table::show_value(result)
+            ),
+        };
         ctx.warn(
             "changed-after-merge",
             &format!(
-                "contact {}: {} changed after the merge ({} → {}); kept {}",
+                "contact {}: {} changed after the merge ({} → {}); {done}",
                 args.id,
                 c.property,
                 table::show_value(c.merged.as_deref()),
-                table::show_value(c.current.as_deref()),
-                table::show_value(c.result.as_deref()),
+                table::show_value(current),
             ),
         );
     }

@@ -326,3 +326,61 @@ fn a_restore_does_not_give_an_email_to_two_contacts() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), "");
 }
+
+/// A counter changed after the merge: the restore keeps the change and
+/// takes the secondary's share off it, and says so (it said "kept 5" of
+/// a count that went from 5 to 7 and was written as 5).
+#[test]
+fn a_counter_changed_since_the_merge_is_reported_as_written() {
+    let s = Sandbox::new();
+    let run = |args: &[&str]| s.cmd().args(args).output().unwrap();
+    let t = ["--merge-time", "2024-06-01T00:00:00Z", "-q"];
+    let merge = [
+        "merge",
+        "contacts.csv",
+        "101",
+        "102",
+        "-o",
+        "m.csv",
+        "--journal",
+        "j.jsonl",
+    ];
+    assert!(run(&[&merge[..], &t].concat()).status.success());
+    // 101's form submissions: 3 + 2 = 5 after the merge; 7 since.
+    let text = String::from_utf8(s.read("m.csv")).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let col = header
+        .iter()
+        .position(|h| *h == "Number of Form Submissions")
+        .unwrap();
+    let edited: String = text
+        .lines()
+        .map(|l| {
+            if !l.starts_with("101,") {
+                return format!("{l}\n");
+            }
+            let mut cells: Vec<String> = l.split(',').map(String::from).collect();
+            assert_eq!(cells[col], "5", "{l}");
+            cells[col] = "7".into();
+            cells.join(",") + "\n"
+        })
+        .collect();
+    s.write("m.csv", edited);
+    let out = run(&[
+        "unmerge",
+        "m.csv",
+        "101",
+        "--restore",
+        "102",
+        "--journal",
+        "j.jsonl",
+        "-o",
+        "r.csv",
+    ]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("num_conversion_events changed after the merge (5 → 7); wrote 5: the change since kept, what the merge added taken back"),
+        "{err}"
+    );
+}
