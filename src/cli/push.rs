@@ -47,7 +47,9 @@ pub fn run(args: &PushArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     // Pairs done before go by at once: the rate and time left count from
     // the first pair sent.
     let mut skipping = false;
+    let mut logged = false;
     let result = push::push(client.as_mut(), job, &mut |e| match e {
+        Event::Logged => logged = true,
         Event::Skipped => {
             bar.inc(1);
             skipping = true;
@@ -67,7 +69,9 @@ pub fn run(args: &PushArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         )),
     });
     bar.finish_and_clear();
-    if !args.dry_run {
+    // Only a log this run appended to is worth naming in an error: one it
+    // refused (not a log, another portal's, in use) is as it was.
+    if logged {
         ctx.wrote(format!("the push log {}", args.log.display()));
     }
     let report = result?;

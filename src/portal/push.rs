@@ -81,6 +81,9 @@ pub enum Event<'a> {
     Done,
     /// A try failed and is repeated after a wait.
     Retry(&'a Retrying<'a>),
+    /// The first line of this run was appended to the log (a log refused,
+    /// or a dry run, never hears it).
+    Logged,
 }
 
 /// Why a push stopped at a pair.
@@ -238,10 +241,15 @@ impl Run<'_, '_> {
     }
 
     fn write(&mut self, entry: &Entry) -> Result<(), PortalError> {
-        match self.log.as_mut() {
-            Some(log) => log.write(entry),
-            None => Ok(()),
+        let Some(log) = self.log.as_mut() else {
+            return Ok(());
+        };
+        let first = !log.appended();
+        log.write(entry)?;
+        if first {
+            (self.on_event)(Event::Logged);
         }
+        Ok(())
     }
 
     /// One pair not done before: checked first when an earlier run left

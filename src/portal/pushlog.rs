@@ -107,6 +107,8 @@ impl Entry {
 pub struct PushLog {
     path: PathBuf,
     file: File,
+    /// A line was appended since it was opened.
+    appended: bool,
 }
 
 impl PushLog {
@@ -142,6 +144,7 @@ impl PushLog {
             PushLog {
                 path: path.to_path_buf(),
                 file,
+                appended: false,
             },
             entries,
         ))
@@ -160,9 +163,16 @@ impl PushLog {
     pub fn write(&mut self, entry: &Entry) -> Result<(), PortalError> {
         let mut line = serde_json::to_vec(entry).expect("log entries serialise");
         line.push(b'\n');
+        // Even a failed write may have put part of a line in.
+        self.appended = true;
         self.file
             .write_all(&line)
             .map_err(|e| PortalError::file(&self.path, "cannot write the push log", e))
+    }
+
+    /// Whether a line was appended (or tried) since the log was opened.
+    pub fn appended(&self) -> bool {
+        self.appended
     }
 
     /// Flush to disk (at the end of a run, and when it stops).
@@ -188,8 +198,8 @@ fn parse(path: &Path, text: &str) -> Result<Vec<Entry>, PortalError> {
                 return Err(PortalError::State {
                     path: path.to_path_buf(),
                     detail: format!(
-                        "line {} is not a push log entry ({e}); this file is not a push log, or was edited: give --log a new file or restore it",
-                        i + 1
+                        "line {n} is not a push log entry ({e}); this file is not a push log, or was edited: repair line {n} or restore the file from a copy; starting this plan over with another --log would forget the merges already sent, and the next push would send them again",
+                        n = i + 1
                     ),
                 })
             }

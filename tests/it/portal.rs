@@ -667,3 +667,47 @@ fn logs_and_outputs_that_overlap_an_input_or_a_stream_are_usage_errors() {
     }
     assert!(!sb.path("export").exists());
 }
+
+/// A push that refuses its log (a line that is no entry, a log of another
+/// portal) writes nothing to it: its error must not say the log was
+/// written (it did: "the push log X was written; what failed came
+/// after"), nor invite a new log, which would forget the merges done.
+#[test]
+fn a_refused_push_log_is_not_called_written() {
+    let sb = Sandbox::new();
+    let data = emulator::contacts(1, 40);
+    export_of(&sb, "export.ndjson", &data);
+    plan_of(&sb, &CHAIN_PLAN);
+    let emu = Emulator::start(Config::default(), data);
+    let other = r#"{"event":"start","at":"t","export":"e","plan":"p","pairs":1,"apiBase":"http://127.0.0.1:9","rate":"100/10s"}"#;
+    for (log, says) in [
+        ("not a log line\n".to_string(), "repair line 1"),
+        (format!("{other}\n"), "a log belongs to one portal"),
+    ] {
+        sb.write("push.jsonl", &log);
+        let out = push_cmd(&sb, &emu, &[]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let err = stderr(&out);
+        assert!(err.contains(says), "{err}");
+        assert!(!err.contains("was written"), "{err}");
+        assert!(!err.contains("give --log a new file"), "{err}");
+        assert_eq!(String::from_utf8(sb.read("push.jsonl")).unwrap(), log);
+    }
+    assert!(emu.state().seen.is_empty());
+    // A push that stops after writing its log still says so.
+    let emu = Emulator::start(
+        Config {
+            max_merges: 3,
+            ..Config::default()
+        },
+        emulator::contacts(1, 40),
+    );
+    std::fs::remove_file(sb.path("push.jsonl")).unwrap();
+    let out = push_cmd(&sb, &emu, &[]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("the push log push.jsonl was written"),
+        "{}",
+        stderr(&out)
+    );
+}
