@@ -13,6 +13,7 @@ use super::{merge_options, table, Ctx, Status, UsageError};
 use crate::batch::{self, Destination, Input, Job, Outcome, Request};
 use crate::plan::{read_plan, Plan};
 use crate::portal::push::{self, Event, PushJob, PushReport};
+use crate::portal::pushlog::PushLog;
 use crate::portal::Token;
 use crate::text::count;
 
@@ -23,6 +24,9 @@ pub fn run(args: &PushArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         )
         .into());
     }
+    // A log another push holds is refused before the long work; the run
+    // takes its lock for good when it opens the log.
+    PushLog::check_free(&args.log, args.dry_run)?;
     let plan = read_plan(&args.plan)?;
     if let Some(status) = check_plan(args, ctx, &plan)? {
         return Ok(status);

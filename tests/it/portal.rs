@@ -711,3 +711,60 @@ fn a_refused_push_log_is_not_called_written() {
         stderr(&out)
     );
 }
+
+/// Two pushes with one log at once: the second must refuse the log the
+/// first holds, at once and sending nothing (it sent the first run's
+/// merge again: the log was not locked). A dry run waits its turn too.
+#[test]
+fn a_push_log_in_use_by_another_push_is_refused() {
+    let sb = Sandbox::new();
+    let data = emulator::contacts(1, 40);
+    export_of(&sb, "export.ndjson", &data);
+    plan_of(&sb, &CHAIN_PLAN);
+    let emu = Emulator::start(Config::default(), data);
+    emu.fail_merge(2, Fault::Hang);
+    let mut first = spawn(
+        &sb,
+        &[
+            "push",
+            "export.ndjson",
+            "--plan",
+            "plan.csv",
+            "--log",
+            "push.jsonl",
+            "--api-base",
+            &emu.url,
+            "--rate",
+            "1000/1s",
+            "--backoff-ms",
+            "5",
+        ],
+    );
+    assert!(
+        emu.wait_for_hang(Duration::from_secs(30)),
+        "the second merge never came"
+    );
+    let log_before = sb.read("push.jsonl");
+    let seen_before = emu.state().seen.len();
+    for extra in [&[][..], &["--dry-run"][..]] {
+        let out = push_cmd(&sb, &emu, extra).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{extra:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains("push.jsonl") && err.contains("another push is using"),
+            "{err}"
+        );
+        assert!(err.contains("wait for it to finish"), "{err}");
+        assert!(!err.contains("was written"), "{err}");
+    }
+    assert_eq!(emu.state().seen.len(), seen_before, "the second run sent");
+    assert_eq!(sb.read("push.jsonl"), log_before);
+    // Once the first run is gone (killed: the lock goes with it), the log
+    // is free and the push resumes.
+    first.kill().unwrap();
+    first.wait().unwrap();
+    emu.release();
+    let out = push_cmd(&sb, &emu, &[]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_merged_once(&emu, &CHAIN_PLAN);
+}
