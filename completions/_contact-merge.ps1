@@ -212,7 +212,7 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             [CompletionResult]::new('--date-order', '--date-order', [CompletionResultType]::ParameterName, 'Order of slashed dates such as 03/04/2024 when no date in the file has a day over 12 to decide (dmy: day first, mdy: month first)')
             [CompletionResult]::new('--properties', '--properties', [CompletionResultType]::ParameterName, 'The portal''s property definitions (the JSON of HubSpot''s GET /crm/v3/properties/contacts): labels in the portal''s language, custom properties'' types, option labels')
             [CompletionResult]::new('--delimiter', '--delimiter', [CompletionResultType]::ParameterName, 'The delimiter of a CSV export: , ; or tab (default: sniffed from the header row); written back as read')
-            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Check the plan and show what would be sent; send nothing, write no log')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Check the plan and show what would be sent: each pair with the ids it would be sent with (after the merges before it), or that the log has it done; send nothing, write no log')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, summaries or warnings on stderr (errors still show)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, summaries or warnings on stderr (errors still show)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

@@ -241,7 +241,7 @@ complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l dat
 mdy\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l properties -d 'The portal\'s property definitions (the JSON of HubSpot\'s GET /crm/v3/properties/contacts): labels in the portal\'s language, custom properties\' types, option labels' -r -F
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l delimiter -d 'The delimiter of a CSV export: , ; or tab (default: sniffed from the header row); written back as read' -r
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l dry-run -d 'Check the plan and show what would be sent; send nothing, write no log'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l dry-run -d 'Check the plan and show what would be sent: each pair with the ids it would be sent with (after the merges before it), or that the log has it done; send nothing, write no log'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -s h -l help -d 'Print help'

@@ -12,7 +12,7 @@ use super::args::{MergeFlags, OutputFormat, PushArgs};
 use super::{merge_options, table, Ctx, Status, UsageError};
 use crate::batch::{self, Destination, Input, Job, Outcome, Request};
 use crate::plan::{read_plan, Plan};
-use crate::portal::push::{self, Event, PushJob, PushReport};
+use crate::portal::push::{self, Action, Event, PlannedMerge, PushJob, PushReport};
 use crate::portal::pushlog::PushLog;
 use crate::portal::Token;
 use crate::text::count;
@@ -82,6 +82,8 @@ pub fn run(args: &PushArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     if ctx.global.format == OutputFormat::Json {
         serde_json::to_writer_pretty(&mut *ctx.out, &report)?;
         writeln!(ctx.out)?;
+    } else if let Some(merges) = &report.merges {
+        print_merges(ctx, merges)?;
     }
     summary(args, ctx, &report, started.elapsed());
     Ok(Status::Ok)
@@ -137,6 +139,44 @@ fn check_plan(args: &PushArgs, ctx: &mut Ctx, plan: &Plan) -> anyhow::Result<Opt
     );
     let _ = writeln!(ctx.err, "error: {}", table::printable(&message));
     Ok(Some(Status::Problems))
+}
+
+/// A dry run's pairs, one a row: the ids each would be sent with, or that
+/// the log has it done.
+fn print_merges(ctx: &mut Ctx, merges: &[PlannedMerge]) -> std::io::Result<()> {
+    let mut t = table::new(
+        &[
+            "pair",
+            "primary",
+            "secondary",
+            "primaryObjectId",
+            "objectIdToMerge",
+            "would be",
+        ],
+        ctx.color,
+    );
+    for m in merges {
+        let what = match (m.action, &m.merged_id) {
+            (Action::Send, _) => "sent".to_string(),
+            (Action::Check, _) => {
+                "looked up first (an earlier run lost its answer), sent if not done".to_string()
+            }
+            (Action::Done, id) => format!(
+                "skipped: done by an earlier run (merged into {})",
+                id.as_deref().unwrap_or("?")
+            ),
+        };
+        let i = &m.ids;
+        t.row([
+            i.place.as_str(),
+            &i.primary,
+            &i.secondary,
+            &i.primary_object_id,
+            &i.object_id_to_merge,
+            &what,
+        ]);
+    }
+    ctx.print_table(&t)
 }
 
 fn summary(args: &PushArgs, ctx: &mut Ctx, r: &PushReport, took: Duration) {

@@ -768,3 +768,71 @@ fn a_push_log_in_use_by_another_push_is_refused() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_merged_once(&emu, &CHAIN_PLAN);
 }
+
+/// `push --dry-run` shows the ids each pair would be sent with (it gave
+/// counts only), and what the log has done: a table on stdout, a `merges`
+/// list in the JSON report.
+#[test]
+fn a_dry_run_shows_the_ids_each_pair_would_be_sent_with() {
+    let sb = Sandbox::new();
+    let data = emulator::contacts(1, 40);
+    export_of(&sb, "export.ndjson", &data);
+    plan_of(&sb, &CHAIN_PLAN);
+    let emu = Emulator::start(
+        Config {
+            max_merges: 3,
+            ..Config::default()
+        },
+        data,
+    );
+    let dry = |format: &str| {
+        let out = sb
+            .cmd()
+            .args(["push", "export.ndjson", "--plan", "plan.csv"])
+            .args(["--log", "push.jsonl", "--dry-run", "--format", format])
+            .args(["--api-base", &emu.url])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let sent = |m: &Value| {
+        [
+            &m["place"],
+            &m["primaryObjectId"],
+            &m["objectIdToMerge"],
+            &m["action"],
+        ]
+        .map(|v| v.as_str().unwrap_or("").to_string())
+    };
+    // Nothing done: line 5 (11 into 14) goes with 12, which holds 10 and
+    // 11 (the dry run's stand-in for HubSpot's new ids is the primary's).
+    let report: Value = serde_json::from_str(&dry("json")).unwrap();
+    let merges = report["merges"].as_array().unwrap();
+    assert_eq!(merges.len(), 8);
+    assert_eq!(sent(&merges[3]), ["line 5", "14", "12", "send"]);
+    let table = dry("table");
+    let row = table.lines().find(|l| l.contains("line 5")).unwrap();
+    assert!(
+        row.contains("14") && row.contains("12") && row.contains("sent"),
+        "{table}"
+    );
+    assert_eq!(table.lines().filter(|l| l.contains("line ")).count(), 8);
+    // Two merges done (41, then 42), the third refused by this portal.
+    assert_eq!(
+        push_cmd(&sb, &emu, &[]).output().unwrap().status.code(),
+        Some(1)
+    );
+    let report: Value = serde_json::from_str(&dry("json")).unwrap();
+    let merges = report["merges"].as_array().unwrap();
+    assert_eq!(sent(&merges[0]), ["line 2", "10", "11", "done"]);
+    assert_eq!(merges[1]["mergedId"], "42");
+    assert_eq!(sent(&merges[2]), ["line 4", "42", "13", "check"]);
+    assert_eq!(sent(&merges[3]), ["line 5", "14", "42", "send"]);
+    let table = dry("table");
+    let row = table.lines().find(|l| l.contains("line 3")).unwrap();
+    assert!(
+        row.contains("done by an earlier run (merged into 42)"),
+        "{table}"
+    );
+}
