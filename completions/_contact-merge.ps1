@@ -22,10 +22,6 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
     $completions = @(switch ($command) {
         'contact-merge' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables [default: auto]')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
-            [CompletionResult]::new('--merge-time', '--merge-time', [CompletionResultType]::ParameterName, 'merge-time')
-            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'input-format')
-            [CompletionResult]::new('--output-format', '--output-format', [CompletionResultType]::ParameterName, 'output-format')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, summaries or warnings on stderr (errors still show)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, summaries or warnings on stderr (errors still show)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -188,7 +184,6 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             [CompletionResult]::new('--properties', '--properties', [CompletionResultType]::ParameterName, 'Properties to pull: all (the portal''s whole list) or names separated by commas [default: HubSpot''s default set]')
             [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'The API''s address (for tests and proxies)')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N requests in a window (100/10s is HubSpot''s lowest tier; also N/1s, N/500ms)')
-            [CompletionResult]::new('--backoff-ms', '--backoff-ms', [CompletionResultType]::ParameterName, 'The first wait after a 5xx or a dropped connection, in milliseconds; doubled on each retry')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output for people (table) or scripts (json) [default: table]')
             [CompletionResult]::new('--with-history', '--with-history', [CompletionResultType]::ParameterName, 'Also pull each property''s history (propertiesWithHistory; pages of 50, HubSpot''s limit with history)')
             [CompletionResult]::new('--associations', '--associations', [CompletionResultType]::ParameterName, 'Also pull the associated companies, deals and tickets')
@@ -205,7 +200,6 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             [CompletionResult]::new('--lifecycle-order', '--lifecycle-order', [CompletionResultType]::ParameterName, 'Custom lifecycle stage order, lowest first, or @FILE (as for `apply`: the plan is checked the way `apply` checks it)')
             [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'The API''s address (for tests and proxies)')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N requests in a window (100/10s is HubSpot''s lowest tier; also N/1s, N/500ms)')
-            [CompletionResult]::new('--backoff-ms', '--backoff-ms', [CompletionResultType]::ParameterName, 'The first wait after a 5xx or a dropped connection, in milliseconds; doubled on each retry')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output for people (table) or scripts (json) [default: table]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables [default: auto]')
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Format of the input file (default: from its extension)')
