@@ -836,3 +836,68 @@ fn a_dry_run_shows_the_ids_each_pair_would_be_sent_with() {
         "{table}"
     );
 }
+
+/// A pull left unfinished against one portal and resumed against another
+/// would make one export of two portals (it did: the state did not record
+/// the API base): refused, naming the state and both bases.
+#[test]
+fn a_pull_resumed_against_another_portal_is_refused() {
+    let sb = Sandbox::new();
+    let first = Emulator::start(Config::default(), emulator::contacts(1, 1234));
+    first.fail_page(3, Fault::Hang);
+    let args = |url: &str| -> Vec<String> {
+        [
+            "pull",
+            "-o",
+            "out.ndjson",
+            "--api-base",
+            url,
+            "--rate",
+            "1000/1s",
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let first_args = args(&first.url);
+    let mut child = spawn(
+        &sb,
+        &first_args.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert!(
+        first.wait_for_hang(Duration::from_secs(30)),
+        "page 3 never came"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    first.release();
+    let state = sb.read("out.ndjson.pull.json");
+    let other = Emulator::start(Config::default(), emulator::contacts(5001, 300));
+    let out = sb
+        .cmd()
+        .env("HUBSPOT_TOKEN", TOKEN)
+        .args(args(&other.url))
+        .timeout(crate::util::HANG_GUARD)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("out.ndjson.pull.json")
+            && err.contains(&first.url)
+            && err.contains(&other.url),
+        "{err}"
+    );
+    assert!(other.state().seen.is_empty());
+    assert!(!sb.path("out.ndjson").exists());
+    assert_eq!(sb.read("out.ndjson.pull.json"), state);
+    // Against the first portal it finishes.
+    let out = sb
+        .cmd()
+        .env("HUBSPOT_TOKEN", TOKEN)
+        .args(&first_args)
+        .timeout(crate::util::HANG_GUARD)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(pulled(&sb.path("out.ndjson")).len(), 1234);
+}
