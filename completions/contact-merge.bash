@@ -95,7 +95,7 @@ _contact__merge() {
 
     case "${cmd}" in
         contact__merge)
-            opts="-q -h -V --color --quiet --format --merge-time --input-format --output-format --help --version show check diff merge apply unmerge dupes pull push completions man help"
+            opts="-q -h -V --color --quiet --help --version show check diff merge apply unmerge dupes pull push completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -103,22 +103,6 @@ _contact__merge() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
-                    return 0
-                    ;;
-                --merge-time)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --input-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv xlsx" -- "${cur}"))
-                    return 0
-                    ;;
-                --output-format)
-                    COMPREPLY=($(compgen -W "json ndjson csv xlsx" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -641,7 +625,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__pull)
-            opts="-o -q -h --output --properties --with-history --associations --api-base --rate --backoff-ms --format --quiet --help"
+            opts="-o -q -h --output --properties --with-history --associations --api-base --rate --format --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -667,10 +651,6 @@ _contact__merge() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --backoff-ms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
@@ -683,7 +663,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__push)
-            opts="-q -h --plan --log --dry-run --max-merges --lifecycle-order --api-base --rate --backoff-ms --format --color --quiet --input-format --date-order --properties --delimiter --help"
+            opts="-q -h --plan --log --dry-run --max-merges --lifecycle-order --api-base --rate --format --color --quiet --input-format --date-order --properties --delimiter --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -710,10 +690,6 @@ _contact__merge() {
                     return 0
                     ;;
                 --rate)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --backoff-ms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_contact_merge_global_optspecs
-    string join \n color= q/quiet format= merge-time= input-format= output-format= h/help V/version
+    string join \n color= q/quiet h/help V/version
 end
 
 function __fish_contact_merge_needs_command
@@ -27,17 +27,6 @@ end
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -l color -d 'When to colour tables [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c contact-merge -n "__fish_contact_merge_needs_command" -l format -r -f -a "table\t''
-json\t''"
-complete -c contact-merge -n "__fish_contact_merge_needs_command" -l merge-time -r
-complete -c contact-merge -n "__fish_contact_merge_needs_command" -l input-format -r -f -a "json\t''
-ndjson\t''
-csv\t''
-xlsx\t''"
-complete -c contact-merge -n "__fish_contact_merge_needs_command" -l output-format -r -f -a "json\t''
-ndjson\t''
-csv\t''
-xlsx\t''"
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -s h -l help -d 'Print help'
 complete -c contact-merge -n "__fish_contact_merge_needs_command" -s V -l version -d 'Print version'
@@ -214,7 +203,6 @@ complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -s o -
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l properties -d 'Properties to pull: all (the portal\'s whole list) or names separated by commas [default: HubSpot\'s default set]' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l api-base -d 'The API\'s address (for tests and proxies)' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l rate -d 'At most N requests in a window (100/10s is HubSpot\'s lowest tier; also N/1s, N/500ms)' -r
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l backoff-ms -d 'The first wait after a 5xx or a dropped connection, in milliseconds; doubled on each retry' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l format -d 'Output for people (table) or scripts (json) [default: table]' -r -f -a "table\t''
 json\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l with-history -d 'Also pull each property\'s history (propertiesWithHistory; pages of 50, HubSpot\'s limit with history)'
@@ -227,7 +215,6 @@ complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l max
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l lifecycle-order -d 'Custom lifecycle stage order, lowest first, or @FILE (as for `apply`: the plan is checked the way `apply` checks it)' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l api-base -d 'The API\'s address (for tests and proxies)' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l rate -d 'At most N requests in a window (100/10s is HubSpot\'s lowest tier; also N/1s, N/500ms)' -r
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l backoff-ms -d 'The first wait after a 5xx or a dropped connection, in milliseconds; doubled on each retry' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l format -d 'Output for people (table) or scripts (json) [default: table]' -r -f -a "table\t''
 json\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l color -d 'When to colour tables [default: auto]' -r -f -a "auto\t''
@@ -241,7 +228,7 @@ complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l dat
 mdy\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l properties -d 'The portal\'s property definitions (the JSON of HubSpot\'s GET /crm/v3/properties/contacts): labels in the portal\'s language, custom properties\' types, option labels' -r -F
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l delimiter -d 'The delimiter of a CSV export: , ; or tab (default: sniffed from the header row); written back as read' -r
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l dry-run -d 'Check the plan and show what would be sent; send nothing, write no log'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -l dry-run -d 'Check the plan and show what would be sent: each pair with the ids it would be sent with (after the merges before it), or that the log has it done; send nothing, write no log'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand push" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand completions" -s h -l help -d 'Print help'

@@ -703,8 +703,9 @@ pub struct PushArgs {
     /// run with the same log resumes.
     #[arg(long, value_name = "PUSHLOG")]
     pub log: PathBuf,
-    /// Check the plan and show what would be sent; send nothing, write no
-    /// log.
+    /// Check the plan and show what would be sent: each pair with the ids
+    /// it would be sent with (after the merges before it), or that the
+    /// log has it done; send nothing, write no log.
     #[arg(long)]
     pub dry_run: bool,
     /// Refuse merges whose contacts together already took part in this many

@@ -12,7 +12,8 @@ use super::args::{MergeFlags, OutputFormat, PushArgs};
 use super::{merge_options, table, Ctx, Status, UsageError};
 use crate::batch::{self, Destination, Input, Job, Outcome, Request};
 use crate::plan::{read_plan, Plan};
-use crate::portal::push::{self, Event, PushJob, PushReport};
+use crate::portal::push::{self, Action, Event, PlannedMerge, PushJob, PushReport};
+use crate::portal::pushlog::PushLog;
 use crate::portal::Token;
 use crate::text::count;
 
@@ -23,6 +24,9 @@ pub fn run(args: &PushArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         )
         .into());
     }
+    // A log another push holds is refused before the long work; the run
+    // takes its lock for good when it opens the log.
+    PushLog::check_free(&args.log, args.dry_run)?;
     let plan = read_plan(&args.plan)?;
     if let Some(status) = check_plan(args, ctx, &plan)? {
         return Ok(status);
@@ -47,7 +51,9 @@ pub fn run(args: &PushArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     // Pairs done before go by at once: the rate and time left count from
     // the first pair sent.
     let mut skipping = false;
+    let mut logged = false;
     let result = push::push(client.as_mut(), job, &mut |e| match e {
+        Event::Logged => logged = true,
         Event::Skipped => {
             bar.inc(1);
             skipping = true;
@@ -67,13 +73,17 @@ pub fn run(args: &PushArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         )),
     });
     bar.finish_and_clear();
-    if !args.dry_run {
+    // Only a log this run appended to is worth naming in an error: one it
+    // refused (not a log, another portal's, in use) is as it was.
+    if logged {
         ctx.wrote(format!("the push log {}", args.log.display()));
     }
     let report = result?;
     if ctx.global.format == OutputFormat::Json {
         serde_json::to_writer_pretty(&mut *ctx.out, &report)?;
         writeln!(ctx.out)?;
+    } else if let Some(merges) = &report.merges {
+        print_merges(ctx, merges)?;
     }
     summary(args, ctx, &report, started.elapsed());
     Ok(Status::Ok)
@@ -129,6 +139,44 @@ fn check_plan(args: &PushArgs, ctx: &mut Ctx, plan: &Plan) -> anyhow::Result<Opt
     );
     let _ = writeln!(ctx.err, "error: {}", table::printable(&message));
     Ok(Some(Status::Problems))
+}
+
+/// A dry run's pairs, one a row: the ids each would be sent with, or that
+/// the log has it done.
+fn print_merges(ctx: &mut Ctx, merges: &[PlannedMerge]) -> std::io::Result<()> {
+    let mut t = table::new(
+        &[
+            "pair",
+            "primary",
+            "secondary",
+            "primaryObjectId",
+            "objectIdToMerge",
+            "would be",
+        ],
+        ctx.color,
+    );
+    for m in merges {
+        let what = match (m.action, &m.merged_id) {
+            (Action::Send, _) => "sent".to_string(),
+            (Action::Check, _) => {
+                "looked up first (an earlier run lost its answer), sent if not done".to_string()
+            }
+            (Action::Done, id) => format!(
+                "skipped: done by an earlier run (merged into {})",
+                id.as_deref().unwrap_or("?")
+            ),
+        };
+        let i = &m.ids;
+        t.row([
+            i.place.as_str(),
+            &i.primary,
+            &i.secondary,
+            &i.primary_object_id,
+            &i.object_id_to_merge,
+            &what,
+        ]);
+    }
+    ctx.print_table(&t)
 }
 
 fn summary(args: &PushArgs, ctx: &mut Ctx, r: &PushReport, took: Duration) {

@@ -87,6 +87,9 @@ pub enum PortalError {
     },
     #[error("{path}: {detail}")]
     State { path: PathBuf, detail: String },
+    /// Another run holds the push log's lock.
+    #[error("{}: another push is using this push log (it holds the log's lock): wait for it to finish, then run this {} again (it resumes from the log)", path.display(), if *dry_run { "dry run" } else { "push" })]
+    LogInUse { path: PathBuf, dry_run: bool },
 }
 
 fn advice(status: u16) -> &'static str {

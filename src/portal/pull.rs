@@ -113,6 +113,11 @@ struct State {
     pages: usize,
     /// Bytes of the part that hold whole pages.
     bytes: u64,
+    /// `--api-base` of the run that began the pull: one export holds one
+    /// portal. Absent from states written before it was recorded (those
+    /// resume against any base).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    api_base: Option<String>,
 }
 
 /// The part and state files of a pull into `output`.
@@ -134,6 +139,7 @@ pub fn pull(
     let (part_path, state_path) = side_files(job.output);
     let mut state = match read_state(&state_path)? {
         Some(state) => {
+            check_same_portal(&state, &client.options().base, &state_path)?;
             check_same_query(&state, job, &state_path)?;
             on_event(PullEvent::Resumed(state.contacts));
             state
@@ -144,6 +150,7 @@ pub fn pull(
             contacts: 0,
             pages: 0,
             bytes: 0,
+            api_base: Some(client.options().base.clone()),
         },
     };
     let resumed_with = state.contacts;
@@ -255,6 +262,24 @@ fn property_names(call: &Call, answer: &Value) -> Result<Vec<String>, PortalErro
                 .ok_or_else(|| bad("a property without a \"name\""))
         })
         .collect()
+}
+
+/// A pull resumes against the portal it began with: its pages so far say
+/// nothing of another one.
+fn check_same_portal(state: &State, api_base: &str, path: &Path) -> Result<(), PortalError> {
+    let base = |b: &str| b.trim_end_matches('/').to_string();
+    match &state.api_base {
+        Some(earlier) if base(earlier) != base(api_base) => Err(PortalError::State {
+            path: path.to_path_buf(),
+            detail: format!(
+                "an interrupted pull into this output was pulling from {}, and this pull asks {}; one export holds one portal: finish it with --api-base {} as it began, or remove this file and the .pull.ndjson beside it to start over",
+                base(earlier),
+                base(api_base),
+                base(earlier)
+            ),
+        }),
+        _ => Ok(()),
+    }
 }
 
 fn check_same_query(state: &State, job: &PullJob<'_>, path: &Path) -> Result<(), PortalError> {
@@ -410,4 +435,31 @@ fn finish(job: &PullJob<'_>, part: &Path, state: &Path) -> Result<(), PortalErro
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_state_keeps_to_its_portal_and_an_older_one_without_it_resumes() {
+        let older = r#"{"query":{"properties":null,"allProperties":false,"history":false,"associations":false},"after":"100","contacts":100,"pages":1,"bytes":10}"#;
+        let state: State = serde_json::from_str(older).unwrap();
+        assert_eq!(state.api_base, None);
+        let path = Path::new("out.ndjson.pull.json");
+        assert!(check_same_portal(&state, "http://127.0.0.1:1", path).is_ok());
+        let state = State {
+            api_base: Some("http://a.example/".into()),
+            ..state
+        };
+        assert!(check_same_portal(&state, "http://a.example", path).is_ok());
+        let err = check_same_portal(&state, "http://b.example", path)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("out.ndjson.pull.json: ")
+                && err.contains("from http://a.example, and this pull asks http://b.example"),
+            "{err}"
+        );
+    }
 }

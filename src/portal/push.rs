@@ -19,6 +19,7 @@
 //! Anything else (merged into another record, gone) stops the run with the
 //! pair named: a person has to look.
 
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -70,6 +71,39 @@ pub struct PushReport {
     pub requests: u64,
     pub retries: u64,
     pub dry_run: bool,
+    /// `--dry-run`: every pair in plan order, with the ids it would be
+    /// sent with, or those the log has it done with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merges: Option<Vec<PlannedMerge>>,
+}
+
+/// A pair of a dry run: what it would be sent as, or what the log says.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlannedMerge {
+    /// The plan's place and ids, and the ids sent (`primaryObjectId`,
+    /// `objectIdToMerge`): through the merges before it, the dry run's
+    /// own standing in for HubSpot's answers with the primary's id; for a
+    /// pair done, the ids the log has it sent with.
+    #[serde(flatten)]
+    pub ids: PairIds,
+    pub action: Action,
+    /// A pair done: the id HubSpot returned for it (from the log).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_id: Option<String>,
+}
+
+/// What a dry run would do with a pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Action {
+    /// Send it.
+    Send,
+    /// An earlier run sent it and its answer was lost: ask the portal
+    /// first, send it only if it was not done.
+    Check,
+    /// Done by an earlier run (in the log): skip it.
+    Done,
 }
 
 /// What the progress bar hears.
@@ -81,6 +115,9 @@ pub enum Event<'a> {
     Done,
     /// A try failed and is repeated after a wait.
     Retry(&'a Retrying<'a>),
+    /// The first line of this run was appended to the log (a log refused,
+    /// or a dry run, never hears it).
+    Logged,
 }
 
 /// Why a push stopped at a pair.
@@ -129,6 +166,7 @@ pub fn push(
         report: PushReport {
             pairs: job.plan.pairs.len(),
             dry_run: job.dry_run,
+            merges: job.dry_run.then(Vec::new),
             ..PushReport::default()
         },
         on_event,
@@ -139,9 +177,10 @@ pub fn push(
     run.start_line(&job)?;
     for pair in &job.plan.pairs {
         let key = (pair.primary.clone(), pair.secondary.clone());
-        if let Some(n) = done.get_mut(&key).filter(|n| **n > 0) {
-            *n -= 1;
+        if let Some((ids, merged_id)) = done.get_mut(&key).and_then(VecDeque::pop_front) {
             run.report.already_done += 1;
+            let place = job.plan.place(pair.line);
+            run.note(PairIds { place, ..ids }, Action::Done, Some(merged_id));
             (run.on_event)(Event::Skipped);
         } else {
             let ids = run.ids(job.plan, pair);
@@ -179,6 +218,9 @@ fn same_portal(entries: &[Entry], api_base: &str, log: &Path) -> Result<(), Port
     }
 }
 
+/// A pair's merges done by earlier runs: the ids sent, the id returned.
+type Done = VecDeque<(PairIds, String)>;
+
 struct Run<'c, 'e> {
     client: Option<&'c mut Client>,
     log: Option<PushLog>,
@@ -194,17 +236,28 @@ enum Check {
 }
 
 impl Run<'_, '_> {
-    /// The earlier runs' merges, as redirects; how many times each pair
-    /// (as the plan names it) was done.
-    fn replay(&mut self, resume: &Resume) -> FxHashMap<(String, String), usize> {
-        let mut done = FxHashMap::default();
+    /// The earlier runs' merges, as redirects; each pair's (as the plan
+    /// names it), with the ids sent and returned, as often as it was done.
+    fn replay(&mut self, resume: &Resume) -> FxHashMap<(String, String), Done> {
+        let mut done: FxHashMap<_, Done> = FxHashMap::default();
         for (p, merged_id) in &resume.merged {
             self.merged_into(p, merged_id);
-            *done
-                .entry((p.primary.clone(), p.secondary.clone()))
-                .or_insert(0) += 1;
+            done.entry((p.primary.clone(), p.secondary.clone()))
+                .or_default()
+                .push_back((p.clone(), merged_id.clone()));
         }
         done
+    }
+
+    /// A dry run's pair, for its report.
+    fn note(&mut self, ids: PairIds, action: Action, merged_id: Option<String>) {
+        if let Some(merges) = self.report.merges.as_mut() {
+            merges.push(PlannedMerge {
+                ids,
+                action,
+                merged_id,
+            });
+        }
     }
 
     fn merged_into(&mut self, ids: &PairIds, merged_id: &str) {
@@ -238,10 +291,15 @@ impl Run<'_, '_> {
     }
 
     fn write(&mut self, entry: &Entry) -> Result<(), PortalError> {
-        match self.log.as_mut() {
-            Some(log) => log.write(entry),
-            None => Ok(()),
+        let Some(log) = self.log.as_mut() else {
+            return Ok(());
+        };
+        let first = !log.appended();
+        log.write(entry)?;
+        if first {
+            (self.on_event)(Event::Logged);
         }
+        Ok(())
     }
 
     /// One pair not done before: checked first when an earlier run left
@@ -250,6 +308,12 @@ impl Run<'_, '_> {
         if self.client.is_none() {
             self.report.would_send += 1;
             self.report.would_check += usize::from(open.is_some());
+            let action = if open.is_some() {
+                Action::Check
+            } else {
+                Action::Send
+            };
+            self.note(ids.clone(), action, None);
             // The dry run's stand-in for HubSpot's answer: the primary.
             let primary = ids.primary_object_id.clone();
             self.merged_into(ids, &primary);

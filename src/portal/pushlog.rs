@@ -8,6 +8,13 @@
 //! before the next request goes, so a killed process loses nothing that
 //! was sent. A run begins with a `start` line. The token is in no line.
 //!
+//! A run holds the log for its whole duration: an exclusive lock
+//! (`flock`) on the log itself, taken when it is opened, released when the
+//! file is closed, or by the kernel when the process dies however it dies
+//! (no lock file to clean up). A second run refuses a log in use before it
+//! sends anything; a dry run reads under a shared lock, so it waits for no
+//! other dry run but refuses a log a push is writing.
+//!
 //! On resume ([`Resume::from_entries`]), a pair with a `merged` line is
 //! done; a pair whose last line is an `intent`, a `retry` or a `failed`
 //! (its outcome unknown) is checked in the portal before anything is sent
@@ -107,6 +114,8 @@ impl Entry {
 pub struct PushLog {
     path: PathBuf,
     file: File,
+    /// A line was appended since it was opened.
+    appended: bool,
 }
 
 impl PushLog {
@@ -122,6 +131,7 @@ impl PushLog {
             .mode(mode.unwrap_or(0o600))
             .open(path)
             .map_err(|e| PortalError::file(path, "cannot open the push log", e))?;
+        lock(&file, path, false)?;
         let mut text = String::new();
         file.read_to_string(&mut text)
             .map_err(|e| PortalError::file(path, "cannot read the push log", e))?;
@@ -142,17 +152,33 @@ impl PushLog {
             PushLog {
                 path: path.to_path_buf(),
                 file,
+                appended: false,
             },
             entries,
         ))
     }
 
-    /// Read a log without opening it for writing (`--dry-run`).
+    /// Read a log without opening it for writing (`--dry-run`), under a
+    /// shared lock: refused while a push holds it.
     pub fn read(path: &Path) -> Result<Vec<Entry>, PortalError> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => parse(path, &text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-            Err(e) => Err(PortalError::file(path, "cannot read the push log", e)),
+        let Some(mut file) = open_existing(path)? else {
+            return Ok(Vec::new());
+        };
+        lock(&file, path, true)?;
+        let mut text = String::new();
+        file.read_to_string(&mut text)
+            .map_err(|e| PortalError::file(path, "cannot read the push log", e))?;
+        parse(path, &text)
+    }
+
+    /// Refuse at once a log another run holds: the lock (exclusive, or
+    /// shared for a dry run) is tried and let go. A command checks this
+    /// before its long work; [`PushLog::open`] and [`PushLog::read`] take
+    /// the lock for good (a run started in between is refused there).
+    pub fn check_free(path: &Path, dry_run: bool) -> Result<(), PortalError> {
+        match open_existing(path)? {
+            Some(file) => lock(&file, path, dry_run),
+            None => Ok(()),
         }
     }
 
@@ -160,9 +186,16 @@ impl PushLog {
     pub fn write(&mut self, entry: &Entry) -> Result<(), PortalError> {
         let mut line = serde_json::to_vec(entry).expect("log entries serialise");
         line.push(b'\n');
+        // Even a failed write may have put part of a line in.
+        self.appended = true;
         self.file
             .write_all(&line)
             .map_err(|e| PortalError::file(&self.path, "cannot write the push log", e))
+    }
+
+    /// Whether a line was appended (or tried) since the log was opened.
+    pub fn appended(&self) -> bool {
+        self.appended
     }
 
     /// Flush to disk (at the end of a run, and when it stops).
@@ -170,6 +203,35 @@ impl PushLog {
         self.file
             .sync_data()
             .map_err(|e| PortalError::file(&self.path, "cannot write the push log", e))
+    }
+}
+
+/// The log, open to read; `None` when there is none yet.
+fn open_existing(path: &Path) -> Result<Option<File>, PortalError> {
+    match File::open(path) {
+        Ok(f) => Ok(Some(f)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(PortalError::file(path, "cannot read the push log", e)),
+    }
+}
+
+/// Lock the log for this run (shared: to read only), or say who has it.
+/// `flock(2)`, as `File::try_lock` does on Unix, called directly: that
+/// method needs Rust 1.89, past this crate's `rust-version`.
+fn lock(file: &File, path: &Path, shared: bool) -> Result<(), PortalError> {
+    use std::os::fd::AsRawFd;
+    let how = if shared { libc::LOCK_SH } else { libc::LOCK_EX };
+    // SAFETY: flock only locks the open file behind a descriptor this
+    // `File` owns and keeps open for the call; no memory is passed.
+    if unsafe { libc::flock(file.as_raw_fd(), how | libc::LOCK_NB) } == 0 {
+        return Ok(());
+    }
+    match std::io::Error::last_os_error() {
+        e if e.kind() == std::io::ErrorKind::WouldBlock => Err(PortalError::LogInUse {
+            path: path.to_path_buf(),
+            dry_run: shared,
+        }),
+        e => Err(PortalError::file(path, "cannot lock the push log", e)),
     }
 }
 
@@ -188,8 +250,8 @@ fn parse(path: &Path, text: &str) -> Result<Vec<Entry>, PortalError> {
                 return Err(PortalError::State {
                     path: path.to_path_buf(),
                     detail: format!(
-                        "line {} is not a push log entry ({e}); this file is not a push log, or was edited: give --log a new file or restore it",
-                        i + 1
+                        "line {n} is not a push log entry ({e}); this file is not a push log, or was edited: repair line {n} or restore the file from a copy; starting this plan over with another --log would forget the merges already sent, and the next push would send them again",
+                        n = i + 1
                     ),
                 })
             }
@@ -318,5 +380,21 @@ mod tests {
         std::fs::write(&path, format!("{good}\nnot json\n{good}\n")).unwrap();
         let err = PushLog::read(&path).unwrap_err().to_string();
         assert!(err.contains("line 2 is not a push log entry"), "{err}");
+    }
+
+    #[test]
+    fn a_log_open_for_a_run_is_refused_to_every_other_until_closed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("push.jsonl");
+        let in_use = |r: Result<(), PortalError>| matches!(r, Err(PortalError::LogInUse { .. }));
+        assert!(PushLog::check_free(&path, false).is_ok(), "no log yet");
+        let (held, _) = PushLog::open(&path, None).unwrap();
+        assert!(in_use(PushLog::open(&path, None).map(drop)));
+        assert!(in_use(PushLog::read(&path).map(drop)));
+        assert!(in_use(PushLog::check_free(&path, false)));
+        assert!(in_use(PushLog::check_free(&path, true)));
+        drop(held);
+        assert!(PushLog::check_free(&path, false).is_ok());
+        let (_again, _) = PushLog::open(&path, None).unwrap();
     }
 }

@@ -667,3 +667,237 @@ fn logs_and_outputs_that_overlap_an_input_or_a_stream_are_usage_errors() {
     }
     assert!(!sb.path("export").exists());
 }
+
+/// A push that refuses its log (a line that is no entry, a log of another
+/// portal) writes nothing to it: its error must not say the log was
+/// written (it did: "the push log X was written; what failed came
+/// after"), nor invite a new log, which would forget the merges done.
+#[test]
+fn a_refused_push_log_is_not_called_written() {
+    let sb = Sandbox::new();
+    let data = emulator::contacts(1, 40);
+    export_of(&sb, "export.ndjson", &data);
+    plan_of(&sb, &CHAIN_PLAN);
+    let emu = Emulator::start(Config::default(), data);
+    let other = r#"{"event":"start","at":"t","export":"e","plan":"p","pairs":1,"apiBase":"http://127.0.0.1:9","rate":"100/10s"}"#;
+    for (log, says) in [
+        ("not a log line\n".to_string(), "repair line 1"),
+        (format!("{other}\n"), "a log belongs to one portal"),
+    ] {
+        sb.write("push.jsonl", &log);
+        let out = push_cmd(&sb, &emu, &[]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let err = stderr(&out);
+        assert!(err.contains(says), "{err}");
+        assert!(!err.contains("was written"), "{err}");
+        assert!(!err.contains("give --log a new file"), "{err}");
+        assert_eq!(String::from_utf8(sb.read("push.jsonl")).unwrap(), log);
+    }
+    assert!(emu.state().seen.is_empty());
+    // A push that stops after writing its log still says so.
+    let emu = Emulator::start(
+        Config {
+            max_merges: 3,
+            ..Config::default()
+        },
+        emulator::contacts(1, 40),
+    );
+    std::fs::remove_file(sb.path("push.jsonl")).unwrap();
+    let out = push_cmd(&sb, &emu, &[]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("the push log push.jsonl was written"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// Two pushes with one log at once: the second must refuse the log the
+/// first holds, at once and sending nothing (it sent the first run's
+/// merge again: the log was not locked). A dry run waits its turn too.
+#[test]
+fn a_push_log_in_use_by_another_push_is_refused() {
+    let sb = Sandbox::new();
+    let data = emulator::contacts(1, 40);
+    export_of(&sb, "export.ndjson", &data);
+    plan_of(&sb, &CHAIN_PLAN);
+    let emu = Emulator::start(Config::default(), data);
+    emu.fail_merge(2, Fault::Hang);
+    let mut first = spawn(
+        &sb,
+        &[
+            "push",
+            "export.ndjson",
+            "--plan",
+            "plan.csv",
+            "--log",
+            "push.jsonl",
+            "--api-base",
+            &emu.url,
+            "--rate",
+            "1000/1s",
+            "--backoff-ms",
+            "5",
+        ],
+    );
+    assert!(
+        emu.wait_for_hang(Duration::from_secs(30)),
+        "the second merge never came"
+    );
+    let log_before = sb.read("push.jsonl");
+    let seen_before = emu.state().seen.len();
+    for extra in [&[][..], &["--dry-run"][..]] {
+        let out = push_cmd(&sb, &emu, extra).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{extra:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains("push.jsonl") && err.contains("another push is using"),
+            "{err}"
+        );
+        assert!(err.contains("wait for it to finish"), "{err}");
+        assert!(!err.contains("was written"), "{err}");
+    }
+    assert_eq!(emu.state().seen.len(), seen_before, "the second run sent");
+    assert_eq!(sb.read("push.jsonl"), log_before);
+    // Once the first run is gone (killed: the lock goes with it), the log
+    // is free and the push resumes.
+    first.kill().unwrap();
+    first.wait().unwrap();
+    emu.release();
+    let out = push_cmd(&sb, &emu, &[]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_merged_once(&emu, &CHAIN_PLAN);
+}
+
+/// `push --dry-run` shows the ids each pair would be sent with (it gave
+/// counts only), and what the log has done: a table on stdout, a `merges`
+/// list in the JSON report.
+#[test]
+fn a_dry_run_shows_the_ids_each_pair_would_be_sent_with() {
+    let sb = Sandbox::new();
+    let data = emulator::contacts(1, 40);
+    export_of(&sb, "export.ndjson", &data);
+    plan_of(&sb, &CHAIN_PLAN);
+    let emu = Emulator::start(
+        Config {
+            max_merges: 3,
+            ..Config::default()
+        },
+        data,
+    );
+    let dry = |format: &str| {
+        let out = sb
+            .cmd()
+            .args(["push", "export.ndjson", "--plan", "plan.csv"])
+            .args(["--log", "push.jsonl", "--dry-run", "--format", format])
+            .args(["--api-base", &emu.url])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let sent = |m: &Value| {
+        [
+            &m["place"],
+            &m["primaryObjectId"],
+            &m["objectIdToMerge"],
+            &m["action"],
+        ]
+        .map(|v| v.as_str().unwrap_or("").to_string())
+    };
+    // Nothing done: line 5 (11 into 14) goes with 12, which holds 10 and
+    // 11 (the dry run's stand-in for HubSpot's new ids is the primary's).
+    let report: Value = serde_json::from_str(&dry("json")).unwrap();
+    let merges = report["merges"].as_array().unwrap();
+    assert_eq!(merges.len(), 8);
+    assert_eq!(sent(&merges[3]), ["line 5", "14", "12", "send"]);
+    let table = dry("table");
+    let row = table.lines().find(|l| l.contains("line 5")).unwrap();
+    assert!(
+        row.contains("14") && row.contains("12") && row.contains("sent"),
+        "{table}"
+    );
+    assert_eq!(table.lines().filter(|l| l.contains("line ")).count(), 8);
+    // Two merges done (41, then 42), the third refused by this portal.
+    assert_eq!(
+        push_cmd(&sb, &emu, &[]).output().unwrap().status.code(),
+        Some(1)
+    );
+    let report: Value = serde_json::from_str(&dry("json")).unwrap();
+    let merges = report["merges"].as_array().unwrap();
+    assert_eq!(sent(&merges[0]), ["line 2", "10", "11", "done"]);
+    assert_eq!(merges[1]["mergedId"], "42");
+    assert_eq!(sent(&merges[2]), ["line 4", "42", "13", "check"]);
+    assert_eq!(sent(&merges[3]), ["line 5", "14", "42", "send"]);
+    let table = dry("table");
+    let row = table.lines().find(|l| l.contains("line 3")).unwrap();
+    assert!(
+        row.contains("done by an earlier run (merged into 42)"),
+        "{table}"
+    );
+}
+
+/// A pull left unfinished against one portal and resumed against another
+/// would make one export of two portals (it did: the state did not record
+/// the API base): refused, naming the state and both bases.
+#[test]
+fn a_pull_resumed_against_another_portal_is_refused() {
+    let sb = Sandbox::new();
+    let first = Emulator::start(Config::default(), emulator::contacts(1, 1234));
+    first.fail_page(3, Fault::Hang);
+    let args = |url: &str| -> Vec<String> {
+        [
+            "pull",
+            "-o",
+            "out.ndjson",
+            "--api-base",
+            url,
+            "--rate",
+            "1000/1s",
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let first_args = args(&first.url);
+    let mut child = spawn(
+        &sb,
+        &first_args.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert!(
+        first.wait_for_hang(Duration::from_secs(30)),
+        "page 3 never came"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    first.release();
+    let state = sb.read("out.ndjson.pull.json");
+    let other = Emulator::start(Config::default(), emulator::contacts(5001, 300));
+    let out = sb
+        .cmd()
+        .env("HUBSPOT_TOKEN", TOKEN)
+        .args(args(&other.url))
+        .timeout(crate::util::HANG_GUARD)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("out.ndjson.pull.json")
+            && err.contains(&first.url)
+            && err.contains(&other.url),
+        "{err}"
+    );
+    assert!(other.state().seen.is_empty());
+    assert!(!sb.path("out.ndjson").exists());
+    assert_eq!(sb.read("out.ndjson.pull.json"), state);
+    // Against the first portal it finishes.
+    let out = sb
+        .cmd()
+        .env("HUBSPOT_TOKEN", TOKEN)
+        .args(&first_args)
+        .timeout(crate::util::HANG_GUARD)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(pulled(&sb.path("out.ndjson")).len(), 1234);
+}
