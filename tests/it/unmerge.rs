@@ -259,6 +259,50 @@ fn a_split_with_merge_time_gives_the_same_bytes_every_run() {
     assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
 }
 
+/// `contacts.csv` with 101 ← 102 merged into `m.csv`, journaled in
+/// `j.jsonl`.
+fn merged_101_102(s: &Sandbox) {
+    let out = s
+        .cmd()
+        .args(["merge", "contacts.csv", "101", "102", "-o", "m.csv"])
+        .args([
+            "--journal",
+            "j.jsonl",
+            "--merge-time",
+            "2024-06-01T00:00:00Z",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// Rewrite the CSV row of contact `id` in `file` (its cells split at
+/// commas: the fixture's rows quote none).
+fn edit_row(s: &Sandbox, file: &str, id: &str, edit: impl Fn(&mut Vec<String>)) {
+    let text = String::from_utf8(s.read(file)).unwrap();
+    let rows: String = text
+        .lines()
+        .map(|l| match l.starts_with(&format!("{id},")) {
+            true => {
+                let mut cells: Vec<String> = l.split(',').map(String::from).collect();
+                edit(&mut cells);
+                cells.join(",") + "\n"
+            }
+            false => format!("{l}\n"),
+        })
+        .collect();
+    s.write(file, rows);
+}
+
+/// `unmerge FROM 101 --restore 102 --journal j.jsonl -o r.csv`.
+fn restore_102(s: &Sandbox, from: &str) -> std::process::Output {
+    s.cmd()
+        .args(["unmerge", from, "101", "--restore", "102"])
+        .args(["--journal", "j.jsonl", "-o", "r.csv"])
+        .output()
+        .unwrap()
+}
+
 /// 101 ← 102 merged, then 102's email split off 101 into a contact of its
 /// own (106): restoring 102 would give two contacts one email. Refused,
 /// naming the email and its holder, nothing written; once 106's email is
@@ -266,42 +310,22 @@ fn a_split_with_merge_time_gives_the_same_bytes_every_run() {
 #[test]
 fn a_restore_does_not_give_an_email_to_two_contacts() {
     let s = Sandbox::new();
-    let run = |args: &[&str]| s.cmd().args(args).output().unwrap();
-    let t = ["--merge-time", "2024-06-01T00:00:00Z", "-q"];
-    let merge = [
-        "merge",
-        "contacts.csv",
-        "101",
-        "102",
-        "-o",
-        "m.csv",
-        "--journal",
-        "j.jsonl",
-    ];
-    assert!(run(&[&merge[..], &t].concat()).status.success());
-    let split = [
-        "unmerge",
-        "m.csv",
-        "101",
-        "janedoe@gmail.com",
-        "-o",
-        "split.csv",
-    ];
-    assert!(run(&[&split[..], &t].concat()).status.success());
-    let restore = |from: &str| {
-        run(&[
+    merged_101_102(&s);
+    let split = s
+        .cmd()
+        .args([
             "unmerge",
-            from,
+            "m.csv",
             "101",
-            "--restore",
-            "102",
-            "--journal",
-            "j.jsonl",
+            "janedoe@gmail.com",
             "-o",
-            "r.csv",
+            "split.csv",
         ])
-    };
-    let out = restore("split.csv");
+        .args(["--merge-time", "2024-07-01T00:00:00Z"])
+        .output()
+        .unwrap();
+    assert!(split.status.success(), "{}", stderr(&split));
+    let out = restore_102(&s, "split.csv");
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     for part in [
@@ -313,16 +337,12 @@ fn a_restore_does_not_give_an_email_to_two_contacts() {
         assert!(err.contains(part), "{part:?} not in: {err}");
     }
     assert!(!s.path("r.csv").exists());
-    let text = String::from_utf8(s.read("split.csv")).unwrap();
-    let changed: String = text
-        .lines()
-        .map(|l| match l.starts_with("106,") {
-            true => l.replace("janedoe@gmail.com", "jane.second@gmail.com") + "\n",
-            false => format!("{l}\n"),
-        })
-        .collect();
-    s.write("split.csv", changed);
-    let out = restore("split.csv");
+    edit_row(&s, "split.csv", "106", |cells| {
+        for c in cells.iter_mut().filter(|c| *c == "janedoe@gmail.com") {
+            *c = "jane.second@gmail.com".into();
+        }
+    });
+    let out = restore_102(&s, "split.csv");
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), "");
 }
@@ -333,19 +353,7 @@ fn a_restore_does_not_give_an_email_to_two_contacts() {
 #[test]
 fn a_counter_changed_since_the_merge_is_reported_as_written() {
     let s = Sandbox::new();
-    let run = |args: &[&str]| s.cmd().args(args).output().unwrap();
-    let t = ["--merge-time", "2024-06-01T00:00:00Z", "-q"];
-    let merge = [
-        "merge",
-        "contacts.csv",
-        "101",
-        "102",
-        "-o",
-        "m.csv",
-        "--journal",
-        "j.jsonl",
-    ];
-    assert!(run(&[&merge[..], &t].concat()).status.success());
+    merged_101_102(&s);
     // 101's form submissions: 3 + 2 = 5 after the merge; 7 since.
     let text = String::from_utf8(s.read("m.csv")).unwrap();
     let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
@@ -353,34 +361,14 @@ fn a_counter_changed_since_the_merge_is_reported_as_written() {
         .iter()
         .position(|h| *h == "Number of Form Submissions")
         .unwrap();
-    let edited: String = text
-        .lines()
-        .map(|l| {
-            if !l.starts_with("101,") {
-                return format!("{l}\n");
-            }
-            let mut cells: Vec<String> = l.split(',').map(String::from).collect();
-            assert_eq!(cells[col], "5", "{l}");
-            cells[col] = "7".into();
-            cells.join(",") + "\n"
-        })
-        .collect();
-    s.write("m.csv", edited);
-    let out = run(&[
-        "unmerge",
-        "m.csv",
-        "101",
-        "--restore",
-        "102",
-        "--journal",
-        "j.jsonl",
-        "-o",
-        "r.csv",
-    ]);
+    edit_row(&s, "m.csv", "101", |cells| {
+        assert_eq!(cells[col], "5");
+        cells[col] = "7".into();
+    });
+    let out = restore_102(&s, "m.csv");
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
-    assert!(
-        err.contains("num_conversion_events changed after the merge (5 → 7); wrote 5: the change since kept, what the merge added taken back"),
-        "{err}"
-    );
+    let said = "num_conversion_events changed after the merge (5 → 7); \
+                wrote 5: the change since kept, what the merge added taken back";
+    assert!(err.contains(said), "{err}");
 }
