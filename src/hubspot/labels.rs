@@ -190,6 +190,9 @@ pub fn default_stage_order() -> Vec<String> {
 /// empty item (`lead,,customer`) or a stage given twice is refused.
 pub fn parse_stage_order(text: &str) -> Result<Vec<String>, String> {
     let mut out: Vec<String> = Vec::new();
+    // A file saved with a byte order mark (Windows' Notepad) would make it
+    // part of the first stage's name.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for line in text.lines() {
         let line = line.split('#').next().unwrap_or("");
         if line.trim().is_empty() {
@@ -341,6 +344,15 @@ mod tests {
             .contains("twice"));
         assert!(parse_stage_order(" , ").is_err());
         assert_eq!(default_stage_order().len(), 8);
+        // A byte order mark (Notepad) is no part of the first stage.
+        assert_eq!(
+            parse_stage_order("\u{feff}subscriber\nlead\n").unwrap(),
+            ["subscriber", "lead"]
+        );
+        assert_eq!(
+            parse_stage_order("\u{feff}# funnel\nlead\n").unwrap(),
+            ["lead"]
+        );
     }
 
     #[test]
