@@ -395,6 +395,12 @@ fn check_meta_and_history(c: &impl Fields, add: &mut Adder) {
             );
         }
     });
+    c.each_engagement_timestamp(&mut |ts| {
+        if let Err(e) = parse_millis(ts) {
+            let what = format!("{} timestamp", key::ENGAGEMENTS);
+            add.add(Some(&what), Some(ts), date_problem(&e, ts));
+        }
+    });
 }
 
 /// Adds the warnings of one contact: cells that a spreadsheet opening the
@@ -488,7 +494,7 @@ mod tests {
         let mut contacts = Vec::new();
         let layout = json::each(
             br#"[
-            {"id":"1","properties":{"email":"not-an-email","hs_additional_emails":"ok@x.com;bad@","lifecyclestage":"partner","createdate":"yesterday","num_conversion_events":"three","hs_marketable_status":"maybe"},"createdAt":"soon","propertiesWithHistory":{"email":[{"value":"x","timestamp":"never"}]}},
+            {"id":"1","properties":{"email":"not-an-email","hs_additional_emails":"ok@x.com;bad@","lifecyclestage":"partner","createdate":"yesterday","num_conversion_events":"three","hs_marketable_status":"maybe"},"createdAt":"soon","propertiesWithHistory":{"email":[{"value":"x","timestamp":"never"}]},"engagements":[{"id":"e1","timestamp":1709287200000},{"id":"e2","timestamp":"garbage"},"odd"]},
             {"id":"1","properties":{}}
             ]"#,
             "f.json",
@@ -513,11 +519,14 @@ mod tests {
                 (Some("hs_marketable_status"), Some("maybe")),
                 (Some("createdAt"), Some("soon")),
                 (Some("propertiesWithHistory.email"), Some("never")),
+                // The timeline rule orders by it (the merge refused it,
+                // check passed it).
+                (Some("engagements timestamp"), Some("garbage")),
                 (None, Some("1")),
             ]
         );
-        assert!(p[8].problem.starts_with("duplicate id"));
-        assert_eq!(p[8].place.as_deref(), Some("contact 2"));
+        assert!(p[9].problem.starts_with("duplicate id"));
+        assert_eq!(p[9].place.as_deref(), Some("contact 2"));
     }
 
     #[test]

@@ -54,6 +54,9 @@ pub(crate) trait Fields {
     /// Every property history entry's timestamp that is text, with its
     /// property's name, in order.
     fn each_history_timestamp(&self, f: &mut dyn FnMut(&str, &str));
+    /// Every engagement's timestamp that is text (a number is epoch
+    /// milliseconds), in order: the timeline rule orders by them.
+    fn each_engagement_timestamp(&self, f: &mut dyn FnMut(&str));
     /// Every association kind with its ids as one cell (`;` between); a
     /// cell that cannot be a formula may be given empty.
     fn each_association_cell(&self, f: &mut dyn FnMut(&str, &str));
@@ -88,6 +91,14 @@ impl Fields for Contact {
                 if let Some(ts) = entry.timestamp() {
                     f(name, &ts);
                 }
+            }
+        }
+    }
+
+    fn each_engagement_timestamp(&self, f: &mut dyn FnMut(&str)) {
+        for item in self.section_items(crate::model::key::ENGAGEMENTS) {
+            if let Some(serde_json::Value::String(ts)) = item.get("timestamp") {
+                f(ts);
             }
         }
     }

@@ -50,6 +50,8 @@ pub(crate) struct Spans {
     meta: [Val; 2],
     /// Each history entry's timestamp, with its property's name.
     history: Vec<(Range<usize>, Val)>,
+    /// Each engagement's timestamp that is text.
+    engagements: Vec<Val>,
     /// Each association kind's name and its ids (a range of `ids`).
     assocs: Vec<(Range<usize>, Range<usize>)>,
     ids: Vec<Val>,
@@ -67,6 +69,7 @@ impl Spans {
         self.props.clear();
         self.meta = [Val::None; 2];
         self.history.clear();
+        self.engagements.clear();
         self.assocs.clear();
         self.ids.clear();
         self.decoded.clear();
@@ -78,6 +81,7 @@ impl Spans {
             key::PROPERTIES => self.properties(w, text),
             key::HISTORY => self.history(w),
             key::ASSOCIATIONS => self.associations(w),
+            key::ENGAGEMENTS => self.engagements(w),
             key::CREATED_AT => {
                 self.meta[0] = self.value(w)?;
                 Some(())
@@ -159,6 +163,26 @@ impl Spans {
                     }
                     Some(())
                 })
+            })
+        })
+    }
+
+    /// `engagements`: a list; each object's text `timestamp` (anything
+    /// else a list may hold is the merge's to judge).
+    fn engagements(&mut self, w: &mut Walk) -> Option<()> {
+        w.array(&mut |w| {
+            if w.peek()? != b'{' {
+                return w.skip();
+            }
+            w.object(&mut |w, k| {
+                if &w.b[k] != b"timestamp" {
+                    return w.skip();
+                }
+                let ts = self.value(w)?;
+                if matches!(ts, Val::Text(..) | Val::Decoded(..)) {
+                    self.engagements.push(ts);
+                }
+                Some(())
             })
         })
     }
@@ -443,6 +467,12 @@ impl Fields for Record<'_> {
             if let Some(ts) = self.text(*ts) {
                 f(&self.text[name.clone()], ts);
             }
+        }
+    }
+
+    fn each_engagement_timestamp(&self, f: &mut dyn FnMut(&str)) {
+        for ts in self.spans.engagements.iter().filter_map(|v| self.text(*v)) {
+            f(ts);
         }
     }
 

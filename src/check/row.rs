@@ -110,6 +110,8 @@ impl Fields for Row<'_> {
 
     fn each_history_timestamp(&self, _f: &mut dyn FnMut(&str, &str)) {}
 
+    fn each_engagement_timestamp(&self, _f: &mut dyn FnMut(&str)) {}
+
     fn each_association_cell(&self, f: &mut dyn FnMut(&str, &str)) {
         for (col, &span) in self.layout.columns.iter().zip(self.spans) {
             let Column::Association(kind) = col else {

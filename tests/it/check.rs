@@ -111,3 +111,28 @@ fn unreadable_file_is_a_problem_and_others_are_still_checked() {
     assert!(stdout(&out).contains("truncated"), "{}", stdout(&out));
     assert!(stderr(&out).contains("contacts.json: 5 contacts, no problems"));
 }
+
+/// An engagement's timestamp that is no date: the merge refuses it (the
+/// timeline is ordered by it), so `check` reports it, in every JSON form
+/// (it passed them: only history and `createdAt`/`updatedAt` were read).
+#[test]
+fn an_engagement_time_the_merge_would_refuse_is_reported() {
+    let s = Sandbox::new();
+    let one = r#"{"id":"1","properties":{"email":"a@x.example"},"engagements":[{"id":"e0","timestamp":1709287200000}]}"#;
+    let two = r#"{"id":"2","properties":{"email":"b@x.example"},"engagements":[{"id":"e1","type":"NOTE","timestamp":"garbage"}]}"#;
+    s.write("e.ndjson", format!("{one}\n{two}\n"));
+    s.write("e.json", format!("[{one},\n{two}]\n"));
+    for f in ["e.ndjson", "e.json"] {
+        let out = s
+            .cmd()
+            .args(["check", f, "--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{f}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(
+            text.contains("engagements timestamp") && text.contains("garbage"),
+            "{f}: {text}"
+        );
+    }
+}
