@@ -56,7 +56,7 @@ fn apply(
         keep_going,
         max_merges: req.opts.max_merges,
     };
-    let unused = Mutex::new(Vec::new());
+    let unused = Mutex::new(steps::PairKept::default());
     let merge = steps::merge_step(req, journal.is_some(), &unused);
     // Without a journal nothing needs the contacts as they were before each
     // merge, and they are freed as soon as it is done.
@@ -106,6 +106,7 @@ fn merge_pair(
     }
     Ok(Merges::Pair {
         decisions: outcome.decisions,
+        sections: outcome.sections,
         warnings: outcome.warnings,
     })
 }

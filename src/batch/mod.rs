@@ -109,9 +109,11 @@ pub struct Written {
 pub enum Merges {
     /// [`Job::Plan`]: the plan's report.
     Plan(ApplyReport),
-    /// [`Job::Pair`]: the merge's decisions and warnings.
+    /// [`Job::Pair`]: the merge's decisions, what it did with each section
+    /// (companies dropped, lists to re-evaluate, ...) and warnings.
     Pair {
         decisions: Vec<Decision>,
+        sections: Vec<crate::rules::SectionChange>,
         warnings: Vec<Warning>,
     },
 }

@@ -8,7 +8,15 @@ use crate::journal::JournalWriter;
 use crate::merge::{merge_contacts, merge_contacts_from, MergeOutcome, Primary};
 use crate::model::{Contact, Layout};
 use crate::plan::{Applied, MergeStep};
-use crate::rules::{Decision, MergeOptions};
+use crate::rules::{Decision, MergeOptions, SectionChange};
+
+/// What the one merge of a [`Job::Pair`] keeps for its report: its
+/// decisions and what it did with every section.
+#[derive(Default)]
+pub(super) struct PairKept {
+    pub(super) decisions: Vec<Decision>,
+    pub(super) sections: Vec<SectionChange>,
+}
 
 /// One merge of a plan. With a journal, its contacts are encoded for it
 /// here, on whichever thread merges.
@@ -35,7 +43,7 @@ fn plan_step(
 }
 
 /// The one merge of [`super::Job::Pair`], run as a plan of one pair: its
-/// decisions are kept in `decisions`. A contact that is not the one named
+/// decisions and section changes are kept in `kept`. A contact that is not the one named
 /// (the id was merged away earlier and leads elsewhere) makes the pair bad,
 /// so that the in-memory way refuses it with its own message.
 fn pair_step(
@@ -44,13 +52,16 @@ fn pair_step(
     ids: (&str, &str),
     opts: &MergeOptions,
     journaling: bool,
-    decisions: &Mutex<Vec<Decision>>,
+    kept: &Mutex<PairKept>,
 ) -> Result<MergeStep, String> {
     if p.contact().id != ids.0 || s.id != ids.1 {
         return Err("an id was merged away earlier".into());
     }
     let outcome = merge_contacts_from(p, s, opts).map_err(|e| e.to_string())?;
-    *decisions.lock().expect("not poisoned") = outcome.decisions.clone();
+    *kept.lock().expect("not poisoned") = PairKept {
+        decisions: outcome.decisions.clone(),
+        sections: outcome.sections.clone(),
+    };
     into_step(outcome, journaling)
 }
 
@@ -77,19 +88,19 @@ pub(super) fn encode_decisions(
     decisions.iter().map(serde_json::to_value).collect()
 }
 
-/// The merge step of `req`'s job, for either store; a pair's decisions are
-/// kept in `decisions`.
+/// The merge step of `req`'s job, for either store; a pair's decisions and
+/// section changes are kept in `kept`.
 pub(super) fn merge_step<'a>(
     req: &'a Request<'a>,
     journaling: bool,
-    decisions: &'a Mutex<Vec<Decision>>,
+    kept: &'a Mutex<PairKept>,
 ) -> impl Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String> + Sync + 'a {
     move |_: &Layout, p: Primary<'_>, s: &Contact| {
         (req.progress)();
         match req.job {
             Job::Plan { .. } => plan_step(p, s, req.opts, journaling),
             Job::Pair { primary, secondary } => {
-                pair_step(p, s, (primary, secondary), req.opts, journaling, decisions)
+                pair_step(p, s, (primary, secondary), req.opts, journaling, kept)
             }
         }
     }

@@ -43,8 +43,8 @@ pub(super) fn run(
         keep_going,
         max_merges: req.opts.max_merges,
     };
-    let decisions = Mutex::new(Vec::new());
-    let merge = steps::merge_step(req, journal.is_some(), &decisions);
+    let kept = Mutex::new(steps::PairKept::default());
+    let merge = steps::merge_step(req, journal.is_some(), &kept);
     // A pair's journal line is written only when the merge is done (a bad
     // pair, the only one, records nothing before the in-memory way runs).
     let mut lines = super::lines(journal.as_mut(), req.opts);
@@ -82,12 +82,16 @@ pub(super) fn run(
     output::commit(journal, tmp, &target)?;
     let merges = match req.job {
         Job::Plan { .. } => Merges::Plan(done.report),
-        Job::Pair { .. } => Merges::Pair {
-            decisions: decisions.into_inner().expect("not poisoned"),
-            warnings: (done.report.warnings.into_iter())
-                .map(|w| Warning::new(w.kind, w.warning))
-                .collect(),
-        },
+        Job::Pair { .. } => {
+            let kept = kept.into_inner().expect("not poisoned");
+            Merges::Pair {
+                decisions: kept.decisions,
+                sections: kept.sections,
+                warnings: (done.report.warnings.into_iter())
+                    .map(|w| Warning::new(w.kind, w.warning))
+                    .collect(),
+            }
+        }
     };
     Ok(Attempt::Done(Outcome::Written(Written {
         output_warnings: output::sanitize_unused(&target).into_iter().collect(),

@@ -13,6 +13,7 @@ use super::args::{MergeArgs, OutputFormat};
 use super::{io, merge_options, Ctx, Status};
 use crate::batch::{self, Input, Job, Merges, Outcome, Request};
 use crate::dates::{format_date, DateForm};
+use crate::rules::SectionChange;
 use crate::text::count;
 use crate::warning::Warning;
 
@@ -44,6 +45,7 @@ pub fn run(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     ctx.wrote_outputs(&written.target, args.journal.as_deref());
     let Merges::Pair {
         decisions,
+        sections,
         warnings,
     } = written.merges
     else {
@@ -51,6 +53,7 @@ pub fn run(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     };
     let done = Done {
         changed: changed(&decisions),
+        sections,
         warnings,
         lost: written.output_warnings,
         contacts: written.contacts,
@@ -88,6 +91,8 @@ struct Report<'a> {
     merge_time: String,
     /// The properties whose value the merge changed on the primary.
     changed: &'a [Changed],
+    /// What the merge did with each section.
+    sections: &'a [SectionChange],
     warnings: &'a [Warning],
     /// What the output format could not hold.
     output_warnings: &'a [String],
@@ -100,6 +105,10 @@ struct Report<'a> {
 /// A merge done and written, to report.
 struct Done {
     changed: Vec<Changed>,
+    /// What the merge did with each section (SPEC section 4: S's companies
+    /// dropped and named, active lists to re-evaluate, workflows marked
+    /// with --enroll-on-merge).
+    sections: Vec<SectionChange>,
     warnings: Vec<Warning>,
     /// What the output format could not hold.
     lost: Vec<String>,
@@ -130,6 +139,7 @@ impl Done {
                 policy: opts.policy,
                 merge_time: format_date(opts.merge_time, DateForm::Iso),
                 changed: &self.changed,
+                sections: &self.sections,
                 warnings: &self.warnings,
                 output_warnings: &self.lost,
                 output: dest.clone(),
@@ -144,6 +154,14 @@ impl Done {
             serde_json::to_writer_pretty(&mut *out, &report)?;
             writeln!(out)?;
         }
+        // What the merge dropped, and what needs a look in the portal.
+        for c in self.sections.iter().filter(|c| reported(c, opts)) {
+            let dropped = match c.dropped.is_empty() {
+                true => String::new(),
+                false => format!(" (dropped: {})", c.dropped.join(", ")),
+            };
+            ctx.info(&format!("{}: {}{dropped}", c.section, c.note));
+        }
         ctx.info(&format!(
             "merged {} into {} (policy {}): {} changed; wrote {} to {dest}",
             args.secondary,
@@ -154,4 +172,16 @@ impl Done {
         ));
         Ok(())
     }
+}
+
+/// Whether a section change goes in the summary as well as the JSON
+/// report: one that dropped something of the secondary's (companies,
+/// static lists, workflows, a subscription set), the list memberships
+/// (active lists to re-evaluate), and the workflows under
+/// `--enroll-on-merge`.
+fn reported(c: &SectionChange, opts: &crate::rules::MergeOptions) -> bool {
+    !c.note.is_empty()
+        && (!c.dropped.is_empty()
+            || c.section == crate::model::key::LIST_MEMBERSHIPS
+            || (opts.enroll_on_merge && c.section == crate::model::key::WORKFLOWS))
 }

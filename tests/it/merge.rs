@@ -364,3 +364,60 @@ fn one_pass_merge_copies_other_records_as_they_are() {
         .unwrap()
         .ends_with("\n3,c@x.com,,\n"));
 }
+
+/// What the merge did with the sections reaches its report (SPEC section
+/// 4): the secondary's companies dropped and named, the lists to
+/// re-evaluate, and with --enroll-on-merge the workflows marked; in the
+/// summary and, whole, in the JSON report, from a file and from stdin
+/// alike. Only `diff` showed them before.
+#[test]
+fn the_report_names_what_the_merge_did_with_the_sections() {
+    let s = Sandbox::new();
+    let args = [
+        "101",
+        "102",
+        "--merge-time",
+        "2024-06-01T00:00:00Z",
+        "--enroll-on-merge",
+    ];
+    let from_file = s
+        .cmd()
+        .args(["merge", "contacts.json"])
+        .args(args)
+        .args(["-o", "a.json", "--format", "json"])
+        .output()
+        .unwrap();
+    let from_stdin = s
+        .cmd()
+        .args(["merge", "-", "--input-format", "json"])
+        .args(args)
+        .args(["-o", "b.json", "--format", "json"])
+        .write_stdin(s.read("contacts.json"))
+        .output()
+        .unwrap();
+    for out in [from_file, from_stdin] {
+        let err = stderr(&out);
+        assert!(out.status.success(), "{err}");
+        assert!(
+            err.contains("companies: the primary's company associations are kept"),
+            "{err}"
+        );
+        assert!(err.contains("(dropped: 202)"), "{err}");
+        assert!(
+            err.contains("active lists need re-evaluation: 14, 21"),
+            "{err}"
+        );
+        assert!(
+            err.contains("these workflows should see the merged contact as newly changed: wf-3"),
+            "{err}"
+        );
+        let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let companies = report["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["section"] == "companies")
+            .unwrap();
+        assert_eq!(companies["dropped"], serde_json::json!(["202"]));
+    }
+}
