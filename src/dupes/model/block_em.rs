@@ -1,5 +1,5 @@
-//! M's chances when no comparison has anchors, learned by EM within a
-//! block of candidates instead.
+//! M's chances when no comparison can have anchors, learned by EM within
+//! a block of candidates instead.
 //!
 //! In a file with two or three comparisons (names, postal code and town),
 //! no comparison's agreement alone outweighs the prior against two
@@ -16,16 +16,15 @@
 //! those two classes learns the block's share of matches and M's chances
 //! together; the comparison's own level never chooses the pairs counted.
 //!
-//! Only when *no* comparison has [`MIN_ANCHORS`] anchors: where some has,
-//! the others' lack of anchors is the data's (the copies have no phone),
-//! and a block would count namesakes that the keys brought together as
-//! matches, as free EM does (a test in `tests.rs` keeps that out).
+//! Only when no pair could be an anchor for any comparison, the best
+//! level of every other comparison together falling short of the prior
+//! and [`super::ANCHOR_MARGIN`]: where anchors can be, too few of them is
+//! the data's (a small file, copies without a phone), and a block would
+//! count namesakes that the keys brought together as matches, as free EM
+//! does (a test in `tests.rs` keeps that out).
 
 use super::{EM_ROUNDS, EM_TOLERANCE, PRIOR_STRENGTH};
 use crate::dupes::compare::{disagrees, level, neutral, Comp};
-
-/// When no comparison has this many anchor pairs, each learns M in a block.
-pub const MIN_ANCHORS: f64 = 100.0;
 
 /// The block for comparison c: the pairs whose other comparisons count at
 /// least this many bits between them (one agreement as rare as one random
