@@ -411,25 +411,8 @@ impl Model {
                 }
             }
         }
-        // No pair could be an anchor for any comparison, however its
-        // others agree (a file of names and places only): each learns in a
-        // block of the candidates instead. Where anchors can be, too few of
-        // them is the data's (a small file, copies without a phone), and a
-        // block would learn from namesakes what anchors keep out.
         let seen: Vec<f64> = counts.iter().map(|k| k[1..].iter().sum()).collect();
-        // Each comparison's strongest agreement among the candidates, and
-        // whether it shows any value at all (one that never does has no
-        // anchors to count).
-        let mut best = vec![0.0f64; nc];
-        let mut shown = vec![false; nc];
-        for &(p, _) in patterns {
-            for c in 0..nc {
-                best[c] = best[c].max(bits[c][level(p, c)]);
-                shown[c] |= level(p, c) != 0;
-            }
-        }
-        let all_best: f64 = best.iter().sum();
-        let weak = (0..nc).all(|c| !shown[c] || prior + all_best - best[c] < ANCHOR_MARGIN);
+        let weak = block_em::no_anchor_possible(patterns, &bits, prior);
         for c in 0..nc {
             let blocked = weak
                 .then(|| {

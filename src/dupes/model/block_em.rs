@@ -26,6 +26,28 @@
 use super::{EM_ROUNDS, EM_TOLERANCE, PRIOR_STRENGTH};
 use crate::dupes::compare::{disagrees, level, neutral, Comp};
 
+/// Whether no pair could be an anchor for any comparison, however its
+/// others agree (a file of names and places only): for every comparison
+/// that shows a value, the strongest level the candidates show of each
+/// other comparison (`bits`, log₂ m/u as things stand, clamped as anchors
+/// count them), summed, stays under the prior and
+/// [`super::ANCHOR_MARGIN`]. Where anchors can be, too few of them is the
+/// data's (a small file, copies without a phone), and a block would learn
+/// from namesakes what anchors keep out.
+pub fn no_anchor_possible(patterns: &[(u64, f64)], bits: &[Vec<f64>], prior: f64) -> bool {
+    let nc = bits.len();
+    let mut best = vec![0.0f64; nc];
+    let mut shown = vec![false; nc];
+    for &(p, _) in patterns {
+        for c in 0..nc {
+            best[c] = best[c].max(bits[c][level(p, c)]);
+            shown[c] |= level(p, c) != 0;
+        }
+    }
+    let all: f64 = best.iter().sum();
+    (0..nc).all(|c| !shown[c] || prior + all - best[c] < super::ANCHOR_MARGIN)
+}
+
 /// The block for comparison c: the pairs whose other comparisons count at
 /// least this many bits between them (one agreement as rare as one random
 /// pair in 64, or several weaker ones).
@@ -149,6 +171,24 @@ mod tests {
         // pseudo-counts), where the start alone said 0.5.
         assert!((0.85..0.9).contains(&m[1]), "m same {}", m[1]);
         assert!((m[1..].iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn anchors_are_impossible_only_when_no_other_comparison_can_outweigh_the_prior() {
+        // Two comparisons, each at most 8 bits: against a prior of -14
+        // neither can make the other's anchor; with a third of 12 bits
+        // shown, both could.
+        let patterns = vec![(pat(1, 1), 10.0)];
+        assert!(no_anchor_possible(&patterns, &bits(), -14.0));
+        let three = vec![
+            vec![0.0; 4],
+            vec![0.0, 8.0, 2.0, -3.0],
+            vec![0.0, 12.0, 0.0, -3.0],
+        ];
+        let with_third = vec![(pat(1, 1) | (1 << (2 * BITS)), 10.0)];
+        assert!(!no_anchor_possible(&with_third, &three, -14.0));
+        // A comparison no pair shows a value of counts for nothing.
+        assert!(no_anchor_possible(&patterns, &three, -14.0));
     }
 
     #[test]
