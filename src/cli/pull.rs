@@ -61,10 +61,10 @@ pub fn run(args: &PullArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         writeln!(ctx.out)?;
     }
     ctx.info(&format!(
-        "pulled {} in {} ({} requests, {} retried{}) in {:.1} s; wrote {}",
+        "pulled {} in {} ({}, {} retried{}) in {:.1} s; wrote {}",
         count(report.contacts, "contact", "contacts"),
         count(report.pages, "page", "pages"),
-        report.requests,
+        count(report.requests, "request", "requests"),
         report.retries,
         match report.resumed_with {
             0 => String::new(),

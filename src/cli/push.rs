@@ -193,7 +193,7 @@ fn summary(args: &PushArgs, ctx: &mut Ctx, r: &PushReport, took: Duration) {
         )
     } else {
         format!(
-            "pushed {} of {} to {}{before}{} ({} requests, {} retried) in {:.1} s; log {}",
+            "pushed {} of {} to {}{before}{} ({}, {} retried) in {:.1} s; log {}",
             count(r.merged, "merge", "merges"),
             count(r.pairs, "pair", "pairs"),
             args.portal.api_base,
@@ -201,7 +201,7 @@ fn summary(args: &PushArgs, ctx: &mut Ctx, r: &PushReport, took: Duration) {
                 0 => String::new(),
                 n => format!(", {n} found done after a lost answer"),
             },
-            r.requests,
+            count(r.requests, "request", "requests"),
             r.retries,
             took.as_secs_f64(),
             args.log.display()

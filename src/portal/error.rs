@@ -70,7 +70,8 @@ pub enum PortalError {
     },
     /// 5xx, 429 or no answer, past every retry.
     #[error(
-        "{call}: gave up after {tries} tries: {last}; run the command again later (it resumes)"
+        "{call}: gave up after {}: {last}; run the command again later (it resumes)",
+        crate::text::count(*tries as usize, "try", "tries")
     )]
     GaveUp {
         call: String,
