@@ -27,25 +27,29 @@ pub fn plan_of(sb: &Sandbox, pairs: &[(u64, u64)]) -> std::path::PathBuf {
     sb.write("plan.csv", text)
 }
 
+/// `push` of `export.ndjson` by `plan.csv` with the log `push.jsonl`,
+/// against the emulator at `url`, fast.
+fn push_args(url: &str) -> [&str; 12] {
+    [
+        "push",
+        "export.ndjson",
+        "--plan",
+        "plan.csv",
+        "--log",
+        "push.jsonl",
+        "--api-base",
+        url,
+        "--rate",
+        "1000/1s",
+        "--backoff-ms",
+        "5",
+    ]
+}
+
 fn push_cmd(sb: &Sandbox, emu: &Emulator, extra: &[&str]) -> assert_cmd::Command {
     let mut c = sb.cmd();
     c.env("HUBSPOT_TOKEN", TOKEN)
-        .args([
-            "push",
-            "export.ndjson",
-            "--plan",
-            "plan.csv",
-            "--log",
-            "push.jsonl",
-        ])
-        .args([
-            "--api-base",
-            &emu.url,
-            "--rate",
-            "1000/1s",
-            "--backoff-ms",
-            "5",
-        ])
+        .args(push_args(&emu.url))
         .args(extra)
         .timeout(crate::util::HANG_GUARD);
     c
@@ -161,23 +165,7 @@ fn push_killed_while_a_merge_is_answered_resumes_without_sending_it_again() {
     plan_of(&sb, &CHAIN_PLAN);
     let emu = Emulator::start(Config::default(), data);
     emu.fail_merge(4, Fault::Hang);
-    let mut child = spawn(
-        &sb,
-        &[
-            "push",
-            "export.ndjson",
-            "--plan",
-            "plan.csv",
-            "--log",
-            "push.jsonl",
-            "--api-base",
-            &emu.url,
-            "--rate",
-            "1000/1s",
-            "--backoff-ms",
-            "5",
-        ],
-    );
+    let mut child = spawn(&sb, &push_args(&emu.url));
     assert!(
         emu.wait_for_hang(Duration::from_secs(30)),
         "the fourth merge never came"
@@ -723,23 +711,7 @@ fn a_push_log_in_use_by_another_push_is_refused() {
     plan_of(&sb, &CHAIN_PLAN);
     let emu = Emulator::start(Config::default(), data);
     emu.fail_merge(2, Fault::Hang);
-    let mut first = spawn(
-        &sb,
-        &[
-            "push",
-            "export.ndjson",
-            "--plan",
-            "plan.csv",
-            "--log",
-            "push.jsonl",
-            "--api-base",
-            &emu.url,
-            "--rate",
-            "1000/1s",
-            "--backoff-ms",
-            "5",
-        ],
-    );
+    let mut first = spawn(&sb, &push_args(&emu.url));
     assert!(
         emu.wait_for_hang(Duration::from_secs(30)),
         "the second merge never came"
