@@ -11,6 +11,9 @@ use crate::model::{split_multi, Contact, Export};
 #[derive(Debug, Clone, Default)]
 pub struct Redirects {
     pub(super) to: rustc_hash::FxHashMap<String, String>,
+    /// Merged-away ids that two contacts of the export claim (both list
+    /// them in `hs_merged_object_ids`): id → the first two claimants.
+    contested: rustc_hash::FxHashMap<String, [String; 2]>,
 }
 
 impl Redirects {
@@ -22,13 +25,14 @@ impl Redirects {
     pub fn with_capacity(n: usize) -> Self {
         Redirects {
             to: rustc_hash::FxHashMap::with_capacity_and_hasher(n, Default::default()),
+            contested: Default::default(),
         }
     }
 
     /// The redirects HubSpot keeps for merges made before the export: every
     /// id in a contact's `hs_merged_object_ids` that is not itself a
     /// contact of the export points at that contact (the first one, in
-    /// export order, when several claim it).
+    /// export order, when several claim it: see [`Redirects::claim`]).
     pub fn from_export(export: &Export) -> Self {
         let live: std::collections::HashSet<&str> =
             export.contacts.iter().map(|c| c.id.as_str()).collect();
@@ -40,12 +44,39 @@ impl Redirects {
         let mut r = Redirects::new();
         for c in contacts {
             for id in split_multi(c.prop(MERGED_IDS).unwrap_or("")) {
-                if !is_contact(id) && !r.to.contains_key(id) {
-                    r.to.insert(id.to_string(), c.id.clone());
+                if !is_contact(id) {
+                    r.claim(id, &c.id);
                 }
             }
         }
         r
+    }
+
+    /// Contact `owner` of the export lists `merged_id` (no contact of the
+    /// export) in its `hs_merged_object_ids`. The first claim redirects
+    /// the id; a claim by another contact marks it contested, so that a
+    /// plan naming it is refused rather than sent to whichever came first.
+    pub fn claim(&mut self, merged_id: &str, owner: &str) {
+        match self.to.get(merged_id) {
+            None => {
+                self.to.insert(merged_id.to_string(), owner.to_string());
+            }
+            Some(first) if first != owner => {
+                let first = first.clone();
+                self.contested
+                    .entry(merged_id.to_string())
+                    .or_insert_with(|| [first, owner.to_string()]);
+            }
+            Some(_) => {}
+        }
+    }
+
+    /// When `id` is a merged-away id that two contacts of the export claim:
+    /// the first two claimants. Such an id is refused wherever a plan names
+    /// it, even after the plan merged its claimants: which pairs a plan
+    /// runs side by side then need not know about it.
+    pub fn contested(&self, id: &str) -> Option<(String, String)> {
+        self.contested.get(id).map(|[a, b]| (a.clone(), b.clone()))
     }
 
     /// Record that `from` was merged into `to`.
@@ -108,6 +139,20 @@ mod tests {
         assert_eq!(r.resolve("d"), "d");
         assert_eq!(r.resolve("x"), "x");
         assert_eq!(r.resolve("unknown"), "unknown");
+    }
+
+    #[test]
+    fn a_merged_id_two_contacts_claim_is_contested() {
+        let mut r = Redirects::new();
+        r.claim("77", "1");
+        r.claim("77", "1");
+        r.claim("78", "2");
+        r.claim("77", "2");
+        r.claim("77", "3");
+        assert_eq!(r.resolve("77"), "1");
+        assert_eq!(r.contested("77"), Some(("1".into(), "2".into())));
+        assert_eq!(r.contested("78"), None);
+        assert_eq!(r.contested("1"), None);
     }
 
     #[test]

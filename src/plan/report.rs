@@ -18,6 +18,11 @@ pub enum PairProblem {
     SameId { id: String },
     /// Both sides resolve to one contact through earlier merges.
     SameContact { id: String },
+    /// The id is a merged-away id that two contacts of the export claim.
+    Contested {
+        id: String,
+        claimants: (String, String),
+    },
     /// The two contacts together already took part in `count` merges.
     OverLimit { count: usize, max: usize },
     /// The merge rules refused the pair.
@@ -33,6 +38,7 @@ impl PairProblem {
             PairProblem::Missing { .. } => "missing-id",
             PairProblem::SameId { .. } => "same-id",
             PairProblem::SameContact { .. } => "same-contact",
+            PairProblem::Contested { .. } => "contested-id",
             PairProblem::OverLimit { .. } => "merge-limit",
             PairProblem::Refused { .. } => "refused",
         }
@@ -59,6 +65,10 @@ impl std::fmt::Display for PairProblem {
             PairProblem::SameContact { id } => write!(
                 f,
                 "both ids resolve to contact {id} through earlier merges, so they are one contact already: remove the pair"
+            ),
+            PairProblem::Contested { id, claimants: (a, b) } => write!(
+                f,
+                "the id {id} was merged away, and both contact {a} and contact {b} list it in hs_merged_object_ids, so which contact it names cannot be told: name {a} or {b} in the plan instead (or correct the export)"
             ),
             PairProblem::OverLimit { count, max } => write!(
                 f,

@@ -14,10 +14,20 @@ pub(super) fn resolve_pair<'a, 'p, S: Store<'a>>(
     redirects: &mut Redirects,
     work: &S,
 ) -> (Resolved<'p>, Option<PairProblem>) {
+    // A contested id resolves to no contact: the report says whose it may be.
+    let contested = [&pair.primary, &pair.secondary].map(|id| redirects.contested(id));
     let rp = redirects.resolve(&pair.primary);
     let rs = redirects.resolve(&pair.secondary);
-    let (pi, si) = (work.index(&rp), work.index(&rs));
+    let [pi, si] = [(&rp, &contested[0]), (&rs, &contested[1])]
+        .map(|(id, contested)| work.index(id).filter(|_| contested.is_none()));
+    let contested = [&pair.primary, &pair.secondary]
+        .into_iter()
+        .zip(contested)
+        .find_map(|(id, claimants)| Some((id.clone(), claimants?)));
     let problem = match crate::pair::both(&pair.primary, &pair.secondary, (pi, si)) {
+        _ if contested.is_some() => {
+            contested.map(|(id, claimants)| PairProblem::Contested { id, claimants })
+        }
         Ok(_) => None,
         Err(IdProblem::SameId) => Some(PairProblem::SameId {
             id: pair.primary.clone(),

@@ -513,8 +513,8 @@ pub fn export_redirects(
     })?;
     let mut r = Redirects::new();
     for (from, to) in claimed {
-        if !live.contains(&from) && r.target(&from).is_none() {
-            r.record(&from, &to);
+        if !live.contains(&from) {
+            r.claim(&from, &to);
         }
     }
     Ok(r)

@@ -289,12 +289,13 @@ where
 
 /// HubSpot's redirects for the plan's ids: a contact holding a merged-away
 /// id the plan names in its `hs_merged_object_ids` (the first in file
-/// order), unless the file holds that id as a contact.
+/// order; a second marks the id contested), unless the file holds that id
+/// as a contact.
 fn redirects_of(scan: &Scan, store: &RawStore<'_>, plan: &Plan) -> Redirects {
     let mut redirects = Redirects::with_capacity(plan.pairs.len() + scan.claims.len());
     for (owner, merged_id) in &scan.claims {
-        if !store.index.contains_key(merged_id.as_str()) && redirects.target(merged_id).is_none() {
-            redirects.record(merged_id, owner);
+        if !store.index.contains_key(merged_id.as_str()) {
+            redirects.claim(merged_id, owner);
         }
     }
     redirects

@@ -510,3 +510,41 @@ fn a_failed_write_names_the_output() {
         assert!(!err.contains("contacts.csv"), "{err}");
     }
 }
+
+/// A merged-away id that two contacts list in `hs_merged_object_ids` names
+/// neither for sure: a plan naming it is refused (it went to whichever
+/// came first), streamed from a file and read whole from stdin alike.
+#[test]
+fn a_merged_id_two_contacts_claim_is_refused_in_a_plan() {
+    let s = Sandbox::new();
+    s.write(
+        "c.csv",
+        "Record ID,Email,Merged object IDs\n1,a@x.com,77;78\n2,b@x.com,77\n3,c@x.com,\n",
+    );
+    s.write("plan.csv", "primary_id,secondary_id\n3,77\n");
+    let streamed = apply(&s, &["c.csv", "--plan", "plan.csv", "-o", "out.csv"]);
+    let piped = s
+        .cmd()
+        .args(["apply", "-", "--input-format", "csv", "--plan", "plan.csv"])
+        .args(["-o", "piped.csv", "--merge-time", T])
+        .write_stdin(s.read("c.csv"))
+        .output()
+        .unwrap();
+    for out in [&streamed, &piped] {
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(out));
+        let err = stderr(out);
+        assert!(
+            err.contains("line 2")
+                && err.contains("both contact 1 and contact 2 list it")
+                && err.contains("name 1 or 2 in the plan instead"),
+            "{err}"
+        );
+    }
+    assert!(!s.path("out.csv").exists() && !s.path("piped.csv").exists());
+    // An id only one contact claims still resolves.
+    s.write("plan.csv", "primary_id,secondary_id\n1,2\n3,78\n");
+    let out = apply(&s, &["c.csv", "--plan", "plan.csv", "-o", "out.csv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let written = String::from_utf8(s.read("out.csv")).unwrap();
+    assert_eq!(written.lines().count(), 2, "{written}");
+}
