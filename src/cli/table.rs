@@ -36,8 +36,15 @@ pub struct Table {
 pub fn new(headers: &[&str], color: bool) -> Table {
     let mut t = comfy_table::Table::new();
     t.load_style(UTF8_FULL_CONDENSED);
-    if std::io::IsTerminal::is_terminal(&std::io::stdout()) && t.width().is_some_and(|w| w > 0) {
+    // Asked before colour is settled: without colour the table is told it is
+    // on no terminal (no escapes), which would also lose the width.
+    let width = std::io::IsTerminal::is_terminal(&std::io::stdout())
+        .then(|| t.width())
+        .flatten()
+        .filter(|w| *w > 0);
+    if let Some(w) = width {
         t.set_content_arrangement(ContentArrangement::Dynamic);
+        t.set_width(w);
     }
     if color {
         t.enforce_styling();

@@ -364,6 +364,19 @@ fn show_in_a_terminal_shows_a_readable_table() {
         "a line of {widest} columns in a terminal of 60:\n{}",
         lines.join("\n")
     );
+
+    // Without colour (`--color never`, as NO_COLOR gives): still the
+    // terminal's width (it was the table's natural width, 155 columns).
+    let args = ["--color", "never", "show", "contacts.csv", "101"];
+    let screen = Pty::spawn_sized(&sb, 60, &args).finish();
+    assert!(!screen.text.contains("\u{1b}[1m"), "{}", screen.text);
+    let lines = lines_of(&screen.text);
+    let widest = lines.iter().map(|l| l.chars().count()).max().unwrap();
+    assert!(
+        widest <= 60,
+        "without colour, a line of {widest} columns in a terminal of 60:\n{}",
+        lines.join("\n")
+    );
 }
 
 /// The text without its escape sequences (colour).
