@@ -50,6 +50,8 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             [CompletionResult]::new('--properties', '--properties', [CompletionResultType]::ParameterName, 'The portal''s property definitions (the JSON of HubSpot''s GET /crm/v3/properties/contacts): labels in the portal''s language, custom properties'' types, option labels')
             [CompletionResult]::new('--delimiter', '--delimiter', [CompletionResultType]::ParameterName, 'The delimiter of a CSV export: , ; or tab (default: sniffed from the header row); written back as read')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Also list empty properties')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, summaries or warnings on stderr (errors still show)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, summaries or warnings on stderr (errors still show)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

@@ -725,7 +725,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__show)
-            opts="-h --all --format --color --input-format --date-order --properties --delimiter --help"
+            opts="-q -h --all --format --color --quiet --input-format --date-order --properties --delimiter --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

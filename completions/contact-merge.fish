@@ -56,6 +56,7 @@ mdy\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l properties -d 'The portal\'s property definitions (the JSON of HubSpot\'s GET /crm/v3/properties/contacts): labels in the portal\'s language, custom properties\' types, option labels' -r -F
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l delimiter -d 'The delimiter of a CSV export: , ; or tab (default: sniffed from the header row); written back as read' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -l all -d 'Also list empty properties'
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand show" -s h -l help -d 'Print help'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l lifecycle-order -d 'Custom lifecycle stage order, lowest first (labels or internal values), or @FILE listing them' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand check" -l format -d 'Output for people (table) or scripts (json) [default: table]' -r -f -a "table\t''

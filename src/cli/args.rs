@@ -149,6 +149,7 @@ impl Command {
             Command::Show(a) => Parts {
                 format: Some(&a.format),
                 color: Some(&a.color),
+                quiet: Some(&a.quiet),
                 input: Some(&a.input),
                 ..Parts::default()
             },
@@ -425,6 +426,8 @@ pub struct ShowArgs {
     pub format: FormatOpt,
     #[command(flatten)]
     pub color: ColorOpt,
+    #[command(flatten)]
+    pub quiet: QuietOpt,
     #[command(flatten)]
     pub input: InputOpt,
 }

@@ -14,8 +14,8 @@ struct FileReport {
     problems: usize,
     #[serde(skip_serializing_if = "is_zero")]
     warnings: usize,
-    /// With `--properties`: CSV headers that neither the definitions nor
-    /// the built-in labels map, kept as custom properties.
+    /// CSV headers that neither the built-in labels nor the definitions
+    /// given with `--properties` map, kept as custom properties (SPEC 3).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     unmapped_headers: Vec<String>,
 }
@@ -79,8 +79,16 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             if !report.warnings.is_empty() {
                 ctx.print_table(&findings_table(&report.warnings, "warning", ctx.color))?;
             }
-            if report.files.iter().any(|f| !f.unmapped_headers.is_empty()) {
+            // With the portal's definitions the list is what was asked for;
+            // without, a note: a misspelt column of a built-in property
+            // (`E-mail Address`) would otherwise pass unnoticed.
+            let listed = report.files.iter().any(|f| !f.unmapped_headers.is_empty());
+            if listed && ctx.global.properties.is_some() {
                 ctx.print_table(&unmapped_table(&report.files, ctx.color))?;
+            } else if listed {
+                for f in &report.files {
+                    unmapped_note(f, &mut *ctx);
+                }
             }
         }
     }
@@ -126,13 +134,13 @@ fn findings_table(findings: &[Problem], what: &str, color: bool) -> table::Table
     t
 }
 
-/// With `--properties`, the headers of a CSV file (not stdin) that nothing
-/// maps; a file that cannot be read has none here (its problem is
-/// reported by the check).
+/// The headers of a CSV file (not stdin) that nothing maps, with or
+/// without `--properties`; a file that cannot be read has none here (its
+/// problem is reported by the check).
 fn unmapped_headers(path: &std::path::Path, ctx: &Ctx) -> Vec<String> {
     use crate::format::{records::Reader, Format};
     let csv = ctx.global.input_format.or_else(|| Format::from_path(path)) == Some(Format::Csv);
-    if ctx.global.properties.is_none() || !csv || path.as_os_str() == "-" {
+    if !csv || path.as_os_str() == "-" {
         return Vec::new();
     }
     let name = path.display().to_string();
@@ -146,6 +154,28 @@ fn unmapped_headers(path: &std::path::Path, ctx: &Ctx) -> Vec<String> {
             .unwrap_or_default(),
         Err(_) => Vec::new(),
     }
+}
+
+/// A file's headers kept as custom properties, as a note on stderr.
+fn unmapped_note(f: &FileReport, ctx: &mut Ctx) {
+    const SHOWN: usize = 8;
+    let Some(first) = f.unmapped_headers.first() else {
+        return;
+    };
+    let mut names = format!("\"{first}\"");
+    for h in f.unmapped_headers.iter().take(SHOWN).skip(1) {
+        names.push_str(&format!(", \"{h}\""));
+    }
+    if f.unmapped_headers.len() > SHOWN {
+        names.push_str(&format!(" and {} more", f.unmapped_headers.len() - SHOWN));
+    }
+    ctx.info(&format!(
+        "note: {}: {} no built-in label maps, kept as custom properties: {names}. \
+         If one is a HubSpot property under another header (a typo, another language), \
+         rename the column or give --properties FILE with the portal's definitions",
+        f.file,
+        count(f.unmapped_headers.len(), "header", "headers"),
+    ));
 }
 
 /// file | header, for the headers kept as custom properties.

@@ -136,3 +136,43 @@ fn an_engagement_time_the_merge_would_refuse_is_reported() {
         );
     }
 }
+
+/// SPEC 3: a header nothing maps is kept as a custom property and `check`
+/// lists it, with or without the portal's definitions: a misspelt column
+/// of a built-in property would otherwise pass unnoticed (and a merge
+/// treat it as any custom property).
+#[test]
+fn headers_nothing_maps_are_listed() {
+    let s = Sandbox::new();
+    s.write(
+        "typo.csv",
+        "Record ID,E-mail Address,Lifecycle Stage\n1,a@x.com,Lead\n2,b@x.com,Lead\n",
+    );
+    let out = s.cmd().args(["check", "typo.csv"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "", "the list is a note, not a problem");
+    let err = stderr(&out);
+    assert!(
+        err.contains("typo.csv: 1 header no built-in label maps")
+            && err.contains("\"E-mail Address\"")
+            && err.contains("--properties FILE"),
+        "{err}"
+    );
+    assert!(!err.contains("Lifecycle Stage"), "{err}");
+    let out = s
+        .cmd()
+        .args(["check", "typo.csv", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["files"][0]["unmapped_headers"],
+        serde_json::json!(["E-mail Address"])
+    );
+    let out = s
+        .cmd()
+        .args(["check", "typo.csv", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(stderr(&out), "");
+}

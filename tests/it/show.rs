@@ -97,3 +97,30 @@ fn unknown_id_is_an_error() {
         stderr(&out)
     );
 }
+
+/// `--quiet` silences `show`'s note after the command as before it (every
+/// command that writes notes takes it where its other options go).
+#[test]
+fn show_takes_quiet_after_the_command() {
+    let s = Sandbox::new();
+    let long = "x".repeat(600);
+    s.write(
+        "long.json",
+        format!(r#"[{{"id": "1", "properties": {{"notes": "{long}"}}}}]"#),
+    );
+    let noted = s.cmd().args(["show", "long.json", "1"]).output().unwrap();
+    assert!(
+        stderr(&noted).contains("long values are cut"),
+        "{}",
+        stderr(&noted)
+    );
+    for args in [
+        ["show", "long.json", "1", "--quiet"],
+        ["--quiet", "show", "long.json", "1"],
+    ] {
+        let out = s.cmd().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(stderr(&out), "");
+        assert_eq!(stdout(&out), stdout(&noted));
+    }
+}
