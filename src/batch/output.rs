@@ -94,6 +94,35 @@ pub fn lost_in_csv(export: &Export, format: Format) -> Vec<(String, usize)> {
     lost
 }
 
+/// What writing a JSON document in another format leaves out: the keys
+/// beside its list of contacts (`portalId`, `companies`, `paging`, a v1
+/// page's `has-more`...), which only a JSON document has a place for.
+pub fn lost_top_level(export: &Export, format: Format) -> Option<String> {
+    let crate::model::Layout::Json {
+        shape: crate::model::JsonShape::Object { top, contacts_key },
+        ..
+    } = &export.layout
+    else {
+        return None;
+    };
+    let keys: Vec<String> = (top.keys())
+        .filter(|k| *k != contacts_key)
+        .map(|k| format!("\"{k}\""))
+        .collect();
+    if format == Format::Json || keys.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{} has no place for the document's keys beside \"{contacts_key}\" ({}): left out of the output; write JSON to keep them",
+        match format {
+            Format::Csv => "CSV",
+            Format::Xlsx => "XLSX",
+            Format::Ndjson | Format::Json => "JSON Lines",
+        },
+        keys.join(", ")
+    ))
+}
+
 /// Write the export to the target: atomically to a file, with the
 /// journal, when there is one, put in place just before it (see
 /// [`commit`]); or to stdout, the journal put in place once stdout took
@@ -110,6 +139,7 @@ pub fn save(
             format!("CSV has no column for {section}: left out of the output for {}; write JSON to keep it", crate::text::count(n, "contact", "contacts"))
         })
         .collect();
+    warnings.extend(lost_top_level(export, target.format));
     if let Some(w) = sanitize_unused(target) {
         warnings.push(w);
     }

@@ -4,7 +4,7 @@
 
 use contact_merge::format::{self, Format};
 
-use crate::util::fixtures;
+use crate::util::{fixtures, stderr, Sandbox};
 
 fn roundtrip(name: &str) -> (Vec<u8>, Vec<u8>) {
     let path = fixtures().join(name);
@@ -80,4 +80,48 @@ fn formats_convert_into_each_other() {
             );
         }
     }
+}
+
+/// A JSON document's keys beside its contacts (`portalId`, `companies`)
+/// have a place only in a JSON document: written as JSON Lines, CSV or
+/// XLSX they are left out with a warning naming them, never silently.
+#[test]
+fn top_level_keys_left_out_of_another_format_are_named() {
+    let s = Sandbox::new();
+    s.write(
+        "export.json",
+        r#"{"portalId": 4242, "contacts": [{"id": "1", "properties": {"email": "a@x.com"}},
+            {"id": "2", "properties": {"email": "b@x.com"}}], "companies": [{"id": "201"}]}"#,
+    );
+    for out in ["out.ndjson", "out.csv", "out.xlsx"] {
+        let run = s
+            .cmd()
+            .args(["merge", "export.json", "1", "2", "-o", out])
+            .args(["--merge-time", "2024-06-01T00:00:00Z", "--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+        let err = stderr(&run);
+        assert!(
+            err.contains(
+                r#"the document's keys beside "contacts" ("portalId", "companies"): left out"#
+            ),
+            "{out}: {err}"
+        );
+        let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+        assert!(
+            report.to_string().contains("portalId"),
+            "{out}: the JSON report names them too: {report}"
+        );
+    }
+    let run = s
+        .cmd()
+        .args(["merge", "export.json", "1", "2", "-o", "out.json"])
+        .args(["--merge-time", "2024-06-01T00:00:00Z"])
+        .output()
+        .unwrap();
+    assert!(!stderr(&run).contains("left out"), "{}", stderr(&run));
+    assert!(String::from_utf8(s.read("out.json"))
+        .unwrap()
+        .contains("\"portalId\": 4242"));
 }
