@@ -12,8 +12,13 @@ pub enum MergeError {
     #[error("contact {id}: the primary and the secondary are the same contact; a contact cannot be merged into itself (an id merged away earlier stands for the contact that absorbed it)")]
     SameContact { id: String },
 
-    #[error("contact {id} is not in the export; check the id")]
-    MissingContact { id: String },
+    /// `merged_into`: the contact that lists the id in its
+    /// `hs_merged_object_ids`, when one does.
+    #[error("contact {id} is not in the export{}", merged_into_hint(id, merged_into.as_deref()))]
+    MissingContact {
+        id: String,
+        merged_into: Option<String>,
+    },
 
     #[error("contact {id} is archived (\"archived\": {value}); HubSpot merges only live records: restore it in HubSpot and export again, or drop the pair")]
     Archived { id: String, value: String },
@@ -80,6 +85,14 @@ impl From<dates::BadDate> for MergeError {
             property: e.field,
             value: e.source.value,
         }
+    }
+}
+
+/// How [`MergeError::MissingContact`] ends: what to name instead.
+fn merged_into_hint(id: &str, holder: Option<&str>) -> String {
+    match holder {
+        Some(h) => format!(": it was merged into contact {h} (its hs_merged_object_ids lists {id}); name {h} instead"),
+        None => "; check the id".to_string(),
     }
 }
 

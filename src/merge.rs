@@ -5,7 +5,8 @@
 use serde_json::Value;
 
 pub use crate::error::MergeError;
-use crate::model::{key, Contact, Export};
+use crate::hubspot::property::MERGED_OBJECT_IDS;
+use crate::model::{key, split_multi, Contact, Export};
 use crate::pair;
 use crate::rules::{self, Decision, MergeOptions, SectionChange, SectionOutcome};
 
@@ -214,13 +215,13 @@ pub fn merge_in_export(
     opts: &MergeOptions,
 ) -> Result<MergeOutcome, MergeError> {
     let found = (export.position(primary_id), export.position(secondary_id));
+    let missing = |id: &str| MergeError::MissingContact {
+        id: id.to_string(),
+        merged_into: merged_into(export, id),
+    };
     let (pi, si) = pair::both(primary_id, secondary_id, found).map_err(|e| match e {
-        pair::IdProblem::Missing(pair::Side::Primary) => MergeError::MissingContact {
-            id: primary_id.to_string(),
-        },
-        pair::IdProblem::Missing(pair::Side::Secondary) => MergeError::MissingContact {
-            id: secondary_id.to_string(),
-        },
+        pair::IdProblem::Missing(pair::Side::Primary) => missing(primary_id),
+        pair::IdProblem::Missing(pair::Side::Secondary) => missing(secondary_id),
         // Ids are unique in an export: one contact is one id.
         pair::IdProblem::SameId | pair::IdProblem::SameContact => MergeError::SameContact {
             id: primary_id.to_string(),
@@ -230,6 +231,14 @@ pub fn merge_in_export(
     export.contacts[pi] = outcome.merged.clone();
     export.contacts.remove(si);
     Ok(outcome)
+}
+
+/// The first contact of the export that lists `id` in its
+/// `hs_merged_object_ids`: where that merged-away id went.
+fn merged_into(export: &Export, id: &str) -> Option<String> {
+    let lists =
+        |c: &&Contact| split_multi(c.prop(MERGED_OBJECT_IDS).unwrap_or("")).any(|m| m == id);
+    export.contacts.iter().find(lists).map(|c| c.id.clone())
 }
 
 /// Set (or remove) a section of the merged contact. A contact without a key
@@ -344,11 +353,17 @@ mod tests {
         };
         assert_eq!(
             merge_in_export(&mut e, "1", "9", &opts()).unwrap_err(),
-            MergeError::MissingContact { id: "9".into() }
+            MergeError::MissingContact {
+                id: "9".into(),
+                merged_into: None
+            }
         );
         assert_eq!(
             merge_in_export(&mut e, "8", "2", &opts()).unwrap_err(),
-            MergeError::MissingContact { id: "8".into() }
+            MergeError::MissingContact {
+                id: "8".into(),
+                merged_into: None
+            }
         );
         assert_eq!(
             merge_in_export(&mut e, "2", "2", &opts()).unwrap_err(),

@@ -36,11 +36,8 @@ pub fn run(args: &DiffArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         &[args.primary.as_str(), args.secondary.as_str()],
     )?;
     let file = args.file.display();
-    let find = |id: &str| {
-        contacts.get(id).ok_or_else(|| {
-            anyhow::anyhow!("{file}: contact {id} is not in the export; check the id")
-        })
-    };
+    let find =
+        |id: &str| (contacts.get(id)).ok_or_else(|| io::not_in_export(&args.file, ctx.global, id));
     let (p, s) = (find(&args.primary)?, find(&args.secondary)?);
     super::regional::decide_for(&args.file, ctx, &[p, s])?;
     let outcome = merge_contacts(p, s, &opts).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;

@@ -258,3 +258,31 @@ fn contacts_without_history_add_none_and_journal_lines_stay_as_they_were() {
     let line: serde_json::Value = serde_json::from_slice(&s.read("j.jsonl")).unwrap();
     assert!(line.get("historyAdded").is_none(), "{line}");
 }
+
+/// An id merged away before the export is no contact of it: `diff` and
+/// `merge` say which contact it was merged into (its
+/// `hs_merged_object_ids`) and to name that one, in every format.
+#[test]
+fn a_merged_away_id_is_named_with_the_contact_that_holds_it() {
+    let s = Sandbox::new();
+    for file in ["contacts.json", "contacts.csv", "contacts.ndjson"] {
+        let diff = s.cmd().args(["diff", file, "101", "99"]).output().unwrap();
+        let merge = s
+            .cmd()
+            .args(["merge", file, "101", "99", "-o", "out.json"])
+            .output()
+            .unwrap();
+        for out in [diff, merge] {
+            assert_eq!(out.status.code(), Some(1), "{file}");
+            assert!(
+                stderr(&out).contains(
+                    "contact 99 is not in the export: it was merged into contact 102 (its hs_merged_object_ids lists 99); name 102 instead"
+                ),
+                "{file}: {}",
+                stderr(&out)
+            );
+        }
+        let out = s.cmd().args(["diff", file, "101", "98"]).output().unwrap();
+        assert!(stderr(&out).contains("contact 98 is not in the export; check the id"));
+    }
+}

@@ -70,7 +70,10 @@ fn each_command_lists_only_the_shared_options_it_uses() {
         "--sanitize-formulas",
     ];
     for (command, uses) in [
-        ("show", &["--format", "--color", "--quiet", "--input-format"][..]),
+        (
+            "show",
+            &["--format", "--color", "--quiet", "--input-format"][..],
+        ),
         (
             "check",
             &["--format", "--color", "--quiet", "--input-format"],
