@@ -25,7 +25,7 @@ pub enum MergeError {
 
     /// `count` is the number of ids in P's and S's `hs_merged_object_ids`
     /// together; the merge is refused when `count >= limit`.
-    #[error("contacts {primary} and {secondary} together already took part in {count} merges (ids in hs_merged_object_ids) and the limit is {limit}, so HubSpot would refuse this merge; raise the limit with --max-merges N only if your HubSpot account allows more")]
+    #[error("contacts {primary} and {secondary} together already took part in {} (ids in hs_merged_object_ids) and the limit is {limit}, so HubSpot would refuse this merge; raise the limit with --max-merges N only if your HubSpot account allows more", crate::text::count(*count, "merge", "merges"))]
     MergeLimit {
         primary: String,
         secondary: String,
@@ -33,7 +33,7 @@ pub enum MergeError {
         limit: usize,
     },
 
-    #[error("contact {record}: {property} '{value}' is not a known lifecycle stage (known: {}); give the order with --lifecycle-order STAGE,STAGE,... (lowest first)", .known.join(", "))]
+    #[error("contact {record}: {property} '{value}' is not a known lifecycle stage (known: {}); give the whole order, '{value}' included, with --lifecycle-order STAGE,STAGE,... (lowest first)", .known.join(", "))]
     UnknownStage {
         record: String,
         property: String,
@@ -110,7 +110,7 @@ mod tests {
         };
         assert_eq!(
             e.to_string(),
-            "contact 42: lifecyclestage 'partner' is not a known lifecycle stage (known: subscriber, lead); give the order with --lifecycle-order STAGE,STAGE,... (lowest first)"
+            "contact 42: lifecyclestage 'partner' is not a known lifecycle stage (known: subscriber, lead); give the whole order, 'partner' included, with --lifecycle-order STAGE,STAGE,... (lowest first)"
         );
     }
 

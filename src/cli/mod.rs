@@ -368,7 +368,7 @@ pub fn stage_order(arg: Option<&str>) -> anyhow::Result<Vec<String>> {
     let (text, source) = match arg.strip_prefix('@') {
         Some(path) => (
             std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the lifecycle order file {path}"))?,
+                .with_context(|| format!("cannot read the lifecycle order file {path} (--lifecycle-order @FILE reads the stages from FILE): check the path, or give the stages themselves, --lifecycle-order STAGE,STAGE,..."))?,
             format!("lifecycle order file {path}"),
         ),
         None => (arg.to_string(), "--lifecycle-order".to_string()),

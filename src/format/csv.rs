@@ -83,10 +83,20 @@ pub(crate) fn layout_for(
         first.insert(col, i);
     }
     let id_column = *first.get(&Column::Property(ID.into())).ok_or_else(|| {
-        invalid(
-            "no record id column; HubSpot exports name it \"Record ID\" (or hs_object_id): add it"
-                .into(),
-        )
+        // One column whose header holds another delimiter: the file was
+        // split on the wrong one.
+        let one = matches!(headers.as_slice(), [h] if h.contains([',', ';', '\t', '|']));
+        invalid(if one {
+            let mut start: String = headers[0].chars().take(40).collect();
+            if start.len() < headers[0].len() {
+                start.push('…');
+            }
+            format!(
+                "no record id column: the header is one column ({start:?}), so the file is not split on its delimiter; give the right one with --delimiter (or leave it out to have it found)"
+            )
+        } else {
+            "no record id column; HubSpot exports name it \"Record ID\" (or hs_object_id): add that column, or, when the headers are in another language, give the portal's property definitions with --properties FILE".into()
+        })
     })?;
     let labels = headers.iter().any(|h| labels::is_label(h));
     Ok(CsvLayout {

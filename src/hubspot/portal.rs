@@ -55,13 +55,6 @@ pub struct PortalError {
 }
 
 #[derive(Deserialize)]
-#[serde(untagged)]
-enum Wire {
-    Page { results: Vec<WireDef> },
-    List(Vec<WireDef>),
-}
-
-#[derive(Deserialize)]
 struct WireDef {
     name: String,
     #[serde(default)]
@@ -82,14 +75,26 @@ struct WireOption {
 impl Portal {
     /// Read a definitions file's bytes; `file` names it in messages.
     pub fn parse(bytes: &[u8], file: &str) -> Result<Portal, PortalError> {
-        let wire: Wire = serde_json::from_slice(bytes).map_err(|e| PortalError {
+        let problem = |problem: String| PortalError {
             file: file.into(),
-            problem: format!("not a list of property definitions ({e})"),
-        })?;
-        let defs = match wire {
-            Wire::Page { results } => results,
-            Wire::List(l) => l,
+            problem,
         };
+        let doc: serde_json::Value = serde_json::from_slice(bytes)
+            .map_err(|e| problem(format!("not a JSON document ({e})")))?;
+        // HubSpot's answer ({"results": [...]}) or the list alone.
+        let list = match doc {
+            serde_json::Value::Object(mut o) if o.contains_key("results") => {
+                o.remove("results").unwrap_or_default()
+            }
+            list @ serde_json::Value::Array(_) => list,
+            _ => {
+                return Err(problem(
+                    "neither an object with \"results\" nor a list of property definitions".into(),
+                ))
+            }
+        };
+        let defs: Vec<WireDef> = serde_json::from_value(list)
+            .map_err(|e| problem(format!("not a list of property definitions ({e})")))?;
         let defs: Vec<PropertyDef> = defs
             .into_iter()
             .map(|d| PropertyDef {
@@ -215,7 +220,7 @@ mod tests {
         let e = Portal::parse(br#"{"contacts": []}"#, "p.json").unwrap_err();
         assert!(
             e.to_string()
-                .starts_with("p.json: not a list of property definitions"),
+                .starts_with("p.json: neither an object with \"results\" nor a list"),
             "{e}"
         );
     }

@@ -154,34 +154,24 @@ pub fn parse_plan(bytes: &[u8], file: &str, format: Option<PlanFormat>) -> Resul
     })
 }
 
-fn csv_pairs(text: &str, file: &str) -> Result<Vec<Pair>, PlanError> {
+/// The delimiter of a CSV plan, from its header: `,`, unless the header
+/// has none and has `;` (what Excel saves in much of Europe) or a tab.
+fn plan_delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or("");
+    match [',', ';', '\t'].map(|d| header.contains(d)) {
+        [false, true, _] => b';',
+        [false, false, true] => b'\t',
+        _ => b',',
+    }
+}
+
+/// Where a CSV plan's header has its two id columns (each once).
+fn id_columns(record: &::csv::StringRecord, file: &str) -> Result<(usize, usize), PlanError> {
     let invalid = |line: u64, what: String| PlanError::Invalid {
         file: file.into(),
         place: format!("line {line}"),
         what,
     };
-    if let Some(line) = crate::format::csv::open_quote_line(text.as_bytes()) {
-        return Err(invalid(
-            line as u64,
-            "a quoted field is still open at the end of the file: the plan looks truncated; write or download it again".into(),
-        ));
-    }
-    let mut rdr = ::csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut record = ::csv::StringRecord::new();
-    let mut lines = crate::format::csv::LineCounter::new(text);
-    let mut read = |record: &mut ::csv::StringRecord,
-                    lines: &mut crate::format::csv::LineCounter| {
-        rdr.read_record(record).map_err(|e| {
-            let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
-            invalid(line, format!("malformed CSV: {e}"))
-        })
-    };
-    if !read(&mut record, &mut lines)? {
-        return Err(PlanError::Empty { file: file.into() });
-    }
     let column = |name: &'static str| {
         let mut found = record
             .iter()
@@ -205,9 +195,46 @@ fn csv_pairs(text: &str, file: &str) -> Result<Vec<Pair>, PlanError> {
             None => Ok(first),
         }
     };
-    let (pc, sc) = (column(PRIMARY_COLUMN)?, column(SECONDARY_COLUMN)?);
+    Ok((column(PRIMARY_COLUMN)?, column(SECONDARY_COLUMN)?))
+}
+
+fn csv_pairs(text: &str, file: &str) -> Result<Vec<Pair>, PlanError> {
+    let invalid = |line: u64, what: String| PlanError::Invalid {
+        file: file.into(),
+        place: format!("line {line}"),
+        what,
+    };
+    if let Some(line) = crate::format::csv::open_quote_line(text.as_bytes()) {
+        return Err(invalid(
+            line as u64,
+            "a quoted field is still open at the end of the file: the plan looks truncated; write or download it again".into(),
+        ));
+    }
+    let mut rdr = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(plan_delimiter(text))
+        .from_reader(text.as_bytes());
+    let mut record = ::csv::StringRecord::new();
+    let mut lines = crate::format::csv::LineCounter::new(text);
+    let mut read = |record: &mut ::csv::StringRecord,
+                    lines: &mut crate::format::csv::LineCounter| {
+        rdr.read_record(record).map_err(|e| {
+            let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
+            invalid(line, format!("malformed CSV: {e}"))
+        })
+    };
+    if !read(&mut record, &mut lines)? {
+        return Err(PlanError::Empty { file: file.into() });
+    }
+    let (pc, sc) = id_columns(&record, file)?;
     let mut pairs = Vec::new();
     while read(&mut record, &mut lines)? {
+        // A row of delimiters only (what a spreadsheet saves for rows it
+        // formatted) is as blank as an empty line.
+        if record.iter().all(|cell| cell.trim().is_empty()) {
+            continue;
+        }
         let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
         let id = |col: usize, name: &str| {
             match record.get(col).map(str::trim) {
@@ -355,6 +382,24 @@ mod tests {
         );
         let e = csv("primary_id,other\n1,2\n").unwrap_err().to_string();
         assert!(e.contains("no secondary_id column"), "{e}");
+    }
+
+    #[test]
+    fn a_plan_saved_with_semicolons_or_tabs_is_read() {
+        for text in [
+            "primary_id;secondary_id;score\n1;2;0.9\n;;\n\"3\";\"4\"\n",
+            "primary_id\tsecondary_id\n1\t2\n3\t4\n",
+            "primary_id,secondary_id\n1,2\n,,\n3,4\n",
+        ] {
+            let plan = csv(text).unwrap();
+            let pairs: Vec<_> = (plan.pairs.iter())
+                .map(|p| (p.primary.as_str(), p.secondary.as_str()))
+                .collect();
+            assert_eq!(pairs, [("1", "2"), ("3", "4")], "{text:?}");
+        }
+        // An id with a comma in a `;` plan stays whole.
+        let plan = csv("primary_id;secondary_id\n\"1,5\";2\n").unwrap();
+        assert_eq!(plan.pairs[0].primary, "1,5");
     }
 
     #[test]

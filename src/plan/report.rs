@@ -72,7 +72,8 @@ impl std::fmt::Display for PairProblem {
             ),
             PairProblem::OverLimit { count, max } => write!(
                 f,
-                "the two contacts together already took part in {count} merges (hs_merged_object_ids) and the limit is {max}; HubSpot would refuse this merge: remove the pair (or raise the limit with --max-merges)"
+                "the two contacts together already took part in {} (hs_merged_object_ids) and the limit is {max}; HubSpot would refuse this merge: remove the pair (or raise the limit with --max-merges)",
+                crate::text::count(*count, "merge", "merges")
             ),
             PairProblem::Refused { message } => write!(f, "{message}"),
         }

@@ -548,3 +548,25 @@ fn a_merged_id_two_contacts_claim_is_refused_in_a_plan() {
     let written = String::from_utf8(s.read("out.csv")).unwrap();
     assert_eq!(written.lines().count(), 2, "{written}");
 }
+
+/// A plan saved by European Excel (`;`, a BOM, CRLF, a formatted empty
+/// row) applies as its comma form does.
+#[test]
+fn a_plan_saved_with_semicolons_applies_as_with_commas() {
+    let s = Sandbox::new();
+    s.write(
+        "semi.csv",
+        "\u{feff}primary_id;secondary_id;note\r\n101;102;same person\r\n;;\r\n103;104;Bob\r\n",
+    );
+    let semi = apply(
+        &s,
+        &["contacts.csv", "--plan", "semi.csv", "-o", "semi-out.csv"],
+    );
+    assert_eq!(semi.status.code(), Some(0), "{}", stderr(&semi));
+    let comma = apply(
+        &s,
+        &["contacts.csv", "--plan", "plan.csv", "-o", "comma-out.csv"],
+    );
+    assert_eq!(comma.status.code(), Some(0), "{}", stderr(&comma));
+    assert_eq!(s.read("semi-out.csv"), s.read("comma-out.csv"));
+}

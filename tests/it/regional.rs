@@ -570,10 +570,24 @@ fn a_bad_definitions_file_is_refused() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
-        err.contains("p.json: not a list of property definitions"),
+        err.contains(
+            "p.json: neither an object with \"results\" nor a list of property definitions"
+        ),
         "{err}"
     );
     assert!(err.contains("GET /crm/v3/properties/contacts"), "{err}");
+    // What is wrong in a definition, without the parser's own names.
+    s.write("p.json", "{\"results\": [{\"label\": \"x\"}]}");
+    let out = run(
+        &s,
+        &["show", "us-ampm.csv", "501", "--properties", "p.json"],
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("not a list of property definitions (missing field `name`)"),
+        "{err}"
+    );
+    assert!(!err.contains("untagged"), "{err}");
     let out = run(
         &s,
         &["show", "us-ampm.csv", "501", "--properties", "missing.json"],

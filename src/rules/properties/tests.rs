@@ -282,7 +282,7 @@ fn lifecycle_unknown_stage_is_refused_with_the_known_ones() {
     let e = furthest_lifecycle_stage(&p, &s, &order()).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "contact 42: lifecyclestage 'partner' is not a known lifecycle stage (known: subscriber, lead, marketingqualifiedlead, salesqualifiedlead, opportunity, customer, evangelist, other); give the order with --lifecycle-order STAGE,STAGE,... (lowest first)"
+        "contact 42: lifecyclestage 'partner' is not a known lifecycle stage (known: subscriber, lead, marketingqualifiedlead, salesqualifiedlead, opportunity, customer, evangelist, other); give the whole order, 'partner' included, with --lifecycle-order STAGE,STAGE,... (lowest first)"
     );
     // Even with the primary empty: a stage is never guessed.
     let p = contact("1", &[]);
