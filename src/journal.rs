@@ -287,13 +287,33 @@ pub struct Journal {
 /// A merge's time and contacts (merge time, primary, secondary).
 type MergeKey<'a> = (&'a str, &'a str, &'a str);
 
+/// A merge's contacts (primary, secondary).
+type Pair<'a> = (&'a str, &'a str);
+
+/// The merges whose record a merge's contacts already held before it:
+/// (its primary, each id in the primary's `hs_merged_object_ids`), and the
+/// same for its secondary. A merge recording one of those came first,
+/// whatever the merge times say.
+fn held_before(e: &JournalEntry) -> impl Iterator<Item = Pair<'_>> {
+    fn of<'a>(c: &'a Contact, id: &'a str) -> impl Iterator<Item = Pair<'a>> {
+        crate::model::split_multi(c.prop(crate::plan::MERGED_IDS).unwrap_or(""))
+            .map(move |m| (id, m))
+    }
+    of(&e.primary, &e.primary_id).chain(of(&e.secondary, &e.secondary_id))
+}
+
 /// The merges of several journals as one history, oldest first: each
 /// journal keeps its own order (a journal is appended to, so a line below
 /// another is a later merge whatever its merge time says), and the
 /// journals interleave by merge time; at equal times the journal given
-/// first comes first. A merge that two journals given both hold,
-/// identical, is the same merge and counts once (the same journal given
-/// twice, or a copy of it); twice in one journal, it was made twice.
+/// first comes first. What the journals record overrules the merge times:
+/// a merge whose primary (or secondary) already listed an id in
+/// `hs_merged_object_ids` comes after the merge of that id into it that
+/// another journal records (a run given an earlier `--merge-time` than
+/// the run before it, or journals named newest first). A merge that two
+/// journals given both hold, identical, is the same merge and counts once
+/// (the same journal given twice, or a copy of it); twice in one journal,
+/// it was made twice.
 pub fn merges_in_order(journals: &[Journal]) -> Vec<(&Journal, &JournalEntry)> {
     let total = journals.iter().map(|j| j.entries.len()).sum();
     let mut out: Vec<(&Journal, &JournalEntry)> = Vec::with_capacity(total);
@@ -304,21 +324,64 @@ pub fn merges_in_order(journals: &[Journal]) -> Vec<(&Journal, &JournalEntry)> {
         .collect();
     // The merges kept so far, by time and contacts, with their journal.
     let mut seen: HashMap<MergeKey<'_>, Vec<(usize, &JournalEntry)>> = HashMap::new();
-    // The journal whose next merge is the oldest (the first one given at
-    // equal times).
-    let oldest = |next: &[usize]| {
-        (0..journals.len())
+    // The merges of each journal not taken yet, by contacts, and those
+    // taken.
+    let mut pending: Vec<HashMap<Pair<'_>, usize>> = journals
+        .iter()
+        .map(|j| {
+            let mut m = HashMap::new();
+            for e in &j.entries {
+                *m.entry((e.primary_id.as_str(), e.secondary_id.as_str()))
+                    .or_insert(0) += 1;
+            }
+            m
+        })
+        .collect();
+    let mut taken: std::collections::HashSet<Pair<'_>> = std::collections::HashSet::new();
+    // For each journal's next merge, the merges it held before that
+    // another journal still has to give (worked out when it became the
+    // next; the list only shrinks).
+    let mut waits: Vec<Option<Vec<Pair<'_>>>> = vec![None; journals.len()];
+    loop {
+        let heads: Vec<usize> = (0..journals.len())
             .filter(|&k| next[k] < journals[k].entries.len())
-            .min_by_key(|&k| (times[k][next[k]], k))
-    };
-    while let Some(k) = oldest(&next) {
+            .collect();
+        if heads.is_empty() {
+            break;
+        }
+        let several = heads.len() > 1;
+        for &k in &heads {
+            let elsewhere = |p: &Pair<'_>, pending: &[HashMap<Pair<'_>, usize>]| -> bool {
+                (0..journals.len()).any(|j| j != k && pending[j].get(p).is_some_and(|&n| n > 0))
+            };
+            let w = waits[k].get_or_insert_with(|| match several {
+                true => held_before(&journals[k].entries[next[k]])
+                    .filter(|p| !taken.contains(p) && elsewhere(p, &pending))
+                    .collect(),
+                false => Vec::new(),
+            });
+            w.retain(|p| !taken.contains(p) && elsewhere(p, &pending));
+        }
+        // The oldest next merge that waits for none (the first journal
+        // given at equal times); when every one waits, the journals
+        // disagree, and the merge times decide.
+        let by_time = |&k: &usize| (times[k][next[k]], k);
+        let k = heads
+            .iter()
+            .copied()
+            .filter(|&k| waits[k].as_ref().is_none_or(Vec::is_empty))
+            .min_by_key(by_time)
+            .or_else(|| heads.iter().copied().min_by_key(by_time))
+            .expect("heads is not empty");
         let e = &journals[k].entries[next[k]];
         next[k] += 1;
-        let key = (
-            e.merge_time.as_str(),
-            e.primary_id.as_str(),
-            e.secondary_id.as_str(),
-        );
+        waits[k] = None;
+        let pair = (e.primary_id.as_str(), e.secondary_id.as_str());
+        if let Some(n) = pending[k].get_mut(&pair) {
+            *n -= 1;
+        }
+        taken.insert(pair);
+        let key = (e.merge_time.as_str(), pair.0, pair.1);
         let same = seen.entry(key).or_default();
         if same.iter().any(|&(j, other)| j != k && other.same_merge(e)) {
             continue;
@@ -635,6 +698,43 @@ mod tests {
             order(&[twice.clone(), j1.clone(), twice]),
             ["j1:1", "j1:2", "j1:3", "j1:4"]
         );
+    }
+
+    /// A merge whose primary already listed an id comes after the merge
+    /// of that id another journal records, whatever the merge times say;
+    /// journals that contradict each other fall back on the times.
+    #[test]
+    fn what_the_journals_record_overrules_the_merge_times() {
+        const T1: &str = "2024-03-01T10:00:00.000Z";
+        const T2: &str = "2024-03-02T10:00:00.000Z";
+        let listing = |line, time, secondary, ids: &str| {
+            let mut e = at(line, time, "1", secondary);
+            e.primary = contact(json!({"id": "1", "properties": {"hs_merged_object_ids": ids}}));
+            e
+        };
+        let a = Journal {
+            file: "a".into(),
+            entries: vec![at(1, T2, "1", "2")],
+        };
+        // Made after a's merge (its primary lists 2), with an earlier time.
+        let b = Journal {
+            file: "b".into(),
+            entries: vec![listing(1, T1, "3", "2")],
+        };
+        let order = |journals: &[Journal]| -> Vec<String> {
+            merges_in_order(journals)
+                .iter()
+                .map(|(j, e)| format!("{}:{}", j.file, e.line))
+                .collect()
+        };
+        assert_eq!(order(&[a.clone(), b.clone()]), ["a:1", "b:1"]);
+        assert_eq!(order(&[b.clone(), a.clone()]), ["a:1", "b:1"]);
+        // Each lists the other's secondary: the times decide.
+        let c = Journal {
+            file: "c".into(),
+            entries: vec![listing(1, T2, "2", "3")],
+        };
+        assert_eq!(order(&[c, b]), ["b:1", "c:1"]);
     }
 
     #[test]

@@ -60,6 +60,14 @@ pub enum BatchError {
     )]
     JournalIsFolder(PathBuf),
     #[error(
+        "the journal {} ends in a line cut off (line {line} is not a whole JSON object, as every \
+         journal line is: a copy cut short?); appending to it would leave every merge in it \
+         unreadable, this run's too, so nothing was written: remove that line (the merge it \
+         held cannot be restored), take the journal from a copy, or give another --journal",
+        path.display()
+    )]
+    JournalCutOff { path: PathBuf, line: u64 },
+    #[error(
         "the journal {} changed while this run was writing it (another run appending to it?); \
          nothing was written: run again once the other run is done",
         .0.display()

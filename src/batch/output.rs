@@ -263,12 +263,22 @@ impl Journal {
             let mut old = std::fs::File::open(path).map_err(cannot_read)?;
             copied = Some(stamp_of(&old.metadata().map_err(cannot_read)?));
             let w = tmp.writer();
+            let mut last = LastLine::default();
             // A journal cut off after its last line still gets its own line.
-            if copy_all(&mut old, w)
+            if copy_all(&mut old, w, &mut last)
                 .map_err(cannot)?
                 .is_some_and(|last| last != b'\n')
             {
                 w.write_all(b"\n").map_err(cannot)?;
+            }
+            // A last line cut off in the middle would make every line of
+            // the journal unreadable, this run's too: refused before any
+            // work is done (the temporary copy goes with `tmp`).
+            if let Some(line) = last.cut_off() {
+                return Err(BatchError::JournalCutOff {
+                    path: path.to_path_buf(),
+                    line,
+                });
             }
         }
         Ok(Journal {
@@ -289,8 +299,13 @@ impl Journal {
     }
 }
 
-/// Copy `from` to `to`; the last byte copied (`None` when empty).
-fn copy_all(from: &mut dyn Read, to: &mut dyn Write) -> std::io::Result<Option<u8>> {
+/// Copy `from` to `to`, showing every byte to `lines`; the last byte
+/// copied (`None` when empty).
+fn copy_all(
+    from: &mut dyn Read,
+    to: &mut dyn Write,
+    lines: &mut LastLine,
+) -> std::io::Result<Option<u8>> {
     let mut buf = vec![0; 64 * 1024];
     let mut last = None;
     loop {
@@ -301,7 +316,65 @@ fn copy_all(from: &mut dyn Read, to: &mut dyn Write) -> std::io::Result<Option<u
             Err(e) => return Err(e),
         };
         to.write_all(&buf[..n])?;
+        lines.feed(&buf[..n]);
         last = Some(buf[n - 1]);
+    }
+}
+
+/// The last line of a journal that is not blank, and its number, read as
+/// the journal is copied.
+#[derive(Default)]
+struct LastLine {
+    /// The line being read (after the last newline so far).
+    current: Vec<u8>,
+    /// Lines ended so far.
+    ended: u64,
+    /// The last line not blank that ended, and its number.
+    last: Vec<u8>,
+    number: u64,
+}
+
+impl LastLine {
+    fn feed(&mut self, bytes: &[u8]) {
+        let mut pieces = bytes.split(|&b| b == b'\n');
+        if let Some(first) = pieces.next() {
+            self.current.extend_from_slice(first);
+        }
+        for piece in pieces {
+            self.end_line();
+            self.current.extend_from_slice(piece);
+        }
+    }
+
+    fn end_line(&mut self) {
+        self.ended += 1;
+        if self.current.iter().all(u8::is_ascii_whitespace) {
+            self.current.clear();
+        } else {
+            self.last = std::mem::take(&mut self.current);
+            self.number = self.ended;
+        }
+    }
+
+    /// The number of the last line not blank when it is not one whole JSON
+    /// object (as a journal line is), as when a copy was cut short.
+    fn cut_off(mut self) -> Option<u64> {
+        if !self.current.is_empty() {
+            self.end_line();
+        }
+        if self.number == 0 {
+            return None;
+        }
+        let line = match self.number {
+            1 => self
+                .last
+                .strip_prefix(b"\xEF\xBB\xBF")
+                .unwrap_or(&self.last),
+            _ => &self.last,
+        };
+        let object = line.trim_ascii_start().starts_with(b"{")
+            && serde_json::from_slice::<serde::de::IgnoredAny>(line).is_ok();
+        (!object).then_some(self.number)
     }
 }
 

@@ -34,6 +34,14 @@ pub enum UnmergeError {
         /// secondary).
         merges_into: Vec<(String, u64, String)>,
     },
+    #[error("{}", ambiguous(.id, .secondary, .entries))]
+    AmbiguousEntry {
+        id: String,
+        secondary: String,
+        /// The records that could describe the export: (journal, line,
+        /// merge time).
+        entries: Vec<(String, u64, String)>,
+    },
     #[error("{file}: line {line}: the merge of {secondary} into {id} cannot be restored yet: later merges involve these contacts: {}; restores go newest first: restore those first", later_list(.file, .later))]
     NotNewest {
         file: String,
@@ -234,6 +242,32 @@ fn no_entry(
         if one { "" } else { "s" }
     );
     out
+}
+
+/// Why the journals' records of one merge cannot be told apart; lines are
+/// named without the file when one journal holds them all.
+fn ambiguous(id: &str, secondary: &str, entries: &[(String, u64, String)]) -> String {
+    let one = entries.iter().all(|(f, _, _)| *f == entries[0].0);
+    let list: Vec<String> = entries
+        .iter()
+        .map(|(file, line, time)| match one {
+            true => format!("line {line} (merged {time})"),
+            false => format!("{file} line {line} (merged {time})"),
+        })
+        .collect();
+    format!(
+        "{}the merge of {secondary} into {id} is recorded {}, differently: {}; contact {id} in this export could have been written by {}, so which one to undo cannot be told; restore from a journal that holds only the run that wrote this export (keep one journal per run; or copy that run's line into a file of its own and give it with --journal)",
+        match one {
+            true => format!("{}: ", entries[0].0),
+            false => String::new(),
+        },
+        match entries.len() {
+            2 => "twice".to_string(),
+            n => format!("{n} times"),
+        },
+        list.join(", "),
+        if entries.len() == 2 { "either" } else { "any of them" },
+    )
 }
 
 /// The later merges, their lines named without the file when it is the

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
-use super::three_way::three_way;
+use super::three_way::{same_content, three_way};
 use super::*;
 use crate::format::csv::{Column, CsvLayout};
 use crate::journal::{merges_in_order, Journal, JournalEntry};
@@ -47,10 +47,15 @@ pub struct RestoreReport {
 /// Undo the merge of `secondary_id` into `id` recorded in the journal
 /// (SPEC section 5).
 ///
-/// The entry used is the journal's last merge of `secondary_id` into `id`.
+/// The entry used is the journal's merge of `secondary_id` into `id`; when
+/// it records that merge more than once, the one the export holds, and
+/// when the export cannot tell records apart that would restore
+/// differently, the restore is refused ([`UnmergeError::AmbiguousEntry`]).
 /// A later entry that merged something else into either contact, or merged
 /// either away, must be restored first (restores go newest first); a later
-/// merge counts as restored once its secondary is back in the export.
+/// merge counts as restored once its secondary is back in the export. A
+/// later entry made on contacts without this merge (another run from the
+/// same input into the same journal) is not in the way.
 ///
 /// The journal must describe the export (SPEC section 6), or the restore is
 /// refused and nothing changes: the primary's `hs_merged_object_ids` list
@@ -101,12 +106,16 @@ pub fn restore_from(
     journals: &[Journal],
 ) -> Result<RestoreReport, UnmergeError> {
     let merges = merges_in_order(journals);
-    let k = last_merge(&merges, journals, id, secondary_id)?;
+    let k = merge_to_restore(export, &merges, journals, id, secondary_id)?;
     let (journal, entry) = merges[k];
     let file = &journal.file;
-    let later_merges = &merges[k + 1..];
-    let pi = primary_to_restore(export, file, entry, later_merges, id, secondary_id)?;
-    describes(export, pi, file, entry, later_merges)?;
+    let later_merges: Vec<(&Journal, &JournalEntry)> = merges[k + 1..]
+        .iter()
+        .filter(|(_, later)| !made_without(later, entry))
+        .copied()
+        .collect();
+    let pi = primary_to_restore(export, file, entry, &later_merges, id, secondary_id)?;
+    describes(export, pi, file, entry, &later_merges)?;
     check_counters(file, entry)?;
     let (mut restored, conflicts, kept) = three_way(file, entry, &export.contacts[pi])?;
     email_is_free(export, pi, file, entry)?;
@@ -173,17 +182,27 @@ fn email_is_free(
     Ok(())
 }
 
-/// Where the last merge of `secondary_id` into `id` stands in `merges`.
-fn last_merge(
+/// Where the merge of `secondary_id` into `id` to restore stands in
+/// `merges`: the journals' only one, or, when they record that merge more
+/// than once (a run repeated into the same journal, a preview then the
+/// real run), the one this export holds. Its primary is the merge's result
+/// ([`same_content`]), or else it still holds what that merge added and
+/// no other could have (its merge event and history entries, stamped with
+/// the merge time). Merges that would all restore the same way are one:
+/// the last is used. When the export cannot tell merges apart that would
+/// restore differently, the restore is refused, naming them.
+fn merge_to_restore(
+    export: &Export,
     merges: &[(&Journal, &JournalEntry)],
     journals: &[Journal],
     id: &str,
     secondary_id: &str,
 ) -> Result<usize, UnmergeError> {
-    merges
-        .iter()
-        .rposition(|(_, e)| e.primary_id == id && e.secondary_id == secondary_id)
-        .ok_or_else(|| UnmergeError::NoJournalEntry {
+    let found: Vec<usize> = (0..merges.len())
+        .filter(|&k| merges[k].1.primary_id == id && merges[k].1.secondary_id == secondary_id)
+        .collect();
+    let Some(&last) = found.last() else {
+        return Err(UnmergeError::NoJournalEntry {
             journals: journals.iter().map(|j| j.file.clone()).collect(),
             id: id.into(),
             secondary: secondary_id.into(),
@@ -192,7 +211,101 @@ fn last_merge(
                 .filter(|(_, e)| e.primary_id == id)
                 .map(|(j, e)| (j.file.clone(), e.line, e.secondary_id.clone()))
                 .collect(),
-        })
+        });
+    };
+    // Without the primary, or with the secondary back, there is nothing to
+    // choose by: the checks that follow say why (on the last one).
+    let Some(primary) = export.position(id).map(|i| &export.contacts[i]) else {
+        return Ok(last);
+    };
+    if found.len() == 1 || export.position(secondary_id).is_some() {
+        return Ok(last);
+    }
+    let entry = |k: usize| merges[k].1;
+    let result: Vec<usize> = (found.iter().copied())
+        .filter(|&k| same_content(primary, &entry(k).merged))
+        .collect();
+    let traced: Vec<usize> = (found.iter().copied())
+        .filter(|&k| still_holds(primary, entry(k)))
+        .collect();
+    let could = [result, traced]
+        .into_iter()
+        .find(|c| !c.is_empty())
+        .unwrap_or(found);
+    let chosen = *could.last().expect("never empty");
+    if could
+        .iter()
+        .all(|&k| restores_alike(entry(k), entry(chosen)))
+    {
+        return Ok(chosen);
+    }
+    Err(UnmergeError::AmbiguousEntry {
+        id: id.into(),
+        secondary: secondary_id.into(),
+        entries: could
+            .iter()
+            .map(|&k| {
+                (
+                    merges[k].0.file.clone(),
+                    entry(k).line,
+                    entry(k).merge_time.clone(),
+                )
+            })
+            .collect(),
+    })
+}
+
+/// Two records of one merge that restore it the same way: the same
+/// contacts before and after, the same summed counters, the same place.
+fn restores_alike(a: &JournalEntry, b: &JournalEntry) -> bool {
+    a.primary == b.primary
+        && a.secondary == b.secondary
+        && a.merged == b.merged
+        && a.secondary_index == b.secondary_index
+        && a.summed_properties().eq(b.summed_properties())
+}
+
+/// The contact still holds what the merge in `entry` added to the list
+/// parts (engagements with the merge event, visits, ...) and to the
+/// property history (entries stamped with the merge time): a later merge,
+/// or a restore of one, keeps them; a record of the same pair merged at
+/// another time added others.
+fn still_holds(contact: &Contact, entry: &JournalEntry) -> bool {
+    let (before, merged) = (&entry.primary, &entry.merged);
+    let history_kept = merged.history.iter().flatten().all(|(name, entries)| {
+        let had = before.history.as_ref().and_then(|h| h.get(name));
+        let now = contact.history.as_ref().and_then(|h| h.get(name));
+        (entries.iter())
+            .filter(|e| !had.is_some_and(|had| had.contains(e)))
+            .all(|e| now.is_some_and(|now| now.contains(e)))
+    });
+    let lists_kept = merged.sections.iter().all(|(name, m)| {
+        let serde_json::Value::Array(items) = m else {
+            return true;
+        };
+        let list = |c: &Contact| match c.sections.get(name) {
+            Some(serde_json::Value::Array(a)) => a.clone(),
+            _ => Vec::new(),
+        };
+        let (had, now) = (list(before), list(contact));
+        (items.iter())
+            .filter(|x| !had.contains(x))
+            .all(|x| now.contains(x))
+    });
+    history_kept && lists_kept
+}
+
+/// A merge recorded after `entry` that was made on contacts without that
+/// merge: it took something into the same primary, and the primary's
+/// `hs_merged_object_ids` did not list `entry`'s secondary yet. It was
+/// made on another copy of the export (a preview and the real run into
+/// one journal), or after `entry` was restored, and does not stand in the
+/// way of restoring `entry` from this export. (A later merge that took the
+/// primary away stands in the way only while the primary is gone, and
+/// then nothing can be restored: it is not looked at here.)
+fn made_without(later: &JournalEntry, entry: &JournalEntry) -> bool {
+    later.primary_id == entry.primary_id
+        && !merged_ids(&later.primary).any(|m| m == entry.secondary_id)
 }
 
 /// The position of the primary, when the merge in `entry` can be restored:

@@ -121,7 +121,7 @@ fn key_order(before: &Contact, current: &Contact, out: &Contact) -> Vec<String> 
 /// compare as written: a merge keeps the secondary's entries as read, so a
 /// `{"id", "type"}` entry can sit in a plain id list (written as its id),
 /// while the journal gives it back as the id it wrote.
-fn same_content(a: &Contact, b: &Contact) -> bool {
+pub(super) fn same_content(a: &Contact, b: &Contact) -> bool {
     let written_associations = |c: &Contact| {
         serde_json::to_value(c)
             .ok()

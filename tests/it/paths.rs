@@ -441,6 +441,68 @@ fn apply_appends_to_a_journal_and_ends_its_last_line() {
     assert_eq!(parsed.entries.len(), 2);
 }
 
+/// A journal whose last line is cut off in the middle (a copy cut short):
+/// appending to it used to succeed without a word, and then no merge in
+/// it, the new ones included, could be restored ("line 1: malformed
+/// JSON"). `merge` and `apply`, streamed and in memory, refuse it before
+/// any work: exit 1, nothing written, the journal and its line named.
+#[test]
+fn a_journal_whose_last_line_is_cut_off_is_not_appended_to() {
+    let s = Sandbox::new();
+    let o = s
+        .cmd()
+        .args(["merge", "contacts.json", "101", "102", "-o", "m1.json"])
+        .args(["--journal", "j.jsonl", "-q"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let whole = s.read("j.jsonl");
+    s.write("p2.csv", "primary_id,secondary_id\n103,104\n");
+    // Cut off mid-line, with or without a newline after the cut, or
+    // followed by blank lines: the last line that is not blank counts.
+    for tail in ["", "\n", "\n\n  \n"] {
+        let mut cut = whole.clone();
+        cut.extend_from_slice(&whole[..whole.len() - 300]);
+        cut.extend_from_slice(tail.as_bytes());
+        s.write("j.jsonl", &cut);
+        for args in [
+            &["merge", "m1.json", "103", "104", "-o", "m2.json"][..],
+            &["apply", "m1.json", "--plan", "p2.csv", "-o", "m2.json"][..],
+            &["apply", "m1.json", "--plan", "p2.csv", "-o", "m2.csv"][..],
+            &["apply", "contacts.csv", "--plan", "p2.csv", "-o", "m2.csv"][..],
+        ] {
+            let before = snapshot(&s);
+            let out = s
+                .cmd()
+                .args(args)
+                .args(["--journal", "j.jsonl"])
+                .output()
+                .unwrap();
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+            for part in [
+                "the journal j.jsonl ends in a line cut off (line 2 is not a whole JSON object",
+                "nothing was written",
+                "remove that line",
+            ] {
+                assert!(err.contains(part), "{args:?}: {part:?} not in: {err}");
+            }
+            assert_eq!(snapshot(&s), before, "{args:?}: nothing written");
+        }
+    }
+    // A whole last line without its newline is still appended to.
+    s.write("j.jsonl", &whole[..whole.len() - 1]);
+    let out = s
+        .cmd()
+        .args(["merge", "m1.json", "103", "104", "-o", "m2.json"])
+        .args(["--journal", "j.jsonl", "-q"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let journal = contact_merge::journal::read_journal(&s.path("j.jsonl")).unwrap();
+    assert_eq!(journal.entries.len(), 2);
+}
+
 /// `--journal -` is refused: a journal is a file, appended to and read back.
 #[test]
 fn a_journal_on_stdout_is_refused() {
