@@ -49,16 +49,22 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     }
     write_found(&found, args, ctx)?;
     ctx.info(&summary(&found, args));
-    let to_file = args.output.as_deref().filter(|p| p.as_os_str() != "-");
-    if let (Some(plan), OutputFormat::Json) = (to_file, ctx.global.format) {
-        serde_json::to_writer_pretty(&mut *ctx.out, &report(&found, args, plan))?;
-        writeln!(ctx.out)?;
+    // The report goes to stdout, or to stderr when the plan takes stdout
+    // (`-o -`), as apply's, merge's and unmerge's do.
+    if let (Some(plan), OutputFormat::Json) = (args.output.as_deref(), ctx.global.format) {
+        let out: &mut dyn std::io::Write = if plan.as_os_str() == "-" {
+            &mut *ctx.err
+        } else {
+            &mut *ctx.out
+        };
+        serde_json::to_writer_pretty(&mut *out, &report(&found, args, plan))?;
+        writeln!(out)?;
     }
     Ok(Status::Ok)
 }
 
-/// What `--format json` prints when the plan goes to a file: the summary's
-/// figures, for a script.
+/// What `--format json` prints when the plan is written (`-o`): the
+/// summary's figures, for a script.
 fn report(found: &Found, args: &DupesArgs, plan: &Path) -> serde_json::Value {
     serde_json::json!({
         "file": args.file.display().to_string(),

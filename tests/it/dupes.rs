@@ -299,3 +299,46 @@ fn a_plan_file_gets_a_json_report_and_a_plan_name() {
         assert_eq!(s.files(), before, "{name}");
     }
 }
+
+/// The JSON report of a pretty-printed `--format json` run in a stream
+/// that holds other lines too (stderr: warnings, the summary): from the
+/// line `{` to the line `}`.
+fn json_in(text: &str) -> serde_json::Value {
+    let start = text
+        .find("\n{\n")
+        .map(|i| i + 1)
+        .or_else(|| text.starts_with("{\n").then_some(0))
+        .unwrap_or_else(|| panic!("no JSON report in\n{text}"));
+    let end = start + text[start..].find("\n}\n").expect("the report's end") + 2;
+    serde_json::from_str(&text[start..end]).unwrap()
+}
+
+/// `-o - --format json`: the plan takes stdout, so the JSON report goes
+/// to stderr, as apply's, merge's and unmerge's do (it appeared nowhere
+/// until 2026-12-07).
+#[test]
+fn with_the_plan_on_stdout_the_json_report_is_on_stderr() {
+    let s = Sandbox::new();
+    let plain = s
+        .cmd()
+        .args(["dupes", "dupes.csv", "-o", "-"])
+        .output()
+        .unwrap();
+    assert!(plain.status.success(), "{}", stderr(&plain));
+    let out = s
+        .cmd()
+        .args(["dupes", "dupes.csv", "-o", "-", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), stdout(&plain), "stdout holds the plan only");
+    let report = json_in(&stderr(&out));
+    assert_eq!(report["plan"], "-");
+    assert_eq!(report["contacts"], 30);
+    assert_eq!(report["pairs"], 9);
+    assert!(
+        stderr(&out).contains("30 contacts, 9 duplicate pairs"),
+        "{}",
+        stderr(&out)
+    );
+}
