@@ -168,6 +168,7 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Show why two contacts score what they do: each field''s part in the match probability (a waterfall), instead of the plan')
             [CompletionResult]::new('--primary', '--primary', [CompletionResultType]::ParameterName, 'Which contact of a cluster is the primary (it keeps its id)')
             [CompletionResult]::new('--max-block', '--max-block', [CompletionResultType]::ParameterName, 'Skip blocks of more contacts than this sharing one key (an email, a phone, a name and place), which say little and cost much')
+            [CompletionResult]::new('--max-merges', '--max-merges', [CompletionResultType]::ParameterName, 'HubSpot''s merge limit, as `apply --max-merges` takes it: a cluster whose merges would reach this many (counting the merges its contacts took part in before, hs_merged_object_ids) keeps the surest members that fit and leaves the others out, with a warning')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output for people (table) or scripts (json) [default: table]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables [default: auto]')
             [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Format of the input file (default: from its extension)')

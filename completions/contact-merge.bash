@@ -297,7 +297,7 @@ _contact__merge() {
             return 0
             ;;
         contact__subcmd__merge__subcmd__dupes)
-            opts="-o -q -h --output --threshold --fields --explain --primary --max-block --format --color --quiet --input-format --date-order --properties --delimiter --help"
+            opts="-o -q -h --output --threshold --fields --explain --primary --max-block --max-merges --format --color --quiet --input-format --date-order --properties --delimiter --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -328,6 +328,10 @@ _contact__merge() {
                     return 0
                     ;;
                 --max-block)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-merges)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

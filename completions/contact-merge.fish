@@ -185,6 +185,7 @@ complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l pr
 newest\t'The newest create date'
 most-complete\t'The most properties filled in (then the oldest)'"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l max-block -d 'Skip blocks of more contacts than this sharing one key (an email, a phone, a name and place), which say little and cost much' -r
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l max-merges -d 'HubSpot\'s merge limit, as `apply --max-merges` takes it: a cluster whose merges would reach this many (counting the merges its contacts took part in before, hs_merged_object_ids) keeps the surest members that fit and leaves the others out, with a warning' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l format -d 'Output for people (table) or scripts (json) [default: table]' -r -f -a "table\t''
 json\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l color -d 'When to colour tables [default: auto]' -r -f -a "auto\t''

@@ -643,6 +643,12 @@ pub struct DupesArgs {
     /// phone, a name and place), which say little and cost much.
     #[arg(long, value_name = "N", default_value_t = crate::dupes::block::Options::default().max_block)]
     pub max_block: usize,
+    /// HubSpot's merge limit, as `apply --max-merges` takes it: a cluster
+    /// whose merges would reach this many (counting the merges its
+    /// contacts took part in before, hs_merged_object_ids) keeps the
+    /// surest members that fit and leaves the others out, with a warning.
+    #[arg(long, value_name = "N", default_value_t = crate::rules::DEFAULT_MAX_MERGES)]
+    pub max_merges: usize,
     #[command(flatten)]
     pub format: FormatOpt,
     #[command(flatten)]

@@ -36,6 +36,7 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             max_block: args.max_block,
             ..Default::default()
         },
+        max_merges: args.max_merges,
         ..Default::default()
     };
     if let Some(ids) = &args.explain {
@@ -47,18 +48,25 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     if std::env::var_os("CONTACT_MERGE_DEBUG_MODEL").is_some() {
         eprint!("{}", found.model);
     }
+    warn_left_out(&found, args, ctx);
     write_found(&found, args, ctx)?;
     ctx.info(&summary(&found, args));
-    let to_file = args.output.as_deref().filter(|p| p.as_os_str() != "-");
-    if let (Some(plan), OutputFormat::Json) = (to_file, ctx.global.format) {
-        serde_json::to_writer_pretty(&mut *ctx.out, &report(&found, args, plan))?;
-        writeln!(ctx.out)?;
+    // The report goes to stdout, or to stderr when the plan takes stdout
+    // (`-o -`), as apply's, merge's and unmerge's do.
+    if let (Some(plan), OutputFormat::Json) = (args.output.as_deref(), ctx.global.format) {
+        let out: &mut dyn std::io::Write = if plan.as_os_str() == "-" {
+            &mut *ctx.err
+        } else {
+            &mut *ctx.out
+        };
+        serde_json::to_writer_pretty(&mut *out, &report(&found, args, plan))?;
+        writeln!(out)?;
     }
     Ok(Status::Ok)
 }
 
-/// What `--format json` prints when the plan goes to a file: the summary's
-/// figures, for a script.
+/// What `--format json` prints when the plan is written (`-o`): the
+/// summary's figures and the members left out, for a script.
 fn report(found: &Found, args: &DupesArgs, plan: &Path) -> serde_json::Value {
     serde_json::json!({
         "file": args.file.display().to_string(),
@@ -67,10 +75,43 @@ fn report(found: &Found, args: &DupesArgs, plan: &Path) -> serde_json::Value {
         "pairs": found.pairs.len(),
         "clusters": found.clusters,
         "threshold": args.threshold,
+        "maxMerges": args.max_merges,
+        "leftOut": found.left_out,
         "candidatePairs": found.blocking.candidates,
         "skippedBlocks": found.blocking.skipped_blocks,
         "skippedContacts": found.blocking.skipped_members,
     })
+}
+
+/// One warning per cluster the merge limit cut short: its primary, how
+/// many members were left out (and the first few), and why.
+fn warn_left_out(found: &Found, args: &DupesArgs, ctx: &mut Ctx) {
+    const NAMED: usize = 5;
+    for l in &found.left_out {
+        let mut first: Vec<&str> = l.ids.iter().take(NAMED).map(String::as_str).collect();
+        if l.ids.len() > NAMED {
+            first.push("…");
+        }
+        let cluster = match l.cluster {
+            Some(n) => format!("cluster {n} (primary {})", l.primary),
+            None => format!("the cluster of {}", l.primary),
+        };
+        let (stay, or) = match l.ids.len() {
+            1 => ("it stays a duplicate", ""),
+            _ => ("they stay duplicates", ", or merge them into one of them"),
+        };
+        ctx.warn(
+            "merge-limit",
+            &format!(
+                "{cluster}: {} left out of the plan ({}): with them, the merges into {} would reach HubSpot's limit of {} merges per contact (--max-merges; merges in hs_merged_object_ids count), and apply would refuse the plan; {stay} of {}: raise --max-merges if HubSpot allows your account more{or}",
+                count(l.ids.len(), "contact", "contacts"),
+                first.join(", "),
+                l.primary,
+                args.max_merges,
+                l.primary,
+            ),
+        );
+    }
 }
 
 /// A plan file `dupes` can write, refused before the work: a plan is CSV
@@ -388,6 +429,14 @@ fn summary(found: &Found, args: &DupesArgs) -> String {
         ));
     }
     s.push(')');
+    let left_out: usize = found.left_out.iter().map(|l| l.ids.len()).sum();
+    if left_out > 0 {
+        s.push_str(&format!(
+            "; {} left out (HubSpot's limit of {} merges per contact)",
+            count(left_out, "contact", "contacts"),
+            args.max_merges
+        ));
+    }
     if let Some(o) = args.output.as_deref().filter(|o| o.as_os_str() != "-") {
         s.push_str(&format!("; plan written to {}", o.display()));
     }

@@ -20,6 +20,7 @@ mod edit;
 pub mod explain;
 pub mod household;
 pub mod intern;
+pub mod limit;
 mod memo;
 pub mod model;
 pub mod normalize;
@@ -168,6 +169,10 @@ pub struct Options {
     /// [`KEEP_PATTERNS_UP_TO`]: a tuning knob (any value gives the same
     /// pairs), for tests.
     pub keep_patterns_up_to: u64,
+    /// HubSpot's merge limit, as `apply --max-merges` counts it: a cluster
+    /// whose merges would reach it keeps the members that fit and leaves
+    /// the rest out ([`limit`], [`LeftOut`]).
+    pub max_merges: usize,
 }
 
 impl Default for Options {
@@ -177,6 +182,7 @@ impl Default for Options {
             primary: PrimaryRule::Oldest,
             blocking: block::Options::default(),
             keep_patterns_up_to: KEEP_PATTERNS_UP_TO,
+            max_merges: crate::rules::DEFAULT_MAX_MERGES,
         }
     }
 }
@@ -195,11 +201,31 @@ pub struct DupPair {
     pub reasons: Vec<String>,
 }
 
+/// Members of a cluster the plan leaves out: merging them too would take
+/// the primary past HubSpot's merge limit ([`Options::max_merges`]), and
+/// `apply` would refuse the plan.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LeftOut {
+    /// The cluster's primary.
+    pub primary: String,
+    /// The cluster's number in the plan; `None` when no member is left to
+    /// merge into the primary (it already took part in the limit's number
+    /// of merges), so the plan has no pair of this cluster.
+    pub cluster: Option<usize>,
+    /// The members the plan merges into the primary.
+    pub merged: usize,
+    /// The members left out, in file order.
+    pub ids: Vec<String>,
+}
+
 /// What [`find`] found.
 #[derive(Debug, Clone)]
 pub struct Found {
     pub pairs: Vec<DupPair>,
+    /// Clusters in the plan (each with at least one pair).
     pub clusters: usize,
+    /// Members left out of clusters that would pass the merge limit.
+    pub left_out: Vec<LeftOut>,
     /// Contacts looked at.
     pub contacts: usize,
     /// Candidate pairs compared, and blocks skipped as too big.
@@ -327,41 +353,83 @@ fn plan_clusters(
     };
     let clusters = cluster::clusters(rs.len(), member, &matches, opts.primary);
     let mut pairs = Vec::new();
-    for (n, members) in clusters.iter().enumerate() {
-        let p = &rs.records[members[0] as usize];
-        for &m in &members[1..] {
-            let s = &rs.records[m as usize];
-            let (value, direct) = score(p, s);
-            let mut reasons: Vec<String> = score::compare(rs, p, s)
-                .reasons
-                .as_slice()
-                .iter()
-                .map(|r| r.text(&rs.text_fields))
-                .collect();
-            reasons.extend(explain::more_reasons(rs, p, s));
-            if !direct {
-                if let Some(&(_, via)) = best.get(&m) {
-                    reasons.insert(0, format!("via {}", rs.id(via)));
-                }
+    let mut left_out = Vec::new();
+    let mut planned = 0;
+    for members in &clusters {
+        let cluster = cluster_pairs(rs, members, &best, &score);
+        let keep = limit::keep(rs, members, &cluster, opts.max_merges);
+        let n = keep.iter().any(|k| *k).then(|| {
+            planned += 1;
+            planned
+        });
+        let mut out = Vec::new();
+        for (pair, k) in cluster.into_iter().zip(&keep) {
+            if *k {
+                pairs.push(DupPair {
+                    cluster: planned,
+                    ..pair
+                });
+            } else {
+                out.push(pair.secondary);
             }
-            pairs.push(DupPair {
-                cluster: n + 1,
+        }
+        if !out.is_empty() {
+            left_out.push(LeftOut {
                 primary: rs.id(members[0]).to_string(),
-                secondary: rs.id(m).to_string(),
-                score: value,
-                reasons,
+                cluster: n,
+                merged: keep.len() - out.len(),
+                ids: out,
             });
         }
     }
     Found {
         pairs,
-        clusters: clusters.len(),
+        clusters: planned,
+        left_out,
         contacts: rs.len(),
         blocking: block::Stats::default(),
         matches: matches.len(),
         em_rounds: 0,
         model: String::new(),
     }
+}
+
+/// A cluster's pairs (`members[0]`, its primary, with each other member,
+/// in their order), their cluster number still 0: the score of the two
+/// compared directly and the reasons, `via` the member the secondary
+/// matches best (`best`) when the two do not match on their own.
+fn cluster_pairs(
+    rs: &Records,
+    members: &[u32],
+    best: &std::collections::HashMap<u32, (f64, u32)>,
+    score: &impl Fn(&record::Record, &record::Record) -> (f64, bool),
+) -> Vec<DupPair> {
+    let p = &rs.records[members[0] as usize];
+    let mut pairs = Vec::with_capacity(members.len() - 1);
+    for &m in &members[1..] {
+        let s = &rs.records[m as usize];
+        let (value, direct) = score(p, s);
+        let mut reasons: Vec<String> = score::compare(rs, p, s)
+            .reasons
+            .as_slice()
+            .iter()
+            .map(|r| r.text(&rs.text_fields))
+            .collect();
+        reasons.extend(explain::more_reasons(rs, p, s));
+        if !direct {
+            if let Some(&(_, via)) = best.get(&m) {
+                reasons.insert(0, format!("via {}", rs.id(via)));
+            }
+        }
+        pairs.push(DupPair {
+            cluster: 0,
+            primary: rs.id(members[0]).to_string(),
+            secondary: rs.id(m).to_string(),
+            score: value,
+            reasons,
+        });
+    }
+    pairs
 }
 
 /// Why two contacts (by id) score what they do: the model learned from

@@ -298,6 +298,11 @@ pub struct Records {
     /// This set of records among all made in the process (its symbols'
     /// remembered comparisons are its own: see [`super::memo`]).
     pub uid: u64,
+    /// The `hs_merged_object_ids` of the records that have any, by record
+    /// index in record order: the merges a contact already took part in
+    /// count towards HubSpot's merge limit ([`super::limit`]). Most
+    /// contacts have none, so they take no room.
+    merged: Vec<(u32, Box<str>)>,
 }
 
 impl Records {
@@ -333,6 +338,7 @@ impl Records {
                 static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
                 NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
             },
+            merged: Vec::new(),
         }
     }
 
@@ -374,6 +380,14 @@ impl Records {
     /// The id of record `i`.
     pub fn id(&self, i: u32) -> &str {
         self.ids.get(i)
+    }
+
+    /// The ids in record `i`'s `hs_merged_object_ids` (the cell as the
+    /// file has it; empty when it has none).
+    pub fn merged_ids(&self, i: u32) -> &str {
+        self.merged
+            .binary_search_by_key(&i, |m| m.0)
+            .map_or("", |at| &self.merged[at].1)
     }
 
     /// The index of the record with this id, if any.
@@ -550,6 +564,9 @@ impl Records {
         extras[EXTRA_ADDRESS] = self.symbols.intern(&address);
         self.store_values(&mut r, &emails, &phones, &texts, &extras);
         self.ids.push(c.id.as_str());
+        if let Some(m) = c.prop(crate::hubspot::property::MERGED_OBJECT_IDS) {
+            self.merged.push((self.records.len() as u32, m.into()));
+        }
         self.join_name_group(&mut r);
         self.records.push(r);
     }
