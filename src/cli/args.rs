@@ -323,7 +323,7 @@ contact-merge show fixtures/contacts.csv 101 102 --format json"
     /// Validate exports: ids, emails, dates, lifecycle stages, numbers.
     /// Reports every problem; exit 1 when any is found.
     #[command(
-        after_help = "Examples:\n  contact-merge check fixtures/*.json fixtures/*.csv\n  \
+        after_help = "Examples:\n  contact-merge check fixtures/contacts.*\n  \
 contact-merge check export.csv --format json"
     )]
     Check(CheckArgs),

@@ -78,6 +78,10 @@ pub fn destination(
         // the other overlaps ([`super::paths`]).
         (Some(o), _) => Some(o.to_path_buf()),
     };
+    let replaced = |p: &Path| p == input || p.canonicalize().ok() == input.canonicalize().ok();
+    if in_place && path.as_deref().is_some_and(replaced) {
+        other_sheets_kept(input, global)?;
+    }
     let format = global
         .output_format
         .or_else(|| path.as_deref().and_then(Format::from_path));
@@ -87,6 +91,28 @@ pub fn destination(
         sanitize_formulas: global.sanitize_formulas,
         mode: input_mode(input),
     })
+}
+
+/// `--in-place` on a workbook of several sheets would lose all but the
+/// first (the one the tool reads and writes back): refused, before any
+/// work, for `-o` to another file.
+fn other_sheets_kept(input: &Path, global: &Global) -> Result<(), UsageError> {
+    let xlsx = global.input_format.or_else(|| Format::from_path(input)) == Some(Format::Xlsx);
+    let sheets = match xlsx {
+        true => format::xlsx::sheet_names(input).unwrap_or_default(),
+        false => return Ok(()),
+    };
+    match sheets.as_slice() {
+        [first, others @ ..] if !others.is_empty() => {
+            let others: Vec<String> = others.iter().map(|s| format!("{s:?}")).collect();
+            Err(UsageError(format!(
+                "{} has sheets besides {first:?} ({}); the tool reads and writes back the first sheet only, so --in-place would lose them: write the result to another file with -o FILE.xlsx",
+                input.display(),
+                others.join(", ")
+            )))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// [`destination`], once the input's format is known.

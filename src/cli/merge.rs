@@ -163,12 +163,14 @@ impl Done {
             ctx.info(&format!("{}: {}{dropped}", c.section, c.note));
         }
         ctx.info(&format!(
-            "merged {} into {} (policy {}): {} changed; wrote {} to {dest}",
+            "merged {} into {} (policy {}): {} changed; wrote {} to {dest}{}",
             args.secondary,
             args.primary,
             opts.policy,
             count(self.changed.len(), "property", "properties"),
             count(self.contacts, "contact", "contacts"),
+            (args.journal.as_ref())
+                .map_or_else(String::new, |j| format!(", journal {}", j.display())),
         ));
         Ok(())
     }

@@ -22,6 +22,13 @@ pub const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 /// The sheet name written when the export was not read from XLSX.
 const DEFAULT_SHEET: &str = "Sheet1";
 
+/// The names of the sheets of the workbook at `path`, in order; `None`
+/// when it is no workbook this can read (its reading reports why).
+pub fn sheet_names(path: &std::path::Path) -> Option<Vec<String>> {
+    let book: Xlsx<_> = calamine::open_workbook(path).ok()?;
+    Some(book.sheet_names())
+}
+
 /// The workbook `bytes` as CSV text (comma-separated, quoted where needed,
 /// LF) of its first sheet, and that sheet's name. The sheet is read a cell
 /// at a time (never held as a grid): its first row with text is the

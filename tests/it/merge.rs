@@ -306,9 +306,14 @@ fn one_pass_merge_of_csv_and_json_lines_is_the_in_memory_one() {
             "{file} {pair:?}: journals differ"
         );
         assert_eq!(
-            stderr(&one_pass).replace(&a, "OUT"),
-            stderr(&in_memory).replace(&b, "OUT")
+            stderr(&one_pass)
+                .replace(&a, "OUT")
+                .replace("a.jsonl", "JOURNAL"),
+            stderr(&in_memory)
+                .replace(&b, "OUT")
+                .replace("b.jsonl", "JOURNAL")
         );
+        assert!(stderr(&one_pass).contains(", journal a.jsonl"));
         // To stdout too.
         let out = merge(&s, &[file, pair[0], pair[1], "-o", "-"]);
         assert!(out.status.success(), "{}", stderr(&out));

@@ -243,3 +243,45 @@ fn messages_name_the_rows_of_the_sheet() {
         stderr(&out)
     );
 }
+
+/// `--in-place` on a workbook of several sheets would lose all but the
+/// first: refused before any work, the workbook untouched; `-o` to another
+/// file writes the first sheet as always.
+#[test]
+fn in_place_is_refused_on_a_workbook_of_several_sheets() {
+    let sb = sandbox();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let export = book.add_worksheet().set_name("Export").unwrap();
+    for (col, h) in ["Record ID", "Email"].into_iter().enumerate() {
+        export.write_string(0, col as u16, h).unwrap();
+    }
+    for (row, (id, email)) in [("1", "a@x.com"), ("2", "b@x.com")].into_iter().enumerate() {
+        export.write_string(row as u32 + 1, 0, id).unwrap();
+        export.write_string(row as u32 + 1, 1, email).unwrap();
+    }
+    let notes = book.add_worksheet().set_name("Review notes").unwrap();
+    notes.write_string(0, 0, "keep 1, drop 2").unwrap();
+    sb.write("book.xlsx", book.save_to_buffer().unwrap());
+    sb.write("plan.csv", "primary_id,secondary_id\n1,2\n");
+    let before = sb.read("book.xlsx");
+    let out = sb
+        .cmd()
+        .args(["apply", "book.xlsx", "--plan", "plan.csv", "--in-place"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("book.xlsx has sheets besides \"Export\" (\"Review notes\")"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(sb.read("book.xlsx"), before);
+    let out = sb
+        .cmd()
+        .args(["merge", "book.xlsx", "1", "2", "--in-place"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    apply(&sb, "book.xlsx", "plan.csv", "out.xlsx");
+    assert_eq!(workbook(sb.read("out.xlsx")).0, ["Export"]);
+}
