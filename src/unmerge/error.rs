@@ -24,6 +24,8 @@ pub enum UnmergeError {
     IdInUse { new_id: String, used: String },
     #[error("the new id is empty; give a record id with --new-id, or leave it out to take the next free id")]
     EmptyNewId,
+    #[error("--new-id {new_id}: HubSpot's record ids are numbers, so {new_id} is id {} there; give it without the leading zeros", without_leading_zeros(.new_id))]
+    LeadingZeros { new_id: String },
     #[error("{}", no_entry(.journals, .id, .secondary, .merges_into))]
     NoJournalEntry {
         /// The journals given.
@@ -242,6 +244,14 @@ fn no_entry(
         if one { "" } else { "s" }
     );
     out
+}
+
+/// A number's digits without its leading zeros (`0` for zeros only).
+fn without_leading_zeros(n: &str) -> &str {
+    match n.trim_start_matches('0') {
+        "" => "0",
+        rest => rest,
+    }
 }
 
 /// Why the journals' records of one merge cannot be told apart; lines are

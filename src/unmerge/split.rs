@@ -118,6 +118,9 @@ fn additional_email(
 fn choose_new_id(export: &Export, new_id: Option<&str>) -> Result<String, UnmergeError> {
     match new_id.map(str::trim) {
         Some("") => Err(UnmergeError::EmptyNewId),
+        Some(n) if n.len() > 1 && n.starts_with('0') && n.bytes().all(|b| b.is_ascii_digit()) => {
+            Err(UnmergeError::LeadingZeros { new_id: n.into() })
+        }
         Some(n) => match id_use(export, n) {
             Some(used) => Err(UnmergeError::IdInUse {
                 new_id: n.into(),
@@ -351,6 +354,8 @@ mod tests {
         );
         assert!(err(&mut e, "5", "c@x.com", Some("3"))
             .contains("already a merged-away id (in the hs_merged_object_ids of contact 9)"));
+        assert!(err(&mut e, "5", "b@x.com", Some("012"))
+            .contains("--new-id 012: HubSpot's record ids are numbers, so 012 is id 12 there"));
         assert!(err(&mut e, "5", "c@x.com", Some(" ")).starts_with("the new id is empty"));
         assert_eq!(e, before);
     }
