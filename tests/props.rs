@@ -897,6 +897,9 @@ fn run(sc: &Scenario) -> Run {
                 merged: outcome.merged,
                 decisions,
                 warnings: outcome.warnings,
+                sections: (outcome.sections.into_iter())
+                    .filter(|c| c.notable())
+                    .collect(),
                 journal: None,
             })
         },

@@ -145,6 +145,9 @@ fn merge(_: &Layout, p: Primary<'_>, s: &Contact) -> Result<MergeStep, String> {
         merged: outcome.merged,
         decisions: Vec::new(),
         warnings: outcome.warnings,
+        sections: (outcome.sections.into_iter())
+            .filter(|c| c.notable())
+            .collect(),
         journal: None,
     })
 }

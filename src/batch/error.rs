@@ -21,11 +21,12 @@ pub enum BatchError {
     #[error(transparent)]
     Stream(StreamError),
     /// A plan in memory failed recording a merge (the input is named).
+    /// Boxed: the error holds a whole report.
     #[error("{file}")]
     Apply {
         file: String,
         #[source]
-        source: ApplyError,
+        source: Box<ApplyError>,
     },
     /// The one merge of [`super::Job::Pair`] was refused.
     #[error("{file}: {err}")]

@@ -66,17 +66,23 @@ fn pair_step(
 }
 
 /// A merge as a plan step: the decisions (as JSON) only when the journal
-/// records them.
+/// records them, and only the section changes the report names (most
+/// merges have none: nothing is kept for them).
 fn into_step(outcome: MergeOutcome, journaling: bool) -> Result<MergeStep, String> {
     let decisions = if journaling {
         encode_decisions(&outcome.decisions).map_err(|e| e.to_string())?
     } else {
         Vec::new()
     };
+    let mut sections = outcome.sections;
+    sections.retain(SectionChange::notable);
+    // Kept until the plan is done: no room beyond them.
+    sections.shrink_to_fit();
     Ok(MergeStep {
         merged: outcome.merged,
         decisions,
         warnings: outcome.warnings,
+        sections,
         journal: None,
     })
 }

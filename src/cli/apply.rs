@@ -12,6 +12,7 @@ use super::args::{ApplyArgs, OutputFormat};
 use super::io;
 use super::{merge_options, table, Ctx, Status};
 use crate::batch::{self, Input, Job, Merges, Outcome, Request, Written};
+use crate::model::{key, COMPANIES};
 use crate::plan::{read_plan, ApplyReport, Plan};
 use crate::text::count;
 use crate::warning::Warning;
@@ -101,6 +102,9 @@ fn summary(
     written: &Written,
 ) {
     let dest = written.target.describe();
+    for line in section_lines(report, ctx.global.format) {
+        ctx.info(&line);
+    }
     ctx.info(&format!(
         "applied {} of {} (policy {}){}; wrote {} to {dest}{}",
         report.applied,
@@ -115,6 +119,76 @@ fn summary(
             .as_ref()
             .map_or_else(String::new, |j| format!(", journal {}", j.display()))
     ));
+}
+
+/// What the plan's merges did with the sections (SPEC section 4), as
+/// counts: a line per part the secondaries lost (their companies first
+/// when any were dropped, then in the order they come), the active lists
+/// to re-evaluate, and the workflows marked under `--enroll-on-merge`. A
+/// plan of 100,000 merges prints these few lines; the JSON report names
+/// every item, merge by merge.
+fn section_lines(report: &ApplyReport, format: OutputFormat) -> Vec<String> {
+    // Per part lost, in the order they first come: items, merges.
+    let mut lost: Vec<(&str, usize, usize)> = Vec::new();
+    let (mut lists, mut list_merges) = (0, 0);
+    let (mut marked, mut marked_merges) = (0, 0);
+    for c in report.sections.iter().flat_map(|pair| &pair.sections) {
+        if !c.dropped.is_empty() {
+            match lost.iter_mut().find(|(section, ..)| *section == c.section) {
+                Some((_, items, merges)) => {
+                    *items += c.dropped.len();
+                    *merges += 1;
+                }
+                None => lost.push((&c.section, c.dropped.len(), 1)),
+            }
+        }
+        if c.to_reevaluate > 0 {
+            lists += c.to_reevaluate;
+            list_merges += 1;
+        }
+        if c.marked > 0 {
+            marked += c.marked;
+            marked_merges += 1;
+        }
+    }
+    lost.sort_by_key(|(section, ..)| *section != COMPANIES);
+    let hint = match format {
+        OutputFormat::Json => "the JSON report names them",
+        OutputFormat::Table => "--format json names them",
+    };
+    let line = |what: &str, items: usize, merges: usize| {
+        let merges = count(merges, "merge", "merges");
+        format!("{what}: {items} in {merges} ({hint})")
+    };
+    let mut lines: Vec<String> = (lost.into_iter())
+        .map(|(section, items, merges)| line(&lost_what(section), items, merges))
+        .collect();
+    if lists > 0 {
+        lines.push(line("active lists to re-evaluate", lists, list_merges));
+    }
+    if marked > 0 {
+        let what =
+            "workflows that should see the merged contact as newly changed (--enroll-on-merge)";
+        lines.push(line(what, marked, marked_merges));
+    }
+    lines
+}
+
+/// What the secondaries lost of a section, for [`section_lines`].
+fn lost_what(section: &str) -> String {
+    match section {
+        COMPANIES => "the secondaries' company associations dropped".into(),
+        // A v1 contact's name for them, too.
+        key::LIST_MEMBERSHIPS | "list-memberships" => {
+            "the secondaries' list memberships dropped".into()
+        }
+        key::WORKFLOWS => "the secondaries' workflow enrollments dropped".into(),
+        key::SUBSCRIPTIONS => {
+            "the secondaries' subscription sets dropped (emails both contacts had)".into()
+        }
+        "salesforce" => "the secondaries' Salesforce records no longer synced".into(),
+        other => format!("the secondaries' \"{other}\" dropped"),
+    }
 }
 
 /// All or nothing: some pairs are bad, so nothing is written (the

@@ -11,6 +11,7 @@ use super::{
     DEFAULT_MAX_MERGES,
 };
 use crate::model::{Contact, Export, Layout};
+use crate::rules::SectionChange;
 use crate::warning::Warning;
 
 /// The type of `on_applied` for a run without a journal:
@@ -26,6 +27,11 @@ pub struct MergeStep {
     pub decisions: Vec<Value>,
     /// Warnings for the report (Salesforce ids, active lists, ...).
     pub warnings: Vec<Warning>,
+    /// What the merge did with the sections that the report names
+    /// ([`SectionChange::notable`]: what the secondary lost, active lists
+    /// to re-evaluate, workflows marked); empty for most merges. The step
+    /// keeps only these: a plan of 100,000 merges holds no more.
+    pub sections: Vec<SectionChange>,
     /// The journal's encoding of both contacts, the result and the
     /// decisions ([`crate::journal::encode_contacts`]), when the step makes
     /// it: made where the merge runs, on either thread, and written as it

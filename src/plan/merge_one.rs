@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::validate::merge_checked;
 use super::{ApplyOptions, Early, MergeStep, PairProblem, Primary, Store};
 use crate::model::{Contact, Layout};
+use crate::rules::SectionChange;
 use crate::warning::Warning;
 
 /// A pair to merge: its two contacts taken out, or its early merge.
@@ -35,6 +36,7 @@ pub(super) struct Merge<P> {
     pub(super) merged: Option<Contact>,
     pub(super) decisions: Vec<Value>,
     pub(super) warnings: Vec<Warning>,
+    pub(super) sections: Vec<SectionChange>,
     pub(super) journal: Option<Vec<u8>>,
     pub(super) prepared: P,
 }
@@ -69,6 +71,7 @@ where
                     merged: None,
                     decisions: e.decisions,
                     warnings: e.warnings,
+                    sections: e.sections,
                     journal: e.journal,
                     prepared: e.prepared,
                 }),
@@ -89,6 +92,7 @@ where
             merged: keep.then_some(step.merged),
             decisions: step.decisions,
             warnings: step.warnings,
+            sections: step.sections,
             journal: step.journal,
             prepared,
         }

@@ -47,7 +47,7 @@ pub use apply::{apply_plan, apply_plan_tuned, Applied, ApplyOptions, MergeStep, 
 pub(crate) use fenwick::Fenwick;
 pub use read::{parse_plan, read_plan, Pair, Plan, PlanError, PlanFormat};
 pub use redirects::Redirects;
-pub use report::{ApplyError, ApplyReport, BadPair, PairProblem, PairWarning, Side};
+pub use report::{ApplyError, ApplyReport, BadPair, PairProblem, PairSections, PairWarning, Side};
 pub use store::{Early, Store};
 pub(crate) use validate::merge_checked;
 pub use waves::{run_plan, run_plan_tuned, Tuning};

@@ -7,6 +7,7 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use super::PlanFormat;
+use crate::rules::SectionChange;
 use crate::warning::WarningKind;
 
 /// Why a pair cannot be applied.
@@ -134,6 +135,20 @@ pub struct PairWarning {
     pub warning: String,
 }
 
+/// What a merge of a plan did with the sections that the report names
+/// ([`SectionChange::notable`]): the secondary's companies dropped, active
+/// lists to re-evaluate, workflows marked under `--enroll-on-merge`, ...
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PairSections {
+    /// The pair's plan line (or index, for JSON plans).
+    pub line: u64,
+    /// The ids as the plan gives them.
+    pub primary: String,
+    pub secondary: String,
+    /// Each change whole, as `merge` reports it; only the notable ones.
+    pub sections: Vec<SectionChange>,
+}
+
 /// What applying a plan did (`--format json` writes it as is).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -148,6 +163,10 @@ pub struct ApplyReport {
     /// Pairs not applied, in plan order.
     pub skipped: Vec<BadPair>,
     pub warnings: Vec<PairWarning>,
+    /// The merges that did something with the sections a user should know
+    /// of, in plan order; a merge that did nothing of the kind has no
+    /// entry.
+    pub sections: Vec<PairSections>,
 }
 
 /// Why a plan was not applied.

@@ -8,10 +8,11 @@ use serde_json::Value;
 
 use super::waves::{Outcome, Resolved};
 use super::{
-    Applied, ApplyError, ApplyOptions, ApplyReport, BadPair, Fenwick, Pair, PairWarning, Plan,
-    Store,
+    Applied, ApplyError, ApplyOptions, ApplyReport, BadPair, Fenwick, Pair, PairSections,
+    PairWarning, Plan, Store,
 };
 use crate::model::Contact;
+use crate::rules::SectionChange;
 use crate::warning::Warning;
 
 /// What the journal gets of a merge: both contacts before it and the
@@ -52,6 +53,7 @@ impl<'p, J> Settler<'p, J> {
                 applied: 0,
                 skipped: Vec::new(),
                 warnings: Vec::new(),
+                sections: Vec::new(),
             },
             gone: Fenwick::new(count),
             on_applied,
@@ -65,6 +67,7 @@ impl<'p, J> Settler<'p, J> {
         if !self.opts.keep_going && !report.skipped.is_empty() {
             report.applied = 0;
             report.warnings.clear();
+            report.sections.clear();
             return Err(ApplyError::BadPairs { report });
         }
         Ok(report)
@@ -100,6 +103,7 @@ where
                 contacts,
                 decisions,
                 warnings,
+                sections,
                 journal,
             } => {
                 let journaled = Journaled {
@@ -107,7 +111,7 @@ where
                     decisions: &decisions,
                     encoded: journal.as_deref(),
                 };
-                self.merged(work, pair, r, journaled, warnings)?;
+                self.merged(work, pair, r, journaled, (warnings, sections))?;
                 Ok(contacts
                     .into_iter()
                     .flat_map(|b| {
@@ -119,14 +123,15 @@ where
         }
     }
 
-    /// Settle a merge: count it, journal it, report its warnings.
+    /// Settle a merge: count it, journal it, report its warnings and its
+    /// notable section changes.
     pub(super) fn merged<'a, S: Store<'a>>(
         &mut self,
         work: &S,
         pair: &Pair,
         r: &Resolved<'_>,
         journaled: Journaled<'_>,
-        warnings: Vec<Warning>,
+        (warnings, sections): (Vec<Warning>, Vec<SectionChange>),
     ) -> Result<(), ApplyError> {
         let Journaled {
             contacts,
@@ -160,6 +165,14 @@ where
                 secondary: r.rs.to_string(),
                 kind: w.kind,
                 warning: w.message,
+            });
+        }
+        if !sections.is_empty() {
+            self.report.sections.push(PairSections {
+                line: pair.line,
+                primary: pair.primary.clone(),
+                secondary: pair.secondary.clone(),
+                sections,
             });
         }
         Ok(())

@@ -60,6 +60,7 @@ fn waves_give_the_result_of_one_pair_after_the_other() {
             merged: o.merged,
             decisions: Vec::new(),
             warnings: o.warnings,
+            sections: o.sections.into_iter().filter(|c| c.notable()).collect(),
             journal: None,
         })
     };
@@ -89,6 +90,7 @@ fn waves_give_the_result_of_one_pair_after_the_other() {
     let mut one_by_one = g.export.clone();
     let mut redirects = Redirects::from_export(&one_by_one);
     let mut expected = Vec::new();
+    let mut sections = Vec::new();
     for pair in &plan.pairs {
         let rp = redirects.resolve(&pair.primary);
         let rs = redirects.resolve(&pair.secondary);
@@ -98,13 +100,26 @@ fn waves_give_the_result_of_one_pair_after_the_other() {
         let Some(index) = one_by_one.position(&rs) else {
             continue;
         };
-        if merge_in_export(&mut one_by_one, &rp, &rs, &opts).is_ok() {
+        if let Ok(o) = merge_in_export(&mut one_by_one, &rp, &rs, &opts) {
             redirects.record(&rs, &rp);
             expected.push((rp.into_owned(), rs.into_owned(), index));
+            let notable: Vec<_> = o.sections.into_iter().filter(|c| c.notable()).collect();
+            if !notable.is_empty() {
+                sections.push(PairSections {
+                    line: pair.line,
+                    primary: pair.primary.clone(),
+                    secondary: pair.secondary.clone(),
+                    sections: notable,
+                });
+            }
         }
     }
     assert_eq!(order, expected);
     assert_eq!(waved, one_by_one);
+    // What the merges did with the sections, every merge's, in plan
+    // order (the generated contacts' companies differ now and then).
+    assert!(sections.len() > 100, "{}", sections.len());
+    assert_eq!(report.sections, sections);
 }
 
 pub(crate) fn contact(v: Value) -> Contact {
@@ -143,6 +158,7 @@ fn fake_merge(_: &Layout, p: Primary<'_>, s: &Contact) -> Result<MergeStep, Stri
             WarningKind::SalesforceUnsynced,
             format!("{} absorbed {}", p.id, s.id),
         )],
+        sections: Vec::new(),
         journal: None,
     })
 }
@@ -382,6 +398,7 @@ fn a_merge_that_changes_the_id_is_refused() {
                 merged: s.clone(),
                 decisions: vec![],
                 warnings: vec![],
+                sections: vec![],
                 journal: None,
             })
         },

@@ -17,6 +17,7 @@ use super::{
     Redirects, Store,
 };
 use crate::model::{Contact, Layout};
+use crate::rules::SectionChange;
 use crate::warning::Warning;
 
 /// The knobs of a run: how far ahead a plan is read and when the second
@@ -408,6 +409,8 @@ pub(super) enum Outcome<'a> {
         contacts: Option<Box<Before<'a>>>,
         decisions: Vec<Value>,
         warnings: Vec<Warning>,
+        /// The notable section changes ([`MergeStep::sections`]).
+        sections: Vec<SectionChange>,
         /// The merge step's encoding of them for the journal.
         journal: Option<Vec<u8>>,
     },

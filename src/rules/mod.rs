@@ -185,7 +185,7 @@ pub struct Decision {
 }
 
 /// What the merge did with one part of the contacts other than properties.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SectionChange {
     pub section: String,
     /// Items of P that stay.
@@ -195,6 +195,28 @@ pub struct SectionChange {
     /// Items of S that are dropped.
     pub dropped: Vec<String>,
     pub note: String,
+    /// List memberships: how many active lists (of either contact) need
+    /// re-evaluation. Counted for `apply`'s summary; not in the JSON,
+    /// whose note names them.
+    #[serde(skip)]
+    pub to_reevaluate: usize,
+    /// Workflows, with `--enroll-on-merge`: how many should see the merged
+    /// contact as newly changed. Counted for `apply`'s summary; not in the
+    /// JSON, whose note names them.
+    #[serde(skip)]
+    pub marked: usize,
+}
+
+impl SectionChange {
+    /// Whether a plan's report names this change (SPEC section 4): the
+    /// secondary lost something (its companies, static lists, workflows, a
+    /// subscription set, its Salesforce sync, a part no rule knows), active
+    /// lists need re-evaluation, or workflows are marked under
+    /// `--enroll-on-merge`. The other changes (deals, tickets, the
+    /// timeline, visits, ...) only add, and are left out of it.
+    pub fn notable(&self) -> bool {
+        !self.dropped.is_empty() || self.to_reevaluate > 0 || self.marked > 0
+    }
 }
 
 /// One of the two contacts of a merge.

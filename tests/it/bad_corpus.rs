@@ -115,6 +115,7 @@ fn keep_primary(
         merged: p.contact().clone(),
         decisions: Vec::new(),
         warnings: Vec::new(),
+        sections: Vec::new(),
         journal: None,
     })
 }
