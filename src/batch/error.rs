@@ -18,8 +18,9 @@ pub enum BatchError {
     #[error(transparent)]
     DateOrder(#[from] crate::dates::order::OrderError),
     /// A streamed run failed reading the input or recording a merge.
+    /// Boxed: it may hold a whole report.
     #[error(transparent)]
-    Stream(StreamError),
+    Stream(Box<StreamError>),
     /// A plan in memory failed recording a merge (the input is named).
     /// Boxed: the error holds a whole report.
     #[error("{file}")]

@@ -12,8 +12,8 @@ use super::args::{ApplyArgs, OutputFormat};
 use super::io;
 use super::{merge_options, table, Ctx, Status};
 use crate::batch::{self, Input, Job, Merges, Outcome, Request, Written};
-use crate::model::{key, COMPANIES};
-use crate::plan::{read_plan, ApplyReport, Plan};
+use crate::plan::{read_plan, ApplyReport, Count, Plan};
+use crate::rules::LostPart;
 use crate::text::count;
 use crate::warning::Warning;
 
@@ -47,6 +47,9 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         output: &output,
         journal: args.journal.as_deref(),
         progress: &|| progress.inc(1),
+        // Listed merge by merge only in the JSON report: the summary
+        // counts them.
+        section_changes: ctx.global.format == OutputFormat::Json,
     };
     let outcome = batch::run(&request, &mut *ctx.out);
     progress.finish_and_clear();
@@ -122,72 +125,47 @@ fn summary(
 }
 
 /// What the plan's merges did with the sections (SPEC section 4), as
-/// counts: a line per part the secondaries lost (their companies first
-/// when any were dropped, then in the order they come), the active lists
-/// to re-evaluate, and the workflows marked under `--enroll-on-merge`. A
-/// plan of 100,000 merges prints these few lines; the JSON report names
-/// every item, merge by merge.
+/// counts: a line per part the secondaries lost (companies, list
+/// memberships, workflow enrollments, subscription sets, Salesforce sync,
+/// parts no rule knows), the active lists to re-evaluate, and the
+/// workflows marked under `--enroll-on-merge`. A plan of 100,000 merges
+/// prints these few lines; the JSON report names every item, merge by
+/// merge.
 fn section_lines(report: &ApplyReport, format: OutputFormat) -> Vec<String> {
-    // Per part lost, in the order they first come: items, merges.
-    let mut lost: Vec<(&str, usize, usize)> = Vec::new();
-    let (mut lists, mut list_merges) = (0, 0);
-    let (mut marked, mut marked_merges) = (0, 0);
-    for c in report.sections.iter().flat_map(|pair| &pair.sections) {
-        if !c.dropped.is_empty() {
-            match lost.iter_mut().find(|(section, ..)| *section == c.section) {
-                Some((_, items, merges)) => {
-                    *items += c.dropped.len();
-                    *merges += 1;
-                }
-                None => lost.push((&c.section, c.dropped.len(), 1)),
-            }
-        }
-        if c.to_reevaluate > 0 {
-            lists += c.to_reevaluate;
-            list_merges += 1;
-        }
-        if c.marked > 0 {
-            marked += c.marked;
-            marked_merges += 1;
-        }
-    }
-    lost.sort_by_key(|(section, ..)| *section != COMPANIES);
+    let counts = &report.sections.counts;
     let hint = match format {
         OutputFormat::Json => "the JSON report names them",
         OutputFormat::Table => "--format json names them",
     };
-    let line = |what: &str, items: usize, merges: usize| {
-        let merges = count(merges, "merge", "merges");
-        format!("{what}: {items} in {merges} ({hint})")
+    let line = |what: &str, c: &Count| {
+        let merges = count(c.merges, "merge", "merges");
+        format!("{what}: {} in {merges} ({hint})", c.items)
     };
-    let mut lines: Vec<String> = (lost.into_iter())
-        .map(|(section, items, merges)| line(&lost_what(section), items, merges))
-        .collect();
-    if lists > 0 {
-        lines.push(line("active lists to re-evaluate", lists, list_merges));
-    }
-    if marked > 0 {
-        let what =
-            "workflows that should see the merged contact as newly changed (--enroll-on-merge)";
-        lines.push(line(what, marked, marked_merges));
-    }
-    lines
+    let lost = (LostPart::ALL.iter().zip(&counts.lost)).map(|(part, c)| (lost_what(*part), c));
+    let marked =
+        "workflows that should see the merged contact as newly changed (--enroll-on-merge)";
+    (lost.chain([
+        ("active lists to re-evaluate", &counts.to_reevaluate),
+        (marked, &counts.marked),
+    ]))
+    .filter(|(_, c)| c.merges > 0)
+    .map(|(what, c)| line(what, c))
+    .collect()
 }
 
-/// What the secondaries lost of a section, for [`section_lines`].
-fn lost_what(section: &str) -> String {
-    match section {
-        COMPANIES => "the secondaries' company associations dropped".into(),
-        // A v1 contact's name for them, too.
-        key::LIST_MEMBERSHIPS | "list-memberships" => {
-            "the secondaries' list memberships dropped".into()
+/// What the secondaries lost of a part, for [`section_lines`].
+fn lost_what(part: LostPart) -> &'static str {
+    match part {
+        LostPart::Companies => "the secondaries' company associations dropped",
+        LostPart::ListMemberships => "the secondaries' list memberships dropped",
+        LostPart::Workflows => "the secondaries' workflow enrollments dropped",
+        LostPart::Subscriptions => {
+            "the secondaries' subscription sets dropped (emails both contacts had)"
         }
-        key::WORKFLOWS => "the secondaries' workflow enrollments dropped".into(),
-        key::SUBSCRIPTIONS => {
-            "the secondaries' subscription sets dropped (emails both contacts had)".into()
+        LostPart::Salesforce => "the secondaries' Salesforce records no longer synced",
+        LostPart::Other => {
+            "the secondaries' parts no merge rule knows (or of a wrong shape) dropped"
         }
-        "salesforce" => "the secondaries' Salesforce records no longer synced".into(),
-        other => format!("the secondaries' \"{other}\" dropped"),
     }
 }
 

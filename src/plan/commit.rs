@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::io;
 
-use super::merge_one::{Merge, MergeDone};
+use super::merge_one::{boxed, Merge, MergeDone};
 use super::settle::{Journaled, Settler};
 use super::waves::{Outcome, Resolved, State};
 use super::{Applied, ApplyError, Pair, Redirects, Store};
@@ -94,7 +94,7 @@ where
         contacts,
         decisions,
         warnings,
-        sections,
+        sections: boxed(sections),
         journal,
     };
     Ok((State::Done(r, outcome), unneeded))

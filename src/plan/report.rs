@@ -7,7 +7,9 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use super::PlanFormat;
-use crate::rules::SectionChange;
+#[cfg(doc)]
+use crate::rules::LostPart;
+use crate::rules::{SectionChange, SectionTally};
 use crate::warning::WarningKind;
 
 /// Why a pair cannot be applied.
@@ -163,10 +165,61 @@ pub struct ApplyReport {
     /// Pairs not applied, in plan order.
     pub skipped: Vec<BadPair>,
     pub warnings: Vec<PairWarning>,
-    /// The merges that did something with the sections a user should know
-    /// of, in plan order; a merge that did nothing of the kind has no
-    /// entry.
-    pub sections: Vec<PairSections>,
+    /// What the merges did with the sections a user should know of
+    /// (boxed: the report travels in errors).
+    pub sections: Box<ReportedSections>,
+}
+
+/// What a plan's merges did with the sections a user should know of
+/// ([`SectionChange::notable`]). Serialized as its list of merges.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct ReportedSections {
+    /// The merges that did any of it, in plan order, when the merge step
+    /// kept their changes ([`super::notable_sections`]); a merge that did
+    /// nothing of the kind has no entry.
+    pub merges: Vec<PairSections>,
+    /// Those changes counted, over every merge (the summary's figures):
+    /// kept even when the changes are not.
+    #[serde(skip)]
+    pub counts: SectionCounts,
+}
+
+/// Items and the merges they came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Count {
+    pub items: usize,
+    pub merges: usize,
+}
+
+impl Count {
+    fn add(&mut self, items: u32) {
+        if items > 0 {
+            self.items += items as usize;
+            self.merges += 1;
+        }
+    }
+}
+
+/// What a plan's merges did with the sections, counted: the items the
+/// secondaries lost per [`LostPart`] (by [`LostPart::ALL`]'s order), the
+/// active lists to re-evaluate, the workflows marked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SectionCounts {
+    pub lost: [Count; 6],
+    pub to_reevaluate: Count,
+    pub marked: Count,
+}
+
+impl SectionCounts {
+    /// Count a merge's tally.
+    pub fn add(&mut self, t: &SectionTally) {
+        for (count, items) in self.lost.iter_mut().zip(t.lost) {
+            count.add(items);
+        }
+        self.to_reevaluate.add(t.to_reevaluate);
+        self.marked.add(t.marked);
+    }
 }
 
 /// Why a plan was not applied.

@@ -6,13 +6,13 @@ use std::io;
 
 use serde_json::Value;
 
+use super::merge_one::Noted;
 use super::waves::{Outcome, Resolved};
 use super::{
     Applied, ApplyError, ApplyOptions, ApplyReport, BadPair, Fenwick, Pair, PairSections,
     PairWarning, Plan, Store,
 };
 use crate::model::Contact;
-use crate::rules::SectionChange;
 use crate::warning::Warning;
 
 /// What the journal gets of a merge: both contacts before it and the
@@ -53,7 +53,7 @@ impl<'p, J> Settler<'p, J> {
                 applied: 0,
                 skipped: Vec::new(),
                 warnings: Vec::new(),
-                sections: Vec::new(),
+                sections: Box::default(),
             },
             gone: Fenwick::new(count),
             on_applied,
@@ -67,7 +67,7 @@ impl<'p, J> Settler<'p, J> {
         if !self.opts.keep_going && !report.skipped.is_empty() {
             report.applied = 0;
             report.warnings.clear();
-            report.sections.clear();
+            report.sections = Box::default();
             return Err(ApplyError::BadPairs { report });
         }
         Ok(report)
@@ -106,6 +106,7 @@ where
                 sections,
                 journal,
             } => {
+                let sections = sections.map_or_else(Default::default, |s| *s);
                 let journaled = Journaled {
                     contacts: contacts.as_deref().map(|(p, s, m)| (&**p, &**s, m)),
                     decisions: &decisions,
@@ -131,7 +132,7 @@ where
         pair: &Pair,
         r: &Resolved<'_>,
         journaled: Journaled<'_>,
-        (warnings, sections): (Vec<Warning>, Vec<SectionChange>),
+        (warnings, (sections, tally)): (Vec<Warning>, Noted),
     ) -> Result<(), ApplyError> {
         let Journaled {
             contacts,
@@ -167,8 +168,9 @@ where
                 warning: w.message,
             });
         }
+        self.report.sections.counts.add(&tally);
         if !sections.is_empty() {
-            self.report.sections.push(PairSections {
+            self.report.sections.merges.push(PairSections {
                 line: pair.line,
                 primary: pair.primary.clone(),
                 secondary: pair.secondary.clone(),

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use crate::model::Contact;
-use crate::rules::SectionChange;
+use crate::rules::{SectionChange, SectionTally};
 use crate::warning::Warning;
 
 /// The contacts a plan runs over: the whole export in memory
@@ -73,6 +73,7 @@ pub struct Early<P> {
     pub decisions: Vec<Value>,
     pub warnings: Vec<Warning>,
     pub sections: Vec<SectionChange>,
+    pub section_tally: SectionTally,
     pub journal: Option<Vec<u8>>,
     pub prepared: P,
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::commit::{commit, Commit};
 use super::last_use::LastUse;
-use super::merge_one::{merge_one, Checkout, MergeDone};
+use super::merge_one::{merge_one, Checkout, MergeDone, Noted};
 use super::pool::{Closing, Pool};
 use super::settle::Settler;
 use super::validate::resolve_pair;
@@ -17,7 +17,6 @@ use super::{
     Redirects, Store,
 };
 use crate::model::{Contact, Layout};
-use crate::rules::SectionChange;
 use crate::warning::Warning;
 
 /// The knobs of a run: how far ahead a plan is read and when the second
@@ -409,8 +408,10 @@ pub(super) enum Outcome<'a> {
         contacts: Option<Box<Before<'a>>>,
         decisions: Vec<Value>,
         warnings: Vec<Warning>,
-        /// The notable section changes ([`MergeStep::sections`]).
-        sections: Vec<SectionChange>,
+        /// The notable section changes ([`MergeStep::sections`]) and
+        /// their tally, when there are any (boxed: every pair of the
+        /// window has the room of this variant).
+        sections: Option<Box<Noted>>,
         /// The merge step's encoding of them for the journal.
         journal: Option<Vec<u8>>,
     },

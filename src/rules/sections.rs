@@ -532,6 +532,9 @@ pub fn primary_unknown_sections(p: &Contact, s: &Contact) -> Vec<SectionChange> 
 
 // ---- Salesforce ----
 
+/// The section that reports Salesforce sync ([`salesforce_sync`]).
+pub const SALESFORCE: &str = "salesforce";
+
 /// Salesforce sync: only P keeps syncing (the property itself is
 /// [`super::primary_salesforce_id`]). S's Salesforce record is reported as
 /// no longer synced; when both sync, a warning says to merge the records in
@@ -581,7 +584,7 @@ pub fn salesforce_sync(p: &Contact, s: &Contact) -> (Option<SectionChange>, Vec<
         }
     };
     let change = SectionChange {
-        section: "salesforce".into(),
+        section: SALESFORCE.into(),
         kept: a.into_iter().collect(),
         added: Vec::new(),
         dropped,

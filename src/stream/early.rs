@@ -199,6 +199,7 @@ pub(super) struct EarlyExtra {
     pub(super) warnings: Vec<crate::warning::Warning>,
     pub(super) journal: Option<Vec<u8>>,
     pub(super) sections: Vec<crate::rules::SectionChange>,
+    pub(super) section_tally: crate::rules::SectionTally,
 }
 
 pub(super) enum EarlyOut {
@@ -249,6 +250,7 @@ impl EarlyMerges {
             decisions: extra.decisions,
             warnings: extra.warnings,
             sections: extra.sections,
+            section_tally: extra.section_tally,
             journal: extra.journal,
             prepared,
         };
@@ -361,13 +363,15 @@ where
     let extra = (!step.decisions.is_empty()
         || !step.warnings.is_empty()
         || step.journal.is_some()
-        || !step.sections.is_empty())
+        || !step.sections.is_empty()
+        || !step.section_tally.is_empty())
     .then(|| {
         Box::new(EarlyExtra {
             decisions: step.decisions,
             warnings: step.warnings,
             journal: step.journal,
             sections: step.sections,
+            section_tally: step.section_tally,
         })
     });
     Some((out, extra))

@@ -367,6 +367,7 @@ fn a_merge_restored_in_memory_across_list_forms_is_unchanged_since() {
                 decisions: vec![],
                 warnings: vec![],
                 sections: vec![],
+                section_tally: Default::default(),
                 journal: None,
             })
         },
@@ -615,6 +616,7 @@ fn rich_merge(_: &Layout, p: crate::plan::Primary<'_>, s: &Contact) -> Result<Me
         decisions: vec![json!({"property": "n", "rule": "sum"})],
         warnings: vec![],
         sections: vec![],
+        section_tally: Default::default(),
         journal: None,
     })
 }

@@ -769,4 +769,21 @@ fn many_merges_report_their_sections_in_plan_order_either_way() {
         streamed_lines.contains("the secondaries' company associations dropped: "),
         "{streamed_lines}"
     );
+    // Without --format json the changes are only counted, to the same
+    // figures.
+    for input in ["gen.csv", "-"] {
+        let mut cmd = s.cmd();
+        cmd.args(["apply", input, "--plan", "gen.plan.csv", "-o", "out.csv"])
+            .args(["--merge-time", T, "--keep-going"]);
+        if input == "-" {
+            cmd.args(["--input-format", "csv"]).write_stdin(csv.clone());
+        }
+        let out = cmd.output().unwrap();
+        let lines = section_lines(&stderr(&out)).join("\n");
+        assert_eq!(
+            lines.replace("--format json names them", "the JSON report names them"),
+            streamed_lines,
+            "{input}"
+        );
+    }
 }

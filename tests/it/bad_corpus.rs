@@ -116,6 +116,7 @@ fn keep_primary(
         decisions: Vec::new(),
         warnings: Vec::new(),
         sections: Vec::new(),
+        section_tally: Default::default(),
         journal: None,
     })
 }

@@ -45,6 +45,7 @@ fn step(p: Primary<'_>, s: &Contact) -> Result<MergeStep, String> {
         ..Default::default()
     };
     let o = merge_contacts_from(p, s, &opts).map_err(|e| e.to_string())?;
+    let (sections, section_tally) = crate::plan::notable_sections(o.sections, true);
     Ok(MergeStep {
         merged: o.merged,
         decisions: o
@@ -53,7 +54,8 @@ fn step(p: Primary<'_>, s: &Contact) -> Result<MergeStep, String> {
             .map(|d| serde_json::to_value(d).unwrap())
             .collect(),
         warnings: o.warnings,
-        sections: o.sections.into_iter().filter(|c| c.notable()).collect(),
+        sections,
+        section_tally,
         journal: None,
     })
 }
@@ -264,7 +266,7 @@ fn early_merges_report_what_they_did_with_the_sections() {
     let (r, _) = stream_to_file(&path, Format::Csv, &plan, &ApplyOptions::default());
     let r = r.unwrap();
     assert_eq!(r.merged_early, 2);
-    let [only] = &r.report.sections[..] else {
+    let [only] = &r.report.sections.merges[..] else {
         panic!("{:?}", r.report.sections)
     };
     assert_eq!(
