@@ -893,10 +893,14 @@ fn run(sc: &Scenario) -> Run {
                 .map(serde_json::to_value)
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| e.to_string())?;
+            let (sections, section_tally) =
+                contact_merge::plan::notable_sections(outcome.sections, true);
             Ok(MergeStep {
                 merged: outcome.merged,
                 decisions,
                 warnings: outcome.warnings,
+                sections,
+                section_tally,
                 journal: None,
             })
         },

@@ -141,10 +141,13 @@ fn merge(_: &Layout, p: Primary<'_>, s: &Contact) -> Result<MergeStep, String> {
         ..MergeOptions::default()
     };
     let outcome = merge_contacts_from(p, s, &opts).map_err(|e| e.to_string())?;
+    let (sections, section_tally) = contact_merge::plan::notable_sections(outcome.sections, true);
     Ok(MergeStep {
         merged: outcome.merged,
         decisions: Vec::new(),
         warnings: outcome.warnings,
+        sections,
+        section_tally,
         journal: None,
     })
 }

@@ -18,14 +18,16 @@ pub enum BatchError {
     #[error(transparent)]
     DateOrder(#[from] crate::dates::order::OrderError),
     /// A streamed run failed reading the input or recording a merge.
+    /// Boxed: it may hold a whole report.
     #[error(transparent)]
-    Stream(StreamError),
+    Stream(Box<StreamError>),
     /// A plan in memory failed recording a merge (the input is named).
+    /// Boxed: the error holds a whole report.
     #[error("{file}")]
     Apply {
         file: String,
         #[source]
-        source: ApplyError,
+        source: Box<ApplyError>,
     },
     /// The one merge of [`super::Job::Pair`] was refused.
     #[error("{file}: {err}")]

@@ -67,6 +67,7 @@ fn apply(
         Err(ApplyError::BadPairs { report }) => return Ok(Err(Outcome::Refused(report))),
         Err(source) => {
             let file = req.input.path.display().to_string();
+            let source = Box::new(source);
             return Err(BatchError::Apply { file, source });
         }
     };

@@ -79,6 +79,9 @@ pub struct Request<'a> {
     pub journal: Option<&'a Path>,
     /// Called once per merge, on whichever thread merges (a progress bar).
     pub progress: &'a (dyn Fn() + Sync),
+    /// A plan's report lists each merge's notable section changes whole
+    /// (`apply --format json`); without it, it only counts them.
+    pub section_changes: bool,
 }
 
 /// How a run ended without an error.

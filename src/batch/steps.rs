@@ -7,7 +7,7 @@ use super::{Job, Request};
 use crate::journal::JournalWriter;
 use crate::merge::{merge_contacts, merge_contacts_from, MergeOutcome, Primary};
 use crate::model::{Contact, Layout};
-use crate::plan::{Applied, MergeStep};
+use crate::plan::{notable_sections, Applied, MergeStep};
 use crate::rules::{Decision, MergeOptions, SectionChange};
 
 /// What the one merge of a [`Job::Pair`] keeps for its report: its
@@ -23,16 +23,18 @@ pub(super) struct PairKept {
 fn plan_step(
     p: Primary<'_>,
     s: &Contact,
-    opts: &MergeOptions,
+    req: &Request<'_>,
     journaling: bool,
 ) -> Result<MergeStep, String> {
+    let (opts, whole) = (req.opts, req.section_changes);
     if !journaling {
         let outcome = merge_contacts_from(p, s, opts).map_err(|e| e.to_string())?;
-        return into_step(outcome, false);
+        return into_step(outcome, false, whole);
     }
     // The journal records the primary as it was.
     let p = p.contact();
-    let mut step = into_step(merge_contacts(p, s, opts).map_err(|e| e.to_string())?, true)?;
+    let outcome = merge_contacts(p, s, opts).map_err(|e| e.to_string())?;
+    let mut step = into_step(outcome, true, whole)?;
     step.journal = Some(crate::journal::encode_contacts(
         p,
         s,
@@ -62,21 +64,25 @@ fn pair_step(
         decisions: outcome.decisions.clone(),
         sections: outcome.sections.clone(),
     };
-    into_step(outcome, journaling)
+    into_step(outcome, journaling, false)
 }
 
 /// A merge as a plan step: the decisions (as JSON) only when the journal
-/// records them.
-fn into_step(outcome: MergeOutcome, journaling: bool) -> Result<MergeStep, String> {
+/// records them; the section changes the report names counted, and kept
+/// whole only when it lists them (`whole`).
+fn into_step(outcome: MergeOutcome, journaling: bool, whole: bool) -> Result<MergeStep, String> {
     let decisions = if journaling {
         encode_decisions(&outcome.decisions).map_err(|e| e.to_string())?
     } else {
         Vec::new()
     };
+    let (sections, section_tally) = notable_sections(outcome.sections, whole);
     Ok(MergeStep {
         merged: outcome.merged,
         decisions,
         warnings: outcome.warnings,
+        sections,
+        section_tally,
         journal: None,
     })
 }
@@ -98,7 +104,7 @@ pub(super) fn merge_step<'a>(
     move |_: &Layout, p: Primary<'_>, s: &Contact| {
         (req.progress)();
         match req.job {
-            Job::Plan { .. } => plan_step(p, s, req.opts, journaling),
+            Job::Plan { .. } => plan_step(p, s, req, journaling),
             Job::Pair { primary, secondary } => {
                 pair_step(p, s, (primary, secondary), req.opts, journaling, kept)
             }

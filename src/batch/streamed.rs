@@ -76,7 +76,7 @@ pub(super) fn run(
             let to = target.describe();
             return Err(BatchError::Write { to, source });
         }
-        Err(e) => return Err(BatchError::Stream(e)),
+        Err(e) => return Err(BatchError::Stream(Box::new(e))),
     };
     super::finish_lines(lines, req.journal)?;
     output::commit(journal, tmp, &target)?;

@@ -39,6 +39,7 @@ fn run_on(
         output: &output,
         journal,
         progress: &|| {},
+        section_changes: false,
     };
     if streamed {
         assert!(streamable(&request).is_some());

@@ -12,7 +12,8 @@ use super::args::{ApplyArgs, OutputFormat};
 use super::io;
 use super::{merge_options, table, Ctx, Status};
 use crate::batch::{self, Input, Job, Merges, Outcome, Request, Written};
-use crate::plan::{read_plan, ApplyReport, Plan};
+use crate::plan::{read_plan, ApplyReport, Count, Plan};
+use crate::rules::LostPart;
 use crate::text::count;
 use crate::warning::Warning;
 
@@ -46,6 +47,9 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         output: &output,
         journal: args.journal.as_deref(),
         progress: &|| progress.inc(1),
+        // Listed merge by merge only in the JSON report: the summary
+        // counts them.
+        section_changes: ctx.global.format == OutputFormat::Json,
     };
     let outcome = batch::run(&request, &mut *ctx.out);
     progress.finish_and_clear();
@@ -101,6 +105,9 @@ fn summary(
     written: &Written,
 ) {
     let dest = written.target.describe();
+    for line in section_lines(report, ctx.global.format) {
+        ctx.info(&line);
+    }
     ctx.info(&format!(
         "applied {} of {} (policy {}){}; wrote {} to {dest}{}",
         report.applied,
@@ -115,6 +122,51 @@ fn summary(
             .as_ref()
             .map_or_else(String::new, |j| format!(", journal {}", j.display()))
     ));
+}
+
+/// What the plan's merges did with the sections (SPEC section 4), as
+/// counts: a line per part the secondaries lost (companies, list
+/// memberships, workflow enrollments, subscription sets, Salesforce sync,
+/// parts no rule knows), the active lists to re-evaluate, and the
+/// workflows marked under `--enroll-on-merge`. A plan of 100,000 merges
+/// prints these few lines; the JSON report names every item, merge by
+/// merge.
+fn section_lines(report: &ApplyReport, format: OutputFormat) -> Vec<String> {
+    let counts = &report.sections.counts;
+    let hint = match format {
+        OutputFormat::Json => "the JSON report names them",
+        OutputFormat::Table => "--format json names them",
+    };
+    let line = |what: &str, c: &Count| {
+        let merges = count(c.merges, "merge", "merges");
+        format!("{what}: {} in {merges} ({hint})", c.items)
+    };
+    let lost = (LostPart::ALL.iter().zip(&counts.lost)).map(|(part, c)| (lost_what(*part), c));
+    let marked =
+        "workflows that should see the merged contact as newly changed (--enroll-on-merge)";
+    (lost.chain([
+        ("active lists to re-evaluate", &counts.to_reevaluate),
+        (marked, &counts.marked),
+    ]))
+    .filter(|(_, c)| c.merges > 0)
+    .map(|(what, c)| line(what, c))
+    .collect()
+}
+
+/// What the secondaries lost of a part, for [`section_lines`].
+fn lost_what(part: LostPart) -> &'static str {
+    match part {
+        LostPart::Companies => "the secondaries' company associations dropped",
+        LostPart::ListMemberships => "the secondaries' list memberships dropped",
+        LostPart::Workflows => "the secondaries' workflow enrollments dropped",
+        LostPart::Subscriptions => {
+            "the secondaries' subscription sets dropped (emails both contacts had)"
+        }
+        LostPart::Salesforce => "the secondaries' Salesforce records no longer synced",
+        LostPart::Other => {
+            "the secondaries' parts no merge rule knows (or of a wrong shape) dropped"
+        }
+    }
 }
 
 /// All or nothing: some pairs are bad, so nothing is written (the

@@ -38,6 +38,7 @@ pub fn run(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         output: &output,
         journal: args.journal.as_deref(),
         progress: &|| {},
+        section_changes: false,
     };
     let Outcome::Written(written) = batch::run(&request, &mut *ctx.out)? else {
         unreachable!("one merge is never refused as a plan is")

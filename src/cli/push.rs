@@ -123,6 +123,7 @@ fn check_plan(args: &PushArgs, ctx: &mut Ctx, plan: &Plan) -> anyhow::Result<Opt
         output: &nowhere,
         journal: None,
         progress: &|| {},
+        section_changes: false,
     };
     let report = match batch::run(&request, &mut std::io::sink())? {
         Outcome::Written(_) => return Ok(None),

@@ -11,6 +11,7 @@ use super::{
     DEFAULT_MAX_MERGES,
 };
 use crate::model::{Contact, Export, Layout};
+use crate::rules::{SectionChange, SectionTally};
 use crate::warning::Warning;
 
 /// The type of `on_applied` for a run without a journal:
@@ -26,11 +27,39 @@ pub struct MergeStep {
     pub decisions: Vec<Value>,
     /// Warnings for the report (Salesforce ids, active lists, ...).
     pub warnings: Vec<Warning>,
+    /// What the merge did with the sections that the report names
+    /// ([`SectionChange::notable`]: what the secondary lost, active lists
+    /// to re-evaluate, workflows marked), whole, when the report lists
+    /// them (`--format json`); empty for most merges
+    /// ([`notable_sections`]).
+    pub sections: Vec<SectionChange>,
+    /// Those changes counted, for the summary: kept for every merge, the
+    /// changes themselves only when asked for.
+    pub section_tally: SectionTally,
     /// The journal's encoding of both contacts, the result and the
     /// decisions ([`crate::journal::encode_contacts`]), when the step makes
     /// it: made where the merge runs, on either thread, and written as it
     /// is when the journal records the merge.
     pub journal: Option<Vec<u8>>,
+}
+
+/// A merge's notable section changes ([`SectionChange::notable`]) and
+/// their tally, for a [`MergeStep`]: the changes whole when `whole` (a
+/// report that lists them), else only the tally (a plan of 100,000 merges
+/// that drop a company each would hold 100,000 changes for a summary line).
+pub fn notable_sections(
+    mut changes: Vec<SectionChange>,
+    whole: bool,
+) -> (Vec<SectionChange>, SectionTally) {
+    changes.retain(SectionChange::notable);
+    let tally = SectionTally::of(&changes);
+    if whole {
+        // Kept until the plan is done: no room beyond them.
+        changes.shrink_to_fit();
+    } else {
+        changes = Vec::new();
+    }
+    (changes, tally)
 }
 
 /// How to apply a plan.

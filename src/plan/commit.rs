@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::io;
 
-use super::merge_one::{Merge, MergeDone};
+use super::merge_one::{boxed, Merge, MergeDone};
 use super::settle::{Journaled, Settler};
 use super::waves::{Outcome, Resolved, State};
 use super::{Applied, ApplyError, Pair, Redirects, Store};
@@ -37,6 +37,7 @@ where
         merged,
         decisions,
         warnings,
+        sections,
         journal,
         prepared,
     } = match done.result {
@@ -64,7 +65,7 @@ where
             decisions: &decisions,
             encoded: journal.as_deref(),
         };
-        settler.merged(&*work, ctx.pair, &r, journaled, warnings)?;
+        settler.merged(&*work, ctx.pair, &r, journaled, (warnings, sections))?;
         unneeded.extend(before.into_iter().flat_map(|(p, s)| [p, s]));
         unneeded.extend(work.commit(pi, si, merged, prepared).map(Cow::Owned));
         return Ok((State::Settled, unneeded));
@@ -93,6 +94,7 @@ where
         contacts,
         decisions,
         warnings,
+        sections: boxed(sections),
         journal,
     };
     Ok((State::Done(r, outcome), unneeded))

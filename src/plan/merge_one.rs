@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::validate::merge_checked;
 use super::{ApplyOptions, Early, MergeStep, PairProblem, Primary, Store};
 use crate::model::{Contact, Layout};
+use crate::rules::{SectionChange, SectionTally};
 use crate::warning::Warning;
 
 /// A pair to merge: its two contacts taken out, or its early merge.
@@ -35,8 +36,18 @@ pub(super) struct Merge<P> {
     pub(super) merged: Option<Contact>,
     pub(super) decisions: Vec<Value>,
     pub(super) warnings: Vec<Warning>,
+    pub(super) sections: Noted,
     pub(super) journal: Option<Vec<u8>>,
     pub(super) prepared: P,
+}
+
+/// A merge's notable section changes and their tally
+/// ([`super::MergeStep::sections`]).
+pub(super) type Noted = (Vec<SectionChange>, SectionTally);
+
+/// The notable section changes of a merge, boxed when there are any.
+pub(super) fn boxed(noted: Noted) -> Option<Box<Noted>> {
+    (!noted.0.is_empty() || !noted.1.is_empty()).then(|| Box::new(noted))
 }
 
 /// Open and merge one pair (the merge limit first), and prepare the result
@@ -69,6 +80,7 @@ where
                     merged: None,
                     decisions: e.decisions,
                     warnings: e.warnings,
+                    sections: (e.sections, e.section_tally),
                     journal: e.journal,
                     prepared: e.prepared,
                 }),
@@ -89,6 +101,7 @@ where
             merged: keep.then_some(step.merged),
             decisions: step.decisions,
             warnings: step.warnings,
+            sections: (step.sections, step.section_tally),
             journal: step.journal,
             prepared,
         }

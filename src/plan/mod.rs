@@ -43,11 +43,16 @@ pub(crate) mod tests;
 pub use crate::merge::Primary;
 pub use crate::rules::properties::MERGED_OBJECT_IDS as MERGED_IDS;
 pub use crate::rules::DEFAULT_MAX_MERGES;
-pub use apply::{apply_plan, apply_plan_tuned, Applied, ApplyOptions, MergeStep, NoJournal};
+pub use apply::{
+    apply_plan, apply_plan_tuned, notable_sections, Applied, ApplyOptions, MergeStep, NoJournal,
+};
 pub(crate) use fenwick::Fenwick;
 pub use read::{parse_plan, read_plan, Pair, Plan, PlanError, PlanFormat};
 pub use redirects::Redirects;
-pub use report::{ApplyError, ApplyReport, BadPair, PairProblem, PairWarning, Side};
+pub use report::{
+    ApplyError, ApplyReport, BadPair, Count, PairProblem, PairSections, PairWarning,
+    ReportedSections, SectionCounts, Side,
+};
 pub use store::{Early, Store};
 pub(crate) use validate::merge_checked;
 pub use waves::{run_plan, run_plan_tuned, Tuning};

@@ -7,6 +7,9 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use super::PlanFormat;
+#[cfg(doc)]
+use crate::rules::LostPart;
+use crate::rules::{SectionChange, SectionTally};
 use crate::warning::WarningKind;
 
 /// Why a pair cannot be applied.
@@ -145,6 +148,20 @@ pub struct PairWarning {
     pub warning: String,
 }
 
+/// What a merge of a plan did with the sections that the report names
+/// ([`SectionChange::notable`]): the secondary's companies dropped, active
+/// lists to re-evaluate, workflows marked under `--enroll-on-merge`, ...
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PairSections {
+    /// The pair's plan line (or index, for JSON plans).
+    pub line: u64,
+    /// The ids as the plan gives them.
+    pub primary: String,
+    pub secondary: String,
+    /// Each change whole, as `merge` reports it; only the notable ones.
+    pub sections: Vec<SectionChange>,
+}
+
 /// What applying a plan did (`--format json` writes it as is).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -159,6 +176,61 @@ pub struct ApplyReport {
     /// Pairs not applied, in plan order.
     pub skipped: Vec<BadPair>,
     pub warnings: Vec<PairWarning>,
+    /// What the merges did with the sections a user should know of
+    /// (boxed: the report travels in errors).
+    pub sections: Box<ReportedSections>,
+}
+
+/// What a plan's merges did with the sections a user should know of
+/// ([`SectionChange::notable`]). Serialized as its list of merges.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct ReportedSections {
+    /// The merges that did any of it, in plan order, when the merge step
+    /// kept their changes ([`super::notable_sections`]); a merge that did
+    /// nothing of the kind has no entry.
+    pub merges: Vec<PairSections>,
+    /// Those changes counted, over every merge (the summary's figures):
+    /// kept even when the changes are not.
+    #[serde(skip)]
+    pub counts: SectionCounts,
+}
+
+/// Items and the merges they came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Count {
+    pub items: usize,
+    pub merges: usize,
+}
+
+impl Count {
+    fn add(&mut self, items: u32) {
+        if items > 0 {
+            self.items += items as usize;
+            self.merges += 1;
+        }
+    }
+}
+
+/// What a plan's merges did with the sections, counted: the items the
+/// secondaries lost per [`LostPart`] (by [`LostPart::ALL`]'s order), the
+/// active lists to re-evaluate, the workflows marked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SectionCounts {
+    pub lost: [Count; 6],
+    pub to_reevaluate: Count,
+    pub marked: Count,
+}
+
+impl SectionCounts {
+    /// Count a merge's tally.
+    pub fn add(&mut self, t: &SectionTally) {
+        for (count, items) in self.lost.iter_mut().zip(t.lost) {
+            count.add(items);
+        }
+        self.to_reevaluate.add(t.to_reevaluate);
+        self.marked.add(t.marked);
+    }
 }
 
 /// Why a plan was not applied.

@@ -6,10 +6,11 @@ use std::io;
 
 use serde_json::Value;
 
+use super::merge_one::Noted;
 use super::waves::{Outcome, Resolved};
 use super::{
-    Applied, ApplyError, ApplyOptions, ApplyReport, BadPair, Fenwick, Pair, PairWarning, Plan,
-    Store,
+    Applied, ApplyError, ApplyOptions, ApplyReport, BadPair, Fenwick, Pair, PairSections,
+    PairWarning, Plan, Store,
 };
 use crate::model::Contact;
 use crate::warning::Warning;
@@ -52,6 +53,7 @@ impl<'p, J> Settler<'p, J> {
                 applied: 0,
                 skipped: Vec::new(),
                 warnings: Vec::new(),
+                sections: Box::default(),
             },
             gone: Fenwick::new(count),
             on_applied,
@@ -65,6 +67,7 @@ impl<'p, J> Settler<'p, J> {
         if !self.opts.keep_going && !report.skipped.is_empty() {
             report.applied = 0;
             report.warnings.clear();
+            report.sections = Box::default();
             return Err(ApplyError::BadPairs { report });
         }
         Ok(report)
@@ -100,14 +103,16 @@ where
                 contacts,
                 decisions,
                 warnings,
+                sections,
                 journal,
             } => {
+                let sections = sections.map_or_else(Default::default, |s| *s);
                 let journaled = Journaled {
                     contacts: contacts.as_deref().map(|(p, s, m)| (&**p, &**s, m)),
                     decisions: &decisions,
                     encoded: journal.as_deref(),
                 };
-                self.merged(work, pair, r, journaled, warnings)?;
+                self.merged(work, pair, r, journaled, (warnings, sections))?;
                 Ok(contacts
                     .into_iter()
                     .flat_map(|b| {
@@ -119,14 +124,15 @@ where
         }
     }
 
-    /// Settle a merge: count it, journal it, report its warnings.
+    /// Settle a merge: count it, journal it, report its warnings and its
+    /// notable section changes.
     pub(super) fn merged<'a, S: Store<'a>>(
         &mut self,
         work: &S,
         pair: &Pair,
         r: &Resolved<'_>,
         journaled: Journaled<'_>,
-        warnings: Vec<Warning>,
+        (warnings, (sections, tally)): (Vec<Warning>, Noted),
     ) -> Result<(), ApplyError> {
         let Journaled {
             contacts,
@@ -160,6 +166,15 @@ where
                 secondary: r.rs.to_string(),
                 kind: w.kind,
                 warning: w.message,
+            });
+        }
+        self.report.sections.counts.add(&tally);
+        if !sections.is_empty() {
+            self.report.sections.merges.push(PairSections {
+                line: pair.line,
+                primary: pair.primary.clone(),
+                secondary: pair.secondary.clone(),
+                sections,
             });
         }
         Ok(())

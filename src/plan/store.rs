@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use crate::model::Contact;
+use crate::rules::{SectionChange, SectionTally};
 use crate::warning::Warning;
 
 /// The contacts a plan runs over: the whole export in memory
@@ -71,6 +72,8 @@ pub trait Store<'a> {
 pub struct Early<P> {
     pub decisions: Vec<Value>,
     pub warnings: Vec<Warning>,
+    pub sections: Vec<SectionChange>,
+    pub section_tally: SectionTally,
     pub journal: Option<Vec<u8>>,
     pub prepared: P,
 }

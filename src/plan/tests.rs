@@ -42,7 +42,6 @@ fn tangled_plan(pairs: &[(String, String)]) -> Plan {
 /// `merge_in_export`, on a plan with chains, redirects and bad pairs.
 #[test]
 fn waves_give_the_result_of_one_pair_after_the_other() {
-    use crate::merge::merge_in_export;
     use crate::rules::MergeOptions;
     let g = crate::gen::generate(&crate::gen::GenOptions {
         contacts: 4000,
@@ -56,10 +55,13 @@ fn waves_give_the_result_of_one_pair_after_the_other() {
     };
     let step = |_: &Layout, p: Primary<'_>, s: &Contact| {
         let o = crate::merge::merge_contacts_from(p, s, &opts).map_err(|e| e.to_string())?;
+        let (sections, section_tally) = notable_sections(o.sections, true);
         Ok(MergeStep {
             merged: o.merged,
             decisions: Vec::new(),
             warnings: o.warnings,
+            sections,
+            section_tally,
             journal: None,
         })
     };
@@ -85,10 +87,32 @@ fn waves_give_the_result_of_one_pair_after_the_other() {
     )
     .unwrap();
     assert!(report.applied > 500 && !report.skipped.is_empty());
-    // One pair after the other.
-    let mut one_by_one = g.export.clone();
+    let (one_by_one, expected, sections) = one_pair_after_the_other(&g.export, &plan, &opts);
+    assert_eq!(order, expected);
+    assert_eq!(waved, one_by_one);
+    // What the merges did with the sections, every merge's, in plan
+    // order (the generated contacts' companies differ now and then).
+    assert!(sections.merges.len() > 100, "{}", sections.merges.len());
+    assert!(
+        sections.counts.lost[0].merges > 100,
+        "{:?}",
+        sections.counts
+    );
+    assert_eq!(*report.sections, sections);
+}
+
+/// `plan` merged one pair after the other with `merge_in_export`: the
+/// export, each merge (its ids and the secondary's position before it)
+/// and what the merges did with the sections, as a report gives them.
+fn one_pair_after_the_other(
+    export: &Export,
+    plan: &Plan,
+    opts: &crate::rules::MergeOptions,
+) -> (Export, Vec<(String, String, usize)>, ReportedSections) {
+    let mut one_by_one = export.clone();
     let mut redirects = Redirects::from_export(&one_by_one);
-    let mut expected = Vec::new();
+    let mut merges = Vec::new();
+    let mut sections = ReportedSections::default();
     for pair in &plan.pairs {
         let rp = redirects.resolve(&pair.primary);
         let rs = redirects.resolve(&pair.secondary);
@@ -98,13 +122,24 @@ fn waves_give_the_result_of_one_pair_after_the_other() {
         let Some(index) = one_by_one.position(&rs) else {
             continue;
         };
-        if merge_in_export(&mut one_by_one, &rp, &rs, &opts).is_ok() {
+        if let Ok(o) = crate::merge::merge_in_export(&mut one_by_one, &rp, &rs, opts) {
             redirects.record(&rs, &rp);
-            expected.push((rp.into_owned(), rs.into_owned(), index));
+            merges.push((rp.into_owned(), rs.into_owned(), index));
+            let notable: Vec<_> = o.sections.into_iter().filter(|c| c.notable()).collect();
+            sections
+                .counts
+                .add(&crate::rules::SectionTally::of(&notable));
+            if !notable.is_empty() {
+                sections.merges.push(PairSections {
+                    line: pair.line,
+                    primary: pair.primary.clone(),
+                    secondary: pair.secondary.clone(),
+                    sections: notable,
+                });
+            }
         }
     }
-    assert_eq!(order, expected);
-    assert_eq!(waved, one_by_one);
+    (one_by_one, merges, sections)
 }
 
 pub(crate) fn contact(v: Value) -> Contact {
@@ -143,6 +178,8 @@ fn fake_merge(_: &Layout, p: Primary<'_>, s: &Contact) -> Result<MergeStep, Stri
             WarningKind::SalesforceUnsynced,
             format!("{} absorbed {}", p.id, s.id),
         )],
+        sections: Vec::new(),
+        section_tally: Default::default(),
         journal: None,
     })
 }
@@ -382,6 +419,8 @@ fn a_merge_that_changes_the_id_is_refused() {
                 merged: s.clone(),
                 decisions: vec![],
                 warnings: vec![],
+                sections: vec![],
+                section_tally: Default::default(),
                 journal: None,
             })
         },

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::commit::{commit, Commit};
 use super::last_use::LastUse;
-use super::merge_one::{merge_one, Checkout, MergeDone};
+use super::merge_one::{merge_one, Checkout, MergeDone, Noted};
 use super::pool::{Closing, Pool};
 use super::settle::Settler;
 use super::validate::resolve_pair;
@@ -408,6 +408,10 @@ pub(super) enum Outcome<'a> {
         contacts: Option<Box<Before<'a>>>,
         decisions: Vec<Value>,
         warnings: Vec<Warning>,
+        /// The notable section changes ([`MergeStep::sections`]) and
+        /// their tally, when there are any (boxed: every pair of the
+        /// window has the room of this variant).
+        sections: Option<Box<Noted>>,
         /// The merge step's encoding of them for the journal.
         journal: Option<Vec<u8>>,
     },

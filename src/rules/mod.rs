@@ -46,7 +46,7 @@ use serde_json::Value;
 use crate::dates::{format_date, parse_date, DateForm, Millis};
 use crate::error::MergeError;
 use crate::labels;
-use crate::model::Contact;
+use crate::model::{key, Contact};
 
 pub use consistency::{current_value_entries, oldest_create_date, oldest_created_at};
 pub use history::{email_merge_history_entry, merged_history};
@@ -185,7 +185,7 @@ pub struct Decision {
 }
 
 /// What the merge did with one part of the contacts other than properties.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SectionChange {
     pub section: String,
     /// Items of P that stay.
@@ -195,6 +195,95 @@ pub struct SectionChange {
     /// Items of S that are dropped.
     pub dropped: Vec<String>,
     pub note: String,
+    /// List memberships: how many active lists (of either contact) need
+    /// re-evaluation. Counted for `apply`'s summary; not in the JSON,
+    /// whose note names them.
+    #[serde(skip)]
+    pub to_reevaluate: usize,
+    /// Workflows, with `--enroll-on-merge`: how many should see the merged
+    /// contact as newly changed. Counted for `apply`'s summary; not in the
+    /// JSON, whose note names them.
+    #[serde(skip)]
+    pub marked: usize,
+}
+
+impl SectionChange {
+    /// Whether a plan's report names this change (SPEC section 4): the
+    /// secondary lost something (its companies, static lists, workflows, a
+    /// subscription set, its Salesforce sync, a part no rule knows), active
+    /// lists need re-evaluation, or workflows are marked under
+    /// `--enroll-on-merge`. The other changes (deals, tickets, the
+    /// timeline, visits, ...) only add, and are left out of it.
+    pub fn notable(&self) -> bool {
+        !self.dropped.is_empty() || self.to_reevaluate > 0 || self.marked > 0
+    }
+}
+
+/// The parts a secondary can lose in a merge, as a plan's summary counts
+/// them (in this order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LostPart {
+    Companies,
+    ListMemberships,
+    Workflows,
+    Subscriptions,
+    Salesforce,
+    /// Parts no rule knows, and sections of the wrong shape.
+    Other,
+}
+
+impl LostPart {
+    pub const ALL: [LostPart; 6] = [
+        LostPart::Companies,
+        LostPart::ListMemberships,
+        LostPart::Workflows,
+        LostPart::Subscriptions,
+        LostPart::Salesforce,
+        LostPart::Other,
+    ];
+
+    /// The part a section change is of (a v1 contact's names too).
+    pub fn of(section: &str) -> LostPart {
+        match section {
+            crate::model::COMPANIES => LostPart::Companies,
+            key::LIST_MEMBERSHIPS | "list-memberships" => LostPart::ListMemberships,
+            key::WORKFLOWS => LostPart::Workflows,
+            key::SUBSCRIPTIONS => LostPart::Subscriptions,
+            sections::SALESFORCE => LostPart::Salesforce,
+            _ => LostPart::Other,
+        }
+    }
+}
+
+/// What one merge's section changes come to in a plan's summary: the
+/// items the secondary lost per [`LostPart`], the active lists to
+/// re-evaluate, the workflows marked. Fixed size: every merge has one,
+/// without its changes being kept.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SectionTally {
+    /// Items lost, by [`LostPart::ALL`]'s order.
+    pub lost: [u32; 6],
+    pub to_reevaluate: u32,
+    pub marked: u32,
+}
+
+impl SectionTally {
+    /// The tally of a merge's section changes.
+    pub fn of<'a>(changes: impl IntoIterator<Item = &'a SectionChange>) -> Self {
+        let n = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let mut t = SectionTally::default();
+        for c in changes {
+            let part = LostPart::of(&c.section) as usize;
+            t.lost[part] = t.lost[part].saturating_add(n(c.dropped.len()));
+            t.to_reevaluate = t.to_reevaluate.saturating_add(n(c.to_reevaluate));
+            t.marked = t.marked.saturating_add(n(c.marked));
+        }
+        t
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == SectionTally::default()
+    }
 }
 
 /// One of the two contacts of a merge.

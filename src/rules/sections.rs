@@ -106,6 +106,7 @@ pub fn primary_companies(p: &Contact, s: &Contact) -> (Option<AssocList>, Option
         added: Vec::new(),
         dropped,
         note,
+        ..Default::default()
     };
     (pl.cloned(), Some(change))
 }
@@ -149,6 +150,7 @@ pub fn all_deals_and_tickets(
         added,
         dropped: Vec::new(),
         note,
+        ..Default::default()
     };
     (Some(out), Some(change))
 }
@@ -227,6 +229,7 @@ pub fn combined_timeline(
             added,
             dropped: Vec::new(),
             note,
+            ..Default::default()
         }),
     })
 }
@@ -302,6 +305,8 @@ pub fn primary_list_memberships(p: &Contact, s: &Contact) -> SectionOutcome {
             added: Vec::new(),
             dropped,
             note: notes.join("; "),
+            to_reevaluate: active.len(),
+            ..Default::default()
         }),
     }
 }
@@ -330,6 +335,7 @@ pub fn primary_workflows(p: &Contact, s: &Contact, enroll_on_merge: bool) -> Sec
             dropped.join(", ")
         ));
     }
+    let marked = if enroll_on_merge { kept.len() } else { 0 };
     notes.push(if !enroll_on_merge {
         "the merged contact is not enrolled in workflows because of the merge".into()
     } else if kept.is_empty() {
@@ -348,6 +354,8 @@ pub fn primary_workflows(p: &Contact, s: &Contact, enroll_on_merge: bool) -> Sec
             added: Vec::new(),
             dropped,
             note: notes.join("; "),
+            marked,
+            ..Default::default()
         }),
     }
 }
@@ -399,6 +407,7 @@ pub fn subscriptions_per_email(p: &Contact, s: &Contact) -> SectionOutcome {
             added,
             dropped,
             note,
+            ..Default::default()
         }),
     }
 }
@@ -463,6 +472,7 @@ fn union_items(p: &Contact, s: &Contact, key: &str, note: &str) -> SectionOutcom
             added,
             dropped: Vec::new(),
             note: note.into(),
+            ..Default::default()
         }),
     }
 }
@@ -515,11 +525,15 @@ pub fn primary_unknown_sections(p: &Contact, s: &Contact) -> Vec<SectionChange> 
             note: format!(
                 "no merge rule knows \"{k}\": the primary's is kept, the secondary's dropped"
             ),
+            ..Default::default()
         })
         .collect()
 }
 
 // ---- Salesforce ----
+
+/// The section that reports Salesforce sync ([`salesforce_sync`]).
+pub const SALESFORCE: &str = "salesforce";
 
 /// Salesforce sync: only P keeps syncing (the property itself is
 /// [`super::primary_salesforce_id`]). S's Salesforce record is reported as
@@ -570,11 +584,12 @@ pub fn salesforce_sync(p: &Contact, s: &Contact) -> (Option<SectionChange>, Vec<
         }
     };
     let change = SectionChange {
-        section: "salesforce".into(),
+        section: SALESFORCE.into(),
         kept: a.into_iter().collect(),
         added: Vec::new(),
         dropped,
         note,
+        ..Default::default()
     };
     (Some(change), warnings)
 }
@@ -633,6 +648,7 @@ fn odd_shape(p: &Contact, s: &Contact, key: &str, expected: &str) -> SectionOutc
             added: Vec::new(),
             dropped: s.section(key).map(Value::to_string).into_iter().collect(),
             note: format!("\"{key}\" is not {expected} on both contacts: the primary's is kept as it is, the secondary's dropped"),
+            ..Default::default()
         }),
     }
 }

@@ -191,8 +191,16 @@ pub(super) struct EarlyMerge {
     pub(super) extra: Option<Box<EarlyExtra>>,
 }
 
-/// Decisions, warnings and the journal's part of a merge.
-pub(super) type EarlyExtra = (Vec<Value>, Vec<crate::warning::Warning>, Option<Vec<u8>>);
+/// What else a merge gave: decisions, warnings, the journal's part, and
+/// the notable section changes (a plan's report names them).
+#[derive(Default)]
+pub(super) struct EarlyExtra {
+    pub(super) decisions: Vec<Value>,
+    pub(super) warnings: Vec<crate::warning::Warning>,
+    pub(super) journal: Option<Vec<u8>>,
+    pub(super) sections: Vec<crate::rules::SectionChange>,
+    pub(super) section_tally: crate::rules::SectionTally,
+}
 
 pub(super) enum EarlyOut {
     /// CSV: its row, in the early rows.
@@ -227,7 +235,7 @@ impl EarlyMerges {
     pub(super) fn take(&mut self, at: usize) -> Option<(usize, usize, Early<Prepared>)> {
         let k = std::mem::take(self.by_pair.get_mut(at)?);
         let m = self.merges.get_mut((k as usize).checked_sub(1)?)?.take()?;
-        let (decisions, warnings, journal) = m.extra.map_or_else(Default::default, |extra| *extra);
+        let extra = m.extra.map_or_else(EarlyExtra::default, |extra| *extra);
         let (placed, json) = match m.out {
             EarlyOut::Row(row) => (Some(row), None),
             EarlyOut::Json(json) => (None, Some(json)),
@@ -239,9 +247,11 @@ impl EarlyMerges {
             named_later: false,
         };
         let early = Early {
-            decisions,
-            warnings,
-            journal,
+            decisions: extra.decisions,
+            warnings: extra.warnings,
+            sections: extra.sections,
+            section_tally: extra.section_tally,
+            journal: extra.journal,
             prepared,
         };
         Some((m.pi as usize, m.si as usize, early))
@@ -350,7 +360,19 @@ where
         }
         EarlyTo::Json(style, spill) => EarlyOut::Json(spill.keep(style.encode(&step.merged))),
     };
-    let extra = (!step.decisions.is_empty() || !step.warnings.is_empty() || step.journal.is_some())
-        .then(|| Box::new((step.decisions, step.warnings, step.journal)));
+    let extra = (!step.decisions.is_empty()
+        || !step.warnings.is_empty()
+        || step.journal.is_some()
+        || !step.sections.is_empty()
+        || !step.section_tally.is_empty())
+    .then(|| {
+        Box::new(EarlyExtra {
+            decisions: step.decisions,
+            warnings: step.warnings,
+            journal: step.journal,
+            sections: step.sections,
+            section_tally: step.section_tally,
+        })
+    });
     Some((out, extra))
 }

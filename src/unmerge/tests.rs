@@ -366,6 +366,8 @@ fn a_merge_restored_in_memory_across_list_forms_is_unchanged_since() {
                 merged: o.merged,
                 decisions: vec![],
                 warnings: vec![],
+                sections: vec![],
+                section_tally: Default::default(),
                 journal: None,
             })
         },
@@ -613,6 +615,8 @@ fn rich_merge(_: &Layout, p: crate::plan::Primary<'_>, s: &Contact) -> Result<Me
         merged: m,
         decisions: vec![json!({"property": "n", "rule": "sum"})],
         warnings: vec![],
+        sections: vec![],
+        section_tally: Default::default(),
         journal: None,
     })
 }

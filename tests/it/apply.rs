@@ -570,3 +570,280 @@ fn a_plan_saved_with_semicolons_applies_as_with_commas() {
     assert_eq!(comma.status.code(), Some(0), "{}", stderr(&comma));
     assert_eq!(s.read("semi-out.csv"), s.read("comma-out.csv"));
 }
+
+/// The summary lines of a run about the sections (everything before the
+/// `applied ...` line that is no warning).
+fn section_lines(err: &str) -> Vec<&str> {
+    err.lines()
+        .take_while(|l| !l.starts_with("applied "))
+        .filter(|l| !l.starts_with("warning: ") && !l.starts_with("  "))
+        .collect()
+}
+
+/// What the merges did with the sections reaches apply's report (SPEC
+/// section 4), as merge's: counted in the summary, and merge by merge in
+/// the JSON report, each merge that dropped something of the secondary's,
+/// has active lists to re-evaluate or workflows marked (--enroll-on-merge)
+/// with its plan line and ids; a merge that did none of it (103 ← 104: its
+/// company is 103's) has no entry. The same from a JSON file (streamed)
+/// and from stdin (in memory).
+#[test]
+fn the_report_names_what_the_merges_did_with_the_sections() {
+    let s = Sandbox::new();
+    let args = [
+        "--plan",
+        "plan.csv",
+        "--format",
+        "json",
+        "--enroll-on-merge",
+        "--merge-time",
+        T,
+    ];
+    let from_file = s
+        .cmd()
+        .args(["apply", "contacts.json", "-o", "a.json"])
+        .args(args)
+        .output()
+        .unwrap();
+    let from_stdin = s
+        .cmd()
+        .args(["apply", "-", "--input-format", "json", "-o", "b.json"])
+        .args(args)
+        .write_stdin(s.read("contacts.json"))
+        .output()
+        .unwrap();
+    let mut reports = Vec::new();
+    let mut summaries = Vec::new();
+    for out in [&from_file, &from_stdin] {
+        let err = stderr(out);
+        assert!(out.status.success(), "{err}");
+        let lines = section_lines(&err);
+        assert_eq!(
+            lines,
+            [
+                "the secondaries' company associations dropped: 1 in 1 merge (the JSON report names them)",
+                "the secondaries' list memberships dropped: 2 in 1 merge (the JSON report names them)",
+                "the secondaries' workflow enrollments dropped: 1 in 1 merge (the JSON report names them)",
+                "the secondaries' Salesforce records no longer synced: 1 in 1 merge (the JSON report names them)",
+                "active lists to re-evaluate: 2 in 1 merge (the JSON report names them)",
+                "workflows that should see the merged contact as newly changed (--enroll-on-merge): 1 in 1 merge (the JSON report names them)",
+            ],
+            "{err}"
+        );
+        summaries.push(lines.join("\n"));
+        let report: serde_json::Value = serde_json::from_str(&stdout(out)).unwrap();
+        let entries = report["sections"].as_array().unwrap();
+        assert_eq!(entries.len(), 1, "{report:#}");
+        let entry = &entries[0];
+        assert_eq!(entry["line"], 2);
+        assert_eq!(entry["primary"], "101");
+        assert_eq!(entry["secondary"], "102");
+        let change = |name: &str| {
+            let found = entry["sections"].as_array().unwrap().iter();
+            found
+                .clone()
+                .find(|c| c["section"] == name)
+                .unwrap()
+                .clone()
+        };
+        // Whole, as merge gives them.
+        assert_eq!(
+            change("companies"),
+            serde_json::json!({
+                "section": "companies",
+                "kept": ["201"],
+                "added": [],
+                "dropped": ["202"],
+                "note": "the primary's company associations are kept; the secondary's are dropped (its deals and tickets keep their own companies)"
+            })
+        );
+        let lists = change("listMemberships");
+        assert!(
+            lists["note"]
+                .as_str()
+                .unwrap()
+                .contains("active lists need re-evaluation: 14, 21"),
+            "{lists}"
+        );
+        let workflows = change("workflowEnrollments");
+        assert!(
+            workflows["note"]
+                .as_str()
+                .unwrap()
+                .contains("these workflows should see the merged contact as newly changed: wf-3"),
+            "{workflows}"
+        );
+        // Only what the summary names: deals, the timeline, visits, ...
+        // only add.
+        let names: Vec<&str> = entry["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["section"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "companies",
+                "listMemberships",
+                "workflowEnrollments",
+                "salesforce"
+            ]
+        );
+        reports.push(report);
+    }
+    assert_eq!(reports[0], reports[1], "streamed and in memory");
+    assert_eq!(summaries[0], summaries[1]);
+}
+
+/// A CSV export's "Associated Company IDs": the secondary's companies are
+/// dropped and counted on the streamed way (a file) as in memory (stdin);
+/// --quiet silences the counts like every summary line; a plan whose
+/// merges lose nothing has no such line and an empty list.
+#[test]
+fn csv_apply_counts_the_companies_dropped_streamed_and_in_memory() {
+    let s = Sandbox::new();
+    let run = |input: &str, extra: &[&str]| {
+        let mut cmd = s.cmd();
+        cmd.args(["apply", input, "--plan", "plan.csv", "-o", "-"])
+            .args(["--merge-time", T])
+            .args(extra);
+        if input == "-" {
+            cmd.args(["--input-format", "csv"])
+                .write_stdin(s.read("contacts.csv"));
+        }
+        cmd.output().unwrap()
+    };
+    for input in ["contacts.csv", "-"] {
+        let out = run(input, &[]);
+        let err = stderr(&out);
+        assert!(out.status.success(), "{input}: {err}");
+        assert_eq!(
+            section_lines(&err),
+            [
+                "the secondaries' company associations dropped: 1 in 1 merge (--format json names them)",
+                "the secondaries' Salesforce records no longer synced: 1 in 1 merge (--format json names them)",
+            ],
+            "{input}: {err}"
+        );
+        let quiet = run(input, &["--quiet"]);
+        assert!(quiet.status.success());
+        assert_eq!(stderr(&quiet), "", "{input}");
+    }
+    // The JSON report (on stderr: the export goes to stdout).
+    let reports: Vec<serde_json::Value> = ["contacts.csv", "-"]
+        .into_iter()
+        .map(|input| {
+            let out = run(input, &["--format", "json"]);
+            assert!(out.status.success(), "{}", stderr(&out));
+            let err = stderr(&out);
+            // After the warnings, before the summary.
+            let json = &err[err.find('{').unwrap()..err.rfind("\n}\n").unwrap() + 3];
+            serde_json::from_str(json).unwrap()
+        })
+        .collect();
+    assert_eq!(reports[0], reports[1], "streamed and in memory");
+    let entries = reports[0]["sections"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{:#}", reports[0]);
+    assert_eq!(entries[0]["line"], 2);
+    assert_eq!(entries[0]["sections"][0]["section"], "companies");
+    assert_eq!(
+        entries[0]["sections"][0]["dropped"],
+        serde_json::json!(["202"])
+    );
+    // 103 ← 104 alone: 104's company is 103's.
+    s.write("quiet.csv", "primary_id,secondary_id\n103,104\n");
+    let out = s
+        .cmd()
+        .args([
+            "apply",
+            "contacts.csv",
+            "--plan",
+            "quiet.csv",
+            "-o",
+            "out.csv",
+        ])
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(section_lines(&stderr(&out)), Vec::<&str>::new());
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["sections"], serde_json::json!([]));
+}
+
+/// A plan of hundreds of merges, with chains through merged-away ids, over
+/// a generated CSV export: the streamed way (pairs no other pair touches
+/// merged while the file is read, the others in waves on both cores) and
+/// the in-memory one report the same section changes, in plan-line order.
+#[test]
+fn many_merges_report_their_sections_in_plan_order_either_way() {
+    let s = Sandbox::new();
+    let g = contact_merge::gen::generate(&contact_merge::gen::GenOptions {
+        contacts: 3000,
+        duplicate_rate: 0.2,
+        seed: 11,
+    });
+    let csv = contact_merge::format::write_to_vec(
+        &contact_merge::gen::to_csv_export(&g),
+        contact_merge::format::Format::Csv,
+    );
+    s.write("gen.csv", &csv);
+    // Now and then a pair naming a secondary merged away just before (it
+    // leads to its primary).
+    let mut plan = String::from("primary_id,secondary_id\n");
+    for (k, (p, q)) in g.pairs.iter().enumerate() {
+        plan.push_str(&format!("{p},{q}\n"));
+        if k % 9 == 4 {
+            if let Some((next, _)) = g.pairs.get(k + 1) {
+                plan.push_str(&format!("{q},{next}\n"));
+            }
+        }
+    }
+    s.write("gen.plan.csv", plan);
+    let run = |input: &str| {
+        let mut cmd = s.cmd();
+        cmd.args(["apply", input, "--plan", "gen.plan.csv", "-o", "out.csv"])
+            .args(["--merge-time", T, "--format", "json", "--keep-going"]);
+        if input == "-" {
+            cmd.args(["--input-format", "csv"]).write_stdin(csv.clone());
+        }
+        let out = cmd.output().unwrap();
+        assert!(matches!(out.status.code(), Some(0 | 3)), "{}", stderr(&out));
+        let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        (report, section_lines(&stderr(&out)).join("\n"))
+    };
+    let (streamed, streamed_lines) = run("gen.csv");
+    let (in_memory, in_memory_lines) = run("-");
+    let entries = streamed["sections"].as_array().unwrap();
+    assert!(entries.len() > 100, "{}", entries.len());
+    let lines: Vec<u64> = entries
+        .iter()
+        .map(|e| e["line"].as_u64().unwrap())
+        .collect();
+    assert!(lines.windows(2).all(|w| w[0] < w[1]), "{lines:?}");
+    assert_eq!(streamed["sections"], in_memory["sections"]);
+    assert_eq!(streamed, in_memory);
+    assert_eq!(streamed_lines, in_memory_lines);
+    assert!(
+        streamed_lines.contains("the secondaries' company associations dropped: "),
+        "{streamed_lines}"
+    );
+    // Without --format json the changes are only counted, to the same
+    // figures.
+    for input in ["gen.csv", "-"] {
+        let mut cmd = s.cmd();
+        cmd.args(["apply", input, "--plan", "gen.plan.csv", "-o", "out.csv"])
+            .args(["--merge-time", T, "--keep-going"]);
+        if input == "-" {
+            cmd.args(["--input-format", "csv"]).write_stdin(csv.clone());
+        }
+        let out = cmd.output().unwrap();
+        let lines = section_lines(&stderr(&out)).join("\n");
+        assert_eq!(
+            lines.replace("--format json names them", "the JSON report names them"),
+            streamed_lines,
+            "{input}"
+        );
+    }
+}

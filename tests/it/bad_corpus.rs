@@ -115,6 +115,8 @@ fn keep_primary(
         merged: p.contact().clone(),
         decisions: Vec::new(),
         warnings: Vec::new(),
+        sections: Vec::new(),
+        section_tally: Default::default(),
         journal: None,
     })
 }

@@ -45,6 +45,7 @@ fn step(p: Primary<'_>, s: &Contact) -> Result<MergeStep, String> {
         ..Default::default()
     };
     let o = merge_contacts_from(p, s, &opts).map_err(|e| e.to_string())?;
+    let (sections, section_tally) = crate::plan::notable_sections(o.sections, true);
     Ok(MergeStep {
         merged: o.merged,
         decisions: o
@@ -53,6 +54,8 @@ fn step(p: Primary<'_>, s: &Contact) -> Result<MergeStep, String> {
             .map(|d| serde_json::to_value(d).unwrap())
             .collect(),
         warnings: o.warnings,
+        sections,
+        section_tally,
         journal: None,
     })
 }
@@ -247,6 +250,46 @@ fn pairs_no_other_pair_touches_are_merged_early() {
         let plan = "primary_id,secondary_id\n104,101\n";
         assert_eq!(same_as_in_memory_with(name, &file, format, plan, &opts), 1);
     }
+}
+
+/// What the early merges did with the sections reaches the report, in
+/// plan order, as the in-memory apply reports it: 102's company and
+/// Salesforce record are dropped, 104 loses nothing (its company is
+/// 103's).
+#[test]
+fn early_merges_report_what_they_did_with_the_sections() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.csv");
+    std::fs::write(&path, fixture("contacts.csv")).unwrap();
+    let text = "primary_id,secondary_id\n103,104\n101,102\n";
+    let plan = parse_plan(text.as_bytes(), "plan.csv", Some(PlanFormat::Csv)).unwrap();
+    let (r, _) = stream_to_file(&path, Format::Csv, &plan, &ApplyOptions::default());
+    let r = r.unwrap();
+    assert_eq!(r.merged_early, 2);
+    let [only] = &r.report.sections.merges[..] else {
+        panic!("{:?}", r.report.sections)
+    };
+    assert_eq!(
+        (only.line, &*only.primary, &*only.secondary),
+        (3, "101", "102")
+    );
+    let dropped: Vec<(&str, &[String])> = (only.sections.iter())
+        .map(|c| (c.section.as_str(), &c.dropped[..]))
+        .collect();
+    assert_eq!(
+        dropped,
+        [
+            ("companies", &["202".to_string()][..]),
+            ("salesforce", &["0035e00000XyZaB".to_string()][..])
+        ]
+    );
+    let plan = "primary_id,secondary_id\n103,104\n101,102\n";
+    let file = fixture("contacts.csv");
+    let opts = ApplyOptions::default();
+    assert_eq!(
+        same_as_in_memory_with("c.csv", &file, Format::Csv, plan, &opts),
+        2
+    );
 }
 
 /// An early merge is of the contacts as read: when the plan reaches
