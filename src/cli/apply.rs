@@ -62,9 +62,16 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         unreachable!("a plan's run reports the plan")
     };
     warn(ctx, &plan, report, &written.output_warnings);
+    let run = RunInfo {
+        policy: opts.policy,
+        merge_time: crate::dates::format_date(opts.merge_time, crate::dates::DateForm::Iso),
+        output: written.target.describe(),
+        contacts: written.contacts,
+        journal: args.journal.as_ref().map(|j| j.display().to_string()),
+    };
     render(
         report,
-        &written.output_warnings,
+        (&written.output_warnings, Some(&run)),
         ctx,
         written.target.path.is_none(),
     )?;
@@ -179,7 +186,7 @@ fn refused(
     report: &ApplyReport,
     to_stdout: bool,
 ) -> anyhow::Result<Status> {
-    render(report, &[], ctx, to_stdout)?;
+    render(report, (&[], None), ctx, to_stdout)?;
     let message = format!(
         "{}: {} of {} of {} {} bad; nothing was written (--keep-going applies the good pairs)",
         args.file.display(),
@@ -223,6 +230,21 @@ struct JsonReport<'a> {
     #[serde(flatten)]
     report: &'a ApplyReport,
     output_warnings: &'a [String],
+    #[serde(flatten)]
+    run: Option<&'a RunInfo>,
+}
+
+/// What a run that wrote its output did, as its summary line says it: the
+/// policy and merge time, where the output went (a path or `stdout`), how
+/// many contacts it holds, and the journal appended to.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct RunInfo {
+    policy: crate::rules::Policy,
+    merge_time: String,
+    output: String,
+    contacts: usize,
+    journal: Option<String>,
 }
 
 /// The report: JSON for scripts, on stdout (on stderr when the export
@@ -230,7 +252,7 @@ struct JsonReport<'a> {
 /// stderr, with the warnings: why pairs were not applied is no output.
 pub(super) fn render(
     report: &ApplyReport,
-    output_warnings: &[String],
+    (output_warnings, run): (&[String], Option<&RunInfo>),
     ctx: &mut Ctx,
     stdout_taken: bool,
 ) -> anyhow::Result<()> {
@@ -244,6 +266,7 @@ pub(super) fn render(
             let report = JsonReport {
                 report,
                 output_warnings,
+                run,
             };
             serde_json::to_writer_pretty(&mut *out, &report)?;
             writeln!(out)?;
