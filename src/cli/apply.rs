@@ -20,6 +20,9 @@ use crate::warning::Warning;
 /// Plans at least this long get a progress bar (when stderr is a terminal).
 const PROGRESS_FROM: usize = 1000;
 
+/// The bad pairs a table shows; the JSON report lists every one.
+const SKIPPED_SHOWN: usize = 50;
+
 pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     let plan = read_plan(&args.plan)?;
     let opts = crate::rules::MergeOptions {
@@ -274,7 +277,7 @@ pub(super) fn render(
         OutputFormat::Table => {
             if !report.skipped.is_empty() {
                 let mut t = table::new(&["plan", "primary", "secondary", "problem"], ctx.color);
-                for b in &report.skipped {
+                for b in report.skipped.iter().take(SKIPPED_SHOWN) {
                     let shown = |given: &str, resolved: &Option<String>| match resolved {
                         Some(r) if r != given => format!("{given} (now {r})"),
                         _ => given.to_string(),
@@ -287,6 +290,15 @@ pub(super) fn render(
                     ]);
                 }
                 ctx.eprint_table(&t)?;
+                if let Some(more) = report.skipped.len().checked_sub(SKIPPED_SHOWN) {
+                    if more > 0 {
+                        let pairs = if more == 1 { "bad pair" } else { "bad pairs" };
+                        writeln!(
+                            ctx.err,
+                            "… and {more} more {pairs} (--format json lists every one)"
+                        )?;
+                    }
+                }
             }
         }
     }

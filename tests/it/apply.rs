@@ -856,3 +856,39 @@ fn many_merges_report_their_sections_in_plan_order_either_way() {
         );
     }
 }
+
+/// A plan of thousands of bad pairs does not scroll them all past: the
+/// table shows the first 50 and counts the rest, which the JSON report
+/// lists whole.
+#[test]
+fn a_long_list_of_bad_pairs_is_cut_with_a_count() {
+    let s = Sandbox::new();
+    let mut plan = String::from("primary_id,secondary_id\n");
+    for k in 0..60 {
+        plan.push_str(&format!("101,{}\n", 9000 + k));
+    }
+    s.write("bad.csv", plan);
+    let out = apply(&s, &["contacts.csv", "--plan", "bad.csv", "-o", "out.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("9049") && !err.contains("9050"), "{err}");
+    assert!(
+        err.contains("… and 10 more bad pairs (--format json lists every one)"),
+        "{err}"
+    );
+    assert!(err.contains("60 of 60 pairs of bad.csv are bad"), "{err}");
+    let out = apply(
+        &s,
+        &[
+            "contacts.csv",
+            "--plan",
+            "bad.csv",
+            "-o",
+            "out.csv",
+            "--format",
+            "json",
+        ],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["skipped"].as_array().unwrap().len(), 60);
+}
