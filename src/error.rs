@@ -12,12 +12,15 @@ pub enum MergeError {
     #[error("contact {id}: the primary and the secondary are the same contact; a contact cannot be merged into itself (an id merged away earlier stands for the contact that absorbed it)")]
     SameContact { id: String },
 
-    /// `merged_into`: the contact that lists the id in its
-    /// `hs_merged_object_ids`, when one does.
-    #[error("contact {id} is not in the export{}", merged_into_hint(id, merged_into.as_deref()))]
+    /// `merged_into`: the contacts that list the id in their
+    /// `hs_merged_object_ids` (the first two).
+    #[error(
+        "contact {id} is not in the export{}",
+        merged_away_hint(id, merged_into)
+    )]
     MissingContact {
         id: String,
-        merged_into: Option<String>,
+        merged_into: Vec<String>,
     },
 
     #[error("contact {id} is archived (\"archived\": {value}); HubSpot merges only live records: restore it in HubSpot and export again, or drop the pair")]
@@ -88,11 +91,15 @@ impl From<dates::BadDate> for MergeError {
     }
 }
 
-/// How [`MergeError::MissingContact`] ends: what to name instead.
-fn merged_into_hint(id: &str, holder: Option<&str>) -> String {
-    match holder {
-        Some(h) => format!(": it was merged into contact {h} (its hs_merged_object_ids lists {id}); name {h} instead"),
-        None => "; check the id".to_string(),
+/// How a message about an id that is no contact of the export ends, by
+/// the contacts that list it in `hs_merged_object_ids` (the first two): to
+/// name the one it was merged into; when two list it, that it names
+/// neither for sure; when none does, to check it.
+pub fn merged_away_hint(id: &str, holders: &[String]) -> String {
+    match holders {
+        [] => "; check the id".to_string(),
+        [h] => format!(": it was merged into contact {h} (its hs_merged_object_ids lists {id}); name {h} instead"),
+        [a, b, ..] => format!(": it was merged away, and both contact {a} and contact {b} list it in hs_merged_object_ids, so which contact it names cannot be told: name {a} or {b} instead (or correct the export)"),
     }
 }
 

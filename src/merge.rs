@@ -233,12 +233,15 @@ pub fn merge_in_export(
     Ok(outcome)
 }
 
-/// The first contact of the export that lists `id` in its
-/// `hs_merged_object_ids`: where that merged-away id went.
-fn merged_into(export: &Export, id: &str) -> Option<String> {
+/// The contacts of the export that list `id` in their
+/// `hs_merged_object_ids` (the first two): where that merged-away id went,
+/// or that it is contested.
+pub fn merged_into(export: &Export, id: &str) -> Vec<String> {
     let lists =
         |c: &&Contact| split_multi(c.prop(MERGED_OBJECT_IDS).unwrap_or("")).any(|m| m == id);
-    export.contacts.iter().find(lists).map(|c| c.id.clone())
+    (export.contacts.iter().filter(lists).take(2))
+        .map(|c| c.id.clone())
+        .collect()
 }
 
 /// Set (or remove) a section of the merged contact. A contact without a key
@@ -355,14 +358,14 @@ mod tests {
             merge_in_export(&mut e, "1", "9", &opts()).unwrap_err(),
             MergeError::MissingContact {
                 id: "9".into(),
-                merged_into: None
+                merged_into: vec![]
             }
         );
         assert_eq!(
             merge_in_export(&mut e, "8", "2", &opts()).unwrap_err(),
             MergeError::MissingContact {
                 id: "8".into(),
-                merged_into: None
+                merged_into: vec![]
             }
         );
         assert_eq!(

@@ -34,13 +34,33 @@ pub(super) fn run(
             merge_pair(req, &mut export, (primary, secondary), journal.as_mut())?
         }
     };
-    let output_warnings = output::save(&export, &target, stdout, journal)?;
+    let mut output_warnings = output::save(&export, &target, stdout, journal)?;
+    output_warnings.extend(other_sheets_left_out(req, &export));
     Ok(Outcome::Written(Written {
         target,
         contacts: export.contacts.len(),
         output_warnings,
         merges,
     }))
+}
+
+/// A workbook read whole has sheets besides the one read: they are in no
+/// output (`--in-place` was refused before the work for that reason).
+fn other_sheets_left_out(req: &Request<'_>, export: &Export) -> Option<String> {
+    if Format::of_layout(&export.layout) != Format::Xlsx || req.input.is_stdin() {
+        return None;
+    }
+    let sheets = crate::format::xlsx::sheet_names(req.input.path)?;
+    let [first, others @ ..] = sheets.as_slice() else {
+        return None;
+    };
+    let others: Vec<String> = others.iter().map(|s| format!("{s:?}")).collect();
+    (!others.is_empty()).then(|| {
+        format!(
+            "the workbook's sheets besides {first:?} ({}) are not in the output: the tool reads and writes the first sheet only",
+            others.join(", ")
+        )
+    })
 }
 
 /// A plan over the export: its report, or the refusal of an all or

@@ -133,13 +133,17 @@ pub fn save(
     stdout: &mut dyn Write,
     journal: Option<Journal>,
 ) -> Result<Vec<String>, BatchError> {
-    let mut warnings: Vec<String> = lost_in_csv(export, target.format)
-        .into_iter()
-        .map(|(section, n)| {
-            format!("CSV has no column for {section}: left out of the output for {}; write JSON to keep it", crate::text::count(n, "contact", "contacts"))
-        })
-        .collect();
-    warnings.extend(lost_top_level(export, target.format));
+    // The document's keys first: a v1 page written as CSV has more
+    // columns left out than the warnings shown, and they would hide it.
+    let mut warnings: Vec<String> = lost_top_level(export, target.format).into_iter().collect();
+    let name = if target.format == Format::Xlsx {
+        "XLSX"
+    } else {
+        "CSV"
+    };
+    warnings.extend(lost_in_csv(export, target.format).into_iter().map(|(section, n)| {
+        format!("{name} has no column for {section}: left out of the output for {}; write JSON to keep it", crate::text::count(n, "contact", "contacts"))
+    }));
     if let Some(w) = sanitize_unused(target) {
         warnings.push(w);
     }
@@ -373,6 +377,7 @@ impl LastLine {
             _ => &self.last,
         };
         let object = line.trim_ascii_start().starts_with(b"{")
+            && std::str::from_utf8(line).is_ok()
             && serde_json::from_slice::<serde::de::IgnoredAny>(line).is_ok();
         (!object).then_some(self.number)
     }

@@ -102,7 +102,7 @@ fn warn(ctx: &mut Ctx, plan: &Plan, report: &ApplyReport, output_warnings: &[Str
         ));
     }
     for w in output_warnings {
-        ctx.warn("csv-columns", w);
+        ctx.warn("output", w);
     }
 }
 

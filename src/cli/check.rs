@@ -134,20 +134,23 @@ fn findings_table(findings: &[Problem], what: &str, color: bool) -> table::Table
     t
 }
 
-/// The headers of a CSV file (not stdin) that nothing maps, with or
+/// The headers of a CSV file or XLSX workbook (not stdin) that nothing maps, with or
 /// without `--properties`; a file that cannot be read has none here (its
 /// problem is reported by the check).
 fn unmapped_headers(path: &std::path::Path, ctx: &Ctx) -> Vec<String> {
     use crate::format::{records::Reader, Format};
-    let csv = ctx.global.input_format.or_else(|| Format::from_path(path)) == Some(Format::Csv);
-    if !csv || path.as_os_str() == "-" {
+    let format = ctx.global.input_format.or_else(|| Format::from_path(path));
+    let Some(format @ (Format::Csv | Format::Xlsx)) = format else {
+        return Vec::new();
+    };
+    if path.as_os_str() == "-" {
         return Vec::new();
     }
     let name = path.display().to_string();
     let Ok(file) = std::fs::File::open(path) else {
         return Vec::new();
     };
-    match Reader::new(file, Format::Csv, &name) {
+    match Reader::new(file, format, &name) {
         Ok(reader) => reader
             .csv_layout()
             .map(|l| crate::hubspot::portal::unmapped_headers(&l.headers))

@@ -16,26 +16,23 @@ pub fn load(path: &Path, global: &Global) -> anyhow::Result<Export> {
 
 /// Why `id` is no contact of the export at `path`, as a user reads it:
 /// when a contact lists it in `hs_merged_object_ids`, it was merged into
-/// that contact (the first to list it), whose id to name instead. The file
-/// is read again for it, on this error's path only; stdin cannot be.
+/// that contact, whose id to name instead (two that list it are both
+/// named). The file is read again for it, on this error's path only; stdin
+/// cannot be.
 pub fn not_in_export(path: &Path, global: &Global, id: &str) -> anyhow::Error {
     let file = path.display();
-    let mut holder: Option<String> = None;
+    let mut holders: Vec<String> = Vec::new();
     if path.as_os_str() != "-" {
         let _ = format::for_each_contact(path, global.input_format, &mut |c| {
             let merged = c.prop(crate::hubspot::property::MERGED_OBJECT_IDS);
-            if holder.is_none() && crate::model::split_multi(merged.unwrap_or("")).any(|m| m == id)
+            if holders.len() < 2 && crate::model::split_multi(merged.unwrap_or("")).any(|m| m == id)
             {
-                holder = Some(c.id);
+                holders.push(c.id);
             }
         });
     }
-    match holder {
-        Some(h) => anyhow::anyhow!(
-            "{file}: contact {id} is not in the export: it was merged into contact {h} (its hs_merged_object_ids lists {id}); name {h} instead"
-        ),
-        None => anyhow::anyhow!("{file}: contact {id} is not in the export; check the id"),
-    }
+    let hint = crate::error::merged_away_hint(id, &holders);
+    anyhow::anyhow!("{file}: contact {id} is not in the export{hint}")
 }
 
 /// Only the contacts with these ids, from one pass over the export that

@@ -130,7 +130,7 @@ impl Done {
             ctx.warn_merge(w);
         }
         for w in &self.lost {
-            ctx.warn("csv-columns", w);
+            ctx.warn("output", w);
         }
         let dest = target.describe();
         if ctx.global.format == OutputFormat::Json {

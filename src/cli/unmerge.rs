@@ -34,7 +34,7 @@ pub fn run(args: &UnmergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     let warnings = io::save(&export, &target, ctx.out, None)?;
     ctx.wrote_outputs(&target, None);
     for w in &warnings {
-        ctx.warn("csv-columns", w);
+        ctx.warn("output", w);
     }
     for c in &conflicts {
         let (current, result) = (c.current.as_deref(), c.result.as_deref());

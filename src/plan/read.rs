@@ -157,7 +157,14 @@ pub fn parse_plan(bytes: &[u8], file: &str, format: Option<PlanFormat>) -> Resul
 /// The delimiter of a CSV plan, from its header: `,`, unless the header
 /// has none and has `;` (what Excel saves in much of Europe) or a tab.
 fn plan_delimiter(text: &str) -> u8 {
-    let header = text.lines().next().unwrap_or("");
+    // The header's characters outside quoted cells (`"score, reasons"`).
+    let mut quoted = false;
+    let header: String = (text.lines().next().unwrap_or("").chars())
+        .filter(|&c| {
+            quoted ^= c == '"';
+            !quoted && c != '"'
+        })
+        .collect();
     match [',', ';', '\t'].map(|d| header.contains(d)) {
         [false, true, _] => b';',
         [false, false, true] => b'\t',
@@ -166,7 +173,11 @@ fn plan_delimiter(text: &str) -> u8 {
 }
 
 /// Where a CSV plan's header has its two id columns (each once).
-fn id_columns(record: &::csv::StringRecord, file: &str) -> Result<(usize, usize), PlanError> {
+fn id_columns(
+    record: &::csv::StringRecord,
+    file: &str,
+    delimiter: u8,
+) -> Result<(usize, usize), PlanError> {
     let invalid = |line: u64, what: String| PlanError::Invalid {
         file: file.into(),
         place: format!("line {line}"),
@@ -181,7 +192,10 @@ fn id_columns(record: &::csv::StringRecord, file: &str) -> Result<(usize, usize)
         let first = found.next().ok_or_else(|| PlanError::MissingHeader {
             file: file.into(),
             missing: name,
-            found: record.iter().collect::<Vec<_>>().join(","),
+            found: record
+                .iter()
+                .collect::<Vec<_>>()
+                .join(&char::from(delimiter).to_string()),
         })?;
         match found.next() {
             Some(again) => Err(invalid(
@@ -210,10 +224,11 @@ fn csv_pairs(text: &str, file: &str) -> Result<Vec<Pair>, PlanError> {
             "a quoted field is still open at the end of the file: the plan looks truncated; write or download it again".into(),
         ));
     }
+    let delimiter = plan_delimiter(text);
     let mut rdr = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .delimiter(plan_delimiter(text))
+        .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let mut record = ::csv::StringRecord::new();
     let mut lines = crate::format::csv::LineCounter::new(text);
@@ -227,7 +242,7 @@ fn csv_pairs(text: &str, file: &str) -> Result<Vec<Pair>, PlanError> {
     if !read(&mut record, &mut lines)? {
         return Err(PlanError::Empty { file: file.into() });
     }
-    let (pc, sc) = id_columns(&record, file)?;
+    let (pc, sc) = id_columns(&record, file, delimiter)?;
     let mut pairs = Vec::new();
     while read(&mut record, &mut lines)? {
         // A row of delimiters only (what a spreadsheet saves for rows it
@@ -397,9 +412,15 @@ mod tests {
                 .collect();
             assert_eq!(pairs, [("1", "2"), ("3", "4")], "{text:?}");
         }
-        // An id with a comma in a `;` plan stays whole.
+        // An id with a comma in a `;` plan stays whole; so does a header
+        // cell with one.
         let plan = csv("primary_id;secondary_id\n\"1,5\";2\n").unwrap();
         assert_eq!(plan.pairs[0].primary, "1,5");
+        let plan = csv("primary_id;secondary_id;\"score, reasons\"\n1;2;\"0.9, x\"\n").unwrap();
+        assert_eq!(plan.pairs[0].secondary, "2");
+        // What a header without the ids holds, as written.
+        let e = csv("primary;secondary\n1;2\n").unwrap_err().to_string();
+        assert!(e.contains("(found \"primary;secondary\")"), "{e}");
     }
 
     #[test]

@@ -6,11 +6,12 @@ use serde::Serialize;
 /// journal entry, and says what to do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UnmergeError {
-    #[error("contact {id} is not in the export{}", merged_hint(.merged_into.as_deref()))]
+    #[error("contact {id} is not in the export{}", crate::error::merged_away_hint(.id, .merged_into))]
     UnknownContact {
         id: String,
-        /// The contact whose `hs_merged_object_ids` holds the id.
-        merged_into: Option<String>,
+        /// The contacts whose `hs_merged_object_ids` hold the id (the
+        /// first two).
+        merged_into: Vec<String>,
     },
     #[error("{email} is the primary email of contact {id}; only an additional email (hs_additional_emails) can be split off: give one of those, or make another email primary first")]
     PrimaryEmail { id: String, email: String },
@@ -24,8 +25,8 @@ pub enum UnmergeError {
     IdInUse { new_id: String, used: String },
     #[error("the new id is empty; give a record id with --new-id, or leave it out to take the next free id")]
     EmptyNewId,
-    #[error("--new-id {new_id}: HubSpot's record ids are numbers, so {new_id} is id {} there; give it without the leading zeros", without_leading_zeros(.new_id))]
-    LeadingZeros { new_id: String },
+    #[error("--new-id {new_id}: HubSpot's record ids are numbers, so {new_id} is id {} there; give it as that number", number_of(.new_id))]
+    NumberWrittenOtherwise { new_id: String },
     #[error("{}", no_entry(.journals, .id, .secondary, .merges_into))]
     NoJournalEntry {
         /// The journals given.
@@ -182,15 +183,6 @@ pub struct LaterMerge {
     pub secondary_id: String,
 }
 
-fn merged_hint(into: Option<&str>) -> String {
-    match into {
-        Some(to) => {
-            format!("; it was merged into contact {to} (see its hs_merged_object_ids): use {to}")
-        }
-        None => "; check the id".into(),
-    }
-}
-
 fn list_or_none(items: &[String]) -> String {
     if items.is_empty() {
         "(none)".into()
@@ -246,8 +238,10 @@ fn no_entry(
     out
 }
 
-/// A number's digits without its leading zeros (`0` for zeros only).
-fn without_leading_zeros(n: &str) -> &str {
+/// The whole number an id written as one names (`+0105.0` is 105).
+fn number_of(n: &str) -> &str {
+    let n = n.strip_prefix('+').unwrap_or(n);
+    let n = n.split_once('.').map_or(n, |(whole, _)| whole);
     match n.trim_start_matches('0') {
         "" => "0",
         rest => rest,

@@ -33,6 +33,6 @@ pub(super) fn contact_index(export: &Export, id: &str) -> Result<usize, UnmergeE
         .position(id)
         .ok_or_else(|| UnmergeError::UnknownContact {
             id: id.into(),
-            merged_into: absorber_of(export, id).map(str::to_string),
+            merged_into: crate::merge::merged_into(export, id),
         })
 }

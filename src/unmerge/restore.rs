@@ -364,7 +364,7 @@ fn primary_to_restore(
             },
             None => UnmergeError::UnknownContact {
                 id: id.into(),
-                merged_into: None,
+                merged_into: vec![],
             },
         })
 }

@@ -118,8 +118,8 @@ fn additional_email(
 fn choose_new_id(export: &Export, new_id: Option<&str>) -> Result<String, UnmergeError> {
     match new_id.map(str::trim) {
         Some("") => Err(UnmergeError::EmptyNewId),
-        Some(n) if n.len() > 1 && n.starts_with('0') && n.bytes().all(|b| b.is_ascii_digit()) => {
-            Err(UnmergeError::LeadingZeros { new_id: n.into() })
+        Some(n) if number_written_otherwise(n).is_some() => {
+            Err(UnmergeError::NumberWrittenOtherwise { new_id: n.into() })
         }
         Some(n) => match id_use(export, n) {
             Some(used) => Err(UnmergeError::IdInUse {
@@ -130,6 +130,23 @@ fn choose_new_id(export: &Export, new_id: Option<&str>) -> Result<String, Unmerg
         },
         None => Ok(next_free_id(export)),
     }
+}
+
+/// The number a `--new-id` names when it is a whole number written other
+/// than HubSpot writes its ids (`0105`, `+105`, `105.0`): HubSpot reads it
+/// as that number, which the check against ids in use (text) would miss.
+fn number_written_otherwise(n: &str) -> Option<String> {
+    let unsigned = n.strip_prefix('+').unwrap_or(n);
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let digits = !whole.is_empty() && whole.bytes().all(|b| b.is_ascii_digit());
+    if !digits || !fraction.bytes().all(|b| b == b'0') {
+        return None;
+    }
+    let number = match whole.trim_start_matches('0') {
+        "" => "0",
+        rest => rest,
+    };
+    (number != n).then(|| number.to_string())
 }
 
 /// Remove the email (any spelling) from the source's additional emails;
@@ -342,7 +359,7 @@ mod tests {
         );
         assert_eq!(
             err(&mut e, "12", "q@x.com", None),
-            "contact 12 is not in the export; it was merged into contact 9 (see its hs_merged_object_ids): use 9"
+            "contact 12 is not in the export: it was merged into contact 9 (its hs_merged_object_ids lists 12); name 9 instead"
         );
         assert_eq!(
             err(&mut e, "404", "q@x.com", None),
@@ -356,6 +373,22 @@ mod tests {
             .contains("already a merged-away id (in the hs_merged_object_ids of contact 9)"));
         assert!(err(&mut e, "5", "b@x.com", Some("012"))
             .contains("--new-id 012: HubSpot's record ids are numbers, so 012 is id 12 there"));
+        for (given, id) in [
+            ("+12", "12"),
+            ("12.0", "12"),
+            ("+012.00", "12"),
+            ("00", "0"),
+        ] {
+            assert!(
+                err(&mut e, "5", "b@x.com", Some(given))
+                    .contains(&format!("so {given} is id {id} there")),
+                "{given}"
+            );
+        }
+        assert_eq!(number_written_otherwise("12"), None);
+        assert_eq!(number_written_otherwise("12.5"), None);
+        assert_eq!(number_written_otherwise("abc"), None);
+        assert_eq!(number_written_otherwise("+"), None);
         assert!(err(&mut e, "5", "c@x.com", Some(" ")).starts_with("the new id is empty"));
         assert_eq!(e, before);
     }

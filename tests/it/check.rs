@@ -175,4 +175,14 @@ fn headers_nothing_maps_are_listed() {
         .output()
         .unwrap();
     assert_eq!(stderr(&out), "");
+    // A workbook's headers, as its CSV's (HubSpot's own XLSX export).
+    let xlsx = crate::util::fixtures()
+        .join("real")
+        .join("hubspot-export.xlsx");
+    let out = s.cmd().arg("check").arg(&xlsx).output().unwrap();
+    assert!(
+        stderr(&out).contains("2 headers no built-in label maps, kept as custom properties: \"Associated Company\", \"Notes\""),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -286,3 +286,33 @@ fn a_merged_away_id_is_named_with_the_contact_that_holds_it() {
         assert!(stderr(&out).contains("contact 98 is not in the export; check the id"));
     }
 }
+
+/// A merged-away id two contacts list names neither for sure: `diff`,
+/// `merge` and `unmerge` name both (as `apply` refuses it), whichever row
+/// comes first.
+#[test]
+fn a_merged_away_id_two_contacts_list_names_both() {
+    let s = Sandbox::new();
+    s.write(
+        "a.csv",
+        "Record ID,Email,Merged object IDs\n1,a@x.com,9001\n2,b@x.com,9001\n4,d@x.com,\n",
+    );
+    s.write(
+        "b.csv",
+        "Record ID,Email,Merged object IDs\n2,b@x.com,9001\n1,a@x.com,9001\n4,d@x.com,\n",
+    );
+    for file in ["a.csv", "b.csv"] {
+        for args in [
+            vec!["diff", file, "4", "9001"],
+            vec!["merge", file, "4", "9001", "-o", "o.csv"],
+            vec!["unmerge", file, "9001", "a@x.com", "-o", "u.csv"],
+        ] {
+            let out = s.cmd().args(&args).output().unwrap();
+            assert_eq!(out.status.code(), Some(1), "{args:?}");
+            let err = stderr(&out);
+            let named = err.contains("both contact 1 and contact 2")
+                || err.contains("both contact 2 and contact 1");
+            assert!(named && err.contains("cannot be told"), "{args:?}: {err}");
+        }
+    }
+}

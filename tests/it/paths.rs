@@ -460,9 +460,18 @@ fn a_journal_whose_last_line_is_cut_off_is_not_appended_to() {
     s.write("p2.csv", "primary_id,secondary_id\n103,104\n");
     // Cut off mid-line, with or without a newline after the cut, or
     // followed by blank lines: the last line that is not blank counts.
-    for tail in ["", "\n", "\n\n  \n"] {
+    // A last line whole but for a byte that is no UTF-8 is as unreadable.
+    let mut mangled = whole.clone();
+    let at = mangled.windows(5).position(|w| w == b"email").unwrap();
+    mangled[at] = 0xFF;
+    for (bytes, tail) in [
+        (&whole[..whole.len() - 300], ""),
+        (&whole[..whole.len() - 300], "\n"),
+        (&whole[..whole.len() - 300], "\n\n  \n"),
+        (&mangled[..], ""),
+    ] {
         let mut cut = whole.clone();
-        cut.extend_from_slice(&whole[..whole.len() - 300]);
+        cut.extend_from_slice(bytes);
         cut.extend_from_slice(tail.as_bytes());
         s.write("j.jsonl", &cut);
         for args in [

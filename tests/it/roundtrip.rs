@@ -125,3 +125,28 @@ fn top_level_keys_left_out_of_another_format_are_named() {
         .unwrap()
         .contains("\"portalId\": 4242"));
 }
+
+/// HubSpot's v1 page written as CSV leaves out more per-contact parts than
+/// the warnings shown: the page's own keys are named first, so they are
+/// never among those only counted.
+#[test]
+fn a_v1_page_written_as_csv_names_its_page_keys_first() {
+    let s = Sandbox::new();
+    s.write(
+        "page.json",
+        std::fs::read(fixtures().join("real").join("v1-page.json")).unwrap(),
+    );
+    s.write("none.csv", "primary_id,secondary_id\n");
+    let run = s
+        .cmd()
+        .args(["apply", "page.json", "--plan", "none.csv", "-o", "page.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let first = stderr(&run).lines().next().unwrap_or_default().to_string();
+    assert!(
+        first.contains(r#"the document's keys beside "contacts" ("has-more", "vid-offset")"#),
+        "{}",
+        stderr(&run)
+    );
+}

@@ -282,6 +282,18 @@ fn in_place_is_refused_on_a_workbook_of_several_sheets() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    apply(&sb, "book.xlsx", "plan.csv", "out.xlsx");
+    let out = sb
+        .cmd()
+        .args(["apply", "book.xlsx", "--plan", "plan.csv", "-o", "out.xlsx"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "the workbook's sheets besides \"Export\" (\"Review notes\") are not in the output"
+        ),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(workbook(sb.read("out.xlsx")).0, ["Export"]);
 }
