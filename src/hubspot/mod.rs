@@ -63,6 +63,19 @@ pub mod key {
     pub const VISITS: &str = "visits";
     pub const FORM_SUBMISSIONS: &str = "formSubmissions";
     pub const USERTOKENS: &str = "usertokens";
+
+    /// A v1 contact's keys that describe the record itself (which record,
+    /// where it lives, when it was added), not data about the person: the
+    /// secondary's go with it, as in any merge, and are not reported as
+    /// parts it lost.
+    pub const V1_RECORD: [&str; 6] = [
+        "canonical-vid",
+        "portal-id",
+        "is-contact",
+        "profile-token",
+        "profile-url",
+        "addedAt",
+    ];
 }
 
 /// Association kinds with a rule of their own.

@@ -511,11 +511,13 @@ fn meta_pick(
 }
 
 /// Parts of a contact no rule knows (and `archived`): P's stay as they
-/// are; S's that differ from P's are dropped and reported.
+/// are; S's that differ from P's are dropped and reported, but for a v1
+/// contact's keys about the record itself ([`key::V1_RECORD`]).
 pub fn primary_unknown_sections(p: &Contact, s: &Contact) -> Vec<SectionChange> {
     s.sections
         .iter()
         .filter(|(k, _)| !RULED_SECTIONS.contains(&k.as_str()))
+        .filter(|(k, _)| !key::V1_RECORD.contains(&k.as_str()))
         .filter(|(k, v)| p.section(k) != Some(*v))
         .map(|(k, v)| SectionChange {
             section: k.clone(),

@@ -361,6 +361,22 @@ fn unknown_sections_keep_the_primarys() {
     );
 }
 
+/// A v1 contact's keys about the record itself go with the secondary
+/// unreported; its identity profiles are data, and reported.
+#[test]
+fn a_v1_records_own_keys_are_no_lost_part() {
+    let p = with_section(contact("1", &[]), "canonical-vid", "1");
+    let p = with_section(p, "profile-token", r#""tok-1""#);
+    let s = with_section(contact("2", &[]), "canonical-vid", "2");
+    let s = with_section(s, "profile-token", r#""tok-2""#);
+    let s = with_section(s, "portal-id", "62515");
+    let s = with_section(s, "identity-profiles", r#"[{"vid": 2}]"#);
+    let got: Vec<_> = (primary_unknown_sections(&p, &s).iter())
+        .map(|c| c.section.clone())
+        .collect();
+    assert_eq!(got, ["identity-profiles"]);
+}
+
 #[test]
 fn salesforce_only_primary_keeps_syncing() {
     let p = contact("1", &[("salesforcecontactid", "003P")]);
