@@ -80,7 +80,7 @@ fn apply(
     let merge = steps::merge_step(req, journal.is_some(), &unused);
     // Without a journal nothing needs the contacts as they were before each
     // merge, and they are freed as soon as it is done.
-    let mut lines = super::lines(journal, req.opts);
+    let mut lines = super::lines(journal, req.opts, Format::of_layout(&export.layout));
     let record = lines.as_mut().map(|w| steps::recorder(req.job, w));
     let report = match apply_plan(export, plan, &apply_opts, merge, record) {
         Ok(report) => report,
@@ -120,7 +120,8 @@ fn merge_pair(
         let decisions =
             steps::encode_decisions(&outcome.decisions).map_err(BatchError::Decisions)?;
         let path = journal.path().to_path_buf();
-        let mut lines = super::lines(Some(journal), req.opts).expect("a journal");
+        let format = Format::of_layout(&export.layout);
+        let mut lines = super::lines(Some(journal), req.opts, format).expect("a journal");
         (lines.record_single(&p, &s, s_index, &outcome.merged, &decisions))
             .and_then(|()| lines.finish().map(drop))
             .map_err(|source| BatchError::JournalWrite { path, source })?;

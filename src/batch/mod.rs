@@ -163,9 +163,15 @@ fn streamable(req: &Request<'_>) -> Option<(Format, Target)> {
 type Lines<'a> = crate::journal::JournalWriter<&'a mut std::io::BufWriter<std::fs::File>>;
 
 /// A writer of this run's journal lines, when there is a journal.
-fn lines<'a>(journal: Option<&'a mut Journal>, opts: &MergeOptions) -> Option<Lines<'a>> {
+fn lines<'a>(
+    journal: Option<&'a mut Journal>,
+    opts: &MergeOptions,
+    format: Format,
+) -> Option<Lines<'a>> {
     let policy = opts.policy.to_string();
-    journal.map(|j| crate::journal::JournalWriter::new(j.writer(), opts.merge_time, &policy))
+    journal.map(|j| {
+        crate::journal::JournalWriter::new(j.writer(), opts.merge_time, &policy).for_format(format)
+    })
 }
 
 /// Flush this run's journal lines (the journal is put in place with the

@@ -47,7 +47,7 @@ pub(super) fn run(
     let merge = steps::merge_step(req, journal.is_some(), &kept);
     // A pair's journal line is written only when the merge is done (a bad
     // pair, the only one, records nothing before the in-memory way runs).
-    let mut lines = super::lines(journal.as_mut(), req.opts);
+    let mut lines = super::lines(journal.as_mut(), req.opts, format);
     let record = lines.as_mut().map(|w| steps::recorder(req.job, w));
     let mut tmp = target.temp_file()?;
     // The output is a temporary file (or stdout) until the plan is done.

@@ -37,6 +37,13 @@ pub enum UnmergeError {
         /// secondary).
         merges_into: Vec<(String, u64, String)>,
     },
+    #[error("{file}: line {line}: the merge was made on a {} export and this one is {}: they write their values differently (a spreadsheet's labels and date forms, the API's internal values), so this journal's record of the contacts does not describe this file; restore into the export the merge was made on (with this journal), or use the journal written when this file was merged", .journal_format.to_uppercase(), .format.to_uppercase())]
+    OtherFormat {
+        file: String,
+        line: u64,
+        journal_format: String,
+        format: String,
+    },
     #[error("{}", ambiguous(.id, .secondary, .entries))]
     AmbiguousEntry {
         id: String,

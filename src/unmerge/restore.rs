@@ -114,6 +114,7 @@ pub fn restore_from(
         .filter(|(_, later)| !made_without(later, entry))
         .copied()
         .collect();
+    same_value_forms(export, file, entry)?;
     let pi = primary_to_restore(export, file, entry, &later_merges, id, secondary_id)?;
     describes(export, pi, file, entry, &later_merges)?;
     check_counters(file, entry)?;
@@ -379,6 +380,26 @@ pub(super) fn merged_ids(c: &Contact) -> impl Iterator<Item = &str> {
 /// the merge did not leave there was added by a later merge into it in the
 /// journals given (one not given would leave ids no journal explains).
 /// What else changed since the merge is the three-way's to keep.
+/// The journal's merge was made on an export that writes its values the
+/// way this one does (a spreadsheet's labels and date forms, or the API's
+/// internal values): restoring a JSON export's record into a CSV export
+/// would write JSON's values into it. Journals from before the format was
+/// recorded are not checked.
+fn same_value_forms(export: &Export, file: &str, entry: &JournalEntry) -> Result<(), UnmergeError> {
+    let here = crate::journal::format_name(crate::format::Format::of_layout(&export.layout));
+    match entry.format.as_deref() {
+        Some(there) if !crate::journal::same_value_forms(there, here) => {
+            Err(UnmergeError::OtherFormat {
+                file: file.into(),
+                line: entry.line,
+                journal_format: there.into(),
+                format: here.into(),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
 pub(super) fn describes(
     export: &Export,
     pi: usize,

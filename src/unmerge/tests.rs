@@ -25,6 +25,7 @@ fn entry(line: u64, before: Value, secondary: Value, merged: Value) -> JournalEn
         line,
         merge_time: MERGE.into(),
         policy: "most-recent".into(),
+        format: None,
         primary_id: primary.id.clone(),
         secondary_id: secondary.id.clone(),
         secondary_index: None,

@@ -462,3 +462,46 @@ fn journals_with_merge_times_out_of_order_are_ordered_by_what_they_record() {
         }
     }
 }
+
+/// A journal written on the portal's JSON export does not describe its
+/// CSV export (labels, date forms): the restore is refused, naming both
+/// formats, where it wrote JSON's values into the CSV. The journal of the
+/// CSV's own merge restores it byte for byte; CSV and XLSX, JSON and JSON
+/// Lines, write their values alike and may be mixed.
+#[test]
+fn a_journal_of_an_export_in_another_value_form_is_refused() {
+    let s = Sandbox::new();
+    apply(&s, "contacts.csv", "plan.csv", "m.csv", "j-csv.jsonl", T1);
+    apply(
+        &s,
+        "contacts.json",
+        "plan.csv",
+        "m.json",
+        "j-json.jsonl",
+        T1,
+    );
+    let out = restore(&s, "m.csv", "101", "102", &["j-json.jsonl"], "r.csv");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the merge was made on a JSON export and this one is CSV"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!s.path("r.csv").exists());
+    let out = restore(&s, "m.json", "101", "102", &["j-csv.jsonl"], "r.json");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // Its own journal, and one of the other format of the same forms.
+    let out = restore(&s, "m.csv", "103", "104", &["j-csv.jsonl"], "r.csv");
+    assert!(out.status.success(), "{}", stderr(&out));
+    s.write("none.csv", "primary_id,secondary_id\n");
+    let o = s
+        .cmd()
+        .args([
+            "apply", "m.json", "--plan", "none.csv", "-o", "m.ndjson", "-q",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = restore(&s, "m.ndjson", "103", "104", &["j-json.jsonl"], "r.ndjson");
+    assert!(out.status.success(), "{}", stderr(&out));
+}
