@@ -156,7 +156,7 @@ impl Done {
             writeln!(out)?;
         }
         // What the merge dropped, and what needs a look in the portal.
-        for c in self.sections.iter().filter(|c| reported(c, opts)) {
+        for c in self.sections.iter().filter(|c| reported(c)) {
             let dropped = match c.dropped.is_empty() {
                 true => String::new(),
                 false => format!(" (dropped: {})", c.dropped.join(", ")),
@@ -178,13 +178,11 @@ impl Done {
 }
 
 /// Whether a section change goes in the summary as well as the JSON
-/// report: one that dropped something of the secondary's (companies,
-/// static lists, workflows, a subscription set), the list memberships
-/// (active lists to re-evaluate), and the workflows under
-/// `--enroll-on-merge`.
-fn reported(c: &SectionChange, opts: &crate::rules::MergeOptions) -> bool {
-    !c.note.is_empty()
-        && (!c.dropped.is_empty()
-            || c.section == crate::model::key::LIST_MEMBERSHIPS
-            || (opts.enroll_on_merge && c.section == crate::model::key::WORKFLOWS))
+/// report, as `apply` counts it ([`SectionChange::notable`]): one that
+/// dropped something of the secondary's (companies, static lists, a v1
+/// contact's `list-memberships`, workflows, a subscription set), active
+/// lists to re-evaluate, workflows marked under `--enroll-on-merge`; not
+/// a list or workflow section with nothing of the kind.
+fn reported(c: &SectionChange) -> bool {
+    !c.note.is_empty() && c.notable()
 }

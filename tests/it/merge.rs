@@ -427,3 +427,27 @@ fn the_report_names_what_the_merge_did_with_the_sections() {
         assert_eq!(companies["dropped"], serde_json::json!(["202"]));
     }
 }
+
+/// A v1 export's merge reports its lists as `list-memberships` and not the
+/// keys about the record itself (`canonical-vid`), which go with the
+/// secondary in any merge.
+#[test]
+fn a_v1_merge_reports_its_lists_and_not_its_record_keys() {
+    let s = Sandbox::new();
+    s.write(
+        "v1.json",
+        r#"{"contacts": [
+ {"vid": 1, "canonical-vid": 1, "portal-id": 62515, "properties": {"email": {"value": "a@x.com"}}, "list-memberships": []},
+ {"vid": 2, "canonical-vid": 2, "portal-id": 62515, "properties": {"email": {"value": "b@x.com"}},
+  "list-memberships": [{"static-list-id": 7, "internal-list-id": 7, "timestamp": 1484026585000, "vid": 2, "is-member": true}]}
+], "has-more": false, "vid-offset": 2}"#,
+    );
+    let out = merge(&s, &["v1.json", "1", "2", "-o", "out.json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("list-memberships: the secondary is removed from its static lists: 7"),
+        "{err}"
+    );
+    assert!(!err.contains("canonical-vid"), "{err}");
+}
