@@ -146,6 +146,11 @@ fn unmapped_headers(path: &std::path::Path, ctx: &Ctx) -> Vec<String> {
     if path.as_os_str() == "-" {
         return Vec::new();
     }
+    if format == Format::Xlsx {
+        // The header row alone: the workbook was read whole by the check.
+        let headers = crate::format::xlsx::header(path).unwrap_or_default();
+        return crate::hubspot::portal::unmapped_headers(&headers);
+    }
     let name = path.display().to_string();
     let Ok(file) = std::fs::File::open(path) else {
         return Vec::new();

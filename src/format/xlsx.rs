@@ -29,6 +29,29 @@ pub fn sheet_names(path: &std::path::Path) -> Option<Vec<String>> {
     Some(book.sheet_names())
 }
 
+/// The header of the workbook at `path` (its first sheet's first row with
+/// text), read without the rest of the sheet; `None` when it cannot be read
+/// (reading the export says why).
+pub fn header(path: &std::path::Path) -> Option<Vec<String>> {
+    let mut book: Xlsx<_> = calamine::open_workbook(path).ok()?;
+    let sheet = book.sheet_names().first().cloned()?;
+    let mut cells = book.worksheet_cells_reader(&sheet).ok()?;
+    let mut header: Vec<(u32, String)> = Vec::new();
+    let mut row = None;
+    while let Some(cell) = cells.next_cell().ok()? {
+        let (r, col) = cell.get_position();
+        if row.is_some_and(|first| first != r) && !header.is_empty() {
+            break;
+        }
+        row = Some(r);
+        let text = cell_text(&Data::from(cell.get_value().clone())).into_owned();
+        if !text.is_empty() {
+            header.push((col, text));
+        }
+    }
+    Some(header.into_iter().map(|(_, h)| h).collect())
+}
+
 /// The workbook `bytes` as CSV text (comma-separated, quoted where needed,
 /// LF) of its first sheet, and that sheet's name. The sheet is read a cell
 /// at a time (never held as a grid): its first row with text is the
