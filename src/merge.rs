@@ -5,8 +5,7 @@
 use serde_json::Value;
 
 pub use crate::error::MergeError;
-use crate::hubspot::property::MERGED_OBJECT_IDS;
-use crate::model::{key, split_multi, Contact, Export};
+use crate::model::{key, Contact, Export};
 use crate::pair;
 use crate::rules::{self, Decision, MergeOptions, SectionChange, SectionOutcome};
 
@@ -237,11 +236,8 @@ pub fn merge_in_export(
 /// `hs_merged_object_ids` (the first two): where that merged-away id went,
 /// or that it is contested.
 pub fn merged_into(export: &Export, id: &str) -> Vec<String> {
-    let lists =
-        |c: &&Contact| split_multi(c.prop(MERGED_OBJECT_IDS).unwrap_or("")).any(|m| m == id);
-    (export.contacts.iter().filter(lists).take(2))
-        .map(|c| c.id.clone())
-        .collect()
+    let holders = export.contacts.iter().filter(|c| c.lists_merged_id(id));
+    holders.take(2).map(|c| c.id.clone()).collect()
 }
 
 /// Set (or remove) a section of the merged contact. A contact without a key

@@ -148,6 +148,13 @@ impl Contact {
         }
     }
 
+    /// Whether the contact lists `id` in its `hs_merged_object_ids` (it
+    /// absorbed that contact).
+    pub fn lists_merged_id(&self, id: &str) -> bool {
+        let merged = self.prop(crate::hubspot::property::MERGED_OBJECT_IDS);
+        split_multi(merged.unwrap_or("")).any(|m| m == id)
+    }
+
     /// The property's value when it is present and not empty.
     pub fn prop(&self, name: &str) -> Option<&str> {
         match self.properties.get(name) {

@@ -50,17 +50,10 @@ fn other_sheets_left_out(req: &Request<'_>, export: &Export) -> Option<String> {
     if Format::of_layout(&export.layout) != Format::Xlsx || req.input.is_stdin() {
         return None;
     }
-    let sheets = crate::format::xlsx::sheet_names(req.input.path)?;
-    let [first, others @ ..] = sheets.as_slice() else {
-        return None;
-    };
-    let others: Vec<String> = others.iter().map(|s| format!("{s:?}")).collect();
-    (!others.is_empty()).then(|| {
-        format!(
-            "the workbook's sheets besides {first:?} ({}) are not in the output: the tool reads and writes the first sheet only",
-            others.join(", ")
-        )
-    })
+    let others = crate::format::xlsx::other_sheets(req.input.path)?;
+    Some(format!(
+        "the workbook's {others} are not in the output: the tool reads and writes the first sheet only"
+    ))
 }
 
 /// A plan over the export: its report, or the refusal of an all or

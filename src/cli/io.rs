@@ -24,9 +24,7 @@ pub fn not_in_export(path: &Path, global: &Global, id: &str) -> anyhow::Error {
     let mut holders: Vec<String> = Vec::new();
     if path.as_os_str() != "-" {
         let _ = format::for_each_contact(path, global.input_format, &mut |c| {
-            let merged = c.prop(crate::hubspot::property::MERGED_OBJECT_IDS);
-            if holders.len() < 2 && crate::model::split_multi(merged.unwrap_or("")).any(|m| m == id)
-            {
+            if holders.len() < 2 && c.lists_merged_id(id) {
                 holders.push(c.id);
             }
         });
@@ -75,8 +73,9 @@ pub fn destination(
         // the other overlaps ([`super::paths`]).
         (Some(o), _) => Some(o.to_path_buf()),
     };
-    let replaced = |p: &Path| p == input || p.canonicalize().ok() == input.canonicalize().ok();
-    if in_place && path.as_deref().is_some_and(replaced) {
+    // `--in-place` with an `-o` other than the input was refused with the
+    // other overlaps: here it replaces the input.
+    if in_place {
         other_sheets_kept(input, global)?;
     }
     let format = global
@@ -95,20 +94,12 @@ pub fn destination(
 /// work, for `-o` to another file.
 fn other_sheets_kept(input: &Path, global: &Global) -> Result<(), UsageError> {
     let xlsx = global.input_format.or_else(|| Format::from_path(input)) == Some(Format::Xlsx);
-    let sheets = match xlsx {
-        true => format::xlsx::sheet_names(input).unwrap_or_default(),
-        false => return Ok(()),
-    };
-    match sheets.as_slice() {
-        [first, others @ ..] if !others.is_empty() => {
-            let others: Vec<String> = others.iter().map(|s| format!("{s:?}")).collect();
-            Err(UsageError(format!(
-                "{} has sheets besides {first:?} ({}); the tool reads and writes back the first sheet only, so --in-place would lose them: write the result to another file with -o FILE.xlsx",
-                input.display(),
-                others.join(", ")
-            )))
-        }
-        _ => Ok(()),
+    match xlsx.then(|| format::xlsx::other_sheets(input)).flatten() {
+        Some(others) => Err(UsageError(format!(
+            "{} has {others}; the tool reads and writes back the first sheet only, so --in-place would lose them: write the result to another file with -o FILE.xlsx",
+            input.display(),
+        ))),
+        None => Ok(()),
     }
 }
 

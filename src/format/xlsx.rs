@@ -22,11 +22,18 @@ pub const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 /// The sheet name written when the export was not read from XLSX.
 const DEFAULT_SHEET: &str = "Sheet1";
 
-/// The names of the sheets of the workbook at `path`, in order; `None`
-/// when it is no workbook this can read (its reading reports why).
-pub fn sheet_names(path: &std::path::Path) -> Option<Vec<String>> {
+/// The sheets of the workbook at `path` besides the first (the one read
+/// and written), for messages: `sheets besides "Export" ("Notes")`; `None`
+/// when there are none or it is no workbook this can read (reading it says
+/// why).
+pub fn other_sheets(path: &std::path::Path) -> Option<String> {
     let book: Xlsx<_> = calamine::open_workbook(path).ok()?;
-    Some(book.sheet_names())
+    let sheets = book.sheet_names();
+    let [first, others @ ..] = sheets.as_slice() else {
+        return None;
+    };
+    let others: Vec<String> = others.iter().map(|s| format!("{s:?}")).collect();
+    (!others.is_empty()).then(|| format!("sheets besides {first:?} ({})", others.join(", ")))
 }
 
 /// The header of the workbook at `path` (its first sheet's first row with

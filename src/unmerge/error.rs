@@ -25,8 +25,8 @@ pub enum UnmergeError {
     IdInUse { new_id: String, used: String },
     #[error("the new id is empty; give a record id with --new-id, or leave it out to take the next free id")]
     EmptyNewId,
-    #[error("--new-id {new_id}: HubSpot's record ids are numbers, so {new_id} is id {} there; give it as that number", number_of(.new_id))]
-    NumberWrittenOtherwise { new_id: String },
+    #[error("--new-id {new_id}: HubSpot's record ids are numbers, so {new_id} is id {number} there; give it as that number")]
+    NumberWrittenOtherwise { new_id: String, number: String },
     #[error("{}", no_entry(.journals, .id, .secondary, .merges_into))]
     NoJournalEntry {
         /// The journals given.
@@ -243,16 +243,6 @@ fn no_entry(
         if one { "" } else { "s" }
     );
     out
-}
-
-/// The whole number an id written as one names (`+0105.0` is 105).
-fn number_of(n: &str) -> &str {
-    let n = n.strip_prefix('+').unwrap_or(n);
-    let n = n.split_once('.').map_or(n, |(whole, _)| whole);
-    match n.trim_start_matches('0') {
-        "" => "0",
-        rest => rest,
-    }
 }
 
 /// Why the journals' records of one merge cannot be told apart; lines are

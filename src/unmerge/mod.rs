@@ -3,8 +3,7 @@
 //! journal: the secondary comes back as it was and the primary returns to
 //! its state before the merge, three-way, keeping what changed since.
 
-use crate::model::{split_multi, Export};
-use crate::plan::MERGED_IDS;
+use crate::model::Export;
 
 mod error;
 mod restore;
@@ -24,7 +23,7 @@ pub(super) fn absorber_of<'a>(export: &'a Export, id: &str) -> Option<&'a str> {
     export
         .contacts
         .iter()
-        .find(|c| split_multi(c.prop(MERGED_IDS).unwrap_or("")).any(|m| m == id))
+        .find(|c| c.lists_merged_id(id))
         .map(|c| c.id.as_str())
 }
 

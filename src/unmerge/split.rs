@@ -118,15 +118,16 @@ fn additional_email(
 fn choose_new_id(export: &Export, new_id: Option<&str>) -> Result<String, UnmergeError> {
     match new_id.map(str::trim) {
         Some("") => Err(UnmergeError::EmptyNewId),
-        Some(n) if number_written_otherwise(n).is_some() => {
-            Err(UnmergeError::NumberWrittenOtherwise { new_id: n.into() })
-        }
-        Some(n) => match id_use(export, n) {
-            Some(used) => Err(UnmergeError::IdInUse {
+        Some(n) => match (number_written_otherwise(n), id_use(export, n)) {
+            (Some(number), _) => Err(UnmergeError::NumberWrittenOtherwise {
+                new_id: n.into(),
+                number,
+            }),
+            (None, Some(used)) => Err(UnmergeError::IdInUse {
                 new_id: n.into(),
                 used,
             }),
-            None => Ok(n.to_string()),
+            (None, None) => Ok(n.to_string()),
         },
         None => Ok(next_free_id(export)),
     }

@@ -8,8 +8,10 @@ use super::*;
 use crate::format::{self, Format};
 use crate::journal::{parse_journal, JournalWriter};
 use crate::journal::{Journal, JournalEntry};
+use crate::model::split_multi;
 use crate::model::{key, Contact, Export, Layout};
 use crate::plan::tests::{contact, export};
+use crate::plan::MERGED_IDS;
 use crate::plan::{apply_plan, ApplyOptions, MergeStep, Pair, Plan, PlanFormat};
 use serde_json::json;
 
