@@ -54,16 +54,28 @@ impl<T, R, G> Pool<T, R, G> {
     }
 
     /// A new wave (the last one's results have all been taken), and what
-    /// to free.
-    pub(super) fn submit(&self, jobs: Vec<T>, garbage: Vec<G>) {
+    /// to free. Its merges are then given one by one ([`Pool::push`]).
+    pub(super) fn start(&self, garbage: Vec<G>) {
         let mut st = self.lock();
         st.done.clear();
-        st.done.resize_with(jobs.len(), || None);
-        st.queue.extend(jobs.into_iter().enumerate());
         st.garbage.extend(garbage);
+        if st.server_waits && !st.garbage.is_empty() {
+            self.changed.notify_all();
+        }
+    }
+
+    /// A merge of the wave, given as soon as it is picked so that the
+    /// other thread starts on it while the rest of the wave is picked; its
+    /// number for [`Pool::result`].
+    pub(super) fn push(&self, job: T) -> usize {
+        let mut st = self.lock();
+        let k = st.done.len();
+        st.done.push(None);
+        st.queue.push_back((k, job));
         if st.server_waits {
             self.changed.notify_all();
         }
+        k
     }
 
     /// The result of merge `k`, merging the next ones here while it is not
@@ -162,9 +174,9 @@ mod tests {
             scope.spawn(|| pool.serve(&run));
             (0..3u64)
                 .map(|wave| {
-                    let jobs: Vec<u64> = (0..40).map(|t| wave * 100 + t).collect();
-                    pool.submit(jobs, vec!["freed by the other thread".into()]);
-                    (0..40).map(|k| pool.result(k, &run)).collect()
+                    pool.start(vec!["freed by the other thread".into()]);
+                    let ks: Vec<usize> = (0..40).map(|t| pool.push(wave * 100 + t)).collect();
+                    ks.into_iter().map(|k| pool.result(k, &run)).collect()
                 })
                 .collect()
         });
@@ -189,8 +201,9 @@ mod tests {
             std::thread::scope(|scope| {
                 let _closing = Closing(&pool);
                 scope.spawn(|| pool.serve(&run));
-                pool.submit((0..50).collect(), Vec::new());
-                (0..50).map(|k| pool.result(k, &run)).sum::<u64>()
+                pool.start(Vec::new());
+                let ks: Vec<usize> = (0..50).map(|t| pool.push(t)).collect();
+                ks.into_iter().map(|k| pool.result(k, &run)).sum::<u64>()
             })
         }));
         assert!(outcome.is_err());

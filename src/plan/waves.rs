@@ -127,18 +127,25 @@ where
         // plan runs on this one).
         let mut serving = false;
         while waves.fill() {
-            let (picked, taken) = waves.pick(work);
-            let (jobs, taken) = to_pool(taken);
-            if !serving && jobs.len() >= tuning.parallel_from {
-                scope.spawn(|| pool.serve(&merging));
-                serving = true;
-            }
-            pool.submit(jobs, std::mem::take(&mut waves.garbage));
+            pool.start(std::mem::take(&mut waves.garbage));
+            // Each merge goes to the pool as soon as it is picked.
+            let mut given = 0;
+            let (picked, jobs) = waves.pick(work, |t| match t {
+                Checkout::Early(_) => Job::Here(t),
+                Checkout::Open { .. } => {
+                    given += 1;
+                    if !serving && given >= tuning.parallel_from {
+                        scope.spawn(|| pool.serve(&merging));
+                        serving = true;
+                    }
+                    Job::Pool(pool.push(t))
+                }
+            });
             let done = |job| match job {
                 Job::Pool(j) => pool.result(j, &merging),
                 Job::Here(t) => merging(t),
             };
-            waves.commit(work, &mut settler, picked.into_iter().zip(taken), done)?;
+            waves.commit(work, &mut settler, picked.into_iter().zip(jobs), done)?;
             waves.tidy();
         }
         Ok(())
@@ -147,32 +154,14 @@ where
 }
 
 /// The pairs of a wave to merge (their places in the window, their ids)
-/// and their contacts.
-type Wave<'p, T, P> = (Vec<(usize, Resolved<'p>)>, Vec<Checkout<T, P>>);
+/// and where each one's merge is done.
+type Wave<'p, T, P> = (Vec<(usize, Resolved<'p>)>, Vec<Job<Checkout<T, P>>>);
 
 /// Where a picked pair's merge is done: the pool's job number, or here
 /// (an early merge, only taken).
 enum Job<T> {
     Pool(usize),
     Here(T),
-}
-
-/// The merges of a wave for the pool, and where each pair's merge is done:
-/// early merges are taken here as they are committed.
-#[allow(clippy::type_complexity)]
-fn to_pool<T, P>(taken: Vec<Checkout<T, P>>) -> (Vec<Checkout<T, P>>, Vec<Job<Checkout<T, P>>>) {
-    let mut jobs = Vec::new();
-    let taken = taken
-        .into_iter()
-        .map(|t| match t {
-            Checkout::Early(_) => Job::Here(t),
-            Checkout::Open { .. } => {
-                jobs.push(t);
-                Job::Pool(jobs.len() - 1)
-            }
-        })
-        .collect();
-    (jobs, taken)
 }
 
 /// The window of a run: the pairs read ahead and where each stands, and
@@ -242,8 +231,13 @@ impl<'p, 'a> Waves<'p, 'a> {
     /// Pick the next wave: every waiting pair of the window that touches no
     /// contact an earlier waiting pair touches, its ids resolved as things
     /// stand. A bad pair picked is done; the others are taken out of the
-    /// store to be merged, or their early merge taken.
-    fn pick<S: Store<'a>>(&mut self, work: &mut S) -> Wave<'p, S::Taken, S::Prepared> {
+    /// store to be merged, or their early merge taken, and handed to `give`
+    /// at once.
+    fn pick<S: Store<'a>>(
+        &mut self,
+        work: &mut S,
+        mut give: impl FnMut(Checkout<S::Taken, S::Prepared>) -> Job<Checkout<S::Taken, S::Prepared>>,
+    ) -> Wave<'p, S::Taken, S::Prepared> {
         let early = self.early;
         let (window, redirects) = (&mut self.window, &mut self.redirects);
         let (last_use, merged_ahead) = (&mut self.last_use, &self.merged_ahead);
@@ -294,14 +288,14 @@ impl<'p, 'a> Waves<'p, 'a> {
                     } else {
                         None
                     };
-                    taken.push(match done {
+                    taken.push(give(match done {
                         Some(done) => Checkout::Early(done),
                         None => Checkout::Open {
                             primary: work.checkout(pi),
                             secondary: work.checkout(si),
                             named_later,
                         },
-                    });
+                    }));
                     picked.push((k, resolved));
                 }
                 (None, _, _) => unreachable!("a pair without a problem has both contacts"),
