@@ -37,27 +37,33 @@ impl<'p> Wanted<'p> {
 
     /// The plan's ids; its isolated pairs marked when `early`.
     pub(super) fn new(plan: &'p Plan, early: bool) -> Self {
-        let mut named: HashMap<&str, u32> = HashMap::default();
-        named.reserve(2 * plan.pairs.len());
-        for p in &plan.pairs {
-            *named.entry(&p.primary).or_default() += 1;
-            *named.entry(&p.secondary).or_default() += 1;
-        }
         let tag = |k: usize, side: u32| {
             u32::try_from(2 * k + side as usize).expect("fewer than 2 billion pairs")
         };
+        // Each id with its pair's tag when one pair names it (once), else
+        // 0; then a pair is isolated when both its ids kept its tags.
         let mut ids: HashMap<&str, u32> = HashMap::default();
-        ids.reserve(named.len());
+        ids.reserve(2 * plan.pairs.len());
+        for (k, p) in plan.pairs.iter().enumerate() {
+            for (id, side) in [(&p.primary, 1), (&p.secondary, 2)] {
+                ids.entry(id.as_str())
+                    .and_modify(|t| *t = 0)
+                    .or_insert(if early { tag(k, side) } else { 0 });
+            }
+        }
         let mut isolated = 0;
         for (k, p) in plan.pairs.iter().enumerate() {
             let alone = early
-                && p.primary != p.secondary
-                && named[p.primary.as_str()] == 1
-                && named[p.secondary.as_str()] == 1;
-            isolated += usize::from(alone);
-            for (id, side) in [(&p.primary, 1), (&p.secondary, 2)] {
-                let t = if alone { tag(k, side) } else { 0 };
-                ids.entry(id.as_str()).or_insert(t);
+                && ids[p.primary.as_str()] == tag(k, 1)
+                && ids[p.secondary.as_str()] == tag(k, 2);
+            if alone {
+                isolated += 1;
+                continue;
+            }
+            for id in [&p.primary, &p.secondary] {
+                if let Some(t) = ids.get_mut(id.as_str()) {
+                    *t = 0;
+                }
             }
         }
         let want = (ids.len() * Self::BITS_PER_ID).max(1).next_power_of_two();
