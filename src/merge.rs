@@ -7,7 +7,7 @@ use serde_json::Value;
 pub use crate::error::MergeError;
 use crate::model::{key, Contact, Export};
 use crate::pair;
-use crate::rules::{self, Decision, MergeOptions, SectionChange, SectionOutcome};
+use crate::rules::{self, Decision, MergeOptions, SectionChange, SectionOutcome, Seen};
 
 /// What a merge gives: the merged contact (P's id), why each property got
 /// its value, what happened to each other part, and what the admin should
@@ -89,7 +89,7 @@ pub fn merge_contacts_from(
         key_order: p.key_order.clone(),
         v1: p.v1.clone(),
     };
-    let decisions = rules::property_decisions(p, s, opts)?;
+    let decisions = rules::property_decisions(&Seen::new(p), &Seen::new(s), opts)?;
 
     merged.history = rules::merged_history(p, s)?;
     if let Some(h) = merged.history.as_mut() {

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use super::history::{history_stamp_form, newest_entry_time, MERGE_SOURCE_TYPE};
+use super::seen::Seen;
 use super::{raw, write_stamp, Decision, Side, StampForm};
 use crate::dates::{format_date, parse_date, parse_millis, value_time, DateForm, Millis};
 use crate::error::MergeError;
@@ -29,45 +30,69 @@ enum Place {
     Metadata,
 }
 
-/// When the contact says it was created, in one place; `None` when that
-/// place is missing or blank. A value that is not a date refuses the merge.
-fn created_in(c: &Contact, place: Place) -> Result<Option<Millis>, MergeError> {
-    let (text, field) = match place {
-        Place::Property => (c.prop(CREATE_DATE).map(str::to_string), CREATE_DATE),
-        Place::Metadata => (c.meta_text(key::CREATED_AT), key::CREATED_AT),
+/// When the contact says it was created, in one place (`createdate`: the
+/// property's value, as the caller read it); `None` when that place is
+/// missing or blank. A value that is not a date refuses the merge.
+fn created_in(
+    c: &Contact,
+    createdate: Option<&str>,
+    place: Place,
+) -> Result<Option<Millis>, MergeError> {
+    let (text, field): (Option<Cow<'_, str>>, _) = match place {
+        Place::Property => (createdate.map(Cow::Borrowed), CREATE_DATE),
+        Place::Metadata => (
+            c.meta_text(key::CREATED_AT).map(Cow::Owned),
+            key::CREATED_AT,
+        ),
     };
     match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(None),
         Some(t) => parse_millis(t).map(Some).map_err(|_| MergeError::BadDate {
             record: c.id.clone(),
             property: field.into(),
-            value: text.unwrap_or_default(),
+            value: text.map(Cow::into_owned).unwrap_or_default(),
         }),
+    }
+}
+
+/// When each contact says it was created, in each place: by side (P, S),
+/// then by place (property, metadata); read in that order (the first bad
+/// date refuses the merge).
+struct Created([[Option<Millis>; 2]; 2]);
+
+impl Created {
+    fn of(p: (&Contact, Option<&str>), s: (&Contact, Option<&str>)) -> Result<Self, MergeError> {
+        let mut times = [[None; 2]; 2];
+        for (side, (c, createdate)) in [p, s].into_iter().enumerate() {
+            for (i, place) in [Place::Property, Place::Metadata].into_iter().enumerate() {
+                times[side][i] = created_in(c, createdate, place)?;
+            }
+        }
+        Ok(Created(times))
+    }
+
+    fn at(&self, side: Side, place: Place) -> Option<Millis> {
+        self.0[side as usize][place as usize]
+    }
+
+    /// The oldest instant of the four; `None` when none has a value.
+    fn oldest(&self) -> Option<Millis> {
+        self.0.iter().flatten().flatten().copied().min()
+    }
+
+    /// The first side (P before S) whose value in `place` is the instant `t`.
+    fn side_at(&self, place: Place, t: Millis) -> Option<Side> {
+        [Side::Primary, Side::Secondary]
+            .into_iter()
+            .find(|&side| self.at(side, place) == Some(t))
     }
 }
 
 /// The oldest creation instant of both contacts, over `createdate` and
 /// `createdAt` of each; `None` when none of the four has a value.
 pub fn oldest_creation_time(p: &Contact, s: &Contact) -> Result<Option<Millis>, MergeError> {
-    let mut oldest: Option<Millis> = None;
-    for c in [p, s] {
-        for place in [Place::Property, Place::Metadata] {
-            if let Some(t) = created_in(c, place)? {
-                oldest = Some(oldest.map_or(t, |o| o.min(t)));
-            }
-        }
-    }
-    Ok(oldest)
-}
-
-/// The first side (P before S) whose value in `place` is the instant `t`.
-fn side_at(p: &Contact, s: &Contact, place: Place, t: Millis) -> Result<Option<Side>, MergeError> {
-    for side in [Side::Primary, Side::Secondary] {
-        if created_in(side.pick(p, s), place)? == Some(t) {
-            return Ok(Some(side));
-        }
-    }
-    Ok(None)
+    let created = Created::of((p, p.prop(CREATE_DATE)), (s, s.prop(CREATE_DATE)))?;
+    Ok(created.oldest())
 }
 
 /// Rule "createdate-oldest": the oldest creation instant of both contacts,
@@ -75,21 +100,22 @@ fn side_at(p: &Contact, s: &Contact, place: Place, t: Millis) -> Result<Option<S
 /// side's text is kept (P's on a tie); when only a `createdAt` does, it is
 /// written in the form the `createdate` values use (P's, else S's; ISO 8601
 /// when neither has one).
-pub fn oldest_create_date(p: &Contact, s: &Contact) -> Result<Decision, MergeError> {
+pub fn oldest_create_date(p: &Seen, s: &Seen) -> Result<Decision, MergeError> {
     const RULE: &str = "createdate-oldest";
     let take = |side, why: Cow<'static, str>| Decision::take(CREATE_DATE, p, s, side, RULE, why);
-    let Some(t) = oldest_creation_time(p, s)? else {
+    let created = Created::of((p, p.prop(CREATE_DATE)), (s, s.prop(CREATE_DATE)))?;
+    let Some(t) = created.oldest() else {
         return Ok(take(
             Side::Primary,
             "neither contact has a create date".into(),
         ));
     };
-    if let Some(side) = side_at(p, s, Place::Property, t)? {
+    if let Some(side) = created.side_at(Place::Property, t) {
         let other = match side {
             Side::Primary => Side::Secondary,
             Side::Secondary => Side::Primary,
         };
-        let why = match created_in(other.pick(p, s), Place::Property)? {
+        let why = match created.at(other, Place::Property) {
             Some(o) if o == t => "both are the same time; the primary's is kept".into(),
             Some(o) => why!(
                 "the {}'s {} is earlier than {}",
@@ -105,7 +131,7 @@ pub fn oldest_create_date(p: &Contact, s: &Contact) -> Result<Decision, MergeErr
         .into_iter()
         .find_map(|c| c.prop(CREATE_DATE).and_then(|v| parse_date(v).ok()))
         .map_or(DateForm::Iso, |(_, form)| form);
-    let from = side_at(p, s, Place::Metadata, t)?.unwrap_or(Side::Primary);
+    let from = created.side_at(Place::Metadata, t).unwrap_or(Side::Primary);
     Ok(Decision::new(
         CREATE_DATE,
         Some(format_date(t, form)),
@@ -128,12 +154,13 @@ pub fn oldest_created_at(p: &Contact, s: &Contact) -> Result<Option<Value>, Merg
     if !has(p) && !has(s) {
         return Ok(None);
     }
-    let Some(t) = oldest_creation_time(p, s)? else {
+    let created = Created::of((p, p.prop(CREATE_DATE)), (s, s.prop(CREATE_DATE)))?;
+    let Some(t) = created.oldest() else {
         // Both blank (or null): P's as it is, else S's.
         let side = if has(p) { p } else { s };
         return Ok(side.section(key::CREATED_AT).cloned());
     };
-    Ok(match side_at(p, s, Place::Metadata, t)? {
+    Ok(match created.side_at(Place::Metadata, t) {
         Some(side) => side.pick(p, s).section(key::CREATED_AT).cloned(),
         None => Some(Value::String(iso(t))),
     })

@@ -32,6 +32,8 @@ pub mod consistency;
 pub mod history;
 pub mod properties;
 pub mod sections;
+pub mod seen;
+mod union;
 
 #[cfg(test)]
 mod proptests;
@@ -52,6 +54,7 @@ pub use consistency::{current_value_entries, oldest_create_date, oldest_created_
 pub use history::{email_merge_history_entry, merged_history};
 pub use properties::*;
 pub use sections::*;
+pub use seen::Seen;
 
 /// Which value a property without a rule of its own takes.
 #[derive(
@@ -294,7 +297,7 @@ pub enum Side {
 }
 
 impl Side {
-    pub fn pick<'a>(self, p: &'a Contact, s: &'a Contact) -> &'a Contact {
+    pub fn pick<'a, C>(self, p: &'a C, s: &'a C) -> &'a C {
         match self {
             Side::Primary => p,
             Side::Secondary => s,
@@ -369,16 +372,16 @@ impl Decision {
     /// A decision that takes one side's value as stored.
     pub(crate) fn take(
         prop: &str,
-        p: &Contact,
-        s: &Contact,
+        p: &Seen,
+        s: &Seen,
         side: Side,
         rule: &'static str,
         why: impl Into<Cow<'static, str>>,
     ) -> Self {
         let merged = match side {
             // P keeps its value; a property only S has is added as S has it.
-            Side::Primary if !p.properties.contains_key(prop) => raw(s, prop),
-            side => raw(side.pick(p, s), prop),
+            Side::Primary if !p.has(prop) => s.raw(prop),
+            side => side.pick(p, s).raw(prop),
         };
         Decision::new(prop, merged, rule, why)
     }
@@ -387,17 +390,17 @@ impl Decision {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testutil::contact;
+    use crate::rules::testutil::{contact, seen};
 
     #[test]
     fn sentences_are_worded_only_while_explaining() {
         let p = contact("1", &[("num_conversion_events", "2")]);
         let s = contact("2", &[("num_conversion_events", "3")]);
-        let worded = summed_counter(&p, &s, "num_conversion_events").unwrap();
+        let worded = summed_counter(&seen(&p), &seen(&s), "num_conversion_events").unwrap();
         assert_eq!(worded.why, "the sum of both: 2 + 3");
         {
             let _quiet = Explaining::set(false);
-            let quiet = summed_counter(&p, &s, "num_conversion_events").unwrap();
+            let quiet = summed_counter(&seen(&p), &seen(&s), "num_conversion_events").unwrap();
             assert_eq!(quiet.why, "");
             assert_eq!(quiet.merged, worded.merged);
             {
@@ -408,7 +411,7 @@ mod tests {
         }
         assert!(explaining());
         assert_eq!(
-            summed_counter(&p, &s, "num_conversion_events").unwrap(),
+            summed_counter(&seen(&p), &seen(&s), "num_conversion_events").unwrap(),
             worded
         );
     }

@@ -14,7 +14,9 @@ use std::hash::Hash;
 
 use super::consistency::oldest_create_date;
 use super::history::current_value_first_set;
-use super::{raw, Decision, MergeOptions, Policy, Side};
+use super::seen::{Ruled, Seen, RULED};
+use super::union::{Union, FEW};
+use super::{Decision, MergeOptions, Policy, Side};
 use crate::dates::{created_time, format_date, parse_millis, value_time, DateForm, Millis};
 use crate::error::MergeError;
 use crate::labels;
@@ -39,63 +41,70 @@ pub fn is_email_information(prop: &str) -> bool {
 /// order: P's properties, then those only S has, then properties the merge
 /// creates (`hs_additional_emails`, `hs_merged_object_ids`).
 pub fn property_decisions(
-    p: &Contact,
-    s: &Contact,
+    p: &Seen,
+    s: &Seen,
     opts: &MergeOptions,
 ) -> Result<Vec<Decision>, MergeError> {
     let mut special = special_decisions(p, s, opts)?;
-    // Each name with P's stored value, when P has the property.
-    let names = p.properties.iter().map(|(k, v)| (k, Some(v))).chain(
-        s.properties
-            .keys()
-            .filter(|k| !p.properties.contains_key(*k))
-            .map(|k| (k, None)),
-    );
     let mut out = Vec::with_capacity(p.properties.len() + 2);
-    for (name, stored) in names {
-        let taken = special
-            .iter_mut()
-            .find(|slot| slot.as_ref().is_some_and(|d| d.property == *name))
-            .and_then(Option::take);
+    // P's names, each with S's value; a ruled one takes its rule's decision.
+    let mut ruled = p.places().iter().peekable();
+    for (i, (name, stored)) in p.properties.iter().enumerate() {
+        let taken = match ruled.next_if(|(at, _)| *at == i) {
+            Some(&(_, r)) => special[r as usize].take(),
+            None => None,
+        };
         out.push(match taken {
             Some(d) => d,
-            None if !opts.explain && stored.is_some_and(|v| keeps_stored_value(v, s, name)) => {
-                continue
-            }
-            None if is_email_information(name) => primary_email_information(p, s, name),
-            None => default_value(p, s, name, opts.policy)?,
+            None if !opts.explain && keeps_stored_value(stored, s.get_near(name, i)) => continue,
+            None => undecided_value(p, s, name, opts.policy)?,
+        });
+    }
+    // Then the names only S has.
+    let mut ruled = s.places().iter().peekable();
+    for (i, name) in s.properties.keys().enumerate() {
+        let r = ruled.next_if(|(at, _)| *at == i).map(|&(_, r)| r);
+        if p.get_near(name, i).is_some() {
+            continue;
+        }
+        out.push(match r.and_then(|r| special[r as usize].take()) {
+            Some(d) => d,
+            None => undecided_value(p, s, name, opts.policy)?,
         });
     }
     out.extend(special.into_iter().flatten());
     if opts.explain {
         for d in &mut out {
-            d.primary = raw(p, &d.property);
-            d.secondary = raw(s, &d.property);
+            d.primary = p.raw(&d.property);
+            d.secondary = s.raw(&d.property);
         }
     }
     Ok(out)
 }
 
-/// The decisions of the rules that are not the default, one a property,
-/// in the order the rules gave them (each slot is taken out as its property
-/// comes).
+/// A property no rule of its own decided: email information stays P's,
+/// any other takes the policy's default.
+fn undecided_value(p: &Seen, s: &Seen, name: &str, policy: Policy) -> Result<Decision, MergeError> {
+    if is_email_information(name) {
+        Ok(primary_email_information(p, s, name))
+    } else {
+        default_value(p, s, name, policy)
+    }
+}
+
+/// The decisions of the rules that are not the default, at most one a
+/// property, by [`Ruled`] property: the order the rules give them in (each
+/// is taken out as its property comes).
 fn special_decisions(
-    p: &Contact,
-    s: &Contact,
+    p: &Seen,
+    s: &Seen,
     opts: &MergeOptions,
-) -> Result<Vec<Option<Decision>>, MergeError> {
+) -> Result<[Option<Decision>; RULED], MergeError> {
     let either = |prop: &str| on_either(p, s, prop);
-    // Taken out in P's then S's property order; what is left (properties
-    // neither had) follows in the order the rules gave them. A dozen or so:
-    // a list searched in place costs less than a map keyed by copies of
-    // their names.
-    let mut special: Vec<Option<Decision>> = Vec::with_capacity(24);
-    let mut add = |d: Decision| match special
-        .iter_mut()
-        .find(|slot| slot.as_ref().is_some_and(|s| s.property == d.property))
-    {
-        Some(slot) => *slot = Some(d),
-        None => special.push(Some(d)),
+    let mut special: [Option<Decision>; RULED] = std::array::from_fn(|_| None);
+    let mut add = |d: Decision| {
+        let r = Ruled::of(&d.property).expect("a rule decides a ruled property");
+        special[r as usize] = Some(d);
     };
     primary_email_and_additional_emails(p, s)
         .into_iter()
@@ -137,21 +146,21 @@ fn special_decisions(
     Ok(special)
 }
 
-/// A property P has (`stored`: its value), for which S has no value or the
-/// same one, keeps P's value under every policy (and for email
+/// A property P has (`stored`: its value), for which S (`theirs`: its
+/// stored value, if S has the property) has no value or the same one, keeps P's value under every policy (and for email
 /// information): the merge need not decide it when nobody reads the
 /// decision.
-fn keeps_stored_value(stored: &Option<String>, s: &Contact, prop: &str) -> bool {
-    match s.prop(prop) {
-        None => true,
-        theirs => theirs == stored.as_deref(),
+fn keeps_stored_value(stored: &Option<String>, theirs: Option<&Option<String>>) -> bool {
+    match theirs {
+        Some(Some(v)) if !v.is_empty() => Some(v) == stored.as_ref(),
+        _ => true,
     }
 }
 
 /// The default rule for a property without one of its own, by policy.
 pub fn default_value(
-    p: &Contact,
-    s: &Contact,
+    p: &Seen,
+    s: &Seen,
     prop: &str,
     policy: Policy,
 ) -> Result<Decision, MergeError> {
@@ -165,7 +174,7 @@ pub fn default_value(
 /// was set ([`value_time`]; a contact with no date is older than any that
 /// has one). Ties go to P. Times are only looked at (and bad dates only
 /// refused) when both contacts have different values.
-pub fn most_recent_value(p: &Contact, s: &Contact, prop: &str) -> Result<Decision, MergeError> {
+pub fn most_recent_value(p: &Seen, s: &Seen, prop: &str) -> Result<Decision, MergeError> {
     const RULE: &str = "most-recent";
     let take = |side, why: Cow<'static, str>| Decision::take(prop, p, s, side, RULE, why);
     Ok(match (p.prop(prop), s.prop(prop)) {
@@ -208,7 +217,7 @@ pub fn most_recent_value(p: &Contact, s: &Contact, prop: &str) -> Result<Decisio
 }
 
 /// Rule "primary-wins": P's value; S's only where P's is empty.
-pub fn primary_wins_value(p: &Contact, s: &Contact, prop: &str) -> Decision {
+pub fn primary_wins_value(p: &Seen, s: &Seen, prop: &str) -> Decision {
     const RULE: &str = "primary-wins";
     let take = |side, why: &'static str| Decision::take(prop, p, s, side, RULE, why);
     match (p.prop(prop), s.prop(prop)) {
@@ -228,9 +237,9 @@ pub fn primary_wins_value(p: &Contact, s: &Contact, prop: &str) -> Decision {
 /// (case-insensitive), never the primary email itself. Decisions are made
 /// for the properties either contact has, and for `hs_additional_emails`
 /// when it gains emails.
-pub fn primary_email_and_additional_emails(p: &Contact, s: &Contact) -> Vec<Decision> {
+pub fn primary_email_and_additional_emails(p: &Seen, s: &Seen) -> Vec<Decision> {
     let mut out = Vec::new();
-    let (pe, se) = (trimmed(p, EMAIL), trimmed(s, EMAIL));
+    let (pe, se) = (p.trimmed(EMAIL), s.trimmed(EMAIL));
     if on_either(p, s, EMAIL) {
         let take =
             |side, why: &'static str| Decision::take(EMAIL, p, s, side, "email-primary", why);
@@ -243,35 +252,31 @@ pub fn primary_email_and_additional_emails(p: &Contact, s: &Contact) -> Vec<Deci
             (None, None) => take(Side::Primary, "neither contact has an email"),
         });
     }
-    // The emails met so far, lower-cased: a set, so that a contact with
-    // tens of thousands of emails merges in linear time.
+    // The emails met so far, compared case-insensitively: a list searched
+    // in place while short, a set beyond, so that a contact with tens of
+    // thousands of emails merges in linear time.
     let (p_cell, s_cell) = (
         p.prop(ADDITIONAL_EMAILS).unwrap_or(""),
         s.prop(ADDITIONAL_EMAILS).unwrap_or(""),
     );
-    let room = values_in([p_cell, s_cell]) + 2;
-    let mut seen: HashSet<String> = HashSet::with_capacity_and_hasher(room, Default::default());
-    seen.extend(pe.or(se).map(str::to_lowercase));
-    let mut list: Vec<&str> = Vec::with_capacity(room);
+    let room = values_in([p_cell, s_cell]) + 1;
+    let mut met = Union::new(true, room).barring(pe.or(se));
     for e in split_multi(p_cell) {
-        if seen.insert(e.to_lowercase()) {
-            list.push(e);
-        }
+        met.insert(e);
     }
     // The list's first `from_p` are P's; every one after is S's and new
     // (no spelling of P's, in any case, is among them).
-    let from_p = list.len();
+    let from_p = met.kept().len();
     for e in se.into_iter().chain(split_multi(s_cell)) {
-        if seen.insert(e.to_lowercase()) {
-            list.push(e);
-        }
+        met.insert(e);
     }
+    let list = met.kept();
     if on_either(p, s, ADDITIONAL_EMAILS) || !list.is_empty() {
         const RULE: &str = "additional-emails";
         out.push(if list.is_empty() {
             // Nothing to list; a cell holding only the primary email is
             // emptied, an empty one stays as it was.
-            let merged = match raw(p, ADDITIONAL_EMAILS) {
+            let merged = match p.raw(ADDITIONAL_EMAILS) {
                 Some(v) if !v.trim().is_empty() => Some(String::new()),
                 other => other,
             };
@@ -296,13 +301,13 @@ pub fn primary_email_and_additional_emails(p: &Contact, s: &Contact) -> Vec<Deci
 /// the order (even one that would not need comparing), else
 /// [`MergeError::UnknownStage`]: a stage is never guessed.
 pub fn furthest_lifecycle_stage(
-    p: &Contact,
-    s: &Contact,
+    p: &Seen,
+    s: &Seen,
     order: &[String],
 ) -> Result<Decision, MergeError> {
     const RULE: &str = "lifecycle-furthest";
-    let rank = |c: &Contact| -> Result<Option<usize>, MergeError> {
-        let Some(v) = trimmed(c, LIFECYCLE_STAGE) else {
+    let rank = |c: &Seen| -> Result<Option<usize>, MergeError> {
+        let Some(v) = c.trimmed(LIFECYCLE_STAGE) else {
             return Ok(None);
         };
         let k = labels::stage_key(v);
@@ -357,7 +362,7 @@ pub fn furthest_lifecycle_stage(
 /// recent as its newest part. It is not set to the merge time, which keeps
 /// the result independent of when the merge ran beyond the merge's own
 /// marks (timeline event, email history entry).
-pub fn latest_last_modified(p: &Contact, s: &Contact) -> Result<Decision, MergeError> {
+pub fn latest_last_modified(p: &Seen, s: &Seen) -> Result<Decision, MergeError> {
     let (side, why) = pick_date(p, s, LAST_MODIFIED, Pick::Latest)?;
     Ok(Decision::take(
         LAST_MODIFIED,
@@ -378,7 +383,7 @@ pub fn latest_last_modified(p: &Contact, s: &Contact) -> Result<Decision, MergeE
 /// [`MergeError::CounterOverflow`] (refused, never wrapped). A sum is
 /// written as a plain integer (`3.0` + `2` = `5`); when only one side has a
 /// count its text is kept as it was.
-pub fn summed_counter(p: &Contact, s: &Contact, prop: &str) -> Result<Decision, MergeError> {
+pub fn summed_counter(p: &Seen, s: &Seen, prop: &str) -> Result<Decision, MergeError> {
     const RULE: &str = "sum";
     let (a, b) = (counter(p, prop)?, counter(s, prop)?);
     let take = |side, why: &'static str| Decision::take(prop, p, s, side, RULE, why);
@@ -415,10 +420,10 @@ pub fn summed_counter(p: &Contact, s: &Contact, prop: &str) -> Result<Decision, 
 /// Rule "marketable-most": a marketing contact (`true` / "Marketing
 /// contact") beats a non-marketing one; the winner's text is kept. A value
 /// that is neither is [`MergeError::NotABoolean`].
-pub fn most_marketable_status(p: &Contact, s: &Contact) -> Result<Decision, MergeError> {
+pub fn most_marketable_status(p: &Seen, s: &Seen) -> Result<Decision, MergeError> {
     const RULE: &str = "marketable-most";
-    let status = |c: &Contact| -> Result<Option<bool>, MergeError> {
-        match trimmed(c, MARKETABLE_STATUS) {
+    let status = |c: &Seen| -> Result<Option<bool>, MergeError> {
+        match c.trimmed(MARKETABLE_STATUS) {
             None => Ok(None),
             Some(v) => labels::marketable(v)
                 .map(Some)
@@ -448,10 +453,10 @@ pub fn most_marketable_status(p: &Contact, s: &Contact) -> Result<Decision, Merg
 
 /// Rule "email-info-primary": P's value as it is, even when empty (S's is
 /// not taken, not even where P has none).
-pub fn primary_email_information(p: &Contact, _s: &Contact, prop: &str) -> Decision {
+pub fn primary_email_information(p: &Seen, _s: &Seen, prop: &str) -> Decision {
     Decision::new(
         prop,
-        raw(p, prop),
+        p.raw(prop),
         "email-info-primary",
         "email information stays the primary's, even when empty",
     )
@@ -459,7 +464,7 @@ pub fn primary_email_information(p: &Contact, _s: &Contact, prop: &str) -> Decis
 
 /// Rule "legal-basis-union": the legal bases of both, `;`-separated, P's
 /// first, no duplicates (case-insensitive).
-pub fn legal_basis_union(p: &Contact, s: &Contact) -> Decision {
+pub fn legal_basis_union(p: &Seen, s: &Seen) -> Decision {
     const RULE: &str = "legal-basis-union";
     let list = union_multi(&[p.prop(LEGAL_BASIS), s.prop(LEGAL_BASIS)], |v| {
         v.to_lowercase()
@@ -483,7 +488,7 @@ pub fn legal_basis_union(p: &Contact, s: &Contact) -> Decision {
 }
 
 /// Rule "object-id-primary": P's record id.
-pub fn primary_object_id(p: &Contact, _s: &Contact) -> Decision {
+pub fn primary_object_id(p: &Seen, _s: &Seen) -> Decision {
     let merged = p.prop(OBJECT_ID).unwrap_or(&p.id).to_string();
     Decision::new(
         OBJECT_ID,
@@ -495,7 +500,7 @@ pub fn primary_object_id(p: &Contact, _s: &Contact) -> Decision {
 
 /// Rule "merged-ids": P's merged ids, then S's id, then S's own merged ids,
 /// `;`-separated, no duplicates (never P's own id).
-pub fn merged_object_ids(p: &Contact, s: &Contact) -> Decision {
+pub fn merged_object_ids(p: &Seen, s: &Seen) -> Decision {
     let mut list = union_multi(
         &[
             p.prop(MERGED_OBJECT_IDS),
@@ -529,10 +534,10 @@ pub fn merge_count(p: &Contact, s: &Contact) -> usize {
 /// Rule "salesforce-primary": only P keeps syncing, so the merged contact
 /// keeps P's Salesforce id (S's is not taken, even where P has none); the
 /// sync report is [`super::salesforce_sync`].
-pub fn primary_salesforce_id(p: &Contact, _s: &Contact) -> Decision {
+pub fn primary_salesforce_id(p: &Seen, _s: &Seen) -> Decision {
     Decision::new(
         SALESFORCE_ID,
-        raw(p, SALESFORCE_ID),
+        p.raw(SALESFORCE_ID),
         "salesforce-primary",
         "only the primary keeps syncing with Salesforce",
     )
@@ -541,17 +546,12 @@ pub fn primary_salesforce_id(p: &Contact, _s: &Contact) -> Decision {
 // ---- helpers ----
 
 /// Whether either contact has the property (even empty).
-pub(crate) fn on_either(p: &Contact, s: &Contact, prop: &str) -> bool {
+pub(crate) fn on_either(p: &Seen, s: &Seen, prop: &str) -> bool {
     p.properties.contains_key(prop) || s.properties.contains_key(prop)
 }
 
-/// The property's value, trimmed, when not blank.
-fn trimmed<'a>(c: &'a Contact, prop: &str) -> Option<&'a str> {
-    c.prop(prop).map(str::trim).filter(|v| !v.is_empty())
-}
-
-fn counter(c: &Contact, prop: &str) -> Result<Option<u64>, MergeError> {
-    match trimmed(c, prop) {
+fn counter(c: &Seen, prop: &str) -> Result<Option<u64>, MergeError> {
+    match c.trimmed(prop) {
         None => Ok(None),
         Some(v) => crate::props::parse_counter(v)
             .map(Some)
@@ -564,23 +564,38 @@ fn counter(c: &Contact, prop: &str) -> Result<Option<u64>, MergeError> {
 }
 
 /// The `;`-separated values of several cells, in order, without duplicates
-/// by `key` (the first of each key stays). One set lookup per value, so
-/// that cells of tens of thousands of values (merged ids after thousands
-/// of merges) take linear time.
+/// by `key` (the first of each key stays). The keys met are searched in
+/// place while there are a few ([`FEW`]: no set is built for the usual
+/// short cells), then through a set: one lookup per value, so that cells
+/// of tens of thousands of values (merged ids after thousands of merges)
+/// take linear time.
 fn union_multi<'a, K: Hash + Eq>(
     cells: &[Option<&'a str>],
     mut key: impl FnMut(&'a str) -> K,
 ) -> Vec<&'a str> {
-    let mut seen: HashSet<K> = HashSet::with_capacity_and_hasher(
-        values_in(cells.iter().flatten().copied()),
-        Default::default(),
-    );
-    cells
-        .iter()
-        .flatten()
-        .flat_map(|c| split_multi(c))
-        .filter(|v| seen.insert(key(v)))
-        .collect()
+    let mut few: Vec<K> = Vec::new();
+    let mut many: HashSet<K> = HashSet::default();
+    let mut out = Vec::new();
+    for v in cells.iter().flatten().flat_map(|c| split_multi(c)) {
+        let k = key(v);
+        let new = if many.is_empty() && few.len() < FEW {
+            !few.contains(&k) && {
+                few.push(k);
+                true
+            }
+        } else {
+            if many.is_empty() {
+                let room = values_in(cells.iter().flatten().copied());
+                many.reserve(room);
+                many.extend(few.drain(..));
+            }
+            many.insert(k)
+        };
+        if new {
+            out.push(v);
+        }
+    }
+    out
 }
 
 /// At most how many values `;`-separated cells hold (room for a set of
@@ -599,8 +614,8 @@ enum Pick {
 }
 
 /// A date property's value, parsed.
-fn date_of(c: &Contact, prop: &str) -> Result<Option<Millis>, MergeError> {
-    match trimmed(c, prop) {
+fn date_of(c: &Seen, prop: &str) -> Result<Option<Millis>, MergeError> {
+    match c.trimmed(prop) {
         None => Ok(None),
         Some(v) => parse_millis(v).map(Some).map_err(|e| MergeError::BadDate {
             record: c.id.clone(),
@@ -613,8 +628,8 @@ fn date_of(c: &Contact, prop: &str) -> Result<Option<Millis>, MergeError> {
 /// Which side's date wins: the earliest or latest value; a side without a
 /// value loses; ties go to P.
 fn pick_date(
-    p: &Contact,
-    s: &Contact,
+    p: &Seen,
+    s: &Seen,
     prop: &str,
     pick: Pick,
 ) -> Result<(Side, Cow<'static, str>), MergeError> {

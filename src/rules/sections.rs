@@ -11,6 +11,7 @@ use foldhash::HashSet;
 
 use serde_json::{Map, Value};
 
+use super::union::Union;
 use super::{write_stamp, SectionChange, StampForm};
 use crate::dates::{parse_millis, Millis};
 use crate::error::MergeError;
@@ -59,10 +60,11 @@ pub fn merged_associations(p: &Contact, s: &Contact) -> (Option<Associations>, V
     if p.associations.is_none() && s.associations.is_none() {
         return (None, Vec::new());
     }
-    let kinds = dedup(
+    let kinds = distinct(
         [p, s]
             .into_iter()
-            .flat_map(|c| c.associations.iter().flat_map(|a| a.keys().cloned())),
+            .flat_map(|c| c.associations.iter().flat_map(|a| a.keys()))
+            .map(String::as_str),
     );
     let mut out = Associations::new();
     let mut changes = Vec::new();
@@ -70,10 +72,10 @@ pub fn merged_associations(p: &Contact, s: &Contact) -> (Option<Associations>, V
         let (list, change) = if kind == COMPANIES {
             primary_companies(p, s)
         } else {
-            all_deals_and_tickets(p, s, &kind)
+            all_deals_and_tickets(p, s, kind)
         };
         if let Some(list) = list {
-            out.insert(kind, list);
+            out.insert(kind.to_string(), list);
         }
         changes.extend(change);
     }
@@ -87,14 +89,18 @@ pub fn primary_companies(p: &Contact, s: &Contact) -> (Option<AssocList>, Option
     if pl.is_none() && sl.is_none() {
         return (None, None);
     }
-    let kept: Vec<String> = dedup(pl.into_iter().flat_map(|l| l.ids()).map(String::from));
-    let is_kept: HashSet<&str> = kept.iter().map(String::as_str).collect();
-    let dropped: Vec<String> = dedup(
-        sl.into_iter()
-            .flat_map(|l| l.ids())
-            .filter(|id| !is_kept.contains(id))
-            .map(String::from),
-    );
+    let mut met = Union::new(false, pl.map_or(0, |l| l.entries.len()));
+    pl.into_iter().flat_map(|l| l.ids()).for_each(|id| {
+        met.insert(id);
+    });
+    let kept: Vec<String> = met.kept().iter().map(|id| id.to_string()).collect();
+    // S's ids that are not P's, each once.
+    let dropped: Vec<String> = sl
+        .into_iter()
+        .flat_map(|l| l.ids())
+        .filter(|id| met.insert(id))
+        .map(String::from)
+        .collect();
     let note = if dropped.is_empty() {
         "the primary's company associations are kept".to_string()
     } else {
@@ -129,7 +135,7 @@ pub fn all_deals_and_tickets(
         entries: Vec::new(),
     };
     let room = pl.map_or(0, |l| l.entries.len()) + sl.map_or(0, |l| l.entries.len());
-    let mut seen: HashSet<&str> = HashSet::with_capacity_and_hasher(room, Default::default());
+    let mut seen = Union::new(false, room);
     let (mut kept, mut added) = (Vec::new(), Vec::new());
     for (list, ids) in [(pl, &mut kept), (sl, &mut added)] {
         for e in list.into_iter().flat_map(|l| &l.entries) {
@@ -629,6 +635,15 @@ fn dedup(items: impl IntoIterator<Item = String>) -> Vec<String> {
         .into_iter()
         .filter(|i| !seen.contains(i.as_str()) && seen.insert(i.clone()))
         .collect()
+}
+
+/// The texts in order, each once (the first stays).
+fn distinct<'a>(items: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut union = Union::new(false, 0);
+    for i in items {
+        union.insert(i);
+    }
+    union.into_kept()
 }
 
 /// A list section that is not a list on either contact: P's is kept as it

@@ -41,3 +41,8 @@ pub fn with_section(mut c: Contact, key: &str, json: &str) -> Contact {
     c.set_section(key, v);
     c
 }
+
+/// The contact as the rules read it in a merge.
+pub fn seen(c: &Contact) -> crate::rules::Seen<'_> {
+    crate::rules::Seen::new(c)
+}

@@ -2,7 +2,7 @@ use serde_json::json;
 
 use super::*;
 use crate::model::key;
-use crate::rules::testutil::{contact, with_history, with_section};
+use crate::rules::testutil::{contact, seen, with_history, with_section};
 
 fn created(c: Contact, at: &str) -> Contact {
     with_section(c, key::CREATED_AT, &format!("\"{at}\""))
@@ -19,7 +19,7 @@ fn the_oldest_of_four_values_goes_to_both_places() {
         contact("2", &[("createdate", "2020-06-01T00:00:00.000Z")]),
         "2019-10-30T03:30:17.883Z",
     );
-    let d = oldest_create_date(&p, &s).unwrap();
+    let d = oldest_create_date(&seen(&p), &seen(&s)).unwrap();
     assert_eq!(d.merged.as_deref(), Some("2019-10-30T03:30:17.883Z"));
     assert_eq!(d.rule, "createdate-oldest");
     assert!(d.why.contains("createdAt"), "{}", d.why);
@@ -37,7 +37,10 @@ fn the_oldest_of_four_values_goes_to_both_places() {
         Some(json!("2018-01-01T00:00:00.000Z"))
     );
     assert_eq!(
-        oldest_create_date(&p, &s).unwrap().merged.as_deref(),
+        oldest_create_date(&seen(&p), &seen(&s))
+            .unwrap()
+            .merged
+            .as_deref(),
         Some("2018-01-01T00:00:00.000Z")
     );
 }
@@ -48,12 +51,18 @@ fn each_place_keeps_its_own_form() {
     let p = contact("1", &[("createdate", "2021-03-04 09:15")]);
     let s = created(contact("2", &[]), "2019-10-30T03:30:17.883Z");
     assert_eq!(
-        oldest_create_date(&p, &s).unwrap().merged.as_deref(),
+        oldest_create_date(&seen(&p), &seen(&s))
+            .unwrap()
+            .merged
+            .as_deref(),
         Some("2019-10-30 03:30")
     );
     let p = contact("1", &[("createdate", "1572406217883")]);
     assert_eq!(
-        oldest_create_date(&p, &s).unwrap().merged.as_deref(),
+        oldest_create_date(&seen(&p), &seen(&s))
+            .unwrap()
+            .merged
+            .as_deref(),
         Some("1572406217883"),
         "epoch milliseconds stay epoch milliseconds"
     );
@@ -77,7 +86,10 @@ fn ties_keep_the_primarys_text_and_a_missing_place_is_not_added() {
         "2020-01-01T00:00:00Z",
     );
     assert_eq!(
-        oldest_create_date(&p, &s).unwrap().merged.as_deref(),
+        oldest_create_date(&seen(&p), &seen(&s))
+            .unwrap()
+            .merged
+            .as_deref(),
         Some("2020-01-01T00:00:00Z")
     );
     assert_eq!(
@@ -89,11 +101,14 @@ fn ties_keep_the_primarys_text_and_a_missing_place_is_not_added() {
     let s = contact("2", &[("createdate", "2019-01-01 00:00")]);
     assert_eq!(oldest_created_at(&p, &s).unwrap(), None);
     assert_eq!(
-        oldest_create_date(&p, &s).unwrap().merged.as_deref(),
+        oldest_create_date(&seen(&p), &seen(&s))
+            .unwrap()
+            .merged
+            .as_deref(),
         Some("2019-01-01 00:00")
     );
     // Nothing anywhere: P's (missing) value.
-    let d = oldest_create_date(&contact("1", &[]), &contact("2", &[])).unwrap();
+    let d = oldest_create_date(&seen(&contact("1", &[])), &seen(&contact("2", &[]))).unwrap();
     assert_eq!(d.merged, None);
 }
 
@@ -101,7 +116,7 @@ fn ties_keep_the_primarys_text_and_a_missing_place_is_not_added() {
 fn a_bad_date_in_either_place_refuses_and_names_it() {
     let p = contact("1", &[("createdate", "2020-01-01")]);
     let bad = created(contact("3", &[]), "yesterday");
-    let e = oldest_create_date(&p, &bad).unwrap_err();
+    let e = oldest_create_date(&seen(&p), &seen(&bad)).unwrap_err();
     assert_eq!(
         e,
         MergeError::BadDate {

@@ -1,7 +1,7 @@
 //! The property rules, one by one (SPEC section 4).
 
 use super::*;
-use crate::rules::testutil::{contact, with_history};
+use crate::rules::testutil::{contact, seen, with_history};
 
 pub(super) fn merged(d: &Decision) -> Option<&str> {
     d.merged.as_deref()
@@ -21,14 +21,14 @@ fn most_recent_takes_the_newer_value_by_history() {
         "phone",
         &[("222", "1709287200000")],
     );
-    let d = most_recent_value(&p, &s, "phone").unwrap();
+    let d = most_recent_value(&seen(&p), &seen(&s), "phone").unwrap();
     assert_eq!(merged(&d), Some("222"));
     assert_eq!(d.rule, "most-recent");
-    let ds = property_decisions(&p, &s, &MergeOptions::default()).unwrap();
+    let ds = property_decisions(&seen(&p), &seen(&s), &MergeOptions::default()).unwrap();
     let d = ds.iter().find(|d| d.property == "phone").unwrap();
     assert_eq!(d.primary.as_deref(), Some("111"), "explained: both values");
     assert_eq!(d.secondary.as_deref(), Some("222"));
-    let d = most_recent_value(&s, &p, "phone").unwrap();
+    let d = most_recent_value(&seen(&s), &seen(&p), "phone").unwrap();
     assert_eq!(merged(&d), Some("222"), "the primary's newer value stays");
 }
 
@@ -40,7 +40,7 @@ fn most_recent_compares_dates_in_every_form() {
     );
     let s = contact("2", &[("city", "B"), ("lastmodifieddate", "2024-03-01")]);
     assert_eq!(
-        merged(&most_recent_value(&p, &s, "city").unwrap()),
+        merged(&most_recent_value(&seen(&p), &seen(&s), "city").unwrap()),
         Some("A")
     );
     let s = contact(
@@ -51,7 +51,7 @@ fn most_recent_compares_dates_in_every_form() {
         ],
     );
     assert_eq!(
-        merged(&most_recent_value(&p, &s, "city").unwrap()),
+        merged(&most_recent_value(&seen(&p), &seen(&s), "city").unwrap()),
         Some("B")
     );
 }
@@ -63,7 +63,7 @@ fn most_recent_tie_goes_to_primary() {
         "2",
         &[("city", "B"), ("lastmodifieddate", "2024-03-01T10:00:00Z")],
     );
-    let d = most_recent_value(&p, &s, "city").unwrap();
+    let d = most_recent_value(&seen(&p), &seen(&s), "city").unwrap();
     assert_eq!(merged(&d), Some("A"));
     assert!(d.why.contains("same time"), "{}", d.why);
 }
@@ -73,13 +73,13 @@ fn most_recent_without_any_date_is_oldest() {
     let p = contact("1", &[("city", "A")]);
     let s = contact("2", &[("city", "B"), ("createdate", "2020-01-01")]);
     assert_eq!(
-        merged(&most_recent_value(&p, &s, "city").unwrap()),
+        merged(&most_recent_value(&seen(&p), &seen(&s), "city").unwrap()),
         Some("B")
     );
     // No dates on either side: a tie.
     let s = contact("2", &[("city", "B")]);
     assert_eq!(
-        merged(&most_recent_value(&p, &s, "city").unwrap()),
+        merged(&most_recent_value(&seen(&p), &seen(&s), "city").unwrap()),
         Some("A")
     );
 }
@@ -89,17 +89,17 @@ fn empty_never_replaces_a_value() {
     let p = contact("1", &[("city", "A"), ("lastmodifieddate", "2020-01-01")]);
     let s = contact("2", &[("city", ""), ("lastmodifieddate", "2024-01-01")]);
     assert_eq!(
-        merged(&most_recent_value(&p, &s, "city").unwrap()),
+        merged(&most_recent_value(&seen(&p), &seen(&s), "city").unwrap()),
         Some("A")
     );
     assert_eq!(
-        merged(&most_recent_value(&s, &p, "city").unwrap()),
+        merged(&most_recent_value(&seen(&s), &seen(&p), "city").unwrap()),
         Some("A")
     );
     let mut n = contact("3", &[]);
     n.set_prop("city", None);
     assert_eq!(
-        merged(&most_recent_value(&n, &p, "city").unwrap()),
+        merged(&most_recent_value(&seen(&n), &seen(&p), "city").unwrap()),
         Some("A")
     );
 }
@@ -108,9 +108,9 @@ fn empty_never_replaces_a_value() {
 fn property_only_the_secondary_has_is_added_even_empty() {
     let p = contact("1", &[]);
     let s = contact("2", &[("fax", "")]);
-    let d = most_recent_value(&p, &s, "fax").unwrap();
+    let d = most_recent_value(&seen(&p), &seen(&s), "fax").unwrap();
     assert_eq!(merged(&d), Some(""));
-    let d = primary_wins_value(&p, &s, "fax");
+    let d = primary_wins_value(&seen(&p), &seen(&s), "fax");
     assert_eq!(merged(&d), Some(""));
 }
 
@@ -119,11 +119,11 @@ fn most_recent_needs_no_date_for_equal_values_and_refuses_bad_ones() {
     let p = contact("1", &[("city", "A"), ("lastmodifieddate", "soon")]);
     let s = contact("2", &[("city", "A")]);
     assert_eq!(
-        merged(&most_recent_value(&p, &s, "city").unwrap()),
+        merged(&most_recent_value(&seen(&p), &seen(&s), "city").unwrap()),
         Some("A")
     );
     let s = contact("2", &[("city", "B")]);
-    let e = most_recent_value(&p, &s, "city").unwrap_err();
+    let e = most_recent_value(&seen(&p), &seen(&s), "city").unwrap_err();
     assert_eq!(
         e,
         MergeError::BadDate {
@@ -152,10 +152,13 @@ fn primary_wins_keeps_primary_value_unless_empty() {
             ("lastmodifieddate", "2024-01-01"),
         ],
     );
-    let d = primary_wins_value(&p, &s, "city");
+    let d = primary_wins_value(&seen(&p), &seen(&s), "city");
     assert_eq!((merged(&d), d.rule.as_ref()), (Some("A"), "primary-wins"));
-    assert_eq!(merged(&primary_wins_value(&p, &s, "zip")), Some("9"));
-    let d = default_value(&p, &s, "city", Policy::MostRecent).unwrap();
+    assert_eq!(
+        merged(&primary_wins_value(&seen(&p), &seen(&s), "zip")),
+        Some("9")
+    );
+    let d = default_value(&seen(&p), &seen(&s), "city", Policy::MostRecent).unwrap();
     assert_eq!(merged(&d), Some("B"));
 }
 
@@ -174,7 +177,7 @@ fn email_stays_primary_and_secondary_emails_are_appended() {
             ("hs_additional_emails", "B@X.com;d@x.com;A@x.com"),
         ],
     );
-    let ds = primary_email_and_additional_emails(&p, &s);
+    let ds = primary_email_and_additional_emails(&seen(&p), &seen(&s));
     assert_eq!(ds.len(), 2);
     assert_eq!(
         (ds[0].property.as_str(), merged(&ds[0])),
@@ -190,7 +193,7 @@ fn email_stays_primary_and_secondary_emails_are_appended() {
 fn secondary_email_becomes_primary_when_primary_has_none() {
     let p = contact("1", &[("email", ""), ("hs_additional_emails", "b@x.com")]);
     let s = contact("2", &[("email", "c@x.com")]);
-    let ds = primary_email_and_additional_emails(&p, &s);
+    let ds = primary_email_and_additional_emails(&seen(&p), &seen(&s));
     assert_eq!(merged(&ds[0]), Some("c@x.com"));
     assert_eq!(merged(&ds[1]), Some("b@x.com"));
 }
@@ -199,7 +202,7 @@ fn secondary_email_becomes_primary_when_primary_has_none() {
 fn same_email_in_other_case_is_not_added() {
     let p = contact("1", &[("email", "a@x.com")]);
     let s = contact("2", &[("email", "A@X.COM")]);
-    let ds = primary_email_and_additional_emails(&p, &s);
+    let ds = primary_email_and_additional_emails(&seen(&p), &seen(&s));
     assert_eq!(ds.len(), 1, "no additional emails property is made: {ds:?}");
 }
 
@@ -210,7 +213,7 @@ fn additional_emails_never_hold_the_primary_email() {
         "2",
         &[("email", "c@y.org"), ("hs_additional_emails", "C@y.org")],
     );
-    let ds = primary_email_and_additional_emails(&p, &s);
+    let ds = primary_email_and_additional_emails(&seen(&p), &seen(&s));
     assert_eq!(merged(&ds[0]), Some("c@y.org"));
     assert_eq!(
         (ds[1].property.as_str(), merged(&ds[1])),
@@ -220,16 +223,17 @@ fn additional_emails_never_hold_the_primary_email() {
         "1",
         &[("email", "a@x.com"), ("hs_additional_emails", "a@x.com")],
     );
-    let ds = primary_email_and_additional_emails(&p, &contact("2", &[]));
+    let ds = primary_email_and_additional_emails(&seen(&p), &seen(&contact("2", &[])));
     assert_eq!(merged(&ds[1]), Some(""));
 }
 
 #[test]
 fn no_emails_at_all_makes_no_decisions() {
-    let ds = primary_email_and_additional_emails(&contact("1", &[]), &contact("2", &[]));
+    let ds =
+        primary_email_and_additional_emails(&seen(&contact("1", &[])), &seen(&contact("2", &[])));
     assert!(ds.is_empty());
     let p = contact("1", &[("email", "")]);
-    let ds = primary_email_and_additional_emails(&p, &contact("2", &[]));
+    let ds = primary_email_and_additional_emails(&seen(&p), &seen(&contact("2", &[])));
     assert_eq!(ds.len(), 1);
     assert_eq!(merged(&ds[0]), Some(""));
 }
@@ -244,10 +248,10 @@ fn order() -> Vec<String> {
 fn lifecycle_takes_furthest_stage_in_its_written_form() {
     let p = contact("1", &[("lifecyclestage", "lead")]);
     let s = contact("2", &[("lifecyclestage", "Marketing Qualified Lead")]);
-    let d = furthest_lifecycle_stage(&p, &s, &order()).unwrap();
+    let d = furthest_lifecycle_stage(&seen(&p), &seen(&s), &order()).unwrap();
     assert_eq!(merged(&d), Some("Marketing Qualified Lead"));
     assert_eq!(d.rule, "lifecycle-furthest");
-    let d = furthest_lifecycle_stage(&s, &p, &order()).unwrap();
+    let d = furthest_lifecycle_stage(&seen(&s), &seen(&p), &order()).unwrap();
     assert_eq!(merged(&d), Some("Marketing Qualified Lead"));
 }
 
@@ -256,7 +260,7 @@ fn lifecycle_same_stage_in_other_form_keeps_primary() {
     let p = contact("1", &[("lifecyclestage", "customer")]);
     let s = contact("2", &[("lifecyclestage", "Customer")]);
     assert_eq!(
-        merged(&furthest_lifecycle_stage(&p, &s, &order()).unwrap()),
+        merged(&furthest_lifecycle_stage(&seen(&p), &seen(&s), &order()).unwrap()),
         Some("customer")
     );
 }
@@ -266,11 +270,11 @@ fn lifecycle_empty_side_loses() {
     let p = contact("1", &[("lifecyclestage", "")]);
     let s = contact("2", &[("lifecyclestage", "lead")]);
     assert_eq!(
-        merged(&furthest_lifecycle_stage(&p, &s, &order()).unwrap()),
+        merged(&furthest_lifecycle_stage(&seen(&p), &seen(&s), &order()).unwrap()),
         Some("lead")
     );
     assert_eq!(
-        merged(&furthest_lifecycle_stage(&s, &p, &order()).unwrap()),
+        merged(&furthest_lifecycle_stage(&seen(&s), &seen(&p), &order()).unwrap()),
         Some("lead")
     );
 }
@@ -279,14 +283,14 @@ fn lifecycle_empty_side_loses() {
 fn lifecycle_unknown_stage_is_refused_with_the_known_ones() {
     let p = contact("1", &[("lifecyclestage", "lead")]);
     let s = contact("42", &[("lifecyclestage", "partner")]);
-    let e = furthest_lifecycle_stage(&p, &s, &order()).unwrap_err();
+    let e = furthest_lifecycle_stage(&seen(&p), &seen(&s), &order()).unwrap_err();
     assert_eq!(
         e.to_string(),
         "contact 42: lifecyclestage 'partner' is not a known lifecycle stage (known: subscriber, lead, marketingqualifiedlead, salesqualifiedlead, opportunity, customer, evangelist, other); give the whole order, 'partner' included, with --lifecycle-order STAGE,STAGE,... (lowest first)"
     );
     // Even with the primary empty: a stage is never guessed.
     let p = contact("1", &[]);
-    assert!(furthest_lifecycle_stage(&p, &s, &order()).is_err());
+    assert!(furthest_lifecycle_stage(&seen(&p), &seen(&s), &order()).is_err());
 }
 
 #[test]
@@ -298,12 +302,12 @@ fn lifecycle_custom_order() {
     let p = contact("1", &[("lifecyclestage", "customer")]);
     let s = contact("2", &[("lifecyclestage", "PARTNER")]);
     assert_eq!(
-        merged(&furthest_lifecycle_stage(&p, &s, &o).unwrap()),
+        merged(&furthest_lifecycle_stage(&seen(&p), &seen(&s), &o).unwrap()),
         Some("customer")
     );
     let p = contact("1", &[("lifecyclestage", "Lead")]);
     assert_eq!(
-        merged(&furthest_lifecycle_stage(&p, &s, &o).unwrap()),
+        merged(&furthest_lifecycle_stage(&seen(&p), &seen(&s), &o).unwrap()),
         Some("PARTNER")
     );
 }
@@ -314,20 +318,20 @@ fn lifecycle_custom_order() {
 fn createdate_takes_oldest_in_its_own_form() {
     let p = contact("1", &[("createdate", "2024-03-01T10:00:00.000Z")]);
     let s = contact("2", &[("createdate", "2024-02-01 09:00")]);
-    let d = oldest_create_date(&p, &s).unwrap();
+    let d = oldest_create_date(&seen(&p), &seen(&s)).unwrap();
     assert_eq!(
         (merged(&d), d.rule.as_ref()),
         (Some("2024-02-01 09:00"), "createdate-oldest")
     );
     let s = contact("2", &[("createdate", "1709287200000")]);
     assert_eq!(
-        merged(&oldest_create_date(&p, &s).unwrap()),
+        merged(&oldest_create_date(&seen(&p), &seen(&s)).unwrap()),
         Some("2024-03-01T10:00:00.000Z"),
         "same instant: the primary's"
     );
     let s = contact("2", &[("createdate", "")]);
     assert_eq!(
-        merged(&oldest_create_date(&s, &p).unwrap()),
+        merged(&oldest_create_date(&seen(&s), &seen(&p)).unwrap()),
         Some("2024-03-01T10:00:00.000Z")
     );
 }
@@ -336,7 +340,7 @@ fn createdate_takes_oldest_in_its_own_form() {
 fn createdate_refuses_bad_date() {
     let p = contact("1", &[("createdate", "2024-03-01")]);
     let s = contact("2", &[("createdate", "last week")]);
-    let e = oldest_create_date(&p, &s).unwrap_err();
+    let e = oldest_create_date(&seen(&p), &seen(&s)).unwrap_err();
     assert!(
         matches!(e, MergeError::BadDate { ref record, ref property, ref value }
         if record == "2" && property == "createdate" && value == "last week")
@@ -347,13 +351,13 @@ fn createdate_refuses_bad_date() {
 fn lastmodified_takes_latest() {
     let p = contact("1", &[("lastmodifieddate", "2024-03-02")]);
     let s = contact("2", &[("lastmodifieddate", "2024-03-01 10:00")]);
-    let d = latest_last_modified(&p, &s).unwrap();
+    let d = latest_last_modified(&seen(&p), &seen(&s)).unwrap();
     assert_eq!(
         (merged(&d), d.rule.as_ref()),
         (Some("2024-03-02"), "lastmodified-latest")
     );
     assert_eq!(
-        merged(&latest_last_modified(&s, &p).unwrap()),
+        merged(&latest_last_modified(&seen(&s), &seen(&p)).unwrap()),
         Some("2024-03-02")
     );
 }
@@ -364,7 +368,7 @@ fn lastmodified_takes_latest() {
 fn counters_are_summed() {
     let p = contact("1", &[("num_conversion_events", "3")]);
     let s = contact("2", &[("num_conversion_events", "2.0")]);
-    let d = summed_counter(&p, &s, "num_conversion_events").unwrap();
+    let d = summed_counter(&seen(&p), &seen(&s), "num_conversion_events").unwrap();
     assert_eq!((merged(&d), d.rule.as_ref()), (Some("5"), "sum"));
 }
 
@@ -373,17 +377,22 @@ fn counter_empty_side_counts_zero_and_both_empty_stays_empty() {
     let p = contact("1", &[("hs_analytics_num_visits", "")]);
     let s = contact("2", &[("hs_analytics_num_visits", "4")]);
     assert_eq!(
-        merged(&summed_counter(&p, &s, "hs_analytics_num_visits").unwrap()),
+        merged(&summed_counter(&seen(&p), &seen(&s), "hs_analytics_num_visits").unwrap()),
         Some("4")
     );
     assert_eq!(
-        merged(&summed_counter(&s, &p, "hs_analytics_num_visits").unwrap()),
+        merged(&summed_counter(&seen(&s), &seen(&p), "hs_analytics_num_visits").unwrap()),
         Some("4")
     );
     let s = contact("2", &[]);
-    let d = summed_counter(&p, &s, "hs_analytics_num_visits").unwrap();
+    let d = summed_counter(&seen(&p), &seen(&s), "hs_analytics_num_visits").unwrap();
     assert_eq!((merged(&d), d.rule.as_ref()), (Some(""), "sum"));
-    let d = summed_counter(&s, &contact("3", &[]), "hs_analytics_num_visits").unwrap();
+    let d = summed_counter(
+        &seen(&s),
+        &seen(&contact("3", &[])),
+        "hs_analytics_num_visits",
+    )
+    .unwrap();
     assert_eq!(merged(&d), None);
 }
 
@@ -392,7 +401,7 @@ fn counter_that_is_not_a_number_is_refused() {
     for bad in ["three", "-1", "2.5", "1,000", "3.", ".0", "1e3"] {
         let p = contact("7", &[("num_conversion_events", bad)]);
         let s = contact("8", &[("num_conversion_events", "1")]);
-        let e = summed_counter(&p, &s, "num_conversion_events").unwrap_err();
+        let e = summed_counter(&seen(&p), &seen(&s), "num_conversion_events").unwrap_err();
         assert_eq!(
             e,
             MergeError::NotANumber {
@@ -412,7 +421,7 @@ fn counter_overflow_is_refused() {
         &[("hs_analytics_num_page_views", &u64::MAX.to_string())],
     );
     let s = contact("2", &[("hs_analytics_num_page_views", "1")]);
-    let e = summed_counter(&p, &s, "hs_analytics_num_page_views").unwrap_err();
+    let e = summed_counter(&seen(&p), &seen(&s), "hs_analytics_num_page_views").unwrap_err();
     assert!(matches!(e, MergeError::CounterOverflow { .. }), "{e:?}");
 }
 
@@ -422,7 +431,7 @@ fn counter_overflow_is_refused() {
 fn marketable_beats_non_marketable_in_any_form() {
     let p = contact("1", &[("hs_marketable_status", "Non-marketing contact")]);
     let s = contact("2", &[("hs_marketable_status", "Marketing contact")]);
-    let d = most_marketable_status(&p, &s).unwrap();
+    let d = most_marketable_status(&seen(&p), &seen(&s)).unwrap();
     assert_eq!(
         (merged(&d), d.rule.as_ref()),
         (Some("Marketing contact"), "marketable-most")
@@ -430,16 +439,16 @@ fn marketable_beats_non_marketable_in_any_form() {
     let p = contact("1", &[("hs_marketable_status", "true")]);
     let s = contact("2", &[("hs_marketable_status", "false")]);
     assert_eq!(
-        merged(&most_marketable_status(&p, &s).unwrap()),
+        merged(&most_marketable_status(&seen(&p), &seen(&s)).unwrap()),
         Some("true")
     );
     assert_eq!(
-        merged(&most_marketable_status(&s, &p).unwrap()),
+        merged(&most_marketable_status(&seen(&s), &seen(&p)).unwrap()),
         Some("true")
     );
     let e = contact("3", &[("hs_marketable_status", "")]);
     assert_eq!(
-        merged(&most_marketable_status(&e, &s).unwrap()),
+        merged(&most_marketable_status(&seen(&e), &seen(&s)).unwrap()),
         Some("false")
     );
 }
@@ -447,7 +456,7 @@ fn marketable_beats_non_marketable_in_any_form() {
 #[test]
 fn marketable_garbage_is_refused() {
     let p = contact("1", &[("hs_marketable_status", "maybe")]);
-    let e = most_marketable_status(&p, &contact("2", &[])).unwrap_err();
+    let e = most_marketable_status(&seen(&p), &seen(&contact("2", &[]))).unwrap_err();
     assert!(matches!(e, MergeError::NotABoolean { .. }));
 }
 
@@ -471,7 +480,7 @@ fn first_visit_earliest_and_its_url_follow() {
             ("hs_analytics_first_referrer", ""),
         ],
     );
-    let ds = earliest_first_visit(&p, &s, Policy::MostRecent).unwrap();
+    let ds = earliest_first_visit(&seen(&p), &seen(&s), Policy::MostRecent).unwrap();
     let got: Vec<_> = ds
         .iter()
         .map(|d| (d.property.as_str(), merged(d)))
@@ -503,7 +512,7 @@ fn last_visit_latest_and_its_url_follow() {
             ("hs_analytics_last_url", "https://s/"),
         ],
     );
-    let ds = latest_last_visit(&p, &s, Policy::MostRecent).unwrap();
+    let ds = latest_last_visit(&seen(&p), &seen(&s), Policy::MostRecent).unwrap();
     assert_eq!(merged(&ds[0]), Some("2024-03-01"));
     assert_eq!(merged(&ds[1]), Some("https://p/"));
     assert_eq!(ds[1].rule, "last-visit-latest");
@@ -513,7 +522,7 @@ fn last_visit_latest_and_its_url_follow() {
 fn visit_details_without_times_take_the_default_rule() {
     let p = contact("1", &[("hs_analytics_first_url", "https://p/")]);
     let s = contact("2", &[("hs_analytics_first_url", "https://s/")]);
-    let ds = earliest_first_visit(&p, &s, Policy::PrimaryWins).unwrap();
+    let ds = earliest_first_visit(&seen(&p), &seen(&s), Policy::PrimaryWins).unwrap();
     assert_eq!(ds.len(), 1);
     assert_eq!(
         (merged(&ds[0]), ds[0].rule.as_ref()),
@@ -531,7 +540,7 @@ fn visit_time_on_one_side_only_takes_that_sides_details() {
             ("hs_analytics_first_url", "https://s/"),
         ],
     );
-    let ds = earliest_first_visit(&p, &s, Policy::MostRecent).unwrap();
+    let ds = earliest_first_visit(&seen(&p), &seen(&s), Policy::MostRecent).unwrap();
     assert_eq!(merged(&ds[0]), Some("2024-01-01"));
     assert_eq!(merged(&ds[1]), Some("https://s/"));
 }
@@ -558,10 +567,10 @@ fn values(ds: &[Decision]) -> Vec<Option<&str>> {
 fn original_source_of_contact_created_first_travels_whole() {
     let p = source("1", "2024-01-01", ["ORGANIC_SEARCH", "google", "kw"]);
     let s = source("2", "2023-01-01", ["DIRECT_TRAFFIC", "", ""]);
-    let ds = oldest_original_source(&p, &s).unwrap();
+    let ds = oldest_original_source(&seen(&p), &seen(&s)).unwrap();
     assert_eq!(values(&ds), [Some("DIRECT_TRAFFIC"), Some(""), Some("")]);
     assert!(ds.iter().all(|d| d.rule == "original-source-oldest"));
-    let ds = oldest_original_source(&s, &p).unwrap();
+    let ds = oldest_original_source(&seen(&s), &seen(&p)).unwrap();
     assert_eq!(values(&ds), [Some("DIRECT_TRAFFIC"), Some(""), Some("")]);
 }
 
@@ -578,7 +587,7 @@ fn original_source_by_history_when_both_have_it() {
         "hs_analytics_source",
         &[("DIRECT_TRAFFIC", "2023-01-01T00:00:00Z")],
     );
-    let ds = oldest_original_source(&p, &s).unwrap();
+    let ds = oldest_original_source(&seen(&p), &seen(&s)).unwrap();
     assert_eq!(
         values(&ds),
         [Some("ORGANIC_SEARCH"), Some("google"), Some("")]
@@ -589,7 +598,7 @@ fn original_source_by_history_when_both_have_it() {
 fn original_source_ignores_last_modified_and_empty_side_loses() {
     let p = source("1", "2024-01-01", ["", "", ""]);
     let s = source("2", "2025-01-01", ["PAID_SOCIAL", "fb", ""]);
-    let ds = oldest_original_source(&p, &s).unwrap();
+    let ds = oldest_original_source(&seen(&p), &seen(&s)).unwrap();
     assert_eq!(values(&ds), [Some("PAID_SOCIAL"), Some("fb"), Some("")]);
 }
 
@@ -597,10 +606,10 @@ fn original_source_ignores_last_modified_and_empty_side_loses() {
 fn original_source_unknown_creation_keeps_primary() {
     let p = contact("1", &[("hs_analytics_source", "OFFLINE")]);
     let s = source("2", "2020-01-01", ["DIRECT_TRAFFIC", "a", "b"]);
-    let ds = oldest_original_source(&p, &s).unwrap();
+    let ds = oldest_original_source(&seen(&p), &seen(&s)).unwrap();
     assert_eq!(values(&ds), [Some("OFFLINE"), None, None]);
     assert!(
-        oldest_original_source(&contact("1", &[]), &contact("2", &[]))
+        oldest_original_source(&seen(&contact("1", &[])), &seen(&contact("2", &[])))
             .unwrap()
             .is_empty()
     );
@@ -619,13 +628,17 @@ fn email_information_is_the_primarys_even_empty() {
         "2",
         &[("hs_email_optout", "true"), ("hs_email_bounce", "2")],
     );
-    let d = primary_email_information(&p, &s, "hs_email_optout");
+    let d = primary_email_information(&seen(&p), &seen(&s), "hs_email_optout");
     assert_eq!(
         (merged(&d), d.rule.as_ref()),
         (Some(""), "email-info-primary")
     );
     assert_eq!(
-        merged(&primary_email_information(&p, &s, "hs_email_bounce")),
+        merged(&primary_email_information(
+            &seen(&p),
+            &seen(&s),
+            "hs_email_bounce"
+        )),
         None
     );
 }
@@ -643,14 +656,17 @@ fn legal_basis_is_a_union() {
             "Freely given consent from contact;legitimate interest – prospect/lead",
         )],
     );
-    let d = legal_basis_union(&p, &s);
+    let d = legal_basis_union(&seen(&p), &seen(&s));
     assert_eq!(
         merged(&d),
         Some("Legitimate interest – prospect/lead;Freely given consent from contact")
     );
     assert_eq!(d.rule, "legal-basis-union");
     let e = contact("3", &[("hs_legal_basis", "")]);
-    assert_eq!(merged(&legal_basis_union(&e, &contact("4", &[]))), Some(""));
+    assert_eq!(
+        merged(&legal_basis_union(&seen(&e), &seen(&contact("4", &[])))),
+        Some("")
+    );
 }
 
 #[test]
@@ -663,22 +679,22 @@ fn object_id_and_merged_ids() {
         "2",
         &[("hs_object_id", "2"), ("hs_merged_object_ids", "7;5")],
     );
-    let d = primary_object_id(&p, &s);
+    let d = primary_object_id(&seen(&p), &seen(&s));
     assert_eq!(
         (merged(&d), d.rule.as_ref()),
         (Some("1"), "object-id-primary")
     );
-    let d = merged_object_ids(&p, &s);
+    let d = merged_object_ids(&seen(&p), &seen(&s));
     assert_eq!(
         (merged(&d), d.rule.as_ref()),
         (Some("5;6;2;7"), "merged-ids")
     );
     assert_eq!(merge_count(&p, &s), 3);
-    let d = merged_object_ids(&contact("1", &[]), &contact("2", &[]));
+    let d = merged_object_ids(&seen(&contact("1", &[])), &seen(&contact("2", &[])));
     assert_eq!(merged(&d), Some("2"));
     assert_eq!(merge_count(&contact("1", &[]), &contact("2", &[])), 0);
     assert_eq!(
-        merged(&primary_object_id(&contact("9", &[]), &s)),
+        merged(&primary_object_id(&seen(&contact("9", &[])), &seen(&s))),
         Some("9")
     );
 }
@@ -687,7 +703,7 @@ fn object_id_and_merged_ids() {
 fn salesforce_id_is_the_primarys() {
     let p = contact("1", &[]);
     let s = contact("2", &[("salesforcecontactid", "003A")]);
-    let d = primary_salesforce_id(&p, &s);
+    let d = primary_salesforce_id(&seen(&p), &seen(&s));
     assert_eq!((merged(&d), d.rule.as_ref()), (None, "salesforce-primary"));
 }
 
@@ -712,7 +728,7 @@ fn decisions_come_in_property_order_with_new_ones_last() {
             ("hs_email_optout", "true"),
         ],
     );
-    let ds = property_decisions(&p, &s, &MergeOptions::default()).unwrap();
+    let ds = property_decisions(&seen(&p), &seen(&s), &MergeOptions::default()).unwrap();
     let got: Vec<_> = ds
         .iter()
         .map(|d| (d.property.as_str(), d.rule.as_ref(), merged(d)))
@@ -753,7 +769,7 @@ fn exceptions_apply_under_primary_wins_too() {
         policy: Policy::PrimaryWins,
         ..Default::default()
     };
-    let ds = property_decisions(&p, &s, &opts).unwrap();
+    let ds = property_decisions(&seen(&p), &seen(&s), &opts).unwrap();
     let get = |n: &str| ds.iter().find(|d| d.property == n).unwrap();
     assert_eq!(merged(get("lifecyclestage")), Some("customer"));
     assert_eq!(merged(get("city")), Some("A"));

@@ -11,8 +11,8 @@ use super::*;
 /// contact's URL is empty: they describe that visit. With no first-visit
 /// time on either contact they take the policy's default rule.
 pub fn earliest_first_visit(
-    p: &Contact,
-    s: &Contact,
+    p: &Seen,
+    s: &Seen,
     policy: Policy,
 ) -> Result<Vec<Decision>, MergeError> {
     visit_group(
@@ -28,11 +28,7 @@ pub fn earliest_first_visit(
 
 /// Rule "last-visit-latest": as [`earliest_first_visit`], for the latest
 /// last-seen / last-visit times, the last URL and the last referrer.
-pub fn latest_last_visit(
-    p: &Contact,
-    s: &Contact,
-    policy: Policy,
-) -> Result<Vec<Decision>, MergeError> {
+pub fn latest_last_visit(p: &Seen, s: &Seen, policy: Policy) -> Result<Vec<Decision>, MergeError> {
     visit_group(
         p,
         s,
@@ -45,8 +41,8 @@ pub fn latest_last_visit(
 }
 
 fn visit_group(
-    p: &Contact,
-    s: &Contact,
+    p: &Seen,
+    s: &Seen,
     times: &[&str],
     details: &[&str],
     pick: Pick,
@@ -66,7 +62,7 @@ fn visit_group(
         out.push(match driver {
             Some((side, t)) => Decision::new(
                 d,
-                raw(side.pick(p, s), d),
+                side.pick(p, s).raw(d),
                 rule,
                 why!("follows the visit it describes: the {}'s {t}", side.name()),
             ),
@@ -84,7 +80,7 @@ fn visit_group(
 /// for a kept source does not make it younger), else
 /// the contact created first. A side without a source loses to one with a
 /// source; when the times are unknown, or equal, P's source is kept.
-pub fn oldest_original_source(p: &Contact, s: &Contact) -> Result<Vec<Decision>, MergeError> {
+pub fn oldest_original_source(p: &Seen, s: &Seen) -> Result<Vec<Decision>, MergeError> {
     const RULE: &str = "original-source-oldest";
     if !ORIGINAL_SOURCE.iter().any(|prop| on_either(p, s, prop)) {
         return Ok(Vec::new());
@@ -124,7 +120,7 @@ pub fn oldest_original_source(p: &Contact, s: &Contact) -> Result<Vec<Decision>,
         .map(|prop| {
             Decision::new(
                 prop,
-                raw(side.pick(p, s), prop),
+                side.pick(p, s).raw(prop),
                 RULE,
                 why!("{why} (source and drill-downs travel together)"),
             )
