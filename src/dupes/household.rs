@@ -20,7 +20,7 @@
 //! households (the same last name, another first name, and the other home
 //! field the same), and η is the share of such pairs among all pairs.
 
-use super::compare::{level, neutral, Comp};
+use super::compare::{level, neutral, Comp, PHONE_SHARED_AT_ONE_ADDRESS};
 
 /// Chances of the name levels 1.. in a household (see
 /// [`Comp::levels`]): mostly "last same, first differs", then another
@@ -28,12 +28,14 @@ use super::compare::{level, neutral, Comp};
 const NAME: [f64; 9] = [0.002, 0.002, 0.002, 0.03, 0.002, 0.85, 0.002, 0.03, 0.08];
 /// Starting chances (pseudo-counts of [`PSEUDO`] pairs) of the phone
 /// levels 1.. and the place levels 1.. in a household.
-const PHONE: [f64; 4] = [0.3, 0.2, 0.05, 0.45];
+const PHONE: [f64; 6] = [0.01, 0.29, 0.02, 0.2, 0.05, 0.43];
 const PLACE: [f64; 7] = [0.6, 0.1, 0.15, 0.05, 0.02, 0.02, 0.06];
 const EMAIL: [f64; 7] = [0.1, 0.02, 0.01, 0.01, 0.02, 0.01, 0.83];
 /// Date of birth: same, close, different (twins are born on one day).
 const DOB: [f64; 3] = [0.05, 0.02, 0.93];
 const PSEUDO: f64 = 10.0;
+/// Pairs' worth of [`NAME`] when the name's chances are learned.
+const NAME_PSEUDO: f64 = 50.0;
 
 /// The household class of a model: its prior and its level chances for
 /// the home comparisons.
@@ -45,6 +47,8 @@ pub struct Household {
     /// Comparison indices of the name, place and phone (None: not
     /// compared), and their level chances in H.
     pub name: usize,
+    /// The name's level chances in H (index 0, missing, is 1).
+    pub names: Vec<f64>,
     pub place: Option<(usize, Vec<f64>)>,
     pub phone: Option<(usize, Vec<f64>)>,
     /// A family may share a mailbox: the email's chances too.
@@ -56,7 +60,7 @@ pub struct Household {
 fn same_home(place: Option<usize>, phone: Option<usize>, p: u64) -> (bool, bool) {
     (
         place.is_some_and(|c| matches!(level(p, c), 1 | 2)),
-        phone.is_some_and(|c| matches!(level(p, c), 1 | 2)),
+        phone.is_some_and(|c| matches!(level(p, c), 1..=4)),
     )
 }
 
@@ -68,6 +72,17 @@ fn counted(
     start: &[f64],
     keep: impl Fn(u64) -> bool,
 ) -> Vec<f64> {
+    counted_with(patterns, c, start, PSEUDO, keep)
+}
+
+/// [`counted`] with `strength` pairs at `start`.
+fn counted_with(
+    patterns: &[(u64, f64)],
+    c: usize,
+    start: &[f64],
+    strength: f64,
+    keep: impl Fn(u64) -> bool,
+) -> Vec<f64> {
     let mut v = vec![0.0; start.len() + 1];
     for &(p, n) in patterns.iter().filter(|x| keep(x.0)) {
         let l = level(p, c);
@@ -75,9 +90,9 @@ fn counted(
             v[l] += n;
         }
     }
-    let seen: f64 = v[1..].iter().sum::<f64>() + PSEUDO;
+    let seen: f64 = v[1..].iter().sum::<f64>() + strength;
     for l in 1..v.len() {
-        v[l] = (v[l] + PSEUDO * start[l - 1]) / seen;
+        v[l] = (v[l] + strength * start[l - 1]) / seen;
     }
     v[0] = 1.0;
     v
@@ -104,14 +119,33 @@ impl Household {
             })
             .map(|x| x.1)
             .sum();
-        let eta = (households.max(1.0) / all.max(1.0)).clamp(1e-12, 0.5);
+        // The name's chances in H: counted on the pairs whose phones say
+        // two people of one home, a shared line beside a number of each
+        // one's own at one address (a level one person's records seldom
+        // show: M learns its chance), whatever their names; [`NAME`]
+        // without such pairs. A father and son of one name are such a
+        // pair as much as a husband and wife.
+        let names = match phone {
+            Some(t) => counted_with(patterns, name, &NAME, NAME_PSEUDO, |p| {
+                level(p, t) == PHONE_SHARED_AT_ONE_ADDRESS as usize
+            }),
+            None => std::iter::once(1.0).chain(NAME).collect(),
+        };
+        // η counts the households of two first names, which are
+        // `names[6]` of H.
+        let eta = (households.max(1.0) / all.max(1.0) * NAME[5] / names[6]).clamp(1e-12, 0.5);
         let place = place.map(|c| {
             let keep = |p: u64| other_first(p) && same_home(None, phone, p).1;
             (c, counted(patterns, c, &PLACE, keep))
         });
         let phone = phone.map(|c| {
             let keep = |p: u64| other_first(p) && same_home(place.as_ref().map(|x| x.0), None, p).0;
-            (c, counted(patterns, c, &PHONE, keep))
+            let mut h = counted(patterns, c, &PHONE, keep);
+            // Counted at one address, a family's shared line shows as
+            // level 4 only; where the addresses are not both known to be
+            // one (a street left blank) it shows as level 3, as often.
+            h[3] = h[PHONE_SHARED_AT_ONE_ADDRESS as usize];
+            (c, h)
         });
         let at_home = |p: u64| {
             let (addr, tel) =
@@ -129,6 +163,7 @@ impl Household {
         Some(Household {
             eta,
             name,
+            names,
             place,
             phone,
             email,
@@ -137,12 +172,8 @@ impl Household {
     }
 
     /// The chance of a name level in H.
-    pub fn name_chance(l: usize) -> f64 {
-        if l == 0 {
-            1.0
-        } else {
-            NAME[l - 1]
-        }
+    pub fn name_chance(&self, l: usize) -> f64 {
+        self.names[l]
     }
 
     /// log₂ of the odds of H against U for a pattern: the prior and the
@@ -169,7 +200,7 @@ impl Household {
             }
         };
         let name = level(p, self.name);
-        add(self.name, Household::name_chance(name));
+        add(self.name, self.name_chance(name));
         for (c, h) in [&self.place, &self.phone].into_iter().flatten() {
             add(*c, h[level(p, *c)]);
         }
@@ -235,19 +266,22 @@ mod tests {
     fn learns_the_home_fields_of_households() {
         let comps = [Comp::Phone, Comp::Name, Comp::Place];
         let patterns = [
-            (pat(&[1, 6, 1]), 40.0),
-            (pat(&[4, 6, 1]), 10.0),
+            (pat(&[2, 6, 1]), 40.0),
+            (pat(&[6, 6, 1]), 10.0),
             (pat(&[1, 1, 1]), 200.0),
-            (pat(&[4, 9, 3]), 300.0),
+            (pat(&[6, 9, 3]), 300.0),
         ];
         let h = Household::fit(&comps, &patterns, 10_000).unwrap();
         let (_, phone) = h.phone.as_ref().unwrap();
-        assert!(phone[1] > 0.6 && phone[4] < 0.3, "{phone:?}");
+        assert!(
+            phone[2] > 0.6 && phone[6] < 0.3 && phone[1] < 0.01,
+            "{phone:?}"
+        );
         let (_, place) = h.place.as_ref().unwrap();
         assert!(place[1] > 0.8, "{place:?}");
         assert!((h.eta - 50.0 / (10_000.0 * 9_999.0 / 2.0)).abs() < 1e-12);
         let u = |_: usize, _: usize| 1e-4;
-        let household = h.log_odds(pat(&[1, 6, 1]), 1e-5, u);
+        let household = h.log_odds(pat(&[2, 6, 1]), 1e-5, u);
         let one_person = h.log_odds(pat(&[1, 1, 1]), 1e-5, u);
         assert!(household > 10.0 && one_person < household - 8.0);
         // No home field: no class.
@@ -262,16 +296,45 @@ mod tests {
     fn a_shared_landline_beside_own_mobiles_is_a_home() {
         let comps = [Comp::Phone, Comp::Name, Comp::Place];
         let patterns = [
-            (pat(&[2, 6, 1]), 60.0),
-            (pat(&[1, 6, 1]), 20.0),
-            (pat(&[2, 6, 4]), 10.0),
+            (pat(&[4, 6, 1]), 60.0),
+            (pat(&[2, 6, 1]), 20.0),
+            (pat(&[3, 6, 4]), 10.0),
             (pat(&[1, 1, 1]), 200.0),
-            (pat(&[4, 9, 3]), 300.0),
+            (pat(&[6, 9, 3]), 300.0),
         ];
         let h = Household::fit(&comps, &patterns, 10_000).unwrap();
-        assert!((h.eta - 90.0 / (10_000.0 * 9_999.0 / 2.0)).abs() < 1e-12);
+        let all = 10_000.0 * 9_999.0 / 2.0;
+        assert!((h.eta - 90.0 / all * NAME[5] / h.names[6]).abs() < 1e-12);
         let (_, phone) = h.phone.as_ref().unwrap();
-        assert!(phone[2] > 0.6 && phone[2] > 2.0 * phone[1], "{phone:?}");
+        assert!(phone[4] > 0.6 && phone[4] > 2.0 * phone[2], "{phone:?}");
+        assert_eq!(phone[3], phone[4], "the same line where a street is blank");
+    }
+
+    /// Phone, name, place: at one address, 80 pairs share a line beside
+    /// a number of each one's own, 20 of them with one name (a father and
+    /// son); 300 one person's records give the same numbers. H learns
+    /// from the 80 that people of one home have one name a fifth of the
+    /// time (not [`NAME`]'s 0.002), so the father and son weigh as a home
+    /// against one person; the 300 do not count, and η still counts the
+    /// households of two first names.
+    #[test]
+    fn the_names_of_one_home_are_learned_from_its_shared_line() {
+        let comps = [Comp::Phone, Comp::Name, Comp::Place];
+        let patterns = [
+            (pat(&[4, 6, 1]), 60.0),
+            (pat(&[4, 1, 1]), 20.0),
+            (pat(&[1, 1, 1]), 300.0),
+            (pat(&[6, 9, 3]), 300.0),
+        ];
+        let h = Household::fit(&comps, &patterns, 10_000).unwrap();
+        let same = (20.0 + NAME_PSEUDO * NAME[0]) / (80.0 + NAME_PSEUDO);
+        assert!((h.name_chance(1) - same).abs() < 1e-12, "{:?}", h.names);
+        assert!(h.name_chance(1) > 50.0 * NAME[0]);
+        let all = 10_000.0 * 9_999.0 / 2.0;
+        assert!((h.eta * h.name_chance(6) - 60.0 / all * NAME[5]).abs() < 1e-15);
+        // Without a phone the starting chances stand.
+        let h = Household::fit(&comps[1..], &[(pat(&[6, 1]), 60.0)], 10_000).unwrap();
+        assert_eq!(h.names[1..], NAME);
     }
 
     /// Name, place, date of birth, id number: 40 twins (same home and
@@ -419,7 +482,7 @@ mod tests {
         let mut model = Model::fit(&rs, &cands);
         let h = model.household.as_ref().expect("a household class");
         let (_, phone) = h.phone.as_ref().unwrap();
-        assert!(phone[1] > 0.5, "households share the phone: {phone:?}");
+        assert!(phone[2] > 0.5, "households share the phone: {phone:?}");
         let p =
             |m: &Model, (a, b): (usize, usize)| m.probability(&rs, &rs.records[a], &rs.records[b]);
         assert!(copy.iter().all(|&x| p(&model, x) > 0.99));

@@ -531,6 +531,13 @@ impl Model {
                 ));
             }
         }
+        if let Some(h) = &self.household {
+            s.push_str(&format!("household: eta {:.3e}, name", h.eta));
+            for l in 1..h.names.len() {
+                s.push_str(&format!(" {:.2e}", h.name_chance(l)));
+            }
+            s.push('\n');
+        }
         s
     }
 
