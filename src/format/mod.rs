@@ -6,6 +6,7 @@ pub mod csv;
 pub mod delimiter;
 pub mod formula;
 pub mod json;
+mod misnamed;
 pub mod ndjson;
 mod open;
 pub mod records;

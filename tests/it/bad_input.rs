@@ -144,3 +144,30 @@ fn a_merge_time_is_asked_for_in_the_one_form_it_takes() {
         assert!(!s.path("x.csv").exists());
     }
 }
+
+/// Regression (bug hunt E, B8): CSV or JSON Lines named `.json`, and a
+/// JSON document or CSV named `.ndjson`, got the parser's words ("expected
+/// value", "trailing characters", "is the line cut off?"). They say what
+/// the file looks like and what to do, in `show` and in `check`.
+#[test]
+fn misnamed_text_files_say_what_they_look_like() {
+    let s = Sandbox::new();
+    s.write("csv-as.json", s.read("contacts.csv"));
+    s.write("ndjson-as.json", s.read("contacts.ndjson"));
+    s.write("json-as.ndjson", s.read("contacts.json"));
+    s.write("csv-as.ndjson", s.read("contacts.csv"));
+    s.write("array-as.ndjson", "[{\"id\": \"1\"}, {\"id\": \"2\"}]\n");
+    for (file, says) in [
+        ("csv-as.json", "the file looks like CSV, not a JSON document: name it .csv or pass --input-format csv"),
+        ("ndjson-as.json", "line 2, column 1: the file looks like JSON Lines (one contact a line), not a JSON document: name it .ndjson (or .jsonl) or pass --input-format ndjson"),
+        ("json-as.ndjson", "line 1, column 1: the file looks like a JSON document (one list or object for the whole file), not JSON Lines (one contact a line): name it .json or pass --input-format json"),
+        ("csv-as.ndjson", "the file looks like CSV, not JSON Lines (one contact a line): name it .csv or pass --input-format csv"),
+        ("array-as.ndjson", "line 1: the file looks like a JSON document"),
+    ] {
+        refused(&s, file, &[&format!("{file}: "), says]);
+        let out = s.cmd().args(["check", file]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "check {file}");
+        let all = crate::util::stdout(&out) + &stderr(&out);
+        assert!(all.contains("the file looks like"), "check {file}: {all}");
+    }
+}
