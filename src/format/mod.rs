@@ -162,7 +162,7 @@ pub fn read_file(
 /// known, the line or record, and says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("{file}: cannot read the file: {err}; check the path and permissions")]
+    #[error("{file}: cannot read the file: {err}; {}", crate::error::io_advice(err.kind()))]
     Io { file: String, err: io::Error },
     #[error(
         "{file}: the file is empty; expected a contact export (JSON, JSON Lines, CSV or XLSX)"

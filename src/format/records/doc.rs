@@ -293,7 +293,7 @@ impl Doc {
             .into_iter()
             .find_map(|k| Some((k, self.top.get(k)?)))
         {
-            Some((k, v)) => format!("\"{k}\" must be a list of contacts, found {}", kind_of(v)),
+            Some((k, v)) => not_a_list(k, v),
             None => object_not_contacts(&self.top),
         };
         Err(top_level(file, what))
@@ -729,6 +729,15 @@ fn too_deep(bytes: &[u8], v: &Value, down: usize) -> bool {
     }
     // Counting brackets (quoted ones too) bounds the depth cheaply.
     memchr::memchr2_iter(b'[', b'{', bytes).count() + down > LIMIT && depth(v) + down > LIMIT
+}
+
+/// A `"contacts"` or `"results"` key whose value is no list: what it is,
+/// and what to do.
+pub(crate) fn not_a_list(key: &str, v: &Value) -> String {
+    format!(
+        "\"{key}\" must be a list of contacts, found {}: write the contacts as a list, \"{key}\": [{{...}}, {{...}}] (one contact too), or export the file again",
+        kind_of(v)
+    )
 }
 
 /// An object that is no shape of contacts: what it looks like, and what

@@ -156,9 +156,7 @@ fn shape_and_items(doc: Value, file: &str) -> Result<(JsonShape, Vec<Value>), Re
                         .into_iter()
                         .find_map(|k| Some((k, top.get(k)?)))
                     {
-                        Some((k, v)) => {
-                            format!("\"{k}\" must be a list of contacts, found {}", kind_of(v))
-                        }
+                        Some((k, v)) => super::doc::not_a_list(k, v),
                         None => super::doc::object_not_contacts(&top),
                     };
                     ReadError::Invalid {
