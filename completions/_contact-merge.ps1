@@ -37,7 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             [CompletionResult]::new('dupes', 'dupes', [CompletionResultType]::ParameterValue, 'Find likely duplicate contacts and write them as a plan `apply` runs')
             [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Pull every contact from a HubSpot portal into an export (JSON, JSON Lines or CSV, by -o''s extension)')
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Send a plan''s merges to a HubSpot portal, pair by pair, resumable')
-            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions generated from this command''s definition')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions (bash, elvish, fish, powershell, zsh) generated from this command''s definition')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) generated from this command''s definition')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -236,7 +236,7 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             [CompletionResult]::new('dupes', 'dupes', [CompletionResultType]::ParameterValue, 'Find likely duplicate contacts and write them as a plan `apply` runs')
             [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Pull every contact from a HubSpot portal into an export (JSON, JSON Lines or CSV, by -o''s extension)')
             [CompletionResult]::new('push', 'push', [CompletionResultType]::ParameterValue, 'Send a plan''s merges to a HubSpot portal, pair by pair, resumable')
-            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions generated from this command''s definition')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions (bash, elvish, fish, powershell, zsh) generated from this command''s definition')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) generated from this command''s definition')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break

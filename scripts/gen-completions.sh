@@ -8,3 +8,4 @@ bin=target/debug/contact-merge
 "$bin" completions zsh > completions/_contact-merge
 "$bin" completions fish > completions/contact-merge.fish
 "$bin" completions powershell > completions/_contact-merge.ps1
+"$bin" completions elvish > completions/contact-merge.elv

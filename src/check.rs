@@ -52,6 +52,8 @@ pub fn check_export(export: &Export, file: &str, stages: &[String]) -> Vec<Probl
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FileCheck {
     pub file: String,
+    /// The records the file holds, those that cannot be read included
+    /// (0 when the file cannot be read at all).
     pub contacts: usize,
     pub problems: Vec<Problem>,
     /// Legal data worth knowing about (cells a spreadsheet would run as
@@ -539,7 +541,8 @@ mod tests {
         )
         .unwrap();
         let r = check_file(&json, None, &stages());
-        assert_eq!(r.contacts, 1);
+        // Records read, the one that cannot be read included.
+        assert_eq!(r.contacts, 2);
         let places: Vec<_> = r
             .problems
             .iter()
@@ -553,7 +556,7 @@ mod tests {
         )
         .unwrap();
         let r = check_file(&csv, None, &stages());
-        assert_eq!(r.contacts, 3);
+        assert_eq!(r.contacts, 4);
         let found: Vec<_> = r
             .problems
             .iter()
@@ -570,7 +573,7 @@ mod tests {
         let broken = dir.path().join("b.ndjson");
         std::fs::write(&broken, "{\"id\": \"1\"").unwrap();
         let r = check_file(&broken, None, &stages());
-        assert_eq!(r.contacts, 0);
+        assert_eq!(r.contacts, 1);
         assert_eq!(r.problems.len(), 1);
         assert!(
             r.problems[0].problem.contains("truncated"),
@@ -589,7 +592,7 @@ mod tests {
         )
         .unwrap();
         let r = check_file(&path, None, &stages());
-        assert_eq!(r.contacts, 2);
+        assert_eq!(r.contacts, 4);
         let found: Vec<_> = r
             .problems
             .iter()

@@ -91,6 +91,21 @@ impl From<dates::BadDate> for MergeError {
     }
 }
 
+/// What to do about an error the system gave on a file read or written,
+/// by its kind: said here once, for every message that names the file
+/// (reading an export, writing an output, a journal, a plan).
+pub fn io_advice(kind: std::io::ErrorKind) -> &'static str {
+    use std::io::ErrorKind as K;
+    match kind {
+        K::PermissionDenied => "check who may read and write the file and its folder (ls -l), and change that (chmod, chown) or use another path",
+        K::NotFound => "check the path (the file or a folder in it does not exist)",
+        K::ReadOnlyFilesystem => "the disk is mounted read-only: write somewhere else",
+        K::StorageFull | K::QuotaExceeded => "the disk is full: free some space, or write somewhere else",
+        K::IsADirectory => "it is a folder: give a file",
+        _ => "check the path and permissions",
+    }
+}
+
 /// How a message about an id that is no contact of the export ends, by
 /// the contacts that list it in `hs_merged_object_ids` (the first two): to
 /// name the one it was merged into; when two list it, that it names

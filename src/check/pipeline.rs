@@ -90,6 +90,7 @@ struct Found {
 
 /// What reading and checking a file gave.
 pub(super) struct Read {
+    /// The records read, those that cannot be read included.
     pub(super) contacts: usize,
     /// The records that cannot be read.
     pub(super) skipped: Vec<ReadError>,
@@ -305,7 +306,8 @@ impl<'a> Ids<'a> {
 
 /// Read the records into batches, each handed to `full` in order when
 /// full (it leaves the batch empty), and the last at the end. Gives how
-/// many contacts were read and the records that cannot be.
+/// many records were read (a contact each, readable or not: JSON Lines and
+/// JSON documents count alike) and the records that cannot be read.
 fn read_batches<R: std::io::Read>(
     reader: &mut records::Reader<R>,
     ids: &mut Ids,
@@ -317,6 +319,7 @@ fn read_batches<R: std::io::Read>(
     let mut batch = Batch::default();
     let mut seq = 0;
     while let Some(item) = reader.next_item()? {
+        contacts += 1;
         let r = match item {
             Item::Record(r) => r,
             Item::Bad(e) => {
@@ -329,7 +332,6 @@ fn read_batches<R: std::io::Read>(
             skipped.push(e);
             continue;
         }
-        contacts += 1;
         if batch.jobs.len() >= tuning.batch_records || batch.text.len() >= tuning.batch_bytes {
             batch.seq = seq;
             seq += 1;

@@ -400,10 +400,11 @@ contact-merge apply export.ndjson --plan plan.csv -o preview.ndjson   # preview 
 contact-merge push export.ndjson --plan plan.csv --log push.jsonl --dry-run\n  \
 HUBSPOT_TOKEN=pat-... contact-merge push export.ndjson --plan plan.csv --log push.jsonl")]
     Push(PushArgs),
-    /// Print shell completions generated from this command's definition.
-    #[command(
-        after_help = "Example:\n  contact-merge completions bash > ~/.local/share/bash-completion/completions/contact-merge"
-    )]
+    /// Print shell completions (bash, elvish, fish, powershell, zsh)
+    /// generated from this command's definition.
+    #[command(after_help = "Examples:\n  \
+contact-merge completions bash > ~/.local/share/bash-completion/completions/contact-merge\n  \
+contact-merge completions elvish > ~/.config/elvish/lib/contact-merge.elv   # then: use contact-merge")]
     Completions(CompletionsArgs),
     /// Print the man page (roff) generated from this command's definition.
     #[command(after_help = "Examples:\n  \

@@ -54,7 +54,53 @@ fn render(cmd: &clap::Command) -> Vec<u8> {
     clap_mangen::Man::new(cmd.clone())
         .render(&mut page)
         .expect("writing to memory cannot fail");
-    page
+    with_values(
+        String::from_utf8(page).expect("clap_mangen writes UTF-8"),
+        cmd,
+    )
+    .into_bytes()
+}
+
+/// The page with each option of the synopsis that takes a value shown
+/// with it, as the OPTIONS section shows it (`[--color <COLOR>]`):
+/// clap_mangen writes the option's name alone (`[--color]`), which reads
+/// as a flag.
+fn with_values(page: String, cmd: &clap::Command) -> String {
+    let mut lines: Vec<String> = page.lines().map(str::to_string).collect();
+    let Some(at) = lines.iter().position(|l| l == ".SH SYNOPSIS") else {
+        return page;
+    };
+    let Some(synopsis) = lines.get_mut(at + 1) else {
+        return page;
+    };
+    for arg in cmd.get_arguments() {
+        if arg.is_hide_set() || arg.is_positional() || !arg.get_action().takes_values() {
+            continue;
+        }
+        let name = match (arg.get_short(), arg.get_long()) {
+            (Some(s), Some(l)) => format!("\\fB\\-{s}\\fR|\\fB\\-\\-{}\\fR", roff(l)),
+            (None, Some(l)) => format!("\\fB\\-\\-{}\\fR", roff(l)),
+            _ => continue,
+        };
+        let value = arg
+            .get_value_names()
+            .map(|v| v.join(" "))
+            .unwrap_or_else(|| arg.get_id().as_str().to_uppercase());
+        let shown = format!("{name} \\fI<{}>\\fR", roff(&value));
+        for close in ["]", ">"] {
+            *synopsis = synopsis.replace(&format!("{name}{close}"), &format!("{shown}{close}"));
+        }
+    }
+    let mut out = lines.join("\n");
+    if page.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+/// Text as roff writes it: `-` as `\-`.
+fn roff(text: &str) -> String {
+    text.replace('-', "\\-")
 }
 
 fn file_name(cmd: &clap::Command) -> String {

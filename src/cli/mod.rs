@@ -264,8 +264,9 @@ pub fn main_with<I: IntoIterator<Item = OsString>>(
         Err(e) => {
             let _ = writeln!(
                 std::io::stderr(),
-                "error: {}",
-                table::printable(&format!("{e:#}"))
+                "error: {}{}",
+                table::printable(&format!("{e:#}")),
+                io_advice(&e)
             );
             if e.downcast_ref::<UsageError>().is_some() {
                 ExitCode::from(2)
@@ -310,6 +311,19 @@ pub fn run(command: &Command, ctx: &mut Ctx) -> anyhow::Result<Status> {
         });
     ctx.finish(result.is_ok());
     result
+}
+
+/// What to do about an error the system gave (a file that cannot be
+/// written, a plan or journal that cannot be read), after the message
+/// that names the file: added here once for every command. An export that
+/// cannot be read says it itself ([`crate::format::ReadError::Io`]).
+fn io_advice(e: &anyhow::Error) -> String {
+    match e.chain().find_map(|c| c.downcast_ref::<std::io::Error>()) {
+        Some(io) if io.raw_os_error().is_some() => {
+            format!("; {}", crate::error::io_advice(io.kind()))
+        }
+        _ => String::new(),
+    }
 }
 
 /// A failed write that carries no context is a write to stdout: every file

@@ -293,12 +293,13 @@ pub(crate) fn syntax(file: &str, e: &serde_json::Error) -> ReadError {
             "the JSON ends too early: the file looks truncated; download or export it again"
                 .to_string()
         }
-        _ => format!("malformed JSON: {e}"),
-    };
-    // serde_json appends " at line L column C"; the variant says it already.
-    let what = match what.rfind(" at line ") {
-        Some(i) => what[..i].to_string(),
-        None => what,
+        _ => {
+            // serde_json appends " at line L column C"; the variant says it
+            // already.
+            let said = e.to_string();
+            let said = said.rfind(" at line ").map_or(&said[..], |i| &said[..i]);
+            format!("malformed JSON: {said}; correct the JSON at that line and column, or export the file again")
+        }
     };
     ReadError::Syntax {
         file: file.into(),
@@ -314,7 +315,7 @@ pub fn contact_from_value(v: Value) -> Result<Contact, ContactError> {
     let Value::Object(obj) = v else {
         return Err(err(
             None,
-            format!("expected a contact object, found {}", kind_of(&v)),
+            format!("expected a contact object, found {}: each contact is an object with its \"id\" and \"properties\"; correct or remove it", kind_of(&v)),
         ));
     };
     if super::v1::is_v1(&obj) {

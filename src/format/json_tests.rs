@@ -42,7 +42,7 @@ fn contact_list_that_is_not_a_list_is_named() {
         .to_string();
     assert_eq!(
         e,
-        "f.json: top level: \"contacts\" must be a list of contacts, found an object"
+        "f.json: top level: \"contacts\" must be a list of contacts, found an object: write the contacts as a list, \"contacts\": [{...}, {...}] (one contact too), or export the file again"
     );
     let e = read(br#"{"paging":{}}"#, "f.json").unwrap_err().to_string();
     assert!(

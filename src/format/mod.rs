@@ -6,6 +6,7 @@ pub mod csv;
 pub mod delimiter;
 pub mod formula;
 pub mod json;
+mod misnamed;
 pub mod ndjson;
 mod open;
 pub mod records;
@@ -161,7 +162,7 @@ pub fn read_file(
 /// known, the line or record, and says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("{file}: cannot read the file: {err}; check the path and permissions")]
+    #[error("{file}: cannot read the file: {err}; {}", crate::error::io_advice(err.kind()))]
     Io { file: String, err: io::Error },
     #[error(
         "{file}: the file is empty; expected a contact export (JSON, JSON Lines, CSV or XLSX)"

@@ -144,3 +144,153 @@ fn a_merge_time_is_asked_for_in_the_one_form_it_takes() {
         assert!(!s.path("x.csv").exists());
     }
 }
+
+/// Regression (bug hunt E, B8): CSV or JSON Lines named `.json`, and a
+/// JSON document or CSV named `.ndjson`, got the parser's words ("expected
+/// value", "trailing characters", "is the line cut off?"). They say what
+/// the file looks like and what to do, in `show` and in `check`.
+#[test]
+fn misnamed_text_files_say_what_they_look_like() {
+    let s = Sandbox::new();
+    s.write("csv-as.json", s.read("contacts.csv"));
+    s.write("ndjson-as.json", s.read("contacts.ndjson"));
+    s.write("json-as.ndjson", s.read("contacts.json"));
+    s.write("csv-as.ndjson", s.read("contacts.csv"));
+    s.write("array-as.ndjson", "[{\"id\": \"1\"}, {\"id\": \"2\"}]\n");
+    for (file, says) in [
+        ("csv-as.json", "the file looks like CSV, not a JSON document: name it .csv or pass --input-format csv"),
+        ("ndjson-as.json", "line 2, column 1: the file looks like JSON Lines (one contact a line), not a JSON document: name it .ndjson (or .jsonl) or pass --input-format ndjson"),
+        ("json-as.ndjson", "line 1, column 1: the file looks like a JSON document (one list or object for the whole file), not JSON Lines (one contact a line): name it .json or pass --input-format json"),
+        ("csv-as.ndjson", "the file looks like CSV, not JSON Lines (one contact a line): name it .csv or pass --input-format csv"),
+        ("array-as.ndjson", "line 1: the file looks like a JSON document"),
+    ] {
+        refused(&s, file, &[&format!("{file}: "), says]);
+        let out = s.cmd().args(["check", file]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "check {file}");
+        let all = crate::util::stdout(&out) + &stderr(&out);
+        assert!(all.contains("the file looks like"), "check {file}: {all}");
+    }
+}
+
+/// The binary run as a user without root's pass over permissions: as it
+/// is when the tests are not run as root, else as `nobody` (uid 65534)
+/// through `setpriv`; `None` when neither can be had.
+fn unprivileged(s: &Sandbox) -> Option<std::process::Command> {
+    let bin = assert_cmd::cargo::cargo_bin("contact-merge");
+    // SAFETY: a query taking no arguments.
+    let mut cmd = if unsafe { libc::geteuid() } != 0 {
+        std::process::Command::new(bin)
+    } else {
+        let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).exists())?;
+        let mut c = std::process::Command::new(setpriv);
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(bin);
+        c
+    };
+    use std::os::unix::fs::PermissionsExt;
+    let open = std::fs::Permissions::from_mode(0o755);
+    std::fs::set_permissions(s.dir.path(), open).unwrap();
+    cmd.current_dir(s.dir.path())
+        .env_clear()
+        .env("TZ", "UTC")
+        .env("NO_COLOR", "1");
+    Some(cmd)
+}
+
+/// Regression (bug hunt E, B9): an input that cannot be read or an output
+/// folder that cannot be written to said "Permission denied (os error
+/// 13)" and nothing about what to do; a malformed JSON export, a contact
+/// that is no object and a "contacts" that is no list said where, not
+/// what to do. The advice on a system's error is added once, by its kind.
+#[test]
+fn a_file_the_system_refuses_says_what_to_do() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = Sandbox::new();
+    let advice = "check who may read and write the file and its folder (ls -l), and change that (chmod, chown) or use another path";
+    std::fs::create_dir(s.path("ro")).unwrap();
+    std::fs::set_permissions(s.path("ro"), std::fs::Permissions::from_mode(0o555)).unwrap();
+    s.write("locked.json", s.read("contacts.json"));
+    std::fs::set_permissions(
+        s.path("locked.json"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        s.path("contacts.json"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    let Some(mut cmd) = unprivileged(&s) else {
+        panic!("no way to run the binary without root's permissions (setpriv)");
+    };
+    let out = cmd.args(["show", "locked.json", "101"]).output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("locked.json: cannot read the file: Permission denied")
+            && err.contains(advice),
+        "{err}"
+    );
+    for (args, says) in [
+        (
+            &["merge", "contacts.json", "101", "102", "-o", "ro/out.json"][..],
+            "cannot write ro/out.json: Permission denied",
+        ),
+        (
+            &[
+                "apply",
+                "contacts.json",
+                "--plan",
+                "plan.csv",
+                "-o",
+                "out.json",
+                "--journal",
+                "ro/j.jsonl",
+            ][..],
+            "cannot write the journal ro/j.jsonl: Permission denied",
+        ),
+    ] {
+        let mut cmd = unprivileged(&s).unwrap();
+        let out = cmd.args(args).output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains(says) && err.contains(advice),
+            "{args:?}: {err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    // A folder that is not there.
+    let out = s
+        .cmd()
+        .args([
+            "merge",
+            "contacts.json",
+            "101",
+            "102",
+            "-o",
+            "gone/out.json",
+        ])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(
+        err.contains("gone/out.json")
+            && err.ends_with("; check the path (the file or a folder in it does not exist)\n"),
+        "{err}"
+    );
+    // Malformed JSON, a contact that is no object and a list of contacts
+    // that is no list say what to do.
+    s.write("o.json", "[{\"id\": \"1\"}, \"2\"]");
+    refused(&s, "o.json", &["o.json: contact 2: expected a contact object, found a string: each contact is an object with its \"id\" and \"properties\"; correct or remove it"]);
+    s.write("l.json", "{\"contacts\": {\"id\": \"1\"}}");
+    refused(&s, "l.json", &["l.json: top level: \"contacts\" must be a list of contacts, found an object: write the contacts as a list, \"contacts\": [{...}, {...}] (one contact too), or export the file again"]);
+    s.write("m.json", "[\n {\"id\": \"1\"}\n {\"id\": \"2\"}\n]");
+    refused(
+        &s,
+        "m.json",
+        &["m.json: line 3, column 2: malformed JSON: expected `,` or `]`; correct the JSON at that line and column, or export the file again"],
+    );
+}

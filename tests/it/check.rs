@@ -45,7 +45,7 @@ fn every_problem_is_reported_with_exit_1() {
         assert!(text.contains(needle), "{needle} missing from\n{text}");
     }
     assert!(
-        stderr(&out).contains("bad.json: 2 contacts, 6 problems"),
+        stderr(&out).contains("bad.json: 3 contacts, 6 problems"),
         "{}",
         stderr(&out)
     );
@@ -68,7 +68,48 @@ fn json_report_lists_problems() {
     assert!(problems.iter().any(|p| p["record"] == "1"
         && p["property"] == "lifecyclestage"
         && p["value"] == "partner"));
-    assert_eq!(v["files"][0]["contacts"], 2);
+    // Every record, the one without an id included.
+    assert_eq!(v["files"][0]["contacts"], 3);
+}
+
+/// Regression (bug hunt E, B10): a JSON file whose only contact cannot be
+/// read counted "0 contacts", its JSON Lines twin "1" beside a good one.
+/// Every format counts the records the file holds, bad ones included
+/// (DECISIONS, check, 2026-12-07).
+#[test]
+fn contacts_counted_are_the_records_read_bad_ones_included() {
+    let s = Sandbox::new();
+    let bad = r#"{"id": "1", "properties": {"email": "a@x.com", "email": "b@x.com"}}"#;
+    s.write("one.json", format!("[\n  {bad}\n]\n"));
+    s.write("one.ndjson", format!("{bad}\n"));
+    s.write("one.csv", "Record ID,Email\n,a@x.com\n");
+    s.write(
+        "two.json",
+        format!("[{{\"id\": \"2\"}}, {bad}, {{\"properties\": {{}}}}]"),
+    );
+    s.write(
+        "two.ndjson",
+        format!("{{\"id\": \"2\"}}\n{bad}\nnot json\n"),
+    );
+    for (file, says) in [
+        ("one.json", "one.json: 1 contact, 1 problem"),
+        ("one.ndjson", "one.ndjson: 1 contact, 1 problem"),
+        ("one.csv", "one.csv: 1 contact, 1 problem"),
+        ("two.json", "two.json: 3 contacts, 2 problems"),
+        ("two.ndjson", "two.ndjson: 3 contacts, 2 problems"),
+    ] {
+        let out = s.cmd().args(["check", file]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{file}");
+        assert!(stderr(&out).contains(says), "{file}: {}", stderr(&out));
+    }
+    // A file that cannot be read at all holds no contact anyone can count.
+    s.write("cut.json", "[{\"id\": \"1\"}, {\"id\"");
+    let out = s.cmd().args(["check", "cut.json"]).output().unwrap();
+    assert!(
+        stderr(&out).contains("cut.json: 0 contacts, 1 problem"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -11,6 +11,7 @@ fn committed_completions_are_current() {
         ("zsh", "_contact-merge"),
         ("fish", "contact-merge.fish"),
         ("powershell", "_contact-merge.ps1"),
+        ("elvish", "contact-merge.elv"),
     ] {
         let out = s.cmd().args(["completions", shell]).output().unwrap();
         assert!(out.status.success());

@@ -26,7 +26,7 @@
 
 #![allow(dead_code)]
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::io::Write;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
@@ -645,7 +645,10 @@ fn merge(s: &mut State, config: &Config, body: &str) -> Answer {
     }
     let pc = s.contacts.remove(&p.parse().unwrap()).unwrap();
     let sc = s.contacts.remove(&sec.parse().unwrap()).unwrap();
-    if merged_ids(&pc).len() + merged_ids(&sc).len() >= config.max_merges {
+    // The merges both took part in: the distinct ids of their merged ids
+    // together (SPEC 4, DECISIONS "Merge limit"), as the tool counts them.
+    let together: HashSet<String> = merged_ids(&pc).into_iter().chain(merged_ids(&sc)).collect();
+    if together.len() >= config.max_merges {
         s.contacts.insert(p.parse().unwrap(), pc);
         s.contacts.insert(sec.parse().unwrap(), sc);
         return error(

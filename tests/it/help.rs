@@ -343,3 +343,54 @@ fn referred_command(rest: &str) -> Option<&str> {
         .unwrap_or(rest.len());
     rest[end..].starts_with("(1)").then(|| &rest[..end])
 }
+
+/// Regression (bug hunt E, B15): the man pages' synopsis showed options
+/// that take a value without it (`[--color]`), as if they were flags.
+#[test]
+fn the_man_synopsis_shows_the_value_an_option_takes() {
+    let s = Sandbox::new();
+    for (page, shown) in [
+        (
+            None,
+            r"[\fB\-\-color\fR \fI<COLOR>\fR] [\fB\-q\fR|\fB\-\-quiet\fR]",
+        ),
+        (Some("apply"), r"[\fB\-o\fR|\fB\-\-output\fR \fI<FILE>\fR]"),
+        (Some("apply"), r"<\fB\-\-plan\fR \fI<PLAN>\fR>"),
+        (Some("check"), r"[\fB\-\-format\fR \fI<FORMAT>\fR]"),
+    ] {
+        let out = s.cmd().arg("man").args(page).output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = stdout(&out);
+        let synopsis = text
+            .lines()
+            .skip_while(|l| *l != ".SH SYNOPSIS")
+            .nth(1)
+            .unwrap();
+        assert!(
+            synopsis.contains(shown),
+            "{page:?}: {shown} not in {synopsis}"
+        );
+    }
+}
+
+/// Regression (bug hunt E, B15): `completions elvish` worked but neither
+/// the help nor the README said so.
+#[test]
+fn completions_help_and_readme_name_every_shell() {
+    let s = Sandbox::new();
+    let out = s.cmd().args(["completions", "--help"]).output().unwrap();
+    let help = stdout(&out);
+    assert!(
+        help.contains("(bash, elvish, fish, powershell, zsh)"),
+        "{help}"
+    );
+    assert!(help.contains("contact-merge completions elvish"), "{help}");
+    let readme = std::fs::read_to_string(crate::util::fixtures().join("../README.md")).unwrap();
+    assert!(
+        readme.contains("contact-merge completions elvish"),
+        "README"
+    );
+    let out = s.cmd().args(["completions", "elvish"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(stdout(&out).contains("contact-merge"), "{}", stdout(&out));
+}

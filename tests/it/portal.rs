@@ -242,6 +242,34 @@ fn a_refused_plan_sends_nothing() {
     assert!(!sb.path("push.jsonl").exists());
 }
 
+/// Regression: the emulator's merge limit added up both contacts' merged
+/// ids, so two that list the same ids were refused where the tool (and
+/// SPEC 4: the ids in `hs_merged_object_ids`, DECISIONS: distinct ones)
+/// lets the merge through.
+#[test]
+fn the_emulators_merge_limit_counts_distinct_merged_ids() {
+    let sb = Sandbox::new();
+    let mut data = emulator::contacts(1, 4);
+    for c in &mut data[..2] {
+        c["properties"]["hs_merged_object_ids"] = Value::String("1000;1001;1002".into());
+    }
+    export_of(&sb, "export.ndjson", &data);
+    plan_of(&sb, &[(1, 2)]);
+    // 3 distinct ids, under a limit of 4 (6 when added up).
+    let emu = Emulator::start(
+        Config {
+            max_merges: 4,
+            ..Config::default()
+        },
+        data,
+    );
+    let out = push_cmd(&sb, &emu, &["--max-merges", "4"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(emu.state().merges.len(), 1);
+}
+
 #[test]
 fn an_error_hubspot_gives_stops_the_push_naming_the_pair_and_its_message() {
     let sb = Sandbox::new();

@@ -22,7 +22,7 @@ use super::scan::{skip_ws, string_end, Checker, Light};
 use super::{io_error, Found};
 use crate::format::json::{contact_from_value, kind_of, repeated_key, repeated_what, syntax};
 use crate::format::value::{self, Repeated, Step};
-use crate::format::{Place, ReadError};
+use crate::format::{misnamed, Format, Place, ReadError};
 use crate::model::{Contact, JsonShape, JsonText, Layout};
 
 /// Where the scan stands.
@@ -253,8 +253,23 @@ impl Doc {
                     self.no_list(file)?;
                     return Ok(None);
                 }
+                (Phase::End, Some(b'{')) => return Err(self.another_document(input, keep, file)),
                 _ => return Err(self.fault(input, keep, file)),
             }
+        }
+    }
+
+    /// Another object after the document (at `pos`): a fault, said as a
+    /// misnamed file's when the document was one object on one line and
+    /// this one starts a later line, as in JSON Lines.
+    fn another_document<R: Read>(&self, input: &mut Input<R>, keep: u64, file: &str) -> ReadError {
+        let later_line = input.line_col(self.pos, self.text_start).0 > self.last_line;
+        let lines = self.object && self.first_line == self.last_line && later_line;
+        let fault = self.fault(input, keep, file);
+        if lines {
+            misnamed::said_as(fault, Format::Json, misnamed::Looks::JsonLines)
+        } else {
+            fault
         }
     }
 
@@ -278,7 +293,7 @@ impl Doc {
             .into_iter()
             .find_map(|k| Some((k, self.top.get(k)?)))
         {
-            Some((k, v)) => format!("\"{k}\" must be a list of contacts, found {}", kind_of(v)),
+            Some((k, v)) => not_a_list(k, v),
             None => object_not_contacts(&self.top),
         };
         Err(top_level(file, what))
@@ -316,7 +331,10 @@ impl Doc {
             Err(e) => return self.not_utf8(input, self.text_start + e.valid_up_to() as u64, file),
         };
         match value::parse(text) {
-            Err(e) => syntax(file, &e),
+            Err(e) => match misnamed::json_text(text) {
+                Some(looks) => misnamed::said_as(syntax(file, &e), Format::Json, looks),
+                None => syntax(file, &e),
+            },
             Ok((v, _)) => top_level(
                 file,
                 format!(
@@ -711,6 +729,15 @@ fn too_deep(bytes: &[u8], v: &Value, down: usize) -> bool {
     }
     // Counting brackets (quoted ones too) bounds the depth cheaply.
     memchr::memchr2_iter(b'[', b'{', bytes).count() + down > LIMIT && depth(v) + down > LIMIT
+}
+
+/// A `"contacts"` or `"results"` key whose value is no list: what it is,
+/// and what to do.
+pub(crate) fn not_a_list(key: &str, v: &Value) -> String {
+    format!(
+        "\"{key}\" must be a list of contacts, found {}: write the contacts as a list, \"{key}\": [{{...}}, {{...}}] (one contact too), or export the file again",
+        kind_of(v)
+    )
 }
 
 /// An object that is no shape of contacts: what it looks like, and what

@@ -7,7 +7,7 @@ use super::scan::{skip_ws, Checker, Light};
 use super::{io_error, Found};
 use crate::format::json::parse_contact;
 use crate::format::ndjson::line_error;
-use crate::format::{Place, ReadError};
+use crate::format::{misnamed, Format, Place, ReadError};
 use crate::model::Contact;
 
 pub(crate) struct Lines {
@@ -15,6 +15,8 @@ pub(crate) struct Lines {
     pos: u64,
     /// Lines read.
     n: u64,
+    /// A line that is not blank was read.
+    seen: bool,
 }
 
 impl Lines {
@@ -22,6 +24,7 @@ impl Lines {
         Lines {
             pos: text_start,
             n: 0,
+            seen: false,
         }
     }
 
@@ -51,6 +54,7 @@ impl Lines {
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
+            let first = !std::mem::replace(&mut self.seen, true);
             let range = start..start + len as u64;
             let place = Place::Line(self.n);
             let text = match std::str::from_utf8(line) {
@@ -87,9 +91,19 @@ impl Lines {
                     place,
                     parsed: Some(Box::new(c)),
                 },
-                Err(e) => Found::Bad(line_error(e, file, self.n)),
+                Err(e) => Found::Bad(first_line_error(line_error(e, file, self.n), first, line)),
             }));
         }
+    }
+}
+
+/// The error of a line that is no contact, said as a misnamed file's
+/// when it is the first line and looks like the start of a JSON document
+/// or a CSV header.
+pub(crate) fn first_line_error(e: ReadError, first: bool, line: &[u8]) -> ReadError {
+    match misnamed::json_lines_first(line).filter(|_| first) {
+        Some(looks) => misnamed::said_as(e, Format::Ndjson, looks),
+        None => e,
     }
 }
 

@@ -14,7 +14,7 @@ use crate::format::json::{
 };
 use crate::format::ndjson::line_error;
 use crate::format::value::{self, Repeated, Step};
-use crate::format::{Place, ReadError};
+use crate::format::{misnamed, Format, Place, ReadError};
 use crate::model::{Contact, JsonShape, Layout};
 
 pub(crate) fn json_each(
@@ -25,7 +25,10 @@ pub(crate) fn json_each(
 ) -> Result<Layout, ReadError> {
     let text = check_utf8(bytes, file)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let (doc, repeated) = value::parse(text).map_err(|e| syntax(file, &e))?;
+    let (doc, repeated) = value::parse(text).map_err(|e| match misnamed::json_text(text) {
+        Some(looks) => misnamed::said_as(syntax(file, &e), Format::Json, looks),
+        None => syntax(file, &e),
+    })?;
     let pretty = text.trim().contains('\n');
     // Keys written twice inside a contact refuse that contact (below);
     // elsewhere (the export object's own keys), the file.
@@ -153,9 +156,7 @@ fn shape_and_items(doc: Value, file: &str) -> Result<(JsonShape, Vec<Value>), Re
                         .into_iter()
                         .find_map(|k| Some((k, top.get(k)?)))
                     {
-                        Some((k, v)) => {
-                            format!("\"{k}\" must be a list of contacts, found {}", kind_of(v))
-                        }
+                        Some((k, v)) => super::doc::not_a_list(k, v),
                         None => super::doc::object_not_contacts(&top),
                     };
                     ReadError::Invalid {
@@ -252,6 +253,7 @@ pub(crate) fn ndjson_each<R: BufRead>(
     };
     let mut line = Vec::new();
     let mut n: u64 = 0;
+    let mut seen = false;
     loop {
         line.clear();
         if reader.read_until(b'\n', &mut line).map_err(io_err)? == 0 {
@@ -267,7 +269,10 @@ pub(crate) fn ndjson_each<R: BufRead>(
         if text.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        match (parse_line(text, n, file), skipped.as_deref_mut()) {
+        let first = !std::mem::replace(&mut seen, true);
+        let read =
+            parse_line(text, n, file).map_err(|e| super::lines::first_line_error(e, first, text));
+        match (read, skipped.as_deref_mut()) {
             (Ok(c), _) => on_contact(c, Place::Line(n)),
             (Err(e), None) => return Err(e),
             (Err(e), Some(list)) => list.push(e),
