@@ -84,11 +84,13 @@ pub fn lost_in_csv(export: &Export, format: Format) -> Vec<(String, usize)> {
         None => lost.push((name.to_string(), 1)),
     };
     for c in &export.contacts {
+        // Named as the file writes them (a v1 contact's `versions` and
+        // `form-submissions`).
         if c.history.as_ref().is_some_and(|h| !h.is_empty()) {
-            count(crate::model::key::HISTORY);
+            count(crate::format::shown_key(c, crate::model::key::HISTORY));
         }
         for k in c.sections.keys() {
-            count(k);
+            count(crate::format::shown_key(c, k));
         }
     }
     lost

@@ -150,3 +150,29 @@ fn a_v1_page_written_as_csv_names_its_page_keys_first() {
         stderr(&run)
     );
 }
+
+/// A v1 page written as CSV names what is left out as the file writes it
+/// (`form-submissions`, not the model's `formSubmissions`).
+#[test]
+fn a_v1_page_written_as_csv_names_its_sections_as_the_file_does() {
+    let s = Sandbox::new();
+    s.write(
+        "page.json",
+        std::fs::read(fixtures().join("real").join("v1-page.json")).unwrap(),
+    );
+    s.write("none.csv", "primary_id,secondary_id\n");
+    let run = s
+        .cmd()
+        .args(["apply", "page.json", "--plan", "none.csv", "-o", "page.csv"])
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let warnings = report["outputWarnings"].to_string();
+    assert!(
+        warnings.contains("no column for form-submissions"),
+        "{warnings}"
+    );
+    assert!(!warnings.contains("formSubmissions"), "{warnings}");
+}
