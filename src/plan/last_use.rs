@@ -12,33 +12,43 @@ use super::{Plan, Redirects};
 /// pair that may reach a contact is the last one naming any id of its
 /// family; merging S into P joins their families. Pairs that are refused
 /// or skipped still count (it only errs on the side of keeping).
-pub(super) struct LastUse<'p> {
-    /// The last pair naming each id.
-    pub(super) named: rustc_hash::FxHashMap<&'p str, usize>,
+pub(super) struct LastUse {
+    /// The last pair naming each id, by the id's hash: two ids whose
+    /// hashes collide share the later of their last pairs, which only errs
+    /// on the side of keeping, and a look needs no comparison of the id's
+    /// bytes (a cache miss each, on the thread that picks the waves).
+    pub(super) named: rustc_hash::FxHashMap<u64, usize>,
     /// Per contact (store number), the last pair naming an id of its
     /// family, where that is more than its own id.
     pub(super) family: rustc_hash::FxHashMap<usize, usize>,
 }
 
-impl<'p> LastUse<'p> {
+/// An id's key in [`LastUse::named`].
+fn key(id: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(id)
+}
+
+impl LastUse {
     pub(super) fn new(
-        plan: &'p Plan,
+        plan: &Plan,
         redirects: &Redirects,
         index: impl Fn(&str) -> Option<usize>,
     ) -> Self {
-        let mut named: rustc_hash::FxHashMap<&'p str, usize> =
+        let mut named: rustc_hash::FxHashMap<u64, usize> =
             rustc_hash::FxHashMap::with_capacity_and_hasher(
                 2 * plan.pairs.len(),
                 Default::default(),
             );
         for (k, pair) in plan.pairs.iter().enumerate() {
-            named.insert(pair.primary.as_str(), k);
-            named.insert(pair.secondary.as_str(), k);
+            // Pairs in order: the later pair overwrites, colliding or not.
+            named.insert(key(&pair.primary), k);
+            named.insert(key(&pair.secondary), k);
         }
         let mut family: rustc_hash::FxHashMap<usize, usize> =
             rustc_hash::FxHashMap::with_capacity_and_hasher(plan.pairs.len(), Default::default());
         for from in redirects.to.keys() {
-            let Some(&k) = named.get(from.as_str()) else {
+            let Some(&k) = named.get(&key(from)) else {
                 continue;
             };
             let mut end = from.as_str();
@@ -61,7 +71,7 @@ impl<'p> LastUse<'p> {
     /// `rp`): whether a later pair may name the result.
     pub(super) fn merge(&mut self, at: usize, pi: usize, rp: &str, si: usize, rs: &str) -> bool {
         let last = |i: usize, id: &str| {
-            let own = self.named.get(id).copied().unwrap_or(0);
+            let own = self.named.get(&key(id)).copied().unwrap_or(0);
             self.family.get(&i).map_or(own, |&f| f.max(own))
         };
         let joined = last(pi, rp).max(last(si, rs));

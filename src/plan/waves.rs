@@ -179,7 +179,7 @@ struct Waves<'p, 'a> {
     /// wave merges.
     garbage: Vec<Cow<'a, Contact>>,
     redirects: Redirects,
-    last_use: LastUse<'p>,
+    last_use: LastUse,
     tuning: Tuning,
     /// Whether early merges may be taken (there is no journal).
     early: bool,
@@ -189,7 +189,7 @@ impl<'p, 'a> Waves<'p, 'a> {
     fn new(
         plan: &'p Plan,
         redirects: Redirects,
-        last_use: LastUse<'p>,
+        last_use: LastUse,
         tuning: Tuning,
         keep_inputs: bool,
     ) -> Self {
