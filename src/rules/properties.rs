@@ -17,7 +17,7 @@ use super::history::current_value_first_set;
 use super::seen::{Ruled, Seen, RULED};
 use super::union::{Union, FEW};
 use super::{Decision, MergeOptions, Policy, Side};
-use crate::dates::{created_time, format_date, parse_millis, value_time, DateForm, Millis};
+use crate::dates::{format_date, DateForm, Millis};
 use crate::error::MergeError;
 use crate::labels;
 use crate::model::{split_multi, Contact};
@@ -171,7 +171,7 @@ pub fn default_value(
 }
 
 /// Rule "most-recent": the most recent non-empty value, by when each value
-/// was set ([`value_time`]; a contact with no date is older than any that
+/// was set ([`crate::dates::value_time`]; a contact with no date is older than any that
 /// has one). Ties go to P. Times are only looked at (and bad dates only
 /// refused) when both contacts have different values.
 pub fn most_recent_value(p: &Seen, s: &Seen, prop: &str) -> Result<Decision, MergeError> {
@@ -183,8 +183,8 @@ pub fn most_recent_value(p: &Seen, s: &Seen, prop: &str) -> Result<Decision, Mer
         (None, Some(_)) => take(Side::Secondary, "only the secondary has a value".into()),
         (Some(a), Some(b)) if a == b => take(Side::Primary, "both contacts have this value".into()),
         (Some(_), Some(_)) => {
-            let tp = value_time(p, prop)?;
-            let ts = value_time(s, prop)?;
+            let tp = p.value_time(prop)?;
+            let ts = s.value_time(prop)?;
             if ts > tp {
                 take(
                     Side::Secondary,
@@ -613,14 +613,15 @@ enum Pick {
     Latest,
 }
 
-/// A date property's value, parsed.
+/// A date property's value, parsed (the value in the error: trimmed).
 fn date_of(c: &Seen, prop: &str) -> Result<Option<Millis>, MergeError> {
-    match c.trimmed(prop) {
+    match c.date(prop) {
         None => Ok(None),
-        Some(v) => parse_millis(v).map(Some).map_err(|e| MergeError::BadDate {
+        Some(Ok(ms)) => Ok(Some(ms)),
+        Some(Err(e)) => Err(MergeError::BadDate {
             record: c.id.clone(),
             property: prop.into(),
-            value: e.value,
+            value: e.value.trim().to_string(),
         }),
     }
 }

@@ -104,7 +104,7 @@ pub fn oldest_original_source(p: &Seen, s: &Seen) -> Result<Vec<Decision>, Merge
             if let (Some(a), Some(b)) = (hp, hs) {
                 older_side(a, b, "was set")
             } else {
-                match (created_time(p)?, created_time(s)?) {
+                match (p.created_time()?, s.created_time()?) {
                     (Some(a), Some(b)) => older_side(a, b, "came with a contact created"),
                     _ => (
                         Side::Primary,
