@@ -546,8 +546,9 @@ pub fn primary_salesforce_id(p: &Seen, _s: &Seen) -> Decision {
 // ---- helpers ----
 
 /// Whether either contact has the property (even empty).
+#[inline(always)]
 pub(crate) fn on_either(p: &Seen, s: &Seen, prop: &str) -> bool {
-    p.properties.contains_key(prop) || s.properties.contains_key(prop)
+    p.has(prop) || s.has(prop)
 }
 
 fn counter(c: &Seen, prop: &str) -> Result<Option<u64>, MergeError> {
