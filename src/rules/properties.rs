@@ -45,8 +45,20 @@ pub fn property_decisions(
     s: &Seen,
     opts: &MergeOptions,
 ) -> Result<Vec<Decision>, MergeError> {
+    placed_property_decisions(p, s, opts).map(|(decisions, _)| decisions)
+}
+
+/// [`property_decisions`], with the place in P's property order of each
+/// decision on a property P has: the first decisions are those, and the
+/// `i`th of them is on P's property `places[i]`.
+pub fn placed_property_decisions(
+    p: &Seen,
+    s: &Seen,
+    opts: &MergeOptions,
+) -> Result<(Vec<Decision>, Vec<usize>), MergeError> {
     let mut special = special_decisions(p, s, opts)?;
     let mut out = Vec::with_capacity(p.properties.len() + 2);
+    let mut places = Vec::with_capacity(p.properties.len());
     // P's names, each with S's value; a ruled one takes its rule's decision.
     let mut ruled = p.places().iter().peekable();
     for (i, (name, stored)) in p.properties.iter().enumerate() {
@@ -59,6 +71,7 @@ pub fn property_decisions(
             None if !opts.explain && keeps_stored_value(stored, s.get_near(name, i)) => continue,
             None => undecided_value(p, s, name, opts.policy)?,
         });
+        places.push(i);
     }
     // Then the names only S has.
     let mut ruled = s.places().iter().peekable();
@@ -79,7 +92,7 @@ pub fn property_decisions(
             d.secondary = s.raw(&d.property);
         }
     }
-    Ok(out)
+    Ok((out, places))
 }
 
 /// A property no rule of its own decided: email information stays P's,
