@@ -89,7 +89,7 @@ pub fn merge_contacts_from(
         key_order: p.key_order.clone(),
         v1: p.v1.clone(),
     };
-    let decisions = rules::property_decisions(&Seen::new(p), &Seen::new(s), opts)?;
+    let (decisions, places) = rules::placed_property_decisions(&Seen::new(p), &Seen::new(s), opts)?;
 
     merged.history = rules::merged_history(p, s)?;
     if let Some(h) = merged.history.as_mut() {
@@ -115,7 +115,7 @@ pub fn merge_contacts_from(
         Primary::Read(p) => p.properties.clone(),
         Primary::Spend(p) => std::mem::take(&mut p.properties),
     };
-    apply_decisions(&mut merged, &decisions);
+    apply_decisions(&mut merged, &decisions, &places);
     for (prop, entry) in current_entries {
         if let Some(h) = merged.history.as_mut().and_then(|h| h.get_mut(&prop)) {
             h.insert(0, entry);
@@ -191,10 +191,20 @@ fn merge_sections(
     Ok(())
 }
 
-/// The decided values onto the merged contact, which holds P's properties.
-fn apply_decisions(merged: &mut Contact, decisions: &[Decision]) {
-    for d in decisions {
-        match merged.properties.get_mut(&d.property) {
+/// The decided values onto the merged contact, which holds P's properties
+/// in P's order: the `i`th decision is on its property `places[i]` (while
+/// there are places; [`rules::placed_property_decisions`]), a property
+/// whose name is checked there before it is looked up by name.
+fn apply_decisions(merged: &mut Contact, decisions: &[Decision], places: &[usize]) {
+    for (i, d) in decisions.iter().enumerate() {
+        let placed = places.get(i).copied().filter(|&at| {
+            (merged.properties.get_index(at)).is_some_and(|(name, _)| *name == d.property)
+        });
+        let slot = match placed {
+            Some(at) => merged.properties.get_index_mut(at).map(|(_, slot)| slot),
+            None => merged.properties.get_mut(&d.property),
+        };
+        match slot {
             // Most properties keep P's value: nothing to copy.
             Some(slot) if *slot == d.merged => {}
             Some(slot) => slot.clone_from(&d.merged),

@@ -4,13 +4,15 @@
 //! `12.03.2024 09:14`); [`order`]: which order a file's slashed dates use.
 
 pub mod order;
+pub mod record;
 pub mod regional;
 
+pub use record::{RecordDate, RecordDates};
 pub use regional::{file_order, set_file_order, DateOrder, Regional};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
 
-use crate::model::{key, Contact};
+use crate::model::Contact;
 
 /// A point in time, in milliseconds since the Unix epoch (UTC).
 pub type Millis = i64;
@@ -331,66 +333,21 @@ pub struct BadDate {
 /// 3. else its `createdate` property, or `createdAt`.
 ///
 /// `None` means the contact has none of these: it is older than any contact
-/// that has one.
+/// that has one. (A merge asks through [`RecordDates`], which parses each
+/// of the contact's dates once.)
 pub fn value_time(contact: &Contact, prop: &str) -> Result<Option<Millis>, BadDate> {
-    let bad = |field: String, source: DateError| BadDate {
-        record: contact.id.clone(),
-        field,
-        source,
-    };
-    let history = contact.history_of(prop);
-    if !history.is_empty() {
-        let mut newest: Option<Millis> = None;
-        for entry in history {
-            if let Some(ts) = entry.timestamp() {
-                let ms = parse_millis(&ts)
-                    .map_err(|e| bad(format!("propertiesWithHistory.{prop} timestamp"), e))?;
-                newest = Some(newest.map_or(ms, |n| n.max(ms)));
-            }
-        }
-        if newest.is_some() {
-            return Ok(newest);
-        }
-    }
-    record_time(contact, &["lastmodifieddate"], key::UPDATED_AT)
-        .and_then(|t| match t {
-            Some(t) => Ok(Some(t)),
-            None => record_time(contact, &["createdate"], key::CREATED_AT),
-        })
-        .map_err(|(field, e)| bad(field, e))
+    RecordDates::new(contact).value_time(prop)
 }
 
 /// When the contact was created: `createdate`, else `createdAt`.
 pub fn created_time(contact: &Contact) -> Result<Option<Millis>, BadDate> {
-    record_time(contact, &["createdate"], key::CREATED_AT).map_err(|(field, source)| BadDate {
-        record: contact.id.clone(),
-        field,
-        source,
-    })
-}
-
-fn record_time(
-    contact: &Contact,
-    props: &[&str],
-    meta: &str,
-) -> Result<Option<Millis>, (String, DateError)> {
-    for p in props {
-        if let Some(v) = contact.prop(p) {
-            return parse_millis(v).map(Some).map_err(|e| (p.to_string(), e));
-        }
-    }
-    match contact.meta_text(meta) {
-        Some(v) if !v.trim().is_empty() => parse_millis(&v)
-            .map(Some)
-            .map_err(|e| (meta.to_string(), e)),
-        _ => Ok(None),
-    }
+    RecordDates::new(contact).created_time()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::HistoryEntry;
+    use crate::model::{key, HistoryEntry};
     use indexmap::IndexMap;
     use serde_json::Value;
 

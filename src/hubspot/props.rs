@@ -66,6 +66,11 @@ pub enum CounterError {
 /// A counter value: a whole number, optionally written with a zero fraction
 /// (`3`, `3.0`); surrounding spaces are ignored.
 pub fn parse_counter(text: &str) -> Result<u64, CounterError> {
+    // Most counters are plain digits: up to 19 always fit in 64 bits.
+    let b = text.as_bytes();
+    if (1..=19).contains(&b.len()) && b.iter().all(u8::is_ascii_digit) {
+        return Ok(b.iter().fold(0, |n, &c| n * 10 + u64::from(c - b'0')));
+    }
     let t = text.trim();
     let whole = match t.split_once('.') {
         Some((w, frac)) if !frac.is_empty() && frac.bytes().all(|b| b == b'0') => w,
@@ -138,6 +143,23 @@ mod tests {
             parse_counter("99999999999999999999"),
             Err(CounterError::TooLarge(_))
         ));
+    }
+
+    #[test]
+    fn plain_digits_read_as_any_counter() {
+        for text in [
+            "7",
+            "0007",
+            "1234567890123456789",
+            "9999999999999999999",
+            "18446744073709551615",
+            "18446744073709551616",
+        ] {
+            let general = text
+                .parse::<u64>()
+                .map_err(|_| CounterError::TooLarge(text.into()));
+            assert_eq!(parse_counter(text), general, "{text}");
+        }
     }
 
     #[test]

@@ -16,7 +16,9 @@ use serde_json::{Map, Value};
 use super::history::{history_stamp_form, newest_entry_time, MERGE_SOURCE_TYPE};
 use super::seen::Seen;
 use super::{raw, write_stamp, Decision, Side, StampForm};
-use crate::dates::{format_date, parse_date, parse_millis, value_time, DateForm, Millis};
+use crate::dates::{
+    format_date, parse_date, value_time, DateForm, Millis, RecordDate, RecordDates,
+};
 use crate::error::MergeError;
 use crate::hubspot::property::CREATE_DATE;
 use crate::model::{key, Contact, History, HistoryEntry};
@@ -30,27 +32,20 @@ enum Place {
     Metadata,
 }
 
-/// When the contact says it was created, in one place (`createdate`: the
-/// property's value, as the caller read it); `None` when that place is
-/// missing or blank. A value that is not a date refuses the merge.
-fn created_in(
-    c: &Contact,
-    createdate: Option<&str>,
-    place: Place,
-) -> Result<Option<Millis>, MergeError> {
-    let (text, field): (Option<Cow<'_, str>>, _) = match place {
-        Place::Property => (createdate.map(Cow::Borrowed), CREATE_DATE),
-        Place::Metadata => (
-            c.meta_text(key::CREATED_AT).map(Cow::Owned),
-            key::CREATED_AT,
-        ),
+/// When the contact says it was created, in one place; `None` when that
+/// place is missing or blank. A value that is not a date refuses the merge.
+fn created_in(dates: &RecordDates, place: Place) -> Result<Option<Millis>, MergeError> {
+    let date = match place {
+        Place::Property => RecordDate::CreateDate,
+        Place::Metadata => RecordDate::CreatedAt,
     };
-    match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+    match dates.written(date) {
         None => Ok(None),
-        Some(t) => parse_millis(t).map(Some).map_err(|_| MergeError::BadDate {
-            record: c.id.clone(),
-            property: field.into(),
-            value: text.map(Cow::into_owned).unwrap_or_default(),
+        Some(Ok(ms)) => Ok(Some(*ms)),
+        Some(Err(e)) => Err(MergeError::BadDate {
+            record: dates.contact().id.clone(),
+            property: date.field().into(),
+            value: e.value.clone(),
         }),
     }
 }
@@ -61,11 +56,11 @@ fn created_in(
 struct Created([[Option<Millis>; 2]; 2]);
 
 impl Created {
-    fn of(p: (&Contact, Option<&str>), s: (&Contact, Option<&str>)) -> Result<Self, MergeError> {
+    fn of(p: &RecordDates, s: &RecordDates) -> Result<Self, MergeError> {
         let mut times = [[None; 2]; 2];
-        for (side, (c, createdate)) in [p, s].into_iter().enumerate() {
+        for (side, dates) in [p, s].into_iter().enumerate() {
             for (i, place) in [Place::Property, Place::Metadata].into_iter().enumerate() {
-                times[side][i] = created_in(c, createdate, place)?;
+                times[side][i] = created_in(dates, place)?;
             }
         }
         Ok(Created(times))
@@ -91,7 +86,7 @@ impl Created {
 /// The oldest creation instant of both contacts, over `createdate` and
 /// `createdAt` of each; `None` when none of the four has a value.
 pub fn oldest_creation_time(p: &Contact, s: &Contact) -> Result<Option<Millis>, MergeError> {
-    let created = Created::of((p, p.prop(CREATE_DATE)), (s, s.prop(CREATE_DATE)))?;
+    let created = Created::of(&RecordDates::new(p), &RecordDates::new(s))?;
     Ok(created.oldest())
 }
 
@@ -103,7 +98,7 @@ pub fn oldest_creation_time(p: &Contact, s: &Contact) -> Result<Option<Millis>, 
 pub fn oldest_create_date(p: &Seen, s: &Seen) -> Result<Decision, MergeError> {
     const RULE: &str = "createdate-oldest";
     let take = |side, why: Cow<'static, str>| Decision::take(CREATE_DATE, p, s, side, RULE, why);
-    let created = Created::of((p, p.prop(CREATE_DATE)), (s, s.prop(CREATE_DATE)))?;
+    let created = Created::of(p.dates(), s.dates())?;
     let Some(t) = created.oldest() else {
         return Ok(take(
             Side::Primary,
@@ -154,7 +149,7 @@ pub fn oldest_created_at(p: &Contact, s: &Contact) -> Result<Option<Value>, Merg
     if !has(p) && !has(s) {
         return Ok(None);
     }
-    let created = Created::of((p, p.prop(CREATE_DATE)), (s, s.prop(CREATE_DATE)))?;
+    let created = Created::of(&RecordDates::new(p), &RecordDates::new(s))?;
     let Some(t) = created.oldest() else {
         // Both blank (or null): P's as it is, else S's.
         let side = if has(p) { p } else { s };

@@ -17,7 +17,7 @@ use super::history::current_value_first_set;
 use super::seen::{Ruled, Seen, RULED};
 use super::union::{Union, FEW};
 use super::{Decision, MergeOptions, Policy, Side};
-use crate::dates::{created_time, format_date, parse_millis, value_time, DateForm, Millis};
+use crate::dates::{format_date, DateForm, Millis};
 use crate::error::MergeError;
 use crate::labels;
 use crate::model::{split_multi, Contact};
@@ -45,8 +45,20 @@ pub fn property_decisions(
     s: &Seen,
     opts: &MergeOptions,
 ) -> Result<Vec<Decision>, MergeError> {
+    placed_property_decisions(p, s, opts).map(|(decisions, _)| decisions)
+}
+
+/// [`property_decisions`], with the place in P's property order of each
+/// decision on a property P has: the first decisions are those, and the
+/// `i`th of them is on P's property `places[i]`.
+pub fn placed_property_decisions(
+    p: &Seen,
+    s: &Seen,
+    opts: &MergeOptions,
+) -> Result<(Vec<Decision>, Vec<usize>), MergeError> {
     let mut special = special_decisions(p, s, opts)?;
     let mut out = Vec::with_capacity(p.properties.len() + 2);
+    let mut places = Vec::with_capacity(p.properties.len());
     // P's names, each with S's value; a ruled one takes its rule's decision.
     let mut ruled = p.places().iter().peekable();
     for (i, (name, stored)) in p.properties.iter().enumerate() {
@@ -59,6 +71,7 @@ pub fn property_decisions(
             None if !opts.explain && keeps_stored_value(stored, s.get_near(name, i)) => continue,
             None => undecided_value(p, s, name, opts.policy)?,
         });
+        places.push(i);
     }
     // Then the names only S has.
     let mut ruled = s.places().iter().peekable();
@@ -79,7 +92,7 @@ pub fn property_decisions(
             d.secondary = s.raw(&d.property);
         }
     }
-    Ok(out)
+    Ok((out, places))
 }
 
 /// A property no rule of its own decided: email information stays P's,
@@ -171,7 +184,7 @@ pub fn default_value(
 }
 
 /// Rule "most-recent": the most recent non-empty value, by when each value
-/// was set ([`value_time`]; a contact with no date is older than any that
+/// was set ([`crate::dates::value_time`]; a contact with no date is older than any that
 /// has one). Ties go to P. Times are only looked at (and bad dates only
 /// refused) when both contacts have different values.
 pub fn most_recent_value(p: &Seen, s: &Seen, prop: &str) -> Result<Decision, MergeError> {
@@ -183,8 +196,8 @@ pub fn most_recent_value(p: &Seen, s: &Seen, prop: &str) -> Result<Decision, Mer
         (None, Some(_)) => take(Side::Secondary, "only the secondary has a value".into()),
         (Some(a), Some(b)) if a == b => take(Side::Primary, "both contacts have this value".into()),
         (Some(_), Some(_)) => {
-            let tp = value_time(p, prop)?;
-            let ts = value_time(s, prop)?;
+            let tp = p.value_time(prop)?;
+            let ts = s.value_time(prop)?;
             if ts > tp {
                 take(
                     Side::Secondary,
@@ -546,8 +559,9 @@ pub fn primary_salesforce_id(p: &Seen, _s: &Seen) -> Decision {
 // ---- helpers ----
 
 /// Whether either contact has the property (even empty).
+#[inline(always)]
 pub(crate) fn on_either(p: &Seen, s: &Seen, prop: &str) -> bool {
-    p.properties.contains_key(prop) || s.properties.contains_key(prop)
+    p.has(prop) || s.has(prop)
 }
 
 fn counter(c: &Seen, prop: &str) -> Result<Option<u64>, MergeError> {
@@ -613,14 +627,15 @@ enum Pick {
     Latest,
 }
 
-/// A date property's value, parsed.
+/// A date property's value, parsed (the value in the error: trimmed).
 fn date_of(c: &Seen, prop: &str) -> Result<Option<Millis>, MergeError> {
-    match c.trimmed(prop) {
+    match c.date(prop) {
         None => Ok(None),
-        Some(v) => parse_millis(v).map(Some).map_err(|e| MergeError::BadDate {
+        Some(Ok(ms)) => Ok(Some(ms)),
+        Some(Err(e)) => Err(MergeError::BadDate {
             record: c.id.clone(),
             property: prop.into(),
-            value: e.value,
+            value: e.value.trim().to_string(),
         }),
     }
 }

@@ -11,6 +11,7 @@
 
 use std::ops::Deref;
 
+use crate::dates::{parse_millis, BadDate, DateError, Millis, RecordDate, RecordDates};
 use crate::hubspot::property::{
     ADDITIONAL_EMAILS, CREATE_DATE, EMAIL, FIRST_VISIT_DETAILS, FIRST_VISIT_TIMES, LAST_MODIFIED,
     LAST_VISIT_DETAILS, LAST_VISIT_TIMES, LEGAL_BASIS, LIFECYCLE_STAGE, MARKETABLE_STATUS,
@@ -103,10 +104,12 @@ ruled! {
 /// How many ruled properties there are.
 pub const RULED: usize = Ruled::ALL.len();
 
-/// A contact with its ruled properties looked up (see the module).
-#[derive(Debug, Clone, Copy)]
+/// A contact with its ruled properties looked up (see the module), and its
+/// record dates parsed once each, when first asked ([`RecordDates`]).
+#[derive(Debug, Clone)]
 pub struct Seen<'a> {
     contact: &'a Contact,
+    dates: RecordDates<'a>,
     /// Each ruled property's stored value, when the contact has it.
     values: [Option<&'a Option<String>>; RULED],
     /// The contact's ruled properties, with their place in its property
@@ -119,6 +122,7 @@ impl<'a> Seen<'a> {
     pub fn new(contact: &'a Contact) -> Self {
         let mut seen = Seen {
             contact,
+            dates: RecordDates::new(contact),
             values: [None; RULED],
             places: [(0, Ruled::Email); RULED],
             count: 0,
@@ -173,6 +177,33 @@ impl<'a> Seen<'a> {
     #[inline(always)]
     pub fn trimmed(&self, name: &str) -> Option<&'a str> {
         self.prop(name).map(str::trim).filter(|v| !v.is_empty())
+    }
+
+    /// A date property's value, trimmed, parsed: `None` when blank. The
+    /// record dates (`createdate`, `lastmodifieddate`) are parsed once.
+    #[inline(always)]
+    pub fn date(&self, name: &str) -> Option<Result<Millis, DateError>> {
+        match RecordDate::of_property(name) {
+            Some(d) => self.dates.written(d).cloned(),
+            None => self.trimmed(name).map(parse_millis),
+        }
+    }
+
+    /// When a property's current value was set ([`crate::dates::value_time`]),
+    /// from the record dates parsed once.
+    pub fn value_time(&self, prop: &str) -> Result<Option<Millis>, BadDate> {
+        self.dates.value_time(prop)
+    }
+
+    /// When the contact was created ([`crate::dates::created_time`]), from
+    /// the record dates parsed once.
+    pub fn created_time(&self) -> Result<Option<Millis>, BadDate> {
+        self.dates.created_time()
+    }
+
+    /// The contact's record dates.
+    pub fn dates(&self) -> &RecordDates<'a> {
+        &self.dates
     }
 
     /// The ruled properties the contact has, with their place in its

@@ -1,6 +1,7 @@
 use serde_json::json;
 
 use super::*;
+use crate::dates::parse_millis;
 use crate::model::key;
 use crate::rules::testutil::{contact, seen, with_history, with_section};
 

@@ -59,6 +59,42 @@ fn unexplained_merges_skip_only_properties_that_keep_the_primary_value() {
     }
 }
 
+#[test]
+fn placed_decisions_name_primary_properties_in_primary_order() {
+    let p = contact(
+        "1",
+        &[
+            ("city", "A"),
+            ("hs_analytics_num_visits", "2"),
+            ("phone", "1"),
+            ("email", "a@x.com"),
+        ],
+    );
+    let s = contact("2", &[("phone", "2"), ("fax", "9"), ("email", "b@x.com")]);
+    for explain in [false, true] {
+        let opts = MergeOptions {
+            explain,
+            ..Default::default()
+        };
+        let (ds, places) = placed_property_decisions(&seen(&p), &seen(&s), &opts).unwrap();
+        assert_eq!(ds, property_decisions(&seen(&p), &seen(&s), &opts).unwrap());
+        for (d, &at) in ds.iter().zip(&places) {
+            assert_eq!(p.properties.get_index(at).unwrap().0, &d.property);
+        }
+        assert!(places.windows(2).all(|w| w[0] < w[1]));
+        assert!(ds[places.len()..]
+            .iter()
+            .all(|d| !p.properties.contains_key(&d.property)));
+        let named: Vec<&str> = ds[..places.len()].iter().map(|d| &*d.property).collect();
+        let expected: &[&str] = if explain {
+            &["city", "hs_analytics_num_visits", "phone", "email"]
+        } else {
+            &["hs_analytics_num_visits", "phone", "email"]
+        };
+        assert_eq!(named, expected);
+    }
+}
+
 // ---- unions: linear, and the same as a search of the values kept ----
 
 /// A `;`-separated union as it was computed before sets: a search of

@@ -18,8 +18,8 @@ pub fn earliest_first_visit(
     visit_group(
         p,
         s,
-        &FIRST_VISIT_TIMES,
-        &FIRST_VISIT_DETAILS,
+        FIRST_VISIT_TIMES,
+        FIRST_VISIT_DETAILS,
         Pick::Earliest,
         "first-visit-earliest",
         policy,
@@ -32,33 +32,36 @@ pub fn latest_last_visit(p: &Seen, s: &Seen, policy: Policy) -> Result<Vec<Decis
     visit_group(
         p,
         s,
-        &LAST_VISIT_TIMES,
-        &LAST_VISIT_DETAILS,
+        LAST_VISIT_TIMES,
+        LAST_VISIT_DETAILS,
         Pick::Latest,
         "last-visit-latest",
         policy,
     )
 }
 
+/// The times and details of one visit (inlined always: its callers' names
+/// are constants, so that each lookup of them folds to a table index).
+#[inline(always)]
 fn visit_group(
     p: &Seen,
     s: &Seen,
-    times: &[&str],
-    details: &[&str],
+    times: [&str; 2],
+    details: [&str; 2],
     pick: Pick,
     rule: &'static str,
     policy: Policy,
 ) -> Result<Vec<Decision>, MergeError> {
     let mut out = Vec::new();
     let mut driver: Option<(Side, &str)> = None;
-    for &t in times.iter().filter(|t| on_either(p, s, t)) {
+    for t in times.into_iter().filter(|t| on_either(p, s, t)) {
         let (side, why) = pick_date(p, s, t, pick)?;
         out.push(Decision::take(t, p, s, side, rule, why));
         if driver.is_none() && (p.prop(t).is_some() || s.prop(t).is_some()) {
             driver = Some((side, t));
         }
     }
-    for &d in details.iter().filter(|d| on_either(p, s, d)) {
+    for d in details.into_iter().filter(|d| on_either(p, s, d)) {
         out.push(match driver {
             Some((side, t)) => Decision::new(
                 d,
@@ -104,7 +107,7 @@ pub fn oldest_original_source(p: &Seen, s: &Seen) -> Result<Vec<Decision>, Merge
             if let (Some(a), Some(b)) = (hp, hs) {
                 older_side(a, b, "was set")
             } else {
-                match (created_time(p)?, created_time(s)?) {
+                match (p.created_time()?, s.created_time()?) {
                     (Some(a), Some(b)) => older_side(a, b, "came with a contact created"),
                     _ => (
                         Side::Primary,
