@@ -532,12 +532,9 @@ mod tests {
         assert!(parse_rfc3339("2024-03-01").is_err());
     }
 
+    /// Contact 7 with these properties.
     fn contact(props: &[(&str, &str)]) -> Contact {
-        let mut c = Contact::new("7");
-        for (k, v) in props {
-            c.set_prop(k, Some(v.to_string()));
-        }
-        c
+        crate::rules::testutil::contact("7", props)
     }
 
     #[test]

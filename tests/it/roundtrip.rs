@@ -131,17 +131,7 @@ fn top_level_keys_left_out_of_another_format_are_named() {
 /// never among those only counted.
 #[test]
 fn a_v1_page_written_as_csv_names_its_page_keys_first() {
-    let s = Sandbox::new();
-    s.write(
-        "page.json",
-        std::fs::read(fixtures().join("real").join("v1-page.json")).unwrap(),
-    );
-    s.write("none.csv", "primary_id,secondary_id\n");
-    let run = s
-        .cmd()
-        .args(["apply", "page.json", "--plan", "none.csv", "-o", "page.csv"])
-        .output()
-        .unwrap();
+    let run = v1_page_to_csv(&[]);
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     let first = stderr(&run).lines().next().unwrap_or_default().to_string();
     assert!(
@@ -155,18 +145,7 @@ fn a_v1_page_written_as_csv_names_its_page_keys_first() {
 /// (`form-submissions`, not the model's `formSubmissions`).
 #[test]
 fn a_v1_page_written_as_csv_names_its_sections_as_the_file_does() {
-    let s = Sandbox::new();
-    s.write(
-        "page.json",
-        std::fs::read(fixtures().join("real").join("v1-page.json")).unwrap(),
-    );
-    s.write("none.csv", "primary_id,secondary_id\n");
-    let run = s
-        .cmd()
-        .args(["apply", "page.json", "--plan", "none.csv", "-o", "page.csv"])
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
+    let run = v1_page_to_csv(&["--format", "json"]);
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
     let warnings = report["outputWarnings"].to_string();
@@ -175,4 +154,20 @@ fn a_v1_page_written_as_csv_names_its_sections_as_the_file_does() {
         "{warnings}"
     );
     assert!(!warnings.contains("formSubmissions"), "{warnings}");
+}
+
+/// The real v1 page (fixtures/real) applied with an empty plan and written
+/// as CSV, with `extra` arguments.
+fn v1_page_to_csv(extra: &[&str]) -> std::process::Output {
+    let s = Sandbox::new();
+    s.write(
+        "page.json",
+        std::fs::read(fixtures().join("real").join("v1-page.json")).unwrap(),
+    );
+    s.write("none.csv", "primary_id,secondary_id\n");
+    s.cmd()
+        .args(["apply", "page.json", "--plan", "none.csv", "-o", "page.csv"])
+        .args(extra)
+        .output()
+        .unwrap()
 }
