@@ -17,7 +17,7 @@ use contact_merge::model::Properties;
 use contact_merge::rules::MergeOptions;
 
 #[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOC: contact_merge::alloc::Mimalloc = contact_merge::alloc::Mimalloc;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

@@ -13,6 +13,7 @@
 //! warnings ([`warning`]) and shared wording ([`text`]). It never
 //! prints; the command line lives in [`cli`].
 
+pub mod alloc;
 pub mod atomic;
 pub mod batch;
 pub mod check;

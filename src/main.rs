@@ -1,7 +1,7 @@
 // mimalloc: a merge allocates many small strings (property names and
 // values, decisions); glibc's malloc was over a third of a batch run.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: contact_merge::alloc::Mimalloc = contact_merge::alloc::Mimalloc;
 
 // mimalloc gives memory it no longer uses back to the system after a second
 // (its "purge delay"); a batch run frees and takes again hundreds of
