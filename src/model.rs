@@ -148,6 +148,17 @@ impl Contact {
         }
     }
 
+    /// The stored value of property `name`, and its place, when its place
+    /// is likely `at` (contacts of one file list their properties in one
+    /// order): the property there when its name matches, else looked up
+    /// by name.
+    pub fn property_near(&self, name: &str, at: usize) -> Option<(usize, &Option<String>)> {
+        match self.properties.get_index(at) {
+            Some((k, v)) if k == name => Some((at, v)),
+            _ => self.properties.get_full(name).map(|(i, _, v)| (i, v)),
+        }
+    }
+
     /// Whether the contact lists `id` in its `hs_merged_object_ids` (it
     /// absorbed that contact).
     pub fn lists_merged_id(&self, id: &str) -> bool {

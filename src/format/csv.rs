@@ -125,30 +125,36 @@ pub(crate) fn header_error(e: ReadError, text: &[u8], file: &str) -> ReadError {
     }
 }
 
-pub(crate) fn contact_from_row<'r>(
+pub(crate) fn contact_from_row<T: AsRef<str>>(
     layout: &CsvLayout,
-    cells: impl IntoIterator<Item = &'r str>,
+    cells: &[T],
     line: u64,
     file: &str,
 ) -> Result<Contact, ReadError> {
-    let mut id = "";
-    let mut properties =
-        Properties::with_capacity_and_hasher(layout.columns.len(), Default::default());
-    let mut associations: Option<Associations> = None;
-    for (i, (col, cell)) in layout.columns.iter().zip(cells).enumerate() {
-        if i == layout.id_column {
-            id = cell.trim();
+    let cell = |i: usize| cells[i].as_ref();
+    let id = cells
+        .get(layout.id_column)
+        .map_or("", |c| c.as_ref().trim());
+    let properties = if cells.len() == layout.columns.len() {
+        super::row_props::row_properties(&layout.columns, |i| Some(cell(i).to_string()))
+    } else {
+        // A short row (the readers refuse one; kept for any other caller):
+        // the columns it has.
+        let mut p = Properties::with_capacity_and_hasher(cells.len(), Default::default());
+        for (col, c) in layout.columns.iter().zip(cells) {
+            if let Column::Property(name) = col {
+                p.insert(name.clone(), Some(c.as_ref().to_string()));
+            }
         }
-        match col {
-            Column::Property(name) => {
-                properties.insert(name.clone(), Some(cell.to_string()));
-            }
-            Column::Association(kind) => {
-                let ids = crate::model::split_multi(cell).map(str::to_string);
-                associations
-                    .get_or_insert_with(Associations::new)
-                    .insert(kind.clone(), AssocList::plain(ids));
-            }
+        p
+    };
+    let mut associations: Option<Associations> = None;
+    for (i, col) in layout.columns.iter().enumerate().take(cells.len()) {
+        if let Column::Association(kind) = col {
+            let ids = crate::model::split_multi(cell(i)).map(str::to_string);
+            associations
+                .get_or_insert_with(Associations::new)
+                .insert(kind.clone(), AssocList::plain(ids));
         }
     }
     if id.is_empty() {
@@ -441,22 +447,26 @@ pub(crate) fn writer_for(layout: &CsvLayout) -> ::csv::WriterBuilder {
 /// A contact's cells in the layout's columns.
 pub(crate) fn row_cells<'c>(layout: &CsvLayout, c: &'c Contact, row: &mut Vec<Cow<'c, str>>) {
     row.clear();
+    // Where the next column's property likely is: a contact read from this
+    // file (or merged from two) lists its properties in the columns' order.
+    let mut next = 0;
     for (i, col) in layout.columns.iter().enumerate() {
         let cell = if i == layout.id_column {
             // The cell as read (the id is its trimmed text), unless the
             // property no longer matches the id.
-            match c.properties.get(ID) {
-                Some(Some(v)) if v.trim() == c.id => Cow::Borrowed(v.as_str()),
+            let found = c.property_near(ID, next);
+            next = found.map_or(next, |(at, _)| at + 1);
+            match found {
+                Some((_, Some(v))) if v.trim() == c.id => Cow::Borrowed(v.as_str()),
                 _ => Cow::Borrowed(c.id.as_str()),
             }
         } else {
             match col {
-                Column::Property(name) => Cow::Borrowed(
-                    c.properties
-                        .get(name)
-                        .and_then(|v| v.as_deref())
-                        .unwrap_or(""),
-                ),
+                Column::Property(name) => {
+                    let found = c.property_near(name, next);
+                    next = found.map_or(next, |(at, _)| at + 1);
+                    Cow::Borrowed(found.and_then(|(_, v)| v.as_deref()).unwrap_or(""))
+                }
                 Column::Association(kind) => match c.assoc(kind) {
                     Some(l) if l.entries.len() == 1 => Cow::Borrowed(l.entries[0].id.as_str()),
                     Some(l) => Cow::Owned(l.ids().collect::<Vec<_>>().join(";")),

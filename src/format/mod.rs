@@ -10,6 +10,7 @@ mod misnamed;
 pub mod ndjson;
 mod open;
 pub mod records;
+mod row_props;
 mod v1;
 pub(crate) use v1::{record_merge as v1_merge_audit, shown_key, VID as V1_ID};
 pub mod value;

@@ -216,10 +216,7 @@ impl<'a> Seen<'a> {
     /// `at` (contacts of one file list their properties in one order): the
     /// property there when its name matches, else looked up by name.
     pub fn get_near(&self, name: &str, at: usize) -> Option<&'a Option<String>> {
-        match self.contact.properties.get_index(at) {
-            Some((k, v)) if k == name => Some(v),
-            _ => self.contact.properties.get(name),
-        }
+        self.contact.property_near(name, at).map(|(_, v)| v)
     }
 }
 

@@ -284,7 +284,7 @@ impl Csv {
         }
         let parsed = if full {
             let cells = cells(text, &self.cells);
-            let c = contact_from_row(&self.layout, cells.iter().map(|c| c.as_ref()), line, file);
+            let c = contact_from_row(&self.layout, &cells, line, file);
             Some(Box::new(c?))
         } else {
             None
@@ -357,5 +357,5 @@ pub(crate) fn contact(
     let mut spans = Vec::with_capacity(layout.columns.len());
     split(raw, true, layout.delimiter, &mut spans);
     let cells = cells(text, &spans);
-    contact_from_row(layout, cells.iter().map(|c| c.as_ref()), line, file)
+    contact_from_row(layout, &cells, line, file)
 }

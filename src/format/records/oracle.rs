@@ -230,7 +230,7 @@ pub(crate) fn csv_each(
         }
         let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
         match (
-            contact_from_row(&layout, record.iter(), line, file),
+            contact_from_row(&layout, &record.iter().collect::<Vec<_>>(), line, file),
             skipped.as_deref_mut(),
         ) {
             (Ok(c), _) => on_contact(c, Place::Line(line)),
