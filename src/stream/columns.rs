@@ -43,8 +43,15 @@ impl Grown {
     pub(super) fn needs(&self, c: &Contact) -> Option<Box<[u32]>> {
         let base = self.base_len as u32;
         let mut needs = Vec::new();
+        // A contact of this file lists its properties in the columns'
+        // order: the next column is looked at before the map.
+        let mut next = 0;
         for name in c.properties.keys() {
-            let at = *self.props.get(name.as_str())?;
+            let at = match self.layout.columns.get(next) {
+                Some(Column::Property(n)) if n == name => next as u32,
+                _ => *self.props.get(name.as_str())?,
+            };
+            next = at as usize + 1;
             if at >= base {
                 needs.push(at);
             }
@@ -88,7 +95,7 @@ impl Grown {
 
     /// A contact's row for the layout as it stands.
     pub(super) fn encode(&self, c: &Contact) -> Encoded {
-        let mut cells = Vec::new();
+        let mut cells = Vec::with_capacity(self.layout.columns.len());
         row_cells(&self.layout, c, &mut cells);
         Encoded {
             cols: self.layout.columns.len(),
