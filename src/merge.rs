@@ -358,7 +358,7 @@ mod tests {
         );
         let mut e = crate::model::Export {
             contacts: vec![contact("1", &[]), contact("2", &[])],
-            layout: Layout::Ndjson,
+            layout: Layout::Ndjson { crlf: false },
         };
         assert_eq!(
             merge_in_export(&mut e, "1", "9", &opts()).unwrap_err(),
@@ -450,7 +450,7 @@ mod tests {
                 contact("3", &[]),
                 contact("1", &[("email", "a@x.com")]),
             ],
-            layout: Layout::Ndjson,
+            layout: Layout::Ndjson { crlf: false },
         };
         let o = merge_in_export(&mut e, "1", "2", &opts()).unwrap();
         let ids: Vec<_> = e.contacts.iter().map(|c| c.id.as_str()).collect();

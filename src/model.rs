@@ -284,8 +284,9 @@ pub enum Layout {
         pretty: bool,
         text: JsonText,
     },
-    /// One contact per line.
-    Ndjson,
+    /// One contact per line; `crlf` when its lines ended with CRLF (the
+    /// first line's ending decides), written back so.
+    Ndjson { crlf: bool },
     /// A CSV export.
     Csv(CsvLayout),
 }

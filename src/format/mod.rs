@@ -51,7 +51,7 @@ impl Format {
     pub fn of_layout(layout: &Layout) -> Format {
         match layout {
             Layout::Json { .. } => Format::Json,
-            Layout::Ndjson => Format::Ndjson,
+            Layout::Ndjson { .. } => Format::Ndjson,
             Layout::Csv(l) if l.sheet.is_some() => Format::Xlsx,
             Layout::Csv(_) => Format::Csv,
         }

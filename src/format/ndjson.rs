@@ -4,7 +4,7 @@ use std::io::{self, Read, Write};
 
 use super::json::{syntax, LineError};
 use super::{Place, ReadError};
-use crate::model::{Contact, Export};
+use crate::model::{Contact, Export, Layout};
 
 /// Read a JSON Lines export held in memory.
 pub fn read(bytes: &[u8], file: &str) -> Result<Export, ReadError> {
@@ -65,10 +65,16 @@ pub(crate) fn line_error(e: LineError, file: &str, n: u64) -> ReadError {
     }
 }
 
-/// Write one contact per line.
+/// Write one contact per line, each line ended as the file's were (CRLF
+/// when it was read from JSON Lines whose lines ended so).
 pub fn write(export: &Export, out: &mut dyn Write) -> io::Result<()> {
+    let end: &[u8] = match export.layout {
+        Layout::Ndjson { crlf: true } => b"\r\n",
+        _ => b"\n",
+    };
     for c in &export.contacts {
-        write_contact(c, out)?;
+        serde_json::to_writer(&mut *out, c)?;
+        out.write_all(end)?;
     }
     Ok(())
 }
@@ -91,6 +97,24 @@ mod tests {
         let mut out = Vec::new();
         write(&e, &mut out).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), text);
+    }
+
+    #[test]
+    fn crlf_lines_are_written_back_with_crlf() {
+        let text = "{\"id\":\"1\",\"properties\":{}}\r\n{\"id\":\"2\",\"properties\":{}}\r\n";
+        let e = read(text.as_bytes(), "f.ndjson").unwrap();
+        assert_eq!(e.layout, Layout::Ndjson { crlf: true });
+        let mut out = Vec::new();
+        write(&e, &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), text);
+        // The first line that is not blank decides; a last line without a
+        // line break decides nothing.
+        let e = read(b"\r\n{\"id\":\"1\",\"properties\":{}}\n", "f").unwrap();
+        assert_eq!(e.layout, Layout::Ndjson { crlf: false });
+        let e = read(b"{\"id\":\"1\",\"properties\":{}}\r", "f").unwrap();
+        assert_eq!(e.layout, Layout::Ndjson { crlf: false });
+        let e = read(b"{\"id\":\"1\",\"properties\":{}}\r\n", "f").unwrap();
+        assert_eq!(e.layout, Layout::Ndjson { crlf: true });
     }
 
     #[test]

@@ -409,7 +409,7 @@ fn finish(job: &PullJob<'_>, part: &Path, state: &Path) -> Result<(), PortalErro
         let mut export = if empty {
             crate::model::Export {
                 contacts: Vec::new(),
-                layout: Layout::Ndjson,
+                layout: Layout::Ndjson { crlf: false },
             }
         } else {
             crate::format::read_path(part, Some(Format::Ndjson)).map_err(|e| {
@@ -419,7 +419,7 @@ fn finish(job: &PullJob<'_>, part: &Path, state: &Path) -> Result<(), PortalErro
                 }
             })?
         };
-        export.layout = Layout::Ndjson;
+        export.layout = Layout::Ndjson { crlf: false };
         crate::atomic::write_atomic_with_mode(out, job.mode, |w| {
             crate::format::write(&export, job.format, w)
         })

@@ -178,3 +178,23 @@ fn json_documents_that_do_not_read_are_refused_in_the_same_words() {
         assert!(!s.path("out.json").exists(), "{doc}: nothing written");
     }
 }
+
+/// JSON Lines with CRLF line ends keep them whichever way the file is
+/// read: streamed from a file (its bytes copied) or from stdin (held in
+/// memory, written back with the line end its first line had).
+#[test]
+fn crlf_json_lines_keep_their_line_ends_from_stdin_too() {
+    let s = Sandbox::new();
+    s.write(
+        "c.ndjson",
+        "{\"id\":\"1\",\"properties\":{\"email\":\"a@x.com\"}}\r\n\
+         {\"id\":\"2\",\"properties\":{\"email\":\"b@x.com\"}}\r\n\
+         {\"id\":\"3\",\"properties\":{\"email\":\"c@x.com\"}}\r\n",
+    );
+    s.write("p.csv", "primary_id,secondary_id\n1,2\n");
+    let (streamed, in_memory) = streamed_and_in_memory(&s, "c.ndjson", "p.csv");
+    assert_eq!(streamed, in_memory);
+    let text = String::from_utf8(in_memory).unwrap();
+    assert_eq!(text.matches("\r\n").count(), 2, "{text}");
+    assert_eq!(text.matches('\n').count(), 2, "{text}");
+}

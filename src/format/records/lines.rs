@@ -17,6 +17,9 @@ pub(crate) struct Lines {
     n: u64,
     /// A line that is not blank was read.
     seen: bool,
+    /// The first line that is not blank ended with CRLF (unknown until
+    /// one ends with a line break).
+    crlf: Option<bool>,
 }
 
 impl Lines {
@@ -25,7 +28,13 @@ impl Lines {
             pos: text_start,
             n: 0,
             seen: false,
+            crlf: None,
         }
+    }
+
+    /// Whether the file's lines end with CRLF, as far as read.
+    pub(crate) fn crlf(&self) -> bool {
+        self.crlf == Some(true)
     }
 
     pub(crate) fn next<R: Read>(
@@ -55,6 +64,9 @@ impl Lines {
                 continue;
             }
             let first = !std::mem::replace(&mut self.seen, true);
+            if self.crlf.is_none() && next == start + len as u64 + 1 {
+                self.crlf = Some(line.last() == Some(&b'\r'));
+            }
             let range = start..start + len as u64;
             let place = Place::Line(self.n);
             let text = match std::str::from_utf8(line) {

@@ -361,7 +361,7 @@ impl<R: Read> Reader<R> {
     pub fn layout(&self) -> Option<Layout> {
         match &self.state {
             State::Csv(s) => Some(Layout::Csv(s.layout.clone())),
-            State::Lines(_) => Some(Layout::Ndjson),
+            State::Lines(s) => Some(Layout::Ndjson { crlf: s.crlf() }),
             State::Doc(d) if self.done => d.layout(),
             State::Doc(_) => None,
         }
@@ -413,7 +413,7 @@ pub fn parse_raw(
 ) -> Result<Contact, ReadError> {
     match layout {
         Layout::Csv(l) => csv::contact(l, raw, place_line(place), file),
-        Layout::Ndjson => lines::contact(raw, place_line(place), file),
+        Layout::Ndjson { .. } => lines::contact(raw, place_line(place), file),
         Layout::Json { .. } => doc::contact(raw, place, file),
     }
 }

@@ -57,7 +57,9 @@ fn old(bytes: &[u8], format: Format, skipping: bool) -> Outcome {
             Format::Csv => oracle::csv_each(bytes, "f", list, &mut keep).map(Layout::Csv),
             Format::Xlsx => unreachable!("the oracle reads text formats"),
             Format::Ndjson => {
-                oracle::ndjson_each(bytes, "f", list, &mut keep).map(|_| Layout::Ndjson)
+                oracle::ndjson_each(bytes, "f", list, &mut keep).map(|_| Layout::Ndjson {
+                    crlf: first_line_crlf(bytes),
+                })
             }
         }
     };
@@ -194,6 +196,14 @@ fn exports_in(dir: &Path) -> Vec<(PathBuf, Format)> {
         .collect();
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
+}
+
+/// Whether the first line that is not blank ends with CRLF (a last line
+/// without a line break says nothing), as the reader notes it.
+fn first_line_crlf(bytes: &[u8]) -> bool {
+    let mut lines = bytes.split_inclusive(|&b| b == b'\n');
+    let line = lines.find(|l| !l.iter().all(u8::is_ascii_whitespace));
+    line.is_some_and(|l| l.ends_with(b"\r\n"))
 }
 
 #[test]
