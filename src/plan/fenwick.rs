@@ -23,6 +23,22 @@ impl Fenwick {
         }
         sum
     }
+    /// The `n`th position (from 0) that is not marked, if the tree holds
+    /// one.
+    pub(crate) fn nth_unmarked(&self, n: usize) -> Option<usize> {
+        let len = self.0.len() - 1;
+        let (mut pos, mut left) = (0, n + 1);
+        let mut step = len.checked_next_power_of_two()?;
+        while step > 0 {
+            let next = pos + step;
+            if next <= len && step - self.0[next] < left {
+                pos = next;
+                left -= step - self.0[next];
+            }
+            step /= 2;
+        }
+        (pos < len).then_some(pos)
+    }
 }
 
 #[cfg(test)]
@@ -37,5 +53,11 @@ mod tests {
         }
         let counts: Vec<usize> = (0..=10).map(|i| f.count_before(i)).collect();
         assert_eq!(counts, [0, 1, 1, 1, 2, 3, 3, 3, 3, 3, 4]);
+        let unmarked: Vec<_> = (0..7).map(|n| f.nth_unmarked(n)).collect();
+        let want = [1, 2, 5, 6, 7, 8].map(Some);
+        assert_eq!(unmarked[..6], want);
+        assert_eq!(unmarked[6], None);
+        assert_eq!(Fenwick::new(0).nth_unmarked(0), None);
+        assert_eq!(Fenwick::new(1).nth_unmarked(0), Some(0));
     }
 }

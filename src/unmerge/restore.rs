@@ -66,10 +66,12 @@ pub struct RestoreReport {
 /// merges recorded in several journals.
 ///
 /// The secondary comes back exactly as the journal holds it, at the
-/// position it had just before the merge (`secondaryIndex`), or right after
-/// the primary when the journal does not say or the export is now shorter.
-/// Restoring every merge of a plan newest first therefore gives back the
-/// export as it was. The primary returns to its state before the merge,
+/// position it had just before the merge (`secondaryIndex`, counted again
+/// for merges since that still stand: [`place_to_restore`]), or right
+/// after the primary when the journal does not say or the export is now
+/// shorter. Restoring every merge of a plan, newest first or, for merges
+/// that do not touch each other, in any order, gives back the export as
+/// it was. The primary returns to its state before the merge,
 /// three-way (before = the journal's primary, merged = the journal's
 /// result, current = the contact now):
 /// - a property still holding the merged value returns to its value before
@@ -109,6 +111,7 @@ pub fn restore_from(
     let k = merge_to_restore(export, &merges, journals, id, secondary_id)?;
     let (journal, entry) = merges[k];
     let file = &journal.file;
+    let at = place_to_restore(export, &merges, k);
     let later_merges: Vec<(&Journal, &JournalEntry)> = merges[k + 1..]
         .iter()
         .filter(|(_, later)| !made_without(later, entry))
@@ -127,10 +130,7 @@ pub fn restore_from(
         secondary.key_order.clear();
     }
     export.contacts[pi] = restored;
-    let at = entry
-        .secondary_index
-        .filter(|&i| i <= export.contacts.len())
-        .unwrap_or(pi + 1);
+    let at = at.filter(|&i| i <= export.contacts.len()).unwrap_or(pi + 1);
     export.contacts.insert(at, secondary);
     if let Layout::Csv(layout) = &mut export.layout {
         drop_added_columns(layout, &mut export.contacts, &entry.primary);
@@ -144,6 +144,48 @@ pub fn restore_from(
         conflicts,
         kept,
     })
+}
+
+/// Where the secondary of merge `k` goes back, when the journals say: its
+/// place in the export before the first of `merges`, less one for each
+/// other merge's secondary that came before it there and is still merged
+/// away (not back in the export). Restoring merges out of order then puts
+/// every contact where restoring them newest first would; newest first it
+/// is the place the journal recorded. Each merge's place counts the
+/// export as that merge saw it: replayed in order, they give each
+/// secondary's place before the first merge. When they cannot be replayed
+/// (a place the journal does not give, a contact merged away twice: two
+/// runs on copies of one export), the recorded place is taken as it is.
+fn place_to_restore(
+    export: &Export,
+    merges: &[(&Journal, &JournalEntry)],
+    k: usize,
+) -> Option<usize> {
+    let recorded = merges[k].1.secondary_index?;
+    let first_places = || {
+        let mut gone = crate::plan::Fenwick::new(export.contacts.len() + merges.len());
+        let mut seen = HashSet::new();
+        let mut places = Vec::with_capacity(merges.len());
+        for (_, e) in merges {
+            let at = gone.nth_unmarked(e.secondary_index?)?;
+            if !seen.insert(e.secondary_id.as_str()) {
+                return None;
+            }
+            gone.add(at);
+            places.push(at);
+        }
+        Some(places)
+    };
+    let Some(places) = first_places() else {
+        return Some(recorded);
+    };
+    let here: HashSet<&str> = export.contacts.iter().map(|c| c.id.as_str()).collect();
+    let still_gone_before = (merges.iter().zip(&places).enumerate())
+        .filter(|&(j, ((_, e), &at))| {
+            j != k && at < places[k] && !here.contains(e.secondary_id.as_str())
+        })
+        .count();
+    Some(places[k] - still_gone_before)
 }
 
 /// An email the merge gave the primary that has left it since (split off
