@@ -485,17 +485,36 @@ where
     I: IntoIterator<Item = T>,
     T: AsRef<[u8]>,
 {
-    // One row: a small buffer (the default 8 KB is zeroed on every call).
-    let mut w = writer_for(layout)
-        .buffer_capacity(512)
-        .from_writer(Vec::with_capacity(512));
-    // Writing to memory cannot fail.
-    let _ = w.write_record(cells);
-    let mut bytes = w.into_inner().unwrap_or_default();
-    while matches!(bytes.last(), Some(b'\n' | b'\r')) {
-        bytes.pop();
+    // As the csv writer of `writer_for` encodes a record (checked against
+    // it by a test), without its buffers and state for one row: a cell is
+    // quoted when every cell is, or when it holds the delimiter, a quote or
+    // a line break; a quote inside is doubled; a record of nothing at all
+    // (one empty cell) is `""`.
+    let d = layout.delimiter;
+    let mut out = Vec::with_capacity(256);
+    for (i, cell) in cells.into_iter().enumerate() {
+        let cell = cell.as_ref();
+        if i > 0 {
+            out.push(d);
+        }
+        let special = |b: &u8| matches!(*b, b'"' | b'\r' | b'\n') || *b == d;
+        if layout.quote_all || cell.iter().any(special) {
+            out.push(b'"');
+            for piece in cell.split_inclusive(|&b| b == b'"') {
+                out.extend_from_slice(piece);
+                if piece.last() == Some(&b'"') {
+                    out.push(b'"');
+                }
+            }
+            out.push(b'"');
+        } else {
+            out.extend_from_slice(cell);
+        }
     }
-    bytes
+    if out.is_empty() {
+        out.extend_from_slice(b"\"\"");
+    }
+    out
 }
 
 /// The header row encoded in the layout's style, without the line ending.

@@ -301,3 +301,78 @@ fn a_header_of_a_hundred_thousand_columns_is_read() {
         "{err}"
     );
 }
+
+/// The csv writer's encoding of one record, as `encode_record` used to
+/// make it: the oracle of the hand-written encoder.
+fn csv_writer_record(layout: &CsvLayout, cells: &[Vec<u8>]) -> Vec<u8> {
+    let mut w = writer_for(layout).from_writer(Vec::new());
+    w.write_record(cells).unwrap();
+    let mut bytes = w.into_inner().unwrap();
+    while matches!(bytes.last(), Some(b'\n' | b'\r')) {
+        bytes.pop();
+    }
+    bytes
+}
+
+fn layout_with(delimiter: u8, quote_all: bool, crlf: bool) -> CsvLayout {
+    CsvLayout {
+        headers: Vec::new(),
+        columns: Vec::new(),
+        id_column: 0,
+        bom: false,
+        crlf,
+        quote_all,
+        labels: false,
+        delimiter,
+        sheet: None,
+    }
+}
+
+#[test]
+fn records_are_encoded_as_the_csv_writer_encodes_them() {
+    let cases: &[&[&str]] = &[
+        &[],
+        &[""],
+        &["", ""],
+        &["a"],
+        &["a", "", "b"],
+        &[
+            "say \"hi\"",
+            "x,y",
+            "line\nbreak",
+            "cr\r",
+            "semi;colon",
+            "tab\t",
+        ],
+        &["\"", "\"\"", " lead", "trail ", "é ü 😀"],
+    ];
+    for &delimiter in b",;\t|" {
+        for quote_all in [false, true] {
+            for crlf in [false, true] {
+                let layout = layout_with(delimiter, quote_all, crlf);
+                for cells in cases {
+                    let cells: Vec<Vec<u8>> = cells.iter().map(|c| c.as_bytes().to_vec()).collect();
+                    assert_eq!(
+                        String::from_utf8(encode_record(&layout, &cells)).unwrap(),
+                        String::from_utf8(csv_writer_record(&layout, &cells)).unwrap(),
+                        "{cells:?}, delimiter {delimiter}, quote_all {quote_all}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+    #[test]
+    fn any_record_is_encoded_as_the_csv_writer_encodes_it(
+        cells in proptest::collection::vec("[a-c ,;\t\"\r\n|é]{0,6}", 0..5),
+        delimiter in proptest::sample::select(vec![b',', b';', b'\t', b'|']),
+        quote_all: bool,
+    ) {
+        let layout = layout_with(delimiter, quote_all, false);
+        let cells: Vec<Vec<u8>> = cells.iter().map(|c| c.as_bytes().to_vec()).collect();
+        proptest::prop_assert_eq!(encode_record(&layout, &cells), csv_writer_record(&layout, &cells));
+    }
+}
