@@ -544,7 +544,7 @@ fn to_contact(rng: &mut Rng, id: &str, p: &Person, created: Millis) -> Contact {
 
 /// A generated contact's company and deals (drawn after its properties).
 fn associations(rng: &mut Rng) -> Associations {
-    let mut assoc = Associations::new();
+    let mut assoc = Associations::default();
     assoc.insert(
         "companies".into(),
         AssocList::plain([format!("{}", 500_000 + rng.below(COMPANIES.len() as u64))]),

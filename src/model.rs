@@ -93,7 +93,10 @@ impl AssocList {
 }
 
 /// Association kind → list, in the order read.
-pub type Associations = IndexMap<String, AssocList>;
+/// Association kind → its list. Hashed with FxHash, as [`Properties`] are:
+/// the keys are a handful of kind names a contact has, looked up by the
+/// section rules on every merge.
+pub type Associations = IndexMap<String, AssocList, rustc_hash::FxBuildHasher>;
 
 /// Association kinds with a rule of their own.
 pub use crate::hubspot::association::{COMPANIES, DEALS, TICKETS};

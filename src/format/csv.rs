@@ -149,11 +149,18 @@ pub(crate) fn contact_from_row<T: AsRef<str>>(
         p
     };
     let mut associations: Option<Associations> = None;
+    let kinds = || {
+        let n = layout
+            .columns
+            .iter()
+            .filter(|c| matches!(c, Column::Association(_)));
+        Associations::with_capacity_and_hasher(n.count(), Default::default())
+    };
     for (i, col) in layout.columns.iter().enumerate().take(cells.len()) {
         if let Column::Association(kind) = col {
             let ids = crate::model::split_multi(cell(i)).map(str::to_string);
             associations
-                .get_or_insert_with(Associations::new)
+                .get_or_insert_with(kinds)
                 .insert(kind.clone(), AssocList::plain(ids));
         }
     }

@@ -442,7 +442,7 @@ fn associations(v: Value) -> Result<Associations, String> {
             kind_of(&v)
         ));
     };
-    let mut out = Associations::with_capacity(m.len());
+    let mut out = Associations::with_capacity_and_hasher(m.len(), Default::default());
     for (kind, v) in m {
         let bad = |found: &Value| {
             format!(

@@ -87,7 +87,7 @@ fn build(id: &str, sd: &Side) -> Contact {
             c.set_prop(prop, Some(n.to_string()));
         }
     }
-    let mut a = Associations::new();
+    let mut a = Associations::default();
     a.insert("deals".into(), AssocList::plain(sd.deals.clone()));
     a.insert("tickets".into(), AssocList::plain(sd.tickets.clone()));
     c.associations = Some(a);

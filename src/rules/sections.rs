@@ -66,7 +66,7 @@ pub fn merged_associations(p: &Contact, s: &Contact) -> (Option<Associations>, V
             .flat_map(|c| c.associations.iter().flat_map(|a| a.keys()))
             .map(String::as_str),
     );
-    let mut out = Associations::new();
+    let mut out = Associations::default();
     let mut changes = Vec::new();
     for kind in kinds {
         let (list, change) = if kind == COMPANIES {

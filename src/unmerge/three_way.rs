@@ -284,13 +284,13 @@ fn assoc_three_way(
     current: &Contact,
     kept: &mut Vec<String>,
 ) -> Option<Associations> {
-    let empty = Associations::new();
+    let empty = Associations::default();
     let (ba, ma, ca) = (
         before.associations.as_ref().unwrap_or(&empty),
         merged.associations.as_ref().unwrap_or(&empty),
         current.associations.as_ref().unwrap_or(&empty),
     );
-    let mut out = Associations::new();
+    let mut out = Associations::default();
     for kind in union_keys(ba.keys(), ca.keys()) {
         let (b, m, c) = (ba.get(kind), ma.get(kind), ca.get(kind));
         if c == m {

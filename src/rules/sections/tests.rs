@@ -10,10 +10,12 @@ const T: Millis = 1_709_287_200_000; // 2024-03-01T10:00:00Z
 
 fn assoc(c: Contact, kind: &str, ids: &[&str]) -> Contact {
     let mut c = c;
-    c.associations.get_or_insert_with(Associations::new).insert(
-        kind.into(),
-        AssocList::plain(ids.iter().map(|s| s.to_string())),
-    );
+    c.associations
+        .get_or_insert_with(Associations::default)
+        .insert(
+            kind.into(),
+            AssocList::plain(ids.iter().map(|s| s.to_string())),
+        );
     c
 }
 
