@@ -65,6 +65,7 @@ impl Comp {
                 "last same, first differs",
                 "first same, last differs",
                 "both somewhat alike",
+                "alike, generational suffix differs",
                 "different",
             ],
             Comp::Place => &[
@@ -103,7 +104,7 @@ impl Comp {
         match self {
             Comp::Email => &[0.70, 0.08, 0.02, 0.005, 0.005, 0.05, 0.14],
             Comp::Phone => &[0.30, 0.42, 0.03, 0.005, 0.05, 0.20],
-            Comp::Name => &[0.70, 0.08, 0.10, 0.03, 0.03, 0.02, 0.02, 0.01, 0.01],
+            Comp::Name => &[0.70, 0.08, 0.10, 0.03, 0.03, 0.02, 0.02, 0.01, 0.001, 0.01],
             Comp::Place => &[0.60, 0.10, 0.10, 0.05, 0.03, 0.02, 0.10],
             Comp::Dob | Comp::IdNumber => &[0.80, 0.12, 0.08],
             Comp::Company | Comp::Text(_) => &[0.60, 0.10, 0.30],
@@ -144,14 +145,15 @@ pub(super) fn neutral(c: Comp, l: usize) -> bool {
 }
 
 /// Whether a level says the two differ: another mailbox (numbered or at
-/// the same organisation), a first or last name that differs, another
-/// place, and every comparison's last level.
+/// the same organisation), a first or last name that differs, one name
+/// with another generational suffix (`Jr.` beside none or `Sr.`: a father
+/// and son), another place, and every comparison's last level.
 pub(super) fn disagrees(c: Comp, l: usize) -> bool {
     let last = c.levels().len() - 1;
     l == last
         || match c {
             Comp::Email => l == 4 || l == 5,
-            Comp::Name => l == 6 || l == 7,
+            Comp::Name => matches!(l, 6 | 7 | NAME_SUFFIX_DIFFERS),
             _ => false,
         }
 }
@@ -218,8 +220,11 @@ fn simple(x: Sym, y: Sym, close: impl Fn() -> bool) -> u8 {
 /// last name with the first name, a prefix of it (an initial) or nothing
 /// (`carolyn.edwards`, `cedwards`, `edwards.c`), or the first name with a
 /// prefix of the last (`carolyne`). Digits or other letters make it a
-/// handle of its own (`cedwards77`, `cool.carol`).
-pub(super) fn name_made(rs: &Records, local: &str, r: &Record) -> bool {
+/// handle of its own (`cedwards77`, `cool.carol`). With `near`, the name
+/// may carry one typo the mailbox does not (`christelle.meunier@` beside a
+/// `Christelele Meunier`): the local part repeats the name as it was meant
+/// all the same.
+pub(super) fn name_made(rs: &Records, local: &str, r: &Record, near: bool) -> bool {
     let local = local.split('+').next().unwrap_or(local);
     if local.chars().any(|c| c.is_ascii_digit()) {
         return false;
@@ -229,18 +234,52 @@ pub(super) fn name_made(rs: &Records, local: &str, r: &Record) -> bool {
     let last_parts = rs.symbols.str(r.last);
     let mut lasts: Vec<String> = vec![only(last_parts)];
     lasts.extend(last_parts.split([' ', '-']).map(only));
-    lasts.iter().filter(|x| x.len() >= 2).any(|last| {
-        if let Some(pos) = l.find(last.as_str()) {
-            let rest = format!("{}{}", &l[..pos], &l[pos + last.len()..]);
-            if rest.is_empty() || (!first.is_empty() && first.starts_with(&rest)) {
-                return true;
-            }
+    lasts
+        .iter()
+        .filter(|x| x.len() >= 2)
+        .any(|last| made_of(&l, &first, last) || (near && made_of_near(&l, &first, last)))
+}
+
+/// [`name_made`] for one spelling of the last name, letters only.
+fn made_of(l: &str, first: &str, last: &str) -> bool {
+    if let Some(pos) = l.find(last) {
+        let rest = format!("{}{}", &l[..pos], &l[pos + last.len()..]);
+        if rest.is_empty() || (!first.is_empty() && first.starts_with(&rest)) {
+            return true;
         }
-        !first.is_empty()
-            && l.len() > first.len()
-            && l.starts_with(&first)
-            && last.starts_with(&l[first.len()..])
-    })
+    }
+    !first.is_empty()
+        && l.len() > first.len()
+        && l.starts_with(first)
+        && last.starts_with(&l[first.len()..])
+}
+
+/// [`made_of`] with one edit in the first or the last name (of four
+/// letters or more, [`one_edit`]): the last name one edit off, alone or
+/// with the first name or its initial before or after it; or the first
+/// name one edit off, with the last name or a start of it.
+fn made_of_near(l: &str, first: &str, last: &str) -> bool {
+    let cuts = || l.char_indices().map(|(i, _)| i).skip(1);
+    let initial = first.chars().next().map(String::from).unwrap_or_default();
+    let with = |x: &str, p: &str| {
+        (p.is_empty() && one_edit(x, last))
+            || (!p.is_empty() && {
+                let (head, tail) = (x.strip_prefix(p), x.strip_suffix(p));
+                head.is_some_and(|h| one_edit(h, last)) || tail.is_some_and(|t| one_edit(t, last))
+            })
+    };
+    if [String::new(), initial, first.to_string()]
+        .iter()
+        .any(|p| with(l, p))
+    {
+        return true;
+    }
+    !first.is_empty()
+        && cuts().any(|k| {
+            let (head, tail) = l.split_at(k);
+            (one_edit(head, first) && (tail == last || last.starts_with(tail)))
+                || (one_edit(tail, first) && head == last)
+        })
 }
 
 fn email_level(rs: &Records, a: &Record, b: &Record) -> u8 {
@@ -256,14 +295,19 @@ fn email_level(rs: &Records, a: &Record, b: &Record) -> u8 {
     let (mut close, mut numbered, mut colleagues, mut name) = (false, false, false, false);
     // Made of either contact's name: a mailbox made of the name as the
     // other contact spells it (`nicholas.martin@` beside a `Nciholas`)
-    // repeats the name comparison just the same.
-    let made = |local: &str| name_made(rs, local, a) || name_made(rs, local, b);
+    // repeats the name comparison just the same. At another domain, the
+    // one local part may be made of a name both contacts mistype
+    // (`near`); at one domain, two local parts one edit apart may be one
+    // mailbox mistyped (`billy_moragn@` beside `billy_morgan@`), which is
+    // evidence, so there both must be made of a name as it is spelt.
+    let made =
+        |local: &str, near: bool| name_made(rs, local, a, near) || name_made(rs, local, b, near);
     for x in ea {
         for y in eb.clone() {
             if x.domain_sym == y.domain_sym {
                 let (lx, ly, dx) = (x.local(), y.local(), x.domain());
                 if one_edit(lx, ly) && digits_agree(lx, ly) {
-                    if made(lx) && made(ly) {
+                    if made(lx, false) && made(ly, false) {
                         name = true;
                     } else {
                         close = true;
@@ -274,7 +318,7 @@ fn email_level(rs: &Records, a: &Record, b: &Record) -> u8 {
                     colleagues = true;
                 }
             } else if x.may_share_name(&y) && same_email_name(x.local(), y.local()) {
-                if made(x.local()) || made(y.local()) {
+                if made(x.local(), true) || made(y.local(), true) {
                     name = true;
                 } else {
                     close = true;
@@ -358,7 +402,23 @@ fn phone_with_place(p: u64, phone: Option<usize>, place: Option<usize>) -> u64 {
     (p & !(((1u64 << BITS) - 1) << shift)) | ((PHONE_SHARED_AT_ONE_ADDRESS as u64) << shift)
 }
 
+/// The name level of one name (the same, a nickname, swapped, close, or
+/// one part the same and the other weak or missing) whose generational
+/// suffixes differ: `John Smith` and `John Smith Jr.`, `John Jr.`.
+pub(super) const NAME_SUFFIX_DIFFERS: usize = 9;
+
+/// The name level, with one name under two generational suffixes apart
+/// ([`NAME_SUFFIX_DIFFERS`]).
 fn name_level(rs: &Records, a: &Record, b: &Record) -> u8 {
+    let level = name_level_without_suffix(rs, a, b);
+    if (1..=5).contains(&level) && a.suffix != b.suffix {
+        NAME_SUFFIX_DIFFERS as u8
+    } else {
+        level
+    }
+}
+
+fn name_level_without_suffix(rs: &Records, a: &Record, b: &Record) -> u8 {
     if a.first != NONE
         && a.last != NONE
         && a.first != a.last
@@ -415,7 +475,7 @@ fn straight_name_level(
             if jw(a.first, b.first) && jw(a.last, b.last) {
                 8
             } else {
-                9
+                10
             }
         }
     }

@@ -20,12 +20,15 @@
 //! households (the same last name, another first name, and the other home
 //! field the same), and η is the share of such pairs among all pairs.
 
-use super::compare::{level, neutral, Comp, PHONE_SHARED_AT_ONE_ADDRESS};
+use super::compare::{level, neutral, Comp, NAME_SUFFIX_DIFFERS, PHONE_SHARED_AT_ONE_ADDRESS};
 
 /// Chances of the name levels 1.. in a household (see
 /// [`Comp::levels`]): mostly "last same, first differs", then another
-/// name altogether (a married name), first names alike by chance.
-const NAME: [f64; 9] = [0.002, 0.002, 0.002, 0.03, 0.002, 0.85, 0.002, 0.03, 0.08];
+/// name altogether (a married name), first names alike by chance, a
+/// father and son of one name under two generational suffixes.
+const NAME: [f64; 10] = [
+    0.002, 0.002, 0.002, 0.03, 0.002, 0.85, 0.002, 0.03, 0.002, 0.08,
+];
 /// Starting chances (pseudo-counts of [`PSEUDO`] pairs) of the phone
 /// levels 1.. and the place levels 1.. in a household.
 const PHONE: [f64; 6] = [0.01, 0.29, 0.02, 0.2, 0.05, 0.43];
@@ -229,7 +232,7 @@ impl Household {
 /// a nickname or swap, close, the first name the same with the last weak
 /// or different (see [`Comp::levels`]).
 fn first_names_agree(name_level: usize) -> bool {
-    matches!(name_level, 1 | 2 | 3 | 5 | 7)
+    matches!(name_level, 1 | 2 | 3 | 5 | 7 | NAME_SUFFIX_DIFFERS)
 }
 
 /// The bits the household class takes off a pair's log-odds of a match

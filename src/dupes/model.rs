@@ -46,7 +46,9 @@
 //! probability weighs a pair against another person at the same home
 //! too.
 
-use super::compare::{comps, disagrees, level, neutral, parent_level, pattern, Comp};
+use super::compare::{
+    comps, disagrees, level, neutral, parent_level, pattern, Comp, NAME_SUFFIX_DIFFERS,
+};
 use super::household::{household_bits, Household};
 use super::pairs::Candidates;
 use super::parallel::{par_chunks, Rng};
@@ -603,7 +605,9 @@ impl Model {
                 .position(|c| *c == comp)
                 .map(|c| level(p, c))
         };
-        if lv(Comp::Email) != Some(1) || matches!(lv(Comp::Name), Some(6 | 7 | 9)) {
+        if lv(Comp::Email) != Some(1)
+            || matches!(lv(Comp::Name), Some(6 | 7 | NAME_SUFFIX_DIFFERS | 10))
+        {
             return 0.0;
         }
         (SAME_EMAIL_BITS - bits).max(0.0)

@@ -373,6 +373,33 @@ pub fn first_name_key(raw: &str) -> String {
     names.swap_remove(key)
 }
 
+/// A generational suffix ending a folded name (`Jr.`, `Sr.`, `II`,
+/// `III`, `IV`, in the first or the last name field, after a comma or
+/// not), as a number (0: none; 1 junior, 2 senior, 3 the second, 4 the
+/// third, 5 the fourth), and the name without it (`smith jr` → `smith`,
+/// 1). `Jr`, `Jnr`, `Sr` and `Snr` are taken alone too (a last name field
+/// holding only `Jr.`); `Junior`, `Senior` and the numerals only after a
+/// name, since alone they may be one.
+pub fn generational_suffix(folded: &str) -> (&str, u8) {
+    let (rest, word) = folded.rsplit_once(' ').unwrap_or(("", folded));
+    let after_a_name = !rest.is_empty();
+    let code = match word {
+        "jr" | "jnr" => 1,
+        "sr" | "snr" => 2,
+        "junior" if after_a_name => 1,
+        "senior" if after_a_name => 2,
+        "ii" | "2nd" if after_a_name => 3,
+        "iii" | "3rd" if after_a_name => 4,
+        "iv" | "4th" if after_a_name => 5,
+        _ => 0,
+    };
+    if code == 0 {
+        (folded, 0)
+    } else {
+        (rest, code)
+    }
+}
+
 /// Legal-form words dropped from the end of company names (after
 /// folding, so `S.A.` is `sa` and `Sp. z o.o.` is `sp z oo`).
 const LEGAL_SUFFIXES: &[&[&str]] = &[
@@ -542,6 +569,27 @@ mod tests {
         assert_eq!(company("Johnson & Johnson"), "johnson johnson");
         assert_eq!(company("Inc"), "inc", "a name that is only a legal form");
         assert_eq!(company(""), "");
+    }
+
+    #[test]
+    fn generational_suffixes_leave_the_name() {
+        let g = |raw: &str| {
+            let f = fold(raw);
+            let (name, code) = generational_suffix(&f);
+            (name.to_string(), code)
+        };
+        assert_eq!(g("Miller Jr."), ("miller".into(), 1));
+        assert_eq!(g("Miller, Jr"), ("miller".into(), 1));
+        assert_eq!(g("Smith Sr."), ("smith".into(), 2));
+        assert_eq!(g("Henry Ford II"), ("henry ford".into(), 3));
+        assert_eq!(g("Thurston Howell III"), ("thurston howell".into(), 4));
+        assert_eq!(g("Doe IV"), ("doe".into(), 5));
+        assert_eq!(g("Jr."), ("".into(), 1), "a field of the suffix alone");
+        assert_eq!(g("Junior"), ("junior".into(), 0), "a name alone");
+        assert_eq!(g("Iv"), ("iv".into(), 0));
+        assert_eq!(g("Smith"), ("smith".into(), 0));
+        assert_eq!(g("Van Der Berg"), ("van der berg".into(), 0));
+        assert_eq!(g(""), ("".into(), 0));
     }
 
     #[test]

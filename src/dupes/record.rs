@@ -128,6 +128,9 @@ pub struct Record {
     at: u32,
     n_emails: u16,
     n_phones: u16,
+    /// The generational suffix taken off the first or last name (`Jr.`:
+    /// see [`normalize::generational_suffix`]); 0 when there is none.
+    pub suffix: u8,
 }
 
 impl Record {
@@ -654,8 +657,18 @@ fn set_symbol(
     v: &str,
 ) {
     match kind {
-        FieldKind::FirstName => r.first = symbols.first_name(v),
-        FieldKind::LastName => r.last = symbols.intern(&normalize::fold(v)),
+        FieldKind::FirstName | FieldKind::LastName => {
+            let folded = normalize::fold(v);
+            let (name, suffix) = normalize::generational_suffix(&folded);
+            if suffix != 0 {
+                r.suffix = suffix;
+            }
+            if kind == FieldKind::FirstName {
+                r.first = symbols.first_name(name);
+            } else {
+                r.last = symbols.intern(name);
+            }
+        }
         FieldKind::Company => r.company = symbols.intern(&normalize::company(v)),
         FieldKind::Zip => r.zip = symbols.intern(&normalize::zip(v)),
         FieldKind::City => r.city = symbols.intern(&normalize::fold(v)),

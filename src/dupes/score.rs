@@ -21,7 +21,9 @@
 //! people share) and a shared phone +2: a family shares both.
 //!
 //! A missing value is no evidence either way. First and last name swapped
-//! (`Smith John` / `John Smith`) count as the same name.
+//! (`Smith John` / `John Smith`) count as the same name. A generational
+//! suffix (`Jr.`, `Sr.`, `III`) is taken off the name, and one name under
+//! two suffixes (`John Smith`, `John Smith Jr.`) counts 0: a father and son.
 
 use std::fmt;
 
@@ -77,6 +79,8 @@ pub enum Reason {
     Name(f32),
     FirstNameDiffers,
     LastNameDiffers,
+    /// One name under two generational suffixes (`Jr.` beside none).
+    SuffixDiffers,
     /// This many contacts share the name in the place.
     CommonName(u32),
     Company,
@@ -108,6 +112,7 @@ impl Reason {
             Reason::Name(s) => format!("name {s:.2}"),
             Reason::FirstNameDiffers => "first name differs".into(),
             Reason::LastNameDiffers => "last name differs".into(),
+            Reason::SuffixDiffers => "generational suffix differs".into(),
             Reason::CommonName(k) => format!("common name ({k} in the place)"),
             Reason::Company => "company".into(),
             Reason::SimilarCompany(s) => format!("company {s:.2}"),
@@ -670,14 +675,14 @@ fn names(rs: &Records, a: &Record, b: &Record, w: &mut f64, reasons: &mut Reason
         last = compare_name(rs, a.last, b.first, false);
     }
     let swapped = swapped || crossed;
-    *w += match first {
+    let mut name_w = match first {
         Likeness::Missing => 0.0,
         Likeness::Same | Likeness::Nickname => 3.0,
         Likeness::Close(_) => 2.0,
         Likeness::Part | Likeness::Initial => 1.0,
         Likeness::Differs(_) => -7.0,
     };
-    *w += match last {
+    name_w += match last {
         Likeness::Missing => 0.0,
         Likeness::Same | Likeness::Nickname => 4.0,
         Likeness::Close(_) => 3.0,
@@ -685,8 +690,12 @@ fn names(rs: &Records, a: &Record, b: &Record, w: &mut f64, reasons: &mut Reason
         Likeness::Initial => 0.0,
         Likeness::Differs(_) => -6.0,
     };
+    // One name under two generational suffixes: a father and son, so the
+    // name counts nothing (as the learned level does, a disagreement).
+    let generations = a.suffix != b.suffix && name_w > 0.0 && !differs(first) && !differs(last);
+    *w += if generations { 0.0 } else { name_w };
     let same = |l: Likeness| matches!(l, Likeness::Same | Likeness::Nickname);
-    let same_name = same(first) && same(last);
+    let same_name = same(first) && same(last) && !generations;
     let (sims, n) = match (first.similarity(), last.similarity()) {
         (None, None) => return false,
         (Some(x), None) | (None, Some(x)) => (x, 1.0),
@@ -710,6 +719,9 @@ fn names(rs: &Records, a: &Record, b: &Record, w: &mut f64, reasons: &mut Reason
     }
     if matches!(last, Likeness::Differs(_)) {
         reasons.push(Reason::LastNameDiffers);
+    }
+    if generations {
+        reasons.push(Reason::SuffixDiffers);
     }
     same_name
 }

@@ -97,6 +97,67 @@ fn a_name_made_local_part_at_another_domain_is_neutral() {
     assert!(neutral(Comp::Email, 6) && !neutral(Comp::Email, 2));
 }
 
+/// A mailbox made of the name as it was meant repeats the name even when
+/// both records mistype it: namesakes `Christelele` and `Christrlle
+/// Meunier`, each `christelle.meunier@` at their own company.
+#[test]
+fn a_local_part_made_of_a_mistyped_name_is_neutral() {
+    let f = ["email", "firstname", "lastname"];
+    let lv = |a: [&str; 3], b: [&str; 3]| {
+        let pa: Vec<(&str, &str)> = f.iter().copied().zip(a).collect();
+        let pb: Vec<(&str, &str)> = f.iter().copied().zip(b).collect();
+        levels(&pa, &pb, &f)[0].1
+    };
+    assert_eq!(
+        lv(
+            ["christelle.meunier@lecoq.com", "Christelele", "Meunier"],
+            ["christelle_meunier@colin.com", "Christrlle", "Meunier"]
+        ),
+        6,
+        "the first name one edit off"
+    );
+    assert_eq!(
+        lv(
+            ["corinne.courtois@hotmail.com", "Corinne", "Courtovs"],
+            ["corinne.courtois@gmx.de", "Corinne", "Courtoils"]
+        ),
+        6,
+        "the last name one edit off"
+    );
+    assert_eq!(
+        lv(
+            ["ccourtois@hotmail.com", "Corinne", "Courtovs"],
+            ["ccourtois@gmx.de", "Corinne", "Courtoils"]
+        ),
+        6,
+        "an initial and the last name one edit off"
+    );
+    // At one domain, a local part one edit off the other is one mailbox
+    // mistyped: evidence.
+    assert_eq!(
+        lv(
+            ["billy_morgan@icloud.com", "Billy", "Morgan"],
+            ["billy_moragn@icloud.com", "Billy", "Morgan"]
+        ),
+        2
+    );
+    // Two edits off, or another word: a handle of its own.
+    assert_eq!(
+        lv(
+            ["corinne.courtois@hotmail.com", "Corinne", "Cortvs"],
+            ["corinne.courtois@gmx.de", "Corinne", "Cortvs"]
+        ),
+        2
+    );
+    assert_eq!(
+        lv(
+            ["coolcourtois@hotmail.com", "Corinne", "Courtovs"],
+            ["coolcourtois@gmx.de", "Corinne", "Courtovs"]
+        ),
+        2
+    );
+}
+
 #[test]
 fn numbers_agree_up_to_a_typo_and_never_on_one_side_only() {
     use crate::dupes::score::digits_agree;
@@ -283,7 +344,7 @@ fn name_levels() {
     assert_eq!(lv(("Mary", "Smith"), ("John", "Smith")), 6);
     assert_eq!(lv(("Taylah", "Webb"), ("Talyaj", "Webb")), 4, "alike: weak");
     assert_eq!(lv(("Mary", "Smith"), ("Mary", "Jones")), 7);
-    assert_eq!(lv(("Mary", "Smith"), ("Omar", "Khan")), 9);
+    assert_eq!(lv(("Mary", "Smith"), ("Omar", "Khan")), 10);
     assert_eq!(lv(("", ""), ("Omar", "Khan")), 0);
     assert_eq!(
         lv(("Harriet", "White"), ("Whiite", "Harriet")),
@@ -297,7 +358,7 @@ fn name_levels() {
     );
     assert_eq!(
         lv(("Harriet", "White"), ("Brown", "Harriet")),
-        9,
+        10,
         "one name swapped only"
     );
 }
@@ -334,4 +395,43 @@ fn place_dob_id_levels() {
     assert_eq!(got, [(Comp::Place, 5), (Comp::Dob, 2), (Comp::IdNumber, 3)]);
     let d = [("zip", "94105"), ("city", "San Francisco"), ("state", "CA")];
     assert_eq!(levels(&a, &d, &f)[0], (Comp::Place, 7));
+}
+
+/// One name under two generational suffixes (`Jr.` beside none, `Sr.`
+/// beside `Jr.`) is a level of its own, a disagreement: a father and son.
+#[test]
+fn one_name_under_two_generational_suffixes() {
+    let f = ["firstname", "lastname"];
+    let lv = |a: [&str; 2], b: [&str; 2]| {
+        let pa: Vec<(&str, &str)> = f.iter().copied().zip(a).collect();
+        let pb: Vec<(&str, &str)> = f.iter().copied().zip(b).collect();
+        levels(&pa, &pb, &f)[0].1 as usize
+    };
+    let differs = NAME_SUFFIX_DIFFERS;
+    assert_eq!(lv(["John", "Smith"], ["John", "Smith Jr."]), differs);
+    assert_eq!(lv(["John", "Smith, Sr."], ["John", "Smith Jr"]), differs);
+    assert_eq!(lv(["John", "Smith III"], ["John", "Smith"]), differs);
+    assert_eq!(
+        lv(["Jon", "Smith"], ["John", "Smith Jr."]),
+        differs,
+        "close"
+    );
+    assert_eq!(
+        lv(["John", "Jr."], ["John", "Smith"]),
+        differs,
+        "last missing"
+    );
+    assert_eq!(lv(["John", "Smith Jr."], ["John", "Smith, Jr"]), 1);
+    assert_eq!(lv(["John Jr.", "Smith"], ["John", "Smith Jr."]), 1);
+    assert_eq!(
+        lv(["Jane", "Smith"], ["John", "Smith Jr."]),
+        6,
+        "first differs"
+    );
+    assert!(disagrees(Comp::Name, differs));
+    assert_eq!(
+        Comp::Name.levels()[differs],
+        "alike, generational suffix differs"
+    );
+    assert_eq!(*Comp::Name.levels().last().unwrap(), "different");
 }

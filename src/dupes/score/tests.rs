@@ -42,6 +42,31 @@ fn same_email_and_name() {
     assert_eq!(r, ["same email", "same name"]);
 }
 
+/// A generational suffix is taken off the name; one name under two
+/// suffixes counts nothing (a father and son), the same suffix as the same
+/// name.
+#[test]
+fn generational_suffixes() {
+    let name = |f, l| [("firstname", f), ("lastname", l)];
+    let (w, r) = cmp(&name("John", "Smith Jr."), &name("John", "Smith"));
+    assert_eq!(
+        (w, r),
+        (
+            0.0,
+            vec![
+                "same name".to_string(),
+                "generational suffix differs".into()
+            ]
+        )
+    );
+    let (w, _) = cmp(&name("John", "Smith Jr."), &name("John", "Smith Sr."));
+    assert_eq!(w, 0.0);
+    let (w, r) = cmp(&name("John", "Smith Jr."), &name("John", "Smith, Jr"));
+    assert_eq!((w, r), (7.0, vec!["same name".to_string()]));
+    let (w, _) = cmp(&name("Jane", "Smith"), &name("John", "Smith Jr."));
+    assert_eq!(w, 4.0 - 7.0, "another first name counts as before");
+}
+
 #[test]
 fn a_shared_role_mailbox_is_weak() {
     let (w, r) = cmp(&[("email", "info@acme.com")], &[("email", "INFO@acme.com")]);
