@@ -83,7 +83,7 @@ where
         &mut self,
         work: &S,
         pair: &Pair,
-        r: &Resolved<'_>,
+        r: &Resolved,
         outcome: Outcome<'a>,
     ) -> Result<Vec<Cow<'a, Contact>>, ApplyError> {
         match outcome {
@@ -93,8 +93,8 @@ where
                     place: self.plan.place(pair.line),
                     primary: pair.primary.clone(),
                     secondary: pair.secondary.clone(),
-                    resolved_primary: r.pi.map(|_| r.rp.to_string()),
-                    resolved_secondary: r.si.map(|_| r.rs.to_string()),
+                    resolved_primary: r.pi.map(|i| work.id(i).to_string()),
+                    resolved_secondary: r.si.map(|i| work.id(i).to_string()),
                     problem,
                 });
                 Ok(Vec::new())
@@ -130,7 +130,7 @@ where
         &mut self,
         work: &S,
         pair: &Pair,
-        r: &Resolved<'_>,
+        r: &Resolved,
         journaled: Journaled<'_>,
         (warnings, (sections, tally)): (Vec<Warning>, Noted),
     ) -> Result<(), ApplyError> {
@@ -139,7 +139,8 @@ where
             decisions,
             encoded,
         } = journaled;
-        let (_, si) = r.indices();
+        let (pi, si) = r.indices();
+        let (rp, rs) = (work.id(pi), work.id(si));
         let secondary_index = work.record(si) - self.gone.count_before(si);
         self.gone.add(si);
         self.report.applied += 1;
@@ -147,8 +148,8 @@ where
             if let (Some(journal), Some((p, s, m))) = (self.on_applied.as_mut(), contacts) {
                 journal(&Applied {
                     line: pair.line,
-                    primary_id: &r.rp,
-                    secondary_id: &r.rs,
+                    primary_id: rp,
+                    secondary_id: rs,
                     secondary_index,
                     primary: p,
                     secondary: s,
@@ -162,8 +163,8 @@ where
         for w in warnings {
             self.report.warnings.push(PairWarning {
                 line: pair.line,
-                primary: r.rp.to_string(),
-                secondary: r.rs.to_string(),
+                primary: rp.to_string(),
+                secondary: rs.to_string(),
                 kind: w.kind,
                 warning: w.message,
             });

@@ -240,6 +240,10 @@ impl<'s> Store<'s> for RawStore<'s> {
         self.index.get(id).copied()
     }
 
+    fn id(&self, i: usize) -> &str {
+        self.scan.id(&self.scan.loaded[i])
+    }
+
     fn count(&self) -> usize {
         self.scan.loaded.len()
     }
@@ -255,11 +259,13 @@ impl<'s> Store<'s> for RawStore<'s> {
              said no later pair could reach, and a later pair reaches it; please report this",
             self.scan.id(&self.scan.loaded[i])
         );
-        if let Some(c) = self.parsed.remove(&i) {
+        // Only merged contacts are kept parsed or as JSON.
+        let merged = self.merged[i];
+        if let Some(c) = merged.then(|| self.parsed.remove(&i)).flatten() {
             return Taken::Parsed(Box::new(c));
         }
         let scan: &'s Scan = self.scan;
-        if let Some(kept) = self.changed.get(&i) {
+        if let Some(kept) = merged.then(|| self.changed.get(&i)).flatten() {
             // Named again after its merge, beyond the contacts kept parsed:
             // rare, a copy is fine.
             let mut bytes = Vec::new();
@@ -272,15 +278,17 @@ impl<'s> Store<'s> for RawStore<'s> {
             };
         }
         let l = &scan.loaded[i];
-        let bytes = match (&l.raw, self.away.get(&i)) {
-            (Raw::Held(bytes), _) => Cow::Borrowed(&bytes[..]),
-            (
-                Raw::Away,
+        // A record given back by the early merges' thread is taken, not
+        // copied: if its merge is refused, it is read again.
+        let bytes = match &l.raw {
+            Raw::Held(bytes) => Cow::Borrowed(&bytes[..]),
+            Raw::Away => match self.away.remove(&i) {
                 Some(RawCopy {
                     held: Some(bytes), ..
-                }),
-            ) => Cow::Owned(bytes.to_vec()),
-            _ => Cow::Owned(self.read_again(i)),
+                }) => Cow::Owned(Vec::from(bytes)),
+                _ => Cow::Owned(self.read_again(i)),
+            },
+            Raw::InFile => Cow::Owned(self.read_again(i)),
         };
         Taken::Raw {
             bytes,
@@ -362,14 +370,18 @@ impl<'s> Store<'s> for RawStore<'s> {
             placed,
             named_later,
         } = prepared;
-        self.changed.remove(&si);
-        self.rows.remove(&si);
-        self.parsed.remove(&si);
-        self.index.remove(self.scan.id(&self.scan.loaded[si]));
+        // Only merged contacts are kept parsed, as JSON or as a row.
+        if self.merged[si] {
+            self.changed.remove(&si);
+            self.rows.remove(&si);
+            self.parsed.remove(&si);
+        }
         self.removed[si] = true;
         // What an earlier merge left of the primary.
-        self.changed.remove(&pi);
-        self.rows.remove(&pi);
+        if self.merged[pi] {
+            self.changed.remove(&pi);
+            self.rows.remove(&pi);
+        }
         self.merged[pi] = true;
         self.spent[pi] = !named_later;
         if let Some(row) = placed {
