@@ -1,13 +1,12 @@
 //! Settling pairs in plan order: the report, the journal and the positions
 //! it records.
 
-use std::borrow::Cow;
 use std::io;
 
 use serde_json::Value;
 
 use super::merge_one::Noted;
-use super::waves::{Outcome, Resolved};
+use super::waves::{Before, Outcome, Resolved};
 use super::{
     Applied, ApplyError, ApplyOptions, ApplyReport, BadPair, Fenwick, Pair, PairSections,
     PairWarning, Plan, Store,
@@ -85,7 +84,7 @@ where
         pair: &Pair,
         r: &Resolved,
         outcome: Outcome<'a>,
-    ) -> Result<Vec<Cow<'a, Contact>>, ApplyError> {
+    ) -> Result<Option<Box<Before<'a>>>, ApplyError> {
         match outcome {
             Outcome::Refused(problem) => {
                 self.report.skipped.push(BadPair {
@@ -97,7 +96,7 @@ where
                     resolved_secondary: r.si.map(|i| work.id(i).to_string()),
                     problem,
                 });
-                Ok(Vec::new())
+                Ok(None)
             }
             Outcome::Merged {
                 contacts,
@@ -113,13 +112,7 @@ where
                     encoded: journal.as_deref(),
                 };
                 self.merged(work, pair, r, journaled, (warnings, sections))?;
-                Ok(contacts
-                    .into_iter()
-                    .flat_map(|b| {
-                        let (p, s, m) = *b;
-                        [p, s, Cow::Owned(m)]
-                    })
-                    .collect())
+                Ok(contacts)
             }
         }
     }

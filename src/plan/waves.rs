@@ -121,7 +121,7 @@ where
     let last_use = LastUse::new(&names, work.count());
     let shared = work.shared();
     let merging = |t| merge_one::<S, M>(&shared, t, layout, opts, &merge, keep_inputs);
-    let pool = Pool::new();
+    let pool = Pool::new(tuning.window);
     std::thread::scope(|scope| {
         // Closed however this ends, so that the other thread stops.
         let _closing = Closing(&pool);
@@ -130,11 +130,16 @@ where
         // The other thread starts with the first wave worth it (a small
         // plan runs on this one).
         let mut serving = false;
+        // Kept from wave to wave, with their room.
+        let mut wave = Wave {
+            picked: Vec::new(),
+            jobs: Vec::new(),
+        };
         while waves.fill() {
             pool.start(std::mem::take(&mut waves.garbage));
             // Each merge goes to the pool as soon as it is picked.
             let mut given = 0;
-            let (picked, jobs) = waves.pick(work, |t| match t {
+            waves.pick(work, &mut wave, |t| match t {
                 Checkout::Early(_) => Job::Here(t),
                 Checkout::Open { .. } => {
                     given += 1;
@@ -149,7 +154,8 @@ where
                 Job::Pool(j) => pool.result(j, &merging),
                 Job::Here(t) => merging(t),
             };
-            waves.commit(work, &mut settler, picked.into_iter().zip(jobs), done)?;
+            let picked = wave.picked.drain(..).zip(wave.jobs.drain(..));
+            waves.commit(work, &mut settler, picked, done)?;
             waves.tidy();
         }
         Ok(())
@@ -159,7 +165,10 @@ where
 
 /// The pairs of a wave to merge (their places in the window, their ids)
 /// and where each one's merge is done.
-type Wave<T, P> = (Vec<(usize, Resolved)>, Vec<Job<Checkout<T, P>>>);
+struct Wave<T, P> {
+    picked: Vec<(usize, Resolved)>,
+    jobs: Vec<Job<Checkout<T, P>>>,
+}
 
 /// Where a picked pair's merge is done: the pool's job number, or here
 /// (an early merge, only taken).
@@ -252,8 +261,9 @@ impl<'p, 'a> Waves<'p, 'a> {
     fn pick<S: Store<'a>>(
         &mut self,
         work: &mut S,
+        wave: &mut Wave<S::Taken, S::Prepared>,
         mut give: impl FnMut(Checkout<S::Taken, S::Prepared>) -> Job<Checkout<S::Taken, S::Prepared>>,
-    ) -> Wave<S::Taken, S::Prepared> {
+    ) {
         let early = self.early;
         let known = (&self.names, &mut self.links, &self.redirects);
         let (window, last_use, merged_ahead) =
@@ -261,9 +271,7 @@ impl<'p, 'a> Waves<'p, 'a> {
         let scan_slack = self.tuning.scan_slack;
         // A contact is busy in this wave when `touched` holds its number.
         self.waves += 1;
-        let (busy, wave) = (&mut self.touched, self.waves);
-        let mut picked = Vec::new();
-        let mut taken = Vec::new();
+        let (busy, this) = (&mut self.touched, self.waves);
         // Pairs that had to wait, and pairs done: a window of pairs that all
         // wait for one contact (a primary absorbing many) is not read through
         // for each of them.
@@ -279,9 +287,9 @@ impl<'p, 'a> Waves<'p, 'a> {
             let (mut resolved, problem) =
                 resolve_pair(slot.pair, ids, (known.0, &mut *known.1, known.2), &*work);
             let touched = [resolved.pi, resolved.si];
-            let free = touched.iter().flatten().all(|&i| busy[i] != wave);
+            let free = touched.iter().flatten().all(|&i| busy[i] != this);
             for &i in touched.iter().flatten() {
-                busy[i] = wave;
+                busy[i] = this;
             }
             if !free {
                 blocked += 1;
@@ -312,7 +320,7 @@ impl<'p, 'a> Waves<'p, 'a> {
                     } else {
                         None
                     };
-                    taken.push(give(match done {
+                    wave.jobs.push(give(match done {
                         Some(done) => Checkout::Early(Box::new(done)),
                         None => Checkout::Open {
                             primary: work.checkout(pi),
@@ -320,12 +328,11 @@ impl<'p, 'a> Waves<'p, 'a> {
                             named_later,
                         },
                     }));
-                    picked.push((k, resolved));
+                    wave.picked.push((k, resolved));
                 }
                 (None, _, _) => unreachable!("a pair without a problem has both contacts"),
             }
         }
-        (picked, taken)
     }
 
     /// Commit a wave in plan order (merging here too while the next merge
@@ -372,8 +379,10 @@ impl<'p, 'a> Waves<'p, 'a> {
                     else {
                         unreachable!("matched above")
                     };
-                    self.garbage
-                        .extend(settler.settle(&*work, slot.pair, &r, outcome)?);
+                    if let Some(before) = settler.settle(&*work, slot.pair, &r, outcome)? {
+                        let (p, s, m) = *before;
+                        self.garbage.extend([p, s, Cow::Owned(m)]);
+                    }
                 }
                 _ => {}
             }

@@ -384,9 +384,8 @@ impl<'s> Store<'s> for RawStore<'s> {
         }
         self.merged[pi] = true;
         self.spent[pi] = !named_later;
-        if let Some(row) = placed {
-            self.rows.insert(pi, row);
-        }
+        // The primary's row, if any, was removed above.
+        let placed = placed.map(|row| self.rows.insert(pi, row)).is_some();
         match (row, json) {
             (Some(row), _) => self.put_row(pi, row, merged.as_ref()),
             (None, Some(json)) => {
@@ -396,7 +395,7 @@ impl<'s> Store<'s> for RawStore<'s> {
                 };
                 self.changed.insert(pi, kept);
             }
-            (None, None) if keep || self.rows.contains_key(&pi) => {}
+            (None, None) if keep || placed => {}
             (None, None) => {
                 // A CSV contact a later pair may name, beyond the ones kept
                 // parsed.
