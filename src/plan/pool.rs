@@ -63,7 +63,16 @@ impl<T, R, G> Pool<T, R, G> {
         let mut st = self.lock();
         st.done.clear();
         st.garbage.extend(garbage);
-        if !st.garbage.is_empty() && std::mem::take(&mut st.server_waits) {
+        let wake = !st.garbage.is_empty() && std::mem::take(&mut st.server_waits);
+        drop(st);
+        self.wake(wake);
+    }
+
+    /// Wake the other thread if it was waiting (its flag cleared under
+    /// the lock): after the lock is released, so that the woken thread
+    /// does not at once wait for it (a second system call, to unlock).
+    fn wake(&self, waiting: bool) {
+        if waiting {
             self.changed.notify_all();
         }
     }
@@ -76,9 +85,9 @@ impl<T, R, G> Pool<T, R, G> {
         let k = st.done.len();
         st.done.push(None);
         st.queue.push_back((k, job));
-        if std::mem::take(&mut st.server_waits) {
-            self.changed.notify_all();
-        }
+        let wake = std::mem::take(&mut st.server_waits);
+        drop(st);
+        self.wake(wake);
         k
     }
 
@@ -123,7 +132,9 @@ impl<T, R, G> Pool<T, R, G> {
                 st = self.lock();
                 st.done[j] = Some(r);
                 if std::mem::take(&mut st.committer_waits) {
-                    self.changed.notify_all();
+                    drop(st);
+                    self.wake(true);
+                    st = self.lock();
                 }
             } else if st.closed {
                 return;
