@@ -4,9 +4,10 @@ use std::borrow::Cow;
 use std::io;
 
 use super::merge_one::{boxed, Merge, MergeDone};
+use super::names::Links;
 use super::settle::{Journaled, Settler};
 use super::waves::{Outcome, Resolved, State};
-use super::{Applied, ApplyError, Pair, Redirects, Store};
+use super::{Applied, ApplyError, Pair, Store};
 use crate::model::Contact;
 
 /// Where a merge being committed stands.
@@ -19,14 +20,14 @@ pub(super) struct Commit<'p> {
 /// Commit a merge to the store (or put its contacts back if it was
 /// refused). A merge settled at once needs no copy of the result for the
 /// journal. Gives the pair's new state and the contacts to free.
-pub(super) fn commit<'a, 'p, S, J>(
+pub(super) fn commit<'a, S, J>(
     work: &mut S,
-    redirects: &mut Redirects,
+    links: &mut Links,
     settler: &mut Settler<'_, J>,
     ctx: Commit<'_>,
-    r: Resolved<'p>,
+    r: Resolved,
     done: MergeDone<'a, S::Prepared>,
-) -> Result<Committed<'p, 'a>, ApplyError>
+) -> Result<Committed<'a>, ApplyError>
 where
     S: Store<'a>,
     J: FnMut(&Applied<'_>) -> io::Result<()>,
@@ -49,11 +50,9 @@ where
             return Ok((State::Done(r, Outcome::Refused(problem)), Vec::new()));
         }
     };
-    // Only a later pair naming an id of the result needs the secondary's
-    // id to lead to the primary.
-    if r.named_later {
-        redirects.record(&r.rs, &r.rp);
-    }
+    // Only a later pair naming an id of the result needs the secondary
+    // to lead to the primary.
+    links.merged(si, pi, r.named_later);
     let mut unneeded = Vec::new();
     if ctx.settling {
         let contacts = before.as_ref().map(|(p, s)| {
@@ -101,4 +100,4 @@ where
 }
 
 /// A pair's state once committed, and the contacts to free.
-pub(super) type Committed<'p, 'a> = (State<'p, 'a>, Vec<Cow<'a, Contact>>);
+pub(super) type Committed<'a> = (State<'a>, Vec<Cow<'a, Contact>>);

@@ -1,6 +1,6 @@
 //! When each contact is named by the plan for the last time.
 
-use super::{Plan, Redirects};
+use super::names::{Names, NONE};
 
 /// When each contact is named by the plan for the last time, to know
 /// whether a merged contact will be merged again or only written out.
@@ -13,70 +13,32 @@ use super::{Plan, Redirects};
 /// family; merging S into P joins their families. Pairs that are refused
 /// or skipped still count (it only errs on the side of keeping).
 pub(super) struct LastUse {
-    /// The last pair naming each id, by the id's hash: two ids whose
-    /// hashes collide share the later of their last pairs, which only errs
-    /// on the side of keeping, and a look needs no comparison of the id's
-    /// bytes (a cache miss each, on the thread that picks the waves).
-    pub(super) named: rustc_hash::FxHashMap<u64, usize>,
     /// Per contact (store number), the last pair naming an id of its
-    /// family, where that is more than its own id.
-    pub(super) family: rustc_hash::FxHashMap<usize, usize>,
-}
-
-/// An id's key in [`LastUse::named`].
-fn key(id: &str) -> u64 {
-    use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(id)
+    /// family (0 when none does).
+    pub(super) family: Vec<u32>,
 }
 
 impl LastUse {
-    pub(super) fn new(
-        plan: &Plan,
-        redirects: &Redirects,
-        index: impl Fn(&str) -> Option<usize>,
-    ) -> Self {
-        let mut named: rustc_hash::FxHashMap<u64, usize> =
-            rustc_hash::FxHashMap::with_capacity_and_hasher(
-                2 * plan.pairs.len(),
-                Default::default(),
-            );
-        for (k, pair) in plan.pairs.iter().enumerate() {
-            // Pairs in order: the later pair overwrites, colliding or not.
-            named.insert(key(&pair.primary), k);
-            named.insert(key(&pair.secondary), k);
-        }
-        let mut family: rustc_hash::FxHashMap<usize, usize> =
-            rustc_hash::FxHashMap::with_capacity_and_hasher(plan.pairs.len(), Default::default());
-        for from in redirects.to.keys() {
-            let Some(&k) = named.get(&key(from)) else {
-                continue;
-            };
-            let mut end = from.as_str();
-            for _ in 0..=redirects.to.len() {
-                match redirects.to.get(end) {
-                    Some(next) => end = next,
-                    None => break,
-                }
+    /// The families as the export holds them, over a store of `count`
+    /// contacts: each id of the plan joins the contact it reaches (a
+    /// contested id too, which only errs on the side of keeping).
+    pub(super) fn new(names: &Names, count: usize) -> Self {
+        let mut family = vec![0; count];
+        for (&c, &k) in names.reach.iter().zip(&names.last) {
+            if c != NONE {
+                let last = &mut family[c as usize];
+                *last = (*last).max(k);
             }
-            let Some(i) = index(end) else {
-                continue;
-            };
-            let last = family.entry(i).or_insert(k);
-            *last = (*last).max(k);
         }
-        LastUse { named, family }
+        LastUse { family }
     }
 
-    /// The pair numbered `at` merges contact `si` (id `rs`) into `pi` (id
-    /// `rp`): whether a later pair may name the result.
-    pub(super) fn merge(&mut self, at: usize, pi: usize, rp: &str, si: usize, rs: &str) -> bool {
-        let last = |i: usize, id: &str| {
-            let own = self.named.get(&key(id)).copied().unwrap_or(0);
-            self.family.get(&i).map_or(own, |&f| f.max(own))
-        };
-        let joined = last(pi, rp).max(last(si, rs));
-        self.family.insert(pi, joined);
-        joined > at
+    /// The pair numbered `at` merges contact `si` into `pi`: whether a
+    /// later pair may name the result.
+    pub(super) fn merge(&mut self, at: usize, pi: usize, si: usize) -> bool {
+        let joined = self.family[pi].max(self.family[si]);
+        self.family[pi] = joined;
+        joined as usize > at
     }
 }
 
@@ -84,6 +46,13 @@ impl LastUse {
 mod tests {
     use super::*;
     use crate::plan::tests::plan;
+    use crate::plan::{Plan, Redirects};
+
+    /// The last uses of a plan's pairs over contacts `c0`, `c1`, ...
+    fn last_use(plan: &Plan, redirects: &Redirects, count: usize) -> LastUse {
+        let index = |id: &str| id.strip_prefix('c').and_then(|n| n.parse::<usize>().ok());
+        LastUse::new(&Names::new(plan, &mut redirects.clone(), index), count)
+    }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
@@ -114,7 +83,7 @@ mod tests {
             }
             let plan = Plan::csv("plan.csv", pairs.iter().map(|(p, s, _)| (id(*p), id(*s))));
             let index = |id: &str| id.strip_prefix('c').and_then(|n| n.parse::<usize>().ok());
-            let mut last_use = LastUse::new(&plan, &redirects, index);
+            let mut last_use = last_use(&plan, &redirects, 6);
             let mut alive = [true; 6];
             // The pair that last merged each contact, and what it was told.
             let mut merged_by: [Option<(usize, bool)>; 6] = [None; 6];
@@ -130,7 +99,7 @@ mod tests {
                         proptest::prop_assert!(named_later, "pair {at} merged c{i}, pair {k} reaches it");
                     }
                 }
-                let named_later = last_use.merge(k, pi, &rp, si, &rs);
+                let named_later = last_use.merge(k, pi, si);
                 if pairs[k].2 {
                     // Refused: nothing changes.
                     continue;
@@ -144,27 +113,26 @@ mod tests {
 
     #[test]
     fn last_use_follows_chains_redirects_and_claims() {
-        let index = |id: &str| id.strip_prefix('c').and_then(|n| n.parse::<usize>().ok());
         // A chain: c0 absorbs c1, then c2.
         let p = plan(&[("c0", "c1"), ("c0", "c2")]);
-        let mut u = LastUse::new(&p, &Redirects::new(), index);
-        assert!(u.merge(0, 0, "c0", 1, "c1"));
-        assert!(!u.merge(1, 0, "c0", 2, "c2"));
+        let mut u = last_use(&p, &Redirects::new(), 6);
+        assert!(u.merge(0, 0, 1));
+        assert!(!u.merge(1, 0, 2));
         // A later pair names the absorbed id; then the absorber is absorbed.
         let p = plan(&[("c0", "c1"), ("c2", "c0"), ("c1", "c3")]);
-        let mut u = LastUse::new(&p, &Redirects::new(), index);
-        assert!(u.merge(0, 0, "c0", 1, "c1"));
-        assert!(u.merge(1, 2, "c2", 0, "c0"), "c1 now resolves to c2");
+        let mut u = last_use(&p, &Redirects::new(), 6);
+        assert!(u.merge(0, 0, 1));
+        assert!(u.merge(1, 2, 0), "c1 now resolves to c2");
         // An id merged before the export (c3 lists m9).
         let mut r = Redirects::new();
         r.record("m9", "c3");
         let p = plan(&[("c3", "c4"), ("m9", "c5")]);
-        let mut u = LastUse::new(&p, &r, index);
-        assert!(u.merge(0, 3, "c3", 4, "c4"));
+        let mut u = last_use(&p, &r, 6);
+        assert!(u.merge(0, 3, 4));
         // Nobody names the result again.
         let p = plan(&[("c0", "c1"), ("c2", "c3")]);
-        let mut u = LastUse::new(&p, &Redirects::new(), index);
-        assert!(!u.merge(0, 0, "c0", 1, "c1"));
-        assert!(!u.merge(1, 2, "c2", 3, "c3"));
+        let mut u = last_use(&p, &Redirects::new(), 6);
+        assert!(!u.merge(0, 0, 1));
+        assert!(!u.merge(1, 2, 3));
     }
 }

@@ -18,7 +18,8 @@ pub(super) enum Checkout<T, P> {
         /// Whether a later pair may name the merged contact.
         named_later: bool,
     },
-    Early(Early<P>),
+    /// Boxed: every pair of a wave moves a checkout along.
+    Early(Box<Early<P>>),
 }
 
 /// What merging one pair of a wave gave: the merge or why not, and both

@@ -17,7 +17,8 @@
 //! - [`waves`]: [`run_plan`], merging in waves on both cores, with its
 //!   [`Tuning`]; [`merge_one`] merges one pair of a wave, [`commit`] puts it
 //!   in the store, [`settle`] reports and journals pairs in plan order,
-//!   [`last_use`] tells whether a merged contact is named again;
+//!   [`last_use`] tells whether a merged contact is named again, [`names`]
+//!   numbers the plan's ids once and follows merges by contact number;
 //! - [`pool`]: the second merging thread; [`fenwick`]: counting merged-away
 //!   contacts before a position;
 //! - [`report`]: what a run reports ([`ApplyReport`], [`BadPair`], ...).
@@ -27,6 +28,7 @@ mod commit;
 mod fenwick;
 mod last_use;
 mod merge_one;
+mod names;
 mod pool;
 pub mod read;
 pub mod redirects;

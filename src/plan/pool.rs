@@ -18,7 +18,10 @@ pub(super) struct PoolState<T, R, G> {
     /// The wave's results by number.
     pub(super) done: Vec<Option<R>>,
     pub(super) garbage: Vec<G>,
-    /// Which thread waits for the other.
+    /// Which thread waits for the other, until it is woken: a wake-up
+    /// is a system call whether anyone sleeps or not, so the thread that
+    /// wakes the other clears its flag, and the merges given before it is
+    /// up do not each wake it again.
     pub(super) committer_waits: bool,
     pub(super) server_waits: bool,
     pub(super) closed: bool,
@@ -27,11 +30,12 @@ pub(super) struct PoolState<T, R, G> {
 }
 
 impl<T, R, G> Pool<T, R, G> {
-    pub(super) fn new() -> Self {
+    /// A pool with room for waves of `room` merges (it grows beyond).
+    pub(super) fn new(room: usize) -> Self {
         Pool {
             state: Mutex::new(PoolState {
-                queue: VecDeque::new(),
-                done: Vec::new(),
+                queue: VecDeque::with_capacity(room),
+                done: Vec::with_capacity(room),
                 garbage: Vec::new(),
                 committer_waits: false,
                 server_waits: false,
@@ -59,7 +63,16 @@ impl<T, R, G> Pool<T, R, G> {
         let mut st = self.lock();
         st.done.clear();
         st.garbage.extend(garbage);
-        if st.server_waits && !st.garbage.is_empty() {
+        let wake = !st.garbage.is_empty() && std::mem::take(&mut st.server_waits);
+        drop(st);
+        self.wake(wake);
+    }
+
+    /// Wake the other thread if it was waiting (its flag cleared under
+    /// the lock): after the lock is released, so that the woken thread
+    /// does not at once wait for it (a second system call, to unlock).
+    fn wake(&self, waiting: bool) {
+        if waiting {
             self.changed.notify_all();
         }
     }
@@ -72,9 +85,9 @@ impl<T, R, G> Pool<T, R, G> {
         let k = st.done.len();
         st.done.push(None);
         st.queue.push_back((k, job));
-        if st.server_waits {
-            self.changed.notify_all();
-        }
+        let wake = std::mem::take(&mut st.server_waits);
+        drop(st);
+        self.wake(wake);
         k
     }
 
@@ -118,8 +131,10 @@ impl<T, R, G> Pool<T, R, G> {
                 let r = run(t);
                 st = self.lock();
                 st.done[j] = Some(r);
-                if st.committer_waits {
-                    self.changed.notify_all();
+                if std::mem::take(&mut st.committer_waits) {
+                    drop(st);
+                    self.wake(true);
+                    st = self.lock();
                 }
             } else if st.closed {
                 return;
@@ -164,7 +179,7 @@ mod tests {
     /// number, over several waves.
     #[test]
     fn a_pool_gives_every_result_under_its_number() {
-        let pool: Pool<u64, u64, String> = Pool::new();
+        let pool: Pool<u64, u64, String> = Pool::new(8);
         let run = |t: u64| {
             std::thread::sleep(std::time::Duration::from_micros(t % 7 * 50));
             t * t
@@ -190,7 +205,7 @@ mod tests {
     /// committing thread waiting for a result that never comes.
     #[test]
     fn a_panic_on_the_other_thread_stops_the_run() {
-        let pool: Pool<u64, u64, ()> = Pool::new();
+        let pool: Pool<u64, u64, ()> = Pool::new(0);
         let committer = std::thread::current().id();
         let run = |t: u64| {
             assert_eq!(std::thread::current().id(), committer, "merge {t} failed");

@@ -1,13 +1,12 @@
 //! Settling pairs in plan order: the report, the journal and the positions
 //! it records.
 
-use std::borrow::Cow;
 use std::io;
 
 use serde_json::Value;
 
 use super::merge_one::Noted;
-use super::waves::{Outcome, Resolved};
+use super::waves::{Before, Outcome, Resolved};
 use super::{
     Applied, ApplyError, ApplyOptions, ApplyReport, BadPair, Fenwick, Pair, PairSections,
     PairWarning, Plan, Store,
@@ -83,9 +82,9 @@ where
         &mut self,
         work: &S,
         pair: &Pair,
-        r: &Resolved<'_>,
+        r: &Resolved,
         outcome: Outcome<'a>,
-    ) -> Result<Vec<Cow<'a, Contact>>, ApplyError> {
+    ) -> Result<Option<Box<Before<'a>>>, ApplyError> {
         match outcome {
             Outcome::Refused(problem) => {
                 self.report.skipped.push(BadPair {
@@ -93,11 +92,11 @@ where
                     place: self.plan.place(pair.line),
                     primary: pair.primary.clone(),
                     secondary: pair.secondary.clone(),
-                    resolved_primary: r.pi.map(|_| r.rp.to_string()),
-                    resolved_secondary: r.si.map(|_| r.rs.to_string()),
+                    resolved_primary: r.pi.map(|i| work.id(i).to_string()),
+                    resolved_secondary: r.si.map(|i| work.id(i).to_string()),
                     problem,
                 });
-                Ok(Vec::new())
+                Ok(None)
             }
             Outcome::Merged {
                 contacts,
@@ -113,13 +112,7 @@ where
                     encoded: journal.as_deref(),
                 };
                 self.merged(work, pair, r, journaled, (warnings, sections))?;
-                Ok(contacts
-                    .into_iter()
-                    .flat_map(|b| {
-                        let (p, s, m) = *b;
-                        [p, s, Cow::Owned(m)]
-                    })
-                    .collect())
+                Ok(contacts)
             }
         }
     }
@@ -130,7 +123,7 @@ where
         &mut self,
         work: &S,
         pair: &Pair,
-        r: &Resolved<'_>,
+        r: &Resolved,
         journaled: Journaled<'_>,
         (warnings, (sections, tally)): (Vec<Warning>, Noted),
     ) -> Result<(), ApplyError> {
@@ -139,7 +132,8 @@ where
             decisions,
             encoded,
         } = journaled;
-        let (_, si) = r.indices();
+        let (pi, si) = r.indices();
+        let (rp, rs) = (work.id(pi), work.id(si));
         let secondary_index = work.record(si) - self.gone.count_before(si);
         self.gone.add(si);
         self.report.applied += 1;
@@ -147,8 +141,8 @@ where
             if let (Some(journal), Some((p, s, m))) = (self.on_applied.as_mut(), contacts) {
                 journal(&Applied {
                     line: pair.line,
-                    primary_id: &r.rp,
-                    secondary_id: &r.rs,
+                    primary_id: rp,
+                    secondary_id: rs,
                     secondary_index,
                     primary: p,
                     secondary: s,
@@ -162,8 +156,8 @@ where
         for w in warnings {
             self.report.warnings.push(PairWarning {
                 line: pair.line,
-                primary: r.rp.to_string(),
-                secondary: r.rs.to_string(),
+                primary: rp.to_string(),
+                secondary: rs.to_string(),
                 kind: w.kind,
                 warning: w.message,
             });

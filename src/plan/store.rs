@@ -14,8 +14,11 @@ use crate::warning::Warning;
 pub trait Store<'a> {
     /// A contact taken out of the store, perhaps not parsed yet.
     type Taken: Send;
-    /// The number of the contact with this id, while it is in the export.
+    /// The number of the contact with this id in the export as read (asked
+    /// before the plan runs: [`run_plan`] follows merges itself).
     fn index(&self, id: &str) -> Option<usize>;
+    /// The id of contact `i` (a merge keeps the primary's).
+    fn id(&self, i: usize) -> &str;
     /// How many contacts the store numbers.
     fn count(&self) -> usize;
     /// The position of a contact in the export as read (contacts merged

@@ -2,28 +2,31 @@
 //! already) and its merge (the merge limit, the rules' refusal, the id it
 //! gives). Every merge of a plan is checked here, in memory or streamed.
 
+use super::names::{Links, Names};
 use super::waves::Resolved;
 use super::{ApplyOptions, MergeStep, Pair, PairProblem, Primary, Redirects, Side, Store};
 use crate::model::{Contact, Layout};
 use crate::pair::IdProblem;
 
-/// Resolve a pair's ids as things stand, and say why it cannot be merged
-/// if that shows already.
-pub(super) fn resolve_pair<'a, 'p, S: Store<'a>>(
-    pair: &'p Pair,
-    redirects: &mut Redirects,
+/// Resolve a pair's ids (`names`, its ids' numbers) as things stand, and
+/// say why it cannot be merged if that shows already. `redirects`: the
+/// export's own, for the claimants of a contested id.
+pub(super) fn resolve_pair<'a, S: Store<'a>>(
+    pair: &Pair,
+    [pn, sn]: [u32; 2],
+    (names, links, redirects): (&Names, &mut Links, &Redirects),
     work: &S,
-) -> (Resolved<'p>, Option<PairProblem>) {
+) -> (Resolved, Option<PairProblem>) {
     // A contested id resolves to no contact: the report says whose it may be.
-    let contested = [&pair.primary, &pair.secondary].map(|id| redirects.contested(id));
-    let rp = redirects.resolve(&pair.primary);
-    let rs = redirects.resolve(&pair.secondary);
-    let [pi, si] = [(&rp, &contested[0]), (&rs, &contested[1])]
-        .map(|(id, contested)| work.index(id).filter(|_| contested.is_none()));
-    let contested = [&pair.primary, &pair.secondary]
+    let mut resolve = |n: u32| match names.contested[n as usize] {
+        true => None,
+        false => links.resolve(names.reach[n as usize]),
+    };
+    let (pi, si) = (resolve(pn), resolve(sn));
+    let contested = [(pn, &pair.primary), (sn, &pair.secondary)]
         .into_iter()
-        .zip(contested)
-        .find_map(|(id, claimants)| Some((id.clone(), claimants?)));
+        .filter(|(n, _)| names.contested[*n as usize])
+        .find_map(|(_, id)| Some((id.clone(), redirects.contested(id)?)));
     let problem = match crate::pair::both(&pair.primary, &pair.secondary, (pi, si)) {
         _ if contested.is_some() => {
             contested.map(|(id, claimants)| PairProblem::Contested { id, claimants })
@@ -39,13 +42,13 @@ pub(super) fn resolve_pair<'a, 'p, S: Store<'a>>(
             },
             side,
         }),
-        Err(IdProblem::SameContact) => Some(PairProblem::SameContact { id: rp.to_string() }),
+        Err(IdProblem::SameContact) => Some(PairProblem::SameContact {
+            id: work.id(pi.expect("one contact")).to_string(),
+        }),
     };
     let named_later = true;
     (
         Resolved {
-            rp,
-            rs,
             pi,
             si,
             named_later,

@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::commit::{commit, Commit};
 use super::last_use::LastUse;
 use super::merge_one::{merge_one, Checkout, MergeDone, Noted};
+use super::names::{num, Links, Names, NONE};
 use super::pool::{Closing, Pool};
 use super::settle::Settler;
 use super::validate::resolve_pair;
@@ -115,22 +116,30 @@ where
 {
     let keep_inputs = on_applied.is_some();
     let mut settler = Settler::new(plan, opts, work.count(), on_applied);
-    let last_use = LastUse::new(plan, &redirects, |id| work.index(id));
+    let mut redirects = redirects;
+    let names = Names::new(plan, &mut redirects, |id| work.index(id));
+    let last_use = LastUse::new(&names, work.count());
     let shared = work.shared();
     let merging = |t| merge_one::<S, M>(&shared, t, layout, opts, &merge, keep_inputs);
-    let pool = Pool::new();
+    let pool = Pool::new(tuning.window);
     std::thread::scope(|scope| {
         // Closed however this ends, so that the other thread stops.
         let _closing = Closing(&pool);
-        let mut waves = Waves::new(plan, redirects, last_use, *tuning, keep_inputs);
+        let known = (names, redirects, last_use);
+        let mut waves = Waves::new(plan, known, work.count(), *tuning, keep_inputs);
         // The other thread starts with the first wave worth it (a small
         // plan runs on this one).
         let mut serving = false;
+        // Kept from wave to wave, with their room.
+        let mut wave = Wave {
+            picked: Vec::new(),
+            jobs: Vec::new(),
+        };
         while waves.fill() {
             pool.start(std::mem::take(&mut waves.garbage));
             // Each merge goes to the pool as soon as it is picked.
             let mut given = 0;
-            let (picked, jobs) = waves.pick(work, |t| match t {
+            waves.pick(work, &mut wave, |t| match t {
                 Checkout::Early(_) => Job::Here(t),
                 Checkout::Open { .. } => {
                     given += 1;
@@ -145,7 +154,8 @@ where
                 Job::Pool(j) => pool.result(j, &merging),
                 Job::Here(t) => merging(t),
             };
-            waves.commit(work, &mut settler, picked.into_iter().zip(jobs), done)?;
+            let picked = wave.picked.drain(..).zip(wave.jobs.drain(..));
+            waves.commit(work, &mut settler, picked, done)?;
             waves.tidy();
         }
         Ok(())
@@ -155,7 +165,10 @@ where
 
 /// The pairs of a wave to merge (their places in the window, their ids)
 /// and where each one's merge is done.
-type Wave<'p, T, P> = (Vec<(usize, Resolved<'p>)>, Vec<Job<Checkout<T, P>>>);
+struct Wave<T, P> {
+    picked: Vec<(usize, Resolved)>,
+    jobs: Vec<Job<Checkout<T, P>>>,
+}
 
 /// Where a picked pair's merge is done: the pool's job number, or here
 /// (an early merge, only taken).
@@ -172,12 +185,20 @@ struct Waves<'p, 'a> {
     next: usize,
     window: VecDeque<Slot<'p, 'a>>,
     window_len: usize,
-    /// Contacts merged by a pair not settled yet → that pair's number, to
-    /// check that no waiting pair before it reaches them.
-    merged_ahead: rustc_hash::FxHashMap<usize, usize>,
+    /// Per contact, the number of the last pair that merged it ([`NONE`]
+    /// if none did), to check that no waiting pair before it reaches it.
+    merged_ahead: Vec<u32>,
+    /// Per contact, the last wave that touched it (`busy` in [`Waves::pick`]).
+    touched: Vec<u32>,
+    /// The waves picked so far.
+    waves: u32,
     /// Contacts no longer needed, freed on the other core while the next
     /// wave merges.
     garbage: Vec<Cow<'a, Contact>>,
+    /// The plan's ids numbered, the contacts merged away so far, the
+    /// export's own redirects (for contested ids).
+    names: Names,
+    links: Links,
     redirects: Redirects,
     last_use: LastUse,
     tuning: Tuning,
@@ -188,8 +209,8 @@ struct Waves<'p, 'a> {
 impl<'p, 'a> Waves<'p, 'a> {
     fn new(
         plan: &'p Plan,
-        redirects: Redirects,
-        last_use: LastUse,
+        (names, redirects, last_use): (Names, Redirects, LastUse),
+        count: usize,
         tuning: Tuning,
         keep_inputs: bool,
     ) -> Self {
@@ -206,8 +227,12 @@ impl<'p, 'a> Waves<'p, 'a> {
             next: 0,
             window: VecDeque::with_capacity(window_len),
             window_len,
-            merged_ahead: Default::default(),
+            merged_ahead: vec![NONE; count],
+            touched: vec![0; count],
+            waves: 0,
             garbage: Vec::new(),
+            names,
+            links: Links::new(count),
             redirects,
             last_use,
             tuning,
@@ -236,15 +261,17 @@ impl<'p, 'a> Waves<'p, 'a> {
     fn pick<S: Store<'a>>(
         &mut self,
         work: &mut S,
+        wave: &mut Wave<S::Taken, S::Prepared>,
         mut give: impl FnMut(Checkout<S::Taken, S::Prepared>) -> Job<Checkout<S::Taken, S::Prepared>>,
-    ) -> Wave<'p, S::Taken, S::Prepared> {
+    ) {
         let early = self.early;
-        let (window, redirects) = (&mut self.window, &mut self.redirects);
-        let (last_use, merged_ahead) = (&mut self.last_use, &self.merged_ahead);
+        let known = (&self.names, &mut self.links, &self.redirects);
+        let (window, last_use, merged_ahead) =
+            (&mut self.window, &mut self.last_use, &self.merged_ahead);
         let scan_slack = self.tuning.scan_slack;
-        let mut busy: rustc_hash::FxHashSet<usize> = Default::default();
-        let mut picked = Vec::new();
-        let mut taken = Vec::new();
+        // A contact is busy in this wave when `touched` holds its number.
+        self.waves += 1;
+        let (busy, this) = (&mut self.touched, self.waves);
         // Pairs that had to wait, and pairs done: a window of pairs that all
         // wait for one contact (a primary absorbing many) is not read through
         // for each of them.
@@ -256,23 +283,28 @@ impl<'p, 'a> Waves<'p, 'a> {
             if blocked > done + scan_slack {
                 break;
             }
-            let (mut resolved, problem) = resolve_pair(slot.pair, redirects, &*work);
+            let ids = known.0.pairs[slot.at];
+            let (mut resolved, problem) =
+                resolve_pair(slot.pair, ids, (known.0, &mut *known.1, known.2), &*work);
             let touched = [resolved.pi, resolved.si];
-            let free = touched.iter().flatten().all(|i| !busy.contains(i));
-            busy.extend(touched.iter().flatten());
+            let free = touched.iter().flatten().all(|&i| busy[i] != this);
+            for &i in touched.iter().flatten() {
+                busy[i] = this;
+            }
             if !free {
                 blocked += 1;
                 continue;
             }
             done += 1;
-            for later in touched.iter().flatten().filter_map(|i| merged_ahead.get(i)) {
+            for &i in touched.iter().flatten() {
+                let later = merged_ahead[i];
                 assert!(
-                    *later < slot.at,
+                    later == NONE || (later as usize) < slot.at,
                     "internal error: plan pair {} reaches a contact ({}) that the later pair {} \
                      merged before it; please report this",
                     slot.at + 1,
-                    resolved.rp,
-                    later + 1
+                    work.id(i),
+                    later as usize + 1
                 );
             }
             match (problem, resolved.pi, resolved.si) {
@@ -280,7 +312,7 @@ impl<'p, 'a> Waves<'p, 'a> {
                     slot.state = State::Done(resolved, Outcome::Refused(problem));
                 }
                 (None, Some(pi), Some(si)) => {
-                    let named_later = last_use.merge(slot.at, pi, &resolved.rp, si, &resolved.rs);
+                    let named_later = last_use.merge(slot.at, pi, si);
                     resolved.named_later = named_later;
                     // One a later pair names is merged again, to be kept parsed.
                     let done = if early && !named_later {
@@ -288,20 +320,19 @@ impl<'p, 'a> Waves<'p, 'a> {
                     } else {
                         None
                     };
-                    taken.push(give(match done {
-                        Some(done) => Checkout::Early(done),
+                    wave.jobs.push(give(match done {
+                        Some(done) => Checkout::Early(Box::new(done)),
                         None => Checkout::Open {
                             primary: work.checkout(pi),
                             secondary: work.checkout(si),
                             named_later,
                         },
                     }));
-                    picked.push((k, resolved));
+                    wave.picked.push((k, resolved));
                 }
                 (None, _, _) => unreachable!("a pair without a problem has both contacts"),
             }
         }
-        (picked, taken)
     }
 
     /// Commit a wave in plan order (merging here too while the next merge
@@ -310,7 +341,7 @@ impl<'p, 'a> Waves<'p, 'a> {
         &mut self,
         work: &mut S,
         settler: &mut Settler<'_, J>,
-        wave: impl Iterator<Item = ((usize, Resolved<'p>), Job<Checkout<S::Taken, S::Prepared>>)>,
+        wave: impl Iterator<Item = ((usize, Resolved), Job<Checkout<S::Taken, S::Prepared>>)>,
         mut done: impl FnMut(Job<Checkout<S::Taken, S::Prepared>>) -> MergeDone<'a, S::Prepared>,
     ) -> Result<(), ApplyError>
     where
@@ -331,12 +362,12 @@ impl<'p, 'a> Waves<'p, 'a> {
                     pair: slot.pair,
                     settling,
                 };
-                let (state, unneeded) = commit(work, &mut self.redirects, settler, ctx, r, done)?;
+                let (state, unneeded) = commit(work, &mut self.links, settler, ctx, r, done)?;
                 self.garbage.extend(unneeded);
                 if let (State::Done(r, Outcome::Merged { .. }), false) = (&state, settling) {
                     let (pi, si) = r.indices();
-                    self.merged_ahead.insert(pi, slot.at);
-                    self.merged_ahead.insert(si, slot.at);
+                    self.merged_ahead[pi] = num(slot.at);
+                    self.merged_ahead[si] = num(slot.at);
                 }
                 slot.state = state;
             }
@@ -348,8 +379,10 @@ impl<'p, 'a> Waves<'p, 'a> {
                     else {
                         unreachable!("matched above")
                     };
-                    self.garbage
-                        .extend(settler.settle(&*work, slot.pair, &r, outcome)?);
+                    if let Some(before) = settler.settle(&*work, slot.pair, &r, outcome)? {
+                        let (p, s, m) = *before;
+                        self.garbage.extend([p, s, Cow::Owned(m)]);
+                    }
                 }
                 _ => {}
             }
@@ -366,14 +399,6 @@ impl<'p, 'a> Waves<'p, 'a> {
         {
             self.window.pop_front();
         }
-        // What is behind the first pair not settled is no longer needed
-        // for the check (pruned now and then, not every wave).
-        if self.merged_ahead.len() > 4 * self.tuning.window {
-            match self.window.front() {
-                Some(first) => self.merged_ahead.retain(|_, at| *at > first.at),
-                None => self.merged_ahead.clear(),
-            }
-        }
     }
 }
 
@@ -382,15 +407,15 @@ pub(super) struct Slot<'p, 'a> {
     /// Its number in the plan.
     pub(super) at: usize,
     pub(super) pair: &'p Pair,
-    pub(super) state: State<'p, 'a>,
+    pub(super) state: State<'a>,
 }
 
 /// Where a pair of the window stands.
-pub(super) enum State<'p, 'a> {
+pub(super) enum State<'a> {
     /// It waits for an earlier pair that touches one of its contacts.
     Waiting,
     /// Committed (or found bad), waiting to be settled.
-    Done(Resolved<'p>, Outcome<'a>),
+    Done(Resolved, Outcome<'a>),
     Settled,
 }
 
@@ -414,12 +439,10 @@ pub(super) enum Outcome<'a> {
 /// Both contacts before a merge, and the result.
 pub(super) type Before<'a> = (Cow<'a, Contact>, Cow<'a, Contact>, Contact);
 
-/// A pair's ids resolved through the merges before it, and the contacts
-/// they name.
-pub(super) struct Resolved<'p> {
-    /// The ids as they resolve (the pair's own, unless merged away).
-    pub(super) rp: Cow<'p, str>,
-    pub(super) rs: Cow<'p, str>,
+/// A pair's ids resolved through the merges before it: the contacts they
+/// name (whose ids, [`Store::id`], are the ids as they resolve: the pair's
+/// own, unless merged away).
+pub(super) struct Resolved {
     pub(super) pi: Option<usize>,
     pub(super) si: Option<usize>,
     /// Merged: whether a later pair may name an id of the result (when
@@ -427,7 +450,7 @@ pub(super) struct Resolved<'p> {
     pub(super) named_later: bool,
 }
 
-impl Resolved<'_> {
+impl Resolved {
     /// Both contacts, for a pair that was merged.
     pub(super) fn indices(&self) -> (usize, usize) {
         self.pi

@@ -23,6 +23,10 @@ impl<'a> Store<'a> for Work<'a> {
         self.index.get(id).copied()
     }
 
+    fn id(&self, i: usize) -> &str {
+        &self.base[i].id
+    }
+
     fn count(&self) -> usize {
         self.base.len()
     }
@@ -74,7 +78,6 @@ impl<'a> Store<'a> for Work<'a> {
         self.changed
             .insert(pi, merged.expect("this store keeps every merged contact"));
         self.changed.remove(&si);
-        self.index.remove(self.base[si].id.as_str());
         self.removed[si] = true;
         None
     }

@@ -43,7 +43,7 @@ pub(super) struct RawStore<'s> {
     /// CSV: merged contacts' rows, with the number of columns they were
     /// encoded for, and the columns each needs beyond the file's (their
     /// places in the grown layout).
-    pub(super) rows: HashMap<usize, Row>,
+    pub(super) rows: Rows,
     /// CSV: the rows' bytes, one after the other (a row merged again leaves
     /// its old bytes behind).
     pub(super) row_bytes: Vec<u8>,
@@ -79,6 +79,83 @@ pub(super) struct Row {
     pub(super) len: usize,
     /// The places of the grown columns it needs.
     pub(super) needs: Box<[u32]>,
+}
+
+/// Merged contacts' rows by contact number: where each is in a vector of
+/// the rows, in the order they were put (a look at a slot per contact,
+/// 4 bytes each, rather than a map whose every insert missed the cache).
+/// Read like the map it replaces.
+#[derive(Default)]
+pub(super) struct Rows {
+    /// Per contact: 1 + the place of its row in `rows`, or 0.
+    slot: Vec<u32>,
+    /// The rows with their contacts' numbers; `None` where one was removed.
+    rows: Vec<Option<(usize, Row)>>,
+    /// How many rows there are.
+    len: usize,
+}
+
+impl Rows {
+    /// Room for the rows of a store of `contacts`, about `expected` of them.
+    fn new(contacts: usize, expected: usize) -> Self {
+        Rows {
+            slot: vec![0; contacts],
+            rows: Vec::with_capacity(expected),
+            len: 0,
+        }
+    }
+
+    pub(super) fn insert(&mut self, i: usize, row: Row) -> Option<Row> {
+        match self.slot[i] {
+            0 => {
+                self.len += 1;
+                self.rows.push(Some((i, row)));
+                self.slot[i] = u32::try_from(self.rows.len()).expect("fewer than 4 billion rows");
+                None
+            }
+            at => self.rows[at as usize - 1].replace((i, row)).map(|(_, r)| r),
+        }
+    }
+
+    pub(super) fn remove(&mut self, i: &usize) -> Option<Row> {
+        let at = std::mem::take(self.slot.get_mut(*i)?);
+        let (_, row) = self.rows[at.checked_sub(1)? as usize].take()?;
+        self.len -= 1;
+        Some(row)
+    }
+
+    pub(super) fn contains_key(&self, i: &usize) -> bool {
+        self.slot.get(*i).is_some_and(|&at| at > 0)
+    }
+
+    /// The rows, with their contacts' numbers, in the order they were put
+    /// (saying how many, for the maps collected from them).
+    pub(super) fn iter(&self) -> RowsIter<'_> {
+        RowsIter {
+            rows: self.rows.iter(),
+            left: self.len,
+        }
+    }
+}
+
+/// [`Rows::iter`].
+pub(super) struct RowsIter<'r> {
+    rows: std::slice::Iter<'r, Option<(usize, Row)>>,
+    left: usize,
+}
+
+impl<'r> Iterator for RowsIter<'r> {
+    type Item = (&'r usize, &'r Row);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (i, row) = self.rows.by_ref().flatten().next()?;
+        self.left -= 1;
+        Some((i, row))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
 }
 
 /// A merged contact, encoded on a merging thread.
@@ -132,12 +209,9 @@ impl<'s> RawStore<'s> {
                 let per_record =
                     (scan.file_len - scan.header_end) / scan.ranges.len().max(1) as u64;
                 row_bytes.reserve(to_write * (per_record as usize + l.columns.len() + 8));
-                (
-                    HashMap::with_capacity_and_hasher(primaries, Default::default()),
-                    row_bytes,
-                )
+                (Rows::new(scan.loaded.len(), primaries), row_bytes)
             }
-            _ => (HashMap::default(), Vec::new()),
+            _ => (Rows::default(), Vec::new()),
         };
         RawStore {
             src,
@@ -240,6 +314,10 @@ impl<'s> Store<'s> for RawStore<'s> {
         self.index.get(id).copied()
     }
 
+    fn id(&self, i: usize) -> &str {
+        self.scan.id(&self.scan.loaded[i])
+    }
+
     fn count(&self) -> usize {
         self.scan.loaded.len()
     }
@@ -255,11 +333,13 @@ impl<'s> Store<'s> for RawStore<'s> {
              said no later pair could reach, and a later pair reaches it; please report this",
             self.scan.id(&self.scan.loaded[i])
         );
-        if let Some(c) = self.parsed.remove(&i) {
+        // Only merged contacts are kept parsed or as JSON.
+        let merged = self.merged[i];
+        if let Some(c) = merged.then(|| self.parsed.remove(&i)).flatten() {
             return Taken::Parsed(Box::new(c));
         }
         let scan: &'s Scan = self.scan;
-        if let Some(kept) = self.changed.get(&i) {
+        if let Some(kept) = merged.then(|| self.changed.get(&i)).flatten() {
             // Named again after its merge, beyond the contacts kept parsed:
             // rare, a copy is fine.
             let mut bytes = Vec::new();
@@ -272,15 +352,17 @@ impl<'s> Store<'s> for RawStore<'s> {
             };
         }
         let l = &scan.loaded[i];
-        let bytes = match (&l.raw, self.away.get(&i)) {
-            (Raw::Held(bytes), _) => Cow::Borrowed(&bytes[..]),
-            (
-                Raw::Away,
+        // A record given back by the early merges' thread is taken, not
+        // copied: if its merge is refused, it is read again.
+        let bytes = match &l.raw {
+            Raw::Held(bytes) => Cow::Borrowed(&bytes[..]),
+            Raw::Away => match self.away.remove(&i) {
                 Some(RawCopy {
                     held: Some(bytes), ..
-                }),
-            ) => Cow::Owned(bytes.to_vec()),
-            _ => Cow::Owned(self.read_again(i)),
+                }) => Cow::Owned(Vec::from(bytes)),
+                _ => Cow::Owned(self.read_again(i)),
+            },
+            Raw::InFile => Cow::Owned(self.read_again(i)),
         };
         Taken::Raw {
             bytes,
@@ -362,19 +444,22 @@ impl<'s> Store<'s> for RawStore<'s> {
             placed,
             named_later,
         } = prepared;
-        self.changed.remove(&si);
-        self.rows.remove(&si);
-        self.parsed.remove(&si);
-        self.index.remove(self.scan.id(&self.scan.loaded[si]));
+        // Only merged contacts are kept parsed, as JSON or as a row.
+        if self.merged[si] {
+            self.changed.remove(&si);
+            self.rows.remove(&si);
+            self.parsed.remove(&si);
+        }
         self.removed[si] = true;
         // What an earlier merge left of the primary.
-        self.changed.remove(&pi);
-        self.rows.remove(&pi);
+        if self.merged[pi] {
+            self.changed.remove(&pi);
+            self.rows.remove(&pi);
+        }
         self.merged[pi] = true;
         self.spent[pi] = !named_later;
-        if let Some(row) = placed {
-            self.rows.insert(pi, row);
-        }
+        // The primary's row, if any, was removed above.
+        let placed = placed.map(|row| self.rows.insert(pi, row)).is_some();
         match (row, json) {
             (Some(row), _) => self.put_row(pi, row, merged.as_ref()),
             (None, Some(json)) => {
@@ -384,7 +469,7 @@ impl<'s> Store<'s> for RawStore<'s> {
                 };
                 self.changed.insert(pi, kept);
             }
-            (None, None) if keep || self.rows.contains_key(&pi) => {}
+            (None, None) if keep || placed => {}
             (None, None) => {
                 // A CSV contact a later pair may name, beyond the ones kept
                 // parsed.
@@ -414,5 +499,39 @@ impl<'s> Store<'s> for RawStore<'s> {
         let untouched = p == pi && s == si && !self.merged[pi] && !self.merged[si];
         self.early_taken += usize::from(untouched);
         untouched.then_some(early)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(at: usize) -> Row {
+        Row {
+            cols: 3,
+            at,
+            len: 1,
+            needs: Box::new([]),
+        }
+    }
+
+    /// Rows read like the map they replace: put, put again, removed,
+    /// counted when collected.
+    #[test]
+    fn rows_read_like_a_map_by_contact() {
+        let mut rows = Rows::new(6, 2);
+        assert!(rows.insert(4, row(10)).is_none());
+        assert!(rows.insert(1, row(20)).is_none());
+        assert_eq!(rows.insert(4, row(30)).map(|r| r.at), Some(10));
+        assert!(rows.contains_key(&4) && rows.contains_key(&1));
+        assert!(!rows.contains_key(&0) && !rows.contains_key(&9));
+        assert_eq!(rows.remove(&1).map(|r| r.at), Some(20));
+        assert!(rows.remove(&1).is_none() && rows.remove(&9).is_none());
+        assert!(rows.insert(1, row(40)).is_none());
+        let all: HashMap<usize, usize> = rows.iter().map(|(&i, r)| (i, r.at)).collect();
+        assert_eq!(rows.iter().size_hint(), (2, Some(2)));
+        assert_eq!(all, HashMap::from_iter([(4, 30), (1, 40)]));
+        let none = Rows::default();
+        assert!(!none.contains_key(&0) && none.iter().next().is_none());
     }
 }
