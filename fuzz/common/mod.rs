@@ -235,10 +235,19 @@ pub fn stream(data: &[u8], dir: &Path) {
                     // around its records, so whether it reads as indented
                     // may differ from the in-memory writer's choice (and so
                     // may the indentation and line ends it notes).
+                    // Likewise JSON Lines whose lines end both ways: the
+                    // streamed output keeps each line's ending, the
+                    // in-memory writer ends every line as the file's first
+                    // (DECISIONS, "JSON Lines"), so the first line read back
+                    // may end otherwise.
                     for e in [&mut back, &mut mine_back] {
-                        if let Layout::Json { pretty, text, .. } = &mut e.layout {
-                            *pretty = false;
-                            *text = Default::default();
+                        match &mut e.layout {
+                            Layout::Json { pretty, text, .. } => {
+                                *pretty = false;
+                                *text = Default::default();
+                            }
+                            Layout::Ndjson { crlf } => *crlf = false,
+                            Layout::Csv(_) => {}
                         }
                     }
                     assert!(
