@@ -535,7 +535,7 @@ fn to_contact(rng: &mut Rng, id: &str, p: &Person, created: Millis) -> Contact {
         ("hs_email_optout", rng.chance(0.05).to_string()),
     ];
     for (k, v) in props {
-        c.properties.insert(k.to_string(), Some(v));
+        c.properties.insert(k.into(), Some(v));
     }
     c.associations = Some(associations(rng));
     add_sections(rng, &mut c, p, created, modified);
@@ -673,7 +673,7 @@ pub fn into_csv_form(mut export: Export) -> Export {
     for c in &mut export.contacts {
         for (k, v) in c.properties.iter_mut() {
             let Some(text) = v.as_mut() else { continue };
-            match k.as_str() {
+            match &**k {
                 "createdate" | "lastmodifieddate" => {
                     if let Ok(ms) = crate::dates::parse_millis(text) {
                         *text = format_date(ms, DateForm::Minutes);

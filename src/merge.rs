@@ -198,11 +198,11 @@ fn merge_sections(
 fn apply_decisions(merged: &mut Contact, decisions: &[Decision], places: &[usize]) {
     for (i, d) in decisions.iter().enumerate() {
         let placed = places.get(i).copied().filter(|&at| {
-            (merged.properties.get_index(at)).is_some_and(|(name, _)| *name == d.property)
+            (merged.properties.get_index(at)).is_some_and(|(name, _)| **name == *d.property)
         });
         let slot = match placed {
             Some(at) => merged.properties.get_index_mut(at).map(|(_, slot)| slot),
-            None => merged.properties.get_mut(&d.property),
+            None => merged.properties.get_mut(d.property.as_str()),
         };
         match slot {
             // Most properties keep P's value: nothing to copy.

@@ -13,7 +13,12 @@ use serde_json::{Map, Value};
 /// properties that way); an empty string is an empty CSV cell. Hashed with
 /// FxHash: the rules look properties up many times per merge, and the keys
 /// are property names, not input an attacker picks to collide.
-pub type Properties = IndexMap<String, Option<String>, rustc_hash::FxBuildHasher>;
+pub type Properties = IndexMap<PropName, Option<String>, rustc_hash::FxBuildHasher>;
+
+/// A property's name in [`Properties`]: shared, so that the many contacts
+/// read from one file hold their column names once and a copy of a map
+/// copies no name.
+pub type PropName = std::sync::Arc<str>;
 
 /// One entry of `propertiesWithHistory[prop]`, kept as the object it was
 /// read as (`value`, `timestamp`, `sourceType`, `sourceId`, ...).
@@ -157,7 +162,7 @@ impl Contact {
     /// by name.
     pub fn property_near(&self, name: &str, at: usize) -> Option<(usize, &Option<String>)> {
         match self.properties.get_index(at) {
-            Some((k, v)) if k == name => Some((at, v)),
+            Some((k, v)) if &**k == name => Some((at, v)),
             _ => self.properties.get_full(name).map(|(i, _, v)| (i, v)),
         }
     }
@@ -182,7 +187,7 @@ impl Contact {
         match self.properties.get_mut(name) {
             Some(slot) => *slot = value,
             None => {
-                self.properties.insert(name.to_string(), value);
+                self.properties.insert(name.into(), value);
             }
         }
     }
@@ -401,7 +406,7 @@ mod tests {
         c.set_prop("a", Some("1".into()));
         c.set_prop("b", Some("2".into()));
         c.set_prop("a", Some("3".into()));
-        let keys: Vec<_> = c.properties.keys().cloned().collect();
+        let keys: Vec<&str> = c.properties.keys().map(|k| &**k).collect();
         assert_eq!(keys, ["a", "b"]);
     }
 

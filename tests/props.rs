@@ -1054,7 +1054,8 @@ fn consistent(st: &Step) -> Result<(), String> {
         }
     }
     for (prop, entries) in m.history.iter().flatten() {
-        let (Some(Some(current)), Some(first)) = (m.properties.get(prop), entries.first()) else {
+        let (Some(Some(current)), Some(first)) = (m.properties.get(prop.as_str()), entries.first())
+        else {
             continue;
         };
         if first.value() != Some(current.as_str()) {

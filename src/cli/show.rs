@@ -47,7 +47,7 @@ pub fn render(c: &Contact, all: bool, color: bool) -> table::Table {
     for (name, value) in &c.properties {
         let v = value.as_deref();
         if all || v.is_some_and(|v| !v.is_empty()) {
-            t.row([name.clone(), table::show_value(v)]);
+            t.row([name.to_string(), table::show_value(v)]);
         }
     }
     for (section, summary) in section_summaries(c) {

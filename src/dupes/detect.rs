@@ -171,12 +171,12 @@ pub fn detect(sample: &[Contact]) -> Vec<Field> {
     let mut profiles: BTreeMap<String, Profile> = BTreeMap::new();
     for c in sample.iter().take(SAMPLE) {
         for (k, v) in c.properties.iter() {
-            if !profiles.contains_key(k.as_str()) {
+            if !profiles.contains_key(&**k) {
                 order.push(k.to_string());
                 profiles.insert(k.to_string(), Profile::default());
             }
             if let Some(v) = v.as_deref() {
-                profiles.get_mut(k.as_str()).expect("added").add(v);
+                profiles.get_mut(&**k).expect("added").add(v);
             }
         }
     }

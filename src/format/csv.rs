@@ -143,7 +143,7 @@ pub(crate) fn contact_from_row<T: AsRef<str>>(
         let mut p = Properties::with_capacity_and_hasher(cells.len(), Default::default());
         for (col, c) in layout.columns.iter().zip(cells) {
             if let Column::Property(name) = col {
-                p.insert(name.clone(), Some(c.as_ref().to_string()));
+                p.insert(name.as_str().into(), Some(c.as_ref().to_string()));
             }
         }
         p
@@ -604,17 +604,17 @@ pub(crate) fn with_new_columns<'c>(
     }
     for c in contacts {
         for name in c.properties.keys() {
-            if props.contains(name.as_str()) {
+            if props.contains(&**name) {
                 continue;
             }
             let header = if layout.labels {
                 labels::label_of(name).unwrap_or(name).to_string()
             } else {
-                name.clone()
+                name.to_string()
             };
-            props.insert(name.clone());
+            props.insert(name.to_string());
             layout.headers.push(header);
-            layout.columns.push(Column::Property(name.clone()));
+            layout.columns.push(Column::Property(name.to_string()));
         }
         for kind in c.associations.iter().flat_map(|a| a.keys()) {
             if kinds.contains(kind.as_str()) {

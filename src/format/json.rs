@@ -398,7 +398,7 @@ fn properties(v: Value) -> Result<Properties, String> {
             ))
             }
         };
-        props.insert(k, value);
+        props.insert(k.into(), value);
     }
     Ok(props)
 }

@@ -32,7 +32,9 @@ impl Template {
             .map(|col| match col {
                 // A name twice keeps its first place, and the later
                 // column's value, as inserting cell after cell does.
-                Column::Property(name) => Some(properties.insert_full(name.clone(), None).0),
+                Column::Property(name) => {
+                    Some(properties.insert_full(name.as_str().into(), None).0)
+                }
                 Column::Association(_) => None,
             })
             .collect();
@@ -85,7 +87,7 @@ mod tests {
         let mut p = Properties::default();
         for (col, cell) in columns.iter().zip(cells) {
             if let Column::Property(n) = col {
-                p.insert(n.clone(), Some(cell.to_string()));
+                p.insert(n.as_str().into(), Some(cell.to_string()));
             }
         }
         p
@@ -96,7 +98,7 @@ mod tests {
     }
 
     /// A map's entries in order (maps compare equal in any order).
-    fn entries(p: &Properties) -> Vec<(&String, &Option<String>)> {
+    fn entries(p: &Properties) -> Vec<(&crate::model::PropName, &Option<String>)> {
         p.iter().collect()
     }
 
@@ -124,10 +126,7 @@ mod tests {
         let cells = ["1", "2", "3"];
         let got = built(&columns, &cells);
         assert_same(&got, &inserted(&columns, &cells));
-        assert_eq!(
-            got.get_index(0),
-            Some((&"a".to_string(), &Some("3".into())))
-        );
+        assert_eq!(got.get_index(0), Some((&"a".into(), &Some("3".into()))));
         assert_eq!(got.len(), 2);
     }
 

@@ -194,7 +194,7 @@ fn properties(v: Value, c: &mut Contact, form: &mut V1Form) -> Result<(), String
         if !o.is_empty() {
             form.extra.insert(name.clone(), o);
         }
-        props.insert(name, value);
+        props.insert(name.into(), value);
     }
     c.properties = props;
     c.history = history;
@@ -394,14 +394,14 @@ impl Serialize for PropsOut<'_> {
         let (c, form) = (self.0, self.1);
         let mut m = s.serialize_map(None)?;
         for (name, value) in &c.properties {
-            if form.merged_vids && name == MERGED_OBJECT_IDS {
+            if form.merged_vids && &**name == MERGED_OBJECT_IDS {
                 continue;
             }
-            let versions = c.history.as_ref().and_then(|h| h.get(name));
+            let versions = c.history.as_ref().and_then(|h| h.get(&**name));
             let prop = PropOut {
                 value: value.as_deref(),
                 versions,
-                extra: form.extra.get(name),
+                extra: form.extra.get(&**name),
             };
             m.serialize_entry(name, &prop)?;
         }

@@ -199,7 +199,7 @@ pub fn current_value_entries(
             .get_or_insert_with(|| decisions.iter().map(|d| (d.property.as_str(), d)).collect());
         let current = match decided.get(prop.as_str()) {
             Some(d) => d.merged.as_deref(),
-            None => p.properties.get(prop).and_then(Option::as_deref),
+            None => p.properties.get(prop.as_str()).and_then(Option::as_deref),
         };
         let Some(current) = current else {
             continue;

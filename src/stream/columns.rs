@@ -48,8 +48,8 @@ impl Grown {
         let mut next = 0;
         for name in c.properties.keys() {
             let at = match self.layout.columns.get(next) {
-                Some(Column::Property(n)) if n == name => next as u32,
-                _ => *self.props.get(name.as_str())?,
+                Some(Column::Property(n)) if **n == **name => next as u32,
+                _ => *self.props.get(&**name)?,
             };
             next = at as usize + 1;
             if at >= base {
@@ -71,11 +71,11 @@ impl Grown {
     /// [`Grown::needs`], adding the columns the layout lacks.
     pub(super) fn columns_for(&mut self, c: &Contact) -> Box<[u32]> {
         for name in c.properties.keys() {
-            if !self.props.contains_key(name.as_str()) {
+            if !self.props.contains_key(&**name) {
                 let at = self.layout.columns.len() as u32;
                 self.layout.headers.push(new_header(&self.layout, name));
-                self.layout.columns.push(Column::Property(name.clone()));
-                self.props.insert(name.clone(), at);
+                self.layout.columns.push(Column::Property(name.to_string()));
+                self.props.insert(name.to_string(), at);
             }
         }
         for kind in c.associations.iter().flat_map(|a| a.keys()) {

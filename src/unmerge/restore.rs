@@ -571,7 +571,8 @@ pub(super) fn check_counters(file: &str, entry: &JournalEntry) -> Result<(), Box
 fn drop_added_columns(layout: &mut CsvLayout, contacts: &mut [Contact], before: &Contact) {
     let added = |col: &Column| match col {
         Column::Property(name) => {
-            !before.properties.contains_key(name) && contacts.iter().all(|c| c.prop(name).is_none())
+            !before.properties.contains_key(name.as_str())
+                && contacts.iter().all(|c| c.prop(name).is_none())
         }
         Column::Association(kind) => {
             before.assoc(kind).is_none()
@@ -593,7 +594,7 @@ fn drop_added_columns(layout: &mut CsvLayout, contacts: &mut [Contact], before: 
         for c in contacts.iter_mut() {
             match col {
                 Column::Property(name) => {
-                    c.properties.shift_remove(name);
+                    c.properties.shift_remove(name.as_str());
                 }
                 Column::Association(kind) => {
                     if let Some(a) = c.associations.as_mut() {

@@ -217,7 +217,7 @@ fn new_contact(
     new.v1 = source.v1.as_ref().map(|_| Box::default());
     let with_object_id = csv || source.properties.contains_key(OBJECT_ID);
     for name in source.properties.keys() {
-        match name.as_str() {
+        match &**name {
             OBJECT_ID if with_object_id => new.set_prop(OBJECT_ID, Some(new_id.to_string())),
             EMAIL => new.set_prop(EMAIL, Some(spelled.to_string())),
             _ => {}

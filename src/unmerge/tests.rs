@@ -112,7 +112,7 @@ fn properties_changed_since_the_merge_are_kept_as_conflicts() {
     let props: Vec<(&str, Option<&str>)> = p
         .properties
         .iter()
-        .map(|(k, v)| (k.as_str(), v.as_deref()))
+        .map(|(k, v)| (&**k, v.as_deref()))
         .collect();
     assert_eq!(
         props,

@@ -69,10 +69,10 @@ fn properties_three_way(
         let result = if c == m {
             b.cloned()
         } else {
-            let special = match name.as_str() {
+            let special = match &**name {
                 ADDITIONAL_EMAILS | LEGAL_BASIS => Some(multi_three_way(b, m, c, true)),
                 MERGED_IDS => Some(multi_three_way(b, m, c, false)),
-                _ if summed.contains(name.as_str()) => {
+                _ if summed.contains(&**name) => {
                     Some(counter_three_way(file, entry, name, current)?)
                 }
                 _ => None,
@@ -81,7 +81,7 @@ fn properties_three_way(
             if b != m && r != b.cloned() {
                 let text = |v: Option<&Option<String>>| v.cloned().flatten();
                 conflicts.push(Conflict {
-                    property: name.clone(),
+                    property: name.to_string(),
                     before: text(b),
                     merged: text(m),
                     current: text(c),
@@ -136,12 +136,13 @@ pub(super) fn same_content(a: &Contact, b: &Contact) -> bool {
 }
 
 /// The keys of `before`, then the keys of `current` it lacks.
-fn union_keys<'a, I, J>(before: I, current: J) -> Vec<&'a String>
+fn union_keys<'a, K, I, J>(before: I, current: J) -> Vec<&'a K>
 where
-    I: Iterator<Item = &'a String> + Clone,
-    J: Iterator<Item = &'a String>,
+    K: Eq + std::hash::Hash + ?Sized + 'a,
+    I: Iterator<Item = &'a K> + Clone,
+    J: Iterator<Item = &'a K>,
 {
-    let seen: HashSet<&String> = before.clone().collect();
+    let seen: HashSet<&K> = before.clone().collect();
     before
         .chain(current.filter(|k| !seen.contains(k)))
         .collect()

@@ -362,7 +362,7 @@ mod merged_record {
             let quiet = MergeOptions { explain: false, ..opts.clone() };
             prop_assert_eq!(&merge_contacts(&p, &s, &quiet).unwrap().merged, &m, "explained or not");
             for (prop, entries) in m.history.iter().flatten() {
-                let Some(Some(current)) = m.properties.get(prop) else { continue };
+                let Some(Some(current)) = m.properties.get(prop.as_str()) else { continue };
                 prop_assert_eq!(entries[0].value(), Some(current.as_str()), "{}", prop);
                 let newest = entries.iter().filter_map(|e| e.timestamp()).map(|t| instant(&t)).max();
                 let first = entries[0].timestamp().map(|t| instant(&t));

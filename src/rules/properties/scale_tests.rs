@@ -36,9 +36,9 @@ fn unexplained_merges_skip_only_properties_that_keep_the_primary_value() {
             match few.iter().find(|f| f.property == d.property) {
                 Some(f) => assert_eq!(f.merged, d.merged, "{}", d.property),
                 None => {
-                    let stored = &p.properties[&d.property];
+                    let stored = &p.properties[d.property.as_str()];
                     assert!(
-                        keeps_stored_value(stored, s.properties.get(&d.property)),
+                        keeps_stored_value(stored, s.properties.get(d.property.as_str())),
                         "{}",
                         d.property
                     );
@@ -79,12 +79,15 @@ fn placed_decisions_name_primary_properties_in_primary_order() {
         let (ds, places) = placed_property_decisions(&seen(&p), &seen(&s), &opts).unwrap();
         assert_eq!(ds, property_decisions(&seen(&p), &seen(&s), &opts).unwrap());
         for (d, &at) in ds.iter().zip(&places) {
-            assert_eq!(p.properties.get_index(at).unwrap().0, &d.property);
+            assert_eq!(
+                &**p.properties.get_index(at).unwrap().0,
+                d.property.as_str()
+            );
         }
         assert!(places.windows(2).all(|w| w[0] < w[1]));
         assert!(ds[places.len()..]
             .iter()
-            .all(|d| !p.properties.contains_key(&d.property)));
+            .all(|d| !p.properties.contains_key(d.property.as_str())));
         let named: Vec<&str> = ds[..places.len()].iter().map(|d| &*d.property).collect();
         let expected: &[&str] = if explain {
             &["city", "hs_analytics_num_visits", "phone", "email"]
