@@ -70,6 +70,11 @@ impl Grown {
 
     /// [`Grown::needs`], adding the columns the layout lacks.
     pub(super) fn columns_for(&mut self, c: &Contact) -> Box<[u32]> {
+        // Most merged contacts need no column the layout lacks: looked at
+        // column by column first, without a lookup by name each.
+        if let Some(needs) = self.needs(c) {
+            return needs;
+        }
         for name in c.properties.keys() {
             if !self.props.contains_key(&**name) {
                 let at = self.layout.columns.len() as u32;
