@@ -124,3 +124,48 @@ fn show_takes_quiet_after_the_command() {
         assert_eq!(stdout(&out), stdout(&noted));
     }
 }
+
+/// Every line of a table is as wide as the others on a terminal that draws
+/// an emoji sequence joined by ZWJ (a family, a flag) as one emoji of two
+/// columns, as current terminals do: the cells are padded by the width the
+/// table counts, which is that one.
+#[test]
+fn tables_stay_aligned_with_emoji_sequences() {
+    use unicode_width::UnicodeWidthStr;
+    let s = Sandbox::new();
+    s.write(
+        "emoji.csv",
+        "Record ID,First Name,Last Name,Email\n\
+         1,Ann \u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467} fam,Lee,a@x.com\n\
+         2,Bob,Lee \u{1F3F3}\u{FE0F}\u{200D}\u{1F308},b@x.com\n",
+    );
+    for args in [
+        &["show", "emoji.csv", "1"][..],
+        &["show", "emoji.csv", "2"],
+        &[
+            "diff",
+            "emoji.csv",
+            "1",
+            "2",
+            "--merge-time",
+            "2024-06-01T00:00:00Z",
+        ],
+    ] {
+        let out = s.cmd().args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(
+            text.contains('\u{200D}'),
+            "{args:?}: the emoji is shown whole\n{text}"
+        );
+        let table: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with(['│', '┌', '╞', '└']))
+            .collect();
+        let widths: Vec<usize> = table.iter().map(|l| l.width()).collect();
+        assert!(
+            widths.windows(2).all(|w| w[0] == w[1]),
+            "{args:?}: lines of widths {widths:?}\n{text}"
+        );
+    }
+}
