@@ -96,21 +96,57 @@ fn warn_left_out(found: &Found, args: &DupesArgs, ctx: &mut Ctx) {
             Some(n) => format!("cluster {n} (primary {})", l.primary),
             None => format!("the cluster of {}", l.primary),
         };
-        let (stay, or) = match l.ids.len() {
-            1 => ("it stays a duplicate", ""),
-            _ => ("they stay duplicates", ", or merge them into one of them"),
+        let regrouped = regrouped(found, l);
+        let alone = l.ids.len() - regrouped;
+        let fate = match (regrouped, alone) {
+            (0, 1) => format!("it stays a duplicate of {}", l.primary),
+            (0, _) => format!("they stay duplicates of {}", l.primary),
+            (_, 0) => format!(
+                "they are merged among themselves instead ({}) and stay apart from {}",
+                numbered(&l.regrouped),
+                l.primary
+            ),
+            (_, _) => format!(
+                "{regrouped} of them are merged among themselves instead ({}); {} of {}",
+                numbered(&l.regrouped),
+                match alone {
+                    1 => "1 stays a duplicate".to_string(),
+                    n => format!("{n} stay duplicates"),
+                },
+                l.primary
+            ),
         };
         ctx.warn(
             "merge-limit",
             &format!(
-                "{cluster}: {} left out of the plan ({}): with them, the merges into {} would reach HubSpot's limit of {} merges per contact (--max-merges; merges in hs_merged_object_ids count), and apply would refuse the plan; {stay} of {}: raise --max-merges if HubSpot allows your account more{or}",
+                "{cluster}: {} not merged into {} ({}): with {}, the merges into {} would reach HubSpot's limit of {} merges per contact (--max-merges; merges in hs_merged_object_ids count), and apply would refuse the plan; {fate}: raise --max-merges if HubSpot allows your account more",
                 count(l.ids.len(), "contact", "contacts"),
+                l.primary,
                 first.join(", "),
+                if l.ids.len() == 1 { "it" } else { "them" },
                 l.primary,
                 args.max_merges,
-                l.primary,
             ),
         );
+    }
+}
+
+/// How many of the members `l` left out the plan merges in the clusters
+/// they make among themselves.
+fn regrouped(found: &Found, l: &dupes::LeftOut) -> usize {
+    let ids: std::collections::HashSet<&str> = (found.pairs.iter())
+        .filter(|p| l.regrouped.contains(&p.cluster))
+        .flat_map(|p| [p.primary.as_str(), p.secondary.as_str()])
+        .collect();
+    l.ids.iter().filter(|id| ids.contains(id.as_str())).count()
+}
+
+/// "cluster 4" or "clusters 4, 5".
+fn numbered(clusters: &[usize]) -> String {
+    let list: Vec<String> = clusters.iter().map(usize::to_string).collect();
+    match clusters.len() {
+        1 => format!("cluster {}", list[0]),
+        _ => format!("clusters {}", list.join(", ")),
     }
 }
 
@@ -431,11 +467,15 @@ fn summary(found: &Found, args: &DupesArgs) -> String {
     s.push(')');
     let left_out: usize = found.left_out.iter().map(|l| l.ids.len()).sum();
     if left_out > 0 {
+        let regrouped: usize = found.left_out.iter().map(|l| regrouped(found, l)).sum();
         s.push_str(&format!(
-            "; {} left out (HubSpot's limit of {} merges per contact)",
+            "; {} left out of their primary's merges (HubSpot's limit of {} merges per contact)",
             count(left_out, "contact", "contacts"),
             args.max_merges
         ));
+        if regrouped > 0 {
+            s.push_str(&format!(", {regrouped} of them merged among themselves"));
+        }
     }
     if let Some(o) = args.output.as_deref().filter(|o| o.as_os_str() != "-") {
         s.push_str(&format!("; plan written to {}", o.display()));

@@ -271,13 +271,15 @@ mod tests {
         }
 
         /// A cluster whose merges would reach `max_merges` keeps the
-        /// members that fit, the last ones left out.
+        /// members that fit, the last ones left out; those merge among
+        /// themselves, in a cluster numbered right after it.
         #[test]
         fn a_cluster_past_the_merge_limit_leaves_its_last_members_out() {
             let whole = limited(&contacts(""), 250);
             assert_eq!(whole.pairs.len(), 8);
             assert!(whole.left_out.is_empty());
-            // The 5th merge counts 4: five merges, 7 and 8 left out.
+            // The 5th merge counts 4: five merges, 7 and 8 left out, and
+            // 8 merged into 7.
             let f = limited(&contacts(""), 5);
             assert_eq!(
                 pairs(&f),
@@ -287,10 +289,11 @@ mod tests {
                     (1, "1", "4"),
                     (1, "1", "5"),
                     (1, "1", "6"),
-                    (2, "9", "10"),
+                    (2, "7", "8"),
+                    (3, "9", "10"),
                 ]
             );
-            assert_eq!(f.clusters, 2);
+            assert_eq!(f.clusters, 3);
             assert_eq!(
                 f.left_out,
                 [LeftOut {
@@ -298,8 +301,38 @@ mod tests {
                     cluster: Some(1),
                     merged: 5,
                     ids: vec!["7".into(), "8".into()],
+                    regrouped: vec![2],
                 }]
             );
+        }
+
+        /// Members left out are held to the limit in their own cluster
+        /// too, and what that leaves out is regrouped again; a contact of
+        /// another cluster never joins them.
+        #[test]
+        fn members_left_out_are_held_to_the_limit_again() {
+            // Ann Lee 6 times, and a Bob who matches none of them.
+            let mut c: Vec<Contact> = (1..=6).map(|i| ann(i, "")).collect();
+            c.push(bob("7"));
+            let f = limited(&c, 3);
+            // 1 takes 2, 3, 4; 5 and 6 left out and merged: 6 into 5.
+            assert_eq!(
+                pairs(&f),
+                [(1, "1", "2"), (1, "1", "3"), (1, "1", "4"), (2, "5", "6")]
+            );
+            assert_eq!(f.left_out[0].regrouped, [2]);
+            // Left out twice over: at 2, 1 takes 2 and 3; 4, 5, 6 left
+            // out; 4 takes 5 and 6.
+            let f = limited(&c, 2);
+            assert_eq!(
+                pairs(&f),
+                [(1, "1", "2"), (1, "1", "3"), (2, "4", "5"), (2, "4", "6")]
+            );
+            // At 1, each cluster takes one: 1 and 2, 3 and 4, 5 and 6.
+            let f = limited(&c, 1);
+            assert_eq!(pairs(&f), [(1, "1", "2"), (2, "3", "4"), (3, "5", "6")]);
+            assert_eq!(f.left_out.len(), 2);
+            assert_eq!(f.left_out[1].primary, "3");
         }
 
         /// The merges the primary took part in before count; at the limit
@@ -307,16 +340,31 @@ mod tests {
         /// numbered on.
         #[test]
         fn the_primarys_earlier_merges_count() {
-            // Two merges before: three more.
+            // Two merges before: three more; the other four merge into 5.
             let f = limited(&contacts("90;91"), 5);
-            assert_eq!(f.pairs.len(), 4);
+            assert_eq!(f.pairs.len(), 3 + 3 + 1);
             assert_eq!(f.left_out[0].ids, ["5", "6", "7", "8"]);
+            assert_eq!(f.left_out[0].regrouped, [2]);
+            // At the limit already: no pair into 1; its members merge
+            // among themselves (2 takes 3 and 4, then 5 takes 6 and 7; 8,
+            // the last, stays alone), the cluster after them numbered on.
             let f = limited(&contacts("90;91"), 2);
-            assert_eq!(pairs(&f), [(1, "9", "10")]);
-            assert_eq!(f.clusters, 1);
+            assert_eq!(
+                pairs(&f),
+                [
+                    (1, "2", "3"),
+                    (1, "2", "4"),
+                    (2, "5", "6"),
+                    (2, "5", "7"),
+                    (3, "9", "10")
+                ]
+            );
             assert_eq!(f.left_out[0].cluster, None);
             assert_eq!(f.left_out[0].merged, 0);
             assert_eq!(f.left_out[0].ids.len(), 7);
+            assert_eq!(f.left_out[0].regrouped, [1]);
+            assert_eq!(f.left_out[2].ids, ["8"]);
+            assert!(f.left_out[2].regrouped.is_empty());
         }
     }
 }

@@ -27,6 +27,7 @@ pub mod normalize;
 pub mod pairs;
 pub mod parallel;
 pub mod phone;
+mod planning;
 pub mod record;
 pub mod score;
 
@@ -190,7 +191,9 @@ impl Default for Options {
 /// One pair of the plan: merge `secondary` into `primary`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DupPair {
-    /// The cluster's number, from 1, in file order of the primaries.
+    /// The cluster's number, from 1, in file order of the primaries; the
+    /// clusters members left out at the merge limit make come right after
+    /// the cluster they were left out of.
     pub cluster: usize,
     pub primary: String,
     pub secondary: String,
@@ -216,6 +219,11 @@ pub struct LeftOut {
     pub merged: usize,
     /// The members left out, in file order.
     pub ids: Vec<String>,
+    /// The plan's numbers of the clusters the members left out make among
+    /// themselves, where they match one another: each merged into one of
+    /// them, as HubSpot will take no more merges into the primary. Members
+    /// in none of them stay apart.
+    pub regrouped: Vec<usize>,
 }
 
 /// What [`find`] found.
@@ -261,7 +269,7 @@ pub fn find(rs: &Records, opts: &Options) -> Found {
     drop(cands);
     let describe = model.describe(rs);
     let rounds = model.rounds;
-    let found = plan_clusters(rs, opts, &scored, |p, s| {
+    let found = planning::plan_clusters(rs, opts, &scored, |p, s| {
         let prob = model.probability(rs, p, s);
         (prob, prob >= opts.threshold)
     });
@@ -317,119 +325,11 @@ fn find_hand_set(
             }
         }
     });
-    let found = plan_clusters(rs, opts, &scored, |p, s| {
+    let found = planning::plan_clusters(rs, opts, &scored, |p, s| {
         let c = score::compare(rs, p, s);
         (c.score(), c.weight >= min_weight)
     });
     Found { blocking, ..found }
-}
-
-/// The plan from the matching pairs (`(a, b, strength)`): pairs joined
-/// into clusters, each cluster's primary paired with every other member.
-/// `score` gives a planned pair's score and whether it matches on its
-/// own; one that does not is marked `via` the member it matches best.
-fn plan_clusters(
-    rs: &Records,
-    opts: &Options,
-    scored: &[(u32, u32, f64)],
-    score: impl Fn(&record::Record, &record::Record) -> (f64, bool),
-) -> Found {
-    let matches: Vec<(u32, u32)> = scored.iter().map(|&(a, b, _)| (a, b)).collect();
-    // Each member's strongest match, to name the link of a pair that only
-    // meets through another member.
-    let mut best: std::collections::HashMap<u32, (f64, u32)> = std::collections::HashMap::new();
-    for &(a, b, w) in scored {
-        for (x, y) in [(a, b), (b, a)] {
-            let e = best.entry(x).or_insert((f64::MIN, y));
-            if w > e.0 || (w == e.0 && y < e.1) {
-                *e = (w, y);
-            }
-        }
-    }
-    let member = |i: u32| cluster::Member {
-        id: rs.id(i),
-        created: rs.records[i as usize].created,
-        filled: rs.records[i as usize].filled,
-    };
-    let clusters = cluster::clusters(rs.len(), member, &matches, opts.primary);
-    let mut pairs = Vec::new();
-    let mut left_out = Vec::new();
-    let mut planned = 0;
-    for members in &clusters {
-        let cluster = cluster_pairs(rs, members, &best, &score);
-        let keep = limit::keep(rs, members, &cluster, opts.max_merges);
-        let n = keep.iter().any(|k| *k).then(|| {
-            planned += 1;
-            planned
-        });
-        let mut out = Vec::new();
-        for (pair, k) in cluster.into_iter().zip(&keep) {
-            if *k {
-                pairs.push(DupPair {
-                    cluster: planned,
-                    ..pair
-                });
-            } else {
-                out.push(pair.secondary);
-            }
-        }
-        if !out.is_empty() {
-            left_out.push(LeftOut {
-                primary: rs.id(members[0]).to_string(),
-                cluster: n,
-                merged: keep.len() - out.len(),
-                ids: out,
-            });
-        }
-    }
-    Found {
-        pairs,
-        clusters: planned,
-        left_out,
-        contacts: rs.len(),
-        blocking: block::Stats::default(),
-        matches: matches.len(),
-        em_rounds: 0,
-        model: String::new(),
-    }
-}
-
-/// A cluster's pairs (`members[0]`, its primary, with each other member,
-/// in their order), their cluster number still 0: the score of the two
-/// compared directly and the reasons, `via` the member the secondary
-/// matches best (`best`) when the two do not match on their own.
-fn cluster_pairs(
-    rs: &Records,
-    members: &[u32],
-    best: &std::collections::HashMap<u32, (f64, u32)>,
-    score: &impl Fn(&record::Record, &record::Record) -> (f64, bool),
-) -> Vec<DupPair> {
-    let p = &rs.records[members[0] as usize];
-    let mut pairs = Vec::with_capacity(members.len() - 1);
-    for &m in &members[1..] {
-        let s = &rs.records[m as usize];
-        let (value, direct) = score(p, s);
-        let mut reasons: Vec<String> = score::compare(rs, p, s)
-            .reasons
-            .as_slice()
-            .iter()
-            .map(|r| r.text(&rs.text_fields))
-            .collect();
-        reasons.extend(explain::more_reasons(rs, p, s));
-        if !direct {
-            if let Some(&(_, via)) = best.get(&m) {
-                reasons.insert(0, format!("via {}", rs.id(via)));
-            }
-        }
-        pairs.push(DupPair {
-            cluster: 0,
-            primary: rs.id(members[0]).to_string(),
-            secondary: rs.id(m).to_string(),
-            score: value,
-            reasons,
-        });
-    }
-    pairs
 }
 
 /// Why two contacts (by id) score what they do: the model learned from

@@ -341,24 +341,34 @@ fn a_plan_stays_under_hubspots_merge_limit_and_apply_runs_it() {
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
-        err.contains("cluster 1 (primary 1): 1 contact left out of the plan (4)")
+        err.contains("cluster 1 (primary 1): 1 contact not merged into 1 (4): with it,")
             && err.contains(
-                "cluster 2 (primary 1000): 9 contacts left out of the plan (1251, 1252, 1253, 1254, 1255, …)"
+                "cluster 2 (primary 1000): 9 contacts not merged into 1000 (1251, 1252, 1253, 1254, 1255, …): with them,"
             )
-            && err.contains("HubSpot's limit of 250 merges per contact (--max-merges"),
+            && err.contains("HubSpot's limit of 250 merges per contact (--max-merges")
+            && err.contains("it stays a duplicate of 1: raise --max-merges")
+            && err.contains(
+                "they are merged among themselves instead (cluster 3) and stay apart from 1000"
+            )
+            && err.contains(
+                "10 contacts left out of their primary's merges (HubSpot's limit of 250 merges per contact), 9 of them merged among themselves"
+            ),
         "{err}"
     );
     let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert_eq!(report["pairs"], 252);
+    // 2 into Bob, 250 into the first Ann, the other 8 Anns into the 251st.
+    assert_eq!(report["pairs"], 260);
     assert_eq!(report["maxMerges"], 250);
     assert_eq!(
         report["leftOut"][0],
-        serde_json::json!({"primary": "1", "cluster": 1, "merged": 2, "ids": ["4"]})
+        serde_json::json!({"primary": "1", "cluster": 1, "merged": 2, "ids": ["4"], "regrouped": []})
     );
     assert_eq!(report["leftOut"][1]["merged"], 250);
     assert_eq!(report["leftOut"][1]["ids"].as_array().unwrap().len(), 9);
+    assert_eq!(report["leftOut"][1]["regrouped"], serde_json::json!([3]));
     let plan = parse_plan(&s.read("p.csv"), "p.csv", None).unwrap();
-    assert_eq!(plan.pairs.len(), 252);
+    assert_eq!(plan.pairs.len(), 260);
+    assert!(plan.pairs[252..].iter().all(|p| p.primary == "1251"));
     let out = s
         .cmd()
         .args(["apply", "c.csv", "--plan", "p.csv", "-o", "o.csv"])
@@ -366,7 +376,7 @@ fn a_plan_stays_under_hubspots_merge_limit_and_apply_runs_it() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("applied 252 of 252 pairs"),
+        stderr(&out).contains("applied 260 of 260 pairs"),
         "{}",
         stderr(&out)
     );
