@@ -60,6 +60,12 @@ const HEADER_LABELS: &[(&str, &str)] = &[
     ("Merged object IDs", "hs_merged_object_ids"),
     ("Contact owner", "hubspot_owner_id"),
     ("Salesforce Contact ID", "salesforcecontactid"),
+    ("Primary Associated Company ID", "associatedcompanyid"),
+    ("Associated Company ID", "associatedcompanyid"),
+    ("Annual Revenue", "annualrevenue"),
+    ("HubSpot Score", "hubspotscore"),
+    ("Total Revenue", "total_revenue"),
+    ("Number of Associated Deals", "num_associated_deals"),
 ];
 
 /// CSV columns that hold associations rather than properties.

@@ -21,6 +21,9 @@ pub mod property {
     pub const OBJECT_ID: &str = "hs_object_id";
     pub const MERGED_OBJECT_IDS: &str = "hs_merged_object_ids";
     pub const SALESFORCE_ID: &str = "salesforcecontactid";
+    /// The id of the contact's primary company (HubSpot's "Primary
+    /// Associated Company ID").
+    pub const PRIMARY_COMPANY: &str = "associatedcompanyid";
 
     /// The original source and its drill-downs, which travel together.
     pub const ORIGINAL_SOURCE: [&str; 3] = [

@@ -25,7 +25,7 @@ use crate::model::{split_multi, Contact};
 pub use crate::hubspot::property::{
     ADDITIONAL_EMAILS, CREATE_DATE, EMAIL, FIRST_VISIT_DETAILS, FIRST_VISIT_TIMES, LAST_MODIFIED,
     LAST_VISIT_DETAILS, LAST_VISIT_TIMES, LEGAL_BASIS, LIFECYCLE_STAGE, MARKETABLE_STATUS,
-    MERGED_OBJECT_IDS, OBJECT_ID, ORIGINAL_SOURCE, SALESFORCE_ID,
+    MERGED_OBJECT_IDS, OBJECT_ID, ORIGINAL_SOURCE, PRIMARY_COMPANY, SALESFORCE_ID,
 };
 
 /// Counters that are summed (rule "sum"): the ones `check` checks too.
@@ -155,6 +155,9 @@ fn special_decisions(
     add(merged_object_ids(p, s));
     if either(SALESFORCE_ID) {
         add(primary_salesforce_id(p, s));
+    }
+    if either(PRIMARY_COMPANY) {
+        add(primary_company_id(p, s));
     }
     Ok(special)
 }
@@ -556,6 +559,19 @@ pub fn primary_salesforce_id(p: &Seen, _s: &Seen) -> Decision {
     )
 }
 
+/// Rule "company-primary": P's company associations are kept and S's
+/// dropped, so the merged contact's primary company is P's (S's is not
+/// taken, even where P has none: it would name a company the merged
+/// contact is no longer associated with).
+pub fn primary_company_id(p: &Seen, _s: &Seen) -> Decision {
+    Decision::new(
+        PRIMARY_COMPANY,
+        p.raw(PRIMARY_COMPANY),
+        "company-primary",
+        "the primary's company associations are kept, so its primary company is",
+    )
+}
+
 // ---- helpers ----
 
 /// Whether either contact has the property (even empty).
@@ -695,6 +711,8 @@ fn when(t: Option<Millis>) -> String {
 mod visits;
 pub use visits::{earliest_first_visit, latest_last_visit, oldest_original_source};
 
+#[cfg(test)]
+mod company_tests;
 #[cfg(test)]
 mod scale_tests;
 #[cfg(test)]

@@ -15,7 +15,7 @@ use crate::dates::{parse_millis, BadDate, DateError, Millis, RecordDate, RecordD
 use crate::hubspot::property::{
     ADDITIONAL_EMAILS, CREATE_DATE, EMAIL, FIRST_VISIT_DETAILS, FIRST_VISIT_TIMES, LAST_MODIFIED,
     LAST_VISIT_DETAILS, LAST_VISIT_TIMES, LEGAL_BASIS, LIFECYCLE_STAGE, MARKETABLE_STATUS,
-    MERGED_OBJECT_IDS, OBJECT_ID, ORIGINAL_SOURCE, SALESFORCE_ID,
+    MERGED_OBJECT_IDS, OBJECT_ID, ORIGINAL_SOURCE, PRIMARY_COMPANY, SALESFORCE_ID,
 };
 use crate::model::Contact;
 use crate::props::SUMMED_COUNTERS;
@@ -99,6 +99,7 @@ ruled! {
     ObjectId = OBJECT_ID,
     MergedObjectIds = MERGED_OBJECT_IDS,
     SalesforceId = SALESFORCE_ID,
+    PrimaryCompany = PRIMARY_COMPANY,
 }
 
 /// How many ruled properties there are.
@@ -244,6 +245,7 @@ mod tests {
             .chain(LAST_VISIT_TIMES.into_iter().chain(LAST_VISIT_DETAILS))
             .chain(ORIGINAL_SOURCE)
             .chain([LEGAL_BASIS, OBJECT_ID, MERGED_OBJECT_IDS, SALESFORCE_ID])
+            .chain([PRIMARY_COMPANY])
             .collect();
         let names: Vec<&str> = Ruled::ALL.iter().map(|r| r.name()).collect();
         assert_eq!(names, lists, "in the order the rules decide them");

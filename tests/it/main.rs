@@ -29,6 +29,7 @@ mod odd_corpus;
 mod paths;
 mod portal;
 mod portal_terminal;
+mod primary_company;
 mod real_json;
 mod regional;
 mod restore_trust;
