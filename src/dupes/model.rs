@@ -615,6 +615,8 @@ impl Model {
 }
 
 mod block_em;
+mod bound;
+pub use bound::{Bound, Scratch};
 
 #[cfg(test)]
 mod tests;
