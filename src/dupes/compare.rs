@@ -288,6 +288,21 @@ pub(super) fn email_shared(rs: &Records, a: &Record, b: &Record) -> bool {
     rs.has_emails(a) && rs.has_emails(b) && rs.emails(a).any(|e| rs.emails(b).any(|f| f.same(&e)))
 }
 
+/// The email level when the emails' numbers alone tell it: missing (0),
+/// or different (7) when no two of the emails share a domain or a
+/// person-like name (their hashes), which every other level needs;
+/// `None` when only their text can tell.
+pub(super) fn email_known(rs: &Records, a: &Record, b: &Record) -> Option<u8> {
+    if !rs.has_emails(a) || !rs.has_emails(b) {
+        return Some(0);
+    }
+    let near = |x: &Email| {
+        rs.emails(b)
+            .any(|y| x.domain_sym == y.domain_sym || x.may_share_name(&y))
+    };
+    (!rs.emails(a).any(|x| near(&x))).then_some(7)
+}
+
 fn email_level(rs: &Records, a: &Record, b: &Record) -> u8 {
     if !rs.has_emails(a) || !rs.has_emails(b) {
         return 0;

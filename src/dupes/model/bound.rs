@@ -17,7 +17,8 @@
 
 use super::{Model, SAME_EMAIL_BITS};
 use crate::dupes::compare::{
-    email_shared, level_of, phone_level_at, Comp, BITS, NAME_SUFFIX_DIFFERS,
+    email_known, email_shared, level_of, phone_level_at, Comp, BITS, NAME_SUFFIX_DIFFERS,
+    PHONE_SHARED_AT_ONE_ADDRESS,
 };
 use crate::dupes::record::{Record, Records};
 
@@ -32,8 +33,8 @@ const STRIDE: usize = 16;
 /// What a pair can still score while it is being compared.
 #[derive(Debug)]
 pub struct Bound {
-    /// The comparisons (indices into the model's) in the order they are
-    /// made: the place before the phone (which needs it), the email last.
+    /// The comparisons (indices into the model's) but the email in the
+    /// order they are made: the phone (its numbers) first, then the name.
     order: Vec<usize>,
     /// Each level's log₂(m / u) without term frequencies.
     levels: Vec<Vec<f64>>,
@@ -42,7 +43,9 @@ pub struct Bound {
     /// when no pair is left out (a threshold of 0 or 1).
     cut: Option<f64>,
     email: Option<usize>,
-    /// The most an email level other than a shared email counts.
+    /// The most an email level counts, and the most one other than a
+    /// shared email counts.
+    email_best: f64,
     email_unshared: f64,
     name: Option<usize>,
     phone: Option<usize>,
@@ -64,23 +67,30 @@ impl Bound {
         let worked = model.level_bits();
         let find = |c: Comp| model.comps.iter().position(|x| *x == c);
         let rank = |c: &Comp| match c {
-            Comp::Name => 0,
-            Comp::Place => 1,
-            Comp::Company => 2,
-            Comp::Text(_) => 3,
-            Comp::Dob | Comp::IdNumber => 4,
-            Comp::Phone => 5,
-            Comp::Email => 6,
+            Comp::Phone => 0,
+            Comp::Name => 1,
+            Comp::Place => 2,
+            Comp::Company => 3,
+            Comp::Text(_) => 4,
+            Comp::Dob | Comp::IdNumber | Comp::Email => 5,
         };
-        let mut order: Vec<usize> = (0..model.comps.len()).collect();
-        order.sort_by_key(|&c| (rank(&model.comps[c]), c));
         let email = find(Comp::Email);
-        let email_unshared = email.map_or(0.0, |c| {
-            [2, 4, 5, 6, 7]
-                .iter()
-                .map(|&l| worked.levels[c][l])
-                .fold(0.0, f64::max)
-        });
+        let mut order: Vec<usize> = (0..model.comps.len())
+            .filter(|&c| Some(c) != email)
+            .collect();
+        order.sort_by_key(|&c| (rank(&model.comps[c]), c));
+        let email_most = |levels: &[usize]| {
+            email.map_or(0.0, |c| {
+                levels
+                    .iter()
+                    .map(|&l| worked.levels[c][l])
+                    .fold(0.0, f64::max)
+            })
+        };
+        let (email_best, email_unshared) = (
+            email_most(&[1, 2, 3, 4, 5, 6, 7]),
+            email_most(&[2, 4, 5, 6, 7]),
+        );
         let odds = (threshold / (1.0 - threshold)).log2();
         let usable = threshold > 0.0 && threshold < 1.0 - 1e-9 && odds.is_finite();
         Bound {
@@ -89,6 +99,7 @@ impl Bound {
             prior: worked.prior,
             cut: usable.then_some(odds - MARGIN_BITS),
             email,
+            email_best,
             email_unshared,
             name: find(Comp::Name),
             phone: find(Comp::Phone),
@@ -133,8 +144,6 @@ impl Bound {
     ) -> Option<u64> {
         let mut p = 0u64;
         let mut bits = self.prior;
-        let mut rule = self.email.is_some();
-        let mut place = 0;
         let below = |most: f64, rule: bool| {
             let most = if rule {
                 most.max(SAME_EMAIL_BITS)
@@ -143,34 +152,68 @@ impl Bound {
             };
             self.cut.is_some_and(|cut| most < cut)
         };
+        // The email's numbers first: most pairs' emails differ in domain
+        // and name, and then nothing else need be read.
+        let mut email = self.email.map(|e| (e, email_known(rs, a, b)));
+        let (mut rule, mut email_left) = (true, self.email_best);
+        match email {
+            None | Some((_, Some(_))) => (rule, email_left) = (false, 0.0),
+            _ => {}
+        }
+        if let Some((e, Some(l))) = email {
+            p |= (l as u64) << (BITS * e as u32);
+            bits += s.term(e, l);
+            email = None;
+        }
+        // A phone level 3 is 4 at one address: counted at its best until
+        // the place is compared.
+        let mut phone_at_place = None;
         for (k, &c) in self.order.iter().enumerate() {
-            if Some(c) == self.email && !email_shared(rs, a, b) {
+            let l = level_of(rs, model.comps[c], a, b);
+            if Some(c) == self.phone && l == 3 && self.place.is_some() {
+                phone_at_place = Some(c);
+                bits += s.term(c, 3).max(s.term(c, PHONE_SHARED_AT_ONE_ADDRESS));
+                continue;
+            }
+            if let (true, Some(ph)) = (Some(c) == self.place, phone_at_place) {
+                p |= (phone_level_at(3, l) as u64) << (BITS * ph as u32);
+            }
+            p |= (l as u64) << (BITS * c as u32);
+            bits += s.term(c, l);
+            if Some(c) == self.name && matches!(l as usize, 6 | 7 | NAME_SUFFIX_DIFFERS | 10) {
+                rule = false;
+            }
+            if below(bits + s.rest[k + 1] + email_left, rule) {
+                return None;
+            }
+        }
+        if let Some((e, None)) = email {
+            if !email_shared(rs, a, b) {
                 // Not the same email, nor the same role mailbox: no rule.
                 rule = false;
-                if below(bits + self.email_unshared + s.rest[k + 1], false) {
+                if below(bits + self.email_unshared, false) {
                     return None;
                 }
             }
-            let mut l = level_of(rs, model.comps[c], a, b);
-            if Some(c) == self.place {
-                place = l;
-            } else if Some(c) == self.phone && self.place.is_some() {
-                l = phone_level_at(l, place);
-            }
-            p |= (l as u64) << (BITS * c as u32);
-            if l != 0 {
-                bits += s.bits[c * STRIDE + l as usize];
-            }
-            if Some(c) == self.email && l != 1
-                || Some(c) == self.name && matches!(l as usize, 6 | 7 | NAME_SUFFIX_DIFFERS | 10)
-            {
-                rule = false;
-            }
-            if below(bits + s.rest[k + 1], rule) {
+            let l = level_of(rs, Comp::Email, a, b);
+            p |= (l as u64) << (BITS * e as u32);
+            bits += s.term(e, l);
+            if below(bits, rule && l == 1) {
                 return None;
             }
         }
         Some(p)
+    }
+}
+
+impl Scratch {
+    /// What level `l` of comparison `c` counts (0 for a missing value).
+    fn term(&self, c: usize, l: u8) -> f64 {
+        if l == 0 {
+            0.0
+        } else {
+            self.bits[c * STRIDE + l as usize]
+        }
     }
 }
 
