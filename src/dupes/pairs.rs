@@ -97,7 +97,15 @@ impl Candidates {
         let mut buf = Vec::new();
         for i in range {
             self.of(rs, i as u32, &mut buf);
-            for &j in &buf {
+            for (k, &j) in buf.iter().enumerate() {
+                // The records of the candidates a few ahead, and the
+                // numbers of those nearer (whose records are in by then).
+                if let Some(&n) = buf.get(k + 8) {
+                    rs.prefetch(n, false);
+                }
+                if let Some(&n) = buf.get(k + 4) {
+                    rs.prefetch(n, true);
+                }
                 f(i as u32, j);
             }
         }
