@@ -282,6 +282,27 @@ fn made_of_near(l: &str, first: &str, last: &str) -> bool {
         })
 }
 
+/// Whether the two share an email (the email level is then the same or
+/// the same role mailbox, 1 or 3, and no other).
+pub(super) fn email_shared(rs: &Records, a: &Record, b: &Record) -> bool {
+    rs.has_emails(a) && rs.has_emails(b) && rs.emails(a).any(|e| rs.emails(b).any(|f| f.same(&e)))
+}
+
+/// The email level when the emails' numbers alone tell it: missing (0),
+/// or different (7) when no two of the emails share a domain or a
+/// person-like name (their hashes), which every other level needs;
+/// `None` when only their text can tell.
+pub(super) fn email_known(rs: &Records, a: &Record, b: &Record) -> Option<u8> {
+    if !rs.has_emails(a) || !rs.has_emails(b) {
+        return Some(0);
+    }
+    let near = |x: &Email| {
+        rs.emails(b)
+            .any(|y| x.domain_sym == y.domain_sym || x.may_share_name(&y))
+    };
+    (!rs.emails(a).any(|x| near(&x))).then_some(7)
+}
+
 fn email_level(rs: &Records, a: &Record, b: &Record) -> u8 {
     if !rs.has_emails(a) || !rs.has_emails(b) {
         return 0;
@@ -555,30 +576,45 @@ pub fn pattern(rs: &Records, comps: &[Comp], a: &Record, b: &Record) -> u64 {
     let mut p = 0u64;
     let (mut phone, mut place) = (None, None);
     for (n, c) in comps.iter().enumerate() {
-        let l = match c {
-            Comp::Email => email_level(rs, a, b),
-            Comp::Phone => {
-                phone = Some(n);
-                phone_level(rs, a, b)
-            }
-            Comp::Name => name_level(rs, a, b),
-            Comp::Place => {
-                place = Some(n);
-                place_level(rs, a, b)
-            }
-            Comp::Dob => dob_level(rs, a, b),
-            Comp::IdNumber => idnum_level(rs, a, b),
-            Comp::Company => simple(a.company, b.company, || {
-                close_text(rs, a.company, b.company)
-            }),
-            Comp::Text(i) => {
-                let (x, y) = (rs.texts(a)[*i as usize], rs.texts(b)[*i as usize]);
-                simple(x, y, || close_text(rs, x, y))
-            }
-        };
-        p |= (l as u64) << (BITS * n as u32);
+        match c {
+            Comp::Phone => phone = Some(n),
+            Comp::Place => place = Some(n),
+            _ => {}
+        }
+        p |= (level_of(rs, *c, a, b) as u64) << (BITS * n as u32);
     }
     phone_with_place(p, phone, place)
+}
+
+/// The level of one comparison for a pair, before
+/// [`PHONE_SHARED_AT_ONE_ADDRESS`] (see [`phone_level_at`]).
+pub(super) fn level_of(rs: &Records, c: Comp, a: &Record, b: &Record) -> u8 {
+    match c {
+        Comp::Email => email_level(rs, a, b),
+        Comp::Phone => phone_level(rs, a, b),
+        Comp::Name => name_level(rs, a, b),
+        Comp::Place => place_level(rs, a, b),
+        Comp::Dob => dob_level(rs, a, b),
+        Comp::IdNumber => idnum_level(rs, a, b),
+        Comp::Company => simple(a.company, b.company, || {
+            close_text(rs, a.company, b.company)
+        }),
+        Comp::Text(i) => {
+            let (x, y) = (rs.texts(a)[i as usize], rs.texts(b)[i as usize]);
+            simple(x, y, || close_text(rs, x, y))
+        }
+    }
+}
+
+/// The phone level of a pattern whose phone comparison gave `phone` and
+/// whose place comparison gave `place`: [`phone_with_place`] for one
+/// pair.
+pub(super) fn phone_level_at(phone: u8, place: u8) -> u8 {
+    if phone == 3 && matches!(place, 1 | 2) {
+        PHONE_SHARED_AT_ONE_ADDRESS
+    } else {
+        phone
+    }
 }
 
 /// The level of comparison `n` in a pattern.

@@ -292,10 +292,22 @@ fn score_kept(
     threshold: f64,
 ) -> Vec<(u32, u32, f64)> {
     let bits = model.level_bits();
+    // A pair compared again is compared only as far as it could still
+    // reach the threshold.
+    let bound = model::Bound::new(model, threshold);
     let scored = parallel::par_ranges_in(kept.len(), parallel::cores(), 1, |ks| {
         let mut out: Vec<(u32, u32, f64)> = Vec::new();
+        let (mut scratch, mut prepared) = (model::Scratch::default(), None);
+        let mut again = |i: u32, j: u32| {
+            let a = &rs.records[i as usize];
+            if prepared != Some(i) {
+                bound.prepare(model, rs, a, &mut scratch);
+                prepared = Some(i);
+            }
+            bound.pattern(model, rs, (a, &rs.records[j as usize]), &scratch)
+        };
         for k in ks {
-            cands.for_each_kept(rs, &model.comps, (kept, k), &mut |i, j, p| {
+            cands.for_each_kept(rs, &mut again, (kept, k), &mut |i, j, p| {
                 let s = model.probability_with(Some(&bits), rs, p, &rs.records[i as usize]);
                 if s >= threshold {
                     out.push((i, j, s));

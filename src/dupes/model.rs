@@ -232,7 +232,15 @@ impl Model {
         let comps = &self.comps;
         let counted = par_chunks(&pairs, |chunk| {
             let mut c: Vec<Vec<f64>> = comps.iter().map(|k| vec![0.0; k.levels().len()]).collect();
-            for &(i, j) in chunk {
+            for (k, &(i, j)) in chunk.iter().enumerate() {
+                // Both records of a random pair are anywhere: fetched
+                // ahead, as the candidates' are ([`Records::prefetch`]).
+                for (ahead, items) in [(8, false), (4, true)] {
+                    if let Some(&(x, y)) = chunk.get(k + ahead) {
+                        rs.prefetch(x, items);
+                        rs.prefetch(y, items);
+                    }
+                }
                 let p = pattern(rs, comps, &rs.records[i as usize], &rs.records[j as usize]);
                 for (n, cn) in c.iter_mut().enumerate() {
                     cn[level(p, n)] += 1.0;
@@ -615,6 +623,8 @@ impl Model {
 }
 
 mod block_em;
+mod bound;
+pub use bound::{Bound, Scratch};
 
 #[cfg(test)]
 mod tests;

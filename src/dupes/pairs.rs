@@ -97,7 +97,15 @@ impl Candidates {
         let mut buf = Vec::new();
         for i in range {
             self.of(rs, i as u32, &mut buf);
-            for &j in &buf {
+            for (k, &j) in buf.iter().enumerate() {
+                // The records of the candidates a few ahead, and the
+                // numbers of those nearer (whose records are in by then).
+                if let Some(&n) = buf.get(k + 8) {
+                    rs.prefetch(n, false);
+                }
+                if let Some(&n) = buf.get(k + 4) {
+                    rs.prefetch(n, true);
+                }
                 f(i as u32, j);
             }
         }
@@ -220,31 +228,36 @@ impl Candidates {
     }
 
     /// Call `f(i, j, pattern)` for every candidate pair of the contacts of
-    /// `kept`'s range number `k`, in order: the pattern from `kept`,
-    /// computed again for a pair whose pattern did not fit its table, or
-    /// whose range was not kept.
+    /// `kept`'s range number `k`, in order: the pattern from `kept`, or
+    /// `again(i, j)` for a pair whose pattern did not fit its table, or
+    /// whose range was not kept (a pair `again` gives `None` for is
+    /// passed over).
     pub fn for_each_kept(
         &self,
         rs: &Records,
-        comps: &[Comp],
+        again: &mut dyn FnMut(u32, u32) -> Option<u64>,
         (kept, k): (&Kept, usize),
         f: &mut dyn FnMut(u32, u32, u64),
     ) {
         let part = &kept.ranges[k];
-        let compare =
-            |i: u32, j: u32| pattern(rs, comps, &rs.records[i as usize], &rs.records[j as usize]);
         let Some(at) = part.at.clone() else {
-            self.for_each_in(rs, part.range.clone(), &mut |i, j| f(i, j, compare(i, j)));
+            self.for_each_in(rs, part.range.clone(), &mut |i, j| {
+                if let Some(p) = again(i, j) {
+                    f(i, j, p);
+                }
+            });
             return;
         };
         let nibbles = &kept.nibbles[at];
         let mut n = 0;
         self.for_each_in(rs, part.range.clone(), &mut |i, j| {
             let p = match code(nibbles, &mut n) {
-                KeptPatterns::OTHER => compare(i, j),
-                c => part.table[c as usize],
+                KeptPatterns::OTHER => again(i, j),
+                c => Some(part.table[c as usize]),
             };
-            f(i, j, p);
+            if let Some(p) = p {
+                f(i, j, p);
+            }
         });
     }
 }
@@ -496,10 +509,16 @@ mod tests {
         let comps = crate::dupes::compare::comps(&rs);
         // Room for too few pairs: the buffer grows.
         let (counts, kept) = c.pattern_counts_kept(&rs, &comps, Some(1));
+        let mut compare = |i: u32, j: u32| {
+            let (a, b) = (&rs.records[i as usize], &rs.records[j as usize]);
+            Some(pattern(&rs, &comps, a, b))
+        };
         assert_eq!(counts, c.pattern_counts(&rs, &comps));
         let mut got = Vec::new();
         for k in 0..kept.len() {
-            c.for_each_kept(&rs, &comps, (&kept, k), &mut |i, j, p| got.push((i, j, p)));
+            c.for_each_kept(&rs, &mut compare, (&kept, k), &mut |i, j, p| {
+                got.push((i, j, p))
+            });
         }
         let want: Vec<(u32, u32, u64)> = c
             .all(&rs)
@@ -516,7 +535,7 @@ mod tests {
         assert_eq!(counts_again, counts);
         let mut again = Vec::new();
         for k in 0..none.len() {
-            c.for_each_kept(&rs, &comps, (&none, k), &mut |i, j, p| {
+            c.for_each_kept(&rs, &mut compare, (&none, k), &mut |i, j, p| {
                 again.push((i, j, p))
             });
         }
@@ -543,7 +562,7 @@ mod tests {
             nibbles,
         };
         let mut again = Vec::new();
-        c.for_each_kept(&rs, &comps, (&small, 0), &mut |i, j, p| {
+        c.for_each_kept(&rs, &mut compare, (&small, 0), &mut |i, j, p| {
             again.push((i, j, p))
         });
         assert_eq!(again, want);
