@@ -20,6 +20,32 @@ pub type Properties = IndexMap<PropName, Option<String>, rustc_hash::FxBuildHash
 /// copies no name.
 pub type PropName = std::sync::Arc<str>;
 
+/// Names a thread keeps for [`prop_name`] before it starts again, so that
+/// a file of ever-new property names cannot grow the set without bound.
+const NAMES_KEPT: usize = 4096;
+
+/// The shared [`PropName`] for `name`: each thread keeps the names it has
+/// handed out, so the contacts read from one file (a JSON contact's keys,
+/// a CSV file's columns) share one copy of each instead of allocating
+/// every name of every contact.
+pub fn prop_name(name: &str) -> PropName {
+    type Names = std::collections::HashSet<PropName, rustc_hash::FxBuildHasher>;
+    thread_local! {
+        static NAMES: std::cell::RefCell<Names> = std::cell::RefCell::new(Names::default());
+    }
+    NAMES.with_borrow_mut(|names| {
+        if let Some(n) = names.get(name) {
+            return n.clone();
+        }
+        if names.len() >= NAMES_KEPT {
+            names.clear();
+        }
+        let n: PropName = name.into();
+        names.insert(n.clone());
+        n
+    })
+}
+
 /// One entry of `propertiesWithHistory[prop]`, kept as the object it was
 /// read as (`value`, `timestamp`, `sourceType`, `sourceId`, ...).
 #[derive(Debug, Clone, PartialEq)]
@@ -187,7 +213,7 @@ impl Contact {
         match self.properties.get_mut(name) {
             Some(slot) => *slot = value,
             None => {
-                self.properties.insert(name.into(), value);
+                self.properties.insert(prop_name(name), value);
             }
         }
     }
@@ -408,6 +434,19 @@ mod tests {
         c.set_prop("a", Some("3".into()));
         let keys: Vec<&str> = c.properties.keys().map(|k| &**k).collect();
         assert_eq!(keys, ["a", "b"]);
+    }
+
+    /// One name read twice on a thread is one shared copy; the set a
+    /// thread keeps starts again past its size, names staying right.
+    #[test]
+    fn property_names_are_shared_per_thread() {
+        let (a, b) = (prop_name("email"), prop_name(&String::from("email")));
+        assert!(std::sync::Arc::ptr_eq(&a, &b));
+        assert_eq!(&*a, "email");
+        for i in 0..NAMES_KEPT + 10 {
+            assert_eq!(&*prop_name(&format!("p{i}")), format!("p{i}"));
+        }
+        assert_eq!(&*prop_name("email"), "email");
     }
 
     #[test]

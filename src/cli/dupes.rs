@@ -96,7 +96,7 @@ fn warn_left_out(found: &Found, args: &DupesArgs, ctx: &mut Ctx) {
             Some(n) => format!("cluster {n} (primary {})", l.primary),
             None => format!("the cluster of {}", l.primary),
         };
-        let regrouped = regrouped(found, l);
+        let regrouped = l.merged_among;
         let alone = l.ids.len() - regrouped;
         let fate = match (regrouped, alone) {
             (0, 1) => format!("it stays a duplicate of {}", l.primary),
@@ -129,16 +129,6 @@ fn warn_left_out(found: &Found, args: &DupesArgs, ctx: &mut Ctx) {
             ),
         );
     }
-}
-
-/// How many of the members `l` left out the plan merges in the clusters
-/// they make among themselves.
-fn regrouped(found: &Found, l: &dupes::LeftOut) -> usize {
-    let ids: std::collections::HashSet<&str> = (found.pairs.iter())
-        .filter(|p| l.regrouped.contains(&p.cluster))
-        .flat_map(|p| [p.primary.as_str(), p.secondary.as_str()])
-        .collect();
-    l.ids.iter().filter(|id| ids.contains(id.as_str())).count()
 }
 
 /// "cluster 4" or "clusters 4, 5".
@@ -467,7 +457,7 @@ fn summary(found: &Found, args: &DupesArgs) -> String {
     s.push(')');
     let left_out: usize = found.left_out.iter().map(|l| l.ids.len()).sum();
     if left_out > 0 {
-        let regrouped: usize = found.left_out.iter().map(|l| regrouped(found, l)).sum();
+        let regrouped: usize = found.left_out.iter().map(|l| l.merged_among).sum();
         s.push_str(&format!(
             "; {} left out of their primary's merges (HubSpot's limit of {} merges per contact)",
             count(left_out, "contact", "contacts"),

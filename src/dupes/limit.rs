@@ -302,6 +302,7 @@ mod tests {
                     merged: 5,
                     ids: vec!["7".into(), "8".into()],
                     regrouped: vec![2],
+                    merged_among: 2,
                 }]
             );
         }

@@ -224,6 +224,10 @@ pub struct LeftOut {
     /// them, as HubSpot will take no more merges into the primary. Members
     /// in none of them stay apart.
     pub regrouped: Vec<usize>,
+    /// How many of [`LeftOut::ids`] those clusters merge (their primaries
+    /// and the members they take), for the warning and the summary.
+    #[serde(skip)]
+    pub merged_among: usize,
 }
 
 /// What [`find`] found.

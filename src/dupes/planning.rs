@@ -37,18 +37,9 @@ pub(super) fn plan_clusters(
         filled: rs.records[i as usize].filled,
     };
     let clusters = cluster::clusters(rs.len(), member, &matches, opts.primary);
-    // Each cluster's own matches, by the cluster its pairs fall in.
-    let mut cluster_of: HashMap<u32, usize> = HashMap::new();
-    for (k, members) in clusters.iter().enumerate() {
-        cluster_of.extend(members.iter().map(|&m| (m, k)));
-    }
-    let mut within: Vec<Vec<Match>> = vec![Vec::new(); clusters.len()];
-    for &(a, b, w) in scored {
-        within[cluster_of[&a]].push((a, b, w));
-    }
     // Clusters are planned in file order of their primaries; the clusters
     // a cluster's left-out members make come right after it.
-    let mut todo: Vec<Todo> = (clusters.into_iter().zip(within).rev())
+    let mut todo: Vec<Todo> = (with_own_matches(clusters, scored).into_iter().rev())
         .map(|(members, matches)| Todo {
             members,
             matches,
@@ -73,7 +64,9 @@ pub(super) fn plan_clusters(
             found.clusters
         });
         if let (Some(n), Some(from)) = (n, t.from) {
-            found.left_out[from].regrouped.push(n);
+            let l = &mut found.left_out[from];
+            l.regrouped.push(n);
+            l.merged_among += 1 + keep.iter().filter(|k| **k).count();
         }
         let mut out = Vec::new();
         for ((pair, k), &m) in cluster.into_iter().zip(&keep).zip(&t.members[1..]) {
@@ -92,6 +85,7 @@ pub(super) fn plan_clusters(
             merged: keep.len() - out.len(),
             ids: out.iter().map(|&m| rs.id(m).to_string()).collect(),
             regrouped: Vec::new(),
+            merged_among: 0,
         });
         let subs = regroup(&out, &t.matches, member, opts);
         todo.extend(subs.into_iter().rev().map(|(members, matches)| Todo {
@@ -101,6 +95,20 @@ pub(super) fn plan_clusters(
         }));
     }
     found
+}
+
+/// Each cluster with the matches between its members (every match is
+/// within one cluster: the clusters are the matches' components).
+fn with_own_matches(clusters: Vec<Vec<u32>>, scored: &[Match]) -> Vec<(Vec<u32>, Vec<Match>)> {
+    let mut cluster_of: HashMap<u32, usize> = HashMap::new();
+    for (k, members) in clusters.iter().enumerate() {
+        cluster_of.extend(members.iter().map(|&m| (m, k)));
+    }
+    let mut within: Vec<Vec<Match>> = vec![Vec::new(); clusters.len()];
+    for &(a, b, w) in scored {
+        within[cluster_of[&a]].push((a, b, w));
+    }
+    clusters.into_iter().zip(within).collect()
 }
 
 /// Each member's strongest match among `matches`, to name the link of a
@@ -138,17 +146,15 @@ fn regroup<'a>(
         .collect();
     let links: Vec<(u32, u32)> = among.iter().map(|&(a, b, _)| (a, b)).collect();
     let subs = cluster::clusters(out.len(), |k| member(out[k as usize]), &links, opts.primary);
-    let mut sub_of: HashMap<u32, usize> = HashMap::new();
-    for (s, members) in subs.iter().enumerate() {
-        sub_of.extend(members.iter().map(|&k| (k, s)));
-    }
-    let mut within: Vec<Vec<Match>> = vec![Vec::new(); subs.len()];
-    for &(a, b, w) in &among {
-        within[sub_of[&a]].push((out[a as usize], out[b as usize], w));
-    }
-    (subs.into_iter().zip(within))
-        .map(|(members, matches)| (members.iter().map(|&k| out[k as usize]).collect(), matches))
-        .collect()
+    let global = |k: u32| out[k as usize];
+    let subs = subs
+        .into_iter()
+        .map(|m| m.into_iter().map(global).collect());
+    let among: Vec<Match> = among
+        .iter()
+        .map(|&(a, b, w)| (global(a), global(b), w))
+        .collect();
+    with_own_matches(subs.collect(), &among)
 }
 
 /// A cluster's pairs (`members[0]`, its primary, with each other member,

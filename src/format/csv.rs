@@ -143,7 +143,7 @@ pub(crate) fn contact_from_row<T: AsRef<str>>(
         let mut p = Properties::with_capacity_and_hasher(cells.len(), Default::default());
         for (col, c) in layout.columns.iter().zip(cells) {
             if let Column::Property(name) = col {
-                p.insert(name.as_str().into(), Some(c.as_ref().to_string()));
+                p.insert(crate::model::prop_name(name), Some(c.as_ref().to_string()));
             }
         }
         p

@@ -398,7 +398,7 @@ fn properties(v: Value) -> Result<Properties, String> {
             ))
             }
         };
-        props.insert(k.into(), value);
+        props.insert(crate::model::prop_name(&k), value);
     }
     Ok(props)
 }

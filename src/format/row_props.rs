@@ -32,9 +32,11 @@ impl Template {
             .map(|col| match col {
                 // A name twice keeps its first place, and the later
                 // column's value, as inserting cell after cell does.
-                Column::Property(name) => {
-                    Some(properties.insert_full(name.as_str().into(), None).0)
-                }
+                Column::Property(name) => Some(
+                    properties
+                        .insert_full(crate::model::prop_name(name), None)
+                        .0,
+                ),
                 Column::Association(_) => None,
             })
             .collect();

@@ -194,7 +194,7 @@ fn properties(v: Value, c: &mut Contact, form: &mut V1Form) -> Result<(), String
         if !o.is_empty() {
             form.extra.insert(name.clone(), o);
         }
-        props.insert(name.into(), value);
+        props.insert(crate::model::prop_name(&name), value);
     }
     c.properties = props;
     c.history = history;

@@ -568,7 +568,7 @@ pub fn primary_company_id(p: &Seen, _s: &Seen) -> Decision {
         PRIMARY_COMPANY,
         p.raw(PRIMARY_COMPANY),
         "company-primary",
-        "the primary's company associations are kept, so its primary company is",
+        "the merged contact keeps the primary's companies, and so its primary company",
     )
 }
 
