@@ -342,7 +342,12 @@ fn check_value(name: &str, value: Option<&str>, kind: Kind, stages: &mut Stages,
         }
         Kind::Counter => {
             if let Err(e) = parse_counter(v) {
-                add.add(Some(name), Some(v), format!("{e}; merges sum this counter"));
+                let how = if name == crate::hubspot::property::DEAL_COUNT {
+                    "merges add this count up when the deals are not listed"
+                } else {
+                    "merges sum this counter"
+                };
+                add.add(Some(name), Some(v), format!("{e}; {how}"));
             }
         }
         Kind::Stage => {

@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 
+use crate::hubspot::property::DEAL_COUNT;
 use crate::model::Contact;
 use crate::props::{is_date_property, is_number_property, SUMMED_COUNTERS};
 
@@ -25,7 +26,7 @@ impl Kind {
     pub(crate) fn of(name: &str) -> Kind {
         if is_date_property(name) {
             Kind::Date
-        } else if SUMMED_COUNTERS.contains(&name) {
+        } else if SUMMED_COUNTERS.contains(&name) || name == DEAL_COUNT {
             Kind::Counter
         } else if name == "lifecyclestage" {
             Kind::Stage

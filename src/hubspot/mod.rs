@@ -24,6 +24,9 @@ pub mod property {
     /// The id of the contact's primary company (HubSpot's "Primary
     /// Associated Company ID").
     pub const PRIMARY_COMPANY: &str = "associatedcompanyid";
+    /// How many deals the contact is associated with (HubSpot's "Number
+    /// of Associated Deals"), which HubSpot counts itself.
+    pub const DEAL_COUNT: &str = "num_associated_deals";
 
     /// The original source and its drill-downs, which travel together.
     pub const ORIGINAL_SOURCE: [&str; 3] = [

@@ -22,6 +22,7 @@ use crate::error::MergeError;
 use crate::labels;
 use crate::model::{split_multi, Contact};
 
+pub use crate::hubspot::property::DEAL_COUNT;
 pub use crate::hubspot::property::{
     ADDITIONAL_EMAILS, CREATE_DATE, EMAIL, FIRST_VISIT_DETAILS, FIRST_VISIT_TIMES, LAST_MODIFIED,
     LAST_VISIT_DETAILS, LAST_VISIT_TIMES, LEGAL_BASIS, LIFECYCLE_STAGE, MARKETABLE_STATUS,
@@ -158,6 +159,9 @@ fn special_decisions(
     }
     if either(PRIMARY_COMPANY) {
         add(primary_company_id(p, s));
+    }
+    if either(DEAL_COUNT) {
+        add(merged_deal_count(p, s)?);
     }
     Ok(special)
 }
@@ -708,11 +712,15 @@ fn when(t: Option<Millis>) -> String {
     )
 }
 
+mod deals;
 mod visits;
+pub use deals::merged_deal_count;
 pub use visits::{earliest_first_visit, latest_last_visit, oldest_original_source};
 
 #[cfg(test)]
 mod company_tests;
+#[cfg(test)]
+mod deals_tests;
 #[cfg(test)]
 mod scale_tests;
 #[cfg(test)]

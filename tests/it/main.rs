@@ -13,6 +13,7 @@ mod completions;
 mod consistency;
 mod crash;
 mod data_integrity;
+mod deal_count;
 mod delimiter;
 mod diff;
 mod dupes;
