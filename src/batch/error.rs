@@ -43,6 +43,16 @@ pub enum BatchError {
     /// Writing the export to stdout failed.
     #[error("cannot write to stdout")]
     Stdout(#[source] io::Error),
+    /// Stdout was closed before the whole export was written to it, in a
+    /// run with a journal: the journal is left as it was. (Without one, a
+    /// closed pipe ends the run quietly, as `head` expects.)
+    #[error(
+        "stdout was closed before the whole output was written (the reader of the pipe stopped \
+         reading, as `head` does), so the journal {} was left as it was and no merge of this run \
+         is recorded; write the output to a file (-o FILE) to keep a journal of it",
+        journal.display()
+    )]
+    OutputCutShort { journal: PathBuf },
     #[error("cannot write the journal {}", path.display())]
     JournalWrite {
         path: PathBuf,
@@ -78,4 +88,16 @@ pub enum BatchError {
     /// The decisions of a merge could not be encoded for the journal.
     #[error("cannot encode the decisions of the merge for the journal")]
     Decisions(#[source] serde_json::Error),
+}
+
+/// [`BatchError::OutputCutShort`] when a write to stdout failed because a
+/// reader closed the pipe in a run with a `journal`.
+pub(super) fn cut_short(
+    source: &io::Error,
+    journal: Option<&std::path::Path>,
+) -> Option<BatchError> {
+    let j = journal.filter(|_| source.kind() == io::ErrorKind::BrokenPipe)?;
+    Some(BatchError::OutputCutShort {
+        journal: j.to_path_buf(),
+    })
 }

@@ -74,10 +74,21 @@ pub(super) fn run(
         Err(StreamError::Read(e)) => return Err(e.into()),
         Err(StreamError::Write(source)) => {
             let to = target.describe();
-            return Err(BatchError::Write { to, source });
+            return Err(super::error::cut_short(&source, req.journal)
+                .unwrap_or(BatchError::Write { to, source }));
         }
         Err(e) => return Err(BatchError::Stream(Box::new(e))),
     };
+    if tmp.is_none() {
+        // The whole export reaches stdout before the journal is put in
+        // place: a journal must not record an output cut short.
+        stdout.flush().map_err(|source| {
+            super::error::cut_short(&source, req.journal).unwrap_or(BatchError::Write {
+                to: target.describe(),
+                source,
+            })
+        })?;
+    }
     super::finish_lines(lines, req.journal)?;
     output::commit(journal, tmp, &target)?;
     let merges = match req.job {

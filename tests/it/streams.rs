@@ -158,6 +158,49 @@ fn an_export_written_as_csv_into_a_closed_pipe_exits_0_quietly() {
     }
 }
 
+/// With a journal, a closed pipe is no quiet success: the output was cut
+/// short, so the journal is left as it was (it must not record merges of
+/// an output nobody got), and the run says so with exit 1. Both ways: the
+/// streamed CSV and the in-memory JSON.
+#[test]
+fn a_closed_pipe_with_a_journal_is_an_error_and_records_nothing() {
+    let s = Sandbox::new();
+    big_json(&s);
+    many_duplicates(&s);
+    s.write(
+        "many.plan.csv",
+        "primary_id,secondary_id\n1,10001\n2,10002\n",
+    );
+    for (input, plan) in [("many.csv", "many.plan.csv"), ("big.json", "big.plan.csv")] {
+        let args = [
+            "apply",
+            input,
+            "--plan",
+            plan,
+            "-o",
+            "-",
+            "--journal",
+            "j.jsonl",
+        ];
+        let out = into_closed_pipe(&s, &args);
+        assert_eq!(out.status.code(), Some(1), "{input}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains("stdout was closed before the whole output was written")
+                && err.contains("the journal j.jsonl was left as it was")
+                && err.contains("-o FILE"),
+            "{input}: {err}"
+        );
+        assert!(!s.path("j.jsonl").exists(), "{input}: no journal written");
+        // A journal already there keeps its bytes.
+        s.write("j.jsonl", "");
+        let out = into_closed_pipe(&s, &args);
+        assert_eq!(out.status.code(), Some(1), "{input}: {}", stderr(&out));
+        assert_eq!(s.read("j.jsonl"), b"", "{input}: the journal as it was");
+        std::fs::remove_file(s.path("j.jsonl")).unwrap();
+    }
+}
+
 #[test]
 fn writing_to_a_closed_stdout_is_an_error_not_a_success() {
     let s = Sandbox::new();
