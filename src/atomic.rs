@@ -47,6 +47,17 @@ where
     tmp.commit()
 }
 
+/// [`write_atomic_with_mode`] for a command's result, its last file
+/// ([`commit_results`]).
+pub fn write_atomic_result<F>(path: &Path, new_mode: Option<u32>, fill: F) -> io::Result<()>
+where
+    F: FnOnce(&mut dyn Write) -> io::Result<()>,
+{
+    let mut tmp = TempFile::create_with_mode(path, new_mode)?;
+    fill(tmp.writer())?;
+    commit_results([tmp]).map_err(|e| e.error)
+}
+
 /// The permission bits of a file, to give a new output the mode of its
 /// input; `None` for anything but a file (`-` for stdin, a pipe, a path
 /// that does not exist).
@@ -171,6 +182,17 @@ pub struct CommitError {
 /// replaced. (A crash or a failed rename between two renames still leaves
 /// the first ones replaced.)
 pub fn commit_all(files: impl IntoIterator<Item = TempFile>) -> Result<(), CommitError> {
+    commit(files, false)
+}
+
+/// [`commit_all`] for a command's results, the last files it writes: once
+/// they are renamed, the command is done as far as its files go, and an
+/// interruption after that finds it finished ([`abandon_all`]).
+pub fn commit_results(files: impl IntoIterator<Item = TempFile>) -> Result<(), CommitError> {
+    commit(files, true)
+}
+
+fn commit(files: impl IntoIterator<Item = TempFile>, results: bool) -> Result<(), CommitError> {
     let mut files: Vec<TempFile> = files.into_iter().collect();
     let failed = |index: usize, f: &TempFile, error| CommitError {
         index,
@@ -189,10 +211,29 @@ pub fn commit_all(files: impl IntoIterator<Item = TempFile>) -> Result<(), Commi
         return Ok(());
     };
     let mut list = live.lock();
+    let mut folders: Vec<PathBuf> = Vec::new();
     for (i, f) in files.iter_mut().enumerate() {
         let Some(tmp) = &f.tmp else { continue };
         list.rename(tmp, &f.target).map_err(|e| failed(i, f, e))?;
         f.tmp = None;
+        let folder = f.target.parent().unwrap_or(Path::new(""));
+        if !folders.iter().any(|d| d == folder) {
+            folders.push(folder.to_path_buf());
+        }
+    }
+    list.finished |= results;
+    drop(list);
+    // The renames on disk too (a crash after this keeps the new files).
+    // Best effort: some file systems cannot sync a folder.
+    for folder in folders {
+        let folder = if folder.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &folder
+        };
+        if let Ok(d) = File::open(folder) {
+            let _ = d.sync_all();
+        }
     }
     Ok(())
 }
@@ -244,7 +285,11 @@ impl Drop for TempFile {
 /// its targets are whole and new and its temporary files gone. For a
 /// program's signal handling; the library installs none. `then` is given
 /// the files removed.
-pub fn abandon_all<R>(then: impl FnOnce(&[PathBuf]) -> R) -> R {
+///
+/// A command whose results are in place ([`commit_results`]) is finished:
+/// then nothing is abandoned and `then` is given `None`, so that the
+/// program can let it end as it would have.
+pub fn abandon_all<R>(then: impl FnOnce(Option<&[PathBuf]>) -> R) -> R {
     LIVE.abandon_all(then)
 }
 
@@ -257,6 +302,8 @@ struct List {
     files: Vec<PathBuf>,
     /// Set by [`abandon_all`]: no more temporary files, no more commits.
     closed: bool,
+    /// Set by [`commit_results`]: the command's results are in place.
+    finished: bool,
 }
 
 impl Live {
@@ -264,6 +311,7 @@ impl Live {
         Live(Mutex::new(List {
             files: Vec::new(),
             closed: false,
+            finished: false,
         }))
     }
 
@@ -295,14 +343,18 @@ impl Live {
         Ok((tmp, file))
     }
 
-    fn abandon_all<R>(&self, then: impl FnOnce(&[PathBuf]) -> R) -> R {
+    fn abandon_all<R>(&self, then: impl FnOnce(Option<&[PathBuf]>) -> R) -> R {
         let mut list = self.lock();
+        if list.finished {
+            drop(list);
+            return then(None);
+        }
         list.closed = true;
         let files = std::mem::take(&mut list.files);
         for f in &files {
             let _ = fs::remove_file(f);
         }
-        then(&files)
+        then(Some(&files))
     }
 }
 
@@ -522,7 +574,7 @@ mod tests {
         let mut t = TempFile::create_in(&ALONE, &target, None).unwrap();
         t.writer().write_all(b"half").unwrap();
         let tmp = t.tmp.clone().unwrap();
-        let removed = ALONE.abandon_all(|files| files.to_vec());
+        let removed = ALONE.abandon_all(|files| files.unwrap().to_vec());
         assert_eq!(removed, vec![tmp.clone()]);
         assert!(!tmp.exists());
         let err = t.commit().unwrap_err();
@@ -531,6 +583,26 @@ mod tests {
         assert_eq!(err.kind(), io::ErrorKind::Interrupted);
         assert_eq!(fs::read(&target).unwrap(), b"old");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    /// Once a command's results are in place there is nothing to abandon:
+    /// a signal then lets the command end (and files can still be made).
+    /// Before, and after a plain commit, everything is abandoned as ever.
+    #[test]
+    fn after_the_results_are_committed_nothing_is_abandoned() {
+        static RESULTS: Live = Live::new();
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.csv");
+        let mut t = TempFile::create_in(&RESULTS, &target, None).unwrap();
+        t.writer().write_all(b"new").unwrap();
+        commit([t], false).unwrap();
+        assert!(!RESULTS.lock().finished, "a plain commit finishes nothing");
+        let mut t = TempFile::create_in(&RESULTS, &target, None).unwrap();
+        t.writer().write_all(b"newer").unwrap();
+        commit([t], true).unwrap();
+        assert!(RESULTS.abandon_all(|removed| removed.is_none()));
+        assert!(TempFile::create_in(&RESULTS, &target, None).is_ok());
+        assert_eq!(fs::read(&target).unwrap(), b"newer");
     }
 
     #[test]

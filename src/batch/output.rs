@@ -71,6 +71,23 @@ impl Target {
     }
 }
 
+/// The warnings of what writing the export in `format` leaves out: the
+/// document's keys first (a v1 page written as CSV has more columns left
+/// out than the warnings shown, and they would hide it), then the parts of
+/// contacts a spreadsheet has no columns for.
+pub fn left_out(export: &Export, format: Format) -> Vec<String> {
+    let mut warnings: Vec<String> = lost_top_level(export, format).into_iter().collect();
+    let name = if format == Format::Xlsx {
+        "XLSX"
+    } else {
+        "CSV"
+    };
+    warnings.extend(lost_in_csv(export, format).into_iter().map(|(section, n)| {
+        format!("{name} has no column for {section}: left out of the output for {}; write JSON to keep it", crate::text::count(n, "contact", "contacts"))
+    }));
+    warnings
+}
+
 /// What writing the export as CSV leaves out: the parts of contacts a CSV
 /// export has no columns for (history, timeline, lists, ...), with how many
 /// contacts have them. Empty for other formats.
@@ -135,17 +152,7 @@ pub fn save(
     stdout: &mut dyn Write,
     journal: Option<Journal>,
 ) -> Result<Vec<String>, BatchError> {
-    // The document's keys first: a v1 page written as CSV has more
-    // columns left out than the warnings shown, and they would hide it.
-    let mut warnings: Vec<String> = lost_top_level(export, target.format).into_iter().collect();
-    let name = if target.format == Format::Xlsx {
-        "XLSX"
-    } else {
-        "CSV"
-    };
-    warnings.extend(lost_in_csv(export, target.format).into_iter().map(|(section, n)| {
-        format!("{name} has no column for {section}: left out of the output for {}; write JSON to keep it", crate::text::count(n, "contact", "contacts"))
-    }));
+    let mut warnings = left_out(export, target.format);
     if let Some(w) = sanitize_unused(target) {
         warnings.push(w);
     }
@@ -215,7 +222,7 @@ pub fn commit(
         .map(|j| format!("the journal {}", j.path.display()))
         .chain(output.iter().map(|_| target.describe()))
         .collect();
-    crate::atomic::commit_all(journal.map(|j| j.tmp).into_iter().chain(output)).map_err(|e| {
+    crate::atomic::commit_results(journal.map(|j| j.tmp).into_iter().chain(output)).map_err(|e| {
         BatchError::Write {
             to: names[e.index].clone(),
             source: e.error,

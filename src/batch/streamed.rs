@@ -72,22 +72,13 @@ pub(super) fn run(
             });
         }
         Err(StreamError::Read(e)) => return Err(e.into()),
-        Err(StreamError::Write(source)) => {
-            let to = target.describe();
-            return Err(super::error::cut_short(&source, req.journal)
-                .unwrap_or(BatchError::Write { to, source }));
-        }
+        Err(StreamError::Write(e)) => return Err(write_failed(e, &target, req.journal)),
         Err(e) => return Err(BatchError::Stream(Box::new(e))),
     };
     if tmp.is_none() {
         // The whole export reaches stdout before the journal is put in
         // place: a journal must not record an output cut short.
-        stdout.flush().map_err(|source| {
-            super::error::cut_short(&source, req.journal).unwrap_or(BatchError::Write {
-                to: target.describe(),
-                source,
-            })
-        })?;
+        (stdout.flush()).map_err(|e| write_failed(e, &target, req.journal))?;
     }
     super::finish_lines(lines, req.journal)?;
     output::commit(journal, tmp, &target)?;
@@ -123,4 +114,17 @@ fn one_pair(primary: &str, secondary: &str) -> Plan {
             secondary: secondary.to_string(),
         }],
     }
+}
+
+/// Writing the output failed: cut short by a reader that closed the pipe
+/// (in a run with a journal), or any other failure to write `target`.
+fn write_failed(
+    source: std::io::Error,
+    target: &Target,
+    journal: Option<&std::path::Path>,
+) -> BatchError {
+    super::error::cut_short(&source, journal).unwrap_or_else(|| BatchError::Write {
+        to: target.describe(),
+        source,
+    })
 }

@@ -314,12 +314,10 @@ fn write_found(found: &Found, args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result
         Some(p) if p.as_os_str() == "-" => {
             dupes::write_plan_csv(&found.pairs, ctx.out).context("cannot write to stdout")?
         }
-        Some(p) => {
-            crate::atomic::write_atomic_with_mode(p, super::io::input_mode(&args.file), |w| {
-                write_plan(&found.pairs, p, w)
-            })
-            .with_context(|| format!("cannot write {}", p.display()))?
-        }
+        Some(p) => crate::atomic::write_atomic_result(p, super::io::input_mode(&args.file), |w| {
+            write_plan(&found.pairs, p, w)
+        })
+        .with_context(|| format!("cannot write {}", p.display()))?,
     }
     Ok(())
 }

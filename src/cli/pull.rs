@@ -56,6 +56,9 @@ pub fn run(args: &PullArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     bar.finish_and_clear();
     let report = report?;
     ctx.wrote(args.output.display().to_string());
+    for w in &report.warnings {
+        ctx.warn("output", w);
+    }
     if ctx.global.format == OutputFormat::Json {
         serde_json::to_writer_pretty(&mut *ctx.out, &report)?;
         writeln!(ctx.out)?;

@@ -8,9 +8,16 @@
 //! files are the ones [`crate::atomic`] lists; a commit under way finishes
 //! first, so a target is the old file or the whole new one, never half.
 //!
+//! Once a command's results are in place ([`crate::atomic::commit_results`])
+//! there is nothing left to undo: a first signal then lets the command end
+//! as it would have (its summary, its exit status), and a second one stops
+//! it at once.
+//!
 //! A signal ignored when the tool started stays ignored: `nohup` ignores
 //! SIGHUP so that a run outlives the terminal, and a shell's background job
 //! ignores SIGINT so that Ctrl-C is for the foreground one.
+
+use std::io::Write;
 
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
@@ -38,12 +45,24 @@ pub fn install() {
                 Err(_) => return,
             };
             let _ = ready.send(());
-            if let Some(signal) = signals.forever().next() {
-                crate::atomic::abandon_all(|_| {
-                    let _ = signal_hook::low_level::emulate_default_handler(signal);
-                    // Not reached: the default action ends the process.
-                    std::process::exit(128 + signal)
-                })
+            let mut held = false;
+            for signal in signals.forever() {
+                // The results already in place: the run ends as it would
+                // have (its summary, its exit status), so that a script
+                // does not take written files for an interrupted run.
+                // Interrupted again, it stops at once.
+                let finished = crate::atomic::abandon_all(|removed| removed.is_none());
+                if finished && !held {
+                    held = true;
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "interrupted after the results were written (they are whole): finishing; interrupt again to stop at once"
+                    );
+                    continue;
+                }
+                let _ = signal_hook::low_level::emulate_default_handler(signal);
+                // Not reached: the default action ends the process.
+                std::process::exit(128 + signal)
             }
         });
     if thread.is_ok() {

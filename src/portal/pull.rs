@@ -79,6 +79,9 @@ pub struct PullReport {
     pub resumed_with: usize,
     pub requests: u64,
     pub retries: u64,
+    /// What the output's format has no place for (history in CSV, ...).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// What the progress bar hears.
@@ -177,13 +180,14 @@ pub fn pull(
         return Err(e);
     }
     drop(part);
-    finish(job, &part_path, &state_path)?;
+    let warnings = finish(job, &part_path, &state_path)?;
     Ok(PullReport {
         contacts: state.contacts,
         pages: state.pages,
         resumed_with,
         requests: client.sent,
         retries,
+        warnings,
     })
 }
 
@@ -394,11 +398,13 @@ fn open_part(path: &Path, bytes: u64) -> Result<BufWriter<File>, PortalError> {
 }
 
 /// The part becomes the output; the side files go.
-fn finish(job: &PullJob<'_>, part: &Path, state: &Path) -> Result<(), PortalError> {
+/// What the output's format left out, as warnings.
+fn finish(job: &PullJob<'_>, part: &Path, state: &Path) -> Result<Vec<String>, PortalError> {
     let out = job.output;
     let write_err = |e| PortalError::file(out, "cannot write the output", e);
+    let mut warnings = Vec::new();
     if job.format == Format::Ndjson {
-        crate::atomic::write_atomic_with_mode(out, job.mode, |w| {
+        crate::atomic::write_atomic_result(out, job.mode, |w| {
             std::io::copy(&mut File::open(part)?, w).map(drop)
         })
         .map_err(write_err)?;
@@ -420,7 +426,8 @@ fn finish(job: &PullJob<'_>, part: &Path, state: &Path) -> Result<(), PortalErro
             })?
         };
         export.layout = Layout::Ndjson { crlf: false };
-        crate::atomic::write_atomic_with_mode(out, job.mode, |w| {
+        warnings = crate::batch::output::left_out(&export, job.format);
+        crate::atomic::write_atomic_result(out, job.mode, |w| {
             crate::format::write(&export, job.format, w)
         })
         .map_err(write_err)?;
@@ -434,7 +441,7 @@ fn finish(job: &PullJob<'_>, part: &Path, state: &Path) -> Result<(), PortalErro
             _ => {}
         }
     }
-    Ok(())
+    Ok(warnings)
 }
 
 #[cfg(test)]

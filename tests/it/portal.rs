@@ -416,6 +416,30 @@ fn pull_pages_through_every_contact_with_all_properties_history_and_associations
     assert_eq!(csv.lines().count(), 2346);
     assert!(!csv.contains("lifecyclestage"), "not a default property");
     assert!(csv.contains("person2345@example.com"));
+    // History asked for, in a CSV that has no column for it: said, as
+    // `apply` says it, and in the JSON report.
+    let out = sb
+        .cmd()
+        .env("HUBSPOT_TOKEN", TOKEN)
+        .args(["pull", "-o", "history.csv", "--with-history", "--api-base"])
+        .args([&emu.url, "--rate", "1000/1s", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("CSV has no column for propertiesWithHistory: left out of the output for")
+            && err.contains("write JSON to keep it"),
+        "{err}"
+    );
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let warnings = report["warnings"].as_array().expect("warnings");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("propertiesWithHistory")),
+        "{report}"
+    );
 }
 
 /// A portal that fits in one page (or has no contact) saves no state to
