@@ -460,6 +460,11 @@ pub fn parse_journal(bytes: &[u8], file: &str) -> Result<Journal, JournalError> 
 
 const NOT_A_JOURNAL: &str = "is this a journal written by `contact-merge apply --journal`?";
 
+/// Why one line is not a journal line (as [`parse_journal`] would read it).
+pub fn line_problem(line: &[u8]) -> Option<String> {
+    parse_entry(line, 0).err()
+}
+
 fn parse_entry(line: &[u8], n: u64) -> Result<JournalEntry, String> {
     let mut obj = parse_object(line)?;
     let merge_time = text_field(&obj, "mergeTime")?;

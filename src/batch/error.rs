@@ -80,6 +80,17 @@ pub enum BatchError {
     )]
     JournalCutOff { path: PathBuf, line: u64 },
     #[error(
+        "{} is not a journal of merges: line {line}: {what}; appending this run's merges to it \
+         would leave them where `unmerge --restore` cannot read them, so nothing was written: \
+         give --journal a new file (it is made) or a journal this tool wrote",
+        path.display()
+    )]
+    NotAJournal {
+        path: PathBuf,
+        line: u64,
+        what: String,
+    },
+    #[error(
         "the journal {} changed while this run was writing it (another run appending to it?); \
          nothing was written: run again once the other run is done",
         .0.display()

@@ -290,12 +290,16 @@ impl Journal {
             }
             // A last line cut off in the middle would make every line of
             // the journal unreadable, this run's too: refused before any
-            // work is done (the temporary copy goes with `tmp`).
-            if let Some(line) = last.cut_off() {
-                return Err(BatchError::JournalCutOff {
-                    path: path.to_path_buf(),
-                    line,
-                });
+            // work is done (the temporary copy goes with `tmp`). So is a
+            // file whose last line is no journal line: `unmerge` could not
+            // read the merges appended to it.
+            let path = path.to_path_buf();
+            match last.problem() {
+                Some((line, None)) => return Err(BatchError::JournalCutOff { path, line }),
+                Some((line, Some(what))) => {
+                    return Err(BatchError::NotAJournal { path, line, what })
+                }
+                None => {}
             }
         }
         Ok(Journal {
@@ -373,9 +377,10 @@ impl LastLine {
         }
     }
 
-    /// The number of the last line not blank when it is not one whole JSON
-    /// object (as a journal line is), as when a copy was cut short.
-    fn cut_off(mut self) -> Option<u64> {
+    /// The number of the last line not blank when it is no journal line:
+    /// with `None` when it is not one whole JSON object (as when a copy
+    /// was cut short), else with what it lacks.
+    fn problem(mut self) -> Option<(u64, Option<String>)> {
         if !self.current.is_empty() {
             self.end_line();
         }
@@ -392,7 +397,10 @@ impl LastLine {
         let object = line.trim_ascii_start().starts_with(b"{")
             && std::str::from_utf8(line).is_ok()
             && serde_json::from_slice::<serde::de::IgnoredAny>(line).is_ok();
-        (!object).then_some(self.number)
+        if !object {
+            return Some((self.number, None));
+        }
+        crate::journal::line_problem(line).map(|what| (self.number, Some(what)))
     }
 }
 
@@ -409,19 +417,23 @@ mod tests {
         }
     }
 
+    /// A journal line, as `merge --journal` writes one (the least of it).
+    const LINE: &str = r#"{"mergeTime":"2024-03-01T10:00:00.000Z","policy":"most-recent","primaryId":"1","secondaryId":"2","primary":{"id":"1","properties":{}},"secondary":{"id":"2","properties":{}},"merged":{"id":"1","properties":{}}}"#;
+
     /// The old lines, a newline the old journal lacked, then the new ones;
     /// the journal before the output.
     #[test]
     fn a_journal_is_appended_to() {
         let dir = tempfile::tempdir().unwrap();
         let (j, out) = (dir.path().join("j.jsonl"), dir.path().join("out.csv"));
-        std::fs::write(&j, "{\"a\":1}").unwrap();
+        std::fs::write(&j, LINE).unwrap();
         let mut journal = Journal::open(&j, None).unwrap();
         journal.writer().write_all(b"{\"b\":2}\n").unwrap();
         let mut tmp = TempFile::create(&out).unwrap();
         tmp.writer().write_all(b"Record ID\n").unwrap();
         commit(Some(journal), Some(tmp), &file_target(&out)).unwrap();
-        assert_eq!(std::fs::read(&j).unwrap(), b"{\"a\":1}\n{\"b\":2}\n");
+        let want = format!("{LINE}\n{{\"b\":2}}\n");
+        assert_eq!(std::fs::read_to_string(&j).unwrap(), want);
         assert_eq!(std::fs::read(&out).unwrap(), b"Record ID\n");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
     }
@@ -432,7 +444,8 @@ mod tests {
     fn a_journal_changed_meanwhile_is_not_written_over() {
         let dir = tempfile::tempdir().unwrap();
         let (j, out) = (dir.path().join("j.jsonl"), dir.path().join("out.csv"));
-        for before in [Some("{\"a\":1}\n"), None] {
+        let line = format!("{LINE}\n");
+        for before in [Some(line.as_str()), None] {
             let _ = std::fs::remove_file(&j);
             if let Some(b) = before {
                 std::fs::write(&j, b).unwrap();

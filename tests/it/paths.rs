@@ -512,6 +512,34 @@ fn a_journal_whose_last_line_is_cut_off_is_not_appended_to() {
     assert_eq!(journal.entries.len(), 2);
 }
 
+/// A file that is not a journal of merges (its last line a JSON object
+/// of another kind) is not appended to: `unmerge --restore` could not read
+/// the merges this run would add (it was, and they were unreadable).
+#[test]
+fn a_file_that_is_no_journal_is_not_appended_to() {
+    let s = Sandbox::new();
+    for text in ["{\"a\":1}\n", "{\"mergeTime\":\"2024-03-01T10:00:00Z\"}\n"] {
+        s.write("j.jsonl", text);
+        let before = snapshot(&s);
+        let out = s
+            .cmd()
+            .args(["merge", "contacts.csv", "101", "102", "-o", "m.csv"])
+            .args(["--journal", "j.jsonl"])
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{text}: {err}");
+        for part in [
+            "j.jsonl is not a journal of merges: line 1: ",
+            "is missing",
+            "nothing was written",
+        ] {
+            assert!(err.contains(part), "{text}: {part:?} not in: {err}");
+        }
+        assert_eq!(snapshot(&s), before, "{text}: nothing written");
+    }
+}
+
 /// `--journal -` is refused: a journal is a file, appended to and read back.
 #[test]
 fn a_journal_on_stdout_is_refused() {

@@ -19,7 +19,9 @@ use crate::terminal::{big, one_at_a_time, temp_files, wait_for_temp_files, Pty, 
 use crate::util::Sandbox;
 
 const OLD_OUT: &[u8] = b"Record ID,Email\n1,old@example.com\n";
-const OLD_JOURNAL: &[u8] = b"{\"old\":\"journal\"}\n";
+/// An old journal of one merge (the least a journal line holds).
+const OLD_JOURNAL: &[u8] = br#"{"mergeTime":"2024-03-01T10:00:00.000Z","policy":"most-recent","primaryId":"1","secondaryId":"2","primary":{"id":"1","properties":{}},"secondary":{"id":"2","properties":{}},"merged":{"id":"1","properties":{}}}
+"#;
 
 /// The sandbox with `in.csv` a named pipe, and an old output and journal.
 fn waiting_sandbox() -> Sandbox {
