@@ -664,7 +664,7 @@ pub struct DupesArgs {
 #[derive(Debug, Args, Clone)]
 pub struct PortalFlags {
     /// The API's address (for tests and proxies).
-    #[arg(long, value_name = "URL", default_value = crate::portal::DEFAULT_API_BASE)]
+    #[arg(long, value_name = "URL", default_value = crate::portal::DEFAULT_API_BASE, value_parser = parse_api_base)]
     pub api_base: String,
     /// At most N requests in a window (100/10s is HubSpot's lowest tier;
     /// also N/1s, N/500ms).
@@ -736,6 +736,22 @@ pub struct PushArgs {
     pub quiet: QuietOpt,
     #[command(flatten)]
     pub input: InputOpt,
+}
+
+/// `--api-base`: an http(s) address with a host, like
+/// https://api.hubapi.com (a path after it is kept).
+fn parse_api_base(s: &str) -> Result<String, String> {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
+    let host = rest.map(|r| r.split(['/', '?', '#']).next().unwrap_or(""));
+    match host {
+        Some(h) if !h.is_empty() && !h.contains(char::is_whitespace) => Ok(s.to_string()),
+        _ => Err(format!(
+            "expected an http(s) address with a host, like {}; got {s:?}",
+            crate::portal::DEFAULT_API_BASE
+        )),
+    }
 }
 
 fn parse_threshold(s: &str) -> Result<f64, String> {

@@ -28,10 +28,45 @@ fn export_of(command: &Command) -> Option<&Path> {
     }
 }
 
+/// The exports a command reads, for `--delimiter`.
+fn exports_of(command: &Command) -> Vec<&Path> {
+    match command {
+        Command::Show(a) => vec![&a.file],
+        Command::Diff(a) => vec![&a.file],
+        Command::Check(a) => a.files.iter().map(|f| f.as_path()).collect(),
+        _ => export_of(command).into_iter().collect(),
+    }
+}
+
+/// `--delimiter` is a CSV export's: given for an export in another format,
+/// it changes nothing, which is said (a CSV written from it uses commas).
+fn delimiter_unused(command: &Command, ctx: &mut Ctx) {
+    use crate::format::Format;
+    if ctx.global.delimiter.is_none() {
+        return;
+    }
+    for path in exports_of(command) {
+        let format = ctx.global.input_format.or_else(|| Format::from_path(path));
+        if let Some(f) = format.filter(|f| *f != Format::Csv) {
+            let line = format!(
+                "--delimiter is the delimiter of a CSV export, and {} is {}: it changes nothing (a CSV written from it uses commas)",
+                path.display(),
+                match f {
+                    Format::Json => "JSON",
+                    Format::Ndjson => "JSON Lines",
+                    Format::Xlsx | Format::Csv => "a workbook",
+                }
+            );
+            ctx.warn("options", &line);
+        }
+    }
+}
+
 /// Read the definitions, and settle the order of the export's dates, for
 /// the whole run.
-pub fn prepare(command: &Command, ctx: &Ctx) -> anyhow::Result<()> {
+pub fn prepare(command: &Command, ctx: &mut Ctx) -> anyhow::Result<()> {
     crate::format::delimiter::set_given(ctx.global.delimiter);
+    delimiter_unused(command, ctx);
     if let Some(path) = &ctx.global.properties {
         let bytes = std::fs::read(path).with_context(|| {
             format!(

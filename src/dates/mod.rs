@@ -51,7 +51,7 @@ impl DateError {
     pub fn reason(&self) -> String {
         if self.ambiguous {
             return format!(
-                "could be day first or month first, and no date in the file has a day over 12 to decide: give --date-order dmy or --date-order mdy (read: {})",
+                "could be day first or month first, and the file does not decide (no date in it has a day over 12, or its dates disagree): give --date-order dmy or --date-order mdy (read: {})",
                 order::readings(&self.value)
             );
         }

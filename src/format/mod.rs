@@ -137,6 +137,19 @@ pub fn read_input(path: &Path) -> (String, io::Result<Vec<u8>>) {
     }
 }
 
+/// A path whose name tells no format: the file's own error first (there
+/// is none, it is a folder), which says more than the name does.
+pub(crate) fn unknown_format(path: &Path, file: String) -> ReadError {
+    match std::fs::File::open(path).and_then(|f| f.metadata()) {
+        Err(err) => ReadError::Io { file, err },
+        Ok(m) if m.is_dir() => ReadError::Io {
+            file,
+            err: std::io::Error::from(std::io::ErrorKind::IsADirectory),
+        },
+        Ok(_) => ReadError::UnknownFormat { file },
+    }
+}
+
 /// Read a file (`-` is stdin) whole, and the format it is in: `format`, else
 /// its extension, else (stdin) sniffed. The name for messages is given too.
 pub fn read_file(
@@ -148,7 +161,7 @@ pub fn read_file(
     let format = match format.or_else(|| Format::from_path(path)) {
         Some(f) => Some(f),
         None if is_stdin => None,
-        None => return Err(ReadError::UnknownFormat { file }),
+        None => return Err(unknown_format(path, file)),
     };
     let (file, res) = read_input(path);
     let bytes = res.map_err(|err| ReadError::Io {

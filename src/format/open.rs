@@ -125,7 +125,7 @@ impl Source {
         }
         let file = path.display().to_string();
         let Some(format) = format.or_else(|| Format::from_path(path)) else {
-            return Err(ReadError::UnknownFormat { file });
+            return Err(super::unknown_format(path, file));
         };
         let f = std::fs::File::open(path).map_err(|err| ReadError::Io {
             file: file.clone(),

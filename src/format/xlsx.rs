@@ -324,11 +324,26 @@ pub fn write_with(export: &Export, opts: WriteOptions, out: &mut dyn Write) -> i
         let row = u32::try_from(i + 1).map_err(|_| too_big("rows"))?;
         row_cells(&layout, c, &mut cells);
         for (col, cell) in cells.iter().enumerate() {
+            if cell.chars().count() > CELL_LIMIT {
+                return Err(cell_too_long(c, &layout.headers[col], cell));
+            }
             put(sheet, row, col_index(col)?, cell)?;
         }
     }
     let bytes = book.save_to_buffer().map_err(xlsx_error)?;
     out.write_all(&bytes)
+}
+
+/// The most characters an XLSX cell holds (Excel's limit).
+const CELL_LIMIT: usize = 32_767;
+
+/// A cell longer than an XLSX cell holds: named, with what to do.
+fn cell_too_long(c: &crate::model::Contact, header: &str, cell: &str) -> io::Error {
+    io::Error::other(format!(
+        "contact {}: the cell of column \"{header}\" holds {} characters, more than an XLSX cell holds ({CELL_LIMIT}); write the output as CSV or JSON (-o FILE.csv), which hold it whole",
+        c.id,
+        cell.chars().count()
+    ))
 }
 
 fn col_index(col: usize) -> io::Result<u16> {

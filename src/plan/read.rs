@@ -95,6 +95,8 @@ pub enum PlanError {
     Io { file: String, err: io::Error },
     #[error("{file}: line {line}: the plan is not valid UTF-8; save it as UTF-8 and try again")]
     NotUtf8 { file: String, line: u64 },
+    #[error("{file}: the plan is a zip archive, which is what an XLSX workbook is, and a plan is text; save it as CSV (a header primary_id,secondary_id, then a pair a line) or JSON and give that file")]
+    Workbook { file: String },
     #[error("{file}: the plan is empty; expected a CSV plan with the header primary_id,secondary_id or a JSON list [{{\"primary\": \"...\", \"secondary\": \"...\"}}]")]
     Empty { file: String },
     #[error("{file}: line 1: the header has no {missing} column (found {found:?}); the first line of a CSV plan must name the columns, e.g. primary_id,secondary_id")]
@@ -130,6 +132,9 @@ pub fn read_plan(path: &Path) -> Result<Plan, PlanError> {
 /// Read a plan held in memory; `file` names it in messages; without a
 /// format the content decides.
 pub fn parse_plan(bytes: &[u8], file: &str, format: Option<PlanFormat>) -> Result<Plan, PlanError> {
+    if bytes.starts_with(crate::format::xlsx::ZIP_MAGIC) {
+        return Err(PlanError::Workbook { file: file.into() });
+    }
     let text = std::str::from_utf8(bytes).map_err(|e| PlanError::NotUtf8 {
         file: file.into(),
         line: bytes[..e.valid_up_to()]
@@ -481,6 +486,14 @@ mod tests {
             .to_string();
         assert!(
             e.starts_with("p: line 2: the plan is not valid UTF-8"),
+            "{e}"
+        );
+        // A plan saved as a workbook is said to be one.
+        let e = parse_plan(b"PK\x03\x04\x14\x00\x06\x00", "p.xlsx", None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("p.xlsx: the plan is a zip archive, which is what an XLSX workbook is"),
             "{e}"
         );
     }

@@ -210,3 +210,30 @@ fn the_delimiter_flag_overrides_the_sniffing() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("give \",\", \";\" or tab"));
 }
+
+/// `--delimiter` for an export that is not CSV changes nothing, and says
+/// so (it was silently ignored: a user asking for `;` got commas).
+#[test]
+fn a_delimiter_for_an_export_that_is_no_csv_is_said_to_change_nothing() {
+    let sb = Sandbox::new();
+    sb.write(
+        "c.json",
+        std::fs::read(fixtures().join("contacts.json")).unwrap(),
+    );
+    sb.write("p.csv", "primary_id,secondary_id\n");
+    let out = sb
+        .cmd()
+        .args(["apply", "c.json", "--plan", "p.csv", "-o", "x.csv"])
+        .args(["--delimiter", ";"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("warning: --delimiter is the delimiter of a CSV export, and c.json is JSON: it changes nothing (a CSV written from it uses commas)"),
+        "{err}"
+    );
+    assert!(String::from_utf8(sb.read("x.csv"))
+        .unwrap()
+        .starts_with("hs_object_id,firstname,"));
+}

@@ -925,3 +925,32 @@ fn a_pull_resumed_against_another_portal_is_refused() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(pulled(&sb.path("out.ndjson")).len(), 1234);
 }
+
+/// `--api-base` that is no http(s) address is a usage error (exit 2),
+/// dry run or not, before anything is read or sent.
+#[test]
+fn an_api_base_that_is_no_address_is_a_usage_error() {
+    let sb = Sandbox::new();
+    export_of(&sb, "export.ndjson", &[]);
+    plan_of(&sb, &[]);
+    for base in ["notaurl", "ftp://x.example", "https://", "http:// x"] {
+        for args in [
+            &["push", "export.ndjson", "--plan", "plan.csv", "--dry-run"][..],
+            &["pull", "-o", "out.ndjson"],
+        ] {
+            let out = sb
+                .cmd()
+                .env("HUBSPOT_TOKEN", TOKEN)
+                .args(args)
+                .args(["--api-base", base])
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(2), "{base} {args:?}");
+            let err = stderr(&out);
+            assert!(
+                err.contains("expected an http(s) address with a host"),
+                "{err}"
+            );
+        }
+    }
+}

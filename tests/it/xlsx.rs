@@ -297,3 +297,30 @@ fn in_place_is_refused_on_a_workbook_of_several_sheets() {
     );
     assert_eq!(workbook(sb.read("out.xlsx")).0, ["Export"]);
 }
+
+/// A cell longer than an XLSX cell holds is refused naming the contact,
+/// the column and the length, and what to write instead; nothing is
+/// written.
+#[test]
+fn a_cell_too_long_for_xlsx_names_its_contact_and_column() {
+    let sb = sandbox();
+    let long = "x".repeat(40_000);
+    sb.write(
+        "long.csv",
+        format!("Record ID,Email,Notes\n1,a@x.example,{long}\n2,b@x.example,hi\n"),
+    );
+    let out = sb
+        .cmd()
+        .args(["apply", "long.csv", "--plan", "none.csv", "-o", "long.xlsx"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("contact 1: the cell of column \"Notes\" holds 40000 characters")
+            && err.contains("(32767)")
+            && err.contains("-o FILE.csv"),
+        "{err}"
+    );
+    assert!(!sb.path("long.xlsx").exists());
+}
