@@ -84,6 +84,7 @@ fn split(b: &[u8], eof: bool, delimiter: u8, cells: &mut Vec<(usize, usize)>) ->
 
 /// A cell's text: a quoted cell without its quotes, `""` as `"`, and what
 /// follows its closing quote as it is (as the csv crate reads it).
+#[inline]
 pub(crate) fn cell(raw: &str) -> Cow<'_, str> {
     let Some(body) = raw.strip_prefix('"') else {
         return Cow::Borrowed(raw);
