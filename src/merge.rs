@@ -166,25 +166,25 @@ fn merge_sections(
     merged: &mut Contact,
     changes: &mut Vec<SectionChange>,
 ) -> Result<(), MergeError> {
-    let outcomes = [
-        (
-            key::ENGAGEMENTS,
-            rules::combined_timeline(p, s, opts.merge_time)?,
-        ),
-        (key::LIST_MEMBERSHIPS, rules::primary_list_memberships(p, s)),
-        (
-            key::WORKFLOWS,
-            rules::primary_workflows(p, s, opts.enroll_on_merge),
-        ),
-        (key::SUBSCRIPTIONS, rules::subscriptions_per_email(p, s)),
-        (key::VISITS, rules::all_visits(p, s)),
-        (key::FORM_SUBMISSIONS, rules::all_form_submissions(p, s)),
-        (key::USERTOKENS, rules::all_usertokens(p, s)),
-    ];
-    for (k, SectionOutcome { value, change }) in outcomes {
+    // Each put as it comes (the rules read only P and S): no array of
+    // outcomes moved about.
+    let mut put = |k: &str, SectionOutcome { value, change }| {
         put_section(merged, k, value);
         changes.extend(change);
-    }
+    };
+    put(
+        key::ENGAGEMENTS,
+        rules::combined_timeline(p, s, opts.merge_time)?,
+    );
+    put(key::LIST_MEMBERSHIPS, rules::primary_list_memberships(p, s));
+    put(
+        key::WORKFLOWS,
+        rules::primary_workflows(p, s, opts.enroll_on_merge),
+    );
+    put(key::SUBSCRIPTIONS, rules::subscriptions_per_email(p, s));
+    put(key::VISITS, rules::all_visits(p, s));
+    put(key::FORM_SUBMISSIONS, rules::all_form_submissions(p, s));
+    put(key::USERTOKENS, rules::all_usertokens(p, s));
     put_section(merged, key::CREATED_AT, rules::oldest_created_at(p, s)?);
     put_section(merged, key::UPDATED_AT, rules::latest_updated_at(p, s)?);
     changes.extend(rules::primary_unknown_sections(p, s));

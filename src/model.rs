@@ -46,6 +46,14 @@ pub fn prop_name(name: &str) -> PropName {
     })
 }
 
+/// Whether two property names are the same: one shared name (the contacts
+/// read on one thread from one file hold one copy of each, [`prop_name`])
+/// is known equal without comparing its bytes; others are compared.
+#[inline(always)]
+pub fn same_name(a: &str, b: &str) -> bool {
+    std::ptr::eq(a, b) || a == b
+}
+
 /// One entry of `propertiesWithHistory[prop]`, kept as the object it was
 /// read as (`value`, `timestamp`, `sourceType`, `sourceId`, ...).
 #[derive(Debug, Clone, PartialEq)]
@@ -188,7 +196,7 @@ impl Contact {
     /// by name.
     pub fn property_near(&self, name: &str, at: usize) -> Option<(usize, &Option<String>)> {
         match self.properties.get_index(at) {
-            Some((k, v)) if &**k == name => Some((at, v)),
+            Some((k, v)) if same_name(k, name) => Some((at, v)),
             _ => self.properties.get_full(name).map(|(i, _, v)| (i, v)),
         }
     }

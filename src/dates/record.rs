@@ -49,6 +49,10 @@ impl RecordDate {
 #[derive(Debug, Clone)]
 pub struct RecordDates<'a> {
     contact: &'a Contact,
+    /// `createdate` and `lastmodifieddate` as stored (`None` where the
+    /// contact has no such property), when the caller has looked them up
+    /// already; else they are looked up by name.
+    props: Option<[Option<&'a Option<String>>; 2]>,
     /// By [`RecordDate`]: `None` inside when the contact does not state it.
     parsed: [OnceCell<Option<Result<Millis, DateError>>>; 4],
 }
@@ -57,7 +61,22 @@ impl<'a> RecordDates<'a> {
     pub fn new(contact: &'a Contact) -> Self {
         RecordDates {
             contact,
+            props: None,
             parsed: Default::default(),
+        }
+    }
+
+    /// [`RecordDates::new`], given the stored `createdate` and
+    /// `lastmodifieddate` (`None`: the contact has no such property), so
+    /// that they are not looked up again.
+    pub fn with_properties(
+        contact: &'a Contact,
+        create_date: Option<&'a Option<String>>,
+        last_modified: Option<&'a Option<String>>,
+    ) -> Self {
+        RecordDates {
+            props: Some([create_date, last_modified]),
+            ..RecordDates::new(contact)
         }
     }
 
@@ -72,7 +91,15 @@ impl<'a> RecordDates<'a> {
     pub fn stated(&self, date: RecordDate) -> Option<&Result<Millis, DateError>> {
         let parse = || match date {
             RecordDate::CreateDate | RecordDate::LastModified => {
-                self.contact.prop(date.field()).map(parse_millis)
+                let stored = match self.props {
+                    Some(props) => props[date as usize],
+                    None => self.contact.properties.get(date.field()),
+                };
+                // As `Contact::prop`: a value that is there and not empty.
+                match stored {
+                    Some(Some(v)) if !v.is_empty() => Some(parse_millis(v)),
+                    _ => None,
+                }
             }
             RecordDate::CreatedAt | RecordDate::UpdatedAt => {
                 match self.contact.meta_text(date.field()) {

@@ -498,14 +498,19 @@ where
     // a line break; a quote inside is doubled; a record of nothing at all
     // (one empty cell) is `""`.
     let d = layout.delimiter;
+    // The bytes that make a cell quoted, looked up rather than compared
+    // one by one (every byte of every cell is looked at).
+    let mut special = [false; 256];
+    for b in [b'"', b'\r', b'\n', d] {
+        special[usize::from(b)] = true;
+    }
     let mut out = Vec::with_capacity(256);
     for (i, cell) in cells.into_iter().enumerate() {
         let cell = cell.as_ref();
         if i > 0 {
             out.push(d);
         }
-        let special = |b: &u8| matches!(*b, b'"' | b'\r' | b'\n') || *b == d;
-        if layout.quote_all || cell.iter().any(special) {
+        if layout.quote_all || cell.iter().any(|&b| special[usize::from(b)]) {
             out.push(b'"');
             for piece in cell.split_inclusive(|&b| b == b'"') {
                 out.extend_from_slice(piece);

@@ -57,7 +57,8 @@ pub fn placed_property_decisions(
     s: &Seen,
     opts: &MergeOptions,
 ) -> Result<(Vec<Decision>, Vec<usize>), MergeError> {
-    let mut special = special_decisions(p, s, opts)?;
+    let mut special: [Option<Decision>; RULED] = std::array::from_fn(|_| None);
+    special_decisions(p, s, opts, &mut special)?;
     let mut out = Vec::with_capacity(p.properties.len() + 2);
     let mut places = Vec::with_capacity(p.properties.len());
     // P's names, each with S's value; a ruled one takes its rule's decision.
@@ -86,7 +87,7 @@ pub fn placed_property_decisions(
             None => undecided_value(p, s, name, opts.policy)?,
         });
     }
-    out.extend(special.into_iter().flatten());
+    out.extend(special.iter_mut().filter_map(Option::take));
     if opts.explain {
         for d in &mut out {
             d.primary = p.raw(&d.property);
@@ -107,15 +108,16 @@ fn undecided_value(p: &Seen, s: &Seen, name: &str, policy: Policy) -> Result<Dec
 }
 
 /// The decisions of the rules that are not the default, at most one a
-/// property, by [`Ruled`] property: the order the rules give them in (each
-/// is taken out as its property comes).
+/// property, by [`Ruled`] property, into `special` (filled in place: the
+/// array is large to move): the order the rules give them in (each is
+/// taken out as its property comes).
 fn special_decisions(
     p: &Seen,
     s: &Seen,
     opts: &MergeOptions,
-) -> Result<[Option<Decision>; RULED], MergeError> {
+    special: &mut [Option<Decision>; RULED],
+) -> Result<(), MergeError> {
     let either = |prop: &str| on_either(p, s, prop);
-    let mut special: [Option<Decision>; RULED] = std::array::from_fn(|_| None);
     let mut add = |d: Decision| {
         let r = Ruled::of(&d.property).expect("a rule decides a ruled property");
         special[r as usize] = Some(d);
@@ -163,7 +165,7 @@ fn special_decisions(
     if either(DEAL_COUNT) {
         add(merged_deal_count(p, s)?);
     }
-    Ok(special)
+    Ok(())
 }
 
 /// A property P has (`stored`: its value), for which S (`theirs`: its

@@ -145,10 +145,12 @@ pub fn all_deals_and_tickets(
             }
         }
     }
-    let note = if kind == DEALS || kind == TICKETS {
-        format!("all {kind} of both contacts, deduplicated; no company association of a deal or ticket changes")
-    } else {
-        format!("all {kind} of both contacts, deduplicated")
+    // Deals' and tickets' notes are written out rather than formatted (a
+    // merge of CSV contacts makes one each time).
+    let note = match kind {
+        DEALS => "all deals of both contacts, deduplicated; no company association of a deal or ticket changes".to_string(),
+        TICKETS => "all tickets of both contacts, deduplicated; no company association of a deal or ticket changes".to_string(),
+        _ => format!("all {kind} of both contacts, deduplicated"),
     };
     let change = SectionChange {
         section: kind.into(),

@@ -137,6 +137,11 @@ impl<'a> Seen<'a> {
                 seen.count += 1;
             }
         }
+        seen.dates = RecordDates::with_properties(
+            contact,
+            seen.values[Ruled::CreateDate as usize],
+            seen.values[Ruled::LastModified as usize],
+        );
         seen
     }
 

@@ -100,13 +100,22 @@ impl Grown {
 
     /// A contact's row for the layout as it stands.
     pub(super) fn encode(&self, c: &Contact) -> Encoded {
-        let mut cells = Vec::with_capacity(self.layout.columns.len());
-        row_cells(&self.layout, c, &mut cells);
+        let (cols, bytes) = self.row(c);
         Encoded {
-            cols: self.layout.columns.len(),
-            bytes: encode_record(&self.layout, cells.iter().map(|c| c.as_bytes())),
+            cols,
+            bytes,
             needs: self.needs(c),
         }
+    }
+
+    /// A contact's row for the layout as it stands, without the columns it
+    /// needs (for a caller that has them from [`Grown::columns_for`]): the
+    /// number of columns it was encoded for, and its bytes.
+    pub(super) fn row(&self, c: &Contact) -> (usize, Vec<u8>) {
+        let mut cells = Vec::with_capacity(self.layout.columns.len());
+        row_cells(&self.layout, c, &mut cells);
+        let bytes = encode_record(&self.layout, cells.iter().map(|c| c.as_bytes()));
+        (self.layout.columns.len(), bytes)
     }
 }
 

@@ -342,19 +342,20 @@ where
     let step = merge_checked(layout, opts, merge, Primary::Spend(&mut p), &s).ok()?;
     let out = match to {
         EarlyTo::Rows(grown, rows) => {
+            // The columns it needs are found once, as the layout grows.
             let needs = grown.columns_for(&step.merged);
-            let row = grown.encode(&step.merged);
+            let (cols, bytes) = grown.row(&step.merged);
             if rows.capacity() == 0 {
                 // Room for every isolated pair's row, about as long as the
                 // first (only what is written is touched).
-                rows.reserve(pairs * (row.bytes.len() * 3 / 2 + 16));
+                rows.reserve(pairs * (bytes.len() * 3 / 2 + 16));
             }
             let at = rows.len();
-            rows.extend_from_slice(&row.bytes);
+            rows.extend_from_slice(&bytes);
             EarlyOut::Row(Row {
-                cols: row.cols,
+                cols,
                 at,
-                len: row.bytes.len(),
+                len: bytes.len(),
                 needs,
             })
         }
