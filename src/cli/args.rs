@@ -344,7 +344,8 @@ contact-merge merge export.json 101 102 -o merged.csv   # write CSV")]
     /// Apply a plan of merges (CSV primary_id,secondary_id or JSON
     /// [{"primary","secondary"}]), all or nothing unless --keep-going.
     #[command(after_help = "Examples:\n  \
-contact-merge apply fixtures/contacts.json --plan fixtures/plan.csv -o merged.json --journal merges.jsonl\n  \
+contact-merge apply fixtures/contacts.json --plan fixtures/plan.csv \\\n      \
+-o merged.json --journal merges.jsonl\n  \
 contact-merge apply export.csv --plan plan.json -o merged.csv --keep-going --format json")]
     Apply(ApplyArgs),
     /// Split an additional email off a contact into a new contact, or
@@ -366,8 +367,8 @@ contact-merge unmerge merged.json 101 --restore 102 --journal merges.jsonl -o re
     /// absorbs the others. Without -o the pairs are shown as a table (or
     /// JSON with --format json).
     #[command(
-        after_help = "Examples:\n  contact-merge dupes export.csv                     # review as a table\n  \
-contact-merge dupes export.csv -o plan.csv         # the plan: primary_id,secondary_id,score,reasons\n  \
+        after_help = "Examples:\n  contact-merge dupes export.csv               # review as a table\n  \
+contact-merge dupes export.csv -o plan.csv   # the plan: primary_id,secondary_id,score,reasons\n  \
 contact-merge dupes export.csv --threshold 0.97 --primary most-complete -o plan.csv\n  \
 contact-merge dupes export.csv --fields \"Email,First Name,Last Name,Job Title\"\n  \
 contact-merge dupes export.csv --explain 101 102          # each field's part in the score\n  \
@@ -384,7 +385,7 @@ contact-merge apply export.csv --plan plan.csv -o merged.csv"
     #[command(after_help = "Examples:\n  \
 HUBSPOT_TOKEN=pat-... contact-merge pull -o export.ndjson\n  \
 contact-merge pull -o export.csv --properties all --associations\n  \
-contact-merge pull -o export.json --properties email,firstname,lastname,lifecyclestage --with-history")]
+contact-merge pull -o export.json --properties email,lifecyclestage --with-history")]
     Pull(PullArgs),
     /// Send a plan's merges to a HubSpot portal, pair by pair, resumable.
     ///
@@ -404,7 +405,8 @@ HUBSPOT_TOKEN=pat-... contact-merge push export.ndjson --plan plan.csv --log pus
     /// generated from this command's definition.
     #[command(after_help = "Examples:\n  \
 contact-merge completions bash > ~/.local/share/bash-completion/completions/contact-merge\n  \
-contact-merge completions elvish > ~/.config/elvish/lib/contact-merge.elv   # then: use contact-merge")]
+contact-merge completions elvish > ~/.config/elvish/lib/contact-merge.elv\n  \
+# then, in elvish: use contact-merge")]
     Completions(CompletionsArgs),
     /// Print the man page (roff) generated from this command's definition.
     #[command(after_help = "Examples:\n  \

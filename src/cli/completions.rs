@@ -21,8 +21,68 @@ pub fn script(shell: clap_complete::Shell) -> Vec<u8> {
     let mut cli = Cli::command();
     cli.build();
     let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut visible(&cli), "contact-merge", &mut buf);
-    buf
+    clap_complete::generate(shell, &mut visible(&cli), BIN, &mut buf);
+    match shell {
+        clap_complete::Shell::Bash => bash_labels(&String::from_utf8_lossy(&buf), BIN).into(),
+        clap_complete::Shell::Fish => fish_help(&String::from_utf8_lossy(&buf)).into(),
+        _ => buf,
+    }
+}
+
+const BIN: &str = "contact-merge";
+
+/// clap_complete's bash script names the command being completed, in its
+/// loop over the words, by the binary's name with `-` made `__`
+/// (`contact__merge__subcmd__apply`), but labels the cases that complete
+/// each command by the name with `-` made `__subcmd__`
+/// (`contact__subcmd__merge__subcmd__apply`): no command's case was ever
+/// reached, and only command names completed, no option (clap-rs/clap
+/// #6421, #6529). The labels are given the names the loop makes; a
+/// clap_complete that makes them alike leaves nothing to change.
+fn bash_labels(script: &str, bin: &str) -> String {
+    let wrong = bin.replace('-', "__subcmd__");
+    let right = bin.replace('-', "__");
+    let mut out = String::with_capacity(script.len());
+    for line in script.split_inclusive('\n') {
+        let body = line.trim_start();
+        let label = body.trim_end().strip_suffix(')');
+        let rest = label.and_then(|l| l.strip_prefix(wrong.as_str()));
+        match rest {
+            Some(rest) if rest.is_empty() || rest.starts_with("__subcmd__") => {
+                out.push_str(&line[..line.len() - body.len()]);
+                out.push_str(&right);
+                out.push_str(&body[wrong.len()..]);
+            }
+            _ => out.push_str(line),
+        }
+    }
+    out
+}
+
+/// clap_complete's fish script offers a command's commands while none of
+/// them is on the line yet; `help`'s commands include `help`, which is on
+/// the line, so `contact-merge help <TAB>` offered files. Each such list
+/// leaves out the command it belongs to.
+fn fish_help(script: &str) -> String {
+    let mut out = String::with_capacity(script.len());
+    for line in script.split_inclusive('\n') {
+        out.push_str(&fish_help_line(line).unwrap_or_else(|| line.to_string()));
+    }
+    out
+}
+
+/// A line `... using_subcommand NAME; and not __fish_seen_subcommand_from
+/// A B NAME" ...` without NAME in its list; None when it has none to drop.
+fn fish_help_line(line: &str) -> Option<String> {
+    const SEEN: &str = "; and not __fish_seen_subcommand_from ";
+    let (head, tail) = line.split_once(SEEN)?;
+    let name = head.rsplit_once("_using_subcommand ")?.1;
+    let (list, rest) = tail.split_once('"')?;
+    let kept: Vec<&str> = list.split(' ').filter(|w| *w != name).collect();
+    if kept.len() == list.split(' ').count() || kept.is_empty() {
+        return None;
+    }
+    Some(format!("{head}{SEEN}{}\"{rest}", kept.join(" ")))
 }
 
 /// A built command (its help and version flags and its `help` command are

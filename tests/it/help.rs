@@ -394,3 +394,42 @@ fn completions_help_and_readme_name_every_shell() {
     assert!(out.status.success());
     assert!(stdout(&out).contains("contact-merge"), "{}", stdout(&out));
 }
+
+/// Every line of every command's examples is a whole command (or one that
+/// goes on past a `\`, or a `#` comment), as clap prints them without a
+/// terminal (at most 100 columns): `apply`'s `--journal merges.jsonl`,
+/// `pull`'s `--with-history` and `dupes`' plan header were each wrapped
+/// onto a line of their own, and copying such a command broke it.
+#[test]
+fn examples_fit_on_their_lines() {
+    let s = Sandbox::new();
+    let out = s.cmd().arg("--help").output().unwrap();
+    let commands: Vec<String> = stdout(&out)
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter(|l| !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|c| c != "help")
+        .collect();
+    assert!(commands.len() >= 10, "{commands:?}");
+    for command in &commands {
+        let help = help_of(&s, command);
+        let mut examples = help.lines().skip_while(|l| *l != "Examples:").skip(1);
+        let mut continued = false;
+        let mut seen = 0;
+        for line in examples.by_ref().take_while(|l| !l.is_empty()) {
+            let whole = ["  contact-merge ", "  HUBSPOT_TOKEN=", "  # "]
+                .iter()
+                .any(|p| line.starts_with(p));
+            assert!(
+                whole || (continued && line.starts_with("      -")),
+                "{command} --help: an example's line is a piece of one: {line:?}\n{help}"
+            );
+            continued = line.ends_with(" \\");
+            seen += 1;
+        }
+        assert!(seen > 0 && !continued, "{command} --help\n{help}");
+    }
+}
