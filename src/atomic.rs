@@ -121,9 +121,7 @@ impl TempFile {
             });
         }
         let target = match fs::symlink_metadata(target) {
-            Ok(m) if m.file_type().is_symlink() => {
-                fs::canonicalize(target).unwrap_or_else(|_| target.to_path_buf())
-            }
+            Ok(m) if m.file_type().is_symlink() => link_target(target),
             _ => target.to_path_buf(),
         };
         let (tmp, file) = live.create(&target, new_mode)?;
@@ -236,6 +234,29 @@ fn commit(files: impl IntoIterator<Item = TempFile>, results: bool) -> Result<()
         }
     }
     Ok(())
+}
+
+/// The file a symbolic link names, through every link: where it is, or,
+/// for a link to no file yet, where it would be made (as a shell's `>`
+/// makes it: the link stays a link).
+pub fn link_target(link: &Path) -> PathBuf {
+    if let Ok(p) = fs::canonicalize(link) {
+        return p;
+    }
+    let mut p = link.to_path_buf();
+    // As many links as the system follows before it calls it a loop.
+    for _ in 0..40 {
+        match fs::read_link(&p) {
+            Ok(next) => {
+                p = match p.parent() {
+                    Some(dir) if next.is_relative() => dir.join(next),
+                    _ => next,
+                }
+            }
+            Err(_) => return p,
+        }
+    }
+    link.to_path_buf()
 }
 
 /// Whether a file can be put at `target` as far as can be told before
@@ -448,6 +469,24 @@ mod tests {
             .is_symlink());
         assert_eq!(fs::read(&real).unwrap(), b"new");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    /// A link to no file yet makes that file, as `>` does; the link stays.
+    #[test]
+    fn a_dangling_link_makes_its_file_and_stays() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink("sub/real.csv", &link).unwrap();
+        fs::create_dir(dir.path().join("sub")).unwrap();
+        write_atomic(&link, |w| w.write_all(b"new")).unwrap();
+        assert!(fs::symlink_metadata(&link).unwrap().is_symlink());
+        assert_eq!(fs::read(dir.path().join("sub/real.csv")).unwrap(), b"new");
+        // A loop of links is written over as the link it is.
+        let a = dir.path().join("a");
+        std::os::unix::fs::symlink("b", &a).unwrap();
+        std::os::unix::fs::symlink("a", dir.path().join("b")).unwrap();
+        write_atomic(&a, |w| w.write_all(b"x")).unwrap();
+        assert_eq!(fs::read(&a).unwrap(), b"x");
     }
 
     /// A named pipe (like `/dev/null` or a terminal, not a file) is written

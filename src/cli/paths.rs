@@ -422,6 +422,10 @@ impl Id {
         let file = match std::fs::metadata(&n.path) {
             Ok(m) if m.file_type().is_char_device() && Some(m.rdev()) == null => None,
             Ok(m) => Some(FileId::Inode(m.dev(), m.ino())),
+            // A link to no file yet is the file it would make.
+            Err(_) if std::fs::symlink_metadata(&n.path).is_ok_and(|m| m.is_symlink()) => Some(
+                FileId::Path(normalised(&crate::atomic::link_target(&n.path))),
+            ),
             Err(_) => Some(FileId::Path(normalised(&n.path))),
         };
         Id { stream: None, file }
@@ -519,6 +523,12 @@ mod tests {
         assert!(e.contains("are the same file"), "{e}");
         let c = dir.path().join("y.csv");
         check(out(out(Paths::default(), "-o", &a), "--journal", &c)).unwrap();
+        // A link to no file yet is the file it would make: the journal
+        // would have been written over by the output.
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink("y.csv", &link).unwrap();
+        let e = check(out(out(Paths::default(), "-o", &link), "--journal", &c)).unwrap_err();
+        assert!(e.contains("are the same file"), "{e}");
     }
 
     #[test]
