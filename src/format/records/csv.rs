@@ -8,7 +8,9 @@ use std::io::Read;
 
 use super::input::Input;
 use super::{io_error, Found};
-use crate::format::csv::{contact_from_row, header_error, layout_for, CsvLayout, HeaderStyle};
+use crate::format::csv::{
+    contact_from_row, field_count, header_error, layout_for, CsvLayout, HeaderStyle,
+};
 use crate::format::{Place, ReadError};
 use crate::model::Contact;
 
@@ -265,20 +267,17 @@ impl Csv {
         };
         let raw = input.slice(range.start, range.end);
         let text = utf8(raw, range.start, line, file)?;
+        // The id, as far as the row has the cell (a row of the wrong
+        // length is still its own row: the rows after it read alike).
+        let id = (self.cells.get(self.layout.id_column)).map(|&(a, b)| cell(&text[a..b]));
+        let id = id.as_deref().map_or("", str::trim);
         let expected = self.layout.headers.len();
         if self.cells.len() != expected {
-            return Err(ReadError::Invalid {
-                file: file.into(),
-                place: self.at(line).to_string(),
-                what: format!(
-                    "the row has {} fields but the header has {expected}; fix the row (a stray comma or an unquoted line break?)",
-                    self.cells.len()
-                ),
-            });
+            let place = self.at(line).to_string();
+            let id = (!id.is_empty()).then(|| id.to_string());
+            let e = field_count(file, place, id, self.cells.len(), expected);
+            return Ok(Some(Found::Bad(e)));
         }
-        let (a, b) = self.cells[self.layout.id_column];
-        let id = cell(&text[a..b]);
-        let id = id.trim();
         if id.is_empty() {
             return Ok(Some(Found::Bad(no_id(&self.layout, line, file))));
         }
