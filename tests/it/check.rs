@@ -102,11 +102,20 @@ fn contacts_counted_are_the_records_read_bad_ones_included() {
         assert_eq!(out.status.code(), Some(1), "{file}");
         assert!(stderr(&out).contains(says), "{file}: {}", stderr(&out));
     }
-    // A file that cannot be read at all holds no contact anyone can count.
+    // A file cut short: the records read before the cut (the one cut is
+    // not told from what follows it, nor counted).
     s.write("cut.json", "[{\"id\": \"1\"}, {\"id\"");
     let out = s.cmd().args(["check", "cut.json"]).output().unwrap();
     assert!(
-        stderr(&out).contains("cut.json: 0 contacts, 1 problem"),
+        stderr(&out).contains("cut.json: 1 contact, 1 problem"),
+        "{}",
+        stderr(&out)
+    );
+    // A file that cannot be read at all holds no contact anyone can count.
+    s.write("cut.csv", "Record ID,\"Email\n1,a@x.com\n");
+    let out = s.cmd().args(["check", "cut.csv"]).output().unwrap();
+    assert!(
+        stderr(&out).contains("cut.csv: 0 contacts, 1 problem"),
         "{}",
         stderr(&out)
     );
@@ -310,4 +319,59 @@ fn rows_of_the_wrong_length_are_reported_each_and_the_rest_is_checked() {
         stderr(&out)
     );
     assert!(!s.path("out.csv").exists());
+}
+
+/// A quoted cell still open at the end of the file cannot be read past:
+/// it is the last problem, after the faults of the rows before it, which
+/// are counted.
+#[test]
+fn a_quote_left_open_ends_the_check_after_the_faults_before_it() {
+    let s = Sandbox::new();
+    for stdin in [false, true] {
+        let (code, report) = json_report(&s, "csv-truncated-after-faults.csv", stdin);
+        assert_eq!(code, Some(1), "{report}");
+        assert_eq!(report["files"][0]["contacts"], 2, "{report}");
+        let found = problems(&report);
+        let places: Vec<&str> = found.iter().map(|(w, _)| w.as_str()).collect();
+        assert_eq!(
+            places,
+            [
+                "line 2 | 1 | email | not-an-email",
+                "line 3 | 2 | - | -",
+                "line 4 | - | - | -",
+            ],
+            "stdin {stdin}"
+        );
+        assert!(found[2].1.contains("still open at the end of the file"));
+    }
+}
+
+/// A JSON document with a malformed contact cannot be read past it (where
+/// the next contact starts cannot be told for sure): the contacts before
+/// it are checked and counted, and the fault is the last problem.
+#[test]
+fn malformed_json_ends_the_check_after_the_contacts_before_it() {
+    let s = Sandbox::new();
+    s.write(
+        "m.json",
+        "[\n {\"id\": \"1\", \"properties\": {\"email\": \"bad\"}},\n {\"id\": \"2\" \"properties\": {}},\n {\"id\": \"3\", \"properties\": {\"email\": \"also bad\"}}\n]\n",
+    );
+    let out = s
+        .cmd()
+        .args(["check", "--format", "json", "m.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["files"][0]["contacts"], 1, "{report}");
+    let found = problems(&report);
+    let places: Vec<&str> = found.iter().map(|(w, _)| w.as_str()).collect();
+    assert_eq!(
+        places,
+        [
+            "contact 1 | 1 | email | bad",
+            "line 3, column 13 | - | - | -"
+        ]
+    );
+    assert!(found[1].1.starts_with("malformed JSON"), "{}", found[1].1);
 }
