@@ -335,33 +335,26 @@ fn read_batches<R: std::io::Read>(
     tuning: &Tuning,
     full: &mut dyn FnMut(&mut Batch),
 ) -> Reading {
-    let mut read = Reading {
-        contacts: 0,
-        skipped: Vec::new(),
-        fatal: None,
-    };
+    let (mut contacts, mut skipped) = (0, Vec::new());
     let mut batch = Batch::default();
     let mut seq = 0;
-    loop {
+    let fatal = loop {
         let item = match reader.next_item() {
             Ok(Some(item)) => item,
-            Ok(None) => break,
-            Err(e) => {
-                read.fatal = Some(e);
-                break;
-            }
+            Ok(None) => break None,
+            Err(e) => break Some(e),
         };
-        read.contacts += 1;
+        contacts += 1;
         let r = match item {
             Item::Record(r) => r,
             Item::Bad(e) => {
-                read.skipped.push(e);
+                skipped.push(e);
                 continue;
             }
         };
         ids.note(&r.id, r.place);
         if let Err(e) = add_job(&mut batch, r, shape) {
-            read.skipped.push(e);
+            skipped.push(e);
             continue;
         }
         if batch.jobs.len() >= tuning.batch_records || batch.text.len() >= tuning.batch_bytes {
@@ -369,10 +362,14 @@ fn read_batches<R: std::io::Read>(
             seq += 1;
             full(&mut batch);
         }
-    }
+    };
     batch.seq = seq;
     full(&mut batch);
-    read
+    Reading {
+        contacts,
+        skipped,
+        fatal,
+    }
 }
 
 /// A record as a job of the batch: its bytes copied, or its contact.

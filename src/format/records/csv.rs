@@ -267,17 +267,13 @@ impl Csv {
         };
         let raw = input.slice(range.start, range.end);
         let text = utf8(raw, range.start, line, file)?;
-        // The id, as far as the row has the cell (a row of the wrong
-        // length is still its own row: the rows after it read alike).
-        let id = (self.cells.get(self.layout.id_column)).map(|&(a, b)| cell(&text[a..b]));
-        let id = id.as_deref().map_or("", str::trim);
-        let expected = self.layout.headers.len();
-        if self.cells.len() != expected {
-            let place = self.at(line).to_string();
-            let id = (!id.is_empty()).then(|| id.to_string());
-            let e = field_count(file, place, id, self.cells.len(), expected);
-            return Ok(Some(Found::Bad(e)));
+        if self.cells.len() != self.layout.headers.len() {
+            // Its own row still (the rows after it read alike).
+            return Ok(Some(Found::Bad(self.wrong_length(text, line, file))));
         }
+        let (a, b) = self.cells[self.layout.id_column];
+        let id = cell(&text[a..b]);
+        let id = id.trim();
         if id.is_empty() {
             return Ok(Some(Found::Bad(no_id(&self.layout, line, file))));
         }
@@ -294,6 +290,19 @@ impl Csv {
             place: self.at(line),
             parsed,
         }))
+    }
+}
+
+impl Csv {
+    /// A row with more or fewer fields than the header: its fault, with
+    /// its id when it has the id cell.
+    #[cold]
+    fn wrong_length(&self, text: &str, line: u64, file: &str) -> ReadError {
+        let id = (self.cells.get(self.layout.id_column))
+            .map(|&(a, b)| cell(&text[a..b]).trim().to_string())
+            .filter(|id| !id.is_empty());
+        let (len, expected) = (self.cells.len(), self.layout.headers.len());
+        field_count(file, self.at(line).to_string(), id, len, expected)
     }
 }
 
