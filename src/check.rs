@@ -53,7 +53,8 @@ pub fn check_export(export: &Export, file: &str, stages: &[String]) -> Vec<Probl
 pub struct FileCheck {
     pub file: String,
     /// The records the file holds, those that cannot be read included
-    /// (0 when the file cannot be read at all).
+    /// (0 when the file cannot be read at all; the records before the
+    /// fault when one ends the reading).
     pub contacts: usize,
     pub problems: Vec<Problem>,
     /// Legal data worth knowing about (cells a spreadsheet would run as
@@ -63,8 +64,12 @@ pub struct FileCheck {
 
 /// Check a file (`-` is stdin) one contact at a time, so that a file of any
 /// size needs little more memory than its bytes. A contact that cannot be
-/// read is a problem and the rest is still checked; a file that cannot be
-/// read at all is one problem.
+/// read (a CSV row of the wrong length too) is a problem and the rest is
+/// still checked; a fault the rest of the file cannot be read past (a
+/// quoted cell or a JSON document left open at the end, malformed JSON
+/// between contacts, bytes that are not UTF-8) is one problem after those
+/// of the records read before it; a file that cannot be read at all is one
+/// problem.
 pub fn check_file(path: &Path, format: Option<Format>, stages: &[String]) -> FileCheck {
     check_file_with(path, format, stages, &Tuning::default())
 }
@@ -84,10 +89,16 @@ pub fn check_file_with(
     let result =
         pipeline::read_and_check(path, format, stages, again, tuning).and_then(|mut read| {
             let sieve = std::mem::replace(&mut read.sieve, IdSieve::with_capacity(0));
-            let repeats = sieve.repeats(|each| ids_again(path, format, each))?;
+            let stopped = read.fatal.is_some();
+            let repeats = sieve.repeats(|each| match ids_again(path, format, each) {
+                // The fault that ended the reading ends it again, after
+                // the records read the first time: it is reported already.
+                Err(_) if stopped => Ok(()),
+                again => again,
+            })?;
             Ok((read, repeats))
         });
-    let (contacts, mut problems, warnings) = match result {
+    let (contacts, mut problems, warnings, fatal) = match result {
         Ok((read, repeats)) => {
             let mut p: Vec<Problem> = (read.skipped.into_iter())
                 .map(|e| from_read_error(&name, e))
@@ -100,12 +111,15 @@ pub fn check_file_with(
             );
             p.extend(read.repeats);
             p.extend(read.problems);
-            (read.contacts, p, read.warnings)
+            (read.contacts, p, read.warnings, read.fatal)
         }
-        Err(e) => (0, vec![from_read_error(&name, e)], Vec::new()),
+        Err(e) => (0, Vec::new(), Vec::new(), Some(e)),
     };
-    // In file order: by the line or contact they are in.
+    // In file order: by the line or contact they are in; the fault that
+    // ended the reading last (a JSON document names it by line and column,
+    // its contacts by number).
     problems.sort_by_key(|p| place_number(p.place.as_deref()));
+    problems.extend(fatal.map(|e| from_read_error(&name, e)));
     FileCheck {
         file: name,
         contacts,

@@ -94,6 +94,9 @@ pub(super) struct Read {
     pub(super) contacts: usize,
     /// The records that cannot be read.
     pub(super) skipped: Vec<ReadError>,
+    /// The fault the rest of the file cannot be read past, if reading
+    /// stopped at one (what was read before it is checked).
+    pub(super) fatal: Option<ReadError>,
     /// The ids, when noted for the file to be read again.
     pub(super) sieve: IdSieve,
     /// Ids read twice, found as read (when not noted in the sieve).
@@ -111,7 +114,9 @@ struct Shape {
 
 /// Read every record of a file (`-` is stdin) and check each; ids are
 /// noted in the sieve when `note_ids`, else ids read twice are found as
-/// read. An error is one the rest of the file cannot be read past.
+/// read. An error is one that keeps any record from being read (the file
+/// cannot be opened, its header cannot be read); a fault further on ends
+/// the reading, and is given with what was read before it.
 pub(super) fn read_and_check(
     path: &Path,
     format: Option<Format>,
@@ -157,11 +162,16 @@ pub(super) fn read_and_check(
     } else {
         in_workers(&mut reader, &mut ids, &shape, tuning, &mut joined, &check)
     };
-    let (contacts, skipped) = read?;
+    let Reading {
+        contacts,
+        skipped,
+        fatal,
+    } = read;
     let (sieve, repeats) = ids.into_parts();
     Ok(Read {
         contacts,
         skipped,
+        fatal,
         sieve,
         repeats,
         problems: joined.problems,
@@ -178,7 +188,7 @@ fn in_workers<R: std::io::Read, C>(
     tuning: &Tuning,
     joined: &mut Joined,
     check: &C,
-) -> Result<(usize, Vec<ReadError>), ReadError>
+) -> Reading
 where
     C: Fn(&mut Batch, &mut Spans) -> Found + Sync,
 {
@@ -304,21 +314,36 @@ impl<'a> Ids<'a> {
     }
 }
 
+/// What reading the records gave.
+struct Reading {
+    /// How many records were read (a contact each, readable or not: CSV
+    /// rows, JSON Lines and JSON documents count alike).
+    contacts: usize,
+    /// The records that cannot be read.
+    skipped: Vec<ReadError>,
+    /// The fault that ended the reading before the end of the file.
+    fatal: Option<ReadError>,
+}
+
 /// Read the records into batches, each handed to `full` in order when
-/// full (it leaves the batch empty), and the last at the end. Gives how
-/// many records were read (a contact each, readable or not: JSON Lines and
-/// JSON documents count alike) and the records that cannot be read.
+/// full (it leaves the batch empty), and the last at the end (also when a
+/// fault ends the reading early).
 fn read_batches<R: std::io::Read>(
     reader: &mut records::Reader<R>,
     ids: &mut Ids,
     shape: &Shape,
     tuning: &Tuning,
     full: &mut dyn FnMut(&mut Batch),
-) -> Result<(usize, Vec<ReadError>), ReadError> {
+) -> Reading {
     let (mut contacts, mut skipped) = (0, Vec::new());
     let mut batch = Batch::default();
     let mut seq = 0;
-    while let Some(item) = reader.next_item()? {
+    let fatal = loop {
+        let item = match reader.next_item() {
+            Ok(Some(item)) => item,
+            Ok(None) => break None,
+            Err(e) => break Some(e),
+        };
         contacts += 1;
         let r = match item {
             Item::Record(r) => r,
@@ -337,10 +362,14 @@ fn read_batches<R: std::io::Read>(
             seq += 1;
             full(&mut batch);
         }
-    }
+    };
     batch.seq = seq;
     full(&mut batch);
-    Ok((contacts, skipped))
+    Reading {
+        contacts,
+        skipped,
+        fatal,
+    }
 }
 
 /// A record as a job of the batch: its bytes copied, or its contact.

@@ -21,19 +21,16 @@ fn in_turn(path: &Path, stages: &[String]) -> FileCheck {
         contacts += 1;
         checker.check(&c, at);
     });
-    let (contacts, mut problems, warnings) = match read {
-        Ok(_) => {
-            // Every record read counts, the ones that cannot be read too.
-            let contacts = contacts + skipped.len();
-            let mut p: Vec<Problem> = (skipped.into_iter())
-                .map(|e| from_read_error(&name, e))
-                .collect();
-            p.extend(checker.problems);
-            (contacts, p, checker.warnings)
-        }
-        Err(e) => (0, vec![from_read_error(&name, e)], Vec::new()),
-    };
+    // Every record read counts, the ones that cannot be read too; a fault
+    // that ends the reading comes after what was found before it.
+    let contacts = contacts + skipped.len();
+    let mut problems: Vec<Problem> = (skipped.into_iter())
+        .map(|e| from_read_error(&name, e))
+        .collect();
+    problems.extend(checker.problems);
+    let warnings = checker.warnings;
     problems.sort_by_key(|p| place_number(p.place.as_deref()));
+    problems.extend(read.err().map(|e| from_read_error(&name, e)));
     FileCheck {
         file: name,
         contacts,

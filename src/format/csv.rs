@@ -182,6 +182,36 @@ pub(crate) fn contact_from_row<T: AsRef<str>>(
     })
 }
 
+/// A row with more or fewer fields than the header has: a record that
+/// cannot be read (the rows after it can), with its id when the row has
+/// one. A short row is refused too: a tool that leaves out a row's empty
+/// cells at its end writes a file the header does not describe, and which
+/// cells are missing cannot be told for sure.
+pub(crate) fn field_count(
+    file: &str,
+    place: String,
+    id: Option<String>,
+    len: usize,
+    expected: usize,
+) -> ReadError {
+    let why = if len > expected {
+        "a stray comma or an unquoted line break?"
+    } else {
+        "an unquoted line break, or empty cells at its end left out? a row needs a field for every column, empty or not"
+    };
+    ReadError::Contact(Box::new(crate::format::BadContact {
+        file: file.into(),
+        place,
+        id,
+        field: None,
+        value: None,
+        what: format!(
+            "the row has {} but the header has {expected}; fix the row ({why})",
+            crate::text::count(len, "field", "fields")
+        ),
+    }))
+}
+
 // Only the record reader's test oracle reads CSV with the csv crate now.
 #[cfg(test)]
 pub(crate) fn csv_error(file: &str, e: ::csv::Error, lines: &mut LineCounter) -> ReadError {

@@ -102,11 +102,20 @@ fn contacts_counted_are_the_records_read_bad_ones_included() {
         assert_eq!(out.status.code(), Some(1), "{file}");
         assert!(stderr(&out).contains(says), "{file}: {}", stderr(&out));
     }
-    // A file that cannot be read at all holds no contact anyone can count.
+    // A file cut short: the records read before the cut (the one cut is
+    // not told from what follows it, nor counted).
     s.write("cut.json", "[{\"id\": \"1\"}, {\"id\"");
     let out = s.cmd().args(["check", "cut.json"]).output().unwrap();
     assert!(
-        stderr(&out).contains("cut.json: 0 contacts, 1 problem"),
+        stderr(&out).contains("cut.json: 1 contact, 1 problem"),
+        "{}",
+        stderr(&out)
+    );
+    // A file that cannot be read at all holds no contact anyone can count.
+    s.write("cut.csv", "Record ID,\"Email\n1,a@x.com\n");
+    let out = s.cmd().args(["check", "cut.csv"]).output().unwrap();
+    assert!(
+        stderr(&out).contains("cut.csv: 0 contacts, 1 problem"),
         "{}",
         stderr(&out)
     );
@@ -226,4 +235,143 @@ fn headers_nothing_maps_are_listed() {
         "{}",
         stderr(&out)
     );
+}
+
+/// `check`'s JSON report on `file` (a copy of `fixtures/bad/<name>`), run
+/// on the file and on stdin: the exit code and the report.
+fn json_report(s: &Sandbox, name: &str, stdin: bool) -> (Option<i32>, serde_json::Value) {
+    let bad = crate::util::fixtures().join("bad").join(name);
+    std::fs::copy(&bad, s.path(name)).unwrap();
+    let mut cmd = s.cmd();
+    cmd.args(["check", "--format", "json"]);
+    if stdin {
+        cmd.args(["-", "--input-format", "csv"])
+            .write_stdin(s.read(name));
+    } else {
+        cmd.arg(name);
+    }
+    let out = cmd.output().unwrap();
+    let report = serde_json::from_slice(&out.stdout).unwrap();
+    (out.status.code(), report)
+}
+
+/// Each problem as (place, record, property, value) and the start of what
+/// it says.
+fn problems(report: &serde_json::Value) -> Vec<(String, String)> {
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or("-").to_string();
+    let list = report["problems"].as_array().unwrap();
+    list.iter()
+        .map(|p| {
+            let said = text(&p["problem"]);
+            let what = [&p["place"], &p["record"], &p["property"], &p["value"]].map(text);
+            (what.join(" | "), said)
+        })
+        .collect()
+}
+
+/// A CSV row with more or fewer fields than the header is a problem of
+/// that row, with its id when it has one; the rows after it are still
+/// read and checked, and every row is counted. (It used to end the
+/// reading: one problem, 0 contacts, the other faults never found.)
+#[test]
+fn rows_of_the_wrong_length_are_reported_each_and_the_rest_is_checked() {
+    let s = Sandbox::new();
+    for stdin in [false, true] {
+        let (code, report) = json_report(&s, "csv-ragged-rows.csv", stdin);
+        assert_eq!(code, Some(1), "{report}");
+        assert_eq!(report["files"][0]["contacts"], 7, "{report}");
+        assert_eq!(report["files"][0]["problems"], 6, "{report}");
+        let found = problems(&report);
+        let places: Vec<&str> = found.iter().map(|(w, _)| w.as_str()).collect();
+        assert_eq!(
+            places,
+            [
+                "line 2 | 1 | email | not-an-email",
+                "line 3 | 2 | - | -",
+                "line 4 | 3 | email | also bad",
+                "line 5 | 4 | - | -",
+                "line 6 | - | - | -",
+                "line 8 | 7 | email | gus@example",
+            ],
+            "stdin {stdin}"
+        );
+        let said = |i: usize| found[i].1.as_str();
+        assert_eq!(said(1), "the row has 5 fields but the header has 4; fix the row (a stray comma or an unquoted line break?)");
+        assert!(
+            said(3).starts_with("the row has 3 fields but the header has 4; fix the row (")
+                && said(3).contains("empty cells at its end left out"),
+            "{}",
+            said(3)
+        );
+        assert!(said(4).starts_with("the row has 5 fields"), "{}", said(4));
+    }
+    // Every command that reads the export still refuses it, at the first
+    // such row, with the record's id.
+    let out = s
+        .cmd()
+        .args(["merge", "csv-ragged-rows.csv", "1", "3", "-o", "out.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("csv-ragged-rows.csv: line 3 (id 2): the row has 5 fields"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!s.path("out.csv").exists());
+}
+
+/// A quoted cell still open at the end of the file cannot be read past:
+/// it is the last problem, after the faults of the rows before it, which
+/// are counted.
+#[test]
+fn a_quote_left_open_ends_the_check_after_the_faults_before_it() {
+    let s = Sandbox::new();
+    for stdin in [false, true] {
+        let (code, report) = json_report(&s, "csv-truncated-after-faults.csv", stdin);
+        assert_eq!(code, Some(1), "{report}");
+        assert_eq!(report["files"][0]["contacts"], 2, "{report}");
+        let found = problems(&report);
+        let places: Vec<&str> = found.iter().map(|(w, _)| w.as_str()).collect();
+        assert_eq!(
+            places,
+            [
+                "line 2 | 1 | email | not-an-email",
+                "line 3 | 2 | - | -",
+                "line 4 | - | - | -",
+            ],
+            "stdin {stdin}"
+        );
+        assert!(found[2].1.contains("still open at the end of the file"));
+    }
+}
+
+/// A JSON document with a malformed contact cannot be read past it (where
+/// the next contact starts cannot be told for sure): the contacts before
+/// it are checked and counted, and the fault is the last problem.
+#[test]
+fn malformed_json_ends_the_check_after_the_contacts_before_it() {
+    let s = Sandbox::new();
+    s.write(
+        "m.json",
+        "[\n {\"id\": \"1\", \"properties\": {\"email\": \"bad\"}},\n {\"id\": \"2\" \"properties\": {}},\n {\"id\": \"3\", \"properties\": {\"email\": \"also bad\"}}\n]\n",
+    );
+    let out = s
+        .cmd()
+        .args(["check", "--format", "json", "m.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["files"][0]["contacts"], 1, "{report}");
+    let found = problems(&report);
+    let places: Vec<&str> = found.iter().map(|(w, _)| w.as_str()).collect();
+    assert_eq!(
+        places,
+        [
+            "contact 1 | 1 | email | bad",
+            "line 3, column 13 | - | - | -"
+        ]
+    );
+    assert!(found[1].1.starts_with("malformed JSON"), "{}", found[1].1);
 }

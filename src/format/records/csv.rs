@@ -8,7 +8,9 @@ use std::io::Read;
 
 use super::input::Input;
 use super::{io_error, Found};
-use crate::format::csv::{contact_from_row, header_error, layout_for, CsvLayout, HeaderStyle};
+use crate::format::csv::{
+    contact_from_row, field_count, header_error, layout_for, CsvLayout, HeaderStyle,
+};
 use crate::format::{Place, ReadError};
 use crate::model::Contact;
 
@@ -303,16 +305,9 @@ impl Csv {
         };
         let raw = input.slice(range.start, range.end);
         let text = utf8(raw, range.start, line, file)?;
-        let expected = self.layout.headers.len();
-        if self.cells.len() != expected {
-            return Err(ReadError::Invalid {
-                file: file.into(),
-                place: self.at(line).to_string(),
-                what: format!(
-                    "the row has {} fields but the header has {expected}; fix the row (a stray comma or an unquoted line break?)",
-                    self.cells.len()
-                ),
-            });
+        if self.cells.len() != self.layout.headers.len() {
+            // Its own row still (the rows after it read alike).
+            return Ok(Some(Found::Bad(self.wrong_length(text, line, file))));
         }
         let (a, b) = self.cells[self.layout.id_column];
         let id = cell(&text[a..b]);
@@ -333,6 +328,19 @@ impl Csv {
             place: self.at(line),
             parsed,
         }))
+    }
+}
+
+impl Csv {
+    /// A row with more or fewer fields than the header: its fault, with
+    /// its id when it has the id cell.
+    #[cold]
+    fn wrong_length(&self, text: &str, line: u64, file: &str) -> ReadError {
+        let id = (self.cells.get(self.layout.id_column))
+            .map(|&(a, b)| cell(&text[a..b]).trim().to_string())
+            .filter(|id| !id.is_empty());
+        let (len, expected) = (self.cells.len(), self.layout.headers.len());
+        field_count(file, self.at(line).to_string(), id, len, expected)
     }
 }
 

@@ -7,7 +7,8 @@ use std::io::BufRead;
 use serde_json::Value;
 
 use crate::format::csv::{
-    contact_from_row, csv_error, layout_for, open_quote_line, CsvLayout, HeaderStyle, LineCounter,
+    contact_from_row, csv_error, field_count, layout_for, open_quote_line, CsvLayout, HeaderStyle,
+    LineCounter,
 };
 use crate::format::json::{
     contact_from_value, kind_of, parse_contact, repeated_key, repeated_what, syntax,
@@ -209,7 +210,7 @@ pub(crate) fn csv_each(
     let mut lines = LineCounter::new(text);
     let mut rdr = ::csv::ReaderBuilder::new()
         .has_headers(true)
-        .flexible(false)
+        .flexible(true)
         .from_reader(text.as_bytes());
     let headers: Vec<String> = rdr
         .headers()
@@ -229,10 +230,22 @@ pub(crate) fn csv_each(
             Err(e) => return Err(csv_error(file, e, &mut lines)),
         }
         let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
-        match (
-            contact_from_row(&layout, &record.iter().collect::<Vec<_>>(), line, file),
-            skipped.as_deref_mut(),
-        ) {
+        // One change since 376487b, on purpose (2026-12-07): a row of the
+        // wrong length is a record that cannot be read, named with its id,
+        // and the rows after it are read (it was the end of the reading).
+        let read = match record.len() == layout.headers.len() {
+            true => contact_from_row(&layout, &record.iter().collect::<Vec<_>>(), line, file),
+            false => Err(field_count(
+                file,
+                format!("line {line}"),
+                (record.get(layout.id_column).map(str::trim))
+                    .filter(|id| !id.is_empty())
+                    .map(str::to_string),
+                record.len(),
+                layout.headers.len(),
+            )),
+        };
+        match (read, skipped.as_deref_mut()) {
             (Ok(c), _) => on_contact(c, Place::Line(line)),
             (Err(e), Some(list)) => list.push(e),
             (Err(e), None) => return Err(e),
