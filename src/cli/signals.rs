@@ -60,6 +60,11 @@ pub fn install() {
                     );
                     continue;
                 }
+                // A progress bar drawn on a terminal is cleared, so that the
+                // shell's prompt starts on a clean line.
+                if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                    let _ = write!(std::io::stderr(), "\r\x1b[2K");
+                }
                 let _ = signal_hook::low_level::emulate_default_handler(signal);
                 // Not reached: the default action ends the process.
                 std::process::exit(128 + signal)

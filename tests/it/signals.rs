@@ -89,6 +89,12 @@ fn ctrl_c_removes_the_temporary_files_and_leaves_the_targets() {
     let screen = pty.finish();
     assert_died_of(&screen, Signal::SIGINT);
     assert_nothing_left(&sb, &screen);
+    // The line (a progress bar's) is cleared for the shell's prompt.
+    assert!(
+        screen.text.ends_with("\r\x1b[2K"),
+        "the screen: {:?}",
+        screen.text
+    );
 }
 
 #[test]
