@@ -81,6 +81,14 @@ pub fn destination(
     let format = global
         .output_format
         .or_else(|| path.as_deref().and_then(Format::from_path));
+    if path.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        let written = format.or_else(|| global.input_format.or_else(|| Format::from_path(input)));
+        if written == Some(Format::Xlsx) {
+            return Err(UsageError(
+                "an XLSX workbook is binary and stdout is a terminal: write it to a file (-o FILE.xlsx), pipe it, or give --output-format csv".into(),
+            ));
+        }
+    }
     Ok(Destination {
         path,
         format,

@@ -322,6 +322,54 @@ fn apply_to_a_terminal_draws_no_bar_in_the_export() {
     );
 }
 
+/// A workbook is not written onto a terminal (its zip bytes would garble
+/// it): a usage error saying where to write it; to a pipe it is written.
+#[test]
+fn an_xlsx_output_is_not_written_onto_a_terminal() {
+    let sb = Sandbox::new();
+    sb.write(
+        "c.xlsx",
+        std::fs::read(crate::util::fixtures().join("real/hubspot-export.xlsx")).unwrap(),
+    );
+    sb.write("none.csv", "primary_id,secondary_id\n");
+    for args in [
+        &["apply", "c.xlsx", "--plan", "none.csv", "-o", "-"][..],
+        &[
+            "apply",
+            "c.xlsx",
+            "--plan",
+            "none.csv",
+            "-o",
+            "-",
+            "--output-format",
+            "xlsx",
+        ],
+    ] {
+        let screen = Pty::spawn(&sb, args).finish();
+        assert!(
+            matches!(screen.status, WaitStatus::Exited(_, 2)),
+            "{:?}: {}",
+            screen.status,
+            screen.text
+        );
+        assert!(
+            screen
+                .text
+                .contains("an XLSX workbook is binary and stdout is a terminal"),
+            "{}",
+            screen.text
+        );
+        assert!(!screen.text.contains("PK"), "{}", screen.text);
+    }
+    let out = sb
+        .cmd()
+        .args(["apply", "c.xlsx", "--plan", "none.csv", "-o", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(out.stdout.starts_with(b"PK\x03\x04"));
+}
+
 #[test]
 fn show_in_a_terminal_shows_a_readable_table() {
     let sb = Sandbox::new();
