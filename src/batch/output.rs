@@ -164,11 +164,10 @@ pub fn save(
             // The export first, flushed, then the journal: like the
             // streamed way, a run whose stdout failed (`> /dev/full`,
             // `>&-`) leaves the journal as it was, as exit 1 says.
-            let journal_path = journal.as_ref().map(|j| j.path.clone());
             format::write_with(export, target.format, opts, &mut *stdout)
                 .and_then(|()| stdout.flush())
                 .map_err(|e| {
-                    super::error::cut_short(&e, journal_path.as_deref())
+                    super::error::cut_short(&e, journal.as_ref().map(Journal::path))
                         .unwrap_or(BatchError::Stdout(e))
                 })?;
             commit(journal, None, target)?;

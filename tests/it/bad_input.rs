@@ -294,3 +294,25 @@ fn a_file_the_system_refuses_says_what_to_do() {
         &["m.json: line 3, column 2: malformed JSON: expected `,` or `]`; correct the JSON at that line and column, or export the file again"],
     );
 }
+
+/// An export whose name tells no format, but that is a folder or is not
+/// there: said first, since it says more than asking for an extension.
+#[test]
+fn a_folder_or_a_missing_file_without_an_extension_says_what_it_is() {
+    let s = Sandbox::new();
+    std::fs::create_dir(s.path("adir")).unwrap();
+    s.write("plain", "Record ID\n1\n");
+    for (file, said) in [
+        ("adir", "it is a folder: give a file"),
+        ("nofile", "No such file or directory"),
+        ("plain", "cannot tell the format from the file name"),
+    ] {
+        for args in [&["show", file, "1"][..], &["check", file]] {
+            let out = s.cmd().args(args).output().unwrap();
+            assert_eq!(out.status.code(), Some(1), "{args:?}");
+            // `check` lists it with the problems, on stdout.
+            let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+            assert!(all.contains(said), "{args:?}: {all}");
+        }
+    }
+}

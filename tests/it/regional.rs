@@ -654,3 +654,31 @@ fn a_date_the_merge_writes_takes_the_files_form() {
     assert!(in_memory.status.success(), "{}", stderr(&in_memory));
     assert!(in_memory.stdout == streamed.stdout);
 }
+
+/// In a file whose dates disagree on their order, a date that could be
+/// either is not said to stand in a file where no day is over 12 (it
+/// was, beside the problem saying the dates disagree).
+#[test]
+fn an_undecided_date_in_a_file_whose_dates_disagree_says_so() {
+    let s = Sandbox::new();
+    s.write(
+        "mixed.csv",
+        "Record ID,Email,Create Date\n1,a@x.example,25/12/2023\n2,b@x.example,12/25/2023\n3,c@x.example,03/04/2023\n",
+    );
+    let out = run(&s, &["check", "mixed.csv", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let problems = report["problems"].as_array().unwrap();
+    let undecided = problems
+        .iter()
+        .find(|p| p["value"] == "03/04/2023")
+        .unwrap_or_else(|| panic!("{report}"));
+    let said = undecided["problem"].as_str().unwrap();
+    assert!(
+        said.contains(
+            "the file does not decide (no date in it has a day over 12, or its dates disagree)"
+        ),
+        "{said}"
+    );
+    assert!(!said.contains("no date in the file has a day over 12 to decide"));
+}

@@ -42,15 +42,21 @@ pub fn merged_deal_count(p: &Seen, s: &Seen) -> Result<Decision, MergeError> {
         _ => None,
     };
     let extra = unlisted.and_then(|(count, _)| count).unwrap_or(0);
-    let total = listed
-        .checked_add(extra)
-        .ok_or_else(|| MergeError::CounterOverflow {
+    // Each side's part, as the message names them: its listed deals or
+    // its count.
+    let total = listed.checked_add(extra).ok_or_else(|| {
+        let (pv, sv) = match unlisted {
+            Some((_, "primary")) => (extra, listed),
+            _ => (listed, extra),
+        };
+        MergeError::CounterOverflow {
             primary: p.id.clone(),
             secondary: s.id.clone(),
             property: DEAL_COUNT.into(),
-            primary_value: listed.to_string(),
-            secondary_value: extra.to_string(),
-        })?;
+            primary_value: pv.to_string(),
+            secondary_value: sv.to_string(),
+        }
+    })?;
     if total == 0 && p.trimmed(DEAL_COUNT).is_none() && s.trimmed(DEAL_COUNT).is_none() {
         return Ok(Decision::take(
             DEAL_COUNT,

@@ -112,3 +112,17 @@ fn no_count_is_added_to_a_file_without_one() {
     let ds = property_decisions(&seen(&p), &seen(&s), &MergeOptions::default()).unwrap();
     assert!(ds.iter().all(|d| d.property != "num_associated_deals"));
 }
+
+/// A sum past the largest count is refused (never wrapped), naming each
+/// side's part: the listed deals of one, the count of the other.
+#[test]
+fn a_count_too_large_to_add_is_refused_naming_each_sides_part() {
+    let p = contact("1", &[("num_associated_deals", "18446744073709551615")]);
+    let s = with_deals(contact("2", &[]), &["7"]);
+    let err = merged_deal_count(&seen(&p), &seen(&s)).unwrap_err();
+    assert!(
+        matches!(&err, MergeError::CounterOverflow { primary_value, secondary_value, .. }
+            if primary_value == "18446744073709551615" && secondary_value == "1"),
+        "{err:?}"
+    );
+}
