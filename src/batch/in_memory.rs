@@ -16,6 +16,9 @@ pub(super) fn run(
     mut journal: Option<Journal>,
     stdout: &mut dyn Write,
 ) -> Result<Outcome, BatchError> {
+    if let Some(deciding) = req.input.deciding {
+        deciding.settle()?;
+    }
     let mut export = crate::format::read_path(req.input.path, req.input.format)?;
     if req.input.is_stdin() {
         // Stdin could not be read before: its dates' order is decided now

@@ -47,6 +47,9 @@ pub struct Input<'a> {
     pub path: &'a Path,
     /// `None`: from its extension, else from what it holds.
     pub format: Option<Format>,
+    /// The order of its dates, when it is still being decided (on another
+    /// thread): settled before any of its dates is read.
+    pub deciding: Option<&'a crate::dates::order::Deciding>,
 }
 
 impl Input<'_> {

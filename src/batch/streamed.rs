@@ -61,6 +61,7 @@ pub(super) fn run(
         path: req.input.path,
         format,
         tuning: &tuning,
+        deciding: req.input.deciding,
     };
     let done = match apply_input(input, plan, &apply_opts, merge, record, out) {
         Ok(done) => done,
@@ -72,6 +73,7 @@ pub(super) fn run(
             });
         }
         Err(StreamError::Read(e)) => return Err(e.into()),
+        Err(StreamError::DateOrder(e)) => return Err(e.into()),
         Err(StreamError::Write(e)) => return Err(write_failed(e, &target, req.journal)),
         Err(e) => return Err(BatchError::Stream(Box::new(e))),
     };

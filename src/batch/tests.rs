@@ -33,6 +33,7 @@ fn run_on(
         input: Input {
             path: input,
             format: None,
+            deciding: None,
         },
         job,
         opts: &opts,

@@ -24,6 +24,20 @@ const PROGRESS_FROM: usize = 1000;
 const SKIPPED_SHOWN: usize = 50;
 
 pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
+    // The export's dates are decided on another thread while the plan is
+    // read; a fault in them is told before any other.
+    let deciding = super::regional::start_deciding(&args.file, ctx);
+    let result = run_deciding(args, ctx, &deciding);
+    deciding.settle()?;
+    result
+}
+
+/// [`run`], the order of the export's dates settled by the library.
+fn run_deciding(
+    args: &ApplyArgs,
+    ctx: &mut Ctx,
+    deciding: &crate::dates::order::Deciding,
+) -> anyhow::Result<Status> {
     let plan = read_plan(&args.plan)?;
     let opts = crate::rules::MergeOptions {
         // Decisions are only read from the journal.
@@ -41,6 +55,7 @@ pub fn run(args: &ApplyArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         input: Input {
             path: &args.file,
             format: ctx.global.input_format,
+            deciding: Some(deciding),
         },
         job: Job::Plan {
             plan: &plan,

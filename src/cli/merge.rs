@@ -29,6 +29,7 @@ pub fn run(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         input: Input {
             path: &args.file,
             format: ctx.global.input_format,
+            deciding: None,
         },
         job: Job::Pair {
             primary: &args.primary,

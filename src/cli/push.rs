@@ -114,6 +114,7 @@ fn check_plan(args: &PushArgs, ctx: &mut Ctx, plan: &Plan) -> anyhow::Result<Opt
         input: Input {
             path: &args.file,
             format: ctx.global.input_format,
+            deciding: None,
         },
         job: Job::Plan {
             plan,

@@ -15,7 +15,8 @@ use crate::dates;
 /// files itself; `show` reads no date (it shows values as written) and
 /// `diff` decides once it has its two contacts, and only when one of them
 /// holds a slashed date ([`decide_for`]): both stop reading at the last
-/// contact they need, where the order would need the whole file.
+/// contact they need, where the order would need the whole file. `apply`
+/// decides while it reads its plan ([`start_deciding`]).
 fn export_of(command: &Command) -> Option<&Path> {
     match command {
         Command::Show(_) | Command::Diff(_) => None,
@@ -77,8 +78,9 @@ pub fn prepare(command: &Command, ctx: &mut Ctx) -> anyhow::Result<()> {
         let portal = crate::hubspot::portal::Portal::parse(&bytes, &path.display().to_string())?;
         crate::hubspot::portal::install(portal);
     }
-    if let Some(path) = export_of(command) {
-        decide(path, ctx)?;
+    match (command, export_of(command)) {
+        (Command::Apply(_), _) | (_, None) => {}
+        (_, Some(path)) => decide(path, ctx)?,
     }
     Ok(())
 }
@@ -108,4 +110,11 @@ pub fn decide(path: &Path, ctx: &Ctx) -> Result<(), dates::order::OrderError> {
     let order = dates::order::decide_file(path, ctx.global.input_format, given)?;
     dates::set_file_order(order);
     Ok(())
+}
+
+/// Start deciding the order of `path`'s dates on another thread (as
+/// [`decide`]); `apply` reads its plan and numbers its ids meanwhile, and
+/// the library settles the order before it reads a date.
+pub fn start_deciding(path: &Path, ctx: &Ctx) -> dates::order::Deciding {
+    dates::order::Deciding::start(path, ctx.global.input_format, ctx.global.date_order)
 }

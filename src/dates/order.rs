@@ -158,6 +158,45 @@ pub fn decide_file(
     evidence.decide(&file, given)
 }
 
+/// The order of an export's dates, decided on another thread while a
+/// run gets ready (`apply` reads its plan and numbers its ids meanwhile:
+/// the pass over the export that decides is a tenth of a large apply).
+/// [`Deciding::settle`] waits for the decision and sets it for the run;
+/// nothing may read a date of the export before it.
+#[derive(Debug)]
+pub struct Deciding {
+    pending: std::sync::Mutex<Option<Decision>>,
+}
+
+/// The thread deciding, with what it decides.
+type Decision = std::thread::JoinHandle<Result<Option<DateOrder>, OrderError>>;
+
+impl Deciding {
+    /// Start deciding the order of the export at `path` ([`decide_file`]).
+    pub fn start(path: &Path, format: Option<Format>, given: Option<DateOrder>) -> Self {
+        regional::set_file_order(given);
+        let owned = path.to_path_buf();
+        let handle = std::thread::spawn(move || decide_file(&owned, format, given));
+        Deciding {
+            pending: std::sync::Mutex::new(Some(handle)),
+        }
+    }
+
+    /// Wait for the decision and set it; its fault, the first time only
+    /// (later calls, the order already set, are `Ok`).
+    pub fn settle(&self) -> Result<(), OrderError> {
+        let pending = self.pending.lock().map(|mut p| p.take());
+        let Some(handle) = pending.unwrap_or_else(|p| p.into_inner().take()) else {
+            return Ok(());
+        };
+        let order = handle
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        regional::set_file_order(order);
+        Ok(())
+    }
+}
+
 /// Decide the order of an export read from stdin and held in memory (the
 /// in-memory merge): its contacts decide, else the order already set
 /// (`--date-order`); the result is set for the rest of the run.
@@ -326,5 +365,21 @@ mod tests {
             readings("03/04/2024"),
             "day first 2024-04-03, month first 2024-03-04"
         );
+    }
+
+    /// The decision made on another thread: its fault once, then nothing
+    /// (the order is left as it was). (The global order is not set to
+    /// another here: other tests read it.)
+    #[test]
+    fn deciding_tells_its_fault_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let both = dir.path().join("both.csv");
+        std::fs::write(&both, "Record ID,Create Date\n1,3/15/2024\n2,15/03/2024\n").unwrap();
+        let deciding = Deciding::start(&both, None, None);
+        assert!(matches!(
+            deciding.settle(),
+            Err(OrderError::Conflict { .. })
+        ));
+        assert!(deciding.settle().is_ok());
     }
 }

@@ -161,7 +161,7 @@ where
             &mut work,
             redirects,
             &export.layout,
-            plan,
+            super::Numbered::new(plan),
             opts,
             tuning,
             merge,

@@ -51,7 +51,8 @@ mod tests {
     /// The last uses of a plan's pairs over contacts `c0`, `c1`, ...
     fn last_use(plan: &Plan, redirects: &Redirects, count: usize) -> LastUse {
         let index = |id: &str| id.strip_prefix('c').and_then(|n| n.parse::<usize>().ok());
-        LastUse::new(&Names::new(plan, &mut redirects.clone(), index), count)
+        let numbered = crate::plan::Numbered::new(plan);
+        LastUse::new(&Names::new(numbered, &mut redirects.clone(), index), count)
     }
 
     proptest::proptest! {

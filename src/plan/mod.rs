@@ -49,6 +49,7 @@ pub use apply::{
     apply_plan, apply_plan_tuned, notable_sections, Applied, ApplyOptions, MergeStep, NoJournal,
 };
 pub(crate) use fenwick::Fenwick;
+pub use names::Numbered;
 pub use read::{parse_plan, read_plan, Pair, Plan, PlanError, PlanFormat};
 pub use redirects::Redirects;
 pub use report::{

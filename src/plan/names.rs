@@ -19,28 +19,23 @@ pub(super) fn num(i: usize) -> u32 {
         .expect("fewer than 4 billion contacts and ids")
 }
 
-/// The plan's ids, numbered in the order the plan first names them.
-pub(super) struct Names {
+/// A plan with its ids numbered in the order the plan first names them,
+/// each hashed once. The streamed way numbers them while the export's
+/// dates are decided, and looks every record's id up in them.
+pub struct Numbered<'p> {
+    pub plan: &'p Plan,
+    /// Id → its number.
+    pub(crate) numbers: rustc_hash::FxHashMap<&'p str, u32>,
+    /// Per number, its id.
+    pub(crate) ids: Vec<&'p str>,
     /// Per pair, the numbers of its primary's and its secondary's ids.
-    pub(super) pairs: Vec<[u32; 2]>,
-    /// Per id: the contact it names in the export as read, through the
-    /// export's own redirects (`hs_merged_object_ids`), or [`NONE`].
-    pub(super) reach: Vec<u32>,
-    /// Per id: whether two contacts of the export claim it (a contested id
-    /// names no contact).
-    pub(super) contested: Vec<bool>,
+    pub(crate) pairs: Vec<[u32; 2]>,
     /// Per id: the last pair naming it.
-    pub(super) last: Vec<u32>,
+    pub(crate) last: Vec<u32>,
 }
 
-impl Names {
-    /// Number the plan's ids and find the contact each reaches: through
-    /// `redirects` (the export's own, before any pair runs), then `index`.
-    pub(super) fn new(
-        plan: &Plan,
-        redirects: &mut Redirects,
-        index: impl Fn(&str) -> Option<usize>,
-    ) -> Self {
+impl<'p> Numbered<'p> {
+    pub fn new(plan: &'p Plan) -> Self {
         let mut numbers: rustc_hash::FxHashMap<&str, u32> =
             rustc_hash::FxHashMap::with_capacity_and_hasher(
                 2 * plan.pairs.len(),
@@ -62,7 +57,46 @@ impl Names {
             }
             pairs.push(both);
         }
-        drop(numbers);
+        Numbered {
+            plan,
+            numbers,
+            ids,
+            pairs,
+            last,
+        }
+    }
+
+    /// The number of `id`, when the plan names it.
+    pub(crate) fn number(&self, id: &str) -> Option<u32> {
+        self.numbers.get(id).copied()
+    }
+}
+
+/// The plan's ids, numbered in the order the plan first names them.
+pub(super) struct Names {
+    /// Per pair, the numbers of its primary's and its secondary's ids.
+    pub(super) pairs: Vec<[u32; 2]>,
+    /// Per id: the contact it names in the export as read, through the
+    /// export's own redirects (`hs_merged_object_ids`), or [`NONE`].
+    pub(super) reach: Vec<u32>,
+    /// Per id: whether two contacts of the export claim it (a contested id
+    /// names no contact).
+    pub(super) contested: Vec<bool>,
+    /// Per id: the last pair naming it.
+    pub(super) last: Vec<u32>,
+}
+
+impl Names {
+    /// Find the contact each of the plan's ids reaches: through
+    /// `redirects` (the export's own, before any pair runs), then `index`.
+    pub(super) fn new(
+        numbered: Numbered<'_>,
+        redirects: &mut Redirects,
+        index: impl Fn(&str) -> Option<usize>,
+    ) -> Self {
+        let Numbered {
+            ids, pairs, last, ..
+        } = numbered;
         let contested = ids
             .iter()
             .map(|id| redirects.contested(id).is_some())
@@ -143,7 +177,7 @@ mod tests {
         r.claim("m8", "c1");
         r.claim("m8", "c2");
         let p = plan(&[("c0", "c1"), ("m9", "c0"), ("u1", "m8")]);
-        let names = Names::new(&p, &mut r, index);
+        let names = Names::new(Numbered::new(&p), &mut r, index);
         assert_eq!(names.pairs, vec![[0, 1], [2, 0], [3, 4]]);
         assert_eq!(names.reach, vec![0, 1, 3, NONE, 1]);
         assert_eq!(names.contested, vec![false, false, false, false, true]);

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::commit::{commit, Commit};
 use super::last_use::LastUse;
 use super::merge_one::{merge_one, Checkout, MergeDone, Noted};
-use super::names::{num, Links, Names, NONE};
+use super::names::{num, Links, Names, Numbered, NONE};
 use super::pool::{Closing, Pool};
 use super::settle::Settler;
 use super::validate::resolve_pair;
@@ -81,7 +81,7 @@ pub fn run_plan<'a, S, M, J>(
     work: &mut S,
     redirects: Redirects,
     layout: &Layout,
-    plan: &Plan,
+    plan: Numbered<'_>,
     opts: &ApplyOptions,
     merge: M,
     on_applied: Option<J>,
@@ -103,7 +103,7 @@ pub fn run_plan_tuned<'a, S, M, J>(
     work: &mut S,
     redirects: Redirects,
     layout: &Layout,
-    plan: &Plan,
+    numbered: Numbered<'_>,
     opts: &ApplyOptions,
     tuning: &Tuning,
     merge: M,
@@ -115,9 +115,10 @@ where
     J: FnMut(&Applied<'_>) -> io::Result<()>,
 {
     let keep_inputs = on_applied.is_some();
+    let plan = numbered.plan;
     let mut settler = Settler::new(plan, opts, work.count(), on_applied);
     let mut redirects = redirects;
-    let names = Names::new(plan, &mut redirects, |id| work.index(id));
+    let names = Names::new(numbered, &mut redirects, |id| work.index(id));
     let last_use = LastUse::new(&names, work.count());
     let shared = work.shared();
     let merging = |t| merge_one::<S, M>(&shared, t, layout, opts, &merge, keep_inputs);

@@ -40,7 +40,8 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use crate::format::{Format, ReadError};
 use crate::model::{Contact, Layout};
 use crate::plan::{
-    run_plan, Applied, ApplyError, ApplyOptions, ApplyReport, MergeStep, Plan, Primary, Redirects,
+    run_plan, Applied, ApplyError, ApplyOptions, ApplyReport, MergeStep, Numbered, Plan, Primary,
+    Redirects,
 };
 
 mod chunks;
@@ -81,6 +82,9 @@ pub enum StreamError {
     /// Writing the output failed (the caller knows where it goes).
     #[error("writing the output: {0}")]
     Write(io::Error),
+    /// The export's dates disagree on their order, or with `--date-order`.
+    #[error(transparent)]
+    DateOrder(#[from] crate::dates::order::OrderError),
     /// Keeping merged contacts in a temporary file failed.
     #[error("cannot keep the merged contacts in a temporary file in TMPDIR: {0}; nothing was written: free space there, or set TMPDIR to a folder with room, and run again")]
     Temp(io::Error),
@@ -146,6 +150,9 @@ pub struct Input<'a> {
     pub path: &'a Path,
     pub format: Format,
     pub tuning: &'a Tuning,
+    /// The order of its dates, when it is still being decided: settled
+    /// before the first pass, which merges.
+    pub deciding: Option<&'a crate::dates::order::Deciding>,
 }
 
 /// The formats that can be streamed.
@@ -178,6 +185,7 @@ where
         path,
         format,
         tuning: &tuning,
+        deciding: None,
     };
     apply_input(input, plan, opts, merge, on_applied, Sink::Writer(out))
 }
@@ -199,7 +207,12 @@ where
     // Without a journal (which needs the contacts before each merge), the
     // pairs no other pair touches are merged on the other core while this
     // one reads the file.
-    let wanted = Wanted::new(plan, on_applied.is_none());
+    let numbered = Numbered::new(plan);
+    let wanted = Wanted::new(&numbered, on_applied.is_none());
+    // Made while the dates' order was decided; the first pass merges.
+    if let Some(deciding) = input.deciding {
+        deciding.settle()?;
+    }
     // The records the plan needs are read again from the file (by both
     // threads) rather than held, but for CSV rows.
     let src = File::open(input.path).map_err(|err| ReadError::Io {
@@ -207,6 +220,7 @@ where
         err,
     })?;
     let (scan, early) = first_pass(input, (&file, &src), &wanted, opts, &merge);
+    drop(wanted);
     let scan = scan?;
     let mut store = RawStore::new(&src, &scan, &file, early, input.tuning);
     let redirects = redirects_of(&scan, &store, plan);
@@ -214,7 +228,7 @@ where
         &mut store,
         redirects,
         &scan.layout,
-        plan,
+        numbered,
         opts,
         merge,
         on_applied,

@@ -217,6 +217,49 @@ fn a_file_using_both_orders_is_refused() {
     assert!(err.contains("'3/15/2024' is month first"), "{err}");
 }
 
+/// `apply` decides the export's dates while it reads its plan: the dates'
+/// fault is still the one told, before the plan's, and nothing is written,
+/// the streamed way and the in-memory way (a journal) alike.
+#[test]
+fn apply_tells_a_fault_in_the_dates_before_one_in_the_plan() {
+    let s = sandbox();
+    s.write(
+        "both.csv",
+        "Record ID,Email,Create Date\n1,a@x.com,3/15/2024\n2,b@x.com,15/03/2024\n",
+    );
+    s.write("plan.csv", "primary_id,secondary_id\n1,2\n");
+    for extra in [&[][..], &["--journal", "j.ndjson"][..]] {
+        for plan in ["plan.csv", "missing.csv"] {
+            let mut args = vec!["apply", "both.csv", "--plan", plan, "-o", "out.csv"];
+            args.extend_from_slice(extra);
+            let out = run(&s, &args);
+            assert_eq!(out.status.code(), Some(1), "{args:?}");
+            let err = stderr(&out);
+            assert!(
+                err.contains("disagree on which comes first"),
+                "{args:?}: {err}"
+            );
+            assert!(!err.contains("missing.csv"), "{args:?}: {err}");
+            assert!(!s.path("out.csv").exists(), "{args:?}");
+            assert!(!s.path("j.ndjson").exists(), "{args:?}");
+        }
+    }
+    // Dates that agree: the plan's fault is told.
+    let out = run(
+        &s,
+        &[
+            "apply",
+            "uk-slash.csv",
+            "--plan",
+            "missing.csv",
+            "-o",
+            "out.csv",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("missing.csv"), "{}", stderr(&out));
+}
+
 #[test]
 fn show_and_diff_read_regional_dates() {
     let s = sandbox();
