@@ -21,11 +21,9 @@ pub(super) fn num(i: usize) -> u32 {
 
 /// A plan with its ids numbered in the order the plan first names them,
 /// each hashed once. The streamed way numbers them while the export's
-/// dates are decided, and looks every record's id up in them.
+/// dates are decided.
 pub struct Numbered<'p> {
     pub plan: &'p Plan,
-    /// Id → its number.
-    pub(crate) numbers: rustc_hash::FxHashMap<&'p str, u32>,
     /// Per number, its id.
     pub(crate) ids: Vec<&'p str>,
     /// Per pair, the numbers of its primary's and its secondary's ids.
@@ -59,16 +57,10 @@ impl<'p> Numbered<'p> {
         }
         Numbered {
             plan,
-            numbers,
             ids,
             pairs,
             last,
         }
-    }
-
-    /// The number of `id`, when the plan names it.
-    pub(crate) fn number(&self, id: &str) -> Option<u32> {
-        self.numbers.get(id).copied()
     }
 }
 

@@ -207,8 +207,8 @@ where
     // Without a journal (which needs the contacts before each merge), the
     // pairs no other pair touches are merged on the other core while this
     // one reads the file.
+    let wanted = Wanted::new(plan, on_applied.is_none());
     let numbered = Numbered::new(plan);
-    let wanted = Wanted::new(&numbered, on_applied.is_none());
     // Made while the dates' order was decided; the first pass merges.
     if let Some(deciding) = input.deciding {
         deciding.settle()?;

@@ -1,16 +1,16 @@
 //! The ids the plan names, looked up for every record the first pass reads.
 
-use crate::plan::Numbered;
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::plan::Plan;
 
 /// The ids the plan names, as the first pass looks each record's id up:
 /// with, for a pair whose two ids no other pair names (most pairs of a
 /// dedupe plan, merged early), its number and side.
-pub(super) struct Wanted<'n> {
-    /// The plan's ids, numbered.
-    numbered: &'n Numbered<'n>,
-    /// Per id's number: `2 × pair + 1` for a primary of such a pair,
-    /// `2 × pair + 2` for its secondary, 0 for the others.
-    tags: Vec<u32>,
+pub(super) struct Wanted<'p> {
+    /// Id → `2 × pair + 1` for a primary of such a pair, `2 × pair + 2`
+    /// for its secondary, 0 for the others.
+    pub(super) ids: HashMap<&'p str, u32>,
     /// A filter of the ids' hashes (two bits an id, in one word): most
     /// records of an export are not the plan's, and this says so without a
     /// look into the map. Small, so that it stays in the core's cache while
@@ -27,54 +27,54 @@ pub(super) struct Wanted<'n> {
 /// it is the primary.
 pub(super) type Side = (usize, bool);
 
-impl<'n> Wanted<'n> {
+impl<'p> Wanted<'p> {
     /// `seen` has about this many bits per id (about one in ten records
     /// the plan does not name is looked up in the map), within these
     /// bounds.
     const BITS_PER_ID: usize = 5;
     const MIN_BITS: u32 = 16;
     const MAX_BITS: u32 = 26;
-    /// Not tagged yet.
-    const UNSET: u32 = u32::MAX;
 
     /// The plan's ids; its isolated pairs marked when `early`.
-    pub(super) fn new(numbered: &'n Numbered<'n>, early: bool) -> Self {
+    pub(super) fn new(plan: &'p Plan, early: bool) -> Self {
         let tag = |k: usize, side: u32| {
             u32::try_from(2 * k + side as usize).expect("fewer than 2 billion pairs")
         };
         // Each id with its pair's tag when one pair names it (once), else
         // 0; then a pair is isolated when both its ids kept its tags.
-        let mut tags = vec![Self::UNSET; numbered.ids.len()];
-        for (k, pair) in numbered.pairs.iter().enumerate() {
-            for (&n, side) in pair.iter().zip([1, 2]) {
-                let t = &mut tags[n as usize];
-                *t = match *t {
-                    Self::UNSET if early => tag(k, side),
-                    _ => 0,
-                };
+        let mut ids: HashMap<&str, u32> = HashMap::default();
+        ids.reserve(2 * plan.pairs.len());
+        for (k, p) in plan.pairs.iter().enumerate() {
+            for (id, side) in [(&p.primary, 1), (&p.secondary, 2)] {
+                ids.entry(id.as_str())
+                    .and_modify(|t| *t = 0)
+                    .or_insert(if early { tag(k, side) } else { 0 });
             }
         }
         let mut isolated = 0;
-        for (k, &[p, s]) in numbered.pairs.iter().enumerate() {
-            if early && tags[p as usize] == tag(k, 1) && tags[s as usize] == tag(k, 2) {
+        for (k, p) in plan.pairs.iter().enumerate() {
+            let alone = early
+                && ids[p.primary.as_str()] == tag(k, 1)
+                && ids[p.secondary.as_str()] == tag(k, 2);
+            if alone {
                 isolated += 1;
                 continue;
             }
-            tags[p as usize] = 0;
-            tags[s as usize] = 0;
+            for id in [&p.primary, &p.secondary] {
+                if let Some(t) = ids.get_mut(id.as_str()) {
+                    *t = 0;
+                }
+            }
         }
-        let want = (numbered.ids.len() * Self::BITS_PER_ID)
-            .max(1)
-            .next_power_of_two();
+        let want = (ids.len() * Self::BITS_PER_ID).max(1).next_power_of_two();
         let bits = want.trailing_zeros().clamp(Self::MIN_BITS, Self::MAX_BITS);
         let mut seen = vec![0u64; 1 << (bits - 6)].into_boxed_slice();
-        for id in &numbered.ids {
+        for id in ids.keys() {
             let (word, mask) = Self::bits(id, bits);
             seen[word] |= mask;
         }
         Wanted {
-            numbered,
-            tags,
+            ids,
             seen,
             bits,
             isolated,
@@ -95,7 +95,7 @@ impl<'n> Wanted<'n> {
         if self.seen[word] & mask != mask {
             return None;
         }
-        let t = self.tags[self.numbered.number(id)? as usize] as usize;
+        let t = *self.ids.get(id)? as usize;
         Some(t.checked_sub(1).map(|t| (t / 2, t % 2 == 0)))
     }
 
@@ -104,14 +104,13 @@ impl<'n> Wanted<'n> {
     }
 
     pub(super) fn len(&self) -> usize {
-        self.numbered.ids.len()
+        self.ids.len()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::Plan;
 
     #[test]
     fn isolated_pairs_are_those_whose_ids_no_other_pair_names() {
@@ -127,8 +126,7 @@ mod tests {
                 ("11", "10"),
             ],
         );
-        let numbered = Numbered::new(&plan);
-        let wanted = Wanted::new(&numbered, true);
+        let wanted = Wanted::new(&plan, true);
         let ids = [
             "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "98",
         ];
@@ -152,8 +150,7 @@ mod tests {
         );
         assert_eq!(wanted.isolated, 2);
         // With a journal, none is.
-        let numbered = Numbered::new(&plan);
-        let journaled = Wanted::new(&numbered, false);
+        let journaled = Wanted::new(&plan, false);
         assert_eq!(journaled.get("1"), Some(None));
         assert_eq!(journaled.isolated, 0);
         assert_eq!(journaled.len(), 11);
@@ -168,8 +165,7 @@ mod tests {
             "p.csv",
             (0..20_000u64).map(|k| ((3 * k).to_string(), (3 * k + 1).to_string())),
         );
-        let numbered = Numbered::new(&plan);
-        let wanted = Wanted::new(&numbered, false);
+        let wanted = Wanted::new(&plan, false);
         let passes = |id: &str| {
             let (word, mask) = Wanted::bits(id, wanted.bits);
             wanted.seen[word] & mask == mask

@@ -227,8 +227,7 @@ fn records_read_again_are_the_records_read() {
         // A record can start with a byte-order mark (fuzzing found one
         // read again without it).
         let plan = Plan::csv(name, [("1", "2"), ("\u{feff}3", "1"), ("3", "2")]);
-        let numbered = crate::plan::Numbered::new(&plan);
-        let wanted = Wanted::new(&numbered, false);
+        let wanted = Wanted::new(&plan, false);
         let scan = scan::scan(input(&path, format), name, &wanted, None).unwrap();
         let src = std::fs::File::open(&path).unwrap();
         let mut store = RawStore::new(&src, &scan, name, None, &TUNING);
@@ -408,8 +407,7 @@ fn store_test<R>(csv: &str, early: EarlyDone, f: impl FnOnce(RawStore<'_>) -> R)
     let ids: Vec<String> = csv.lines().skip(1).map(|l| l[..1].to_string()).collect();
     let pairs: Vec<(&str, &str)> = ids.windows(2).map(|w| (&*w[0], &*w[1])).collect();
     let plan = Plan::csv("p.csv", pairs);
-    let numbered = crate::plan::Numbered::new(&plan);
-    let wanted = Wanted::new(&numbered, false);
+    let wanted = Wanted::new(&plan, false);
     let scan = scan::scan(input(&path, Format::Csv), "s.csv", &wanted, None).unwrap();
     let src = std::fs::File::open(&path).unwrap();
     f(RawStore::new(&src, &scan, "s.csv", Some(early), &TUNING))
