@@ -152,7 +152,8 @@ impl Moving<'_> {
         out: &mut Vec<u8>,
     ) {
         let d = self.delimiter;
-        let (base, grown) = match cell_start(row, self.base_len, d) {
+        // The grown cells are the row's last: looked for from its end.
+        let (base, grown) = match cell_start_from_end(row, self.base_len, self.cols, d) {
             Some(at) => (&row[..at - 1], &row[at..]),
             None => (row, &b""[..]),
         };
@@ -203,6 +204,34 @@ pub(super) fn cell_start(row: &[u8], n: usize, delimiter: u8) -> Option<usize> {
     separators(row, delimiter)
         .nth(n.checked_sub(1)?)
         .map(|at| at + 1)
+}
+
+/// [`cell_start`] of an encoded row of `cols` cells, found from its end:
+/// a quote is passed backwards as forwards (a doubled one twice), so the
+/// delimiters outside quotes are the same, and a cell near the end is
+/// found without reading the cells before it.
+pub(super) fn cell_start_from_end(
+    row: &[u8],
+    n: usize,
+    cols: usize,
+    delimiter: u8,
+) -> Option<usize> {
+    // Cell `n` starts after the (cols - n)th delimiter from the end.
+    let mut left = if n == 0 { 0 } else { cols.saturating_sub(n) };
+    let (mut quoted, mut end) = (false, row.len());
+    while left > 0 {
+        let at = memchr::memrchr2(delimiter, b'"', &row[..end])?;
+        end = at;
+        if row[at] == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            left -= 1;
+            if left == 0 {
+                return Some(at + 1);
+            }
+        }
+    }
+    None
 }
 
 /// Cell `n` (from 0) of a CSV row the reader checked, its quotes
@@ -289,5 +318,35 @@ mod tests {
         let row = br#"7;"a;b";x,y;"1;2""#;
         let cells: Vec<String> = (0..5).map(|n| cell(row, n, b';').into_owned()).collect();
         assert_eq!(cells, ["7", "a;b", "x,y", "1;2", ""]);
+    }
+
+    /// Found from the end, a cell starts where it does found from the
+    /// start, in rows with quoted delimiters, doubled quotes and empty
+    /// cells.
+    #[test]
+    fn a_cell_found_from_the_end_is_the_one_found_from_the_start() {
+        let pieces: [&[u8]; 7] = [b"", b"a", b"a,b", b"\"q\"", b"x\"\"y", b",", b"\n"];
+        let layout = crate::gen::csv_layout();
+        let mut rows = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for d in pieces {
+                        let cells = [a, b, c, d];
+                        let row = encode_record(&layout, cells);
+                        for n in 0..=5 {
+                            assert_eq!(
+                                cell_start_from_end(&row, n, cells.len(), b','),
+                                cell_start(&row, n, b','),
+                                "{:?} cell {n}",
+                                String::from_utf8_lossy(&row)
+                            );
+                        }
+                        rows += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(rows, 7 * 7 * 7 * 7);
     }
 }
