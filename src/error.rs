@@ -118,6 +118,23 @@ pub fn merged_away_hint(id: &str, holders: &[String]) -> String {
     }
 }
 
+/// Whether `e` is, or wraps, the error of a pipe whose reader went away
+/// (`| head`). It may come wrapped: in a CSV or JSON writer's error, or in
+/// an I/O error made from one.
+pub fn is_broken_pipe(e: &(dyn std::error::Error + 'static)) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
+    if let Some(io) = e.downcast_ref::<std::io::Error>() {
+        return io.kind() == BrokenPipe || io.get_ref().is_some_and(|inner| is_broken_pipe(inner));
+    }
+    if let Some(csv) = e.downcast_ref::<csv::Error>() {
+        return matches!(csv.kind(), csv::ErrorKind::Io(io) if is_broken_pipe(io));
+    }
+    if let Some(json) = e.downcast_ref::<serde_json::Error>() {
+        return json.io_error_kind() == Some(BrokenPipe);
+    }
+    e.source().is_some_and(is_broken_pipe)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -102,12 +102,13 @@ pub enum BatchError {
 }
 
 /// [`BatchError::OutputCutShort`] when a write to stdout failed because a
-/// reader closed the pipe in a run with a `journal`.
+/// reader closed the pipe in a run with a `journal` (the pipe's error may
+/// come wrapped in a writer's, as the in-memory way's CSV writer gives it).
 pub(super) fn cut_short(
     source: &io::Error,
     journal: Option<&std::path::Path>,
 ) -> Option<BatchError> {
-    let j = journal.filter(|_| source.kind() == io::ErrorKind::BrokenPipe)?;
+    let j = journal.filter(|_| crate::error::is_broken_pipe(source))?;
     Some(BatchError::OutputCutShort {
         journal: j.to_path_buf(),
     })

@@ -394,22 +394,5 @@ pub fn stage_order(arg: Option<&str>) -> anyhow::Result<Vec<String>> {
 /// quietly then. The pipe's error may come wrapped: in a CSV or JSON
 /// writer's error, or in an I/O error made from one.
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(is_broken_pipe_error)
-}
-
-fn is_broken_pipe_error(e: &(dyn std::error::Error + 'static)) -> bool {
-    use std::io::ErrorKind::BrokenPipe;
-    if let Some(io) = e.downcast_ref::<std::io::Error>() {
-        return io.kind() == BrokenPipe
-            || io
-                .get_ref()
-                .is_some_and(|inner| is_broken_pipe_error(inner));
-    }
-    if let Some(csv) = e.downcast_ref::<csv::Error>() {
-        return matches!(csv.kind(), csv::ErrorKind::Io(io) if is_broken_pipe_error(io));
-    }
-    if let Some(json) = e.downcast_ref::<serde_json::Error>() {
-        return json.io_error_kind() == Some(BrokenPipe);
-    }
-    e.source().is_some_and(is_broken_pipe_error)
+    e.chain().any(crate::error::is_broken_pipe)
 }

@@ -201,6 +201,59 @@ fn a_closed_pipe_with_a_journal_is_an_error_and_records_nothing() {
     }
 }
 
+/// The same the in-memory way: stdin read whole (its CSV writer wraps
+/// the pipe's error in its own), and an export written in another format.
+/// Both used to end with exit 0 and no word, the journal left out.
+#[test]
+fn a_closed_pipe_with_a_journal_is_an_error_the_in_memory_way_too() {
+    let s = Sandbox::new();
+    many_duplicates(&s);
+    s.write(
+        "many.plan.csv",
+        "primary_id,secondary_id\n1,10001\n2,10002\n",
+    );
+    let journal = ["--journal", "j.jsonl"];
+    for (script, args) in [
+        (
+            r#"sleep 1; exec "$0" "$@" < many.csv"#,
+            &["apply", "-", "--plan", "many.plan.csv", "-o", "-"][..],
+        ),
+        (
+            r#"sleep 1; exec "$0" "$@""#,
+            &[
+                "apply",
+                "many.csv",
+                "--plan",
+                "many.plan.csv",
+                "-o",
+                "-",
+                "--output-format",
+                "ndjson",
+            ],
+        ),
+        (
+            r#"sleep 1; exec "$0" "$@" < many.csv"#,
+            &["merge", "-", "1", "10001", "-o", "-"],
+        ),
+    ] {
+        let args: Vec<&str> = args.iter().chain(&journal).copied().collect();
+        let mut child = sh(&s, script, &args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains("stdout was closed before the whole output was written"),
+            "{args:?}: {err}"
+        );
+        assert!(!s.path("j.jsonl").exists(), "{args:?}: no journal written");
+    }
+}
+
 #[test]
 fn writing_to_a_closed_stdout_is_an_error_not_a_success() {
     let s = Sandbox::new();
