@@ -87,7 +87,14 @@ pub fn placed_property_decisions(
             None => undecided_value(p, s, name, opts.policy)?,
         });
     }
-    out.extend(special.iter_mut().filter_map(Option::take));
+    // Only the filled slots are taken: taking an empty one still moves a
+    // whole (empty) decision.
+    out.extend(
+        special
+            .iter_mut()
+            .filter(|d| d.is_some())
+            .filter_map(Option::take),
+    );
     if opts.explain {
         for d in &mut out {
             d.primary = p.raw(&d.property);
@@ -332,8 +339,8 @@ pub fn furthest_lifecycle_stage(
         let Some(v) = c.trimmed(LIFECYCLE_STAGE) else {
             return Ok(None);
         };
-        let k = labels::stage_key(v);
-        match order.iter().position(|o| *o == k) {
+        let k = labels::stage_key_ref(v);
+        match order.iter().position(|o| *o == *k) {
             Some(i) => Ok(Some(i)),
             None => Err(MergeError::UnknownStage {
                 record: c.id.clone(),
