@@ -528,6 +528,21 @@ where
     // a line break; a quote inside is doubled; a record of nothing at all
     // (one empty cell) is `""`.
     let d = layout.delimiter;
+    let cells: Vec<T> = cells.into_iter().collect();
+    if !layout.quote_all {
+        // Most rows need no quoting: written as they are, then looked at
+        // once, 16 bytes at a time; else written again below.
+        let mut out = Vec::with_capacity(256);
+        for (i, cell) in cells.iter().enumerate() {
+            if i > 0 {
+                out.push(d);
+            }
+            out.extend_from_slice(cell.as_ref());
+        }
+        if !out.is_empty() && super::bytes::plain_row(&out, d, cells.len() - 1) {
+            return out;
+        }
+    }
     // The bytes that make a cell quoted, looked up rather than compared
     // one by one (every byte of every cell is looked at).
     let mut special = [false; 256];
@@ -535,7 +550,7 @@ where
         special[usize::from(b)] = true;
     }
     let mut out = Vec::with_capacity(256);
-    for (i, cell) in cells.into_iter().enumerate() {
+    for (i, cell) in cells.iter().enumerate() {
         let cell = cell.as_ref();
         if i > 0 {
             out.push(d);

@@ -2,6 +2,7 @@
 //! and XLSX (HubSpot export), chosen by extension or explicitly (SPEC
 //! section 3).
 
+mod bytes;
 pub mod csv;
 pub mod delimiter;
 pub mod formula;

@@ -1,6 +1,8 @@
 //! HubSpot's export labels: CSV header labels ↔ internal property names, and
 //! option labels ↔ internal option values (SPEC section 3).
 
+use std::borrow::Cow;
+
 /// Known CSV header labels and the internal names they stand for.
 /// Several labels may name one property; the first is the one HubSpot's
 /// export writes today and is used when a new column is added.
@@ -169,17 +171,25 @@ pub const LIFECYCLE_STAGES: &[(&str, &str)] = &[
 /// label, case-insensitively; an unknown stage is returned lower-cased, so
 /// that custom stages compare case-insensitively too.
 pub fn stage_key(value: &str) -> String {
+    stage_key_ref(value).into_owned()
+}
+
+/// [`stage_key`], borrowed when it is a built-in stage's internal value
+/// (a merge compares two stages: no text is made for either).
+pub fn stage_key_ref(value: &str) -> Cow<'static, str> {
     let v = value.trim();
     if let Some(internal) =
         super::portal::get().and_then(|p| p.option_value(super::property::LIFECYCLE_STAGE, v))
     {
-        return internal.to_lowercase();
+        return Cow::Owned(internal.to_lowercase());
     }
     LIFECYCLE_STAGES
         .iter()
         .find(|(internal, label)| internal.eq_ignore_ascii_case(v) || label.eq_ignore_ascii_case(v))
-        .map(|(internal, _)| internal.to_string())
-        .unwrap_or_else(|| v.to_lowercase())
+        .map_or_else(
+            || Cow::Owned(v.to_lowercase()),
+            |(internal, _)| Cow::Borrowed(*internal),
+        )
 }
 
 /// The default funnel order, internal values, lowest first.

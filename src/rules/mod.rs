@@ -369,7 +369,10 @@ impl Decision {
         }
     }
 
-    /// A decision that takes one side's value as stored.
+    /// A decision that takes one side's value as stored (inlined always:
+    /// most rules name a constant property, whose lookups then fold to a
+    /// table index).
+    #[inline(always)]
     pub(crate) fn take(
         prop: &str,
         p: &Seen,

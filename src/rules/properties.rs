@@ -87,7 +87,14 @@ pub fn placed_property_decisions(
             None => undecided_value(p, s, name, opts.policy)?,
         });
     }
-    out.extend(special.iter_mut().filter_map(Option::take));
+    // Only the filled slots are taken: taking an empty one still moves a
+    // whole (empty) decision.
+    out.extend(
+        special
+            .iter_mut()
+            .filter(|d| d.is_some())
+            .filter_map(Option::take),
+    );
     if opts.explain {
         for d in &mut out {
             d.primary = p.raw(&d.property);
@@ -118,52 +125,69 @@ fn special_decisions(
     special: &mut [Option<Decision>; RULED],
 ) -> Result<(), MergeError> {
     let either = |prop: &str| on_either(p, s, prop);
-    let mut add = |d: Decision| {
-        let r = Ruled::of(&d.property).expect("a rule decides a ruled property");
+    // Each decision into its property's slot; a rule of one property is
+    // given its slot, a rule of several has its decisions' names matched.
+    let mut put = |r: Ruled, d: Decision| {
+        debug_assert_eq!(Ruled::of(&d.property), Some(r));
         special[r as usize] = Some(d);
     };
+    let ruled = |d: &Decision| Ruled::of(&d.property).expect("a rule decides a ruled property");
     primary_email_and_additional_emails(p, s)
         .into_iter()
-        .for_each(&mut add);
+        .for_each(|d| put(ruled(&d), d));
     if either(LIFECYCLE_STAGE) {
-        add(furthest_lifecycle_stage(p, s, &opts.lifecycle_order)?);
+        put(
+            Ruled::LifecycleStage,
+            furthest_lifecycle_stage(p, s, &opts.lifecycle_order)?,
+        );
     }
     if either(CREATE_DATE) {
-        add(oldest_create_date(p, s)?);
+        put(Ruled::CreateDate, oldest_create_date(p, s)?);
     }
     if either(LAST_MODIFIED) {
-        add(latest_last_modified(p, s)?);
+        put(Ruled::LastModified, latest_last_modified(p, s)?);
     }
-    for prop in SUMMED {
-        if either(prop) {
-            add(summed_counter(p, s, prop)?);
-        }
+    // Each counter of SUMMED by its constant name, so that its lookups
+    // fold to a table index ([`summed_counter`] is inlined).
+    macro_rules! sum {
+        ($($r:ident),*) => {$(
+            if either(Ruled::$r.name()) {
+                put(Ruled::$r, summed_counter(p, s, Ruled::$r.name())?);
+            }
+        )*};
     }
+    const _: () = assert!(SUMMED.len() == 5, "every summed counter below");
+    sum!(
+        Conversions,
+        UniqueConversions,
+        PageViews,
+        Visits,
+        EventCompletions
+    );
     if either(MARKETABLE_STATUS) {
-        add(most_marketable_status(p, s)?);
+        put(Ruled::MarketableStatus, most_marketable_status(p, s)?);
     }
-    earliest_first_visit(p, s, opts.policy)?
-        .into_iter()
-        .for_each(&mut add);
-    latest_last_visit(p, s, opts.policy)?
-        .into_iter()
-        .for_each(&mut add);
-    oldest_original_source(p, s)?.into_iter().for_each(&mut add);
+    let visits = [
+        earliest_first_visit(p, s, opts.policy)?,
+        latest_last_visit(p, s, opts.policy)?,
+        oldest_original_source(p, s)?,
+    ];
+    (visits.into_iter().flatten()).for_each(|d| put(ruled(&d), d));
     if either(LEGAL_BASIS) {
-        add(legal_basis_union(p, s));
+        put(Ruled::LegalBasis, legal_basis_union(p, s));
     }
     if either(OBJECT_ID) {
-        add(primary_object_id(p, s));
+        put(Ruled::ObjectId, primary_object_id(p, s));
     }
-    add(merged_object_ids(p, s));
+    put(Ruled::MergedObjectIds, merged_object_ids(p, s));
     if either(SALESFORCE_ID) {
-        add(primary_salesforce_id(p, s));
+        put(Ruled::SalesforceId, primary_salesforce_id(p, s));
     }
     if either(PRIMARY_COMPANY) {
-        add(primary_company_id(p, s));
+        put(Ruled::PrimaryCompany, primary_company_id(p, s));
     }
     if either(DEAL_COUNT) {
-        add(merged_deal_count(p, s)?);
+        put(Ruled::DealCount, merged_deal_count(p, s)?);
     }
     Ok(())
 }
@@ -332,8 +356,8 @@ pub fn furthest_lifecycle_stage(
         let Some(v) = c.trimmed(LIFECYCLE_STAGE) else {
             return Ok(None);
         };
-        let k = labels::stage_key(v);
-        match order.iter().position(|o| *o == k) {
+        let k = labels::stage_key_ref(v);
+        match order.iter().position(|o| *o == *k) {
             Some(i) => Ok(Some(i)),
             None => Err(MergeError::UnknownStage {
                 record: c.id.clone(),
@@ -405,6 +429,7 @@ pub fn latest_last_modified(p: &Seen, s: &Seen) -> Result<Decision, MergeError> 
 /// [`MergeError::CounterOverflow`] (refused, never wrapped). A sum is
 /// written as a plain integer (`3.0` + `2` = `5`); when only one side has a
 /// count its text is kept as it was.
+#[inline(always)]
 pub fn summed_counter(p: &Seen, s: &Seen, prop: &str) -> Result<Decision, MergeError> {
     const RULE: &str = "sum";
     let (a, b) = (counter(p, prop)?, counter(s, prop)?);
@@ -586,6 +611,7 @@ pub(crate) fn on_either(p: &Seen, s: &Seen, prop: &str) -> bool {
     p.has(prop) || s.has(prop)
 }
 
+#[inline(always)]
 fn counter(c: &Seen, prop: &str) -> Result<Option<u64>, MergeError> {
     match c.trimmed(prop) {
         None => Ok(None),

@@ -89,7 +89,8 @@ pub fn primary_companies(p: &Contact, s: &Contact) -> (Option<AssocList>, Option
     if pl.is_none() && sl.is_none() {
         return (None, None);
     }
-    let mut met = Union::new(false, pl.map_or(0, |l| l.entries.len()));
+    let len = |l: Option<&AssocList>| l.map_or(0, |l| l.entries.len());
+    let mut met = Union::new(false, len(pl) + len(sl));
     pl.into_iter().flat_map(|l| l.ids()).for_each(|id| {
         met.insert(id);
     });

@@ -63,7 +63,9 @@ macro_rules! ruled {
                 }
             }
 
-            /// The property's name.
+            /// The property's name (inlined always: a constant for a
+            /// constant).
+            #[inline(always)]
             pub fn name(self) -> &'static str {
                 match self {
                     $(Ruled::$variant => $name,)*

@@ -39,6 +39,7 @@ enum Split {
 /// Split the row that starts at `b[0]` into its cells' ranges.
 fn split(b: &[u8], eof: bool, delimiter: u8, cells: &mut Vec<(usize, usize)>) -> Split {
     cells.clear();
+    let mut ends = Ends::new(delimiter);
     let mut i = 0;
     let mut newlines = 0;
     loop {
@@ -63,9 +64,9 @@ fn split(b: &[u8], eof: bool, delimiter: u8, cells: &mut Vec<(usize, usize)>) ->
                 }
             }
         }
-        match cell_end(&b[i..], delimiter) {
-            Some(k) => {
-                i += k;
+        match ends.next(b, i) {
+            Some(end) => {
+                i = end;
                 cells.push((start, i));
                 if b[i] != delimiter {
                     return Split::Row { end: i, newlines };
@@ -84,41 +85,102 @@ fn split(b: &[u8], eof: bool, delimiter: u8, cells: &mut Vec<(usize, usize)>) ->
     }
 }
 
-/// Where the first delimiter, CR or LF of `b` is. Most cells are short:
-/// their first bytes are looked at a word (8 bytes) at a time, which costs
-/// less than setting up a vector search; past [`WORDS`] words, memchr
-/// searches the rest.
-#[inline(always)]
-fn cell_end(b: &[u8], delimiter: u8) -> Option<usize> {
-    const WORDS: usize = 4;
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // A byte's high bit set where `x` has a zero byte: exact for the lowest
-    // zero byte (a borrow only marks bytes above one), which is the one
-    // wanted.
-    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
-    let (d, cr, lf) = (
-        ONES * u64::from(delimiter),
-        ONES * u64::from(b'\r'),
-        ONES * u64::from(b'\n'),
-    );
-    let mut i = 0;
-    while i + 8 <= b.len() {
-        let word: [u8; 8] = b[i..i + 8].try_into().expect("8 bytes");
-        let x = u64::from_le_bytes(word);
-        let found = zero(x ^ d) | zero(x ^ cr) | zero(x ^ lf);
-        if found != 0 {
-            return Some(i + (found.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-        if i == 8 * WORDS {
-            return memchr::memchr3(delimiter, b'\r', b'\n', &b[i..]).map(|k| i + k);
+/// The cell ends of a row (its delimiters, CRs and LFs), found in order.
+/// The row is looked at 16 bytes at a time, as a mask of the ends among
+/// them (one vector compare a kind of end where the machine has one), and
+/// the ends of every cell that starts among those bytes are taken from
+/// that mask: each byte is looked at once, where finding each cell's end
+/// by itself cost more than splitting the rest of the row (cells are ten
+/// bytes or so).
+struct Ends {
+    delimiter: u8,
+    /// The first byte not looked at yet.
+    next: usize,
+    /// The ends among the [`CHUNK`] bytes before `next`, when they were
+    /// looked at together: bit `k` for byte `next - CHUNK + k` (0 else).
+    mask: u32,
+}
+
+/// How many bytes [`Ends`] looks at together.
+const CHUNK: usize = 16;
+
+impl Ends {
+    fn new(delimiter: u8) -> Self {
+        Ends {
+            delimiter,
+            next: 0,
+            mask: 0,
         }
     }
-    let rest = b[i..]
-        .iter()
-        .position(|&c| c == delimiter || c == b'\r' || c == b'\n');
-    rest.map(|k| i + k)
+
+    /// Where the first delimiter, CR or LF of `b` at or after `from` is;
+    /// `from` is past every end given before.
+    #[inline(always)]
+    fn next(&mut self, b: &[u8], from: usize) -> Option<usize> {
+        let mut i = from;
+        if from < self.next {
+            if self.mask != 0 {
+                let base = self.next - CHUNK;
+                let m = self.mask & (!0u32 << (from - base));
+                if m != 0 {
+                    return Some(base + m.trailing_zeros() as usize);
+                }
+            }
+            i = self.next;
+        }
+        while i + CHUNK <= b.len() {
+            let chunk: &[u8; CHUNK] = b[i..i + CHUNK].try_into().expect("a chunk");
+            let m = end_mask(chunk, self.delimiter);
+            i += CHUNK;
+            if m != 0 {
+                self.next = i;
+                self.mask = m;
+                return Some(i - CHUNK + m.trailing_zeros() as usize);
+            }
+        }
+        if i < b.len() {
+            // The last bytes, fewer than a chunk: looked at as one, the
+            // bytes past the end not counted.
+            let n = b.len() - i;
+            let mut chunk = [0u8; CHUNK];
+            chunk[..n].copy_from_slice(&b[i..]);
+            let m = end_mask(&chunk, self.delimiter) & ((1u32 << n) - 1);
+            self.next = i + CHUNK;
+            self.mask = m;
+            if m != 0 {
+                return Some(i + m.trailing_zeros() as usize);
+            }
+        }
+        None
+    }
+}
+
+/// Bit `k` set where `chunk[k]` is the delimiter, CR or LF.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn end_mask(chunk: &[u8; CHUNK], delimiter: u8) -> u32 {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    // SAFETY: SSE2 is part of every x86_64 machine; the load reads the 16
+    // bytes of `chunk` (no alignment asked). (Unsafe for Rust before 1.87,
+    // whose intrinsics were all unsafe; safe since, but the load.)
+    #[allow(unused_unsafe)]
+    unsafe {
+        let x = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
+        let is = |c: u8| _mm_cmpeq_epi8(x, _mm_set1_epi8(c as i8));
+        let ends = _mm_or_si128(_mm_or_si128(is(delimiter), is(b'\r')), is(b'\n'));
+        _mm_movemask_epi8(ends) as u32
+    }
+}
+
+/// Bit `k` set where `chunk[k]` is the delimiter, CR or LF.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn end_mask(chunk: &[u8; CHUNK], delimiter: u8) -> u32 {
+    (chunk.iter().enumerate())
+        .filter(|&(_, &c)| c == delimiter || c == b'\r' || c == b'\n')
+        .fold(0, |m, (k, _)| m | 1 << k)
 }
 
 /// A cell's text: a quoted cell without its quotes, `""` as `"`, and what
@@ -382,6 +444,11 @@ fn no_id(layout: &CsvLayout, line: u64, file: &str) -> ReadError {
 
 /// A row's text; not UTF-8 is refused with its line and offset in the file.
 fn utf8<'r>(raw: &'r [u8], start: u64, line: u64, file: &str) -> Result<&'r str, ReadError> {
+    // Most rows are ASCII, which is told 16 bytes at a time.
+    if crate::format::bytes::all_ascii(raw) {
+        // SAFETY: ASCII bytes are UTF-8.
+        return Ok(unsafe { std::str::from_utf8_unchecked(raw) });
+    }
     std::str::from_utf8(raw).map_err(|e| {
         let ok = &raw[..e.valid_up_to()];
         ReadError::NotUtf8 {
@@ -408,13 +475,32 @@ pub(crate) fn contact(
 
 #[cfg(test)]
 mod tests {
-    use super::cell_end;
+    use super::Ends;
 
-    /// The word-at-a-time search finds what memchr finds: each special
-    /// byte at every place, in cells of every length up to past the words
-    /// looked at, among bytes that are not special (UTF-8 ones included).
+    /// Every end, as [`Ends`] gives them one after the other.
+    fn all_ends(b: &[u8], delimiter: u8) -> Vec<usize> {
+        let mut ends = Ends::new(delimiter);
+        let mut out = Vec::new();
+        let mut from = 0;
+        while let Some(e) = ends.next(b, from) {
+            out.push(e);
+            from = e + 1;
+        }
+        out
+    }
+
+    /// Every end, as memchr finds them.
+    fn memchr_ends(b: &[u8], delimiter: u8) -> Vec<usize> {
+        memchr::memchr3_iter(delimiter, b'\r', b'\n', b).collect()
+    }
+
+    /// The search by chunks finds what memchr finds: each special byte at
+    /// every place, in rows of every length up to past several chunks,
+    /// among bytes that are not special (UTF-8 ones included), with other
+    /// ends in the same chunk and the next, every end of a row one after
+    /// the other.
     #[test]
-    fn cell_end_is_memchr3() {
+    fn ends_are_memchr3() {
         let fillers: [&[u8]; 3] = [b"abcdefgh", "é€😀x".as_bytes(), b"\x0b\x0c\x00\x7f\x09 \"'"];
         for delimiter in [b',', b';', b'\t', b'|'] {
             for filler in fillers {
@@ -426,20 +512,41 @@ mod tests {
                         .filter(|&c| c != delimiter && c != b'\r' && c != b'\n')
                         .take(len)
                         .collect();
-                    let want = |b: &[u8]| memchr::memchr3(delimiter, b'\r', b'\n', b);
-                    assert_eq!(cell_end(&base, delimiter), want(&base));
+                    assert_eq!(all_ends(&base, delimiter), memchr_ends(&base, delimiter));
                     for at in 0..len {
                         for special in [delimiter, b'\r', b'\n'] {
                             let mut b = base.clone();
                             b[at] = special;
-                            if at + 3 < len {
-                                b[at + 3] = delimiter;
+                            for gap in [1, 3, 7, 8, 9, 15, 16, 17] {
+                                if at + gap < len {
+                                    b[at + gap] = delimiter;
+                                }
                             }
-                            assert_eq!(cell_end(&b, delimiter), want(&b), "{b:?}");
+                            assert_eq!(
+                                all_ends(&b, delimiter),
+                                memchr_ends(&b, delimiter),
+                                "{b:?}"
+                            );
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// A search may start past ends it has not given (after a quoted
+    /// cell, whose delimiters are not ends): it gives the first end from
+    /// there.
+    #[test]
+    fn a_search_from_further_on_skips_the_ends_before() {
+        let b = b"a,b,\"c,d\",e,fghijklmnopqrstuvwxyz,0123456789012345678901234567890123456789,x";
+        for skip_to in 0..b.len() {
+            let mut ends = Ends::new(b',');
+            let first = ends.next(b, 0);
+            assert_eq!(first, Some(1));
+            let from = skip_to.max(2);
+            let want = memchr::memchr3(b',', b'\r', b'\n', &b[from..]).map(|k| from + k);
+            assert_eq!(ends.next(b, from), want, "from {from}");
         }
     }
 }
