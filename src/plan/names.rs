@@ -25,11 +25,11 @@ pub(super) fn num(i: usize) -> u32 {
 pub struct Numbered<'p> {
     pub plan: &'p Plan,
     /// Per number, its id.
-    pub(crate) ids: Vec<&'p str>,
+    ids: Vec<&'p str>,
     /// Per pair, the numbers of its primary's and its secondary's ids.
-    pub(crate) pairs: Vec<[u32; 2]>,
+    pairs: Vec<[u32; 2]>,
     /// Per id: the last pair naming it.
-    pub(crate) last: Vec<u32>,
+    last: Vec<u32>,
 }
 
 impl<'p> Numbered<'p> {
