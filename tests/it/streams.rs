@@ -30,7 +30,13 @@ fn sh(s: &Sandbox, script: &str, args: &[&str]) -> Command {
 /// binary starts (the shell waits a second before it runs it), so every
 /// write fails with a broken pipe, whatever the size of the output.
 fn into_closed_pipe(s: &Sandbox, args: &[&str]) -> Output {
-    let mut child = sh(s, r#"sleep 1; exec "$0" "$@""#, args)
+    into_closed_pipe_by(s, r#"sleep 1; exec "$0" "$@""#, args)
+}
+
+/// [`into_closed_pipe`], the binary started by `script` (which may give it
+/// a file on stdin).
+fn into_closed_pipe_by(s: &Sandbox, script: &str, args: &[&str]) -> Output {
+    let mut child = sh(s, script, args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -237,13 +243,7 @@ fn a_closed_pipe_with_a_journal_is_an_error_the_in_memory_way_too() {
         ),
     ] {
         let args: Vec<&str> = args.iter().chain(&journal).copied().collect();
-        let mut child = sh(&s, script, &args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        drop(child.stdout.take());
-        let out = child.wait_with_output().unwrap();
+        let out = into_closed_pipe_by(&s, script, &args);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
         let err = stderr(&out);
         assert!(
