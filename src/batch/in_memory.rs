@@ -19,11 +19,13 @@ pub(super) fn run(
     if let Some(deciding) = req.input.deciding {
         deciding.settle()?;
     }
+    // Made before the input is read, as the streamed way does.
+    let tmp = req.output.temp_file()?;
     let mut export = crate::format::read_path(req.input.path, req.input.format)?;
-    if req.input.is_stdin() {
-        // Stdin could not be read before: its dates' order is decided now
-        // that it is held, before anything is merged.
-        crate::dates::order::decide_held(&export.contacts, "<stdin>")?;
+    if req.input.read_once() {
+        // Stdin (or a pipe) could not be read before: its dates' order is
+        // decided now that it is held, before anything is merged.
+        crate::dates::order::decide_held(&export.contacts, &req.input.name())?;
     }
     let target = req.output.resolve(Format::of_layout(&export.layout));
     let merges = match req.job {
@@ -37,7 +39,7 @@ pub(super) fn run(
             merge_pair(req, &mut export, (primary, secondary), journal.as_mut())?
         }
     };
-    let mut output_warnings = output::save(&export, &target, stdout, journal)?;
+    let mut output_warnings = output::save_into(&export, &target, stdout, journal, tmp)?;
     output_warnings.extend(other_sheets_left_out(req, &export));
     Ok(Outcome::Written(Written {
         target,
@@ -50,7 +52,8 @@ pub(super) fn run(
 /// A workbook read whole has sheets besides the one read: they are in no
 /// output (`--in-place` was refused before the work for that reason).
 fn other_sheets_left_out(req: &Request<'_>, export: &Export) -> Option<String> {
-    if Format::of_layout(&export.layout) != Format::Xlsx || req.input.is_stdin() {
+    // (A pipe cannot be read again for its other sheets.)
+    if Format::of_layout(&export.layout) != Format::Xlsx || req.input.read_once() {
         return None;
     }
     let others = crate::format::xlsx::other_sheets(req.input.path)?;

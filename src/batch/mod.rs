@@ -56,6 +56,23 @@ impl Input<'_> {
     pub fn is_stdin(&self) -> bool {
         self.path.as_os_str() == "-"
     }
+
+    /// Whether the input can be read only once: stdin, or a path that is
+    /// no regular file (a named pipe, `/dev/stdin` on a pipe, a shell's
+    /// `<(...)`). Such an input is read whole, the in-memory way: the
+    /// streamed way reads the records the plan needs a second time.
+    pub fn read_once(&self) -> bool {
+        self.is_stdin() || !std::fs::metadata(self.path).is_ok_and(|m| m.is_file())
+    }
+
+    /// The input's name in messages about what it holds.
+    fn name(&self) -> String {
+        if self.is_stdin() {
+            "<stdin>".into()
+        } else {
+            self.path.display().to_string()
+        }
+    }
 }
 
 /// What to merge.
@@ -147,7 +164,7 @@ pub fn run(req: &Request<'_>, stdout: &mut dyn Write) -> Result<Outcome, BatchEr
 
 /// The input's format and the target, when the run can be streamed.
 fn streamable(req: &Request<'_>) -> Option<(Format, Target)> {
-    if req.input.is_stdin() {
+    if req.input.read_once() {
         return None;
     }
     let format = req

@@ -25,6 +25,14 @@ pub struct Destination {
 }
 
 impl Destination {
+    /// The temporary file beside the output, made before the input is
+    /// read (as [`Target::temp_file`]): an output that cannot be written is
+    /// told before a large input is read, and a run interrupted while it
+    /// reads leaves nothing behind either way.
+    pub fn temp_file(&self) -> Result<Option<TempFile>, BatchError> {
+        temp_beside(self.path.as_deref(), self.mode)
+    }
+
     /// The target, once the input's format is known.
     pub fn resolve(&self, input: Format) -> Target {
         Target {
@@ -59,16 +67,22 @@ impl Target {
     /// The temporary file the result is written to before it is renamed
     /// into place; `None` for stdout.
     pub fn temp_file(&self) -> Result<Option<TempFile>, BatchError> {
-        self.path
-            .as_ref()
-            .map(|p| {
-                TempFile::create_with_mode(p, self.mode).map_err(|source| BatchError::Write {
-                    to: p.display().to_string(),
-                    source,
-                })
-            })
-            .transpose()
+        temp_beside(self.path.as_deref(), self.mode)
     }
+}
+
+/// The temporary file of an output at `path` (none for stdout).
+fn temp_beside(
+    path: Option<&std::path::Path>,
+    mode: Option<u32>,
+) -> Result<Option<TempFile>, BatchError> {
+    path.map(|p| {
+        TempFile::create_with_mode(p, mode).map_err(|source| BatchError::Write {
+            to: p.display().to_string(),
+            source,
+        })
+    })
+    .transpose()
 }
 
 /// The warnings of what writing the export in `format` leaves out: the
@@ -152,6 +166,18 @@ pub fn save(
     stdout: &mut dyn Write,
     journal: Option<Journal>,
 ) -> Result<Vec<String>, BatchError> {
+    save_into(export, target, stdout, journal, target.temp_file()?)
+}
+
+/// [`save`] into the target's temporary file `tmp`, made before (`None`:
+/// stdout).
+pub fn save_into(
+    export: &Export,
+    target: &Target,
+    stdout: &mut dyn Write,
+    journal: Option<Journal>,
+    tmp: Option<TempFile>,
+) -> Result<Vec<String>, BatchError> {
     let mut warnings = left_out(export, target.format);
     if let Some(w) = sanitize_unused(target) {
         warnings.push(w);
@@ -159,7 +185,7 @@ pub fn save(
     let opts = format::WriteOptions {
         sanitize_formulas: target.sanitize_formulas,
     };
-    match target.temp_file()? {
+    match tmp {
         None => {
             // The export first, flushed, then the journal: like the
             // streamed way, a run whose stdout failed (`> /dev/full`,

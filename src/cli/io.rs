@@ -123,10 +123,12 @@ pub fn target(
 }
 
 /// The permission bits of the input, for the new files written from it
-/// (outputs, journals, plans); `None` for stdin.
+/// (outputs, journals, plans): stdin's when it is a file (`< in.csv`), so
+/// that an export kept private makes private outputs whichever way it is
+/// given; `None` for a pipe.
 pub fn input_mode(input: &Path) -> Option<u32> {
     if is_stdin(input) {
-        return None;
+        return crate::atomic::mode_of(Path::new("/dev/stdin"));
     }
     crate::atomic::mode_of(input)
 }

@@ -189,3 +189,23 @@ fn replacing_an_output_keeps_its_mode() {
     assert_eq!(mode(&sb, "journal.jsonl"), "660");
     assert_eq!(mode(&sb, "out.json"), "664");
 }
+
+/// An export given on stdin from a file (`< in.csv`) is that file: what is
+/// made from it takes its mode, as when it is named (the way a script
+/// feeds it must not make a private export's merge world-readable).
+#[test]
+fn outputs_from_a_redirected_stdin_take_its_mode() {
+    let sb = Sandbox::new();
+    chmod(&sb, "contacts.csv", 0o600);
+    let input = std::fs::File::open(sb.path("contacts.csv")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_contact-merge"))
+        .current_dir(sb.path(""))
+        .args(["apply", "-", "--input-format", "csv", "--plan", "plan.csv"])
+        .args(["-o", "s.csv", "--journal", "s.jsonl"])
+        .stdin(input)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(mode(&sb, "s.csv"), "600");
+    assert_eq!(mode(&sb, "s.jsonl"), "600");
+}
