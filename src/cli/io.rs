@@ -77,6 +77,7 @@ pub fn destination(
     // other overlaps: here it replaces the input.
     if in_place {
         other_sheets_kept(input, global)?;
+        same_format_in_place(input, global)?;
     }
     let format = global
         .output_format
@@ -95,6 +96,26 @@ pub fn destination(
         sanitize_formulas: global.sanitize_formulas,
         mode: input_mode(input),
     })
+}
+
+/// `--in-place` with `--output-format` naming another format than the
+/// input's would leave the input's name on a file of another format (a
+/// `.csv` holding a workbook, which nothing then reads as CSV): refused,
+/// before any work, for `-o` to a file of that format.
+fn same_format_in_place(input: &Path, global: &Global) -> Result<(), UsageError> {
+    let read = global.input_format.or_else(|| Format::from_path(input));
+    match (read, global.output_format) {
+        (Some(read), Some(written)) if read != written => {
+            let flag = format!("{written:?}").to_lowercase();
+            Err(UsageError(format!(
+                "--in-place writes the result over {} in its own format, {}; --output-format {flag} would leave {} under that name: write the conversion to another file with -o FILE.{flag}",
+                input.display(),
+                read.name(),
+                written.name(),
+            )))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// `--in-place` on a workbook of several sheets would lose all but the

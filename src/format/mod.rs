@@ -36,6 +36,16 @@ pub enum Format {
 }
 
 impl Format {
+    /// Its name in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "JSON",
+            Format::Ndjson => "JSON Lines",
+            Format::Csv => "CSV",
+            Format::Xlsx => "XLSX",
+        }
+    }
+
     /// The format a file's extension names, if any.
     pub fn from_path(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();

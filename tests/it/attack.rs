@@ -226,3 +226,52 @@ fn a_journal_given_to_a_split_is_refused() {
         assert_eq!(s.read("j.jsonl"), journal);
     }
 }
+
+/// `--in-place --output-format xlsx` on a CSV export used to write a
+/// workbook under the `.csv` name (exit 0), which no command then read as
+/// CSV. Refused as a usage error, nothing written, for each command that
+/// replaces its input; the export's own format is still accepted.
+#[test]
+fn in_place_in_another_format_is_refused() {
+    let s = Sandbox::new();
+    let before = s.files();
+    let original = s.read("contacts.csv");
+    let runs: [&[&str]; 3] = [
+        &["apply", "contacts.csv", "--plan", "plan.csv"],
+        &["merge", "contacts.csv", "101", "102"],
+        &["unmerge", "contacts.csv", "101", "jane@doe-family.net"],
+    ];
+    for args in runs {
+        for format in ["xlsx", "json", "ndjson"] {
+            let out = s
+                .cmd()
+                .args(args)
+                .args(["--in-place", "--output-format", format])
+                .output()
+                .unwrap();
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(2), "{args:?} {format}: {err}");
+            assert!(
+                err.contains("in its own format, CSV")
+                    && err.contains(&format!("-o FILE.{format}")),
+                "{err}"
+            );
+            assert_eq!(s.files(), before, "{args:?} {format}: a file was written");
+            assert_eq!(s.read("contacts.csv"), original);
+        }
+    }
+    let out = s
+        .cmd()
+        .args([
+            "merge",
+            "contacts.csv",
+            "101",
+            "102",
+            "--in-place",
+            "--output-format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}

@@ -433,17 +433,8 @@ fn looks_like_xlsx(format: Format, file: &str) -> ReadError {
         place: "start of file".into(),
         what: format!(
             "read as {}, but it is a zip archive, which is what an XLSX workbook is; name it .xlsx or pass --input-format xlsx",
-            format_name(format)
+            format.name()
         ),
-    }
-}
-
-fn format_name(format: Format) -> &'static str {
-    match format {
-        Format::Json => "JSON",
-        Format::Ndjson => "JSON Lines",
-        Format::Csv => "CSV",
-        Format::Xlsx => "XLSX",
     }
 }
 
