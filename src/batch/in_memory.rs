@@ -27,7 +27,8 @@ pub(super) fn run(
         // decided now that it is held, before anything is merged.
         crate::dates::order::decide_held(&export.contacts, &req.input.name())?;
     }
-    let target = req.output.resolve(Format::of_layout(&export.layout));
+    let read = Format::of_layout(&export.layout);
+    let target = req.output.resolve(read);
     let merges = match req.job {
         Job::Plan { plan, keep_going } => {
             match apply(req, &mut export, plan, keep_going, journal.as_mut())? {
@@ -41,12 +42,56 @@ pub(super) fn run(
     };
     let mut output_warnings = output::save_into(&export, &target, stdout, journal, tmp)?;
     output_warnings.extend(other_sheets_left_out(req, &export));
+    if let Some(j) = req.journal {
+        output_warnings.extend(restore_limits(j, read, &target, &export));
+    }
     Ok(Outcome::Written(Written {
         target,
         contacts: export.contacts.len(),
         output_warnings,
         merges,
     }))
+}
+
+/// What the journal `j` cannot restore into this output: it records the
+/// merges on the export as read, so `unmerge --restore` takes an export
+/// that writes values as the one read does (a spreadsheet's, or JSON's),
+/// with its cells as they were before sanitising.
+fn restore_limits(
+    j: &std::path::Path,
+    read: Format,
+    target: &super::Target,
+    export: &Export,
+) -> Vec<String> {
+    use crate::journal::{format_name, same_value_forms};
+    let mut out = Vec::new();
+    let j = j.display();
+    if !same_value_forms(format_name(read), format_name(target.format)) {
+        let family = |f: Format| match f {
+            Format::Csv | Format::Xlsx => "a CSV or XLSX",
+            Format::Json | Format::Ndjson => "a JSON or JSON Lines",
+        };
+        out.push(format!(
+            "the journal {j} records merges made on a {} export: `unmerge --restore` reads it against {} export, not against this {} output (convert the output back first)",
+            read.name(),
+            family(read),
+            target.format.name()
+        ));
+    }
+    let sanitised = || {
+        (export.contacts.iter())
+            .flat_map(|c| c.properties.values().flatten())
+            .any(|v| crate::format::formula::is_formula(v))
+    };
+    if target.sanitize_formulas
+        && matches!(target.format, Format::Csv | Format::Xlsx)
+        && sanitised()
+    {
+        out.push(format!(
+            "the journal {j} holds the cells as they were before --sanitize-formulas: `unmerge --restore` on this output sees each sanitised cell as changed after the merge and keeps it"
+        ));
+    }
+    out
 }
 
 /// A workbook read whole has sheets besides the one read: they are in no

@@ -245,3 +245,59 @@ fn sanitize_formulas_says_when_the_output_is_not_csv() {
         );
     }
 }
+
+/// What a journal cannot restore is said when it is written: the cells it
+/// holds are the ones before `--sanitize-formulas` (said only when a cell
+/// was sanitised), and its merges were made on the format read (said when
+/// the output writes values another way).
+#[test]
+fn a_journal_says_what_it_cannot_restore_into_its_output() {
+    let s = Sandbox::new();
+    s.write(
+        "f.csv",
+        "Record ID,First Name,Email,Company,Last Modified Date\n1,Ann,a@x.com,Acme,2024-01-01\n2,Ann,b@x.com,=HYPERLINK(\"http://x\"),2024-02-01\n",
+    );
+    s.write("p.csv", "primary_id,secondary_id\n1,2\n");
+    let run = |args: &[&str]| {
+        let out = s.cmd().args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        stderr(&out)
+    };
+    let base = ["apply", "f.csv", "--plan", "p.csv"];
+    let err = run(&[
+        &base[..],
+        &["-o", "s.csv", "--sanitize-formulas", "--journal", "j1"],
+    ]
+    .concat());
+    assert!(
+        err.contains("the journal j1 holds the cells as they were before --sanitize-formulas"),
+        "{err}"
+    );
+    let err = run(&[&base[..], &["-o", "c.json", "--journal", "j2"]].concat());
+    assert!(
+        err.contains("the journal j2 records merges made on a CSV export"),
+        "{err}"
+    );
+    assert!(err.contains("not against this JSON output"), "{err}");
+    // Nothing to say: a workbook writes values as CSV does, no cell is
+    // sanitised without the flag, and no cell needs it in contacts.csv.
+    for args in [
+        &[&base[..], &["-o", "c.xlsx", "--journal", "j3"]].concat(),
+        &[&base[..], &["-o", "plain.csv", "--journal", "j4"]].concat(),
+        &[
+            "apply",
+            "contacts.csv",
+            "--plan",
+            "plan.csv",
+            "-o",
+            "o.csv",
+            "--sanitize-formulas",
+            "--journal",
+            "j5",
+        ][..]
+            .to_vec(),
+    ] {
+        let err = run(args);
+        assert!(!err.contains("the journal"), "{args:?}: {err}");
+    }
+}
