@@ -147,11 +147,7 @@ pub fn lost_top_level(export: &Export, format: Format) -> Option<String> {
     }
     Some(format!(
         "{} has no place for the document's keys beside \"{contacts_key}\" ({}): left out of the output; write JSON to keep them",
-        match format {
-            Format::Csv => "CSV",
-            Format::Xlsx => "XLSX",
-            Format::Ndjson | Format::Json => "JSON Lines",
-        },
+        format.name(),
         keys.join(", ")
     ))
 }
