@@ -29,6 +29,7 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         anyhow::bail!("{}: {bad}", args.file.display());
     }
     warn_about_fields(&records, args, ctx);
+    let compared = compared_fields(&records);
     let opts = dupes::Options {
         threshold: args.threshold,
         primary: args.primary,
@@ -45,11 +46,26 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     }
     let found = dupes::find(&records, &opts);
     drop(records);
+    if found.blocking.candidates == 0 && found.contacts > 1 {
+        ctx.warn(
+            "no-candidates",
+            &format!(
+                "{}: no two contacts share a key to compare them by (fields compared: {}); if the file has emails, phones or names under other headers, name those columns with --fields",
+                args.file.display(),
+                described(&compared)
+            ),
+        );
+    }
     if std::env::var_os("CONTACT_MERGE_DEBUG_MODEL").is_some() {
         eprint!("{}", found.model);
     }
     warn_left_out(&found, args, ctx);
     write_found(&found, args, ctx)?;
+    ctx.info(&format!(
+        "{}: fields compared: {}",
+        args.file.display(),
+        described(&compared)
+    ));
     ctx.info(&summary(&found, args));
     // The report goes to stdout, or to stderr when the plan takes stdout
     // (`-o -`), as apply's, merge's and unmerge's do.
@@ -59,7 +75,7 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         } else {
             &mut *ctx.out
         };
-        serde_json::to_writer_pretty(&mut *out, &report(&found, args, plan))?;
+        serde_json::to_writer_pretty(&mut *out, &report(&found, &compared, args, plan))?;
         writeln!(out)?;
     }
     Ok(Status::Ok)
@@ -67,10 +83,19 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
 
 /// What `--format json` prints when the plan is written (`-o`): the
 /// summary's figures and the members left out, for a script.
-fn report(found: &Found, args: &DupesArgs, plan: &Path) -> serde_json::Value {
+fn report(
+    found: &Found,
+    compared: &[(String, dupes::FieldKind)],
+    args: &DupesArgs,
+    plan: &Path,
+) -> serde_json::Value {
+    let fields: Vec<serde_json::Value> = (compared.iter())
+        .map(|(name, kind)| serde_json::json!({"name": name, "holds": kind.label()}))
+        .collect();
     serde_json::json!({
         "file": args.file.display().to_string(),
         "plan": plan.display().to_string(),
+        "fields": fields,
         "contacts": found.contacts,
         "pairs": found.pairs.len(),
         "clusters": found.clusters,
@@ -244,7 +269,38 @@ fn value_bytes(c: &crate::model::Contact) -> usize {
 
 /// Warnings about the fields: a `--fields` name no contact has, create
 /// dates that are not dates.
+/// The fields compared that some contact has a value for, with what each
+/// holds (the default fields, used when no column is found, are named
+/// only where the file has them).
+fn compared_fields(records: &Records) -> Vec<(String, dupes::FieldKind)> {
+    (records.fields.iter().zip(&records.seen))
+        .filter(|(_, seen)| **seen > 0)
+        .map(|(f, _)| (f.name.clone(), f.kind))
+        .collect()
+}
+
+/// `email (emails), firstname (first names), ...`, or `none`.
+fn described(compared: &[(String, dupes::FieldKind)]) -> String {
+    if compared.is_empty() {
+        return "none".into();
+    }
+    (compared.iter())
+        .map(|(name, kind)| format!("{name} ({})", kind.label()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn warn_about_fields(records: &Records, args: &DupesArgs, ctx: &mut Ctx) {
+    if records.len() > 1 && !compared_fields(records).iter().any(|(_, k)| k.identifies()) {
+        ctx.warn(
+            "no-identity-field",
+            &format!(
+                "{}: no field compared holds emails, phones, names, dates of birth or id numbers (compared: {}), so duplicates cannot be told from namesakes; name those columns with --fields, e.g. --fields \"E-mail,Mobile,Given Name,Family Name\"",
+                args.file.display(),
+                described(&compared_fields(records))
+            ),
+        );
+    }
     for (f, seen) in records.fields.iter().zip(&records.seen) {
         if *seen == 0 && args.fields.is_some() {
             ctx.warn("field-empty", &format!(

@@ -44,10 +44,15 @@ pub fn is_id_number_name(n: &str) -> bool {
     .any(|h| n.contains(h))
 }
 
+/// A street address's header: an address or a street, not an email's or
+/// an IP address (`Shipping Address` is one, `IP Address` is not).
 pub fn is_address_name(n: &str) -> bool {
     let n = n.to_ascii_lowercase();
+    let ip = n
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| w == "ip" || w == "ipaddress");
     !n.contains("email")
-        && !n.contains("ip")
+        && !ip
         && (n.contains("address") || n.contains("street") || n == "addr" || n.starts_with("addr_"))
 }
 
@@ -263,6 +268,49 @@ mod tests {
             want.iter().map(|(n, k)| (n.to_string(), *k)).collect();
         want.sort_by(|a, b| a.0.cmp(&b.0));
         assert_eq!(got, want);
+    }
+
+    /// Headers as people write them: words with spaces, hyphens or
+    /// underscores, and the common names of a phone column.
+    #[test]
+    fn headers_in_words_name_their_kind() {
+        let kind = |h: &str| Field::new(h).kind;
+        for h in ["Given Name", "given-name", "First Name", "fname"] {
+            assert_eq!(kind(h), FieldKind::FirstName, "{h}");
+        }
+        for h in ["Family Name", "family_name", "Surname", "Last Name"] {
+            assert_eq!(kind(h), FieldKind::LastName, "{h}");
+        }
+        for h in [
+            "Mobile",
+            "Mobile Number",
+            "Cell",
+            "Tel",
+            "Work Phone",
+            "Telephone",
+        ] {
+            assert_eq!(kind(h), FieldKind::Phone, "{h}");
+        }
+        for h in [
+            "Zip",
+            "ZIP Code",
+            "Zip/Postal Code",
+            "Postal Code",
+            "postcode",
+        ] {
+            assert_eq!(kind(h), FieldKind::Zip, "{h}");
+        }
+        for h in ["Shipping Address", "Street", "Postal Address", "address_1"] {
+            assert_eq!(kind(h), FieldKind::Address, "{h}");
+        }
+        for h in ["Email Address", "Work Email", "E-mail"] {
+            assert_eq!(kind(h), FieldKind::Email, "{h}");
+        }
+        assert_eq!(kind("Organisation"), FieldKind::Company);
+        for h in ["IP Address", "Hotel", "Favourite colour", "Mobile App"] {
+            assert_ne!(kind(h), FieldKind::Address, "{h}");
+        }
+        assert_eq!(kind("Hotel"), FieldKind::Text);
     }
 
     #[test]

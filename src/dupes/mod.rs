@@ -59,6 +59,41 @@ pub enum FieldKind {
     Text,
 }
 
+impl FieldKind {
+    /// What the field holds, in words, for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            FieldKind::Email => "emails",
+            FieldKind::Phone => "phones",
+            FieldKind::FirstName => "first names",
+            FieldKind::LastName => "last names",
+            FieldKind::Company => "companies",
+            FieldKind::Zip => "postal codes",
+            FieldKind::City => "cities",
+            FieldKind::State => "states",
+            FieldKind::Address => "street addresses",
+            FieldKind::Dob => "dates of birth",
+            FieldKind::IdNumber => "id numbers",
+            FieldKind::Text => "text",
+        }
+    }
+
+    /// Whether the field tells people apart by itself (an email, a phone,
+    /// a name, an id number, a date of birth): a file compared on none of
+    /// these has no key to find duplicates by.
+    pub fn identifies(self) -> bool {
+        matches!(
+            self,
+            FieldKind::Email
+                | FieldKind::Phone
+                | FieldKind::FirstName
+                | FieldKind::LastName
+                | FieldKind::IdNumber
+                | FieldKind::Dob
+        )
+    }
+}
+
 /// A compared field: a property by internal name, and its kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
@@ -71,30 +106,52 @@ impl Field {
     /// its kind follows from the name.
     pub fn new(name: &str) -> Field {
         let name = labels::internal_name(name).to_string();
-        let lower = name.to_ascii_lowercase();
-        let kind = match lower.as_str() {
-            "firstname" | "first_name" | "given_name" | "givenname" | "forename" => {
-                FieldKind::FirstName
-            }
-            "lastname" | "last_name" | "surname" | "family_name" | "familyname" => {
-                FieldKind::LastName
-            }
-            "zip" | "postalcode" | "postcode" | "postal_code" | "zipcode" | "zip_code" => {
-                FieldKind::Zip
-            }
-            "city" | "town" | "suburb" | "locality" => FieldKind::City,
-            "state" | "region" | "province" | "county" => FieldKind::State,
-            n if detect::is_dob_name(n) => FieldKind::Dob,
-            n if detect::is_id_number_name(n) => FieldKind::IdNumber,
-            n if detect::is_address_name(n) => FieldKind::Address,
-            n if n.contains("email") => FieldKind::Email,
-            n if n.contains("phone") => FieldKind::Phone,
-            n if n == "company" || n == "associated company" || n == "companyname" => {
-                FieldKind::Company
-            }
-            _ => FieldKind::Text,
-        };
+        let kind = kind_of_header(&header_key(&name));
         Field { name, kind }
+    }
+}
+
+/// A header as words joined by `_`, lower case: `Given Name`,
+/// `given-name` and `given_name` are all `given_name`.
+fn header_key(name: &str) -> String {
+    let mut key = String::with_capacity(name.len());
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            key.push(c);
+        } else if !key.is_empty() && !key.ends_with('_') {
+            key.push('_');
+        }
+    }
+    if key.ends_with('_') {
+        key.pop();
+    }
+    key
+}
+
+/// The kind of field a header ([`header_key`]) names; [`FieldKind::Text`]
+/// when it names none.
+fn kind_of_header(key: &str) -> FieldKind {
+    let words: Vec<&str> = key.split('_').collect();
+    let has = |w: &str| words.contains(&w);
+    match key {
+        "firstname" | "first_name" | "given_name" | "givenname" | "forename" | "fname" => {
+            FieldKind::FirstName
+        }
+        "lastname" | "last_name" | "surname" | "family_name" | "familyname" | "lname" => {
+            FieldKind::LastName
+        }
+        "city" | "town" | "suburb" | "locality" => FieldKind::City,
+        "state" | "region" | "province" | "county" | "state_region" => FieldKind::State,
+        n if detect::is_dob_name(n) => FieldKind::Dob,
+        n if detect::is_id_number_name(n) => FieldKind::IdNumber,
+        n if n.contains("email") || n.contains("e_mail") => FieldKind::Email,
+        n if detect::is_address_name(n) => FieldKind::Address,
+        "zip" | "zipcode" | "postalcode" | "postcode" => FieldKind::Zip,
+        _ if has("zip") || has("postcode") || (has("postal") && has("code")) => FieldKind::Zip,
+        n if n.contains("phone") || has("mobile") || has("cell") || has("tel") => FieldKind::Phone,
+        "company" | "associated_company" | "companyname" | "company_name" | "organization"
+        | "organisation" => FieldKind::Company,
+        _ => FieldKind::Text,
     }
 }
 

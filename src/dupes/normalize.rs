@@ -13,44 +13,30 @@ pub fn email(raw: &str) -> Option<String> {
     (s.contains('@') && s.len() > 2).then(|| s.to_string())
 }
 
-/// Providers that deliver `name+tag@` to `name@` (sub-addressing).
-const PLUS_TAG: &[&str] = &[
-    "fastmail.com",
-    "gmail.com",
-    "googlemail.com",
-    "hotmail.com",
-    "icloud.com",
-    "live.com",
-    "me.com",
-    "outlook.com",
-    "proton.me",
-    "protonmail.com",
-];
-
-/// A normalised email ([`email`]) in the form its provider delivers to:
-/// `+tag` dropped where the provider ignores it (Gmail, Outlook, iCloud,
-/// Fastmail, Proton), dots dropped where it ignores them (Gmail), and
-/// `googlemail.com` as `gmail.com`. Other domains are left alone: for
-/// them `a.b@` and `ab@` may be two people.
+/// A normalised email ([`email`]) in the form its mailbox receives:
+/// `+tag` dropped at every domain (sub-addressing, RFC 5233: Gmail and
+/// Google Workspace, Outlook and Microsoft 365, iCloud, Fastmail, Proton
+/// and most mail servers deliver `name+tag@` to `name@`; a company that
+/// gives two people `ann@` and `ann+crm@` is not to be met), dots dropped
+/// where the provider ignores them (Gmail), and `googlemail.com` as
+/// `gmail.com`. Dots stay at other domains: there `a.b@` and `ab@` may be
+/// two people.
 pub fn canonical_email(e: String) -> String {
     let Some((local, domain)) = e.rsplit_once('@') else {
         return e;
     };
-    if !PLUS_TAG.contains(&domain) {
-        return e;
-    }
-    let local = local.split('+').next().unwrap_or(local);
+    let untagged = local.split('+').next().unwrap_or(local);
     if domain == "gmail.com" || domain == "googlemail.com" {
-        let local: String = local.chars().filter(|c| *c != '.').collect();
+        let local: String = untagged.chars().filter(|c| *c != '.').collect();
         if local.is_empty() {
             return e;
         }
         return format!("{local}@gmail.com");
     }
-    if local.is_empty() {
+    if untagged.is_empty() || untagged.len() == local.len() {
         return e;
     }
-    format!("{local}@{domain}")
+    format!("{untagged}@{domain}")
 }
 
 /// A date of birth as its digits, year first when the year is written
@@ -493,6 +479,28 @@ mod tests {
         assert_eq!(email("not an email"), None);
     }
 
+    #[test]
+    fn a_tag_is_dropped_at_every_domain_and_dots_only_at_gmail() {
+        let c = |e: &str| canonical_email(e.to_string());
+        assert_eq!(c("ann+crm@acme.com"), "ann@acme.com");
+        assert_eq!(c("bob+news@hotmail.co.uk"), "bob@hotmail.co.uk");
+        assert_eq!(c("a.b+x@outlook.com"), "a.b@outlook.com");
+        assert_eq!(
+            c("Jane.Doe+x@googlemail.com".to_lowercase().as_str()),
+            "janedoe@gmail.com"
+        );
+        assert_eq!(
+            c("a.b@acme.com"),
+            "a.b@acme.com",
+            "dots are a name elsewhere"
+        );
+        assert_eq!(
+            c("+only@acme.com"),
+            "+only@acme.com",
+            "nothing before the tag"
+        );
+        assert_eq!(c("no-at-sign"), "no-at-sign");
+    }
     #[test]
     fn email_names_ignore_dots_tags_and_roles() {
         assert_eq!(email_name("jane.doe+news@acme.com"), Some("janedoe".into()));

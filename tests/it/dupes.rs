@@ -437,3 +437,69 @@ fn with_the_plan_on_stdout_the_json_report_is_on_stderr() {
         stderr(&out)
     );
 }
+
+/// Headers as people write them (`Given Name`, `Family Name`, `Mobile`)
+/// are compared as names and phones, the same as HubSpot's own labels,
+/// and the summary names the fields compared; a file where nothing can
+/// be compared says so (until 2026-12-07 these columns were silently
+/// left out, and 0 candidate pairs came with no word).
+#[test]
+fn headers_in_words_are_compared_and_the_fields_are_named() {
+    let s = Sandbox::new();
+    let own = std::fs::read_to_string(fixtures().join("dupes/gen400.csv")).unwrap();
+    let (header, rows) = own.split_once('\n').unwrap();
+    assert!(header.starts_with("Record ID,First Name,Last Name,Email,Phone Number,"));
+    let renamed = header.replacen(
+        "First Name,Last Name,Email,Phone Number",
+        "Given Name,Family Name,E-mail,Mobile",
+        1,
+    );
+    s.write("own.csv", &own);
+    s.write("renamed.csv", format!("{renamed}\n{rows}"));
+    let plan_of = |file: &str| {
+        let out = s.cmd().args(["dupes", file, "-o", "-"]).output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        (stdout(&out), stderr(&out))
+    };
+    let (own_plan, _) = plan_of("own.csv");
+    let (plan, err) = plan_of("renamed.csv");
+    assert_eq!(plan, own_plan, "the same pairs under other headers");
+    assert!(
+        err.contains("fields compared: Given Name (first names), Family Name (last names), E-mail (emails), Mobile (phones),"),
+        "{err}"
+    );
+    // Nothing to compare by: a warning that says what to do.
+    s.write("yn.csv", "Record ID,Notes\n1,yes\n2,no\n3,yes\n");
+    let out = s.cmd().args(["dupes", "yn.csv"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("no two contacts share a key to compare them by (fields compared: none)")
+            && err.contains("name those columns with --fields"),
+        "{err}"
+    );
+    let out = s
+        .cmd()
+        .args([
+            "dupes",
+            "own.csv",
+            "--fields",
+            "hs_object_id",
+            "-o",
+            "p.csv",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(
+        err.contains("no field compared holds emails, phones, names, dates of birth or id numbers (compared: hs_object_id (text))"),
+        "{err}"
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        report["fields"],
+        serde_json::json!([{"name": "hs_object_id", "holds": "text"}])
+    );
+}

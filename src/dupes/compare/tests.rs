@@ -23,6 +23,12 @@ fn email_levels_and_provider_rules() {
     let lv = |a, b| levels(&[("email", a)], &[("email", b)], &f)[0].1;
     assert_eq!(lv("Jane.Doe+news@gmail.com", "janedoe@googlemail.com"), 1);
     assert_eq!(
+        lv("ann+crm@acme.com", "ann@acme.com"),
+        1,
+        "a tag at any domain"
+    );
+    assert_eq!(lv("bob+news@hotmail.co.uk", "bob@hotmail.co.uk"), 1);
+    assert_eq!(
         lv("jane.doe@acme.com", "janedoe@acme.com"),
         2,
         "dots count at acme"
