@@ -7,7 +7,7 @@
 //! associations), and CSV cannot hold any: such a merge adds none, not even
 //! the MERGE timeline event ([`from_api`]).
 
-use foldhash::HashSet;
+use foldhash::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
@@ -119,8 +119,11 @@ pub fn primary_companies(p: &Contact, s: &Contact) -> (Option<AssocList>, Option
 }
 
 /// Deals, tickets and every other association kind but companies: all of
-/// P's and S's, deduplicated by id, P's first, in P's list form (S's when P
-/// has no list of this kind). Each entry keeps the element it was read as
+/// P's and S's, P's first, in P's list form (S's when P has no list of
+/// this kind). An entry is dropped as a repeat when one kept before has
+/// its id and the same association type, or either has none (a plain id):
+/// HubSpot's API lists a deal once per type (`contact_to_deal`, a label),
+/// and each of those stays. Each entry keeps the element it was read as
 /// (the writer puts it in the list's form).
 pub fn all_deals_and_tickets(
     p: &Contact,
@@ -136,13 +139,32 @@ pub fn all_deals_and_tickets(
         entries: Vec::new(),
     };
     let room = pl.map_or(0, |l| l.entries.len()) + sl.map_or(0, |l| l.entries.len());
-    let mut seen = Union::new(false, room);
+    let entries = || [pl, sl].into_iter().flatten().flat_map(|l| &l.entries);
     let (mut kept, mut added) = (Vec::new(), Vec::new());
-    for (list, ids) in [(pl, &mut kept), (sl, &mut added)] {
-        for e in list.into_iter().flat_map(|l| &l.entries) {
-            if seen.insert(&e.id) {
+    if entries().all(|e| assoc_type(e).is_none()) {
+        let mut seen = Union::new(false, room);
+        for (list, ids) in [(pl, &mut kept), (sl, &mut added)] {
+            for e in list.into_iter().flat_map(|l| &l.entries) {
+                if seen.insert(&e.id) {
+                    out.entries.push(e.clone());
+                    ids.push(e.id.clone());
+                }
+            }
+        }
+    } else {
+        let mut types: HashMap<&str, Vec<Option<String>>> = HashMap::default();
+        for (list, ids) in [(pl, &mut kept), (sl, &mut added)] {
+            for e in list.into_iter().flat_map(|l| &l.entries) {
+                let ty = assoc_type(e);
+                let met = types.entry(e.id.as_str()).or_default();
+                if met.iter().any(|m| m.is_none() || ty.is_none() || *m == ty) {
+                    continue;
+                }
+                if met.is_empty() {
+                    ids.push(e.id.clone());
+                }
+                met.push(ty);
                 out.entries.push(e.clone());
-                ids.push(e.id.clone());
             }
         }
     }
@@ -162,6 +184,23 @@ pub fn all_deals_and_tickets(
         ..Default::default()
     };
     (Some(out), Some(change))
+}
+
+/// An association entry's type, when it was read with one: the element's
+/// members besides its id (v3's `type`, v4's `associationTypes`), as
+/// text; `None` for a plain id or `{"id": ...}` alone.
+fn assoc_type(e: &crate::model::AssocEntry) -> Option<String> {
+    let Value::Object(m) = &e.raw else {
+        return None;
+    };
+    let mut rest: Vec<(&String, &Value)> = (m.iter())
+        .filter(|(k, _)| !matches!(k.as_str(), "id" | "toObjectId"))
+        .collect();
+    if rest.is_empty() {
+        return None;
+    }
+    rest.sort_by(|a, b| a.0.cmp(b.0));
+    serde_json::to_string(&rest).ok()
 }
 
 // ---- timeline ----

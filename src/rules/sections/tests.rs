@@ -59,6 +59,44 @@ fn deals_and_tickets_are_all_kept_deduplicated() {
     );
 }
 
+/// HubSpot's API lists a deal once per association type (a label): each
+/// of P's stays, and S's entries are repeats only under the same type or
+/// as a plain id (until 2026-12-07 every entry after the first of an id
+/// was dropped, P's own labelled ones too).
+#[test]
+fn a_deal_under_two_association_types_stays_twice() {
+    let text = r#"[{"id":"1","properties":{},"associations":{"deals":{"results":[{"id":"5","type":"contact_to_deal"},{"id":"5","type":"decision_maker"},{"id":"7","type":"contact_to_deal"}]}}},
+                   {"id":"2","properties":{},"associations":{"deals":{"results":[{"id":"6","type":"contact_to_deal"},{"id":"6","type":"contact_to_deal_unlabeled"},{"id":"5","type":"contact_to_deal"},{"id":"5","type":"champion"}]}}},
+                   {"id":"3","properties":{},"associations":{"deals":["7","8"]}}]"#;
+    let e = crate::format::json::read(text.as_bytes(), "t.json").unwrap();
+    let (p, s, plain) = (&e.contacts[0], &e.contacts[1], &e.contacts[2]);
+    let (list, change) = all_deals_and_tickets(p, s, "deals");
+    let list = list.unwrap();
+    let typed: Vec<(&str, &str)> = (list.entries.iter())
+        .map(|e| (e.id.as_str(), e.raw["type"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        typed,
+        [
+            ("5", "contact_to_deal"),
+            ("5", "decision_maker"),
+            ("7", "contact_to_deal"),
+            ("6", "contact_to_deal"),
+            ("6", "contact_to_deal_unlabeled"),
+            ("5", "champion"),
+        ]
+    );
+    let change = change.unwrap();
+    assert_eq!(
+        (change.kept, change.added),
+        (vec!["5".to_string(), "7".into()], vec!["6".to_string()])
+    );
+    // A plain id is the deal under any type: a repeat of a typed one.
+    let (list, change) = all_deals_and_tickets(p, plain, "deals");
+    assert_eq!(ids(&list.unwrap()), ["5", "5", "7", "8"]);
+    assert_eq!(change.unwrap().added, ["8"]);
+}
+
 #[test]
 fn associations_keep_the_primarys_form_and_the_secondarys_entries() {
     let text = r#"[{"id":"1","properties":{},"associations":{"deals":{"results":[{"id":"9","type":"contact_to_deal"}],"paging":null},"companies":["A"]}},
