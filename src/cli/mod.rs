@@ -281,7 +281,7 @@ pub fn main_with<I: IntoIterator<Item = OsString>>(
 /// follow once its output is written.
 pub fn run(command: &Command, ctx: &mut Ctx) -> anyhow::Result<Status> {
     use anyhow::Context;
-    paths::of(command).check()?;
+    paths::of(command, ctx.global.format == args::OutputFormat::Json).check()?;
     let result = regional::prepare(command, ctx)
         .and_then(|()| match command {
             Command::Show(a) => show::run(a, ctx),

@@ -7,6 +7,8 @@
 //!   link, a hard link, `./x` and `x`, a folder reached through a link;
 //! - two outputs that are the same file;
 //! - two outputs on stdout, or two inputs on stdin (it is read once);
+//! - a file written (`-o`, `--journal`) that is stdout, where
+//!   `--format json` writes its report (`-o /dev/stdout`, `-o f >> f`);
 //! - `--journal -`: a journal is a file, appended to and read back by
 //!   `unmerge --restore`, not a stream.
 //!
@@ -71,14 +73,31 @@ impl Named<'_> {
     }
 }
 
-/// The paths `command` names, inputs and outputs.
-pub fn of(command: &Command) -> Paths<'_> {
+/// The paths `command` names, inputs and outputs; `json`: the command
+/// runs with `--format json`, whose report goes to stdout unless the
+/// export does (`-o -`).
+pub fn of(command: &Command, json: bool) -> Paths<'_> {
     let paths = of_command(command);
-    match properties_of(command) {
+    let paths = match properties_of(command) {
         Some(p) => paths.input("--properties", p),
         None => paths,
+    };
+    let written = match command {
+        Command::Apply(a) => a.write.output.as_deref(),
+        Command::Merge(a) => a.write.output.as_deref(),
+        Command::Unmerge(a) => a.write.output.as_deref(),
+        Command::Dupes(a) => a.output.as_deref(),
+        _ => return paths,
+    };
+    match written {
+        Some(o) if o.as_os_str() == "-" => paths,
+        _ if json => paths.report(),
+        _ => paths,
     }
 }
+
+/// The option of the report a command writes to stdout beside its file.
+const REPORT: &str = "--format json";
 
 /// The `--properties` file a command reads, if given.
 fn properties_of(command: &Command) -> Option<&Path> {
@@ -205,6 +224,17 @@ impl<'a> Paths<'a> {
             }
             (None, _) => self,
         }
+    }
+
+    /// The report `--format json` writes to stdout.
+    fn report(mut self) -> Self {
+        self.outputs.push(Named {
+            option: REPORT,
+            label: "the --format json report (stdout)".into(),
+            path: Cow::Borrowed(Path::new("-")),
+            role: Role::Output,
+        });
+        self
     }
 
     /// The journal written (appended to).
@@ -363,6 +393,18 @@ fn outputs_apart(outputs: &[Checked<'_, '_>]) -> Result<(), UsageError> {
                 )));
             }
             if id_a.same_file(id_b) {
+                if let Some(file) = [a, b].into_iter().find(|n| n.option != REPORT) {
+                    if a.option == REPORT || b.option == REPORT {
+                        let advice = match file.option {
+                            "-o" => "write the file to stdout with -o - (the report then goes to stderr), or send stdout elsewhere".to_string(),
+                            option => format!("name another file for {option}, or send stdout elsewhere"),
+                        };
+                        return Err(UsageError(format!(
+                            "{} is the same file as stdout, where --format json writes its report: the report would be lost or mixed into the file; {advice}",
+                            file.label
+                        )));
+                    }
+                }
                 return Err(UsageError(format!(
                     "{} and {} are the same file: one would be written over the other; name a different file for each",
                     a.label, b.label

@@ -658,3 +658,71 @@ fn an_output_that_is_a_folder_writes_no_journal() {
         assert!(snapshot(&s) == before, "{args:?}: a file was written");
     }
 }
+
+/// `--format json` writes its report to stdout beside `-o FILE`: a FILE
+/// that is stdout (`-o /dev/stdout`, or `-o out.csv >> out.csv`) would lose
+/// the report to a file renamed over, or mix it into the export. Refused
+/// before any work (until 2026-12-07 it exited 0 with the report gone);
+/// `-o -` moves the report to stderr, as before.
+#[test]
+fn an_output_that_is_stdout_beside_the_json_report_is_refused() {
+    let s = Sandbox::new();
+    let run = |args: &[&str], out_file: &str| {
+        let stdout = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(s.path(out_file))
+            .unwrap();
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("contact-merge"))
+            .current_dir(s.dir.path())
+            .env_clear()
+            .args(args)
+            .stdout(stdout)
+            .output()
+            .unwrap()
+    };
+    for (args, says) in [
+        (
+            vec!["merge", "contacts.csv", "101", "102", "-o", "out.csv", "--format", "json"],
+            "-o out.csv is the same file as stdout, where --format json writes its report",
+        ),
+        (
+            vec!["apply", "contacts.csv", "--plan", "plan.csv", "-o", "/dev/stdout", "--format", "json"],
+            "-o /dev/stdout is the same file as stdout",
+        ),
+        (
+            vec!["dupes", "dupes.csv", "-o", "out.csv", "--format", "json"],
+            "-o out.csv is the same file as stdout",
+        ),
+        (
+            vec!["merge", "contacts.csv", "101", "102", "-o", "m.csv", "--journal", "out.csv", "--format", "json"],
+            "--journal out.csv is the same file as stdout, where --format json writes its report: the report would be lost or mixed into the file; name another file for --journal",
+        ),
+    ] {
+        std::fs::write(s.path("out.csv"), "").unwrap();
+        let out = run(&args, "out.csv");
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(s.read("out.csv").is_empty(), "{args:?}: nothing written");
+        assert!(!s.path("m.csv").exists());
+    }
+    // The report on its own stdout, the export in its file: as before.
+    let out = run(
+        &[
+            "merge",
+            "contacts.csv",
+            "101",
+            "102",
+            "-o",
+            "m.csv",
+            "--format",
+            "json",
+        ],
+        "report.json",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&s.read("report.json")).unwrap();
+    assert_eq!(report["primary"], "101");
+    assert!(!s.read("m.csv").is_empty());
+}
