@@ -509,9 +509,12 @@ fn summary(found: &Found, args: &DupesArgs) -> String {
         ));
     }
     s.push(')');
-    let left_out: usize = found.left_out.iter().map(|l| l.ids.len()).sum();
+    // Members left out of a cluster made of left-out members are among
+    // that cluster's own left-out ones: counted once, at the outermost.
+    let outermost = || found.left_out.iter().filter(|l| l.within.is_none());
+    let left_out: usize = outermost().map(|l| l.ids.len()).sum();
     if left_out > 0 {
-        let regrouped: usize = found.left_out.iter().map(|l| l.merged_among).sum();
+        let regrouped: usize = outermost().map(|l| l.merged_among).sum();
         s.push_str(&format!(
             "; {} left out of their primary's merges (HubSpot's limit of {} merges per contact)",
             count(left_out, "contact", "contacts"),

@@ -54,7 +54,8 @@ pub struct Stats {
     /// Candidate pairs handed out (a pair sharing several keys counts once
     /// per key).
     pub candidates: u64,
-    /// Blocks skipped as larger than `max_block`, and the contacts in them.
+    /// Blocks skipped as larger than `max_block`, and the contacts in them
+    /// (each counted once, however many such blocks it is in).
     pub skipped_blocks: usize,
     pub skipped_members: usize,
 }
@@ -89,6 +90,8 @@ fn candidates(rs: &Records, opts: Options, out: &mut Blocks) {
     let records = &rs.records;
     let (f, stats) = (&mut out.list, &mut out.stats);
     let mut keys: Vec<(u64, u32)> = Vec::with_capacity(records.len());
+    // Which contacts are in a skipped block: each counted once.
+    let mut skipped = vec![false; records.len()];
     let add = |keys: &mut Vec<(u64, u32)>, i: usize, key: Key| keys.push((hash(&key), i as u32));
     // Emails, their person-like local parts, phones.
     let mut text = String::new();
@@ -101,7 +104,12 @@ fn candidates(rs: &Records, opts: Options, out: &mut Blocks) {
             add(&mut keys, i, Key::Email(&text));
         }
     }
-    blocks(&mut keys, opts.max_block, Some(&mut *stats), f);
+    blocks(
+        &mut keys,
+        opts.max_block,
+        Some((&mut *stats, &mut skipped)),
+        f,
+    );
     for (i, r) in records.iter().enumerate() {
         for e in rs.emails(r) {
             text.clear();
@@ -113,13 +121,23 @@ fn candidates(rs: &Records, opts: Options, out: &mut Blocks) {
             }
         }
     }
-    blocks(&mut keys, opts.max_block, Some(&mut *stats), f);
+    blocks(
+        &mut keys,
+        opts.max_block,
+        Some((&mut *stats, &mut skipped)),
+        f,
+    );
     for (i, r) in records.iter().enumerate() {
         for p in rs.phones(r) {
             add(&mut keys, i, Key::Phone(p.national()));
         }
     }
-    blocks(&mut keys, opts.max_block, Some(&mut *stats), f);
+    blocks(
+        &mut keys,
+        opts.max_block,
+        Some((&mut *stats, &mut skipped)),
+        f,
+    );
     // Names with a place or a company.
     let name = |r: &Record| {
         (r.first != NONE || r.last != NONE).then(|| (rs.symbols.first_key(r.first), r.last))
@@ -129,7 +147,12 @@ fn candidates(rs: &Records, opts: Options, out: &mut Blocks) {
             add(&mut keys, i, Key::NameZip(first, last, r.zip));
         }
     }
-    blocks(&mut keys, opts.max_block, Some(&mut *stats), f);
+    blocks(
+        &mut keys,
+        opts.max_block,
+        Some((&mut *stats, &mut skipped)),
+        f,
+    );
     for (i, r) in records.iter().enumerate() {
         if let (Some((first, last)), true) = (name(r), r.city != NONE) {
             add(&mut keys, i, Key::NameCity(first, last, r.city));
@@ -139,14 +162,24 @@ fn candidates(rs: &Records, opts: Options, out: &mut Blocks) {
     // in two places): these blocks are marked, their pairs need a contact
     // without one.
     let from = f.len();
-    blocks(&mut keys, opts.max_block, Some(&mut *stats), f);
+    blocks(
+        &mut keys,
+        opts.max_block,
+        Some((&mut *stats, &mut skipped)),
+        f,
+    );
     out.no_zip_blocks = from..f.len();
     for (i, r) in records.iter().enumerate() {
         if let (Some((first, last)), true) = (name(r), r.company != NONE) {
             add(&mut keys, i, Key::NameCompany(first, last, r.company));
         }
     }
-    blocks(&mut keys, opts.max_block, Some(&mut *stats), f);
+    blocks(
+        &mut keys,
+        opts.max_block,
+        Some((&mut *stats, &mut skipped)),
+        f,
+    );
     // Other fields, when no email, phone or name is compared (so an export
     // of custom fields still gets candidates).
     let core = rs.fields.iter().any(|f| f.kind != super::FieldKind::Text);
@@ -157,7 +190,12 @@ fn candidates(rs: &Records, opts: Options, out: &mut Blocks) {
                 add(&mut keys, i, Key::Text(t, x));
             }
         }
-        blocks(&mut keys, opts.max_block, Some(&mut *stats), f);
+        blocks(
+            &mut keys,
+            opts.max_block,
+            Some((&mut *stats, &mut skipped)),
+            f,
+        );
     }
     drop(keys);
     out.orders = sorted_orders(rs, opts.window);
@@ -331,24 +369,31 @@ fn more_candidates(rs: &Records, opts: Options, f: &mut BlockList) {
 pub const MORE_BLOCK: usize = 32;
 
 /// Sort the keys and keep every block of 2 to `max` contacts; count the
-/// larger ones in `stats`. Empties `keys`.
-fn blocks(keys: &mut Vec<(u64, u32)>, max: usize, stats: Option<&mut Stats>, out: &mut BlockList) {
+/// larger ones in `stats`, and the contacts in them not counted before
+/// (marked in the flags beside it). Empties `keys`.
+fn blocks(
+    keys: &mut Vec<(u64, u32)>,
+    max: usize,
+    mut stats: Option<(&mut Stats, &mut Vec<bool>)>,
+    out: &mut BlockList,
+) {
     keys.sort_unstable();
-    let mut skipped = (0, 0);
     for block in keys.chunk_by(|a, b| a.0 == b.0) {
         if block.len() < 2 {
             continue;
         }
         if block.len() > max {
-            skipped.0 += 1;
-            skipped.1 += block.len();
+            if let Some((stats, counted)) = stats.as_mut() {
+                stats.skipped_blocks += 1;
+                for &(_, i) in block {
+                    if !std::mem::replace(&mut counted[i as usize], true) {
+                        stats.skipped_members += 1;
+                    }
+                }
+            }
             continue;
         }
         out.push(block.iter().map(|k| k.1));
-    }
-    if let Some(stats) = stats {
-        stats.skipped_blocks += skipped.0;
-        stats.skipped_members += skipped.1;
     }
     keys.clear();
 }

@@ -303,6 +303,7 @@ mod tests {
                     ids: vec!["7".into(), "8".into()],
                     regrouped: vec![2],
                     merged_among: 2,
+                    within: None,
                 }]
             );
         }
@@ -334,6 +335,13 @@ mod tests {
             assert_eq!(pairs(&f), [(1, "1", "2"), (2, "3", "4"), (3, "5", "6")]);
             assert_eq!(f.left_out.len(), 2);
             assert_eq!(f.left_out[1].primary, "3");
+            // 3 to 6 were left out of 1's cluster; all four merge, in two
+            // clusters: the second made of those 3's cluster left out.
+            assert_eq!(f.left_out[0].ids, ["3", "4", "5", "6"]);
+            assert_eq!(f.left_out[0].regrouped, [2, 3]);
+            assert_eq!(f.left_out[0].merged_among, 4);
+            assert_eq!(f.left_out[1].within, Some(0));
+            assert_eq!(f.left_out[1].regrouped, [3]);
         }
 
         /// The merges the primary took part in before count; at the limit
@@ -363,7 +371,8 @@ mod tests {
             assert_eq!(f.left_out[0].cluster, None);
             assert_eq!(f.left_out[0].merged, 0);
             assert_eq!(f.left_out[0].ids.len(), 7);
-            assert_eq!(f.left_out[0].regrouped, [1]);
+            assert_eq!(f.left_out[0].regrouped, [1, 2]);
+            assert_eq!(f.left_out[0].merged_among, 6, "all but 8");
             assert_eq!(f.left_out[2].ids, ["8"]);
             assert!(f.left_out[2].regrouped.is_empty());
         }

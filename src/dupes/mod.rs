@@ -285,6 +285,11 @@ pub struct LeftOut {
     /// and the members they take), for the warning and the summary.
     #[serde(skip)]
     pub merged_among: usize,
+    /// The entry whose left-out members this cluster was made of, when
+    /// it was: its ids are among that entry's, so a summary counts only
+    /// the entries outside any other ([`LeftOut::within`] `None`).
+    #[serde(skip)]
+    pub within: Option<usize>,
 }
 
 /// What [`find`] found.

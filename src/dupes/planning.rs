@@ -63,10 +63,15 @@ pub(super) fn plan_clusters(
             found.clusters += 1;
             found.clusters
         });
-        if let (Some(n), Some(from)) = (n, t.from) {
+        // The cluster merges members left out of every cluster up the
+        // chain (its members were left out of `from`'s cluster, which
+        // may itself be made of members left out of another).
+        let mut up = n.and(t.from);
+        while let Some(from) = up {
             let l = &mut found.left_out[from];
-            l.regrouped.push(n);
+            l.regrouped.extend(n);
             l.merged_among += 1 + keep.iter().filter(|k| **k).count();
+            up = l.within;
         }
         let mut out = Vec::new();
         for ((pair, k), &m) in cluster.into_iter().zip(&keep).zip(&t.members[1..]) {
@@ -86,6 +91,7 @@ pub(super) fn plan_clusters(
             ids: out.iter().map(|&m| rs.id(m).to_string()).collect(),
             regrouped: Vec::new(),
             merged_among: 0,
+            within: t.from,
         });
         let subs = regroup(&out, &t.matches, member, opts);
         todo.extend(subs.into_iter().rev().map(|(members, matches)| Todo {

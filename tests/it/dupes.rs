@@ -503,3 +503,39 @@ fn headers_in_words_are_compared_and_the_fields_are_named() {
         serde_json::json!([{"name": "hs_object_id", "holds": "text"}])
     );
 }
+
+/// 600 copies of one person: 250 merge into the first, 250 of the other
+/// 349 into the 252nd, the last 99 among themselves. The summary counts
+/// each contact once (until 2026-12-07 it said 447 contacts were left out
+/// and 1,200 were in skipped blocks, of a file of 600), and the first
+/// cluster's warning names both clusters its members end in.
+#[test]
+fn contacts_left_out_twice_over_and_in_two_skipped_blocks_count_once() {
+    let s = Sandbox::new();
+    let mut csv = String::from("Record ID,First Name,Last Name,Email,Create Date\n");
+    for i in 1..=600 {
+        csv.push_str(&format!(
+            "{i},Test,User,test.user@acme.com,2024-01-01 10:00\n"
+        ));
+    }
+    s.write("same.csv", &csv);
+    let out = s
+        .cmd()
+        .args(["dupes", "same.csv", "-o", "p.csv", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("597 duplicate pairs in 3 clusters")
+            && err.contains("2 blocks of more than 200 contacts sharing a key skipped, 600 contacts in them")
+            && err.contains("349 contacts left out of their primary's merges (HubSpot's limit of 250 merges per contact), 349 of them merged among themselves")
+            && err.contains("cluster 1 (primary 1): 349 contacts not merged into 1")
+            && err.contains("they are merged among themselves instead (clusters 2, 3) and stay apart from 1"),
+        "{err}"
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["skippedContacts"], 600);
+    assert_eq!(report["leftOut"][0]["regrouped"], serde_json::json!([2, 3]));
+    assert_eq!(report["leftOut"][1]["regrouped"], serde_json::json!([3]));
+}
