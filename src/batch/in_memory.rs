@@ -129,6 +129,10 @@ fn apply(
     let report = match apply_plan(export, plan, &apply_opts, merge, record) {
         Ok(report) => report,
         Err(ApplyError::BadPairs { report }) => return Ok(Err(Outcome::Refused(report))),
+        Err(ApplyError::Journal(source)) if req.journal.is_some() => {
+            let path = req.journal.expect("given").to_path_buf();
+            return Err(BatchError::JournalWrite { path, source });
+        }
         Err(source) => {
             let file = req.input.path.display().to_string();
             let source = Box::new(source);

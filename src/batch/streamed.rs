@@ -72,6 +72,10 @@ pub(super) fn run(
                 Job::Pair { .. } => Attempt::InMemory(journal),
             });
         }
+        Err(StreamError::Apply(ApplyError::Journal(source))) if req.journal.is_some() => {
+            let path = req.journal.expect("given").to_path_buf();
+            return Err(BatchError::JournalWrite { path, source });
+        }
         Err(StreamError::Read(e)) => return Err(e.into()),
         Err(StreamError::DateOrder(e)) => return Err(e.into()),
         Err(StreamError::Write(e)) => return Err(write_failed(e, &target, req.journal)),

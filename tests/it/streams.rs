@@ -429,3 +429,49 @@ fn an_export_on_a_pipe_by_its_path_is_merged_as_the_file_is() {
         std::fs::remove_file(s.path("want.jsonl")).unwrap();
     }
 }
+
+/// A journal on a full disk, when it fills while the merges are recorded
+/// (a journal past the writer's buffer): the message names the journal and
+/// says what to do, both ways (until 2026-12-07 it named no file and gave
+/// no advice in this case; one that fills at the end always did).
+#[test]
+fn a_journal_that_fills_the_disk_mid_run_is_named_with_advice() {
+    if !std::path::Path::new("/dev/full").exists() {
+        eprintln!("no /dev/full here: skipped");
+        return;
+    }
+    let s = Sandbox::new();
+    many_duplicates(&s);
+    let mut plan = String::from("primary_id,secondary_id\n");
+    for i in 1..=1200 {
+        plan.push_str(&format!("{i},{}\n", i + 10_000));
+    }
+    s.write("many.plan.csv", plan);
+    for stdin in [false, true] {
+        let export = if stdin { "-" } else { "many.csv" };
+        let args = [
+            "apply",
+            export,
+            "--plan",
+            "many.plan.csv",
+            "-o",
+            "o.csv",
+            "--journal",
+            "/dev/full",
+        ];
+        let mut cmd = s.cmd();
+        cmd.args(args);
+        if stdin {
+            cmd.write_stdin(s.read("many.csv"));
+        }
+        let out = cmd.output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains("cannot write the journal /dev/full: No space left on device")
+                && err.contains("the disk is full: free some space, or write somewhere else"),
+            "stdin {stdin}: {err}"
+        );
+        assert!(!s.path("o.csv").exists(), "nothing written");
+    }
+}
