@@ -72,7 +72,7 @@ pub fn run(args: &UnmergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
 }
 
 /// What an unmerge did: its JSON report, its summary line, and the
-/// properties changed since the merge that kept their current value.
+/// properties changed since the merge whose changes were kept.
 type Done = (serde_json::Value, String, Vec<Conflict>);
 
 /// `--restore SECONDARY`: the merged-away contact back from the journals.
@@ -99,9 +99,12 @@ fn restore(
         r.primary_id,
         match r.conflicts.len() {
             0 => String::new(),
+            // Not "their current value": a counter keeps what was added
+            // since the merge, less the secondary's part.
             n => format!(
-                "; {n} propert{} changed since the merge kept their current value",
-                if n == 1 { "y" } else { "ies" }
+                "; kept the changes made since the merge to {} ({})",
+                crate::text::count(n, "property", "properties"),
+                named_few(r.conflicts.iter().map(|c| c.property.as_str()))
             ),
         }
     );
@@ -113,6 +116,17 @@ fn restore(
         );
     }
     Ok((serde_json::to_value(&r)?, summary, conflicts))
+}
+
+/// The first few names, and how many more.
+fn named_few<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    const FEW: usize = 5;
+    let names: Vec<&str> = names.collect();
+    let mut s = names[..names.len().min(FEW)].join(", ");
+    if names.len() > FEW {
+        s.push_str(&format!(" and {} more", names.len() - FEW));
+    }
+    s
 }
 
 /// `EMAIL`: split it off into a new contact.
