@@ -659,6 +659,7 @@ pub fn csv_layout() -> CsvLayout {
         labels: true,
         delimiter: b',',
         sheet: None,
+        unterminated: None,
     }
 }
 

@@ -367,6 +367,10 @@ pub struct CsvLayout {
     /// workbook is read as CSV of that sheet's cells and written back as
     /// XLSX).
     pub sheet: Option<String>,
+    /// The file ended without a line break after its last row: that row's
+    /// contact id. Written back so while that contact is still the last
+    /// row (as the streamed way copies the row with what followed it).
+    pub unterminated: Option<String>,
 }
 
 /// How a JSON document's text is laid out, beyond `pretty`, so that

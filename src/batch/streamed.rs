@@ -72,14 +72,7 @@ pub(super) fn run(
                 Job::Pair { .. } => Attempt::InMemory(journal),
             });
         }
-        Err(StreamError::Apply(ApplyError::Journal(source))) if req.journal.is_some() => {
-            let path = req.journal.expect("given").to_path_buf();
-            return Err(BatchError::JournalWrite { path, source });
-        }
-        Err(StreamError::Read(e)) => return Err(e.into()),
-        Err(StreamError::DateOrder(e)) => return Err(e.into()),
-        Err(StreamError::Write(e)) => return Err(write_failed(e, &target, req.journal)),
-        Err(e) => return Err(BatchError::Stream(Box::new(e))),
+        Err(e) => return Err(stream_failed(e, &target, req.journal)),
     };
     if tmp.is_none() {
         // The whole export reaches stdout before the journal is put in
@@ -107,6 +100,22 @@ pub(super) fn run(
         contacts: done.contacts,
         merges,
     })))
+}
+
+/// Why a streamed run stopped, other than bad pairs, as the batch tells
+/// it: a journal that could not be written named with its path (as the
+/// in-memory way names it), a write cut short by a closed pipe as such.
+fn stream_failed(e: StreamError, target: &Target, journal: Option<&std::path::Path>) -> BatchError {
+    match (e, journal) {
+        (StreamError::Apply(ApplyError::Journal(source)), Some(path)) => BatchError::JournalWrite {
+            path: path.to_path_buf(),
+            source,
+        },
+        (StreamError::Read(e), _) => e.into(),
+        (StreamError::DateOrder(e), _) => e.into(),
+        (StreamError::Write(e), _) => write_failed(e, target, journal),
+        (e, _) => BatchError::Stream(Box::new(e)),
+    }
 }
 
 /// The one merge of a [`Job::Pair`] as a plan.

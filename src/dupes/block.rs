@@ -84,60 +84,47 @@ fn hash(key: &Key) -> u64 {
     h.finish()
 }
 
+/// Each contact's emails as keys: `key_of` gives an email's key, hashed,
+/// or none.
+fn email_keys(rs: &Records, keys: &mut Vec<(u64, u32)>, key_of: impl Fn(&str) -> Option<u64>) {
+    let mut text = String::new();
+    for (i, r) in rs.records.iter().enumerate() {
+        for e in rs.emails(r) {
+            text.clear();
+            text.push_str(e.local());
+            text.push('@');
+            text.push_str(e.domain());
+            if let Some(h) = key_of(&text) {
+                keys.push((h, i as u32));
+            }
+        }
+    }
+}
+
 /// The blocks of the keys above and the sorted orders, into `out`; the
 /// stats count the blocks skipped.
 fn candidates(rs: &Records, opts: Options, out: &mut Blocks) {
     let records = &rs.records;
-    let (f, stats) = (&mut out.list, &mut out.stats);
+    let f = &mut out.list;
+    let mut skips = Skips {
+        stats: &mut out.stats,
+        counted: vec![false; records.len()],
+    };
     let mut keys: Vec<(u64, u32)> = Vec::with_capacity(records.len());
-    // Which contacts are in a skipped block: each counted once.
-    let mut skipped = vec![false; records.len()];
     let add = |keys: &mut Vec<(u64, u32)>, i: usize, key: Key| keys.push((hash(&key), i as u32));
     // Emails, their person-like local parts, phones.
-    let mut text = String::new();
-    for (i, r) in records.iter().enumerate() {
-        for e in rs.emails(r) {
-            text.clear();
-            text.push_str(e.local());
-            text.push('@');
-            text.push_str(e.domain());
-            add(&mut keys, i, Key::Email(&text));
-        }
-    }
-    blocks(
-        &mut keys,
-        opts.max_block,
-        Some((&mut *stats, &mut skipped)),
-        f,
-    );
-    for (i, r) in records.iter().enumerate() {
-        for e in rs.emails(r) {
-            text.clear();
-            text.push_str(e.local());
-            text.push('@');
-            text.push_str(e.domain());
-            if let Some(n) = normalize::email_name(&text) {
-                add(&mut keys, i, Key::EmailName(&n));
-            }
-        }
-    }
-    blocks(
-        &mut keys,
-        opts.max_block,
-        Some((&mut *stats, &mut skipped)),
-        f,
-    );
+    email_keys(rs, &mut keys, |e| Some(hash(&Key::Email(e))));
+    blocks(&mut keys, opts.max_block, Some(&mut skips), f);
+    email_keys(rs, &mut keys, |e| {
+        normalize::email_name(e).map(|n| hash(&Key::EmailName(&n)))
+    });
+    blocks(&mut keys, opts.max_block, Some(&mut skips), f);
     for (i, r) in records.iter().enumerate() {
         for p in rs.phones(r) {
             add(&mut keys, i, Key::Phone(p.national()));
         }
     }
-    blocks(
-        &mut keys,
-        opts.max_block,
-        Some((&mut *stats, &mut skipped)),
-        f,
-    );
+    blocks(&mut keys, opts.max_block, Some(&mut skips), f);
     // Names with a place or a company.
     let name = |r: &Record| {
         (r.first != NONE || r.last != NONE).then(|| (rs.symbols.first_key(r.first), r.last))
@@ -147,12 +134,7 @@ fn candidates(rs: &Records, opts: Options, out: &mut Blocks) {
             add(&mut keys, i, Key::NameZip(first, last, r.zip));
         }
     }
-    blocks(
-        &mut keys,
-        opts.max_block,
-        Some((&mut *stats, &mut skipped)),
-        f,
-    );
+    blocks(&mut keys, opts.max_block, Some(&mut skips), f);
     for (i, r) in records.iter().enumerate() {
         if let (Some((first, last)), true) = (name(r), r.city != NONE) {
             add(&mut keys, i, Key::NameCity(first, last, r.city));
@@ -162,24 +144,14 @@ fn candidates(rs: &Records, opts: Options, out: &mut Blocks) {
     // in two places): these blocks are marked, their pairs need a contact
     // without one.
     let from = f.len();
-    blocks(
-        &mut keys,
-        opts.max_block,
-        Some((&mut *stats, &mut skipped)),
-        f,
-    );
+    blocks(&mut keys, opts.max_block, Some(&mut skips), f);
     out.no_zip_blocks = from..f.len();
     for (i, r) in records.iter().enumerate() {
         if let (Some((first, last)), true) = (name(r), r.company != NONE) {
             add(&mut keys, i, Key::NameCompany(first, last, r.company));
         }
     }
-    blocks(
-        &mut keys,
-        opts.max_block,
-        Some((&mut *stats, &mut skipped)),
-        f,
-    );
+    blocks(&mut keys, opts.max_block, Some(&mut skips), f);
     // Other fields, when no email, phone or name is compared (so an export
     // of custom fields still gets candidates).
     let core = rs.fields.iter().any(|f| f.kind != super::FieldKind::Text);
@@ -190,12 +162,7 @@ fn candidates(rs: &Records, opts: Options, out: &mut Blocks) {
                 add(&mut keys, i, Key::Text(t, x));
             }
         }
-        blocks(
-            &mut keys,
-            opts.max_block,
-            Some((&mut *stats, &mut skipped)),
-            f,
-        );
+        blocks(&mut keys, opts.max_block, Some(&mut skips), f);
     }
     drop(keys);
     out.orders = sorted_orders(rs, opts.window);
@@ -368,13 +335,19 @@ fn more_candidates(rs: &Records, opts: Options, f: &mut BlockList) {
 /// with varied names.
 pub const MORE_BLOCK: usize = 32;
 
+/// The blocks skipped as too large: counted in `stats`, with the contacts
+/// in them, each once however many such blocks it is in (`counted`).
+struct Skips<'a> {
+    stats: &'a mut Stats,
+    counted: Vec<bool>,
+}
+
 /// Sort the keys and keep every block of 2 to `max` contacts; count the
-/// larger ones in `stats`, and the contacts in them not counted before
-/// (marked in the flags beside it). Empties `keys`.
+/// larger ones in `skips`. Empties `keys`.
 fn blocks(
     keys: &mut Vec<(u64, u32)>,
     max: usize,
-    mut stats: Option<(&mut Stats, &mut Vec<bool>)>,
+    mut skips: Option<&mut Skips>,
     out: &mut BlockList,
 ) {
     keys.sort_unstable();
@@ -383,7 +356,7 @@ fn blocks(
             continue;
         }
         if block.len() > max {
-            if let Some((stats, counted)) = stats.as_mut() {
+            if let Some(Skips { stats, counted }) = skips.as_deref_mut() {
                 stats.skipped_blocks += 1;
                 for &(_, i) in block {
                     if !std::mem::replace(&mut counted[i as usize], true) {

@@ -109,6 +109,7 @@ pub(crate) fn layout_for(
         labels,
         delimiter,
         sheet: None,
+        unterminated: None,
     })
 }
 
@@ -444,14 +445,30 @@ pub fn write_with(
     sanitize(&mut headers);
     out.write_all(&encode_header(&layout, &headers))?;
     out.write_all(if layout.crlf { b"\r\n" } else { b"\n" })?;
-    let mut w = writer_for(&layout).from_writer(out);
+    // A file read without a line break after its last row is written so
+    // while that row is still the last.
+    let unterminated = match (&layout.unterminated, export.contacts.last()) {
+        (Some(id), Some(c)) if *id == c.id => 1,
+        _ => 0,
+    };
+    let (rows, last) = export
+        .contacts
+        .split_at(export.contacts.len() - unterminated);
+    let mut w = writer_for(&layout).from_writer(&mut *out);
     let mut row = Vec::with_capacity(layout.columns.len());
-    for c in &export.contacts {
+    for c in rows {
         row_cells(&layout, c, &mut row);
         sanitize(&mut row);
         w.write_record(row.iter().map(|c| c.as_bytes()))?;
     }
-    w.flush()
+    w.flush()?;
+    drop(w);
+    for c in last {
+        row_cells(&layout, c, &mut row);
+        sanitize(&mut row);
+        out.write_all(&encode_record(&layout, row.iter().map(|c| c.as_bytes())))?;
+    }
+    Ok(())
 }
 
 /// The columns an export is written in: its own layout when it was read
@@ -632,6 +649,7 @@ fn every_header_needs_quotes(headers: &[String], delimiter: u8, crlf: bool) -> b
         labels: false,
         delimiter,
         sheet: None,
+        unterminated: None,
     };
     let plain = encode_record(&probe, headers.iter().map(|h| h.as_bytes()));
     header_needs_guard(&plain, delimiter)
@@ -693,6 +711,7 @@ fn layout_from_contacts(contacts: &[Contact]) -> CsvLayout {
         labels: false,
         delimiter: b',',
         sheet: None,
+        unterminated: None,
     };
     with_new_columns(base, contacts)
 }

@@ -357,6 +357,7 @@ fn layout_with(delimiter: u8, quote_all: bool, crlf: bool) -> CsvLayout {
         labels: false,
         delimiter,
         sheet: None,
+        unterminated: None,
     }
 }
 

@@ -241,6 +241,7 @@ impl Csv {
                 labels: false,
                 delimiter: b',',
                 sheet: None,
+                unterminated: None,
             },
             pos: text_start,
             line: 1,

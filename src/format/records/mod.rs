@@ -454,6 +454,8 @@ pub fn each<R: Read>(
     on_contact: &mut dyn FnMut(Contact, Place),
 ) -> Result<Layout, ReadError> {
     let mut reader = reader.parse_all();
+    // The id of the last record, when it was read whole.
+    let mut last: Option<String> = None;
     while let Some(item) = reader.next_item()? {
         let read = match item {
             Item::Record(r) => {
@@ -462,13 +464,21 @@ pub fn each<R: Read>(
             }
             Item::Bad(e) => Err(e),
         };
+        last = read.as_ref().ok().map(|(c, _)| c.id.clone());
         match (read, skipped.as_deref_mut()) {
             (Ok((c, at)), _) => on_contact(c, at),
             (Err(e), Some(list)) => list.push(e),
             (Err(e), None) => return Err(reader.refuse(e)),
         }
     }
-    Ok(reader.layout().expect("known once every record is read"))
+    let mut layout = reader.layout().expect("known once every record is read");
+    if let Layout::Csv(l) = &mut layout {
+        // Nothing after the last row: not even its line break.
+        if l.sheet.is_none() && reader.tail().is_empty() {
+            l.unterminated = last;
+        }
+    }
+    Ok(layout)
 }
 
 #[cfg(test)]

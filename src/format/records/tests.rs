@@ -24,13 +24,50 @@ impl Outcome {
     /// On an error, only the error counts (the old JSON reader handed out
     /// nothing before a syntax error anywhere; the new one hands out the
     /// contacts before it).
+    /// The old readers did not note a last row without its line break
+    /// (`CsvLayout::unterminated`, tested on its own below): left out.
     fn settled(mut self) -> Self {
         if self.result.is_err() {
             self.contacts.clear();
             self.skipped.clear();
         }
+        if let Ok(Layout::Csv(l)) = &mut self.result {
+            l.unterminated = None;
+        }
         self
     }
+}
+
+/// The id of a CSV file's last row when nothing follows it, not even its
+/// line break; `None` when a line break (or a blank line) does, or when
+/// that row could not be read.
+#[test]
+fn a_last_row_without_its_line_break_is_noted() {
+    let unterminated = |text: &str| {
+        let r = Reader::new(text.as_bytes(), Format::Csv, "f").unwrap();
+        let mut skipped = Vec::new();
+        match each(r, Some(&mut skipped), &mut |_, _| {}).unwrap() {
+            Layout::Csv(l) => l.unterminated,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(unterminated("Record ID,Email\n1,a\n2,b"), Some("2".into()));
+    assert_eq!(
+        unterminated("Record ID,Email\r\n1,a\r\n2,\"b\r\n\""),
+        Some("2".into())
+    );
+    assert_eq!(unterminated("Record ID,Email\n1,a\n2,b\n"), None);
+    assert_eq!(unterminated("Record ID,Email\n1,a\n2,b\r\n\n"), None);
+    assert_eq!(
+        unterminated("Record ID,Email\n1,a\n,b"),
+        None,
+        "no id: skipped"
+    );
+    assert_eq!(
+        unterminated("Record ID,Email\n1,a\n2,b,c"),
+        None,
+        "too many cells"
+    );
 }
 
 fn is_empty(bytes: &[u8]) -> bool {
