@@ -9,7 +9,7 @@ use crate::dates;
 /// A merge that must not happen, or cannot be computed from the data.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MergeError {
-    #[error("contact {id}: the primary and the secondary are the same contact; a contact cannot be merged into itself (an id merged away earlier stands for the contact that absorbed it)")]
+    #[error("contact {id}: the primary and the secondary are the same contact; a contact cannot be merged into itself (in a plan, an id an earlier pair merged away stands for the contact that absorbed it)")]
     SameContact { id: String },
 
     /// `merged_into`: the contacts that list the id in their

@@ -46,17 +46,24 @@ fn delimiter_unused(command: &Command, ctx: &mut Ctx) {
     if ctx.global.delimiter.is_none() {
         return;
     }
+    // Only a command that writes an export can write it as CSV.
+    let writes = matches!(
+        command,
+        Command::Apply(_) | Command::Merge(_) | Command::Unmerge(_)
+    );
     for path in exports_of(command) {
         let format = ctx.global.input_format.or_else(|| Format::from_path(path));
         if let Some(f) = format.filter(|f| *f != Format::Csv) {
-            let line = format!(
-                "--delimiter is the delimiter of a CSV export, and {} is {}: it changes nothing (a CSV written from it uses commas)",
+            let line =
+                format!(
+                "--delimiter is the delimiter of a CSV export, and {} is {}: it changes nothing{}",
                 path.display(),
                 match f {
                     Format::Json => "JSON",
                     Format::Ndjson => "JSON Lines",
                     Format::Xlsx | Format::Csv => "a workbook",
-                }
+                },
+                if writes { " (a CSV written from it uses commas)" } else { "" }
             );
             ctx.warn("options", &line);
         }

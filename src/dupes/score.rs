@@ -71,6 +71,9 @@ pub enum Reason {
     SimilarPhone,
     PhoneDiffers,
     SameName,
+    /// The same first (last) name, the other name missing on one side.
+    SameFirstName,
+    SameLastName,
     /// Same name by the nickname table.
     Nickname,
     /// First and last name swapped.
@@ -107,6 +110,8 @@ impl Reason {
             Reason::SimilarPhone => "similar phone".into(),
             Reason::PhoneDiffers => "phone differs".into(),
             Reason::SameName => "same name".into(),
+            Reason::SameFirstName => "same first name, a last name missing".into(),
+            Reason::SameLastName => "same last name, a first name missing".into(),
             Reason::Nickname => "nickname".into(),
             Reason::SwappedName => "names swapped".into(),
             Reason::Name(s) => format!("name {s:.2}"),
@@ -705,7 +710,11 @@ fn names(rs: &Records, a: &Record, b: &Record, w: &mut f64, reasons: &mut Reason
     if swapped {
         reasons.push(Reason::SwappedName);
     } else if both_same(first) && both_same(last) {
-        reasons.push(Reason::SameName);
+        reasons.push(match (first, last) {
+            (Likeness::Same, Likeness::Missing) => Reason::SameFirstName,
+            (Likeness::Missing, Likeness::Same) => Reason::SameLastName,
+            _ => Reason::SameName,
+        });
     } else if (first == Likeness::Nickname) && both_same(last) {
         reasons.push(Reason::Nickname);
     } else {

@@ -59,6 +59,8 @@ pub fn is_number(text: &str) -> bool {
 pub enum CounterError {
     #[error("'{0}' is not a whole number")]
     NotANumber(String),
+    #[error("'{0}' is below zero, and a counter counts up from 0")]
+    Negative(String),
     #[error("'{0}' is too large for a counter (at most 18446744073709551615)")]
     TooLarge(String),
 }
@@ -77,8 +79,14 @@ pub fn parse_counter(text: &str) -> Result<u64, CounterError> {
         Some(_) => return Err(CounterError::NotANumber(text.into())),
         None => t,
     };
-    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(CounterError::NotANumber(text.into()));
+    let digits = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) {
+        return Err(match whole.strip_prefix('-') {
+            Some(w) if digits(w) && w.bytes().any(|b| b != b'0') => {
+                CounterError::Negative(text.into())
+            }
+            _ => CounterError::NotANumber(text.into()),
+        });
     }
     whole
         .parse::<u64>()
@@ -127,8 +135,12 @@ mod tests {
             parse_counter("3.5"),
             Err(CounterError::NotANumber(_))
         ));
+        assert_eq!(
+            parse_counter("-1").unwrap_err().to_string(),
+            "'-1' is below zero, and a counter counts up from 0"
+        );
         assert!(matches!(
-            parse_counter("-1"),
+            parse_counter("-1.5"),
             Err(CounterError::NotANumber(_))
         ));
         assert!(matches!(

@@ -236,4 +236,15 @@ fn a_delimiter_for_an_export_that_is_no_csv_is_said_to_change_nothing() {
     assert!(String::from_utf8(sb.read("x.csv"))
         .unwrap()
         .starts_with("hs_object_id,firstname,"));
+    // A command that writes no export says nothing of a CSV written.
+    let out = sb
+        .cmd()
+        .args(["dupes", "c.json", "--delimiter", ";"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(
+        err.contains("c.json is JSON: it changes nothing\n") && !err.contains("written from it"),
+        "{err}"
+    );
 }

@@ -42,6 +42,29 @@ fn same_email_and_name() {
     assert_eq!(r, ["same email", "same name"]);
 }
 
+/// One name missing on one side: the reason says which name is the
+/// same, not "same name" (a reviewer reads that as the whole name).
+#[test]
+fn a_name_missing_on_one_side_is_named_in_the_reason() {
+    let (_, r) = cmp(
+        &[("firstname", "Alice"), ("email", "a@x.com")],
+        &[
+            ("firstname", "Alice"),
+            ("lastname", "Brown"),
+            ("email", "a@x.com"),
+        ],
+    );
+    assert_eq!(r, ["same email", "same first name, a last name missing"]);
+    let (_, r) = cmp(
+        &[("lastname", "Brown")],
+        &[("firstname", "Al"), ("lastname", "Brown")],
+    );
+    assert!(
+        r.contains(&"same last name, a first name missing".to_string()),
+        "{r:?}"
+    );
+}
+
 /// A generational suffix is taken off the name; one name under two
 /// suffixes counts nothing (a father and son), the same suffix as the same
 /// name.
