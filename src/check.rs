@@ -248,6 +248,13 @@ impl<'a> Checker<'a> {
             id: c.id(),
             problems: &mut self.problems,
         };
+        if c.id().trim().len() != c.id().len() {
+            add.add(
+                None,
+                Some(c.id()),
+                "the record id has spaces around it, and a plan's ids are read without them, so no plan can name this contact (apply reports it as not a contact): remove the spaces".into(),
+            );
+        }
         check_emails(c, &mut add);
         let mut warn = Warner {
             file: self.file,

@@ -60,6 +60,7 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         eprint!("{}", found.model);
     }
     warn_left_out(&found, args, ctx);
+    warn_spaced_ids(&found, args, ctx);
     write_found(&found, args, ctx)?;
     ctx.info(&format!(
         "{}: fields compared: {}",
@@ -106,6 +107,30 @@ fn report(
         "skippedBlocks": found.blocking.skipped_blocks,
         "skippedContacts": found.blocking.skipped_members,
     })
+}
+
+/// A pair naming a contact whose id has spaces around it (a JSON export
+/// can hold one): `apply` reads a plan's ids without them, so it would
+/// report that contact as not a contact.
+fn warn_spaced_ids(found: &Found, args: &DupesArgs, ctx: &mut Ctx) {
+    let spaced = |id: &str| id.trim().len() != id.len();
+    let mut ids: Vec<&str> = (found.pairs.iter())
+        .flat_map(|p| [p.primary.as_str(), p.secondary.as_str()])
+        .filter(|id| spaced(id))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if let Some(first) = ids.first() {
+        ctx.warn(
+            "spaced-id",
+            &format!(
+                "{}: the plan names {} whose record id has spaces around it (first: {first:?}); apply reads a plan's ids without them and would not find {}: remove the spaces in the export (`contact-merge check` lists them)",
+                args.file.display(),
+                crate::text::count(ids.len(), "contact", "contacts"),
+                if ids.len() == 1 { "it" } else { "them" },
+            ),
+        );
+    }
 }
 
 /// One warning per cluster the merge limit cut short: its primary, how

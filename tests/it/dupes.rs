@@ -539,3 +539,37 @@ fn contacts_left_out_twice_over_and_in_two_skipped_blocks_count_once() {
     assert_eq!(report["leftOut"][0]["regrouped"], serde_json::json!([2, 3]));
     assert_eq!(report["leftOut"][1]["regrouped"], serde_json::json!([3]));
 }
+
+/// A JSON export can hold a record id with spaces around it; a plan's ids
+/// are read without them, so `apply` cannot find that contact. `dupes`
+/// says so when its plan names one, and `check` reports the id (until
+/// 2026-12-07 both said nothing, and `apply` refused the plan).
+#[test]
+fn an_id_with_spaces_around_it_is_named_by_dupes_and_check() {
+    let s = Sandbox::new();
+    s.write(
+        "odd.json",
+        r#"[{"id":"a1","properties":{"email":"x@acme.com","firstname":"Al","lastname":"Bee"}},
+ {"id":" c3","properties":{"email":"x@acme.com","firstname":"Al","lastname":"Bee"}}]"#,
+    );
+    let out = s
+        .cmd()
+        .args(["dupes", "odd.json", "-o", "p.csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "the plan names 1 contact whose record id has spaces around it (first: \" c3\")"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let out = s.cmd().args(["check", "odd.json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("the record id has spaces around it"),
+        "{}",
+        stdout(&out)
+    );
+}
