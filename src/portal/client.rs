@@ -324,6 +324,32 @@ impl Client {
         }
     }
 
+    /// After the last try: when nothing answered at all (the connection
+    /// refused, the host name unknown), the address is the likelier
+    /// cause than the portal, and `--api-base` is named.
+    fn unreachable_hint(&self, failure: &Failure) -> String {
+        let Failure::Dropped { detail } = failure else {
+            return String::new();
+        };
+        let d = detail.to_ascii_lowercase();
+        let unreachable = [
+            "connection refused",
+            "lookup address",
+            "name or service",
+            "dns",
+            "resolve",
+        ];
+        if unreachable.iter().any(|u| d.contains(u)) {
+            format!(
+                "; nothing answers at {}: check --api-base (leave it out for HubSpot's {}) and the network",
+                self.opts.base,
+                super::DEFAULT_API_BASE
+            )
+        } else {
+            String::new()
+        }
+    }
+
     /// How long to wait before sending `call` again after `failure`, or
     /// the error that ends it (`failed` counts the 5xx and dropped tries).
     /// A 429's wait is kept by the limiter itself; it is returned for the
@@ -368,6 +394,7 @@ impl Client {
                         call: call.describe(),
                         tries: *failed,
                         last: failure.to_string(),
+                        hint: self.unreachable_hint(failure),
                     });
                 }
                 Ok(match failure {

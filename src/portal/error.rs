@@ -82,13 +82,16 @@ pub enum PortalError {
     },
     /// 5xx, 429 or no answer, past every retry.
     #[error(
-        "{call}: gave up after {}: {last}; run the command again later (it resumes)",
+        "{call}: gave up after {}: {last}{hint}; run the command again later (it resumes)",
         crate::text::count(*tries as usize, "try", "tries")
     )]
     GaveUp {
         call: String,
         tries: u32,
         last: String,
+        /// What to check when nothing answered at all (the connection
+        /// refused, the name unknown): "; ... --api-base ...", or empty.
+        hint: String,
     },
     /// A 429 for the portal's daily limit: no wait within a run mends it.
     #[error("{call}: HubSpot answered 429 {message}: the portal's daily limit of API calls is reached, and nothing more can be sent until HubSpot resets it at midnight (in the HubSpot account's time zone); run the command again then (it resumes)")]

@@ -456,18 +456,13 @@ impl Run<'_, '_> {
         wait: Duration,
     ) -> Result<(), PortalError> {
         self.report.retries += 1;
-        self.write(&Entry::Retry {
-            pair: ids.clone(),
-            status: failure.status(),
-            error: failure.to_string(),
-            wait_ms: wait.as_millis() as u64,
-            at: now(),
-        })?;
-        (self.on_event)(Event::Retry(&Retrying {
+        let retrying = Retrying {
             call,
             failure,
             wait,
-        }));
+        };
+        self.write(&retry_entry(ids, &retrying))?;
+        (self.on_event)(Event::Retry(&retrying));
         Ok(())
     }
 
@@ -477,15 +472,7 @@ impl Run<'_, '_> {
         let secondary = &earlier.object_id_to_merge;
         let call = Call::get(format!("{CONTACT_PATH}/{secondary}"))
             .query("properties", crate::plan::MERGED_IDS);
-        let mut retries = Vec::new();
-        let client = self.client.as_deref_mut().expect("not a dry run");
-        let answer = client.call(&call, &mut |r| {
-            retries.push((r.failure.clone(), r.wait));
-        });
-        for (failure, wait) in retries {
-            self.retry(now_ids, &call, &failure, wait)?;
-        }
-        let answer = answer?;
+        let answer = self.call_logged(&call, now_ids)?;
         let id = merged_id(&call, &answer)?;
         if &id == secondary {
             return Ok(Check::NotDone);
@@ -504,6 +491,30 @@ impl Run<'_, '_> {
                 "{secondary} was merged into {id}, which is not (and does not hold) the primary {primary}: look at both in HubSpot before going on"
             ),
         })
+    }
+
+    /// `client.call`, each retry logged (with its call and time) as it
+    /// happens, before its wait: a run killed in a long wait has it.
+    fn call_logged(&mut self, call: &Call, ids: &PairIds) -> Result<Value, PortalError> {
+        let client = self.client.as_deref_mut().expect("not a dry run");
+        let on_event = &mut *self.on_event;
+        let mut log = self.log.take();
+        let (mut retries, mut unwritten) = (0, None);
+        let answer = client.call(call, &mut |r| {
+            retries += 1;
+            if let Some(log) = log.as_mut() {
+                if let Err(e) = log.write(&retry_entry(ids, r)) {
+                    unwritten.get_or_insert(e);
+                }
+            }
+            on_event(Event::Retry(r));
+        });
+        self.log = log;
+        self.report.retries += retries;
+        match unwritten {
+            Some(e) => Err(e),
+            None => answer,
+        }
     }
 
     fn stopped(
@@ -548,6 +559,18 @@ impl Run<'_, '_> {
         });
         stopped.report = report;
         PushError::Pair(Box::new(stopped))
+    }
+}
+
+/// The log line of a retry.
+fn retry_entry(ids: &PairIds, r: &Retrying<'_>) -> Entry {
+    Entry::Retry {
+        pair: ids.clone(),
+        call: Some(r.call.describe()),
+        status: r.failure.status(),
+        error: r.failure.to_string(),
+        wait_ms: r.wait.as_millis() as u64,
+        at: now(),
     }
 }
 

@@ -310,3 +310,47 @@ fn a_log_that_cannot_be_opened_is_worded_once() {
     }
     assert!(emu.state().seen.is_empty());
 }
+
+/// Nothing answering at `--api-base`: the give-up names it. The lookup
+/// that follows a lost merge answer logged its retries only once it was
+/// over, all with one time and without the call; each is logged as it
+/// happens now, with its call.
+#[test]
+fn a_portal_that_does_not_answer_is_named_and_each_retry_logged_with_its_call() {
+    let sb = Sandbox::new();
+    let url = setup(&sb, &PLAN).url.clone(); // the emulator is gone: refused
+    let mut args = push_args(&url);
+    args[11] = "20";
+    let out = sb
+        .cmd()
+        .env("HUBSPOT_TOKEN", TOKEN)
+        .args(args)
+        .timeout(crate::util::HANG_GUARD)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("nothing answers at {url}: check --api-base")),
+        "{err}"
+    );
+    assert_eq!(err.matches("it resumes").count(), 1, "said once: {err}");
+    let log = log_lines(&sb.path("push.jsonl"));
+    let retries: Vec<&Value> = log.iter().filter(|e| e["event"] == "retry").collect();
+    let calls: Vec<&str> = retries
+        .iter()
+        .map(|e| e["call"].as_str().unwrap())
+        .collect();
+    assert_eq!(calls[0], "POST /crm/v3/objects/contacts/merge");
+    assert!(
+        calls[1..]
+            .iter()
+            .all(|c| *c == "GET /crm/v3/objects/contacts/2"),
+        "{calls:?}"
+    );
+    let times: Vec<&str> = retries.iter().map(|e| e["at"].as_str().unwrap()).collect();
+    assert!(
+        times.windows(2).all(|w| w[0] < w[1]),
+        "one time for all: {times:?}"
+    );
+}
