@@ -26,9 +26,39 @@ pub fn and_list<S: AsRef<str>>(items: &[S]) -> String {
     }
 }
 
+/// A wait in words: "250 ms", "1.5 s", "10 s", "5 min", "2 h 30 min".
+pub fn duration(d: std::time::Duration) -> String {
+    let ms = d.as_millis();
+    let secs = d.as_secs();
+    match ms {
+        0..=999 => format!("{ms} ms"),
+        1_000..=119_999 if ms % 1000 == 0 => format!("{secs} s"),
+        1_000..=119_999 => format!("{:.1} s", d.as_secs_f64()),
+        _ if secs < 3600 => match secs % 60 {
+            0 => format!("{} min", secs / 60),
+            s => format!("{} min {s} s", secs / 60),
+        },
+        _ => match (secs % 3600) / 60 {
+            0 => format!("{} h", secs / 3600),
+            m => format!("{} h {m} min", secs / 3600),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn waits_read_in_seconds_minutes_and_hours() {
+        use std::time::Duration as D;
+        assert_eq!(duration(D::from_millis(5)), "5 ms");
+        assert_eq!(duration(D::from_millis(1500)), "1.5 s");
+        assert_eq!(duration(D::from_secs(10)), "10 s");
+        assert_eq!(duration(D::from_secs(300)), "5 min");
+        assert_eq!(duration(D::from_secs(150)), "2 min 30 s");
+        assert_eq!(duration(D::from_secs(9000)), "2 h 30 min");
+    }
 
     #[test]
     fn lists_read_as_text() {

@@ -18,12 +18,7 @@ use crate::portal::Token;
 use crate::text::count;
 
 pub fn run(args: &PushArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
-    if args.file.as_os_str() == "-" {
-        return Err(UsageError(
-            "push reads the export twice (the plan's check, then its merged ids): give a file, not stdin".into(),
-        )
-        .into());
-    }
+    refuse_early(args, ctx)?;
     // A log another push holds is refused before the long work; the run
     // takes its lock for good when it opens the log.
     PushLog::check_free(&args.log, args.dry_run)?;
@@ -66,10 +61,10 @@ pub fn run(args: &PushArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             bar.set_message("");
         }
         Event::Retry(r) => bar.set_message(format!(
-            "{} {}: waiting {:.1} s",
+            "{} {}: waiting {}",
             r.call.describe(),
             r.failure.short(),
-            r.wait.as_secs_f64()
+            crate::text::duration(r.wait)
         )),
     });
     bar.finish_and_clear();
@@ -78,15 +73,72 @@ pub fn run(args: &PushArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     if logged {
         ctx.wrote(format!("the push log {}", args.log.display()));
     }
-    let report = result?;
-    if ctx.global.format == OutputFormat::Json {
-        serde_json::to_writer_pretty(&mut *ctx.out, &report)?;
-        writeln!(ctx.out)?;
-    } else if let Some(merges) = &report.merges {
-        print_merges(ctx, merges)?;
+    let report = reported(ctx, result)?;
+    if ctx.global.format != OutputFormat::Json {
+        if let Some(merges) = &report.merges {
+            print_merges(ctx, merges)?;
+        }
     }
     summary(args, ctx, &report, started.elapsed());
     Ok(Status::Ok)
+}
+
+/// What refuses a push before anything is read: stdin as the export, and
+/// a stdout closed at start when the push writes there (its JSON report,
+/// a dry run's pairs). Merges cannot be taken back: a report that cannot
+/// be written must be known before the first one is sent, not after the
+/// last.
+fn refuse_early(args: &PushArgs, ctx: &Ctx) -> anyhow::Result<()> {
+    if args.file.as_os_str() == "-" {
+        return Err(UsageError(
+            "push reads the export twice (the plan's check, then its merged ids): give a file, not stdin".into(),
+        )
+        .into());
+    }
+    if (ctx.global.format == OutputFormat::Json || args.dry_run) && super::stdout::closed_at_start()
+    {
+        anyhow::bail!(
+            "push {} --plan {}: {}; nothing was sent to the portal (push writes its {} there)",
+            args.file.display(),
+            args.plan.display(),
+            super::stdout::CLOSED,
+            if args.dry_run {
+                "dry run's pairs"
+            } else {
+                "JSON report"
+            }
+        );
+    }
+    Ok(())
+}
+
+/// The push's report, with `--format json` written to stdout: a whole
+/// run's, or, for a run that stopped at a pair, what it did up to there
+/// (with `stopped`), before the error that says why.
+fn reported(
+    ctx: &mut Ctx,
+    result: Result<PushReport, push::PushError>,
+) -> anyhow::Result<PushReport> {
+    let json = ctx.global.format == OutputFormat::Json;
+    match result {
+        Ok(report) => {
+            if json {
+                serde_json::to_writer_pretty(&mut *ctx.out, &report)?;
+                writeln!(ctx.out)?;
+            }
+            Ok(report)
+        }
+        Err(push::PushError::Pair(stopped)) => {
+            // A report that cannot be written does not hide why the run
+            // stopped.
+            if json {
+                let _ = serde_json::to_writer_pretty(&mut *ctx.out, &stopped.report);
+                let _ = writeln!(ctx.out).and_then(|()| ctx.out.flush());
+            }
+            Err(push::PushError::Pair(stopped).into())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The plan checked against the export as `apply` checks it, nothing
@@ -167,6 +219,10 @@ fn print_merges(ctx: &mut Ctx, merges: &[PlannedMerge]) -> std::io::Result<()> {
                 "skipped: done by an earlier run (merged into {})",
                 id.as_deref().unwrap_or("?")
             ),
+            (Action::AlreadyOne, id) => format!(
+                "skipped: already one record ({}) through earlier merges",
+                id.as_deref().unwrap_or("?")
+            ),
         };
         let i = &m.ids;
         t.row([
@@ -182,10 +238,16 @@ fn print_merges(ctx: &mut Ctx, merges: &[PlannedMerge]) -> std::io::Result<()> {
 }
 
 fn summary(args: &PushArgs, ctx: &mut Ctx, r: &PushReport, took: Duration) {
-    let before = match r.already_done {
+    let mut before = match r.already_done {
         0 => String::new(),
         n => format!(", {n} done by an earlier run"),
     };
+    if r.already_one > 0 {
+        before.push_str(&format!(
+            ", {} skipped as already one record through earlier merges",
+            r.already_one
+        ));
+    }
     let line = if r.dry_run {
         format!(
             "dry run: {} of {} would be sent ({} checked in the portal first){before}; nothing was sent",

@@ -134,13 +134,25 @@ impl Call {
 #[derive(Debug, Clone)]
 pub enum Failure {
     /// 429: the next request waits `wait` (HubSpot's `Retry-After`, else a
-    /// whole window).
-    RateLimited { wait: Duration, message: ApiMessage },
+    /// whole window). `told`: the answer carried a `Retry-After`; `daily`:
+    /// the body names the daily limit (`policyName: DAILY`), which no wait
+    /// within a run mends.
+    RateLimited {
+        wait: Duration,
+        told: bool,
+        daily: bool,
+        message: ApiMessage,
+    },
     /// 5xx: HubSpot failed; the request may or may not have been done.
     Server { status: u16, message: ApiMessage },
     /// No answer (refused, reset, cut short, timed out): the request may
     /// or may not have been done.
     Dropped { detail: String },
+    /// A 3xx, not followed (a redirect would carry the token elsewhere).
+    Redirect {
+        status: u16,
+        location: Option<String>,
+    },
     /// Any other answer that is not a success: retrying will not help.
     Api { status: u16, message: ApiMessage },
     /// A success whose body is not JSON.
@@ -150,9 +162,27 @@ pub enum Failure {
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Failure::RateLimited { wait, message } => {
-                write!(f, "429 {message}, wait {} ms", wait.as_millis())
-            }
+            Failure::RateLimited {
+                daily: true,
+                message,
+                ..
+            } => write!(f, "429 {message} (the daily limit)"),
+            Failure::RateLimited {
+                wait,
+                told,
+                message,
+                ..
+            } => write!(
+                f,
+                "429 {message}, wait {}{}",
+                crate::text::duration(*wait),
+                if *told { "" } else { " (no Retry-After)" }
+            ),
+            Failure::Redirect { status, location } => write!(
+                f,
+                "{status} redirect to {}",
+                location.as_deref().unwrap_or("(no Location)")
+            ),
             Failure::Server { status, message } | Failure::Api { status, message } => {
                 write!(f, "{status} {message}")
             }
@@ -167,7 +197,9 @@ impl Failure {
     pub fn short(&self) -> String {
         match self {
             Failure::RateLimited { .. } => "429 (rate limit)".into(),
-            Failure::Server { status, .. } | Failure::Api { status, .. } => status.to_string(),
+            Failure::Server { status, .. }
+            | Failure::Api { status, .. }
+            | Failure::Redirect { status, .. } => status.to_string(),
             Failure::Dropped { .. } => "no answer".into(),
             Failure::BadReply { .. } => "a bad answer".into(),
         }
@@ -177,7 +209,9 @@ impl Failure {
     pub fn status(&self) -> Option<u16> {
         match self {
             Failure::RateLimited { .. } => Some(429),
-            Failure::Server { status, .. } | Failure::Api { status, .. } => Some(*status),
+            Failure::Server { status, .. }
+            | Failure::Api { status, .. }
+            | Failure::Redirect { status, .. } => Some(*status),
             Failure::Dropped { .. } | Failure::BadReply { .. } => None,
         }
     }
@@ -258,7 +292,7 @@ impl Client {
                     .send(body.to_string())
             }
         };
-        let outcome = read_answer(result, self.opts.rate);
+        let outcome = read_answer(result, self.opts.rate, &self.token.0);
         let now = Instant::now();
         self.limiter.ended_at(now);
         if let Err(Failure::RateLimited { wait, .. }) = &outcome {
@@ -290,6 +324,32 @@ impl Client {
         }
     }
 
+    /// After the last try: when nothing answered at all (the connection
+    /// refused, the host name unknown), the address is the likelier
+    /// cause than the portal, and `--api-base` is named.
+    fn unreachable_hint(&self, failure: &Failure) -> String {
+        let Failure::Dropped { detail } = failure else {
+            return String::new();
+        };
+        let d = detail.to_ascii_lowercase();
+        let unreachable = [
+            "connection refused",
+            "lookup address",
+            "name or service",
+            "dns",
+            "resolve",
+        ];
+        if unreachable.iter().any(|u| d.contains(u)) {
+            format!(
+                "; nothing answers at {}: check --api-base (leave it out for HubSpot's {}) and the network",
+                self.opts.base,
+                super::DEFAULT_API_BASE
+            )
+        } else {
+            String::new()
+        }
+    }
+
     /// How long to wait before sending `call` again after `failure`, or
     /// the error that ends it (`failed` counts the 5xx and dropped tries).
     /// A 429's wait is kept by the limiter itself; it is returned for the
@@ -300,19 +360,53 @@ impl Client {
         failure: &Failure,
         failed: &mut u32,
     ) -> Result<Duration, PortalError> {
+        let longest = self.opts.max_retry_after;
         match failure {
-            Failure::RateLimited { wait, .. } if *wait <= self.opts.max_retry_after => Ok(*wait),
+            Failure::RateLimited {
+                daily: true,
+                message,
+                ..
+            } => Err(PortalError::DailyLimit {
+                call: call.describe(),
+                message: message.clone(),
+            }),
+            Failure::RateLimited {
+                wait, told: true, ..
+            } if *wait <= longest => Ok(*wait),
+            Failure::RateLimited {
+                wait,
+                told: true,
+                message,
+                ..
+            } => Err(PortalError::LongWait {
+                call: call.describe(),
+                message: message.clone(),
+                wait: *wait,
+                longest_secs: longest.as_secs(),
+            }),
+            // A 429 without `Retry-After` says nothing of how long it
+            // lasts: counted with the 5xx and dropped tries, so that a
+            // portal that only answers 429 cannot hold a run forever.
             Failure::RateLimited { .. } | Failure::Server { .. } | Failure::Dropped { .. } => {
                 *failed += 1;
-                if *failed >= self.opts.tries || matches!(failure, Failure::RateLimited { .. }) {
+                if *failed >= self.opts.tries {
                     return Err(PortalError::GaveUp {
                         call: call.describe(),
                         tries: *failed,
                         last: failure.to_string(),
+                        hint: self.unreachable_hint(failure),
                     });
                 }
-                Ok(self.backoff(*failed))
+                Ok(match failure {
+                    Failure::RateLimited { wait, .. } => *wait,
+                    _ => self.backoff(*failed),
+                })
             }
+            Failure::Redirect { status, location } => Err(PortalError::Redirect {
+                call: call.describe(),
+                status: *status,
+                location: location.clone(),
+            }),
             Failure::Api { status, message } => Err(PortalError::Api {
                 call: call.describe(),
                 status: *status,
@@ -326,10 +420,13 @@ impl Client {
     }
 }
 
-/// HubSpot's answer, sorted.
+/// HubSpot's answer, sorted. An error body that echoes the token (a proxy
+/// or a server showing the headers it got) has it replaced by `[token]`
+/// before it goes into any message or log line.
 fn read_answer(
     result: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
     rate: Rate,
+    token: &str,
 ) -> Result<Value, Failure> {
     let mut resp = match result {
         Ok(r) => r,
@@ -345,6 +442,11 @@ fn read_answer(
         .get("retry-after")
         .and_then(|v| v.to_str().ok())
         .and_then(parse_retry_after);
+    let location = resp
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(|l| redact(l, token));
     let body = match resp
         .body_mut()
         .with_config()
@@ -359,23 +461,40 @@ fn read_answer(
         }
         Err(_) => String::new(),
     };
-    match status {
-        200..=299 => serde_json::from_str(&body).map_err(|e| Failure::BadReply {
+    if (200..300).contains(&status) {
+        return serde_json::from_str(&body).map_err(|e| Failure::BadReply {
             detail: format!("not JSON: {e}"),
-        }),
+        });
+    }
+    let message = ApiMessage::from_body(&redact(&body, token)).redacted(token);
+    match status {
         429 => Err(Failure::RateLimited {
             wait: retry_after.unwrap_or(rate.window),
-            message: ApiMessage::from_body(&body),
+            told: retry_after.is_some(),
+            daily: is_daily_limit(&body),
+            message,
         }),
-        500..=599 => Err(Failure::Server {
-            status,
-            message: ApiMessage::from_body(&body),
-        }),
-        _ => Err(Failure::Api {
-            status,
-            message: ApiMessage::from_body(&body),
-        }),
+        300..=399 => Err(Failure::Redirect { status, location }),
+        500..=599 => Err(Failure::Server { status, message }),
+        _ => Err(Failure::Api { status, message }),
     }
+}
+
+/// `text` with every occurrence of the token replaced by `[token]`.
+pub fn redact(text: &str, token: &str) -> String {
+    if token.is_empty() {
+        return text.to_string();
+    }
+    text.replace(token, "[token]")
+}
+
+/// A 429 of HubSpot's daily limit: `"policyName": "DAILY"`, or its message
+/// ("You have reached your daily limit.").
+fn is_daily_limit(body: &str) -> bool {
+    let v: Value = serde_json::from_str(body).unwrap_or_default();
+    let policy = v.get("policyName").and_then(Value::as_str).unwrap_or("");
+    let message = v.get("message").and_then(Value::as_str).unwrap_or("");
+    policy.eq_ignore_ascii_case("DAILY") || message.to_ascii_lowercase().contains("daily limit")
 }
 
 /// `Retry-After` in seconds (whole or with a fraction).
@@ -397,6 +516,20 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(!bad.contains("secret"), "{bad}");
+    }
+
+    #[test]
+    fn a_daily_limit_is_told_by_its_policy_or_its_message() {
+        assert!(is_daily_limit(
+            r#"{"status":"error","message":"You have reached your daily limit.","errorType":"RATE_LIMIT","policyName":"DAILY"}"#
+        ));
+        assert!(is_daily_limit(
+            r#"{"message":"You have reached your daily limit."}"#
+        ));
+        assert!(!is_daily_limit(
+            r#"{"message":"You have reached your secondly limit.","policyName":"SECONDLY"}"#
+        ));
+        assert!(!is_daily_limit("daily limit, not JSON"));
     }
 
     #[test]

@@ -39,6 +39,18 @@ impl ApiMessage {
     }
 }
 
+impl ApiMessage {
+    /// With the token replaced by `[token]` wherever it shows.
+    pub fn redacted(self, token: &str) -> ApiMessage {
+        let r = |t: String| super::client::redact(&t, token);
+        ApiMessage {
+            message: r(self.message),
+            category: self.category.map(r),
+            correlation_id: self.correlation_id.map(r),
+        }
+    }
+}
+
 impl std::fmt::Display for ApiMessage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:?}", self.message)?;
@@ -70,17 +82,42 @@ pub enum PortalError {
     },
     /// 5xx, 429 or no answer, past every retry.
     #[error(
-        "{call}: gave up after {}: {last}; run the command again later (it resumes)",
+        "{call}: gave up after {}: {last}{hint}; run the command again later (it resumes)",
         crate::text::count(*tries as usize, "try", "tries")
     )]
     GaveUp {
         call: String,
         tries: u32,
         last: String,
+        /// What to check when nothing answered at all (the connection
+        /// refused, the name unknown): "; ... --api-base ...", or empty.
+        hint: String,
+    },
+    /// A 429 for the portal's daily limit: no wait within a run mends it.
+    #[error("{call}: HubSpot answered 429 {message}: the portal's daily limit of API calls is reached, and nothing more can be sent until HubSpot resets it at midnight (in the HubSpot account's time zone); run the command again then (it resumes)")]
+    DailyLimit { call: String, message: ApiMessage },
+    /// A 429 whose `Retry-After` is longer than a run waits.
+    #[error("{call}: HubSpot answered 429 {message} and asks to wait {}, longer than a run waits ({}); run the command again after that (it resumes)", crate::text::duration(*wait), crate::text::duration(std::time::Duration::from_secs(*longest_secs)))]
+    LongWait {
+        call: String,
+        message: ApiMessage,
+        wait: std::time::Duration,
+        /// The longest wait a run takes (kept small: in whole seconds).
+        longest_secs: u64,
+    },
+    /// A 3xx: redirects are not followed (one would carry the token to
+    /// another address).
+    #[error("{call}: the API answered {status}, a redirect to {}, which is not followed (it would carry the token to another address); {}", location.as_deref().unwrap_or("(no Location given)"), redirect_advice(location.as_deref(), call))]
+    Redirect {
+        call: String,
+        status: u16,
+        location: Option<String>,
     },
     #[error("{call}: the answer is not what HubSpot sends: {detail}")]
     BadReply { call: String, detail: String },
-    #[error("{path}: {what}: {source}")]
+    /// `source` is in the chain a caller prints, and so not in this
+    /// message (it was printed twice).
+    #[error("{}: {what}", path.display())]
     File {
         path: PathBuf,
         what: &'static str,
@@ -101,7 +138,39 @@ fn advice(status: u16) -> &'static str {
     }
 }
 
+/// What to give `--api-base` after a redirect: the address it names,
+/// less the path of the call, when it ends with that path.
+fn redirect_advice(location: Option<&str>, call: &str) -> String {
+    let path = call.split_once(' ').map_or(call, |(_, p)| p);
+    match location.and_then(|l| l.split('?').next()?.strip_suffix(path)) {
+        Some(base) if base.starts_with("http") => {
+            format!("if {base} is the API's address, give --api-base {base}")
+        }
+        _ => "check --api-base (an https:// address where http:// was given?)".into(),
+    }
+}
+
 impl PortalError {
+    /// The HTTP status HubSpot answered with, when one stopped the run.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            PortalError::Api { status, .. } | PortalError::Redirect { status, .. } => Some(*status),
+            PortalError::DailyLimit { .. } | PortalError::LongWait { .. } => Some(429),
+            _ => None,
+        }
+    }
+
+    /// Whether the message says itself to run the command again (it
+    /// resumes): the caller need not say it twice.
+    pub fn says_run_again(&self) -> bool {
+        matches!(
+            self,
+            PortalError::GaveUp { .. }
+                | PortalError::DailyLimit { .. }
+                | PortalError::LongWait { .. }
+        )
+    }
+
     pub fn file(path: &std::path::Path, what: &'static str, source: std::io::Error) -> Self {
         PortalError::File {
             path: path.to_path_buf(),

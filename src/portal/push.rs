@@ -63,6 +63,10 @@ pub struct PushReport {
     pub merged: usize,
     /// Found done in the portal after their answer was lost.
     pub checked: usize,
+    /// Pairs whose two ids already stand for one record through earlier
+    /// merges (pushed `1,2`, then a plan with `2,1`, or `1,3` and `2,3`):
+    /// nothing to send, skipped, counted as done.
+    pub already_one: usize,
     /// `--dry-run`: merges that would be sent, and pairs whose outcome is
     /// unknown and would be checked first.
     pub would_send: usize,
@@ -75,6 +79,31 @@ pub struct PushReport {
     /// sent with, or those the log has it done with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub merges: Option<Vec<PlannedMerge>>,
+    /// The pair the run stopped at and why (a run that stopped part way).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<StopReason>,
+}
+
+impl PushReport {
+    /// Pairs done: by earlier runs, by this one, found done, and those
+    /// whose ids were already one record.
+    pub fn done(&self) -> usize {
+        self.already_done + self.merged + self.checked + self.already_one
+    }
+}
+
+/// Where and why a push stopped, for the JSON report.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StopReason {
+    pub place: String,
+    pub primary: String,
+    pub secondary: String,
+    /// HubSpot's status, when it answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// The whole message, as on stderr.
+    pub error: String,
 }
 
 /// A pair of a dry run: what it would be sent as, or what the log says.
@@ -104,12 +133,15 @@ pub enum Action {
     Check,
     /// Done by an earlier run (in the log): skip it.
     Done,
+    /// Its two ids are one record already (earlier merges joined them):
+    /// nothing to send, skip it.
+    AlreadyOne,
 }
 
 /// What the progress bar hears.
 #[derive(Debug)]
 pub enum Event<'a> {
-    /// A pair done by an earlier run, skipped.
+    /// A pair done by an earlier run, or already one record, skipped.
     Skipped,
     /// A pair done now (or, in a dry run, that would be sent).
     Done,
@@ -122,7 +154,7 @@ pub enum Event<'a> {
 
 /// Why a push stopped at a pair.
 #[derive(Debug, thiserror::Error)]
-#[error("{place} of {plan} (merge {secondary} into {primary}{sent}): {cause}; {done} of {pairs} merges are done and recorded in {}: mend the cause, then run push again (it resumes)", log.display())]
+#[error("{place} of {plan} (merge {secondary} into {primary}{sent}): {}; {done} of {pairs} merges are done and recorded in {}{}", with_sources(cause), log.display(), if cause.says_run_again() { "" } else { ": mend the cause, then run push again (it resumes)" })]
 pub struct PairStopped {
     pub plan: String,
     pub place: String,
@@ -135,6 +167,21 @@ pub struct PairStopped {
     pub log: PathBuf,
     /// In the message itself (not a source), so it is worded once.
     pub cause: PortalError,
+    /// What the run did up to here (`stopped` filled in).
+    pub report: PushReport,
+}
+
+/// An error and its sources, as one line (a file's error keeps the
+/// system's reason in its source).
+fn with_sources(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut next = e.source();
+    while let Some(s) = next {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        next = s.source();
+    }
+    text
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -182,12 +229,21 @@ pub fn push(
             let place = job.plan.place(pair.line);
             run.note(PairIds { place, ..ids }, Action::Done, Some(merged_id));
             (run.on_event)(Event::Skipped);
-        } else {
-            let ids = run.ids(job.plan, pair);
-            run.pair(&ids, open.get(&key))
-                .map_err(|source| run.stopped(&job, pair, &ids, source))?;
-            (run.on_event)(Event::Done);
+            continue;
         }
+        let ids = run.ids(job.plan, pair);
+        if ids.primary_object_id == ids.object_id_to_merge {
+            // Earlier merges made the two one record: HubSpot would
+            // refuse to merge it with itself, and there is nothing to do.
+            run.report.already_one += 1;
+            let one = ids.primary_object_id.clone();
+            run.note(ids, Action::AlreadyOne, Some(one));
+            (run.on_event)(Event::Skipped);
+            continue;
+        }
+        run.pair(&ids, open.get(&key))
+            .map_err(|source| run.stopped(&job, pair, &ids, source))?;
+        (run.on_event)(Event::Done);
     }
     if let Some(log) = run.log.as_mut() {
         log.sync()?;
@@ -400,18 +456,13 @@ impl Run<'_, '_> {
         wait: Duration,
     ) -> Result<(), PortalError> {
         self.report.retries += 1;
-        self.write(&Entry::Retry {
-            pair: ids.clone(),
-            status: failure.status(),
-            error: failure.to_string(),
-            wait_ms: wait.as_millis() as u64,
-            at: now(),
-        })?;
-        (self.on_event)(Event::Retry(&Retrying {
+        let retrying = Retrying {
             call,
             failure,
             wait,
-        }));
+        };
+        self.write(&retry_entry(ids, &retrying))?;
+        (self.on_event)(Event::Retry(&retrying));
         Ok(())
     }
 
@@ -421,15 +472,7 @@ impl Run<'_, '_> {
         let secondary = &earlier.object_id_to_merge;
         let call = Call::get(format!("{CONTACT_PATH}/{secondary}"))
             .query("properties", crate::plan::MERGED_IDS);
-        let mut retries = Vec::new();
-        let client = self.client.as_deref_mut().expect("not a dry run");
-        let answer = client.call(&call, &mut |r| {
-            retries.push((r.failure.clone(), r.wait));
-        });
-        for (failure, wait) in retries {
-            self.retry(now_ids, &call, &failure, wait)?;
-        }
-        let answer = answer?;
+        let answer = self.call_logged(&call, now_ids)?;
         let id = merged_id(&call, &answer)?;
         if &id == secondary {
             return Ok(Check::NotDone);
@@ -450,8 +493,32 @@ impl Run<'_, '_> {
         })
     }
 
+    /// `client.call`, each retry logged (with its call and time) as it
+    /// happens, before its wait: a run killed in a long wait has it.
+    fn call_logged(&mut self, call: &Call, ids: &PairIds) -> Result<Value, PortalError> {
+        let client = self.client.as_deref_mut().expect("not a dry run");
+        let on_event = &mut *self.on_event;
+        let mut log = self.log.take();
+        let (mut retries, mut unwritten) = (0, None);
+        let answer = client.call(call, &mut |r| {
+            retries += 1;
+            if let Some(log) = log.as_mut() {
+                if let Err(e) = log.write(&retry_entry(ids, r)) {
+                    unwritten.get_or_insert(e);
+                }
+            }
+            on_event(Event::Retry(r));
+        });
+        self.log = log;
+        self.report.retries += retries;
+        match unwritten {
+            Some(e) => Err(e),
+            None => answer,
+        }
+    }
+
     fn stopped(
-        &self,
+        &mut self,
         job: &PushJob<'_>,
         pair: &Pair,
         ids: &PairIds,
@@ -466,17 +533,44 @@ impl Run<'_, '_> {
             } else {
                 String::new()
             };
-        PushError::Pair(Box::new(PairStopped {
+        if let Some(c) = &self.client {
+            self.report.requests = c.sent;
+        }
+        let status = source.status();
+        let mut stopped = PairStopped {
             plan: job.plan.file.clone(),
             place: ids.place.clone(),
             primary: pair.primary.clone(),
             secondary: pair.secondary.clone(),
             sent,
-            done: self.report.already_done + self.report.merged + self.report.checked,
+            done: self.report.done(),
             pairs: self.report.pairs,
             log: job.log.to_path_buf(),
             cause: source,
-        }))
+            report: PushReport::default(),
+        };
+        let mut report = std::mem::take(&mut self.report);
+        report.stopped = Some(StopReason {
+            place: stopped.place.clone(),
+            primary: stopped.primary.clone(),
+            secondary: stopped.secondary.clone(),
+            status,
+            error: stopped.to_string(),
+        });
+        stopped.report = report;
+        PushError::Pair(Box::new(stopped))
+    }
+}
+
+/// The log line of a retry.
+fn retry_entry(ids: &PairIds, r: &Retrying<'_>) -> Entry {
+    Entry::Retry {
+        pair: ids.clone(),
+        call: Some(r.call.describe()),
+        status: r.failure.status(),
+        error: r.failure.to_string(),
+        wait_ms: r.wait.as_millis() as u64,
+        at: now(),
     }
 }
 

@@ -49,11 +49,15 @@ pub enum Entry {
         pair: PairIds,
         at: String,
     },
-    /// A try failed and will be repeated.
+    /// A try failed and will be repeated. `call`: the request (`POST
+    /// /crm/v3/objects/contacts/merge`, or the `GET` that looks a merge
+    /// up); absent in logs written before it was recorded.
     #[serde(rename_all = "camelCase")]
     Retry {
         #[serde(flatten)]
         pair: PairIds,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        call: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
         status: Option<u16>,
         error: String,
@@ -342,6 +346,7 @@ mod tests {
             },
             Entry::Retry {
                 pair: ids("3", "4"),
+                call: None,
                 status: Some(503),
                 error: "x".into(),
                 wait_ms: 1,

@@ -73,6 +73,17 @@ pub enum Fault {
     DropAfter,
     /// Do the merge (or read the page), then wait until released.
     Hang,
+    /// A 429 of the rolling limit with this `Retry-After` (or none);
+    /// nothing is done.
+    RateLimited(Option<&'static str>),
+    /// HubSpot's daily-limit 429 (`policyName: DAILY`, no `Retry-After`);
+    /// nothing is done.
+    Daily,
+    /// Answer with this status and a body that echoes the request's
+    /// `Authorization` header (a proxy showing what it got); nothing is done.
+    EchoAuth(u16),
+    /// A 301 to this address; nothing is done.
+    Moved(&'static str),
 }
 
 /// A request as the emulator saw it.
@@ -264,6 +275,7 @@ struct Answer {
     status: u16,
     body: Value,
     retry_after: Option<String>,
+    location: Option<String>,
     /// Answer with broken bytes instead.
     broken: bool,
     /// Hang after the work, before answering.
@@ -276,6 +288,7 @@ impl Answer {
             status: 200,
             body,
             retry_after: None,
+            location: None,
             broken: false,
             hang: false,
         }
@@ -334,6 +347,9 @@ fn handle(mut req: tiny_http::Request, state: &Arc<Mutex<State>>, config: &Confi
         .with_header(header("Content-Type", "application/json;charset=utf-8"));
     if let Some(r) = answer.retry_after {
         resp = resp.with_header(header("Retry-After", &r));
+    }
+    if let Some(l) = answer.location {
+        resp = resp.with_header(header("Location", &l));
     }
     let _ = req.respond(resp);
 }
@@ -401,7 +417,7 @@ fn route(
             Answer::ok(json!({"results": s.properties.clone()}))
         }
         ("GET", "/crm/v3/objects/contacts") => page(s, &query),
-        ("POST", "/crm/v3/objects/contacts/merge") => merge(s, config, body),
+        ("POST", "/crm/v3/objects/contacts/merge") => merge(s, config, body, auth),
         ("GET", p) if p.starts_with("/crm/v3/objects/contacts/") => {
             one(s, &p["/crm/v3/objects/contacts/".len()..], &query)
         }
@@ -593,9 +609,12 @@ fn merged_ids(c: &Value) -> Vec<String> {
         .collect()
 }
 
-fn merge(s: &mut State, config: &Config, body: &str) -> Answer {
+fn merge(s: &mut State, config: &Config, body: &str, auth: Option<&str>) -> Answer {
     s.merge_requests += 1;
     let fault = s.merge_faults.remove(&s.merge_requests);
+    if let Some(answer) = fault.and_then(|f| refusal(s, f, auth)) {
+        return answer;
+    }
     match fault {
         Some(Fault::Status(code)) => return error(s, code, "INTERNAL_ERROR", "internal error"),
         Some(Fault::Drop) => {
@@ -685,6 +704,49 @@ fn merge(s: &mut State, config: &Config, body: &str) -> Answer {
             ..Answer::ok(merged)
         },
     }
+}
+
+/// The faults that answer without doing the merge, besides a status and a
+/// dropped connection.
+fn refusal(s: &mut State, fault: Fault, auth: Option<&str>) -> Option<Answer> {
+    s.correlation += 1;
+    let correlation = format!("00000000-0000-4000-8000-{:012x}", s.correlation);
+    let limit = |policy: &str, message: &str, retry_after: Option<&str>| Answer {
+        status: 429,
+        body: json!({
+            "status": "error",
+            "message": message,
+            "errorType": "RATE_LIMIT",
+            "correlationId": correlation,
+            "policyName": policy,
+        }),
+        retry_after: retry_after.map(str::to_string),
+        ..Answer::ok(Value::Null)
+    };
+    Some(match fault {
+        Fault::RateLimited(retry_after) => limit(
+            "TEN_SECONDLY_ROLLING",
+            "You have reached your ten_secondly_rolling limit.",
+            retry_after,
+        ),
+        Fault::Daily => limit("DAILY", "You have reached your daily limit.", None),
+        Fault::EchoAuth(status) => error(
+            s,
+            status,
+            "VALIDATION_ERROR",
+            &format!(
+                "bad request; headers seen: Authorization={}",
+                auth.unwrap_or("")
+            ),
+        ),
+        Fault::Moved(to) => Answer {
+            status: 301,
+            body: json!({"status": "moved"}),
+            location: Some(to.to_string()),
+            ..Answer::ok(Value::Null)
+        },
+        _ => return None,
+    })
 }
 
 /// The primary's values, the secondary's where the primary has none;

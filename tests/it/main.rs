@@ -29,6 +29,7 @@ mod modes;
 mod odd_corpus;
 mod paths;
 mod portal;
+mod portal_stops;
 mod portal_terminal;
 mod primary_company;
 mod real_json;

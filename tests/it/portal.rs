@@ -29,7 +29,7 @@ pub fn plan_of(sb: &Sandbox, pairs: &[(u64, u64)]) -> std::path::PathBuf {
 
 /// `push` of `export.ndjson` by `plan.csv` with the log `push.jsonl`,
 /// against the emulator at `url`, fast.
-fn push_args(url: &str) -> [&str; 12] {
+pub fn push_args(url: &str) -> [&str; 12] {
     [
         "push",
         "export.ndjson",
@@ -46,7 +46,7 @@ fn push_args(url: &str) -> [&str; 12] {
     ]
 }
 
-fn push_cmd(sb: &Sandbox, emu: &Emulator, extra: &[&str]) -> assert_cmd::Command {
+pub fn push_cmd(sb: &Sandbox, emu: &Emulator, extra: &[&str]) -> assert_cmd::Command {
     let mut c = sb.cmd();
     c.env("HUBSPOT_TOKEN", TOKEN)
         .args(push_args(&emu.url))
@@ -68,7 +68,7 @@ fn spawn(sb: &Sandbox, args: &[&str]) -> Child {
         .unwrap()
 }
 
-fn log_lines(path: &Path) -> Vec<Value> {
+pub fn log_lines(path: &Path) -> Vec<Value> {
     std::fs::read_to_string(path)
         .unwrap()
         .lines()
