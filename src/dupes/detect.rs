@@ -307,6 +307,18 @@ mod tests {
             assert_eq!(kind(h), FieldKind::Email, "{h}");
         }
         assert_eq!(kind("Organisation"), FieldKind::Company);
+        // Salesforce's headers.
+        assert_eq!(kind("Account Name"), FieldKind::Company);
+        assert_eq!(kind("Mailing City"), FieldKind::City);
+        assert_eq!(kind("Mailing State/Province"), FieldKind::State);
+        assert_eq!(kind("Mailing Zip/Postal Code"), FieldKind::Zip);
+        assert_eq!(kind("Mailing Street"), FieldKind::Address);
+        assert_eq!(kind("Birthdate"), FieldKind::Dob);
+        assert_eq!(
+            kind("City Size"),
+            FieldKind::Text,
+            "a city's, not a person's"
+        );
         for h in ["IP Address", "Hotel", "Favourite colour", "Mobile App"] {
             assert_ne!(kind(h), FieldKind::Address, "{h}");
         }

@@ -133,6 +133,7 @@ fn header_key(name: &str) -> String {
 fn kind_of_header(key: &str) -> FieldKind {
     let words: Vec<&str> = key.split('_').collect();
     let has = |w: &str| words.contains(&w);
+    let last = words.last().copied().unwrap_or("");
     match key {
         "firstname" | "first_name" | "given_name" | "givenname" | "forename" | "fname" => {
             FieldKind::FirstName
@@ -142,6 +143,9 @@ fn kind_of_header(key: &str) -> FieldKind {
         }
         "city" | "town" | "suburb" | "locality" => FieldKind::City,
         "state" | "region" | "province" | "county" | "state_region" => FieldKind::State,
+        // `Mailing City`, `Billing State/Province` (Salesforce's exports).
+        _ if matches!(last, "city" | "town" | "suburb" | "locality") => FieldKind::City,
+        _ if matches!(last, "state" | "province" | "region" | "county") => FieldKind::State,
         n if detect::is_dob_name(n) => FieldKind::Dob,
         n if detect::is_id_number_name(n) => FieldKind::IdNumber,
         n if n.contains("email") || n.contains("e_mail") => FieldKind::Email,
@@ -150,7 +154,7 @@ fn kind_of_header(key: &str) -> FieldKind {
         _ if has("zip") || has("postcode") || (has("postal") && has("code")) => FieldKind::Zip,
         n if n.contains("phone") || has("mobile") || has("cell") || has("tel") => FieldKind::Phone,
         "company" | "associated_company" | "companyname" | "company_name" | "organization"
-        | "organisation" => FieldKind::Company,
+        | "organisation" | "employer" | "account_name" => FieldKind::Company,
         _ => FieldKind::Text,
     }
 }

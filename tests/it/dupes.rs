@@ -464,6 +464,21 @@ fn headers_in_words_are_compared_and_the_fields_are_named() {
     let (own_plan, _) = plan_of("own.csv");
     let (plan, err) = plan_of("renamed.csv");
     assert_eq!(plan, own_plan, "the same pairs under other headers");
+    // Salesforce's headers: the same pairs and scores (the reasons name
+    // the file's own headers).
+    let salesforce = header.replacen(
+        "Phone Number,Company Name,Job Title,City,Postal Code",
+        "Phone,Account Name,Title,Mailing City,Mailing Zip/Postal Code",
+        1,
+    );
+    s.write("sf.csv", format!("{salesforce}\n{rows}"));
+    let pairs = |plan: &str| -> Vec<String> {
+        (plan.lines())
+            .map(|l| l.splitn(4, ',').take(3).collect::<Vec<_>>().join(","))
+            .collect()
+    };
+    let (sf_plan, _) = plan_of("sf.csv");
+    assert_eq!(pairs(&sf_plan), pairs(&own_plan));
     assert!(
         err.contains("fields compared: Given Name (first names), Family Name (last names), E-mail (emails), Mobile (phones),"),
         "{err}"
