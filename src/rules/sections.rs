@@ -141,6 +141,8 @@ pub fn all_deals_and_tickets(
     let room = pl.map_or(0, |l| l.entries.len()) + sl.map_or(0, |l| l.entries.len());
     let entries = || [pl, sl].into_iter().flatten().flat_map(|l| &l.entries);
     let (mut kept, mut added) = (Vec::new(), Vec::new());
+    // Plain ids (every CSV, merged on the hot path) by id alone, in place;
+    // typed entries by id and type.
     if entries().all(|e| assoc_type(e).is_none()) {
         let mut seen = Union::new(false, room);
         for (list, ids) in [(pl, &mut kept), (sl, &mut added)] {
