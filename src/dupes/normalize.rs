@@ -222,13 +222,24 @@ pub fn fold(s: &str) -> String {
                 Some(f) => out.push_str(f),
                 None => out.push(c),
             }
-        } else if matches!(c, '\'' | '’' | '.' | '`' | '´') {
-            // Inside a word: O'Brien, S.A.
+        } else if matches!(c, '\'' | '’' | '.' | '`' | '´') || is_invisible(c) {
+            // Inside a word: O'Brien, S.A.; marks nobody sees (a bidi
+            // mark pasted from a right-to-left text, a soft hyphen).
         } else {
             space = true;
         }
     }
     out
+}
+
+/// A character that shows nothing: zero-width spaces and joiners,
+/// left-to-right and right-to-left marks and embeddings, word joiners, a
+/// soft hyphen, a byte-order mark.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'
+    )
 }
 
 /// Nicknames and the full names they stand for. A nickname may stand for
@@ -530,6 +541,8 @@ mod tests {
         assert_eq!(fold("Doe-Miller"), "doe miller");
         assert_eq!(fold("Straße"), "strasse");
         assert_eq!(fold("  "), "");
+        assert_eq!(fold("\u{200F}Ma\u{200E}ria\u{00AD}na\u{FEFF}"), "mariana");
+        assert_eq!(fold("Anna\u{200B} Lee"), "anna lee");
     }
 
     #[test]
