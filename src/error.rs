@@ -59,6 +59,17 @@ pub enum MergeError {
         value: String,
     },
 
+    /// A counter that is a whole number a merge cannot add: below zero,
+    /// or past 64 bits.
+    #[error(
+        "contact {record}: {property} {why}; the merge adds it up, so correct or clear the value"
+    )]
+    CounterOutOfRange {
+        record: String,
+        property: String,
+        why: crate::hubspot::props::CounterError,
+    },
+
     /// A summed counter whose total does not fit (refused rather than
     /// wrapped).
     #[error("contacts {primary} and {secondary}: {property} {primary_value} + {secondary_value} is too large to add up; correct the values")]
@@ -70,7 +81,7 @@ pub enum MergeError {
         secondary_value: String,
     },
 
-    #[error("contact {record}: {property} '{value}' is not a marketing contact status (expected true, false, \"Marketing contact\" or \"Non-marketing contact\"); correct or clear the value")]
+    #[error("contact {record}: {property} '{value}' is not a marketing contact status (expected true, false, \"Marketing contact\" or \"Non-marketing contact\"); correct or clear the value, or give a portal's own labels with --properties FILE")]
     NotABoolean {
         record: String,
         property: String,

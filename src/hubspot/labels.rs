@@ -233,10 +233,15 @@ pub fn parse_stage_order(text: &str) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
-/// `hs_marketable_status` as a boolean: `true`/`false`, or the CSV labels
-/// "Marketing contact" / "Non-marketing contact".
+/// `hs_marketable_status` as a boolean: `true`/`false`, the CSV labels
+/// "Marketing contact" / "Non-marketing contact", or an option label of
+/// the portal's definitions (`--properties`: a portal in another language
+/// exports "Kein Marketing-Kontakt").
 pub fn marketable(value: &str) -> Option<bool> {
     let v = value.trim();
+    let v = (super::portal::get())
+        .and_then(|p| p.option_value(super::property::MARKETABLE_STATUS, v))
+        .unwrap_or(v);
     if v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("Marketing contact") {
         Some(true)
     } else if v.eq_ignore_ascii_case("false") || v.eq_ignore_ascii_case("Non-marketing contact") {

@@ -425,7 +425,8 @@ pub fn latest_last_modified(p: &Seen, s: &Seen) -> Result<Decision, MergeError> 
 ///
 /// Counters are whole numbers ≥ 0: `3`, and also `3.0` / `3.00` (a number
 /// property can be written with a zero fraction); anything else is
-/// [`MergeError::NotANumber`], and a sum too large for 64 bits is
+/// [`MergeError::NotANumber`], a whole number below zero or past 64 bits
+/// [`MergeError::CounterOutOfRange`], and a sum too large for 64 bits is
 /// [`MergeError::CounterOverflow`] (refused, never wrapped). A sum is
 /// written as a plain integer (`3.0` + `2` = `5`); when only one side has a
 /// count its text is kept as it was.
@@ -617,10 +618,17 @@ fn counter(c: &Seen, prop: &str) -> Result<Option<u64>, MergeError> {
         None => Ok(None),
         Some(v) => crate::props::parse_counter(v)
             .map(Some)
-            .map_err(|_| MergeError::NotANumber {
-                record: c.id.clone(),
-                property: prop.into(),
-                value: v.into(),
+            .map_err(|e| match e {
+                crate::props::CounterError::NotANumber(_) => MergeError::NotANumber {
+                    record: c.id.clone(),
+                    property: prop.into(),
+                    value: v.into(),
+                },
+                why => MergeError::CounterOutOfRange {
+                    record: c.id.clone(),
+                    property: prop.into(),
+                    why,
+                },
             }),
     }
 }

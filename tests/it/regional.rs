@@ -725,3 +725,59 @@ fn an_undecided_date_in_a_file_whose_dates_disagree_says_so() {
     );
     assert!(!said.contains("no date in the file has a day over 12 to decide"));
 }
+
+/// `hs_marketable_status` in the portal's language: its option labels in
+/// `--properties` compare as their values, as the lifecycle stage's do
+/// (until 2026-12-07 "Kein Marketing-Kontakt" was refused as no status,
+/// so no contact of such an export could be merged).
+#[test]
+fn a_marketing_status_in_the_portals_language_is_read_by_its_option_labels() {
+    let s = Sandbox::new();
+    s.write(
+        "props.json",
+        r#"{"results":[
+{"name":"hs_object_id","label":"Datensatz-ID","type":"number","fieldType":"number","options":[]},
+{"name":"email","label":"E-Mail","type":"string","fieldType":"text","options":[]},
+{"name":"hs_marketable_status","label":"Marketing-Kontaktstatus","type":"enumeration","fieldType":"select","options":[{"label":"Marketing-Kontakt","value":"true"},{"label":"Kein Marketing-Kontakt","value":"false"}]}]}"#,
+    );
+    s.write(
+        "de.csv",
+        "Datensatz-ID,E-Mail,Marketing-Kontaktstatus\n1,a@x.de,Kein Marketing-Kontakt\n2,b@x.de,Marketing-Kontakt\n",
+    );
+    let out = s
+        .cmd()
+        .args(["merge", "de.csv", "1", "2", "-o", "-", "--merge-time", T])
+        .args(["--properties", "props.json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Marketable beats non-marketable; written in the file's form.
+    assert_eq!(
+        cell(&out.stdout, "1", "Marketing-Kontaktstatus"),
+        "Marketing-Kontakt"
+    );
+    let out = s
+        .cmd()
+        .args(["check", "de.csv", "--properties", "props.json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stdout(&out));
+    // Without the definitions the label is no status: refused, named.
+    s.write(
+        "en.csv",
+        "Record ID,Email,Marketing contact status\n1,a@x.de,Kein Marketing-Kontakt\n2,b@x.de,true\n",
+    );
+    let out = s
+        .cmd()
+        .args(["merge", "en.csv", "1", "2", "-o", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(
+            "hs_marketable_status 'Kein Marketing-Kontakt' is not a marketing contact status"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -398,7 +398,7 @@ fn counter_empty_side_counts_zero_and_both_empty_stays_empty() {
 
 #[test]
 fn counter_that_is_not_a_number_is_refused() {
-    for bad in ["three", "-1", "2.5", "1,000", "3.", ".0", "1e3"] {
+    for bad in ["three", "-1.5", "2.5", "1,000", "3.", ".0", "1e3"] {
         let p = contact("7", &[("num_conversion_events", bad)]);
         let s = contact("8", &[("num_conversion_events", "1")]);
         let e = summed_counter(&seen(&p), &seen(&s), "num_conversion_events").unwrap_err();
@@ -410,6 +410,26 @@ fn counter_that_is_not_a_number_is_refused() {
                 value: bad.into()
             },
             "{bad}"
+        );
+    }
+}
+
+/// A whole number no counter holds is refused as such, not as "not a
+/// whole number".
+#[test]
+fn a_counter_below_zero_or_past_64_bits_is_refused_as_out_of_range() {
+    for (bad, says) in [
+        ("-1", "'-1' is below zero"),
+        ("18446744073709551616", "is too large for a counter"),
+    ] {
+        let p = contact("7", &[("num_conversion_events", bad)]);
+        let s = contact("8", &[("num_conversion_events", "1")]);
+        let e = summed_counter(&seen(&p), &seen(&s), "num_conversion_events").unwrap_err();
+        assert!(matches!(e, MergeError::CounterOutOfRange { .. }), "{e:?}");
+        let text = e.to_string();
+        assert!(
+            text.starts_with("contact 7: num_conversion_events ") && text.contains(says),
+            "{text}"
         );
     }
 }
