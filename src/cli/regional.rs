@@ -116,6 +116,10 @@ pub fn decide(path: &Path, ctx: &Ctx) -> Result<(), dates::order::OrderError> {
     dates::set_file_order(given);
     let order = dates::order::decide_file(path, ctx.global.input_format, given)?;
     dates::set_file_order(order);
+    let read_once = path.as_os_str() == "-" || !std::fs::metadata(path).is_ok_and(|m| m.is_file());
+    if order.is_none() && read_once {
+        dates::mark_order_unsought();
+    }
     Ok(())
 }
 

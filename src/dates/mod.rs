@@ -8,7 +8,9 @@ pub mod record;
 pub mod regional;
 
 pub use record::{RecordDate, RecordDates};
-pub use regional::{file_order, set_file_order, DateOrder, Regional};
+pub use regional::{
+    file_order, mark_order_unsought, order_unsought, set_file_order, DateOrder, Regional,
+};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
 
@@ -49,6 +51,12 @@ pub struct DateError {
 impl DateError {
     /// What is wrong, and what to do, without the value.
     pub fn reason(&self) -> String {
+        if self.ambiguous && regional::order_unsought() {
+            return format!(
+                "could be day first or month first, and an export read from stdin (or a pipe) is read once, so its dates are not looked through to decide: give --date-order dmy or --date-order mdy, or give the file by its path (read: {})",
+                order::readings(&self.value)
+            );
+        }
         if self.ambiguous {
             return format!(
                 "could be day first or month first, and the file does not decide (no date in it has a day over 12, or its dates disagree): give --date-order dmy or --date-order mdy (read: {})",

@@ -84,6 +84,25 @@ pub fn set_file_order(order: Option<DateOrder>) {
         Some(DateOrder::Mdy) => 2,
     };
     FILE_ORDER.store(n, Ordering::Relaxed);
+    UNSOUGHT.store(false, Ordering::Relaxed);
+}
+
+/// The export's order was not looked for: it can be read only once
+/// (stdin, a pipe) and the command does not hold it whole, so only
+/// `--date-order` could decide ([`mark_order_unsought`]).
+static UNSOUGHT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Note that the order of this run's export was not looked for (until
+/// the next [`set_file_order`]): an ambiguous date then says so, rather
+/// than that the file does not decide.
+pub fn mark_order_unsought() {
+    UNSOUGHT.store(true, Ordering::Relaxed);
+}
+
+/// Whether [`mark_order_unsought`] was called since the last
+/// [`set_file_order`].
+pub fn order_unsought() -> bool {
+    UNSOUGHT.load(Ordering::Relaxed)
 }
 
 /// The order set by [`set_file_order`].

@@ -781,3 +781,33 @@ fn a_marketing_status_in_the_portals_language_is_read_by_its_option_labels() {
         stderr(&out)
     );
 }
+
+/// `check` and `diff` read stdin once and do not look its dates through
+/// (DECISIONS): an ambiguous date there says so and what to do, rather
+/// than that the file does not decide, which the same file by its path
+/// does (until 2026-12-07 the message blamed the file).
+#[test]
+fn an_ambiguous_date_on_stdin_says_stdin_was_not_looked_through() {
+    let s = sandbox();
+    let out = s
+        .cmd()
+        .args(["check", "-", "--input-format", "csv"])
+        .write_stdin(s.read("us-ampm.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.contains("read once, so its dates are not looked through to decide: give --date-order dmy or --date-order mdy, or give the file by its path")
+            && !text.contains("the file does not decide"),
+        "{text}"
+    );
+    // By its path the file decides; a file that does not is still told so.
+    assert!(run(&s, &["check", "us-ampm.csv"]).status.success());
+    let out = run(&s, &["check", "ambiguous-slash.csv"]);
+    assert!(
+        stdout(&out).contains("the file does not decide"),
+        "{}",
+        stdout(&out)
+    );
+}
