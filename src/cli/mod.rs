@@ -256,6 +256,7 @@ pub fn main_with<I: IntoIterator<Item = OsString>>(
     // `run` flushes stdout itself, before the summaries.
     let result = run(&cli.command, &mut ctx);
     drop(out);
+    signals::settle();
     match result {
         Ok(Status::Ok) => ExitCode::SUCCESS,
         Ok(Status::Problems) => ExitCode::from(1),

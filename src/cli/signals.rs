@@ -18,9 +18,16 @@
 //! ignores SIGINT so that Ctrl-C is for the foreground one.
 
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
+
+/// A signal arrived (set by the handler itself, at once).
+static ARRIVED: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
+/// The signals thread has acted on the first signal.
+static ACTED: AtomicBool = AtomicBool::new(false);
 
 /// Start handling the signals, for the rest of the process. Returns once
 /// they are handled (any file created after that is cleaned up); if that
@@ -44,6 +51,10 @@ pub fn install() {
                 Ok(s) => s,
                 Err(_) => return,
             };
+            let arrived = ARRIVED.get_or_init(Default::default);
+            for s in &wanted {
+                let _ = signal_hook::flag::register(*s, Arc::clone(arrived));
+            }
             let _ = ready.send(());
             let mut held = false;
             for signal in signals.forever() {
@@ -58,6 +69,7 @@ pub fn install() {
                         std::io::stderr(),
                         "interrupted after the results were written (they are whole): finishing; interrupt again to stop at once"
                     );
+                    ACTED.store(true, Ordering::SeqCst);
                     continue;
                 }
                 // A progress bar drawn on a terminal is cleared, so that the
@@ -72,6 +84,23 @@ pub fn install() {
         });
     if thread.is_ok() {
         let _ = handled.recv();
+    }
+}
+
+/// Before the process ends: a signal that arrived but that the signals
+/// thread has not acted on yet is given time to be (at most a second), so
+/// that a run interrupted once its results are written says so rather
+/// than ending first; one that came earlier ends the process there.
+pub fn settle() {
+    let Some(arrived) = ARRIVED.get() else {
+        return;
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    while arrived.load(Ordering::SeqCst)
+        && !ACTED.load(Ordering::SeqCst)
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(std::time::Duration::from_millis(2));
     }
 }
 
