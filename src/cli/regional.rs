@@ -70,11 +70,33 @@ fn delimiter_unused(command: &Command, ctx: &mut Ctx) {
     }
 }
 
+/// `--enroll-on-merge` marks the primary's workflows, which only a JSON
+/// export holds: given for a CSV or XLSX export, it changes nothing, which
+/// is said (as for `--delimiter`).
+fn enroll_unused(command: &Command, ctx: &mut Ctx) {
+    use crate::format::Format;
+    let (flags, path) = match command {
+        Command::Diff(a) => (&a.merge, &a.file),
+        Command::Merge(a) => (&a.merge, &a.file),
+        Command::Apply(a) => (&a.merge, &a.file),
+        _ => return,
+    };
+    let format = ctx.global.input_format.or_else(|| Format::from_path(path));
+    if flags.enroll_on_merge && matches!(format, Some(Format::Csv | Format::Xlsx)) {
+        let line = format!(
+            "--enroll-on-merge marks the primary's workflows, which a CSV or XLSX export does not hold ({}): it changes nothing",
+            path.display()
+        );
+        ctx.warn("options", &line);
+    }
+}
+
 /// Read the definitions, and settle the order of the export's dates, for
 /// the whole run.
 pub fn prepare(command: &Command, ctx: &mut Ctx) -> anyhow::Result<()> {
     crate::format::delimiter::set_given(ctx.global.delimiter);
     delimiter_unused(command, ctx);
+    enroll_unused(command, ctx);
     if let Some(path) = &ctx.global.properties {
         let bytes = std::fs::read(path).with_context(|| {
             format!(

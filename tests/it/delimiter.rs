@@ -248,3 +248,51 @@ fn a_delimiter_for_an_export_that_is_no_csv_is_said_to_change_nothing() {
         "{err}"
     );
 }
+
+/// `--enroll-on-merge` on a CSV export: workflows are a JSON export's, so
+/// it changes nothing, and that is said (it was silently ignored); on
+/// JSON it acts and says nothing of the kind.
+#[test]
+fn enroll_on_merge_for_a_csv_export_is_said_to_change_nothing() {
+    let sb = Sandbox::new();
+    let warn = "--enroll-on-merge marks the primary's workflows, which a CSV or XLSX export does not hold (contacts.csv): it changes nothing";
+    let out = sb
+        .cmd()
+        .args([
+            "merge",
+            "contacts.csv",
+            "101",
+            "102",
+            "-o",
+            "o.csv",
+            "--enroll-on-merge",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains(warn), "{}", stderr(&out));
+    let out = sb
+        .cmd()
+        .args([
+            "merge",
+            "contacts.json",
+            "101",
+            "102",
+            "-o",
+            "o.json",
+            "--enroll-on-merge",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("it changes nothing"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("--enroll-on-merge: these workflows"),
+        "{}",
+        stderr(&out)
+    );
+}
