@@ -28,7 +28,7 @@ pub enum MergeError {
 
     /// `count` is the number of ids in P's and S's `hs_merged_object_ids`
     /// together; the merge is refused when `count >= limit`.
-    #[error("contacts {primary} and {secondary} together already took part in {} (ids in hs_merged_object_ids) and the limit is {limit}, so HubSpot would refuse this merge; raise the limit with --max-merges N only if your HubSpot account allows more", crate::text::count(*count, "merge", "merges"))]
+    #[error("contacts {primary} and {secondary} together already took part in {} (ids in hs_merged_object_ids, or a v1 export's merged-vids) and the limit is {limit}, so HubSpot would refuse this merge; raise the limit with --max-merges N only if your HubSpot account allows more", crate::text::count(*count, "merge", "merges"))]
     MergeLimit {
         primary: String,
         secondary: String,
