@@ -202,8 +202,10 @@ pub fn default_stage_order() -> Vec<String> {
 
 /// A custom stage order: `a,b,c` (lowest first; labels or internal values,
 /// case-insensitive; spaces around names ignored; newlines separate too, and
-/// `#` starts a comment, so a config file can list one stage a line). An
-/// empty item (`lead,,customer`) or a stage given twice is refused.
+/// `#` starts a comment, so a config file can list one stage a line). A
+/// stage whose label holds a comma is quoted: `lead,"Customer, renewed"`.
+/// An empty item (`lead,,customer`), a stage given twice, or one holding
+/// `;` or a tab (a list another program separated so) is refused.
 pub fn parse_stage_order(text: &str) -> Result<Vec<String>, String> {
     let mut out: Vec<String> = Vec::new();
     // A file saved with a byte order mark (Windows' Notepad) would make it
@@ -214,9 +216,14 @@ pub fn parse_stage_order(text: &str) -> Result<Vec<String>, String> {
         if line.trim().is_empty() {
             continue;
         }
-        for stage in line.split(',').map(str::trim) {
+        for stage in split_stages(line) {
             if stage.is_empty() {
                 return Err(format!("stage {} is empty", out.len() + 1));
+            }
+            if stage.contains([';', '\t']) {
+                return Err(format!(
+                    "'{stage}' holds ';' or a tab: separate the stages with commas or one a line"
+                ));
             }
             let k = stage_key(stage);
             if out.contains(&k) {
@@ -231,6 +238,34 @@ pub fn parse_stage_order(text: &str) -> Result<Vec<String>, String> {
         );
     }
     Ok(out)
+}
+
+/// A line of stages split at its commas, but not inside double quotes
+/// (`lead,"Customer, renewed"`), each trimmed and unquoted.
+fn split_stages(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut start, mut quoted) = (0, false);
+    for (i, c) in line.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                out.push(&line[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&line[start..]);
+    (out.into_iter())
+        .map(|s| {
+            let s = s.trim();
+            if s.len() >= 2 && s.starts_with('"') && s.ends_with('"') {
+                s[1..s.len() - 1].trim()
+            } else {
+                s
+            }
+        })
+        .collect()
 }
 
 /// `hs_marketable_status` as a boolean: `true`/`false`, the CSV labels
@@ -374,6 +409,21 @@ mod tests {
             parse_stage_order("\u{feff}# funnel\nlead\n").unwrap(),
             ["lead"]
         );
+        // A label with a comma, quoted, inline or a line of a file.
+        let with_comma = parse_stage_order("lead,\"Customer, renewed\"").unwrap();
+        assert_eq!(
+            with_comma,
+            ["lead".to_string(), stage_key("Customer, renewed")]
+        );
+        assert_eq!(
+            parse_stage_order("lead\n\"Customer, renewed\"\n").unwrap(),
+            with_comma
+        );
+        // Another program's separators are refused, not taken as a name.
+        assert!(parse_stage_order("lead;customer;Partner")
+            .unwrap_err()
+            .contains("holds ';' or a tab"));
+        assert!(parse_stage_order("lead\tcustomer").is_err());
     }
 
     #[test]
