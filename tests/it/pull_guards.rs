@@ -206,3 +206,50 @@ fn an_output_that_is_a_folder_is_refused_before_asking() {
     assert!(emu.state().seen.is_empty(), "it asked the portal");
     assert!(!sb.path("out.ndjson.pull.ndjson").exists());
 }
+
+/// `pull -o x.xlsx` works, but the help and the error of an unknown
+/// ending named only JSON, JSON Lines and CSV; and `--format json` with
+/// stdout closed pulled the whole portal, then failed on its report.
+#[test]
+fn xlsx_is_named_and_a_closed_stdout_is_refused_before_asking() {
+    let sb = Sandbox::new();
+    let emu = Emulator::start(Config::default(), emulator::contacts(1, 40));
+    let help = sb.cmd().args(["pull", "--help"]).output().unwrap();
+    assert!(stdout(&help).contains(".csv, .xlsx"), "{}", stdout(&help));
+    let out = sb
+        .cmd()
+        .env("HUBSPOT_TOKEN", TOKEN)
+        .args(["pull", "-o", "x.txt", "--api-base", &emu.url])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains(".csv or .xlsx"), "{}", stderr(&out));
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#""$0" "$@" >&-"#)
+        .arg(env!("CARGO_BIN_EXE_contact-merge"))
+        .args(args(&emu.url))
+        .args(["--format", "json"])
+        .current_dir(sb.dir.path())
+        .env("HUBSPOT_TOKEN", TOKEN)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("pull -o out.ndjson: stdout is closed")
+            && err.contains("nothing was asked of the portal"),
+        "{err}"
+    );
+    assert!(emu.state().seen.is_empty(), "it asked the portal");
+    assert!(sb.files().iter().all(|f| !f.starts_with("out.ndjson")));
+    let out = sb
+        .cmd()
+        .env("HUBSPOT_TOKEN", TOKEN)
+        .args(["pull", "-o", "x.xlsx", "--api-base", &emu.url])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let check = sb.cmd().args(["check", "x.xlsx"]).output().unwrap();
+    assert!(check.status.success(), "{}", stderr(&check));
+}
