@@ -253,3 +253,37 @@ fn xlsx_is_named_and_a_closed_stdout_is_refused_before_asking() {
     let check = sb.cmd().args(["check", "x.xlsx"]).output().unwrap();
     assert!(check.status.success(), "{}", stderr(&check));
 }
+
+/// A portal without contacts pulled to `.ndjson` gave a 0-byte file that
+/// `check` and `dupes` refused as empty: an empty JSON Lines file is a
+/// file of no records, read as no contacts. An empty JSON or CSV file
+/// (no list, no header) is still refused.
+#[test]
+fn an_empty_portal_pulled_to_json_lines_reads_as_no_contacts() {
+    let sb = Sandbox::new();
+    let emu = Emulator::start(Config::default(), Vec::new());
+    let out = pull(&sb, &emu, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(sb.read("out.ndjson").is_empty());
+    let check = sb.cmd().args(["check", "out.ndjson"]).output().unwrap();
+    assert!(check.status.success(), "{}", stderr(&check));
+    assert!(
+        stdout(&check).contains("0 contacts, no problems")
+            || stderr(&check).contains("0 contacts, no problems")
+    );
+    let dupes = sb
+        .cmd()
+        .args(["dupes", "out.ndjson", "-o", "plan.csv"])
+        .output()
+        .unwrap();
+    assert!(dupes.status.success(), "{}", stderr(&dupes));
+    for name in ["empty.json", "empty.csv"] {
+        sb.write(name, "");
+        let check = sb.cmd().args(["check", name]).output().unwrap();
+        assert_eq!(check.status.code(), Some(1), "{name}");
+        assert!(
+            format!("{}{}", stdout(&check), stderr(&check)).contains("the file is empty"),
+            "{name}"
+        );
+    }
+}
