@@ -287,3 +287,34 @@ fn an_empty_portal_pulled_to_json_lines_reads_as_no_contacts() {
         );
     }
 }
+
+/// A company HubSpot gives under two association types was listed twice
+/// in a CSV cell (`9003;9003`): once in CSV, both typed entries in JSON.
+#[test]
+fn a_company_under_two_association_types_is_one_id_in_a_csv_cell() {
+    let sb = Sandbox::new();
+    let mut data = emulator::contacts(1, 3);
+    data[0]["associations"] = serde_json::json!({"companies": {"results": [
+        {"id": "9003", "type": "contact_to_company"},
+        {"id": "9003", "type": "contact_to_company_unlabeled"},
+        {"id": "9004", "type": "contact_to_company"},
+    ]}});
+    let emu = Emulator::start(Config::default(), data);
+    for name in ["out.csv", "out.json"] {
+        let out = sb
+            .cmd()
+            .env("HUBSPOT_TOKEN", TOKEN)
+            .args(["pull", "-o", name, "--associations", "--api-base", &emu.url])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+    }
+    let csv = String::from_utf8(sb.read("out.csv")).unwrap();
+    assert!(
+        csv.contains("9003;9004") && !csv.contains("9003;9003"),
+        "{csv}"
+    );
+    let json: Value = serde_json::from_slice(&sb.read("out.json")).unwrap();
+    let companies = &json[0]["associations"]["companies"]["results"];
+    assert_eq!(companies.as_array().map(Vec::len), Some(3), "{json}");
+}
