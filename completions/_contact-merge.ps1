@@ -182,8 +182,8 @@ Register-ArgumentCompleter -Native -CommandName 'contact-merge' -ScriptBlock {
             break
         }
         'contact-merge;pull' {
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The export to write (a file: the pull resumes from files beside it); its extension names the format: .json, .ndjson/.jsonl, .csv')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The export to write (a file: the pull resumes from files beside it); its extension names the format: .json, .ndjson/.jsonl, .csv')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The export to write (a file: the pull resumes from files beside it); its extension names the format: .json, .ndjson/.jsonl, .csv, .xlsx')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The export to write (a file: the pull resumes from files beside it); its extension names the format: .json, .ndjson/.jsonl, .csv, .xlsx')
             [CompletionResult]::new('--properties', '--properties', [CompletionResultType]::ParameterName, 'Properties to pull: all (the portal''s whole list) or names separated by commas [default: HubSpot''s default set]')
             [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'The API''s address (for tests and proxies)')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most N requests in a window (100/10s is HubSpot''s lowest tier; also N/1s, N/500ms)')

@@ -171,8 +171,8 @@ set edit:completion:arg-completer[contact-merge] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'contact-merge;pull'= {
-            cand -o 'The export to write (a file: the pull resumes from files beside it); its extension names the format: .json, .ndjson/.jsonl, .csv'
-            cand --output 'The export to write (a file: the pull resumes from files beside it); its extension names the format: .json, .ndjson/.jsonl, .csv'
+            cand -o 'The export to write (a file: the pull resumes from files beside it); its extension names the format: .json, .ndjson/.jsonl, .csv, .xlsx'
+            cand --output 'The export to write (a file: the pull resumes from files beside it); its extension names the format: .json, .ndjson/.jsonl, .csv, .xlsx'
             cand --properties 'Properties to pull: all (the portal''s whole list) or names separated by commas [default: HubSpot''s default set]'
             cand --api-base 'The API''s address (for tests and proxies)'
             cand --rate 'At most N requests in a window (100/10s is HubSpot''s lowest tier; also N/1s, N/500ms)'

@@ -201,7 +201,7 @@ complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l pr
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -l delimiter -d 'The delimiter of a CSV export: , ; or tab (default: sniffed from the header row); written back as read' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand dupes" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -s o -l output -d 'The export to write (a file: the pull resumes from files beside it); its extension names the format: .json, .ndjson/.jsonl, .csv' -r -F
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -s o -l output -d 'The export to write (a file: the pull resumes from files beside it); its extension names the format: .json, .ndjson/.jsonl, .csv, .xlsx' -r -F
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l properties -d 'Properties to pull: all (the portal\'s whole list) or names separated by commas [default: HubSpot\'s default set]' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l api-base -d 'The API\'s address (for tests and proxies)' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l rate -d 'At most N requests in a window (100/10s is HubSpot\'s lowest tier; also N/1s, N/500ms)' -r

@@ -681,7 +681,8 @@ pub struct PortalFlags {
 #[derive(Debug, Args)]
 pub struct PullArgs {
     /// The export to write (a file: the pull resumes from files beside
-    /// it); its extension names the format: .json, .ndjson/.jsonl, .csv.
+    /// it); its extension names the format: .json, .ndjson/.jsonl, .csv,
+    /// .xlsx.
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
     /// Properties to pull: all (the portal's whole list) or names

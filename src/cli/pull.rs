@@ -18,10 +18,17 @@ pub fn run(args: &PullArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     let format = Format::from_path(&args.output)
         .ok_or_else(|| {
             UsageError(format!(
-                "-o {}: say which format to write by the name's ending: .json, .ndjson (or .jsonl) or .csv",
+                "-o {}: say which format to write by the name's ending: .json, .ndjson (or .jsonl), .csv or .xlsx",
                 args.output.display()
             ))
         })?;
+    if ctx.global.format == OutputFormat::Json {
+        super::stdout::refuse_if_closed(
+            &format!("pull -o {}", args.output.display()),
+            "nothing was asked of the portal",
+            "pull writes its JSON report there",
+        )?;
+    }
     let properties = properties(args.properties.as_deref())?;
     let mut client = client(&args.portal, Token::from_env()?)?;
     let job = PullJob {

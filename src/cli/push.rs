@@ -95,19 +95,20 @@ fn refuse_early(args: &PushArgs, ctx: &Ctx) -> anyhow::Result<()> {
         )
         .into());
     }
-    if (ctx.global.format == OutputFormat::Json || args.dry_run) && super::stdout::closed_at_start()
-    {
-        anyhow::bail!(
-            "push {} --plan {}: {}; nothing was sent to the portal (push writes its {} there)",
-            args.file.display(),
-            args.plan.display(),
-            super::stdout::CLOSED,
+    if ctx.global.format == OutputFormat::Json || args.dry_run {
+        super::stdout::refuse_if_closed(
+            &format!(
+                "push {} --plan {}",
+                args.file.display(),
+                args.plan.display()
+            ),
+            "nothing was sent to the portal",
             if args.dry_run {
-                "dry run's pairs"
+                "push writes its dry run's pairs there"
             } else {
-                "JSON report"
-            }
-        );
+                "push writes its JSON report there"
+            },
+        )?;
     }
     Ok(())
 }

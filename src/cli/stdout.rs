@@ -53,6 +53,17 @@ pub fn closed_at_start() -> bool {
 pub const CLOSED: &str =
     "stdout is closed (started with >&-); redirect it to a file, or to /dev/null to discard it";
 
+/// Refuse, before its long work, a run that will write to a stdout closed
+/// at start: "`run`: stdout is closed (...); `nothing` (`run` writes its
+/// `what` there)". A report that cannot be written is known before the
+/// first request, not after the last.
+pub fn refuse_if_closed(run: &str, nothing: &str, what: &str) -> anyhow::Result<()> {
+    if closed_at_start() {
+        anyhow::bail!("{run}: {CLOSED}; {nothing} ({what})");
+    }
+    Ok(())
+}
+
 /// The error of a write to a stdout that was closed at start.
 fn closed() -> io::Error {
     io::Error::other(CLOSED)

@@ -406,6 +406,26 @@ fn header_style(bytes: &[u8], delimiter: u8) -> (bool, bool) {
 
 /// Whether the csv writer quotes a field even when quoting only where
 /// needed.
+/// The ids of an association list, `;`-separated. An id HubSpot gives
+/// under two association types (`contact_to_company` and another) is
+/// written once: a cell has no place for the types that told them apart.
+/// Entries the same in every way (a CSV cell `t-1;t-1` read) stay as they
+/// were, so a CSV read and written back is the same file.
+fn assoc_cell(l: &AssocList) -> String {
+    let mut first: HashMap<&str, &serde_json::Value> = HashMap::new();
+    let ids: Vec<&str> = (l.entries.iter())
+        .filter(|e| match first.get(e.id.as_str()) {
+            Some(raw) => *raw == &e.raw,
+            None => {
+                first.insert(&e.id, &e.raw);
+                true
+            }
+        })
+        .map(|e| e.id.as_str())
+        .collect();
+    ids.join(";")
+}
+
 fn needs_quotes(field: &str, delimiter: u8) -> bool {
     field.contains(['"', '\r', '\n', char::from(delimiter)])
 }
@@ -523,7 +543,7 @@ pub(crate) fn row_cells<'c>(layout: &CsvLayout, c: &'c Contact, row: &mut Vec<Co
                 }
                 Column::Association(kind) => match c.assoc(kind) {
                     Some(l) if l.entries.len() == 1 => Cow::Borrowed(l.entries[0].id.as_str()),
-                    Some(l) => Cow::Owned(l.ids().collect::<Vec<_>>().join(";")),
+                    Some(l) => Cow::Owned(assoc_cell(l)),
                     None => Cow::Borrowed(""),
                 },
             }

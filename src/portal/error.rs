@@ -128,6 +128,10 @@ pub enum PortalError {
     /// Another run holds the push log's lock.
     #[error("{}: another push is using this push log (it holds the log's lock): wait for it to finish, then run this {} again (it resumes from the log)", path.display(), if *dry_run { "dry run" } else { "push" })]
     LogInUse { path: PathBuf, dry_run: bool },
+    /// Another run is pulling into the same output (it holds the lock of
+    /// the part file).
+    #[error("{}: another pull into this output is running (it holds the lock of {}): wait for it to finish, or pull into another -o", output.display(), part.display())]
+    PullInUse { output: PathBuf, part: PathBuf },
 }
 
 fn advice(status: u16) -> &'static str {

@@ -15,6 +15,7 @@
 
 pub mod client;
 pub mod error;
+mod lock;
 pub mod pull;
 pub mod push;
 pub mod pushlog;

@@ -9,16 +9,22 @@
 //!   associations), the cursor of the next page, and how many bytes of the
 //!   part hold whole pages. It is replaced atomically after each page.
 //!
-//! A new run with a state beside its output goes on from its cursor (the
-//! part cut back to the state's length first: a page half written when
-//! the run stopped is fetched again). Asking for something else than the
-//! state recorded is refused. At the end the part becomes the output: as
+//! A run locks the part (`flock`, as `push` locks its log) before it asks
+//! anything: a second pull into the same output is refused. A new run
+//! with a state beside its output goes on from its cursor (the part cut
+//! back to the state's length first: a page half written when the run
+//! stopped is fetched again); a part missing or shorter than the state
+//! records is refused, never lengthened. Asking for something else than
+//! the state recorded is refused. A contact sent again on a later page
+//! (HubSpot's paging shifts while contacts change) is written once, as it
+//! came first; a next-page cursor the run already asked with stops it. At the end the part becomes the output: as
 //! it is for JSON Lines (renamed into place), else read back and written
 //! as JSON or CSV by the project's writers, atomically; then the part and
 //! the state are removed. Until then the output is untouched.
 
+use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
-use std::io::{BufWriter, Write};
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -77,6 +83,8 @@ pub struct PullReport {
     pub pages: usize,
     /// Contacts an earlier, interrupted run had pulled.
     pub resumed_with: usize,
+    /// Contacts HubSpot sent again on a later page, written once.
+    pub repeats: usize,
     pub requests: u64,
     pub retries: u64,
     /// What the output's format has no place for (history in CSV, ...).
@@ -121,6 +129,9 @@ struct State {
     /// resume against any base).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     api_base: Option<String>,
+    /// Contacts sent again on a later page, not written again.
+    #[serde(default)]
+    repeats: usize,
 }
 
 /// The part and state files of a pull into `output`.
@@ -133,6 +144,21 @@ pub fn side_files(output: &Path) -> (PathBuf, PathBuf) {
     (with(".pull.ndjson"), with(".pull.json"))
 }
 
+/// The two side files of a pull.
+struct SideFiles<'p> {
+    part: &'p Path,
+    state: &'p Path,
+}
+
+/// What a run has seen: the ids in the part (a contact sent again is
+/// written once), and the cursors asked with, by the page they asked for
+/// (a cursor sent back again would page forever).
+#[derive(Default)]
+struct Seen {
+    ids: HashSet<String>,
+    cursors: HashMap<String, usize>,
+}
+
 /// Pull every contact into `job.output`.
 pub fn pull(
     client: &mut Client,
@@ -140,10 +166,41 @@ pub fn pull(
     on_event: &mut dyn FnMut(PullEvent<'_>),
 ) -> Result<PullReport, PortalError> {
     let (part_path, state_path) = side_files(job.output);
-    let mut state = match read_state(&state_path)? {
+    // A bad output (a folder) is refused before the first request, not
+    // after the last.
+    crate::atomic::check_target(job.output)
+        .map_err(|e| PortalError::file(job.output, "cannot write the output", e))?;
+    let (lock, created) = lock_part(&part_path, job.output)?;
+    let files = SideFiles {
+        part: &part_path,
+        state: &state_path,
+    };
+    let result = pull_locked(client, job, &lock, &files, on_event);
+    if result.is_err() {
+        // Nothing to resume from: leave no part behind (nor an empty one
+        // this run made beside a state it refused).
+        let empty = created && lock.metadata().is_ok_and(|m| m.len() == 0);
+        if empty || !state_path.exists() {
+            let _ = std::fs::remove_file(&part_path);
+        }
+    }
+    // The lock goes with the part's last descriptor, here.
+    drop(lock);
+    result
+}
+
+fn pull_locked(
+    client: &mut Client,
+    job: &PullJob<'_>,
+    lock: &File,
+    files: &SideFiles<'_>,
+    on_event: &mut dyn FnMut(PullEvent<'_>),
+) -> Result<PullReport, PortalError> {
+    let mut state = match read_state(files.state)? {
         Some(state) => {
-            check_same_portal(&state, &client.options().base, &state_path)?;
-            check_same_query(&state, job, &state_path)?;
+            check_part_holds(&state, lock, files)?;
+            check_same_portal(&state, &client.options().base, files.state)?;
+            check_same_query(&state, job, files.state)?;
             on_event(PullEvent::Resumed(state.contacts));
             state
         }
@@ -154,37 +211,38 @@ pub fn pull(
             pages: 0,
             bytes: 0,
             api_base: Some(client.options().base.clone()),
+            repeats: 0,
         },
     };
     let resumed_with = state.contacts;
-    let mut part = open_part(&part_path, state.bytes)?;
-    let mut retries = 0u64;
-    let paged = page_all(
-        client,
-        &mut state,
-        &mut part,
-        &part_path,
-        &state_path,
-        &mut |e| {
-            if let PullEvent::Retry(_) = e {
-                retries += 1;
-            }
-            on_event(e)
-        },
-    );
-    if let Err(e) = paged {
-        // Nothing to resume from: leave no empty part behind.
-        if !state_path.exists() {
-            let _ = std::fs::remove_file(&part_path);
-        }
-        return Err(e);
+    let mut seen = Seen {
+        ids: ids_in_part(files, state.bytes)?,
+        cursors: HashMap::new(),
+    };
+    if let Some(after) = &state.after {
+        seen.cursors.insert(after.clone(), state.pages + 1);
     }
+    let mut part = open_part(lock, files.part, state.bytes)?;
+    let mut retries = 0u64;
+    page_all(client, &mut state, &mut seen, &mut part, files, &mut |e| {
+        if let PullEvent::Retry(_) = e {
+            retries += 1;
+        }
+        on_event(e)
+    })?;
     drop(part);
-    let warnings = finish(job, &part_path, &state_path)?;
+    let mut warnings = finish(job, files.part, files.state)?;
+    if state.repeats > 0 {
+        warnings.insert(0, format!(
+            "HubSpot sent {} again on a later page (its paging shifts while contacts change): each is written once, as it came first; pull again for the newest state",
+            crate::text::count(state.repeats, "contact", "contacts")
+        ));
+    }
     Ok(PullReport {
         contacts: state.contacts,
         pages: state.pages,
         resumed_with,
+        repeats: state.repeats,
         requests: client.sent,
         retries,
         warnings,
@@ -192,32 +250,58 @@ pub fn pull(
 }
 
 /// Every page from the state's cursor on, each appended to the part and
-/// recorded in the state.
+/// recorded in the state. A cursor this run asked with already stops it
+/// (HubSpot's paging going round would never end).
 fn page_all(
     client: &mut Client,
     state: &mut State,
+    seen: &mut Seen,
     part: &mut BufWriter<File>,
-    part_path: &Path,
-    state_path: &Path,
+    files: &SideFiles<'_>,
     on_event: &mut dyn FnMut(PullEvent<'_>),
 ) -> Result<(), PortalError> {
     loop {
         let call = page_call(&state.query, state.after.as_deref());
         let page = client.call(&call, &mut |r| on_event(PullEvent::Retry(r)))?;
-        let (n, next) = write_page(&call, &page, part, part_path)?;
-        state.contacts += n;
+        let written = write_page(&call, &page, part, files.part, &mut seen.ids)?;
+        if let Some(after) = &written.next {
+            if let Some(&earlier) = seen.cursors.get(after) {
+                return Err(looped(&call, after, earlier, state.pages + 1, files));
+            }
+            seen.cursors.insert(after.clone(), state.pages + 2);
+        }
+        state.contacts += written.kept;
+        state.repeats += written.repeats;
         state.pages += 1;
         state.bytes = part
             .get_ref()
             .metadata()
-            .map_err(|e| PortalError::file(part_path, "cannot read the part file", e))?
+            .map_err(|e| PortalError::file(files.part, "cannot read the part file", e))?
             .len();
-        state.after = next;
+        state.after = written.next;
         on_event(PullEvent::Page(state.contacts));
         if state.after.is_none() {
             return Ok(());
         }
-        save_state(state_path, state)?;
+        save_state(files.state, state)?;
+    }
+}
+
+/// The error of a page whose next cursor was asked with before.
+fn looped(
+    call: &Call,
+    after: &str,
+    earlier: usize,
+    page: usize,
+    files: &SideFiles<'_>,
+) -> PortalError {
+    PortalError::BadReply {
+        call: call.describe(),
+        detail: format!(
+            "page {page} gives as the next page's cursor {after:?}, which page {earlier} was already asked with: HubSpot's paging went round, and following it would never end; the pull stopped before counting page {page}. It resumes: run the same command again later (the paging can settle once contacts stop changing), or remove {} and {} to start over",
+            files.state.display(),
+            files.part.display()
+        ),
     }
 }
 
@@ -326,14 +410,25 @@ fn page_call(q: &Query, after: Option<&str>) -> Call {
     call.query("archived", "false")
 }
 
+/// What a page added to the part.
+struct Written {
+    /// Contacts written.
+    kept: usize,
+    /// Contacts an earlier page had sent (not written again).
+    repeats: usize,
+    next: Option<String>,
+}
+
 /// Append a page's contacts to the part, on disk before the state says
-/// so; the count and the next cursor.
+/// so, but for those `ids` already holds (a contact sent again: the first
+/// copy stays).
 fn write_page(
     call: &Call,
     page: &Value,
     part: &mut BufWriter<File>,
     path: &Path,
-) -> Result<(usize, Option<String>), PortalError> {
+    ids: &mut HashSet<String>,
+) -> Result<Written, PortalError> {
     let bad = |detail: String| PortalError::BadReply {
         call: call.describe(),
         detail,
@@ -343,10 +438,16 @@ fn write_page(
         .and_then(Value::as_array)
         .ok_or_else(|| bad("no \"results\" list".into()))?;
     let write_err = |e| PortalError::file(path, "cannot write the part file", e);
+    let (mut kept, mut repeats) = (0, 0);
     for r in results {
         let contact = crate::format::json::contact_from_value(r.clone())
             .map_err(|e| bad(format!("a contact HubSpot sent cannot be read: {}", e.what)))?;
+        if !ids.insert(contact.id.clone()) {
+            repeats += 1;
+            continue;
+        }
         crate::format::ndjson::write_contact(&contact, part).map_err(write_err)?;
+        kept += 1;
     }
     part.flush().map_err(write_err)?;
     part.get_ref().sync_data().map_err(write_err)?;
@@ -358,7 +459,11 @@ fn write_page(
             _ => None,
         })
         .filter(|s| !s.is_empty());
-    Ok((results.len(), next))
+    Ok(Written {
+        kept,
+        repeats,
+        next,
+    })
 }
 
 fn read_state(path: &Path) -> Result<Option<State>, PortalError> {
@@ -385,14 +490,108 @@ fn save_state(path: &Path, state: &State) -> Result<(), PortalError> {
     .map_err(|e| PortalError::file(path, "cannot write the pull state", e))
 }
 
-/// The part, cut back to the whole pages the state counts.
-fn open_part(path: &Path, bytes: u64) -> Result<BufWriter<File>, PortalError> {
+/// The part file, opened (made when missing: the bool says so) and
+/// locked for this run: a second pull into the same output is refused
+/// before it asks anything.
+fn lock_part(path: &Path, output: &Path) -> Result<(File, bool), PortalError> {
+    use std::os::unix::fs::MetadataExt;
     let err = |e| PortalError::file(path, "cannot open the part file", e);
-    let file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(err)?;
+    let open = |create| {
+        OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(create)
+            .open(path)
+    };
+    let (file, created) = match open(false) {
+        Ok(f) => (f, false),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (open(true).map_err(err)?, true),
+        Err(e) => return Err(err(e)),
+    };
+    let in_use = || PortalError::PullInUse {
+        output: output.to_path_buf(),
+        part: path.to_path_buf(),
+    };
+    let locked = super::lock::try_lock(&file, false)
+        .map_err(|e| PortalError::file(path, "cannot lock the part file", e))?;
+    if !locked {
+        return Err(in_use());
+    }
+    // A run that finished in between removed the file this one locked.
+    let mine = file.metadata().map_err(err)?;
+    match std::fs::metadata(path) {
+        Ok(m) if m.ino() == mine.ino() && m.dev() == mine.dev() => Ok((file, created)),
+        _ => Err(in_use()),
+    }
+}
+
+/// A resumed pull's part holds at least the bytes its state counts: one
+/// missing or shorter lost contacts the state says are pulled, and
+/// resuming would leave them out of the export (it did: the part was
+/// lengthened with NUL bytes).
+fn check_part_holds(state: &State, part: &File, files: &SideFiles<'_>) -> Result<(), PortalError> {
+    let len = part
+        .metadata()
+        .map_err(|e| PortalError::file(files.part, "cannot read the part file", e))?
+        .len();
+    if len >= state.bytes {
+        return Ok(());
+    }
+    let how = match len {
+        0 => "are missing (the file is gone or empty)".to_string(),
+        n => format!("are cut short (the file holds {n} bytes)"),
+    };
+    Err(PortalError::State {
+        path: files.part.to_path_buf(),
+        detail: format!(
+            "the contacts of an interrupted pull into this output {how}, while its state {} records {} in {} bytes; resuming would leave them out of the export, so nothing was asked: remove {} to start the pull over",
+            files.state.display(),
+            crate::text::count(state.contacts, "contact", "contacts"),
+            state.bytes,
+            files.state.display()
+        ),
+    })
+}
+
+/// The ids of the contacts in the part's first `bytes` (a resumed run
+/// writes none of them again).
+fn ids_in_part(files: &SideFiles<'_>, bytes: u64) -> Result<HashSet<String>, PortalError> {
+    #[derive(Deserialize)]
+    struct Id {
+        id: Value,
+    }
+    let mut ids = HashSet::new();
+    if bytes == 0 {
+        return Ok(ids);
+    }
+    let read_err = |e| PortalError::file(files.part, "cannot read the part file", e);
+    let file = File::open(files.part).map_err(read_err)?;
+    for (i, line) in BufReader::new(file.take(bytes)).lines().enumerate() {
+        let line = line.map_err(read_err)?;
+        let id = match serde_json::from_str::<Id>(&line).map(|c| c.id) {
+            Ok(Value::String(s)) => s,
+            Ok(Value::Number(n)) => n.to_string(),
+            _ => {
+                return Err(PortalError::State {
+                    path: files.part.to_path_buf(),
+                    detail: format!(
+                        "line {} is not a contact a pull wrote; remove it and {} to start the pull over",
+                        i + 1,
+                        files.state.display()
+                    ),
+                })
+            }
+        };
+        ids.insert(id);
+    }
+    Ok(ids)
+}
+
+/// The part, cut back to the whole pages the state counts, to append to
+/// (through the locked file's own descriptor).
+fn open_part(lock: &File, path: &Path, bytes: u64) -> Result<BufWriter<File>, PortalError> {
+    let err = |e| PortalError::file(path, "cannot open the part file", e);
+    let file = lock.try_clone().map_err(err)?;
     file.set_len(bytes).map_err(err)?;
     Ok(BufWriter::new(file))
 }

@@ -220,22 +220,14 @@ fn open_existing(path: &Path) -> Result<Option<File>, PortalError> {
 }
 
 /// Lock the log for this run (shared: to read only), or say who has it.
-/// `flock(2)`, as `File::try_lock` does on Unix, called directly: that
-/// method needs Rust 1.89, past this crate's `rust-version`.
 fn lock(file: &File, path: &Path, shared: bool) -> Result<(), PortalError> {
-    use std::os::fd::AsRawFd;
-    let how = if shared { libc::LOCK_SH } else { libc::LOCK_EX };
-    // SAFETY: flock only locks the open file behind a descriptor this
-    // `File` owns and keeps open for the call; no memory is passed.
-    if unsafe { libc::flock(file.as_raw_fd(), how | libc::LOCK_NB) } == 0 {
-        return Ok(());
-    }
-    match std::io::Error::last_os_error() {
-        e if e.kind() == std::io::ErrorKind::WouldBlock => Err(PortalError::LogInUse {
+    match super::lock::try_lock(file, shared) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(PortalError::LogInUse {
             path: path.to_path_buf(),
             dry_run: shared,
         }),
-        e => Err(PortalError::file(path, "cannot lock the push log", e)),
+        Err(e) => Err(PortalError::file(path, "cannot lock the push log", e)),
     }
 }
 

@@ -65,10 +65,17 @@ fn ragged_csv() {
 #[test]
 fn empty_file() {
     let s = Sandbox::new();
-    for f in ["e.json", "e.csv", "e.ndjson"] {
+    for f in ["e.json", "e.csv"] {
         s.write(f, "");
         refused(&s, f, &[f, "empty"]);
     }
+    // An empty JSON Lines file is a file of no records: no contact in it.
+    s.write("e.ndjson", "");
+    refused(
+        &s,
+        "e.ndjson",
+        &["e.ndjson: no contact with id not-in-file"],
+    );
 }
 
 #[test]

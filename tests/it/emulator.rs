@@ -119,6 +119,9 @@ pub struct State {
     page_requests: usize,
     merge_faults: HashMap<usize, Fault>,
     page_faults: HashMap<usize, Fault>,
+    /// The `paging.next.after` the n-th page request answers with,
+    /// whatever comes next (a portal whose paging shifts or goes round).
+    page_next: HashMap<usize, String>,
     window: VecDeque<Instant>,
     /// A request is hanging (a [`Fault::Hang`]) until `release`.
     pub hanging: bool,
@@ -181,6 +184,11 @@ impl Emulator {
 
     pub fn fail_page(&self, nth: usize, fault: Fault) {
         self.state().page_faults.insert(nth, fault);
+    }
+
+    /// The n-th page request answers with `after` as its next cursor.
+    pub fn next_after(&self, nth: usize, after: &str) {
+        self.state().page_next.insert(nth, after.to_string());
     }
 
     /// Wait (at most `limit`) until a request hangs.
@@ -563,6 +571,12 @@ fn page(s: &mut State, q: &HashMap<String, String>) -> Answer {
     if let Some((next, _)) = it.next() {
         body["paging"] = json!({"next": {
             "after": next.to_string(),
+            "link": format!("/crm/v3/objects/contacts?after={next}"),
+        }});
+    }
+    if let Some(next) = s.page_next.remove(&s.page_requests) {
+        body["paging"] = json!({"next": {
+            "after": next,
             "link": format!("/crm/v3/objects/contacts?after={next}"),
         }});
     }

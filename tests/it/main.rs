@@ -32,6 +32,7 @@ mod portal;
 mod portal_stops;
 mod portal_terminal;
 mod primary_company;
+mod pull_guards;
 mod real_json;
 mod regional;
 mod restore_trust;

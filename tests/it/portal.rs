@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::emulator::{self, Config, Emulator, Fault};
 use crate::util::{stderr, stdout, Sandbox};
 
-const TOKEN: &str = "pat-na1-emulator-token";
+pub const TOKEN: &str = "pat-na1-emulator-token";
 
 pub fn export_of(sb: &Sandbox, name: &str, contacts: &[Value]) -> std::path::PathBuf {
     let text: String = contacts.iter().map(|c| format!("{c}\n")).collect();
@@ -56,7 +56,7 @@ pub fn push_cmd(sb: &Sandbox, emu: &Emulator, extra: &[&str]) -> assert_cmd::Com
 }
 
 /// The binary started in the sandbox, to be killed mid-run.
-fn spawn(sb: &Sandbox, args: &[&str]) -> Child {
+pub fn spawn(sb: &Sandbox, args: &[&str]) -> Child {
     std::process::Command::new(assert_cmd::cargo::cargo_bin("contact-merge"))
         .current_dir(sb.dir.path())
         .env_clear()
@@ -336,7 +336,7 @@ fn a_dry_run_needs_no_token_and_sends_nothing() {
 }
 
 /// The emulator's records as `pull` should write them.
-fn pulled(path: &Path) -> Vec<Value> {
+pub fn pulled(path: &Path) -> Vec<Value> {
     std::fs::read_to_string(path)
         .unwrap()
         .lines()

@@ -156,9 +156,24 @@ pub struct Reader<R> {
     full: bool,
 }
 
+/// Whether the input from `at` on holds nothing but whitespace (read on
+/// until something else, or its end).
+fn only_whitespace<R: Read>(input: &mut Input<R>, mut at: u64) -> std::io::Result<bool> {
+    loop {
+        if input.from(at).iter().any(|b| !b.is_ascii_whitespace()) {
+            return Ok(false);
+        }
+        at = input.end();
+        if !input.more(0)? {
+            return Ok(true);
+        }
+    }
+}
+
 impl<R: Read> Reader<R> {
     /// Open an export in `format`; `file` names it in messages. An input
-    /// of nothing but whitespace is [`ReadError::Empty`]; a CSV file's
+    /// of nothing but whitespace is [`ReadError::Empty`] (but in JSON
+    /// Lines: no contacts); a CSV file's
     /// header is read here.
     pub fn new(src: R, format: Format, file: &str) -> Result<Self, ReadError> {
         let mut input = Input::new(src, format != Format::Ndjson);
@@ -188,19 +203,11 @@ impl<R: Read> Reader<R> {
         } else {
             0
         };
-        // Nothing but whitespace: an empty file.
-        let mut at = text_start;
-        loop {
-            let rest = input.from(at);
-            match rest.iter().position(|b| !b.is_ascii_whitespace()) {
-                Some(_) => break,
-                None => {
-                    at = input.end();
-                    if !input.more(0).map_err(io)? {
-                        return Err(ReadError::Empty { file: file.into() });
-                    }
-                }
-            }
+        // Nothing but whitespace: an empty file, refused but in JSON Lines,
+        // where it is a valid file of no records (a portal without
+        // contacts pulled, a filter that kept none).
+        if format != Format::Ndjson && only_whitespace(&mut input, text_start).map_err(io)? {
+            return Err(ReadError::Empty { file: file.into() });
         }
         let state = match format {
             Format::Csv | Format::Xlsx => {

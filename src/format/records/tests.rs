@@ -86,13 +86,16 @@ fn old(bytes: &[u8], format: Format, skipping: bool) -> Outcome {
     let result = if utf16 {
         // Named before any reading since the old readers' time.
         Err(ReadError::Utf16 { file: "f".into() })
-    } else if is_empty(bytes) {
+    } else if is_empty(bytes) && format != Format::Ndjson {
         Err(ReadError::Empty { file: "f".into() })
     } else {
         match format {
             Format::Json => oracle::json_each(bytes, "f", list, &mut keep),
             Format::Csv => oracle::csv_each(bytes, "f", list, &mut keep).map(Layout::Csv),
             Format::Xlsx => unreachable!("the oracle reads text formats"),
+            // An empty JSON Lines file: no lines, none to say the line
+            // ending by.
+            Format::Ndjson if is_empty(bytes) => Ok(Layout::Ndjson { crlf: false }),
             Format::Ndjson => {
                 oracle::ndjson_each(bytes, "f", list, &mut keep).map(|_| Layout::Ndjson {
                     crlf: first_line_crlf(bytes),
