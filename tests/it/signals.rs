@@ -225,15 +225,32 @@ fn ctrl_c_after_the_results_are_written_lets_the_run_end_as_it_would() {
     }
     sb.write("many.csv", csv);
     sb.write("plan.csv", plan);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_contact-merge"))
-        .args(["apply", "many.csv", "--plan", "plan.csv", "-o", "out.csv"])
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_contact-merge"));
+    cmd.args(["apply", "many.csv", "--plan", "plan.csv", "-o", "out.csv"])
         .args(["--format", "json"])
         .current_dir(sb.dir.path())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::piped());
+    // Started as a shell starts a foreground command: SIGINT with its
+    // default action and not blocked, whatever the test harness's thread
+    // that spawns it holds (the run passed alone and failed in two full
+    // CI runs: the signal never reached it, and it ended as if never
+    // interrupted).
+    // SAFETY: runs in the child between fork and exec; sigemptyset,
+    // sigaddset, sigprocmask and signal are async-signal-safe.
+    unsafe {
+        use std::os::unix::process::CommandExt;
+        cmd.pre_exec(|| {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            libc::sigaddset(&mut set, libc::SIGINT);
+            libc::sigprocmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while !sb.path("out.csv").exists() {
         assert!(std::time::Instant::now() < deadline, "no output written");
