@@ -28,8 +28,8 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     if let Some(bad) = &records.ambiguous_date {
         anyhow::bail!("{}: {bad}", args.file.display());
     }
-    warn_about_fields(&records, args, ctx);
     let compared = compared_fields(&records);
+    warn_about_fields(&records, &compared, args, ctx);
     let opts = dupes::Options {
         threshold: args.threshold,
         primary: args.primary,
@@ -315,14 +315,19 @@ fn described(compared: &[(String, dupes::FieldKind)]) -> String {
         .join(", ")
 }
 
-fn warn_about_fields(records: &Records, args: &DupesArgs, ctx: &mut Ctx) {
-    if records.len() > 1 && !compared_fields(records).iter().any(|(_, k)| k.identifies()) {
+fn warn_about_fields(
+    records: &Records,
+    compared: &[(String, dupes::FieldKind)],
+    args: &DupesArgs,
+    ctx: &mut Ctx,
+) {
+    if records.len() > 1 && !compared.iter().any(|(_, k)| k.identifies()) {
         ctx.warn(
             "no-identity-field",
             &format!(
                 "{}: no field compared holds emails, phones, names, dates of birth or id numbers (compared: {}), so duplicates cannot be told from namesakes; name those columns with --fields, e.g. --fields \"E-mail,Mobile,Given Name,Family Name\"",
                 args.file.display(),
-                described(&compared_fields(records))
+                described(compared)
             ),
         );
     }
