@@ -9,6 +9,7 @@ use super::{table, Ctx, Status, UsageError};
 use crate::dupes::explain::Scorer;
 use crate::dupes::{self, DupPair, Found, Records};
 use crate::format;
+use crate::plan::BadPair;
 use crate::text::count;
 
 pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
@@ -61,6 +62,7 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     }
     warn_left_out(&found, args, ctx);
     warn_spaced_ids(&found, args, ctx);
+    let refused = warn_refused(&found, args, ctx)?;
     write_found(&found, args, ctx)?;
     ctx.info(&format!(
         "{}: fields compared: {}",
@@ -76,7 +78,8 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         } else {
             &mut *ctx.out
         };
-        serde_json::to_writer_pretty(&mut *out, &report(&found, &compared, args, plan))?;
+        let report = report(&found, &compared, &refused, args, plan);
+        serde_json::to_writer_pretty(&mut *out, &report)?;
         writeln!(out)?;
     }
     Ok(Status::Ok)
@@ -87,9 +90,16 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
 fn report(
     found: &Found,
     compared: &[(String, dupes::FieldKind)],
+    refused: &[BadPair],
     args: &DupesArgs,
     plan: &Path,
 ) -> serde_json::Value {
+    let refused: Vec<serde_json::Value> = (refused.iter())
+        .map(|bad| {
+            serde_json::json!({"line": bad.line, "primary": bad.primary, "secondary": bad.secondary,
+                "kind": bad.problem.kind(), "problem": bad.problem.to_string()})
+        })
+        .collect();
     let fields: Vec<serde_json::Value> = (compared.iter())
         .map(|(name, kind)| serde_json::json!({"name": name, "holds": kind.label()}))
         .collect();
@@ -106,7 +116,48 @@ fn report(
         "candidatePairs": found.blocking.candidates,
         "skippedBlocks": found.blocking.skipped_blocks,
         "skippedContacts": found.blocking.skipped_members,
+        "refusedByApply": refused,
     })
+}
+
+/// The pairs `apply` with its default options would refuse (a counter
+/// that is no number, a stage the order does not know, ...), named with
+/// why: the finder compares only the fields it reads. The pairs stay in
+/// the plan: they are duplicates, and mended values let them merge.
+fn warn_refused(found: &Found, args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Vec<BadPair>> {
+    let opts = crate::rules::MergeOptions {
+        max_merges: args.max_merges,
+        merge_time: super::merge_time(ctx.global.merge_time.as_deref())?,
+        ..Default::default()
+    };
+    let refused =
+        dupes::refusals::refused_by_apply(&args.file, ctx.global.input_format, &found.pairs, &opts)
+            .with_context(|| {
+                format!(
+                    "{}: cannot check the plan's pairs as apply would",
+                    args.file.display()
+                )
+            })?;
+    let Some(first) = refused.first() else {
+        return Ok(refused);
+    };
+    let more = match refused.len() {
+        1 => String::new(),
+        n => format!(" (the first of {n}; --format json with -o lists them all)"),
+    };
+    ctx.warn(
+        "refused-by-apply",
+        &format!(
+            "{}: apply with its default options would refuse {} of the plan: {} ← {}: {}{more}; correct the values (contact-merge check {} lists them), give apply the option the message names, or run apply with --keep-going to merge the other pairs",
+            args.file.display(),
+            count(refused.len(), "pair", "pairs"),
+            first.primary,
+            first.secondary,
+            first.problem,
+            args.file.display(),
+        ),
+    );
+    Ok(refused)
 }
 
 /// A pair naming a contact whose id has spaces around it (a JSON export

@@ -29,6 +29,7 @@ pub mod parallel;
 pub mod phone;
 mod planning;
 pub mod record;
+pub mod refusals;
 pub mod score;
 
 pub use record::Records;

@@ -588,3 +588,56 @@ fn an_id_with_spaces_around_it_is_named_by_dupes_and_check() {
         stdout(&out)
     );
 }
+
+#[test]
+fn a_pair_apply_would_refuse_is_named_by_dupes_and_stays_in_the_plan() {
+    let s = Sandbox::new();
+    s.write(
+        "c.csv",
+        "Record ID,First Name,Last Name,Email,Number of Pageviews,Lifecycle Stage\n\
+         1,Ann,Lee,ann@acme.com,3,lead\n\
+         2,Ann,Lee,ann@acme.com,lots,lead\n\
+         3,Bob,Kay,bob@acme.com,1,lead\n\
+         4,Bob,Kay,bob@acme.com,2,lead\n",
+    );
+    let out = s
+        .cmd()
+        .args(["dupes", "c.csv", "-o", "p.csv", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "apply with its default options would refuse 1 pair of the plan: 1 ← 2: contact 2: hs_analytics_num_page_views 'lots' is not a whole number"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let refused = report["refusedByApply"].as_array().unwrap();
+    assert_eq!(refused.len(), 1, "{report}");
+    assert_eq!(refused[0]["line"], 2);
+    assert_eq!(refused[0]["secondary"], "2");
+    // The pair stays: it is a duplicate, and apply names it the same way.
+    let plan = String::from_utf8(s.read("p.csv")).unwrap();
+    assert!(plan.contains("\n1,2,"), "{plan}");
+    let apply = s
+        .cmd()
+        .args(["apply", "c.csv", "--plan", "p.csv", "-o", "m.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(apply.status.code(), Some(1), "{}", stderr(&apply));
+    assert!(stderr(&apply).contains("'lots' is not a whole number"));
+    // A file with nothing to refuse says nothing of it.
+    s.write(
+        "ok.csv",
+        "Record ID,First Name,Last Name,Email\n1,Ann,Lee,ann@acme.com\n2,Ann,Lee,ann@acme.com\n",
+    );
+    let out = s
+        .cmd()
+        .args(["dupes", "ok.csv", "-o", "q.csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("refuse"), "{}", stderr(&out));
+}
