@@ -100,11 +100,13 @@ impl fmt::Display for Table {
     }
 }
 
-/// A value for display: empty and missing shown as such.
+/// A value for display: empty and missing shown as such, and a value of
+/// spaces only (which the rules take for no value) with its characters.
 pub fn show_value(v: Option<&str>) -> String {
     match v {
         None => "(none)".into(),
         Some("") => "(empty)".into(),
+        Some(s) if s.trim().is_empty() => format!("(blank: {s:?})"),
         Some(s) => s.to_string(),
     }
 }
@@ -176,6 +178,14 @@ fn needs_escape(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn missing_empty_and_blank_values_are_told_apart() {
+        assert_eq!(show_value(None), "(none)");
+        assert_eq!(show_value(Some("")), "(empty)");
+        assert_eq!(show_value(Some(" \t")), "(blank: \" \\t\")");
+        assert_eq!(show_value(Some(" a ")), " a ");
+    }
 
     #[test]
     fn controls_and_bidi_overrides_are_shown_as_escapes() {

@@ -223,7 +223,7 @@ pub fn default_value(
 pub fn most_recent_value(p: &Seen, s: &Seen, prop: &str) -> Result<Decision, MergeError> {
     const RULE: &str = "most-recent";
     let take = |side, why: Cow<'static, str>| Decision::take(prop, p, s, side, RULE, why);
-    Ok(match (p.prop(prop), s.prop(prop)) {
+    Ok(match (p.filled(prop), s.filled(prop)) {
         (None, None) => take(Side::Primary, "neither contact has a value".into()),
         (Some(_), None) => take(Side::Primary, "the secondary has no value".into()),
         (None, Some(_)) => take(Side::Secondary, "only the secondary has a value".into()),
@@ -266,7 +266,7 @@ pub fn most_recent_value(p: &Seen, s: &Seen, prop: &str) -> Result<Decision, Mer
 pub fn primary_wins_value(p: &Seen, s: &Seen, prop: &str) -> Decision {
     const RULE: &str = "primary-wins";
     let take = |side, why: &'static str| Decision::take(prop, p, s, side, RULE, why);
-    match (p.prop(prop), s.prop(prop)) {
+    match (p.filled(prop), s.filled(prop)) {
         (Some(_), _) => take(Side::Primary, "the primary's value is kept"),
         (None, Some(_)) => take(
             Side::Secondary,
@@ -753,6 +753,8 @@ mod visits;
 pub use deals::merged_deal_count;
 pub use visits::{earliest_first_visit, latest_last_visit, oldest_original_source};
 
+#[cfg(test)]
+mod blank_tests;
 #[cfg(test)]
 mod company_tests;
 #[cfg(test)]

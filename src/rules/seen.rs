@@ -177,6 +177,13 @@ impl<'a> Seen<'a> {
         }
     }
 
+    /// The property's value as stored when it is not blank (spaces only
+    /// count as empty: "an empty value never replaces a non-empty one").
+    #[inline(always)]
+    pub fn filled(&self, name: &str) -> Option<&'a str> {
+        self.prop(name).filter(|v| !v.trim().is_empty())
+    }
+
     /// The property's value as stored: `None` when missing or `null`.
     #[inline(always)]
     pub fn raw(&self, name: &str) -> Option<String> {

@@ -567,7 +567,7 @@ fn visit_time_on_one_side_only_takes_that_sides_details() {
 
 // ---- original source ----
 
-fn source(id: &str, created: &str, src: [&str; 3]) -> Contact {
+pub(super) fn source(id: &str, created: &str, src: [&str; 3]) -> Contact {
     contact(
         id,
         &[
@@ -579,7 +579,7 @@ fn source(id: &str, created: &str, src: [&str; 3]) -> Contact {
     )
 }
 
-fn values(ds: &[Decision]) -> Vec<Option<&str>> {
+pub(super) fn values(ds: &[Decision]) -> Vec<Option<&str>> {
     ds.iter().map(merged).collect()
 }
 

@@ -89,7 +89,7 @@ pub fn oldest_original_source(p: &Seen, s: &Seen) -> Result<Vec<Decision>, Merge
         return Ok(Vec::new());
     }
     let src = ORIGINAL_SOURCE[0];
-    let (side, why): (Side, Cow<'static, str>) = match (p.prop(src), s.prop(src)) {
+    let (side, why): (Side, Cow<'static, str>) = match (p.filled(src), s.filled(src)) {
         (None, None) => (
             Side::Primary,
             "neither contact has an original source".into(),
