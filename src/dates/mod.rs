@@ -63,6 +63,11 @@ impl DateError {
                 order::readings(&self.value)
             );
         }
+        if let Some(day) = excel_serial_day(&self.value) {
+            return format!(
+                "looks like an Excel date serial number ({day}), not a date HubSpot writes (its epoch milliseconds have 12 or 13 digits): format the column as a date in the spreadsheet and save it again"
+            );
+        }
         "is not a date (expected ISO 8601 like 2024-03-01T10:00:00.000Z, epoch milliseconds like 1709287200000, 2024-03-01 10:00 / 2024-03-01 10:00:00 / 2024-03-01, or a regional form like 3/15/2024 2:30 PM, 12.03.2024 09:14, 15/03/2024; years 1000 to 9999)".into()
     }
 }
@@ -75,6 +80,35 @@ pub fn problem(value: &str) -> String {
         Err(e) => format!("{}; correct or clear the value", e.reason()),
         Ok(_) => "is not a usable date; correct or clear the value".into(),
     }
+}
+
+/// The largest Excel date serial number (9999-12-31).
+const EXCEL_LAST_SERIAL: i64 = 2_958_465;
+
+/// The day an Excel date serial number stands for (`44800`, `44256.385`:
+/// days since 1899-12-30, a fraction for the time), when `value` is one: a
+/// number of up to seven digits, which as epoch milliseconds would be the
+/// first hours of 1970, and is what a spreadsheet writes for a date
+/// column left unformatted.
+fn excel_serial_day(value: &str) -> Option<String> {
+    let v = value.trim();
+    let (whole, frac) = v.split_once('.').unwrap_or((v, ""));
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    // Fewer than four digits (before 1902) is no date a spreadsheet of
+    // contacts holds: the general message.
+    if !(4..=7).contains(&whole.len()) || !digits(whole) || !digits(frac) {
+        return None;
+    }
+    let days: i64 = whole.parse().ok()?;
+    if !(1..=EXCEL_LAST_SERIAL).contains(&days) {
+        return None;
+    }
+    let epoch = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    Some(
+        (epoch + chrono::Duration::days(days))
+            .format("%Y-%m-%d")
+            .to_string(),
+    )
 }
 
 /// Earliest and latest instants accepted (years 1000 to 9999), so that
@@ -98,7 +132,12 @@ pub fn parse_date(text: &str) -> Result<(Millis, DateForm), DateError> {
     }
     let digits = |b: &[u8]| !b.is_empty() && b.iter().all(u8::is_ascii_digit);
     let parsed = if digits(bytes) || (bytes[0] == b'-' && digits(&bytes[1..])) {
-        s.parse::<i64>().ok().map(|ms| (ms, DateForm::EpochMillis))
+        // Up to seven digits is an Excel serial number (or `0`, some
+        // systems' "no date"), not the first hours of 1970, which would
+        // win every "oldest" rule (`excel_serial_day`).
+        (s.parse::<i64>().ok())
+            .filter(|ms| !(bytes.len() <= 7 && (0..=EXCEL_LAST_SERIAL).contains(ms)))
+            .map(|ms| (ms, DateForm::EpochMillis))
     } else if s.len() == 10 {
         NaiveDate::parse_from_str(s, "%Y-%m-%d")
             .ok()
@@ -355,6 +394,35 @@ pub fn created_time(contact: &Contact) -> Result<Option<Millis>, BadDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_excel_serial_number_is_no_date_and_says_what_it_looks_like() {
+        for v in ["44800", "1000", "2958465", "44256.385", " 45000 "] {
+            let e = parse_millis(v).unwrap_err();
+            assert!(
+                e.reason()
+                    .contains("looks like an Excel date serial number"),
+                "{v}: {e}"
+            );
+        }
+        assert!(parse_millis("44800")
+            .unwrap_err()
+            .reason()
+            .contains("(2022-08-27)"));
+        assert!(parse_millis("45000.5")
+            .unwrap_err()
+            .reason()
+            .contains("(2023-03-15)"));
+        // Epoch milliseconds as HubSpot writes them, and the epoch itself.
+        assert_eq!(parse_millis("1704067200000"), Ok(1_704_067_200_000));
+        assert_eq!(parse_millis("10000000"), Ok(10_000_000));
+        // Not a serial number: the general message, and a small number
+        // is no date either.
+        for v in ["12345678.5", "17", "0"] {
+            let e = parse_millis(v).unwrap_err();
+            assert!(e.reason().starts_with("is not a date"), "{v}: {e}");
+        }
+    }
     use crate::model::{key, HistoryEntry};
     use indexmap::IndexMap;
     use serde_json::Value;

@@ -375,3 +375,34 @@ fn malformed_json_ends_the_check_after_the_contacts_before_it() {
     );
     assert!(found[1].1.starts_with("malformed JSON"), "{}", found[1].1);
 }
+
+#[test]
+fn an_excel_serial_number_in_a_date_column_is_named_and_never_merged_as_1970() {
+    // A spreadsheet's date column left unformatted: 44800 is 2022-08-27,
+    // which as epoch milliseconds would be the oldest create date there is.
+    let s = Sandbox::new();
+    s.write(
+        "s.csv",
+        "Record ID,Email,Create Date,Last Modified Date\n1,a@x.com,2022-01-01,2024-01-01\n2,b@x.com,44800,45000\n",
+    );
+    let out = s.cmd().args(["check", "s.csv"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("looks like an Excel date serial number (2022-08-27)"),
+        "{}",
+        stdout(&out)
+    );
+    let out = s
+        .cmd()
+        .args(["merge", "s.csv", "1", "2", "-o", "m.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("contact 2: createdate '44800' looks like an Excel date serial number"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!s.path("m.csv").exists());
+}
