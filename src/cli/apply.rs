@@ -87,6 +87,11 @@ fn run_deciding(
         contacts: written.contacts,
         journal: args.journal.as_ref().map(|j| j.display().to_string()),
     };
+    let status = ctx.verdict(if report.skipped.is_empty() {
+        Status::Ok
+    } else {
+        Status::Partial
+    });
     render(
         report,
         (&written.output_warnings, Some(&run)),
@@ -94,11 +99,7 @@ fn run_deciding(
         written.target.path.is_none(),
     )?;
     summary(args, ctx, &opts, report, &written);
-    Ok(if report.skipped.is_empty() {
-        Status::Ok
-    } else {
-        Status::Partial
-    })
+    Ok(status)
 }
 
 /// The merges' warnings, each with its pair, and what the output could not
@@ -204,6 +205,7 @@ fn refused(
     report: &ApplyReport,
     to_stdout: bool,
 ) -> anyhow::Result<Status> {
+    ctx.verdict(Status::Problems);
     render(report, (&[], None), ctx, to_stdout)?;
     let message = format!(
         "{}: {} of {} of {} {} bad; nothing was written (--keep-going applies the good pairs)",

@@ -67,6 +67,9 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         report.problems.extend(checked.problems);
         report.warnings.extend(checked.warnings);
     }
+    // Warnings are legal data: they fail the check only under --strict.
+    let failed = !report.problems.is_empty() || (args.strict && !report.warnings.is_empty());
+    let status = ctx.verdict(if failed { Status::Problems } else { Status::Ok });
     match ctx.global.format {
         OutputFormat::Json => {
             serde_json::to_writer_pretty(&mut *ctx.out, &report)?;
@@ -107,9 +110,7 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         }
         ctx.info(&line);
     }
-    // Warnings are legal data: they fail the check only under --strict.
-    let failed = !report.problems.is_empty() || (args.strict && !report.warnings.is_empty());
-    Ok(if failed { Status::Problems } else { Status::Ok })
+    Ok(status)
 }
 
 /// Problems or warnings as a table: file | where | record | property |

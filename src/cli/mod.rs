@@ -61,6 +61,11 @@ pub struct Ctx<'a> {
     pub err_is_terminal: bool,
     /// Summaries and warnings so far.
     notes: Notes,
+    /// How the command ends, once it knows and before it writes its report:
+    /// the exit code when a reader closes stdout before the report is out
+    /// (`check | grep -m1`), so that a closed pipe never turns a refusal
+    /// (1) or a partial run (3) into success.
+    verdict: Status,
 }
 
 /// Warnings shown with each kind's first few.
@@ -82,6 +87,13 @@ struct Notes {
 }
 
 impl Ctx<'_> {
+    /// Say how the command ends before writing its report (see
+    /// [`Ctx::verdict`]'s field); gives `status` back.
+    pub fn verdict(&mut self, status: Status) -> Status {
+        self.verdict = status;
+        status
+    }
+
     /// A summary line on stderr, unless `--quiet`. Shown when the command
     /// is done and its output written: never when writing it failed.
     pub fn info(&mut self, line: &str) {
@@ -252,16 +264,22 @@ pub fn main_with<I: IntoIterator<Item = OsString>>(
         color,
         err_is_terminal,
         notes: Notes::default(),
+        verdict: Status::Ok,
     };
     // `run` flushes stdout itself, before the summaries.
     let result = run(&cli.command, &mut ctx);
+    let verdict = ctx.verdict;
     drop(out);
     signals::settle();
+    let code = |status| match status {
+        Status::Ok => ExitCode::SUCCESS,
+        Status::Problems => ExitCode::from(1),
+        Status::Partial => ExitCode::from(3),
+    };
     match result {
-        Ok(Status::Ok) => ExitCode::SUCCESS,
-        Ok(Status::Problems) => ExitCode::from(1),
-        Ok(Status::Partial) => ExitCode::from(3),
-        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Ok(status) => code(status),
+        // The reader has what it wanted; the verdict still stands.
+        Err(e) if is_broken_pipe(&e) => code(verdict),
         Err(e) => {
             let _ = writeln!(
                 std::io::stderr(),

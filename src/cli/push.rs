@@ -183,6 +183,7 @@ fn check_plan(args: &PushArgs, ctx: &mut Ctx, plan: &Plan) -> anyhow::Result<Opt
         Outcome::Written(_) => return Ok(None),
         Outcome::Refused(report) => report,
     };
+    ctx.verdict(Status::Problems);
     super::apply::render(&report, (&[], None), ctx, false)?;
     let message = format!(
         "{}: {} of {} of {} {} bad; nothing was sent to the portal (fix the plan or the export, and check it with `apply` first)",

@@ -1,7 +1,9 @@
 //! stdout as a shell gives it: a pipe whose reader has gone (`| head`), a
 //! full disk (`> /dev/full`), and a stdout the shell closed (`>&-`).
-//! A closed pipe is exit 0, quietly, for every command; any other failed
-//! write is exit 1 with the reason, and never a summary saying it wrote.
+//! A closed pipe is exit 0, quietly, for every command whose run went
+//! well; a refusal (1) or a partial run (3) keeps its code. Any other
+//! failed write is exit 1 with the reason, and never a summary saying it
+//! wrote.
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -474,4 +476,47 @@ fn a_journal_that_fills_the_disk_mid_run_is_named_with_advice() {
         );
         assert!(!s.path("o.csv").exists(), "nothing written");
     }
+}
+
+#[test]
+fn a_closed_pipe_keeps_the_verdict_of_a_refusal_a_check_and_a_partial_run() {
+    // `set -o pipefail; contact-merge check bad.csv | grep -m1 x` must fail
+    // a CI step: the reader leaving early is no reason to say "no
+    // problems".
+    let s = Sandbox::new();
+    s.write(
+        "c.csv",
+        "Record ID,Email,Lifecycle Stage\n1,a@x.com,lead\n2,b@x.com,partner\n3,c@x.com,lead\n",
+    );
+    s.write("bad.csv", "primary_id,secondary_id\n1,3\n1,99\n");
+    let check = into_closed_pipe(&s, &["check", "c.csv", "--format", "json"]);
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+    let refused = into_closed_pipe(
+        &s,
+        &[
+            "apply", "c.csv", "--plan", "bad.csv", "-o", "out.csv", "--format", "json",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(!s.path("out.csv").exists());
+    let partial = into_closed_pipe(
+        &s,
+        &[
+            "apply",
+            "c.csv",
+            "--plan",
+            "bad.csv",
+            "-o",
+            "out.csv",
+            "--format",
+            "json",
+            "--keep-going",
+        ],
+    );
+    assert_eq!(partial.status.code(), Some(3), "{}", stderr(&partial));
+    assert!(s.path("out.csv").exists());
+    // A check that found nothing is still exit 0 into a closed pipe.
+    s.write("ok.csv", "Record ID,Email\n1,a@x.com\n");
+    let ok = into_closed_pipe(&s, &["check", "ok.csv", "--format", "json"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
 }
