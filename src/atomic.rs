@@ -110,6 +110,7 @@ impl TempFile {
         // Refused now rather than when the file is renamed over it, after
         // the work (and after a journal renamed before it).
         is_not_a_folder(target)?;
+        is_not_write_protected(target)?;
         if fs::metadata(target).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
             let file = OpenOptions::new().write(true).open(target)?;
             return Ok(TempFile {
@@ -264,6 +265,7 @@ pub fn link_target(link: &Path) -> PathBuf {
 /// write their output only after long work, to refuse a bad path first.
 pub fn check_target(target: &Path) -> io::Result<()> {
     is_not_a_folder(target)?;
+    is_not_write_protected(target)?;
     let folder = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -287,6 +289,39 @@ fn is_not_a_folder(target: &Path) -> io::Result<()> {
         ));
     }
     Ok(())
+}
+
+/// An error when `target` is a file without write permission for anyone
+/// (`chmod a-w`, as an audit log is kept): a rename would replace it
+/// anyway, so the protection is honoured here, as `rm` asks first.
+fn is_not_write_protected(target: &Path) -> io::Result<()> {
+    match fs::metadata(target) {
+        Ok(m) if m.is_file() && m.permissions().readonly() => Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!(
+                "it is write-protected (mode {:o}), and the run would replace it: make it writable (chmod u+w) if it should change, or name another file",
+                mode_bits(&m)
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A file's permission bits, for messages.
+fn mode_bits(m: &fs::Metadata) -> u32 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        m.permissions().mode() & 0o7777
+    }
+    #[cfg(not(unix))]
+    {
+        if m.permissions().readonly() {
+            0o444
+        } else {
+            0o666
+        }
+    }
 }
 
 impl Drop for TempFile {

@@ -209,3 +209,46 @@ fn outputs_from_a_redirected_stdin_take_its_mode() {
     assert_eq!(mode(&sb, "s.csv"), "600");
     assert_eq!(mode(&sb, "s.jsonl"), "600");
 }
+
+#[test]
+fn a_write_protected_output_or_journal_is_refused_and_left_as_it_was() {
+    // `chmod a-w` is how an audit log is kept: the rename that puts a
+    // result in place would replace it anyway, so it is refused first.
+    let sb = Sandbox::new();
+    sb.write("out.json", "precious\n");
+    chmod(&sb, "out.json", 0o444);
+    sb.write("log.jsonl", "");
+    chmod(&sb, "log.jsonl", 0o444);
+    for args in [
+        &["merge", "contacts.json", "101", "102", "-o", "out.json"][..],
+        &[
+            "merge",
+            "contacts.json",
+            "101",
+            "102",
+            "-o",
+            "new.json",
+            "--journal",
+            "log.jsonl",
+        ],
+        &["dupes", "contacts.json", "-o", "out.json"],
+    ] {
+        let out = sb.cmd().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("is write-protected (mode 444)"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(sb.read("out.json"), b"precious\n");
+    assert_eq!(sb.read("log.jsonl"), b"");
+    assert!(!sb.path("new.json").exists());
+    // Writable again, it is replaced.
+    chmod(&sb, "out.json", 0o644);
+    run(
+        &sb,
+        &["merge", "contacts.json", "101", "102", "-o", "out.json"],
+    );
+    assert_ne!(sb.read("out.json"), b"precious\n");
+}
