@@ -563,7 +563,7 @@ _contact__merge() {
             return 0
             ;;
         contact__merge__subcmd__merge)
-            opts="-o -q -h --journal --policy --lifecycle-order --max-merges --enroll-on-merge --merge-time --output --in-place --output-format --sanitize-formulas --format --quiet --input-format --date-order --properties --delimiter --help"
+            opts="-o -q -h --journal --policy --lifecycle-order --max-merges --enroll-on-merge --merge-time --output --in-place --output-format --sanitize-formulas --format --color --quiet --input-format --date-order --properties --delimiter --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -605,6 +605,10 @@ _contact__merge() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --input-format)
                     COMPREPLY=($(compgen -W "json ndjson csv xlsx" -- "${cur}"))
                     return 0
@@ -629,7 +633,7 @@ _contact__merge() {
             return 0
             ;;
         contact__merge__subcmd__pull)
-            opts="-o -q -h --output --properties --with-history --associations --api-base --rate --format --quiet --help"
+            opts="-o -q -h --output --properties --with-history --associations --api-base --rate --format --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -657,6 +661,10 @@ _contact__merge() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -767,7 +775,7 @@ _contact__merge() {
             return 0
             ;;
         contact__merge__subcmd__unmerge)
-            opts="-o -q -h --new-id --restore --journal --merge-time --output --in-place --output-format --sanitize-formulas --format --quiet --input-format --date-order --properties --delimiter --help"
+            opts="-o -q -h --new-id --restore --journal --merge-time --output --in-place --output-format --sanitize-formulas --format --color --quiet --input-format --date-order --properties --delimiter --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -803,6 +811,10 @@ _contact__merge() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --input-format)

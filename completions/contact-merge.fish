@@ -110,6 +110,9 @@ csv\t''
 xlsx\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l format -d 'Output for people (table) or scripts (json) [default: table]' -r -f -a "table\t''
 json\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l color -d 'When to colour tables [default: auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand merge" -l input-format -d 'Format of the input file (default: from its extension)' -r -f -a "json\t''
 ndjson\t''
 csv\t''
@@ -165,6 +168,9 @@ csv\t''
 xlsx\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l format -d 'Output for people (table) or scripts (json) [default: table]' -r -f -a "table\t''
 json\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l color -d 'When to colour tables [default: auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand unmerge" -l input-format -d 'Format of the input file (default: from its extension)' -r -f -a "json\t''
 ndjson\t''
 csv\t''
@@ -207,6 +213,9 @@ complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l api
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l rate -d 'At most N requests in a window (100/10s is HubSpot\'s lowest tier; also N/1s, N/500ms)' -r
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l format -d 'Output for people (table) or scripts (json) [default: table]' -r -f -a "table\t''
 json\t''"
+complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l color -d 'When to colour tables [default: auto]' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l with-history -d 'Also pull each property\'s history (propertiesWithHistory; pages of 50, HubSpot\'s limit with history)'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -l associations -d 'Also pull the associated companies, deals and tickets'
 complete -c contact-merge -n "__fish_contact_merge_using_subcommand pull" -s q -l quiet -d 'No progress, summaries or warnings on stderr (errors still show)'

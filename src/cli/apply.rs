@@ -293,7 +293,7 @@ pub(super) fn render(
         }
         OutputFormat::Table => {
             if !report.skipped.is_empty() {
-                let mut t = table::new(&["plan", "primary", "secondary", "problem"], ctx.color);
+                let mut t = table::new(&["plan", "primary", "secondary", "problem"], ctx.err_color);
                 for b in report.skipped.iter().take(SKIPPED_SHOWN) {
                     let shown = |given: &str, resolved: &Option<String>| match resolved {
                         Some(r) if r != given => format!("{given} (now {r})"),

@@ -170,6 +170,7 @@ impl Command {
             },
             Command::Merge(a) => Parts {
                 format: Some(&a.format),
+                color: Some(&a.color),
                 quiet: Some(&a.quiet),
                 input: Some(&a.input),
                 merge: Some(&a.merge),
@@ -187,6 +188,7 @@ impl Command {
             },
             Command::Unmerge(a) => Parts {
                 format: Some(&a.format),
+                color: Some(&a.color),
                 quiet: Some(&a.quiet),
                 input: Some(&a.input),
                 write: Some(&a.write),
@@ -202,6 +204,7 @@ impl Command {
             },
             Command::Pull(a) => Parts {
                 format: Some(&a.format),
+                color: Some(&a.color),
                 quiet: Some(&a.quiet),
                 ..Parts::default()
             },
@@ -526,6 +529,8 @@ pub struct MergeArgs {
     #[command(flatten)]
     pub format: FormatOpt,
     #[command(flatten)]
+    pub color: ColorOpt,
+    #[command(flatten)]
     pub quiet: QuietOpt,
     #[command(flatten)]
     pub input: InputOpt,
@@ -611,6 +616,8 @@ pub struct UnmergeArgs {
     pub write: WriteFlags,
     #[command(flatten)]
     pub format: FormatOpt,
+    #[command(flatten)]
+    pub color: ColorOpt,
     #[command(flatten)]
     pub quiet: QuietOpt,
     #[command(flatten)]
@@ -700,6 +707,8 @@ pub struct PullArgs {
     pub portal: PortalFlags,
     #[command(flatten)]
     pub format: FormatOpt,
+    #[command(flatten)]
+    pub color: ColorOpt,
     #[command(flatten)]
     pub quiet: QuietOpt,
 }

@@ -55,8 +55,11 @@ pub struct Ctx<'a> {
     pub out: &'a mut dyn Write,
     /// Progress, summaries and warnings.
     pub err: &'a mut dyn Write,
-    /// Colour tables.
+    /// Colour tables on stdout.
     pub color: bool,
+    /// Colour tables on stderr (by stderr's own terminal: `2> log` in a
+    /// terminal gets no escape codes).
+    pub err_color: bool,
     /// stderr is a terminal (progress bars).
     pub err_is_terminal: bool,
     /// Summaries and warnings so far.
@@ -243,13 +246,15 @@ pub fn main_with<I: IntoIterator<Item = OsString>>(
     signals::install();
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
-    let color = match global.color {
+    let color_on = |terminal: bool| match global.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
+    let (color, err_color) = (
+        color_on(stdout.is_terminal()),
+        color_on(stderr.is_terminal()),
+    );
     // Neither stream is locked for the run: a progress bar draws on stderr
     // from the threads that merge, and a lock held here while the command
     // waits for them stopped them for good (`apply` hung in a terminal).
@@ -262,6 +267,7 @@ pub fn main_with<I: IntoIterator<Item = OsString>>(
         out: &mut out,
         err: &mut err,
         color,
+        err_color,
         err_is_terminal,
         notes: Notes::default(),
         verdict: Status::Ok,

@@ -92,6 +92,7 @@ fn each_command_lists_only_the_shared_options_it_uses() {
             "merge",
             &[
                 "--format",
+                "--color",
                 "--quiet",
                 "--merge-time",
                 "--input-format",
@@ -104,6 +105,7 @@ fn each_command_lists_only_the_shared_options_it_uses() {
             "unmerge",
             &[
                 "--format",
+                "--color",
                 "--quiet",
                 "--merge-time",
                 "--input-format",

@@ -57,6 +57,17 @@ impl Pty {
         Pty::start(sb, command(args), ignored)
     }
 
+    /// [`Pty::spawn`] with stderr sent to the file `err` in the sandbox
+    /// (`2> err` typed in a terminal): stdout is still the terminal.
+    pub fn spawn_stderr_to(sb: &Sandbox, err: &str, args: &[&str]) -> Pty {
+        let mut c = Command::new("sh");
+        c.arg("-c")
+            .arg(format!("exec \"$0\" \"$@\" 2>{err}"))
+            .arg(bin())
+            .args(args);
+        Pty::start(sb, c, &[])
+    }
+
     /// [`Pty::spawn`] in a terminal `cols` columns wide (a new pseudo-
     /// terminal says 0 until someone sizes it, as `stty` does here).
     pub fn spawn_sized(sb: &Sandbox, cols: u16, args: &[&str]) -> Pty {
@@ -443,4 +454,33 @@ fn strip_ansi(s: &str) -> String {
         }
     }
     out
+}
+
+#[test]
+fn a_table_on_stderr_sent_to_a_file_has_no_colour_codes() {
+    // In a terminal, `2> log` makes stderr a file while stdout stays the
+    // terminal: the refused pairs' table goes to stderr, uncoloured.
+    let sb = Sandbox::new();
+    sb.write("bad.csv", "primary_id,secondary_id\n101,999\n");
+    let args = [
+        "apply",
+        "contacts.json",
+        "--plan",
+        "bad.csv",
+        "-o",
+        "q.json",
+    ];
+    let screen = Pty::spawn_stderr_to(&sb, "err.txt", &args).finish();
+    assert!(
+        matches!(screen.status, WaitStatus::Exited(_, 1)),
+        "{:?}: {}",
+        screen.status,
+        screen.text
+    );
+    let err = String::from_utf8(sb.read("err.txt")).unwrap();
+    assert!(err.contains("999"), "{err}");
+    assert!(!err.contains('\u{1b}'), "escape codes in a file: {err:?}");
+    // On the terminal itself, the same table is coloured.
+    let screen = Pty::spawn(&sb, &args).finish();
+    assert!(screen.text.contains('\u{1b}'), "{}", screen.text);
 }
