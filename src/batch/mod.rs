@@ -162,6 +162,46 @@ pub fn run(req: &Request<'_>, stdout: &mut dyn Write) -> Result<Outcome, BatchEr
     in_memory::run(req, journal, stdout)
 }
 
+/// Check `plan` against the export as `apply` would run it, writing
+/// nothing (the output is thrown away, no journal): the report, whose
+/// `skipped` lists every pair `apply` would refuse, with why. With
+/// `keep_going`, the good pairs are merged on the way (their warnings are
+/// in the report too); without, the run stops at the check.
+pub fn check_plan(
+    input: Input<'_>,
+    plan: &Plan,
+    opts: &MergeOptions,
+    keep_going: bool,
+) -> Result<ApplyReport, BatchError> {
+    let nowhere = Destination {
+        path: None,
+        format: None,
+        sanitize_formulas: false,
+        mode: None,
+    };
+    let opts = MergeOptions {
+        explain: false,
+        ..opts.clone()
+    };
+    let request = Request {
+        input,
+        job: Job::Plan { plan, keep_going },
+        opts: &opts,
+        output: &nowhere,
+        journal: None,
+        progress: &|| {},
+        section_changes: false,
+    };
+    Ok(match run(&request, &mut std::io::sink())? {
+        Outcome::Written(Written {
+            merges: Merges::Plan(report),
+            ..
+        })
+        | Outcome::Refused(report) => report,
+        Outcome::Written(_) => unreachable!("a plan's run reports the plan"),
+    })
+}
+
 /// The input's format and the target, when the run can be streamed.
 fn streamable(req: &Request<'_>) -> Option<(Format, Target)> {
     if req.input.read_once() {

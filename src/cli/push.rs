@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::args::{MergeFlags, OutputFormat, PushArgs};
 use super::{merge_options, table, Ctx, Status, UsageError};
-use crate::batch::{self, Destination, Input, Job, Outcome, Request};
+use crate::batch::{self, Input};
 use crate::plan::{read_plan, Plan};
 use crate::portal::push::{self, Action, Event, PlannedMerge, PushJob, PushReport};
 use crate::portal::pushlog::PushLog;
@@ -157,32 +157,15 @@ fn check_plan(args: &PushArgs, ctx: &mut Ctx, plan: &Plan) -> anyhow::Result<Opt
         explain: false,
         ..merge_options(&flags, ctx.global)?
     };
-    let nowhere = Destination {
-        path: None,
-        format: None,
-        sanitize_formulas: false,
-        mode: None,
+    let input = Input {
+        path: &args.file,
+        format: ctx.global.input_format,
+        deciding: None,
     };
-    let request = Request {
-        input: Input {
-            path: &args.file,
-            format: ctx.global.input_format,
-            deciding: None,
-        },
-        job: Job::Plan {
-            plan,
-            keep_going: false,
-        },
-        opts: &opts,
-        output: &nowhere,
-        journal: None,
-        progress: &|| {},
-        section_changes: false,
-    };
-    let report = match batch::run(&request, &mut std::io::sink())? {
-        Outcome::Written(_) => return Ok(None),
-        Outcome::Refused(report) => report,
-    };
+    let report = batch::check_plan(input, plan, &opts, false)?;
+    if report.skipped.is_empty() {
+        return Ok(None);
+    }
     ctx.verdict(Status::Problems);
     super::apply::render(&report, (&[], None), ctx, false)?;
     let message = format!(

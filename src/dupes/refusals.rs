@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use super::DupPair;
-use crate::batch::{self, BatchError, Destination, Input, Job, Merges, Outcome, Request};
+use crate::batch::{self, BatchError, Input};
 use crate::format::Format;
 use crate::plan::{BadPair, PairProblem, Plan};
 use crate::rules::MergeOptions;
@@ -39,35 +39,7 @@ pub fn refused_by_apply(
             .iter()
             .map(|p| (p.primary.as_str(), p.secondary.as_str())),
     );
-    let opts = MergeOptions {
-        explain: false,
-        ..opts.clone()
-    };
-    let nowhere = Destination {
-        path: None,
-        format: None,
-        sanitize_formulas: false,
-        mode: None,
-    };
-    let request = Request {
-        input,
-        job: Job::Plan {
-            plan: &plan,
-            keep_going: true,
-        },
-        opts: &opts,
-        output: &nowhere,
-        journal: None,
-        progress: &|| {},
-        section_changes: false,
-    };
-    let report = match batch::run(&request, &mut std::io::sink())? {
-        Outcome::Written(written) => match written.merges {
-            Merges::Plan(report) => report,
-            Merges::Pair { .. } => unreachable!("a plan's run reports the plan"),
-        },
-        Outcome::Refused(report) => report,
-    };
+    let report = batch::check_plan(input, &plan, opts, true)?;
     Ok((report.skipped.into_iter())
         .filter(|bad| !matches!(bad.problem, PairProblem::Missing { .. }))
         .collect())
