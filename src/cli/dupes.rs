@@ -30,6 +30,14 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         anyhow::bail!("{}: {bad}", args.file.display());
     }
     let compared = compared_fields(&records);
+    if args.fields.is_some() && records.len() > 0 && records.seen.iter().all(|n| *n == 0) {
+        return Err(UsageError(format!(
+            "--fields: no contact in {} has a value for any of the fields given ({}), so nothing can be compared and no plan is written; check the names (internal names such as email or CSV labels such as \"Email\")",
+            args.file.display(),
+            (records.fields.iter()).map(|f| format!("{:?}", f.name)).collect::<Vec<_>>().join(", ")
+        ))
+        .into());
+    }
     warn_about_fields(&records, &compared, args, ctx);
     let opts = dupes::Options {
         threshold: args.threshold,

@@ -641,3 +641,52 @@ fn a_pair_apply_would_refuse_is_named_by_dupes_and_stays_in_the_plan() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!stderr(&out).contains("refuse"), "{}", stderr(&out));
 }
+
+#[test]
+fn fields_of_which_no_contact_has_a_value_are_a_usage_error_and_write_no_plan() {
+    // A typo (`Emial`) compared nothing and wrote an empty plan, exit 0,
+    // with a warning `-q` hid.
+    let s = Sandbox::new();
+    let out = s
+        .cmd()
+        .args([
+            "dupes",
+            "dupes.csv",
+            "--fields",
+            "Emial",
+            "-o",
+            "p.csv",
+            "-q",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "no contact in dupes.csv has a value for any of the fields given (\"Emial\")"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!s.path("p.csv").exists());
+    // One name right and one wrong: a warning, and the plan.
+    let out = s
+        .cmd()
+        .args([
+            "dupes",
+            "dupes.csv",
+            "--fields",
+            "Email,Emial",
+            "-o",
+            "p.csv",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("has a value for \"Emial\""),
+        "{}",
+        stderr(&out)
+    );
+    assert!(s.path("p.csv").exists());
+}
