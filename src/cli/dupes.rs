@@ -30,7 +30,7 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         anyhow::bail!("{}: {bad}", args.file.display());
     }
     let compared = compared_fields(&records);
-    if args.fields.is_some() && records.len() > 0 && records.seen.iter().all(|n| *n == 0) {
+    if args.fields.is_some() && !records.is_empty() && records.seen.iter().all(|n| *n == 0) {
         return Err(UsageError(format!(
             "--fields: no contact in {} has a value for any of the fields given ({}), so nothing can be compared and no plan is written; check the names (internal names such as email or CSV labels such as \"Email\")",
             args.file.display(),
