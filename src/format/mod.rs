@@ -148,6 +148,13 @@ pub fn read_input(path: &Path) -> (String, io::Result<Vec<u8>>) {
     }
 }
 
+/// Whether `path` is a stream rather than a file (a pipe, a shell's
+/// `<(...)`, `/dev/stdin`): its name tells no format, so its bytes are
+/// held and looked at, as stdin's are.
+pub(crate) fn is_stream(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
 /// A path whose name tells no format: the file's own error first (there
 /// is none, it is a folder), which says more than the name does.
 pub(crate) fn unknown_format(path: &Path, file: String) -> ReadError {
@@ -171,7 +178,7 @@ pub fn read_file(
     let is_stdin = file == "-";
     let format = match format.or_else(|| Format::from_path(path)) {
         Some(f) => Some(f),
-        None if is_stdin => None,
+        None if is_stdin || is_stream(path) => None,
         None => return Err(unknown_format(path, file)),
     };
     let (file, res) = read_input(path);

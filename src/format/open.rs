@@ -125,6 +125,10 @@ impl Source {
         }
         let file = path.display().to_string();
         let Some(format) = format.or_else(|| Format::from_path(path)) else {
+            if super::is_stream(path) {
+                let (bytes, format, file) = read_file(path, None)?;
+                return Ok((Source::Held(bytes, format), file));
+            }
             return Err(super::unknown_format(path, file));
         };
         let f = std::fs::File::open(path).map_err(|err| ReadError::Io {

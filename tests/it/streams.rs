@@ -520,3 +520,30 @@ fn a_closed_pipe_keeps_the_verdict_of_a_refusal_a_check_and_a_partial_run() {
     let ok = into_closed_pipe(&s, &["check", "ok.csv", "--format", "json"]);
     assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
 }
+
+#[test]
+fn an_export_on_a_pipe_by_its_path_is_told_by_its_content() {
+    // `show <(cat contacts.json) 101`: the name (/dev/fd/63) tells no
+    // format, so the bytes are looked at, as stdin's are.
+    let s = Sandbox::new();
+    for (file, want) in [
+        ("contacts.json", "jane.doe@acme.com"),
+        ("contacts.csv", "jane.doe@acme.com"),
+        ("contacts.ndjson", "jane.doe@acme.com"),
+    ] {
+        for args in [
+            &["show", "/dev/stdin", "101"][..],
+            &["check", "/dev/stdin"],
+            &["apply", "/dev/stdin", "--plan", "plan.csv", "-o", "-"],
+        ] {
+            let out = sh(&s, &format!(r#"cat {file} | exec "$0" "$@""#), args)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{file} {args:?}: {}", stderr(&out));
+            if args[0] != "check" {
+                let text = String::from_utf8_lossy(&out.stdout);
+                assert!(text.contains(want), "{file} {args:?}: {text}");
+            }
+        }
+    }
+}
