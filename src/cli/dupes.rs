@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use anyhow::Context;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::args::{DupesArgs, OutputFormat};
 use super::{table, Ctx, Status, UsageError};
@@ -53,24 +54,17 @@ pub fn run(args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         show_explanation(&records, &opts, ids, args, ctx)?;
         return Ok(Status::Ok);
     }
+    let finding = working(
+        ctx,
+        format!(
+            "finding duplicates among {}",
+            count(records.len(), "contact", "contacts")
+        ),
+    );
     let found = dupes::find(&records, &opts);
+    finding.finish_and_clear();
     drop(records);
-    if found.blocking.candidates == 0 && found.contacts > 1 {
-        ctx.warn(
-            "no-candidates",
-            &format!(
-                "{}: no two contacts share a key to compare them by (fields compared: {}); if the file has emails, phones or names under other headers, name those columns with --fields",
-                args.file.display(),
-                described(&compared)
-            ),
-        );
-    }
-    if std::env::var_os("CONTACT_MERGE_DEBUG_MODEL").is_some() {
-        eprint!("{}", found.model);
-    }
-    warn_left_out(&found, args, ctx);
-    warn_spaced_ids(&found, args, ctx);
-    let refused = warn_refused(&found, args, ctx)?;
+    let refused = warn_found(&found, &compared, args, ctx)?;
     write_found(&found, args, ctx)?;
     ctx.info(&format!(
         "{}: fields compared: {}",
@@ -128,6 +122,33 @@ fn report(
     })
 }
 
+/// What the plan found calls for on stderr: no candidates, the model
+/// (debugging), members left out, spaced ids, and the pairs apply would
+/// refuse (returned for the JSON report).
+fn warn_found(
+    found: &Found,
+    compared: &[(String, dupes::FieldKind)],
+    args: &DupesArgs,
+    ctx: &mut Ctx,
+) -> anyhow::Result<Vec<BadPair>> {
+    if found.blocking.candidates == 0 && found.contacts > 1 {
+        ctx.warn(
+            "no-candidates",
+            &format!(
+                "{}: no two contacts share a key to compare them by (fields compared: {}); if the file has emails, phones or names under other headers, name those columns with --fields",
+                args.file.display(),
+                described(compared)
+            ),
+        );
+    }
+    if std::env::var_os("CONTACT_MERGE_DEBUG_MODEL").is_some() {
+        eprint!("{}", found.model);
+    }
+    warn_left_out(found, args, ctx);
+    warn_spaced_ids(found, args, ctx);
+    warn_refused(found, args, ctx)
+}
+
 /// The pairs `apply` with its default options would refuse (a counter
 /// that is no number, a stage the order does not know, ...), named with
 /// why: the finder compares only the fields it reads. The pairs stay in
@@ -138,6 +159,7 @@ fn warn_refused(found: &Found, args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Resul
         merge_time: super::merge_time(ctx.global.merge_time.as_deref())?,
         ..Default::default()
     };
+    let checking = working(ctx, "checking the plan's pairs as apply would".into());
     let refused =
         dupes::refusals::refused_by_apply(&args.file, ctx.global.input_format, &found.pairs, &opts)
             .with_context(|| {
@@ -146,6 +168,7 @@ fn warn_refused(found: &Found, args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Resul
                     args.file.display()
                 )
             })?;
+    checking.finish_and_clear();
     let Some(first) = refused.first() else {
         return Ok(refused);
     };
@@ -166,6 +189,23 @@ fn warn_refused(found: &Found, args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Resul
         ),
     );
     Ok(refused)
+}
+
+/// A line on stderr saying what a long step is doing, with a spinner and
+/// the time so far (in a terminal, not under `--quiet`): a run of a
+/// million contacts takes seconds with nothing else to show. Cleared
+/// before anything else is written.
+fn working(ctx: &Ctx, what: String) -> ProgressBar {
+    if !ctx.err_is_terminal || ctx.global.quiet {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+        bar.set_style(style);
+    }
+    bar.set_message(what);
+    bar.enable_steady_tick(std::time::Duration::from_millis(150));
+    bar
 }
 
 /// A pair naming a contact whose id has spaces around it (a JSON export
@@ -311,7 +351,14 @@ fn read_records(
     // Archived contacts take part in no merge (HubSpot merges only live
     // records): a plan naming one would be refused by `apply`.
     let mut archived = 0usize;
-    format::for_each_contact(&args.file, ctx.global.input_format, &mut |c| {
+    let reading = working(
+        ctx,
+        format!(
+            "reading {}",
+            table::printable(&args.file.display().to_string())
+        ),
+    );
+    let read = format::for_each_contact(&args.file, ctx.global.input_format, &mut |c| {
         if crate::merge::is_archived(&c) {
             archived += 1;
         } else if let Some(rs) = records.as_mut() {
@@ -322,7 +369,9 @@ fn read_records(
                 records = Some(settle(&mut sample));
             }
         }
-    })?;
+    });
+    reading.finish_and_clear();
+    read?;
     let mut records = match records {
         Some(rs) => rs,
         None => settle(&mut sample),

@@ -484,3 +484,32 @@ fn a_table_on_stderr_sent_to_a_file_has_no_colour_codes() {
     let screen = Pty::spawn(&sb, &args).finish();
     assert!(screen.text.contains('\u{1b}'), "{}", screen.text);
 }
+
+#[test]
+fn dupes_in_a_terminal_says_what_it_is_doing_and_clears_it() {
+    // A million contacts take seconds; a terminal showed nothing meanwhile.
+    let _one = one_at_a_time();
+    let sb = Sandbox::new();
+    sb.write("big.csv", &big().csv);
+    let screen = Pty::spawn(&sb, &["dupes", "big.csv", "-o", "plan.csv"]).finish();
+    assert!(
+        matches!(screen.status, WaitStatus::Exited(_, 0)),
+        "{:?}: {}",
+        screen.status,
+        screen.text
+    );
+    assert!(
+        screen.text.contains("finding duplicates among"),
+        "{}",
+        screen.text
+    );
+    assert!(
+        screen.text.contains("plan written to plan.csv"),
+        "{}",
+        screen.text
+    );
+    // Under --quiet, nothing at all.
+    let screen = Pty::spawn(&sb, &["dupes", "big.csv", "-o", "plan.csv", "-q"]).finish();
+    assert!(matches!(screen.status, WaitStatus::Exited(_, 0)));
+    assert_eq!(strip_ansi(&screen.text).trim(), "", "{}", screen.text);
+}
