@@ -704,6 +704,13 @@ fn pick_date(
     prop: &str,
     pick: Pick,
 ) -> Result<(Side, Cow<'static, str>), MergeError> {
+    // The same text on both sides is kept unread (SPEC: dates are parsed
+    // only where a rule compares them).
+    if let (Some(a), Some(b)) = (p.trimmed(prop), s.trimmed(prop)) {
+        if a == b {
+            return Ok((Side::Primary, "both contacts have this value".into()));
+        }
+    }
     let (a, b) = (date_of(p, prop)?, date_of(s, prop)?);
     let word = match pick {
         Pick::Earliest => "earlier",
@@ -763,3 +770,5 @@ mod deals_tests;
 mod scale_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod undated_tests;

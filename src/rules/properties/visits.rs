@@ -109,6 +109,16 @@ pub fn oldest_original_source(p: &Seen, s: &Seen) -> Result<Vec<Decision>, Merge
             } else {
                 match (p.created_time()?, s.created_time()?) {
                     (Some(a), Some(b)) => older_side(a, b, "came with a contact created"),
+                    // SPEC section 2: a contact with no time is older than
+                    // any contact that has one.
+                    (Some(_), None) => (
+                        Side::Secondary,
+                        "the secondary has no creation time, so it counts as the older contact (a contact with no time is older than any that has one)".into(),
+                    ),
+                    (None, Some(_)) => (
+                        Side::Primary,
+                        "the primary has no creation time, so it counts as the older contact (a contact with no time is older than any that has one)".into(),
+                    ),
                     _ => (
                         Side::Primary,
                         "it is not known which contact was created first; the primary's source is kept".into(),
