@@ -207,8 +207,8 @@ fn assoc_type(e: &crate::model::AssocEntry) -> Option<String> {
 
 // ---- timeline ----
 
-/// Engagements: all activities of both timelines, deduplicated by id (P's
-/// copy kept; items without an id by exact equality), oldest first by
+/// Engagements: all activities of both timelines, deduplicated by type and
+/// id (P's copy kept; items without an id by exact equality), oldest first by
 /// `timestamp` (a number of epoch milliseconds or a date in any form;
 /// stable; items without one first), plus one merge event
 /// `{"type": "MERGE", "timestamp": <merge time>, "secondaryId": <S's id>}`
@@ -233,8 +233,13 @@ pub fn combined_timeline(
     let (mut kept, mut added, mut repeated) = (Vec::new(), Vec::new(), 0usize);
     for (c, list, is_p) in [(p, pi, true), (s, si, false)] {
         for item in list {
+            // By type and id: HubSpot's calls, notes, emails, ... are
+            // objects of their own, whose ids can meet.
             let dedup_key = match item.get("id").and_then(value_as_text) {
-                Some(id) => format!("id:{id}"),
+                Some(id) => {
+                    let kind = item.get("type").and_then(value_as_text);
+                    format!("id:{}:{id}", kind.as_deref().unwrap_or(""))
+                }
                 None => format!("item:{item}"),
             };
             if !seen.insert(dedup_key) {

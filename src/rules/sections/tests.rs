@@ -169,6 +169,26 @@ fn timeline_merges_oldest_first_with_one_merge_event() {
 }
 
 #[test]
+fn a_call_and_a_note_of_one_id_are_two_activities() {
+    let p = with_section(
+        contact("1", &[]),
+        key::ENGAGEMENTS,
+        r#"[{"id":5,"type":"NOTE","timestamp":1600000000000}]"#,
+    );
+    let s = with_section(
+        contact("2", &[]),
+        key::ENGAGEMENTS,
+        r#"[{"id":5,"type":"CALL","timestamp":1650000000000},{"id":5,"type":"NOTE","timestamp":1600000000000}]"#,
+    );
+    let v = combined_timeline(&p, &s, T).unwrap().value.unwrap();
+    let kinds: Vec<_> = (v.as_array().unwrap().iter())
+        .map(|i| i["type"].as_str().unwrap().to_string())
+        .collect();
+    // S's call is kept; S's copy of P's note is not repeated.
+    assert_eq!(kinds, ["NOTE", "CALL", "MERGE"]);
+}
+
+#[test]
 fn timeline_timestamps_in_text_and_merge_event_in_their_form() {
     let p = with_section(
         contact("1", &[]),
