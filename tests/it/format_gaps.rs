@@ -44,3 +44,65 @@ fn associations_a_spreadsheet_has_no_column_for_are_warned() {
     // The deals an id column holds are no loss.
     assert!(!warnings.contains("associations.deals:"), "{warnings}");
 }
+
+const V1_AUDITED: &str = r#"{"51": {"vid": 51, "merged-vids": [], "properties": {"email": {"value": "a@x.com"}, "lastmodifieddate": {"value": "1704067200000"}}, "merge-audits": []}, "52": {"vid": 52, "merged-vids": [30], "properties": {"email": {"value": "b@x.com"}, "lastmodifieddate": {"value": "1706745600000"}}, "merge-audits": [{"canonical-vid": 52, "vid-to-merge": 30, "timestamp": 1650000000000, "user-id": 7}]}}"#;
+
+#[test]
+fn a_v1_merge_keeps_both_sides_merge_audits_and_restores_them() {
+    let s = Sandbox::new();
+    s.write("v1.json", V1_AUDITED);
+    let out = (s.cmd())
+        .args(["merge", "v1.json", "51", "52", "-o", "out.json"])
+        .args([
+            "--merge-time",
+            "2025-01-01T00:00:00Z",
+            "--journal",
+            "j.jsonl",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("no merge rule knows"),
+        "{}",
+        stderr(&out)
+    );
+    let merged: Value = serde_json::from_slice(&s.read("out.json")).unwrap();
+    let audits = &merged["51"]["merge-audits"];
+    assert_eq!(
+        audits[0]["vid-to-merge"], 30,
+        "the secondary's first: {audits}"
+    );
+    assert_eq!(audits[0]["user-id"], 7, "{audits}");
+    assert_eq!(audits[1]["vid-to-merge"], 52, "then this merge's: {audits}");
+    assert_eq!(audits.as_array().unwrap().len(), 2, "{audits}");
+    let out = (s.cmd())
+        .args(["unmerge", "out.json", "51", "--restore", "52"])
+        .args(["--journal", "j.jsonl", "-o", "back.json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let back: Value = serde_json::from_slice(&s.read("back.json")).unwrap();
+    let input: Value = serde_json::from_str(V1_AUDITED).unwrap();
+    assert_eq!(back, input);
+}
+
+#[test]
+fn an_empty_part_of_the_secondary_is_not_reported_as_dropped() {
+    let s = Sandbox::new();
+    s.write(
+        "v1.json",
+        r#"{"51": {"vid": 51, "properties": {"email": {"value": "a@x.com"}}, "merge-audits": [{"canonical-vid": 51, "vid-to-merge": 20, "timestamp": 1650000000000}], "x-extra": {"a": 1}},
+ "52": {"vid": 52, "properties": {"email": {"value": "b@x.com"}}, "merge-audits": [], "x-extra": []}}"#,
+    );
+    s.write("p.csv", "primary_id,secondary_id\n51,52\n");
+    let out = (s.cmd())
+        .args(["apply", "v1.json", "--plan", "p.csv", "-o", "o.json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("dropped"), "{}", stderr(&out));
+    let merged: Value = serde_json::from_slice(&s.read("o.json")).unwrap();
+    assert_eq!(merged["51"]["merge-audits"][0]["vid-to-merge"], 20);
+    assert_eq!(merged["51"]["x-extra"]["a"], 1);
+}
