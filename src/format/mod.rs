@@ -22,7 +22,7 @@ use std::path::Path;
 
 pub(crate) use open::ids_again;
 pub(crate) use open::Source;
-pub use open::{each_contact_in, find_contacts, for_each_contact, Reading};
+pub use open::{each_contact_in, find_contacts, for_each_contact, Found, IdField, Reading};
 
 use crate::model::{Contact, Export, Layout};
 

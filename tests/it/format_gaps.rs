@@ -106,3 +106,22 @@ fn an_empty_part_of_the_secondary_is_not_reported_as_dropped() {
     assert_eq!(merged["51"]["merge-audits"][0]["vid-to-merge"], 20);
     assert_eq!(merged["51"]["x-extra"]["a"], 1);
 }
+
+#[test]
+fn show_names_where_this_files_ids_are() {
+    let s = Sandbox::new();
+    s.write("v1.json", V1_AUDITED);
+    for (file, ids_are) in [
+        (
+            "v1.json",
+            "each contact's \"vid\" field (HubSpot's v1 shape)",
+        ),
+        ("contacts.csv", "the \"Record ID\" column"),
+        ("contacts.json", "each contact's \"id\" field"),
+    ] {
+        let out = s.cmd().args(["show", file, "99"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let want = format!("{file}: no contact with id 99; this file's ids are {ids_are}, and");
+        assert!(stderr(&out).contains(&want), "{}", stderr(&out));
+    }
+}
