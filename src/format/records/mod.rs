@@ -196,7 +196,10 @@ impl<R: Read> Reader<R> {
                 .iter()
                 .any(|m| input.from(0).starts_with(*m))
         {
-            return Err(ReadError::Utf16 { file: file.into() });
+            return Err(ReadError::Utf16 {
+                file: file.into(),
+                json: matches!(format, Format::Json | Format::Ndjson),
+            });
         }
         let text_start = if input.from(0).starts_with(b"\xEF\xBB\xBF") {
             3
