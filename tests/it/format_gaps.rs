@@ -125,3 +125,33 @@ fn show_names_where_this_files_ids_are() {
         assert!(stderr(&out).contains(&want), "{}", stderr(&out));
     }
 }
+
+#[test]
+fn check_flags_an_id_that_differs_from_its_hs_object_id() {
+    let s = Sandbox::new();
+    s.write(
+        "m.json",
+        r#"[{"id":"101","properties":{"hs_object_id":"999","email":"a@x.com"}},{"id":"102","properties":{"hs_object_id":"102","email":"b@x.com"}}]"#,
+    );
+    s.write(
+        "m.ndjson",
+        "{\"id\":\"101\",\"properties\":{\"hs_object_id\":\"999\"}}\n{\"id\":\"102\",\"properties\":{\"hs_object_id\":\"102\"}}\n",
+    );
+    for file in ["m.json", "m.ndjson"] {
+        let out = (s.cmd())
+            .args(["check", file, "--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let text = report.to_string();
+        assert!(text.contains("\"value\":\"999\""), "{file}: {text}");
+        assert!(
+            text.contains(
+                r#"the contact's record id is \"101\" but its hs_object_id property is \"999\""#
+            ),
+            "{file}: {text}"
+        );
+        assert!(!text.contains("\"record\":\"102\""), "{file}: {text}");
+    }
+}
