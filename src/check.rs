@@ -255,6 +255,7 @@ impl<'a> Checker<'a> {
                 "the record id has spaces around it, and a plan's ids are read without them, so no plan can name this contact (apply reports it as not a contact): remove the spaces".into(),
             );
         }
+        check_object_id(c, &mut add);
         check_emails(c, &mut add);
         let mut warn = Warner {
             file: self.file,
@@ -305,6 +306,24 @@ impl Adder<'_> {
 /// What a date's parse error says, without the value (the problem names it).
 fn date_problem(e: &impl std::fmt::Display, v: &str) -> String {
     e.to_string().replacen(&format!("'{v}' "), "", 1)
+}
+
+/// A JSON contact's `hs_object_id` property is its record id again
+/// (HubSpot sets it so); one that differs from the id means one of them is
+/// wrong (an edited id, properties copied from another contact), and a
+/// merge would keep one contact's id with the other's `hs_object_id`. A
+/// CSV row's id is that column itself.
+fn check_object_id(c: &impl Fields, add: &mut Adder) {
+    const OBJECT_ID: &str = crate::hubspot::property::OBJECT_ID;
+    let Some(v) = c.prop(OBJECT_ID) else { return };
+    if v.trim().is_empty() || v.trim() == c.id().trim() {
+        return;
+    }
+    let problem = format!(
+        "the contact's record id is {:?} but its {OBJECT_ID} property is {v:?}: HubSpot holds the same id in both, so one is wrong (an edited id, or properties copied from another contact); correct the wrong one, or remove the {OBJECT_ID} property",
+        c.id()
+    );
+    add.add(Some(OBJECT_ID), Some(&v), problem);
 }
 
 fn check_emails(c: &impl Fields, add: &mut Adder) {

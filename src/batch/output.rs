@@ -123,8 +123,33 @@ pub fn lost_in_csv(export: &Export, format: Format) -> Vec<(String, usize)> {
         for k in c.sections.keys() {
             count(crate::format::shown_key(c, k));
         }
+        for name in lost_associations(c) {
+            count(&name);
+        }
     }
     lost
+}
+
+/// The parts of a contact's associations a CSV has no column for: a kind
+/// without an id column (`notes`, a custom object such as `p123_cars`)
+/// that holds entries, and the keys beside a list's `results` (`paging`).
+fn lost_associations(c: &crate::model::Contact) -> Vec<String> {
+    let key = crate::model::key::ASSOCIATIONS;
+    let mut names = Vec::new();
+    for (kind, list) in c.associations.iter().flatten() {
+        let extra = match &list.form {
+            crate::model::AssocForm::Results(m) => m.keys().filter(|k| *k != "results").collect(),
+            crate::model::AssocForm::Plain => Vec::new(),
+        };
+        if crate::labels::association_header(kind, false).is_none() {
+            if !list.entries.is_empty() || !extra.is_empty() {
+                names.push(format!("{key}.{kind}"));
+            }
+            continue;
+        }
+        names.extend(extra.into_iter().map(|k| format!("{key}.{kind}.{k}")));
+    }
+    names
 }
 
 /// What writing a JSON document in another format leaves out: the keys

@@ -34,7 +34,8 @@ pub fn run(args: &DiffArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         &args.file,
         ctx.global,
         &[args.primary.as_str(), args.secondary.as_str()],
-    )?;
+    )?
+    .contacts;
     let file = args.file.display();
     let find =
         |id: &str| (contacts.get(id)).ok_or_else(|| io::not_in_export(&args.file, ctx.global, id));

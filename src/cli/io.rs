@@ -36,11 +36,7 @@ pub fn not_in_export(path: &Path, global: &Global, id: &str) -> anyhow::Error {
 /// Only the contacts with these ids, from one pass over the export that
 /// parses only them (the first with each); every other record is checked
 /// as it is read, and the export is refused as a whole reading refuses it.
-pub fn load_contacts(
-    path: &Path,
-    global: &Global,
-    ids: &[&str],
-) -> anyhow::Result<std::collections::HashMap<String, crate::model::Contact>> {
+pub fn load_contacts(path: &Path, global: &Global, ids: &[&str]) -> anyhow::Result<format::Found> {
     Ok(format::find_contacts(
         path,
         global.input_format,

@@ -9,14 +9,15 @@ use crate::summary::section_summaries;
 
 pub fn run(args: &ShowArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     let ids: Vec<&str> = args.ids.iter().map(String::as_str).collect();
-    let contacts = io::load_contacts(&args.file, ctx.global, &ids)?;
+    let read = io::load_contacts(&args.file, ctx.global, &ids)?;
     let mut found: Vec<&Contact> = Vec::with_capacity(args.ids.len());
     for id in &args.ids {
-        match contacts.get(id) {
+        match read.contacts.get(id) {
             Some(c) => found.push(c),
             None => bail!(
-                "{}: no contact with id {id}; `contact-merge check {}` lists the file's contacts' problems, and ids are the \"id\" field (JSON) or the Record ID column (CSV)",
+                "{}: no contact with id {id}; this file's ids are {}, and `contact-merge check {}` lists the file's contacts' problems",
                 args.file.display(),
+                read.ids_are,
                 args.file.display()
             ),
         }

@@ -86,7 +86,11 @@ pub(crate) fn layout_for(
         // One column whose header holds another delimiter: the file was
         // split on the wrong one.
         let one = matches!(headers.as_slice(), [h] if h.contains([',', ';', '\t', '|']));
-        invalid(if one {
+        invalid(if let Some(hint) = excel_separator_hint(&headers, delimiter) {
+            format!(
+                "line 1 ({hint:?}) is Excel's separator hint, not the header; remove that line (the header, with its \"Record ID\" column, must be the first line) and try again"
+            )
+        } else if one {
             let mut start: String = headers[0].chars().take(40).collect();
             if start.len() < headers[0].len() {
                 start.push('…');
@@ -111,6 +115,15 @@ pub(crate) fn layout_for(
         sheet: None,
         unterminated: None,
     })
+}
+
+/// Line 1 as Excel's separator hint (`sep=;`) writes it, which some CSV
+/// files saved for Excel start with: the line as read, or `None` when the
+/// header is something else.
+fn excel_separator_hint(headers: &[String], delimiter: u8) -> Option<String> {
+    let line = headers.join(&char::from(delimiter).to_string());
+    let sep = line.trim().get(..4)?;
+    (sep.eq_ignore_ascii_case("sep=") && line.trim().chars().count() <= 5).then_some(line)
 }
 
 /// A header that cannot be read, in a text that starts as JSON does:

@@ -249,6 +249,27 @@ fn line_numbers_count_blank_lines_crlf_and_quoted_breaks() {
 }
 
 #[test]
+fn excel_separator_hint_on_line_1_is_named() {
+    for (text, hint) in [
+        (&b"sep=;\nRecord ID;Email\n1;a@x.com\n"[..], "sep=;"),
+        (
+            b"\xEF\xBB\xBFsep=,\r\nRecord ID,Email\r\n1,a@x.com\r\n",
+            "sep=,",
+        ),
+        (b"SEP=\t\nRecord ID\tEmail\n1\ta@x.com\n", "SEP=\t"),
+    ] {
+        let e = read(text, "t.csv").unwrap_err().to_string();
+        let want = format!("t.csv: header (line 1): line 1 ({hint:?}) is Excel's separator hint, not the header; remove that line");
+        assert!(e.starts_with(&want), "{e}");
+    }
+    // A header that only starts so is no hint.
+    let e = read(b"sep=x,Email\n1,a\n", "t.csv")
+        .unwrap_err()
+        .to_string();
+    assert!(!e.contains("separator hint"), "{e}");
+}
+
+#[test]
 fn missing_id_column_or_cell() {
     let e = read(b"Email\na@x.com\n", "t.csv").unwrap_err().to_string();
     assert!(e.contains("no record id column"), "{e}");

@@ -481,16 +481,25 @@ fn associations(v: Value) -> Result<Associations, String> {
             };
             match id {
                 Some(id) => entries.push(AssocEntry { id, raw: item }),
-                None => {
-                    return Err(format!(
-                        "associations.{kind} has an entry without an id: {item}"
-                    ))
-                }
+                None => return Err(entry_without_id(&kind, &item)),
             }
         }
         out.insert(kind, AssocList { form, entries });
     }
     Ok(out)
+}
+
+/// An association entry without an id; one in HubSpot's v4 shape
+/// (`{"toObjectId": 9001, "associationTypes": [...]}`) is named as such,
+/// with the shape that is read.
+fn entry_without_id(kind: &str, item: &Value) -> String {
+    if let Some(to) = item.get("toObjectId") {
+        let id = crate::model::value_as_text(to).unwrap_or_default();
+        return format!(
+            "associations.{kind} has an entry in HubSpot's v4 associations shape ({item}), which is not read; the tool reads the v3 shape, {{\"results\": [{{\"id\": \"{id}\", \"type\": \"...\"}}]}} (v4's toObjectId is the id), or a plain list of ids: export the contacts with the v3 API (GET /crm/v3/objects/contacts?associations={kind})"
+        );
+    }
+    format!("associations.{kind} has an entry without an id: {item}")
 }
 
 /// The JSON key order of a contact that has none recorded (one read from

@@ -156,6 +156,47 @@ fn contact_without_id_is_named() {
 }
 
 #[test]
+fn a_v4_association_entry_is_named_with_the_shape_read() {
+    let text = br#"[{"id":"1","properties":{},"associations":{"deals":{"results":[{"toObjectId":9001,"associationTypes":[{"category":"HUBSPOT_DEFINED","typeId":4}]}]}}}]"#;
+    let e = read(text, "f.json").unwrap_err().to_string();
+    assert!(
+        e.starts_with("f.json: contact 1 (id 1): associations.deals has an entry in HubSpot's v4 associations shape ({\"toObjectId\":9001,"),
+        "{e}"
+    );
+    assert!(
+        e.contains(
+            "the tool reads the v3 shape, {\"results\": [{\"id\": \"9001\", \"type\": \"...\"}]}"
+        ),
+        "{e}"
+    );
+    // Without toObjectId: an entry without an id, as before.
+    let text =
+        br#"[{"id":"1","properties":{},"associations":{"deals":{"results":[{"type":"x"}]}}}]"#;
+    let e = read(text, "f.json").unwrap_err().to_string();
+    assert!(
+        e.ends_with("associations.deals has an entry without an id: {\"type\":\"x\"}"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_utf16_json_export_is_not_told_to_be_saved_as_csv() {
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend("[{\"id\":\"1\"}]".encode_utf16().flat_map(u16::to_le_bytes));
+    for format in [crate::format::Format::Json, crate::format::Format::Ndjson] {
+        let e = crate::format::read_bytes(&bytes, format, "f.json")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("f.json: the file is UTF-16 (it starts with a UTF-16 byte order mark, as Windows PowerShell"), "{e}");
+        assert!(!e.contains("CSV"), "{e}");
+    }
+    let e = crate::format::read_bytes(&bytes, crate::format::Format::Csv, "f.csv")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("(Excel: \"CSV UTF-8\")"), "{e}");
+}
+
+#[test]
 fn truncated_json_says_so() {
     let e = read(b"[{\"id\":\"1\",\"properties\":{\"a\":", "f.json")
         .unwrap_err()

@@ -22,7 +22,7 @@ use std::path::Path;
 
 pub(crate) use open::ids_again;
 pub(crate) use open::Source;
-pub use open::{each_contact_in, find_contacts, for_each_contact, Reading};
+pub use open::{each_contact_in, find_contacts, for_each_contact, Found, IdField, Reading};
 
 use crate::model::{Contact, Export, Layout};
 
@@ -190,6 +190,18 @@ pub fn read_file(
     Ok((bytes, format, file))
 }
 
+/// Why a text file (an export or a plan) that starts with a UTF-16 byte
+/// order mark is not read, and how to save it as UTF-8: Excel's way for a
+/// CSV, an editor's or PowerShell's for JSON (Windows PowerShell 5 writes
+/// UTF-16 with `>` and `Out-File`).
+pub(crate) fn utf16_advice(json: bool) -> &'static str {
+    if json {
+        "(it starts with a UTF-16 byte order mark, as Windows PowerShell's `>` and Out-File write text, and some editors save it); save it as UTF-8 (PowerShell: Out-File -Encoding utf8; an editor: the encoding UTF-8) and try again"
+    } else {
+        "(it starts with a UTF-16 byte order mark, as Excel's \"Unicode Text\" saves it); save it as UTF-8 (Excel: \"CSV UTF-8\") and try again"
+    }
+}
+
 /// Why an export could not be read. Every message names the file and, where
 /// known, the line or record, and says what to do.
 #[derive(Debug, thiserror::Error)]
@@ -206,8 +218,8 @@ pub enum ReadError {
         line: u64,
         offset: u64,
     },
-    #[error("{file}: the file is UTF-16 (it starts with a UTF-16 byte order mark, as Excel's \"Unicode Text\" saves it); save it as UTF-8 (Excel: \"CSV UTF-8\") and try again")]
-    Utf16 { file: String },
+    #[error("{file}: the file is UTF-16 {}", utf16_advice(*json))]
+    Utf16 { file: String, json: bool },
     #[error("{file}: cannot tell the format from the file name; name it .json, .ndjson/.jsonl, .csv or .xlsx, or pass --input-format json|ndjson|csv|xlsx")]
     UnknownFormat { file: String },
     #[error("{file}: line {line}, column {column}: {what}")]

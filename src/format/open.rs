@@ -59,11 +59,14 @@ pub fn find_contacts(
     format: Option<Format>,
     ids: &[&str],
     reading: Reading,
-) -> Result<std::collections::HashMap<String, Contact>, ReadError> {
+) -> Result<Found, ReadError> {
     let mut found = std::collections::HashMap::with_capacity(ids.len());
     let mut sieve = IdSieve::with_capacity(0);
     let (source, file) = Source::open_twice(path, format)?;
     let mut reader = source.reader(&file)?;
+    let mut ids_are = reader
+        .csv_layout()
+        .map(|l| IdField::Column(l.headers[l.id_column].clone()));
     let wanted = |found: &std::collections::HashMap<String, Contact>| {
         ids.iter().all(|id| found.contains_key(*id))
     };
@@ -72,6 +75,9 @@ pub fn find_contacts(
             records::Item::Record(r) => r,
             records::Item::Bad(e) => return Err(reader.refuse(e)),
         };
+        if ids_are.is_none() {
+            ids_are = Some(IdField::of_json(r.contact().ok().as_ref()));
+        }
         sieve.note(&r.id);
         if ids.contains(&r.id.as_str()) && !found.contains_key(&r.id) {
             let c = match r.contact() {
@@ -99,7 +105,49 @@ pub fn find_contacts(
         }
         Ok(())
     })?;
-    Ok(found)
+    Ok(Found {
+        contacts: found,
+        ids_are: ids_are.unwrap_or(IdField::Id),
+    })
+}
+
+/// What [`find_contacts`] found: the contacts, and where the export's
+/// record ids are, for a message about an id it does not hold.
+#[derive(Debug)]
+pub struct Found {
+    pub contacts: std::collections::HashMap<String, Contact>,
+    pub ids_are: IdField,
+}
+
+/// Where an export's record ids are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdField {
+    /// A CSV (or XLSX) column, by its header.
+    Column(String),
+    /// A JSON contact's `"id"`.
+    Id,
+    /// A v1 JSON contact's `"vid"`.
+    Vid,
+}
+
+impl IdField {
+    /// Told by a JSON export's first contact (`None`: it cannot be read).
+    fn of_json(first: Option<&Contact>) -> IdField {
+        match first {
+            Some(c) if c.v1.is_some() => IdField::Vid,
+            _ => IdField::Id,
+        }
+    }
+}
+
+impl std::fmt::Display for IdField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IdField::Column(h) => write!(f, "the {h:?} column"),
+            IdField::Id => write!(f, "each contact's \"id\" field"),
+            IdField::Vid => write!(f, "each contact's \"vid\" field (HubSpot's v1 shape)"),
+        }
+    }
 }
 
 /// Where an export is read from: a file (read a piece at a time), or

@@ -281,7 +281,7 @@ pub(crate) fn write_order(c: &Contact, form: &V1Form) -> Vec<String> {
 }
 
 /// The audit of merges of a v1 contact.
-pub(crate) const MERGE_AUDITS: &str = "merge-audits";
+pub(crate) const MERGE_AUDITS: &str = key::MERGE_AUDITS;
 
 /// A merge into a v1 contact is reported with the v1 names of its parts,
 /// and recorded as the v1 API records it: an
@@ -305,6 +305,16 @@ pub(crate) fn record_merge(
         if !p.properties.contains_key(MERGED_OBJECT_IDS) {
             form.merged_vids = true;
         }
+    }
+    // Both sides' audits, the primary's first (the audit of this merge,
+    // when there is one, goes after them).
+    let joined = crate::rules::all_merge_audits(p, s);
+    let kept = s
+        .section(MERGE_AUDITS)
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    if let Some(audits) = joined {
+        merged.set_section(MERGE_AUDITS, Value::Array(audits));
     }
     if merged.v1.is_none()
         || p.section(key::ENGAGEMENTS).is_some()
@@ -335,6 +345,10 @@ pub(crate) fn record_merge(
             "1 merge audit added (canonical-vid {}, vid-to-merge {})",
             p.id, s.id
         );
+        if kept > 0 {
+            let n = crate::text::count(kept, "merge audit", "merge audits");
+            change.note += &format!("; the secondary's {n} kept before it");
+        }
     }
 }
 

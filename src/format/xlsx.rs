@@ -67,7 +67,7 @@ pub fn header(path: &std::path::Path) -> Option<Vec<String>> {
 /// line of its number (row 12 on line 12, line breaks inside cells not
 /// counted, as the reader counts a sheet's lines), so places in messages
 /// are the sheet's rows.
-pub(crate) fn to_csv(bytes: &[u8], file: &str) -> Result<(Vec<u8>, String), ReadError> {
+pub(crate) fn to_csv(bytes: &[u8], file: &str) -> Result<(Vec<u8>, Sheets), ReadError> {
     if !bytes.starts_with(ZIP_MAGIC) {
         return Err(not_a_workbook(bytes, file));
     }
@@ -81,7 +81,8 @@ pub(crate) fn to_csv(bytes: &[u8], file: &str) -> Result<(Vec<u8>, String), Read
             "cannot read the XLSX workbook ({e}); open it in a spreadsheet and save it as .xlsx again, or export the contacts again"
         ))
     })?;
-    let Some(sheet) = book.sheet_names().first().cloned() else {
+    let names = book.sheet_names();
+    let Some(sheet) = names.first().cloned() else {
         return Err(bad(
             "the workbook has no sheet; export the contacts again".into()
         ));
@@ -126,7 +127,54 @@ pub(crate) fn to_csv(bytes: &[u8], file: &str) -> Result<(Vec<u8>, String), Read
     }
     rows.flush()?;
     drop(rows);
-    Ok((out.into_inner(), sheet))
+    let others = names[1..].to_vec();
+    Ok((
+        out.into_inner(),
+        Sheets {
+            read: sheet,
+            others,
+        },
+    ))
+}
+
+/// A workbook's sheets: the first, which is read, and the others.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Sheets {
+    pub read: String,
+    pub others: Vec<String>,
+}
+
+impl Sheets {
+    /// A header that is no contacts' header (or a first sheet without
+    /// text) in a workbook of several sheets: the contacts are likely on
+    /// another one. Says which sheet was read, names the others and to
+    /// move the contacts' sheet first. Other errors as they are.
+    pub(crate) fn explain(&self, e: ReadError) -> ReadError {
+        if self.others.is_empty() {
+            return e;
+        }
+        let others: Vec<String> = self.others.iter().map(|s| format!("{s:?}")).collect();
+        let why = format!(
+            "the tool reads the workbook's first sheet only, and its other sheets are {}: if the contacts are on one of those, move that sheet first (drag its tab to the left), save and try again",
+            others.join(", ")
+        );
+        let sheet = format!("sheet {:?} (the first)", self.read);
+        match e {
+            ReadError::Invalid { file, place, what } if place.starts_with("header") => {
+                ReadError::Invalid {
+                    file,
+                    place: format!("{sheet}, {place}"),
+                    what: format!("{what}; {why}"),
+                }
+            }
+            ReadError::Empty { file } => ReadError::Invalid {
+                file,
+                place: sheet,
+                what: format!("the sheet is empty; {why}"),
+            },
+            e => e,
+        }
+    }
 }
 
 /// The sheet's rows as they are read, written as CSV rows: the cells
@@ -422,7 +470,7 @@ mod tests {
         let mut first = Vec::new();
         write_with(&export, WriteOptions::default(), &mut first).unwrap();
         let (text, sheet) = to_csv(&first, "t.xlsx").unwrap();
-        assert_eq!(sheet, "Contacts export");
+        assert_eq!(sheet.read, "Contacts export");
         assert_eq!(String::from_utf8(text).unwrap(), csv);
         let mut again = Vec::new();
         write_with(&export, WriteOptions::default(), &mut again).unwrap();
@@ -450,7 +498,7 @@ mod tests {
             (4, 2, "b@x.com"),
         ]);
         let (text, sheet) = to_csv(&bytes, "t.xlsx").unwrap();
-        assert_eq!(sheet, "Sheet1");
+        assert_eq!(sheet.read, "Sheet1");
         assert_eq!(
             String::from_utf8(text).unwrap(),
             "\nRecord ID,Email\n1,\n\n,b@x.com\n"
@@ -465,6 +513,51 @@ mod tests {
         assert!(e.contains("row 2, column D"), "{e}");
         assert!(
             e.contains("\"stray\" is outside the header's columns"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_first_sheet_without_contacts_names_the_sheets() {
+        let mut wb = Workbook::new();
+        let notes = wb.add_worksheet().set_name("Read me").unwrap();
+        notes
+            .write_string(0, 0, "This export was made by HubSpot")
+            .unwrap();
+        let contacts = wb.add_worksheet().set_name("Contacts").unwrap();
+        contacts.write_string(0, 0, "Record ID").unwrap();
+        contacts.write_string(1, 0, "1").unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let e = crate::format::read_bytes(&bytes, crate::format::Format::Xlsx, "t.xlsx")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with(
+                "t.xlsx: sheet \"Read me\" (the first), header (line 1): no record id column"
+            ),
+            "{e}"
+        );
+        assert!(e.contains("its other sheets are \"Contacts\": if the contacts are on one of those, move that sheet first"), "{e}");
+        // An empty first sheet, the same.
+        let mut wb = Workbook::new();
+        wb.add_worksheet().set_name("Blank").unwrap();
+        let contacts = wb.add_worksheet().set_name("Contacts").unwrap();
+        contacts.write_string(0, 0, "Record ID").unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let e = crate::format::read_bytes(&bytes, crate::format::Format::Xlsx, "t.xlsx")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("t.xlsx: sheet \"Blank\" (the first): the sheet is empty; "),
+            "{e}"
+        );
+        // A single sheet: the message as before.
+        let bytes = book(&[(0, 0, "Email")]);
+        let e = crate::format::read_bytes(&bytes, crate::format::Format::Xlsx, "t.xlsx")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("t.xlsx: header (line 1): no record id column"),
             "{e}"
         );
     }

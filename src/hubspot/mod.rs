@@ -74,6 +74,8 @@ pub mod key {
     /// where it lives, when it was added), not data about the person: the
     /// secondary's go with it, as in any merge, and are not reported as
     /// parts it lost.
+    /// A v1 contact's audit of the merges into it.
+    pub const MERGE_AUDITS: &str = "merge-audits";
     pub const V1_RECORD: [&str; 6] = [
         "canonical-vid",
         "portal-id",

@@ -95,6 +95,8 @@ pub enum PlanError {
     Io { file: String, err: io::Error },
     #[error("{file}: line {line}: the plan is not valid UTF-8; save it as UTF-8 and try again")]
     NotUtf8 { file: String, line: u64 },
+    #[error("{file}: the plan is UTF-16 {}", crate::format::utf16_advice(*json))]
+    Utf16 { file: String, json: bool },
     #[error("{file}: the plan is a zip archive, which is what an XLSX workbook is, and a plan is text; save it as CSV (a header primary_id,secondary_id, then a pair a line) or JSON and give that file")]
     Workbook { file: String },
     #[error("{file}: the plan is empty; expected a CSV plan with the header primary_id,secondary_id or a JSON list [{{\"primary\": \"...\", \"secondary\": \"...\"}}]")]
@@ -134,6 +136,24 @@ pub fn read_plan(path: &Path) -> Result<Plan, PlanError> {
 pub fn parse_plan(bytes: &[u8], file: &str, format: Option<PlanFormat>) -> Result<Plan, PlanError> {
     if bytes.starts_with(crate::format::xlsx::ZIP_MAGIC) {
         return Err(PlanError::Workbook { file: file.into() });
+    }
+    if [b"\xFF\xFE", b"\xFE\xFF"]
+        .iter()
+        .any(|m| bytes.starts_with(*m))
+    {
+        // JSON by its name, else by its first character (every other
+        // byte of UTF-16 text is 0).
+        let first = bytes[2..]
+            .iter()
+            .find(|b| !b.is_ascii_whitespace() && **b != 0);
+        let json = match format {
+            Some(f) => f == PlanFormat::Json,
+            None => matches!(first, Some(b'[' | b'{')),
+        };
+        return Err(PlanError::Utf16 {
+            file: file.into(),
+            json,
+        });
     }
     let text = std::str::from_utf8(bytes).map_err(|e| PlanError::NotUtf8 {
         file: file.into(),
@@ -475,6 +495,32 @@ mod tests {
             e.starts_with("plan.csv: line 3: a quoted field is still open"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_utf16_plan_is_explained_as_an_export_is() {
+        let utf16 = |text: &str| -> Vec<u8> {
+            let mut b = vec![0xFF, 0xFE];
+            b.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+            b
+        };
+        let csv_plan = utf16("primary_id,secondary_id\n1,2\n");
+        let json_plan = utf16(" [{\"primary\": \"1\", \"secondary\": \"2\"}]");
+        for (bytes, format, json) in [
+            (&csv_plan, Some(PlanFormat::Csv), false),
+            (&csv_plan, None, false),
+            (&json_plan, Some(PlanFormat::Json), true),
+            (&json_plan, None, true),
+        ] {
+            let e = parse_plan(bytes, "p", format).unwrap_err().to_string();
+            let want = format!(
+                "p: the plan is UTF-16 {}",
+                crate::format::utf16_advice(json)
+            );
+            assert_eq!(e, want, "{format:?}");
+        }
+        assert!(crate::format::utf16_advice(false).contains("\"CSV UTF-8\""));
+        assert!(!crate::format::utf16_advice(true).contains("CSV"));
     }
 
     #[test]

@@ -568,11 +568,15 @@ fn meta_pick(
 /// Parts of a contact no rule knows (and `archived`): P's stay as they
 /// are; S's that differ from P's are dropped and reported, but for a v1
 /// contact's keys about the record itself ([`key::V1_RECORD`]).
+/// An empty list or object (or a null) holds nothing to drop.
 pub fn primary_unknown_sections(p: &Contact, s: &Contact) -> Vec<SectionChange> {
+    let audits_joined = all_merge_audits(p, s).is_some();
     s.sections
         .iter()
         .filter(|(k, _)| !RULED_SECTIONS.contains(&k.as_str()))
         .filter(|(k, _)| !key::V1_RECORD.contains(&k.as_str()))
+        .filter(|(k, _)| !(audits_joined && *k == key::MERGE_AUDITS))
+        .filter(|(_, v)| !holds_nothing(v))
         .filter(|(k, v)| p.section(k) != Some(*v))
         .map(|(k, v)| SectionChange {
             section: k.clone(),
@@ -585,6 +589,35 @@ pub fn primary_unknown_sections(p: &Contact, s: &Contact) -> Vec<SectionChange> 
             ..Default::default()
         })
         .collect()
+}
+
+/// Whether a part is an empty list or object, or a null.
+fn holds_nothing(v: &Value) -> bool {
+    match v {
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        Value::Null => true,
+        _ => false,
+    }
+}
+
+/// A v1 contact's `merge-audits`, the record of the merges into it: both
+/// kept, the primary's then the secondary's (SPEC section 4 keeps both
+/// timelines' activities; the audit of this merge is appended after them,
+/// `format::v1`). `None` when neither has one, or one is no list (kept as
+/// read, as parts no rule knows are).
+pub fn all_merge_audits(p: &Contact, s: &Contact) -> Option<Vec<Value>> {
+    fn list(c: &Contact) -> Option<Option<&Vec<Value>>> {
+        match c.section(key::MERGE_AUDITS) {
+            None => Some(None),
+            Some(Value::Array(a)) => Some(Some(a)),
+            Some(_) => None,
+        }
+    }
+    match (list(p)?, list(s)?) {
+        (None, None) => None,
+        (a, b) => Some(a.into_iter().chain(b).flatten().cloned().collect()),
+    }
 }
 
 // ---- Salesforce ----

@@ -9,7 +9,10 @@
 //! contacts, now 60 for each). And one more (2026-12-07, evening): a date
 //! of one to seven digits is no epoch time HubSpot writes (it is an Excel
 //! serial number, or a mistake), so contact 13's `"updatedAt": 17` is a
-//! problem in the JSON formats.
+//! problem in the JSON formats. And one more (2026-12-07, night): a JSON
+//! contact whose `hs_object_id` property is not its id is a problem, so
+//! the two repeats of contact 3 (which keep their own `hs_object_id`,
+//! 1000016 and 1000025) are named once more in the JSON formats.
 
 use crate::util::{fixtures, stdout, Sandbox};
 

@@ -50,7 +50,8 @@ fn reading_until_found_stops_at_the_last_id_asked_for() {
     for (name, text, fault) in with_garbage_tail() {
         let path = s.write(name, &text);
         let found = format::find_contacts(&path, None, &["2", "1"], Reading::UntilFound)
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .contacts;
         assert_eq!(found["1"].prop("firstname"), Some("Ann"), "{name}");
         assert_eq!(found["2"].prop("email"), Some("b@x.com"), "{name}");
         // Read whole, the tail refuses the export, naming its place.
@@ -267,14 +268,14 @@ fn an_id_written_twice_after_the_ids_asked_for_is_found_only_by_a_whole_reading(
         "{\"id\":\"1\"}\n{\"id\":\"2\"}\n{\"id\":\"3\"}\n{\"id\":\"1\"}\n",
     );
     let found = format::find_contacts(&path, None, &["2"], Reading::UntilFound).unwrap();
-    assert_eq!(found.len(), 1);
+    assert_eq!(found.contacts.len(), 1);
     let e = format::find_contacts(&path, None, &["2"], Reading::Whole)
         .unwrap_err()
         .to_string();
     assert!(e.contains("line 4 (id 1): the same id as line 1"), "{e}");
     // Read up to a repeat, it is found.
     let e = format::find_contacts(&path, None, &["3", "1"], Reading::UntilFound);
-    assert_eq!(e.unwrap().len(), 2);
+    assert_eq!(e.unwrap().contacts.len(), 2);
     let path = s.write(
         "e.ndjson",
         "{\"id\":\"1\"}\n{\"id\":\"1\"}\n{\"id\":\"3\"}\n",

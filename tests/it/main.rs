@@ -20,6 +20,7 @@ mod dupes;
 mod dupes_fs;
 mod early_stop;
 mod emulator;
+mod format_gaps;
 mod formulas;
 mod fuzz_regressions;
 mod help;

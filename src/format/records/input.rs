@@ -45,7 +45,10 @@ impl<R: Read> Input<R> {
     /// Read the whole source, an XLSX workbook, and hold the CSV text
     /// of its first sheet in its place ([`crate::format::xlsx::to_csv`]);
     /// gives the sheet's name. Places are then offsets in that text.
-    pub(crate) fn load_workbook(&mut self, file: &str) -> Result<String, ReadError> {
+    pub(crate) fn load_workbook(
+        &mut self,
+        file: &str,
+    ) -> Result<crate::format::xlsx::Sheets, ReadError> {
         let mut bytes = Vec::new();
         self.src
             .read_to_end(&mut bytes)

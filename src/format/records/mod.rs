@@ -196,7 +196,10 @@ impl<R: Read> Reader<R> {
                 .iter()
                 .any(|m| input.from(0).starts_with(*m))
         {
-            return Err(ReadError::Utf16 { file: file.into() });
+            return Err(ReadError::Utf16 {
+                file: file.into(),
+                json: matches!(format, Format::Json | Format::Ndjson),
+            });
         }
         let text_start = if input.from(0).starts_with(b"\xEF\xBB\xBF") {
             3
@@ -206,13 +209,19 @@ impl<R: Read> Reader<R> {
         // Nothing but whitespace: an empty file, refused but in JSON Lines,
         // where it is a valid file of no records (a portal without
         // contacts pulled, a filter that kept none).
+        // A workbook's first sheet that holds no contacts: the message
+        // names its sheets.
+        let explain = |e| match &sheet {
+            Some(s) => s.explain(e),
+            None => e,
+        };
         if format != Format::Ndjson && only_whitespace(&mut input, text_start).map_err(io)? {
-            return Err(ReadError::Empty { file: file.into() });
+            return Err(explain(ReadError::Empty { file: file.into() }));
         }
         let state = match format {
             Format::Csv | Format::Xlsx => {
-                let mut csv = csv::Csv::open(&mut input, text_start, file)?;
-                csv.layout.sheet = sheet;
+                let mut csv = csv::Csv::open(&mut input, text_start, file).map_err(explain)?;
+                csv.layout.sheet = sheet.map(|s| s.read);
                 State::Csv(csv)
             }
             Format::Ndjson => State::Lines(lines::Lines::new(text_start)),

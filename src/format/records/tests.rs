@@ -85,7 +85,10 @@ fn old(bytes: &[u8], format: Format, skipping: bool) -> Outcome {
         .any(|m| bytes.starts_with(*m));
     let result = if utf16 {
         // Named before any reading since the old readers' time.
-        Err(ReadError::Utf16 { file: "f".into() })
+        Err(ReadError::Utf16 {
+            file: "f".into(),
+            json: matches!(format, Format::Json | Format::Ndjson),
+        })
     } else if is_empty(bytes) && format != Format::Ndjson {
         Err(ReadError::Empty { file: "f".into() })
     } else {
