@@ -419,8 +419,9 @@ pub fn primary_workflows(p: &Contact, s: &Contact, enroll_on_merge: bool) -> Sec
 
 /// Communication subscriptions (email address → list of subscriptions):
 /// P's sets stay under P's emails, S's are added under S's emails. An email
-/// both contacts have a set for (case-insensitive) keeps P's set, and S's
-/// is reported as dropped.
+/// both contacts have a set for (case-insensitive) keeps P's set, with
+/// what S's adds to it ([`combined_set`]: an opt-out is never lost); S's
+/// set is reported as dropped when it adds nothing.
 pub fn subscriptions_per_email(p: &Contact, s: &Contact) -> SectionOutcome {
     const KEY: &str = key::SUBSCRIPTIONS;
     let (pv, sv) = (p.section(KEY), s.section(KEY));
@@ -436,12 +437,21 @@ pub fn subscriptions_per_email(p: &Contact, s: &Contact) -> SectionOutcome {
     // The emails the result has a set for, as compared: trimmed, ASCII
     // case folded (a set, not a search per email).
     let fold = |email: &str| email.trim().to_ascii_lowercase();
-    let mut has: HashSet<String> = out.keys().map(|k| fold(k)).collect();
-    let (mut added, mut dropped) = (Vec::new(), Vec::new());
+    // Folded email → the result's key for it (P's spelling, or S's).
+    let mut has: HashMap<String, String> = out.keys().map(|k| (fold(k), k.clone())).collect();
+    let (mut added, mut dropped, mut taken) = (Vec::new(), Vec::new(), Vec::new());
     for (email, set) in sv.and_then(Value::as_object).into_iter().flatten() {
-        if !has.insert(fold(email)) {
-            dropped.push(email.clone());
+        if let Some(key) = has.get(&fold(email)) {
+            let ours = out.get_mut(key.as_str());
+            match ours.and_then(|v| combined_set(v, set).map(|c| (v, c))) {
+                Some((v, (combined, what))) => {
+                    *v = combined;
+                    taken.push(format!("{key}: {}", what.join(", ")));
+                }
+                None => dropped.push(email.clone()),
+            }
         } else {
+            has.insert(fold(email), email.clone());
             out.insert(email.clone(), set.clone());
             added.push(email.clone());
         }
@@ -452,6 +462,12 @@ pub fn subscriptions_per_email(p: &Contact, s: &Contact) -> SectionOutcome {
         note.push_str(&format!(
             "; emails both contacts had keep the primary's set: {}",
             dropped.join(", ")
+        ));
+    }
+    if !taken.is_empty() {
+        note.push_str(&format!(
+            "; emails both contacts had keep the primary's set with what the secondary's adds (an opt-out is never lost): {}",
+            taken.join("; ")
         ));
     }
     SectionOutcome {
@@ -751,6 +767,9 @@ fn odd_shape(p: &Contact, s: &Contact, key: &str, expected: &str) -> SectionOutc
         }),
     }
 }
+
+mod subscription_sets;
+use subscription_sets::combined_set;
 
 #[cfg(test)]
 mod tests;

@@ -321,6 +321,36 @@ fn subscriptions_stay_per_email() {
 }
 
 #[test]
+fn an_email_both_contacts_have_keeps_every_opt_out() {
+    let p = with_section(
+        contact("1", &[]),
+        key::SUBSCRIPTIONS,
+        r#"{"a@x.com":[{"id":"1","status":"SUBSCRIBED"},{"id":"2","status":"NOT_SUBSCRIBED"}]}"#,
+    );
+    let s = with_section(
+        contact("2", &[]),
+        key::SUBSCRIPTIONS,
+        r#"{"A@x.com":[{"id":"1","status":"NOT_SUBSCRIBED","legalBasis":"LEGITIMATE_INTEREST_CLIENT"},{"id":"2","status":"SUBSCRIBED"},{"id":"3","status":"SUBSCRIBED"}]}"#,
+    );
+    let o = subscriptions_per_email(&p, &s);
+    assert_eq!(
+        o.value,
+        Some(json!({"a@x.com":[
+            {"id":"1","status":"NOT_SUBSCRIBED","legalBasis":"LEGITIMATE_INTEREST_CLIENT"},
+            {"id":"2","status":"NOT_SUBSCRIBED"},
+            {"id":"3","status":"SUBSCRIBED"}
+        ]}))
+    );
+    let c = o.change.unwrap();
+    assert!(c.dropped.is_empty(), "{:?}", c.dropped);
+    assert!(
+        c.note.contains("a@x.com: 1 NOT_SUBSCRIBED (the secondary's opt-out), 3 SUBSCRIBED (only the secondary's)"),
+        "{}",
+        c.note
+    );
+}
+
+#[test]
 fn visits_forms_and_usertokens_are_all_kept() {
     let p = with_section(
         contact("1", &[]),
