@@ -27,6 +27,9 @@ pub mod property {
     /// How many deals the contact is associated with (HubSpot's "Number
     /// of Associated Deals"), which HubSpot counts itself.
     pub const DEAL_COUNT: &str = "num_associated_deals";
+    /// Every record id of the contact, its own and those merged into it
+    /// (HubSpot's derived `hs_all_contact_vids`).
+    pub const ALL_VIDS: &str = "hs_all_contact_vids";
 
     /// The original source and its drill-downs, which travel together.
     pub const ORIGINAL_SOURCE: [&str; 3] = [

@@ -20,14 +20,16 @@ use super::{Decision, MergeOptions, Policy, Side};
 use crate::dates::{format_date, DateForm, Millis};
 use crate::error::MergeError;
 use crate::labels;
-use crate::model::{split_multi, Contact};
+use crate::model::split_multi;
+#[cfg(test)]
+use crate::model::Contact;
 
-pub use crate::hubspot::property::DEAL_COUNT;
 pub use crate::hubspot::property::{
     ADDITIONAL_EMAILS, CREATE_DATE, EMAIL, FIRST_VISIT_DETAILS, FIRST_VISIT_TIMES, LAST_MODIFIED,
     LAST_VISIT_DETAILS, LAST_VISIT_TIMES, LEGAL_BASIS, LIFECYCLE_STAGE, MARKETABLE_STATUS,
     MERGED_OBJECT_IDS, OBJECT_ID, ORIGINAL_SOURCE, PRIMARY_COMPANY, SALESFORCE_ID,
 };
+pub use crate::hubspot::property::{ALL_VIDS, DEAL_COUNT};
 
 /// Counters that are summed (rule "sum"): the ones `check` checks too.
 pub use crate::props::SUMMED_COUNTERS as SUMMED;
@@ -188,6 +190,9 @@ fn special_decisions(
     }
     if either(DEAL_COUNT) {
         put(Ruled::DealCount, merged_deal_count(p, s)?);
+    }
+    if either(ALL_VIDS) {
+        put(Ruled::AllVids, all_contact_vids(p, s));
     }
     Ok(())
 }
@@ -535,50 +540,6 @@ pub fn legal_basis_union(p: &Seen, s: &Seen) -> Decision {
     )
 }
 
-/// Rule "object-id-primary": P's record id.
-pub fn primary_object_id(p: &Seen, _s: &Seen) -> Decision {
-    let merged = p.prop(OBJECT_ID).unwrap_or(&p.id).to_string();
-    Decision::new(
-        OBJECT_ID,
-        Some(merged),
-        "object-id-primary",
-        "the merged contact keeps the primary's record id",
-    )
-}
-
-/// Rule "merged-ids": P's merged ids, then S's id, then S's own merged ids,
-/// `;`-separated, no duplicates (never P's own id).
-pub fn merged_object_ids(p: &Seen, s: &Seen) -> Decision {
-    let mut list = union_multi(
-        &[
-            p.prop(MERGED_OBJECT_IDS),
-            Some(s.id.as_str()),
-            s.prop(MERGED_OBJECT_IDS),
-        ],
-        |id| id,
-    );
-    list.retain(|id| *id != p.id);
-    Decision::new(
-        MERGED_OBJECT_IDS,
-        Some(list.join(";")),
-        "merged-ids",
-        why!(
-            "the secondary's id {} and the ids it had absorbed are added",
-            s.id
-        ),
-    )
-}
-
-/// How many merges P and S together already took part in: the distinct ids
-/// in their `hs_merged_object_ids`.
-pub fn merge_count(p: &Contact, s: &Contact) -> usize {
-    union_multi(
-        &[p.prop(MERGED_OBJECT_IDS), s.prop(MERGED_OBJECT_IDS)],
-        |id| id,
-    )
-    .len()
-}
-
 /// Rule "salesforce-primary": only P keeps syncing, so the merged contact
 /// keeps P's Salesforce id (S's is not taken, even where P has none); the
 /// sync report is [`super::salesforce_sync`].
@@ -756,10 +717,14 @@ fn when(t: Option<Millis>) -> String {
 }
 
 mod deals;
+mod ids;
+pub use ids::{all_contact_vids, merge_count, merged_object_ids, primary_object_id};
 mod visits;
 pub use deals::merged_deal_count;
 pub use visits::{earliest_first_visit, latest_last_visit, oldest_original_source};
 
+#[cfg(test)]
+mod all_vids_tests;
 #[cfg(test)]
 mod blank_tests;
 #[cfg(test)]

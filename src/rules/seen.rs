@@ -13,10 +13,10 @@ use std::ops::Deref;
 
 use crate::dates::{parse_millis, BadDate, DateError, Millis, RecordDate, RecordDates};
 use crate::hubspot::property::{
-    ADDITIONAL_EMAILS, CREATE_DATE, DEAL_COUNT, EMAIL, FIRST_VISIT_DETAILS, FIRST_VISIT_TIMES,
-    LAST_MODIFIED, LAST_VISIT_DETAILS, LAST_VISIT_TIMES, LEGAL_BASIS, LIFECYCLE_STAGE,
-    MARKETABLE_STATUS, MERGED_OBJECT_IDS, OBJECT_ID, ORIGINAL_SOURCE, PRIMARY_COMPANY,
-    SALESFORCE_ID,
+    ADDITIONAL_EMAILS, ALL_VIDS, CREATE_DATE, DEAL_COUNT, EMAIL, FIRST_VISIT_DETAILS,
+    FIRST_VISIT_TIMES, LAST_MODIFIED, LAST_VISIT_DETAILS, LAST_VISIT_TIMES, LEGAL_BASIS,
+    LIFECYCLE_STAGE, MARKETABLE_STATUS, MERGED_OBJECT_IDS, OBJECT_ID, ORIGINAL_SOURCE,
+    PRIMARY_COMPANY, SALESFORCE_ID,
 };
 use crate::model::Contact;
 use crate::props::SUMMED_COUNTERS;
@@ -104,6 +104,7 @@ ruled! {
     SalesforceId = SALESFORCE_ID,
     PrimaryCompany = PRIMARY_COMPANY,
     DealCount = DEAL_COUNT,
+    AllVids = ALL_VIDS,
 }
 
 /// How many ruled properties there are.
@@ -261,7 +262,7 @@ mod tests {
             .chain(LAST_VISIT_TIMES.into_iter().chain(LAST_VISIT_DETAILS))
             .chain(ORIGINAL_SOURCE)
             .chain([LEGAL_BASIS, OBJECT_ID, MERGED_OBJECT_IDS, SALESFORCE_ID])
-            .chain([PRIMARY_COMPANY, DEAL_COUNT])
+            .chain([PRIMARY_COMPANY, DEAL_COUNT, ALL_VIDS])
             .collect();
         let names: Vec<&str> = Ruled::ALL.iter().map(|r| r.name()).collect();
         assert_eq!(names, lists, "in the order the rules decide them");
