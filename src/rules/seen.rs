@@ -182,7 +182,11 @@ impl<'a> Seen<'a> {
     /// count as empty: "an empty value never replaces a non-empty one").
     #[inline(always)]
     pub fn filled(&self, name: &str) -> Option<&'a str> {
-        self.prop(name).filter(|v| !v.trim().is_empty())
+        // Most values start with a visible ASCII character: no trim then.
+        self.prop(name).filter(|v| match v.as_bytes()[0] {
+            b if b.is_ascii() && !b.is_ascii_whitespace() => true,
+            _ => !v.trim().is_empty(),
+        })
     }
 
     /// The property's value as stored: `None` when missing or `null`.
