@@ -160,15 +160,22 @@ fn warn_refused(found: &Found, args: &DupesArgs, ctx: &mut Ctx) -> anyhow::Resul
         ..Default::default()
     };
     let checking = working(ctx, "checking the plan's pairs as apply would".into());
-    let refused =
-        dupes::refusals::refused_by_apply(&args.file, ctx.global.input_format, &found.pairs, &opts)
-            .with_context(|| {
-                format!(
-                    "{}: cannot check the plan's pairs as apply would",
-                    args.file.display()
-                )
-            })?;
+    let checked =
+        dupes::refusals::refused_by_apply(&args.file, ctx.global.input_format, &found.pairs, &opts);
     checking.finish_and_clear();
+    // A file apply refuses whole: the plan is still written, for review.
+    let refused = match checked {
+        Ok(refused) => refused,
+        Err(e) => {
+            ctx.warn(
+                "refused-by-apply",
+                &format!(
+                    "apply with its default options would refuse this file, so no pair of the plan could be merged as it is: {e}"
+                ),
+            );
+            return Ok(Vec::new());
+        }
+    };
     let Some(first) = refused.first() else {
         return Ok(refused);
     };
