@@ -180,6 +180,21 @@ impl PushLog {
     /// before its long work; [`PushLog::open`] and [`PushLog::read`] take
     /// the lock for good (a run started in between is refused there).
     pub fn check_free(path: &Path, dry_run: bool) -> Result<(), PortalError> {
+        // A log made write-protected (how an audit trail is kept) is not
+        // appended to, by root either; a dry run only reads it.
+        let protected =
+            std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().readonly());
+        if protected && !dry_run {
+            let why = std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "it is write-protected; make it writable (chmod u+w) to let push record its merges in it, or give another --log",
+            );
+            return Err(PortalError::file(
+                path,
+                "cannot append to the push log",
+                why,
+            ));
+        }
         match open_existing(path)? {
             Some(file) => lock(&file, path, dry_run),
             None => Ok(()),

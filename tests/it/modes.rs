@@ -252,3 +252,34 @@ fn a_write_protected_output_or_journal_is_refused_and_left_as_it_was() {
     );
     assert_ne!(sb.read("out.json"), b"precious\n");
 }
+
+#[test]
+fn a_write_protected_push_log_is_not_appended_to_but_a_dry_run_reads_it() {
+    // Refused before the token is even looked for: nothing is sent.
+    let sb = Sandbox::new();
+    sb.write("pl.jsonl", "");
+    chmod(&sb, "pl.jsonl", 0o444);
+    let push = [
+        "push",
+        "contacts.csv",
+        "--plan",
+        "plan.csv",
+        "--log",
+        "pl.jsonl",
+    ];
+    let out = sb
+        .cmd()
+        .args(push)
+        .env_remove("HUBSPOT_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("pl.jsonl: cannot append to the push log: it is write-protected"),
+        "{}",
+        stderr(&out)
+    );
+    let out = sb.cmd().args(push).arg("--dry-run").output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(sb.read("pl.jsonl"), b"");
+}
