@@ -58,7 +58,8 @@ pub struct FileCheck {
     pub contacts: usize,
     pub problems: Vec<Problem>,
     /// Legal data worth knowing about (cells a spreadsheet would run as
-    /// formulas); they fail `check` only under `--strict`.
+    /// formulas, a spreadsheet's error values such as `#N/A`); they fail
+    /// `check` only under `--strict`.
     pub warnings: Vec<Problem>,
 }
 
@@ -463,6 +464,16 @@ struct Warner<'c> {
     warnings: &'c mut Vec<Problem>,
 }
 
+/// Whether a cell holds one of a spreadsheet's error values (`#N/A`,
+/// `#REF!`, ...), which a workbook saves as the cell's text.
+fn is_spreadsheet_error(v: &str) -> bool {
+    const ERRORS: [&str; 8] = [
+        "#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
+    ];
+    let v = v.trim();
+    v.starts_with('#') && ERRORS.iter().any(|e| v.eq_ignore_ascii_case(e))
+}
+
 impl Warner<'_> {
     fn warn(&mut self, property: &str, value: &str, what: &str) {
         let first = value.chars().next().map_or(String::new(), |ch| {
@@ -492,6 +503,16 @@ impl Warner<'_> {
         }
         if let Some(v) = value.filter(|v| is_formula(v)) {
             self.warn(name, v, "the value");
+        }
+        if let Some(v) = value.filter(|v| is_spreadsheet_error(v)) {
+            self.warnings.push(Problem {
+                file: self.file.into(),
+                place: Some(self.at.to_string()),
+                record: Some(self.id.to_string()),
+                property: Some(name.into()),
+                value: Some(v.into()),
+                problem: "is a spreadsheet's error value (a formula that failed when the file was saved), not data: a merge would take it as a value; correct or clear it".into(),
+            });
         }
     }
 

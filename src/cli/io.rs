@@ -21,6 +21,13 @@ pub fn load(path: &Path, global: &Global) -> anyhow::Result<Export> {
 /// cannot be.
 pub fn not_in_export(path: &Path, global: &Global, id: &str) -> anyhow::Error {
     let file = path.display();
+    let hint = crate::error::merged_away_hint(id, &holders_of(path, global, id));
+    anyhow::anyhow!("{file}: contact {id} is not in the export{hint}")
+}
+
+/// The contacts (the first two) that list `id` among the ids merged into
+/// them, from a second reading of the export (none for stdin, read once).
+pub fn holders_of(path: &Path, global: &Global, id: &str) -> Vec<String> {
     let mut holders: Vec<String> = Vec::new();
     if path.as_os_str() != "-" {
         let _ = format::for_each_contact(path, global.input_format, &mut |c| {
@@ -29,8 +36,7 @@ pub fn not_in_export(path: &Path, global: &Global, id: &str) -> anyhow::Error {
             }
         });
     }
-    let hint = crate::error::merged_away_hint(id, &holders);
-    anyhow::anyhow!("{file}: contact {id} is not in the export{hint}")
+    holders
 }
 
 /// Only the contacts with these ids, from one pass over the export that

@@ -14,12 +14,23 @@ pub fn run(args: &ShowArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     for id in &args.ids {
         match read.contacts.get(id) {
             Some(c) => found.push(c),
-            None => bail!(
+            None => {
+                // Merged away: the contact that holds it now, as `diff` says.
+                let holders = io::holders_of(&args.file, ctx.global, id);
+                if !holders.is_empty() {
+                    bail!(
+                        "{}: contact {id} is not in the export{}",
+                        args.file.display(),
+                        crate::error::merged_away_hint(id, &holders)
+                    );
+                }
+                bail!(
                 "{}: no contact with id {id}; this file's ids are {}, and `contact-merge check {}` lists the file's contacts' problems",
                 args.file.display(),
                 read.ids_are,
                 args.file.display()
-            ),
+                )
+            }
         }
     }
     match ctx.global.format {

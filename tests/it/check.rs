@@ -406,3 +406,32 @@ fn an_excel_serial_number_in_a_date_column_is_named_and_never_merged_as_1970() {
     );
     assert!(!s.path("m.csv").exists());
 }
+
+#[test]
+fn a_spreadsheets_error_value_is_a_warning() {
+    // `#N/A` under a Salesforce id made a merge warn that both contacts
+    // sync to Salesforce.
+    let s = Sandbox::new();
+    s.write(
+        "na.csv",
+        "Record ID,Email,Salesforce Contact ID\n1,a@x.com,#N/A\n2,b@x.com,#ref!\n3,c@x.com,#1 fan\n",
+    );
+    let out = s.cmd().args(["check", "na.csv"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no problems, 2 warnings"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("is a spreadsheet's error value"),
+        "{}",
+        stdout(&out)
+    );
+    let out = s
+        .cmd()
+        .args(["check", "na.csv", "--strict"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}

@@ -169,3 +169,20 @@ fn tables_stay_aligned_with_emoji_sequences() {
         );
     }
 }
+
+#[test]
+fn a_merged_away_id_is_named_with_the_contact_that_holds_it() {
+    // As `diff` says it: 99 is in 102's hs_merged_object_ids.
+    let s = Sandbox::new();
+    let out = s
+        .cmd()
+        .args(["show", "contacts.json", "99"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("contact 99 is not in the export: it was merged into contact 102"),
+        "{}",
+        stderr(&out)
+    );
+}
