@@ -96,12 +96,6 @@ fn report(
     args: &DupesArgs,
     plan: &Path,
 ) -> serde_json::Value {
-    let refused: Vec<serde_json::Value> = (refused.iter())
-        .map(|bad| {
-            serde_json::json!({"line": bad.line, "primary": bad.primary, "secondary": bad.secondary,
-                "kind": bad.problem.kind(), "problem": bad.problem.to_string()})
-        })
-        .collect();
     let fields: Vec<serde_json::Value> = (compared.iter())
         .map(|(name, kind)| serde_json::json!({"name": name, "holds": kind.label()}))
         .collect();
