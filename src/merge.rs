@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use crate::dates::ValueTimes;
 pub use crate::error::MergeError;
 use crate::model::{key, Contact, Export};
 use crate::pair;
@@ -18,6 +19,19 @@ pub struct MergeOutcome {
     pub decisions: Vec<Decision>,
     pub sections: Vec<SectionChange>,
     pub warnings: Vec<crate::warning::Warning>,
+    /// When the merged contact's values were set, where its own dates do
+    /// not say (asked for with [`Times::want`]).
+    pub times: Option<ValueTimes>,
+}
+
+/// What a run knows of when the two contacts' values were set, from
+/// merges earlier in it ([`ValueTimes`]), and whether the merged
+/// contact's times are wanted (a later pair of the run names it).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Times<'a> {
+    pub primary: Option<&'a ValueTimes>,
+    pub secondary: Option<&'a ValueTimes>,
+    pub want: bool,
 }
 
 /// Merge the secondary into the primary. Refused: the same contact twice,
@@ -73,6 +87,17 @@ pub fn merge_contacts_from(
     secondary: &Contact,
     opts: &MergeOptions,
 ) -> Result<MergeOutcome, MergeError> {
+    merge_contacts_timed(primary, secondary, Times::default(), opts)
+}
+
+/// [`merge_contacts_from`] for a merge in a run, whose earlier merges know
+/// when values were set ([`Times`]).
+pub fn merge_contacts_timed(
+    primary: Primary<'_>,
+    secondary: &Contact,
+    times: Times<'_>,
+    opts: &MergeOptions,
+) -> Result<MergeOutcome, MergeError> {
     let (p, s) = (primary.contact(), secondary);
     let _explaining = rules::Explaining::set(opts.explain);
     refuse_pair(p, s, opts)?;
@@ -89,7 +114,11 @@ pub fn merge_contacts_from(
         key_order: p.key_order.clone(),
         v1: p.v1.clone(),
     };
-    let (decisions, places) = rules::placed_property_decisions(&Seen::new(p), &Seen::new(s), opts)?;
+    let (ps, ss) = (
+        Seen::timed(p, times.primary),
+        Seen::timed(s, times.secondary),
+    );
+    let (decisions, places) = rules::placed_property_decisions(&ps, &ss, opts)?;
 
     merged.history = rules::merged_history(p, s)?;
     if let Some(h) = merged.history.as_mut() {
@@ -108,9 +137,13 @@ pub fn merge_contacts_from(
     // Each history's newest entry is the current value (SPEC section 4,
     // "Consistency of the merged record"); worked out while P is whole.
     let current_entries = match merged.history.as_ref() {
-        Some(h) => rules::current_value_entries(p, s, h, &decisions, opts.merge_time)?,
+        Some(h) => rules::current_value_entries(&ps, &ss, h, &decisions, opts.merge_time)?,
         None => Vec::new(),
     };
+    // Only the most recent value reads them.
+    let value_times = (times.want && opts.policy == rules::Policy::MostRecent)
+        .then(|| rules::times::value_times_of(&ps, &ss, &decisions));
+    drop((ps, ss));
     merged.properties = match primary {
         Primary::Read(p) => p.properties.clone(),
         Primary::Spend(p) => std::mem::take(&mut p.properties),
@@ -129,11 +162,13 @@ pub fn merge_contacts_from(
         merged.key_order = merged.written_keys();
     }
 
+    let times = value_times.map(|t| rules::times::merged_value_times(&merged, t));
     Ok(MergeOutcome {
         merged,
         decisions,
         sections,
         warnings,
+        times,
     })
 }
 

@@ -36,9 +36,8 @@ use contact_merge::dates::{format_date, DateForm, Millis};
 use contact_merge::format::{self, Format};
 use contact_merge::journal::{parse_journal, JournalWriter};
 use contact_merge::labels::LIFECYCLE_STAGES;
-use contact_merge::merge::merge_contacts;
 use contact_merge::model::{key, split_multi, value_as_text, Contact, Export};
-use contact_merge::plan::{apply_plan, parse_plan, ApplyOptions, MergeStep, PlanFormat};
+use contact_merge::plan::{apply_plan, parse_plan, ApplyOptions, MergeStep, PlanFormat, Primary};
 use contact_merge::props::{parse_counter, SUMMED_COUNTERS};
 use contact_merge::rules::{MergeOptions, Policy};
 use contact_merge::unmerge::restore;
@@ -885,8 +884,14 @@ fn run(sc: &Scenario) -> Run {
         &mut export,
         &plan,
         &ApplyOptions::default(),
-        |_layout, p, s| {
-            let outcome = merge_contacts(p.contact(), s, &opts).map_err(|e| e.to_string())?;
+        |_layout, p, s, times| {
+            let outcome = contact_merge::merge::merge_contacts_timed(
+                Primary::Read(p.contact()),
+                s,
+                times,
+                &opts,
+            )
+            .map_err(|e| e.to_string())?;
             let decisions = outcome
                 .decisions
                 .iter()
@@ -902,6 +907,7 @@ fn run(sc: &Scenario) -> Run {
                 sections,
                 section_tally,
                 journal: None,
+                times: outcome.times,
             })
         },
         Some(|applied: &contact_merge::plan::Applied<'_>| {

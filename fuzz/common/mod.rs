@@ -8,7 +8,7 @@ use std::path::Path;
 
 use contact_merge::format::{self, read_bytes, read_bytes_with, write_to_vec, Format};
 use contact_merge::journal::parse_journal;
-use contact_merge::merge::{merge_contacts_from, Primary};
+use contact_merge::merge::{merge_contacts_timed, Primary, Times};
 use contact_merge::model::{Contact, Layout};
 use contact_merge::plan::{
     apply_plan, parse_plan, ApplyError, ApplyOptions, MergeStep, NoJournal, Plan, PlanFormat,
@@ -135,12 +135,12 @@ pub fn round_trip(data: &[u8]) {
     }
 }
 
-fn merge(_: &Layout, p: Primary<'_>, s: &Contact) -> Result<MergeStep, String> {
+fn merge(_: &Layout, p: Primary<'_>, s: &Contact, t: Times<'_>) -> Result<MergeStep, String> {
     let opts = MergeOptions {
         merge_time: 1_709_287_200_000,
         ..MergeOptions::default()
     };
-    let outcome = merge_contacts_from(p, s, &opts).map_err(|e| e.to_string())?;
+    let outcome = merge_contacts_timed(p, s, t, &opts).map_err(|e| e.to_string())?;
     let (sections, section_tally) = contact_merge::plan::notable_sections(outcome.sections, true);
     Ok(MergeStep {
         merged: outcome.merged,
@@ -149,6 +149,7 @@ fn merge(_: &Layout, p: Primary<'_>, s: &Contact) -> Result<MergeStep, String> {
         sections,
         section_tally,
         journal: None,
+        times: outcome.times,
     })
 }
 

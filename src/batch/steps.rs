@@ -5,7 +5,7 @@ use std::sync::Mutex;
 
 use super::{Job, Request};
 use crate::journal::JournalWriter;
-use crate::merge::{merge_contacts, merge_contacts_from, MergeOutcome, Primary};
+use crate::merge::{merge_contacts_timed, MergeOutcome, Primary, Times};
 use crate::model::{Contact, Layout};
 use crate::plan::{notable_sections, Applied, MergeStep};
 use crate::rules::{Decision, MergeOptions, SectionChange};
@@ -21,19 +21,20 @@ pub(super) struct PairKept {
 /// One merge of a plan. With a journal, its contacts are encoded for it
 /// here, on whichever thread merges.
 fn plan_step(
-    p: Primary<'_>,
-    s: &Contact,
+    (p, s): (Primary<'_>, &Contact),
+    times: Times<'_>,
     req: &Request<'_>,
     journaling: bool,
 ) -> Result<MergeStep, String> {
     let (opts, whole) = (req.opts, req.section_changes);
     if !journaling {
-        let outcome = merge_contacts_from(p, s, opts).map_err(|e| e.to_string())?;
+        let outcome = merge_contacts_timed(p, s, times, opts).map_err(|e| e.to_string())?;
         return into_step(outcome, false, whole);
     }
     // The journal records the primary as it was.
     let p = p.contact();
-    let outcome = merge_contacts(p, s, opts).map_err(|e| e.to_string())?;
+    let outcome =
+        merge_contacts_timed(Primary::Read(p), s, times, opts).map_err(|e| e.to_string())?;
     let mut step = into_step(outcome, true, whole)?;
     step.journal = Some(crate::journal::encode_contacts(
         p,
@@ -59,7 +60,7 @@ fn pair_step(
     if p.contact().id != ids.0 || s.id != ids.1 {
         return Err("an id was merged away earlier".into());
     }
-    let outcome = merge_contacts_from(p, s, opts).map_err(|e| e.to_string())?;
+    let outcome = merge_contacts_timed(p, s, Times::default(), opts).map_err(|e| e.to_string())?;
     *kept.lock().expect("not poisoned") = PairKept {
         decisions: outcome.decisions.clone(),
         sections: outcome.sections.clone(),
@@ -84,6 +85,7 @@ fn into_step(outcome: MergeOutcome, journaling: bool, whole: bool) -> Result<Mer
         sections,
         section_tally,
         journal: None,
+        times: outcome.times,
     })
 }
 
@@ -100,11 +102,11 @@ pub(super) fn merge_step<'a>(
     req: &'a Request<'a>,
     journaling: bool,
     kept: &'a Mutex<PairKept>,
-) -> impl Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String> + Sync + 'a {
-    move |_: &Layout, p: Primary<'_>, s: &Contact| {
+) -> impl Fn(&Layout, Primary<'_>, &Contact, Times<'_>) -> Result<MergeStep, String> + Sync + 'a {
+    move |_: &Layout, p: Primary<'_>, s: &Contact, times: Times<'_>| {
         (req.progress)();
         match req.job {
-            Job::Plan { .. } => plan_step(p, s, req, journaling),
+            Job::Plan { .. } => plan_step((p, s), times, req, journaling),
             Job::Pair { primary, secondary } => {
                 pair_step(p, s, (primary, secondary), req.opts, journaling, kept)
             }

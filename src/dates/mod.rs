@@ -6,11 +6,13 @@
 pub mod order;
 pub mod record;
 pub mod regional;
+pub mod value_times;
 
 pub use record::{RecordDate, RecordDates};
 pub use regional::{
     file_order, mark_order_unsought, order_unsought, set_file_order, DateOrder, Regional,
 };
+pub use value_times::ValueTimes;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
 

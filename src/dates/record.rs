@@ -8,7 +8,7 @@
 
 use std::cell::OnceCell;
 
-use super::{parse_millis, BadDate, DateError, Millis};
+use super::{parse_millis, BadDate, DateError, Millis, ValueTimes};
 use crate::hubspot::property::{CREATE_DATE, LAST_MODIFIED};
 use crate::model::{key, Contact};
 
@@ -55,6 +55,9 @@ pub struct RecordDates<'a> {
     props: Option<[Option<&'a Option<String>>; 2]>,
     /// By [`RecordDate`]: `None` inside when the contact does not state it.
     parsed: [OnceCell<Option<Result<Millis, DateError>>>; 4],
+    /// When its values were set, where a merge earlier in the run knows
+    /// better than the record's dates ([`ValueTimes`]).
+    times: Option<&'a ValueTimes>,
 }
 
 impl<'a> RecordDates<'a> {
@@ -63,7 +66,15 @@ impl<'a> RecordDates<'a> {
             contact,
             props: None,
             parsed: Default::default(),
+            times: None,
         }
+    }
+
+    /// These dates, with the times of values a merge earlier in the run
+    /// knows ([`ValueTimes`]): [`Self::value_time`] reads them where the
+    /// property has no history.
+    pub fn timed(self, times: Option<&'a ValueTimes>) -> Self {
+        RecordDates { times, ..self }
     }
 
     /// [`RecordDates::new`], given the stored `createdate` and
@@ -138,6 +149,9 @@ impl<'a> RecordDates<'a> {
             if newest.is_some() {
                 return Ok(newest);
             }
+        }
+        if let Some(t) = self.times.and_then(|t| t.get(prop)) {
+            return Ok(t);
         }
         self.record_time(RecordDate::LastModified, RecordDate::UpdatedAt)
             .and_then(|t| match t {

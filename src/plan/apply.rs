@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::work::Work;
 use super::{
-    run_plan_tuned, ApplyError, ApplyReport, Plan, Primary, Redirects, Store, Tuning,
+    run_plan_tuned, ApplyError, ApplyReport, Plan, Primary, Redirects, Store, Times, Tuning,
     DEFAULT_MAX_MERGES,
 };
 use crate::model::{Contact, Export, Layout};
@@ -41,6 +41,10 @@ pub struct MergeStep {
     /// it: made where the merge runs, on either thread, and written as it
     /// is when the journal records the merge.
     pub journal: Option<Vec<u8>>,
+    /// When the merged contact's values were set, where its own dates do
+    /// not say ([`crate::merge::MergeOutcome::times`]): asked for when a
+    /// later pair names it.
+    pub times: Option<crate::dates::ValueTimes>,
 }
 
 /// A merge's notable section changes ([`SectionChange::notable`]) and
@@ -134,7 +138,7 @@ pub fn apply_plan<M, J>(
     on_applied: Option<J>,
 ) -> Result<ApplyReport, ApplyError>
 where
-    M: Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String> + Sync,
+    M: Fn(&Layout, Primary<'_>, &Contact, Times<'_>) -> Result<MergeStep, String> + Sync,
     J: FnMut(&Applied<'_>) -> io::Result<()>,
 {
     let tuning = Tuning::default();
@@ -151,7 +155,7 @@ pub fn apply_plan_tuned<M, J>(
     on_applied: Option<J>,
 ) -> Result<ApplyReport, ApplyError>
 where
-    M: Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String> + Sync,
+    M: Fn(&Layout, Primary<'_>, &Contact, Times<'_>) -> Result<MergeStep, String> + Sync,
     J: FnMut(&Applied<'_>) -> io::Result<()>,
 {
     let (report, changed, removed) = {

@@ -41,6 +41,7 @@ where
         sections,
         journal,
         prepared,
+        times: _,
     } = match done.result {
         Ok(merge) => merge,
         Err(problem) => {

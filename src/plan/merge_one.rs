@@ -6,6 +6,8 @@ use serde_json::Value;
 
 use super::validate::merge_checked;
 use super::{ApplyOptions, Early, MergeStep, PairProblem, Primary, Store};
+use crate::dates::ValueTimes;
+use crate::merge::Times;
 use crate::model::{Contact, Layout};
 use crate::rules::{SectionChange, SectionTally};
 use crate::warning::Warning;
@@ -17,6 +19,9 @@ pub(super) enum Checkout<T, P> {
         secondary: T,
         /// Whether a later pair may name the merged contact.
         named_later: bool,
+        /// When their values were set, where earlier merges of the run
+        /// know ([`ValueTimes`]).
+        times: [Option<ValueTimes>; 2],
     },
     /// Boxed: every pair of a wave moves a checkout along.
     Early(Box<Early<P>>),
@@ -29,6 +34,8 @@ pub(super) struct MergeDone<'a, P> {
     pub(super) primary: Option<Cow<'a, Contact>>,
     pub(super) secondary: Option<Cow<'a, Contact>>,
     pub(super) result: Result<Merge<P>, PairProblem>,
+    /// The times the contacts came with, given back.
+    pub(super) times: [Option<ValueTimes>; 2],
 }
 
 /// A merge done, as the store prepared it. The merged contact is kept when
@@ -40,6 +47,9 @@ pub(super) struct Merge<P> {
     pub(super) sections: Noted,
     pub(super) journal: Option<Vec<u8>>,
     pub(super) prepared: P,
+    /// When the merged contact's values were set, where its dates do not
+    /// say (for a merged contact a later pair names).
+    pub(super) times: Option<ValueTimes>,
 }
 
 /// A merge's notable section changes and their tally
@@ -65,14 +75,15 @@ pub(super) fn merge_one<'a, S, M>(
 ) -> MergeDone<'a, S::Prepared>
 where
     S: Store<'a>,
-    M: Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String>,
+    M: Fn(&Layout, Primary<'_>, &Contact, Times<'_>) -> Result<MergeStep, String>,
 {
-    let (primary, secondary, named_later) = match t {
+    let (primary, secondary, named_later, times) = match t {
         Checkout::Open {
             primary,
             secondary,
             named_later,
-        } => (primary, secondary, named_later),
+            times,
+        } => (primary, secondary, named_later, times),
         Checkout::Early(e) => {
             return MergeDone {
                 primary: None,
@@ -84,7 +95,9 @@ where
                     sections: (e.sections, e.section_tally),
                     journal: e.journal,
                     prepared: e.prepared,
+                    times: None,
                 }),
+                times: Default::default(),
             }
         }
     };
@@ -95,7 +108,12 @@ where
         Cow::Owned(c) if !keep_inputs => Primary::Spend(c),
         p => Primary::Read(p),
     };
-    let result = merge_checked(layout, opts, merge, primary, &s).map(|step| {
+    let known = Times {
+        primary: times[0].as_ref(),
+        secondary: times[1].as_ref(),
+        want: named_later,
+    };
+    let result = merge_checked(layout, opts, merge, (primary, &s), known).map(|step| {
         let prepared = S::prepare(shared, &step.merged, named_later);
         let keep = keep_inputs || S::needs_contact(&prepared);
         Merge {
@@ -105,6 +123,7 @@ where
             sections: (step.sections, step.section_tally),
             journal: step.journal,
             prepared,
+            times: step.times,
         }
     });
     let keep = keep_inputs || result.is_err();
@@ -112,5 +131,6 @@ where
         primary: keep.then_some(p),
         secondary: keep.then_some(s),
         result,
+        times,
     }
 }

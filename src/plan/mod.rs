@@ -42,7 +42,7 @@ mod work;
 #[cfg(test)]
 pub(crate) mod tests;
 
-pub use crate::merge::Primary;
+pub use crate::merge::{Primary, Times};
 pub use crate::rules::properties::MERGED_OBJECT_IDS as MERGED_IDS;
 pub use crate::rules::DEFAULT_MAX_MERGES;
 pub use apply::{

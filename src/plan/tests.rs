@@ -53,8 +53,8 @@ fn waves_give_the_result_of_one_pair_after_the_other() {
         merge_time: 1_717_200_000_000,
         ..Default::default()
     };
-    let step = |_: &Layout, p: Primary<'_>, s: &Contact| {
-        let o = crate::merge::merge_contacts_from(p, s, &opts).map_err(|e| e.to_string())?;
+    let step = |_: &Layout, p: Primary<'_>, s: &Contact, t: Times<'_>| {
+        let o = crate::merge::merge_contacts_timed(p, s, t, &opts).map_err(|e| e.to_string())?;
         let (sections, section_tally) = notable_sections(o.sections, true);
         Ok(MergeStep {
             merged: o.merged,
@@ -63,6 +63,7 @@ fn waves_give_the_result_of_one_pair_after_the_other() {
             sections,
             section_tally,
             journal: None,
+            times: o.times,
         })
     };
     let mut waved = g.export.clone();
@@ -101,9 +102,11 @@ fn waves_give_the_result_of_one_pair_after_the_other() {
     assert_eq!(*report.sections, sections);
 }
 
-/// `plan` merged one pair after the other with `merge_in_export`: the
-/// export, each merge (its ids and the secondary's position before it)
-/// and what the merges did with the sections, as a report gives them.
+/// `plan` merged one pair after the other, as `merge_in_export` does,
+/// each merge given the value times of the merges before it
+/// ([`crate::dates::ValueTimes`]): the export, each merge (its ids and the
+/// secondary's position before it) and what the merges did with the
+/// sections, as a report gives them.
 fn one_pair_after_the_other(
     export: &Export,
     plan: &Plan,
@@ -113,16 +116,32 @@ fn one_pair_after_the_other(
     let mut redirects = Redirects::from_export(&one_by_one);
     let mut merges = Vec::new();
     let mut sections = ReportedSections::default();
+    let mut times = std::collections::HashMap::new();
     for pair in &plan.pairs {
         let rp = redirects.resolve(&pair.primary);
         let rs = redirects.resolve(&pair.secondary);
         if rp == rs {
             continue;
         }
-        let Some(index) = one_by_one.position(&rs) else {
+        let (Some(pi), Some(index)) = (one_by_one.position(&rp), one_by_one.position(&rs)) else {
             continue;
         };
-        if let Ok(o) = crate::merge::merge_in_export(&mut one_by_one, &rp, &rs, opts) {
+        let (tp, ts) = (times.remove(&*rp), times.remove(&*rs));
+        let known = Times {
+            primary: tp.as_ref(),
+            secondary: ts.as_ref(),
+            want: true,
+        };
+        let merged = crate::merge::merge_contacts_timed(
+            Primary::Read(&one_by_one.contacts[pi]),
+            &one_by_one.contacts[index],
+            known,
+            opts,
+        );
+        if let Ok(mut o) = merged {
+            times.insert(rp.to_string(), o.times.take().unwrap_or_default());
+            one_by_one.contacts[pi] = o.merged.clone();
+            one_by_one.contacts.remove(index);
             redirects.record(&rs, &rp);
             merges.push((rp.into_owned(), rs.into_owned(), index));
             let notable: Vec<_> = o.sections.into_iter().filter(|c| c.notable()).collect();
@@ -159,7 +178,7 @@ pub(crate) fn export(contacts: Vec<Value>) -> Export {
 
 /// A stand-in for the merge engine: keeps the primary, sums `n`, records
 /// merged ids, and refuses a secondary with a `refuse` property.
-fn fake_merge(_: &Layout, p: Primary<'_>, s: &Contact) -> Result<MergeStep, String> {
+fn fake_merge(_: &Layout, p: Primary<'_>, s: &Contact, _: Times<'_>) -> Result<MergeStep, String> {
     let p = p.contact();
     if let Some(why) = s.prop("refuse") {
         return Err(format!("contact {}: {why}", s.id));
@@ -181,6 +200,7 @@ fn fake_merge(_: &Layout, p: Primary<'_>, s: &Contact) -> Result<MergeStep, Stri
         sections: Vec::new(),
         section_tally: Default::default(),
         journal: None,
+        times: None,
     })
 }
 
@@ -414,7 +434,7 @@ fn a_merge_that_changes_the_id_is_refused() {
         &mut e,
         &p,
         &ApplyOptions::default(),
-        |_, _, s| {
+        |_, _, s, _| {
             Ok(MergeStep {
                 merged: s.clone(),
                 decisions: vec![],
@@ -422,6 +442,7 @@ fn a_merge_that_changes_the_id_is_refused() {
                 sections: vec![],
                 section_tally: Default::default(),
                 journal: None,
+                times: None,
             })
         },
         None::<NoJournal>,
@@ -448,4 +469,92 @@ fn journal_failure_stops_the_plan() {
     );
     assert!(matches!(r, Err(ApplyError::Journal(_))));
     assert_eq!(ids_of(&e), ["1", "2"]);
+}
+
+/// Three contacts merged into one by every plan shape a cluster takes
+/// (one primary absorbing the others in either order, or a chain): each
+/// property without a rule of its own ends with the value of the contact
+/// that set it last among those that have one, as in HubSpot, whose
+/// history keeps each value's time. Before the run kept each value's time
+/// ([`crate::dates::ValueTimes`]), a merged contact's values all looked as
+/// new as its last-modified date, and the order of the plan decided.
+mod chain_order {
+    use super::*;
+    use proptest::prelude::*;
+
+    const PLANS: &[&str] = &[
+        "1,2\n1,3\n",
+        "1,3\n1,2\n",
+        "2,3\n1,2\n",
+        "3,2\n1,3\n",
+        "2,1\n2,3\n",
+    ];
+
+    fn merged(contacts: &[Value], pairs: &str) -> Contact {
+        let mut e = export(contacts.to_vec());
+        let text = format!("primary_id,secondary_id\n{pairs}");
+        let plan = parse_plan(text.as_bytes(), "plan.csv", Some(PlanFormat::Csv)).unwrap();
+        let opts = crate::rules::MergeOptions::default();
+        let step = |_: &Layout, p: Primary<'_>, s: &Contact, t: Times<'_>| {
+            let o =
+                crate::merge::merge_contacts_timed(p, s, t, &opts).map_err(|e| e.to_string())?;
+            let (sections, section_tally) = notable_sections(o.sections, false);
+            Ok(MergeStep {
+                merged: o.merged,
+                decisions: Vec::new(),
+                warnings: Vec::new(),
+                sections,
+                section_tally,
+                journal: None,
+                times: o.times,
+            })
+        };
+        let r = apply_plan(
+            &mut e,
+            &plan,
+            &ApplyOptions::default(),
+            step,
+            None::<NoJournal>,
+        );
+        assert_eq!(r.unwrap().applied, 2);
+        assert_eq!(e.contacts.len(), 1);
+        e.contacts.pop().unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+        #[test]
+        fn each_property_takes_its_newest_value_whatever_the_plan(
+            days in Just((1u32..=9).collect::<Vec<_>>()).prop_shuffle(),
+            values in proptest::collection::vec(
+                proptest::collection::vec(proptest::option::of("[ab]"), 3), 3),
+        ) {
+            let contacts: Vec<Value> = (0..3)
+                .map(|i| {
+                    let mut props = serde_json::Map::new();
+                    props.insert("lastmodifieddate".into(), json!(format!("2024-01-0{}", days[i])));
+                    for (k, v) in values[i].iter().enumerate() {
+                        props.insert(format!("p{k}"), json!(v.clone().unwrap_or_default()));
+                    }
+                    json!({"id": (i + 1).to_string(), "properties": props})
+                })
+                .collect();
+            let newest = |k: usize| {
+                (0..3)
+                    .filter(|&i| values[i][k].is_some())
+                    .max_by_key(|&i| days[i])
+                    .map(|i| values[i][k].clone().unwrap())
+            };
+            for (k, newest) in (0..3).map(|k| (k, newest(k))) {
+                for pairs in PLANS {
+                    let m = merged(&contacts, pairs);
+                    prop_assert_eq!(
+                        m.prop(&format!("p{k}")).map(str::to_string),
+                        newest.clone(),
+                        "p{} under plan {:?}", k, pairs
+                    );
+                }
+            }
+        }
+    }
 }

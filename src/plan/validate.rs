@@ -5,6 +5,7 @@
 use super::names::{Links, Names};
 use super::waves::Resolved;
 use super::{ApplyOptions, MergeStep, Pair, PairProblem, Primary, Redirects, Side, Store};
+use crate::merge::Times;
 use crate::model::{Contact, Layout};
 use crate::pair::IdProblem;
 
@@ -66,11 +67,11 @@ pub(crate) fn merge_checked<M>(
     layout: &Layout,
     opts: &ApplyOptions,
     merge: &M,
-    p: Primary<'_>,
-    s: &Contact,
+    (p, s): (Primary<'_>, &Contact),
+    times: Times<'_>,
 ) -> Result<MergeStep, PairProblem>
 where
-    M: Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String>,
+    M: Fn(&Layout, Primary<'_>, &Contact, Times<'_>) -> Result<MergeStep, String>,
 {
     if let Some(count) = crate::pair::over_limit(p.contact(), s, opts.max_merges) {
         return Err(PairProblem::OverLimit {
@@ -79,7 +80,7 @@ where
         });
     }
     let id = p.contact().id.clone();
-    let step = merge(layout, p, s).map_err(|message| PairProblem::Refused { message })?;
+    let step = merge(layout, p, s, times).map_err(|message| PairProblem::Refused { message })?;
     if step.merged.id != id {
         return Err(PairProblem::Refused {
             message: format!(

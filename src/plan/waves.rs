@@ -4,6 +4,7 @@ use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::io;
 
+use rustc_hash::FxHashMap as HashMap;
 use serde_json::Value;
 
 use super::commit::{commit, Commit};
@@ -17,6 +18,8 @@ use super::{
     Applied, ApplyError, ApplyOptions, ApplyReport, MergeStep, Pair, PairProblem, Plan, Primary,
     Redirects, Store,
 };
+use crate::dates::ValueTimes;
+use crate::merge::Times;
 use crate::model::{Contact, Layout};
 use crate::warning::Warning;
 
@@ -88,7 +91,7 @@ pub fn run_plan<'a, S, M, J>(
 ) -> Result<ApplyReport, ApplyError>
 where
     S: Store<'a>,
-    M: Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String> + Sync,
+    M: Fn(&Layout, Primary<'_>, &Contact, Times<'_>) -> Result<MergeStep, String> + Sync,
     J: FnMut(&Applied<'_>) -> io::Result<()>,
 {
     let tuning = Tuning::default();
@@ -111,7 +114,7 @@ pub fn run_plan_tuned<'a, S, M, J>(
 ) -> Result<ApplyReport, ApplyError>
 where
     S: Store<'a>,
-    M: Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String> + Sync,
+    M: Fn(&Layout, Primary<'_>, &Contact, Times<'_>) -> Result<MergeStep, String> + Sync,
     J: FnMut(&Applied<'_>) -> io::Result<()>,
 {
     let keep_inputs = on_applied.is_some();
@@ -205,6 +208,9 @@ struct Waves<'p, 'a> {
     tuning: Tuning,
     /// Whether early merges may be taken (there is no journal).
     early: bool,
+    /// When the values of merged contacts a later pair names were set,
+    /// where their own dates do not say ([`ValueTimes`]), by contact.
+    times: HashMap<usize, ValueTimes>,
 }
 
 impl<'p, 'a> Waves<'p, 'a> {
@@ -238,6 +244,7 @@ impl<'p, 'a> Waves<'p, 'a> {
             last_use,
             tuning,
             early: !keep_inputs,
+            times: HashMap::default(),
         }
     }
 
@@ -327,6 +334,7 @@ impl<'p, 'a> Waves<'p, 'a> {
                             primary: work.checkout(pi),
                             secondary: work.checkout(si),
                             named_later,
+                            times: [self.times.remove(&pi), self.times.remove(&si)],
                         },
                     }));
                     wave.picked.push((k, resolved));
@@ -358,7 +366,8 @@ impl<'p, 'a> Waves<'p, 'a> {
                 break;
             }
             if let Some(((_, r), job)) = fresh.next_if(|((at, _), _)| *at == k) {
-                let done = done(job);
+                let mut done = done(job);
+                keep_times(&mut self.times, &r, &mut done);
                 let ctx = Commit {
                     pair: slot.pair,
                     settling,
@@ -399,6 +408,31 @@ impl<'p, 'a> Waves<'p, 'a> {
             .is_some_and(|s| matches!(s.state, State::Settled))
         {
             self.window.pop_front();
+        }
+    }
+}
+
+/// Keep the times of a merged contact a later pair names; give a refused
+/// pair's contacts theirs back.
+fn keep_times<P>(kept: &mut HashMap<usize, ValueTimes>, r: &Resolved, done: &mut MergeDone<'_, P>) {
+    let (Some(pi), Some(si)) = (r.pi, r.si) else {
+        return;
+    };
+    let [tp, ts] = std::mem::take(&mut done.times);
+    match done.result.as_mut() {
+        Err(_) => {
+            for (i, t) in [(pi, tp), (si, ts)] {
+                if let Some(t) = t {
+                    kept.insert(i, t);
+                }
+            }
+        }
+        Ok(merge) => {
+            if let Some(t) = merge.times.take().filter(|t| !t.is_empty()) {
+                if r.named_later {
+                    kept.insert(pi, t);
+                }
+            }
         }
     }
 }

@@ -16,9 +16,7 @@ use serde_json::{Map, Value};
 use super::history::{history_stamp_form, newest_entry_time, MERGE_SOURCE_TYPE};
 use super::seen::Seen;
 use super::{raw, write_stamp, Decision, Side, StampForm};
-use crate::dates::{
-    format_date, parse_date, value_time, DateForm, Millis, RecordDate, RecordDates,
-};
+use crate::dates::{format_date, parse_date, DateForm, Millis, RecordDate, RecordDates};
 use crate::error::MergeError;
 use crate::hubspot::property::CREATE_DATE;
 use crate::model::{key, Contact, History, HistoryEntry};
@@ -181,8 +179,8 @@ fn iso(t: Millis) -> String {
 /// property's timestamps use. A property without a value (missing or
 /// `null`) gets no entry.
 pub fn current_value_entries(
-    p: &Contact,
-    s: &Contact,
+    p: &Seen,
+    s: &Seen,
     history: &History,
     decisions: &[Decision],
     merge_time: Millis,
@@ -211,7 +209,7 @@ pub fn current_value_entries(
             .into_iter()
             .find(|side| raw(side.pick(p, s), prop).as_deref() == Some(current));
         let set = match side {
-            Some(side) => value_time(side.pick(p, s), prop)?,
+            Some(side) => side.pick(p, s).value_time(prop)?,
             None => None,
         };
         let newest_time = newest_entry_time(p, prop)?.max(newest_entry_time(s, prop)?);

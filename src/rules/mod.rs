@@ -33,6 +33,7 @@ pub mod history;
 pub mod properties;
 pub mod sections;
 pub mod seen;
+pub mod times;
 mod union;
 
 #[cfg(test)]

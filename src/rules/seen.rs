@@ -11,7 +11,7 @@
 
 use std::ops::Deref;
 
-use crate::dates::{parse_millis, BadDate, DateError, Millis, RecordDate, RecordDates};
+use crate::dates::{parse_millis, BadDate, DateError, Millis, RecordDate, RecordDates, ValueTimes};
 use crate::hubspot::property::{
     ADDITIONAL_EMAILS, ALL_VIDS, CREATE_DATE, DEAL_COUNT, EMAIL, FIRST_VISIT_DETAILS,
     FIRST_VISIT_TIMES, LAST_MODIFIED, LAST_VISIT_DETAILS, LAST_VISIT_TIMES, LEGAL_BASIS,
@@ -126,6 +126,12 @@ pub struct Seen<'a> {
 
 impl<'a> Seen<'a> {
     pub fn new(contact: &'a Contact) -> Self {
+        Self::timed(contact, None)
+    }
+
+    /// [`Seen::new`], with the times of the contact's values that a merge
+    /// earlier in the run knows ([`ValueTimes`]).
+    pub fn timed(contact: &'a Contact, times: Option<&'a ValueTimes>) -> Self {
         let mut seen = Seen {
             contact,
             dates: RecordDates::new(contact),
@@ -144,7 +150,8 @@ impl<'a> Seen<'a> {
             contact,
             seen.values[Ruled::CreateDate as usize],
             seen.values[Ruled::LastModified as usize],
-        );
+        )
+        .timed(times);
         seen
     }
 

@@ -18,7 +18,7 @@ use super::store::{Prepared, Row};
 use super::wanted::Side;
 use super::Tuning;
 use crate::model::{Contact, Layout};
-use crate::plan::{merge_checked, ApplyOptions, Early, MergeStep, Primary};
+use crate::plan::{merge_checked, ApplyOptions, Early, MergeStep, Primary, Times};
 
 /// What the first pass sends the thread that merges pairs early.
 pub(super) enum EarlyMsg {
@@ -277,7 +277,7 @@ pub(super) fn merge_early<M>(
     merge: &M,
 ) -> EarlyDone
 where
-    M: Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String>,
+    M: Fn(&Layout, Primary<'_>, &Contact, Times<'_>) -> Result<MergeStep, String>,
 {
     let mut done = EarlyDone::none();
     let Ok(EarlyMsg::Start(layout, style)) = rx.recv() else {
@@ -335,11 +335,18 @@ pub(super) fn merge_one_early<M>(
     job: &EarlyPair,
 ) -> Option<(EarlyOut, Option<Box<EarlyExtra>>)>
 where
-    M: Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String>,
+    M: Fn(&Layout, Primary<'_>, &Contact, Times<'_>) -> Result<MergeStep, String>,
 {
     let mut p = job.primary.open(layout, file, src)?;
     let s = job.secondary.open(layout, file, src)?;
-    let step = merge_checked(layout, opts, merge, Primary::Spend(&mut p), &s).ok()?;
+    let step = merge_checked(
+        layout,
+        opts,
+        merge,
+        (Primary::Spend(&mut p), &s),
+        Times::default(),
+    )
+    .ok()?;
     let out = match to {
         EarlyTo::Rows(grown, rows) => {
             // The columns it needs are found once, as the layout grows.

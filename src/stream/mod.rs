@@ -41,7 +41,7 @@ use crate::format::{Format, ReadError};
 use crate::model::{Contact, Layout};
 use crate::plan::{
     run_plan, Applied, ApplyError, ApplyOptions, ApplyReport, MergeStep, Numbered, Plan, Primary,
-    Redirects,
+    Redirects, Times,
 };
 
 mod chunks;
@@ -177,7 +177,7 @@ pub fn apply_file<M, J>(
     out: &mut dyn Write,
 ) -> Result<Streamed, StreamError>
 where
-    M: Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String> + Sync,
+    M: Fn(&Layout, Primary<'_>, &Contact, Times<'_>) -> Result<MergeStep, String> + Sync,
     J: FnMut(&Applied<'_>) -> io::Result<()>,
 {
     let tuning = Tuning::default();
@@ -200,7 +200,7 @@ pub fn apply_input<M, J>(
     out: Sink<'_>,
 ) -> Result<Streamed, StreamError>
 where
-    M: Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String> + Sync,
+    M: Fn(&Layout, Primary<'_>, &Contact, Times<'_>) -> Result<MergeStep, String> + Sync,
     J: FnMut(&Applied<'_>) -> io::Result<()>,
 {
     let file = input.path.display().to_string();
@@ -261,7 +261,7 @@ fn first_pass<M>(
     merge: &M,
 ) -> (Result<Scan, ReadError>, Option<EarlyDone>)
 where
-    M: Fn(&Layout, Primary<'_>, &Contact) -> Result<MergeStep, String> + Sync,
+    M: Fn(&Layout, Primary<'_>, &Contact, Times<'_>) -> Result<MergeStep, String> + Sync,
 {
     let stop = AtomicBool::new(false);
     std::thread::scope(|scope| {

@@ -362,7 +362,7 @@ fn a_merge_restored_in_memory_across_list_forms_is_unchanged_since() {
         &mut e,
         &plan,
         &ApplyOptions::default(),
-        |_, p: crate::plan::Primary<'_>, s: &Contact| {
+        |_, p: crate::plan::Primary<'_>, s: &Contact, _| {
             let o = crate::merge::merge_contacts_from(p, s, &Default::default())
                 .map_err(|e| e.to_string())?;
             Ok(MergeStep {
@@ -372,6 +372,7 @@ fn a_merge_restored_in_memory_across_list_forms_is_unchanged_since() {
                 sections: vec![],
                 section_tally: Default::default(),
                 journal: None,
+                times: None,
             })
         },
         Some(|a: &crate::plan::Applied<'_>| w.record(a)),
@@ -564,7 +565,12 @@ fn an_id_no_journal_explains_is_a_missing_merge_even_after_a_restore() {
 }
 
 /// A stand-in for the merge engine touching every part a restore undoes.
-fn rich_merge(_: &Layout, p: crate::plan::Primary<'_>, s: &Contact) -> Result<MergeStep, String> {
+fn rich_merge(
+    _: &Layout,
+    p: crate::plan::Primary<'_>,
+    s: &Contact,
+    _: crate::plan::Times<'_>,
+) -> Result<MergeStep, String> {
     let p = p.contact();
     let mut m = p.clone();
     for (k, v) in &s.properties {
@@ -621,6 +627,7 @@ fn rich_merge(_: &Layout, p: crate::plan::Primary<'_>, s: &Contact) -> Result<Me
         sections: vec![],
         section_tally: Default::default(),
         journal: None,
+        times: None,
     })
 }
 

@@ -110,6 +110,7 @@ fn keep_primary(
     _: &contact_merge::model::Layout,
     p: plan::Primary<'_>,
     _: &contact_merge::model::Contact,
+    _: plan::Times<'_>,
 ) -> Result<MergeStep, String> {
     Ok(MergeStep {
         merged: p.contact().clone(),
@@ -118,6 +119,7 @@ fn keep_primary(
         sections: Vec::new(),
         section_tally: Default::default(),
         journal: None,
+        times: None,
     })
 }
 

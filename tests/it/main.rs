@@ -7,6 +7,7 @@ mod archived;
 mod attack;
 mod bad_corpus;
 mod bad_input;
+mod chains;
 mod check;
 mod check_base;
 mod completions;

@@ -158,7 +158,14 @@ fn a_value_from_a_side_without_history_gets_an_entry_at_its_time() {
         ],
     );
     let h = history_of(&p, &s);
-    let got = current_value_entries(&p, &s, &h, &[decision("phone", "2")], 0).unwrap();
+    let got = current_value_entries(
+        &Seen::new(&p),
+        &Seen::new(&s),
+        &h,
+        &[decision("phone", "2")],
+        0,
+    )
+    .unwrap();
     assert_eq!(got.len(), 1);
     let (prop, e) = &got[0];
     assert_eq!(prop, "phone");
@@ -180,12 +187,12 @@ fn a_kept_older_value_is_entered_at_the_merge_time() {
     );
     let h = history_of(&p, &s);
     let t = 1_709_287_200_000;
-    let got = current_value_entries(&p, &s, &h, &[], t).unwrap();
+    let got = current_value_entries(&Seen::new(&p), &Seen::new(&s), &h, &[], t).unwrap();
     assert_eq!(got[0].1.value(), Some("a@x.com"));
     assert_eq!(got[0].1.timestamp().as_deref(), Some("1709287200000"));
     // A merge time older than the history: the newest entry's time, so the
     // entry still sorts first.
-    let got = current_value_entries(&p, &s, &h, &[], 0).unwrap();
+    let got = current_value_entries(&Seen::new(&p), &Seen::new(&s), &h, &[], 0).unwrap();
     assert_eq!(got[0].1.timestamp().as_deref(), Some("1704067200000"));
 }
 
@@ -199,8 +206,14 @@ fn a_value_the_merge_made_is_entered_at_the_merge_time() {
     let s = contact("2", &[("num_conversion_events", "3")]);
     let h = history_of(&p, &s);
     let t = 1_709_287_200_000;
-    let got =
-        current_value_entries(&p, &s, &h, &[decision("num_conversion_events", "5")], t).unwrap();
+    let got = current_value_entries(
+        &Seen::new(&p),
+        &Seen::new(&s),
+        &h,
+        &[decision("num_conversion_events", "5")],
+        t,
+    )
+    .unwrap();
     assert_eq!(got[0].1.value(), Some("5"));
     assert_eq!(
         got[0].1.timestamp().as_deref(),
@@ -217,9 +230,11 @@ fn agreeing_histories_and_properties_without_value_get_nothing() {
     );
     let s = with_history(contact("2", &[]), "zip", &[("0150", "2024-01-01")]);
     let h = history_of(&p, &s);
-    assert!(current_value_entries(&p, &s, &h, &[], 0)
-        .unwrap()
-        .is_empty());
+    assert!(
+        current_value_entries(&Seen::new(&p), &Seen::new(&s), &h, &[], 0)
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]

@@ -95,7 +95,7 @@ fn json_documents_in_their_own_style_keep_it() {
             input(&path, Format::Json),
             &plan,
             &ApplyOptions::default(),
-            |_, p, s| step(p, s),
+            |_, p, s, t| step(p, s, t),
             None::<NoJournal>,
             Sink::Writer(&mut out),
         )
@@ -107,7 +107,7 @@ fn json_documents_in_their_own_style_keep_it() {
             &mut export,
             &plan,
             &ApplyOptions::default(),
-            |_, p, s| step(p, s),
+            |_, p, s, t| step(p, s, t),
             None::<NoJournal>,
         )
         .unwrap();
@@ -138,7 +138,7 @@ fn unreadable_json_documents_are_refused_in_the_in_memory_words() {
             input(&path, Format::Json),
             &plan,
             &ApplyOptions::default(),
-            |_, p, s| step(p, s),
+            |_, p, s, t| step(p, s, t),
             None::<NoJournal>,
             Sink::Writer(&mut out),
         )

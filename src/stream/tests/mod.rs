@@ -9,7 +9,8 @@ use super::*;
 use crate::format::csv::layout_for;
 use crate::format::records::parse_raw;
 use crate::format::{self, write_to_vec};
-use crate::merge::merge_contacts_from;
+use crate::merge::merge_contacts_timed;
+use crate::plan::Times;
 use crate::plan::{apply_plan, parse_plan, NoJournal, PlanFormat};
 use crate::plan::{Store, MERGED_IDS};
 use crate::rules::MergeOptions;
@@ -40,12 +41,12 @@ fn input(path: &Path, format: Format) -> Input<'_> {
 }
 
 /// The merge (the streamed store spends the primaries it owns).
-fn step(p: Primary<'_>, s: &Contact) -> Result<MergeStep, String> {
+fn step(p: Primary<'_>, s: &Contact, t: Times<'_>) -> Result<MergeStep, String> {
     let opts = MergeOptions {
         merge_time: 1_717_200_000_000,
         ..Default::default()
     };
-    let o = merge_contacts_from(p, s, &opts).map_err(|e| e.to_string())?;
+    let o = merge_contacts_timed(p, s, t, &opts).map_err(|e| e.to_string())?;
     let (sections, section_tally) = crate::plan::notable_sections(o.sections, true);
     Ok(MergeStep {
         merged: o.merged,
@@ -58,6 +59,7 @@ fn step(p: Primary<'_>, s: &Contact) -> Result<MergeStep, String> {
         sections,
         section_tally,
         journal: None,
+        times: o.times,
     })
 }
 
@@ -101,7 +103,7 @@ fn same_as_in_memory_with(
         &mut export,
         &plan,
         opts,
-        |_, p, s| step(p, s),
+        |_, p, s, t| step(p, s, t),
         Some(|a: &Applied<'_>| journal(a, &mut j1)),
     );
     let mut out = Vec::new();
@@ -110,7 +112,7 @@ fn same_as_in_memory_with(
         input(&path, format),
         &plan,
         opts,
-        |_, p, s| step(p, s),
+        |_, p, s, t| step(p, s, t),
         Some(|a: &Applied<'_>| journal(a, &mut j2)),
         Sink::Writer(&mut out),
     );
@@ -161,7 +163,7 @@ fn stream_to_file(
         input(path, format),
         plan,
         opts,
-        |_, p, s| step(p, s),
+        |_, p, s, t| step(p, s, t),
         None::<NoJournal>,
         Sink::File(&mut out_file),
     );
@@ -352,7 +354,7 @@ fn a_file_that_holds_an_id_twice_is_refused_in_the_in_memory_words() {
                     input(&path, format),
                     &plan,
                     &ApplyOptions::default(),
-                    |_, p, s| step(p, s),
+                    |_, p, s, t| step(p, s, t),
                     journal.then_some(&mut j),
                     Sink::Writer(&mut out),
                 );
@@ -535,7 +537,7 @@ fn stream_csv(path: &Path, csv: &[u8], pairs: &str) -> Result<Vec<u8>, StreamErr
         input(path, Format::Csv),
         &plan,
         &ApplyOptions::default(),
-        |_, p, s| step(p, s),
+        |_, p, s, t| step(p, s, t),
         None::<NoJournal>,
         Sink::Writer(&mut out),
     )?;
@@ -575,7 +577,7 @@ fn merging_away_the_rows_under_a_crlf_header_keeps_its_line_ending() {
         &mut export,
         &plan,
         &ApplyOptions::default(),
-        |_, p, s| step(p, s),
+        |_, p, s, t| step(p, s, t),
         None::<NoJournal>,
     )
     .unwrap();
@@ -719,7 +721,7 @@ fn unreadable_files_are_refused_in_the_in_memory_words() {
             input(&path, format),
             &plan,
             &ApplyOptions::default(),
-            |_, p, s| step(p, s),
+            |_, p, s, t| step(p, s, t),
             None::<NoJournal>,
             Sink::Writer(&mut out),
         )
