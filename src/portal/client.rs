@@ -64,6 +64,9 @@ pub struct ClientOptions {
     pub max_backoff: Duration,
     /// A `Retry-After` longer than this (a daily limit) stops the run.
     pub max_retry_after: Duration,
+    /// The 429s of one call, each with a `Retry-After`, waited this long
+    /// in all: the run stops (another app is using the portal's limit).
+    pub max_rate_limited: Duration,
     /// One request, answer included.
     pub timeout: Duration,
 }
@@ -77,6 +80,7 @@ impl Default for ClientOptions {
             backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(32),
             max_retry_after: Duration::from_secs(120),
+            max_rate_limited: Duration::from_secs(15 * 60),
             timeout: Duration::from_secs(60),
         }
     }
@@ -308,13 +312,13 @@ impl Client {
         call: &Call,
         on_retry: &mut dyn FnMut(&Retrying<'_>),
     ) -> Result<Value, PortalError> {
-        let mut failed = 0u32;
+        let mut tries = Tries::default();
         loop {
             let failure = match self.send(call) {
                 Ok(v) => return Ok(v),
                 Err(f) => f,
             };
-            let wait = self.retry_wait(call, &failure, &mut failed)?;
+            let wait = self.retry_wait(call, &failure, &mut tries)?;
             on_retry(&Retrying {
                 call,
                 failure: &failure,
@@ -351,15 +355,16 @@ impl Client {
     }
 
     /// How long to wait before sending `call` again after `failure`, or
-    /// the error that ends it (`failed` counts the 5xx and dropped tries).
-    /// A 429's wait is kept by the limiter itself; it is returned for the
-    /// log, and sleeping it again costs nothing.
+    /// the error that ends it (`tries`: what the call went through so
+    /// far). A 429's wait is kept by the limiter itself; it is returned for
+    /// the log, and sleeping it again costs nothing.
     pub fn retry_wait(
         &self,
         call: &Call,
         failure: &Failure,
-        failed: &mut u32,
+        tries: &mut Tries,
     ) -> Result<Duration, PortalError> {
+        let failed = &mut tries.failed;
         let longest = self.opts.max_retry_after;
         match failure {
             Failure::RateLimited {
@@ -370,9 +375,24 @@ impl Client {
                 call: call.describe(),
                 message: message.clone(),
             }),
+            // Each wait is short, but a portal whose limit another app
+            // keeps using could hold a run for ever: bounded in all.
             Failure::RateLimited {
-                wait, told: true, ..
-            } if *wait <= longest => Ok(*wait),
+                wait,
+                told: true,
+                message,
+                ..
+            } if *wait <= longest => {
+                tries.limited += *wait;
+                if tries.limited > self.opts.max_rate_limited {
+                    return Err(PortalError::KeptLimited {
+                        call: call.describe(),
+                        message: message.clone(),
+                        waited: tries.limited,
+                    });
+                }
+                Ok(*wait)
+            }
             Failure::RateLimited {
                 wait,
                 told: true,
@@ -418,6 +438,15 @@ impl Client {
             }),
         }
     }
+}
+
+/// What one call went through so far ([`Client::retry_wait`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tries {
+    /// The 5xx, dropped and 429-without-`Retry-After` tries.
+    pub failed: u32,
+    /// The waits of 429s that gave a `Retry-After`, added up.
+    pub limited: Duration,
 }
 
 /// HubSpot's answer, sorted. An error body that echoes the token (a proxy
@@ -538,6 +567,40 @@ mod tests {
         assert_eq!(parse_retry_after(" 0.5 "), Some(Duration::from_millis(500)));
         assert_eq!(parse_retry_after("soon"), None);
         assert_eq!(parse_retry_after("-1"), None);
+    }
+
+    #[test]
+    fn a_portal_that_keeps_answering_429_stops_the_call_once_its_waits_add_up() {
+        let opts = ClientOptions {
+            max_rate_limited: Duration::from_secs(60),
+            ..ClientOptions::default()
+        };
+        let c = Client::new(Token::new("t".into()).unwrap(), opts).unwrap();
+        let call = Call::get("/crm/v3/objects/contacts");
+        let limited = Failure::RateLimited {
+            wait: Duration::from_secs(10),
+            told: true,
+            daily: false,
+            message: ApiMessage::from_body(
+                r#"{"message":"You have reached your secondly limit."}"#,
+            ),
+        };
+        let mut tries = Tries::default();
+        for _ in 0..6 {
+            assert_eq!(
+                c.retry_wait(&call, &limited, &mut tries).unwrap(),
+                Duration::from_secs(10)
+            );
+        }
+        let e = c.retry_wait(&call, &limited, &mut tries).unwrap_err();
+        assert!(matches!(e, PortalError::KeptLimited { .. }), "{e}");
+        let text = e.to_string();
+        assert!(text.contains("kept answering 429"), "{text}");
+        assert!(text.contains("run the command again later"), "{text}");
+        assert!(e.says_run_again());
+        // Another call starts afresh.
+        let mut tries = Tries::default();
+        assert!(c.retry_wait(&call, &limited, &mut tries).is_ok());
     }
 
     #[test]

@@ -105,6 +105,14 @@ pub enum PortalError {
         /// The longest wait a run takes (kept small: in whole seconds).
         longest_secs: u64,
     },
+    /// 429s, each with a short `Retry-After`, for longer in all than a
+    /// call waits.
+    #[error("{call}: HubSpot kept answering 429 {message} for {} in all, each time asking to wait a little; another app may be using the portal's API limit; run the command again later (it resumes)", crate::text::duration(*waited))]
+    KeptLimited {
+        call: String,
+        message: ApiMessage,
+        waited: std::time::Duration,
+    },
     /// A 3xx: redirects are not followed (one would carry the token to
     /// another address).
     #[error("{call}: the API answered {status}, a redirect to {}, which is not followed (it would carry the token to another address); {}", location.as_deref().unwrap_or("(no Location given)"), redirect_advice(location.as_deref(), call))]
@@ -159,7 +167,9 @@ impl PortalError {
     pub fn status(&self) -> Option<u16> {
         match self {
             PortalError::Api { status, .. } | PortalError::Redirect { status, .. } => Some(*status),
-            PortalError::DailyLimit { .. } | PortalError::LongWait { .. } => Some(429),
+            PortalError::DailyLimit { .. }
+            | PortalError::LongWait { .. }
+            | PortalError::KeptLimited { .. } => Some(429),
             _ => None,
         }
     }
@@ -172,6 +182,7 @@ impl PortalError {
             PortalError::GaveUp { .. }
                 | PortalError::DailyLimit { .. }
                 | PortalError::LongWait { .. }
+                | PortalError::KeptLimited { .. }
         )
     }
 

@@ -26,7 +26,7 @@ use std::time::Duration;
 use rustc_hash::FxHashMap;
 use serde_json::{json, Value};
 
-use super::client::{Call, Client, Failure, Retrying};
+use super::client::{Call, Client, Failure, Retrying, Tries};
 use super::error::PortalError;
 use super::pushlog::{Entry, PairIds, PushLog, Resume};
 use crate::plan::{Pair, Plan, Redirects};
@@ -414,14 +414,14 @@ impl Run<'_, '_> {
                 "objectIdToMerge": ids.object_id_to_merge,
             }),
         );
-        let mut failed = 0u32;
+        let mut tries = Tries::default();
         loop {
             let client = self.client.as_deref_mut().expect("not a dry run");
             let failure = match client.send(&call) {
                 Ok(answer) => return merged_id(&call, &answer).map(|id| (id, false)),
                 Err(f) => f,
             };
-            let wait = match client.retry_wait(&call, &failure, &mut failed) {
+            let wait = match client.retry_wait(&call, &failure, &mut tries) {
                 Ok(wait) => wait,
                 Err(e) => {
                     self.failed(ids, &failure)?;
