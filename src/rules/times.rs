@@ -1,7 +1,7 @@
 //! When each value of a merged contact was set, for a later merge of it in
 //! the same run ([`crate::dates::ValueTimes`]).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::{Decision, Seen};
 use crate::dates::{Millis, RecordDates, ValueTimes};
@@ -21,7 +21,7 @@ pub fn value_times_of(
     s: &Seen,
     decisions: &[Decision],
 ) -> Vec<(PropName, Option<Millis>)> {
-    let decided: HashMap<&str, &Decision> =
+    let decided: FxHashMap<&str, &Decision> =
         decisions.iter().map(|d| (d.property.as_str(), d)).collect();
     let names = p.properties.keys().chain(
         s.properties
