@@ -10,7 +10,10 @@
 //! - a file written (`-o`, `--journal`) that is stdout, where
 //!   `--format json` writes its report (`-o /dev/stdout`, `-o f >> f`);
 //! - `--journal -`: a journal is a file, appended to and read back by
-//!   `unmerge --restore`, not a stream.
+//!   `unmerge --restore`, not a stream;
+//! - a file replaced whole (`-o`) that is a journal of merges or a push
+//!   log (told by its first line): `.jsonl` is an export's extension too,
+//!   and the record of the merges would be gone.
 //!
 //! The one overlap allowed is `--in-place` (alone or with an `-o` naming
 //! the export): the export written over itself. `--in-place` with an `-o`
@@ -298,8 +301,33 @@ impl<'a> Paths<'a> {
         stdin_read_once(inputs)?;
         no_output_is_an_input(inputs, outputs)?;
         outputs_apart(outputs)?;
+        no_record_replaced(&self.outputs)?;
         Ok(())
     }
+}
+
+/// A file a command replaces whole must not be a journal of merges or a
+/// push log ([`crate::atomic::kept::kept_record`]); the files appended
+/// to (`--journal`, `--log`) are checked as such by their commands.
+fn no_record_replaced(outputs: &[Named<'_>]) -> Result<(), UsageError> {
+    let replaced = outputs
+        .iter()
+        .filter(|o| !matches!(o.option, "--journal" | "--log") && !o.is_std());
+    for o in replaced {
+        if let Some(what) = crate::atomic::kept::kept_record(&o.path) {
+            return Err(UsageError(format!(
+                "{} holds {what}; writing there would replace that record (the merges it \
+                 keeps could no longer be {}): choose another {}",
+                o.label,
+                match what {
+                    "a push log" => "resumed without being sent again",
+                    _ => "restored with `unmerge --restore`",
+                },
+                o.option
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A path given for an option, with what it is.

@@ -726,3 +726,68 @@ fn an_output_that_is_stdout_beside_the_json_report_is_refused() {
     assert_eq!(report["primary"], "101");
     assert!(!s.read("m.csv").is_empty());
 }
+
+/// `.jsonl` names an export as well as a journal or a push log: `-o` of
+/// an export or a plan over one would replace the only record of the
+/// merges (found by an independent review: `apply -o j3.jsonl` replaced
+/// a journal, `pull -o push.jsonl` a push log, exit 0).
+#[test]
+fn an_output_over_a_journal_or_a_push_log_is_refused_by_its_first_line() {
+    let s = Sandbox::new();
+    journal_of_one_merge(&s);
+    s.write("plan.csv", "primary_id,secondary_id\n101,102\n");
+    s.write(
+        "push.jsonl",
+        "{\"event\":\"start\",\"at\":\"2024-06-01T00:00:00Z\",\"export\":\"e.ndjson\",\"plan\":\"p.csv\",\"pairs\":1,\"apiBase\":\"http://x\",\"rate\":\"100/10s\"}\n",
+    );
+    let says = ["-o j.jsonl holds a journal of merges", "choose another -o"];
+    refused(
+        &s,
+        &[
+            "apply",
+            "contacts.json",
+            "--plan",
+            "plan.csv",
+            "-o",
+            "j.jsonl",
+        ],
+        &says,
+    );
+    refused(
+        &s,
+        &["merge", "contacts.json", "101", "102", "-o", "j.jsonl"],
+        &says,
+    );
+    refused(&s, &["dupes", "contacts.json", "-o", "j.jsonl"], &says);
+    let says = [
+        "-o push.jsonl holds a push log",
+        "resumed without being sent again",
+    ];
+    refused(
+        &s,
+        &[
+            "apply",
+            "contacts.json",
+            "--plan",
+            "plan.csv",
+            "-o",
+            "push.jsonl",
+        ],
+        &says,
+    );
+    // An export of the same extension is replaced as before.
+    s.write("old.jsonl", "{\"id\":\"9\",\"properties\":{}}\n");
+    let out = s
+        .cmd()
+        .args([
+            "apply",
+            "contacts.json",
+            "--plan",
+            "plan.csv",
+            "-o",
+            "old.jsonl",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
