@@ -302,11 +302,29 @@ pub fn main_with<I: IntoIterator<Item = OsString>>(
     }
 }
 
+/// The export a command replaces in place, held for the run
+/// ([`crate::atomic::hold`]): a second run over it is refused at once.
+fn held_in_place(command: &Command) -> anyhow::Result<Option<crate::atomic::hold::Held>> {
+    let (file, write) = match command {
+        Command::Apply(a) => (&a.file, &a.write),
+        Command::Merge(a) => (&a.file, &a.write),
+        Command::Unmerge(a) => (&a.file, &a.write),
+        _ => return Ok(None),
+    };
+    // A file that is not there is for the command itself to name.
+    if !write.in_place || file.as_os_str() == "-" || !file.is_file() {
+        return Ok(None);
+    }
+    Ok(Some(crate::atomic::hold::hold_for_replacing(file)?))
+}
+
 /// Run one command, once its paths are known not to overlap; its summaries
 /// follow once its output is written.
 pub fn run(command: &Command, ctx: &mut Ctx) -> anyhow::Result<Status> {
     use anyhow::Context;
     paths::of(command, ctx.global.format == args::OutputFormat::Json).check()?;
+    // Held until the command ends, its output renamed into place.
+    let _held = held_in_place(command)?;
     let result = regional::prepare(command, ctx)
         .and_then(|()| match command {
             Command::Show(a) => show::run(a, ctx),

@@ -15,7 +15,7 @@
 
 pub mod client;
 pub mod error;
-mod lock;
+pub(crate) mod lock;
 pub mod pull;
 pub mod push;
 pub mod pushlog;

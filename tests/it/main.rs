@@ -25,6 +25,7 @@ mod format_gaps;
 mod formulas;
 mod fuzz_regressions;
 mod help;
+mod in_place;
 mod linear;
 mod merge;
 mod modes;
