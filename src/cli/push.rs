@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::args::{MergeFlags, OutputFormat, PushArgs};
 use super::{merge_options, table, Ctx, Status, UsageError};
 use crate::batch::{self, Input};
-use crate::plan::{read_plan, Plan};
+use crate::plan::{read_plan, PairProblem, Plan};
 use crate::portal::push::{self, Action, Event, PlannedMerge, PushJob, PushReport};
 use crate::portal::pushlog::PushLog;
 use crate::portal::Token;
@@ -162,7 +162,13 @@ fn check_plan(args: &PushArgs, ctx: &mut Ctx, plan: &Plan) -> anyhow::Result<Opt
         format: ctx.global.input_format,
         deciding: None,
     };
-    let report = batch::check_plan(input, plan, &opts, false)?;
+    let mut report = batch::check_plan(input, plan, &opts, false)?;
+    // A pair whose two ids are one record already (merged by an earlier
+    // push, and the export pulled again since) is done: the push counts
+    // it so, and HubSpot has nothing to merge.
+    report
+        .skipped
+        .retain(|bad| !matches!(bad.problem, PairProblem::SameContact { .. }));
     if report.skipped.is_empty() {
         return Ok(None);
     }

@@ -36,6 +36,7 @@ mod portal_stops;
 mod portal_terminal;
 mod primary_company;
 mod pull_guards;
+mod push_resume;
 mod real_json;
 mod regional;
 mod restore_trust;
