@@ -379,7 +379,7 @@ contact-merge apply export.csv --plan plan.csv -o merged.csv"
     )]
     Dupes(DupesArgs),
     /// Pull every contact from a HubSpot portal into an export (JSON, JSON
-    /// Lines or CSV, by -o's extension).
+    /// Lines, CSV or XLSX, by -o's extension).
     ///
     /// Pages through GET /crm/v3/objects/contacts with the token in
     /// HUBSPOT_TOKEN (never a flag). An interrupted pull resumes when run

@@ -123,6 +123,15 @@ pub enum PortalError {
     },
     #[error("{call}: the answer is not what HubSpot sends: {detail}")]
     BadReply { call: String, detail: String },
+    /// The secondary of a pair whose merge had no answer was merged into
+    /// another record, outside this plan.
+    #[error("{call}: HubSpot answers that {secondary} was merged into {into}, which is not the primary {primary} and does not hold it: it was merged outside this plan (in HubSpot, or by another plan); look at both records in HubSpot, then take this pair out of the plan or mend it, and run push again (it resumes)")]
+    MergedElsewhere {
+        call: String,
+        secondary: String,
+        into: String,
+        primary: String,
+    },
     /// `source` is in the chain a caller prints, and so not in this
     /// message (it was printed twice).
     #[error("{}: {what}", path.display())]
@@ -134,7 +143,7 @@ pub enum PortalError {
     #[error("{path}: {detail}")]
     State { path: PathBuf, detail: String },
     /// Another run holds the push log's lock.
-    #[error("{}: another push is using this push log (it holds the log's lock): wait for it to finish, then run this {} again (it resumes from the log)", path.display(), if *dry_run { "dry run" } else { "push" })]
+    #[error("{}: another push is using this push log (it holds the log's lock): wait for it to finish, then run this {} again{}", path.display(), if *dry_run { "dry run" } else { "push" }, if *dry_run { "" } else { " (it resumes from the log)" })]
     LogInUse { path: PathBuf, dry_run: bool },
     /// Another run is pulling into the same output (it holds the lock of
     /// the part file).

@@ -485,11 +485,11 @@ impl Run<'_, '_> {
         if &id == primary || crate::model::split_multi(merged_ids).any(|m| m == primary) {
             return Ok(Check::Done(id));
         }
-        Err(PortalError::BadReply {
+        Err(PortalError::MergedElsewhere {
             call: call.describe(),
-            detail: format!(
-                "{secondary} was merged into {id}, which is not (and does not hold) the primary {primary}: look at both in HubSpot before going on"
-            ),
+            secondary: secondary.clone(),
+            into: id,
+            primary: primary.clone(),
         })
     }
 
