@@ -31,6 +31,11 @@ pub fn run(args: &PullArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     }
     let properties = properties(args.properties.as_deref())?;
     let mut client = client(&args.portal, Token::from_env()?)?;
+    super::signals::on_interrupt(format!(
+        "the pages pulled so far are kept beside {} ({}); run the same command again to resume",
+        args.output.display(),
+        crate::portal::pull::side_files(&args.output).0.display()
+    ));
     let job = PullJob {
         output: &args.output,
         format,

@@ -32,6 +32,12 @@ pub fn run(args: &PushArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         false => Some(super::pull::client(&args.portal, Token::from_env()?)?),
     };
     let redirects = push::export_redirects(&args.file, ctx.global.input_format)?;
+    if !args.dry_run {
+        super::signals::on_interrupt(format!(
+            "every merge sent so far is recorded in the push log {}; run the same command again to resume (no merge is sent twice)",
+            args.log.display()
+        ));
+    }
     let job = PushJob {
         plan: &plan,
         redirects,

@@ -28,6 +28,14 @@ use signal_hook::iterator::Signals;
 static ARRIVED: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
 /// The signals thread has acted on the first signal.
 static ACTED: AtomicBool = AtomicBool::new(false);
+/// What a command that can be resumed says when a signal stops it.
+static NOTE: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Say `note` on stderr should a signal stop the run (`pull` and `push`:
+/// how to resume), after the progress bar is cleared.
+pub fn on_interrupt(note: String) {
+    *NOTE.lock().unwrap_or_else(|e| e.into_inner()) = Some(note);
+}
 
 /// Start handling the signals, for the rest of the process. Returns once
 /// they are handled (any file created after that is cleaned up); if that
@@ -76,6 +84,9 @@ pub fn install() {
                 // shell's prompt starts on a clean line.
                 if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
                     let _ = write!(std::io::stderr(), "\r\x1b[2K");
+                }
+                if let Some(note) = NOTE.lock().unwrap_or_else(|e| e.into_inner()).as_deref() {
+                    let _ = writeln!(std::io::stderr(), "interrupted: {note}");
                 }
                 let _ = signal_hook::low_level::emulate_default_handler(signal);
                 // Not reached: the default action ends the process.

@@ -37,3 +37,71 @@ fn a_push_resumes_on_an_export_pulled_again_after_its_first_merges() {
     assert_eq!(report["merged"], 1, "{report}");
     assert_eq!(emu.state().merges.len(), 2);
 }
+
+/// A signal (Ctrl-C, SIGTERM) during a pull or a push says where the work
+/// done is kept and how to resume (it used to end without a word).
+#[test]
+fn an_interrupted_pull_or_push_says_how_to_resume() {
+    use crate::emulator::Fault;
+    use std::process::Stdio;
+    let sb = Sandbox::new();
+    let data = emulator::contacts(1, 400);
+    export_of(&sb, "export.ndjson", &data);
+    plan_of(&sb, &[(1, 2), (3, 4)]);
+    let emu = Emulator::start(Config::default(), data.clone());
+    emu.fail_page(2, Fault::Hang);
+    let start = |args: &[&str]| {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("contact-merge"))
+            .current_dir(sb.dir.path())
+            .env_clear()
+            .env("HUBSPOT_TOKEN", TOKEN)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let pull = start(&["pull", "-o", "out.ndjson", "--api-base", &emu.url]);
+    assert!(
+        emu.wait_for_hang(std::time::Duration::from_secs(30)),
+        "page 2 never came"
+    );
+    let interrupt = |pid: u32, signal: &str| {
+        let sent = std::process::Command::new("kill")
+            .args([signal, &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+    };
+    // SIGTERM: a test runner in the background may pass SIGINT ignored.
+    interrupt(pull.id(), "-TERM");
+    let out = pull.wait_with_output().unwrap();
+    emu.release();
+    let err = stderr(&out);
+    assert_ne!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("interrupted: the pages pulled so far are kept beside out.ndjson"),
+        "{err}"
+    );
+    assert!(
+        err.contains("run the same command again to resume"),
+        "{err}"
+    );
+    // A push held on its second merge's answer (an emulator of its own:
+    // the first one's hang is over).
+    let emu = Emulator::start(Config::default(), data);
+    emu.fail_merge(2, Fault::Hang);
+    let push = start(&crate::portal::push_args(&emu.url));
+    assert!(
+        emu.wait_for_hang(std::time::Duration::from_secs(30)),
+        "merge 2 never came"
+    );
+    interrupt(push.id(), "-TERM");
+    let out = push.wait_with_output().unwrap();
+    emu.release();
+    let err = stderr(&out);
+    assert!(
+        err.contains("interrupted: every merge sent so far is recorded in the push log push.jsonl"),
+        "{err}"
+    );
+}
