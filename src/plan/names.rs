@@ -72,7 +72,8 @@ pub(super) struct Names {
     /// export's own redirects (`hs_merged_object_ids`), or [`NONE`].
     pub(super) reach: Vec<u32>,
     /// Per id: whether two contacts of the export claim it (a contested id
-    /// names no contact).
+    /// names no contact), or it is a contact another lists as merged into
+    /// it (a stale copy, refused too).
     pub(super) contested: Vec<bool>,
     /// Per id: the last pair naming it.
     pub(super) last: Vec<u32>,
@@ -89,9 +90,10 @@ impl Names {
         let Numbered {
             ids, pairs, last, ..
         } = numbered;
+        // A stale copy names a contact, but one a plan may not use either.
         let contested = ids
             .iter()
-            .map(|id| redirects.contested(id).is_some())
+            .map(|id| redirects.contested(id).is_some() || redirects.stale(id).is_some())
             .collect();
         let reach = ids
             .iter()

@@ -14,6 +14,11 @@ pub struct Redirects {
     /// Merged-away ids that two contacts of the export claim (both list
     /// them in `hs_merged_object_ids`): id → the first two claimants.
     contested: rustc_hash::FxHashMap<String, [String; 2]>,
+    /// Contacts of the export that another contact lists in its
+    /// `hs_merged_object_ids`: a copy from before that merge (a pull that
+    /// ran while contacts were merged in the portal). Id → the first
+    /// contact that lists it.
+    stale: rustc_hash::FxHashMap<String, String>,
 }
 
 impl Redirects {
@@ -26,6 +31,7 @@ impl Redirects {
         Redirects {
             to: rustc_hash::FxHashMap::with_capacity_and_hasher(n, Default::default()),
             contested: Default::default(),
+            stale: Default::default(),
         }
     }
 
@@ -46,6 +52,8 @@ impl Redirects {
             for id in split_multi(c.prop(MERGED_IDS).unwrap_or("")) {
                 if !is_contact(id) {
                     r.claim(id, &c.id);
+                } else {
+                    r.stale_copy(id, &c.id);
                 }
             }
         }
@@ -69,6 +77,24 @@ impl Redirects {
             }
             Some(_) => {}
         }
+    }
+
+    /// Contact `id` of the export is listed by contact `holder` as merged
+    /// into it: the export holds a copy of `id` from before that merge
+    /// (one contact listing its own id is no such copy).
+    pub fn stale_copy(&mut self, id: &str, holder: &str) {
+        if id != holder {
+            self.stale
+                .entry(id.to_string())
+                .or_insert_with(|| holder.to_string());
+        }
+    }
+
+    /// The contact that lists `id`, a contact of the export, as merged
+    /// into it ([`Redirects::stale_copy`]): a plan naming `id` is refused,
+    /// as HubSpot, where `id` now leads to that contact, would refuse it.
+    pub fn stale(&self, id: &str) -> Option<&str> {
+        self.stale.get(id).map(String::as_str)
     }
 
     /// When `id` is a merged-away id that two contacts of the export claim:

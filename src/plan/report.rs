@@ -26,6 +26,9 @@ pub enum PairProblem {
         id: String,
         claimants: (String, String),
     },
+    /// The id is a contact of the export that another contact lists as
+    /// merged into it: a copy from before that merge.
+    StaleCopy { id: String, holder: String },
     /// The two contacts together already took part in `count` merges.
     OverLimit { count: usize, max: usize },
     /// The merge rules refused the pair.
@@ -42,6 +45,7 @@ impl PairProblem {
             PairProblem::SameId { .. } => "same-id",
             PairProblem::SameContact { .. } => "same-contact",
             PairProblem::Contested { .. } => "contested-id",
+            PairProblem::StaleCopy { .. } => "stale-copy",
             PairProblem::OverLimit { .. } => "merge-limit",
             PairProblem::Refused { .. } => "refused",
         }
@@ -72,6 +76,10 @@ impl std::fmt::Display for PairProblem {
             PairProblem::Contested { id, claimants: (a, b) } => write!(
                 f,
                 "the id {id} was merged away, and both contact {a} and contact {b} list it in hs_merged_object_ids, so which contact it names cannot be told: name {a} or {b} in the plan instead (or correct the export)"
+            ),
+            PairProblem::StaleCopy { id, holder } => write!(
+                f,
+                "contact {id} is listed in contact {holder}'s hs_merged_object_ids, so it was merged into {holder}, yet the export holds it too: a copy from before that merge (a pull that ran while contacts were merged in HubSpot?), and HubSpot would refuse a merge that names it; pull the export again, or name {holder} in the plan and remove {id}'s record"
             ),
             PairProblem::OverLimit { count, max } => write!(
                 f,

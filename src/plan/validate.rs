@@ -28,10 +28,15 @@ pub(super) fn resolve_pair<'a, S: Store<'a>>(
         .into_iter()
         .filter(|(n, _)| names.contested[*n as usize])
         .find_map(|(_, id)| Some((id.clone(), redirects.contested(id)?)));
+    let stale = [(pn, &pair.primary), (sn, &pair.secondary)]
+        .into_iter()
+        .filter(|(n, _)| names.contested[*n as usize])
+        .find_map(|(_, id)| Some((id.clone(), redirects.stale(id)?.to_string())));
     let problem = match crate::pair::both(&pair.primary, &pair.secondary, (pi, si)) {
         _ if contested.is_some() => {
             contested.map(|(id, claimants)| PairProblem::Contested { id, claimants })
         }
+        _ if stale.is_some() => stale.map(|(id, holder)| PairProblem::StaleCopy { id, holder }),
         Ok(_) => None,
         Err(IdProblem::SameId) => Some(PairProblem::SameId {
             id: pair.primary.clone(),

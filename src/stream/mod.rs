@@ -310,6 +310,8 @@ fn redirects_of(scan: &Scan, store: &RawStore<'_>, plan: &Plan) -> Redirects {
     for (owner, merged_id) in &scan.claims {
         if !store.index.contains_key(merged_id.as_str()) {
             redirects.claim(merged_id, owner);
+        } else {
+            redirects.stale_copy(merged_id, owner);
         }
     }
     redirects

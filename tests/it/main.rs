@@ -44,6 +44,7 @@ mod roundtrip;
 mod screen;
 mod show;
 mod signals;
+mod stale;
 mod stream_json;
 mod streams;
 mod structure;

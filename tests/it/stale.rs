@@ -1,0 +1,67 @@
+//! A contact the export holds although another contact lists it as
+//! merged into it (a pull resumed after merges in the portal holds 40 and
+//! 41 and also 1189, which absorbed them): a plan naming such a stale copy
+//! is refused, on the streamed and the in-memory way, as HubSpot refuses
+//! it ("Object 40 was merged into 1189"); found by an independent review,
+//! where `apply` merged 1189 into the stale 40 and `push` stopped mid-run.
+
+use crate::util::{stderr, Sandbox};
+
+const EXPORT: &str = "\
+Record ID,Email,Merged object IDs
+40,a@x.example,
+41,a@x.example,
+1189,a@x.example,40;41
+42,b@x.example,
+43,b@x.example,
+";
+
+#[test]
+fn a_pair_naming_a_stale_copy_is_refused_and_the_others_go_through_with_keep_going() {
+    let s = Sandbox::new();
+    s.write("stale.csv", EXPORT);
+    s.write(
+        "plan.csv",
+        "primary_id,secondary_id\n40,1189\n1189,41\n42,43\n",
+    );
+    for stdin in [false, true] {
+        let mut cmd = s.cmd();
+        match stdin {
+            false => cmd.args(["apply", "stale.csv"]),
+            true => cmd
+                .args(["apply", "-", "--input-format", "csv"])
+                .write_stdin(EXPORT),
+        };
+        let out = cmd
+            .args(["--plan", "plan.csv", "-o", "out.csv"])
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "stdin {stdin}: {err}");
+        assert!(
+            err.contains("contact 40 is listed in contact 1189's hs_merged_object_ids"),
+            "{err}"
+        );
+        assert!(
+            err.contains("contact 41 is listed in contact 1189's"),
+            "{err}"
+        );
+        assert!(err.contains("2 of 3 pairs"), "{err}");
+    }
+    let out = s
+        .cmd()
+        .args(["apply", "stale.csv", "--plan", "plan.csv", "-o", "out.csv"])
+        .args(["--keep-going", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["applied"], 1, "{report}");
+    let kinds: Vec<&str> = report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["kind"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(kinds, ["stale-copy", "stale-copy"], "{report}");
+}
