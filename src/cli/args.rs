@@ -7,6 +7,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::format::Format;
 use crate::rules::Policy;
 
+mod parse;
+use parse::{parse_api_base, parse_max_merges, parse_threshold};
+
 /// Merge duplicate CRM contacts in HubSpot-style exports (JSON, JSON Lines,
 /// CSV) exactly the way HubSpot's own merge does.
 #[derive(Debug, Parser)]
@@ -475,7 +478,7 @@ pub struct MergeFlags {
     pub lifecycle_order: Option<String>,
     /// Refuse merges whose contacts together already took part in this many
     /// merges (HubSpot's limit).
-    #[arg(long, value_name = "N", default_value_t = crate::rules::DEFAULT_MAX_MERGES)]
+    #[arg(long, value_name = "N", default_value_t = crate::rules::DEFAULT_MAX_MERGES, value_parser = parse_max_merges)]
     pub max_merges: usize,
     /// Mark the primary's workflows as seeing the merged contact as newly
     /// changed (HubSpot's "enroll on merge" setting).
@@ -657,7 +660,7 @@ pub struct DupesArgs {
     /// whose merges would reach this many (counting the merges its
     /// contacts took part in before, hs_merged_object_ids) keeps the
     /// surest members that fit and leaves the others out, with a warning.
-    #[arg(long, value_name = "N", default_value_t = crate::rules::DEFAULT_MAX_MERGES)]
+    #[arg(long, value_name = "N", default_value_t = crate::rules::DEFAULT_MAX_MERGES, value_parser = parse_max_merges)]
     pub max_merges: usize,
     #[command(flatten)]
     pub format: FormatOpt,
@@ -732,7 +735,7 @@ pub struct PushArgs {
     pub dry_run: bool,
     /// Refuse merges whose contacts together already took part in this many
     /// merges (HubSpot's limit: leave it unless HubSpot raised yours).
-    #[arg(long, value_name = "N", default_value_t = crate::rules::DEFAULT_MAX_MERGES)]
+    #[arg(long, value_name = "N", default_value_t = crate::rules::DEFAULT_MAX_MERGES, value_parser = parse_max_merges)]
     pub max_merges: usize,
     /// Custom lifecycle stage order, lowest first, or @FILE (as for
     /// `apply`: the plan is checked the way `apply` checks it).
@@ -748,29 +751,6 @@ pub struct PushArgs {
     pub quiet: QuietOpt,
     #[command(flatten)]
     pub input: InputOpt,
-}
-
-/// `--api-base`: an http(s) address with a host, like
-/// https://api.hubapi.com (a path after it is kept).
-fn parse_api_base(s: &str) -> Result<String, String> {
-    let rest = s
-        .strip_prefix("https://")
-        .or_else(|| s.strip_prefix("http://"));
-    let host = rest.map(|r| r.split(['/', '?', '#']).next().unwrap_or(""));
-    match host {
-        Some(h) if !h.is_empty() && !h.contains(char::is_whitespace) => Ok(s.to_string()),
-        _ => Err(format!(
-            "expected an http(s) address with a host, like {}; got {s:?}",
-            crate::portal::DEFAULT_API_BASE
-        )),
-    }
-}
-
-fn parse_threshold(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(t) if (0.0..=1.0).contains(&t) => Ok(t),
-        _ => Err(format!("expected a score from 0 to 1, like 0.9; got {s:?}")),
-    }
 }
 
 #[derive(Debug, Args)]

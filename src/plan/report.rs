@@ -71,7 +71,7 @@ impl std::fmt::Display for PairProblem {
             ),
             PairProblem::SameContact { id } => write!(
                 f,
-                "both ids resolve to contact {id} through earlier merges, so they are one contact already: remove the pair"
+                "both ids resolve to contact {id} through earlier merges (of this plan, or recorded in the export's hs_merged_object_ids), so they are one contact already: remove the pair"
             ),
             PairProblem::Contested { id, claimants: (a, b) } => write!(
                 f,

@@ -356,7 +356,7 @@ fn every_bad_pair_is_listed_and_nothing_changes() {
         "plan.csv: 5 of 7 pairs cannot be applied, so none was (nothing written); fix or remove them, or pass --keep-going to apply the others:\n  \
          line 3: 1 ← 99: the secondary id 99 is not a contact of the export; check the id or remove the pair\n  \
          line 4: 3 ← 3: names contact 3 on both sides; a contact cannot be merged into itself: remove the pair\n  \
-         line 5: 2 ← 1 (now 1 ← 1): both ids resolve to contact 1 through earlier merges, so they are one contact already: remove the pair\n  \
+         line 5: 2 ← 1 (now 1 ← 1): both ids resolve to contact 1 through earlier merges (of this plan, or recorded in the export's hs_merged_object_ids), so they are one contact already: remove the pair\n  \
          line 6: 6 ← 7: the two contacts together already took part in 3 merges (hs_merged_object_ids) and the limit is 3; HubSpot would refuse this merge: remove the pair (or raise the limit with --max-merges)\n  \
          line 7: 1 ← 8: contact 8: unknown lifecycle stage 'x'"
     );
@@ -365,7 +365,7 @@ fn every_bad_pair_is_listed_and_nothing_changes() {
         j,
         json!({"line": 5, "place": "line 5", "primary": "2", "secondary": "1",
                "resolvedPrimary": "1", "resolvedSecondary": "1", "kind": "same-contact",
-               "reason": "both ids resolve to contact 1 through earlier merges, so they are one contact already: remove the pair"})
+               "reason": "both ids resolve to contact 1 through earlier merges (of this plan, or recorded in the export's hs_merged_object_ids), so they are one contact already: remove the pair"})
     );
     assert_eq!(report.skipped[0].resolved_secondary, None);
 }
