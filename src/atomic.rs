@@ -26,6 +26,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 pub mod hold;
 pub mod kept;
+mod leftovers;
 mod writeback;
 use writeback::Writeback;
 
@@ -458,6 +459,7 @@ fn create_temp(path: &Path, mode: u32) -> io::Result<(PathBuf, File)> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "output".into());
     let pid = std::process::id();
+    leftovers::remove_leftovers(&dir, &name, pid);
     for attempt in 0..1000u32 {
         let tmp = dir.join(format!(".{name}.{pid}.{attempt}.tmp"));
         match OpenOptions::new()
