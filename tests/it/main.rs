@@ -35,6 +35,7 @@ mod portal_stops;
 mod portal_terminal;
 mod primary_company;
 mod pull_guards;
+mod pull_split;
 mod real_json;
 mod regional;
 mod restore_trust;
