@@ -439,3 +439,13 @@ pub fn stage_order(arg: Option<&str>) -> anyhow::Result<Vec<String>> {
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(crate::error::is_broken_pipe)
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        super::args::Cli::command().debug_assert();
+    }
+}

@@ -43,6 +43,7 @@ pub fn run(args: &PullArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         history: args.with_history,
         associations: args.associations,
         mode: None,
+        max_url: args.max_url_chars,
     };
     let bar = spinner(ctx);
     let started = Instant::now();

@@ -134,6 +134,28 @@ impl Call {
     }
 }
 
+/// How many characters `call`'s address takes at most: `base`, the path
+/// and the query, every byte but letters, digits and `-._~`
+/// percent-encoded (three characters).
+pub fn url_len(base: &str, call: &Call) -> usize {
+    let query: usize = call
+        .query
+        .iter()
+        .map(|(k, v)| 2 + encoded_len(k) + encoded_len(v))
+        .sum();
+    base.len() + call.path.len() + query
+}
+
+/// `s`'s length once percent-encoded (at most).
+pub fn encoded_len(s: &str) -> usize {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => 1,
+            _ => 3,
+        })
+        .sum()
+}
+
 /// A request that did not succeed.
 #[derive(Debug, Clone)]
 pub enum Failure {
@@ -422,20 +444,38 @@ impl Client {
                     _ => self.backoff(*failed),
                 })
             }
-            Failure::Redirect { status, location } => Err(PortalError::Redirect {
+            Failure::Redirect { .. } | Failure::Api { .. } | Failure::BadReply { .. } => {
+                Err(self.no_retry(call, failure))
+            }
+        }
+    }
+
+    /// The error of a failure that retrying will not mend.
+    fn no_retry(&self, call: &Call, failure: &Failure) -> PortalError {
+        match failure {
+            Failure::Redirect { status, location } => PortalError::Redirect {
                 call: call.describe(),
                 status: *status,
                 location: location.clone(),
-            }),
-            Failure::Api { status, message } => Err(PortalError::Api {
+            },
+            // Its body (a front's HTML page) says nothing more.
+            Failure::Api { status: 414, .. } => PortalError::UriTooLong {
+                call: call.describe(),
+                chars: url_len(&self.opts.base, call),
+            },
+            Failure::Api { status, message } => PortalError::Api {
                 call: call.describe(),
                 status: *status,
                 message: message.clone(),
-            }),
-            Failure::BadReply { detail } => Err(PortalError::BadReply {
+            },
+            Failure::BadReply { detail } => PortalError::BadReply {
                 call: call.describe(),
                 detail: detail.clone(),
-            }),
+            },
+            other => PortalError::BadReply {
+                call: call.describe(),
+                detail: other.to_string(),
+            },
         }
     }
 }

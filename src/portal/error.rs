@@ -121,6 +121,22 @@ pub enum PortalError {
         status: u16,
         location: Option<String>,
     },
+    /// A 414: the address (its list of properties) is longer than the
+    /// portal takes. Its body (a proxy's HTML page) says nothing more.
+    #[error("{call}: the portal answered 414 (Request-URI Too Large): the request's address, about {chars} characters, most of them the names of the properties asked for, is longer than it takes; name fewer properties with --properties, or give pull --max-url-chars a number below {chars} (it then splits the property list over more requests)")]
+    UriTooLong { call: String, chars: usize },
+    /// A property name longer than a page request's address may be.
+    #[error("the property {name:?} alone makes a page request's address longer than {max} characters (--max-url-chars): give a larger --max-url-chars, or leave this property out of --properties")]
+    PropertyTooLong { name: String, max: usize },
+    /// The requests of one page (its properties split over several)
+    /// answered with different contacts, every time it was asked.
+    #[error("{call}: page {page} is asked in {requests} requests (its properties split to keep each address short), and their answers held different contacts {tries} times in a row: contacts are being created, merged or deleted in the portal right now; run the command again later (it resumes)")]
+    PageShifted {
+        call: String,
+        page: usize,
+        requests: usize,
+        tries: usize,
+    },
     #[error("{call}: the answer is not what HubSpot sends: {detail}")]
     BadReply { call: String, detail: String },
     /// The secondary of a pair whose merge had no answer was merged into
@@ -176,6 +192,7 @@ impl PortalError {
     pub fn status(&self) -> Option<u16> {
         match self {
             PortalError::Api { status, .. } | PortalError::Redirect { status, .. } => Some(*status),
+            PortalError::UriTooLong { .. } => Some(414),
             PortalError::DailyLimit { .. }
             | PortalError::LongWait { .. }
             | PortalError::KeptLimited { .. } => Some(429),
@@ -192,6 +209,7 @@ impl PortalError {
                 | PortalError::DailyLimit { .. }
                 | PortalError::LongWait { .. }
                 | PortalError::KeptLimited { .. }
+                | PortalError::PageShifted { .. }
         )
     }
 

@@ -6,7 +6,9 @@
 //!   dropped connections for calls that may be repeated;
 //! - [`rate`]: `--rate N/10s` and the sliding-window limiter;
 //! - [`pull`]: paging through `GET /crm/v3/objects/contacts` into a
-//!   part file beside the output, resumable, written in any format at the end;
+//!   part file beside the output, resumable, written in any format at the
+//!   end (a long property list split over requests; contacts merged away
+//!   while it ran left out);
 //! - [`push`]: a plan's merges, pair by pair, resolved through the ids
 //!   HubSpot returns; [`pushlog`]: the JSON Lines log that makes a second
 //!   run resume without sending a merge twice;

@@ -15,8 +15,10 @@
 //!   grown; a merged-away or unknown id, the same record twice, or two
 //!   records that together took part in 250 merges: 400 `VALIDATION_ERROR`;
 //! - errors in HubSpot's body `{"status":"error","message","correlationId","category"}`;
-//!   a 401 without the right Bearer token; past the request budget, 429
+//!   a 401 without the right Bearer token; a 414 (an HTML page) for an
+//!   address longer than `Config::max_url`; past the request budget, 429
 //!   with `Retry-After` and `errorType: RATE_LIMIT`;
+//! - a page request that starts one contact late (`shift_page`);
 //! - injected faults on the n-th merge or page: a status (before or after
 //!   the merge is done), a dropped connection (a broken answer, before or
 //!   after), or a hang after the merge until released (a run killed while
@@ -46,6 +48,9 @@ pub struct Config {
     /// it keeps the primary's.
     pub new_ids: bool,
     pub max_merges: usize,
+    /// A request whose address (path and query) is longer than this is
+    /// answered 414 with an HTML page, as HubSpot's front answers one.
+    pub max_url: Option<usize>,
 }
 
 impl Default for Config {
@@ -56,6 +61,7 @@ impl Default for Config {
             retry_after: "1".into(),
             new_ids: true,
             max_merges: 250,
+            max_url: None,
         }
     }
 }
@@ -122,6 +128,9 @@ pub struct State {
     /// The `paging.next.after` the n-th page request answers with,
     /// whatever comes next (a portal whose paging shifts or goes round).
     page_next: HashMap<usize, String>,
+    /// The n-th page requests that start one contact later than their
+    /// cursor says (a contact deleted or merged away in between).
+    page_shift: HashSet<usize>,
     window: VecDeque<Instant>,
     /// A request is hanging (a [`Fault::Hang`]) until `release`.
     pub hanging: bool,
@@ -191,6 +200,12 @@ impl Emulator {
         self.state().page_next.insert(nth, after.to_string());
     }
 
+    /// The n-th page request starts one contact later than its cursor
+    /// says (as if the first had been deleted just before).
+    pub fn shift_page(&self, nth: usize) {
+        self.state().page_shift.insert(nth);
+    }
+
     /// Wait (at most `limit`) until a request hangs.
     pub fn wait_for_hang(&self, limit: Duration) -> bool {
         let start = Instant::now();
@@ -201,6 +216,18 @@ impl Emulator {
             std::thread::sleep(Duration::from_millis(5));
         }
         false
+    }
+
+    /// Merge `secondary` into `primary` as `POST .../merge` would (a
+    /// merge done in HubSpot's UI): the merged record's id.
+    pub fn merge(&self, primary: u64, secondary: u64) -> String {
+        let body = json!({"primaryObjectId": primary.to_string(),
+                          "objectIdToMerge": secondary.to_string()});
+        let auth = format!("Bearer {}", self.config.token);
+        let mut s = self.state();
+        let a = merge(&mut s, &self.config, &body.to_string(), Some(&auth));
+        assert_eq!(a.status, 200, "{}", a.body);
+        id_of(&a.body)
     }
 
     pub fn release(&self) {
@@ -350,7 +377,11 @@ fn handle(mut req: tiny_http::Request, state: &Arc<Mutex<State>>, config: &Confi
         let _ = w.flush();
         return;
     }
-    let mut resp = tiny_http::Response::from_string(answer.body.to_string())
+    let text = match &answer.body {
+        Value::String(html) if answer.status == 414 => html.clone(),
+        body => body.to_string(),
+    };
+    let mut resp = tiny_http::Response::from_string(text)
         .with_status_code(answer.status)
         .with_header(header("Content-Type", "application/json;charset=utf-8"));
     if let Some(r) = answer.retry_after {
@@ -417,6 +448,13 @@ fn route(
             };
         }
         s.window.push_back(now);
+    }
+    if config.max_url.is_some_and(|max| url.len() > max) {
+        return Answer {
+            status: 414,
+            body: Value::String("<html><head><title>414 Request-URI Too Large</title></head><body><center><h1>414 Request-URI Too Large</h1></center></body></html>".into()),
+            ..Answer::ok(Value::Null)
+        };
     }
     let (path, query) = url.split_once('?').unwrap_or((url, ""));
     let query = parse_query(query);
@@ -565,7 +603,8 @@ fn page(s: &mut State, q: &HashMap<String, String>) -> Answer {
         Some(Ok(a)) => a,
         Some(Err(_)) => return error(s, 400, "VALIDATION_ERROR", "after must be a valid cursor"),
     };
-    let mut it = s.contacts.range(after..);
+    let skip = usize::from(s.page_shift.remove(&s.page_requests));
+    let mut it = s.contacts.range(after..).skip(skip);
     let results: Vec<Value> = it.by_ref().take(limit).map(|(_, c)| shown(c, q)).collect();
     let mut body = json!({ "results": results });
     if let Some((next, _)) = it.next() {

@@ -37,6 +37,7 @@ mod portal_terminal;
 mod primary_company;
 mod pull_guards;
 mod push_resume;
+mod pull_split;
 mod real_json;
 mod regional;
 mod restore_trust;

@@ -17,10 +17,14 @@
 //! records is refused, never lengthened. Asking for something else than
 //! the state recorded is refused. A contact sent again on a later page
 //! (HubSpot's paging shifts while contacts change) is written once, as it
-//! came first; a next-page cursor the run already asked with stops it. At the end the part becomes the output: as
-//! it is for JSON Lines (renamed into place), else read back and written
-//! as JSON or CSV by the project's writers, atomically; then the part and
-//! the state are removed. Until then the output is untouched.
+//! came first; a next-page cursor the run already asked with stops it.
+//! A property list too long for one request's address is asked in groups
+//! ([`page`]). At the end the part becomes the output, less the contacts
+//! merged in the portal into another pulled one while the pull ran
+//! ([`merged`]): as it is for JSON Lines (copied into place), else read
+//! back and written as JSON or CSV by the project's writers, atomically;
+//! then the part and the state are removed. Until then the output is
+//! untouched.
 
 use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
@@ -34,6 +38,10 @@ use super::client::{Call, Client, Retrying};
 use super::error::PortalError;
 use crate::format::Format;
 use crate::model::Layout;
+
+mod merged;
+mod page;
+pub use page::MAX_URL;
 
 pub const CONTACTS_PATH: &str = "/crm/v3/objects/contacts";
 pub const PROPERTIES_PATH: &str = "/crm/v3/properties/contacts";
@@ -73,6 +81,9 @@ pub struct PullJob<'a> {
     pub associations: bool,
     /// The mode of a new output.
     pub mode: Option<u32>,
+    /// The longest address of a page request, in characters
+    /// ([`MAX_URL`]): a longer property list is split over requests.
+    pub max_url: usize,
 }
 
 /// What a pull did.
@@ -85,11 +96,20 @@ pub struct PullReport {
     pub resumed_with: usize,
     /// Contacts HubSpot sent again on a later page, written once.
     pub repeats: usize,
+    /// Contacts left out: merged in the portal, while the pull ran, into
+    /// another contact it pulled (whose `hs_merged_object_ids` lists them).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub merged_away: usize,
     pub requests: u64,
     pub retries: u64,
-    /// What the output's format has no place for (history in CSV, ...).
+    /// What the output's format has no place for (history in CSV, ...),
+    /// contacts sent twice, contacts merged away while the pull ran.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// What the progress bar hears.
@@ -224,14 +244,25 @@ fn pull_locked(
     }
     let mut part = open_part(lock, files.part, state.bytes)?;
     let mut retries = 0u64;
-    page_all(client, &mut state, &mut seen, &mut part, files, &mut |e| {
-        if let PullEvent::Retry(_) = e {
-            retries += 1;
-        }
-        on_event(e)
-    })?;
+    page_all(
+        client,
+        job,
+        &mut state,
+        &mut seen,
+        &mut part,
+        files,
+        &mut |e| {
+            if let PullEvent::Retry(_) = e {
+                retries += 1;
+            }
+            on_event(e)
+        },
+    )?;
     drop(part);
-    let mut warnings = finish(job, files.part, files.state)?;
+    let Finished {
+        mut warnings,
+        merged_away,
+    } = finish(job, files.part, files.state)?;
     if state.repeats > 0 {
         warnings.insert(0, format!(
             "HubSpot sent {} again on a later page (its paging shifts while contacts change): each is written once, as it came first; pull again for the newest state",
@@ -239,7 +270,8 @@ fn pull_locked(
         ));
     }
     Ok(PullReport {
-        contacts: state.contacts,
+        contacts: state.contacts - merged_away,
+        merged_away,
         pages: state.pages,
         resumed_with,
         repeats: state.repeats,
@@ -254,6 +286,7 @@ fn pull_locked(
 /// (HubSpot's paging going round would never end).
 fn page_all(
     client: &mut Client,
+    job: &PullJob<'_>,
     state: &mut State,
     seen: &mut Seen,
     part: &mut BufWriter<File>,
@@ -261,12 +294,16 @@ fn page_all(
     on_event: &mut dyn FnMut(PullEvent<'_>),
 ) -> Result<(), PortalError> {
     loop {
-        let call = page_call(&state.query, state.after.as_deref());
-        let page = client.call(&call, &mut |r| on_event(PullEvent::Retry(r)))?;
-        let written = write_page(&call, &page, part, files.part, &mut seen.ids)?;
+        let base = client.options().base.clone();
+        let calls = page::page_calls(&base, &state.query, state.after.as_deref(), job.max_url)?;
+        let page = page::fetch(client, &calls, state.pages + 1, &mut |r| {
+            on_event(PullEvent::Retry(r))
+        })?;
+        let call = &calls[0];
+        let written = write_page(call, &page, part, files.part, &mut seen.ids)?;
         if let Some(after) = &written.next {
             if let Some(&earlier) = seen.cursors.get(after) {
-                return Err(looped(&call, after, earlier, state.pages + 1, files));
+                return Err(looped(call, after, earlier, state.pages + 1, files));
             }
             seen.cursors.insert(after.clone(), state.pages + 2);
         }
@@ -389,25 +426,6 @@ fn check_same_query(state: &State, job: &PullJob<'_>, path: &Path) -> Result<(),
         path: path.to_path_buf(),
         detail: "an interrupted pull into this output asked for other properties, history or associations; run it again as it was to finish it, or remove this file and the .pull.ndjson beside it to start over".into(),
     })
-}
-
-/// The request for the page after `after`.
-fn page_call(q: &Query, after: Option<&str>) -> Call {
-    let limit = if q.history { PAGE_WITH_HISTORY } else { PAGE };
-    let mut call = Call::get(CONTACTS_PATH).query("limit", limit.to_string());
-    if let Some(after) = after {
-        call = call.query("after", after);
-    }
-    if let Some(props) = &q.properties {
-        call = call.query("properties", props.join(","));
-        if q.history {
-            call = call.query("propertiesWithHistory", props.join(","));
-        }
-    }
-    if q.associations {
-        call = call.query("associations", ASSOCIATIONS.join(","));
-    }
-    call.query("archived", "false")
 }
 
 /// What a page added to the part.
@@ -596,35 +614,40 @@ fn open_part(lock: &File, path: &Path, bytes: u64) -> Result<BufWriter<File>, Po
     Ok(BufWriter::new(file))
 }
 
-/// The part becomes the output; the side files go.
-/// What the output's format left out, as warnings.
-fn finish(job: &PullJob<'_>, part: &Path, state: &Path) -> Result<Vec<String>, PortalError> {
+/// What [`finish`] wrote.
+struct Finished {
+    /// What the output's format left out, and the contacts merged away
+    /// while the pull ran, as warnings.
+    warnings: Vec<String>,
+    /// Contacts left out: merged into another pulled one in the portal.
+    merged_away: usize,
+}
+
+/// The part becomes the output, without the contacts merged away while
+/// the pull ran ([`merged`]); the side files go.
+fn finish(job: &PullJob<'_>, part: &Path, state: &Path) -> Result<Finished, PortalError> {
     let out = job.output;
     let write_err = |e| PortalError::file(out, "cannot write the output", e);
+    let stale = merged::stale_in(part)?;
     let mut warnings = Vec::new();
     if job.format == Format::Ndjson {
         crate::atomic::write_atomic_result(out, job.mode, |w| {
-            std::io::copy(&mut File::open(part)?, w).map(drop)
+            let mut from = File::open(part)?;
+            if stale.is_empty() {
+                return std::io::copy(&mut from, w).map(drop);
+            }
+            for line in BufReader::new(from).lines() {
+                let line = line?;
+                if !merged::id_of_line(&line).is_some_and(|id| stale.contains(&id)) {
+                    writeln!(w, "{line}")?;
+                }
+            }
+            Ok(())
         })
         .map_err(write_err)?;
     } else {
-        // A portal without contacts leaves an empty part, which is no
-        // export to read back: its output is an empty one.
-        let empty = std::fs::metadata(part).is_ok_and(|m| m.len() == 0);
-        let mut export = if empty {
-            crate::model::Export {
-                contacts: Vec::new(),
-                layout: Layout::Ndjson { crlf: false },
-            }
-        } else {
-            crate::format::read_path(part, Some(Format::Ndjson)).map_err(|e| {
-                PortalError::State {
-                    path: part.to_path_buf(),
-                    detail: format!("cannot read the pulled contacts back: {e}"),
-                }
-            })?
-        };
-        export.layout = Layout::Ndjson { crlf: false };
+        let mut export = read_part(part)?;
+        export.contacts.retain(|c| !stale.contains(&c.id));
         warnings = crate::batch::output::left_out(&export, job.format);
         crate::atomic::write_atomic_result(out, job.mode, |w| {
             crate::format::write(&export, job.format, w)
@@ -640,7 +663,31 @@ fn finish(job: &PullJob<'_>, part: &Path, state: &Path) -> Result<Vec<String>, P
             _ => {}
         }
     }
-    Ok(warnings)
+    warnings.extend(stale.warning());
+    Ok(Finished {
+        warnings,
+        merged_away: stale.ids.len(),
+    })
+}
+
+/// The pulled contacts, read back from the part.
+fn read_part(part: &Path) -> Result<crate::model::Export, PortalError> {
+    // A portal without contacts leaves an empty part, which is no
+    // export to read back: its output is an empty one.
+    let empty = std::fs::metadata(part).is_ok_and(|m| m.len() == 0);
+    let mut export = if empty {
+        crate::model::Export {
+            contacts: Vec::new(),
+            layout: Layout::Ndjson { crlf: false },
+        }
+    } else {
+        crate::format::read_path(part, Some(Format::Ndjson)).map_err(|e| PortalError::State {
+            path: part.to_path_buf(),
+            detail: format!("cannot read the pulled contacts back: {e}"),
+        })?
+    };
+    export.layout = Layout::Ndjson { crlf: false };
+    Ok(export)
 }
 
 #[cfg(test)]
