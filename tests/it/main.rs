@@ -37,6 +37,7 @@ mod primary_company;
 mod pull_guards;
 mod real_json;
 mod regional;
+mod restore_conflicts;
 mod restore_trust;
 mod roundtrip;
 mod screen;
