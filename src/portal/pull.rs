@@ -614,7 +614,10 @@ fn finish(job: &PullJob<'_>, part: &Path, state: &Path) -> Result<Vec<String>, P
         let mut export = if empty {
             crate::model::Export {
                 contacts: Vec::new(),
-                layout: Layout::Ndjson { crlf: false },
+                layout: Layout::Ndjson {
+                    crlf: false,
+                    unterminated: None,
+                },
             }
         } else {
             crate::format::read_path(part, Some(Format::Ndjson)).map_err(|e| {
@@ -624,7 +627,10 @@ fn finish(job: &PullJob<'_>, part: &Path, state: &Path) -> Result<Vec<String>, P
                 }
             })?
         };
-        export.layout = Layout::Ndjson { crlf: false };
+        export.layout = Layout::Ndjson {
+            crlf: false,
+            unterminated: None,
+        };
         warnings = crate::batch::output::left_out(&export, job.format);
         crate::atomic::write_atomic_result(out, job.mode, |w| {
             crate::format::write(&export, job.format, w)

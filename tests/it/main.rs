@@ -21,6 +21,7 @@ mod dupes;
 mod dupes_fs;
 mod early_stop;
 mod emulator;
+mod final_newline;
 mod format_gaps;
 mod formulas;
 mod fuzz_regressions;
