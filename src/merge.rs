@@ -393,7 +393,10 @@ mod tests {
         );
         let mut e = crate::model::Export {
             contacts: vec![contact("1", &[]), contact("2", &[])],
-            layout: Layout::Ndjson { crlf: false },
+            layout: Layout::Ndjson {
+                crlf: false,
+                unterminated: None,
+            },
         };
         assert_eq!(
             merge_in_export(&mut e, "1", "9", &opts()).unwrap_err(),
@@ -485,7 +488,10 @@ mod tests {
                 contact("3", &[]),
                 contact("1", &[("email", "a@x.com")]),
             ],
-            layout: Layout::Ndjson { crlf: false },
+            layout: Layout::Ndjson {
+                crlf: false,
+                unterminated: None,
+            },
         };
         let o = merge_in_export(&mut e, "1", "2", &opts()).unwrap();
         let ids: Vec<_> = e.contacts.iter().map(|c| c.id.as_str()).collect();

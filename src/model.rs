@@ -327,8 +327,13 @@ pub enum Layout {
         text: JsonText,
     },
     /// One contact per line; `crlf` when its lines ended with CRLF (the
-    /// first line's ending decides), written back so.
-    Ndjson { crlf: bool },
+    /// first line's ending decides), written back so. `unterminated`: the
+    /// file ended without a line break after its last line, that line's
+    /// contact id; written back so while that contact is still the last.
+    Ndjson {
+        crlf: bool,
+        unterminated: Option<String>,
+    },
     /// A CSV export.
     Csv(CsvLayout),
 }

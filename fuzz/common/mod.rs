@@ -247,7 +247,7 @@ pub fn stream(data: &[u8], dir: &Path) {
                                 *pretty = false;
                                 *text = Default::default();
                             }
-                            Layout::Ndjson { crlf } => *crlf = false,
+                            Layout::Ndjson { crlf, .. } => *crlf = false,
                             Layout::Csv(_) => {}
                         }
                     }

@@ -399,6 +399,8 @@ struct LastLine {
     /// The last line not blank that ended, and its number.
     last: Vec<u8>,
     number: u64,
+    /// The first line not blank, and its number, when it is not the last.
+    first: Option<(Vec<u8>, u64)>,
 }
 
 impl LastLine {
@@ -418,14 +420,20 @@ impl LastLine {
         if self.current.iter().all(u8::is_ascii_whitespace) {
             self.current.clear();
         } else {
-            self.last = std::mem::take(&mut self.current);
+            let last = std::mem::replace(&mut self.last, std::mem::take(&mut self.current));
+            if self.number != 0 && self.first.is_none() {
+                self.first = Some((last, self.number));
+            }
             self.number = self.ended;
         }
     }
 
-    /// The number of the last line not blank when it is no journal line:
-    /// with `None` when it is not one whole JSON object (as when a copy
-    /// was cut short), else with what it lacks.
+    /// The number of the first or last line not blank when it is no
+    /// journal line: with `None` when the last is not one whole JSON
+    /// object but begins as one (as when a copy was cut short), else with
+    /// what it lacks. A cut-off copy loses its end, never its beginning: a
+    /// first line that is not a whole journal line (a CSV header, an
+    /// export) means the file is not a journal at all.
     fn problem(mut self) -> Option<(u64, Option<String>)> {
         if !self.current.is_empty() {
             self.end_line();
@@ -433,21 +441,45 @@ impl LastLine {
         if self.number == 0 {
             return None;
         }
-        let line = match self.number {
-            1 => self
-                .last
-                .strip_prefix(b"\xEF\xBB\xBF")
-                .unwrap_or(&self.last),
-            _ => &self.last,
-        };
-        let object = line.trim_ascii_start().starts_with(b"{")
-            && std::str::from_utf8(line).is_ok()
+        if let Some((first, number)) = &self.first {
+            if let Some(what) = not_a_journal_line(without_bom(first, *number)) {
+                return Some((*number, Some(what)));
+            }
+        }
+        let line = without_bom(&self.last, self.number);
+        if !line.trim_ascii_start().starts_with(b"{") {
+            return Some((self.number, not_a_journal_line(line)));
+        }
+        let object = std::str::from_utf8(line).is_ok()
             && serde_json::from_slice::<serde::de::IgnoredAny>(line).is_ok();
         if !object {
             return Some((self.number, None));
         }
         crate::journal::line_problem(line).map(|what| (self.number, Some(what)))
     }
+}
+
+/// Line 1 without its byte order mark.
+fn without_bom(line: &[u8], number: u64) -> &[u8] {
+    match number {
+        1 => line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line),
+        _ => line,
+    }
+}
+
+/// What a line lacks to be a journal line, if anything.
+fn not_a_journal_line(line: &[u8]) -> Option<String> {
+    let object = line.trim_ascii_start().starts_with(b"{")
+        && std::str::from_utf8(line).is_ok()
+        && serde_json::from_slice::<serde::de::IgnoredAny>(line).is_ok();
+    if !object {
+        return Some(
+            "it is not a JSON object, as every journal line is (a CSV or other export given as \
+             --journal?)"
+                .into(),
+        );
+    }
+    crate::journal::line_problem(line)
 }
 
 #[cfg(test)]

@@ -67,14 +67,23 @@ pub(crate) fn line_error(e: LineError, file: &str, n: u64) -> ReadError {
 
 /// Write one contact per line, each line ended as the file's were (CRLF
 /// when it was read from JSON Lines whose lines ended so).
+///
+/// A file read without a line break after its last line is written so
+/// while that line's contact is still the last (as the streamed way
+/// copies each line with what followed it).
 pub fn write(export: &Export, out: &mut dyn Write) -> io::Result<()> {
-    let end: &[u8] = match export.layout {
-        Layout::Ndjson { crlf: true } => b"\r\n",
-        _ => b"\n",
+    let (end, unterminated): (&[u8], _) = match &export.layout {
+        Layout::Ndjson { crlf, unterminated } => {
+            (if *crlf { b"\r\n" } else { b"\n" }, unterminated.as_deref())
+        }
+        _ => (b"\n", None),
     };
-    for c in &export.contacts {
+    let last = export.contacts.len().saturating_sub(1);
+    for (k, c) in export.contacts.iter().enumerate() {
         serde_json::to_writer(&mut *out, c)?;
-        out.write_all(end)?;
+        if k != last || unterminated != Some(c.id.as_str()) {
+            out.write_all(end)?;
+        }
     }
     Ok(())
 }
@@ -99,22 +108,97 @@ mod tests {
         assert_eq!(String::from_utf8(out).unwrap(), text);
     }
 
+    /// A last line without its line break is written back so while its
+    /// contact is still the last; another contact after it gets one.
+    #[test]
+    fn a_last_line_without_its_line_break_is_written_back_so() {
+        let text = "{\"id\":\"1\",\"properties\":{}}\r\n{\"id\":\"2\",\"properties\":{}}";
+        let mut e = read(text.as_bytes(), "f.ndjson").unwrap();
+        assert_eq!(
+            e.layout,
+            Layout::Ndjson {
+                crlf: true,
+                unterminated: Some("2".into())
+            }
+        );
+        let mut out = Vec::new();
+        write(&e, &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), text);
+        let last = e.contacts.remove(1);
+        e.contacts.push(e.contacts[0].clone());
+        e.contacts[1].id = "3".into();
+        e.contacts.push(last);
+        let mut out = Vec::new();
+        write(&e, &mut out).unwrap();
+        assert!(String::from_utf8(out)
+            .unwrap()
+            .ends_with("}\r\n{\"id\":\"2\",\"properties\":{}}"));
+        e.contacts.pop();
+        let mut out = Vec::new();
+        write(&e, &mut out).unwrap();
+        assert!(
+            String::from_utf8(out).unwrap().ends_with("}\r\n"),
+            "3 is last: ended"
+        );
+        for ended in [
+            "{\"id\":\"1\"}\n",
+            "{\"id\":\"1\"}\n\n",
+            "{\"id\":\"1\"}\r\n",
+        ] {
+            let e = read(ended.as_bytes(), "f").unwrap();
+            assert!(
+                matches!(
+                    e.layout,
+                    Layout::Ndjson {
+                        unterminated: None,
+                        ..
+                    }
+                ),
+                "{ended:?}"
+            );
+        }
+    }
+
     #[test]
     fn crlf_lines_are_written_back_with_crlf() {
         let text = "{\"id\":\"1\",\"properties\":{}}\r\n{\"id\":\"2\",\"properties\":{}}\r\n";
         let e = read(text.as_bytes(), "f.ndjson").unwrap();
-        assert_eq!(e.layout, Layout::Ndjson { crlf: true });
+        assert_eq!(
+            e.layout,
+            Layout::Ndjson {
+                crlf: true,
+                unterminated: None,
+            }
+        );
         let mut out = Vec::new();
         write(&e, &mut out).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), text);
         // The first line that is not blank decides; a last line without a
         // line break decides nothing.
         let e = read(b"\r\n{\"id\":\"1\",\"properties\":{}}\n", "f").unwrap();
-        assert_eq!(e.layout, Layout::Ndjson { crlf: false });
+        assert_eq!(
+            e.layout,
+            Layout::Ndjson {
+                crlf: false,
+                unterminated: None,
+            }
+        );
         let e = read(b"{\"id\":\"1\",\"properties\":{}}\r", "f").unwrap();
-        assert_eq!(e.layout, Layout::Ndjson { crlf: false });
+        assert_eq!(
+            e.layout,
+            Layout::Ndjson {
+                crlf: false,
+                unterminated: Some("1".into()),
+            }
+        );
         let e = read(b"{\"id\":\"1\",\"properties\":{}}\r\n", "f").unwrap();
-        assert_eq!(e.layout, Layout::Ndjson { crlf: true });
+        assert_eq!(
+            e.layout,
+            Layout::Ndjson {
+                crlf: true,
+                unterminated: None,
+            }
+        );
     }
 
     #[test]

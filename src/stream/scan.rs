@@ -94,9 +94,13 @@ impl<'w, 'p, 'e> Pass<'w, 'p, 'e> {
         if let Some(feed) = early.as_deref_mut() {
             match csv {
                 Some(l) => feed.start(Layout::Csv(l.clone()), JsonStyle::Compact),
-                None if format == Format::Ndjson => {
-                    feed.start(Layout::Ndjson { crlf: false }, JsonStyle::Compact)
-                }
+                None if format == Format::Ndjson => feed.start(
+                    Layout::Ndjson {
+                        crlf: false,
+                        unterminated: None,
+                    },
+                    JsonStyle::Compact,
+                ),
                 // A JSON document's, at its first record.
                 None => {}
             }

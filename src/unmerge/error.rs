@@ -69,6 +69,8 @@ pub enum UnmergeError {
     },
     #[error(transparent)]
     EmailTaken(Box<EmailTaken>),
+    #[error(transparent)]
+    OtherContact(Box<OtherContact>),
     #[error("{file}: line {line}: the journal does not describe this export: it records the merge of {secondary} into {id}, but contact {id}'s hs_merged_object_ids ({}) do not list {secondary}; give the export that merge wrote (or one made from it since), or the journal of this export's merges", or_empty(.merged_ids))]
     NotMergedInto {
         file: String,
@@ -99,6 +101,40 @@ pub enum UnmergeError {
     /// A summed counter the restore cannot take the secondary's share off.
     #[error("{0}")]
     Counter(Box<CounterError>),
+}
+
+/// The journal entry records a merge of the same ids, but the primary now
+/// differs from the record the merge wrote in most of its properties: the
+/// entry was written on another export (or another copy of it), and
+/// restoring from it would keep the wrong values.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: line {line}: the journal entry does not describe this contact: it records the merge of {secondary} into {id}, but {} of the {total} properties that merge wrote differ on contact {id} now ({}); that journal was written on another export (or another copy of it) with the same ids; give --journal the journal of the run that made this file; nothing was written", .differing.len(), differing_list(.differing))]
+pub struct OtherContact {
+    pub file: String,
+    pub line: u64,
+    pub id: String,
+    pub secondary: String,
+    /// The properties that differ: (property, the journal's merged value,
+    /// the value now).
+    pub differing: Vec<(String, String, Option<String>)>,
+    /// How many properties (with a value) the journal's merged record has,
+    /// `hs_object_id` and `hs_merged_object_ids` left out.
+    pub total: usize,
+}
+
+fn differing_list(differing: &[(String, String, Option<String>)]) -> String {
+    const FEW: usize = 5;
+    let mut s = (differing.iter().take(FEW))
+        .map(|(p, merged, now)| match now {
+            Some(now) => format!("{p}: {merged:?} in the journal, {now:?} now"),
+            None => format!("{p}: {merged:?} in the journal, none now"),
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    if differing.len() > FEW {
+        s.push_str(&format!("; and {} more", differing.len() - FEW));
+    }
+    s
 }
 
 /// Why a summed counter cannot be restored (SPEC section 6: restored

@@ -12,7 +12,7 @@ mod split;
 mod tests;
 mod three_way;
 
-pub use error::{CounterError, CounterSource, EmailTaken, LaterMerge, UnmergeError};
+pub use error::{CounterError, CounterSource, EmailTaken, LaterMerge, OtherContact, UnmergeError};
 pub use restore::{restore, restore_from, Conflict, RestoreReport};
 pub use split::{next_free_id, split_off, SplitReport};
 

@@ -13,7 +13,8 @@ use crate::model::{split_multi, Contact, Export, Layout};
 use crate::plan::MERGED_IDS;
 
 /// A property the restore could not return to its value before the merge,
-/// because it changed after the merge.
+/// because it changed after the merge (it differs from the journal's
+/// merged record), whether or not the merge had changed it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Conflict {
@@ -76,8 +77,10 @@ pub struct RestoreReport {
 /// result, current = the contact now):
 /// - a property still holding the merged value returns to its value before
 ///   the merge (and is removed when it had none); one changed since keeps
-///   its current value and is reported as a conflict when the merge had
-///   changed it;
+///   its current value and is reported as a conflict, whether or not the
+///   merge had changed it; when more than half of the merged record's
+///   properties changed, the entry describes another export and is
+///   refused ([`UnmergeError::OtherContact`]);
 /// - summed counters (decisions with `"rule": "sum"`) lose the secondary's
 ///   share: current − (merged − before), in whole numbers (exact up to
 ///   2^128); a value that is not a whole number is refused;
@@ -121,6 +124,7 @@ pub fn restore_from(
     let pi = primary_to_restore(export, file, entry, &later_merges, id, secondary_id)?;
     describes(export, pi, file, entry, &later_merges)?;
     check_counters(file, entry)?;
+    same_contact(&export.contacts[pi], file, entry)?;
     let (mut restored, conflicts, kept) = three_way(file, entry, &export.contacts[pi])?;
     email_is_free(export, pi, file, entry)?;
     let mut secondary = entry.secondary.clone();
@@ -483,6 +487,47 @@ pub(super) fn describes(
         });
     }
     Ok(())
+}
+
+/// The primary now is the contact the journal's merge wrote, changed in
+/// fewer than half of its properties: when more than half of the merged
+/// record's properties with a value (`hs_object_id` and
+/// `hs_merged_object_ids` left out: [`describes`] looked at those; summed
+/// counters too: they go up as the contact is used, and
+/// [`check_counters`] and the three-way check them) differ
+/// now, the entry was written on another export, or another copy of it,
+/// with the same ids (a preview, another run), and is refused. Fewer
+/// changes are the three-way's to keep and report.
+fn same_contact(primary: &Contact, file: &str, entry: &JournalEntry) -> Result<(), UnmergeError> {
+    let summed: HashSet<&str> = entry.summed_properties().collect();
+    let written = (entry.merged.properties.iter())
+        .filter(|(name, _)| !matches!(&***name, OBJECT_ID | MERGED_IDS))
+        .filter(|(name, _)| !summed.contains(&***name))
+        .filter_map(|(name, v)| Some((name, v.as_deref().filter(|v| !v.is_empty())?)));
+    let mut total = 0;
+    let mut differing = Vec::new();
+    for (name, merged) in written {
+        total += 1;
+        let now = primary.prop(name);
+        if now != Some(merged) {
+            differing.push((
+                name.to_string(),
+                merged.to_string(),
+                now.map(str::to_string),
+            ));
+        }
+    }
+    if differing.len() * 2 <= total {
+        return Ok(());
+    }
+    Err(UnmergeError::OtherContact(Box::new(OtherContact {
+        file: file.into(),
+        line: entry.line,
+        id: entry.primary_id.clone(),
+        secondary: entry.secondary_id.clone(),
+        differing,
+        total,
+    })))
 }
 
 /// A counter's value: a whole number of 0 or more, optionally written with

@@ -98,15 +98,33 @@ fn properties_changed_since_the_merge_are_kept_as_conflicts() {
     let mut e = export(vec![json!({"id": "1", "properties": {
         "firstname": "Annie", "lastname": "Lee", "city": "Bergen", "phone": "123", "jobtitle": "CEO", "hs_merged_object_ids": "2"}})]);
     let r = restore(&mut e, "1", "2", &j).unwrap();
+    // city: the merge left it, and it changed since: kept and reported
+    // too (SPEC section 5), not kept in silence.
     assert_eq!(
         r.conflicts,
-        [Conflict {
-            property: "firstname".into(),
-            before: Some("Ann".into()),
-            merged: Some("Anne".into()),
-            current: Some("Annie".into()),
-            result: Some("Annie".into()),
-        }]
+        [
+            Conflict {
+                property: "firstname".into(),
+                before: Some("Ann".into()),
+                merged: Some("Anne".into()),
+                current: Some("Annie".into()),
+                result: Some("Annie".into()),
+            },
+            Conflict {
+                property: "city".into(),
+                before: Some("Oslo".into()),
+                merged: Some("Oslo".into()),
+                current: Some("Bergen".into()),
+                result: Some("Bergen".into()),
+            },
+            Conflict {
+                property: "jobtitle".into(),
+                before: None,
+                merged: None,
+                current: Some("CEO".into()),
+                result: Some("CEO".into()),
+            },
+        ]
     );
     let p = &e.contacts[0];
     let props: Vec<(&str, Option<&str>)> = p

@@ -29,6 +29,7 @@ pub(super) fn three_way(
     out.history = if current.history == merged.history {
         before.history.clone()
     } else {
+        kept.extend(history_changed(merged, current));
         history_three_way(before, merged, current)
     };
 
@@ -49,8 +50,8 @@ pub(super) fn three_way(
 }
 
 /// The properties of the primary before the merge, with what changed
-/// since kept; a property whose merge is undone against a later change is
-/// a conflict.
+/// since kept; every property that differs from the journal's merged
+/// record is a conflict (SPEC section 5), kept and reported.
 fn properties_three_way(
     file: &str,
     entry: &JournalEntry,
@@ -60,7 +61,12 @@ fn properties_three_way(
     let (before, merged) = (&entry.primary, &entry.merged);
     let summed: HashSet<&str> = entry.summed_properties().collect();
     let mut out = crate::model::Properties::default();
-    for name in union_keys(before.properties.keys(), current.properties.keys()) {
+    let keys = union_keys(before.properties.keys(), current.properties.keys());
+    // A property the merge wrote and that is gone now was removed since:
+    // a change after the merge too.
+    let removed = (merged.properties.keys())
+        .filter(|k| !before.properties.contains_key(*k) && !current.properties.contains_key(*k));
+    for name in keys.into_iter().chain(removed) {
         let (b, m, c) = (
             before.properties.get(name),
             merged.properties.get(name),
@@ -78,7 +84,14 @@ fn properties_three_way(
                 _ => None,
             };
             let r = special.unwrap_or_else(|| c.cloned());
-            if b != m && r != b.cloned() {
+            // Changed since the merge (SPEC section 5): kept, and reported,
+            // whether or not the merge had changed it. A counter written
+            // otherwise (`2.0` for `2`) holds the same count.
+            // An empty cell is no value: a CSV column that another merge
+            // added holds "" where the journal's record has nothing.
+            let same = (summed.contains(&**name) && count(c).ok() == count(m).ok())
+                || (is_empty(c) && is_empty(m));
+            if !same {
                 let text = |v: Option<&Option<String>>| v.cloned().flatten();
                 conflicts.push(Conflict {
                     property: name.to_string(),
@@ -95,6 +108,11 @@ fn properties_three_way(
         }
     }
     Ok(out)
+}
+
+/// No value: absent, null or "".
+fn is_empty(v: Option<&Option<String>>) -> bool {
+    v.and_then(|v| v.as_deref()).is_none_or(str::is_empty)
 }
 
 /// The key order of the result: the keys it has, in the order before the
@@ -247,6 +265,27 @@ fn list_three_way<T: Clone>(
     result
 }
 
+/// The properties whose history changed after the merge, said once.
+fn history_changed(merged: &Contact, current: &Contact) -> Option<String> {
+    let empty = History::new();
+    let (mh, ch) = (
+        merged.history.as_ref().unwrap_or(&empty),
+        current.history.as_ref().unwrap_or(&empty),
+    );
+    let changed: Vec<&str> = union_keys(mh.keys(), ch.keys())
+        .into_iter()
+        .filter(|k| mh.get(*k) != ch.get(*k))
+        .map(|k| &**k)
+        .collect();
+    (!changed.is_empty()).then(|| {
+        format!(
+            "{} of {}: changed after the merge; kept the entries added since",
+            key::HISTORY,
+            changed.join(", ")
+        )
+    })
+}
+
 fn history_three_way(before: &Contact, merged: &Contact, current: &Contact) -> Option<History> {
     let empty = History::new();
     let (bh, mh, ch) = (
@@ -311,7 +350,14 @@ fn assoc_three_way(
         if merge_added_nothing_left(b.is_none(), m.is_some(), entries.is_empty()) {
             continue;
         }
-        note_kept(kind, b.map_or(0, |b| b.entries.len()), entries.len(), kept);
+        let ids = |l: Option<&AssocList>| -> Vec<String> {
+            l.map_or(Vec::new(), |l| {
+                l.entries.iter().map(|e| e.id.clone()).collect()
+            })
+        };
+        if ids(Some(c)) != ids(m) {
+            note_kept(kind, b.map_or(0, |b| b.entries.len()), entries.len(), kept);
+        }
         let form = b.map_or(&c.form, |b| &b.form).clone();
         out.insert(kind.clone(), AssocList { form, entries });
     }
@@ -325,13 +371,13 @@ fn merge_added_nothing_left(before_absent: bool, merge_added: bool, empty: bool)
     before_absent && merge_added && empty
 }
 
+/// A part changed after the merge (it differs from the journal's merged
+/// record): its later changes are kept, and said (SPEC section 5).
 fn note_kept(part: &str, before: usize, after: usize, kept: &mut Vec<String>) {
-    if before != after {
-        kept.push(format!(
-            "{part}: changed after the merge; kept those changes ({}, {before} before the merge)",
-            crate::text::count(after, "item", "items")
-        ));
-    }
+    kept.push(format!(
+        "{part}: changed after the merge; kept those changes ({}, {before} before the merge)",
+        crate::text::count(after, "item", "items")
+    ));
 }
 
 fn sections_three_way(
@@ -375,7 +421,7 @@ fn sections_three_way(
                         o.insert(k.clone(), v.clone());
                     }
                 }
-                if &o != bo {
+                if co != mo {
                     kept.push(format!(
                         "{name}: changed after the merge; kept those changes"
                     ));
@@ -383,7 +429,7 @@ fn sections_three_way(
                 Value::Object(o)
             }
             _ => {
-                if b != m && b != Some(c) {
+                if m != Some(c) {
                     kept.push(format!(
                         "{name}: changed after the merge; kept the current value {c}"
                     ));

@@ -377,7 +377,10 @@ impl<R: Read> Reader<R> {
     pub fn layout(&self) -> Option<Layout> {
         match &self.state {
             State::Csv(s) => Some(Layout::Csv(s.layout.clone())),
-            State::Lines(s) => Some(Layout::Ndjson { crlf: s.crlf() }),
+            State::Lines(s) => Some(Layout::Ndjson {
+                crlf: s.crlf(),
+                unterminated: None,
+            }),
             State::Doc(d) if self.done => d.layout(),
             State::Doc(_) => None,
         }
@@ -488,11 +491,11 @@ pub fn each<R: Read>(
         }
     }
     let mut layout = reader.layout().expect("known once every record is read");
-    if let Layout::Csv(l) = &mut layout {
-        // Nothing after the last row: not even its line break.
-        if l.sheet.is_none() && reader.tail().is_empty() {
-            l.unterminated = last;
-        }
+    // Nothing after the last row (line): not even its line break.
+    match &mut layout {
+        Layout::Csv(l) if l.sheet.is_none() && reader.tail().is_empty() => l.unterminated = last,
+        Layout::Ndjson { unterminated, .. } if reader.tail().is_empty() => *unterminated = last,
+        _ => {}
     }
     Ok(layout)
 }

@@ -25,14 +25,17 @@ impl Outcome {
     /// nothing before a syntax error anywhere; the new one hands out the
     /// contacts before it).
     /// The old readers did not note a last row without its line break
-    /// (`CsvLayout::unterminated`, tested on its own below): left out.
+    /// (`CsvLayout::unterminated`, `Layout::Ndjson`'s, tested on their own
+    /// below): left out.
     fn settled(mut self) -> Self {
         if self.result.is_err() {
             self.contacts.clear();
             self.skipped.clear();
         }
-        if let Ok(Layout::Csv(l)) = &mut self.result {
-            l.unterminated = None;
+        match &mut self.result {
+            Ok(Layout::Csv(l)) => l.unterminated = None,
+            Ok(Layout::Ndjson { unterminated, .. }) => *unterminated = None,
+            _ => {}
         }
         self
     }
@@ -98,10 +101,14 @@ fn old(bytes: &[u8], format: Format, skipping: bool) -> Outcome {
             Format::Xlsx => unreachable!("the oracle reads text formats"),
             // An empty JSON Lines file: no lines, none to say the line
             // ending by.
-            Format::Ndjson if is_empty(bytes) => Ok(Layout::Ndjson { crlf: false }),
+            Format::Ndjson if is_empty(bytes) => Ok(Layout::Ndjson {
+                crlf: false,
+                unterminated: None,
+            }),
             Format::Ndjson => {
                 oracle::ndjson_each(bytes, "f", list, &mut keep).map(|_| Layout::Ndjson {
                     crlf: first_line_crlf(bytes),
+                    unterminated: None,
                 })
             }
         }

@@ -678,7 +678,10 @@ fn read_part(part: &Path) -> Result<crate::model::Export, PortalError> {
     let mut export = if empty {
         crate::model::Export {
             contacts: Vec::new(),
-            layout: Layout::Ndjson { crlf: false },
+            layout: Layout::Ndjson {
+                crlf: false,
+                unterminated: None,
+            },
         }
     } else {
         crate::format::read_path(part, Some(Format::Ndjson)).map_err(|e| PortalError::State {
@@ -686,7 +689,10 @@ fn read_part(part: &Path) -> Result<crate::model::Export, PortalError> {
             detail: format!("cannot read the pulled contacts back: {e}"),
         })?
     };
-    export.layout = Layout::Ndjson { crlf: false };
+    export.layout = Layout::Ndjson {
+        crlf: false,
+        unterminated: None,
+    };
     Ok(export)
 }
 
