@@ -68,6 +68,19 @@ pub fn spawn(sb: &Sandbox, args: &[&str]) -> Child {
         .unwrap()
 }
 
+/// Run the binary until the emulator holds one of its requests (a
+/// `Fault::Hang` set before), kill it there, and let the emulator go on.
+pub fn killed_at_hang(sb: &Sandbox, emu: &Emulator, args: &[&str], what: &str) {
+    let mut child = spawn(sb, args);
+    assert!(
+        emu.wait_for_hang(Duration::from_secs(30)),
+        "{what} never came"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    emu.release();
+}
+
 pub fn log_lines(path: &Path) -> Vec<Value> {
     std::fs::read_to_string(path)
         .unwrap()
@@ -165,14 +178,7 @@ fn push_killed_while_a_merge_is_answered_resumes_without_sending_it_again() {
     plan_of(&sb, &CHAIN_PLAN);
     let emu = Emulator::start(Config::default(), data);
     emu.fail_merge(4, Fault::Hang);
-    let mut child = spawn(&sb, &push_args(&emu.url));
-    assert!(
-        emu.wait_for_hang(Duration::from_secs(30)),
-        "the fourth merge never came"
-    );
-    child.kill().unwrap();
-    child.wait().unwrap();
-    emu.release();
+    killed_at_hang(&sb, &emu, &push_args(&emu.url), "the fourth merge");
     assert_eq!(emu.state().merges.len(), 4);
     let log = log_lines(&sb.path("push.jsonl"));
     let last = log.last().unwrap();
@@ -495,14 +501,7 @@ fn pull_killed_mid_way_resumes_from_its_cursor() {
         "--rate",
         "1000/1s",
     ];
-    let mut child = spawn(&sb, &args);
-    assert!(
-        emu.wait_for_hang(Duration::from_secs(30)),
-        "page 6 never came"
-    );
-    child.kill().unwrap();
-    child.wait().unwrap();
-    emu.release();
+    killed_at_hang(&sb, &emu, &args, "page 6");
     assert!(
         !sb.path("out.json").exists(),
         "the output appears only at the end"
@@ -539,11 +538,12 @@ fn pull_killed_mid_way_resumes_from_its_cursor() {
     assert_eq!(pages, 14);
     // Asking for something else while a pull is unfinished is refused.
     emu.fail_page(16, Fault::Hang);
-    let mut child = spawn(&sb, &["pull", "-o", "x.json", "--api-base", &emu.url]);
-    assert!(emu.wait_for_hang(Duration::from_secs(30)));
-    child.kill().unwrap();
-    child.wait().unwrap();
-    emu.release();
+    killed_at_hang(
+        &sb,
+        &emu,
+        &["pull", "-o", "x.json", "--api-base", &emu.url],
+        "the request held",
+    );
     let out = sb
         .cmd()
         .env("HUBSPOT_TOKEN", TOKEN)

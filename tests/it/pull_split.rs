@@ -4,12 +4,10 @@
 //! together, the same export as one request gives; and contacts merged in
 //! the portal while a pull ran are left out of its output.
 
-use std::time::Duration;
-
 use serde_json::{json, Value};
 
 use crate::emulator::{self, Config, Emulator, Fault};
-use crate::portal::{pulled, spawn, TOKEN};
+use crate::portal::{killed_at_hang, pulled, TOKEN};
 use crate::util::{stderr, stdout, Sandbox};
 
 /// The address length past which the emulator answers 414 in these tests
@@ -138,14 +136,7 @@ fn a_split_pull_killed_mid_page_resumes_to_the_same_export() {
     let args = tight_args(&tight.url, "split.csv");
     // A request in the middle of the second page's groups.
     tight.fail_page(per_page + 2, Fault::Hang);
-    let mut child = spawn(&sb, &args);
-    assert!(
-        tight.wait_for_hang(Duration::from_secs(30)),
-        "the request never came"
-    );
-    child.kill().unwrap();
-    child.wait().unwrap();
-    tight.release();
+    killed_at_hang(&sb, &tight, &args, "the request");
     assert!(sb.path("split.csv.pull.json").exists());
     let out = pull(&sb, &args);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -249,14 +240,7 @@ fn contacts_merged_in_the_portal_while_a_pull_ran_are_left_out() {
         "--format",
         "json",
     ];
-    let mut child = spawn(&sb, &args);
-    assert!(
-        emu.wait_for_hang(Duration::from_secs(30)),
-        "page 2 never came"
-    );
-    child.kill().unwrap();
-    child.wait().unwrap();
-    emu.release();
+    killed_at_hang(&sb, &emu, &args, "page 2");
     // 40 and 41, pulled on page 1, merged in the portal: the merged record
     // gets a new id, after every other.
     let merged = emu.merge(40, 41);
@@ -300,14 +284,7 @@ fn contacts_merged_in_the_portal_while_a_pull_ran_are_left_out() {
         "--rate",
         "1000/1s",
     ];
-    let mut child = spawn(&sb, &csv_args);
-    assert!(
-        emu.wait_for_hang(Duration::from_secs(30)),
-        "page 2 never came"
-    );
-    child.kill().unwrap();
-    child.wait().unwrap();
-    emu.release();
+    killed_at_hang(&sb, &emu, &csv_args, "page 2");
     assert_eq!(emu.merge(42, 43), "252");
     let out = pull(&sb, &csv_args);
     assert!(out.status.success(), "{}", stderr(&out));
