@@ -559,7 +559,8 @@ fn pull_killed_mid_way_resumes_from_its_cursor() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("asked for other properties"),
+        stderr(&out)
+            .contains("asked for other data: it ran without --with-history; run it again so"),
         "{}",
         stderr(&out)
     );

@@ -408,23 +408,49 @@ fn check_same_portal(state: &State, api_base: &str, path: &Path) -> Result<(), P
 }
 
 fn check_same_query(state: &State, job: &PullJob<'_>, path: &Path) -> Result<(), PortalError> {
+    let q = &state.query;
+    // The list as the state keeps it, had this run the state's history
+    // (with history, HubSpot's defaults are named): a change of history
+    // alone is not also a change of properties.
     let asked = match &job.properties {
         Properties::List(list) => Some(list.clone()),
-        Properties::Default if job.history => {
+        Properties::Default if q.history => {
             Some(DEFAULT_PROPERTIES.iter().map(|p| p.to_string()).collect())
         }
         Properties::Default | Properties::All => None,
     };
-    let same = state.query.history == job.history
-        && state.query.associations == job.associations
-        && state.query.all_properties == (job.properties == Properties::All)
-        && (state.query.all_properties || state.query.properties == asked);
-    if same {
+    let flag = |on: bool, name: &str| match on {
+        true => format!("with {name}"),
+        false => format!("without {name}"),
+    };
+    let mut differs = Vec::new();
+    if q.all_properties != (job.properties == Properties::All)
+        || (!q.all_properties && q.properties != asked)
+    {
+        differs.push(match (&q.properties, q.all_properties) {
+            (_, true) => "--properties all".to_string(),
+            (Some(list), false) if q.history && list.iter().eq(DEFAULT_PROPERTIES.iter()) => {
+                "HubSpot's default properties (no --properties)".to_string()
+            }
+            (Some(list), false) => format!("--properties {}", list.join(",")),
+            (None, false) => "HubSpot's default properties (no --properties)".to_string(),
+        });
+    }
+    if q.history != job.history {
+        differs.push(flag(q.history, "--with-history"));
+    }
+    if q.associations != job.associations {
+        differs.push(flag(q.associations, "--associations"));
+    }
+    if differs.is_empty() {
         return Ok(());
     }
     Err(PortalError::State {
         path: path.to_path_buf(),
-        detail: "an interrupted pull into this output asked for other properties, history or associations; run it again as it was to finish it, or remove this file and the .pull.ndjson beside it to start over".into(),
+        detail: format!(
+            "an interrupted pull into this output asked for other data: it ran {}; run it again so to finish it, or remove this file and the .pull.ndjson beside it to start over",
+            differs.join(", ")
+        ),
     })
 }
 
