@@ -112,7 +112,10 @@ fn restore(
     for k in &r.kept {
         ctx.warn(
             "kept-change",
-            &format!("kept a change made after the merge: {k}"),
+            &format!(
+                "contact {}: kept a change made after the merge: {k}",
+                r.primary_id
+            ),
         );
     }
     Ok((serde_json::to_value(&r)?, summary, conflicts))

@@ -355,8 +355,24 @@ fn assoc_three_way(
                 l.entries.iter().map(|e| e.id.clone()).collect()
             })
         };
-        if ids(Some(c)) != ids(m) {
-            note_kept(kind, b.map_or(0, |b| b.entries.len()), entries.len(), kept);
+        let (now, then) = (ids(Some(c)), ids(m));
+        if now != then {
+            // Which ids came and went since the merge, by name.
+            let added: Vec<&str> = (now.iter())
+                .filter(|id| !then.contains(id))
+                .map(String::as_str)
+                .collect();
+            let removed: Vec<&str> = (then.iter())
+                .filter(|id| !now.contains(id))
+                .map(String::as_str)
+                .collect();
+            let mut part = kind.clone();
+            for (what, list) in [("added", &added), ("removed", &removed)] {
+                if !list.is_empty() {
+                    part.push_str(&format!(" ({what} since: {})", list.join(", ")));
+                }
+            }
+            note_kept(&part, b.map_or(0, |b| b.entries.len()), entries.len(), kept);
         }
         let form = b.map_or(&c.form, |b| &b.form).clone();
         out.insert(kind.clone(), AssocList { form, entries });

@@ -202,3 +202,45 @@ fn an_export_given_as_journal_is_not_a_journal_of_merges() {
         assert!(!err.contains("remove that line"), "{name}: {err}");
     }
 }
+
+/// A change kept in a part other than properties names the contact and
+/// the items that came since (a reviewer found "deals: changed after the
+/// merge" with no contact and no deal named).
+#[test]
+fn a_kept_association_change_names_the_contact_and_the_ids_added_since() {
+    let s = Sandbox::new();
+    s.write("plan.csv", "primary_id,secondary_id\n101,102\n");
+    apply(&s, "contacts.csv", "m.csv", "j.jsonl", &[]);
+    // Deal 303 associated with 101 after the merge.
+    let merged = String::from_utf8(s.read("m.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(merged.as_bytes());
+    let headers = rows.headers().unwrap().clone();
+    let deals = headers
+        .iter()
+        .position(|h| h == "Associated Deal IDs")
+        .unwrap();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&headers).unwrap();
+    for r in rows.records() {
+        let mut r: Vec<String> = r.unwrap().iter().map(str::to_string).collect();
+        if r[0] == "101" {
+            r[deals] = format!("{};303", r[deals])
+                .trim_start_matches(';')
+                .to_string();
+        }
+        w.write_record(&r).unwrap();
+    }
+    s.write("edited.csv", w.into_inner().unwrap());
+    let o = s
+        .cmd()
+        .args(["unmerge", "edited.csv", "101", "--restore", "102"])
+        .args(["--journal", "j.jsonl", "-o", "r.csv"])
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("contact 101: kept a change made after the merge: deals (added since: 303)"),
+        "{err}"
+    );
+}
