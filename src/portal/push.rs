@@ -266,7 +266,8 @@ fn same_portal(entries: &[Entry], api_base: &str, log: &Path) -> Result<(), Port
         Some(earlier) if earlier != base(api_base) => Err(PortalError::State {
             path: log.to_path_buf(),
             detail: format!(
-                "this push log records pushes to {earlier}, and this push goes to {}; a log belongs to one portal: give this push a new --log",
+                "this push log records pushes to {earlier}, and this push goes to {}; a log belongs to one portal: to go on with that portal, give --api-base {earlier}; to push to {} instead, give a new --log (the merges this log records were sent to {earlier}, not there)",
+                base(api_base),
                 base(api_base)
             ),
         }),

@@ -164,7 +164,7 @@ fn push_applies_a_plan_with_chains_once_through_the_ids_hubspot_returns() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("a log belongs to one portal"),
+        stderr(&out).contains("a log belongs to one portal: to go on with that portal, give --api-base http://127.0.0.1:"),
         "{}",
         stderr(&out)
     );
