@@ -4,7 +4,7 @@
 //! output whole (`-o`) must never replace one of them: the record would be
 //! gone, and `.jsonl` is both an export's extension and theirs.
 
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::path::Path;
 
 /// What an existing file keeps, told by its first line: `None` for
@@ -14,15 +14,22 @@ pub fn kept_record(path: &Path) -> Option<&'static str> {
     if !meta.is_file() || meta.len() == 0 {
         return None;
     }
-    // A journal line holds three contacts; a few MB is more than any.
-    let mut head = Vec::new();
+    // The first line that is not blank; a journal line holds three
+    // contacts, and a few MB is more than any.
     let file = std::fs::File::open(path).ok()?;
-    file.take(8 << 20).read_to_end(&mut head).ok()?;
-    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
-    let first = text
-        .split(|&b| b == b'\n')
-        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
-        .find(|l| !l.trim_ascii().is_empty())?;
+    let mut lines = std::io::BufReader::new(file.take(8 << 20));
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if lines.read_until(b'\n', &mut line).ok()? == 0 {
+            return None;
+        }
+        if !line.trim_ascii().is_empty() {
+            break;
+        }
+    }
+    let first = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&line);
+    let first = first.trim_ascii_end();
     if !first.trim_ascii_start().starts_with(b"{") {
         return None;
     }
