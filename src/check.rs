@@ -11,6 +11,7 @@ use std::path::Path;
 
 use crate::format::formula::is_formula;
 use crate::format::{ids_again, Format, IdSieve, Place, ReadError};
+use crate::hubspot::property::MERGED_OBJECT_IDS;
 use crate::model::{key, split_multi, Contact, Export};
 use crate::props::{is_valid_email, parse_counter};
 use fields::{Fields, Kind};
@@ -90,6 +91,10 @@ pub fn check_file_with(
     let result =
         pipeline::read_and_check(path, format, stages, again, tuning).and_then(|mut read| {
             let sieve = std::mem::replace(&mut read.sieve, IdSieve::with_capacity(0));
+            // Only a merged id that may be a contact's costs a reading.
+            if again && !sieve.may_hold(read.claims.iter().map(|c| c.0.as_str())) {
+                read.claims.clear();
+            }
             let stopped = read.fatal.is_some();
             let repeats = sieve.repeats(|each| match ids_again(path, format, each) {
                 // The fault that ended the reading ends it again, after
@@ -112,6 +117,13 @@ pub fn check_file_with(
             );
             p.extend(read.repeats);
             p.extend(read.problems);
+            p.extend(stale_copies(
+                &name,
+                path,
+                format,
+                &read.claims,
+                read.places.as_ref(),
+            ));
             (read.contacts, p, read.warnings, read.fatal)
         }
         Err(e) => (0, Vec::new(), Vec::new(), Some(e)),
@@ -127,6 +139,50 @@ pub fn check_file_with(
         problems,
         warnings,
     }
+}
+
+/// The contacts of the file that another contact lists in its
+/// `hs_merged_object_ids`: copies from before that merge, which a plan
+/// may not name (DECISIONS, "A stale copy of a merged contact"). Found
+/// among the ids read again (or kept, for stdin) only when some contact
+/// lists merged ids.
+fn stale_copies(
+    name: &str,
+    path: &Path,
+    format: Option<Format>,
+    claims: &[Claim],
+    kept: Option<&HashMap<String, Place>>,
+) -> Vec<Problem> {
+    if claims.is_empty() {
+        return Vec::new();
+    }
+    let mut holders: HashMap<&str, (&str, Place)> = HashMap::new();
+    for (id, holder, at) in claims {
+        holders.entry(id.as_str()).or_insert((holder.as_str(), *at));
+    }
+    let mut found = Vec::new();
+    let mut note = |id: &str, at: Place| {
+        if let Some(&(holder, holder_at)) = holders.get(id) {
+            found.push(Problem {
+                file: name.into(),
+                place: Some(at.to_string()),
+                record: Some(id.into()),
+                property: None,
+                value: Some(id.into()),
+                problem: format!(
+                    "contact {id} is listed in contact {holder}'s hs_merged_object_ids ({holder_at}), so it was merged into {holder}, yet the file holds it too: a copy from before that merge (a pull that ran while contacts were merged in HubSpot?); a plan that names it is refused: pull the export again, or remove {id}'s record"
+                ),
+            });
+        }
+    };
+    match kept {
+        Some(places) => places.iter().for_each(|(id, at)| note(id, *at)),
+        // A fault in reading again was reported by the first reading.
+        None => {
+            let _ = ids_again(path, format, &mut note);
+        }
+    }
+    found
 }
 
 /// The first number in a place ("contact 3", "line 7, column 2").
@@ -206,7 +262,14 @@ pub struct Checker<'a> {
     pub problems: Vec<Problem>,
     /// Cells a spreadsheet would run as formulas.
     pub warnings: Vec<Problem>,
+    /// Every id a contact lists in `hs_merged_object_ids`, for
+    /// [`stale_copies`].
+    pub(crate) claims: Vec<Claim>,
 }
+
+/// An id a contact lists in `hs_merged_object_ids`: the id, the contact
+/// that lists it, and where that contact is.
+pub(crate) type Claim = (String, String, Place);
 
 /// Stage values remembered by one checker, at most.
 const STAGES_MET: usize = 1024;
@@ -223,6 +286,7 @@ impl<'a> Checker<'a> {
             stages_met: Default::default(),
             problems: Vec::new(),
             warnings: Vec::new(),
+            claims: Vec::new(),
         }
     }
 
@@ -277,6 +341,11 @@ impl<'a> Checker<'a> {
         });
         warn.id_and_associations(c);
         check_meta_and_history(c, &mut add);
+        if let Some(ids) = c.prop(MERGED_OBJECT_IDS) {
+            let holder = c.id();
+            let listed = split_multi(&ids).filter(|id| *id != holder);
+            (self.claims).extend(listed.map(|id| (id.to_string(), holder.to_string(), at)));
+        }
     }
 }
 

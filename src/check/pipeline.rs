@@ -13,7 +13,7 @@ use std::sync::{mpsc, Mutex};
 
 use super::json::{self, Spans};
 use super::row::{Row, RowPlan};
-use super::{duplicate, from_read_error, Checker, Problem};
+use super::{duplicate, from_read_error, Checker, Claim, Problem};
 use crate::format::json::parse_contact;
 use crate::format::ndjson::line_error;
 use crate::format::records::{self, Item, Record};
@@ -86,6 +86,7 @@ struct Found {
     warnings: Vec<Problem>,
     /// Where in `warnings` the ones about property names are.
     names_met: Vec<usize>,
+    claims: Vec<Claim>,
 }
 
 /// What reading and checking a file gave.
@@ -103,6 +104,11 @@ pub(super) struct Read {
     pub(super) repeats: Vec<Problem>,
     pub(super) problems: Vec<Problem>,
     pub(super) warnings: Vec<Problem>,
+    /// Every id a contact lists in `hs_merged_object_ids`.
+    pub(super) claims: Vec<Claim>,
+    /// Each id with its place, when kept (stdin: the file cannot be read
+    /// again).
+    pub(super) places: Option<HashMap<String, Place>>,
 }
 
 /// How the records are told apart: the CSV layout and the plan of its
@@ -152,6 +158,7 @@ pub(super) fn read_and_check(
             problems: checker.problems,
             warnings: checker.warnings,
             names_met: checker.names_met,
+            claims: checker.claims,
         }
     };
     let read = if tuning.workers == 0 {
@@ -167,7 +174,7 @@ pub(super) fn read_and_check(
         skipped,
         fatal,
     } = read;
-    let (sieve, repeats) = ids.into_parts();
+    let (sieve, repeats, places) = ids.into_parts();
     Ok(Read {
         contacts,
         skipped,
@@ -176,6 +183,8 @@ pub(super) fn read_and_check(
         repeats,
         problems: joined.problems,
         warnings: joined.warnings,
+        claims: joined.claims,
+        places,
     })
 }
 
@@ -237,6 +246,7 @@ struct Joined<'a> {
     file: &'a str,
     problems: Vec<Problem>,
     warnings: Vec<Problem>,
+    claims: Vec<Claim>,
     /// The next batch to join, and those found before their turn.
     next: u64,
     waiting: BTreeMap<u64, Found>,
@@ -250,6 +260,7 @@ impl<'a> Joined<'a> {
             file,
             problems: Vec::new(),
             warnings: Vec::new(),
+            claims: Vec::new(),
             next: 0,
             waiting: BTreeMap::new(),
             names: HashSet::new(),
@@ -262,6 +273,7 @@ impl<'a> Joined<'a> {
         while let Some(found) = self.waiting.remove(&self.next) {
             self.next += 1;
             self.problems.extend(found.problems);
+            self.claims.extend(found.claims);
             // A batch warns of a name the first time it meets it; the
             // file, the first time any batch does.
             let mut names = found.names_met.into_iter().peekable();
@@ -309,8 +321,8 @@ impl<'a> Ids<'a> {
         }
     }
 
-    fn into_parts(self) -> (IdSieve, Vec<Problem>) {
-        (self.sieve, self.repeats)
+    fn into_parts(self) -> (IdSieve, Vec<Problem>, Option<HashMap<String, Place>>) {
+        (self.sieve, self.repeats, self.first)
     }
 }
 

@@ -403,6 +403,13 @@ impl IdSieve {
         self.hashes.push(Self::hash(id));
     }
 
+    /// Whether any of `ids` may have been noted (a hash of theirs was): a
+    /// `false` is sure, a `true` is to be confirmed by reading again.
+    pub(crate) fn may_hold<'i>(&self, ids: impl Iterator<Item = &'i str>) -> bool {
+        let wanted: rustc_hash::FxHashSet<u64> = ids.map(Self::hash).collect();
+        !wanted.is_empty() && self.hashes.iter().any(|h| wanted.contains(h))
+    }
+
     /// Once every id is noted: the error of [`read_bytes`] for an id read
     /// twice, if there is one (the first in file order). `again` reads the
     /// contacts again (from the start), handing each one's id and place to

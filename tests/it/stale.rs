@@ -65,3 +65,48 @@ fn a_pair_naming_a_stale_copy_is_refused_and_the_others_go_through_with_keep_goi
         .collect();
     assert_eq!(kinds, ["stale-copy", "stale-copy"], "{report}");
 }
+
+/// `check` names each stale copy, where it is and which contact lists it,
+/// from a file (its ids read again) and from stdin (its ids kept); a
+/// merged id that is no contact of the file is no problem.
+#[test]
+fn check_names_a_stale_copy_from_a_file_and_from_stdin() {
+    let s = Sandbox::new();
+    s.write("stale.csv", EXPORT);
+    for stdin in [false, true] {
+        let mut cmd = s.cmd();
+        match stdin {
+            false => cmd.args(["check", "stale.csv"]),
+            true => cmd
+                .args(["check", "-", "--input-format", "csv"])
+                .write_stdin(EXPORT),
+        };
+        let out = cmd.args(["--format", "json"]).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "stdin {stdin}: {}",
+            stderr(&out)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let found: Vec<(&str, &str)> = report["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p["place"].as_str().unwrap(), p["record"].as_str().unwrap()))
+            .collect();
+        assert_eq!(found, [("line 2", "40"), ("line 3", "41")], "{report}");
+        let text = report["problems"][0]["problem"].as_str().unwrap();
+        assert!(
+            text.contains("listed in contact 1189's hs_merged_object_ids (line 4)"),
+            "{text}"
+        );
+    }
+    // 1189 lists ids that are no contact here: nothing to say.
+    s.write(
+        "fine.csv",
+        "Record ID,Email,Merged object IDs\n1189,a@x.example,40;41\n",
+    );
+    let out = s.cmd().args(["check", "fine.csv"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
