@@ -15,6 +15,12 @@ pub enum UnmergeError {
     },
     #[error("{email} is the primary email of contact {id}; only an additional email (hs_additional_emails) can be split off: give one of those, or make another email primary first")]
     PrimaryEmail { id: String, email: String },
+    #[error("{email} is already the primary email of contact {holder}; splitting it off {id} would make a second contact with that email, which HubSpot does not allow (an email is one contact's): merge {holder} and {id} instead, or take {email} out of {id}'s hs_additional_emails by hand if it is no longer theirs")]
+    EmailOfAnother {
+        id: String,
+        email: String,
+        holder: String,
+    },
     #[error("contact {id} has no email {email}; its emails are: {}; give one of its additional emails", list_or_none(.emails))]
     NotAnEmail {
         id: String,

@@ -68,6 +68,19 @@ pub fn split_off(
     let idx = contact_index(export, id)?;
     let wanted = email.trim();
     let (additional, spelled) = additional_email(&export.contacts[idx], id, wanted)?;
+    // The new contact's email may be no other contact's primary email.
+    let holder = (export.contacts.iter()).find(|c| {
+        c.id != id
+            && c.prop(EMAIL)
+                .is_some_and(|e| e.trim().eq_ignore_ascii_case(wanted))
+    });
+    if let Some(holder) = holder {
+        return Err(UnmergeError::EmailOfAnother {
+            id: id.into(),
+            email: spelled,
+            holder: holder.id.clone(),
+        });
+    }
     let new_id = choose_new_id(export, new_id)?;
     let csv = matches!(export.layout, Layout::Csv(_));
     let source = &mut export.contacts[idx];
@@ -365,6 +378,14 @@ mod tests {
         assert_eq!(
             err(&mut e, "404", "q@x.com", None),
             "contact 404 is not in the export; check the id"
+        );
+        // Another contact's primary email: HubSpot keeps an email to one
+        // contact (an independent review found a second one made).
+        let mut taken = e.clone();
+        taken.contacts[1].set_prop("email", Some("D@x.com".into()));
+        assert_eq!(
+            err(&mut taken, "5", "d@x.com", None),
+            "d@x.com is already the primary email of contact 9; splitting it off 5 would make a second contact with that email, which HubSpot does not allow (an email is one contact's): merge 9 and 5 instead, or take d@x.com out of 5's hs_additional_emails by hand if it is no longer theirs"
         );
         assert_eq!(
             err(&mut e, "5", "c@x.com", Some("9")),
