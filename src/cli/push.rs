@@ -179,7 +179,19 @@ fn check_plan(args: &PushArgs, ctx: &mut Ctx, plan: &Plan) -> anyhow::Result<Opt
         return Ok(None);
     }
     ctx.verdict(Status::Problems);
-    super::apply::render(&report, (&[], None), ctx, false)?;
+    if ctx.global.format == OutputFormat::Json {
+        // Push's own report, so that a script reads one shape.
+        let refused = PushReport {
+            pairs: plan.pairs.len(),
+            dry_run: args.dry_run,
+            refused: Some(report.skipped.clone()),
+            ..PushReport::default()
+        };
+        serde_json::to_writer_pretty(&mut *ctx.out, &refused)?;
+        writeln!(ctx.out)?;
+    } else {
+        super::apply::render(&report, (&[], None), ctx, false)?;
+    }
     let message = format!(
         "{}: {} of {} of {} {} bad; nothing was sent to the portal (fix the plan or the export, and check it with `apply` first)",
         args.file.display(),

@@ -82,6 +82,10 @@ pub struct PushReport {
     /// The pair the run stopped at and why (a run that stopped part way).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stopped: Option<StopReason>,
+    /// A plan refused before anything was sent: its bad pairs, as `apply`
+    /// lists them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<Vec<crate::plan::BadPair>>,
 }
 
 impl PushReport {

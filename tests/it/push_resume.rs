@@ -105,3 +105,26 @@ fn an_interrupted_pull_or_push_says_how_to_resume() {
         "{err}"
     );
 }
+
+/// A plan refused before anything is sent gives push's own JSON report
+/// (its `refused` pairs as `apply` lists them), not `apply`'s report: a
+/// script reads one shape from `push --format json`.
+#[test]
+fn a_refused_plan_gives_pushs_own_json_report() {
+    let sb = Sandbox::new();
+    let data = emulator::contacts(1, 10);
+    export_of(&sb, "export.ndjson", &data);
+    plan_of(&sb, &[(1, 2), (3, 99)]);
+    let emu = Emulator::start(Config::default(), data);
+    let out = push_cmd(&sb, &emu, &["--format", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["pairs"], 2, "{report}");
+    assert_eq!(report["merged"], 0, "{report}");
+    let refused = report["refused"].as_array().unwrap();
+    assert_eq!(refused.len(), 1, "{report}");
+    assert_eq!(refused[0]["secondary"], "99");
+    assert_eq!(refused[0]["kind"], "missing-id");
+    assert!(report.get("applied").is_none(), "{report}");
+    assert!(emu.state().seen.is_empty());
+}
