@@ -77,6 +77,8 @@ pub enum UnmergeError {
     EmailTaken(Box<EmailTaken>),
     #[error(transparent)]
     OtherContact(Box<OtherContact>),
+    #[error("{file}: line {line}: contact {id} has no hs_merged_object_ids at all (a CSV saved without its \"Merged object IDs\" column?), which the merge this line records wrote; a restore checks by it that this export holds that merge: give the export with that column (or property) kept")]
+    NoMergedIds { file: String, line: u64, id: String },
     #[error("{file}: line {line}: the journal does not describe this export: it records the merge of {secondary} into {id}, but contact {id}'s hs_merged_object_ids ({}) do not list {secondary}; give the export that merge wrote (or one made from it since), or the journal of this export's merges", or_empty(.merged_ids))]
     NotMergedInto {
         file: String,

@@ -454,6 +454,17 @@ pub(super) fn describes(
     later: &[(&Journal, &JournalEntry)],
 ) -> Result<(), UnmergeError> {
     let primary = &export.contacts[pi];
+    // No such property at all: the export was saved without it (a CSV
+    // without its "Merged object IDs" column), not another export.
+    let missing = !primary.properties.contains_key(MERGED_IDS)
+        && entry.merged.properties.contains_key(MERGED_IDS);
+    if missing {
+        return Err(UnmergeError::NoMergedIds {
+            file: file.into(),
+            line: entry.line,
+            id: entry.primary_id.clone(),
+        });
+    }
     if !merged_ids(primary).any(|m| m == entry.secondary_id) {
         return Err(UnmergeError::NotMergedInto {
             file: file.into(),

@@ -244,3 +244,43 @@ fn a_kept_association_change_names_the_contact_and_the_ids_added_since() {
         "{err}"
     );
 }
+
+/// An export saved without its "Merged object IDs" column says so (it
+/// said the column's values, "(empty)", did not list the secondary).
+#[test]
+fn an_export_without_its_merged_ids_column_is_named_so() {
+    let s = Sandbox::new();
+    s.write("plan.csv", "primary_id,secondary_id\n101,102\n");
+    apply(&s, "contacts.csv", "m.csv", "j.jsonl", &[]);
+    let merged = String::from_utf8(s.read("m.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(merged.as_bytes());
+    let headers = rows.headers().unwrap().clone();
+    let drop = headers
+        .iter()
+        .position(|h| h == "Merged object IDs")
+        .unwrap();
+    let keep = |r: &csv::StringRecord| -> Vec<String> {
+        (r.iter().enumerate())
+            .filter(|(i, _)| *i != drop)
+            .map(|(_, v)| v.to_string())
+            .collect()
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(keep(&headers)).unwrap();
+    for r in rows.records() {
+        w.write_record(keep(&r.unwrap())).unwrap();
+    }
+    s.write("cut.csv", w.into_inner().unwrap());
+    let o = s
+        .cmd()
+        .args(["unmerge", "cut.csv", "101", "--restore", "102"])
+        .args(["--journal", "j.jsonl", "-o", "r.csv"])
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("contact 101 has no hs_merged_object_ids at all (a CSV saved without its \"Merged object IDs\" column?)"),
+        "{err}"
+    );
+}
