@@ -33,7 +33,7 @@ pub enum UnmergeError {
     EmptyNewId,
     #[error("--new-id {new_id}: HubSpot's record ids are numbers, so {new_id} is id {number} there; give it as that number")]
     NumberWrittenOtherwise { new_id: String, number: String },
-    #[error("{}", no_entry(.journals, .id, .secondary, .merges_into))]
+    #[error("{}", no_entry(.journals, .id, .secondary, .merges_into, .secondary_into))]
     NoJournalEntry {
         /// The journals given.
         journals: Vec<String>,
@@ -42,6 +42,10 @@ pub enum UnmergeError {
         /// Other merges into `id` the journals hold: (journal, line,
         /// secondary).
         merges_into: Vec<(String, u64, String)>,
+        /// Merges of `secondary` into another contact (a plan's pair
+        /// resolved through earlier merges: the journal records the
+        /// contact it reached): (journal, line, primary).
+        secondary_into: Vec<(String, u64, String)>,
     },
     #[error("{file}: line {line}: the merge was made on a {} export and this one is {}: they write their values differently (a spreadsheet's labels and date forms, the API's internal values), so this journal's record of the contacts does not describe this file; restore into the export the merge was made on (with this journal), or use the journal written when this file was merged", .journal_format.to_uppercase(), .format.to_uppercase())]
     OtherFormat {
@@ -257,6 +261,7 @@ fn no_entry(
     id: &str,
     secondary: &str,
     merges: &[(String, u64, String)],
+    secondary_into: &[(String, u64, String)],
 ) -> String {
     if journals.is_empty() {
         return format!("no journal given to restore the merge of contact {secondary} into {id} from; give the journal that merge was recorded in");
@@ -281,6 +286,16 @@ fn no_entry(
             if one { "s" } else { "" },
             list.join(", ")
         );
+    }
+    if let Some((file, line, into)) = secondary_into.last() {
+        let place = match one {
+            true => format!("line {line}"),
+            false => format!("{file} line {line}"),
+        };
+        out += &format!(
+            "; {secondary} was merged into {into} ({place}: a plan's ids are recorded as they resolved through the merges before them): restore it with `unmerge FILE {into} --restore {secondary}`"
+        );
+        return out;
     }
     out += &format!(
         "; check the ids (the contact that absorbed, then the one merged away) and the journal file{}",

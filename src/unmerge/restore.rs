@@ -258,6 +258,11 @@ fn merge_to_restore(
                 .filter(|(_, e)| e.primary_id == id)
                 .map(|(j, e)| (j.file.clone(), e.line, e.secondary_id.clone()))
                 .collect(),
+            secondary_into: merges
+                .iter()
+                .filter(|(_, e)| e.secondary_id == secondary_id)
+                .map(|(j, e)| (j.file.clone(), e.line, e.primary_id.clone()))
+                .collect(),
         });
     };
     // Without the primary, or with the secondary back, there is nothing to

@@ -449,6 +449,24 @@ fn a_contact_merged_away_later_must_come_back_first() {
     );
 }
 
+/// The plan said 101 ← 105 after 105 ← 101's primary was merged away
+/// into another: the journal records the ids as they resolved. Asked by
+/// the plan's ids, the restore names the line and the command to give.
+#[test]
+fn a_merge_recorded_under_its_resolved_ids_is_pointed_to() {
+    let c = |id: &str| json!({"id": id, "properties": {}});
+    let j = journal(vec![
+        entry(1, c("1"), c("2"), c("1")),
+        entry(2, c("4"), c("1"), c("4")),
+    ]);
+    let mut e = export(vec![c("4")]);
+    let err = restore(&mut e, "5", "1", &j).unwrap_err().to_string();
+    assert!(
+        err.ends_with("no merge of contact 1 into 5; 1 was merged into 4 (line 2: a plan's ids are recorded as they resolved through the merges before them): restore it with `unmerge FILE 4 --restore 1`"),
+        "{err}"
+    );
+}
+
 #[test]
 fn a_merge_missing_from_the_journal_is_named() {
     let j = two_merges_into_one();
