@@ -449,9 +449,10 @@ fn a_contact_merged_away_later_must_come_back_first() {
     );
 }
 
-/// The plan said 101 ← 105 after 105 ← 101's primary was merged away
-/// into another: the journal records the ids as they resolved. Asked by
-/// the plan's ids, the restore names the line and the command to give.
+/// A plan's pair 5 ← 1, where an earlier pair had merged 5 into 4: the
+/// journal records the merge as 4 ← 1 (the ids as they resolved). Asked
+/// by the plan's ids, the restore names that line and the command to
+/// give.
 #[test]
 fn a_merge_recorded_under_its_resolved_ids_is_pointed_to() {
     let c = |id: &str| json!({"id": id, "properties": {}});
