@@ -92,6 +92,41 @@ pub enum MergeError {
     BadLifecycleOrder { order: String, problem: String },
 }
 
+impl MergeError {
+    /// The property the error names, if it names one.
+    fn property_mut(&mut self) -> Option<&mut String> {
+        match self {
+            MergeError::UnknownStage { property, .. }
+            | MergeError::BadDate { property, .. }
+            | MergeError::NotANumber { property, .. }
+            | MergeError::CounterOutOfRange { property, .. }
+            | MergeError::CounterOverflow { property, .. }
+            | MergeError::NotABoolean { property, .. } => Some(property),
+            _ => None,
+        }
+    }
+
+    /// The error with its property's column in a spreadsheet named beside
+    /// it (`num_conversion_events (column "Number of Form Submissions")`):
+    /// the rules know properties by their internal names, a CSV's user by
+    /// its headers.
+    pub fn naming_columns(mut self, layout: &crate::model::Layout) -> Self {
+        let crate::model::Layout::Csv(csv) = layout else {
+            return self;
+        };
+        if let Some(property) = self.property_mut() {
+            let header = (csv.columns.iter().zip(&csv.headers)).find_map(|(c, h)| match c {
+                crate::model::Column::Property(name) if name == property => Some(h),
+                _ => None,
+            });
+            if let Some(header) = header.filter(|h| *h != property) {
+                *property = format!("{property} (column \"{header}\")");
+            }
+        }
+        self
+    }
+}
+
 impl From<dates::BadDate> for MergeError {
     fn from(e: dates::BadDate) -> Self {
         MergeError::BadDate {

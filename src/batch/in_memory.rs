@@ -156,13 +156,11 @@ fn merge_pair(
         let s = (export.position(secondary)).map(|i| (i, export.contacts[i].clone()));
         (p, s)
     });
-    let outcome =
-        crate::merge::merge_in_export(export, primary, secondary, req.opts).map_err(|err| {
-            BatchError::Merge {
-                file: req.input.path.display().to_string(),
-                err: Box::new(err),
-            }
-        })?;
+    let merged = crate::merge::merge_in_export(export, primary, secondary, req.opts);
+    let outcome = merged.map_err(|err| BatchError::Merge {
+        file: req.input.path.display().to_string(),
+        err: Box::new(err.naming_columns(&export.layout)),
+    })?;
     // The journal gains one line, put in place just before the export.
     if let (Some(journal), Some((Some(p), Some((s_index, s))))) = (journal, before) {
         let decisions =

@@ -24,17 +24,17 @@ fn plan_step(
     (p, s): (Primary<'_>, &Contact),
     times: Times<'_>,
     req: &Request<'_>,
-    journaling: bool,
+    (layout, journaling): (&Layout, bool),
 ) -> Result<MergeStep, String> {
     let (opts, whole) = (req.opts, req.section_changes);
+    let told = |e: crate::merge::MergeError| e.naming_columns(layout).to_string();
     if !journaling {
-        let outcome = merge_contacts_timed(p, s, times, opts).map_err(|e| e.to_string())?;
+        let outcome = merge_contacts_timed(p, s, times, opts).map_err(told)?;
         return into_step(outcome, false, whole);
     }
     // The journal records the primary as it was.
     let p = p.contact();
-    let outcome =
-        merge_contacts_timed(Primary::Read(p), s, times, opts).map_err(|e| e.to_string())?;
+    let outcome = merge_contacts_timed(Primary::Read(p), s, times, opts).map_err(told)?;
     let mut step = into_step(outcome, true, whole)?;
     step.journal = Some(crate::journal::encode_contacts(
         p,
@@ -50,17 +50,17 @@ fn plan_step(
 /// (the id was merged away earlier and leads elsewhere) makes the pair bad,
 /// so that the in-memory way refuses it with its own message.
 fn pair_step(
-    p: Primary<'_>,
-    s: &Contact,
+    (p, s): (Primary<'_>, &Contact),
     ids: (&str, &str),
     opts: &MergeOptions,
-    journaling: bool,
+    (layout, journaling): (&Layout, bool),
     kept: &Mutex<PairKept>,
 ) -> Result<MergeStep, String> {
     if p.contact().id != ids.0 || s.id != ids.1 {
         return Err("an id was merged away earlier".into());
     }
-    let outcome = merge_contacts_timed(p, s, Times::default(), opts).map_err(|e| e.to_string())?;
+    let outcome = merge_contacts_timed(p, s, Times::default(), opts)
+        .map_err(|e| e.naming_columns(layout).to_string())?;
     *kept.lock().expect("not poisoned") = PairKept {
         decisions: outcome.decisions.clone(),
         sections: outcome.sections.clone(),
@@ -103,13 +103,17 @@ pub(super) fn merge_step<'a>(
     journaling: bool,
     kept: &'a Mutex<PairKept>,
 ) -> impl Fn(&Layout, Primary<'_>, &Contact, Times<'_>) -> Result<MergeStep, String> + Sync + 'a {
-    move |_: &Layout, p: Primary<'_>, s: &Contact, times: Times<'_>| {
+    move |layout: &Layout, p: Primary<'_>, s: &Contact, times: Times<'_>| {
         (req.progress)();
         match req.job {
-            Job::Plan { .. } => plan_step((p, s), times, req, journaling),
-            Job::Pair { primary, secondary } => {
-                pair_step(p, s, (primary, secondary), req.opts, journaling, kept)
-            }
+            Job::Plan { .. } => plan_step((p, s), times, req, (layout, journaling)),
+            Job::Pair { primary, secondary } => pair_step(
+                (p, s),
+                (primary, secondary),
+                req.opts,
+                (layout, journaling),
+                kept,
+            ),
         }
     }
 }

@@ -323,3 +323,28 @@ fn a_folder_or_a_missing_file_without_an_extension_says_what_it_is() {
         }
     }
 }
+
+/// A refusal on a CSV names the property's column as the file heads it
+/// beside the internal name the rules use (a reviewer met
+/// `num_conversion_events` in a file whose header says "Number of Form
+/// Submissions"); on `apply` and on `merge`.
+#[test]
+fn a_refusal_on_a_csv_names_the_column_by_its_header() {
+    let s = crate::util::Sandbox::new();
+    s.write(
+        "nf.csv",
+        "Record ID,Email,Number of Form Submissions\n1,a@x.com,abc\n2,a@x.com,3\n",
+    );
+    s.write("p.csv", "primary_id,secondary_id\n1,2\n");
+    let said =
+        "num_conversion_events (column \"Number of Form Submissions\") 'abc' is not a whole number";
+    for args in [
+        &["apply", "nf.csv", "--plan", "p.csv", "-o", "o.csv"][..],
+        &["merge", "nf.csv", "1", "2", "-o", "o.csv"],
+    ] {
+        let out = s.cmd().args(args).output().unwrap();
+        let err = crate::util::stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains(said), "{args:?}: {err}");
+    }
+}

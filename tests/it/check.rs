@@ -400,7 +400,7 @@ fn an_excel_serial_number_in_a_date_column_is_named_and_never_merged_as_1970() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
         stderr(&out)
-            .contains("contact 2: createdate '44800' looks like an Excel date serial number"),
+            .contains("contact 2: createdate (column \"Create Date\") '44800' looks like an Excel date serial number"),
         "{}",
         stderr(&out)
     );

@@ -608,7 +608,7 @@ fn a_pair_apply_would_refuse_is_named_by_dupes_and_stays_in_the_plan() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stderr(&out).contains(
-            "apply with its default options would refuse 1 pair of the plan: 1 ← 2: contact 2: hs_analytics_num_page_views 'lots' is not a whole number"
+            "apply with its default options would refuse 1 pair of the plan: 1 ← 2: contact 2: hs_analytics_num_page_views (column \"Number of Pageviews\") 'lots' is not a whole number"
         ),
         "{}",
         stderr(&out)

@@ -775,7 +775,7 @@ fn a_marketing_status_in_the_portals_language_is_read_by_its_option_labels() {
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains(
-            "hs_marketable_status 'Kein Marketing-Kontakt' is not a marketing contact status"
+            "hs_marketable_status (column \"Marketing contact status\") 'Kein Marketing-Kontakt' is not a marketing contact status"
         ),
         "{}",
         stderr(&out)
