@@ -212,25 +212,15 @@ fn a_kept_association_change_names_the_contact_and_the_ids_added_since() {
     s.write("plan.csv", "primary_id,secondary_id\n101,102\n");
     apply(&s, "contacts.csv", "m.csv", "j.jsonl", &[]);
     // Deal 303 associated with 101 after the merge.
-    let merged = String::from_utf8(s.read("m.csv")).unwrap();
-    let mut rows = csv::Reader::from_reader(merged.as_bytes());
-    let headers = rows.headers().unwrap().clone();
-    let deals = headers
-        .iter()
-        .position(|h| h == "Associated Deal IDs")
-        .unwrap();
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(&headers).unwrap();
-    for r in rows.records() {
-        let mut r: Vec<String> = r.unwrap().iter().map(str::to_string).collect();
-        if r[0] == "101" {
-            r[deals] = format!("{};303", r[deals])
+    rewrite_csv(&s, "m.csv", "edited.csv", |headers, mut row| {
+        let deals = col(headers, "Associated Deal IDs");
+        if row[0] == "101" {
+            row[deals] = format!("{};303", row[deals])
                 .trim_start_matches(';')
                 .to_string();
         }
-        w.write_record(&r).unwrap();
-    }
-    s.write("edited.csv", w.into_inner().unwrap());
+        row
+    });
     let o = s
         .cmd()
         .args(["unmerge", "edited.csv", "101", "--restore", "102"])
@@ -252,25 +242,10 @@ fn an_export_without_its_merged_ids_column_is_named_so() {
     let s = Sandbox::new();
     s.write("plan.csv", "primary_id,secondary_id\n101,102\n");
     apply(&s, "contacts.csv", "m.csv", "j.jsonl", &[]);
-    let merged = String::from_utf8(s.read("m.csv")).unwrap();
-    let mut rows = csv::Reader::from_reader(merged.as_bytes());
-    let headers = rows.headers().unwrap().clone();
-    let drop = headers
-        .iter()
-        .position(|h| h == "Merged object IDs")
-        .unwrap();
-    let keep = |r: &csv::StringRecord| -> Vec<String> {
-        (r.iter().enumerate())
-            .filter(|(i, _)| *i != drop)
-            .map(|(_, v)| v.to_string())
-            .collect()
-    };
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(keep(&headers)).unwrap();
-    for r in rows.records() {
-        w.write_record(keep(&r.unwrap())).unwrap();
-    }
-    s.write("cut.csv", w.into_inner().unwrap());
+    rewrite_csv(&s, "m.csv", "cut.csv", |headers, mut row| {
+        row.remove(col(headers, "Merged object IDs"));
+        row
+    });
     let o = s
         .cmd()
         .args(["unmerge", "cut.csv", "101", "--restore", "102"])
@@ -283,4 +258,29 @@ fn an_export_without_its_merged_ids_column_is_named_so() {
         err.contains("contact 101 has no hs_merged_object_ids at all (a CSV saved without its \"Merged object IDs\" column?)"),
         "{err}"
     );
+}
+
+/// The CSV `from` written to `to` with each row, the header's first, as
+/// `edit` makes it (it gets the header row too).
+fn rewrite_csv(
+    s: &Sandbox,
+    from: &str,
+    to: &str,
+    edit: impl Fn(&csv::StringRecord, Vec<String>) -> Vec<String>,
+) {
+    let text = s.read(from);
+    let mut rows = csv::Reader::from_reader(text.as_slice());
+    let headers = rows.headers().unwrap().clone();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let all = std::iter::once(headers.clone()).chain(rows.records().map(Result::unwrap));
+    for r in all {
+        w.write_record(edit(&headers, r.iter().map(str::to_string).collect()))
+            .unwrap();
+    }
+    s.write(to, w.into_inner().unwrap());
+}
+
+/// The place of a header.
+fn col(headers: &csv::StringRecord, name: &str) -> usize {
+    headers.iter().position(|h| h == name).unwrap()
 }
