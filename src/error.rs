@@ -110,16 +110,18 @@ impl MergeError {
     /// it (`num_conversion_events (column "Number of Form Submissions")`):
     /// the rules know properties by their internal names, a CSV's user by
     /// its headers.
-    pub fn naming_columns(mut self, layout: &crate::model::Layout) -> Self {
-        let crate::model::Layout::Csv(csv) = layout else {
-            return self;
-        };
+    pub fn naming_columns(self, layout: &crate::model::Layout) -> Self {
+        match layout {
+            crate::model::Layout::Csv(csv) => self.naming_columns_by(|p| csv.header_of(p)),
+            _ => self,
+        }
+    }
+
+    /// [`Self::naming_columns`] with the headers looked up by `header_of`
+    /// (a property's header where the file names it otherwise).
+    pub fn naming_columns_by<'a>(mut self, header_of: impl Fn(&str) -> Option<&'a str>) -> Self {
         if let Some(property) = self.property_mut() {
-            let header = (csv.columns.iter().zip(&csv.headers)).find_map(|(c, h)| match c {
-                crate::model::Column::Property(name) if name == property => Some(h),
-                _ => None,
-            });
-            if let Some(header) = header.filter(|h| *h != property) {
+            if let Some(header) = header_of(property) {
                 *property = format!("{property} (column \"{header}\")");
             }
         }

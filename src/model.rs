@@ -378,6 +378,34 @@ pub struct CsvLayout {
     pub unterminated: Option<String>,
 }
 
+impl CsvLayout {
+    /// The header of the column holding `property`, when the file names it
+    /// otherwise (a HubSpot label such as "Last Name" for `lastname`): what
+    /// a spreadsheet's user knows the property by.
+    pub fn header_of(&self, property: &str) -> Option<&str> {
+        (self.columns.iter().zip(&self.headers))
+            .find_map(|(c, h)| match c {
+                Column::Property(name) if name == property => Some(h.as_str()),
+                _ => None,
+            })
+            .filter(|h| *h != property)
+    }
+}
+
+impl Layout {
+    /// A property as a message names it: in a spreadsheet whose header for
+    /// it is not the internal name, both (`lastname (column "Last Name")`).
+    pub fn naming_column(&self, property: &str) -> String {
+        match self {
+            Layout::Csv(csv) => match csv.header_of(property) {
+                Some(header) => format!("{property} (column \"{header}\")"),
+                None => property.to_string(),
+            },
+            _ => property.to_string(),
+        }
+    }
+}
+
 /// How a JSON document's text is laid out, beyond `pretty`, so that
 /// writing it back gives the same bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -20,7 +20,7 @@ pub struct Preview<'a> {
     pub secondary: &'a str,
     pub policy: Policy,
     pub merge_time: String,
-    pub properties: Vec<&'a Decision>,
+    pub properties: Vec<Shown<'a>>,
     pub sections: &'a [SectionChange],
     pub warnings: &'a [Warning],
     /// The history entries the merge adds (the email's merge entry, the
@@ -28,29 +28,42 @@ pub struct Preview<'a> {
     pub history_added: Vec<AddedHistory>,
 }
 
+/// A property's decision as the preview shows it: in a spreadsheet, with
+/// the header of its column where that is not the internal name.
+#[derive(Serialize)]
+pub struct Shown<'a> {
+    #[serde(flatten)]
+    pub decision: &'a Decision,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<&'a str>,
+}
+
 pub fn run(args: &DiffArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     let opts = merge_options(&args.merge, ctx.global)?;
-    let contacts = io::load_contacts(
+    let read = io::load_contacts(
         &args.file,
         ctx.global,
         &[args.primary.as_str(), args.secondary.as_str()],
-    )?
-    .contacts;
+    )?;
+    let contacts = &read.contacts;
     let file = args.file.display();
     let find =
         |id: &str| (contacts.get(id)).ok_or_else(|| io::not_in_export(&args.file, ctx.global, id));
     let (p, s) = (find(&args.primary)?, find(&args.secondary)?);
     super::regional::decide_for(&args.file, ctx, &[p, s])?;
-    let outcome = merge_contacts(p, s, &opts).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+    let outcome = merge_contacts(p, s, &opts)
+        .map_err(|e| anyhow::anyhow!("{file}: {}", e.naming_columns_by(|p| read.header_of(p))))?;
     let preview = Preview {
         primary: &p.id,
         secondary: &s.id,
         policy: opts.policy,
         merge_time: format_date(opts.merge_time, DateForm::Iso),
-        properties: outcome
-            .decisions
-            .iter()
+        properties: (outcome.decisions.iter())
             .filter(|d| args.all || differs(d))
+            .map(|d| Shown {
+                column: read.header_of(&d.property),
+                decision: d,
+            })
             .collect(),
         sections: &outcome.sections,
         warnings: &outcome.warnings,
@@ -90,11 +103,12 @@ fn render(preview: &Preview, outcome: &MergeOutcome, ctx: &mut Ctx) -> anyhow::R
         &["", "property", "primary", "secondary", "merged", "rule"],
         ctx.color,
     );
-    for d in &preview.properties {
+    for shown in &preview.properties {
+        let d = shown.decision;
         let changed = changes_primary(d);
         t.marked_row([
             (if changed { "*" } else { "" }.to_string(), changed),
-            (d.property.clone(), changed),
+            (shown.column.unwrap_or(&d.property).to_string(), changed),
             (table::show_value(d.primary.as_deref()), false),
             (table::show_value(d.secondary.as_deref()), false),
             (table::show_value(d.merged.as_deref()), changed),
@@ -105,7 +119,7 @@ fn render(preview: &Preview, outcome: &MergeOutcome, ctx: &mut Ctx) -> anyhow::R
     let changed = preview
         .properties
         .iter()
-        .filter(|d| changes_primary(d))
+        .filter(|d| changes_primary(d.decision))
         .count();
     writeln!(
         ctx.out,

@@ -4,7 +4,7 @@ use anyhow::bail;
 
 use super::args::{OutputFormat, ShowArgs};
 use super::{io, table, Ctx, Status};
-use crate::model::Contact;
+use crate::model::{Contact, CsvLayout};
 use crate::summary::section_summaries;
 
 pub fn run(args: &ShowArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
@@ -43,7 +43,7 @@ pub fn run(args: &ShowArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
                 if i > 0 {
                     writeln!(ctx.out)?;
                 }
-                let t = render(c, args.all, ctx.color);
+                let t = render(c, args.all, ctx.color, read.layout.as_ref());
                 ctx.print_table(&t)?;
             }
         }
@@ -52,14 +52,16 @@ pub fn run(args: &ShowArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
 }
 
 /// One contact as a property | value table, sections summarised below the
-/// properties.
-pub fn render(c: &Contact, all: bool, color: bool) -> table::Table {
+/// properties. A spreadsheet's properties are named by its headers (the
+/// JSON keeps the internal names).
+pub fn render(c: &Contact, all: bool, color: bool, layout: Option<&CsvLayout>) -> table::Table {
     let mut t = table::new(&["property", "value"], color);
     t.row(["id", &c.id]);
     for (name, value) in &c.properties {
         let v = value.as_deref();
         if all || v.is_some_and(|v| !v.is_empty()) {
-            t.row([name.to_string(), table::show_value(v)]);
+            let shown = layout.and_then(|l| l.header_of(name)).unwrap_or(name);
+            t.row([shown.to_string(), table::show_value(v)]);
         }
     }
     for (section, summary) in section_summaries(c) {

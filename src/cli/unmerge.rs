@@ -52,7 +52,7 @@ pub fn run(args: &UnmergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             &format!(
                 "contact {}: {} changed after the merge ({} → {}); {done}",
                 args.id,
-                c.property,
+                export.layout.naming_column(&c.property),
                 table::show_value(c.merged.as_deref()),
                 table::show_value(current),
             ),
@@ -104,7 +104,11 @@ fn restore(
             n => format!(
                 "; kept the changes made since the merge to {} ({})",
                 crate::text::count(n, "property", "properties"),
-                named_few(r.conflicts.iter().map(|c| c.property.as_str()))
+                named_few(
+                    r.conflicts
+                        .iter()
+                        .map(|c| export.layout.naming_column(&c.property))
+                )
             ),
         }
     );
@@ -122,9 +126,9 @@ fn restore(
 }
 
 /// The first few names, and how many more.
-fn named_few<'a>(names: impl Iterator<Item = &'a str>) -> String {
+fn named_few(names: impl Iterator<Item = String>) -> String {
     const FEW: usize = 5;
-    let names: Vec<&str> = names.collect();
+    let names: Vec<String> = names.collect();
     let mut s = names[..names.len().min(FEW)].join(", ");
     if names.len() > FEW {
         s.push_str(&format!(" and {} more", names.len() - FEW));

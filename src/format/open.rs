@@ -64,9 +64,8 @@ pub fn find_contacts(
     let mut sieve = IdSieve::with_capacity(0);
     let (source, file) = Source::open_twice(path, format)?;
     let mut reader = source.reader(&file)?;
-    let mut ids_are = reader
-        .csv_layout()
-        .map(|l| IdField::Column(l.headers[l.id_column].clone()));
+    let layout = reader.csv_layout().cloned();
+    let mut ids_are = (layout.as_ref()).map(|l| IdField::Column(l.headers[l.id_column].clone()));
     let wanted = |found: &std::collections::HashMap<String, Contact>| {
         ids.iter().all(|id| found.contains_key(*id))
     };
@@ -108,6 +107,7 @@ pub fn find_contacts(
     Ok(Found {
         contacts: found,
         ids_are: ids_are.unwrap_or(IdField::Id),
+        layout,
     })
 }
 
@@ -117,6 +117,16 @@ pub fn find_contacts(
 pub struct Found {
     pub contacts: std::collections::HashMap<String, Contact>,
     pub ids_are: IdField,
+    /// A CSV's (or XLSX's) headers and what each holds.
+    pub layout: Option<super::csv::CsvLayout>,
+}
+
+impl Found {
+    /// The header of the column holding `property`, where the file names
+    /// it otherwise (a spreadsheet's label): what its user knows it by.
+    pub fn header_of(&self, property: &str) -> Option<&str> {
+        self.layout.as_ref()?.header_of(property)
+    }
 }
 
 /// Where an export's record ids are.

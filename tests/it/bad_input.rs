@@ -327,7 +327,7 @@ fn a_folder_or_a_missing_file_without_an_extension_says_what_it_is() {
 /// A refusal on a CSV names the property's column as the file heads it
 /// beside the internal name the rules use (a reviewer met
 /// `num_conversion_events` in a file whose header says "Number of Form
-/// Submissions"); on `apply` and on `merge`.
+/// Submissions"); on `apply`, `merge` and `diff`.
 #[test]
 fn a_refusal_on_a_csv_names_the_column_by_its_header() {
     let s = crate::util::Sandbox::new();
@@ -341,6 +341,7 @@ fn a_refusal_on_a_csv_names_the_column_by_its_header() {
     for args in [
         &["apply", "nf.csv", "--plan", "p.csv", "-o", "o.csv"][..],
         &["merge", "nf.csv", "1", "2", "-o", "o.csv"],
+        &["diff", "nf.csv", "1", "2"],
     ] {
         let out = s.cmd().args(args).output().unwrap();
         let err = crate::util::stderr(&out);

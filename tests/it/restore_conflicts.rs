@@ -91,8 +91,8 @@ fn the_journal_of_another_run_is_reported_as_conflicts() {
     );
     let err = stderr(&o);
     for w in [
-        "contact 1: firstname changed after the merge (Robert → Bob); kept Bob",
-        "contact 1: phone changed after the merge (111 → 222); kept 222",
+        "contact 1: firstname (column \"First Name\") changed after the merge (Robert → Bob); kept Bob",
+        "contact 1: phone (column \"Phone Number\") changed after the merge (111 → 222); kept 222",
     ] {
         assert!(err.contains(w), "{err:?} lacks {w:?}");
     }
@@ -138,7 +138,8 @@ fn the_journal_of_another_export_with_the_same_ids_is_refused() {
 
 /// The primary's email edited by hand after the merge, a property the
 /// merge did not change: the restore keeps the edit and says so (it kept
-/// it in silence); the rest of the merge is undone.
+/// it in silence), naming the property by the CSV's header too; the rest
+/// of the merge is undone.
 #[test]
 fn a_hand_edit_the_merge_did_not_cause_is_kept_and_reported() {
     let s = sandbox();
@@ -160,7 +161,8 @@ fn a_hand_edit_the_merge_did_not_cause_is_kept_and_reported() {
     );
     assert_eq!(report["conflicts"][0]["before"], "r@x.com");
     let err = stderr(&o);
-    let w = "contact 1: email changed after the merge (r@x.com → r2@x.com); kept r2@x.com";
+    // The CSV's header for the property beside its internal name.
+    let w = "contact 1: email (column \"Email\") changed after the merge (r@x.com → r2@x.com); kept r2@x.com";
     assert!(err.contains(w), "{err:?} lacks {w:?}");
     assert_eq!(
         String::from_utf8(s.read("r.csv")).unwrap(),

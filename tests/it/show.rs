@@ -186,3 +186,67 @@ fn a_merged_away_id_is_named_with_the_contact_that_holds_it() {
         stderr(&out)
     );
 }
+
+/// A spreadsheet's user knows its columns by their headers: `show` and
+/// `diff` tables name a CSV's properties as the file heads them ("Last
+/// Name", not `lastname`), and `diff --format json` gives both (`property`
+/// and `column`). A JSON export keeps its own keys, with no `column`.
+#[test]
+fn a_csvs_properties_are_named_by_its_headers_in_show_and_diff() {
+    let s = Sandbox::new();
+    let run = |args: &[&str]| {
+        let out = s.cmd().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            crate::util::stderr(&out)
+        );
+        stdout(&out)
+    };
+    let show = run(&["show", "contacts.csv", "101"]);
+    assert!(
+        show.contains("Last Name") && show.contains("Number of Form Submissions"),
+        "{show}"
+    );
+    assert!(
+        !show.contains("lastname") && !show.contains("num_conversion_events"),
+        "{show}"
+    );
+    let diff = run(&["diff", "contacts.csv", "101", "102"]);
+    assert!(
+        diff.contains("Last Name") && !diff.contains("lastname"),
+        "{diff}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&run(&[
+        "diff",
+        "contacts.csv",
+        "101",
+        "102",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let last = json["properties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["property"] == "lastname")
+        .expect("lastname differs");
+    assert_eq!(last["column"], "Last Name");
+    let json: serde_json::Value = serde_json::from_str(&run(&[
+        "diff",
+        "contacts.json",
+        "101",
+        "102",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert!(json["properties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d.get("column").is_none()));
+    let show = run(&["show", "contacts.json", "101"]);
+    assert!(show.contains("lastname"), "{show}");
+}

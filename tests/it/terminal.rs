@@ -398,7 +398,7 @@ fn show_in_a_terminal_shows_a_readable_table() {
         screen.text
     );
     let lines = lines_of(&screen.text);
-    for value in ["jane.doe@acme.com", "Acme Corp", "hs_object_id"] {
+    for value in ["jane.doe@acme.com", "Acme Corp", "Record ID"] {
         assert!(
             lines.iter().any(|l| l.contains(value)),
             "{value} is not whole on a line of the table:\n{}",

@@ -368,14 +368,14 @@ fn a_counter_changed_since_the_merge_is_reported_as_written() {
     let out = restore_102(&s, "m.csv");
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
-    let said = "num_conversion_events changed after the merge (5 → 7); \
+    let said = "num_conversion_events (column \"Number of Form Submissions\") changed after the merge (5 → 7); \
                 wrote 5: the change since kept, what the merge added taken back";
     assert!(err.contains(said), "{err}");
     // The summary says the changes were kept, not "their current value"
     // (which 7 would be).
     assert!(
         err.contains(
-            "; kept the changes made since the merge to 1 property (num_conversion_events)"
+            "; kept the changes made since the merge to 1 property (num_conversion_events (column \"Number of Form Submissions\"))"
         ) && !err.contains("current value"),
         "{err}"
     );
