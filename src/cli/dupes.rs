@@ -602,7 +602,7 @@ pub fn render_explanation(
     if e.household_bits < -0.005 {
         total += e.household_bits;
         t.row([
-            "household: another person at this home".to_string(),
+            "household: another person at this home or office".to_string(),
             String::new(),
             String::new(),
             String::new(),

@@ -36,6 +36,9 @@ const PLACE: [f64; 7] = [0.6, 0.1, 0.15, 0.05, 0.02, 0.02, 0.06];
 const EMAIL: [f64; 7] = [0.1, 0.02, 0.01, 0.01, 0.02, 0.01, 0.83];
 /// Date of birth: same, close, different (twins are born on one day).
 const DOB: [f64; 3] = [0.05, 0.02, 0.93];
+/// Company: same, close, different (a family seldom shares an employer;
+/// colleagues at one office always do).
+const COMPANY: [f64; 3] = [0.05, 0.02, 0.93];
 const PSEUDO: f64 = 10.0;
 /// Pairs' worth of [`NAME`] when the name's chances are learned.
 const NAME_PSEUDO: f64 = 50.0;
@@ -58,6 +61,9 @@ pub struct Household {
     pub email: Option<(usize, Vec<f64>)>,
     /// Twins share a birthday: the date of birth's chances too.
     pub dob: Option<(usize, Vec<f64>)>,
+    /// Colleagues at one office share its address, its main line and the
+    /// company: the company's chances too.
+    pub company: Option<(usize, Vec<f64>)>,
 }
 
 fn same_home(place: Option<usize>, phone: Option<usize>, p: u64) -> (bool, bool) {
@@ -155,7 +161,18 @@ impl Household {
                 same_home(place.as_ref().map(|x| x.0), phone.as_ref().map(|x| x.0), p);
             other_first(p) && (addr || tel)
         };
-        let email = at(Comp::Email).map(|c| (c, counted(patterns, c, &EMAIL, at_home)));
+        // Another person at one place under another name altogether:
+        // colleagues at one office (its address and main line) as much as
+        // a family of two last names. They define what the company and
+        // the email say of H: people of one office share the employer and
+        // its mail domain, where a family seldom does.
+        let at_one_place = |p: u64| {
+            let (addr, tel) =
+                same_home(place.as_ref().map(|x| x.0), phone.as_ref().map(|x| x.0), p);
+            matches!(level(p, name), 6 | 10) && (addr || tel)
+        };
+        let email = at(Comp::Email).map(|c| (c, counted(patterns, c, &EMAIL, at_one_place)));
+        let company = at(Comp::Company).map(|c| (c, counted(patterns, c, &COMPANY, at_one_place)));
         // Twins are counted on households whose id numbers differ: pairs at
         // one home with the same id number are one person whose first name
         // was replaced, and would teach H that people at one home share
@@ -171,6 +188,7 @@ impl Household {
             phone,
             email,
             dob,
+            company,
         })
     }
 
@@ -204,7 +222,10 @@ impl Household {
         };
         let name = level(p, self.name);
         add(self.name, self.name_chance(name));
-        for (c, h) in [&self.place, &self.phone].into_iter().flatten() {
+        for (c, h) in [&self.place, &self.phone, &self.company]
+            .into_iter()
+            .flatten()
+        {
             add(*c, h[level(p, *c)]);
         }
         if let Some((c, h)) = &self.email {
@@ -413,6 +434,39 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Phone, name, place, company: 50 pairs of colleagues at one office
+    /// (its main line and address, the company, two names altogether), 40
+    /// families (another first name, another employer). H learns that
+    /// people of one place often share the employer, so the company a
+    /// colleague pair shares counts for H (it counted nothing: h was u),
+    /// while a family's two employers count next to nothing against it.
+    #[test]
+    fn colleagues_at_one_office_share_its_company() {
+        let comps = [Comp::Phone, Comp::Name, Comp::Place, Comp::Company];
+        let patterns = [
+            (pat(&[2, 10, 1, 1]), 50.0),
+            (pat(&[2, 6, 1, 3]), 40.0),
+            (pat(&[1, 1, 1, 1]), 200.0),
+            (pat(&[6, 10, 3, 3]), 300.0),
+        ];
+        let h = Household::fit(&comps, &patterns, 10_000).unwrap();
+        let (_, company) = h.company.as_ref().unwrap();
+        assert!(company[1] > 0.4 && company[3] > 0.3, "{company:?}");
+        let u = |c: usize, l: usize| match (c, l) {
+            (3, 1) => 1e-3,
+            (3, 3) => 0.99,
+            _ => 1e-4,
+        };
+        let odds = |levels: &[usize]| h.log_odds(pat(levels), 1e-5, u);
+        assert!(odds(&[2, 10, 1, 1]) > odds(&[2, 10, 1, 0]) + 8.0);
+        // A family's two employers: about a bit against H, the cost of one
+        // class for both kinds of place.
+        assert!(odds(&[2, 6, 1, 3]) > odds(&[2, 6, 1, 0]) - 1.5);
+        // Without a company column the class is as before.
+        let h = Household::fit(&comps[..3], &patterns, 10_000).unwrap();
+        assert!(h.company.is_none());
     }
 
     /// 2,000 people (rare names, one phone and street address each, 50
