@@ -10,6 +10,7 @@ use std::path::Path;
 
 use super::regional::{self, DateOrder};
 use crate::format::{self, Format, ReadError};
+use crate::hubspot::props::is_date_property;
 use crate::model::{key, Contact};
 
 /// A value that shows an order, and where it is.
@@ -87,7 +88,9 @@ impl Evidence {
     /// Note what a contact's dates show: its properties, `createdAt`,
     /// `updatedAt` and its history's timestamps.
     pub fn contact(&mut self, c: &Contact) {
-        for (name, value) in &c.properties {
+        // Only the properties read as dates: a slashed day in free text
+        // (a note, a custom text property) is no date of this file's.
+        for (name, value) in c.properties.iter().filter(|(n, _)| is_date_property(n)) {
             if let Some(v) = value.as_deref().filter(|v| v.contains('/')) {
                 self.value(&c.id, name, v);
             }
@@ -226,8 +229,8 @@ fn scan(path: &Path, format: Format, file: &str, evidence: &mut Evidence) -> Res
             l.columns
                 .iter()
                 .map(|c| match c {
-                    Column::Property(name) => Some(name.clone()),
-                    Column::Association(_) => None,
+                    Column::Property(name) if is_date_property(name) => Some(name.clone()),
+                    _ => None,
                 })
                 .collect()
         })

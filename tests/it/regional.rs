@@ -811,3 +811,50 @@ fn an_ambiguous_date_on_stdin_says_stdin_was_not_looked_through() {
         stdout(&out)
     );
 }
+
+/// Only the columns read as dates decide the order: a day over 12 in a
+/// note (free text, or a custom property the tool does not read as a
+/// date) decided it for the whole file, so a US export's 3/5 and 4/2 were
+/// read day first and the older contact's values won, with exit 0; and
+/// the right `--date-order mdy` was refused as contradicted. A custom
+/// property the portal's definitions type as a date still decides.
+#[test]
+fn a_slashed_day_in_free_text_does_not_decide_the_date_order() {
+    let s = Sandbox::new();
+    s.write(
+        "ev.csv",
+        "Record ID,First Name,Email,Last Modified Date,Notes\n\
+         1,P-March5,a@x.com,3/5/2024 2:30 PM,\n\
+         2,S-April2,b@x.com,4/2/2024 9:00 AM,\n\
+         4,Y,d@x.com,1/1/2024 9:00 AM,25/12/2023\n",
+    );
+    let merge = |extra: &[&str]| {
+        s.cmd()
+            .args(["merge", "ev.csv", "1", "2", "-o", "-", "--merge-time", T])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = merge(&[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("give --date-order dmy or --date-order mdy"));
+    let out = merge(&["--date-order", "mdy"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("1,S-April2,a@x.com,4/2/2024 9:00 AM"),
+        "{text}"
+    );
+    // Typed a date by the portal's definitions, the column decides.
+    s.write(
+        "props.json",
+        r#"{"results":[{"name":"notes","label":"Notes","type":"date","fieldType":"date","options":[]}]}"#,
+    );
+    let out = merge(&["--properties", "props.json", "--date-order", "mdy"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("'25/12/2023' can only be read day first"),
+        "{}",
+        stderr(&out)
+    );
+}
