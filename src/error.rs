@@ -23,6 +23,11 @@ pub enum MergeError {
         merged_into: Vec<String>,
     },
 
+    /// `holder` lists `id` in its `hs_merged_object_ids`, yet the export
+    /// holds `id` too.
+    #[error("{}", stale_copy(id, holder, &format!("merge into {holder} instead and remove {id}'s record")))]
+    StaleCopy { id: String, holder: String },
+
     #[error("contact {id} is archived (\"archived\": {value}); HubSpot merges only live records: restore it in HubSpot and export again, or drop the pair")]
     Archived { id: String, value: String },
 
@@ -137,6 +142,12 @@ impl From<dates::BadDate> for MergeError {
             value: e.source.value,
         }
     }
+}
+
+/// Why a merge naming `id`, a copy of a contact merged into `holder`, is
+/// refused, and `fix`, what to do besides pulling the export again.
+pub fn stale_copy(id: &str, holder: &str, fix: &str) -> String {
+    format!("contact {id} is listed in contact {holder}'s hs_merged_object_ids, so it was merged into {holder}, yet the export holds it too: a copy from before that merge (a pull that ran while contacts were merged in HubSpot?), and HubSpot would refuse a merge that names it; pull the export again, or {fix}")
 }
 
 /// What to do about an error the system gave on a file read or written,

@@ -271,6 +271,20 @@ pub fn merge_in_export(
             id: primary_id.to_string(),
         },
     })?;
+    // A copy of a contact another one lists as merged into it: HubSpot,
+    // where its id leads to that contact, would refuse the merge.
+    for id in [primary_id, secondary_id] {
+        let holder = export
+            .contacts
+            .iter()
+            .find(|c| c.id != id && c.lists_merged_id(id));
+        if let Some(holder) = holder {
+            return Err(MergeError::StaleCopy {
+                id: id.to_string(),
+                holder: holder.id.clone(),
+            });
+        }
+    }
     let outcome = merge_contacts(&export.contacts[pi], &export.contacts[si], opts)?;
     export.contacts[pi] = outcome.merged.clone();
     export.contacts.remove(si);

@@ -77,10 +77,11 @@ impl std::fmt::Display for PairProblem {
                 f,
                 "the id {id} was merged away, and both contact {a} and contact {b} list it in hs_merged_object_ids, so which contact it names cannot be told: name {a} or {b} in the plan instead (or correct the export)"
             ),
-            PairProblem::StaleCopy { id, holder } => write!(
-                f,
-                "contact {id} is listed in contact {holder}'s hs_merged_object_ids, so it was merged into {holder}, yet the export holds it too: a copy from before that merge (a pull that ran while contacts were merged in HubSpot?), and HubSpot would refuse a merge that names it; pull the export again, or name {holder} in the plan and remove {id}'s record"
-            ),
+            PairProblem::StaleCopy { id, holder } => f.write_str(&crate::error::stale_copy(
+                id,
+                holder,
+                &format!("name {holder} in the plan and remove {id}'s record"),
+            )),
             PairProblem::OverLimit { count, max } => write!(
                 f,
                 "the two contacts together already took part in {} (hs_merged_object_ids) and the limit is {max}; HubSpot would refuse this merge: remove the pair (or raise the limit with --max-merges)",

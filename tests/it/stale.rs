@@ -110,3 +110,25 @@ fn check_names_a_stale_copy_from_a_file_and_from_stdin() {
     let out = s.cmd().args(["check", "fine.csv"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+/// `merge` of one pair refuses a stale copy as `apply` refuses it (it
+/// merged 41 into the copy 40 with exit 0), on either side, and writes
+/// nothing.
+#[test]
+fn merge_refuses_a_stale_copy_as_apply_does() {
+    let s = Sandbox::new();
+    s.write("stale.csv", EXPORT);
+    for (p, sec, copy) in [("40", "42", "40"), ("42", "41", "41")] {
+        let out = s
+            .cmd()
+            .args(["merge", "stale.csv", p, sec, "-o", "out.csv"])
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{p} {sec}: {err}");
+        let said = format!("contact {copy} is listed in contact 1189's hs_merged_object_ids");
+        assert!(err.contains(&said), "{err}");
+        assert!(err.contains("merge into 1189 instead"), "{err}");
+        assert!(!s.path("out.csv").exists());
+    }
+}
