@@ -50,6 +50,7 @@ fn run_deciding(
         args.write.in_place,
         ctx.global,
     )?;
+    super::headers::warn_key_columns(&args.file, ctx);
     let progress = progress_bar(ctx, plan.pairs.len(), output.path.is_none());
     let request = Request {
         input: Input {

@@ -62,7 +62,7 @@ pub fn run(args: &CheckArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
             contacts: checked.contacts,
             problems: checked.problems.len(),
             warnings: checked.warnings.len(),
-            unmapped_headers: unmapped_headers(path, ctx),
+            unmapped_headers: super::headers::unmapped(path, ctx),
         });
         report.problems.extend(checked.problems);
         report.warnings.extend(checked.warnings);
@@ -133,36 +133,6 @@ fn findings_table(findings: &[Problem], what: &str, color: bool) -> table::Table
         ]);
     }
     t
-}
-
-/// The headers of a CSV file or XLSX workbook (not stdin) that nothing maps, with or
-/// without `--properties`; a file that cannot be read has none here (its
-/// problem is reported by the check).
-fn unmapped_headers(path: &std::path::Path, ctx: &Ctx) -> Vec<String> {
-    use crate::format::{records::Reader, Format};
-    let format = ctx.global.input_format.or_else(|| Format::from_path(path));
-    let Some(format @ (Format::Csv | Format::Xlsx)) = format else {
-        return Vec::new();
-    };
-    if path.as_os_str() == "-" {
-        return Vec::new();
-    }
-    if format == Format::Xlsx {
-        // The header row alone: the workbook was read whole by the check.
-        let headers = crate::format::xlsx::header(path).unwrap_or_default();
-        return crate::hubspot::portal::unmapped_headers(&headers);
-    }
-    let name = path.display().to_string();
-    let Ok(file) = std::fs::File::open(path) else {
-        return Vec::new();
-    };
-    match Reader::new(file, format, &name) {
-        Ok(reader) => reader
-            .csv_layout()
-            .map(|l| crate::hubspot::portal::unmapped_headers(&l.headers))
-            .unwrap_or_default(),
-        Err(_) => Vec::new(),
-    }
 }
 
 /// A file's headers kept as custom properties, as a note on stderr.

@@ -50,6 +50,11 @@ pub fn run(args: &DiffArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
     let find =
         |id: &str| (contacts.get(id)).ok_or_else(|| io::not_in_export(&args.file, ctx.global, id));
     let (p, s) = (find(&args.primary)?, find(&args.secondary)?);
+    if let Some(l) = &read.layout {
+        if let Some(w) = super::headers::key_columns_warning(&file.to_string(), &l.headers) {
+            ctx.warn("columns", &w);
+        }
+    }
     super::regional::decide_for(&args.file, ctx, &[p, s])?;
     let outcome = merge_contacts(p, s, &opts)
         .map_err(|e| anyhow::anyhow!("{file}: {}", e.naming_columns_by(|p| read.header_of(p))))?;

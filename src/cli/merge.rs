@@ -25,6 +25,7 @@ pub fn run(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         ctx.global,
     )?;
     let opts = merge_options(&args.merge, ctx.global)?;
+    super::headers::warn_key_columns(&args.file, ctx);
     let request = Request {
         input: Input {
             path: &args.file,

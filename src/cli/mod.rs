@@ -9,6 +9,7 @@ mod check;
 mod completions;
 mod diff;
 mod dupes;
+mod headers;
 pub mod io;
 pub mod man;
 mod merge;
@@ -126,7 +127,7 @@ impl Ctx<'_> {
                 1
             }
         };
-        if seen <= WARNINGS_SHOWN && !self.global.quiet {
+        if (seen <= WARNINGS_SHOWN || never_summarised(kind)) && !self.global.quiet {
             let _ = writeln!(self.err, "warning: {}", table::printable(line));
         }
     }
@@ -167,7 +168,7 @@ impl Ctx<'_> {
             return;
         }
         for (kind, n, in_report) in &notes.warnings {
-            if *n > WARNINGS_SHOWN {
+            if *n > WARNINGS_SHOWN && !never_summarised(kind) {
                 let hint = match (in_report, self.global.format) {
                     (false, _) => "",
                     (true, args::OutputFormat::Json) => "; the JSON report lists them all",
@@ -218,6 +219,14 @@ fn not_parsed(e: clap::Error) -> ExitCode {
         }
         None => ExitCode::SUCCESS,
     }
+}
+
+/// Kinds of warnings that are each about another thing, a few to a run
+/// (what an output format cannot hold, one a section or column kind; the
+/// key columns a file lacks): all are shown, never summarised as
+/// repeats. SPEC section 7 summarises repeated warnings only.
+fn never_summarised(kind: &str) -> bool {
+    matches!(kind, "output" | "columns")
 }
 
 /// Parse the arguments, run, and give the exit code.

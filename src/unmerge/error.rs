@@ -47,7 +47,7 @@ pub enum UnmergeError {
         /// contact it reached): (journal, line, primary).
         secondary_into: Vec<(String, u64, String)>,
     },
-    #[error("{file}: line {line}: the merge was made on a {} export and this one is {}: they write their values differently (a spreadsheet's labels and date forms, the API's internal values), so this journal's record of the contacts does not describe this file; restore into the export the merge was made on (with this journal), or use the journal written when this file was merged", .journal_format.to_uppercase(), .format.to_uppercase())]
+    #[error("{file}: line {line}: the merge was made on a {} export and this one is {}: they write their values differently (a spreadsheet's labels and date forms, the API's internal values), so this journal's record of the contacts does not describe this file; convert this file back to {} (`contact-merge apply FILE --plan EMPTY_PLAN -o OUT.{}`, EMPTY_PLAN a plan of its header line only) and restore there, then convert the result", .journal_format.to_uppercase(), .format.to_uppercase(), .journal_format.to_uppercase(), .journal_format)]
     OtherFormat {
         file: String,
         line: u64,

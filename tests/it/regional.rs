@@ -858,3 +858,73 @@ fn a_slashed_day_in_free_text_does_not_decide_the_date_order() {
         stderr(&out)
     );
 }
+
+/// An export whose email and last-modified columns nothing maps (German
+/// headers without `--properties`) merged with exit 0 and no word, and the
+/// secondary's email was dropped: the columns are custom properties there.
+/// `merge`, `apply` and `diff` now warn, naming the headers and what to
+/// do; with the portal's definitions the columns map and nothing is said.
+#[test]
+fn an_export_without_an_email_column_is_warned_of() {
+    let s = Sandbox::new();
+    s.write(
+        "mix.csv",
+        "Record ID,Vorname,E-Mail,Datum der letzten Änderung\n\
+         1,Lena,lena@a.de,2024-01-01 10:00\n\
+         2,Lena,lena@b.de,2024-02-01 10:00\n",
+    );
+    s.write("p.csv", "primary_id,secondary_id\n1,2\n");
+    s.write(
+        "props.json",
+        r#"{"results":[
+            {"name":"firstname","label":"Vorname","type":"string","fieldType":"text","options":[]},
+            {"name":"email","label":"E-Mail","type":"string","fieldType":"text","options":[]},
+            {"name":"lastmodifieddate","label":"Datum der letzten Änderung","type":"datetime","fieldType":"date","options":[]}
+        ]}"#,
+    );
+    let said = "mix.csv: no column is HubSpot's Email or the Last Modified Date \
+                (kept as custom properties: \"Vorname\", \"E-Mail\", \"Datum der letzten Änderung\")";
+    for args in [
+        &["merge", "mix.csv", "1", "2", "-o", "m.csv"][..],
+        &["apply", "mix.csv", "--plan", "p.csv", "-o", "a.csv"],
+        &["diff", "mix.csv", "1", "2"],
+    ] {
+        let run = |extra: &[&str]| {
+            let out = s
+                .cmd()
+                .args(args)
+                .args(["--merge-time", T])
+                .args(extra)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+            stderr(&out)
+        };
+        let err = run(&[]);
+        assert!(
+            err.contains(said) && err.contains("--properties FILE"),
+            "{args:?}: {err}"
+        );
+        assert!(!run(&["--quiet"]).contains("no column is"), "{args:?}");
+        let err = run(&["--properties", "props.json"]);
+        assert!(!err.contains("no column is"), "{args:?}: {err}");
+    }
+    // With the definitions, the secondary's email is kept.
+    let out = s
+        .cmd()
+        .args([
+            "merge",
+            "mix.csv",
+            "1",
+            "2",
+            "-o",
+            "-",
+            "--properties",
+            "props.json",
+        ])
+        .args(["--merge-time", T])
+        .output()
+        .unwrap();
+    assert!(stdout(&out).contains("lena@a.de"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("lena@b.de"), "{}", stdout(&out));
+}

@@ -487,6 +487,12 @@ fn a_journal_of_an_export_in_another_value_form_is_refused() {
         "{}",
         stderr(&out)
     );
+    // It says how to go on (it said to use the journal just given).
+    assert!(
+        stderr(&out).contains("convert this file back to JSON"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!s.path("r.csv").exists());
     let out = restore(&s, "m.json", "101", "102", &["j-csv.jsonl"], "r.json");
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
