@@ -18,6 +18,7 @@ pub mod compare;
 pub mod detect;
 mod edit;
 pub mod explain;
+mod headers;
 pub mod household;
 pub mod intern;
 pub mod limit;
@@ -107,56 +108,8 @@ impl Field {
     /// its kind follows from the name.
     pub fn new(name: &str) -> Field {
         let name = labels::internal_name(name).to_string();
-        let kind = kind_of_header(&header_key(&name));
+        let kind = headers::kind_of(&name);
         Field { name, kind }
-    }
-}
-
-/// A header as words joined by `_`, lower case: `Given Name`,
-/// `given-name` and `given_name` are all `given_name`.
-fn header_key(name: &str) -> String {
-    let mut key = String::with_capacity(name.len());
-    for c in name.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            key.push(c);
-        } else if !key.is_empty() && !key.ends_with('_') {
-            key.push('_');
-        }
-    }
-    if key.ends_with('_') {
-        key.pop();
-    }
-    key
-}
-
-/// The kind of field a header ([`header_key`]) names; [`FieldKind::Text`]
-/// when it names none.
-fn kind_of_header(key: &str) -> FieldKind {
-    let words: Vec<&str> = key.split('_').collect();
-    let has = |w: &str| words.contains(&w);
-    let last = words.last().copied().unwrap_or("");
-    match key {
-        "firstname" | "first_name" | "given_name" | "givenname" | "forename" | "fname" => {
-            FieldKind::FirstName
-        }
-        "lastname" | "last_name" | "surname" | "family_name" | "familyname" | "lname" => {
-            FieldKind::LastName
-        }
-        "city" | "town" | "suburb" | "locality" => FieldKind::City,
-        "state" | "region" | "province" | "county" | "state_region" => FieldKind::State,
-        // `Mailing City`, `Billing State/Province` (Salesforce's exports).
-        _ if matches!(last, "city" | "town" | "suburb" | "locality") => FieldKind::City,
-        _ if matches!(last, "state" | "province" | "region" | "county") => FieldKind::State,
-        n if detect::is_dob_name(n) => FieldKind::Dob,
-        n if detect::is_id_number_name(n) => FieldKind::IdNumber,
-        n if n.contains("email") || n.contains("e_mail") => FieldKind::Email,
-        n if detect::is_address_name(n) => FieldKind::Address,
-        "zip" | "zipcode" | "postalcode" | "postcode" => FieldKind::Zip,
-        _ if has("zip") || has("postcode") || (has("postal") && has("code")) => FieldKind::Zip,
-        n if n.contains("phone") || has("mobile") || has("cell") || has("tel") => FieldKind::Phone,
-        "company" | "associated_company" | "companyname" | "company_name" | "organization"
-        | "organisation" | "employer" | "account_name" => FieldKind::Company,
-        _ => FieldKind::Text,
     }
 }
 
