@@ -516,11 +516,13 @@ pub fn primary_email_information(p: &Seen, _s: &Seen, prop: &str) -> Decision {
 }
 
 /// Rule "legal-basis-union": the legal bases of both, `;`-separated, P's
-/// first, no duplicates (case-insensitive).
+/// first, no duplicates (case-insensitive; with the portal's definitions,
+/// an option's label and its internal value are one basis).
 pub fn legal_basis_union(p: &Seen, s: &Seen) -> Decision {
     const RULE: &str = "legal-basis-union";
     let list = union_multi(&[p.prop(LEGAL_BASIS), s.prop(LEGAL_BASIS)], |v| {
-        v.to_lowercase()
+        let value = crate::hubspot::portal::get().and_then(|d| d.option_value(LEGAL_BASIS, v));
+        value.unwrap_or(v).to_lowercase()
     });
     if list.is_empty() {
         return Decision::take(

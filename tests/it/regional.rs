@@ -928,3 +928,42 @@ fn an_export_without_an_email_column_is_warned_of() {
     assert!(stdout(&out).contains("lena@a.de"), "{}", stdout(&out));
     assert!(stdout(&out).contains("lena@b.de"), "{}", stdout(&out));
 }
+
+/// With the portal's definitions, a legal basis given by its option label
+/// and the same basis given by its internal value are one basis in the
+/// union (the merged value listed it twice).
+#[test]
+fn a_legal_basis_by_its_label_and_by_its_value_is_one_basis() {
+    let s = Sandbox::new();
+    s.write(
+        "pl.json",
+        r#"{"results":[{"name":"hs_legal_basis","label":"Legal basis for processing contact's data","type":"enumeration","fieldType":"checkbox","options":[{"label":"Legitimate interest – existing customer","value":"legitimate_interest_client"},{"label":"Freely given consent from contact","value":"consent_with_notice"}]}]}"#,
+    );
+    s.write(
+        "lb.csv",
+        "Record ID,Email,Legal basis for processing contact's data\n\
+         3,c@x.com,legitimate_interest_client\n\
+         4,d@x.com,Legitimate interest – existing customer;Freely given consent from contact\n",
+    );
+    let out = s
+        .cmd()
+        .args([
+            "merge",
+            "lb.csv",
+            "3",
+            "4",
+            "-o",
+            "-",
+            "--properties",
+            "pl.json",
+        ])
+        .args(["--merge-time", T])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("3,c@x.com,legitimate_interest_client;Freely given consent from contact"),
+        "{text}"
+    );
+}
