@@ -72,13 +72,7 @@ pub(crate) fn layout_for(
     let mut first: HashMap<&Column, usize> = HashMap::with_capacity(columns.len());
     for (i, col) in columns.iter().enumerate() {
         if let Some(&j) = first.get(col) {
-            return Err(invalid(format!(
-                "columns {} ({:?}) and {} ({:?}) name the same property; remove one of them",
-                j + 1,
-                headers[j],
-                i + 1,
-                headers[i]
-            )));
+            return Err(invalid(same_property(&headers, (j, i), col)));
         }
         first.insert(col, i);
     }
@@ -124,6 +118,41 @@ fn excel_separator_hint(headers: &[String], delimiter: u8) -> Option<String> {
     let line = headers.join(&char::from(delimiter).to_string());
     let sep = line.trim().get(..4)?;
     (sep.eq_ignore_ascii_case("sep=") && line.trim().chars().count() <= 5).then_some(line)
+}
+
+/// Why columns `j` and `i` (0-based) cannot both be read: they name the
+/// same property `col`; with the portal's definitions, how each header
+/// came to name it (the header of one property may be another's label).
+fn same_property(headers: &[String], (j, i): (usize, usize), col: &Column) -> String {
+    let name = match col {
+        Column::Property(name) => name.as_str(),
+        Column::Association(kind) => kind.as_str(),
+    };
+    let mut why = format!(
+        "columns {} ({:?}) and {} ({:?}) both name the property {name}",
+        j + 1,
+        headers[j],
+        i + 1,
+        headers[i]
+    );
+    let portal = crate::hubspot::portal::get();
+    let other_label = |h: &str| {
+        let d = portal?.by_label(h.trim())?;
+        (d.name != name).then(|| format!("{h:?} is also the portal's label of {}", d.name))
+    };
+    let notes: Vec<String> = [&headers[j], &headers[i]]
+        .into_iter()
+        .filter_map(|h| other_label(h))
+        .collect();
+    if notes.is_empty() {
+        why.push_str("; remove one of them, or rename it to the property it holds");
+    } else {
+        why.push_str(&format!(
+            " ({}, but a header that is a property's internal name is read as that property); rename that column to the label or internal name of the property it holds",
+            notes.join("; ")
+        ));
+    }
+    why
 }
 
 /// A header that cannot be read, in a text that starts as JSON does:

@@ -967,3 +967,32 @@ fn a_legal_basis_by_its_label_and_by_its_value_is_one_basis() {
         "{text}"
     );
 }
+
+/// A header that is one property's internal name and, in the portal's
+/// definitions, another's label: the refusal names the property and how
+/// the header came to it (it said only "remove one of them", which would
+/// have deleted the mobile numbers).
+#[test]
+fn a_header_that_is_a_name_and_anothers_label_is_explained() {
+    let s = Sandbox::new();
+    s.write(
+        "p7.json",
+        r#"{"results":[{"name":"phone","label":"Phone Number","type":"string","options":[]},{"name":"mobilephone","label":"phone","type":"string","options":[]}]}"#,
+    );
+    s.write(
+        "pc.csv",
+        "Record ID,Email,Phone Number,phone\n1,a@x.com,111,m111\n",
+    );
+    let out = s
+        .cmd()
+        .args(["check", "pc.csv", "--properties", "p7.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out) + &stderr(&out);
+    assert!(text.contains("both name the property phone"), "{text}");
+    assert!(
+        text.contains("\"phone\" is also the portal's label of mobilephone"),
+        "{text}"
+    );
+}
