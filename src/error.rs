@@ -33,7 +33,7 @@ pub enum MergeError {
 
     /// `count` is the number of ids in P's and S's `hs_merged_object_ids`
     /// together; the merge is refused when `count >= limit`.
-    #[error("contacts {primary} and {secondary} together already took part in {} (ids in hs_merged_object_ids, or a v1 export's merged-vids) and the limit is {limit}, so HubSpot would refuse this merge; raise the limit with --max-merges N only if your HubSpot account allows more", crate::text::count(*count, "merge", "merges"))]
+    #[error("contacts {primary} and {secondary} together already took part in {} (ids in hs_merged_object_ids, or a v1 export's merged-vids) and {}", crate::text::count(*count, "merge", "merges"), over_limit(*limit))]
     MergeLimit {
         primary: String,
         secondary: String,
@@ -141,6 +141,15 @@ impl From<dates::BadDate> for MergeError {
             property: e.field,
             value: e.source.value,
         }
+    }
+}
+
+/// What a merge over the merge limit `limit` meets: HubSpot's refusal
+/// at its own limit, the user's at a limit given lower.
+pub fn over_limit(limit: usize) -> String {
+    match limit.cmp(&crate::rules::DEFAULT_MAX_MERGES) {
+        std::cmp::Ordering::Less => format!("the limit given with --max-merges is {limit}, so the merge is refused; raise it (HubSpot's own limit is {}) to allow it", crate::rules::DEFAULT_MAX_MERGES),
+        _ => format!("the limit is {limit}, so HubSpot would refuse this merge; raise the limit with --max-merges N only if your HubSpot account allows more"),
     }
 }
 

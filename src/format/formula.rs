@@ -34,8 +34,18 @@ fn is_plain_number(value: &str) -> bool {
     let Some(rest) = value.strip_prefix(['+', '-']) else {
         return false;
     };
-    rest.chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | ',' | '(' | ')' | '/' | '-'))
+    let plain = rest
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | ',' | '(' | ')' | '/' | '-'));
+    // A number in scientific notation (`-1.5e3`): a number to a
+    // spreadsheet too. Only digits, a point, an exponent and its sign: a
+    // name such as `inf` after the sign would be run.
+    let scientific = rest
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+        && rest.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        && rest.parse::<f64>().is_ok();
+    plain || scientific
 }
 
 /// The cell as written with `--sanitize-formulas`: a formula gets a
@@ -66,7 +76,9 @@ mod tests {
             "=",
             "-+1",
             "+1 555 0100 ext. 12",
-            "-1e5",
+            "-inf",
+            "-e5",
+            "-1e5+A1",
         ] {
             assert!(is_formula(v), "{v:?}");
             assert_eq!(neutralise(v), format!("'{v}"));
@@ -85,6 +97,9 @@ mod tests {
             "+1 (555) 010-0199",
             "+44 20 7946 0958",
             "-12/05",
+            "-1e5",
+            "-1.5e3",
+            "+2E-4",
             "-",
             "+",
             "--",

@@ -84,8 +84,9 @@ impl std::fmt::Display for PairProblem {
             )),
             PairProblem::OverLimit { count, max } => write!(
                 f,
-                "the two contacts together already took part in {} (hs_merged_object_ids) and the limit is {max}; HubSpot would refuse this merge: remove the pair (or raise the limit with --max-merges)",
-                crate::text::count(*count, "merge", "merges")
+                "the two contacts together already took part in {} (hs_merged_object_ids) and {}; or remove the pair",
+                crate::text::count(*count, "merge", "merges"),
+                crate::error::over_limit(*max)
             ),
             PairProblem::Refused { message } => write!(f, "{message}"),
         }

@@ -357,7 +357,7 @@ fn every_bad_pair_is_listed_and_nothing_changes() {
          line 3: 1 ← 99: the secondary id 99 is not a contact of the export; check the id or remove the pair\n  \
          line 4: 3 ← 3: names contact 3 on both sides; a contact cannot be merged into itself: remove the pair\n  \
          line 5: 2 ← 1 (now 1 ← 1): both ids resolve to contact 1 through earlier merges (of this plan, or recorded in the export's hs_merged_object_ids), so they are one contact already: remove the pair\n  \
-         line 6: 6 ← 7: the two contacts together already took part in 3 merges (hs_merged_object_ids) and the limit is 3; HubSpot would refuse this merge: remove the pair (or raise the limit with --max-merges)\n  \
+         line 6: 6 ← 7: the two contacts together already took part in 3 merges (hs_merged_object_ids) and the limit given with --max-merges is 3, so the merge is refused; raise it (HubSpot's own limit is 250) to allow it; or remove the pair\n  \
          line 7: 1 ← 8: contact 8: unknown lifecycle stage 'x'"
     );
     let j = serde_json::to_value(&report.skipped[2]).unwrap();
