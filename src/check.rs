@@ -491,6 +491,11 @@ fn check_value(name: &str, value: Option<&str>, kind: Kind, stages: &mut Stages,
                 );
             }
         }
+        Kind::Options => {
+            if let Some(bad) = fields::not_an_option(name, v) {
+                add.add(Some(name), Some(v), bad);
+            }
+        }
         Kind::Other => {}
     }
 }

@@ -18,6 +18,9 @@ pub(crate) enum Kind {
     Marketable,
     /// A number property of the portal's definitions (`--properties`).
     Number,
+    /// A `bool` or `enumeration` property of the portal's definitions with
+    /// options: its values must be among them.
+    Options,
     Other,
 }
 
@@ -34,10 +37,55 @@ impl Kind {
             Kind::Marketable
         } else if is_number_property(name) {
             Kind::Number
+        } else if has_options(name) {
+            Kind::Options
         } else {
             Kind::Other
         }
     }
+}
+
+/// Whether the portal's definitions give `name` options its values must
+/// be among (a `bool` or an `enumeration` property).
+fn has_options(name: &str) -> bool {
+    use crate::hubspot::portal::{get, PropertyType};
+    get().and_then(|p| p.by_name(name)).is_some_and(|d| {
+        !d.options.is_empty() && matches!(d.kind, PropertyType::Bool | PropertyType::Enumeration)
+    })
+}
+
+/// A value of a `bool` or `enumeration` property that is none of its
+/// options (by label or internal value, case-insensitive; a checkbox's
+/// values `;`-separated, each checked): what HubSpot's import refuses.
+pub(crate) fn not_an_option(name: &str, v: &str) -> Option<String> {
+    use crate::hubspot::portal::{get, PropertyType};
+    let def = get()?.by_name(name)?;
+    let known = |x: &str| {
+        let x = x.trim().to_lowercase();
+        let bool_word = def.kind == PropertyType::Bool && matches!(x.as_str(), "true" | "false");
+        bool_word
+            || def
+                .options
+                .iter()
+                .any(|(label, value)| label.to_lowercase() == x || value.to_lowercase() == x)
+    };
+    let bad: Vec<&str> = v
+        .split(';')
+        .map(str::trim)
+        .filter(|x| !x.is_empty() && !known(x))
+        .collect();
+    let first = bad.first()?;
+    let shown: Vec<&str> = def
+        .options
+        .iter()
+        .take(8)
+        .map(|(label, _)| label.as_str())
+        .collect();
+    Some(format!(
+        "'{first}' is not an option of this property in the portal's definitions (options: {}{}); HubSpot's import would refuse it: correct the value or add the option in HubSpot",
+        shown.join(", "),
+        if def.options.len() > 8 { ", ..." } else { "" }
+    ))
 }
 
 /// A contact's fields as the checks read them.

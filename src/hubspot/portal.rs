@@ -22,7 +22,12 @@ pub enum PropertyType {
     Date,
     /// `number`.
     Number,
-    /// Anything else (`string`, `enumeration`, `bool`, ...).
+    /// `bool`: `true`/`false`, or its options' labels.
+    Bool,
+    /// `enumeration`: one of its options (several, `;` between, for a
+    /// checkbox field), by label or internal value.
+    Enumeration,
+    /// Anything else (`string`, `phone_number`, ...).
     Other,
 }
 
@@ -101,6 +106,8 @@ impl Portal {
                 kind: match d.kind.as_str() {
                     "date" | "datetime" => PropertyType::Date,
                     "number" => PropertyType::Number,
+                    "bool" => PropertyType::Bool,
+                    "enumeration" => PropertyType::Enumeration,
                     _ => PropertyType::Other,
                 },
                 options: d.options.into_iter().map(|o| (o.label, o.value)).collect(),

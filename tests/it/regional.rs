@@ -996,3 +996,54 @@ fn a_header_that_is_a_name_and_anothers_label_is_explained() {
         "{text}"
     );
 }
+
+/// With the portal's definitions, `check` holds a `bool` or `enumeration`
+/// property's values to its options, by label or internal value (a
+/// checkbox's values one by one): it passed `Vielleicht` in a yes/no
+/// property and `Landwirtschaft` in a list of two industries, which
+/// HubSpot's import refuses.
+#[test]
+fn check_holds_option_properties_to_their_options() {
+    let s = Sandbox::new();
+    s.write(
+        "pe.json",
+        r#"{"results":[
+            {"name":"industry_x","label":"Branche","type":"enumeration","fieldType":"select","options":[{"label":"IT","value":"it"},{"label":"Handel","value":"trade"}]},
+            {"name":"vip","label":"VIP","type":"bool","fieldType":"booleancheckbox","options":[{"label":"Ja","value":"true"},{"label":"Nein","value":"false"}]},
+            {"name":"tags_x","label":"Tags","type":"enumeration","fieldType":"checkbox","options":[{"label":"A","value":"a"},{"label":"B","value":"b"}]}
+        ]}"#,
+    );
+    s.write(
+        "pe.csv",
+        "Record ID,Email,Branche,VIP,Tags\n\
+         1,a@x.com,IT,Ja,A;b\n\
+         2,b@x.com,Landwirtschaft,Vielleicht,A;C\n\
+         3,c@x.com,trade,false,\n",
+    );
+    let out = s
+        .cmd()
+        .args([
+            "check",
+            "pe.csv",
+            "--properties",
+            "pe.json",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let text = report.to_string();
+    for bad in [
+        "'Landwirtschaft' is not an option",
+        "'Vielleicht' is not an option",
+        "'C' is not an option",
+    ] {
+        assert!(text.contains(bad), "{bad}: {text}");
+    }
+    assert_eq!(text.matches("is not an option").count(), 3, "{text}");
+    // Without the definitions nothing is known of their options.
+    let out = s.cmd().args(["check", "pe.csv"]).output().unwrap();
+    assert!(out.status.success(), "{}", stdout(&out));
+}
