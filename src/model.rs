@@ -416,6 +416,9 @@ pub struct JsonText {
     pub crlf: bool,
     /// What follows the document (a final newline, or nothing).
     pub trailer: String,
+    /// A bare array whose contacts each stand compact on a line of their
+    /// own (`[\n{"id":"1",...},\n{"id":"2",...}\n]`), `indent` before each.
+    pub records_on_lines: bool,
 }
 
 impl Default for JsonText {
@@ -424,6 +427,7 @@ impl Default for JsonText {
             indent: "  ".into(),
             crlf: false,
             trailer: "\n".into(),
+            records_on_lines: false,
         }
     }
 }

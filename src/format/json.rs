@@ -59,7 +59,12 @@ pub fn write(export: &Export, out: &mut dyn Write) -> io::Result<()> {
         contacts: &export.contacts,
     };
     let mut bytes = Vec::new();
-    if pretty {
+    if pretty && text.records_on_lines && *shape == JsonShape::Array {
+        let formatter = super::json_lines_of::RecordLines::new(text.indent.as_bytes(), 1);
+        doc.serialize(&mut serde_json::Serializer::with_formatter(
+            &mut bytes, formatter,
+        ))?;
+    } else if pretty {
         let formatter = serde_json::ser::PrettyFormatter::with_indent(text.indent.as_bytes());
         doc.serialize(&mut serde_json::Serializer::with_formatter(
             &mut bytes, formatter,

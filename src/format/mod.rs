@@ -7,6 +7,7 @@ pub mod csv;
 pub mod delimiter;
 pub mod formula;
 pub mod json;
+pub(crate) mod json_lines_of;
 mod misnamed;
 pub mod ndjson;
 mod open;

@@ -2,6 +2,7 @@
 //! ([`crate::format::records`]), its byte range noted, and the records the
 //! plan needs kept.
 
+use crate::format::json_lines_of::compact_one_line;
 use std::borrow::Cow;
 use std::fs::File;
 use std::path::Path;
@@ -125,7 +126,7 @@ impl<'w, 'p, 'e> Pass<'w, 'p, 'e> {
     fn record(&mut self, r: &Record<'_>) -> Result<(), ReadError> {
         let n = self.starts.len();
         if n == 0 && self.format == Format::Json {
-            self.start_document(r.lead());
+            self.start_document(r.lead(), r.raw());
         }
         if self.format == Format::Ndjson && n > 0 {
             // The line break goes with the line before.
@@ -144,14 +145,19 @@ impl<'w, 'p, 'e> Pass<'w, 'p, 'e> {
         Ok(())
     }
 
-    /// A JSON document's first record, after `prefix`: how its merged
-    /// contacts are written, and the early merges started.
-    fn start_document(&mut self, prefix: &[u8]) {
+    /// A JSON document's first record (`first`), after `prefix`: how its
+    /// merged contacts are written, and the early merges started. In a
+    /// bare array whose first contact stands on one line, each on its own
+    /// line, merged contacts are written so too.
+    fn start_document(&mut self, prefix: &[u8], first: &[u8]) {
         let text = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
         let bare = text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
         self.key_before = super::json_doc::batch_key(prefix) as u64;
         let batch = self.key_before > 0;
-        self.style = JsonStyle::of(prefix, if bare || batch { 1 } else { 2 });
+        self.style = match JsonStyle::of(prefix, if bare || batch { 1 } else { 2 }) {
+            JsonStyle::Pretty { .. } if bare && compact_one_line(first) => JsonStyle::Compact,
+            style => style,
+        };
         if let Some(feed) = self.kept.early.as_deref_mut() {
             let layout = Layout::Json {
                 shape: JsonShape::Array,

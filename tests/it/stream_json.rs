@@ -198,3 +198,84 @@ fn crlf_json_lines_keep_their_line_ends_from_stdin_too() {
     assert_eq!(text.matches("\r\n").count(), 2, "{text}");
     assert_eq!(text.matches('\n').count(), 2, "{text}");
 }
+
+/// A bare array whose contacts each stand compact on a line of their own
+/// (as many scripts write one): the merged contact takes one line too,
+/// and the bytes are the same from the file, from stdin, with a
+/// journal's restore and through an identity copy (from stdin the whole
+/// document was re-indented, from the file the merged contact was spread
+/// over lines without indentation).
+#[test]
+fn contacts_one_to_a_line_stay_so_on_every_path() {
+    let s = Sandbox::new();
+    for (name, indent) in [("flat.json", ""), ("indented.json", "  ")] {
+        let doc = format!(
+            "[\n{indent}{{\"id\":\"1\",\"properties\":{{\"email\":\"a@x.com\"}}}},\n\
+             {indent}{{\"id\":\"2\",\"properties\":{{\"email\":\"b@x.com\"}}}},\n\
+             {indent}{{\"id\":\"3\",\"properties\":{{\"email\":\"c@x.com\"}}}}\n]\n"
+        );
+        s.write(name, &doc);
+        s.write("p.csv", "primary_id,secondary_id\n1,2\n");
+        s.write("e.csv", "primary_id,secondary_id\n");
+        let run = |args: &[&str], stdin: Option<&str>| {
+            let mut cmd = s.cmd();
+            cmd.args(args).arg("-q");
+            if args[0] == "apply" {
+                cmd.args(["--merge-time", "2024-06-01T00:00:00Z"]);
+            }
+            if let Some(text) = stdin {
+                cmd.write_stdin(text.to_string());
+            }
+            let out = cmd.output().unwrap();
+            assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        };
+        let _ = std::fs::remove_file(s.path("j.jsonl"));
+        run(
+            &[
+                "apply",
+                name,
+                "--plan",
+                "p.csv",
+                "-o",
+                "a.json",
+                "--journal",
+                "j.jsonl",
+            ],
+            None,
+        );
+        run(
+            &["apply", "-", "--plan", "p.csv", "-o", "b.json"],
+            Some(&doc),
+        );
+        let a = String::from_utf8(s.read("a.json")).unwrap();
+        assert_eq!(a, String::from_utf8(s.read("b.json")).unwrap(), "{name}");
+        assert_eq!(a.lines().count(), 4, "{a}");
+        assert!(
+            a.lines()
+                .nth(1)
+                .unwrap()
+                .starts_with(&format!("{indent}{{\"id\":\"1\"")),
+            "{a}"
+        );
+        run(
+            &["apply", "-", "--plan", "e.csv", "-o", "c.json"],
+            Some(&doc),
+        );
+        assert_eq!(s.read("c.json"), doc.as_bytes(), "{name}");
+        run(
+            &[
+                "unmerge",
+                "a.json",
+                "1",
+                "--restore",
+                "2",
+                "--journal",
+                "j.jsonl",
+                "-o",
+                "r.json",
+            ],
+            None,
+        );
+        assert_eq!(s.read("r.json"), doc.as_bytes(), "{name}");
+    }
+}

@@ -69,6 +69,9 @@ pub(crate) struct Doc {
     batch: bool,
     /// The document is one contact.
     single: bool,
+    /// The first contact starts a line, with this indentation (from
+    /// [`Self::note_indent`]), and stands compact on it (`true`).
+    first_on_one_line: Option<(bool, String)>,
 }
 
 /// serde_json's line and column as an index into the text it read.
@@ -100,6 +103,7 @@ impl Doc {
             text: None,
             batch: false,
             single: false,
+            first_on_one_line: None,
         }
     }
 
@@ -113,13 +117,25 @@ impl Doc {
         let mut text = JsonText::default();
         if let Some(nl) = memchr::memrchr(b'\n', lead) {
             let unit = &lead[nl + 1..];
-            if !unit.is_empty() && unit.iter().all(|b| matches!(b, b' ' | b'\t')) {
-                text.indent = String::from_utf8_lossy(unit).into_owned();
+            if unit.iter().all(|b| matches!(b, b' ' | b'\t')) {
+                let unit = String::from_utf8_lossy(unit).into_owned();
+                self.first_on_one_line = Some((false, unit.clone()));
+                if !unit.is_empty() {
+                    text.indent = unit;
+                }
             }
             let first = memchr::memchr(b'\n', lead).unwrap_or(nl);
             text.crlf = first > 0 && lead[first - 1] == b'\r';
         }
         self.text = Some(text);
+    }
+
+    /// For the first contact (`len` bytes at `from`), when it starts a
+    /// line ([`Self::note_indent`]): whether it stands compact on it.
+    fn note_first<R: Read>(&mut self, input: &Input<R>, from: u64, len: usize) {
+        if let (0, Some((one, _))) = (self.index, self.first_on_one_line.as_mut()) {
+            *one = crate::format::json_lines_of::compact_one_line(&input.from(from)[..len]);
+        }
     }
 
     /// What follows the document, once it is read to its end.
@@ -148,6 +164,9 @@ impl Doc {
                 pretty,
             ),
         };
+        if let (Some((true, indent)), true) = (&self.first_on_one_line, shape == JsonShape::Array) {
+            (text.records_on_lines, text.indent) = (pretty, indent.clone());
+        }
         // A compact document is written on one line: no indentation or
         // line ends to keep (`[\n\t]` is written `[]`).
         if !pretty {
@@ -621,6 +640,7 @@ impl Doc {
                     let text = std::str::from_utf8(&rest[..end])
                         .map_err(|e| self.not_utf8(input, from + e.valid_up_to() as u64, file))?;
                     let id = text[id.start..id.end].to_string();
+                    self.note_first(input, from, end);
                     self.index += 1;
                     self.pos = from + end as u64;
                     self.phase = Phase::AfterItem;
@@ -651,6 +671,7 @@ impl Doc {
                     if too_deep(&rest[..used], &v, down) {
                         return Err(self.too_deep_error(input, from, down, file));
                     }
+                    self.note_first(input, from, used);
                     self.index += 1;
                     self.pos = from + used as u64;
                     self.phase = Phase::AfterItem;

@@ -64,16 +64,17 @@ pub(crate) fn json_each(
             }
         }
     }
+    let text = text_of(text, pretty, &shape);
     Ok(Layout::Json {
         shape,
         pretty,
-        text: text_of(text, pretty),
+        text,
     })
 }
 
 /// The document's indentation, line ends and what follows it, as the
 /// record reader notes them.
-fn text_of(text: &str, pretty: bool) -> crate::model::JsonText {
+fn text_of(text: &str, pretty: bool, shape: &JsonShape) -> crate::model::JsonText {
     let mut out = crate::model::JsonText::default();
     let body = text.trim_end();
     out.trailer = text[body.len()..].to_string();
@@ -90,6 +91,17 @@ fn text_of(text: &str, pretty: bool) -> crate::model::JsonText {
         }
         let first = lead.find('\n').unwrap_or(nl);
         out.crlf = first > 0 && lead.as_bytes()[first - 1] == b'\r';
+        // A bare array of contacts each compact on a line of its own.
+        let body = &rest[lead.len()..];
+        let mut values = serde_json::Deserializer::from_str(body).into_iter::<Value>();
+        let one = matches!(values.next(), Some(Ok(Value::Object(_))))
+            && crate::format::json_lines_of::compact_one_line(
+                &body.as_bytes()[..values.byte_offset()],
+            );
+        if *shape == JsonShape::Array && one && unit.chars().all(|c| c == ' ' || c == '\t') {
+            out.records_on_lines = true;
+            out.indent = unit.to_string();
+        }
     }
     out
 }
