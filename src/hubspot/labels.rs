@@ -55,6 +55,17 @@ const HEADER_LABELS: &[(&str, &str)] = &[
     ("Original Source Drill-Down 2", "hs_analytics_source_data_2"),
     ("Unsubscribed from all email", "hs_email_optout"),
     ("Marketing emails bounced", "hs_email_bounce"),
+    ("Marketing emails delivered", "hs_email_delivered"),
+    ("Marketing emails opened", "hs_email_open"),
+    ("Marketing emails clicked", "hs_email_click"),
+    ("Last marketing email name", "hs_email_last_email_name"),
+    (
+        "Email hard bounce reason",
+        "hs_email_hard_bounce_reason_enum",
+    ),
+    ("Email Address Quarantined", "hs_email_quarantined"),
+    ("Invalid email address", "hs_email_bad_address"),
+    ("Is globally ineligible", "hs_email_is_ineligible"),
     (
         "Legal basis for processing contact's data",
         "hs_legal_basis",

@@ -13,7 +13,6 @@ use std::borrow::Cow;
 use std::hash::Hash;
 
 use super::consistency::oldest_create_date;
-use super::history::current_value_first_set;
 use super::seen::{Ruled, Seen, RULED};
 use super::union::{Union, FEW};
 use super::{Decision, MergeOptions, Policy, Side};
@@ -37,7 +36,20 @@ pub use crate::props::SUMMED_COUNTERS as SUMMED;
 /// Email information properties: `hs_email_*` (opt-outs `hs_email_optout*`
 /// included) and `hs_emailconfirmationstatus`.
 pub fn is_email_information(prop: &str) -> bool {
-    prop.starts_with("hs_email_") || prop == "hs_emailconfirmationstatus"
+    prop.starts_with("hs_email_")
+        || prop == "hs_emailconfirmationstatus"
+        || is_subscription_opt_out_label(prop)
+}
+
+/// HubSpot's export heads each subscription type's opt-out "Opted out of
+/// email: NAME" (the property is `hs_email_optout_ID`, whose id the export
+/// does not give): such a column, kept under its header, is email
+/// information all the same.
+fn is_subscription_opt_out_label(prop: &str) -> bool {
+    const LABEL: &str = "opted out of email";
+    prop.len() >= LABEL.len()
+        && prop.is_char_boundary(LABEL.len())
+        && prop[..LABEL.len()].eq_ignore_ascii_case(LABEL)
 }
 
 /// Every property decision of a merge, in the merged contact's property
@@ -733,6 +745,8 @@ mod blank_tests;
 mod company_tests;
 #[cfg(test)]
 mod deals_tests;
+#[cfg(test)]
+mod email_info_tests;
 #[cfg(test)]
 mod scale_tests;
 #[cfg(test)]

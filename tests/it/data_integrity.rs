@@ -403,3 +403,27 @@ fn big_numbers_round_trip_and_plans_name_big_ids() {
     );
     assert_eq!(out.lines().count(), 1, "{out}");
 }
+
+/// The email information of HubSpot's export under its labels stays the
+/// primary's, as SPEC section 4 says of opt-outs: a subscription's
+/// "Opted out of email: NAME" column (no built-in label can name its
+/// property, `hs_email_optout_ID`) and the marketing email columns went by
+/// the most recent value, so the primary's opt-out became the newer
+/// secondary's `false` (independent review).
+#[test]
+fn an_opt_out_under_its_export_label_stays_the_primarys() {
+    let s = Sandbox::new();
+    s.write(
+        "t23.csv",
+        "Record ID,Email,Last Modified Date,Opted out of email: Marketing Information,Unsubscribed from all email,Email hard bounce reason,Marketing emails delivered\n\
+         1,a@x.com,2024-01-01 00:00,true,true,,3\n\
+         2,b@x.com,2024-05-01 00:00,false,false,mailbox full,9\n",
+    );
+    let (code, out, err) = run(&s, &["merge", "t23.csv", "1", "2", "-o", "-"]);
+    assert_eq!(code, 0, "{err}");
+    let row = out.lines().nth(1).unwrap();
+    assert!(
+        row.starts_with("1,a@x.com,2024-05-01 00:00,true,true,,3,"),
+        "{row}"
+    );
+}
