@@ -4,9 +4,9 @@
 
 use serde_json::Value;
 
-use crate::dates::ValueTimes;
+use crate::dates::{Millis, SourceOrigin, ValueTimes};
 pub use crate::error::MergeError;
-use crate::model::{key, Contact, Export};
+use crate::model::{key, Contact, Export, PropName};
 use crate::pair;
 use crate::rules::{self, Decision, MergeOptions, SectionChange, SectionOutcome, Seen};
 
@@ -140,9 +140,7 @@ pub fn merge_contacts_timed(
         Some(h) => rules::current_value_entries(&ps, &ss, h, &decisions, opts.merge_time)?,
         None => Vec::new(),
     };
-    // Only the most recent value reads them.
-    let value_times = (times.want && opts.policy == rules::Policy::MostRecent)
-        .then(|| rules::times::value_times_of(&ps, &ss, &decisions));
+    let value_times = times.want.then(|| times_given(&ps, &ss, &decisions, opts));
     drop((ps, ss));
     merged.properties = match primary {
         Primary::Read(p) => p.properties.clone(),
@@ -162,7 +160,7 @@ pub fn merge_contacts_timed(
         merged.key_order = merged.written_keys();
     }
 
-    let times = value_times.map(|t| rules::times::merged_value_times(&merged, t));
+    let times = value_times.map(|(t, born)| rules::times::merged_value_times(&merged, t, born));
     Ok(MergeOutcome {
         merged,
         decisions,
@@ -170,6 +168,23 @@ pub fn merge_contacts_timed(
         warnings,
         times,
     })
+}
+
+/// What a merge's contact will tell a later merge of the run of when its
+/// values were set: each value's time (only the most recent value reads
+/// them) and where its original source came from (read under either
+/// policy).
+fn times_given(
+    ps: &Seen,
+    ss: &Seen,
+    decisions: &[rules::Decision],
+    opts: &MergeOptions,
+) -> (Vec<(PropName, Option<Millis>)>, Option<SourceOrigin>) {
+    let values = match opts.policy {
+        rules::Policy::MostRecent => rules::times::value_times_of(ps, ss, decisions),
+        rules::Policy::PrimaryWins => Vec::new(),
+    };
+    (values, rules::times::source_origin_of(ps, ss, decisions))
 }
 
 /// The pairs no merge takes: one contact twice, an archived contact, two

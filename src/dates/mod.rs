@@ -12,7 +12,7 @@ pub use record::{RecordDate, RecordDates};
 pub use regional::{
     file_order, mark_order_unsought, order_unsought, set_file_order, DateOrder, Regional,
 };
-pub use value_times::ValueTimes;
+pub use value_times::{SourceOrigin, ValueTimes};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
 

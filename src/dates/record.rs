@@ -136,6 +136,12 @@ impl<'a> RecordDates<'a> {
             field,
             source,
         };
+        // A value an earlier merge of this run set: the time it came with
+        // (the merge's own history entry for it carries the merge time,
+        // which would make it the newest in the next merge).
+        if let Some(t) = self.times.and_then(|t| t.get(prop)) {
+            return Ok(t);
+        }
         let history = self.contact.history_of(prop);
         if !history.is_empty() {
             let mut newest: Option<Millis> = None;
@@ -150,15 +156,18 @@ impl<'a> RecordDates<'a> {
                 return Ok(newest);
             }
         }
-        if let Some(t) = self.times.and_then(|t| t.get(prop)) {
-            return Ok(t);
-        }
         self.record_time(RecordDate::LastModified, RecordDate::UpdatedAt)
             .and_then(|t| match t {
                 Some(t) => Ok(Some(t)),
                 None => self.record_time(RecordDate::CreateDate, RecordDate::CreatedAt),
             })
             .map_err(|(field, e)| bad(field, e))
+    }
+
+    /// Where the original source came from, when a merge earlier in the run
+    /// gave the contact the source of another contact ([`ValueTimes`]).
+    pub fn source_origin(&self) -> Option<super::SourceOrigin> {
+        self.times.and_then(ValueTimes::source)
     }
 
     /// When the contact was created ([`super::created_time`]).

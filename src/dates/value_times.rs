@@ -21,6 +21,20 @@ use crate::model::PropName;
 pub struct ValueTimes {
     /// Sorted by name, one entry a name.
     times: Vec<(PropName, Option<Millis>)>,
+    /// Where the original source came from, when an earlier merge of the
+    /// run took it from another contact than the merged one's oldest: a
+    /// later merge compares its times, not the merged contact's.
+    source: Option<SourceOrigin>,
+}
+
+/// The times of the contact an original source came with: that contact's
+/// creation (`None`: it had none, older than any), and when the source
+/// was first set in its history (`None`: no history for it; the entry a
+/// merge adds for it is no such time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SourceOrigin {
+    pub born: Option<Millis>,
+    pub set: Option<Millis>,
 }
 
 impl ValueTimes {
@@ -35,7 +49,22 @@ impl ValueTimes {
                 _ => out.push((name, t)),
             }
         }
-        ValueTimes { times: out }
+        ValueTimes {
+            times: out,
+            source: None,
+        }
+    }
+
+    /// These times, with where the original source came from (`None`:
+    /// the merged contact's own times tell).
+    pub fn with_source(self, source: Option<SourceOrigin>) -> Self {
+        ValueTimes { source, ..self }
+    }
+
+    /// Where the original source came from, if the merged contact's own
+    /// times do not tell.
+    pub fn source(&self) -> Option<SourceOrigin> {
+        self.source
     }
 
     /// When the property's value was set, if known here.
@@ -47,7 +76,7 @@ impl ValueTimes {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.times.is_empty()
+        self.times.is_empty() && self.source.is_none()
     }
 
     pub fn len(&self) -> usize {

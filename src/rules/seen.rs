@@ -230,6 +230,20 @@ impl<'a> Seen<'a> {
         self.dates.created_time()
     }
 
+    /// The original source's origin ([`RecordDates::source_origin`]), or
+    /// this contact's own: its creation and when its history first set
+    /// the source.
+    pub fn source_origin(&self) -> Result<crate::dates::SourceOrigin, crate::error::MergeError> {
+        if let Some(o) = self.dates.source_origin() {
+            return Ok(o);
+        }
+        let src = crate::hubspot::property::ORIGINAL_SOURCE[0];
+        Ok(crate::dates::SourceOrigin {
+            born: self.created_time()?,
+            set: super::history::current_value_first_set(self.contact, src)?,
+        })
+    }
+
     /// The contact's record dates.
     pub fn dates(&self) -> &RecordDates<'a> {
         &self.dates

@@ -4,7 +4,7 @@
 use rustc_hash::FxHashMap;
 
 use super::{Decision, Seen};
-use crate::dates::{Millis, RecordDates, ValueTimes};
+use crate::dates::{Millis, RecordDates, SourceOrigin, ValueTimes};
 use crate::model::{Contact, PropName};
 
 /// When each value the merge of `p` and `s` gives was set: the time of the
@@ -56,17 +56,47 @@ pub fn value_times_of(
     out
 }
 
+/// Where the merged contact's original source came from: the origin
+/// ([`Seen::source_origin`]) of the side whose source the merge keeps (P's
+/// when both hold it); `None` when neither has a source or a time cannot
+/// be read (the merged contact's own times then tell, as without this).
+pub fn source_origin_of(p: &Seen, s: &Seen, decisions: &[Decision]) -> Option<SourceOrigin> {
+    let src = crate::hubspot::property::ORIGINAL_SOURCE[0];
+    let merged = decisions
+        .iter()
+        .find(|d| d.property == src)?
+        .merged
+        .as_deref()?;
+    let side = [p, s]
+        .into_iter()
+        .find(|side| side.filled(src) == Some(merged))?;
+    side.source_origin().ok()
+}
+
 /// The times of [`value_times_of`] that the merged contact's own dates do
 /// not give already (most values, in a merge of two contacts modified at
-/// different times, came from the one modified last).
-pub fn merged_value_times(merged: &Contact, times: Vec<(PropName, Option<Millis>)>) -> ValueTimes {
+/// different times, came from the one modified last), and the original
+/// source's origin ([`source_origin_of`]) where the merged contact's own
+/// times do not give it.
+pub fn merged_value_times(
+    merged: &Contact,
+    times: Vec<(PropName, Option<Millis>)>,
+    source: Option<SourceOrigin>,
+) -> ValueTimes {
     let dates = RecordDates::new(merged);
+    let src = crate::hubspot::property::ORIGINAL_SOURCE[0];
+    let own = dates.created_time().ok().and_then(|born| {
+        let set = super::history::current_value_first_set(merged, src).ok()?;
+        Some(SourceOrigin { born, set })
+    });
+    let source = source.filter(|o| Some(*o) != own);
     ValueTimes::new(
         times
             .into_iter()
             .filter(|(name, t)| dates.value_time(name).ok() != Some(*t))
             .collect(),
     )
+    .with_source(source)
 }
 
 #[cfg(test)]
@@ -128,7 +158,7 @@ mod tests {
                 ("city", "B"),
             ],
         );
-        let kept = merged_value_times(&merged, times_of(&p, &s));
+        let kept = merged_value_times(&merged, times_of(&p, &s), None);
         assert_eq!(kept.len(), 1);
         assert_eq!(kept.get("jobtitle"), Some(ms("2024-01-01")));
         assert_eq!(kept.get("city"), None);

@@ -144,3 +144,79 @@ fn json_lines_json_and_stdin_take_the_same_values_as_a_streamed_csv() {
         );
     }
 }
+
+/// The original source is the one of the contact created first (without
+/// history), whatever the plan's order and the policy: in a chain the
+/// merged contact carries the oldest creation date of its members, and a
+/// source taken from a younger member was judged by it (contact 3's
+/// source, created 2021, won over contact 2's, created 2020, when 1←3 ran
+/// first). Found by an independent review.
+#[test]
+fn the_original_source_is_the_oldest_contacts_whatever_the_order() {
+    let s = Sandbox::new();
+    let input = s.write(
+        "os.csv",
+        "Record ID,Email,Create Date,Original Source,Original Source Drill-Down 1\n\
+         1,a@x.com,2019-01-01 00:00,,\n\
+         2,b@x.com,2020-01-01 00:00,Paid Search,y1\n\
+         3,c@x.com,2021-01-01 00:00,Organic Search,z1\n",
+    );
+    for policy in ["most-recent", "primary-wins"] {
+        for pairs in PLANS {
+            let plan = plan(&s, pairs);
+            let out = s
+                .cmd()
+                .arg("apply")
+                .arg(&input)
+                .arg("--plan")
+                .arg(&plan)
+                .args(["-o", "-", MERGE_TIME, "--policy", policy])
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(0), "{pairs}: {}", stderr(&out));
+            let text = stdout(&out);
+            assert!(
+                text.lines()
+                    .nth(1)
+                    .unwrap()
+                    .starts_with("1,a@x.com,2019-01-01 00:00,Paid Search,y1,"),
+                "{policy} {pairs}: {text}"
+            );
+        }
+    }
+}
+
+/// A value an earlier merge of the run took keeps its own time, though the
+/// merge adds a history entry for it at the merge time: the primary's
+/// history (a job title cleared) made S's value (2024-02-01) look set at
+/// the merge time, newer than C's (2024-06-01). Found by an independent
+/// review.
+#[test]
+fn a_value_taken_into_a_history_keeps_its_time_in_the_next_merge() {
+    let s = Sandbox::new();
+    let input = s.write(
+        "cl.json",
+        r#"[
+{"id":"1","properties":{"email":"a@x.com","jobtitle":"","lastmodifieddate":"2024-03-01T00:00:00Z"},
+ "propertiesWithHistory":{"jobtitle":[{"value":"","timestamp":"2024-03-01T00:00:00Z","sourceType":"CRM_UI"},{"value":"Old","timestamp":"2020-01-01T00:00:00Z","sourceType":"CRM_UI"}]}},
+{"id":"2","properties":{"email":"b@x.com","jobtitle":"S-title","lastmodifieddate":"2024-02-01T00:00:00Z"}},
+{"id":"3","properties":{"email":"c@x.com","jobtitle":"C-title","lastmodifieddate":"2024-06-01T00:00:00Z"}}
+]
+"#,
+    );
+    for pairs in PLANS {
+        let plan = plan(&s, pairs);
+        let out = s
+            .cmd()
+            .arg("apply")
+            .arg(&input)
+            .arg("--plan")
+            .arg(&plan)
+            .args(["-o", "-", "--merge-time=2025-01-01T00:00:00Z"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{pairs}: {}", stderr(&out));
+        let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(doc[0]["properties"]["jobtitle"], "C-title", "{pairs}");
+    }
+}

@@ -100,14 +100,14 @@ pub fn oldest_original_source(p: &Seen, s: &Seen) -> Result<Vec<Decision>, Merge
             "only the secondary has an original source".into(),
         ),
         (Some(_), Some(_)) => {
-            let (hp, hs) = (
-                current_value_first_set(p, src)?,
-                current_value_first_set(s, src)?,
-            );
-            if let (Some(a), Some(b)) = (hp, hs) {
+            // Each source's own contact's times: in a chain, the contact
+            // it came with, not the merged one (the oldest merged, and a
+            // history entry the merge added for it).
+            let (op, os) = (p.source_origin()?, s.source_origin()?);
+            if let (Some(a), Some(b)) = (op.set, os.set) {
                 older_side(a, b, "was set")
             } else {
-                match (p.created_time()?, s.created_time()?) {
+                match (op.born, os.born) {
                     (Some(a), Some(b)) => older_side(a, b, "came with a contact created"),
                     // SPEC section 2: a contact with no time is older than
                     // any contact that has one.
