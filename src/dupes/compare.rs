@@ -232,12 +232,44 @@ pub(super) fn name_made(rs: &Records, local: &str, r: &Record, near: bool) -> bo
     let only = |s: &str| -> String { s.chars().filter(|c| c.is_alphabetic()).collect() };
     let (l, first) = (only(local), only(rs.symbols.str(r.first)));
     let last_parts = rs.symbols.str(r.last);
+    // A name in another script (`伟 李`) says nothing of which Latin
+    // letters its owner's mailbox is made of: a mailbox of letters only
+    // may be made of it (`wei.li@`), and so repeats it as much as an
+    // ASCII name's would.
+    let latin = |s: &str| s.chars().any(|c| c.is_ascii_alphabetic());
+    let named = !(first.is_empty() && last_parts.is_empty());
+    if named && !latin(&first) && !latin(last_parts) {
+        return l.len() >= 3 && l.chars().all(|c| c.is_ascii_alphabetic());
+    }
     let mut lasts: Vec<String> = vec![only(last_parts)];
     lasts.extend(last_parts.split([' ', '-']).map(only));
+    // `ü` is folded to `u` in names, and written `ue` in mailboxes
+    // (`juergen.koehler@` of Jürgen Köhler).
+    let spellings = [l.clone(), umlauts_folded(&l)];
+    let made = |l: &str, last: &str| {
+        made_of(l, &first, last)
+            || initial_made(l, &first, last)
+            || (near && made_of_near(l, &first, last))
+    };
     lasts
         .iter()
         .filter(|x| x.len() >= 2)
-        .any(|last| made_of(&l, &first, last) || (near && made_of_near(&l, &first, last)))
+        .any(|last| spellings.iter().any(|l| made(l, last)))
+}
+
+/// A mailbox's `ae`, `oe`, `ue` as the names' folded `ä`, `ö`, `ü` are.
+fn umlauts_folded(l: &str) -> String {
+    l.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+}
+
+/// A first name given as its initial (`A. Sharma`) and a mailbox made of
+/// the whole first name it stands for and the last name
+/// (`arjun.sharma@`): made of the name all the same.
+fn initial_made(l: &str, first: &str, last: &str) -> bool {
+    first.chars().count() == 1
+        && l.len() > last.len() + 1
+        && l.ends_with(last)
+        && l.starts_with(first)
 }
 
 /// [`name_made`] for one spelling of the last name, letters only.

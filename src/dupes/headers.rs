@@ -62,133 +62,55 @@ fn kind_of_header(key: &str) -> FieldKind {
     }
 }
 
+/// Header words of other languages of HubSpot's UI, by the kind they
+/// name, in the order they are tried (a country first: `Land/Region` is
+/// no state).
+#[rustfmt::skip]
+const FOREIGN_WORDS: &[(FieldKind, &[&str])] = &[
+    (FieldKind::Text, &["land", "pays", "país", "pais", "paese", "country"]),
+    (FieldKind::FirstName, &["vorname", "prénom", "prenom", "voornaam", "primeiro", "nombre_de_pila"]),
+    (FieldKind::LastName, &["nachname", "familienname", "achternaam", "apellido", "apellidos", "sobrenome", "cognome"]),
+    (FieldKind::Dob, &["geburtsdatum", "naissance", "nacimiento", "nascimento", "geboortedatum", "nascita"]),
+    (FieldKind::Zip, &["postleitzahl", "plz", "cep", "postcode"]),
+    (FieldKind::City, &["stadt", "ort", "ville", "ciudad", "cidade", "plaats", "woonplaats", "città", "citta"]),
+    (FieldKind::State, &["bundesland", "état", "etat", "provincia", "provincie", "região", "regione"]),
+    (FieldKind::Phone, &[
+        "telefon", "telefonnummer", "mobiltelefon", "mobiltelefonnummer", "handy", "téléphone", "telephone",
+        "portable", "teléfono", "telefono", "móvil", "movil", "telefone", "celular", "telefoonnummer",
+        "mobiel", "cellulare",
+    ]),
+    (FieldKind::Address, &[
+        "straße", "strasse", "hausnummer", "rue", "dirección", "direccion", "endereço", "endereco", "straat",
+        "indirizzo",
+    ]),
+    (FieldKind::Company, &[
+        "firma", "firmenname", "unternehmen", "unternehmensname", "entreprise", "société", "societe", "empresa",
+        "bedrijf", "bedrijfsnaam", "azienda",
+    ]),
+];
+
+/// Whole headers of other languages whose one word would say too little
+/// alone (`nom`, French for the last name, is a part of many words).
+#[rustfmt::skip]
+const FOREIGN_HEADERS: &[(FieldKind, &[&str])] = &[
+    (FieldKind::LastName, &["nom", "nom_de_famille"]),
+    (FieldKind::FirstName, &["nombre", "nome"]),
+    (FieldKind::Zip, &["cap"]),
+    (FieldKind::State, &["estado", "estado_región", "estado_region"]),
+    (FieldKind::Address, &["adresse", "adres"]),
+];
+
 /// The kind a header in another language of HubSpot's UI names (German,
 /// French, Spanish, Portuguese, Dutch, Italian): an export whose user
 /// works in that language has its headers in it, and without the
-/// portal's definitions (`--properties`) nothing maps them. A country
-/// (`Land/Region`, `Pays/Région`) is no state. Words of the header
-/// ([`header_key`]), or the whole of it.
+/// portal's definitions (`--properties`) nothing maps them. Words of the
+/// header ([`header_key`]), or the whole of it.
 fn kind_of_foreign_header(key: &str, words: &[&str]) -> Option<FieldKind> {
-    let any = |list: &[&str]| list.iter().any(|w| words.contains(w) || key == *w);
-    if any(&["land", "pays", "país", "pais", "paese", "country"]) {
-        return Some(FieldKind::Text);
-    }
-    if any(&[
-        "vorname",
-        "prénom",
-        "prenom",
-        "voornaam",
-        "primeiro",
-        "nombre_de_pila",
-    ]) {
-        return Some(FieldKind::FirstName);
-    }
-    if any(&[
-        "nachname",
-        "familienname",
-        "achternaam",
-        "apellido",
-        "apellidos",
-        "sobrenome",
-        "cognome",
-    ]) || matches!(key, "nom" | "nom_de_famille")
-    {
-        return Some(FieldKind::LastName);
-    }
-    if matches!(key, "nombre" | "nome") {
-        return Some(FieldKind::FirstName);
-    }
-    if any(&[
-        "geburtsdatum",
-        "naissance",
-        "nacimiento",
-        "nascimento",
-        "geboortedatum",
-        "nascita",
-    ]) {
-        return Some(FieldKind::Dob);
-    }
-    if any(&["postleitzahl", "plz", "cep", "postcode"]) || key == "cap" {
-        return Some(FieldKind::Zip);
-    }
-    if any(&[
-        "stadt",
-        "ort",
-        "ville",
-        "ciudad",
-        "cidade",
-        "plaats",
-        "woonplaats",
-        "città",
-        "citta",
-    ]) {
-        return Some(FieldKind::City);
-    }
-    let estado = key == "estado" || (words.contains(&"estado") && any(&["región", "region"]));
-    if estado
-        || any(&[
-            "bundesland",
-            "état",
-            "etat",
-            "provincia",
-            "provincie",
-            "região",
-            "regione",
-        ])
-    {
-        return Some(FieldKind::State);
-    }
-    let phone = [
-        "telefon",
-        "telefonnummer",
-        "mobiltelefon",
-        "mobiltelefonnummer",
-        "handy",
-        "téléphone",
-        "telephone",
-        "portable",
-        "teléfono",
-        "telefono",
-        "móvil",
-        "movil",
-        "telefone",
-        "celular",
-        "telefoonnummer",
-        "mobiel",
-        "cellulare",
-    ];
-    if any(&phone) {
-        return Some(FieldKind::Phone);
-    }
-    if any(&[
-        "straße",
-        "strasse",
-        "hausnummer",
-        "rue",
-        "dirección",
-        "direccion",
-        "endereço",
-        "endereco",
-        "straat",
-        "indirizzo",
-    ]) || matches!(key, "adresse" | "adres")
-    {
-        return Some(FieldKind::Address);
-    }
-    let company = [
-        "firma",
-        "firmenname",
-        "unternehmen",
-        "unternehmensname",
-        "entreprise",
-        "société",
-        "societe",
-        "empresa",
-        "bedrijf",
-        "bedrijfsnaam",
-        "azienda",
-    ];
-    any(&company).then_some(FieldKind::Company)
+    let by_word = FOREIGN_WORDS
+        .iter()
+        .find(|(_, list)| list.iter().any(|w| words.contains(w)));
+    let by_key = || FOREIGN_HEADERS.iter().find(|(_, list)| list.contains(&key));
+    by_word.or_else(by_key).map(|(kind, _)| *kind)
 }
 
 #[cfg(test)]

@@ -275,8 +275,12 @@ fn compare_names(syms: &Records, a: Sym, b: Sym, first: bool) -> Likeness {
     }
     let (sa, sb) = (syms.symbols.str(a), syms.symbols.str(b));
     // Close enough to be a typo: Jaro–Winkler at least 0.92, or one edit
-    // in a name of four letters or more.
+    // in a name of four letters or more; but not a first name's other
+    // gender (`Daniel`, `Daniela`), which is another person's.
     let jw = jaro_winkler(sa, sb) as f32;
+    if first && other_gender(sa, sb) {
+        return Likeness::Differs(0.0);
+    }
     if jw >= 0.92 || one_edit(sa, sb) {
         return Likeness::Close(jw);
     }
@@ -295,6 +299,40 @@ fn compare_names(syms: &Records, a: Sym, b: Sym, first: bool) -> Likeness {
         return Likeness::Initial;
     }
     Likeness::Differs(jw)
+}
+
+/// Whether two first names are one name's two genders: `Daniel` and
+/// `Daniela`, `Paul` and `Paula`, `Louis` and `Louise`, `Jean` and
+/// `Jeanne`, `Andrea` and `Andreas`, `Francisco` and `Francisca`. A typo
+/// seldom makes one of the other (each is a name of its own), and a
+/// couple or two siblings at one home carry them.
+pub(super) fn other_gender(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let stem = |s: &str| s.len() >= 3 && s.chars().all(|c| c.is_alphabetic());
+    if !stem(short) {
+        return false;
+    }
+    if let Some(end) = long.strip_prefix(short) {
+        let vowel_end = short.ends_with(['a', 'e']);
+        return match end {
+            "a" => !short.ends_with('a'),
+            "e" => short.len() >= 4 && !short.ends_with('e'),
+            "ne" => short.ends_with('n'),
+            "s" => vowel_end,
+            _ => false,
+        };
+    }
+    // `-o` against `-a`: Francisco, Francisca; Mario, Maria.
+    short.len() == long.len()
+        && short.len() >= 4
+        && short.as_bytes()[..short.len() - 1] == long.as_bytes()[..long.len() - 1]
+        && matches!(
+            (
+                short.as_bytes()[short.len() - 1],
+                long.as_bytes()[long.len() - 1]
+            ),
+            (b'o', b'a') | (b'a', b'o')
+        )
 }
 
 /// Compare two records on the fields of `rs`.
