@@ -132,7 +132,8 @@ pub fn merge_contacts_timed(
     merge_sections(p, s, opts, &mut merged, &mut sections)?;
     crate::format::v1_merge_audit(&mut merged, p, s, opts.merge_time, &mut sections);
 
-    let (salesforce, warnings) = rules::salesforce_sync(p, s);
+    let (salesforce, mut warnings) = rules::salesforce_sync(p, s);
+    warnings.extend(rules::opt_outs::dropped_opt_outs(p, s, &decisions));
     sections.extend(salesforce);
     // Each history's newest entry is the current value (SPEC section 4,
     // "Consistency of the merged record"); worked out while P is whole.

@@ -1,6 +1,7 @@
 //! What a merge tells the admin without refusing: something to act on that
-//! the merge itself cannot settle (Salesforce sync). Each warning has a
-//! kind, so that a batch of thousands of merges can summarise them by kind.
+//! the merge itself cannot settle (Salesforce sync, an opt-out dropped).
+//! Each warning has a kind, so that a batch of thousands of merges can
+//! summarise them by kind.
 
 use std::fmt;
 
@@ -37,6 +38,9 @@ pub enum WarningKind {
     SalesforceBothSync,
     /// The secondary's Salesforce record is no longer synced.
     SalesforceUnsynced,
+    /// The secondary opted out and the merged contact keeps the primary's
+    /// email information, which does not.
+    OptOutNotKept,
 }
 
 impl WarningKind {
@@ -45,6 +49,7 @@ impl WarningKind {
         match self {
             WarningKind::SalesforceBothSync => "salesforce-both-sync",
             WarningKind::SalesforceUnsynced => "salesforce-unsynced",
+            WarningKind::OptOutNotKept => "opt-out-not-kept",
         }
     }
 }
@@ -58,6 +63,7 @@ mod tests {
         for k in [
             WarningKind::SalesforceBothSync,
             WarningKind::SalesforceUnsynced,
+            WarningKind::OptOutNotKept,
         ] {
             assert_eq!(
                 serde_json::to_value(k).unwrap(),

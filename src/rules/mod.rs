@@ -30,6 +30,7 @@ macro_rules! why {
 
 pub mod consistency;
 pub mod history;
+pub mod opt_outs;
 pub mod properties;
 pub mod sections;
 pub mod seen;

@@ -427,3 +427,26 @@ fn an_opt_out_under_its_export_label_stays_the_primarys() {
         "{row}"
     );
 }
+
+/// A secondary's opt-out the merge drops (the primary's email information
+/// stays, SPEC section 4) is warned of, worst where the primary had no
+/// email and takes the secondary's: it was dropped without a word.
+#[test]
+fn a_dropped_opt_out_is_warned_of() {
+    let s = Sandbox::new();
+    s.write(
+        "t8.csv",
+        "Record ID,Email,Unsubscribed from all email\n1,,false\n2,b@x.com,true\n",
+    );
+    let (code, out, err) = run(&s, &["merge", "t8.csv", "1", "2", "-o", "-"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.lines().nth(1).unwrap().starts_with("1,b@x.com,false"),
+        "{out}"
+    );
+    assert!(
+        err.contains("contact 2: its opt-out hs_email_optout = true is not kept")
+            && err.contains("the secondary's email b@x.com that opted out"),
+        "{err}"
+    );
+}
