@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Independent generator of a HubSpot-UI-style contact export (CSV, label headers)
-with planted duplicates and non-duplicate traps. stdlib only, seeded.
+with planted duplicates and non-duplicate traps. stdlib only, seeded. Written by
+an independent tester on 2026-12-08 who never saw the project's generator or
+scorer; a development set since its false pairs were looked at that day.
 
 usage: gen_hubspot.py N SEED OUT.csv TRUTH.csv [--lang de] [--cols name_place|bool_only] [--unique-email]
 truth: record_id,person_id,kind,group   (kind = 'orig' | dup error kinds joined by '+';
