@@ -11,13 +11,20 @@ use crate::warning::{Warning, WarningKind};
 /// Whether an email information property is an opt-out (the global one,
 /// a subscription's by its internal name or its export label).
 fn is_opt_out(prop: &str) -> bool {
-    let lower = prop.to_ascii_lowercase();
-    is_email_information(prop)
-        && (lower.starts_with("hs_email_optout") || lower.starts_with("opted out of email"))
+    let starts = |with: &str| {
+        prop.len() >= with.len()
+            && prop.is_char_boundary(with.len())
+            && prop[..with.len()].eq_ignore_ascii_case(with)
+    };
+    is_email_information(prop) && (starts("hs_email_optout") || starts("opted out of email"))
 }
 
 fn says_yes(v: Option<&str>) -> bool {
-    v.is_some_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "true" | "yes" | "1"))
+    v.map(str::trim).is_some_and(|v| {
+        ["true", "yes", "1"]
+            .iter()
+            .any(|y| v.eq_ignore_ascii_case(y))
+    })
 }
 
 /// A warning for each opt-out of `s` the merged contact does not hold.
@@ -30,7 +37,7 @@ pub fn dropped_opt_outs(p: &Contact, s: &Contact, decisions: &[Decision]) -> Vec
         && s.prop("email").is_some_and(|e| !e.trim().is_empty());
     s.properties
         .iter()
-        .filter(|(prop, value)| is_opt_out(prop) && says_yes(value.as_deref()))
+        .filter(|(prop, value)| says_yes(value.as_deref()) && is_opt_out(prop))
         .filter(|(prop, _)| !says_yes(merged(prop)))
         .map(|(prop, _)| {
             let kept = merged(prop).filter(|v| !v.trim().is_empty()).unwrap_or("(empty)");
