@@ -212,7 +212,7 @@ fn fold_char(c: char) -> Option<&'static str> {
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
-    for c in s.chars().flat_map(char::to_lowercase) {
+    for c in s.chars().map(half_width).flat_map(char::to_lowercase) {
         if c.is_alphanumeric() {
             if space && !out.is_empty() {
                 out.push(' ');
@@ -230,6 +230,17 @@ pub fn fold(s: &str) -> String {
         }
     }
     out
+}
+
+/// A full-width form as Japanese, Chinese and Korean input methods type
+/// Latin letters, digits and punctuation (`Ｔａｒｏ`, `０３－１２３４`), and the
+/// ideographic space, as the ASCII character it stands for.
+pub fn half_width(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
 }
 
 /// A character that shows nothing: zero-width spaces and joiners,
@@ -370,6 +381,33 @@ pub fn first_name_key(raw: &str) -> String {
     names.swap_remove(key)
 }
 
+/// Titles before or after a name in its field (`Dr. Thomas`, `Weber,
+/// Dr.`, `Prof. Dr. Anna`, `Frau Müller`, `Mme Dubois`): not part of the
+/// name, so `dr thomas` and `thomas` are one first name. What is left is
+/// never empty (a field holding only `Dr` keeps it).
+const TITLES: &[&str] = &[
+    "dr", "prof", "mr", "mrs", "ms", "miss", "mx", "herr", "frau", "mme", "mlle", "sra", "srta",
+    "dott", "ing", "dipl",
+];
+
+/// A folded name without its titles ([`TITLES`]).
+pub fn without_titles(folded: &str) -> &str {
+    let mut name = folded;
+    while let Some((word, rest)) = name.split_once(' ') {
+        match TITLES.contains(&word) && !rest.is_empty() {
+            true => name = rest,
+            false => break,
+        }
+    }
+    while let Some((rest, word)) = name.rsplit_once(' ') {
+        match TITLES.contains(&word) && !rest.is_empty() {
+            true => name = rest,
+            false => break,
+        }
+    }
+    name
+}
+
 /// A generational suffix ending a folded name (`Jr.`, `Sr.`, `II`,
 /// `III`, `IV`, in the first or the last name field, after a comma or
 /// not), as a number (0: none; 1 junior, 2 senior, 3 the second, 4 the
@@ -477,6 +515,28 @@ pub fn zip(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Titles around a name are not the name; full-width Latin letters and
+    /// digits are the ASCII ones (found on an independent generator's
+    /// German and Japanese records).
+    #[test]
+    fn titles_go_and_full_width_forms_are_ascii() {
+        for (raw, want) in [
+            ("Dr. Thomas", "thomas"),
+            ("Weber, Dr.", "weber"),
+            ("Prof. Dr. Anna", "anna"),
+            ("Frau Müller", "muller"),
+            ("Mme Dubois", "dubois"),
+            ("Dr", "dr"),
+            ("Drew", "drew"),
+            ("Miss", "miss"),
+        ] {
+            assert_eq!(without_titles(&fold(raw)), want, "{raw}");
+        }
+        assert_eq!(fold("Ｔａｒｏ　Ｙａｍａｄａ"), "taro yamada");
+        let p = crate::dupes::phone::phone("０３－１２３４－５６７８", Some("Japan")).unwrap();
+        assert_eq!(p.national.as_ref(), "312345678");
+    }
 
     #[test]
     fn emails_are_trimmed_and_lower_cased() {

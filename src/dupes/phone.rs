@@ -150,7 +150,12 @@ fn calling_code_len(digits: &str) -> usize {
 /// An extension (`x12`, `ext. 12`, `#12`) is ignored. `None` when fewer
 /// than six digits are left.
 pub fn phone(raw: &str, country: Option<&str>) -> Option<Phone> {
-    let lower = raw.trim().to_lowercase();
+    let lower: String = raw
+        .trim()
+        .chars()
+        .map(super::normalize::half_width)
+        .collect();
+    let lower = lower.to_lowercase();
     let main = ["ext", "x", "#", ";"]
         .iter()
         .filter_map(|m| lower.find(m))

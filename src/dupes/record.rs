@@ -691,7 +691,7 @@ fn set_symbol(
     match kind {
         FieldKind::FirstName | FieldKind::LastName => {
             let folded = normalize::fold(v);
-            let (name, suffix) = normalize::generational_suffix(&folded);
+            let (name, suffix) = normalize::generational_suffix(normalize::without_titles(&folded));
             if suffix != 0 {
                 r.suffix = suffix;
             }
