@@ -77,6 +77,7 @@ fn run_deciding(
         Outcome::Refused(report) => return refused(args, ctx, &report, output.path.is_none()),
     };
     ctx.wrote_outputs(&written.target, args.journal.as_deref());
+    super::regional::warn_if_order_lost(&written.target, ctx);
     let Merges::Plan(report) = &written.merges else {
         unreachable!("a plan's run reports the plan")
     };

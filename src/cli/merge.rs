@@ -46,6 +46,7 @@ pub fn run(args: &MergeArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         unreachable!("one merge is never refused as a plan is")
     };
     ctx.wrote_outputs(&written.target, args.journal.as_deref());
+    super::regional::warn_if_order_lost(&written.target, ctx);
     let Merges::Pair {
         decisions,
         sections,

@@ -151,3 +151,31 @@ pub fn decide(path: &Path, ctx: &Ctx) -> Result<(), dates::order::OrderError> {
 pub fn start_deciding(path: &Path, ctx: &Ctx) -> dates::order::Deciding {
     dates::order::Deciding::start(path, ctx.global.input_format, ctx.global.date_order)
 }
+
+/// After a command wrote its output to `target`: when the export's
+/// slashed dates were read in the order the export itself showed (no
+/// `--date-order`) and the output no longer shows it (the contact whose
+/// date settled it was merged away), a warning to give the order when
+/// reading the output, where it would be refused as ambiguous or read by
+/// a wrong guess.
+pub fn warn_if_order_lost(target: &crate::batch::Target, ctx: &mut Ctx) {
+    let (Some(path), None, Some(order)) =
+        (&target.path, ctx.global.date_order, dates::file_order())
+    else {
+        return;
+    };
+    let shown = dates::order::decide_file(path, Some(target.format), None);
+    if let Ok(None) = shown {
+        let flag = match order {
+            dates::DateOrder::Dmy => "dmy",
+            dates::DateOrder::Mdy => "mdy",
+        };
+        ctx.warn(
+            "date-order",
+            &format!(
+                "{}: no date in the output shows any more whether its slashed dates are day or month first (the contact whose date did was merged away): give --date-order {flag} whenever you read it",
+                path.display()
+            ),
+        );
+    }
+}
