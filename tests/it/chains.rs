@@ -145,6 +145,21 @@ fn json_lines_json_and_stdin_take_the_same_values_as_a_streamed_csv() {
     }
 }
 
+/// `apply INPUT --plan (pairs) -o - EXTRA...`, which must succeed: its
+/// output.
+fn applied(s: &Sandbox, input: &std::path::Path, pairs: &str, extra: &[&str]) -> String {
+    let plan = plan(s, pairs);
+    let mut cmd = s.cmd();
+    cmd.arg("apply")
+        .arg(input)
+        .arg("--plan")
+        .arg(&plan)
+        .args(["-o", "-"]);
+    let out = cmd.args(extra).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{pairs}: {}", stderr(&out));
+    stdout(&out)
+}
+
 /// The original source is the one of the contact created first (without
 /// history), whatever the plan's order and the policy: in a chain the
 /// merged contact carries the oldest creation date of its members, and a
@@ -163,18 +178,7 @@ fn the_original_source_is_the_oldest_contacts_whatever_the_order() {
     );
     for policy in ["most-recent", "primary-wins"] {
         for pairs in PLANS {
-            let plan = plan(&s, pairs);
-            let out = s
-                .cmd()
-                .arg("apply")
-                .arg(&input)
-                .arg("--plan")
-                .arg(&plan)
-                .args(["-o", "-", MERGE_TIME, "--policy", policy])
-                .output()
-                .unwrap();
-            assert_eq!(out.status.code(), Some(0), "{pairs}: {}", stderr(&out));
-            let text = stdout(&out);
+            let text = applied(&s, &input, pairs, &[MERGE_TIME, "--policy", policy]);
             assert!(
                 text.lines()
                     .nth(1)
@@ -205,18 +209,8 @@ fn a_value_taken_into_a_history_keeps_its_time_in_the_next_merge() {
 "#,
     );
     for pairs in PLANS {
-        let plan = plan(&s, pairs);
-        let out = s
-            .cmd()
-            .arg("apply")
-            .arg(&input)
-            .arg("--plan")
-            .arg(&plan)
-            .args(["-o", "-", "--merge-time=2025-01-01T00:00:00Z"])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(0), "{pairs}: {}", stderr(&out));
-        let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let text = applied(&s, &input, pairs, &["--merge-time=2025-01-01T00:00:00Z"]);
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(doc[0]["properties"]["jobtitle"], "C-title", "{pairs}");
     }
 }
