@@ -164,6 +164,10 @@ pub fn warn_if_order_lost(target: &crate::batch::Target, ctx: &mut Ctx) {
     else {
         return;
     };
+    // A named pipe or a device is not read back (nor could it be).
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return;
+    }
     let shown = dates::order::decide_file(path, Some(target.format), None);
     if let Ok(None) = shown {
         let flag = match order {

@@ -1085,6 +1085,8 @@ fn an_output_that_no_longer_shows_its_date_order_is_warned_of() {
             false,
         ),
         (&["merge", "ev3.csv", "1", "3", "-o", "o.csv"], false),
+        // An output that is no file is not read back.
+        (&["merge", "ev3.csv", "1", "2", "-o", "/dev/null"], false),
     ] {
         let _ = std::fs::remove_file(s.path("o.csv"));
         let out = s
