@@ -597,6 +597,7 @@ impl Records {
             }
         }
         extras[EXTRA_ADDRESS] = self.symbols.intern(&address);
+        split_whole_name(&mut self.symbols, &mut r);
         self.store_values(&mut r, &emails, &phones, &texts, &extras);
         self.ids.push(c.id.as_str());
         if let Some(m) = c.prop(crate::hubspot::property::MERGED_OBJECT_IDS) {
@@ -666,6 +667,26 @@ impl Records {
             self.group_sizes[g as usize] += 1;
             r.name_group = g;
         }
+    }
+}
+
+/// A whole name in one name field, the other empty (`Taro Yamada` as the
+/// first name; `R. Srinivasan` as the last): the first name and the last
+/// name it holds, so that it compares with a record that gives them
+/// apart. A first name field is cut before its last word; a last name
+/// field only after an initial (`de la Cruz` is one last name).
+fn split_whole_name(symbols: &mut Symbols, r: &mut Record) {
+    let whole = match (r.first != NONE, r.last != NONE) {
+        (true, false) => symbols.str(r.first).rsplit_once(' '),
+        (false, true) => symbols
+            .str(r.last)
+            .split_once(' ')
+            .filter(|(first, _)| first.chars().count() == 1),
+        _ => None,
+    };
+    if let Some((first, last)) = whole.map(|(f, l)| (f.to_string(), l.to_string())) {
+        r.first = symbols.first_name(&first);
+        r.last = symbols.intern(&last);
     }
 }
 

@@ -522,3 +522,24 @@ fn a_first_names_other_gender_is_another_name() {
         "a typo is still close"
     );
 }
+
+/// A whole name in one name field, the other empty, is the first and the
+/// last name it holds: `Taro Yamada` as the first name is Taro Yamada
+/// (it was "different"); an initial and a last name in the last name
+/// field too; a last name of several words is one last name.
+#[test]
+fn a_whole_name_in_one_field_is_split() {
+    let f = ["firstname", "lastname"];
+    let lv = |a: [&str; 2], b: [&str; 2]| {
+        let pa: Vec<(&str, &str)> = f.iter().copied().zip(a).collect();
+        let pb: Vec<(&str, &str)> = f.iter().copied().zip(b).collect();
+        levels(&pa, &pb, &f)[0].1
+    };
+    assert_eq!(lv(["Taro Yamada", ""], ["Taro", "Yamada"]), 1);
+    assert_eq!(lv(["", "R. Srinivasan"], ["R", "Srinivasan"]), 1);
+    assert_eq!(
+        lv(["", "de la Cruz"], ["Ana", "de la Cruz"]),
+        4,
+        "the last name kept whole, the first missing"
+    );
+}
