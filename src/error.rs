@@ -116,19 +116,13 @@ impl MergeError {
     /// the rules know properties by their internal names, a CSV's user by
     /// its headers.
     pub fn naming_columns(self, layout: &crate::model::Layout) -> Self {
-        match layout {
-            crate::model::Layout::Csv(csv) => self.naming_columns_by(|p| csv.header_of(p)),
-            _ => self,
-        }
+        self.naming_with(|p| layout.naming_column(p))
     }
 
-    /// [`Self::naming_columns`] with the headers looked up by `header_of`
-    /// (a property's header where the file names it otherwise).
-    pub fn naming_columns_by<'a>(mut self, header_of: impl Fn(&str) -> Option<&'a str>) -> Self {
+    /// The error with its property as `name` gives it.
+    pub fn naming_with(mut self, name: impl Fn(&str) -> String) -> Self {
         if let Some(property) = self.property_mut() {
-            if let Some(header) = header_of(property) {
-                *property = format!("{property} (column \"{header}\")");
-            }
+            *property = name(property);
         }
         self
     }

@@ -390,17 +390,22 @@ impl CsvLayout {
             })
             .filter(|h| *h != property)
     }
+
+    /// A property as a message names it: where the file heads its column
+    /// otherwise, both (`lastname (column "Last Name")`).
+    pub fn naming_column(&self, property: &str) -> String {
+        match self.header_of(property) {
+            Some(header) => format!("{property} (column \"{header}\")"),
+            None => property.to_string(),
+        }
+    }
 }
 
 impl Layout {
-    /// A property as a message names it: in a spreadsheet whose header for
-    /// it is not the internal name, both (`lastname (column "Last Name")`).
+    /// [`CsvLayout::naming_column`] in a spreadsheet; elsewhere the name.
     pub fn naming_column(&self, property: &str) -> String {
         match self {
-            Layout::Csv(csv) => match csv.header_of(property) {
-                Some(header) => format!("{property} (column \"{header}\")"),
-                None => property.to_string(),
-            },
+            Layout::Csv(csv) => csv.naming_column(property),
             _ => property.to_string(),
         }
     }

@@ -56,8 +56,15 @@ pub fn run(args: &DiffArgs, ctx: &mut Ctx) -> anyhow::Result<Status> {
         }
     }
     super::regional::decide_for(&args.file, ctx, &[p, s])?;
-    let outcome = merge_contacts(p, s, &opts)
-        .map_err(|e| anyhow::anyhow!("{file}: {}", e.naming_columns_by(|p| read.header_of(p))))?;
+    let outcome = merge_contacts(p, s, &opts).map_err(|e| {
+        anyhow::anyhow!(
+            "{file}: {}",
+            e.naming_with(|p| match &read.layout {
+                Some(csv) => csv.naming_column(p),
+                None => p.to_string(),
+            })
+        )
+    })?;
     let preview = Preview {
         primary: &p.id,
         secondary: &s.id,

@@ -177,7 +177,7 @@ pub fn warn_if_order_lost(target: &crate::batch::Target, ctx: &mut Ctx) {
         ctx.warn(
             "date-order",
             &format!(
-                "{}: no date in the output shows any more whether its slashed dates are day or month first (the contact whose date did was merged away): give --date-order {flag} whenever you read it",
+                "{}: no date in the output shows any more whether its slashed dates are day or month first (the date that showed it was merged away or replaced): give --date-order {flag} whenever you read it",
                 path.display()
             ),
         );
